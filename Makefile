@@ -1,0 +1,186 @@
+# spoolwatch - non-recursive build.
+#
+#   make               bin/spoolwatch-agent, bin/spoolwatch-collector
+#   make check         sanitizer build, unit + e2e + bounded fuzz runs,
+#                      ends with "N passed, N failed"
+#   make demo          collector + agent on this host and on an incident root
+#   make bench         benchmarks next to the reference tools
+#   make fuzz          libFuzzer targets (clang), FUZZ_SECONDS each
+#   make install       PREFIX=/usr/local DESTDIR=
+#   make deps          install missing Debian packages (root) or print how
+#
+# BUILD may be overridden (make check BUILD=build/mine) so that several
+# builds can share one work tree.
+
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BUILD     ?= build
+SANITIZE  ?= 0
+FUZZ_SECONDS ?= 10
+
+PKGS      := libcurl jansson sqlite3 libmicrohttpd zlib
+TEST_PKGS := cmocka
+
+VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+CC        ?= cc
+WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+             -Wmissing-prototypes -Wvla -Wimplicit-fallthrough \
+             -Wno-format-nonliteral
+CPPFLAGS  += -D_GNU_SOURCE -DSPOOLWATCH_VERSION='"$(VERSION)"' -I. -MMD -MP
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=c11 $(WARN) -fstack-protector-strong
+
+ifeq ($(SANITIZE),1)
+OUT       := $(BUILD)/san
+CFLAGS    += -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=all
+LDFLAGS   += -fsanitize=address,undefined
+BINDIR    := $(OUT)/bin
+else
+OUT       := $(BUILD)/rel
+CPPFLAGS  += -D_FORTIFY_SOURCE=2
+BINDIR    := bin
+endif
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_LIBS  = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
+CFLAGS    += $(PKG_CFLAGS)
+LDLIBS    += $(PKG_LIBS) -lm -lpthread
+
+COMMON_SRC    := $(sort $(wildcard common/*.c))
+AGENT_SRC     := $(sort $(wildcard agent/*.c))
+COLLECTOR_SRC := $(sort $(wildcard collector/*.c))
+UNIT_SRC      := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC      := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+# Generated sources (embedded dashboard assets) live under $(OUT)/gen.
+GEN_SRC       :=
+GEN_OBJ       :=
+
+obj = $(patsubst %.c,$(OUT)/%.o,$(1))
+
+COMMON_OBJ    := $(call obj,$(COMMON_SRC))
+AGENT_OBJ     := $(call obj,$(filter-out agent/main.c,$(AGENT_SRC)))
+COLLECTOR_OBJ := $(call obj,$(filter-out collector/main.c,$(COLLECTOR_SRC)))
+
+LIBCOMMON     := $(OUT)/libcommon.a
+LIBAGENT      := $(OUT)/libagent.a
+LIBCOLLECTOR  := $(OUT)/libcollector.a
+
+AGENT_BIN     := $(BINDIR)/spoolwatch-agent
+COLLECTOR_BIN := $(BINDIR)/spoolwatch-collector
+UNIT_BIN      := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRC))
+
+-include collector/web.mk
+
+.PHONY: all deps check test unit e2e fuzz fuzz-build bench demo install \
+        clean lint rpm deb
+.DEFAULT_GOAL := all
+.SECONDARY:
+
+all: deps-quiet $(AGENT_BIN) $(COLLECTOR_BIN)
+
+$(OUT)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIBCOMMON): $(COMMON_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+$(LIBAGENT): $(AGENT_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+$(LIBCOLLECTOR): $(COLLECTOR_OBJ) $(GEN_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(AGENT_BIN): $(OUT)/agent/main.o $(LIBAGENT) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(COLLECTOR_BIN): $(OUT)/collector/main.o $(LIBCOLLECTOR) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Every unit test links against all three libraries; the archives only
+# pull in the objects a test needs.
+$(OUT)/tests/%: $(OUT)/tests/unit/%.o $(LIBAGENT) $(LIBCOLLECTOR) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
+
+# --- dependencies ---------------------------------------------------------
+
+deps:
+	@sh tests/deps.sh build test
+
+deps-quiet:
+	@sh tests/deps.sh build
+
+# --- tests ----------------------------------------------------------------
+
+# make check: the sanitizer build, then every test; see tests/run.sh.
+check:
+	@sh tests/deps.sh build test
+	@$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(BUILD) unit-build
+	@$(MAKE) --no-print-directory SANITIZE=0 BUILD=$(BUILD) fuzz-build
+	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/run.sh \
+	    "$(BUILD)/san/bin" "$(BUILD)/san/tests" "$(BUILD)/fuzz"
+
+unit-build: $(AGENT_BIN) $(COLLECTOR_BIN) $(UNIT_BIN)
+
+# --- fuzzing (clang libFuzzer) --------------------------------------------
+
+FUZZ_OUT  := $(BUILD)/fuzz
+FUZZ_CC   ?= clang
+FUZZ_FLAGS := -std=c11 -g -O1 -D_GNU_SOURCE -DSPOOLWATCH_VERSION='"$(VERSION)"' \
+              -I. $(PKG_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+              -fno-sanitize-recover=all -MMD -MP
+FUZZ_LIBSRC := $(COMMON_SRC) $(filter-out agent/main.c,$(AGENT_SRC)) \
+               $(filter-out collector/main.c,$(COLLECTOR_SRC)) $(GEN_SRC)
+FUZZ_LIBOBJ := $(patsubst %.c,$(FUZZ_OUT)/obj/%.o,$(FUZZ_LIBSRC))
+FUZZ_BIN    := $(patsubst tests/fuzz/%.c,$(FUZZ_OUT)/%,$(FUZZ_SRC))
+
+$(FUZZ_OUT)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -c -o $@ $<
+$(FUZZ_OUT)/libfuzzlib.a: $(FUZZ_LIBOBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+$(FUZZ_OUT)/fuzz_%: $(FUZZ_OUT)/obj/tests/fuzz/fuzz_%.o $(FUZZ_OUT)/libfuzzlib.a
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@for f in $(FUZZ_BIN); do \
+	    n=$${f##*/}; mkdir -p $(FUZZ_OUT)/corpus/$$n; \
+	    echo "== $$n ($(FUZZ_SECONDS) s)"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 \
+	        $(FUZZ_OUT)/corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
+	done
+
+# --- benchmarks, demo ------------------------------------------------------
+
+bench: all
+	@sh tests/bench/run.sh "$(BINDIR)"
+
+demo: all
+	@sh tests/demo.sh "$(BINDIR)"
+
+# --- install ---------------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(AGENT_BIN) $(COLLECTOR_BIN) $(DESTDIR)$(PREFIX)/bin/
+	@if [ -f deploy/install.mk ]; then \
+	    $(MAKE) --no-print-directory -f deploy/install.mk \
+	        PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) install; fi
+
+lint:
+	@sh tests/lint.sh
+
+clean:
+	rm -rf build bin
+
+-include deploy/packages.mk
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

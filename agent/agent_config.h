@@ -1,0 +1,58 @@
+/*
+ * agent_config.h - the agent's whole configuration: the top-level keys of
+ * agent.conf (delivery, cycle, state) and each collector's own part.
+ *
+ * Precedence: built-in defaults < agent.conf < command-line flags.
+ */
+#ifndef SPOOLWATCH_AGENT_CONFIG_H
+#define SPOOLWATCH_AGENT_CONFIG_H
+
+#include <stdio.h>
+
+#include "agent/inodes.h"
+#include "agent/logs.h"
+#include "agent/mail.h"
+#include "agent/mta.h"
+#include "agent/spool.h"
+
+#define AGENT_DEF_CONFIG	"/etc/spoolwatch/agent.conf"
+#define AGENT_DEF_STATE_DIR	"/var/lib/spoolwatch"
+
+struct agent_config {
+	/* top level of agent.conf */
+	char *server;		/* collector base URL */
+	char *token;
+	char *token_file;
+	char *ca_file;
+	int insecure_skip_verify;
+	long long interval;	/* seconds */
+	long long splay;	/* seconds; -1 (unset): the interval */
+	char *state_dir;
+	char *hostname;
+	long long connect_timeout;	/* seconds */
+	long long timeout;		/* seconds, whole request */
+	long long outbox_max_bytes;
+	char *log_level;
+	char *log_target;	/* "stderr" or "syslog" */
+
+	/* from the command line only */
+	char *root;		/* "" for "/" */
+	char *config_path;
+
+	struct spool_config spool;
+	struct inodes_config inodes;
+	struct mta_config mta;
+	struct logs_config logs;
+	struct mail_config mail;
+};
+
+/*
+ * agent_config_load - defaults, then path (NULL: no file).  A missing file
+ * is an error only when must_exist.  0, or -1 with "FILE:LINE: why".
+ */
+int agent_config_load(struct agent_config *cfg, const char *path,
+    int must_exist, char *err, size_t errlen);
+void agent_config_print(FILE *fp, const struct agent_config *cfg);
+void agent_config_free(struct agent_config *cfg);
+
+#endif

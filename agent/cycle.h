@@ -1,0 +1,55 @@
+/*
+ * cycle.h - one collection cycle of the agent: the report being built and
+ * what every collector may use while adding to it.
+ *
+ * Collectors add their section to c->report (jansson, "_set_new" calls
+ * that steal references), record what they could not read with
+ * cycle_error() and, in their findings pass, diagnose with
+ * cycle_finding().  They never print and never exit: a failure of one
+ * collector is an errors[] entry and the cycle goes on.
+ */
+#ifndef SPOOLWATCH_CYCLE_H
+#define SPOOLWATCH_CYCLE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <time.h>
+
+struct agent_config;
+struct state;
+
+struct cycle {
+	const struct agent_config *cfg;
+	const char *root;	/* "" when reading the live host's "/" */
+	time_t now;		/* wall clock at the start of the cycle */
+	json_t *report;		/* owned by the caller of report_build() */
+	json_t *errors;		/* borrowed: report["errors"] */
+	json_t *findings;	/* borrowed: report["findings"] */
+	struct state *state;	/* offsets; stage with state_put() */
+};
+
+/* cycle_path - the host path below --root; -1 (and an error) if too long. */
+int cycle_path(struct cycle *c, char *out, size_t n, const char *hostpath);
+
+/* cycle_error - append {source, error} to errors[]. */
+void cycle_error(struct cycle *c, const char *source, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * cycle_finding - append a finding.  severity is "info", "warning" or
+ * "critical"; evidence (stolen; NULL for {}) holds the numbers that led to
+ * it; remedy is a shell command or a sentence.  The message is formatted.
+ */
+void cycle_finding(struct cycle *c, const char *code, const char *severity,
+    const char *subject, json_t *evidence, const char *remedy,
+    const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+/* cycle_find_finding - the finding with that code and subject, or NULL. */
+json_t *cycle_find_finding(struct cycle *c, const char *code,
+    const char *subject);
+
+/* json_str_safe - a JSON string from arbitrary bytes: invalid UTF-8 and
+ * control characters become \xNN escapes, at most max bytes are kept. */
+json_t *json_str_safe(const char *p, size_t n, size_t max);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * fsutil.h - file helpers: paths under --root, bounded reads, atomic
+ * writes.
+ *
+ * Every host path the agent reads goes through root_path(), so that
+ * "--root DIR" reads an image or a test tree instead of "/".  Errors are
+ * returned with a reason in err ("PATH: strerror"), never printed here.
+ */
+#ifndef SPOOLWATCH_FSUTIL_H
+#define SPOOLWATCH_FSUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * root_path - join root ("" , NULL or "/" for none) and an absolute host
+ * path into out.  The path is normalised lexically ("//", "/./", and ".."
+ * that would climb above the root are folded), so it cannot name anything
+ * outside root.  -1 with errno ENAMETOOLONG or EINVAL (relative path).
+ */
+int root_path(char *out, size_t n, const char *root, const char *path);
+
+/*
+ * read_file_capped - read a whole regular file of at most cap bytes into
+ * a NUL-terminated xmalloc'd buffer.  Returns its length, or -1 with a
+ * reason (a larger file is an error, not a truncation).
+ */
+ssize_t read_file_capped(const char *path, char **out, size_t cap,
+    char *err, size_t errlen);
+
+/*
+ * write_file_atomic - write data to path so that a crash leaves either
+ * the old or the new file: temporary file, fsync, rename, fsync of the
+ * directory.  0 or -1 with a reason.
+ */
+int write_file_atomic(const char *path, const void *data, size_t n,
+    mode_t mode, char *err, size_t errlen);
+
+int fsync_dir(const char *dir);
+/* mkdir_p - mkdir -p with mode for the created components. */
+int mkdir_p(const char *path, mode_t mode);
+
+#endif

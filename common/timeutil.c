@@ -1,0 +1,126 @@
+/*
+ * timeutil.c - clocks and RFC 3339 formatting and parsing.
+ */
+#include <string.h>
+
+#include "common/timeutil.h"
+
+int64_t
+time_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+time_real_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+rfc3339_format(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+	if (n < RFC3339_LEN || gmtime_r(&t, &tm) == NULL)
+		return -1;
+	if (strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return -1;
+	return 0;
+}
+
+int
+days_in_month(int year, int month)
+{
+	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	if (month < 1 || month > 12)
+		return 0;
+	return dm[month - 1] + (month == 2 && leap);
+}
+
+/* num - n decimal digits at *p; -1 if any is not a digit. */
+static int
+num(const char *p, size_t n)
+{
+	int v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	return v;
+}
+
+int
+rfc3339_parse(const char *s, size_t len, time_t *out)
+{
+	struct tm tm;
+	int y, mo, d, h, mi, sec, off = 0;
+	size_t i = 19;
+	time_t t;
+
+	if (len < 20)
+		return -1;
+	if (s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':')
+		return -1;
+	if (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
+		return -1;
+	y = num(s, 4);
+	mo = num(s + 5, 2);
+	d = num(s + 8, 2);
+	h = num(s + 11, 2);
+	mi = num(s + 14, 2);
+	sec = num(s + 17, 2);
+	if (y < 0 || mo < 1 || mo > 12 || d < 1 ||
+	    d > days_in_month(y, mo) || h < 0 || h > 23 || mi < 0 ||
+	    mi > 59 || sec < 0 || sec > 60)
+		return -1;
+	if (s[i] == '.') {
+		size_t start = ++i;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == start || i - start > 9)
+			return -1;
+	}
+	if (i >= len)
+		return -1;
+	if (s[i] == 'Z' || s[i] == 'z') {
+		i++;
+	} else if (s[i] == '+' || s[i] == '-') {
+		int sign = s[i] == '-' ? -1 : 1, oh, om;
+		if (len - i == 6 && s[i + 3] == ':') {
+			oh = num(s + i + 1, 2);
+			om = num(s + i + 4, 2);
+			i += 6;
+		} else if (len - i == 5) {
+			oh = num(s + i + 1, 2);
+			om = num(s + i + 3, 2);
+			i += 5;
+		} else {
+			return -1;
+		}
+		if (oh < 0 || oh > 23 || om < 0 || om > 59)
+			return -1;
+		off = sign * (oh * 3600 + om * 60);
+	} else {
+		return -1;
+	}
+	if (i != len)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;	/* 60 folds into the next minute */
+	t = timegm(&tm);
+	if (t == (time_t)-1 && !(y == 1969 && mo == 12 && d == 31))
+		return -1;
+	*out = t - off;
+	return 0;
+}

@@ -1,0 +1,28 @@
+/*
+ * timeutil.h - clocks and RFC 3339 timestamps, always in UTC.
+ */
+#ifndef SPOOLWATCH_TIMEUTIL_H
+#define SPOOLWATCH_TIMEUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define RFC3339_LEN 21	/* "2026-02-15T01:20:02Z" plus NUL */
+
+int64_t time_mono_ms(void);
+int64_t time_real_ms(void);
+
+/* rfc3339_format - "YYYY-MM-DDTHH:MM:SSZ" into buf (>= RFC3339_LEN). */
+int rfc3339_format(time_t t, char *buf, size_t n);
+/*
+ * rfc3339_parse - parse "YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm)" (also
+ * 't'/' ' separators, 'z', and +hhmm) into UTC epoch seconds; the
+ * fraction is dropped.  Fields are range-checked, including Feb 29 and
+ * second 60 (folded into the next minute).  0 or -1.
+ */
+int rfc3339_parse(const char *s, size_t len, time_t *out);
+/* days_in_month - 1-based month; 0 for a bad month. */
+int days_in_month(int year, int month);
+
+#endif

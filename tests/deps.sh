@@ -1,0 +1,54 @@
+#!/bin/sh
+# deps.sh - install the Debian packages spoolwatch needs, or say how.
+#
+# Usage: sh tests/deps.sh build [test]
+#   build  compilers and libraries for make
+#   test   what make check needs in addition (cmocka, clang's fuzzer
+#          runtime, jq, the schema validator, ...)
+# As root the missing packages are installed with apt-get (after one
+# apt-get update); otherwise the exact command is printed and we fail.
+set -u
+
+build_pkgs="gcc make pkg-config libcurl4-openssl-dev libjansson-dev
+libsqlite3-dev libmicrohttpd-dev zlib1g-dev"
+test_pkgs="libcmocka-dev clang libclang-rt-14-dev jq python3 python3-jsonschema
+sqlite3 curl procps iproute2 util-linux"
+rpm_build="gcc make pkgconf-pkg-config libcurl-devel jansson-devel
+sqlite-devel libmicrohttpd-devel zlib-devel libcmocka-devel"
+
+want=""
+for set in "$@"; do
+	case $set in
+	build) want="$want $build_pkgs" ;;
+	test) want="$want $test_pkgs" ;;
+	*) echo "deps.sh: unknown set '$set'" >&2; exit 2 ;;
+	esac
+done
+# Extra sets that later parts of the tree declare (one package per line).
+for f in tests/deps-*.txt; do
+	[ -f "$f" ] || continue
+	case " $* " in *" test "*) want="$want $(grep -v '^#' "$f")" ;; esac
+done
+
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+	    missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "spoolwatch: missing build dependencies; on RPM systems run:" >&2
+	echo "  dnf install $(echo $rpm_build)" >&2
+	exit 1
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "spoolwatch: missing packages:$missing" >&2
+	echo "  run: sudo apt-get update && sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "spoolwatch: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2 || exit 1
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >&2 || exit 1

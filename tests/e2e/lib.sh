@@ -1,0 +1,61 @@
+# lib.sh - helpers for the end-to-end scripts (sourced, POSIX sh).
+#
+# Each script: . "$(dirname "$0")/lib.sh", then ok/not_ok/check lines in
+# TAP form.  BINDIR (the sanitizer build's binaries) and SPOOLWATCH_TOP
+# come from tests/run.sh; run alone, they default to ./bin and the tree.
+# e2e_tmp makes a scratch directory removed on exit.
+
+: "${SPOOLWATCH_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${BINDIR:=$SPOOLWATCH_TOP/bin}"
+AGENT="$BINDIR/spoolwatch-agent"
+COLLECTOR="$BINDIR/spoolwatch-collector"
+SHARED="$SPOOLWATCH_TOP/../shared"
+_tap_n=0
+_e2e_cleanup=""
+
+ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $*"; }
+not_ok() { _tap_n=$((_tap_n + 1)); echo "not ok $_tap_n - $*"; }
+
+# check DESC CMD...: ok if CMD succeeds.
+check() {
+	_d=$1; shift
+	if "$@"; then ok "$_d"; else not_ok "$_d"; fi
+}
+
+# check_eq DESC GOT WANT
+check_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (got '$2', want '$3')"; fi
+}
+
+# jqr FILE FILTER: jq -r on a file.
+jqr() { jq -r "$2" "$1"; }
+
+e2e_tmp() {
+	_t=$(mktemp -d "${TMPDIR:-/tmp}/spoolwatch-e2e.XXXXXX")
+	_e2e_cleanup="$_e2e_cleanup $_t"
+	trap 'e2e_atexit' EXIT INT TERM
+	echo "$_t"
+}
+
+# at_exit CMD: run CMD when the script ends (e.g. stop a collector).
+at_exit() { _e2e_atexit_cmds="${_e2e_atexit_cmds:-}$1;"; trap 'e2e_atexit' EXIT INT TERM; }
+
+e2e_atexit() {
+	eval "${_e2e_atexit_cmds:-}"
+	for d in $_e2e_cleanup; do rm -rf "$d"; done
+}
+
+# free_port: an unused TCP port on 127.0.0.1.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_http URL [SECONDS]: wait until URL answers (any status).
+wait_http() {
+	_i=0
+	while [ "$_i" -lt "$((${2:-10} * 10))" ]; do
+		curl -s -o /dev/null -m 1 "$1" && return 0
+		sleep 0.1; _i=$((_i + 1))
+	done
+	return 1
+}
