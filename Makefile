@@ -40,7 +40,8 @@ BINDIR    := $(OUT)/bin
 else
 OUT       := $(BUILD)/rel
 CPPFLAGS  += -D_FORTIFY_SOURCE=2
-BINDIR    := bin
+# bin/ belongs to the default build; other BUILD dirs keep their own.
+BINDIR    := $(if $(filter build,$(BUILD)),bin,$(OUT)/bin)
 endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
