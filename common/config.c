@@ -4,7 +4,8 @@
  * The parser keeps all text in one arena copy of the file; entries point
  * into it.  It rejects: lines over CFG_MAX_LINE, NUL bytes, a line with no
  * '=', an empty key, bad section headers, duplicate keys and sections.
- * Values are UTF-8 agnostic: bytes are kept as they are.
+ * A '#' after a blank and outside quotes starts a comment to the end of
+ * the line.  Values are UTF-8 agnostic: bytes are kept as they are.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -63,6 +64,27 @@ trim(char *s, char *e)
 		e--;
 	*e = '\0';
 	return s;
+}
+
+/*
+ * strip_comment - cut s at an inline comment: a '#' after a blank (or at
+ * the start when blank_before) outside "..." quotes.  A '#' inside a word
+ * ("http://h/#x") or inside quotes is kept.
+ */
+static void
+strip_comment(char *s, int blank_before)
+{
+	int quoted = 0, blank = blank_before;
+
+	for (; *s; s++) {
+		if (*s == '"')
+			quoted = !quoted;
+		else if (*s == '#' && blank && !quoted) {
+			*s = '\0';
+			return;
+		}
+		blank = *s == ' ' || *s == '\t';
+	}
 }
 
 static int
@@ -137,9 +159,16 @@ cfg_parse(const char *name, const char *text, size_t len, char *err,
 	cf->arena[len] = '\0';
 	cur = add_section(cf, "", "", 0);
 
-	if (memchr(text, '\0', len) != NULL) {
-		seterr(err, errlen, name, 0, "contains a NUL byte%s", NULL);
-		goto fail;
+	{
+		const char *nul = memchr(text, '\0', len);
+		if (nul != NULL) {
+			unsigned nl = 1;
+			for (const char *q = text; q < nul; q++)
+				nl += *q == '\n';
+			seterr(err, errlen, name, nl, "contains a NUL byte%s",
+			    NULL);
+			goto fail;
+		}
 	}
 	for (p = cf->arena, end = cf->arena + len; p < end;) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -157,6 +186,8 @@ cfg_parse(const char *name, const char *text, size_t len, char *err,
 		if (*s == '\0' || *s == '#' || *s == ';')
 			continue;
 		if (*s == '[') {
+			strip_comment(s, 1);
+			s = trim(s, s + strlen(s));
 			const char *sn, *sa, *why = parse_header(s, &sn, &sa);
 			if (why) {
 				seterr(err, errlen, name, line, "%s", why);
@@ -181,8 +212,12 @@ cfg_parse(const char *name, const char *text, size_t len, char *err,
 		}
 		{
 			char *k = trim(s, eq);
-			char *v = trim(eq + 1, eq + 1 + strlen(eq + 1));
-			size_t vl = strlen(v);
+			char *v;
+			size_t vl;
+
+			strip_comment(eq + 1, eq[1] == ' ' || eq[1] == '\t');
+			v = trim(eq + 1, eq + 1 + strlen(eq + 1));
+			vl = strlen(v);
 
 			if (!valid_key(k)) {
 				seterr(err, errlen, name, line,
@@ -439,6 +474,10 @@ parse_percent(const char *s, double *out)
 {
 	char *e;
 	double v;
+
+	/* digits and a point only: no "0x1p3", "inf", "1e2" or signs */
+	if (*s == '\0' || strspn(s, "0123456789.") != strcspn(s, "%"))
+		return -1;
 	errno = 0;
 	v = strtod(s, &e);
 	if (e == s || errno || !isfinite(v))
@@ -622,6 +661,35 @@ cfg_free_values(const struct cfg_def *defs, void *target)
 	}
 }
 
+int
+cfg_is_secret(const char *name)
+{
+	static const char *const words[] = {"token", "secret", "password"};
+	size_t n = strlen(name);
+
+	/* a file naming the secret is not the secret */
+	if (n >= 5 && strcmp(name + n - 5, "_file") == 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strstr(name, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/* needs_quotes - would the value read back differently unquoted? */
+static int
+needs_quotes(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0)
+		return 0;
+	if (s[0] == ' ' || s[0] == '\t' || s[0] == '"' || s[0] == '#' ||
+	    s[n - 1] == ' ' || s[n - 1] == '\t')
+		return 1;
+	return strstr(s, " #") != NULL || strstr(s, "\t#") != NULL;
+}
+
 void
 cfg_print(FILE *fp, const struct cfg_def *defs, const void *target)
 {
@@ -634,9 +702,10 @@ cfg_print(FILE *fp, const struct cfg_def *defs, const void *target)
 		case CFG_STR: {
 			/* secrets are never printed, only whether they are set */
 			const char *s = *(char *const *)field;
-			const char *t = strstr(d->name, "token");
-			if (s && t && strcmp(t, "token_file") != 0)
+			if (s && cfg_is_secret(d->name))
 				fprintf(fp, "<set, hidden>");
+			else if (s && needs_quotes(s))
+				fprintf(fp, "\"%s\"", s);
 			else
 				fprintf(fp, "%s", s ? s : "");
 			break;
@@ -644,6 +713,10 @@ cfg_print(FILE *fp, const struct cfg_def *defs, const void *target)
 		case CFG_LIST: {
 			const struct cfg_list *l =
 			    (const struct cfg_list *)field;
+			if (l->n && cfg_is_secret(d->name)) {
+				fprintf(fp, "<%zu set, hidden>", l->n);
+				break;
+			}
 			for (size_t i = 0; i < l->n; i++)
 				fprintf(fp, "%s%s", i ? ", " : "", l->v[i]);
 			break;

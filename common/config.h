@@ -17,8 +17,11 @@
  * key nobody claimed.  Every error names FILE:LINE.
  *
  * Values are strings up to CFG_MAX_LINE bytes; surrounding blanks are
- * dropped, and a value may be quoted with "..." to keep them.  Duplicate
- * keys in one section and duplicate sections are errors.
+ * dropped, and a value may be quoted with "..." to keep them.  A '#'
+ * after a blank (outside quotes) starts a comment that runs to the end of
+ * the line, so "interval = 60   # a minute" is 60 but "http://h/#x" keeps
+ * its '#'.  Duplicate keys in one section and duplicate sections are
+ * errors.
  */
 #ifndef SPOOLWATCH_CONFIG_H
 #define SPOOLWATCH_CONFIG_H
@@ -85,8 +88,15 @@ int cfg_apply(struct cfg_file *cf, size_t i, const struct cfg_def *defs,
 int cfg_check_unused(const struct cfg_file *cf, char *err, size_t errlen);
 /* cfg_free_values - free the STR and LIST fields of target. */
 void cfg_free_values(const struct cfg_def *defs, void *target);
-/* cfg_print - print a section's effective values, "key = value" lines. */
+/*
+ * cfg_print - print a section's effective values, "key = value" lines.
+ * Secrets (cfg_is_secret) print as "<set, hidden>"; values that would not
+ * read back as they are get quotes.
+ */
 void cfg_print(FILE *fp, const struct cfg_def *defs, const void *target);
+/* cfg_is_secret - 1 for names holding "token", "secret" or "password"
+ * (but not "..._file", which names where the secret is kept). */
+int cfg_is_secret(const char *name);
 
 /* Value converters, also used for command-line flags. */
 int cfg_parse_duration(const char *s, long long *out);
