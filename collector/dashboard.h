@@ -15,6 +15,12 @@ struct dashboard_asset {
 	size_t len;
 };
 
+/*
+ * The generated table (web_assets.c, written by collector/web/embed.sh
+ * from collector/web/ at build time), ended by a row whose path is NULL.
+ */
+extern const struct dashboard_asset dashboard_assets[];
+
 /* dashboard_lookup - the asset served at path, or NULL. */
 const struct dashboard_asset *dashboard_lookup(const char *path);
 
