@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,10 +82,13 @@ read_file_capped(const char *path, char **out, size_t cap, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: %s", path,
-		    S_ISREG(st.st_mode) ? strerror(errno) :
-					  "not a regular file");
+	if (fstat(fd, &st) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
 		close(fd);
 		return -1;
 	}
@@ -94,7 +98,7 @@ read_file_capped(const char *path, char **out, size_t cap, char *err,
 			if (size > cap)
 				break;
 			size = size ? size * 2 : 4096;
-			if (size > cap + 1)
+			if (size > cap && cap < SIZE_MAX)
 				size = cap + 1;
 			buf = xrealloc(buf, size + 1);
 		}
@@ -159,6 +163,9 @@ write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
+	/* the mode asked for, whatever the umask (and a stale temp file's) */
+	if (fchmod(fd, mode) == -1)
+		goto fail;
 	while (n > 0) {
 		ssize_t w = write(fd, p, n);
 		if (w == -1 && errno == EINTR)
@@ -198,26 +205,48 @@ fail:
 	return -1;
 }
 
+/* mkdir_one - mkdir, where an existing directory is fine and an existing
+ * file of another type is ENOTDIR. */
+static int
+mkdir_one(const char *path, mode_t mode)
+{
+	struct stat st;
+
+	if (mkdir(path, mode) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	if (stat(path, &st) == -1)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
 int
 mkdir_p(const char *path, mode_t mode)
 {
 	char buf[PATH_MAX];
 	size_t len = strlen(path);
 
-	if (len == 0 || len >= sizeof(buf)) {
+	if (len == 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (len >= sizeof(buf)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
 	memcpy(buf, path, len + 1);
 	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
+		if (*p != '/' || p[-1] == '/')
 			continue;
 		*p = '\0';
-		if (mkdir(buf, mode) == -1 && errno != EEXIST)
+		if (mkdir_one(buf, mode) == -1)
 			return -1;
 		*p = '/';
 	}
-	if (mkdir(buf, mode) == -1 && errno != EEXIST)
-		return -1;
-	return 0;
+	return mkdir_one(buf, mode);
 }

@@ -31,13 +31,18 @@ ssize_t read_file_capped(const char *path, char **out, size_t cap,
 /*
  * write_file_atomic - write data to path so that a crash leaves either
  * the old or the new file: temporary file, fsync, rename, fsync of the
- * directory.  0 or -1 with a reason.
+ * directory.  The file gets exactly mode (the umask does not apply).  On
+ * failure the temporary file is removed.  0 or -1 with a reason.
  */
 int write_file_atomic(const char *path, const void *data, size_t n,
     mode_t mode, char *err, size_t errlen);
 
 int fsync_dir(const char *dir);
-/* mkdir_p - mkdir -p with mode for the created components. */
+/*
+ * mkdir_p - mkdir -p with mode for the created components (subject to the
+ * umask).  Existing directories are fine; an existing non-directory is -1
+ * with ENOTDIR.
+ */
 int mkdir_p(const char *path, mode_t mode);
 
 #endif

@@ -58,6 +58,8 @@ log_level_parse(const char *s, enum log_level *out)
 const char *
 log_level_name(enum log_level level)
 {
+	if ((unsigned)level >= sizeof(level_names) / sizeof(level_names[0]))
+		return "unknown";
 	return level_names[level];
 }
 
