@@ -11,6 +11,7 @@
 
 #include "agent/agent_config.h"
 #include "common/config.h"
+#include "common/fsutil.h"
 #include "common/xalloc.h"
 
 #define OFF(f) offsetof(struct agent_config, f)
@@ -26,7 +27,7 @@ static const struct cfg_def top_defs[] = {
 	"CA bundle for the collector's TLS certificate"},
     {"insecure_skip_verify", CFG_BOOL, "no", OFF(insecure_skip_verify), 0,
 	0, "skip TLS verification (dangerous)"},
-    {"interval", CFG_DURATION, "60", OFF(interval), 5, 86400,
+    {"interval", CFG_DURATION, "60", OFF(interval), 1, 86400,
 	"cycle length"},
     {"splay", CFG_DURATION, NULL, OFF(splay), 0, 86400,
 	"random start delay bound; default: the interval"},
@@ -40,6 +41,10 @@ static const struct cfg_def top_defs[] = {
 	"whole request timeout"},
     {"outbox_max_bytes", CFG_SIZE, "64M", OFF(outbox_max_bytes), 4096,
 	1LL << 40, "cap of undelivered reports kept on disk"},
+    {"retry_min", CFG_DURATION, "10", OFF(retry_min), 1, 86400,
+	"first retry delay bound after a failed delivery"},
+    {"retry_max", CFG_DURATION, "10m", OFF(retry_max), 1, 86400,
+	"largest retry delay (exponential backoff, full jitter)"},
     {"log_level", CFG_STR, "info", OFF(log_level), 0, 0,
 	"debug, info, warning or error"},
     {"log_target", CFG_STR, "stderr", OFF(log_target), 0, 0,
@@ -84,6 +89,86 @@ agent_config_load(struct agent_config *cfg, const char *path, int must_exist,
 out:
 	cfg_free(cf);
 	return rc;
+}
+
+/* token_ok - a bearer token is visible ASCII without blanks, so that it
+ * cannot split or forge an HTTP header. */
+static int
+token_ok(const char *t)
+{
+	if (*t == '\0')
+		return 0;
+	for (; *t; t++)
+		if (*t <= ' ' || *t >= 0x7f)
+			return 0;
+	return 1;
+}
+
+int
+agent_config_finish(struct agent_config *cfg, char *err, size_t errlen)
+{
+	if (cfg->splay < 0)
+		cfg->splay = cfg->interval;
+	if (cfg->retry_min > cfg->retry_max) {
+		snprintf(err, errlen, "retry_min (%llds) is larger than "
+		    "retry_max (%llds)", cfg->retry_min, cfg->retry_max);
+		return -1;
+	}
+	if (cfg->server && *cfg->server) {
+		char *s = cfg->server;
+		size_t n = strlen(s);
+
+		if (strncmp(s, "http://", 7) != 0 &&
+		    strncmp(s, "https://", 8) != 0) {
+			snprintf(err, errlen, "server '%.200s': expected "
+			    "http://HOST[:PORT] or https://HOST[:PORT]", s);
+			return -1;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f) {
+				snprintf(err, errlen, "server '%.200s': "
+				    "blanks or control characters", s);
+				return -1;
+			}
+		}
+		while (n > 0 && s[n - 1] == '/')
+			s[--n] = '\0';
+		if (strchr(s, '?') || strchr(s, '#')) {
+			snprintf(err, errlen, "server '%.200s': a base URL "
+			    "takes no query or fragment", s);
+			return -1;
+		}
+	}
+	if (cfg->token && cfg->token_file) {
+		snprintf(err, errlen, "set token or token_file, not both");
+		return -1;
+	}
+	if (cfg->token_file) {
+		char why[512], *text;
+		ssize_t n = read_file_capped(cfg->token_file, &text, 4096, why,
+		    sizeof(why));
+
+		if (n < 0) {
+			snprintf(err, errlen, "token_file: %s", why);
+			return -1;
+		}
+		while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' ||
+				    text[n - 1] == ' ' || text[n - 1] == '\t'))
+			text[--n] = '\0';
+		cfg->token = text;
+	}
+	if (cfg->token && !token_ok(cfg->token)) {
+		snprintf(err, errlen, "%s: the token must be visible ASCII "
+		    "without blanks", cfg->token_file ? cfg->token_file :
+		    "token");
+		return -1;
+	}
+	if (cfg->ca_file && access(cfg->ca_file, R_OK) == -1) {
+		snprintf(err, errlen, "ca_file %s: %s", cfg->ca_file,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 void

@@ -21,17 +21,21 @@
 struct agent_config {
 	/* top level of agent.conf */
 	char *server;		/* collector base URL */
-	char *token;
+	char *token;		/* after loading: the effective token,
+				 * read from token_file when that is set */
 	char *token_file;
 	char *ca_file;
 	int insecure_skip_verify;
 	long long interval;	/* seconds */
-	long long splay;	/* seconds; -1 (unset): the interval */
+	long long splay;	/* seconds; -1 (unset): the interval, see
+				 * agent_config_finish() */
 	char *state_dir;
 	char *hostname;
 	long long connect_timeout;	/* seconds */
 	long long timeout;		/* seconds, whole request */
 	long long outbox_max_bytes;
+	long long retry_min;		/* seconds, first retry delay bound */
+	long long retry_max;		/* seconds, largest retry delay */
 	char *log_level;
 	char *log_target;	/* "stderr" or "syslog" */
 
@@ -52,6 +56,13 @@ struct agent_config {
  */
 int agent_config_load(struct agent_config *cfg, const char *path,
     int must_exist, char *err, size_t errlen);
+/*
+ * agent_config_finish - after the command-line overrides: resolve splay
+ * (unset: the interval) and check what depends on several keys (server
+ * URL, token and token_file, retry bounds).  Reads token_file into token.
+ * 0, or -1 with a reason.
+ */
+int agent_config_finish(struct agent_config *cfg, char *err, size_t errlen);
 void agent_config_print(FILE *fp, const struct agent_config *cfg);
 void agent_config_free(struct agent_config *cfg);
 

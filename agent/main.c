@@ -1,19 +1,22 @@
 /*
  * main.c - spoolwatch-agent: flags, configuration, one cycle or the daemon
  * loop.  Exit codes: 0 success (also: report kept in the outbox), 1 the
- * report could not be produced, 2 usage or configuration error.
+ * report could not be produced or made durable, or the collector
+ * rejected it for good, 2 usage or configuration error.
  */
+#include <curl/curl.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "agent/agent_config.h"
-#include "agent/report.h"
-#include "agent/state.h"
+#include "agent/daemon.h"
+#include "agent/runner.h"
+#include "agent/statedir.h"
 #include "common/config.h"
-#include "common/fsutil.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 
@@ -31,7 +34,10 @@ usage(FILE *fp)
 	    ";\n"
 	    "                     a missing default file is fine)\n"
 	    "  --once             one collection cycle, deliver (or print), "
-	    "exit\n"
+	    "exit;\n"
+	    "                     without it: run as a daemon, one cycle per\n"
+	    "                     interval (SIGTERM/SIGINT stop, SIGHUP "
+	    "reloads)\n"
 	    "  --stdout           print the report JSON instead of sending it\n"
 	    "  --commit-state     with --stdout: advance log and mailbox "
 	    "offsets\n"
@@ -41,15 +47,19 @@ usage(FILE *fp)
 	    "  --server URL       collector base URL, e.g. "
 	    "http://127.0.0.1:8470\n"
 	    "  --hostname NAME    the name to report\n"
-	    "  --interval S       cycle length of daemon mode\n"
-	    "  --splay S          bound of the random start delay\n"
+	    "  --interval S       cycle length of daemon mode (default 60s)\n"
+	    "  --splay S          bound of the random start delay of daemon "
+	    "mode\n"
+	    "                     (default: the interval)\n"
 	    "  --check-config     validate, print the effective configuration,\n"
 	    "                     exit 0 or 2\n"
 	    "  --version          print the version\n"
 	    "  --help             this text\n"
 	    "\n"
-	    "Exit status: 0 success, 1 runtime failure, 2 usage or "
-	    "configuration error.\n");
+	    "Exit status: 0 success (also when the report waits in the outbox),\n"
+	    "1 runtime failure (no report, or it could not be kept, or the\n"
+	    "collector rejected it for good), 2 usage or configuration "
+	    "error.\n");
 }
 
 enum {
@@ -103,42 +113,121 @@ apply_flags(struct agent_config *cfg, const struct flags *f, char *err,
 	if (f->hostname)
 		replace(&cfg->hostname, f->hostname);
 	if (f->interval && (cfg_parse_duration(f->interval, &cfg->interval) ==
-				-1 || cfg->interval < 5)) {
-		snprintf(err, errlen, "--interval: expected a duration >= 5s");
+				-1 || cfg->interval < 1 || cfg->interval > 86400)) {
+		snprintf(err, errlen,
+		    "--interval: expected a duration from 1s to 1d");
 		return -1;
 	}
-	if (f->splay && cfg_parse_duration(f->splay, &cfg->splay) == -1) {
-		snprintf(err, errlen, "--splay: expected a duration");
+	if (f->splay && (cfg_parse_duration(f->splay, &cfg->splay) == -1 ||
+			    cfg->splay > 86400)) {
+		snprintf(err, errlen, "--splay: expected a duration up to 1d");
 		return -1;
 	}
+	return 0;
+}
+
+static struct flags flags;
+
+/* load_config - defaults < agent.conf < flags, then the checks that span
+ * keys; also used on SIGHUP.  0, or -1 with a reason. */
+static int
+load_config(struct agent_config *cfg, char *err, size_t errlen)
+{
+	if (agent_config_load(cfg, flags.config,
+		strcmp(flags.config, AGENT_DEF_CONFIG) != 0, err,
+		errlen) == -1 ||
+	    apply_flags(cfg, &flags, err, errlen) == -1 ||
+	    agent_config_finish(cfg, err, errlen) == -1) {
+		agent_config_free(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+/* setup_log - log_level and log_target of cfg; -1 with a reason. */
+static int
+setup_log(const struct agent_config *cfg, char *err, size_t errlen)
+{
+	enum log_level lvl;
+
+	if (log_level_parse(cfg->log_level, &lvl) == -1) {
+		snprintf(err, errlen, "log_level '%s': expected debug, info, "
+		    "warning or error", cfg->log_level);
+		return -1;
+	}
+	log_init("spoolwatch-agent", strcmp(cfg->log_target, "syslog") == 0,
+	    lvl);
+	return 0;
+}
+
+/* is_loopback_url - http://127.x, [::1] or localhost: plain HTTP there
+ * does not leave the host. */
+static int
+is_loopback_url(const char *url)
+{
+	const char *h = strstr(url, "://");
+
+	h = h ? h + 3 : url;
+	return strncmp(h, "127.", 4) == 0 || strncmp(h, "[::1]", 5) == 0 ||
+	    strncmp(h, "localhost", 9) == 0;
+}
+
+static void
+warn_security(const struct agent_config *cfg)
+{
+	if (cfg->insecure_skip_verify)
+		log_warnx("insecure_skip_verify is on: the collector's TLS "
+			  "certificate is NOT verified; anyone on the path "
+			  "can read and forge reports");
+	if (cfg->token && cfg->server &&
+	    strncmp(cfg->server, "http://", 7) == 0 &&
+	    !is_loopback_url(cfg->server))
+		log_warnx("the ingest token is sent in clear text to %s; use "
+			  "https://",
+		    cfg->server);
+}
+
+/* reload - the daemon's SIGHUP: a whole new configuration or nothing. */
+static int
+reload(struct agent_config *next, char *err, size_t errlen)
+{
+	if (load_config(next, err, errlen) == -1)
+		return -1;
+	if (setup_log(next, err, errlen) == -1) {
+		agent_config_free(next);
+		return -1;
+	}
+	if (!flags.to_stdout && (next->server == NULL || !*next->server)) {
+		snprintf(err, errlen, "no server configured");
+		agent_config_free(next);
+		return -1;
+	}
+	warn_security(next);
 	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct flags f = {0};
 	struct agent_config cfg;
-	struct state *st = NULL;
-	char err[1024], warn[1024];
-	enum log_level lvl;
-	json_t *report;
-	int c, rc = 1;
+	struct runner r;
+	char err[1024];
+	int c, rc;
 
-	f.config = AGENT_DEF_CONFIG;
+	flags.config = AGENT_DEF_CONFIG;
 	while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
 		switch (c) {
-		case OPT_CONFIG: f.config = optarg; f.check |= 0; break;
-		case OPT_ONCE: f.once = 1; break;
-		case OPT_STDOUT: f.to_stdout = 1; break;
-		case OPT_ROOT: f.root = optarg; break;
-		case OPT_STATE_DIR: f.state_dir = optarg; break;
-		case OPT_SERVER: f.server = optarg; break;
-		case OPT_HOSTNAME: f.hostname = optarg; break;
-		case OPT_COMMIT: f.commit = 1; break;
-		case OPT_INTERVAL: f.interval = optarg; break;
-		case OPT_SPLAY: f.splay = optarg; break;
-		case OPT_CHECK: f.check = 1; break;
+		case OPT_CONFIG: flags.config = optarg; break;
+		case OPT_ONCE: flags.once = 1; break;
+		case OPT_STDOUT: flags.to_stdout = 1; break;
+		case OPT_ROOT: flags.root = optarg; break;
+		case OPT_STATE_DIR: flags.state_dir = optarg; break;
+		case OPT_SERVER: flags.server = optarg; break;
+		case OPT_HOSTNAME: flags.hostname = optarg; break;
+		case OPT_COMMIT: flags.commit = 1; break;
+		case OPT_INTERVAL: flags.interval = optarg; break;
+		case OPT_SPLAY: flags.splay = optarg; break;
+		case OPT_CHECK: flags.check = 1; break;
 		case OPT_VERSION:
 			printf("spoolwatch-agent %s\n", SPOOLWATCH_VERSION);
 			return 0;
@@ -156,66 +245,80 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (flags.commit && !flags.to_stdout) {
+		fprintf(stderr, "spoolwatch-agent: --commit-state goes with "
+				"--stdout (delivered reports always commit)\n");
+		return 2;
+	}
+	/* everything the agent creates is its own: state, outbox, lock */
+	umask(077);
 	log_init("spoolwatch-agent", 0, LOG_LVL_INFO);
-	if (agent_config_load(&cfg, f.config,
-		strcmp(f.config, AGENT_DEF_CONFIG) != 0, err,
-		sizeof(err)) == -1 ||
-	    apply_flags(&cfg, &f, err, sizeof(err)) == -1) {
+	if (load_config(&cfg, err, sizeof(err)) == -1) {
+		fprintf(stderr, "spoolwatch-agent: %s\n", err);
+		return 2;
+	}
+	if (setup_log(&cfg, err, sizeof(err)) == -1) {
 		fprintf(stderr, "spoolwatch-agent: %s\n", err);
 		agent_config_free(&cfg);
 		return 2;
 	}
-	if (log_level_parse(cfg.log_level, &lvl) == -1) {
-		fprintf(stderr, "spoolwatch-agent: bad log_level '%s'\n",
-		    cfg.log_level);
+	/* a state_dir that exists must be ours; a missing one is created */
+	if (statedir_check(cfg.state_dir, err, sizeof(err)) == -1 &&
+	    errno != ENOENT) {
+		fprintf(stderr, "spoolwatch-agent: %s\n", err);
 		agent_config_free(&cfg);
 		return 2;
 	}
-	log_init("spoolwatch-agent", strcmp(cfg.log_target, "syslog") == 0,
-	    lvl);
-	if (f.check) {
+	if (flags.check) {
 		agent_config_print(stdout, &cfg);
+		if (cfg.server == NULL || !*cfg.server)
+			fprintf(stderr, "spoolwatch-agent: note: no server "
+					"set; only --stdout can run\n");
 		agent_config_free(&cfg);
 		return 0;
 	}
-	if (!f.once || !f.to_stdout) {
-		fprintf(stderr, "spoolwatch-agent: only --once --stdout is "
-				"available in this build\n");
+	if (!flags.to_stdout && (cfg.server == NULL || !*cfg.server)) {
+		fprintf(stderr, "spoolwatch-agent: no server configured: set "
+				"server = URL in %s, or give --server or "
+				"--stdout\n",
+		    flags.config);
 		agent_config_free(&cfg);
 		return 2;
 	}
-
-	if (mkdir_p(cfg.state_dir, 0700) == -1 && errno != EEXIST) {
-		log_warn("state_dir %s", cfg.state_dir);
+	warn_security(&cfg);
+	daemon_block_signals();
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		log_err("libcurl initialisation failed");
+		agent_config_free(&cfg);
+		return 1;
+	}
+	rc = 1;
+	if (runner_open(&r, &cfg, flags.to_stdout, flags.commit,
+		daemon_stopping, err, sizeof(err)) == -1) {
+		log_err("%s", err);
 		goto out;
 	}
-	st = state_open(cfg.state_dir, warn, sizeof(warn), err, sizeof(err));
-	if (st == NULL) {
-		log_warnx("%s", err);
-		goto out;
+	if (flags.once) {
+		switch (runner_cycle(&r)) {
+		case RUN_DELIVERED:
+		case RUN_QUEUED:
+			rc = 0;
+			break;
+		case RUN_REJECTED:
+		case RUN_FAILED:
+			rc = 1;
+			break;
+		}
+		if (runner_pending(&r) > 0)
+			log_warnx("%zu report(s) wait in %s/outbox for the "
+				  "collector; the next run sends them",
+			    runner_pending(&r), cfg.state_dir);
+	} else {
+		rc = daemon_loop(&r, &cfg, reload);
 	}
-	if (warn[0])
-		log_warnx("%s", warn);
-	report = report_build(&cfg, st);
-	if (report == NULL) {
-		log_warnx("could not build the report");
-		goto out;
-	}
-	if (json_dumpf(report, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) ==
-		-1 ||
-	    fputc('\n', stdout) == EOF || fflush(stdout) == EOF) {
-		log_warn("writing the report");
-		json_decref(report);
-		goto out;
-	}
-	json_decref(report);
-	if (f.commit && state_commit(st, err, sizeof(err)) == -1) {
-		log_warnx("%s", err);
-		goto out;
-	}
-	rc = 0;
+	runner_close(&r);
 out:
-	state_close(st);
+	curl_global_cleanup();
 	agent_config_free(&cfg);
 	return rc;
 }
