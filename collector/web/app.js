@@ -443,29 +443,37 @@
 	/* Sparkline series per signature, cached for SPARK_TTL_MS. */
 	const sparkCache = new Map();
 
+	/*
+	 * syserrSeries(item): lines per hour of one SYSERR signature over the
+	 * SPARK_HOURS up to its last line (up to now for a live one), counted
+	 * from /api/v1/events; a series from the summary item wins.  partial
+	 * is set when more than SPARK_MAX_PAGES pages of events matched.
+	 */
 	async function syserrSeries(item) {
-		/* A server-side series, when the summary offers one. */
 		if (Array.isArray(item.series) && item.series.length) {
 			return { counts: item.series.map((x) =>
 			    typeof x === 'number' ? x : Number(x && x.count) || 0),
-			    partial: false };
+			    partial: false, end: null };
 		}
-		const key = item.signature;
+		const key = item.signature + '\n' + (item.last_ts || '');
 		const hit = sparkCache.get(key);
 		if (hit && Date.now() - hit.at < SPARK_TTL_MS)
 			return hit.value;
 		const hour = 3600 * 1000;
-		const end = Math.ceil(Date.now() / hour) * hour;
+		const last = Date.parse(item.last_ts);
+		const end = Math.ceil(Math.min(Date.now(),
+		    isNaN(last) ? Infinity : last + 1) / hour) * hour;
 		const start = end - SPARK_HOURS * hour;
 		const counts = new Array(SPARK_HOURS).fill(0);
-		let cursor = null, pages = 0, partial = false;
+		let cursor = null, pages = 0;
 		do {
 			const page = await api('/events', { kind: 'syserr',
-			    signature: key, since: new Date(start).toISOString(),
+			    signature: item.signature,
+			    since: new Date(start).toISOString(),
+			    until: new Date(end).toISOString(),
 			    limit: 1000, cursor });
 			for (const ev of items(page)) {
-				const t = Date.parse(ev.ts);
-				const i = Math.floor((t - start) / hour);
+				const i = Math.floor((Date.parse(ev.ts) - start) / hour);
 				if (i >= 0 && i < SPARK_HOURS)
 					counts[i] += typeof ev.count === 'number' ?
 					    ev.count : 1;
@@ -473,9 +481,11 @@
 			cursor = page.next_cursor || null;
 			pages++;
 		} while (cursor && pages < SPARK_MAX_PAGES);
-		partial = cursor !== null;
-		const value = { counts, partial };
+		const value = { counts, partial: cursor !== null,
+		    end: new Date(end) };
 		sparkCache.set(key, { at: Date.now(), value });
+		if (sparkCache.size > 200)
+			sparkCache.delete(sparkCache.keys().next().value);
 		return value;
 	}
 
@@ -513,9 +523,8 @@
 		parts.push(h('div', { class: 'grid' },
 		    await syserrCard(arr(sum.syserr_top)),
 		    inodesCard(arr(sum.inodes_top))));
-		parts.push(h('div', { class: 'grid' },
-		    mailCard(m, items(mail), mail.next_cursor),
-		    mtaCard(mtaDown)));
+		parts.push(mailCard(m, items(mail), mail.next_cursor),
+		    mtaCard(mtaDown));
 		return h('div', { class: 'overview' }, parts);
 	}
 
@@ -529,8 +538,8 @@
 		if (!list.length)
 			return section('Open findings', empty('No open findings.'));
 		const rows = list.map((f) => h('tr', null,
-		    td(h('a', { href: route(['findings'], { code: f.code,
-			severity: f.severity, state: 'open' }) },
+		    h('td', { class: 'code' }, h('a', { href: route(['findings'],
+			{ code: f.code, severity: f.severity, state: 'open' }) },
 			displayText(f.code))),
 		    td(sevBadge(f.severity)),
 		    h('td', { class: 'num' }, h('a', { href: route(['hosts'],
@@ -570,10 +579,10 @@
 		    })));
 		const rows = list.slice(0, 10).map((s, i) => {
 			const ser = series[i];
-			const label = ser ? 'SYSERR lines per hour, last ' +
-			    SPARK_HOURS + ' h' + (ser.partial ?
-			    ' (first ' + SPARK_MAX_PAGES * 1000 + ' events only)' :
-			    '') + ': ' + ser.counts.join(' ') : '';
+			const label = ser ? 'SYSERR lines per hour, ' + SPARK_HOURS +
+			    ' h' + (ser.end ? ' up to ' + ser.end.toISOString() : '') +
+			    (ser.partial ? ' (first ' + SPARK_MAX_PAGES * 1000 +
+			    ' lines only)' : '') + ': ' + ser.counts.join(' ') : '';
 			return h('tr', null,
 			    h('td', { class: 'sig' }, h('a', { href: route(['events'],
 				{ kind: 'syserr', signature: s.signature }) },
@@ -583,8 +592,8 @@
 				h('span', { class: 'muted' }, 'n/a')));
 		});
 		return section('SYSERR signatures hitting the most hosts',
-		    table(['signature', 'hosts', 'lines', 'last', 'last ' +
-			SPARK_HOURS + ' h'], rows, 'syserr-top'));
+		    table(['signature', 'hosts', 'lines', 'last', 'per hour, ' +
+			SPARK_HOURS + ' h to last'], rows, 'syserr-top'));
 	}
 
 	function inodesCard(list) {
@@ -719,9 +728,13 @@
 		return nav.childNodes.length ? nav : null;
 	}
 
-	/* Query parameters of a view, without the UI-only ones. */
+	/*
+	 * The API parameters of a list view: its filters from the hash, the
+	 * cursor, and the page size (PAGE, or "limit" from the hash).
+	 */
 	function apiParams(q, names) {
-		const p = { limit: PAGE };
+		const lim = parseInt(q.get('limit') || '', 10);
+		const p = { limit: lim > 0 && lim <= 1000 ? lim : PAGE };
 		for (const n of names)
 			if (q.get(n))
 				p[n] = q.get(n);
@@ -818,7 +831,7 @@
 		    (EVENT_KINDS.includes(e.kind) ? e.kind : 'other') },
 		    td(when(e.ts)),
 		    showHost ? td(hostLink(e.host)) : null,
-		    td(displayText(e.kind)),
+		    h('td', { class: 'kind' }, displayText(e.kind)),
 		    td(h('code', null, displayText(e.program)),
 			e.pid !== undefined && e.pid !== null ?
 			'[' + displayText(e.pid) + ']' : ''),
@@ -1088,6 +1101,8 @@
 		}
 		const gen = ++generation;
 		const r = parseHash();
+		if (!isRefresh)
+			$('generated').textContent = '';
 		const v = pick(r);
 		document.title = (v.title ? displayText(v.title) + ' – ' : '') +
 		    'spoolwatch';

@@ -1,0 +1,341 @@
+// dashboard.mjs - drives Debian's chromium (headless, through playwright-core)
+// over the dashboard of a real, filled collector; run by
+// tests/e2e/dashboard_browser.sh, which starts the collector, sends the
+// agents' reports and writes the expectations file.
+//
+// Usage: node dashboard.mjs EXPECT.json
+//
+// EXPECT.json: url, token (the read token), collector_pid, profile (a fresh
+// user-data-dir), out (screenshot dir), chromium, incident_host,
+// finding_code, remedy, signature, cron_command, inode_host, xss_host,
+// xss_strings[], hosts_total.  Prints one "ok - ..." / "not ok - ..." line
+// per check (the shell script numbers them) and "# ..." diagnostics.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const X = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+const WAIT = 15000;		// any single wait
+const DEADLINE = 240000;	// the whole run
+
+let failed = 0;
+function ok(desc) { console.log('ok - ' + desc); }
+function notOk(desc, why) {
+	failed++;
+	console.log('not ok - ' + desc);
+	if (why)
+		for (const l of String(why).split('\n').slice(0, 12))
+			console.log('# ' + l);
+}
+async function check(desc, fn) {
+	try {
+		const r = await fn();
+		if (r === false)
+			notOk(desc);
+		else
+			ok(desc);
+	} catch (e) {
+		notOk(desc, e && e.message ? e.message : e);
+	}
+}
+function assert(cond, msg) {
+	if (!cond)
+		throw new Error(msg);
+}
+
+const killer = setTimeout(() => {
+	console.log('not ok - the browser run finished within ' +
+	    DEADLINE / 1000 + ' s');
+	process.exit(1);
+}, DEADLINE);
+
+const ctx = await chromium.launchPersistentContext(X.profile, {
+	executablePath: X.chromium,
+	headless: true,
+	args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+	    '--disable-component-update', '--disable-sync', '--no-first-run',
+	    '--disable-quic', '--disable-extensions', '--disable-dev-shm-usage'],
+	viewport: { width: 1400, height: 1000 },
+	timeout: 60000,
+});
+ctx.setDefaultTimeout(WAIT);
+
+// Every request must go to the collector: nothing from another host.
+const foreign = [];
+ctx.on('request', (r) => {
+	if (!r.url().startsWith(X.url + '/') && !r.url().startsWith('data:'))
+		foreign.push(r.url());
+});
+// Markup injection shows up as CSP violations (inline handlers, inline
+// scripts) or as calls to the hooks the hostile strings would call.
+await ctx.addInitScript(() => {
+	window.__sw_violations = [];
+	document.addEventListener('securitypolicyviolation', (e) =>
+	    window.__sw_violations.push(e.violatedDirective + ' ' +
+		e.blockedURI + ' ' + (e.sample || '')));
+	window.__sw_xss = 0;
+});
+const page = ctx.pages()[0] || await ctx.newPage();
+const pageErrors = [];
+page.on('pageerror', (e) => pageErrors.push(e.message));
+const dialogs = [];
+page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+
+async function shot(name) {
+	const f = path.join(X.out, name + '.png');
+	await page.screenshot({ path: f, fullPage: true });
+	console.log('# screenshot ' + f);
+}
+
+async function go(hash) {
+	await page.goto(X.url + '/' + hash);
+	await page.waitForSelector('#view[aria-busy="false"]');
+}
+
+// The hash navigation of an already open page: wait for the new view.
+async function settle() {
+	await page.waitForFunction(() =>
+	    document.getElementById('view').getAttribute('aria-busy') === 'false' &&
+	    !document.getElementById('view').classList.contains('loading'));
+}
+
+function text(sel) {
+	return page.locator(sel).first().textContent();
+}
+
+/* Hostile strings: shown as text, never turned into elements. */
+async function noInjection(where) {
+	const r = await page.evaluate(() => ({
+		xss: window.__sw_xss,
+		violations: window.__sw_violations.slice(),
+		imgs: document.querySelectorAll('img').length,
+		scripts: [...document.scripts].map((s) => s.src),
+		handlers: [...document.querySelectorAll('*')].filter((e) =>
+		    [...e.attributes].some((a) => a.name.startsWith('on'))).length,
+		iframes: document.querySelectorAll('iframe,object,embed').length,
+	}));
+	assert(r.xss === 0, where + ': a hostile string ran (' + r.xss + ')');
+	assert(r.violations.length === 0, where + ': CSP violations: ' +
+	    r.violations.join('; '));
+	assert(r.imgs === 0 && r.iframes === 0, where +
+	    ': injected elements in the page');
+	assert(r.handlers === 0, where + ': elements with on* attributes');
+	assert(r.scripts.length === 1 && r.scripts[0].endsWith('/static/app.js'),
+	    where + ': unexpected scripts ' + r.scripts.join(' '));
+	assert(dialogs.length === 0, where + ': dialogs ' + dialogs.join(' '));
+}
+
+async function shows(strings) {
+	const body = await page.evaluate(() => document.body.textContent);
+	const missing = strings.filter((s) => !body.includes(s));
+	assert(missing.length === 0, 'not shown as text: ' +
+	    missing.join(' | '));
+}
+
+try {
+	/* 1. The token: asked for on 401, a wrong one refused, kept. */
+	await page.goto(X.url + '/');
+	await check('the page asks for a read token when the API answers 401',
+	    async () => {
+		await page.waitForSelector('#token-form', { state: 'visible' });
+		const b = await text('#banner');
+		assert(/read token/.test(b), 'banner: ' + b);
+	});
+	await shot('01-token');
+	await check('a wrong token is refused plainly', async () => {
+		await page.fill('#token-input', 'not-the-token');
+		await page.click('#token-form button[type=submit]');
+		await page.waitForSelector('#token-error', { state: 'visible' });
+		const e = await text('#token-error');
+		assert(/refused/.test(e), 'error: ' + e);
+	});
+	await check('the right token shows the overview', async () => {
+		await page.fill('#token-input', X.token);
+		await page.click('#token-form button[type=submit]');
+		await page.waitForSelector('.overview');
+		assert(await page.isHidden('#token-form'), 'form still shown');
+		assert(await page.isHidden('#banner'), 'banner still shown');
+	});
+
+	/* 2. The overview at a glance. */
+	await check('hosts reporting and silent are counted', async () => {
+		const tiles = await page.locator('.tile').allTextContents();
+		const t = tiles.find((x) => /Hosts$/.test(x.trim()));
+		assert(t && t.replace(/\D/g, '') === String(X.hosts_total),
+		    'tiles: ' + tiles.join(' | '));
+		assert(tiles.some((x) => /Reporting/.test(x)) &&
+		    tiles.some((x) => /Silent/.test(x)), 'no reporting/silent');
+	});
+	await check('the open findings table lists ' + X.finding_code,
+	    async () => {
+		await page.locator('.findings-top a', { hasText: X.finding_code })
+		    .first().waitFor();
+	});
+	await check('the SYSERR signature is shown with a sparkline', async () => {
+		const row = page.locator('.syserr-top tr', { hasText: X.signature });
+		await row.first().waitFor();
+		const pts = await row.first().locator('svg.spark polyline')
+		    .getAttribute('points');
+		const ys = pts.trim().split(/\s+/).map((p) => +p.split(',')[1]);
+		assert(ys.length >= 2 && Math.min(...ys) < Math.max(...ys),
+		    'flat or empty sparkline: ' + pts);
+	});
+	await check('the fullest filesystems are drawn as inode bars', async () => {
+		const bars = page.locator('.inodes-top svg.bar');
+		assert(await bars.count() >= 1, 'no bar');
+		const row = page.locator('.inodes-top tr', { hasText: X.inode_host });
+		await row.first().waitFor();
+		const w = +await row.first().locator('rect.bar-fg')
+		    .getAttribute('width');
+		const pct = parseFloat(await row.first().locator('td.num')
+		    .textContent());
+		assert(w > 0 && Math.abs(w - pct * 2) < 1.5,
+		    'bar width ' + w + ' for ' + pct + ' %');
+	});
+	await check('the cron command behind unread mail is shown', async () => {
+		await page.locator('.mail-groups td.cmd', { hasText: X.cron_command })
+		    .first().waitFor();
+	});
+	await shot('02-overview');
+
+	/* 3. One click from a finding to its hosts and remedy. */
+	await check('a finding lists the broken clientmqueue host with its remedy',
+	    async () => {
+		await page.locator('.findings-top a', { hasText: X.finding_code })
+		    .first().click();
+		await settle();
+		const li = page.locator('ul.findings > li', {
+			has: page.locator('a.host', { hasText: X.incident_host }),
+		});
+		await li.first().waitFor();
+		const rem = await li.first().locator('.remedy-text').textContent();
+		assert(rem === X.remedy, 'remedy shown: ' + rem);
+		assert(await li.first().locator('button.copy').count() === 1,
+		    'no copy button');
+	});
+	await shot('03-finding');
+
+	/* 4. The token stays for the session. */
+	await check('the token is kept for the browser session', async () => {
+		await go('#/');
+		await page.waitForSelector('.overview');
+		assert(await page.isHidden('#token-form'), 'asked again');
+	});
+
+	/* 5. Click through to a host. */
+	await check('clicking a host opens its page', async () => {
+		await page.locator('.inodes-top a.host', { hasText: X.inode_host })
+		    .first().click();
+		await settle();
+		await page.waitForSelector('.host-page');
+		const h1 = (await text('.host-page h1')).trim();
+		assert(h1.startsWith(X.inode_host), 'h1: ' + h1);
+	});
+	await go('#/host/' + encodeURIComponent(X.incident_host));
+	await check('the host page shows spools, filesystems, MTA, findings, ' +
+	    'events and cron mail', async () => {
+		await page.locator('table.spools td', { hasText: 'clientmqueue' })
+		    .first().waitFor();
+		assert(await page.locator('table.filesystems svg.bar').count() >= 1,
+		    'no filesystem bar');
+		assert(/daemon running/.test(await text('.kv')), 'no MTA state');
+		assert(await page.locator('ul.findings > li').count() >= 1,
+		    'no open finding');
+		assert(await page.locator('table.events tbody tr').count() >= 1,
+		    'no events');
+		await page.locator('table.cron td.cmd', { hasText: X.cron_command })
+		    .first().waitFor();
+		const rem = await page.locator('.remedy-text',
+		    { hasText: X.remedy }).count();
+		assert(rem >= 1, 'remedy not on the host page');
+	});
+	await shot('04-host');
+
+	/* 6. Server-side pagination: one host per page. */
+	await check('host lists are paginated by the server', async () => {
+		await go('#/hosts?limit=1');
+		assert(await page.locator('table.hosts tbody tr').count() === 1,
+		    'not one row');
+		const first = await text('table.hosts a.host');
+		await page.click('.pager a.next');
+		await settle();
+		const second = await text('table.hosts a.host');
+		assert(first !== second, 'same host on page 2: ' + second);
+	});
+	await check('the host filter is applied by the server', async () => {
+		await go('#/hosts');
+		await page.fill('.filters input[name=q]', X.incident_host);
+		await page.click('.filters button[type=submit]');
+		await settle();
+		const names = await page.locator('table.hosts a.host')
+		    .allTextContents();
+		assert(names.length >= 1 && names.every((n) =>
+		    n.includes(X.incident_host)), 'rows: ' + names.join(' | '));
+	});
+
+	/* 7. Hostile hostnames, subjects and log lines. */
+	const xssPages = [
+		['overview', '#/'],
+		['hosts', '#/hosts'],
+		['host', '#/host/' + encodeURIComponent(X.xss_host)],
+		['events', '#/events?host=' + encodeURIComponent(X.xss_host)],
+		['mail', '#/mail'],
+		['findings', '#/findings?host=' + encodeURIComponent(X.xss_host)],
+	];
+	for (const [name, hash] of xssPages) {
+		await check('hostile strings stay text on the ' + name + ' page',
+		    async () => {
+			await go(hash);
+			await page.waitForTimeout(300);
+			await noInjection(name);
+		});
+	}
+	await check('the hostile host page shows its name, subject and log ' +
+	    'line as text', async () => {
+		await go('#/host/' + encodeURIComponent(X.xss_host));
+		await page.waitForSelector('.host-page');
+		await shows(X.xss_strings);
+		const h1 = (await text('.host-page h1')).trim();
+		assert(h1.startsWith(X.xss_host), 'h1: ' + h1);
+	});
+	await shot('05-xss-host');
+	await go('#/events?host=' + encodeURIComponent(X.xss_host));
+	await shot('06-xss-events');
+
+	/* 8. The collector goes away: said plainly, old data kept. */
+	await go('#/');
+	await page.waitForSelector('.overview');
+	process.kill(X.collector_pid, 'SIGTERM');
+	await check('a stopped collector is reported plainly', async () => {
+		let gone = false;
+		for (let i = 0; i < 100 && !gone; i++) {
+			try {
+				process.kill(X.collector_pid, 0);
+				await page.waitForTimeout(100);
+			} catch (e) {
+				gone = true;
+			}
+		}
+		assert(gone, 'the collector did not stop');
+		await page.click('#refresh');
+		await page.waitForSelector('#banner', { state: 'visible' });
+		const b = await text('#banner');
+		assert(/Collector down/.test(b), 'banner: ' + b);
+		assert(await page.locator('.overview').count() === 1,
+		    'the last data was dropped');
+	});
+	await shot('07-collector-down');
+
+	await check('no request left the collector', async () => {
+		assert(foreign.length === 0, foreign.join(' '));
+	});
+	await check('no script error in the page', async () => {
+		assert(pageErrors.length === 0, pageErrors.join('\n'));
+	});
+} catch (e) {
+	notOk('the browser run', e && e.stack ? e.stack : e);
+} finally {
+	await ctx.close().catch(() => {});
+	clearTimeout(killer);
+}
+process.exit(failed ? 1 : 0);
