@@ -1,42 +1,872 @@
 /*
- * logs.c - SYSERR and delivery events from the syslog files.
+ * logs.c - the mail log collector: every configured syslog file is read
+ * from its offset (syslog_tail.c), candidate lines are found with the
+ * prefilter, parsed (syslog_parse.c) and turned into events, grouped by
+ * signature (event_sig.c).
+ *
+ * Bounds: at most max_events raw events per report (the newest by
+ * timestamp; a min-heap), at most LOGS_GROUPS_MAX signatures (then one
+ * overflow group per kind), LOGS_RAW_MAX bytes of a line kept per event.
+ * Every event is counted in its group whatever was dropped.  The same
+ * line read through two files (mail logged to maillog and messages) is
+ * counted once: a set of line hashes with the file they came from.
+ * Missing files are listed in log_sources[] as "missing", not errors.
  */
-#include "agent/logs.h"
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "agent/agent_config.h"
 #include "agent/cycle.h"
+#include "agent/event_sig.h"
+#include "agent/logs.h"
+#include "agent/prefilter.h"
+#include "agent/state.h"
+#include "agent/syslog_parse.h"
+#include "agent/syslog_tail.h"
 #include "common/config.h"
+#include "common/fsutil.h"
+#include "common/timeutil.h"
+#include "common/xalloc.h"
+
+#define OFF(f) offsetof(struct logs_config, f)
+
+static const struct cfg_def top_defs[] = {
+    {"max_events", CFG_INT, "500", OFF(max_events), 0, 100000,
+	"raw mail log events per report (newest kept; the rest only "
+	"counted in event_groups)"},
+    {NULL, 0, NULL, 0, 0, 0, NULL},
+};
+
+static const struct cfg_def logs_defs[] = {
+    {"files", CFG_LIST, LOGS_DEF_FILES, OFF(files), 0, 0,
+	"[logs] syslog files to read (missing ones are skipped)"},
+    {"readback", CFG_SIZE, "4M", OFF(readback), 0, 1LL << 40,
+	"[logs] bytes read back per file on first start"},
+    {"max_line", CFG_SIZE, "64k", OFF(max_line), 1024, 16 << 20,
+	"[logs] longer lines are cut to this many bytes (and counted)"},
+    {NULL, 0, NULL, 0, 0, 0, NULL},
+};
 
 int
 logs_config_load(struct logs_config *cfg, struct cfg_file *cf, char *err,
     size_t errlen)
 {
-	(void)cf;
-	(void)err;
-	(void)errlen;
-	cfg->reserved = 0;
+	long sec;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg_defaults(top_defs, cfg);
+	cfg_defaults(logs_defs, cfg);
+	if (cf == NULL)
+		return 0;
+	if (cfg_apply(cf, 0, top_defs, cfg, err, errlen) == -1)
+		return -1;
+	if ((sec = cfg_section_find(cf, "logs", NULL)) >= 0 &&
+	    cfg_apply(cf, (size_t)sec, logs_defs, cfg, err, errlen) == -1)
+		return -1;
+	for (size_t i = 0; i < cfg->files.n; i++) {
+		if (cfg->files.v[i][0] != '/') {
+			snprintf(err, errlen,
+			    "%s: [logs] files: '%.200s' is not an absolute "
+			    "path",
+			    cfg_name(cf), cfg->files.v[i]);
+			return -1;
+		}
+	}
 	return 0;
 }
 
 void
 logs_config_print(FILE *fp, const struct logs_config *cfg)
 {
-	(void)fp;
-	(void)cfg;
+	cfg_print(fp, top_defs, cfg);
+	fprintf(fp, "[logs]\n");
+	cfg_print(fp, logs_defs, cfg);
 }
 
 void
 logs_config_free(struct logs_config *cfg)
 {
-	(void)cfg;
+	cfg_free_values(top_defs, cfg);
+	cfg_free_values(logs_defs, cfg);
+}
+
+/* --- per-cycle collection ---------------------------------------------- */
+
+enum field {
+	F_HOST, F_PROGRAM, F_PID, F_QID, F_MESSAGE, F_USER, F_STAGE,
+	F_ERRNO, F_PATH, F_TO, F_RELAY, F_DSN, F_STAT, F_NFIELDS
+};
+
+static const char *const field_names[F_NFIELDS] = {
+    "host", "program", "pid", "queue_id", "message", "user", "stage",
+    "errno", "path", "to", "relay", "dsn", "stat",
+};
+
+struct slot {
+	time_t ts;
+	uint64_t seq;
+	enum sl_kind kind;
+	int source;
+	long uid, gid, euid;
+	uint32_t off[F_NFIELDS], len[F_NFIELDS];	/* into raw */
+	char id[EVENT_ID_LEN];
+	char sig[EVENT_SIG_MAX];
+	size_t raw_len;
+	char raw[LOGS_RAW_MAX];
+};
+
+struct group {
+	char sig[EVENT_SIG_MAX];
+	enum sl_kind kind;
+	uint64_t count;
+	time_t first, last;
+	uint32_t sources;	/* bit i: files.v[i] */
+	long uid, euid;
+	char program[64], path[256], errno_text[64];
+	size_t example_len;
+	char example[1024];
+};
+
+#define GROUP_SLOTS	(2 * LOGS_GROUPS_MAX)
+#define SEEN_MAX	(1u << 18)	/* line hashes for cross-file dedup */
+
+struct collect {
+	struct cycle *c;
+	const struct logs_config *cfg;
+	/* events: min-heap on (ts, seq) of at most max_events slots */
+	struct slot *slots;
+	size_t nslots, cap;
+	uint64_t seq;
+	/* groups */
+	struct group *groups;
+	size_t ngroups;
+	int gindex[GROUP_SLOTS];	/* -1 empty */
+	/* cross-file duplicates */
+	struct seen {
+		unsigned long long h;
+		int src;	/* -1 empty */
+	} *seen;
+	size_t nseen;
+	/* the file being read */
+	int source;
+	const char *clock_path;
+	time_t clock_mtime;
+	struct sl_clock clk;
+	uint64_t events_total, duplicates, unparsed, src_events;
+};
+
+static int
+slot_less(const struct slot *a, const struct slot *b)
+{
+	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
+}
+
+static void
+heap_swap(struct collect *k, size_t i, size_t j)
+{
+	struct slot t;
+
+	memcpy(&t, &k->slots[i], sizeof(t));
+	memcpy(&k->slots[i], &k->slots[j], sizeof(t));
+	memcpy(&k->slots[j], &t, sizeof(t));
+}
+
+static void
+heap_down(struct collect *k, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < k->nslots && slot_less(&k->slots[l], &k->slots[m]))
+			m = l;
+		if (r < k->nslots && slot_less(&k->slots[r], &k->slots[m]))
+			m = r;
+		if (m == i)
+			return;
+		heap_swap(k, i, m);
+		i = m;
+	}
+}
+
+static void
+heap_up(struct collect *k, size_t i)
+{
+	while (i > 0 && slot_less(&k->slots[i], &k->slots[(i - 1) / 2])) {
+		heap_swap(k, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+/* slot_for - the slot a new event (ts) goes to, or NULL if it is older
+ * than every kept one and the heap is full. */
+static struct slot *
+slot_for(struct collect *k, time_t ts)
+{
+	if (k->cap == 0)
+		return NULL;
+	if (k->nslots < k->cap)
+		return &k->slots[k->nslots++];
+	if (ts < k->slots[0].ts)
+		return NULL;
+	return &k->slots[0];
+}
+
+static void
+slot_placed(struct collect *k, struct slot *s)
+{
+	size_t i = (size_t)(s - k->slots);
+	if (i == 0 && k->nslots == k->cap)
+		heap_down(k, 0);
+	else
+		heap_up(k, i);
+}
+
+static void
+copy_span(char *dst, size_t dn, struct sl_span s)
+{
+	size_t l = s.p ? (s.n < dn - 1 ? s.n : dn - 1) : 0;
+	if (l)
+		memcpy(dst, s.p, l);
+	dst[l] = '\0';
+}
+
+static struct group *
+group_for(struct collect *k, const char *sig, size_t sl, enum sl_kind kind)
+{
+	unsigned long long h = event_hash64(sig, sl) ^ (unsigned)kind;
+	size_t i = (size_t)(h % GROUP_SLOTS);
+	struct group *g;
+
+	for (;; i = (i + 1) % GROUP_SLOTS) {
+		int gi = k->gindex[i];
+		if (gi == -1)
+			break;
+		g = &k->groups[gi];
+		if (g->kind == kind && strcmp(g->sig, sig) == 0)
+			return g;
+	}
+	if (k->ngroups >= LOGS_GROUPS_MAX) {
+		/* overflow: one group per kind, found by a fixed name */
+		static const char over[] = "(more signatures than the "
+					   "per-report limit)";
+		if (strcmp(sig, over) != 0)
+			return group_for(k, over, sizeof(over) - 1, kind);
+		if (k->ngroups >= LOGS_GROUPS_MAX + 8)
+			return NULL;
+	}
+	if (k->groups == NULL)
+		k->groups = xcalloc(LOGS_GROUPS_MAX + 8, sizeof(*k->groups));
+	g = &k->groups[k->ngroups];
+	memset(g, 0, sizeof(*g));
+	memcpy(g->sig, sig, sl);
+	g->sig[sl] = '\0';
+	g->kind = kind;
+	k->gindex[i] = (int)k->ngroups++;
+	return g;
+}
+
+/* duplicate - was this line already counted from another file? */
+static int
+duplicate(struct collect *k, const char *line, size_t n)
+{
+	unsigned long long h;
+	size_t i;
+
+	if (k->cfg->files.n < 2)
+		return 0;
+	if (k->seen == NULL) {
+		k->seen = xmalloc(SEEN_MAX * sizeof(*k->seen));
+		for (size_t j = 0; j < SEEN_MAX; j++)
+			k->seen[j].src = -1;
+	}
+	h = event_hash64(line, n);
+	for (i = (size_t)(h & (SEEN_MAX - 1));; i = (i + 1) & (SEEN_MAX - 1)) {
+		if (k->seen[i].src == -1)
+			break;
+		if (k->seen[i].h == h && k->seen[i].src != k->source)
+			return 1;
+		if (k->seen[i].h == h)
+			return 0;
+	}
+	if (k->nseen < SEEN_MAX / 2) {	/* keep probes short; then stop */
+		k->seen[i].h = h;
+		k->seen[i].src = k->source;
+		k->nseen++;
+	}
+	return 0;
+}
+
+static void
+set_field(struct slot *s, enum field f, struct sl_span sp, const char *line)
+{
+	if (sp.p == NULL) {
+		s->off[f] = UINT32_MAX;
+		s->len[f] = 0;
+		return;
+	}
+	s->off[f] = (uint32_t)(sp.p - line);
+	s->len[f] = (uint32_t)sp.n;
+}
+
+static void
+handle_line(struct collect *k, const char *line, size_t n)
+{
+	struct sl_event ev;
+	struct group *g;
+	struct slot *s;
+	char sig[EVENT_SIG_MAX];
+	size_t sl;
+
+	if (sl_parse_line(line, n, &k->clk, &ev) == SL_NONE)
+		return;
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	if (duplicate(k, line, n)) {
+		k->duplicates++;
+		return;
+	}
+	k->events_total++;
+	k->src_events++;
+	sl = event_signature(&ev, sig, sizeof(sig));
+	if ((g = group_for(k, sig, sl, ev.kind)) != NULL) {
+		if (g->count == 0 || ev.ts < g->first)
+			g->first = ev.ts;
+		if (g->count == 0 || ev.ts >= g->last) {
+			g->last = ev.ts;
+			g->example_len = n < sizeof(g->example)
+			    ? n : sizeof(g->example);
+			memcpy(g->example, line, g->example_len);
+			g->uid = ev.uid;
+			g->euid = ev.euid;
+			copy_span(g->program, sizeof(g->program), ev.program);
+			copy_span(g->path, sizeof(g->path), ev.path);
+			copy_span(g->errno_text, sizeof(g->errno_text),
+			    ev.errno_text);
+		}
+		g->count++;
+		if (k->source < 32)
+			g->sources |= 1u << k->source;
+	}
+	if ((s = slot_for(k, ev.ts)) == NULL)
+		return;
+	s->ts = ev.ts;
+	s->seq = k->seq++;
+	s->kind = ev.kind;
+	s->source = k->source;
+	s->uid = ev.uid;
+	s->gid = ev.gid;
+	s->euid = ev.euid;
+	event_id(line, n, s->id);
+	memcpy(s->sig, sig, sl + 1);
+	s->raw_len = n < LOGS_RAW_MAX ? n : LOGS_RAW_MAX;
+	memcpy(s->raw, line, s->raw_len);
+	set_field(s, F_HOST, ev.host, line);
+	set_field(s, F_PROGRAM, ev.program, line);
+	set_field(s, F_PID, ev.pid, line);
+	set_field(s, F_QID, ev.queue_id, line);
+	set_field(s, F_MESSAGE, ev.message, line);
+	set_field(s, F_USER, ev.user, line);
+	set_field(s, F_STAGE, ev.stage, line);
+	set_field(s, F_ERRNO, ev.errno_text, line);
+	set_field(s, F_PATH, ev.path, line);
+	set_field(s, F_TO, ev.to, line);
+	set_field(s, F_RELAY, ev.relay, line);
+	set_field(s, F_DSN, ev.dsn, line);
+	set_field(s, F_STAT, ev.stat, line);
+	slot_placed(k, s);
+}
+
+/* on_block - the tail callback: prefilter the block, parse candidates. */
+static void
+on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
+    int cut)
+{
+	struct collect *k = arg;
+	size_t i = 0;
+
+	if (src->path != k->clock_path || src->mtime != k->clock_mtime) {
+		time_t anchor = src->mtime < k->c->now ? src->mtime : k->c->now;
+		sl_clock_init(&k->clk, anchor);
+		k->clock_path = src->path;
+		k->clock_mtime = src->mtime;
+	}
+	if (cut) {
+		if (prefilter_find(p, n) < n)
+			handle_line(k, p, n);
+		return;
+	}
+	while (i < n) {
+		size_t hit = i + prefilter_find(p + i, n - i), start, end;
+		const char *nl;
+
+		if (hit >= n)
+			break;
+		nl = hit > i ? memrchr(p + i, '\n', hit - i) : NULL;
+		start = nl ? (size_t)(nl - p) + 1 : i;
+		nl = memchr(p + hit, '\n', n - hit);
+		end = nl ? (size_t)(nl - p) : n;
+		handle_line(k, p + start, end - start);
+		i = end + 1;
+	}
+}
+
+static json_t *
+ts_json(time_t t)
+{
+	char b[RFC3339_LEN];
+
+	if (rfc3339_format(t, b, sizeof(b)) == -1)
+		return json_null();
+	return json_string(b);
+}
+
+static json_t *
+id_json(long v)
+{
+	return v < 0 ? json_null() : json_integer(v);
+}
+
+static json_t *
+field_json(const struct slot *s, enum field f)
+{
+	size_t off = s->off[f], len = s->len[f];
+
+	if (s->off[f] == UINT32_MAX || off >= s->raw_len)
+		return json_null();
+	if (len > s->raw_len - off)
+		len = s->raw_len - off;
+	return json_str_safe(s->raw + off, len, LOGS_RAW_MAX);
+}
+
+static json_t *
+slot_json(const struct collect *k, const struct slot *s)
+{
+	json_t *e = json_object(), *pid = field_json(s, F_PID);
+	const char *ps = json_string_value(pid);
+
+	json_object_set_new(e, "id", json_string(s->id));
+	json_object_set_new(e, "ts", ts_json(s->ts));
+	json_object_set_new(e, "source",
+	    json_str_safe(k->cfg->files.v[s->source],
+		strlen(k->cfg->files.v[s->source]), PATH_MAX));
+	json_object_set_new(e, "kind", json_string(sl_kind_name(s->kind)));
+	for (int f = 0; f < F_NFIELDS; f++) {
+		if (f == F_PID)
+			continue;
+		json_object_set_new(e, field_names[f], field_json(s, f));
+	}
+	if (ps && *ps && strspn(ps, "0123456789") == strlen(ps) &&
+	    strlen(ps) < 10)
+		json_object_set_new(e, "pid", json_integer(atol(ps)));
+	else
+		json_object_set_new(e, "pid", json_null());
+	json_decref(pid);
+	json_object_set_new(e, "uid", id_json(s->uid));
+	json_object_set_new(e, "gid", id_json(s->gid));
+	json_object_set_new(e, "euid", id_json(s->euid));
+	json_object_set_new(e, "signature",
+	    json_str_safe(s->sig, strlen(s->sig), EVENT_SIG_MAX));
+	json_object_set_new(e, "raw", json_str_safe(s->raw, s->raw_len,
+	    LOGS_RAW_MAX));
+	return e;
+}
+
+static int
+cmp_slot(const void *a, const void *b)
+{
+	const struct slot *x = a, *y = b;
+	return slot_less(x, y) ? -1 : slot_less(y, x) ? 1 : 0;
+}
+
+static int
+cmp_group(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->sig, y->sig);
+}
+
+static json_t *
+str_or_null(const char *s)
+{
+	return s && *s ? json_str_safe(s, strlen(s), 4096) : json_null();
+}
+
+static json_t *
+group_json(const struct collect *k, const struct group *g)
+{
+	json_t *srcs = json_array();
+
+	for (size_t i = 0; i < k->cfg->files.n && i < 32; i++)
+		if (g->sources & (1u << i))
+			json_array_append_new(srcs,
+			    json_str_safe(k->cfg->files.v[i],
+				strlen(k->cfg->files.v[i]), PATH_MAX));
+	return json_pack("{s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+			 "s:o, s:o}",
+	    "signature", json_str_safe(g->sig, strlen(g->sig), EVENT_SIG_MAX),
+	    "kind", sl_kind_name(g->kind), "count", (json_int_t)g->count,
+	    "first_ts", ts_json(g->first), "last_ts", ts_json(g->last),
+	    "example", json_str_safe(g->example, g->example_len,
+		sizeof(g->example)),
+	    "program", str_or_null(g->program), "path", str_or_null(g->path),
+	    "errno", str_or_null(g->errno_text), "uid", id_json(g->uid),
+	    "euid", id_json(g->euid), "sources", srcs);
+}
+
+/* read_source - one configured file: tail it, stage its position, and
+ * describe it in log_sources[]. */
+static void
+read_source(struct collect *k, size_t i, const struct tail_opts *o,
+    json_t *sources)
+{
+	const char *host = k->cfg->files.v[i];
+	char path[PATH_MAX], key[PATH_MAX + 8], err[1024];
+	struct tail_result res;
+	json_t *next = NULL, *ent;
+
+	k->source = (int)i;
+	k->src_events = 0;
+	k->clock_path = NULL;
+	if (cycle_path(k->c, path, sizeof(path), host) == -1)
+		return;
+	snprintf(key, sizeof(key), "log:%s", host);
+	if (tail_run(path, host, state_get(k->c->state, key), o, on_block, k,
+		&next, &res, err, sizeof(err)) == -1) {
+		cycle_error(k->c, host, "%s", err);
+		json_array_append_new(sources, json_pack("{s:o, s:s, s:o}",
+		    "path", json_str_safe(host, strlen(host), PATH_MAX),
+		    "status", "error", "error",
+		    json_str_safe(err, strlen(err), sizeof(err))));
+		return;
+	}
+	if (next)
+		state_put(k->c->state, key, next);
+	ent = json_pack("{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:o, s:o}",
+	    "path", json_str_safe(host, strlen(host), PATH_MAX), "status",
+	    res.missing ? "missing" : "ok", "bytes_read",
+	    (json_int_t)res.bytes, "events", (json_int_t)k->src_events,
+	    "lines_cut", (json_int_t)res.lines_cut, "offset",
+	    (json_int_t)res.offset, "size", (json_int_t)res.size,
+	    "first_start", res.first_start, "rotated_from",
+	    str_or_null(res.rotated_from), "note", str_or_null(res.note));
+	json_array_append_new(sources, ent);
 }
 
 void
 logs_collect(struct cycle *c)
 {
-	(void)c;
+	const struct logs_config *cfg = &c->cfg->logs;
+	struct collect *k = xcalloc(1, sizeof(*k));
+	struct tail_opts o;
+	json_t *events = json_array(), *groups = json_array();
+	json_t *sources = json_array();
+
+	k->c = c;
+	k->cfg = cfg;
+	k->cap = (size_t)cfg->max_events;
+	memset(k->gindex, -1, sizeof(k->gindex));
+	o.readback = (off_t)cfg->readback;
+	o.max_line = (size_t)cfg->max_line;
+	o.bufsize = (1u << 20) + o.max_line;
+	o.buf = xmalloc(o.bufsize);
+	o.hold = xmalloc(o.max_line);
+
+	for (size_t i = 0; i < cfg->files.n; i++) {
+		if (k->cap > 0 && k->slots == NULL)
+			k->slots = xcalloc(k->cap, sizeof(*k->slots));
+		read_source(k, i, &o, sources);
+	}
+
+	qsort(k->slots, k->nslots, sizeof(*k->slots), cmp_slot);
+	for (size_t i = 0; i < k->nslots; i++)
+		json_array_append_new(events, slot_json(k, &k->slots[i]));
+	if (k->ngroups)
+		qsort(k->groups, k->ngroups, sizeof(*k->groups), cmp_group);
+	for (size_t i = 0; i < k->ngroups; i++)
+		json_array_append_new(groups, group_json(k, &k->groups[i]));
+
+	json_object_set_new(c->report, "events", events);
+	json_object_set_new(c->report, "event_groups", groups);
+	json_object_set_new(c->report, "log_sources", sources);
+	json_object_set_new(c->report, "log_summary",
+	    json_pack("{s:I, s:I, s:I, s:s}", "events_total",
+		(json_int_t)k->events_total, "events_reported",
+		(json_int_t)k->nslots, "duplicates",
+		(json_int_t)k->duplicates, "prefilter", prefilter_name()));
+
+	free(o.buf);
+	free(o.hold);
+	free(k->slots);
+	free(k->groups);
+	free(k->seen);
+	free(k);
+}
+
+/* --- findings ------------------------------------------------------------ */
+
+/* user_name - the passwd name of uid under the root, or "" */
+static void
+user_name(struct cycle *c, long uid, char *out, size_t n)
+{
+	char path[PATH_MAX], why[256], *text, *line;
+	ssize_t len;
+
+	out[0] = '\0';
+	if (uid < 0 || root_path(path, sizeof(path), c->root, "/etc/passwd") ==
+			   -1)
+		return;
+	if ((len = read_file_capped(path, &text, 4u << 20, why,
+		 sizeof(why))) < 0)
+		return;
+	for (line = text; line && *line; line = strchr(line, '\n'),
+	    line = line ? line + 1 : NULL) {
+		const char *c1 = strchr(line, ':'), *c2, *c3;
+		size_t eol = strcspn(line, "\n");
+		if (c1 == NULL || (size_t)(c1 - line) >= eol ||
+		    (c2 = strchr(c1 + 1, ':')) == NULL ||
+		    (c3 = strchr(c2 + 1, ':')) == NULL ||
+		    (size_t)(c3 - line) > eol)
+			continue;
+		if (strtol(c2 + 1, NULL, 10) == uid && c3 > c2 + 1) {
+			snprintf(out, n, "%.*s", (int)(c1 - line), line);
+			break;
+		}
+	}
+	free(text);
+}
+
+/* spool_by_role - the spools[] path with that role (an existing one
+ * first), else the usual path for it under the root. */
+static void
+spool_by_role(struct cycle *c, const char *role, char *out, size_t n)
+{
+	json_t *spools = json_object_get(c->report, "spools"), *s;
+	const char *fallback = NULL;
+	size_t i;
+
+	json_array_foreach(spools, i, s) {
+		const char *r = json_string_value(json_object_get(s, "role"));
+		const char *p = json_string_value(json_object_get(s, "path"));
+		if (r == NULL || p == NULL || strcmp(r, role) != 0)
+			continue;
+		if (json_is_true(json_object_get(s, "exists"))) {
+			snprintf(out, n, "%s", p);
+			return;
+		}
+		if (fallback == NULL)
+			fallback = p;
+	}
+	if (fallback) {
+		snprintf(out, n, "%s", fallback);
+		return;
+	}
+	if (strcmp(role, "msp_queue") == 0) {
+		char fs[PATH_MAX];
+		struct stat sb;
+		if (root_path(fs, sizeof(fs), c->root,
+			"/var/spool/mqueue-client") == 0 &&
+		    stat(fs, &sb) == 0)
+			snprintf(out, n, "/var/spool/mqueue-client");
+		else
+			snprintf(out, n, "/var/spool/clientmqueue");
+	} else {
+		snprintf(out, n, "/var/spool/mqueue");
+	}
+}
+
+/* spool_of_path - the spools[] entry path that holds an absolute path. */
+static int
+spool_of_path(struct cycle *c, const char *path, char *out, size_t n)
+{
+	json_t *spools = json_object_get(c->report, "spools"), *s;
+	size_t i;
+
+	json_array_foreach(spools, i, s) {
+		const char *p = json_string_value(json_object_get(s, "path"));
+		size_t l = p ? strlen(p) : 0;
+		while (l > 1 && p[l - 1] == '/')
+			l--;
+		if (l && strncmp(path, p, l) == 0 &&
+		    (path[l] == '\0' || path[l] == '/')) {
+			snprintf(out, n, "%.*s", (int)l, p);
+			return 0;
+		}
+	}
+	if (strncmp(path, "/var/spool/", 11) == 0) {
+		/* the queue directory itself: /var/spool/<name> */
+		size_t l = 11 + strcspn(path + 11, "/");
+		snprintf(out, n, "%.*s", (int)l, path);
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * implicated - the subject of a SYSERR group: the spool its path lies in
+ * ("./dfID" is relative to the queue directory of the process: the MSP's
+ * when it ran as smmsp or as sm-msp-queue, the MTA's otherwise), else the
+ * first log file it came from.  *role gets the queue role or "".
+ */
+static void
+implicated(struct cycle *c, json_t *g, char *out, size_t n, const char **role)
+{
+	const char *path = json_string_value(json_object_get(g, "path"));
+	const char *prog = json_string_value(json_object_get(g, "program"));
+	json_t *srcs = json_object_get(g, "sources");
+	long uid = -1;
+	char name[64];
+
+	*role = "";
+	if (path && path[0] == '/' && spool_of_path(c, path, out, n) == 0)
+		return;
+	if (json_is_integer(json_object_get(g, "euid")))
+		uid = (long)json_integer_value(json_object_get(g, "euid"));
+	else if (json_is_integer(json_object_get(g, "uid")))
+		uid = (long)json_integer_value(json_object_get(g, "uid"));
+	if (path && path[0] == '.' && path[1] == '/' &&
+	    (uid >= 0 || (prog && strcmp(prog, "sm-msp-queue") == 0))) {
+		user_name(c, uid, name, sizeof(name));
+		if (strcmp(name, "smmsp") == 0 ||
+		    (prog && strcmp(prog, "sm-msp-queue") == 0))
+			*role = "msp_queue";
+		else
+			*role = "mta_queue";
+		spool_by_role(c, *role, out, n);
+		return;
+	}
+	snprintf(out, n, "%s",
+	    json_string_value(json_array_get(srcs, 0))
+		? json_string_value(json_array_get(srcs, 0))
+		: "syslog");
 }
 
 void
 logs_findings(struct cycle *c)
 {
-	(void)c;
+	json_t *groups = json_object_get(c->report, "event_groups"), *g;
+	json_t *subjects = json_object();	/* subject -> summary */
+	const char *subj;
+	json_t *sum;
+	size_t i;
+
+	json_array_foreach(groups, i, g) {
+		const char *kind = json_string_value(json_object_get(g, "kind"));
+		const char *role, *err;
+		char subject[PATH_MAX];
+		json_t *srcs, *s;
+		size_t j;
+
+		if (kind == NULL || strcmp(kind, "syserr") != 0)
+			continue;
+		implicated(c, g, subject, sizeof(subject), &role);
+		sum = json_object_get(subjects, subject);
+		if (sum == NULL) {
+			sum = json_pack("{s:I, s:[], s:[], s:s, s:b, s:O}",
+			    "count", (json_int_t)0, "signatures", "sources",
+			    "role", role, "denied", 0, "last_ts",
+			    json_object_get(g, "last_ts"));
+			json_object_set_new(subjects, subject, sum);
+		}
+		json_object_set_new(sum, "count",
+		    json_integer(json_integer_value(json_object_get(sum,
+				     "count")) +
+			json_integer_value(json_object_get(g, "count"))));
+		if (json_array_size(json_object_get(sum, "signatures")) < 5)
+			json_array_append_new(json_object_get(sum,
+						  "signatures"),
+			    json_pack("{s:O, s:O, s:O}", "signature",
+				json_object_get(g, "signature"), "count",
+				json_object_get(g, "count"), "last_ts",
+				json_object_get(g, "last_ts")));
+		srcs = json_object_get(g, "sources");
+		json_array_foreach(srcs, j, s) {
+			json_t *have = json_object_get(sum, "sources"), *h;
+			size_t m;
+			int dup = 0;
+			json_array_foreach(have, m, h) dup |= json_equal(h, s);
+			if (!dup)
+				json_array_append(have, s);
+		}
+		err = json_string_value(json_object_get(g, "errno"));
+		if (err && strcmp(err, "Permission denied") == 0)
+			json_object_set_new(sum, "denied", json_true());
+		if (strcmp(json_string_value(json_object_get(sum, "last_ts")) ?
+			       json_string_value(json_object_get(sum, "last_ts"))
+			       : "",
+			json_string_value(json_object_get(g, "last_ts")) ?
+			    json_string_value(json_object_get(g, "last_ts"))
+			    : "") < 0)
+			json_object_set(sum, "last_ts",
+			    json_object_get(g, "last_ts"));
+	}
+
+	json_object_foreach(subjects, subj, sum) {
+		json_int_t count = json_integer_value(json_object_get(sum,
+		    "count"));
+		const char *role = json_string_value(json_object_get(sum,
+		    "role"));
+		int denied = json_is_true(json_object_get(sum, "denied"));
+		const char *top = json_string_value(json_object_get(
+		    json_array_get(json_object_get(sum, "signatures"), 0),
+		    "signature"));
+		json_t *sf = NULL, *ev;
+		const char *sf_code = NULL;
+		char remedy[1024];
+
+		if (role[0]) {
+			sf_code = "spool.permissions";
+			if ((sf = cycle_find_finding(c, sf_code, subj)) ==
+			    NULL) {
+				sf_code = "spool.not_writable_by_mta";
+				sf = cycle_find_finding(c, sf_code, subj);
+			}
+		}
+		ev = json_pack("{s:I, s:O, s:O, s:O, s:o, s:o, s:o}", "count",
+		    count, "signatures", json_object_get(sum, "signatures"),
+		    "sources", json_object_get(sum, "sources"), "last_ts",
+		    json_object_get(sum, "last_ts"), "spool",
+		    role[0] ? json_string(subj) : json_null(), "queue_role",
+		    role[0] ? json_string(role) : json_null(), "spool_finding",
+		    sf ? json_string(sf_code) : json_null());
+		if (sf) {
+			const char *r = json_string_value(json_object_get(sf,
+			    "remedy"));
+			const char *m = json_string_value(json_object_get(sf,
+			    "message"));
+			cycle_finding(c, "log.syserr", "critical", subj, ev, r,
+			    "%lld sendmail SYSERR line(s) since the last "
+			    "report%s on %s; the spool check found the cause "
+			    "(%s): %s; most frequent: %s",
+			    (long long)count,
+			    denied ? " fail with Permission denied" : "", subj,
+			    sf_code, m ? m : "", top ? top : "");
+			continue;
+		}
+		if (role[0] && denied)
+			snprintf(remedy, sizeof(remedy),
+			    "ls -ld %s; it must be writable by the user "
+			    "sendmail's %s runs as (see the uid/euid in the "
+			    "SYSERR lines); compare with the packaged "
+			    "owner/mode",
+			    subj, strcmp(role, "msp_queue") == 0 ? "MSP"
+								: "MTA");
+		else
+			snprintf(remedy, sizeof(remedy),
+			    "read the SYSERR lines in the evidence: sendmail "
+			    "names the failing step and the system error; "
+			    "fix that, then check mailq (-Ac for the MSP "
+			    "queue)");
+		cycle_finding(c, "log.syserr", "warning", subj, ev, remedy,
+		    "%lld sendmail SYSERR line(s) since the last report%s%s; "
+		    "most frequent: %s",
+		    (long long)count, role[0] ? " implicating " : "",
+		    role[0] ? subj : "", top ? top : "");
+	}
+	json_decref(subjects);
 }

@@ -1,16 +1,28 @@
 /*
- * logs.h - SYSERR and delivery events from the syslog files.
+ * logs.h - SYSERR and delivery-failure events from the syslog files:
+ * events[], event_groups[], log_sources[] and the log.syserr finding.
  */
 #ifndef SPOOLWATCH_LOGS_H
 #define SPOOLWATCH_LOGS_H
 
 #include <stdio.h>
 
+#include "common/config.h"
+
 struct cfg_file;
 struct cycle;
 
+#define LOGS_DEF_FILES \
+	"/var/log/maillog, /var/log/mail.log, /var/log/messages, " \
+	"/var/log/syslog"
+#define LOGS_GROUPS_MAX	1024	/* distinct signatures kept per cycle */
+#define LOGS_RAW_MAX	4096	/* bytes of a line kept in an event */
+
 struct logs_config {
-	int reserved;	/* filled in by the logs collector's issue */
+	struct cfg_list files;	/* [logs] files: host paths */
+	long long readback;	/* [logs] readback: bytes, first start */
+	long long max_line;	/* [logs] max_line: longer lines are cut */
+	long long max_events;	/* top level max_events: raw events kept */
 };
 
 /* logs_config_load - defaults, then the keys this collector owns in cf
@@ -20,10 +32,12 @@ int logs_config_load(struct logs_config *cfg, struct cfg_file *cf, char *err,
 void logs_config_print(FILE *fp, const struct logs_config *cfg);
 void logs_config_free(struct logs_config *cfg);
 
-/* logs_collect - add this collector's data to c->report. */
+/* logs_collect - read every configured file from its staged/committed
+ * offset, add events[], event_groups[] and log_sources[] to c->report and
+ * stage the new offsets ("log:<host path>") with state_put(). */
 void logs_collect(struct cycle *c);
-/* logs_findings - diagnose from the whole report (runs after every
- * collector, in the order spool, inodes, mta, logs, mail). */
+/* logs_findings - log.syserr per implicated spool (or log file), tied to
+ * the spool collector's finding on that spool when there is one. */
 void logs_findings(struct cycle *c);
 
 #endif

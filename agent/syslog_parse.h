@@ -1,0 +1,97 @@
+/*
+ * syslog_parse.h - one syslog line in, one mail event out.  Pure: no
+ * files, no allocation; every text field is a span into the caller's
+ * line, valid as long as the line is.
+ *
+ * Accepted line forms (see the shared formats reference, section 5):
+ *
+ *   Feb 15 09:20:02 host1 sendmail[7134]: u1F1K2am007134: SYSERR(root): ...
+ *   2023-07-29T04:15:01.889064+02:00 host postfix/smtp[12]: ...   (rsyslog)
+ *   <22>1 2026-02-15T01:20:02Z host sendmail 7134 - - ...          (RFC 5424)
+ *   Apr  2 17:51:27 <4.3> host prog[1]: ...     (BSD syslogd -v / -vv)
+ *
+ * with or without the host, with a "<PRI>" in front, Solaris "[ID n
+ * fac.pri]" after the tag, and "[...]" around the traditional stamp.
+ * Traditional stamps have no year and no zone: the year is the latest one
+ * that puts the stamp no later than one day after the clock's anchor (the
+ * file's mtime, or now if that is earlier), so December lines read in
+ * January get last year and a January line read on Dec 31 next year;
+ * local time is converted with mktime().
+ */
+#ifndef SPOOLWATCH_SYSLOG_PARSE_H
+#define SPOOLWATCH_SYSLOG_PARSE_H
+
+#include <stddef.h>
+#include <time.h>
+
+enum sl_kind {
+	SL_NONE = 0,	/* not a mail event (or not a mail line at all) */
+	SL_SYSERR,
+	SL_DEFERRED,
+	SL_BOUNCED,
+	SL_WARNING,
+	SL_FATAL,
+	SL_PANIC,
+	SL_OTHER,	/* sendmail queue trouble that is not a SYSERR */
+};
+
+struct sl_span {
+	const char *p;	/* NULL: absent */
+	size_t n;
+};
+
+/*
+ * The clock converts year-less local stamps.  anchor is set by the caller
+ * (per file); the rest is a small cache so that a million lines do not
+ * cost a million mktime() calls.
+ */
+struct sl_clock {
+	time_t anchor;		/* no stamp is believed later than this + 1d */
+	int a_year, a_mon;	/* the anchor's local year and month (1-12) */
+	int c_year, c_mon, c_mday, c_hour;	/* cache key; c_year 0: empty */
+	time_t c_base;		/* epoch of that local hour */
+};
+
+struct sl_event {
+	enum sl_kind kind;
+	time_t ts;
+	struct sl_span host, program, pid, queue_id;
+	struct sl_span message;	/* text after "qid: " (the whole text if none) */
+	struct sl_span user;	/* SYSERR(user) */
+	struct sl_span stage;	/* "collect", "queueup", "mail_queue_enter" */
+	struct sl_span errno_text;	/* "Permission denied" */
+	struct sl_span path;	/* "./dfu1F1K2am007134", "/var/spool/..." */
+	struct sl_span to, relay, dsn, stat;	/* delivery lines */
+	long uid, gid, euid;	/* -1: absent */
+};
+
+/* sl_clock_init - an empty cache with this anchor. */
+void sl_clock_init(struct sl_clock *clk, time_t anchor);
+
+/*
+ * sl_parse_header - the stamp, host, tag and message of a line (no
+ * trailing newline).  0, or -1 when the line has no recognisable syslog
+ * header.  Only ts, host, program, pid and message are set.
+ */
+int sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
+    struct sl_event *ev);
+
+/*
+ * sl_parse_line - the header, then the mail event in it: sendmail
+ * (sendmail, sm-*) SYSERRs, delivery lines (to=, relay=, dsn=, stat=) and
+ * queue trouble; postfix (postfix*, postfix-instance/...) status=deferred,
+ * bounced or expired and warning:/fatal:/panic:.  Returns ev->kind;
+ * SL_NONE for everything else (including stat=Sent), with ev partly set.
+ */
+enum sl_kind sl_parse_line(const char *p, size_t n, struct sl_clock *clk,
+    struct sl_event *ev);
+
+/* sl_kind_name - "syserr", "deferred", ... ("none" for SL_NONE). */
+const char *sl_kind_name(enum sl_kind k);
+
+/* sl_local_time - epoch of a local broken-down time via clk's cache;
+ * (time_t)-1 if the date is impossible. */
+time_t sl_local_time(struct sl_clock *clk, int year, int mon, int mday,
+    int hour, int min, int sec);
+
+#endif

@@ -1,0 +1,500 @@
+/*
+ * syslog_tail.c - resumable, rotation-aware reading of one log file (see
+ * syslog_tail.h for the rules).
+ *
+ * Reads with pread() into the caller's buffer, so nothing here grows with
+ * the file.  Siblings are looked for in the file's own directory: names
+ * "BASE.<x>" and "BASE-<x>" that are regular files; compressed ones
+ * (.gz, .bz2, .xz, .zst) cannot be finished and only make a note.
+ * Host files are opened read-only and never locked.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agent/event_sig.h"
+#include "agent/syslog_tail.h"
+
+struct pos {
+	int valid;
+	unsigned long long dev, ino;
+	off_t off;
+	size_t fplen;
+	unsigned long long fp;
+};
+
+static void
+pos_from_json(json_t *j, struct pos *p)
+{
+	const char *fp;
+
+	memset(p, 0, sizeof(*p));
+	if (!json_is_object(j))
+		return;
+	fp = json_string_value(json_object_get(j, "fp"));
+	if (!json_is_integer(json_object_get(j, "off")) || fp == NULL)
+		return;
+	p->dev = (unsigned long long)json_integer_value(json_object_get(j,
+	    "dev"));
+	p->ino = (unsigned long long)json_integer_value(json_object_get(j,
+	    "ino"));
+	p->off = (off_t)json_integer_value(json_object_get(j, "off"));
+	p->fplen = (size_t)json_integer_value(json_object_get(j, "fpl"));
+	p->fp = strtoull(fp, NULL, 16);
+	if (p->off < 0 || p->fplen > TAIL_FP_MAX)
+		return;
+	p->valid = 1;
+}
+
+static json_t *
+pos_to_json(const struct pos *p)
+{
+	char fp[17];
+
+	snprintf(fp, sizeof(fp), "%016llx", p->fp);
+	return json_pack("{s:I, s:I, s:I, s:I, s:s}", "dev",
+	    (json_int_t)p->dev, "ino", (json_int_t)p->ino, "off",
+	    (json_int_t)p->off, "fpl", (json_int_t)p->fplen, "fp", fp);
+}
+
+/* fingerprint - hash of the first len bytes of fd; -1 if it has fewer. */
+static int
+fingerprint(int fd, size_t len, unsigned long long *out)
+{
+	char b[TAIL_FP_MAX];
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t r = pread(fd, b + got, len - got, (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	*out = event_hash64(b, len);
+	return 0;
+}
+
+/* identify - the position of an open file at offset off. */
+static int
+identify(int fd, const struct stat *sb, off_t off, struct pos *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->dev = (unsigned long long)sb->st_dev;
+	p->ino = (unsigned long long)sb->st_ino;
+	p->off = off;
+	p->fplen = sb->st_size < TAIL_FP_MAX ? (size_t)sb->st_size
+					      : TAIL_FP_MAX;
+	if (fingerprint(fd, p->fplen, &p->fp) == -1)
+		return -1;
+	p->valid = 1;
+	return 0;
+}
+
+/* same_content - does fd start with the bytes p was fingerprinted on? */
+static int
+same_content(int fd, const struct stat *sb, const struct pos *p)
+{
+	unsigned long long fp;
+
+	if ((off_t)p->fplen > sb->st_size)
+		return 0;
+	return fingerprint(fd, p->fplen, &fp) == 0 && fp == p->fp;
+}
+
+struct reader {
+	const struct tail_opts *o;
+	tail_fn fn;
+	void *arg;
+	struct tail_result *res;
+};
+
+/*
+ * read_range - hand out the complete lines of fd from off up to limit
+ * (the size seen when we started, so a busy file cannot keep us here);
+ * skip_first drops bytes up to the first newline (read-back start in the
+ * middle of a line).  Returns the offset after the last complete line,
+ * or -1 with err.
+ */
+static off_t
+read_range(struct reader *rd, int fd, const struct tail_src *src, off_t off,
+    off_t limit, int skip_first, char *err, size_t errlen)
+{
+	const struct tail_opts *o = rd->o;
+	off_t committed = off, fpos = off;
+	size_t len = 0, hold_len = 0;
+	int skipping = skip_first;
+
+	while (fpos + (off_t)len < limit) {
+		size_t want = o->bufsize - len, start = 0;
+		ssize_t r;
+		char *lastnl;
+
+		if ((off_t)want > limit - fpos - (off_t)len)
+			want = (size_t)(limit - fpos - (off_t)len);
+		r = pread(fd, o->buf + len, want, fpos + (off_t)len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(err, errlen, "%s: read: %s", src->path,
+			    strerror(errno));
+			return -1;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+		rd->res->bytes += (uint64_t)r;
+		if (skipping) {
+			char *nl = memchr(o->buf, '\n', len);
+			if (nl == NULL) {
+				fpos += (off_t)len;
+				len = 0;
+				continue;
+			}
+			if (hold_len > 0) {
+				rd->fn(rd->arg, src, o->hold, hold_len, 1);
+				rd->res->lines_cut++;
+			}
+			skipping = 0;
+			hold_len = 0;
+			start = (size_t)(nl - o->buf) + 1;
+			committed = fpos + (off_t)start;
+		}
+		lastnl = len > start ? memrchr(o->buf + start, '\n',
+					   len - start)
+				     : NULL;
+		if (lastnl) {
+			size_t e = (size_t)(lastnl - o->buf) + 1;
+			rd->fn(rd->arg, src, o->buf + start, e - start, 0);
+			committed = fpos + (off_t)e;
+			start = e;
+		}
+		if (len - start >= o->max_line) {
+			/* a line longer than max_line: keep its head, drop
+			 * the rest up to its newline */
+			memcpy(o->hold, o->buf + start, o->max_line);
+			hold_len = o->max_line;
+			skipping = 1;
+			fpos += (off_t)len;
+			len = 0;
+			continue;
+		}
+		memmove(o->buf, o->buf + start, len - start);
+		fpos += (off_t)start;
+		len -= start;
+	}
+	return committed;
+}
+
+static int
+compressed_name(const char *name)
+{
+	static const char *const ext[] = {".gz", ".bz2", ".xz", ".zst",
+	    ".Z"};
+	size_t l = strlen(name);
+
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		size_t e = strlen(ext[i]);
+		if (l > e && strcmp(name + l - e, ext[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* split - directory and base name of a path ("." for a bare name). */
+static void
+split(const char *path, char *dir, size_t dn, const char **base)
+{
+	const char *sl = strrchr(path, '/');
+
+	if (sl == NULL) {
+		snprintf(dir, dn, ".");
+		*base = path;
+	} else {
+		snprintf(dir, dn, "%.*s", sl == path ? 1 : (int)(sl - path),
+		    path);
+		*base = sl + 1;
+	}
+}
+
+enum match { BY_INODE, BY_CONTENT };
+
+/*
+ * find_sibling - open the rotated sibling of fspath that holds p: same
+ * inode and fingerprint (BY_INODE), or, for copies, the newest one with
+ * the fingerprint and at least p->off bytes that is not the inode
+ * skip_ino (BY_CONTENT).  Returns an fd (stat in *sb, name in name) or
+ * -1; *compressed is set if a compressed sibling exists.
+ */
+static int
+find_sibling(const char *fspath, const struct pos *p, enum match how,
+    unsigned long long skip_ino, struct stat *sb, char *name, size_t nn,
+    int *compressed)
+{
+	char dir[PATH_MAX];
+	const char *base;
+	size_t bl;
+	DIR *d;
+	struct dirent *de;
+	int best = -1;
+	time_t best_mtime = 0;
+
+	split(fspath, dir, sizeof(dir), &base);
+	bl = strlen(base);
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		int fd;
+
+		if (strncmp(de->d_name, base, bl) != 0 ||
+		    (de->d_name[bl] != '.' && de->d_name[bl] != '-') ||
+		    de->d_name[bl + 1] == '\0')
+			continue;
+		if (compressed_name(de->d_name)) {
+			*compressed = 1;
+			continue;
+		}
+		fd = openat(dirfd(d), de->d_name,
+		    O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+		if (fd == -1)
+			continue;
+		if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+		    !same_content(fd, &st, p)) {
+			close(fd);
+			continue;
+		}
+		if (how == BY_INODE) {
+			if ((unsigned long long)st.st_dev == p->dev &&
+			    (unsigned long long)st.st_ino == p->ino) {
+				if (best != -1)
+					close(best);
+				best = fd;
+				*sb = st;
+				snprintf(name, nn, "%s", de->d_name);
+				break;
+			}
+			close(fd);
+			continue;
+		}
+		if ((unsigned long long)st.st_ino == skip_ino ||
+		    st.st_size < p->off ||
+		    (best != -1 && st.st_mtime <= best_mtime)) {
+			close(fd);
+			continue;
+		}
+		if (best != -1)
+			close(best);
+		best = fd;
+		best_mtime = st.st_mtime;
+		*sb = st;
+		snprintf(name, nn, "%s", de->d_name);
+	}
+	closedir(d);
+	return best;
+}
+
+/* sibling_path - hostpath's directory joined with name. */
+static void
+sibling_path(const char *hostpath, const char *name, char *out, size_t n)
+{
+	char dir[PATH_MAX];
+	const char *base;
+
+	split(hostpath, dir, sizeof(dir), &base);
+	snprintf(out, n, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/",
+	    name);
+}
+
+/* finish - read a sibling from p->off to its end; updates p->off. */
+static int
+finish(struct reader *rd, int fd, const struct stat *sb, const char *hpath,
+    struct pos *p, char *err, size_t errlen)
+{
+	struct tail_src src = {hpath, sb->st_mtime};
+	off_t o = read_range(rd, fd, &src, p->off, sb->st_size, 0, err,
+	    errlen);
+
+	if (o < 0)
+		return -1;
+	p->off = o;
+	return 0;
+}
+
+int
+tail_run(const char *fspath, const char *hostpath, json_t *saved,
+    const struct tail_opts *o, tail_fn fn, void *arg, json_t **next,
+    struct tail_result *res, char *err, size_t errlen)
+{
+	struct reader rd = {o, fn, arg, res};
+	struct pos cur, prev, now;
+	struct stat sb, ss;
+	char name[NAME_MAX + 1], hpath[PATH_MAX];
+	int fd, sfd, compressed = 0, rc = -1;
+	struct tail_src src = {hostpath, 0};
+
+	memset(res, 0, sizeof(*res));
+	*next = NULL;
+	pos_from_json(saved, &cur);
+	pos_from_json(saved ? json_object_get(saved, "prev") : NULL, &prev);
+
+	fd = open(fspath, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd == -1 && errno != ENOENT) {
+		snprintf(err, errlen, "%s: %s", hostpath, strerror(errno));
+		return -1;
+	}
+	if (fd != -1 && (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode))) {
+		snprintf(err, errlen, "%s: %s", hostpath,
+		    S_ISREG(sb.st_mode) ? strerror(errno) : "not a regular file");
+		close(fd);
+		return -1;
+	}
+	res->missing = fd == -1;
+	src.mtime = fd != -1 ? sb.st_mtime : 0;
+
+	/* 1. a renamed file we keep following until it stops growing */
+	if (prev.valid) {
+		sfd = find_sibling(fspath, &prev, BY_INODE, 0, &ss, name,
+		    sizeof(name), &compressed);
+		if (sfd != -1) {
+			sibling_path(hostpath, name, hpath, sizeof(hpath));
+			off_t before = prev.off;
+			if (finish(&rd, sfd, &ss, hpath, &prev, err, errlen) ==
+			    -1) {
+				close(sfd);
+				goto out;
+			}
+			close(sfd);
+			if (prev.off == before)
+				prev.valid = 0;	/* done with it */
+		} else {
+			prev.valid = 0;
+		}
+	}
+
+	/* 2. the file itself */
+	if (!cur.valid) {
+		off_t start;
+		int skip = 0;
+
+		if (fd == -1) {
+			rc = 0;
+			*next = NULL;
+			goto out;
+		}
+		res->first_start = 1;
+		start = sb.st_size > o->readback ? sb.st_size - o->readback : 0;
+		if (start > 0) {	/* start at a line boundary */
+			char ch;
+			skip = pread(fd, &ch, 1, start - 1) != 1 || ch != '\n';
+		}
+		if (identify(fd, &sb, 0, &now) == -1)
+			goto ioerr;
+		now.off = read_range(&rd, fd, &src, start, sb.st_size, skip,
+		    err, errlen);
+		if (now.off < 0)
+			goto out;
+		cur = now;
+	} else if (fd != -1 && (unsigned long long)sb.st_dev == cur.dev &&
+		   (unsigned long long)sb.st_ino == cur.ino &&
+		   sb.st_size >= cur.off && same_content(fd, &sb, &cur)) {
+		off_t off = read_range(&rd, fd, &src, cur.off, sb.st_size, 0,
+		    err, errlen);
+		if (off < 0)
+			goto out;
+		if (cur.fplen < TAIL_FP_MAX && sb.st_size > (off_t)cur.fplen &&
+		    identify(fd, &sb, off, &cur) == -1)
+			goto ioerr;
+		cur.off = off;
+	} else {
+		/* rotated (other inode), truncated or replaced */
+		int same_ino = fd != -1 &&
+		    (unsigned long long)sb.st_dev == cur.dev &&
+		    (unsigned long long)sb.st_ino == cur.ino;
+		int found_by_inode = 0;
+
+		sfd = -1;
+		if (cur.ino != 0 && !same_ino)
+			sfd = find_sibling(fspath, &cur, BY_INODE, 0, &ss,
+			    name, sizeof(name), &compressed);
+		if (sfd != -1)
+			found_by_inode = 1;
+		else if (cur.ino != 0)
+			sfd = find_sibling(fspath, &cur, BY_CONTENT,
+			    fd != -1 ? (unsigned long long)sb.st_ino : 0, &ss,
+			    name, sizeof(name), &compressed);
+		if (sfd != -1) {
+			sibling_path(hostpath, name, hpath, sizeof(hpath));
+			snprintf(res->rotated_from, sizeof(res->rotated_from),
+			    "%s", hpath);
+			if (finish(&rd, sfd, &ss, hpath, &cur, err, errlen) ==
+			    -1) {
+				close(sfd);
+				goto out;
+			}
+			close(sfd);
+			if (found_by_inode)
+				res->rotated = 1;
+			else
+				res->truncated = 1;
+		} else if (cur.ino != 0) {
+			res->truncated = same_ino;
+			res->rotated = !same_ino;
+			snprintf(res->note, sizeof(res->note),
+			    "the previous file (inode %llu) was %s; lines "
+			    "written to it after offset %lld were not read",
+			    cur.ino,
+			    compressed ? "compressed or removed before it "
+					 "was finished"
+				       : "truncated or removed",
+			    (long long)cur.off);
+		}
+		if (fd == -1) {
+			/* between "rename" and "create": keep following
+			 * the renamed file as the current one */
+			if (!found_by_inode) {
+				/* nothing to follow: read the next file
+				 * from its start (inode 0 matches none) */
+				memset(&cur, 0, sizeof(cur));
+				cur.valid = 1;
+			}
+			rc = 0;
+			goto save;
+		}
+		if (found_by_inode) {
+			prev = cur;	/* it may still be written to */
+			prev.valid = 1;
+		}
+		if (identify(fd, &sb, 0, &now) == -1)
+			goto ioerr;
+		now.off = read_range(&rd, fd, &src, 0, sb.st_size, 0, err,
+		    errlen);
+		if (now.off < 0)
+			goto out;
+		cur = now;
+	}
+	res->offset = cur.off;
+	res->size = sb.st_size;
+	rc = 0;
+save:
+	*next = pos_to_json(&cur);
+	if (prev.valid)
+		json_object_set_new(*next, "prev", pos_to_json(&prev));
+	goto out;
+ioerr:
+	snprintf(err, errlen, "%s: %s", hostpath, strerror(errno));
+out:
+	if (fd != -1)
+		close(fd);
+	if (rc == -1 && *next) {
+		json_decref(*next);
+		*next = NULL;
+	}
+	return rc;
+}
