@@ -26,6 +26,7 @@
 	const SPARK_HOURS = 24;
 	const SPARK_MAX_PAGES = 4;	/* 4 x 1000 events per signature at most */
 	const SPARK_TTL_MS = 5 * 60 * 1000;
+	const MAIL_TOP = 10;		/* mail groups whose latest is looked up */
 	const SVGNS = 'http://www.w3.org/2000/svg';
 
 	const FINDING_CODES = [
@@ -82,6 +83,11 @@
 		}
 	}
 
+	/* RFC 3339 in whole seconds, as the API writes it. */
+	function iso(ms) {
+		return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+	}
+
 	function clear(e) {
 		while (e.firstChild)
 			e.removeChild(e.firstChild);
@@ -118,6 +124,11 @@
 	function num(n) {
 		return typeof n === 'number' && isFinite(n) ? numFmt.format(n) :
 		    '–';
+	}
+
+	/* "1 host", "3 hosts" */
+	function count(n, word) {
+		return num(n) + ' ' + word + (n === 1 ? '' : 's');
 	}
 
 	function bytes(n) {
@@ -469,8 +480,7 @@
 		do {
 			const page = await api('/events', { kind: 'syserr',
 			    signature: item.signature,
-			    since: new Date(start).toISOString(),
-			    until: new Date(end).toISOString(),
+			    since: iso(start), until: iso(end),
 			    limit: 1000, cursor });
 			for (const ev of items(page)) {
 				const i = Math.floor((Date.parse(ev.ts) - start) / hour);
@@ -494,8 +504,9 @@
 			api('/summary'),
 			api('/findings', { state: 'open', severity: 'critical',
 			    limit: 10 }),
-			api('/mail', { limit: 10 }),
+			api('/mail', { limit: MAIL_TOP }),
 		]);
+		const latest = await latestOf(items(mail));
 		const hosts = sum.hosts || {};
 		const m = sum.mail || {};
 		const mtaDown = sum.mta_down || {};
@@ -506,7 +517,7 @@
 		const tiles = h('div', { class: 'tiles' },
 		    tile('Hosts', hosts.total, route(['hosts']), ''),
 		    tile('Reporting', hosts.reporting, route(['hosts']), 'good'),
-		    tile('Silent', hosts.stale, route(['hosts'], { stale: 1 }),
+		    tile('Silent', hosts.stale, route(['hosts'], { stale: 'true' }),
 			hosts.stale ? 'bad' : ''),
 		    tile('MTA down', mtaDown.hosts,
 			route(['hosts'], { finding: 'mta.down' }),
@@ -523,8 +534,8 @@
 		parts.push(h('div', { class: 'grid' },
 		    await syserrCard(arr(sum.syserr_top)),
 		    inodesCard(arr(sum.inodes_top))));
-		parts.push(mailCard(m, items(mail), mail.next_cursor),
-		    mtaCard(mtaDown));
+		parts.push(mailCard(m, items(mail), latest, mail.next_cursor),
+		    h('div', { class: 'grid' }, silentCard(hosts), mtaCard(mtaDown)));
 		return h('div', { class: 'overview' }, parts);
 	}
 
@@ -580,7 +591,7 @@
 		const rows = list.slice(0, 10).map((s, i) => {
 			const ser = series[i];
 			const label = ser ? 'SYSERR lines per hour, ' + SPARK_HOURS +
-			    ' h' + (ser.end ? ' up to ' + ser.end.toISOString() : '') +
+			    ' h' + (ser.end ? ' up to ' + iso(ser.end.getTime()) : '') +
 			    (ser.partial ? ' (first ' + SPARK_MAX_PAGES * 1000 +
 			    ' lines only)' : '') + ': ' + ser.counts.join(' ') : '';
 			return h('tr', null,
@@ -621,25 +632,112 @@
 		    p.toFixed(1)) + ' %' : '–';
 	}
 
-	function mailCard(m, groups, more) {
+	function silentCard(hosts) {
+		const list = arr(hosts.silent);
+		return section('Silent hosts', list.length ?
+		    h('ul', { class: 'plain' }, list.map((x) => h('li', null,
+			hostLink(x.host), ' ', h('span', { class: 'muted' },
+			    'last report ', when(x.last_seen))))) :
+		    empty('Every host reported recently.'),
+		    hosts.stale ? h('p', { class: 'more' }, h('a', { href:
+			route(['hosts'], { stale: 'true' }) }, 'All silent hosts (' +
+			num(hosts.stale) + ') →')) : null);
+	}
+
+	function mailCard(m, groups, latest, more) {
 		const head = h('p', { class: 'mail-totals' },
-		    num(m.queued_total), ' queued on ', num(m.hosts_with_queued),
-		    ' hosts · ', num(m.unread_total), ' unread');
+		    num(m.queued_total), ' queued on ',
+		    count(m.hosts_with_queued, 'host'), ' · ', num(m.unread_total),
+		    ' unread');
 		if (!groups.length)
 			return section('Stuck and unread mail', head,
 			    empty('No queued or unread mail.'));
 		return section('Stuck and unread mail by cron job', head,
-		    mailGroups(groups),
+		    mailGroups(groups, latest),
 		    more ? h('p', { class: 'more' }, h('a', { href: route(['mail']) },
 			'All mail groups →')) : null);
 	}
 
 	/*
-	 * Mail groups from /api/v1/mail: one per cron command (or none, for
-	 * mail that is not cron output).
+	 * latestMail(command): the newest cron mail behind a command on one of
+	 * its hosts: /api/v1/mail?command= names the hosts, and
+	 * /api/v1/mail?command=&host= carries that host's subject and excerpt.
+	 * Cached for SPARK_TTL_MS; at most MAIL_TOP commands are looked up
+	 * per page, the rest on request.
 	 */
-	function mailGroups(groups) {
-		const rows = groups.map((g) => {
+	const mailCache = new Map();
+
+	async function latestMail(command) {
+		const hit = mailCache.get(command);
+		if (hit && Date.now() - hit.at < SPARK_TTL_MS)
+			return hit.value;
+		const g = items(await api('/mail', { command, limit: 1 }))[0];
+		const host = g ? arr(g.host_examples)[0] : undefined;
+		let value = null;
+		if (host !== undefined) {
+			const x = items(await api('/mail', { command, host,
+			    limit: 1 }))[0] || {};
+			value = { host, subject: x.subject, excerpt: x.excerpt,
+			    last_ts: x.last_ts };
+		}
+		mailCache.set(command, { at: Date.now(), value });
+		if (mailCache.size > 200)
+			mailCache.delete(mailCache.keys().next().value);
+		return value;
+	}
+
+	/* The latest mail of the first MAIL_TOP groups (null: not looked up). */
+	async function latestOf(groups) {
+		return Promise.all(groups.map((g, i) => i >= MAIL_TOP ||
+		    g.excerpt !== undefined || !g.command ? null :
+		    latestMail(g.command).catch((e) => {
+			    if (e.kind === 'auth')
+				    throw e;
+			    return null;
+		    })));
+	}
+
+	function latestBody(x) {
+		return [x.host !== undefined ? h('div', { class: 'muted' },
+		    'on ', hostLink(x.host), x.last_ts ? [' ', when(x.last_ts)] :
+		    null) : null,
+		    x.subject ? h('div', { class: 'subject' },
+			displayText(x.subject)) : null,
+		    excerpt(x.excerpt, 3)];
+	}
+
+	/* The latest-output cell: given, looked up, or a button to look. */
+	function latestCell(g, found) {
+		const cell = h('td', { class: 'latest' });
+		if (g.excerpt !== undefined || g.subject !== undefined) {
+			append(cell, latestBody(g));
+		} else if (found) {
+			append(cell, latestBody(found));
+		} else if (g.command) {
+			const b = h('button', { type: 'button' }, 'Show latest');
+			b.addEventListener('click', async () => {
+				b.disabled = true;
+				try {
+					const x = await latestMail(g.command);
+					clear(cell);
+					append(cell, x ? latestBody(x) :
+					    [h('span', { class: 'muted' }, 'none')]);
+				} catch (e) {
+					b.disabled = false;
+					b.textContent = 'Failed: ' + e.message;
+				}
+			});
+			cell.appendChild(b);
+		}
+		return cell;
+	}
+
+	/*
+	 * Mail groups from /api/v1/mail: one row per cron command with its
+	 * hosts, message counts and the latest output.
+	 */
+	function mailGroups(groups, latest) {
+		const rows = groups.map((g, i) => {
 			const cmd = g.command || g.cron_command;
 			return h('tr', null,
 			    h('td', { class: 'cmd' }, cmd ?
@@ -649,23 +747,16 @@
 			    tdNum(typeof g.hosts === 'number' ? g.hosts :
 				arr(g.hosts).length),
 			    tdNum(g.messages), tdNum(g.unread), tdNum(g.queued),
-			    td(when(g.last_ts)),
-			    h('td', { class: 'latest' },
-				g.host || g.last_host ?
-				h('div', { class: 'muted' }, 'latest on ',
-				    hostLink(g.host || g.last_host)) : null,
-				g.subject ? h('div', { class: 'subject' },
-				    displayText(g.subject)) : null,
-				excerpt(g.excerpt, 3)));
+			    latestCell(g, latest ? latest[i] : null));
 		});
 		return table(['cron command', 'hosts', 'messages', 'unread',
-		    'queued', 'last', 'latest output'], rows, 'mail-groups');
+		    'queued', 'latest output'], rows, 'mail-groups');
 	}
 
 	function mtaCard(d) {
 		const ex = arr(d.examples);
 		return section('MTA down while mail waits',
-		    d.hosts ? h('p', null, num(d.hosts), ' hosts, e.g. ',
+		    d.hosts ? h('p', null, count(d.hosts, 'host'), ', e.g. ',
 			ex.map((n, i) => [i ? ', ' : '', hostLink(n)]),
 			' · ', h('a', { href: route(['hosts'],
 			    { finding: 'mta.down' }) }, 'all →')) :
@@ -685,8 +776,7 @@
 					selected: q.get(f.name) === o }, o)));
 			} else if (f.checkbox) {
 				input = h('input', { type: 'checkbox', name: f.name,
-				    value: '1', checked: !!q.get(f.name) &&
-				    q.get(f.name) !== '0' && q.get(f.name) !== 'false' });
+				    value: 'true', checked: q.get(f.name) === 'true' });
 			} else {
 				input = h('input', { type: f.type || 'search',
 				    name: f.name, placeholder: f.placeholder || '',
@@ -702,7 +792,7 @@
 			for (const f of fields) {
 				const el = form.elements[f.name];
 				if (f.checkbox)
-					out[f.name] = el.checked ? '1' : '';
+					out[f.name] = el.checked ? 'true' : '';
 				else
 					out[f.name] = el.value.trim();
 			}
@@ -864,14 +954,27 @@
 	async function viewMail(q) {
 		const page = await api('/mail', apiParams(q, ['host', 'command']));
 		const list = items(page);
+		const t = page.totals || {};
+		const latest = await latestOf(list);
 		const form = filterForm([
 			{ name: 'command', label: 'Cron command',
 			    placeholder: '/bin/freemem.py' },
 			{ name: 'host', label: 'Host', placeholder: 'exact name' },
 		], q, ['mail']);
+		const examples = q.get('command') && list.length === 1 ?
+		    arr(list[0].host_examples) : [];
 		return h('div', null,
 		    h('h1', null, 'Queued and unread mail by cron job'), form,
-		    list.length ? mailGroups(list) : empty('No mail matches.'),
+		    t.queued_total !== undefined ? h('p', { class: 'mail-totals' },
+			num(t.queued_total), ' queued on ',
+			count(t.hosts_with_queued, 'host'), ' · ',
+			num(t.unread_total), ' unread') : null,
+		    list.length ? mailGroups(list, latest) :
+			empty('No mail matches.'),
+		    examples.length ? h('p', null, 'Hosts with the most of it: ',
+			examples.map((n, i) => [i ? ', ' : '', h('a', {
+			    href: route(['mail'], { command: q.get('command'),
+				host: n }) }, displayText(n))])) : null,
 		    pager(page, ['mail'], q));
 	}
 
@@ -892,11 +995,12 @@
 			d.stale ? h('span', { class: 'badge bad' }, 'silent') : null),
 		    h('p', { class: 'muted' },
 			'last report ', when(d.last_seen), ' · first seen ',
-			when(d.first_seen), ' · ', num(d.reports), ' reports',
-			info.os ? ' · ' + displayText(info.os) : '',
-			info.kernel ? ' · kernel ' + displayText(info.kernel) : '',
-			d.agent && d.agent.version ?
-			' · agent ' + displayText(d.agent.version) : ''));
+			when(d.first_seen), ' · ', count(d.reports, 'report'),
+			d.os || info.os ? ' · ' + displayText(d.os || info.os) : '',
+			d.kernel || info.kernel ?
+			' · kernel ' + displayText(d.kernel || info.kernel) : '',
+			d.agent_version ?
+			' · agent ' + displayText(d.agent_version) : ''));
 		return h('div', { class: 'host-page' }, head,
 		    h('div', { class: 'grid' },
 			section('Open findings', open.length ?
@@ -906,6 +1010,7 @@
 			mtaSection(d.mta)),
 		    section('Mail spools', spoolsTable(arr(d.spools))),
 		    section('Filesystems', fsTable(arr(d.filesystems))),
+		    trendsSection(arr(d.history)),
 		    mailSection(mail),
 		    section('Recent events', events.length ?
 			eventsTable(events, false) : empty('No recent event.'),
@@ -919,6 +1024,28 @@
 			h('ul', null, arr(d.errors).map((e) => h('li', null,
 			    h('code', null, displayText(e.source)), ': ',
 			    displayText(e.error))))) : null);
+	}
+
+	/* The host's curves (history: metric, subject, points [[ts, v]]). */
+	function trendsSection(list) {
+		const rows = list.filter((x) => arr(x.points).length).map((x) => {
+			const pts = arr(x.points);
+			const vals = pts.map((p) => Number(p[1]) || 0);
+			const lastV = vals[vals.length - 1];
+			const label = displayText(x.metric) + ' ' +
+			    displayText(x.subject) + ' since ' +
+			    displayText(pts[0][0]) + ': ' + vals.join(' ');
+			return h('tr', null, td(displayText(x.metric)),
+			    td(h('code', null, displayText(x.subject))),
+			    td(vals.length > 1 ? sparkline(vals, label) :
+				h('span', { class: 'muted' }, 'one point')),
+			    h('td', { class: 'num' }, Number.isInteger(lastV) ?
+				num(lastV) : lastV.toFixed(1)),
+			    td(when(pts[pts.length - 1][0])));
+		});
+		return section('Trends', rows.length ? table(['metric', 'of',
+		    'curve', 'last', 'at'], rows, 'trends') :
+		    empty('No history yet.'));
 	}
 
 	function mtaSection(mta) {
