@@ -1,0 +1,31 @@
+/*
+ * http.h - the collector's HTTP server (libmicrohttpd): routing, tokens,
+ * request body limits, gzip decoding, handing reports to the writer and
+ * answering once they are committed, the read API, /metrics, /healthz and
+ * the dashboard's assets.
+ */
+#ifndef SPOOLWATCH_HTTP_H
+#define SPOOLWATCH_HTTP_H
+
+#include <stddef.h>
+
+#include "collector/collector_config.h"
+#include "collector/writer.h"
+
+struct http_server;
+
+/* http_start - listen per cfg; NULL and a reason on error. */
+struct http_server *http_start(const struct collector_config *cfg,
+    struct writer *w, char *err, size_t errlen);
+/* http_quiesce - stop accepting new connections. */
+void http_quiesce(struct http_server *s);
+/* http_wait_idle - wait up to ms for open connections to finish. */
+void http_wait_idle(struct http_server *s, int ms);
+/* http_stop - close every connection and free. */
+void http_stop(struct http_server *s);
+
+/* token_match - 1 if the bearer token in an Authorization header value
+ * is one of tokens (compared in constant time). */
+int token_match(const char *authorization, char *const *tokens, size_t n);
+
+#endif

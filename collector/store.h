@@ -1,0 +1,38 @@
+/*
+ * store.h - writing one validated report into the database, inside the
+ * writer's open transaction: idempotency on report_id, host upsert,
+ * events deduplicated on (host, event id), signature aggregates, history
+ * points, and - when the report is the host's newest - the latest state
+ * and the findings lifecycle.  Also retention, in small batches.
+ */
+#ifndef SPOOLWATCH_STORE_H
+#define SPOOLWATCH_STORE_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+struct store;
+
+struct store *store_new(sqlite3 *db, char *err, size_t errlen);
+void store_free(struct store *s);
+
+/*
+ * store_report - write r (validated) received at now.  *duplicate is set
+ * when report_id is already stored (nothing is written).  Returns
+ * SQLITE_OK or the SQLite error code, with a reason in err.
+ */
+int store_report(struct store *s, json_t *r, long long now, int *duplicate,
+    char *err, size_t errlen);
+
+/*
+ * store_retention - delete at most batch rows older than cutoff from one
+ * table (events, event_groups, history, resolved findings, reports,
+ * stale event_sigs in turn).  Returns the rows deleted (0: nothing left
+ * to do) or -1 with err.
+ */
+long store_retention(struct store *s, long long cutoff, int batch,
+    char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,444 @@
+/*
+ * validate.c - table-driven validation of a report (see validate.h).
+ *
+ * Each object the report may hold has a table of fields: name, type,
+ * whether it is required, whether null is allowed, a bound (string length,
+ * array length or the largest integer) and, for objects and arrays of
+ * objects, the table of the nested object.  Errors name the path, e.g.
+ * "events[3].pid: expected an integer".
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "collector/validate.h"
+#include "common/timeutil.h"
+#include "common/uuid.h"
+
+enum vtype {
+	T_STR,		/* string up to max bytes */
+	T_INT,		/* integer 0..max (max 0: no upper bound) */
+	T_SINT,		/* integer, any sign (pid-like values may be -1) */
+	T_NUM,		/* number 0..max */
+	T_BOOL,
+	T_TS,		/* RFC 3339 string */
+	T_ENUM,		/* string out of enumv */
+	T_OBJ,		/* object with sub fields */
+	T_OBJARR,	/* array (<= max) of objects with sub fields */
+	T_STRARR,	/* array (<= max) of strings (<= V_MAX_STR) */
+	T_INTMAP,	/* object whose values are integers >= 0 */
+	T_ANY,		/* any JSON, serialized size <= max */
+	T_STRINT,	/* string or integer (errno) */
+};
+
+#define REQ	1u	/* must be present */
+#define NUL	2u	/* null allowed */
+
+struct vfield {
+	const char *name;
+	enum vtype type;
+	unsigned flags;
+	long long max;
+	const struct vfield *sub;
+	const char *const *enumv;
+};
+
+static const char *const kinds[] = {"syserr", "deferred", "bounced",
+    "warning", "fatal", "panic", "other", NULL};
+static const char *const severities[] = {"info", "warning", "critical",
+    NULL};
+
+static const struct vfield f_host[] = {
+    {"name", T_STR, REQ, 253, NULL, NULL},
+    {"os", T_STR, NUL, V_MAX_STR, NULL, NULL},
+    {"kernel", T_STR, NUL, V_MAX_STR, NULL, NULL},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+static const struct vfield f_agent[] = {
+    {"version", T_STR, NUL, 256, NULL, NULL},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+static const struct vfield f_expected[] = {
+    {"owner", T_STR, NUL, 256, NULL, NULL},
+    {"group", T_STR, NUL, 256, NULL, NULL},
+    {"mode", T_STR, NUL, 16, NULL, NULL},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+static const struct vfield f_spool[] = {
+    {"path", T_STR, REQ, V_MAX_STR, NULL, NULL},
+    {"role", T_STR, NUL, 256, NULL, NULL},
+    {"exists", T_BOOL, NUL, 0, NULL, NULL},
+    {"owner", T_STR, NUL, 256, NULL, NULL},
+    {"group", T_STR, NUL, 256, NULL, NULL},
+    {"uid", T_SINT, NUL, 0, NULL, NULL},
+    {"gid", T_SINT, NUL, 0, NULL, NULL},
+    {"mode", T_STR, NUL, 16, NULL, NULL},
+    {"expected", T_OBJ, NUL, 0, f_expected, NULL},
+    {"writable_by_mta", T_BOOL, NUL, 0, NULL, NULL},
+    {"entries", T_INT, NUL, 0, NULL, NULL},
+    {"by_prefix", T_INTMAP, NUL, 256, NULL, NULL},
+    {"orphans", T_INT, NUL, 0, NULL, NULL},
+    {"oldest_age_s", T_INT, NUL, 0, NULL, NULL},
+    {"dir_size_bytes", T_INT, NUL, 0, NULL, NULL},
+    {"ok", T_BOOL, NUL, 0, NULL, NULL},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+static const struct vfield f_fs[] = {
+    {"mount", T_STR, REQ, V_MAX_STR, NULL, NULL},
+    {"device", T_STR, NUL, V_MAX_STR, NULL, NULL},
+    {"fstype", T_STR, NUL, 256, NULL, NULL},
+    {"inodes_total", T_INT, NUL, 0, NULL, NULL},
+    {"inodes_used", T_INT, NUL, 0, NULL, NULL},
+    {"inodes_free", T_INT, NUL, 0, NULL, NULL},
+    {"inodes_used_pct", T_NUM, NUL, 100, NULL, NULL},
+    {"bytes_total", T_INT, NUL, 0, NULL, NULL},
+    {"bytes_free", T_INT, NUL, 0, NULL, NULL},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+static const struct vfield f_mta[] = {
+    {"kind", T_STR, NUL, 64, NULL, NULL},
+    {"daemon_running", T_BOOL, NUL, 0, NULL, NULL},
+    {"smtp_listening", T_BOOL, NUL, 0, NULL, NULL},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+static const struct vfield f_event[] = {
+    {"id", T_STR, REQ, 256, NULL, NULL},
+    {"ts", T_TS, REQ, 0, NULL, NULL},
+    {"source", T_STR, NUL, V_MAX_STR, NULL, NULL},
+    {"program", T_STR, NUL, 256, NULL, NULL},
+    {"pid", T_SINT, NUL, 0, NULL, NULL},
+    {"queue_id", T_STR, NUL, 256, NULL, NULL},
+    {"kind", T_ENUM, REQ, 0, NULL, kinds},
+    {"stage", T_STR, NUL, 256, NULL, NULL},
+    {"message", T_STR, NUL, V_MAX_TEXT, NULL, NULL},
+    {"errno", T_STRINT, NUL, 256, NULL, NULL},
+    {"path", T_STR, NUL, V_MAX_STR, NULL, NULL},
+    {"uid", T_SINT, NUL, 0, NULL, NULL},
+    {"gid", T_SINT, NUL, 0, NULL, NULL},
+    {"signature", T_STR, NUL, V_MAX_STR, NULL, NULL},
+    {"raw", T_STR, NUL, V_MAX_TEXT, NULL, NULL},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+static const struct vfield f_group[] = {
+    {"signature", T_STR, REQ, V_MAX_STR, NULL, NULL},
+    {"kind", T_ENUM, NUL, 0, NULL, kinds},
+    {"count", T_INT, REQ, 0, NULL, NULL},
+    {"first_ts", T_TS, NUL, 0, NULL, NULL},
+    {"last_ts", T_TS, NUL, 0, NULL, NULL},
+    {"example", T_STR, NUL, V_MAX_TEXT, NULL, NULL},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+static const struct vfield f_cron[] = {
+    {"user", T_STR, NUL, 256, NULL, NULL},
+    {"command", T_STR, REQ, V_MAX_STR, NULL, NULL},
+    {"count", T_INT, NUL, 0, NULL, NULL},
+    {"last_ts", T_TS, NUL, 0, NULL, NULL},
+    {"subject", T_STR, NUL, V_MAX_STR, NULL, NULL},
+    {"excerpt", T_STR, NUL, V_MAX_TEXT, NULL, NULL},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+static const struct vfield f_mailbox[] = {
+    {"user", T_STR, REQ, 256, NULL, NULL},
+    {"path", T_STR, NUL, V_MAX_STR, NULL, NULL},
+    {"messages", T_INT, NUL, 0, NULL, NULL},
+    {"unread", T_INT, NUL, 0, NULL, NULL},
+    {"bytes", T_INT, NUL, 0, NULL, NULL},
+    {"oldest_ts", T_TS, NUL, 0, NULL, NULL},
+    {"newest_ts", T_TS, NUL, 0, NULL, NULL},
+    {"cron", T_OBJARR, NUL, V_MAX_SMALL, f_cron, NULL},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+static const struct vfield f_queued[] = {
+    {"queue", T_STR, NUL, V_MAX_STR, NULL, NULL},
+    {"id", T_STR, REQ, 256, NULL, NULL},
+    {"from", T_STR, NUL, V_MAX_STR, NULL, NULL},
+    {"to", T_STRARR, NUL, V_MAX_SMALL, NULL, NULL},
+    {"subject", T_STR, NUL, V_MAX_STR, NULL, NULL},
+    {"created_ts", T_TS, NUL, 0, NULL, NULL},
+    {"tries", T_INT, NUL, 0, NULL, NULL},
+    {"status", T_STR, NUL, V_MAX_STR, NULL, NULL},
+    {"cron_command", T_STR, NUL, V_MAX_STR, NULL, NULL},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+static const struct vfield f_mail[] = {
+    {"mailboxes", T_OBJARR, NUL, V_MAX_SMALL, f_mailbox, NULL},
+    {"queued", T_OBJARR, NUL, V_MAX_ITEMS, f_queued, NULL},
+    {"queued_total", T_INT, NUL, 0, NULL, NULL},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+static const struct vfield f_finding[] = {
+    {"code", T_STR, REQ, 64, NULL, NULL},
+    {"severity", T_ENUM, REQ, 0, NULL, severities},
+    {"subject", T_STR, NUL, V_MAX_STR, NULL, NULL},
+    {"message", T_STR, NUL, V_MAX_TEXT, NULL, NULL},
+    {"evidence", T_ANY, NUL, V_MAX_TEXT, NULL, NULL},
+    {"remedy", T_STR, NUL, V_MAX_TEXT, NULL, NULL},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+static const struct vfield f_error[] = {
+    {"source", T_STR, NUL, V_MAX_STR, NULL, NULL},
+    {"error", T_STR, NUL, V_MAX_TEXT, NULL, NULL},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+static const struct vfield f_report[] = {
+    {"schema", T_STR, REQ, 64, NULL, NULL},
+    {"report_id", T_STR, REQ, 64, NULL, NULL},
+    {"host", T_OBJ, REQ, 0, f_host, NULL},
+    {"agent", T_OBJ, NUL, 0, f_agent, NULL},
+    {"collected_at", T_TS, REQ, 0, NULL, NULL},
+    {"interval_s", T_INT, NUL, 30 * 86400, NULL, NULL},
+    {"spools", T_OBJARR, NUL, V_MAX_SMALL, f_spool, NULL},
+    {"filesystems", T_OBJARR, NUL, V_MAX_SMALL, f_fs, NULL},
+    {"mta", T_OBJ, NUL, 0, f_mta, NULL},
+    {"events", T_OBJARR, NUL, V_MAX_ITEMS, f_event, NULL},
+    {"event_groups", T_OBJARR, NUL, V_MAX_ITEMS, f_group, NULL},
+    {"mail", T_OBJ, NUL, 0, f_mail, NULL},
+    {"findings", T_OBJARR, NUL, V_MAX_SMALL, f_finding, NULL},
+    {"errors", T_OBJARR, NUL, V_MAX_SMALL, f_error, NULL},
+    {NULL, 0, 0, 0, NULL, NULL},
+};
+
+struct vctx {
+	char path[512];		/* "events[3]" */
+	char *err;
+	size_t errlen;
+	time_t now;
+	long long max_skew;
+};
+
+static int
+fail(struct vctx *v, const char *field, const char *what)
+{
+	snprintf(v->err, v->errlen, "%s%s%s: %s", v->path,
+	    v->path[0] && field ? "." : "", field ? field : "", what);
+	return -1;
+}
+
+static int check_object(struct vctx *v, json_t *o, const struct vfield *fs);
+
+static int
+utf8_ok(const char *s, size_t n)
+{
+	/* jansson already rejects invalid UTF-8; NUL bytes are refused. */
+	return memchr(s, '\0', n) == NULL;
+}
+
+static int
+check_value(struct vctx *v, const struct vfield *f, json_t *x)
+{
+	char msg[160];
+	size_t plen;
+
+	switch (f->type) {
+	case T_STR:
+	case T_ENUM:
+	case T_TS:
+		if (!json_is_string(x))
+			return fail(v, f->name, "expected a string");
+		if (!utf8_ok(json_string_value(x), json_string_length(x)))
+			return fail(v, f->name, "contains a NUL byte");
+		if (f->type == T_STR) {
+			if ((long long)json_string_length(x) > f->max) {
+				snprintf(msg, sizeof(msg), "string longer than "
+				    "%lld bytes", f->max);
+				return fail(v, f->name, msg);
+			}
+		} else if (f->type == T_ENUM) {
+			for (const char *const *e = f->enumv; *e; e++)
+				if (strcmp(*e, json_string_value(x)) == 0)
+					return 0;
+			return fail(v, f->name, "not one of the allowed values");
+		} else {
+			time_t t;
+			if (rfc3339_parse(json_string_value(x),
+			    json_string_length(x), &t) == -1)
+				return fail(v, f->name,
+				    "not an RFC 3339 timestamp");
+			if ((long long)t > (long long)v->now + v->max_skew)
+				return fail(v, f->name,
+				    "timestamp too far in the future");
+			if (t < 0)
+				return fail(v, f->name,
+				    "timestamp before 1970");
+		}
+		return 0;
+	case T_INT:
+	case T_SINT:
+		if (!json_is_integer(x))
+			return fail(v, f->name, "expected an integer");
+		if (f->type == T_INT && json_integer_value(x) < 0)
+			return fail(v, f->name, "must not be negative");
+		if (f->max && json_integer_value(x) > f->max) {
+			snprintf(msg, sizeof(msg), "larger than %lld", f->max);
+			return fail(v, f->name, msg);
+		}
+		return 0;
+	case T_NUM:
+		if (!json_is_number(x))
+			return fail(v, f->name, "expected a number");
+		if (json_number_value(x) < 0 ||
+		    (f->max && json_number_value(x) > (double)f->max)) {
+			snprintf(msg, sizeof(msg), "outside 0..%lld", f->max);
+			return fail(v, f->name, msg);
+		}
+		return 0;
+	case T_BOOL:
+		if (!json_is_boolean(x))
+			return fail(v, f->name, "expected true or false");
+		return 0;
+	case T_STRINT:
+		if (json_is_integer(x))
+			return 0;
+		if (!json_is_string(x))
+			return fail(v, f->name, "expected a string or integer");
+		if ((long long)json_string_length(x) > f->max)
+			return fail(v, f->name, "string too long");
+		return 0;
+	case T_OBJ:
+		if (!json_is_object(x))
+			return fail(v, f->name, "expected an object");
+		plen = strlen(v->path);
+		snprintf(v->path + plen, sizeof(v->path) - plen, "%s%s",
+		    plen ? "." : "", f->name);
+		if (check_object(v, x, f->sub) == -1)
+			return -1;
+		v->path[plen] = '\0';
+		return 0;
+	case T_OBJARR:
+	case T_STRARR:
+		if (!json_is_array(x))
+			return fail(v, f->name, "expected an array");
+		if ((long long)json_array_size(x) > f->max) {
+			snprintf(msg, sizeof(msg), "more than %lld items",
+			    f->max);
+			return fail(v, f->name, msg);
+		}
+		plen = strlen(v->path);
+		for (size_t i = 0; i < json_array_size(x); i++) {
+			json_t *e = json_array_get(x, i);
+			snprintf(v->path + plen, sizeof(v->path) - plen,
+			    "%s%s[%zu]", plen ? "." : "", f->name, i);
+			if (f->type == T_OBJARR) {
+				if (!json_is_object(e))
+					return fail(v, NULL,
+					    "expected an object");
+				if (check_object(v, e, f->sub) == -1)
+					return -1;
+			} else {
+				if (!json_is_string(e))
+					return fail(v, NULL,
+					    "expected a string");
+				if (json_string_length(e) > V_MAX_STR ||
+				    !utf8_ok(json_string_value(e),
+				    json_string_length(e)))
+					return fail(v, NULL,
+					    "string too long or with NUL");
+			}
+		}
+		v->path[plen] = '\0';
+		return 0;
+	case T_INTMAP: {
+		const char *k;
+		json_t *val;
+		if (!json_is_object(x))
+			return fail(v, f->name, "expected an object");
+		if ((long long)json_object_size(x) > f->max)
+			return fail(v, f->name, "too many keys");
+		json_object_foreach(x, k, val) {
+			if (!json_is_integer(val) ||
+			    json_integer_value(val) < 0 || strlen(k) > 64)
+				return fail(v, f->name, "expected counts "
+				    "(integers >= 0) under short keys");
+		}
+		return 0;
+	}
+	case T_ANY: {
+		size_t n = json_dumpb(x, NULL, 0, JSON_COMPACT);
+		if (n == 0 || (long long)n > f->max)
+			return fail(v, f->name, "too large");
+		return 0;
+	}
+	}
+	return fail(v, f->name, "unknown type");
+}
+
+static int
+check_object(struct vctx *v, json_t *o, const struct vfield *fs)
+{
+	for (const struct vfield *f = fs; f->name; f++) {
+		json_t *x = json_object_get(o, f->name);
+		if (x == NULL) {
+			if (f->flags & REQ)
+				return fail(v, f->name, "missing");
+			continue;
+		}
+		if (json_is_null(x)) {
+			if (f->flags & NUL)
+				continue;
+			return fail(v, f->name, "must not be null");
+		}
+		if (check_value(v, f, x) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+json_t *
+report_parse(const char *text, size_t len, char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *r;
+
+	r = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (r == NULL) {
+		snprintf(err, errlen, "malformed JSON at line %d column %d: %s",
+		    je.line, je.column, je.text);
+		return NULL;
+	}
+	if (!json_is_object(r)) {
+		json_decref(r);
+		snprintf(err, errlen, "the report must be a JSON object");
+		return NULL;
+	}
+	return r;
+}
+
+int
+report_validate(json_t *r, time_t now, long long max_skew, char *err,
+    size_t errlen)
+{
+	struct vctx v;
+
+	memset(&v, 0, sizeof(v));
+	v.err = err;
+	v.errlen = errlen;
+	v.now = now;
+	v.max_skew = max_skew;
+	if (!json_is_object(r))
+		return fail(&v, NULL, "the report must be a JSON object");
+	if (check_object(&v, r, f_report) == -1)
+		return -1;
+	if (strcmp(json_string_value(json_object_get(r, "schema")),
+	    REPORT_SCHEMA) != 0)
+		return fail(&v, "schema", "unsupported, expected "
+		    REPORT_SCHEMA);
+	if (!uuid_valid(json_string_value(json_object_get(r, "report_id"))))
+		return fail(&v, "report_id", "not a UUID");
+	if (json_string_length(json_object_get(json_object_get(r, "host"),
+	    "name")) == 0) {
+		snprintf(v.path, sizeof(v.path), "host");
+		return fail(&v, "name", "empty");
+	}
+	return 0;
+}
+
+long long
+json_ts(json_t *o, const char *key, long long dflt)
+{
+	json_t *x = json_object_get(o, key);
+	time_t t;
+
+	if (!json_is_string(x) || rfc3339_parse(json_string_value(x),
+	    json_string_length(x), &t) == -1)
+		return dflt;
+	return (long long)t;
+}

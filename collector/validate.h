@@ -1,0 +1,42 @@
+/*
+ * validate.h - report validation: bytes in, a jansson report or a reason
+ * that names the offending field out.
+ *
+ * The checks follow SPEC.md and schema/report.schema.json: types, string
+ * lengths, array sizes, non-negative counts, enumerations, RFC 3339
+ * timestamps not far in the future.  Fields the collector does not know
+ * are accepted (the report may grow); known fields must be well formed.
+ */
+#ifndef SPOOLWATCH_VALIDATE_H
+#define SPOOLWATCH_VALIDATE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#define REPORT_SCHEMA "spoolwatch.report/1"
+
+/* Bounds (documented in README "Report validation"). */
+#define V_MAX_STR	4096		/* a name, path, subject ... */
+#define V_MAX_TEXT	65536		/* message, raw, excerpt, evidence */
+#define V_MAX_ITEMS	10000		/* events, groups, queued mail */
+#define V_MAX_SMALL	1024		/* spools, filesystems, findings ... */
+
+/*
+ * report_parse - JSON text to an object (duplicate keys, NUL bytes and
+ * trailing data are errors).  NULL and a reason on error.
+ */
+json_t *report_parse(const char *text, size_t len, char *err, size_t errlen);
+
+/*
+ * report_validate - check r; now and max_skew bound collected_at.
+ * 0, or -1 with "field: problem" in err.
+ */
+int report_validate(json_t *r, time_t now, long long max_skew, char *err,
+    size_t errlen);
+
+/* json_ts - an RFC 3339 string member as epoch seconds, or dflt. */
+long long json_ts(json_t *o, const char *key, long long dflt);
+
+#endif

@@ -1,0 +1,251 @@
+-- collector.sql - the spoolwatch collector's SQLite schema.
+--
+-- The collector embeds this file (collector/schema.c) and runs it on every
+-- start; every statement is idempotent.  Times are epoch seconds (UTC).
+-- Integer keys everywhere: a host name is stored once, in hosts.
+--
+-- Write path per report (one writer thread, many reports per
+-- transaction): reports (idempotency), hosts (latest state), spools and
+-- filesystems and mail_* (latest state, replaced), events (deduplicated
+-- on host + event id), event_groups, event_sigs (per host and signature),
+-- history (curves), findings (lifecycle).  Fleet-wide aggregates that the
+-- summary needs are kept by triggers (sig_fleet, cron_fleet) so the
+-- summary never scans events.
+
+CREATE TABLE IF NOT EXISTS meta (
+	key	TEXT PRIMARY KEY,
+	value	TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS hosts (
+	id		INTEGER PRIMARY KEY,
+	name		TEXT NOT NULL UNIQUE,
+	os		TEXT,
+	kernel		TEXT,
+	agent_version	TEXT,
+	first_seen	INTEGER NOT NULL,	-- first report received
+	last_seen	INTEGER NOT NULL,	-- last report received
+	collected_at	INTEGER NOT NULL,	-- collected_at of the latest state
+	interval_s	INTEGER,
+	reports		INTEGER NOT NULL DEFAULT 0,
+	last_report_id	TEXT,
+	mta_kind	TEXT,
+	mta_running	INTEGER,		-- NULL: unknown
+	mta_listening	INTEGER,
+	mta_down	INTEGER NOT NULL DEFAULT 0,
+	queued_total	INTEGER NOT NULL DEFAULT 0,
+	unread_total	INTEGER NOT NULL DEFAULT 0,
+	open_critical	INTEGER NOT NULL DEFAULT 0,
+	open_warning	INTEGER NOT NULL DEFAULT 0,
+	open_info	INTEGER NOT NULL DEFAULT 0,
+	state		TEXT			-- latest {spools, filesystems, mta, mail, errors}
+);
+CREATE INDEX IF NOT EXISTS hosts_last_seen ON hosts (last_seen);
+CREATE INDEX IF NOT EXISTS hosts_mta_down ON hosts (mta_down) WHERE mta_down = 1;
+
+CREATE TABLE IF NOT EXISTS reports (
+	id		INTEGER PRIMARY KEY,
+	report_id	TEXT NOT NULL UNIQUE,
+	host_id		INTEGER NOT NULL,
+	collected_at	INTEGER NOT NULL,
+	received_at	INTEGER NOT NULL,
+	events		INTEGER NOT NULL,
+	findings	INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS spools (
+	host_id		INTEGER NOT NULL,
+	path		TEXT NOT NULL,
+	role		TEXT,
+	present		INTEGER,
+	owner		TEXT,
+	grp		TEXT,
+	mode		TEXT,
+	entries		INTEGER,
+	orphans		INTEGER,
+	oldest_age_s	INTEGER,
+	dir_size_bytes	INTEGER,
+	ok		INTEGER,
+	PRIMARY KEY (host_id, path)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS filesystems (
+	host_id		INTEGER NOT NULL,
+	mount		TEXT NOT NULL,
+	device		TEXT,
+	fstype		TEXT,
+	inodes_total	INTEGER,
+	inodes_used	INTEGER,
+	inodes_free	INTEGER,
+	inodes_used_pct	REAL,
+	bytes_total	INTEGER,
+	bytes_free	INTEGER,
+	PRIMARY KEY (host_id, mount)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS filesystems_pct ON filesystems (inodes_used_pct);
+
+CREATE TABLE IF NOT EXISTS mailboxes (
+	host_id		INTEGER NOT NULL,
+	user		TEXT NOT NULL,
+	path		TEXT NOT NULL,
+	messages	INTEGER,
+	unread		INTEGER,
+	bytes		INTEGER,
+	oldest_ts	INTEGER,
+	newest_ts	INTEGER,
+	PRIMARY KEY (host_id, user, path)
+) WITHOUT ROWID;
+
+-- Mail per cron command on a host: unread cron mail in mailboxes plus
+-- queued messages whose cron_command is known.
+CREATE TABLE IF NOT EXISTS mail_cron (
+	host_id		INTEGER NOT NULL,
+	command		TEXT NOT NULL,
+	user		TEXT,
+	unread		INTEGER NOT NULL DEFAULT 0,
+	queued		INTEGER NOT NULL DEFAULT 0,
+	last_ts		INTEGER,
+	subject		TEXT,
+	excerpt		TEXT,
+	PRIMARY KEY (host_id, command)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS mail_queued (
+	host_id		INTEGER NOT NULL,
+	queue		TEXT NOT NULL,
+	qid		TEXT NOT NULL,
+	sender		TEXT,
+	rcpt		TEXT,			-- JSON array
+	subject		TEXT,
+	created_ts	INTEGER,
+	tries		INTEGER,
+	status		TEXT,
+	cron_command	TEXT,
+	PRIMARY KEY (host_id, queue, qid)
+) WITHOUT ROWID;
+
+-- Fleet totals per cron command, kept by the triggers below.
+CREATE TABLE IF NOT EXISTS cron_fleet (
+	command		TEXT PRIMARY KEY,
+	hosts		INTEGER NOT NULL,
+	unread		INTEGER NOT NULL,
+	queued		INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS cron_fleet_size ON cron_fleet (unread + queued);
+
+CREATE TRIGGER IF NOT EXISTS mail_cron_ins AFTER INSERT ON mail_cron BEGIN
+	INSERT INTO cron_fleet (command, hosts, unread, queued)
+	VALUES (new.command, 1, new.unread, new.queued)
+	ON CONFLICT (command) DO UPDATE SET hosts = hosts + 1,
+	    unread = unread + excluded.unread, queued = queued + excluded.queued;
+END;
+CREATE TRIGGER IF NOT EXISTS mail_cron_del AFTER DELETE ON mail_cron BEGIN
+	UPDATE cron_fleet SET hosts = hosts - 1, unread = unread - old.unread,
+	    queued = queued - old.queued WHERE command = old.command;
+	DELETE FROM cron_fleet WHERE command = old.command AND hosts <= 0;
+END;
+CREATE TRIGGER IF NOT EXISTS mail_cron_upd AFTER UPDATE OF unread, queued
+    ON mail_cron BEGIN
+	UPDATE cron_fleet SET unread = unread - old.unread + new.unread,
+	    queued = queued - old.queued + new.queued
+	WHERE command = new.command;
+END;
+
+-- Events: stored once per (host, event id).  data is the event's JSON.
+CREATE TABLE IF NOT EXISTS events (
+	id		INTEGER PRIMARY KEY,
+	host_id		INTEGER NOT NULL,
+	eid		TEXT NOT NULL,
+	ts		INTEGER NOT NULL,
+	kind		TEXT NOT NULL,
+	signature	TEXT,
+	data		TEXT NOT NULL,
+	UNIQUE (host_id, eid)
+);
+
+CREATE TABLE IF NOT EXISTS event_groups (
+	id		INTEGER PRIMARY KEY,
+	host_id		INTEGER NOT NULL,
+	report		INTEGER NOT NULL,	-- reports.id
+	signature	TEXT NOT NULL,
+	kind		TEXT,
+	count		INTEGER NOT NULL,
+	first_ts	INTEGER,
+	last_ts		INTEGER,
+	example		TEXT
+);
+
+-- Per host and signature: how often, and when last (for syserr_top).
+CREATE TABLE IF NOT EXISTS event_sigs (
+	signature	TEXT NOT NULL,
+	host_id		INTEGER NOT NULL,
+	kind		TEXT,
+	count		INTEGER NOT NULL,
+	last_ts		INTEGER,
+	PRIMARY KEY (signature, host_id)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS sig_fleet (
+	signature	TEXT PRIMARY KEY,
+	kind		TEXT,
+	hosts		INTEGER NOT NULL,
+	count		INTEGER NOT NULL,
+	last_ts		INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sig_fleet_hosts ON sig_fleet (kind, hosts);
+
+CREATE TRIGGER IF NOT EXISTS event_sigs_ins AFTER INSERT ON event_sigs BEGIN
+	INSERT INTO sig_fleet (signature, kind, hosts, count, last_ts)
+	VALUES (new.signature, new.kind, 1, new.count, new.last_ts)
+	ON CONFLICT (signature) DO UPDATE SET hosts = hosts + 1,
+	    count = count + excluded.count,
+	    last_ts = max(coalesce(last_ts, 0), coalesce(excluded.last_ts, 0));
+END;
+CREATE TRIGGER IF NOT EXISTS event_sigs_upd AFTER UPDATE OF count
+    ON event_sigs BEGIN
+	UPDATE sig_fleet SET count = count - old.count + new.count,
+	    last_ts = max(coalesce(last_ts, 0), coalesce(new.last_ts, 0))
+	WHERE signature = new.signature;
+END;
+CREATE TRIGGER IF NOT EXISTS event_sigs_del AFTER DELETE ON event_sigs BEGIN
+	UPDATE sig_fleet SET hosts = hosts - 1, count = count - old.count
+	WHERE signature = old.signature;
+	DELETE FROM sig_fleet WHERE signature = old.signature AND hosts <= 0;
+END;
+
+-- Curves: inodes_used_pct per mount, spool entries per spool path,
+-- queued and unread totals, syserr events per report interval.
+CREATE TABLE IF NOT EXISTS history (
+	id		INTEGER PRIMARY KEY,
+	host_id		INTEGER NOT NULL,
+	metric		TEXT NOT NULL,
+	subject		TEXT NOT NULL,
+	ts		INTEGER NOT NULL,
+	value		REAL
+);
+CREATE INDEX IF NOT EXISTS history_series
+    ON history (host_id, metric, subject, ts);
+
+-- Findings: one row per occurrence of (host, code, subject).  While open
+-- (resolved_at NULL) there is exactly one; a report from that host that no
+-- longer carries it resolves it; if it comes back, a new row opens.
+CREATE TABLE IF NOT EXISTS findings (
+	id		INTEGER PRIMARY KEY,
+	host_id		INTEGER NOT NULL,
+	code		TEXT NOT NULL,
+	subject		TEXT NOT NULL,
+	severity	TEXT NOT NULL,
+	message		TEXT,
+	evidence	TEXT,			-- JSON
+	remedy		TEXT,
+	first_seen	INTEGER NOT NULL,
+	last_seen	INTEGER NOT NULL,
+	last_report	INTEGER NOT NULL,	-- reports.id that last carried it
+	resolved_at	INTEGER
+);
+CREATE UNIQUE INDEX IF NOT EXISTS findings_open
+    ON findings (host_id, code, subject) WHERE resolved_at IS NULL;
+CREATE INDEX IF NOT EXISTS findings_open_code
+    ON findings (code, severity, host_id) WHERE resolved_at IS NULL;
+CREATE INDEX IF NOT EXISTS findings_resolved
+    ON findings (resolved_at) WHERE resolved_at IS NOT NULL;
