@@ -152,6 +152,10 @@ $(FUZZ_OUT)/fuzz_%: $(FUZZ_OUT)/obj/tests/fuzz/fuzz_%.o $(FUZZ_OUT)/libfuzzlib.a
 
 fuzz-build: $(FUZZ_BIN)
 
+# The collector embeds its schema (.incbin in collector/schema.c).
+$(OUT)/collector/schema.o $(FUZZ_OUT)/obj/collector/schema.o: \
+    schema/collector.sql
+
 fuzz: fuzz-build
 	@for f in $(FUZZ_BIN); do \
 	    n=$${f##*/}; mkdir -p $(FUZZ_OUT)/corpus/$$n; \
