@@ -1,42 +1,403 @@
 /*
- * mta.c - which MTA is installed, whether its daemon runs and port 25 listens.
+ * mta.c - which MTA is installed, whether its daemon runs and whether
+ * anything listens on its SMTP port of the loopback; mta.down.
+ *
+ * Processes are read from ROOT/proc/PID/{comm,cmdline} into fixed
+ * buffers; listeners from ROOT/proc/net/tcp and tcp6.  Without a readable
+ * proc (an image mounted for --root) both answers are null: unknown, and
+ * mta.down is then never raised.
  */
-#include "agent/mta.h"
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent/agent_config.h"
 #include "agent/cycle.h"
+#include "agent/mta.h"
+#include "agent/mtaconf.h"
 #include "common/config.h"
+#include "common/fsutil.h"
+
+#define PROC_ARGS	4096	/* bytes of a cmdline looked at */
+
+#define OFF(f) offsetof(struct mta_config, f)
+static const struct cfg_def mta_defs[] = {
+    {"kind", CFG_STR, "auto", OFF(kind), 0, 0,
+	"auto (detect), sendmail, postfix or none"},
+    {"smtp_port", CFG_INT, "25", OFF(smtp_port), 1, 65535,
+	"the port of 127.0.0.1 the MSP relays to"},
+    {NULL, 0, NULL, 0, 0, 0, NULL},
+};
+#undef OFF
 
 int
 mta_config_load(struct mta_config *cfg, struct cfg_file *cf, char *err,
     size_t errlen)
 {
-	(void)cf;
-	(void)err;
-	(void)errlen;
-	cfg->reserved = 0;
+	long i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg_defaults(mta_defs, cfg);
+	if (cf != NULL && (i = cfg_section_find(cf, "mta", "")) >= 0 &&
+	    cfg_apply(cf, (size_t)i, mta_defs, cfg, err, errlen) == -1)
+		return -1;
+	if (strcmp(cfg->kind, "auto") != 0 &&
+	    strcmp(cfg->kind, "sendmail") != 0 &&
+	    strcmp(cfg->kind, "postfix") != 0 &&
+	    strcmp(cfg->kind, "none") != 0) {
+		snprintf(err, errlen, "%s: [mta] kind must be auto, sendmail, "
+		    "postfix or none", cf ? cfg_name(cf) : "agent.conf");
+		return -1;
+	}
 	return 0;
 }
 
 void
 mta_config_print(FILE *fp, const struct mta_config *cfg)
 {
-	(void)fp;
-	(void)cfg;
+	fprintf(fp, "\n[mta]\n");
+	cfg_print(fp, mta_defs, cfg);
 }
 
 void
 mta_config_free(struct mta_config *cfg)
 {
-	(void)cfg;
+	cfg_free_values(mta_defs, cfg);
+}
+
+/* --- processes -------------------------------------------------------- */
+
+struct proc_seen {
+	int daemon;		/* the MTA daemon: -1 unknown */
+	long daemon_pid;
+	int msp_runner;		/* sendmail's MSP queue runner */
+};
+
+/* read_small - up to n-1 bytes of dir/name, NUL-terminated; length or -1. */
+static ssize_t
+read_small(int dirfd, const char *name, char *buf, size_t n)
+{
+	ssize_t len = 0, r;
+	int fd;
+
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd == -1)
+		return -1;
+	while ((size_t)len < n - 1) {
+		r = read(fd, buf + len, n - 1 - (size_t)len);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return len;
+}
+
+/*
+ * classify - decide from comm and the NUL-separated arguments whether a
+ * process is the kind's daemon or sendmail's MSP queue runner.
+ */
+static void
+classify(enum mta_kind kind, const char *comm, char *args, ssize_t alen,
+    long pid, struct proc_seen *ps)
+{
+	int is_daemon = 0, is_runner = 0;
+
+	for (ssize_t i = 0; i < alen; i++)
+		if (args[i] == '\0')
+			args[i] = ' ';
+	if (kind == MTA_SENDMAIL && (strcmp(comm, "sendmail") == 0 ||
+	    strcmp(comm, "sm-mta") == 0 || strncmp(args, "sendmail", 8) == 0)) {
+		if (strstr(args, "accepting connections") != NULL ||
+		    strstr(args, "rejecting connections") != NULL ||
+		    ((strstr(args, " -bd") != NULL ||
+		    strstr(args, " -bD") != NULL) &&
+		    strstr(args, " -Ac") == NULL))
+			is_daemon = 1;
+		else if (strstr(args, "Queue runner") != NULL ||
+		    strstr(args, " -Ac") != NULL ||
+		    strstr(args, "sm-msp-queue") != NULL)
+			is_runner = 1;
+	} else if (kind == MTA_POSTFIX && strcmp(comm, "master") == 0 &&
+	    strstr(args, "postfix") != NULL) {
+		is_daemon = 1;
+	}
+	if (is_daemon && ps->daemon != 1) {
+		ps->daemon = 1;
+		ps->daemon_pid = pid;
+	}
+	if (is_runner)
+		ps->msp_runner = 1;
+}
+
+static void
+scan_procs(struct cycle *c, enum mta_kind kind, struct proc_seen *ps)
+{
+	char path[PATH_MAX], comm[64], args[PROC_ARGS];
+	struct dirent *d;
+	DIR *dir;
+
+	ps->daemon = -1;
+	ps->daemon_pid = 0;
+	ps->msp_runner = 0;
+	if (cycle_path(c, path, sizeof(path), "/proc") == -1)
+		return;
+	dir = opendir(path);
+	if (dir == NULL) {
+		cycle_error(c, "/proc", "cannot tell whether the MTA runs: %s",
+		    strerror(errno));
+		return;
+	}
+	ps->daemon = 0;
+	while ((d = readdir(dir)) != NULL) {
+		char *end;
+		long pid = strtol(d->d_name, &end, 10);
+		ssize_t alen;
+		int pfd;
+
+		if (*end != '\0' || pid <= 0)
+			continue;
+		pfd = openat(dirfd(dir), d->d_name,
+		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (pfd == -1)
+			continue;	/* exited meanwhile */
+		if (read_small(pfd, "comm", comm, sizeof(comm)) > 0) {
+			comm[strcspn(comm, "\n")] = '\0';
+			alen = read_small(pfd, "cmdline", args, sizeof(args));
+			if (alen < 0)
+				alen = 0;
+			classify(kind, comm, args, alen, pid, ps);
+		}
+		close(pfd);
+	}
+	closedir(dir);
+}
+
+/* --- listeners -------------------------------------------------------- */
+
+#define TCP_LISTEN	0x0A
+
+/*
+ * tcp_line - from one /proc/net/tcp{,6} line, whether it is a socket in
+ * LISTEN on port whose local address is loopback or the wildcard; the
+ * address in text into addr.
+ */
+static int
+tcp_line(const char *line, int v6, int port, char *addr, size_t n)
+{
+	char local[64];
+	unsigned lport, st;
+	const char *p;
+
+	p = strchr(line, ':');
+	if (p == NULL)
+		return 0;
+	if (sscanf(p + 1, " %63[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x", local,
+	    &lport, &st) != 3)
+		return 0;
+	if (st != TCP_LISTEN || lport != (unsigned)port)
+		return 0;
+	if (!v6) {
+		unsigned a;
+
+		if (strlen(local) != 8 || sscanf(local, "%x", &a) != 1)
+			return 0;
+		/* the kernel prints the address in host (little) endian */
+		if (a != 0 && (a & 0xff) != 127)
+			return 0;
+		snprintf(addr, n, "%u.%u.%u.%u:%d", a & 0xff, (a >> 8) & 0xff,
+		    (a >> 16) & 0xff, a >> 24, port);
+		return 1;
+	}
+	if (strlen(local) != 32)
+		return 0;
+	if (strcmp(local, "00000000000000000000000000000000") == 0) {
+		snprintf(addr, n, "[::]:%d", port);
+		return 1;
+	}
+	if (strcmp(local, "00000000000000000000000001000000") == 0) {
+		snprintf(addr, n, "[::1]:%d", port);
+		return 1;
+	}
+	/* ::ffff:127.x.y.z */
+	if (strncasecmp(local, "0000000000000000FFFF0000", 24) == 0 &&
+	    strncasecmp(local + 30, "7F", 2) == 0) {
+		snprintf(addr, n, "[::ffff:127.x]:%d", port);
+		return 1;
+	}
+	return 0;
+}
+
+/* scan_tcp - listeners on port; -1 if neither file could be read. */
+static int
+scan_tcp(struct cycle *c, int port, json_t *listeners)
+{
+	static const char *const files[2] = {"/proc/net/tcp", "/proc/net/tcp6"};
+	char path[PATH_MAX], line[512], addr[64];
+	int readable = 0, found = 0;
+
+	for (int v6 = 0; v6 < 2; v6++) {
+		FILE *fp;
+
+		if (cycle_path(c, path, sizeof(path), files[v6]) == -1)
+			continue;
+		fp = fopen(path, "re");
+		if (fp == NULL) {
+			if (errno != ENOENT)
+				cycle_error(c, files[v6], "%s", strerror(errno));
+			continue;
+		}
+		readable = 1;
+		while (fgets(line, sizeof(line), fp) != NULL) {
+			if (strchr(line, '\n') == NULL) {
+				int ch;
+
+				while ((ch = getc(fp)) != EOF && ch != '\n')
+					;
+			}
+			if (tcp_line(line, v6, port, addr, sizeof(addr))) {
+				found = 1;
+				json_array_append_new(listeners,
+				    json_string(addr));
+			}
+		}
+		fclose(fp);
+	}
+	if (!readable) {
+		cycle_error(c, "/proc/net/tcp",
+		    "cannot tell whether anything listens on port %d", port);
+		return -1;
+	}
+	return found;
+}
+
+static json_t *
+tri(int v)
+{
+	return v < 0 ? json_null() : json_boolean(v);
 }
 
 void
 mta_collect(struct cycle *c)
 {
-	(void)c;
+	struct proc_seen ps;
+	struct mtaconf mc;
+	char err[1024];
+	json_t *mta, *listeners;
+	int listening;
+
+	/* spool_collect already reported what could not be read here */
+	mtaconf_load(&mc, c->root, c->cfg->mta.kind, err, sizeof(err));
+	listeners = json_array();
+	if (mc.kind == MTA_NONE) {
+		ps.daemon = 0;
+		ps.daemon_pid = 0;
+		ps.msp_runner = 0;
+		listening = scan_tcp(c, (int)c->cfg->mta.smtp_port, listeners);
+	} else {
+		scan_procs(c, mc.kind, &ps);
+		listening = scan_tcp(c, (int)c->cfg->mta.smtp_port, listeners);
+	}
+	mta = json_pack("{s:s, s:s, s:o, s:o, s:I, s:o}", "kind",
+	    mtaconf_kind_name(mc.kind), "detected_by", mc.how ? mc.how : "",
+	    "daemon_running", mc.kind == MTA_NONE ? json_false() :
+	    tri(ps.daemon), "smtp_listening", tri(listening), "smtp_port",
+	    (json_int_t)c->cfg->mta.smtp_port, "listeners", listeners);
+	if (ps.daemon_pid > 0)
+		json_object_set_new(mta, "daemon_pid",
+		    json_integer(ps.daemon_pid));
+	if (mc.kind == MTA_SENDMAIL) {
+		json_object_set_new(mta, "msp_user",
+		    mc.msp_user[0] ? json_string(mc.msp_user) : json_null());
+		json_object_set_new(mta, "msp_queue_runner",
+		    tri(ps.daemon < 0 ? -1 : ps.msp_runner));
+	}
+	json_object_set_new(c->report, "mta", mta);
+	mtaconf_free(&mc);
+}
+
+/* is_queue_role - spools whose entries are mail waiting for the MTA. */
+static int
+is_queue_role(const char *role)
+{
+	return strcmp(role, "msp_queue") == 0 ||
+	    strcmp(role, "mta_queue") == 0 || strncmp(role, "postfix_", 8) == 0;
 }
 
 void
 mta_findings(struct cycle *c)
 {
-	(void)c;
+	json_t *mta = json_object_get(c->report, "mta");
+	json_t *spools = json_object_get(c->report, "spools"), *s, *where;
+	const char *kind = json_string_value(json_object_get(mta, "kind"));
+	json_t *run = json_object_get(mta, "daemon_running");
+	json_t *lis = json_object_get(mta, "smtp_listening");
+	long long waiting = 0, oldest = -1;
+	int port = (int)c->cfg->mta.smtp_port, down;
+	const char *first = NULL;
+	char remedy[512];
+	size_t i;
+
+	if (kind == NULL || strcmp(kind, "none") == 0)
+		return;
+	where = json_object();
+	json_array_foreach(spools, i, s) {
+		const char *role = json_string_value(json_object_get(s,
+		    "role"));
+		const char *path = json_string_value(json_object_get(s,
+		    "path"));
+		json_t *q = json_object_get(s, "queued");
+		json_t *age = json_object_get(s, "oldest_age_s");
+
+		if (role == NULL || path == NULL || !is_queue_role(role) ||
+		    !json_is_integer(q) || json_integer_value(q) == 0)
+			continue;
+		waiting += json_integer_value(q);
+		json_object_set_new(where, path,
+		    json_integer(json_integer_value(q)));
+		if (first == NULL)
+			first = path;
+		if (json_is_integer(age) && json_integer_value(age) > oldest)
+			oldest = json_integer_value(age);
+	}
+	/* unknown (no proc) is not "down" */
+	if (strcmp(kind, "postfix") == 0)
+		down = json_is_false(run);
+	else
+		down = json_is_false(run) || json_is_false(lis);
+	if (waiting == 0 || !down) {
+		json_decref(where);
+		return;
+	}
+	if (json_is_false(run))
+		snprintf(remedy, sizeof(remedy), "systemctl start %s || "
+		    "service %s start", kind, kind);
+	else
+		snprintf(remedy, sizeof(remedy), "the %s daemon runs but does "
+		    "not listen on 127.0.0.1:%d: check DaemonPortOptions in "
+		    "/etc/mail/sendmail.cf, then systemctl restart %s || "
+		    "service %s restart", kind, port, kind, kind);
+	cycle_finding(c, "mta.down", "critical", kind,
+	    json_pack("{s:I, s:o, s:O, s:O, s:I, s:o}", "queued",
+		(json_int_t)waiting, "queued_by_spool", where,
+		"daemon_running", run, "smtp_listening", lis, "port",
+		(json_int_t)port, "oldest_age_s",
+		oldest >= 0 ? json_integer(oldest) : json_null()),
+	    remedy, "%s %s: %lld message%s wait%s in %s%s", kind,
+	    json_is_false(run) ? (json_is_false(lis) ?
+		"is not running and nothing listens on port 25" :
+		"is not running") :
+		"runs but nothing listens on 127.0.0.1:25",
+	    waiting, waiting == 1 ? "" : "s", waiting == 1 ? "s" : "",
+	    first, json_object_size(where) > 1 ? " and elsewhere" : "");
 }

@@ -1,5 +1,7 @@
 /*
- * mta.h - which MTA is installed, whether its daemon runs and port 25 listens.
+ * mta.h - which MTA is installed (mtaconf.h), whether its daemon runs
+ * (ROOT/proc/PID/comm and cmdline) and whether anything listens on the
+ * SMTP port of the loopback (ROOT/proc/net/tcp, tcp6); mta.down.
  */
 #ifndef SPOOLWATCH_MTA_H
 #define SPOOLWATCH_MTA_H
@@ -10,7 +12,8 @@ struct cfg_file;
 struct cycle;
 
 struct mta_config {
-	int reserved;	/* filled in by the mta collector's issue */
+	char *kind;		/* auto, sendmail, postfix or none */
+	long long smtp_port;	/* the port the MSP relays to */
 };
 
 /* mta_config_load - defaults, then the keys this collector owns in cf

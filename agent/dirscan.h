@@ -1,0 +1,69 @@
+/*
+ * dirscan.h - one streaming pass over a spool directory.
+ *
+ * The directory is read with getdents64 into a fixed buffer; nothing is
+ * allocated per entry and nothing is sorted, so memory does not depend on
+ * the number of entries (a 1,000,000-entry clientmqueue costs the same
+ * few hundred KiB as an empty one).  Sendmail queue files are counted by
+ * prefix and their age is read from the queue id (qid.h), so the common
+ * case needs no stat at all; other files are stat'ed for their birth
+ * time until the time budget runs out, after which the oldest age is a
+ * lower bound.  Orphan df files are found with an invertible Bloom table
+ * of fixed size in which every qf/df pair cancels out; the few unmatched
+ * ids are then peeled out exactly (exact while fewer than about 10,000
+ * ids are unmatched, a lower bound past that).
+ */
+#ifndef SPOOLWATCH_DIRSCAN_H
+#define SPOOLWATCH_DIRSCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+enum dirscan_prefix {
+	DS_QF,		/* control file */
+	DS_DF,		/* data file */
+	DS_TF,		/* temporary control file */
+	DS_XF,		/* transcript */
+	DS_HF,		/* quarantined control file */
+	DS_QF_LOST,	/* "Qf": given up on */
+	DS_NPREFIX
+};
+
+struct dirscan_opts {
+	time_t now;
+	int sendmail;		/* qf/df naming: prefixes, orphans, qid ages */
+	int max_depth;		/* subdirectory levels to walk (postfix) */
+	int ages;		/* look for the oldest queued message */
+	long long orphan_grace;	/* seconds; younger ids are not judged */
+	int64_t budget_ms;	/* then: no more stat for ages */
+	int64_t limit_ms;	/* then: the scan stops, counts are partial */
+};
+
+struct dirscan_result {
+	unsigned long long entries;	/* in the directory itself */
+	unsigned long long files;	/* regular files, every level */
+	unsigned long long by_prefix[DS_NPREFIX];
+	unsigned long long queued;	/* qf+hf (sendmail); files otherwise */
+	unsigned long long orphans;
+	int orphans_exact;
+	time_t oldest;			/* of a queued message; 0: none */
+	int age_lower_bound;		/* some ages were not looked at */
+	int complete;			/* 0: stopped at limit_ms */
+	unsigned long long dirent_bytes;	/* ext4 rec_len of the entries */
+	unsigned long long stats;	/* stat calls made */
+	int64_t elapsed_ms;
+};
+
+/* dirscan_prefix_name - "qf", "df", ... */
+const char *dirscan_prefix_name(enum dirscan_prefix p);
+
+/*
+ * dirscan - scan the open directory dirfd (not closed).  0, or -1 with a
+ * reason in err when the directory could not be read at all; an error in
+ * a subdirectory only makes the result incomplete.
+ */
+int dirscan(int dirfd, const struct dirscan_opts *o, struct dirscan_result *r,
+    char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * mounts.h - the lines of /proc/self/mounts (fstab format) and what kind
+ * of filesystem each names.
+ */
+#ifndef SPOOLWATCH_MOUNTS_H
+#define SPOOLWATCH_MOUNTS_H
+
+struct mount_entry {
+	char *dev;	/* point into the parsed line, unescaped */
+	char *dir;
+	char *type;
+	char *opts;
+};
+
+/*
+ * mounts_parse_line - split one line in place into its first four fields
+ * and undo the kernel's octal escapes (\040 space, \011 tab, \012
+ * newline, \134 backslash).  0, or -1 if the line has fewer fields.
+ */
+int mounts_parse_line(char *line, struct mount_entry *m);
+/* mounts_is_pseudo - proc, sysfs, cgroup...: nothing to measure. */
+int mounts_is_pseudo(const char *type);
+/* mounts_is_network - nfs, cifs, fuse.sshfs...: statvfs may hang. */
+int mounts_is_network(const char *type);
+/* mounts_has_opt - whether the comma-separated opts hold opt. */
+int mounts_has_opt(const char *opts, const char *opt);
+
+#endif
