@@ -30,19 +30,25 @@ check_eq() {
 # jqr FILE FILTER: jq -r on a file.
 jqr() { jq -r "$2" "$1"; }
 
+# e2e_tmp: a new scratch directory.  Called as T=$(e2e_tmp), it runs in a
+# subshell, so it cannot register anything: every directory it makes lives
+# under one base made (and removed on exit) by the script's own shell.
+_e2e_base=$(mktemp -d "${TMPDIR:-/tmp}/spoolwatch-e2e.XXXXXX")
+_e2e_cleanup="$_e2e_base"
+trap 'e2e_atexit' EXIT
+trap 'exit 130' INT TERM
 e2e_tmp() {
-	_t=$(mktemp -d "${TMPDIR:-/tmp}/spoolwatch-e2e.XXXXXX")
-	_e2e_cleanup="$_e2e_cleanup $_t"
-	trap 'e2e_atexit' EXIT INT TERM
-	echo "$_t"
+	mktemp -d "$_e2e_base/t.XXXXXX"
 }
 
 # at_exit CMD: run CMD when the script ends (e.g. stop a collector).
-at_exit() { _e2e_atexit_cmds="${_e2e_atexit_cmds:-}$1;"; trap 'e2e_atexit' EXIT INT TERM; }
+at_exit() { _e2e_atexit_cmds="${_e2e_atexit_cmds:-}$1;"; }
 
 e2e_atexit() {
+	_rc=$?
 	eval "${_e2e_atexit_cmds:-}"
 	for d in $_e2e_cleanup; do rm -rf "$d"; done
+	exit "$_rc"
 }
 
 # free_port: an unused TCP port on 127.0.0.1.
