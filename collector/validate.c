@@ -15,19 +15,19 @@
 #include "common/uuid.h"
 
 enum vtype {
-	T_STR,		/* string up to max bytes */
-	T_INT,		/* integer 0..max (max 0: no upper bound) */
-	T_SINT,		/* integer, any sign (pid-like values may be -1) */
-	T_NUM,		/* number 0..max */
+	T_STR,		/* string, min..max bytes */
+	T_INT,		/* integer min..max (max 0: no upper bound) */
+	T_NUM,		/* number min..max */
 	T_BOOL,
-	T_TS,		/* RFC 3339 string */
+	T_TS,		/* RFC 3339 UTC: YYYY-MM-DDTHH:MM:SS[.frac]Z */
+	T_MODE,		/* octal mode text, 3 to 6 digits */
 	T_ENUM,		/* string out of enumv */
 	T_OBJ,		/* object with sub fields */
 	T_OBJARR,	/* array (<= max) of objects with sub fields */
 	T_STRARR,	/* array (<= max) of strings (<= V_MAX_STR) */
 	T_INTMAP,	/* object whose values are integers >= 0 */
-	T_ANY,		/* any JSON, serialized size <= max */
-	T_STRINT,	/* string or integer (errno) */
+	T_JOBJ,		/* any object, serialized size <= max */
+	T_STRINT,	/* string (<= max) or integer (errno) */
 };
 
 #define REQ	1u	/* must be present */
@@ -37,164 +37,177 @@ struct vfield {
 	const char *name;
 	enum vtype type;
 	unsigned flags;
-	long long max;
+	long long min, max;
 	const struct vfield *sub;
 	const char *const *enumv;
 };
+
+#define END {NULL, 0, 0, 0, 0, NULL, NULL}
+#define ID_MAX 4294967295LL
 
 static const char *const kinds[] = {"syserr", "deferred", "bounced",
     "warning", "fatal", "panic", "other", NULL};
 static const char *const severities[] = {"info", "warning", "critical",
     NULL};
+static const char *const roles[] = {"msp_queue", "mta_queue",
+    "postfix_maildrop", "postfix_incoming", "postfix_active",
+    "postfix_deferred", "postfix_hold", "postfix_corrupt", "mailbox",
+    "custom", NULL};
+static const char *const schemas[] = {REPORT_SCHEMA, NULL};
+static const char *const codes[] = {"spool.missing",
+    "spool.not_writable_by_mta", "spool.permissions", "spool.backlog",
+    "spool.stale", "spool.bloated_dir", "spool.orphans", "fs.inodes_high",
+    "mta.down", "log.syserr", "mail.undelivered", "mail.unread_root", NULL};
 
 static const struct vfield f_host[] = {
-    {"name", T_STR, REQ, 253, NULL, NULL},
-    {"os", T_STR, NUL, V_MAX_STR, NULL, NULL},
-    {"kernel", T_STR, NUL, V_MAX_STR, NULL, NULL},
-    {NULL, 0, 0, 0, NULL, NULL},
+    {"name", T_STR, REQ, 1, 253, NULL, NULL},
+    {"os", T_STR, NUL, 0, V_MAX_STR, NULL, NULL},
+    {"kernel", T_STR, NUL, 0, V_MAX_STR, NULL, NULL},
+    END,
 };
 static const struct vfield f_agent[] = {
-    {"version", T_STR, NUL, 256, NULL, NULL},
-    {NULL, 0, 0, 0, NULL, NULL},
+    {"version", T_STR, REQ, 1, 256, NULL, NULL},
+    END,
 };
 static const struct vfield f_expected[] = {
-    {"owner", T_STR, NUL, 256, NULL, NULL},
-    {"group", T_STR, NUL, 256, NULL, NULL},
-    {"mode", T_STR, NUL, 16, NULL, NULL},
-    {NULL, 0, 0, 0, NULL, NULL},
+    {"owner", T_STR, NUL, 0, 256, NULL, NULL},
+    {"group", T_STR, NUL, 0, 256, NULL, NULL},
+    {"mode", T_MODE, NUL, 0, 0, NULL, NULL},
+    END,
 };
 static const struct vfield f_spool[] = {
-    {"path", T_STR, REQ, V_MAX_STR, NULL, NULL},
-    {"role", T_STR, NUL, 256, NULL, NULL},
-    {"exists", T_BOOL, NUL, 0, NULL, NULL},
-    {"owner", T_STR, NUL, 256, NULL, NULL},
-    {"group", T_STR, NUL, 256, NULL, NULL},
-    {"uid", T_SINT, NUL, 0, NULL, NULL},
-    {"gid", T_SINT, NUL, 0, NULL, NULL},
-    {"mode", T_STR, NUL, 16, NULL, NULL},
-    {"expected", T_OBJ, NUL, 0, f_expected, NULL},
-    {"writable_by_mta", T_BOOL, NUL, 0, NULL, NULL},
-    {"entries", T_INT, NUL, 0, NULL, NULL},
-    {"by_prefix", T_INTMAP, NUL, 256, NULL, NULL},
-    {"orphans", T_INT, NUL, 0, NULL, NULL},
-    {"oldest_age_s", T_INT, NUL, 0, NULL, NULL},
-    {"dir_size_bytes", T_INT, NUL, 0, NULL, NULL},
-    {"ok", T_BOOL, NUL, 0, NULL, NULL},
-    {NULL, 0, 0, 0, NULL, NULL},
+    {"path", T_STR, REQ, 1, V_MAX_STR, NULL, NULL},
+    {"role", T_ENUM, REQ, 0, 0, NULL, roles},
+    {"exists", T_BOOL, REQ, 0, 0, NULL, NULL},
+    {"owner", T_STR, NUL, 0, 256, NULL, NULL},
+    {"group", T_STR, NUL, 0, 256, NULL, NULL},
+    {"uid", T_INT, NUL, 0, ID_MAX, NULL, NULL},
+    {"gid", T_INT, NUL, 0, ID_MAX, NULL, NULL},
+    {"mode", T_MODE, NUL, 0, 0, NULL, NULL},
+    {"expected", T_OBJ, NUL, 0, 0, f_expected, NULL},
+    {"writable_by_mta", T_BOOL, NUL, 0, 0, NULL, NULL},
+    {"entries", T_INT, NUL, 0, 0, NULL, NULL},
+    {"by_prefix", T_INTMAP, NUL, 0, 256, NULL, NULL},
+    {"orphans", T_INT, NUL, 0, 0, NULL, NULL},
+    {"oldest_age_s", T_INT, NUL, 0, 0, NULL, NULL},
+    {"dir_size_bytes", T_INT, NUL, 0, 0, NULL, NULL},
+    {"ok", T_BOOL, REQ, 0, 0, NULL, NULL},
+    END,
 };
 static const struct vfield f_fs[] = {
-    {"mount", T_STR, REQ, V_MAX_STR, NULL, NULL},
-    {"device", T_STR, NUL, V_MAX_STR, NULL, NULL},
-    {"fstype", T_STR, NUL, 256, NULL, NULL},
-    {"inodes_total", T_INT, NUL, 0, NULL, NULL},
-    {"inodes_used", T_INT, NUL, 0, NULL, NULL},
-    {"inodes_free", T_INT, NUL, 0, NULL, NULL},
-    {"inodes_used_pct", T_NUM, NUL, 100, NULL, NULL},
-    {"bytes_total", T_INT, NUL, 0, NULL, NULL},
-    {"bytes_free", T_INT, NUL, 0, NULL, NULL},
-    {NULL, 0, 0, 0, NULL, NULL},
+    {"mount", T_STR, REQ, 1, V_MAX_STR, NULL, NULL},
+    {"device", T_STR, NUL, 0, V_MAX_STR, NULL, NULL},
+    {"fstype", T_STR, NUL, 0, 256, NULL, NULL},
+    {"inodes_total", T_INT, NUL, 0, 0, NULL, NULL},
+    {"inodes_used", T_INT, NUL, 0, 0, NULL, NULL},
+    {"inodes_free", T_INT, NUL, 0, 0, NULL, NULL},
+    {"inodes_used_pct", T_NUM, NUL, 0, 100, NULL, NULL},
+    {"bytes_total", T_INT, NUL, 0, 0, NULL, NULL},
+    {"bytes_free", T_INT, NUL, 0, 0, NULL, NULL},
+    END,
 };
 static const struct vfield f_mta[] = {
-    {"kind", T_STR, NUL, 64, NULL, NULL},
-    {"daemon_running", T_BOOL, NUL, 0, NULL, NULL},
-    {"smtp_listening", T_BOOL, NUL, 0, NULL, NULL},
-    {NULL, 0, 0, 0, NULL, NULL},
+    {"kind", T_STR, REQ, 1, 64, NULL, NULL},
+    {"daemon_running", T_BOOL, NUL, 0, 0, NULL, NULL},
+    {"smtp_listening", T_BOOL, NUL, 0, 0, NULL, NULL},
+    END,
 };
 static const struct vfield f_event[] = {
-    {"id", T_STR, REQ, 256, NULL, NULL},
-    {"ts", T_TS, REQ, 0, NULL, NULL},
-    {"source", T_STR, NUL, V_MAX_STR, NULL, NULL},
-    {"program", T_STR, NUL, 256, NULL, NULL},
-    {"pid", T_SINT, NUL, 0, NULL, NULL},
-    {"queue_id", T_STR, NUL, 256, NULL, NULL},
-    {"kind", T_ENUM, REQ, 0, NULL, kinds},
-    {"stage", T_STR, NUL, 256, NULL, NULL},
-    {"message", T_STR, NUL, V_MAX_TEXT, NULL, NULL},
-    {"errno", T_STRINT, NUL, 256, NULL, NULL},
-    {"path", T_STR, NUL, V_MAX_STR, NULL, NULL},
-    {"uid", T_SINT, NUL, 0, NULL, NULL},
-    {"gid", T_SINT, NUL, 0, NULL, NULL},
-    {"signature", T_STR, NUL, V_MAX_STR, NULL, NULL},
-    {"raw", T_STR, NUL, V_MAX_TEXT, NULL, NULL},
-    {NULL, 0, 0, 0, NULL, NULL},
+    {"id", T_STR, REQ, 1, 256, NULL, NULL},
+    {"ts", T_TS, REQ, 0, 0, NULL, NULL},
+    {"source", T_STR, NUL, 0, V_MAX_STR, NULL, NULL},
+    {"program", T_STR, NUL, 0, 256, NULL, NULL},
+    {"pid", T_INT, NUL, 0, 0, NULL, NULL},
+    {"queue_id", T_STR, NUL, 0, 256, NULL, NULL},
+    {"kind", T_ENUM, REQ, 0, 0, NULL, kinds},
+    {"stage", T_STR, NUL, 0, 256, NULL, NULL},
+    {"message", T_STR, REQ, 0, V_MAX_TEXT, NULL, NULL},
+    {"errno", T_STRINT, NUL, 0, 256, NULL, NULL},
+    {"path", T_STR, NUL, 0, V_MAX_STR, NULL, NULL},
+    {"uid", T_INT, NUL, 0, ID_MAX, NULL, NULL},
+    {"gid", T_INT, NUL, 0, ID_MAX, NULL, NULL},
+    {"signature", T_STR, NUL, 0, V_MAX_STR, NULL, NULL},
+    {"raw", T_STR, REQ, 0, V_MAX_TEXT, NULL, NULL},
+    END,
 };
 static const struct vfield f_group[] = {
-    {"signature", T_STR, REQ, V_MAX_STR, NULL, NULL},
-    {"kind", T_ENUM, NUL, 0, NULL, kinds},
-    {"count", T_INT, REQ, 0, NULL, NULL},
-    {"first_ts", T_TS, NUL, 0, NULL, NULL},
-    {"last_ts", T_TS, NUL, 0, NULL, NULL},
-    {"example", T_STR, NUL, V_MAX_TEXT, NULL, NULL},
-    {NULL, 0, 0, 0, NULL, NULL},
+    {"signature", T_STR, REQ, 1, V_MAX_STR, NULL, NULL},
+    {"kind", T_ENUM, REQ, 0, 0, NULL, kinds},
+    {"count", T_INT, REQ, 1, 0, NULL, NULL},
+    {"first_ts", T_TS, REQ, 0, 0, NULL, NULL},
+    {"last_ts", T_TS, REQ, 0, 0, NULL, NULL},
+    {"example", T_STR, NUL, 0, V_MAX_TEXT, NULL, NULL},
+    END,
 };
 static const struct vfield f_cron[] = {
-    {"user", T_STR, NUL, 256, NULL, NULL},
-    {"command", T_STR, REQ, V_MAX_STR, NULL, NULL},
-    {"count", T_INT, NUL, 0, NULL, NULL},
-    {"last_ts", T_TS, NUL, 0, NULL, NULL},
-    {"subject", T_STR, NUL, V_MAX_STR, NULL, NULL},
-    {"excerpt", T_STR, NUL, V_MAX_TEXT, NULL, NULL},
-    {NULL, 0, 0, 0, NULL, NULL},
+    {"user", T_STR, NUL, 0, 256, NULL, NULL},
+    {"command", T_STR, REQ, 1, V_MAX_STR, NULL, NULL},
+    {"count", T_INT, REQ, 1, 0, NULL, NULL},
+    {"last_ts", T_TS, NUL, 0, 0, NULL, NULL},
+    {"subject", T_STR, NUL, 0, V_MAX_STR, NULL, NULL},
+    {"excerpt", T_STR, NUL, 0, V_MAX_TEXT, NULL, NULL},
+    END,
 };
 static const struct vfield f_mailbox[] = {
-    {"user", T_STR, REQ, 256, NULL, NULL},
-    {"path", T_STR, NUL, V_MAX_STR, NULL, NULL},
-    {"messages", T_INT, NUL, 0, NULL, NULL},
-    {"unread", T_INT, NUL, 0, NULL, NULL},
-    {"bytes", T_INT, NUL, 0, NULL, NULL},
-    {"oldest_ts", T_TS, NUL, 0, NULL, NULL},
-    {"newest_ts", T_TS, NUL, 0, NULL, NULL},
-    {"cron", T_OBJARR, NUL, V_MAX_SMALL, f_cron, NULL},
-    {NULL, 0, 0, 0, NULL, NULL},
+    {"user", T_STR, REQ, 1, 256, NULL, NULL},
+    {"path", T_STR, REQ, 1, V_MAX_STR, NULL, NULL},
+    {"messages", T_INT, REQ, 0, 0, NULL, NULL},
+    {"unread", T_INT, REQ, 0, 0, NULL, NULL},
+    {"bytes", T_INT, NUL, 0, 0, NULL, NULL},
+    {"oldest_ts", T_TS, NUL, 0, 0, NULL, NULL},
+    {"newest_ts", T_TS, NUL, 0, 0, NULL, NULL},
+    {"cron", T_OBJARR, 0, 0, V_MAX_SMALL, f_cron, NULL},
+    END,
 };
 static const struct vfield f_queued[] = {
-    {"queue", T_STR, NUL, V_MAX_STR, NULL, NULL},
-    {"id", T_STR, REQ, 256, NULL, NULL},
-    {"from", T_STR, NUL, V_MAX_STR, NULL, NULL},
-    {"to", T_STRARR, NUL, V_MAX_SMALL, NULL, NULL},
-    {"subject", T_STR, NUL, V_MAX_STR, NULL, NULL},
-    {"created_ts", T_TS, NUL, 0, NULL, NULL},
-    {"tries", T_INT, NUL, 0, NULL, NULL},
-    {"status", T_STR, NUL, V_MAX_STR, NULL, NULL},
-    {"cron_command", T_STR, NUL, V_MAX_STR, NULL, NULL},
-    {NULL, 0, 0, 0, NULL, NULL},
+    {"queue", T_STR, REQ, 1, V_MAX_STR, NULL, NULL},
+    {"id", T_STR, REQ, 1, 256, NULL, NULL},
+    {"from", T_STR, NUL, 0, V_MAX_STR, NULL, NULL},
+    {"to", T_STRARR, 0, 0, V_MAX_SMALL, NULL, NULL},
+    {"subject", T_STR, NUL, 0, V_MAX_STR, NULL, NULL},
+    {"created_ts", T_TS, NUL, 0, 0, NULL, NULL},
+    {"tries", T_INT, NUL, 0, 0, NULL, NULL},
+    {"status", T_STR, NUL, 0, V_MAX_STR, NULL, NULL},
+    {"cron_command", T_STR, NUL, 0, V_MAX_STR, NULL, NULL},
+    END,
 };
 static const struct vfield f_mail[] = {
-    {"mailboxes", T_OBJARR, NUL, V_MAX_SMALL, f_mailbox, NULL},
-    {"queued", T_OBJARR, NUL, V_MAX_ITEMS, f_queued, NULL},
-    {"queued_total", T_INT, NUL, 0, NULL, NULL},
-    {NULL, 0, 0, 0, NULL, NULL},
+    {"mailboxes", T_OBJARR, REQ, 0, V_MAX_SMALL, f_mailbox, NULL},
+    {"queued", T_OBJARR, REQ, 0, V_MAX_ITEMS, f_queued, NULL},
+    {"queued_total", T_INT, REQ, 0, 0, NULL, NULL},
+    END,
 };
 static const struct vfield f_finding[] = {
-    {"code", T_STR, REQ, 64, NULL, NULL},
-    {"severity", T_ENUM, REQ, 0, NULL, severities},
-    {"subject", T_STR, NUL, V_MAX_STR, NULL, NULL},
-    {"message", T_STR, NUL, V_MAX_TEXT, NULL, NULL},
-    {"evidence", T_ANY, NUL, V_MAX_TEXT, NULL, NULL},
-    {"remedy", T_STR, NUL, V_MAX_TEXT, NULL, NULL},
-    {NULL, 0, 0, 0, NULL, NULL},
+    {"code", T_ENUM, REQ, 0, 0, NULL, codes},
+    {"severity", T_ENUM, REQ, 0, 0, NULL, severities},
+    {"subject", T_STR, REQ, 1, V_MAX_STR, NULL, NULL},
+    {"message", T_STR, REQ, 1, V_MAX_TEXT, NULL, NULL},
+    {"evidence", T_JOBJ, REQ, 0, V_MAX_TEXT, NULL, NULL},
+    {"remedy", T_STR, REQ, 0, V_MAX_TEXT, NULL, NULL},
+    END,
 };
 static const struct vfield f_error[] = {
-    {"source", T_STR, NUL, V_MAX_STR, NULL, NULL},
-    {"error", T_STR, NUL, V_MAX_TEXT, NULL, NULL},
-    {NULL, 0, 0, 0, NULL, NULL},
+    {"source", T_STR, REQ, 0, V_MAX_STR, NULL, NULL},
+    {"error", T_STR, REQ, 0, V_MAX_TEXT, NULL, NULL},
+    END,
 };
 static const struct vfield f_report[] = {
-    {"schema", T_STR, REQ, 64, NULL, NULL},
-    {"report_id", T_STR, REQ, 64, NULL, NULL},
-    {"host", T_OBJ, REQ, 0, f_host, NULL},
-    {"agent", T_OBJ, NUL, 0, f_agent, NULL},
-    {"collected_at", T_TS, REQ, 0, NULL, NULL},
-    {"interval_s", T_INT, NUL, 30 * 86400, NULL, NULL},
-    {"spools", T_OBJARR, NUL, V_MAX_SMALL, f_spool, NULL},
-    {"filesystems", T_OBJARR, NUL, V_MAX_SMALL, f_fs, NULL},
-    {"mta", T_OBJ, NUL, 0, f_mta, NULL},
-    {"events", T_OBJARR, NUL, V_MAX_ITEMS, f_event, NULL},
-    {"event_groups", T_OBJARR, NUL, V_MAX_ITEMS, f_group, NULL},
-    {"mail", T_OBJ, NUL, 0, f_mail, NULL},
-    {"findings", T_OBJARR, NUL, V_MAX_SMALL, f_finding, NULL},
-    {"errors", T_OBJARR, NUL, V_MAX_SMALL, f_error, NULL},
-    {NULL, 0, 0, 0, NULL, NULL},
+    {"schema", T_ENUM, REQ, 0, 0, NULL, schemas},
+    {"report_id", T_STR, REQ, 1, 64, NULL, NULL},
+    {"host", T_OBJ, REQ, 0, 0, f_host, NULL},
+    {"agent", T_OBJ, REQ, 0, 0, f_agent, NULL},
+    {"collected_at", T_TS, REQ, 0, 0, NULL, NULL},
+    {"interval_s", T_INT, REQ, 1, 30 * 86400, NULL, NULL},
+    {"outbox_dropped", T_INT, 0, 0, 0, NULL, NULL},
+    {"spools", T_OBJARR, 0, 0, V_MAX_SMALL, f_spool, NULL},
+    {"filesystems", T_OBJARR, 0, 0, V_MAX_SMALL, f_fs, NULL},
+    {"mta", T_OBJ, 0, 0, 0, f_mta, NULL},
+    {"events", T_OBJARR, 0, 0, V_MAX_ITEMS, f_event, NULL},
+    {"event_groups", T_OBJARR, 0, 0, V_MAX_ITEMS, f_group, NULL},
+    {"mail", T_OBJ, 0, 0, 0, f_mail, NULL},
+    {"findings", T_OBJARR, REQ, 0, V_MAX_SMALL, f_finding, NULL},
+    {"errors", T_OBJARR, REQ, 0, V_MAX_SMALL, f_error, NULL},
+    END,
 };
 
 struct vctx {
@@ -222,6 +235,43 @@ utf8_ok(const char *s, size_t n)
 	return memchr(s, '\0', n) == NULL;
 }
 
+/* ts_strict - the schema's timestamp form: UTC with 'Z', optional
+ * fraction of 1 to 9 digits, fields in range (rfc3339_parse). */
+static int
+ts_strict(const char *s, size_t n, time_t *t)
+{
+	static const char pat[] = "dddd-dd-ddTdd:dd:dd";
+	size_t i;
+
+	if (n < 20)
+		return -1;
+	for (i = 0; i < sizeof(pat) - 1; i++) {
+		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != pat[i])
+			return -1;
+	}
+	if (s[i] == '.') {
+		size_t d = 0;
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			d++;
+		if (d < 1 || d > 9)
+			return -1;
+	}
+	if (i != n - 1 || s[i] != 'Z')
+		return -1;
+	return rfc3339_parse(s, n, t);
+}
+
+static int
+mode_ok(const char *s, size_t n)
+{
+	if (n < 3 || n > 6)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '7')
+			return 0;
+	return 1;
+}
+
 static int
 check_value(struct vctx *v, const struct vfield *f, json_t *x)
 {
@@ -232,6 +282,7 @@ check_value(struct vctx *v, const struct vfield *f, json_t *x)
 	case T_STR:
 	case T_ENUM:
 	case T_TS:
+	case T_MODE:
 		if (!json_is_string(x))
 			return fail(v, f->name, "expected a string");
 		if (!utf8_ok(json_string_value(x), json_string_length(x)))
@@ -242,31 +293,37 @@ check_value(struct vctx *v, const struct vfield *f, json_t *x)
 				    "%lld bytes", f->max);
 				return fail(v, f->name, msg);
 			}
+			if ((long long)json_string_length(x) < f->min)
+				return fail(v, f->name, "must not be empty");
 		} else if (f->type == T_ENUM) {
 			for (const char *const *e = f->enumv; *e; e++)
 				if (strcmp(*e, json_string_value(x)) == 0)
 					return 0;
 			return fail(v, f->name, "not one of the allowed values");
+		} else if (f->type == T_MODE) {
+			if (!mode_ok(json_string_value(x),
+			    json_string_length(x)))
+				return fail(v, f->name, "expected an octal mode "
+				    "of 3 to 6 digits, e.g. \"0770\"");
 		} else {
 			time_t t;
-			if (rfc3339_parse(json_string_value(x),
+			if (ts_strict(json_string_value(x),
 			    json_string_length(x), &t) == -1)
-				return fail(v, f->name,
-				    "not an RFC 3339 timestamp");
+				return fail(v, f->name, "not an RFC 3339 UTC "
+				    "timestamp (YYYY-MM-DDTHH:MM:SSZ)");
 			if ((long long)t > (long long)v->now + v->max_skew)
 				return fail(v, f->name,
 				    "timestamp too far in the future");
-			if (t < 0)
-				return fail(v, f->name,
-				    "timestamp before 1970");
 		}
 		return 0;
 	case T_INT:
-	case T_SINT:
 		if (!json_is_integer(x))
 			return fail(v, f->name, "expected an integer");
-		if (f->type == T_INT && json_integer_value(x) < 0)
-			return fail(v, f->name, "must not be negative");
+		if (json_integer_value(x) < f->min) {
+			snprintf(msg, sizeof(msg), "must be at least %lld",
+			    f->min);
+			return fail(v, f->name, msg);
+		}
 		if (f->max && json_integer_value(x) > f->max) {
 			snprintf(msg, sizeof(msg), "larger than %lld", f->max);
 			return fail(v, f->name, msg);
@@ -275,9 +332,10 @@ check_value(struct vctx *v, const struct vfield *f, json_t *x)
 	case T_NUM:
 		if (!json_is_number(x))
 			return fail(v, f->name, "expected a number");
-		if (json_number_value(x) < 0 ||
-		    (f->max && json_number_value(x) > (double)f->max)) {
-			snprintf(msg, sizeof(msg), "outside 0..%lld", f->max);
+		if (json_number_value(x) < (double)f->min ||
+		    json_number_value(x) > (double)f->max) {
+			snprintf(msg, sizeof(msg), "outside %lld..%lld", f->min,
+			    f->max);
 			return fail(v, f->name, msg);
 		}
 		return 0;
@@ -343,17 +401,26 @@ check_value(struct vctx *v, const struct vfield *f, json_t *x)
 			return fail(v, f->name, "expected an object");
 		if ((long long)json_object_size(x) > f->max)
 			return fail(v, f->name, "too many keys");
+		plen = strlen(v->path);
 		json_object_foreach(x, k, val) {
+			if (strlen(k) > 64)
+				return fail(v, f->name, "key longer than 64 "
+				    "bytes");
 			if (!json_is_integer(val) ||
-			    json_integer_value(val) < 0 || strlen(k) > 64)
-				return fail(v, f->name, "expected counts "
-				    "(integers >= 0) under short keys");
+			    json_integer_value(val) < 0) {
+				snprintf(v->path + plen, sizeof(v->path) -
+				    plen, "%s%s", plen ? "." : "", f->name);
+				return fail(v, k, "expected an integer >= 0");
+			}
 		}
 		return 0;
 	}
-	case T_ANY: {
-		size_t n = json_dumpb(x, NULL, 0, JSON_COMPACT);
-		if (n == 0 || (long long)n > f->max)
+	case T_JOBJ: {
+		size_t n;
+		if (!json_is_object(x))
+			return fail(v, f->name, "expected an object");
+		n = json_dumpb(x, NULL, 0, JSON_COMPACT);
+		if ((long long)n > f->max)
 			return fail(v, f->name, "too large");
 		return 0;
 	}
@@ -417,17 +484,8 @@ report_validate(json_t *r, time_t now, long long max_skew, char *err,
 		return fail(&v, NULL, "the report must be a JSON object");
 	if (check_object(&v, r, f_report) == -1)
 		return -1;
-	if (strcmp(json_string_value(json_object_get(r, "schema")),
-	    REPORT_SCHEMA) != 0)
-		return fail(&v, "schema", "unsupported, expected "
-		    REPORT_SCHEMA);
 	if (!uuid_valid(json_string_value(json_object_get(r, "report_id"))))
 		return fail(&v, "report_id", "not a UUID");
-	if (json_string_length(json_object_get(json_object_get(r, "host"),
-	    "name")) == 0) {
-		snprintf(v.path, sizeof(v.path), "host");
-		return fail(&v, "name", "empty");
-	}
 	return 0;
 }
 
