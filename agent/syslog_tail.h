@@ -22,8 +22,11 @@
  *     starting at a line boundary.
  *
  * Only complete lines are handed out and counted in the offset; a partial
- * last line waits for its newline.  A line longer than max_line is handed
- * out cut to max_line bytes (flag cut) once its newline has been read.
+ * last line waits for its newline.  A line that reaches max_line bytes
+ * with no newline in the read buffer is handed out cut to max_line bytes
+ * (flag cut, counted in lines_cut) once its newline has been read; a long
+ * line that fits the buffer arrives whole inside a block, and the
+ * consumer cuts it (lines are never measured here, for speed).
  * Memory: the caller's buffers, whatever the file size.
  */
 #ifndef SPOOLWATCH_SYSLOG_TAIL_H
