@@ -1,0 +1,82 @@
+/*
+ * mailq.h - mail waiting in the queues: sendmail qf files read from the
+ * queue directories, postfix messages given by postqueue -j, summed into
+ * exact totals by queue and status, groups by cron command and status,
+ * and details of at most max_queued messages (half the oldest, half the
+ * newest).  Memory is bounded by max_queued, MAILQ_MAX_GROUPS and
+ * MAILQ_MAX_STATUSES whatever the queue holds; counts stay exact.
+ */
+#ifndef SPOOLWATCH_MAILQ_H
+#define SPOOLWATCH_MAILQ_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <time.h>
+
+#define MAILQ_MAX_GROUPS	500	/* cron command x status; then "other" */
+#define MAILQ_MAX_STATUSES	20	/* per queue; then "other" */
+#define MAILQ_MAX_RCPT		8	/* recipients shown per message */
+#define MAILQ_ERRORS_SHOWN	5	/* unreadable files named per queue */
+
+struct cycle;
+
+struct mailq_opts {
+	time_t now;
+	size_t max_queued;	/* details kept */
+	size_t qf_max_bytes;	/* of a qf file read; the rest is ignored */
+};
+
+struct mailq_bytes {
+	const char *p;
+	size_t n;
+};
+
+/* One queued message, as handed to mailq_add (borrowed bytes). */
+struct mailq_item {
+	struct mailq_bytes id, from, subject, status, cron_command;
+	struct mailq_bytes to[MAILQ_MAX_RCPT];
+	size_t nto;		/* shown; total_to counts all */
+	size_t total_to;
+	long long created;	/* epoch; -1 unknown */
+	long long last_try;	/* -1 unknown */
+	long long tries;	/* -1 unknown */
+	long long size;		/* bytes; -1 unknown */
+	int df_missing;		/* sendmail: no df file for this qf */
+	int incomplete;		/* sendmail: qf without the final "." */
+};
+
+struct mailq;
+
+struct mailq *mailq_new(const struct mailq_opts *o);
+void mailq_free(struct mailq *q);
+
+/* mailq_add - count one message of the queue named host. */
+void mailq_add(struct mailq *q, const char *host, const struct mailq_item *it);
+/* mailq_add_counted - count n messages of host whose details are unknown
+ * (a postfix queue directory when postqueue is not available). */
+void mailq_add_counted(struct mailq *q, const char *host,
+    unsigned long long n);
+
+/*
+ * mailq_scan_sendmail - read every qf and hf file of the sendmail queue
+ * directory real (its qf/ and df/ subdirectories when present), reported
+ * as host.  Unreadable or malformed files become errors[] entries (the
+ * first MAILQ_ERRORS_SHOWN of the queue, then one summary).  0, or -1
+ * when the directory itself cannot be read (an errors[] entry too).
+ */
+int mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
+    const char *host);
+
+unsigned long long mailq_total(const struct mailq *q);
+/* mailq_queue_count - messages counted so far for the queue host. */
+unsigned long long mailq_queue_count(const struct mailq *q, const char *host);
+/* mailq_details - queued[]: the kept messages, oldest first (new ref). */
+json_t *mailq_details(const struct mailq *q);
+/* mailq_queues - [{queue, messages, oldest_ts, statuses: [{status,
+ * count}], statuses_other}] (new ref). */
+json_t *mailq_queues(const struct mailq *q);
+/* mailq_groups - [{cron_command, status, count, oldest_ts}], largest first,
+ * and the count of messages beyond MAILQ_MAX_GROUPS in *other. */
+json_t *mailq_groups(const struct mailq *q, unsigned long long *other);
+
+#endif

@@ -1,0 +1,195 @@
+/*
+ * test_agent_qf.c - the qf parser on the real queue files of the
+ * real-sendmail fixture, op.me's example, and damaged input.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "agent/qf.h"
+#include "common/fsutil.h"
+
+static char *
+sample(const char *rel, size_t *len)
+{
+	const char *top = getenv("SPOOLWATCH_TOP");
+	char path[4096], why[256], *text;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/../shared/samples/%s",
+	    top ? top : ".", rel);
+	n = read_file_capped(path, &text, 1 << 20, why, sizeof(why));
+	if (n < 0)
+		fail_msg("%s", why);
+	*len = (size_t)n;
+	return text;
+}
+
+static void
+assert_field(const char *p, size_t n, const char *want)
+{
+	if (n != strlen(want) || memcmp(p, want, n) != 0)
+		fail_msg("got '%.*s', want '%s'", (int)n, p, want);
+}
+
+static void
+test_real_sendmail_qf(void **state)
+{
+	struct qf_msg *m = malloc(sizeof(*m));
+	char err[256];
+	size_t len;
+	char *t = sample("real-sendmail/qf6ASEnAvr023598", &len);
+
+	(void)state;
+	assert_int_equal(qf_parse(t, len, m, err, sizeof(err)), 0);
+	assert_int_equal(m->version, 8);
+	assert_int_equal(m->created, 1795877350);
+	assert_int_equal(m->last_try, 1795877350);
+	assert_int_equal(m->tries, 1);
+	assert_true(m->complete);
+	assert_int_equal(m->nbad, 0);
+	assert_field(m->sender.s, m->sender.len, "root");
+	assert_int_equal(m->nrcpt, 1);
+	assert_field(m->rcpt[0].s, m->rcpt[0].len, "root");
+	assert_field(m->subject.s, m->subject.len,
+	    "Cron <root@host1> /bin/freemem.py");
+	assert_field(m->from.s, m->from.len, "root (Cron Daemon)");
+	assert_field(qf_status(m)->s, qf_status(m)->len,
+	    "Deferred: Connection refused by [127.0.0.1]");
+	free(t);
+	free(m);
+}
+
+static void
+test_opme_example(void **state)
+{
+	struct qf_msg *m = malloc(sizeof(*m));
+	char err[256];
+	size_t len;
+	char *t = sample("qf-example-sendmail-opme.txt", &len);
+
+	(void)state;
+	assert_int_equal(qf_parse(t, len, m, err, sizeof(err)), 0);
+	assert_int_equal(m->version, 4);
+	assert_int_equal(m->created, 711358135);
+	assert_int_equal(m->tries, 0);
+	assert_true(m->complete);
+	assert_int_equal(m->nrcpt, 2);
+	assert_field(m->rcpt[1].s, m->rcpt[1].len,
+	    "bostic@okeeffe.CS.Berkeley.EDU");
+	assert_field(m->subject.s, m->subject.len,
+	    "this is an example message");
+	assert_field(m->from.s, m->from.len, "eric@foo.bar.baz.de (Eric Allman)");
+	assert_int_equal(qf_status(m)->len, 0);
+	free(t);
+	free(m);
+}
+
+static void
+test_truncated_is_incomplete(void **state)
+{
+	struct qf_msg *m = malloc(sizeof(*m));
+	char err[256];
+	size_t len;
+	char *t = sample("real-sendmail/qf6ASEnAbu023599", &len);
+
+	(void)state;
+	/* cut in the middle of the H records */
+	assert_int_equal(qf_parse(t, len / 2, m, err, sizeof(err)), 0);
+	assert_false(m->complete);
+	assert_int_equal(m->created, 1795877350);
+	free(t);
+	free(m);
+}
+
+static void
+test_garbage_rejected(void **state)
+{
+	struct qf_msg *m = malloc(sizeof(*m));
+	char err[256], junk[4096];
+	uint32_t x = 12345;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(junk); i++) {
+		x = x * 1103515245 + 12345;
+		junk[i] = (char)(x >> 16);
+	}
+	assert_int_equal(qf_parse(junk, sizeof(junk), m, err, sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "not a qf file"));
+	assert_int_equal(qf_parse("", 0, m, err, sizeof(err)), -1);
+	assert_string_equal(err, "empty file");
+	assert_int_equal(qf_parse("hello\nworld\n", 12, m, err, sizeof(err)),
+	    -1);
+	free(m);
+}
+
+static void
+test_recipient_status_and_folding(void **state)
+{
+	struct qf_msg *m = malloc(sizeof(*m));
+	char err[256];
+	const char *t = "V8\nT100\nN3\nMenvelope says\nSroot\n"
+			"MDeferred: 451 try later\nC:root\nRPFD:a@b\n"
+			"RPFD:c@d\n"
+			"H??Subject: Cron <root@h> /usr/bin/long\n"
+			"\t--flag value\n"
+			"H??X-Other: y\n.\n";
+
+	(void)state;
+	assert_int_equal(qf_parse(t, strlen(t), m, err, sizeof(err)), 0);
+	assert_field(m->env_status.s, m->env_status.len, "envelope says");
+	assert_field(qf_status(m)->s, qf_status(m)->len,
+	    "Deferred: 451 try later");
+	assert_int_equal(m->nrcpt, 2);
+	assert_field(m->subject.s, m->subject.len,
+	    "Cron <root@h> /usr/bin/long\t--flag value");
+	assert_int_equal(m->tries, 3);
+	assert_true(m->complete);
+	free(m);
+}
+
+static void
+test_huge_header_and_many_recipients(void **state)
+{
+	struct qf_msg *m = malloc(sizeof(*m));
+	char err[256];
+	size_t n = 0, cap = (2u << 20);
+	char *t = malloc(cap);
+
+	(void)state;
+	n += (size_t)sprintf(t + n, "V8\nT5\nSroot\n");
+	for (int i = 0; i < 20; i++)
+		n += (size_t)sprintf(t + n, "RPFD:user%d@example.org\n", i);
+	n += (size_t)sprintf(t + n, "H??Subject: ");
+	memset(t + n, 'x', 1 << 20);	/* a 1 MiB header line */
+	n += 1 << 20;
+	n += (size_t)sprintf(t + n, "\n.\n");
+	assert_int_equal(qf_parse(t, n, m, err, sizeof(err)), 0);
+	assert_int_equal(m->nrcpt, 20);
+	assert_field(m->rcpt[7].s, m->rcpt[7].len, "user7@example.org");
+	assert_int_equal(m->subject.len, QF_FIELD_MAX);
+	assert_true(m->subject.cut);
+	assert_true(m->complete);
+	free(t);
+	free(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_real_sendmail_qf),
+	    cmocka_unit_test(test_opme_example),
+	    cmocka_unit_test(test_truncated_is_incomplete),
+	    cmocka_unit_test(test_garbage_rejected),
+	    cmocka_unit_test(test_recipient_status_and_folding),
+	    cmocka_unit_test(test_huge_header_and_many_recipients),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
