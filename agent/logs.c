@@ -157,7 +157,7 @@ struct collect {
 	const char *clock_path;
 	time_t clock_mtime;
 	struct sl_clock clk;
-	uint64_t events_total, duplicates, unparsed, src_events;
+	uint64_t events_total, duplicates, src_events, src_cut;
 };
 
 static int
@@ -409,7 +409,14 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 		start = nl ? (size_t)(nl - p) + 1 : i;
 		nl = memchr(p + hit, '\n', n - hit);
 		end = nl ? (size_t)(nl - p) : n;
-		handle_line(k, p + start, end - start);
+		if (end - start > (size_t)k->cfg->max_line) {
+			/* a long line that fitted the read buffer: cut it
+			 * like the ones the tail had to cut */
+			k->src_cut++;
+			handle_line(k, p + start, (size_t)k->cfg->max_line);
+		} else {
+			handle_line(k, p + start, end - start);
+		}
 		i = end + 1;
 	}
 }
@@ -532,6 +539,7 @@ read_source(struct collect *k, size_t i, const struct tail_opts *o,
 
 	k->source = (int)i;
 	k->src_events = 0;
+	k->src_cut = 0;
 	k->clock_path = NULL;
 	if (cycle_path(k->c, path, sizeof(path), host) == -1)
 		return;
@@ -551,7 +559,7 @@ read_source(struct collect *k, size_t i, const struct tail_opts *o,
 	    "path", json_str_safe(host, strlen(host), PATH_MAX), "status",
 	    res.missing ? "missing" : "ok", "bytes_read",
 	    (json_int_t)res.bytes, "events", (json_int_t)k->src_events,
-	    "lines_cut", (json_int_t)res.lines_cut, "offset",
+	    "lines_cut", (json_int_t)(res.lines_cut + k->src_cut), "offset",
 	    (json_int_t)res.offset, "size", (json_int_t)res.size,
 	    "first_start", res.first_start, "rotated_from",
 	    str_or_null(res.rotated_from), "note", str_or_null(res.note));
@@ -731,9 +739,16 @@ implicated(struct cycle *c, json_t *g, char *out, size_t n, const char **role)
 		uid = (long)json_integer_value(json_object_get(g, "uid"));
 	if (path && path[0] == '.' && path[1] == '/' &&
 	    (uid >= 0 || (prog && strcmp(prog, "sm-msp-queue") == 0))) {
+		/* the MTA runs as root (Debian: smmta; mailnull with
+		 * RunAsUser); a command-line submission that is not root
+		 * runs as the MSP, smmsp */
 		user_name(c, uid, name, sizeof(name));
 		if (strcmp(name, "smmsp") == 0 ||
-		    (prog && strcmp(prog, "sm-msp-queue") == 0))
+		    (prog && strcmp(prog, "sm-msp-queue") == 0) ||
+		    (name[0] == '\0' && uid > 0) ||
+		    (name[0] != '\0' && strcmp(name, "root") != 0 &&
+			strcmp(name, "smmta") != 0 &&
+			strcmp(name, "mailnull") != 0))
 			*role = "msp_queue";
 		else
 			*role = "mta_queue";

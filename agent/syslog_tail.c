@@ -307,9 +307,18 @@ sibling_path(const char *hostpath, const char *name, char *out, size_t n)
 	char dir[PATH_MAX];
 	const char *base;
 
+	size_t dl, nl;
+
 	split(hostpath, dir, sizeof(dir), &base);
-	snprintf(out, n, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/",
-	    name);
+	dl = strcmp(dir, "/") == 0 ? 0 : strlen(dir);
+	nl = strlen(name);
+	if (dl + 1 + nl + 1 > n) {	/* cannot happen with PATH_MAX */
+		snprintf(out, n, "%s", name);
+		return;
+	}
+	memcpy(out, dir, dl);
+	out[dl] = '/';
+	memcpy(out + dl + 1, name, nl + 1);
 }
 
 /* finish - read a sibling from p->off to its end; updates p->off. */
