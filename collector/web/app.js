@@ -26,6 +26,7 @@
 	const SPARK_HOURS = 24;
 	const SPARK_MAX_PAGES = 4;	/* 4 x 1000 events per signature at most */
 	const SPARK_TTL_MS = 5 * 60 * 1000;
+	const CRIT_GROUPS = 6;		/* critical remedies on the overview */
 	const MAIL_TOP = 10;		/* mail groups whose latest is looked up */
 	const SVGNS = 'http://www.w3.org/2000/svg';
 
@@ -503,7 +504,7 @@
 		const [sum, crit, mail] = await Promise.all([
 			api('/summary'),
 			api('/findings', { state: 'open', severity: 'critical',
-			    limit: 10 }),
+			    limit: 100 }),
 			api('/mail', { limit: MAIL_TOP }),
 		]);
 		const latest = await latestOf(items(mail));
@@ -530,7 +531,7 @@
 		const parts = [tiles];
 		parts.push(h('div', { class: 'grid' },
 		    findingsCard(arr(sum.findings)),
-		    criticalCard(items(crit))));
+		    criticalCard(items(crit), crit.next_cursor)));
 		parts.push(h('div', { class: 'grid' },
 		    await syserrCard(arr(sum.syserr_top)),
 		    inodesCard(arr(sum.inodes_top))));
@@ -545,7 +546,13 @@
 		    h('span', { class: 'tile-label' }, label));
 	}
 
-	function findingsCard(list) {
+	const SEV_RANK = { critical: 0, warning: 1, info: 2 };
+
+	function findingsCard(all) {
+		/* critical first, then by hosts (the API sorts by hosts only) */
+		const list = all.slice().sort((a, b) =>
+		    (SEV_RANK[a.severity] ?? 3) - (SEV_RANK[b.severity] ?? 3) ||
+		    (b.hosts || 0) - (a.hosts || 0));
 		if (!list.length)
 			return section('Open findings', empty('No open findings.'));
 		const rows = list.map((f) => h('tr', null,
@@ -563,19 +570,41 @@
 			'count lists the hosts.'));
 	}
 
-	function criticalCard(list) {
-		const body = list.length ? h('ul', { class: 'crit-list' },
-		    list.map((f) => h('li', null,
-			h('div', { class: 'crit-head' }, sevBadge(f.severity), ' ',
-			    hostLink(f.host), ' ',
-			    h('code', null, displayText(f.code)), ' ',
+	/*
+	 * criticalCard(list): the newest open critical findings, grouped by
+	 * code, subject and remedy, so that one remedy shared by many hosts
+	 * is shown once with the hosts it fixes.
+	 */
+	function criticalCard(list, more) {
+		const groups = new Map();
+		for (const f of list) {
+			const k = [f.code, f.subject, f.remedy].join('\u0000');
+			if (!groups.has(k))
+				groups.set(k, { f, hosts: [] });
+			groups.get(k).hosts.push(f.host);
+		}
+		const shown = [...groups.values()].slice(0, CRIT_GROUPS);
+		const body = shown.length ? h('ul', { class: 'crit-list' },
+		    shown.map(({ f, hosts }) => h('li', { class:
+			'sev-border-critical' },
+			h('div', { class: 'crit-head' },
+			    h('a', { href: route(['findings'], { code: f.code,
+				severity: 'critical', state: 'open' }) },
+				h('code', null, displayText(f.code))), ' ',
 			    h('span', { class: 'subject' }, displayText(f.subject))),
 			h('div', { class: 'msg' }, displayText(f.message)),
+			h('div', { class: 'crit-hosts muted' }, 'on ',
+			    hosts.slice(0, 5).map((n, i) => [i ? ', ' : '',
+				hostLink(n)]),
+			    hosts.length > 5 ? ' and ' + (hosts.length - 5) +
+			    ' more' : ''),
 			remedy(f.remedy)))) :
 		    empty('Nothing critical is open.');
 		return section('Critical now', body, h('p', { class: 'more' },
 		    h('a', { href: route(['findings'], { state: 'open',
-			severity: 'critical' }) }, 'All critical findings →')));
+			severity: 'critical' }) }, groups.size > shown.length ||
+			more ? 'All critical findings (more) →' :
+			'All critical findings →')));
 	}
 
 	async function syserrCard(list) {
@@ -1002,15 +1031,14 @@
 			d.agent_version ?
 			' · agent ' + displayText(d.agent_version) : ''));
 		return h('div', { class: 'host-page' }, head,
-		    h('div', { class: 'grid' },
-			section('Open findings', open.length ?
-			    h('ul', { class: 'findings' },
-				open.map((f) => findingItem(f, false))) :
-			    empty('No open finding.')),
-			mtaSection(d.mta)),
+		    section('Open findings', open.length ?
+			h('ul', { class: 'findings' },
+			    open.map((f) => findingItem(f, false))) :
+			empty('No open finding.')),
 		    section('Mail spools', spoolsTable(arr(d.spools))),
 		    section('Filesystems', fsTable(arr(d.filesystems))),
-		    trendsSection(arr(d.history)),
+		    h('div', { class: 'grid' }, mtaSection(d.mta),
+			trendsSection(arr(d.history))),
 		    mailSection(mail),
 		    section('Recent events', events.length ?
 			eventsTable(events, false) : empty('No recent event.'),
