@@ -177,11 +177,9 @@ ingest_finish(struct http_server *s, struct MHD_Connection *c,
 {
 	const char *enc = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_ENCODING);
-	struct strbuf plain;
-	const char *text = rq->body.buf ? rq->body.buf : "";
-	size_t len = rq->body.len;
 	char err[512];
 	json_t *r;
+	int gz = 0;
 
 	if (rq->too_large) {
 		metrics_reject(REJ_TOO_LARGE);
@@ -189,49 +187,37 @@ ingest_finish(struct http_server *s, struct MHD_Connection *c,
 		    "(%lld bytes)", s->cfg->max_body);
 		return send_error(c, 413, "too_large", err, NULL);
 	}
-	strbuf_init(&plain, (size_t)s->cfg->max_json);
 	if (enc && strcasecmp(enc, "gzip") == 0) {
-		enum gzip_status g = gzip_decompress(text, len,
-		    (size_t)s->cfg->max_json, &plain, err, sizeof(err));
-		strbuf_free(&rq->body);
-		if (g == GZIP_TOOBIG) {
-			strbuf_free(&plain);
-			metrics_reject(REJ_TOO_LARGE);
-			snprintf(err, sizeof(err), "decoded report larger than "
-			    "max_json (%lld bytes)", s->cfg->max_json);
-			return send_error(c, 413, "too_large", err, NULL);
-		}
-		if (g != GZIP_OK) {
-			strbuf_free(&plain);
-			metrics_reject(REJ_GZIP);
-			return send_error(c, 400, "bad_gzip", err, NULL);
-		}
-		text = plain.buf ? plain.buf : "";
-		len = plain.len;
+		gz = 1;
 	} else if (enc && *enc && strcasecmp(enc, "identity") != 0) {
-		strbuf_free(&plain);
 		metrics_reject(REJ_MALFORMED);
 		return send_error(c, 415, "unsupported_encoding",
 		    "Content-Encoding must be gzip or identity", NULL);
-	} else if ((long long)len > s->cfg->max_json) {
-		strbuf_free(&plain);
-		metrics_reject(REJ_TOO_LARGE);
-		return send_error(c, 413, "too_large",
-		    "report larger than max_json", NULL);
 	}
-	r = report_parse(text, len, err, sizeof(err));
-	strbuf_free(&plain);
-	strbuf_free(&rq->body);
-	if (r == NULL) {
+	switch (report_decode(rq->body.buf, rq->body.len, gz,
+	    (size_t)s->cfg->max_json, time(NULL), s->cfg->max_clock_skew, &r,
+	    err, sizeof(err))) {
+	case DECODE_OK:
+		break;
+	case DECODE_TOO_LARGE:
+		strbuf_free(&rq->body);
+		metrics_reject(REJ_TOO_LARGE);
+		return send_error(c, 413, "too_large", err, NULL);
+	case DECODE_GZIP:
+		strbuf_free(&rq->body);
+		metrics_reject(REJ_GZIP);
+		return send_error(c, 400, "bad_gzip", err, NULL);
+	case DECODE_MALFORMED:
+		strbuf_free(&rq->body);
 		metrics_reject(REJ_MALFORMED);
 		return send_error(c, 400, "malformed_json", err, NULL);
-	}
-	if (report_validate(r, time(NULL), s->cfg->max_clock_skew, err,
-	    sizeof(err)) == -1) {
-		json_decref(r);
+	case DECODE_INVALID:
+	default:
+		strbuf_free(&rq->body);
 		metrics_reject(REJ_INVALID);
 		return send_error(c, 400, "invalid_report", err, NULL);
 	}
+	strbuf_free(&rq->body);
 	snprintf(rq->report_id, sizeof(rq->report_id), "%s",
 	    json_string_value(json_object_get(r, "report_id")));
 	if (writer_reserve(s->w) == -1) {

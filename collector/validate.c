@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "collector/validate.h"
+#include "common/gzip.h"
+#include "common/strbuf.h"
 #include "common/timeutil.h"
 #include "common/uuid.h"
 
@@ -499,4 +501,45 @@ json_ts(json_t *o, const char *key, long long dflt)
 	    json_string_length(x), &t) == -1)
 		return dflt;
 	return (long long)t;
+}
+
+enum decode_status
+report_decode(const void *body, size_t len, int gzip, size_t max_json,
+    time_t now, long long max_skew, json_t **out, char *err, size_t errlen)
+{
+	struct strbuf plain;
+	const char *text = len ? body : "";
+	json_t *r;
+
+	*out = NULL;
+	strbuf_init(&plain, max_json);
+	if (gzip) {
+		enum gzip_status g = gzip_decompress(body, len, max_json,
+		    &plain, err, errlen);
+		if (g != GZIP_OK) {
+			strbuf_free(&plain);
+			if (g == GZIP_TOOBIG) {
+				snprintf(err, errlen, "decoded report larger "
+				    "than max_json (%zu bytes)", max_json);
+				return DECODE_TOO_LARGE;
+			}
+			return DECODE_GZIP;
+		}
+		text = plain.buf ? plain.buf : "";
+		len = plain.len;
+	} else if (len > max_json) {
+		snprintf(err, errlen, "report larger than max_json (%zu bytes)",
+		    max_json);
+		return DECODE_TOO_LARGE;
+	}
+	r = report_parse(text, len, err, errlen);
+	strbuf_free(&plain);
+	if (r == NULL)
+		return DECODE_MALFORMED;
+	if (report_validate(r, now, max_skew, err, errlen) == -1) {
+		json_decref(r);
+		return DECODE_INVALID;
+	}
+	*out = r;
+	return DECODE_OK;
 }
