@@ -9,8 +9,8 @@
 #include <stddef.h>
 
 struct dashboard_asset {
-	const char *path;		/* "/", "/static/app.js", ... */
-	const char *content_type;	/* "text/html; charset=utf-8" */
+	const char *path;         /* "/", "/static/app.js", ... */
+	const char *content_type; /* "text/html; charset=utf-8" */
 	const unsigned char *body;
 	size_t len;
 };

@@ -732,7 +732,7 @@
 		    null) : null,
 		    x.subject ? h('div', { class: 'subject' },
 			displayText(x.subject)) : null,
-		    excerpt(x.excerpt, 3)];
+		    x.excerpt ? excerpt(x.excerpt, 3) : null];
 	}
 
 	/* The latest-output cell: given, looked up, or a button to look. */

@@ -83,6 +83,7 @@ page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
 
 async function shot(name) {
 	const f = path.join(X.out, name + '.png');
+	await page.evaluate(() => window.scrollTo(0, 0));
 	await page.screenshot({ path: f, fullPage: true });
 	console.log('# screenshot ' + f);
 }
