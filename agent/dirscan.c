@@ -196,6 +196,60 @@ file_birth(int dirfd, const char *name, struct dirscan_result *r,
 	return 0;
 }
 
+/*
+ * postfix_arrival - the arrival time in a postfix queue file: its records
+ * are a type byte, a length (7 bits a byte, low bits first, 0x80 when
+ * more follow) and the data; the T record ("seconds microseconds") comes
+ * right after the C (size) record.  0 and *out, or -1.
+ */
+static int
+postfix_arrival(int dirfd, const char *name, struct dirscan_result *r,
+    time_t *out)
+{
+	unsigned char buf[512];
+	ssize_t n;
+	size_t i = 0;
+	int fd;
+
+	r->stats++;
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC | O_NOCTTY);
+	if (fd == -1)
+		return -1;
+	do
+		n = read(fd, buf, sizeof(buf));
+	while (n == -1 && errno == EINTR);
+	close(fd);
+	for (int rec = 0; rec < 4 && n > 0 && i < (size_t)n; rec++) {
+		unsigned char type = buf[i++];
+		size_t len = 0;
+		int shift = 0;
+
+		while (i < (size_t)n && shift < 28) {
+			len |= (size_t)(buf[i] & 0x7f) << shift;
+			shift += 7;
+			if ((buf[i++] & 0x80) == 0)
+				break;
+		}
+		if (i + len > (size_t)n)
+			return -1;
+		if (type == 'T') {
+			long long t = 0;
+			size_t k = i;
+
+			if (len == 0 || buf[k] < '0' || buf[k] > '9')
+				return -1;
+			while (k < i + len && buf[k] >= '0' && buf[k] <= '9' &&
+			    t < (1LL << 40))
+				t = t * 10 + (buf[k++] - '0');
+			*out = (time_t)t;
+			return 0;
+		}
+		i += len;
+	}
+	return -1;
+}
+
 /* sendmail_entry - one name of a sendmail queue directory. */
 static void
 sendmail_entry(struct dirscan_ctx *x, int dirfd, const char *name,
@@ -265,6 +319,11 @@ other_entry(struct dirscan_ctx *x, int dirfd, const char *name,
 	}
 	if (over_budget(x)) {
 		r->age_lower_bound = 1;
+		r->queued++;
+		return;
+	}
+	if (x->o->postfix && postfix_arrival(dirfd, name, r, &t) == 0) {
+		saw_time(r, t);
 		r->queued++;
 		return;
 	}

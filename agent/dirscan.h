@@ -6,8 +6,9 @@
  * the number of entries (a 1,000,000-entry clientmqueue costs the same
  * few hundred KiB as an empty one).  Sendmail queue files are counted by
  * prefix and their age is read from the queue id (qid.h), so the common
- * case needs no stat at all; other files are stat'ed for their birth
- * time until the time budget runs out, after which the oldest age is a
+ * case needs no stat at all; other files are dated (postfix: the
+ * arrival time in the queue file's first records; others: the birth
+ * time) until the time budget runs out, after which the oldest age is a
  * lower bound.  Orphan df files are found with an invertible Bloom table
  * of fixed size in which every qf/df pair cancels out; the few unmatched
  * ids are then peeled out exactly (exact while fewer than about 10,000
@@ -35,6 +36,7 @@ struct dirscan_opts {
 	int sendmail;		/* qf/df naming: prefixes, orphans, qid ages */
 	int max_depth;		/* subdirectory levels to walk (postfix) */
 	int ages;		/* look for the oldest queued message */
+	int postfix;		/* arrival time from the queue file's T record */
 	long long orphan_grace;	/* seconds; younger ids are not judged */
 	int64_t budget_ms;	/* then: no more stat for ages */
 	int64_t limit_ms;	/* then: the scan stops, counts are partial */

@@ -345,7 +345,7 @@ mta_findings(struct cycle *c)
 	long long waiting = 0, oldest = -1;
 	int port = (int)c->cfg->mta.smtp_port, down;
 	const char *first = NULL;
-	char remedy[512];
+	char remedy[512], portbuf[16];
 	size_t i;
 
 	if (kind == NULL || strcmp(kind, "none") == 0)
@@ -379,6 +379,7 @@ mta_findings(struct cycle *c)
 		json_decref(where);
 		return;
 	}
+	snprintf(portbuf, sizeof(portbuf), "%d", port);
 	if (json_is_false(run))
 		snprintf(remedy, sizeof(remedy), "systemctl start %s || "
 		    "service %s start", kind, kind);
@@ -393,11 +394,10 @@ mta_findings(struct cycle *c)
 		"daemon_running", run, "smtp_listening", lis, "port",
 		(json_int_t)port, "oldest_age_s",
 		oldest >= 0 ? json_integer(oldest) : json_null()),
-	    remedy, "%s %s: %lld message%s wait%s in %s%s", kind,
-	    json_is_false(run) ? (json_is_false(lis) ?
-		"is not running and nothing listens on port 25" :
-		"is not running") :
-		"runs but nothing listens on 127.0.0.1:25",
-	    waiting, waiting == 1 ? "" : "s", waiting == 1 ? "s" : "",
+	    remedy, "%s %s%s%s: %lld message%s wait%s in %s%s", kind,
+	    json_is_false(run) ? "is not running" : "runs",
+	    json_is_false(lis) ? json_is_false(run) ? " and nothing listens "
+	    "on 127.0.0.1:" : " but nothing listens on 127.0.0.1:" : "",
+	    json_is_false(lis) ? portbuf : "", waiting, waiting == 1 ? "" : "s", waiting == 1 ? "s" : "",
 	    first, json_object_size(where) > 1 ? " and elsewhere" : "");
 }

@@ -427,6 +427,7 @@ scan_into(struct cycle *c, const struct spool_config *cfg,
 	opts.max_depth = it->role >= ROLE_POSTFIX_MAILDROP &&
 	    it->role <= ROLE_POSTFIX_CORRUPT ? 3 : 0;
 	opts.ages = it->role != ROLE_MAILBOX;
+	opts.postfix = opts.max_depth > 0;
 	opts.orphan_grace = cfg->orphan_grace;
 	opts.budget_ms = cfg->scan_budget * 1000;
 	opts.limit_ms = cfg->scan_limit * 1000;
@@ -445,7 +446,8 @@ scan_into(struct cycle *c, const struct spool_config *cfg,
 			json_object_set_new(bp, dirscan_prefix_name(p),
 			    json_integer((json_int_t)r.by_prefix[p]));
 	json_object_set_new(o, "by_prefix", bp);
-	json_object_set_new(o, "queued", json_integer((json_int_t)r.queued));
+	json_object_set_new(o, "queued", it->role == ROLE_MAILBOX ?
+	    json_null() : json_integer((json_int_t)r.queued));
 	json_object_set_new(o, "orphans", opts.sendmail ?
 	    json_integer((json_int_t)r.orphans) : json_integer(0));
 	json_object_set_new(o, "orphans_exact",

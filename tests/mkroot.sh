@@ -16,8 +16,262 @@ mkdir -p "$dir"
 
 # spool_part KIND DIR: etc/passwd, etc/group, etc/hostname, etc/mail/*.cf or
 # etc/postfix/main.cf, the spool directories, proc/ files for the MTA.
+#
+# incident: RHEL 5, clientmqueue root:root 0755 whose directory grew to
+# megabytes (many long names created and deleted: ext4 never shrinks a
+# directory), an old qf/df pair from 2014 (dated by its queue id), three
+# orphan df files from the day of the SYSERRs, no sendmail process and no
+# listener on port 25.  healthy-sendmail: the RHEL packaged modes, the MTA
+# daemon and the MSP queue runner running, 127.0.0.1:25 listening.
+# healthy-postfix: Debian, postfix's own modes, /var/spool/mail -> ../mail,
+# master running.  broken-postfix: maildrop 0700 (postdrop cannot write), a
+# backlog of 150 old messages in hashed deferred/, master not running.
 spool_part() {
-	:
+	_k=$1 _d=$2
+	mkdir -p "$_d/etc" "$_d/var/spool" "$_d/proc/net" "$_d/proc/sys/kernel"
+	chmod 0755 "$_d/etc" "$_d/var" "$_d/var/spool"
+	echo host1.example.com >"$_d/etc/hostname"
+	case $_k in
+	incident|healthy-sendmail) _sp_sendmail "$_k" "$_d" ;;
+	*) _sp_postfix "$_k" "$_d" ;;
+	esac
+	chmod 0644 "$_d/etc/passwd" "$_d/etc/group" "$_d/etc/hostname"
+}
+
+# _sp_proc DIR PORT25 PROC...: proc/net/tcp (sshd on :22, and 127.0.0.1:25
+# when PORT25 is yes), tcp6, and one proc/PID/{comm,cmdline} per
+# "PID:COMM:ARG0[:ARG...]".
+_sp_proc() {
+	_pd=$1 _p25=$2
+	shift 2
+	_hdr='  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode'
+	{
+		echo "$_hdr"
+		echo '   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1001 1 0000000000000000 100 0 0 10 0'
+		echo '   1: 0100007F:8F3A 0100007F:0019 06 00000000:00000000 03:00000C9B 00000000     0        0 0 3 0000000000000000'
+		if [ "$_p25" = yes ]; then
+			echo '   2: 0100007F:0019 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1002 1 0000000000000000 100 0 0 10 0'
+		fi
+	} >"$_pd/proc/net/tcp"
+	{
+		echo "$_hdr"
+		echo '   0: 00000000000000000000000000000000:0016 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1003 1 0000000000000000 100 0 0 10 0'
+	} >"$_pd/proc/net/tcp6"
+	for _p in "$@"; do
+		_pid=${_p%%:*} _rest=${_p#*:}
+		_comm=${_rest%%:*} _args=${_rest#*:}
+		mkdir -p "$_pd/proc/$_pid"
+		echo "$_comm" >"$_pd/proc/$_pid/comm"
+		# arguments are NUL-separated, as in the kernel's cmdline
+		printf '%s' "$_args" | tr ':' '\000' >"$_pd/proc/$_pid/cmdline"
+	done
+}
+
+_sp_sendmail() {
+	_k=$1 _d=$2
+	echo 'Red Hat Enterprise Linux Server release 5.7 (Tikanga)' \
+	    >"$_d/etc/redhat-release"
+	echo 2.6.18-274.el5 >"$_d/proc/sys/kernel/osrelease"
+	cat >"$_d/etc/passwd" <<'PW'
+root:x:0:0:root:/root:/bin/bash
+bin:x:1:1:bin:/bin:/sbin/nologin
+daemon:x:2:2:daemon:/sbin:/sbin/nologin
+mail:x:8:12:mail:/var/spool/mail:/sbin/nologin
+mailnull:x:47:47::/var/spool/mqueue:/sbin/nologin
+smmsp:x:51:51::/var/spool/mqueue:/sbin/nologin
+alice:x:500:500:Alice:/home/alice:/bin/bash
+PW
+	cat >"$_d/etc/group" <<'GR'
+root:x:0:root
+bin:x:1:root,bin,daemon
+daemon:x:2:root,bin,daemon
+mail:x:12:mail
+mailnull:x:47:
+smmsp:x:51:
+alice:x:500:
+GR
+	mkdir -p "$_d/etc/mail"
+	cat >"$_d/etc/mail/sendmail.cf" <<'CF'
+# sendmail.cf (excerpt of what the agent reads)
+DZ8.13.8
+O DaemonPortOptions=Port=smtp,Addr=127.0.0.1, Name=MTA
+O QueueDirectory=/var/spool/mqueue
+#O RunAsUser=sendmail
+CF
+	cat >"$_d/etc/mail/submit.cf" <<'CF'
+# submit.cf (excerpt of what the agent reads)
+DZ8.13.8/Submit
+O QueueFileMode=0660
+O DaemonPortOptions=Name=NoMTA, Addr=127.0.0.1, M=E
+O QueueDirectory=/var/spool/clientmqueue
+O RunAsUser=smmsp
+O TrustedUser=smmsp
+CF
+	chmod 0644 "$_d/etc/mail/sendmail.cf" "$_d/etc/mail/submit.cf"
+	mkdir -p "$_d/var/spool/mqueue" "$_d/var/spool/mail" \
+	    "$_d/var/spool/clientmqueue"
+	chown 0:12 "$_d/var/spool/mqueue" "$_d/var/spool/mail"
+	chmod 0700 "$_d/var/spool/mqueue"
+	chmod 0775 "$_d/var/spool/mail"
+	if [ "$_k" = incident ]; then
+		_cq=$_d/var/spool/clientmqueue
+		# grow the directory: long names need many directory blocks
+		python3 - "$_cq" <<'PY'
+import os, sys
+d = sys.argv[1]
+for i in range(6000):
+    p = os.path.join(d, "xf%06d" % i + "x" * 200)
+    os.close(os.open(p, os.O_CREAT | os.O_WRONLY, 0o600))
+for i in range(6000):
+    os.unlink(os.path.join(d, "xf%06d" % i + "x" * 200))
+PY
+		# an old queued message (2014-08-12 03:02:00 UTC) and three
+		# orphan data files (2016-02-15, the day of the SYSERRs)
+		_old=$(_sp_qid 1407812520 am 4711)
+		_sp_qf "$_cq/qf$_old" 1407812520
+		echo 'Output of a cron job from 2014.' >"$_cq/df$_old"
+		touch -d @1407812520 "$_cq/qf$_old" "$_cq/df$_old"
+		for _t in 1455499202 1455499262 1455499322; do
+			_id=$(_sp_qid $_t b0 7134)
+			echo 'partial body' >"$_cq/df$_id"
+			touch -d @$_t "$_cq/df$_id"
+		done
+		chown 51:51 "$_cq"/qf* "$_cq"/df*
+		chmod 0660 "$_cq"/qf* "$_cq"/df*
+		chown 0:0 "$_cq"
+		chmod 0755 "$_cq"
+		_sp_proc "$_d" no '1:init:init [3]' \
+		    '2345:crond:crond'
+	else
+		chown 51:51 "$_d/var/spool/clientmqueue"
+		chmod 0770 "$_d/var/spool/clientmqueue"
+		_sp_proc "$_d" yes '1:init:init [3]' '2345:crond:crond' \
+		    '2401:sendmail:sendmail: accepting connections' \
+		    '2410:sendmail:sendmail: Queue runner@01:00:00 for /var/spool/clientmqueue'
+	fi
+}
+
+# _sp_qid EPOCH SEQ PID: a sendmail 8.12+ queue id for that UTC time.
+_sp_qid() {
+	python3 -c '
+import sys, time
+a = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx"
+t = time.gmtime(int(sys.argv[1]))
+print(a[(t.tm_year - 1900) % 60] + a[t.tm_mon - 1] + a[t.tm_mday] +
+      a[t.tm_hour] + a[t.tm_min] + a[t.tm_sec] + sys.argv[2] +
+      "%06d" % int(sys.argv[3]))' "$@"
+}
+
+# _sp_qf FILE EPOCH: a complete MSP control file.
+_sp_qf() {
+	cat >"$1" <<QF
+V8
+T$2
+K$2
+N1
+P30387
+MDeferred: Connection refused by [127.0.0.1]
+Fbs
+\$_root@localhost
+Sroot
+MDeferred: Connection refused by [127.0.0.1]
+C:root
+rRFC822; root@localhost.localdomain
+RPFD:root
+H?x?Full-Name: CronDaemon
+H??Subject: Cron <root@host1> /bin/freemem.py
+.
+QF
+}
+
+_sp_postfix() {
+	_k=$1 _d=$2
+	echo 12.5 >"$_d/etc/debian_version"
+	echo 6.1.0-18-amd64 >"$_d/proc/sys/kernel/osrelease"
+	cat >"$_d/etc/passwd" <<'PW'
+root:x:0:0:root:/root:/bin/bash
+daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin
+mail:x:8:8:mail:/var/mail:/usr/sbin/nologin
+postfix:x:107:113::/var/spool/postfix:/usr/sbin/nologin
+alice:x:1000:1000:Alice:/home/alice:/bin/bash
+PW
+	cat >"$_d/etc/group" <<'GR'
+root:x:0:
+daemon:x:1:
+mail:x:8:
+postfix:x:113:
+postdrop:x:114:
+alice:x:1000:
+GR
+	mkdir -p "$_d/etc/postfix"
+	cat >"$_d/etc/postfix/main.cf" <<'CF'
+# main.cf (excerpt of what the agent reads)
+myhostname = host1.example.com
+queue_directory = /var/spool/postfix
+mail_owner = postfix
+setgid_group = postdrop
+inet_interfaces = loopback-only
+CF
+	chmod 0644 "$_d/etc/postfix/main.cf"
+	_q=$_d/var/spool/postfix
+	mkdir -p "$_q" "$_d/var/mail"
+	chown 0:0 "$_q"
+	chmod 0755 "$_q"
+	chown 0:8 "$_d/var/mail"
+	chmod 2775 "$_d/var/mail"
+	ln -s ../mail "$_d/var/spool/mail"
+	for _s in maildrop incoming active deferred hold corrupt; do
+		mkdir -p "$_q/$_s"
+		chown 107:0 "$_q/$_s"
+		chmod 0700 "$_q/$_s"
+	done
+	for _h in 0 1 2 3 4 5 6 7 8 9 A B C D E F; do
+		mkdir -p "$_q/deferred/$_h"
+		chown 107:0 "$_q/deferred/$_h"
+		chmod 0700 "$_q/deferred/$_h"
+	done
+	if [ "$_k" = broken-postfix ]; then
+		# maildrop without the postdrop group's write access
+		chown 107:114 "$_q/maildrop"
+		chmod 0700 "$_q/maildrop"
+		# 150 messages that arrived ten days ago, deferred in the
+		# hashed layout: postfix records (type byte, 7-bit length,
+		# data) with the arrival time in the T record
+		python3 - "$_q/deferred" $(($(date +%s) - 864000)) <<'PY'
+import os, sys
+d, t = sys.argv[1], int(sys.argv[2])
+def rec(typ, data):
+    out, n = bytearray(typ), len(data)
+    while True:
+        ch = n & 0x7f
+        n >>= 7
+        out.append(ch | (0x80 if n else 0))
+        if not n:
+            return bytes(out) + data
+for i in range(150):
+    qid = "%X%05X" % (i % 16, 0x1000 + i)
+    body = (rec(b"C", b"%15d %15d %15d %15d %15d" % (310, 200, 1, 0, 310)) +
+            rec(b"T", b"%d %d" % (t - i, 0)) + rec(b"F", b"") +
+            rec(b"S", b"root@host1.example.com") + rec(b"M", b"") +
+            rec(b"N", b"Subject: backlog %d" % i) + rec(b"X", b"") +
+            rec(b"R", b"alice@example.org") + rec(b"E", b""))
+    p = os.path.join(d, qid[0], qid)
+    with open(p, "wb") as f:
+        f.write(body)
+    # postfix sets the modification time to the next delivery attempt
+    os.utime(p, (t, t + 3600))
+PY
+		chown -R 107:113 "$_q/deferred"
+		chown 107:0 "$_q/deferred"
+		find "$_q/deferred" -type f -exec chmod 0700 {} +
+		_sp_proc "$_d" no '1:systemd:/sbin/init' '610:cron:/usr/sbin/cron:-f'
+	else
+		chown 107:114 "$_q/maildrop"
+		chmod 0730 "$_q/maildrop"
+		_sp_proc "$_d" yes '1:systemd:/sbin/init' '610:cron:/usr/sbin/cron:-f' \
+		    '901:master:/usr/lib/postfix/sbin/master:-w' \
+		    '903:qmgr:qmgr:-l:-t:unix:-u'
+	fi
 }
 
 # logs_part KIND DIR: var/log/maillog (and messages) with the kind's lines,
