@@ -28,7 +28,6 @@ api_error(struct api_answer *ans, int status, const char *code,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	json_decref(ans->body);
 	ans->status = status;
 	ans->body = json_pack("{s:{s:s,s:s}}", "error", "code", code,
 	    "message", msg);

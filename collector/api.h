@@ -28,7 +28,7 @@ struct api_answer {
 	json_t *body;		/* owned by the answer */
 };
 
-/* api_error - fill ans with {"error": {"code", "message"}}. */
+/* api_error - fill ans (no body yet) with {"error": {"code", "message"}}. */
 void api_error(struct api_answer *ans, int status, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

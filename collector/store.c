@@ -148,11 +148,12 @@ struct store {
 	sqlite3_stmt *st[S_COUNT];
 };
 
-/* A signature seen in this report (events without groups). */
+/* A signature seen in this report's events: how many were new, how many
+ * were already stored (a resent event). */
 struct sigacc {
 	const char *sig;
 	const char *kind;
-	long long count, last_ts;
+	long long count, dups, last_ts;
 };
 
 struct store *
@@ -225,19 +226,31 @@ jint(json_t *o, const char *key, long long dflt)
 /* sigs_add - count one new event under its signature. */
 static void
 sigs_add(struct sigacc **v, size_t *n, const char *sig, const char *kind,
-    long long ts)
+    long long ts, int dup)
 {
 	for (size_t i = 0; i < *n; i++) {
 		if (strcmp((*v)[i].sig, sig) == 0) {
-			(*v)[i].count++;
+			if (dup)
+				(*v)[i].dups++;
+			else
+				(*v)[i].count++;
 			if (ts > (*v)[i].last_ts)
 				(*v)[i].last_ts = ts;
 			return;
 		}
 	}
 	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
-	(*v)[*n] = (struct sigacc){sig, kind, 1, ts};
+	(*v)[*n] = (struct sigacc){sig, kind, !dup, dup, ts};
 	(*n)++;
+}
+
+static long long
+sigs_dups(const struct sigacc *v, size_t n, const char *sig)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].sig, sig) == 0)
+			return v[i].dups;
+	return 0;
 }
 
 static int
@@ -266,7 +279,7 @@ store_events(struct store *s, json_t *r, long long hid, long long rpk,
 	struct sigacc *sigs = NULL;
 	size_t nsigs = 0, i;
 	json_t *e;
-	int rc = SQLITE_OK;
+	int rc = SQLITE_OK, dup;
 	int have_groups = json_array_size(groups) > 0;
 
 	*syserr = 0;
@@ -290,23 +303,30 @@ store_events(struct store *s, json_t *r, long long hid, long long rpk,
 		sqlite3_bind_text(st, 6, data, -1, free);
 		if ((rc = run(s, S_EVENT, err, el)) != SQLITE_OK)
 			break;
-		if (sqlite3_changes(s->db) == 0 || have_groups)
-			continue;
-		if (strcmp(kind, "syserr") == 0)
+		dup = sqlite3_changes(s->db) == 0;
+		if (!dup && !have_groups && strcmp(kind, "syserr") == 0)
 			(*syserr)++;
 		if (sig && *sig)
-			sigs_add(&sigs, &nsigs, sig, kind, ts);
+			sigs_add(&sigs, &nsigs, sig, kind, ts, dup);
 	}
-	for (i = 0; rc == SQLITE_OK && i < nsigs; i++)
-		rc = store_sig(s, hid, sigs[i].sig, sigs[i].kind,
-		    sigs[i].count, sigs[i].last_ts, err, el);
-	free(sigs);
-	if (rc != SQLITE_OK)
+	for (i = 0; rc == SQLITE_OK && !have_groups && i < nsigs; i++)
+		if (sigs[i].count > 0)
+			rc = store_sig(s, hid, sigs[i].sig, sigs[i].kind,
+			    sigs[i].count, sigs[i].last_ts, err, el);
+	if (rc != SQLITE_OK) {
+		free(sigs);
 		return rc;
+	}
+	/* Groups carry the counts (events[] may be capped); lines already
+	 * stored from an earlier report are not counted again. */
 	json_array_foreach(groups, i, e) {
 		sqlite3_stmt *st = s->st[S_GROUP];
 		const char *kind = jstr(e, "kind", NULL);
-		long long count = jint(e, "count", 0);
+		long long count = jint(e, "count", 0) -
+		    sigs_dups(sigs, nsigs, jstr(e, "signature", ""));
+
+		if (count <= 0)
+			continue;
 
 		sqlite3_bind_int64(st, 1, hid);
 		sqlite3_bind_int64(st, 2, rpk);
@@ -317,15 +337,16 @@ store_events(struct store *s, json_t *r, long long hid, long long rpk,
 		db_bind_jts(st, 7, e, "last_ts");
 		db_bind_jstr(st, 8, e, "example");
 		if ((rc = run(s, S_GROUP, err, el)) != SQLITE_OK)
-			return rc;
+			break;
 		if (kind && strcmp(kind, "syserr") == 0)
 			*syserr += count;
 		rc = store_sig(s, hid, jstr(e, "signature", ""), kind, count,
 		    json_ts(e, "last_ts", -1), err, el);
 		if (rc != SQLITE_OK)
-			return rc;
+			break;
 	}
-	return SQLITE_OK;
+	free(sigs);
+	return rc;
 }
 
 static int

@@ -147,11 +147,15 @@ test_idempotent(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM history"), hist);
 	assert_int_equal(count(f, "SELECT reports FROM hosts"), 1);
 
-	/* a new report carrying the same events: stored once */
+	/* a new report carrying the same events (the agent lost its
+	 * offsets): stored once, and not counted again in the aggregates */
+	long long sigs = count(f, "SELECT sum(count) FROM sig_fleet");
+	assert_true(sigs > 0);
 	json_t *v = variant(f->incident, 2, NULL, "2026-02-15T09:22:00Z");
 	assert_int_equal(put(f, v, now + 60), 0);
 	json_decref(v);
 	assert_int_equal(count(f, "SELECT count(*) FROM events"), ev);
+	assert_int_equal(count(f, "SELECT sum(count) FROM sig_fleet"), sigs);
 	assert_int_equal(count(f, "SELECT count(*) FROM reports"), 2);
 	assert_int_equal(count(f, "SELECT reports FROM hosts"), 2);
 }
