@@ -116,7 +116,7 @@ cron_env_user(const char *s, size_t n, char *user)
 }
 
 enum cron_variant
-cron_variant_of(const char *from, size_t n)
+cron_variant_of(const char *from, size_t n, int auto_submitted)
 {
 	static const char tag[] = "(Cron Daemon)";
 	const char *t = memmem(from, n, tag, sizeof(tag) - 1);
@@ -131,9 +131,11 @@ cron_variant_of(const char *from, size_t n)
 		return CRON_CRONIE;	/* "(Cron Daemon)" <root@host> */
 	if (from + i == t)
 		return CRON_CRONIE;	/* (Cron Daemon) <root@host> */
-	/* "user (Cron Daemon)" or "user@host (Cron Daemon)" */
-	return memchr(from + i, '@', (size_t)(t - (from + i))) ? CRON_DEBIAN :
-								  CRON_VIXIE;
+	/* "user (Cron Daemon)" (vixie), "user@host (Cron Daemon)" (Debian,
+	 * or vixie's qualified by the MTA: then it has Auto-Submitted) */
+	if (memchr(from + i, '@', (size_t)(t - (from + i))) && !auto_submitted)
+		return CRON_DEBIAN;
+	return CRON_VIXIE;
 }
 
 const char *

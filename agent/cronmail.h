@@ -46,8 +46,14 @@ int cron_subject(const char *s, size_t n, struct cron_job *job);
  */
 int cron_env_user(const char *s, size_t n, char *user);
 
-/* cron_variant_of - the cron implementation from a From header value. */
-enum cron_variant cron_variant_of(const char *from, size_t n);
+/*
+ * cron_variant_of - the cron implementation from a From header value and
+ * whether the mail has an Auto-Submitted header (vixie and cronie write
+ * one, Debian's cron does not).  A hint only: an MTA may rewrite From
+ * (sendmail qualifies vixie's "root (Cron Daemon)" to "root@host ...").
+ */
+enum cron_variant cron_variant_of(const char *from, size_t n,
+    int auto_submitted);
 const char *cron_variant_name(enum cron_variant v);
 
 #endif

@@ -149,11 +149,22 @@ on_msg(const struct mbox_msg *m, void *arg)
 		if (!m->cron_env)
 			return;
 		/* X-Cron-Env but an unknown Subject: the Subject names it */
+		static const char none[] = "(cron mail without a subject)";
+		const char *sp = m->subject;
+		size_t sn = m->subject_len;
 		memset(&cj, 0, sizeof(cj));
-		cj.command_len = m->subject_len < sizeof(cj.command) - 1 ?
-		    m->subject_len :
+		while (sn > 0 && (*sp == ' ' || *sp == '\t')) {
+			sp++;
+			sn--;
+		}
+		if (sn == 0) {
+			sp = none;
+			sn = sizeof(none) - 1;
+		}
+		cj.command_len = sn < sizeof(cj.command) - 1 ?
+		    sn :
 		    sizeof(cj.command) - 1;
-		memcpy(cj.command, m->subject, cj.command_len);
+		memcpy(cj.command, sp, cj.command_len);
 	}
 	if (cj.user[0] == '\0')
 		memcpy(cj.user, m->cron_user, sizeof(cj.user));
@@ -173,7 +184,8 @@ on_msg(const struct mbox_msg *m, void *arg)
 		j->subject_len = m->subject_len;
 		j->count = j->unread = 0;
 		j->last_ts = -1;
-		j->variant = cron_variant_of(m->from, m->from_len);
+		j->variant = cron_variant_of(m->from, m->from_len,
+		    m->auto_submitted);
 	}
 	j->count++;
 	j->unread += (unsigned)unread;
@@ -364,8 +376,8 @@ by_count(const void *x, const void *y)
 }
 
 static json_t *
-entry_json(const struct agg *a, int fd, const char *host, const char *user,
-    const struct mailbox_opts *o)
+entry_json(const struct agg *a, int fd, long long size, const char *host,
+    const char *user, const struct mailbox_opts *o)
 {
 	json_t *cron = json_array();
 	size_t *idx = xcalloc(a->njobs + 1, sizeof(*idx));
@@ -380,6 +392,10 @@ entry_json(const struct agg *a, int fd, const char *host, const char *user,
 		const struct job *j = &a->jobs[idx[k]];
 		size_t n = mbox_excerpt(fd, j->body_start, j->body_len, ex,
 		    o->excerpt_max);
+		/* the final newline says nothing; escaped it would be noise */
+		while (n > 0 && (ex[n - 1] == '\n' || ex[n - 1] == '\r' ||
+				    ex[n - 1] == ' ' || ex[n - 1] == '\t'))
+			n--;
 		size_t sub = j->subject_len;
 		const char *s = j->subject;
 
@@ -403,12 +419,13 @@ entry_json(const struct agg *a, int fd, const char *host, const char *user,
 	}
 	free(ex);
 	free(idx);
-	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:I, "
-			 "s:I}",
+	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, "
+			 "s:I, s:I}",
 	    "user", json_str_safe(user, strlen(user), 256), "path",
 	    json_str_safe(host, strlen(host), 4096), "messages",
 	    (json_int_t)a->messages, "unread", (json_int_t)a->unread, "new",
-	    (json_int_t)a->fresh, "bytes", (json_int_t)a->bytes, "oldest_ts",
+	    (json_int_t)a->fresh, "bytes", (json_int_t)size, "message_bytes",
+	    (json_int_t)a->bytes, "oldest_ts",
 	    ts_json(a->oldest), "newest_ts", ts_json(a->newest), "cron", cron,
 	    "cron_other", (json_int_t)a->other, "cron_other_unread",
 	    (json_int_t)a->other_unread);
@@ -479,7 +496,7 @@ mailbox_read(const char *real, const char *host, const char *user,
 		goto out;
 	}
 	*state = agg_state(&a, &st, res.end, fp);
-	entry = entry_json(&a, fd, host, user, o);
+	entry = entry_json(&a, fd, (long long)st.st_size, host, user, o);
 out:
 	free(a.jobs);
 	close(fd);

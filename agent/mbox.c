@@ -348,7 +348,7 @@ msg_begin(struct scan *s, const char *line, size_t n)
 	m->start = s->base + (long long)s->pos;
 	m->len = 0;
 	m->ts = -1;
-	m->seen_read = m->seen_old = m->cron_env = 0;
+	m->seen_read = m->seen_old = m->cron_env = m->auto_submitted = 0;
 	m->cron_user[0] = '\0';
 	m->subject_len = m->from_len = m->date_len = 0;
 	m->content_length = -1;
@@ -450,7 +450,7 @@ header(struct scan *s, const char *p, size_t n)
 	s->cont = F_NONE;
 	switch (p[0]) {
 	case 'S': case 's': case 'D': case 'd': case 'F': case 'f':
-	case 'X': case 'x': case 'C': case 'c':
+	case 'X': case 'x': case 'C': case 'c': case 'A': case 'a':
 		break;
 	default:
 		return;
@@ -482,6 +482,8 @@ header(struct scan *s, const char *p, size_t n)
 		m->cron_env = 1;
 		if (m->cron_user[0] == '\0')
 			cron_env_user(p + v, n - v, m->cron_user);
+	} else if (name_is(p, nl, "Auto-Submitted", 14)) {
+		m->auto_submitted = 1;
 	} else if (name_is(p, nl, "Content-Length", 14)) {
 		long long cl = 0;
 		size_t i = v, d = 0;

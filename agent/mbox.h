@@ -42,6 +42,7 @@ struct mbox_msg {
 	int seen_read;		/* Status: has R */
 	int seen_old;		/* Status: has O */
 	int cron_env;		/* has X-Cron-Env headers */
+	int auto_submitted;	/* has an Auto-Submitted header */
 	char cron_user[64];	/* LOGNAME=/USER= of X-Cron-Env, or "" */
 	size_t subject_len, from_len, date_len;
 	char subject[MBOX_SUBJECT];	/* unfolded, raw bytes */

@@ -90,15 +90,18 @@ test_variants(void **state)
 	const char *v4 = "Anacron <root@host1>";
 
 	(void)state;
-	assert_string_equal(cron_variant_name(cron_variant_of(v1, strlen(v1))),
-	    "vixie");
-	assert_string_equal(cron_variant_name(cron_variant_of(v2, strlen(v2))),
-	    "cronie");
-	assert_string_equal(cron_variant_name(cron_variant_of(v3, strlen(v3))),
-	    "debian");
-	assert_string_equal(cron_variant_name(cron_variant_of(v4, strlen(v4))),
-	    "anacron");
-	assert_string_equal(cron_variant_name(cron_variant_of("x", 1)),
+	assert_string_equal(
+	    cron_variant_name(cron_variant_of(v1, strlen(v1), 1)), "vixie");
+	assert_string_equal(
+	    cron_variant_name(cron_variant_of(v2, strlen(v2), 1)), "cronie");
+	assert_string_equal(
+	    cron_variant_name(cron_variant_of(v3, strlen(v3), 0)), "debian");
+	/* vixie's From qualified by sendmail: Auto-Submitted tells */
+	assert_string_equal(
+	    cron_variant_name(cron_variant_of(v3, strlen(v3), 1)), "vixie");
+	assert_string_equal(
+	    cron_variant_name(cron_variant_of(v4, strlen(v4), 0)), "anacron");
+	assert_string_equal(cron_variant_name(cron_variant_of("x", 1, 0)),
 	    "unknown");
 }
 
