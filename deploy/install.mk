@@ -19,7 +19,8 @@
 PREFIX       ?= /usr/local
 DESTDIR      ?=
 SYSCONFDIR   ?= /etc
-BINDIR       ?= $(PREFIX)/bin
+# Not BINDIR: the top Makefile uses that name for its build output.
+bindir       := $(PREFIX)/bin
 MANDIR       ?= $(PREFIX)/share/man
 DATADIR      ?= $(PREFIX)/share/spoolwatch
 DOCDIR       ?= $(PREFIX)/share/doc/spoolwatch
@@ -36,7 +37,7 @@ D := deploy
 INSTALL ?= install
 
 # The sources name /usr/bin and /etc; rewrite them to this install's.
-REWRITE = sed -e 's|/usr/bin/spoolwatch-|$(BINDIR)/spoolwatch-|g' \
+REWRITE = sed -e 's|/usr/bin/spoolwatch-|$(bindir)/spoolwatch-|g' \
               -e 's|/etc/spoolwatch/|$(SYSCONFDIR)/spoolwatch/|g'
 
 MAN8 := $(D)/man/spoolwatch-agent.8 $(D)/man/spoolwatch-collector.8
