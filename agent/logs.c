@@ -835,10 +835,12 @@ logs_findings(struct cycle *c)
 		char remedy[1024];
 
 		if (role[0]) {
-			sf_code = "spool.permissions";
-			if ((sf = cycle_find_finding(c, sf_code, subj)) ==
-			    NULL) {
-				sf_code = "spool.not_writable_by_mta";
+			/* the finding that names the cause best first */
+			static const char *const codes[] = {
+			    "spool.not_writable_by_mta", "spool.permissions",
+			    "spool.missing"};
+			for (size_t ci = 0; ci < 3 && sf == NULL; ci++) {
+				sf_code = codes[ci];
 				sf = cycle_find_finding(c, sf_code, subj);
 			}
 		}

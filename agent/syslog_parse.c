@@ -350,7 +350,7 @@ sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
 		bracket = 1;
 		i++;
 	}
-	if (n - i >= 4 && is_digit(p[i]) && p[i + 4] == '-')
+	if (n - i >= 5 && is_digit(p[i]) && p[i + 4] == '-')
 		used = iso_stamp(p + i, n - i, clk, &ev->ts);
 	else
 		used = trad_stamp(p + i, n - i, clk, &ev->ts);

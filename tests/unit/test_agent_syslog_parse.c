@@ -518,14 +518,25 @@ test_hostile_input(void **state)
 	unsigned seed = 12345;
 	(void)state;
 	/* truncated prefixes of a real line never crash and never read past */
-	const char *l = "Feb 15 09:20:02 host1 sendmail[7134]: u1F1K2am007134: "
-			"SYSERR(root): collect: Cannot write ./dfu1F1K2am007134 "
-			"(bfcommit, uid=51, gid=51): Permission denied";
-	for (size_t n = 0; n <= strlen(l); n++) {
-		char *c = malloc(n ? n : 1);
-		memcpy(c, l, n);
-		sl_parse_line(c, n, &clk, &ev);
-		free(c);
+	static const char *const lines[] = {
+	    "Feb 15 09:20:02 host1 sendmail[7134]: u1F1K2am007134: "
+	    "SYSERR(root): collect: Cannot write ./dfu1F1K2am007134 "
+	    "(bfcommit, uid=51, gid=51): Permission denied",
+	    "2016-02-15T09:20:02.889064+08:00 h postfix/smtp[1]: 3CDD6604F980: "
+	    "to=<a@b>, relay=none, dsn=4.4.1, status=deferred (x)",
+	    "<18>1 2016-02-15T01:20:02Z h sendmail 7134 - [m x=\"]\"] "
+	    "NOQUEUE: SYSERR(root): queueup: x ./qfA, euid=5: File exists",
+	    "2016 regression: a digit run shorter than a date",
+	};
+	/* exact-size copies of every prefix: ASan sees any read past */
+	for (size_t k = 0; k < sizeof(lines) / sizeof(lines[0]); k++) {
+		const char *l = lines[k];
+		for (size_t n = 0; n <= strlen(l); n++) {
+			char *c = malloc(n ? n : 1);
+			memcpy(c, l, n);
+			sl_parse_line(c, n, &clk, &ev);
+			free(c);
+		}
 	}
 	/* binary junk, NULs and invalid UTF-8 */
 	for (int r = 0; r < 2000; r++) {
