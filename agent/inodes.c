@@ -402,12 +402,17 @@ inodes_collect(struct cycle *c)
 		}
 		r->measured = 1;
 	}
-	/* bind mounts: one filesystem, reported once, at its shortest path */
+	/* bind mounts: one filesystem, reported once, at its shortest path.
+	 * Live mounts are told apart by st_dev; an image's table only by
+	 * its device names, as its directories share the host's filesystem. */
 	for (size_t k = 0; k < n; k++) {
 		if (!rows[k].measured)
 			continue;
 		for (size_t j = 0; j < n; j++) {
-			if (j == k || !rows[j].measured || rows[j].dup ||
+			if (j == k || !rows[j].measured || rows[j].dup)
+				continue;
+			if (image ? strcmp(rows[j].dev, rows[k].dev) != 0 ||
+			    strcmp(rows[j].type, rows[k].type) != 0 :
 			    rows[j].fs.dev != rows[k].fs.dev)
 				continue;
 			if (strlen(rows[j].dir) < strlen(rows[k].dir) ||

@@ -583,7 +583,8 @@ spool_collect(struct cycle *c)
 		const char *t = json_string_value(json_object_get(s,
 		    "symlink_target"));
 
-		if (t != NULL && list_find(l, t) != NULL)
+		if (t != NULL && json_is_true(json_object_get(s, "exists")) &&
+		    strcmp(t, l->it[i].path) != 0 && list_find(l, t) != NULL)
 			json_array_remove(spools, i);
 	}
 	json_object_set_new(c->report, "spools", spools);

@@ -5,6 +5,9 @@
 # and findings are checked field by field.
 . "$(dirname "$0")/lib.sh"
 
+# jqe FILTER FILE: jq -e without its output (check prints the verdict).
+jqe() { jq -e "$@" >/dev/null; }
+
 tmp=$(e2e_tmp)
 root=$tmp/root
 if ! sh "$SPOOLWATCH_TOP/tests/mkroot.sh" incident "$root" >"$tmp/mk.log" 2>&1
@@ -17,7 +20,7 @@ fi
 "$AGENT" --config "$tmp/empty.conf" --once --stdout --root "$root" \
     >"$tmp/r.json" 2>"$tmp/err"
 check_eq "agent exits 0" "$?" 0
-check "report is a JSON object" jq -e "type == \"object\"" "$tmp/r.json"
+check "report is a JSON object" jqe "type == \"object\"" "$tmp/r.json"
 
 cq='.spools[] | select(.path == "/var/spool/clientmqueue")'
 j() { jq -r "$1" "$tmp/r.json"; }
