@@ -11,7 +11,8 @@ the first line of DIR/plan (and removes it; an empty plan answers 200):
 
     200 | 500 | 503 retry-after=N | 413 | 401 | 400 | 200-noid | sleep=S
 
-and appends one JSON line per request to DIR/requests.jsonl: status given,
+appends the plan line to DIR/arrived as the request arrives, and one JSON
+line per answered request to DIR/requests.jsonl: status given,
 client port (keep-alive shows as the same port), headers that matter, and
 the report's report_id, outbox_dropped and collected_at.  Stops on SIGTERM
 or after 300 s, whichever comes first.
@@ -69,6 +70,8 @@ class Handler(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(n)
         plan = next_plan()
+        with open(os.path.join(DIR, "arrived"), "a") as f:
+            f.write(plan + "\n")
         rec = {
             "plan": plan,
             "path": self.path,
