@@ -211,10 +211,11 @@ cap_len(size_t n, size_t max)
 static void
 count_status(struct qstat *s, const struct mailq_bytes *st)
 {
-	size_t n = cap_len(st->n, STATUS_MAX);
+	const char *p = st->p ? st->p : "";
+	size_t n = st->p ? cap_len(st->n, STATUS_MAX) : 0;
 
 	for (size_t i = 0; i < s->nst; i++)
-		if (s->st[i].n == n && memcmp(s->st[i].s, st->p, n) == 0) {
+		if (s->st[i].n == n && memcmp(s->st[i].s, p, n) == 0) {
 			s->st[i].count++;
 			return;
 		}
@@ -222,7 +223,7 @@ count_status(struct qstat *s, const struct mailq_bytes *st)
 		s->statuses_other++;
 		return;
 	}
-	memcpy(s->st[s->nst].s, st->p, n);
+	memcpy(s->st[s->nst].s, p, n);
 	s->st[s->nst].n = n;
 	s->st[s->nst++].count = 1;
 }
@@ -230,11 +231,13 @@ count_status(struct qstat *s, const struct mailq_bytes *st)
 static void
 count_group(struct mailq *q, const struct mailq_item *it)
 {
-	size_t cn = cap_len(it->cron_command.n, CRON_CMD_MAX);
-	size_t sn = cap_len(it->status.n, STATUS_MAX);
 	int has = it->cron_command.p != NULL;
-	uint64_t h = fnv(fnv(0xcbf29ce484222325ULL, it->cron_command.p, cn),
-	    it->status.p, sn) ^ (uint64_t)has;
+	const char *cp = has ? it->cron_command.p : "";
+	const char *sp = it->status.p ? it->status.p : "";
+	size_t cn = has ? cap_len(it->cron_command.n, CRON_CMD_MAX) : 0;
+	size_t sn = it->status.p ? cap_len(it->status.n, STATUS_MAX) : 0;
+	uint64_t h = fnv(fnv(0xcbf29ce484222325ULL, cp, cn), sp, sn) ^
+	    (uint64_t)has;
 
 	for (size_t k = 0; k < GROUP_SLOTS; k++) {
 		struct group *g = &q->groups[(h + k) % GROUP_SLOTS];
@@ -246,15 +249,15 @@ count_group(struct mailq *q, const struct mailq_item *it)
 			g->used = 1;
 			g->hash = h;
 			g->has_cmd = has;
-			memcpy(g->cmd, it->cron_command.p, cn);
+			memcpy(g->cmd, cp, cn);
 			g->cmdn = cn;
-			memcpy(g->st, it->status.p, sn);
+			memcpy(g->st, sp, sn);
 			g->stn = sn;
 			g->oldest = it->created;
 			q->ngroups++;
 		} else if (g->hash != h || g->has_cmd != has || g->cmdn != cn ||
-		    g->stn != sn || memcmp(g->cmd, it->cron_command.p, cn) != 0 ||
-		    memcmp(g->st, it->status.p, sn) != 0) {
+		    g->stn != sn || memcmp(g->cmd, cp, cn) != 0 ||
+		    memcmp(g->st, sp, sn) != 0) {
 			continue;
 		}
 		g->count++;
