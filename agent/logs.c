@@ -140,7 +140,9 @@ struct collect {
 	const struct logs_config *cfg;
 	/* events: min-heap on (ts, seq) of at most max_events slots */
 	struct slot *slots;
+	size_t *heap;		/* indices into slots */
 	size_t nslots, cap;
+	int replacing;		/* slot_for() handed out the heap's root */
 	uint64_t seq;
 	/* groups */
 	struct group *groups;
@@ -161,19 +163,18 @@ struct collect {
 };
 
 static int
-slot_less(const struct slot *a, const struct slot *b)
+slot_less(const struct collect *k, size_t i, size_t j)
 {
+	const struct slot *a = &k->slots[k->heap[i]], *b = &k->slots[k->heap[j]];
 	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
 }
 
 static void
 heap_swap(struct collect *k, size_t i, size_t j)
 {
-	struct slot t;
-
-	memcpy(&t, &k->slots[i], sizeof(t));
-	memcpy(&k->slots[i], &k->slots[j], sizeof(t));
-	memcpy(&k->slots[j], &t, sizeof(t));
+	size_t t = k->heap[i];
+	k->heap[i] = k->heap[j];
+	k->heap[j] = t;
 }
 
 static void
@@ -181,9 +182,9 @@ heap_down(struct collect *k, size_t i)
 {
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, m = i;
-		if (l < k->nslots && slot_less(&k->slots[l], &k->slots[m]))
+		if (l < k->nslots && slot_less(k, l, m))
 			m = l;
-		if (r < k->nslots && slot_less(&k->slots[r], &k->slots[m]))
+		if (r < k->nslots && slot_less(k, r, m))
 			m = r;
 		if (m == i)
 			return;
@@ -195,34 +196,38 @@ heap_down(struct collect *k, size_t i)
 static void
 heap_up(struct collect *k, size_t i)
 {
-	while (i > 0 && slot_less(&k->slots[i], &k->slots[(i - 1) / 2])) {
+	while (i > 0 && slot_less(k, i, (i - 1) / 2)) {
 		heap_swap(k, i, (i - 1) / 2);
 		i = (i - 1) / 2;
 	}
 }
 
 /* slot_for - the slot a new event (ts) goes to, or NULL if it is older
- * than every kept one and the heap is full. */
+ * than every kept one and the heap is full; slot_placed() then restores
+ * the heap. */
 static struct slot *
 slot_for(struct collect *k, time_t ts)
 {
 	if (k->cap == 0)
 		return NULL;
-	if (k->nslots < k->cap)
+	if (k->nslots < k->cap) {
+		k->heap[k->nslots] = k->nslots;
 		return &k->slots[k->nslots++];
-	if (ts < k->slots[0].ts)
+	}
+	if (ts < k->slots[k->heap[0]].ts)
 		return NULL;
-	return &k->slots[0];
+	k->replacing = 1;
+	return &k->slots[k->heap[0]];
 }
 
 static void
-slot_placed(struct collect *k, struct slot *s)
+slot_placed(struct collect *k)
 {
-	size_t i = (size_t)(s - k->slots);
-	if (i == 0 && k->nslots == k->cap)
+	if (k->replacing)
 		heap_down(k, 0);
 	else
-		heap_up(k, i);
+		heap_up(k, k->nslots - 1);
+	k->replacing = 0;
 }
 
 static void
@@ -377,7 +382,7 @@ handle_line(struct collect *k, const char *line, size_t n)
 	set_field(s, F_RELAY, ev.relay, line);
 	set_field(s, F_DSN, ev.dsn, line);
 	set_field(s, F_STAT, ev.stat, line);
-	slot_placed(k, s);
+	slot_placed(k);
 }
 
 /* on_block - the tail callback: prefilter the block, parse candidates. */
@@ -482,11 +487,17 @@ slot_json(const struct collect *k, const struct slot *s)
 	return e;
 }
 
+/* cmp_index - qsort_r order of slot indices: oldest first */
 static int
-cmp_slot(const void *a, const void *b)
+cmp_index(const void *a, const void *b, void *arg)
 {
-	const struct slot *x = a, *y = b;
-	return slot_less(x, y) ? -1 : slot_less(y, x) ? 1 : 0;
+	const struct collect *k = arg;
+	const struct slot *x = &k->slots[*(const size_t *)a];
+	const struct slot *y = &k->slots[*(const size_t *)b];
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq ? 1 : 0;
 }
 
 static int
@@ -581,19 +592,23 @@ logs_collect(struct cycle *c)
 	memset(k->gindex, -1, sizeof(k->gindex));
 	o.readback = (off_t)cfg->readback;
 	o.max_line = (size_t)cfg->max_line;
-	o.bufsize = (1u << 20) + o.max_line;
+	o.bufsize = (128u << 10) + o.max_line;	/* L2-sized: fastest */
 	o.buf = xmalloc(o.bufsize);
 	o.hold = xmalloc(o.max_line);
 
 	for (size_t i = 0; i < cfg->files.n; i++) {
-		if (k->cap > 0 && k->slots == NULL)
+		if (k->cap > 0 && k->slots == NULL) {
 			k->slots = xcalloc(k->cap, sizeof(*k->slots));
+			k->heap = xcalloc(k->cap, sizeof(*k->heap));
+		}
 		read_source(k, i, &o, sources);
 	}
 
-	qsort(k->slots, k->nslots, sizeof(*k->slots), cmp_slot);
+	if (k->nslots)
+		qsort_r(k->heap, k->nslots, sizeof(*k->heap), cmp_index, k);
 	for (size_t i = 0; i < k->nslots; i++)
-		json_array_append_new(events, slot_json(k, &k->slots[i]));
+		json_array_append_new(events,
+		    slot_json(k, &k->slots[k->heap[i]]));
 	if (k->ngroups)
 		qsort(k->groups, k->ngroups, sizeof(*k->groups), cmp_group);
 	for (size_t i = 0; i < k->ngroups; i++)
@@ -611,6 +626,7 @@ logs_collect(struct cycle *c)
 	free(o.buf);
 	free(o.hold);
 	free(k->slots);
+	free(k->heap);
 	free(k->groups);
 	free(k->seen);
 	free(k);
