@@ -28,6 +28,11 @@ fi
 
 bad=0
 n=0
+if ! command -v clang-format >/dev/null 2>&1; then
+	echo "lint: clang-format is not installed, formatting not checked" \
+	    "(apt-get install clang-format)" >&2
+	bad=1
+fi
 for f in $files; do
 	case $f in *.c|*.h) ;; *) continue ;; esac
 	[ -f "$f" ] || continue
