@@ -74,11 +74,14 @@ collector_config_load(struct collector_config *cfg, const char *path,
 	cfg_defaults(collector_cfg_defs, cfg);
 	if (path == NULL && access(file, F_OK) == -1 && errno == ENOENT)
 		return 0;
-	if ((cf = cfg_load(file, err, errlen)) == NULL)
+	if ((cf = cfg_load(file, err, errlen)) == NULL) {
+		collector_config_free(cfg);
 		return -1;
+	}
 	if (cfg_apply(cf, 0, collector_cfg_defs, cfg, err, errlen) == -1 ||
 	    cfg_check_unused(cf, err, errlen) == -1) {
 		cfg_free(cf);
+		collector_config_free(cfg);
 		return -1;
 	}
 	cfg_free(cf);
