@@ -103,6 +103,7 @@ daemon_loop(struct runner *r, struct agent_config *cfg,
 	long long first;
 
 	agent_sigset(&set);
+	r->daemon = 1;
 	first = daemon_splay_ms(cfg->splay, agent_random());
 	next_cycle = time_mono_ms() + first;
 	log_info("started: first cycle in %.1fs, then every %llds "

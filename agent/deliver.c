@@ -187,15 +187,24 @@ deliver_backoff_ms(unsigned attempt, long long min_ms, long long max_ms,
 	return lo + (long long)(rnd % (uint64_t)(cap - lo + 1));
 }
 
-/* printable - copy at most n bytes of s, control bytes as '?'. */
+/* printable - at most n bytes of s on one line: runs of blanks and line
+ * breaks become one space, other control bytes '?'. */
 static void
 printable(char *out, size_t outlen, const char *s, size_t n)
 {
 	size_t i, j = 0;
 
-	for (i = 0; i < n && s[i] && j + 1 < outlen; i++)
-		out[j++] = ((unsigned char)s[i] < ' ' || s[i] == 0x7f) ? '?' :
-									  s[i];
+	for (i = 0; i < n && s[i] && j + 1 < outlen; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t') {
+			if (j > 0 && out[j - 1] != ' ')
+				out[j++] = ' ';
+			continue;
+		}
+		out[j++] = (ch < ' ' || ch == 0x7f) ? '?' : (char)ch;
+	}
+	while (j > 0 && out[j - 1] == ' ')
+		j--;
 	out[j] = '\0';
 }
 

@@ -142,9 +142,14 @@ note_retry(struct runner *r, const struct deliver_result *res)
 		delay = ra + (long long)(agent_random() % (uint64_t)(ra / 4 + 1));
 	}
 	r->retry_at = time_mono_ms() + delay;
-	log_warnx("delivery failed: %s; %zu report(s) kept in the outbox, "
-		  "next attempt in %llds",
-	    res->why, outbox_count(r->ob), (delay + 999) / 1000);
+	if (r->daemon)
+		log_warnx("delivery failed: %s; %zu report(s) kept in the "
+			  "outbox, next attempt in %llds",
+		    res->why, outbox_count(r->ob), (delay + 999) / 1000);
+	else
+		log_warnx("delivery failed: %s; %zu report(s) kept in the "
+			  "outbox",
+		    res->why, outbox_count(r->ob));
 }
 
 static void
@@ -307,15 +312,14 @@ runner_cycle(struct runner *r)
 		} else {
 			commit(r);
 			rs = RUN_QUEUED;
-			if (time_mono_ms() >= r->retry_at &&
-			    runner_flush(r) == 0)
-				rs = RUN_DELIVERED;
-			else if (time_mono_ms() < r->retry_at)
-				log_warnx("report %s queued; %zu report(s) in "
-					  "the outbox, next attempt in %llds",
-				    id, outbox_count(r->ob),
+			if (time_mono_ms() < r->retry_at)
+				log_info("report %s queued behind %zu; next "
+					 "attempt in %llds",
+				    id, outbox_count(r->ob) - 1,
 				    (long long)(r->retry_at - time_mono_ms() +
 					999) / 1000);
+			else if (runner_flush(r) == 0)
+				rs = RUN_DELIVERED;
 		}
 		goto out;
 	}

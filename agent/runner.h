@@ -35,6 +35,7 @@ struct runner {
 	int to_stdout;		/* --stdout */
 	int commit_stdout;	/* --commit-state */
 	int (*stop)(void);	/* 1 when the agent should stop now */
+	int daemon;		/* retries are timed (else: the next run) */
 	struct statedir *sd;
 	struct state *st;
 	struct outbox *ob;	/* NULL with --stdout */

@@ -142,7 +142,7 @@ if [ "$(id -u)" = 0 ]; then
 	check "... and says why" grep -q "owned by uid 65534" "$T/err"
 	# unprivileged: its own state_dir works; root's is refused
 	mkdir -p "$T/nobody-state" && chown 65534:65534 "$T/nobody-state"
-	chmod 0755 "$T" "$T/root"
+	chmod 0755 "$(dirname "$T")" "$T" "$T/root"
 	if command -v setpriv >/dev/null; then
 		timeout 60 setpriv --reuid=65534 --regid=65534 --clear-groups \
 		    "$AGENT" --once --stdout --commit-state --root "$T/root" \

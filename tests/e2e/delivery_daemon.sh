@@ -49,10 +49,12 @@ check "... still with tok-B" sh -c "tail -1 '$F/requests.jsonl' | grep -q tok-B"
 conf tok-B
 kill -HUP "$DPID"
 wait_for 10 sh -c "[ \$(grep -c 'configuration reloaded' '$T/d.err') -ge 2 ]"
-printf '503 retry-after=1\n503 retry-after=1\n503 retry-after=1\n500\n500\n' >"$F/plan"
+printf '503 retry-after=1\n503 retry-after=5\n503 retry-after=1\n500\n500\n' >"$F/plan"
 check "overload: the planned failures are met" wait_for 60 sh -c "[ ! -s '$F/plan' ]"
 check "... the outbox drains afterwards" wait_for 30 sh -c "[ \$(ls '$ST/outbox' | grep -c '\.gz\$') -eq 0 ]"
 check "... the backoff is logged" grep -q "next attempt in" "$T/d.err"
+# retry_max is 2 s: only Retry-After: 5 explains a wait of 5 s or more
+check "... Retry-After is honoured" grep -q "next attempt in [5-7]s" "$T/d.err"
 check "... every report that failed arrived later" sh -c "
 	for id in \$(jq -r 'select(.status != \"200\") | .report_id' '$F/requests.jsonl'); do
 		jq -r 'select(.status == \"200\") | .report_id' '$F/requests.jsonl' | grep -q \$id || exit 1
