@@ -1,0 +1,124 @@
+#!/bin/sh
+# collector_hostile.sh - hostile and broken clients against the collector
+# over 127.0.0.1: malformed JSON, wrong types, truncated gzip, a gzip bomb,
+# oversize bodies (declared and chunked), an unknown encoding, a far-future
+# timestamp, slow-loris connections (headers and body), a pile of idle
+# connections, and a full writer queue (503 + Retry-After).  After all of
+# it the collector still answers and stops cleanly.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/collector_lib.inc"
+
+T=$(e2e_tmp)
+D="$SPOOLWATCH_TOP/tests/data"
+write_client "$T"
+
+check "collector starts with small limits" start_collector "$T" \
+    "max_body = 64k" "max_json = 1M" "connection_timeout = 2" \
+    "request_timeout = 4" "queue_max = 2" "batch_max = 1"
+
+printf '{"schema": "spoolwatch.report/1", "report_id": ' >"$T/bad.json"
+check_eq "malformed JSON: 400" "$(post "$T/r" "$T/bad.json")" 400
+check_eq "malformed JSON: error code" "$(jq -r .error.code "$T/r")" malformed_json
+
+jq '.interval_s = "60"' "$D/report-minimal.json" >"$T/types.json"
+check_eq "wrong type: 400" "$(post "$T/r" "$T/types.json")" 400
+check_eq "wrong type: the message names the field" \
+    "$(jq -r .error.message "$T/r")" "interval_s: expected an integer"
+
+jq '.spools[0].entries = -3' "$D/report-incident.json" >"$T/neg.json"
+check_eq "negative count: 400 naming the field" \
+    "$(post "$T/r" "$T/neg.json") $(jq -r .error.message "$T/r")" \
+    "400 spools[0].entries: must be at least 0"
+
+jq '.collected_at = "2099-01-01T00:00:00Z"' "$D/report-minimal.json" >"$T/future.json"
+check_eq "far-future timestamp: 400" \
+    "$(post "$T/r" "$T/future.json") $(jq -r .error.message "$T/r")" \
+    "400 collected_at: timestamp too far in the future"
+
+gzip -c "$D/report-incident.json" >"$T/full.gz"
+head -c 300 "$T/full.gz" >"$T/trunc.gz"
+check_eq "truncated gzip: 400 bad_gzip" \
+    "$(post "$T/r" "$T/trunc.gz" -H 'Content-Encoding: gzip') $(jq -r .error.code "$T/r")" \
+    "400 bad_gzip"
+
+# 256 MiB of zeros compresses to about 256 KiB; max_body is 64k, so use
+# 50 MiB (about 50 KiB on the wire) to get past the body limit to the
+# decoder, which stops at max_json.
+head -c 52428800 /dev/zero | gzip -9 >"$T/bomb.gz"
+check "the bomb is under max_body" test "$(wc -c <"$T/bomb.gz")" -lt 65536
+check_eq "gzip bomb: 413, not out of memory" \
+    "$(post "$T/r" "$T/bomb.gz" -H 'Content-Encoding: gzip') $(jq -r .error.code "$T/r")" \
+    "413 too_large"
+
+head -c 200000 /dev/zero | tr '\0' ' ' >"$T/big.json"
+check_eq "oversize body (Content-Length): 413" \
+    "$(post "$T/r" "$T/big.json") $(jq -r .error.code "$T/r")" "413 too_large"
+check_eq "oversize body (chunked): 413" \
+    "$(post "$T/r" "$T/big.json" -H 'Transfer-Encoding: chunked') $(jq -r .error.code "$T/r")" \
+    "413 too_large"
+check_eq "unknown Content-Encoding: 415" \
+    "$(post "$T/r" "$D/report-minimal.json" -H 'Content-Encoding: br')" 415
+check_eq "binary junk: 400" \
+    "$(head -c 4096 /dev/urandom >"$T/junk"; post "$T/r" "$T/junk")" 400
+
+# --- slow clients ------------------------------------------------------------------
+python3 "$T/client.py" slow "$PORT" headers 20 >"$T/slow1" &
+s1=$!
+python3 "$T/client.py" slow "$PORT" body 20 >"$T/slow2" &
+s2=$!
+sleep 0.5
+check_eq "others are served while slow clients hang" \
+    "$(get "$T/x" /healthz)" 200
+check_eq "a report is stored meanwhile" \
+    "$(post "$T/r" "$D/report-healthy.json")" 200
+wait $s1 $s2
+check "slow-loris headers: closed by the server" \
+    grep -Eq '^[0-9]+\.[0-9]$' "$T/slow1"
+check "slow-loris body: closed by the server" \
+    grep -Eq '^[0-9]+\.[0-9]$' "$T/slow2"
+check "closed within the timeouts (not at the client's 20 s limit)" \
+    awk '$1 >= 15 { exit 1 }' "$T/slow1" "$T/slow2"
+
+# a pile of idle connections
+python3 - "$PORT" >"$T/idle" <<'PY' &
+import socket, sys, time
+socks = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(200)]
+time.sleep(1.5)
+print(len(socks))
+PY
+idle=$!
+sleep 0.5
+check_eq "200 idle connections do not block the API" "$(get "$T/x" /healthz)" 200
+wait $idle
+
+# --- full writer queue -------------------------------------------------------------
+# Hold SQLite's write lock from outside for 2 s: the writer waits on it, the
+# queue (queue_max = 2) fills, and further reports get 503 + Retry-After
+# instead of queueing without bound.
+python3 - "$T/c.db" <<'PY' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
+c.execute("BEGIN IMMEDIATE")
+time.sleep(2.5)
+c.execute("COMMIT")
+PY
+locker=$!
+sleep 0.5
+fresh_report "$T/fresh.json"
+python3 "$T/client.py" concurrent "$PORT" "" "$T/fresh.json" 8 "$T/conc"
+wait $locker
+check "queue full: some reports get 503" grep -q '^503 ' "$T/conc"
+check "503 carries Retry-After" grep -Eq '^503 [0-9]+$' "$T/conc"
+check "the queued ones are stored once the lock is gone" grep -q '^200 ' "$T/conc"
+check "nothing else than 200 and 503" sh -c "! grep -Ev '^(200 None|503 [0-9]+)$' '$T/conc'"
+
+get "$T/m" /metrics >/dev/null
+check "metrics: bad_gzip counted" \
+    grep -q '^spoolwatch_reports_rejected_total{reason="bad_gzip"} 1$' "$T/m"
+check "metrics: too_large counted" \
+    grep -q "^spoolwatch_reports_rejected_total{reason=\"too_large\"} 3\$" "$T/m"
+check "metrics: overloaded counted" \
+    grep -Eq '^spoolwatch_reports_rejected_total\{reason="overloaded"\} [1-9]' "$T/m"
+check_eq "still healthy" "$(get "$T/x" /healthz)" 200
+stop_collector
+check_eq "clean stop after all of it" "$STOP_RC" 0
