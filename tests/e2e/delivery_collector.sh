@@ -20,7 +20,10 @@ timeout = 10
 CONF
 
 start_collector() {
-	"$COLLECTOR" --listen "127.0.0.1:$PORT" --db "$DB" 2>>"$T/collector.err" &
+	# its own (empty) configuration: never the host's /etc/spoolwatch
+	: >"$T/collector.conf"
+	"$COLLECTOR" --config "$T/collector.conf" --listen "127.0.0.1:$PORT" \
+	    --db "$DB" 2>>"$T/collector.err" &
 	CPID=$!
 	at_exit "kill $CPID 2>/dev/null"
 	wait_http "$URL/healthz" 20 || { not_ok "collector started"; exit 1; }
