@@ -28,6 +28,7 @@
 	const SPARK_TTL_MS = 5 * 60 * 1000;
 	const CRIT_GROUPS = 6;		/* critical remedies on the overview */
 	const MAIL_TOP = 10;		/* mail groups whose latest is looked up */
+	const SYSERR_TOP = 10;		/* signatures with a sparkline */
 	const SVGNS = 'http://www.w3.org/2000/svg';
 
 	const FINDING_CODES = [
@@ -452,7 +453,27 @@
 
 	/* ---- views ------------------------------------------------------- */
 
-	/* Sparkline series per signature, cached for SPARK_TTL_MS. */
+	/*
+	 * cached(map, key, fn): fn()'s promise, shared by every caller for
+	 * SPARK_TTL_MS (so a refresh does not ask again, nor twice at once);
+	 * a failure is forgotten at once.  At most 200 keys are kept.
+	 */
+	function cached(map, key, fn) {
+		const hit = map.get(key);
+		if (hit && Date.now() - hit.at < SPARK_TTL_MS)
+			return hit.p;
+		const p = fn();
+		map.set(key, { at: Date.now(), p });
+		p.catch(() => {
+			if (map.get(key) && map.get(key).p === p)
+				map.delete(key);
+		});
+		if (map.size > 200)
+			map.delete(map.keys().next().value);
+		return p;
+	}
+
+	/* Sparkline series per signature. */
 	const sparkCache = new Map();
 
 	/*
@@ -461,16 +482,17 @@
 	 * from /api/v1/events; a series from the summary item wins.  partial
 	 * is set when more than SPARK_MAX_PAGES pages of events matched.
 	 */
-	async function syserrSeries(item) {
+	function syserrSeries(item) {
 		if (Array.isArray(item.series) && item.series.length) {
-			return { counts: item.series.map((x) =>
+			return Promise.resolve({ counts: item.series.map((x) =>
 			    typeof x === 'number' ? x : Number(x && x.count) || 0),
-			    partial: false, end: null };
+			    partial: false, end: null });
 		}
-		const key = item.signature + '\n' + (item.last_ts || '');
-		const hit = sparkCache.get(key);
-		if (hit && Date.now() - hit.at < SPARK_TTL_MS)
-			return hit.value;
+		return cached(sparkCache, item.signature + '\n' +
+		    (item.last_ts || ''), () => countSeries(item));
+	}
+
+	async function countSeries(item) {
 		const hour = 3600 * 1000;
 		const last = Date.parse(item.last_ts);
 		const end = Math.ceil(Math.min(Date.now(),
@@ -492,12 +514,7 @@
 			cursor = page.next_cursor || null;
 			pages++;
 		} while (cursor && pages < SPARK_MAX_PAGES);
-		const value = { counts, partial: cursor !== null,
-		    end: new Date(end) };
-		sparkCache.set(key, { at: Date.now(), value });
-		if (sparkCache.size > 200)
-			sparkCache.delete(sparkCache.keys().next().value);
-		return value;
+		return { counts, partial: cursor !== null, end: new Date(end) };
 	}
 
 	async function viewOverview() {
@@ -507,7 +524,6 @@
 			    limit: 100 }),
 			api('/mail', { limit: MAIL_TOP }),
 		]);
-		const latest = await latestOf(items(mail));
 		const hosts = sum.hosts || {};
 		const m = sum.mail || {};
 		const mtaDown = sum.mta_down || {};
@@ -533,9 +549,9 @@
 		    findingsCard(arr(sum.findings)),
 		    criticalCard(items(crit), crit.next_cursor)));
 		parts.push(h('div', { class: 'grid' },
-		    await syserrCard(arr(sum.syserr_top)),
+		    syserrCard(arr(sum.syserr_top).slice(0, SYSERR_TOP)),
 		    inodesCard(arr(sum.inodes_top))));
-		parts.push(mailCard(m, items(mail), latest, mail.next_cursor),
+		parts.push(mailCard(m, items(mail), mail.next_cursor),
 		    h('div', { class: 'grid' }, silentCard(hosts), mtaCard(mtaDown)));
 		return h('div', { class: 'overview' }, parts);
 	}
@@ -607,30 +623,40 @@
 			'All critical findings →')));
 	}
 
-	async function syserrCard(list) {
+	/*
+	 * later(cell, promise, draw): fill cell once promise settles, so a
+	 * view is shown before its slower lookups (sparklines, latest mail)
+	 * come back.  A failure leaves a short note; the banner is for the
+	 * view's own requests.
+	 */
+	function later(cell, promise, draw) {
+		cell.appendChild(h('span', { class: 'muted pending' }, '…'));
+		promise.then((v) => {
+			clear(cell);
+			append(cell, [draw(v)]);
+		}, (e) => {
+			clear(cell);
+			cell.appendChild(h('span', { class: 'muted',
+			    title: e.message }, 'n/a'));
+		});
+		return cell;
+	}
+
+	function syserrCard(list) {
 		if (!list.length)
 			return section('SYSERR signatures',
 			    empty('No SYSERR lines reported.'));
-		const series = await Promise.all(list.slice(0, 10).map((s) =>
-		    syserrSeries(s).catch((e) => {
-			    if (e.kind === 'auth')
-				    throw e;
-			    return null;
-		    })));
-		const rows = list.slice(0, 10).map((s, i) => {
-			const ser = series[i];
-			const label = ser ? 'SYSERR lines per hour, ' + SPARK_HOURS +
-			    ' h' + (ser.end ? ' up to ' + iso(ser.end.getTime()) : '') +
-			    (ser.partial ? ' (first ' + SPARK_MAX_PAGES * 1000 +
-			    ' lines only)' : '') + ': ' + ser.counts.join(' ') : '';
-			return h('tr', null,
-			    h('td', { class: 'sig' }, h('a', { href: route(['events'],
-				{ kind: 'syserr', signature: s.signature }) },
-				h('code', null, displayText(s.signature)))),
-			    tdNum(s.hosts), tdNum(s.count), td(when(s.last_ts)),
-			    td(ser ? sparkline(ser.counts, label) :
-				h('span', { class: 'muted' }, 'n/a')));
-		});
+		const rows = list.map((s) => h('tr', null,
+		    h('td', { class: 'sig' }, h('a', { href: route(['events'],
+			{ kind: 'syserr', signature: s.signature }) },
+			h('code', null, displayText(s.signature)))),
+		    tdNum(s.hosts), tdNum(s.count), td(when(s.last_ts)),
+		    later(h('td', { class: 'spark-cell' }), syserrSeries(s),
+			(ser) => sparkline(ser.counts, 'SYSERR lines per hour, ' +
+			    SPARK_HOURS + ' h' + (ser.end ? ' up to ' +
+			    iso(ser.end.getTime()) : '') + (ser.partial ?
+			    ' (first ' + SPARK_MAX_PAGES * 1000 + ' lines only)' :
+			    '') + ': ' + ser.counts.join(' ')))));
 		return section('SYSERR signatures hitting the most hosts',
 		    table(['signature', 'hosts', 'lines', 'last', 'per hour, ' +
 			SPARK_HOURS + ' h to last'], rows, 'syserr-top'));
@@ -673,7 +699,7 @@
 			num(hosts.stale) + ') →')) : null);
 	}
 
-	function mailCard(m, groups, latest, more) {
+	function mailCard(m, groups, more) {
 		const head = h('p', { class: 'mail-totals' },
 		    num(m.queued_total), ' queued on ',
 		    count(m.hosts_with_queued, 'host'), ' · ', num(m.unread_total),
@@ -682,7 +708,7 @@
 			return section('Stuck and unread mail', head,
 			    empty('No queued or unread mail.'));
 		return section('Stuck and unread mail by cron job', head,
-		    mailGroups(groups, latest),
+		    mailGroups(groups),
 		    more ? h('p', { class: 'more' }, h('a', { href: route(['mail']) },
 			'All mail groups →')) : null);
 	}
@@ -696,10 +722,11 @@
 	 */
 	const mailCache = new Map();
 
-	async function latestMail(command) {
-		const hit = mailCache.get(command);
-		if (hit && Date.now() - hit.at < SPARK_TTL_MS)
-			return hit.value;
+	function latestMail(command) {
+		return cached(mailCache, command, () => findLatestMail(command));
+	}
+
+	async function findLatestMail(command) {
 		const g = items(await api('/mail', { command, limit: 1 }))[0];
 		const host = g ? arr(g.host_examples)[0] : undefined;
 		let value = null;
@@ -709,21 +736,7 @@
 			value = { host, subject: x.subject, excerpt: x.excerpt,
 			    last_ts: x.last_ts };
 		}
-		mailCache.set(command, { at: Date.now(), value });
-		if (mailCache.size > 200)
-			mailCache.delete(mailCache.keys().next().value);
 		return value;
-	}
-
-	/* The latest mail of the first MAIL_TOP groups (null: not looked up). */
-	async function latestOf(groups) {
-		return Promise.all(groups.map((g, i) => i >= MAIL_TOP ||
-		    g.excerpt !== undefined || !g.command ? null :
-		    latestMail(g.command).catch((e) => {
-			    if (e.kind === 'auth')
-				    throw e;
-			    return null;
-		    })));
 	}
 
 	function latestBody(x) {
@@ -735,13 +748,17 @@
 		    x.excerpt ? excerpt(x.excerpt, 3) : null];
 	}
 
-	/* The latest-output cell: given, looked up, or a button to look. */
-	function latestCell(g, found) {
+	/*
+	 * The latest-output cell: given by the API, looked up (the first
+	 * MAIL_TOP rows), or a button to look it up.
+	 */
+	function latestCell(g, i) {
 		const cell = h('td', { class: 'latest' });
 		if (g.excerpt !== undefined || g.subject !== undefined) {
 			append(cell, latestBody(g));
-		} else if (found) {
-			append(cell, latestBody(found));
+		} else if (g.command && i < MAIL_TOP) {
+			later(cell, latestMail(g.command), (x) => x ?
+			    latestBody(x) : h('span', { class: 'muted' }, 'none'));
 		} else if (g.command) {
 			const b = h('button', { type: 'button' }, 'Show latest');
 			b.addEventListener('click', async () => {
@@ -765,7 +782,7 @@
 	 * Mail groups from /api/v1/mail: one row per cron command with its
 	 * hosts, message counts and the latest output.
 	 */
-	function mailGroups(groups, latest) {
+	function mailGroups(groups) {
 		const rows = groups.map((g, i) => {
 			const cmd = g.command || g.cron_command;
 			return h('tr', null,
@@ -776,7 +793,7 @@
 			    tdNum(typeof g.hosts === 'number' ? g.hosts :
 				arr(g.hosts).length),
 			    tdNum(g.messages), tdNum(g.unread), tdNum(g.queued),
-			    latestCell(g, latest ? latest[i] : null));
+			    latestCell(g, i));
 		});
 		return table(['cron command', 'hosts', 'messages', 'unread',
 		    'queued', 'latest output'], rows, 'mail-groups');
@@ -984,7 +1001,6 @@
 		const page = await api('/mail', apiParams(q, ['host', 'command']));
 		const list = items(page);
 		const t = page.totals || {};
-		const latest = await latestOf(list);
 		const form = filterForm([
 			{ name: 'command', label: 'Cron command',
 			    placeholder: '/bin/freemem.py' },
@@ -998,7 +1014,7 @@
 			num(t.queued_total), ' queued on ',
 			count(t.hosts_with_queued, 'host'), ' · ',
 			num(t.unread_total), ' unread') : null,
-		    list.length ? mailGroups(list, latest) :
+		    list.length ? mailGroups(list) :
 			empty('No mail matches.'),
 		    examples.length ? h('p', null, 'Hosts with the most of it: ',
 			examples.map((n, i) => [i ? ', ' : '', h('a', {
