@@ -39,8 +39,9 @@ static const struct cfg_def mail_top_defs[] = {
 static const struct cfg_def mail_defs[] = {
     {"users", CFG_LIST, NULL, OFF(users), 0, 0,
 	"mailboxes to read; default: root and system accounts with one"},
-    {"system_uid_max", CFG_INT, "999", OFF(system_uid_max), 0, 65535,
-	"highest uid counted as a system account"},
+    {"system_uid_max", CFG_INT, NULL, OFF(system_uid_max), 0, 65535,
+	"highest uid counted as a system account; default: UID_MIN - 1 "
+	"from etc/login.defs, else 999"},
     {"mailbox_dirs", CFG_LIST, NULL, OFF(mailbox_dirs), 0, 0,
 	"mail spool dirs; default: spools of role mailbox, else "
 	"/var/spool/mail, /var/mail"},
@@ -243,10 +244,36 @@ mailbox_dirs(struct cycle *c, const struct mail_config *cfg)
 	return dirs;
 }
 
+/* system_uid_max - the configured bound, else UID_MIN - 1 of the
+ * host's login.defs (RHEL 5/6: 500, later: 1000), else 999. */
+static long long
+system_uid_max(struct cycle *c, const struct mail_config *cfg)
+{
+	char path[PATH_MAX], why[256], *text, *p;
+	long long v = 999;
+
+	if (cfg->system_uid_max >= 0)
+		return cfg->system_uid_max;
+	if (cycle_path(c, path, sizeof(path), "/etc/login.defs") == -1 ||
+	    read_file_capped(path, &text, 256 * 1024, why, sizeof(why)) < 0)
+		return v;
+	for (p = text; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		if (strncmp(p, "UID_MIN", 7) == 0 && (p[7] == ' ' || p[7] == '\t')) {
+			char *e;
+			long long u = strtoll(p + 8, &e, 10);
+			if (e != p + 8 && u > 0 && u <= 65536)
+				v = u - 1;
+			break;
+		}
+	}
+	free(text);
+	return v;
+}
+
 /* watched - 1 if the mailbox of name is to be read. */
 static int
 watched(const struct mail_config *cfg, const struct accounts *acc,
-    const char *name)
+    long long uid_max, const char *name)
 {
 	const struct account_user *u;
 
@@ -259,7 +286,7 @@ watched(const struct mail_config *cfg, const struct accounts *acc,
 	if (strcmp(name, "root") == 0)
 		return 1;
 	u = accounts_user_by_name(acc, name);
-	return u != NULL && (long long)u->uid <= cfg->system_uid_max;
+	return u != NULL && (long long)u->uid <= uid_max;
 }
 
 static void
@@ -307,6 +334,7 @@ collect_mailboxes(struct cycle *c, const struct mail_config *cfg,
 	struct accounts *acc = accounts_load(c->root, err, sizeof(err));
 	json_t *dirs = mailbox_dirs(c, cfg), *d;
 	struct seen seen_dirs = {.n = 0}, seen_files = {.n = 0};
+	long long uid_max = system_uid_max(c, cfg);
 	size_t i;
 
 	json_array_foreach(dirs, i, d) {
@@ -331,7 +359,7 @@ collect_mailboxes(struct cycle *c, const struct mail_config *cfg,
 			if (k > 0 && cfg->users.n == 0 &&
 			    strcmp(name, "root") == 0)
 				continue;
-			if (!watched(cfg, acc, name))
+			if (!watched(cfg, acc, uid_max, name))
 				continue;
 			if (snprintf(file, sizeof(file), "%s/%s", real, name) >=
 				(int)sizeof(file) ||
@@ -408,16 +436,14 @@ collect_postfix(struct cycle *c, const struct mail_config *cfg,
 		memset(&o, 0, sizeof(o));
 		o.now = c->now;
 		o.max_depth = 2;
-		o.budget_ms = 0;
+		o.budget_ms = 2000;
 		o.limit_ms = 30000;
 		if (dirscan(fd, &o, &r, err, sizeof(err)) == -1) {
 			cycle_error(c, hd, "%s", err);
 		} else {
 			have = mailq_queue_count(q, hd);
-			if (r.files > have)
-				mailq_add_counted(q, hd, r.files - have);
-			else if (have == 0)
-				mailq_add_counted(q, hd, 0);
+			mailq_add_counted(q, hd, r.files > have ? r.files - have : 0,
+			    (long long)r.oldest);
 		}
 		close(fd);
 	}
@@ -492,8 +518,10 @@ human_age(long long s, char *out, size_t n)
 		snprintf(out, n, "%lld min", s / 60);
 	else if (s < 2 * 86400)
 		snprintf(out, n, "%lld h", s / 3600);
-	else
+	else if (s < 2 * 365 * 86400LL)
 		snprintf(out, n, "%lld days", s / 86400);
+	else
+		snprintf(out, n, "%.1f years", (double)s / (365.25 * 86400));
 }
 
 static long long
@@ -584,9 +612,17 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 		    (role && strcmp(role, "mta_queue") == 0) ?
 		    "mailq  # read why; fix the cause, then: sendmail -q" :
 		    "mailq -Ac  # read why; fix the cause, then: sendmail -Ac -q";
-		snprintf(msg, sizeof(msg), "%s",
-		    refused ? "the relay to the local MTA is refused" :
-			      "delivery is not progressing");
+		if (refused)
+			snprintf(msg, sizeof(msg),
+			    "the relay to the local MTA is refused");
+		else if (statuses[0] == '\0')
+			snprintf(msg, sizeof(msg),
+			    "why is not known here (%s)",
+			    postfix ? "postqueue -j lists the reasons" :
+				      "no readable control files");
+		else
+			snprintf(msg, sizeof(msg),
+			    "delivery has not succeeded yet");
 	}
 	cycle_finding(c, "mail.undelivered", sev, path,
 	    json_pack("{s:I, s:o, s:I, s:o, s:b, s:b, s:o}", "messages", n,
@@ -594,9 +630,10 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 		"oldest_age_s", (json_int_t)age, "top_statuses", top,
 		"mta_down", down, "loopback_refused", refused,
 		"top_cron_commands", cron),
-	    remedy, "%lld message%s waiting in %s, oldest %s old; %s%s; %s",
+	    remedy, "%lld message%s waiting in %s, oldest %s old; %s%s%s%s",
 	    (long long)n, n == 1 ? "" : "s", path, agebuf,
-	    statuses[0] ? "top status: " : "", statuses, msg);
+	    statuses[0] ? "top status: " : "", statuses,
+	    statuses[0] ? "; " : "", msg);
 }
 
 static int

@@ -31,6 +31,7 @@ struct status_count {
 struct qstat {
 	char *host;
 	unsigned long long count, statuses_other;
+	unsigned long long counted_only;	/* no details known */
 	long long oldest;
 	struct status_count st[MAILQ_MAX_STATUSES];
 	size_t nst;
@@ -339,12 +340,16 @@ mailq_add(struct mailq *q, const char *host, const struct mailq_item *it)
 }
 
 void
-mailq_add_counted(struct mailq *q, const char *host, unsigned long long n)
+mailq_add_counted(struct mailq *q, const char *host, unsigned long long n,
+    long long oldest)
 {
 	struct qstat *s = queue_of(q, host);
 
 	q->total += n;
 	s->count += n;
+	s->counted_only += n;
+	if (n > 0 && oldest > 0 && (s->oldest == -1 || oldest < s->oldest))
+		s->oldest = oldest;
 }
 
 unsigned long long
@@ -419,11 +424,12 @@ mailq_queues(const struct mailq *q)
 				json_str_safe(s->st[k].s, s->st[k].n, 512),
 				"count", (json_int_t)s->st[k].count));
 		json_array_append_new(out,
-		    json_pack("{s:o, s:I, s:o, s:o, s:I}", "queue",
+		    json_pack("{s:o, s:I, s:o, s:o, s:I, s:I}", "queue",
 			json_str_safe(s->host, strlen(s->host), 4096),
 			"messages", (json_int_t)s->count, "oldest_ts",
 			ts_json(s->oldest), "statuses", st, "statuses_other",
-			(json_int_t)s->statuses_other));
+			(json_int_t)s->statuses_other, "status_unknown",
+			(json_int_t)s->counted_only));
 	}
 	return out;
 }

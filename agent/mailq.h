@@ -53,9 +53,10 @@ void mailq_free(struct mailq *q);
 /* mailq_add - count one message of the queue named host. */
 void mailq_add(struct mailq *q, const char *host, const struct mailq_item *it);
 /* mailq_add_counted - count n messages of host whose details are unknown
- * (a postfix queue directory when postqueue is not available). */
+ * (files of a postfix queue directory that postqueue did not list), the
+ * oldest created then (epoch; <= 0 unknown). */
 void mailq_add_counted(struct mailq *q, const char *host,
-    unsigned long long n);
+    unsigned long long n, long long oldest);
 
 /*
  * mailq_scan_sendmail - read every qf and hf file of the sendmail queue
@@ -73,7 +74,7 @@ unsigned long long mailq_queue_count(const struct mailq *q, const char *host);
 /* mailq_details - queued[]: the kept messages, oldest first (new ref). */
 json_t *mailq_details(const struct mailq *q);
 /* mailq_queues - [{queue, messages, oldest_ts, statuses: [{status,
- * count}], statuses_other}] (new ref). */
+ * count}], statuses_other, status_unknown}] (new ref). */
 json_t *mailq_queues(const struct mailq *q);
 /* mailq_groups - [{cron_command, status, count, oldest_ts}], largest first,
  * and the count of messages beyond MAILQ_MAX_GROUPS in *other. */

@@ -384,8 +384,137 @@ logs_part() {
 }
 
 # mail_part KIND DIR: mailboxes and queue files (qf/df) of the kind.
+#   incident          /var/spool/mail/root: two years of unread vixie-cron
+#                     mail (Cron <root@host1> /bin/freemem.py twice a day,
+#                     a weekly ntpdate, a monthly logrotate with an error)
+#                     up to 2016-02-15, plus three read messages; two cron
+#                     mails queued in clientmqueue (qf+df, smmsp 0660) half
+#                     an hour ago, MDeferred: Connection refused by
+#                     [127.0.0.1]
+#   healthy-sendmail  /var/spool/mail/root with three read messages
+#   healthy-postfix   /var/mail/root read; /var/mail/alice (uid 1000, not
+#                     watched by default) with unread mail
+#   broken-postfix    no mailboxes
 mail_part() {
-	:
+	_k=$1 _d=$2
+	case $_k in
+	incident)
+		_mp_mbox "$_d/var/spool/mail/root" host1.example.com \
+		    1407812400 1455498000 43200 0 12
+		_now=$(date +%s)
+		for _i in 0 1; do
+			_t=$((_now - 1800 + _i * 60))
+			_id=$(_sp_qid $_t "0$_i" $((11761 + _i * 41)))
+			_mp_qf "$_d/var/spool/clientmqueue/qf$_id" $_t \
+			    "$(echo '/bin/freemem.py|/usr/sbin/ntpdate time.example.com' |
+			    cut -d'|' -f$((_i + 1)))"
+			echo 'free memory: 118 MB|no server suitable for synchronization found' |
+			    cut -d'|' -f$((_i + 1)) >"$_d/var/spool/clientmqueue/df$_id"
+			chown 51:51 "$_d/var/spool/clientmqueue/qf$_id" \
+			    "$_d/var/spool/clientmqueue/df$_id"
+			chmod 0660 "$_d/var/spool/clientmqueue/qf$_id" \
+			    "$_d/var/spool/clientmqueue/df$_id"
+		done
+		;;
+	healthy-sendmail)
+		_mp_mbox "$_d/var/spool/mail/root" host1.example.com \
+		    $(($(date +%s) - 3 * 86400)) $(date +%s) 86400 1 12
+		;;
+	healthy-postfix)
+		_mp_mbox "$_d/var/mail/root" host1.example.com \
+		    $(($(date +%s) - 3 * 86400)) $(date +%s) 86400 1 8
+		_mp_mbox "$_d/var/mail/alice" host1.example.com \
+		    $(($(date +%s) - 3 * 86400)) $(date +%s) 86400 0 8
+		chown 1000:8 "$_d/var/mail/alice"
+		;;
+	esac
+}
+
+# _mp_mbox FILE HOST FROM UNTIL STEP READ GID: an mbox of cron mails every
+# STEP seconds from FROM to UNTIL (READ=1: all read, Status: RO), as
+# delivered by sendmail + procmail on RHEL 5; with READ=0 also three read
+# notes.  Owned by root and the mail group GID, 0600.
+_mp_mbox() {
+	python3 - "$@" <<'PY'
+import os, sys, time
+path, host, t0, t1, step, read = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:7])
+short = host.split(".")[0]
+def msg(t, subj, body, status, cron=True):
+    tm = time.gmtime(t)
+    env = time.strftime("%a %b %e %H:%M:%S %Y", tm)
+    date = time.strftime("%a, %d %b %Y %H:%M:%S +0000", tm)
+    h = ["From root@%s  %s" % (host, env),
+         "Return-Path: <root@%s>" % host,
+         "Date: %s" % date,
+         "Message-Id: <%d.%d@%s>" % (t, len(out), host)]
+    if cron:
+        h += ["From: root@%s (Cron Daemon)" % host, "To: root@%s" % host,
+              "Subject: Cron <root@%s> %s" % (short, subj),
+              "Content-Type: text/plain; charset=UTF-8",
+              "Auto-Submitted: auto-generated",
+              "X-Cron-Env: <SHELL=/bin/sh>", "X-Cron-Env: <HOME=/root>",
+              "X-Cron-Env: <PATH=/usr/bin:/bin>",
+              "X-Cron-Env: <LOGNAME=root>", "X-Cron-Env: <USER=root>"]
+    else:
+        h += ["From: admin@%s" % host, "To: root@%s" % host,
+              "Subject: %s" % subj]
+    if status:
+        h.append("Status: RO")
+    out.append("\n".join(h) + "\n\n" + body + "\n")
+out = []
+n = 0
+for t in range(t0, t1 + 1, step):
+    mem = 90 + (t // step) % 60
+    msg(t, "/bin/freemem.py", "free memory: %d MB\nswap used: %d%%\n" % (mem, (t // step) % 100), read)
+    if n % 14 == 0:
+        msg(t + 60, "/usr/sbin/ntpdate time.example.com",
+            "no server suitable for synchronization found\n", read)
+    if n % 60 == 0:
+        msg(t + 120, "/usr/sbin/logrotate /etc/logrotate.conf",
+            "error: skipping \"/var/log/httpd/*log\" because parent directory has insecure permissions\n>From the config: check su directive\n", read)
+    n += 1
+if not read:
+    for i in range(3):
+        msg(t0 + i * 86400 + 3600, "disk check %d" % i, "All fine.\n", True, cron=False)
+with open(path, "w") as f:
+    f.write("\n".join(out) + "\n")
+PY
+	chown "0:$7" "$1"
+	chmod 0600 "$1"
+}
+
+# _mp_qf FILE EPOCH COMMAND: a queued vixie-cron mail's control file.
+_mp_qf() {
+	cat >"$1" <<QF
+V8
+T$2
+K$2
+N1
+P30387
+MDeferred: Connection refused by [127.0.0.1]
+Fbs
+\$_root@localhost
+\${daemon_flags}c u
+Sroot
+Aroot@host1.example.com
+MDeferred: Connection refused by [127.0.0.1]
+C:root
+rRFC822; root@host1.example.com
+RPFD:root
+H?P?Return-Path: <$(printf '\201')g>
+H??Received: (from root@localhost)
+	by host1.example.com (8.13.8/8.13.8/Submit) id ${1##*/qf};
+	$(date -u -d "@$2" '+%a, %d %b %Y %H:%M:%S GMT')
+H?x?Full-Name: CronDaemon
+H??From: root (Cron Daemon)
+H??To: root
+H??Subject: Cron <root@host1> $3
+H??Content-Type: text/plain; charset=UTF-8
+H??Auto-Submitted: auto-generated
+H??X-Cron-Env: <SHELL=/bin/sh>
+H??X-Cron-Env: <LOGNAME=root>
+.
+QF
 }
 
 case $kind in
