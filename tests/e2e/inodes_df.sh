@@ -8,10 +8,11 @@
 
 jqe() { jq -e "$@" >/dev/null; }
 tmp=$(e2e_tmp)
+mkdir -p "$tmp/state"
 : >"$tmp/empty.conf"
 
 # --- the live host: every reported filesystem's total against df -i -----
-"$AGENT" --config "$tmp/empty.conf" --once --stdout >"$tmp/live.json" \
+"$AGENT" --config "$tmp/empty.conf" --state-dir "$tmp/state" --once --stdout >"$tmp/live.json" \
     2>"$tmp/live.err"
 check_eq "live: agent exits 0" "$?" 0
 check "live: at least one filesystem" jqe '.filesystems | length >= 1' \
@@ -41,7 +42,7 @@ at_exit "umount '$mnt' 2>/dev/null; umount '$tmp/bind' 2>/dev/null; umount '$tmp
 i=0
 while [ $i -lt 150 ]; do : >"$mnt/f$i"; i=$((i + 1)); done
 head -c 100000 /dev/zero >"$mnt/big"
-"$AGENT" --config "$tmp/empty.conf" --once --stdout >"$tmp/t.json" \
+"$AGENT" --config "$tmp/empty.conf" --state-dir "$tmp/state" --once --stdout >"$tmp/t.json" \
     2>"$tmp/t.err"
 row() { jq -r --arg m "$mnt" ".filesystems[] | select(.mount == \$m) | $1" "$tmp/t.json"; }
 df_i=$(df --output=itotal,iused,iavail,ipcent "$mnt" | tail -n 1 | tr -s ' ' | sed 's/^ //')
@@ -57,24 +58,24 @@ f() { jq -r --arg m "$mnt" ".findings[] | select(.code == \"fs.inodes_high\" and
 check_eq "tmpfs at 76%: no fs.inodes_high" "$(f .severity "$tmp/t.json")" ""
 
 while [ $i -lt 175 ]; do : >"$mnt/f$i"; i=$((i + 1)); done
-"$AGENT" --config "$tmp/empty.conf" --once --stdout >"$tmp/w.json" 2>&1
+"$AGENT" --config "$tmp/empty.conf" --state-dir "$tmp/state" --once --stdout >"$tmp/w.json" 2>&1
 check_eq "tmpfs at 89%: fs.inodes_high warning" \
     "$(f '"\(.severity) \(.evidence.inodes_used_pct)"' "$tmp/w.json")" \
     "warning $(df --output=ipcent "$mnt" | tail -n 1 | tr -d ' %')"
 while [ $i -lt 195 ]; do : >"$mnt/f$i"; i=$((i + 1)); done
-"$AGENT" --config "$tmp/empty.conf" --once --stdout >"$tmp/c.json" 2>&1
+"$AGENT" --config "$tmp/empty.conf" --state-dir "$tmp/state" --once --stdout >"$tmp/c.json" 2>&1
 check_eq "tmpfs at 99%: fs.inodes_high critical" \
     "$(f .severity "$tmp/c.json")" critical
 check "fs.inodes_high remedy names the mount" \
     sh -c "jq -r '.findings[] | select(.code == \"fs.inodes_high\") | .remedy' '$tmp/c.json' | grep -qF 'find $mnt -xdev'"
 printf '[inodes]\nwarning = 99.5\ncritical = 100\n' >"$tmp/hi.conf"
-"$AGENT" --config "$tmp/hi.conf" --once --stdout >"$tmp/hi.json" 2>&1
+"$AGENT" --config "$tmp/hi.conf" --state-dir "$tmp/state" --once --stdout >"$tmp/hi.json" 2>&1
 check_eq "thresholds from agent.conf" "$(f .severity "$tmp/hi.json")" ""
 
 # --- a bind mount is the same filesystem: reported once ------------------
 mkdir -p "$tmp/bind"
 if mount --bind "$mnt" "$tmp/bind" 2>/dev/null; then
-	"$AGENT" --config "$tmp/empty.conf" --once --stdout >"$tmp/b.json" 2>&1
+	"$AGENT" --config "$tmp/empty.conf" --state-dir "$tmp/state" --once --stdout >"$tmp/b.json" 2>&1
 	check_eq "bind mount: one entry, the first of equal length" \
 	    "$(jq -r --arg a "$mnt" --arg b "$tmp/bind" '[.filesystems[] | select(.mount == $a or .mount == $b)] | length' "$tmp/b.json")" 1
 	umount "$tmp/bind"
@@ -91,7 +92,7 @@ chown 51:51 "$tmp/root/var/spool/clientmqueue"
 chmod 0770 "$tmp/root/var/spool/clientmqueue"
 i=0
 while [ $i -lt 18 ]; do : >"$tmp/root/var/spool/clientmqueue/xf$i"; i=$((i + 1)); done
-"$AGENT" --config "$tmp/empty.conf" --once --stdout --root "$tmp/root" \
+"$AGENT" --config "$tmp/empty.conf" --state-dir "$tmp/state" --once --stdout --root "$tmp/root" \
     >"$tmp/r.json" 2>&1
 check_eq "--root: the mounts below the root, by their host path" \
     "$(jq -r '[.filesystems[].mount] | sort | join(" ")' "$tmp/r.json")" \
@@ -115,7 +116,7 @@ filer:/export /mnt/nfs nfs4 rw,vers=4.1 0 0
 /dev/sda1 /data ext4 rw,relatime 0 0
 M
 mkdir -p "$tmp/img/data disk"
-"$AGENT" --config "$tmp/empty.conf" --once --stdout --root "$tmp/img" \
+"$AGENT" --config "$tmp/empty.conf" --state-dir "$tmp/state" --once --stdout --root "$tmp/img" \
     >"$tmp/i.json" 2>&1
 check_eq "image: the network mount is skipped, with the reason" \
     "$(jq -r '.filesystems_skipped[] | "\(.mount) \(.fstype)"' "$tmp/i.json")" \
@@ -126,7 +127,7 @@ check_eq "image: pseudo filesystems are not listed; an escaped blank" \
 check_eq "image: /data is /dev/sda1 again (a bind mount): once" \
     "$(jq -r '[.filesystems[] | select(.mount == "/data")] | length' "$tmp/i.json")" 0
 printf '[inodes]\ncheck_network = yes\nstatvfs_timeout = 5\n' >"$tmp/net.conf"
-"$AGENT" --config "$tmp/net.conf" --once --stdout --root "$tmp/img" \
+"$AGENT" --config "$tmp/net.conf" --state-dir "$tmp/state" --once --stdout --root "$tmp/img" \
     >"$tmp/n.json" 2>&1
 check_eq "check_network = yes: measured in a child" \
     "$(jq -r '.filesystems[] | select(.mount == "/mnt/nfs") | "\(.fstype) \(.inodes_total > 0)"' "$tmp/n.json")" \

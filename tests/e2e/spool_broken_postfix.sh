@@ -5,6 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 tmp=$(e2e_tmp)
+mkdir -p "$tmp/state"
 root=$tmp/root
 if ! sh "$SPOOLWATCH_TOP/tests/mkroot.sh" broken-postfix "$root" \
     >"$tmp/mk.log" 2>&1; then
@@ -13,7 +14,7 @@ if ! sh "$SPOOLWATCH_TOP/tests/mkroot.sh" broken-postfix "$root" \
 	exit 1
 fi
 : >"$tmp/empty.conf"
-"$AGENT" --config "$tmp/empty.conf" --once --stdout --root "$root" \
+"$AGENT" --config "$tmp/empty.conf" --state-dir "$tmp/state" --once --stdout --root "$root" \
     >"$tmp/r.json" 2>"$tmp/err"
 check_eq "agent exits 0" "$?" 0
 j() { jq -r "$1" "$tmp/r.json"; }

@@ -9,6 +9,7 @@
 jqe() { jq -e "$@" >/dev/null; }
 
 tmp=$(e2e_tmp)
+mkdir -p "$tmp/state"
 root=$tmp/root
 if ! sh "$SPOOLWATCH_TOP/tests/mkroot.sh" healthy-sendmail "$root" \
     >"$tmp/mk.log" 2>&1; then
@@ -27,7 +28,7 @@ name"
 # mqueue is a file; the mail spool is missing
 rmdir "$root/var/spool/mqueue"
 echo 'not a directory' >"$root/var/spool/mqueue"
-rmdir "$root/var/spool/mail"
+rm -rf "$root/var/spool/mail"
 # a link that climbs out of the root lands on the root's own /tmp
 touch "$root/tmp/a" "$root/tmp/b"
 ln -s ../../../../../../../../tmp "$root/srv/escape"
@@ -37,7 +38,7 @@ cat >"$tmp/agent.conf" <<'CONF'
 [spool /srv/loop]
 CONF
 
-"$AGENT" --config "$tmp/agent.conf" --once --stdout --root "$root" \
+"$AGENT" --config "$tmp/agent.conf" --state-dir "$tmp/state" --once --stdout --root "$root" \
     >"$tmp/r.json" 2>"$tmp/err"
 check_eq "agent exits 0" "$?" 0
 j() { jq -r "$1" "$tmp/r.json"; }
@@ -75,7 +76,7 @@ check_eq "link loop: no finding (unknown is not missing)" \
 
 # No etc/group: names unknown, ids still there, one error, no crash.
 mv "$root/etc/group" "$root/etc/group.away"
-"$AGENT" --config "$tmp/agent.conf" --once --stdout --root "$root" \
+"$AGENT" --config "$tmp/agent.conf" --state-dir "$tmp/state" --once --stdout --root "$root" \
     >"$tmp/r2.json" 2>"$tmp/err2"
 check_eq "missing etc/group: agent exits 0" "$?" 0
 check_eq "missing etc/group: group null, gid kept" \

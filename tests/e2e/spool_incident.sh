@@ -9,6 +9,7 @@
 jqe() { jq -e "$@" >/dev/null; }
 
 tmp=$(e2e_tmp)
+mkdir -p "$tmp/state"
 root=$tmp/root
 if ! sh "$SPOOLWATCH_TOP/tests/mkroot.sh" incident "$root" >"$tmp/mk.log" 2>&1
 then
@@ -17,7 +18,7 @@ then
 	exit 1
 fi
 : >"$tmp/empty.conf"
-"$AGENT" --config "$tmp/empty.conf" --once --stdout --root "$root" \
+"$AGENT" --config "$tmp/empty.conf" --state-dir "$tmp/state" --once --stdout --root "$root" \
     >"$tmp/r.json" 2>"$tmp/err"
 check_eq "agent exits 0" "$?" 0
 check "report is a JSON object" jqe "type == \"object\"" "$tmp/r.json"
@@ -39,8 +40,14 @@ check_eq "clientmqueue not writable by smmsp" \
 check_eq "the MSP's RunAsUser from submit.cf" "$(j "$cq | .writer.user")" \
     smmsp
 check_eq "clientmqueue ok" "$(j "$cq | .ok")" false
-check_eq "qf count" "$(j "$cq | .by_prefix.qf")" 1
-check_eq "df count" "$(j "$cq | .by_prefix.df")" 4
+# other parts of mkroot.sh may queue more mail: count what is there
+nqf=$(ls -A "$root/var/spool/clientmqueue" | grep -c '^qf')
+ndf=$(ls -A "$root/var/spool/clientmqueue" | grep -c '^df')
+check "at least the old message and the three orphans" \
+    test "$nqf" -ge 1 -a "$ndf" -ge 4
+check_eq "qf count" "$(j "$cq | .by_prefix.qf")" "$nqf"
+check_eq "df count" "$(j "$cq | .by_prefix.df")" "$ndf"
+check_eq "queued" "$(j "$cq | .queued")" "$nqf"
 check_eq "entries" "$(j "$cq | .entries")" "$(ls -A "$root/var/spool/clientmqueue" | wc -l)"
 check_eq "orphans" "$(j "$cq | .orphans")" 3
 check_eq "orphans exact" "$(j "$cq | .orphans_exact")" true
@@ -92,7 +99,7 @@ check "spool.bloated_dir remedy recreates the directory" \
     sh -c "jq -r '.findings[] | select(.code == \"spool.bloated_dir\") | .remedy' '$tmp/r.json' | grep -q 'mkdir /var/spool/clientmqueue.new && chown smmsp:smmsp'"
 check_eq "mta.down subject" "$(f mta.down sendmail .severity)" critical
 check_eq "mta.down evidence: the waiting message" \
-    "$(f mta.down sendmail '.evidence.queued_by_spool["/var/spool/clientmqueue"]')" 1
+    "$(f mta.down sendmail '.evidence.queued_by_spool["/var/spool/clientmqueue"]')" "$nqf"
 check_eq "no spool finding on the healthy mqueue" \
     "$(j '[.findings[] | select(.subject == "/var/spool/mqueue")] | length')" 0
 check_eq "no errors from these collectors" \
