@@ -104,9 +104,24 @@ token_ok(const char *t)
 	return 1;
 }
 
+/* unset_empty - "key =" (as --check-config prints an unset key) is unset. */
+static void
+unset_empty(char **field)
+{
+	if (*field && **field == '\0') {
+		free(*field);
+		*field = NULL;
+	}
+}
+
 int
 agent_config_finish(struct agent_config *cfg, char *err, size_t errlen)
 {
+	unset_empty(&cfg->server);
+	unset_empty(&cfg->token);
+	unset_empty(&cfg->token_file);
+	unset_empty(&cfg->ca_file);
+	unset_empty(&cfg->hostname);
 	if (cfg->splay < 0)
 		cfg->splay = cfg->interval;
 	if (cfg->retry_min > cfg->retry_max) {
