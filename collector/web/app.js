@@ -23,7 +23,9 @@
 	const PAGE = 50;
 	const FETCH_TIMEOUT_MS = 15000;
 	const TOKEN_KEY = 'spoolwatch.read_token';
-	const SPARK_HOURS = 24;
+	const SPARK_HOURS = 24;		/* the longest sparkline window */
+	const SPARK_BUCKETS = 24;
+	const SPARK_STEPS = [5 * 60 * 1000, 15 * 60 * 1000, 3600 * 1000];
 	const SPARK_MAX_PAGES = 4;	/* 4 x 1000 events per signature at most */
 	const SPARK_TTL_MS = 5 * 60 * 1000;
 	const CRIT_GROUPS = 6;		/* critical remedies on the overview */
@@ -492,29 +494,49 @@
 		    (item.last_ts || ''), () => countSeries(item));
 	}
 
+	/*
+	 * countSeries(item): the signature's lines of the SPARK_HOURS up to
+	 * its last one, in SPARK_BUCKETS buckets of the finest step in
+	 * SPARK_STEPS that still covers the oldest line read (a burst of the
+	 * last hour is drawn per 5 min, not as one spike).  When more than
+	 * SPARK_MAX_PAGES pages matched, only the newest lines were read, so
+	 * the step stays at one hour and partial is set.
+	 */
 	async function countSeries(item) {
 		const hour = 3600 * 1000;
 		const last = Date.parse(item.last_ts);
 		const end = Math.ceil(Math.min(Date.now(),
-		    isNaN(last) ? Infinity : last + 1) / hour) * hour;
-		const start = end - SPARK_HOURS * hour;
-		const counts = new Array(SPARK_HOURS).fill(0);
+		    isNaN(last) ? Infinity : last + 1) / (5 * 60 * 1000)) *
+		    (5 * 60 * 1000);
+		const ts = [];
 		let cursor = null, pages = 0;
 		do {
 			const page = await api('/events', { kind: 'syserr',
 			    signature: item.signature,
-			    since: iso(start), until: iso(end),
+			    since: iso(end - SPARK_HOURS * hour), until: iso(end),
 			    limit: 1000, cursor });
 			for (const ev of items(page)) {
-				const i = Math.floor((Date.parse(ev.ts) - start) / hour);
-				if (i >= 0 && i < SPARK_HOURS)
-					counts[i] += typeof ev.count === 'number' ?
-					    ev.count : 1;
+				const t = Date.parse(ev.ts);
+				if (!isNaN(t))
+					for (let n = typeof ev.count === 'number' ?
+					    Math.min(ev.count, 1000) : 1; n > 0; n--)
+						ts.push(t);
 			}
 			cursor = page.next_cursor || null;
 			pages++;
 		} while (cursor && pages < SPARK_MAX_PAGES);
-		return { counts, partial: cursor !== null, end: new Date(end) };
+		const partial = cursor !== null;
+		const oldest = ts.length ? Math.min(...ts) : end;
+		const step = partial ? hour : SPARK_STEPS.find((st) =>
+		    end - SPARK_BUCKETS * st <= oldest) || hour;
+		const start = end - SPARK_BUCKETS * step;
+		const counts = new Array(SPARK_BUCKETS).fill(0);
+		for (const t of ts) {
+			const i = Math.floor((t - start) / step);
+			if (i >= 0 && i < SPARK_BUCKETS)
+				counts[i]++;
+		}
+		return { counts, partial, end: new Date(end), step };
 	}
 
 	async function viewOverview() {
@@ -652,14 +674,16 @@
 			h('code', null, displayText(s.signature)))),
 		    tdNum(s.hosts), tdNum(s.count), td(when(s.last_ts)),
 		    later(h('td', { class: 'spark-cell' }), syserrSeries(s),
-			(ser) => sparkline(ser.counts, 'SYSERR lines per hour, ' +
-			    SPARK_HOURS + ' h' + (ser.end ? ' up to ' +
-			    iso(ser.end.getTime()) : '') + (ser.partial ?
+			(ser) => sparkline(ser.counts, 'SYSERR lines per ' +
+			    (ser.step === 3600 * 1000 ? 'hour' : ser.step ?
+			    duration(ser.step / 1000) : 'bucket') +
+			    (ser.end ? ' up to ' + iso(ser.end.getTime()) : '') +
+			    (ser.partial ?
 			    ' (first ' + SPARK_MAX_PAGES * 1000 + ' lines only)' :
 			    '') + ': ' + ser.counts.join(' ')))));
 		return section('SYSERR signatures hitting the most hosts',
-		    table(['signature', 'hosts', 'lines', 'last', 'per hour, ' +
-			SPARK_HOURS + ' h to last'], rows, 'syserr-top'));
+		    table(['signature', 'hosts', 'lines', 'last',
+			'trend to the last line'], rows, 'syserr-top'));
 	}
 
 	function inodesCard(list) {
