@@ -51,7 +51,7 @@ struct ds_dirent {
 };
 
 static const char *const prefix_names[DS_NPREFIX] = {
-	"qf", "df", "tf", "xf", "hf", "Qf",
+	"qf", "df", "tf", "xf", "hf", "Qf", "other",
 };
 
 const char *
@@ -262,8 +262,10 @@ sendmail_entry(struct dirscan_ctx *x, int dirfd, const char *name,
 	time_t t;
 	int have_t;
 
-	if (len < 3 || name[1] != 'f')
+	if (len < 3 || name[1] != 'f') {
+		r->by_prefix[DS_OTHER]++;
 		return;
+	}
 	switch (name[0]) {
 	case 'q': p = DS_QF; break;
 	case 'd': p = DS_DF; break;
@@ -271,7 +273,9 @@ sendmail_entry(struct dirscan_ctx *x, int dirfd, const char *name,
 	case 'x': p = DS_XF; break;
 	case 'h': p = DS_HF; break;
 	case 'Q': p = DS_QF_LOST; break;
-	default: return;
+	default:
+		r->by_prefix[DS_OTHER]++;
+		return;
 	}
 	r->by_prefix[p]++;
 	if (p == DS_TF || p == DS_XF)

@@ -28,6 +28,7 @@ enum dirscan_prefix {
 	DS_XF,		/* transcript */
 	DS_HF,		/* quarantined control file */
 	DS_QF_LOST,	/* "Qf": given up on */
+	DS_OTHER,	/* any other name */
 	DS_NPREFIX
 };
 

@@ -248,8 +248,8 @@ row_json(const struct fs_row *r)
 	    "inodes_free", (json_int_t)ffree,
 	    "inodes_used_pct", pct,
 	    "bytes_total", (json_int_t)(v->f_blocks * frsize),
-	    "bytes_free", (json_int_t)(v->f_bfree * frsize),
-	    "bytes_avail", (json_int_t)(v->f_bavail * frsize),
+	    "bytes_free", (json_int_t)(v->f_bavail * frsize),
+	    "bytes_free_root", (json_int_t)(v->f_bfree * frsize),
 	    "bytes_used", (json_int_t)((v->f_blocks - v->f_bfree) * frsize),
 	    "readonly", r->ro);
 }

@@ -439,7 +439,9 @@ scan_into(struct cycle *c, const struct spool_config *cfg,
 	}
 	close(fd);
 
-	json_object_set_new(o, "entries", json_integer((json_int_t)r.entries));
+	/* hashed postfix queues: the files below, not the hash dirs */
+	json_object_set_new(o, "entries", json_integer((json_int_t)(
+	    opts.max_depth > 0 ? r.files : r.entries)));
 	bp = json_object();
 	if (opts.sendmail)
 		for (int p = 0; p < DS_NPREFIX; p++)
@@ -472,6 +474,20 @@ scan_into(struct cycle *c, const struct spool_config *cfg,
 		    "are lower bounds", cfg->scan_limit);
 }
 
+/* null_fields - the figures of a directory that could not be looked at. */
+static void
+null_fields(json_t *o)
+{
+	static const char *const keys[] = {
+		"owner", "group", "uid", "gid", "mode", "writable_by_mta",
+		"entries", "by_prefix", "queued", "orphans", "oldest_age_s",
+		"dir_size_bytes", NULL,
+	};
+
+	for (int i = 0; keys[i] != NULL; i++)
+		json_object_set_new(o, keys[i], json_null());
+}
+
 static json_t *
 check_one(struct cycle *c, const struct spool_config *cfg,
     const struct accounts *a, const struct spool_item *it)
@@ -498,6 +514,7 @@ check_one(struct cycle *c, const struct spool_config *cfg,
 		int e = errno;
 
 		json_object_set_new(o, "exists", json_false());
+		null_fields(o);
 		if (links > 0)
 			json_object_set_new(o, "symlink_target",
 			    json_str_safe(host, strlen(host), PATH_MAX));
@@ -514,11 +531,19 @@ check_one(struct cycle *c, const struct spool_config *cfg,
 	if (links > 0)
 		json_object_set_new(o, "symlink_target",
 		    json_str_safe(host, strlen(host), PATH_MAX));
-	json_object_set_new(o, "owner", name_or_null(
-	    accounts_user_by_uid(a, st.st_uid) ?
-		accounts_user_by_uid(a, st.st_uid)->name : NULL));
-	json_object_set_new(o, "group",
-	    name_or_null(accounts_group_name(a, st.st_gid)));
+	/* names from the host's files; the number as text if unnamed */
+	if (accounts_user_by_uid(a, st.st_uid) != NULL)
+		json_object_set_new(o, "owner", json_string(
+		    accounts_user_by_uid(a, st.st_uid)->name));
+	else
+		json_object_set_new(o, "owner", json_sprintf("%lu",
+		    (unsigned long)st.st_uid));
+	if (accounts_group_name(a, st.st_gid) != NULL)
+		json_object_set_new(o, "group",
+		    json_string(accounts_group_name(a, st.st_gid)));
+	else
+		json_object_set_new(o, "group", json_sprintf("%lu",
+		    (unsigned long)st.st_gid));
 	json_object_set_new(o, "uid", json_integer((json_int_t)st.st_uid));
 	json_object_set_new(o, "gid", json_integer((json_int_t)st.st_gid));
 	json_object_set_new(o, "mode", mode_json(st.st_mode));

@@ -50,8 +50,8 @@ check_eq "tmpfs: inodes total used free pct = df -i" \
     "$(row '"\(.inodes_total) \(.inodes_used) \(.inodes_free) \(.inodes_used_pct)%"')" \
     "$df_i"
 df_b=$(df -B1 --output=size,used,avail "$mnt" | tail -n 1 | tr -s ' ' | sed 's/^ //')
-check_eq "tmpfs: bytes total used avail = df -B1" \
-    "$(row '"\(.bytes_total) \(.bytes_used) \(.bytes_avail)"')" "$df_b"
+check_eq "tmpfs: bytes total used free = df -B1 size used avail" \
+    "$(row '"\(.bytes_total) \(.bytes_used) \(.bytes_free)"')" "$df_b"
 check_eq "tmpfs: device and type" "$(row '"\(.device) \(.fstype)"')" \
     "spoolwatch-test tmpfs"
 f() { jq -r --arg m "$mnt" ".findings[] | select(.code == \"fs.inodes_high\" and .subject == \$m) | $1" "$2"; }
@@ -132,3 +132,7 @@ printf '[inodes]\ncheck_network = yes\nstatvfs_timeout = 5\n' >"$tmp/net.conf"
 check_eq "check_network = yes: measured in a child" \
     "$(jq -r '.filesystems[] | select(.mount == "/mnt/nfs") | "\(.fstype) \(.inodes_total > 0)"' "$tmp/n.json")" \
     "nfs4 true"
+
+# The report holds to schema/report.schema.json.
+check "i.json: valid against the report schema" \
+    python3 "$SPOOLWATCH_TOP/tests/validate-report.py" -q "$tmp/i.json"

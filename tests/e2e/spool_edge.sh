@@ -79,9 +79,9 @@ mv "$root/etc/group" "$root/etc/group.away"
 "$AGENT" --config "$tmp/agent.conf" --state-dir "$tmp/state" --once --stdout --root "$root" \
     >"$tmp/r2.json" 2>"$tmp/err2"
 check_eq "missing etc/group: agent exits 0" "$?" 0
-check_eq "missing etc/group: group null, gid kept" \
+check_eq "missing etc/group: the group as a number, gid kept" \
     "$(jq -r '.spools[] | select(.path == "/var/spool/clientmqueue") | "\(.group) \(.gid) \(.owner)"' "$tmp/r2.json")" \
-    "null 51 smmsp"
+    "51 51 smmsp"
 check "missing etc/group: an errors[] entry names it" \
     jqe '[.errors[] | select(.error | test("etc/group"))] | length >= 1' \
     "$tmp/r2.json"
@@ -109,3 +109,7 @@ if command -v setpriv >/dev/null 2>&1; then
 else
 	ok "# SKIP setpriv not installed"
 fi
+
+# The report holds to schema/report.schema.json.
+check "r.json: valid against the report schema" \
+    python3 "$SPOOLWATCH_TOP/tests/validate-report.py" -q "$tmp/r.json"

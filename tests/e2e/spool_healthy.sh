@@ -139,3 +139,11 @@ check_eq "postfix: mta" \
     "postfix etc/postfix/main.cf true true 901"
 check_eq "postfix: no spool/fs/mta finding" \
     "$(j '[.findings[] | select(.code | test("^(spool|fs|mta)\\."))] | length')" 0
+
+# The report holds to schema/report.schema.json.
+check "s.json: valid against the report schema" \
+    python3 "$SPOOLWATCH_TOP/tests/validate-report.py" -q "$tmp/s.json"
+
+# The report holds to schema/report.schema.json.
+check "p.json: valid against the report schema" \
+    python3 "$SPOOLWATCH_TOP/tests/validate-report.py" -q "$tmp/p.json"

@@ -108,3 +108,7 @@ check_eq "no errors from these collectors" \
 # The agent changed nothing.
 check_eq "clientmqueue still root:root 0755" \
     "$(stat -c '%u:%g %a' "$root/var/spool/clientmqueue")" "0:0 755"
+
+# The report holds to schema/report.schema.json.
+check "r.json: valid against the report schema" \
+    python3 "$SPOOLWATCH_TOP/tests/validate-report.py" -q "$tmp/r.json"

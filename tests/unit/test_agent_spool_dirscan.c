@@ -135,6 +135,7 @@ test_pairs_and_orphans(void **state)
 	assert_int_equal(r.by_prefix[DS_QF_LOST], 1);
 	assert_int_equal(r.by_prefix[DS_TF], 1);
 	assert_int_equal(r.by_prefix[DS_XF], 1);
+	assert_int_equal(r.by_prefix[DS_OTHER], 1);
 	assert_int_equal(r.queued, 5011);
 	assert_int_equal(r.orphans, 37);
 	assert_true(r.orphans_exact);
