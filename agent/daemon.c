@@ -3,6 +3,7 @@
  * retries of the outbox, SIGTERM/SIGINT/SIGHUP (see daemon.h).
  */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -152,6 +153,8 @@ daemon_loop(struct runner *r, struct agent_config *cfg,
 			unsigned skipped = 0;
 
 			runner_cycle(r);
+			/* give the cycle's freed heap back before sleeping */
+			malloc_trim(0);
 			end = time_mono_ms();
 			next_cycle = due + daemon_period_ms(cfg->interval,
 			    agent_random());

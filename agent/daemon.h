@@ -8,7 +8,8 @@
  * runs past the time the next one is due is logged and the missed
  * cycles are skipped, never stacked.  Between cycles the process sleeps
  * in sigtimedwait(2) until the next cycle or the next outbox retry,
- * whichever comes first: no other timer, no CPU.
+ * whichever comes first: no other timer, no CPU; the heap the cycle
+ * freed is handed back to the kernel (malloc_trim) before it sleeps.
  *
  * SIGTERM and SIGINT end the loop (a transfer in progress is abandoned
  * and its report kept in the outbox); exit status 0.  SIGHUP reloads the
