@@ -29,7 +29,7 @@ set_command(struct cron_job *job, const char *p, size_t n)
 	job->cut = n > sizeof(job->command) - 1;
 	if (job->cut)
 		n = sizeof(job->command) - 1;
-	memcpy(job->command, p, n);
+	memmove(job->command, p, n);	/* no inlined "rep movs": per message */
 	job->command[n] = '\0';
 	job->command_len = n;
 }
@@ -39,7 +39,10 @@ cron_subject(const char *s, size_t n, struct cron_job *job)
 {
 	size_t i = 0;
 
-	memset(job, 0, sizeof(*job));
+	/* no memset of the whole struct: this runs once per message */
+	job->user[0] = job->host[0] = job->command[0] = '\0';
+	job->command_len = 0;
+	job->cut = 0;
 	while (i < n && is_blank(s[i]))
 		i++;
 	s += i;

@@ -34,7 +34,8 @@ struct scan {
 	enum mbox_field cont;	/* field a continuation line extends */
 	int in_msg;
 	int cl_checked, cl_ok;
-	time_t from_ts;
+	char from_line[MBOX_DATE];	/* parsed only if there is no Date: */
+	size_t from_line_len;
 	long long junk_start;
 	struct mbox_msg m;
 	char *err;
@@ -48,10 +49,16 @@ static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 static int
 month_of(const char *p, size_t n)
 {
+	char l0, l1, l2;
+
 	if (n != 3)
 		return -1;
+	/* a first-letter switch: this runs for every message */
+	l0 = (char)(p[0] | 0x20), l1 = (char)(p[1] | 0x20);
+	l2 = (char)(p[2] | 0x20);
 	for (int i = 0; i < 12; i++)
-		if (strncasecmp(p, months + 3 * i, 3) == 0)
+		if ((months[3 * i] | 0x20) == l0 && months[3 * i + 1] == l1 &&
+		    months[3 * i + 2] == l2)
 			return i;
 	return -1;
 }
@@ -113,6 +120,22 @@ hms(const char *t, size_t n, struct tm *tm)
 	return 0;
 }
 
+/* days_from_civil - days since 1970-01-01 of a proleptic Gregorian date
+ * (H. Hinnant's algorithm); timegm() costs far more per message. */
+static long long
+days_from_civil(long long y, unsigned m, unsigned d)
+{
+	long long era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
 static time_t
 make_utc(struct tm *tm, int year)
 {
@@ -122,9 +145,9 @@ make_utc(struct tm *tm, int year)
 		year += 1900;
 	if (year < 1970 || year > 9999 || tm->tm_mday < 1 || tm->tm_mday > 31)
 		return -1;
-	tm->tm_year = year - 1900;
-	tm->tm_isdst = 0;
-	return timegm(tm);
+	return (time_t)(days_from_civil(year, (unsigned)tm->tm_mon + 1,
+			    (unsigned)tm->tm_mday) * 86400 +
+	    tm->tm_hour * 3600 + tm->tm_min * 60 + tm->tm_sec);
 }
 
 /* zone_offset - seconds east of UTC for a zone token, 0 if unknown. */
@@ -145,8 +168,11 @@ zone_offset(const char *t, size_t n)
 			return 0;
 		return (t[0] == '-' ? -1 : 1) * (hh * 3600L + mm * 60L);
 	}
+	if (n > 3)
+		return 0;
 	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
-		if (strlen(zones[i].name) == n &&
+		if ((zones[i].name[0] | 0x20) == (t[0] | 0x20) &&
+		    strlen(zones[i].name) == n &&
 		    strncasecmp(zones[i].name, t, n) == 0)
 			return zones[i].hours * 3600L;
 	return 0;
@@ -335,7 +361,9 @@ field_add(char *dst, size_t *len, size_t size, const char *p, size_t n)
 {
 	if (n > size - *len)
 		n = size - *len;
-	memcpy(dst + *len, p, n);
+	/* memmove: gcc inlines a memcpy of unknown size as "rep movsq",
+	 * slow to start for the short values copied once per message */
+	memmove(dst + *len, p, n);
 	*len += n;
 }
 
@@ -354,7 +382,8 @@ msg_begin(struct scan *s, const char *line, size_t n)
 	m->content_length = -1;
 	m->body_start = -1;
 	m->cut_lines = 0;
-	s->from_ts = mbox_date_from_line(line, n);
+	s->from_line_len = n < sizeof(s->from_line) ? n : sizeof(s->from_line);
+	memmove(s->from_line, line, s->from_line_len);	/* see field_add */
 	s->in_msg = 1;
 	s->cont = F_NONE;
 	s->cl_checked = s->cl_ok = 0;
@@ -414,84 +443,125 @@ msg_end(struct scan *s, long long end, mbox_msg_fn fn, void *arg,
 	m->len = end - m->start;
 	m->ts = m->date_len ? mbox_date_rfc2822(m->date, m->date_len) : -1;
 	if (m->ts == -1)
-		m->ts = s->from_ts;
+		m->ts = mbox_date_from_line(s->from_line, s->from_line_len);
 	res->messages++;
 	res->cut_lines += m->cut_lines;
 	s->in_msg = 0;
 	fn(m, arg);
 }
 
-static int
-name_is(const char *p, size_t n, const char *name, size_t len)
+/* name_len - length of the header name at p if the line is "Name:...",
+ * else 0.  Costs the name's length, not the line's. */
+static size_t
+name_len(const char *p, size_t n)
 {
-	return n == len && strncasecmp(p, name, len) == 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c == ':')
+			return i;
+		if (c <= ' ' || c == 0x7f)
+			return 0;
+	}
+	return 0;
 }
 
-/* header - one header line (or the prefix of a too long one). */
+/* name_is - the name p[0..nl) is lname (lower case letters and '-'). */
+static int
+name_is(const char *p, size_t nl, const char *lname, size_t len)
+{
+	if (nl != len)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if ((p[i] | 0x20) != lname[i])
+			return 0;
+	return 1;
+}
+
+/* continuation - a folded line of the header being captured. */
 static void
-header(struct scan *s, const char *p, size_t n)
+continuation(struct scan *s, const char *p, size_t n)
 {
 	struct mbox_msg *m = &s->m;
-	const char *colon;
-	size_t nl, v;
 
 	if (n > 0 && p[n - 1] == '\r')
 		n--;
-	if (p[0] == ' ' || p[0] == '\t') {
-		if (s->cont == F_SUBJECT)
-			field_add(m->subject, &m->subject_len,
-			    sizeof(m->subject), p, n);
-		else if (s->cont == F_FROM)
-			field_add(m->from, &m->from_len, sizeof(m->from), p, n);
-		else if (s->cont == F_DATE)
-			field_add(m->date, &m->date_len, sizeof(m->date), p, n);
-		return;
-	}
+	if (s->cont == F_SUBJECT)
+		field_add(m->subject, &m->subject_len, sizeof(m->subject), p, n);
+	else if (s->cont == F_FROM)
+		field_add(m->from, &m->from_len, sizeof(m->from), p, n);
+	else if (s->cont == F_DATE)
+		field_add(m->date, &m->date_len, sizeof(m->date), p, n);
+}
+
+/* header - one "Name: value" line (or the prefix of a too long one);
+ * nl is the length of the name. */
+static void
+header(struct scan *s, const char *p, size_t n, size_t nl)
+{
+	struct mbox_msg *m = &s->m;
+	size_t v = nl + 1;
+
 	s->cont = F_NONE;
-	switch (p[0]) {
-	case 'S': case 's': case 'D': case 'd': case 'F': case 'f':
-	case 'X': case 'x': case 'C': case 'c': case 'A': case 'a':
-		break;
-	default:
-		return;
-	}
-	if ((colon = memchr(p, ':', n)) == NULL)
-		return;
-	nl = (size_t)(colon - p);
-	v = nl + 1;
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
 	while (v < n && (p[v] == ' ' || p[v] == '\t'))
 		v++;
-	if (name_is(p, nl, "Subject", 7) && m->subject_len == 0) {
-		field_add(m->subject, &m->subject_len, sizeof(m->subject),
-		    p + v, n - v);
-		s->cont = F_SUBJECT;
-	} else if (name_is(p, nl, "From", 4) && m->from_len == 0) {
-		field_add(m->from, &m->from_len, sizeof(m->from), p + v, n - v);
-		s->cont = F_FROM;
-	} else if (name_is(p, nl, "Date", 4) && m->date_len == 0) {
-		field_add(m->date, &m->date_len, sizeof(m->date), p + v, n - v);
-		s->cont = F_DATE;
-	} else if (name_is(p, nl, "Status", 6)) {
-		for (size_t i = v; i < n; i++) {
-			if (p[i] == 'R')
-				m->seen_read = 1;
-			else if (p[i] == 'O')
-				m->seen_old = 1;
+	if (v > n)
+		v = n;
+	switch (p[0] | 0x20) {
+	case 's':
+		if (name_is(p, nl, "subject", 7) && m->subject_len == 0) {
+			field_add(m->subject, &m->subject_len,
+			    sizeof(m->subject), p + v, n - v);
+			s->cont = F_SUBJECT;
+		} else if (name_is(p, nl, "status", 6)) {
+			for (size_t i = v; i < n; i++) {
+				if (p[i] == 'R')
+					m->seen_read = 1;
+				else if (p[i] == 'O')
+					m->seen_old = 1;
+			}
 		}
-	} else if (name_is(p, nl, "X-Cron-Env", 10)) {
-		m->cron_env = 1;
-		if (m->cron_user[0] == '\0')
-			cron_env_user(p + v, n - v, m->cron_user);
-	} else if (name_is(p, nl, "Auto-Submitted", 14)) {
-		m->auto_submitted = 1;
-	} else if (name_is(p, nl, "Content-Length", 14)) {
-		long long cl = 0;
-		size_t i = v, d = 0;
-		for (; i < n && p[i] >= '0' && p[i] <= '9' && d < 18; i++, d++)
-			cl = cl * 10 + (p[i] - '0');
-		while (i < n && (p[i] == ' ' || p[i] == '\t'))
-			i++;
-		m->content_length = (d > 0 && i == n) ? cl : -1;
+		break;
+	case 'f':
+		if (name_is(p, nl, "from", 4) && m->from_len == 0) {
+			field_add(m->from, &m->from_len, sizeof(m->from), p + v,
+			    n - v);
+			s->cont = F_FROM;
+		}
+		break;
+	case 'd':
+		if (name_is(p, nl, "date", 4) && m->date_len == 0) {
+			field_add(m->date, &m->date_len, sizeof(m->date), p + v,
+			    n - v);
+			s->cont = F_DATE;
+		}
+		break;
+	case 'x':
+		if (name_is(p, nl, "x-cron-env", 10)) {
+			m->cron_env = 1;
+			if (m->cron_user[0] == '\0')
+				cron_env_user(p + v, n - v, m->cron_user);
+		}
+		break;
+	case 'a':
+		if (name_is(p, nl, "auto-submitted", 14))
+			m->auto_submitted = 1;
+		break;
+	case 'c':
+		if (name_is(p, nl, "content-length", 14)) {
+			long long cl = 0;
+			size_t i = v, d = 0;
+			for (; i < n && p[i] >= '0' && p[i] <= '9' && d < 18;
+			     i++, d++)
+				cl = cl * 10 + (p[i] - '0');
+			while (i < n && (p[i] == ' ' || p[i] == '\t'))
+				i++;
+			m->content_length = (d > 0 && i == n) ? cl : -1;
+		}
+		break;
+	default:
+		break;
 	}
 }
 
@@ -614,8 +684,13 @@ mbox_scan(int fd, long long start, long long end, int settled,
 			if (k == L_ERR)
 				goto fail;
 			if (k == L_NONE || k == L_LAST) {
-				if (k == L_LAST && n > 0)
-					header(&s, p, n);
+				if (k == L_LAST && n > 0) {
+					size_t nl = name_len(p, n);
+					if (p[0] == ' ' || p[0] == '\t')
+						continuation(&s, p, n);
+					else if (nl > 0)
+						header(&s, p, n, nl);
+				}
 				s.pos = s.have;
 				at_end(&s, settled, fn, arg, res);
 				break;
@@ -626,14 +701,19 @@ mbox_scan(int fd, long long start, long long end, int settled,
 				s.m.body_start = s.base + (long long)s.pos;
 				continue;
 			}
-			if (p[0] != ' ' && p[0] != '\t' &&
-			    memchr(p, ':', n) == NULL) {
-				/* not a header: the body starts here */
-				s.st = ST_BODY;
-				s.m.body_start = s.base + (long long)s.pos;
-				continue;
+			if (p[0] == ' ' || p[0] == '\t') {
+				continuation(&s, p, n);
+			} else {
+				size_t nl = name_len(p, n);
+				if (nl == 0) {
+					/* not a header: the body starts here */
+					s.st = ST_BODY;
+					s.m.body_start =
+					    s.base + (long long)s.pos;
+					continue;
+				}
+				header(&s, p, n, nl);
 			}
-			header(&s, p, n);
 			if (k == L_FULL) {
 				s.pos += n + 1;
 			} else {
