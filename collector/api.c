@@ -658,9 +658,10 @@ api_mail(struct api_req *rq, struct api_answer *ans)
 	}
 	list_answer(ans, items, next);
 	/* totals for the same scope */
-	st = db_prepare(rq->db, "SELECT coalesce(sum(queued_total), 0), "
-	    "coalesce(sum(unread_total), 0), coalesce(sum(queued_total > 0), "
-	    "0) FROM hosts WHERE ?1 IS NULL OR name = ?1", err, sizeof(err));
+	st = db_prepare(rq->db, by_host ? "SELECT queued_total, unread_total, "
+	    "queued_total > 0 FROM hosts WHERE name = ?1" : "SELECT queued, "
+	    "unread, hosts_with_queued FROM fleet WHERE id = 1", err,
+	    sizeof(err));
 	if (st) {
 		if (by_host)
 			sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT);

@@ -25,6 +25,12 @@ exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 	return 0;
 }
 
+void
+db_global_init(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 sqlite3 *
 db_open(const char *path, int writer, const char *synchronous,
     long long cache_bytes, char *err, size_t errlen)
@@ -138,9 +144,11 @@ db_bind_jstr(sqlite3_stmt *st, int i, json_t *o, const char *key)
 {
 	json_t *x = json_object_get(o, key);
 
+	/* SQLITE_STATIC: the report outlives the statement's use (every
+	 * statement is reset right after it ran), so no copy is needed */
 	if (json_is_string(x))
 		sqlite3_bind_text(st, i, json_string_value(x),
-		    (int)json_string_length(x), SQLITE_TRANSIENT);
+		    (int)json_string_length(x), SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, i);
 }

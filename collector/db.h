@@ -17,6 +17,10 @@
 /* The schema text (schema/collector.sql), NUL-terminated. */
 extern const char collector_schema_sql[];
 
+/* db_global_init - process-wide SQLite settings (before any connection):
+ * no memory statistics (one mutex less per allocation). */
+void db_global_init(void);
+
 /*
  * db_open - open (create if writer) path.  writer: WAL, schema,
  * synchronous ("full"/"normal"), cache_bytes.  NULL and a reason on error.
@@ -35,7 +39,9 @@ void db_readers_close(void);
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql, char *err,
     size_t errlen);
 
-/* Bind helpers: a json string/integer/bool/number member, or NULL. */
+/* Bind helpers: a json string/integer/bool/number member, or NULL.  A
+ * string is bound without a copy: reset the statement before the JSON
+ * value goes away. */
 void db_bind_jstr(sqlite3_stmt *st, int i, json_t *o, const char *key);
 void db_bind_jint(sqlite3_stmt *st, int i, json_t *o, const char *key);
 void db_bind_jbool(sqlite3_stmt *st, int i, json_t *o, const char *key);

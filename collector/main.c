@@ -123,6 +123,7 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	db_global_init();
 	memset(&wp, 0, sizeof(wp));
 	wp.db_path = cfg.db;
 	wp.synchronous = cfg.synchronous;

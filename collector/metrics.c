@@ -133,27 +133,27 @@ fleet(struct strbuf *out, sqlite3 *db, long long now, long long stale_after,
 	strbuf_printf(out, "# HELP spoolwatch_hosts_mta_down Hosts whose MTA "
 	    "is down.\n# TYPE spoolwatch_hosts_mta_down gauge\n"
 	    "spoolwatch_hosts_mta_down %lld\n", v);
-	if (one(db, "SELECT coalesce(sum(queued_total), 0) FROM hosts", 0, &v,
-	    err, errlen) == -1)
+	if (one(db, "SELECT queued FROM fleet WHERE id = 1", 0, &v, err,
+	    errlen) == -1)
 		return -1;
 	strbuf_printf(out, "# HELP spoolwatch_mail_queued Messages queued "
 	    "across the fleet.\n# TYPE spoolwatch_mail_queued gauge\n"
 	    "spoolwatch_mail_queued %lld\n", v);
-	if (one(db, "SELECT coalesce(sum(unread_total), 0) FROM hosts", 0, &v,
-	    err, errlen) == -1)
+	if (one(db, "SELECT unread FROM fleet WHERE id = 1", 0, &v, err,
+	    errlen) == -1)
 		return -1;
 	strbuf_printf(out, "# HELP spoolwatch_mail_unread Unread messages in "
 	    "watched mailboxes across the fleet.\n"
 	    "# TYPE spoolwatch_mail_unread gauge\n"
 	    "spoolwatch_mail_unread %lld\n", v);
 
-	st = db_prepare(db, "SELECT code, severity, count(*), "
-	    "count(DISTINCT host_id) FROM findings WHERE resolved_at IS NULL "
-	    "GROUP BY code, severity", err, errlen);
+	st = db_prepare(db, "SELECT code, severity, hosts FROM finding_counts "
+	    "WHERE hosts > 0 ORDER BY code, severity", err, errlen);
 	if (st == NULL)
 		return -1;
-	strbuf_appends(out, "# HELP spoolwatch_findings_open Open findings by "
-	    "code and severity.\n# TYPE spoolwatch_findings_open gauge\n");
+	strbuf_appends(out, "# HELP spoolwatch_findings_open Hosts with an "
+	    "open finding, by code and severity.\n"
+	    "# TYPE spoolwatch_findings_open gauge\n");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		strbuf_appends(out, "spoolwatch_findings_open{code=\"");
 		label(out, (const char *)sqlite3_column_text(st, 0));

@@ -249,3 +249,83 @@ CREATE INDEX IF NOT EXISTS findings_open_code
     ON findings (code, severity, host_id) WHERE resolved_at IS NULL;
 CREATE INDEX IF NOT EXISTS findings_resolved
     ON findings (resolved_at) WHERE resolved_at IS NOT NULL;
+
+-- Open findings per (code, severity): how many distinct hosts, kept by
+-- the triggers below so that the summary does not group the findings.
+CREATE TABLE IF NOT EXISTS finding_counts (
+	code		TEXT NOT NULL,
+	severity	TEXT NOT NULL,
+	hosts		INTEGER NOT NULL,
+	PRIMARY KEY (code, severity)
+) WITHOUT ROWID;
+
+-- A host joins (code, severity) with its first open finding there ...
+CREATE TRIGGER IF NOT EXISTS findings_open AFTER INSERT ON findings
+    WHEN new.resolved_at IS NULL AND (SELECT count(*) FROM findings WHERE
+	code = new.code AND severity = new.severity AND
+	host_id = new.host_id AND resolved_at IS NULL) = 1 BEGIN
+	INSERT INTO finding_counts (code, severity, hosts)
+	VALUES (new.code, new.severity, 1)
+	ON CONFLICT (code, severity) DO UPDATE SET hosts = hosts + 1;
+END;
+-- ... and leaves it when its last one there is resolved ...
+CREATE TRIGGER IF NOT EXISTS findings_resolve AFTER UPDATE OF resolved_at
+    ON findings WHEN old.resolved_at IS NULL AND new.resolved_at IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM findings WHERE code = old.code AND
+	severity = old.severity AND host_id = old.host_id AND
+	resolved_at IS NULL) BEGIN
+	UPDATE finding_counts SET hosts = hosts - 1
+	WHERE code = old.code AND severity = old.severity;
+END;
+-- ... or when an open finding changes severity.
+CREATE TRIGGER IF NOT EXISTS findings_severity AFTER UPDATE OF severity
+    ON findings WHEN old.resolved_at IS NULL AND new.resolved_at IS NULL
+    AND old.severity <> new.severity BEGIN
+	UPDATE finding_counts SET hosts = hosts - 1
+	WHERE code = old.code AND severity = old.severity AND NOT EXISTS (
+	    SELECT 1 FROM findings WHERE code = old.code AND
+	    severity = old.severity AND host_id = old.host_id AND
+	    resolved_at IS NULL);
+	INSERT INTO finding_counts (code, severity, hosts)
+	SELECT new.code, new.severity, 1 WHERE (SELECT count(*) FROM findings
+	    WHERE code = new.code AND severity = new.severity AND
+	    host_id = new.host_id AND resolved_at IS NULL) = 1
+	ON CONFLICT (code, severity) DO UPDATE SET hosts = hosts + 1;
+END;
+-- Filled once from the findings if the table is new on an old database.
+INSERT INTO finding_counts (code, severity, hosts)
+SELECT code, severity, count(DISTINCT host_id) FROM findings
+WHERE resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM finding_counts)
+GROUP BY code, severity;
+
+-- Fleet mail totals (one row), kept by triggers on hosts.
+CREATE TABLE IF NOT EXISTS fleet (
+	id		INTEGER PRIMARY KEY CHECK (id = 1),
+	queued		INTEGER NOT NULL,
+	unread		INTEGER NOT NULL,
+	hosts_with_queued INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO fleet (id, queued, unread, hosts_with_queued)
+SELECT 1, coalesce(sum(queued_total), 0), coalesce(sum(unread_total), 0),
+    coalesce(sum(queued_total > 0), 0) FROM hosts;
+CREATE TRIGGER IF NOT EXISTS hosts_mail_ins AFTER INSERT ON hosts BEGIN
+	UPDATE fleet SET queued = queued + new.queued_total,
+	    unread = unread + new.unread_total,
+	    hosts_with_queued = hosts_with_queued + (new.queued_total > 0)
+	WHERE id = 1;
+END;
+CREATE TRIGGER IF NOT EXISTS hosts_mail_upd AFTER UPDATE OF queued_total,
+    unread_total ON hosts WHEN old.queued_total <> new.queued_total OR
+    old.unread_total <> new.unread_total BEGIN
+	UPDATE fleet SET queued = queued - old.queued_total + new.queued_total,
+	    unread = unread - old.unread_total + new.unread_total,
+	    hosts_with_queued = hosts_with_queued - (old.queued_total > 0) +
+		(new.queued_total > 0)
+	WHERE id = 1;
+END;
+CREATE TRIGGER IF NOT EXISTS hosts_mail_del AFTER DELETE ON hosts BEGIN
+	UPDATE fleet SET queued = queued - old.queued_total,
+	    unread = unread - old.unread_total,
+	    hosts_with_queued = hosts_with_queued - (old.queued_total > 0)
+	WHERE id = 1;
+END;

@@ -162,7 +162,9 @@ stop_collector
 check_eq "SIGTERM again" "$STOP_RC" 0
 
 # --- configuration ----------------------------------------------------------------
-"$COLLECTOR" --listen 192.0.2.1:8470 --db "$T/x.db" >"$T/out" 2>&1
+: >"$T/empty.conf"
+"$COLLECTOR" --config "$T/empty.conf" --listen 192.0.2.1:8470 --db "$T/x.db" \
+    >"$T/out" 2>&1
 check_eq "non-loopback without ingest tokens: exit 2" "$?" 2
 check "the refusal says how to fix it" grep -q -- '--insecure' "$T/out"
 printf 'listen = 127.0.0.1:1\nbogus_key = 1\n' >"$T/bad.conf"
@@ -171,7 +173,7 @@ check_eq "unknown key: exit 2" "$?" 2
 check "unknown key named with file and line" grep -q 'bad.conf:2' "$T/out"
 "$COLLECTOR" --config "$T/nonexistent.conf" >"$T/out" 2>&1
 check_eq "missing named config: exit 2" "$?" 2
-"$COLLECTOR" --listen 127.0.0.1:99999 >"$T/out" 2>&1
+"$COLLECTOR" --config "$T/empty.conf" --listen 127.0.0.1:99999 >"$T/out" 2>&1
 check_eq "bad listen address: exit 2" "$?" 2
 check "--help lists --insecure" sh -c "'$COLLECTOR' --help | grep -q -- --insecure"
 check "--version" sh -c "'$COLLECTOR' --version | grep -q '^spoolwatch-collector '"

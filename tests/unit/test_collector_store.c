@@ -160,6 +160,21 @@ test_idempotent(void **state)
 	assert_int_equal(count(f, "SELECT reports FROM hosts"), 2);
 }
 
+/* aggregates_consistent - the trigger-kept tables equal a recount. */
+static void
+aggregates_consistent(struct fx *f)
+{
+	assert_int_equal(count(f, "SELECT count(*) FROM (SELECT code, "
+	    "severity, count(DISTINCT host_id) AS n FROM findings WHERE "
+	    "resolved_at IS NULL GROUP BY 1, 2) g FULL JOIN (SELECT * FROM "
+	    "finding_counts WHERE hosts > 0) c USING (code, severity) "
+	    "WHERE g.n IS NOT c.hosts"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM fleet WHERE "
+	    "queued <> (SELECT sum(queued_total) FROM hosts) OR unread <> "
+	    "(SELECT sum(unread_total) FROM hosts) OR hosts_with_queued <> "
+	    "(SELECT sum(queued_total > 0) FROM hosts)"), 0);
+}
+
 static void
 test_findings_lifecycle(void **state)
 {
@@ -208,6 +223,7 @@ test_findings_lifecycle(void **state)
 	    "resolved_at IS NULL"), 7);
 	assert_int_equal(count(f, "SELECT mta_down FROM hosts"), 0);
 	assert_int_equal(count(f, "SELECT reports FROM hosts"), 4);
+	aggregates_consistent(f);
 
 	/* it comes back: a new occurrence opens, the old stays resolved */
 	v = variant(f->incident, 5, NULL, "2026-02-15T09:24:00Z");
@@ -217,6 +233,18 @@ test_findings_lifecycle(void **state)
 	    "code = 'mta.down'"), 2);
 	assert_int_equal(count(f, "SELECT count(*) FROM findings WHERE "
 	    "code = 'mta.down' AND resolved_at IS NULL"), 1);
+	aggregates_consistent(f);
+
+	/* a severity change moves the host between counts */
+	v = variant(f->incident, 6, NULL, "2026-02-15T09:25:00Z");
+	json_object_set_new(json_array_get(json_object_get(v, "findings"), 0),
+	    "severity", json_string("info"));
+	json_object_set_new(json_object_get(v, "mail"), "queued_total",
+	    json_integer(0));
+	put(f, v, now + 240);
+	json_decref(v);
+	aggregates_consistent(f);
+	assert_int_equal(count(f, "SELECT queued FROM fleet"), 0);
 }
 
 static void
@@ -245,6 +273,7 @@ test_fleet_aggregates(void **state)
 	    count(f, "SELECT sum(queued) FROM mail_cron"));
 	assert_int_equal(count(f, "SELECT max(hosts) FROM sig_fleet WHERE "
 	    "kind = 'syserr'"), 5);
+	aggregates_consistent(f);
 	assert_int_equal(count(f, "SELECT count(*) FROM sig_fleet s WHERE "
 	    "hosts <> (SELECT count(*) FROM event_sigs e WHERE "
 	    "e.signature = s.signature) OR count <> (SELECT sum(count) FROM "
