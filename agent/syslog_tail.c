@@ -321,6 +321,91 @@ sibling_path(const char *hostpath, const char *name, char *out, size_t n)
 	memcpy(out + dl + 1, name, nl + 1);
 }
 
+static int
+ts_after(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec > b->tv_sec ||
+	    (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}
+
+#define BETWEEN_MAX 16
+
+/*
+ * read_between - generations rotated while no agent ran: after the old
+ * file (old, found by inode) was finished, every plain sibling last
+ * written after it that is neither it, the current file, the followed
+ * previous file nor a copy of the old one (same first bytes) is read
+ * whole, oldest first.  At most BETWEEN_MAX of them.
+ */
+static int
+read_between(struct reader *rd, const char *fspath, const char *hostpath,
+    const struct stat *old, const struct pos *oldpos,
+    unsigned long long cur_ino, const struct pos *prev, char *err,
+    size_t errlen)
+{
+	struct cand {
+		char name[NAME_MAX + 1];
+		struct timespec mt;
+	} c[BETWEEN_MAX];
+	size_t nc = 0, bl;
+	char dir[PATH_MAX], hpath[PATH_MAX];
+	const char *base;
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	split(fspath, dir, sizeof(dir), &base);
+	bl = strlen(base);
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL && nc < BETWEEN_MAX) {
+		struct stat st;
+		if (strncmp(de->d_name, base, bl) != 0 ||
+		    (de->d_name[bl] != '.' && de->d_name[bl] != '-') ||
+		    de->d_name[bl + 1] == '\0' || compressed_name(de->d_name) ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+			-1 ||
+		    !S_ISREG(st.st_mode) || st.st_ino == old->st_ino ||
+		    (unsigned long long)st.st_ino == cur_ino ||
+		    (prev->valid &&
+			(unsigned long long)st.st_ino == prev->ino) ||
+		    !ts_after(&st.st_mtim, &old->st_mtim))
+			continue;
+		snprintf(c[nc].name, sizeof(c[nc].name), "%s", de->d_name);
+		c[nc++].mt = st.st_mtim;
+	}
+	for (size_t i = 1; i < nc; i++)	/* oldest first (insertion sort) */
+		for (size_t j = i; j > 0 && ts_after(&c[j - 1].mt, &c[j].mt);
+		     j--) {
+			struct cand t = c[j];
+			c[j] = c[j - 1];
+			c[j - 1] = t;
+		}
+	for (size_t i = 0; i < nc && rc == 0; i++) {
+		struct stat st;
+		int fd = openat(dirfd(d), c[i].name,
+		    O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+
+		if (fd == -1)
+			continue;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    !same_content(fd, &st, oldpos)) {
+			struct tail_src src;
+			sibling_path(hostpath, c[i].name, hpath, sizeof(hpath));
+			src.path = hpath;
+			src.mtime = st.st_mtime;
+			if (read_range(rd, fd, &src, 0, st.st_size, 0, err,
+				errlen) < 0)
+				rc = -1;
+			else
+				rd->res->between++;
+		}
+		close(fd);
+	}
+	closedir(d);
+	return rc;
+}
+
 /* finish - read a sibling from p->off to its end; updates p->off. */
 static int
 finish(struct reader *rd, int fd, const struct stat *sb, const char *hpath,
@@ -477,6 +562,11 @@ tail_run(const char *fspath, const char *hostpath, json_t *saved,
 			goto save;
 		}
 		if (found_by_inode) {
+			struct pos oldpos = cur;
+			if (read_between(&rd, fspath, hostpath, &ss, &oldpos,
+				(unsigned long long)sb.st_ino, &prev, err,
+				errlen) == -1)
+				goto out;
 			prev = cur;	/* it may still be written to */
 			prev.valid = 1;
 		}

@@ -13,7 +13,9 @@
  *     through its rotated name (a sibling "NAME.1", "NAME-20260215", ...
  *     with the saved inode and fingerprint), keep following it for one
  *     more cycle (the syslog daemon may still write to it until its HUP),
- *     then read the new file from 0;
+ *     read whole any sibling written after it (a generation created and
+ *     rotated while no agent ran: mtime newer, another inode, other first
+ *     bytes), then read the new file from 0;
  *   - same inode but smaller than the offset, or another fingerprint
  *     (copytruncate, or a new file that reused the inode number): finish
  *     the old content from the sibling whose fingerprint matches (the
@@ -66,6 +68,7 @@ struct tail_result {
 	int first_start;	/* no saved position: read back */
 	int rotated;		/* finished a renamed file */
 	int truncated;		/* truncated in place or replaced */
+	int between;		/* whole generations rotated in between */
 	uint64_t bytes;		/* bytes read in this run */
 	uint64_t lines_cut;
 	off_t offset, size;	/* of the current file, after this run */

@@ -84,6 +84,18 @@ for round in 1 2 3 4; do
 	agent
 	agent nocommit
 done
+# two create rotations while no agent runs: the middle generation is
+# read whole (it was written after the file we were reading)
+emit 3
+shift_old
+mv "$log" "$log.1"
+sleep 0.05
+emit 4
+sleep 0.05
+shift_old
+mv "$log" "$log.1"
+emit 2
+agent
 # a writer running concurrently with create rotations and agent runs
 (
 	i=0

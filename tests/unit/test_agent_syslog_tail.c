@@ -428,6 +428,37 @@ test_many_rotations_exactly_once(void **state)
 	json_decref(pos);
 }
 
+static void
+test_two_rotations_while_down(void **state)
+{
+	json_t *pos = NULL;
+	char g1[PATH_MAX + 32], g2[PATH_MAX + 32], g3[PATH_MAX + 32];
+	(void)state;
+	snprintf(g1, sizeof(g1), "%s.1", logp);
+	snprintf(g2, sizeof(g2), "%s.2", logp);
+	snprintf(g3, sizeof(g3), "%s.3", logp);
+	append(g3, "very old, never to be read\n");
+	append(logp, "x1\n");
+	cycle(&pos);
+	append(logp, "x2\n");
+	usleep(20000);
+	sh("mv '%s' '%s'", logp, g1);	/* X -> .1, Y created */
+	append(logp, "y1\n");
+	usleep(20000);
+	sh("mv '%s' '%s'", g1, g2);	/* X -> .2, Y -> .1, Z created */
+	sh("mv '%s' '%s'", logp, g1);
+	append(logp, "z1\n");
+	struct tail_result r = cycle(&pos);
+	assert_true(r.rotated);
+	assert_int_equal(r.between, 1);
+	expect("x1\nx2\ny1\nz1\n");
+	append(logp, "z2\n");
+	cycle(&pos);
+	cycle(&pos);
+	expect("x1\nx2\ny1\nz1\nz2\n");
+	json_decref(pos);
+}
+
 int
 main(void)
 {
@@ -449,6 +480,8 @@ main(void)
 		test_rotated_file_removed_is_noted, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_copytruncate, setup,
 		teardown),
+	    cmocka_unit_test_setup_teardown(test_two_rotations_while_down,
+		setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_copytruncate_regrown_past_offset, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
