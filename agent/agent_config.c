@@ -192,6 +192,7 @@ agent_config_print(FILE *fp, const struct agent_config *cfg)
 	fprintf(fp, "# effective configuration (%s)\n",
 	    cfg->config_path ? cfg->config_path : "built-in defaults");
 	cfg_print(fp, top_defs, cfg);
+	logs_config_print_top(fp, &cfg->logs);	/* before any [section] */
 	spool_config_print(fp, &cfg->spool);
 	inodes_config_print(fp, &cfg->inodes);
 	mta_config_print(fp, &cfg->mta);

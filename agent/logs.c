@@ -81,9 +81,14 @@ logs_config_load(struct logs_config *cfg, struct cfg_file *cf, char *err,
 }
 
 void
-logs_config_print(FILE *fp, const struct logs_config *cfg)
+logs_config_print_top(FILE *fp, const struct logs_config *cfg)
 {
 	cfg_print(fp, top_defs, cfg);
+}
+
+void
+logs_config_print(FILE *fp, const struct logs_config *cfg)
+{
 	fprintf(fp, "[logs]\n");
 	cfg_print(fp, logs_defs, cfg);
 }

@@ -29,6 +29,10 @@ struct logs_config {
  * (NULL: defaults only).  0, or -1 with "FILE:LINE: why" in err. */
 int logs_config_load(struct logs_config *cfg, struct cfg_file *cf, char *err,
     size_t errlen);
+/* logs_config_print_top - the top-level keys (max_events), printed with
+ * the other top-level keys before any section; logs_config_print - the
+ * [logs] section. */
+void logs_config_print_top(FILE *fp, const struct logs_config *cfg);
 void logs_config_print(FILE *fp, const struct logs_config *cfg);
 void logs_config_free(struct logs_config *cfg);
 
