@@ -31,6 +31,7 @@
 	const CRIT_GROUPS = 6;		/* critical remedies on the overview */
 	const MAIL_TOP = 10;		/* mail groups whose latest is looked up */
 	const SYSERR_TOP = 10;		/* signatures with a sparkline */
+	const HOST_EVENTS = 20;		/* recent events on a host page */
 	const SVGNS = 'http://www.w3.org/2000/svg';
 
 	const FINDING_CODES = [
@@ -1081,7 +1082,8 @@
 			trendsSection(arr(d.history))),
 		    mailSection(mail),
 		    section('Recent events', events.length ?
-			eventsTable(events, false) : empty('No recent event.'),
+			eventsTable(events.slice(0, HOST_EVENTS), false) :
+			empty('No recent event.'),
 			h('p', { class: 'more' }, h('a', { href: route(['events'],
 			    { host: d.name || name }) }, 'All events of this host →'))),
 		    section('Resolved findings', items(resolved).length ?

@@ -8,8 +8,9 @@
 // EXPECT.json: url, token (the read token), collector_pid, profile (a fresh
 // user-data-dir), out (screenshot dir), chromium, incident_host,
 // finding_code, remedy, signature, cron_command, inode_host, xss_host,
-// xss_strings[], hosts_total.  Prints one "ok - ..." / "not ok - ..." line
-// per check (the shell script numbers them) and "# ..." diagnostics.
+// xss_strings[], hosts_total, fixed_host.  Prints one "ok - ..." /
+// "not ok - ..." line per check (the shell script numbers them) and
+// "# ..." diagnostics.
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -253,6 +254,19 @@ try {
 	});
 	await shot('04-host');
 
+	await check('a fixed host shows its finding as resolved', async () => {
+		await go('#/host/' + encodeURIComponent(X.fixed_host));
+		const li = page.locator('ul.findings.resolved > li',
+		    { hasText: 'spool.not_writable_by_mta' });
+		await li.first().waitFor();
+		assert(/resolved/.test(await li.first().locator('.times')
+		    .textContent()), 'no resolution time');
+		const open = await page.locator('ul.findings:not(.resolved) > li',
+		    { hasText: 'spool.not_writable_by_mta' }).count();
+		assert(open === 0, 'still open as well');
+	});
+	await shot('05-resolved');
+
 	/* 6. Server-side pagination: one host per page. */
 	await check('host lists are paginated by the server', async () => {
 		await go('#/hosts?limit=1');
@@ -303,9 +317,9 @@ try {
 		const h1 = (await text('.host-page h1')).trim();
 		assert(h1.startsWith(X.xss_host), 'h1: ' + h1);
 	});
-	await shot('05-xss-host');
+	await shot('06-xss-host');
 	await go('#/events?host=' + encodeURIComponent(X.xss_host));
-	await shot('06-xss-events');
+	await shot('07-xss-events');
 
 	/* 8. The collector goes away: said plainly, old data kept. */
 	await go('#/');
@@ -329,7 +343,7 @@ try {
 		assert(await page.locator('.overview').count() === 1,
 		    'the last data was dropped');
 	});
-	await shot('07-collector-down');
+	await shot('08-collector-down');
 
 	await check('no request left the collector', async () => {
 		assert(foreign.length === 0, foreign.join(' '));

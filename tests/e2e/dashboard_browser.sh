@@ -9,6 +9,7 @@
 # finding with its remedy, the SYSERR signature and its sparkline, the
 # inode bars, the cron command, a click through to a host, pagination, the
 # hostile strings shown as text and never run, and a stopped collector.
+# A fourth host is fixed between two reports (its finding resolved).
 # Screenshots go to tests/out/dashboard/.  playwright-core is installed
 # into tests/browser/node_modules from the lock file if it is not there.
 . "$(dirname "$0")/lib.sh"
@@ -88,7 +89,8 @@ report() {
 incident=rhel5-incident
 if sh "$top/tests/mkroot.sh" incident "$tmp/incident" &&
     sh "$top/tests/mkroot.sh" healthy-sendmail "$tmp/healthy" &&
-    sh "$top/tests/mkroot.sh" incident "$tmp/xss" 2>"$tmp/mkroot.log"; then
+    sh "$top/tests/mkroot.sh" incident "$tmp/xss" &&
+    sh "$top/tests/mkroot.sh" incident "$tmp/fixed" 2>"$tmp/mkroot.log"; then
 	ok "fake roots built by tests/mkroot.sh"
 else
 	not_ok "fake roots built by tests/mkroot.sh"
@@ -132,7 +134,21 @@ else
 	not_ok "agent reports the host with a hostile name"
 	sed 's/^/# /' "$tmp/agent-xss.log" | tail -5
 fi
-for n in inc ok xss; do
+# A host whose clientmqueue is fixed between two reports: its finding
+# moves to the resolved ones.
+fixed=fixed-sendmail
+check "agent reports the host to be fixed" report "$fixed" "$tmp/fixed" fix
+smmsp_uid=$(awk -F: '$1 == "smmsp" { print $3 }' "$tmp/fixed/etc/passwd")
+smmsp_gid=$(awk -F: '$1 == "smmsp" { print $3 }' "$tmp/fixed/etc/group")
+if [ -n "$smmsp_uid" ] && [ -n "$smmsp_gid" ] &&
+    chown "$smmsp_uid:$smmsp_gid" "$tmp/fixed/var/spool/clientmqueue" &&
+    chmod 0770 "$tmp/fixed/var/spool/clientmqueue"; then
+	ok "clientmqueue fixed (smmsp:smmsp 0770)"
+else
+	not_ok "clientmqueue fixed (smmsp $smmsp_uid:$smmsp_gid)"
+fi
+check "agent reports the fixed host again" report "$fixed" "$tmp/fixed" fix
+for n in inc ok xss fix; do
 	sed "s/^/# agent-$n: /" "$tmp/agent-$n.log" | tail -3
 done
 
@@ -145,7 +161,12 @@ api "/api/v1/findings?host=$incident&state=open&limit=1000" \
     >"$tmp/findings.json"
 api "/api/v1/mail?limit=1000" >"$tmp/mail.json"
 hosts_total=$(jqr "$tmp/summary.json" '.hosts.total')
-check_eq "three hosts in the summary" "$hosts_total" 3
+check_eq "four hosts in the summary" "$hosts_total" 4
+resolved=$(api "/api/v1/findings?host=$fixed&state=resolved" |
+    jq -r '[.items[].code] | map(select(. == "spool.not_writable_by_mta"))
+    | .[0] // empty')
+check_eq "the fixed host's finding is resolved in the API" "$resolved" \
+    spool.not_writable_by_mta
 # The clientmqueue finding (wrong owner/mode, MSP cannot write).
 jq -c '[.items[] | select(.code == "spool.not_writable_by_mta" or
     .code == "spool.permissions") | select((.subject + " " + .message) |
@@ -171,11 +192,13 @@ jq -n --arg url "$url" --arg token "$rtok" --argjson pid "$cpid" \
     --arg remedy "$remedy" --arg sig "$signature" --arg cmd "$cron_command" \
     --arg inode "$inode_host" --arg xname "$xname" --arg xlog "$xlog" \
     --arg xcmd "$xcmd" --argjson total "${hosts_total:-0}" \
+    --arg fixed "$fixed" \
     '{url: $url, token: $token, collector_pid: $pid, profile: $profile,
       out: $out, chromium: $chromium, incident_host: $incident,
       finding_code: $code, remedy: $remedy, signature: $sig,
       cron_command: $cmd, inode_host: $inode, xss_host: $xname,
-      xss_strings: [$xname, $xlog, $xcmd], hosts_total: $total}' \
+      xss_strings: [$xname, $xlog, $xcmd], hosts_total: $total,
+      fixed_host: $fixed}' \
     >"$tmp/expect.json"
 
 # --- the browser ------------------------------------------------------------------
