@@ -39,9 +39,9 @@ static const struct cfg_def mail_top_defs[] = {
 static const struct cfg_def mail_defs[] = {
     {"users", CFG_LIST, NULL, OFF(users), 0, 0,
 	"mailboxes to read; default: root and system accounts with one"},
-    {"system_uid_max", CFG_INT, NULL, OFF(system_uid_max), 0, 65535,
-	"highest uid counted as a system account; default: UID_MIN - 1 "
-	"from etc/login.defs, else 999"},
+    {"system_uid_max", CFG_INT, "-1", OFF(system_uid_max), -1, 65535,
+	"highest uid counted as a system account; -1: UID_MIN - 1 from "
+	"etc/login.defs, else 999"},
     {"mailbox_dirs", CFG_LIST, NULL, OFF(mailbox_dirs), 0, 0,
 	"mail spool dirs; default: spools of role mailbox, else "
 	"/var/spool/mail, /var/mail"},
