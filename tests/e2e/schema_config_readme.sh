@@ -4,6 +4,9 @@
 # secret hiding it promises happen (--check-config, exit 0 or 2).
 . "$(dirname "$0")/lib.sh"
 tmp=$(e2e_tmp)
+# hermetic: never the host's /var/lib/spoolwatch
+mkdir -p "$tmp/state"
+agent() { "$AGENT" --state-dir "$tmp/state" "$@"; }
 
 # the first ``` block under "## Configuration format"
 awk '/^## Configuration format/ { f = 1 }
@@ -11,7 +14,7 @@ awk '/^## Configuration format/ { f = 1 }
     inb' "$SPOOLWATCH_TOP/README.md" >"$tmp/readme.conf"
 check "the README has a configuration example" \
     grep -q '^\[spool /var/spool/clientmqueue\]' "$tmp/readme.conf"
-"$AGENT" --check-config --config "$tmp/readme.conf" >"$tmp/out" 2>"$tmp/err"
+agent --check-config --config "$tmp/readme.conf" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 check_eq "the README's example passes --check-config" "$rc" 0
 [ "$rc" -eq 0 ] || sed 's/^/# /' "$tmp/err"
@@ -25,7 +28,7 @@ check "its sized value is read (64M)" \
 # bad FILE TEXT WANT: --check-config exits 2 with WANT on stderr.
 bad() {
 	printf "$2" >"$tmp/$1.conf"
-	"$AGENT" --check-config --config "$tmp/$1.conf" >/dev/null \
+	agent --check-config --config "$tmp/$1.conf" >/dev/null \
 	    2>"$tmp/$1.err"
 	rc=$?
 	if [ "$rc" -eq 2 ] && grep -qF "$tmp/$1.conf:$3" "$tmp/$1.err"; then
@@ -47,7 +50,7 @@ bad quote 'hostname = "open\n' "1: unterminated quote"
 bad nul 'a = 1\nb = \0\n' "2: contains a NUL byte"
 { printf 'hostname = '; head -c 4096 /dev/zero | tr '\0' x; echo; } \
     >"$tmp/long.conf"
-"$AGENT" --check-config --config "$tmp/long.conf" >/dev/null 2>"$tmp/long.err"
+agent --check-config --config "$tmp/long.conf" >/dev/null 2>"$tmp/long.err"
 rc=$?
 check "a line over 4096 bytes: exit 2 naming line 1" \
     sh -c "[ $rc -eq 2 ] && grep -qF '$tmp/long.conf:1: line longer' '$tmp/long.err'"
@@ -55,7 +58,7 @@ check "a line over 4096 bytes: exit 2 naming line 1" \
 # secrets are never printed
 printf 'token = hunter2-secret\nhostname = e2e-host\n' \
     >"$tmp/secret.conf"
-"$AGENT" --check-config --config "$tmp/secret.conf" >"$tmp/secret.out" 2>&1
+agent --check-config --config "$tmp/secret.conf" >"$tmp/secret.out" 2>&1
 check_eq "a config with a token passes" "$?" 0
 check "the token is not printed" \
     sh -c "! grep -q hunter2 '$tmp/secret.out'"
@@ -66,7 +69,7 @@ check "other values are printed" \
 echo hunter3-secret >"$tmp/token"
 chmod 600 "$tmp/token"
 printf 'token_file = %s\n' "$tmp/token" >"$tmp/tfile.conf"
-"$AGENT" --check-config --config "$tmp/tfile.conf" >"$tmp/tfile.out" 2>&1
+agent --check-config --config "$tmp/tfile.conf" >"$tmp/tfile.out" 2>&1
 check "token_file is printed (it is a path, not a secret)" \
     grep -qF "token_file = $tmp/token" "$tmp/tfile.out"
 check "the token in it is not printed" \
