@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -431,6 +432,27 @@ entry_json(const struct agg *a, int fd, long long size, const char *host,
 	    (json_int_t)a->other_unread);
 }
 
+/*
+ * writer_busy - is an MDA or MUA writing the mailbox now?  It holds the
+ * dot-lock PATH.lock (procmail, mail.local, postfix local, mailx) or a
+ * record lock (fcntl); F_GETLK only asks, it takes no lock.
+ */
+static int
+writer_busy(const char *path, int fd)
+{
+	char lock[PATH_MAX + 8];
+	struct flock fl;
+	struct stat st;
+
+	if (snprintf(lock, sizeof(lock), "%s.lock", path) < (int)sizeof(lock) &&
+	    lstat(lock, &st) == 0)
+		return 1;
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	return fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+}
+
 static int
 open_mailbox(const char *path)
 {
@@ -481,8 +503,10 @@ mailbox_read(const char *real, const char *host, const char *user,
 		start = 0;
 	}
 	if (mbox_scan(fd, start, (long long)st.st_size,
-		o->now - st.st_mtime >= o->settle, on_msg, &a, &res, why,
-		sizeof(why)) == -1) {
+		writer_busy(real, fd)		    ? MBOX_WRITING :
+		    o->now - st.st_mtime >= o->settle ? MBOX_SETTLED :
+							MBOX_ACTIVE,
+		on_msg, &a, &res, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s", why);
 		goto out;
 	}

@@ -608,9 +608,9 @@ at_end(struct scan *s, int settled, mbox_msg_fn fn, void *arg,
 	struct mbox_msg *m = &s->m;
 	const char *b = s->buf;
 	size_t h = s->have;
-	int done = settled;
+	int done = settled > 0;
 
-	if (s->st == ST_BODY) {
+	if (s->st == ST_BODY && settled == 0) {
 		if (h >= 2 && b[h - 1] == '\n' &&
 		    (b[h - 2] == '\n' || (h >= 3 && b[h - 2] == '\r' &&
 					     b[h - 3] == '\n')))

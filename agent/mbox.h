@@ -19,9 +19,11 @@
  * The last message of the range is complete when the range ends with an
  * empty line (every MDA writes one), when its Content-Length ends exactly
  * there, or when the caller says the file has settled (not written for a
- * while).  Otherwise it is left for the next scan: res->end is then its
- * start, so an append in progress is never counted half.  Resuming at
- * res->end is always resuming at a message boundary.
+ * while); never while the caller knows a writer is at work (a dot-lock
+ * or a record lock on the mailbox), as a message written in pieces may
+ * pause after an empty line.  Otherwise it is left for the next scan:
+ * res->end is then its start, so an append in progress is never counted
+ * half.  Resuming at res->end is always resuming at a message boundary.
  */
 #ifndef SPOOLWATCH_MBOX_H
 #define SPOOLWATCH_MBOX_H
@@ -65,11 +67,17 @@ typedef void (*mbox_msg_fn)(const struct mbox_msg *m, void *arg);
 
 /*
  * mbox_scan - parse fd's bytes [start, end): start must be 0 or a value
- * of an earlier res->end for the same file.  settled: the file has not
- * changed for a while, take a last message without a final empty line as
- * complete.  0, or -1 with a reason in err on a read error (messages
- * before it were handed over and res->end is still valid).
+ * of an earlier res->end for the same file.  settled: MBOX_SETTLED (the
+ * file has not changed for a while: a last message without a final empty
+ * line is complete too), MBOX_ACTIVE (judge the end as described above)
+ * or MBOX_WRITING (a writer holds the mailbox: the last message waits).
+ * 0, or -1 with a reason in err on a read error (messages before it were
+ * handed over and res->end is still valid).
  */
+#define MBOX_SETTLED	1
+#define MBOX_ACTIVE	0
+#define MBOX_WRITING	(-1)
+
 int mbox_scan(int fd, long long start, long long end, int settled,
     mbox_msg_fn fn, void *arg, struct mbox_result *res, char *err,
     size_t errlen);

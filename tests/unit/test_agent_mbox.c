@@ -238,6 +238,15 @@ test_append_in_progress_and_resume(void **state)
 	assert_int_equal(g.n, 1);
 	assert_true(r.pending);
 	assert_int_equal(r.end, l1);	/* resume at the half message */
+	/* a writer holds the mailbox: even a complete-looking end waits */
+	{
+		struct got g2;
+		struct mbox_result r2;
+		assert_int_equal(scan(fd, 0, l1, MBOX_WRITING, &g2, &r2), 0);
+		assert_int_equal(g2.n, 0);
+		assert_true(r2.pending);
+		assert_int_equal(r2.end, 0);
+	}
 	assert_int_equal(write(fd, rest, strlen(rest)), (ssize_t)strlen(rest));
 	assert_int_equal(scan(fd, r.end,
 			     l1 + (long long)(strlen(half) + strlen(rest)), 0,

@@ -184,6 +184,37 @@ test_rewritten_truncated_replaced(void **state)
 }
 
 static void
+test_writer_holds_dotlock(void **state)
+{
+	struct mailbox_note note;
+	json_t *st = NULL, *e;
+	char lock[80];
+	FILE *fp;
+
+	(void)state;
+	setup_file();
+	append(1, "/bin/a", "");
+	append(2, "/bin/a", "");
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	fp = fopen(lock, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	/* a delivery in progress: the last message may not be whole */
+	e = cycle(&st, &note);
+	assert_int_equal(ival(e, "messages"), 1);
+	assert_true(note.pending);
+	json_decref(e);
+	unlink(lock);
+	e = cycle(&st, &note);
+	assert_int_equal(ival(e, "messages"), 2);
+	assert_int_equal(note.parsed, 1);
+	assert_false(note.pending);
+	json_decref(e);
+	json_decref(st);
+	unlink(path);
+}
+
+static void
 test_not_a_file(void **state)
 {
 	struct mailbox_opts o = {.now = 0, .settle = 60, .max_jobs = 5,
@@ -208,6 +239,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_incremental),
 	    cmocka_unit_test(test_rewritten_truncated_replaced),
+	    cmocka_unit_test(test_writer_holds_dotlock),
 	    cmocka_unit_test(test_not_a_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
