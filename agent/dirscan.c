@@ -36,6 +36,7 @@ struct dirscan_ctx {
 	const struct dirscan_opts *o;
 	struct dirscan_result *r;
 	struct iblt_cell *iblt;		/* IBLT_K * IBLT_CELLS */
+	struct qid_clock qc;
 	int64_t start_ms, now_ms;
 	unsigned tick;
 	int stop;
@@ -71,24 +72,31 @@ mix64(uint64_t x)
 	return x;
 }
 
+/* id_key - a 64-bit key of a queue id, 8 bytes at a time; never 0 (0
+ * marks an empty cell). */
 static uint64_t
 id_key(const char *p, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 0x100000001b3ULL;
+	while (n >= 8) {
+		memcpy(&w, p, 8);
+		h = mix64(h ^ w);
+		p += 8;
+		n -= 8;
 	}
-	return mix64(h) | 1;	/* never 0: 0 marks an empty cell */
+	w = 0;
+	memcpy(&w, p, n);
+	return mix64(h ^ w) | 1;
 }
 
+/* iblt_index - the key's cell in sub-table k: 12 different bits of the
+ * (already mixed) key each. */
 static size_t
 iblt_index(uint64_t key, int k)
 {
 	return (size_t)k * IBLT_CELLS +
-	    (size_t)(mix64(key + 0x9e3779b97f4a7c15ULL * (uint64_t)(k + 1)) %
-		IBLT_CELLS);
+	    (size_t)((key >> (1 + 16 * k)) % IBLT_CELLS);
 }
 
 static uint64_t
@@ -281,7 +289,7 @@ sendmail_entry(struct dirscan_ctx *x, int dirfd, const char *name,
 	if (p == DS_TF || p == DS_XF)
 		return;
 	control = p != DS_DF;
-	have_t = qid_time_near(id, idlen, x->o->now, &t) == 0;
+	have_t = qid_time_at(&x->qc, id, idlen, &t) == 0;
 	if ((p == DS_QF || p == DS_HF) && !x->o->ages) {
 		r->queued++;
 	} else if (p == DS_QF || p == DS_HF) {
@@ -432,11 +440,22 @@ scan_level(struct dirscan_ctx *x, int dirfd, int depth, char *err,
 	return 0;
 }
 
+static int64_t
+cpu_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) == -1)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int
 dirscan(int dirfd, const struct dirscan_opts *o, struct dirscan_result *r,
     char *err, size_t errlen)
 {
 	struct dirscan_ctx x;
+	int64_t cpu0 = cpu_ms();
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -448,6 +467,7 @@ dirscan(int dirfd, const struct dirscan_opts *o, struct dirscan_result *r,
 		x.opts.max_depth = DS_MAX_DEPTH;
 	x.o = &x.opts;
 	x.r = r;
+	qid_clock_init(&x.qc, o->now);
 	x.start_ms = x.now_ms = time_mono_ms();
 	if (o->sendmail)
 		x.iblt = xcalloc((size_t)IBLT_K * IBLT_CELLS,
@@ -464,5 +484,6 @@ dirscan(int dirfd, const struct dirscan_opts *o, struct dirscan_result *r,
 		free(x.iblt);
 	}
 	r->elapsed_ms = time_mono_ms() - x.start_ms;
+	r->cpu_ms = cpu_ms() - cpu0;
 	return rc;
 }

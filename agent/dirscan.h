@@ -56,6 +56,7 @@ struct dirscan_result {
 	unsigned long long dirent_bytes;	/* ext4 rec_len of the entries */
 	unsigned long long stats;	/* stat calls made */
 	int64_t elapsed_ms;
+	int64_t cpu_ms;			/* user + system time of the scan */
 };
 
 /* dirscan_prefix_name - "qf", "df", ... */

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "agent/qid.h"
+#include "common/timeutil.h"
 
 #define QID_HEAD	8	/* six time characters, two of sequence */
 #define QID_PID_MIN	6
@@ -16,74 +17,91 @@ abs_diff(int a, int b)
 	return a > b ? a - b : b - a;
 }
 
-/* qid_digit - the value of one base-60 character (62 with y/z), or -1. */
-static int
-qid_digit(unsigned char ch)
+/* The value of each base-60 character (y, z: 60, 61), -1 for others. */
+static signed char qid_val[256];
+static int qid_val_ready;
+
+static void
+qid_val_init(void)
 {
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'A' && ch <= 'Z')
-		return ch - 'A' + 10;
-	if (ch >= 'a' && ch <= 'z')
-		return ch - 'a' + 36;
-	return -1;
+	memset(qid_val, -1, sizeof(qid_val));
+	for (int c = '0'; c <= '9'; c++)
+		qid_val[c] = (signed char)(c - '0');
+	for (int c = 'A'; c <= 'Z'; c++)
+		qid_val[c] = (signed char)(c - 'A' + 10);
+	for (int c = 'a'; c <= 'z'; c++)
+		qid_val[c] = (signed char)(c - 'a' + 36);
+	qid_val_ready = 1;
+}
+
+/* days_from_civil - days since 1970-01-01 of a proleptic Gregorian date
+ * (H. Hinnant's algorithm); m is 1-based. */
+static long long
+days_from_civil(long long y, unsigned m, unsigned d)
+{
+	long long era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
+void
+qid_clock_init(struct qid_clock *qc, time_t now)
+{
+	struct tm tm;
+
+	if (!qid_val_ready)
+		qid_val_init();
+	qc->nowyear = gmtime_r(&now, &tm) != NULL ? tm.tm_year + 1900 : 1970;
+}
+
+int
+qid_time_at(const struct qid_clock *qc, const char *id, size_t n,
+    time_t *out)
+{
+	static const int maxv[6] = { 59, 11, 31, 23, 59, 61 };
+	const unsigned char *u = (const unsigned char *)id;
+	int v[6], year, best = 0;
+
+	if (n < QID_HEAD + QID_PID_MIN || n > QID_HEAD + QID_PID_MAX)
+		return -1;
+	for (int i = 0; i < 6; i++) {
+		v[i] = qid_val[u[i]];
+		if (v[i] < 0 || v[i] > maxv[i])
+			return -1;
+	}
+	if (qid_val[u[6]] < 0 || qid_val[u[6]] > 59 || qid_val[u[7]] < 0 ||
+	    qid_val[u[7]] > 59)
+		return -1;
+	for (size_t k = QID_HEAD; k < n; k++)
+		if (u[k] < '0' || u[k] > '9')
+			return -1;
+	/* the year of the 60-year cycle closest to now */
+	for (int d = -1; d <= 1; d++) {
+		year = qc->nowyear - ((qc->nowyear - 1900) % 60) + v[0] + 60 * d;
+		if (best == 0 || abs_diff(year, qc->nowyear) <
+		    abs_diff(best, qc->nowyear))
+			best = year;
+	}
+	if (v[2] < 1 || v[2] > days_in_month(best, v[1] + 1))
+		return -1;
+	*out = (time_t)(days_from_civil(best, (unsigned)v[1] + 1,
+	    (unsigned)v[2]) * 86400 + v[3] * 3600 + v[4] * 60 + v[5]);
+	return 0;
 }
 
 int
 qid_time_near(const char *id, size_t n, time_t now, time_t *out)
 {
-	static const int maxv[6] = { 59, 11, 31, 23, 59, 61 };
-	int v[6], i, nowyear, year, best, d;
-	struct tm tm, check;
-	time_t t;
-	size_t k;
+	struct qid_clock qc;
 
-	if (n < QID_HEAD + QID_PID_MIN || n > QID_HEAD + QID_PID_MAX)
-		return -1;
-	for (i = 0; i < 6; i++) {
-		v[i] = qid_digit((unsigned char)id[i]);
-		if (v[i] < 0 || v[i] > maxv[i])
-			return -1;
-	}
-	if (v[2] < 1)
-		return -1;
-	for (i = 6; i < QID_HEAD; i++) {
-		d = qid_digit((unsigned char)id[i]);
-		if (d < 0 || d > 59)
-			return -1;
-	}
-	for (k = QID_HEAD; k < n; k++)
-		if (id[k] < '0' || id[k] > '9')
-			return -1;
-
-	if (gmtime_r(&now, &tm) == NULL)
-		return -1;
-	nowyear = tm.tm_year + 1900;
-	/* The year of the 60-year cycle closest to now. */
-	best = 0;
-	for (d = -1; d <= 1; d++) {
-		year = nowyear - ((nowyear - 1900) % 60) + v[0] + 60 * d;
-		if (best == 0 || abs_diff(year, nowyear) <
-		    abs_diff(best, nowyear))
-			best = year;
-	}
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = best - 1900;
-	tm.tm_mon = v[1];
-	tm.tm_mday = v[2];
-	tm.tm_hour = v[3];
-	tm.tm_min = v[4];
-	tm.tm_sec = v[5];
-	check = tm;
-	t = timegm(&tm);
-	if (t == (time_t)-1)
-		return -1;
-	/* Reject 31 February and the like: timegm() would roll them over. */
-	if (tm.tm_mday != check.tm_mday && check.tm_sec < 60)
-		return -1;
-	*out = t;
-	return 0;
+	qid_clock_init(&qc, now);
+	return qid_time_at(&qc, id, n, out);
 }
 
 int

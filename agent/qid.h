@@ -22,4 +22,17 @@
 int qid_time(const char *id, size_t n, time_t *out);
 int qid_time_near(const char *id, size_t n, time_t now, time_t *out);
 
+/*
+ * For decoding many ids against one clock (a queue directory): the year
+ * of "now" is worked out once, and each id then costs a few table
+ * lookups and no libc time call.
+ */
+struct qid_clock {
+	int nowyear;
+};
+
+void qid_clock_init(struct qid_clock *qc, time_t now);
+int qid_time_at(const struct qid_clock *qc, const char *id, size_t n,
+    time_t *out);
+
 #endif

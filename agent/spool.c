@@ -465,10 +465,10 @@ scan_into(struct cycle *c, const struct spool_config *cfg,
 	needed = (r.dirent_bytes + 24 + blk - 1) / blk * blk;
 	json_object_set_new(o, "dir_needed_bytes",
 	    json_integer((json_int_t)needed));
-	json_object_set_new(o, "scan", json_pack("{s:b, s:b, s:I, s:I}",
+	json_object_set_new(o, "scan", json_pack("{s:b, s:b, s:I, s:I, s:I}",
 	    "complete", r.complete, "age_lower_bound", r.age_lower_bound,
-	    "elapsed_ms", (json_int_t)r.elapsed_ms, "stats",
-	    (json_int_t)r.stats));
+	    "elapsed_ms", (json_int_t)r.elapsed_ms, "cpu_ms",
+	    (json_int_t)r.cpu_ms, "stats", (json_int_t)r.stats));
 	if (!r.complete)
 		cycle_error(c, it->path, "scan stopped after %llds: counts "
 		    "are lower bounds", cfg->scan_limit);
