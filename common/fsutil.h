@@ -32,7 +32,9 @@ ssize_t read_file_capped(const char *path, char **out, size_t cap,
  * write_file_atomic - write data to path so that a crash leaves either
  * the old or the new file: temporary file, fsync, rename, fsync of the
  * directory.  The file gets exactly mode (the umask does not apply).  On
- * failure the temporary file is removed.  0 or -1 with a reason.
+ * failure the temporary file is removed.  0 or -1 with a reason.  The
+ * temporary file is "PATH.tmp.PID": one writer per path in a process
+ * (callers that write one path from several threads serialise).
  */
 int write_file_atomic(const char *path, const void *data, size_t n,
     mode_t mode, char *err, size_t errlen);

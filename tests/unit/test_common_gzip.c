@@ -222,7 +222,7 @@ test_empty_input(void **state)
 static void
 test_bomb_stops_at_cap(void **state)
 {
-	/* 1 GiB of zeros compresses to about 1 MiB; the decoder must stop
+	/* 256 MiB of zeros compress to about 256 KiB; the decoder must stop
 	 * at the cap without ever holding more than it. */
 	struct strbuf z, out;
 	unsigned char *zeros = calloc(1, 1 << 20);
@@ -235,20 +235,20 @@ test_bomb_stops_at_cap(void **state)
 	memset(&zs, 0, sizeof(zs));
 	assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9,
 	    Z_DEFAULT_STRATEGY), Z_OK);
-	for (int i = 0; i < 1024; i++) {
+	for (int i = 0; i < 256; i++) {
 		zs.next_in = zeros;
 		zs.avail_in = 1 << 20;
 		do {
 			zs.next_out = buf;
 			zs.avail_out = sizeof(buf);
-			deflate(&zs, i == 1023 ? Z_FINISH : Z_NO_FLUSH);
+			deflate(&zs, i == 255 ? Z_FINISH : Z_NO_FLUSH);
 			assert_int_equal(strbuf_append(&z, buf,
 			    sizeof(buf) - zs.avail_out), 0);
 		} while (zs.avail_out == 0);
 	}
 	deflateEnd(&zs);
 	free(zeros);
-	assert_true(z.len < (2u << 20));
+	assert_true(z.len < (1u << 20));
 
 	strbuf_init(&out, 64u << 20);
 	assert_int_equal(gzip_decompress(z.buf, z.len, 1u << 20, &out, err,
