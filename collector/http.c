@@ -227,6 +227,7 @@ ingest_finish(struct http_server *s, struct MHD_Connection *c,
 		    "retry after the time in Retry-After", RETRY_OVERLOAD);
 	}
 	rq->job.report = r;
+	store_prepare(r, &rq->job.prep);
 	rq->job.received = (long long)time(NULL);
 	rq->job.complete = job_complete;
 	rq->job.arg = rq;
@@ -245,6 +246,7 @@ ingest_answer(struct MHD_Connection *c, struct req *rq)
 
 	json_decref(j->report);
 	j->report = NULL;
+	store_prep_free(&j->prep);
 	if (j->status == 200) {
 		metrics_ingested(j->duplicate, secs);
 		return send_json(c, 200, json_pack("{s:s,s:b}", "report_id",
@@ -472,6 +474,7 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (rq == NULL)
 		return;
 	json_decref(rq->job.report);
+	store_prep_free(&rq->job.prep);
 	strbuf_free(&rq->body);
 	free(rq);
 	*con_cls = NULL;

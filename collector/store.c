@@ -270,9 +270,51 @@ store_sig(struct store *s, long long hid, const char *sig, const char *kind,
 
 /* store_events - events (deduplicated), groups, signatures; *syserr is
  * the number of SYSERR lines this report adds. */
+static char *
+state_text(json_t *r)
+{
+	static const char *const keys[] = {"spools", "filesystems", "mta",
+	    "mail", "errors", NULL};
+	json_t *state = json_object();
+	char *text;
+
+	for (int k = 0; keys[k]; k++) {
+		json_t *x = json_object_get(r, keys[k]);
+		json_object_set(state, keys[k], x ? x : json_null());
+	}
+	text = json_dumps(state, JSON_COMPACT);
+	json_decref(state);
+	return text;
+}
+
+void
+store_prepare(json_t *r, struct report_prep *p)
+{
+	json_t *events = json_object_get(r, "events"), *e;
+	size_t i;
+
+	p->state = state_text(r);
+	p->nevents = json_array_size(events);
+	p->event_data = xcalloc(p->nevents ? p->nevents : 1, sizeof(char *));
+	json_array_foreach(events, i, e)
+		p->event_data[i] = json_dumps(e, JSON_COMPACT);
+}
+
+void
+store_prep_free(struct report_prep *p)
+{
+	if (p == NULL)
+		return;
+	free(p->state);
+	for (size_t i = 0; p->event_data && i < p->nevents; i++)
+		free(p->event_data[i]);
+	free(p->event_data);
+	memset(p, 0, sizeof(*p));
+}
+
 static int
-store_events(struct store *s, json_t *r, long long hid, long long rpk,
-    long long *syserr, char *err, size_t el)
+store_events(struct store *s, json_t *r, const struct report_prep *p,
+    long long hid, long long rpk, long long *syserr, char *err, size_t el)
 {
 	json_t *events = json_object_get(r, "events");
 	json_t *groups = json_object_get(r, "event_groups");
@@ -285,7 +327,9 @@ store_events(struct store *s, json_t *r, long long hid, long long rpk,
 	*syserr = 0;
 	json_array_foreach(events, i, e) {
 		sqlite3_stmt *st = s->st[S_EVENT];
-		char *data = json_dumps(e, JSON_COMPACT);
+		int mine = !(p && i < p->nevents && p->event_data[i]);
+		char *data = mine ? json_dumps(e, JSON_COMPACT) :
+		    p->event_data[i];
 		long long ts = json_ts(e, "ts", 0);
 		const char *sig = jstr(e, "signature", NULL);
 		const char *kind = jstr(e, "kind", "other");
@@ -300,7 +344,7 @@ store_events(struct store *s, json_t *r, long long hid, long long rpk,
 		sqlite3_bind_int64(st, 3, ts);
 		sqlite3_bind_text(st, 4, kind, -1, SQLITE_TRANSIENT);
 		db_bind_text(st, 5, sig);
-		sqlite3_bind_text(st, 6, data, -1, free);
+		sqlite3_bind_text(st, 6, data, -1, mine ? free : SQLITE_STATIC);
 		if ((rc = run(s, S_EVENT, err, el)) != SQLITE_OK)
 			break;
 		dup = sqlite3_changes(s->db) == 0;
@@ -546,17 +590,15 @@ store_findings(struct store *s, json_t *r, long long hid, long long rpk,
 }
 
 static int
-store_host_state(struct store *s, json_t *r, long long hid, long long ts,
-    int mta_down, long long queued, long long unread, char *err, size_t el)
+store_host_state(struct store *s, json_t *r, const struct report_prep *p,
+    long long hid, long long ts, int mta_down, long long queued,
+    long long unread, char *err, size_t el)
 {
 	sqlite3_stmt *st = s->st[S_HOST_STATE], *cnt = s->st[S_COUNTS];
 	json_t *host = json_object_get(r, "host");
 	json_t *mta = json_object_get(r, "mta");
-	json_t *state;
 	const char *kind = jstr(mta, "kind", NULL);
 	long long crit = 0, warn = 0, info = 0;
-	static const char *const keys[] = {"spools", "filesystems", "mta",
-	    "mail", "errors", NULL};
 
 	sqlite3_bind_int64(cnt, 1, hid);
 	if (sqlite3_step(cnt) == SQLITE_ROW) {
@@ -568,11 +610,6 @@ store_host_state(struct store *s, json_t *r, long long hid, long long ts,
 	if (kind && strcmp(kind, "none") != 0 &&
 	    json_is_false(json_object_get(mta, "daemon_running")))
 		mta_down = 1;
-	state = json_object();
-	for (int k = 0; keys[k]; k++) {
-		json_t *x = json_object_get(r, keys[k]);
-		json_object_set(state, keys[k], x ? x : json_null());
-	}
 	sqlite3_bind_int64(st, 1, hid);
 	db_bind_jstr(st, 2, host, "os");
 	db_bind_jstr(st, 3, host, "kernel");
@@ -589,14 +626,16 @@ store_host_state(struct store *s, json_t *r, long long hid, long long ts,
 	sqlite3_bind_int64(st, 14, crit);
 	sqlite3_bind_int64(st, 15, warn);
 	sqlite3_bind_int64(st, 16, info);
-	sqlite3_bind_text(st, 17, json_dumps(state, JSON_COMPACT), -1, free);
-	json_decref(state);
+	if (p && p->state)
+		sqlite3_bind_text(st, 17, p->state, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_text(st, 17, state_text(r), -1, free);
 	return run(s, S_HOST_STATE, err, el);
 }
 
 int
-store_report(struct store *s, json_t *r, long long now, int *duplicate,
-    char *err, size_t el)
+store_report(struct store *s, json_t *r, const struct report_prep *p,
+    long long now, int *duplicate, char *err, size_t el)
 {
 	sqlite3_stmt *st;
 	const char *rid = jstr(r, "report_id", "");
@@ -646,7 +685,8 @@ store_report(struct store *s, json_t *r, long long now, int *duplicate,
 		return rc;
 	rpk = sqlite3_last_insert_rowid(s->db);
 
-	if ((rc = store_events(s, r, hid, rpk, &syserr, err, el)) != SQLITE_OK)
+	if ((rc = store_events(s, r, p, hid, rpk, &syserr, err, el)) !=
+	    SQLITE_OK)
 		return rc;
 	if ((rc = history(s, hid, "syserr", "", ts, (double)syserr, err, el))
 	    != SQLITE_OK)
@@ -669,8 +709,8 @@ store_report(struct store *s, json_t *r, long long now, int *duplicate,
 	if ((rc = store_findings(s, r, hid, rpk, ts, &mta_down, err, el))
 	    != SQLITE_OK)
 		return rc;
-	return store_host_state(s, r, hid, ts, mta_down, queued, unread, err,
-	    el);
+	return store_host_state(s, r, p, hid, ts, mta_down, queued, unread,
+	    err, el);
 }
 
 long

@@ -15,16 +15,31 @@
 
 struct store;
 
+/*
+ * The JSON text the writer stores, serialised before the report reaches
+ * the writer (store_prepare runs in the HTTP threads, in parallel), so
+ * that the single writer thread only runs statements.
+ */
+struct report_prep {
+	char *state;		/* {spools, filesystems, mta, mail, errors} */
+	char **event_data;	/* one per events[] item */
+	size_t nevents;
+};
+
+void store_prepare(json_t *r, struct report_prep *p);
+void store_prep_free(struct report_prep *p);
+
 struct store *store_new(sqlite3 *db, char *err, size_t errlen);
 void store_free(struct store *s);
 
 /*
- * store_report - write r (validated) received at now.  *duplicate is set
+ * store_report - write r (validated) received at now; p (or NULL: done
+ * here) holds its prepared text.  *duplicate is set
  * when report_id is already stored (nothing is written).  Returns
  * SQLITE_OK or the SQLite error code, with a reason in err.
  */
-int store_report(struct store *s, json_t *r, long long now, int *duplicate,
-    char *err, size_t errlen);
+int store_report(struct store *s, json_t *r, const struct report_prep *p,
+    long long now, int *duplicate, char *err, size_t errlen);
 
 /*
  * store_retention - delete at most batch rows older than cutoff from one

@@ -87,8 +87,8 @@ run_batch(struct writer *w, struct ingest_job *jobs, size_t n)
 	for (j = jobs; j; j = j->next) {
 		char err[256] = "";
 		if ((rc = tx(w, T_SAVE)) == SQLITE_OK)
-			rc = store_report(w->store, j->report, j->received,
-			    &j->duplicate, err, sizeof(err));
+			rc = store_report(w->store, j->report, &j->prep,
+			    j->received, &j->duplicate, err, sizeof(err));
 		else
 			snprintf(err, sizeof(err), "savepoint: %s",
 			    sqlite3_errstr(rc));

@@ -12,8 +12,11 @@
 
 #include <jansson.h>
 
+#include "collector/store.h"
+
 struct ingest_job {
 	json_t *report;		/* owned by the job's creator */
+	struct report_prep prep;	/* likewise (store_prepare) */
 	long long received;	/* epoch seconds */
 	/* results, valid when complete() is called */
 	int status;		/* 200, 503 (retryable) or 500 */

@@ -92,11 +92,19 @@ static int
 put(struct fx *f, json_t *r, long long now)
 {
 	char err[256];
-	int dup = -1;
+	int dup = -1, use_prep;
+	struct report_prep prep;
+	static unsigned calls;
 
+	/* half the reports with prepared text, as the HTTP threads do */
+	memset(&prep, 0, sizeof(prep));
+	if ((use_prep = calls++ % 2))
+		store_prepare(r, &prep);
 	assert_int_equal(sqlite3_exec(f->db, "BEGIN", NULL, NULL, NULL), 0);
-	if (store_report(f->st, r, now, &dup, err, sizeof(err)) != SQLITE_OK)
+	if (store_report(f->st, r, use_prep ? &prep : NULL, now, &dup, err,
+	    sizeof(err)) != SQLITE_OK)
 		fail_msg("store_report: %s", err);
+	store_prep_free(&prep);
 	assert_int_equal(sqlite3_exec(f->db, "COMMIT", NULL, NULL, NULL), 0);
 	return dup;
 }
