@@ -36,7 +36,7 @@
 #define OFF(f) offsetof(struct logs_config, f)
 
 static const struct cfg_def top_defs[] = {
-    {"max_events", CFG_INT, "500", OFF(max_events), 0, 100000,
+    {"max_events", CFG_INT, "500", OFF(max_events), 0, LOGS_EVENTS_MAX,
 	"raw mail log events per report (newest kept; the rest only "
 	"counted in event_groups)"},
     {NULL, 0, NULL, 0, 0, 0, NULL},
@@ -782,6 +782,14 @@ implicated(struct cycle *c, json_t *g, char *out, size_t n, const char **role)
 		: "syslog");
 }
 
+/* str_of - a JSON string's text, "" for anything else */
+static const char *
+str_of(json_t *j)
+{
+	const char *s = json_string_value(j);
+	return s ? s : "";
+}
+
 void
 logs_findings(struct cycle *c)
 {
@@ -832,12 +840,8 @@ logs_findings(struct cycle *c)
 		err = json_string_value(json_object_get(g, "errno"));
 		if (err && strcmp(err, "Permission denied") == 0)
 			json_object_set_new(sum, "denied", json_true());
-		if (strcmp(json_string_value(json_object_get(sum, "last_ts")) ?
-			       json_string_value(json_object_get(sum, "last_ts"))
-			       : "",
-			json_string_value(json_object_get(g, "last_ts")) ?
-			    json_string_value(json_object_get(g, "last_ts"))
-			    : "") < 0)
+		if (strcmp(str_of(json_object_get(sum, "last_ts")),
+			str_of(json_object_get(g, "last_ts"))) < 0)
 			json_object_set(sum, "last_ts",
 			    json_object_get(g, "last_ts"));
 	}

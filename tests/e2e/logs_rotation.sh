@@ -11,7 +11,7 @@ root=$t/root st=$t/state out=$t/out
 mkdir -p "$root/var/log" "$st" "$out"
 log=$root/var/log/maillog
 cat >"$t/agent.conf" <<EOF
-max_events = 100000
+max_events = 20000
 [logs]
 files = /var/log/maillog, /var/log/messages
 EOF
