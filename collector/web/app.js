@@ -568,6 +568,10 @@
 			m.unread_total ? 'warn' : ''));
 
 		const parts = [tiles];
+		if (!hosts.total)
+			parts.push(h('p', { class: 'card' }, 'No host has reported ' +
+			    'yet. Agents send here with ', h('code', null,
+				'spoolwatch-agent --server ' + location.origin), '.'));
 		parts.push(h('div', { class: 'grid' },
 		    findingsCard(arr(sum.findings)),
 		    criticalCard(items(crit), crit.next_cursor)));
