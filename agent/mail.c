@@ -395,6 +395,7 @@ collect_postfix(struct cycle *c, const struct mail_config *cfg,
 	json_t *dirs = spools_with(c, "postfix_*"), *d;
 	json_t *pq = json_object();
 	size_t i;
+	int listed = 0;
 
 	if (dirs == NULL || json_array_size(dirs) == 0) {
 		json_decref(dirs);
@@ -412,15 +413,16 @@ collect_postfix(struct cycle *c, const struct mail_config *cfg,
 			json_object_set_new(pq, "error", json_string(err));
 		} else {
 			json_object_set_new(pq, "messages", json_integer(n));
+			listed = 1;
 		}
 	} else {
 		json_object_set_new(pq, "ran", json_false());
 	}
 	json_object_set_new(mail, "postqueue", pq);
-	/* the directories count exactly what postqueue may not have listed */
 	json_array_foreach(dirs, i, d) {
 		const char *hd = json_string_value(d);
-		char real[PATH_MAX], err[256];
+		char real[PATH_MAX], err[256], defer[PATH_MAX], hdefer[PATH_MAX];
+		const char *slash = strrchr(hd, '/');
 		struct dirscan_opts o;
 		struct dirscan_result r;
 		unsigned long long have;
@@ -428,6 +430,21 @@ collect_postfix(struct cycle *c, const struct mail_config *cfg,
 
 		if (cycle_path(c, real, sizeof(real), hd) == -1)
 			continue;
+		if (!listed) {
+			/* no listing: read the queue files themselves, with
+			 * the reasons from defer/ next to the queue */
+			snprintf(hdefer, sizeof(hdefer), "%.*s/defer",
+			    slash ? (int)(slash - hd) : 0, hd);
+			mailq_scan_postfix(q, c, real,
+			    root_path(defer, sizeof(defer), c->root, hdefer) ==
+				    0 ?
+				defer :
+				NULL,
+			    hd);
+			continue;
+		}
+		/* the directory counts exactly what postqueue may not have
+		 * listed (arrived since) */
 		if ((fd = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
 		    -1) {
 			cycle_error(c, hd, "open: %s", strerror(errno));
@@ -556,7 +573,7 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 	json_t *sts = json_object_get(qs, "statuses"), *st, *top, *cron, *g;
 	long long age = ts_age(c, json_object_get(qs, "oldest_ts"));
 	int refused = 0, down = cycle_find_finding(c, "mta.down", NULL) != NULL;
-	int postfix;
+	int postfix, known = 0;
 	char agebuf[32], statuses[600], msg[1024];
 	const char *sev, *remedy;
 	size_t i, len = 0;
@@ -575,12 +592,17 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 			continue;
 		if (loopback_refused(s))
 			refused = 1;
+		if (s[0])
+			known = 1;
 		if (i < 3) {
 			json_array_append(top, st);
 			if (len < sizeof(statuses))
 				len += (size_t)snprintf(statuses + len,
 				    sizeof(statuses) - len, "%s\"%.200s\" (%lld)",
-				    i ? ", " : "", s[0] ? s : "not tried yet",
+				    i ? ", " : "",
+				    s[0] ? s :
+				    postfix ? "no reason recorded" :
+					      "not tried yet",
 				    (long long)k);
 		}
 	}
@@ -592,16 +614,18 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 			json_array_append(cron, g);
 	}
 	human_age(age < 0 ? 0 : age, agebuf, sizeof(agebuf));
-	if (refused && down) {
+	if (down) {
 		sev = "critical";
 		remedy = postfix ? "postfix start && postqueue -f" :
 		    (role && strcmp(role, "mta_queue") == 0) ?
 				   "service sendmail start && sendmail -q" :
 				   "service sendmail start && sendmail -Ac -q";
-		snprintf(msg, sizeof(msg),
-		    "the MTA is down (mta.down) and the relay to it on the "
-		    "loopback is refused: nothing leaves this queue until it "
-		    "runs");
+		snprintf(msg, sizeof(msg), "%s",
+		    refused ? "the MTA is down (mta.down) and the relay to it "
+			      "on the loopback is refused: nothing leaves "
+			      "this queue until it runs" :
+			      "the MTA is down (mta.down): nothing leaves "
+			      "this queue until it runs");
 	} else {
 		sev = (age >= cfg->undelivered_critical_age ||
 			  n >= cfg->undelivered_critical_count) ?
@@ -615,11 +639,12 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 		if (refused)
 			snprintf(msg, sizeof(msg),
 			    "the relay to the local MTA is refused");
-		else if (statuses[0] == '\0')
+		else if (!known)
 			snprintf(msg, sizeof(msg),
 			    "why is not known here (%s)",
-			    postfix ? "postqueue -j lists the reasons" :
-				      "no readable control files");
+			    postfix ? "no defer log; postqueue -p lists the "
+				      "reasons" :
+				      "no status in the control files");
 		else
 			snprintf(msg, sizeof(msg),
 			    "delivery has not succeeded yet");

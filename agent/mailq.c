@@ -14,6 +14,7 @@
 #include "agent/cronmail.h"
 #include "agent/cycle.h"
 #include "agent/mailq.h"
+#include "agent/pfq.h"
 #include "agent/qf.h"
 #include "agent/qid.h"
 #include "common/timeutil.h"
@@ -21,6 +22,7 @@
 
 #define GROUP_SLOTS	1024	/* > 2 x MAILQ_MAX_GROUPS: short probes */
 #define STATUS_MAX	256	/* bytes of a status kept for grouping */
+#define DEFER_MAX	(64u << 10)	/* bytes read of a postfix defer log */
 
 struct status_count {
 	char s[STATUS_MAX];
@@ -71,6 +73,8 @@ struct mailq {
 	struct heap oldest, newest;
 	char *buf;		/* qf bytes, o.qf_max_bytes + 1 */
 	struct qf_msg *qm;
+	struct pfq_msg *pm;
+	char *dbuf;		/* a defer log, DEFER_MAX */
 };
 
 /* ---------------------------------------------------------------- heaps */
@@ -184,6 +188,8 @@ mailq_free(struct mailq *q)
 	free(q->groups);
 	free(q->buf);
 	free(q->qm);
+	free(q->pm);
+	free(q->dbuf);
 	free(q);
 }
 
@@ -664,6 +670,161 @@ mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
 		    e.n - MAILQ_ERRORS_SHOWN);
 	closedir(d);
 	close(dfd);
+	close(top);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- postfix */
+
+/* defer_reason - the reason postfix logged for id in defer/, if any. */
+static int
+defer_reason(struct mailq *q, int deferfd, const char *id,
+    struct mailq_bytes *out)
+{
+	char rel[300];
+	ssize_t len;
+	int fd, cut;
+	const char *p;
+	size_t n;
+
+	if (deferfd == -1)
+		return -1;
+	/* hashed by the id's first character (hash_queue_depth = 1) */
+	snprintf(rel, sizeof(rel), "%c/%s", id[0], id);
+	if ((fd = open_ro(deferfd, rel)) == -1 &&
+	    (fd = open_ro(deferfd, id)) == -1)
+		return -1;
+	len = read_capped(fd, q->dbuf, DEFER_MAX, &cut);
+	close(fd);
+	if (len <= 0 || pfq_defer_reason(q->dbuf, (size_t)len, &p, &n) == -1)
+		return -1;
+	*out = qb(p, n);
+	return 0;
+}
+
+static void
+one_pfq(struct mailq *q, struct qerrs *e, int dirfd, int deferfd,
+    const char *name, const char *host)
+{
+	struct pfq_msg *m = q->pm;
+	struct mailq_item it;
+	struct cron_job cj;
+	struct stat st;
+	char why[256];
+	ssize_t len;
+	int fd, cut;
+
+	if ((fd = open_ro(dirfd, name)) == -1) {
+		if (errno != ENOENT)
+			qerr(e, name, "open: %s", strerror(errno));
+		return;
+	}
+	len = read_capped(fd, q->buf, q->o.qf_max_bytes, &cut);
+	memset(&it, 0, sizeof(it));
+	it.id = qb(name, strlen(name));
+	it.created = it.last_try = it.tries = it.size = -1;
+	if (fstat(fd, &st) == 0)
+		it.size = (long long)st.st_size;
+	close(fd);
+	if (len < 0) {
+		qerr(e, name, "read: %s", strerror(errno));
+		return;
+	}
+	if (pfq_parse(q->buf, (size_t)len, m, why, sizeof(why)) == -1) {
+		qerr(e, name, "%s", why);
+		it.status = qb("(unreadable queue file)", 23);
+	} else {
+		it.created = m->arrival;
+		it.from = m->from.len ? qb(m->from.s, m->from.len) :
+					qb(m->sender.s, m->sender.len);
+		it.subject = qb(m->subject.s, m->subject.len);
+		it.total_to = m->nrcpt;
+		for (size_t i = 0; i < m->nrcpt && i < QF_MAX_RCPT &&
+		     it.nto < MAILQ_MAX_RCPT; i++)
+			it.to[it.nto++] = qb(m->rcpt[i].s, m->rcpt[i].len);
+		if (cron_subject(m->subject.s, m->subject.len, &cj))
+			it.cron_command = qb(cj.command, cj.command_len);
+		if (defer_reason(q, deferfd, name, &it.status) == -1)
+			it.status = qb("", 0);
+	}
+	mailq_add(q, host, &it);
+}
+
+/* walk_pfq - every regular file of dirfd, down to depth more levels. */
+static void
+walk_pfq(struct mailq *q, struct qerrs *e, int dirfd, int deferfd,
+    const char *host, int depth)
+{
+	DIR *d;
+	struct dirent *de;
+	int fd = dup(dirfd);
+
+	if (fd == -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		qerr(e, ".", "read directory: %s", strerror(errno));
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (de->d_type == DT_DIR ||
+		    (de->d_type == DT_UNKNOWN && depth > 0)) {
+			int sub;
+			if (depth == 0)
+				continue;
+			sub = openat(dirfd, de->d_name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub == -1) {
+				if (errno != ENOTDIR && errno != ENOENT)
+					qerr(e, de->d_name, "open: %s",
+					    strerror(errno));
+				else if (errno == ENOTDIR)
+					one_pfq(q, e, dirfd, deferfd,
+					    de->d_name, host);
+				continue;
+			}
+			walk_pfq(q, e, sub, deferfd, host, depth - 1);
+			close(sub);
+		} else if (de->d_type == DT_REG || de->d_type == DT_UNKNOWN) {
+			one_pfq(q, e, dirfd, deferfd, de->d_name, host);
+		}
+	}
+	closedir(d);
+}
+
+int
+mailq_scan_postfix(struct mailq *q, struct cycle *c, const char *real,
+    const char *defer_real, const char *host)
+{
+	struct qerrs e = {c, host, 0};
+	int top, deferfd;
+
+	top = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (top == -1) {
+		cycle_error(c, host, "open queue directory: %s",
+		    strerror(errno));
+		return -1;
+	}
+	deferfd = defer_real ?
+	    open(defer_real, O_RDONLY | O_DIRECTORY | O_CLOEXEC) :
+	    -1;
+	if (q->buf == NULL) {
+		q->buf = xmalloc(q->o.qf_max_bytes + 1);
+		q->qm = xmalloc(sizeof(*q->qm));
+	}
+	if (q->pm == NULL) {
+		q->pm = xmalloc(sizeof(*q->pm));
+		q->dbuf = xmalloc(DEFER_MAX);
+	}
+	(void)queue_of(q, host);
+	walk_pfq(q, &e, top, deferfd, host, 2);
+	if (e.n > MAILQ_ERRORS_SHOWN)
+		cycle_error(c, host, "%lu more queue files could not be read "
+				     "or are damaged",
+		    e.n - MAILQ_ERRORS_SHOWN);
+	if (deferfd != -1)
+		close(deferfd);
 	close(top);
 	return 0;
 }

@@ -1,6 +1,7 @@
 /*
- * mailq.h - mail waiting in the queues: sendmail qf files read from the
- * queue directories, postfix messages given by postqueue -j, summed into
+ * mailq.h - mail waiting in the queues: sendmail qf files and postfix
+ * queue files read from the queue directories, or postfix messages as
+ * postqueue -j lists them, summed into
  * exact totals by queue and status, groups by cron command and status,
  * and details of at most max_queued messages (half the oldest, half the
  * newest).  Memory is bounded by max_queued, MAILQ_MAX_GROUPS and
@@ -67,6 +68,15 @@ void mailq_add_counted(struct mailq *q, const char *host,
  */
 int mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
     const char *host);
+
+/*
+ * mailq_scan_postfix - read every queue file of the postfix queue
+ * directory real (and its hashed subdirectories), reported as host; the
+ * reason of each from the defer log under defer_real (NULL: none).
+ * Errors as for mailq_scan_sendmail.
+ */
+int mailq_scan_postfix(struct mailq *q, struct cycle *c, const char *real,
+    const char *defer_real, const char *host);
 
 unsigned long long mailq_total(const struct mailq *q);
 /* mailq_queue_count - messages counted so far for the queue host. */

@@ -7,7 +7,8 @@
 #   binary mailbox, missing first From line) gives errors[] entries and a
 #   report that still validates; the agent never writes the mailbox.
 #   healthy-sendmail / healthy-postfix: no mail finding; a uid-1000 user's
-#   mailbox is read only when [mail] users names it.
+#   mailbox is read only when [mail] users names it.  broken-postfix: the
+#   deferred queue's files are read for details, all are counted.
 . "$(dirname "$0")/lib.sh"
 
 t=$(e2e_tmp)
@@ -124,6 +125,27 @@ check_eq "healthy-postfix: alice's unread mail found" \
     "/var/mail/alice"
 check_eq "healthy-postfix: /var/spool/mail -> ../mail read once" \
     "$(jqr "$t/alice.json" '.mail.mailboxes | length')" 2
+# ---- broken postfix: 150 deferred messages, postfix down; under --root
+# the queue files themselves are read (postqueue is for the live host)
+R=$t/broken-postfix
+sh "$SPOOLWATCH_TOP/tests/mkroot.sh" broken-postfix "$R"
+printf 'max_queued = 4\n' > "$t/pf.conf"
+check "broken-postfix: agent runs" run "$R" "$t/pf.json" --config "$t/pf.conf"
+check "broken-postfix: report valid" valid "$t/pf.json"
+check_eq "broken-postfix: all counted, four detailed" \
+    "$(jqr "$t/pf.json" '"\(.mail.queued_total) \(.mail.queued | length)"')" "150 4"
+check_eq "broken-postfix: details read from the queue files" \
+    "$(jqr "$t/pf.json" '.mail.queued[0] | "\(.from) \(.to[0]) \(.subject)"')" \
+    "root@host1.example.com alice@example.org backlog 149"
+und=$(f "$t/pf.json" mail.undelivered /var/spool/postfix/deferred)
+check_eq "broken-postfix: mail.undelivered critical, postfix remedy" \
+    "$(echo "$und" | jq -r '"\(.severity) \(.remedy)"')" \
+    "critical postfix start && postqueue -f"
+check "broken-postfix: it says the MTA is down and the age" \
+    sh -c 'echo "$1" | jq -r .message | grep -q "oldest 10 days old.*MTA is down"' sh "$und"
+check_eq "broken-postfix: postqueue not run under --root" \
+    "$(jqr "$t/pf.json" .mail.postqueue.ran)" false
+
 printf 'max_queued = -1\n' > "$t/bad.conf"
 "$AGENT" --check-config --config "$t/bad.conf" > /dev/null 2>&1
 check_eq "max_queued out of range is a config error" "$?" 2

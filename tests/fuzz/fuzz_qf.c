@@ -1,5 +1,6 @@
 /*
- * fuzz_qf.c - the qf parser and cron Subject parsing on any bytes.
+ * fuzz_qf.c - the queue file parsers (sendmail qf, postfix records and
+ * defer logs) and cron Subject parsing on any bytes.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "agent/cronmail.h"
+#include "agent/pfq.h"
 #include "agent/qf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -15,6 +17,9 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct qf_msg m;
+	static struct pfq_msg pm;
+	const char *rp;
+	size_t rn;
 	struct cron_job j;
 	char err[256];
 
@@ -34,5 +39,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();	/* a rejection always says why */
 	}
 	(void)cron_variant_of((const char *)data, size, size & 1);
+	if (pfq_parse((const char *)data, size, &pm, err, sizeof(err)) == 0 &&
+	    (pm.subject.len > QF_FIELD_MAX || pm.sender.len > QF_ADDR_MAX))
+		abort();
+	if (pfq_defer_reason((const char *)data, size, &rp, &rn) == 0 &&
+	    (rp < (const char *)data || rp + rn > (const char *)data + size))
+		abort();
 	return 0;
 }
