@@ -450,13 +450,21 @@ id_json(long v)
 static json_t *
 field_json(const struct slot *s, enum field f)
 {
-	size_t off = s->off[f], len = s->len[f];
+	size_t off = s->off[f], len = s->len[f], max = LOGS_RAW_MAX;
 
 	if (s->off[f] == UINT32_MAX || off >= s->raw_len)
 		return json_null();
 	if (len > s->raw_len - off)
 		len = s->raw_len - off;
-	return json_str_safe(s->raw + off, len, LOGS_RAW_MAX);
+	switch (f) {	/* names and short codes stay short */
+	case F_HOST: case F_PROGRAM: case F_PID: case F_QID: case F_USER:
+	case F_STAGE: case F_ERRNO: case F_DSN:
+		max = LOGS_NAME_MAX;
+		break;
+	default:
+		break;
+	}
+	return json_str_safe(s->raw + off, len, max);
 }
 
 static json_t *

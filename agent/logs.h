@@ -17,7 +17,9 @@ struct cycle;
 	"/var/log/syslog"
 #define LOGS_GROUPS_MAX	1024	/* distinct signatures kept per cycle */
 #define LOGS_RAW_MAX	4096	/* bytes of a line kept in an event */
-#define LOGS_EVENTS_MAX	20000	/* max_events bound: ~4.7 KiB each */
+#define LOGS_EVENTS_MAX	10000	/* max_events bound (the schema's);
+				 * ~4.7 KiB each while building */
+#define LOGS_NAME_MAX	255	/* bytes of program, queue id, stage ... */
 
 struct logs_config {
 	struct cfg_list files;	/* [logs] files: host paths */

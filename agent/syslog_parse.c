@@ -280,7 +280,8 @@ rfc5424(const char *p, size_t n, size_t i, struct sl_clock *clk,
 	e = token_end(p, n, i);
 	if (e - i == 1 && p[i] == '-')
 		ev->ts = clk->anchor;
-	else if (rfc3339_parse(p + i, e - i, &ev->ts) == -1)
+	else if (rfc3339_parse(p + i, e - i, &ev->ts) == -1 || ev->ts < 0 ||
+		 ev->ts > (time_t)253402300799LL)
 		return -1;
 	for (int k = 0; k < 4; k++) {	/* HOST APP PROCID MSGID */
 		if (e >= n)
@@ -354,7 +355,8 @@ sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
 		used = iso_stamp(p + i, n - i, clk, &ev->ts);
 	else
 		used = trad_stamp(p + i, n - i, clk, &ev->ts);
-	if (used == 0)
+	/* before 1970 or past 9999: not a time we can report */
+	if (used == 0 || ev->ts < 0 || ev->ts > (time_t)253402300799LL)
 		return -1;
 	i += used;
 	if (bracket) {

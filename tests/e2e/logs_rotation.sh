@@ -11,7 +11,7 @@ root=$t/root st=$t/state out=$t/out
 mkdir -p "$root/var/log" "$st" "$out"
 log=$root/var/log/maillog
 cat >"$t/agent.conf" <<EOF
-max_events = 20000
+max_events = 10000
 [logs]
 files = /var/log/maillog, /var/log/messages
 EOF
@@ -135,3 +135,6 @@ check "renamed files were finished through their rotated names" \
     test "$(cat "$out"/run*.json | jq -s '[.[].log_sources[] | select(.rotated_from != null)] | length')" -gt 0
 check "the non-mail lines were not events" \
     test "$(grep -c CRON "$t/seen")" -eq 0
+check "every report validates against schema/report.schema.json" \
+    python3 "$SPOOLWATCH_TOP/tests/validate-report.py" -q "$out"/run*.json \
+    "$out"/uncommitted*.json

@@ -274,6 +274,21 @@ test_hostile_bytes_make_valid_json(void **state)
 	assert_non_null(text);
 	free(text);
 	json_decref(r);
+
+	/* a 600-byte program tag: names are kept short (schema: 256) */
+	char line[1024];
+	memset(line, 'a', sizeof(line));
+	memcpy(line, "Feb 15 09:20:02 h ", 18);
+	snprintf(line + 618, sizeof(line) - 618,
+	    "[1]: SYSERR(root): collect: x\n");
+	write_file("/var/log/maillog", line, "a");
+	r = run(NULL, NULL);
+	e = json_array_get(json_object_get(r, "events"), 0);
+	assert_non_null(e);
+	assert_true(strlen(json_string_value(json_object_get(e, "program"))) <=
+	    255);
+	assert_true(strlen(json_string_value(json_object_get(e, "raw"))) > 600);
+	json_decref(r);
 }
 
 static void

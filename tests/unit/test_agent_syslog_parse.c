@@ -354,6 +354,14 @@ test_header_variants(void **state)
 	assert_int_equal(parse("SYSERR(root): no header", &ev), SL_NONE);
 	assert_int_equal(parse("<999999>1 x", &ev), SL_NONE);
 	assert_int_equal(parse("<13>1 bad-stamp h a - - - SYSERR(x)", &ev), SL_NONE);
+	/* times we could not report in RFC 3339 UTC */
+	assert_int_equal(parse("0000-12-30T00:00:00Z h sendmail[1]: SYSERR(r): x",
+			     &ev),
+	    SL_NONE);
+	assert_int_equal(parse("<13>1 1969-12-31T23:59:59Z h sendmail 1 - - "
+			       "SYSERR(r): x",
+			     &ev),
+	    SL_NONE);
 }
 
 static void
