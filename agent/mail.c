@@ -29,9 +29,10 @@
 #include "common/xalloc.h"
 
 #define OFF(f) offsetof(struct mail_config, f)
+#define MAIL_MAX_MAILBOXES 1024	/* mailboxes[] of one report */
 
 static const struct cfg_def mail_top_defs[] = {
-    {"max_queued", CFG_INT, "200", OFF(max_queued), 0, 100000,
+    {"max_queued", CFG_INT, "200", OFF(max_queued), 0, 10000,
 	"queued messages detailed in the report (half oldest, half newest)"},
     {NULL, 0, NULL, 0, 0, 0, NULL},
 };
@@ -379,9 +380,17 @@ collect_mailboxes(struct cycle *c, const struct mail_config *cfg,
 			}
 			if (!seen_add(&seen_files, &st))
 				continue;
+			if (json_array_size(boxes) == MAIL_MAX_MAILBOXES) {
+				cycle_error(c, host,
+				    "more than %d mailboxes to read: this one "
+				    "and the rest are left out",
+				    MAIL_MAX_MAILBOXES);
+				goto out;
+			}
 			read_one_mailbox(c, cfg, host, file, name, boxes);
 		}
 	}
+out:
 	json_decref(dirs);
 	accounts_free(acc);
 }
