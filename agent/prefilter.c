@@ -87,31 +87,47 @@ find_sse2(const char *p, size_t n)
 	return find_scalar(p, n, i);
 }
 
+/* mask_avx2 - candidate positions p[0..32) for the four needles. */
+__attribute__((target("avx2"))) static inline unsigned
+mask_avx2(const char *p)
+{
+	const __m256i b0 = _mm256_loadu_si256((const __m256i *)p);
+	const __m256i b2 = _mm256_loadu_si256((const __m256i *)(p + 2));
+	const __m256i b6 = _mm256_loadu_si256((const __m256i *)(p + 6));
+	const __m256i b7 = _mm256_loadu_si256((const __m256i *)(p + 7));
+	const __m256i fs = _mm256_cmpeq_epi8(b0, _mm256_set1_epi8('s'));
+	__m256i m = _mm256_or_si256(
+	    _mm256_or_si256(
+		_mm256_and_si256(_mm256_cmpeq_epi8(b0, _mm256_set1_epi8('S')),
+		    _mm256_cmpeq_epi8(b6, _mm256_set1_epi8('('))),
+		_mm256_and_si256(fs,
+		    _mm256_cmpeq_epi8(b7, _mm256_set1_epi8('l')))),
+	    _mm256_or_si256(
+		_mm256_and_si256(fs,
+		    _mm256_cmpeq_epi8(b2, _mm256_set1_epi8('-'))),
+		_mm256_and_si256(_mm256_cmpeq_epi8(b0, _mm256_set1_epi8('p')),
+		    _mm256_cmpeq_epi8(b6, _mm256_set1_epi8('x')))));
+	return (unsigned)_mm256_movemask_epi8(m);
+}
+
 __attribute__((target("avx2"))) static size_t
 find_avx2(const char *p, size_t n)
 {
-	const __m256i cS = _mm256_set1_epi8('S'), cs = _mm256_set1_epi8('s'),
-		      cp = _mm256_set1_epi8('p'), cparen = _mm256_set1_epi8('('),
-		      cl = _mm256_set1_epi8('l'), cdash = _mm256_set1_epi8('-'),
-		      cx = _mm256_set1_epi8('x');
 	size_t i = 0;
 
+	/* 64 bytes a round: one branch for both halves */
+	for (; i + 64 + MAXLEN <= n; i += 64) {
+		unsigned long long mask = mask_avx2(p + i) |
+		    (unsigned long long)mask_avx2(p + i + 32) << 32;
+		while (mask) {
+			size_t pos = i + (size_t)__builtin_ctzll(mask);
+			if (confirm(p, pos, n))
+				return pos;
+			mask &= mask - 1;
+		}
+	}
 	for (; i + 32 + MAXLEN <= n; i += 32) {
-		__m256i b0 = _mm256_loadu_si256((const __m256i *)(p + i));
-		__m256i b2 = _mm256_loadu_si256((const __m256i *)(p + i + 2));
-		__m256i b6 = _mm256_loadu_si256((const __m256i *)(p + i + 6));
-		__m256i b7 = _mm256_loadu_si256((const __m256i *)(p + i + 7));
-		__m256i fs = _mm256_cmpeq_epi8(b0, cs);
-		__m256i m = _mm256_or_si256(
-		    _mm256_or_si256(
-			_mm256_and_si256(_mm256_cmpeq_epi8(b0, cS),
-			    _mm256_cmpeq_epi8(b6, cparen)),
-			_mm256_and_si256(fs, _mm256_cmpeq_epi8(b7, cl))),
-		    _mm256_or_si256(
-			_mm256_and_si256(fs, _mm256_cmpeq_epi8(b2, cdash)),
-			_mm256_and_si256(_mm256_cmpeq_epi8(b0, cp),
-			    _mm256_cmpeq_epi8(b6, cx))));
-		unsigned mask = (unsigned)_mm256_movemask_epi8(m);
+		unsigned mask = mask_avx2(p + i);
 		while (mask) {
 			size_t pos = i + (size_t)__builtin_ctz(mask);
 			if (confirm(p, pos, n))
