@@ -4,7 +4,8 @@
  *
  * Reads with pread() into the caller's buffer, so nothing here grows with
  * the file.  Siblings are looked for in the file's own directory: names
- * "BASE.<x>" and "BASE-<x>" that are regular files; compressed ones
+ * "BASE.<digit>..." and "BASE-<digit>..." (logrotate's numbered and
+ * dateext names) that are regular files; compressed ones
  * (.gz, .bz2, .xz, .zst) cannot be finished and only make a note.
  * Host files are opened read-only and never locked.
  */
@@ -207,6 +208,16 @@ compressed_name(const char *name)
 	return 0;
 }
 
+/* rotated_name - is name a rotated generation of base: "BASE.1",
+ * "BASE.1.gz", "BASE-20260215" (a '.' or '-' and then a digit)? */
+static int
+rotated_name(const char *name, const char *base, size_t bl)
+{
+	return strncmp(name, base, bl) == 0 &&
+	    (name[bl] == '.' || name[bl] == '-') && name[bl + 1] >= '0' &&
+	    name[bl + 1] <= '9';
+}
+
 /* split - directory and base name of a path ("." for a bare name). */
 static void
 split(const char *path, char *dir, size_t dn, const char **base)
@@ -253,9 +264,7 @@ find_sibling(const char *fspath, const struct pos *p, enum match how,
 		struct stat st;
 		int fd;
 
-		if (strncmp(de->d_name, base, bl) != 0 ||
-		    (de->d_name[bl] != '.' && de->d_name[bl] != '-') ||
-		    de->d_name[bl + 1] == '\0')
+		if (!rotated_name(de->d_name, base, bl))
 			continue;
 		if (compressed_name(de->d_name)) {
 			*compressed = 1;
@@ -360,9 +369,8 @@ read_between(struct reader *rd, const char *fspath, const char *hostpath,
 		return 0;
 	while ((de = readdir(d)) != NULL && nc < BETWEEN_MAX) {
 		struct stat st;
-		if (strncmp(de->d_name, base, bl) != 0 ||
-		    (de->d_name[bl] != '.' && de->d_name[bl] != '-') ||
-		    de->d_name[bl + 1] == '\0' || compressed_name(de->d_name) ||
+		if (!rotated_name(de->d_name, base, bl) ||
+		    compressed_name(de->d_name) ||
 		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
 			-1 ||
 		    !S_ISREG(st.st_mode) || st.st_ino == old->st_ino ||

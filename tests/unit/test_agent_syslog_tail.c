@@ -448,6 +448,10 @@ test_two_rotations_while_down(void **state)
 	sh("mv '%s' '%s'", g1, g2);	/* X -> .2, Y -> .1, Z created */
 	sh("mv '%s' '%s'", logp, g1);
 	append(logp, "z1\n");
+	/* not a rotated generation of maillog, however new */
+	char other[PATH_MAX + 32];
+	snprintf(other, sizeof(other), "%s.save", logp);
+	append(other, "unrelated\n");
 	struct tail_result r = cycle(&pos);
 	assert_true(r.rotated);
 	assert_int_equal(r.between, 1);
