@@ -183,8 +183,10 @@ if openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
     -addext subjectAltName=IP:127.0.0.1 -keyout "$T/key.pem" \
     -out "$T/cert.pem" >/dev/null 2>&1; then
 	mkdir -p "$T/tls"
-	start_collector "$T/tls" "tls_cert = $T/cert.pem" "tls_key = $T/key.pem" ||
-	    wait_http "https://127.0.0.1:$PORT/healthz" 1
+	SCHEME=https
+	check "HTTPS: collector starts with tls_cert/tls_key" start_collector \
+	    "$T/tls" "tls_cert = $T/cert.pem" "tls_key = $T/key.pem"
+	SCHEME=http
 	code=$(curl -s -m 20 --cacert "$T/cert.pem" -o "$T/r" -w '%{http_code}' \
 	    -X POST --data-binary "@$D/report-minimal.json" \
 	    "https://127.0.0.1:$PORT/api/v1/reports")
