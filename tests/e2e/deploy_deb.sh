@@ -17,6 +17,16 @@ v=$(cat "$top/VERSION")-1
 arch=$(dpkg --print-architecture)
 
 deploy_lock
+cleanup() {
+	[ "${deploy_owned:-0}" = 1 ] || return 0
+	for s in spoolwatch-agent spoolwatch-collector; do
+		[ -x /etc/init.d/$s ] && /etc/init.d/$s stop >/dev/null 2>&1
+	done
+	dpkg --purge spoolwatch-agent spoolwatch-collector spoolwatch \
+	    >/dev/null 2>&1
+	deploy_restore
+}
+at_exit cleanup
 deploy_clean_or_die "$t/before"
 
 if mk deb PKGDIR="$t/pkg" >"$t/out" 2>&1; then
@@ -58,14 +68,6 @@ check "man page is compressed" grep -q \
     './usr/share/man/man8/spoolwatch-agent.8.gz$' "$t/list"
 
 # --- install -----------------------------------------------------------------
-cleanup() {
-	for s in spoolwatch-agent spoolwatch-collector; do
-		[ -x /etc/init.d/$s ] && /etc/init.d/$s stop >/dev/null 2>&1
-	done
-	dpkg --purge spoolwatch-agent spoolwatch-collector spoolwatch \
-	    >/dev/null 2>&1
-}
-at_exit cleanup
 
 if dpkg -i "$common" "$agent" "$coll" >"$t/install.log" 2>&1; then
 	ok "dpkg -i the three packages"
