@@ -102,7 +102,8 @@ event_normalise(const char *text, size_t len, char *out, size_t n)
 	while (i < len && o.len + 1 < n) {
 		if (is_digit(text[i]) || is_alpha(text[i])) {
 			size_t s = i;
-			while (i < len && (is_digit(text[i]) || is_alpha(text[i])))
+			while (i < len &&
+			       (is_digit(text[i]) || is_alpha(text[i])))
 				i++;
 			run(&o, text + s, i - s);
 		} else {
@@ -118,8 +119,8 @@ event_signature(const struct sl_event *ev, char *out, size_t n)
 {
 	struct out o = {out, n, 0};
 	struct sl_span t = ev->message;
-	int postfix = ev->program.n >= 7 && memcmp(ev->program.p, "postfix",
-	    7) == 0;
+	int postfix =
+	    ev->program.n >= 7 && memcmp(ev->program.p, "postfix", 7) == 0;
 
 	if (n == 0)
 		return 0;
@@ -135,7 +136,7 @@ event_signature(const struct sl_event *ev, char *out, size_t n)
 		t = ev->stat;
 	}
 	o.len += event_normalise(t.p ? t.p : "", t.p ? t.n : 0, out + o.len,
-	    n - o.len);
+	                         n - o.len);
 	return o.len;
 }
 

@@ -10,8 +10,8 @@
 
 #include "agent/syslog_parse.h"
 
-#define EVENT_SIG_MAX	256	/* bytes of a signature, NUL included */
-#define EVENT_ID_LEN	33	/* 32 hex digits and the NUL */
+#define EVENT_SIG_MAX 256 /* bytes of a signature, NUL included */
+#define EVENT_ID_LEN 33   /* 32 hex digits and the NUL */
 
 /*
  * event_normalise - copy text to out (size n, always NUL-terminated),

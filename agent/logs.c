@@ -37,24 +37,24 @@
 
 static const struct cfg_def top_defs[] = {
     {"max_events", CFG_INT, "500", OFF(max_events), 0, LOGS_EVENTS_MAX,
-	"raw mail log events per report (newest kept; the rest only "
-	"counted in event_groups)"},
+     "raw mail log events per report (newest kept; the rest only "
+     "counted in event_groups)"},
     {NULL, 0, NULL, 0, 0, 0, NULL},
 };
 
 static const struct cfg_def logs_defs[] = {
     {"files", CFG_LIST, LOGS_DEF_FILES, OFF(files), 0, 0,
-	"[logs] syslog files to read (missing ones are skipped)"},
+     "[logs] syslog files to read (missing ones are skipped)"},
     {"readback", CFG_SIZE, "4M", OFF(readback), 0, 1LL << 40,
-	"[logs] bytes read back per file on first start"},
+     "[logs] bytes read back per file on first start"},
     {"max_line", CFG_SIZE, "64k", OFF(max_line), 1024, 16 << 20,
-	"[logs] longer lines are cut to this many bytes (and counted)"},
+     "[logs] longer lines are cut to this many bytes (and counted)"},
     {NULL, 0, NULL, 0, 0, 0, NULL},
 };
 
 int
 logs_config_load(struct logs_config *cfg, struct cfg_file *cf, char *err,
-    size_t errlen)
+                 size_t errlen)
 {
 	long sec;
 
@@ -70,7 +70,8 @@ logs_config_load(struct logs_config *cfg, struct cfg_file *cf, char *err,
 		return -1;
 	for (size_t i = 0; i < cfg->files.n; i++) {
 		if (cfg->files.v[i][0] != '/') {
-			snprintf(err, errlen,
+			snprintf(
+			    err, errlen,
 			    "%s: [logs] files: '%.200s' is not an absolute "
 			    "path",
 			    cfg_name(cf), cfg->files.v[i]);
@@ -103,13 +104,25 @@ logs_config_free(struct logs_config *cfg)
 /* --- per-cycle collection ---------------------------------------------- */
 
 enum field {
-	F_HOST, F_PROGRAM, F_PID, F_QID, F_MESSAGE, F_USER, F_STAGE,
-	F_ERRNO, F_PATH, F_TO, F_RELAY, F_DSN, F_STAT, F_NFIELDS
+	F_HOST,
+	F_PROGRAM,
+	F_PID,
+	F_QID,
+	F_MESSAGE,
+	F_USER,
+	F_STAGE,
+	F_ERRNO,
+	F_PATH,
+	F_TO,
+	F_RELAY,
+	F_DSN,
+	F_STAT,
+	F_NFIELDS
 };
 
 static const char *const field_names[F_NFIELDS] = {
-    "host", "program", "pid", "queue_id", "message", "user", "stage",
-    "errno", "path", "to", "relay", "dsn", "stat",
+    "host",  "program", "pid", "queue_id", "message", "user", "stage",
+    "errno", "path",    "to",  "relay",    "dsn",     "stat",
 };
 
 struct slot {
@@ -118,7 +131,7 @@ struct slot {
 	enum sl_kind kind;
 	int source;
 	long uid, gid, euid;
-	uint32_t off[F_NFIELDS], len[F_NFIELDS];	/* into raw */
+	uint32_t off[F_NFIELDS], len[F_NFIELDS]; /* into raw */
 	char id[EVENT_ID_LEN];
 	char sig[EVENT_SIG_MAX];
 	size_t raw_len;
@@ -130,34 +143,34 @@ struct group {
 	enum sl_kind kind;
 	uint64_t count;
 	time_t first, last;
-	uint32_t sources;	/* bit i: files.v[i] */
+	uint32_t sources; /* bit i: files.v[i] */
 	long uid, euid;
 	char program[64], path[256], errno_text[64];
 	size_t example_len;
 	char example[1024];
 };
 
-#define GROUP_SLOTS	(2 * LOGS_GROUPS_MAX)
-#define SEEN_MAX	(1u << 18)	/* line hashes for cross-file dedup */
+#define GROUP_SLOTS (2 * LOGS_GROUPS_MAX)
+#define SEEN_MAX (1u << 18) /* line hashes for cross-file dedup */
 
 struct collect {
 	struct cycle *c;
 	const struct logs_config *cfg;
 	/* events: min-heap on (ts, seq) of at most max_events slots */
 	struct slot *slots;
-	size_t *heap;		/* indices into slots */
+	size_t *heap; /* indices into slots */
 	size_t nslots, cap;
-	int replacing;		/* slot_for() handed out the heap's root */
+	int replacing; /* slot_for() handed out the heap's root */
 	uint64_t seq;
 	/* groups */
 	struct group *groups;
 	size_t ngroups;
-	int gindex[GROUP_SLOTS];	/* -1 empty */
+	int gindex[GROUP_SLOTS]; /* -1 empty */
 	/* cross-file duplicates */
 	struct seen {
 		unsigned long long h;
-		int src;	/* -1 empty */
-	} *seen;
+		int src; /* -1 empty */
+	} * seen;
 	size_t nseen;
 	/* the file being read */
 	int source;
@@ -170,7 +183,8 @@ struct collect {
 static int
 slot_less(const struct collect *k, size_t i, size_t j)
 {
-	const struct slot *a = &k->slots[k->heap[i]], *b = &k->slots[k->heap[j]];
+	const struct slot *a = &k->slots[k->heap[i]],
+	                  *b = &k->slots[k->heap[j]];
 	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
 }
 
@@ -262,7 +276,7 @@ group_for(struct collect *k, const char *sig, size_t sl, enum sl_kind kind)
 	if (k->ngroups >= LOGS_GROUPS_MAX) {
 		/* overflow: one group per kind, found by a fixed name */
 		static const char over[] = "(more signatures than the "
-					   "per-report limit)";
+		                           "per-report limit)";
 		if (strcmp(sig, over) != 0)
 			return group_for(k, over, sizeof(over) - 1, kind);
 		if (k->ngroups >= LOGS_GROUPS_MAX + 8)
@@ -302,7 +316,7 @@ duplicate(struct collect *k, const char *line, size_t n)
 		if (k->seen[i].h == h)
 			return 0;
 	}
-	if (k->nseen < SEEN_MAX / 2) {	/* keep probes short; then stop */
+	if (k->nseen < SEEN_MAX / 2) { /* keep probes short; then stop */
 		k->seen[i].h = h;
 		k->seen[i].src = k->source;
 		k->nseen++;
@@ -347,15 +361,15 @@ handle_line(struct collect *k, const char *line, size_t n)
 			g->first = ev.ts;
 		if (g->count == 0 || ev.ts >= g->last) {
 			g->last = ev.ts;
-			g->example_len = n < sizeof(g->example)
-			    ? n : sizeof(g->example);
+			g->example_len =
+			    n < sizeof(g->example) ? n : sizeof(g->example);
 			memcpy(g->example, line, g->example_len);
 			g->uid = ev.uid;
 			g->euid = ev.euid;
 			copy_span(g->program, sizeof(g->program), ev.program);
 			copy_span(g->path, sizeof(g->path), ev.path);
 			copy_span(g->errno_text, sizeof(g->errno_text),
-			    ev.errno_text);
+			          ev.errno_text);
 		}
 		g->count++;
 		if (k->source < 32)
@@ -393,7 +407,7 @@ handle_line(struct collect *k, const char *line, size_t n)
 /* on_block - the tail callback: prefilter the block, parse candidates. */
 static void
 on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
-    int cut)
+         int cut)
 {
 	struct collect *k = arg;
 	size_t i = 0;
@@ -456,9 +470,15 @@ field_json(const struct slot *s, enum field f)
 		return json_null();
 	if (len > s->raw_len - off)
 		len = s->raw_len - off;
-	switch (f) {	/* names and short codes stay short */
-	case F_HOST: case F_PROGRAM: case F_PID: case F_QID: case F_USER:
-	case F_STAGE: case F_ERRNO: case F_DSN:
+	switch (f) { /* names and short codes stay short */
+	case F_HOST:
+	case F_PROGRAM:
+	case F_PID:
+	case F_QID:
+	case F_USER:
+	case F_STAGE:
+	case F_ERRNO:
+	case F_DSN:
 		max = LOGS_NAME_MAX;
 		break;
 	default:
@@ -476,8 +496,9 @@ slot_json(const struct collect *k, const struct slot *s)
 	json_object_set_new(e, "id", json_string(s->id));
 	json_object_set_new(e, "ts", ts_json(s->ts));
 	json_object_set_new(e, "source",
-	    json_str_safe(k->cfg->files.v[s->source],
-		strlen(k->cfg->files.v[s->source]), PATH_MAX));
+	                    json_str_safe(k->cfg->files.v[s->source],
+	                                  strlen(k->cfg->files.v[s->source]),
+	                                  PATH_MAX));
 	json_object_set_new(e, "kind", json_string(sl_kind_name(s->kind)));
 	for (int f = 0; f < F_NFIELDS; f++) {
 		if (f == F_PID)
@@ -486,17 +507,19 @@ slot_json(const struct collect *k, const struct slot *s)
 	}
 	if (ps && *ps && strspn(ps, "0123456789") == strlen(ps) &&
 	    strlen(ps) < 10)
-		json_object_set_new(e, "pid", json_integer(atol(ps)));
+		json_object_set_new(e, "pid",
+		                    json_integer(strtol(ps, NULL, 10)));
 	else
 		json_object_set_new(e, "pid", json_null());
 	json_decref(pid);
 	json_object_set_new(e, "uid", id_json(s->uid));
 	json_object_set_new(e, "gid", id_json(s->gid));
 	json_object_set_new(e, "euid", id_json(s->euid));
-	json_object_set_new(e, "signature",
+	json_object_set_new(
+	    e, "signature",
 	    json_str_safe(s->sig, strlen(s->sig), EVENT_SIG_MAX));
-	json_object_set_new(e, "raw", json_str_safe(s->raw, s->raw_len,
-	    LOGS_RAW_MAX));
+	json_object_set_new(e, "raw",
+	                    json_str_safe(s->raw, s->raw_len, LOGS_RAW_MAX));
 	return e;
 }
 
@@ -535,26 +558,28 @@ group_json(const struct collect *k, const struct group *g)
 
 	for (size_t i = 0; i < k->cfg->files.n && i < 32; i++)
 		if (g->sources & (1u << i))
-			json_array_append_new(srcs,
-			    json_str_safe(k->cfg->files.v[i],
-				strlen(k->cfg->files.v[i]), PATH_MAX));
-	return json_pack("{s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
-			 "s:o, s:o}",
+			json_array_append_new(
+			    srcs, json_str_safe(k->cfg->files.v[i],
+			                        strlen(k->cfg->files.v[i]),
+			                        PATH_MAX));
+	return json_pack(
+	    "{s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+	    "s:o, s:o}",
 	    "signature", json_str_safe(g->sig, strlen(g->sig), EVENT_SIG_MAX),
 	    "kind", sl_kind_name(g->kind), "count", (json_int_t)g->count,
 	    "first_ts", ts_json(g->first), "last_ts", ts_json(g->last),
-	    "example", json_str_safe(g->example, g->example_len,
-		sizeof(g->example)),
+	    "example",
+	    json_str_safe(g->example, g->example_len, sizeof(g->example)),
 	    "program", str_or_null(g->program), "path", str_or_null(g->path),
-	    "errno", str_or_null(g->errno_text), "uid", id_json(g->uid),
-	    "euid", id_json(g->euid), "sources", srcs);
+	    "errno", str_or_null(g->errno_text), "uid", id_json(g->uid), "euid",
+	    id_json(g->euid), "sources", srcs);
 }
 
 /* read_source - one configured file: tail it, stage its position, and
  * describe it in log_sources[]. */
 static void
 read_source(struct collect *k, size_t i, const struct tail_opts *o,
-    json_t *sources)
+            json_t *sources)
 {
 	const char *host = k->cfg->files.v[i];
 	char path[PATH_MAX], key[PATH_MAX + 8], err[1024];
@@ -569,24 +594,27 @@ read_source(struct collect *k, size_t i, const struct tail_opts *o,
 		return;
 	snprintf(key, sizeof(key), "log:%s", host);
 	if (tail_run(path, host, state_get(k->c->state, key), o, on_block, k,
-		&next, &res, err, sizeof(err)) == -1) {
+	             &next, &res, err, sizeof(err)) == -1) {
 		cycle_error(k->c, host, "%s", err);
-		json_array_append_new(sources, json_pack("{s:o, s:s, s:o}",
-		    "path", json_str_safe(host, strlen(host), PATH_MAX),
-		    "status", "error", "error",
-		    json_str_safe(err, strlen(err), sizeof(err))));
+		json_array_append_new(
+		    sources,
+		    json_pack("{s:o, s:s, s:o}", "path",
+		              json_str_safe(host, strlen(host), PATH_MAX),
+		              "status", "error", "error",
+		              json_str_safe(err, strlen(err), sizeof(err))));
 		return;
 	}
 	if (next)
 		state_put(k->c->state, key, next);
-	ent = json_pack("{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:o, s:o}",
-	    "path", json_str_safe(host, strlen(host), PATH_MAX), "status",
-	    res.missing ? "missing" : "ok", "bytes_read",
-	    (json_int_t)res.bytes, "events", (json_int_t)k->src_events,
-	    "lines_cut", (json_int_t)(res.lines_cut + k->src_cut), "offset",
-	    (json_int_t)res.offset, "size", (json_int_t)res.size,
-	    "first_start", res.first_start, "rotated_from",
-	    str_or_null(res.rotated_from), "note", str_or_null(res.note));
+	ent = json_pack(
+	    "{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:o, s:o}", "path",
+	    json_str_safe(host, strlen(host), PATH_MAX), "status",
+	    res.missing ? "missing" : "ok", "bytes_read", (json_int_t)res.bytes,
+	    "events", (json_int_t)k->src_events, "lines_cut",
+	    (json_int_t)(res.lines_cut + k->src_cut), "offset",
+	    (json_int_t)res.offset, "size", (json_int_t)res.size, "first_start",
+	    res.first_start, "rotated_from", str_or_null(res.rotated_from),
+	    "note", str_or_null(res.note));
 	json_array_append_new(sources, ent);
 }
 
@@ -605,7 +633,7 @@ logs_collect(struct cycle *c)
 	memset(k->gindex, -1, sizeof(k->gindex));
 	o.readback = (off_t)cfg->readback;
 	o.max_line = (size_t)cfg->max_line;
-	o.bufsize = (128u << 10) + o.max_line;	/* L2-sized: fastest */
+	o.bufsize = (128u << 10) + o.max_line; /* L2-sized: fastest */
 	o.buf = xmalloc(o.bufsize);
 	o.hold = xmalloc(o.max_line);
 
@@ -621,7 +649,7 @@ logs_collect(struct cycle *c)
 		qsort_r(k->heap, k->nslots, sizeof(*k->heap), cmp_index, k);
 	for (size_t i = 0; i < k->nslots; i++)
 		json_array_append_new(events,
-		    slot_json(k, &k->slots[k->heap[i]]));
+		                      slot_json(k, &k->slots[k->heap[i]]));
 	if (k->ngroups)
 		qsort(k->groups, k->ngroups, sizeof(*k->groups), cmp_group);
 	for (size_t i = 0; i < k->ngroups; i++)
@@ -631,10 +659,11 @@ logs_collect(struct cycle *c)
 	json_object_set_new(c->report, "event_groups", groups);
 	json_object_set_new(c->report, "log_sources", sources);
 	json_object_set_new(c->report, "log_summary",
-	    json_pack("{s:I, s:I, s:I, s:s}", "events_total",
-		(json_int_t)k->events_total, "events_reported",
-		(json_int_t)k->nslots, "duplicates",
-		(json_int_t)k->duplicates, "prefilter", prefilter_name()));
+	                    json_pack("{s:I, s:I, s:I, s:s}", "events_total",
+	                              (json_int_t)k->events_total,
+	                              "events_reported", (json_int_t)k->nslots,
+	                              "duplicates", (json_int_t)k->duplicates,
+	                              "prefilter", prefilter_name()));
 
 	free(o.buf);
 	free(o.hold);
@@ -655,14 +684,14 @@ user_name(struct cycle *c, long uid, char *out, size_t n)
 	ssize_t len;
 
 	out[0] = '\0';
-	if (uid < 0 || root_path(path, sizeof(path), c->root, "/etc/passwd") ==
-			   -1)
+	if (uid < 0 ||
+	    root_path(path, sizeof(path), c->root, "/etc/passwd") == -1)
 		return;
-	if ((len = read_file_capped(path, &text, 4u << 20, why,
-		 sizeof(why))) < 0)
+	if ((len = read_file_capped(path, &text, 4u << 20, why, sizeof(why))) <
+	    0)
 		return;
-	for (line = text; line && *line; line = strchr(line, '\n'),
-	    line = line ? line + 1 : NULL) {
+	for (line = text; line && *line;
+	     line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
 		const char *c1 = strchr(line, ':'), *c2, *c3;
 		size_t eol = strcspn(line, "\n");
 		if (c1 == NULL || (size_t)(c1 - line) >= eol ||
@@ -687,7 +716,8 @@ spool_by_role(struct cycle *c, const char *role, char *out, size_t n)
 	const char *fallback = NULL;
 	size_t i;
 
-	json_array_foreach(spools, i, s) {
+	json_array_foreach(spools, i, s)
+	{
 		const char *r = json_string_value(json_object_get(s, "role"));
 		const char *p = json_string_value(json_object_get(s, "path"));
 		if (r == NULL || p == NULL || strcmp(r, role) != 0)
@@ -707,7 +737,7 @@ spool_by_role(struct cycle *c, const char *role, char *out, size_t n)
 		char fs[PATH_MAX];
 		struct stat sb;
 		if (root_path(fs, sizeof(fs), c->root,
-			"/var/spool/mqueue-client") == 0 &&
+		              "/var/spool/mqueue-client") == 0 &&
 		    stat(fs, &sb) == 0)
 			snprintf(out, n, "/var/spool/mqueue-client");
 		else
@@ -724,7 +754,8 @@ spool_of_path(struct cycle *c, const char *path, char *out, size_t n)
 	json_t *spools = json_object_get(c->report, "spools"), *s;
 	size_t i;
 
-	json_array_foreach(spools, i, s) {
+	json_array_foreach(spools, i, s)
+	{
 		const char *p = json_string_value(json_object_get(s, "path"));
 		size_t l = p ? strlen(p) : 0;
 		while (l > 1 && p[l - 1] == '/')
@@ -776,8 +807,8 @@ implicated(struct cycle *c, json_t *g, char *out, size_t n, const char **role)
 		    (prog && strcmp(prog, "sm-msp-queue") == 0) ||
 		    (name[0] == '\0' && uid > 0) ||
 		    (name[0] != '\0' && strcmp(name, "root") != 0 &&
-			strcmp(name, "smmta") != 0 &&
-			strcmp(name, "mailnull") != 0))
+		     strcmp(name, "smmta") != 0 &&
+		     strcmp(name, "mailnull") != 0))
 			*role = "msp_queue";
 		else
 			*role = "mta_queue";
@@ -785,9 +816,9 @@ implicated(struct cycle *c, json_t *g, char *out, size_t n, const char **role)
 		return;
 	}
 	snprintf(out, n, "%s",
-	    json_string_value(json_array_get(srcs, 0))
-		? json_string_value(json_array_get(srcs, 0))
-		: "syslog");
+	         json_string_value(json_array_get(srcs, 0))
+	             ? json_string_value(json_array_get(srcs, 0))
+	             : "syslog");
 }
 
 /* str_of - a JSON string's text, "" for anything else */
@@ -802,13 +833,15 @@ void
 logs_findings(struct cycle *c)
 {
 	json_t *groups = json_object_get(c->report, "event_groups"), *g;
-	json_t *subjects = json_object();	/* subject -> summary */
+	json_t *subjects = json_object(); /* subject -> summary */
 	const char *subj;
 	json_t *sum;
 	size_t i;
 
-	json_array_foreach(groups, i, g) {
-		const char *kind = json_string_value(json_object_get(g, "kind"));
+	json_array_foreach(groups, i, g)
+	{
+		const char *kind =
+		    json_string_value(json_object_get(g, "kind"));
 		const char *role, *err;
 		char subject[PATH_MAX];
 		json_t *srcs, *s;
@@ -819,25 +852,28 @@ logs_findings(struct cycle *c)
 		implicated(c, g, subject, sizeof(subject), &role);
 		sum = json_object_get(subjects, subject);
 		if (sum == NULL) {
-			sum = json_pack("{s:I, s:[], s:[], s:s, s:b, s:O}",
-			    "count", (json_int_t)0, "signatures", "sources",
-			    "role", role, "denied", 0, "last_ts",
-			    json_object_get(g, "last_ts"));
+			sum =
+			    json_pack("{s:I, s:[], s:[], s:s, s:b, s:O}",
+			              "count", (json_int_t)0, "signatures",
+			              "sources", "role", role, "denied", 0,
+			              "last_ts", json_object_get(g, "last_ts"));
 			json_object_set_new(subjects, subject, sum);
 		}
-		json_object_set_new(sum, "count",
-		    json_integer(json_integer_value(json_object_get(sum,
-				     "count")) +
-			json_integer_value(json_object_get(g, "count"))));
+		json_object_set_new(
+		    sum, "count",
+		    json_integer(
+		        json_integer_value(json_object_get(sum, "count")) +
+		        json_integer_value(json_object_get(g, "count"))));
 		if (json_array_size(json_object_get(sum, "signatures")) < 5)
-			json_array_append_new(json_object_get(sum,
-						  "signatures"),
+			json_array_append_new(
+			    json_object_get(sum, "signatures"),
 			    json_pack("{s:O, s:O, s:O}", "signature",
-				json_object_get(g, "signature"), "count",
-				json_object_get(g, "count"), "last_ts",
-				json_object_get(g, "last_ts")));
+			              json_object_get(g, "signature"), "count",
+			              json_object_get(g, "count"), "last_ts",
+			              json_object_get(g, "last_ts")));
 		srcs = json_object_get(g, "sources");
-		json_array_foreach(srcs, j, s) {
+		json_array_foreach(srcs, j, s)
+		{
 			json_t *have = json_object_get(sum, "sources"), *h;
 			size_t m;
 			int dup = 0;
@@ -849,16 +885,17 @@ logs_findings(struct cycle *c)
 		if (err && strcmp(err, "Permission denied") == 0)
 			json_object_set_new(sum, "denied", json_true());
 		if (strcmp(str_of(json_object_get(sum, "last_ts")),
-			str_of(json_object_get(g, "last_ts"))) < 0)
+		           str_of(json_object_get(g, "last_ts"))) < 0)
 			json_object_set(sum, "last_ts",
-			    json_object_get(g, "last_ts"));
+			                json_object_get(g, "last_ts"));
 	}
 
-	json_object_foreach(subjects, subj, sum) {
-		json_int_t count = json_integer_value(json_object_get(sum,
-		    "count"));
-		const char *role = json_string_value(json_object_get(sum,
-		    "role"));
+	json_object_foreach(subjects, subj, sum)
+	{
+		json_int_t count =
+		    json_integer_value(json_object_get(sum, "count"));
+		const char *role =
+		    json_string_value(json_object_get(sum, "role"));
 		int denied = json_is_true(json_object_get(sum, "denied"));
 		const char *top = json_string_value(json_object_get(
 		    json_array_get(json_object_get(sum, "signatures"), 0),
@@ -877,19 +914,21 @@ logs_findings(struct cycle *c)
 				sf = cycle_find_finding(c, sf_code, subj);
 			}
 		}
-		ev = json_pack("{s:I, s:O, s:O, s:O, s:o, s:o, s:o}", "count",
-		    count, "signatures", json_object_get(sum, "signatures"),
-		    "sources", json_object_get(sum, "sources"), "last_ts",
+		ev = json_pack(
+		    "{s:I, s:O, s:O, s:O, s:o, s:o, s:o}", "count", count,
+		    "signatures", json_object_get(sum, "signatures"), "sources",
+		    json_object_get(sum, "sources"), "last_ts",
 		    json_object_get(sum, "last_ts"), "spool",
 		    role[0] ? json_string(subj) : json_null(), "queue_role",
 		    role[0] ? json_string(role) : json_null(), "spool_finding",
 		    sf ? json_string(sf_code) : json_null());
 		if (sf) {
-			const char *r = json_string_value(json_object_get(sf,
-			    "remedy"));
-			const char *m = json_string_value(json_object_get(sf,
-			    "message"));
-			cycle_finding(c, "log.syserr", "critical", subj, ev, r,
+			const char *r =
+			    json_string_value(json_object_get(sf, "remedy"));
+			const char *m =
+			    json_string_value(json_object_get(sf, "message"));
+			cycle_finding(
+			    c, "log.syserr", "critical", subj, ev, r,
 			    "%lld sendmail SYSERR line(s) since the last "
 			    "report%s on %s; the spool check found the cause "
 			    "(%s): %s; most frequent: %s",
@@ -899,20 +938,23 @@ logs_findings(struct cycle *c)
 			continue;
 		}
 		if (role[0] && denied)
-			snprintf(remedy, sizeof(remedy),
+			snprintf(
+			    remedy, sizeof(remedy),
 			    "ls -ld %s; it must be writable by the user "
 			    "sendmail's %s runs as (see the uid/euid in the "
 			    "SYSERR lines); compare with the packaged "
 			    "owner/mode",
-			    subj, strcmp(role, "msp_queue") == 0 ? "MSP"
-								: "MTA");
+			    subj,
+			    strcmp(role, "msp_queue") == 0 ? "MSP" : "MTA");
 		else
-			snprintf(remedy, sizeof(remedy),
+			snprintf(
+			    remedy, sizeof(remedy),
 			    "read the SYSERR lines in the evidence: sendmail "
 			    "names the failing step and the system error; "
 			    "fix that, then check mailq (-Ac for the MSP "
 			    "queue)");
-		cycle_finding(c, "log.syserr", "warning", subj, ev, remedy,
+		cycle_finding(
+		    c, "log.syserr", "warning", subj, ev, remedy,
 		    "%lld sendmail SYSERR line(s) since the last report%s%s; "
 		    "most frequent: %s",
 		    (long long)count, role[0] ? " implicating " : "",

@@ -12,26 +12,27 @@
 struct cfg_file;
 struct cycle;
 
-#define LOGS_DEF_FILES \
-	"/var/log/maillog, /var/log/mail.log, /var/log/messages, " \
+#define LOGS_DEF_FILES                                                         \
+	"/var/log/maillog, /var/log/mail.log, /var/log/messages, "             \
 	"/var/log/syslog"
-#define LOGS_GROUPS_MAX	1024	/* distinct signatures kept per cycle */
-#define LOGS_RAW_MAX	4096	/* bytes of a line kept in an event */
-#define LOGS_EVENTS_MAX	10000	/* max_events bound (the schema's);
-				 * ~4.7 KiB each while building */
-#define LOGS_NAME_MAX	255	/* bytes of program, queue id, stage ... */
+#define LOGS_GROUPS_MAX 1024 /* distinct signatures kept per cycle */
+#define LOGS_RAW_MAX 4096    /* bytes of a line kept in an event */
+#define LOGS_EVENTS_MAX                                                        \
+	10000             /* max_events bound (the schema's);                  \
+	                   * ~4.7 KiB each while building */
+#define LOGS_NAME_MAX 255 /* bytes of program, queue id, stage ... */
 
 struct logs_config {
-	struct cfg_list files;	/* [logs] files: host paths */
-	long long readback;	/* [logs] readback: bytes, first start */
-	long long max_line;	/* [logs] max_line: longer lines are cut */
-	long long max_events;	/* top level max_events: raw events kept */
+	struct cfg_list files; /* [logs] files: host paths */
+	long long readback;    /* [logs] readback: bytes, first start */
+	long long max_line;    /* [logs] max_line: longer lines are cut */
+	long long max_events;  /* top level max_events: raw events kept */
 };
 
 /* logs_config_load - defaults, then the keys this collector owns in cf
  * (NULL: defaults only).  0, or -1 with "FILE:LINE: why" in err. */
 int logs_config_load(struct logs_config *cfg, struct cfg_file *cf, char *err,
-    size_t errlen);
+                     size_t errlen);
 /* logs_config_print_top - the top-level keys (max_events), printed with
  * the other top-level keys before any section; logs_config_print - the
  * [logs] section. */

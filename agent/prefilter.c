@@ -56,9 +56,9 @@ static size_t
 find_sse2(const char *p, size_t n)
 {
 	const __m128i cS = _mm_set1_epi8('S'), cs = _mm_set1_epi8('s'),
-		      cp = _mm_set1_epi8('p'), cparen = _mm_set1_epi8('('),
-		      cl = _mm_set1_epi8('l'), cdash = _mm_set1_epi8('-'),
-		      cx = _mm_set1_epi8('x');
+	              cp = _mm_set1_epi8('p'), cparen = _mm_set1_epi8('('),
+	              cl = _mm_set1_epi8('l'), cdash = _mm_set1_epi8('-'),
+	              cx = _mm_set1_epi8('x');
 	size_t i = 0;
 
 	for (; i + 16 + MAXLEN <= n; i += 16) {
@@ -68,14 +68,12 @@ find_sse2(const char *p, size_t n)
 		__m128i b7 = _mm_loadu_si128((const __m128i *)(p + i + 7));
 		__m128i fs = _mm_cmpeq_epi8(b0, cs);
 		__m128i m = _mm_or_si128(
-		    _mm_or_si128(
-			_mm_and_si128(_mm_cmpeq_epi8(b0, cS),
-			    _mm_cmpeq_epi8(b6, cparen)),
-			_mm_and_si128(fs, _mm_cmpeq_epi8(b7, cl))),
-		    _mm_or_si128(
-			_mm_and_si128(fs, _mm_cmpeq_epi8(b2, cdash)),
-			_mm_and_si128(_mm_cmpeq_epi8(b0, cp),
-			    _mm_cmpeq_epi8(b6, cx))));
+		    _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(b0, cS),
+		                               _mm_cmpeq_epi8(b6, cparen)),
+		                 _mm_and_si128(fs, _mm_cmpeq_epi8(b7, cl))),
+		    _mm_or_si128(_mm_and_si128(fs, _mm_cmpeq_epi8(b2, cdash)),
+		                 _mm_and_si128(_mm_cmpeq_epi8(b0, cp),
+		                               _mm_cmpeq_epi8(b6, cx))));
 		unsigned mask = (unsigned)_mm_movemask_epi8(m);
 		while (mask) {
 			size_t pos = i + (size_t)__builtin_ctz(mask);
@@ -98,15 +96,16 @@ mask_avx2(const char *p)
 	const __m256i fs = _mm256_cmpeq_epi8(b0, _mm256_set1_epi8('s'));
 	__m256i m = _mm256_or_si256(
 	    _mm256_or_si256(
-		_mm256_and_si256(_mm256_cmpeq_epi8(b0, _mm256_set1_epi8('S')),
-		    _mm256_cmpeq_epi8(b6, _mm256_set1_epi8('('))),
-		_mm256_and_si256(fs,
-		    _mm256_cmpeq_epi8(b7, _mm256_set1_epi8('l')))),
+	        _mm256_and_si256(_mm256_cmpeq_epi8(b0, _mm256_set1_epi8('S')),
+	                         _mm256_cmpeq_epi8(b6, _mm256_set1_epi8('('))),
+	        _mm256_and_si256(fs,
+	                         _mm256_cmpeq_epi8(b7, _mm256_set1_epi8('l')))),
 	    _mm256_or_si256(
-		_mm256_and_si256(fs,
-		    _mm256_cmpeq_epi8(b2, _mm256_set1_epi8('-'))),
-		_mm256_and_si256(_mm256_cmpeq_epi8(b0, _mm256_set1_epi8('p')),
-		    _mm256_cmpeq_epi8(b6, _mm256_set1_epi8('x')))));
+	        _mm256_and_si256(fs,
+	                         _mm256_cmpeq_epi8(b2, _mm256_set1_epi8('-'))),
+	        _mm256_and_si256(
+	            _mm256_cmpeq_epi8(b0, _mm256_set1_epi8('p')),
+	            _mm256_cmpeq_epi8(b6, _mm256_set1_epi8('x')))));
 	return (unsigned)_mm256_movemask_epi8(m);
 }
 
@@ -117,8 +116,9 @@ find_avx2(const char *p, size_t n)
 
 	/* 64 bytes a round: one branch for both halves */
 	for (; i + 64 + MAXLEN <= n; i += 64) {
-		unsigned long long mask = mask_avx2(p + i) |
-		    (unsigned long long)mask_avx2(p + i + 32) << 32;
+		unsigned long long mask =
+		    mask_avx2(p + i) | (unsigned long long)mask_avx2(p + i + 32)
+		                           << 32;
 		while (mask) {
 			size_t pos = i + (size_t)__builtin_ctzll(mask);
 			if (confirm(p, pos, n))

@@ -61,14 +61,22 @@ const char *
 sl_kind_name(enum sl_kind k)
 {
 	switch (k) {
-	case SL_SYSERR: return "syserr";
-	case SL_DEFERRED: return "deferred";
-	case SL_BOUNCED: return "bounced";
-	case SL_WARNING: return "warning";
-	case SL_FATAL: return "fatal";
-	case SL_PANIC: return "panic";
-	case SL_OTHER: return "other";
-	case SL_NONE: break;
+	case SL_SYSERR:
+		return "syserr";
+	case SL_DEFERRED:
+		return "deferred";
+	case SL_BOUNCED:
+		return "bounced";
+	case SL_WARNING:
+		return "warning";
+	case SL_FATAL:
+		return "fatal";
+	case SL_PANIC:
+		return "panic";
+	case SL_OTHER:
+		return "other";
+	case SL_NONE:
+		break;
 	}
 	return "none";
 }
@@ -93,7 +101,7 @@ sl_clock_init(struct sl_clock *clk, time_t anchor)
 
 time_t
 sl_local_time(struct sl_clock *clk, int year, int mon, int mday, int hour,
-    int min, int sec)
+              int min, int sec)
 {
 	if (mon < 1 || mon > 12 || mday < 1 ||
 	    mday > days_in_month(year, mon) || hour < 0 || hour > 23 ||
@@ -128,8 +136,8 @@ infer_year(struct sl_clock *clk, int mon, int mday, int h, int mi, int s)
 	int k0 = clk->a_mon == 12 && mon == 1 ? -1 : 0;
 
 	for (int k = k0; k <= 8; k++) {
-		time_t t = sl_local_time(clk, clk->a_year - k, mon, mday, h,
-		    mi, s);
+		time_t t =
+		    sl_local_time(clk, clk->a_year - k, mon, mday, h, mi, s);
 		if (t != (time_t)-1 && t <= clk->anchor + 86400)
 			return t;
 	}
@@ -205,7 +213,7 @@ iso_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 	if (y < 1970 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0)
 		return 0;
 	if (n >= 23 && (memcmp(p + 19, " UTC", 4) == 0 ||
-			   memcmp(p + 19, " GMT", 4) == 0)) {
+	                memcmp(p + 19, " GMT", 4) == 0)) {
 		struct tm tm;
 		if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
 		    h > 23 || mi > 59 || s > 60)
@@ -247,8 +255,8 @@ parse_tag(const char *p, size_t n, size_t i, struct sl_event *ev)
 	br = memchr(p + i, '[', tend - i);
 	if (br && tend > i && p[tend - 1] == ']') {
 		ev->program = (struct sl_span){p + i, (size_t)(br - p) - i};
-		ev->pid = (struct sl_span){br + 1,
-		    (size_t)(p + tend - 1 - (br + 1))};
+		ev->pid =
+		    (struct sl_span){br + 1, (size_t)(p + tend - 1 - (br + 1))};
 	} else {
 		ev->program = (struct sl_span){p + i, tend - i};
 	}
@@ -272,7 +280,7 @@ token_end(const char *p, size_t n, size_t i)
 /* rfc5424 - "TS HOST APP PROCID MSGID SD MSG" after "<PRI>1 ". */
 static int
 rfc5424(const char *p, size_t n, size_t i, struct sl_clock *clk,
-    struct sl_event *ev)
+        struct sl_event *ev)
 {
 	size_t e;
 	struct sl_span f[4];
@@ -281,9 +289,9 @@ rfc5424(const char *p, size_t n, size_t i, struct sl_clock *clk,
 	if (e - i == 1 && p[i] == '-')
 		ev->ts = clk->anchor;
 	else if (rfc3339_parse(p + i, e - i, &ev->ts) == -1 || ev->ts < 0 ||
-		 ev->ts > (time_t)253402300799LL)
+	         ev->ts > (time_t)253402300799LL)
 		return -1;
-	for (int k = 0; k < 4; k++) {	/* HOST APP PROCID MSGID */
+	for (int k = 0; k < 4; k++) { /* HOST APP PROCID MSGID */
 		if (e >= n)
 			return -1;
 		i = e + 1;
@@ -327,7 +335,7 @@ rfc5424(const char *p, size_t n, size_t i, struct sl_clock *clk,
 
 int
 sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
-    struct sl_event *ev)
+                struct sl_event *ev)
 {
 	size_t i = 0, used;
 	int bracket = 0;
@@ -336,7 +344,7 @@ sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
 	ev->uid = ev->gid = ev->euid = -1;
 	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
 		n--;
-	if (n > 0 && p[0] == '<') {	/* <PRI> */
+	if (n > 0 && p[0] == '<') { /* <PRI> */
 		size_t j = 1;
 		while (j < n && j < 5 && is_digit(p[j]))
 			j++;
@@ -403,7 +411,8 @@ field_end(const char *v, const char *end)
 		const char *k = q + 1;
 		if (k < end && *k == ' ') {
 			k++;
-			while (k < end && ((*k >= 'a' && *k <= 'z') || *k == '_'))
+			while (k < end &&
+			       ((*k >= 'a' && *k <= 'z') || *k == '_'))
 				k++;
 			if (k > q + 2 && k < end && *k == '=')
 				return q;
@@ -425,8 +434,8 @@ field(struct sl_span t, const char *key, int rest_of_line)
 		const char *hit = memmem(q, (size_t)(end - q), key, kl);
 		if (hit == NULL)
 			break;
-		if (hit == t.p || (hit - t.p >= 2 && hit[-1] == ' ' &&
-				      hit[-2] == ',')) {
+		if (hit == t.p ||
+		    (hit - t.p >= 2 && hit[-1] == ' ' && hit[-2] == ',')) {
 			const char *v = hit + kl;
 			const char *ve = rest_of_line ? end : field_end(v, end);
 			return (struct sl_span){v, (size_t)(ve - v)};
@@ -437,22 +446,48 @@ field(struct sl_span t, const char *key, int rest_of_line)
 }
 
 static const char *const errno_texts[] = {
-    "Permission denied", "No such file or directory",
-    "No space left on device", "Disk quota exceeded", "Disc quota exceeded",
-    "Read-only file system", "Input/output error", "Too many open files",
-    "Operation not permitted", "Not a directory", "Is a directory",
-    "File exists", "Broken pipe", "Connection refused",
-    "Connection timed out", "Operation timed out",
-    "Connection reset by peer", "Address already in use",
-    "Cannot allocate memory", "Resource temporarily unavailable",
-    "No such device or address", "Bad file descriptor", "Stale file handle",
-    "Stale NFS file handle", "Too many links", "File name too long",
-    "Invalid argument", "Interrupted system call", "Network is unreachable",
-    "No route to host", "Host is down", "Device or resource busy",
-    "Text file busy", "File too large", "Too many levels of symbolic links",
-    "Structure needs cleaning", "No buffer space available",
-    "Resource deadlock avoided", "Identifier removed", "No locks available",
-    "Function not implemented", "Value too large for defined data type",
+    "Permission denied",
+    "No such file or directory",
+    "No space left on device",
+    "Disk quota exceeded",
+    "Disc quota exceeded",
+    "Read-only file system",
+    "Input/output error",
+    "Too many open files",
+    "Operation not permitted",
+    "Not a directory",
+    "Is a directory",
+    "File exists",
+    "Broken pipe",
+    "Connection refused",
+    "Connection timed out",
+    "Operation timed out",
+    "Connection reset by peer",
+    "Address already in use",
+    "Cannot allocate memory",
+    "Resource temporarily unavailable",
+    "No such device or address",
+    "Bad file descriptor",
+    "Stale file handle",
+    "Stale NFS file handle",
+    "Too many links",
+    "File name too long",
+    "Invalid argument",
+    "Interrupted system call",
+    "Network is unreachable",
+    "No route to host",
+    "Host is down",
+    "Device or resource busy",
+    "Text file busy",
+    "File too large",
+    "Too many levels of symbolic links",
+    "Structure needs cleaning",
+    "No buffer space available",
+    "Resource deadlock avoided",
+    "Identifier removed",
+    "No locks available",
+    "Function not implemented",
+    "Value too large for defined data type",
 };
 
 /* errno_suffix - the strerror text ending t (after ": "), if any. */
@@ -462,7 +497,8 @@ errno_suffix(struct sl_span t)
 	for (size_t k = 0; k < sizeof(errno_texts) / sizeof(errno_texts[0]);
 	     k++) {
 		size_t l = strlen(errno_texts[k]);
-		if (t.n >= l + 2 && memcmp(t.p + t.n - l, errno_texts[k], l) == 0 &&
+		if (t.n >= l + 2 &&
+		    memcmp(t.p + t.n - l, errno_texts[k], l) == 0 &&
 		    t.p[t.n - l - 2] == ':' && t.p[t.n - l - 1] == ' ')
 			return (struct sl_span){t.p + t.n - l, l};
 	}
@@ -480,9 +516,9 @@ path_in(struct sl_span t)
 		int start = 0;
 		if (*q == '/' || (*q == '.' && q + 1 < end && q[1] == '/'))
 			start = q == p || q[-1] == ' ' || q[-1] == '(' ||
-			    q[-1] == '=' || q[-1] == '<';
+			        q[-1] == '=' || q[-1] == '<';
 		else if (q + 5 < end && memcmp(q, "file ", 5) == 0 &&
-			 (q == p || q[-1] == ' '))
+		         (q == p || q[-1] == ' '))
 			start = 2;
 		if (start == 0)
 			continue;
@@ -490,8 +526,8 @@ path_in(struct sl_span t)
 			q += 5;
 		const char *e = q;
 		while (e < end && *e != ' ' && *e != ',' && *e != ')' &&
-		    *e != '"' && *e != '>' && !(*e == ':' && (e + 1 == end ||
-							      e[1] == ' ')))
+		       *e != '"' && *e != '>' &&
+		       !(*e == ':' && (e + 1 == end || e[1] == ' ')))
 			e++;
 		if (start == 2 && memchr(q, '/', (size_t)(e - q)) == NULL) {
 			q = e - 1 < q ? q : e - 1;
@@ -565,7 +601,7 @@ queue_id(struct sl_span m, struct sl_event *ev)
 	e = i;
 	if (i < 5 || i > 24 || !(digit || upper))
 		return 0;
-	if (i < m.n && m.p[i] == '[') {	/* split line: qid[1]: */
+	if (i < m.n && m.p[i] == '[') { /* split line: qid[1]: */
 		while (++i < m.n && is_digit(m.p[i]))
 			;
 		if (i >= m.n || m.p[i] != ']')
@@ -676,7 +712,7 @@ postfix_event(struct sl_event *ev)
 
 enum sl_kind
 sl_parse_line(const char *p, size_t n, struct sl_clock *clk,
-    struct sl_event *ev)
+              struct sl_event *ev)
 {
 	struct sl_span prog;
 
@@ -688,7 +724,7 @@ sl_parse_line(const char *p, size_t n, struct sl_clock *clk,
 	if (span_starts(prog, "postfix"))
 		ev->kind = postfix_event(ev);
 	else if (span_starts(prog, "sendmail") || span_starts(prog, "sm-") ||
-		 contains(ev->message, "SYSERR("))
+	         contains(ev->message, "SYSERR("))
 		ev->kind = sendmail_event(ev);
 	else
 		ev->kind = SL_NONE;

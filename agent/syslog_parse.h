@@ -25,18 +25,18 @@
 #include <time.h>
 
 enum sl_kind {
-	SL_NONE = 0,	/* not a mail event (or not a mail line at all) */
+	SL_NONE = 0, /* not a mail event (or not a mail line at all) */
 	SL_SYSERR,
 	SL_DEFERRED,
 	SL_BOUNCED,
 	SL_WARNING,
 	SL_FATAL,
 	SL_PANIC,
-	SL_OTHER,	/* sendmail queue trouble that is not a SYSERR */
+	SL_OTHER, /* sendmail queue trouble that is not a SYSERR */
 };
 
 struct sl_span {
-	const char *p;	/* NULL: absent */
+	const char *p; /* NULL: absent */
 	size_t n;
 };
 
@@ -46,23 +46,24 @@ struct sl_span {
  * cost a million mktime() calls.
  */
 struct sl_clock {
-	time_t anchor;		/* no stamp is believed later than this + 1d */
-	int a_year, a_mon;	/* the anchor's local year and month (1-12) */
-	int c_year, c_mon, c_mday, c_hour;	/* cache key; c_year 0: empty */
-	time_t c_base;		/* epoch of that local hour */
+	time_t anchor;     /* no stamp is believed later than this + 1d */
+	int a_year, a_mon; /* the anchor's local year and month (1-12) */
+	int c_year, c_mon, c_mday, c_hour; /* cache key; c_year 0: empty */
+	time_t c_base;                     /* epoch of that local hour */
 };
 
 struct sl_event {
 	enum sl_kind kind;
 	time_t ts;
 	struct sl_span host, program, pid, queue_id;
-	struct sl_span message;	/* text after "qid: " (the whole text if none) */
-	struct sl_span user;	/* SYSERR(user) */
-	struct sl_span stage;	/* "collect", "queueup", "mail_queue_enter" */
-	struct sl_span errno_text;	/* "Permission denied" */
-	struct sl_span path;	/* "./dfu1F1K2am007134", "/var/spool/..." */
-	struct sl_span to, relay, dsn, stat;	/* delivery lines */
-	long uid, gid, euid;	/* -1: absent */
+	struct sl_span
+	    message;          /* text after "qid: " (the whole text if none) */
+	struct sl_span user;  /* SYSERR(user) */
+	struct sl_span stage; /* "collect", "queueup", "mail_queue_enter" */
+	struct sl_span errno_text; /* "Permission denied" */
+	struct sl_span path;       /* "./dfu1F1K2am007134", "/var/spool/..." */
+	struct sl_span to, relay, dsn, stat; /* delivery lines */
+	long uid, gid, euid;                 /* -1: absent */
 };
 
 /* sl_clock_init - an empty cache with this anchor. */
@@ -74,7 +75,7 @@ void sl_clock_init(struct sl_clock *clk, time_t anchor);
  * header.  Only ts, host, program, pid and message are set.
  */
 int sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
-    struct sl_event *ev);
+                    struct sl_event *ev);
 
 /*
  * sl_parse_line - the header, then the mail event in it: sendmail
@@ -84,7 +85,7 @@ int sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
  * SL_NONE for everything else (including stat=Sent), with ev partly set.
  */
 enum sl_kind sl_parse_line(const char *p, size_t n, struct sl_clock *clk,
-    struct sl_event *ev);
+                           struct sl_event *ev);
 
 /* sl_kind_name - "syserr", "deferred", ... ("none" for SL_NONE). */
 const char *sl_kind_name(enum sl_kind k);
@@ -92,6 +93,6 @@ const char *sl_kind_name(enum sl_kind k);
 /* sl_local_time - epoch of a local broken-down time via clk's cache;
  * (time_t)-1 if the date is impossible. */
 time_t sl_local_time(struct sl_clock *clk, int year, int mon, int mday,
-    int hour, int min, int sec);
+                     int hour, int min, int sec);
 
 #endif

@@ -40,10 +40,10 @@ pos_from_json(json_t *j, struct pos *p)
 	fp = json_string_value(json_object_get(j, "fp"));
 	if (!json_is_integer(json_object_get(j, "off")) || fp == NULL)
 		return;
-	p->dev = (unsigned long long)json_integer_value(json_object_get(j,
-	    "dev"));
-	p->ino = (unsigned long long)json_integer_value(json_object_get(j,
-	    "ino"));
+	p->dev =
+	    (unsigned long long)json_integer_value(json_object_get(j, "dev"));
+	p->ino =
+	    (unsigned long long)json_integer_value(json_object_get(j, "ino"));
 	p->off = (off_t)json_integer_value(json_object_get(j, "off"));
 	p->fplen = (size_t)json_integer_value(json_object_get(j, "fpl"));
 	p->fp = strtoull(fp, NULL, 16);
@@ -58,9 +58,9 @@ pos_to_json(const struct pos *p)
 	char fp[17];
 
 	snprintf(fp, sizeof(fp), "%016llx", p->fp);
-	return json_pack("{s:I, s:I, s:I, s:I, s:s}", "dev",
-	    (json_int_t)p->dev, "ino", (json_int_t)p->ino, "off",
-	    (json_int_t)p->off, "fpl", (json_int_t)p->fplen, "fp", fp);
+	return json_pack("{s:I, s:I, s:I, s:I, s:s}", "dev", (json_int_t)p->dev,
+	                 "ino", (json_int_t)p->ino, "off", (json_int_t)p->off,
+	                 "fpl", (json_int_t)p->fplen, "fp", fp);
 }
 
 /* fingerprint - hash of the first len bytes of fd; -1 if it has fewer. */
@@ -90,8 +90,8 @@ identify(int fd, const struct stat *sb, off_t off, struct pos *p)
 	p->dev = (unsigned long long)sb->st_dev;
 	p->ino = (unsigned long long)sb->st_ino;
 	p->off = off;
-	p->fplen = sb->st_size < TAIL_FP_MAX ? (size_t)sb->st_size
-					      : TAIL_FP_MAX;
+	p->fplen =
+	    sb->st_size < TAIL_FP_MAX ? (size_t)sb->st_size : TAIL_FP_MAX;
 	if (fingerprint(fd, p->fplen, &p->fp) == -1)
 		return -1;
 	p->valid = 1;
@@ -125,7 +125,7 @@ struct reader {
  */
 static off_t
 read_range(struct reader *rd, int fd, const struct tail_src *src, off_t off,
-    off_t limit, int skip_first, char *err, size_t errlen)
+           off_t limit, int skip_first, char *err, size_t errlen)
 {
 	const struct tail_opts *o = rd->o;
 	off_t committed = off, fpos = off;
@@ -144,7 +144,7 @@ read_range(struct reader *rd, int fd, const struct tail_src *src, off_t off,
 			continue;
 		if (r < 0) {
 			snprintf(err, errlen, "%s: read: %s", src->path,
-			    strerror(errno));
+			         strerror(errno));
 			return -1;
 		}
 		if (r == 0)
@@ -167,9 +167,9 @@ read_range(struct reader *rd, int fd, const struct tail_src *src, off_t off,
 			start = (size_t)(nl - o->buf) + 1;
 			committed = fpos + (off_t)start;
 		}
-		lastnl = len > start ? memrchr(o->buf + start, '\n',
-					   len - start)
-				     : NULL;
+		lastnl = len > start
+		             ? memrchr(o->buf + start, '\n', len - start)
+		             : NULL;
 		if (lastnl) {
 			size_t e = (size_t)(lastnl - o->buf) + 1;
 			rd->fn(rd->arg, src, o->buf + start, e - start, 0);
@@ -196,8 +196,7 @@ read_range(struct reader *rd, int fd, const struct tail_src *src, off_t off,
 static int
 compressed_name(const char *name)
 {
-	static const char *const ext[] = {".gz", ".bz2", ".xz", ".zst",
-	    ".Z"};
+	static const char *const ext[] = {".gz", ".bz2", ".xz", ".zst", ".Z"};
 	size_t l = strlen(name);
 
 	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
@@ -214,8 +213,8 @@ static int
 rotated_name(const char *name, const char *base, size_t bl)
 {
 	return strncmp(name, base, bl) == 0 &&
-	    (name[bl] == '.' || name[bl] == '-') && name[bl + 1] >= '0' &&
-	    name[bl + 1] <= '9';
+	       (name[bl] == '.' || name[bl] == '-') && name[bl + 1] >= '0' &&
+	       name[bl + 1] <= '9';
 }
 
 /* split - directory and base name of a path ("." for a bare name). */
@@ -229,7 +228,7 @@ split(const char *path, char *dir, size_t dn, const char **base)
 		*base = path;
 	} else {
 		snprintf(dir, dn, "%.*s", sl == path ? 1 : (int)(sl - path),
-		    path);
+		         path);
 		*base = sl + 1;
 	}
 }
@@ -245,8 +244,8 @@ enum match { BY_INODE, BY_CONTENT };
  */
 static int
 find_sibling(const char *fspath, const struct pos *p, enum match how,
-    unsigned long long skip_ino, struct stat *sb, char *name, size_t nn,
-    int *compressed)
+             unsigned long long skip_ino, struct stat *sb, char *name,
+             size_t nn, int *compressed)
 {
 	char dir[PATH_MAX];
 	const char *base;
@@ -271,7 +270,7 @@ find_sibling(const char *fspath, const struct pos *p, enum match how,
 			continue;
 		}
 		fd = openat(dirfd(d), de->d_name,
-		    O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+		            O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 		if (fd == -1)
 			continue;
 		if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
@@ -321,7 +320,7 @@ sibling_path(const char *hostpath, const char *name, char *out, size_t n)
 	split(hostpath, dir, sizeof(dir), &base);
 	dl = strcmp(dir, "/") == 0 ? 0 : strlen(dir);
 	nl = strlen(name);
-	if (dl + 1 + nl + 1 > n) {	/* cannot happen with PATH_MAX */
+	if (dl + 1 + nl + 1 > n) { /* cannot happen with PATH_MAX */
 		snprintf(out, n, "%s", name);
 		return;
 	}
@@ -334,7 +333,7 @@ static int
 ts_after(const struct timespec *a, const struct timespec *b)
 {
 	return a->tv_sec > b->tv_sec ||
-	    (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+	       (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
 }
 
 #define BETWEEN_MAX 16
@@ -348,9 +347,9 @@ ts_after(const struct timespec *a, const struct timespec *b)
  */
 static int
 read_between(struct reader *rd, const char *fspath, const char *hostpath,
-    const struct stat *old, const struct pos *oldpos,
-    unsigned long long cur_ino, const struct pos *prev, char *err,
-    size_t errlen)
+             const struct stat *old, const struct pos *oldpos,
+             unsigned long long cur_ino, const struct pos *prev, char *err,
+             size_t errlen)
 {
 	struct cand {
 		char name[NAME_MAX + 1];
@@ -372,17 +371,17 @@ read_between(struct reader *rd, const char *fspath, const char *hostpath,
 		if (!rotated_name(de->d_name, base, bl) ||
 		    compressed_name(de->d_name) ||
 		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
-			-1 ||
+		        -1 ||
 		    !S_ISREG(st.st_mode) || st.st_ino == old->st_ino ||
 		    (unsigned long long)st.st_ino == cur_ino ||
 		    (prev->valid &&
-			(unsigned long long)st.st_ino == prev->ino) ||
+		     (unsigned long long)st.st_ino == prev->ino) ||
 		    !ts_after(&st.st_mtim, &old->st_mtim))
 			continue;
 		snprintf(c[nc].name, sizeof(c[nc].name), "%s", de->d_name);
 		c[nc++].mt = st.st_mtim;
 	}
-	for (size_t i = 1; i < nc; i++)	/* oldest first (insertion sort) */
+	for (size_t i = 1; i < nc; i++) /* oldest first (insertion sort) */
 		for (size_t j = i; j > 0 && ts_after(&c[j - 1].mt, &c[j].mt);
 		     j--) {
 			struct cand t = c[j];
@@ -392,7 +391,7 @@ read_between(struct reader *rd, const char *fspath, const char *hostpath,
 	for (size_t i = 0; i < nc && rc == 0; i++) {
 		struct stat st;
 		int fd = openat(dirfd(d), c[i].name,
-		    O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+		                O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 
 		if (fd == -1)
 			continue;
@@ -403,7 +402,7 @@ read_between(struct reader *rd, const char *fspath, const char *hostpath,
 			src.path = hpath;
 			src.mtime = st.st_mtime;
 			if (read_range(rd, fd, &src, 0, st.st_size, 0, err,
-				errlen) < 0)
+			               errlen) < 0)
 				rc = -1;
 			else
 				rd->res->between++;
@@ -417,11 +416,10 @@ read_between(struct reader *rd, const char *fspath, const char *hostpath,
 /* finish - read a sibling from p->off to its end; updates p->off. */
 static int
 finish(struct reader *rd, int fd, const struct stat *sb, const char *hpath,
-    struct pos *p, char *err, size_t errlen)
+       struct pos *p, char *err, size_t errlen)
 {
 	struct tail_src src = {hpath, sb->st_mtime};
-	off_t o = read_range(rd, fd, &src, p->off, sb->st_size, 0, err,
-	    errlen);
+	off_t o = read_range(rd, fd, &src, p->off, sb->st_size, 0, err, errlen);
 
 	if (o < 0)
 		return -1;
@@ -431,8 +429,8 @@ finish(struct reader *rd, int fd, const struct stat *sb, const char *hpath,
 
 int
 tail_run(const char *fspath, const char *hostpath, json_t *saved,
-    const struct tail_opts *o, tail_fn fn, void *arg, json_t **next,
-    struct tail_result *res, char *err, size_t errlen)
+         const struct tail_opts *o, tail_fn fn, void *arg, json_t **next,
+         struct tail_result *res, char *err, size_t errlen)
 {
 	struct reader rd = {o, fn, arg, res};
 	struct pos cur, prev, now;
@@ -453,7 +451,8 @@ tail_run(const char *fspath, const char *hostpath, json_t *saved,
 	}
 	if (fd != -1 && (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode))) {
 		snprintf(err, errlen, "%s: %s", hostpath,
-		    S_ISREG(sb.st_mode) ? strerror(errno) : "not a regular file");
+		         S_ISREG(sb.st_mode) ? strerror(errno)
+		                             : "not a regular file");
 		close(fd);
 		return -1;
 	}
@@ -463,7 +462,7 @@ tail_run(const char *fspath, const char *hostpath, json_t *saved,
 	/* 1. a renamed file we keep following until it stops growing */
 	if (prev.valid) {
 		sfd = find_sibling(fspath, &prev, BY_INODE, 0, &ss, name,
-		    sizeof(name), &compressed);
+		                   sizeof(name), &compressed);
 		if (sfd != -1) {
 			sibling_path(hostpath, name, hpath, sizeof(hpath));
 			off_t before = prev.off;
@@ -474,7 +473,7 @@ tail_run(const char *fspath, const char *hostpath, json_t *saved,
 			}
 			close(sfd);
 			if (prev.off == before)
-				prev.valid = 0;	/* done with it */
+				prev.valid = 0; /* done with it */
 		} else {
 			prev.valid = 0;
 		}
@@ -492,22 +491,22 @@ tail_run(const char *fspath, const char *hostpath, json_t *saved,
 		}
 		res->first_start = 1;
 		start = sb.st_size > o->readback ? sb.st_size - o->readback : 0;
-		if (start > 0) {	/* start at a line boundary */
+		if (start > 0) { /* start at a line boundary */
 			char ch;
 			skip = pread(fd, &ch, 1, start - 1) != 1 || ch != '\n';
 		}
 		if (identify(fd, &sb, 0, &now) == -1)
 			goto ioerr;
 		now.off = read_range(&rd, fd, &src, start, sb.st_size, skip,
-		    err, errlen);
+		                     err, errlen);
 		if (now.off < 0)
 			goto out;
 		cur = now;
 	} else if (fd != -1 && (unsigned long long)sb.st_dev == cur.dev &&
-		   (unsigned long long)sb.st_ino == cur.ino &&
-		   sb.st_size >= cur.off && same_content(fd, &sb, &cur)) {
+	           (unsigned long long)sb.st_ino == cur.ino &&
+	           sb.st_size >= cur.off && same_content(fd, &sb, &cur)) {
 		off_t off = read_range(&rd, fd, &src, cur.off, sb.st_size, 0,
-		    err, errlen);
+		                       err, errlen);
 		if (off < 0)
 			goto out;
 		if (cur.fplen < TAIL_FP_MAX && sb.st_size > (off_t)cur.fplen &&
@@ -517,24 +516,25 @@ tail_run(const char *fspath, const char *hostpath, json_t *saved,
 	} else {
 		/* rotated (other inode), truncated or replaced */
 		int same_ino = fd != -1 &&
-		    (unsigned long long)sb.st_dev == cur.dev &&
-		    (unsigned long long)sb.st_ino == cur.ino;
+		               (unsigned long long)sb.st_dev == cur.dev &&
+		               (unsigned long long)sb.st_ino == cur.ino;
 		int found_by_inode = 0;
 
 		sfd = -1;
 		if (cur.ino != 0 && !same_ino)
-			sfd = find_sibling(fspath, &cur, BY_INODE, 0, &ss,
-			    name, sizeof(name), &compressed);
+			sfd = find_sibling(fspath, &cur, BY_INODE, 0, &ss, name,
+			                   sizeof(name), &compressed);
 		if (sfd != -1)
 			found_by_inode = 1;
 		else if (cur.ino != 0)
-			sfd = find_sibling(fspath, &cur, BY_CONTENT,
+			sfd = find_sibling(
+			    fspath, &cur, BY_CONTENT,
 			    fd != -1 ? (unsigned long long)sb.st_ino : 0, &ss,
 			    name, sizeof(name), &compressed);
 		if (sfd != -1) {
 			sibling_path(hostpath, name, hpath, sizeof(hpath));
 			snprintf(res->rotated_from, sizeof(res->rotated_from),
-			    "%s", hpath);
+			         "%s", hpath);
 			if (finish(&rd, sfd, &ss, hpath, &cur, err, errlen) ==
 			    -1) {
 				close(sfd);
@@ -548,13 +548,14 @@ tail_run(const char *fspath, const char *hostpath, json_t *saved,
 		} else if (cur.ino != 0) {
 			res->truncated = same_ino;
 			res->rotated = !same_ino;
-			snprintf(res->note, sizeof(res->note),
+			snprintf(
+			    res->note, sizeof(res->note),
 			    "the previous file (inode %llu) was %s; lines "
 			    "written to it after offset %lld were not read",
 			    cur.ino,
 			    compressed ? "compressed or removed before it "
-					 "was finished"
-				       : "truncated or removed",
+			                 "was finished"
+			               : "truncated or removed",
 			    (long long)cur.off);
 		}
 		if (fd == -1) {
@@ -572,16 +573,16 @@ tail_run(const char *fspath, const char *hostpath, json_t *saved,
 		if (found_by_inode) {
 			struct pos oldpos = cur;
 			if (read_between(&rd, fspath, hostpath, &ss, &oldpos,
-				(unsigned long long)sb.st_ino, &prev, err,
-				errlen) == -1)
+			                 (unsigned long long)sb.st_ino, &prev,
+			                 err, errlen) == -1)
 				goto out;
-			prev = cur;	/* it may still be written to */
+			prev = cur; /* it may still be written to */
 			prev.valid = 1;
 		}
 		if (identify(fd, &sb, 0, &now) == -1)
 			goto ioerr;
-		now.off = read_range(&rd, fd, &src, 0, sb.st_size, 0, err,
-		    errlen);
+		now.off =
+		    read_range(&rd, fd, &src, 0, sb.st_size, 0, err, errlen);
 		if (now.off < 0)
 			goto out;
 		cur = now;

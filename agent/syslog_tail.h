@@ -52,28 +52,28 @@ struct tail_src {
 
 /* A block of complete lines, each ending in '\n'; or, with cut set, the
  * first max_line bytes of one longer line (no '\n'). */
-typedef void (*tail_fn)(void *arg, const struct tail_src *src,
-    const char *p, size_t n, int cut);
+typedef void (*tail_fn)(void *arg, const struct tail_src *src, const char *p,
+                        size_t n, int cut);
 
 struct tail_opts {
-	off_t readback;		/* bytes read back on first start */
-	size_t max_line;	/* longer lines are cut */
-	char *buf;		/* read buffer, bufsize > max_line + 4096 */
+	off_t readback;  /* bytes read back on first start */
+	size_t max_line; /* longer lines are cut */
+	char *buf;       /* read buffer, bufsize > max_line + 4096 */
 	size_t bufsize;
-	char *hold;		/* max_line bytes: a cut line's head */
+	char *hold; /* max_line bytes: a cut line's head */
 };
 
 struct tail_result {
-	int missing;		/* the path does not exist */
-	int first_start;	/* no saved position: read back */
-	int rotated;		/* finished a renamed file */
-	int truncated;		/* truncated in place or replaced */
-	int between;		/* whole generations rotated in between */
-	uint64_t bytes;		/* bytes read in this run */
+	int missing;     /* the path does not exist */
+	int first_start; /* no saved position: read back */
+	int rotated;     /* finished a renamed file */
+	int truncated;   /* truncated in place or replaced */
+	int between;     /* whole generations rotated in between */
+	uint64_t bytes;  /* bytes read in this run */
 	uint64_t lines_cut;
-	off_t offset, size;	/* of the current file, after this run */
-	char rotated_from[PATH_MAX];	/* host path of a finished sibling */
-	char note[512];		/* what could not be followed, or "" */
+	off_t offset, size;          /* of the current file, after this run */
+	char rotated_from[PATH_MAX]; /* host path of a finished sibling */
+	char note[512];              /* what could not be followed, or "" */
 };
 
 /*
@@ -85,7 +85,7 @@ struct tail_result {
  * be read); on -1 *next is NULL and the old position stays in force.
  */
 int tail_run(const char *fspath, const char *hostpath, json_t *saved,
-    const struct tail_opts *o, tail_fn fn, void *arg, json_t **next,
-    struct tail_result *res, char *err, size_t errlen);
+             const struct tail_opts *o, tail_fn fn, void *arg, json_t **next,
+             struct tail_result *res, char *err, size_t errlen);
 
 #endif

@@ -33,11 +33,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t a, b;
 
 	memcpy(p, data, size);
-	sl_clock_init(&clk, 1771113600);	/* 2026-02-15 */
+	sl_clock_init(&clk, 1771113600); /* 2026-02-15 */
 	if (sl_parse_line(p, size, &clk, &ev) != SL_NONE) {
-		struct sl_span all[] = {ev.host, ev.program, ev.pid,
-		    ev.queue_id, ev.message, ev.user, ev.stage, ev.errno_text,
-		    ev.path, ev.to, ev.relay, ev.dsn, ev.stat};
+		struct sl_span all[] = {ev.host,     ev.program,    ev.pid,
+		                        ev.queue_id, ev.message,    ev.user,
+		                        ev.stage,    ev.errno_text, ev.path,
+		                        ev.to,       ev.relay,      ev.dsn,
+		                        ev.stat};
 		for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 			inside(all[i], p, size);
 		if (event_signature(&ev, sig, sizeof(sig)) >= sizeof(sig) ||

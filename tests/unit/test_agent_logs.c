@@ -50,7 +50,7 @@ setup(void **state)
 	setenv("TZ", "UTC", 1);
 	tzset();
 	snprintf(top, sizeof(top), "%s/logstest.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	assert_non_null(mkdtemp(top));
 	snprintf(p, sizeof(p), "%s/root/var/log", top);
 	assert_int_equal(mkdir_p(p, 0755), 0);
@@ -65,9 +65,10 @@ setup(void **state)
 	snprintf(p, sizeof(p), "%s/state", top);
 	st = state_open(p, NULL, 0, err, sizeof(err));
 	assert_non_null(st);
-	write_file("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n"
-				  "smmsp:x:51:51::/var/spool/mqueue:/sbin/nologin\n",
-	    "w");
+	write_file("/etc/passwd",
+	           "root:x:0:0:root:/root:/bin/bash\n"
+	           "smmsp:x:51:51::/var/spool/mqueue:/sbin/nologin\n",
+	           "w");
 	return 0;
 }
 
@@ -96,7 +97,7 @@ run(json_t *spools, json_t *findings)
 	c.now = time(NULL);
 	c.state = st;
 	c.report = json_pack("{s:[], s:o}", "errors", "findings",
-	    findings ? findings : json_array());
+	                     findings ? findings : json_array());
 	if (spools)
 		json_object_set_new(c.report, "spools", spools);
 	c.errors = json_object_get(c.report, "errors");
@@ -142,17 +143,17 @@ test_config_keys(void **state)
 	cfg_free(cf);
 
 	static const char *const bad[] = {
-	    "[logs]\nfiles = var/log/maillog\n",	/* relative */
-	    "[logs]\nmax_line = 10\n",			/* below 1k */
+	    "[logs]\nfiles = var/log/maillog\n", /* relative */
+	    "[logs]\nmax_line = 10\n",           /* below 1k */
 	    "max_events = -1\n",
 	    "[logs]\nreadback = lots\n",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		cf = cfg_parse("t.conf", bad[i], strlen(bad[i]), err,
-		    sizeof(err));
+		               sizeof(err));
 		assert_non_null(cf);
 		assert_int_equal(logs_config_load(&lc, cf, err, sizeof(err)),
-		    -1);
+		                 -1);
 		assert_non_null(strstr(err, "t.conf"));
 		logs_config_free(&lc);
 		cfg_free(cf);
@@ -175,8 +176,8 @@ test_max_events_keeps_newest_and_counts_all(void **state)
 	(void)state;
 	cfg.logs.max_events = 10;
 	for (int i = 0; i < 1000; i++) {
-		snprintf(line, sizeof(line), syserr_fmt, i / 60 % 60, i % 60,
-		    i, i, i);
+		snprintf(line, sizeof(line), syserr_fmt, i / 60 % 60, i % 60, i,
+		         i, i);
 		write_file("/var/log/maillog", line, "a");
 	}
 	r = run(NULL, NULL);
@@ -184,22 +185,22 @@ test_max_events_keeps_newest_and_counts_all(void **state)
 	assert_int_equal(json_array_size(ev), 10);
 	/* the newest ten, oldest first */
 	assert_non_null(strstr(json_string_value(json_object_get(
-				   json_array_get(ev, 0), "queue_id")),
-	    "000990"));
+	                           json_array_get(ev, 0), "queue_id")),
+	                       "000990"));
 	assert_non_null(strstr(json_string_value(json_object_get(
-				   json_array_get(ev, 9), "queue_id")),
-	    "000999"));
+	                           json_array_get(ev, 9), "queue_id")),
+	                       "000999"));
 	g = json_object_get(r, "event_groups");
 	assert_int_equal(json_array_size(g), 1);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(g,
-						 0),
-			     "count")),
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_array_get(g, 0), "count")),
 	    1000);
-	assert_string_equal(json_string_value(json_object_get(
-				json_array_get(g, 0), "kind")),
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(g, 0), "kind")),
 	    "syserr");
-	assert_int_equal(json_integer_value(json_object_get(
-			     json_object_get(r, "log_summary"), "events_total")),
+	assert_int_equal(
+	    json_integer_value(json_object_get(
+	        json_object_get(r, "log_summary"), "events_total")),
 	    1000);
 	json_decref(r);
 }
@@ -218,13 +219,13 @@ test_same_line_in_two_files_is_one_event(void **state)
 	r = run(NULL, NULL);
 	assert_int_equal(json_array_size(json_object_get(r, "events")), 2);
 	assert_int_equal(json_integer_value(json_object_get(
-			     json_object_get(r, "log_summary"), "duplicates")),
-	    1);
+	                     json_object_get(r, "log_summary"), "duplicates")),
+	                 1);
 	src = json_object_get(r, "log_sources");
 	assert_int_equal(json_array_size(src), 4);
 	assert_string_equal(json_string_value(json_object_get(
-				json_array_get(src, 1), "status")),
-	    "missing");
+	                        json_array_get(src, 1), "status")),
+	                    "missing");
 	assert_int_equal(json_array_size(json_object_get(r, "errors")), 0);
 	json_decref(r);
 }
@@ -262,14 +263,16 @@ test_hostile_bytes_make_valid_json(void **state)
 	char *text;
 	(void)state;
 	write_file("/var/log/maillog",
-	    "Feb 15 09:20:02 h\xff sendmail[1]: u1F1K2am000001: SYSERR(r\xc3\x28"
-	    "): collect: Cannot write ./df\x01\x02 (uid=1): Permission denied\n",
-	    "w");
+	           "Feb 15 09:20:02 h\xff sendmail[1]: u1F1K2am000001: "
+	           "SYSERR(r\xc3\x28"
+	           "): collect: Cannot write ./df\x01\x02 (uid=1): Permission "
+	           "denied\n",
+	           "w");
 	r = run(NULL, NULL);
 	e = json_array_get(json_object_get(r, "events"), 0);
 	assert_non_null(e);
-	assert_non_null(strstr(json_string_value(json_object_get(e, "raw")),
-	    "\\xff"));
+	assert_non_null(
+	    strstr(json_string_value(json_object_get(e, "raw")), "\\xff"));
 	text = json_dumps(r, JSON_COMPACT);
 	assert_non_null(text);
 	free(text);
@@ -280,13 +283,13 @@ test_hostile_bytes_make_valid_json(void **state)
 	memset(line, 'a', sizeof(line));
 	memcpy(line, "Feb 15 09:20:02 h ", 18);
 	snprintf(line + 618, sizeof(line) - 618,
-	    "[1]: SYSERR(root): collect: x\n");
+	         "[1]: SYSERR(root): collect: x\n");
 	write_file("/var/log/maillog", line, "a");
 	r = run(NULL, NULL);
 	e = json_array_get(json_object_get(r, "events"), 0);
 	assert_non_null(e);
 	assert_true(strlen(json_string_value(json_object_get(e, "program"))) <=
-	    255);
+	            255);
 	assert_true(strlen(json_string_value(json_object_get(e, "raw"))) > 600);
 	json_decref(r);
 }
@@ -302,38 +305,40 @@ test_syserr_finding_tied_to_spool_finding(void **state)
 		snprintf(line, sizeof(line), syserr_fmt, 1, k, k, k, k);
 		write_file("/var/log/maillog", line, "a");
 	}
-	write_file("/var/log/maillog",
+	write_file(
+	    "/var/log/maillog",
 	    "Feb 15 09:20:02 host1 sendmail[7]: u1F1K2am000007: SYSERR(root): "
 	    "queueup: cannot create queue file ./qfu1F1K2am000007, euid=51, "
 	    "fd=-1, fp=0x0: Permission denied\n",
 	    "a");
 	spools = json_pack("[{s:s, s:s, s:b}, {s:s, s:s, s:b}]", "path",
-	    "/var/spool/mqueue", "role", "mta_queue", "exists", 1, "path",
-	    "/var/spool/clientmqueue", "role", "msp_queue", "exists", 1);
-	findings = json_pack("[{s:s, s:s, s:s, s:s, s:{}, s:s}]", "code",
-	    "spool.permissions", "severity", "warning", "subject",
-	    "/var/spool/clientmqueue", "message",
-	    "/var/spool/clientmqueue is root:root 0755", "evidence", "remedy",
-	    "chown smmsp:smmsp /var/spool/clientmqueue");
+	                   "/var/spool/mqueue", "role", "mta_queue", "exists",
+	                   1, "path", "/var/spool/clientmqueue", "role",
+	                   "msp_queue", "exists", 1);
+	findings = json_pack(
+	    "[{s:s, s:s, s:s, s:s, s:{}, s:s}]", "code", "spool.permissions",
+	    "severity", "warning", "subject", "/var/spool/clientmqueue",
+	    "message", "/var/spool/clientmqueue is root:root 0755", "evidence",
+	    "remedy", "chown smmsp:smmsp /var/spool/clientmqueue");
 	r = run(spools, findings);
-	json_array_foreach(json_object_get(r, "findings"), i, x)
-		if (strcmp(json_string_value(json_object_get(x, "code")),
-			"log.syserr") == 0)
-			f = x;
+	json_array_foreach(
+	    json_object_get(r, "findings"), i,
+	    x) if (strcmp(json_string_value(json_object_get(x, "code")),
+	                  "log.syserr") == 0) f = x;
 	assert_non_null(f);
 	assert_string_equal(json_string_value(json_object_get(f, "subject")),
-	    "/var/spool/clientmqueue");
+	                    "/var/spool/clientmqueue");
 	assert_string_equal(json_string_value(json_object_get(f, "severity")),
-	    "critical");
+	                    "critical");
 	assert_string_equal(json_string_value(json_object_get(f, "remedy")),
-	    "chown smmsp:smmsp /var/spool/clientmqueue");
+	                    "chown smmsp:smmsp /var/spool/clientmqueue");
 	assert_non_null(strstr(json_string_value(json_object_get(f, "message")),
-	    "Permission denied"));
+	                       "Permission denied"));
 	x = json_object_get(f, "evidence");
 	assert_int_equal(json_integer_value(json_object_get(x, "count")), 4);
 	assert_int_equal(json_array_size(json_object_get(x, "signatures")), 2);
-	assert_string_equal(json_string_value(json_object_get(x,
-				"spool_finding")),
+	assert_string_equal(
+	    json_string_value(json_object_get(x, "spool_finding")),
 	    "spool.permissions");
 	json_decref(r);
 }
@@ -343,7 +348,8 @@ test_syserr_without_spool_names_the_log(void **state)
 {
 	json_t *r, *f;
 	(void)state;
-	write_file("/var/log/maillog",
+	write_file(
+	    "/var/log/maillog",
 	    "Feb 15 09:00:00 h sendmail[2]: SYSERR(root): opendaemonsocket: "
 	    "daemon MTA: cannot bind: Address already in use\n"
 	    "Feb 15 09:00:01 h sendmail[3]: u1FFT1S6011761: to=root, "
@@ -355,10 +361,11 @@ test_syserr_without_spool_names_the_log(void **state)
 	assert_int_equal(json_array_size(json_object_get(r, "findings")), 1);
 	f = json_array_get(json_object_get(r, "findings"), 0);
 	assert_string_equal(json_string_value(json_object_get(f, "subject")),
-	    "/var/log/maillog");
+	                    "/var/log/maillog");
 	assert_string_equal(json_string_value(json_object_get(f, "severity")),
-	    "warning");
-	assert_int_equal(json_array_size(json_object_get(r, "event_groups")), 2);
+	                    "warning");
+	assert_int_equal(json_array_size(json_object_get(r, "event_groups")),
+	                 2);
 	json_decref(r);
 }
 
@@ -368,17 +375,17 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_config_keys),
 	    cmocka_unit_test_setup_teardown(
-		test_max_events_keeps_newest_and_counts_all, setup, teardown),
+	        test_max_events_keeps_newest_and_counts_all, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
-		test_same_line_in_two_files_is_one_event, setup, teardown),
+	        test_same_line_in_two_files_is_one_event, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
-		test_offsets_are_staged_not_committed, setup, teardown),
+	        test_offsets_are_staged_not_committed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_bytes_make_valid_json,
-		setup, teardown),
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(
-		test_syserr_finding_tied_to_spool_finding, setup, teardown),
+	        test_syserr_finding_tied_to_spool_finding, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
-		test_syserr_without_spool_names_the_log, setup, teardown),
+	        test_syserr_without_spool_names_the_log, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

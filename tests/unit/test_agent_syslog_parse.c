@@ -39,11 +39,11 @@ parse(const char *line, struct sl_event *ev)
 	return sl_parse_line(line, strlen(line), &clk, ev);
 }
 
-#define assert_span(sp, want)                                               \
-	do {                                                                \
-		assert_non_null((sp).p);                                    \
-		assert_int_equal((sp).n, strlen(want));                     \
-		assert_memory_equal((sp).p, want, strlen(want));            \
+#define assert_span(sp, want)                                                  \
+	do {                                                                   \
+		assert_non_null((sp).p);                                       \
+		assert_int_equal((sp).n, strlen(want));                        \
+		assert_memory_equal((sp).p, want, strlen(want));               \
 	} while (0)
 
 static void
@@ -59,11 +59,12 @@ test_incident_syserr_collect(void **state)
 {
 	struct sl_event ev;
 	(void)state;
-	assert_int_equal(parse("Feb 15 09:20:02 host1.example.com sendmail[7134]: "
-			       "u1F1K2am007134: SYSERR(root): collect: Cannot write "
-			       "./dfu1F1K2am007134 (bfcommit, uid=51, gid=51): "
-			       "Permission denied",
-			     &ev),
+	assert_int_equal(
+	    parse("Feb 15 09:20:02 host1.example.com sendmail[7134]: "
+	          "u1F1K2am007134: SYSERR(root): collect: Cannot write "
+	          "./dfu1F1K2am007134 (bfcommit, uid=51, gid=51): "
+	          "Permission denied",
+	          &ev),
 	    SL_SYSERR);
 	assert_ts(ev.ts, "2016-02-15T09:20:02Z");
 	assert_span(ev.host, "host1.example.com");
@@ -78,7 +79,7 @@ test_incident_syserr_collect(void **state)
 	assert_int_equal(ev.gid, 51);
 	assert_int_equal(ev.euid, -1);
 	assert_true(ev.message.n > 7 &&
-	    memcmp(ev.message.p, "SYSERR(", 7) == 0);
+	            memcmp(ev.message.p, "SYSERR(", 7) == 0);
 }
 
 static void
@@ -86,11 +87,12 @@ test_incident_syserr_queueup(void **state)
 {
 	struct sl_event ev;
 	(void)state;
-	assert_int_equal(parse("Feb 15 09:20:02 host1.example.com sendmail[7134]: "
-			       "u1F1K2am007134: SYSERR(root): queueup: cannot create "
-			       "queue file ./qfu1F1K2am007134, euid=51, fd=-1, "
-			       "fp=0x0: Permission denied",
-			     &ev),
+	assert_int_equal(
+	    parse("Feb 15 09:20:02 host1.example.com sendmail[7134]: "
+	          "u1F1K2am007134: SYSERR(root): queueup: cannot create "
+	          "queue file ./qfu1F1K2am007134, euid=51, fd=-1, "
+	          "fp=0x0: Permission denied",
+	          &ev),
 	    SL_SYSERR);
 	assert_span(ev.stage, "queueup");
 	assert_span(ev.path, "./qfu1F1K2am007134");
@@ -105,17 +107,18 @@ test_old_queue_id_and_no_stage(void **state)
 {
 	struct sl_event ev;
 	(void)state;
-	assert_int_equal(parse("Oct 17 08:59:24 peradam.cs.colorado.edu "
-			       "sendmail[21601]: e9HExOW21601: SYSERR(root): Can't "
-			       "create transcript file ./xfe9HExOW21601: Permission "
-			       "denied",
-			     &ev),
+	assert_int_equal(
+	    parse("Oct 17 08:59:24 peradam.cs.colorado.edu "
+	          "sendmail[21601]: e9HExOW21601: SYSERR(root): Can't "
+	          "create transcript file ./xfe9HExOW21601: Permission "
+	          "denied",
+	          &ev),
 	    SL_SYSERR);
 	assert_span(ev.queue_id, "e9HExOW21601");
 	assert_null(ev.stage.p);
 	assert_span(ev.path, "./xfe9HExOW21601");
 	assert_span(ev.errno_text, "Permission denied");
-	assert_ts(ev.ts, "2015-10-17T08:59:24Z");	/* before the anchor */
+	assert_ts(ev.ts, "2015-10-17T08:59:24Z"); /* before the anchor */
 }
 
 static void
@@ -123,31 +126,35 @@ test_other_syserr_forms(void **state)
 {
 	struct sl_event ev;
 	(void)state;
-	assert_int_equal(parse("Feb 15 09:00:00 h sm-mta[1]: NOQUEUE: SYSERR(UID51): "
-			       "can not chdir(/var/spool/mqueue/): Permission denied",
-			     &ev),
+	assert_int_equal(
+	    parse("Feb 15 09:00:00 h sm-mta[1]: NOQUEUE: SYSERR(UID51): "
+	          "can not chdir(/var/spool/mqueue/): Permission denied",
+	          &ev),
 	    SL_SYSERR);
 	assert_null(ev.queue_id.p);
 	assert_span(ev.user, "UID51");
 	assert_span(ev.path, "/var/spool/mqueue/");
-	assert_int_equal(parse("Feb 15 09:00:00 h sendmail[2]: SYSERR(root): "
-			       "opendaemonsocket: daemon MTA: cannot bind: Address "
-			       "already in use",
-			     &ev),
+	assert_int_equal(
+	    parse("Feb 15 09:00:00 h sendmail[2]: SYSERR(root): "
+	          "opendaemonsocket: daemon MTA: cannot bind: Address "
+	          "already in use",
+	          &ev),
 	    SL_SYSERR);
 	assert_span(ev.stage, "opendaemonsocket");
 	assert_span(ev.errno_text, "Address already in use");
 	assert_null(ev.path.p);
-	assert_int_equal(parse("Feb 15 09:00:00 h sendmail[3]: u1F1K2am007134[2]: "
-			       "SYSERR(root): putbody: write error: Broken pipe",
-			     &ev),
+	assert_int_equal(
+	    parse("Feb 15 09:00:00 h sendmail[3]: u1F1K2am007134[2]: "
+	          "SYSERR(root): putbody: write error: Broken pipe",
+	          &ev),
 	    SL_SYSERR);
 	assert_span(ev.queue_id, "u1F1K2am007134");
 	/* any program with a SYSERR (custom -L ident) */
-	assert_int_equal(parse("Feb 15 09:00:00 h mymta[4]: u1F1K2am007134: "
-			       "SYSERR(root): collect: Cannot write ./dfu1F1K2am007134 "
-			       "(bfcommit, uid=0, gid=0): No space left on device",
-			     &ev),
+	assert_int_equal(
+	    parse("Feb 15 09:00:00 h mymta[4]: u1F1K2am007134: "
+	          "SYSERR(root): collect: Cannot write ./dfu1F1K2am007134 "
+	          "(bfcommit, uid=0, gid=0): No space left on device",
+	          &ev),
 	    SL_SYSERR);
 	assert_span(ev.errno_text, "No space left on device");
 	assert_int_equal(ev.uid, 0);
@@ -158,43 +165,45 @@ test_sendmail_delivery(void **state)
 {
 	struct sl_event ev;
 	(void)state;
-	assert_int_equal(parse("Feb 15 23:29:01 r11b05038.dg.aliyun.com "
-			       "sendmail[11761]: u1FFT1S6011761: to=root, "
-			       "ctladdr=root (0/0), delay=00:00:00, xdelay=00:00:00, "
-			       "mailer=relay, pri=30416, relay=[127.0.0.1] "
-			       "[127.0.0.1], dsn=4.0.0, stat=Deferred: Connection "
-			       "refused by [127.0.0.1]",
-			     &ev),
+	assert_int_equal(
+	    parse("Feb 15 23:29:01 r11b05038.dg.aliyun.com "
+	          "sendmail[11761]: u1FFT1S6011761: to=root, "
+	          "ctladdr=root (0/0), delay=00:00:00, xdelay=00:00:00, "
+	          "mailer=relay, pri=30416, relay=[127.0.0.1] "
+	          "[127.0.0.1], dsn=4.0.0, stat=Deferred: Connection "
+	          "refused by [127.0.0.1]",
+	          &ev),
 	    SL_DEFERRED);
 	assert_span(ev.to, "root");
 	assert_span(ev.relay, "[127.0.0.1] [127.0.0.1]");
 	assert_span(ev.dsn, "4.0.0");
 	assert_span(ev.stat, "Deferred: Connection refused by [127.0.0.1]");
 	assert_int_equal(parse("Feb 15 23:29:01 h sendmail[1]: u1FFT1S6011761: "
-			       "to=<a@x>,<b@y>, delay=00:00:01, mailer=esmtp, "
-			       "pri=1, relay=mx.y. [192.0.2.1], dsn=5.1.1, "
-			       "stat=User unknown",
-			     &ev),
-	    SL_BOUNCED);
+	                       "to=<a@x>,<b@y>, delay=00:00:01, mailer=esmtp, "
+	                       "pri=1, relay=mx.y. [192.0.2.1], dsn=5.1.1, "
+	                       "stat=User unknown",
+	                       &ev),
+	                 SL_BOUNCED);
 	assert_span(ev.to, "<a@x>,<b@y>");
 	assert_span(ev.stat, "User unknown");
 	assert_int_equal(parse("Nov 28 14:49:10 host1 sendmail[23640]: "
-			       "6ASEnAu5023639: to=<root@host1.localdomain>, "
-			       "ctladdr=<root@host1.localdomain> (0/0), "
-			       "delay=00:00:00, xdelay=00:00:00, mailer=local, "
-			       "pri=30777, relay=local, dsn=2.1.5, stat=Sent",
-			     &ev),
-	    SL_NONE);
+	                       "6ASEnAu5023639: to=<root@host1.localdomain>, "
+	                       "ctladdr=<root@host1.localdomain> (0/0), "
+	                       "delay=00:00:00, xdelay=00:00:00, mailer=local, "
+	                       "pri=30777, relay=local, dsn=2.1.5, stat=Sent",
+	                       &ev),
+	                 SL_NONE);
 	assert_int_equal(parse("Nov 28 14:49:10 host1 sendmail[23598]: "
-			       "6ASEnAvr023598: from=root, size=306, class=0, "
-			       "nrcpts=1, relay=root@localhost",
-			     &ev),
-	    SL_NONE);
-	assert_int_equal(parse("Feb 23 21:36:14 petermurray sm-mta[22248]: "
-			       "s1NLaDQT022248: ruleset=check_rcpt, arg1=<x@y>, "
-			       "relay=h [80.253.155.119] (may be forged), "
-			       "reject=550 5.7.1 <x@y>... Relaying denied.",
-			     &ev),
+	                       "6ASEnAvr023598: from=root, size=306, class=0, "
+	                       "nrcpts=1, relay=root@localhost",
+	                       &ev),
+	                 SL_NONE);
+	assert_int_equal(
+	    parse("Feb 23 21:36:14 petermurray sm-mta[22248]: "
+	          "s1NLaDQT022248: ruleset=check_rcpt, arg1=<x@y>, "
+	          "relay=h [80.253.155.119] (may be forged), "
+	          "reject=550 5.7.1 <x@y>... Relaying denied.",
+	          &ev),
 	    SL_NONE);
 }
 
@@ -203,21 +212,24 @@ test_sendmail_queue_trouble(void **state)
 {
 	struct sl_event ev;
 	(void)state;
-	assert_int_equal(parse("Nov 28 14:49:10 host1 sendmail[23577]: dangerous "
-			       "permissions=40755 on queue directory "
-			       "/var/spool/clientmqueue/",
-			     &ev),
+	assert_int_equal(
+	    parse("Nov 28 14:49:10 host1 sendmail[23577]: dangerous "
+	          "permissions=40755 on queue directory "
+	          "/var/spool/clientmqueue/",
+	          &ev),
 	    SL_OTHER);
 	assert_span(ev.path, "/var/spool/clientmqueue/");
-	assert_int_equal(parse("Feb 15 09:00:00 h sendmail[1]: low on space (h "
-			       "needs 1 bytes + 100 blocks in /var/spool/mqueue), "
-			       "max avail: 0",
-			     &ev),
+	assert_int_equal(
+	    parse("Feb 15 09:00:00 h sendmail[1]: low on space (h "
+	          "needs 1 bytes + 100 blocks in /var/spool/mqueue), "
+	          "max avail: 0",
+	          &ev),
 	    SL_OTHER);
-	assert_int_equal(parse("Feb 15 09:00:00 h sendmail[1]: u1F1K2am007134: "
-			       "Losing ./qfu1F1K2am007134: bogus file uid/gid in "
-			       "mqueue",
-			     &ev),
+	assert_int_equal(
+	    parse("Feb 15 09:00:00 h sendmail[1]: u1F1K2am007134: "
+	          "Losing ./qfu1F1K2am007134: bogus file uid/gid in "
+	          "mqueue",
+	          &ev),
 	    SL_OTHER);
 	assert_span(ev.path, "./qfu1F1K2am007134");
 }
@@ -227,64 +239,72 @@ test_postfix(void **state)
 {
 	struct sl_event ev;
 	(void)state;
-	assert_int_equal(parse("Feb 15 09:00:00 mx postfix/smtp[321]: 3CDD6604F980: "
-			       "to=<u@example.com>, relay=none, delay=30, "
-			       "delays=0.01/0/30/0, dsn=4.4.1, status=deferred "
-			       "(connect to example.com[192.0.2.1]:25: Connection "
-			       "timed out)",
-			     &ev),
+	assert_int_equal(
+	    parse("Feb 15 09:00:00 mx postfix/smtp[321]: 3CDD6604F980: "
+	          "to=<u@example.com>, relay=none, delay=30, "
+	          "delays=0.01/0/30/0, dsn=4.4.1, status=deferred "
+	          "(connect to example.com[192.0.2.1]:25: Connection "
+	          "timed out)",
+	          &ev),
 	    SL_DEFERRED);
 	assert_span(ev.queue_id, "3CDD6604F980");
 	assert_span(ev.to, "<u@example.com>");
 	assert_span(ev.relay, "none");
 	assert_span(ev.dsn, "4.4.1");
-	assert_int_equal(parse("Feb 15 09:00:00 mx postfix/local[9]: 3CDD6604F980: "
-			       "to=<nobody@mx>, relay=local, delay=0.1, "
-			       "delays=0/0/0/0.1, dsn=5.1.1, status=bounced (unknown "
-			       "user: \"nobody\")",
-			     &ev),
+	assert_int_equal(
+	    parse("Feb 15 09:00:00 mx postfix/local[9]: 3CDD6604F980: "
+	          "to=<nobody@mx>, relay=local, delay=0.1, "
+	          "delays=0/0/0/0.1, dsn=5.1.1, status=bounced (unknown "
+	          "user: \"nobody\")",
+	          &ev),
 	    SL_BOUNCED);
-	assert_int_equal(parse("Feb 15 09:00:00 mx postfix/qmgr[9]: 3CDD6604F980: "
-			       "from=<a@b>, status=expired, returned to sender",
-			     &ev),
+	assert_int_equal(
+	    parse("Feb 15 09:00:00 mx postfix/qmgr[9]: 3CDD6604F980: "
+	          "from=<a@b>, status=expired, returned to sender",
+	          &ev),
 	    SL_BOUNCED);
-	assert_int_equal(parse("Feb 15 09:00:00 mx postfix/smtp[9]: 3CDD6604F980: "
-			       "to=<a@b>, relay=mx[1.2.3.4]:25, delay=1, dsn=2.0.0, "
-			       "status=sent (250 ok)",
-			     &ev),
+	assert_int_equal(
+	    parse("Feb 15 09:00:00 mx postfix/smtp[9]: 3CDD6604F980: "
+	          "to=<a@b>, relay=mx[1.2.3.4]:25, delay=1, dsn=2.0.0, "
+	          "status=sent (250 ok)",
+	          &ev),
 	    SL_NONE);
-	assert_int_equal(parse("Feb 15 09:00:00 mx postfix/postdrop[7]: warning: "
-			       "mail_queue_enter: create file maildrop/123.456: "
-			       "Permission denied",
-			     &ev),
+	assert_int_equal(
+	    parse("Feb 15 09:00:00 mx postfix/postdrop[7]: warning: "
+	          "mail_queue_enter: create file maildrop/123.456: "
+	          "Permission denied",
+	          &ev),
 	    SL_WARNING);
 	assert_span(ev.stage, "mail_queue_enter");
 	assert_span(ev.path, "maildrop/123.456");
 	assert_span(ev.errno_text, "Permission denied");
-	assert_int_equal(parse("Feb 15 09:00:00 mx postfix/sendmail[7]: warning: "
-			       "unable to look up public/pickup: No such file or "
-			       "directory",
-			     &ev),
+	assert_int_equal(
+	    parse("Feb 15 09:00:00 mx postfix/sendmail[7]: warning: "
+	          "unable to look up public/pickup: No such file or "
+	          "directory",
+	          &ev),
 	    SL_WARNING);
 	assert_null(ev.stage.p);
 	assert_int_equal(parse("Feb 15 09:00:00 mx postfix/master[1]: fatal: "
-			       "chdir /var/spool/postfix: Permission denied",
-			     &ev),
-	    SL_FATAL);
+	                       "chdir /var/spool/postfix: Permission denied",
+	                       &ev),
+	                 SL_FATAL);
 	assert_span(ev.path, "/var/spool/postfix");
-	assert_int_equal(parse("Feb 15 09:00:00 mx postfix/postqueue[5]: fatal: "
-			       "Queue report unavailable - mail system is down",
-			     &ev),
+	assert_int_equal(
+	    parse("Feb 15 09:00:00 mx postfix/postqueue[5]: fatal: "
+	          "Queue report unavailable - mail system is down",
+	          &ev),
 	    SL_FATAL);
 	assert_int_equal(parse("Feb 15 09:00:00 mx postfix-out/qmgr[5]: panic: "
-			       "myfree: corrupt or unallocated memory block",
-			     &ev),
-	    SL_PANIC);
+	                       "myfree: corrupt or unallocated memory block",
+	                       &ev),
+	                 SL_PANIC);
 	assert_span(ev.program, "postfix-out/qmgr");
-	assert_int_equal(parse("Feb 21 09:21:54 xxx postfix/smtpd[14398]: NOQUEUE: "
-			       "reject: RCPT from example.com[192.0.43.10]: 450 "
-			       "4.7.1 : Helo command rejected",
-			     &ev),
+	assert_int_equal(
+	    parse("Feb 21 09:21:54 xxx postfix/smtpd[14398]: NOQUEUE: "
+	          "reject: RCPT from example.com[192.0.43.10]: 450 "
+	          "4.7.1 : Helo command rejected",
+	          &ev),
 	    SL_NONE);
 }
 
@@ -294,58 +314,67 @@ test_header_variants(void **state)
 	struct sl_event ev;
 	(void)state;
 	/* rsyslog high precision */
-	assert_int_equal(parse("2016-02-15T09:20:02.889064+08:00 host1 sendmail[7134]: "
-			       "u1F1K2am007134: SYSERR(root): collect: Cannot write "
-			       "./dfu1F1K2am007134 (bfcommit, uid=51, gid=51): "
-			       "Permission denied",
-			     &ev),
+	assert_int_equal(
+	    parse("2016-02-15T09:20:02.889064+08:00 host1 sendmail[7134]: "
+	          "u1F1K2am007134: SYSERR(root): collect: Cannot write "
+	          "./dfu1F1K2am007134 (bfcommit, uid=51, gid=51): "
+	          "Permission denied",
+	          &ev),
 	    SL_SYSERR);
 	assert_ts(ev.ts, "2016-02-15T01:20:02Z");
 	assert_span(ev.host, "host1");
 	/* RFC 5424 with structured data and a BOM */
-	assert_int_equal(parse("<18>1 2016-02-15T01:20:02Z host1 sendmail 7134 - "
-			       "[meta x=\"a]b\"][o y=\"1\"] \xef\xbb\xbfu1F1K2am007134: "
-			       "SYSERR(root): queueup: cannot create queue file "
-			       "./qfu1F1K2am007134, euid=51, fd=-1, fp=0x0: Permission "
-			       "denied",
-			     &ev),
+	assert_int_equal(
+	    parse("<18>1 2016-02-15T01:20:02Z host1 sendmail 7134 - "
+	          "[meta x=\"a]b\"][o y=\"1\"] \xef\xbb\xbfu1F1K2am007134: "
+	          "SYSERR(root): queueup: cannot create queue file "
+	          "./qfu1F1K2am007134, euid=51, fd=-1, fp=0x0: Permission "
+	          "denied",
+	          &ev),
 	    SL_SYSERR);
 	assert_ts(ev.ts, "2016-02-15T01:20:02Z");
 	assert_span(ev.program, "sendmail");
 	assert_span(ev.pid, "7134");
 	assert_span(ev.queue_id, "u1F1K2am007134");
-	assert_int_equal(parse("<18>1 2016-02-15T01:20:02Z h postfix/smtp - - - "
-			       "warning: x",
-			     &ev),
+	assert_int_equal(
+	    parse("<18>1 2016-02-15T01:20:02Z h postfix/smtp - - - "
+	          "warning: x",
+	          &ev),
 	    SL_WARNING);
 	assert_null(ev.pid.p);
 	/* BSD -v and -vv, PRI in front, no host, Solaris [ID], brackets */
 	assert_int_equal(parse("Apr  2 17:51:27 <4.3> pancake sendmail[1]: "
-			       "SYSERR(root): x: Broken pipe",
-			     &ev),
-	    SL_SYSERR);
+	                       "SYSERR(root): x: Broken pipe",
+	                       &ev),
+	                 SL_SYSERR);
 	assert_span(ev.host, "pancake");
-	assert_int_equal(parse("Mar 19 23:48:18 <mail.crit> pancake sendmail[1]: "
-			       "SYSERR(root): x: Broken pipe",
-			     &ev),
+	assert_int_equal(
+	    parse("Mar 19 23:48:18 <mail.crit> pancake sendmail[1]: "
+	          "SYSERR(root): x: Broken pipe",
+	          &ev),
 	    SL_SYSERR);
-	assert_int_equal(parse("<10>Feb 15 09:20:02 host1 sendmail[1]: SYSERR(root): "
-			       "x",
-			     &ev),
+	assert_int_equal(
+	    parse("<10>Feb 15 09:20:02 host1 sendmail[1]: SYSERR(root): "
+	          "x",
+	          &ev),
 	    SL_SYSERR);
-	assert_int_equal(parse("Feb 15 09:20:02 sendmail[1]: SYSERR(root): x", &ev),
+	assert_int_equal(
+	    parse("Feb 15 09:20:02 sendmail[1]: SYSERR(root): x", &ev),
 	    SL_SYSERR);
 	assert_null(ev.host.p);
 	assert_span(ev.program, "sendmail");
-	assert_int_equal(parse("Feb 15 09:20:02 solhost sendmail[123]: [ID 801593 "
-			       "mail.crit] u1F1K2am007134: SYSERR(root): collect: x",
-			     &ev),
+	assert_int_equal(
+	    parse("Feb 15 09:20:02 solhost sendmail[123]: [ID 801593 "
+	          "mail.crit] u1F1K2am007134: SYSERR(root): collect: x",
+	          &ev),
 	    SL_SYSERR);
 	assert_span(ev.queue_id, "u1F1K2am007134");
-	assert_int_equal(parse("[Feb 15 09:20:02] h sendmail[1]: SYSERR(root): x", &ev),
+	assert_int_equal(
+	    parse("[Feb 15 09:20:02] h sendmail[1]: SYSERR(root): x", &ev),
 	    SL_SYSERR);
-	assert_int_equal(parse("Mar 7 02:09:33 server postfix/smtpd[27246]: warning: y",
-			     &ev),
+	assert_int_equal(
+	    parse("Mar 7 02:09:33 server postfix/smtpd[27246]: warning: y",
+	          &ev),
 	    SL_WARNING);
 	assert_ts(ev.ts, "2015-03-07T02:09:33Z");
 	/* not syslog at all */
@@ -353,15 +382,16 @@ test_header_variants(void **state)
 	assert_int_equal(parse("", &ev), SL_NONE);
 	assert_int_equal(parse("SYSERR(root): no header", &ev), SL_NONE);
 	assert_int_equal(parse("<999999>1 x", &ev), SL_NONE);
-	assert_int_equal(parse("<13>1 bad-stamp h a - - - SYSERR(x)", &ev), SL_NONE);
+	assert_int_equal(parse("<13>1 bad-stamp h a - - - SYSERR(x)", &ev),
+	                 SL_NONE);
 	/* times we could not report in RFC 3339 UTC */
-	assert_int_equal(parse("0000-12-30T00:00:00Z h sendmail[1]: SYSERR(r): x",
-			     &ev),
+	assert_int_equal(
+	    parse("0000-12-30T00:00:00Z h sendmail[1]: SYSERR(r): x", &ev),
 	    SL_NONE);
 	assert_int_equal(parse("<13>1 1969-12-31T23:59:59Z h sendmail 1 - - "
-			       "SYSERR(r): x",
-			     &ev),
-	    SL_NONE);
+	                       "SYSERR(r): x",
+	                       &ev),
+	                 SL_NONE);
 }
 
 static void
@@ -371,40 +401,40 @@ test_year_inference(void **state)
 	struct sl_clock c2;
 	(void)state;
 	/* a December line read on Jan 1 is last year's */
-	sl_clock_init(&c2, 1798761610);	/* 2027-01-01T00:00:10Z */
-	assert_int_equal(sl_parse_header("Dec 31 23:59:59 h x: y", 22, &c2, &ev),
-	    0);
+	sl_clock_init(&c2, 1798761610); /* 2027-01-01T00:00:10Z */
+	assert_int_equal(
+	    sl_parse_header("Dec 31 23:59:59 h x: y", 22, &c2, &ev), 0);
 	assert_ts(ev.ts, "2026-12-31T23:59:59Z");
-	assert_int_equal(sl_parse_header("Jan  1 00:00:05 h x: y", 22, &c2, &ev),
-	    0);
+	assert_int_equal(
+	    sl_parse_header("Jan  1 00:00:05 h x: y", 22, &c2, &ev), 0);
 	assert_ts(ev.ts, "2027-01-01T00:00:05Z");
 	/* a January line read on Dec 31 (clock a little behind): next year */
-	sl_clock_init(&c2, 1798761590);	/* 2026-12-31T23:59:50Z */
-	assert_int_equal(sl_parse_header("Jan  1 00:00:05 h x: y", 22, &c2, &ev),
-	    0);
+	sl_clock_init(&c2, 1798761590); /* 2026-12-31T23:59:50Z */
+	assert_int_equal(
+	    sl_parse_header("Jan  1 00:00:05 h x: y", 22, &c2, &ev), 0);
 	assert_ts(ev.ts, "2027-01-01T00:00:05Z");
-	assert_int_equal(sl_parse_header("Jan  5 00:00:05 h x: y", 22, &c2, &ev),
-	    0);
+	assert_int_equal(
+	    sl_parse_header("Jan  5 00:00:05 h x: y", 22, &c2, &ev), 0);
 	assert_ts(ev.ts, "2026-01-05T00:00:05Z");
 	/* more than a day in the future of the anchor: last year */
-	sl_clock_init(&c2, 1771113600);	/* 2026-02-15T00:00:00Z */
-	assert_int_equal(sl_parse_header("Feb 17 00:00:00 h x: y", 22, &c2, &ev),
-	    0);
+	sl_clock_init(&c2, 1771113600); /* 2026-02-15T00:00:00Z */
+	assert_int_equal(
+	    sl_parse_header("Feb 17 00:00:00 h x: y", 22, &c2, &ev), 0);
 	assert_ts(ev.ts, "2025-02-17T00:00:00Z");
-	assert_int_equal(sl_parse_header("Feb 15 12:00:00 h x: y", 22, &c2, &ev),
-	    0);
+	assert_int_equal(
+	    sl_parse_header("Feb 15 12:00:00 h x: y", 22, &c2, &ev), 0);
 	assert_ts(ev.ts, "2026-02-15T12:00:00Z");
 	/* Feb 29 goes back to the last leap year */
-	assert_int_equal(sl_parse_header("Feb 29 10:00:00 h x: y", 22, &c2, &ev),
-	    0);
+	assert_int_equal(
+	    sl_parse_header("Feb 29 10:00:00 h x: y", 22, &c2, &ev), 0);
 	assert_ts(ev.ts, "2024-02-29T10:00:00Z");
 	/* impossible dates */
-	assert_int_equal(sl_parse_header("Feb 30 10:00:00 h x: y", 22, &c2, &ev),
-	    -1);
-	assert_int_equal(sl_parse_header("Feb 15 25:00:00 h x: y", 22, &c2, &ev),
-	    -1);
-	assert_int_equal(sl_parse_header("Foo 15 10:00:00 h x: y", 22, &c2, &ev),
-	    -1);
+	assert_int_equal(
+	    sl_parse_header("Feb 30 10:00:00 h x: y", 22, &c2, &ev), -1);
+	assert_int_equal(
+	    sl_parse_header("Feb 15 25:00:00 h x: y", 22, &c2, &ev), -1);
+	assert_int_equal(
+	    sl_parse_header("Foo 15 10:00:00 h x: y", 22, &c2, &ev), -1);
 }
 
 static void
@@ -418,8 +448,8 @@ test_local_time_zone(void **state)
 	setenv("TZ", "Asia/Shanghai", 1);
 	tzset();
 	sl_clock_init(&c2, ANCHOR_2016);
-	assert_int_equal(sl_parse_header("Feb 15 09:20:02 h x: y", 22, &c2, &ev),
-	    0);
+	assert_int_equal(
+	    sl_parse_header("Feb 15 09:20:02 h x: y", 22, &c2, &ev), 0);
 	assert_ts(ev.ts, "2016-02-15T01:20:02Z");
 	setenv("TZ", "UTC", 1);
 	tzset();
@@ -431,20 +461,22 @@ test_signature(void **state)
 	struct sl_event ev;
 	char a[EVENT_SIG_MAX], b[EVENT_SIG_MAX];
 	char ida[EVENT_ID_LEN], idb[EVENT_ID_LEN];
-	const char *l1 = "Feb 15 09:20:02 host1 sendmail[7134]: u1F1K2am007134: "
-			 "SYSERR(root): collect: Cannot write ./dfu1F1K2am007134 "
-			 "(bfcommit, uid=51, gid=51): Permission denied";
-	const char *l2 = "Feb 15 09:21:01 host1 sendmail[14474]: u1F1L1GP014474: "
-			 "SYSERR(root): collect: Cannot write ./dfu1F1L1GP014474 "
-			 "(bfcommit, uid=51, gid=51): Permission denied";
+	const char *l1 =
+	    "Feb 15 09:20:02 host1 sendmail[7134]: u1F1K2am007134: "
+	    "SYSERR(root): collect: Cannot write ./dfu1F1K2am007134 "
+	    "(bfcommit, uid=51, gid=51): Permission denied";
+	const char *l2 =
+	    "Feb 15 09:21:01 host1 sendmail[14474]: u1F1L1GP014474: "
+	    "SYSERR(root): collect: Cannot write ./dfu1F1L1GP014474 "
+	    "(bfcommit, uid=51, gid=51): Permission denied";
 	(void)state;
 	parse(l1, &ev);
 	event_signature(&ev, a, sizeof(a));
 	parse(l2, &ev);
 	event_signature(&ev, b, sizeof(b));
 	assert_string_equal(a, "sendmail: SYSERR(root): collect: Cannot write "
-			       "./df<id> (bfcommit, uid=N, gid=N): Permission "
-			       "denied");
+	                       "./df<id> (bfcommit, uid=N, gid=N): Permission "
+	                       "denied");
 	assert_string_equal(a, b);
 	event_id(l1, strlen(l1), ida);
 	event_id(l2, strlen(l2), idb);
@@ -452,22 +484,23 @@ test_signature(void **state)
 	assert_string_not_equal(ida, idb);
 	event_id(l1, strlen(l1), idb);
 	assert_string_equal(ida, idb);
-	parse("Feb 15 09:20:02 host1 sendmail[7134]: u1F1K2am007134: SYSERR(root): "
+	parse("Feb 15 09:20:02 host1 sendmail[7134]: u1F1K2am007134: "
+	      "SYSERR(root): "
 	      "queueup: cannot create queue file ./qfu1F1K2am007134, euid=51, "
 	      "fd=-1, fp=0x0: Permission denied",
-	    &ev);
+	      &ev);
 	event_signature(&ev, a, sizeof(a));
 	assert_string_equal(a, "sendmail: SYSERR(root): queueup: cannot create "
-			       "queue file ./qf<id>, euid=N, fd=-N, fp=0xN: "
-			       "Permission denied");
+	                       "queue file ./qf<id>, euid=N, fd=-N, fp=0xN: "
+	                       "Permission denied");
 	parse("Feb 15 23:29:01 h sendmail[11761]: u1FFT1S6011761: to=root, "
 	      "delay=00:00:00, mailer=relay, pri=30416, relay=[127.0.0.1] "
 	      "[127.0.0.1], dsn=4.0.0, stat=Deferred: Connection refused by "
 	      "[127.0.0.1]",
-	    &ev);
+	      &ev);
 	event_signature(&ev, a, sizeof(a));
 	assert_string_equal(a, "sendmail: stat=Deferred: Connection refused by "
-			       "[N.N.N.N]");
+	                       "[N.N.N.N]");
 	/* a tiny buffer is still NUL-terminated */
 	assert_true(event_signature(&ev, a, 5) <= 4);
 	assert_int_equal(strlen(a), 4);
@@ -486,7 +519,7 @@ count_events(const char *name, int counts[8])
 
 	memset(counts, 0, 8 * sizeof(int));
 	snprintf(path, sizeof(path), "%s/../shared/samples/%s", top ? top : ".",
-	    name);
+	         name);
 	fp = fopen(path, "r");
 	if (fp == NULL)
 		fail_msg("cannot open sample %s", path);
@@ -552,14 +585,17 @@ test_hostile_input(void **state)
 		for (size_t i = 0; i < n; i++)
 			buf[i] = (char)rand_r(&seed);
 		if (n > 40 && r % 2)
-			memcpy(buf, "Feb 15 09:20:02 h sendmail[1]: SYSERR(", 38);
+			memcpy(buf, "Feb 15 09:20:02 h sendmail[1]: SYSERR(",
+			       38);
 		sl_parse_line(buf, n, &clk, &ev);
 	}
-	assert_int_equal(parse("Feb 15 09:20:02 h sendmail[1]: SYSERR(\xff\xfe", &ev),
+	assert_int_equal(
+	    parse("Feb 15 09:20:02 h sendmail[1]: SYSERR(\xff\xfe", &ev),
 	    SL_NONE);
-	assert_int_equal(parse("Feb 15 09:20:02 h sendmail[1]: SYSERR(r): \x01\xff: "
-			       "Permission denied",
-			     &ev),
+	assert_int_equal(
+	    parse("Feb 15 09:20:02 h sendmail[1]: SYSERR(r): \x01\xff: "
+	          "Permission denied",
+	          &ev),
 	    SL_SYSERR);
 }
 
@@ -567,7 +603,8 @@ static void
 check_prefilter_agrees(const char *impl)
 {
 	char buf[512];
-	static const char *needles[] = {"SYSERR(", "sendmail", "sm-", "postfix"};
+	static const char *needles[] = {"SYSERR(", "sendmail", "sm-",
+	                                "postfix"};
 
 	if (prefilter_use(impl) == -1) {
 		print_message("prefilter %s not available here\n", impl);
@@ -587,7 +624,7 @@ check_prefilter_agrees(const char *impl)
 			assert_int_equal(prefilter_find(buf, sizeof(buf)), pos);
 			/* cut before the needle ends: not found */
 			assert_int_equal(prefilter_find(buf, pos + l - 1),
-			    pos + l - 1);
+			                 pos + l - 1);
 		}
 	}
 	memset(buf, 's', sizeof(buf));

@@ -21,7 +21,7 @@
 #include "common/strbuf.h"
 
 static char dir[PATH_MAX], logp[PATH_MAX + 16];
-static struct strbuf got;	/* every line handed out, in order */
+static struct strbuf got; /* every line handed out, in order */
 static int cut_lines;
 static char buf[8192], hold[1024];
 static struct tail_opts opts = {1 << 20, 1024, buf, sizeof(buf), hold};
@@ -31,7 +31,7 @@ static struct tail_opts opts = {1 << 20, 1024, buf, sizeof(buf), hold};
  * itself come flagged ("CUT:"). */
 static void
 on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
-    int cut)
+         int cut)
 {
 	(void)arg;
 	assert_non_null(src->path);
@@ -64,7 +64,7 @@ setup(void **state)
 {
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/tailtest.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	assert_non_null(mkdtemp(dir));
 	snprintf(logp, sizeof(logp), "%s/maillog", dir);
 	strbuf_init(&got, 64 << 20);
@@ -110,8 +110,9 @@ cycle(json_t **pos)
 	char err[512];
 
 	assert_int_equal(tail_run(logp, "/var/log/maillog", *pos, &opts,
-			     on_block, NULL, &next, &res, err, sizeof(err)),
-	    0);
+	                          on_block, NULL, &next, &res, err,
+	                          sizeof(err)),
+	                 0);
 	if (next) {
 		json_decref(*pos);
 		*pos = next;
@@ -130,8 +131,9 @@ test_first_start_reads_back_from_a_line_boundary(void **state)
 {
 	json_t *pos = NULL;
 	(void)state;
-	append(logp, "line-1 aaaaaaaaaa\nline-2 bbbbbbbbbb\nline-3 cccccccccc\n");
-	opts.readback = 30;	/* lands inside line-2 */
+	append(logp,
+	       "line-1 aaaaaaaaaa\nline-2 bbbbbbbbbb\nline-3 cccccccccc\n");
+	opts.readback = 30; /* lands inside line-2 */
 	struct tail_result r = cycle(&pos);
 	assert_true(r.first_start);
 	expect("line-3 cccccccccc\n");
@@ -147,7 +149,7 @@ test_readback_on_exact_boundary(void **state)
 	json_t *pos = NULL;
 	(void)state;
 	append(logp, "0123456789\nabcdefghij\n");
-	opts.readback = 11;	/* exactly the second line */
+	opts.readback = 11; /* exactly the second line */
 	cycle(&pos);
 	expect("abcdefghij\n");
 	json_decref(pos);
@@ -182,8 +184,9 @@ test_uncommitted_position_rereads(void **state)
 	append(logp, "b\n");
 	/* a cycle whose report never became durable: position dropped */
 	assert_int_equal(tail_run(logp, "/var/log/maillog", pos, &opts,
-			     on_block, NULL, &next, &res, err, sizeof(err)),
-	    0);
+	                          on_block, NULL, &next, &res, err,
+	                          sizeof(err)),
+	                 0);
 	json_decref(next);
 	cycle(&pos);
 	expect("a\nb\nb\n");
@@ -201,18 +204,18 @@ test_create_rotation(void **state)
 	cycle(&pos);
 	append(logp, "a3\n");
 	sh("mv '%s' '%s'", logp, old);
-	append(old, "a4\n");	/* syslogd still writes until its HUP */
+	append(old, "a4\n"); /* syslogd still writes until its HUP */
 	append(logp, "b1\n");
 	struct tail_result r = cycle(&pos);
 	assert_true(r.rotated);
 	assert_string_equal(r.rotated_from, "/var/log/maillog.1");
 	expect("a1\na2\na3\na4\nb1\n");
-	append(old, "a5\n");	/* one more late line to the old file */
+	append(old, "a5\n"); /* one more late line to the old file */
 	append(logp, "b2\n");
 	cycle(&pos);
 	expect("a1\na2\na3\na4\nb1\na5\nb2\n");
 	assert_non_null(json_object_get(pos, "prev"));
-	cycle(&pos);	/* nothing new anywhere: stop following the old one */
+	cycle(&pos); /* nothing new anywhere: stop following the old one */
 	assert_null(json_object_get(pos, "prev"));
 	expect("a1\na2\na3\na4\nb1\na5\nb2\n");
 	json_decref(pos);
@@ -224,12 +227,12 @@ test_restart_between_rename_and_create(void **state)
 	json_t *pos = NULL;
 	char old[PATH_MAX + 32];
 	(void)state;
-	snprintf(old, sizeof(old), "%s-20260215", logp);	/* dateext */
+	snprintf(old, sizeof(old), "%s-20260215", logp); /* dateext */
 	append(logp, "a1\n");
 	cycle(&pos);
 	append(logp, "a2\n");
 	sh("mv '%s' '%s'", logp, old);
-	struct tail_result r = cycle(&pos);	/* the new file is not there yet */
+	struct tail_result r = cycle(&pos); /* the new file is not there yet */
 	assert_true(r.missing);
 	expect("a1\na2\n");
 	append(old, "a3\n");
@@ -251,7 +254,7 @@ test_rotated_file_removed_is_noted(void **state)
 	append(logp, "a1\n");
 	cycle(&pos);
 	append(logp, "a2\n");
-	sh("mv '%s' '%s'", logp, old);	/* "compressed" at once */
+	sh("mv '%s' '%s'", logp, old); /* "compressed" at once */
 	append(logp, "b1\n");
 	struct tail_result r = cycle(&pos);
 	assert_non_null(strstr(r.note, "compressed"));
@@ -330,12 +333,12 @@ test_long_lines_are_cut_and_counted(void **state)
 	big[4999] = '\0';
 	memcpy(big, "LONGLINE", 8);
 	append(logp, "before\n");
-	append(logp, big);	/* no newline yet: waits */
+	append(logp, big); /* no newline yet: waits */
 	struct tail_result r = cycle(&pos);
 	expect("before\n");
 	assert_int_equal(cut_lines, 0);
 	append(logp, "\nafter\n");
-	r = cycle(&pos);	/* it fits the read buffer: handed out whole */
+	r = cycle(&pos); /* it fits the read buffer: handed out whole */
 	assert_int_equal(r.lines_cut, 0);
 	expect("before\nLONG:LONGLINE\nafter\n");
 	/* a huge one, far bigger than the read buffer */
@@ -396,7 +399,7 @@ test_many_rotations_exactly_once(void **state)
 	strbuf_init(&want, 1 << 20);
 	snprintf(old, sizeof(old), "%s.1", logp);
 	snprintf(old2, sizeof(old2), "%s.2", logp);
-	cycle(&pos);	/* the agent runs before the first line */
+	cycle(&pos); /* the agent runs before the first line */
 	for (int round = 0; round < 12; round++) {
 		for (int i = 0; i < 5; i++) {
 			snprintf(line, sizeof(line), "line %d\n", n++);
@@ -409,12 +412,12 @@ test_many_rotations_exactly_once(void **state)
 		if (access(old, F_OK) == 0)
 			assert_int_equal(rename(old, old2), 0);
 		if (round % 3 == 0) {
-			sh("mv '%s' '%s'", logp, old);	/* create */
+			sh("mv '%s' '%s'", logp, old); /* create */
 			snprintf(line, sizeof(line), "line %d\n", n++);
-			append(old, line);	/* before syslogd's HUP */
+			append(old, line); /* before syslogd's HUP */
 			strbuf_appends(&want, line);
 		} else if (round % 3 == 1) {
-			sh("cp '%s' '%s'", logp, old);	/* copytruncate */
+			sh("cp '%s' '%s'", logp, old); /* copytruncate */
 			sh("truncate -s 0 '%s'%s", logp, "");
 		}
 		snprintf(line, sizeof(line), "line %d\n", n++);
@@ -442,10 +445,10 @@ test_two_rotations_while_down(void **state)
 	cycle(&pos);
 	append(logp, "x2\n");
 	usleep(20000);
-	sh("mv '%s' '%s'", logp, g1);	/* X -> .1, Y created */
+	sh("mv '%s' '%s'", logp, g1); /* X -> .1, Y created */
 	append(logp, "y1\n");
 	usleep(20000);
-	sh("mv '%s' '%s'", g1, g2);	/* X -> .2, Y -> .1, Z created */
+	sh("mv '%s' '%s'", g1, g2); /* X -> .2, Y -> .1, Z created */
 	sh("mv '%s' '%s'", logp, g1);
 	append(logp, "z1\n");
 	/* not a rotated generation of maillog, however new */
@@ -468,36 +471,35 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(
-		test_first_start_reads_back_from_a_line_boundary, setup,
-		teardown),
+	        test_first_start_reads_back_from_a_line_boundary, setup,
+	        teardown),
 	    cmocka_unit_test_setup_teardown(test_readback_on_exact_boundary,
-		setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_partial_line_waits_for_newline, setup, teardown),
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_partial_line_waits_for_newline,
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_uncommitted_position_rereads,
-		setup, teardown),
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_create_rotation, setup,
-		teardown),
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(
-		test_restart_between_rename_and_create, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_rotated_file_removed_is_noted, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_copytruncate, setup,
-		teardown),
+	        test_restart_between_rename_and_create, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rotated_file_removed_is_noted,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_copytruncate, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_two_rotations_while_down,
-		setup, teardown),
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(
-		test_copytruncate_regrown_past_offset, setup, teardown),
+	        test_copytruncate_regrown_past_offset, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
-		test_inode_reuse_detected_by_fingerprint, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_long_lines_are_cut_and_counted, setup, teardown),
+	        test_inode_reuse_detected_by_fingerprint, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_long_lines_are_cut_and_counted,
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_binary_junk_passes_through,
-		setup, teardown),
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_missing_file_and_bad_state,
-		setup, teardown),
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_many_rotations_exactly_once,
-		setup, teardown),
+	                                    setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
