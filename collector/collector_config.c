@@ -34,6 +34,9 @@ const struct cfg_def collector_cfg_defs[] = {
 	"largest request body on the wire (413 above)"},
     {"max_json", CFG_SIZE, "32M", OFF(max_json), 1024, 1LL << 30,
 	"largest report after gzip decoding (413 above)"},
+    {"max_inflight", CFG_SIZE, "256M", OFF(max_inflight), 1 << 20,
+	1LL << 40, "request body bytes held by all requests together "
+	"(503 + Retry-After above)"},
     {"max_clock_skew", CFG_DURATION, "1d", OFF(max_clock_skew), 0,
 	365 * 86400, "how far collected_at may lie in the future"},
     {"max_connections", CFG_INT, "4096", OFF(max_connections), 4, 1000000,

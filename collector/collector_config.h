@@ -23,6 +23,7 @@ struct collector_config {
 	long long stale_after;		/* seconds */
 	long long max_body;		/* bytes on the wire */
 	long long max_json;		/* bytes after gzip decoding */
+	long long max_inflight;		/* body bytes held, all requests */
 	long long max_clock_skew;	/* seconds collected_at may be ahead */
 	long long max_connections;
 	long long per_ip_connections;	/* 0: no limit */

@@ -44,6 +44,7 @@ struct http_server {
 	struct writer *w;
 	char *tls_cert, *tls_key;
 	int listen_fd;		/* after quiesce; closed by http_stop */
+	atomic_llong inflight;	/* request body bytes held, all requests */
 };
 
 enum req_kind { RQ_INGEST = 1, RQ_OTHER };
@@ -52,6 +53,7 @@ struct req {
 	enum req_kind kind;
 	struct strbuf body;
 	int too_large;
+	long long held;		/* bytes of body counted in inflight */
 	int responded;
 	int64_t start_ms;	/* first byte of the request */
 	int64_t last_ms;	/* last body byte */
@@ -62,6 +64,28 @@ struct req {
 	struct ingest_job job;
 	char report_id[64];
 };
+
+/* body_free - drop a request's body and its share of max_inflight. */
+static void
+body_free(struct http_server *s, struct req *rq)
+{
+	strbuf_free(&rq->body);
+	atomic_fetch_sub(&s->inflight, rq->held);
+	rq->held = 0;
+}
+
+/* hold - count n more body bytes of rq in max_inflight; -1 if that would
+ * pass it (nothing counted then). */
+static int
+hold(struct http_server *s, struct req *rq, long long n)
+{
+	if (atomic_fetch_add(&s->inflight, n) + n > s->cfg->max_inflight) {
+		atomic_fetch_sub(&s->inflight, n);
+		return -1;
+	}
+	rq->held += n;
+	return 0;
+}
 
 /* --- responses ------------------------------------------------------------ */
 
@@ -200,24 +224,24 @@ ingest_finish(struct http_server *s, struct MHD_Connection *c,
 	case DECODE_OK:
 		break;
 	case DECODE_TOO_LARGE:
-		strbuf_free(&rq->body);
+		body_free(s, rq);
 		metrics_reject(REJ_TOO_LARGE);
 		return send_error(c, 413, "too_large", err, NULL);
 	case DECODE_GZIP:
-		strbuf_free(&rq->body);
+		body_free(s, rq);
 		metrics_reject(REJ_GZIP);
 		return send_error(c, 400, "bad_gzip", err, NULL);
 	case DECODE_MALFORMED:
-		strbuf_free(&rq->body);
+		body_free(s, rq);
 		metrics_reject(REJ_MALFORMED);
 		return send_error(c, 400, "malformed_json", err, NULL);
 	case DECODE_INVALID:
 	default:
-		strbuf_free(&rq->body);
+		body_free(s, rq);
 		metrics_reject(REJ_INVALID);
 		return send_error(c, 400, "invalid_report", err, NULL);
 	}
-	strbuf_free(&rq->body);
+	body_free(s, rq);
 	snprintf(rq->report_id, sizeof(rq->report_id), "%s",
 	    json_string_value(json_object_get(r, "report_id")));
 	if (writer_reserve(s->w) == -1) {
@@ -421,6 +445,15 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 			return send_error(c, 413, "too_large", "request body "
 			    "larger than max_body", NULL);
 		}
+		/* take the declared size out of max_inflight at once, so an
+		 * overload is answered before the body is sent */
+		if (cl && hold(s, rq, strtoll(cl, NULL, 10)) == -1) {
+			rq->responded = 1;
+			metrics_reject(REJ_OVERLOADED);
+			return send_error(c, 503, "overloaded", "too many report "
+			    "bytes in flight; retry after the time in "
+			    "Retry-After", RETRY_OVERLOAD);
+		}
 		return MHD_YES;
 	}
 	if (rq->responded) {
@@ -436,10 +469,25 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		return handle_get(s, c, url);
 	}
 	if (*upload_data_size) {
-		if (!rq->too_large && strbuf_append(&rq->body, upload_data,
-		    *upload_data_size) == -1) {
-			rq->too_large = 1;
-			strbuf_free(&rq->body);
+		long long want = (long long)(rq->body.len + *upload_data_size);
+		if (!rq->too_large && want > rq->held &&
+		    hold(s, rq, want - rq->held) == -1) {
+			/* a chunked body: all bodies together would pass
+			 * max_inflight */
+			body_free(s, rq);
+			*upload_data_size = 0;
+			rq->responded = 1;
+			metrics_reject(REJ_OVERLOADED);
+			return send_error(c, 503, "overloaded", "too many "
+			    "report bytes in flight; retry after the time in "
+			    "Retry-After", RETRY_OVERLOAD);
+		}
+		if (!rq->too_large) {
+			if (strbuf_append(&rq->body, upload_data,
+			    *upload_data_size) == -1) {
+				rq->too_large = 1;
+				body_free(s, rq);
+			}
 		}
 		*upload_data_size = 0;
 		if (time_mono_ms() - rq->start_ms >
@@ -466,16 +514,16 @@ static void
 completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct http_server *s = cls;
 	struct req *rq = *con_cls;
 
-	(void)cls;
 	(void)c;
 	(void)toe;
 	if (rq == NULL)
 		return;
 	json_decref(rq->job.report);
 	store_prep_free(&rq->job.prep);
-	strbuf_free(&rq->body);
+	body_free(s, rq);
 	free(rq);
 	*con_cls = NULL;
 }

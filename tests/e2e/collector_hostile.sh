@@ -3,8 +3,9 @@
 # over 127.0.0.1: malformed JSON, wrong types, truncated gzip, a gzip bomb,
 # oversize bodies (declared and chunked), an unknown encoding, a far-future
 # timestamp, slow-loris connections (headers and body), a pile of idle
-# connections, and a full writer queue (503 + Retry-After).  After all of
-# it the collector still answers and stops cleanly.
+# connections, a full writer queue and too many body bytes in flight
+# (503 + Retry-After).  After all of it the collector still answers and
+# stops cleanly.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collector_lib.inc"
 
@@ -122,3 +123,35 @@ check "metrics: overloaded counted" \
 check_eq "still healthy" "$(get "$T/x" /healthz)" 200
 stop_collector
 check_eq "clean stop after all of it" "$STOP_RC" 0
+
+# --- too many body bytes in flight -------------------------------------------
+mkdir -p "$T/inflight"
+check "collector with max_inflight = 1M" start_collector "$T/inflight" \
+    "max_inflight = 1M"
+python3 - "$PORT" >"$T/holders" <<'PY' &
+import socket, sys, time
+# two uploads declaring 400 kB each, stalled after 100 kB: 800 kB held
+socks = []
+for _ in range(2):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    s.sendall(b"POST /api/v1/reports HTTP/1.1\r\nHost: x\r\n"
+              b"Content-Length: 400000\r\n\r\n" + b" " * 100000)
+    socks.append(s)
+time.sleep(3)
+print(len(socks))
+PY
+holders=$!
+sleep 1.5
+head -c 300000 /dev/zero | tr '\0' ' ' >"$T/300k.json"
+code=$(curl -s -m 20 -D "$T/hdr" -o "$T/r" -w '%{http_code}' -X POST \
+    --data-binary "@$T/300k.json" "$URL/api/v1/reports")
+check_eq "bytes in flight over max_inflight: 503 overloaded" \
+    "$code $(jq -r .error.code "$T/r")" "503 overloaded"
+check "with Retry-After" grep -qi '^retry-after: 1' "$T/hdr"
+wait $holders
+check_eq "once they are gone, the same body is read again (400, not 503)" \
+    "$(post "$T/r" "$T/300k.json") $(jq -r .error.code "$T/r")" \
+    "400 malformed_json"
+check_eq "and reports are accepted" "$(post "$T/r" "$D/report-minimal.json")" 200
+stop_collector
+check_eq "clean stop" "$STOP_RC" 0
