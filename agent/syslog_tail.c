@@ -5,8 +5,9 @@
  * Reads with pread() into the caller's buffer, so nothing here grows with
  * the file.  Siblings are looked for in the file's own directory: names
  * "BASE.<digit>..." and "BASE-<digit>..." (logrotate's numbered and
- * dateext names) that are regular files; compressed ones
- * (.gz, .bz2, .xz, .zst) cannot be finished and only make a note.
+ * dateext names) that are regular files; an old file compressed before
+ * it was finished is read on from a gzip sibling (zlib, streaming);
+ * other compressions (.bz2, .xz, .zst) only make a note.
  * Host files are opened read-only and never locked.
  */
 #include <dirent.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "agent/event_sig.h"
 #include "agent/syslog_tail.h"
@@ -120,12 +122,13 @@ struct reader {
  * read_range - hand out the complete lines of fd from off up to limit
  * (the size seen when we started, so a busy file cannot keep us here);
  * skip_first drops bytes up to the first newline (read-back start in the
- * middle of a line).  Returns the offset after the last complete line,
- * or -1 with err.
+ * middle of a line).  With gz set, the lines come from that gzip stream
+ * instead, already positioned at off, up to its end.  Returns the offset
+ * after the last complete line, or -1 with err.
  */
 static off_t
-read_range(struct reader *rd, int fd, const struct tail_src *src, off_t off,
-           off_t limit, int skip_first, char *err, size_t errlen)
+read_range_gz(struct reader *rd, int fd, gzFile gz, const struct tail_src *src,
+              off_t off, off_t limit, int skip_first, char *err, size_t errlen)
 {
 	const struct tail_opts *o = rd->o;
 	off_t committed = off, fpos = off;
@@ -139,7 +142,18 @@ read_range(struct reader *rd, int fd, const struct tail_src *src, off_t off,
 
 		if ((off_t)want > limit - fpos - (off_t)len)
 			want = (size_t)(limit - fpos - (off_t)len);
-		r = pread(fd, o->buf + len, want, fpos + (off_t)len);
+		if (gz != NULL) {
+			int gr = gzread(gz, o->buf + len, (unsigned)want);
+			if (gr < 0) {
+				int zerr;
+				snprintf(err, errlen, "%s: %s", src->path,
+				         gzerror(gz, &zerr));
+				return -1;
+			}
+			r = gr;
+		} else {
+			r = pread(fd, o->buf + len, want, fpos + (off_t)len);
+		}
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -191,6 +205,14 @@ read_range(struct reader *rd, int fd, const struct tail_src *src, off_t off,
 		len -= start;
 	}
 	return committed;
+}
+
+static off_t
+read_range(struct reader *rd, int fd, const struct tail_src *src, off_t off,
+           off_t limit, int skip_first, char *err, size_t errlen)
+{
+	return read_range_gz(rd, fd, NULL, src, off, limit, skip_first, err,
+	                     errlen);
 }
 
 static int
@@ -413,6 +435,93 @@ read_between(struct reader *rd, const char *fspath, const char *hostpath,
 	return rc;
 }
 
+/* gz_skip - read and drop n bytes of gz; 0, or -1 if it ends first. */
+static int
+gz_skip(gzFile gz, off_t n, char *buf, size_t bufsize)
+{
+	while (n > 0) {
+		unsigned want =
+		    (unsigned)(n < (off_t)bufsize ? n : (off_t)bufsize);
+		int r = gzread(gz, buf, want);
+		if (r <= 0)
+			return -1;
+		n -= r;
+	}
+	return 0;
+}
+
+static int
+gz_name(const char *name)
+{
+	size_t l = strlen(name);
+	return l > 3 && strcmp(name + l - 3, ".gz") == 0;
+}
+
+/*
+ * finish_gz - the old file was compressed before it was finished
+ * (logrotate's compress without delaycompress): find the gzip sibling
+ * whose decompressed first bytes carry p's fingerprint and read it from
+ * p->off to its end, streaming (memory stays the caller's buffer).  1 if
+ * found and read (host name in found), 0 if there is none, -1 on error.
+ */
+static int
+finish_gz(struct reader *rd, const char *fspath, const char *hostpath,
+          struct pos *p, char *found, size_t fn, char *err, size_t errlen)
+{
+	const struct tail_opts *o = rd->o;
+	char dir[PATH_MAX];
+	const char *base;
+	struct dirent *de;
+	size_t bl;
+	DIR *d;
+	int rc = 0;
+
+	split(fspath, dir, sizeof(dir), &base);
+	bl = strlen(base);
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		struct stat st;
+		struct tail_src src;
+		gzFile gz;
+		int fd;
+		off_t end;
+
+		if (!rotated_name(de->d_name, base, bl) || !gz_name(de->d_name))
+			continue;
+		fd = openat(dirfd(d), de->d_name,
+		            O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+		if (fd == -1)
+			continue;
+		if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+		    (gz = gzdopen(fd, "rb")) == NULL) {
+			close(fd);
+			continue;
+		}
+		if (gzread(gz, o->buf, (unsigned)p->fplen) != (int)p->fplen ||
+		    event_hash64(o->buf, p->fplen) != p->fp ||
+		    gzrewind(gz) == -1 ||
+		    gz_skip(gz, p->off, o->buf, o->bufsize) == -1) {
+			gzclose(gz);
+			continue;
+		}
+		sibling_path(hostpath, de->d_name, found, fn);
+		src.path = found;
+		src.mtime = st.st_mtime;
+		end = read_range_gz(rd, -1, gz, &src, p->off, (off_t)1 << 62, 0,
+		                    err, errlen);
+		gzclose(gz);
+		if (end < 0) {
+			rc = -1;
+		} else {
+			p->off = end;
+			rc = 1;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
 /* finish - read a sibling from p->off to its end; updates p->off. */
 static int
 finish(struct reader *rd, int fd, const struct stat *sb, const char *hpath,
@@ -518,7 +627,7 @@ tail_run(const char *fspath, const char *hostpath, json_t *saved,
 		int same_ino = fd != -1 &&
 		               (unsigned long long)sb.st_dev == cur.dev &&
 		               (unsigned long long)sb.st_ino == cur.ino;
-		int found_by_inode = 0;
+		int found_by_inode = 0, gzr = 0;
 
 		sfd = -1;
 		if (cur.ino != 0 && !same_ino)
@@ -526,7 +635,7 @@ tail_run(const char *fspath, const char *hostpath, json_t *saved,
 			                   sizeof(name), &compressed);
 		if (sfd != -1)
 			found_by_inode = 1;
-		else if (cur.ino != 0)
+		else if (cur.ino != 0 && cur.fplen > 0) /* 0: matches all */
 			sfd = find_sibling(
 			    fspath, &cur, BY_CONTENT,
 			    fd != -1 ? (unsigned long long)sb.st_ino : 0, &ss,
@@ -545,6 +654,15 @@ tail_run(const char *fspath, const char *hostpath, json_t *saved,
 				res->rotated = 1;
 			else
 				res->truncated = 1;
+		} else if (cur.ino != 0 && cur.fplen > 0 && compressed &&
+		           (gzr = finish_gz(&rd, fspath, hostpath, &cur, hpath,
+		                            sizeof(hpath), err, errlen)) != 0) {
+			if (gzr == -1)
+				goto out;
+			snprintf(res->rotated_from, sizeof(res->rotated_from),
+			         "%s", hpath);
+			res->truncated = same_ino;
+			res->rotated = !same_ino;
 		} else if (cur.ino != 0) {
 			res->truncated = same_ino;
 			res->rotated = !same_ino;
@@ -553,8 +671,9 @@ tail_run(const char *fspath, const char *hostpath, json_t *saved,
 			    "the previous file (inode %llu) was %s; lines "
 			    "written to it after offset %lld were not read",
 			    cur.ino,
-			    compressed ? "compressed or removed before it "
-			                 "was finished"
+			    compressed ? "compressed (not gzip, or not "
+			                 "readable) or removed before it was "
+			                 "finished"
 			               : "truncated or removed",
 			    (long long)cur.off);
 		}

@@ -96,6 +96,15 @@ shift_old
 mv "$log" "$log.1"
 emit 2
 agent
+# compress without delaycompress: the old file is gzip'ed before the
+# agent finished it; it reads on from the .gz
+emit 5
+agent
+emit 3
+mv "$log" "$log-20260301"
+gzip -n "$log-20260301"
+emit 2
+agent
 # a writer running concurrently with create rotations and agent runs
 (
 	i=0
@@ -119,9 +128,9 @@ check_eq "every agent run succeeded" "$failed_runs" 0
 for f in "$out"/run*.json; do
 	jq -r '.events[].raw' "$f"
 done | sort >"$t/seen"
-{
-	grep -h SYSERR "$log"* 2>/dev/null
-} | sort >"$t/written"
+for f in "$log"*; do
+	zcat -f "$f"
+done | grep SYSERR | sort >"$t/written"
 check_eq "lines written" "$(wc -l <"$t/written")" $((n + 300))
 check_eq "no line reported twice" "$(uniq -d "$t/seen" | wc -l)" 0
 check_eq "every line reported" "$(comm -23 "$t/written" "$t/seen" | wc -l)" 0

@@ -250,15 +250,71 @@ test_rotated_file_removed_is_noted(void **state)
 	json_t *pos = NULL;
 	char old[PATH_MAX + 32];
 	(void)state;
-	snprintf(old, sizeof(old), "%s.1.gz", logp);
+	snprintf(old, sizeof(old), "%s.1.xz", logp);
 	append(logp, "a1\n");
 	cycle(&pos);
 	append(logp, "a2\n");
-	sh("mv '%s' '%s'", logp, old); /* "compressed" at once */
+	/* compressed at once with something we cannot read */
+	sh("mv '%s' '%s'", logp, old);
+	sh("printf '\\375' | dd of='%s' bs=1 count=1 conv=notrunc "
+	   "2>/dev/null%s",
+	   old, "");
 	append(logp, "b1\n");
 	struct tail_result r = cycle(&pos);
 	assert_non_null(strstr(r.note, "compressed"));
 	expect("a1\nb1\n");
+	/* and a file simply removed */
+	append(logp, "b2\n");
+	cycle(&pos);
+	sh("rm '%s'%s", logp, "");
+	append(logp, "c1 another file\n");
+	r = cycle(&pos);
+	expect("a1\nb1\nb2\nc1 another file\n");
+	json_decref(pos);
+}
+
+static void
+test_compressed_before_finished(void **state)
+{
+	json_t *pos = NULL;
+	char old[PATH_MAX + 32];
+	(void)state;
+	snprintf(old, sizeof(old), "%s.1", logp);
+	append(logp, "a1 the first line, long enough to fingerprint\n");
+	cycle(&pos);
+	append(logp, "a2\na3\n");
+	/* logrotate compress without delaycompress: mv, then gzip at once */
+	sh("mv '%s' '%s'", logp, old);
+	sh("gzip -n '%s'%s", old, "");
+	append(logp, "b1\n");
+	struct tail_result r = cycle(&pos);
+	/* the new file may even get the freed inode number back */
+	assert_true(r.rotated || r.truncated);
+	assert_string_equal(r.rotated_from, "/var/log/maillog.1.gz");
+	assert_string_equal(r.note, "");
+	expect("a1 the first line, long enough to fingerprint\na2\na3\nb1\n");
+	cycle(&pos);
+	expect("a1 the first line, long enough to fingerprint\na2\na3\nb1\n");
+	json_decref(pos);
+}
+
+static void
+test_empty_file_rotated_matches_nothing_else(void **state)
+{
+	json_t *pos = NULL;
+	char old[PATH_MAX + 32], other[PATH_MAX + 32];
+	(void)state;
+	snprintf(old, sizeof(old), "%s.1", logp);
+	snprintf(other, sizeof(other), "%s.2", logp);
+	append(other, "an older generation, already read\n");
+	append(logp, ""); /* created empty by logrotate */
+	cycle(&pos);
+	assert_int_equal(json_integer_value(json_object_get(pos, "fpl")), 0);
+	/* replaced by a new empty-then-written file: not the .2 sibling */
+	sh("rm '%s'%s", logp, "");
+	append(logp, "n1\n");
+	cycle(&pos);
+	expect("n1\n");
 	json_decref(pos);
 }
 
@@ -486,6 +542,10 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_rotated_file_removed_is_noted,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_copytruncate, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_compressed_before_finished,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_empty_file_rotated_matches_nothing_else, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_two_rotations_while_down,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(
