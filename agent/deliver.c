@@ -259,8 +259,9 @@ deliver_post(struct deliver *d, const char *report_id, const void *gz,
 	memset(res, 0, sizeof(*res));
 	strbuf_reset(&d->resp);
 	d->errbuf[0] = '\0';
-	curl_easy_setopt(d->h, CURLOPT_POSTFIELDS, gz);
+	/* the size first: the body is binary and must not be strlen()'d */
 	curl_easy_setopt(d->h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)n);
+	curl_easy_setopt(d->h, CURLOPT_POSTFIELDS, gz);
 	rc = curl_easy_perform(d->h);
 	curl_easy_setopt(d->h, CURLOPT_POSTFIELDS, NULL);
 	if (rc != CURLE_OK) {

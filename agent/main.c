@@ -175,6 +175,13 @@ is_loopback_url(const char *url)
 static void
 warn_security(const struct agent_config *cfg)
 {
+	struct stat sb;
+
+	if (cfg->token_file && stat(cfg->token_file, &sb) == 0 &&
+	    (sb.st_mode & S_IROTH))
+		log_warnx("token_file %s is readable by every user; chmod "
+			  "0600 (or 0640 with the agent's group)",
+		    cfg->token_file);
 	if (cfg->insecure_skip_verify)
 		log_warnx("insecure_skip_verify is on: the collector's TLS "
 			  "certificate is NOT verified; anyone on the path "
@@ -269,6 +276,7 @@ main(int argc, char **argv)
 		agent_config_free(&cfg);
 		return 2;
 	}
+	warn_security(&cfg);
 	if (flags.check) {
 		agent_config_print(stdout, &cfg);
 		if (cfg.server == NULL || !*cfg.server)
@@ -285,7 +293,6 @@ main(int argc, char **argv)
 		agent_config_free(&cfg);
 		return 2;
 	}
-	warn_security(&cfg);
 	daemon_block_signals();
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		log_err("libcurl initialisation failed");

@@ -380,6 +380,7 @@ runner_reconfigure(struct runner *r, const struct agent_config *cfg,
 		if (runner_open(&n, cfg, r->to_stdout, r->commit_stdout,
 			r->stop, err, errlen) == -1)
 			return -1;
+		n.daemon = r->daemon;
 		runner_close(r);
 		*r = n;
 		return 0;

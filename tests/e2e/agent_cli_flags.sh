@@ -123,6 +123,12 @@ printf 'token_file = %s\n' "$T/token" >"$T/tf.conf"
 run_agent --check-config --config "$T/tf.conf" --state-dir "$ST"
 check_eq "token_file is accepted" "$rc" 0
 check "... and its token hidden" sh -c "! grep -q file-token-123 '$T/out'"
+chmod 0644 "$T/token"
+run_agent --check-config --config "$T/tf.conf" --state-dir "$ST"
+check "a token_file readable by everyone is warned about" grep -q "readable by every user" "$T/err"
+chmod 0600 "$T/token"
+run_agent --check-config --config "$T/tf.conf" --state-dir "$ST"
+check "... a 0600 one is not" sh -c "! grep -q 'readable by every user' '$T/err'"
 
 # insecure_skip_verify is warned about
 printf 'insecure_skip_verify = yes\nserver = https://127.0.0.1:1\nconnect_timeout = 1\n' >"$T/insecure.conf"
