@@ -122,3 +122,17 @@ done
 for s in "$top"/deploy/sysvinit/*.sysconfig; do
 	check "sh -n ${s##*/}" sh -n "$s"
 done
+
+# --- spoolwatch.conf(5) documents every configuration key -----------------
+# The keys: every cfg_def table entry of the agent and the collector.
+keys=$(cat "$top"/agent/*.c "$top"/collector/*.c |
+    sed -n 's/^[[:space:]]*{"\([a-z_][a-z0-9_]*\)", CFG_.*/\1/p' | sort -u)
+# The documented ones: the words of every .TP heading line.
+awk 'prev == ".TP" { print } { prev = $0 }' "$top/deploy/man/spoolwatch.conf.5" |
+    tr -c 'a-z0-9_\n' ' ' | tr ' ' '\n' | sort -u >"$t/documented"
+missing=""
+for k in $keys; do
+	grep -qx "$k" "$t/documented" || missing="$missing $k"
+done
+check "there are configuration keys to document" test -n "$keys"
+check_eq "spoolwatch.conf(5) documents every configuration key" "$missing" ""
