@@ -6,7 +6,8 @@ Retry-After, 413, 401, a 200 that does not name the report, a slow answer.
 
     delivery_fake.py DIR
 
-Listens on 127.0.0.1, port 0; writes the port to DIR/port.  Each POST takes
+Listens on 127.0.0.1, port 0 (HTTPS when DIR/cert.pem and DIR/key.pem
+exist); writes the port to DIR/port.  Each POST takes
 the first line of DIR/plan (and removes it; an empty plan answers 200):
 
     200 | 500 | 503 retry-after=N | 413 | 401 | 400 | 200-noid | sleep=S
@@ -120,6 +121,12 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
+    cert = os.path.join(DIR, "cert.pem")
+    if os.path.exists(cert):  # HTTPS with the test's own certificate
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, os.path.join(DIR, "key.pem"))
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     with open(os.path.join(DIR, "port.new"), "w") as f:
         f.write(str(srv.server_address[1]))
     os.rename(os.path.join(DIR, "port.new"), os.path.join(DIR, "port"))
