@@ -169,9 +169,12 @@ clock_check(struct dirscan_ctx *x)
 		x->stop = 1;
 }
 
+/* over_budget - asked before each stat or open: those may be slow, so
+ * the clock is read afresh. */
 static int
 over_budget(struct dirscan_ctx *x)
 {
+	x->now_ms = time_mono_ms();
 	return x->o->budget_ms >= 0 &&
 	    x->now_ms - x->start_ms >= x->o->budget_ms;
 }

@@ -108,9 +108,10 @@ read_small(int dirfd, const char *name, char *buf, size_t n)
  * process is the kind's daemon or sendmail's MSP queue runner.
  */
 static void
-classify(enum mta_kind kind, const char *comm, char *args, ssize_t alen,
-    long pid, struct proc_seen *ps)
+classify(const struct mtaconf *mc, const char *comm, char *args,
+    ssize_t alen, long pid, struct proc_seen *ps)
 {
+	enum mta_kind kind = mc->kind;
 	int is_daemon = 0, is_runner = 0;
 
 	for (ssize_t i = 0; i < alen; i++)
@@ -124,10 +125,15 @@ classify(enum mta_kind kind, const char *comm, char *args, ssize_t alen,
 		    strstr(args, " -bD") != NULL) &&
 		    strstr(args, " -Ac") == NULL))
 			is_daemon = 1;
-		else if (strstr(args, "Queue runner") != NULL ||
-		    strstr(args, " -Ac") != NULL ||
+		else if (strstr(args, " -Ac") != NULL ||
 		    strstr(args, "sm-msp-queue") != NULL)
 			is_runner = 1;
+		else if (strstr(args, "Queue runner") != NULL)
+			/* "Queue runner@01:00:00 for DIR": the MSP's if DIR
+			 * is one of submit.cf's queues */
+			for (size_t i = 0; i < mc->n_msp; i++)
+				if (strstr(args, mc->msp_queues[i]) != NULL)
+					is_runner = 1;
 	} else if (kind == MTA_POSTFIX && strcmp(comm, "master") == 0 &&
 	    strstr(args, "postfix") != NULL) {
 		is_daemon = 1;
@@ -141,7 +147,7 @@ classify(enum mta_kind kind, const char *comm, char *args, ssize_t alen,
 }
 
 static void
-scan_procs(struct cycle *c, enum mta_kind kind, struct proc_seen *ps)
+scan_procs(struct cycle *c, const struct mtaconf *mc, struct proc_seen *ps)
 {
 	char path[PATH_MAX], comm[64], args[PROC_ARGS];
 	struct dirent *d;
@@ -176,7 +182,7 @@ scan_procs(struct cycle *c, enum mta_kind kind, struct proc_seen *ps)
 			alen = read_small(pfd, "cmdline", args, sizeof(args));
 			if (alen < 0)
 				alen = 0;
-			classify(kind, comm, args, alen, pid, ps);
+			classify(mc, comm, args, alen, pid, ps);
 		}
 		close(pfd);
 	}
@@ -229,10 +235,14 @@ tcp_line(const char *line, int v6, int port, char *addr, size_t n)
 		snprintf(addr, n, "[::1]:%d", port);
 		return 1;
 	}
-	/* ::ffff:127.x.y.z */
-	if (strncasecmp(local, "0000000000000000FFFF0000", 24) == 0 &&
-	    strncasecmp(local + 30, "7F", 2) == 0) {
-		snprintf(addr, n, "[::ffff:127.x]:%d", port);
+	/* ::ffff:127.x.y.z, the last word printed like an IPv4 address */
+	if (strncasecmp(local, "0000000000000000FFFF0000", 24) == 0) {
+		unsigned a;
+
+		if (sscanf(local + 24, "%8x", &a) != 1 || (a & 0xff) != 127)
+			return 0;
+		snprintf(addr, n, "[::ffff:%u.%u.%u.%u]:%d", a & 0xff,
+		    (a >> 8) & 0xff, (a >> 16) & 0xff, a >> 24, port);
 		return 1;
 	}
 	return 0;
@@ -305,7 +315,7 @@ mta_collect(struct cycle *c)
 		ps.msp_runner = 0;
 		listening = scan_tcp(c, (int)c->cfg->mta.smtp_port, listeners);
 	} else {
-		scan_procs(c, mc.kind, &ps);
+		scan_procs(c, &mc, &ps);
 		listening = scan_tcp(c, (int)c->cfg->mta.smtp_port, listeners);
 	}
 	mta = json_pack("{s:s, s:s, s:o, s:o, s:I, s:o}", "kind",
