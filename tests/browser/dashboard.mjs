@@ -326,18 +326,28 @@ try {
 	await page.waitForSelector('.overview');
 	process.kill(X.collector_pid, 'SIGTERM');
 	await check('a stopped collector is reported plainly', async () => {
+		/* gone: its process has exited and nothing answers on its port */
 		let gone = false;
-		for (let i = 0; i < 100 && !gone; i++) {
+		for (let i = 0; i < 300 && !gone; i++) {
 			try {
 				process.kill(X.collector_pid, 0);
+				await page.waitForTimeout(100);
+				continue;
+			} catch (e) {
+				/* exited (and reaped by the test's shell) */
+			}
+			try {
+				await fetch(X.url + '/healthz',
+				    { signal: AbortSignal.timeout(1000) });
 				await page.waitForTimeout(100);
 			} catch (e) {
 				gone = true;
 			}
 		}
-		assert(gone, 'the collector did not stop');
+		assert(gone, 'the collector did not stop within 30 s');
 		await page.click('#refresh');
-		await page.waitForSelector('#banner', { state: 'visible' });
+		await page.waitForSelector('#banner', { state: 'visible',
+		    timeout: 25000 });
 		const b = await text('#banner');
 		assert(/Collector down/.test(b), 'banner: ' + b);
 		assert(await page.locator('.overview').count() === 1,
