@@ -18,43 +18,42 @@
 
 static const struct cfg_def top_defs[] = {
     {"server", CFG_STR, NULL, OFF(server), 0, 0,
-	"collector base URL, e.g. http://collector:8470"},
+     "collector base URL, e.g. http://collector:8470"},
     {"token", CFG_STR, NULL, OFF(token), 0, 0,
-	"ingest bearer token (prefer token_file)"},
+     "ingest bearer token (prefer token_file)"},
     {"token_file", CFG_STR, NULL, OFF(token_file), 0, 0,
-	"file holding the ingest token"},
+     "file holding the ingest token"},
     {"ca_file", CFG_STR, NULL, OFF(ca_file), 0, 0,
-	"CA bundle for the collector's TLS certificate"},
-    {"insecure_skip_verify", CFG_BOOL, "no", OFF(insecure_skip_verify), 0,
-	0, "skip TLS verification (dangerous)"},
-    {"interval", CFG_DURATION, "60", OFF(interval), 1, 86400,
-	"cycle length"},
+     "CA bundle for the collector's TLS certificate"},
+    {"insecure_skip_verify", CFG_BOOL, "no", OFF(insecure_skip_verify), 0, 0,
+     "skip TLS verification (dangerous)"},
+    {"interval", CFG_DURATION, "60", OFF(interval), 1, 86400, "cycle length"},
     {"splay", CFG_DURATION, NULL, OFF(splay), 0, 86400,
-	"random start delay bound; default: the interval"},
+     "random start delay bound; default: the interval"},
     {"state_dir", CFG_STR, AGENT_DEF_STATE_DIR, OFF(state_dir), 0, 0,
-	"offsets and outbox"},
+     "offsets and outbox"},
     {"hostname", CFG_STR, NULL, OFF(hostname), 0, 0,
-	"name to report; default ROOT/etc/hostname or the host's name"},
+     "name to report; default ROOT/etc/hostname or the host's name"},
     {"connect_timeout", CFG_DURATION, "10", OFF(connect_timeout), 1, 600,
-	"TCP/TLS connect timeout"},
+     "TCP/TLS connect timeout"},
     {"timeout", CFG_DURATION, "30", OFF(timeout), 1, 3600,
-	"whole request timeout"},
+     "whole request timeout"},
     {"outbox_max_bytes", CFG_SIZE, "64M", OFF(outbox_max_bytes), 4096,
-	1LL << 40, "cap of undelivered reports kept on disk"},
+     1LL << 40, "cap of undelivered reports kept on disk"},
     {"retry_min", CFG_DURATION, "10", OFF(retry_min), 1, 86400,
-	"first retry delay bound after a failed delivery"},
+     "first retry delay bound after a failed delivery"},
     {"retry_max", CFG_DURATION, "10m", OFF(retry_max), 1, 86400,
-	"largest retry delay (exponential backoff, full jitter)"},
+     "largest retry delay (exponential backoff, full jitter)"},
     {"log_level", CFG_STR, "info", OFF(log_level), 0, 0,
-	"debug, info, warning or error"},
+     "debug, info, warning or error"},
     {"log_target", CFG_STR, "stderr", OFF(log_target), 0, 0,
-	"stderr or syslog"},
+     "stderr or syslog"},
     {NULL, 0, NULL, 0, 0, 0, NULL},
 };
 
 int
 agent_config_load(struct agent_config *cfg, const char *path, int must_exist,
-    char *err, size_t errlen)
+                  char *err, size_t errlen)
 {
 	struct cfg_file *cf = NULL;
 	int rc = -1;
@@ -82,7 +81,7 @@ agent_config_load(struct agent_config *cfg, const char *path, int must_exist,
 	if (strcmp(cfg->log_target, "stderr") != 0 &&
 	    strcmp(cfg->log_target, "syslog") != 0) {
 		snprintf(err, errlen, "%s: log_target must be stderr or syslog",
-		    cfg_name(cf));
+		         cfg_name(cf));
 		goto out;
 	}
 	rc = 0;
@@ -125,8 +124,10 @@ agent_config_finish(struct agent_config *cfg, char *err, size_t errlen)
 	if (cfg->splay < 0)
 		cfg->splay = cfg->interval;
 	if (cfg->retry_min > cfg->retry_max) {
-		snprintf(err, errlen, "retry_min (%llds) is larger than "
-		    "retry_max (%llds)", cfg->retry_min, cfg->retry_max);
+		snprintf(err, errlen,
+		         "retry_min (%llds) is larger than "
+		         "retry_max (%llds)",
+		         cfg->retry_min, cfg->retry_max);
 		return -1;
 	}
 	if (cfg->server && *cfg->server) {
@@ -135,22 +136,28 @@ agent_config_finish(struct agent_config *cfg, char *err, size_t errlen)
 
 		if (strncmp(s, "http://", 7) != 0 &&
 		    strncmp(s, "https://", 8) != 0) {
-			snprintf(err, errlen, "server '%.200s': expected "
-			    "http://HOST[:PORT] or https://HOST[:PORT]", s);
+			snprintf(err, errlen,
+			         "server '%.200s': expected "
+			         "http://HOST[:PORT] or https://HOST[:PORT]",
+			         s);
 			return -1;
 		}
 		for (size_t i = 0; i < n; i++) {
 			if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f) {
-				snprintf(err, errlen, "server '%.200s': "
-				    "blanks or control characters", s);
+				snprintf(err, errlen,
+				         "server '%.200s': "
+				         "blanks or control characters",
+				         s);
 				return -1;
 			}
 		}
 		while (n > 0 && s[n - 1] == '/')
 			s[--n] = '\0';
 		if (strchr(s, '?') || strchr(s, '#')) {
-			snprintf(err, errlen, "server '%.200s': a base URL "
-			    "takes no query or fragment", s);
+			snprintf(err, errlen,
+			         "server '%.200s': a base URL "
+			         "takes no query or fragment",
+			         s);
 			return -1;
 		}
 	}
@@ -161,26 +168,27 @@ agent_config_finish(struct agent_config *cfg, char *err, size_t errlen)
 	if (cfg->token_file) {
 		char why[512], *text;
 		ssize_t n = read_file_capped(cfg->token_file, &text, 4096, why,
-		    sizeof(why));
+		                             sizeof(why));
 
 		if (n < 0) {
 			snprintf(err, errlen, "token_file: %s", why);
 			return -1;
 		}
 		while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' ||
-				    text[n - 1] == ' ' || text[n - 1] == '\t'))
+		                 text[n - 1] == ' ' || text[n - 1] == '\t'))
 			text[--n] = '\0';
 		cfg->token = text;
 	}
 	if (cfg->token && !token_ok(cfg->token)) {
-		snprintf(err, errlen, "%s: the token must be visible ASCII "
-		    "without blanks", cfg->token_file ? cfg->token_file :
-		    "token");
+		snprintf(err, errlen,
+		         "%s: the token must be visible ASCII "
+		         "without blanks",
+		         cfg->token_file ? cfg->token_file : "token");
 		return -1;
 	}
 	if (cfg->ca_file && access(cfg->ca_file, R_OK) == -1) {
 		snprintf(err, errlen, "ca_file %s: %s", cfg->ca_file,
-		    strerror(errno));
+		         strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -190,9 +198,9 @@ void
 agent_config_print(FILE *fp, const struct agent_config *cfg)
 {
 	fprintf(fp, "# effective configuration (%s)\n",
-	    cfg->config_path ? cfg->config_path : "built-in defaults");
+	        cfg->config_path ? cfg->config_path : "built-in defaults");
 	cfg_print(fp, top_defs, cfg);
-	logs_config_print_top(fp, &cfg->logs);	/* before any [section] */
+	logs_config_print_top(fp, &cfg->logs); /* before any [section] */
 	spool_config_print(fp, &cfg->spool);
 	inodes_config_print(fp, &cfg->inodes);
 	mta_config_print(fp, &cfg->mta);

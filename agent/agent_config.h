@@ -15,32 +15,32 @@
 #include "agent/mta.h"
 #include "agent/spool.h"
 
-#define AGENT_DEF_CONFIG	"/etc/spoolwatch/agent.conf"
-#define AGENT_DEF_STATE_DIR	"/var/lib/spoolwatch"
+#define AGENT_DEF_CONFIG "/etc/spoolwatch/agent.conf"
+#define AGENT_DEF_STATE_DIR "/var/lib/spoolwatch"
 
 struct agent_config {
 	/* top level of agent.conf */
-	char *server;		/* collector base URL */
-	char *token;		/* after loading: the effective token,
-				 * read from token_file when that is set */
+	char *server; /* collector base URL */
+	char *token;  /* after loading: the effective token,
+	               * read from token_file when that is set */
 	char *token_file;
 	char *ca_file;
 	int insecure_skip_verify;
-	long long interval;	/* seconds */
-	long long splay;	/* seconds; -1 (unset): the interval, see
-				 * agent_config_finish() */
+	long long interval; /* seconds */
+	long long splay;    /* seconds; -1 (unset): the interval, see
+	                     * agent_config_finish() */
 	char *state_dir;
 	char *hostname;
-	long long connect_timeout;	/* seconds */
-	long long timeout;		/* seconds, whole request */
+	long long connect_timeout; /* seconds */
+	long long timeout;         /* seconds, whole request */
 	long long outbox_max_bytes;
-	long long retry_min;		/* seconds, first retry delay bound */
-	long long retry_max;		/* seconds, largest retry delay */
+	long long retry_min; /* seconds, first retry delay bound */
+	long long retry_max; /* seconds, largest retry delay */
 	char *log_level;
-	char *log_target;	/* "stderr" or "syslog" */
+	char *log_target; /* "stderr" or "syslog" */
 
 	/* from the command line only */
-	char *root;		/* "" for "/" */
+	char *root; /* "" for "/" */
 	char *config_path;
 
 	struct spool_config spool;
@@ -55,7 +55,7 @@ struct agent_config {
  * is an error only when must_exist.  0, or -1 with "FILE:LINE: why".
  */
 int agent_config_load(struct agent_config *cfg, const char *path,
-    int must_exist, char *err, size_t errlen);
+                      int must_exist, char *err, size_t errlen);
 /*
  * agent_config_finish - after the command-line overrides: resolve splay
  * (unset: the interval) and check what depends on several keys (server

@@ -67,21 +67,21 @@ daemon_stopping(void)
 
 static void
 do_reload(struct runner *r, struct agent_config *cfg,
-    int (*reload)(struct agent_config *, char *, size_t))
+          int (*reload)(struct agent_config *, char *, size_t))
 {
 	struct agent_config next, old;
 	char err[1024];
 
 	if (reload(&next, err, sizeof(err)) == -1) {
 		log_err("SIGHUP: configuration not reloaded, keeping the "
-			"running one: %s",
-		    err);
+		        "running one: %s",
+		        err);
 		return;
 	}
 	if (runner_reconfigure(r, &next, err, sizeof(err)) == -1) {
 		log_err("SIGHUP: configuration not applied, keeping the "
-			"running one: %s",
-		    err);
+		        "running one: %s",
+		        err);
 		agent_config_free(&next);
 		return;
 	}
@@ -90,14 +90,14 @@ do_reload(struct runner *r, struct agent_config *cfg,
 	r->cfg = cfg;
 	agent_config_free(&old);
 	log_info("SIGHUP: configuration reloaded from %s (server %s, "
-		 "interval %llds)",
-	    cfg->config_path ? cfg->config_path : "built-in defaults",
-	    cfg->server ? cfg->server : "-", cfg->interval);
+	         "interval %llds)",
+	         cfg->config_path ? cfg->config_path : "built-in defaults",
+	         cfg->server ? cfg->server : "-", cfg->interval);
 }
 
 int
 daemon_loop(struct runner *r, struct agent_config *cfg,
-    int (*reload)(struct agent_config *, char *, size_t))
+            int (*reload)(struct agent_config *, char *, size_t))
 {
 	sigset_t set;
 	int64_t now, wake, next_cycle;
@@ -108,10 +108,10 @@ daemon_loop(struct runner *r, struct agent_config *cfg,
 	first = daemon_splay_ms(cfg->splay, agent_random());
 	next_cycle = time_mono_ms() + first;
 	log_info("started: first cycle in %.1fs, then every %llds "
-		 "(+/- %d%%)%s%s",
-	    first / 1000.0, cfg->interval, DAEMON_JITTER_PCT,
-	    r->to_stdout ? "" : "; reporting to ",
-	    r->to_stdout ? "" : cfg->server);
+	         "(+/- %d%%)%s%s",
+	         first / 1000.0, cfg->interval, DAEMON_JITTER_PCT,
+	         r->to_stdout ? "" : "; reporting to ",
+	         r->to_stdout ? "" : cfg->server);
 
 	for (;;) {
 		struct timespec ts;
@@ -129,8 +129,8 @@ daemon_loop(struct runner *r, struct agent_config *cfg,
 		if (sig == SIGTERM || sig == SIGINT) {
 			stopping = 1;
 			log_info("%s: stopping; %zu report(s) in the outbox",
-			    sig == SIGTERM ? "SIGTERM" : "SIGINT",
-			    runner_pending(r));
+			         sig == SIGTERM ? "SIGTERM" : "SIGINT",
+			         runner_pending(r));
 			return 0;
 		}
 		if (sig == SIGHUP) {
@@ -139,8 +139,9 @@ daemon_loop(struct runner *r, struct agent_config *cfg,
 			now = time_mono_ms();
 			if (cfg->interval < old_interval &&
 			    next_cycle > now + cfg->interval * 1000)
-				next_cycle = now + daemon_period_ms(
-				    cfg->interval, agent_random());
+				next_cycle =
+				    now + daemon_period_ms(cfg->interval,
+				                           agent_random());
 			continue;
 		}
 		if (sig == -1 && errno != EAGAIN && errno != EINTR) {
@@ -157,18 +158,18 @@ daemon_loop(struct runner *r, struct agent_config *cfg,
 			malloc_trim(0);
 			end = time_mono_ms();
 			next_cycle = due + daemon_period_ms(cfg->interval,
-			    agent_random());
+			                                    agent_random());
 			while (next_cycle <= end) {
 				next_cycle += daemon_period_ms(cfg->interval,
-				    agent_random());
+				                               agent_random());
 				skipped++;
 			}
 			if (skipped)
 				log_warnx("the cycle took %.1fs, longer than "
-					  "the interval (%llds): skipped %u "
-					  "cycle(s)",
-				    (end - due) / 1000.0, cfg->interval,
-				    skipped);
+				          "the interval (%llds): skipped %u "
+				          "cycle(s)",
+				          (end - due) / 1000.0, cfg->interval,
+				          skipped);
 		} else if (runner_pending(r) > 0 && now >= r->retry_at) {
 			runner_flush(r);
 		}

@@ -44,6 +44,7 @@ int daemon_stopping(void);
  * the loop then hands it to the runner and swaps it with *cfg.
  */
 int daemon_loop(struct runner *r, struct agent_config *cfg,
-    int (*reload)(struct agent_config *next, char *err, size_t errlen));
+                int (*reload)(struct agent_config *next, char *err,
+                              size_t errlen));
 
 #endif

@@ -14,9 +14,9 @@
 #include "common/xalloc.h"
 
 /* The collector answers a few hundred bytes; more is not our collector. */
-#define RESPONSE_MAX	(64u << 10)
+#define RESPONSE_MAX (64u << 10)
 /* Retry-After beyond a day is a misconfigured peer, not a plan. */
-#define RETRY_AFTER_MAX	86400
+#define RETRY_AFTER_MAX 86400
 
 struct deliver {
 	CURL *h;
@@ -34,13 +34,13 @@ on_body(char *p, size_t size, size_t nmemb, void *arg)
 	size_t n = size * nmemb;
 
 	if (strbuf_append(&d->resp, p, n) == -1)
-		return 0;	/* CURLE_WRITE_ERROR */
+		return 0; /* CURLE_WRITE_ERROR */
 	return n;
 }
 
 static int
 on_progress(void *arg, curl_off_t dlt, curl_off_t dln, curl_off_t ult,
-    curl_off_t uln)
+            curl_off_t uln)
 {
 	struct deliver *d = arg;
 
@@ -56,8 +56,9 @@ deliver_new(const struct agent_config *cfg, char *err, size_t errlen)
 	CURLcode rc = CURLE_OK;
 
 	if (cfg->server == NULL || *cfg->server == '\0') {
-		snprintf(err, errlen, "no server configured (server = URL in "
-		    "agent.conf, or --server)");
+		snprintf(err, errlen,
+		         "no server configured (server = URL in "
+		         "agent.conf, or --server)");
 		return NULL;
 	}
 	d = xcalloc(1, sizeof(*d));
@@ -85,10 +86,10 @@ deliver_new(const struct agent_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 
-#define SET(opt, val)                                                        \
-	do {                                                                 \
-		if (rc == CURLE_OK)                                          \
-			rc = curl_easy_setopt(d->h, opt, val);               \
+#define SET(opt, val)                                                          \
+	do {                                                                   \
+		if (rc == CURLE_OK)                                            \
+			rc = curl_easy_setopt(d->h, opt, val);                 \
 	} while (0)
 	SET(CURLOPT_URL, d->url);
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
@@ -161,17 +162,21 @@ const char *
 deliver_class_name(enum deliver_class cls)
 {
 	switch (cls) {
-	case DELIVER_OK: return "ok";
-	case DELIVER_RETRY: return "retry";
-	case DELIVER_AUTH: return "auth";
-	case DELIVER_DROP: return "drop";
+	case DELIVER_OK:
+		return "ok";
+	case DELIVER_RETRY:
+		return "retry";
+	case DELIVER_AUTH:
+		return "auth";
+	case DELIVER_DROP:
+		return "drop";
 	}
 	return "?";
 }
 
 long long
 deliver_backoff_ms(unsigned attempt, long long min_ms, long long max_ms,
-    uint64_t rnd)
+                   uint64_t rnd)
 {
 	long long cap = min_ms, lo;
 
@@ -211,7 +216,7 @@ printable(char *out, size_t outlen, const char *s, size_t n)
 /* read_answer - the collector's JSON answer: our id? its error message? */
 static void
 read_answer(struct deliver *d, const char *report_id,
-    struct deliver_result *res)
+            struct deliver_result *res)
 {
 	json_error_t je;
 	json_t *doc = NULL, *id, *msg;
@@ -225,14 +230,15 @@ read_answer(struct deliver *d, const char *report_id,
 		    strcmp(json_string_value(id), report_id) != 0) {
 			res->cls = DELIVER_RETRY;
 			snprintf(res->why, sizeof(res->why),
-			    "HTTP %ld without our report_id in the answer "
-			    "(is %s a spoolwatch collector?)",
-			    res->status, d->url);
+			         "HTTP %ld without our report_id in the answer "
+			         "(is %s a spoolwatch collector?)",
+			         res->status, d->url);
 		} else {
 			res->duplicate =
 			    json_is_true(json_object_get(doc, "duplicate"));
 			snprintf(res->why, sizeof(res->why), "HTTP %ld%s",
-			    res->status, res->duplicate ? " (duplicate)" : "");
+			         res->status,
+			         res->duplicate ? " (duplicate)" : "");
 		}
 		json_decref(doc);
 		return;
@@ -240,18 +246,18 @@ read_answer(struct deliver *d, const char *report_id,
 	msg = json_object_get(json_object_get(doc, "error"), "message");
 	if (json_is_string(msg))
 		printable(text, sizeof(text), json_string_value(msg),
-		    json_string_length(msg));
+		          json_string_length(msg));
 	else
 		printable(text, sizeof(text), d->resp.buf ? d->resp.buf : "",
-		    d->resp.len);
+		          d->resp.len);
 	snprintf(res->why, sizeof(res->why), "HTTP %ld%s%s", res->status,
-	    text[0] ? ": " : "", text);
+	         text[0] ? ": " : "", text);
 	json_decref(doc);
 }
 
 void
-deliver_post(struct deliver *d, const char *report_id, const void *gz,
-    size_t n, struct deliver_result *res)
+deliver_post(struct deliver *d, const char *report_id, const void *gz, size_t n,
+             struct deliver_result *res)
 {
 	curl_off_t ra = 0;
 	CURLcode rc;
@@ -268,10 +274,11 @@ deliver_post(struct deliver *d, const char *report_id, const void *gz,
 		res->cls = DELIVER_RETRY;
 		if (rc == CURLE_ABORTED_BY_CALLBACK)
 			snprintf(res->why, sizeof(res->why),
-			    "abandoned: the agent is stopping");
+			         "abandoned: the agent is stopping");
 		else
 			snprintf(res->why, sizeof(res->why), "%s: %s", d->url,
-			    d->errbuf[0] ? d->errbuf : curl_easy_strerror(rc));
+			         d->errbuf[0] ? d->errbuf
+			                      : curl_easy_strerror(rc));
 		strbuf_free(&d->resp);
 		return;
 	}
@@ -287,7 +294,7 @@ deliver_post(struct deliver *d, const char *report_id, const void *gz,
 
 int
 deliver_encode(const json_t *report, struct strbuf *out, char *err,
-    size_t errlen)
+               size_t errlen)
 {
 	char *text = json_dumps(report, JSON_COMPACT | JSON_ENSURE_ASCII);
 	int rc;
@@ -300,7 +307,7 @@ deliver_encode(const json_t *report, struct strbuf *out, char *err,
 	free(text);
 	if (rc == -1) {
 		snprintf(err, errlen, "cannot compress the report (%s)",
-		    out->len >= out->max ? "larger than the cap" : "zlib");
+		         out->len >= out->max ? "larger than the cap" : "zlib");
 		return -1;
 	}
 	return 0;

@@ -38,15 +38,15 @@ enum deliver_class {
 
 struct deliver_result {
 	enum deliver_class cls;
-	long status;		/* HTTP status; 0 when there was none */
-	long long retry_after;	/* seconds from Retry-After; 0: none */
-	int duplicate;		/* the collector had it already */
-	char why[512];		/* one line for the log */
+	long status;           /* HTTP status; 0 when there was none */
+	long long retry_after; /* seconds from Retry-After; 0: none */
+	int duplicate;         /* the collector had it already */
+	char why[512];         /* one line for the log */
 };
 
 /* deliver_new - a handle for cfg's server; NULL with a reason. */
 struct deliver *deliver_new(const struct agent_config *cfg, char *err,
-    size_t errlen);
+                            size_t errlen);
 void deliver_free(struct deliver *d);
 /* deliver_set_stop - abort a transfer in progress when stop() says so. */
 void deliver_set_stop(struct deliver *d, int (*stop)(void));
@@ -55,11 +55,11 @@ const char *deliver_url(const struct deliver *d);
 
 /* deliver_post - send one gzip body; the outcome in *res. */
 void deliver_post(struct deliver *d, const char *report_id, const void *gz,
-    size_t n, struct deliver_result *res);
+                  size_t n, struct deliver_result *res);
 
 /* deliver_encode - the report's compact JSON, gzip'd, into out. */
 int deliver_encode(const json_t *report, struct strbuf *out, char *err,
-    size_t errlen);
+                   size_t errlen);
 
 /* deliver_classify - the class of an HTTP status (see above). */
 enum deliver_class deliver_classify(long status);
@@ -71,6 +71,6 @@ const char *deliver_class_name(enum deliver_class cls);
  * picked by rnd (any 64-bit random value).
  */
 long long deliver_backoff_ms(unsigned attempt, long long min_ms,
-    long long max_ms, uint64_t rnd);
+                             long long max_ms, uint64_t rnd);
 
 #endif

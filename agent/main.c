@@ -23,7 +23,8 @@
 static void
 usage(FILE *fp)
 {
-	fprintf(fp,
+	fprintf(
+	    fp,
 	    "usage: spoolwatch-agent [options]\n"
 	    "\n"
 	    "Reads the host's mail spools, filesystems, MTA, mail logs and\n"
@@ -42,8 +43,8 @@ usage(FILE *fp)
 	    "  --commit-state     with --stdout: advance log and mailbox "
 	    "offsets\n"
 	    "  --root DIR         read every host path below DIR instead of /\n"
-	    "  --state-dir DIR    offsets and outbox (default " AGENT_DEF_STATE_DIR
-	    ")\n"
+	    "  --state-dir DIR    offsets and outbox "
+	    "(default " AGENT_DEF_STATE_DIR ")\n"
 	    "  --server URL       collector base URL, e.g. "
 	    "http://127.0.0.1:8470\n"
 	    "  --hostname NAME    the name to report\n"
@@ -51,21 +52,33 @@ usage(FILE *fp)
 	    "  --splay S          bound of the random start delay of daemon "
 	    "mode\n"
 	    "                     (default: the interval)\n"
-	    "  --check-config     validate, print the effective configuration,\n"
+	    "  --check-config     validate, print the effective "
+	    "configuration,\n"
 	    "                     exit 0 or 2\n"
 	    "  --version          print the version\n"
 	    "  --help             this text\n"
 	    "\n"
-	    "Exit status: 0 success (also when the report waits in the outbox),\n"
+	    "Exit status: 0 success (also when the report waits in the "
+	    "outbox),\n"
 	    "1 runtime failure (no report, or it could not be kept, or the\n"
 	    "collector rejected it for good), 2 usage or configuration "
 	    "error.\n");
 }
 
 enum {
-	OPT_CONFIG = 256, OPT_ONCE, OPT_STDOUT, OPT_ROOT, OPT_STATE_DIR,
-	OPT_SERVER, OPT_HOSTNAME, OPT_COMMIT, OPT_INTERVAL, OPT_SPLAY,
-	OPT_CHECK, OPT_VERSION, OPT_HELP,
+	OPT_CONFIG = 256,
+	OPT_ONCE,
+	OPT_STDOUT,
+	OPT_ROOT,
+	OPT_STATE_DIR,
+	OPT_SERVER,
+	OPT_HOSTNAME,
+	OPT_COMMIT,
+	OPT_INTERVAL,
+	OPT_SPLAY,
+	OPT_CHECK,
+	OPT_VERSION,
+	OPT_HELP,
 };
 
 static const struct option long_opts[] = {
@@ -102,7 +115,7 @@ replace(char **field, const char *v)
 /* apply_flags - flags override the file; -1 with err on a bad value. */
 static int
 apply_flags(struct agent_config *cfg, const struct flags *f, char *err,
-    size_t errlen)
+            size_t errlen)
 {
 	if (f->root)
 		replace(&cfg->root, strcmp(f->root, "/") == 0 ? "" : f->root);
@@ -112,14 +125,15 @@ apply_flags(struct agent_config *cfg, const struct flags *f, char *err,
 		replace(&cfg->server, f->server);
 	if (f->hostname)
 		replace(&cfg->hostname, f->hostname);
-	if (f->interval && (cfg_parse_duration(f->interval, &cfg->interval) ==
-				-1 || cfg->interval < 1 || cfg->interval > 86400)) {
+	if (f->interval &&
+	    (cfg_parse_duration(f->interval, &cfg->interval) == -1 ||
+	     cfg->interval < 1 || cfg->interval > 86400)) {
 		snprintf(err, errlen,
-		    "--interval: expected a duration from 1s to 1d");
+		         "--interval: expected a duration from 1s to 1d");
 		return -1;
 	}
 	if (f->splay && (cfg_parse_duration(f->splay, &cfg->splay) == -1 ||
-			    cfg->splay > 86400)) {
+	                 cfg->splay > 86400)) {
 		snprintf(err, errlen, "--splay: expected a duration up to 1d");
 		return -1;
 	}
@@ -134,8 +148,8 @@ static int
 load_config(struct agent_config *cfg, char *err, size_t errlen)
 {
 	if (agent_config_load(cfg, flags.config,
-		strcmp(flags.config, AGENT_DEF_CONFIG) != 0, err,
-		errlen) == -1 ||
+	                      strcmp(flags.config, AGENT_DEF_CONFIG) != 0, err,
+	                      errlen) == -1 ||
 	    apply_flags(cfg, &flags, err, errlen) == -1 ||
 	    agent_config_finish(cfg, err, errlen) == -1) {
 		agent_config_free(cfg);
@@ -151,12 +165,14 @@ setup_log(const struct agent_config *cfg, char *err, size_t errlen)
 	enum log_level lvl;
 
 	if (log_level_parse(cfg->log_level, &lvl) == -1) {
-		snprintf(err, errlen, "log_level '%s': expected debug, info, "
-		    "warning or error", cfg->log_level);
+		snprintf(err, errlen,
+		         "log_level '%s': expected debug, info, "
+		         "warning or error",
+		         cfg->log_level);
 		return -1;
 	}
 	log_init("spoolwatch-agent", strcmp(cfg->log_target, "syslog") == 0,
-	    lvl);
+	         lvl);
 	return 0;
 }
 
@@ -169,7 +185,7 @@ is_loopback_url(const char *url)
 
 	h = h ? h + 3 : url;
 	return strncmp(h, "127.", 4) == 0 || strncmp(h, "[::1]", 5) == 0 ||
-	    strncmp(h, "localhost", 9) == 0;
+	       strncmp(h, "localhost", 9) == 0;
 }
 
 static void
@@ -180,18 +196,18 @@ warn_security(const struct agent_config *cfg)
 	if (cfg->token_file && stat(cfg->token_file, &sb) == 0 &&
 	    (sb.st_mode & S_IROTH))
 		log_warnx("token_file %s is readable by every user; chmod "
-			  "0600 (or 0640 with the agent's group)",
-		    cfg->token_file);
+		          "0600 (or 0640 with the agent's group)",
+		          cfg->token_file);
 	if (cfg->insecure_skip_verify)
 		log_warnx("insecure_skip_verify is on: the collector's TLS "
-			  "certificate is NOT verified; anyone on the path "
-			  "can read and forge reports");
+		          "certificate is NOT verified; anyone on the path "
+		          "can read and forge reports");
 	if (cfg->token && cfg->server &&
 	    strncmp(cfg->server, "http://", 7) == 0 &&
 	    !is_loopback_url(cfg->server))
 		log_warnx("the ingest token is sent in clear text to %s; use "
-			  "https://",
-		    cfg->server);
+		          "https://",
+		          cfg->server);
 }
 
 /* reload - the daemon's SIGHUP: a whole new configuration or nothing. */
@@ -224,17 +240,39 @@ main(int argc, char **argv)
 	flags.config = AGENT_DEF_CONFIG;
 	while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
 		switch (c) {
-		case OPT_CONFIG: flags.config = optarg; break;
-		case OPT_ONCE: flags.once = 1; break;
-		case OPT_STDOUT: flags.to_stdout = 1; break;
-		case OPT_ROOT: flags.root = optarg; break;
-		case OPT_STATE_DIR: flags.state_dir = optarg; break;
-		case OPT_SERVER: flags.server = optarg; break;
-		case OPT_HOSTNAME: flags.hostname = optarg; break;
-		case OPT_COMMIT: flags.commit = 1; break;
-		case OPT_INTERVAL: flags.interval = optarg; break;
-		case OPT_SPLAY: flags.splay = optarg; break;
-		case OPT_CHECK: flags.check = 1; break;
+		case OPT_CONFIG:
+			flags.config = optarg;
+			break;
+		case OPT_ONCE:
+			flags.once = 1;
+			break;
+		case OPT_STDOUT:
+			flags.to_stdout = 1;
+			break;
+		case OPT_ROOT:
+			flags.root = optarg;
+			break;
+		case OPT_STATE_DIR:
+			flags.state_dir = optarg;
+			break;
+		case OPT_SERVER:
+			flags.server = optarg;
+			break;
+		case OPT_HOSTNAME:
+			flags.hostname = optarg;
+			break;
+		case OPT_COMMIT:
+			flags.commit = 1;
+			break;
+		case OPT_INTERVAL:
+			flags.interval = optarg;
+			break;
+		case OPT_SPLAY:
+			flags.splay = optarg;
+			break;
+		case OPT_CHECK:
+			flags.check = 1;
+			break;
 		case OPT_VERSION:
 			printf("spoolwatch-agent %s\n", SPOOLWATCH_VERSION);
 			return 0;
@@ -248,13 +286,13 @@ main(int argc, char **argv)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "spoolwatch-agent: unexpected argument '%s'\n",
-		    argv[optind]);
+		        argv[optind]);
 		usage(stderr);
 		return 2;
 	}
 	if (flags.commit && !flags.to_stdout) {
 		fprintf(stderr, "spoolwatch-agent: --commit-state goes with "
-				"--stdout (delivered reports always commit)\n");
+		                "--stdout (delivered reports always commit)\n");
 		return 2;
 	}
 	/* everything the agent creates is its own: state, outbox, lock */
@@ -281,15 +319,16 @@ main(int argc, char **argv)
 		agent_config_print(stdout, &cfg);
 		if (cfg.server == NULL || !*cfg.server)
 			fprintf(stderr, "spoolwatch-agent: note: no server "
-					"set; only --stdout can run\n");
+			                "set; only --stdout can run\n");
 		agent_config_free(&cfg);
 		return 0;
 	}
 	if (!flags.to_stdout && (cfg.server == NULL || !*cfg.server)) {
-		fprintf(stderr, "spoolwatch-agent: no server configured: set "
-				"server = URL in %s, or give --server or "
-				"--stdout\n",
-		    flags.config);
+		fprintf(stderr,
+		        "spoolwatch-agent: no server configured: set "
+		        "server = URL in %s, or give --server or "
+		        "--stdout\n",
+		        flags.config);
 		agent_config_free(&cfg);
 		return 2;
 	}
@@ -301,7 +340,7 @@ main(int argc, char **argv)
 	}
 	rc = 1;
 	if (runner_open(&r, &cfg, flags.to_stdout, flags.commit,
-		daemon_stopping, err, sizeof(err)) == -1) {
+	                daemon_stopping, err, sizeof(err)) == -1) {
 		log_err("%s", err);
 		goto out;
 	}
@@ -318,8 +357,8 @@ main(int argc, char **argv)
 		}
 		if (runner_pending(&r) > 0)
 			log_warnx("%zu report(s) wait in %s/outbox for the "
-				  "collector; the next run sends them",
-			    runner_pending(&r), cfg.state_dir);
+			          "collector; the next run sends them",
+			          runner_pending(&r), cfg.state_dir);
 	} else {
 		rc = daemon_loop(&r, &cfg, reload);
 	}

@@ -21,11 +21,11 @@
 #include "common/log.h"
 #include "common/xalloc.h"
 
-#define SEQ_DIGITS	20
-#define NAME_MAX_LEN	(SEQ_DIGITS + 1 + 36 + 2 + 10 + 3 + 1)
-#define TMP_PREFIX	".tmp-"
+#define SEQ_DIGITS 20
+#define NAME_MAX_LEN (SEQ_DIGITS + 1 + 36 + 2 + 10 + 3 + 1)
+#define TMP_PREFIX ".tmp-"
 /* One report body is never larger than a report's JSON. */
-#define OUTBOX_FILE_MAX	((size_t)64 << 20)
+#define OUTBOX_FILE_MAX ((size_t)64 << 20)
 
 struct entry {
 	unsigned long long seq;
@@ -35,11 +35,11 @@ struct entry {
 };
 
 struct outbox {
-	char *dir;		/* STATE_DIR/outbox */
-	char *rejdir;		/* STATE_DIR/outbox/rejected */
-	int dfd, rfd;		/* the two directories, O_DIRECTORY */
+	char *dir;    /* STATE_DIR/outbox */
+	char *rejdir; /* STATE_DIR/outbox/rejected */
+	int dfd, rfd; /* the two directories, O_DIRECTORY */
 	long long max_bytes;
-	struct entry *e;	/* e[head..n) in sequence order */
+	struct entry *e; /* e[head..n) in sequence order */
 	size_t head, n, cap;
 	long long bytes;
 	unsigned long long next_seq;
@@ -47,7 +47,7 @@ struct outbox {
 
 int
 outbox_parse_name(const char *name, unsigned long long *seq,
-    char id[UUID_STR_LEN], unsigned *carried)
+                  char id[UUID_STR_LEN], unsigned *carried)
 {
 	unsigned long long s = 0, c = 0;
 	const char *p = name;
@@ -87,7 +87,7 @@ outbox_parse_name(const char *name, unsigned long long *seq,
 
 static void
 entry_name(char *out, size_t n, unsigned long long seq, const char *id,
-    unsigned carried)
+           unsigned carried)
 {
 	snprintf(out, n, "%020llu-%s-d%u.gz", seq, id, carried);
 }
@@ -104,7 +104,7 @@ push(struct outbox *ob, const struct entry *en)
 {
 	if (ob->head > 0 && ob->n == ob->cap) {
 		memmove(ob->e, ob->e + ob->head,
-		    (ob->n - ob->head) * sizeof(*ob->e));
+		        (ob->n - ob->head) * sizeof(*ob->e));
 		ob->n -= ob->head;
 		ob->head = 0;
 	}
@@ -119,7 +119,7 @@ push(struct outbox *ob, const struct entry *en)
 /* open_subdir - mkdirat + open + the same ownership checks as state_dir. */
 static int
 open_subdir(int parent, const char *parent_path, const char *name,
-    char **path_out, char *err, size_t errlen)
+            char **path_out, char *err, size_t errlen)
 {
 	char *path = xasprintf("%s/%s", parent_path, name);
 	int fd;
@@ -133,8 +133,8 @@ open_subdir(int parent, const char *parent_path, const char *name,
 		free(path);
 		return -1;
 	}
-	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-	    O_NOFOLLOW);
+	fd = openat(parent, name,
+	            O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		free(path);
@@ -150,7 +150,7 @@ open_subdir(int parent, const char *parent_path, const char *name,
  */
 static int
 scan(int dfd, const char *path, struct entry **list, size_t *count,
-    unsigned long long *maxseq, char *err, size_t errlen)
+     unsigned long long *maxseq, char *err, size_t errlen)
 {
 	struct dirent *de;
 	DIR *d;
@@ -174,11 +174,12 @@ scan(int dfd, const char *path, struct entry **list, size_t *count,
 			 * never acknowledged as durable, so nothing is lost */
 			if (unlinkat(dfd, de->d_name, 0) == 0)
 				log_info("outbox: removed an interrupted "
-					 "write %s/%s", path, de->d_name);
+				         "write %s/%s",
+				         path, de->d_name);
 			continue;
 		}
 		if (outbox_parse_name(de->d_name, &en.seq, en.id,
-			&en.carried) == -1)
+		                      &en.carried) == -1)
 			continue;
 		if (fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    !S_ISREG(sb.st_mode))
@@ -208,7 +209,7 @@ scan(int dfd, const char *path, struct entry **list, size_t *count,
 
 struct outbox *
 outbox_open(const char *state_dir, long long max_bytes, char *err,
-    size_t errlen)
+            size_t errlen)
 {
 	struct outbox *ob = xcalloc(1, sizeof(*ob));
 	struct entry *v = NULL;
@@ -227,8 +228,8 @@ outbox_open(const char *state_dir, long long max_bytes, char *err,
 	close(sfd);
 	if (ob->dfd == -1)
 		goto fail;
-	ob->rfd = open_subdir(ob->dfd, ob->dir, "rejected", &ob->rejdir, err,
-	    errlen);
+	ob->rfd =
+	    open_subdir(ob->dfd, ob->dir, "rejected", &ob->rejdir, err, errlen);
 	if (ob->rfd == -1)
 		goto fail;
 	if (scan(ob->rfd, ob->rejdir, &v, &n, &maxseq, err, errlen) == -1)
@@ -287,8 +288,7 @@ outbox_rejected_count(const struct outbox *ob)
 	size_t n = 0;
 	char err[256];
 
-	if (scan(ob->rfd, ob->rejdir, &v, &n, &maxseq, err, sizeof(err)) ==
-	    -1)
+	if (scan(ob->rfd, ob->rejdir, &v, &n, &maxseq, err, sizeof(err)) == -1)
 		return 0;
 	free(v);
 	return n;
@@ -297,19 +297,19 @@ outbox_rejected_count(const struct outbox *ob)
 /* write_durable - TMP, fsync, rename to name, fsync of the directory. */
 static int
 write_durable(int dfd, const char *dirpath, const char *name,
-    unsigned long long seq, const void *data, size_t n, char *err,
-    size_t errlen)
+              unsigned long long seq, const void *data, size_t n, char *err,
+              size_t errlen)
 {
 	char tmp[64];
 	const char *p = data;
 	int fd, saved;
 
 	snprintf(tmp, sizeof(tmp), TMP_PREFIX "%020llu", seq);
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-	    O_NOFOLLOW, 0600);
+	fd = openat(dfd, tmp,
+	            O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd == -1) {
 		snprintf(err, errlen, "%s/%s: %s", dirpath, tmp,
-		    strerror(errno));
+		         strerror(errno));
 		return -1;
 	}
 	while (n > 0) {
@@ -334,7 +334,7 @@ write_durable(int dfd, const char *dirpath, const char *name,
 		/* the file is complete; only its name may not survive a
 		 * power loss, which cannot be made better here */
 		snprintf(err, errlen, "%s: fsync: %s", dirpath,
-		    strerror(errno));
+		         strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -367,7 +367,8 @@ drop_oldest(struct outbox *ob, unsigned *lost)
 
 int
 outbox_add(struct outbox *ob, const char *report_id, unsigned carried,
-    const void *data, size_t n, unsigned *dropped, char *err, size_t errlen)
+           const void *data, size_t n, unsigned *dropped, char *err,
+           size_t errlen)
 {
 	char name[NAME_MAX_LEN];
 	struct entry en;
@@ -387,7 +388,7 @@ outbox_add(struct outbox *ob, const char *report_id, unsigned carried,
 	en.size = (long long)n;
 	entry_name(name, sizeof(name), en.seq, en.id, en.carried);
 	if (write_durable(ob->dfd, ob->dir, name, en.seq, data, n, err,
-		errlen) == -1)
+	                  errlen) == -1)
 		return -1;
 	ob->next_seq++;
 	while (ob->bytes + en.size > ob->max_bytes && outbox_count(ob) > 0)
@@ -397,8 +398,8 @@ outbox_add(struct outbox *ob, const char *report_id, unsigned carried,
 }
 
 int
-outbox_oldest(struct outbox *ob, char **data, size_t *n,
-    char id[UUID_STR_LEN], char *err, size_t errlen)
+outbox_oldest(struct outbox *ob, char **data, size_t *n, char id[UUID_STR_LEN],
+              char *err, size_t errlen)
 {
 	const struct entry *en;
 	char name[NAME_MAX_LEN], path[PATH_MAX];
@@ -433,7 +434,7 @@ outbox_done(struct outbox *ob, char *err, size_t errlen)
 	 * again and the collector answers "duplicate". */
 	if (unlinkat(ob->dfd, name, 0) == -1 && errno != ENOENT) {
 		snprintf(err, errlen, "%s/%s: %s", ob->dir, name,
-		    strerror(errno));
+		         strerror(errno));
 		return -1;
 	}
 	ob->bytes -= en->size;
@@ -461,11 +462,11 @@ trim_rejected(struct outbox *ob)
 	for (i = 0; i < n; i++)
 		total += v[i].size;
 	for (i = 0; i + 1 < n && total > ob->max_bytes; i++) {
-		entry_name(name, sizeof(name), v[i].seq, v[i].id,
-		    v[i].carried);
+		entry_name(name, sizeof(name), v[i].seq, v[i].id, v[i].carried);
 		if (unlinkat(ob->rfd, name, 0) == 0)
 			log_warnx("outbox: rejected/ over %lld bytes; removed "
-				  "%s", ob->max_bytes, name);
+			          "%s",
+			          ob->max_bytes, name);
 		total -= v[i].size;
 	}
 	free(v);
@@ -483,7 +484,7 @@ outbox_reject(struct outbox *ob, char *err, size_t errlen)
 	entry_name(name, sizeof(name), en->seq, en->id, en->carried);
 	if (renameat(ob->dfd, name, ob->rfd, name) == -1 && errno != ENOENT) {
 		snprintf(err, errlen, "%s/%s: %s", ob->dir, name,
-		    strerror(errno));
+		         strerror(errno));
 		/* never retry it: it is forgotten by the index either way */
 		unlinkat(ob->dfd, name, 0);
 	} else {
@@ -500,8 +501,8 @@ outbox_reject(struct outbox *ob, char *err, size_t errlen)
 }
 
 int
-outbox_reject_new(struct outbox *ob, const char *report_id,
-    const void *data, size_t n, char *err, size_t errlen)
+outbox_reject_new(struct outbox *ob, const char *report_id, const void *data,
+                  size_t n, char *err, size_t errlen)
 {
 	char name[NAME_MAX_LEN];
 
@@ -510,8 +511,8 @@ outbox_reject_new(struct outbox *ob, const char *report_id,
 		return -1;
 	}
 	entry_name(name, sizeof(name), ob->next_seq, report_id, 0);
-	if (write_durable(ob->rfd, ob->rejdir, name, ob->next_seq, data, n,
-		err, errlen) == -1)
+	if (write_durable(ob->rfd, ob->rejdir, name, ob->next_seq, data, n, err,
+	                  errlen) == -1)
 		return -1;
 	ob->next_seq++;
 	trim_rejected(ob);

@@ -31,7 +31,7 @@
 struct outbox;
 
 struct outbox *outbox_open(const char *state_dir, long long max_bytes,
-    char *err, size_t errlen);
+                           char *err, size_t errlen);
 void outbox_close(struct outbox *ob);
 void outbox_set_max(struct outbox *ob, long long max_bytes);
 
@@ -47,22 +47,23 @@ size_t outbox_rejected_count(const struct outbox *ob);
  * *dropped counts it); -1 with a reason (nothing stored, nothing lost).
  */
 int outbox_add(struct outbox *ob, const char *report_id, unsigned carried,
-    const void *data, size_t n, unsigned *dropped, char *err, size_t errlen);
+               const void *data, size_t n, unsigned *dropped, char *err,
+               size_t errlen);
 
 /* outbox_oldest - read the oldest report: xmalloc'd body and its id.
  * 0, or -1 with a reason (unreadable: the caller rejects it). */
 int outbox_oldest(struct outbox *ob, char **data, size_t *n,
-    char id[UUID_STR_LEN], char *err, size_t errlen);
+                  char id[UUID_STR_LEN], char *err, size_t errlen);
 /* outbox_done - the oldest report was delivered: forget it. */
 int outbox_done(struct outbox *ob, char *err, size_t errlen);
 /* outbox_reject - move the oldest report to rejected/. */
 int outbox_reject(struct outbox *ob, char *err, size_t errlen);
 /* outbox_reject_new - write a report straight to rejected/. */
 int outbox_reject_new(struct outbox *ob, const char *report_id,
-    const void *data, size_t n, char *err, size_t errlen);
+                      const void *data, size_t n, char *err, size_t errlen);
 
 /* outbox_parse_name - 0 if name is an outbox file name; its fields. */
 int outbox_parse_name(const char *name, unsigned long long *seq,
-    char id[UUID_STR_LEN], unsigned *carried);
+                      char id[UUID_STR_LEN], unsigned *carried);
 
 #endif

@@ -45,7 +45,7 @@ agent_random(void)
 
 int
 runner_open(struct runner *r, const struct agent_config *cfg, int to_stdout,
-    int commit_stdout, int (*stop)(void), char *err, size_t errlen)
+            int commit_stdout, int (*stop)(void), char *err, size_t errlen)
 {
 	char warn[1024];
 	int writes = !to_stdout || commit_stdout;
@@ -65,7 +65,7 @@ runner_open(struct runner *r, const struct agent_config *cfg, int to_stdout,
 		log_warnx("%s", warn);
 	if (!to_stdout) {
 		r->ob = outbox_open(cfg->state_dir, cfg->outbox_max_bytes, err,
-		    errlen);
+		                    errlen);
 		if (r->ob == NULL)
 			goto fail;
 		r->dl = deliver_new(cfg, err, errlen);
@@ -74,9 +74,9 @@ runner_open(struct runner *r, const struct agent_config *cfg, int to_stdout,
 		deliver_set_stop(r->dl, stop);
 		if (outbox_count(r->ob) > 0)
 			log_info("outbox: %zu report(s), %lld bytes waiting "
-				 "for %s",
-			    outbox_count(r->ob), outbox_bytes(r->ob),
-			    deliver_url(r->dl));
+			         "for %s",
+			         outbox_count(r->ob), outbox_bytes(r->ob),
+			         deliver_url(r->dl));
 	}
 	return 0;
 fail:
@@ -111,8 +111,8 @@ commit(struct runner *r)
 
 	if (state_commit(r->st, err, sizeof(err)) == -1)
 		log_warnx("cannot save the offsets (the next report repeats "
-			  "events, the collector drops the duplicates): %s",
-		    err);
+		          "events, the collector drops the duplicates): %s",
+		          err);
 }
 
 /* add_dropped - remember n more reports lost to the outbox cap, to be
@@ -124,7 +124,7 @@ add_dropped(struct runner *r, unsigned n)
 	json_int_t cur = json_is_integer(v) ? json_integer_value(v) : 0;
 
 	log_warnx("outbox: over outbox_max_bytes (%lld); dropped %u report(s)",
-	    r->cfg->outbox_max_bytes, n);
+	          r->cfg->outbox_max_bytes, n);
 	state_put(r->st, DROPPED_KEY, json_integer(cur + n));
 }
 
@@ -135,21 +135,22 @@ note_retry(struct runner *r, const struct deliver_result *res)
 
 	r->failures++;
 	delay = deliver_backoff_ms(r->failures, min_ms,
-	    r->cfg->retry_max * 1000, agent_random());
+	                           r->cfg->retry_max * 1000, agent_random());
 	if (res->retry_after > 0 && delay < res->retry_after * 1000) {
 		long long ra = res->retry_after * 1000;
 		/* not before the collector asked, spread over a quarter */
-		delay = ra + (long long)(agent_random() % (uint64_t)(ra / 4 + 1));
+		delay =
+		    ra + (long long)(agent_random() % (uint64_t)(ra / 4 + 1));
 	}
 	r->retry_at = time_mono_ms() + delay;
 	if (r->daemon)
 		log_warnx("delivery failed: %s; %zu report(s) kept in the "
-			  "outbox, next attempt in %llds",
-		    res->why, outbox_count(r->ob), (delay + 999) / 1000);
+		          "outbox, next attempt in %llds",
+		          res->why, outbox_count(r->ob), (delay + 999) / 1000);
 	else
 		log_warnx("delivery failed: %s; %zu report(s) kept in the "
-			  "outbox",
-		    res->why, outbox_count(r->ob));
+		          "outbox",
+		          res->why, outbox_count(r->ob));
 }
 
 static void
@@ -158,10 +159,10 @@ note_auth(struct runner *r, const struct deliver_result *res)
 	r->failures = 0;
 	r->retry_at = time_mono_ms() + r->cfg->interval * 1000;
 	log_err("THE COLLECTOR REFUSES OUR TOKEN: %s from %s; %zu report(s) "
-		"kept in the outbox and retried every %llds - fix token or "
-		"token_file and reload (SIGHUP)",
-	    res->why, deliver_url(r->dl), outbox_count(r->ob),
-	    r->cfg->interval);
+	        "kept in the outbox and retried every %llds - fix token or "
+	        "token_file and reload (SIGHUP)",
+	        res->why, deliver_url(r->dl), outbox_count(r->ob),
+	        r->cfg->interval);
 }
 
 static void
@@ -194,13 +195,13 @@ runner_flush(struct runner *r)
 			if (outbox_done(r->ob, err, sizeof(err)) == -1)
 				log_warnx("outbox: %s", err);
 			log_debug("report %s delivered from the outbox (%s)",
-			    id, res.why);
+			          id, res.why);
 			note_ok(r);
 			sent++;
 		} else if (res.cls == DELIVER_DROP) {
 			log_err("the collector rejected report %s for good "
-				"(%s); moved to outbox/rejected/",
-			    id, res.why);
+			        "(%s); moved to outbox/rejected/",
+			        id, res.why);
 			if (outbox_reject(r->ob, err, sizeof(err)) == -1)
 				log_warnx("outbox: %s", err);
 		} else {
@@ -213,7 +214,7 @@ runner_flush(struct runner *r)
 	}
 	if (sent > 0)
 		log_info("outbox: delivered %zu queued report(s), %zu left",
-		    sent, outbox_count(r->ob));
+		         sent, outbox_count(r->ob));
 	return outbox_count(r->ob);
 }
 
@@ -221,24 +222,24 @@ runner_flush(struct runner *r)
  * cap with the loss counted), -1 when not. */
 static int
 enqueue(struct runner *r, const char *id, unsigned carried,
-    const struct strbuf *gz)
+        const struct strbuf *gz)
 {
 	char err[1024];
 	unsigned dropped;
 	int rc;
 
 	rc = outbox_add(r->ob, id, carried, gz->buf, gz->len, &dropped, err,
-	    sizeof(err));
+	                sizeof(err));
 	if (rc == -1) {
 		log_err("cannot keep report %s in the outbox: %s; its events "
-			"will be read again next cycle",
-		    id, err);
+		        "will be read again next cycle",
+		        id, err);
 		return -1;
 	}
 	if (rc == 1)
 		log_err("report %s (%zu bytes) alone is larger than "
-			"outbox_max_bytes (%lld); dropped",
-		    id, gz->len, r->cfg->outbox_max_bytes);
+		        "outbox_max_bytes (%lld); dropped",
+		        id, gz->len, r->cfg->outbox_max_bytes);
 	if (dropped > 0)
 		add_dropped(r, dropped);
 	return 0;
@@ -248,7 +249,7 @@ static enum run_status
 print_report(struct runner *r, json_t *report)
 {
 	if (json_dumpf(report, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) ==
-		-1 ||
+	        -1 ||
 	    fputc('\n', stdout) == EOF || fflush(stdout) == EOF) {
 		log_warn("writing the report to standard output");
 		state_discard(r->st);
@@ -314,10 +315,11 @@ runner_cycle(struct runner *r)
 			rs = RUN_QUEUED;
 			if (time_mono_ms() < r->retry_at)
 				log_info("report %s queued behind %zu; next "
-					 "attempt in %llds",
-				    id, outbox_count(r->ob) - 1,
-				    (long long)(r->retry_at - time_mono_ms() +
-					999) / 1000);
+				         "attempt in %llds",
+				         id, outbox_count(r->ob) - 1,
+				         (long long)(r->retry_at -
+				                     time_mono_ms() + 999) /
+				             1000);
 			else if (runner_flush(r) == 0)
 				rs = RUN_DELIVERED;
 		}
@@ -330,15 +332,15 @@ runner_cycle(struct runner *r)
 		commit(r);
 		note_ok(r);
 		log_debug("report %s delivered (%s, %zu bytes)", id, res.why,
-		    gz.len);
+		          gz.len);
 		rs = RUN_DELIVERED;
 		break;
 	case DELIVER_DROP:
 		log_err("the collector rejected report %s for good (%s); "
-			"kept in outbox/rejected/, not resent",
-		    id, res.why);
+		        "kept in outbox/rejected/, not resent",
+		        id, res.why);
 		if (outbox_reject_new(r->ob, id, gz.buf, gz.len, err,
-			sizeof(err)) == -1)
+		                      sizeof(err)) == -1)
 			log_err("outbox: %s", err);
 		/* resending the same lines would be refused again */
 		commit(r);
@@ -370,15 +372,15 @@ out:
 }
 
 int
-runner_reconfigure(struct runner *r, const struct agent_config *cfg,
-    char *err, size_t errlen)
+runner_reconfigure(struct runner *r, const struct agent_config *cfg, char *err,
+                   size_t errlen)
 {
 	struct runner n;
 
 	if (strcmp(cfg->state_dir, r->cfg->state_dir) != 0) {
 		/* a new state_dir: open all of it before letting go */
 		if (runner_open(&n, cfg, r->to_stdout, r->commit_stdout,
-			r->stop, err, errlen) == -1)
+		                r->stop, err, errlen) == -1)
 			return -1;
 		n.daemon = r->daemon;
 		runner_close(r);

@@ -17,7 +17,7 @@
 
 struct statedir {
 	char *path;
-	int lockfd;	/* -1 when not locked */
+	int lockfd; /* -1 when not locked */
 };
 
 int
@@ -27,8 +27,7 @@ statedir_check(const char *dir, char *err, size_t errlen)
 
 	if (stat(dir, &sb) == -1) {
 		int saved = errno;
-		snprintf(err, errlen, "state_dir %s: %s", dir,
-		    strerror(errno));
+		snprintf(err, errlen, "state_dir %s: %s", dir, strerror(errno));
 		errno = saved;
 		return -1;
 	}
@@ -38,15 +37,19 @@ statedir_check(const char *dir, char *err, size_t errlen)
 		return -1;
 	}
 	if (sb.st_uid != geteuid()) {
-		snprintf(err, errlen, "state_dir %s: owned by uid %lu, not by "
-		    "the agent's uid %lu; refusing it", dir,
-		    (unsigned long)sb.st_uid, (unsigned long)geteuid());
+		snprintf(err, errlen,
+		         "state_dir %s: owned by uid %lu, not by "
+		         "the agent's uid %lu; refusing it",
+		         dir, (unsigned long)sb.st_uid,
+		         (unsigned long)geteuid());
 		errno = EPERM;
 		return -1;
 	}
 	if (sb.st_mode & S_IWOTH) {
-		snprintf(err, errlen, "state_dir %s: world-writable (mode "
-		    "%04o); refusing it", dir, (unsigned)(sb.st_mode & 07777));
+		snprintf(err, errlen,
+		         "state_dir %s: world-writable (mode "
+		         "%04o); refusing it",
+		         dir, (unsigned)(sb.st_mode & 07777));
 		errno = EPERM;
 		return -1;
 	}
@@ -54,16 +57,14 @@ statedir_check(const char *dir, char *err, size_t errlen)
 }
 
 struct statedir *
-statedir_open(const char *dir, int create, int lock, char *err,
-    size_t errlen)
+statedir_open(const char *dir, int create, int lock, char *err, size_t errlen)
 {
 	struct statedir *sd;
 	char path[PATH_MAX];
 	int fd = -1;
 
 	if (create && mkdir_p(dir, 0700) == -1) {
-		snprintf(err, errlen, "state_dir %s: %s", dir,
-		    strerror(errno));
+		snprintf(err, errlen, "state_dir %s: %s", dir, strerror(errno));
 		return NULL;
 	}
 	if (statedir_check(dir, err, errlen) == -1)
@@ -72,20 +73,21 @@ statedir_open(const char *dir, int create, int lock, char *err,
 		if (snprintf(path, sizeof(path), "%s/lock", dir) >=
 		    (int)sizeof(path)) {
 			snprintf(err, errlen, "state_dir %s: path too long",
-			    dir);
+			         dir);
 			return NULL;
 		}
-		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-		    0600);
+		fd =
+		    open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (fd == -1) {
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 			return NULL;
 		}
 		if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-			snprintf(err, errlen, "%s: %s", path,
-			    errno == EWOULDBLOCK ?
-				"another spoolwatch-agent uses this state_dir" :
-				strerror(errno));
+			snprintf(
+			    err, errlen, "%s: %s", path,
+			    errno == EWOULDBLOCK
+			        ? "another spoolwatch-agent uses this state_dir"
+			        : strerror(errno));
 			close(fd);
 			return NULL;
 		}

@@ -30,24 +30,34 @@ test_classify(void **state)
 		long status;
 		enum deliver_class cls;
 	} cases[] = {
-	    {200, DELIVER_OK}, {201, DELIVER_OK}, {204, DELIVER_OK},
-	    {400, DELIVER_DROP}, {413, DELIVER_DROP},
-	    {401, DELIVER_AUTH}, {403, DELIVER_AUTH},
-	    {408, DELIVER_RETRY}, {429, DELIVER_RETRY},
-	    {500, DELIVER_RETRY}, {502, DELIVER_RETRY},
-	    {503, DELIVER_RETRY}, {504, DELIVER_RETRY},
+	    {200, DELIVER_OK},
+	    {201, DELIVER_OK},
+	    {204, DELIVER_OK},
+	    {400, DELIVER_DROP},
+	    {413, DELIVER_DROP},
+	    {401, DELIVER_AUTH},
+	    {403, DELIVER_AUTH},
+	    {408, DELIVER_RETRY},
+	    {429, DELIVER_RETRY},
+	    {500, DELIVER_RETRY},
+	    {502, DELIVER_RETRY},
+	    {503, DELIVER_RETRY},
+	    {504, DELIVER_RETRY},
 	    /* a wrong URL or a proxy page: keep the data, retry */
-	    {404, DELIVER_RETRY}, {405, DELIVER_RETRY},
-	    {301, DELIVER_RETRY}, {302, DELIVER_RETRY},
-	    {100, DELIVER_RETRY}, {0, DELIVER_RETRY},
+	    {404, DELIVER_RETRY},
+	    {405, DELIVER_RETRY},
+	    {301, DELIVER_RETRY},
+	    {302, DELIVER_RETRY},
+	    {100, DELIVER_RETRY},
+	    {0, DELIVER_RETRY},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (deliver_classify(cases[i].status) != cases[i].cls)
 			fail_msg("HTTP %ld: got %s, want %s", cases[i].status,
-			    deliver_class_name(deliver_classify(
-				cases[i].status)),
-			    deliver_class_name(cases[i].cls));
+			         deliver_class_name(
+			             deliver_classify(cases[i].status)),
+			         deliver_class_name(cases[i].cls));
 	}
 }
 
@@ -63,14 +73,13 @@ test_backoff_bounds(void **state)
 		if (cap > max_ms)
 			cap = max_ms;
 		/* the extremes of the random value give the bounds */
-		assert_int_equal(deliver_backoff_ms(attempt, min_ms, max_ms,
-				     0),
-		    1000);
+		assert_int_equal(deliver_backoff_ms(attempt, min_ms, max_ms, 0),
+		                 1000);
 		assert_true(deliver_backoff_ms(attempt, min_ms, max_ms,
-				UINT64_MAX) <= cap);
+		                               UINT64_MAX) <= cap);
 		for (int i = 0; i < 2000; i++) {
-			long long d = deliver_backoff_ms(attempt, min_ms,
-			    max_ms, agent_random());
+			long long d = deliver_backoff_ms(
+			    attempt, min_ms, max_ms, agent_random());
 			assert_true(d >= 1000);
 			assert_true(d <= cap);
 			if (d < lo_seen)
@@ -86,7 +95,7 @@ test_backoff_bounds(void **state)
 	assert_true(hi_seen[4] > min_ms);
 	/* huge attempt counts do not overflow */
 	assert_true(deliver_backoff_ms(1000000, min_ms, max_ms, UINT64_MAX) <=
-	    max_ms);
+	            max_ms);
 	/* bounds below a second are kept as they are */
 	assert_true(deliver_backoff_ms(1, 200, 500, UINT64_MAX) <= 200);
 }
@@ -124,9 +133,9 @@ test_splay_and_period(void **state)
 static void
 test_encode_roundtrip(void **state)
 {
-	json_t *report = json_pack("{s:s, s:s, s:[i,i,i]}", "schema",
-	    "spoolwatch.report/1", "report_id",
-	    "0b0f4c3e-8d7a-4b7e-9f51-6a2f1c7d9e10", "n", 1, 2, 3);
+	json_t *report = json_pack(
+	    "{s:s, s:s, s:[i,i,i]}", "schema", "spoolwatch.report/1",
+	    "report_id", "0b0f4c3e-8d7a-4b7e-9f51-6a2f1c7d9e10", "n", 1, 2, 3);
 	struct strbuf gz, plain;
 	char err[256];
 	json_t *back;
@@ -138,8 +147,8 @@ test_encode_roundtrip(void **state)
 	assert_true(gz.len > 2);
 	assert_int_equal((unsigned char)gz.buf[0], 0x1f);
 	assert_int_equal((unsigned char)gz.buf[1], 0x8b);
-	assert_int_equal(gzip_decompress(gz.buf, gz.len, 1 << 20, &plain, err,
-			     sizeof(err)),
+	assert_int_equal(
+	    gzip_decompress(gz.buf, gz.len, 1 << 20, &plain, err, sizeof(err)),
 	    GZIP_OK);
 	back = json_loadb(plain.buf, plain.len, 0, NULL);
 	assert_non_null(back);
@@ -171,10 +180,9 @@ test_refused_connection_is_retry(void **state)
 	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
 	close(fd);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u",
-	    (unsigned)ntohs(sa.sin_port));
+	         (unsigned)ntohs(sa.sin_port));
 
-	assert_int_equal(agent_config_load(&cfg, NULL, 0, err, sizeof(err)),
-	    0);
+	assert_int_equal(agent_config_load(&cfg, NULL, 0, err, sizeof(err)), 0);
 	/* no server: a clear error, no handle */
 	assert_int_equal(agent_config_finish(&cfg, err, sizeof(err)), 0);
 	assert_null(deliver_new(&cfg, err, sizeof(err)));
@@ -200,8 +208,7 @@ test_config_finish(void **state)
 	char err[256];
 	(void)state;
 
-	assert_int_equal(agent_config_load(&cfg, NULL, 0, err, sizeof(err)),
-	    0);
+	assert_int_equal(agent_config_load(&cfg, NULL, 0, err, sizeof(err)), 0);
 	cfg.server = strdup("http://collector:8470///");
 	assert_int_equal(agent_config_finish(&cfg, err, sizeof(err)), 0);
 	assert_string_equal(cfg.server, "http://collector:8470");

@@ -29,7 +29,7 @@ setup(void **state)
 {
 	(void)state;
 	snprintf(tmpdir, sizeof(tmpdir), "%s/test_outbox.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (mkdtemp(tmpdir) == NULL)
 		return -1;
 	return 0;
@@ -63,13 +63,13 @@ count_files(const char *dir)
 
 static void
 add_one(struct outbox *ob, char id[UUID_STR_LEN], const char *body,
-    unsigned carried, unsigned *dropped)
+        unsigned carried, unsigned *dropped)
 {
 	char err[256];
 	assert_int_equal(uuid_v4(id), 0);
 	assert_int_equal(outbox_add(ob, id, carried, body, strlen(body),
-			     dropped, err, sizeof(err)),
-	    0);
+	                            dropped, err, sizeof(err)),
+	                 0);
 }
 
 static void
@@ -90,8 +90,7 @@ test_order_and_reopen(void **state)
 	assert_int_equal(dropped, 0);
 	assert_int_equal(outbox_count(ob), 3);
 	assert_int_equal(outbox_bytes(ob), 5 + 6 + 5);
-	assert_int_equal(outbox_oldest(ob, &data, &n, id, err, sizeof(err)),
-	    0);
+	assert_int_equal(outbox_oldest(ob, &data, &n, id, err, sizeof(err)), 0);
 	assert_string_equal(id, ids[0]);
 	assert_memory_equal(data, "first", n);
 	free(data);
@@ -105,15 +104,13 @@ test_order_and_reopen(void **state)
 	assert_int_equal(outbox_count(ob), 2);
 	add_one(ob, ids[0], "fourth", 0, &dropped);
 	for (int i = 1; i <= 2; i++) {
-		assert_int_equal(outbox_oldest(ob, &data, &n, id, err,
-				     sizeof(err)),
-		    0);
+		assert_int_equal(
+		    outbox_oldest(ob, &data, &n, id, err, sizeof(err)), 0);
 		assert_string_equal(id, ids[i]);
 		free(data);
 		assert_int_equal(outbox_done(ob, err, sizeof(err)), 0);
 	}
-	assert_int_equal(outbox_oldest(ob, &data, &n, id, err, sizeof(err)),
-	    0);
+	assert_int_equal(outbox_oldest(ob, &data, &n, id, err, sizeof(err)), 0);
 	assert_string_equal(id, ids[0]);
 	assert_memory_equal(data, "fourth", n);
 	free(data);
@@ -138,7 +135,7 @@ test_interrupted_write_is_cleaned(void **state)
 	outbox_close(ob);
 	/* what a SIGKILL between write and rename leaves behind */
 	snprintf(path, sizeof(path), "%s/outbox/.tmp-00000000000000000099",
-	    tmpdir);
+	         tmpdir);
 	fd = open(path, O_WRONLY | O_CREAT, 0600);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "half", 4), 4);
@@ -153,7 +150,7 @@ test_interrupted_write_is_cleaned(void **state)
 	assert_non_null(ob);
 	assert_int_equal(outbox_count(ob), 1);
 	snprintf(path, sizeof(path), "%s/outbox/.tmp-00000000000000000099",
-	    tmpdir);
+	         tmpdir);
 	assert_int_equal(access(path, F_OK), -1);
 	snprintf(path, sizeof(path), "%s/outbox/README", tmpdir);
 	assert_int_equal(access(path, F_OK), 0);
@@ -175,7 +172,7 @@ test_cap_drops_oldest_and_counts(void **state)
 	ob = outbox_open(tmpdir, 350, err, sizeof(err));
 	assert_non_null(ob);
 	add_one(ob, first, body, 0, &dropped);
-	add_one(ob, id, body, 5, &dropped);	/* carries 5 earlier losses */
+	add_one(ob, id, body, 5, &dropped); /* carries 5 earlier losses */
 	add_one(ob, id, body, 0, &dropped);
 	assert_int_equal(dropped, 0);
 	assert_int_equal(outbox_count(ob), 3);
@@ -192,8 +189,7 @@ test_cap_drops_oldest_and_counts(void **state)
 	assert_true(outbox_bytes(ob) <= 350);
 	snprintf(path, sizeof(path), "%s/outbox", tmpdir);
 	assert_int_equal(count_files(path), 3);
-	assert_int_equal(outbox_oldest(ob, &data, &n, id, err, sizeof(err)),
-	    0);
+	assert_int_equal(outbox_oldest(ob, &data, &n, id, err, sizeof(err)), 0);
 	assert_string_not_equal(id, first);
 	free(data);
 
@@ -203,8 +199,8 @@ test_cap_drops_oldest_and_counts(void **state)
 		memset(big, 'y', sizeof(big));
 		assert_int_equal(uuid_v4(id), 0);
 		assert_int_equal(outbox_add(ob, id, 2, big, sizeof(big),
-				     &dropped, err, sizeof(err)),
-		    1);
+		                            &dropped, err, sizeof(err)),
+		                 1);
 		assert_int_equal(dropped, 3);
 		assert_int_equal(outbox_count(ob), 3);
 	}
@@ -228,14 +224,12 @@ test_reject(void **state)
 	assert_int_equal(outbox_reject(ob, err, sizeof(err)), 0);
 	assert_int_equal(outbox_count(ob), 1);
 	assert_int_equal(outbox_rejected_count(ob), 1);
-	assert_int_equal(outbox_oldest(ob, &data, &n, id, err, sizeof(err)),
-	    0);
+	assert_int_equal(outbox_oldest(ob, &data, &n, id, err, sizeof(err)), 0);
 	assert_string_equal(id, id2);
 	free(data);
 	assert_int_equal(uuid_v4(id), 0);
-	assert_int_equal(outbox_reject_new(ob, id, "direct", 6, err,
-			     sizeof(err)),
-	    0);
+	assert_int_equal(
+	    outbox_reject_new(ob, id, "direct", 6, err, sizeof(err)), 0);
 	assert_int_equal(outbox_rejected_count(ob), 2);
 	snprintf(path, sizeof(path), "%s/outbox/rejected", tmpdir);
 	assert_int_equal(count_files(path), 2);
@@ -278,7 +272,7 @@ test_names(void **state)
 	assert_string_equal(id, "0b0f4c3e-8d7a-4b7e-9f51-6a2f1c7d9e10");
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(outbox_parse_name(bad[i], &seq, id, &carried),
-		    -1);
+		                 -1);
 }
 
 static void
@@ -333,15 +327,15 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_order_and_reopen, setup,
-		teardown),
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_interrupted_write_is_cleaned,
-		setup, teardown),
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cap_drops_oldest_and_counts,
-		setup, teardown),
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reject, setup, teardown),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test_setup_teardown(test_statedir_rules, setup,
-		teardown),
+	                                    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
