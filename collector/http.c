@@ -8,7 +8,6 @@
  * connection after the commit, so a few threads carry thousands of
  * waiting agents and the answer 200 always means "committed".
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -57,7 +56,6 @@ struct req {
 	int responded;
 	int64_t start_ms;	/* first byte of the request */
 	int64_t last_ms;	/* last body byte */
-	int overloaded;
 	int submitted;
 	atomic_int done;
 	struct MHD_Connection *conn;
