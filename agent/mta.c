@@ -302,26 +302,31 @@ mta_collect(struct cycle *c)
 {
 	struct proc_seen ps;
 	struct mtaconf mc;
-	char err[1024];
+	char err[1024], path[PATH_MAX];
 	json_t *mta, *listeners;
 	int listening;
 
 	/* spool_collect already reported what could not be read here */
 	mtaconf_load(&mc, c->root, c->cfg->mta.kind, err, sizeof(err));
 	listeners = json_array();
-	if (mc.kind == MTA_NONE) {
-		ps.daemon = 0;
-		ps.daemon_pid = 0;
-		ps.msp_runner = 0;
-		listening = scan_tcp(c, (int)c->cfg->mta.smtp_port, listeners);
+	ps.daemon = mc.kind == MTA_NONE ? 0 : -1;
+	ps.daemon_pid = 0;
+	ps.msp_runner = 0;
+	listening = -1;
+	if (cycle_path(c, path, sizeof(path), "/proc") == 0 &&
+	    access(path, F_OK) == -1 && errno == ENOENT) {
+		/* an image without proc/: unknown, said once */
+		if (mc.kind != MTA_NONE)
+			cycle_error(c, "/proc", "not there: whether %s runs "
+			    "and listens is unknown", mtaconf_kind_name(mc.kind));
 	} else {
-		scan_procs(c, &mc, &ps);
+		if (mc.kind != MTA_NONE)
+			scan_procs(c, &mc, &ps);
 		listening = scan_tcp(c, (int)c->cfg->mta.smtp_port, listeners);
 	}
 	mta = json_pack("{s:s, s:s, s:o, s:o, s:I, s:o}", "kind",
 	    mtaconf_kind_name(mc.kind), "detected_by", mc.how ? mc.how : "",
-	    "daemon_running", mc.kind == MTA_NONE ? json_false() :
-	    tri(ps.daemon), "smtp_listening", tri(listening), "smtp_port",
+	    "daemon_running", tri(ps.daemon), "smtp_listening", tri(listening), "smtp_port",
 	    (json_int_t)c->cfg->mta.smtp_port, "listeners", listeners);
 	if (ps.daemon_pid > 0)
 		json_object_set_new(mta, "daemon_pid",

@@ -87,6 +87,21 @@ check "missing etc/group: an errors[] entry names it" \
     "$tmp/r2.json"
 mv "$root/etc/group.away" "$root/etc/group"
 
+# An image without proc/: the MTA's state is unknown, so mail waiting is
+# no mta.down, and the report says why once.
+mv "$root/proc" "$root/proc.away"
+"$AGENT" --config "$tmp/agent.conf" --state-dir "$tmp/state" --once --stdout --root "$root" \
+    >"$tmp/r4.json" 2>"$tmp/err4"
+check_eq "no proc/: daemon_running and smtp_listening unknown" \
+    "$(jq -r '.mta | "\(.kind) \(.daemon_running) \(.smtp_listening)"' "$tmp/r4.json")" \
+    "sendmail null null"
+check_eq "no proc/: mail waits but no mta.down" \
+    "$(jq -r '"\([.spools[].queued // 0] | add) \([.findings[] | select(.code == "mta.down")] | length)"' "$tmp/r4.json")" \
+    "1 0"
+check "no proc/: one errors[] entry" \
+    jqe '[.errors[] | select(.source == "/proc")] | length == 1' "$tmp/r4.json"
+mv "$root/proc.away" "$root/proc"
+
 # Unreadable directory: run as nobody, clientmqueue (0770 smmsp) cannot be
 # opened; the cycle goes on and reports it.
 if command -v setpriv >/dev/null 2>&1; then
