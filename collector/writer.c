@@ -1,11 +1,12 @@
 /*
  * writer.c - the writer thread (see writer.h).
  *
- * Loop: take up to batch_max jobs, BEGIN IMMEDIATE, each report under a
- * SAVEPOINT (a failing report is rolled back alone), COMMIT, then complete
- * every job.  If COMMIT fails nothing of the batch was stored and every
- * job gets 503 (disk full, I/O error: the agent retries) or 500.  When the
- * queue is idle, or between batches, one retention batch of at most
+ * Loop: take up to batch_max jobs, BEGIN IMMEDIATE, store them, COMMIT,
+ * then complete every job.  Should one report fail, the batch is redone
+ * with a SAVEPOINT per report, so that only the failing one is refused.
+ * If COMMIT fails nothing of the batch was stored and every job gets 503
+ * (disk full, I/O error: the agent retries) or 500.  When the queue is
+ * idle, or between batches, one retention batch of at most
  * RETENTION_BATCH rows runs in its own short transaction.
  */
 #include <pthread.h>
@@ -67,10 +68,15 @@ retryable(int rc)
 	    rc == SQLITE_LOCKED || rc == SQLITE_NOMEM;
 }
 
-static void
-run_batch(struct writer *w, struct ingest_job *jobs, size_t n)
+/*
+ * attempt - the batch in one transaction.  Careless (the usual case): no
+ * savepoints, so SQLite keeps no statement journal; if a report fails,
+ * everything is rolled back and -1 asks for a careful attempt, where each
+ * report has its own savepoint and a failing one is rolled back alone.
+ */
+static int
+attempt(struct writer *w, struct ingest_job *jobs, int careful)
 {
-	int64_t t0 = time_mono_ms();
 	struct ingest_job *j;
 	int rc;
 
@@ -82,19 +88,24 @@ run_batch(struct writer *w, struct ingest_job *jobs, size_t n)
 			snprintf(j->err, sizeof(j->err), "cannot begin: %s",
 			    sqlite3_errstr(rc));
 		}
-		goto done;
+		return 0;
 	}
 	for (j = jobs; j; j = j->next) {
 		char err[256] = "";
-		if ((rc = tx(w, T_SAVE)) == SQLITE_OK)
-			rc = store_report(w->store, j->report, &j->prep,
-			    j->received, &j->duplicate, err, sizeof(err));
-		else
+		j->duplicate = 0;
+		if (careful && (rc = tx(w, T_SAVE)) != SQLITE_OK)
 			snprintf(err, sizeof(err), "savepoint: %s",
 			    sqlite3_errstr(rc));
+		else
+			rc = store_report(w->store, j->report, &j->prep,
+			    j->received, &j->duplicate, err, sizeof(err));
 		if (rc == SQLITE_OK) {
-			tx(w, T_RELEASE);
+			if (careful)
+				tx(w, T_RELEASE);
 			j->status = 200;
+		} else if (!careful) {
+			tx(w, T_ROLLBACK);
+			return -1;
 		} else {
 			tx(w, T_UNDO);
 			tx(w, T_RELEASE);
@@ -117,7 +128,17 @@ run_batch(struct writer *w, struct ingest_job *jobs, size_t n)
 			    sqlite3_errstr(rc));
 		}
 	}
-done:
+	return 0;
+}
+
+static void
+run_batch(struct writer *w, struct ingest_job *jobs, size_t n)
+{
+	int64_t t0 = time_mono_ms();
+	struct ingest_job *j;
+
+	if (attempt(w, jobs, 0) == -1)
+		attempt(w, jobs, 1);
 	metrics_batch(n, (double)(time_mono_ms() - t0) / 1000.0);
 	while (jobs) {
 		j = jobs;
