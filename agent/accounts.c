@@ -17,12 +17,12 @@
 #include "common/fsutil.h"
 #include "common/xalloc.h"
 
-#define ACCOUNTS_MAX_FILE	(32u << 20)	/* passwd or group */
+#define ACCOUNTS_MAX_FILE (32u << 20) /* passwd or group */
 
 struct account_group {
 	const char *name;
 	gid_t gid;
-	const char *members;	/* "a,b,c" as in the file */
+	const char *members; /* "a,b,c" as in the file */
 };
 
 struct accounts {
@@ -110,7 +110,7 @@ load_passwd(struct accounts *a, char *buf, size_t len)
 	a->users = xcalloc(count_lines(buf, len), sizeof(*a->users));
 	while ((line = next_line(&cur, end)) != NULL) {
 		if (line[0] == '#' || line[0] == '+' || line[0] == '-')
-			continue;	/* comments and NIS compat entries */
+			continue; /* comments and NIS compat entries */
 		if (split(line, f, 7) < 6 || f[0][0] == '\0')
 			continue;
 		if (parse_id(f[2], &uid) == -1 || parse_id(f[3], &gid) == -1)
@@ -148,7 +148,7 @@ load_group(struct accounts *a, char *buf, size_t len)
 /* read_one - read ROOT/path; NULL and a reason appended to err. */
 static char *
 read_one(const char *root, const char *path, size_t *lenp, char *err,
-    size_t errlen)
+         size_t errlen)
 {
 	char full[PATH_MAX], why[PATH_MAX + 128];
 	char *buf;
@@ -160,14 +160,14 @@ read_one(const char *root, const char *path, size_t *lenp, char *err,
 		snprintf(why, sizeof(why), "%s: %s", path, strerror(errno));
 		buf = NULL;
 	} else if ((n = read_file_capped(full, &buf, ACCOUNTS_MAX_FILE, why,
-	    sizeof(why))) >= 0) {
+	                                 sizeof(why))) >= 0) {
 		*lenp = (size_t)n;
 		return buf;
 	}
 	used = strlen(err);
 	if (used + 1 < errlen)
 		snprintf(err + used, errlen - used, "%s%s", used ? "; " : "",
-		    why);
+		         why);
 	return NULL;
 }
 
@@ -246,8 +246,7 @@ accounts_group_name(const struct accounts *a, gid_t gid)
 }
 
 int
-accounts_group_by_name(const struct accounts *a, const char *name,
-    gid_t *out)
+accounts_group_by_name(const struct accounts *a, const char *name, gid_t *out)
 {
 	size_t i;
 
@@ -277,7 +276,7 @@ member_listed(const char *members, const char *name)
 			sl--;
 		}
 		while (sl > 0 && (s[sl - 1] == ' ' || s[sl - 1] == '\t' ||
-		    s[sl - 1] == '\r'))
+		                  s[sl - 1] == '\r'))
 			sl--;
 		if (sl == nl && memcmp(s, name, nl) == 0)
 			return 1;
@@ -290,7 +289,7 @@ member_listed(const char *members, const char *name)
 
 int
 accounts_in_group(const struct accounts *a, const struct account_user *u,
-    gid_t gid)
+                  gid_t gid)
 {
 	size_t i;
 

@@ -17,7 +17,7 @@
 struct account_user {
 	const char *name;
 	uid_t uid;
-	gid_t gid;	/* primary group */
+	gid_t gid; /* primary group */
 	const char *home;
 };
 
@@ -34,23 +34,22 @@ void accounts_free(struct accounts *a);
 
 /* The first entry wins when a name or id is listed twice, as getpwnam(). */
 const struct account_user *accounts_user_by_name(const struct accounts *a,
-    const char *name);
+                                                 const char *name);
 const struct account_user *accounts_user_by_uid(const struct accounts *a,
-    uid_t uid);
+                                                uid_t uid);
 size_t accounts_user_count(const struct accounts *a);
-const struct account_user *accounts_user_at(const struct accounts *a,
-    size_t i);
+const struct account_user *accounts_user_at(const struct accounts *a, size_t i);
 
 /* accounts_group_name - the group's name, NULL if unknown. */
 const char *accounts_group_name(const struct accounts *a, gid_t gid);
 /* accounts_group_by_name - 0 and *out, or -1 if there is no such group. */
 int accounts_group_by_name(const struct accounts *a, const char *name,
-    gid_t *out);
+                           gid_t *out);
 /*
  * accounts_in_group - 1 if u's primary group is gid or u is listed as a
  * member of (any group entry with) gid in etc/group, else 0.
  */
 int accounts_in_group(const struct accounts *a, const struct account_user *u,
-    gid_t gid);
+                      gid_t gid);
 
 #endif

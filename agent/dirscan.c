@@ -16,14 +16,14 @@
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
-#define DS_BUF		(64u << 10)	/* getdents64 buffer, per level */
-#define DS_MAX_DEPTH	3
-#define DS_CLOCK_EVERY	512		/* entries between clock reads */
+#define DS_BUF (64u << 10) /* getdents64 buffer, per level */
+#define DS_MAX_DEPTH 3
+#define DS_CLOCK_EVERY 512 /* entries between clock reads */
 
 /* The invertible Bloom table: three sub-tables, each id in one cell of
  * each.  A df adds +1, a control file -1; pairs cancel to zero. */
-#define IBLT_K		3
-#define IBLT_CELLS	4096		/* per sub-table */
+#define IBLT_K 3
+#define IBLT_CELLS 4096 /* per sub-table */
 
 struct iblt_cell {
 	int32_t count;
@@ -32,10 +32,10 @@ struct iblt_cell {
 };
 
 struct dirscan_ctx {
-	struct dirscan_opts opts;	/* a copy, depth capped */
+	struct dirscan_opts opts; /* a copy, depth capped */
 	const struct dirscan_opts *o;
 	struct dirscan_result *r;
-	struct iblt_cell *iblt;		/* IBLT_K * IBLT_CELLS */
+	struct iblt_cell *iblt; /* IBLT_K * IBLT_CELLS */
 	struct qid_clock qc;
 	int64_t start_ms, now_ms;
 	unsigned tick;
@@ -52,7 +52,7 @@ struct ds_dirent {
 };
 
 static const char *const prefix_names[DS_NPREFIX] = {
-	"qf", "df", "tf", "xf", "hf", "Qf", "other",
+    "qf", "df", "tf", "xf", "hf", "Qf", "other",
 };
 
 const char *
@@ -96,7 +96,7 @@ static size_t
 iblt_index(uint64_t key, int k)
 {
 	return (size_t)k * IBLT_CELLS +
-	    (size_t)((key >> (1 + 16 * k)) % IBLT_CELLS);
+	       (size_t)((key >> (1 + 16 * k)) % IBLT_CELLS);
 }
 
 static uint64_t
@@ -176,7 +176,7 @@ over_budget(struct dirscan_ctx *x)
 {
 	x->now_ms = time_mono_ms();
 	return x->o->budget_ms >= 0 &&
-	    x->now_ms - x->start_ms >= x->o->budget_ms;
+	       x->now_ms - x->start_ms >= x->o->budget_ms;
 }
 
 static void
@@ -189,21 +189,23 @@ saw_time(struct dirscan_result *r, time_t t)
 /* file_birth - the creation time of dirfd/name (statx btime, else the
  * older of mtime and ctime); 0 and -1 if it is gone. */
 static int
-file_birth(int dirfd, const char *name, struct dirscan_result *r,
-    time_t *out, int *isreg)
+file_birth(int dirfd, const char *name, struct dirscan_result *r, time_t *out,
+           int *isreg)
 {
 	struct statx sx;
 
 	r->stats++;
 	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
-	    STATX_TYPE | STATX_MTIME | STATX_CTIME | STATX_BTIME, &sx) == -1)
+	          STATX_TYPE | STATX_MTIME | STATX_CTIME | STATX_BTIME,
+	          &sx) == -1)
 		return -1;
 	*isreg = S_ISREG(sx.stx_mode);
 	if (sx.stx_mask & STATX_BTIME)
 		*out = (time_t)sx.stx_btime.tv_sec;
 	else
-		*out = (time_t)(sx.stx_mtime.tv_sec < sx.stx_ctime.tv_sec ?
-			sx.stx_mtime.tv_sec : sx.stx_ctime.tv_sec);
+		*out = (time_t)(sx.stx_mtime.tv_sec < sx.stx_ctime.tv_sec
+		                    ? sx.stx_mtime.tv_sec
+		                    : sx.stx_ctime.tv_sec);
 	return 0;
 }
 
@@ -215,7 +217,7 @@ file_birth(int dirfd, const char *name, struct dirscan_result *r,
  */
 static int
 postfix_arrival(int dirfd, const char *name, struct dirscan_result *r,
-    time_t *out)
+                time_t *out)
 {
 	unsigned char buf[512];
 	ssize_t n;
@@ -223,8 +225,8 @@ postfix_arrival(int dirfd, const char *name, struct dirscan_result *r,
 	int fd;
 
 	r->stats++;
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC | O_NOCTTY);
+	fd = openat(dirfd, name,
+	            O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd == -1)
 		return -1;
 	do
@@ -251,7 +253,7 @@ postfix_arrival(int dirfd, const char *name, struct dirscan_result *r,
 			if (len == 0 || buf[k] < '0' || buf[k] > '9')
 				return -1;
 			while (k < i + len && buf[k] >= '0' && buf[k] <= '9' &&
-			    t < (1LL << 40))
+			       t < (1LL << 40))
 				t = t * 10 + (buf[k++] - '0');
 			*out = (time_t)t;
 			return 0;
@@ -263,8 +265,7 @@ postfix_arrival(int dirfd, const char *name, struct dirscan_result *r,
 
 /* sendmail_entry - one name of a sendmail queue directory. */
 static void
-sendmail_entry(struct dirscan_ctx *x, int dirfd, const char *name,
-    size_t len)
+sendmail_entry(struct dirscan_ctx *x, int dirfd, const char *name, size_t len)
 {
 	struct dirscan_result *r = x->r;
 	const char *id = name + 2;
@@ -278,12 +279,24 @@ sendmail_entry(struct dirscan_ctx *x, int dirfd, const char *name,
 		return;
 	}
 	switch (name[0]) {
-	case 'q': p = DS_QF; break;
-	case 'd': p = DS_DF; break;
-	case 't': p = DS_TF; break;
-	case 'x': p = DS_XF; break;
-	case 'h': p = DS_HF; break;
-	case 'Q': p = DS_QF_LOST; break;
+	case 'q':
+		p = DS_QF;
+		break;
+	case 'd':
+		p = DS_DF;
+		break;
+	case 't':
+		p = DS_TF;
+		break;
+	case 'x':
+		p = DS_XF;
+		break;
+	case 'h':
+		p = DS_HF;
+		break;
+	case 'Q':
+		p = DS_QF_LOST;
+		break;
 	default:
 		r->by_prefix[DS_OTHER]++;
 		return;
@@ -320,14 +333,14 @@ sendmail_entry(struct dirscan_ctx *x, int dirfd, const char *name,
  * its age. */
 static void
 other_entry(struct dirscan_ctx *x, int dirfd, const char *name,
-    unsigned char type)
+            unsigned char type)
 {
 	struct dirscan_result *r = x->r;
 	time_t t;
 	int isreg = type == DT_REG;
 
 	if (type != DT_REG)
-		return;		/* the caller resolved DT_UNKNOWN */
+		return; /* the caller resolved DT_UNKNOWN */
 	if (!x->o->ages) {
 		r->queued++;
 		return;
@@ -343,13 +356,13 @@ other_entry(struct dirscan_ctx *x, int dirfd, const char *name,
 		return;
 	}
 	if (file_birth(dirfd, name, r, &t, &isreg) == -1 || !isreg)
-		return;		/* gone since getdents, or replaced */
+		return; /* gone since getdents, or replaced */
 	saw_time(r, t);
 	r->queued++;
 }
 
-static int scan_level(struct dirscan_ctx *x, int dirfd, int depth,
-    char *err, size_t errlen);
+static int scan_level(struct dirscan_ctx *x, int dirfd, int depth, char *err,
+                      size_t errlen);
 
 /* descend - scan the subdirectory name of dirfd at depth + 1. */
 static void
@@ -358,8 +371,9 @@ descend(struct dirscan_ctx *x, int dirfd, const char *name, int depth)
 	char why[256];
 	int fd;
 
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC | O_NONBLOCK);
+	fd = openat(dirfd, name,
+	            O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC |
+	                O_NONBLOCK);
 	if (fd == -1) {
 		if (errno != ENOENT)
 			x->r->complete = 0;
@@ -372,7 +386,7 @@ descend(struct dirscan_ctx *x, int dirfd, const char *name, int depth)
 
 static int
 scan_level(struct dirscan_ctx *x, int dirfd, int depth, char *err,
-    size_t errlen)
+           size_t errlen)
 {
 	struct dirscan_result *r = x->r;
 	const struct dirscan_opts *o = x->o;
@@ -386,7 +400,7 @@ scan_level(struct dirscan_ctx *x, int dirfd, int depth, char *err,
 			continue;
 		if (n == -1) {
 			snprintf(err, errlen, "getdents64: %s",
-			    strerror(errno));
+			         strerror(errno));
 			free(buf);
 			return -1;
 		}
@@ -399,8 +413,8 @@ scan_level(struct dirscan_ctx *x, int dirfd, int depth, char *err,
 			unsigned char type = d->d_type;
 
 			off += d->d_reclen;
-			if (name[0] == '.' && (len == 1 ||
-			    (len == 2 && name[1] == '.')))
+			if (name[0] == '.' &&
+			    (len == 1 || (len == 2 && name[1] == '.')))
 				continue;
 			clock_check(x);
 			if (depth == 0) {
@@ -415,18 +429,20 @@ scan_level(struct dirscan_ctx *x, int dirfd, int depth, char *err,
 
 					r->stats++;
 					if (fstatat(dirfd, name, &st,
-					    AT_SYMLINK_NOFOLLOW) == -1)
+					            AT_SYMLINK_NOFOLLOW) == -1)
 						continue;
 					isdir = S_ISDIR(st.st_mode);
-					type = S_ISREG(st.st_mode) ? DT_REG :
-					    isdir ? DT_DIR : DT_LNK;
+					type = S_ISREG(st.st_mode) ? DT_REG
+					       : isdir             ? DT_DIR
+					                           : DT_LNK;
 				}
 				if (isdir) {
 					/* sendmail's qf/, df/, xf/ split;
 					 * postfix's hashed subdirectories */
-					if (o->sendmail ? (depth == 0 &&
-					    len == 2 && name[1] == 'f') :
-					    depth < o->max_depth)
+					if (o->sendmail
+					        ? (depth == 0 && len == 2 &&
+					           name[1] == 'f')
+					        : depth < o->max_depth)
 						descend(x, dirfd, name, depth);
 					continue;
 				}
@@ -455,7 +471,7 @@ cpu_ms(void)
 
 int
 dirscan(int dirfd, const struct dirscan_opts *o, struct dirscan_result *r,
-    char *err, size_t errlen)
+        char *err, size_t errlen)
 {
 	struct dirscan_ctx x;
 	int64_t cpu0 = cpu_ms();
@@ -473,8 +489,7 @@ dirscan(int dirfd, const struct dirscan_opts *o, struct dirscan_result *r,
 	qid_clock_init(&x.qc, o->now);
 	x.start_ms = x.now_ms = time_mono_ms();
 	if (o->sendmail)
-		x.iblt = xcalloc((size_t)IBLT_K * IBLT_CELLS,
-		    sizeof(*x.iblt));
+		x.iblt = xcalloc((size_t)IBLT_K * IBLT_CELLS, sizeof(*x.iblt));
 	rc = scan_level(&x, dirfd, 0, err, errlen);
 	if (x.stop) {
 		r->complete = 0;

@@ -22,41 +22,41 @@
 #include <time.h>
 
 enum dirscan_prefix {
-	DS_QF,		/* control file */
-	DS_DF,		/* data file */
-	DS_TF,		/* temporary control file */
-	DS_XF,		/* transcript */
-	DS_HF,		/* quarantined control file */
-	DS_QF_LOST,	/* "Qf": given up on */
-	DS_OTHER,	/* any other name */
+	DS_QF,      /* control file */
+	DS_DF,      /* data file */
+	DS_TF,      /* temporary control file */
+	DS_XF,      /* transcript */
+	DS_HF,      /* quarantined control file */
+	DS_QF_LOST, /* "Qf": given up on */
+	DS_OTHER,   /* any other name */
 	DS_NPREFIX
 };
 
 struct dirscan_opts {
 	time_t now;
-	int sendmail;		/* qf/df naming: prefixes, orphans, qid ages */
-	int max_depth;		/* subdirectory levels to walk (postfix) */
-	int ages;		/* look for the oldest queued message */
-	int postfix;		/* arrival time from the queue file's T record */
-	long long orphan_grace;	/* seconds; younger ids are not judged */
-	int64_t budget_ms;	/* then: no more stat for ages */
-	int64_t limit_ms;	/* then: the scan stops, counts are partial */
+	int sendmail;  /* qf/df naming: prefixes, orphans, qid ages */
+	int max_depth; /* subdirectory levels to walk (postfix) */
+	int ages;      /* look for the oldest queued message */
+	int postfix;   /* arrival time from the queue file's T record */
+	long long orphan_grace; /* seconds; younger ids are not judged */
+	int64_t budget_ms;      /* then: no more stat for ages */
+	int64_t limit_ms;       /* then: the scan stops, counts are partial */
 };
 
 struct dirscan_result {
-	unsigned long long entries;	/* in the directory itself */
-	unsigned long long files;	/* regular files, every level */
+	unsigned long long entries; /* in the directory itself */
+	unsigned long long files;   /* regular files, every level */
 	unsigned long long by_prefix[DS_NPREFIX];
-	unsigned long long queued;	/* qf+hf (sendmail); files otherwise */
+	unsigned long long queued; /* qf+hf (sendmail); files otherwise */
 	unsigned long long orphans;
 	int orphans_exact;
-	time_t oldest;			/* of a queued message; 0: none */
-	int age_lower_bound;		/* some ages were not looked at */
-	int complete;			/* 0: stopped at limit_ms */
-	unsigned long long dirent_bytes;	/* ext4 rec_len of the entries */
-	unsigned long long stats;	/* stat calls made */
+	time_t oldest;                   /* of a queued message; 0: none */
+	int age_lower_bound;             /* some ages were not looked at */
+	int complete;                    /* 0: stopped at limit_ms */
+	unsigned long long dirent_bytes; /* ext4 rec_len of the entries */
+	unsigned long long stats;        /* stat calls made */
 	int64_t elapsed_ms;
-	int64_t cpu_ms;			/* user + system time of the scan */
+	int64_t cpu_ms; /* user + system time of the scan */
 };
 
 /* dirscan_prefix_name - "qf", "df", ... */
@@ -68,6 +68,6 @@ const char *dirscan_prefix_name(enum dirscan_prefix p);
  * a subdirectory only makes the result incomplete.
  */
 int dirscan(int dirfd, const struct dirscan_opts *o, struct dirscan_result *r,
-    char *err, size_t errlen);
+            char *err, size_t errlen);
 
 #endif

@@ -21,32 +21,32 @@
 #include "common/fsutil.h"
 #include "common/xalloc.h"
 
-#define MOUNTS_MAX_FILE	(4u << 20)
-#define MOUNTS_MAX	4096	/* filesystems reported */
-#define HUNG_MAX	16	/* abandoned statvfs children kept */
+#define MOUNTS_MAX_FILE (4u << 20)
+#define MOUNTS_MAX 4096 /* filesystems reported */
+#define HUNG_MAX 16     /* abandoned statvfs children kept */
 
 #define OFF(f) offsetof(struct inodes_config, f)
 static const struct cfg_def inodes_defs[] = {
     {"warning", CFG_PERCENT, "85", OFF(warning), 0, 0,
-	"inode use (%) for fs.inodes_high warning"},
+     "inode use (%) for fs.inodes_high warning"},
     {"critical", CFG_PERCENT, "95", OFF(critical), 0, 0,
-	"inode use (%) for fs.inodes_high critical"},
+     "inode use (%) for fs.inodes_high critical"},
     {"check_network", CFG_BOOL, "no", OFF(check_network), 0, 0,
-	"measure NFS/CIFS/... mounts too (in a child, with a timeout)"},
+     "measure NFS/CIFS/... mounts too (in a child, with a timeout)"},
     {"statvfs_timeout", CFG_DURATION, "5", OFF(statvfs_timeout), 1, 300,
-	"seconds a network filesystem may take to answer"},
+     "seconds a network filesystem may take to answer"},
     {"ignore_fstypes", CFG_LIST, "squashfs, iso9660, udf, erofs",
-	OFF(ignore_fstypes), 0, 0,
-	"filesystem types never reported (read-only images are always full)"},
+     OFF(ignore_fstypes), 0, 0,
+     "filesystem types never reported (read-only images are always full)"},
     {"ignore_mounts", CFG_LIST, NULL, OFF(ignore_mounts), 0, 0,
-	"mount points never reported"},
+     "mount points never reported"},
     {NULL, 0, NULL, 0, 0, 0, NULL},
 };
 #undef OFF
 
 int
 inodes_config_load(struct inodes_config *cfg, struct cfg_file *cf, char *err,
-    size_t errlen)
+                   size_t errlen)
 {
 	long i;
 
@@ -57,7 +57,7 @@ inodes_config_load(struct inodes_config *cfg, struct cfg_file *cf, char *err,
 		return -1;
 	if (cfg->critical < cfg->warning) {
 		snprintf(err, errlen, "%s: [inodes] critical is below warning",
-		    cf ? cfg_name(cf) : "agent.conf");
+		         cf ? cfg_name(cf) : "agent.conf");
 		return -1;
 	}
 	return 0;
@@ -94,8 +94,8 @@ static void
 reap_hung(void)
 {
 	for (int i = 0; i < HUNG_MAX; i++)
-		if (hung[i].pid > 0 && waitpid(hung[i].pid, NULL, WNOHANG) ==
-		    hung[i].pid)
+		if (hung[i].pid > 0 &&
+		    waitpid(hung[i].pid, NULL, WNOHANG) == hung[i].pid)
 			hung[i].pid = 0;
 }
 
@@ -125,7 +125,7 @@ measure_direct(const char *path, struct fs_stat *fs)
  */
 static int
 measure_timed(const char *path, const char *dir, long long timeout_s,
-    struct fs_stat *fs)
+              struct fs_stat *fs)
 {
 	struct pollfd pfd;
 	int p[2], e, slot;
@@ -185,7 +185,7 @@ measure_timed(const char *path, const char *dir, long long timeout_s,
 		if (slot < HUNG_MAX) {
 			hung[slot].pid = pid;
 			snprintf(hung[slot].dir, sizeof(hung[slot].dir), "%s",
-			    dir);
+			         dir);
 		}
 	}
 	errno = ETIMEDOUT;
@@ -202,10 +202,10 @@ in_cfg_list(const struct cfg_list *l, const char *s)
 }
 
 struct fs_row {
-	char *dir;		/* the host path reported */
-	char *live;		/* the path measured */
+	char *dir;  /* the host path reported */
+	char *live; /* the path measured */
 	char *dev, *type;
-	size_t depth;		/* strlen of the source mount dir */
+	size_t depth; /* strlen of the source mount dir */
 	int ro, network, measured, dup;
 	struct fs_stat fs;
 };
@@ -236,22 +236,20 @@ row_json(const struct fs_row *r)
 	if (total == 0)
 		pct = json_null();
 	else
-		pct = json_integer((json_int_t)((used * 100 + total - 1) /
-		    total));
-	return json_pack("{s:o, s:o, s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:I, "
-			 "s:I, s:b}",
-	    "mount", json_str_safe(r->dir, strlen(r->dir), PATH_MAX),
-	    "device", json_str_safe(r->dev, strlen(r->dev), PATH_MAX),
-	    "fstype", r->type,
-	    "inodes_total", (json_int_t)total,
-	    "inodes_used", (json_int_t)used,
-	    "inodes_free", (json_int_t)ffree,
-	    "inodes_used_pct", pct,
-	    "bytes_total", (json_int_t)(v->f_blocks * frsize),
-	    "bytes_free", (json_int_t)(v->f_bavail * frsize),
-	    "bytes_free_root", (json_int_t)(v->f_bfree * frsize),
-	    "bytes_used", (json_int_t)((v->f_blocks - v->f_bfree) * frsize),
-	    "readonly", r->ro);
+		pct = json_integer(
+		    (json_int_t)((used * 100 + total - 1) / total));
+	return json_pack(
+	    "{s:o, s:o, s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:I, "
+	    "s:I, s:b}",
+	    "mount", json_str_safe(r->dir, strlen(r->dir), PATH_MAX), "device",
+	    json_str_safe(r->dev, strlen(r->dev), PATH_MAX), "fstype", r->type,
+	    "inodes_total", (json_int_t)total, "inodes_used", (json_int_t)used,
+	    "inodes_free", (json_int_t)ffree, "inodes_used_pct", pct,
+	    "bytes_total", (json_int_t)(v->f_blocks * frsize), "bytes_free",
+	    (json_int_t)(v->f_bavail * frsize), "bytes_free_root",
+	    (json_int_t)(v->f_bfree * frsize), "bytes_used",
+	    (json_int_t)((v->f_blocks - v->f_bfree) * frsize), "readonly",
+	    r->ro);
 }
 
 /* find_row - the row reporting dir, or NULL. */
@@ -358,9 +356,10 @@ inodes_collect(struct cycle *c)
 	size_t n;
 
 	reap_hung();
-	if (c->root[0] != '\0' && cycle_path(c, path, sizeof(path),
-	    "/proc/self/mounts") == 0 && access(path, F_OK) == 0)
-		image = 1;	/* the image's own table, measured below it */
+	if (c->root[0] != '\0' &&
+	    cycle_path(c, path, sizeof(path), "/proc/self/mounts") == 0 &&
+	    access(path, F_OK) == 0)
+		image = 1; /* the image's own table, measured below it */
 	else
 		snprintf(path, sizeof(path), "/proc/self/mounts");
 	len = read_file_capped(path, &text, MOUNTS_MAX_FILE, why, sizeof(why));
@@ -381,23 +380,29 @@ inodes_collect(struct cycle *c)
 		int rc;
 
 		if (r->network && !cfg->check_network)
-			reason = "network filesystem (inodes check_network = no)";
+			reason =
+			    "network filesystem (inodes check_network = no)";
 		else if (r->network && is_hung(r->live))
 			reason = "statvfs from an earlier cycle still hangs";
 		if (reason != NULL) {
-			json_array_append_new(skipped, json_pack("{s:o, s:s, "
-			    "s:s}", "mount", json_str_safe(r->dir,
-			    strlen(r->dir), PATH_MAX), "fstype", r->type,
-			    "reason", reason));
+			json_array_append_new(
+			    skipped,
+			    json_pack(
+			        "{s:o, s:s, "
+			        "s:s}",
+			        "mount",
+			        json_str_safe(r->dir, strlen(r->dir), PATH_MAX),
+			        "fstype", r->type, "reason", reason));
 			continue;
 		}
 		rc = r->network ? measure_timed(r->live, r->live,
-		    cfg->statvfs_timeout, &r->fs) : measure_direct(r->live,
-		    &r->fs);
+		                                cfg->statvfs_timeout, &r->fs)
+		                : measure_direct(r->live, &r->fs);
 		if (rc == -1) {
-			cycle_error(c, r->dir, "statvfs: %s%s",
-			    strerror(errno), errno == ETIMEDOUT ?
-			    " (network filesystem did not answer)" : "");
+			cycle_error(c, r->dir, "statvfs: %s%s", strerror(errno),
+			            errno == ETIMEDOUT
+			                ? " (network filesystem did not answer)"
+			                : "");
 			continue;
 		}
 		r->measured = 1;
@@ -412,12 +417,12 @@ inodes_collect(struct cycle *c)
 			if (j == k || !rows[j].measured || rows[j].dup)
 				continue;
 			if (image ? strcmp(rows[j].dev, rows[k].dev) != 0 ||
-			    strcmp(rows[j].type, rows[k].type) != 0 :
-			    rows[j].fs.dev != rows[k].fs.dev)
+			                strcmp(rows[j].type, rows[k].type) != 0
+			          : rows[j].fs.dev != rows[k].fs.dev)
 				continue;
 			if (strlen(rows[j].dir) < strlen(rows[k].dir) ||
 			    (strlen(rows[j].dir) == strlen(rows[k].dir) &&
-			    j < k)) {
+			     j < k)) {
 				rows[k].dup = 1;
 				break;
 			}
@@ -444,15 +449,17 @@ spools_on(struct cycle *c, const char *mount)
 	size_t i, j;
 
 	out = json_array();
-	json_array_foreach(spools, i, s) {
+	json_array_foreach(spools, i, s)
+	{
 		const char *p = json_string_value(json_object_get(s, "path"));
 		const char *best = NULL;
 
 		if (p == NULL)
 			continue;
-		json_array_foreach(fss, j, f) {
-			const char *m = json_string_value(json_object_get(f,
-			    "mount"));
+		json_array_foreach(fss, j, f)
+		{
+			const char *m =
+			    json_string_value(json_object_get(f, "mount"));
 
 			if (m != NULL && contains(m, p) &&
 			    (best == NULL || strlen(m) > strlen(best)))
@@ -471,9 +478,10 @@ inodes_findings(struct cycle *c)
 	json_t *fss = json_object_get(c->report, "filesystems"), *f;
 	size_t i;
 
-	json_array_foreach(fss, i, f) {
-		const char *mount = json_string_value(json_object_get(f,
-		    "mount"));
+	json_array_foreach(fss, i, f)
+	{
+		const char *mount =
+		    json_string_value(json_object_get(f, "mount"));
 		json_t *pct = json_object_get(f, "inodes_used_pct");
 		json_int_t p, used, total;
 		char *remedy;
@@ -485,23 +493,28 @@ inodes_findings(struct cycle *c)
 			continue;
 		used = json_integer_value(json_object_get(f, "inodes_used"));
 		total = json_integer_value(json_object_get(f, "inodes_total"));
-		remedy = xasprintf("find %s -xdev -printf '%%h\\n' | sort | "
+		remedy = xasprintf(
+		    "find %s -xdev -printf '%%h\\n' | sort | "
 		    "uniq -c | sort -rn | head -20   # the directories holding "
-		    "the most inodes; remove what is not needed", mount);
-		cycle_finding(c, "fs.inodes_high",
+		    "the most inodes; remove what is not needed",
+		    mount);
+		cycle_finding(
+		    c, "fs.inodes_high",
 		    (double)p >= cfg->critical ? "critical" : "warning", mount,
-		    json_pack("{s:I, s:I, s:I, s:I, s:f, s:f, s:s, s:o}",
-			"inodes_used_pct", p, "inodes_used", used,
-			"inodes_total", total, "inodes_free",
-			json_integer_value(json_object_get(f, "inodes_free")),
-			"warning", cfg->warning, "critical", cfg->critical,
-			"fstype", json_string_value(json_object_get(f,
-			    "fstype")), "spools", spools_on(c, mount)),
+		    json_pack(
+		        "{s:I, s:I, s:I, s:I, s:f, s:f, s:s, s:o}",
+		        "inodes_used_pct", p, "inodes_used", used,
+		        "inodes_total", total, "inodes_free",
+		        json_integer_value(json_object_get(f, "inodes_free")),
+		        "warning", cfg->warning, "critical", cfg->critical,
+		        "fstype",
+		        json_string_value(json_object_get(f, "fstype")),
+		        "spools", spools_on(c, mount)),
 		    remedy,
 		    "%s uses %lld%% of its inodes (%lld of %lld): new files, "
 		    "queue files included, will fail with \"No space left on "
-		    "device\"", mount, (long long)p, (long long)used,
-		    (long long)total);
+		    "device\"",
+		    mount, (long long)p, (long long)used, (long long)total);
 		free(remedy);
 	}
 }

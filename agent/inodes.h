@@ -20,18 +20,18 @@ struct cfg_file;
 struct cycle;
 
 struct inodes_config {
-	double warning;		/* inode use %, fs.inodes_high warning */
+	double warning; /* inode use %, fs.inodes_high warning */
 	double critical;
-	int check_network;	/* statvfs network filesystems (in a child) */
-	long long statvfs_timeout;	/* seconds, for network filesystems */
+	int check_network; /* statvfs network filesystems (in a child) */
+	long long statvfs_timeout; /* seconds, for network filesystems */
 	struct cfg_list ignore_fstypes;
 	struct cfg_list ignore_mounts;
 };
 
 /* inodes_config_load - defaults, then the keys this collector owns in cf
  * (NULL: defaults only).  0, or -1 with "FILE:LINE: why" in err. */
-int inodes_config_load(struct inodes_config *cfg, struct cfg_file *cf, char *err,
-    size_t errlen);
+int inodes_config_load(struct inodes_config *cfg, struct cfg_file *cf,
+                       char *err, size_t errlen);
 void inodes_config_print(FILE *fp, const struct inodes_config *cfg);
 void inodes_config_free(struct inodes_config *cfg);
 

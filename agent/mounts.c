@@ -12,10 +12,10 @@ unescape(char *s)
 	char *w = s;
 
 	for (char *r = s; *r;) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' &&
-		    r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' &&
+		    r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
 			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 +
-			    (r[3] - '0'));
+			              (r[3] - '0'));
 			r += 4;
 		} else {
 			*w++ = *r++;
@@ -61,12 +61,38 @@ int
 mounts_is_pseudo(const char *type)
 {
 	static const char *const pseudo[] = {
-		"proc", "sysfs", "devpts", "cgroup", "cgroup2", "securityfs",
-		"pstore", "debugfs", "tracefs", "configfs", "fusectl", "mqueue",
-		"hugetlbfs", "bpf", "binfmt_misc", "autofs", "rpc_pipefs",
-		"nsfs", "selinuxfs", "efivarfs", "nfsd", "devfs", "usbfs",
-		"sockfs", "pipefs", "ramfs", "rootfs", "functionfs",
-		"fuse.gvfsd-fuse", "fuse.portal", "fuse.lxcfs", NULL,
+	    "proc",
+	    "sysfs",
+	    "devpts",
+	    "cgroup",
+	    "cgroup2",
+	    "securityfs",
+	    "pstore",
+	    "debugfs",
+	    "tracefs",
+	    "configfs",
+	    "fusectl",
+	    "mqueue",
+	    "hugetlbfs",
+	    "bpf",
+	    "binfmt_misc",
+	    "autofs",
+	    "rpc_pipefs",
+	    "nsfs",
+	    "selinuxfs",
+	    "efivarfs",
+	    "nfsd",
+	    "devfs",
+	    "usbfs",
+	    "sockfs",
+	    "pipefs",
+	    "ramfs",
+	    "rootfs",
+	    "functionfs",
+	    "fuse.gvfsd-fuse",
+	    "fuse.portal",
+	    "fuse.lxcfs",
+	    NULL,
 	};
 
 	return in_list(type, pseudo);
@@ -76,10 +102,12 @@ int
 mounts_is_network(const char *type)
 {
 	static const char *const net[] = {
-		"nfs", "nfs4", "cifs", "smb3", "smbfs", "ncpfs", "afs", "9p",
-		"ceph", "glusterfs", "lustre", "gfs2", "ocfs2", "coda",
-		"davfs", "fuse.sshfs", "fuse.s3fs", "fuse.glusterfs",
-		"fuse.rclone", "fuse.ceph", NULL,
+	    "nfs",       "nfs4",           "cifs",        "smb3",
+	    "smbfs",     "ncpfs",          "afs",         "9p",
+	    "ceph",      "glusterfs",      "lustre",      "gfs2",
+	    "ocfs2",     "coda",           "davfs",       "fuse.sshfs",
+	    "fuse.s3fs", "fuse.glusterfs", "fuse.rclone", "fuse.ceph",
+	    NULL,
 	};
 
 	return in_list(type, net);

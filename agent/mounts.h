@@ -6,7 +6,7 @@
 #define SPOOLWATCH_MOUNTS_H
 
 struct mount_entry {
-	char *dev;	/* point into the parsed line, unescaped */
+	char *dev; /* point into the parsed line, unescaped */
 	char *dir;
 	char *type;
 	char *opts;

@@ -25,21 +25,21 @@
 #include "common/config.h"
 #include "common/fsutil.h"
 
-#define PROC_ARGS	4096	/* bytes of a cmdline looked at */
+#define PROC_ARGS 4096 /* bytes of a cmdline looked at */
 
 #define OFF(f) offsetof(struct mta_config, f)
 static const struct cfg_def mta_defs[] = {
     {"kind", CFG_STR, "auto", OFF(kind), 0, 0,
-	"auto (detect), sendmail, postfix or none"},
+     "auto (detect), sendmail, postfix or none"},
     {"smtp_port", CFG_INT, "25", OFF(smtp_port), 1, 65535,
-	"the port of 127.0.0.1 the MSP relays to"},
+     "the port of 127.0.0.1 the MSP relays to"},
     {NULL, 0, NULL, 0, 0, 0, NULL},
 };
 #undef OFF
 
 int
 mta_config_load(struct mta_config *cfg, struct cfg_file *cf, char *err,
-    size_t errlen)
+                size_t errlen)
 {
 	long i;
 
@@ -52,8 +52,10 @@ mta_config_load(struct mta_config *cfg, struct cfg_file *cf, char *err,
 	    strcmp(cfg->kind, "sendmail") != 0 &&
 	    strcmp(cfg->kind, "postfix") != 0 &&
 	    strcmp(cfg->kind, "none") != 0) {
-		snprintf(err, errlen, "%s: [mta] kind must be auto, sendmail, "
-		    "postfix or none", cf ? cfg_name(cf) : "agent.conf");
+		snprintf(err, errlen,
+		         "%s: [mta] kind must be auto, sendmail, "
+		         "postfix or none",
+		         cf ? cfg_name(cf) : "agent.conf");
 		return -1;
 	}
 	return 0;
@@ -75,9 +77,9 @@ mta_config_free(struct mta_config *cfg)
 /* --- processes -------------------------------------------------------- */
 
 struct proc_seen {
-	int daemon;		/* the MTA daemon: -1 unknown */
+	int daemon; /* the MTA daemon: -1 unknown */
 	long daemon_pid;
-	int msp_runner;		/* sendmail's MSP queue runner */
+	int msp_runner; /* sendmail's MSP queue runner */
 };
 
 /* read_small - up to n-1 bytes of dir/name, NUL-terminated; length or -1. */
@@ -108,8 +110,8 @@ read_small(int dirfd, const char *name, char *buf, size_t n)
  * process is the kind's daemon or sendmail's MSP queue runner.
  */
 static void
-classify(const struct mtaconf *mc, const char *comm, char *args,
-    ssize_t alen, long pid, struct proc_seen *ps)
+classify(const struct mtaconf *mc, const char *comm, char *args, ssize_t alen,
+         long pid, struct proc_seen *ps)
 {
 	enum mta_kind kind = mc->kind;
 	int is_daemon = 0, is_runner = 0;
@@ -117,16 +119,17 @@ classify(const struct mtaconf *mc, const char *comm, char *args,
 	for (ssize_t i = 0; i < alen; i++)
 		if (args[i] == '\0')
 			args[i] = ' ';
-	if (kind == MTA_SENDMAIL && (strcmp(comm, "sendmail") == 0 ||
-	    strcmp(comm, "sm-mta") == 0 || strncmp(args, "sendmail", 8) == 0)) {
+	if (kind == MTA_SENDMAIL &&
+	    (strcmp(comm, "sendmail") == 0 || strcmp(comm, "sm-mta") == 0 ||
+	     strncmp(args, "sendmail", 8) == 0)) {
 		if (strstr(args, "accepting connections") != NULL ||
 		    strstr(args, "rejecting connections") != NULL ||
 		    ((strstr(args, " -bd") != NULL ||
-		    strstr(args, " -bD") != NULL) &&
-		    strstr(args, " -Ac") == NULL))
+		      strstr(args, " -bD") != NULL) &&
+		     strstr(args, " -Ac") == NULL))
 			is_daemon = 1;
 		else if (strstr(args, " -Ac") != NULL ||
-		    strstr(args, "sm-msp-queue") != NULL)
+		         strstr(args, "sm-msp-queue") != NULL)
 			is_runner = 1;
 		else if (strstr(args, "Queue runner") != NULL)
 			/* "Queue runner@01:00:00 for DIR": the MSP's if DIR
@@ -135,7 +138,7 @@ classify(const struct mtaconf *mc, const char *comm, char *args,
 				if (strstr(args, mc->msp_queues[i]) != NULL)
 					is_runner = 1;
 	} else if (kind == MTA_POSTFIX && strcmp(comm, "master") == 0 &&
-	    strstr(args, "postfix") != NULL) {
+	           strstr(args, "postfix") != NULL) {
 		is_daemon = 1;
 	}
 	if (is_daemon && ps->daemon != 1) {
@@ -161,7 +164,7 @@ scan_procs(struct cycle *c, const struct mtaconf *mc, struct proc_seen *ps)
 	dir = opendir(path);
 	if (dir == NULL) {
 		cycle_error(c, "/proc", "cannot tell whether the MTA runs: %s",
-		    strerror(errno));
+		            strerror(errno));
 		return;
 	}
 	ps->daemon = 0;
@@ -174,9 +177,9 @@ scan_procs(struct cycle *c, const struct mtaconf *mc, struct proc_seen *ps)
 		if (*end != '\0' || pid <= 0)
 			continue;
 		pfd = openat(dirfd(dir), d->d_name,
-		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		             O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (pfd == -1)
-			continue;	/* exited meanwhile */
+			continue; /* exited meanwhile */
 		if (read_small(pfd, "comm", comm, sizeof(comm)) > 0) {
 			comm[strcspn(comm, "\n")] = '\0';
 			alen = read_small(pfd, "cmdline", args, sizeof(args));
@@ -191,7 +194,7 @@ scan_procs(struct cycle *c, const struct mtaconf *mc, struct proc_seen *ps)
 
 /* --- listeners -------------------------------------------------------- */
 
-#define TCP_LISTEN	0x0A
+#define TCP_LISTEN 0x0A
 
 /*
  * tcp_line - from one /proc/net/tcp{,6} line, whether it is a socket in
@@ -209,7 +212,7 @@ tcp_line(const char *line, int v6, int port, char *addr, size_t n)
 	if (p == NULL)
 		return 0;
 	if (sscanf(p + 1, " %63[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x", local,
-	    &lport, &st) != 3)
+	           &lport, &st) != 3)
 		return 0;
 	if (st != TCP_LISTEN || lport != (unsigned)port)
 		return 0;
@@ -222,7 +225,7 @@ tcp_line(const char *line, int v6, int port, char *addr, size_t n)
 		if (a != 0 && (a & 0xff) != 127)
 			return 0;
 		snprintf(addr, n, "%u.%u.%u.%u:%d", a & 0xff, (a >> 8) & 0xff,
-		    (a >> 16) & 0xff, a >> 24, port);
+		         (a >> 16) & 0xff, a >> 24, port);
 		return 1;
 	}
 	if (strlen(local) != 32)
@@ -242,7 +245,7 @@ tcp_line(const char *line, int v6, int port, char *addr, size_t n)
 		if (sscanf(local + 24, "%8x", &a) != 1 || (a & 0xff) != 127)
 			return 0;
 		snprintf(addr, n, "[::ffff:%u.%u.%u.%u]:%d", a & 0xff,
-		    (a >> 8) & 0xff, (a >> 16) & 0xff, a >> 24, port);
+		         (a >> 8) & 0xff, (a >> 16) & 0xff, a >> 24, port);
 		return 1;
 	}
 	return 0;
@@ -264,7 +267,8 @@ scan_tcp(struct cycle *c, int port, json_t *listeners)
 		fp = fopen(path, "re");
 		if (fp == NULL) {
 			if (errno != ENOENT)
-				cycle_error(c, files[v6], "%s", strerror(errno));
+				cycle_error(c, files[v6], "%s",
+				            strerror(errno));
 			continue;
 		}
 		readable = 1;
@@ -278,14 +282,15 @@ scan_tcp(struct cycle *c, int port, json_t *listeners)
 			if (tcp_line(line, v6, port, addr, sizeof(addr))) {
 				found = 1;
 				json_array_append_new(listeners,
-				    json_string(addr));
+				                      json_string(addr));
 			}
 		}
 		fclose(fp);
 	}
 	if (!readable) {
 		cycle_error(c, "/proc/net/tcp",
-		    "cannot tell whether anything listens on port %d", port);
+		            "cannot tell whether anything listens on port %d",
+		            port);
 		return -1;
 	}
 	return found;
@@ -317,25 +322,30 @@ mta_collect(struct cycle *c)
 	    access(path, F_OK) == -1 && errno == ENOENT) {
 		/* an image without proc/: unknown, said once */
 		if (mc.kind != MTA_NONE)
-			cycle_error(c, "/proc", "not there: whether %s runs "
-			    "and listens is unknown", mtaconf_kind_name(mc.kind));
+			cycle_error(c, "/proc",
+			            "not there: whether %s runs "
+			            "and listens is unknown",
+			            mtaconf_kind_name(mc.kind));
 	} else {
 		if (mc.kind != MTA_NONE)
 			scan_procs(c, &mc, &ps);
 		listening = scan_tcp(c, (int)c->cfg->mta.smtp_port, listeners);
 	}
 	mta = json_pack("{s:s, s:s, s:o, s:o, s:I, s:o}", "kind",
-	    mtaconf_kind_name(mc.kind), "detected_by", mc.how ? mc.how : "",
-	    "daemon_running", tri(ps.daemon), "smtp_listening", tri(listening), "smtp_port",
-	    (json_int_t)c->cfg->mta.smtp_port, "listeners", listeners);
+	                mtaconf_kind_name(mc.kind), "detected_by",
+	                mc.how ? mc.how : "", "daemon_running", tri(ps.daemon),
+	                "smtp_listening", tri(listening), "smtp_port",
+	                (json_int_t)c->cfg->mta.smtp_port, "listeners",
+	                listeners);
 	if (ps.daemon_pid > 0)
 		json_object_set_new(mta, "daemon_pid",
-		    json_integer(ps.daemon_pid));
+		                    json_integer(ps.daemon_pid));
 	if (mc.kind == MTA_SENDMAIL) {
 		json_object_set_new(mta, "msp_user",
-		    mc.msp_user[0] ? json_string(mc.msp_user) : json_null());
+		                    mc.msp_user[0] ? json_string(mc.msp_user)
+		                                   : json_null());
 		json_object_set_new(mta, "msp_queue_runner",
-		    tri(ps.daemon < 0 ? -1 : ps.msp_runner));
+		                    tri(ps.daemon < 0 ? -1 : ps.msp_runner));
 	}
 	json_object_set_new(c->report, "mta", mta);
 	mtaconf_free(&mc);
@@ -346,7 +356,8 @@ static int
 is_queue_role(const char *role)
 {
 	return strcmp(role, "msp_queue") == 0 ||
-	    strcmp(role, "mta_queue") == 0 || strncmp(role, "postfix_", 8) == 0;
+	       strcmp(role, "mta_queue") == 0 ||
+	       strncmp(role, "postfix_", 8) == 0;
 }
 
 void
@@ -366,11 +377,12 @@ mta_findings(struct cycle *c)
 	if (kind == NULL || strcmp(kind, "none") == 0)
 		return;
 	where = json_object();
-	json_array_foreach(spools, i, s) {
-		const char *role = json_string_value(json_object_get(s,
-		    "role"));
-		const char *path = json_string_value(json_object_get(s,
-		    "path"));
+	json_array_foreach(spools, i, s)
+	{
+		const char *role =
+		    json_string_value(json_object_get(s, "role"));
+		const char *path =
+		    json_string_value(json_object_get(s, "path"));
 		json_t *q = json_object_get(s, "queued");
 		json_t *age = json_object_get(s, "oldest_age_s");
 
@@ -379,7 +391,7 @@ mta_findings(struct cycle *c)
 			continue;
 		waiting += json_integer_value(q);
 		json_object_set_new(where, path,
-		    json_integer(json_integer_value(q)));
+		                    json_integer(json_integer_value(q)));
 		if (first == NULL)
 			first = path;
 		if (json_is_integer(age) && json_integer_value(age) > oldest)
@@ -396,23 +408,33 @@ mta_findings(struct cycle *c)
 	}
 	snprintf(portbuf, sizeof(portbuf), "%d", port);
 	if (json_is_false(run))
-		snprintf(remedy, sizeof(remedy), "systemctl start %s || "
-		    "service %s start", kind, kind);
+		snprintf(remedy, sizeof(remedy),
+		         "systemctl start %s || "
+		         "service %s start",
+		         kind, kind);
 	else
-		snprintf(remedy, sizeof(remedy), "the %s daemon runs but does "
+		snprintf(
+		    remedy, sizeof(remedy),
+		    "the %s daemon runs but does "
 		    "not listen on 127.0.0.1:%d: check DaemonPortOptions in "
 		    "/etc/mail/sendmail.cf, then systemctl restart %s || "
-		    "service %s restart", kind, port, kind, kind);
-	cycle_finding(c, "mta.down", "critical", kind,
+		    "service %s restart",
+		    kind, port, kind, kind);
+	cycle_finding(
+	    c, "mta.down", "critical", kind,
 	    json_pack("{s:I, s:o, s:O, s:O, s:I, s:o}", "queued",
-		(json_int_t)waiting, "queued_by_spool", where,
-		"daemon_running", run, "smtp_listening", lis, "port",
-		(json_int_t)port, "oldest_age_s",
-		oldest >= 0 ? json_integer(oldest) : json_null()),
+	              (json_int_t)waiting, "queued_by_spool", where,
+	              "daemon_running", run, "smtp_listening", lis, "port",
+	              (json_int_t)port, "oldest_age_s",
+	              oldest >= 0 ? json_integer(oldest) : json_null()),
 	    remedy, "%s %s%s%s: %lld message%s wait%s in %s%s", kind,
 	    json_is_false(run) ? "is not running" : "runs",
-	    json_is_false(lis) ? json_is_false(run) ? " and nothing listens "
-	    "on 127.0.0.1:" : " but nothing listens on 127.0.0.1:" : "",
-	    json_is_false(lis) ? portbuf : "", waiting, waiting == 1 ? "" : "s", waiting == 1 ? "s" : "",
-	    first, json_object_size(where) > 1 ? " and elsewhere" : "");
+	    json_is_false(lis) ? json_is_false(run)
+	                             ? " and nothing listens "
+	                               "on 127.0.0.1:"
+	                             : " but nothing listens on 127.0.0.1:"
+	                       : "",
+	    json_is_false(lis) ? portbuf : "", waiting, waiting == 1 ? "" : "s",
+	    waiting == 1 ? "s" : "", first,
+	    json_object_size(where) > 1 ? " and elsewhere" : "");
 }

@@ -12,14 +12,14 @@ struct cfg_file;
 struct cycle;
 
 struct mta_config {
-	char *kind;		/* auto, sendmail, postfix or none */
-	long long smtp_port;	/* the port the MSP relays to */
+	char *kind;          /* auto, sendmail, postfix or none */
+	long long smtp_port; /* the port the MSP relays to */
 };
 
 /* mta_config_load - defaults, then the keys this collector owns in cf
  * (NULL: defaults only).  0, or -1 with "FILE:LINE: why" in err. */
 int mta_config_load(struct mta_config *cfg, struct cfg_file *cf, char *err,
-    size_t errlen);
+                    size_t errlen);
 void mta_config_print(FILE *fp, const struct mta_config *cfg);
 void mta_config_free(struct mta_config *cfg);
 

@@ -15,7 +15,7 @@
 #include "common/fsutil.h"
 #include "common/xalloc.h"
 
-#define MTACONF_MAX_FILE	(4u << 20)	/* a .cf file */
+#define MTACONF_MAX_FILE (4u << 20) /* a .cf file */
 
 const char *
 mtaconf_kind_name(enum mta_kind k)
@@ -38,7 +38,7 @@ append_err(char *err, size_t errlen, const char *why)
 
 	if (used + 1 < errlen)
 		snprintf(err + used, errlen - used, "%s%s", used ? "; " : "",
-		    why);
+		         why);
 }
 
 /* exists_under - whether root/path exists (lstat: a dangling link counts). */
@@ -63,8 +63,8 @@ read_under(const char *root, const char *path, char *err, size_t errlen)
 
 	if (root_path(full, sizeof(full), root, path) == -1)
 		return NULL;
-	if (read_file_capped(full, &text, MTACONF_MAX_FILE, why,
-	    sizeof(why)) < 0) {
+	if (read_file_capped(full, &text, MTACONF_MAX_FILE, why, sizeof(why)) <
+	    0) {
 		if (access(full, F_OK) == 0 || errno != ENOENT)
 			append_err(err, errlen, why);
 		return NULL;
@@ -80,8 +80,8 @@ trim_copy(const char *p, size_t n, char *out, size_t outn)
 		p++;
 		n--;
 	}
-	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
-	    p[n - 1] == '\r'))
+	while (n > 0 &&
+	       (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
 		n--;
 	if (n >= outn)
 		n = outn - 1;
@@ -170,7 +170,7 @@ add_queue(char **list, size_t *n, const char *root, const char *value)
 	memset(&g, 0, sizeof(g));
 	if (glob(full, GLOB_ONLYDIR | GLOB_NOSORT, NULL, &g) == 0) {
 		for (size_t i = 0; i < g.gl_pathc && *n < MTACONF_MAX_QUEUES;
-		    i++) {
+		     i++) {
 			struct stat st;
 
 			if (stat(g.gl_pathv[i], &st) == 0 &&
@@ -184,8 +184,9 @@ add_queue(char **list, size_t *n, const char *root, const char *value)
 		/* nothing matches: watch the parent, which must exist */
 		const char *slash = strrchr(value, '/');
 
-		list[(*n)++] = slash == value ? xstrdup("/") :
-		    xstrndup(value, (size_t)(slash - value));
+		list[(*n)++] = slash == value
+		                   ? xstrdup("/")
+		                   : xstrndup(value, (size_t)(slash - value));
 	}
 }
 
@@ -252,8 +253,8 @@ detect_kind(struct mtaconf *mc, const char *root, const char *force)
 	}
 	if (mc->have_sendmail_cf || mc->have_submit_cf) {
 		mc->kind = MTA_SENDMAIL;
-		mc->how = mc->have_sendmail_cf ? "etc/mail/sendmail.cf" :
-						 "etc/mail/submit.cf";
+		mc->how = mc->have_sendmail_cf ? "etc/mail/sendmail.cf"
+		                               : "etc/mail/submit.cf";
 		return;
 	}
 	if (exists_under(root, "/usr/sbin/sendmail.sendmail") ||
@@ -282,8 +283,8 @@ detect_kind(struct mtaconf *mc, const char *root, const char *force)
 }
 
 void
-mtaconf_load(struct mtaconf *mc, const char *root, const char *force,
-    char *err, size_t errlen)
+mtaconf_load(struct mtaconf *mc, const char *root, const char *force, char *err,
+             size_t errlen)
 {
 	char *sendmail_cf, *submit_cf, *main_cf, v[PATH_MAX];
 
@@ -300,59 +301,65 @@ mtaconf_load(struct mtaconf *mc, const char *root, const char *force,
 	sendmail_cf = read_under(root, "/etc/mail/sendmail.cf", err, errlen);
 	submit_cf = read_under(root, "/etc/mail/submit.cf", err, errlen);
 	main_cf = read_under(root, "/etc/postfix/main.cf", err, errlen);
-	mc->have_sendmail_cf = sendmail_cf != NULL ||
-	    exists_under(root, "/etc/mail/sendmail.cf");
-	mc->have_submit_cf = submit_cf != NULL ||
-	    exists_under(root, "/etc/mail/submit.cf");
-	mc->have_main_cf = main_cf != NULL ||
-	    exists_under(root, "/etc/postfix/main.cf");
+	mc->have_sendmail_cf =
+	    sendmail_cf != NULL || exists_under(root, "/etc/mail/sendmail.cf");
+	mc->have_submit_cf =
+	    submit_cf != NULL || exists_under(root, "/etc/mail/submit.cf");
+	mc->have_main_cf =
+	    main_cf != NULL || exists_under(root, "/etc/postfix/main.cf");
 	detect_kind(mc, root, force);
 
 	if (mc->kind == MTA_SENDMAIL) {
 		if (submit_cf && mtaconf_cf_option(submit_cf, "QueueDirectory",
-		    v, sizeof(v)) == 0)
+		                                   v, sizeof(v)) == 0)
 			add_queue(mc->msp_queues, &mc->n_msp, root, v);
 		if (mc->n_msp == 0)
 			add_queue(mc->msp_queues, &mc->n_msp, root,
-			    mc->flavor == FLAVOR_DEBIAN ?
-				"/var/spool/mqueue-client" :
-				"/var/spool/clientmqueue");
-		if (sendmail_cf && mtaconf_cf_option(sendmail_cf,
-		    "QueueDirectory", v, sizeof(v)) == 0)
+			          mc->flavor == FLAVOR_DEBIAN
+			              ? "/var/spool/mqueue-client"
+			              : "/var/spool/clientmqueue");
+		if (sendmail_cf &&
+		    mtaconf_cf_option(sendmail_cf, "QueueDirectory", v,
+		                      sizeof(v)) == 0)
 			add_queue(mc->mta_queues, &mc->n_mta, root, v);
 		if (mc->n_mta == 0)
 			add_queue(mc->mta_queues, &mc->n_mta, root,
-			    "/var/spool/mqueue");
+			          "/var/spool/mqueue");
 		if (submit_cf && mtaconf_cf_option(submit_cf, "RunAsUser", v,
-		    sizeof(v)) == 0)
+		                                   sizeof(v)) == 0)
 			split_user(v, mc->msp_user, mc->msp_group);
 		else if (submit_cf == NULL)
 			/* no submit.cf to say otherwise: the packaged MSP */
 			snprintf(mc->msp_user, sizeof(mc->msp_user), "smmsp");
 		if (sendmail_cf && mtaconf_cf_option(sendmail_cf, "RunAsUser",
-		    v, sizeof(v)) == 0) {
+		                                     v, sizeof(v)) == 0) {
 			char group[MTACONF_NAME];
 
 			split_user(v, mc->mta_user, group);
 		}
 	} else if (mc->kind == MTA_POSTFIX) {
-		if (main_cf && mtaconf_main_cf(main_cf, "queue_directory", v,
-		    sizeof(v)) == 0 && v[0] == '/' && strchr(v, '$') == NULL)
+		if (main_cf &&
+		    mtaconf_main_cf(main_cf, "queue_directory", v, sizeof(v)) ==
+		        0 &&
+		    v[0] == '/' && strchr(v, '$') == NULL)
 			mc->postfix_queue_dir = xstrdup(v);
 		else
 			mc->postfix_queue_dir = xstrdup("/var/spool/postfix");
-		if (!(main_cf && mtaconf_main_cf(main_cf, "mail_owner",
-		    mc->postfix_owner, sizeof(mc->postfix_owner)) == 0 &&
-		    mc->postfix_owner[0] != '\0' &&
-		    strchr(mc->postfix_owner, '$') == NULL))
+		if (!(main_cf &&
+		      mtaconf_main_cf(main_cf, "mail_owner", mc->postfix_owner,
+		                      sizeof(mc->postfix_owner)) == 0 &&
+		      mc->postfix_owner[0] != '\0' &&
+		      strchr(mc->postfix_owner, '$') == NULL))
 			snprintf(mc->postfix_owner, sizeof(mc->postfix_owner),
-			    "postfix");
-		if (!(main_cf && mtaconf_main_cf(main_cf, "setgid_group",
-		    mc->postfix_setgid, sizeof(mc->postfix_setgid)) == 0 &&
-		    mc->postfix_setgid[0] != '\0' &&
-		    strchr(mc->postfix_setgid, '$') == NULL))
-			snprintf(mc->postfix_setgid,
-			    sizeof(mc->postfix_setgid), "postdrop");
+			         "postfix");
+		if (!(main_cf &&
+		      mtaconf_main_cf(main_cf, "setgid_group",
+		                      mc->postfix_setgid,
+		                      sizeof(mc->postfix_setgid)) == 0 &&
+		      mc->postfix_setgid[0] != '\0' &&
+		      strchr(mc->postfix_setgid, '$') == NULL))
+			snprintf(mc->postfix_setgid, sizeof(mc->postfix_setgid),
+			         "postdrop");
 	}
 	free(sendmail_cf);
 	free(submit_cf);

@@ -22,18 +22,18 @@ enum mta_kind {
 };
 
 enum os_flavor {
-	FLAVOR_OTHER,	/* treated like RHEL, sendmail's upstream layout */
+	FLAVOR_OTHER, /* treated like RHEL, sendmail's upstream layout */
 	FLAVOR_RHEL,
 	FLAVOR_DEBIAN,
 };
 
-#define MTACONF_MAX_QUEUES	16	/* per configuration file */
-#define MTACONF_NAME		64
+#define MTACONF_MAX_QUEUES 16 /* per configuration file */
+#define MTACONF_NAME 64
 
 struct mtaconf {
 	enum mta_kind kind;
 	enum os_flavor flavor;
-	const char *how;	/* what the kind was told by, for the report */
+	const char *how; /* what the kind was told by, for the report */
 	int have_sendmail_cf, have_submit_cf, have_main_cf;
 
 	/* sendmail: queue directories (host paths, xstrdup'd) */
@@ -41,14 +41,14 @@ struct mtaconf {
 	size_t n_msp;
 	char *mta_queues[MTACONF_MAX_QUEUES];
 	size_t n_mta;
-	char msp_user[MTACONF_NAME];	/* RunAsUser= of submit.cf, or "" */
-	char msp_group[MTACONF_NAME];	/* its ":group" part, or "" */
-	char mta_user[MTACONF_NAME];	/* RunAsUser= of sendmail.cf, or "" */
+	char msp_user[MTACONF_NAME];  /* RunAsUser= of submit.cf, or "" */
+	char msp_group[MTACONF_NAME]; /* its ":group" part, or "" */
+	char mta_user[MTACONF_NAME];  /* RunAsUser= of sendmail.cf, or "" */
 
 	/* postfix */
-	char *postfix_queue_dir;	/* queue_directory, xstrdup'd */
-	char postfix_owner[MTACONF_NAME];	/* mail_owner */
-	char postfix_setgid[MTACONF_NAME];	/* setgid_group */
+	char *postfix_queue_dir;           /* queue_directory, xstrdup'd */
+	char postfix_owner[MTACONF_NAME];  /* mail_owner */
+	char postfix_setgid[MTACONF_NAME]; /* setgid_group */
 };
 
 /*
@@ -58,7 +58,7 @@ struct mtaconf {
  * reports them and goes on.
  */
 void mtaconf_load(struct mtaconf *mc, const char *root, const char *force,
-    char *err, size_t errlen);
+                  char *err, size_t errlen);
 void mtaconf_free(struct mtaconf *mc);
 const char *mtaconf_kind_name(enum mta_kind k);
 
@@ -67,8 +67,7 @@ const char *mtaconf_kind_name(enum mta_kind k);
  * ("O Name=value"), trimmed, into out; 0, or -1 if it is not set.  The
  * last setting wins, as in sendmail.
  */
-int mtaconf_cf_option(const char *text, const char *name, char *out,
-    size_t n);
+int mtaconf_cf_option(const char *text, const char *name, char *out, size_t n);
 /* mtaconf_main_cf - the same for a postfix main.cf parameter. */
 int mtaconf_main_cf(const char *text, const char *name, char *out, size_t n);
 

@@ -9,16 +9,16 @@
 #include "agent/policy.h"
 
 static const char *const role_names[ROLE_COUNT] = {
-	[ROLE_MSP_QUEUE] = "msp_queue",
-	[ROLE_MTA_QUEUE] = "mta_queue",
-	[ROLE_POSTFIX_MAILDROP] = "postfix_maildrop",
-	[ROLE_POSTFIX_INCOMING] = "postfix_incoming",
-	[ROLE_POSTFIX_ACTIVE] = "postfix_active",
-	[ROLE_POSTFIX_DEFERRED] = "postfix_deferred",
-	[ROLE_POSTFIX_HOLD] = "postfix_hold",
-	[ROLE_POSTFIX_CORRUPT] = "postfix_corrupt",
-	[ROLE_MAILBOX] = "mailbox",
-	[ROLE_CUSTOM] = "custom",
+    [ROLE_MSP_QUEUE] = "msp_queue",
+    [ROLE_MTA_QUEUE] = "mta_queue",
+    [ROLE_POSTFIX_MAILDROP] = "postfix_maildrop",
+    [ROLE_POSTFIX_INCOMING] = "postfix_incoming",
+    [ROLE_POSTFIX_ACTIVE] = "postfix_active",
+    [ROLE_POSTFIX_DEFERRED] = "postfix_deferred",
+    [ROLE_POSTFIX_HOLD] = "postfix_hold",
+    [ROLE_POSTFIX_CORRUPT] = "postfix_corrupt",
+    [ROLE_MAILBOX] = "mailbox",
+    [ROLE_CUSTOM] = "custom",
 };
 
 const char *
@@ -127,8 +127,8 @@ policy_writer(enum spool_role r, const struct mtaconf *mc, struct writer *w)
 		break;
 	case ROLE_POSTFIX_MAILDROP:
 		/* postdrop: any user, set-gid setgid_group */
-		w->group = mc->postfix_setgid[0] ? mc->postfix_setgid :
-						   "postdrop";
+		w->group =
+		    mc->postfix_setgid[0] ? mc->postfix_setgid : "postdrop";
 		break;
 	case ROLE_POSTFIX_INCOMING:
 	case ROLE_POSTFIX_ACTIVE:
@@ -144,8 +144,8 @@ policy_writer(enum spool_role r, const struct mtaconf *mc, struct writer *w)
 	case ROLE_CUSTOM:
 	case ROLE_COUNT:
 		if (mc->kind == MTA_POSTFIX)
-			w->user = mc->postfix_owner[0] ? mc->postfix_owner :
-							 "postfix";
+			w->user = mc->postfix_owner[0] ? mc->postfix_owner
+			                               : "postfix";
 		else if (mc->kind == MTA_SENDMAIL)
 			w->user = mc->msp_user[0] ? mc->msp_user : "smmsp";
 		break;
@@ -164,8 +164,8 @@ policy_mode_ok(const struct policy *p, unsigned mode)
 }
 
 int
-policy_can_create(const struct accounts *a, const struct writer *w,
-    uid_t duid, gid_t dgid, unsigned mode)
+policy_can_create(const struct accounts *a, const struct writer *w, uid_t duid,
+                  gid_t dgid, unsigned mode)
 {
 	const struct account_user *u = NULL;
 	gid_t gid;

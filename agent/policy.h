@@ -34,13 +34,13 @@ enum spool_role {
 	ROLE_COUNT
 };
 
-#define POLICY_MAX_MODES	4
+#define POLICY_MAX_MODES 4
 
 struct policy {
-	const char *owner;	/* user name; NULL: any */
-	const char *group;	/* group name; NULL: any */
-	unsigned modes[POLICY_MAX_MODES];	/* accepted; [0] expected */
-	size_t nmodes;		/* 0: any mode */
+	const char *owner;                /* user name; NULL: any */
+	const char *group;                /* group name; NULL: any */
+	unsigned modes[POLICY_MAX_MODES]; /* accepted; [0] expected */
+	size_t nmodes;                    /* 0: any mode */
 };
 
 /*
@@ -49,8 +49,8 @@ struct policy {
  * by anyone), checked through the group only.
  */
 struct writer {
-	const char *user;	/* account name or NULL */
-	const char *group;	/* group name; NULL: the user's primary */
+	const char *user;  /* account name or NULL */
+	const char *group; /* group name; NULL: the user's primary */
 };
 
 const char *policy_role_name(enum spool_role r);
@@ -65,7 +65,7 @@ int policy_is_sendmail(enum spool_role r);
 void policy_default(enum spool_role r, enum os_flavor f, struct policy *p);
 /* policy_writer - whom the MTA described by mc writes the role as. */
 void policy_writer(enum spool_role r, const struct mtaconf *mc,
-    struct writer *w);
+                   struct writer *w);
 /* policy_mode_ok - whether mode (07777 bits) is one the policy accepts. */
 int policy_mode_ok(const struct policy *p, unsigned mode);
 
@@ -75,6 +75,6 @@ int policy_mode_ok(const struct policy *p, unsigned mode);
  * unknown to the accounts table (the answer would be a guess).
  */
 int policy_can_create(const struct accounts *a, const struct writer *w,
-    uid_t duid, gid_t dgid, unsigned mode);
+                      uid_t duid, gid_t dgid, unsigned mode);
 
 #endif

@@ -7,9 +7,9 @@
 #include "agent/qid.h"
 #include "common/timeutil.h"
 
-#define QID_HEAD	8	/* six time characters, two of sequence */
-#define QID_PID_MIN	6
-#define QID_PID_MAX	10
+#define QID_HEAD 8 /* six time characters, two of sequence */
+#define QID_PID_MIN 6
+#define QID_PID_MAX 10
 
 static int
 abs_diff(int a, int b)
@@ -61,10 +61,9 @@ qid_clock_init(struct qid_clock *qc, time_t now)
 }
 
 int
-qid_time_at(const struct qid_clock *qc, const char *id, size_t n,
-    time_t *out)
+qid_time_at(const struct qid_clock *qc, const char *id, size_t n, time_t *out)
 {
-	static const int maxv[6] = { 59, 11, 31, 23, 59, 61 };
+	static const int maxv[6] = {59, 11, 31, 23, 59, 61};
 	const unsigned char *u = (const unsigned char *)id;
 	int v[6], year, best = 0;
 
@@ -83,15 +82,18 @@ qid_time_at(const struct qid_clock *qc, const char *id, size_t n,
 			return -1;
 	/* the year of the 60-year cycle closest to now */
 	for (int d = -1; d <= 1; d++) {
-		year = qc->nowyear - ((qc->nowyear - 1900) % 60) + v[0] + 60 * d;
-		if (best == 0 || abs_diff(year, qc->nowyear) <
-		    abs_diff(best, qc->nowyear))
+		year =
+		    qc->nowyear - ((qc->nowyear - 1900) % 60) + v[0] + 60 * d;
+		if (best == 0 ||
+		    abs_diff(year, qc->nowyear) < abs_diff(best, qc->nowyear))
 			best = year;
 	}
 	if (v[2] < 1 || v[2] > days_in_month(best, v[1] + 1))
 		return -1;
-	*out = (time_t)(days_from_civil(best, (unsigned)v[1] + 1,
-	    (unsigned)v[2]) * 86400 + v[3] * 3600 + v[4] * 60 + v[5]);
+	*out =
+	    (time_t)(days_from_civil(best, (unsigned)v[1] + 1, (unsigned)v[2]) *
+	                 86400 +
+	             v[3] * 3600 + v[4] * 60 + v[5]);
 	return 0;
 }
 

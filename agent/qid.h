@@ -33,6 +33,6 @@ struct qid_clock {
 
 void qid_clock_init(struct qid_clock *qc, time_t now);
 int qid_time_at(const struct qid_clock *qc, const char *id, size_t n,
-    time_t *out);
+                time_t *out);
 
 #endif

@@ -28,34 +28,34 @@
 #include "common/strbuf.h"
 #include "common/xalloc.h"
 
-#define SPOOL_MAX	64	/* directories checked per cycle */
-#define SPOOL_MAX_LINKS	8	/* symbolic links followed per path */
+#define SPOOL_MAX 64      /* directories checked per cycle */
+#define SPOOL_MAX_LINKS 8 /* symbolic links followed per path */
 
 /* --- configuration ---------------------------------------------------- */
 
 #define OFF(f) offsetof(struct spool_config, f)
 static const struct cfg_def spool_defs[] = {
     {"backlog_warning", CFG_INT, "100", OFF(backlog_warning), 1, 1LL << 40,
-	"queued messages in one queue directory for spool.backlog warning"},
-    {"backlog_critical", CFG_INT, "1000", OFF(backlog_critical), 1,
-	1LL << 40, "queued messages for spool.backlog critical"},
+     "queued messages in one queue directory for spool.backlog warning"},
+    {"backlog_critical", CFG_INT, "1000", OFF(backlog_critical), 1, 1LL << 40,
+     "queued messages for spool.backlog critical"},
     {"stale_age", CFG_DURATION, "1d", OFF(stale_age), 60, 1LL << 32,
-	"age of the oldest queued message for spool.stale warning"},
+     "age of the oldest queued message for spool.stale warning"},
     {"stale_age_critical", CFG_DURATION, "7d", OFF(stale_age_critical), 60,
-	1LL << 32, "age of the oldest queued message for spool.stale critical"},
+     1LL << 32, "age of the oldest queued message for spool.stale critical"},
     {"bloat_factor", CFG_INT, "4", OFF(bloat_factor), 2, 1000000,
-	"directory size over the size its entries need for spool.bloated_dir"},
+     "directory size over the size its entries need for spool.bloated_dir"},
     {"bloat_min_size", CFG_SIZE, "1M", OFF(bloat_min_size), 4096, 1LL << 40,
-	"directories smaller than this are never bloated"},
+     "directories smaller than this are never bloated"},
     {"orphan_grace", CFG_DURATION, "1h", OFF(orphan_grace), 0, 1LL << 32,
-	"df files younger than this are not judged (their qf may follow)"},
+     "df files younger than this are not judged (their qf may follow)"},
     {"scan_budget", CFG_DURATION, "5", OFF(scan_budget), 0, 3600,
-	"seconds of stat per directory for ages; then oldest_age_s is a "
-	"lower bound"},
+     "seconds of stat per directory for ages; then oldest_age_s is a "
+     "lower bound"},
     {"scan_limit", CFG_DURATION, "60", OFF(scan_limit), 1, 86400,
-	"seconds after which a directory scan stops (counts are partial)"},
+     "seconds after which a directory scan stops (counts are partial)"},
     {"default_spools", CFG_BOOL, "yes", OFF(default_spools), 0, 0,
-	"check the directories the MTA's configuration names"},
+     "check the directories the MTA's configuration names"},
     {NULL, 0, NULL, 0, 0, 0, NULL},
 };
 #undef OFF
@@ -63,23 +63,23 @@ static const struct cfg_def spool_defs[] = {
 #define OFF(f) offsetof(struct spool_override, f)
 static const struct cfg_def override_defs[] = {
     {"role", CFG_STR, NULL, OFF(role), 0, 0,
-	"msp_queue, mta_queue, postfix_*, mailbox or custom"},
+     "msp_queue, mta_queue, postfix_*, mailbox or custom"},
     {"owner", CFG_STR, NULL, OFF(owner), 0, 0, "expected owner"},
     {"group", CFG_STR, NULL, OFF(group), 0, 0, "expected group"},
     {"mode", CFG_MODE, NULL, OFF(mode), 0, 0, "expected mode"},
     {"user", CFG_STR, NULL, OFF(user), 0, 0,
-	"the account the MTA writes this directory as"},
+     "the account the MTA writes this directory as"},
     {"write_group", CFG_STR, NULL, OFF(write_group), 0, 0,
-	"the group the MTA writes this directory with"},
+     "the group the MTA writes this directory with"},
     {"check", CFG_BOOL, "yes", OFF(check), 0, 0,
-	"no: leave this directory out"},
+     "no: leave this directory out"},
     {NULL, 0, NULL, 0, 0, 0, NULL},
 };
 #undef OFF
 
 int
 spool_config_load(struct spool_config *cfg, struct cfg_file *cf, char *err,
-    size_t errlen)
+                  size_t errlen)
 {
 	long i;
 	size_t n;
@@ -93,8 +93,10 @@ spool_config_load(struct spool_config *cfg, struct cfg_file *cf, char *err,
 		return -1;
 	if (cfg->backlog_critical < cfg->backlog_warning ||
 	    cfg->stale_age_critical < cfg->stale_age) {
-		snprintf(err, errlen, "%s: [spool] a critical threshold is "
-		    "below its warning threshold", cfg_name(cf));
+		snprintf(err, errlen,
+		         "%s: [spool] a critical threshold is "
+		         "below its warning threshold",
+		         cfg_name(cf));
 		return -1;
 	}
 	n = cfg_section_count(cf);
@@ -105,8 +107,10 @@ spool_config_load(struct spool_config *cfg, struct cfg_file *cf, char *err,
 		if (strcmp(sec->name, "spool") != 0 || sec->arg[0] == '\0')
 			continue;
 		if (sec->arg[0] != '/') {
-			snprintf(err, errlen, "%s:%u: [spool %s]: not an "
-			    "absolute path", cfg_name(cf), sec->line, sec->arg);
+			snprintf(err, errlen,
+			         "%s:%u: [spool %s]: not an "
+			         "absolute path",
+			         cfg_name(cf), sec->line, sec->arg);
 			return -1;
 		}
 		cfg->ov = xrealloc(cfg->ov, (cfg->nov + 1) * sizeof(*cfg->ov));
@@ -118,8 +122,10 @@ spool_config_load(struct spool_config *cfg, struct cfg_file *cf, char *err,
 		if (cfg_apply(cf, s, override_defs, o, err, errlen) == -1)
 			return -1;
 		if (o->role != NULL && policy_role_parse(o->role) < 0) {
-			snprintf(err, errlen, "%s:%u: [spool %s]: unknown role "
-			    "'%s'", cfg_name(cf), sec->line, sec->arg, o->role);
+			snprintf(err, errlen,
+			         "%s:%u: [spool %s]: unknown role "
+			         "'%s'",
+			         cfg_name(cf), sec->line, sec->arg, o->role);
 			return -1;
 		}
 	}
@@ -152,7 +158,7 @@ spool_config_free(struct spool_config *cfg)
 /* --- the list of directories ------------------------------------------ */
 
 struct spool_item {
-	char path[PATH_MAX];	/* host path, normalised */
+	char path[PATH_MAX]; /* host path, normalised */
 	enum spool_role role;
 	struct policy pol;
 	struct writer w;
@@ -175,21 +181,23 @@ list_find(struct spool_list *l, const char *path)
 
 static struct spool_item *
 list_add(struct cycle *c, struct spool_list *l, const char *path,
-    enum spool_role role, const struct mtaconf *mc)
+         enum spool_role role, const struct mtaconf *mc)
 {
 	char norm[PATH_MAX];
 	struct spool_item *it;
 
 	if (root_path(norm, sizeof(norm), "", path) == -1) {
 		cycle_error(c, "spool", "%s: path too long or not absolute",
-		    path);
+		            path);
 		return NULL;
 	}
 	if ((it = list_find(l, norm)) != NULL)
 		return it;
 	if (l->n == SPOOL_MAX) {
-		cycle_error(c, "spool", "%s: more than %d spool directories, "
-		    "not checked", norm, SPOOL_MAX);
+		cycle_error(c, "spool",
+		            "%s: more than %d spool directories, "
+		            "not checked",
+		            norm, SPOOL_MAX);
 		return NULL;
 	}
 	it = &l->it[l->n++];
@@ -215,18 +223,18 @@ exists_under(struct cycle *c, const char *path)
 
 static void
 build_list(struct cycle *c, const struct spool_config *cfg,
-    const struct mtaconf *mc, struct spool_list *l)
+           const struct mtaconf *mc, struct spool_list *l)
 {
 	static const struct {
 		const char *sub;
 		enum spool_role role;
 	} postfix_dirs[] = {
-		{"maildrop", ROLE_POSTFIX_MAILDROP},
-		{"incoming", ROLE_POSTFIX_INCOMING},
-		{"active", ROLE_POSTFIX_ACTIVE},
-		{"deferred", ROLE_POSTFIX_DEFERRED},
-		{"hold", ROLE_POSTFIX_HOLD},
-		{"corrupt", ROLE_POSTFIX_CORRUPT},
+	    {"maildrop", ROLE_POSTFIX_MAILDROP},
+	    {"incoming", ROLE_POSTFIX_INCOMING},
+	    {"active", ROLE_POSTFIX_ACTIVE},
+	    {"deferred", ROLE_POSTFIX_DEFERRED},
+	    {"hold", ROLE_POSTFIX_HOLD},
+	    {"corrupt", ROLE_POSTFIX_CORRUPT},
 	};
 	char path[PATH_MAX];
 
@@ -235,15 +243,17 @@ build_list(struct cycle *c, const struct spool_config *cfg,
 		if (mc->kind == MTA_SENDMAIL) {
 			for (size_t i = 0; i < mc->n_msp; i++)
 				list_add(c, l, mc->msp_queues[i],
-				    ROLE_MSP_QUEUE, mc);
+				         ROLE_MSP_QUEUE, mc);
 			for (size_t i = 0; i < mc->n_mta; i++)
 				list_add(c, l, mc->mta_queues[i],
-				    ROLE_MTA_QUEUE, mc);
+				         ROLE_MTA_QUEUE, mc);
 		} else if (mc->kind == MTA_POSTFIX) {
-			for (size_t i = 0; i < sizeof(postfix_dirs) /
-			    sizeof(postfix_dirs[0]); i++) {
+			for (size_t i = 0;
+			     i < sizeof(postfix_dirs) / sizeof(postfix_dirs[0]);
+			     i++) {
 				snprintf(path, sizeof(path), "%s/%s",
-				    mc->postfix_queue_dir, postfix_dirs[i].sub);
+				         mc->postfix_queue_dir,
+				         postfix_dirs[i].sub);
 				list_add(c, l, path, postfix_dirs[i].role, mc);
 			}
 		}
@@ -256,8 +266,11 @@ build_list(struct cycle *c, const struct spool_config *cfg,
 		if (l->n > 0 && mc->kind != MTA_NONE &&
 		    !exists_under(c, "/var/spool/mail") &&
 		    !exists_under(c, "/var/mail"))
-			list_add(c, l, mc->flavor == FLAVOR_DEBIAN ?
-			    "/var/mail" : "/var/spool/mail", ROLE_MAILBOX, mc);
+			list_add(c, l,
+			         mc->flavor == FLAVOR_DEBIAN
+			             ? "/var/mail"
+			             : "/var/spool/mail",
+			         ROLE_MAILBOX, mc);
 	}
 
 	for (size_t i = 0; i < cfg->nov; i++) {
@@ -275,9 +288,12 @@ build_list(struct cycle *c, const struct spool_config *cfg,
 			continue;
 		}
 		if (it == NULL)
-			it = list_add(c, l, norm, o->role ?
-			    (enum spool_role)policy_role_parse(o->role) :
-			    ROLE_CUSTOM, mc);
+			it = list_add(
+			    c, l, norm,
+			    o->role
+			        ? (enum spool_role)policy_role_parse(o->role)
+			        : ROLE_CUSTOM,
+			    mc);
 		if (it == NULL)
 			continue;
 		if (o->role != NULL &&
@@ -312,7 +328,7 @@ build_list(struct cycle *c, const struct spool_config *cfg,
  */
 static int
 resolve(const char *root, const char *path, char *host, char *full,
-    struct stat *st, int *links)
+        struct stat *st, int *links)
 {
 	char target[PATH_MAX], next[PATH_MAX];
 	ssize_t n;
@@ -341,7 +357,7 @@ resolve(const char *root, const char *path, char *host, char *full,
 			int dl = (int)(slash - host);
 
 			if (snprintf(next, sizeof(next), "%.*s/%s", dl, host,
-			    target) >= (int)sizeof(next)) {
+			             target) >= (int)sizeof(next)) {
 				errno = ENAMETOOLONG;
 				return -1;
 			}
@@ -403,8 +419,8 @@ group_matches(const struct accounts *a, const char *want, gid_t gid)
 
 static void
 scan_into(struct cycle *c, const struct spool_config *cfg,
-    const struct spool_item *it, const char *full, const struct stat *st,
-    json_t *o, int *ok)
+          const struct spool_item *it, const char *full, const struct stat *st,
+          json_t *o, int *ok)
 {
 	struct dirscan_opts opts;
 	struct dirscan_result r;
@@ -413,11 +429,11 @@ scan_into(struct cycle *c, const struct spool_config *cfg,
 	int fd;
 	unsigned long long needed, blk;
 
-	fd = open(full, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC |
-	    O_NONBLOCK);
+	fd = open(full,
+	          O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd == -1) {
 		cycle_error(c, it->path, "cannot read the directory: %s",
-		    strerror(errno));
+		            strerror(errno));
 		*ok = 0;
 		return;
 	}
@@ -425,7 +441,9 @@ scan_into(struct cycle *c, const struct spool_config *cfg,
 	opts.now = c->now;
 	opts.sendmail = policy_is_sendmail(it->role);
 	opts.max_depth = it->role >= ROLE_POSTFIX_MAILDROP &&
-	    it->role <= ROLE_POSTFIX_CORRUPT ? 3 : 0;
+	                         it->role <= ROLE_POSTFIX_CORRUPT
+	                     ? 3
+	                     : 0;
 	opts.ages = it->role != ROLE_MAILBOX;
 	opts.postfix = opts.max_depth > 0;
 	opts.orphan_grace = cfg->orphan_grace;
@@ -440,23 +458,32 @@ scan_into(struct cycle *c, const struct spool_config *cfg,
 	close(fd);
 
 	/* hashed postfix queues: the files below, not the hash dirs */
-	json_object_set_new(o, "entries", json_integer((json_int_t)(
-	    opts.max_depth > 0 ? r.files : r.entries)));
+	json_object_set_new(
+	    o, "entries",
+	    json_integer(
+	        (json_int_t)(opts.max_depth > 0 ? r.files : r.entries)));
 	bp = json_object();
 	if (opts.sendmail)
 		for (int p = 0; p < DS_NPREFIX; p++)
-			json_object_set_new(bp, dirscan_prefix_name(p),
+			json_object_set_new(
+			    bp, dirscan_prefix_name(p),
 			    json_integer((json_int_t)r.by_prefix[p]));
 	json_object_set_new(o, "by_prefix", bp);
-	json_object_set_new(o, "queued", it->role == ROLE_MAILBOX ?
-	    json_null() : json_integer((json_int_t)r.queued));
-	json_object_set_new(o, "orphans", opts.sendmail ?
-	    json_integer((json_int_t)r.orphans) : json_integer(0));
+	json_object_set_new(o, "queued",
+	                    it->role == ROLE_MAILBOX
+	                        ? json_null()
+	                        : json_integer((json_int_t)r.queued));
+	json_object_set_new(o, "orphans",
+	                    opts.sendmail ? json_integer((json_int_t)r.orphans)
+	                                  : json_integer(0));
 	json_object_set_new(o, "orphans_exact",
-	    json_boolean(!opts.sendmail || r.orphans_exact));
+	                    json_boolean(!opts.sendmail || r.orphans_exact));
 	if (opts.ages && r.oldest != 0)
-		json_object_set_new(o, "oldest_age_s", json_integer(
-		    (json_int_t)(c->now > r.oldest ? c->now - r.oldest : 0)));
+		json_object_set_new(
+		    o, "oldest_age_s",
+		    json_integer((json_int_t)(c->now > r.oldest
+		                                  ? c->now - r.oldest
+		                                  : 0)));
 	else
 		json_object_set_new(o, "oldest_age_s", json_null());
 	/* what the entries need: ext4 rec_len of each, plus "." and "..",
@@ -464,14 +491,18 @@ scan_into(struct cycle *c, const struct spool_config *cfg,
 	blk = st->st_blksize > 0 ? (unsigned long long)st->st_blksize : 4096;
 	needed = (r.dirent_bytes + 24 + blk - 1) / blk * blk;
 	json_object_set_new(o, "dir_needed_bytes",
-	    json_integer((json_int_t)needed));
-	json_object_set_new(o, "scan", json_pack("{s:b, s:b, s:I, s:I, s:I}",
-	    "complete", r.complete, "age_lower_bound", r.age_lower_bound,
-	    "elapsed_ms", (json_int_t)r.elapsed_ms, "cpu_ms",
-	    (json_int_t)r.cpu_ms, "stats", (json_int_t)r.stats));
+	                    json_integer((json_int_t)needed));
+	json_object_set_new(
+	    o, "scan",
+	    json_pack("{s:b, s:b, s:I, s:I, s:I}", "complete", r.complete,
+	              "age_lower_bound", r.age_lower_bound, "elapsed_ms",
+	              (json_int_t)r.elapsed_ms, "cpu_ms", (json_int_t)r.cpu_ms,
+	              "stats", (json_int_t)r.stats));
 	if (!r.complete)
-		cycle_error(c, it->path, "scan stopped after %llds: counts "
-		    "are lower bounds", cfg->scan_limit);
+		cycle_error(c, it->path,
+		            "scan stopped after %llds: counts "
+		            "are lower bounds",
+		            cfg->scan_limit);
 }
 
 /* null_fields - the figures of a directory that could not be looked at. */
@@ -479,9 +510,10 @@ static void
 null_fields(json_t *o)
 {
 	static const char *const keys[] = {
-		"owner", "group", "uid", "gid", "mode", "writable_by_mta",
-		"entries", "by_prefix", "queued", "orphans", "oldest_age_s",
-		"dir_size_bytes", NULL,
+	    "owner",  "group",           "uid",          "gid",
+	    "mode",   "writable_by_mta", "entries",      "by_prefix",
+	    "queued", "orphans",         "oldest_age_s", "dir_size_bytes",
+	    NULL,
 	};
 
 	for (int i = 0; keys[i] != NULL; i++)
@@ -490,7 +522,7 @@ null_fields(json_t *o)
 
 static json_t *
 check_one(struct cycle *c, const struct spool_config *cfg,
-    const struct accounts *a, const struct spool_item *it)
+          const struct accounts *a, const struct spool_item *it)
 {
 	char host[PATH_MAX], full[PATH_MAX];
 	struct stat st;
@@ -498,17 +530,20 @@ check_one(struct cycle *c, const struct spool_config *cfg,
 	int links = 0, ok = 1, can;
 
 	o = json_object();
-	json_object_set_new(o, "path", json_str_safe(it->path,
-	    strlen(it->path), PATH_MAX));
+	json_object_set_new(
+	    o, "path", json_str_safe(it->path, strlen(it->path), PATH_MAX));
 	json_object_set_new(o, "role", json_string(policy_role_name(it->role)));
 	exp = json_object();
 	json_object_set_new(exp, "owner", name_or_null(it->pol.owner));
 	json_object_set_new(exp, "group", name_or_null(it->pol.group));
-	json_object_set_new(exp, "mode", it->pol.nmodes ?
-	    mode_json(it->pol.modes[0]) : json_null());
+	json_object_set_new(exp, "mode",
+	                    it->pol.nmodes ? mode_json(it->pol.modes[0])
+	                                   : json_null());
 	json_object_set_new(o, "expected", exp);
-	json_object_set_new(o, "writer", json_pack("{s:o, s:o}", "user",
-	    name_or_null(it->w.user), "group", name_or_null(it->w.group)));
+	json_object_set_new(o, "writer",
+	                    json_pack("{s:o, s:o}", "user",
+	                              name_or_null(it->w.user), "group",
+	                              name_or_null(it->w.group)));
 
 	if (resolve(c->root, it->path, host, full, &st, &links) == -1) {
 		int e = errno;
@@ -516,11 +551,12 @@ check_one(struct cycle *c, const struct spool_config *cfg,
 		json_object_set_new(o, "exists", json_false());
 		null_fields(o);
 		if (links > 0)
-			json_object_set_new(o, "symlink_target",
+			json_object_set_new(
+			    o, "symlink_target",
 			    json_str_safe(host, strlen(host), PATH_MAX));
 		if (e != ENOENT && e != ENOTDIR) {
 			json_object_set_new(o, "error",
-			    json_string(strerror(e)));
+			                    json_string(strerror(e)));
 			cycle_error(c, it->path, "%s", strerror(e));
 		}
 		json_object_set_new(o, "ok", json_false());
@@ -529,26 +565,28 @@ check_one(struct cycle *c, const struct spool_config *cfg,
 	json_object_set_new(o, "exists", json_true());
 	json_object_set_new(o, "type", json_string(type_name(st.st_mode)));
 	if (links > 0)
-		json_object_set_new(o, "symlink_target",
+		json_object_set_new(
+		    o, "symlink_target",
 		    json_str_safe(host, strlen(host), PATH_MAX));
 	/* names from the host's files; the number as text if unnamed */
 	if (accounts_user_by_uid(a, st.st_uid) != NULL)
-		json_object_set_new(o, "owner", json_string(
-		    accounts_user_by_uid(a, st.st_uid)->name));
+		json_object_set_new(
+		    o, "owner",
+		    json_string(accounts_user_by_uid(a, st.st_uid)->name));
 	else
-		json_object_set_new(o, "owner", json_sprintf("%lu",
-		    (unsigned long)st.st_uid));
+		json_object_set_new(
+		    o, "owner", json_sprintf("%lu", (unsigned long)st.st_uid));
 	if (accounts_group_name(a, st.st_gid) != NULL)
-		json_object_set_new(o, "group",
-		    json_string(accounts_group_name(a, st.st_gid)));
+		json_object_set_new(
+		    o, "group", json_string(accounts_group_name(a, st.st_gid)));
 	else
-		json_object_set_new(o, "group", json_sprintf("%lu",
-		    (unsigned long)st.st_gid));
+		json_object_set_new(
+		    o, "group", json_sprintf("%lu", (unsigned long)st.st_gid));
 	json_object_set_new(o, "uid", json_integer((json_int_t)st.st_uid));
 	json_object_set_new(o, "gid", json_integer((json_int_t)st.st_gid));
 	json_object_set_new(o, "mode", mode_json(st.st_mode));
 	json_object_set_new(o, "dir_size_bytes",
-	    json_integer((json_int_t)st.st_size));
+	                    json_integer((json_int_t)st.st_size));
 
 	if (!S_ISDIR(st.st_mode)) {
 		json_object_set_new(o, "writable_by_mta", json_false());
@@ -566,7 +604,7 @@ check_one(struct cycle *c, const struct spool_config *cfg,
 	json_object_set_new(o, "policy_ok", json_boolean(ok));
 	can = policy_can_create(a, &it->w, st.st_uid, st.st_gid, st.st_mode);
 	json_object_set_new(o, "writable_by_mta",
-	    can < 0 ? json_null() : json_boolean(can));
+	                    can < 0 ? json_null() : json_boolean(can));
 	if (can == 0)
 		ok = 0;
 	scan_into(c, cfg, it, full, &st, o, &ok);
@@ -605,8 +643,8 @@ spool_collect(struct cycle *c)
 	 * /var/spool/mail -> /var/mail) is reported once, as the target. */
 	for (size_t i = json_array_size(spools); i-- > 0;) {
 		json_t *s = json_array_get(spools, i);
-		const char *t = json_string_value(json_object_get(s,
-		    "symlink_target"));
+		const char *t =
+		    json_string_value(json_object_get(s, "symlink_target"));
 
 		if (t != NULL && json_is_true(json_object_get(s, "exists")) &&
 		    strcmp(t, l->it[i].path) != 0 && list_find(l, t) != NULL)
@@ -627,7 +665,7 @@ shq(const char *s)
 	struct strbuf sb;
 
 	if (s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789/._-+:@")] == '\0')
+	                "0123456789/._-+:@")] == '\0')
 		return xstrdup(s);
 	strbuf_init(&sb, 4 * strlen(s) + 3);
 	strbuf_appendc(&sb, '\'');
@@ -682,7 +720,7 @@ fix_cmd(json_t *exp, const char *qpath)
 	if (mode == NULL)
 		return own;
 	out = xasprintf("%s%schmod %s %s", own, own[0] ? " && " : "", mode,
-	    qpath);
+	                qpath);
 	free(own);
 	return out;
 }
@@ -695,43 +733,46 @@ flush_cmd(const char *role, const char *qpath)
 		return xstrdup("mailq -Ac && sendmail -Ac -q -v");
 	if (strcmp(role, "mta_queue") == 0)
 		return xasprintf("mailq -O QueueDirectory=%s && "
-		    "sendmail -q -v -O QueueDirectory=%s", qpath, qpath);
+		                 "sendmail -q -v -O QueueDirectory=%s",
+		                 qpath, qpath);
 	if (strncmp(role, "postfix_", 8) == 0)
 		return xstrdup("postqueue -p && postqueue -f");
 	return xasprintf("ls -lt %s | tail", qpath);
 }
 
 static void
-finding_missing(struct cycle *c, json_t *s, const char *path,
-    const char *role, int isqueue, const char *q, const char *fix)
+finding_missing(struct cycle *c, json_t *s, const char *path, const char *role,
+                int isqueue, const char *q, const char *fix)
 {
 	json_t *exp = json_object_get(s, "expected");
 	const char *type = jstr(s, "type");
 	char *cmd;
 
 	if (!json_is_true(json_object_get(s, "exists"))) {
-		cmd = xasprintf("mkdir -p %s%s%s", q, fix[0] ? " && " : "",
-		    fix);
-		cycle_finding(c, "spool.missing",
-		    isqueue ? "critical" : "warning", path,
+		cmd =
+		    xasprintf("mkdir -p %s%s%s", q, fix[0] ? " && " : "", fix);
+		cycle_finding(
+		    c, "spool.missing", isqueue ? "critical" : "warning", path,
 		    json_pack("{s:s, s:O}", "role", role, "expected", exp), cmd,
 		    "%s (%s) does not exist: the MTA cannot queue or deliver "
-		    "there", path, role);
+		    "there",
+		    path, role);
 	} else {
 		cmd = xasprintf("mv %s %s.not-a-directory && mkdir %s%s%s", q,
-		    q, q, fix[0] ? " && " : "", fix);
-		cycle_finding(c, "spool.missing", "critical", path,
+		                q, q, fix[0] ? " && " : "", fix);
+		cycle_finding(
+		    c, "spool.missing", "critical", path,
 		    json_pack("{s:s, s:s}", "role", role, "type",
-			type ? type : "other"), cmd,
-		    "%s is a %s, not a directory: the MTA cannot use it", path,
-		    type ? type : "non-directory");
+		              type ? type : "other"),
+		    cmd, "%s is a %s, not a directory: the MTA cannot use it",
+		    path, type ? type : "non-directory");
 	}
 	free(cmd);
 }
 
 static void
 finding_access(struct cycle *c, json_t *s, const char *path, const char *q,
-    const char *fix)
+               const char *fix)
 {
 	json_t *exp = json_object_get(s, "expected");
 	json_t *w = json_object_get(s, "writer");
@@ -742,29 +783,32 @@ finding_access(struct cycle *c, json_t *s, const char *path, const char *q,
 
 	if (json_is_false(json_object_get(s, "writable_by_mta"))) {
 		if (fix[0] == '\0')
-			fix = alt = xasprintf("chmod %s %s",
-			    wu ? "u+wx" : "g+wx", q);
-		cycle_finding(c, "spool.not_writable_by_mta", "critical", path,
+			fix = alt =
+			    xasprintf("chmod %s %s", wu ? "u+wx" : "g+wx", q);
+		cycle_finding(
+		    c, "spool.not_writable_by_mta", "critical", path,
 		    json_pack("{s:s?, s:s?, s:O, s:O, s:O, s:s?, s:s?, s:O}",
-			"owner", jstr(s, "owner"), "group", jstr(s, "group"),
-			"uid", json_object_get(s, "uid"), "gid",
-			json_object_get(s, "gid"), "mode",
-			json_object_get(s, "mode"), "writer_user", wu,
-			"writer_group", wg, "expected", exp),
+		              "owner", jstr(s, "owner"), "group",
+		              jstr(s, "group"), "uid",
+		              json_object_get(s, "uid"), "gid",
+		              json_object_get(s, "gid"), "mode",
+		              json_object_get(s, "mode"), "writer_user", wu,
+		              "writer_group", wg, "expected", exp),
 		    fix,
 		    "%s is %s:%s %s: %s%s%s cannot create queue files there "
-		    "(Permission denied)", path, owner, group,
-		    jstr_or(s, "mode", "?"), wu ? wu : "",
+		    "(Permission denied)",
+		    path, owner, group, jstr_or(s, "mode", "?"), wu ? wu : "",
 		    wu && wg ? ":" : "", wg ? wg : "");
 		free(alt);
 	}
 	if (json_is_false(json_object_get(s, "policy_ok")) && fix[0]) {
-		cycle_finding(c, "spool.permissions", "warning", path,
+		cycle_finding(
+		    c, "spool.permissions", "warning", path,
 		    json_pack("{s:s?, s:s?, s:O, s:O, s:O, s:O}", "owner",
-			jstr(s, "owner"), "group", jstr(s, "group"), "uid",
-			json_object_get(s, "uid"), "gid",
-			json_object_get(s, "gid"), "mode",
-			json_object_get(s, "mode"), "expected", exp),
+		              jstr(s, "owner"), "group", jstr(s, "group"),
+		              "uid", json_object_get(s, "uid"), "gid",
+		              json_object_get(s, "gid"), "mode",
+		              json_object_get(s, "mode"), "expected", exp),
 		    fix, "%s is %s:%s %s, expected %s:%s %s", path, owner,
 		    group, jstr_or(s, "mode", "?"), jstr_or(exp, "owner", "*"),
 		    jstr_or(exp, "group", "*"), jstr_or(exp, "mode", "*"));
@@ -773,7 +817,7 @@ finding_access(struct cycle *c, json_t *s, const char *path, const char *q,
 
 static void
 finding_queue(struct cycle *c, const struct spool_config *cfg, json_t *s,
-    const char *path, const char *role, const char *q)
+              const char *path, const char *role, const char *q)
 {
 	long long queued = jint(s, "queued", 0);
 	long long age = jint(s, "oldest_age_s", -1);
@@ -781,36 +825,41 @@ finding_queue(struct cycle *c, const struct spool_config *cfg, json_t *s,
 
 	if (queued >= cfg->backlog_warning) {
 		cmd = flush_cmd(role, q);
-		cycle_finding(c, "spool.backlog",
+		cycle_finding(
+		    c, "spool.backlog",
 		    queued >= cfg->backlog_critical ? "critical" : "warning",
-		    path, json_pack("{s:I, s:I, s:I}", "queued",
-			(json_int_t)queued, "warning",
-			(json_int_t)cfg->backlog_warning, "critical",
-			(json_int_t)cfg->backlog_critical), cmd,
-		    "%lld messages wait in %s (threshold %lld)", queued, path,
-		    cfg->backlog_warning);
+		    path,
+		    json_pack("{s:I, s:I, s:I}", "queued", (json_int_t)queued,
+		              "warning", (json_int_t)cfg->backlog_warning,
+		              "critical", (json_int_t)cfg->backlog_critical),
+		    cmd, "%lld messages wait in %s (threshold %lld)", queued,
+		    path, cfg->backlog_warning);
 		free(cmd);
 	}
 	if (age >= cfg->stale_age) {
 		cmd = flush_cmd(role, q);
-		cycle_finding(c, "spool.stale",
+		cycle_finding(
+		    c, "spool.stale",
 		    age >= cfg->stale_age_critical ? "critical" : "warning",
-		    path, json_pack("{s:I, s:I, s:I, s:O}", "oldest_age_s",
-			(json_int_t)age, "threshold_s",
-			(json_int_t)cfg->stale_age, "queued",
-			(json_int_t)queued, "lower_bound",
-			json_object_get(json_object_get(s, "scan"),
-			    "age_lower_bound")), cmd,
+		    path,
+		    json_pack("{s:I, s:I, s:I, s:O}", "oldest_age_s",
+		              (json_int_t)age, "threshold_s",
+		              (json_int_t)cfg->stale_age, "queued",
+		              (json_int_t)queued, "lower_bound",
+		              json_object_get(json_object_get(s, "scan"),
+		                              "age_lower_bound")),
+		    cmd,
 		    "the oldest message in %s has waited %lld d %lld h "
-		    "(threshold %lld h)", path, age / 86400,
-		    age % 86400 / 3600, cfg->stale_age / 3600);
+		    "(threshold %lld h)",
+		    path, age / 86400, age % 86400 / 3600,
+		    cfg->stale_age / 3600);
 		free(cmd);
 	}
 }
 
 static void
 finding_bloat(struct cycle *c, const struct spool_config *cfg, json_t *s,
-    const char *path, const char *role, const char *q)
+              const char *path, const char *role, const char *q)
 {
 	json_t *exp = json_object_get(s, "expected");
 	long long size = jint(s, "dir_size_bytes", 0);
@@ -820,8 +869,8 @@ finding_bloat(struct cycle *c, const struct spool_config *cfg, json_t *s,
 
 	if (needed <= 0 || size < cfg->bloat_min_size ||
 	    size <= cfg->bloat_factor * needed ||
-	    !json_is_true(json_object_get(json_object_get(s, "scan"),
-		"complete")))
+	    !json_is_true(
+	        json_object_get(json_object_get(s, "scan"), "complete")))
 		return;
 	tmp = xasprintf("%s.new", path);
 	qn = shq(tmp);
@@ -830,20 +879,24 @@ finding_bloat(struct cycle *c, const struct spool_config *cfg, json_t *s,
 	qo = shq(tmp);
 	free(tmp);
 	fix = fix_cmd(exp, qn);
-	cmd = xasprintf("stop the %s, then: mkdir %s%s%s && find %s "
+	cmd = xasprintf(
+	    "stop the %s, then: mkdir %s%s%s && find %s "
 	    "-mindepth 1 -maxdepth 1 -exec mv -t %s {} + && mv %s %s && "
 	    "mv %s %s && rmdir %s",
-	    strncmp(role, "postfix", 7) == 0 ? "postfix" :
-	    strcmp(role, "msp_queue") == 0 ? "MSP queue runner" : "MTA",
+	    strncmp(role, "postfix", 7) == 0 ? "postfix"
+	    : strcmp(role, "msp_queue") == 0 ? "MSP queue runner"
+	                                     : "MTA",
 	    qn, fix[0] ? " && " : "", fix, q, qn, q, qo, qn, q, qo);
-	cycle_finding(c, "spool.bloated_dir", "warning", path,
+	cycle_finding(
+	    c, "spool.bloated_dir", "warning", path,
 	    json_pack("{s:I, s:I, s:I, s:I}", "dir_size_bytes",
-		(json_int_t)size, "needed_bytes", (json_int_t)needed,
-		"entries", (json_int_t)entries, "factor",
-		(json_int_t)cfg->bloat_factor), cmd,
+	              (json_int_t)size, "needed_bytes", (json_int_t)needed,
+	              "entries", (json_int_t)entries, "factor",
+	              (json_int_t)cfg->bloat_factor),
+	    cmd,
 	    "the directory %s is %lld KiB for %lld entries that need %lld "
-	    "KiB: every lookup reads it all, and it never shrinks", path,
-	    size / 1024, entries, needed / 1024);
+	    "KiB: every lookup reads it all, and it never shrinks",
+	    path, size / 1024, entries, needed / 1024);
 	free(cmd);
 	free(fix);
 	free(qn);
@@ -859,24 +912,26 @@ finding_orphans(struct cycle *c, json_t *s, const char *path, const char *q)
 	if (n <= 0)
 		return;
 	cmd = xasprintf("cd %s && mkdir -p /var/tmp/spoolwatch-orphans && "
-	    "for f in df*; do id=${f#df}; [ -e \"qf$id\" ] || "
-	    "[ -e \"hf$id\" ] || [ -e \"Qf$id\" ] || mv -- \"$f\" "
-	    "/var/tmp/spoolwatch-orphans/; done", q);
-	cycle_finding(c, "spool.orphans", "warning", path,
+	                "for f in df*; do id=${f#df}; [ -e \"qf$id\" ] || "
+	                "[ -e \"hf$id\" ] || [ -e \"Qf$id\" ] || mv -- \"$f\" "
+	                "/var/tmp/spoolwatch-orphans/; done",
+	                q);
+	cycle_finding(
+	    c, "spool.orphans", "warning", path,
 	    json_pack("{s:I, s:O, s:O}", "orphans", (json_int_t)n, "exact",
-		json_object_get(s, "orphans_exact"), "by_prefix",
-		json_object_get(s, "by_prefix")), cmd,
+	              json_object_get(s, "orphans_exact"), "by_prefix",
+	              json_object_get(s, "by_prefix")),
+	    cmd,
 	    "%s%lld data files (df) in %s have no control file (qf): left by "
 	    "failed submissions",
-	    json_is_false(json_object_get(s, "orphans_exact")) ? "at least " :
-								   "",
+	    json_is_false(json_object_get(s, "orphans_exact")) ? "at least "
+	                                                       : "",
 	    n, path);
 	free(cmd);
 }
 
 static void
-spool_one_findings(struct cycle *c, const struct spool_config *cfg,
-    json_t *s)
+spool_one_findings(struct cycle *c, const struct spool_config *cfg, json_t *s)
 {
 	const char *path = jstr(s, "path"), *role = jstr(s, "role");
 	char *q, *fix;
@@ -911,5 +966,5 @@ spool_findings(struct cycle *c)
 	size_t i;
 
 	json_array_foreach(spools, i, s)
-		spool_one_findings(c, &c->cfg->spool, s);
+	    spool_one_findings(c, &c->cfg->spool, s);
 }

@@ -81,7 +81,7 @@ accounts_round(const uint8_t *data, size_t size)
 
 	write_file("/etc/passwd", data, pwlen);
 	write_file("/etc/group", nul ? nul + 1 : data,
-	    nul ? size - pwlen - 1 : 0);
+	           nul ? size - pwlen - 1 : 0);
 	a = accounts_load(root, err, sizeof(err));
 	for (size_t i = 0; i < accounts_user_count(a); i++) {
 		const struct account_user *u = accounts_user_at(a, i);
@@ -93,8 +93,8 @@ accounts_round(const uint8_t *data, size_t size)
 		(void)accounts_in_group(a, u, 12);
 		(void)policy_can_create(a, &w, 0, u->gid, 0770);
 		if (accounts_group_name(a, u->gid) != NULL)
-			(void)accounts_group_by_name(a,
-			    accounts_group_name(a, u->gid), &g);
+			(void)accounts_group_by_name(
+			    a, accounts_group_name(a, u->gid), &g);
 		if (i == 16)
 			break;
 	}

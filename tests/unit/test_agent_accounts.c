@@ -62,26 +62,24 @@ test_lookups(void **state)
 	gid_t g;
 
 	(void)state;
-	put("/etc/passwd",
-	    "# comment\n"
-	    "root:x:0:0:root:/root:/bin/bash\n"
-	    "smmsp:x:51:51::/var/spool/mqueue:/sbin/nologin\n"
-	    "broken line without fields\n"
-	    "bad:x:notanumber:1::/:/bin/sh\n"
-	    "+nisuser::::::\n"
-	    "postfix:x:89:89::/var/spool/postfix:/sbin/nologin\n"
-	    "root:x:999:999:dup:/nowhere:/bin/sh\n"
-	    "nohome:x:7:7");
-	put("/etc/group",
-	    "root:x:0:\n"
-	    "mail:x:12:postfix\n"
-	    "smmsp:x:51:\n"
-	    "postdrop:x:90: alice , postfix\n"
-	    "garbage\n"
-	    "trailing:x:77\n");
+	put("/etc/passwd", "# comment\n"
+	                   "root:x:0:0:root:/root:/bin/bash\n"
+	                   "smmsp:x:51:51::/var/spool/mqueue:/sbin/nologin\n"
+	                   "broken line without fields\n"
+	                   "bad:x:notanumber:1::/:/bin/sh\n"
+	                   "+nisuser::::::\n"
+	                   "postfix:x:89:89::/var/spool/postfix:/sbin/nologin\n"
+	                   "root:x:999:999:dup:/nowhere:/bin/sh\n"
+	                   "nohome:x:7:7");
+	put("/etc/group", "root:x:0:\n"
+	                  "mail:x:12:postfix\n"
+	                  "smmsp:x:51:\n"
+	                  "postdrop:x:90: alice , postfix\n"
+	                  "garbage\n"
+	                  "trailing:x:77\n");
 	a = accounts_load(root, err, sizeof(err));
 	assert_string_equal(err, "");
-	assert_int_equal(accounts_user_count(a), 4);	/* with the dup */
+	assert_int_equal(accounts_user_count(a), 4); /* with the dup */
 
 	u = accounts_user_by_name(a, "smmsp");
 	assert_non_null(u);
@@ -127,15 +125,15 @@ test_member_prefix_is_not_membership(void **state)
 
 	(void)state;
 	put("/etc/passwd", "post:x:5:5::/:/bin/sh\n"
-			   "postfix:x:89:89::/:/bin/sh\n");
+	                   "postfix:x:89:89::/:/bin/sh\n");
 	put("/etc/group", "postdrop:x:90:postfix\nother:x:91:postx,pos\n");
 	a = accounts_load(root, err, sizeof(err));
-	assert_false(accounts_in_group(a, accounts_user_by_name(a, "post"),
-	    90));
-	assert_false(accounts_in_group(a, accounts_user_by_name(a, "post"),
-	    91));
-	assert_true(accounts_in_group(a, accounts_user_by_name(a, "postfix"),
-	    90));
+	assert_false(
+	    accounts_in_group(a, accounts_user_by_name(a, "post"), 90));
+	assert_false(
+	    accounts_in_group(a, accounts_user_by_name(a, "post"), 91));
+	assert_true(
+	    accounts_in_group(a, accounts_user_by_name(a, "postfix"), 90));
 	accounts_free(a);
 }
 
@@ -157,8 +155,8 @@ test_missing_group_file(void **state)
 	assert_null(accounts_group_name(a, 51));
 	assert_int_equal(accounts_group_by_name(a, "smmsp", &g), -1);
 	/* the primary group still counts without etc/group */
-	assert_true(accounts_in_group(a, accounts_user_by_name(a, "smmsp"),
-	    51));
+	assert_true(
+	    accounts_in_group(a, accounts_user_by_name(a, "smmsp"), 51));
 	accounts_free(a);
 }
 
@@ -198,11 +196,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lookups),
-		cmocka_unit_test(test_member_prefix_is_not_membership),
-		cmocka_unit_test(test_missing_group_file),
-		cmocka_unit_test(test_nothing_there),
-		cmocka_unit_test(test_file_is_a_directory),
+	    cmocka_unit_test(test_lookups),
+	    cmocka_unit_test(test_member_prefix_is_not_membership),
+	    cmocka_unit_test(test_missing_group_file),
+	    cmocka_unit_test(test_nothing_there),
+	    cmocka_unit_test(test_file_is_a_directory),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

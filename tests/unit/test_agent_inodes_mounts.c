@@ -26,7 +26,7 @@ test_parse(void **state)
 	assert_string_equal(m.opts, "rw,relatime,discard");
 
 	strcpy(line, "//srv/share\\040x /mnt/my\\040share\\011tab\\134 cifs "
-		     "ro 0 0");
+	             "ro 0 0");
 	assert_int_equal(mounts_parse_line(line, &m), 0);
 	assert_string_equal(m.dev, "//srv/share x");
 	assert_string_equal(m.dir, "/mnt/my share\ttab\\");
@@ -83,9 +83,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse),
-		cmocka_unit_test(test_kinds),
-		cmocka_unit_test(test_opts),
+	    cmocka_unit_test(test_parse),
+	    cmocka_unit_test(test_kinds),
+	    cmocka_unit_test(test_opts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -46,11 +46,11 @@ setup(void **state)
 	if (mkdir(etc, 0755) == -1)
 		return -1;
 	put("/etc/passwd", "root:x:0:0::/root:/bin/sh\n"
-			   "smmsp:x:51:51::/var/spool/mqueue:/sbin/nologin\n"
-			   "postfix:x:89:89::/var/spool/postfix:/sbin/nologin\n"
-			   "clamav:x:60:60::/:/sbin/nologin\n");
+	                   "smmsp:x:51:51::/var/spool/mqueue:/sbin/nologin\n"
+	                   "postfix:x:89:89::/var/spool/postfix:/sbin/nologin\n"
+	                   "clamav:x:60:60::/:/sbin/nologin\n");
 	put("/etc/group", "root:x:0:\nmail:x:12:postfix\nsmmsp:x:51:clamav\n"
-			  "postfix:x:89:\npostdrop:x:90:\nclamav:x:60:\n");
+	                  "postfix:x:89:\npostdrop:x:90:\nclamav:x:60:\n");
 	acc = accounts_load(root, err, sizeof(err));
 	return err[0] == '\0' ? 0 : -1;
 }
@@ -96,7 +96,7 @@ test_policy_table(void **state)
 	assert_int_equal(p.modes[0], 0730);
 	assert_false(policy_mode_ok(&p, 01730));
 	policy_default(ROLE_POSTFIX_DEFERRED, FLAVOR_RHEL, &p);
-	assert_null(p.group);	/* postfix-files leaves the group alone */
+	assert_null(p.group); /* postfix-files leaves the group alone */
 	assert_int_equal(p.modes[0], 0700);
 
 	policy_default(ROLE_MAILBOX, FLAVOR_RHEL, &p);
@@ -120,7 +120,7 @@ test_roles(void **state)
 	for (int r = 0; r < ROLE_COUNT; r++)
 		assert_int_equal(policy_role_parse(policy_role_name(r)), r);
 	assert_int_equal(policy_role_parse("postfix_deferred"),
-	    ROLE_POSTFIX_DEFERRED);
+	                 ROLE_POSTFIX_DEFERRED);
 	assert_int_equal(policy_role_parse("queue"), -1);
 	assert_true(policy_is_queue(ROLE_POSTFIX_HOLD));
 	assert_false(policy_is_queue(ROLE_MAILBOX));
@@ -204,10 +204,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_policy_table),
-		cmocka_unit_test(test_roles),
-		cmocka_unit_test(test_writers),
-		cmocka_unit_test(test_can_create),
+	    cmocka_unit_test(test_policy_table),
+	    cmocka_unit_test(test_roles),
+	    cmocka_unit_test(test_writers),
+	    cmocka_unit_test(test_can_create),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

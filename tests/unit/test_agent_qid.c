@@ -59,17 +59,17 @@ test_year_closest_to_now(void **state)
 
 	(void)state;
 	/* '0' is 2020 seen from 2026, but 2080 seen from 2075 */
-	assert_int_equal(decode("0011000000001", utc(2026, 1, 1, 0, 0, 0),
-	    &t), -1);	/* 5-digit pid: too short */
-	assert_int_equal(decode("00110000000001", utc(2026, 1, 1, 0, 0, 0),
-	    &t), 0);
+	assert_int_equal(decode("0011000000001", utc(2026, 1, 1, 0, 0, 0), &t),
+	                 -1); /* 5-digit pid: too short */
+	assert_int_equal(decode("00110000000001", utc(2026, 1, 1, 0, 0, 0), &t),
+	                 0);
 	assert_int_equal(t, utc(2020, 1, 1, 1, 0, 0));
-	assert_int_equal(decode("00110000000001", utc(2075, 1, 1, 0, 0, 0),
-	    &t), 0);
+	assert_int_equal(decode("00110000000001", utc(2075, 1, 1, 0, 0, 0), &t),
+	                 0);
 	assert_int_equal(t, utc(2080, 1, 1, 1, 0, 0));
 	/* 'x' (59) seen from early 2020 is 2019, not 2079 */
-	assert_int_equal(decode("xB1000aa000001", utc(2020, 1, 1, 0, 0, 0),
-	    &t), 0);
+	assert_int_equal(decode("xB1000aa000001", utc(2020, 1, 1, 0, 0, 0), &t),
+	                 0);
 	assert_int_equal(t, utc(2019, 12, 1, 0, 0, 0));
 }
 
@@ -89,21 +89,21 @@ test_rejects(void **state)
 {
 	time_t now = utc(2026, 11, 28, 12, 0, 0), t = 42;
 	static const char *bad[] = {
-		"",
-		"u1F1K2am",			/* no pid */
-		"u1F1K2am00713",		/* 5-digit pid */
-		"u1F1K2am00713412345",		/* 11-digit pid */
-		"uC11K2am007134",		/* month 12 */
-		"u101K2am007134",		/* day 0 */
-		"u1FO02am007134",		/* hour 24 ('O') */
-		"u1F1y2am007134",		/* minute 60 */
-		"u1FyK2am007134",		/* y (60) as an hour */
-		"u1F1K2a-007134",		/* bad sequence char */
-		"u1F1K2ay007134",		/* 'y' is no sequence char */
-		"u1F1K2am00713x",		/* pid not decimal */
-		"u1U1K2am007134",		/* 30 February */
-		"e9HExOW21601",			/* 8.10/8.11 format */
-		"3CDD6604F980",			/* a postfix queue id */
+	    "",
+	    "u1F1K2am",            /* no pid */
+	    "u1F1K2am00713",       /* 5-digit pid */
+	    "u1F1K2am00713412345", /* 11-digit pid */
+	    "uC11K2am007134",      /* month 12 */
+	    "u101K2am007134",      /* day 0 */
+	    "u1FO02am007134",      /* hour 24 ('O') */
+	    "u1F1y2am007134",      /* minute 60 */
+	    "u1FyK2am007134",      /* y (60) as an hour */
+	    "u1F1K2a-007134",      /* bad sequence char */
+	    "u1F1K2ay007134",      /* 'y' is no sequence char */
+	    "u1F1K2am00713x",      /* pid not decimal */
+	    "u1U1K2am007134",      /* 30 February */
+	    "e9HExOW21601",        /* 8.10/8.11 format */
+	    "3CDD6604F980",        /* a postfix queue id */
 	};
 	size_t i;
 
@@ -123,10 +123,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_documented_examples),
-		cmocka_unit_test(test_year_closest_to_now),
-		cmocka_unit_test(test_leap_second),
-		cmocka_unit_test(test_rejects),
+	    cmocka_unit_test(test_documented_examples),
+	    cmocka_unit_test(test_year_closest_to_now),
+	    cmocka_unit_test(test_leap_second),
+	    cmocka_unit_test(test_rejects),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

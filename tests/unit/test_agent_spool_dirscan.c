@@ -31,10 +31,10 @@ qid(char *out, size_t len, time_t t, unsigned n)
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
-	snprintf(out, len, "%c%c%c%c%c%c%c%c%06u",
-	    alpha[(tm.tm_year) % 60], alpha[tm.tm_mon], alpha[tm.tm_mday],
-	    alpha[tm.tm_hour], alpha[tm.tm_min], alpha[tm.tm_sec],
-	    alpha[(n / 60) % 60], alpha[n % 60], n % 1000000);
+	snprintf(out, len, "%c%c%c%c%c%c%c%c%06u", alpha[(tm.tm_year) % 60],
+	         alpha[tm.tm_mon], alpha[tm.tm_mday], alpha[tm.tm_hour],
+	         alpha[tm.tm_min], alpha[tm.tm_sec], alpha[(n / 60) % 60],
+	         alpha[n % 60], n % 1000000);
 }
 
 static void
@@ -98,24 +98,24 @@ test_pairs_and_orphans(void **state)
 
 	(void)state;
 	make_dir(dir);
-	for (i = 0; i < 5000; i++) {	/* pairs */
+	for (i = 0; i < 5000; i++) { /* pairs */
 		qid(id, sizeof(id), old + i, i);
 		snprintf(name, sizeof(name), "qf%s", id);
 		touch(dir, name);
 		snprintf(name, sizeof(name), "df%s", id);
 		touch(dir, name);
 	}
-	for (i = 0; i < 37; i++) {	/* orphans */
+	for (i = 0; i < 37; i++) { /* orphans */
 		qid(id, sizeof(id), old - 86400 + i, 100000 + i);
 		snprintf(name, sizeof(name), "df%s", id);
 		touch(dir, name);
 	}
-	for (i = 0; i < 11; i++) {	/* control files without data */
+	for (i = 0; i < 11; i++) { /* control files without data */
 		qid(id, sizeof(id), old + 1000 + i, 200000 + i);
 		snprintf(name, sizeof(name), "qf%s", id);
 		touch(dir, name);
 	}
-	qid(id, sizeof(id), old, 300000);	/* a lost qf keeps its df */
+	qid(id, sizeof(id), old, 300000); /* a lost qf keeps its df */
 	snprintf(name, sizeof(name), "Qf%s", id);
 	touch(dir, name);
 	snprintf(name, sizeof(name), "df%s", id);
@@ -123,7 +123,7 @@ test_pairs_and_orphans(void **state)
 	touch(dir, "tfsomething");
 	touch(dir, "xfsomething");
 	touch(dir, "unrelated.txt");
-	qid(id, sizeof(id), now - 10, 400000);	/* too young to judge */
+	qid(id, sizeof(id), now - 10, 400000); /* too young to judge */
 	snprintf(name, sizeof(name), "df%s", id);
 	touch(dir, name);
 
@@ -140,10 +140,10 @@ test_pairs_and_orphans(void **state)
 	assert_int_equal(r.orphans, 37);
 	assert_true(r.orphans_exact);
 	assert_int_equal(r.oldest, old);
-	assert_int_equal(r.stats, 0);	/* every age from a queue id */
+	assert_int_equal(r.stats, 0); /* every age from a queue id */
 	assert_true(r.complete);
 	assert_false(r.age_lower_bound);
-	assert_true(r.dirent_bytes >= 10048 * 24);	/* 16-char names */
+	assert_true(r.dirent_bytes >= 10048 * 24); /* 16-char names */
 
 	/* with no grace the young df is an orphan too */
 	o.orphan_grace = 0;
@@ -179,9 +179,9 @@ test_too_many_orphans(void **state)
 	sendmail_opts(&o, now);
 	scan(dir, &o, &r);
 	assert_int_equal(r.by_prefix[DS_DF], 15000);
-	assert_false(r.orphans_exact);	/* past the table: a lower bound */
+	assert_false(r.orphans_exact); /* past the table: a lower bound */
 	assert_true(r.orphans <= 15000);
-	assert_int_equal(r.oldest, 0);	/* nothing queued */
+	assert_int_equal(r.oldest, 0); /* nothing queued */
 	rm_rf(dir);
 }
 
@@ -214,7 +214,7 @@ test_split_dirs_and_foreign_ids(void **state)
 
 	sendmail_opts(&o, now);
 	scan(dir, &o, &r);
-	assert_int_equal(r.entries, 3);		/* qf/, df/, the old qf */
+	assert_int_equal(r.entries, 3); /* qf/, df/, the old qf */
 	assert_int_equal(r.by_prefix[DS_QF], 2);
 	assert_int_equal(r.by_prefix[DS_DF], 1);
 	assert_int_equal(r.orphans, 0);
@@ -322,11 +322,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pairs_and_orphans),
-		cmocka_unit_test(test_too_many_orphans),
-		cmocka_unit_test(test_split_dirs_and_foreign_ids),
-		cmocka_unit_test(test_postfix_records),
-		cmocka_unit_test(test_unreadable),
+	    cmocka_unit_test(test_pairs_and_orphans),
+	    cmocka_unit_test(test_too_many_orphans),
+	    cmocka_unit_test(test_split_dirs_and_foreign_ids),
+	    cmocka_unit_test(test_postfix_records),
+	    cmocka_unit_test(test_unreadable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

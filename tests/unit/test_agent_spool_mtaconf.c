@@ -55,22 +55,22 @@ static void
 test_cf_option(void **state)
 {
 	const char *cf = "# comment\n"
-			 "#O QueueDirectory=/commented\n"
-			 "O QueueDirectory=/var/spool/first\n"
-			 "O  QueueDirectoryX=/not/this\n"
-			 "O queuedirectory = /var/spool/last \r\n"
-			 "O RunAsUser=smmsp:smmsp\n"
-			 "O QueueDirectory\n";
+	                 "#O QueueDirectory=/commented\n"
+	                 "O QueueDirectory=/var/spool/first\n"
+	                 "O  QueueDirectoryX=/not/this\n"
+	                 "O queuedirectory = /var/spool/last \r\n"
+	                 "O RunAsUser=smmsp:smmsp\n"
+	                 "O QueueDirectory\n";
 	char v[256];
 
 	(void)state;
-	assert_int_equal(mtaconf_cf_option(cf, "QueueDirectory", v,
-	    sizeof(v)), 0);
-	assert_string_equal(v, "/var/spool/last");	/* the last wins */
+	assert_int_equal(mtaconf_cf_option(cf, "QueueDirectory", v, sizeof(v)),
+	                 0);
+	assert_string_equal(v, "/var/spool/last"); /* the last wins */
 	assert_int_equal(mtaconf_cf_option(cf, "RunAsUser", v, sizeof(v)), 0);
 	assert_string_equal(v, "smmsp:smmsp");
 	assert_int_equal(mtaconf_cf_option(cf, "TrustedUser", v, sizeof(v)),
-	    -1);
+	                 -1);
 	assert_int_equal(mtaconf_cf_option("", "X", v, sizeof(v)), -1);
 }
 
@@ -78,20 +78,19 @@ static void
 test_main_cf(void **state)
 {
 	const char *cf = "# queue_directory = /nope\n"
-			 "queue_directory_x = /nope\n"
-			 "queue_directory=/var/spool/postfix\n"
-			 "mail_owner = pfx\n"
-			 "  setgid_group = continuation, not a parameter\n";
+	                 "queue_directory_x = /nope\n"
+	                 "queue_directory=/var/spool/postfix\n"
+	                 "mail_owner = pfx\n"
+	                 "  setgid_group = continuation, not a parameter\n";
 	char v[256];
 
 	(void)state;
 	assert_int_equal(mtaconf_main_cf(cf, "queue_directory", v, sizeof(v)),
-	    0);
+	                 0);
 	assert_string_equal(v, "/var/spool/postfix");
 	assert_int_equal(mtaconf_main_cf(cf, "mail_owner", v, sizeof(v)), 0);
 	assert_string_equal(v, "pfx");
-	assert_int_equal(mtaconf_main_cf(cf, "setgid_group", v, sizeof(v)),
-	    -1);
+	assert_int_equal(mtaconf_main_cf(cf, "setgid_group", v, sizeof(v)), -1);
 }
 
 static void
@@ -104,7 +103,7 @@ test_sendmail_rhel(void **state)
 	put("/etc/redhat-release", "CentOS release 5.11\n");
 	put("/etc/mail/sendmail.cf", "O QueueDirectory=/var/spool/mqueue/q*\n");
 	put("/etc/mail/submit.cf", "O QueueDirectory=/var/spool/cmq\n"
-				   "O RunAsUser=smmsp\n");
+	                           "O RunAsUser=smmsp\n");
 	put("/var/spool/mqueue/q1/.keep", "");
 	put("/var/spool/mqueue/q2/.keep", "");
 	put("/var/spool/mqueue/notq/.keep", "");
@@ -115,11 +114,11 @@ test_sendmail_rhel(void **state)
 	assert_string_equal(mc.how, "etc/mail/sendmail.cf");
 	assert_int_equal(mc.n_msp, 1);
 	assert_string_equal(mc.msp_queues[0], "/var/spool/cmq");
-	assert_int_equal(mc.n_mta, 2);	/* q1, q2 in any order */
+	assert_int_equal(mc.n_mta, 2); /* q1, q2 in any order */
 	assert_true((strcmp(mc.mta_queues[0], "/var/spool/mqueue/q1") == 0 &&
-	    strcmp(mc.mta_queues[1], "/var/spool/mqueue/q2") == 0) ||
-	    (strcmp(mc.mta_queues[0], "/var/spool/mqueue/q2") == 0 &&
-	    strcmp(mc.mta_queues[1], "/var/spool/mqueue/q1") == 0));
+	             strcmp(mc.mta_queues[1], "/var/spool/mqueue/q2") == 0) ||
+	            (strcmp(mc.mta_queues[0], "/var/spool/mqueue/q2") == 0 &&
+	             strcmp(mc.mta_queues[1], "/var/spool/mqueue/q1") == 0));
 	assert_string_equal(mc.msp_user, "smmsp");
 	assert_string_equal(mc.mta_user, "");
 	mtaconf_free(&mc);
@@ -152,17 +151,18 @@ test_debian_defaults_and_postfix(void **state)
 
 	/* postfix beside a leftover sendmail.cf: the alternatives decide */
 	put("/etc/postfix/main.cf", "queue_directory = /srv/pq\n"
-				    "mail_owner = $other\n");
+	                            "mail_owner = $other\n");
 	put("/etc/mail/sendmail.cf", "O QueueDirectory=/var/spool/mqueue\n");
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/etc/alternatives' && ln -s "
-	    "/usr/sbin/sendmail.postfix '%s/etc/alternatives/mta'", root,
-	    root);
+	snprintf(cmd, sizeof(cmd),
+	         "mkdir -p '%s/etc/alternatives' && ln -s "
+	         "/usr/sbin/sendmail.postfix '%s/etc/alternatives/mta'",
+	         root, root);
 	assert_int_equal(system(cmd), 0);
 	mtaconf_load(&mc, root, "auto", err, sizeof(err));
 	assert_int_equal(mc.kind, MTA_POSTFIX);
 	assert_string_equal(mc.how, "etc/alternatives/mta");
 	assert_string_equal(mc.postfix_queue_dir, "/srv/pq");
-	assert_string_equal(mc.postfix_owner, "postfix");  /* $other: default */
+	assert_string_equal(mc.postfix_owner, "postfix"); /* $other: default */
 	assert_string_equal(mc.postfix_setgid, "postdrop");
 	mtaconf_free(&mc);
 }
@@ -174,11 +174,10 @@ test_nothing(void **state)
 	char err[512];
 
 	(void)state;
-	mtaconf_load(&mc, "/nonexistent/spoolwatch", "auto", err,
-	    sizeof(err));
+	mtaconf_load(&mc, "/nonexistent/spoolwatch", "auto", err, sizeof(err));
 	assert_int_equal(mc.kind, MTA_NONE);
 	assert_int_equal(mc.flavor, FLAVOR_OTHER);
-	assert_string_equal(err, "");	/* missing files are no error */
+	assert_string_equal(err, ""); /* missing files are no error */
 	assert_string_equal(mtaconf_kind_name(mc.kind), "none");
 	mtaconf_free(&mc);
 }
@@ -187,11 +186,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cf_option),
-		cmocka_unit_test(test_main_cf),
-		cmocka_unit_test(test_sendmail_rhel),
-		cmocka_unit_test(test_debian_defaults_and_postfix),
-		cmocka_unit_test(test_nothing),
+	    cmocka_unit_test(test_cf_option),
+	    cmocka_unit_test(test_main_cf),
+	    cmocka_unit_test(test_sendmail_rhel),
+	    cmocka_unit_test(test_debian_defaults_and_postfix),
+	    cmocka_unit_test(test_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
