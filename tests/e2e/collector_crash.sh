@@ -3,6 +3,7 @@
 #  - SIGKILL in the middle of a burst of concurrent reports, restart:
 #    the database passes PRAGMA integrity_check, every report that got a
 #    200 is stored, none twice; the agents' retries are duplicates;
+#  - SIGTERM during a burst: a clean exit, every 200 stored;
 #  - two (and eight) agents sending the same report at the same moment:
 #    stored once, exactly one answer says duplicate: false;
 #  - the disk full (a small tmpfs): 503 + Retry-After, not a crash, and
@@ -63,6 +64,33 @@ check_eq "hosts counted once" "$(sqlq "$T/k/c.db" 'SELECT count(*) FROM hosts')"
 check_eq "events of one host stored once" \
     "$(sqlq "$T/k/c.db" "SELECT count(*) FROM events e JOIN hosts h ON h.id = e.host_id WHERE h.name = 'burst007'")" \
     "$(jq '.events | length' "$T/tmpl.json")"
+
+# --- SIGTERM during a burst: in-flight reports are finished ----------------------------
+python3 "$T/client.py" burst "$PORT" "" "$T/tmpl.json" 400 8 "$T/k/third" s3 &
+burst=$!
+i=0
+while n=$(grep -c '^200 ' "$T/k/third" 2>/dev/null); [ "${n:-0}" -lt 40 ] &&
+    [ "$i" -lt 300 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+stop_collector
+wait $burst
+check_eq "SIGTERM during a burst: clean exit" "$STOP_RC" 0
+grep '^200 ' "$T/k/third" | awk '{print $2}' | sort -u >"$T/k/acked3"
+check_eq "SIGTERM: every 200'd report is stored" \
+    "$(python3 - "$T/k/c.db" "$T/k/acked3" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+ids = open(sys.argv[2]).read().split()
+print(sum(1 for i in ids if c.execute(
+    "SELECT count(*) FROM reports WHERE report_id = ?", (i,)).fetchone()[0] != 1))
+PY
+)" 0
+check "SIGTERM: every answer is a 200, a 503 or a closed connection" \
+    sh -c "! grep -Ev '^(200 |err |503 )' '$T/k/third'"
+check_eq "integrity_check after SIGTERM" \
+    "$(sqlq "$T/k/c.db" 'PRAGMA integrity_check')" ok
+check "restart after SIGTERM" restart_collector "$T/k"
 
 # --- the same report from several agents at once ------------------------------------
 python3 "$T/client.py" same "$PORT" "" "$T/tmpl.json" 20 2 "$T/k/same2"
