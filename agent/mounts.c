@@ -1,9 +1,16 @@
 /*
  * mounts.c - parse /proc/self/mounts lines and classify filesystems.
  */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agent/mounts.h"
+#include "common/fsutil.h"
+
+#define MOUNTS_MAX_FILE (4u << 20)
 
 /* unescape - \ooo octal escapes, in place. */
 static void
@@ -128,4 +135,70 @@ mounts_has_opt(const char *opts, const char *opt)
 			p++;
 	}
 	return 0;
+}
+
+/* under - whether path is dir or below it. */
+static int
+under(const char *dir, const char *path)
+{
+	size_t n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return 1;
+	return strncmp(path, dir, n) == 0 &&
+	       (path[n] == '\0' || path[n] == '/');
+}
+
+int
+mounts_fstype_of(const char *root, const char *hostpath, char *type, size_t n)
+{
+	char table[PATH_MAX], rootn[PATH_MAX], why[PATH_MAX + 64];
+	char *text, *line, *next;
+	size_t best = 0, rl = 0;
+	int image = 0, found = -1;
+
+	if (root != NULL && root[0] != '\0' && strcmp(root, "/") != 0 &&
+	    root_path(table, sizeof(table), root, "/proc/self/mounts") == 0 &&
+	    access(table, F_OK) == 0) {
+		image = 1;
+	} else {
+		snprintf(table, sizeof(table), "/proc/self/mounts");
+		if (root != NULL && root[0] != '\0' && strcmp(root, "/") != 0) {
+			if (realpath(root, rootn) == NULL)
+				snprintf(rootn, sizeof(rootn), "%s", root);
+			rl = strcmp(rootn, "/") == 0 ? 0 : strlen(rootn);
+		}
+	}
+	if (read_file_capped(table, &text, MOUNTS_MAX_FILE, why, sizeof(why)) <
+	    0)
+		return -1;
+	for (line = text; line != NULL && *line; line = next) {
+		struct mount_entry m;
+		const char *dir;
+		size_t len;
+
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if (mounts_parse_line(line, &m) == -1 || m.dir[0] != '/')
+			continue;
+		if (image || rl == 0) {
+			dir = m.dir;
+		} else if (under(rootn, m.dir)) {
+			dir = m.dir[rl] ? m.dir + rl : "/";
+		} else if (under(m.dir, rootn)) {
+			dir = "/"; /* holds the root */
+		} else {
+			continue;
+		}
+		len = strcmp(dir, "/") == 0 ? 1 : strlen(dir) + 1;
+		/* the longest match wins; later lines stack on earlier */
+		if (under(dir, hostpath) && len >= best) {
+			best = len;
+			snprintf(type, n, "%s", m.type);
+			found = 0;
+		}
+	}
+	free(text);
+	return found;
 }

@@ -25,4 +25,14 @@ int mounts_is_network(const char *type);
 /* mounts_has_opt - whether the comma-separated opts hold opt. */
 int mounts_has_opt(const char *opts, const char *opt);
 
+/*
+ * mounts_fstype_of - the type of the filesystem holding the host path
+ * hostpath: from root's proc/self/mounts when root has one, else from the
+ * live table (with a root, the mounts at or below it, the one holding it
+ * being its "/").  Only the table is read; the path is not touched, so a
+ * dead network mount cannot block.  0 and type, or -1 if not known.
+ */
+int mounts_fstype_of(const char *root, const char *hostpath, char *type,
+                     size_t n);
+
 #endif

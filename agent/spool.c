@@ -20,6 +20,7 @@
 #include "agent/agent_config.h"
 #include "agent/cycle.h"
 #include "agent/dirscan.h"
+#include "agent/mounts.h"
 #include "agent/mtaconf.h"
 #include "agent/policy.h"
 #include "agent/spool.h"
@@ -524,7 +525,7 @@ static json_t *
 check_one(struct cycle *c, const struct spool_config *cfg,
           const struct accounts *a, const struct spool_item *it)
 {
-	char host[PATH_MAX], full[PATH_MAX];
+	char host[PATH_MAX], full[PATH_MAX], fstype[64];
 	struct stat st;
 	json_t *o, *exp;
 	int links = 0, ok = 1, can;
@@ -545,6 +546,21 @@ check_one(struct cycle *c, const struct spool_config *cfg,
 	                              name_or_null(it->w.user), "group",
 	                              name_or_null(it->w.group)));
 
+	/* a dead NFS server would hang lstat and getdents: network spools
+	 * are only looked at with [inodes] check_network = yes */
+	if (!c->cfg->inodes.check_network &&
+	    mounts_fstype_of(c->root, it->path, fstype, sizeof(fstype)) == 0 &&
+	    mounts_is_network(fstype)) {
+		json_object_set_new(o, "exists", json_false());
+		null_fields(o);
+		json_object_set_new(
+		    o, "error",
+		    json_sprintf("on a network filesystem (%s): not checked "
+		                 "([inodes] check_network = no)",
+		                 fstype));
+		json_object_set_new(o, "ok", json_false());
+		return o;
+	}
 	if (resolve(c->root, it->path, host, full, &st, &links) == -1) {
 		int e = errno;
 

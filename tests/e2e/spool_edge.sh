@@ -102,6 +102,28 @@ check "no proc/: one errors[] entry" \
     jqe '[.errors[] | select(.source == "/proc")] | length == 1' "$tmp/r4.json"
 mv "$root/proc.away" "$root/proc"
 
+# A spool on a network filesystem (the root's own mount table says so) is
+# not touched unless [inodes] check_network = yes: a dead server would hang.
+mkdir -p "$root/proc/self" "$root/var/spool/mail"
+chown 0:12 "$root/var/spool/mail"
+chmod 0775 "$root/var/spool/mail"
+printf '/dev/sda1 / ext4 rw 0 0\nfiler:/mail /var/spool/mail nfs4 rw 0 0\n' \
+    >"$root/proc/self/mounts"
+"$AGENT" --config "$tmp/agent.conf" --state-dir "$tmp/state" --once --stdout --root "$root" \
+    >"$tmp/r5.json" 2>"$tmp/err5"
+check_eq "network spool: not checked, and why" \
+    "$(jq -r '.spools[] | select(.path == "/var/spool/mail") | "\(.exists) \(.error)"' "$tmp/r5.json")" \
+    "false on a network filesystem (nfs4): not checked ([inodes] check_network = no)"
+check_eq "network spool: no finding" \
+    "$(jq -r '[.findings[] | select(.subject == "/var/spool/mail")] | length' "$tmp/r5.json")" 0
+{ cat "$tmp/agent.conf"; printf '[inodes]\ncheck_network = yes\n'; } >"$tmp/net.conf"
+"$AGENT" --config "$tmp/net.conf" --state-dir "$tmp/state" --once --stdout --root "$root" \
+    >"$tmp/r6.json" 2>"$tmp/err6"
+check_eq "network spool with check_network = yes: checked" \
+    "$(jq -r '.spools[] | select(.path == "/var/spool/mail") | "\(.exists) \(.ok)"' "$tmp/r6.json")" \
+    "true true"
+rm -rf "$root/proc/self"
+
 # Unreadable directory: run as nobody, clientmqueue (0770 smmsp) cannot be
 # opened; the cycle goes on and reports it.
 if command -v setpriv >/dev/null 2>&1; then
