@@ -2,6 +2,9 @@
  * api.c - routing of the read API and the list endpoints: hosts, one
  * host, findings, events, mail.  Lists are keyset-paginated (a cursor is
  * the last key returned), so pages stay stable while reports arrive.
+ * Events come newest first by (ts, id), which the indexes on events
+ * (ts), (signature, ts) and (kind, ts) serve for the since/until,
+ * signature and kind filters.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -471,11 +474,25 @@ api_events(struct api_req *rq, struct api_answer *ans)
 	struct qb qb;
 	sqlite3_stmt *st;
 	json_t *items, *next = NULL;
+	const char *cur = rq->arg(rq->cls, "cursor");
 	long limit, n = 0;
-	long long cursor, last = 0, since, until;
+	long long cur_ts = 0, cur_id = 0, last_ts = 0, last_id = 0;
+	long long since, until;
 	int has_since, has_until, rc;
+	char cbuf[64];
 
-	if (list_args(rq, ans, &limit, &cursor) == -1 ||
+	if (cur && *cur) {
+		/* cursor: "<ts>.<id>" of the last item returned */
+		char *dot, *end;
+		cur_ts = strtoll(cur, &dot, 10);
+		if (dot == cur || *dot != '.' || cur_ts < 0 ||
+		    (cur_id = strtoll(dot + 1, &end, 10)) <= 0 || *end) {
+			api_error(ans, 400, "bad_request",
+			    "cursor: not a cursor this endpoint returned");
+			return;
+		}
+	}
+	if (list_args(rq, ans, &limit, NULL) == -1 ||
 	    (has_since = time_arg(rq, ans, "since", &since)) == -1 ||
 	    (has_until = time_arg(rq, ans, "until", &until)) == -1)
 		return;
@@ -484,7 +501,7 @@ api_events(struct api_req *rq, struct api_answer *ans)
 		    "deferred, bounced, warning, fatal, panic or other");
 		return;
 	}
-	qb_init(&qb, "SELECT e.id, e.data, h.name FROM events e "
+	qb_init(&qb, "SELECT e.id, e.data, h.name, e.ts FROM events e "
 	    "JOIN hosts h ON h.id = e.host_id");
 	if (host && *host) {
 		qb_where(&qb, "e.host_id = (SELECT id FROM hosts WHERE "
@@ -507,11 +524,12 @@ api_events(struct api_req *rq, struct api_answer *ans)
 		qb_where(&qb, "e.ts < ?");
 		qb_int(&qb, until);
 	}
-	if (cursor) {
-		qb_where(&qb, "e.id < ?");
-		qb_int(&qb, cursor);
+	if (cur_id) {
+		qb_where(&qb, "(e.ts, e.id) < (?, ?)");
+		qb_int(&qb, cur_ts);
+		qb_int(&qb, cur_id);
 	}
-	qb_tail(&qb, "ORDER BY e.id DESC LIMIT ?");
+	qb_tail(&qb, "ORDER BY e.ts DESC, e.id DESC LIMIT ?");
 	qb_int(&qb, limit + 1);
 	st = qb_prepare(&qb, rq->db, err, sizeof(err));
 	qb_free(&qb);
@@ -522,10 +540,13 @@ api_events(struct api_req *rq, struct api_answer *ans)
 	items = json_array();
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n++ == limit) {
-			next = id_cursor(last);
+			snprintf(cbuf, sizeof(cbuf), "%lld.%lld", last_ts,
+			    last_id);
+			next = json_string(cbuf);
 			break;
 		}
-		last = sqlite3_column_int64(st, 0);
+		last_id = sqlite3_column_int64(st, 0);
+		last_ts = sqlite3_column_int64(st, 3);
 		json_array_append_new(items, event_item(st, 1));
 	}
 	sqlite3_finalize(st);

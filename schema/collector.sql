@@ -162,6 +162,11 @@ CREATE TABLE IF NOT EXISTS events (
 	data		TEXT NOT NULL,
 	UNIQUE (host_id, eid)
 );
+-- The events API lists newest first by (ts, id); these serve its
+-- since/until, signature and kind filters without a scan.
+CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
+CREATE INDEX IF NOT EXISTS events_signature ON events (signature, ts);
+CREATE INDEX IF NOT EXISTS events_kind ON events (kind, ts);
 
 CREATE TABLE IF NOT EXISTS event_groups (
 	id		INTEGER PRIMARY KEY,
