@@ -91,6 +91,13 @@ echo "  GET /api/v1/hosts?finding=mta.down&limit=100"
 "$tmp/loadgen" get "$URL/api/v1/hosts?finding=mta.down&limit=100" -n 20
 echo "  GET /api/v1/events?host=host000077.example.com"
 "$tmp/loadgen" get "$URL/api/v1/events?host=host000077.example.com" -n 20
+since=$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)
+echo "  GET /api/v1/events?since=(an hour ago)"
+"$tmp/loadgen" get "$URL/api/v1/events?since=$since" -n 20
+echo "  GET /api/v1/events?signature=(one of the fleet's SYSERRs)"
+"$tmp/loadgen" get "$URL/api/v1/events?signature=SYSERR(root):%20signature%207:%20Permission%20denied" -n 20
+echo "  GET /api/v1/events?kind=bounced (none stored)"
+"$tmp/loadgen" get "$URL/api/v1/events?kind=bounced" -n 20
 echo "  GET /metrics"
 "$tmp/loadgen" get "$URL/metrics" -n 20
 stop
