@@ -309,7 +309,8 @@ void
 api_host(struct api_req *rq, const char *name, struct api_answer *ans)
 {
 	char err[256];
-	sqlite3_stmt *st = db_prepare(rq->db, HOST_COLS ", h.state" HOST_FROM
+	sqlite3_stmt *st = db_prepare(rq->db, HOST_COLS ", (SELECT state FROM host_state WHERE "
+	    "host_id = h.id)" HOST_FROM
 	    " WHERE h.name = ?1", err, sizeof(err));
 	json_t *o, *state, *arr;
 	long long hid, hours = 24;

@@ -2,6 +2,7 @@
  * store.c - one report into SQLite (see store.h).  Every statement is
  * prepared once, when the writer starts, and reset after each use.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,8 @@ enum {
 	S_COUNTS,
 	S_HOST_STATE,
 	S_HOST_COUNT,
+	S_STATE_GET,
+	S_STATE_PUT,
 	S_RET_EVENTS,
 	S_RET_GROUPS,
 	S_RET_HISTORY,
@@ -120,7 +123,12 @@ static const char *const sql[S_COUNT] = {
 	"last_report_id = ?7, mta_kind = ?8, mta_running = ?9, "
 	"mta_listening = ?10, mta_down = ?11, queued_total = ?12, "
 	"unread_total = ?13, open_critical = ?14, open_warning = ?15, "
-	"open_info = ?16, state = ?17 WHERE id = ?1",
+	"open_info = ?16 WHERE id = ?1",
+    [S_STATE_GET] = "SELECT hash FROM host_state WHERE host_id = ?1",
+    [S_STATE_PUT] =
+	"INSERT INTO host_state (host_id, hash, state) VALUES (?1, ?2, ?3) "
+	"ON CONFLICT (host_id) DO UPDATE SET hash = excluded.hash, "
+	"state = excluded.state",
     [S_HOST_COUNT] = "UPDATE hosts SET reports = reports + 1 WHERE id = ?1",
     [S_RET_EVENTS] =
 	"DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id "
@@ -287,6 +295,16 @@ state_text(json_t *r)
 	return text;
 }
 
+static long long
+fnv1a(const char *t)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *t; t++)
+		h = (h ^ (unsigned char)*t) * 1099511628211ULL;
+	return (long long)(h >> 1);
+}
+
 void
 store_prepare(json_t *r, struct report_prep *p)
 {
@@ -294,6 +312,7 @@ store_prepare(json_t *r, struct report_prep *p)
 	size_t i;
 
 	p->state = state_text(r);
+	p->hash = p->state ? fnv1a(p->state) : 0;
 	p->nevents = json_array_size(events);
 	p->event_data = xcalloc(p->nevents ? p->nevents : 1, sizeof(char *));
 	json_array_foreach(events, i, e)
@@ -393,19 +412,24 @@ store_events(struct store *s, json_t *r, const struct report_prep *p,
 	return rc;
 }
 
+/* store_spools - the spools table (when tables) and the curve points. */
 static int
 store_spools(struct store *s, json_t *r, long long hid, long long ts,
-    char *err, size_t el)
+    int tables, char *err, size_t el)
 {
 	json_t *sp;
 	size_t i;
 	int rc;
 
-	sqlite3_bind_int64(s->st[S_SPOOL_DEL], 1, hid);
-	if ((rc = run(s, S_SPOOL_DEL, err, el)) != SQLITE_OK)
-		return rc;
+	if (tables) {
+		sqlite3_bind_int64(s->st[S_SPOOL_DEL], 1, hid);
+		if ((rc = run(s, S_SPOOL_DEL, err, el)) != SQLITE_OK)
+			return rc;
+	}
 	json_array_foreach(json_object_get(r, "spools"), i, sp) {
 		sqlite3_stmt *st = s->st[S_SPOOL];
+		if (!tables)
+			goto curve;
 		sqlite3_bind_int64(st, 1, hid);
 		db_bind_jstr(st, 2, sp, "path");
 		db_bind_jstr(st, 3, sp, "role");
@@ -420,6 +444,7 @@ store_spools(struct store *s, json_t *r, long long hid, long long ts,
 		db_bind_jbool(st, 12, sp, "ok");
 		if ((rc = run(s, S_SPOOL, err, el)) != SQLITE_OK)
 			return rc;
+curve:
 		if (json_is_integer(json_object_get(sp, "entries")) &&
 		    (rc = history(s, hid, "spool_entries", jstr(sp, "path",
 		    ""), ts, (double)jint(sp, "entries", 0), err, el)) !=
@@ -429,20 +454,25 @@ store_spools(struct store *s, json_t *r, long long hid, long long ts,
 	return SQLITE_OK;
 }
 
+/* store_fs - the filesystems table (when tables) and the curve points. */
 static int
 store_fs(struct store *s, json_t *r, long long hid, long long ts,
-    char *err, size_t el)
+    int tables, char *err, size_t el)
 {
 	json_t *fs;
 	size_t i;
 	int rc;
 
-	sqlite3_bind_int64(s->st[S_FS_DEL], 1, hid);
-	if ((rc = run(s, S_FS_DEL, err, el)) != SQLITE_OK)
-		return rc;
+	if (tables) {
+		sqlite3_bind_int64(s->st[S_FS_DEL], 1, hid);
+		if ((rc = run(s, S_FS_DEL, err, el)) != SQLITE_OK)
+			return rc;
+	}
 	json_array_foreach(json_object_get(r, "filesystems"), i, fs) {
 		sqlite3_stmt *st = s->st[S_FS];
 		json_t *pct = json_object_get(fs, "inodes_used_pct");
+		if (!tables)
+			goto curve;
 		sqlite3_bind_int64(st, 1, hid);
 		db_bind_jstr(st, 2, fs, "mount");
 		db_bind_jstr(st, 3, fs, "device");
@@ -455,6 +485,7 @@ store_fs(struct store *s, json_t *r, long long hid, long long ts,
 		db_bind_jint(st, 10, fs, "bytes_free");
 		if ((rc = run(s, S_FS, err, el)) != SQLITE_OK)
 			return rc;
+curve:
 		if (json_is_number(pct) && (rc = history(s, hid,
 		    "inodes_used_pct", jstr(fs, "mount", ""), ts,
 		    json_number_value(pct), err, el)) != SQLITE_OK)
@@ -488,8 +519,8 @@ store_cron(struct store *s, long long hid, const char *command,
 
 /* store_mail - mailboxes, cron groups, queued mail; totals out. */
 static int
-store_mail(struct store *s, json_t *r, long long hid, long long *queued,
-    long long *unread, char *err, size_t el)
+store_mail(struct store *s, json_t *r, long long hid, int tables,
+    long long *queued, long long *unread, char *err, size_t el)
 {
 	json_t *mail = json_object_get(r, "mail");
 	json_t *mb, *cr, *q;
@@ -499,6 +530,11 @@ store_mail(struct store *s, json_t *r, long long hid, long long *queued,
 	*unread = 0;
 	*queued = jint(mail, "queued_total",
 	    (long long)json_array_size(json_object_get(mail, "queued")));
+	if (!tables) {
+		json_array_foreach(json_object_get(mail, "mailboxes"), i, mb)
+			*unread += jint(mb, "unread", 0);
+		return SQLITE_OK;
+	}
 	for (int k = S_MBOX_DEL; k <= S_QUEUED_DEL; k += 2) {
 		sqlite3_bind_int64(s->st[k], 1, hid);
 		if ((rc = run(s, k, err, el)) != SQLITE_OK)
@@ -590,9 +626,8 @@ store_findings(struct store *s, json_t *r, long long hid, long long rpk,
 }
 
 static int
-store_host_state(struct store *s, json_t *r, const struct report_prep *p,
-    long long hid, long long ts, int mta_down, long long queued,
-    long long unread, char *err, size_t el)
+store_host_state(struct store *s, json_t *r, long long hid, long long ts,
+    int mta_down, long long queued, long long unread, char *err, size_t el)
 {
 	sqlite3_stmt *st = s->st[S_HOST_STATE], *cnt = s->st[S_COUNTS];
 	json_t *host = json_object_get(r, "host");
@@ -626,11 +661,55 @@ store_host_state(struct store *s, json_t *r, const struct report_prep *p,
 	sqlite3_bind_int64(st, 14, crit);
 	sqlite3_bind_int64(st, 15, warn);
 	sqlite3_bind_int64(st, 16, info);
-	if (p && p->state)
-		sqlite3_bind_text(st, 17, p->state, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_text(st, 17, state_text(r), -1, free);
 	return run(s, S_HOST_STATE, err, el);
+}
+
+/*
+ * state_changed - store the host's latest state text if it differs from
+ * the stored one (by hash); *changed tells whether the spools,
+ * filesystems and mail tables must be rewritten too.
+ */
+static int
+state_changed(struct store *s, json_t *r, const struct report_prep *p,
+    long long hid, int *changed, char *err, size_t el)
+{
+	sqlite3_stmt *st = s->st[S_STATE_GET];
+	char *mine = NULL;
+	const char *text;
+	long long hash;
+	int rc;
+
+	if (p && p->state) {
+		text = p->state;
+		hash = p->hash;
+	} else {
+		text = mine = state_text(r);
+		hash = mine ? fnv1a(mine) : 0;
+	}
+	if (text == NULL) {
+		snprintf(err, el, "out of memory");
+		return SQLITE_NOMEM;
+	}
+	sqlite3_bind_int64(st, 1, hid);
+	rc = sqlite3_step(st);
+	*changed = rc != SQLITE_ROW || sqlite3_column_int64(st, 0) != hash;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		free(mine);
+		snprintf(err, el, "sqlite: %s", sqlite3_errmsg(s->db));
+		return rc;
+	}
+	if (*changed) {
+		st = s->st[S_STATE_PUT];
+		sqlite3_bind_int64(st, 1, hid);
+		sqlite3_bind_int64(st, 2, hash);
+		sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+		rc = run(s, S_STATE_PUT, err, el);
+	} else {
+		rc = SQLITE_OK;
+	}
+	free(mine);
+	return rc;
 }
 
 int
@@ -641,7 +720,7 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	const char *rid = jstr(r, "report_id", "");
 	long long ts = json_ts(r, "collected_at", now);
 	long long hid, prev, rpk, syserr, queued = 0, unread = 0;
-	int rc, newest, mta_down = 0;
+	int rc, newest, mta_down = 0, changed;
 
 	*duplicate = 0;
 	st = s->st[S_DUP];
@@ -697,10 +776,13 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 		sqlite3_bind_int64(s->st[S_HOST_COUNT], 1, hid);
 		return run(s, S_HOST_COUNT, err, el);
 	}
-	if ((rc = store_spools(s, r, hid, ts, err, el)) != SQLITE_OK ||
-	    (rc = store_fs(s, r, hid, ts, err, el)) != SQLITE_OK ||
-	    (rc = store_mail(s, r, hid, &queued, &unread, err, el)) !=
+	if ((rc = state_changed(s, r, p, hid, &changed, err, el)) !=
 	    SQLITE_OK)
+		return rc;
+	if ((rc = store_spools(s, r, hid, ts, changed, err, el)) !=
+	    SQLITE_OK || (rc = store_fs(s, r, hid, ts, changed, err, el)) !=
+	    SQLITE_OK || (rc = store_mail(s, r, hid, changed, &queued,
+	    &unread, err, el)) != SQLITE_OK)
 		return rc;
 	if ((rc = history(s, hid, "queued_total", "", ts, (double)queued, err,
 	    el)) != SQLITE_OK || (rc = history(s, hid, "unread_total", "", ts,
@@ -709,8 +791,8 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	if ((rc = store_findings(s, r, hid, rpk, ts, &mta_down, err, el))
 	    != SQLITE_OK)
 		return rc;
-	return store_host_state(s, r, p, hid, ts, mta_down, queued, unread,
-	    err, el);
+	return store_host_state(s, r, hid, ts, mta_down, queued, unread, err,
+	    el);
 }
 
 long

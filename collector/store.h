@@ -22,6 +22,7 @@ struct store;
  */
 struct report_prep {
 	char *state;		/* {spools, filesystems, mta, mail, errors} */
+	long long hash;		/* of state (FNV-1a, 63 bits) */
 	char **event_data;	/* one per events[] item */
 	size_t nevents;
 };

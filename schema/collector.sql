@@ -5,8 +5,9 @@
 -- Integer keys everywhere: a host name is stored once, in hosts.
 --
 -- Write path per report (one writer thread, many reports per
--- transaction): reports (idempotency), hosts (latest state), spools and
--- filesystems and mail_* (latest state, replaced), events (deduplicated
+-- transaction): reports (idempotency), hosts (latest state), host_state,
+-- spools and filesystems and mail_* (latest state, replaced when it
+-- changed), events (deduplicated
 -- on host + event id), event_groups, event_sigs (per host and signature),
 -- history (curves), findings (lifecycle).  Fleet-wide aggregates that the
 -- summary needs are kept by triggers (sig_fleet, cron_fleet) so the
@@ -37,11 +38,20 @@ CREATE TABLE IF NOT EXISTS hosts (
 	unread_total	INTEGER NOT NULL DEFAULT 0,
 	open_critical	INTEGER NOT NULL DEFAULT 0,
 	open_warning	INTEGER NOT NULL DEFAULT 0,
-	open_info	INTEGER NOT NULL DEFAULT 0,
-	state		TEXT			-- latest {spools, filesystems, mta, mail, errors}
+	open_info	INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS hosts_last_seen ON hosts (last_seen);
 CREATE INDEX IF NOT EXISTS hosts_mta_down ON hosts (mta_down) WHERE mta_down = 1;
+
+-- The latest {spools, filesystems, mta, mail, errors} of a host as the
+-- agent sent them, and a hash of that text: a report whose state did not
+-- change rewrites neither this row nor the spools, filesystems and mail
+-- tables below.
+CREATE TABLE IF NOT EXISTS host_state (
+	host_id		INTEGER PRIMARY KEY,
+	hash		INTEGER NOT NULL,
+	state		TEXT NOT NULL
+);
 
 CREATE TABLE IF NOT EXISTS reports (
 	id		INTEGER PRIMARY KEY,

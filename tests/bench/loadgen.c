@@ -4,7 +4,8 @@
  *   loadgen ingest URL [-n REPORTS] [-c CONCURRENCY] [-H HOSTS] [-e EVENTS]
  *                      [-t TOKEN]
  *	a simulated fleet: REPORTS distinct gzip reports (HOSTS hosts, EVENTS
- *	new events each, findings, filesystems, mail), all built before the
+ *	new events each, findings, filesystems, mail; a host's state changes
+ *	every third of its reports), all built before the
  *	clock starts, POSTed over CONCURRENCY keep-alive connections with
  *	libcurl multi; prints reports/s, p50/p90/p99/max latency and the
  *	answers by status.
@@ -107,16 +108,26 @@ static const char *const sigs[] = {
     "to=<addr>, stat=Deferred: Connection refused by [127.0.0.1]",
 };
 
+/*
+ * report - report number i of the fleet: host i % hosts, with new events
+ * (unique ids) in every report; the host's state (spool counts, inode
+ * use, mailbox, queued mail) changes every third report of that host, as
+ * on a real host where most cycles find the same state.
+ */
 static size_t
 report(char *out, size_t cap, long i, long hosts, int events, time_t t)
 {
-	char ts[32], ev[8192], *p = ev;
+	char ts[32], sts[32], ev[8192], *p = ev;
 	size_t n;
 	long h = i % hosts;
+	long v = h * 7 + (i / hosts) / 3;	/* the host's state epoch */
+	time_t st = t - 3600 + (time_t)(v % 3600);
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	gmtime_r(&st, &tm);
+	strftime(sts, sizeof(sts), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	*p = '\0';
 	for (int e = 0; e < events; e++) {
 		int k = (int)((i + e) % 3);
@@ -173,10 +184,10 @@ report(char *out, size_t cap, long i, long hosts, int events, time_t t)
 	    "\"severity\":\"warning\",\"subject\":\"/var\",\"message\":"
 	    "\"inode use 95%%\",\"evidence\":{\"pct\":95},\"remedy\":"
 	    "\"find /var -xdev -type f | wc -l\"}],\"errors\":[]}",
-	    i, i % 65536, i % 4096, (i / 7) % 4096, i, h, ts, i % 50,
-	    i % 25, i % 25, 80 + h % 20, i % 10,
+	    i, i % 65536, i % 4096, (i / 7) % 4096, i, h, ts, v % 50,
+	    v % 25, v % 25, 80 + h % 20, v % 10,
 	    h % 10 ? "true" : "false", h % 10 ? "true" : "false", ev,
-	    100 + i % 50, 90 + i % 50, ts, h % 40, 90 + i % 50, ts, i % 5);
+	    100 + v % 50, 90 + v % 50, sts, h % 40, 90 + v % 50, sts, v % 5);
 	if (n >= cap)
 		die("report buffer too small");
 	return n;
@@ -450,7 +461,7 @@ static int
 bigdb(const char *path, const char *schema_path, long hosts, long events)
 {
 	sqlite3 *db;
-	sqlite3_stmt *h, *f, *fs, *mc, *ev, *es;
+	sqlite3_stmt *h, *hs, *f, *fs, *mc, *ev, *es;
 	FILE *fp = fopen(schema_path, "r");
 	char *schema, name[64], state[512], data[600];
 	long len;
@@ -482,9 +493,11 @@ bigdb(const char *path, const char *schema_path, long hosts, long events)
 	    "first_seen, last_seen, collected_at, interval_s, reports, "
 	    "last_report_id, mta_kind, mta_running, mta_listening, mta_down, "
 	    "queued_total, unread_total, open_critical, open_warning, "
-	    "open_info, state) VALUES (?1, ?2, 'RHEL 5', '2.6.18', '0.1.0', "
+	    "open_info) VALUES (?1, ?2, 'RHEL 5', '2.6.18', '0.1.0', "
 	    "?3, ?4, ?4, 60, 1000, 'x', 'sendmail', ?5, ?5, 1 - ?5, ?6, ?7, "
-	    "?8, ?9, 0, ?10)");
+	    "?8, ?9, 0)");
+	P(hs, "INSERT INTO host_state (host_id, hash, state) VALUES "
+	    "(?1, ?1, ?2)");
 	P(f, "INSERT INTO findings (host_id, code, subject, severity, "
 	    "message, evidence, remedy, first_seen, last_seen, last_report) "
 	    "VALUES (?1, ?2, '/var/spool/clientmqueue', ?3, 'm', '{}', 'r', "
@@ -516,10 +529,14 @@ bigdb(const char *path, const char *schema_path, long hosts, long events)
 		sqlite3_bind_int64(h, 7, i % 13 * 10);
 		sqlite3_bind_int(h, 8, nf > 0);
 		sqlite3_bind_int(h, 9, nf > 1 ? nf - 1 : 0);
-		sqlite3_bind_text(h, 10, state, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(h) != SQLITE_DONE)
 			die(sqlite3_errmsg(db));
 		sqlite3_reset(h);
+		sqlite3_bind_int64(hs, 1, i);
+		sqlite3_bind_text(hs, 2, state, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(hs) != SQLITE_DONE)
+			die(sqlite3_errmsg(db));
+		sqlite3_reset(hs);
 		for (int k = 0; k < nf; k++) {
 			sqlite3_bind_int64(f, 1, i);
 			sqlite3_bind_text(f, 2, codes[(i + k) % 8], -1,
@@ -591,6 +608,7 @@ bigdb(const char *path, const char *schema_path, long hosts, long events)
 	exec(db, "COMMIT");
 	exec(db, "ANALYZE");
 	sqlite3_finalize(h);
+	sqlite3_finalize(hs);
 	sqlite3_finalize(f);
 	sqlite3_finalize(fs);
 	sqlite3_finalize(mc);

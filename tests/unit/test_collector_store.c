@@ -289,6 +289,44 @@ test_fleet_aggregates(void **state)
 }
 
 static void
+test_unchanged_state(void **state)
+{
+	struct fx *f = *state;
+	json_t *v;
+	long long hist;
+
+	put(f, f->incident, 1771147300);
+	/* mark the derived rows: a report with the same state must leave
+	 * them alone, one with a changed state must rewrite them */
+	assert_int_equal(sqlite3_exec(f->db, "UPDATE spools SET orphans = 77",
+	    NULL, NULL, NULL), 0);
+	hist = count(f, "SELECT count(*) FROM history");
+	v = variant(f->incident, 2, NULL, "2026-02-15T09:22:00Z");
+	put(f, v, 1771147360);
+	json_decref(v);
+	assert_int_equal(count(f, "SELECT count(*) FROM spools WHERE "
+	    "orphans = 77"), 3);
+	assert_true(count(f, "SELECT count(*) FROM history") > hist);
+	assert_int_equal(count(f, "SELECT reports FROM hosts"), 2);
+	assert_int_equal(count(f, "SELECT queued_total FROM hosts"),
+	    json_integer_value(json_object_get(json_object_get(f->incident,
+	    "mail"), "queued_total")));
+
+	v = variant(f->incident, 3, NULL, "2026-02-15T09:23:00Z");
+	json_object_set_new(json_array_get(json_object_get(v, "spools"), 0),
+	    "entries", json_integer(12345));
+	put(f, v, 1771147420);
+	json_decref(v);
+	assert_int_equal(count(f, "SELECT count(*) FROM spools WHERE "
+	    "orphans = 77"), 0);
+	assert_int_equal(count(f, "SELECT entries FROM spools WHERE path = "
+	    "'/var/spool/clientmqueue'"), 12345);
+	assert_int_equal(count(f, "SELECT count(*) FROM host_state WHERE "
+	    "state LIKE '%12345%'"), 1);
+	aggregates_consistent(f);
+}
+
+static void
 test_retention(void **state)
 {
 	struct fx *f = *state;
@@ -541,6 +579,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_findings_lifecycle, setup,
 		teardown),
 	    cmocka_unit_test_setup_teardown(test_fleet_aggregates, setup,
+		teardown),
+	    cmocka_unit_test_setup_teardown(test_unchanged_state, setup,
 		teardown),
 	    cmocka_unit_test_setup_teardown(test_retention, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
