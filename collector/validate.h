@@ -17,7 +17,7 @@
 
 #define REPORT_SCHEMA "spoolwatch.report/1"
 
-/* Bounds (documented in README "Report validation"). */
+/* Bounds (README, spoolwatch-collector, "Ingest"). */
 #define V_MAX_STR	4096		/* a name, path, subject ... */
 #define V_MAX_TEXT	65536		/* message, raw, excerpt, evidence */
 #define V_MAX_ITEMS	10000		/* events, groups, queued mail */
