@@ -13,7 +13,12 @@
 set -u
 BINDIR=$1 UNITDIR=$2 FUZZDIR=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
-out=${TEST_OUT:-$top/tests/out}
+# Logs and screenshots: tests/out for the default build, else per BUILD so
+# that parallel runs in one tree do not overwrite each other's logs.
+case ${BUILD:-build} in
+build) out=${TEST_OUT:-$top/tests/out} ;;
+*) out=${TEST_OUT:-$top/${BUILD}/test-out} ;;
+esac
 mkdir -p "$out"
 BINDIR=$(cd "$BINDIR" && pwd)
 export BINDIR SPOOLWATCH_TOP="$top" TEST_OUT="$out"
