@@ -558,10 +558,13 @@ tail_run(const char *fspath, const char *hostpath, json_t *saved,
 		snprintf(err, errlen, "%s: %s", hostpath, strerror(errno));
 		return -1;
 	}
-	if (fd != -1 && (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode))) {
-		snprintf(err, errlen, "%s: %s", hostpath,
-		         S_ISREG(sb.st_mode) ? strerror(errno)
-		                             : "not a regular file");
+	if (fd != -1 && fstat(fd, &sb) == -1) {
+		snprintf(err, errlen, "%s: %s", hostpath, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (fd != -1 && !S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", hostpath);
 		close(fd);
 		return -1;
 	}

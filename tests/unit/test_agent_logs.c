@@ -295,6 +295,31 @@ test_hostile_bytes_make_valid_json(void **state)
 }
 
 static void
+test_unreadable_source_is_an_error_not_a_failure(void **state)
+{
+	char p[PATH_MAX + 64], line[512];
+	json_t *r, *src, *e;
+	(void)state;
+	snprintf(p, sizeof(p), "%s/root/var/log/messages", top);
+	assert_int_equal(mkdir(p, 0755), 0); /* not a file */
+	snprintf(line, sizeof(line), syserr_fmt, 1, 2, 3, 3, 3);
+	write_file("/var/log/maillog", line, "w");
+	r = run(NULL, NULL);
+	assert_int_equal(json_array_size(json_object_get(r, "events")), 1);
+	src = json_array_get(json_object_get(r, "log_sources"), 2);
+	assert_string_equal(json_string_value(json_object_get(src, "status")),
+	                    "error");
+	e = json_array_get(json_object_get(r, "errors"), 0);
+	assert_non_null(e);
+	assert_string_equal(json_string_value(json_object_get(e, "source")),
+	                    "/var/log/messages");
+	assert_non_null(strstr(json_string_value(json_object_get(e, "error")),
+	                       "not a regular file"));
+	assert_null(state_get(st, "log:/var/log/messages"));
+	json_decref(r);
+}
+
+static void
 test_syserr_finding_tied_to_spool_finding(void **state)
 {
 	char line[512];
@@ -382,6 +407,9 @@ main(void)
 	        test_offsets_are_staged_not_committed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_bytes_make_valid_json,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_unreadable_source_is_an_error_not_a_failure, setup,
+	        teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_syserr_finding_tied_to_spool_finding, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
