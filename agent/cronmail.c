@@ -1,6 +1,7 @@
 /*
  * cronmail.c - cron job attribution from mail headers (see cronmail.h).
  */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -29,7 +30,7 @@ set_command(struct cron_job *job, const char *p, size_t n)
 	job->cut = n > sizeof(job->command) - 1;
 	if (job->cut)
 		n = sizeof(job->command) - 1;
-	memmove(job->command, p, n);	/* no inlined "rep movs": per message */
+	memmove(job->command, p, n); /* no inlined "rep movs": per message */
 	job->command[n] = '\0';
 	job->command_len = n;
 }
@@ -60,9 +61,9 @@ cron_subject(const char *s, size_t n, struct cron_job *job)
 		at = memchr(s + 6, '@', ulen);
 		if (at) {
 			copy_cut(job->user, sizeof(job->user), s + 6,
-			    (size_t)(at - (s + 6)));
+			         (size_t)(at - (s + 6)));
 			copy_cut(job->host, sizeof(job->host), at + 1,
-			    (size_t)(gt - at - 1));
+			         (size_t)(gt - at - 1));
 		} else {
 			copy_cut(job->user, sizeof(job->user), s + 6, ulen);
 		}
@@ -86,10 +87,10 @@ cron_subject(const char *s, size_t n, struct cron_job *job)
 		memcpy(cmd, "anacron ", 8);
 		memcpy(cmd + 8, s + 13, jl);
 		set_command(job, cmd, 8 + jl);
-		strcpy(job->user, "root");
+		snprintf(job->user, sizeof(job->user), "root");
 		if ((size_t)(q - s) + 5 < n && memcmp(q + 1, " on ", 4) == 0)
 			copy_cut(job->host, sizeof(job->host), q + 5,
-			    n - (size_t)(q + 5 - s));
+			         n - (size_t)(q + 5 - s));
 		return 1;
 	}
 	return 0;
@@ -126,14 +127,14 @@ cron_variant_of(const char *from, size_t n, int auto_submitted)
 	size_t i = 0;
 
 	if (t == NULL)
-		return memmem(from, n, "Anacron", 7) ? CRON_ANACRON :
-							 CRON_UNKNOWN;
+		return memmem(from, n, "Anacron", 7) ? CRON_ANACRON
+		                                     : CRON_UNKNOWN;
 	while (i < n && is_blank(from[i]))
 		i++;
 	if (from + i < t && from[i] == '"')
-		return CRON_CRONIE;	/* "(Cron Daemon)" <root@host> */
+		return CRON_CRONIE; /* "(Cron Daemon)" <root@host> */
 	if (from + i == t)
-		return CRON_CRONIE;	/* (Cron Daemon) <root@host> */
+		return CRON_CRONIE; /* (Cron Daemon) <root@host> */
 	/* "user (Cron Daemon)" (vixie), "user@host (Cron Daemon)" (Debian,
 	 * or vixie's qualified by the MTA: then it has Auto-Submitted) */
 	if (memchr(from + i, '@', (size_t)(t - (from + i))) && !auto_submitted)

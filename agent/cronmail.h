@@ -4,7 +4,8 @@
  * of cron told by the From header.
  *
  *	vixie-cron, cronie, Debian cron:  Subject: Cron <user@host> command
- *	anacron:                          Subject: Anacron job 'cron.daily' on host
+ *	anacron:                          Subject: Anacron job 'cron.daily' on
+ *host
  *
  * The command is what cron put in the Subject (already cut at the first
  * unescaped '%' by cron).  Pure functions over bytes; no allocation.
@@ -14,24 +15,24 @@
 
 #include <stddef.h>
 
-#define CRON_USER_MAX	64
-#define CRON_HOST_MAX	256
-#define CRON_CMD_MAX	1024
+#define CRON_USER_MAX 64
+#define CRON_HOST_MAX 256
+#define CRON_CMD_MAX 1024
 
 enum cron_variant {
 	CRON_UNKNOWN,
-	CRON_VIXIE,	/* vixie-cron, cronie < 1.4.11: "root (Cron Daemon)" */
-	CRON_CRONIE,	/* cronie >= 1.4.11: "\"(Cron Daemon)\" <root@host>" */
-	CRON_DEBIAN,	/* Debian cron: "root@host (Cron Daemon)" */
-	CRON_ANACRON,	/* anacron's own Subject */
+	CRON_VIXIE,   /* vixie-cron, cronie < 1.4.11: "root (Cron Daemon)" */
+	CRON_CRONIE,  /* cronie >= 1.4.11: "\"(Cron Daemon)\" <root@host>" */
+	CRON_DEBIAN,  /* Debian cron: "root@host (Cron Daemon)" */
+	CRON_ANACRON, /* anacron's own Subject */
 };
 
 struct cron_job {
 	char user[CRON_USER_MAX];
 	char host[CRON_HOST_MAX];
 	char command[CRON_CMD_MAX];
-	size_t command_len;	/* bytes; may hold 8-bit text */
-	int cut;		/* the command was longer than the field */
+	size_t command_len; /* bytes; may hold 8-bit text */
+	int cut;            /* the command was longer than the field */
 };
 
 /*
@@ -53,7 +54,7 @@ int cron_env_user(const char *s, size_t n, char *user);
  * (sendmail qualifies vixie's "root (Cron Daemon)" to "root@host ...").
  */
 enum cron_variant cron_variant_of(const char *from, size_t n,
-    int auto_submitted);
+                                  int auto_submitted);
 const char *cron_variant_name(enum cron_variant v);
 
 #endif

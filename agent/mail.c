@@ -29,51 +29,51 @@
 #include "common/xalloc.h"
 
 #define OFF(f) offsetof(struct mail_config, f)
-#define MAIL_MAX_MAILBOXES 1024	/* mailboxes[] of one report */
+#define MAIL_MAX_MAILBOXES 1024 /* mailboxes[] of one report */
 
 static const struct cfg_def mail_top_defs[] = {
     {"max_queued", CFG_INT, "200", OFF(max_queued), 0, 10000,
-	"queued messages detailed in the report (half oldest, half newest)"},
+     "queued messages detailed in the report (half oldest, half newest)"},
     {NULL, 0, NULL, 0, 0, 0, NULL},
 };
 
 static const struct cfg_def mail_defs[] = {
     {"users", CFG_LIST, NULL, OFF(users), 0, 0,
-	"mailboxes to read; default: root and system accounts with one"},
+     "mailboxes to read; default: root and system accounts with one"},
     {"system_uid_max", CFG_INT, "-1", OFF(system_uid_max), -1, 65535,
-	"highest uid counted as a system account; -1: UID_MIN - 1 from "
-	"etc/login.defs, else 999"},
+     "highest uid counted as a system account; -1: UID_MIN - 1 from "
+     "etc/login.defs, else 999"},
     {"mailbox_dirs", CFG_LIST, NULL, OFF(mailbox_dirs), 0, 0,
-	"mail spool dirs; default: spools of role mailbox, else "
-	"/var/spool/mail, /var/mail"},
+     "mail spool dirs; default: spools of role mailbox, else "
+     "/var/spool/mail, /var/mail"},
     {"unread_min", CFG_INT, "1", OFF(unread_min), 1, 1LL << 40,
-	"unread messages that make a mail.unread_root finding"},
+     "unread messages that make a mail.unread_root finding"},
     {"unread_warning", CFG_INT, "100", OFF(unread_warning), 1, 1LL << 40,
-	"unread messages from which the finding is a warning"},
+     "unread messages from which the finding is a warning"},
     {"undelivered_min", CFG_INT, "1", OFF(undelivered_min), 1, 1LL << 40,
-	"queued messages that make a mail.undelivered finding"},
+     "queued messages that make a mail.undelivered finding"},
     {"undelivered_critical_age", CFG_DURATION, "1d",
-	OFF(undelivered_critical_age), 60, 10LL * 365 * 86400,
-	"oldest queued message age that makes it critical"},
+     OFF(undelivered_critical_age), 60, 10LL * 365 * 86400,
+     "oldest queued message age that makes it critical"},
     {"undelivered_critical_count", CFG_INT, "1000",
-	OFF(undelivered_critical_count), 1, 1LL << 40,
-	"queued messages that make it critical"},
+     OFF(undelivered_critical_count), 1, 1LL << 40,
+     "queued messages that make it critical"},
     {"max_cron_jobs", CFG_INT, "50", OFF(max_cron_jobs), 1, 1000,
-	"distinct cron jobs kept per mailbox (the rest: cron_other)"},
+     "distinct cron jobs kept per mailbox (the rest: cron_other)"},
     {"mbox_settle", CFG_DURATION, "60", OFF(mbox_settle), 0, 86400,
-	"a mailbox unchanged this long has no message being appended"},
+     "a mailbox unchanged this long has no message being appended"},
     {"qf_max_bytes", CFG_SIZE, "1M", OFF(qf_max_bytes), 4096, 64LL << 20,
-	"bytes read of one qf file"},
+     "bytes read of one qf file"},
     {"postqueue", CFG_STR, "/usr/sbin/postqueue", OFF(postqueue), 0, 0,
-	"postqueue(1), run as 'postqueue -j' on the live host only"},
+     "postqueue(1), run as 'postqueue -j' on the live host only"},
     {"postqueue_timeout", CFG_DURATION, "10", OFF(postqueue_timeout), 1, 600,
-	"postqueue -j is killed after this"},
+     "postqueue -j is killed after this"},
     {NULL, 0, NULL, 0, 0, 0, NULL},
 };
 
 int
 mail_config_load(struct mail_config *cfg, struct cfg_file *cf, char *err,
-    size_t errlen)
+                 size_t errlen)
 {
 	long i;
 
@@ -91,7 +91,8 @@ mail_config_load(struct mail_config *cfg, struct cfg_file *cf, char *err,
 	}
 	for (size_t k = 0; k < cfg->mailbox_dirs.n; k++)
 		if (cfg->mailbox_dirs.v[k][0] != '/') {
-			snprintf(err, errlen,
+			snprintf(
+			    err, errlen,
 			    "%s: [mail] mailbox_dirs: '%s' is not absolute",
 			    cfg_name(cf), cfg->mailbox_dirs.v[k]);
 			return -1;
@@ -101,8 +102,8 @@ mail_config_load(struct mail_config *cfg, struct cfg_file *cf, char *err,
 		    strcmp(cfg->users.v[k], "..") == 0 ||
 		    strcmp(cfg->users.v[k], ".") == 0) {
 			snprintf(err, errlen,
-			    "%s: [mail] users: '%s' is not a user name",
-			    cfg_name(cf), cfg->users.v[k]);
+			         "%s: [mail] users: '%s' is not a user name",
+			         cfg_name(cf), cfg->users.v[k]);
 			return -1;
 		}
 	return 0;
@@ -140,14 +141,15 @@ spools_with(struct cycle *c, const char *role)
 	if (!json_is_array(spools))
 		return NULL;
 	out = json_array();
-	json_array_foreach(spools, i, s) {
+	json_array_foreach(spools, i, s)
+	{
 		const char *r = json_string_value(json_object_get(s, "role"));
 		const char *p = json_string_value(json_object_get(s, "path"));
 		if (r == NULL || p == NULL ||
 		    !json_is_true(json_object_get(s, "exists")))
 			continue;
-		if (prefix ? strncmp(r, role, rl - 1) == 0 :
-			     strcmp(r, role) == 0)
+		if (prefix ? strncmp(r, role, rl - 1) == 0
+		           : strcmp(r, role) == 0)
 			json_array_append_new(out, json_string(p));
 	}
 	return out;
@@ -159,7 +161,8 @@ role_of(struct cycle *c, const char *path)
 	json_t *spools = json_object_get(c->report, "spools"), *s;
 	size_t i;
 
-	json_array_foreach(spools, i, s) {
+	json_array_foreach(spools, i, s)
+	{
 		const char *p = json_string_value(json_object_get(s, "path"));
 		if (p && strcmp(p, path) == 0)
 			return json_string_value(json_object_get(s, "role"));
@@ -216,7 +219,7 @@ real_dir(struct cycle *c, const char *hostdir, char *out, size_t n)
 		const char *slash = strrchr(hostdir, '/');
 		int dl = slash ? (int)(slash - hostdir) : 0;
 		if (snprintf(host2, sizeof(host2), "%.*s/%s", dl, hostdir,
-			link) >= (int)sizeof(host2))
+		             link) >= (int)sizeof(host2))
 			return -1;
 	}
 	if (root_path(out, n, c->root, host2) == -1 || stat(out, &st) == -1 ||
@@ -233,8 +236,8 @@ mailbox_dirs(struct cycle *c, const struct mail_config *cfg)
 	if (cfg->mailbox_dirs.n > 0) {
 		dirs = json_array();
 		for (size_t i = 0; i < cfg->mailbox_dirs.n; i++)
-			json_array_append_new(dirs,
-			    json_string(cfg->mailbox_dirs.v[i]));
+			json_array_append_new(
+			    dirs, json_string(cfg->mailbox_dirs.v[i]));
 		return dirs;
 	}
 	dirs = spools_with(c, "mailbox");
@@ -259,7 +262,8 @@ system_uid_max(struct cycle *c, const struct mail_config *cfg)
 	    read_file_capped(path, &text, 256 * 1024, why, sizeof(why)) < 0)
 		return v;
 	for (p = text; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-		if (strncmp(p, "UID_MIN", 7) == 0 && (p[7] == ' ' || p[7] == '\t')) {
+		if (strncmp(p, "UID_MIN", 7) == 0 &&
+		    (p[7] == ' ' || p[7] == '\t')) {
 			char *e;
 			long long u = strtoll(p + 8, &e, 10);
 			if (e != p + 8 && u > 0 && u <= 65536)
@@ -274,7 +278,7 @@ system_uid_max(struct cycle *c, const struct mail_config *cfg)
 /* watched - 1 if the mailbox of name is to be read. */
 static int
 watched(const struct mail_config *cfg, const struct accounts *acc,
-    long long uid_max, const char *name)
+        long long uid_max, const char *name)
 {
 	const struct account_user *u;
 
@@ -292,7 +296,8 @@ watched(const struct mail_config *cfg, const struct accounts *acc,
 
 static void
 read_one_mailbox(struct cycle *c, const struct mail_config *cfg,
-    const char *host, const char *real, const char *user, json_t *boxes)
+                 const char *host, const char *real, const char *user,
+                 json_t *boxes)
 {
 	struct mailbox_opts o;
 	struct mailbox_note note;
@@ -305,21 +310,24 @@ read_one_mailbox(struct cycle *c, const struct mail_config *cfg,
 	o.excerpt_max = MBOX_EXCERPT;
 	snprintf(key, sizeof(key), "mbox:%s", host);
 	entry = mailbox_read(real, host, user, state_get(c->state, key), &o,
-	    &st, &note, err, sizeof(err));
+	                     &st, &note, err, sizeof(err));
 	if (entry == NULL) {
 		cycle_error(c, host, "mailbox: %s", err);
 		return;
 	}
 	json_object_set_new(entry, "rescanned", json_boolean(note.restarted));
-	json_object_set_new(entry, "parsed", json_integer((json_int_t)note.parsed));
+	json_object_set_new(entry, "parsed",
+	                    json_integer((json_int_t)note.parsed));
 	if (note.junk > 0)
-		cycle_error(c, host,
+		cycle_error(
+		    c, host,
 		    "%lld bytes that belong to no message (no \"From \" "
 		    "line where a message should start): damaged or not an "
 		    "mbox",
 		    note.junk);
 	if (note.cut_lines > 0)
-		cycle_error(c, host,
+		cycle_error(
+		    c, host,
 		    "%lu header lines longer than %u KiB were only examined "
 		    "in part",
 		    note.cut_lines, MBOX_BUF >> 10);
@@ -328,8 +336,7 @@ read_one_mailbox(struct cycle *c, const struct mail_config *cfg,
 }
 
 static void
-collect_mailboxes(struct cycle *c, const struct mail_config *cfg,
-    json_t *boxes)
+collect_mailboxes(struct cycle *c, const struct mail_config *cfg, json_t *boxes)
 {
 	char err[512], real[PATH_MAX], file[PATH_MAX], host[PATH_MAX];
 	struct accounts *acc = accounts_load(c->root, err, sizeof(err));
@@ -338,7 +345,8 @@ collect_mailboxes(struct cycle *c, const struct mail_config *cfg,
 	long long uid_max = system_uid_max(c, cfg);
 	size_t i;
 
-	json_array_foreach(dirs, i, d) {
+	json_array_foreach(dirs, i, d)
+	{
 		const char *hd = json_string_value(d);
 		struct stat st;
 		size_t nusers;
@@ -347,8 +355,8 @@ collect_mailboxes(struct cycle *c, const struct mail_config *cfg,
 		    stat(real, &st) == -1 || !seen_add(&seen_dirs, &st))
 			continue;
 		/* the users to look for: named ones, or every account */
-		nusers = cfg->users.n > 0 ? cfg->users.n :
-					    accounts_user_count(acc) + 1;
+		nusers = cfg->users.n > 0 ? cfg->users.n
+		                          : accounts_user_count(acc) + 1;
 		for (size_t k = 0; k < nusers; k++) {
 			const char *name;
 			if (cfg->users.n > 0)
@@ -363,25 +371,26 @@ collect_mailboxes(struct cycle *c, const struct mail_config *cfg,
 			if (!watched(cfg, acc, uid_max, name))
 				continue;
 			if (snprintf(file, sizeof(file), "%s/%s", real, name) >=
-				(int)sizeof(file) ||
+			        (int)sizeof(file) ||
 			    snprintf(host, sizeof(host), "%s/%s", hd, name) >=
-				(int)sizeof(host))
+			        (int)sizeof(host))
 				continue;
 			if (lstat(file, &st) == -1) {
 				if (errno != ENOENT)
 					cycle_error(c, host, "mailbox: %s",
-					    strerror(errno));
+					            strerror(errno));
 				continue;
 			}
 			if (!S_ISREG(st.st_mode)) {
 				cycle_error(c, host,
-				    "mailbox is not a regular file");
+				            "mailbox is not a regular file");
 				continue;
 			}
 			if (!seen_add(&seen_files, &st))
 				continue;
 			if (json_array_size(boxes) == MAIL_MAX_MAILBOXES) {
-				cycle_error(c, host,
+				cycle_error(
+				    c, host,
 				    "more than %d mailboxes to read: this one "
 				    "and the rest are left out",
 				    MAIL_MAX_MAILBOXES);
@@ -398,8 +407,8 @@ out:
 /* ---------------------------------------------------------------- queues */
 
 static void
-collect_postfix(struct cycle *c, const struct mail_config *cfg,
-    struct mailq *q, json_t *mail)
+collect_postfix(struct cycle *c, const struct mail_config *cfg, struct mailq *q,
+                json_t *mail)
 {
 	json_t *dirs = spools_with(c, "postfix_*"), *d;
 	json_t *pq = json_object();
@@ -414,8 +423,9 @@ collect_postfix(struct cycle *c, const struct mail_config *cfg,
 	/* postfix's own listing: only on the live host */
 	if (c->root[0] == '\0' && access(cfg->postqueue, X_OK) == 0) {
 		char err[512];
-		long long n = postqueue_run(cfg->postqueue,
-		    cfg->postqueue_timeout * 1000, q, err, sizeof(err));
+		long long n =
+		    postqueue_run(cfg->postqueue, cfg->postqueue_timeout * 1000,
+		                  q, err, sizeof(err));
 		json_object_set_new(pq, "ran", json_true());
 		if (n < 0) {
 			cycle_error(c, cfg->postqueue, "%s", err);
@@ -428,9 +438,11 @@ collect_postfix(struct cycle *c, const struct mail_config *cfg,
 		json_object_set_new(pq, "ran", json_false());
 	}
 	json_object_set_new(mail, "postqueue", pq);
-	json_array_foreach(dirs, i, d) {
+	json_array_foreach(dirs, i, d)
+	{
 		const char *hd = json_string_value(d);
-		char real[PATH_MAX], err[256], defer[PATH_MAX], hdefer[PATH_MAX];
+		char real[PATH_MAX], err[256], defer[PATH_MAX],
+		    hdefer[PATH_MAX];
 		const char *slash = strrchr(hd, '/');
 		struct dirscan_opts o;
 		struct dirscan_result r;
@@ -443,13 +455,13 @@ collect_postfix(struct cycle *c, const struct mail_config *cfg,
 			/* no listing: read the queue files themselves, with
 			 * the reasons from defer/ next to the queue */
 			snprintf(hdefer, sizeof(hdefer), "%.*s/defer",
-			    slash ? (int)(slash - hd) : 0, hd);
+			         slash ? (int)(slash - hd) : 0, hd);
 			mailq_scan_postfix(q, c, real,
-			    root_path(defer, sizeof(defer), c->root, hdefer) ==
-				    0 ?
-				defer :
-				NULL,
-			    hd);
+			                   root_path(defer, sizeof(defer),
+			                             c->root, hdefer) == 0
+			                       ? defer
+			                       : NULL,
+			                   hd);
 			continue;
 		}
 		/* the directory counts exactly what postqueue may not have
@@ -468,8 +480,9 @@ collect_postfix(struct cycle *c, const struct mail_config *cfg,
 			cycle_error(c, hd, "%s", err);
 		} else {
 			have = mailq_queue_count(q, hd);
-			mailq_add_counted(q, hd, r.files > have ? r.files - have : 0,
-			    (long long)r.oldest);
+			mailq_add_counted(q, hd,
+			                  r.files > have ? r.files - have : 0,
+			                  (long long)r.oldest);
 		}
 		close(fd);
 	}
@@ -494,11 +507,13 @@ collect_queues(struct cycle *c, const struct mail_config *cfg, json_t *mail)
 		if (dirs == NULL) {
 			/* no spool section at all: the usual sendmail queues */
 			dirs = json_array();
-			json_array_append_new(dirs,
-			    json_string(pass == 0 ? "/var/spool/clientmqueue" :
-						    "/var/spool/mqueue"));
+			json_array_append_new(
+			    dirs,
+			    json_string(pass == 0 ? "/var/spool/clientmqueue"
+			                          : "/var/spool/mqueue"));
 		}
-		json_array_foreach(dirs, i, d) {
+		json_array_foreach(dirs, i, d)
+		{
 			char real[PATH_MAX];
 			struct stat st;
 			const char *hd = json_string_value(d);
@@ -513,11 +528,11 @@ collect_queues(struct cycle *c, const struct mail_config *cfg, json_t *mail)
 	collect_postfix(c, cfg, q, mail);
 	json_object_set_new(mail, "queued", mailq_details(q));
 	json_object_set_new(mail, "queued_total",
-	    json_integer((json_int_t)mailq_total(q)));
+	                    json_integer((json_int_t)mailq_total(q)));
 	json_object_set_new(mail, "queues", mailq_queues(q));
 	json_object_set_new(mail, "queued_groups", mailq_groups(q, &other));
 	json_object_set_new(mail, "queued_groups_other",
-	    json_integer((json_int_t)other));
+	                    json_integer((json_int_t)other));
 	mailq_free(q);
 }
 
@@ -567,14 +582,14 @@ static int
 loopback_refused(const char *s)
 {
 	return strstr(s, "Connection refused") != NULL &&
-	    (strstr(s, "[127.0.0.1]") || strstr(s, "127.0.0.1[") ||
-		strstr(s, "[::1]") || strstr(s, "[IPv6:::1]") ||
-		strstr(s, "localhost"));
+	       (strstr(s, "[127.0.0.1]") || strstr(s, "127.0.0.1[") ||
+	        strstr(s, "[::1]") || strstr(s, "[IPv6:::1]") ||
+	        strstr(s, "localhost"));
 }
 
 static void
 queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
-    json_t *groups)
+              json_t *groups)
 {
 	const char *path = json_string_value(json_object_get(qs, "queue"));
 	const char *role;
@@ -591,11 +606,13 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 		return;
 	role = role_of(c, path);
 	postfix = (role && strncmp(role, "postfix_", 8) == 0) ||
-	    strncmp(path, "/var/spool/postfix/", 19) == 0;
+	          strncmp(path, "/var/spool/postfix/", 19) == 0;
 	top = json_array();
 	statuses[0] = '\0';
-	json_array_foreach(sts, i, st) {
-		const char *s = json_string_value(json_object_get(st, "status"));
+	json_array_foreach(sts, i, st)
+	{
+		const char *s =
+		    json_string_value(json_object_get(st, "status"));
 		json_int_t k = json_integer_value(json_object_get(st, "count"));
 		if (s == NULL)
 			continue;
@@ -606,17 +623,18 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 		if (i < 3) {
 			json_array_append(top, st);
 			if (len < sizeof(statuses))
-				len += (size_t)snprintf(statuses + len,
-				    sizeof(statuses) - len, "%s\"%.200s\" (%lld)",
-				    i ? ", " : "",
-				    s[0] ? s :
-				    postfix ? "no reason recorded" :
-					      "not tried yet",
+				len += (size_t)snprintf(
+				    statuses + len, sizeof(statuses) - len,
+				    "%s\"%.200s\" (%lld)", i ? ", " : "",
+				    s[0]      ? s
+				    : postfix ? "no reason recorded"
+				              : "not tried yet",
 				    (long long)k);
 		}
 	}
 	cron = json_array();
-	json_array_foreach(groups, i, g) {
+	json_array_foreach(groups, i, g)
+	{
 		if (json_array_size(cron) == 3)
 			break;
 		if (json_is_string(json_object_get(g, "cron_command")))
@@ -625,45 +643,49 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 	human_age(age < 0 ? 0 : age, agebuf, sizeof(agebuf));
 	if (down) {
 		sev = "critical";
-		remedy = postfix ? "postfix start && postqueue -f" :
-		    (role && strcmp(role, "mta_queue") == 0) ?
-				   "service sendmail start && sendmail -q" :
-				   "service sendmail start && sendmail -Ac -q";
+		remedy = postfix ? "postfix start && postqueue -f"
+		         : (role && strcmp(role, "mta_queue") == 0)
+		             ? "service sendmail start && sendmail -q"
+		             : "service sendmail start && sendmail -Ac -q";
 		snprintf(msg, sizeof(msg), "%s",
-		    refused ? "the MTA is down (mta.down) and the relay to it "
-			      "on the loopback is refused: nothing leaves "
-			      "this queue until it runs" :
-			      "the MTA is down (mta.down): nothing leaves "
-			      "this queue until it runs");
+		         refused
+		             ? "the MTA is down (mta.down) and the relay to it "
+		               "on the loopback is refused: nothing leaves "
+		               "this queue until it runs"
+		             : "the MTA is down (mta.down): nothing leaves "
+		               "this queue until it runs");
 	} else {
 		sev = (age >= cfg->undelivered_critical_age ||
-			  n >= cfg->undelivered_critical_count) ?
-		    "critical" :
-		    "warning";
-		remedy = postfix ?
-		    "postqueue -p  # read why; fix the cause, then: postqueue -f" :
-		    (role && strcmp(role, "mta_queue") == 0) ?
-		    "mailq  # read why; fix the cause, then: sendmail -q" :
-		    "mailq -Ac  # read why; fix the cause, then: sendmail -Ac -q";
+		       n >= cfg->undelivered_critical_count)
+		          ? "critical"
+		          : "warning";
+		remedy =
+		    postfix ? "postqueue -p  # read why; fix the cause, then: "
+		              "postqueue -f"
+		    : (role && strcmp(role, "mta_queue") == 0)
+		        ? "mailq  # read why; fix the cause, then: sendmail -q"
+		        : "mailq -Ac  # read why; fix the cause, then: "
+		          "sendmail -Ac -q";
 		if (refused)
 			snprintf(msg, sizeof(msg),
-			    "the relay to the local MTA is refused");
+			         "the relay to the local MTA is refused");
 		else if (!known)
-			snprintf(msg, sizeof(msg),
-			    "why is not known here (%s)",
-			    postfix ? "no defer log; postqueue -p lists the "
-				      "reasons" :
-				      "no status in the control files");
+			snprintf(msg, sizeof(msg), "why is not known here (%s)",
+			         postfix
+			             ? "no defer log; postqueue -p lists the "
+			               "reasons"
+			             : "no status in the control files");
 		else
 			snprintf(msg, sizeof(msg),
-			    "delivery has not succeeded yet");
+			         "delivery has not succeeded yet");
 	}
-	cycle_finding(c, "mail.undelivered", sev, path,
+	cycle_finding(
+	    c, "mail.undelivered", sev, path,
 	    json_pack("{s:I, s:o, s:I, s:o, s:b, s:b, s:o}", "messages", n,
-		"oldest_ts", json_copy(json_object_get(qs, "oldest_ts")),
-		"oldest_age_s", (json_int_t)age, "top_statuses", top,
-		"mta_down", down, "loopback_refused", refused,
-		"top_cron_commands", cron),
+	              "oldest_ts", json_copy(json_object_get(qs, "oldest_ts")),
+	              "oldest_age_s", (json_int_t)age, "top_statuses", top,
+	              "mta_down", down, "loopback_refused", refused,
+	              "top_cron_commands", cron),
 	    remedy, "%lld message%s waiting in %s, oldest %s old; %s%s%s%s",
 	    (long long)n, n == 1 ? "" : "s", path, agebuf,
 	    statuses[0] ? "top status: " : "", statuses,
@@ -673,10 +695,10 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 static int
 by_unread(const void *a, const void *b)
 {
-	json_int_t x = json_integer_value(
-	    json_object_get(*(json_t *const *)a, "unread"));
-	json_int_t y = json_integer_value(
-	    json_object_get(*(json_t *const *)b, "unread"));
+	json_int_t x =
+	    json_integer_value(json_object_get(*(json_t *const *)a, "unread"));
+	json_int_t y =
+	    json_integer_value(json_object_get(*(json_t *const *)b, "unread"));
 
 	return x < y ? 1 : x > y ? -1 : 0;
 }
@@ -696,7 +718,8 @@ mailbox_finding(struct cycle *c, const struct mail_config *cfg, json_t *mb)
 
 	if (path == NULL || user == NULL || unread < cfg->unread_min)
 		return;
-	json_array_foreach(cron, i, j) {
+	json_array_foreach(cron, i, j)
+	{
 		if (json_integer_value(json_object_get(j, "unread")) == 0)
 			continue;
 		if (n < 5) {
@@ -717,44 +740,50 @@ mailbox_finding(struct cycle *c, const struct mail_config *cfg, json_t *mb)
 	for (i = 0; i < n; i++) {
 		const char *cmd =
 		    json_string_value(json_object_get(v[i], "command"));
-		json_int_t k = json_integer_value(json_object_get(v[i], "unread"));
-		json_array_append_new(top,
+		json_int_t k =
+		    json_integer_value(json_object_get(v[i], "unread"));
+		json_array_append_new(
+		    top,
 		    json_pack("{s:O, s:O, s:O, s:I}", "command",
-			json_object_get(v[i], "command"), "user",
-			json_object_get(v[i], "user"), "count",
-			json_object_get(v[i], "count"), "unread", k));
+		              json_object_get(v[i], "command"), "user",
+		              json_object_get(v[i], "user"), "count",
+		              json_object_get(v[i], "count"), "unread", k));
 		if (len < sizeof(jobs))
-			len += (size_t)snprintf(jobs + len, sizeof(jobs) - len,
-			    "%s%.200s (%lld)", i ? ", " : "", cmd ? cmd : "",
-			    (long long)k);
+			len += (size_t)snprintf(
+			    jobs + len, sizeof(jobs) - len, "%s%.200s (%lld)",
+			    i ? ", " : "", cmd ? cmd : "", (long long)k);
 	}
 	if (n > 0) {
 		const char *cmd =
 		    json_string_value(json_object_get(v[0], "command"));
 		const char *cu =
 		    json_string_value(json_object_get(v[0], "user"));
-		snprintf(remedy, sizeof(remedy),
+		snprintf(
+		    remedy, sizeof(remedy),
 		    "Fix or quiet the cron job '%.300s' (crontab of %s: "
 		    "redirect its output or set MAILTO), then read or clear "
 		    "the mailbox: mail -u %s",
 		    cmd ? cmd : "", cu && cu[0] ? cu : user, user);
 	} else {
-		snprintf(remedy, sizeof(remedy),
+		snprintf(
+		    remedy, sizeof(remedy),
 		    "Read or clear the mailbox: mail -u %s; have root's mail "
 		    "forwarded to a person (an alias in /etc/aliases)",
 		    user);
 	}
 	human_age(oldest < 0 ? 0 : oldest, age, sizeof(age));
 	cycle_finding(c, "mail.unread_root",
-	    unread >= cfg->unread_warning ? "warning" : "info", path,
-	    json_pack("{s:s, s:I, s:I, s:O, s:O, s:o}", "user", user, "unread",
-		unread, "messages", total, "bytes",
-		json_object_get(mb, "bytes"), "oldest_ts",
-		json_object_get(mb, "oldest_ts"), "top_cron_commands", top),
-	    remedy, "%lld unread of %lld messages for %s in %s, oldest %s "
-		    "old%s%s",
-	    (long long)unread, (long long)total, user, path, age,
-	    n ? "; mostly cron mail: " : "", jobs);
+	              unread >= cfg->unread_warning ? "warning" : "info", path,
+	              json_pack("{s:s, s:I, s:I, s:O, s:O, s:o}", "user", user,
+	                        "unread", unread, "messages", total, "bytes",
+	                        json_object_get(mb, "bytes"), "oldest_ts",
+	                        json_object_get(mb, "oldest_ts"),
+	                        "top_cron_commands", top),
+	              remedy,
+	              "%lld unread of %lld messages for %s in %s, oldest %s "
+	              "old%s%s",
+	              (long long)unread, (long long)total, user, path, age,
+	              n ? "; mostly cron mail: " : "", jobs);
 }
 
 void
@@ -766,7 +795,7 @@ mail_findings(struct cycle *c)
 	size_t i;
 
 	json_array_foreach(json_object_get(mail, "queues"), i, x)
-		queue_finding(c, cfg, x, groups);
+	    queue_finding(c, cfg, x, groups);
 	json_array_foreach(json_object_get(mail, "mailboxes"), i, x)
-		mailbox_finding(c, cfg, x);
+	    mailbox_finding(c, cfg, x);
 }

@@ -19,26 +19,26 @@ struct cfg_file;
 struct cycle;
 
 struct mail_config {
-	long long max_queued;		/* top level: queued[] details */
-	struct cfg_list users;		/* [mail] users; empty: automatic */
-	long long system_uid_max;	/* automatic: root and uid <= this */
-	struct cfg_list mailbox_dirs;	/* empty: spools[] role mailbox */
-	long long unread_min;		/* mail.unread_root from this many */
-	long long unread_warning;	/* warning (else info) from this */
-	long long undelivered_min;	/* mail.undelivered from this many */
-	long long undelivered_critical_age;	/* seconds */
+	long long max_queued;         /* top level: queued[] details */
+	struct cfg_list users;        /* [mail] users; empty: automatic */
+	long long system_uid_max;     /* automatic: root and uid <= this */
+	struct cfg_list mailbox_dirs; /* empty: spools[] role mailbox */
+	long long unread_min;         /* mail.unread_root from this many */
+	long long unread_warning;     /* warning (else info) from this */
+	long long undelivered_min;    /* mail.undelivered from this many */
+	long long undelivered_critical_age; /* seconds */
 	long long undelivered_critical_count;
-	long long max_cron_jobs;	/* per mailbox */
-	long long mbox_settle;		/* seconds */
+	long long max_cron_jobs; /* per mailbox */
+	long long mbox_settle;   /* seconds */
 	long long qf_max_bytes;
-	char *postqueue;		/* path of postqueue(1) */
-	long long postqueue_timeout;	/* seconds */
+	char *postqueue;             /* path of postqueue(1) */
+	long long postqueue_timeout; /* seconds */
 };
 
 /* mail_config_load - defaults, then the keys this collector owns in cf
  * (NULL: defaults only).  0, or -1 with "FILE:LINE: why" in err. */
 int mail_config_load(struct mail_config *cfg, struct cfg_file *cf, char *err,
-    size_t errlen);
+                     size_t errlen);
 void mail_config_print(FILE *fp, const struct mail_config *cfg);
 void mail_config_free(struct mail_config *cfg);
 

@@ -31,8 +31,8 @@ struct job {
 	char subject[MBOX_SUBJECT];
 	size_t subject_len;
 	unsigned long long count, unread;
-	long long last_ts;	/* -1 unknown */
-	long long body_start, body_len;	/* of the newest message */
+	long long last_ts;              /* -1 unknown */
+	long long body_start, body_len; /* of the newest message */
 	int variant;
 };
 
@@ -162,9 +162,8 @@ on_msg(const struct mbox_msg *m, void *arg)
 			sp = none;
 			sn = sizeof(none) - 1;
 		}
-		cj.command_len = sn < sizeof(cj.command) - 1 ?
-		    sn :
-		    sizeof(cj.command) - 1;
+		cj.command_len =
+		    sn < sizeof(cj.command) - 1 ? sn : sizeof(cj.command) - 1;
 		memcpy(cj.command, sp, cj.command_len);
 	}
 	if (cj.user[0] == '\0')
@@ -185,8 +184,8 @@ on_msg(const struct mbox_msg *m, void *arg)
 		j->subject_len = m->subject_len;
 		j->count = j->unread = 0;
 		j->last_ts = -1;
-		j->variant = cron_variant_of(m->from, m->from_len,
-		    m->auto_submitted);
+		j->variant =
+		    cron_variant_of(m->from, m->from_len, m->auto_submitted);
 	}
 	j->count++;
 	j->unread += (unsigned)unread;
@@ -194,15 +193,15 @@ on_msg(const struct mbox_msg *m, void *arg)
 		j->last_ts = m->ts;
 	/* the newest message is the last one appended */
 	j->body_start = m->body_start;
-	j->body_len = m->body_start >= 0 ? m->start + m->len - m->body_start :
-					   0;
+	j->body_len =
+	    m->body_start >= 0 ? m->start + m->len - m->body_start : 0;
 }
 
 /* ---------------------------------------------------------------- state */
 
 static json_t *
 agg_state(const struct agg *a, const struct stat *st, long long off,
-    uint64_t fp)
+          uint64_t fp)
 {
 	char fps[17];
 	json_t *jobs = json_array();
@@ -210,17 +209,20 @@ agg_state(const struct agg *a, const struct stat *st, long long off,
 	snprintf(fps, sizeof(fps), "%016" PRIx64, fp);
 	for (size_t i = 0; i < a->njobs; i++) {
 		const struct job *j = &a->jobs[i];
-		json_array_append_new(jobs,
+		json_array_append_new(
+		    jobs,
 		    json_pack("{s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:i}",
-			"u", hex_json(j->user, strlen(j->user)), "c",
-			hex_json(j->command, j->command_len), "s",
-			hex_json(j->subject, j->subject_len), "n",
-			(json_int_t)j->count, "r", (json_int_t)j->unread, "t",
-			(json_int_t)j->last_ts, "b", (json_int_t)j->body_start,
-			"l", (json_int_t)j->body_len, "v", j->variant));
+		              "u", hex_json(j->user, strlen(j->user)), "c",
+		              hex_json(j->command, j->command_len), "s",
+		              hex_json(j->subject, j->subject_len), "n",
+		              (json_int_t)j->count, "r", (json_int_t)j->unread,
+		              "t", (json_int_t)j->last_ts, "b",
+		              (json_int_t)j->body_start, "l",
+		              (json_int_t)j->body_len, "v", j->variant));
 	}
-	return json_pack("{s:I, s:I, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, "
-			 "s:I, s:I, s:o}",
+	return json_pack(
+	    "{s:I, s:I, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, "
+	    "s:I, s:I, s:o}",
 	    "dev", (json_int_t)st->st_dev, "ino", (json_int_t)st->st_ino,
 	    "offset", (json_int_t)off, "fp", fps, "messages",
 	    (json_int_t)a->messages, "unread", (json_int_t)a->unread, "new",
@@ -260,7 +262,8 @@ agg_restore(struct agg *a, json_t *s)
 	a->other_unread = (unsigned long long)jint(s, "other_unread", &bad);
 	if (bad || !json_is_array(jobs))
 		return -1;
-	json_array_foreach(jobs, i, o) {
+	json_array_foreach(jobs, i, o)
+	{
 		struct job *j;
 		if (a->njobs == a->max) {
 			/* max_jobs was lowered: fold the rest into other */
@@ -271,12 +274,12 @@ agg_restore(struct agg *a, json_t *s)
 		}
 		j = &a->jobs[a->njobs];
 		memset(j, 0, sizeof(*j));
-		if (unhex(json_object_get(o, "u"), j->user,
-			sizeof(j->user) - 1, &ul) == -1 ||
+		if (unhex(json_object_get(o, "u"), j->user, sizeof(j->user) - 1,
+		          &ul) == -1 ||
 		    unhex(json_object_get(o, "c"), j->command,
-			sizeof(j->command) - 1, &j->command_len) == -1 ||
+		          sizeof(j->command) - 1, &j->command_len) == -1 ||
 		    unhex(json_object_get(o, "s"), j->subject,
-			sizeof(j->subject), &j->subject_len) == -1)
+		          sizeof(j->subject), &j->subject_len) == -1)
 			return -1;
 		j->user[ul] = '\0';
 		j->command[j->command_len] = '\0';
@@ -301,7 +304,8 @@ fingerprint(int fd, long long off, uint64_t *out)
 {
 	char buf[FP_SPAN];
 	uint64_t h = fnv(FNV_INIT, &off, sizeof(off));
-	long long spans[2][2] = {{0, off < FP_SPAN ? off : FP_SPAN},
+	long long spans[2][2] = {
+	    {0, off < FP_SPAN ? off : FP_SPAN},
 	    {off > FP_SPAN ? off - FP_SPAN : 0, off > FP_SPAN ? FP_SPAN : 0}};
 
 	for (int i = 0; i < 2; i++) {
@@ -310,7 +314,7 @@ fingerprint(int fd, long long off, uint64_t *out)
 			continue;
 		do
 			r = pread(fd, buf, (size_t)spans[i][1],
-			    (off_t)spans[i][0]);
+			          (off_t)spans[i][0]);
 		while (r == -1 && errno == EINTR);
 		if (r != spans[i][1])
 			return -1;
@@ -378,7 +382,7 @@ by_count(const void *x, const void *y)
 
 static json_t *
 entry_json(const struct agg *a, int fd, long long size, const char *host,
-    const char *user, const struct mailbox_opts *o)
+           const char *user, const struct mailbox_opts *o)
 {
 	json_t *cron = json_array();
 	size_t *idx = xcalloc(a->njobs + 1, sizeof(*idx));
@@ -392,10 +396,10 @@ entry_json(const struct agg *a, int fd, long long size, const char *host,
 	for (size_t k = 0; k < a->njobs; k++) {
 		const struct job *j = &a->jobs[idx[k]];
 		size_t n = mbox_excerpt(fd, j->body_start, j->body_len, ex,
-		    o->excerpt_max);
+		                        o->excerpt_max);
 		/* the final newline says nothing; escaped it would be noise */
 		while (n > 0 && (ex[n - 1] == '\n' || ex[n - 1] == '\r' ||
-				    ex[n - 1] == ' ' || ex[n - 1] == '\t'))
+		                 ex[n - 1] == ' ' || ex[n - 1] == '\t'))
 			n--;
 		size_t sub = j->subject_len;
 		const char *s = j->subject;
@@ -404,32 +408,33 @@ entry_json(const struct agg *a, int fd, long long size, const char *host,
 			s++;
 			sub--;
 		}
-		json_array_append_new(cron,
-		    json_pack("{s:o, s:o, s:I, s:I, s:o, s:o, s:o, s:s}",
-			"user", json_str_safe(j->user, strlen(j->user), 64),
-			"command",
-			json_str_safe(j->command, j->command_len,
-			    CRON_CMD_MAX),
-			"count", (json_int_t)j->count, "unread",
-			(json_int_t)j->unread, "last_ts", ts_json(j->last_ts),
-			"subject", json_str_safe(s, sub, MBOX_SUBJECT),
-			"excerpt",
-			json_str_safe(ex, n,
-			    o->excerpt_max > 3 ? o->excerpt_max - 3 : 0),
-			"variant", cron_variant_name(j->variant)));
+		json_array_append_new(
+		    cron,
+		    json_pack(
+		        "{s:o, s:o, s:I, s:I, s:o, s:o, s:o, s:s}", "user",
+		        json_str_safe(j->user, strlen(j->user), 64), "command",
+		        json_str_safe(j->command, j->command_len, CRON_CMD_MAX),
+		        "count", (json_int_t)j->count, "unread",
+		        (json_int_t)j->unread, "last_ts", ts_json(j->last_ts),
+		        "subject", json_str_safe(s, sub, MBOX_SUBJECT),
+		        "excerpt",
+		        json_str_safe(
+		            ex, n, o->excerpt_max > 3 ? o->excerpt_max - 3 : 0),
+		        "variant", cron_variant_name(j->variant)));
 	}
 	free(ex);
 	free(idx);
 	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, "
-			 "s:I, s:I}",
-	    "user", json_str_safe(user, strlen(user), 256), "path",
-	    json_str_safe(host, strlen(host), 4096), "messages",
-	    (json_int_t)a->messages, "unread", (json_int_t)a->unread, "new",
-	    (json_int_t)a->fresh, "bytes", (json_int_t)size, "message_bytes",
-	    (json_int_t)a->bytes, "oldest_ts",
-	    ts_json(a->oldest), "newest_ts", ts_json(a->newest), "cron", cron,
-	    "cron_other", (json_int_t)a->other, "cron_other_unread",
-	    (json_int_t)a->other_unread);
+	                 "s:I, s:I}",
+	                 "user", json_str_safe(user, strlen(user), 256), "path",
+	                 json_str_safe(host, strlen(host), 4096), "messages",
+	                 (json_int_t)a->messages, "unread",
+	                 (json_int_t)a->unread, "new", (json_int_t)a->fresh,
+	                 "bytes", (json_int_t)size, "message_bytes",
+	                 (json_int_t)a->bytes, "oldest_ts", ts_json(a->oldest),
+	                 "newest_ts", ts_json(a->newest), "cron", cron,
+	                 "cron_other", (json_int_t)a->other,
+	                 "cron_other_unread", (json_int_t)a->other_unread);
 }
 
 /*
@@ -465,9 +470,9 @@ open_mailbox(const char *path)
 }
 
 json_t *
-mailbox_read(const char *real, const char *host, const char *user,
-    json_t *prev, const struct mailbox_opts *o, json_t **state,
-    struct mailbox_note *note, char *err, size_t errlen)
+mailbox_read(const char *real, const char *host, const char *user, json_t *prev,
+             const struct mailbox_opts *o, json_t **state,
+             struct mailbox_note *note, char *err, size_t errlen)
 {
 	struct agg a;
 	struct stat st;
@@ -487,7 +492,7 @@ mailbox_read(const char *real, const char *host, const char *user,
 	errno = 0;
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s",
-		    errno ? strerror(errno) : "not a regular file");
+		         errno ? strerror(errno) : "not a regular file");
 		close(fd);
 		return NULL;
 	}
@@ -503,10 +508,10 @@ mailbox_read(const char *real, const char *host, const char *user,
 		start = 0;
 	}
 	if (mbox_scan(fd, start, (long long)st.st_size,
-		writer_busy(real, fd)		    ? MBOX_WRITING :
-		    o->now - st.st_mtime >= o->settle ? MBOX_SETTLED :
-							MBOX_ACTIVE,
-		on_msg, &a, &res, why, sizeof(why)) == -1) {
+	              writer_busy(real, fd)               ? MBOX_WRITING
+	              : o->now - st.st_mtime >= o->settle ? MBOX_SETTLED
+	                                                  : MBOX_ACTIVE,
+	              on_msg, &a, &res, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s", why);
 		goto out;
 	}
@@ -516,7 +521,7 @@ mailbox_read(const char *real, const char *host, const char *user,
 	note->parsed = res.messages;
 	if (fingerprint(fd, res.end, &fp) == -1) {
 		snprintf(err, errlen, "fingerprint at %lld: %s", res.end,
-		    strerror(errno));
+		         strerror(errno));
 		goto out;
 	}
 	*state = agg_state(&a, &st, res.end, fp);

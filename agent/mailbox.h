@@ -20,17 +20,17 @@
 
 struct mailbox_opts {
 	time_t now;
-	long long settle;	/* seconds without change: last message final */
-	size_t max_jobs;	/* distinct cron jobs kept per mailbox */
-	size_t excerpt_max;	/* bytes of the newest body per job */
+	long long settle;   /* seconds without change: last message final */
+	size_t max_jobs;    /* distinct cron jobs kept per mailbox */
+	size_t excerpt_max; /* bytes of the newest body per job */
 };
 
 struct mailbox_note {
-	long long junk;		/* bytes outside any message */
-	unsigned long cut_lines;	/* header lines too long to examine */
-	int pending;		/* last message left for the next cycle */
-	int restarted;		/* the saved state did not fit the file */
-	unsigned long long parsed;	/* messages parsed in this cycle */
+	long long junk;            /* bytes outside any message */
+	unsigned long cut_lines;   /* header lines too long to examine */
+	int pending;               /* last message left for the next cycle */
+	int restarted;             /* the saved state did not fit the file */
+	unsigned long long parsed; /* messages parsed in this cycle */
 };
 
 /*
@@ -40,7 +40,7 @@ struct mailbox_note {
  * or NULL with a reason in err (the state is then left as it was).
  */
 json_t *mailbox_read(const char *real, const char *host, const char *user,
-    json_t *prev, const struct mailbox_opts *o, json_t **state,
-    struct mailbox_note *note, char *err, size_t errlen);
+                     json_t *prev, const struct mailbox_opts *o, json_t **state,
+                     struct mailbox_note *note, char *err, size_t errlen);
 
 #endif

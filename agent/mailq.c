@@ -20,9 +20,9 @@
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
-#define GROUP_SLOTS	1024	/* > 2 x MAILQ_MAX_GROUPS: short probes */
-#define STATUS_MAX	256	/* bytes of a status kept for grouping */
-#define DEFER_MAX	(64u << 10)	/* bytes read of a postfix defer log */
+#define GROUP_SLOTS 1024      /* > 2 x MAILQ_MAX_GROUPS: short probes */
+#define STATUS_MAX 256        /* bytes of a status kept for grouping */
+#define DEFER_MAX (64u << 10) /* bytes read of a postfix defer log */
 
 struct status_count {
 	char s[STATUS_MAX];
@@ -33,7 +33,7 @@ struct status_count {
 struct qstat {
 	char *host;
 	unsigned long long count, statuses_other;
-	unsigned long long counted_only;	/* no details known */
+	unsigned long long counted_only; /* no details known */
 	long long oldest;
 	struct status_count st[MAILQ_MAX_STATUSES];
 	size_t nst;
@@ -67,14 +67,14 @@ struct mailq {
 	unsigned long long total;
 	struct qstat *queues;
 	size_t nqueues;
-	struct group *groups;	/* GROUP_SLOTS */
+	struct group *groups; /* GROUP_SLOTS */
 	size_t ngroups;
 	unsigned long long groups_other;
 	struct heap oldest, newest;
-	char *buf;		/* qf bytes, o.qf_max_bytes + 1 */
+	char *buf; /* qf bytes, o.qf_max_bytes + 1 */
 	struct qf_msg *qm;
 	struct pfq_msg *pm;
-	char *dbuf;		/* a defer log, DEFER_MAX */
+	char *dbuf; /* a defer log, DEFER_MAX */
 };
 
 /* ---------------------------------------------------------------- heaps */
@@ -138,7 +138,7 @@ static int
 heap_wants(const struct heap *h, long long created)
 {
 	return h->cap > 0 &&
-	    (h->n < h->cap || heap_above(h, h->v[0].created, created));
+	       (h->n < h->cap || heap_above(h, h->v[0].created, created));
 }
 
 /* ---------------------------------------------------------------- tables */
@@ -243,8 +243,8 @@ count_group(struct mailq *q, const struct mailq_item *it)
 	const char *sp = it->status.p ? it->status.p : "";
 	size_t cn = has ? cap_len(it->cron_command.n, CRON_CMD_MAX) : 0;
 	size_t sn = it->status.p ? cap_len(it->status.n, STATUS_MAX) : 0;
-	uint64_t h = fnv(fnv(0xcbf29ce484222325ULL, cp, cn), sp, sn) ^
-	    (uint64_t)has;
+	uint64_t h =
+	    fnv(fnv(0xcbf29ce484222325ULL, cp, cn), sp, sn) ^ (uint64_t)has;
 
 	for (size_t k = 0; k < GROUP_SLOTS; k++) {
 		struct group *g = &q->groups[(h + k) % GROUP_SLOTS];
@@ -263,8 +263,8 @@ count_group(struct mailq *q, const struct mailq_item *it)
 			g->oldest = it->created;
 			q->ngroups++;
 		} else if (g->hash != h || g->has_cmd != has || g->cmdn != cn ||
-		    g->stn != sn || memcmp(g->cmd, cp, cn) != 0 ||
-		    memcmp(g->st, sp, sn) != 0) {
+		           g->stn != sn || memcmp(g->cmd, cp, cn) != 0 ||
+		           memcmp(g->st, sp, sn) != 0) {
 			continue;
 		}
 		g->count++;
@@ -307,18 +307,19 @@ item_json(const char *host, const struct mailq_item *it)
 
 	for (size_t i = 0; i < it->nto; i++)
 		json_array_append_new(to, bytes_json(&it->to[i], 256));
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
-			 "s:o, s:I, s:b, s:b}",
+	return json_pack(
+	    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+	    "s:o, s:I, s:b, s:b}",
 	    "queue", json_str_safe(host, strlen(host), 4096), "id",
 	    bytes_json(&it->id, 64), "from", bytes_json(&it->from, 256), "to",
 	    to, "subject", bytes_json(&it->subject, 512), "created_ts",
 	    ts_json(it->created), "tries", num_or_null(it->tries), "status",
 	    bytes_json(&it->status, 512), "cron_command",
-	    it->cron_command.p ? bytes_json(&it->cron_command, CRON_CMD_MAX) :
-				 json_null(),
-	    "last_try_ts", ts_json(it->last_try), "size",
-	    num_or_null(it->size), "to_total", (json_int_t)it->total_to,
-	    "df_missing", it->df_missing, "incomplete", it->incomplete);
+	    it->cron_command.p ? bytes_json(&it->cron_command, CRON_CMD_MAX)
+	                       : json_null(),
+	    "last_try_ts", ts_json(it->last_try), "size", num_or_null(it->size),
+	    "to_total", (json_int_t)it->total_to, "df_missing", it->df_missing,
+	    "incomplete", it->incomplete);
 }
 
 void
@@ -347,7 +348,7 @@ mailq_add(struct mailq *q, const char *host, const struct mailq_item *it)
 
 void
 mailq_add_counted(struct mailq *q, const char *host, unsigned long long n,
-    long long oldest)
+                  long long oldest)
 {
 	struct qstat *s = queue_of(q, host);
 
@@ -385,8 +386,7 @@ json_t *
 mailq_details(const struct mailq *q)
 {
 	size_t n = 0;
-	struct kept *all = xcalloc(q->oldest.n + q->newest.n + 1,
-	    sizeof(*all));
+	struct kept *all = xcalloc(q->oldest.n + q->newest.n + 1, sizeof(*all));
 	json_t *out = json_array();
 
 	for (size_t i = 0; i < q->oldest.n; i++)
@@ -425,17 +425,19 @@ mailq_queues(const struct mailq *q)
 
 		qsort(s->st, s->nst, sizeof(s->st[0]), by_status_count);
 		for (size_t k = 0; k < s->nst; k++)
-			json_array_append_new(st,
-			    json_pack("{s:o, s:I}", "status",
-				json_str_safe(s->st[k].s, s->st[k].n, 512),
-				"count", (json_int_t)s->st[k].count));
-		json_array_append_new(out,
+			json_array_append_new(
+			    st, json_pack(
+			            "{s:o, s:I}", "status",
+			            json_str_safe(s->st[k].s, s->st[k].n, 512),
+			            "count", (json_int_t)s->st[k].count));
+		json_array_append_new(
+		    out,
 		    json_pack("{s:o, s:I, s:o, s:o, s:I, s:I}", "queue",
-			json_str_safe(s->host, strlen(s->host), 4096),
-			"messages", (json_int_t)s->count, "oldest_ts",
-			ts_json(s->oldest), "statuses", st, "statuses_other",
-			(json_int_t)s->statuses_other, "status_unknown",
-			(json_int_t)s->counted_only));
+		              json_str_safe(s->host, strlen(s->host), 4096),
+		              "messages", (json_int_t)s->count, "oldest_ts",
+		              ts_json(s->oldest), "statuses", st,
+		              "statuses_other", (json_int_t)s->statuses_other,
+		              "status_unknown", (json_int_t)s->counted_only));
 	}
 	return out;
 }
@@ -461,14 +463,16 @@ mailq_groups(const struct mailq *q, unsigned long long *other)
 			v[n++] = &q->groups[i];
 	qsort(v, n, sizeof(*v), by_group_count);
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(out,
-		    json_pack("{s:o, s:o, s:I, s:o}", "cron_command",
-			v[i]->has_cmd ?
-			    json_str_safe(v[i]->cmd, v[i]->cmdn, CRON_CMD_MAX) :
-			    json_null(),
-			"status", json_str_safe(v[i]->st, v[i]->stn, 512),
-			"count", (json_int_t)v[i]->count, "oldest_ts",
-			ts_json(v[i]->oldest)));
+		json_array_append_new(
+		    out,
+		    json_pack(
+		        "{s:o, s:o, s:I, s:o}", "cron_command",
+		        v[i]->has_cmd
+		            ? json_str_safe(v[i]->cmd, v[i]->cmdn, CRON_CMD_MAX)
+		            : json_null(),
+		        "status", json_str_safe(v[i]->st, v[i]->stn, 512),
+		        "count", (json_int_t)v[i]->count, "oldest_ts",
+		        ts_json(v[i]->oldest)));
 	free(v);
 	*other = q->groups_other;
 	return out;
@@ -521,7 +525,7 @@ static int
 subdir(int dirfd, const char *name)
 {
 	return openat(dirfd, name,
-	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	              O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
 struct qerrs {
@@ -544,7 +548,7 @@ qerr(struct qerrs *e, const char *name, const char *fmt, const char *why)
 /* one_qf - read, parse and count the control file name of the queue. */
 static void
 one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd, const char *name,
-    const char *host)
+       const char *host)
 {
 	struct qf_msg *m = q->qm;
 	struct mailq_item it;
@@ -557,7 +561,7 @@ one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd, const char *name,
 	time_t t;
 
 	if ((fd = open_ro(qfd, name)) == -1) {
-		if (errno != ENOENT)	/* ENOENT: delivered meanwhile */
+		if (errno != ENOENT) /* ENOENT: delivered meanwhile */
 			qerr(e, name, "open: %s", strerror(errno));
 		return;
 	}
@@ -584,12 +588,13 @@ one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd, const char *name,
 		it.status = qb(s->s, s->len);
 		if (name[0] == 'h' && m->quarantine.len > 0)
 			it.status = qb(m->quarantine.s, m->quarantine.len);
-		it.from = m->from.len ? qb(m->from.s, m->from.len) :
-					qb(m->sender.s, m->sender.len);
+		it.from = m->from.len ? qb(m->from.s, m->from.len)
+		                      : qb(m->sender.s, m->sender.len);
 		it.subject = qb(m->subject.s, m->subject.len);
 		it.total_to = m->nrcpt;
-		for (size_t i = 0; i < m->nrcpt && i < QF_MAX_RCPT &&
-		     it.nto < MAILQ_MAX_RCPT; i++)
+		for (size_t i = 0;
+		     i < m->nrcpt && i < QF_MAX_RCPT && it.nto < MAILQ_MAX_RCPT;
+		     i++)
 			it.to[it.nto++] = qb(m->rcpt[i].s, m->rcpt[i].len);
 		if (cron_subject(m->subject.s, m->subject.len, &cj)) {
 			/* cj lives until mailq_add returns */
@@ -598,9 +603,9 @@ one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd, const char *name,
 		if (!m->complete) {
 			it.incomplete = 1;
 			qerr(e, name, "%s",
-			    cut ? "larger than qf_max_bytes: only the start "
-				  "was read" :
-				  "truncated: no final \".\" line");
+			     cut ? "larger than qf_max_bytes: only the start "
+			           "was read"
+			         : "truncated: no final \".\" line");
 		}
 	}
 	if (it.created == -1 && qid_time(id, strlen(id), &t) == 0)
@@ -613,7 +618,8 @@ one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd, const char *name,
 			it.size = (long long)st.st_size;
 		} else if (errno == ENOENT) {
 			it.df_missing = 1;
-			qerr(e, name, "%s", "qf file without its df (body) file");
+			qerr(e, name, "%s",
+			     "qf file without its df (body) file");
 		}
 	}
 	mailq_add(q, host, &it);
@@ -621,7 +627,7 @@ one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd, const char *name,
 
 int
 mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
-    const char *host)
+                    const char *host)
 {
 	struct qerrs e = {c, host, 0};
 	DIR *d;
@@ -631,7 +637,7 @@ mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
 	top = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (top == -1) {
 		cycle_error(c, host, "open queue directory: %s",
-		    strerror(errno));
+		            strerror(errno));
 		return -1;
 	}
 	if ((qfd = subdir(top, "qf")) == -1)
@@ -640,7 +646,7 @@ mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
 		dfd = dup(top);
 	if (qfd == -1 || dfd == -1 || (d = fdopendir(qfd)) == NULL) {
 		cycle_error(c, host, "read queue directory: %s",
-		    strerror(errno));
+		            strerror(errno));
 		if (qfd != -1)
 			close(qfd);
 		if (dfd != -1)
@@ -663,11 +669,12 @@ mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
 	}
 	if (errno != 0)
 		cycle_error(c, host, "readdir: %s (counts are partial)",
-		    strerror(errno));
+		            strerror(errno));
 	if (e.n > MAILQ_ERRORS_SHOWN)
-		cycle_error(c, host, "%lu more queue files could not be read "
-				     "or are damaged",
-		    e.n - MAILQ_ERRORS_SHOWN);
+		cycle_error(c, host,
+		            "%lu more queue files could not be read "
+		            "or are damaged",
+		            e.n - MAILQ_ERRORS_SHOWN);
 	closedir(d);
 	close(dfd);
 	close(top);
@@ -679,7 +686,7 @@ mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
 /* defer_reason - the reason postfix logged for id in defer/, if any. */
 static int
 defer_reason(struct mailq *q, int deferfd, const char *id,
-    struct mailq_bytes *out)
+             struct mailq_bytes *out)
 {
 	char rel[300];
 	ssize_t len;
@@ -704,7 +711,7 @@ defer_reason(struct mailq *q, int deferfd, const char *id,
 
 static void
 one_pfq(struct mailq *q, struct qerrs *e, int dirfd, int deferfd,
-    const char *name, const char *host)
+        const char *name, const char *host)
 {
 	struct pfq_msg *m = q->pm;
 	struct mailq_item it;
@@ -735,12 +742,13 @@ one_pfq(struct mailq *q, struct qerrs *e, int dirfd, int deferfd,
 		it.status = qb("(unreadable queue file)", 23);
 	} else {
 		it.created = m->arrival;
-		it.from = m->from.len ? qb(m->from.s, m->from.len) :
-					qb(m->sender.s, m->sender.len);
+		it.from = m->from.len ? qb(m->from.s, m->from.len)
+		                      : qb(m->sender.s, m->sender.len);
 		it.subject = qb(m->subject.s, m->subject.len);
 		it.total_to = m->nrcpt;
-		for (size_t i = 0; i < m->nrcpt && i < QF_MAX_RCPT &&
-		     it.nto < MAILQ_MAX_RCPT; i++)
+		for (size_t i = 0;
+		     i < m->nrcpt && i < QF_MAX_RCPT && it.nto < MAILQ_MAX_RCPT;
+		     i++)
 			it.to[it.nto++] = qb(m->rcpt[i].s, m->rcpt[i].len);
 		if (cron_subject(m->subject.s, m->subject.len, &cj))
 			it.cron_command = qb(cj.command, cj.command_len);
@@ -753,7 +761,7 @@ one_pfq(struct mailq *q, struct qerrs *e, int dirfd, int deferfd,
 /* walk_pfq - every regular file of dirfd, down to depth more levels. */
 static void
 walk_pfq(struct mailq *q, struct qerrs *e, int dirfd, int deferfd,
-    const char *host, int depth)
+         const char *host, int depth)
 {
 	DIR *d;
 	struct dirent *de;
@@ -774,14 +782,15 @@ walk_pfq(struct mailq *q, struct qerrs *e, int dirfd, int deferfd,
 			if (depth == 0)
 				continue;
 			sub = openat(dirfd, de->d_name,
-			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			             O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			                 O_CLOEXEC);
 			if (sub == -1) {
 				if (errno != ENOTDIR && errno != ENOENT)
 					qerr(e, de->d_name, "open: %s",
-					    strerror(errno));
+					     strerror(errno));
 				else if (errno == ENOTDIR)
 					one_pfq(q, e, dirfd, deferfd,
-					    de->d_name, host);
+					        de->d_name, host);
 				continue;
 			}
 			walk_pfq(q, e, sub, deferfd, host, depth - 1);
@@ -795,7 +804,7 @@ walk_pfq(struct mailq *q, struct qerrs *e, int dirfd, int deferfd,
 
 int
 mailq_scan_postfix(struct mailq *q, struct cycle *c, const char *real,
-    const char *defer_real, const char *host)
+                   const char *defer_real, const char *host)
 {
 	struct qerrs e = {c, host, 0};
 	int top, deferfd;
@@ -803,12 +812,12 @@ mailq_scan_postfix(struct mailq *q, struct cycle *c, const char *real,
 	top = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (top == -1) {
 		cycle_error(c, host, "open queue directory: %s",
-		    strerror(errno));
+		            strerror(errno));
 		return -1;
 	}
-	deferfd = defer_real ?
-	    open(defer_real, O_RDONLY | O_DIRECTORY | O_CLOEXEC) :
-	    -1;
+	deferfd = defer_real
+	              ? open(defer_real, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+	              : -1;
 	if (q->buf == NULL) {
 		q->buf = xmalloc(q->o.qf_max_bytes + 1);
 		q->qm = xmalloc(sizeof(*q->qm));
@@ -820,9 +829,10 @@ mailq_scan_postfix(struct mailq *q, struct cycle *c, const char *real,
 	(void)queue_of(q, host);
 	walk_pfq(q, &e, top, deferfd, host, 2);
 	if (e.n > MAILQ_ERRORS_SHOWN)
-		cycle_error(c, host, "%lu more queue files could not be read "
-				     "or are damaged",
-		    e.n - MAILQ_ERRORS_SHOWN);
+		cycle_error(c, host,
+		            "%lu more queue files could not be read "
+		            "or are damaged",
+		            e.n - MAILQ_ERRORS_SHOWN);
 	if (deferfd != -1)
 		close(deferfd);
 	close(top);

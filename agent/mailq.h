@@ -14,17 +14,17 @@
 #include <stddef.h>
 #include <time.h>
 
-#define MAILQ_MAX_GROUPS	500	/* cron command x status; then "other" */
-#define MAILQ_MAX_STATUSES	20	/* per queue; then "other" */
-#define MAILQ_MAX_RCPT		8	/* recipients shown per message */
-#define MAILQ_ERRORS_SHOWN	5	/* unreadable files named per queue */
+#define MAILQ_MAX_GROUPS 500  /* cron command x status; then "other" */
+#define MAILQ_MAX_STATUSES 20 /* per queue; then "other" */
+#define MAILQ_MAX_RCPT 8      /* recipients shown per message */
+#define MAILQ_ERRORS_SHOWN 5  /* unreadable files named per queue */
 
 struct cycle;
 
 struct mailq_opts {
 	time_t now;
-	size_t max_queued;	/* details kept */
-	size_t qf_max_bytes;	/* of a qf file read; the rest is ignored */
+	size_t max_queued;   /* details kept */
+	size_t qf_max_bytes; /* of a qf file read; the rest is ignored */
 };
 
 struct mailq_bytes {
@@ -36,14 +36,14 @@ struct mailq_bytes {
 struct mailq_item {
 	struct mailq_bytes id, from, subject, status, cron_command;
 	struct mailq_bytes to[MAILQ_MAX_RCPT];
-	size_t nto;		/* shown; total_to counts all */
+	size_t nto; /* shown; total_to counts all */
 	size_t total_to;
-	long long created;	/* epoch; -1 unknown */
-	long long last_try;	/* -1 unknown */
-	long long tries;	/* -1 unknown */
-	long long size;		/* bytes; -1 unknown */
-	int df_missing;		/* sendmail: no df file for this qf */
-	int incomplete;		/* sendmail: qf without the final "." */
+	long long created;  /* epoch; -1 unknown */
+	long long last_try; /* -1 unknown */
+	long long tries;    /* -1 unknown */
+	long long size;     /* bytes; -1 unknown */
+	int df_missing;     /* sendmail: no df file for this qf */
+	int incomplete;     /* sendmail: qf without the final "." */
 };
 
 struct mailq;
@@ -56,8 +56,8 @@ void mailq_add(struct mailq *q, const char *host, const struct mailq_item *it);
 /* mailq_add_counted - count n messages of host whose details are unknown
  * (files of a postfix queue directory that postqueue did not list), the
  * oldest created then (epoch; <= 0 unknown). */
-void mailq_add_counted(struct mailq *q, const char *host,
-    unsigned long long n, long long oldest);
+void mailq_add_counted(struct mailq *q, const char *host, unsigned long long n,
+                       long long oldest);
 
 /*
  * mailq_scan_sendmail - read every qf and hf file of the sendmail queue
@@ -67,7 +67,7 @@ void mailq_add_counted(struct mailq *q, const char *host,
  * when the directory itself cannot be read (an errors[] entry too).
  */
 int mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
-    const char *host);
+                        const char *host);
 
 /*
  * mailq_scan_postfix - read every queue file of the postfix queue
@@ -76,7 +76,7 @@ int mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
  * Errors as for mailq_scan_sendmail.
  */
 int mailq_scan_postfix(struct mailq *q, struct cycle *c, const char *real,
-    const char *defer_real, const char *host);
+                       const char *defer_real, const char *host);
 
 unsigned long long mailq_total(const struct mailq *q);
 /* mailq_queue_count - messages counted so far for the queue host. */

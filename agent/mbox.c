@@ -27,14 +27,14 @@ struct scan {
 	int fd;
 	char *buf;
 	size_t have, pos;
-	long long base;		/* file offset of buf[0] */
+	long long base; /* file offset of buf[0] */
 	long long end;
 	int eof;
 	enum mbox_state st;
-	enum mbox_field cont;	/* field a continuation line extends */
+	enum mbox_field cont; /* field a continuation line extends */
 	int in_msg;
 	int cl_checked, cl_ok;
-	char from_line[MBOX_DATE];	/* parsed only if there is no Date: */
+	char from_line[MBOX_DATE]; /* parsed only if there is no Date: */
 	size_t from_line_len;
 	long long junk_start;
 	struct mbox_msg m;
@@ -68,13 +68,13 @@ static int
 next_token(const char *s, size_t n, size_t *i, const char **tok, size_t *tl)
 {
 	while (*i < n && (s[*i] == ' ' || s[*i] == '\t' || s[*i] == ',' ||
-			     s[*i] == '\r' || s[*i] == '\n'))
+	                  s[*i] == '\r' || s[*i] == '\n'))
 		(*i)++;
 	if (*i >= n)
 		return 0;
 	*tok = s + *i;
 	while (*i < n && s[*i] != ' ' && s[*i] != '\t' && s[*i] != ',' &&
-	    s[*i] != '\r' && s[*i] != '\n')
+	       s[*i] != '\r' && s[*i] != '\n')
 		(*i)++;
 	*tl = (size_t)(s + *i - *tok);
 	return 1;
@@ -146,8 +146,9 @@ make_utc(struct tm *tm, int year)
 	if (year < 1970 || year > 9999 || tm->tm_mday < 1 || tm->tm_mday > 31)
 		return -1;
 	return (time_t)(days_from_civil(year, (unsigned)tm->tm_mon + 1,
-			    (unsigned)tm->tm_mday) * 86400 +
-	    tm->tm_hour * 3600 + tm->tm_min * 60 + tm->tm_sec);
+	                                (unsigned)tm->tm_mday) *
+	                    86400 +
+	                tm->tm_hour * 3600 + tm->tm_min * 60 + tm->tm_sec);
 }
 
 /* zone_offset - seconds east of UTC for a zone token, 0 if unknown. */
@@ -157,9 +158,9 @@ zone_offset(const char *t, size_t n)
 	static const struct {
 		const char *name;
 		int hours;
-	} zones[] = {{"GMT", 0}, {"UT", 0}, {"UTC", 0}, {"Z", 0},
-	    {"EST", -5}, {"EDT", -4}, {"CST", -6}, {"CDT", -5}, {"MST", -7},
-	    {"MDT", -6}, {"PST", -8}, {"PDT", -7}};
+	} zones[] = {{"GMT", 0},  {"UT", 0},   {"UTC", 0},  {"Z", 0},
+	             {"EST", -5}, {"EDT", -4}, {"CST", -6}, {"CDT", -5},
+	             {"MST", -7}, {"MDT", -6}, {"PST", -8}, {"PDT", -7}};
 
 	if (n == 5 && (t[0] == '+' || t[0] == '-')) {
 		int hh, mm;
@@ -191,7 +192,7 @@ mbox_date_rfc2822(const char *s, size_t n)
 	if (!next_token(s, n, &i, &t, &tl))
 		return -1;
 	if (tl == 3 && t[0] >= 'A' && !(t[0] >= '0' && t[0] <= '9') &&
-	    !next_token(s, n, &i, &t, &tl))	/* weekday */
+	    !next_token(s, n, &i, &t, &tl)) /* weekday */
 		return -1;
 	if (tok_num(t, tl, &day) || day < 1 || day > 31)
 		return -1;
@@ -276,11 +277,11 @@ refill(struct scan *s)
 		room = (size_t)want;
 	do
 		r = pread(s->fd, s->buf + s->have, room,
-		    (off_t)(s->base + (long long)s->have));
+		          (off_t)(s->base + (long long)s->have));
 	while (r == -1 && errno == EINTR);
 	if (r < 0) {
 		snprintf(s->err, s->errlen, "read at offset %lld: %s",
-		    s->base + (long long)s->have, strerror(errno));
+		         s->base + (long long)s->have, strerror(errno));
 		return -1;
 	}
 	if (r == 0) {
@@ -304,8 +305,8 @@ static enum line_kind
 get_line(struct scan *s, const char **p, size_t *n)
 {
 	for (;;) {
-		const char *nl = memchr(s->buf + s->pos, '\n',
-		    s->have - s->pos);
+		const char *nl =
+		    memchr(s->buf + s->pos, '\n', s->have - s->pos);
 		int r;
 
 		if (nl) {
@@ -338,8 +339,8 @@ static int
 skip_line(struct scan *s)
 {
 	for (;;) {
-		const char *nl = memchr(s->buf + s->pos, '\n',
-		    s->have - s->pos);
+		const char *nl =
+		    memchr(s->buf + s->pos, '\n', s->have - s->pos);
 		int r;
 
 		if (nl) {
@@ -383,7 +384,7 @@ msg_begin(struct scan *s, const char *line, size_t n)
 	m->body_start = -1;
 	m->cut_lines = 0;
 	s->from_line_len = n < sizeof(s->from_line) ? n : sizeof(s->from_line);
-	memmove(s->from_line, line, s->from_line_len);	/* see field_add */
+	memmove(s->from_line, line, s->from_line_len); /* see field_add */
 	s->in_msg = 1;
 	s->cont = F_NONE;
 	s->cl_checked = s->cl_ok = 0;
@@ -412,7 +413,7 @@ unquote(char *p, size_t n)
 
 size_t
 mbox_excerpt(int fd, long long body_start, long long body_len, char *out,
-    size_t size)
+             size_t size)
 {
 	size_t want = body_len < (long long)size ? (size_t)body_len : size;
 	ssize_t r;
@@ -436,7 +437,7 @@ mbox_excerpt(int fd, long long body_start, long long body_len, char *out,
 
 static void
 msg_end(struct scan *s, long long end, mbox_msg_fn fn, void *arg,
-    struct mbox_result *res)
+        struct mbox_result *res)
 {
 	struct mbox_msg *m = &s->m;
 
@@ -486,7 +487,8 @@ continuation(struct scan *s, const char *p, size_t n)
 	if (n > 0 && p[n - 1] == '\r')
 		n--;
 	if (s->cont == F_SUBJECT)
-		field_add(m->subject, &m->subject_len, sizeof(m->subject), p, n);
+		field_add(m->subject, &m->subject_len, sizeof(m->subject), p,
+		          n);
 	else if (s->cont == F_FROM)
 		field_add(m->from, &m->from_len, sizeof(m->from), p, n);
 	else if (s->cont == F_DATE)
@@ -512,7 +514,7 @@ header(struct scan *s, const char *p, size_t n, size_t nl)
 	case 's':
 		if (name_is(p, nl, "subject", 7) && m->subject_len == 0) {
 			field_add(m->subject, &m->subject_len,
-			    sizeof(m->subject), p + v, n - v);
+			          sizeof(m->subject), p + v, n - v);
 			s->cont = F_SUBJECT;
 		} else if (name_is(p, nl, "status", 6)) {
 			for (size_t i = v; i < n; i++) {
@@ -526,14 +528,14 @@ header(struct scan *s, const char *p, size_t n, size_t nl)
 	case 'f':
 		if (name_is(p, nl, "from", 4) && m->from_len == 0) {
 			field_add(m->from, &m->from_len, sizeof(m->from), p + v,
-			    n - v);
+			          n - v);
 			s->cont = F_FROM;
 		}
 		break;
 	case 'd':
 		if (name_is(p, nl, "date", 4) && m->date_len == 0) {
 			field_add(m->date, &m->date_len, sizeof(m->date), p + v,
-			    n - v);
+			          n - v);
 			s->cont = F_DATE;
 		}
 		break;
@@ -603,7 +605,7 @@ cl_consistent(struct scan *s)
 /* at_end - the range ended inside a message: hand it over if complete. */
 static void
 at_end(struct scan *s, int settled, mbox_msg_fn fn, void *arg,
-    struct mbox_result *res)
+       struct mbox_result *res)
 {
 	struct mbox_msg *m = &s->m;
 	const char *b = s->buf;
@@ -612,12 +614,12 @@ at_end(struct scan *s, int settled, mbox_msg_fn fn, void *arg,
 
 	if (s->st == ST_BODY && settled == 0) {
 		if (h >= 2 && b[h - 1] == '\n' &&
-		    (b[h - 2] == '\n' || (h >= 3 && b[h - 2] == '\r' &&
-					     b[h - 3] == '\n')))
+		    (b[h - 2] == '\n' ||
+		     (h >= 3 && b[h - 2] == '\r' && b[h - 3] == '\n')))
 			done = 1;
 		if (m->content_length >= 0 &&
 		    (m->body_start + m->content_length == s->end ||
-			m->body_start + m->content_length + 1 == s->end))
+		     m->body_start + m->content_length + 1 == s->end))
 			done = 1;
 	}
 	if (done) {
@@ -631,9 +633,8 @@ at_end(struct scan *s, int settled, mbox_msg_fn fn, void *arg,
 }
 
 int
-mbox_scan(int fd, long long start, long long end, int settled,
-    mbox_msg_fn fn, void *arg, struct mbox_result *res, char *err,
-    size_t errlen)
+mbox_scan(int fd, long long start, long long end, int settled, mbox_msg_fn fn,
+          void *arg, struct mbox_result *res, char *err, size_t errlen)
 {
 	struct scan s;
 	const char *p;
@@ -727,8 +728,8 @@ mbox_scan(int fd, long long start, long long end, int settled,
 			const char *hit = NULL;
 
 			while (from < s.have) {
-				const char *c = memmem(s.buf + from,
-				    s.have - from, "\nFrom ", 6);
+				const char *c = memmem(
+				    s.buf + from, s.have - from, "\nFrom ", 6);
 				size_t i;
 
 				if (c == NULL)
@@ -739,13 +740,12 @@ mbox_scan(int fd, long long start, long long end, int settled,
 					break;
 				}
 				if (((i >= 1 && s.buf[i - 1] == '\n') ||
-					(i >= 2 && s.buf[i - 1] == '\r' &&
-					    s.buf[i - 2] == '\n')) &&
+				     (i >= 2 && s.buf[i - 1] == '\r' &&
+				      s.buf[i - 2] == '\n')) &&
 				    !(s.m.content_length >= 0 &&
-					s.base + (long long)i + 1 <
-					    s.m.body_start +
-						s.m.content_length &&
-					cl_consistent(&s))) {
+				      s.base + (long long)i + 1 <
+				          s.m.body_start + s.m.content_length &&
+				      cl_consistent(&s))) {
 					hit = c;
 					break;
 				}
@@ -755,10 +755,10 @@ mbox_scan(int fd, long long start, long long end, int settled,
 				size_t i = (size_t)(hit - s.buf) + 1;
 				if (s.st == ST_JUNK) {
 					res->junk += s.base + (long long)i -
-					    s.junk_start;
+					             s.junk_start;
 				} else {
 					msg_end(&s, s.base + (long long)i, fn,
-					    arg, res);
+					        arg, res);
 				}
 				s.pos = i;
 				s.st = ST_FROM;

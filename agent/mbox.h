@@ -6,8 +6,9 @@
  * callback as a struct mbox_msg: where it and its body start, its length,
  * its date, Status flags and the headers that name a cron job (the
  * excerpt of a body is read back later by offset, mbox_excerpt(), so
- * only the messages that are shown cost a copy).  Nothing else is kept, so a mailbox of several GiB, a 100 MiB
- * message or a 1 MiB header line all run in the same memory.
+ * only the messages that are shown cost a copy).  Nothing else is kept, so a
+ * mailbox of several GiB, a 100 MiB message or a 1 MiB header line all run in
+ * the same memory.
  *
  * Message boundaries (formats.md section 7): a "From " line at the start
  * of the range or after an empty line (LF or CRLF).  A Content-Length
@@ -31,36 +32,36 @@
 #include <stddef.h>
 #include <time.h>
 
-#define MBOX_BUF	(256u << 10)	/* read buffer; longest line examined */
-#define MBOX_EXCERPT	512		/* body bytes kept per message */
-#define MBOX_SUBJECT	1024
-#define MBOX_FROM	256
-#define MBOX_DATE	128
+#define MBOX_BUF (256u << 10) /* read buffer; longest line examined */
+#define MBOX_EXCERPT 512      /* body bytes kept per message */
+#define MBOX_SUBJECT 1024
+#define MBOX_FROM 256
+#define MBOX_DATE 128
 
 struct mbox_msg {
-	long long start;	/* offset of the "From " line */
-	long long len;		/* bytes up to the next message */
-	time_t ts;		/* Date:, else the From line's date; -1 */
-	int seen_read;		/* Status: has R */
-	int seen_old;		/* Status: has O */
-	int cron_env;		/* has X-Cron-Env headers */
-	int auto_submitted;	/* has an Auto-Submitted header */
-	char cron_user[64];	/* LOGNAME=/USER= of X-Cron-Env, or "" */
+	long long start;    /* offset of the "From " line */
+	long long len;      /* bytes up to the next message */
+	time_t ts;          /* Date:, else the From line's date; -1 */
+	int seen_read;      /* Status: has R */
+	int seen_old;       /* Status: has O */
+	int cron_env;       /* has X-Cron-Env headers */
+	int auto_submitted; /* has an Auto-Submitted header */
+	char cron_user[64]; /* LOGNAME=/USER= of X-Cron-Env, or "" */
 	size_t subject_len, from_len, date_len;
-	char subject[MBOX_SUBJECT];	/* unfolded, raw bytes */
+	char subject[MBOX_SUBJECT]; /* unfolded, raw bytes */
 	char from[MBOX_FROM];
 	char date[MBOX_DATE];
-	long long content_length;	/* -1 when absent or not a number */
-	long long body_start;	/* offset of the body; -1: none */
-	unsigned long cut_lines;	/* lines longer than MBOX_BUF */
+	long long content_length; /* -1 when absent or not a number */
+	long long body_start;     /* offset of the body; -1: none */
+	unsigned long cut_lines;  /* lines longer than MBOX_BUF */
 };
 
 struct mbox_result {
-	long long end;		/* resume here next time */
-	long long junk;		/* bytes skipped that belong to no message */
-	unsigned long long messages;	/* complete messages handed over */
-	int pending;		/* an incomplete message was left for later */
-	unsigned long cut_lines;	/* header lines longer than MBOX_BUF */
+	long long end;  /* resume here next time */
+	long long junk; /* bytes skipped that belong to no message */
+	unsigned long long messages; /* complete messages handed over */
+	int pending;             /* an incomplete message was left for later */
+	unsigned long cut_lines; /* header lines longer than MBOX_BUF */
 };
 
 typedef void (*mbox_msg_fn)(const struct mbox_msg *m, void *arg);
@@ -74,13 +75,13 @@ typedef void (*mbox_msg_fn)(const struct mbox_msg *m, void *arg);
  * 0, or -1 with a reason in err on a read error (messages before it were
  * handed over and res->end is still valid).
  */
-#define MBOX_SETTLED	1
-#define MBOX_ACTIVE	0
-#define MBOX_WRITING	(-1)
+#define MBOX_SETTLED 1
+#define MBOX_ACTIVE 0
+#define MBOX_WRITING (-1)
 
 int mbox_scan(int fd, long long start, long long end, int settled,
-    mbox_msg_fn fn, void *arg, struct mbox_result *res, char *err,
-    size_t errlen);
+              mbox_msg_fn fn, void *arg, struct mbox_result *res, char *err,
+              size_t errlen);
 
 /*
  * mbox_excerpt - the first bytes of a body (body_start and the length up
@@ -88,8 +89,8 @@ int mbox_scan(int fd, long long start, long long end, int settled,
  * without the final separating empty line, with ">From " lines unquoted.
  * Reads at most size bytes with pread(2); returns the bytes in out.
  */
-size_t mbox_excerpt(int fd, long long body_start, long long body_len,
-    char *out, size_t size);
+size_t mbox_excerpt(int fd, long long body_start, long long body_len, char *out,
+                    size_t size);
 
 /* mbox_date_rfc2822 - "Sat, 28 Nov 2026 14:49:10 +0800" (weekday, seconds
  * and zone optional; GMT/UT/UTC and US zones), UTC epoch or -1. */

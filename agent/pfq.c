@@ -31,12 +31,12 @@ addr_set(struct qf_addr *a, const char *p, size_t n)
 
 int
 pfq_parse(const char *buf, size_t len, struct pfq_msg *m, char *err,
-    size_t errlen)
+          size_t errlen)
 {
 	const unsigned char *p = (const unsigned char *)buf;
 	size_t i = 0;
 	int in_msg = 0, in_headers = 0, after_l = 0;
-	struct qf_str *cont = NULL;	/* header a folded line extends */
+	struct qf_str *cont = NULL; /* header a folded line extends */
 
 	memset(m, 0, sizeof(*m));
 	m->arrival = -1;
@@ -46,8 +46,8 @@ pfq_parse(const char *buf, size_t len, struct pfq_msg *m, char *err,
 	}
 	if (p[0] != 'C' && p[0] != 'T' && p[0] != 'S') {
 		snprintf(err, errlen,
-		    "not a postfix queue file: first record type 0x%02x",
-		    p[0]);
+		         "not a postfix queue file: first record type 0x%02x",
+		         p[0]);
 		return -1;
 	}
 	while (i < len) {
@@ -62,8 +62,9 @@ pfq_parse(const char *buf, size_t len, struct pfq_msg *m, char *err,
 				goto cut;
 			if (shift > 28) {
 				snprintf(err, errlen,
-				    "not a postfix queue file: bad record "
-				    "length at offset %zu", i);
+				         "not a postfix queue file: bad record "
+				         "length at offset %zu",
+				         i);
 				return -1;
 			}
 			dlen |= (size_t)(p[i] & 0x7f) << shift;
@@ -116,7 +117,7 @@ pfq_parse(const char *buf, size_t len, struct pfq_msg *m, char *err,
 				if (cont)
 					str_add(cont, d, dlen);
 			} else if (dlen == 0) {
-				in_headers = 0;	/* end of the headers */
+				in_headers = 0; /* end of the headers */
 			} else if (d[0] == ' ' || d[0] == '\t') {
 				if (cont)
 					str_add(cont, d, dlen);
@@ -129,14 +130,15 @@ pfq_parse(const char *buf, size_t len, struct pfq_msg *m, char *err,
 					cont = &m->subject;
 					v = 8;
 				} else if (dlen > 5 &&
-				    strncasecmp(d, "From:", 5) == 0 &&
-				    m->from.len == 0) {
+				           strncasecmp(d, "From:", 5) == 0 &&
+				           m->from.len == 0) {
 					cont = &m->from;
 					v = 5;
 				} else {
 					break;
 				}
-				while (v < dlen && (d[v] == ' ' || d[v] == '\t'))
+				while (v < dlen &&
+				       (d[v] == ' ' || d[v] == '\t'))
 					v++;
 				str_add(cont, d + v, dlen - v);
 			}

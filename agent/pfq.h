@@ -18,15 +18,15 @@
 #include "agent/qf.h"
 
 struct pfq_msg {
-	long long arrival;	/* T, epoch seconds; -1 unknown */
-	struct qf_addr sender;	/* S */
+	long long arrival;     /* T, epoch seconds; -1 unknown */
+	struct qf_addr sender; /* S */
 	struct qf_str subject;
 	struct qf_str from;
 	struct qf_addr rcpt[QF_MAX_RCPT];
-	size_t nrcpt;		/* R records (pending recipients) */
-	size_t ndone;		/* D records (already delivered) */
+	size_t nrcpt; /* R records (pending recipients) */
+	size_t ndone; /* D records (already delivered) */
 	size_t nrecords;
-	int complete;		/* the E record was reached */
+	int complete; /* the E record was reached */
 };
 
 /*
@@ -35,7 +35,7 @@ struct pfq_msg {
  * are not a postfix queue file (no C/T/S record first, a bad length).
  */
 int pfq_parse(const char *buf, size_t len, struct pfq_msg *m, char *err,
-    size_t errlen);
+              size_t errlen);
 
 /*
  * pfq_defer_reason - from a defer log (defer/H/ID: "name=value" lines per

@@ -55,15 +55,18 @@ postqueue_line(struct mailq *q, const char *line, size_t n)
 	memset(&it, 0, sizeof(it));
 	it.id = str_bytes(o, "queue_id");
 	it.from = str_bytes(o, "sender");
-	it.created = json_is_integer(json_object_get(o, "arrival_time")) ?
-	    (long long)json_integer_value(json_object_get(o, "arrival_time")) :
-	    -1;
-	it.size = json_is_integer(json_object_get(o, "message_size")) ?
-	    (long long)json_integer_value(json_object_get(o, "message_size")) :
-	    -1;
+	it.created = json_is_integer(json_object_get(o, "arrival_time"))
+	                 ? (long long)json_integer_value(
+	                       json_object_get(o, "arrival_time"))
+	                 : -1;
+	it.size = json_is_integer(json_object_get(o, "message_size"))
+	              ? (long long)json_integer_value(
+	                    json_object_get(o, "message_size"))
+	              : -1;
 	it.last_try = it.tries = -1;
 	rcpts = json_object_get(o, "recipients");
-	json_array_foreach(rcpts, i, r) {
+	json_array_foreach(rcpts, i, r)
+	{
 		if (it.nto < MAILQ_MAX_RCPT)
 			it.to[it.nto++] = str_bytes(r, "address");
 		if (it.status.p == NULL)
@@ -75,7 +78,7 @@ postqueue_line(struct mailq *q, const char *line, size_t n)
 		it.status.n = 0;
 	}
 	snprintf(host, sizeof(host), "/var/spool/postfix/%.*s", (int)qn.n,
-	    qn.p);
+	         qn.p);
 	mailq_add(q, host, &it);
 	json_decref(o);
 	return 1;
@@ -83,7 +86,7 @@ postqueue_line(struct mailq *q, const char *line, size_t n)
 
 long long
 postqueue_run(const char *path, long long timeout_ms, struct mailq *q,
-    char *err, size_t errlen)
+              char *err, size_t errlen)
 {
 	int fds[2], status, skipping = 0;
 	pid_t pid;
@@ -125,9 +128,10 @@ postqueue_run(const char *path, long long timeout_ms, struct mailq *q,
 		char *nl, *p;
 
 		if (left <= 0) {
-			snprintf(err, errlen, "%s -j: no answer within %lld ms "
-					      "(killed)",
-			    path, timeout_ms);
+			snprintf(err, errlen,
+			         "%s -j: no answer within %lld ms "
+			         "(killed)",
+			         path, timeout_ms);
 			goto kill;
 		}
 		r = poll(&pfd, 1, (int)(left > 60000 ? 60000 : left));
@@ -172,7 +176,8 @@ postqueue_run(const char *path, long long timeout_ms, struct mailq *q,
 		;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		snprintf(err, errlen, "%s -j exited with status %d", path,
-		    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		         WIFEXITED(status) ? WEXITSTATUS(status)
+		                           : 128 + WTERMSIG(status));
 		goto out;
 	}
 	rc = added;

@@ -14,7 +14,7 @@
 
 struct mailq;
 
-#define POSTQUEUE_LINE_MAX	(1u << 20)	/* longer lines are skipped */
+#define POSTQUEUE_LINE_MAX (1u << 20) /* longer lines are skipped */
 
 /*
  * postqueue_run - run path -j, add what it lists to q, give up after
@@ -22,8 +22,8 @@ struct mailq;
  * added, or -1 with a reason in err (messages read before the failure
  * stay added).
  */
-long long postqueue_run(const char *path, long long timeout_ms,
-    struct mailq *q, char *err, size_t errlen);
+long long postqueue_run(const char *path, long long timeout_ms, struct mailq *q,
+                        char *err, size_t errlen);
 
 /* postqueue_line - parse one line of postqueue -j output into q; 1 if a
  * message was added, 0 if the line was not a message object. */

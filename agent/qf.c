@@ -74,12 +74,12 @@ skip_blanks(const char *p, size_t n)
 
 int
 qf_parse(const char *buf, size_t len, struct qf_msg *m, char *err,
-    size_t errlen)
+         size_t errlen)
 {
 	const char *p = buf, *end = buf + len;
-	const char *pend_m = NULL;	/* M waiting for its recipient */
+	const char *pend_m = NULL; /* M waiting for its recipient */
 	size_t pend_n = 0, nknown = 0;
-	struct qf_str *cont = NULL;	/* H field continuation lines go to */
+	struct qf_str *cont = NULL; /* H field continuation lines go to */
 	int seen_s = 0;
 
 	memset(m, 0, sizeof(*m));
@@ -147,7 +147,8 @@ qf_parse(const char *buf, size_t len, struct qf_msg *m, char *err,
 				}
 				break;
 			case 'R': {
-				/* R<flags>:<address>; old files have no flags */
+				/* R<flags>:<address>; old files have no flags
+				 */
 				size_t f = 0;
 				while (f < n && v[f] >= 'A' && v[f] <= 'Z')
 					f++;
@@ -157,11 +158,11 @@ qf_parse(const char *buf, size_t len, struct qf_msg *m, char *err,
 					f = 0;
 				if (m->nrcpt < QF_MAX_RCPT)
 					addr_set(&m->rcpt[m->nrcpt], v + f,
-					    n - f);
+					         n - f);
 				m->nrcpt++;
 				if (pend_m && m->rcpt_status.len == 0)
 					str_set(&m->rcpt_status, pend_m,
-					    pend_n);
+					        pend_n);
 				pend_m = NULL;
 				break;
 			}
@@ -169,8 +170,8 @@ qf_parse(const char *buf, size_t len, struct qf_msg *m, char *err,
 				/* H?cond?Name: value (old files: HName: v) */
 				size_t i = 0, colon;
 				if (n > 0 && v[0] == '?') {
-					const char *q = memchr(v + 1, '?',
-					    n - 1);
+					const char *q =
+					    memchr(v + 1, '?', n - 1);
 					if (q == NULL)
 						break;
 					i = (size_t)(q - v) + 1;
@@ -185,8 +186,8 @@ qf_parse(const char *buf, size_t len, struct qf_msg *m, char *err,
 				    m->subject.len == 0)
 					dst = &m->subject;
 				else if (colon - i == 4 &&
-				    strncasecmp(v + i, "From", 4) == 0 &&
-				    m->from.len == 0)
+				         strncasecmp(v + i, "From", 4) == 0 &&
+				         m->from.len == 0)
 					dst = &m->from;
 				if (dst) {
 					size_t s = colon + 1;
@@ -208,12 +209,13 @@ qf_parse(const char *buf, size_t len, struct qf_msg *m, char *err,
 	}
 	if (m->created < 0 && m->nrcpt == 0 && m->sender.len == 0) {
 		snprintf(err, errlen,
-		    "not a qf file: no T, S or R record in %zu lines",
-		    m->nlines);
+		         "not a qf file: no T, S or R record in %zu lines",
+		         m->nlines);
 		return -1;
 	}
 	if (m->nbad > nknown) {
-		snprintf(err, errlen,
+		snprintf(
+		    err, errlen,
 		    "not a qf file: %zu of %zu lines have no known record type",
 		    m->nbad, m->nlines);
 		return -1;

@@ -16,13 +16,13 @@
 
 #include <stddef.h>
 
-#define QF_FIELD_MAX	1024	/* bytes kept of one value */
-#define QF_ADDR_MAX	256	/* bytes kept of one address */
-#define QF_MAX_RCPT	8	/* recipients kept (all are counted) */
+#define QF_FIELD_MAX 1024 /* bytes kept of one value */
+#define QF_ADDR_MAX 256   /* bytes kept of one address */
+#define QF_MAX_RCPT 8     /* recipients kept (all are counted) */
 
 struct qf_str {
 	size_t len;
-	int cut;		/* the value was longer than the field */
+	int cut; /* the value was longer than the field */
 	char s[QF_FIELD_MAX];
 };
 
@@ -32,22 +32,22 @@ struct qf_addr {
 };
 
 struct qf_msg {
-	int version;		/* V; -1 when there is no V line */
-	long long created;	/* T, epoch seconds; -1 unknown */
-	long long last_try;	/* K; -1 unknown */
-	long long tries;	/* N; -1 unknown */
-	struct qf_addr sender;	/* S */
-	struct qf_str subject;	/* H Subject, unfolded, leading blanks cut */
-	struct qf_str from;	/* H From */
-	struct qf_str env_status;	/* M for the envelope */
-	struct qf_str rcpt_status;	/* M of the first recipient with one */
-	struct qf_str quarantine;	/* q */
-	struct qf_str df_dir;	/* d */
+	int version;               /* V; -1 when there is no V line */
+	long long created;         /* T, epoch seconds; -1 unknown */
+	long long last_try;        /* K; -1 unknown */
+	long long tries;           /* N; -1 unknown */
+	struct qf_addr sender;     /* S */
+	struct qf_str subject;     /* H Subject, unfolded, leading blanks cut */
+	struct qf_str from;        /* H From */
+	struct qf_str env_status;  /* M for the envelope */
+	struct qf_str rcpt_status; /* M of the first recipient with one */
+	struct qf_str quarantine;  /* q */
+	struct qf_str df_dir;      /* d */
 	struct qf_addr rcpt[QF_MAX_RCPT];
-	size_t nrcpt;		/* every R record, also beyond QF_MAX_RCPT */
-	size_t nlines;		/* records and continuation lines */
-	size_t nbad;		/* lines with an unknown record type */
-	int complete;		/* ended with the "." line */
+	size_t nrcpt;  /* every R record, also beyond QF_MAX_RCPT */
+	size_t nlines; /* records and continuation lines */
+	size_t nbad;   /* lines with an unknown record type */
+	int complete;  /* ended with the "." line */
 };
 
 /*
@@ -57,7 +57,7 @@ struct qf_msg {
  * (empty, binary, no T/S/R record, mostly unknown records).
  */
 int qf_parse(const char *buf, size_t len, struct qf_msg *m, char *err,
-    size_t errlen);
+             size_t errlen);
 
 /* qf_status - the delivery status to show: the recipient's M if there is
  * one, else the envelope's (may be empty). */

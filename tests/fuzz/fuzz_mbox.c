@@ -38,8 +38,8 @@ on_msg(const struct mbox_msg *m, void *arg)
 		    m->body_start > m->start + m->len)
 			abort();
 		if (mbox_excerpt(c->fd, m->body_start,
-			m->start + m->len - m->body_start, ex,
-			sizeof(ex)) > sizeof(ex))
+		                 m->start + m->len - m->body_start, ex,
+		                 sizeof(ex)) > sizeof(ex))
 			abort();
 	}
 	c->last_end = m->start + m->len;
@@ -65,8 +65,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		c.fd = fd;
 		c.size = (long long)size;
 		if (mbox_scan(fd, 0, (long long)size, settled, on_msg, &c, &r,
-			err, sizeof(err)) == -1)
-			abort();	/* a memfd does not fail to read */
+		              err, sizeof(err)) == -1)
+			abort(); /* a memfd does not fail to read */
 		if (r.end < 0 || r.end > (long long)size || r.messages != c.n ||
 		    r.end < c.last_end || r.junk > (long long)size)
 			abort();
@@ -78,7 +78,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			c.size = (long long)size;
 			c.last_end = end1;
 			if (mbox_scan(fd, end1, (long long)size, 1, on_msg, &c,
-				&r, err, sizeof(err)) == -1)
+			              &r, err, sizeof(err)) == -1)
 				abort();
 		}
 	}

@@ -33,10 +33,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		if (cron_subject(m.subject.s, m.subject.len, &j) &&
 		    (j.command_len >= CRON_CMD_MAX ||
-			j.command[j.command_len] != '\0'))
+		     j.command[j.command_len] != '\0'))
 			abort();
 	} else if (err[0] == '\0') {
-		abort();	/* a rejection always says why */
+		abort(); /* a rejection always says why */
 	}
 	(void)cron_variant_of((const char *)data, size, size & 1);
 	if (pfq_parse((const char *)data, size, &pm, err, sizeof(err)) == 0 &&

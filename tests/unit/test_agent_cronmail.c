@@ -34,9 +34,10 @@ test_subjects(void **state)
 	assert_string_equal(j.command, "cd /srv && ./x.sh");
 	/* Debian's daily job line */
 	assert_true(subj("Cron <root@deb> test -x /usr/sbin/anacron || "
-			 "( cd / && run-parts --report /etc/cron.daily )",
-	    &j));
-	assert_string_equal(j.command,
+	                 "( cd / && run-parts --report /etc/cron.daily )",
+	                 &j));
+	assert_string_equal(
+	    j.command,
 	    "test -x /usr/sbin/anacron || ( cd / && run-parts --report "
 	    "/etc/cron.daily )");
 	/* anacron */
@@ -102,7 +103,7 @@ test_variants(void **state)
 	assert_string_equal(
 	    cron_variant_name(cron_variant_of(v4, strlen(v4), 0)), "anacron");
 	assert_string_equal(cron_variant_name(cron_variant_of("x", 1, 0)),
-	    "unknown");
+	                    "unknown");
 }
 
 int

@@ -42,7 +42,7 @@ collect(const struct mbox_msg *m, void *arg)
 	g->old[i] = m->seen_old;
 	g->cron_env[i] = m->cron_env;
 	snprintf(g->subject[i], sizeof(g->subject[i]), "%.*s",
-	    (int)m->subject_len, m->subject);
+	         (int)m->subject_len, m->subject);
 	snprintf(g->cron_user[i], sizeof(g->cron_user[i]), "%s", m->cron_user);
 }
 
@@ -54,8 +54,8 @@ open_sample(const char *rel, long long *size)
 	struct stat st;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/../shared/samples/%s",
-	    top ? top : ".", rel);
+	snprintf(path, sizeof(path), "%s/../shared/samples/%s", top ? top : ".",
+	         rel);
 	fd = open(path, O_RDONLY);
 	assert_true(fd >= 0);
 	assert_int_equal(fstat(fd, &st), 0);
@@ -78,13 +78,13 @@ tmp_with(const void *s, size_t n)
 
 static int
 scan(int fd, long long start, long long end, int settled, struct got *g,
-    struct mbox_result *r)
+     struct mbox_result *r)
 {
 	char err[256];
 
 	memset(g, 0, sizeof(*g));
 	return mbox_scan(fd, start, end, settled, collect, g, r, err,
-	    sizeof(err));
+	                 sizeof(err));
 }
 
 static void
@@ -106,16 +106,18 @@ test_real_sendmail_mbox(void **state)
 	assert_false(r.pending);
 	assert_int_equal(r.junk, 0);
 	assert_string_equal(g.subject[0], "Cron <root@host1> /bin/freemem.py");
-	assert_string_equal(g.subject[1],
+	assert_string_equal(
+	    g.subject[1],
 	    "Cron <root@host1> /usr/sbin/ntpdate time.example.com");
-	assert_int_equal(g.ts[0], 1795877350);	/* Sat, 28 Nov 2026 14:49:10 */
+	assert_int_equal(g.ts[0], 1795877350); /* Sat, 28 Nov 2026 14:49:10 */
 	assert_false(g.read[0]);
 	assert_true(g.cron_env[1]);
 	assert_string_equal(g.cron_user[1], "root");
 	assert_int_equal(g.start[1], g.start[0] + g.len[0]);
 	assert_int_equal(g.start[1] + g.len[1], size);
 	n = mbox_excerpt(fd, g.body_start[0],
-	    g.start[0] + g.len[0] - g.body_start[0], ex, sizeof(ex));
+	                 g.start[0] + g.len[0] - g.body_start[0], ex,
+	                 sizeof(ex));
 	assert_int_equal(n, strlen("free memory: 118 MB\n"));
 	assert_memory_equal(ex, "free memory: 118 MB\n", n);
 	close(fd);
@@ -148,7 +150,7 @@ test_mailutils_samples(void **state)
 	assert_int_equal(g.n, 8);
 	for (size_t i = 0; i < g.n; i++)
 		unread += !g.read[i];
-	assert_int_equal(unread, 5);	/* three have Status: OR / ORA */
+	assert_int_equal(unread, 5); /* three have Status: OR / ORA */
 	assert_true(g.old[0] && g.read[0]);
 	close(fd);
 }
@@ -162,17 +164,17 @@ test_quoting_and_content_length(void **state)
 	size_t n;
 	/* mboxo: ">From" in the body is not a boundary, excerpt unquoted */
 	const char *a = "From a@b Mon Jan  5 10:00:00 2015\n"
-			"Subject: one\n\nline\n>From here\n>>From there\n\n"
-			"From a@b Mon Jan  5 10:00:01 2015\n"
-			"Subject: two\n\nx\n\n";
+	                "Subject: one\n\nline\n>From here\n>>From there\n\n"
+	                "From a@b Mon Jan  5 10:00:01 2015\n"
+	                "Subject: two\n\nx\n\n";
 	/* mboxcl2: an unquoted From line inside a consistent body */
 	const char *b = "From a@b Mon Jan  5 10:00:00 2015\n"
-			"Content-Length: 16\n\nhi\n\nFrom inside\n\n"
-			"From a@b Mon Jan  5 10:00:01 2015\n\nz\n\n";
+	                "Content-Length: 16\n\nhi\n\nFrom inside\n\n"
+	                "From a@b Mon Jan  5 10:00:01 2015\n\nz\n\n";
 	/* a lying Content-Length: the From line wins */
 	const char *c = "From a@b Mon Jan  5 10:00:00 2015\n"
-			"Content-Length: 9999\n\nhi\n\n"
-			"From a@b Mon Jan  5 10:00:01 2015\n\nz\n\n";
+	                "Content-Length: 9999\n\nhi\n\n"
+	                "From a@b Mon Jan  5 10:00:01 2015\n\nz\n\n";
 	int fd;
 
 	(void)state;
@@ -181,7 +183,8 @@ test_quoting_and_content_length(void **state)
 	assert_int_equal(g.n, 2);
 	assert_int_equal(g.ts[1], 1420452001);
 	n = mbox_excerpt(fd, g.body_start[0],
-	    g.start[0] + g.len[0] - g.body_start[0], ex, sizeof(ex));
+	                 g.start[0] + g.len[0] - g.body_start[0], ex,
+	                 sizeof(ex));
 	assert_int_equal(n, strlen("line\nFrom here\n>From there\n"));
 	assert_memory_equal(ex, "line\nFrom here\n>From there\n", n);
 	close(fd);
@@ -203,10 +206,10 @@ test_crlf(void **state)
 	struct got g;
 	struct mbox_result r;
 	const char *a = "From a@b Mon Jan  5 10:00:00 2015\r\n"
-			"Subject: Cron <root@h> /x\r\nStatus: RO\r\n\r\n"
-			"body\r\n\r\n"
-			"From a@b Mon Jan  5 10:00:01 2015\r\n"
-			"Subject: two\r\n\r\nx\r\n\r\n";
+	                "Subject: Cron <root@h> /x\r\nStatus: RO\r\n\r\n"
+	                "body\r\n\r\n"
+	                "From a@b Mon Jan  5 10:00:01 2015\r\n"
+	                "Subject: two\r\n\r\nx\r\n\r\n";
 	int fd = tmp_with(a, strlen(a));
 
 	(void)state;
@@ -224,9 +227,9 @@ test_append_in_progress_and_resume(void **state)
 	struct got g;
 	struct mbox_result r;
 	const char *one = "From a@b Mon Jan  5 10:00:00 2015\n"
-			  "Subject: one\n\nbody\n\n";
+	                  "Subject: one\n\nbody\n\n";
 	const char *half = "From a@b Mon Jan  5 10:00:01 2015\n"
-			   "Subject: two\n\npartial li";
+	                   "Subject: two\n\npartial li";
 	const char *rest = "ne\n\n";
 	int fd = tmp_with(one, strlen(one));
 	long long l1 = (long long)strlen(one);
@@ -234,10 +237,10 @@ test_append_in_progress_and_resume(void **state)
 	(void)state;
 	assert_int_equal(write(fd, half, strlen(half)), (ssize_t)strlen(half));
 	assert_int_equal(scan(fd, 0, l1 + (long long)strlen(half), 0, &g, &r),
-	    0);
+	                 0);
 	assert_int_equal(g.n, 1);
 	assert_true(r.pending);
-	assert_int_equal(r.end, l1);	/* resume at the half message */
+	assert_int_equal(r.end, l1); /* resume at the half message */
 	/* a writer holds the mailbox: even a complete-looking end waits */
 	{
 		struct got g2;
@@ -249,9 +252,9 @@ test_append_in_progress_and_resume(void **state)
 	}
 	assert_int_equal(write(fd, rest, strlen(rest)), (ssize_t)strlen(rest));
 	assert_int_equal(scan(fd, r.end,
-			     l1 + (long long)(strlen(half) + strlen(rest)), 0,
-			     &g, &r),
-	    0);
+	                      l1 + (long long)(strlen(half) + strlen(rest)), 0,
+	                      &g, &r),
+	                 0);
 	assert_int_equal(g.n, 1);
 	assert_string_equal(g.subject[0], "two");
 	assert_int_equal(g.start[0], l1);
@@ -265,7 +268,7 @@ test_missing_from_and_binary(void **state)
 	struct got g;
 	struct mbox_result r;
 	const char *a = "Subject: no envelope line\n\ntext\n\n"
-			"From a@b Mon Jan  5 10:00:00 2015\n\nbody\n\n";
+	                "From a@b Mon Jan  5 10:00:00 2015\n\nbody\n\n";
 	unsigned char bin[65536];
 	uint32_t x = 7;
 	int fd;
@@ -275,7 +278,7 @@ test_missing_from_and_binary(void **state)
 	assert_int_equal(scan(fd, 0, (long long)strlen(a), 0, &g, &r), 0);
 	assert_int_equal(g.n, 1);
 	assert_int_equal(r.junk, (long long)strlen("Subject: no envelope "
-						   "line\n\ntext\n\n"));
+	                                           "line\n\ntext\n\n"));
 	close(fd);
 
 	for (size_t i = 0; i < sizeof(bin); i++) {
@@ -327,8 +330,8 @@ test_huge_message_and_header_line(void **state)
 	for (size_t done = 0; done < body; done += 1 << 20)
 		assert_int_equal(write(fd, chunk, 1 << 20), 1 << 20);
 	assert_int_equal(write(fd, next, strlen(next)), (ssize_t)strlen(next));
-	total = (long long)(strlen(hdr) + line + strlen(mid) + body +
-	    strlen(next));
+	total =
+	    (long long)(strlen(hdr) + line + strlen(mid) + body + strlen(next));
 	assert_int_equal(scan(fd, 0, total, 0, &g, &r), 0);
 	assert_int_equal(g.n, 2);
 	assert_int_equal(r.cut_lines, 1);
@@ -346,7 +349,7 @@ test_dates(void **state)
 	const char *d2 = "28 Nov 2026 22:49:10 +0800 (CST)";
 	const char *d3 = "Mon, 5 Jan 2015 10:00 -0500";
 	const char *f1 = "From root@localhost.localdomain  Wed Jun 17 21:26:01 "
-			 "2015";
+	                 "2015";
 	const char *f2 = "From x Thu Aug  1 10:00:13 EDT 2002 remote from y";
 
 	(void)state;

@@ -43,14 +43,14 @@ append(int sec, const char *cmd, const char *status)
 static json_t *
 cycle(json_t **st, struct mailbox_note *note)
 {
-	struct mailbox_opts o = {.now = time(NULL), .settle = 60,
-	    .max_jobs = 2, .excerpt_max = 512};
+	struct mailbox_opts o = {
+	    .now = time(NULL), .settle = 60, .max_jobs = 2, .excerpt_max = 512};
 	char err[256];
 	json_t *ns = NULL, *e;
 	char *text;
 
 	e = mailbox_read(path, "/var/spool/mail/root", "root", *st, &o, &ns,
-	    note, err, sizeof(err));
+	                 note, err, sizeof(err));
 	if (e == NULL)
 		fail_msg("%s", err);
 	text = json_dumps(ns, JSON_COMPACT);
@@ -105,7 +105,7 @@ test_incremental(void **state)
 	/* appended: only the new messages are parsed */
 	append(3, "/usr/sbin/ntpdate pool", "");
 	append(4, "/bin/freemem.py", "");
-	append(5, "/bin/third-job", "");	/* beyond max_jobs = 2 */
+	append(5, "/bin/third-job", ""); /* beyond max_jobs = 2 */
 	e = cycle(&st, &note);
 	assert_int_equal(note.parsed, 3);
 	assert_int_equal(ival(e, "messages"), 5);
@@ -114,17 +114,17 @@ test_incremental(void **state)
 	cron = json_object_get(e, "cron");
 	assert_int_equal(json_array_size(cron), 2);
 	assert_string_equal(json_string_value(json_object_get(
-				json_array_get(cron, 0), "command")),
-	    "/bin/freemem.py");
+	                        json_array_get(cron, 0), "command")),
+	                    "/bin/freemem.py");
 	assert_int_equal(ival(json_array_get(cron, 0), "count"), 3);
 	assert_int_equal(ival(json_array_get(cron, 0), "unread"), 2);
 	/* the excerpt is the newest message's body, read back by offset */
 	assert_string_equal(json_string_value(json_object_get(
-				json_array_get(cron, 0), "excerpt")),
-	    "output 4");
+	                        json_array_get(cron, 0), "excerpt")),
+	                    "output 4");
 	assert_string_equal(json_string_value(json_object_get(
-				json_array_get(cron, 0), "last_ts")),
-	    "2026-11-28T14:49:04Z");
+	                        json_array_get(cron, 0), "last_ts")),
+	                    "2026-11-28T14:49:04Z");
 	json_decref(e);
 	json_decref(st);
 	unlink(path);
@@ -217,18 +217,18 @@ test_writer_holds_dotlock(void **state)
 static void
 test_not_a_file(void **state)
 {
-	struct mailbox_opts o = {.now = 0, .settle = 60, .max_jobs = 5,
-	    .excerpt_max = 512};
+	struct mailbox_opts o = {
+	    .now = 0, .settle = 60, .max_jobs = 5, .excerpt_max = 512};
 	struct mailbox_note note;
 	char err[256];
 	json_t *ns = NULL;
 
 	(void)state;
 	assert_null(mailbox_read("/tmp", "/tmp", "root", NULL, &o, &ns, &note,
-	    err, sizeof(err)));
+	                         err, sizeof(err)));
 	assert_non_null(strstr(err, "not a regular file"));
 	assert_null(mailbox_read("/nonexistent/mbox", "/x", "root", NULL, &o,
-	    &ns, &note, err, sizeof(err)));
+	                         &ns, &note, err, sizeof(err)));
 	assert_non_null(strstr(err, "No such file"));
 	assert_null(ns);
 }

@@ -21,8 +21,8 @@ sample(const char *rel, size_t *len)
 	char path[4096], why[256], *text;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/../shared/samples/%s",
-	    top ? top : ".", rel);
+	snprintf(path, sizeof(path), "%s/../shared/samples/%s", top ? top : ".",
+	         rel);
 	n = read_file_capped(path, &text, 1 << 20, why, sizeof(why));
 	if (n < 0)
 		fail_msg("%s", why);
@@ -57,10 +57,10 @@ test_real_sendmail_qf(void **state)
 	assert_int_equal(m->nrcpt, 1);
 	assert_field(m->rcpt[0].s, m->rcpt[0].len, "root");
 	assert_field(m->subject.s, m->subject.len,
-	    "Cron <root@host1> /bin/freemem.py");
+	             "Cron <root@host1> /bin/freemem.py");
 	assert_field(m->from.s, m->from.len, "root (Cron Daemon)");
 	assert_field(qf_status(m)->s, qf_status(m)->len,
-	    "Deferred: Connection refused by [127.0.0.1]");
+	             "Deferred: Connection refused by [127.0.0.1]");
 	free(t);
 	free(m);
 }
@@ -81,10 +81,11 @@ test_opme_example(void **state)
 	assert_true(m->complete);
 	assert_int_equal(m->nrcpt, 2);
 	assert_field(m->rcpt[1].s, m->rcpt[1].len,
-	    "bostic@okeeffe.CS.Berkeley.EDU");
+	             "bostic@okeeffe.CS.Berkeley.EDU");
 	assert_field(m->subject.s, m->subject.len,
-	    "this is an example message");
-	assert_field(m->from.s, m->from.len, "eric@foo.bar.baz.de (Eric Allman)");
+	             "this is an example message");
+	assert_field(m->from.s, m->from.len,
+	             "eric@foo.bar.baz.de (Eric Allman)");
 	assert_int_equal(qf_status(m)->len, 0);
 	free(t);
 	free(m);
@@ -119,13 +120,12 @@ test_garbage_rejected(void **state)
 		x = x * 1103515245 + 12345;
 		junk[i] = (char)(x >> 16);
 	}
-	assert_int_equal(qf_parse(junk, sizeof(junk), m, err, sizeof(err)),
-	    -1);
+	assert_int_equal(qf_parse(junk, sizeof(junk), m, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "not a qf file"));
 	assert_int_equal(qf_parse("", 0, m, err, sizeof(err)), -1);
 	assert_string_equal(err, "empty file");
 	assert_int_equal(qf_parse("hello\nworld\n", 12, m, err, sizeof(err)),
-	    -1);
+	                 -1);
 	free(m);
 }
 
@@ -135,20 +135,20 @@ test_recipient_status_and_folding(void **state)
 	struct qf_msg *m = malloc(sizeof(*m));
 	char err[256];
 	const char *t = "V8\nT100\nN3\nMenvelope says\nSroot\n"
-			"MDeferred: 451 try later\nC:root\nRPFD:a@b\n"
-			"RPFD:c@d\n"
-			"H??Subject: Cron <root@h> /usr/bin/long\n"
-			"\t--flag value\n"
-			"H??X-Other: y\n.\n";
+	                "MDeferred: 451 try later\nC:root\nRPFD:a@b\n"
+	                "RPFD:c@d\n"
+	                "H??Subject: Cron <root@h> /usr/bin/long\n"
+	                "\t--flag value\n"
+	                "H??X-Other: y\n.\n";
 
 	(void)state;
 	assert_int_equal(qf_parse(t, strlen(t), m, err, sizeof(err)), 0);
 	assert_field(m->env_status.s, m->env_status.len, "envelope says");
 	assert_field(qf_status(m)->s, qf_status(m)->len,
-	    "Deferred: 451 try later");
+	             "Deferred: 451 try later");
 	assert_int_equal(m->nrcpt, 2);
 	assert_field(m->subject.s, m->subject.len,
-	    "Cron <root@h> /usr/bin/long\t--flag value");
+	             "Cron <root@h> /usr/bin/long\t--flag value");
 	assert_int_equal(m->tries, 3);
 	assert_true(m->complete);
 	free(m);
@@ -167,7 +167,7 @@ test_huge_header_and_many_recipients(void **state)
 	for (int i = 0; i < 20; i++)
 		n += (size_t)sprintf(t + n, "RPFD:user%d@example.org\n", i);
 	n += (size_t)sprintf(t + n, "H??Subject: ");
-	memset(t + n, 'x', 1 << 20);	/* a 1 MiB header line */
+	memset(t + n, 'x', 1 << 20); /* a 1 MiB header line */
 	n += 1 << 20;
 	n += (size_t)sprintf(t + n, "\n.\n");
 	assert_int_equal(qf_parse(t, n, m, err, sizeof(err)), 0);

@@ -79,11 +79,12 @@ test_queue_file(void **state)
 	assert_int_equal(m.nrcpt, 1);
 	assert_int_equal(m.ndone, 1);
 	assert_memory_equal(m.rcpt[0].s, "root@host1.example.com", 22);
-	assert_int_equal(m.subject.len, strlen("Cron <root@host1> /bin/freemem.py"));
+	assert_int_equal(m.subject.len,
+	                 strlen("Cron <root@host1> /bin/freemem.py"));
 	assert_memory_equal(m.subject.s, "Cron <root@host1> /bin/freemem.py",
-	    m.subject.len);
+	                    m.subject.len);
 	assert_memory_equal(m.from.s, "root@host1.example.com (Cron Daemon)",
-	    m.from.len);
+	                    m.from.len);
 	assert_true(m.complete);
 	/* the start of the file is enough */
 	assert_int_equal(pfq_parse(o.b, o.n / 2, &m, err, sizeof(err)), 0);
@@ -109,9 +110,11 @@ test_long_line_split(void **state)
 	rec(&o, 'N', "");
 	rec(&o, 'E', "");
 	assert_int_equal(pfq_parse(o.b, o.n, &m, err, sizeof(err)), 0);
-	assert_int_equal(m.subject.len,
+	assert_int_equal(
+	    m.subject.len,
 	    strlen("Cron <root@h> /usr/bin/a-very-long-command --with-args"));
-	assert_memory_equal(m.subject.s,
+	assert_memory_equal(
+	    m.subject.s,
 	    "Cron <root@h> /usr/bin/a-very-long-command --with-args",
 	    m.subject.len);
 }
@@ -121,16 +124,15 @@ test_damaged(void **state)
 {
 	struct pfq_msg m;
 	char err[256];
-	const char bad_len[] = {'T', (char)0xff, (char)0xff, (char)0xff,
-	    (char)0xff, (char)0xff, (char)0xff, 'x'};
+	const char bad_len[] = {'T',        (char)0xff, (char)0xff, (char)0xff,
+	                        (char)0xff, (char)0xff, (char)0xff, 'x'};
 
 	(void)state;
 	assert_int_equal(pfq_parse("", 0, &m, err, sizeof(err)), -1);
 	assert_int_equal(pfq_parse("V8\nT1\n", 6, &m, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "not a postfix queue file"));
-	assert_int_equal(pfq_parse(bad_len, sizeof(bad_len), &m, err,
-			     sizeof(err)),
-	    -1);
+	assert_int_equal(
+	    pfq_parse(bad_len, sizeof(bad_len), &m, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "bad record length"));
 }
 
@@ -138,18 +140,18 @@ static void
 test_defer_reason(void **state)
 {
 	const char *n1 = "recipient=alice@example.org\noffset=190\n"
-			 "status=4.4.1\naction=delayed\n"
-			 "reason=connect to mx.example.com[192.0.2.25]:25: "
-			 "Connection timed out\n\n";
+	                 "status=4.4.1\naction=delayed\n"
+	                 "reason=connect to mx.example.com[192.0.2.25]:25: "
+	                 "Connection timed out\n\n";
 	const char *n2 = "<alice@example.org>: connect to 127.0.0.1[127.0.0.1]"
-			 ":25: Connection refused\n";
+	                 ":25: Connection refused\n";
 	const char *p;
 	size_t n;
 
 	(void)state;
 	assert_int_equal(pfq_defer_reason(n1, strlen(n1), &p, &n), 0);
 	assert_int_equal(n, strlen("connect to mx.example.com[192.0.2.25]:25: "
-				   "Connection timed out"));
+	                           "Connection timed out"));
 	assert_int_equal(pfq_defer_reason(n2, strlen(n2), &p, &n), 0);
 	assert_memory_equal(p, "connect to 127.0.0.1", 20);
 	assert_int_equal(pfq_defer_reason("x=y\n", 4, &p, &n), -1);
@@ -168,15 +170,15 @@ put(const char *path, const char *data, size_t n)
 static void
 test_scan_hashed_queue(void **state)
 {
-	struct mailq_opts o = {.now = 0, .max_queued = 10,
-	    .qf_max_bytes = 65536};
+	struct mailq_opts o = {
+	    .now = 0, .max_queued = 10, .qf_max_bytes = 65536};
 	struct cycle c;
 	char d[] = "/tmp/test_pfq.XXXXXX", p[4200], cmd[4300];
 	struct mailq *q;
 	struct buf b;
 	json_t *det;
 	const char *reason = "reason=connect to 127.0.0.1[127.0.0.1]:25: "
-			     "Connection refused\n";
+	                     "Connection refused\n";
 
 	(void)state;
 	memset(&c, 0, sizeof(c));
@@ -197,21 +199,21 @@ test_scan_hashed_queue(void **state)
 	q = mailq_new(&o);
 	snprintf(p, sizeof(p), "%s/deferred", d);
 	snprintf(cmd, sizeof(cmd), "%s/defer", d);
-	assert_int_equal(mailq_scan_postfix(q, &c, p, cmd,
-			     "/var/spool/postfix/deferred"),
+	assert_int_equal(
+	    mailq_scan_postfix(q, &c, p, cmd, "/var/spool/postfix/deferred"),
 	    0);
 	assert_int_equal(mailq_total(q), 2);
 	det = mailq_details(q);
 	assert_int_equal(json_array_size(det), 2);
 	{
-		json_t *m = json_array_get(det, 1);	/* the dated one */
-		assert_string_equal(
-		    json_string_value(json_object_get(m, "id")), "A1B2C3D4E5");
+		json_t *m = json_array_get(det, 1); /* the dated one */
+		assert_string_equal(json_string_value(json_object_get(m, "id")),
+		                    "A1B2C3D4E5");
 		assert_string_equal(
 		    json_string_value(json_object_get(m, "status")),
 		    "connect to 127.0.0.1[127.0.0.1]:25: Connection refused");
-		assert_string_equal(json_string_value(json_object_get(m,
-					"cron_command")),
+		assert_string_equal(
+		    json_string_value(json_object_get(m, "cron_command")),
 		    "/bin/freemem.py");
 	}
 	assert_int_equal(json_array_size(c.errors), 1);

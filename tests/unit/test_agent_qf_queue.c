@@ -63,7 +63,7 @@ put_sample(const char *dir, const char *name)
 	ssize_t n;
 
 	snprintf(p, sizeof(p), "%s/../shared/samples/real-sendmail/%s",
-	    top ? top : ".", name);
+	         top ? top : ".", name);
 	n = read_file_capped(p, &text, 1 << 20, why, sizeof(why));
 	if (n < 0)
 		fail_msg("%s", why);
@@ -95,7 +95,8 @@ errors_mention(struct cycle *c, const char *src_part, const char *msg_part)
 	size_t i;
 	json_t *e;
 
-	json_array_foreach(c->errors, i, e) {
+	json_array_foreach(c->errors, i, e)
+	{
 		const char *s = json_string_value(json_object_get(e, "source"));
 		const char *m = json_string_value(json_object_get(e, "error"));
 		if (s && m && strstr(s, src_part) && strstr(m, msg_part))
@@ -113,8 +114,8 @@ sval(json_t *o, const char *k)
 static void
 test_real_and_damaged(void **state)
 {
-	struct mailq_opts o = {.now = 1795877400, .max_queued = 200,
-	    .qf_max_bytes = 1 << 20};
+	struct mailq_opts o = {
+	    .now = 1795877400, .max_queued = 200, .qf_max_bytes = 1 << 20};
 	struct cycle *c = new_cycle();
 	char *d = mktmp();
 	struct mailq *q = mailq_new(&o);
@@ -125,15 +126,15 @@ test_real_and_damaged(void **state)
 	(void)state;
 	put_sample(d, "qf6ASEnAvr023598");
 	put_sample(d, "df6ASEnAvr023598");
-	put_sample(d, "qf6ASEnAbu023599");	/* its df is missing */
+	put_sample(d, "qf6ASEnAbu023599"); /* its df is missing */
 	for (size_t i = 0; i < sizeof(junk); i++)
 		junk[i] = (unsigned char)(i * 7 + 3);
 	put(d, "qf6ASEnAxx000001", (const char *)junk, sizeof(junk));
 	put(d, "qf6ASEnAyy000002", trunc, strlen(trunc));
 	put(d, "df6ASEnAyy000002", "x\n", 2);
-	put(d, "tf6ASEnAzz000003", "V8\n", 3);	/* being written: skipped */
-	assert_int_equal(mailq_scan_sendmail(q, c, d, "/var/spool/clientmqueue"),
-	    0);
+	put(d, "tf6ASEnAzz000003", "V8\n", 3); /* being written: skipped */
+	assert_int_equal(
+	    mailq_scan_sendmail(q, c, d, "/var/spool/clientmqueue"), 0);
 	assert_int_equal(mailq_total(q), 4);
 	det = mailq_details(q);
 	assert_int_equal(json_array_size(det), 4);
@@ -142,14 +143,16 @@ test_real_and_damaged(void **state)
 		json_t *m = json_array_get(det, i);
 		if (strcmp(sval(m, "id"), "6ASEnAvr023598") != 0)
 			continue;
-		assert_string_equal(sval(m, "status"),
+		assert_string_equal(
+		    sval(m, "status"),
 		    "Deferred: Connection refused by [127.0.0.1]");
 		assert_string_equal(sval(m, "cron_command"), "/bin/freemem.py");
 		assert_string_equal(sval(m, "created_ts"),
-		    "2026-11-28T14:49:10Z");
-		assert_string_equal(sval(m, "queue"), "/var/spool/clientmqueue");
+		                    "2026-11-28T14:49:10Z");
+		assert_string_equal(sval(m, "queue"),
+		                    "/var/spool/clientmqueue");
 		assert_int_equal(json_integer_value(json_object_get(m, "size")),
-		    20);
+		                 20);
 		assert_false(json_is_true(json_object_get(m, "df_missing")));
 	}
 	assert_true(errors_mention(c, "qf6ASEnAbu023599", "without its df"));
@@ -159,9 +162,9 @@ test_real_and_damaged(void **state)
 	qs = mailq_queues(q);
 	st = json_object_get(json_array_get(qs, 0), "statuses");
 	assert_string_equal(sval(json_array_get(st, 0), "status"),
-	    "Deferred: Connection refused by [127.0.0.1]");
-	assert_int_equal(json_integer_value(json_object_get(
-			     json_array_get(st, 0), "count")),
+	                    "Deferred: Connection refused by [127.0.0.1]");
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_array_get(st, 0), "count")),
 	    2);
 	json_decref(qs);
 	json_decref(det);
@@ -174,8 +177,7 @@ test_real_and_damaged(void **state)
 static void
 test_split_queue_and_missing_dir(void **state)
 {
-	struct mailq_opts o = {.now = 0, .max_queued = 5,
-	    .qf_max_bytes = 4096};
+	struct mailq_opts o = {.now = 0, .max_queued = 5, .qf_max_bytes = 4096};
 	struct cycle *c = new_cycle();
 	char *d = mktmp(), sub[4200];
 	struct mailq *q = mailq_new(&o);
@@ -202,8 +204,8 @@ test_split_queue_and_missing_dir(void **state)
 static void
 test_large_queue_bounded(void **state)
 {
-	struct mailq_opts o = {.now = 0, .max_queued = 10,
-	    .qf_max_bytes = 4096};
+	struct mailq_opts o = {
+	    .now = 0, .max_queued = 10, .qf_max_bytes = 4096};
 	struct cycle *c = new_cycle();
 	char *d = mktmp(), name[64], text[512];
 	struct mailq *q = mailq_new(&o);
@@ -216,12 +218,13 @@ test_large_queue_bounded(void **state)
 	 * statuses */
 	for (int i = 0; i < 1000; i++) {
 		int t = (i * 337) % 1000;
-		n = snprintf(text, sizeof(text),
+		n = snprintf(
+		    text, sizeof(text),
 		    "V8\nT%d\nN1\nSroot\nM%s\nRPFD:root\n"
 		    "H??Subject: Cron <root@h> /bin/job%d\n.\n",
 		    1000000 + t,
-		    t % 10 == 0 ? "Deferred: Connection timed out" :
-				  "Deferred: Connection refused by [127.0.0.1]",
+		    t % 10 == 0 ? "Deferred: Connection timed out"
+		                : "Deferred: Connection refused by [127.0.0.1]",
 		    t % 2);
 		snprintf(name, sizeof(name), "qfq%07d", t);
 		put(d, name, text, (size_t)n);
@@ -242,15 +245,15 @@ test_large_queue_bounded(void **state)
 	/* job0 refused 400, job1 refused 500, job0 timed out 100 */
 	assert_int_equal(json_array_size(groups), 3);
 	assert_string_equal(sval(json_array_get(groups, 0), "cron_command"),
-	    "/bin/job1");
+	                    "/bin/job1");
 	assert_int_equal(json_integer_value(json_object_get(
-			     json_array_get(groups, 0), "count")),
-	    500);
+	                     json_array_get(groups, 0), "count")),
+	                 500);
 	assert_int_equal(json_integer_value(json_object_get(
-			     json_array_get(groups, 2), "count")),
-	    100);
+	                     json_array_get(groups, 2), "count")),
+	                 100);
 	assert_string_equal(sval(json_array_get(groups, 2), "status"),
-	    "Deferred: Connection timed out");
+	                    "Deferred: Connection timed out");
 	json_decref(groups);
 	json_decref(det);
 	mailq_free(q);
@@ -262,13 +265,14 @@ test_large_queue_bounded(void **state)
 static void
 test_postqueue(void **state)
 {
-	struct mailq_opts o = {.now = 0, .max_queued = 10,
-	    .qf_max_bytes = 4096};
+	struct mailq_opts o = {
+	    .now = 0, .max_queued = 10, .qf_max_bytes = 4096};
 	char *d = mktmp(), p[4200], err[256];
 	const char *script =
 	    "#!/bin/sh\n"
 	    "[ \"$1\" = -j ] || exit 64\n"
-	    "echo '{\"queue_name\": \"deferred\", \"queue_id\": \"3CDD6604F980\","
+	    "echo '{\"queue_name\": \"deferred\", \"queue_id\": "
+	    "\"3CDD6604F980\","
 	    " \"arrival_time\": 1795877350, \"message_size\": 512, \"sender\": "
 	    "\"root@h\", \"recipients\": [{\"address\": \"root@h\", "
 	    "\"delay_reason\": \"connect to 127.0.0.1[127.0.0.1]:25: "
@@ -291,9 +295,10 @@ test_postqueue(void **state)
 	assert_int_equal(postqueue_run(p, 10000, q, err, sizeof(err)), 2);
 	assert_int_equal(mailq_total(q), 2);
 	assert_int_equal(mailq_queue_count(q, "/var/spool/postfix/deferred"),
-	    1);
+	                 1);
 	det = mailq_details(q);
-	assert_string_equal(sval(json_array_get(det, 1), "status"),
+	assert_string_equal(
+	    sval(json_array_get(det, 1), "status"),
 	    "connect to 127.0.0.1[127.0.0.1]:25: Connection refused");
 	json_decref(det);
 
