@@ -121,8 +121,10 @@ json_str_safe(const char *p, size_t n, size_t max)
 		size_t l = utf8_len(s + i, n - i);
 		if (l == 1 && s[i] >= 0x20 && s[i] != 0x7f) {
 			strbuf_appendc(&sb, (char)s[i]);
-		} else if (l == 1 && (s[i] == '\t')) {
-			strbuf_appendc(&sb, '\t');
+		} else if (l == 1 && (s[i] == '\t' || s[i] == '\n')) {
+			/* JSON carries these itself; a mail excerpt keeps its
+			 * lines */
+			strbuf_appendc(&sb, (char)s[i]);
 		} else if (l > 1) {
 			if (sb.len + l > max)
 				break;

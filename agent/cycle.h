@@ -49,7 +49,8 @@ json_t *cycle_find_finding(struct cycle *c, const char *code,
     const char *subject);
 
 /* json_str_safe - a JSON string from arbitrary bytes: invalid UTF-8 and
- * control characters become \xNN escapes, at most max bytes are kept. */
+ * control characters other than tab and newline become \xNN escapes, at
+ * most max bytes are kept. */
 json_t *json_str_safe(const char *p, size_t n, size_t max);
 
 #endif

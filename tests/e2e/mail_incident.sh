@@ -40,7 +40,7 @@ check_eq "incident: cron jobs by count" \
     "$(jqr "$t/i1.json" '[.mail.mailboxes[0].cron[] | "\(.command)=\(.count)"] | join(",")')" \
     "/bin/freemem.py=1104,/usr/sbin/ntpdate time.example.com=79,/usr/sbin/logrotate /etc/logrotate.conf=19"
 check_eq "incident: excerpt unquotes >From" \
-    "$(jqr "$t/i1.json" '.mail.mailboxes[0].cron[2].excerpt' | sed 's/.*x0a//')" \
+    "$(jqr "$t/i1.json" '.mail.mailboxes[0].cron[2].excerpt' | tail -n 1)" \
     "From the config: check su directive"
 ur=$(f "$t/i1.json" mail.unread_root $MB)
 check_eq "incident: mail.unread_root is a warning" "$(echo "$ur" | jq -r .severity)" warning
