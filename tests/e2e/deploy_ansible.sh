@@ -7,7 +7,9 @@
 # is not systemd), and the agent's report reaches the collector.  A second
 # run changes nothing; a changed setting reloads the agent (same process,
 # SIGHUP); state=absent stops and removes everything, and the machine is
-# left exactly as it was.
+# left exactly as it was.  Then the same with the binary install method
+# (binaries from this build under /usr/local, the repository's init
+# scripts).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/deploy_lock.inc"
 top=$SPOOLWATCH_TOP
@@ -86,9 +88,12 @@ ansible_python_interpreter=/usr/bin/python3
 ansible_become=false
 EOT
 # vars.json: what an operator puts in group_vars and the vault.
+case $B in /*) relbin=$B/rel/bin ;; *) relbin=$top/$B/rel/bin ;; esac
 write_vars() {
 	cat >"$t/vars.json" <<EOT
 {
+  "spoolwatch_install_method": "${method:-package}",
+  "spoolwatch_binary_dir": "$relbin",
   "spoolwatch_agent_state": "$1",
   "spoolwatch_collector_state": "$1",
   "spoolwatch_collector_purge_data": true,
@@ -102,7 +107,7 @@ write_vars() {
   "spoolwatch_agent_interval": $2,
   "spoolwatch_agent_splay": 0,
   "spoolwatch_agent_log_target": "stderr",
-  "spoolwatch_agent_options": {"hostname": "ansible-e2e-host"},
+  "spoolwatch_agent_options": {"hostname": "ansible-${method:-package}-host"},
   "spoolwatch_agent_sysv_user": "spoolwatch"
 }
 EOT
@@ -142,7 +147,7 @@ got=0
 i=0
 while [ $i -lt 300 ]; do
 	code=$(curl -s -o "$t/host.json" -w '%{http_code}' -m 2 \
-	    -H "Authorization: Bearer $rtok" "$url/api/v1/hosts/ansible-e2e-host")
+	    -H "Authorization: Bearer $rtok" "$url/api/v1/hosts/ansible-package-host")
 	[ "$code" = 200 ] && { got=1; break; }
 	sleep 0.1
 	i=$((i + 1))
@@ -172,4 +177,40 @@ if cmp -s "$t/before" "$t/after"; then
 	ok "state=absent leaves the machine as it was"
 else
 	not_ok "left behind by state=absent: $(tr '\n' ' ' <"$t/after")"
+fi
+
+# --- the binary install method -----------------------------------------------
+method=binary
+write_vars present 2
+if play; then
+	ok "binary method: playbook run"
+else
+	not_ok "binary method: $(grep -E 'fatal|FAILED|ERROR' "$t/play.log" | head -5) $(tail -n 15 "$t/play.log")"
+fi
+check "binary method: binaries under /usr/local/bin" \
+    test -x /usr/local/bin/spoolwatch-agent -a -x /usr/local/bin/spoolwatch-collector
+check "binary method: the init script runs /usr/local/bin" grep -q \
+    '^BIN=/usr/local/bin/spoolwatch-agent$' /etc/init.d/spoolwatch-agent
+check "binary method: the collector answers /healthz" wait_http "$url/healthz" 20
+bpid=$(cat /var/run/spoolwatch-agent.pid 2>/dev/null)
+check_eq "binary method: the agent runs from /usr/local/bin" \
+    "$(readlink "/proc/${bpid:-0}/exe" 2>/dev/null)" /usr/local/bin/spoolwatch-agent
+got=0
+i=0
+while [ $i -lt 300 ]; do
+	code=$(curl -s -o /dev/null -w '%{http_code}' -m 2 \
+	    -H "Authorization: Bearer $rtok" "$url/api/v1/hosts/ansible-binary-host")
+	[ "$code" = 200 ] && { got=1; break; }
+	sleep 0.1
+	i=$((i + 1))
+done
+check_eq "binary method: the agent's report reaches the collector" "$got" 1
+write_vars absent 2
+if play; then ok "binary method: state=absent"; else not_ok "binary method: state=absent: $(tail -n 15 "$t/play.log")"; fi
+check "binary method: the agent was stopped" eval "! alive ${bpid:-0}"
+deploy_snapshot "$t/after"
+if cmp -s "$t/before" "$t/after"; then
+	ok "binary method: state=absent leaves the machine as it was"
+else
+	not_ok "left behind by the binary method: $(tr '\n' ' ' <"$t/after")"
 fi
