@@ -71,6 +71,34 @@ for flavour in systemd sysvinit; do
 	post=$(sed -n '/^postinstall scriptlet/,/^[a-z]* *scriptlet/p' "$t/agent.scripts")
 	check "$flavour: agent %post never starts the service" sh -c \
 	    "! echo '$post' | grep -Eq '(systemctl|service) [^|]*start'"
+	# Install them for real into a scratch root (no scriptlets: they would
+	# run chrooted; the user comes from the scratch root's passwd), check
+	# what landed, then erase them.
+	r=$t/root-$flavour
+	mkdir -p "$r/etc"
+	printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' \
+	    'spoolwatch:x:990:990::/var/lib/spoolwatch:/sbin/nologin' >"$r/etc/passwd"
+	printf '%s\n' 'root:x:0:' 'spoolwatch:x:990:' >"$r/etc/group"
+	if rpm -i --nodeps --noscripts --root "$r" "$common" "$agent" "$coll" \
+	    >"$t/rpm-i.log" 2>&1; then
+		ok "$flavour: rpm -i into a scratch root"
+	else
+		not_ok "$flavour: rpm -i: $(cat "$t/rpm-i.log")"
+	fi
+	check_eq "$flavour: installed agent.conf 0640 root:spoolwatch" \
+	    "$(stat -c '%a %u:%g' "$r/etc/spoolwatch/agent.conf" 2>/dev/null)" "640 0:990"
+	check_eq "$flavour: installed state dir 0700 spoolwatch" \
+	    "$(stat -c '%a %u' "$r/var/lib/spoolwatch" 2>/dev/null)" "700 990"
+	check "$flavour: the installed agent runs" sh -c \
+	    "'$r/usr/bin/spoolwatch-agent' --version >/dev/null"
+	check "$flavour: rpm -V finds the installation intact" \
+	    rpm -V --root "$r" --nodeps spoolwatch-agent
+	rpm -e --nodeps --noscripts --root "$r" spoolwatch-agent \
+	    spoolwatch-collector spoolwatch >"$t/rpm-e.log" 2>&1
+	check_eq "$flavour: rpm -e" "$?" 0
+	left=$(cd "$r" && find . -path ./root -prune -o -path ./var/lib/rpm -prune \
+	    -o -path ./usr/lib/sysimage -prune -o -type f -print | grep -v '^./etc/\(passwd\|group\)$')
+	check_eq "$flavour: rpm -e leaves no file behind" "$left" ""
 	if [ $flavour = systemd ]; then
 		has "$agent" '^-rw-r--r-- root root +/usr/lib/systemd/system/spoolwatch-agent.service$' \
 		    "systemd: agent unit 0644"
