@@ -60,7 +60,8 @@ Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: spoolwatch
 Files: *
 Copyright: spoolwatch developers
-License: MIT
+License: unspecified
+ The project has not chosen a license yet; see the source tree.
 EOT
 }
 
@@ -78,7 +79,6 @@ control() {
 		echo "Depends: $3"
 		echo "Section: admin"
 		echo "Priority: optional"
-		echo "Homepage: https://github.com/spoolwatch/spoolwatch"
 		echo "Description: $4"
 		echo "$5" | fold -s -w 72 | sed 's/^/ /; s/ *$//'
 	} >"$d/control"
