@@ -180,6 +180,19 @@ check_eq "agent script: start without the binary exits 5" "$?" 5
 A bogus >/dev/null 2>&1
 check_eq "agent script: unknown action exits 2" "$?" 2
 
+# Without setpriv (RHEL 5/6) the script drops privileges with su, whose
+# shell records its own PID before it becomes the collector.
+echo "SETPRIV=" >>"$t/collector.sysconfig"
+C restart >"$t/out" 2>&1
+check_eq "collector script: restart through su exits 0" "$?" 0
+check "the old collector is gone" eval "! alive ${cpid:-0}"
+cpid=$(cat "$t/c/run/collector.pid" 2>/dev/null)
+check "su path: pid file names the collector itself" \
+    test "$(readlink "/proc/${cpid:-0}/exe")" = "$(readlink -f "$COLLECTOR")"
+check_eq "su path: collector runs as COLLECTOR_USER" \
+    "$(ps -o user= -p "${cpid:-0}" 2>/dev/null | tr -d ' ')" nobody
+check "su path: collector answers /healthz" wait_http "$url/healthz" 20
+
 C stop >/dev/null 2>&1
 check_eq "collector script: stop exits 0" "$?" 0
 check "stop ended the collector" eval "! alive ${cpid:-0}"
