@@ -136,3 +136,16 @@ for k in $keys; do
 done
 check "there are configuration keys to document" test -n "$keys"
 check_eq "spoolwatch.conf(5) documents every configuration key" "$missing" ""
+
+# --- the man pages name every flag --help names -----------------------------
+for prog in spoolwatch-agent spoolwatch-collector; do
+	flags=$("$BINDIR/$prog" --help 2>/dev/null |
+	    grep -o -- '--[a-z][a-z-]*' | sort -u)
+	missing=""
+	for f in $flags; do
+		esc=$(echo "$f" | sed 's/-/\\\\-/g')
+		grep -q -- "$esc" "$top/deploy/man/$prog.8" || missing="$missing $f"
+	done
+	check "$prog --help lists flags" test -n "$flags"
+	check_eq "$prog(8) documents every flag of --help" "$missing" ""
+done
