@@ -20,12 +20,21 @@ deb: $(AGENT_BIN) $(COLLECTOR_BIN)
 	@command -v dpkg-deb >/dev/null || { echo "make deb needs dpkg-deb" >&2; exit 1; }
 	@sh deploy/deb/mkdeb.sh $(VERSION) $(AGENT_BIN) $(COLLECTOR_BIN) $(PKGDIR)
 
-# dist: the tracked and new (not ignored) files of the work tree.
+# dist: the tracked and new (not ignored) files of the work tree; outside
+# a git checkout (an unpacked tarball), everything but the build output.
 dist:
 	@mkdir -p $(PKGDIR)
-	@git ls-files -co --exclude-standard -z | \
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	    git ls-files -co --exclude-standard -z | \
 	    tar --null -T - --transform 's|^|spoolwatch-$(VERSION)/|' \
-	        --owner=0 --group=0 --mtime=@0 -czf $(SRC_TARBALL)
+	        --owner=0 --group=0 --mtime=@0 -czf $(SRC_TARBALL); \
+	else \
+	    find . \( -path ./build -o -path ./bin -o -path ./tests/out \
+	        -o -path './$(PKGDIR)' -o -name '*.db' \) -prune \
+	        -o -type f -print0 | \
+	    tar --null -T - --transform 's|^\./|spoolwatch-$(VERSION)/|' \
+	        --owner=0 --group=0 --mtime=@0 -czf $(SRC_TARBALL); \
+	fi
 	@echo $(SRC_TARBALL)
 
 # --nodeps: on Debian the RPM database does not know the BuildRequires.
