@@ -200,7 +200,9 @@ agent_config_print(FILE *fp, const struct agent_config *cfg)
 	fprintf(fp, "# effective configuration (%s)\n",
 	        cfg->config_path ? cfg->config_path : "built-in defaults");
 	cfg_print(fp, top_defs, cfg);
-	logs_config_print_top(fp, &cfg->logs); /* before any [section] */
+	/* collectors' top-level keys come before any [section] */
+	logs_config_print_top(fp, &cfg->logs);
+	mail_config_print_top(fp, &cfg->mail);
 	spool_config_print(fp, &cfg->spool);
 	inodes_config_print(fp, &cfg->inodes);
 	mta_config_print(fp, &cfg->mta);

@@ -90,7 +90,7 @@ logs_config_print_top(FILE *fp, const struct logs_config *cfg)
 void
 logs_config_print(FILE *fp, const struct logs_config *cfg)
 {
-	fprintf(fp, "[logs]\n");
+	fprintf(fp, "\n[logs]\n");
 	cfg_print(fp, logs_defs, cfg);
 }
 

@@ -110,12 +110,15 @@ mail_config_load(struct mail_config *cfg, struct cfg_file *cf, char *err,
 }
 
 void
+mail_config_print_top(FILE *fp, const struct mail_config *cfg)
+{
+	cfg_print(fp, mail_top_defs, cfg);
+}
+
+void
 mail_config_print(FILE *fp, const struct mail_config *cfg)
 {
-	/* top-level key: printed as a comment so that the output, read
-	 * back, does not put it inside the previous section */
-	fprintf(fp, "\n# top level: max_queued = %lld\n", cfg->max_queued);
-	fprintf(fp, "[mail]\n");
+	fprintf(fp, "\n[mail]\n");
 	cfg_print(fp, mail_defs, cfg);
 }
 

@@ -39,6 +39,9 @@ struct mail_config {
  * (NULL: defaults only).  0, or -1 with "FILE:LINE: why" in err. */
 int mail_config_load(struct mail_config *cfg, struct cfg_file *cf, char *err,
                      size_t errlen);
+/* mail_config_print_top - the top-level key (max_queued), printed with
+ * the other top-level keys before any [section]. */
+void mail_config_print_top(FILE *fp, const struct mail_config *cfg);
 void mail_config_print(FILE *fp, const struct mail_config *cfg);
 void mail_config_free(struct mail_config *cfg);
 
