@@ -30,7 +30,8 @@ INITDIR      ?= $(SYSCONFDIR)/init.d
 SYSVCONFDIR  ?= $(SYSCONFDIR)/sysconfig
 WITH_SYSTEMD  ?= yes
 WITH_SYSVINIT ?= yes
-# "no" installs the examples only (packages ship the configs themselves).
+# "no": the examples only, no /etc/spoolwatch/*.conf (for hosts whose
+# configuration management writes those files).
 INSTALL_CONFIG ?= yes
 
 D := deploy
