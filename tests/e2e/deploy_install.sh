@@ -89,3 +89,11 @@ check "PREFIX=/usr unit names /usr/bin" grep -q \
     '^ExecStart=/usr/bin/spoolwatch-collector ' \
     "$d2/usr/lib/systemd/system/spoolwatch-collector.service"
 check "WITH_SYSVINIT=no installs no init script" test ! -e "$d2/etc/init.d"
+
+# INSTALL_CONFIG=no: the examples, but no /etc/spoolwatch/*.conf.
+d3=$t/d3
+mk install DESTDIR="$d3" PREFIX=/usr INSTALL_CONFIG=no >"$t/out4" 2>&1
+check_eq "make install INSTALL_CONFIG=no exits 0" "$?" 0
+check "INSTALL_CONFIG=no writes no /etc/spoolwatch" test ! -e "$d3/etc/spoolwatch"
+check "INSTALL_CONFIG=no still installs the examples" test -f \
+    "$d3/usr/share/doc/spoolwatch/examples/agent.conf"
