@@ -61,7 +61,8 @@ check "collector.conf is the example" cmp -s \
     "$d/etc/spoolwatch/collector.conf" "$top/deploy/collector.conf.example"
 check "the installed agent.conf is valid" sh -c \
     "'$d/usr/local/bin/spoolwatch-agent' --check-config \
-    --config '$d/etc/spoolwatch/agent.conf' >/dev/null 2>&1"
+    --config '$d/etc/spoolwatch/agent.conf' --state-dir '$t/state' \
+    >/dev/null 2>&1"
 for m in "$d"/usr/local/share/man/man*/*; do
 	w=$(MANWIDTH=80 man --warnings -l "$m" 2>&1 >/dev/null)
 	check_eq "installed ${m##*/} renders without warnings" "$w" ""
