@@ -46,6 +46,17 @@ for kv in User=spoolwatch ProtectSystem=strict NoNewPrivileges=yes \
     ReadWritePaths=/var/lib/spoolwatch-collector CapabilityBoundingSet=; do
 	check "$c.service has $kv" grep -qxF "$kv" "$t/$c.service"
 done
+# systemd's own exposure score (0-10, lower is better) stays at "OK": the
+# agent 2.0 or less (it needs the network, CAP_DAC_READ_SEARCH and other
+# users' /proc for the MTA check), the collector 1.5 or less.
+for ut in "$a 20" "$c 15"; do
+	set -- $ut
+	out=$(systemd-analyze security --offline=true --threshold="$2" \
+	    --no-pager "$t/$1.service" 2>&1)
+	rc=$?
+	score=$(echo "$out" | sed -n 's/.*Overall exposure level for [^:]*: //p')
+	check_eq "systemd-analyze security: $1 exposure <= $2/100 ($score)" "$rc" 0
+done
 # A reload must validate before it signals.
 check "$a ExecReload runs --check-config first" sh -c \
     "grep '^ExecReload=' '$t/$a.service' | head -1 | grep -q -- --check-config"
