@@ -301,7 +301,6 @@ write_durable(int dfd, const char *dirpath, const char *name,
               size_t errlen)
 {
 	char tmp[64];
-	const char *p = data;
 	int fd, saved;
 
 	snprintf(tmp, sizeof(tmp), TMP_PREFIX "%020llu", seq);
@@ -312,15 +311,8 @@ write_durable(int dfd, const char *dirpath, const char *name,
 		         strerror(errno));
 		return -1;
 	}
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w == -1)
-			goto fail;
-		p += w;
-		n -= (size_t)w;
-	}
+	if (write_full(fd, data, n) == -1)
+		goto fail;
 	if (fsync(fd) == -1)
 		goto fail;
 	if (close(fd) == -1) {

@@ -132,6 +132,23 @@ fail:
 }
 
 int
+write_full(int fd, const void *data, size_t n)
+{
+	const char *p = data;
+
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
 fsync_dir(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -148,7 +165,6 @@ write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
     char *err, size_t errlen)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX];
-	const char *p = data;
 	char *slash;
 	int fd;
 
@@ -166,15 +182,8 @@ write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
 	/* the mode asked for, whatever the umask (and a stale temp file's) */
 	if (fchmod(fd, mode) == -1)
 		goto fail;
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w == -1)
-			goto fail;
-		p += w;
-		n -= (size_t)w;
-	}
+	if (write_full(fd, data, n) == -1)
+		goto fail;
 	if (fsync(fd) == -1)
 		goto fail;
 	if (close(fd) == -1) {

@@ -39,6 +39,9 @@ ssize_t read_file_capped(const char *path, char **out, size_t cap,
 int write_file_atomic(const char *path, const void *data, size_t n,
     mode_t mode, char *err, size_t errlen);
 
+/* write_full - write all n bytes, resuming after EINTR and short writes;
+ * 0, or -1 with errno. */
+int write_full(int fd, const void *data, size_t n);
 int fsync_dir(const char *dir);
 /*
  * mkdir_p - mkdir -p with mode for the created components (subject to the
