@@ -21,7 +21,7 @@ FUZZ_SECONDS ?= 10
 PKGS      := libcurl jansson sqlite3 libmicrohttpd zlib
 TEST_PKGS := cmocka
 
-VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+VERSION   := $(shell cat .version 2>/dev/null || echo 0.0.0)
 
 CC        ?= cc
 WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \

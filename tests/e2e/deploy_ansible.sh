@@ -16,7 +16,7 @@ top=$SPOOLWATCH_TOP
 t=$(e2e_tmp)
 B=${BUILD:-build}
 mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top" BUILD="$B" "$@"; }
-v=$(cat "$top/VERSION")-1
+v=$(cat "$top/.version")-1
 arch=$(dpkg --print-architecture)
 adir=$top/deploy/ansible
 export ANSIBLE_CONFIG="$adir/ansible.cfg" ANSIBLE_NOCOLOR=1 \

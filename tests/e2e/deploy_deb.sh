@@ -13,7 +13,7 @@ top=$SPOOLWATCH_TOP
 t=$(e2e_tmp)
 B=${BUILD:-build}
 mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top" BUILD="$B" "$@"; }
-v=$(cat "$top/VERSION")-1
+v=$(cat "$top/.version")-1
 arch=$(dpkg --print-architecture)
 
 deploy_lock

@@ -8,7 +8,7 @@ top=$SPOOLWATCH_TOP
 t=$(e2e_tmp)
 B=${BUILD:-build}
 mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top" BUILD="$B" "$@"; }
-v=$(cat "$top/VERSION")
+v=$(cat "$top/.version")
 
 if ! command -v rpmbuild >/dev/null; then
 	not_ok "rpmbuild is not installed (tests/deps-deploy.txt: rpm)"
