@@ -119,6 +119,8 @@ CREATE TABLE IF NOT EXISTS mail_cron (
 	excerpt		TEXT,
 	PRIMARY KEY (host_id, command)
 ) WITHOUT ROWID;
+-- /api/v1/mail?command= and the hosts behind a fleet-wide command.
+CREATE INDEX IF NOT EXISTS mail_cron_command ON mail_cron (command);
 
 CREATE TABLE IF NOT EXISTS mail_queued (
 	host_id		INTEGER NOT NULL,
