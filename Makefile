@@ -76,7 +76,7 @@ UNIT_BIN      := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRC))
 -include collector/web.mk
 
 .PHONY: all deps check test unit e2e fuzz fuzz-build bench demo install \
-        clean lint rpm deb
+        clean lint rpm deb print-bindir
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -183,6 +183,10 @@ install: all
 
 lint:
 	@sh tests/lint.sh
+
+# print-bindir: where this BUILD's release binaries are (for scripts).
+print-bindir:
+	@echo $(abspath $(BINDIR))
 
 clean:
 	rm -rf build bin

@@ -88,7 +88,7 @@ ansible_python_interpreter=/usr/bin/python3
 ansible_become=false
 EOT
 # vars.json: what an operator puts in group_vars and the vault.
-case $B in /*) relbin=$B/rel/bin ;; *) relbin=$top/$B/rel/bin ;; esac
+relbin=$(mk print-bindir)	# bin/ for the default BUILD, else BUILD/rel/bin
 write_vars() {
 	cat >"$t/vars.json" <<EOT
 {
