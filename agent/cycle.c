@@ -29,16 +29,17 @@ cycle_error(struct cycle *c, const char *source, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	json_array_append_new(c->errors,
+	json_array_append_new(
+	    c->errors,
 	    json_pack("{s:o, s:o}", "source",
-		json_str_safe(source, strlen(source), 4096), "error",
-		json_str_safe(msg, strlen(msg), sizeof(msg))));
+	              json_str_safe(source, strlen(source), 4096), "error",
+	              json_str_safe(msg, strlen(msg), sizeof(msg))));
 }
 
 void
 cycle_finding(struct cycle *c, const char *code, const char *severity,
-    const char *subject, json_t *evidence, const char *remedy,
-    const char *fmt, ...)
+              const char *subject, json_t *evidence, const char *remedy,
+              const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -46,14 +47,15 @@ cycle_finding(struct cycle *c, const char *code, const char *severity,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	json_array_append_new(c->findings,
+	json_array_append_new(
+	    c->findings,
 	    json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "code", code,
-		"severity", severity, "subject",
-		json_str_safe(subject, strlen(subject), 4096), "message",
-		json_str_safe(msg, strlen(msg), sizeof(msg)), "evidence",
-		evidence ? evidence : json_object(), "remedy",
-		json_str_safe(remedy ? remedy : "", remedy ? strlen(remedy) : 0,
-		    4096)));
+	              "severity", severity, "subject",
+	              json_str_safe(subject, strlen(subject), 4096), "message",
+	              json_str_safe(msg, strlen(msg), sizeof(msg)), "evidence",
+	              evidence ? evidence : json_object(), "remedy",
+	              json_str_safe(remedy ? remedy : "",
+	                            remedy ? strlen(remedy) : 0, 4096)));
 }
 
 json_t *
@@ -62,7 +64,8 @@ cycle_find_finding(struct cycle *c, const char *code, const char *subject)
 	size_t i;
 	json_t *f;
 
-	json_array_foreach(c->findings, i, f) {
+	json_array_foreach(c->findings, i, f)
+	{
 		const char *fc = json_string_value(json_object_get(f, "code"));
 		const char *fs =
 		    json_string_value(json_object_get(f, "subject"));

@@ -20,12 +20,12 @@ struct state;
 
 struct cycle {
 	const struct agent_config *cfg;
-	const char *root;	/* "" when reading the live host's "/" */
-	time_t now;		/* wall clock at the start of the cycle */
-	json_t *report;		/* owned by the caller of report_build() */
-	json_t *errors;		/* borrowed: report["errors"] */
-	json_t *findings;	/* borrowed: report["findings"] */
-	struct state *state;	/* offsets; stage with state_put() */
+	const char *root;    /* "" when reading the live host's "/" */
+	time_t now;          /* wall clock at the start of the cycle */
+	json_t *report;      /* owned by the caller of report_build() */
+	json_t *errors;      /* borrowed: report["errors"] */
+	json_t *findings;    /* borrowed: report["findings"] */
+	struct state *state; /* offsets; stage with state_put() */
 };
 
 /* cycle_path - the host path below --root; -1 (and an error) if too long. */
@@ -41,12 +41,12 @@ void cycle_error(struct cycle *c, const char *source, const char *fmt, ...)
  * it; remedy is a shell command or a sentence.  The message is formatted.
  */
 void cycle_finding(struct cycle *c, const char *code, const char *severity,
-    const char *subject, json_t *evidence, const char *remedy,
-    const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+                   const char *subject, json_t *evidence, const char *remedy,
+                   const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
 /* cycle_find_finding - the finding with that code and subject, or NULL. */
 json_t *cycle_find_finding(struct cycle *c, const char *code,
-    const char *subject);
+                           const char *subject);
 
 /* json_str_safe - a JSON string from arbitrary bytes: invalid UTF-8 and
  * control characters other than tab and newline become \xNN escapes, at

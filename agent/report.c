@@ -60,8 +60,7 @@ report_hostname(const struct agent_config *cfg, char *out, size_t n)
 		snprintf(out, n, "%s", cfg->hostname);
 		return;
 	}
-	if (cfg->root[0] &&
-	    read_small(cfg->root, "/etc/hostname", out, n) == 0)
+	if (cfg->root[0] && read_small(cfg->root, "/etc/hostname", out, n) == 0)
 		return;
 	if (gethostname(out, n) == -1 || out[0] == '\0')
 		snprintf(out, n, "unknown");
@@ -78,7 +77,7 @@ os_name(const char *root, char *out, size_t n)
 	out[0] = '\0';
 	if (root_path(path, sizeof(path), root, "/etc/os-release") == 0 &&
 	    (len = read_file_capped(path, &text, 64 * 1024, why,
-		 sizeof(why))) >= 0) {
+	                            sizeof(why))) >= 0) {
 		char *p = strstr(text, "PRETTY_NAME=");
 		if (p && (p == text || p[-1] == '\n')) {
 			p += strlen("PRETTY_NAME=");
@@ -124,12 +123,12 @@ report_build(const struct agent_config *cfg, struct state *st)
 	os_name(c.root, os, sizeof(os));
 	kernel_release(c.root, kern, sizeof(kern));
 
-	c.report = json_pack("{s:s, s:s, s:{s:o, s:o, s:o}, s:{s:s}, s:s, "
-			     "s:I, s:[], s:[]}",
+	c.report = json_pack(
+	    "{s:s, s:s, s:{s:o, s:o, s:o}, s:{s:s}, s:s, "
+	    "s:I, s:[], s:[]}",
 	    "schema", REPORT_SCHEMA, "report_id", id, "host", "name",
 	    json_str_safe(host, strlen(host), 255), "os",
-	    os[0] ? json_str_safe(os, strlen(os), 255) : json_null(),
-	    "kernel",
+	    os[0] ? json_str_safe(os, strlen(os), 255) : json_null(), "kernel",
 	    kern[0] ? json_str_safe(kern, strlen(kern), 255) : json_null(),
 	    "agent", "version", SPOOLWATCH_VERSION, "collected_at", ts,
 	    "interval_s", (json_int_t)cfg->interval, "findings", "errors");

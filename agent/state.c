@@ -20,13 +20,13 @@
 
 struct state {
 	char *dir;
-	json_t *committed;	/* object */
-	json_t *staged;		/* object; JSON null = delete */
+	json_t *committed; /* object */
+	json_t *staged;    /* object; JSON null = delete */
 };
 
 struct state *
 state_open(const char *dir, char *warn, size_t warnlen, char *err,
-    size_t errlen)
+           size_t errlen)
 {
 	char path[PATH_MAX], why[512];
 	struct state *st;
@@ -38,7 +38,7 @@ state_open(const char *dir, char *warn, size_t warnlen, char *err,
 		warn[0] = '\0';
 	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
 		snprintf(err, errlen, "state dir %s: %s", dir,
-		    errno ? strerror(errno) : "not a directory");
+		         errno ? strerror(errno) : "not a directory");
 		return NULL;
 	}
 	st = xcalloc(1, sizeof(*st));
@@ -65,9 +65,10 @@ state_open(const char *dir, char *warn, size_t warnlen, char *err,
 			rename(path, aside);
 			if (warn)
 				snprintf(warn, warnlen,
-				    "%s is corrupt (%s); moved to %s, "
-				    "starting empty",
-				    path, doc ? "no values" : je.text, aside);
+				         "%s is corrupt (%s); moved to %s, "
+				         "starting empty",
+				         path, doc ? "no values" : je.text,
+				         aside);
 			st->committed = json_object();
 		}
 		json_decref(doc);
@@ -108,7 +109,8 @@ state_commit(struct state *st, char *err, size_t errlen)
 	if (json_object_size(st->staged) == 0)
 		return 0;
 	next = json_deep_copy(st->committed);
-	json_object_foreach(st->staged, key, v) {
+	json_object_foreach(st->staged, key, v)
+	{
 		if (json_is_null(v))
 			json_object_del(next, key);
 		else

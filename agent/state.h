@@ -20,8 +20,8 @@ struct state;
 /* state_open - load DIR/state.json (absent: empty).  A corrupt file is
  * renamed to state.json.corrupt and the state starts empty; *warn then
  * says so.  NULL with err only when DIR cannot be used at all. */
-struct state *state_open(const char *dir, char *warn, size_t warnlen,
-    char *err, size_t errlen);
+struct state *state_open(const char *dir, char *warn, size_t warnlen, char *err,
+                         size_t errlen);
 /* state_get - the staged value if any, else the committed one (borrowed) */
 json_t *state_get(const struct state *st, const char *key);
 /* state_get_committed - the committed value only (borrowed). */

@@ -16,14 +16,13 @@
 #include "collector/query.h"
 #include "common/xalloc.h"
 
-static const char *const severities[] = {"info", "warning", "critical",
-    NULL};
-static const char *const kinds[] = {"syserr", "deferred", "bounced",
-    "warning", "fatal", "panic", "other", NULL};
+static const char *const severities[] = {"info", "warning", "critical", NULL};
+static const char *const kinds[] = {"syserr", "deferred", "bounced", "warning",
+                                    "fatal",  "panic",    "other",   NULL};
 
 void
-api_error(struct api_answer *ans, int status, const char *code,
-    const char *fmt, ...)
+api_error(struct api_answer *ans, int status, const char *code, const char *fmt,
+          ...)
 {
 	char msg[512];
 	va_list ap;
@@ -32,8 +31,8 @@ api_error(struct api_answer *ans, int status, const char *code,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	ans->status = status;
-	ans->body = json_pack("{s:{s:s,s:s}}", "error", "code", code,
-	    "message", msg);
+	ans->body =
+	    json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
 }
 
 static void
@@ -47,7 +46,7 @@ list_answer(struct api_answer *ans, json_t *items, json_t *next)
 {
 	ans->status = 200;
 	ans->body = json_pack("{s:o,s:o}", "items", items, "next_cursor",
-	    next ? next : json_null());
+	                      next ? next : json_null());
 }
 
 static json_t *
@@ -61,35 +60,33 @@ id_cursor(long long id)
 
 /* --- hosts --------------------------------------------------------------- */
 
-#define HOST_COLS \
-	"SELECT h.name, h.first_seen, h.last_seen, h.collected_at, h.os, " \
-	"h.mta_kind, h.mta_running, h.mta_listening, h.mta_down, " \
-	"h.queued_total, h.unread_total, h.open_critical, h.open_warning, " \
-	"h.open_info, h.reports, h.agent_version, h.kernel, h.interval_s, " \
+#define HOST_COLS                                                              \
+	"SELECT h.name, h.first_seen, h.last_seen, h.collected_at, h.os, "     \
+	"h.mta_kind, h.mta_running, h.mta_listening, h.mta_down, "             \
+	"h.queued_total, h.unread_total, h.open_critical, h.open_warning, "    \
+	"h.open_info, h.reports, h.agent_version, h.kernel, h.interval_s, "    \
 	"h.last_report_id, h.id"
 #define HOST_FROM " FROM hosts h"
 
 static json_t *
 host_item(sqlite3_stmt *st, long long now, long long stale_after)
 {
-	return json_pack("{s:o,s:o,s:o,s:o,s:b,s:o,s:o,s:{s:o,s:o,s:o},"
+	return json_pack(
+	    "{s:o,s:o,s:o,s:o,s:b,s:o,s:o,s:{s:o,s:o,s:o},"
 	    "s:b,s:I,s:I,s:{s:I,s:I,s:I}}",
-	    "name", db_col_str(st, 0),
-	    "first_seen", db_col_time(st, 1),
-	    "last_seen", db_col_time(st, 2),
-	    "collected_at", sqlite3_column_int64(st, 3) < 0 ? json_null() :
-	    db_col_time(st, 3),
-	    "stale", sqlite3_column_int64(st, 2) < now - stale_after,
-	    "os", db_col_str(st, 4),
-	    "kernel", db_col_str(st, 16),
-	    "mta", "kind", db_col_str(st, 5), "daemon_running",
-	    db_col_bool(st, 6), "smtp_listening", db_col_bool(st, 7),
-	    "mta_down", sqlite3_column_int(st, 8),
-	    "queued_total", (json_int_t)sqlite3_column_int64(st, 9),
-	    "unread_total", (json_int_t)sqlite3_column_int64(st, 10),
-	    "findings", "critical", (json_int_t)sqlite3_column_int64(st, 11),
-	    "warning", (json_int_t)sqlite3_column_int64(st, 12),
-	    "info", (json_int_t)sqlite3_column_int64(st, 13));
+	    "name", db_col_str(st, 0), "first_seen", db_col_time(st, 1),
+	    "last_seen", db_col_time(st, 2), "collected_at",
+	    sqlite3_column_int64(st, 3) < 0 ? json_null() : db_col_time(st, 3),
+	    "stale", sqlite3_column_int64(st, 2) < now - stale_after, "os",
+	    db_col_str(st, 4), "kernel", db_col_str(st, 16), "mta", "kind",
+	    db_col_str(st, 5), "daemon_running", db_col_bool(st, 6),
+	    "smtp_listening", db_col_bool(st, 7), "mta_down",
+	    sqlite3_column_int(st, 8), "queued_total",
+	    (json_int_t)sqlite3_column_int64(st, 9), "unread_total",
+	    (json_int_t)sqlite3_column_int64(st, 10), "findings", "critical",
+	    (json_int_t)sqlite3_column_int64(st, 11), "warning",
+	    (json_int_t)sqlite3_column_int64(st, 12), "info",
+	    (json_int_t)sqlite3_column_int64(st, 13));
 }
 
 void
@@ -111,43 +108,45 @@ api_hosts(struct api_req *rq, struct api_answer *ans)
 		return;
 	if (sev && *sev && !one_of(sev, severities)) {
 		api_error(ans, 400, "bad_request",
-		    "severity: expected info, warning or critical");
+		          "severity: expected info, warning or critical");
 		return;
 	}
 	if (stale && *stale && strcmp(stale, "true") != 0 &&
 	    strcmp(stale, "false") != 0) {
 		api_error(ans, 400, "bad_request",
-		    "stale: expected true or false");
+		          "stale: expected true or false");
 		return;
 	}
 	if (cur && *cur && (after = hex_decode(cur)) == NULL) {
 		api_error(ans, 400, "bad_request",
-		    "cursor: not a cursor this endpoint returned");
+		          "cursor: not a cursor this endpoint returned");
 		return;
 	}
 	qb_init(&qb, HOST_COLS HOST_FROM);
 	if (finding && *finding) {
 		/* the severity, if any, narrows the same finding */
 		if (sev && *sev) {
-			qb_where(&qb, "EXISTS (SELECT 1 FROM findings f WHERE "
-			    "f.host_id = h.id AND f.code = ? AND "
-			    "f.resolved_at IS NULL AND f.severity = ?)");
+			qb_where(&qb,
+			         "EXISTS (SELECT 1 FROM findings f WHERE "
+			         "f.host_id = h.id AND f.code = ? AND "
+			         "f.resolved_at IS NULL AND f.severity = ?)");
 			qb_text(&qb, finding);
 			qb_text(&qb, sev);
 		} else {
 			qb_where(&qb, "EXISTS (SELECT 1 FROM findings f WHERE "
-			    "f.host_id = h.id AND f.code = ? AND "
-			    "f.resolved_at IS NULL)");
+			              "f.host_id = h.id AND f.code = ? AND "
+			              "f.resolved_at IS NULL)");
 			qb_text(&qb, finding);
 		}
 	} else if (sev && *sev) {
-		qb_where(&qb, strcmp(sev, "critical") == 0 ?
-		    "h.open_critical > 0" : strcmp(sev, "warning") == 0 ?
-		    "h.open_warning > 0" : "h.open_info > 0");
+		qb_where(&qb,
+		         strcmp(sev, "critical") == 0  ? "h.open_critical > 0"
+		         : strcmp(sev, "warning") == 0 ? "h.open_warning > 0"
+		                                       : "h.open_info > 0");
 	}
 	if (stale && *stale) {
-		qb_where(&qb, strcmp(stale, "true") == 0 ?
-		    "h.last_seen < ?" : "h.last_seen >= ?");
+		qb_where(&qb, strcmp(stale, "true") == 0 ? "h.last_seen < ?"
+		                                         : "h.last_seen >= ?");
 		qb_int(&qb, rq->now - rq->stale_after);
 	}
 	if (q && *q) {
@@ -175,13 +174,14 @@ api_hosts(struct api_req *rq, struct api_answer *ans)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n++ == limit)
 			break;
-		json_array_append_new(items, host_item(st, rq->now,
-		    rq->stale_after));
+		json_array_append_new(items,
+		                      host_item(st, rq->now, rq->stale_after));
 	}
 	if (n > limit) {
-		json_t *last = json_array_get(items, json_array_size(items) - 1);
-		char *h = hex_encode(json_string_value(json_object_get(last,
-		    "name")));
+		json_t *last =
+		    json_array_get(items, json_array_size(items) - 1);
+		char *h = hex_encode(
+		    json_string_value(json_object_get(last, "name")));
 		next = json_string(h);
 		free(h);
 	}
@@ -199,29 +199,28 @@ api_hosts(struct api_req *rq, struct api_answer *ans)
 static json_t *
 finding_item(sqlite3_stmt *st, int with_host)
 {
-	json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s}",
-	    "code", db_col_str(st, 1), "subject", db_col_str(st, 2),
-	    "severity", db_col_str(st, 3), "message", db_col_str(st, 4),
-	    "evidence", db_col_json(st, 5), "remedy", db_col_str(st, 6),
-	    "first_seen", db_col_time(st, 7), "last_seen", db_col_time(st, 8),
-	    "resolved_at", db_col_time(st, 9), "id",
-	    json_integer(sqlite3_column_int64(st, 0)),
-	    "state", sqlite3_column_type(st, 9) == SQLITE_NULL ? "open" :
-	    "resolved");
+	json_t *o = json_pack(
+	    "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s}", "code",
+	    db_col_str(st, 1), "subject", db_col_str(st, 2), "severity",
+	    db_col_str(st, 3), "message", db_col_str(st, 4), "evidence",
+	    db_col_json(st, 5), "remedy", db_col_str(st, 6), "first_seen",
+	    db_col_time(st, 7), "last_seen", db_col_time(st, 8), "resolved_at",
+	    db_col_time(st, 9), "id", json_integer(sqlite3_column_int64(st, 0)),
+	    "state",
+	    sqlite3_column_type(st, 9) == SQLITE_NULL ? "open" : "resolved");
 	if (with_host)
 		json_object_set_new(o, "host", db_col_str(st, 10));
 	return o;
 }
 
-#define FINDING_COLS \
-	"SELECT f.id, f.code, f.subject, f.severity, f.message, f.evidence, " \
-	"f.remedy, f.first_seen, f.last_seen, f.resolved_at, h.name " \
+#define FINDING_COLS                                                           \
+	"SELECT f.id, f.code, f.subject, f.severity, f.message, f.evidence, "  \
+	"f.remedy, f.first_seen, f.last_seen, f.resolved_at, h.name "          \
 	"FROM findings f JOIN hosts h ON h.id = f.host_id"
 
 static int
-fill_rows(sqlite3 *db, const char *sql, long long a, long long b,
-    json_t *arr, json_t *(*item)(sqlite3_stmt *, int), char *err,
-    size_t el)
+fill_rows(sqlite3 *db, const char *sql, long long a, long long b, json_t *arr,
+          json_t *(*item)(sqlite3_stmt *, int), char *err, size_t el)
 {
 	sqlite3_stmt *st = db_prepare(db, sql, err, el);
 	int rc;
@@ -258,11 +257,14 @@ event_item(sqlite3_stmt *st, int with_host)
  * (evenly thinned). */
 static int
 host_history(sqlite3 *db, long long hid, long long since, json_t *out,
-    char *err, size_t el)
+             char *err, size_t el)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT metric, subject, ts, value "
-	    "FROM history WHERE host_id = ?1 AND ts >= ?2 "
-	    "ORDER BY metric, subject, ts", err, el);
+	sqlite3_stmt *st =
+	    db_prepare(db,
+	               "SELECT metric, subject, ts, value "
+	               "FROM history WHERE host_id = ?1 AND ts >= ?2 "
+	               "ORDER BY metric, subject, ts",
+	               err, el);
 	json_t *series = NULL, *points = NULL;
 	int rc;
 
@@ -273,17 +275,19 @@ host_history(sqlite3 *db, long long hid, long long since, json_t *out,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *m = (const char *)sqlite3_column_text(st, 0);
 		const char *s = (const char *)sqlite3_column_text(st, 1);
-		if (series == NULL || strcmp(m, json_string_value(
-		    json_object_get(series, "metric"))) != 0 || strcmp(s,
-		    json_string_value(json_object_get(series, "subject")))
-		    != 0) {
+		if (series == NULL ||
+		    strcmp(m, json_string_value(
+		                  json_object_get(series, "metric"))) != 0 ||
+		    strcmp(s, json_string_value(
+		                  json_object_get(series, "subject"))) != 0) {
 			points = json_array();
 			series = json_pack("{s:s,s:s,s:o}", "metric", m,
-			    "subject", s, "points", points);
+			                   "subject", s, "points", points);
 			json_array_append_new(out, series);
 		}
-		json_array_append_new(points, json_pack("[o,f]",
-		    db_col_time(st, 2), sqlite3_column_double(st, 3)));
+		json_array_append_new(points,
+		                      json_pack("[o,f]", db_col_time(st, 2),
+		                                sqlite3_column_double(st, 3)));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -309,9 +313,11 @@ void
 api_host(struct api_req *rq, const char *name, struct api_answer *ans)
 {
 	char err[256];
-	sqlite3_stmt *st = db_prepare(rq->db, HOST_COLS ", (SELECT state FROM host_state WHERE "
-	    "host_id = h.id)" HOST_FROM
-	    " WHERE h.name = ?1", err, sizeof(err));
+	sqlite3_stmt *st = db_prepare(
+	    rq->db,
+	    HOST_COLS ", (SELECT state FROM host_state WHERE "
+	              "host_id = h.id)" HOST_FROM " WHERE h.name = ?1",
+	    err, sizeof(err));
 	json_t *o, *state, *arr;
 	long long hid, hours = 24;
 	const char *hh = rq->arg(rq->cls, "history_hours");
@@ -327,7 +333,7 @@ api_host(struct api_req *rq, const char *name, struct api_answer *ans)
 		if (*end || hours < 0 || hours > 24 * 366) {
 			sqlite3_finalize(st);
 			api_error(ans, 400, "bad_request",
-			    "history_hours: expected 0 to 8784");
+			          "history_hours: expected 0 to 8784");
 			return;
 		}
 	}
@@ -337,14 +343,14 @@ api_host(struct api_req *rq, const char *name, struct api_answer *ans)
 		sqlite3_finalize(st);
 		if (rc == SQLITE_DONE)
 			api_error(ans, 404, "not_found", "no host named '%s'",
-			    name);
+			          name);
 		else
 			db_error(ans, sqlite3_errmsg(rq->db));
 		return;
 	}
 	o = host_item(st, rq->now, rq->stale_after);
 	json_object_set_new(o, "reports",
-	    json_integer(sqlite3_column_int64(st, 14)));
+	                    json_integer(sqlite3_column_int64(st, 14)));
 	json_object_set_new(o, "agent_version", db_col_str(st, 15));
 	json_object_set_new(o, "interval_s", db_col_int(st, 17));
 	json_object_set_new(o, "last_report_id", db_col_str(st, 18));
@@ -354,8 +360,8 @@ api_host(struct api_req *rq, const char *name, struct api_answer *ans)
 	if (json_is_object(state)) {
 		json_object_update(o, state);
 	} else {
-		static const char *const keys[] = {"spools", "filesystems",
-		    "mta", "mail", "errors", NULL};
+		static const char *const keys[] = {
+		    "spools", "filesystems", "mta", "mail", "errors", NULL};
 		for (int k = 0; keys[k]; k++)
 			if (strcmp(keys[k], "mta") != 0)
 				json_object_set_new(o, keys[k], json_null());
@@ -364,21 +370,24 @@ api_host(struct api_req *rq, const char *name, struct api_answer *ans)
 
 	arr = json_array();
 	json_object_set_new(o, "open_findings", arr);
-	if (fill_rows(rq->db, FINDING_COLS " WHERE f.host_id = ?1 AND "
-	    "f.resolved_at IS NULL AND ?2 = ?2 ORDER BY f.severity = "
-	    "'critical' DESC, f.severity = 'warning' DESC, f.id",
-	    hid, 0, arr, finding_item, err, sizeof(err)) == -1)
+	if (fill_rows(rq->db,
+	              FINDING_COLS
+	              " WHERE f.host_id = ?1 AND "
+	              "f.resolved_at IS NULL AND ?2 = ?2 ORDER BY f.severity = "
+	              "'critical' DESC, f.severity = 'warning' DESC, f.id",
+	              hid, 0, arr, finding_item, err, sizeof(err)) == -1)
 		goto fail;
 	arr = json_array();
 	json_object_set_new(o, "recent_events", arr);
-	if (fill_rows(rq->db, "SELECT e.id, e.data FROM events e WHERE "
-	    "e.host_id = ?1 ORDER BY e.id DESC LIMIT ?2", hid, 50, arr,
-	    event_item, err, sizeof(err)) == -1)
+	if (fill_rows(rq->db,
+	              "SELECT e.id, e.data FROM events e WHERE "
+	              "e.host_id = ?1 ORDER BY e.id DESC LIMIT ?2",
+	              hid, 50, arr, event_item, err, sizeof(err)) == -1)
 		goto fail;
 	arr = json_array();
 	json_object_set_new(o, "history", arr);
 	if (host_history(rq->db, hid, rq->now - hours * 3600, arr, err,
-	    sizeof(err)) == -1)
+	                 sizeof(err)) == -1)
 		goto fail;
 	ans->status = 200;
 	ans->body = o;
@@ -388,7 +397,8 @@ fail:
 	db_error(ans, err);
 }
 
-/* --- findings, events ------------------------------------------------------ */
+/* --- findings, events ------------------------------------------------------
+ */
 
 void
 api_findings(struct api_req *rq, struct api_answer *ans)
@@ -410,12 +420,12 @@ api_findings(struct api_req *rq, struct api_answer *ans)
 		return;
 	if (sev && *sev && !one_of(sev, severities)) {
 		api_error(ans, 400, "bad_request",
-		    "severity: expected info, warning or critical");
+		          "severity: expected info, warning or critical");
 		return;
 	}
 	if (state && *state && !one_of(state, states)) {
 		api_error(ans, 400, "bad_request",
-		    "state: expected open or resolved");
+		          "state: expected open or resolved");
 		return;
 	}
 	qb_init(&qb, FINDING_COLS);
@@ -428,11 +438,12 @@ api_findings(struct api_req *rq, struct api_answer *ans)
 		qb_text(&qb, sev);
 	}
 	if (state && *state)
-		qb_where(&qb, strcmp(state, "open") == 0 ?
-		    "f.resolved_at IS NULL" : "f.resolved_at IS NOT NULL");
+		qb_where(&qb, strcmp(state, "open") == 0
+		                  ? "f.resolved_at IS NULL"
+		                  : "f.resolved_at IS NOT NULL");
 	if (host && *host) {
 		qb_where(&qb, "f.host_id = (SELECT id FROM hosts WHERE "
-		    "name = ?)");
+		              "name = ?)");
 		qb_text(&qb, host);
 	}
 	if (cursor) {
@@ -488,7 +499,8 @@ api_events(struct api_req *rq, struct api_answer *ans)
 		cur_ts = strtoll(cur, &dot, 10);
 		if (dot == cur || *dot != '.' || cur_ts < 0 ||
 		    (cur_id = strtoll(dot + 1, &end, 10)) <= 0 || *end) {
-			api_error(ans, 400, "bad_request",
+			api_error(
+			    ans, 400, "bad_request",
 			    "cursor: not a cursor this endpoint returned");
 			return;
 		}
@@ -498,15 +510,16 @@ api_events(struct api_req *rq, struct api_answer *ans)
 	    (has_until = time_arg(rq, ans, "until", &until)) == -1)
 		return;
 	if (kind && *kind && !one_of(kind, kinds)) {
-		api_error(ans, 400, "bad_request", "kind: expected syserr, "
-		    "deferred, bounced, warning, fatal, panic or other");
+		api_error(ans, 400, "bad_request",
+		          "kind: expected syserr, "
+		          "deferred, bounced, warning, fatal, panic or other");
 		return;
 	}
 	qb_init(&qb, "SELECT e.id, e.data, h.name, e.ts FROM events e "
-	    "JOIN hosts h ON h.id = e.host_id");
+	             "JOIN hosts h ON h.id = e.host_id");
 	if (host && *host) {
 		qb_where(&qb, "e.host_id = (SELECT id FROM hosts WHERE "
-		    "name = ?)");
+		              "name = ?)");
 		qb_text(&qb, host);
 	}
 	if (kind && *kind) {
@@ -542,7 +555,7 @@ api_events(struct api_req *rq, struct api_answer *ans)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n++ == limit) {
 			snprintf(cbuf, sizeof(cbuf), "%lld.%lld", last_ts,
-			    last_id);
+			         last_id);
 			next = json_string(cbuf);
 			break;
 		}
@@ -559,7 +572,8 @@ api_events(struct api_req *rq, struct api_answer *ans)
 	list_answer(ans, items, next);
 }
 
-/* --- mail ------------------------------------------------------------------ */
+/* --- mail ------------------------------------------------------------------
+ */
 
 /* mail_hosts - a few hosts behind one command. */
 static json_t *
@@ -568,9 +582,12 @@ mail_hosts(sqlite3 *db, const char *command)
 	sqlite3_stmt *st;
 	json_t *a = json_array();
 
-	if (sqlite3_prepare_v2(db, "SELECT h.name FROM mail_cron m JOIN hosts "
-	    "h ON h.id = m.host_id WHERE m.command = ?1 ORDER BY m.unread + "
-	    "m.queued DESC LIMIT 10", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT h.name FROM mail_cron m JOIN hosts "
+	                       "h ON h.id = m.host_id WHERE m.command = ?1 "
+	                       "ORDER BY m.unread + "
+	                       "m.queued DESC LIMIT 10",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return a;
 	sqlite3_bind_text(st, 1, command, -1, SQLITE_TRANSIENT);
 	while (sqlite3_step(st) == SQLITE_ROW)
@@ -601,22 +618,24 @@ api_mail(struct api_req *rq, struct api_answer *ans)
 		after_n = strtoll(cur, &end, 10);
 		if (dot == NULL || end != dot || after_n < 0 ||
 		    (after = hex_decode(dot + 1)) == NULL) {
-			api_error(ans, 400, "bad_request",
+			api_error(
+			    ans, 400, "bad_request",
 			    "cursor: not a cursor this endpoint returned");
 			return;
 		}
 	}
 	if (by_host)
 		qb_init(&qb, "SELECT m.command, 1, m.unread, m.queued, "
-		    "m.unread + m.queued AS msgs, m.user, m.last_ts, "
-		    "m.subject, m.excerpt FROM mail_cron m");
+		             "m.unread + m.queued AS msgs, m.user, m.last_ts, "
+		             "m.subject, m.excerpt FROM mail_cron m");
 	else
-		qb_init(&qb, "SELECT m.command, m.hosts, m.unread, m.queued, "
-		    "m.unread + m.queued AS msgs, NULL, NULL, NULL, NULL "
-		    "FROM cron_fleet m");
+		qb_init(&qb,
+		        "SELECT m.command, m.hosts, m.unread, m.queued, "
+		        "m.unread + m.queued AS msgs, NULL, NULL, NULL, NULL "
+		        "FROM cron_fleet m");
 	if (by_host) {
 		qb_where(&qb, "m.host_id = (SELECT id FROM hosts WHERE "
-		    "name = ?)");
+		              "name = ?)");
 		qb_text(&qb, host);
 	}
 	if (cmd && *cmd) {
@@ -625,7 +644,7 @@ api_mail(struct api_req *rq, struct api_answer *ans)
 	}
 	if (after) {
 		qb_where(&qb, "(m.unread + m.queued < ? OR (m.unread + "
-		    "m.queued = ? AND m.command > ?))");
+		              "m.queued = ? AND m.command > ?))");
 		qb_int(&qb, after_n);
 		qb_int(&qb, after_n);
 		qb_text(&qb, after);
@@ -642,24 +661,25 @@ api_mail(struct api_req *rq, struct api_answer *ans)
 	items = json_array();
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n++ == limit) {
-			json_t *l = json_array_get(items,
-			    json_array_size(items) - 1);
-			char *h = hex_encode(json_string_value(
-			    json_object_get(l, "command")));
-			char *c = xasprintf("%lld.%s", (long long)
-			    json_integer_value(json_object_get(l, "messages")),
-			    h);
+			json_t *l =
+			    json_array_get(items, json_array_size(items) - 1);
+			char *h = hex_encode(
+			    json_string_value(json_object_get(l, "command")));
+			char *c = xasprintf("%lld.%s",
+			                    (long long)json_integer_value(
+			                        json_object_get(l, "messages")),
+			                    h);
 			next = json_string(c);
 			free(c);
 			free(h);
 			break;
 		}
-		o = json_pack("{s:o,s:I,s:I,s:I,s:I}",
-		    "command", db_col_str(st, 0),
+		o = json_pack(
+		    "{s:o,s:I,s:I,s:I,s:I}", "command", db_col_str(st, 0),
 		    "hosts", (json_int_t)sqlite3_column_int64(st, 1),
 		    "messages", (json_int_t)sqlite3_column_int64(st, 4),
-		    "unread", (json_int_t)sqlite3_column_int64(st, 2),
-		    "queued", (json_int_t)sqlite3_column_int64(st, 3));
+		    "unread", (json_int_t)sqlite3_column_int64(st, 2), "queued",
+		    (json_int_t)sqlite3_column_int64(st, 3));
 		if (by_host) {
 			json_object_set_new(o, "user", db_col_str(st, 5));
 			json_object_set_new(o, "last_ts", db_col_time(st, 6));
@@ -667,7 +687,7 @@ api_mail(struct api_req *rq, struct api_answer *ans)
 			json_object_set_new(o, "excerpt", db_col_str(st, 8));
 		} else if (cmd && *cmd) {
 			json_object_set_new(o, "host_examples",
-			    mail_hosts(rq->db, cmd));
+			                    mail_hosts(rq->db, cmd));
 		}
 		json_array_append_new(items, o);
 	}
@@ -680,25 +700,31 @@ api_mail(struct api_req *rq, struct api_answer *ans)
 	}
 	list_answer(ans, items, next);
 	/* totals for the same scope */
-	st = db_prepare(rq->db, by_host ? "SELECT queued_total, unread_total, "
-	    "queued_total > 0 FROM hosts WHERE name = ?1" : "SELECT queued, "
-	    "unread, hosts_with_queued FROM fleet WHERE id = 1", err,
-	    sizeof(err));
+	st = db_prepare(
+	    rq->db,
+	    by_host ? "SELECT queued_total, unread_total, "
+	              "queued_total > 0 FROM hosts WHERE name = ?1"
+	            : "SELECT queued, "
+	              "unread, hosts_with_queued FROM fleet WHERE id = 1",
+	    err, sizeof(err));
 	if (st) {
 		if (by_host)
 			sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(st) == SQLITE_ROW)
-			json_object_set_new(ans->body, "totals", json_pack(
-			    "{s:I,s:I,s:I}", "queued_total", (json_int_t)
-			    sqlite3_column_int64(st, 0), "unread_total",
-			    (json_int_t)sqlite3_column_int64(st, 1),
-			    "hosts_with_queued", (json_int_t)
-			    sqlite3_column_int64(st, 2)));
+			json_object_set_new(
+			    ans->body, "totals",
+			    json_pack("{s:I,s:I,s:I}", "queued_total",
+			              (json_int_t)sqlite3_column_int64(st, 0),
+			              "unread_total",
+			              (json_int_t)sqlite3_column_int64(st, 1),
+			              "hosts_with_queued",
+			              (json_int_t)sqlite3_column_int64(st, 2)));
 		sqlite3_finalize(st);
 	}
 }
 
-/* --- routing --------------------------------------------------------------- */
+/* --- routing ---------------------------------------------------------------
+ */
 
 int
 api_get(struct api_req *rq, const char *path, struct api_answer *ans)
@@ -716,7 +742,7 @@ api_get(struct api_req *rq, const char *path, struct api_answer *ans)
 	else if (strcmp(p, "hosts") == 0)
 		api_hosts(rq, ans);
 	else if (strncmp(p, "hosts/", 6) == 0 && p[6] &&
-	    strchr(p + 6, '/') == NULL)
+	         strchr(p + 6, '/') == NULL)
 		api_host(rq, p + 6, ans);
 	else if (strcmp(p, "findings") == 0)
 		api_findings(rq, ans);

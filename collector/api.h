@@ -25,12 +25,12 @@ struct api_req {
 
 struct api_answer {
 	int status;
-	json_t *body;		/* owned by the answer */
+	json_t *body; /* owned by the answer */
 };
 
 /* api_error - fill ans (no body yet) with {"error": {"code", "message"}}. */
 void api_error(struct api_answer *ans, int status, const char *code,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+               const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
  * api_get - answer path (already known to start with "/api/v1/").

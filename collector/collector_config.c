@@ -20,55 +20,55 @@
 
 const struct cfg_def collector_cfg_defs[] = {
     {"listen", CFG_STR, COLLECTOR_DEF_LISTEN, OFF(listen), 0, 0,
-	"ADDR:PORT to listen on"},
+     "ADDR:PORT to listen on"},
     {"db", CFG_STR, COLLECTOR_DEF_DB, OFF(db), 0, 0, "SQLite database file"},
     {"ingest_tokens", CFG_LIST, NULL, OFF(ingest_tokens), 0, 0,
-	"bearer tokens accepted for POST /api/v1/reports"},
+     "bearer tokens accepted for POST /api/v1/reports"},
     {"read_tokens", CFG_LIST, NULL, OFF(read_tokens), 0, 0,
-	"bearer tokens accepted for the read API and /metrics"},
+     "bearer tokens accepted for the read API and /metrics"},
     {"retention_days", CFG_INT, "30", OFF(retention_days), 1, 36500,
-	"keep events, history and resolved findings this many days"},
+     "keep events, history and resolved findings this many days"},
     {"stale_after", CFG_DURATION, "15m", OFF(stale_after), 60, 30 * 86400,
-	"a host silent this long counts as stale"},
+     "a host silent this long counts as stale"},
     {"max_body", CFG_SIZE, "8M", OFF(max_body), 1024, 1LL << 30,
-	"largest request body on the wire (413 above)"},
+     "largest request body on the wire (413 above)"},
     {"max_json", CFG_SIZE, "32M", OFF(max_json), 1024, 1LL << 30,
-	"largest report after gzip decoding (413 above)"},
-    {"max_inflight", CFG_SIZE, "256M", OFF(max_inflight), 1 << 20,
-	1LL << 40, "request body bytes held by all requests together "
-	"(503 + Retry-After above)"},
-    {"max_clock_skew", CFG_DURATION, "1d", OFF(max_clock_skew), 0,
-	365 * 86400, "how far collected_at may lie in the future"},
+     "largest report after gzip decoding (413 above)"},
+    {"max_inflight", CFG_SIZE, "256M", OFF(max_inflight), 1 << 20, 1LL << 40,
+     "request body bytes held by all requests together "
+     "(503 + Retry-After above)"},
+    {"max_clock_skew", CFG_DURATION, "1d", OFF(max_clock_skew), 0, 365 * 86400,
+     "how far collected_at may lie in the future"},
     {"max_connections", CFG_INT, "4096", OFF(max_connections), 4, 1000000,
-	"concurrent connections"},
-    {"per_ip_connections", CFG_INT, "0", OFF(per_ip_connections), 0,
-	1000000, "concurrent connections per client address; 0: no limit"},
-    {"connection_timeout", CFG_DURATION, "30", OFF(connection_timeout), 1,
-	3600, "close a connection idle this long"},
+     "concurrent connections"},
+    {"per_ip_connections", CFG_INT, "0", OFF(per_ip_connections), 0, 1000000,
+     "concurrent connections per client address; 0: no limit"},
+    {"connection_timeout", CFG_DURATION, "30", OFF(connection_timeout), 1, 3600,
+     "close a connection idle this long"},
     {"request_timeout", CFG_DURATION, "60", OFF(request_timeout), 1, 3600,
-	"a request body must arrive within this time (408 after)"},
+     "a request body must arrive within this time (408 after)"},
     {"threads", CFG_INT, "0", OFF(threads), 0, 256,
-	"HTTP worker threads; 0: one per core"},
+     "HTTP worker threads; 0: one per core"},
     {"queue_max", CFG_INT, "4096", OFF(queue_max), 1, 1000000,
-	"reports waiting for the writer before 503 + Retry-After"},
+     "reports waiting for the writer before 503 + Retry-After"},
     {"batch_max", CFG_INT, "512", OFF(batch_max), 1, 100000,
-	"reports committed per transaction at most"},
+     "reports committed per transaction at most"},
     {"cache_size", CFG_SIZE, "64M", OFF(cache_size), 1 << 20, 1LL << 40,
-	"SQLite page cache of the writer"},
+     "SQLite page cache of the writer"},
     {"synchronous", CFG_STR, "full", OFF(synchronous), 0, 0,
-	"full (fsync every commit) or normal (WAL: survives a crash of "
-	"the collector, not of the machine)"},
+     "full (fsync every commit) or normal (WAL: survives a crash of "
+     "the collector, not of the machine)"},
     {"tls_cert", CFG_STR, NULL, OFF(tls_cert), 0, 0,
-	"PEM certificate (chain): serve HTTPS"},
+     "PEM certificate (chain): serve HTTPS"},
     {"tls_key", CFG_STR, NULL, OFF(tls_key), 0, 0, "PEM private key"},
     {"log_level", CFG_STR, "info", OFF(log_level), 0, 0,
-	"debug, info, warning or error"},
+     "debug, info, warning or error"},
     {NULL, 0, NULL, 0, 0, 0, NULL},
 };
 
 int
-collector_config_load(struct collector_config *cfg, const char *path,
-    char *err, size_t errlen)
+collector_config_load(struct collector_config *cfg, const char *path, char *err,
+                      size_t errlen)
 {
 	struct cfg_file *cf;
 	const char *file = path ? path : COLLECTOR_DEF_CONFIG;
@@ -93,7 +93,7 @@ collector_config_load(struct collector_config *cfg, const char *path,
 
 int
 collector_config_check(const struct collector_config *cfg, char *err,
-    size_t errlen)
+                       size_t errlen)
 {
 	struct sockaddr_storage ss;
 	size_t sslen;
@@ -103,12 +103,14 @@ collector_config_check(const struct collector_config *cfg, char *err,
 	if (strcmp(cfg->synchronous, "full") != 0 &&
 	    strcmp(cfg->synchronous, "normal") != 0) {
 		snprintf(err, errlen, "synchronous: '%s' is not full or normal",
-		    cfg->synchronous);
+		         cfg->synchronous);
 		return -1;
 	}
 	if (log_level_parse(cfg->log_level, &lvl) == -1) {
-		snprintf(err, errlen, "log_level: '%s' is not debug, info, "
-		    "warning or error", cfg->log_level);
+		snprintf(err, errlen,
+		         "log_level: '%s' is not debug, info, "
+		         "warning or error",
+		         cfg->log_level);
 		return -1;
 	}
 	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL)) {
@@ -122,15 +124,18 @@ collector_config_check(const struct collector_config *cfg, char *err,
 	for (size_t i = 0; i < cfg->ingest_tokens.n; i++)
 		for (size_t j = 0; j < cfg->read_tokens.n; j++)
 			if (strcmp(cfg->ingest_tokens.v[i],
-			    cfg->read_tokens.v[j]) == 0) {
-				snprintf(err, errlen, "a token may not be both "
-				    "an ingest token and a read token");
+			           cfg->read_tokens.v[j]) == 0) {
+				snprintf(err, errlen,
+				         "a token may not be both "
+				         "an ingest token and a read token");
 				return -1;
 			}
 	if (listen_parse(cfg->listen, &ss, &sslen, &loop, err, errlen) == -1)
 		return -1;
 	if (!loop && cfg->ingest_tokens.n == 0 && !cfg->insecure) {
-		snprintf(err, errlen, "refusing to listen on %s, which is not "
+		snprintf(
+		    err, errlen,
+		    "refusing to listen on %s, which is not "
 		    "a loopback address, without ingest_tokens: set "
 		    "ingest_tokens (and read_tokens) in the configuration, or "
 		    "pass --insecure to accept reports from anyone",
@@ -147,8 +152,8 @@ collector_config_free(struct collector_config *cfg)
 }
 
 int
-listen_parse(const char *s, void *ssp, size_t *sslen, int *loopback,
-    char *err, size_t errlen)
+listen_parse(const char *s, void *ssp, size_t *sslen, int *loopback, char *err,
+             size_t errlen)
 {
 	struct sockaddr_storage *ss = ssp;
 	char host[256];
@@ -211,7 +216,9 @@ listen_parse(const char *s, void *ssp, size_t *sslen, int *loopback,
 		}
 	}
 bad:
-	snprintf(err, errlen, "listen: '%s' is not ADDR:PORT (an IPv4 or "
-	    "[IPv6] address and a port 1-65535)", s);
+	snprintf(err, errlen,
+	         "listen: '%s' is not ADDR:PORT (an IPv4 or "
+	         "[IPv6] address and a port 1-65535)",
+	         s);
 	return -1;
 }

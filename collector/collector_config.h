@@ -20,24 +20,24 @@ struct collector_config {
 	struct cfg_list ingest_tokens;
 	struct cfg_list read_tokens;
 	long long retention_days;
-	long long stale_after;		/* seconds */
-	long long max_body;		/* bytes on the wire */
-	long long max_json;		/* bytes after gzip decoding */
-	long long max_inflight;		/* body bytes held, all requests */
-	long long max_clock_skew;	/* seconds collected_at may be ahead */
+	long long stale_after;    /* seconds */
+	long long max_body;       /* bytes on the wire */
+	long long max_json;       /* bytes after gzip decoding */
+	long long max_inflight;   /* body bytes held, all requests */
+	long long max_clock_skew; /* seconds collected_at may be ahead */
 	long long max_connections;
-	long long per_ip_connections;	/* 0: no limit */
-	long long connection_timeout;	/* seconds of inactivity */
-	long long request_timeout;	/* seconds for a whole request body */
-	long long threads;		/* 0: one per core */
-	long long queue_max;		/* reports waiting for the writer */
-	long long batch_max;		/* reports per transaction */
-	long long cache_size;		/* SQLite page cache, bytes */
-	char *synchronous;		/* "full" or "normal" */
+	long long per_ip_connections; /* 0: no limit */
+	long long connection_timeout; /* seconds of inactivity */
+	long long request_timeout;    /* seconds for a whole request body */
+	long long threads;            /* 0: one per core */
+	long long queue_max;          /* reports waiting for the writer */
+	long long batch_max;          /* reports per transaction */
+	long long cache_size;         /* SQLite page cache, bytes */
+	char *synchronous;            /* "full" or "normal" */
 	char *tls_cert;
 	char *tls_key;
 	char *log_level;
-	int insecure;			/* --insecure */
+	int insecure; /* --insecure */
 };
 
 extern const struct cfg_def collector_cfg_defs[];
@@ -48,10 +48,10 @@ extern const struct cfg_def collector_cfg_defs[];
  * err on error.
  */
 int collector_config_load(struct collector_config *cfg, const char *path,
-    char *err, size_t errlen);
+                          char *err, size_t errlen);
 /* collector_config_check - cross-key checks after flags are applied. */
 int collector_config_check(const struct collector_config *cfg, char *err,
-    size_t errlen);
+                           size_t errlen);
 void collector_config_free(struct collector_config *cfg);
 
 /*
@@ -60,6 +60,6 @@ void collector_config_free(struct collector_config *cfg);
  * 127.0.0.0/8 or ::1.  0 or -1 with a reason.
  */
 int listen_parse(const char *s, void *ss, size_t *sslen, int *loopback,
-    char *err, size_t errlen);
+                 char *err, size_t errlen);
 
 #endif

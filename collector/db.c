@@ -17,8 +17,8 @@ exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 	char *msg = NULL;
 
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(err, errlen, "sqlite: %s", msg ? msg :
-		    sqlite3_errmsg(db));
+		snprintf(err, errlen, "sqlite: %s",
+		         msg ? msg : sqlite3_errmsg(db));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -33,7 +33,7 @@ db_global_init(void)
 
 sqlite3 *
 db_open(const char *path, int writer, const char *synchronous,
-    long long cache_bytes, char *err, size_t errlen)
+        long long cache_bytes, char *err, size_t errlen)
 {
 	sqlite3 *db = NULL;
 	char sql[256];
@@ -43,7 +43,7 @@ db_open(const char *path, int writer, const char *synchronous,
 		flags |= SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path,
-		    db ? sqlite3_errmsg(db) : "cannot open");
+		         db ? sqlite3_errmsg(db) : "cannot open");
 		sqlite3_close(db);
 		return NULL;
 	}
@@ -51,11 +51,11 @@ db_open(const char *path, int writer, const char *synchronous,
 	sqlite3_extended_result_codes(db, 1);
 	if (writer) {
 		snprintf(sql, sizeof(sql),
-		    "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; "
-		    "PRAGMA cache_size=-%lld; PRAGMA temp_store=MEMORY; "
-		    "PRAGMA foreign_keys=OFF;",
-		    strcmp(synchronous, "normal") == 0 ? "NORMAL" : "FULL",
-		    cache_bytes / 1024);
+		         "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; "
+		         "PRAGMA cache_size=-%lld; PRAGMA temp_store=MEMORY; "
+		         "PRAGMA foreign_keys=OFF;",
+		         strcmp(synchronous, "normal") == 0 ? "NORMAL" : "FULL",
+		         cache_bytes / 1024);
 		if (exec(db, sql, err, errlen) == -1 ||
 		    exec(db, collector_schema_sql, err, errlen) == -1) {
 			sqlite3_close(db);
@@ -63,7 +63,7 @@ db_open(const char *path, int writer, const char *synchronous,
 		}
 	} else {
 		if (exec(db, "PRAGMA query_only=1; PRAGMA cache_size=-16384;",
-		    err, errlen) == -1) {
+		         err, errlen) == -1) {
 			sqlite3_close(db);
 			return NULL;
 		}
@@ -123,7 +123,7 @@ db_prepare(sqlite3 *db, const char *sql, char *err, size_t errlen)
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
-	    NULL) != SQLITE_OK) {
+	                       NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(db));
 		return NULL;
 	}
@@ -148,7 +148,7 @@ db_bind_jstr(sqlite3_stmt *st, int i, json_t *o, const char *key)
 	 * statement is reset right after it ran), so no copy is needed */
 	if (json_is_string(x))
 		sqlite3_bind_text(st, i, json_string_value(x),
-		    (int)json_string_length(x), SQLITE_STATIC);
+		                  (int)json_string_length(x), SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, i);
 }
@@ -192,8 +192,8 @@ db_bind_jts(sqlite3_stmt *st, int i, json_t *o, const char *key)
 	json_t *x = json_object_get(o, key);
 	time_t t;
 
-	if (json_is_string(x) && rfc3339_parse(json_string_value(x),
-	    json_string_length(x), &t) == 0)
+	if (json_is_string(x) &&
+	    rfc3339_parse(json_string_value(x), json_string_length(x), &t) == 0)
 		sqlite3_bind_int64(st, i, (sqlite3_int64)t);
 	else
 		sqlite3_bind_null(st, i);
@@ -215,7 +215,7 @@ db_col_str(sqlite3_stmt *st, int i)
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return json_null();
 	return json_stringn((const char *)sqlite3_column_text(st, i),
-	    (size_t)sqlite3_column_bytes(st, i));
+	                    (size_t)sqlite3_column_bytes(st, i));
 }
 
 json_t *
@@ -258,6 +258,7 @@ db_col_json(sqlite3_stmt *st, int i)
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return json_null();
 	j = json_loadb((const char *)sqlite3_column_text(st, i),
-	    (size_t)sqlite3_column_bytes(st, i), JSON_DECODE_ANY, NULL);
+	               (size_t)sqlite3_column_bytes(st, i), JSON_DECODE_ANY,
+	               NULL);
 	return j ? j : json_null();
 }

@@ -26,7 +26,7 @@ void db_global_init(void);
  * synchronous ("full"/"normal"), cache_bytes.  NULL and a reason on error.
  */
 sqlite3 *db_open(const char *path, int writer, const char *synchronous,
-    long long cache_bytes, char *err, size_t errlen);
+                 long long cache_bytes, char *err, size_t errlen);
 
 /* db_reader_init - remember the path readers open; db_reader - this
  * thread's reading connection (opened on first use); db_readers_close -
@@ -37,7 +37,7 @@ void db_readers_close(void);
 
 /* db_prepare - prepare or set err ("sqlite: ..."). */
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql, char *err,
-    size_t errlen);
+                         size_t errlen);
 
 /* Bind helpers: a json string/integer/bool/number member, or NULL.  A
  * string is bound without a copy: reset the statement before the JSON
@@ -50,12 +50,12 @@ void db_bind_jts(sqlite3_stmt *st, int i, json_t *o, const char *key);
 void db_bind_text(sqlite3_stmt *st, int i, const char *s);
 
 /* Column helpers for building answers. */
-json_t *db_col_str(sqlite3_stmt *st, int i);	/* string or null */
-json_t *db_col_int(sqlite3_stmt *st, int i);	/* integer or null */
-json_t *db_col_bool(sqlite3_stmt *st, int i);	/* true/false or null */
-json_t *db_col_real(sqlite3_stmt *st, int i);	/* real or null */
-json_t *db_col_time(sqlite3_stmt *st, int i);	/* RFC 3339 or null */
-json_t *db_col_json(sqlite3_stmt *st, int i);	/* parsed text or null */
+json_t *db_col_str(sqlite3_stmt *st, int i);  /* string or null */
+json_t *db_col_int(sqlite3_stmt *st, int i);  /* integer or null */
+json_t *db_col_bool(sqlite3_stmt *st, int i); /* true/false or null */
+json_t *db_col_real(sqlite3_stmt *st, int i); /* real or null */
+json_t *db_col_time(sqlite3_stmt *st, int i); /* RFC 3339 or null */
+json_t *db_col_json(sqlite3_stmt *st, int i); /* parsed text or null */
 
 /* rfc3339_json - epoch seconds as an RFC 3339 JSON string. */
 json_t *rfc3339_json(long long t);

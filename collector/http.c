@@ -42,8 +42,8 @@ struct http_server {
 	const struct collector_config *cfg;
 	struct writer *w;
 	char *tls_cert, *tls_key;
-	int listen_fd;		/* after quiesce; closed by http_stop */
-	atomic_llong inflight;	/* request body bytes held, all requests */
+	int listen_fd;         /* after quiesce; closed by http_stop */
+	atomic_llong inflight; /* request body bytes held, all requests */
 };
 
 enum req_kind { RQ_INGEST = 1, RQ_OTHER };
@@ -52,10 +52,10 @@ struct req {
 	enum req_kind kind;
 	struct strbuf body;
 	int too_large;
-	long long held;		/* bytes of body counted in inflight */
+	long long held; /* bytes of body counted in inflight */
 	int responded;
-	int64_t start_ms;	/* first byte of the request */
-	int64_t last_ms;	/* last body byte */
+	int64_t start_ms; /* first byte of the request */
+	int64_t last_ms;  /* last body byte */
 	int submitted;
 	atomic_int done;
 	struct MHD_Connection *conn;
@@ -88,8 +88,8 @@ hold(struct http_server *s, struct req *rq, long long n)
 /* --- responses ------------------------------------------------------------ */
 
 static enum MHD_Result
-send_body(struct MHD_Connection *c, int status, const char *ctype,
-    char *body, size_t len, const char *retry_after)
+send_body(struct MHD_Connection *c, int status, const char *ctype, char *body,
+          size_t len, const char *retry_after)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -106,7 +106,7 @@ send_body(struct MHD_Connection *c, int status, const char *ctype,
 		MHD_add_response_header(r, "Retry-After", retry_after);
 	if (status == 401)
 		MHD_add_response_header(r, "WWW-Authenticate",
-		    "Bearer realm=\"spoolwatch\"");
+		                        "Bearer realm=\"spoolwatch\"");
 	if (status == 405)
 		MHD_add_response_header(r, "Allow", "GET, HEAD");
 	ret = MHD_queue_response(c, (unsigned)status, r);
@@ -117,7 +117,7 @@ send_body(struct MHD_Connection *c, int status, const char *ctype,
 
 static enum MHD_Result
 send_json(struct MHD_Connection *c, int status, json_t *body,
-    const char *retry_after)
+          const char *retry_after)
 {
 	size_t len = json_dumpb(body, NULL, 0, JSON_COMPACT);
 	char *buf = xmalloc(len + 1);
@@ -126,15 +126,17 @@ send_json(struct MHD_Connection *c, int status, json_t *body,
 	buf[len] = '\n';
 	json_decref(body);
 	return send_body(c, status, "application/json", buf, len + 1,
-	    retry_after);
+	                 retry_after);
 }
 
 static enum MHD_Result
 send_error(struct MHD_Connection *c, int status, const char *code,
-    const char *msg, const char *retry_after)
+           const char *msg, const char *retry_after)
 {
-	return send_json(c, status, json_pack("{s:{s:s,s:s}}", "error", "code",
-	    code, "message", msg), retry_after);
+	return send_json(
+	    c, status,
+	    json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg),
+	    retry_after);
 }
 
 /* --- tokens --------------------------------------------------------------- */
@@ -178,8 +180,10 @@ authorized(struct MHD_Connection *c, const struct cfg_list *tokens)
 {
 	if (tokens->n == 0)
 		return 1;
-	return token_match(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_AUTHORIZATION), tokens->v, tokens->n);
+	return token_match(
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	                                MHD_HTTP_HEADER_AUTHORIZATION),
+	    tokens->v, tokens->n);
 }
 
 /* --- ingest --------------------------------------------------------------- */
@@ -194,19 +198,20 @@ job_complete(struct ingest_job *job)
 }
 
 static enum MHD_Result
-ingest_finish(struct http_server *s, struct MHD_Connection *c,
-    struct req *rq)
+ingest_finish(struct http_server *s, struct MHD_Connection *c, struct req *rq)
 {
-	const char *enc = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_ENCODING);
+	const char *enc = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_ENCODING);
 	char err[512];
 	json_t *r;
 	int gz = 0;
 
 	if (rq->too_large) {
 		metrics_reject(REJ_TOO_LARGE);
-		snprintf(err, sizeof(err), "request body larger than max_body "
-		    "(%lld bytes)", s->cfg->max_body);
+		snprintf(err, sizeof(err),
+		         "request body larger than max_body "
+		         "(%lld bytes)",
+		         s->cfg->max_body);
 		return send_error(c, 413, "too_large", err, NULL);
 	}
 	if (enc && strcasecmp(enc, "gzip") == 0) {
@@ -214,11 +219,12 @@ ingest_finish(struct http_server *s, struct MHD_Connection *c,
 	} else if (enc && *enc && strcasecmp(enc, "identity") != 0) {
 		metrics_reject(REJ_MALFORMED);
 		return send_error(c, 415, "unsupported_encoding",
-		    "Content-Encoding must be gzip or identity", NULL);
+		                  "Content-Encoding must be gzip or identity",
+		                  NULL);
 	}
 	switch (report_decode(rq->body.buf, rq->body.len, gz,
-	    (size_t)s->cfg->max_json, time(NULL), s->cfg->max_clock_skew, &r,
-	    err, sizeof(err))) {
+	                      (size_t)s->cfg->max_json, time(NULL),
+	                      s->cfg->max_clock_skew, &r, err, sizeof(err))) {
 	case DECODE_OK:
 		break;
 	case DECODE_TOO_LARGE:
@@ -241,12 +247,14 @@ ingest_finish(struct http_server *s, struct MHD_Connection *c,
 	}
 	body_free(s, rq);
 	snprintf(rq->report_id, sizeof(rq->report_id), "%s",
-	    json_string_value(json_object_get(r, "report_id")));
+	         json_string_value(json_object_get(r, "report_id")));
 	if (writer_reserve(s->w) == -1) {
 		json_decref(r);
 		metrics_reject(REJ_OVERLOADED);
-		return send_error(c, 503, "overloaded", "the collector is busy; "
-		    "retry after the time in Retry-After", RETRY_OVERLOAD);
+		return send_error(c, 503, "overloaded",
+		                  "the collector is busy; "
+		                  "retry after the time in Retry-After",
+		                  RETRY_OVERLOAD);
 	}
 	rq->job.report = r;
 	store_prepare(r, &rq->job.prep);
@@ -271,13 +279,16 @@ ingest_answer(struct MHD_Connection *c, struct req *rq)
 	store_prep_free(&j->prep);
 	if (j->status == 200) {
 		metrics_ingested(j->duplicate, secs);
-		return send_json(c, 200, json_pack("{s:s,s:b}", "report_id",
-		    rq->report_id, "duplicate", j->duplicate), NULL);
+		return send_json(c, 200,
+		                 json_pack("{s:s,s:b}", "report_id",
+		                           rq->report_id, "duplicate",
+		                           j->duplicate),
+		                 NULL);
 	}
 	if (j->status == 503) {
 		metrics_reject(REJ_STORAGE);
 		return send_error(c, 503, "storage_unavailable", j->err,
-		    RETRY_STORAGE);
+		                  RETRY_STORAGE);
 	}
 	metrics_reject(REJ_INTERNAL);
 	return send_error(c, 500, "internal", j->err, NULL);
@@ -298,7 +309,7 @@ serve_asset(struct MHD_Connection *c, const struct dashboard_asset *a)
 	enum MHD_Result ret;
 
 	r = MHD_create_response_from_buffer(a->len, (void *)a->body,
-	    MHD_RESPMEM_PERSISTENT);
+	                                    MHD_RESPMEM_PERSISTENT);
 	if (r == NULL)
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type", a->content_type);
@@ -324,24 +335,28 @@ healthz(struct http_server *s, struct MHD_Connection *c)
 	if (db == NULL)
 		return send_error(c, 503, "database_unavailable", err, NULL);
 	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM meta", -1, &st,
-	    NULL) != SQLITE_OK)
+	                       NULL) != SQLITE_OK)
 		return send_error(c, 503, "database_unavailable",
-		    sqlite3_errmsg(db), NULL);
+		                  sqlite3_errmsg(db), NULL);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
 		return send_error(c, 503, "database_unavailable",
-		    sqlite3_errmsg(db), NULL);
+		                  sqlite3_errmsg(db), NULL);
 	if (access(s->cfg->db, W_OK) == -1) {
 		snprintf(err, sizeof(err), "%s: %s", s->cfg->db,
-		    strerror(errno));
+		         strerror(errno));
 		return send_error(c, 503, "database_unavailable", err, NULL);
 	}
 	if (writer_failing(s->w))
-		return send_error(c, 503, "database_unavailable", "the last "
-		    "commit failed (disk full or I/O error)", RETRY_STORAGE);
-	return send_json(c, 200, json_pack("{s:s,s:I}", "status", "ok",
-	    "queue_depth", (json_int_t)writer_depth(s->w)), NULL);
+		return send_error(c, 503, "database_unavailable",
+		                  "the last "
+		                  "commit failed (disk full or I/O error)",
+		                  RETRY_STORAGE);
+	return send_json(c, 200,
+	                 json_pack("{s:s,s:I}", "status", "ok", "queue_depth",
+	                           (json_int_t)writer_depth(s->w)),
+	                 NULL);
 }
 
 static enum MHD_Result
@@ -362,11 +377,13 @@ handle_get(struct http_server *s, struct MHD_Connection *c, const char *url)
 	}
 	if (strcmp(url, REPORTS_PATH) == 0)
 		return send_error(c, 405, "method_not_allowed",
-		    "reports are POSTed", NULL);
+		                  "reports are POSTed", NULL);
 	if (!authorized(c, &s->cfg->read_tokens)) {
 		metrics_reject(REJ_UNAUTHORIZED);
-		return send_error(c, 401, "unauthorized", "a read token is "
-		    "required (Authorization: Bearer TOKEN)", NULL);
+		return send_error(c, 401, "unauthorized",
+		                  "a read token is "
+		                  "required (Authorization: Bearer TOKEN)",
+		                  NULL);
 	}
 	memset(&rq, 0, sizeof(rq));
 	if ((rq.db = db_reader(err, sizeof(err))) == NULL)
@@ -379,29 +396,32 @@ handle_get(struct http_server *s, struct MHD_Connection *c, const char *url)
 		struct strbuf out;
 		strbuf_init(&out, 64u << 20);
 		if (metrics_render(&out, rq.db, rq.now, s->cfg->stale_after,
-		    s->cfg->db, err, sizeof(err)) == -1) {
+		                   s->cfg->db, err, sizeof(err)) == -1) {
 			strbuf_free(&out);
 			return send_error(c, 503, "database_unavailable", err,
-			    NULL);
+			                  NULL);
 		}
 		if (out.buf == NULL)
 			strbuf_appends(&out, "");
-		return send_body(c, 200, "text/plain; version=0.0.4; "
-		    "charset=utf-8", strbuf_steal(&out), out.len, NULL);
+		return send_body(c, 200,
+		                 "text/plain; version=0.0.4; "
+		                 "charset=utf-8",
+		                 strbuf_steal(&out), out.len, NULL);
 	}
 	if (api_get(&rq, url, &ans) == -1)
 		return send_error(c, 404, "not_found", "no such endpoint",
-		    NULL);
-	return send_json(c, ans.status, ans.body, ans.status == 503 ?
-	    RETRY_OVERLOAD : NULL);
+		                  NULL);
+	return send_json(c, ans.status, ans.body,
+	                 ans.status == 503 ? RETRY_OVERLOAD : NULL);
 }
 
-/* --- the access handler ----------------------------------------------------- */
+/* --- the access handler -----------------------------------------------------
+ */
 
 static enum MHD_Result
 handler(void *cls, struct MHD_Connection *c, const char *url,
-    const char *method, const char *version, const char *upload_data,
-    size_t *upload_data_size, void **con_cls)
+        const char *method, const char *version, const char *upload_data,
+        size_t *upload_data_size, void **con_cls)
 {
 	struct http_server *s = cls;
 	struct req *rq = *con_cls;
@@ -412,8 +432,8 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		rq = xcalloc(1, sizeof(*rq));
 		rq->start_ms = time_mono_ms();
 		*con_cls = rq;
-		if (strcmp(method, "POST") != 0 || strcmp(url, REPORTS_PATH)
-		    != 0) {
+		if (strcmp(method, "POST") != 0 ||
+		    strcmp(url, REPORTS_PATH) != 0) {
 			rq->kind = RQ_OTHER;
 			if (strcmp(method, "GET") == 0 ||
 			    strcmp(method, "HEAD") == 0)
@@ -421,41 +441,52 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 			rq->responded = 1;
 			if (strcmp(url, REPORTS_PATH) == 0)
 				return send_error(c, 405, "method_not_allowed",
-				    "use POST", NULL);
-			return send_error(c, strncmp(url, "/api/", 5) == 0 ||
-			    strcmp(url, "/metrics") == 0 ? 405 : 404,
-			    "method_not_allowed", "only GET here", NULL);
+				                  "use POST", NULL);
+			return send_error(c,
+			                  strncmp(url, "/api/", 5) == 0 ||
+			                          strcmp(url, "/metrics") == 0
+			                      ? 405
+			                      : 404,
+			                  "method_not_allowed", "only GET here",
+			                  NULL);
 		}
 		rq->kind = RQ_INGEST;
 		strbuf_init(&rq->body, (size_t)s->cfg->max_body);
 		if (!authorized(c, &s->cfg->ingest_tokens)) {
 			rq->responded = 1;
 			metrics_reject(REJ_UNAUTHORIZED);
-			return send_error(c, 401, "unauthorized", "an ingest "
+			return send_error(
+			    c, 401, "unauthorized",
+			    "an ingest "
 			    "token is required (Authorization: Bearer TOKEN)",
 			    NULL);
 		}
-		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-		    MHD_HTTP_HEADER_CONTENT_LENGTH);
+		cl = MHD_lookup_connection_value(
+		    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoll(cl, NULL, 10) > s->cfg->max_body) {
 			rq->responded = 1;
 			metrics_reject(REJ_TOO_LARGE);
-			return send_error(c, 413, "too_large", "request body "
-			    "larger than max_body", NULL);
+			return send_error(c, 413, "too_large",
+			                  "request body "
+			                  "larger than max_body",
+			                  NULL);
 		}
 		/* take the declared size out of max_inflight at once, so an
 		 * overload is answered before the body is sent */
 		if (cl && hold(s, rq, strtoll(cl, NULL, 10)) == -1) {
 			rq->responded = 1;
 			metrics_reject(REJ_OVERLOADED);
-			return send_error(c, 503, "overloaded", "too many report "
+			return send_error(
+			    c, 503, "overloaded",
+			    "too many report "
 			    "bytes in flight; retry after the time in "
-			    "Retry-After", RETRY_OVERLOAD);
+			    "Retry-After",
+			    RETRY_OVERLOAD);
 		}
 		return MHD_YES;
 	}
 	if (rq->responded) {
-		*upload_data_size = 0;	/* discard the rest */
+		*upload_data_size = 0; /* discard the rest */
 		return MHD_YES;
 	}
 	if (rq->kind == RQ_OTHER) {
@@ -476,13 +507,16 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 			*upload_data_size = 0;
 			rq->responded = 1;
 			metrics_reject(REJ_OVERLOADED);
-			return send_error(c, 503, "overloaded", "too many "
+			return send_error(
+			    c, 503, "overloaded",
+			    "too many "
 			    "report bytes in flight; retry after the time in "
-			    "Retry-After", RETRY_OVERLOAD);
+			    "Retry-After",
+			    RETRY_OVERLOAD);
 		}
 		if (!rq->too_large) {
 			if (strbuf_append(&rq->body, upload_data,
-			    *upload_data_size) == -1) {
+			                  *upload_data_size) == -1) {
 				rq->too_large = 1;
 				body_free(s, rq);
 			}
@@ -492,8 +526,11 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 		    s->cfg->request_timeout * 1000) {
 			rq->responded = 1;
 			metrics_reject(REJ_TIMEOUT);
-			return send_error(c, 408, "timeout", "the request body "
-			    "did not arrive within request_timeout", NULL);
+			return send_error(
+			    c, 408, "timeout",
+			    "the request body "
+			    "did not arrive within request_timeout",
+			    NULL);
 		}
 		return MHD_YES;
 	}
@@ -510,7 +547,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 
 static void
 completed(void *cls, struct MHD_Connection *c, void **con_cls,
-    enum MHD_RequestTerminationCode toe)
+          enum MHD_RequestTerminationCode toe)
 {
 	struct http_server *s = cls;
 	struct req *rq = *con_cls;
@@ -542,14 +579,15 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 
 struct http_server *
 http_start(const struct collector_config *cfg, struct writer *w, char *err,
-    size_t errlen)
+           size_t errlen)
 {
 	struct http_server *s = xcalloc(1, sizeof(*s));
 	struct sockaddr_storage ss;
 	size_t sslen;
 	int loop;
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD |
-	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
+	                 MHD_USE_ERROR_LOG;
 	long threads = cfg->threads;
 	char why[256];
 
@@ -567,35 +605,36 @@ http_start(const struct collector_config *cfg, struct writer *w, char *err,
 	}
 	if (cfg->tls_cert) {
 		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
-			snprintf(err, errlen, "tls_cert: this libmicrohttpd "
-			    "has no TLS support");
+			snprintf(err, errlen,
+			         "tls_cert: this libmicrohttpd "
+			         "has no TLS support");
 			goto fail;
 		}
-		if (read_file_capped(cfg->tls_cert, &s->tls_cert, 1 << 20,
-		    why, sizeof(why)) < 0 || read_file_capped(cfg->tls_key,
-		    &s->tls_key, 1 << 20, why, sizeof(why)) < 0) {
+		if (read_file_capped(cfg->tls_cert, &s->tls_cert, 1 << 20, why,
+		                     sizeof(why)) < 0 ||
+		    read_file_capped(cfg->tls_key, &s->tls_key, 1 << 20, why,
+		                     sizeof(why)) < 0) {
 			snprintf(err, errlen, "%s", why);
 			goto fail;
 		}
 		flags |= MHD_USE_TLS;
 	}
-	s->d = MHD_start_daemon(flags, 0, NULL, NULL, handler, s,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	    (unsigned)cfg->per_ip_connections,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	s->d = MHD_start_daemon(
+	    flags, 0, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)cfg->per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)cfg->connection_timeout, MHD_OPTION_NOTIFY_COMPLETED,
+	    completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 	    cfg->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
-	    s->tls_cert, MHD_OPTION_HTTPS_MEM_KEY, s->tls_key,
-	    MHD_OPTION_END);
+	    s->tls_cert, MHD_OPTION_HTTPS_MEM_KEY, s->tls_key, MHD_OPTION_END);
 	if (s->d == NULL) {
-		snprintf(err, errlen, "cannot listen on %s (address in use, "
-		    "no permission, or a bad TLS certificate/key)",
-		    cfg->listen);
+		snprintf(err, errlen,
+		         "cannot listen on %s (address in use, "
+		         "no permission, or a bad TLS certificate/key)",
+		         cfg->listen);
 		goto fail;
 	}
 	return s;
@@ -618,8 +657,8 @@ http_wait_idle(struct http_server *s, int ms)
 	int64_t end = time_mono_ms() + ms;
 
 	while (time_mono_ms() < end) {
-		const union MHD_DaemonInfo *i = MHD_get_daemon_info(s->d,
-		    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		const union MHD_DaemonInfo *i = MHD_get_daemon_info(
+		    s->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
 		struct timespec d = {0, 20 * 1000000};
 		if (i == NULL || i->num_connections == 0)
 			return;

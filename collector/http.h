@@ -16,7 +16,7 @@ struct http_server;
 
 /* http_start - listen per cfg; NULL and a reason on error. */
 struct http_server *http_start(const struct collector_config *cfg,
-    struct writer *w, char *err, size_t errlen);
+                               struct writer *w, char *err, size_t errlen);
 /* http_quiesce - stop accepting new connections. */
 void http_quiesce(struct http_server *s);
 /* http_wait_idle - wait up to ms for open connections to finish. */

@@ -21,16 +21,17 @@
 static void
 usage(FILE *fp)
 {
-	fprintf(fp,
+	fprintf(
+	    fp,
 	    "usage: spoolwatch-collector [options]\n"
 	    "\n"
-	    "  --config FILE      configuration (default "
-	    COLLECTOR_DEF_CONFIG ";\n"
+	    "  --config FILE      configuration (default " COLLECTOR_DEF_CONFIG
+	    ";\n"
 	    "                     a missing default file is fine)\n"
-	    "  --listen ADDR:PORT listen address (default "
-	    COLLECTOR_DEF_LISTEN ")\n"
-	    "  --db FILE          SQLite database (default "
-	    COLLECTOR_DEF_DB ")\n"
+	    "  --listen ADDR:PORT listen address (default " COLLECTOR_DEF_LISTEN
+	    ")\n"
+	    "  --db FILE          SQLite database (default " COLLECTOR_DEF_DB
+	    ")\n"
 	    "  --insecure         allow a non-loopback listen without "
 	    "ingest tokens\n"
 	    "  --version          print the version\n"
@@ -88,8 +89,10 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "spoolwatch-collector: unexpected argument "
-		    "'%s'\n", argv[optind]);
+		fprintf(stderr,
+		        "spoolwatch-collector: unexpected argument "
+		        "'%s'\n",
+		        argv[optind]);
 		usage(stderr);
 		return 2;
 	}
@@ -145,21 +148,21 @@ main(int argc, char **argv)
 		return 1;
 	}
 	log_info("listening on %s%s, database %s", cfg.listen,
-	    cfg.tls_cert ? " (HTTPS)" : "", cfg.db);
+	         cfg.tls_cert ? " (HTTPS)" : "", cfg.db);
 
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
 			log_info("SIGHUP ignored: restart to reload the "
-			    "configuration");
+			         "configuration");
 			continue;
 		}
 		break;
 	}
 	log_info("signal %d: shutting down", sig);
 	http_quiesce(hs);
-	writer_stop(w);		/* commits what it holds, resumes agents */
+	writer_stop(w); /* commits what it holds, resumes agents */
 	http_wait_idle(hs, 5000);
 	http_stop(hs);
 	writer_free(w);

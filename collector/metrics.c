@@ -22,14 +22,14 @@ static const char *const reject_names[REJ_COUNT] = {
 };
 
 static const double buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-    0.1, 0.25, 0.5, 1, 2.5, 5};
+                                 0.1,   0.25,   0.5,   1,    2.5,   5};
 #define NBUCKETS (sizeof(buckets) / sizeof(buckets[0]))
 
 static atomic_ullong ingested, duplicates, rejects[REJ_COUNT];
 static atomic_ullong lat_bucket[NBUCKETS + 1], lat_count, lat_sum_us;
 static atomic_ullong batches, batch_reports, batch_sum_us;
 static atomic_long queue_depth;
-static atomic_ullong requests[6];	/* by status class 1xx..5xx */
+static atomic_ullong requests[6]; /* by status class 1xx..5xx */
 
 void
 metrics_reject(enum reject_reason r)
@@ -110,7 +110,7 @@ label(struct strbuf *out, const char *s)
 
 static int
 fleet(struct strbuf *out, sqlite3 *db, long long now, long long stale_after,
-    char *err, size_t errlen)
+      char *err, size_t errlen)
 {
 	long long v;
 	sqlite3_stmt *st;
@@ -118,49 +118,61 @@ fleet(struct strbuf *out, sqlite3 *db, long long now, long long stale_after,
 
 	if (one(db, "SELECT count(*) FROM hosts", 0, &v, err, errlen) == -1)
 		return -1;
-	strbuf_printf(out, "# HELP spoolwatch_hosts Hosts that ever "
+	strbuf_printf(
+	    out,
+	    "# HELP spoolwatch_hosts Hosts that ever "
 	    "reported.\n# TYPE spoolwatch_hosts gauge\nspoolwatch_hosts %lld\n",
 	    v);
 	if (one(db, "SELECT count(*) FROM hosts WHERE last_seen < ?1",
-	    now - stale_after, &v, err, errlen) == -1)
+	        now - stale_after, &v, err, errlen) == -1)
 		return -1;
-	strbuf_printf(out, "# HELP spoolwatch_hosts_stale Hosts silent longer "
-	    "than stale_after.\n# TYPE spoolwatch_hosts_stale gauge\n"
-	    "spoolwatch_hosts_stale %lld\n", v);
-	if (one(db, "SELECT count(*) FROM hosts WHERE mta_down = 1", 0, &v,
-	    err, errlen) == -1)
+	strbuf_printf(out,
+	              "# HELP spoolwatch_hosts_stale Hosts silent longer "
+	              "than stale_after.\n# TYPE spoolwatch_hosts_stale gauge\n"
+	              "spoolwatch_hosts_stale %lld\n",
+	              v);
+	if (one(db, "SELECT count(*) FROM hosts WHERE mta_down = 1", 0, &v, err,
+	        errlen) == -1)
 		return -1;
-	strbuf_printf(out, "# HELP spoolwatch_hosts_mta_down Hosts whose MTA "
-	    "is down.\n# TYPE spoolwatch_hosts_mta_down gauge\n"
-	    "spoolwatch_hosts_mta_down %lld\n", v);
+	strbuf_printf(out,
+	              "# HELP spoolwatch_hosts_mta_down Hosts whose MTA "
+	              "is down.\n# TYPE spoolwatch_hosts_mta_down gauge\n"
+	              "spoolwatch_hosts_mta_down %lld\n",
+	              v);
 	if (one(db, "SELECT queued FROM fleet WHERE id = 1", 0, &v, err,
-	    errlen) == -1)
+	        errlen) == -1)
 		return -1;
-	strbuf_printf(out, "# HELP spoolwatch_mail_queued Messages queued "
-	    "across the fleet.\n# TYPE spoolwatch_mail_queued gauge\n"
-	    "spoolwatch_mail_queued %lld\n", v);
+	strbuf_printf(out,
+	              "# HELP spoolwatch_mail_queued Messages queued "
+	              "across the fleet.\n# TYPE spoolwatch_mail_queued gauge\n"
+	              "spoolwatch_mail_queued %lld\n",
+	              v);
 	if (one(db, "SELECT unread FROM fleet WHERE id = 1", 0, &v, err,
-	    errlen) == -1)
+	        errlen) == -1)
 		return -1;
-	strbuf_printf(out, "# HELP spoolwatch_mail_unread Unread messages in "
-	    "watched mailboxes across the fleet.\n"
-	    "# TYPE spoolwatch_mail_unread gauge\n"
-	    "spoolwatch_mail_unread %lld\n", v);
+	strbuf_printf(out,
+	              "# HELP spoolwatch_mail_unread Unread messages in "
+	              "watched mailboxes across the fleet.\n"
+	              "# TYPE spoolwatch_mail_unread gauge\n"
+	              "spoolwatch_mail_unread %lld\n",
+	              v);
 
-	st = db_prepare(db, "SELECT code, severity, hosts FROM finding_counts "
-	    "WHERE hosts > 0 ORDER BY code, severity", err, errlen);
+	st = db_prepare(db,
+	                "SELECT code, severity, hosts FROM finding_counts "
+	                "WHERE hosts > 0 ORDER BY code, severity",
+	                err, errlen);
 	if (st == NULL)
 		return -1;
 	strbuf_appends(out, "# HELP spoolwatch_findings_open Hosts with an "
-	    "open finding, by code and severity.\n"
-	    "# TYPE spoolwatch_findings_open gauge\n");
+	                    "open finding, by code and severity.\n"
+	                    "# TYPE spoolwatch_findings_open gauge\n");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		strbuf_appends(out, "spoolwatch_findings_open{code=\"");
 		label(out, (const char *)sqlite3_column_text(st, 0));
 		strbuf_appends(out, "\",severity=\"");
 		label(out, (const char *)sqlite3_column_text(st, 1));
 		strbuf_printf(out, "\"} %lld\n",
-		    (long long)sqlite3_column_int64(st, 2));
+		              (long long)sqlite3_column_int64(st, 2));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -172,45 +184,60 @@ fleet(struct strbuf *out, sqlite3 *db, long long now, long long stale_after,
 
 int
 metrics_render(struct strbuf *out, sqlite3 *db, long long now,
-    long long stale_after, const char *db_path, char *err, size_t errlen)
+               long long stale_after, const char *db_path, char *err,
+               size_t errlen)
 {
 	unsigned long long cum = 0;
 	long long size = 0;
 	struct stat sb;
 	char wal[4096];
 
-	strbuf_printf(out, "# HELP spoolwatch_reports_ingested_total Reports "
+	strbuf_printf(
+	    out,
+	    "# HELP spoolwatch_reports_ingested_total Reports "
 	    "stored.\n# TYPE spoolwatch_reports_ingested_total counter\n"
 	    "spoolwatch_reports_ingested_total %llu\n",
 	    atomic_load(&ingested));
-	strbuf_printf(out, "# HELP spoolwatch_reports_duplicate_total Reports "
-	    "answered as duplicates (report_id already stored).\n"
-	    "# TYPE spoolwatch_reports_duplicate_total counter\n"
-	    "spoolwatch_reports_duplicate_total %llu\n",
-	    atomic_load(&duplicates));
-	strbuf_appends(out, "# HELP spoolwatch_reports_rejected_total Reports "
-	    "refused, by reason.\n"
-	    "# TYPE spoolwatch_reports_rejected_total counter\n");
+	strbuf_printf(out,
+	              "# HELP spoolwatch_reports_duplicate_total Reports "
+	              "answered as duplicates (report_id already stored).\n"
+	              "# TYPE spoolwatch_reports_duplicate_total counter\n"
+	              "spoolwatch_reports_duplicate_total %llu\n",
+	              atomic_load(&duplicates));
+	strbuf_appends(out,
+	               "# HELP spoolwatch_reports_rejected_total Reports "
+	               "refused, by reason.\n"
+	               "# TYPE spoolwatch_reports_rejected_total counter\n");
 	for (int r = 0; r < REJ_COUNT; r++)
-		strbuf_printf(out, "spoolwatch_reports_rejected_total{reason="
-		    "\"%s\"} %llu\n", reject_names[r],
-		    atomic_load(&rejects[r]));
-	strbuf_appends(out, "# HELP spoolwatch_ingest_duration_seconds From the "
-	    "last body byte to the answer, stored reports.\n"
-	    "# TYPE spoolwatch_ingest_duration_seconds histogram\n");
+		strbuf_printf(out,
+		              "spoolwatch_reports_rejected_total{reason="
+		              "\"%s\"} %llu\n",
+		              reject_names[r], atomic_load(&rejects[r]));
+	strbuf_appends(out,
+	               "# HELP spoolwatch_ingest_duration_seconds From the "
+	               "last body byte to the answer, stored reports.\n"
+	               "# TYPE spoolwatch_ingest_duration_seconds histogram\n");
 	for (size_t b = 0; b <= NBUCKETS; b++) {
 		cum += atomic_load(&lat_bucket[b]);
 		if (b < NBUCKETS)
-			strbuf_printf(out, "spoolwatch_ingest_duration_seconds_"
-			    "bucket{le=\"%g\"} %llu\n", buckets[b], cum);
+			strbuf_printf(out,
+			              "spoolwatch_ingest_duration_seconds_"
+			              "bucket{le=\"%g\"} %llu\n",
+			              buckets[b], cum);
 		else
-			strbuf_printf(out, "spoolwatch_ingest_duration_seconds_"
-			    "bucket{le=\"+Inf\"} %llu\n", cum);
+			strbuf_printf(out,
+			              "spoolwatch_ingest_duration_seconds_"
+			              "bucket{le=\"+Inf\"} %llu\n",
+			              cum);
 	}
-	strbuf_printf(out, "spoolwatch_ingest_duration_seconds_sum %.6f\n"
-	    "spoolwatch_ingest_duration_seconds_count %llu\n",
-	    (double)atomic_load(&lat_sum_us) / 1e6, atomic_load(&lat_count));
-	strbuf_printf(out, "# HELP spoolwatch_write_batches_total Transactions "
+	strbuf_printf(out,
+	              "spoolwatch_ingest_duration_seconds_sum %.6f\n"
+	              "spoolwatch_ingest_duration_seconds_count %llu\n",
+	              (double)atomic_load(&lat_sum_us) / 1e6,
+	              atomic_load(&lat_count));
+	strbuf_printf(
+	    out,
+	    "# HELP spoolwatch_write_batches_total Transactions "
 	    "committed by the writer.\n"
 	    "# TYPE spoolwatch_write_batches_total counter\n"
 	    "spoolwatch_write_batches_total %llu\n"
@@ -224,23 +251,30 @@ metrics_render(struct strbuf *out, sqlite3 *db, long long now,
 	    "spoolwatch_write_batch_seconds_total %.6f\n",
 	    atomic_load(&batches), atomic_load(&batch_reports),
 	    (double)atomic_load(&batch_sum_us) / 1e6);
-	strbuf_printf(out, "# HELP spoolwatch_ingest_queue_depth Reports "
-	    "waiting for the writer.\n"
-	    "# TYPE spoolwatch_ingest_queue_depth gauge\n"
-	    "spoolwatch_ingest_queue_depth %ld\n", atomic_load(&queue_depth));
+	strbuf_printf(out,
+	              "# HELP spoolwatch_ingest_queue_depth Reports "
+	              "waiting for the writer.\n"
+	              "# TYPE spoolwatch_ingest_queue_depth gauge\n"
+	              "spoolwatch_ingest_queue_depth %ld\n",
+	              atomic_load(&queue_depth));
 	strbuf_appends(out, "# HELP spoolwatch_http_responses_total HTTP "
-	    "answers by status class.\n"
-	    "# TYPE spoolwatch_http_responses_total counter\n");
+	                    "answers by status class.\n"
+	                    "# TYPE spoolwatch_http_responses_total counter\n");
 	for (int c = 1; c <= 5; c++)
-		strbuf_printf(out, "spoolwatch_http_responses_total{code="
-		    "\"%dxx\"} %llu\n", c, atomic_load(&requests[c]));
+		strbuf_printf(out,
+		              "spoolwatch_http_responses_total{code="
+		              "\"%dxx\"} %llu\n",
+		              c, atomic_load(&requests[c]));
 	if (stat(db_path, &sb) == 0)
 		size += sb.st_size;
 	snprintf(wal, sizeof(wal), "%s-wal", db_path);
 	if (stat(wal, &sb) == 0)
 		size += sb.st_size;
-	strbuf_printf(out, "# HELP spoolwatch_db_bytes Database and WAL file "
+	strbuf_printf(
+	    out,
+	    "# HELP spoolwatch_db_bytes Database and WAL file "
 	    "size.\n# TYPE spoolwatch_db_bytes gauge\nspoolwatch_db_bytes "
-	    "%lld\n", size);
+	    "%lld\n",
+	    size);
 	return fleet(out, db, now, stale_after, err, errlen);
 }

@@ -12,15 +12,15 @@
 #include "common/strbuf.h"
 
 enum reject_reason {
-	REJ_MALFORMED,		/* not JSON, not an object */
-	REJ_INVALID,		/* a field fails validation */
-	REJ_GZIP,		/* bad or truncated gzip */
-	REJ_TOO_LARGE,		/* body or decoded body over the limit */
-	REJ_UNAUTHORIZED,	/* missing or wrong token */
-	REJ_OVERLOADED,		/* writer queue full */
-	REJ_STORAGE,		/* disk full, I/O error */
+	REJ_MALFORMED,    /* not JSON, not an object */
+	REJ_INVALID,      /* a field fails validation */
+	REJ_GZIP,         /* bad or truncated gzip */
+	REJ_TOO_LARGE,    /* body or decoded body over the limit */
+	REJ_UNAUTHORIZED, /* missing or wrong token */
+	REJ_OVERLOADED,   /* writer queue full */
+	REJ_STORAGE,      /* disk full, I/O error */
 	REJ_INTERNAL,
-	REJ_TIMEOUT,		/* body not received in time */
+	REJ_TIMEOUT, /* body not received in time */
 	REJ_COUNT
 };
 
@@ -36,6 +36,7 @@ void metrics_request(int status);
  * the file size).  -1 with err if the database cannot be read.
  */
 int metrics_render(struct strbuf *out, sqlite3 *db, long long now,
-    long long stale_after, const char *db_path, char *err, size_t errlen);
+                   long long stale_after, const char *db_path, char *err,
+                   size_t errlen);
 
 #endif

@@ -64,7 +64,7 @@ qb_prepare(struct qb *q, sqlite3 *db, char *err, size_t el)
 	for (int i = 0; i < q->nbind; i++) {
 		if (q->b[i].is_text)
 			sqlite3_bind_text(st, i + 1, q->b[i].s, -1,
-			    SQLITE_TRANSIENT);
+			                  SQLITE_TRANSIENT);
 		else
 			sqlite3_bind_int64(st, i + 1, q->b[i].i);
 	}
@@ -94,7 +94,7 @@ parse_pos(const char *s, long long *out)
 
 int
 list_args(struct api_req *rq, struct api_answer *ans, long *limit,
-    long long *cursor)
+          long long *cursor)
 {
 	const char *l = rq->arg(rq->cls, "limit");
 	const char *c = rq->arg(rq->cls, "cursor");
@@ -106,15 +106,16 @@ list_args(struct api_req *rq, struct api_answer *ans, long *limit,
 	if (l) {
 		if (parse_pos(l, &v) == -1 || v < 1) {
 			api_error(ans, 400, "bad_request",
-			    "limit: expected an integer from 1 to %d",
-			    API_LIMIT_MAX);
+			          "limit: expected an integer from 1 to %d",
+			          API_LIMIT_MAX);
 			return -1;
 		}
 		*limit = v > API_LIMIT_MAX ? API_LIMIT_MAX : (long)v;
 	}
 	if (cursor && c && *c) {
 		if (parse_pos(c, &v) == -1 || v < 1) {
-			api_error(ans, 400, "bad_request",
+			api_error(
+			    ans, 400, "bad_request",
 			    "cursor: not a cursor this endpoint returned");
 			return -1;
 		}
@@ -125,7 +126,7 @@ list_args(struct api_req *rq, struct api_answer *ans, long *limit,
 
 int
 time_arg(struct api_req *rq, struct api_answer *ans, const char *key,
-    long long *out)
+         long long *out)
 {
 	const char *s = rq->arg(rq->cls, key);
 	time_t t;
@@ -134,7 +135,7 @@ time_arg(struct api_req *rq, struct api_answer *ans, const char *key,
 		return 0;
 	if (rfc3339_parse(s, strlen(s), &t) == -1) {
 		api_error(ans, 400, "bad_request",
-		    "%s: expected an RFC 3339 timestamp", key);
+		          "%s: expected an RFC 3339 timestamp", key);
 		return -1;
 	}
 	*out = (long long)t;

@@ -40,10 +40,10 @@ void qb_free(struct qb *q);
 /* list_args - limit (default 100, at most 1000) and the decimal cursor
  * (0: none; cursor NULL: the caller reads its own).  -1 with a 400. */
 int list_args(struct api_req *rq, struct api_answer *ans, long *limit,
-    long long *cursor);
+              long long *cursor);
 /* time_arg - an RFC 3339 query argument; 1 found, 0 absent, -1 400. */
 int time_arg(struct api_req *rq, struct api_answer *ans, const char *key,
-    long long *out);
+             long long *out);
 /* one_of - 1 if s is one of the NULL-terminated values. */
 int one_of(const char *s, const char *const *values);
 /* like_escape - s with %, _ and \ escaped for LIKE ... ESCAPE '\'. */

@@ -5,13 +5,12 @@
  */
 #include "collector/db.h"
 
-__asm__(
-    ".section .rodata\n"
-    ".global collector_schema_sql\n"
-    ".type collector_schema_sql, @object\n"
-    ".balign 16\n"
-    "collector_schema_sql:\n"
-    ".incbin \"schema/collector.sql\"\n"
-    ".byte 0\n"
-    ".size collector_schema_sql, . - collector_schema_sql\n"
-    ".previous\n");
+__asm__(".section .rodata\n"
+        ".global collector_schema_sql\n"
+        ".type collector_schema_sql, @object\n"
+        ".balign 16\n"
+        "collector_schema_sql:\n"
+        ".incbin \"schema/collector.sql\"\n"
+        ".byte 0\n"
+        ".size collector_schema_sql, . - collector_schema_sql\n"
+        ".previous\n");

@@ -49,106 +49,103 @@ enum {
 static const char *const sql[S_COUNT] = {
     [S_DUP] = "SELECT 1 FROM reports WHERE report_id = ?1",
     [S_HOST_UPSERT] =
-	"INSERT INTO hosts (name, first_seen, last_seen, collected_at) "
-	"VALUES (?1, ?2, ?2, -1) ON CONFLICT (name) DO UPDATE SET "
-	"last_seen = max(last_seen, excluded.last_seen) "
-	"RETURNING id, collected_at",
+        "INSERT INTO hosts (name, first_seen, last_seen, collected_at) "
+        "VALUES (?1, ?2, ?2, -1) ON CONFLICT (name) DO UPDATE SET "
+        "last_seen = max(last_seen, excluded.last_seen) "
+        "RETURNING id, collected_at",
     [S_REPORT] =
-	"INSERT INTO reports (report_id, host_id, collected_at, received_at, "
-	"events, findings) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO reports (report_id, host_id, collected_at, received_at, "
+        "events, findings) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [S_EVENT] =
-	"INSERT OR IGNORE INTO events (host_id, eid, ts, kind, signature, "
-	"data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT OR IGNORE INTO events (host_id, eid, ts, kind, signature, "
+        "data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [S_GROUP] =
-	"INSERT INTO event_groups (host_id, report, signature, kind, count, "
-	"first_ts, last_ts, example) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO event_groups (host_id, report, signature, kind, count, "
+        "first_ts, last_ts, example) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [S_SIG] =
-	"INSERT INTO event_sigs (signature, host_id, kind, count, last_ts) "
-	"VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (signature, host_id) DO "
-	"UPDATE SET count = count + excluded.count, last_ts = "
-	"max(coalesce(last_ts, 0), coalesce(excluded.last_ts, 0))",
-    [S_HISTORY] =
-	"INSERT INTO history (host_id, metric, subject, ts, value) "
-	"VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO event_sigs (signature, host_id, kind, count, last_ts) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (signature, host_id) DO "
+        "UPDATE SET count = count + excluded.count, last_ts = "
+        "max(coalesce(last_ts, 0), coalesce(excluded.last_ts, 0))",
+    [S_HISTORY] = "INSERT INTO history (host_id, metric, subject, ts, value) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_SPOOL_DEL] = "DELETE FROM spools WHERE host_id = ?1",
     [S_SPOOL] =
-	"INSERT OR REPLACE INTO spools (host_id, path, role, present, owner, "
-	"grp, mode, entries, orphans, oldest_age_s, dir_size_bytes, ok) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        "INSERT OR REPLACE INTO spools (host_id, path, role, present, owner, "
+        "grp, mode, entries, orphans, oldest_age_s, dir_size_bytes, ok) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     [S_FS_DEL] = "DELETE FROM filesystems WHERE host_id = ?1",
     [S_FS] =
-	"INSERT OR REPLACE INTO filesystems (host_id, mount, device, fstype, "
-	"inodes_total, inodes_used, inodes_free, inodes_used_pct, "
-	"bytes_total, bytes_free) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-	"?9, ?10)",
+        "INSERT OR REPLACE INTO filesystems (host_id, mount, device, fstype, "
+        "inodes_total, inodes_used, inodes_free, inodes_used_pct, "
+        "bytes_total, bytes_free) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "?9, ?10)",
     [S_MBOX_DEL] = "DELETE FROM mailboxes WHERE host_id = ?1",
     [S_MBOX] =
-	"INSERT OR REPLACE INTO mailboxes (host_id, user, path, messages, "
-	"unread, bytes, oldest_ts, newest_ts) VALUES (?1, ?2, ?3, ?4, ?5, "
-	"?6, ?7, ?8)",
+        "INSERT OR REPLACE INTO mailboxes (host_id, user, path, messages, "
+        "unread, bytes, oldest_ts, newest_ts) VALUES (?1, ?2, ?3, ?4, ?5, "
+        "?6, ?7, ?8)",
     [S_CRON_DEL] = "DELETE FROM mail_cron WHERE host_id = ?1",
     [S_CRON] =
-	"INSERT INTO mail_cron (host_id, command, user, unread, queued, "
-	"last_ts, subject, excerpt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-	"ON CONFLICT (host_id, command) DO UPDATE SET "
-	"unread = unread + excluded.unread, queued = queued + excluded.queued,"
-	" last_ts = max(coalesce(last_ts, 0), coalesce(excluded.last_ts, 0)),"
-	" subject = coalesce(subject, excluded.subject), "
-	"excerpt = coalesce(excerpt, excluded.excerpt)",
+        "INSERT INTO mail_cron (host_id, command, user, unread, queued, "
+        "last_ts, subject, excerpt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+        "ON CONFLICT (host_id, command) DO UPDATE SET "
+        "unread = unread + excluded.unread, queued = queued + excluded.queued,"
+        " last_ts = max(coalesce(last_ts, 0), coalesce(excluded.last_ts, 0)),"
+        " subject = coalesce(subject, excluded.subject), "
+        "excerpt = coalesce(excerpt, excluded.excerpt)",
     [S_QUEUED_DEL] = "DELETE FROM mail_queued WHERE host_id = ?1",
     [S_QUEUED] =
-	"INSERT OR REPLACE INTO mail_queued (host_id, queue, qid, sender, "
-	"rcpt, subject, created_ts, tries, status, cron_command) VALUES "
-	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT OR REPLACE INTO mail_queued (host_id, queue, qid, sender, "
+        "rcpt, subject, created_ts, tries, status, cron_command) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [S_FINDING] =
-	"INSERT INTO findings (host_id, code, subject, severity, message, "
-	"evidence, remedy, first_seen, last_seen, last_report) VALUES "
-	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9) "
-	"ON CONFLICT (host_id, code, subject) WHERE resolved_at IS NULL "
-	"DO UPDATE SET severity = excluded.severity, "
-	"message = excluded.message, evidence = excluded.evidence, "
-	"remedy = excluded.remedy, last_seen = excluded.last_seen, "
-	"last_report = excluded.last_report",
-    [S_RESOLVE] =
-	"UPDATE findings SET resolved_at = ?3 WHERE host_id = ?1 AND "
-	"resolved_at IS NULL AND last_report <> ?2",
-    [S_COUNTS] =
-	"SELECT coalesce(sum(severity = 'critical'), 0), "
-	"coalesce(sum(severity = 'warning'), 0), "
-	"coalesce(sum(severity = 'info'), 0) FROM findings "
-	"WHERE host_id = ?1 AND resolved_at IS NULL",
+        "INSERT INTO findings (host_id, code, subject, severity, message, "
+        "evidence, remedy, first_seen, last_seen, last_report) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9) "
+        "ON CONFLICT (host_id, code, subject) WHERE resolved_at IS NULL "
+        "DO UPDATE SET severity = excluded.severity, "
+        "message = excluded.message, evidence = excluded.evidence, "
+        "remedy = excluded.remedy, last_seen = excluded.last_seen, "
+        "last_report = excluded.last_report",
+    [S_RESOLVE] = "UPDATE findings SET resolved_at = ?3 WHERE host_id = ?1 AND "
+                  "resolved_at IS NULL AND last_report <> ?2",
+    [S_COUNTS] = "SELECT coalesce(sum(severity = 'critical'), 0), "
+                 "coalesce(sum(severity = 'warning'), 0), "
+                 "coalesce(sum(severity = 'info'), 0) FROM findings "
+                 "WHERE host_id = ?1 AND resolved_at IS NULL",
     [S_HOST_STATE] =
-	"UPDATE hosts SET os = ?2, kernel = ?3, agent_version = ?4, "
-	"collected_at = ?5, interval_s = ?6, reports = reports + 1, "
-	"last_report_id = ?7, mta_kind = ?8, mta_running = ?9, "
-	"mta_listening = ?10, mta_down = ?11, queued_total = ?12, "
-	"unread_total = ?13, open_critical = ?14, open_warning = ?15, "
-	"open_info = ?16 WHERE id = ?1",
+        "UPDATE hosts SET os = ?2, kernel = ?3, agent_version = ?4, "
+        "collected_at = ?5, interval_s = ?6, reports = reports + 1, "
+        "last_report_id = ?7, mta_kind = ?8, mta_running = ?9, "
+        "mta_listening = ?10, mta_down = ?11, queued_total = ?12, "
+        "unread_total = ?13, open_critical = ?14, open_warning = ?15, "
+        "open_info = ?16 WHERE id = ?1",
     [S_STATE_GET] = "SELECT hash FROM host_state WHERE host_id = ?1",
     [S_STATE_PUT] =
-	"INSERT INTO host_state (host_id, hash, state) VALUES (?1, ?2, ?3) "
-	"ON CONFLICT (host_id) DO UPDATE SET hash = excluded.hash, "
-	"state = excluded.state",
+        "INSERT INTO host_state (host_id, hash, state) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (host_id) DO UPDATE SET hash = excluded.hash, "
+        "state = excluded.state",
     [S_HOST_COUNT] = "UPDATE hosts SET reports = reports + 1 WHERE id = ?1",
     [S_RET_EVENTS] =
-	"DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id "
-	"LIMIT ?2) AND ts < ?1",
+        "DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id "
+        "LIMIT ?2) AND ts < ?1",
     [S_RET_GROUPS] =
-	"DELETE FROM event_groups WHERE id IN (SELECT id FROM event_groups "
-	"ORDER BY id LIMIT ?2) AND coalesce(last_ts, 0) < ?1",
+        "DELETE FROM event_groups WHERE id IN (SELECT id FROM event_groups "
+        "ORDER BY id LIMIT ?2) AND coalesce(last_ts, 0) < ?1",
     [S_RET_HISTORY] =
-	"DELETE FROM history WHERE id IN (SELECT id FROM history ORDER BY id "
-	"LIMIT ?2) AND ts < ?1",
+        "DELETE FROM history WHERE id IN (SELECT id FROM history ORDER BY id "
+        "LIMIT ?2) AND ts < ?1",
     [S_RET_FINDINGS] =
-	"DELETE FROM findings WHERE id IN (SELECT id FROM findings WHERE "
-	"resolved_at IS NOT NULL AND resolved_at < ?1 LIMIT ?2)",
+        "DELETE FROM findings WHERE id IN (SELECT id FROM findings WHERE "
+        "resolved_at IS NOT NULL AND resolved_at < ?1 LIMIT ?2)",
     [S_RET_REPORTS] =
-	"DELETE FROM reports WHERE id IN (SELECT id FROM reports ORDER BY id "
-	"LIMIT ?2) AND received_at < ?1",
+        "DELETE FROM reports WHERE id IN (SELECT id FROM reports ORDER BY id "
+        "LIMIT ?2) AND received_at < ?1",
     [S_RET_SIGS] =
-	"DELETE FROM event_sigs WHERE (signature, host_id) IN (SELECT "
-	"signature, host_id FROM event_sigs WHERE coalesce(last_ts, 0) < ?1 "
-	"LIMIT ?2)",
+        "DELETE FROM event_sigs WHERE (signature, host_id) IN (SELECT "
+        "signature, host_id FROM event_sigs WHERE coalesce(last_ts, 0) < ?1 "
+        "LIMIT ?2)",
 };
 
 struct store {
@@ -204,8 +201,8 @@ run(struct store *s, int i, char *err, size_t errlen)
 }
 
 static int
-history(struct store *s, long long hid, const char *metric,
-    const char *subject, long long ts, double value, char *err, size_t el)
+history(struct store *s, long long hid, const char *metric, const char *subject,
+        long long ts, double value, char *err, size_t el)
 {
 	sqlite3_stmt *st = s->st[S_HISTORY];
 
@@ -234,7 +231,7 @@ jint(json_t *o, const char *key, long long dflt)
 /* sigs_add - count one new event under its signature. */
 static void
 sigs_add(struct sigacc **v, size_t *n, const char *sig, const char *kind,
-    long long ts, int dup)
+         long long ts, int dup)
 {
 	for (size_t i = 0; i < *n; i++) {
 		if (strcmp((*v)[i].sig, sig) == 0) {
@@ -263,7 +260,7 @@ sigs_dups(const struct sigacc *v, size_t n, const char *sig)
 
 static int
 store_sig(struct store *s, long long hid, const char *sig, const char *kind,
-    long long count, long long last_ts, char *err, size_t el)
+          long long count, long long last_ts, char *err, size_t el)
 {
 	sqlite3_stmt *st = s->st[S_SIG];
 
@@ -282,7 +279,7 @@ static char *
 state_text(json_t *r)
 {
 	static const char *const keys[] = {"spools", "filesystems", "mta",
-	    "mail", "errors", NULL};
+	                                   "mail",   "errors",      NULL};
 	json_t *state = json_object();
 	char *text;
 
@@ -315,8 +312,8 @@ store_prepare(json_t *r, struct report_prep *p)
 	p->hash = p->state ? fnv1a(p->state) : 0;
 	p->nevents = json_array_size(events);
 	p->event_data = xcalloc(p->nevents ? p->nevents : 1, sizeof(char *));
-	json_array_foreach(events, i, e)
-		p->event_data[i] = json_dumps(e, JSON_COMPACT);
+	json_array_foreach(events, i, e) p->event_data[i] =
+	    json_dumps(e, JSON_COMPACT);
 }
 
 void
@@ -333,7 +330,8 @@ store_prep_free(struct report_prep *p)
 
 static int
 store_events(struct store *s, json_t *r, const struct report_prep *p,
-    long long hid, long long rpk, long long *syserr, char *err, size_t el)
+             long long hid, long long rpk, long long *syserr, char *err,
+             size_t el)
 {
 	json_t *events = json_object_get(r, "events");
 	json_t *groups = json_object_get(r, "event_groups");
@@ -344,11 +342,12 @@ store_events(struct store *s, json_t *r, const struct report_prep *p,
 	int have_groups = json_array_size(groups) > 0;
 
 	*syserr = 0;
-	json_array_foreach(events, i, e) {
+	json_array_foreach(events, i, e)
+	{
 		sqlite3_stmt *st = s->st[S_EVENT];
 		int mine = !(p && i < p->nevents && p->event_data[i]);
-		char *data = mine ? json_dumps(e, JSON_COMPACT) :
-		    p->event_data[i];
+		char *data =
+		    mine ? json_dumps(e, JSON_COMPACT) : p->event_data[i];
 		long long ts = json_ts(e, "ts", 0);
 		const char *sig = jstr(e, "signature", NULL);
 		const char *kind = jstr(e, "kind", "other");
@@ -375,17 +374,19 @@ store_events(struct store *s, json_t *r, const struct report_prep *p,
 	for (i = 0; rc == SQLITE_OK && !have_groups && i < nsigs; i++)
 		if (sigs[i].count > 0)
 			rc = store_sig(s, hid, sigs[i].sig, sigs[i].kind,
-			    sigs[i].count, sigs[i].last_ts, err, el);
+			               sigs[i].count, sigs[i].last_ts, err, el);
 	if (rc != SQLITE_OK) {
 		free(sigs);
 		return rc;
 	}
 	/* Groups carry the counts (events[] may be capped); lines already
 	 * stored from an earlier report are not counted again. */
-	json_array_foreach(groups, i, e) {
+	json_array_foreach(groups, i, e)
+	{
 		sqlite3_stmt *st = s->st[S_GROUP];
 		const char *kind = jstr(e, "kind", NULL);
-		long long count = jint(e, "count", 0) -
+		long long count =
+		    jint(e, "count", 0) -
 		    sigs_dups(sigs, nsigs, jstr(e, "signature", ""));
 
 		if (count <= 0)
@@ -404,7 +405,7 @@ store_events(struct store *s, json_t *r, const struct report_prep *p,
 		if (kind && strcmp(kind, "syserr") == 0)
 			*syserr += count;
 		rc = store_sig(s, hid, jstr(e, "signature", ""), kind, count,
-		    json_ts(e, "last_ts", -1), err, el);
+		               json_ts(e, "last_ts", -1), err, el);
 		if (rc != SQLITE_OK)
 			break;
 	}
@@ -415,7 +416,7 @@ store_events(struct store *s, json_t *r, const struct report_prep *p,
 /* store_spools - the spools table (when tables) and the curve points. */
 static int
 store_spools(struct store *s, json_t *r, long long hid, long long ts,
-    int tables, char *err, size_t el)
+             int tables, char *err, size_t el)
 {
 	json_t *sp;
 	size_t i;
@@ -426,7 +427,8 @@ store_spools(struct store *s, json_t *r, long long hid, long long ts,
 		if ((rc = run(s, S_SPOOL_DEL, err, el)) != SQLITE_OK)
 			return rc;
 	}
-	json_array_foreach(json_object_get(r, "spools"), i, sp) {
+	json_array_foreach(json_object_get(r, "spools"), i, sp)
+	{
 		sqlite3_stmt *st = s->st[S_SPOOL];
 		if (!tables)
 			goto curve;
@@ -444,11 +446,11 @@ store_spools(struct store *s, json_t *r, long long hid, long long ts,
 		db_bind_jbool(st, 12, sp, "ok");
 		if ((rc = run(s, S_SPOOL, err, el)) != SQLITE_OK)
 			return rc;
-curve:
+	curve:
 		if (json_is_integer(json_object_get(sp, "entries")) &&
-		    (rc = history(s, hid, "spool_entries", jstr(sp, "path",
-		    ""), ts, (double)jint(sp, "entries", 0), err, el)) !=
-		    SQLITE_OK)
+		    (rc = history(s, hid, "spool_entries", jstr(sp, "path", ""),
+		                  ts, (double)jint(sp, "entries", 0), err,
+		                  el)) != SQLITE_OK)
 			return rc;
 	}
 	return SQLITE_OK;
@@ -456,8 +458,8 @@ curve:
 
 /* store_fs - the filesystems table (when tables) and the curve points. */
 static int
-store_fs(struct store *s, json_t *r, long long hid, long long ts,
-    int tables, char *err, size_t el)
+store_fs(struct store *s, json_t *r, long long hid, long long ts, int tables,
+         char *err, size_t el)
 {
 	json_t *fs;
 	size_t i;
@@ -468,7 +470,8 @@ store_fs(struct store *s, json_t *r, long long hid, long long ts,
 		if ((rc = run(s, S_FS_DEL, err, el)) != SQLITE_OK)
 			return rc;
 	}
-	json_array_foreach(json_object_get(r, "filesystems"), i, fs) {
+	json_array_foreach(json_object_get(r, "filesystems"), i, fs)
+	{
 		sqlite3_stmt *st = s->st[S_FS];
 		json_t *pct = json_object_get(fs, "inodes_used_pct");
 		if (!tables)
@@ -485,10 +488,11 @@ store_fs(struct store *s, json_t *r, long long hid, long long ts,
 		db_bind_jint(st, 10, fs, "bytes_free");
 		if ((rc = run(s, S_FS, err, el)) != SQLITE_OK)
 			return rc;
-curve:
-		if (json_is_number(pct) && (rc = history(s, hid,
-		    "inodes_used_pct", jstr(fs, "mount", ""), ts,
-		    json_number_value(pct), err, el)) != SQLITE_OK)
+	curve:
+		if (json_is_number(pct) &&
+		    (rc = history(
+		         s, hid, "inodes_used_pct", jstr(fs, "mount", ""), ts,
+		         json_number_value(pct), err, el)) != SQLITE_OK)
 			return rc;
 	}
 	return SQLITE_OK;
@@ -496,8 +500,8 @@ curve:
 
 static int
 store_cron(struct store *s, long long hid, const char *command,
-    const char *user, long long unread, long long queued, json_t *src,
-    char *err, size_t el)
+           const char *user, long long unread, long long queued, json_t *src,
+           char *err, size_t el)
 {
 	sqlite3_stmt *st = s->st[S_CRON];
 
@@ -520,7 +524,7 @@ store_cron(struct store *s, long long hid, const char *command,
 /* store_mail - mailboxes, cron groups, queued mail; totals out. */
 static int
 store_mail(struct store *s, json_t *r, long long hid, int tables,
-    long long *queued, long long *unread, char *err, size_t el)
+           long long *queued, long long *unread, char *err, size_t el)
 {
 	json_t *mail = json_object_get(r, "mail");
 	json_t *mb, *cr, *q;
@@ -528,11 +532,12 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 	int rc;
 
 	*unread = 0;
-	*queued = jint(mail, "queued_total",
-	    (long long)json_array_size(json_object_get(mail, "queued")));
+	*queued =
+	    jint(mail, "queued_total",
+	         (long long)json_array_size(json_object_get(mail, "queued")));
 	if (!tables) {
-		json_array_foreach(json_object_get(mail, "mailboxes"), i, mb)
-			*unread += jint(mb, "unread", 0);
+		json_array_foreach(json_object_get(mail, "mailboxes"), i,
+		                   mb) *unread += jint(mb, "unread", 0);
 		return SQLITE_OK;
 	}
 	for (int k = S_MBOX_DEL; k <= S_QUEUED_DEL; k += 2) {
@@ -540,12 +545,13 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 		if ((rc = run(s, k, err, el)) != SQLITE_OK)
 			return rc;
 	}
-	json_array_foreach(json_object_get(mail, "mailboxes"), i, mb) {
+	json_array_foreach(json_object_get(mail, "mailboxes"), i, mb)
+	{
 		sqlite3_stmt *st = s->st[S_MBOX];
 		sqlite3_bind_int64(st, 1, hid);
 		db_bind_jstr(st, 2, mb, "user");
 		sqlite3_bind_text(st, 3, jstr(mb, "path", ""), -1,
-		    SQLITE_TRANSIENT);
+		                  SQLITE_TRANSIENT);
 		db_bind_jint(st, 4, mb, "messages");
 		db_bind_jint(st, 5, mb, "unread");
 		db_bind_jint(st, 6, mb, "bytes");
@@ -554,27 +560,30 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 		if ((rc = run(s, S_MBOX, err, el)) != SQLITE_OK)
 			return rc;
 		*unread += jint(mb, "unread", 0);
-		json_array_foreach(json_object_get(mb, "cron"), j, cr) {
+		json_array_foreach(json_object_get(mb, "cron"), j, cr)
+		{
 			long long n = jint(cr, "count", 1);
-			rc = store_cron(s, hid, jstr(cr, "command", ""),
-			    jstr(cr, "user", jstr(mb, "user", NULL)),
-			    n > 0 ? n : 1, 0, cr, err, el);
+			rc =
+			    store_cron(s, hid, jstr(cr, "command", ""),
+			               jstr(cr, "user", jstr(mb, "user", NULL)),
+			               n > 0 ? n : 1, 0, cr, err, el);
 			if (rc != SQLITE_OK)
 				return rc;
 		}
 	}
-	json_array_foreach(json_object_get(mail, "queued"), i, q) {
+	json_array_foreach(json_object_get(mail, "queued"), i, q)
+	{
 		sqlite3_stmt *st = s->st[S_QUEUED];
 		json_t *to = json_object_get(q, "to");
 		const char *cmd = jstr(q, "cron_command", NULL);
 		sqlite3_bind_int64(st, 1, hid);
 		sqlite3_bind_text(st, 2, jstr(q, "queue", ""), -1,
-		    SQLITE_TRANSIENT);
+		                  SQLITE_TRANSIENT);
 		db_bind_jstr(st, 3, q, "id");
 		db_bind_jstr(st, 4, q, "from");
 		if (json_is_array(to))
 			sqlite3_bind_text(st, 5, json_dumps(to, JSON_COMPACT),
-			    -1, free);
+			                  -1, free);
 		db_bind_jstr(st, 6, q, "subject");
 		db_bind_jts(st, 7, q, "created_ts");
 		db_bind_jint(st, 8, q, "tries");
@@ -582,8 +591,9 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 		db_bind_text(st, 10, cmd);
 		if ((rc = run(s, S_QUEUED, err, el)) != SQLITE_OK)
 			return rc;
-		if (cmd && *cmd && (rc = store_cron(s, hid, cmd, NULL, 0, 1, q,
-		    err, el)) != SQLITE_OK)
+		if (cmd && *cmd &&
+		    (rc = store_cron(s, hid, cmd, NULL, 0, 1, q, err, el)) !=
+		        SQLITE_OK)
 			return rc;
 	}
 	return SQLITE_OK;
@@ -593,24 +603,27 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
  * *mta_down when an mta.down finding is open. */
 static int
 store_findings(struct store *s, json_t *r, long long hid, long long rpk,
-    long long ts, int *mta_down, char *err, size_t el)
+               long long ts, int *mta_down, char *err, size_t el)
 {
 	json_t *f;
 	size_t i;
 	int rc;
 
-	json_array_foreach(json_object_get(r, "findings"), i, f) {
+	json_array_foreach(json_object_get(r, "findings"), i, f)
+	{
 		sqlite3_stmt *st = s->st[S_FINDING];
 		json_t *ev = json_object_get(f, "evidence");
 		sqlite3_bind_int64(st, 1, hid);
 		db_bind_jstr(st, 2, f, "code");
 		sqlite3_bind_text(st, 3, jstr(f, "subject", ""), -1,
-		    SQLITE_TRANSIENT);
+		                  SQLITE_TRANSIENT);
 		db_bind_jstr(st, 4, f, "severity");
 		db_bind_jstr(st, 5, f, "message");
 		if (ev && !json_is_null(ev))
-			sqlite3_bind_text(st, 6, json_dumps(ev, JSON_COMPACT |
-			    JSON_ENCODE_ANY), -1, free);
+			sqlite3_bind_text(
+			    st, 6,
+			    json_dumps(ev, JSON_COMPACT | JSON_ENCODE_ANY), -1,
+			    free);
 		db_bind_jstr(st, 7, f, "remedy");
 		sqlite3_bind_int64(st, 8, ts);
 		sqlite3_bind_int64(st, 9, rpk);
@@ -627,7 +640,8 @@ store_findings(struct store *s, json_t *r, long long hid, long long rpk,
 
 static int
 store_host_state(struct store *s, json_t *r, long long hid, long long ts,
-    int mta_down, long long queued, long long unread, char *err, size_t el)
+                 int mta_down, long long queued, long long unread, char *err,
+                 size_t el)
 {
 	sqlite3_stmt *st = s->st[S_HOST_STATE], *cnt = s->st[S_COUNTS];
 	json_t *host = json_object_get(r, "host");
@@ -671,7 +685,7 @@ store_host_state(struct store *s, json_t *r, long long hid, long long ts,
  */
 static int
 state_changed(struct store *s, json_t *r, const struct report_prep *p,
-    long long hid, int *changed, char *err, size_t el)
+              long long hid, int *changed, char *err, size_t el)
 {
 	sqlite3_stmt *st = s->st[S_STATE_GET];
 	char *mine = NULL;
@@ -714,7 +728,7 @@ state_changed(struct store *s, json_t *r, const struct report_prep *p,
 
 int
 store_report(struct store *s, json_t *r, const struct report_prep *p,
-    long long now, int *duplicate, char *err, size_t el)
+             long long now, int *duplicate, char *err, size_t el)
 {
 	sqlite3_stmt *st;
 	const char *rid = jstr(r, "report_id", "");
@@ -756,10 +770,10 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	sqlite3_bind_int64(st, 2, hid);
 	sqlite3_bind_int64(st, 3, ts);
 	sqlite3_bind_int64(st, 4, now);
-	sqlite3_bind_int64(st, 5,
-	    (long long)json_array_size(json_object_get(r, "events")));
-	sqlite3_bind_int64(st, 6,
-	    (long long)json_array_size(json_object_get(r, "findings")));
+	sqlite3_bind_int64(
+	    st, 5, (long long)json_array_size(json_object_get(r, "events")));
+	sqlite3_bind_int64(
+	    st, 6, (long long)json_array_size(json_object_get(r, "findings")));
 	if ((rc = run(s, S_REPORT, err, el)) != SQLITE_OK)
 		return rc;
 	rpk = sqlite3_last_insert_rowid(s->db);
@@ -767,8 +781,8 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	if ((rc = store_events(s, r, p, hid, rpk, &syserr, err, el)) !=
 	    SQLITE_OK)
 		return rc;
-	if ((rc = history(s, hid, "syserr", "", ts, (double)syserr, err, el))
-	    != SQLITE_OK)
+	if ((rc = history(s, hid, "syserr", "", ts, (double)syserr, err, el)) !=
+	    SQLITE_OK)
 		return rc;
 	if (!newest) {
 		/* An older report (e.g. from an agent's outbox): its events
@@ -776,31 +790,32 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 		sqlite3_bind_int64(s->st[S_HOST_COUNT], 1, hid);
 		return run(s, S_HOST_COUNT, err, el);
 	}
-	if ((rc = state_changed(s, r, p, hid, &changed, err, el)) !=
-	    SQLITE_OK)
+	if ((rc = state_changed(s, r, p, hid, &changed, err, el)) != SQLITE_OK)
 		return rc;
-	if ((rc = store_spools(s, r, hid, ts, changed, err, el)) !=
-	    SQLITE_OK || (rc = store_fs(s, r, hid, ts, changed, err, el)) !=
-	    SQLITE_OK || (rc = store_mail(s, r, hid, changed, &queued,
-	    &unread, err, el)) != SQLITE_OK)
+	if ((rc = store_spools(s, r, hid, ts, changed, err, el)) != SQLITE_OK ||
+	    (rc = store_fs(s, r, hid, ts, changed, err, el)) != SQLITE_OK ||
+	    (rc = store_mail(s, r, hid, changed, &queued, &unread, err, el)) !=
+	        SQLITE_OK)
 		return rc;
 	if ((rc = history(s, hid, "queued_total", "", ts, (double)queued, err,
-	    el)) != SQLITE_OK || (rc = history(s, hid, "unread_total", "", ts,
-	    (double)unread, err, el)) != SQLITE_OK)
+	                  el)) != SQLITE_OK ||
+	    (rc = history(s, hid, "unread_total", "", ts, (double)unread, err,
+	                  el)) != SQLITE_OK)
 		return rc;
-	if ((rc = store_findings(s, r, hid, rpk, ts, &mta_down, err, el))
-	    != SQLITE_OK)
+	if ((rc = store_findings(s, r, hid, rpk, ts, &mta_down, err, el)) !=
+	    SQLITE_OK)
 		return rc;
 	return store_host_state(s, r, hid, ts, mta_down, queued, unread, err,
-	    el);
+	                        el);
 }
 
 long
 store_retention(struct store *s, long long cutoff, int batch, char *err,
-    size_t errlen)
+                size_t errlen)
 {
-	static const int order[] = {S_RET_EVENTS, S_RET_GROUPS, S_RET_HISTORY,
-	    S_RET_FINDINGS, S_RET_REPORTS, S_RET_SIGS};
+	static const int order[] = {S_RET_EVENTS,  S_RET_GROUPS,
+	                            S_RET_HISTORY, S_RET_FINDINGS,
+	                            S_RET_REPORTS, S_RET_SIGS};
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		sqlite3_stmt *st = s->st[order[i]];

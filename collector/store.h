@@ -21,9 +21,9 @@ struct store;
  * that the single writer thread only runs statements.
  */
 struct report_prep {
-	char *state;		/* {spools, filesystems, mta, mail, errors} */
-	long long hash;		/* of state (FNV-1a, 63 bits) */
-	char **event_data;	/* one per events[] item */
+	char *state;       /* {spools, filesystems, mta, mail, errors} */
+	long long hash;    /* of state (FNV-1a, 63 bits) */
+	char **event_data; /* one per events[] item */
 	size_t nevents;
 };
 
@@ -40,7 +40,7 @@ void store_free(struct store *s);
  * SQLITE_OK or the SQLite error code, with a reason in err.
  */
 int store_report(struct store *s, json_t *r, const struct report_prep *p,
-    long long now, int *duplicate, char *err, size_t errlen);
+                 long long now, int *duplicate, char *err, size_t errlen);
 
 /*
  * store_retention - delete at most batch rows older than cutoff from one
@@ -48,7 +48,7 @@ int store_report(struct store *s, json_t *r, const struct report_prep *p,
  * stale event_sigs in turn).  Returns the rows deleted (0: nothing left
  * to do) or -1 with err.
  */
-long store_retention(struct store *s, long long cutoff, int batch,
-    char *err, size_t errlen);
+long store_retention(struct store *s, long long cutoff, int batch, char *err,
+                     size_t errlen);
 
 #endif

@@ -37,7 +37,7 @@ finish(struct sctx *c, sqlite3_stmt *st, int rc)
 {
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW && !c->failed) {
 		snprintf(c->err, sizeof(c->err), "sqlite: %s",
-		    sqlite3_errmsg(c->rq->db));
+		         sqlite3_errmsg(c->rq->db));
 		c->failed = 1;
 	}
 	sqlite3_finalize(st);
@@ -47,8 +47,9 @@ static json_t *
 hosts_part(struct sctx *c)
 {
 	long long cutoff = c->rq->now - c->rq->stale_after;
-	sqlite3_stmt *st = prep(c, "SELECT (SELECT count(*) FROM hosts), "
-	    "(SELECT count(*) FROM hosts WHERE last_seen < ?1)");
+	sqlite3_stmt *st =
+	    prep(c, "SELECT (SELECT count(*) FROM hosts), "
+	            "(SELECT count(*) FROM hosts WHERE last_seen < ?1)");
 	json_int_t total = 0, stale = 0;
 	json_t *o, *silent = json_array();
 	int rc;
@@ -62,16 +63,18 @@ hosts_part(struct sctx *c)
 	}
 	finish(c, st, rc);
 	o = json_pack("{s:I,s:I,s:I,s:o}", "total", total, "reporting",
-	    total - stale, "stale", stale, "silent", silent);
+	              total - stale, "stale", stale, "silent", silent);
 	/* the hosts that went silent most recently first */
 	if ((st = prep(c, "SELECT name, last_seen FROM hosts WHERE "
-	    "last_seen < ?1 ORDER BY last_seen DESC LIMIT ?2")) == NULL)
+	                  "last_seen < ?1 ORDER BY last_seen DESC LIMIT ?2")) ==
+	    NULL)
 		return o;
 	sqlite3_bind_int64(st, 1, cutoff);
 	sqlite3_bind_int(st, 2, TOP_N);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(silent, json_pack("{s:o,s:o}", "host",
-		    db_col_str(st, 0), "last_seen", db_col_time(st, 1)));
+		json_array_append_new(
+		    silent, json_pack("{s:o,s:o}", "host", db_col_str(st, 0),
+		                      "last_seen", db_col_time(st, 1)));
 	finish(c, st, rc);
 	return o;
 }
@@ -79,18 +82,20 @@ hosts_part(struct sctx *c)
 static json_t *
 findings_part(struct sctx *c)
 {
-	sqlite3_stmt *st = prep(c, "SELECT code, severity, hosts FROM "
-	    "finding_counts WHERE hosts > 0 ORDER BY hosts DESC, code, "
-	    "severity");
+	sqlite3_stmt *st =
+	    prep(c, "SELECT code, severity, hosts FROM "
+	            "finding_counts WHERE hosts > 0 ORDER BY hosts DESC, code, "
+	            "severity");
 	json_t *a = json_array();
 	int rc;
 
 	if (st == NULL)
 		return a;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(a, json_pack("{s:o,s:o,s:I}", "code",
-		    db_col_str(st, 0), "severity", db_col_str(st, 1), "hosts",
-		    (json_int_t)sqlite3_column_int64(st, 2)));
+		json_array_append_new(
+		    a, json_pack("{s:o,s:o,s:I}", "code", db_col_str(st, 0),
+		                 "severity", db_col_str(st, 1), "hosts",
+		                 (json_int_t)sqlite3_column_int64(st, 2)));
 	finish(c, st, rc);
 	return a;
 }
@@ -98,9 +103,10 @@ findings_part(struct sctx *c)
 static json_t *
 syserr_part(struct sctx *c)
 {
-	sqlite3_stmt *st = prep(c, "SELECT signature, hosts, count, last_ts "
-	    "FROM sig_fleet WHERE kind = 'syserr' ORDER BY hosts DESC, "
-	    "count DESC LIMIT ?1");
+	sqlite3_stmt *st =
+	    prep(c, "SELECT signature, hosts, count, last_ts "
+	            "FROM sig_fleet WHERE kind = 'syserr' ORDER BY hosts DESC, "
+	            "count DESC LIMIT ?1");
 	json_t *a = json_array();
 	int rc;
 
@@ -108,12 +114,14 @@ syserr_part(struct sctx *c)
 		return a;
 	sqlite3_bind_int(st, 1, TOP_N);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(a, json_pack("{s:o,s:I,s:I,s:o}",
-		    "signature", db_col_str(st, 0), "hosts",
-		    (json_int_t)sqlite3_column_int64(st, 1), "count",
-		    (json_int_t)sqlite3_column_int64(st, 2), "last_ts",
-		    sqlite3_column_int64(st, 3) > 0 ? db_col_time(st, 3) :
-		    json_null()));
+		json_array_append_new(
+		    a, json_pack(
+		           "{s:o,s:I,s:I,s:o}", "signature", db_col_str(st, 0),
+		           "hosts", (json_int_t)sqlite3_column_int64(st, 1),
+		           "count", (json_int_t)sqlite3_column_int64(st, 2),
+		           "last_ts",
+		           sqlite3_column_int64(st, 3) > 0 ? db_col_time(st, 3)
+		                                           : json_null()));
 	finish(c, st, rc);
 	return a;
 }
@@ -121,10 +129,11 @@ syserr_part(struct sctx *c)
 static json_t *
 inodes_part(struct sctx *c)
 {
-	sqlite3_stmt *st = prep(c, "SELECT h.name, f.mount, "
-	    "f.inodes_used_pct FROM filesystems f JOIN hosts h ON "
-	    "h.id = f.host_id WHERE f.inodes_used_pct IS NOT NULL "
-	    "ORDER BY f.inodes_used_pct DESC LIMIT ?1");
+	sqlite3_stmt *st =
+	    prep(c, "SELECT h.name, f.mount, "
+	            "f.inodes_used_pct FROM filesystems f JOIN hosts h ON "
+	            "h.id = f.host_id WHERE f.inodes_used_pct IS NOT NULL "
+	            "ORDER BY f.inodes_used_pct DESC LIMIT ?1");
 	json_t *a = json_array();
 	int rc;
 
@@ -132,9 +141,10 @@ inodes_part(struct sctx *c)
 		return a;
 	sqlite3_bind_int(st, 1, TOP_N);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(a, json_pack("{s:o,s:o,s:f}", "host",
-		    db_col_str(st, 0), "mount", db_col_str(st, 1),
-		    "inodes_used_pct", sqlite3_column_double(st, 2)));
+		json_array_append_new(
+		    a, json_pack("{s:o,s:o,s:f}", "host", db_col_str(st, 0),
+		                 "mount", db_col_str(st, 1), "inodes_used_pct",
+		                 sqlite3_column_double(st, 2)));
 	finish(c, st, rc);
 	return a;
 }
@@ -143,33 +153,37 @@ static json_t *
 mail_part(struct sctx *c)
 {
 	sqlite3_stmt *st = prep(c, "SELECT queued, unread, hosts_with_queued "
-	    "FROM fleet WHERE id = 1");
+	                           "FROM fleet WHERE id = 1");
 	json_t *o, *top = json_array();
 	int rc;
 
 	o = json_pack("{s:I,s:I,s:I,s:o}", "queued_total", (json_int_t)0,
-	    "unread_total", (json_int_t)0, "hosts_with_queued", (json_int_t)0,
-	    "top_cron_commands", top);
+	              "unread_total", (json_int_t)0, "hosts_with_queued",
+	              (json_int_t)0, "top_cron_commands", top);
 	if (st == NULL)
 		return o;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_object_set_new(o, "queued_total",
-		    json_integer(sqlite3_column_int64(st, 0)));
+		                    json_integer(sqlite3_column_int64(st, 0)));
 		json_object_set_new(o, "unread_total",
-		    json_integer(sqlite3_column_int64(st, 1)));
+		                    json_integer(sqlite3_column_int64(st, 1)));
 		json_object_set_new(o, "hosts_with_queued",
-		    json_integer(sqlite3_column_int64(st, 2)));
+		                    json_integer(sqlite3_column_int64(st, 2)));
 	}
 	finish(c, st, rc);
-	if ((st = prep(c, "SELECT command, hosts, unread + queued FROM "
-	    "cron_fleet ORDER BY unread + queued DESC LIMIT ?1")) == NULL)
+	if ((st = prep(c,
+	               "SELECT command, hosts, unread + queued FROM "
+	               "cron_fleet ORDER BY unread + queued DESC LIMIT ?1")) ==
+	    NULL)
 		return o;
 	sqlite3_bind_int(st, 1, TOP_N);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(top, json_pack("{s:o,s:I,s:I}",
-		    "command", db_col_str(st, 0), "hosts",
-		    (json_int_t)sqlite3_column_int64(st, 1), "messages",
-		    (json_int_t)sqlite3_column_int64(st, 2)));
+		json_array_append_new(
+		    top,
+		    json_pack("{s:o,s:I,s:I}", "command", db_col_str(st, 0),
+		              "hosts", (json_int_t)sqlite3_column_int64(st, 1),
+		              "messages",
+		              (json_int_t)sqlite3_column_int64(st, 2)));
 	finish(c, st, rc);
 	return o;
 }
@@ -178,7 +192,7 @@ static json_t *
 mta_part(struct sctx *c)
 {
 	sqlite3_stmt *st = prep(c, "SELECT count(*) FROM hosts WHERE "
-	    "mta_down = 1");
+	                           "mta_down = 1");
 	json_t *ex = json_array();
 	json_int_t n = 0;
 	int rc;
@@ -189,7 +203,7 @@ mta_part(struct sctx *c)
 		n = sqlite3_column_int64(st, 0);
 	finish(c, st, rc);
 	if ((st = prep(c, "SELECT name FROM hosts WHERE mta_down = 1 "
-	    "ORDER BY last_seen DESC LIMIT ?1")) != NULL) {
+	                  "ORDER BY last_seen DESC LIMIT ?1")) != NULL) {
 		sqlite3_bind_int(st, 1, TOP_N);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			json_array_append_new(ex, db_col_str(st, 0));

@@ -17,23 +17,23 @@
 #include "common/uuid.h"
 
 enum vtype {
-	T_STR,		/* string, min..max bytes */
-	T_INT,		/* integer min..max (max 0: no upper bound) */
-	T_NUM,		/* number min..max */
+	T_STR, /* string, min..max bytes */
+	T_INT, /* integer min..max (max 0: no upper bound) */
+	T_NUM, /* number min..max */
 	T_BOOL,
-	T_TS,		/* RFC 3339 UTC: YYYY-MM-DDTHH:MM:SS[.frac]Z */
-	T_MODE,		/* octal mode text, 3 to 6 digits */
-	T_ENUM,		/* string out of enumv */
-	T_OBJ,		/* object with sub fields */
-	T_OBJARR,	/* array (<= max) of objects with sub fields */
-	T_STRARR,	/* array (<= max) of strings (<= V_MAX_STR) */
-	T_INTMAP,	/* object whose values are integers >= 0 */
-	T_JOBJ,		/* any object, serialized size <= max */
-	T_STRINT,	/* string (<= max) or integer (errno) */
+	T_TS,     /* RFC 3339 UTC: YYYY-MM-DDTHH:MM:SS[.frac]Z */
+	T_MODE,   /* octal mode text, 3 to 6 digits */
+	T_ENUM,   /* string out of enumv */
+	T_OBJ,    /* object with sub fields */
+	T_OBJARR, /* array (<= max) of objects with sub fields */
+	T_STRARR, /* array (<= max) of strings (<= V_MAX_STR) */
+	T_INTMAP, /* object whose values are integers >= 0 */
+	T_JOBJ,   /* any object, serialized size <= max */
+	T_STRINT, /* string (<= max) or integer (errno) */
 };
 
-#define REQ	1u	/* must be present */
-#define NUL	2u	/* null allowed */
+#define REQ 1u /* must be present */
+#define NUL 2u /* null allowed */
 
 struct vfield {
 	const char *name;
@@ -44,22 +44,40 @@ struct vfield {
 	const char *const *enumv;
 };
 
-#define END {NULL, 0, 0, 0, 0, NULL, NULL}
+#define END                                                                    \
+	{                                                                      \
+		NULL, 0, 0, 0, 0, NULL, NULL                                   \
+	}
 #define ID_MAX 4294967295LL
 
-static const char *const kinds[] = {"syserr", "deferred", "bounced",
-    "warning", "fatal", "panic", "other", NULL};
-static const char *const severities[] = {"info", "warning", "critical",
-    NULL};
-static const char *const roles[] = {"msp_queue", "mta_queue",
-    "postfix_maildrop", "postfix_incoming", "postfix_active",
-    "postfix_deferred", "postfix_hold", "postfix_corrupt", "mailbox",
-    "custom", NULL};
+static const char *const kinds[] = {"syserr", "deferred", "bounced", "warning",
+                                    "fatal",  "panic",    "other",   NULL};
+static const char *const severities[] = {"info", "warning", "critical", NULL};
+static const char *const roles[] = {"msp_queue",
+                                    "mta_queue",
+                                    "postfix_maildrop",
+                                    "postfix_incoming",
+                                    "postfix_active",
+                                    "postfix_deferred",
+                                    "postfix_hold",
+                                    "postfix_corrupt",
+                                    "mailbox",
+                                    "custom",
+                                    NULL};
 static const char *const schemas[] = {REPORT_SCHEMA, NULL};
 static const char *const codes[] = {"spool.missing",
-    "spool.not_writable_by_mta", "spool.permissions", "spool.backlog",
-    "spool.stale", "spool.bloated_dir", "spool.orphans", "fs.inodes_high",
-    "mta.down", "log.syserr", "mail.undelivered", "mail.unread_root", NULL};
+                                    "spool.not_writable_by_mta",
+                                    "spool.permissions",
+                                    "spool.backlog",
+                                    "spool.stale",
+                                    "spool.bloated_dir",
+                                    "spool.orphans",
+                                    "fs.inodes_high",
+                                    "mta.down",
+                                    "log.syserr",
+                                    "mail.undelivered",
+                                    "mail.unread_root",
+                                    NULL};
 
 static const struct vfield f_host[] = {
     {"name", T_STR, REQ, 1, 253, NULL, NULL},
@@ -213,7 +231,7 @@ static const struct vfield f_report[] = {
 };
 
 struct vctx {
-	char path[512];		/* "events[3]" */
+	char path[512]; /* "events[3]" */
 	char *err;
 	size_t errlen;
 	time_t now;
@@ -224,7 +242,7 @@ static int
 fail(struct vctx *v, const char *field, const char *what)
 {
 	snprintf(v->err, v->errlen, "%s%s%s: %s", v->path,
-	    v->path[0] && field ? "." : "", field ? field : "", what);
+	         v->path[0] && field ? "." : "", field ? field : "", what);
 	return -1;
 }
 
@@ -291,8 +309,10 @@ check_value(struct vctx *v, const struct vfield *f, json_t *x)
 			return fail(v, f->name, "contains a NUL byte");
 		if (f->type == T_STR) {
 			if ((long long)json_string_length(x) > f->max) {
-				snprintf(msg, sizeof(msg), "string longer than "
-				    "%lld bytes", f->max);
+				snprintf(msg, sizeof(msg),
+				         "string longer than "
+				         "%lld bytes",
+				         f->max);
 				return fail(v, f->name, msg);
 			}
 			if ((long long)json_string_length(x) < f->min)
@@ -301,21 +321,24 @@ check_value(struct vctx *v, const struct vfield *f, json_t *x)
 			for (const char *const *e = f->enumv; *e; e++)
 				if (strcmp(*e, json_string_value(x)) == 0)
 					return 0;
-			return fail(v, f->name, "not one of the allowed values");
+			return fail(v, f->name,
+			            "not one of the allowed values");
 		} else if (f->type == T_MODE) {
 			if (!mode_ok(json_string_value(x),
-			    json_string_length(x)))
-				return fail(v, f->name, "expected an octal mode "
-				    "of 3 to 6 digits, e.g. \"0770\"");
+			             json_string_length(x)))
+				return fail(v, f->name,
+				            "expected an octal mode "
+				            "of 3 to 6 digits, e.g. \"0770\"");
 		} else {
 			time_t t;
 			if (ts_strict(json_string_value(x),
-			    json_string_length(x), &t) == -1)
-				return fail(v, f->name, "not an RFC 3339 UTC "
-				    "timestamp (YYYY-MM-DDTHH:MM:SSZ)");
+			              json_string_length(x), &t) == -1)
+				return fail(v, f->name,
+				            "not an RFC 3339 UTC "
+				            "timestamp (YYYY-MM-DDTHH:MM:SSZ)");
 			if ((long long)t > (long long)v->now + v->max_skew)
 				return fail(v, f->name,
-				    "timestamp too far in the future");
+				            "timestamp too far in the future");
 		}
 		return 0;
 	case T_INT:
@@ -323,7 +346,7 @@ check_value(struct vctx *v, const struct vfield *f, json_t *x)
 			return fail(v, f->name, "expected an integer");
 		if (json_integer_value(x) < f->min) {
 			snprintf(msg, sizeof(msg), "must be at least %lld",
-			    f->min);
+			         f->min);
 			return fail(v, f->name, msg);
 		}
 		if (f->max && json_integer_value(x) > f->max) {
@@ -337,7 +360,7 @@ check_value(struct vctx *v, const struct vfield *f, json_t *x)
 		if (json_number_value(x) < (double)f->min ||
 		    json_number_value(x) > (double)f->max) {
 			snprintf(msg, sizeof(msg), "outside %lld..%lld", f->min,
-			    f->max);
+			         f->max);
 			return fail(v, f->name, msg);
 		}
 		return 0;
@@ -358,7 +381,7 @@ check_value(struct vctx *v, const struct vfield *f, json_t *x)
 			return fail(v, f->name, "expected an object");
 		plen = strlen(v->path);
 		snprintf(v->path + plen, sizeof(v->path) - plen, "%s%s",
-		    plen ? "." : "", f->name);
+		         plen ? "." : "", f->name);
 		if (check_object(v, x, f->sub) == -1)
 			return -1;
 		v->path[plen] = '\0';
@@ -369,28 +392,29 @@ check_value(struct vctx *v, const struct vfield *f, json_t *x)
 			return fail(v, f->name, "expected an array");
 		if ((long long)json_array_size(x) > f->max) {
 			snprintf(msg, sizeof(msg), "more than %lld items",
-			    f->max);
+			         f->max);
 			return fail(v, f->name, msg);
 		}
 		plen = strlen(v->path);
 		for (size_t i = 0; i < json_array_size(x); i++) {
 			json_t *e = json_array_get(x, i);
 			snprintf(v->path + plen, sizeof(v->path) - plen,
-			    "%s%s[%zu]", plen ? "." : "", f->name, i);
+			         "%s%s[%zu]", plen ? "." : "", f->name, i);
 			if (f->type == T_OBJARR) {
 				if (!json_is_object(e))
 					return fail(v, NULL,
-					    "expected an object");
+					            "expected an object");
 				if (check_object(v, e, f->sub) == -1)
 					return -1;
 			} else {
 				if (!json_is_string(e))
 					return fail(v, NULL,
-					    "expected a string");
+					            "expected a string");
 				if (json_string_length(e) > V_MAX_STR ||
 				    !utf8_ok(json_string_value(e),
-				    json_string_length(e)))
-					return fail(v, NULL,
+				             json_string_length(e)))
+					return fail(
+					    v, NULL,
 					    "string too long or with NUL");
 			}
 		}
@@ -404,14 +428,16 @@ check_value(struct vctx *v, const struct vfield *f, json_t *x)
 		if ((long long)json_object_size(x) > f->max)
 			return fail(v, f->name, "too many keys");
 		plen = strlen(v->path);
-		json_object_foreach(x, k, val) {
+		json_object_foreach(x, k, val)
+		{
 			if (strlen(k) > 64)
-				return fail(v, f->name, "key longer than 64 "
-				    "bytes");
+				return fail(v, f->name,
+				            "key longer than 64 "
+				            "bytes");
 			if (!json_is_integer(val) ||
 			    json_integer_value(val) < 0) {
-				snprintf(v->path + plen, sizeof(v->path) -
-				    plen, "%s%s", plen ? "." : "", f->name);
+				snprintf(v->path + plen, sizeof(v->path) - plen,
+				         "%s%s", plen ? "." : "", f->name);
 				return fail(v, k, "expected an integer >= 0");
 			}
 		}
@@ -460,7 +486,7 @@ report_parse(const char *text, size_t len, char *err, size_t errlen)
 	r = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 	if (r == NULL) {
 		snprintf(err, errlen, "malformed JSON at line %d column %d: %s",
-		    je.line, je.column, je.text);
+		         je.line, je.column, je.text);
 		return NULL;
 	}
 	if (!json_is_object(r)) {
@@ -473,7 +499,7 @@ report_parse(const char *text, size_t len, char *err, size_t errlen)
 
 int
 report_validate(json_t *r, time_t now, long long max_skew, char *err,
-    size_t errlen)
+                size_t errlen)
 {
 	struct vctx v;
 
@@ -497,15 +523,17 @@ json_ts(json_t *o, const char *key, long long dflt)
 	json_t *x = json_object_get(o, key);
 	time_t t;
 
-	if (!json_is_string(x) || rfc3339_parse(json_string_value(x),
-	    json_string_length(x), &t) == -1)
+	if (!json_is_string(x) ||
+	    rfc3339_parse(json_string_value(x), json_string_length(x), &t) ==
+	        -1)
 		return dflt;
 	return (long long)t;
 }
 
 enum decode_status
 report_decode(const void *body, size_t len, int gzip, size_t max_json,
-    time_t now, long long max_skew, json_t **out, char *err, size_t errlen)
+              time_t now, long long max_skew, json_t **out, char *err,
+              size_t errlen)
 {
 	struct strbuf plain;
 	const char *text = len ? body : "";
@@ -514,13 +542,15 @@ report_decode(const void *body, size_t len, int gzip, size_t max_json,
 	*out = NULL;
 	strbuf_init(&plain, max_json);
 	if (gzip) {
-		enum gzip_status g = gzip_decompress(body, len, max_json,
-		    &plain, err, errlen);
+		enum gzip_status g =
+		    gzip_decompress(body, len, max_json, &plain, err, errlen);
 		if (g != GZIP_OK) {
 			strbuf_free(&plain);
 			if (g == GZIP_TOOBIG) {
-				snprintf(err, errlen, "decoded report larger "
-				    "than max_json (%zu bytes)", max_json);
+				snprintf(err, errlen,
+				         "decoded report larger "
+				         "than max_json (%zu bytes)",
+				         max_json);
 				return DECODE_TOO_LARGE;
 			}
 			return DECODE_GZIP;
@@ -529,7 +559,7 @@ report_decode(const void *body, size_t len, int gzip, size_t max_json,
 		len = plain.len;
 	} else if (len > max_json) {
 		snprintf(err, errlen, "report larger than max_json (%zu bytes)",
-		    max_json);
+		         max_json);
 		return DECODE_TOO_LARGE;
 	}
 	r = report_parse(text, len, err, errlen);

@@ -18,10 +18,10 @@
 #define REPORT_SCHEMA "spoolwatch.report/1"
 
 /* Bounds (README, spoolwatch-collector, "Ingest"). */
-#define V_MAX_STR	4096		/* a name, path, subject ... */
-#define V_MAX_TEXT	65536		/* message, raw, excerpt, evidence */
-#define V_MAX_ITEMS	10000		/* events, groups, queued mail */
-#define V_MAX_SMALL	1024		/* spools, filesystems, findings ... */
+#define V_MAX_STR 4096    /* a name, path, subject ... */
+#define V_MAX_TEXT 65536  /* message, raw, excerpt, evidence */
+#define V_MAX_ITEMS 10000 /* events, groups, queued mail */
+#define V_MAX_SMALL 1024  /* spools, filesystems, findings ... */
 
 /*
  * report_parse - JSON text to an object (duplicate keys, NUL bytes and
@@ -34,14 +34,14 @@ json_t *report_parse(const char *text, size_t len, char *err, size_t errlen);
  * 0, or -1 with "field: problem" in err.
  */
 int report_validate(json_t *r, time_t now, long long max_skew, char *err,
-    size_t errlen);
+                    size_t errlen);
 
 enum decode_status {
 	DECODE_OK = 0,
-	DECODE_MALFORMED,	/* 400: not JSON, not an object */
-	DECODE_INVALID,		/* 400: a field fails validation */
-	DECODE_GZIP,		/* 400: bad or truncated gzip */
-	DECODE_TOO_LARGE,	/* 413: decoded size over max_json */
+	DECODE_MALFORMED, /* 400: not JSON, not an object */
+	DECODE_INVALID,   /* 400: a field fails validation */
+	DECODE_GZIP,      /* 400: bad or truncated gzip */
+	DECODE_TOO_LARGE, /* 413: decoded size over max_json */
 };
 
 /*
@@ -50,8 +50,9 @@ enum decode_status {
  * NULL and err holds the reason the client gets.
  */
 enum decode_status report_decode(const void *body, size_t len, int gzip,
-    size_t max_json, time_t now, long long max_skew, json_t **out,
-    char *err, size_t errlen);
+                                 size_t max_json, time_t now,
+                                 long long max_skew, json_t **out, char *err,
+                                 size_t errlen);
 
 /* json_ts - an RFC 3339 string member as epoch seconds, or dflt. */
 long long json_ts(json_t *o, const char *key, long long dflt);

@@ -29,8 +29,8 @@
 
 enum { T_BEGIN, T_COMMIT, T_ROLLBACK, T_SAVE, T_RELEASE, T_UNDO, T_N };
 static const char *const tx_sql[T_N] = {
-    "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK", "SAVEPOINT report",
-    "RELEASE report", "ROLLBACK TO report",
+    "BEGIN IMMEDIATE",  "COMMIT",         "ROLLBACK",
+    "SAVEPOINT report", "RELEASE report", "ROLLBACK TO report",
 };
 
 struct writer {
@@ -39,7 +39,7 @@ struct writer {
 	pthread_cond_t cv;
 	struct ingest_job *head, *tail;
 	long depth;
-	long reserved;		/* places taken by writer_reserve() */
+	long reserved; /* places taken by writer_reserve() */
 	int stopping;
 	int stopped;
 	atomic_int failing;
@@ -48,7 +48,7 @@ struct writer {
 	sqlite3 *db;
 	struct store *store;
 	sqlite3_stmt *tx[T_N];
-	long long next_retention;	/* epoch seconds */
+	long long next_retention; /* epoch seconds */
 };
 
 static int
@@ -65,7 +65,7 @@ retryable(int rc)
 {
 	rc &= 0xff;
 	return rc == SQLITE_FULL || rc == SQLITE_IOERR || rc == SQLITE_BUSY ||
-	    rc == SQLITE_LOCKED || rc == SQLITE_NOMEM;
+	       rc == SQLITE_LOCKED || rc == SQLITE_NOMEM;
 }
 
 /*
@@ -86,7 +86,7 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 		for (j = jobs; j; j = j->next) {
 			j->status = retryable(rc) ? 503 : 500;
 			snprintf(j->err, sizeof(j->err), "cannot begin: %s",
-			    sqlite3_errstr(rc));
+			         sqlite3_errstr(rc));
 		}
 		return 0;
 	}
@@ -95,10 +95,11 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 		j->duplicate = 0;
 		if (careful && (rc = tx(w, T_SAVE)) != SQLITE_OK)
 			snprintf(err, sizeof(err), "savepoint: %s",
-			    sqlite3_errstr(rc));
+			         sqlite3_errstr(rc));
 		else
 			rc = store_report(w->store, j->report, &j->prep,
-			    j->received, &j->duplicate, err, sizeof(err));
+			                  j->received, &j->duplicate, err,
+			                  sizeof(err));
 		if (rc == SQLITE_OK) {
 			if (careful)
 				tx(w, T_RELEASE);
@@ -125,7 +126,7 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 			j->status = retryable(rc) ? 503 : 500;
 			j->duplicate = 0;
 			snprintf(j->err, sizeof(j->err), "commit failed: %s",
-			    sqlite3_errstr(rc));
+			         sqlite3_errstr(rc));
 		}
 	}
 	return 0;
@@ -154,13 +155,12 @@ retention_step(struct writer *w)
 {
 	char err[256];
 	long n;
-	long long cutoff = (long long)time(NULL) -
-	    w->p.retention_days * 86400;
+	long long cutoff = (long long)time(NULL) - w->p.retention_days * 86400;
 
 	if (tx(w, T_BEGIN) != SQLITE_OK)
 		return 0;
 	n = store_retention(w->store, cutoff, RETENTION_BATCH, err,
-	    sizeof(err));
+	                    sizeof(err));
 	if (n < 0 || tx(w, T_COMMIT) != SQLITE_OK) {
 		if (n < 0)
 			log_warnx("retention: %s", err);
@@ -232,8 +232,8 @@ writer_start(const struct writer_params *p, char *err, size_t errlen)
 	w->p.db_path = w->db_path;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
-	w->db = db_open(p->db_path, 1, p->synchronous, p->cache_size, err,
-	    errlen);
+	w->db =
+	    db_open(p->db_path, 1, p->synchronous, p->cache_size, err, errlen);
 	if (w->db == NULL)
 		goto fail;
 	if ((w->store = store_new(w->db, err, errlen)) == NULL)
@@ -330,7 +330,7 @@ writer_free(struct writer *w)
 		sqlite3_finalize(w->tx[i]);
 	store_free(w->store);
 	sqlite3_exec(w->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
-	    NULL);
+	             NULL);
 	sqlite3_close(w->db);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);

@@ -15,11 +15,11 @@
 #include "collector/store.h"
 
 struct ingest_job {
-	json_t *report;		/* owned by the job's creator */
-	struct report_prep prep;	/* likewise (store_prepare) */
-	long long received;	/* epoch seconds */
+	json_t *report;          /* owned by the job's creator */
+	struct report_prep prep; /* likewise (store_prepare) */
+	long long received;      /* epoch seconds */
 	/* results, valid when complete() is called */
-	int status;		/* 200, 503 (retryable) or 500 */
+	int status; /* 200, 503 (retryable) or 500 */
 	int duplicate;
 	char err[256];
 	/* completion: called from the writer thread */
@@ -42,7 +42,7 @@ struct writer;
 /* writer_start - open the database (schema included) and start the
  * thread.  NULL and a reason on error. */
 struct writer *writer_start(const struct writer_params *p, char *err,
-    size_t errlen);
+                            size_t errlen);
 /* writer_reserve - take a place in the queue; -1 when it is full or the
  * writer is stopping (the caller answers 503).  writer_submit - queue job
  * in the reserved place; complete() is then called exactly once. */

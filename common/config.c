@@ -45,7 +45,7 @@ struct cfg_file {
 
 static void
 seterr(char *err, size_t errlen, const char *name, unsigned line,
-    const char *fmt, const char *arg)
+       const char *fmt, const char *arg)
 {
 	char msg[256];
 	snprintf(msg, sizeof(msg), fmt, arg ? arg : "");
@@ -101,7 +101,7 @@ valid_key(const char *k)
 
 static size_t
 add_section(struct cfg_file *cf, const char *name, const char *arg,
-    unsigned line)
+            unsigned line)
 {
 	cf->sect = xrealloc(cf->sect, (cf->nsect + 1) * sizeof(*cf->sect));
 	cf->sect_used =
@@ -146,7 +146,7 @@ parse_header(char *s, const char **name, const char **arg)
 
 struct cfg_file *
 cfg_parse(const char *name, const char *text, size_t len, char *err,
-    size_t errlen)
+          size_t errlen)
 {
 	struct cfg_file *cf = xcalloc(1, sizeof(*cf));
 	char *p, *end;
@@ -166,7 +166,7 @@ cfg_parse(const char *name, const char *text, size_t len, char *err,
 			for (const char *q = text; q < nul; q++)
 				nl += *q == '\n';
 			seterr(err, errlen, name, nl, "contains a NUL byte%s",
-			    NULL);
+			       NULL);
 			goto fail;
 		}
 	}
@@ -178,7 +178,7 @@ cfg_parse(const char *name, const char *text, size_t len, char *err,
 		line++;
 		if ((size_t)(le - p) > CFG_MAX_LINE) {
 			seterr(err, errlen, name, line,
-			    "line longer than 4096 bytes%s", NULL);
+			       "line longer than 4096 bytes%s", NULL);
 			goto fail;
 		}
 		s = trim(p, le);
@@ -197,7 +197,7 @@ cfg_parse(const char *name, const char *text, size_t len, char *err,
 				if (strcmp(cf->sect[i].name, sn) == 0 &&
 				    strcmp(cf->sect[i].arg, sa) == 0) {
 					seterr(err, errlen, name, line,
-					    "duplicate section [%s]", sn);
+					       "duplicate section [%s]", sn);
 					goto fail;
 				}
 			}
@@ -207,7 +207,7 @@ cfg_parse(const char *name, const char *text, size_t len, char *err,
 		eq = strchr(s, '=');
 		if (eq == NULL) {
 			seterr(err, errlen, name, line,
-			    "expected 'key = value'%s", NULL);
+			       "expected 'key = value'%s", NULL);
 			goto fail;
 		}
 		{
@@ -221,13 +221,13 @@ cfg_parse(const char *name, const char *text, size_t len, char *err,
 
 			if (!valid_key(k)) {
 				seterr(err, errlen, name, line,
-				    "invalid key '%s'", k);
+				       "invalid key '%s'", k);
 				goto fail;
 			}
 			if (*v == '"') {
 				if (vl < 2 || v[vl - 1] != '"') {
 					seterr(err, errlen, name, line,
-					    "unterminated quote%s", NULL);
+					       "unterminated quote%s", NULL);
 					goto fail;
 				}
 				v[vl - 1] = '\0';
@@ -237,20 +237,23 @@ cfg_parse(const char *name, const char *text, size_t len, char *err,
 				if (cf->ent[i].section == cur &&
 				    strcmp(cf->ent[i].key, k) == 0) {
 					char msg[128];
-					snprintf(msg, sizeof(msg),
+					snprintf(
+					    msg, sizeof(msg),
 					    "duplicate key '%.60s' (first at "
 					    "line %u)",
 					    k, cf->ent[i].line);
 					seterr(err, errlen, name, line, "%s",
-					    msg);
+					       msg);
 					goto fail;
 				}
 			}
 			cf->ent = xrealloc(cf->ent,
-			    (cf->nent + 1) * sizeof(*cf->ent));
-			cf->ent[cf->nent++] = (struct cfg_entry){
-			    .key = k, .value = v, .line = line,
-			    .section = cur, .used = 0};
+			                   (cf->nent + 1) * sizeof(*cf->ent));
+			cf->ent[cf->nent++] = (struct cfg_entry){.key = k,
+			                                         .value = v,
+			                                         .line = line,
+			                                         .section = cur,
+			                                         .used = 0};
 		}
 	}
 	return cf;
@@ -387,16 +390,38 @@ cfg_parse_size(const char *s, long long *out)
 	while (*r == ' ')
 		r++;
 	switch (*r) {
-	case '\0': m = 1; break;
-	case 'k': case 'K': m = 1LL << 10; r++; break;
-	case 'm': case 'M': m = 1LL << 20; r++; break;
-	case 'g': case 'G': m = 1LL << 30; r++; break;
-	case 't': case 'T': m = 1LL << 40; r++; break;
-	case 'b': case 'B': m = 1; break;
-	default: return -1;
+	case '\0':
+		m = 1;
+		break;
+	case 'k':
+	case 'K':
+		m = 1LL << 10;
+		r++;
+		break;
+	case 'm':
+	case 'M':
+		m = 1LL << 20;
+		r++;
+		break;
+	case 'g':
+	case 'G':
+		m = 1LL << 30;
+		r++;
+		break;
+	case 't':
+	case 'T':
+		m = 1LL << 40;
+		r++;
+		break;
+	case 'b':
+	case 'B':
+		m = 1;
+		break;
+	default:
+		return -1;
 	}
 	if (m > 1 && (strcmp(r, "iB") == 0 || strcmp(r, "B") == 0 ||
-	    strcmp(r, "ib") == 0 || strcmp(r, "b") == 0))
+	              strcmp(r, "ib") == 0 || strcmp(r, "b") == 0))
 		r += strlen(r);
 	else if (strcmp(r, "B") == 0 || strcmp(r, "b") == 0)
 		r++;
@@ -493,16 +518,19 @@ parse_percent(const char *s, double *out)
 /* --- tables ------------------------------------------------------------ */
 
 static const char *const type_names[] = {
-    [CFG_STR] = "a string", [CFG_INT] = "an integer",
-    [CFG_BOOL] = "yes or no", [CFG_DURATION] = "a duration (90, 5m, 2h, 7d)",
+    [CFG_STR] = "a string",
+    [CFG_INT] = "an integer",
+    [CFG_BOOL] = "yes or no",
+    [CFG_DURATION] = "a duration (90, 5m, 2h, 7d)",
     [CFG_SIZE] = "a size (512, 64k, 4M, 1G)",
-    [CFG_MODE] = "an octal mode (0770)", [CFG_LIST] = "a list",
+    [CFG_MODE] = "an octal mode (0770)",
+    [CFG_LIST] = "a list",
     [CFG_PERCENT] = "a percentage (0-100)"};
 
 /* set_value - convert s into def's field; -1 with a message in why. */
 static int
 set_value(const struct cfg_def *d, void *target, const char *s, char *why,
-    size_t whylen)
+          size_t whylen)
 {
 	char *field = (char *)target + d->off;
 	long long v = 0;
@@ -543,7 +571,7 @@ set_value(const struct cfg_def *d, void *target, const char *s, char *why,
 		return 0;
 	case CFG_INT:
 		if (s == NULL) {
-			*(long long *)field = -1;	/* unset */
+			*(long long *)field = -1; /* unset */
 			return 0;
 		}
 		{
@@ -555,24 +583,24 @@ set_value(const struct cfg_def *d, void *target, const char *s, char *why,
 	case CFG_DURATION:
 	case CFG_SIZE:
 		if (s == NULL) {
-			*(long long *)field = -1;	/* unset */
+			*(long long *)field = -1; /* unset */
 			return 0;
 		}
 		if ((d->type == CFG_DURATION ? cfg_parse_duration(s, &v)
-					     : cfg_parse_size(s, &v)) == -1)
+		                             : cfg_parse_size(s, &v)) == -1)
 			goto bad;
 		break;
 	}
 	if ((d->min || d->max) && (v < d->min || v > d->max)) {
 		snprintf(why, whylen, "%s must be between %lld and %lld",
-		    d->name, d->min, d->max);
+		         d->name, d->min, d->max);
 		return -1;
 	}
 	*(long long *)field = v;
 	return 0;
 bad:
 	snprintf(why, whylen, "%s: expected %s, got '%.80s'", d->name,
-	    type_names[d->type], s);
+	         type_names[d->type], s);
 	return -1;
 }
 
@@ -587,14 +615,14 @@ cfg_defaults(const struct cfg_def *defs, void *target)
 			*(struct cfg_list *)((char *)target + d->off) =
 			    (struct cfg_list){0};
 		if (set_value(d, target, d->def, why, sizeof(why)) == -1)
-			fatalx("built-in default of %s is invalid: %s",
-			    d->name, why);
+			fatalx("built-in default of %s is invalid: %s", d->name,
+			       why);
 	}
 }
 
 int
 cfg_apply(struct cfg_file *cf, size_t i, const struct cfg_def *defs,
-    void *target, char *err, size_t errlen)
+          void *target, char *err, size_t errlen)
 {
 	char why[256];
 
@@ -608,10 +636,10 @@ cfg_apply(struct cfg_file *cf, size_t i, const struct cfg_def *defs,
 		for (const struct cfg_def *d = defs; d->name; d++) {
 			if (strcmp(d->name, en->key) != 0)
 				continue;
-			if (set_value(d, target, en->value, why,
-			    sizeof(why)) == -1) {
+			if (set_value(d, target, en->value, why, sizeof(why)) ==
+			    -1) {
 				seterr(err, errlen, cf->name, en->line, "%s",
-				    why);
+				       why);
 				return -1;
 			}
 			en->used = 1;
@@ -627,7 +655,7 @@ cfg_check_unused(const struct cfg_file *cf, char *err, size_t errlen)
 	for (size_t s = 1; s < cf->nsect; s++) {
 		if (!cf->sect_used[s]) {
 			seterr(err, errlen, cf->name, cf->sect[s].line,
-			    "unknown section [%s]", cf->sect[s].name);
+			       "unknown section [%s]", cf->sect[s].name);
 			return -1;
 		}
 	}
@@ -636,11 +664,12 @@ cfg_check_unused(const struct cfg_file *cf, char *err, size_t errlen)
 			const struct cfg_section *s =
 			    &cf->sect[cf->ent[e].section];
 			char msg[160];
-			snprintf(msg, sizeof(msg), "unknown key '%.60s'%s%.40s%s",
-			    cf->ent[e].key, *s->name ? " in [" : "",
-			    s->name, *s->name ? "]" : "");
+			snprintf(msg, sizeof(msg),
+			         "unknown key '%.60s'%s%.40s%s", cf->ent[e].key,
+			         *s->name ? " in [" : "", s->name,
+			         *s->name ? "]" : "");
 			seterr(err, errlen, cf->name, cf->ent[e].line, "%s",
-			    msg);
+			       msg);
 			return -1;
 		}
 	}
@@ -700,7 +729,8 @@ cfg_print(FILE *fp, const struct cfg_def *defs, const void *target)
 		fprintf(fp, "%s = ", d->name);
 		switch (d->type) {
 		case CFG_STR: {
-			/* secrets are never printed, only whether they are set */
+			/* secrets are never printed, only whether they are set
+			 */
 			const char *s = *(char *const *)field;
 			if (s && cfg_is_secret(d->name))
 				fprintf(fp, "<set, hidden>");

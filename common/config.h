@@ -32,42 +32,42 @@
 #define CFG_MAX_LINE 4096
 
 enum cfg_type {
-	CFG_STR,	/* char *, owned by the target (cfg_free_values) */
-	CFG_INT,	/* long long, min..max */
-	CFG_BOOL,	/* int: yes/no, true/false, on/off, 1/0 */
-	CFG_DURATION,	/* long long seconds: 90, 90s, 5m, 2h, 7d */
-	CFG_SIZE,	/* long long bytes: 512, 64k, 4M, 1G, 4MiB */
-	CFG_MODE,	/* unsigned: octal file mode, 0..07777 */
-	CFG_LIST,	/* struct cfg_list: comma and/or blank separated */
-	CFG_PERCENT,	/* double, 0..100 */
+	CFG_STR,      /* char *, owned by the target (cfg_free_values) */
+	CFG_INT,      /* long long, min..max */
+	CFG_BOOL,     /* int: yes/no, true/false, on/off, 1/0 */
+	CFG_DURATION, /* long long seconds: 90, 90s, 5m, 2h, 7d */
+	CFG_SIZE,     /* long long bytes: 512, 64k, 4M, 1G, 4MiB */
+	CFG_MODE,     /* unsigned: octal file mode, 0..07777 */
+	CFG_LIST,     /* struct cfg_list: comma and/or blank separated */
+	CFG_PERCENT,  /* double, 0..100 */
 };
 
 struct cfg_list {
-	char **v;	/* n strings, owned */
+	char **v; /* n strings, owned */
 	size_t n;
 };
 
 struct cfg_def {
 	const char *name;
 	enum cfg_type type;
-	const char *def;	/* default as text; NULL: unset (STR and LIST
-				 * empty, INT/DURATION/SIZE -1, others 0) */
-	size_t off;		/* offsetof() the field in the target struct */
-	long long min, max;	/* for INT, DURATION, SIZE; both 0: no bound */
-	const char *help;	/* one line, printed by --check-config */
+	const char *def;    /* default as text; NULL: unset (STR and LIST
+	                     * empty, INT/DURATION/SIZE -1, others 0) */
+	size_t off;         /* offsetof() the field in the target struct */
+	long long min, max; /* for INT, DURATION, SIZE; both 0: no bound */
+	const char *help;   /* one line, printed by --check-config */
 };
 
 struct cfg_section {
-	const char *name;	/* "" for the top level */
-	const char *arg;	/* "" when the header has none */
-	unsigned line;		/* of the header; 0 for the top level */
+	const char *name; /* "" for the top level */
+	const char *arg;  /* "" when the header has none */
+	unsigned line;    /* of the header; 0 for the top level */
 };
 
 struct cfg_file;
 
 struct cfg_file *cfg_load(const char *path, char *err, size_t errlen);
 struct cfg_file *cfg_parse(const char *name, const char *text, size_t len,
-    char *err, size_t errlen);
+                           char *err, size_t errlen);
 void cfg_free(struct cfg_file *cf);
 
 const char *cfg_name(const struct cfg_file *cf);
@@ -75,7 +75,7 @@ size_t cfg_section_count(const struct cfg_file *cf);
 const struct cfg_section *cfg_section_at(const struct cfg_file *cf, size_t i);
 /* cfg_section_find - index of [name arg] (arg NULL: any), or -1. */
 long cfg_section_find(const struct cfg_file *cf, const char *name,
-    const char *arg);
+                      const char *arg);
 /* cfg_section_claim - mark a section as known (even if it has no keys). */
 void cfg_section_claim(struct cfg_file *cf, size_t i);
 
@@ -83,7 +83,7 @@ void cfg_section_claim(struct cfg_file *cf, size_t i);
 void cfg_defaults(const struct cfg_def *defs, void *target);
 /* cfg_apply - apply section i's keys named in defs; -1 and err on error. */
 int cfg_apply(struct cfg_file *cf, size_t i, const struct cfg_def *defs,
-    void *target, char *err, size_t errlen);
+              void *target, char *err, size_t errlen);
 /* cfg_check_unused - -1 and "FILE:LINE: unknown key" if any is left. */
 int cfg_check_unused(const struct cfg_file *cf, char *err, size_t errlen);
 /* cfg_free_values - free the STR and LIST fields of target. */

@@ -69,7 +69,7 @@ root_path(char *out, size_t n, const char *root, const char *path)
 
 ssize_t
 read_file_capped(const char *path, char **out, size_t cap, char *err,
-    size_t errlen)
+                 size_t errlen)
 {
 	struct stat st;
 	char *buf = NULL;
@@ -162,7 +162,7 @@ fsync_dir(const char *dir)
 
 int
 write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
-    char *err, size_t errlen)
+                  char *err, size_t errlen)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX];
 	char *slash;
@@ -174,7 +174,7 @@ write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
 		return -1;
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    mode);
+	          mode);
 	if (fd == -1) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
 		return -1;

@@ -25,8 +25,8 @@ int root_path(char *out, size_t n, const char *root, const char *path);
  * a NUL-terminated xmalloc'd buffer.  Returns its length, or -1 with a
  * reason (a larger file is an error, not a truncation).
  */
-ssize_t read_file_capped(const char *path, char **out, size_t cap,
-    char *err, size_t errlen);
+ssize_t read_file_capped(const char *path, char **out, size_t cap, char *err,
+                         size_t errlen);
 
 /*
  * write_file_atomic - write data to path so that a crash leaves either
@@ -36,8 +36,8 @@ ssize_t read_file_capped(const char *path, char **out, size_t cap,
  * temporary file is "PATH.tmp.PID": one writer per path in a process
  * (callers that write one path from several threads serialise).
  */
-int write_file_atomic(const char *path, const void *data, size_t n,
-    mode_t mode, char *err, size_t errlen);
+int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
+                      char *err, size_t errlen);
 
 /* write_full - write all n bytes, resuming after EINTR and short writes;
  * 0, or -1 with errno. */

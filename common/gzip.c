@@ -17,7 +17,7 @@ gzip_compress(const void *in, size_t n, int level, struct strbuf *out)
 
 	memset(&zs, 0, sizeof(zs));
 	if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
+	                 Z_DEFAULT_STRATEGY) != Z_OK)
 		return -1;
 	zs.next_in = (unsigned char *)(uintptr_t)in;
 	zs.avail_in = 0;
@@ -44,7 +44,7 @@ gzip_compress(const void *in, size_t n, int level, struct strbuf *out)
 
 enum gzip_status
 gzip_decompress(const void *in, size_t n, size_t max_out, struct strbuf *out,
-    char *err, size_t errlen)
+                char *err, size_t errlen)
 {
 	z_stream zs;
 	unsigned char buf[16384];
@@ -71,13 +71,14 @@ gzip_decompress(const void *in, size_t n, size_t max_out, struct strbuf *out,
 		got = sizeof(buf) - zs.avail_out;
 		if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
 			snprintf(err, errlen, "gzip: %s",
-			    zs.msg ? zs.msg : "invalid data");
+			         zs.msg ? zs.msg : "invalid data");
 			st = GZIP_EDATA;
 			break;
 		}
 		if (got > max_out - produced) {
 			snprintf(err, errlen,
-			    "gzip: decoded size exceeds %zu bytes", max_out);
+			         "gzip: decoded size exceeds %zu bytes",
+			         max_out);
 			st = GZIP_TOOBIG;
 			break;
 		}
@@ -89,7 +90,8 @@ gzip_decompress(const void *in, size_t n, size_t max_out, struct strbuf *out,
 		}
 		if (rc == Z_STREAM_END) {
 			if (zs.avail_in != 0) {
-				snprintf(err, errlen,
+				snprintf(
+				    err, errlen,
 				    "gzip: trailing data after the stream");
 				st = GZIP_EDATA;
 			}

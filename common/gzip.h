@@ -14,14 +14,14 @@
 
 enum gzip_status {
 	GZIP_OK = 0,
-	GZIP_EDATA = -1,	/* malformed or truncated */
-	GZIP_TOOBIG = -2,	/* output would pass max_out */
+	GZIP_EDATA = -1,  /* malformed or truncated */
+	GZIP_TOOBIG = -2, /* output would pass max_out */
 };
 
 /* gzip_compress - append the gzip encoding of in to out; 0 or -1. */
 int gzip_compress(const void *in, size_t n, int level, struct strbuf *out);
 /* gzip_decompress - append the decoded data to out (max_out bytes max). */
 enum gzip_status gzip_decompress(const void *in, size_t n, size_t max_out,
-    struct strbuf *out, char *err, size_t errlen);
+                                 struct strbuf *out, char *err, size_t errlen);
 
 #endif

@@ -88,7 +88,7 @@ log_vemit(enum log_level level, int with_errno, const char *fmt, va_list ap)
 		gmtime_r(&now, &tm);
 		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		fprintf(stderr, "%s %s[%s]: %s\n", ts, log_ident,
-		    level_names[level], msg);
+		        level_names[level], msg);
 	}
 	errno = saved;
 }

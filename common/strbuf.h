@@ -13,15 +13,15 @@
 #include <stddef.h>
 
 struct strbuf {
-	char *buf;	/* NUL-terminated; NULL until the first append */
-	size_t len;	/* bytes of content */
-	size_t cap;	/* bytes allocated */
-	size_t max;	/* hard limit on len */
+	char *buf;  /* NUL-terminated; NULL until the first append */
+	size_t len; /* bytes of content */
+	size_t cap; /* bytes allocated */
+	size_t max; /* hard limit on len */
 };
 
 /* Named caps, kept together so limits are reviewed in one place. */
-#define STRBUF_MAX_REPORT	(64u << 20)	/* a report's JSON */
-#define STRBUF_MAX_LINE		(64u << 10)	/* one log line */
+#define STRBUF_MAX_REPORT (64u << 20) /* a report's JSON */
+#define STRBUF_MAX_LINE (64u << 10)   /* one log line */
 
 void strbuf_init(struct strbuf *sb, size_t max);
 int strbuf_append(struct strbuf *sb, const void *p, size_t n);

@@ -35,7 +35,8 @@ rfc3339_format(time_t t, char *buf, size_t n)
 int
 days_in_month(int year, int month)
 {
-	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	static const int dm[] = {31, 28, 31, 30, 31, 30,
+	                         31, 31, 30, 31, 30, 31};
 	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 	if (month < 1 || month > 12)
 		return 0;
@@ -75,9 +76,8 @@ rfc3339_parse(const char *s, size_t len, time_t *out)
 	h = num(s + 11, 2);
 	mi = num(s + 14, 2);
 	sec = num(s + 17, 2);
-	if (y < 0 || mo < 1 || mo > 12 || d < 1 ||
-	    d > days_in_month(y, mo) || h < 0 || h > 23 || mi < 0 ||
-	    mi > 59 || sec < 0 || sec > 60)
+	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
+	    h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
 		return -1;
 	if (s[i] == '.') {
 		size_t start = ++i;
@@ -117,7 +117,7 @@ rfc3339_parse(const char *s, size_t len, time_t *out)
 	tm.tm_mday = d;
 	tm.tm_hour = h;
 	tm.tm_min = mi;
-	tm.tm_sec = sec;	/* 60 folds into the next minute */
+	tm.tm_sec = sec; /* 60 folds into the next minute */
 	t = timegm(&tm);
 	if (t == (time_t)-1 && !(y == 1969 && mo == 12 && d == 31))
 		return -1;

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#define RFC3339_LEN 21	/* "2026-02-15T01:20:02Z" plus NUL */
+#define RFC3339_LEN 21 /* "2026-02-15T01:20:02Z" plus NUL */
 
 int64_t time_mono_ms(void);
 int64_t time_real_ms(void);
