@@ -58,6 +58,51 @@ id_cursor(long long id)
 	return json_string(buf);
 }
 
+/*
+ * list_page - the shared end of every list endpoint: bind LIMIT limit + 1,
+ * prepare, let item() build each of the first limit rows, and when one
+ * more row exists let cursor() make next_cursor from the last item (item
+ * may keep in ctx what the cursor needs).  Answers the page or the
+ * database error; frees qb.
+ */
+static void
+list_page(struct api_req *rq, struct api_answer *ans, struct qb *qb, long limit,
+          json_t *(*item)(sqlite3_stmt *st, void *ctx),
+          json_t *(*cursor)(const json_t *last, void *ctx), void *ctx)
+{
+	char err[256];
+	sqlite3_stmt *st;
+	json_t *items, *next = NULL;
+	long n = 0;
+	int rc;
+
+	qb_int(qb, limit + 1);
+	st = qb_prepare(qb, rq->db, err, sizeof(err));
+	qb_free(qb);
+	if (st == NULL) {
+		db_error(ans, err);
+		return;
+	}
+	items = json_array();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++ == limit) {
+			next = cursor(
+			    json_array_get(items, json_array_size(items) - 1),
+			    ctx);
+			break;
+		}
+		json_array_append_new(items, item(st, ctx));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		json_decref(items);
+		json_decref(next);
+		db_error(ans, sqlite3_errmsg(rq->db));
+		return;
+	}
+	list_answer(ans, items, next);
+}
+
 /* --- hosts --------------------------------------------------------------- */
 
 #define HOST_COLS                                                              \
@@ -89,6 +134,25 @@ host_item(sqlite3_stmt *st, long long now, long long stale_after)
 	    (json_int_t)sqlite3_column_int64(st, 13));
 }
 
+static json_t *
+hosts_row(sqlite3_stmt *st, void *ctx)
+{
+	const struct api_req *rq = ctx;
+	return host_item(st, rq->now, rq->stale_after);
+}
+
+/* hosts_cursor - the hex of the last host's name. */
+static json_t *
+hosts_cursor(const json_t *last, void *ctx)
+{
+	char *h = hex_encode(json_string_value(json_object_get(last, "name")));
+	json_t *c = json_string(h);
+
+	(void)ctx;
+	free(h);
+	return c;
+}
+
 void
 api_hosts(struct api_req *rq, struct api_answer *ans)
 {
@@ -97,12 +161,9 @@ api_hosts(struct api_req *rq, struct api_answer *ans)
 	const char *stale = rq->arg(rq->cls, "stale");
 	const char *q = rq->arg(rq->cls, "q");
 	const char *cur = rq->arg(rq->cls, "cursor");
-	char err[256], *after = NULL;
+	char *after = NULL;
 	struct qb qb;
-	sqlite3_stmt *st;
-	json_t *items, *next = NULL;
-	long limit, n = 0;
-	int rc;
+	long limit;
 
 	if (list_args(rq, ans, &limit, NULL) == -1)
 		return;
@@ -163,36 +224,7 @@ api_hosts(struct api_req *rq, struct api_answer *ans)
 		free(after);
 	}
 	qb_tail(&qb, "ORDER BY h.name LIMIT ?");
-	qb_int(&qb, limit + 1);
-	st = qb_prepare(&qb, rq->db, err, sizeof(err));
-	qb_free(&qb);
-	if (st == NULL) {
-		db_error(ans, err);
-		return;
-	}
-	items = json_array();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n++ == limit)
-			break;
-		json_array_append_new(items,
-		                      host_item(st, rq->now, rq->stale_after));
-	}
-	if (n > limit) {
-		json_t *last =
-		    json_array_get(items, json_array_size(items) - 1);
-		char *h = hex_encode(
-		    json_string_value(json_object_get(last, "name")));
-		next = json_string(h);
-		free(h);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		json_decref(items);
-		json_decref(next);
-		db_error(ans, sqlite3_errmsg(rq->db));
-		return;
-	}
-	list_answer(ans, items, next);
+	list_page(rq, ans, &qb, limit, hosts_row, hosts_cursor, rq);
 }
 
 /* host_findings - open findings of a host. */
@@ -400,6 +432,21 @@ fail:
 /* --- findings, events ------------------------------------------------------
  */
 
+/* findings_row - one finding; ctx keeps its id for the cursor. */
+static json_t *
+findings_row(sqlite3_stmt *st, void *ctx)
+{
+	*(long long *)ctx = sqlite3_column_int64(st, 0);
+	return finding_item(st, 1);
+}
+
+static json_t *
+findings_cursor(const json_t *last, void *ctx)
+{
+	(void)last;
+	return id_cursor(*(long long *)ctx);
+}
+
 void
 api_findings(struct api_req *rq, struct api_answer *ans)
 {
@@ -408,13 +455,9 @@ api_findings(struct api_req *rq, struct api_answer *ans)
 	const char *state = rq->arg(rq->cls, "state");
 	const char *host = rq->arg(rq->cls, "host");
 	static const char *const states[] = {"open", "resolved", NULL};
-	char err[256];
 	struct qb qb;
-	sqlite3_stmt *st;
-	json_t *items, *next = NULL;
-	long limit, n = 0;
+	long limit;
 	long long cursor, last = 0;
-	int rc;
 
 	if (list_args(rq, ans, &limit, &cursor) == -1)
 		return;
@@ -451,29 +494,30 @@ api_findings(struct api_req *rq, struct api_answer *ans)
 		qb_int(&qb, cursor);
 	}
 	qb_tail(&qb, "ORDER BY f.id DESC LIMIT ?");
-	qb_int(&qb, limit + 1);
-	st = qb_prepare(&qb, rq->db, err, sizeof(err));
-	qb_free(&qb);
-	if (st == NULL) {
-		db_error(ans, err);
-		return;
-	}
-	items = json_array();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n++ == limit) {
-			next = id_cursor(last);
-			break;
-		}
-		last = sqlite3_column_int64(st, 0);
-		json_array_append_new(items, finding_item(st, 1));
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		json_decref(items);
-		db_error(ans, sqlite3_errmsg(rq->db));
-		return;
-	}
-	list_answer(ans, items, next);
+	list_page(rq, ans, &qb, limit, findings_row, findings_cursor, &last);
+}
+
+/* events_row - one event; ctx (long long[2]) keeps its ts and id. */
+static json_t *
+events_row(sqlite3_stmt *st, void *ctx)
+{
+	long long *last = ctx;
+
+	last[0] = sqlite3_column_int64(st, 3);
+	last[1] = sqlite3_column_int64(st, 0);
+	return event_item(st, 1);
+}
+
+/* events_cursor - "<ts>.<id>" of the last event. */
+static json_t *
+events_cursor(const json_t *item, void *ctx)
+{
+	const long long *last = ctx;
+	char buf[64];
+
+	(void)item;
+	snprintf(buf, sizeof(buf), "%lld.%lld", last[0], last[1]);
+	return json_string(buf);
 }
 
 void
@@ -482,16 +526,12 @@ api_events(struct api_req *rq, struct api_answer *ans)
 	const char *host = rq->arg(rq->cls, "host");
 	const char *kind = rq->arg(rq->cls, "kind");
 	const char *sig = rq->arg(rq->cls, "signature");
-	char err[256];
 	struct qb qb;
-	sqlite3_stmt *st;
-	json_t *items, *next = NULL;
 	const char *cur = rq->arg(rq->cls, "cursor");
-	long limit, n = 0;
-	long long cur_ts = 0, cur_id = 0, last_ts = 0, last_id = 0;
+	long limit;
+	long long cur_ts = 0, cur_id = 0, last[2] = {0, 0};
 	long long since, until;
-	int has_since, has_until, rc;
-	char cbuf[64];
+	int has_since, has_until;
 
 	if (cur && *cur) {
 		/* cursor: "<ts>.<id>" of the last item returned */
@@ -544,32 +584,7 @@ api_events(struct api_req *rq, struct api_answer *ans)
 		qb_int(&qb, cur_id);
 	}
 	qb_tail(&qb, "ORDER BY e.ts DESC, e.id DESC LIMIT ?");
-	qb_int(&qb, limit + 1);
-	st = qb_prepare(&qb, rq->db, err, sizeof(err));
-	qb_free(&qb);
-	if (st == NULL) {
-		db_error(ans, err);
-		return;
-	}
-	items = json_array();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n++ == limit) {
-			snprintf(cbuf, sizeof(cbuf), "%lld.%lld", last_ts,
-			         last_id);
-			next = json_string(cbuf);
-			break;
-		}
-		last_id = sqlite3_column_int64(st, 0);
-		last_ts = sqlite3_column_int64(st, 3);
-		json_array_append_new(items, event_item(st, 1));
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		json_decref(items);
-		db_error(ans, sqlite3_errmsg(rq->db));
-		return;
-	}
-	list_answer(ans, items, next);
+	list_page(rq, ans, &qb, limit, events_row, events_cursor, last);
 }
 
 /* --- mail ------------------------------------------------------------------
@@ -596,6 +611,55 @@ mail_hosts(sqlite3 *db, const char *command)
 	return a;
 }
 
+struct mail_ctx {
+	sqlite3 *db;
+	int by_host;     /* rows of mail_cron for one host */
+	const char *cmd; /* the command filter, if any */
+};
+
+/* mail_row - one cron command: per host with its latest mail, or fleet
+ * wide with example hosts when a command is asked for. */
+static json_t *
+mail_row(sqlite3_stmt *st, void *ctx)
+{
+	const struct mail_ctx *mc = ctx;
+	json_t *o =
+	    json_pack("{s:o,s:I,s:I,s:I,s:I}", "command", db_col_str(st, 0),
+	              "hosts", (json_int_t)sqlite3_column_int64(st, 1),
+	              "messages", (json_int_t)sqlite3_column_int64(st, 4),
+	              "unread", (json_int_t)sqlite3_column_int64(st, 2),
+	              "queued", (json_int_t)sqlite3_column_int64(st, 3));
+
+	if (mc->by_host) {
+		json_object_set_new(o, "user", db_col_str(st, 5));
+		json_object_set_new(o, "last_ts", db_col_time(st, 6));
+		json_object_set_new(o, "subject", db_col_str(st, 7));
+		json_object_set_new(o, "excerpt", db_col_str(st, 8));
+	} else if (mc->cmd && *mc->cmd) {
+		json_object_set_new(o, "host_examples",
+		                    mail_hosts(mc->db, mc->cmd));
+	}
+	return o;
+}
+
+/* mail_cursor - "<messages>.<hex command>" of the last item. */
+static json_t *
+mail_cursor(const json_t *last, void *ctx)
+{
+	char *h =
+	    hex_encode(json_string_value(json_object_get(last, "command")));
+	char *c = xasprintf(
+	    "%lld.%s",
+	    (long long)json_integer_value(json_object_get(last, "messages")),
+	    h);
+	json_t *j = json_string(c);
+
+	(void)ctx;
+	free(c);
+	free(h);
+	return j;
+}
+
 void
 api_mail(struct api_req *rq, struct api_answer *ans)
 {
@@ -606,9 +670,9 @@ api_mail(struct api_req *rq, struct api_answer *ans)
 	long long after_n = 0;
 	struct qb qb;
 	sqlite3_stmt *st;
-	json_t *items, *next = NULL, *o;
-	long limit, n = 0;
-	int by_host = host && *host, rc;
+	long limit;
+	int by_host = host && *host;
+	struct mail_ctx mc = {rq->db, by_host, cmd};
 
 	if (list_args(rq, ans, &limit, NULL) == -1)
 		return;
@@ -651,54 +715,9 @@ api_mail(struct api_req *rq, struct api_answer *ans)
 		free(after);
 	}
 	qb_tail(&qb, "ORDER BY msgs DESC, m.command LIMIT ?");
-	qb_int(&qb, limit + 1);
-	st = qb_prepare(&qb, rq->db, err, sizeof(err));
-	qb_free(&qb);
-	if (st == NULL) {
-		db_error(ans, err);
+	list_page(rq, ans, &qb, limit, mail_row, mail_cursor, &mc);
+	if (ans->status != 200)
 		return;
-	}
-	items = json_array();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n++ == limit) {
-			json_t *l =
-			    json_array_get(items, json_array_size(items) - 1);
-			char *h = hex_encode(
-			    json_string_value(json_object_get(l, "command")));
-			char *c = xasprintf("%lld.%s",
-			                    (long long)json_integer_value(
-			                        json_object_get(l, "messages")),
-			                    h);
-			next = json_string(c);
-			free(c);
-			free(h);
-			break;
-		}
-		o = json_pack(
-		    "{s:o,s:I,s:I,s:I,s:I}", "command", db_col_str(st, 0),
-		    "hosts", (json_int_t)sqlite3_column_int64(st, 1),
-		    "messages", (json_int_t)sqlite3_column_int64(st, 4),
-		    "unread", (json_int_t)sqlite3_column_int64(st, 2), "queued",
-		    (json_int_t)sqlite3_column_int64(st, 3));
-		if (by_host) {
-			json_object_set_new(o, "user", db_col_str(st, 5));
-			json_object_set_new(o, "last_ts", db_col_time(st, 6));
-			json_object_set_new(o, "subject", db_col_str(st, 7));
-			json_object_set_new(o, "excerpt", db_col_str(st, 8));
-		} else if (cmd && *cmd) {
-			json_object_set_new(o, "host_examples",
-			                    mail_hosts(rq->db, cmd));
-		}
-		json_array_append_new(items, o);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		json_decref(items);
-		json_decref(next);
-		db_error(ans, sqlite3_errmsg(rq->db));
-		return;
-	}
-	list_answer(ans, items, next);
 	/* totals for the same scope */
 	st = db_prepare(
 	    rq->db,
