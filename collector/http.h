@@ -1,8 +1,9 @@
 /*
- * http.h - the collector's HTTP server (libmicrohttpd): routing, tokens,
- * request body limits, gzip decoding, handing reports to the writer and
- * answering once they are committed, the read API, /metrics, /healthz and
- * the dashboard's assets.
+ * http.h - the collector's HTTP server (libmicrohttpd): the route table
+ * (route.h) and what each route serves - reports (tokens, body limits,
+ * decoding, handing them to the writer and answering once committed),
+ * the read API endpoints (api.h), /metrics, /healthz and the dashboard's
+ * assets.
  */
 #ifndef SPOOLWATCH_HTTP_H
 #define SPOOLWATCH_HTTP_H

@@ -430,10 +430,9 @@ check_value(struct vctx *v, const struct vfield *f, json_t *x)
 		plen = strlen(v->path);
 		json_object_foreach(x, k, val)
 		{
-			if (strlen(k) > 64)
+			if (strlen(k) > V_MAX_MAP_KEY)
 				return fail(v, f->name,
-				            "key longer than 64 "
-				            "bytes");
+				            "key longer than 64 bytes");
 			if (!json_is_integer(val) ||
 			    json_integer_value(val) < 0) {
 				snprintf(v->path + plen, sizeof(v->path) - plen,

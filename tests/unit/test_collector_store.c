@@ -544,7 +544,8 @@ test_pagination_and_filters(void **state)
 	/* one host: its state, open findings, events, curves */
 	memset(&a, 0, sizeof(a));
 	r = req(f, &a);
-	api_host(&r, "web004", &ans);
+	r.param = "web004";
+	api_host(&r, &ans);
 	assert_int_equal(ans.status, 200);
 	assert_int_equal(json_array_size(json_object_get(ans.body,
 	    "open_findings")), 8);
@@ -553,7 +554,8 @@ test_pagination_and_filters(void **state)
 	assert_string_equal(json_string_value(json_object_get(ans.body,
 	    "last_report_id")), "5f0c6a0e-3b7d-4c2a-9d1e-000000000104");
 	json_decref(ans.body);
-	api_host(&r, "nope", &ans);
+	r.param = "nope";
+	api_host(&r, &ans);
 	assert_int_equal(ans.status, 404);
 	json_decref(ans.body);
 

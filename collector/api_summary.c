@@ -1,5 +1,5 @@
 /*
- * summary.c - GET /api/v1/summary: the fleet at a glance in one call.
+ * api_summary.c - GET /api/v1/summary: the fleet at a glance in one call.
  *
  * Every part is an index lookup or a scan of a small aggregate kept at
  * ingest by triggers (finding_counts, sig_fleet, cron_fleet, fleet),
@@ -7,12 +7,9 @@
  * a database of 100,000 hosts and millions of events.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "collector/api.h"
 #include "collector/db.h"
-
-#define TOP_N 10
 
 struct sctx {
 	struct api_req *rq;
@@ -70,7 +67,7 @@ hosts_part(struct sctx *c)
 	    NULL)
 		return o;
 	sqlite3_bind_int64(st, 1, cutoff);
-	sqlite3_bind_int(st, 2, TOP_N);
+	sqlite3_bind_int(st, 2, API_TOP_N);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(
 		    silent, json_pack("{s:o,s:o}", "host", db_col_str(st, 0),
@@ -112,7 +109,7 @@ syserr_part(struct sctx *c)
 
 	if (st == NULL)
 		return a;
-	sqlite3_bind_int(st, 1, TOP_N);
+	sqlite3_bind_int(st, 1, API_TOP_N);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(
 		    a, json_pack(
@@ -139,7 +136,7 @@ inodes_part(struct sctx *c)
 
 	if (st == NULL)
 		return a;
-	sqlite3_bind_int(st, 1, TOP_N);
+	sqlite3_bind_int(st, 1, API_TOP_N);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(
 		    a, json_pack("{s:o,s:o,s:f}", "host", db_col_str(st, 0),
@@ -176,7 +173,7 @@ mail_part(struct sctx *c)
 	               "cron_fleet ORDER BY unread + queued DESC LIMIT ?1")) ==
 	    NULL)
 		return o;
-	sqlite3_bind_int(st, 1, TOP_N);
+	sqlite3_bind_int(st, 1, API_TOP_N);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(
 		    top,
@@ -204,7 +201,7 @@ mta_part(struct sctx *c)
 	finish(c, st, rc);
 	if ((st = prep(c, "SELECT name FROM hosts WHERE mta_down = 1 "
 	                  "ORDER BY last_seen DESC LIMIT ?1")) != NULL) {
-		sqlite3_bind_int(st, 1, TOP_N);
+		sqlite3_bind_int(st, 1, API_TOP_N);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			json_array_append_new(ex, db_col_str(st, 0));
 		finish(c, st, rc);
@@ -232,7 +229,7 @@ api_summary(struct api_req *rq, struct api_answer *ans)
 	sqlite3_exec(rq->db, "COMMIT", NULL, NULL, NULL);
 	if (c.failed) {
 		json_decref(o);
-		api_error(ans, 503, "database_unavailable", "%s", c.err);
+		api_db_error(ans, c.err);
 		return;
 	}
 	ans->status = 200;
