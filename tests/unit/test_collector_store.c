@@ -374,7 +374,7 @@ arg(void *cls, const char *key)
 static struct api_req
 req(struct fx *f, struct args *a)
 {
-	struct api_req r = {f->db, 1771147400, 900, arg, a};
+	struct api_req r = {f->db, 1771147400, 900, arg, a, NULL};
 	return r;
 }
 
