@@ -295,8 +295,7 @@ host_lists(struct api_req *rq, json_t *o, long long hid, long long hours,
 	if (fill_rows(rq->db,
 	              "SELECT e.id, e.data FROM events e WHERE "
 	              "e.host_id = ?1 ORDER BY e.id DESC LIMIT ?2",
-	              hid, API_HOST_EVENTS, arr, api_event_json, err,
-	              el) == -1)
+	              hid, API_HOST_EVENTS, arr, api_event_json, err, el) == -1)
 		return -1;
 	arr = json_array();
 	json_object_set_new(o, "history", arr);
@@ -317,7 +316,8 @@ api_host(struct api_req *rq, struct api_answer *ans)
 		return;
 	st = db_prepare(rq->db,
 	                HOST_COLS ", (SELECT state FROM host_state WHERE "
-	                          "host_id = h.id)" HOST_FROM " WHERE h.name = ?1",
+	                          "host_id = h.id)" HOST_FROM
+	                          " WHERE h.name = ?1",
 	                err, sizeof(err));
 	if (st == NULL) {
 		api_db_error(ans, err);

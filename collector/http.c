@@ -165,8 +165,8 @@ send_not_allowed(struct MHD_Connection *c, const char *method,
 
 	snprintf(msg, sizeof(msg), "%s is not allowed here; use %s", method,
 	         allow);
-	return send_json(c, 405, error_json("method_not_allowed", msg),
-	                 "Allow", allow);
+	return send_json(c, 405, error_json("method_not_allowed", msg), "Allow",
+	                 allow);
 }
 
 /* --- tokens --------------------------------------------------------------- */
@@ -215,10 +215,10 @@ authorized(struct http_call *call, enum route_access a)
 	                                    : &call->s->cfg->read_tokens;
 
 	if (a == ROUTE_OPEN || tokens->n == 0 ||
-	    token_match(MHD_lookup_connection_value(
-	                    call->c, MHD_HEADER_KIND,
-	                    MHD_HTTP_HEADER_AUTHORIZATION),
-	                tokens->v, tokens->n))
+	    token_match(
+	        MHD_lookup_connection_value(call->c, MHD_HEADER_KIND,
+	                                    MHD_HTTP_HEADER_AUTHORIZATION),
+	        tokens->v, tokens->n))
 		return 1;
 	metrics_reject(REJ_UNAUTHORIZED);
 	send_error(call->c, 401, "unauthorized",
@@ -581,7 +581,8 @@ serve_api(struct http_call *call)
 	rq.param = route_param(call->rq->route, call->url);
 	call->rq->route->api(&rq, &ans);
 	if (ans.body == NULL)
-		ans.body = error_json("internal", "the endpoint gave no answer");
+		ans.body =
+		    error_json("internal", "the endpoint gave no answer");
 	return send_json(call->c, ans.status, ans.body,
 	                 ans.status == 503 ? "Retry-After" : NULL,
 	                 HTTP_RETRY_OVERLOAD);
@@ -719,10 +720,10 @@ http_start(const struct collector_config *cfg, struct writer *w, char *err,
 			         "has no TLS support");
 			goto fail;
 		}
-		if (read_file_capped(cfg->tls_cert, &s->tls_cert, HTTP_TLS_FILE_MAX, why,
-		                     sizeof(why)) < 0 ||
-		    read_file_capped(cfg->tls_key, &s->tls_key, HTTP_TLS_FILE_MAX, why,
-		                     sizeof(why)) < 0) {
+		if (read_file_capped(cfg->tls_cert, &s->tls_cert,
+		                     HTTP_TLS_FILE_MAX, why, sizeof(why)) < 0 ||
+		    read_file_capped(cfg->tls_key, &s->tls_key,
+		                     HTTP_TLS_FILE_MAX, why, sizeof(why)) < 0) {
 			snprintf(err, errlen, "%s", why);
 			goto fail;
 		}

@@ -14,9 +14,9 @@
 #define V_MAX_MAP_KEY 64  /* a key of an integer map (by_prefix) */
 
 /* --- read API (api_req.c and the api_*.c endpoints) -------------------- */
-#define API_LIMIT_DEFAULT 100 /* list items per page without limit= */
-#define API_LIMIT_MAX 1000    /* larger limit= values are capped */
-#define API_MSG_MAX 512       /* an error message, bytes with the NUL */
+#define API_LIMIT_DEFAULT 100   /* list items per page without limit= */
+#define API_LIMIT_MAX 1000      /* larger limit= values are capped */
+#define API_MSG_MAX 512         /* an error message, bytes with the NUL */
 #define API_SQL_MAX (64u << 10) /* a SELECT built by the query builder */
 #define API_TOP_N 10            /* rows of each summary top list */
 #define API_MAIL_EXAMPLES 10    /* host_examples of one cron command */

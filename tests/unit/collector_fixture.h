@@ -267,8 +267,8 @@ fx_walk(struct fx *f, void (*ep)(struct api_req *, struct api_answer *),
 		snprintf(cursor, sizeof(cursor), "%s", json_string_value(next));
 		json_decref(body);
 		if (insert_between && pages++ == 0) {
-			json_t *v = fx_variant(f->incident, 900, "zz-late",
-			                       NULL);
+			json_t *v =
+			    fx_variant(f->incident, 900, "zz-late", NULL);
 			fx_put(f, v, 1771147300);
 			json_decref(v);
 		}

@@ -67,8 +67,8 @@ static void
 test_pages_and_filters(void **state)
 {
 	struct fx *f = *state;
-	json_t *first = json_array_get(json_object_get(f->incident, "events"),
-	                               0);
+	json_t *first =
+	    json_array_get(json_object_get(f->incident, "events"), 0);
 	const char *sig =
 	    json_string_value(json_object_get(first, "signature"));
 	size_t per_host =
@@ -87,8 +87,8 @@ test_pages_and_filters(void **state)
 	    walk_with(f, "since", "2026-02-15T15:29:01Z", NULL, NULL), 12);
 	assert_int_equal(
 	    walk_with(f, "until", "2026-02-15T09:21:02Z", NULL, NULL), 24);
-	assert_int_equal(walk_with(f, "since", "2026-02-15T09:21:00Z",
-	                           "until", "2026-02-15T15:00:00Z"),
+	assert_int_equal(walk_with(f, "since", "2026-02-15T09:21:00Z", "until",
+	                           "2026-02-15T15:00:00Z"),
 	                 12);
 	assert_int_equal(walk_with(f, "host", "nope", NULL, NULL), 0);
 }

@@ -46,9 +46,8 @@ test_item(void **state)
 	assert_true(json_is_string(json_object_get(x, "message")));
 	assert_true(json_is_string(json_object_get(x, "remedy")));
 	assert_true(json_is_integer(json_object_get(x, "id")));
-	assert_string_equal(
-	    json_string_value(json_object_get(x, "first_seen")),
-	    "2026-02-15T09:21:00Z");
+	assert_string_equal(json_string_value(json_object_get(x, "first_seen")),
+	                    "2026-02-15T09:21:00Z");
 	assert_true(json_is_null(json_object_get(x, "resolved_at")));
 	json_decref(body);
 }
@@ -65,9 +64,8 @@ test_pages_and_filters(void **state)
 	 * and so are not in this walk (newest first) */
 	assert_int_equal(fx_walk(f, api_findings, &a, 1), 96);
 	assert_int_equal(walk_with(f, NULL, NULL, NULL, NULL), 104);
-	assert_int_equal(walk_with(f, "code", "fs.inodes_high", "state",
-	                           "open"),
-	                 13);
+	assert_int_equal(
+	    walk_with(f, "code", "fs.inodes_high", "state", "open"), 13);
 	assert_int_equal(walk_with(f, "severity", "critical", NULL, NULL),
 	                 13 * 5);
 	assert_int_equal(walk_with(f, "host", "web003", NULL, NULL), 8);
@@ -78,8 +76,8 @@ test_pages_and_filters(void **state)
 	v = fx_variant(f->incident, 500, "web000", "2026-02-15T09:23:00Z");
 	fs = json_object_get(v, "findings");
 	for (size_t i = 0; i < json_array_size(fs); i++)
-		if (strcmp(json_string_value(json_object_get(
-		               json_array_get(fs, i), "code")),
+		if (strcmp(json_string_value(
+		               json_object_get(json_array_get(fs, i), "code")),
 		           "mta.down") == 0)
 			json_array_remove(fs, i--);
 	fx_put(f, v, 1771147390);
@@ -97,8 +95,7 @@ test_pages_and_filters(void **state)
 	    json_string_value(json_object_get(fs, "resolved_at")),
 	    "2026-02-15T09:23:00Z");
 	json_decref(v);
-	assert_int_equal(walk_with(f, "code", "mta.down", "state", "open"),
-	                 12);
+	assert_int_equal(walk_with(f, "code", "mta.down", "state", "open"), 12);
 }
 
 static void

@@ -37,8 +37,8 @@ test_list_item(void **state)
 	assert_string_equal(json_string_value(json_object_get(
 	                        json_object_get(h, "mta"), "kind")),
 	                    "sendmail");
-	assert_true(json_is_false(json_object_get(
-	    json_object_get(h, "mta"), "daemon_running")));
+	assert_true(json_is_false(
+	    json_object_get(json_object_get(h, "mta"), "daemon_running")));
 	assert_true(json_is_true(json_object_get(h, "mta_down")));
 	assert_int_equal(num(h, "queued_total"), 2);
 	assert_int_equal(num(h, "unread_total"), 5209);
@@ -129,12 +129,11 @@ test_one_host(void **state)
 	    json_string_value(json_object_get(h, "last_report_id")),
 	    "5f0c6a0e-3b7d-4c2a-9d1e-000000000104");
 	assert_int_equal(num(h, "reports"), 1);
-	assert_int_equal(num(h, "interval_s"),
-	                 json_integer_value(
-	                     json_object_get(f->incident, "interval_s")));
+	assert_int_equal(
+	    num(h, "interval_s"),
+	    json_integer_value(json_object_get(f->incident, "interval_s")));
 	assert_int_equal(json_array_size(json_object_get(h, "spools")), 3);
-	assert_int_equal(json_array_size(json_object_get(h, "filesystems")),
-	                 2);
+	assert_int_equal(json_array_size(json_object_get(h, "filesystems")), 2);
 	/* open findings, critical first, without a host field */
 	x = json_object_get(h, "open_findings");
 	assert_int_equal(json_array_size(x), 8);
@@ -146,14 +145,13 @@ test_one_host(void **state)
 	                    "warning");
 	assert_null(json_object_get(json_array_get(x, 0), "host"));
 	x = json_object_get(h, "recent_events");
-	assert_int_equal(json_array_size(x),
-	                 json_array_size(json_object_get(f->incident,
-	                                                 "events")));
+	assert_int_equal(json_array_size(x), json_array_size(json_object_get(
+	                                         f->incident, "events")));
 	/* curves: syserr, queued_total, unread_total, spools, inodes */
 	x = json_object_get(h, "history");
 	assert_true(json_array_size(x) >= 5);
-	assert_true(json_array_size(json_object_get(json_array_get(x, 0),
-	                                            "points")) >= 1);
+	assert_true(json_array_size(
+	                json_object_get(json_array_get(x, 0), "points")) >= 1);
 	json_decref(h);
 
 	/* history_hours=0: no point is newer than now */
@@ -162,9 +160,9 @@ test_one_host(void **state)
 	assert_int_equal(json_array_size(json_object_get(h, "history")), 0);
 	json_decref(h);
 	fx_set(&a, "history_hours", "9000");
-	assert_string_equal(fx_error_code(fx_call(f, api_host, &a, "web004",
-	                                          400)),
-	                    "bad_request");
+	assert_string_equal(
+	    fx_error_code(fx_call(f, api_host, &a, "web004", 400)),
+	    "bad_request");
 	memset(&a, 0, sizeof(a));
 	assert_string_equal(
 	    fx_error_code(fx_call(f, api_host, &a, "nope", 404)), "not_found");

@@ -96,8 +96,7 @@ test_pages(void **state)
 		         "INSERT INTO mail_cron (host_id, command, user, "
 		         "unread, queued) VALUES (1, '%s', 'root', %d, 0)",
 		         cmd, i % 3);
-		assert_int_equal(sqlite3_exec(f->db, sql, NULL, NULL, NULL),
-		                 0);
+		assert_int_equal(sqlite3_exec(f->db, sql, NULL, NULL, NULL), 0);
 	}
 	assert_int_equal(fx_walk(f, api_mail, &a, 0),
 	                 (size_t)fx_count(f, "SELECT count(*) FROM "

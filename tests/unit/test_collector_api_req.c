@@ -75,8 +75,8 @@ test_list_args(void **state)
 	a.v[0] = "999999999999";
 	assert_int_equal(list_args(&r, &ans, &limit, NULL), 0);
 	assert_int_equal(limit, API_LIMIT_MAX);
-	static const char *const bad_limits[] = {"0", "-1", "+5", " 5", "5x",
-	                                         "", "99999999999999999999"};
+	static const char *const bad_limits[] = {
+	    "0", "-1", "+5", " 5", "5x", "", "99999999999999999999"};
 	for (size_t i = 0; i < sizeof(bad_limits) / sizeof(*bad_limits); i++) {
 		a.v[0] = bad_limits[i];
 		assert_int_equal(list_args(&r, &ans, &limit, &cursor), -1);

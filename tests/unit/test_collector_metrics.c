@@ -78,10 +78,12 @@ test_counters(void **state)
 	assert_line(t, "spoolwatch_reports_rejected_total{reason=\"internal\"} "
 	               "0");
 	/* cumulative: 0.003 s from le=0.005 on, 10 s only in +Inf */
-	assert_line(t, "spoolwatch_ingest_duration_seconds_bucket{le=\"0.0025\"} "
-	               "0");
-	assert_line(t, "spoolwatch_ingest_duration_seconds_bucket{le=\"0.005\"} "
-	               "1");
+	assert_line(t,
+	            "spoolwatch_ingest_duration_seconds_bucket{le=\"0.0025\"} "
+	            "0");
+	assert_line(t,
+	            "spoolwatch_ingest_duration_seconds_bucket{le=\"0.005\"} "
+	            "1");
 	assert_line(t, "spoolwatch_ingest_duration_seconds_bucket{le=\"5\"} 1");
 	assert_line(t, "spoolwatch_ingest_duration_seconds_bucket{le=\"+Inf\"} "
 	               "2");
@@ -110,12 +112,11 @@ test_fleet(void **state)
 	char *t;
 
 	fx_fleet(f, 3);
-	assert_int_equal(
-	    sqlite3_exec(f->db,
-	                 "INSERT INTO finding_counts VALUES "
-	                 "('a\"b\\c' || char(10) || 'd', 'x', 1)",
-	                 NULL, NULL, NULL),
-	    0);
+	assert_int_equal(sqlite3_exec(f->db,
+	                              "INSERT INTO finding_counts VALUES "
+	                              "('a\"b\\c' || char(10) || 'd', 'x', 1)",
+	                              NULL, NULL, NULL),
+	                 0);
 	t = render(f);
 	assert_line(t, "spoolwatch_hosts 3");
 	assert_line(t, "spoolwatch_hosts_stale 2");

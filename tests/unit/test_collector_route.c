@@ -78,9 +78,14 @@ static void
 test_not_found(void **state)
 {
 	static const char *const paths[] = {
-	    "/api/v1/hosts/", "/api/v1/hosts/a/b", "/api/v1/hostsx",
-	    "/api/v1/report", "/healthz/",         "/static/other.js",
-	    "",               "/API/v1/hosts",
+	    "/api/v1/hosts/",
+	    "/api/v1/hosts/a/b",
+	    "/api/v1/hostsx",
+	    "/api/v1/report",
+	    "/healthz/",
+	    "/static/other.js",
+	    "",
+	    "/API/v1/hosts",
 	};
 	char allow[ROUTE_ALLOW_MAX];
 

@@ -46,8 +46,8 @@ wait_done(int n)
 static struct writer *
 start(struct fx *f, long queue_max)
 {
-	struct writer_params p = {f->path, "normal", 8 << 20, queue_max, 16,
-	                          30};
+	struct writer_params p = {f->path,   "normal", 8 << 20,
+	                          queue_max, 16,       30};
 	char err[256];
 	struct writer *w = writer_start(&p, err, sizeof(err));
 
@@ -153,8 +153,8 @@ test_bounded(void **state)
 static void
 test_cannot_open(void **state)
 {
-	struct writer_params p = {"/nonexistent-dir/x.db", "full", 8 << 20, 4,
-	                          4, 30};
+	struct writer_params p = {
+	    "/nonexistent-dir/x.db", "full", 8 << 20, 4, 4, 30};
 	char err[256] = "";
 
 	(void)state;
