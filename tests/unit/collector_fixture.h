@@ -240,6 +240,16 @@ fx_error_code(json_t *body)
 	return code;
 }
 
+/* fx_num - integer member key of o (asserted to be one). */
+FX_FN long long
+fx_num(json_t *o, const char *key)
+{
+	json_t *x = json_object_get(o, key);
+
+	assert_true(json_is_integer(x));
+	return json_integer_value(x);
+}
+
 /* fx_walk - page through ep with limit 5 (arguments a); returns the
  * items seen.  insert_between: store another host after the first page
  * (keyset pages must not shift). */
@@ -274,6 +284,22 @@ fx_walk(struct fx *f, void (*ep)(struct api_req *, struct api_answer *),
 		}
 	}
 	return seen;
+}
+
+/* fx_walk_with - fx_walk with up to two arguments (k2 NULL: one, k1
+ * NULL: none). */
+FX_FN size_t
+fx_walk_with(struct fx *f, void (*ep)(struct api_req *, struct api_answer *),
+             const char *k1, const char *v1, const char *k2, const char *v2)
+{
+	struct fx_args a;
+
+	memset(&a, 0, sizeof(a));
+	if (k1)
+		fx_set(&a, k1, v1);
+	if (k2)
+		fx_set(&a, k2, v2);
+	return fx_walk(f, ep, &a, 0);
 }
 
 #endif

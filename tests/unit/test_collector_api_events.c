@@ -6,20 +6,6 @@
  */
 #include "tests/unit/collector_fixture.h"
 
-static size_t
-walk_with(struct fx *f, const char *k1, const char *v1, const char *k2,
-          const char *v2)
-{
-	struct fx_args a;
-
-	memset(&a, 0, sizeof(a));
-	if (k1)
-		fx_set(&a, k1, v1);
-	if (k2)
-		fx_set(&a, k2, v2);
-	return fx_walk(f, api_events, &a, 0);
-}
-
 /* in_report - events of the incident report with key = value. */
 static size_t
 in_report(struct fx *f, const char *key, const char *value)
@@ -75,22 +61,30 @@ test_pages_and_filters(void **state)
 	    json_array_size(json_object_get(f->incident, "events"));
 
 	fx_fleet(f, 12);
-	assert_int_equal(walk_with(f, NULL, NULL, NULL, NULL), 12 * per_host);
-	assert_int_equal(walk_with(f, "host", "web003", "kind", "syserr"),
-	                 in_report(f, "kind", "syserr"));
-	assert_int_equal(walk_with(f, "kind", "deferred", NULL, NULL),
-	                 12 * in_report(f, "kind", "deferred"));
-	assert_int_equal(walk_with(f, "signature", sig, NULL, NULL),
-	                 12 * in_report(f, "signature", sig));
+	assert_int_equal(fx_walk_with(f, api_events, NULL, NULL, NULL, NULL),
+	                 12 * per_host);
+	assert_int_equal(
+	    fx_walk_with(f, api_events, "host", "web003", "kind", "syserr"),
+	    in_report(f, "kind", "syserr"));
+	assert_int_equal(
+	    fx_walk_with(f, api_events, "kind", "deferred", NULL, NULL),
+	    12 * in_report(f, "kind", "deferred"));
+	assert_int_equal(
+	    fx_walk_with(f, api_events, "signature", sig, NULL, NULL),
+	    12 * in_report(f, "signature", sig));
 	/* since is inclusive, until exclusive */
-	assert_int_equal(
-	    walk_with(f, "since", "2026-02-15T15:29:01Z", NULL, NULL), 12);
-	assert_int_equal(
-	    walk_with(f, "until", "2026-02-15T09:21:02Z", NULL, NULL), 24);
-	assert_int_equal(walk_with(f, "since", "2026-02-15T09:21:00Z", "until",
-	                           "2026-02-15T15:00:00Z"),
+	assert_int_equal(fx_walk_with(f, api_events, "since",
+	                              "2026-02-15T15:29:01Z", NULL, NULL),
 	                 12);
-	assert_int_equal(walk_with(f, "host", "nope", NULL, NULL), 0);
+	assert_int_equal(fx_walk_with(f, api_events, "until",
+	                              "2026-02-15T09:21:02Z", NULL, NULL),
+	                 24);
+	assert_int_equal(fx_walk_with(f, api_events, "since",
+	                              "2026-02-15T09:21:00Z", "until",
+	                              "2026-02-15T15:00:00Z"),
+	                 12);
+	assert_int_equal(
+	    fx_walk_with(f, api_events, "host", "nope", NULL, NULL), 0);
 }
 
 static void

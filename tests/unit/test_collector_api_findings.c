@@ -6,20 +6,6 @@
  */
 #include "tests/unit/collector_fixture.h"
 
-static size_t
-walk_with(struct fx *f, const char *k1, const char *v1, const char *k2,
-          const char *v2)
-{
-	struct fx_args a;
-
-	memset(&a, 0, sizeof(a));
-	if (k1)
-		fx_set(&a, k1, v1);
-	if (k2)
-		fx_set(&a, k2, v2);
-	return fx_walk(f, api_findings, &a, 0);
-}
-
 static void
 test_item(void **state)
 {
@@ -63,14 +49,20 @@ test_pages_and_filters(void **state)
 	/* 12 hosts x 8 findings; findings stored meanwhile have newer ids
 	 * and so are not in this walk (newest first) */
 	assert_int_equal(fx_walk(f, api_findings, &a, 1), 96);
-	assert_int_equal(walk_with(f, NULL, NULL, NULL, NULL), 104);
+	assert_int_equal(fx_walk_with(f, api_findings, NULL, NULL, NULL, NULL),
+	                 104);
+	assert_int_equal(fx_walk_with(f, api_findings, "code", "fs.inodes_high",
+	                              "state", "open"),
+	                 13);
 	assert_int_equal(
-	    walk_with(f, "code", "fs.inodes_high", "state", "open"), 13);
-	assert_int_equal(walk_with(f, "severity", "critical", NULL, NULL),
-	                 13 * 5);
-	assert_int_equal(walk_with(f, "host", "web003", NULL, NULL), 8);
-	assert_int_equal(walk_with(f, "host", "nope", NULL, NULL), 0);
-	assert_int_equal(walk_with(f, "state", "resolved", NULL, NULL), 0);
+	    fx_walk_with(f, api_findings, "severity", "critical", NULL, NULL),
+	    13 * 5);
+	assert_int_equal(
+	    fx_walk_with(f, api_findings, "host", "web003", NULL, NULL), 8);
+	assert_int_equal(
+	    fx_walk_with(f, api_findings, "host", "nope", NULL, NULL), 0);
+	assert_int_equal(
+	    fx_walk_with(f, api_findings, "state", "resolved", NULL, NULL), 0);
 
 	/* web000 fixed its MTA: mta.down resolved there */
 	v = fx_variant(f->incident, 500, "web000", "2026-02-15T09:23:00Z");
@@ -95,7 +87,9 @@ test_pages_and_filters(void **state)
 	    json_string_value(json_object_get(fs, "resolved_at")),
 	    "2026-02-15T09:23:00Z");
 	json_decref(v);
-	assert_int_equal(walk_with(f, "code", "mta.down", "state", "open"), 12);
+	assert_int_equal(
+	    fx_walk_with(f, api_findings, "code", "mta.down", "state", "open"),
+	    12);
 }
 
 static void

@@ -7,15 +7,6 @@
  */
 #include "tests/unit/collector_fixture.h"
 
-static long long
-num(json_t *o, const char *key)
-{
-	json_t *x = json_object_get(o, key);
-
-	assert_true(json_is_integer(x));
-	return json_integer_value(x);
-}
-
 static void
 test_list_item(void **state)
 {
@@ -40,11 +31,11 @@ test_list_item(void **state)
 	assert_true(json_is_false(
 	    json_object_get(json_object_get(h, "mta"), "daemon_running")));
 	assert_true(json_is_true(json_object_get(h, "mta_down")));
-	assert_int_equal(num(h, "queued_total"), 2);
-	assert_int_equal(num(h, "unread_total"), 5209);
-	assert_int_equal(num(json_object_get(h, "findings"), "critical"), 5);
-	assert_int_equal(num(json_object_get(h, "findings"), "warning"), 3);
-	assert_int_equal(num(json_object_get(h, "findings"), "info"), 0);
+	assert_int_equal(fx_num(h, "queued_total"), 2);
+	assert_int_equal(fx_num(h, "unread_total"), 5209);
+	assert_int_equal(fx_num(json_object_get(h, "findings"), "critical"), 5);
+	assert_int_equal(fx_num(json_object_get(h, "findings"), "warning"), 3);
+	assert_int_equal(fx_num(json_object_get(h, "findings"), "info"), 0);
 	h = json_array_get(json_object_get(body, "items"), 11);
 	assert_string_equal(json_string_value(json_object_get(h, "name")),
 	                    "web011");
@@ -128,9 +119,9 @@ test_one_host(void **state)
 	assert_string_equal(
 	    json_string_value(json_object_get(h, "last_report_id")),
 	    "5f0c6a0e-3b7d-4c2a-9d1e-000000000104");
-	assert_int_equal(num(h, "reports"), 1);
+	assert_int_equal(fx_num(h, "reports"), 1);
 	assert_int_equal(
-	    num(h, "interval_s"),
+	    fx_num(h, "interval_s"),
 	    json_integer_value(json_object_get(f->incident, "interval_s")));
 	assert_int_equal(json_array_size(json_object_get(h, "spools")), 3);
 	assert_int_equal(json_array_size(json_object_get(h, "filesystems")), 2);

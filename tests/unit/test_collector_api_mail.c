@@ -7,15 +7,6 @@
  */
 #include "tests/unit/collector_fixture.h"
 
-static long long
-num(json_t *o, const char *key)
-{
-	json_t *x = json_object_get(o, key);
-
-	assert_true(json_is_integer(x));
-	return json_integer_value(x);
-}
-
 static void
 test_fleet(void **state)
 {
@@ -29,15 +20,15 @@ test_fleet(void **state)
 	x = json_array_get(json_object_get(body, "items"), 0);
 	assert_string_equal(json_string_value(json_object_get(x, "command")),
 	                    "/bin/freemem.py");
-	assert_int_equal(num(x, "hosts"), 12);
-	assert_int_equal(num(x, "unread"), 12 * 5102);
-	assert_int_equal(num(x, "queued"), 12);
-	assert_int_equal(num(x, "messages"), 12 * (5102 + 1));
+	assert_int_equal(fx_num(x, "hosts"), 12);
+	assert_int_equal(fx_num(x, "unread"), 12 * 5102);
+	assert_int_equal(fx_num(x, "queued"), 12);
+	assert_int_equal(fx_num(x, "messages"), 12 * (5102 + 1));
 	assert_null(json_object_get(x, "host_examples"));
 	x = json_object_get(body, "totals");
-	assert_int_equal(num(x, "queued_total"), 24);
-	assert_int_equal(num(x, "unread_total"), 12 * 5209);
-	assert_int_equal(num(x, "hosts_with_queued"), 12);
+	assert_int_equal(fx_num(x, "queued_total"), 24);
+	assert_int_equal(fx_num(x, "unread_total"), 12 * 5209);
+	assert_int_equal(fx_num(x, "hosts_with_queued"), 12);
 	json_decref(body);
 
 	/* one command: its example hosts, at most API_MAIL_EXAMPLES */
@@ -64,8 +55,8 @@ test_one_host(void **state)
 	x = json_array_get(json_object_get(body, "items"), 0);
 	assert_string_equal(json_string_value(json_object_get(x, "command")),
 	                    "/bin/freemem.py");
-	assert_int_equal(num(x, "hosts"), 1);
-	assert_int_equal(num(x, "messages"), 5102 + 1);
+	assert_int_equal(fx_num(x, "hosts"), 1);
+	assert_int_equal(fx_num(x, "messages"), 5102 + 1);
 	assert_string_equal(json_string_value(json_object_get(x, "user")),
 	                    "root");
 	assert_true(json_is_string(json_object_get(x, "last_ts")));
@@ -73,9 +64,9 @@ test_one_host(void **state)
 	assert_string_equal(json_string_value(json_object_get(x, "command")),
 	                    "run-parts /etc/cron.daily");
 	x = json_object_get(body, "totals");
-	assert_int_equal(num(x, "queued_total"), 2);
-	assert_int_equal(num(x, "unread_total"), 5209);
-	assert_int_equal(num(x, "hosts_with_queued"), 1);
+	assert_int_equal(fx_num(x, "queued_total"), 2);
+	assert_int_equal(fx_num(x, "unread_total"), 5209);
+	assert_int_equal(fx_num(x, "hosts_with_queued"), 1);
 	json_decref(body);
 }
 

@@ -14,15 +14,6 @@ part(json_t *s, const char *key)
 	return x;
 }
 
-static long long
-num(json_t *o, const char *key)
-{
-	json_t *x = json_object_get(o, key);
-
-	assert_true(json_is_integer(x));
-	return json_integer_value(x);
-}
-
 static void
 test_empty(void **state)
 {
@@ -30,15 +21,15 @@ test_empty(void **state)
 	struct fx_args a = {{NULL}, {NULL}};
 	json_t *s = fx_call(f, api_summary, &a, NULL, 200);
 
-	assert_int_equal(num(part(s, "hosts"), "total"), 0);
-	assert_int_equal(num(part(s, "hosts"), "stale"), 0);
+	assert_int_equal(fx_num(part(s, "hosts"), "total"), 0);
+	assert_int_equal(fx_num(part(s, "hosts"), "stale"), 0);
 	assert_int_equal(json_array_size(part(part(s, "hosts"), "silent")), 0);
 	assert_int_equal(json_array_size(part(s, "findings")), 0);
 	assert_int_equal(json_array_size(part(s, "syserr_top")), 0);
 	assert_int_equal(json_array_size(part(s, "inodes_top")), 0);
-	assert_int_equal(num(part(s, "mail"), "queued_total"), 0);
-	assert_int_equal(num(part(s, "mta_down"), "hosts"), 0);
-	assert_int_equal(num(s, "stale_after_s"), FX_STALE_AFTER);
+	assert_int_equal(fx_num(part(s, "mail"), "queued_total"), 0);
+	assert_int_equal(fx_num(part(s, "mta_down"), "hosts"), 0);
+	assert_int_equal(fx_num(s, "stale_after_s"), FX_STALE_AFTER);
 	assert_string_equal(json_string_value(part(s, "generated_at")),
 	                    "2026-02-15T09:23:20Z");
 	json_decref(s);
@@ -54,9 +45,9 @@ test_fleet(void **state)
 	fx_fleet(f, 12);
 	s = fx_call(f, api_summary, &a, NULL, 200);
 	x = part(s, "hosts");
-	assert_int_equal(num(x, "total"), 12);
-	assert_int_equal(num(x, "stale"), 2);
-	assert_int_equal(num(x, "reporting"), 10);
+	assert_int_equal(fx_num(x, "total"), 12);
+	assert_int_equal(fx_num(x, "stale"), 2);
+	assert_int_equal(fx_num(x, "reporting"), 10);
 	/* the silent hosts: the two that reported last long ago */
 	assert_int_equal(json_array_size(part(x, "silent")), 2);
 	for (size_t i = 0; i < 2; i++) {
@@ -71,9 +62,9 @@ test_fleet(void **state)
 	/* 8 codes x severities, each on all 12 hosts */
 	assert_int_equal(json_array_size(part(s, "findings")), 8);
 	x = json_array_get(part(s, "findings"), 0);
-	assert_int_equal(num(x, "hosts"), 12);
+	assert_int_equal(fx_num(x, "hosts"), 12);
 	x = json_array_get(part(s, "syserr_top"), 0);
-	assert_int_equal(num(x, "hosts"), 12);
+	assert_int_equal(fx_num(x, "hosts"), 12);
 	assert_non_null(strstr(
 	    json_string_value(json_object_get(x, "signature")), "SYSERR"));
 	x = json_array_get(part(s, "inodes_top"), 0);
@@ -83,16 +74,16 @@ test_fleet(void **state)
 	                    "/var");
 	assert_int_equal(json_array_size(part(s, "inodes_top")), API_TOP_N);
 	x = part(s, "mail");
-	assert_int_equal(num(x, "hosts_with_queued"), 12);
-	assert_int_equal(num(x, "queued_total"), 24);
-	assert_int_equal(num(x, "unread_total"), 12 * 5209);
+	assert_int_equal(fx_num(x, "hosts_with_queued"), 12);
+	assert_int_equal(fx_num(x, "queued_total"), 24);
+	assert_int_equal(fx_num(x, "unread_total"), 12 * 5209);
 	x = json_array_get(part(x, "top_cron_commands"), 0);
 	assert_string_equal(json_string_value(json_object_get(x, "command")),
 	                    "/bin/freemem.py");
-	assert_int_equal(num(x, "hosts"), 12);
-	assert_int_equal(num(x, "messages"), 12 * (5102 + 1));
+	assert_int_equal(fx_num(x, "hosts"), 12);
+	assert_int_equal(fx_num(x, "messages"), 12 * (5102 + 1));
 	x = part(s, "mta_down");
-	assert_int_equal(num(x, "hosts"), 12);
+	assert_int_equal(fx_num(x, "hosts"), 12);
 	assert_int_equal(json_array_size(part(x, "examples")), API_TOP_N);
 	json_decref(s);
 }
