@@ -40,173 +40,143 @@ finish(struct sctx *c, sqlite3_stmt *st, int rc)
 	sqlite3_finalize(st);
 }
 
+/* one_row - the first row of sql (:cutoff bound) as integers into v[n];
+ * zeros when there is none. */
+static void
+one_row(struct sctx *c, const char *sql, long long *v, int n)
+{
+	sqlite3_stmt *st = prep(c, sql);
+	int i, rc;
+
+	for (i = 0; i < n; i++)
+		v[i] = 0;
+	if (st == NULL)
+		return;
+	if ((i = sqlite3_bind_parameter_index(st, ":cutoff")) > 0)
+		sqlite3_bind_int64(st, i, c->rq->now - c->rq->stale_after);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		for (i = 0; i < n; i++)
+			v[i] = sqlite3_column_int64(st, i);
+	finish(c, st, rc);
+}
+
+/* top_list - row() of every row of sql (:top is API_TOP_N, :cutoff the
+ * stale cutoff) as an array. */
+static json_t *
+top_list(struct sctx *c, const char *sql, json_t *(*row)(sqlite3_stmt *st))
+{
+	sqlite3_stmt *st = prep(c, sql);
+	json_t *a = json_array();
+	int i, rc;
+
+	if (st == NULL)
+		return a;
+	if ((i = sqlite3_bind_parameter_index(st, ":top")) > 0)
+		sqlite3_bind_int(st, i, API_TOP_N);
+	if ((i = sqlite3_bind_parameter_index(st, ":cutoff")) > 0)
+		sqlite3_bind_int64(st, i, c->rq->now - c->rq->stale_after);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(a, row(st));
+	finish(c, st, rc);
+	return a;
+}
+
+static json_t *
+silent_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:o,s:o}", "host", db_col_str(st, 0), "last_seen",
+	                 db_col_time(st, 1));
+}
+
 static json_t *
 hosts_part(struct sctx *c)
 {
-	long long cutoff = c->rq->now - c->rq->stale_after;
-	sqlite3_stmt *st =
-	    prep(c, "SELECT (SELECT count(*) FROM hosts), "
-	            "(SELECT count(*) FROM hosts WHERE last_seen < ?1)");
-	json_int_t total = 0, stale = 0;
-	json_t *o, *silent = json_array();
-	int rc;
+	long long n[2];
 
-	if (st == NULL)
-		return silent;
-	sqlite3_bind_int64(st, 1, cutoff);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		total = sqlite3_column_int64(st, 0);
-		stale = sqlite3_column_int64(st, 1);
-	}
-	finish(c, st, rc);
-	o = json_pack("{s:I,s:I,s:I,s:o}", "total", total, "reporting",
-	              total - stale, "stale", stale, "silent", silent);
+	one_row(c,
+	        "SELECT (SELECT count(*) FROM hosts), "
+	        "(SELECT count(*) FROM hosts WHERE last_seen < :cutoff)",
+	        n, 2);
 	/* the hosts that went silent most recently first */
-	if ((st = prep(c, "SELECT name, last_seen FROM hosts WHERE "
-	                  "last_seen < ?1 ORDER BY last_seen DESC LIMIT ?2")) ==
-	    NULL)
-		return o;
-	sqlite3_bind_int64(st, 1, cutoff);
-	sqlite3_bind_int(st, 2, API_TOP_N);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(
-		    silent, json_pack("{s:o,s:o}", "host", db_col_str(st, 0),
-		                      "last_seen", db_col_time(st, 1)));
-	finish(c, st, rc);
-	return o;
+	return json_pack(
+	    "{s:I,s:I,s:I,s:o}", "total", (json_int_t)n[0], "reporting",
+	    (json_int_t)(n[0] - n[1]), "stale", (json_int_t)n[1], "silent",
+	    top_list(c,
+	             "SELECT name, last_seen FROM hosts WHERE last_seen < "
+	             ":cutoff ORDER BY last_seen DESC LIMIT :top",
+	             silent_row));
 }
 
 static json_t *
-findings_part(struct sctx *c)
+finding_row(sqlite3_stmt *st)
 {
-	sqlite3_stmt *st =
-	    prep(c, "SELECT code, severity, hosts FROM "
-	            "finding_counts WHERE hosts > 0 ORDER BY hosts DESC, code, "
-	            "severity");
-	json_t *a = json_array();
-	int rc;
-
-	if (st == NULL)
-		return a;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(
-		    a, json_pack("{s:o,s:o,s:I}", "code", db_col_str(st, 0),
-		                 "severity", db_col_str(st, 1), "hosts",
-		                 (json_int_t)sqlite3_column_int64(st, 2)));
-	finish(c, st, rc);
-	return a;
+	return json_pack("{s:o,s:o,s:I}", "code", db_col_str(st, 0), "severity",
+	                 db_col_str(st, 1), "hosts",
+	                 (json_int_t)sqlite3_column_int64(st, 2));
 }
 
 static json_t *
-syserr_part(struct sctx *c)
+syserr_row(sqlite3_stmt *st)
 {
-	sqlite3_stmt *st =
-	    prep(c, "SELECT signature, hosts, count, last_ts "
-	            "FROM sig_fleet WHERE kind = 'syserr' ORDER BY hosts DESC, "
-	            "count DESC LIMIT ?1");
-	json_t *a = json_array();
-	int rc;
-
-	if (st == NULL)
-		return a;
-	sqlite3_bind_int(st, 1, API_TOP_N);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(
-		    a, json_pack(
-		           "{s:o,s:I,s:I,s:o}", "signature", db_col_str(st, 0),
-		           "hosts", (json_int_t)sqlite3_column_int64(st, 1),
-		           "count", (json_int_t)sqlite3_column_int64(st, 2),
-		           "last_ts",
-		           sqlite3_column_int64(st, 3) > 0 ? db_col_time(st, 3)
-		                                           : json_null()));
-	finish(c, st, rc);
-	return a;
+	return json_pack(
+	    "{s:o,s:I,s:I,s:o}", "signature", db_col_str(st, 0), "hosts",
+	    (json_int_t)sqlite3_column_int64(st, 1), "count",
+	    (json_int_t)sqlite3_column_int64(st, 2), "last_ts",
+	    sqlite3_column_int64(st, 3) > 0 ? db_col_time(st, 3) : json_null());
 }
 
 static json_t *
-inodes_part(struct sctx *c)
+inodes_row(sqlite3_stmt *st)
 {
-	sqlite3_stmt *st =
-	    prep(c, "SELECT h.name, f.mount, "
-	            "f.inodes_used_pct FROM filesystems f JOIN hosts h ON "
-	            "h.id = f.host_id WHERE f.inodes_used_pct IS NOT NULL "
-	            "ORDER BY f.inodes_used_pct DESC LIMIT ?1");
-	json_t *a = json_array();
-	int rc;
+	return json_pack("{s:o,s:o,s:f}", "host", db_col_str(st, 0), "mount",
+	                 db_col_str(st, 1), "inodes_used_pct",
+	                 sqlite3_column_double(st, 2));
+}
 
-	if (st == NULL)
-		return a;
-	sqlite3_bind_int(st, 1, API_TOP_N);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(
-		    a, json_pack("{s:o,s:o,s:f}", "host", db_col_str(st, 0),
-		                 "mount", db_col_str(st, 1), "inodes_used_pct",
-		                 sqlite3_column_double(st, 2)));
-	finish(c, st, rc);
-	return a;
+static json_t *
+cron_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:o,s:I,s:I}", "command", db_col_str(st, 0), "hosts",
+	                 (json_int_t)sqlite3_column_int64(st, 1), "messages",
+	                 (json_int_t)sqlite3_column_int64(st, 2));
 }
 
 static json_t *
 mail_part(struct sctx *c)
 {
-	sqlite3_stmt *st = prep(c, "SELECT queued, unread, hosts_with_queued "
-	                           "FROM fleet WHERE id = 1");
-	json_t *o, *top = json_array();
-	int rc;
+	long long n[3];
 
-	o = json_pack("{s:I,s:I,s:I,s:o}", "queued_total", (json_int_t)0,
-	              "unread_total", (json_int_t)0, "hosts_with_queued",
-	              (json_int_t)0, "top_cron_commands", top);
-	if (st == NULL)
-		return o;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_object_set_new(o, "queued_total",
-		                    json_integer(sqlite3_column_int64(st, 0)));
-		json_object_set_new(o, "unread_total",
-		                    json_integer(sqlite3_column_int64(st, 1)));
-		json_object_set_new(o, "hosts_with_queued",
-		                    json_integer(sqlite3_column_int64(st, 2)));
-	}
-	finish(c, st, rc);
-	if ((st = prep(c,
-	               "SELECT command, hosts, unread + queued FROM "
-	               "cron_fleet ORDER BY unread + queued DESC LIMIT ?1")) ==
-	    NULL)
-		return o;
-	sqlite3_bind_int(st, 1, API_TOP_N);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(
-		    top,
-		    json_pack("{s:o,s:I,s:I}", "command", db_col_str(st, 0),
-		              "hosts", (json_int_t)sqlite3_column_int64(st, 1),
-		              "messages",
-		              (json_int_t)sqlite3_column_int64(st, 2)));
-	finish(c, st, rc);
-	return o;
+	one_row(c,
+	        "SELECT queued, unread, hosts_with_queued FROM fleet "
+	        "WHERE id = 1",
+	        n, 3);
+	return json_pack(
+	    "{s:I,s:I,s:I,s:o}", "queued_total", (json_int_t)n[0],
+	    "unread_total", (json_int_t)n[1], "hosts_with_queued",
+	    (json_int_t)n[2], "top_cron_commands",
+	    top_list(c,
+	             "SELECT command, hosts, unread + queued FROM cron_fleet "
+	             "ORDER BY unread + queued DESC LIMIT :top",
+	             cron_row));
+}
+
+static json_t *
+name_row(sqlite3_stmt *st)
+{
+	return db_col_str(st, 0);
 }
 
 static json_t *
 mta_part(struct sctx *c)
 {
-	sqlite3_stmt *st = prep(c, "SELECT count(*) FROM hosts WHERE "
-	                           "mta_down = 1");
-	json_t *ex = json_array();
-	json_int_t n = 0;
-	int rc;
+	long long n;
 
-	if (st == NULL)
-		return json_pack("{s:I,s:o}", "hosts", n, "examples", ex);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	finish(c, st, rc);
-	if ((st = prep(c, "SELECT name FROM hosts WHERE mta_down = 1 "
-	                  "ORDER BY last_seen DESC LIMIT ?1")) != NULL) {
-		sqlite3_bind_int(st, 1, API_TOP_N);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			json_array_append_new(ex, db_col_str(st, 0));
-		finish(c, st, rc);
-	}
-	return json_pack("{s:I,s:o}", "hosts", n, "examples", ex);
+	one_row(c, "SELECT count(*) FROM hosts WHERE mta_down = 1", &n, 1);
+	return json_pack("{s:I,s:o}", "hosts", (json_int_t)n, "examples",
+	                 top_list(c,
+	                          "SELECT name FROM hosts WHERE mta_down = 1 "
+	                          "ORDER BY last_seen DESC LIMIT :top",
+	                          name_row));
 }
 
 void
@@ -219,9 +189,27 @@ api_summary(struct api_req *rq, struct api_answer *ans)
 	sqlite3_exec(rq->db, "BEGIN", NULL, NULL, NULL);
 	o = json_object();
 	json_object_set_new(o, "hosts", hosts_part(&c));
-	json_object_set_new(o, "findings", findings_part(&c));
-	json_object_set_new(o, "syserr_top", syserr_part(&c));
-	json_object_set_new(o, "inodes_top", inodes_part(&c));
+	json_object_set_new(
+	    o, "findings",
+	    top_list(&c,
+	             "SELECT code, severity, hosts FROM finding_counts WHERE "
+	             "hosts > 0 ORDER BY hosts DESC, code, severity",
+	             finding_row));
+	json_object_set_new(
+	    o, "syserr_top",
+	    top_list(&c,
+	             "SELECT signature, hosts, count, last_ts FROM sig_fleet "
+	             "WHERE kind = 'syserr' ORDER BY hosts DESC, count DESC "
+	             "LIMIT :top",
+	             syserr_row));
+	json_object_set_new(
+	    o, "inodes_top",
+	    top_list(&c,
+	             "SELECT h.name, f.mount, f.inodes_used_pct FROM "
+	             "filesystems f JOIN hosts h ON h.id = f.host_id WHERE "
+	             "f.inodes_used_pct IS NOT NULL ORDER BY "
+	             "f.inodes_used_pct DESC LIMIT :top",
+	             inodes_row));
 	json_object_set_new(o, "mail", mail_part(&c));
 	json_object_set_new(o, "mta_down", mta_part(&c));
 	json_object_set_new(o, "stale_after_s", json_integer(rq->stale_after));

@@ -250,6 +250,23 @@ fx_num(json_t *o, const char *key)
 	return json_integer_value(x);
 }
 
+/* fx_bad_args - each {key, value} of bad[n], alone, is answered 400
+ * bad_request in the error shape. */
+FX_FN void
+fx_bad_args(struct fx *f, void (*ep)(struct api_req *, struct api_answer *),
+            const char *const (*bad)[2], size_t n)
+{
+	struct fx_args a;
+
+	for (size_t i = 0; i < n; i++) {
+		memset(&a, 0, sizeof(a));
+		fx_set(&a, bad[i][0], bad[i][1]);
+		assert_string_equal(
+		    fx_error_code(fx_call(f, ep, &a, NULL, 400)),
+		    "bad_request");
+	}
+}
+
 /* fx_walk - page through ep with limit 5 (arguments a); returns the
  * items seen.  insert_between: store another host after the first page
  * (keyset pages must not shift). */

@@ -96,15 +96,8 @@ test_bad_arguments(void **state)
 	    {"cursor", "5"},        {"cursor", "1.0"},       {"cursor", "x.1"},
 	    {"cursor", "1.2.3"},    {"limit", ""},
 	};
-	struct fx_args a;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		memset(&a, 0, sizeof(a));
-		fx_set(&a, bad[i][0], bad[i][1]);
-		assert_string_equal(
-		    fx_error_code(fx_call(f, api_events, &a, NULL, 400)),
-		    "bad_request");
-	}
+	fx_bad_args(f, api_events, bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 int

@@ -100,15 +100,8 @@ test_bad_arguments(void **state)
 	    {"severity", "high"}, {"state", "closed"}, {"cursor", "abc"},
 	    {"cursor", "0"},      {"cursor", "-4"},    {"limit", "1x"},
 	};
-	struct fx_args a;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		memset(&a, 0, sizeof(a));
-		fx_set(&a, bad[i][0], bad[i][1]);
-		assert_string_equal(
-		    fx_error_code(fx_call(f, api_findings, &a, NULL, 400)),
-		    "bad_request");
-	}
+	fx_bad_args(f, api_findings, bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 int

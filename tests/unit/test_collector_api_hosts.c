@@ -90,13 +90,7 @@ test_bad_arguments(void **state)
 	json_t *body;
 
 	fx_fleet(f, 3);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		memset(&a, 0, sizeof(a));
-		fx_set(&a, bad[i][0], bad[i][1]);
-		assert_string_equal(
-		    fx_error_code(fx_call(f, api_hosts, &a, NULL, 400)),
-		    "bad_request");
-	}
+	fx_bad_args(f, api_hosts, bad, sizeof(bad) / sizeof(bad[0]));
 	/* a limit above the maximum is capped, not refused */
 	memset(&a, 0, sizeof(a));
 	fx_set(&a, "limit", "5000");
