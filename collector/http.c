@@ -28,9 +28,11 @@
 #include "collector/dashboard.h"
 #include "collector/db.h"
 #include "collector/http.h"
+#include "collector/http_reply.h"
 #include "collector/limits.h"
 #include "collector/metrics.h"
 #include "collector/route.h"
+#include "collector/token.h"
 #include "collector/validate.h"
 #include "common/fsutil.h"
 #include "common/gzip.h"
@@ -38,8 +40,6 @@
 #include "common/strbuf.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
-
-#define CSP "default-src 'self'"
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -94,115 +94,6 @@ hold(struct http_server *s, struct req *rq, long long n)
 	}
 	rq->held += n;
 	return 0;
-}
-
-/* --- responses ------------------------------------------------------------ */
-
-/* send_body - answer body (len bytes, freed here) of ctype with the
- * headers every API answer has, and header: value when header is set. */
-static enum MHD_Result
-send_body(struct MHD_Connection *c, int status, const char *ctype, char *body,
-          size_t len, const char *header, const char *value)
-{
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-
-	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(body);
-		return MHD_NO;
-	}
-	MHD_add_response_header(r, "Content-Type", ctype);
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	if (header)
-		MHD_add_response_header(r, header, value);
-	if (status == 401)
-		MHD_add_response_header(r, "WWW-Authenticate",
-		                        "Bearer realm=\"spoolwatch\"");
-	ret = MHD_queue_response(c, (unsigned)status, r);
-	MHD_destroy_response(r);
-	metrics_request(status);
-	return ret;
-}
-
-static enum MHD_Result
-send_json(struct MHD_Connection *c, int status, json_t *body,
-          const char *header, const char *value)
-{
-	size_t len = json_dumpb(body, NULL, 0, JSON_COMPACT);
-	char *buf = xmalloc(len + 1);
-
-	json_dumpb(body, buf, len, JSON_COMPACT);
-	buf[len] = '\n';
-	json_decref(body);
-	return send_body(c, status, "application/json", buf, len + 1, header,
-	                 value);
-}
-
-static json_t *
-error_json(const char *code, const char *msg)
-{
-	return json_pack("{s:{s:s,s:s}}", "error", "code", code, "message",
-	                 msg);
-}
-
-/* send_error - the error shape; Retry-After: retry_after when set. */
-static enum MHD_Result
-send_error(struct MHD_Connection *c, int status, const char *code,
-           const char *msg, const char *retry_after)
-{
-	return send_json(c, status, error_json(code, msg),
-	                 retry_after ? "Retry-After" : NULL, retry_after);
-}
-
-/* send_not_allowed - 405 with the methods the path takes in Allow. */
-static enum MHD_Result
-send_not_allowed(struct MHD_Connection *c, const char *method,
-                 const char *allow)
-{
-	char msg[128];
-
-	snprintf(msg, sizeof(msg), "%s is not allowed here; use %s", method,
-	         allow);
-	return send_json(c, 405, error_json("method_not_allowed", msg), "Allow",
-	                 allow);
-}
-
-/* --- tokens --------------------------------------------------------------- */
-
-static int
-ct_equal(const char *a, size_t alen, const char *b)
-{
-	size_t blen = strlen(b);
-	volatile unsigned char acc = (unsigned char)(alen != blen);
-
-	/* always walk b entirely: the time depends on b only */
-	for (size_t i = 0; i < blen; i++)
-		acc |= (unsigned char)(b[i] ^ (i < alen ? a[i] : 0));
-	return acc == 0;
-}
-
-int
-token_match(const char *auth, char *const *tokens, size_t n)
-{
-	const char *tok;
-	size_t len;
-	int found = 0;
-
-	if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
-		return 0;
-	tok = auth + 7;
-	while (*tok == ' ')
-		tok++;
-	len = strlen(tok);
-	while (len > 0 && tok[len - 1] == ' ')
-		len--;
-	if (len == 0)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		found |= ct_equal(tok, len, tokens[i]);
-	return found;
 }
 
 /* authorized - 1 if the request may use a route of access a; else it is
@@ -468,25 +359,8 @@ is_asset(const char *path)
 static enum MHD_Result
 serve_asset(struct http_call *call)
 {
-	const struct dashboard_asset *a = dashboard_lookup(call->url);
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-
 	call->rq->responded = 1;
-	r = MHD_create_response_from_buffer(a->len, (void *)a->body,
-	                                    MHD_RESPMEM_PERSISTENT);
-	if (r == NULL)
-		return MHD_NO;
-	MHD_add_response_header(r, "Content-Type", a->content_type);
-	MHD_add_response_header(r, "Cache-Control", "no-cache");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Content-Security-Policy", CSP);
-	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	ret = MHD_queue_response(call->c, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
-	metrics_request(200);
-	return ret;
+	return send_asset(call->c, dashboard_lookup(call->url));
 }
 
 /* healthz_error - why the database is not usable now; NULL if it is. */

@@ -1,9 +1,9 @@
 /*
  * http.h - the collector's HTTP server (libmicrohttpd): the route table
- * (route.h) and what each route serves - reports (tokens, body limits,
+ * (route.h) and what each route serves - reports (token.h, body limits,
  * decoding, handing them to the writer and answering once committed),
  * the read API endpoints (api.h), /metrics, /healthz and the dashboard's
- * assets.
+ * assets - answered through http_reply.h.
  */
 #ifndef SPOOLWATCH_HTTP_H
 #define SPOOLWATCH_HTTP_H
@@ -24,9 +24,5 @@ void http_quiesce(struct http_server *s);
 void http_wait_idle(struct http_server *s, int ms);
 /* http_stop - close every connection and free. */
 void http_stop(struct http_server *s);
-
-/* token_match - 1 if the bearer token in an Authorization header value
- * is one of tokens (compared in constant time). */
-int token_match(const char *authorization, char *const *tokens, size_t n);
 
 #endif
