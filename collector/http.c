@@ -96,8 +96,7 @@ hold(struct http_server *s, struct req *rq, long long n)
 	return 0;
 }
 
-/* authorized - 1 if the request may use a route of access a; else it is
- * answered 401 here and 0 returned. */
+/* authorized - 1 if the request may use a route of access a. */
 static int
 authorized(struct http_call *call, enum route_access a)
 {
@@ -105,20 +104,23 @@ authorized(struct http_call *call, enum route_access a)
 	                                    ? &call->s->cfg->ingest_tokens
 	                                    : &call->s->cfg->read_tokens;
 
-	if (a == ROUTE_OPEN || tokens->n == 0 ||
-	    token_match(
-	        MHD_lookup_connection_value(call->c, MHD_HEADER_KIND,
-	                                    MHD_HTTP_HEADER_AUTHORIZATION),
-	        tokens->v, tokens->n))
-		return 1;
+	return a == ROUTE_OPEN || tokens->n == 0 ||
+	       token_match(
+	           MHD_lookup_connection_value(call->c, MHD_HEADER_KIND,
+	                                       MHD_HTTP_HEADER_AUTHORIZATION),
+	           tokens->v, tokens->n);
+}
+
+static enum MHD_Result
+send_unauthorized(struct MHD_Connection *c, enum route_access a)
+{
 	metrics_reject(REJ_UNAUTHORIZED);
-	send_error(call->c, 401, "unauthorized",
-	           a == ROUTE_INGEST ? "an ingest token is required "
-	                               "(Authorization: Bearer TOKEN)"
-	                             : "a read token is required "
-	                               "(Authorization: Bearer TOKEN)",
-	           NULL);
-	return 0;
+	return send_error(c, 401, "unauthorized",
+	                  a == ROUTE_INGEST ? "an ingest token is required "
+	                                      "(Authorization: Bearer TOKEN)"
+	                                    : "a read token is required "
+	                                      "(Authorization: Bearer TOKEN)",
+	                  NULL);
 }
 
 /* --- request bodies (POST routes) ----------------------------------------- */
@@ -503,7 +505,7 @@ request_begin(struct http_call *call, const char *method, void **con_cls)
 	rq->route = r;
 	if (!authorized(call, r->access)) {
 		rq->responded = 1;
-		return MHD_YES;
+		return send_unauthorized(call->c, r->access);
 	}
 	if (strcmp(r->method, "POST") == 0)
 		return body_begin(call);
