@@ -1,9 +1,10 @@
 /*
  * http.h - the collector's HTTP server (libmicrohttpd): the route table
- * (route.h) and what each route serves - reports (token.h, body limits,
- * decoding, handing them to the writer and answering once committed),
- * the read API endpoints (api.h), /metrics, /healthz and the dashboard's
- * assets - answered through http_reply.h.
+ * (route.h) and what each route serves - reports (ingest.h: decoding,
+ * handing them to the writer and answering once committed) after the
+ * token (token.h) and body limits, the read API endpoints (api.h),
+ * /metrics, /healthz and the dashboard's assets - answered through
+ * http_reply.h.
  */
 #ifndef SPOOLWATCH_HTTP_H
 #define SPOOLWATCH_HTTP_H
