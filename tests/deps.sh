@@ -49,6 +49,23 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "spoolwatch: installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >&2 || exit 1
-# shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >&2 || exit 1
+# Test packages bring daemons (sendmail, rsyslog) that the tests run in
+# their own namespaces: a policy-rc.d refusing every start keeps them off
+# the host while apt-get runs, and the mode of /var/mail, which sendmail's
+# postinst changes, is put back afterwards.
+policy=/usr/sbin/policy-rc.d made_policy=""
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" &&
+	    made_policy=1
+fi
+varmail=$(stat -c '%a %U:%G' /var/mail 2>/dev/null)
+apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 &&
+    # shellcheck disable=SC2086
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
+	$missing >&2
+rc=$?
+[ -n "$made_policy" ] && rm -f "$policy"
+if [ -n "$varmail" ]; then
+	chmod "${varmail%% *}" /var/mail && chown "${varmail#* }" /var/mail
+fi
+exit "$rc"
