@@ -35,6 +35,18 @@ for p in $want; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
 	    missing="$missing $p"
 done
+# sendmail-bin conflicts with every other MTA: apt-get -y would remove the
+# host's own.  Leave it out then (mail_real_sendmail.sh says it cannot run).
+case " $missing " in
+*" sendmail-bin "*)
+	mta=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev} ${Provides}\n' \
+	    2>/dev/null | awk '$2 == "ii" && /mail-transport-agent/ { print $1 }')
+	if [ -n "$mta" ]; then
+		echo "spoolwatch: not installing sendmail-bin: it would replace" \
+		    "the MTA installed here ($mta)" >&2
+		missing=$(echo "$missing" | sed 's/ sendmail-bin\( \|$\)/\1/')
+	fi ;;
+esac
 [ -z "$missing" ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
