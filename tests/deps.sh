@@ -71,8 +71,8 @@ if [ ! -e "$policy" ]; then
 	    made_policy=1
 fi
 varmail=$(stat -c '%a %U:%G' /var/mail 2>/dev/null)
+# shellcheck disable=SC2086 # $missing is a list of package names
 apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 &&
-    # shellcheck disable=SC2086
     apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
 	$missing >&2
 rc=$?
