@@ -1,14 +1,45 @@
 /*
- * cycle.c - helpers shared by the collectors of one cycle: --root paths,
- * errors[] and findings[] entries, safe JSON strings from host bytes.
+ * cycle.c - what the collectors of one cycle share: the host facts read
+ * once, --root paths, errors[] and findings[] entries, safe JSON strings
+ * from host bytes.
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "agent/accounts.h"
 #include "agent/cycle.h"
+#include "agent/mtaconf.h"
 #include "common/fsutil.h"
 #include "common/strbuf.h"
+#include "common/xalloc.h"
+
+void
+cycle_host_load(struct cycle *c, const char *mta_kind)
+{
+	char err[1024];
+
+	c->accounts = accounts_load(c->root, err, sizeof(err));
+	if (err[0] != '\0')
+		cycle_error(c, "accounts", "%s", err);
+	c->mta = xmalloc(sizeof(*c->mta));
+	mtaconf_load(c->mta, c->root, mta_kind, err, sizeof(err));
+	if (err[0] != '\0')
+		cycle_error(c, "mta config", "%s", err);
+}
+
+void
+cycle_host_free(struct cycle *c)
+{
+	if (c->mta != NULL) {
+		mtaconf_free(c->mta);
+		free(c->mta);
+		c->mta = NULL;
+	}
+	accounts_free(c->accounts);
+	c->accounts = NULL;
+}
 
 int
 cycle_path(struct cycle *c, char *out, size_t n, const char *hostpath)
