@@ -136,9 +136,9 @@ finding_access(struct cycle *c, json_t *s, const char *path, const char *q,
 	char *alt = NULL;
 
 	if (json_is_false(json_object_get(s, "writable_by_mta"))) {
+		/* without an expected policy: the bit the writer lacks */
 		if (fix[0] == '\0')
-			fix = alt =
-			    xasprintf("chmod %s %s", wu ? "u+wx" : "g+wx", q);
+			alt = xasprintf("chmod %s %s", wu ? "u+wx" : "g+wx", q);
 		cycle_finding(
 		    c, "spool.not_writable_by_mta", "critical", path,
 		    json_pack("{s:s?, s:s?, s:O, s:O, s:O, s:s?, s:s?, s:O}",
@@ -148,7 +148,7 @@ finding_access(struct cycle *c, json_t *s, const char *path, const char *q,
 		              json_object_get(s, "gid"), "mode",
 		              json_object_get(s, "mode"), "writer_user", wu,
 		              "writer_group", wg, "expected", exp),
-		    fix,
+		    alt ? alt : fix,
 		    "%s is %s:%s %s: %s%s%s cannot create queue files there "
 		    "(Permission denied)",
 		    path, owner, group, jstr_or(s, "mode", "?"), wu ? wu : "",
