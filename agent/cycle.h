@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "agent/json_safe.h"
+
 struct accounts;
 struct mtaconf;
 struct state;
@@ -68,10 +70,5 @@ void cycle_finding(struct cycle *c, const char *code, const char *severity,
 /* cycle_find_finding - the finding with that code and subject, or NULL. */
 json_t *cycle_find_finding(struct cycle *c, const char *code,
                            const char *subject);
-
-/* json_str_safe - a JSON string from arbitrary bytes: invalid UTF-8 and
- * control characters other than tab and newline become \xNN escapes, at
- * most max bytes are kept. */
-json_t *json_str_safe(const char *p, size_t n, size_t max);
 
 #endif

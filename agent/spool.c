@@ -404,7 +404,7 @@ check_one(struct cycle *c, const struct spool_config *cfg,
 
 	o = json_object();
 	json_object_set_new(
-	    o, "path", json_str_safe(it->path, strlen(it->path), PATH_MAX));
+	    o, "path", json_safe_str(it->path, strlen(it->path), PATH_MAX));
 	json_object_set_new(o, "role", json_string(policy_role_name(it->role)));
 	exp = json_object();
 	json_object_set_new(exp, "owner", name_or_null(it->pol.owner));
@@ -441,7 +441,7 @@ check_one(struct cycle *c, const struct spool_config *cfg,
 		if (links > 0)
 			json_object_set_new(
 			    o, "symlink_target",
-			    json_str_safe(host, strlen(host), PATH_MAX));
+			    json_safe_str(host, strlen(host), PATH_MAX));
 		if (e != ENOENT && e != ENOTDIR) {
 			json_object_set_new(o, "error",
 			                    json_string(strerror(e)));
@@ -455,7 +455,7 @@ check_one(struct cycle *c, const struct spool_config *cfg,
 	if (links > 0)
 		json_object_set_new(
 		    o, "symlink_target",
-		    json_str_safe(host, strlen(host), PATH_MAX));
+		    json_safe_str(host, strlen(host), PATH_MAX));
 	/* names from the host's files; the number as text if unnamed */
 	if (accounts_user_by_uid(a, st.st_uid) != NULL)
 		json_object_set_new(
