@@ -19,23 +19,25 @@ is_queue_role(const char *role)
 	       strncmp(role, "postfix_", 8) == 0;
 }
 
-void
-mta_findings(struct cycle *c, const struct mta_config *cfg)
+/* The mail that waits in the queues of spools[]. */
+struct waiting {
+	long long queued;  /* messages in every queue */
+	long long oldest;  /* largest oldest_age_s, -1 if none known */
+	const char *first; /* the first queue holding any */
+	json_t *where;     /* path -> messages */
+};
+
+/* count_waiting - w from the queues of spools[] that hold mail. */
+static void
+count_waiting(json_t *spools, struct waiting *w)
 {
-	json_t *mta = json_object_get(c->report, "mta");
-	json_t *spools = json_object_get(c->report, "spools"), *s, *where;
-	const char *kind = json_string_value(json_object_get(mta, "kind"));
-	json_t *run = json_object_get(mta, "daemon_running");
-	json_t *lis = json_object_get(mta, "smtp_listening");
-	long long waiting = 0, oldest = -1;
-	int port = (int)cfg->smtp_port, down;
-	const char *first = NULL;
-	char remedy[512], portbuf[16];
+	json_t *s;
 	size_t i;
 
-	if (kind == NULL || strcmp(kind, "none") == 0)
-		return;
-	where = json_object();
+	w->queued = 0;
+	w->oldest = -1;
+	w->first = NULL;
+	w->where = json_object();
 	json_array_foreach(spools, i, s)
 	{
 		const char *role =
@@ -48,44 +50,64 @@ mta_findings(struct cycle *c, const struct mta_config *cfg)
 		if (role == NULL || path == NULL || !is_queue_role(role) ||
 		    !json_is_integer(q) || json_integer_value(q) == 0)
 			continue;
-		waiting += json_integer_value(q);
-		json_object_set_new(where, path,
+		w->queued += json_integer_value(q);
+		json_object_set_new(w->where, path,
 		                    json_integer(json_integer_value(q)));
-		if (first == NULL)
-			first = path;
-		if (json_is_integer(age) && json_integer_value(age) > oldest)
-			oldest = json_integer_value(age);
+		if (w->first == NULL)
+			w->first = path;
+		if (json_is_integer(age) && json_integer_value(age) > w->oldest)
+			w->oldest = json_integer_value(age);
 	}
-	/* unknown (no proc) is not "down" */
+}
+
+/* down_remedy - start the daemon, or (it runs) make it listen. */
+static void
+down_remedy(const char *kind, int running, int port, char *out, size_t n)
+{
+	if (!running)
+		snprintf(out, n, "systemctl start %s || service %s start", kind,
+		         kind);
+	else
+		snprintf(out, n,
+		         "the %s daemon runs but does not listen on "
+		         "127.0.0.1:%d: check DaemonPortOptions in "
+		         "/etc/mail/sendmail.cf, then systemctl restart %s || "
+		         "service %s restart",
+		         kind, port, kind, kind);
+}
+
+void
+mta_findings(struct cycle *c, const struct mta_config *cfg)
+{
+	json_t *mta = json_object_get(c->report, "mta");
+	const char *kind = json_string_value(json_object_get(mta, "kind"));
+	json_t *run = json_object_get(mta, "daemon_running");
+	json_t *lis = json_object_get(mta, "smtp_listening");
+	int port = (int)cfg->smtp_port, down;
+	char remedy[512], portbuf[16];
+	struct waiting w;
+
+	if (kind == NULL || strcmp(kind, "none") == 0)
+		return;
+	/* unknown (no proc) is not "down"; postfix may queue unlistening */
 	if (strcmp(kind, "postfix") == 0)
 		down = json_is_false(run);
 	else
 		down = json_is_false(run) || json_is_false(lis);
-	if (waiting == 0 || !down) {
-		json_decref(where);
+	count_waiting(json_object_get(c->report, "spools"), &w);
+	if (w.queued == 0 || !down) {
+		json_decref(w.where);
 		return;
 	}
 	snprintf(portbuf, sizeof(portbuf), "%d", port);
-	if (json_is_false(run))
-		snprintf(remedy, sizeof(remedy),
-		         "systemctl start %s || "
-		         "service %s start",
-		         kind, kind);
-	else
-		snprintf(
-		    remedy, sizeof(remedy),
-		    "the %s daemon runs but does "
-		    "not listen on 127.0.0.1:%d: check DaemonPortOptions in "
-		    "/etc/mail/sendmail.cf, then systemctl restart %s || "
-		    "service %s restart",
-		    kind, port, kind, kind);
+	down_remedy(kind, !json_is_false(run), port, remedy, sizeof(remedy));
 	cycle_finding(
 	    c, "mta.down", "critical", kind,
 	    json_pack("{s:I, s:o, s:O, s:O, s:I, s:o}", "queued",
-	              (json_int_t)waiting, "queued_by_spool", where,
+	              (json_int_t)w.queued, "queued_by_spool", w.where,
 	              "daemon_running", run, "smtp_listening", lis, "port",
 	              (json_int_t)port, "oldest_age_s",
-	              oldest >= 0 ? json_integer(oldest) : json_null()),
+	              w.oldest >= 0 ? json_integer(w.oldest) : json_null()),
 	    remedy, "%s %s%s%s: %lld message%s wait%s in %s%s", kind,
 	    json_is_false(run) ? "is not running" : "runs",
 	    json_is_false(lis) ? json_is_false(run)
@@ -93,7 +115,7 @@ mta_findings(struct cycle *c, const struct mta_config *cfg)
 	                               "on 127.0.0.1:"
 	                             : " but nothing listens on 127.0.0.1:"
 	                       : "",
-	    json_is_false(lis) ? portbuf : "", waiting, waiting == 1 ? "" : "s",
-	    waiting == 1 ? "s" : "", first,
-	    json_object_size(where) > 1 ? " and elsewhere" : "");
+	    json_is_false(lis) ? portbuf : "", w.queued,
+	    w.queued == 1 ? "" : "s", w.queued == 1 ? "s" : "", w.first,
+	    json_object_size(w.where) > 1 ? " and elsewhere" : "");
 }
