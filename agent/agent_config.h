@@ -1,6 +1,7 @@
 /*
  * agent_config.h - the agent's whole configuration: the top-level keys of
- * agent.conf (delivery, cycle, state) and each collector's own part.
+ * agent.conf (delivery, cycle, state) and each collector's own section
+ * (X_config.h), which report.c hands to that collector alone.
  *
  * Precedence: built-in defaults < agent.conf < command-line flags.
  */

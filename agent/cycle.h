@@ -5,10 +5,10 @@
  * (report.c); nothing here reaches the whole agent configuration.
  *
  * Collectors add their section to c->report (jansson, "_set_new" calls
- * that steal references), record what they could not read with
- * cycle_error() and, in their findings pass, diagnose with
- * cycle_finding().  They never print and never exit: a failure of one
- * collector is an errors[] entry and the cycle goes on.
+ * that steal references; host bytes through json_safe_str()), record what
+ * they could not read with cycle_error() and, in their findings pass,
+ * diagnose with cycle_finding().  They never print and never exit: a failure of
+ * one collector is an errors[] entry and the cycle goes on.
  */
 #ifndef SPOOLWATCH_CYCLE_H
 #define SPOOLWATCH_CYCLE_H
@@ -32,7 +32,8 @@ struct cycle {
 	struct state *state; /* offsets; stage with state_put() */
 
 	/* host facts, read once per cycle (cycle_host_load) for every
-	 * collector: never NULL after it */
+	 * collector: never NULL after it.  A findings pass reads the report,
+	 * so a test may leave them NULL (log.syserr then knows no names). */
 	struct accounts *accounts; /* ROOT/etc/passwd and etc/group */
 	struct mtaconf *mta;       /* the MTA and where it queues */
 

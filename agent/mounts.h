@@ -1,6 +1,6 @@
 /*
- * mounts.h - the lines of /proc/self/mounts (fstab format) and what kind
- * of filesystem each names.
+ * mounts.h - the lines of /proc/self/mounts (fstab format), what kind
+ * of filesystem each names, and which mount point holds a path.
  */
 #ifndef SPOOLWATCH_MOUNTS_H
 #define SPOOLWATCH_MOUNTS_H
