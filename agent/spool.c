@@ -393,20 +393,16 @@ null_fields(json_t *o)
 		json_object_set_new(o, keys[i], json_null());
 }
 
+/* describe_policy - a new spools[] entry for it: path, role, what is
+ * expected of the directory and who the MTA writes it as. */
 static json_t *
-check_one(struct cycle *c, const struct spool_config *cfg,
-          const struct accounts *a, const struct spool_item *it)
+describe_policy(const struct spool_item *it)
 {
-	char host[PATH_MAX], full[PATH_MAX], fstype[64];
-	struct stat st;
-	json_t *o, *exp;
-	int links = 0, ok = 1, can;
+	json_t *o = json_object(), *exp = json_object();
 
-	o = json_object();
 	json_object_set_new(
 	    o, "path", json_safe_str(it->path, strlen(it->path), PATH_MAX));
 	json_object_set_new(o, "role", json_string(policy_role_name(it->role)));
-	exp = json_object();
 	json_object_set_new(exp, "owner", name_or_null(it->pol.owner));
 	json_object_set_new(exp, "group", name_or_null(it->pol.group));
 	json_object_set_new(exp, "mode",
@@ -417,22 +413,85 @@ check_one(struct cycle *c, const struct spool_config *cfg,
 	                    json_pack("{s:o, s:o}", "user",
 	                              name_or_null(it->w.user), "group",
 	                              name_or_null(it->w.group)));
+	return o;
+}
 
-	/* a dead NFS server would hang lstat and getdents: network spools
-	 * are only looked at with [inodes] check_network = yes */
-	if (!c->check_network &&
-	    mounts_fstype_of(c->root, it->path, fstype, sizeof(fstype)) == 0 &&
-	    mounts_is_network(fstype)) {
-		json_object_set_new(o, "exists", json_false());
-		null_fields(o);
+/*
+ * on_network - whether it lies on a network filesystem that may not be
+ * looked at: a dead NFS server would hang lstat and getdents, so network
+ * spools are only checked with [inodes] check_network = yes.  If so, o
+ * says why.
+ */
+static int
+on_network(struct cycle *c, const struct spool_item *it, json_t *o)
+{
+	char fstype[64];
+
+	if (c->check_network ||
+	    mounts_fstype_of(c->root, it->path, fstype, sizeof(fstype)) != 0 ||
+	    !mounts_is_network(fstype))
+		return 0;
+	json_object_set_new(o, "exists", json_false());
+	null_fields(o);
+	json_object_set_new(
+	    o, "error",
+	    json_sprintf("on a network filesystem (%s): not "
+	                 "checked ([inodes] check_network = no)",
+	                 fstype));
+	json_object_set_new(o, "ok", json_false());
+	return 1;
+}
+
+/* describe_inode - owner, group (names from the host's files, the
+ * number as text if unnamed), ids, mode and size of what st describes. */
+static void
+describe_inode(const struct accounts *a, const struct stat *st, json_t *o)
+{
+	const struct account_user *u = accounts_user_by_uid(a, st->st_uid);
+	const char *g = accounts_group_name(a, st->st_gid);
+
+	if (u != NULL)
+		json_object_set_new(o, "owner", json_string(u->name));
+	else
 		json_object_set_new(
-		    o, "error",
-		    json_sprintf("on a network filesystem (%s): not checked "
-		                 "([inodes] check_network = no)",
-		                 fstype));
-		json_object_set_new(o, "ok", json_false());
+		    o, "owner", json_sprintf("%lu", (unsigned long)st->st_uid));
+	if (g != NULL)
+		json_object_set_new(o, "group", json_string(g));
+	else
+		json_object_set_new(
+		    o, "group", json_sprintf("%lu", (unsigned long)st->st_gid));
+	json_object_set_new(o, "uid", json_integer((json_int_t)st->st_uid));
+	json_object_set_new(o, "gid", json_integer((json_int_t)st->st_gid));
+	json_object_set_new(o, "mode", mode_json(st->st_mode));
+	json_object_set_new(o, "dir_size_bytes",
+	                    json_integer((json_int_t)st->st_size));
+}
+
+/* not_a_directory - the figures of a spool path that is a file or else. */
+static void
+not_a_directory(json_t *o)
+{
+	json_object_set_new(o, "writable_by_mta", json_false());
+	json_object_set_new(o, "entries", json_null());
+	json_object_set_new(o, "by_prefix", json_object());
+	json_object_set_new(o, "orphans", json_integer(0));
+	json_object_set_new(o, "oldest_age_s", json_null());
+	json_object_set_new(o, "ok", json_false());
+}
+
+/* check_one - the spools[] entry of it: policy, the directory itself
+ * (links followed below --root), who may write it, and its scan. */
+static json_t *
+check_one(struct cycle *c, const struct spool_config *cfg,
+          const struct accounts *a, const struct spool_item *it)
+{
+	char host[PATH_MAX], full[PATH_MAX];
+	struct stat st;
+	json_t *o = describe_policy(it);
+	int links = 0, ok = 1, can;
+
+	if (on_network(c, it, o))
 		return o;
-	}
 	if (resolve(c->root, it->path, host, full, &st, &links) == -1) {
 		int e = errno;
 
@@ -456,33 +515,9 @@ check_one(struct cycle *c, const struct spool_config *cfg,
 		json_object_set_new(
 		    o, "symlink_target",
 		    json_safe_str(host, strlen(host), PATH_MAX));
-	/* names from the host's files; the number as text if unnamed */
-	if (accounts_user_by_uid(a, st.st_uid) != NULL)
-		json_object_set_new(
-		    o, "owner",
-		    json_string(accounts_user_by_uid(a, st.st_uid)->name));
-	else
-		json_object_set_new(
-		    o, "owner", json_sprintf("%lu", (unsigned long)st.st_uid));
-	if (accounts_group_name(a, st.st_gid) != NULL)
-		json_object_set_new(
-		    o, "group", json_string(accounts_group_name(a, st.st_gid)));
-	else
-		json_object_set_new(
-		    o, "group", json_sprintf("%lu", (unsigned long)st.st_gid));
-	json_object_set_new(o, "uid", json_integer((json_int_t)st.st_uid));
-	json_object_set_new(o, "gid", json_integer((json_int_t)st.st_gid));
-	json_object_set_new(o, "mode", mode_json(st.st_mode));
-	json_object_set_new(o, "dir_size_bytes",
-	                    json_integer((json_int_t)st.st_size));
-
+	describe_inode(a, &st, o);
 	if (!S_ISDIR(st.st_mode)) {
-		json_object_set_new(o, "writable_by_mta", json_false());
-		json_object_set_new(o, "entries", json_null());
-		json_object_set_new(o, "by_prefix", json_object());
-		json_object_set_new(o, "orphans", json_integer(0));
-		json_object_set_new(o, "oldest_age_s", json_null());
-		json_object_set_new(o, "ok", json_false());
+		not_a_directory(o);
 		return o;
 	}
 	if (!owner_matches(a, it->pol.owner, st.st_uid) ||
