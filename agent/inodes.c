@@ -282,35 +282,12 @@ collect_rows(struct cycle *c, const struct inodes_config *cfg, char *text,
 	return n;
 }
 
-void
-inodes_collect(struct cycle *c, const struct inodes_config *cfg)
+/* measure_rows - statvfs every row that may be measured; the network
+ * ones not allowed or still hung from an earlier cycle go to skipped. */
+static void
+measure_rows(struct cycle *c, const struct inodes_config *cfg,
+             struct fs_row *rows, size_t n, json_t *skipped)
 {
-	char path[PATH_MAX], why[PATH_MAX + 64], *text = NULL;
-	struct fs_row *rows;
-	json_t *out, *skipped;
-	int image = 0;
-	ssize_t len;
-	size_t n;
-
-	reap_hung();
-	if (c->root[0] != '\0' &&
-	    cycle_path(c, path, sizeof(path), "/proc/self/mounts") == 0 &&
-	    access(path, F_OK) == 0)
-		image = 1; /* the image's own table, measured below it */
-	else
-		snprintf(path, sizeof(path), "/proc/self/mounts");
-	len = read_file_capped(path, &text, MOUNTS_MAX_FILE, why, sizeof(why));
-	out = json_array();
-	json_object_set_new(c->report, "filesystems", out);
-	if (len < 0) {
-		cycle_error(c, "/proc/self/mounts", "%s", why);
-		return;
-	}
-	rows = xcalloc(MOUNTS_MAX, sizeof(*rows));
-	n = collect_rows(c, cfg, text, image, rows);
-	free(text);
-
-	skipped = json_array();
 	for (size_t k = 0; k < n; k++) {
 		struct fs_row *r = &rows[k];
 		const char *reason = NULL;
@@ -344,9 +321,17 @@ inodes_collect(struct cycle *c, const struct inodes_config *cfg)
 		}
 		r->measured = 1;
 	}
-	/* bind mounts: one filesystem, reported once, at its shortest path.
-	 * Live mounts are told apart by st_dev; an image's table only by
-	 * its device names, as its directories share the host's filesystem. */
+}
+
+/*
+ * mark_bind_dups - bind mounts: one filesystem, reported once, at its
+ * shortest path.  Live mounts are told apart by st_dev; an image's table
+ * only by its device names, as its directories share the host's
+ * filesystem.
+ */
+static void
+mark_bind_dups(struct fs_row *rows, size_t n, int image)
+{
 	for (size_t k = 0; k < n; k++) {
 		if (!rows[k].measured)
 			continue;
@@ -365,6 +350,39 @@ inodes_collect(struct cycle *c, const struct inodes_config *cfg)
 			}
 		}
 	}
+}
+
+void
+inodes_collect(struct cycle *c, const struct inodes_config *cfg)
+{
+	char path[PATH_MAX], why[PATH_MAX + 64], *text = NULL;
+	struct fs_row *rows;
+	json_t *out, *skipped;
+	int image = 0;
+	ssize_t len;
+	size_t n;
+
+	reap_hung();
+	if (c->root[0] != '\0' &&
+	    cycle_path(c, path, sizeof(path), "/proc/self/mounts") == 0 &&
+	    access(path, F_OK) == 0)
+		image = 1; /* the image's own table, measured below it */
+	else
+		snprintf(path, sizeof(path), "/proc/self/mounts");
+	len = read_file_capped(path, &text, MOUNTS_MAX_FILE, why, sizeof(why));
+	out = json_array();
+	json_object_set_new(c->report, "filesystems", out);
+	if (len < 0) {
+		cycle_error(c, "/proc/self/mounts", "%s", why);
+		return;
+	}
+	rows = xcalloc(MOUNTS_MAX, sizeof(*rows));
+	n = collect_rows(c, cfg, text, image, rows);
+	free(text);
+
+	skipped = json_array();
+	measure_rows(c, cfg, rows, n, skipped);
+	mark_bind_dups(rows, n, image);
 	for (size_t k = 0; k < n; k++) {
 		if (rows[k].measured && !rows[k].dup)
 			json_array_append_new(out, row_json(&rows[k]));

@@ -94,9 +94,11 @@ exists_under(struct cycle *c, const char *path)
 	return lstat(full, &st) == 0;
 }
 
+/* add_defaults - the directories the MTA's configuration names and the
+ * mailbox directories that exist (if none does, the distribution's own,
+ * only where an MTA delivers). */
 static void
-build_list(struct cycle *c, const struct spool_config *cfg,
-           const struct mtaconf *mc, struct spool_list *l)
+add_defaults(struct cycle *c, const struct mtaconf *mc, struct spool_list *l)
 {
 	static const struct {
 		const char *sub;
@@ -111,84 +113,88 @@ build_list(struct cycle *c, const struct spool_config *cfg,
 	};
 	char path[PATH_MAX];
 
+	if (mc->kind == MTA_SENDMAIL) {
+		for (size_t i = 0; i < mc->n_msp; i++)
+			list_add(c, l, mc->msp_queues[i], ROLE_MSP_QUEUE, mc);
+		for (size_t i = 0; i < mc->n_mta; i++)
+			list_add(c, l, mc->mta_queues[i], ROLE_MTA_QUEUE, mc);
+	} else if (mc->kind == MTA_POSTFIX) {
+		for (size_t i = 0;
+		     i < sizeof(postfix_dirs) / sizeof(postfix_dirs[0]); i++) {
+			snprintf(path, sizeof(path), "%s/%s",
+			         mc->postfix_queue_dir, postfix_dirs[i].sub);
+			list_add(c, l, path, postfix_dirs[i].role, mc);
+		}
+	}
+	if (exists_under(c, "/var/spool/mail"))
+		list_add(c, l, "/var/spool/mail", ROLE_MAILBOX, mc);
+	if (exists_under(c, "/var/mail"))
+		list_add(c, l, "/var/mail", ROLE_MAILBOX, mc);
+	if (l->n > 0 && mc->kind != MTA_NONE &&
+	    !exists_under(c, "/var/spool/mail") &&
+	    !exists_under(c, "/var/mail"))
+		list_add(c, l,
+		         mc->flavor == FLAVOR_DEBIAN ? "/var/mail"
+		                                     : "/var/spool/mail",
+		         ROLE_MAILBOX, mc);
+}
+
+/* apply_override - one [spool PATH] section: leave the directory out, or
+ * add it, with its role, policy and writer. */
+static void
+apply_override(struct cycle *c, const struct spool_override *o,
+               const struct mtaconf *mc, struct spool_list *l)
+{
+	struct spool_item *it;
+	char norm[PATH_MAX];
+
+	if (root_path(norm, sizeof(norm), "", o->path) == -1)
+		return;
+	it = list_find(l, norm);
+	if (!o->check) {
+		if (it != NULL)
+			*it = l->it[--l->n];
+		return;
+	}
+	if (it == NULL)
+		it = list_add(c, l, norm,
+		              o->role
+		                  ? (enum spool_role)policy_role_parse(o->role)
+		                  : ROLE_CUSTOM,
+		              mc);
+	if (it == NULL)
+		return;
+	if (o->role != NULL &&
+	    (enum spool_role)policy_role_parse(o->role) != it->role) {
+		it->role = (enum spool_role)policy_role_parse(o->role);
+		policy_default(it->role, mc->flavor, &it->pol);
+		policy_writer(it->role, mc, &it->w);
+	}
+	it->ov = o;
+	if (o->owner)
+		it->pol.owner = o->owner;
+	if (o->group)
+		it->pol.group = o->group;
+	if (o->mode) {
+		it->pol.modes[0] = o->mode;
+		it->pol.nmodes = 1;
+	}
+	if (o->user || o->write_group) {
+		it->w.user = o->user;
+		it->w.group = o->write_group;
+	}
+}
+
+/* build_list - the directories to check this cycle. */
+static void
+build_list(struct cycle *c, const struct spool_config *cfg,
+           const struct mtaconf *mc, struct spool_list *l)
+{
 	l->n = 0;
-	if (cfg->default_spools) {
-		if (mc->kind == MTA_SENDMAIL) {
-			for (size_t i = 0; i < mc->n_msp; i++)
-				list_add(c, l, mc->msp_queues[i],
-				         ROLE_MSP_QUEUE, mc);
-			for (size_t i = 0; i < mc->n_mta; i++)
-				list_add(c, l, mc->mta_queues[i],
-				         ROLE_MTA_QUEUE, mc);
-		} else if (mc->kind == MTA_POSTFIX) {
-			for (size_t i = 0;
-			     i < sizeof(postfix_dirs) / sizeof(postfix_dirs[0]);
-			     i++) {
-				snprintf(path, sizeof(path), "%s/%s",
-				         mc->postfix_queue_dir,
-				         postfix_dirs[i].sub);
-				list_add(c, l, path, postfix_dirs[i].role, mc);
-			}
-		}
-		/* mailbox directories: those that exist; if none does, the
-		 * distribution's own (only where an MTA delivers) */
-		if (exists_under(c, "/var/spool/mail"))
-			list_add(c, l, "/var/spool/mail", ROLE_MAILBOX, mc);
-		if (exists_under(c, "/var/mail"))
-			list_add(c, l, "/var/mail", ROLE_MAILBOX, mc);
-		if (l->n > 0 && mc->kind != MTA_NONE &&
-		    !exists_under(c, "/var/spool/mail") &&
-		    !exists_under(c, "/var/mail"))
-			list_add(c, l,
-			         mc->flavor == FLAVOR_DEBIAN
-			             ? "/var/mail"
-			             : "/var/spool/mail",
-			         ROLE_MAILBOX, mc);
-	}
-
-	for (size_t i = 0; i < cfg->nov; i++) {
-		const struct spool_override *o = &cfg->ov[i];
-		struct spool_item *it;
-		char norm[PATH_MAX];
-
-		if (root_path(norm, sizeof(norm), "", o->path) == -1)
-			continue;
-		it = list_find(l, norm);
-		if (!o->check) {
-			if (it != NULL) {
-				*it = l->it[--l->n];
-			}
-			continue;
-		}
-		if (it == NULL)
-			it = list_add(
-			    c, l, norm,
-			    o->role
-			        ? (enum spool_role)policy_role_parse(o->role)
-			        : ROLE_CUSTOM,
-			    mc);
-		if (it == NULL)
-			continue;
-		if (o->role != NULL &&
-		    (enum spool_role)policy_role_parse(o->role) != it->role) {
-			it->role = (enum spool_role)policy_role_parse(o->role);
-			policy_default(it->role, mc->flavor, &it->pol);
-			policy_writer(it->role, mc, &it->w);
-		}
-		it->ov = o;
-		if (o->owner)
-			it->pol.owner = o->owner;
-		if (o->group)
-			it->pol.group = o->group;
-		if (o->mode) {
-			it->pol.modes[0] = o->mode;
-			it->pol.nmodes = 1;
-		}
-		if (o->user || o->write_group) {
-			it->w.user = o->user;
-			it->w.group = o->write_group;
-		}
-	}
+	if (cfg->default_spools)
+		add_defaults(c, mc, l);
+	for (size_t i = 0; i < cfg->nov; i++)
+		apply_override(c, &cfg->ov[i], mc, l);
 }
 
 /* --- checking one directory ------------------------------------------- */
@@ -290,6 +296,80 @@ group_matches(const struct accounts *a, const char *want, gid_t gid)
 	return accounts_group_by_name(a, want, &g) == 0 && g == gid;
 }
 
+/* scan_opts - how to scan the directory of it. */
+static void
+scan_opts(struct cycle *c, const struct spool_config *cfg,
+          const struct spool_item *it, struct dirscan_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->now = c->now;
+	opts->sendmail = policy_is_sendmail(it->role);
+	opts->max_depth = it->role >= ROLE_POSTFIX_MAILDROP &&
+	                          it->role <= ROLE_POSTFIX_CORRUPT
+	                      ? 3
+	                      : 0;
+	opts->ages = it->role != ROLE_MAILBOX;
+	opts->postfix = opts->max_depth > 0;
+	opts->orphan_grace = cfg->orphan_grace;
+	opts->budget_ms = cfg->scan_budget * 1000;
+	opts->limit_ms = cfg->scan_limit * 1000;
+}
+
+/* scan_json - what the scan r (made with opts) found, into o. */
+static void
+scan_json(struct cycle *c, const struct spool_item *it,
+          const struct dirscan_opts *opts, const struct dirscan_result *r,
+          const struct stat *st, json_t *o)
+{
+	unsigned long long needed, blk;
+	json_t *bp;
+
+	/* hashed postfix queues: the files below, not the hash dirs */
+	json_object_set_new(
+	    o, "entries",
+	    json_integer(
+	        (json_int_t)(opts->max_depth > 0 ? r->files : r->entries)));
+	bp = json_object();
+	if (opts->sendmail)
+		for (int p = 0; p < DS_NPREFIX; p++)
+			json_object_set_new(
+			    bp, dirscan_prefix_name(p),
+			    json_integer((json_int_t)r->by_prefix[p]));
+	json_object_set_new(o, "by_prefix", bp);
+	json_object_set_new(o, "queued",
+	                    it->role == ROLE_MAILBOX
+	                        ? json_null()
+	                        : json_integer((json_int_t)r->queued));
+	json_object_set_new(o, "orphans",
+	                    opts->sendmail
+	                        ? json_integer((json_int_t)r->orphans)
+	                        : json_integer(0));
+	json_object_set_new(o, "orphans_exact",
+	                    json_boolean(!opts->sendmail || r->orphans_exact));
+	if (opts->ages && r->oldest != 0)
+		json_object_set_new(
+		    o, "oldest_age_s",
+		    json_integer((json_int_t)(c->now > r->oldest
+		                                  ? c->now - r->oldest
+		                                  : 0)));
+	else
+		json_object_set_new(o, "oldest_age_s", json_null());
+	/* what the entries need: ext4 rec_len of each, plus "." and "..",
+	 * in whole blocks */
+	blk = st->st_blksize > 0 ? (unsigned long long)st->st_blksize : 4096;
+	needed = (r->dirent_bytes + 24 + blk - 1) / blk * blk;
+	json_object_set_new(o, "dir_needed_bytes",
+	                    json_integer((json_int_t)needed));
+	json_object_set_new(
+	    o, "scan",
+	    json_pack("{s:b, s:b, s:I, s:I, s:I}", "complete", r->complete,
+	              "age_lower_bound", r->age_lower_bound, "elapsed_ms",
+	              (json_int_t)r->elapsed_ms, "cpu_ms",
+	              (json_int_t)r->cpu_ms, "stats", (json_int_t)r->stats));
+}
+
+/* scan_into - scan the directory at full (it, stat st) into o; *ok
+ * becomes 0 if it cannot be read. */
 static void
 scan_into(struct cycle *c, const struct spool_config *cfg,
           const struct spool_item *it, const char *full, const struct stat *st,
@@ -298,9 +378,7 @@ scan_into(struct cycle *c, const struct spool_config *cfg,
 	struct dirscan_opts opts;
 	struct dirscan_result r;
 	char why[256];
-	json_t *bp;
 	int fd;
-	unsigned long long needed, blk;
 
 	fd = open(full,
 	          O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
@@ -310,18 +388,7 @@ scan_into(struct cycle *c, const struct spool_config *cfg,
 		*ok = 0;
 		return;
 	}
-	memset(&opts, 0, sizeof(opts));
-	opts.now = c->now;
-	opts.sendmail = policy_is_sendmail(it->role);
-	opts.max_depth = it->role >= ROLE_POSTFIX_MAILDROP &&
-	                         it->role <= ROLE_POSTFIX_CORRUPT
-	                     ? 3
-	                     : 0;
-	opts.ages = it->role != ROLE_MAILBOX;
-	opts.postfix = opts.max_depth > 0;
-	opts.orphan_grace = cfg->orphan_grace;
-	opts.budget_ms = cfg->scan_budget * 1000;
-	opts.limit_ms = cfg->scan_limit * 1000;
+	scan_opts(c, cfg, it, &opts);
 	if (dirscan(fd, &opts, &r, why, sizeof(why)) == -1) {
 		cycle_error(c, it->path, "%s", why);
 		*ok = 0;
@@ -329,48 +396,7 @@ scan_into(struct cycle *c, const struct spool_config *cfg,
 		return;
 	}
 	close(fd);
-
-	/* hashed postfix queues: the files below, not the hash dirs */
-	json_object_set_new(
-	    o, "entries",
-	    json_integer(
-	        (json_int_t)(opts.max_depth > 0 ? r.files : r.entries)));
-	bp = json_object();
-	if (opts.sendmail)
-		for (int p = 0; p < DS_NPREFIX; p++)
-			json_object_set_new(
-			    bp, dirscan_prefix_name(p),
-			    json_integer((json_int_t)r.by_prefix[p]));
-	json_object_set_new(o, "by_prefix", bp);
-	json_object_set_new(o, "queued",
-	                    it->role == ROLE_MAILBOX
-	                        ? json_null()
-	                        : json_integer((json_int_t)r.queued));
-	json_object_set_new(o, "orphans",
-	                    opts.sendmail ? json_integer((json_int_t)r.orphans)
-	                                  : json_integer(0));
-	json_object_set_new(o, "orphans_exact",
-	                    json_boolean(!opts.sendmail || r.orphans_exact));
-	if (opts.ages && r.oldest != 0)
-		json_object_set_new(
-		    o, "oldest_age_s",
-		    json_integer((json_int_t)(c->now > r.oldest
-		                                  ? c->now - r.oldest
-		                                  : 0)));
-	else
-		json_object_set_new(o, "oldest_age_s", json_null());
-	/* what the entries need: ext4 rec_len of each, plus "." and "..",
-	 * in whole blocks */
-	blk = st->st_blksize > 0 ? (unsigned long long)st->st_blksize : 4096;
-	needed = (r.dirent_bytes + 24 + blk - 1) / blk * blk;
-	json_object_set_new(o, "dir_needed_bytes",
-	                    json_integer((json_int_t)needed));
-	json_object_set_new(
-	    o, "scan",
-	    json_pack("{s:b, s:b, s:I, s:I, s:I}", "complete", r.complete,
-	              "age_lower_bound", r.age_lower_bound, "elapsed_ms",
-	              (json_int_t)r.elapsed_ms, "cpu_ms", (json_int_t)r.cpu_ms,
-	              "stats", (json_int_t)r.stats));
+	scan_json(c, it, &opts, &r, st, o);
 	if (!r.complete)
 		cycle_error(c, it->path,
 		            "scan stopped after %llds: counts "
