@@ -61,8 +61,8 @@ cycle_error(struct cycle *c, const char *source, const char *fmt, ...)
 	json_array_append_new(
 	    c->errors,
 	    json_pack("{s:o, s:o}", "source",
-	              json_safe_str(source, strlen(source), 4096), "error",
-	              json_safe_str(msg, strlen(msg), sizeof(msg))));
+	              json_str_safe(source, strlen(source), 4096), "error",
+	              json_str_safe(msg, strlen(msg), sizeof(msg))));
 }
 
 void
@@ -80,10 +80,10 @@ cycle_finding(struct cycle *c, const char *code, const char *severity,
 	    c->findings,
 	    json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "code", code,
 	              "severity", severity, "subject",
-	              json_safe_str(subject, strlen(subject), 4096), "message",
-	              json_safe_str(msg, strlen(msg), sizeof(msg)), "evidence",
+	              json_str_safe(subject, strlen(subject), 4096), "message",
+	              json_str_safe(msg, strlen(msg), sizeof(msg)), "evidence",
 	              evidence ? evidence : json_object(), "remedy",
-	              json_safe_str(remedy ? remedy : "",
+	              json_str_safe(remedy ? remedy : "",
 	                            remedy ? strlen(remedy) : 0, 4096)));
 }
 

@@ -5,7 +5,7 @@
  * (report.c); nothing here reaches the whole agent configuration.
  *
  * Collectors add their section to c->report (jansson, "_set_new" calls
- * that steal references; host bytes through json_safe_str()), record what
+ * that steal references; host bytes through json_str_safe()), record what
  * they could not read with cycle_error() and, in their findings pass,
  * diagnose with cycle_finding().  They never print and never exit: a failure of
  * one collector is an errors[] entry and the cycle goes on.
@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "agent/json_safe.h"
+#include "agent/json_str.h"
 
 struct accounts;
 struct mtaconf;

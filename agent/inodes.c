@@ -179,8 +179,8 @@ row_json(const struct fs_row *r)
 	return json_pack(
 	    "{s:o, s:o, s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:I, "
 	    "s:I, s:b}",
-	    "mount", json_safe_str(r->dir, strlen(r->dir), PATH_MAX), "device",
-	    json_safe_str(r->dev, strlen(r->dev), PATH_MAX), "fstype", r->type,
+	    "mount", json_str_safe(r->dir, strlen(r->dir), PATH_MAX), "device",
+	    json_str_safe(r->dev, strlen(r->dev), PATH_MAX), "fstype", r->type,
 	    "inodes_total", (json_int_t)total, "inodes_used", (json_int_t)used,
 	    "inodes_free", (json_int_t)ffree, "inodes_used_pct", pct,
 	    "bytes_total", (json_int_t)(v->f_blocks * frsize), "bytes_free",
@@ -305,7 +305,7 @@ measure_rows(struct cycle *c, const struct inodes_config *cfg,
 			        "{s:o, s:s, "
 			        "s:s}",
 			        "mount",
-			        json_safe_str(r->dir, strlen(r->dir), PATH_MAX),
+			        json_str_safe(r->dir, strlen(r->dir), PATH_MAX),
 			        "fstype", r->type, "reason", reason));
 			continue;
 		}

@@ -414,7 +414,7 @@ field_json(const struct slot *s, enum field f)
 	default:
 		break;
 	}
-	return json_safe_str(s->raw + off, len, max);
+	return json_str_safe(s->raw + off, len, max);
 }
 
 static json_t *
@@ -426,7 +426,7 @@ slot_json(const struct collect *k, const struct slot *s)
 	json_object_set_new(e, "id", json_string(s->id));
 	json_object_set_new(e, "ts", ts_json(s->ts));
 	json_object_set_new(e, "source",
-	                    json_safe_str(k->cfg->files.v[s->source],
+	                    json_str_safe(k->cfg->files.v[s->source],
 	                                  strlen(k->cfg->files.v[s->source]),
 	                                  PATH_MAX));
 	json_object_set_new(e, "kind", json_string(sl_kind_name(s->kind)));
@@ -447,9 +447,9 @@ slot_json(const struct collect *k, const struct slot *s)
 	json_object_set_new(e, "euid", id_json(s->euid));
 	json_object_set_new(
 	    e, "signature",
-	    json_safe_str(s->sig, strlen(s->sig), EVENT_SIG_MAX));
+	    json_str_safe(s->sig, strlen(s->sig), EVENT_SIG_MAX));
 	json_object_set_new(e, "raw",
-	                    json_safe_str(s->raw, s->raw_len, LOGS_RAW_MAX));
+	                    json_str_safe(s->raw, s->raw_len, LOGS_RAW_MAX));
 	return e;
 }
 
@@ -478,7 +478,7 @@ cmp_group(const void *a, const void *b)
 static json_t *
 str_or_null(const char *s)
 {
-	return s && *s ? json_safe_str(s, strlen(s), 4096) : json_null();
+	return s && *s ? json_str_safe(s, strlen(s), 4096) : json_null();
 }
 
 static json_t *
@@ -489,17 +489,17 @@ group_json(const struct collect *k, const struct group *g)
 	for (size_t i = 0; i < k->cfg->files.n && i < 32; i++)
 		if (g->sources & (1u << i))
 			json_array_append_new(
-			    srcs, json_safe_str(k->cfg->files.v[i],
+			    srcs, json_str_safe(k->cfg->files.v[i],
 			                        strlen(k->cfg->files.v[i]),
 			                        PATH_MAX));
 	return json_pack(
 	    "{s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o, s:o}",
-	    "signature", json_safe_str(g->sig, strlen(g->sig), EVENT_SIG_MAX),
+	    "signature", json_str_safe(g->sig, strlen(g->sig), EVENT_SIG_MAX),
 	    "kind", sl_kind_name(g->kind), "count", (json_int_t)g->count,
 	    "first_ts", ts_json(g->first), "last_ts", ts_json(g->last),
 	    "example",
-	    json_safe_str(g->example, g->example_len, sizeof(g->example)),
+	    json_str_safe(g->example, g->example_len, sizeof(g->example)),
 	    "program", str_or_null(g->program), "path", str_or_null(g->path),
 	    "errno", str_or_null(g->errno_text), "uid", id_json(g->uid), "euid",
 	    id_json(g->euid), "sources", srcs);
@@ -529,16 +529,16 @@ read_source(struct collect *k, size_t i, const struct tail_opts *o,
 		json_array_append_new(
 		    sources,
 		    json_pack("{s:o, s:s, s:o}", "path",
-		              json_safe_str(host, strlen(host), PATH_MAX),
+		              json_str_safe(host, strlen(host), PATH_MAX),
 		              "status", "error", "error",
-		              json_safe_str(err, strlen(err), sizeof(err))));
+		              json_str_safe(err, strlen(err), sizeof(err))));
 		return;
 	}
 	if (next)
 		state_put(k->c->state, key, next);
 	ent = json_pack(
 	    "{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:o, s:o}", "path",
-	    json_safe_str(host, strlen(host), PATH_MAX), "status",
+	    json_str_safe(host, strlen(host), PATH_MAX), "status",
 	    res.missing ? "missing" : "ok", "bytes_read", (json_int_t)res.bytes,
 	    "events", (json_int_t)k->src_events, "lines_cut",
 	    (json_int_t)(res.lines_cut + k->src_cut), "offset",

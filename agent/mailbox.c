@@ -412,13 +412,13 @@ entry_json(const struct agg *a, int fd, long long size, const char *host,
 		    cron,
 		    json_pack(
 		        "{s:o, s:o, s:I, s:I, s:o, s:o, s:o, s:s}", "user",
-		        json_safe_str(j->user, strlen(j->user), 64), "command",
-		        json_safe_str(j->command, j->command_len, CRON_CMD_MAX),
+		        json_str_safe(j->user, strlen(j->user), 64), "command",
+		        json_str_safe(j->command, j->command_len, CRON_CMD_MAX),
 		        "count", (json_int_t)j->count, "unread",
 		        (json_int_t)j->unread, "last_ts", ts_json(j->last_ts),
-		        "subject", json_safe_str(s, sub, MBOX_SUBJECT),
+		        "subject", json_str_safe(s, sub, MBOX_SUBJECT),
 		        "excerpt",
-		        json_safe_str(
+		        json_str_safe(
 		            ex, n, o->excerpt_max > 3 ? o->excerpt_max - 3 : 0),
 		        "variant", cron_variant_name(j->variant)));
 	}
@@ -426,8 +426,8 @@ entry_json(const struct agg *a, int fd, long long size, const char *host,
 	free(idx);
 	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, "
 	                 "s:I, s:I}",
-	                 "user", json_safe_str(user, strlen(user), 256), "path",
-	                 json_safe_str(host, strlen(host), 4096), "messages",
+	                 "user", json_str_safe(user, strlen(user), 256), "path",
+	                 json_str_safe(host, strlen(host), 4096), "messages",
 	                 (json_int_t)a->messages, "unread",
 	                 (json_int_t)a->unread, "new", (json_int_t)a->fresh,
 	                 "bytes", (json_int_t)size, "message_bytes",

@@ -291,7 +291,7 @@ ts_json(long long t)
 static json_t *
 bytes_json(const struct mailq_bytes *b, size_t max)
 {
-	return json_safe_str(b->p ? b->p : "", b->p ? b->n : 0, max);
+	return json_str_safe(b->p ? b->p : "", b->p ? b->n : 0, max);
 }
 
 static json_t *
@@ -310,7 +310,7 @@ item_json(const char *host, const struct mailq_item *it)
 	return json_pack(
 	    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o, s:I, s:b, s:b}",
-	    "queue", json_safe_str(host, strlen(host), 4096), "id",
+	    "queue", json_str_safe(host, strlen(host), 4096), "id",
 	    bytes_json(&it->id, 64), "from", bytes_json(&it->from, 256), "to",
 	    to, "subject", bytes_json(&it->subject, 512), "created_ts",
 	    ts_json(it->created), "tries", num_or_null(it->tries), "status",
@@ -428,12 +428,12 @@ mailq_queues(const struct mailq *q)
 			json_array_append_new(
 			    st, json_pack(
 			            "{s:o, s:I}", "status",
-			            json_safe_str(s->st[k].s, s->st[k].n, 512),
+			            json_str_safe(s->st[k].s, s->st[k].n, 512),
 			            "count", (json_int_t)s->st[k].count));
 		json_array_append_new(
 		    out,
 		    json_pack("{s:o, s:I, s:o, s:o, s:I, s:I}", "queue",
-		              json_safe_str(s->host, strlen(s->host), 4096),
+		              json_str_safe(s->host, strlen(s->host), 4096),
 		              "messages", (json_int_t)s->count, "oldest_ts",
 		              ts_json(s->oldest), "statuses", st,
 		              "statuses_other", (json_int_t)s->statuses_other,
@@ -468,9 +468,9 @@ mailq_groups(const struct mailq *q, unsigned long long *other)
 		    json_pack(
 		        "{s:o, s:o, s:I, s:o}", "cron_command",
 		        v[i]->has_cmd
-		            ? json_safe_str(v[i]->cmd, v[i]->cmdn, CRON_CMD_MAX)
+		            ? json_str_safe(v[i]->cmd, v[i]->cmdn, CRON_CMD_MAX)
 		            : json_null(),
-		        "status", json_safe_str(v[i]->st, v[i]->stn, 512),
+		        "status", json_str_safe(v[i]->st, v[i]->stn, 512),
 		        "count", (json_int_t)v[i]->count, "oldest_ts",
 		        ts_json(v[i]->oldest)));
 	free(v);

@@ -162,9 +162,9 @@ report_build(const struct agent_config *cfg, struct state *st)
 	    "{s:s, s:s, s:{s:o, s:o, s:o}, s:{s:s}, s:s, "
 	    "s:I, s:[], s:[]}",
 	    "schema", REPORT_SCHEMA, "report_id", id, "host", "name",
-	    json_safe_str(host, strlen(host), 255), "os",
-	    os[0] ? json_safe_str(os, strlen(os), 255) : json_null(), "kernel",
-	    kern[0] ? json_safe_str(kern, strlen(kern), 255) : json_null(),
+	    json_str_safe(host, strlen(host), 255), "os",
+	    os[0] ? json_str_safe(os, strlen(os), 255) : json_null(), "kernel",
+	    kern[0] ? json_str_safe(kern, strlen(kern), 255) : json_null(),
 	    "agent", "version", SPOOLWATCH_VERSION, "collected_at", ts,
 	    "interval_s", (json_int_t)cfg->interval, "findings", "errors");
 	if (c.report == NULL)

@@ -427,7 +427,7 @@ describe_policy(const struct spool_item *it)
 	json_t *o = json_object(), *exp = json_object();
 
 	json_object_set_new(
-	    o, "path", json_safe_str(it->path, strlen(it->path), PATH_MAX));
+	    o, "path", json_str_safe(it->path, strlen(it->path), PATH_MAX));
 	json_object_set_new(o, "role", json_string(policy_role_name(it->role)));
 	json_object_set_new(exp, "owner", name_or_null(it->pol.owner));
 	json_object_set_new(exp, "group", name_or_null(it->pol.group));
@@ -526,7 +526,7 @@ check_one(struct cycle *c, const struct spool_config *cfg,
 		if (links > 0)
 			json_object_set_new(
 			    o, "symlink_target",
-			    json_safe_str(host, strlen(host), PATH_MAX));
+			    json_str_safe(host, strlen(host), PATH_MAX));
 		if (e != ENOENT && e != ENOTDIR) {
 			json_object_set_new(o, "error",
 			                    json_string(strerror(e)));
@@ -540,7 +540,7 @@ check_one(struct cycle *c, const struct spool_config *cfg,
 	if (links > 0)
 		json_object_set_new(
 		    o, "symlink_target",
-		    json_safe_str(host, strlen(host), PATH_MAX));
+		    json_str_safe(host, strlen(host), PATH_MAX));
 	describe_inode(a, &st, o);
 	if (!S_ISDIR(st.st_mode)) {
 		not_a_directory(o);

@@ -1,10 +1,10 @@
 /*
- * json_safe.c - JSON strings from bytes read off the host (see
- * json_safe.h).
+ * json_str.c - JSON strings from bytes read off the host (see
+ * json_str.h).
  */
 #include <stdio.h>
 
-#include "agent/json_safe.h"
+#include "agent/json_str.h"
 #include "common/strbuf.h"
 
 /* utf8_len - length of the valid UTF-8 sequence at p, 0 if invalid. */
@@ -43,7 +43,7 @@ utf8_len(const unsigned char *p, size_t n)
 }
 
 json_t *
-json_safe_str(const char *p, size_t n, size_t max)
+json_str_safe(const char *p, size_t n, size_t max)
 {
 	const unsigned char *s = (const unsigned char *)p;
 	struct strbuf sb;
