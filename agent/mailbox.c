@@ -18,6 +18,7 @@
 #include "agent/cycle.h"
 #include "agent/mailbox.h"
 #include "agent/mbox.h"
+#include "common/hash.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
@@ -43,20 +44,6 @@ struct agg {
 	size_t njobs, max;
 	unsigned long long other, other_unread;
 };
-
-static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-#define FNV_INIT 0xcbf29ce484222325ULL
 
 /* ---------------------------------------------------------------- hex */
 
@@ -124,7 +111,8 @@ job_find(struct agg *a, const struct cron_job *cj, uint64_t h)
 static uint64_t
 job_hash(const char *user, const char *cmd, size_t n)
 {
-	return fnv(fnv(FNV_INIT, user, strlen(user) + 1), cmd, n);
+	return hash_fnv1a(hash_fnv1a(HASH_FNV1A_BASIS, user, strlen(user) + 1),
+	                  cmd, n);
 }
 
 static void
@@ -303,7 +291,7 @@ static int
 fingerprint(int fd, long long off, uint64_t *out)
 {
 	char buf[FP_SPAN];
-	uint64_t h = fnv(FNV_INIT, &off, sizeof(off));
+	uint64_t h = hash_fnv1a(HASH_FNV1A_BASIS, &off, sizeof(off));
 	long long spans[2][2] = {
 	    {0, off < FP_SPAN ? off : FP_SPAN},
 	    {off > FP_SPAN ? off - FP_SPAN : 0, off > FP_SPAN ? FP_SPAN : 0}};
@@ -318,7 +306,7 @@ fingerprint(int fd, long long off, uint64_t *out)
 		while (r == -1 && errno == EINTR);
 		if (r != spans[i][1])
 			return -1;
-		h = fnv(h, buf, (size_t)r);
+		h = hash_fnv1a(h, buf, (size_t)r);
 	}
 	*out = h;
 	return 0;

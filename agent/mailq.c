@@ -17,6 +17,7 @@
 #include "agent/pfq.h"
 #include "agent/qf.h"
 #include "agent/qid.h"
+#include "common/hash.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
@@ -143,18 +144,6 @@ heap_wants(const struct heap *h, long long created)
 
 /* ---------------------------------------------------------------- tables */
 
-static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 struct mailq *
 mailq_new(const struct mailq_opts *o)
 {
@@ -243,8 +232,8 @@ count_group(struct mailq *q, const struct mailq_item *it)
 	const char *sp = it->status.p ? it->status.p : "";
 	size_t cn = has ? cap_len(it->cron_command.n, CRON_CMD_MAX) : 0;
 	size_t sn = it->status.p ? cap_len(it->status.n, STATUS_MAX) : 0;
-	uint64_t h =
-	    fnv(fnv(0xcbf29ce484222325ULL, cp, cn), sp, sn) ^ (uint64_t)has;
+	uint64_t h = hash_fnv1a(hash_fnv1a(HASH_FNV1A_BASIS, cp, cn), sp, sn) ^
+	             (uint64_t)has;
 
 	for (size_t k = 0; k < GROUP_SLOTS; k++) {
 		struct group *g = &q->groups[(h + k) % GROUP_SLOTS];

@@ -10,6 +10,7 @@
 #include "collector/db.h"
 #include "collector/store.h"
 #include "collector/validate.h"
+#include "common/hash.h"
 #include "common/xalloc.h"
 
 enum {
@@ -292,14 +293,11 @@ state_text(json_t *r)
 	return text;
 }
 
+/* state_hash - FNV-1a of the state text, in 63 bits for an SQL integer. */
 static long long
-fnv1a(const char *t)
+state_hash(const char *t)
 {
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *t; t++)
-		h = (h ^ (unsigned char)*t) * 1099511628211ULL;
-	return (long long)(h >> 1);
+	return (long long)(hash_fnv1a(HASH_FNV1A_BASIS, t, strlen(t)) >> 1);
 }
 
 void
@@ -309,7 +307,7 @@ store_prepare(json_t *r, struct report_prep *p)
 	size_t i;
 
 	p->state = state_text(r);
-	p->hash = p->state ? fnv1a(p->state) : 0;
+	p->hash = p->state ? state_hash(p->state) : 0;
 	p->nevents = json_array_size(events);
 	p->event_data = xcalloc(p->nevents ? p->nevents : 1, sizeof(char *));
 	json_array_foreach(events, i, e) p->event_data[i] =
@@ -698,7 +696,7 @@ state_changed(struct store *s, json_t *r, const struct report_prep *p,
 		hash = p->hash;
 	} else {
 		text = mine = state_text(r);
-		hash = mine ? fnv1a(mine) : 0;
+		hash = mine ? state_hash(mine) : 0;
 	}
 	if (text == NULL) {
 		snprintf(err, el, "out of memory");
