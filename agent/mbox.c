@@ -16,6 +16,7 @@
 
 #include "agent/cronmail.h"
 #include "agent/mbox.h"
+#include "common/timeutil.h"
 #include "common/xalloc.h"
 
 #define LOOKBEHIND 8
@@ -44,23 +45,11 @@ struct scan {
 
 /* ---------------------------------------------------------------- dates */
 
-static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-
+/* month_of - 0-based month of a token (any case), or -1. */
 static int
 month_of(const char *p, size_t n)
 {
-	char l0, l1, l2;
-
-	if (n != 3)
-		return -1;
-	/* a first-letter switch: this runs for every message */
-	l0 = (char)(p[0] | 0x20), l1 = (char)(p[1] | 0x20);
-	l2 = (char)(p[2] | 0x20);
-	for (int i = 0; i < 12; i++)
-		if ((months[3 * i] | 0x20) == l0 && months[3 * i + 1] == l1 &&
-		    months[3 * i + 2] == l2)
-			return i;
-	return -1;
+	return n == 3 ? month_from_abbr(p, 1) - 1 : -1;
 }
 
 /* next_token - the next run of non-blank, non-comma bytes after *i. */
@@ -118,22 +107,6 @@ hms(const char *t, size_t n, struct tm *tm)
 	tm->tm_min = mi;
 	tm->tm_sec = se;
 	return 0;
-}
-
-/* days_from_civil - days since 1970-01-01 of a proleptic Gregorian date
- * (H. Hinnant's algorithm); timegm() costs far more per message. */
-static long long
-days_from_civil(long long y, unsigned m, unsigned d)
-{
-	long long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
 }
 
 static time_t

@@ -144,16 +144,6 @@ infer_year(struct sl_clock *clk, int mon, int mday, int h, int mi, int s)
 	return (time_t)-1;
 }
 
-static int
-month_of(const char *p)
-{
-	static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	for (int m = 0; m < 12; m++)
-		if (memcmp(p, names + 3 * m, 3) == 0)
-			return m + 1;
-	return 0;
-}
-
 /* trad_stamp - "Feb 15 09:20:02" / "Jun  5 ..." / "Mar 7 ..." at p;
  * bytes used, or 0. */
 static size_t
@@ -162,7 +152,7 @@ trad_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 	size_t i = 4;
 	int mon, day, h, mi, s;
 
-	if (n < 14 || p[3] != ' ' || (mon = month_of(p)) == 0)
+	if (n < 14 || p[3] != ' ' || (mon = month_from_abbr(p, 0)) == 0)
 		return 0;
 	while (i < n && p[i] == ' ')
 		i++;

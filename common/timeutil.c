@@ -43,6 +43,38 @@ days_in_month(int year, int month)
 	return dm[month - 1] + (month == 2 && leap);
 }
 
+long long
+days_from_civil(long long year, unsigned month, unsigned day)
+{
+	long long era;
+	unsigned yoe, doy, doe;
+
+	year -= month <= 2;
+	era = (year >= 0 ? year : year - 399) / 400;
+	yoe = (unsigned)(year - era * 400);
+	doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
+int
+month_from_abbr(const char *p, int fold)
+{
+	static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char c[3];
+
+	for (int k = 0; k < 3; k++)
+		c[k] = fold ? (char)(p[k] | 0x20) : p[k];
+	for (int m = 0; m < 12; m++) {
+		const char *nm = names + 3 * m;
+		char first = fold ? (char)(nm[0] | 0x20) : nm[0];
+
+		if (c[0] == first && c[1] == nm[1] && c[2] == nm[2])
+			return m + 1;
+	}
+	return 0;
+}
+
 /* num - n decimal digits at *p; -1 if any is not a digit. */
 static int
 num(const char *p, size_t n)

@@ -24,5 +24,17 @@ int rfc3339_format(time_t t, char *buf, size_t n);
 int rfc3339_parse(const char *s, size_t len, time_t *out);
 /* days_in_month - 1-based month; 0 for a bad month. */
 int days_in_month(int year, int month);
+/*
+ * days_from_civil - days since 1970-01-01 of a proleptic Gregorian date
+ * (H. Hinnant's algorithm), negative before it; month is 1-based.  No
+ * range check: callers check the date first.  timegm() costs far more,
+ * and this runs for every message of a mailbox.
+ */
+long long days_from_civil(long long year, unsigned month, unsigned day);
+/*
+ * month_from_abbr - 1..12 for the three bytes "Jan" .. "Dec" at p (in
+ * any case when fold is set, else exactly so), 0 for anything else.
+ */
+int month_from_abbr(const char *p, int fold);
 
 #endif
