@@ -19,6 +19,7 @@
 #include "agent/mailbox.h"
 #include "agent/mbox.h"
 #include "common/hash.h"
+#include "common/hex.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
@@ -50,28 +51,13 @@ struct agg {
 static json_t *
 hex_json(const char *p, size_t n)
 {
-	static const char digits[] = "0123456789abcdef";
 	char *s = xmalloc(2 * n + 1);
 	json_t *j;
 
-	for (size_t i = 0; i < n; i++) {
-		s[2 * i] = digits[(unsigned char)p[i] >> 4];
-		s[2 * i + 1] = digits[(unsigned char)p[i] & 15];
-	}
-	s[2 * n] = '\0';
+	hex_encode(p, n, s);
 	j = json_string(s);
 	free(s);
 	return j;
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 /* unhex - decode j (a hex string) into out; -1 if malformed or too long */
@@ -79,17 +65,11 @@ static int
 unhex(json_t *j, char *out, size_t size, size_t *len)
 {
 	const char *s = json_string_value(j);
-	size_t n;
+	ssize_t got;
 
-	if (s == NULL || (n = strlen(s)) % 2 != 0 || n / 2 > size)
+	if (s == NULL || (got = hex_decode(s, strlen(s), out, size)) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i += 2) {
-		int a = hexval(s[i]), b = hexval(s[i + 1]);
-		if (a < 0 || b < 0)
-			return -1;
-		out[i / 2] = (char)(a << 4 | b);
-	}
-	*len = n / 2;
+	*len = (size_t)got;
 	return 0;
 }
 

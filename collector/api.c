@@ -14,6 +14,7 @@
 #include "collector/api.h"
 #include "collector/db.h"
 #include "collector/query.h"
+#include "common/hex.h"
 #include "common/xalloc.h"
 
 static const char *const severities[] = {"info", "warning", "critical", NULL};
@@ -145,7 +146,8 @@ hosts_row(sqlite3_stmt *st, void *ctx)
 static json_t *
 hosts_cursor(const json_t *last, void *ctx)
 {
-	char *h = hex_encode(json_string_value(json_object_get(last, "name")));
+	char *h =
+	    hex_encode_str(json_string_value(json_object_get(last, "name")));
 	json_t *c = json_string(h);
 
 	(void)ctx;
@@ -178,7 +180,7 @@ api_hosts(struct api_req *rq, struct api_answer *ans)
 		          "stale: expected true or false");
 		return;
 	}
-	if (cur && *cur && (after = hex_decode(cur)) == NULL) {
+	if (cur && *cur && (after = hex_decode_str(cur)) == NULL) {
 		api_error(ans, 400, "bad_request",
 		          "cursor: not a cursor this endpoint returned");
 		return;
@@ -647,7 +649,7 @@ static json_t *
 mail_cursor(const json_t *last, void *ctx)
 {
 	char *h =
-	    hex_encode(json_string_value(json_object_get(last, "command")));
+	    hex_encode_str(json_string_value(json_object_get(last, "command")));
 	char *c = xasprintf(
 	    "%lld.%s",
 	    (long long)json_integer_value(json_object_get(last, "messages")),
@@ -681,7 +683,7 @@ api_mail(struct api_req *rq, struct api_answer *ans)
 		char *dot = strchr(cur, '.'), *end;
 		after_n = strtoll(cur, &end, 10);
 		if (dot == NULL || end != dot || after_n < 0 ||
-		    (after = hex_decode(dot + 1)) == NULL) {
+		    (after = hex_decode_str(dot + 1)) == NULL) {
 			api_error(
 			    ans, 400, "bad_request",
 			    "cursor: not a cursor this endpoint returned");

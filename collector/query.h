@@ -48,8 +48,5 @@ int time_arg(struct api_req *rq, struct api_answer *ans, const char *key,
 int one_of(const char *s, const char *const *values);
 /* like_escape - s with %, _ and \ escaped for LIKE ... ESCAPE '\'. */
 char *like_escape(const char *s);
-/* hex_encode / hex_decode - cursor text for string keys. */
-char *hex_encode(const char *s);
-char *hex_decode(const char *s);
 
 #endif
