@@ -20,6 +20,7 @@
 #include "agent/mbox.h"
 #include "common/hash.h"
 #include "common/hex.h"
+#include "common/jsonutil.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
@@ -200,18 +201,6 @@ agg_state(const struct agg *a, const struct stat *st, long long off,
 	    "jobs", jobs);
 }
 
-static long long
-jint(json_t *o, const char *k, int *bad)
-{
-	json_t *v = json_object_get(o, k);
-
-	if (!json_is_integer(v)) {
-		*bad = 1;
-		return 0;
-	}
-	return (long long)json_integer_value(v);
-}
-
 /* agg_restore - the aggregates of a saved state; -1 if it is malformed. */
 static int
 agg_restore(struct agg *a, json_t *s)
@@ -220,14 +209,16 @@ agg_restore(struct agg *a, json_t *s)
 	int bad = 0;
 	size_t i, ul;
 
-	a->messages = (unsigned long long)jint(s, "messages", &bad);
-	a->unread = (unsigned long long)jint(s, "unread", &bad);
-	a->fresh = (unsigned long long)jint(s, "new", &bad);
-	a->bytes = jint(s, "bytes", &bad);
-	a->oldest = jint(s, "oldest", &bad);
-	a->newest = jint(s, "newest", &bad);
-	a->other = (unsigned long long)jint(s, "other", &bad);
-	a->other_unread = (unsigned long long)jint(s, "other_unread", &bad);
+	a->messages =
+	    (unsigned long long)jsonutil_need_int(s, "messages", &bad);
+	a->unread = (unsigned long long)jsonutil_need_int(s, "unread", &bad);
+	a->fresh = (unsigned long long)jsonutil_need_int(s, "new", &bad);
+	a->bytes = jsonutil_need_int(s, "bytes", &bad);
+	a->oldest = jsonutil_need_int(s, "oldest", &bad);
+	a->newest = jsonutil_need_int(s, "newest", &bad);
+	a->other = (unsigned long long)jsonutil_need_int(s, "other", &bad);
+	a->other_unread =
+	    (unsigned long long)jsonutil_need_int(s, "other_unread", &bad);
 	if (bad || !json_is_array(jobs))
 		return -1;
 	json_array_foreach(jobs, i, o)
@@ -235,9 +226,10 @@ agg_restore(struct agg *a, json_t *s)
 		struct job *j;
 		if (a->njobs == a->max) {
 			/* max_jobs was lowered: fold the rest into other */
-			a->other += (unsigned long long)jint(o, "n", &bad);
+			a->other +=
+			    (unsigned long long)jsonutil_need_int(o, "n", &bad);
 			a->other_unread +=
-			    (unsigned long long)jint(o, "r", &bad);
+			    (unsigned long long)jsonutil_need_int(o, "r", &bad);
 			continue;
 		}
 		j = &a->jobs[a->njobs];
@@ -251,12 +243,12 @@ agg_restore(struct agg *a, json_t *s)
 			return -1;
 		j->user[ul] = '\0';
 		j->command[j->command_len] = '\0';
-		j->count = (unsigned long long)jint(o, "n", &bad);
-		j->unread = (unsigned long long)jint(o, "r", &bad);
-		j->last_ts = jint(o, "t", &bad);
-		j->body_start = jint(o, "b", &bad);
-		j->body_len = jint(o, "l", &bad);
-		j->variant = (int)jint(o, "v", &bad);
+		j->count = (unsigned long long)jsonutil_need_int(o, "n", &bad);
+		j->unread = (unsigned long long)jsonutil_need_int(o, "r", &bad);
+		j->last_ts = jsonutil_need_int(o, "t", &bad);
+		j->body_start = jsonutil_need_int(o, "b", &bad);
+		j->body_len = jsonutil_need_int(o, "l", &bad);
+		j->variant = (int)jsonutil_need_int(o, "v", &bad);
 		if (bad)
 			return -1;
 		j->hash = job_hash(j->user, j->command, j->command_len);
@@ -304,9 +296,9 @@ resume(struct agg *a, json_t *prev, int fd, const struct stat *st)
 
 	if (!json_is_object(prev))
 		return -1;
-	dev = jint(prev, "dev", &bad);
-	ino = jint(prev, "ino", &bad);
-	off = jint(prev, "offset", &bad);
+	dev = jsonutil_need_int(prev, "dev", &bad);
+	ino = jsonutil_need_int(prev, "ino", &bad);
+	off = jsonutil_need_int(prev, "offset", &bad);
 	fps = json_string_value(json_object_get(prev, "fp"));
 	if (bad || fps == NULL || (dev_t)dev != st->st_dev ||
 	    (ino_t)ino != st->st_ino || off < 0 || off > st->st_size)
