@@ -23,6 +23,7 @@
 #include "agent/agent_config.h"
 #include "agent/cycle.h"
 #include "agent/event_sig.h"
+#include "agent/limits.h"
 #include "agent/logs.h"
 #include "agent/prefilter.h"
 #include "agent/state.h"
@@ -548,7 +549,8 @@ cmp_group(const void *a, const void *b)
 static json_t *
 str_or_null(const char *s)
 {
-	return s && *s ? json_str_safe(s, strlen(s), 4096) : json_null();
+	return s && *s ? json_str_safe(s, strlen(s), AGENT_MAX_HOST_STR)
+	               : json_null();
 }
 
 static json_t *
@@ -633,7 +635,7 @@ logs_collect(struct cycle *c)
 	memset(k->gindex, -1, sizeof(k->gindex));
 	o.readback = (off_t)cfg->readback;
 	o.max_line = (size_t)cfg->max_line;
-	o.bufsize = (128u << 10) + o.max_line; /* L2-sized: fastest */
+	o.bufsize = AGENT_TAIL_BUF + o.max_line;
 	o.buf = xmalloc(o.bufsize);
 	o.hold = xmalloc(o.max_line);
 

@@ -16,6 +16,7 @@
 
 #include "agent/cronmail.h"
 #include "agent/cycle.h"
+#include "agent/limits.h"
 #include "agent/mailbox.h"
 #include "agent/mbox.h"
 #include "common/hash.h"
@@ -387,8 +388,8 @@ entry_json(const struct agg *a, int fd, long long size, const char *host,
 	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, "
 	                 "s:I, s:I}",
 	                 "user", json_str_safe(user, strlen(user), 256), "path",
-	                 json_str_safe(host, strlen(host), 4096), "messages",
-	                 (json_int_t)a->messages, "unread",
+	                 json_str_safe(host, strlen(host), AGENT_MAX_HOST_STR),
+	                 "messages", (json_int_t)a->messages, "unread",
 	                 (json_int_t)a->unread, "new", (json_int_t)a->fresh,
 	                 "bytes", (json_int_t)size, "message_bytes",
 	                 (json_int_t)a->bytes, "oldest_ts", ts_json(a->oldest),

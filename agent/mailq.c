@@ -13,6 +13,7 @@
 
 #include "agent/cronmail.h"
 #include "agent/cycle.h"
+#include "agent/limits.h"
 #include "agent/mailq.h"
 #include "agent/pfq.h"
 #include "agent/qf.h"
@@ -21,9 +22,8 @@
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
-#define GROUP_SLOTS 1024      /* > 2 x MAILQ_MAX_GROUPS: short probes */
-#define STATUS_MAX 256        /* bytes of a status kept for grouping */
-#define DEFER_MAX (64u << 10) /* bytes read of a postfix defer log */
+#define GROUP_SLOTS 1024 /* > 2 x MAILQ_MAX_GROUPS: short probes */
+#define STATUS_MAX 256   /* bytes of a status kept for grouping */
 
 struct status_count {
 	char s[STATUS_MAX];
@@ -75,7 +75,7 @@ struct mailq {
 	char *buf; /* qf bytes, o.qf_max_bytes + 1 */
 	struct qf_msg *qm;
 	struct pfq_msg *pm;
-	char *dbuf; /* a defer log, DEFER_MAX */
+	char *dbuf; /* a defer log, AGENT_MAX_DEFER_LOG */
 };
 
 /* ---------------------------------------------------------------- heaps */
@@ -299,9 +299,9 @@ item_json(const char *host, const struct mailq_item *it)
 	return json_pack(
 	    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o, s:I, s:b, s:b}",
-	    "queue", json_str_safe(host, strlen(host), 4096), "id",
-	    bytes_json(&it->id, 64), "from", bytes_json(&it->from, 256), "to",
-	    to, "subject", bytes_json(&it->subject, 512), "created_ts",
+	    "queue", json_str_safe(host, strlen(host), AGENT_MAX_HOST_STR),
+	    "id", bytes_json(&it->id, 64), "from", bytes_json(&it->from, 256),
+	    "to", to, "subject", bytes_json(&it->subject, 512), "created_ts",
 	    ts_json(it->created), "tries", num_or_null(it->tries), "status",
 	    bytes_json(&it->status, 512), "cron_command",
 	    it->cron_command.p ? bytes_json(&it->cron_command, CRON_CMD_MAX)
@@ -422,7 +422,8 @@ mailq_queues(const struct mailq *q)
 		json_array_append_new(
 		    out,
 		    json_pack("{s:o, s:I, s:o, s:o, s:I, s:I}", "queue",
-		              json_str_safe(s->host, strlen(s->host), 4096),
+		              json_str_safe(s->host, strlen(s->host),
+		                            AGENT_MAX_HOST_STR),
 		              "messages", (json_int_t)s->count, "oldest_ts",
 		              ts_json(s->oldest), "statuses", st,
 		              "statuses_other", (json_int_t)s->statuses_other,
@@ -690,7 +691,7 @@ defer_reason(struct mailq *q, int deferfd, const char *id,
 	if ((fd = open_ro(deferfd, rel)) == -1 &&
 	    (fd = open_ro(deferfd, id)) == -1)
 		return -1;
-	len = read_capped(fd, q->dbuf, DEFER_MAX, &cut);
+	len = read_capped(fd, q->dbuf, AGENT_MAX_DEFER_LOG, &cut);
 	close(fd);
 	if (len <= 0 || pfq_defer_reason(q->dbuf, (size_t)len, &p, &n) == -1)
 		return -1;
@@ -813,7 +814,7 @@ mailq_scan_postfix(struct mailq *q, struct cycle *c, const char *real,
 	}
 	if (q->pm == NULL) {
 		q->pm = xmalloc(sizeof(*q->pm));
-		q->dbuf = xmalloc(DEFER_MAX);
+		q->dbuf = xmalloc(AGENT_MAX_DEFER_LOG);
 	}
 	(void)queue_of(q, host);
 	walk_pfq(q, &e, top, deferfd, host, 2);

@@ -11,11 +11,10 @@
 #include <unistd.h>
 
 #include "agent/accounts.h"
+#include "agent/limits.h"
 #include "agent/mtaconf.h"
 #include "common/fsutil.h"
 #include "common/xalloc.h"
-
-#define MTACONF_MAX_FILE (4u << 20) /* a .cf file */
 
 const char *
 mtaconf_kind_name(enum mta_kind k)
@@ -63,8 +62,8 @@ read_under(const char *root, const char *path, char *err, size_t errlen)
 
 	if (root_path(full, sizeof(full), root, path) == -1)
 		return NULL;
-	if (read_file_capped(full, &text, MTACONF_MAX_FILE, why, sizeof(why)) <
-	    0) {
+	if (read_file_capped(full, &text, AGENT_MAX_HOST_FILE, why,
+	                     sizeof(why)) < 0) {
 		if (access(full, F_OK) == 0 || errno != ENOENT)
 			append_err(err, errlen, why);
 		return NULL;
@@ -207,15 +206,12 @@ split_user(const char *v, char *user, char *group)
 static enum mta_kind
 kind_from_alternatives(const char *root)
 {
+	static const char link[] = "/etc/alternatives/mta";
 	char full[PATH_MAX], target[PATH_MAX];
-	ssize_t n;
 
-	if (root_path(full, sizeof(full), root, "/etc/alternatives/mta") == -1)
+	if (root_path(full, sizeof(full), root, link) == -1 ||
+	    root_link_next(link, full, target, sizeof(target)) == -1)
 		return MTA_NONE;
-	n = readlink(full, target, sizeof(target) - 1);
-	if (n <= 0)
-		return MTA_NONE;
-	target[n] = '\0';
 	if (strstr(target, "postfix") != NULL)
 		return MTA_POSTFIX;
 	if (strstr(target, "sendmail") != NULL)

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "agent/limits.h"
 #include "agent/outbox.h"
 #include "agent/statedir.h"
 #include "common/fsutil.h"
@@ -25,7 +26,6 @@
 #define NAME_MAX_LEN (SEQ_DIGITS + 1 + 36 + 2 + 10 + 3 + 1)
 #define TMP_PREFIX ".tmp-"
 /* One report body is never larger than a report's JSON. */
-#define OUTBOX_FILE_MAX ((size_t)64 << 20)
 
 struct entry {
 	unsigned long long seq;
@@ -404,7 +404,7 @@ outbox_oldest(struct outbox *ob, char **data, size_t *n, char id[UUID_STR_LEN],
 	en = &ob->e[ob->head];
 	entry_name(name, sizeof(name), en->seq, en->id, en->carried);
 	snprintf(path, sizeof(path), "%s/%s", ob->dir, name);
-	len = read_file_capped(path, data, OUTBOX_FILE_MAX, err, errlen);
+	len = read_file_capped(path, data, AGENT_MAX_OUTBOX_FILE, err, errlen);
 	if (len < 0)
 		return -1;
 	*n = (size_t)len;

@@ -67,6 +67,56 @@ root_path(char *out, size_t n, const char *root, const char *path)
 	return 0;
 }
 
+int
+root_link_next(const char *host, const char *full, char *next, size_t n)
+{
+	char target[PATH_MAX], joined[PATH_MAX];
+	ssize_t l = readlink(full, target, sizeof(target) - 1);
+
+	if (l == -1)
+		return -1;
+	target[l] = '\0';
+	if (target[0] == '/') {
+		snprintf(joined, sizeof(joined), "%s", target);
+	} else {
+		const char *slash = strrchr(host, '/');
+		int dl = slash ? (int)(slash - host) : 0;
+
+		if (snprintf(joined, sizeof(joined), "%.*s/%s", dl, host,
+		             target) >= (int)sizeof(joined)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+	}
+	/* fold "..", "." and "//" without leaving "/" */
+	return root_path(next, n, "", joined);
+}
+
+int
+root_resolve(const char *root, const char *path, int max_links, char *host,
+             char *full, struct stat *st, int *links)
+{
+	*links = 0;
+	if (snprintf(host, PATH_MAX, "%s", path) >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (;;) {
+		if (root_path(full, PATH_MAX, root, host) == -1)
+			return -1;
+		if (lstat(full, st) == -1)
+			return -1;
+		if (!S_ISLNK(st->st_mode))
+			return 0;
+		if (++*links > max_links) {
+			errno = ELOOP;
+			return -1;
+		}
+		if (root_link_next(host, full, host, PATH_MAX) == -1)
+			return -1;
+	}
+}
+
 ssize_t
 read_file_capped(const char *path, char **out, size_t cap, char *err,
                  size_t errlen)

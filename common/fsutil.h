@@ -10,6 +10,7 @@
 #define SPOOLWATCH_FSUTIL_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /*
@@ -19,6 +20,26 @@
  * outside root.  -1 with errno ENAMETOOLONG or EINVAL (relative path).
  */
 int root_path(char *out, size_t n, const char *root, const char *path);
+
+/*
+ * root_link_next - the host path the symbolic link at host path host
+ * points to, into next (n bytes).  full is the link's path under the
+ * root (as root_path gave it).  An absolute target is taken as a host
+ * path, a relative one is joined to host's directory; either is folded
+ * lexically (as root_path does), so it names something below the root
+ * again.  -1 with errno (EINVAL if full is not a link, ENAMETOOLONG).
+ */
+int root_link_next(const char *host, const char *full, char *next, size_t n);
+
+/*
+ * root_resolve - lstat the host path path under root, following symbolic
+ * links by hand (root_link_next) so that every step stays below root.
+ * host and full, of PATH_MAX bytes each, get the host path of what was
+ * finally looked at and its path under root; *links counts the links
+ * followed.  0 and *st, or -1 with errno (ELOOP past max_links).
+ */
+int root_resolve(const char *root, const char *path, int max_links, char *host,
+                 char *full, struct stat *st, int *links);
 
 /*
  * read_file_capped - read a whole regular file of at most cap bytes into
