@@ -294,50 +294,18 @@ outbox_rejected_count(const struct outbox *ob)
 	return n;
 }
 
-/* write_durable - TMP, fsync, rename to name, fsync of the directory. */
+/* write_durable - the report file name in dfd, through a temporary name
+ * of its own sequence number (write_file_atomic_at). */
 static int
 write_durable(int dfd, const char *dirpath, const char *name,
               unsigned long long seq, const void *data, size_t n, char *err,
               size_t errlen)
 {
 	char tmp[64];
-	int fd, saved;
 
 	snprintf(tmp, sizeof(tmp), TMP_PREFIX "%020llu", seq);
-	fd = openat(dfd, tmp,
-	            O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd == -1) {
-		snprintf(err, errlen, "%s/%s: %s", dirpath, tmp,
-		         strerror(errno));
-		return -1;
-	}
-	if (write_full(fd, data, n) == -1)
-		goto fail;
-	if (fsync(fd) == -1)
-		goto fail;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (renameat(dfd, tmp, dfd, name) == -1)
-		goto fail;
-	if (fsync(dfd) == -1) {
-		/* the file is complete; only its name may not survive a
-		 * power loss, which cannot be made better here */
-		snprintf(err, errlen, "%s: fsync: %s", dirpath,
-		         strerror(errno));
-		return -1;
-	}
-	return 0;
-fail:
-	saved = errno;
-	snprintf(err, errlen, "%s/%s: %s", dirpath, tmp, strerror(saved));
-	if (fd != -1)
-		close(fd);
-	unlinkat(dfd, tmp, 0);
-	errno = saved;
-	return -1;
+	return write_file_atomic_at(dfd, dirpath, tmp, name, data, n, 0600, err,
+	                            errlen);
 }
 
 /* drop_oldest - remove the oldest report; *lost counts it and what it

@@ -59,11 +59,21 @@ ssize_t read_file_capped(const char *path, char **out, size_t cap, char *err,
  */
 int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
                       char *err, size_t errlen);
+/*
+ * write_file_atomic_at - the same in the open directory dfd (dirpath
+ * names it in errors): data goes to tmp, which is fsync'ed and renamed
+ * to name, then dfd is fsync'ed.  A stale tmp is overwritten; callers
+ * choose a tmp name no other writer uses.  0, or -1 with a reason and
+ * errno (if the directory's fsync fails, name is complete but its
+ * rename may not survive a power loss).
+ */
+int write_file_atomic_at(int dfd, const char *dirpath, const char *tmp,
+                         const char *name, const void *data, size_t n,
+                         mode_t mode, char *err, size_t errlen);
 
 /* write_full - write all n bytes, resuming after EINTR and short writes;
  * 0, or -1 with errno. */
 int write_full(int fd, const void *data, size_t n);
-int fsync_dir(const char *dir);
 /*
  * mkdir_p - mkdir -p with mode for the created components (subject to the
  * umask).  Existing directories are fine; an existing non-directory is -1

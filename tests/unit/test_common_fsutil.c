@@ -301,8 +301,21 @@ test_write_file_atomic(void **state)
 		snprintf(path, sizeof(path), "%s/rel.json", dir);
 		assert_int_equal(stat(path, &st), 0);
 	}
-	assert_int_equal(fsync_dir(dir), 0);
-	assert_int_equal(fsync_dir(path), -1); /* not a directory */
+	/* a directory that is not there, a name that is too long */
+	snprintf(path, sizeof(path), "%s/none/x.json", tmpdir);
+	assert_int_equal(
+	    write_file_atomic(path, "x", 1, 0600, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/none"));
+	{
+		char longname[PATH_MAX], why[PATH_MAX + 64];
+		int l = snprintf(longname, sizeof(longname), "%s/", dir);
+		memset(longname + l, 'n', 250);
+		longname[l + 250] = '\0';
+		assert_int_equal(
+		    write_file_atomic(longname, "x", 1, 0600, why, sizeof(why)),
+		    -1);
+		assert_non_null(strstr(why, "too long"));
+	}
 }
 
 static void
