@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "agent/syslog_parse.h"
+#include "common/report_schema.h"
 #include "common/timeutil.h"
 
 #define SPAN_EMPTY ((struct sl_span){NULL, 0})
@@ -57,28 +58,15 @@ num(const char *p, size_t n)
 	return v;
 }
 
+_Static_assert(SL_OTHER - SL_SYSERR + 1 == REPORT_SCHEMA_NKINDS,
+               "enum sl_kind follows report_schema_kinds");
+
 const char *
 sl_kind_name(enum sl_kind k)
 {
-	switch (k) {
-	case SL_SYSERR:
-		return "syserr";
-	case SL_DEFERRED:
-		return "deferred";
-	case SL_BOUNCED:
-		return "bounced";
-	case SL_WARNING:
-		return "warning";
-	case SL_FATAL:
-		return "fatal";
-	case SL_PANIC:
-		return "panic";
-	case SL_OTHER:
-		return "other";
-	case SL_NONE:
-		break;
-	}
-	return "none";
+	if (k < SL_SYSERR || k > SL_OTHER)
+		return "none";
+	return report_schema_kinds[k - SL_SYSERR];
 }
 
 /* --- time ---------------------------------------------------------------- */

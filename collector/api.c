@@ -15,11 +15,8 @@
 #include "collector/db.h"
 #include "collector/query.h"
 #include "common/hex.h"
+#include "common/report_schema.h"
 #include "common/xalloc.h"
-
-static const char *const severities[] = {"info", "warning", "critical", NULL};
-static const char *const kinds[] = {"syserr", "deferred", "bounced", "warning",
-                                    "fatal",  "panic",    "other",   NULL};
 
 void
 api_error(struct api_answer *ans, int status, const char *code, const char *fmt,
@@ -169,7 +166,7 @@ api_hosts(struct api_req *rq, struct api_answer *ans)
 
 	if (list_args(rq, ans, &limit, NULL) == -1)
 		return;
-	if (sev && *sev && !one_of(sev, severities)) {
+	if (sev && *sev && !one_of(sev, report_schema_severities)) {
 		api_error(ans, 400, "bad_request",
 		          "severity: expected info, warning or critical");
 		return;
@@ -463,7 +460,7 @@ api_findings(struct api_req *rq, struct api_answer *ans)
 
 	if (list_args(rq, ans, &limit, &cursor) == -1)
 		return;
-	if (sev && *sev && !one_of(sev, severities)) {
+	if (sev && *sev && !one_of(sev, report_schema_severities)) {
 		api_error(ans, 400, "bad_request",
 		          "severity: expected info, warning or critical");
 		return;
@@ -551,7 +548,7 @@ api_events(struct api_req *rq, struct api_answer *ans)
 	    (has_since = time_arg(rq, ans, "since", &since)) == -1 ||
 	    (has_until = time_arg(rq, ans, "until", &until)) == -1)
 		return;
-	if (kind && *kind && !one_of(kind, kinds)) {
+	if (kind && *kind && !one_of(kind, report_schema_kinds)) {
 		api_error(ans, 400, "bad_request",
 		          "kind: expected syserr, "
 		          "deferred, bounced, warning, fatal, panic or other");

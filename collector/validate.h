@@ -15,7 +15,7 @@
 
 #include <jansson.h>
 
-#define REPORT_SCHEMA "spoolwatch.report/1"
+#include "common/report_schema.h" /* REPORT_SCHEMA and its names */
 
 /* Bounds (README, spoolwatch-collector, "Ingest"). */
 #define V_MAX_STR 4096    /* a name, path, subject ... */
