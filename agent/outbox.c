@@ -145,8 +145,10 @@ open_subdir(int parent, const char *parent_path, const char *name,
 }
 
 /*
- * scan - list dir's report files (stale temporaries are removed).  With
- * ob, entries are added to the index; returns the largest sequence seen.
+ * scan - the report files of the directory dfd (path names it in errors)
+ * into *list, oldest first, and their number into *count (the caller
+ * frees *list); *maxseq is raised to the largest sequence seen.  Stale
+ * temporaries are removed on the way.  0, or -1 with a reason.
  */
 static int
 scan(int dfd, const char *path, struct entry **list, size_t *count,
