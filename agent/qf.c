@@ -13,8 +13,8 @@
 /* Record types sendmail writes or still reads (legacy D E L G Y). */
 static const char qf_types[] = "VTKNPdIBqMF$SZA!CQrRH.DELGY";
 
-static void
-str_add(struct qf_str *f, const char *p, size_t n)
+void
+qf_str_add(struct qf_str *f, const char *p, size_t n)
 {
 	size_t room = sizeof(f->s) - f->len;
 
@@ -26,16 +26,16 @@ str_add(struct qf_str *f, const char *p, size_t n)
 	f->len += n;
 }
 
-static void
-str_set(struct qf_str *f, const char *p, size_t n)
+void
+qf_str_set(struct qf_str *f, const char *p, size_t n)
 {
 	f->len = 0;
 	f->cut = 0;
-	str_add(f, p, n);
+	qf_str_add(f, p, n);
 }
 
-static void
-addr_set(struct qf_addr *a, const char *p, size_t n)
+void
+qf_addr_set(struct qf_addr *a, const char *p, size_t n)
 {
 	if (n > sizeof(a->s))
 		n = sizeof(a->s);
@@ -97,10 +97,10 @@ rec_rcpt(struct qf_pass *ps, const char *v, size_t n)
 	else
 		f = 0;
 	if (m->nrcpt < QF_MAX_RCPT)
-		addr_set(&m->rcpt[m->nrcpt], v + f, n - f);
+		qf_addr_set(&m->rcpt[m->nrcpt], v + f, n - f);
 	m->nrcpt++;
 	if (ps->pend_m && m->rcpt_status.len == 0)
-		str_set(&m->rcpt_status, ps->pend_m, ps->pend_n);
+		qf_str_set(&m->rcpt_status, ps->pend_m, ps->pend_n);
 	ps->pend_m = NULL;
 }
 
@@ -133,7 +133,7 @@ rec_header(struct qf_pass *ps, const char *v, size_t n)
 		return;
 	s = colon + 1;
 	s += skip_blanks(v + s, n - s);
-	str_set(dst, v + s, n - s);
+	qf_str_set(dst, v + s, n - s);
 	ps->cont = dst;
 }
 
@@ -159,18 +159,18 @@ rec_record(struct qf_pass *ps, char t, const char *v, size_t n)
 		m->tries = num(v, n);
 		break;
 	case 'S':
-		addr_set(&m->sender, v, n);
+		qf_addr_set(&m->sender, v, n);
 		ps->seen_s = 1;
 		break;
 	case 'd':
-		str_set(&m->df_dir, v, n);
+		qf_str_set(&m->df_dir, v, n);
 		break;
 	case 'q':
-		str_set(&m->quarantine, v, n);
+		qf_str_set(&m->quarantine, v, n);
 		break;
 	case 'M':
 		if (!ps->seen_s) {
-			str_set(&m->env_status, v, n);
+			qf_str_set(&m->env_status, v, n);
 		} else {
 			ps->pend_m = v;
 			ps->pend_n = n;
@@ -206,7 +206,7 @@ qf_line(struct qf_pass *ps, const char *p, const char *le)
 	} else if (*p == ' ' || *p == '\t') {
 		/* continuation: only H records have them */
 		if (ps->cont)
-			str_add(ps->cont, p, (size_t)(le - p));
+			qf_str_add(ps->cont, p, (size_t)(le - p));
 	} else if (memchr(qf_types, *p, sizeof(qf_types) - 1) == NULL) {
 		ps->m->nbad++;
 		ps->cont = NULL;
