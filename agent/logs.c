@@ -31,6 +31,7 @@
 #include "agent/syslog_tail.h"
 #include "common/config.h"
 #include "common/fsutil.h"
+#include "common/jsonutil.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
@@ -447,16 +448,6 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 }
 
 static json_t *
-ts_json(time_t t)
-{
-	char b[RFC3339_LEN];
-
-	if (rfc3339_format(t, b, sizeof(b)) == -1)
-		return json_null();
-	return json_string(b);
-}
-
-static json_t *
 id_json(long v)
 {
 	return v < 0 ? json_null() : json_integer(v);
@@ -495,7 +486,7 @@ slot_json(const struct collect *k, const struct slot *s)
 	const char *ps = json_string_value(pid);
 
 	json_object_set_new(e, "id", json_string(s->id));
-	json_object_set_new(e, "ts", ts_json(s->ts));
+	json_object_set_new(e, "ts", jsonutil_ts(s->ts));
 	json_object_set_new(e, "source",
 	                    json_str_safe(k->cfg->files.v[s->source],
 	                                  strlen(k->cfg->files.v[s->source]),
@@ -569,7 +560,7 @@ group_json(const struct collect *k, const struct group *g)
 	    "s:o, s:o}",
 	    "signature", json_str_safe(g->sig, strlen(g->sig), EVENT_SIG_MAX),
 	    "kind", sl_kind_name(g->kind), "count", (json_int_t)g->count,
-	    "first_ts", ts_json(g->first), "last_ts", ts_json(g->last),
+	    "first_ts", jsonutil_ts(g->first), "last_ts", jsonutil_ts(g->last),
 	    "example",
 	    json_str_safe(g->example, g->example_len, sizeof(g->example)),
 	    "program", str_or_null(g->program), "path", str_or_null(g->path),

@@ -318,16 +318,6 @@ resume(struct agg *a, json_t *prev, int fd, const struct stat *st)
 
 /* ---------------------------------------------------------------- report */
 
-static json_t *
-ts_json(long long t)
-{
-	char buf[RFC3339_LEN];
-
-	if (t < 0 || rfc3339_format((time_t)t, buf, sizeof(buf)) != 0)
-		return json_null();
-	return json_string(buf);
-}
-
 static const struct agg *sort_agg;
 
 static int
@@ -376,26 +366,26 @@ entry_json(const struct agg *a, int fd, long long size, const char *host,
 		        json_str_safe(j->user, strlen(j->user), 64), "command",
 		        json_str_safe(j->command, j->command_len, CRON_CMD_MAX),
 		        "count", (json_int_t)j->count, "unread",
-		        (json_int_t)j->unread, "last_ts", ts_json(j->last_ts),
-		        "subject", json_str_safe(s, sub, MBOX_SUBJECT),
-		        "excerpt",
+		        (json_int_t)j->unread, "last_ts",
+		        jsonutil_ts_known(j->last_ts), "subject",
+		        json_str_safe(s, sub, MBOX_SUBJECT), "excerpt",
 		        json_str_safe(
 		            ex, n, o->excerpt_max > 3 ? o->excerpt_max - 3 : 0),
 		        "variant", cron_variant_name(j->variant)));
 	}
 	free(ex);
 	free(idx);
-	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, "
-	                 "s:I, s:I}",
-	                 "user", json_str_safe(user, strlen(user), 256), "path",
-	                 json_str_safe(host, strlen(host), AGENT_MAX_HOST_STR),
-	                 "messages", (json_int_t)a->messages, "unread",
-	                 (json_int_t)a->unread, "new", (json_int_t)a->fresh,
-	                 "bytes", (json_int_t)size, "message_bytes",
-	                 (json_int_t)a->bytes, "oldest_ts", ts_json(a->oldest),
-	                 "newest_ts", ts_json(a->newest), "cron", cron,
-	                 "cron_other", (json_int_t)a->other,
-	                 "cron_other_unread", (json_int_t)a->other_unread);
+	return json_pack(
+	    "{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, "
+	    "s:I, s:I}",
+	    "user", json_str_safe(user, strlen(user), 256), "path",
+	    json_str_safe(host, strlen(host), AGENT_MAX_HOST_STR), "messages",
+	    (json_int_t)a->messages, "unread", (json_int_t)a->unread, "new",
+	    (json_int_t)a->fresh, "bytes", (json_int_t)size, "message_bytes",
+	    (json_int_t)a->bytes, "oldest_ts", jsonutil_ts_known(a->oldest),
+	    "newest_ts", jsonutil_ts_known(a->newest), "cron", cron,
+	    "cron_other", (json_int_t)a->other, "cron_other_unread",
+	    (json_int_t)a->other_unread);
 }
 
 /*

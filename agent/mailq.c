@@ -19,6 +19,7 @@
 #include "agent/qf.h"
 #include "agent/qid.h"
 #include "common/hash.h"
+#include "common/jsonutil.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
@@ -268,16 +269,6 @@ count_group(struct mailq *q, const struct mailq_item *it)
 /* ---------------------------------------------------------------- json */
 
 static json_t *
-ts_json(long long t)
-{
-	char buf[RFC3339_LEN];
-
-	if (t < 0 || rfc3339_format((time_t)t, buf, sizeof(buf)) != 0)
-		return json_null();
-	return json_string(buf);
-}
-
-static json_t *
 bytes_json(const struct mailq_bytes *b, size_t max)
 {
 	return json_str_safe(b->p ? b->p : "", b->p ? b->n : 0, max);
@@ -302,13 +293,13 @@ item_json(const char *host, const struct mailq_item *it)
 	    "queue", json_str_safe(host, strlen(host), AGENT_MAX_HOST_STR),
 	    "id", bytes_json(&it->id, 64), "from", bytes_json(&it->from, 256),
 	    "to", to, "subject", bytes_json(&it->subject, 512), "created_ts",
-	    ts_json(it->created), "tries", num_or_null(it->tries), "status",
-	    bytes_json(&it->status, 512), "cron_command",
+	    jsonutil_ts_known(it->created), "tries", num_or_null(it->tries),
+	    "status", bytes_json(&it->status, 512), "cron_command",
 	    it->cron_command.p ? bytes_json(&it->cron_command, CRON_CMD_MAX)
 	                       : json_null(),
-	    "last_try_ts", ts_json(it->last_try), "size", num_or_null(it->size),
-	    "to_total", (json_int_t)it->total_to, "df_missing", it->df_missing,
-	    "incomplete", it->incomplete);
+	    "last_try_ts", jsonutil_ts_known(it->last_try), "size",
+	    num_or_null(it->size), "to_total", (json_int_t)it->total_to,
+	    "df_missing", it->df_missing, "incomplete", it->incomplete);
 }
 
 void
@@ -425,7 +416,7 @@ mailq_queues(const struct mailq *q)
 		              json_str_safe(s->host, strlen(s->host),
 		                            AGENT_MAX_HOST_STR),
 		              "messages", (json_int_t)s->count, "oldest_ts",
-		              ts_json(s->oldest), "statuses", st,
+		              jsonutil_ts_known(s->oldest), "statuses", st,
 		              "statuses_other", (json_int_t)s->statuses_other,
 		              "status_unknown", (json_int_t)s->counted_only));
 	}
@@ -462,7 +453,7 @@ mailq_groups(const struct mailq *q, unsigned long long *other)
 		            : json_null(),
 		        "status", json_str_safe(v[i]->st, v[i]->stn, 512),
 		        "count", (json_int_t)v[i]->count, "oldest_ts",
-		        ts_json(v[i]->oldest)));
+		        jsonutil_ts_known(v[i]->oldest)));
 	free(v);
 	*other = q->groups_other;
 	return out;

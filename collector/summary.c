@@ -11,6 +11,7 @@
 
 #include "collector/api.h"
 #include "collector/db.h"
+#include "common/jsonutil.h"
 
 #define TOP_N 10
 
@@ -228,7 +229,7 @@ api_summary(struct api_req *rq, struct api_answer *ans)
 	json_object_set_new(o, "mail", mail_part(&c));
 	json_object_set_new(o, "mta_down", mta_part(&c));
 	json_object_set_new(o, "stale_after_s", json_integer(rq->stale_after));
-	json_object_set_new(o, "generated_at", rfc3339_json(rq->now));
+	json_object_set_new(o, "generated_at", jsonutil_ts(rq->now));
 	sqlite3_exec(rq->db, "COMMIT", NULL, NULL, NULL);
 	if (c.failed) {
 		json_decref(o);

@@ -2,6 +2,7 @@
  * jsonutil.c - typed member getters over jansson.
  */
 #include "common/jsonutil.h"
+#include "common/timeutil.h"
 
 const char *
 jsonutil_str(const json_t *o, const char *key, const char *dflt)
@@ -29,4 +30,20 @@ jsonutil_need_int(const json_t *o, const char *key, int *bad)
 		return 0;
 	}
 	return (long long)json_integer_value(v);
+}
+
+json_t *
+jsonutil_ts(long long t)
+{
+	char buf[RFC3339_LEN];
+
+	if (rfc3339_format((time_t)t, buf, sizeof(buf)) != 0)
+		return json_null();
+	return json_string(buf);
+}
+
+json_t *
+jsonutil_ts_known(long long t)
+{
+	return t < 0 ? json_null() : jsonutil_ts(t);
 }

@@ -1,6 +1,6 @@
 /*
  * test_common_jsonutil.c - typed getters: right type, wrong type, absent
- * member, NULL and non-object containers.
+ * member, NULL and non-object containers; RFC 3339 timestamps.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -62,6 +62,29 @@ test_need_int(void **state)
 	json_decref(o);
 }
 
+static void
+test_ts(void **state)
+{
+	json_t *j;
+	(void)state;
+
+	j = jsonutil_ts(1771118402); /* the incident's SYSERR */
+	assert_string_equal(json_string_value(j), "2026-02-15T01:20:02Z");
+	json_decref(j);
+	j = jsonutil_ts(0);
+	assert_string_equal(json_string_value(j), "1970-01-01T00:00:00Z");
+	json_decref(j);
+	j = jsonutil_ts(-86400);
+	assert_string_equal(json_string_value(j), "1969-12-31T00:00:00Z");
+	json_decref(j);
+	assert_true(json_is_null(jsonutil_ts_known(-1)));
+	j = jsonutil_ts_known(0);
+	assert_string_equal(json_string_value(j), "1970-01-01T00:00:00Z");
+	json_decref(j);
+	/* beyond year 9999 does not fit the format */
+	assert_true(json_is_null(jsonutil_ts(253402300800LL)));
+}
+
 int
 main(void)
 {
@@ -69,6 +92,7 @@ main(void)
 	    cmocka_unit_test(test_str),
 	    cmocka_unit_test(test_int),
 	    cmocka_unit_test(test_need_int),
+	    cmocka_unit_test(test_ts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
