@@ -172,7 +172,7 @@ iso_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 {
 	const char *sp;
 	size_t len;
-	int y, mo, d, h, mi, s;
+	struct civil c;
 
 	if (n < 19 || p[4] != '-' || p[7] != '-')
 		return 0;
@@ -182,31 +182,17 @@ iso_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 		return len;
 	if (len != 10 || p[10] != ' ' || p[13] != ':' || p[16] != ':')
 		return 0;
-	y = num(p, 4);
-	mo = num(p + 5, 2);
-	d = num(p + 8, 2);
-	h = num(p + 11, 2);
-	mi = num(p + 14, 2);
-	s = num(p + 17, 2);
-	if (y < 1970 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0)
+	if (civil_parse(p, &c) == -1 || c.year < 1970)
 		return 0;
 	if (n >= 23 && (memcmp(p + 19, " UTC", 4) == 0 ||
 	                memcmp(p + 19, " GMT", 4) == 0)) {
-		struct tm tm;
-		if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
-		    h > 23 || mi > 59 || s > 60)
+		if (!civil_valid(&c))
 			return 0;
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = y - 1900;
-		tm.tm_mon = mo - 1;
-		tm.tm_mday = d;
-		tm.tm_hour = h;
-		tm.tm_min = mi;
-		tm.tm_sec = s;
-		*ts = timegm(&tm);
+		*ts = civil_to_time(&c);
 		return 23;
 	}
-	if ((*ts = sl_local_time(clk, y, mo, d, h, mi, s)) == (time_t)-1)
+	if ((*ts = sl_local_time(clk, c.year, c.month, c.day, c.hour, c.min,
+	                         c.sec)) == (time_t)-1)
 		return 0;
 	return 19;
 }

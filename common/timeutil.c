@@ -89,12 +89,44 @@ num(const char *p, size_t n)
 }
 
 int
+civil_parse(const char *p, struct civil *c)
+{
+	c->year = num(p, 4);
+	c->month = num(p + 5, 2);
+	c->day = num(p + 8, 2);
+	c->hour = num(p + 11, 2);
+	c->min = num(p + 14, 2);
+	c->sec = num(p + 17, 2);
+	return c->year < 0 || c->month < 0 || c->day < 0 || c->hour < 0 ||
+	               c->min < 0 || c->sec < 0
+	           ? -1
+	           : 0;
+}
+
+int
+civil_valid(const struct civil *c)
+{
+	return c->year >= 0 && c->month >= 1 && c->month <= 12 && c->day >= 1 &&
+	       c->day <= days_in_month(c->year, c->month) && c->hour >= 0 &&
+	       c->hour <= 23 && c->min >= 0 && c->min <= 59 && c->sec >= 0 &&
+	       c->sec <= 60;
+}
+
+time_t
+civil_to_time(const struct civil *c)
+{
+	return (time_t)(days_from_civil(c->year, (unsigned)c->month,
+	                                (unsigned)c->day) *
+	                    86400 +
+	                c->hour * 3600 + c->min * 60 + c->sec);
+}
+
+int
 rfc3339_parse(const char *s, size_t len, time_t *out)
 {
-	struct tm tm;
-	int y, mo, d, h, mi, sec, off = 0;
+	struct civil c;
+	int off = 0;
 	size_t i = 19;
-	time_t t;
 
 	if (len < 20)
 		return -1;
@@ -102,14 +134,7 @@ rfc3339_parse(const char *s, size_t len, time_t *out)
 		return -1;
 	if (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
 		return -1;
-	y = num(s, 4);
-	mo = num(s + 5, 2);
-	d = num(s + 8, 2);
-	h = num(s + 11, 2);
-	mi = num(s + 14, 2);
-	sec = num(s + 17, 2);
-	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
-	    h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+	if (civil_parse(s, &c) == -1 || !civil_valid(&c))
 		return -1;
 	if (s[i] == '.') {
 		size_t start = ++i;
@@ -143,16 +168,6 @@ rfc3339_parse(const char *s, size_t len, time_t *out)
 	}
 	if (i != len)
 		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec; /* 60 folds into the next minute */
-	t = timegm(&tm);
-	if (t == (time_t)-1 && !(y == 1969 && mo == 12 && d == 31))
-		return -1;
-	*out = t - off;
+	*out = civil_to_time(&c) - off; /* second 60: the next minute */
 	return 0;
 }

@@ -31,6 +31,22 @@ int days_in_month(int year, int month);
  * and this runs for every message of a mailbox.
  */
 long long days_from_civil(long long year, unsigned month, unsigned day);
+/* A broken-down UTC date and time; month is 1-based. */
+struct civil {
+	int year, month, day, hour, min, sec;
+};
+/*
+ * civil_parse - the digits of "YYYY-MM-DD?HH:MM:SS" at p (19 bytes; the
+ * separators are the caller's to check).  0, or -1 if a field is not all
+ * digits.  Fields are not range-checked: see civil_valid.
+ */
+int civil_parse(const char *p, struct civil *c);
+/* civil_valid - 1 if every field is in range (Feb 29 in leap years,
+ * second 60 allowed), else 0. */
+int civil_valid(const struct civil *c);
+/* civil_to_time - UTC epoch seconds of a valid c; second 60 folds into
+ * the next minute, as timegm() does. */
+time_t civil_to_time(const struct civil *c);
 /*
  * month_from_abbr - 1..12 for the three bytes "Jan" .. "Dec" at p (in
  * any case when fold is set, else exactly so), 0 for anything else.

@@ -252,6 +252,36 @@ test_days_from_civil(void **state)
 }
 
 static void
+test_civil(void **state)
+{
+	struct civil c;
+	(void)state;
+
+	assert_int_equal(civil_parse("2026-02-15 01:20:02", &c), 0);
+	assert_int_equal(c.year, 2026);
+	assert_int_equal(c.month, 2);
+	assert_int_equal(c.day, 15);
+	assert_int_equal(c.hour, 1);
+	assert_int_equal(c.min, 20);
+	assert_int_equal(c.sec, 2);
+	assert_true(civil_valid(&c));
+	assert_true((long long)civil_to_time(&c) == 1771118402LL);
+	/* second 60 folds into the next minute */
+	assert_int_equal(civil_parse("2016-12-31T23:59:60", &c), 0);
+	assert_true(civil_valid(&c));
+	assert_true((long long)civil_to_time(&c) == 1483228800LL);
+	/* digits only; ranges are civil_valid's */
+	assert_int_equal(civil_parse("2026-0x-15 01:20:02", &c), -1);
+	assert_int_equal(civil_parse("2026-02-15 01:2 :02", &c), -1);
+	assert_int_equal(civil_parse("2025-02-29 00:00:00", &c), 0);
+	assert_false(civil_valid(&c));
+	assert_int_equal(civil_parse("2024-02-29 24:00:00", &c), 0);
+	assert_false(civil_valid(&c));
+	assert_int_equal(civil_parse("2024-13-01 00:00:00", &c), 0);
+	assert_false(civil_valid(&c));
+}
+
+static void
 test_month_from_abbr(void **state)
 {
 	static const char *names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -288,6 +318,7 @@ main(void)
 	    cmocka_unit_test(test_clocks),
 	    cmocka_unit_test(test_days_from_civil),
 	    cmocka_unit_test(test_month_from_abbr),
+	    cmocka_unit_test(test_civil),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
