@@ -40,18 +40,6 @@ append_err(char *err, size_t errlen, const char *why)
 		         why);
 }
 
-/* exists_under - whether root/path exists (lstat: a dangling link counts). */
-static int
-exists_under(const char *root, const char *path)
-{
-	char full[PATH_MAX];
-	struct stat st;
-
-	if (root_path(full, sizeof(full), root, path) == -1)
-		return 0;
-	return lstat(full, &st) == 0;
-}
-
 /* read_under - root/path as text; NULL if missing (silently) or unreadable
  * (with a reason in err). */
 static char *
@@ -253,13 +241,13 @@ detect_kind(struct mtaconf *mc, const char *root, const char *force)
 		                               : "etc/mail/submit.cf";
 		return;
 	}
-	if (exists_under(root, "/usr/sbin/sendmail.sendmail") ||
-	    exists_under(root, "/usr/lib/sm.bin/sendmail")) {
+	if (root_exists(root, "/usr/sbin/sendmail.sendmail") ||
+	    root_exists(root, "/usr/lib/sm.bin/sendmail")) {
 		mc->kind = MTA_SENDMAIL;
 		mc->how = "sendmail binary";
 		return;
 	}
-	if (exists_under(root, "/usr/sbin/postfix")) {
+	if (root_exists(root, "/usr/sbin/postfix")) {
 		mc->kind = MTA_POSTFIX;
 		mc->how = "postfix binary";
 		return;
@@ -287,9 +275,9 @@ mtaconf_load(struct mtaconf *mc, const char *root, const char *force, char *err,
 	memset(mc, 0, sizeof(*mc));
 	if (errlen > 0)
 		err[0] = '\0';
-	if (exists_under(root, "/etc/debian_version"))
+	if (root_exists(root, "/etc/debian_version"))
 		mc->flavor = FLAVOR_DEBIAN;
-	else if (exists_under(root, "/etc/redhat-release"))
+	else if (root_exists(root, "/etc/redhat-release"))
 		mc->flavor = FLAVOR_RHEL;
 	else
 		mc->flavor = FLAVOR_OTHER;
@@ -298,11 +286,11 @@ mtaconf_load(struct mtaconf *mc, const char *root, const char *force, char *err,
 	submit_cf = read_under(root, "/etc/mail/submit.cf", err, errlen);
 	main_cf = read_under(root, "/etc/postfix/main.cf", err, errlen);
 	mc->have_sendmail_cf =
-	    sendmail_cf != NULL || exists_under(root, "/etc/mail/sendmail.cf");
+	    sendmail_cf != NULL || root_exists(root, "/etc/mail/sendmail.cf");
 	mc->have_submit_cf =
-	    submit_cf != NULL || exists_under(root, "/etc/mail/submit.cf");
+	    submit_cf != NULL || root_exists(root, "/etc/mail/submit.cf");
 	mc->have_main_cf =
-	    main_cf != NULL || exists_under(root, "/etc/postfix/main.cf");
+	    main_cf != NULL || root_exists(root, "/etc/postfix/main.cf");
 	detect_kind(mc, root, force);
 
 	if (mc->kind == MTA_SENDMAIL) {

@@ -211,18 +211,6 @@ list_add(struct cycle *c, struct spool_list *l, const char *path,
 	return it;
 }
 
-/* exists_under - lstat of the host path under the cycle's root. */
-static int
-exists_under(struct cycle *c, const char *path)
-{
-	char full[PATH_MAX];
-	struct stat st;
-
-	if (root_path(full, sizeof(full), c->root, path) == -1)
-		return 0;
-	return lstat(full, &st) == 0;
-}
-
 static void
 build_list(struct cycle *c, const struct spool_config *cfg,
            const struct mtaconf *mc, struct spool_list *l)
@@ -261,13 +249,13 @@ build_list(struct cycle *c, const struct spool_config *cfg,
 		}
 		/* mailbox directories: those that exist; if none does, the
 		 * distribution's own (only where an MTA delivers) */
-		if (exists_under(c, "/var/spool/mail"))
+		if (root_exists(c->root, "/var/spool/mail"))
 			list_add(c, l, "/var/spool/mail", ROLE_MAILBOX, mc);
-		if (exists_under(c, "/var/mail"))
+		if (root_exists(c->root, "/var/mail"))
 			list_add(c, l, "/var/mail", ROLE_MAILBOX, mc);
 		if (l->n > 0 && mc->kind != MTA_NONE &&
-		    !exists_under(c, "/var/spool/mail") &&
-		    !exists_under(c, "/var/mail"))
+		    !root_exists(c->root, "/var/spool/mail") &&
+		    !root_exists(c->root, "/var/mail"))
 			list_add(c, l,
 			         mc->flavor == FLAVOR_DEBIAN
 			             ? "/var/mail"

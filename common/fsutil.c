@@ -68,6 +68,17 @@ root_path(char *out, size_t n, const char *root, const char *path)
 }
 
 int
+root_exists(const char *root, const char *path)
+{
+	char full[PATH_MAX];
+	struct stat st;
+
+	if (root_path(full, sizeof(full), root, path) == -1)
+		return 0;
+	return lstat(full, &st) == 0;
+}
+
+int
 root_link_next(const char *host, const char *full, char *next, size_t n)
 {
 	char target[PATH_MAX], joined[PATH_MAX];

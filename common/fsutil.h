@@ -21,6 +21,10 @@
  */
 int root_path(char *out, size_t n, const char *root, const char *path);
 
+/* root_exists - 1 if the host path exists below root (lstat: a dangling
+ * link counts), 0 if not or if the path does not fit. */
+int root_exists(const char *root, const char *path);
+
 /*
  * root_link_next - the host path the symbolic link at host path host
  * points to, into next (n bytes).  full is the link's path under the

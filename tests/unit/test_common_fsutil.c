@@ -420,6 +420,11 @@ test_root_resolve(void **state)
 	assert_int_equal(
 	    root_resolve(tmpdir, "/var/dead", 8, host, full, &st, &links), -1);
 	assert_int_equal(errno, ENOENT);
+	/* root_exists: lstat, so a dangling link exists */
+	assert_int_equal(root_exists(tmpdir, "/var/dead"), 1);
+	assert_int_equal(root_exists(tmpdir, "/var/mail"), 1);
+	assert_int_equal(root_exists(tmpdir, "/var/none"), 0);
+	assert_int_equal(root_exists(tmpdir, "relative"), 0);
 	/* root_link_next on a file that is not a link */
 	assert_int_equal(root_link_next("/var/mail", mkpath("/var/mail"), next,
 	                                sizeof(next)),
