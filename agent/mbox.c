@@ -76,15 +76,10 @@ next_token(const char *s, size_t n, size_t *i, const char **tok, size_t *tl)
 static int
 tok_num(const char *t, size_t n, int *out)
 {
-	int v = 0;
+	int v;
 
-	if (n == 0 || n > 4)
+	if (n == 0 || n > 4 || (v = time_digits(t, n)) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (t[i] < '0' || t[i] > '9')
-			return -1;
-		v = v * 10 + (t[i] - '0');
-	}
 	*out = v;
 	return 0;
 }

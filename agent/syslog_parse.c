@@ -45,19 +45,6 @@ span_starts(struct sl_span s, const char *lit)
 	return s.p != NULL && starts(s.p, s.n, lit);
 }
 
-/* num - the value of n decimal digits at p, -1 if any is not a digit. */
-static int
-num(const char *p, size_t n)
-{
-	int v = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!is_digit(p[i]))
-			return -1;
-		v = v * 10 + (p[i] - '0');
-	}
-	return v;
-}
-
 _Static_assert(SL_OTHER - SL_SYSERR + 1 == REPORT_SCHEMA_NKINDS,
                "enum sl_kind follows report_schema_kinds");
 
@@ -147,7 +134,7 @@ trad_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 	if (i + 10 > n || !is_digit(p[i]))
 		return 0;
 	if (is_digit(p[i + 1])) {
-		day = num(p + i, 2);
+		day = time_digits(p + i, 2);
 		i += 2;
 	} else {
 		day = p[i] - '0';
@@ -155,9 +142,9 @@ trad_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 	}
 	if (i + 9 > n || p[i] != ' ' || p[i + 3] != ':' || p[i + 6] != ':')
 		return 0;
-	h = num(p + i + 1, 2);
-	mi = num(p + i + 4, 2);
-	s = num(p + i + 7, 2);
+	h = time_digits(p + i + 1, 2);
+	mi = time_digits(p + i + 4, 2);
+	s = time_digits(p + i + 7, 2);
 	if (h < 0 || mi < 0 || s < 0)
 		return 0;
 	if ((*ts = infer_year(clk, mon, day, h, mi, s)) == (time_t)-1)

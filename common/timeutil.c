@@ -75,9 +75,8 @@ month_from_abbr(const char *p, int fold)
 	return 0;
 }
 
-/* num - n decimal digits at *p; -1 if any is not a digit. */
-static int
-num(const char *p, size_t n)
+int
+time_digits(const char *p, size_t n)
 {
 	int v = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -91,12 +90,12 @@ num(const char *p, size_t n)
 int
 civil_parse(const char *p, struct civil *c)
 {
-	c->year = num(p, 4);
-	c->month = num(p + 5, 2);
-	c->day = num(p + 8, 2);
-	c->hour = num(p + 11, 2);
-	c->min = num(p + 14, 2);
-	c->sec = num(p + 17, 2);
+	c->year = time_digits(p, 4);
+	c->month = time_digits(p + 5, 2);
+	c->day = time_digits(p + 8, 2);
+	c->hour = time_digits(p + 11, 2);
+	c->min = time_digits(p + 14, 2);
+	c->sec = time_digits(p + 17, 2);
 	return c->year < 0 || c->month < 0 || c->day < 0 || c->hour < 0 ||
 	               c->min < 0 || c->sec < 0
 	           ? -1
@@ -150,12 +149,12 @@ rfc3339_parse(const char *s, size_t len, time_t *out)
 	} else if (s[i] == '+' || s[i] == '-') {
 		int sign = s[i] == '-' ? -1 : 1, oh, om;
 		if (len - i == 6 && s[i + 3] == ':') {
-			oh = num(s + i + 1, 2);
-			om = num(s + i + 4, 2);
+			oh = time_digits(s + i + 1, 2);
+			om = time_digits(s + i + 4, 2);
 			i += 6;
 		} else if (len - i == 5) {
-			oh = num(s + i + 1, 2);
-			om = num(s + i + 3, 2);
+			oh = time_digits(s + i + 1, 2);
+			om = time_digits(s + i + 3, 2);
 			i += 5;
 		} else {
 			return -1;

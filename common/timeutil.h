@@ -31,6 +31,9 @@ int days_in_month(int year, int month);
  * and this runs for every message of a mailbox.
  */
 long long days_from_civil(long long year, unsigned month, unsigned day);
+/* time_digits - the value of the n (at most 9) decimal digits at p, or
+ * -1 if any is not a digit: one field of a date or a time. */
+int time_digits(const char *p, size_t n);
 /* A broken-down UTC date and time; month is 1-based. */
 struct civil {
 	int year, month, day, hour, min, sec;

@@ -270,6 +270,11 @@ test_civil(void **state)
 	assert_int_equal(civil_parse("2016-12-31T23:59:60", &c), 0);
 	assert_true(civil_valid(&c));
 	assert_true((long long)civil_to_time(&c) == 1483228800LL);
+	assert_int_equal(time_digits("0907", 4), 907);
+	assert_int_equal(time_digits("59", 2), 59);
+	assert_int_equal(time_digits("5a", 2), -1);
+	assert_int_equal(time_digits(" 5", 2), -1);
+	assert_int_equal(time_digits("-1", 2), -1);
 	/* digits only; ranges are civil_valid's */
 	assert_int_equal(civil_parse("2026-0x-15 01:20:02", &c), -1);
 	assert_int_equal(civil_parse("2026-02-15 01:2 :02", &c), -1);
