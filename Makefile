@@ -1,6 +1,8 @@
 # spoolwatch - non-recursive build.
 #
 #   make               bin/spoolwatch-agent, bin/spoolwatch-collector
+#   make static        bin/static/*: the same, statically linked (musl),
+#                      for every x86_64 host from RHEL 5 on
 #   make check         sanitizer build, unit + e2e + bounded fuzz runs,
 #                      ends with "N passed, N failed"
 #   make demo          collector + agent on this host and on an incident root
@@ -191,5 +193,8 @@ print-bindir:
 clean:
 	rm -rf build bin
 
+include deploy/static/static.mk
 -include deploy/packages.mk
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# (not the bundled libraries' sources that make static unpacks there)
+-include $(shell find $(BUILD) -path $(BUILD)/static/src -prune -o \
+    -name '*.d' -type f -print 2>/dev/null)
