@@ -78,7 +78,7 @@ UNIT_BIN      := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRC))
 -include collector/web.mk
 
 .PHONY: all deps check test unit e2e fuzz fuzz-build bench demo install \
-        clean lint rpm deb print-bindir
+        clean lint rpm deb print-bindir print-static-bindir
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -126,6 +126,8 @@ check:
 	@sh tests/deps.sh build test
 	@$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(BUILD) unit-build
 	@$(MAKE) --no-print-directory SANITIZE=0 BUILD=$(BUILD) fuzz-build
+	@$(MAKE) --no-print-directory SANITIZE=0 BUILD=$(BUILD) static-agent \
+	    oldkernel-build
 	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/run.sh \
 	    "$(BUILD)/san/bin" "$(BUILD)/san/tests" "$(BUILD)/fuzz"
 
@@ -194,6 +196,7 @@ clean:
 	rm -rf build bin
 
 include deploy/static/static.mk
+include tests/oldkernel/oldkernel.mk
 -include deploy/packages.mk
 # (not the bundled libraries' sources that make static unpacks there)
 -include $(shell find $(BUILD) -path $(BUILD)/static/src -prune -o \
