@@ -90,6 +90,12 @@ build_mbedtls() {
 	    MBEDTLS_VERSION_FEATURES MBEDTLS_DEBUG_C; do
 		python3 scripts/config.py unset "$opt"
 	done
+	# Randomness from the agent (mbedtls_hardware_poll in common/tls.c:
+	# getrandom, else /dev/urandom): 2.28's own source uses getrandom
+	# only with glibc, so with musl it would need /dev/urandom always.
+	python3 scripts/config.py set MBEDTLS_NO_PLATFORM_ENTROPY
+	python3 scripts/config.py set MBEDTLS_ENTROPY_HARDWARE_ALT
+	make -C library clean >/dev/null # objects of an earlier config
 	make -C library -j"$JOBS" CC="$CC" CFLAGS="$CFLAGS" \
 	    libmbedcrypto.a libmbedx509.a libmbedtls.a >make.log
 	cp library/libmbedtls.a library/libmbedx509.a library/libmbedcrypto.a \

@@ -5,8 +5,11 @@
  * did not know yet the errors that kernel gave.  For the tests of the
  * static agent (tests/e2e/static_*.sh); not part of spoolwatch.
  *
- * Usage: oldkernel TABLE KERNEL PROGRAM [ARG...]
+ * Usage: oldkernel [--chroot DIR] TABLE KERNEL PROGRAM [ARG...]
  *        oldkernel TABLE KERNEL --probe
+ *   DIR     chroot(2) there first (after reading TABLE): PROGRAM is a
+ *           path inside DIR.  A glibc chroot(1) cannot run under the
+ *           filter (glibc aborts on ENOSYS from private futexes).
  *   TABLE   "NR NAME  # SINCE" lines (tests/data/x86_64-syscalls-after-
  *           2.6.18.txt): each system call since a later kernel than
  *           KERNEL answers ENOSYS, and so does every number above the
@@ -166,12 +169,20 @@ int
 main(int argc, char **argv)
 {
 	scmp_filter_ctx ctx;
+	const char *root = NULL;
 	long k;
 	int last, rc;
 
+	if (argc > 2 && strcmp(argv[1], "--chroot") == 0) {
+		root = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 4) {
-		fprintf(stderr, "usage: oldkernel TABLE KERNEL PROGRAM [ARG...]\n"
-		                "       oldkernel TABLE KERNEL --probe\n");
+		fprintf(stderr,
+		        "usage: oldkernel [--chroot DIR] TABLE KERNEL PROGRAM "
+		        "[ARG...]\n"
+		        "       oldkernel TABLE KERNEL --probe\n");
 		return 2;
 	}
 	if ((k = kver(argv[2])) < 0x020612) {
@@ -190,6 +201,11 @@ main(int argc, char **argv)
 	for (int nr = last + 1; nr < NR_MAX; nr++)
 		if (deny(ctx, ENOSYS, nr, 0, NULL) < 0)
 			return 1;
+	if (root != NULL && (chroot(root) == -1 || chdir("/") == -1)) {
+		fprintf(stderr, "oldkernel: chroot %s: %s\n", root,
+		        strerror(errno));
+		return 1;
+	}
 	if ((rc = seccomp_load(ctx)) < 0) {
 		fprintf(stderr, "oldkernel: seccomp_load: %s\n", strerror(-rc));
 		return 1;
