@@ -88,7 +88,8 @@ postqueue_line(struct mailq *q, const char *line, size_t n)
 
 /* Postfix before 3.1 answers -j with "usage: ..." and EX_USAGE (64). */
 #define EX_USAGE_STATUS 64
-#define NO_JSON_WHY "%s has no -j (Postfix before 3.1): the queue files are read"
+#define NO_JSON_WHY                                                            \
+	"%s has no -j (Postfix before 3.1): the queue files are read"
 
 /* no_json_known - whether path is the postqueue that rejected -j
  * (remember = 1: it is now). */

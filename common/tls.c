@@ -106,8 +106,7 @@ verify_ip(void *arg, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 }
 
 int
-mbedtls_hardware_poll(void *data, unsigned char *out, size_t len,
-                      size_t *olen)
+mbedtls_hardware_poll(void *data, unsigned char *out, size_t len, size_t *olen)
 {
 	(void)data;
 	*olen = 0;

@@ -100,7 +100,8 @@ table_rules(scmp_filter_ctx ctx, const char *path, long k, int *last)
 	}
 	fclose(fp);
 	if (n == 0) {
-		fprintf(stderr, "oldkernel: %s: no system calls listed\n", path);
+		fprintf(stderr, "oldkernel: %s: no system calls listed\n",
+		        path);
 		return -1;
 	}
 	return 0;
@@ -112,9 +113,8 @@ flag_rules(scmp_filter_ctx ctx, long k)
 	int rc = 0;
 
 	if (k < 0x020616) { /* 2.6.22: private futexes */
-		struct scmp_arg_cmp c =
-		    SCMP_A1(SCMP_CMP_MASKED_EQ, FUTEX_PRIVATE_FLAG,
-		            FUTEX_PRIVATE_FLAG);
+		struct scmp_arg_cmp c = SCMP_A1(
+		    SCMP_CMP_MASKED_EQ, FUTEX_PRIVATE_FLAG, FUTEX_PRIVATE_FLAG);
 		rc |= deny(ctx, ENOSYS, SCMP_SYS(futex), 1, &c);
 	}
 	if (k < 0x020618) { /* 2.6.24: F_DUPFD_CLOEXEC */
@@ -156,9 +156,11 @@ probe(void)
 	show("socket+SOCK_CLOEXEC", r);
 	r = syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
 	show("socket", r);
-	show("fcntl+F_DUPFD_CLOEXEC", syscall(SYS_fcntl, 0, F_DUPFD_CLOEXEC, 3));
+	show("fcntl+F_DUPFD_CLOEXEC",
+	     syscall(SYS_fcntl, 0, F_DUPFD_CLOEXEC, 3));
 	show("futex+PRIVATE",
-	     syscall(SYS_futex, &f, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, 0, 0, 0));
+	     syscall(SYS_futex, &f, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, 0, 0,
+	             0));
 	show("futex", syscall(SYS_futex, &f, FUTEX_WAKE, 1, 0, 0, 0));
 	show("epoll_create1", syscall(SYS_epoll_create1, 0));
 	show("openat", syscall(SYS_openat, AT_FDCWD, "/", O_RDONLY));
@@ -186,7 +188,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if ((k = kver(argv[2])) < 0x020612) {
-		fprintf(stderr, "oldkernel: kernel '%s': want 2.6.18 or later\n",
+		fprintf(stderr,
+		        "oldkernel: kernel '%s': want 2.6.18 or later\n",
 		        argv[2]);
 		return 2;
 	}
