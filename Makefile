@@ -170,8 +170,8 @@ fuzz: fuzz-build
 
 # --- benchmarks, demo ------------------------------------------------------
 
-bench: all
-	@sh tests/bench/run.sh "$(BINDIR)"
+bench: all static-agent
+	@STATIC_BINDIR=$(abspath $(STATIC_BINDIR)) sh tests/bench/run.sh "$(BINDIR)"
 
 demo: all
 	@sh tests/demo.sh "$(BINDIR)"
