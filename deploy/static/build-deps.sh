@@ -6,7 +6,8 @@
 # Usage: sh deploy/static/build-deps.sh OUT NAME LIB...
 #   OUT  the cache: OUT/src (unpacked sources), OUT/prefix (headers,
 #        static archives, versions.h); a library whose stamp
-#        OUT/prefix/.built-LIB exists is not fetched or built again.
+#        OUT/prefix/.built-LIB holds this script's checksum is not
+#        built again (sources, once fetched, are kept).
 #   NAME the binary the set is for: OUT/prefix/NAME-versions.h defines
 #        SPOOLWATCH_BUNDLED, the Debian versions of musl and of its LIBs,
 #        for --version.
@@ -162,8 +163,9 @@ build_sqlite3() {
 	cp sqlite3.h sqlite3ext.h "$prefix/include/"
 }
 
+recipe=$(cksum <"$0")
 for lib in "$@"; do
-	[ -f "$prefix/.built-$lib" ] && continue
+	[ "$(cat "$prefix/.built-$lib" 2>/dev/null)" = "$recipe" ] && continue
 	command -v "build_$lib" >/dev/null 2>&1 ||
 	    { echo "build-deps: unknown library '$lib'" >&2; exit 2; }
 	dir=$(fetch "$lib")
@@ -172,7 +174,7 @@ for lib in "$@"; do
 		echo "build-deps: building $lib failed; see the logs in $dir" >&2
 		exit 1
 	}
-	touch "$prefix/.built-$lib"
+	echo "$recipe" >"$prefix/.built-$lib"
 done
 
 # NAME-versions.h: what NAME bundles (touched even when unchanged: it is

@@ -17,7 +17,6 @@ STATIC_COLLECTOR := $(STATIC_BINDIR)/spoolwatch-collector
 
 STATIC_AGENT_LIBS     := zlib jansson mbedtls curl
 STATIC_COLLECTOR_LIBS := zlib jansson libmicrohttpd sqlite3
-STATIC_STAMP = $(STATIC_PREFIX)/.built-$(1)
 
 STATIC_CC      := musl-gcc
 STATIC_CFLAGS  := -std=c11 $(WARN) -O2 -g0 -fstack-protector-strong \
