@@ -199,5 +199,5 @@ include deploy/static/static.mk
 include tests/oldkernel/oldkernel.mk
 -include deploy/packages.mk
 # (not the bundled libraries' sources that make static unpacks there)
--include $(shell find $(BUILD) -path $(BUILD)/static/src -prune -o \
+-include $(shell find $(BUILD) -path '*/static/src' -prune -o \
     -name '*.d' -type f -print 2>/dev/null)
