@@ -83,29 +83,6 @@ struct proc_seen {
 	int msp_runner; /* sendmail's MSP queue runner */
 };
 
-/* read_small - up to n-1 bytes of dir/name, NUL-terminated; length or -1. */
-static ssize_t
-read_small(int dirfd, const char *name, char *buf, size_t n)
-{
-	ssize_t len = 0, r;
-	int fd;
-
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd == -1)
-		return -1;
-	while ((size_t)len < n - 1) {
-		r = read(fd, buf + len, n - 1 - (size_t)len);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += r;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return len;
-}
-
 /*
  * classify - decide from comm and the NUL-separated arguments whether a
  * process is the kind's daemon or sendmail's MSP queue runner.
@@ -182,7 +159,8 @@ scan_procs(struct cycle *c, const struct mtaconf *mc, struct proc_seen *ps)
 		if (pfd == -1)
 			continue; /* exited meanwhile */
 		if (compat_proc_comm(pfd, comm, sizeof(comm)) > 0) {
-			alen = read_small(pfd, "cmdline", args, sizeof(args));
+			alen =
+			    read_small_at(pfd, "cmdline", args, sizeof(args));
 			if (alen < 0)
 				alen = 0;
 			classify(mc, comm, args, alen, pid, ps);

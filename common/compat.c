@@ -19,6 +19,7 @@
 #endif
 
 #include "common/compat.h"
+#include "common/fsutil.h"
 
 #define URANDOM "/dev/urandom"
 
@@ -189,28 +190,6 @@ compat_pipe_cloexec(int fds[2])
 
 /* --- /proc ------------------------------------------------------------ */
 
-static ssize_t
-read_at(int dirfd, const char *name, char *buf, size_t n)
-{
-	ssize_t len = 0, r;
-	int fd;
-
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd == -1)
-		return -1;
-	while ((size_t)len < n - 1) {
-		r = read(fd, buf + len, n - 1 - (size_t)len);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += r;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return len;
-}
-
 ssize_t
 compat_proc_comm(int pfd, char *buf, size_t n)
 {
@@ -223,12 +202,12 @@ compat_proc_comm(int pfd, char *buf, size_t n)
 
 	if (n == 0)
 		return -1;
-	len = read_at(pfd, "comm", buf, n);
+	len = read_small_at(pfd, "comm", buf, n);
 	if (len > 0) {
 		buf[strcspn(buf, "\n")] = '\0';
 		return (ssize_t)strlen(buf);
 	}
-	if (read_at(pfd, "stat", stat, sizeof(stat)) <= 0)
+	if (read_small_at(pfd, "stat", stat, sizeof(stat)) <= 0)
 		return -1;
 	open_p = strchr(stat, '(');
 	close_p = strrchr(stat, ')');

@@ -160,6 +160,28 @@ fsync_dir(const char *dir)
 	return rc;
 }
 
+ssize_t
+read_small_at(int dirfd, const char *name, char *buf, size_t n)
+{
+	ssize_t len = 0, r;
+	int fd;
+
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd == -1)
+		return -1;
+	while ((size_t)len < n - 1) {
+		r = read(fd, buf + len, n - 1 - (size_t)len);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return len;
+}
+
 int
 write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
                   char *err, size_t errlen)
