@@ -27,6 +27,8 @@ CC=musl-gcc
 CFLAGS="-Os -g0 -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables"
 JOBS=${JOBS:-2}
 export CC CFLAGS
+# the libraries' own makes take -j$JOBS, not the calling make's jobserver
+unset MAKEFLAGS MFLAGS MAKELEVEL
 
 # fetch PKG - unpack the Debian source package PKG under $src once;
 # prints its directory.
