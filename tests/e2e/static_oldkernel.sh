@@ -4,7 +4,8 @@
 # tests/oldkernel (seccomp: newer calls answer ENOSYS, 2.6.18's flag
 # errors): its report on the incident, healthy and postfix roots is the
 # one it gives without the filter (ids, timestamps, live figures aside),
-# and under 2.6.18 it delivers over HTTPS to the real collector.
+# and under 2.6.18 it delivers over HTTPS to the real collector, once
+# and as a daemon.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/static_lib.inc"
 . "$(dirname "$0")/collector_lib.inc"
@@ -86,4 +87,31 @@ check_eq "... the collector has the host" "$code" 200
 check_eq "... with the report's findings" \
     "$(jq '[.open_findings[]?, .findings[]?] | length > 0' "$T/host.json")" true
 sed 's/^/# agent: /' "$T/https.err" | head -5
+
+# the daemon under 2.6.18: two cycles delivered, SIGTERM ends it cleanly
+printf 'interval = 2\nsplay = 0\n' >>"$T/https.conf"
+mkdir -p "$T/st.daemon"
+"$OLDKERNEL" "$TABLE" 2.6.18 "$SAGENT" --config "$T/https.conf" \
+    --state-dir "$T/st.daemon" --root "$T/incident" \
+    --hostname daemon.example.com >"$T/daemon.out" 2>"$T/daemon.err" &
+DPID=$!
+at_exit "kill -9 $DPID 2>/dev/null"
+reports_of() {
+	curl -s -m 10 --cacert "$T/tls/ca.pem" \
+	    "https://127.0.0.1:$PORT/api/v1/hosts/$1" | jq -r '.reports // 0'
+}
+i=0
+while [ "$(reports_of daemon.example.com)" -lt 2 ] && [ $i -lt 150 ]; do
+	sleep 0.2; i=$((i + 1))
+done
+check_eq "2.6.18 daemon: two cycles delivered" \
+    "$(reports_of daemon.example.com)" 2
+kill -TERM "$DPID"
+i=0
+while kill -0 "$DPID" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+kill -9 "$DPID" 2>/dev/null
+wait "$DPID"
+check_eq "... SIGTERM: exit 0" "$?" 0
 stop_collector
