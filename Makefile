@@ -1,6 +1,8 @@
 # spoolwatch - non-recursive build.
 #
 #   make               bin/spoolwatch-agent, bin/spoolwatch-collector
+#   make static        bin/static/*: the same, statically linked (musl),
+#                      for every x86_64 host from RHEL 5 on
 #   make check         sanitizer build, unit + e2e + bounded fuzz runs,
 #                      ends with "N passed, N failed"
 #   make demo          collector + agent on this host and on an incident root
@@ -76,7 +78,7 @@ UNIT_BIN      := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRC))
 -include collector/web.mk
 
 .PHONY: all deps check test unit e2e fuzz fuzz-build bench demo install \
-        clean lint rpm deb print-bindir
+        clean lint rpm deb print-bindir print-static-bindir
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -124,6 +126,8 @@ check:
 	@sh tests/deps.sh build test
 	@$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(BUILD) unit-build
 	@$(MAKE) --no-print-directory SANITIZE=0 BUILD=$(BUILD) fuzz-build
+	@$(MAKE) --no-print-directory SANITIZE=0 BUILD=$(BUILD) static \
+	    oldkernel-build
 	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/run.sh \
 	    "$(BUILD)/san/bin" "$(BUILD)/san/tests" "$(BUILD)/fuzz"
 
@@ -166,8 +170,8 @@ fuzz: fuzz-build
 
 # --- benchmarks, demo ------------------------------------------------------
 
-bench: all
-	@sh tests/bench/run.sh "$(BINDIR)"
+bench: all static-agent
+	@STATIC_BINDIR=$(abspath $(STATIC_BINDIR)) sh tests/bench/run.sh "$(BINDIR)"
 
 demo: all
 	@sh tests/demo.sh "$(BINDIR)"
@@ -191,5 +195,9 @@ print-bindir:
 clean:
 	rm -rf build bin
 
+include deploy/static/static.mk
+include tests/oldkernel/oldkernel.mk
 -include deploy/packages.mk
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# (not the bundled libraries' sources that make static unpacks there)
+-include $(shell find $(BUILD) -path '*/static/src' -prune -o \
+    -name '*.d' -type f -print 2>/dev/null)

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 #include "agent/runner.h"
 #include "agent/ship/state.h"
 #include "agent/ship/statedir.h"
+#include "common/compat.h"
 #include "common/log.h"
 #include "common/strbuf.h"
 #include "common/timeutil.h"
@@ -32,7 +32,7 @@ agent_random(void)
 	static uint64_t x;
 	uint64_t v;
 
-	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) == (ssize_t)sizeof(v))
+	if (compat_random(&v, sizeof(v), 1) == 0)
 		return v;
 	/* no entropy yet (early boot): xorshift seeded by time and pid */
 	if (x == 0)

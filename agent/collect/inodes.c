@@ -19,6 +19,7 @@
 #include "agent/collect/inodes.h"
 #include "agent/limits.h"
 #include "agent/probe/mounts.h"
+#include "common/compat.h"
 #include "common/fsutil.h"
 #include "common/xalloc.h"
 
@@ -81,7 +82,7 @@ measure_timed(const char *path, const char *dir, long long timeout_s,
 	ssize_t n = -1;
 	pid_t pid;
 
-	if (pipe2(p, O_CLOEXEC) == -1)
+	if (compat_pipe_cloexec(p) == -1)
 		return -1;
 	pid = fork();
 	if (pid == -1) {
@@ -368,7 +369,7 @@ inodes_collect(struct cycle *c, const struct inodes_config *cfg)
 	    access(path, F_OK) == 0)
 		image = 1; /* the image's own table, measured below it */
 	else
-		snprintf(path, sizeof(path), "/proc/self/mounts");
+		snprintf(path, sizeof(path), "%s", compat_mounts_table());
 	len = read_file_capped(path, &text, AGENT_MAX_HOST_FILE, why,
 	                       sizeof(why));
 	out = json_array();

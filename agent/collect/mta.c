@@ -2,7 +2,7 @@
  * mta.c - which MTA is installed, whether its daemon runs and whether
  * anything listens on its SMTP port of the loopback: the "mta" section.
  *
- * Processes are read from ROOT/proc/PID/{comm,cmdline} into fixed
+ * Processes are read from ROOT/proc/PID/{comm (or stat),cmdline} into fixed
  * buffers; listeners from ROOT/proc/net/tcp and tcp6.  Without a readable
  * proc (an image mounted for --root) both answers are null: unknown, and
  * mta.down is then never raised.
@@ -21,6 +21,8 @@
 #include "agent/cycle.h"
 #include "agent/collect/mta.h"
 #include "agent/probe/mtaconf.h"
+#include "common/compat.h"
+#include "common/config.h"
 #include "common/fsutil.h"
 
 #define PROC_ARGS 4096 /* bytes of a cmdline looked at */
@@ -32,29 +34,6 @@ struct proc_seen {
 	long daemon_pid;
 	int msp_runner; /* sendmail's MSP queue runner */
 };
-
-/* read_small - up to n-1 bytes of dir/name, NUL-terminated; length or -1. */
-static ssize_t
-read_small(int dirfd, const char *name, char *buf, size_t n)
-{
-	ssize_t len = 0, r;
-	int fd;
-
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd == -1)
-		return -1;
-	while ((size_t)len < n - 1) {
-		r = read(fd, buf + len, n - 1 - (size_t)len);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += r;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return len;
-}
 
 /*
  * classify - decide from comm and the NUL-separated arguments whether a
@@ -131,9 +110,9 @@ scan_procs(struct cycle *c, const struct mtaconf *mc, struct proc_seen *ps)
 		             O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (pfd == -1)
 			continue; /* exited meanwhile */
-		if (read_small(pfd, "comm", comm, sizeof(comm)) > 0) {
-			comm[strcspn(comm, "\n")] = '\0';
-			alen = read_small(pfd, "cmdline", args, sizeof(args));
+		if (compat_proc_comm(pfd, comm, sizeof(comm)) > 0) {
+			alen =
+			    read_small_at(pfd, "cmdline", args, sizeof(args));
 			if (alen < 0)
 				alen = 0;
 			classify(mc, comm, args, alen, pid, ps);

@@ -9,6 +9,7 @@
 
 #include "agent/limits.h"
 #include "agent/probe/mounts.h"
+#include "common/compat.h"
 #include "common/fsutil.h"
 
 /* unescape - \ooo octal escapes, in place. */
@@ -171,7 +172,7 @@ mounts_fstype_of(const char *root, const char *hostpath, char *type, size_t n)
 	    access(table, F_OK) == 0) {
 		image = 1;
 	} else {
-		snprintf(table, sizeof(table), "/proc/self/mounts");
+		snprintf(table, sizeof(table), "%s", compat_mounts_table());
 		if (root != NULL && root[0] != '\0' && strcmp(root, "/") != 0) {
 			if (realpath(root, rootn) == NULL)
 				snprintf(rootn, sizeof(rootn), "%s", root);
