@@ -197,4 +197,6 @@ clean:
 	rm -rf build bin
 
 -include deploy/packages.mk
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Dependency files only (not the package tests' cached system roots).
+-include $(shell find $(BUILD) -path $(BUILD)/roots -prune -o \
+             -type f -name '*.d' -print 2>/dev/null)

@@ -307,12 +307,21 @@ main(int argc, char **argv)
 		agent_config_free(&cfg);
 		return 2;
 	}
-	/* a state_dir that exists must be ours; a missing one is created */
+	/* a state_dir that exists must be ours; a missing one is created.
+	 * --check-config by another user (root checking the service's
+	 * configuration right after a package installed it) only notes that
+	 * the directory is its owner's. */
 	if (statedir_check(cfg.state_dir, err, sizeof(err)) == -1 &&
 	    errno != ENOENT) {
-		fprintf(stderr, "spoolwatch-agent: %s\n", err);
-		agent_config_free(&cfg);
-		return 2;
+		if (!flags.check || errno != EACCES) {
+			fprintf(stderr, "spoolwatch-agent: %s\n", err);
+			agent_config_free(&cfg);
+			return 2;
+		}
+		fprintf(stderr,
+		        "spoolwatch-agent: note: %s (a run as its owner, "
+		        "like the packaged service, can use it)\n",
+		        err);
 	}
 	warn_security(&cfg);
 	if (flags.check) {
