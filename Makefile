@@ -1,6 +1,8 @@
 # spoolwatch - non-recursive build.
 #
 #   make               bin/spoolwatch-agent, bin/spoolwatch-collector
+#   make static        bin/static/*: the same, statically linked (musl),
+#                      for every x86_64 host from RHEL 5 on
 #   make check         sanitizer build, unit + e2e + bounded fuzz runs,
 #                      ends with "N passed, N failed"
 #   make demo          collector + agent on this host and on an incident root
@@ -196,7 +198,10 @@ print-bindir:
 clean:
 	rm -rf build bin
 
+include deploy/static/static.mk
 -include deploy/packages.mk
-# Dependency files only (not the package tests' cached system roots).
--include $(shell find $(BUILD) -path $(BUILD)/roots -prune -o \
-             -type f -name '*.d' -print 2>/dev/null)
+# Dependency files only (not the bundled libraries' sources that make
+# static unpacks, nor the package tests' cached system roots).
+-include $(shell find $(BUILD) \( -path $(BUILD)/static/src -o \
+             -path $(BUILD)/roots \) -prune -o -type f -name '*.d' \
+             -print 2>/dev/null)

@@ -6,11 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "agent/agent_config.h"
 #include "agent/deliver.h"
+#include "common/compat.h"
 #include "common/gzip.h"
 #include "common/log.h"
+#include "common/tls.h"
 #include "common/xalloc.h"
 
 /* The collector answers a few hundred bytes; more is not our collector. */
@@ -25,7 +28,37 @@ struct deliver {
 	struct strbuf resp;
 	int (*stop)(void);
 	char errbuf[CURL_ERROR_SIZE];
+	struct tls_ip ip; /* the server's address, if the URL names one */
 };
+
+/* tls_trust - the CA bundle for an https server: ca_file, else the
+ * first distribution bundle found (logged once a process), else
+ * libcurl's built-in default; NULL and a reason if there is none. */
+static const char *
+tls_trust(CURL *h, const struct agent_config *cfg, char *err, size_t errlen)
+{
+	static const char *logged;
+	const char *path = cfg->ca_file;
+	char *builtin = NULL;
+
+	if (path != NULL && *path != '\0')
+		return path;
+	if ((path = tls_ca_bundle()) != NULL) {
+		if (logged != path)
+			log_info("TLS: trusting the CA bundle %s", path);
+		logged = path;
+		return path;
+	}
+	if (curl_easy_getinfo(h, CURLINFO_CAINFO, &builtin) == CURLE_OK &&
+	    builtin != NULL)
+		return builtin;
+	snprintf(err, errlen,
+	         "no CA bundle for %s: none of %s, %s, %s, %s, %s exists; "
+	         "set ca_file in agent.conf",
+	         cfg->server, tls_ca_bundles[0], tls_ca_bundles[1],
+	         tls_ca_bundles[2], tls_ca_bundles[3], tls_ca_bundles[4]);
+	return NULL;
+}
 
 static size_t
 on_body(char *p, size_t size, size_t nmemb, void *arg)
@@ -110,8 +143,21 @@ deliver_new(const struct agent_config *cfg, char *err, size_t errlen)
 	SET(CURLOPT_ERRORBUFFER, d->errbuf);
 	SET(CURLOPT_SSL_VERIFYPEER, cfg->insecure_skip_verify ? 0L : 1L);
 	SET(CURLOPT_SSL_VERIFYHOST, cfg->insecure_skip_verify ? 0L : 2L);
-	if (cfg->ca_file)
-		SET(CURLOPT_CAINFO, cfg->ca_file);
+	if (rc == CURLE_OK && strncasecmp(cfg->server, "https:", 6) == 0) {
+		/* said here, not as a failure deep inside the TLS library */
+		const char *ca = NULL;
+
+		if (compat_random_check(err, errlen) == -1 ||
+		    (!cfg->insecure_skip_verify &&
+		     (ca = tls_trust(d->h, cfg, err, errlen)) == NULL)) {
+			deliver_free(d);
+			return NULL;
+		}
+		if (ca != NULL)
+			SET(CURLOPT_CAINFO, ca);
+		if (rc == CURLE_OK)
+			rc = tls_ip_san_setup(d->h, d->url, &d->ip);
+	}
 #undef SET
 	if (rc != CURLE_OK) {
 		snprintf(err, errlen, "libcurl: %s", curl_easy_strerror(rc));

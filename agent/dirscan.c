@@ -13,6 +13,7 @@
 
 #include "agent/dirscan.h"
 #include "agent/qid.h"
+#include "common/compat.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
@@ -192,20 +193,16 @@ static int
 file_birth(int dirfd, const char *name, struct dirscan_result *r, time_t *out,
            int *isreg)
 {
-	struct statx sx;
+	struct compat_times ft;
 
 	r->stats++;
-	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
-	          STATX_TYPE | STATX_MTIME | STATX_CTIME | STATX_BTIME,
-	          &sx) == -1)
+	if (compat_times_at(dirfd, name, &ft) == -1)
 		return -1;
-	*isreg = S_ISREG(sx.stx_mode);
-	if (sx.stx_mask & STATX_BTIME)
-		*out = (time_t)sx.stx_btime.tv_sec;
+	*isreg = S_ISREG(ft.mode);
+	if (ft.btime != 0)
+		*out = ft.btime;
 	else
-		*out = (time_t)(sx.stx_mtime.tv_sec < sx.stx_ctime.tv_sec
-		                    ? sx.stx_mtime.tv_sec
-		                    : sx.stx_ctime.tv_sec);
+		*out = ft.mtime < ft.ctime ? ft.mtime : ft.ctime;
 	return 0;
 }
 

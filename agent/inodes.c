@@ -18,6 +18,7 @@
 #include "agent/cycle.h"
 #include "agent/inodes.h"
 #include "agent/mounts.h"
+#include "common/compat.h"
 #include "common/fsutil.h"
 #include "common/xalloc.h"
 
@@ -132,7 +133,7 @@ measure_timed(const char *path, const char *dir, long long timeout_s,
 	ssize_t n = -1;
 	pid_t pid;
 
-	if (pipe2(p, O_CLOEXEC) == -1)
+	if (compat_pipe_cloexec(p) == -1)
 		return -1;
 	pid = fork();
 	if (pid == -1) {

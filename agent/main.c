@@ -275,6 +275,10 @@ main(int argc, char **argv)
 			break;
 		case OPT_VERSION:
 			printf("spoolwatch-agent %s\n", SPOOLWATCH_VERSION);
+#ifdef SPOOLWATCH_BUNDLED /* make static */
+			printf("static x86_64 build, bundling: %s\n",
+			       SPOOLWATCH_BUNDLED);
+#endif
 			return 0;
 		case OPT_HELP:
 			usage(stdout);

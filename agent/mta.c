@@ -2,7 +2,7 @@
  * mta.c - which MTA is installed, whether its daemon runs and whether
  * anything listens on its SMTP port of the loopback; mta.down.
  *
- * Processes are read from ROOT/proc/PID/{comm,cmdline} into fixed
+ * Processes are read from ROOT/proc/PID/{comm (or stat),cmdline} into fixed
  * buffers; listeners from ROOT/proc/net/tcp and tcp6.  Without a readable
  * proc (an image mounted for --root) both answers are null: unknown, and
  * mta.down is then never raised.
@@ -22,6 +22,7 @@
 #include "agent/cycle.h"
 #include "agent/mta.h"
 #include "agent/mtaconf.h"
+#include "common/compat.h"
 #include "common/config.h"
 #include "common/fsutil.h"
 
@@ -180,8 +181,7 @@ scan_procs(struct cycle *c, const struct mtaconf *mc, struct proc_seen *ps)
 		             O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (pfd == -1)
 			continue; /* exited meanwhile */
-		if (read_small(pfd, "comm", comm, sizeof(comm)) > 0) {
-			comm[strcspn(comm, "\n")] = '\0';
+		if (compat_proc_comm(pfd, comm, sizeof(comm)) > 0) {
 			alen = read_small(pfd, "cmdline", args, sizeof(args));
 			if (alen < 0)
 				alen = 0;

@@ -168,7 +168,11 @@ add_queue(char **list, size_t *n, const char *root, const char *value)
 	while (rootlen > 0 && root[rootlen - 1] == '/')
 		rootlen--;
 	memset(&g, 0, sizeof(g));
+#ifdef GLOB_ONLYDIR /* glibc's hint; the stat below decides */
 	if (glob(full, GLOB_ONLYDIR | GLOB_NOSORT, NULL, &g) == 0) {
+#else
+	if (glob(full, GLOB_NOSORT, NULL, &g) == 0) {
+#endif
 		for (size_t i = 0; i < g.gl_pathc && *n < MTACONF_MAX_QUEUES;
 		     i++) {
 			struct stat st;

@@ -16,6 +16,7 @@
 #include "agent/cronmail.h"
 #include "agent/mailq.h"
 #include "agent/postqueue.h"
+#include "common/compat.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
@@ -99,7 +100,7 @@ postqueue_run(const char *path, long long timeout_ms, struct mailq *q,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (pipe2(fds, O_CLOEXEC) == -1) {
+	if (compat_pipe_cloexec(fds) == -1) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -1;
 	}

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 #include "agent/runner.h"
 #include "agent/state.h"
 #include "agent/statedir.h"
+#include "common/compat.h"
 #include "common/log.h"
 #include "common/strbuf.h"
 #include "common/timeutil.h"
@@ -31,7 +31,7 @@ agent_random(void)
 	static uint64_t x;
 	uint64_t v;
 
-	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) == (ssize_t)sizeof(v))
+	if (compat_random(&v, sizeof(v), 1) == 0)
 		return v;
 	/* no entropy yet (early boot): xorshift seeded by time and pid */
 	if (x == 0)

@@ -79,6 +79,10 @@ main(int argc, char **argv)
 			break;
 		case 'V':
 			printf("spoolwatch-collector %s\n", SPOOLWATCH_VERSION);
+#ifdef SPOOLWATCH_BUNDLED /* make static */
+			printf("static x86_64 build, bundling: %s\n",
+			       SPOOLWATCH_BUNDLED);
+#endif
 			return 0;
 		case 'h':
 			usage(stdout);
