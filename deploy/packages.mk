@@ -10,13 +10,14 @@
 #              that host from source.
 #
 # Both package the static binaries of "make static" (PKG_AGENT_BIN,
-# PKG_COLLECTOR_BIN), which run on every target and need no library.
+# PKG_COLLECTOR_BIN: this BUILD's bin/static/*), which run on every
+# target and need no library.
 # The Debian Maintainer comes from deploy/deb/changelog; RPM_PACKAGER
 # is the RPMs' Packager tag.
 
 PKGDIR        ?= $(BUILD)/pkg
-PKG_AGENT_BIN     ?= bin/static/spoolwatch-agent
-PKG_COLLECTOR_BIN ?= bin/static/spoolwatch-collector
+PKG_AGENT_BIN     ?= $(STATIC_AGENT)
+PKG_COLLECTOR_BIN ?= $(STATIC_COLLECTOR)
 RPMTOP        := $(BUILD)/rpmbuild
 RPM_FLAVOURS  ?= el7 el5
 RPM_PACKAGER  ?= spoolwatch developers <spoolwatch@example.org>
