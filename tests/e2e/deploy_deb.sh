@@ -142,10 +142,10 @@ if deploy_root "$r"; then
 	    "$r/etc/systemd/system/multi-user.target.wants/spoolwatch-agent.service"
 	check "agent enabled for SysV (rc2.d link)" sh -c \
 	    "ls '$r'/etc/rc2.d/S*spoolwatch-agent >/dev/null 2>&1"
-	check "the packaged agent runs in the root (static)" \
-	    chroot "$r" /usr/bin/spoolwatch-agent --version
-	check "the packaged collector runs in the root (static)" \
-	    chroot "$r" /usr/bin/spoolwatch-collector --version
+	check "the packaged agent runs in the root (static)" sh -c \
+	    "chroot '$r' /usr/bin/spoolwatch-agent --version >/dev/null"
+	check "the packaged collector runs in the root (static)" sh -c \
+	    "chroot '$r' /usr/bin/spoolwatch-collector --version >/dev/null"
 	chroot "$r" /usr/bin/spoolwatch-agent --check-config \
 	    >"$t/cc.out" 2>"$t/cc.err"
 	check_eq "--check-config as root right after installing" "$?" 0

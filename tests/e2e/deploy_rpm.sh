@@ -153,7 +153,7 @@ for f in el5 el7; do
 		has "$agent" '/usr/lib/systemd/system-preset/85-spoolwatch-agent.preset$' \
 		    "el7: agent preset"
 		check "el7: no init script, no logrotate file" sh -c \
-		    "! rq -l '$agent' | grep -Eq 'init.d|logrotate'"
+		    "! rpm -qlp '$agent' 2>/dev/null | grep -Eq 'init.d|logrotate'"
 		check "el7: %post is %systemd_post (preset)" sh -c \
 		    "echo '$post' | grep -q 'preset spoolwatch-agent.service'"
 		check "el7: upgrades try-restart" \
@@ -168,7 +168,7 @@ for f in el5 el7; do
 		has "$coll" '^-rw-r--r-- root root cn /etc/logrotate.d/spoolwatch-collector$' \
 		    "el5: /etc/logrotate.d/spoolwatch-collector is %config(noreplace)"
 		check "el5: no systemd file" sh -c \
-		    "! rq -l '$agent' | grep -q systemd"
+		    "! rpm -qlp '$agent' 2>/dev/null | grep -q systemd"
 		check "el5: %post registers with chkconfig" sh -c \
 		    "echo '$post' | grep -q 'chkconfig --add spoolwatch-agent'"
 		check "el5: upgrades condrestart" grep -q condrestart "$t/agent.scripts"
@@ -180,10 +180,11 @@ for f in el5 el7; do
 		not_ok "$f: scratch root (debootstrap)"
 		continue
 	fi
-	# RHEL's layout where the packages rely on it: /etc/rc.d/init.d is
-	# where init scripts live (Debian's service(8) looks in /etc/init.d)
-	# and a chkconfig that registers a script with update-rc.d.
-	mkdir -p "$r/etc/rc.d"
+	# RHEL's layout where the packages rely on it: /etc/sysconfig,
+	# /etc/rc.d/init.d where init scripts live (Debian's service(8) looks
+	# in /etc/init.d) and a chkconfig that registers a script with
+	# update-rc.d.
+	mkdir -p "$r/etc/rc.d" "$r/etc/sysconfig"
 	ln -s ../init.d "$r/etc/rc.d/init.d"
 	cat >"$r/usr/sbin/chkconfig" <<'EOT'
 #!/bin/sh
@@ -232,10 +233,10 @@ EOT
 		    >"$t/lr-$f" 2>&1
 		check_eq "el5: logrotate reads the agent's file" "$?" 0
 	fi
-	check "$f: the packaged agent runs in the root (static)" \
-	    chroot "$r" /usr/bin/spoolwatch-agent --version
-	check "$f: the packaged collector runs in the root (static)" \
-	    chroot "$r" /usr/bin/spoolwatch-collector --version
+	check "$f: the packaged agent runs in the root (static)" sh -c \
+	    "chroot '$r' /usr/bin/spoolwatch-agent --version >/dev/null"
+	check "$f: the packaged collector runs in the root (static)" sh -c \
+	    "chroot '$r' /usr/bin/spoolwatch-collector --version >/dev/null"
 	chroot "$r" /usr/bin/spoolwatch-agent --check-config >/dev/null 2>&1
 	check_eq "$f: --check-config as root right after installing" "$?" 0
 	# shellcheck disable=SC2086
