@@ -85,7 +85,8 @@ for p in "$common" "$agent" "$coll"; do
 		check "$n ${s##*/}: no '-' template leftovers" sh -c \
 		    "! grep -Eq 'systemctl [a-z-]* -\.service|init\.d/- ' '$s'"
 		check "$n ${s##*/}: no systemctl but daemon-reload" sh -c \
-		    "! grep -E '(^|[^-])systemctl ' '$s' | grep -vq daemon-reload"
+		    "! grep -Ev '^[[:space:]]*(echo|\")' '$s' |
+		     grep -E '(^|[^-])systemctl ' | grep -vq daemon-reload"
 	done
 done
 check "the common package has no prerm (nothing to stop)" \
@@ -121,6 +122,10 @@ fi
 r=$t/root
 if deploy_root "$r"; then
 	ok "scratch bookworm root"
+	# A booted SysV host knows its runlevel, which invoke-rc.d consults
+	# before a start or restart; a chroot has none: this one is at 2.
+	printf '#!/bin/sh\necho N 2\n' >"$r/usr/sbin/runlevel"
+	chmod 0755 "$r/usr/sbin/runlevel"
 	root_files "$r" >"$t/root-before"
 	cp "$r/etc/passwd" "$t/passwd-before"
 	cp "$common" "$agent" "$coll" "$r/tmp/"
