@@ -83,7 +83,7 @@ UNIT_BIN      := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRC))
 -include collector/web.mk
 
 .PHONY: all deps check test unit e2e fuzz fuzz-build bench demo install \
-        clean lint rpm deb print-bindir
+        clean lint rpm deb print-bindir print-static-bindir
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -131,6 +131,8 @@ check:
 	@sh tests/deps.sh build test
 	@$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(BUILD) unit-build
 	@$(MAKE) --no-print-directory SANITIZE=0 BUILD=$(BUILD) fuzz-build
+	@$(MAKE) --no-print-directory SANITIZE=0 BUILD=$(BUILD) static \
+	    oldkernel-build
 	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/run.sh \
 	    "$(BUILD)/san/bin" "$(BUILD)/san/tests" "$(BUILD)/fuzz"
 
@@ -173,8 +175,8 @@ fuzz: fuzz-build
 
 # --- benchmarks, demo ------------------------------------------------------
 
-bench: all
-	@sh tests/bench/run.sh "$(BINDIR)"
+bench: all static-agent
+	@STATIC_BINDIR=$(abspath $(STATIC_BINDIR)) sh tests/bench/run.sh "$(BINDIR)"
 
 demo: all
 	@sh tests/demo.sh "$(BINDIR)"
@@ -199,9 +201,10 @@ clean:
 	rm -rf build bin
 
 include deploy/static/static.mk
+include tests/oldkernel/oldkernel.mk
 -include deploy/packages.mk
 # Dependency files only (not the bundled libraries' sources that make
 # static unpacks, nor the package tests' cached system roots).
--include $(shell find $(BUILD) \( -path $(BUILD)/static/src -o \
+-include $(shell find $(BUILD) \( -path '*/static/src' -o \
              -path $(BUILD)/roots \) -prune -o -type f -name '*.d' \
              -print 2>/dev/null)

@@ -362,7 +362,7 @@ inodes_collect(struct cycle *c)
 	    access(path, F_OK) == 0)
 		image = 1; /* the image's own table, measured below it */
 	else
-		snprintf(path, sizeof(path), "/proc/self/mounts");
+		snprintf(path, sizeof(path), "%s", compat_mounts_table());
 	len = read_file_capped(path, &text, MOUNTS_MAX_FILE, why, sizeof(why));
 	out = json_array();
 	json_object_set_new(c->report, "filesystems", out);

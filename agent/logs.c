@@ -152,6 +152,7 @@ struct group {
 
 #define GROUP_SLOTS (2 * LOGS_GROUPS_MAX)
 #define SEEN_MAX (1u << 18) /* line hashes for cross-file dedup */
+#define SEEN_MIN (1u << 10) /* the table's first size; doubled as it fills */
 
 struct collect {
 	struct cycle *c;
@@ -171,7 +172,7 @@ struct collect {
 		unsigned long long h;
 		int src; /* -1 empty */
 	} * seen;
-	size_t nseen;
+	size_t nseen, seencap;
 	/* the file being read */
 	int source;
 	const char *clock_path;
@@ -293,6 +294,29 @@ group_for(struct collect *k, const char *sig, size_t sl, enum sl_kind kind)
 	return g;
 }
 
+/* seen_grow - the duplicate table at twice its size (SEEN_MIN at first),
+ * so that a quiet host's few lines do not cost SEEN_MAX entries. */
+static void
+seen_grow(struct collect *k)
+{
+	size_t cap = k->seencap ? 2 * k->seencap : SEEN_MIN, i;
+	struct seen *t = xmalloc(cap * sizeof(*t));
+
+	for (i = 0; i < cap; i++)
+		t[i].src = -1;
+	for (size_t j = 0; j < k->seencap; j++) {
+		if (k->seen[j].src == -1)
+			continue;
+		for (i = (size_t)(k->seen[j].h & (cap - 1)); t[i].src != -1;
+		     i = (i + 1) & (cap - 1))
+			;
+		t[i] = k->seen[j];
+	}
+	free(k->seen);
+	k->seen = t;
+	k->seencap = cap;
+}
+
 /* duplicate - was this line already counted from another file? */
 static int
 duplicate(struct collect *k, const char *line, size_t n)
@@ -302,13 +326,11 @@ duplicate(struct collect *k, const char *line, size_t n)
 
 	if (k->cfg->files.n < 2)
 		return 0;
-	if (k->seen == NULL) {
-		k->seen = xmalloc(SEEN_MAX * sizeof(*k->seen));
-		for (size_t j = 0; j < SEEN_MAX; j++)
-			k->seen[j].src = -1;
-	}
+	if (k->nseen >= k->seencap / 2 && k->seencap < SEEN_MAX)
+		seen_grow(k);
 	h = event_hash64(line, n);
-	for (i = (size_t)(h & (SEEN_MAX - 1));; i = (i + 1) & (SEEN_MAX - 1)) {
+	for (i = (size_t)(h & (k->seencap - 1));;
+	     i = (i + 1) & (k->seencap - 1)) {
 		if (k->seen[i].src == -1)
 			break;
 		if (k->seen[i].h == h && k->seen[i].src != k->source)

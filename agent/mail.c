@@ -430,7 +430,11 @@ collect_postfix(struct cycle *c, const struct mail_config *cfg, struct mailq *q,
 		    postqueue_run(cfg->postqueue, cfg->postqueue_timeout * 1000,
 		                  q, err, sizeof(err));
 		json_object_set_new(pq, "ran", json_true());
-		if (n < 0) {
+		if (n == POSTQUEUE_NO_JSON) {
+			/* not an error of this host: old Postfix */
+			json_object_set_new(pq, "available", json_false());
+			json_object_set_new(pq, "note", json_string(err));
+		} else if (n < 0) {
 			cycle_error(c, cfg->postqueue, "%s", err);
 			json_object_set_new(pq, "error", json_string(err));
 		} else {

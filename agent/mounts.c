@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "agent/mounts.h"
+#include "common/compat.h"
 #include "common/fsutil.h"
 
 #define MOUNTS_MAX_FILE (4u << 20)
@@ -162,7 +163,7 @@ mounts_fstype_of(const char *root, const char *hostpath, char *type, size_t n)
 	    access(table, F_OK) == 0) {
 		image = 1;
 	} else {
-		snprintf(table, sizeof(table), "/proc/self/mounts");
+		snprintf(table, sizeof(table), "%s", compat_mounts_table());
 		if (root != NULL && root[0] != '\0' && strcmp(root, "/") != 0) {
 			if (realpath(root, rootn) == NULL)
 				snprintf(rootn, sizeof(rootn), "%s", root);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -85,6 +86,31 @@ postqueue_line(struct mailq *q, const char *line, size_t n)
 	return 1;
 }
 
+/* Postfix before 3.1 answers -j with "usage: ..." and EX_USAGE (64). */
+#define EX_USAGE_STATUS 64
+#define NO_JSON_WHY                                                            \
+	"%s has no -j (Postfix before 3.1): the queue files are read"
+
+/* no_json_known - whether path is the postqueue that rejected -j
+ * (remember = 1: it is now). */
+static int
+no_json_known(const char *path, int remember)
+{
+	static struct stat seen;
+	static int have;
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return 0;
+	if (remember) {
+		seen = st;
+		have = 1;
+		return 1;
+	}
+	return have && st.st_dev == seen.st_dev && st.st_ino == seen.st_ino &&
+	       st.st_mtime == seen.st_mtime;
+}
+
 long long
 postqueue_run(const char *path, long long timeout_ms, struct mailq *q,
               char *err, size_t errlen)
@@ -99,6 +125,10 @@ postqueue_run(const char *path, long long timeout_ms, struct mailq *q,
 	if (access(path, X_OK) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
+	}
+	if (no_json_known(path, 0)) {
+		snprintf(err, errlen, NO_JSON_WHY, path);
+		return POSTQUEUE_NO_JSON;
 	}
 	if (compat_pipe_cloexec(fds) == -1) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
@@ -175,6 +205,13 @@ postqueue_run(const char *path, long long timeout_ms, struct mailq *q,
 	fds[0] = -1;
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == EX_USAGE_STATUS &&
+	    added == 0) {
+		no_json_known(path, 1);
+		snprintf(err, errlen, NO_JSON_WHY, path);
+		rc = POSTQUEUE_NO_JSON;
+		goto out;
+	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		snprintf(err, errlen, "%s -j exited with status %d", path,
 		         WIFEXITED(status) ? WEXITSTATUS(status)

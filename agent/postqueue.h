@@ -16,11 +16,17 @@ struct mailq;
 
 #define POSTQUEUE_LINE_MAX (1u << 20) /* longer lines are skipped */
 
+/* postqueue_run's answer for a postqueue without -j (Postfix < 3.1, RHEL
+ * 5-7): not an error, the queue files are read instead. */
+#define POSTQUEUE_NO_JSON (-2)
+
 /*
  * postqueue_run - run path -j, add what it lists to q, give up after
  * timeout_ms (the process is killed).  Returns the number of messages
  * added, or -1 with a reason in err (messages read before the failure
- * stay added).
+ * stay added), or POSTQUEUE_NO_JSON (reason in err) when postqueue
+ * rejected -j as a usage error (EX_USAGE, nothing listed); that binary
+ * (same inode and mtime) is not run again.
  */
 long long postqueue_run(const char *path, long long timeout_ms, struct mailq *q,
                         char *err, size_t errlen);

@@ -242,6 +242,14 @@ compat_proc_comm(int pfd, char *buf, size_t n)
 	return (ssize_t)cl;
 }
 
+const char *
+compat_mounts_table(void)
+{
+	static const char self[] = "/proc/self/mounts", old[] = "/proc/mounts";
+
+	return access(self, R_OK) == 0 || access(old, R_OK) != 0 ? self : old;
+}
+
 /* --- libc ------------------------------------------------------------- */
 
 void

@@ -2,7 +2,8 @@
  * compat.h - the system calls that Linux 2.6.18 (RHEL 5) or a libc other
  * than a recent glibc lacks, each with a fallback that gives the same
  * answer: getrandom -> /dev/urandom, statx -> fstatat, pipe2 -> pipe and
- * FD_CLOEXEC, /proc/PID/comm -> /proc/PID/stat, and glibc-only calls.
+ * FD_CLOEXEC, /proc/PID/comm -> /proc/PID/stat, /proc/self/mounts ->
+ * /proc/mounts, and glibc-only calls.
  *
  * A fallback, once needed, is remembered for the process: the kernel
  * does not gain a system call while we run.
@@ -55,6 +56,13 @@ int compat_pipe_cloexec(int fds[2]);
  * (> 0), or -1.
  */
 ssize_t compat_proc_comm(int pfd, char *buf, size_t n);
+
+/*
+ * compat_mounts_table - the host's mount table: /proc/self/mounts
+ * (2.4.19 on), else /proc/mounts.  Neither needs mountinfo (2.6.26+),
+ * which the agent never reads.
+ */
+const char *compat_mounts_table(void);
 
 /* compat_malloc_trim - hand freed heap back to the kernel where the
  * libc can (glibc's malloc_trim); elsewhere nothing to do. */

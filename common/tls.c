@@ -8,15 +8,22 @@
  * verify callback sees that flag on the leaf certificate and clears it
  * exactly when an iPAddress entry equals the URL's address.  OpenSSL
  * (the dynamic build) matches iPAddress entries itself.
+ *
+ * mbedTLS's randomness comes from here too (MBEDTLS_ENTROPY_HARDWARE_ALT,
+ * its platform source is not built): compat_random(), the agent's own
+ * getrandom-or-/dev/urandom, which the agent checks before it connects.
  */
 #include <arpa/inet.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "common/compat.h"
 #include "common/tls.h"
 
 #ifdef SPOOLWATCH_TLS_MBEDTLS
 #include <mbedtls/asn1.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/entropy_poll.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509.h>
@@ -95,6 +102,17 @@ verify_ip(void *arg, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 			break;
 		}
 	}
+	return 0;
+}
+
+int
+mbedtls_hardware_poll(void *data, unsigned char *out, size_t len, size_t *olen)
+{
+	(void)data;
+	*olen = 0;
+	if (compat_random(out, len, 0) == -1)
+		return MBEDTLS_ERR_ENTROPY_SOURCE_FAILED;
+	*olen = len;
 	return 0;
 }
 

@@ -16,8 +16,7 @@ STATIC_AGENT     := $(STATIC_BINDIR)/spoolwatch-agent
 STATIC_COLLECTOR := $(STATIC_BINDIR)/spoolwatch-collector
 
 STATIC_AGENT_LIBS     := zlib jansson mbedtls curl
-STATIC_COLLECTOR_LIBS := zlib jansson mbedtls curl libmicrohttpd sqlite3
-STATIC_STAMP = $(STATIC_PREFIX)/.built-$(1)
+STATIC_COLLECTOR_LIBS := zlib jansson libmicrohttpd sqlite3
 
 STATIC_CC      := musl-gcc
 STATIC_CFLAGS  := -std=c11 $(WARN) -O2 -g0 -fstack-protector-strong \
@@ -28,7 +27,7 @@ STATIC_CFLAGS  := -std=c11 $(WARN) -O2 -g0 -fstack-protector-strong \
 STATIC_LDFLAGS := -static -s -Wl,--gc-sections -L$(STATIC_PREFIX)/lib
 STATIC_AGENT_LDLIBS     := -lcurl -lmbedtls -lmbedx509 -lmbedcrypto \
                            -ljansson -lz -lm -lpthread
-STATIC_COLLECTOR_LDLIBS := -lmicrohttpd -lsqlite3 $(STATIC_AGENT_LDLIBS)
+STATIC_COLLECTOR_LDLIBS := -lmicrohttpd -lsqlite3 -ljansson -lz -lm -lpthread
 
 sobj = $(patsubst %.c,$(STATIC_OBJ)/%.o,$(1))
 STATIC_COMMON_OBJ    := $(call sobj,$(COMMON_SRC))
@@ -47,11 +46,12 @@ static-deps:
 
 # The libraries: one recipe for both sets, run again only for a set
 # whose stamps or versions header are missing.
-$(STATIC_PREFIX)/agent-versions.h: deploy/static/build-deps.sh
+$(STATIC_PREFIX)/agent-versions.h: deploy/static/build-deps.sh \
+    deploy/static/static.mk
 	@sh deploy/static/deps.sh
 	@sh deploy/static/build-deps.sh $(STATIC_OUT) agent $(STATIC_AGENT_LIBS)
 $(STATIC_PREFIX)/collector-versions.h: deploy/static/build-deps.sh \
-    $(STATIC_PREFIX)/agent-versions.h
+    deploy/static/static.mk $(STATIC_PREFIX)/agent-versions.h
 	@sh deploy/static/build-deps.sh $(STATIC_OUT) collector \
 	    $(STATIC_COLLECTOR_LIBS)
 
