@@ -26,7 +26,7 @@ arch=$(dpkg --print-architecture)
 deploy_lock
 cleanup() {
 	if [ -n "${root_proc:-}" ]; then
-		_p=$(cat "$t/root/var/run/spoolwatch-agent.pid" 2>/dev/null)
+		_p=$(cat "$t/root/run/spoolwatch-agent.pid" 2>/dev/null)
 		[ -n "$_p" ] && kill "$_p" 2>/dev/null
 		umount -l "$root_proc"
 	fi
@@ -124,8 +124,7 @@ if deploy_root "$r"; then
 	ok "scratch bookworm root"
 	# A booted SysV host knows its runlevel, which invoke-rc.d consults
 	# before a start or restart; a chroot has none: this one is at 2.
-	printf '#!/bin/sh\necho N 2\n' >"$r/usr/sbin/runlevel"
-	chmod 0755 "$r/usr/sbin/runlevel"
+	root_runlevel "$r" 2
 	root_files "$r" >"$t/root-before"
 	cp "$r/etc/passwd" "$t/passwd-before"
 	cp "$common" "$agent" "$coll" "$r/tmp/"
@@ -167,11 +166,11 @@ if deploy_root "$r"; then
 	printf 'server = http://127.0.0.1:9\ninterval = 60\n' \
 	    >"$r/etc/spoolwatch/agent.conf"
 	chroot "$r" invoke-rc.d spoolwatch-agent start >"$t/rs.log" 2>&1
-	rpid=$(cat "$r/var/run/spoolwatch-agent.pid" 2>/dev/null)
+	rpid=$(cat "$r/run/spoolwatch-agent.pid" 2>/dev/null)
 	check "invoke-rc.d spoolwatch-agent start in the root" alive "${rpid:-0}"
 	chroot "$r" dpkg -i "/tmp/${agent##*/}" >"$t/root-upgrade.log" 2>&1
 	check_eq "dpkg -i over the installed agent in the root" "$?" 0
-	npid=$(cat "$r/var/run/spoolwatch-agent.pid" 2>/dev/null)
+	npid=$(cat "$r/run/spoolwatch-agent.pid" 2>/dev/null)
 	check "the upgrade restarted the running agent (invoke-rc.d)" \
 	    test -n "$npid" -a "${npid:-x}" != "${rpid:-y}"
 	check "the upgrade kept the edited agent.conf" grep -q 127.0.0.1:9 \
