@@ -26,12 +26,17 @@ TEST_PKGS := cmocka
 VERSION   := $(shell cat .version 2>/dev/null || echo 0.0.0)
 
 CC        ?= cc
+# Warnings every C11 compiler has, then the newer ones this $(CC) accepts
+# (an older gcc building the source tarball lacks some of them).
+probe_cflag = $(shell $(CC) -Werror $(1) -xc -c -o /dev/null /dev/null \
+                  2>/dev/null && echo $(1))
 WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
-             -Wmissing-prototypes -Wvla -Wimplicit-fallthrough \
-             -Wno-format-nonliteral
+             -Wmissing-prototypes -Wno-format-nonliteral \
+             $(foreach f,-Wvla -Wimplicit-fallthrough,$(call probe_cflag,$(f)))
 CPPFLAGS  += -D_GNU_SOURCE -DSPOOLWATCH_VERSION='"$(VERSION)"' -I. -MMD -MP
 CFLAGS    ?= -O2 -g
-CFLAGS    += -std=c11 $(WARN) -fstack-protector-strong
+CFLAGS    += -std=c11 $(WARN) \
+             $(or $(call probe_cflag,-fstack-protector-strong),-fstack-protector)
 
 ifeq ($(SANITIZE),1)
 OUT       := $(BUILD)/san
@@ -198,6 +203,8 @@ clean:
 include deploy/static/static.mk
 include tests/oldkernel/oldkernel.mk
 -include deploy/packages.mk
-# (not the bundled libraries' sources that make static unpacks there)
--include $(shell find $(BUILD) -path '*/static/src' -prune -o \
-    -name '*.d' -type f -print 2>/dev/null)
+# Dependency files only (not the bundled libraries' sources that make
+# static unpacks, nor the package tests' cached system roots).
+-include $(shell find $(BUILD) \( -path '*/static/src' -o \
+             -path $(BUILD)/roots \) -prune -o -type f -name '*.d' \
+             -print 2>/dev/null)

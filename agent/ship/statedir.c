@@ -41,7 +41,7 @@ statedir_check(const char *dir, char *err, size_t errlen)
 		         "the agent's uid %lu; refusing it",
 		         dir, (unsigned long)sb.st_uid,
 		         (unsigned long)geteuid());
-		errno = EPERM;
+		errno = EACCES;
 		return -1;
 	}
 	if (sb.st_mode & S_IWOTH) {

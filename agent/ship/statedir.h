@@ -15,7 +15,8 @@
 struct statedir;
 
 /* statedir_check - 0 if dir is a directory owned by us and not
- * world-writable; -1 with a reason (ENOENT is left in errno). */
+ * world-writable; -1 with a reason (ENOENT is left in errno; EACCES:
+ * it belongs to another user, and only that user may use it). */
 int statedir_check(const char *dir, char *err, size_t errlen);
 /* statedir_open - create (create != 0), check and optionally lock dir. */
 struct statedir *statedir_open(const char *dir, int create, int lock, char *err,
