@@ -32,12 +32,28 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 
 # fetch PKG - unpack the Debian source package PKG under $src once;
 # prints its directory.
+# source_any PKG - apt-get source of PKG's newest source version that the
+# mirror serves: a mirror may list a version (bookworm-security's, say)
+# whose files it does not hold, so each version apt knows is tried, newest
+# first, from a clean directory.
+source_any() {
+	apt-get source -qq "$1" && return 0
+	for v in $(apt-cache showsrc "$1" | sed -n 's/^Version: //p' |
+	    sort -u | sort -r -V); do
+		find . -mindepth 1 -maxdepth 1 ! -name apt-source.log \
+		    -exec rm -rf {} +
+		echo "build-deps: trying $1=$v" >&2
+		apt-get source -qq "$1=$v" && return 0
+	done
+	return 1
+}
+
 fetch() {
 	if [ ! -s "$src/$1.dir" ]; then
 		(
 			cd "$src"
 			rm -rf "$1".tmp && mkdir "$1".tmp && cd "$1".tmp
-			apt-get source -qq "$1" >apt-source.log 2>&1 || {
+			source_any "$1" >apt-source.log 2>&1 || {
 				cat apt-source.log >&2
 				echo "build-deps: apt-get source $1 failed" \
 				    "(is deb-src configured? sh deploy/static/deps.sh)" >&2
