@@ -10,6 +10,17 @@
 #include "collector/api/query.h"
 
 json_t *
+api_ack_json(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return json_null();
+	return json_pack("{s:o,s:o,s:o,s:o}", "by", db_col_str(st, i),
+	                 "reason", db_col_str(st, i + 1), "at",
+	                 db_col_time(st, i + 2), "until",
+	                 db_col_time(st, i + 3));
+}
+
+json_t *
 api_finding_json(sqlite3_stmt *st, int with_host)
 {
 	json_t *o = json_pack(
@@ -23,6 +34,7 @@ api_finding_json(sqlite3_stmt *st, int with_host)
 	    sqlite3_column_type(st, 9) == SQLITE_NULL ? "open" : "resolved");
 	if (with_host)
 		json_object_set_new(o, "host", db_col_str(st, 10));
+	json_object_set_new(o, "ack", api_ack_json(st, 11));
 	return o;
 }
 

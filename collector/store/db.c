@@ -74,6 +74,24 @@ db_open(const char *path, int writer, const char *synchronous,
 	return db;
 }
 
+sqlite3 *
+db_open_rw(const char *path, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+
+	if (sqlite3_open_v2(path, &db,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path,
+		         db ? sqlite3_errmsg(db) : "cannot open");
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(db, 1);
+	return db;
+}
+
 /* Readers: one per thread, listed so that shutdown can close them. */
 static pthread_mutex_t readers_mu = PTHREAD_MUTEX_INITIALIZER;
 static sqlite3 **readers;
