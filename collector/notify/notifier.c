@@ -268,7 +268,8 @@ send_alerts(struct notifier *n, long long now)
 			v[i].id = 0;
 			continue;
 		}
-		a = alert_ends(v[i].body, now + 4 * n->nc->resend_interval);
+		a = alert_ends(v[i].body, now + 4 * n->nc->resend_interval,
+		               now);
 		if (a == NULL) { /* cannot happen: we wrote it */
 			settle(n, &v[i], 1, NULL, now);
 			v[i].id = 0;

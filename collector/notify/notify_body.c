@@ -6,6 +6,7 @@
 
 #include "collector/notify/notify_body.h"
 #include "collector/store/db.h"
+#include "common/timeutil.h"
 
 const char *
 notify_event_name(enum notify_event ev)
@@ -100,15 +101,21 @@ alert_body(const struct notify_finding *f, enum notify_event ev)
 }
 
 json_t *
-alert_ends(const char *alert, long long ends)
+alert_ends(const char *alert, long long ends, long long now)
 {
-	json_t *o = json_loads(alert, 0, NULL);
+	json_t *o = json_loads(alert, 0, NULL), *e;
+	time_t t;
 
 	if (!json_is_object(o)) {
 		json_decref(o);
 		return NULL;
 	}
-	if (json_object_get(o, "endsAt") == NULL)
+	e = json_object_get(o, "endsAt");
+	if (!json_is_string(e))
 		json_object_set_new(o, "endsAt", rfc3339_json(ends));
+	else if (rfc3339_parse(json_string_value(e), json_string_length(e),
+	                       &t) == 0 &&
+	         (long long)t > now)
+		json_object_set_new(o, "endsAt", rfc3339_json(now));
 	return o;
 }

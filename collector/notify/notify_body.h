@@ -38,8 +38,10 @@ char *webhook_body(const struct notify_finding *f, enum notify_event ev,
  */
 char *alert_body(const struct notify_finding *f, enum notify_event ev);
 
-/* alert_ends - alert text with endsAt set to ends unless it has one
- * (a resolve); a new reference, NULL if the text is not an object. */
-json_t *alert_ends(const char *alert, long long ends);
+/* alert_ends - alert text as sent at now: endsAt set to ends unless it
+ * has one (a resolve), and a resolve's endsAt no later than now (the
+ * host's clock may run ahead; Alertmanager would keep the alert active
+ * until then).  A new reference, NULL if the text is not an object. */
+json_t *alert_ends(const char *alert, long long ends, long long now);
 
 #endif
