@@ -374,6 +374,7 @@ CREATE TABLE IF NOT EXISTS notify_state (
 	target		TEXT NOT NULL,
 	fired_at	INTEGER NOT NULL,	-- first notification queued
 	last_sent	INTEGER NOT NULL,	-- last open one queued
+	silenced	INTEGER NOT NULL DEFAULT 0,	-- an ack held it back
 	PRIMARY KEY (finding_id, target)
 ) WITHOUT ROWID;
 
@@ -385,6 +386,7 @@ CREATE TABLE IF NOT EXISTS notify_queue (
 	target		TEXT NOT NULL,
 	finding_id	INTEGER NOT NULL,
 	event		TEXT NOT NULL,		-- opened, still_open, resolved
+	delivery	TEXT NOT NULL,		-- UUID, X-Spoolwatch-Delivery
 	body		TEXT NOT NULL,
 	created		INTEGER NOT NULL,
 	attempts	INTEGER NOT NULL DEFAULT 0,
