@@ -35,8 +35,8 @@ hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msglen,
 }
 
 void
-hmac_sha256_hex(const void *key, size_t keylen, const void *msg,
-                size_t msglen, char out[2 * SHA256_LEN + 1])
+hmac_sha256_hex(const void *key, size_t keylen, const void *msg, size_t msglen,
+                char out[2 * SHA256_LEN + 1])
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char mac[SHA256_LEN];

@@ -10,8 +10,8 @@
 #include "common/sha256.h"
 
 /* hmac_sha256 - the MAC of msg under key into out. */
-void hmac_sha256(const void *key, size_t keylen, const void *msg,
-                 size_t msglen, unsigned char out[SHA256_LEN]);
+void hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msglen,
+                 unsigned char out[SHA256_LEN]);
 /* hmac_sha256_hex - the same as 64 lower-case hex digits and a NUL. */
 void hmac_sha256_hex(const void *key, size_t keylen, const void *msg,
                      size_t msglen, char out[2 * SHA256_LEN + 1]);

@@ -64,8 +64,8 @@ finding_answer(sqlite3 *db, long long id, struct api_answer *ans)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, API_FINDING_COLS " WHERE f.id = ?1", -1,
-	                       &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, API_FINDING_COLS " WHERE f.id = ?1", -1, &st,
+	                       NULL) != SQLITE_OK) {
 		api_db_error(ans, sqlite3_errmsg(db));
 		return;
 	}
@@ -94,7 +94,8 @@ finding_open(sqlite3 *db, long long id)
 	                       "WHERE id = ?1",
 	                       -1, &q, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(q, 1, id);
-		open = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
+		open =
+		    sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
 	}
 	sqlite3_finalize(q);
 	return open;
@@ -147,8 +148,9 @@ read_body(const struct ack_req *rq, long long now, const char **reason,
 	}
 	*doc = json_loadb(rq->body, rq->len, JSON_REJECT_DUPLICATES, &je);
 	if (*doc == NULL || !json_is_object(*doc)) {
-		api_error(ans, 400, "bad_request", "body: not a JSON object%s%s",
-		          *doc ? "" : ": ", *doc ? "" : je.text);
+		api_error(ans, 400, "bad_request",
+		          "body: not a JSON object%s%s", *doc ? "" : ": ",
+		          *doc ? "" : je.text);
 		return -1;
 	}
 	r = json_object_get(*doc, "reason");
@@ -219,10 +221,11 @@ api_ack(const struct ack_req *rq, struct api_answer *ans)
 		 * open: on a resolved one it would never hold */
 		if (until == 0 && !finding_open(rq->db, id)) {
 			json_decref(doc);
-			api_error(ans, 400, "bad_request",
-			          "finding %lld is resolved: an acknowledgement "
-			          "of its reopening needs until",
-			          id);
+			api_error(
+			    ans, 400, "bad_request",
+			    "finding %lld is resolved: an acknowledgement "
+			    "of its reopening needs until",
+			    id);
 			return;
 		}
 		st = rq->by && *rq->by ? rq->by : "admin";

@@ -17,10 +17,10 @@
 #define ACK_BODY_MAX 8192   /* bytes of a POST body */
 
 struct ack_req {
-	sqlite3 *db;     /* writable */
-	const char *id;  /* the {id} path segment, unchecked */
-	int remove;      /* DELETE */
-	const char *by;  /* the admin token's name */
+	sqlite3 *db;      /* writable */
+	const char *id;   /* the {id} path segment, unchecked */
+	int remove;       /* DELETE */
+	const char *by;   /* the admin token's name */
 	const char *body; /* POST body (NUL-terminated), or NULL */
 	size_t len;
 };

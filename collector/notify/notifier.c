@@ -89,7 +89,8 @@ read_secret(struct notifier *n, char *err, size_t errlen)
 	       (n->secret[len - 1] == '\n' || n->secret[len - 1] == '\r'))
 		len--;
 	if (len == 0) {
-		snprintf(err, errlen, "[notify] webhook_secret_file %s is empty",
+		snprintf(err, errlen,
+		         "[notify] webhook_secret_file %s is empty",
 		         n->nc->webhook_secret_file);
 		return -1;
 	}
@@ -140,7 +141,8 @@ due(struct notifier *n, enum notify_target t, long long now, int max,
 		v = xrealloc(v, (size_t)(cnt + 1) * sizeof(*v));
 		it = &v[cnt++];
 		it->id = sqlite3_column_int64(st, 0);
-		it->delivery = xstrdup((const char *)sqlite3_column_text(st, 1));
+		it->delivery =
+		    xstrdup((const char *)sqlite3_column_text(st, 1));
 		it->event = xstrdup((const char *)sqlite3_column_text(st, 2));
 		it->body = xstrdup((const char *)sqlite3_column_text(st, 3));
 		it->attempts = sqlite3_column_int64(st, 4);
@@ -166,8 +168,7 @@ settle(struct notifier *n, const struct item *it, int ok, const char *why,
 
 	sqlite3_bind_int64(st, 1, it->id);
 	if (!ok) {
-		sqlite3_bind_int64(st, 2,
-		                   now + backoff(n, it->attempts + 1));
+		sqlite3_bind_int64(st, 2, now + backoff(n, it->attempts + 1));
 		sqlite3_bind_text(st, 3, why, -1, SQLITE_TRANSIENT);
 	}
 	if (sqlite3_step(st) != SQLITE_DONE)
@@ -218,8 +219,12 @@ send_webhook(struct notifier *n, long long now)
 	for (long i = 0; i < cnt && !atomic_load(&n->stop); i++) {
 		char sig[2 * SHA256_LEN + 1], h_sig[128], h_ev[64], h_id[96];
 		char err[NOTIFY_ERR_MAX], why[NOTIFY_ERR_MAX];
-		const char *hdr[] = {"Content-Type: application/json", h_sig,
-		                     h_ev, h_id, "Expect:", NULL};
+		const char *hdr[] = {"Content-Type: application/json",
+		                     h_sig,
+		                     h_ev,
+		                     h_id,
+		                     "Expect:",
+		                     NULL};
 		size_t len = strlen(v[i].body);
 		long status;
 
@@ -255,8 +260,7 @@ send_alerts(struct notifier *n, long long now)
 	long cnt = due(n, TARGET_ALERTMANAGER, now, NOTIFY_ALERTS_BATCH, &v);
 	json_t *arr;
 	char *body, err[NOTIFY_ERR_MAX], why[NOTIFY_ERR_MAX];
-	const char *hdr[] = {"Content-Type: application/json", "Expect:",
-	                     NULL};
+	const char *hdr[] = {"Content-Type: application/json", "Expect:", NULL};
 	long status, live = 0;
 
 	if (cnt <= 0)
@@ -281,9 +285,9 @@ send_alerts(struct notifier *n, long long now)
 	body = live ? json_dumps(arr, JSON_COMPACT) : NULL;
 	json_decref(arr);
 	if (body) {
-		status = notify_http_post(n->http[TARGET_ALERTMANAGER],
-		                          n->am_url, body, strlen(body), hdr,
-		                          err, sizeof(err));
+		status =
+		    notify_http_post(n->http[TARGET_ALERTMANAGER], n->am_url,
+		                     body, strlen(body), hdr, err, sizeof(err));
 		int ok = answer_ok(TARGET_ALERTMANAGER, status, err, why,
 		                   sizeof(why));
 		for (long i = 0; i < cnt; i++)

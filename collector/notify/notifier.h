@@ -20,8 +20,7 @@ struct notifier;
 /* notifier_start - read the webhook secret, open the database at
  * db_path and start the thread; NULL with err.  nc must outlive it. */
 struct notifier *notifier_start(const struct notify_config *nc,
-                                const char *db_path, char *err,
-                                size_t errlen);
+                                const char *db_path, char *err, size_t errlen);
 /* notifier_stop - stop (a request in flight is abandoned; its row stays
  * queued), join and free.  NULL is fine. */
 void notifier_stop(struct notifier *n);

@@ -38,8 +38,8 @@ char *
 webhook_body(const struct notify_finding *f, enum notify_event ev,
              const char *delivery, long long now)
 {
-	json_t *labels = json_is_object(f->labels) ? json_incref(f->labels)
-	                                           : json_object();
+	json_t *labels =
+	    json_is_object(f->labels) ? json_incref(f->labels) : json_object();
 	json_t *o = json_pack(
 	    "{s:s,s:s,s:o,s:{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:o}}",
 	    "id", delivery, "event", notify_event_name(ev), "created_at",

@@ -31,8 +31,7 @@ drop(char *p, size_t size, size_t n, void *arg)
 
 /* progress - abort the transfer once the notifier stops. */
 static int
-progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
-         curl_off_t un)
+progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
 	struct notify_http *h = arg;
 

@@ -20,8 +20,8 @@ void notify_http_free(struct notify_http *h);
  * NULL-terminated "Name: value" headers.  The HTTP status, or 0 when no
  * answer came (err says why: refused, timed out, stopped ...).
  */
-long notify_http_post(struct notify_http *h, const char *url,
-                      const char *body, size_t len,
-                      const char *const *headers, char *err, size_t errlen);
+long notify_http_post(struct notify_http *h, const char *url, const char *body,
+                      size_t len, const char *const *headers, char *err,
+                      size_t errlen);
 
 #endif

@@ -29,8 +29,7 @@ notify_metrics_dropped(enum notify_target t, long n)
 }
 
 static void
-counter(struct strbuf *out, const char *name, const char *help,
-        atomic_llong *v)
+counter(struct strbuf *out, const char *name, const char *help, atomic_llong *v)
 {
 	strbuf_printf(out, "# HELP %s %s\n# TYPE %s counter\n", name, help,
 	              name);
@@ -41,8 +40,8 @@ counter(struct strbuf *out, const char *name, const char *help,
 }
 
 int
-notify_metrics_render(struct strbuf *out, sqlite3 *db, long long now,
-                      char *err, size_t errlen)
+notify_metrics_render(struct strbuf *out, sqlite3 *db, long long now, char *err,
+                      size_t errlen)
 {
 	long long depth[TARGET_N] = {0}, oldest[TARGET_N] = {0};
 	sqlite3_stmt *st = NULL;
@@ -80,9 +79,9 @@ notify_metrics_render(struct strbuf *out, sqlite3 *db, long long now,
 	                    "waiting for delivery.\n# TYPE "
 	                    "spoolwatch_notify_queue gauge\n");
 	for (int t = 0; t < TARGET_N; t++)
-		strbuf_printf(out, "spoolwatch_notify_queue{target=\"%s\"} %lld\n",
-		              notify_target_name((enum notify_target)t),
-		              depth[t]);
+		strbuf_printf(
+		    out, "spoolwatch_notify_queue{target=\"%s\"} %lld\n",
+		    notify_target_name((enum notify_target)t), depth[t]);
 	strbuf_appends(out, "# HELP spoolwatch_notify_oldest_seconds Age of "
 	                    "the oldest waiting notification.\n# TYPE "
 	                    "spoolwatch_notify_oldest_seconds gauge\n");

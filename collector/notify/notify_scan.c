@@ -63,19 +63,21 @@ static const char *const sql[S_COUNT] = {
         "SELECT " FINDING_COLS ", n.finding_id IS NOT NULL "
         "FROM findings f JOIN hosts h ON h.id = f.host_id "
         "LEFT JOIN notify_state n ON n.finding_id = f.id AND n.target = ?1 "
-        "WHERE f.resolved_at IS NULL AND f.first_seen <= ?2 AND "
-        ACK_SEV_RANK("f.severity") " >= ?3 AND (n.finding_id IS NULL OR "
-        "n.silenced = 1 OR (?4 > 0 AND n.last_sent <= ?5 - ?4)) AND "
-        "NOT EXISTS (SELECT 1 FROM acks a WHERE " ACK_HOLDS ") AND "
-        "NOT EXISTS (SELECT 1 FROM notify_queue q WHERE q.target = ?1 AND "
-        "q.finding_id = f.id AND q.event <> 'resolved') "
-        "ORDER BY f.id LIMIT ?6",
-    [S_RESOLVED] =
-        "SELECT " FINDING_COLS ", 1 FROM notify_state n "
-        "JOIN findings f ON f.id = n.finding_id "
-        "JOIN hosts h ON h.id = f.host_id "
-        "WHERE n.target = ?1 AND f.resolved_at IS NOT NULL "
-        "ORDER BY f.id LIMIT ?2",
+        "WHERE f.resolved_at IS NULL AND f.first_seen <= ?2 AND " ACK_SEV_RANK(
+            "f.severity") " >= ?3 AND (n.finding_id IS NULL OR "
+                          "n.silenced = 1 OR (?4 > 0 AND n.last_sent <= ?5 - "
+                          "?4)) AND "
+                          "NOT EXISTS (SELECT 1 FROM acks a WHERE " ACK_HOLDS
+                          ") AND "
+                          "NOT EXISTS (SELECT 1 FROM notify_queue q WHERE "
+                          "q.target = ?1 AND "
+                          "q.finding_id = f.id AND q.event <> 'resolved') "
+                          "ORDER BY f.id LIMIT ?6",
+    [S_RESOLVED] = "SELECT " FINDING_COLS ", 1 FROM notify_state n "
+                   "JOIN findings f ON f.id = n.finding_id "
+                   "JOIN hosts h ON h.id = f.host_id "
+                   "WHERE n.target = ?1 AND f.resolved_at IS NOT NULL "
+                   "ORDER BY f.id LIMIT ?2",
     [S_SILENCE] =
         "UPDATE notify_state SET silenced = 1 WHERE target = ?1 AND "
         "silenced = 0 AND finding_id IN (SELECT f.id FROM findings f JOIN "
@@ -215,7 +217,8 @@ read_rows(struct notify_scan *s, int i, struct row **out)
 		r->f.first_seen = sqlite3_column_int64(st, 7);
 		r->f.last_seen = sqlite3_column_int64(st, 8);
 		r->f.resolved_at = sqlite3_column_int64(st, 9);
-		r->f.labels = lab ? json_loads((const char *)lab, 0, NULL) : NULL;
+		r->f.labels =
+		    lab ? json_loads((const char *)lab, 0, NULL) : NULL;
 		r->known = sqlite3_column_int(st, 11);
 	}
 	sqlite3_reset(st);
@@ -292,7 +295,8 @@ fire(struct notify_scan *s, enum notify_target t, long long now, long *queued)
 	for (long i = 0; i < n && rc == SQLITE_OK; i++) {
 		sqlite3_stmt *p = s->st[S_STATE_PUT];
 		rc = enqueue(s, t, &v[i].f,
-		             v[i].known ? NOTIFY_STILL_OPEN : NOTIFY_OPENED, now);
+		             v[i].known ? NOTIFY_STILL_OPEN : NOTIFY_OPENED,
+		             now);
 		if (rc != SQLITE_OK)
 			break;
 		sqlite3_bind_int64(p, 1, v[i].f.id);

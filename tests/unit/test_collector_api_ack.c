@@ -29,12 +29,11 @@ test_path(void **state)
 
 /* call - api_ack on finding id (text); the status, the body in *out. */
 static int
-call(struct fx *f, const char *id, int remove, const char *body,
-     json_t **out)
+call(struct fx *f, const char *id, int remove, const char *body, json_t **out)
 {
 	struct api_answer ans = {0, NULL};
-	struct ack_req rq = {f->db, id, remove, "ops", body,
-	                     body ? strlen(body) : 0};
+	struct ack_req rq = {f->db, id,   remove,
+	                     "ops", body, body ? strlen(body) : 0};
 
 	api_ack(&rq, &ans);
 	assert_non_null(ans.body);
@@ -82,8 +81,8 @@ test_post_delete(void **state)
 	                 1);
 	/* a second ack replaces the first */
 	assert_int_equal(call(f, id, 0, "{\"reason\":\"again\"}", &o), 200);
-	assert_true(json_is_null(
-	    json_object_get(json_object_get(o, "ack"), "until")));
+	assert_true(
+	    json_is_null(json_object_get(json_object_get(o, "ack"), "until")));
 	json_decref(o);
 	assert_int_equal(fx_count(f, "SELECT count(*) FROM acks"), 1);
 	assert_int_equal(call(f, id, 1, NULL, &o), 200);
@@ -117,17 +116,15 @@ test_errors(void **state)
 		int st = call(f, id, 0, bodies[i], &o);
 		if (st != 400)
 			fail_msg("body %zu: %d", i, st);
-		assert_string_equal(
-		    json_string_value(json_object_get(
-		        json_object_get(o, "error"), "code")),
-		    "bad_request");
+		assert_string_equal(json_string_value(json_object_get(
+		                        json_object_get(o, "error"), "code")),
+		                    "bad_request");
 		json_decref(o);
 	}
 	assert_int_equal(call(f, "0", 0, "{\"reason\":\"x\"}", &o), 400);
 	json_decref(o);
-	assert_int_equal(call(f, "99999999999999999999", 0,
-	                      "{\"reason\":\"x\"}", &o),
-	                 400);
+	assert_int_equal(
+	    call(f, "99999999999999999999", 0, "{\"reason\":\"x\"}", &o), 400);
 	json_decref(o);
 	assert_int_equal(call(f, "12ab", 1, NULL, &o), 400);
 	json_decref(o);
@@ -143,7 +140,8 @@ static void
 test_reopen(void **state)
 {
 	struct fx *f = *state;
-	json_t *fixed = fx_variant(f->incident, 2, NULL, "2026-02-15T09:31:00Z");
+	json_t *fixed =
+	    fx_variant(f->incident, 2, NULL, "2026-02-15T09:31:00Z");
 	json_t *back = fx_variant(f->incident, 3, NULL, "2026-02-15T09:41:00Z");
 	json_t *o;
 	char id[32], id2[32];
@@ -168,8 +166,9 @@ test_reopen(void **state)
 	assert_true(finding_id(f, "mta.down") != atoll(id));
 	/* of the reopened findings, only log.syserr's ack (until) holds */
 	assert_int_equal(
-	    fx_count(f, "SELECT count(*) FROM findings f JOIN acks a ON "
-	                ACK_HOLDS " WHERE f.resolved_at IS NULL"),
+	    fx_count(f,
+	             "SELECT count(*) FROM findings f JOIN acks a ON " ACK_HOLDS
+	             " WHERE f.resolved_at IS NULL"),
 	    1);
 	assert_int_equal(fx_count(f, "SELECT f.code = 'log.syserr' FROM "
 	                             "findings f JOIN acks a ON " ACK_HOLDS
@@ -186,10 +185,8 @@ main(void)
 	    cmocka_unit_test(test_path),
 	    cmocka_unit_test_setup_teardown(test_post_delete, fx_setup,
 	                                    fx_teardown),
-	    cmocka_unit_test_setup_teardown(test_errors, fx_setup,
-	                                    fx_teardown),
-	    cmocka_unit_test_setup_teardown(test_reopen, fx_setup,
-	                                    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_errors, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_reopen, fx_setup, fx_teardown),
 	};
 	fx_init_top();
 	return cmocka_run_group_tests(tests, NULL, NULL);

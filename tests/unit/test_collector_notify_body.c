@@ -21,8 +21,16 @@ static struct notify_finding
 finding(json_t *labels, long long resolved)
 {
 	struct notify_finding f = {
-	    42,          "host1",      "mta.down", "sendmail", "critical",
-	    "MTA down",  "service sendmail start", T0, T0 + 60, resolved,
+	    42,
+	    "host1",
+	    "mta.down",
+	    "sendmail",
+	    "critical",
+	    "MTA down",
+	    "service sendmail start",
+	    T0,
+	    T0 + 60,
+	    resolved,
 	    labels,
 	};
 	return f;
@@ -41,9 +49,8 @@ test_webhook_body(void **state)
 	assert_string_equal(json_string_value(json_object_get(o, "id")), "d-1");
 	assert_string_equal(json_string_value(json_object_get(o, "event")),
 	                    "opened");
-	assert_string_equal(
-	    json_string_value(json_object_get(o, "created_at")),
-	    "2026-02-15T09:21:05Z");
+	assert_string_equal(json_string_value(json_object_get(o, "created_at")),
+	                    "2026-02-15T09:21:05Z");
 	fi = json_object_get(o, "finding");
 	assert_int_equal(json_integer_value(json_object_get(fi, "id")), 42);
 	assert_string_equal(json_string_value(json_object_get(fi, "host")),
@@ -77,8 +84,8 @@ test_webhook_body(void **state)
 static void
 test_alert_labels(void **state)
 {
-	json_t *labels = json_pack("{s:s,s:s,s:i}", "env", "prod", "host",
-	                           "spoof", "n", 1);
+	json_t *labels =
+	    json_pack("{s:s,s:s,s:i}", "env", "prod", "host", "spoof", "n", 1);
 	struct notify_finding f = finding(labels, 0);
 	char *text = alert_body(&f, NOTIFY_OPENED);
 	json_t *o = json_loads(text, 0, NULL);

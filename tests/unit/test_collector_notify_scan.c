@@ -167,7 +167,8 @@ test_resolved_once(void **state)
 {
 	struct fx *f = *state;
 	struct notify_config nc = config();
-	json_t *fixed = fx_variant(f->incident, 7, NULL, "2026-02-15T09:31:00Z");
+	json_t *fixed =
+	    fx_variant(f->incident, 7, NULL, "2026-02-15T09:31:00Z");
 	json_t *all = json_object_get(fixed, "findings");
 
 	fx_put(f, f->incident, T0 + 5);

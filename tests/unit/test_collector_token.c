@@ -42,7 +42,9 @@ test_named_tokens(void **state)
 	assert_int_equal(token_find("Bearer s3cret", toks, 6), 1);
 	assert_int_equal(token_find("Bearer alice:s3cret", toks, 6), -1);
 	assert_int_equal(token_find("Bearer xyz:1", toks, 6), 2);
-	assert_int_equal(token_find("Bearer a b:c", toks, 6), -1); /* blank */
+	/* "a b" is no name: the whole entry is the secret */
+	assert_int_equal(token_find("Bearer a b:c", toks, 6), 3);
+	assert_int_equal(token_find("Bearer c", toks, 6), -1);
 	assert_int_equal(token_find("Bearer :lead", toks, 6), 4);
 	assert_int_equal(token_find("Bearer tail:", toks, 6), 5);
 	assert_int_equal(token_find("Bearer read-1", toks, 6), 0);

@@ -30,33 +30,39 @@ test_rfc4231(void **state)
 
 	(void)state;
 	memset(k, 0x0b, 20);
-	check(k, 20, "Hi There", 8,
-	      "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
-	check((const unsigned char *)"Jefe", 4, "what do ya want for nothing?",
-	      28,
-	      "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	check(
+	    k, 20, "Hi There", 8,
+	    "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+	check(
+	    (const unsigned char *)"Jefe", 4, "what do ya want for nothing?",
+	    28,
+	    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 	memset(k, 0xaa, 20);
 	memset(d, 0xdd, 50);
-	check(k, 20, d, 50,
-	      "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe");
+	check(
+	    k, 20, d, 50,
+	    "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe");
 	for (int i = 0; i < 25; i++)
 		k[i] = (unsigned char)(i + 1);
 	memset(d, 0xcd, 50);
-	check(k, 25, d, 50,
-	      "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b");
+	check(
+	    k, 25, d, 50,
+	    "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b");
 	memset(k, 0x0c, 20);
 	check(k, 20, "Test With Truncation", 20,
 	      "a3b6167473100ee06e0c796c2955552b");
 	memset(k, 0xaa, 131);
-	check(k, 131, "Test Using Larger Than Block-Size Key - Hash Key First",
-	      54,
-	      "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
-	check(k, 131,
-	      "This is a test using a larger than block-size key and a larger "
-	      "than block-size data. The key needs to be hashed before being "
-	      "used by the HMAC algorithm.",
-	      152,
-	      "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
+	check(
+	    k, 131, "Test Using Larger Than Block-Size Key - Hash Key First",
+	    54,
+	    "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+	check(
+	    k, 131,
+	    "This is a test using a larger than block-size key and a larger "
+	    "than block-size data. The key needs to be hashed before being "
+	    "used by the HMAC algorithm.",
+	    152,
+	    "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
 }
 
 /* A key of exactly one block is used as it is, one byte more is hashed:

@@ -37,12 +37,15 @@ static void
 test_fips_vectors(void **state)
 {
 	(void)state;
-	check("abc", 3,
-	      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	check("", 0,
-	      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	check("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56,
-	      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	check(
+	    "abc", 3,
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	check(
+	    "", 0,
+	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	check(
+	    "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56,
+	    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
 static void
@@ -60,7 +63,8 @@ test_million_a(void **state)
 	sha256_final(&c, d);
 	hex(d, h);
 	assert_string_equal(
-	    h, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	    h,
+	    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 /* Lengths around the padding edges (55, 56, 63, 64, 65 bytes), fed in
@@ -69,8 +73,8 @@ static void
 test_split_updates(void **state)
 {
 	unsigned char msg[130], whole[SHA256_LEN], parts[SHA256_LEN];
-	static const size_t lens[] = {0, 1, 55, 56, 57, 63, 64, 65, 119, 120,
-	                              128, 130};
+	static const size_t lens[] = {0,  1,  55,  56,  57,  63,
+	                              64, 65, 119, 120, 128, 130};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(msg); i++)
