@@ -394,3 +394,6 @@ CREATE TABLE IF NOT EXISTS notify_queue (
 	last_error	TEXT
 );
 CREATE INDEX IF NOT EXISTS notify_queue_due ON notify_queue (target, next_at);
+-- "anything of this finding still waiting?" (the scan, delivery order)
+CREATE INDEX IF NOT EXISTS notify_queue_finding
+    ON notify_queue (target, finding_id, id);

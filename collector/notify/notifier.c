@@ -46,8 +46,8 @@ static const char *const qsql[Q_COUNT] = {
               "WHERE p.target = q.target AND p.finding_id = q.finding_id "
               "AND p.id < q.id) ORDER BY q.id LIMIT ?3",
     [Q_DONE] = "DELETE FROM notify_queue WHERE id = ?1",
-    [Q_FAIL] = "UPDATE notify_queue SET attempts = attempts + 1, next_at = "
-               "?2, last_error = ?3 WHERE id = ?1",
+    [Q_FAIL] = ("UPDATE notify_queue SET attempts = attempts + 1, "
+                "next_at = ?2, last_error = ?3 WHERE id = ?1"),
 };
 
 /* One queued notification, copied out. */
