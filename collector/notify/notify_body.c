@@ -2,6 +2,7 @@
  * notify_body.c - webhook bodies and Alertmanager alerts (see
  * notify_body.h).
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "collector/notify/notify_body.h"
@@ -60,6 +61,22 @@ webhook_body(const struct notify_finding *f, enum notify_event ev,
 	return text;
 }
 
+/* label_name_ok - a Prometheus label name, [a-zA-Z_][a-zA-Z0-9_]*, and
+ * not one reserved for internal use (a leading "__").  Alertmanager
+ * refuses a whole request over one bad name. */
+static int
+label_name_ok(const char *k)
+{
+	if (!isalpha((unsigned char)k[0]) && k[0] != '_')
+		return 0;
+	if (k[0] == '_' && k[1] == '_')
+		return 0;
+	for (const char *p = k; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return 0;
+	return 1;
+}
+
 /* label_set - labels[key] = value unless value is NULL or key taken. */
 static void
 label_set(json_t *labels, const char *key, const char *value)
@@ -83,7 +100,7 @@ alert_body(const struct notify_finding *f, enum notify_event ev)
 	if (json_is_object(f->labels)) {
 		json_object_foreach(f->labels, k, v)
 		{
-			if (json_is_string(v))
+			if (json_is_string(v) && label_name_ok(k))
 				label_set(labels, k, json_string_value(v));
 		}
 	}

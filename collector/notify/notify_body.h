@@ -34,7 +34,8 @@ char *webhook_body(const struct notify_finding *f, enum notify_event ev,
  * alert_body - one Alertmanager alert {labels, annotations, startsAt,
  * endsAt (resolved: its time; open: left for alert_ends)} as text.
  * Labels: alertname (the code), host, code, subject, severity, then the
- * host's labels that do not clash with those.
+ * host's labels that do not clash with those and whose names are valid
+ * Prometheus label names.
  */
 char *alert_body(const struct notify_finding *f, enum notify_event ev);
 

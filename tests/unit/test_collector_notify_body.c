@@ -1,7 +1,8 @@
 /*
  * test_collector_notify_body.c - what notifications say (notify_body.c):
  * the webhook body's fields, an Alertmanager alert's labels (ours win a
- * clash with the host's) and annotations, endsAt as sent: set for an
+ * clash with the host's; names Alertmanager refuses are left out) and
+ * annotations, endsAt as sent: set for an
  * open alert, a resolve's kept, or pulled back to now when it lies in
  * the future.
  */
@@ -84,8 +85,9 @@ test_webhook_body(void **state)
 static void
 test_alert_labels(void **state)
 {
-	json_t *labels =
-	    json_pack("{s:s,s:s,s:i}", "env", "prod", "host", "spoof", "n", 1);
+	json_t *labels = json_pack(
+	    "{s:s,s:s,s:i,s:s,s:s,s:s,s:s}", "env", "prod", "host", "spoof",
+	    "n", 1, "bad-key", "v", "__meta", "v", "1dc", "v", "dc_2", "fra1");
 	struct notify_finding f = finding(labels, 0);
 	char *text = alert_body(&f, NOTIFY_OPENED);
 	json_t *o = json_loads(text, 0, NULL);
@@ -104,6 +106,13 @@ test_alert_labels(void **state)
 	assert_string_equal(json_string_value(json_object_get(l, "env")),
 	                    "prod");
 	assert_null(json_object_get(l, "n")); /* not a string */
+	/* names Alertmanager refuses (400 for the whole request) */
+	assert_null(json_object_get(l, "bad-key"));
+	assert_null(json_object_get(l, "__meta"));
+	assert_null(json_object_get(l, "1dc"));
+	assert_string_equal(json_string_value(json_object_get(l, "dc_2")),
+	                    "fra1");
+	assert_int_equal(json_object_size(l), 7);
 	assert_string_equal(json_string_value(json_object_get(a, "remedy")),
 	                    "service sendmail start");
 	assert_string_equal(json_string_value(json_object_get(o, "startsAt")),
