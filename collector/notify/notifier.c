@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -78,6 +79,7 @@ static int
 read_secret(struct notifier *n, char *err, size_t errlen)
 {
 	char why[256];
+	struct stat sb;
 	ssize_t len = read_file_capped(n->nc->webhook_secret_file, &n->secret,
 	                               NOTIFY_SECRET_MAX, why, sizeof(why));
 
@@ -95,6 +97,9 @@ read_secret(struct notifier *n, char *err, size_t errlen)
 		return -1;
 	}
 	n->secret_len = (size_t)len;
+	if (stat(n->nc->webhook_secret_file, &sb) == 0 && (sb.st_mode & 004))
+		log_warnx("[notify] webhook_secret_file %s is world-readable",
+		          n->nc->webhook_secret_file);
 	return 0;
 }
 
@@ -245,6 +250,10 @@ send_webhook(struct notifier *n, long long now)
 			notify_metrics_sent(TARGET_WEBHOOK, 1);
 		} else {
 			settle(n, &v[i], 0, why, now);
+			/* no answer at all: the receiver is down or hangs;
+			 * the other rows wait for the next tick */
+			if (status == 0)
+				break;
 		}
 	}
 	if (cnt > 0)
