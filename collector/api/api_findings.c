@@ -1,6 +1,7 @@
 /*
  * api_findings.c - GET /api/v1/findings: findings of the fleet, newest
- * first, keyset-paginated by id; filters code, severity, state, host.
+ * first, keyset-paginated by id; filters code, severity, state, host,
+ * acked (an acknowledgement holds, ack.h).
  * Also the shape of one finding, which the host endpoint shows too.
  */
 #include <string.h>
@@ -61,6 +62,7 @@ findings_where(struct api_req *rq, struct qb *qb, long long cursor)
 	const char *sev = rq->arg(rq->cls, "severity");
 	const char *state = rq->arg(rq->cls, "state");
 	const char *host = rq->arg(rq->cls, "host");
+	const char *acked = rq->arg(rq->cls, "acked");
 
 	if (code && *code) {
 		qb_where(qb, "f.code = ?");
@@ -79,6 +81,9 @@ findings_where(struct api_req *rq, struct qb *qb, long long cursor)
 		             "name = ?)");
 		qb_text(qb, host);
 	}
+	if (acked && *acked)
+		qb_where(qb, strcmp(acked, "true") == 0 ? "a.by IS NOT NULL"
+		                                        : "a.by IS NULL");
 	if (cursor) {
 		qb_where(qb, "f.id < ?");
 		qb_int(qb, cursor);
@@ -89,6 +94,7 @@ void
 api_findings(struct api_req *rq, struct api_answer *ans)
 {
 	static const char *const states[] = {"open", "resolved", NULL};
+	static const char *const bools[] = {"true", "false", NULL};
 	struct qb qb;
 	long limit;
 	long long cursor, last = 0;
@@ -96,7 +102,8 @@ api_findings(struct api_req *rq, struct api_answer *ans)
 	if (list_args(rq, ans, &limit, &cursor) == -1 ||
 	    enum_arg(rq, ans, "severity", api_severities,
 	             "info, warning or critical") == -1 ||
-	    enum_arg(rq, ans, "state", states, "open or resolved") == -1)
+	    enum_arg(rq, ans, "state", states, "open or resolved") == -1 ||
+	    enum_arg(rq, ans, "acked", bools, "true or false") == -1)
 		return;
 	qb_init(&qb, API_FINDING_COLS);
 	findings_where(rq, &qb, cursor);

@@ -3,7 +3,8 @@
  * database: the path's id, POST recording who, why, until and the
  * evidence then, the finding answered with its ack, a second ack
  * replacing the first, DELETE, and the 400/404 answers; an ack without
- * until does not hold for a reopened occurrence, one with until does.
+ * until does not hold for a reopened occurrence, one with until does;
+ * the findings list filtered by acked.
  */
 #include "tests/unit/collector_fixture.h"
 
@@ -135,6 +136,37 @@ test_errors(void **state)
 	assert_int_equal(fx_count(f, "SELECT count(*) FROM acks"), 0);
 }
 
+/* GET /api/v1/findings?acked=true|false splits the open findings. */
+static void
+test_acked_filter(void **state)
+{
+	static const char *const bad[][2] = {{"acked", "yes"}};
+	struct fx *f = *state;
+	struct fx_args a;
+	json_t *o, *items;
+	char id[32];
+
+	fx_put(f, f->incident, FX_NOW);
+	snprintf(id, sizeof(id), "%lld", finding_id(f, "mta.down"));
+	assert_int_equal(call(f, id, 0, "{\"reason\":\"known\"}", &o), 200);
+	json_decref(o);
+	memset(&a, 0, sizeof(a));
+	fx_set(&a, "state", "open");
+	fx_set(&a, "acked", "true");
+	o = fx_call(f, api_findings, &a, NULL, 200);
+	items = json_object_get(o, "items");
+	assert_int_equal(json_array_size(items), 1);
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(items, 0), "code")),
+	                    "mta.down");
+	json_decref(o);
+	fx_set(&a, "acked", "false");
+	o = fx_call(f, api_findings, &a, NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(o, "items")), 7);
+	json_decref(o);
+	fx_bad_args(f, api_findings, bad, 1);
+}
+
 /* Resolve and reopen mta.down: only the ack with until still holds. */
 static void
 test_reopen(void **state)
@@ -186,6 +218,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_post_delete, fx_setup,
 	                                    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_errors, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_acked_filter, fx_setup,
+	                                    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_reopen, fx_setup, fx_teardown),
 	};
 	fx_init_top();
