@@ -294,6 +294,18 @@ serve_metrics(struct http_call *call)
 	                 strbuf_steal(&out), out.len, NULL, NULL);
 }
 
+/* send_answer - an endpoint's answer (a 503 with Retry-After). */
+static enum MHD_Result
+send_answer(struct MHD_Connection *c, struct api_answer *ans)
+{
+	if (ans->body == NULL)
+		ans->body =
+		    error_json("internal", "the endpoint gave no answer");
+	return send_json(c, ans->status, ans->body,
+	                 ans->status == 503 ? "Retry-After" : NULL,
+	                 HTTP_RETRY_OVERLOAD);
+}
+
 /* serve_api - run the route's read API endpoint on this thread's reading
  * connection. */
 static enum MHD_Result
@@ -314,12 +326,7 @@ serve_api(struct http_call *call)
 	rq.cls = call->c;
 	rq.param = route_param(call->rq->route, call->url);
 	call->rq->route->api(&rq, &ans);
-	if (ans.body == NULL)
-		ans.body =
-		    error_json("internal", "the endpoint gave no answer");
-	return send_json(call->c, ans.status, ans.body,
-	                 ans.status == 503 ? "Retry-After" : NULL,
-	                 HTTP_RETRY_OVERLOAD);
+	return send_answer(call->c, &ans);
 }
 
 /* is_ack - the path of a finding's acknowledgement. */
@@ -365,12 +372,7 @@ serve_ack(struct http_call *call)
 	}
 	api_ack(&rq, &ans);
 	sqlite3_close(rq.db);
-	if (ans.body == NULL)
-		ans.body =
-		    error_json("internal", "the endpoint gave no answer");
-	return send_json(call->c, ans.status, ans.body,
-	                 ans.status == 503 ? "Retry-After" : NULL,
-	                 HTTP_RETRY_OVERLOAD);
+	return send_answer(call->c, &ans);
 }
 
 /* --- the route table and the access handler ------------------------------- */

@@ -189,6 +189,17 @@ col_dup(sqlite3_stmt *st, int i)
 	return t ? xstrdup((const char *)t) : NULL;
 }
 
+static void
+rows_free(struct row *v, long n)
+{
+	for (long k = 0; k < n; k++) {
+		for (int j = 0; j < 6; j++)
+			free(v[k].text[j]);
+		json_decref(v[k].f.labels);
+	}
+	free(v);
+}
+
 /* read_rows - the rows of a prepared SELECT (FINDING_COLS, known) into
  * *out; their number, or -1 on an SQLite error. */
 static long
@@ -225,27 +236,11 @@ read_rows(struct notify_scan *s, int i, struct row **out)
 	sqlite3_clear_bindings(st);
 	*out = v;
 	if (rc != SQLITE_DONE) {
-		for (long k = 0; k < n; k++) {
-			for (int j = 0; j < 6; j++)
-				free(v[k].text[j]);
-			json_decref(v[k].f.labels);
-		}
-		free(v);
+		rows_free(v, n);
 		*out = NULL;
 		return -1;
 	}
 	return n;
-}
-
-static void
-rows_free(struct row *v, long n)
-{
-	for (long k = 0; k < n; k++) {
-		for (int j = 0; j < 6; j++)
-			free(v[k].text[j]);
-		json_decref(v[k].f.labels);
-	}
-	free(v);
 }
 
 /* enqueue - one notification of f for target t; SQLITE_OK or error. */
