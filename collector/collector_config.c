@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "collector/collector_config.h"
+#include "collector/http/token.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 
@@ -26,6 +27,8 @@ const struct cfg_def collector_cfg_defs[] = {
      "bearer tokens accepted for POST /api/v1/reports"},
     {"read_tokens", CFG_LIST, NULL, OFF(read_tokens), 0, 0,
      "bearer tokens accepted for the read API and /metrics"},
+    {"admin_tokens", CFG_LIST, NULL, OFF(admin_tokens), 0, 0,
+     "bearer tokens that may acknowledge findings (NAME:SECRET names one)"},
     {"retention_days", CFG_INT, "30", OFF(retention_days), 1, 36500,
      "keep events, history and resolved findings this many days"},
     {"stale_after", CFG_DURATION, "15m", OFF(stale_after), 60, 30 * 86400,
@@ -66,6 +69,31 @@ const struct cfg_def collector_cfg_defs[] = {
     {NULL, 0, NULL, 0, 0, 0, NULL},
 };
 
+/* apply_notify - the [notify] section, when there is one. */
+static int
+apply_notify(struct cfg_file *cf, struct notify_config *nc, char *err,
+             size_t errlen)
+{
+	long i = cfg_section_find(cf, "notify", NULL);
+
+	if (i < 0)
+		return 0;
+	cfg_section_claim(cf, (size_t)i);
+	return cfg_apply(cf, (size_t)i, notify_cfg_defs, nc, err, errlen);
+}
+
+/* tokens_overlap - 1 if a secret is in both lists (token_secret). */
+static int
+tokens_overlap(const struct cfg_list *a, const struct cfg_list *b)
+{
+	for (size_t i = 0; i < a->n; i++)
+		for (size_t j = 0; j < b->n; j++)
+			if (strcmp(token_secret(a->v[i]),
+			           token_secret(b->v[j])) == 0)
+				return 1;
+	return 0;
+}
+
 int
 collector_config_load(struct collector_config *cfg, const char *path, char *err,
                       size_t errlen)
@@ -75,6 +103,7 @@ collector_config_load(struct collector_config *cfg, const char *path, char *err,
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg_defaults(collector_cfg_defs, cfg);
+	cfg_defaults(notify_cfg_defs, &cfg->notify);
 	if (path == NULL && access(file, F_OK) == -1 && errno == ENOENT)
 		return 0;
 	if ((cf = cfg_load(file, err, errlen)) == NULL) {
@@ -82,6 +111,7 @@ collector_config_load(struct collector_config *cfg, const char *path, char *err,
 		return -1;
 	}
 	if (cfg_apply(cf, 0, collector_cfg_defs, cfg, err, errlen) == -1 ||
+	    apply_notify(cf, &cfg->notify, err, errlen) == -1 ||
 	    cfg_check_unused(cf, err, errlen) == -1) {
 		cfg_free(cf);
 		collector_config_free(cfg);
@@ -130,6 +160,15 @@ collector_config_check(const struct collector_config *cfg, char *err,
 				         "an ingest token and a read token");
 				return -1;
 			}
+	if (tokens_overlap(&cfg->admin_tokens, &cfg->ingest_tokens) ||
+	    tokens_overlap(&cfg->admin_tokens, &cfg->read_tokens)) {
+		snprintf(err, errlen,
+		         "a token may not be both an admin token and an "
+		         "ingest or read token");
+		return -1;
+	}
+	if (notify_config_check(&cfg->notify, err, errlen) == -1)
+		return -1;
 	if (listen_parse(cfg->listen, &ss, &sslen, &loop, err, errlen) == -1)
 		return -1;
 	if (!loop && cfg->ingest_tokens.n == 0 && !cfg->insecure) {
@@ -149,6 +188,7 @@ void
 collector_config_free(struct collector_config *cfg)
 {
 	cfg_free_values(collector_cfg_defs, cfg);
+	cfg_free_values(notify_cfg_defs, &cfg->notify);
 }
 
 int

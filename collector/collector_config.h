@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "collector/notify/notify_config.h"
 #include "common/config.h"
 
 #define COLLECTOR_DEF_CONFIG "/etc/spoolwatch/collector.conf"
@@ -19,6 +20,7 @@ struct collector_config {
 	char *db;
 	struct cfg_list ingest_tokens;
 	struct cfg_list read_tokens;
+	struct cfg_list admin_tokens; /* may acknowledge findings */
 	long long retention_days;
 	long long stale_after;    /* seconds */
 	long long max_body;       /* bytes on the wire */
@@ -38,6 +40,7 @@ struct collector_config {
 	char *tls_key;
 	char *log_level;
 	int insecure; /* --insecure */
+	struct notify_config notify; /* [notify] */
 };
 
 extern const struct cfg_def collector_cfg_defs[];

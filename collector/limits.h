@@ -44,4 +44,12 @@
 #define RETENTION_FIRST_S 5       /* first retention after the start */
 #define WRITER_IDLE_WAIT_S 1      /* the idle writer wakes this often */
 
+/* --- notifications (collector/notify/) -------------------------------- */
+#define NOTIFY_ANSWER_MAX                                                      \
+	(64u << 10)             /* a receiver's answer, read and dropped */
+#define NOTIFY_SECRET_MAX 4096  /* webhook_secret_file */
+#define NOTIFY_WEBHOOK_BATCH 16 /* webhook deliveries per wake-up */
+#define NOTIFY_ALERTS_BATCH 64  /* alerts per Alertmanager POST */
+#define NOTIFY_TICK_MS 1000     /* the notifier wakes this often */
+
 #endif

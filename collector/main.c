@@ -15,6 +15,7 @@
 #include "collector/store/db.h"
 #include "collector/http/http.h"
 #include "collector/limits.h"
+#include "collector/notify/notifier.h"
 #include "collector/store/writer.h"
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -175,6 +176,7 @@ main(int argc, char **argv)
 	struct flags fl;
 	struct writer *w;
 	struct http_server *hs;
+	struct notifier *nt = NULL;
 	int code, sig;
 	char err[1024];
 	enum log_level lvl;
@@ -212,12 +214,23 @@ main(int argc, char **argv)
 		collector_config_free(&cfg);
 		return 1;
 	}
+	if (notify_config_enabled(&cfg.notify) &&
+	    (nt = notifier_start(&cfg.notify, cfg.db, err, sizeof(err))) ==
+	        NULL) {
+		log_warnx("%s", err);
+		http_stop(hs);
+		writer_free(w);
+		db_readers_close();
+		collector_config_free(&cfg);
+		return 1;
+	}
 	log_info("listening on %s%s, database %s", cfg.listen,
 	         cfg.tls_cert ? " (HTTPS)" : "", cfg.db);
 
 	sig = wait_signal(&set);
 	log_info("signal %d: shutting down", sig);
 	http_quiesce(hs);
+	notifier_stop(nt); /* a delivery in flight stays queued */
 	writer_stop(w); /* commits what it holds, resumes agents */
 	http_wait_idle(hs, SHUTDOWN_DRAIN_MS);
 	http_stop(hs);

@@ -86,6 +86,9 @@ install-data:
 	$(INSTALL) -d $(DESTDIR)$(DATADIR)/grafana
 	$(INSTALL) -m 0644 $(D)/grafana/spoolwatch-dashboard.json \
 	    $(DESTDIR)$(DATADIR)/grafana/
+	$(INSTALL) -d $(DESTDIR)$(DATADIR)/prometheus
+	$(INSTALL) -m 0644 $(D)/prometheus/spoolwatch-rules.yml \
+	    $(DESTDIR)$(DATADIR)/prometheus/
 
 install-systemd:
 	$(INSTALL) -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)

@@ -346,3 +346,54 @@ CREATE TRIGGER IF NOT EXISTS hosts_mail_del AFTER DELETE ON hosts BEGIN
 	    hosts_with_queued = hosts_with_queued - (old.queued_total > 0)
 	WHERE id = 1;
 END;
+
+-- Acknowledgements (POST /api/v1/findings/{id}/ack): at most one per
+-- (host, code, subject), so that it outlives the occurrence it was made
+-- on.  It applies to the occurrence finding_id while that one is open
+-- (until NULL), or to any occurrence until `until`; severity and hosts
+-- (open hosts of the code then) tell when the evidence got worse.
+CREATE TABLE IF NOT EXISTS acks (
+	host_id		INTEGER NOT NULL,
+	code		TEXT NOT NULL,
+	subject		TEXT NOT NULL,
+	finding_id	INTEGER NOT NULL,
+	by		TEXT NOT NULL,
+	reason		TEXT NOT NULL,
+	at		INTEGER NOT NULL,
+	until		INTEGER,
+	severity	TEXT NOT NULL,
+	hosts		INTEGER NOT NULL,
+	PRIMARY KEY (host_id, code, subject)
+) WITHOUT ROWID;
+
+-- Notifications (collector/notify/): per finding occurrence and target
+-- ('alertmanager', 'webhook') what was queued, so that a restart neither
+-- forgets a resolve nor repeats an open.
+CREATE TABLE IF NOT EXISTS notify_state (
+	finding_id	INTEGER NOT NULL,
+	target		TEXT NOT NULL,
+	fired_at	INTEGER NOT NULL,	-- first notification queued
+	last_sent	INTEGER NOT NULL,	-- last open one queued
+	silenced	INTEGER NOT NULL DEFAULT 0,	-- an ack held it back
+	PRIMARY KEY (finding_id, target)
+) WITHOUT ROWID;
+
+-- The durable outbox: a row leaves only when the receiver answered 2xx
+-- (or after [notify] max_age).  body is the JSON as it is sent (for
+-- Alertmanager: one alert, endsAt set when sent).
+CREATE TABLE IF NOT EXISTS notify_queue (
+	id		INTEGER PRIMARY KEY,
+	target		TEXT NOT NULL,
+	finding_id	INTEGER NOT NULL,
+	event		TEXT NOT NULL,		-- opened, still_open, resolved
+	delivery	TEXT NOT NULL,		-- UUID, X-Spoolwatch-Delivery
+	body		TEXT NOT NULL,
+	created		INTEGER NOT NULL,
+	attempts	INTEGER NOT NULL DEFAULT 0,
+	next_at		INTEGER NOT NULL,
+	last_error	TEXT
+);
+CREATE INDEX IF NOT EXISTS notify_queue_due ON notify_queue (target, next_at);
+-- "anything of this finding still waiting?" (the scan, delivery order)
+CREATE INDEX IF NOT EXISTS notify_queue_finding
+    ON notify_queue (target, finding_id, id);

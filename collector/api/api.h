@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "collector/api/api_req.h"
+#include "collector/store/ack.h"
 
 void api_summary(struct api_req *rq, struct api_answer *ans);
 void api_hosts(struct api_req *rq, struct api_answer *ans);
@@ -21,15 +22,20 @@ void api_findings(struct api_req *rq, struct api_answer *ans);
 void api_events(struct api_req *rq, struct api_answer *ans);
 void api_mail(struct api_req *rq, struct api_answer *ans);
 
-/* The columns api_finding_json reads, in its order (11: the host name). */
+/* The columns api_finding_json reads, in its order (11: the host name;
+ * 12-15 the acknowledgement that holds, ack.h). */
 #define API_FINDING_COLS                                                       \
 	"SELECT f.id, f.code, f.subject, f.severity, f.message, f.evidence, "  \
-	"f.remedy, f.first_seen, f.last_seen, f.resolved_at, h.name "          \
-	"FROM findings f JOIN hosts h ON h.id = f.host_id"
+	"f.remedy, f.first_seen, f.last_seen, f.resolved_at, h.name, "         \
+	"a.by, a.reason, a.at, a.until "                                       \
+	"FROM findings f JOIN hosts h ON h.id = f.host_id "                    \
+	"LEFT JOIN acks a ON " ACK_HOLDS
 
 /* api_finding_json - one finding row (API_FINDING_COLS) as the API shows
  * it, with its "host" when with_host. */
 json_t *api_finding_json(sqlite3_stmt *st, int with_host);
+/* api_ack_json - {by, reason, at, until} from columns i..i+3, or null. */
+json_t *api_ack_json(sqlite3_stmt *st, int i);
 /* api_event_json - one event row (id, data, host name) as stored, with
  * its "host" when with_host. */
 json_t *api_event_json(sqlite3_stmt *st, int with_host);

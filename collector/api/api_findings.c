@@ -1,6 +1,7 @@
 /*
  * api_findings.c - GET /api/v1/findings: findings of the fleet, newest
- * first, keyset-paginated by id; filters code, severity, state, host.
+ * first, keyset-paginated by id; filters code, severity, state, host,
+ * acked (an acknowledgement holds, ack.h).
  * Also the shape of one finding, which the host endpoint shows too.
  */
 #include <string.h>
@@ -9,6 +10,17 @@
 #include "collector/store/db.h"
 #include "collector/api/query.h"
 #include "common/report_schema.h"
+
+json_t *
+api_ack_json(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return json_null();
+	return json_pack("{s:o,s:o,s:o,s:o}", "by", db_col_str(st, i),
+	                 "reason", db_col_str(st, i + 1), "at",
+	                 db_col_time(st, i + 2), "until",
+	                 db_col_time(st, i + 3));
+}
 
 json_t *
 api_finding_json(sqlite3_stmt *st, int with_host)
@@ -24,6 +36,7 @@ api_finding_json(sqlite3_stmt *st, int with_host)
 	    sqlite3_column_type(st, 9) == SQLITE_NULL ? "open" : "resolved");
 	if (with_host)
 		json_object_set_new(o, "host", db_col_str(st, 10));
+	json_object_set_new(o, "ack", api_ack_json(st, 11));
 	return o;
 }
 
@@ -50,6 +63,7 @@ findings_where(struct api_req *rq, struct qb *qb, long long cursor)
 	const char *sev = rq->arg(rq->cls, "severity");
 	const char *state = rq->arg(rq->cls, "state");
 	const char *host = rq->arg(rq->cls, "host");
+	const char *acked = rq->arg(rq->cls, "acked");
 
 	if (code && *code) {
 		qb_where(qb, "f.code = ?");
@@ -68,6 +82,9 @@ findings_where(struct api_req *rq, struct qb *qb, long long cursor)
 		             "name = ?)");
 		qb_text(qb, host);
 	}
+	if (acked && *acked)
+		qb_where(qb, strcmp(acked, "true") == 0 ? "a.by IS NOT NULL"
+		                                        : "a.by IS NULL");
 	if (cursor) {
 		qb_where(qb, "f.id < ?");
 		qb_int(qb, cursor);
@@ -78,6 +95,7 @@ void
 api_findings(struct api_req *rq, struct api_answer *ans)
 {
 	static const char *const states[] = {"open", "resolved", NULL};
+	static const char *const bools[] = {"true", "false", NULL};
 	struct qb qb;
 	long limit;
 	long long cursor, last = 0;
@@ -85,7 +103,8 @@ api_findings(struct api_req *rq, struct api_answer *ans)
 	if (list_args(rq, ans, &limit, &cursor) == -1 ||
 	    enum_arg(rq, ans, "severity", report_schema_severities,
 	             "info, warning or critical") == -1 ||
-	    enum_arg(rq, ans, "state", states, "open or resolved") == -1)
+	    enum_arg(rq, ans, "state", states, "open or resolved") == -1 ||
+	    enum_arg(rq, ans, "acked", bools, "true or false") == -1)
 		return;
 	qb_init(&qb, API_FINDING_COLS);
 	findings_where(rq, &qb, cursor);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "collector/notify/notify_metrics.h"
 #include "collector/store/db.h"
 #include "collector/api/metrics.h"
 
@@ -291,5 +292,7 @@ metrics_render(struct strbuf *out, sqlite3 *db, long long now,
 		              "\"%dxx\"} %llu\n",
 		              c, atomic_load(&requests[c]));
 	render_db_bytes(out, db_path);
+	if (notify_metrics_render(out, db, now, err, errlen) == -1)
+		return -1;
 	return fleet(out, db, now, stale_after, err, errlen);
 }

@@ -22,6 +22,7 @@
 #include <microhttpd.h>
 
 #include "collector/api/api.h"
+#include "collector/api/api_ack.h"
 #include "collector/web/dashboard.h"
 #include "collector/store/db.h"
 #include "collector/http/http.h"
@@ -72,6 +73,45 @@ authorized(struct http_call *call, enum route_access a)
 	           MHD_lookup_connection_value(call->c, MHD_HEADER_KIND,
 	                                       MHD_HTTP_HEADER_AUTHORIZATION),
 	           tokens->v, tokens->n);
+}
+
+/* admin_refusal - 0 if the request carries an admin token, else the
+ * answer's status: 403 with no admin tokens configured or a token of
+ * another kind, 401 with none or an unknown one. */
+static int
+admin_refusal(struct http_call *call)
+{
+	const struct collector_config *cfg = call->s->cfg;
+	const char *auth = MHD_lookup_connection_value(
+	    call->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+
+	if (cfg->admin_tokens.n == 0)
+		return 403;
+	if (token_match(auth, cfg->admin_tokens.v, cfg->admin_tokens.n))
+		return 0;
+	if (token_match(auth, cfg->ingest_tokens.v, cfg->ingest_tokens.n) ||
+	    token_match(auth, cfg->read_tokens.v, cfg->read_tokens.n))
+		return 403;
+	return 401;
+}
+
+static enum MHD_Result
+send_admin_refusal(struct MHD_Connection *c, int status,
+                   const struct collector_config *cfg)
+{
+	if (status == 401) {
+		metrics_reject(REJ_UNAUTHORIZED);
+		return send_error(c, 401, "unauthorized",
+		                  "an admin token is required "
+		                  "(Authorization: Bearer TOKEN)",
+		                  NULL);
+	}
+	return send_error(c, 403, "forbidden",
+	                  cfg->admin_tokens.n == 0
+	                      ? "no admin_tokens are configured: findings "
+	                        "cannot be acknowledged"
+	                      : "this token is not an admin token",
+	                  NULL);
 }
 
 static enum MHD_Result
@@ -254,6 +294,18 @@ serve_metrics(struct http_call *call)
 	                 strbuf_steal(&out), out.len, NULL, NULL);
 }
 
+/* send_answer - an endpoint's answer (a 503 with Retry-After). */
+static enum MHD_Result
+send_answer(struct MHD_Connection *c, struct api_answer *ans)
+{
+	if (ans->body == NULL)
+		ans->body =
+		    error_json("internal", "the endpoint gave no answer");
+	return send_json(c, ans->status, ans->body,
+	                 ans->status == 503 ? "Retry-After" : NULL,
+	                 HTTP_RETRY_OVERLOAD);
+}
+
 /* serve_api - run the route's read API endpoint on this thread's reading
  * connection. */
 static enum MHD_Result
@@ -274,12 +326,53 @@ serve_api(struct http_call *call)
 	rq.cls = call->c;
 	rq.param = route_param(call->rq->route, call->url);
 	call->rq->route->api(&rq, &ans);
-	if (ans.body == NULL)
-		ans.body =
-		    error_json("internal", "the endpoint gave no answer");
-	return send_json(call->c, ans.status, ans.body,
-	                 ans.status == 503 ? "Retry-After" : NULL,
-	                 HTTP_RETRY_OVERLOAD);
+	return send_answer(call->c, &ans);
+}
+
+/* is_ack - the path of a finding's acknowledgement. */
+static int
+is_ack(const char *path)
+{
+	const char *id;
+	size_t n;
+
+	return ack_path_id(path, &id, &n);
+}
+
+/* serve_ack - POST/DELETE /api/v1/findings/{id}/ack on a writable
+ * connection of its own (acknowledgements are rare). */
+static enum MHD_Result
+serve_ack(struct http_call *call)
+{
+	const struct collector_config *cfg = call->s->cfg;
+	struct api_answer ans = {500, NULL};
+	struct ack_req rq;
+	char err[256], by[TOKEN_NAME_MAX + 1] = "";
+	const char *auth = MHD_lookup_connection_value(
+	    call->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	long i = token_find(auth, cfg->admin_tokens.v, cfg->admin_tokens.n);
+	size_t idlen;
+
+	call->rq->responded = 1;
+	if (call->rq->too_large)
+		return send_error(call->c, 413, "too_large",
+		                  "request body larger than max_body", NULL);
+	memset(&rq, 0, sizeof(rq));
+	if (i >= 0)
+		token_name(cfg->admin_tokens.v[i], by, sizeof(by));
+	if ((rq.db = db_open_rw(cfg->db, err, sizeof(err))) == NULL)
+		return send_error(call->c, 503, "database_unavailable", err,
+		                  HTTP_RETRY_OVERLOAD);
+	ack_path_id(call->url, &rq.id, &idlen);
+	rq.remove = strcmp(call->rq->route->method, "DELETE") == 0;
+	rq.by = by;
+	if (strbuf_appends(&call->rq->body, "") == 0) {
+		rq.body = call->rq->body.buf;
+		rq.len = call->rq->body.len;
+	}
+	api_ack(&rq, &ans);
+	sqlite3_close(rq.db);
+	return send_answer(call->c, &ans);
 }
 
 /* --- the route table and the access handler ------------------------------- */
@@ -290,6 +383,8 @@ static const struct route routes[] = {
     {"GET", "/api/v1/hosts", NULL, ROUTE_READ, serve_api, api_hosts},
     {"GET", "/api/v1/hosts/{}", NULL, ROUTE_READ, serve_api, api_host},
     {"GET", "/api/v1/findings", NULL, ROUTE_READ, serve_api, api_findings},
+    {"POST", NULL, is_ack, ROUTE_ADMIN, serve_ack, NULL},
+    {"DELETE", NULL, is_ack, ROUTE_ADMIN, serve_ack, NULL},
     {"GET", "/api/v1/events", NULL, ROUTE_READ, serve_api, api_events},
     {"GET", "/api/v1/mail", NULL, ROUTE_READ, serve_api, api_mail},
     {"GET", "/metrics", NULL, ROUTE_READ, serve_metrics, NULL},
@@ -321,7 +416,14 @@ request_begin(struct http_call *call, const char *method, void **con_cls)
 		                  NULL);
 	}
 	rq->route = r;
-	if (!authorized(call, r->access)) {
+	if (r->access == ROUTE_ADMIN) {
+		int refused = admin_refusal(call);
+		if (refused) {
+			rq->responded = 1;
+			return send_admin_refusal(call->c, refused,
+			                          call->s->cfg);
+		}
+	} else if (!authorized(call, r->access)) {
 		rq->responded = 1;
 		return send_unauthorized(call->c, r->access);
 	}

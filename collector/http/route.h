@@ -19,10 +19,12 @@ enum route_access {
 	ROUTE_OPEN,   /* anyone */
 	ROUTE_READ,   /* a read token, when read_tokens is set */
 	ROUTE_INGEST, /* an ingest token, when ingest_tokens is set */
+	ROUTE_ADMIN,  /* an admin token, always (none set: 403) */
 };
 
 struct route {
-	const char *method; /* "GET" (answers HEAD too) or "POST" (a body) */
+	const char *method; /* "GET" (answers HEAD too), "POST" (a body) or
+	                     * "DELETE" */
 	/* path: exact, or ending in "{}": that prefix and one more non-empty
 	 * segment without '/' (the route's param); NULL: owns() says */
 	const char *path;

@@ -33,16 +33,14 @@ db_global_init(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-sqlite3 *
-db_open(const char *path, int writer, const char *synchronous,
-        long long cache_bytes, char *err, size_t errlen)
+/* open_conn - a read-write connection (more_flags: SQLITE_OPEN_CREATE)
+ * with the busy timeout and extended result codes; NULL and a reason. */
+static sqlite3 *
+open_conn(const char *path, int more_flags, char *err, size_t errlen)
 {
 	sqlite3 *db = NULL;
-	char sql[256];
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | more_flags;
 
-	if (writer)
-		flags |= SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path,
 		         db ? sqlite3_errmsg(db) : "cannot open");
@@ -51,6 +49,19 @@ db_open(const char *path, int writer, const char *synchronous,
 	}
 	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(db, 1);
+	return db;
+}
+
+sqlite3 *
+db_open(const char *path, int writer, const char *synchronous,
+        long long cache_bytes, char *err, size_t errlen)
+{
+	sqlite3 *db;
+	char sql[256];
+
+	if ((db = open_conn(path, writer ? SQLITE_OPEN_CREATE : 0, err,
+	                    errlen)) == NULL)
+		return NULL;
 	if (writer) {
 		snprintf(sql, sizeof(sql),
 		         "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; "
@@ -73,6 +84,12 @@ db_open(const char *path, int writer, const char *synchronous,
 		}
 	}
 	return db;
+}
+
+sqlite3 *
+db_open_rw(const char *path, char *err, size_t errlen)
+{
+	return open_conn(path, 0, err, errlen);
 }
 
 /* Readers: one per thread, listed so that shutdown can close them. */

@@ -28,6 +28,10 @@ void db_global_init(void);
 sqlite3 *db_open(const char *path, int writer, const char *synchronous,
                  long long cache_bytes, char *err, size_t errlen);
 
+/* db_open_rw - a writable connection to an existing database, with the
+ * busy timeout (acknowledgements, the notifier); NULL and a reason. */
+sqlite3 *db_open_rw(const char *path, char *err, size_t errlen);
+
 /* db_reader_init - remember the path readers open; db_reader - this
  * thread's reading connection (opened on first use); db_readers_close -
  * close them all (after the HTTP threads are gone). */

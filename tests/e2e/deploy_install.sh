@@ -37,6 +37,7 @@ usr/local/share/man/man5/spoolwatch.conf.5 644
 usr/local/share/man/man8/spoolwatch-agent.8 644
 usr/local/share/man/man8/spoolwatch-collector.8 644
 usr/local/share/spoolwatch/grafana/spoolwatch-dashboard.json 644
+usr/local/share/spoolwatch/prometheus/spoolwatch-rules.yml 644
 EOT
 sort -o "$t/want" "$t/want"
 (cd "$d" && find . -type f -printf '%P %m\n' | sort) >"$t/got"
