@@ -7,6 +7,7 @@
 
 #include "collector/notify/notify_body.h"
 #include "collector/store/db.h"
+#include "common/jsonutil.h"
 #include "common/timeutil.h"
 
 const char *
@@ -32,7 +33,7 @@ str_or_null(const char *s)
 static json_t *
 time_or_null(long long t)
 {
-	return t > 0 ? rfc3339_json(t) : json_null();
+	return t > 0 ? jsonutil_ts(t) : json_null();
 }
 
 char *
@@ -44,7 +45,7 @@ webhook_body(const struct notify_finding *f, enum notify_event ev,
 	json_t *o = json_pack(
 	    "{s:s,s:s,s:o,s:{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:o}}",
 	    "id", delivery, "event", notify_event_name(ev), "created_at",
-	    rfc3339_json(now), "finding", "id", (json_int_t)f->id, "host",
+	    jsonutil_ts(now), "finding", "id", (json_int_t)f->id, "host",
 	    str_or_null(f->host), "code", str_or_null(f->code), "subject",
 	    str_or_null(f->subject), "severity", str_or_null(f->severity),
 	    "message", str_or_null(f->message), "remedy",
@@ -129,10 +130,10 @@ alert_ends(const char *alert, long long ends, long long now)
 	}
 	e = json_object_get(o, "endsAt");
 	if (!json_is_string(e))
-		json_object_set_new(o, "endsAt", rfc3339_json(ends));
+		json_object_set_new(o, "endsAt", jsonutil_ts(ends));
 	else if (rfc3339_parse(json_string_value(e), json_string_length(e),
 	                       &t) == 0 &&
 	         (long long)t > now)
-		json_object_set_new(o, "endsAt", rfc3339_json(now));
+		json_object_set_new(o, "endsAt", jsonutil_ts(now));
 	return o;
 }
