@@ -21,8 +21,11 @@
 #include <sys/stat.h>
 
 #include "agent/agent_config.h"
+#include "agent/cron_findings.h"
+#include "agent/cron_log.h"
 #include "agent/cycle.h"
 #include "agent/event_sig.h"
+#include "agent/journal_source.h"
 #include "agent/logs.h"
 #include "agent/prefilter.h"
 #include "agent/state.h"
@@ -62,11 +65,13 @@ logs_config_load(struct logs_config *cfg, struct cfg_file *cf, char *err,
 	cfg_defaults(top_defs, cfg);
 	cfg_defaults(logs_defs, cfg);
 	if (cf == NULL)
-		return 0;
+		return journal_config_load(&cfg->journal, NULL, err, errlen);
 	if (cfg_apply(cf, 0, top_defs, cfg, err, errlen) == -1)
 		return -1;
 	if ((sec = cfg_section_find(cf, "logs", NULL)) >= 0 &&
 	    cfg_apply(cf, (size_t)sec, logs_defs, cfg, err, errlen) == -1)
+		return -1;
+	if (journal_config_load(&cfg->journal, cf, err, errlen) == -1)
 		return -1;
 	for (size_t i = 0; i < cfg->files.n; i++) {
 		if (cfg->files.v[i][0] != '/') {
@@ -92,6 +97,7 @@ logs_config_print(FILE *fp, const struct logs_config *cfg)
 {
 	fprintf(fp, "\n[logs]\n");
 	cfg_print(fp, logs_defs, cfg);
+	journal_config_print(fp, &cfg->journal);
 }
 
 void
@@ -99,6 +105,7 @@ logs_config_free(struct logs_config *cfg)
 {
 	cfg_free_values(top_defs, cfg);
 	cfg_free_values(logs_defs, cfg);
+	journal_config_free(&cfg->journal);
 }
 
 /* --- per-cycle collection ---------------------------------------------- */
@@ -166,12 +173,15 @@ struct collect {
 	struct group *groups;
 	size_t ngroups;
 	int gindex[GROUP_SLOTS]; /* -1 empty */
-	/* cross-file duplicates */
+	/* cross-source duplicates */
 	struct seen {
 		unsigned long long h;
+		time_t ts;
 		int src; /* -1 empty */
 	} * seen;
 	size_t nseen;
+	int nsources;           /* files, and the journal when read */
+	struct cron_lost *cron; /* cron's CMD lines and complaints */
 	/* the file being read */
 	int source;
 	const char *clock_path;
@@ -293,35 +303,54 @@ group_for(struct collect *k, const char *sig, size_t sl, enum sl_kind kind)
 	return g;
 }
 
-/* duplicate - was this line already counted from another file? */
+/*
+ * duplicate - was this event already counted from another source?  The
+ * same line reaches two files (maillog and messages), or a file and the
+ * journal (rsyslog writing what journald passed on), with another time
+ * format and host field: it is the same when its program, pid and
+ * message are, from another source, within DUP_SLACK seconds.
+ */
+#define DUP_SLACK 2
 static int
-duplicate(struct collect *k, const char *line, size_t n)
+duplicate(struct collect *k, const struct sl_event *ev)
 {
 	unsigned long long h;
 	size_t i;
 
-	if (k->cfg->files.n < 2)
+	if (k->nsources < 2)
 		return 0;
 	if (k->seen == NULL) {
 		k->seen = xmalloc(SEEN_MAX * sizeof(*k->seen));
 		for (size_t j = 0; j < SEEN_MAX; j++)
 			k->seen[j].src = -1;
 	}
-	h = event_hash64(line, n);
+	h = event_hash64(ev->program.p ? ev->program.p : "", ev->program.n);
+	h = h * 0x100000001b3ULL ^
+	    event_hash64(ev->pid.p ? ev->pid.p : "", ev->pid.n);
+	h = h * 0x100000001b3ULL ^
+	    event_hash64(ev->message.p ? ev->message.p : "", ev->message.n);
 	for (i = (size_t)(h & (SEEN_MAX - 1));; i = (i + 1) & (SEEN_MAX - 1)) {
-		if (k->seen[i].src == -1)
+		struct seen *e = &k->seen[i];
+		if (e->src == -1)
 			break;
-		if (k->seen[i].h == h && k->seen[i].src != k->source)
+		if (e->h == h && e->src != k->source &&
+		    e->ts - ev->ts <= DUP_SLACK && ev->ts - e->ts <= DUP_SLACK)
 			return 1;
-		if (k->seen[i].h == h)
-			return 0;
 	}
 	if (k->nseen < SEEN_MAX / 2) { /* keep probes short; then stop */
 		k->seen[i].h = h;
+		k->seen[i].ts = ev->ts;
 		k->seen[i].src = k->source;
 		k->nseen++;
 	}
 	return 0;
+}
+
+/* source_name - the file of source i, or "journal" */
+static const char *
+source_name(const struct collect *k, int i)
+{
+	return (size_t)i < k->cfg->files.n ? k->cfg->files.v[i] : "journal";
 }
 
 static void
@@ -345,14 +374,20 @@ handle_line(struct collect *k, const char *line, size_t n)
 	char sig[EVENT_SIG_MAX];
 	size_t sl;
 
-	if (sl_parse_line(line, n, &k->clk, &ev) == SL_NONE)
+	if (sl_parse_line(line, n, &k->clk, &ev) == SL_NONE) {
+		/* cron's CMD lines: which job a later complaint is about */
+		if (cron_log_program(ev.program.p, ev.program.n))
+			cron_lost_feed(k->cron, &ev);
 		return;
+	}
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		n--;
-	if (duplicate(k, line, n)) {
+	if (duplicate(k, &ev)) {
 		k->duplicates++;
 		return;
 	}
+	if (cron_log_program(ev.program.p, ev.program.n))
+		cron_lost_feed(k->cron, &ev);
 	k->events_total++;
 	k->src_events++;
 	sl = event_signature(&ev, sig, sizeof(sig));
@@ -496,8 +531,8 @@ slot_json(const struct collect *k, const struct slot *s)
 	json_object_set_new(e, "id", json_string(s->id));
 	json_object_set_new(e, "ts", ts_json(s->ts));
 	json_object_set_new(e, "source",
-	                    json_str_safe(k->cfg->files.v[s->source],
-	                                  strlen(k->cfg->files.v[s->source]),
+	                    json_str_safe(source_name(k, s->source),
+	                                  strlen(source_name(k, s->source)),
 	                                  PATH_MAX));
 	json_object_set_new(e, "kind", json_string(sl_kind_name(s->kind)));
 	for (int f = 0; f < F_NFIELDS; f++) {
@@ -556,12 +591,11 @@ group_json(const struct collect *k, const struct group *g)
 {
 	json_t *srcs = json_array();
 
-	for (size_t i = 0; i < k->cfg->files.n && i < 32; i++)
+	for (int i = 0; i < k->nsources && i < 32; i++)
 		if (g->sources & (1u << i))
 			json_array_append_new(
-			    srcs, json_str_safe(k->cfg->files.v[i],
-			                        strlen(k->cfg->files.v[i]),
-			                        PATH_MAX));
+			    srcs, json_str_safe(source_name(k, i),
+			                        strlen(source_name(k, i)), PATH_MAX));
 	return json_pack(
 	    "{s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o, s:o}",
@@ -618,6 +652,51 @@ read_source(struct collect *k, size_t i, const struct tail_opts *o,
 	json_array_append_new(sources, ent);
 }
 
+/* on_journal - one mail entry of the journal, already in line form */
+static void
+on_journal(void *arg, const char *line, size_t n, const struct journal_entry *e)
+{
+	struct collect *k = arg;
+
+	(void)e;
+	if (n > (size_t)k->cfg->max_line) {
+		k->src_cut++;
+		n = (size_t)k->cfg->max_line;
+	}
+	handle_line(k, line, n);
+}
+
+/* read_journal - the journal after the files: its entry in log_sources */
+static void
+read_journal(struct collect *k, json_t *sources)
+{
+	json_t *ent;
+
+	k->source = (int)k->cfg->files.n;
+	k->src_events = 0;
+	k->src_cut = 0;
+	sl_clock_init(&k->clk, k->c->now);
+	k->clock_path = NULL;
+	ent = journal_source_read(k->c, &k->cfg->journal, on_journal, k);
+	if (ent == NULL)
+		return;
+	json_object_set_new(ent, "events", json_integer((json_int_t)k->src_events));
+	json_object_set_new(ent, "lines_cut", json_integer((json_int_t)k->src_cut));
+	json_array_append_new(sources, ent);
+}
+
+/* journal_wanted - will the journal be read (for the dedup set)? */
+static int
+journal_wanted(struct cycle *c, const struct logs_config *cfg)
+{
+	char dir[PATH_MAX];
+
+	if (strcmp(cfg->journal.enabled, "no") == 0)
+		return 0;
+	return strcmp(cfg->journal.enabled, "yes") == 0 ||
+	       journal_locate(c->root, dir, sizeof(dir));
+}
+
 void
 logs_collect(struct cycle *c)
 {
@@ -636,6 +715,8 @@ logs_collect(struct cycle *c)
 	o.bufsize = (128u << 10) + o.max_line; /* L2-sized: fastest */
 	o.buf = xmalloc(o.bufsize);
 	o.hold = xmalloc(o.max_line);
+	k->cron = cron_lost_new();
+	k->nsources = (int)cfg->files.n + journal_wanted(c, cfg);
 
 	for (size_t i = 0; i < cfg->files.n; i++) {
 		if (k->cap > 0 && k->slots == NULL) {
@@ -644,6 +725,11 @@ logs_collect(struct cycle *c)
 		}
 		read_source(k, i, &o, sources);
 	}
+	if (k->cap > 0 && k->slots == NULL) {
+		k->slots = xcalloc(k->cap, sizeof(*k->slots));
+		k->heap = xcalloc(k->cap, sizeof(*k->heap));
+	}
+	read_journal(k, sources);
 
 	if (k->nslots)
 		qsort_r(k->heap, k->nslots, sizeof(*k->heap), cmp_index, k);
@@ -658,6 +744,7 @@ logs_collect(struct cycle *c)
 	json_object_set_new(c->report, "events", events);
 	json_object_set_new(c->report, "event_groups", groups);
 	json_object_set_new(c->report, "log_sources", sources);
+	json_object_set_new(c->report, "cron_lost", cron_lost_json(k->cron));
 	json_object_set_new(c->report, "log_summary",
 	                    json_pack("{s:I, s:I, s:I, s:s}", "events_total",
 	                              (json_int_t)k->events_total,
@@ -671,6 +758,7 @@ logs_collect(struct cycle *c)
 	free(k->heap);
 	free(k->groups);
 	free(k->seen);
+	cron_lost_free(k->cron);
 	free(k);
 }
 
@@ -961,4 +1049,5 @@ logs_findings(struct cycle *c)
 		    role[0] ? subj : "", top ? top : "");
 	}
 	json_decref(subjects);
+	cron_findings(c);
 }

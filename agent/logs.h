@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "agent/journal_source.h"
 #include "common/config.h"
 
 struct cfg_file;
@@ -14,7 +15,7 @@ struct cycle;
 
 #define LOGS_DEF_FILES                                                         \
 	"/var/log/maillog, /var/log/mail.log, /var/log/messages, "             \
-	"/var/log/syslog"
+	"/var/log/syslog, /var/log/cron"
 #define LOGS_GROUPS_MAX 1024 /* distinct signatures kept per cycle */
 #define LOGS_RAW_MAX 4096    /* bytes of a line kept in an event */
 #define LOGS_EVENTS_MAX                                                        \
@@ -27,6 +28,7 @@ struct logs_config {
 	long long readback;    /* [logs] readback: bytes, first start */
 	long long max_line;    /* [logs] max_line: longer lines are cut */
 	long long max_events;  /* top level max_events: raw events kept */
+	struct journal_config journal; /* [journal]: the journal as a source */
 };
 
 /* logs_config_load - defaults, then the keys this collector owns in cf

@@ -18,6 +18,7 @@
 #include "agent/cycle.h"
 #include "agent/dirscan.h"
 #include "agent/mail.h"
+#include "agent/relay_collect.h"
 #include "agent/mailbox.h"
 #include "agent/mailq.h"
 #include "agent/mbox.h"
@@ -529,6 +530,7 @@ collect_queues(struct cycle *c, const struct mail_config *cfg, json_t *mail)
 		json_decref(dirs);
 	}
 	collect_postfix(c, cfg, q, mail);
+	relay_queues(c, q);
 	json_object_set_new(mail, "queued", mailq_details(q));
 	json_object_set_new(mail, "queued_total",
 	                    json_integer((json_int_t)mailq_total(q)));
@@ -590,6 +592,44 @@ loopback_refused(const char *s)
 	        strstr(s, "localhost"));
 }
 
+/* relay_queue_finding - mail.undelivered for a nullmailer or dma queue,
+ * with the relay's own commands */
+static void
+relay_queue_finding(struct cycle *c, const struct mail_config *cfg,
+                    json_t *qs, const char *path, json_int_t n, long long age,
+                    json_t *top, json_t *cron)
+{
+	int failed = strstr(path, "/failed") != NULL;
+	int dma = strncmp(path, "/var/spool/dma", 14) == 0;
+	int down = cycle_find_finding(c, "mta.down", NULL) != NULL;
+	char agebuf[32];
+
+	human_age(age < 0 ? 0 : age, agebuf, sizeof(agebuf));
+	cycle_finding(
+	    c, "mail.undelivered",
+	    failed || down || age >= cfg->undelivered_critical_age ||
+	            n >= cfg->undelivered_critical_count
+	        ? "critical"
+	        : "warning",
+	    path,
+	    json_pack("{s:I, s:o, s:I, s:o, s:b, s:o}", "messages", n,
+	              "oldest_ts", json_copy(json_object_get(qs, "oldest_ts")),
+	              "oldest_age_s", (json_int_t)age, "top_statuses", top,
+	              "mta_down", down, "top_cron_commands", cron),
+	    failed ? "nullmailer-send will not try these again: fix the relay "
+	             "(/etc/nullmailer/remotes), then mv "
+	             "/var/spool/nullmailer/failed/* /var/spool/nullmailer/queue/ "
+	             "&& echo 1 > /var/spool/nullmailer/trigger"
+	    : dma  ? "dma -bp  # what waits; the reason is in the mail log "
+	             "(dma[...] lines); fix it, then: dma -q"
+	           : "grep nullmailer /var/log/mail.log  # or journalctl -t "
+	             "nullmailer: read why; fix, then: echo 1 > "
+	             "/var/spool/nullmailer/trigger",
+	    "%lld message%s %s in %s, oldest %s old%s", (long long)n,
+	    n == 1 ? "" : "s", failed ? "given up on" : "waiting", path, agebuf,
+	    down ? "; the relay cannot send (mta.down)" : "");
+}
+
 static void
 queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
               json_t *groups)
@@ -644,6 +684,11 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 			json_array_append(cron, g);
 	}
 	human_age(age < 0 ? 0 : age, agebuf, sizeof(agebuf));
+	if (strncmp(path, "/var/spool/nullmailer/", 22) == 0 ||
+	    strncmp(path, "/var/spool/dma", 14) == 0) {
+		relay_queue_finding(c, cfg, qs, path, n, age, top, cron);
+		return;
+	}
 	if (down) {
 		sev = "critical";
 		remedy = postfix ? "postfix start && postqueue -f"

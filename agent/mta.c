@@ -21,6 +21,7 @@
 #include "agent/agent_config.h"
 #include "agent/cycle.h"
 #include "agent/mta.h"
+#include "agent/relay_collect.h"
 #include "agent/mtaconf.h"
 #include "common/config.h"
 #include "common/fsutil.h"
@@ -347,6 +348,7 @@ mta_collect(struct cycle *c)
 		json_object_set_new(mta, "msp_queue_runner",
 		                    tri(ps.daemon < 0 ? -1 : ps.msp_runner));
 	}
+	relay_mta(c, mta, mc.how != NULL && strcmp(mc.how, "agent.conf") == 0);
 	json_object_set_new(c->report, "mta", mta);
 	mtaconf_free(&mc);
 }
@@ -374,6 +376,7 @@ mta_findings(struct cycle *c)
 	char remedy[512], portbuf[16];
 	size_t i;
 
+	relay_findings(c);
 	if (kind == NULL || strcmp(kind, "none") == 0)
 		return;
 	where = json_object();

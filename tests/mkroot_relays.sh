@@ -31,7 +31,6 @@ base() {
 root:x:0:0:root:/root:/bin/bash
 daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin
 mail:x:8:8:mail:/var/mail:/usr/sbin/nologin
-postfix:x:105:111::/var/spool/postfix:/usr/sbin/nologin
 www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin
 PW
 	cat >"$dir/etc/group" <<'GR'
@@ -90,6 +89,8 @@ syslog_line() {
 }
 
 postfix_conf() {
+	echo 'postfix:x:105:111::/var/spool/postfix:/usr/sbin/nologin' \
+	    >>"$dir/etc/passwd"
 	mkdir -p "$dir/etc/postfix" "$dir/var/spool/postfix/maildrop" \
 	    "$dir/var/spool/postfix/deferred" "$dir/var/spool/postfix/active" \
 	    "$dir/var/spool/postfix/incoming" "$dir/var/spool/postfix/hold" \
