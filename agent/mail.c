@@ -18,6 +18,7 @@
 #include "agent/cycle.h"
 #include "agent/dirscan.h"
 #include "agent/mail.h"
+#include "agent/maildir_collect.h"
 #include "agent/relay_collect.h"
 #include "agent/mailbox.h"
 #include "agent/mailq.h"
@@ -30,7 +31,6 @@
 #include "common/xalloc.h"
 
 #define OFF(f) offsetof(struct mail_config, f)
-#define MAIL_MAX_MAILBOXES 1024 /* mailboxes[] of one report */
 
 static const struct cfg_def mail_top_defs[] = {
     {"max_queued", CFG_INT, "200", OFF(max_queued), 0, 10000,
@@ -44,6 +44,9 @@ static const struct cfg_def mail_defs[] = {
     {"system_uid_max", CFG_INT, "-1", OFF(system_uid_max), -1, 65535,
      "highest uid counted as a system account; -1: UID_MIN - 1 from "
      "etc/login.defs, else 999"},
+    {"maildirs", CFG_LIST, NULL, OFF(maildirs), 0, 0,
+     "[mail] Maildir directories to read besides $HOME/Maildir of the "
+     "watched users (their owner is the user)"},
     {"mailbox_dirs", CFG_LIST, NULL, OFF(mailbox_dirs), 0, 0,
      "mail spool dirs; default: spools of role mailbox, else "
      "/var/spool/mail, /var/mail"},
@@ -339,6 +342,19 @@ read_one_mailbox(struct cycle *c, const struct mail_config *cfg,
 	state_put(c->state, key, st);
 }
 
+struct watch_arg {
+	const struct mail_config *cfg;
+	const struct accounts *acc;
+	long long uid_max;
+};
+
+static int
+watched_cb(const char *name, void *arg)
+{
+	const struct watch_arg *w = arg;
+	return watched(w->cfg, w->acc, w->uid_max, name);
+}
+
 static void
 collect_mailboxes(struct cycle *c, const struct mail_config *cfg, json_t *boxes)
 {
@@ -404,6 +420,10 @@ collect_mailboxes(struct cycle *c, const struct mail_config *cfg, json_t *boxes)
 		}
 	}
 out:
+	{
+		struct watch_arg wa = {cfg, acc, uid_max};
+		maildir_collect(c, cfg, acc, watched_cb, &wa, boxes);
+	}
 	json_decref(dirs);
 	accounts_free(acc);
 }

@@ -15,6 +15,8 @@
 
 #include "common/config.h"
 
+#define MAIL_MAX_MAILBOXES 1024 /* mailboxes[] of one report */
+
 struct cfg_file;
 struct cycle;
 
@@ -23,6 +25,7 @@ struct mail_config {
 	struct cfg_list users;        /* [mail] users; empty: automatic */
 	long long system_uid_max;     /* automatic: root and uid <= this */
 	struct cfg_list mailbox_dirs; /* empty: spools[] role mailbox */
+	struct cfg_list maildirs;     /* [mail] maildirs: host paths */
 	long long unread_min;         /* mail.unread_root from this many */
 	long long unread_warning;     /* warning (else info) from this */
 	long long undelivered_min;    /* mail.undelivered from this many */

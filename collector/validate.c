@@ -77,6 +77,7 @@ static const char *const codes[] = {"spool.missing",
                                     "log.syserr",
                                     "mail.undelivered",
                                     "mail.unread_root",
+                                    "mail.cron_lost",
                                     NULL};
 
 static const struct vfield f_host[] = {

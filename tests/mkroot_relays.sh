@@ -91,17 +91,21 @@ syslog_line() {
 postfix_conf() {
 	echo 'postfix:x:105:111::/var/spool/postfix:/usr/sbin/nologin' \
 	    >>"$dir/etc/passwd"
-	mkdir -p "$dir/etc/postfix" "$dir/var/spool/postfix/maildrop" \
-	    "$dir/var/spool/postfix/deferred" "$dir/var/spool/postfix/active" \
-	    "$dir/var/spool/postfix/incoming" "$dir/var/spool/postfix/hold" \
-	    "$dir/var/spool/postfix/public"
+	for q in maildrop deferred active incoming hold public corrupt \
+	    bounce defer flush saved trace private pid; do
+		mkdir -p "$dir/var/spool/postfix/$q"
+		chmod 0700 "$dir/var/spool/postfix/$q"
+	done
+	mkdir -p "$dir/etc/postfix"
 	printf 'myhostname = %s\nmail_spool_directory = /var/mail\n%s' \
 	    "$host" "${1:-}" >"$dir/etc/postfix/main.cf"
 	chown -R 105:0 "$dir/var/spool/postfix"
 	chown 105:112 "$dir/var/spool/postfix/maildrop" \
 	    "$dir/var/spool/postfix/public"
-	chmod 1730 "$dir/var/spool/postfix/maildrop"
-	chmod 2710 "$dir/var/spool/postfix/public"
+	chmod 0730 "$dir/var/spool/postfix/maildrop"
+	chmod 0710 "$dir/var/spool/postfix/public"
+	chmod 0755 "$dir/var/spool/postfix" "$dir/var/spool/postfix/pid"
+	chown 0:0 "$dir/var/spool/postfix" "$dir/var/spool/postfix/pid"
 	printf 'ELF ... postdrop ...\n' >"$dir/usr/sbin/sendmail"
 	chmod 0755 "$dir/usr/sbin/sendmail"
 	printf '/.\n/usr\n/usr/sbin\n/usr/sbin/postfix\n/usr/sbin/sendmail\n' \
