@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/bytes.h"
 #include "agent/cron_log.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
@@ -19,25 +20,13 @@
 #define USER_MAX 64
 #define PID_WINDOW 64 /* the job's shell: a pid at most this far after */
 
-static int
-is(const char *p, size_t n, const char *lit)
-{
-	return strlen(lit) == n && memcmp(p, lit, n) == 0;
-}
-
-static int
-starts(const char *p, size_t n, const char *lit)
-{
-	size_t l = strlen(lit);
-	return n >= l && memcmp(p, lit, l) == 0;
-}
-
 int
 cron_log_program(const char *p, size_t n)
 {
-	return p != NULL && (is(p, n, "CRON") || is(p, n, "cron") ||
-	                     is(p, n, "crond") || is(p, n, "CROND") ||
-	                     is(p, n, "/usr/sbin/cron"));
+	return p != NULL &&
+	       (bytes_is(p, n, "CRON") || bytes_is(p, n, "cron") ||
+	        bytes_is(p, n, "crond") || bytes_is(p, n, "CROND") ||
+	        bytes_is(p, n, "/usr/sbin/cron"));
 }
 
 /* trim_eol - drop a trailing newline, and rsyslog's "#012" for one */
@@ -45,8 +34,8 @@ static size_t
 trim_eol(const char *p, size_t n)
 {
 	for (;;) {
-		if (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r' ||
-		              p[n - 1] == ' '))
+		if (n > 0 &&
+		    (p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == ' '))
 			n--;
 		else if (n >= 4 && memcmp(p + n - 4, "#012", 4) == 0)
 			n -= 4;
@@ -106,16 +95,16 @@ cron_log_parse(const char *msg, size_t n, struct cron_line_info *out)
 		return CRONL_NONE;
 	p++;
 	rest = (size_t)(end - p);
-	if (starts(p, rest, "CMD (") && end[-1] == ')') {
+	if (bytes_starts(p, rest, "CMD (") && end[-1] == ')') {
 		const char *c = p + 5, *e = end - 1;
 		while (c < e && *c == ' ')
 			c++;
 		out->command = (struct sl_span){c, (size_t)(e - c)};
 		return CRONL_CMD;
 	}
-	if (starts(p, rest, "info (No MTA installed, discarding output"))
+	if (bytes_starts(p, rest, "info (No MTA installed, discarding output"))
 		return CRONL_NO_MTA;
-	if (starts(p, rest, "MAIL (mailed ")) {
+	if (bytes_starts(p, rest, "MAIL (mailed ")) {
 		long long b, st;
 		const char *q = number(p + 13, end, 10, &b);
 		const char *g;
@@ -156,7 +145,7 @@ struct job {
 
 struct cron_lost {
 	struct cmd cmds[CRON_LOST_CMDS];
-	size_t next; /* ring position */
+	size_t next;                         /* ring position */
 	struct job jobs[CRON_LOST_JOBS + 1]; /* the last one: "other" */
 	size_t njobs;
 	unsigned long long lost, no_mta, failed;
@@ -361,8 +350,8 @@ cron_lost_json(const struct cron_lost *cl)
 		json_array_append_new(
 		    jobs, json_pack("{s:s?, s:o, s:I, s:s, s:s}", "user",
 		                    j->user[0] ? j->user : NULL, "command", cmd,
-		                    "count", (json_int_t)j->count, "last_ts", ts,
-		                    "reason", why));
+		                    "count", (json_int_t)j->count, "last_ts",
+		                    ts, "reason", why));
 	}
 	return json_pack("{s:I, s:I, s:I, s:o}", "lost", (json_int_t)cl->lost,
 	                 "no_mta", (json_int_t)cl->no_mta, "mta_failed",

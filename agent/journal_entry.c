@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "agent/bytes.h"
 #include "agent/journal_entry.h"
 
 #define DEPTH_MAX 4 /* the object, an array, an array of bytes */
@@ -176,7 +177,8 @@ string(struct scan *s, char *out, size_t cap, size_t *len, int *cut)
 			s->i += 4;
 			if (cp >= 0xd800 && cp <= 0xdbff && s->i + 1 < s->n &&
 			    s->p[s->i] == '\\' && s->p[s->i + 1] == 'u' &&
-			    (lo = hex4(s, s->i + 2)) >= 0xdc00 && lo <= 0xdfff) {
+			    (lo = hex4(s, s->i + 2)) >= 0xdc00 &&
+			    lo <= 0xdfff) {
 				cp = 0x10000 + ((cp - 0xd800) << 10) +
 				     (lo - 0xdc00);
 				s->i += 6;
@@ -240,8 +242,8 @@ byte_number(struct scan *s)
  * *got is set when something was decoded.
  */
 static int
-value(struct scan *s, int depth, char *out, size_t cap, size_t *len,
-      int *cut, int *got)
+value(struct scan *s, int depth, char *out, size_t cap, size_t *len, int *cut,
+      int *got)
 {
 	ws(s);
 	if (s->i >= s->n)
@@ -311,7 +313,8 @@ static int
 which_key(const char *k, size_t kl)
 {
 	for (int f = 0; f < K_NKEPT; f++)
-		if (strlen(kept[f].key) == kl && memcmp(kept[f].key, k, kl) == 0)
+		if (strlen(kept[f].key) == kl &&
+		    memcmp(kept[f].key, k, kl) == 0)
 			return f;
 	return -1;
 }
@@ -418,36 +421,23 @@ journal_entry_program(const struct journal_entry *e)
 	return (struct sl_span){NULL, 0};
 }
 
-static int
-is(const char *p, size_t n, const char *lit)
-{
-	return strlen(lit) == n && memcmp(p, lit, n) == 0;
-}
-
-static int
-starts(const char *p, size_t n, const char *lit)
-{
-	size_t l = strlen(lit);
-	return n >= l && memcmp(p, lit, l) == 0;
-}
-
 int
 journal_mail_program(const char *p, size_t n)
 {
 	static const char *const exact[] = {
-	    "sendmail", "exim",  "exim4", "msmtp", "dma",   "ssmtp",
-	    "sSMTP",    "cron",  "CRON",  "crond", "CROND", "postfix",
-	    "nullmailer"};
+	    "sendmail", "exim",    "exim4",     "msmtp", "dma",
+	    "ssmtp",    "sSMTP",   "cron",      "CRON",  "crond",
+	    "CROND",    "postfix", "nullmailer"};
 
 	if (p == NULL)
 		return 0;
 	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
-		if (is(p, n, exact[i]))
+		if (bytes_is(p, n, exact[i]))
 			return 1;
-	if (starts(p, n, "sm-") || starts(p, n, "nullmailer-"))
+	if (bytes_starts(p, n, "sm-") || bytes_starts(p, n, "nullmailer-"))
 		return 1;
 	/* postfix/smtp, postfix-out/qmgr (multi-instance) */
-	return starts(p, n, "postfix") && memchr(p, '/', n) != NULL;
+	return bytes_starts(p, n, "postfix") && memchr(p, '/', n) != NULL;
 }
 
 /* clean - bytes of a host or tag: no blanks or control characters */
@@ -460,10 +450,10 @@ clean(char *out, size_t room, struct sl_span s, size_t max)
 		l = room;
 	for (size_t i = 0; i < l; i++) {
 		unsigned char c = (unsigned char)s.p[i];
-		out[i] = (c <= ' ' || c == 0x7f || c == '[' || c == ']' ||
-		          c == ':')
-		             ? '_'
-		             : (char)c;
+		out[i] =
+		    (c <= ' ' || c == 0x7f || c == '[' || c == ']' || c == ':')
+		        ? '_'
+		        : (char)c;
 	}
 	return l;
 }
@@ -504,8 +494,8 @@ journal_entry_line(const struct journal_entry *e, char *out, size_t outlen)
 		out[l++] = ' ';
 	}
 	mn = e->message.p != NULL ? e->message.n : 0;
-	while (mn > 0 && (e->message.p[mn - 1] == '\n' ||
-	                  e->message.p[mn - 1] == '\r'))
+	while (mn > 0 &&
+	       (e->message.p[mn - 1] == '\n' || e->message.p[mn - 1] == '\r'))
 		mn--;
 	for (size_t i = 0; i < mn; i++) {
 		unsigned char c = (unsigned char)e->message.p[i];

@@ -28,12 +28,18 @@
 /* The mail programs: facility mail covers sendmail, postfix, exim,
  * nullmailer, msmtp and dma; cron logs as facility cron. */
 static const char *const matches[] = {
-    "SYSLOG_FACILITY=2",          "+",
-    "SYSLOG_IDENTIFIER=CRON",     "SYSLOG_IDENTIFIER=cron",
-    "SYSLOG_IDENTIFIER=crond",    "SYSLOG_IDENTIFIER=CROND",
-    "SYSLOG_IDENTIFIER=sendmail", "SYSLOG_IDENTIFIER=sm-mta",
-    "SYSLOG_IDENTIFIER=nullmailer", "SYSLOG_IDENTIFIER=msmtp",
-    "SYSLOG_IDENTIFIER=dma",      "SYSLOG_IDENTIFIER=sSMTP",
+    "SYSLOG_FACILITY=2",
+    "+",
+    "SYSLOG_IDENTIFIER=CRON",
+    "SYSLOG_IDENTIFIER=cron",
+    "SYSLOG_IDENTIFIER=crond",
+    "SYSLOG_IDENTIFIER=CROND",
+    "SYSLOG_IDENTIFIER=sendmail",
+    "SYSLOG_IDENTIFIER=sm-mta",
+    "SYSLOG_IDENTIFIER=nullmailer",
+    "SYSLOG_IDENTIFIER=msmtp",
+    "SYSLOG_IDENTIFIER=dma",
+    "SYSLOG_IDENTIFIER=sSMTP",
     "SYSLOG_IDENTIFIER=exim",
 };
 #define NMATCHES (sizeof(matches) / sizeof(matches[0]))
@@ -264,7 +270,8 @@ run_once(struct run *r, const char **argv, int64_t deadline, char *err,
 		have += (size_t)got;
 		{
 			char *p = buf, *nl;
-			while ((nl = memchr(p, '\n', have - (size_t)(p - buf)))) {
+			while (
+			    (nl = memchr(p, '\n', have - (size_t)(p - buf)))) {
 				if (!skipping)
 					handle(r, p, (size_t)(nl - p));
 				else
@@ -349,7 +356,8 @@ journal_read(const struct journal_opts *o, journal_line_fn fn, void *arg,
 		r.skip_first = use_cursor;
 		r.first_seen = 0;
 		r.errlen = 0;
-		journal_argv(o, use_cursor, with_fields, opt, sizeof(opt), argv);
+		journal_argv(o, use_cursor, with_fields, opt, sizeof(opt),
+		             argv);
 		ran = run_once(&r, argv, deadline, err, errlen);
 		if (ran == -1)
 			goto out;

@@ -40,11 +40,11 @@ struct journal_opts {
 };
 
 struct journal_result {
-	unsigned long long entries; /* handed to the callback */
-	unsigned long long bytes;   /* of output read */
-	unsigned long long skipped; /* malformed, too long or no time */
-	int cursor_lost;            /* the saved cursor was not found */
-	int partial;                /* stopped by the deadline or budget */
+	unsigned long long entries;      /* handed to the callback */
+	unsigned long long bytes;        /* of output read */
+	unsigned long long skipped;      /* malformed, too long or no time */
+	int cursor_lost;                 /* the saved cursor was not found */
+	int partial;                     /* stopped by the deadline or budget */
 	char cursor[JOURNAL_CURSOR_MAX]; /* last entry handed over, or "" */
 	char note[512];                  /* what the reader should know */
 };

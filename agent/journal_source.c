@@ -33,7 +33,8 @@ journal_config_load(struct journal_config *cfg, struct cfg_file *cf, char *err,
 	    cfg_apply(cf, (size_t)sec, journal_defs, cfg, err, errlen) == -1)
 		return -1;
 	if (strcmp(cfg->enabled, "auto") != 0 &&
-	    strcmp(cfg->enabled, "yes") != 0 && strcmp(cfg->enabled, "no") != 0) {
+	    strcmp(cfg->enabled, "yes") != 0 &&
+	    strcmp(cfg->enabled, "no") != 0) {
 		snprintf(err, errlen,
 		         "%s: [journal] enabled must be auto, yes or no, not "
 		         "'%.40s'",
@@ -41,10 +42,11 @@ journal_config_load(struct journal_config *cfg, struct cfg_file *cf, char *err,
 		return -1;
 	}
 	if (cfg->journalctl[0] != '/') {
-		snprintf(err, errlen,
-		         "%s: [journal] journalctl: '%.200s' is not an absolute "
-		         "path",
-		         cf ? cfg_name(cf) : "agent.conf", cfg->journalctl);
+		snprintf(
+		    err, errlen,
+		    "%s: [journal] journalctl: '%.200s' is not an absolute "
+		    "path",
+		    cf ? cfg_name(cf) : "agent.conf", cfg->journalctl);
 		return -1;
 	}
 	return 0;
@@ -93,8 +95,9 @@ journal_source_read(struct cycle *c, const struct journal_config *cfg,
 	o.timeout_ms = JOURNAL_TIMEOUT_MS;
 	if (journal_read(&o, fn, arg, &res, err, sizeof(err)) == -1)
 		return json_pack(
-		    "{s:s, s:s, s:o, s:o}", "path", "journal", "status", "error",
-		    "error", json_str_safe(err, strlen(err), sizeof(err)), "note",
+		    "{s:s, s:s, s:o, s:o}", "path", "journal", "status",
+		    "error", "error",
+		    json_str_safe(err, strlen(err), sizeof(err)), "note",
 		    res.note[0] ? json_str_safe(res.note, strlen(res.note),
 		                                sizeof(res.note))
 		                : json_null());

@@ -594,8 +594,9 @@ group_json(const struct collect *k, const struct group *g)
 	for (int i = 0; i < k->nsources && i < 32; i++)
 		if (g->sources & (1u << i))
 			json_array_append_new(
-			    srcs, json_str_safe(source_name(k, i),
-			                        strlen(source_name(k, i)), PATH_MAX));
+			    srcs,
+			    json_str_safe(source_name(k, i),
+			                  strlen(source_name(k, i)), PATH_MAX));
 	return json_pack(
 	    "{s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o, s:o}",
@@ -680,8 +681,10 @@ read_journal(struct collect *k, json_t *sources)
 	ent = journal_source_read(k->c, &k->cfg->journal, on_journal, k);
 	if (ent == NULL)
 		return;
-	json_object_set_new(ent, "events", json_integer((json_int_t)k->src_events));
-	json_object_set_new(ent, "lines_cut", json_integer((json_int_t)k->src_cut));
+	json_object_set_new(ent, "events",
+	                    json_integer((json_int_t)k->src_events));
+	json_object_set_new(ent, "lines_cut",
+	                    json_integer((json_int_t)k->src_cut));
 	json_array_append_new(sources, ent);
 }
 

@@ -363,6 +363,7 @@ collect_mailboxes(struct cycle *c, const struct mail_config *cfg, json_t *boxes)
 	json_t *dirs = mailbox_dirs(c, cfg), *d;
 	struct seen seen_dirs = {.n = 0}, seen_files = {.n = 0};
 	long long uid_max = system_uid_max(c, cfg);
+	struct watch_arg wa;
 	size_t i;
 
 	json_array_foreach(dirs, i, d)
@@ -420,10 +421,10 @@ collect_mailboxes(struct cycle *c, const struct mail_config *cfg, json_t *boxes)
 		}
 	}
 out:
-	{
-		struct watch_arg wa = {cfg, acc, uid_max};
-		maildir_collect(c, cfg, acc, watched_cb, &wa, boxes);
-	}
+	wa.cfg = cfg;
+	wa.acc = acc;
+	wa.uid_max = uid_max;
+	maildir_collect(c, cfg, acc, watched_cb, &wa, boxes);
 	json_decref(dirs);
 	accounts_free(acc);
 }
@@ -615,9 +616,9 @@ loopback_refused(const char *s)
 /* relay_queue_finding - mail.undelivered for a nullmailer or dma queue,
  * with the relay's own commands */
 static void
-relay_queue_finding(struct cycle *c, const struct mail_config *cfg,
-                    json_t *qs, const char *path, json_int_t n, long long age,
-                    json_t *top, json_t *cron)
+relay_queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
+                    const char *path, json_int_t n, long long age, json_t *top,
+                    json_t *cron)
 {
 	int failed = strstr(path, "/failed") != NULL;
 	int dma = strncmp(path, "/var/spool/dma", 14) == 0;
@@ -636,15 +637,16 @@ relay_queue_finding(struct cycle *c, const struct mail_config *cfg,
 	              "oldest_ts", json_copy(json_object_get(qs, "oldest_ts")),
 	              "oldest_age_s", (json_int_t)age, "top_statuses", top,
 	              "mta_down", down, "top_cron_commands", cron),
-	    failed ? "nullmailer-send will not try these again: fix the relay "
-	             "(/etc/nullmailer/remotes), then mv "
-	             "/var/spool/nullmailer/failed/* /var/spool/nullmailer/queue/ "
-	             "&& echo 1 > /var/spool/nullmailer/trigger"
-	    : dma  ? "dma -bp  # what waits; the reason is in the mail log "
-	             "(dma[...] lines); fix it, then: dma -q"
-	           : "grep nullmailer /var/log/mail.log  # or journalctl -t "
-	             "nullmailer: read why; fix, then: echo 1 > "
-	             "/var/spool/nullmailer/trigger",
+	    failed
+	        ? "nullmailer-send will not try these again: fix the relay "
+	          "(/etc/nullmailer/remotes), then mv "
+	          "/var/spool/nullmailer/failed/* /var/spool/nullmailer/queue/ "
+	          "&& echo 1 > /var/spool/nullmailer/trigger"
+	    : dma ? "dma -bp  # what waits; the reason is in the mail log "
+	            "(dma[...] lines); fix it, then: dma -q"
+	          : "grep nullmailer /var/log/mail.log  # or journalctl -t "
+	            "nullmailer: read why; fix, then: echo 1 > "
+	            "/var/spool/nullmailer/trigger",
 	    "%lld message%s %s in %s, oldest %s old%s", (long long)n,
 	    n == 1 ? "" : "s", failed ? "given up on" : "waiting", path, agebuf,
 	    down ? "; the relay cannot send (mta.down)" : "");

@@ -196,8 +196,8 @@ parse(struct run *r, int dfd, const char *name, time_t *ts, long long *size,
 		const char *user = cj.user[0] ? cj.user : h.cron_user;
 		if (bl > r->o->excerpt_max)
 			bl = r->o->excerpt_max;
-		while (bl > 0 && (body[bl - 1] == '\n' || body[bl - 1] == '\r' ||
-		                  body[bl - 1] == ' '))
+		while (bl > 0 && (body[bl - 1] == '\n' ||
+		                  body[bl - 1] == '\r' || body[bl - 1] == ' '))
 			bl--;
 		*job = job_index(
 		    r, user, cj.command, cj.command_len,
@@ -258,7 +258,8 @@ one(struct run *r, int dfd, const char *name, ino_t d_ino, int in_new)
 	    (ino_t)json_integer_value(json_array_get(old, 0)) == d_ino) {
 		size = json_integer_value(json_array_get(old, 1));
 		ts = (time_t)json_integer_value(json_array_get(old, 2));
-		job = reuse(r, (long)json_integer_value(json_array_get(old, 3)));
+		job =
+		    reuse(r, (long)json_integer_value(json_array_get(old, 3)));
 	} else if (r->nfiles >= r->o->max_files) {
 		r->note->counted++;
 		count(r, JOB_NONE, unread, -1, 0);
@@ -281,8 +282,8 @@ one(struct run *r, int dfd, const char *name, ino_t d_ino, int in_new)
 static int
 list(struct run *r, int mfd, const char *sub, char *err, size_t errlen)
 {
-	int dfd = openat(mfd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	                               O_CLOEXEC);
+	int dfd =
+	    openat(mfd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct dirent *de;
 	DIR *d;
 
@@ -346,8 +347,8 @@ entry_json(struct run *r, const char *host, const char *user)
 }
 
 json_t *
-maildir_read(const char *real, const char *host, const char *user,
-             json_t *prev, const struct maildir_opts *o, json_t **state,
+maildir_read(const char *real, const char *host, const char *user, json_t *prev,
+             const struct maildir_opts *o, json_t **state,
              struct maildir_note *note, char *err, size_t errlen)
 {
 	struct run r;

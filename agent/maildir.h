@@ -55,8 +55,7 @@ int maildir_is(const char *real);
  * the value to stage, or NULL with a reason in err.
  */
 json_t *maildir_read(const char *real, const char *host, const char *user,
-                     json_t *prev, const struct maildir_opts *o,
-                     json_t **state, struct maildir_note *note, char *err,
-                     size_t errlen);
+                     json_t *prev, const struct maildir_opts *o, json_t **state,
+                     struct maildir_note *note, char *err, size_t errlen);
 
 #endif

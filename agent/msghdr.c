@@ -18,8 +18,8 @@ name_of(const char *p, size_t n)
 		const char *name;
 		enum which w;
 	} names[] = {
-	    {"subject", H_SUBJECT},    {"from", H_FROM},
-	    {"date", H_DATE},          {"x-cron-env", H_ENV},
+	    {"subject", H_SUBJECT},     {"from", H_FROM},
+	    {"date", H_DATE},           {"x-cron-env", H_ENV},
 	    {"auto-submitted", H_AUTO},
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -34,7 +34,8 @@ static void
 append(char *dst, size_t cap, size_t *len, const char *p, size_t n,
        unsigned *cut)
 {
-	while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
+	while (n > 0 &&
+	       (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
 		n--;
 	while (n > 0 && (*p == ' ' || *p == '\t')) {
 		p++;
@@ -101,7 +102,8 @@ msghdr_parse(const char *p, size_t n, struct msghdr *h)
 				append(h->from, sizeof(h->from), &h->from_len,
 				       line, ll, &h->cut);
 			else if (cur != H_OTHER)
-				append(val, sizeof(val), &vl, line, ll, &h->cut);
+				append(val, sizeof(val), &vl, line, ll,
+				       &h->cut);
 		} else {
 			if (cur != H_OTHER)
 				finish(h, cur, val, vl);

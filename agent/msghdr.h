@@ -28,13 +28,13 @@ struct msghdr {
 	size_t subject_len;
 	char from[MSGHDR_FROM];
 	size_t from_len;
-	time_t date;        /* Date:, -1 absent or unreadable */
-	int cron_env;       /* X-Cron-Env headers present */
-	int auto_submitted; /* an Auto-Submitted header */
+	time_t date;                   /* Date:, -1 absent or unreadable */
+	int cron_env;                  /* X-Cron-Env headers present */
+	int auto_submitted;            /* an Auto-Submitted header */
 	char cron_user[CRON_USER_MAX]; /* LOGNAME=/USER= of X-Cron-Env */
-	size_t body;        /* offset of the body (n: none) */
-	int complete;       /* the empty line ending the block was seen */
-	unsigned cut;       /* header values cut to the copies */
+	size_t body;                   /* offset of the body (n: none) */
+	int complete; /* the empty line ending the block was seen */
+	unsigned cut; /* header values cut to the copies */
 };
 
 /* msghdr_parse - read the header block of (p, n) into h. */

@@ -21,11 +21,18 @@ static const struct {
 	const char *s;
 	size_t len;
 } needles[] = {
-    {"SYSERR(", 7}, {"sendmail", 8}, {"sm-", 3},     {"postfix", 7},
+    {"SYSERR(", 7},
+    {"sendmail", 8},
+    {"sm-", 3},
+    {"postfix", 7},
     /* cron's tags (CRON, CROND, cron, crond) */
-    {"CRON", 4},    {"cron", 4},
+    {"CRON", 4},
+    {"cron", 4},
     /* the small relays: nullmailer-send, msmtp, sSMTP, dma */
-    {"nullmail", 8}, {"msmtp", 5},   {"SMTP[", 5},   {"dma[", 4},
+    {"nullmail", 8},
+    {"msmtp", 5},
+    {"SMTP[", 5},
+    {"dma[", 4},
 };
 #define NNEEDLES (sizeof(needles) / sizeof(needles[0]))
 #define MAXLEN 8
@@ -85,9 +92,10 @@ mask_sse2(const char *p)
 	for (size_t k = 0; k < NNEEDLES; k++) {
 		size_t l = needles[k].len - 1;
 		m = _mm_or_si128(
-		    m, _mm_and_si128(
-		           _mm_cmpeq_epi8(b[0], _mm_set1_epi8(needles[k].s[0])),
-		           _mm_cmpeq_epi8(b[l], _mm_set1_epi8(needles[k].s[l]))));
+		    m,
+		    _mm_and_si128(
+		        _mm_cmpeq_epi8(b[0], _mm_set1_epi8(needles[k].s[0])),
+		        _mm_cmpeq_epi8(b[l], _mm_set1_epi8(needles[k].s[l]))));
 	}
 	return (unsigned)_mm_movemask_epi8(m);
 }
@@ -124,8 +132,8 @@ mask_avx2(const char *p)
 		    m, _mm256_and_si256(
 		           _mm256_cmpeq_epi8(b[0],
 		                             _mm256_set1_epi8(needles[k].s[0])),
-		           _mm256_cmpeq_epi8(b[l],
-		                             _mm256_set1_epi8(needles[k].s[l]))));
+		           _mm256_cmpeq_epi8(
+		               b[l], _mm256_set1_epi8(needles[k].s[l]))));
 	}
 	return (unsigned)_mm256_movemask_epi8(m);
 }

@@ -2,10 +2,10 @@
  * relay.c - which MTA /usr/sbin/sendmail is, and the small relays'
  * smarthost (see relay.h).
  *
- * Links are resolved one at a time with readlink on the rooted path and re-rooted (root_path folds ".." so a link cannot lead
- * outside the root); at most RELAY_HOPS of them.  Files are read with
- * read_file_capped (bounded), package lists only for the few packages
- * that can own /usr/sbin/sendmail.
+ * Links are resolved one at a time with readlink on the rooted path and
+ * re-rooted (root_path folds ".." so a link cannot lead outside the root); at
+ * most RELAY_HOPS of them.  Files are read with read_file_capped (bounded),
+ * package lists only for the few packages that can own /usr/sbin/sendmail.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -104,10 +104,14 @@ owner_package(const char *root)
 	static const struct {
 		const char *pkg, *kind;
 	} pkgs[] = {
-	    {"nullmailer", "nullmailer"}, {"msmtp-mta", "msmtp"},
-	    {"ssmtp", "ssmtp"},           {"dma", "dma"},
-	    {"postfix", "postfix"},       {"exim4-daemon-light", "exim"},
-	    {"exim4-daemon-heavy", "exim"}, {"sendmail-bin", "sendmail"},
+	    {"nullmailer", "nullmailer"},
+	    {"msmtp-mta", "msmtp"},
+	    {"ssmtp", "ssmtp"},
+	    {"dma", "dma"},
+	    {"postfix", "postfix"},
+	    {"exim4-daemon-light", "exim"},
+	    {"exim4-daemon-heavy", "exim"},
+	    {"sendmail-bin", "sendmail"},
 	};
 	for (size_t i = 0; i < sizeof(pkgs) / sizeof(pkgs[0]); i++) {
 		char host[256], real[RELAY_PATH_MAX], why[256], *text;
@@ -136,9 +140,12 @@ binary_kind(const char *real)
 	static const struct {
 		const char *needle, *kind;
 	} marks[] = {
-	    {"nullmailer", "nullmailer"}, {"msmtp", "msmtp"},
-	    {"sSMTP", "ssmtp"},           {"postdrop", "postfix"},
-	    {"exim_", "exim"},            {"/var/spool/dma", "dma"},
+	    {"nullmailer", "nullmailer"},
+	    {"msmtp", "msmtp"},
+	    {"sSMTP", "ssmtp"},
+	    {"postdrop", "postfix"},
+	    {"exim_", "exim"},
+	    {"/var/spool/dma", "dma"},
 	    {"sendmail.cf", "sendmail"},
 	};
 	const char *kind = NULL;
@@ -268,9 +275,8 @@ read_conf(const char *root, const char *host, char **text)
 
 	if (root_path(real, sizeof(real), root, host) == -1)
 		return -1;
-	return read_file_capped(real, text, 1u << 20, why, sizeof(why)) < 0
-	           ? -1
-	           : 0;
+	return read_file_capped(real, text, 1u << 20, why, sizeof(why)) < 0 ? -1
+	                                                                    : 0;
 }
 
 int

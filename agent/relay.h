@@ -39,10 +39,10 @@ struct relay_info {
 int relay_detect(const char *root, struct relay_info *ri);
 
 struct relay_conf {
-	int state;                   /* RELAY_CONF_* */
-	char relay[256];             /* the smarthost named, or "" */
-	char file[RELAY_PATH_MAX];   /* the host path read (or looked for) */
-	int package_default;         /* ssmtp's "mailhub=mail" as shipped */
+	int state;                 /* RELAY_CONF_* */
+	char relay[256];           /* the smarthost named, or "" */
+	char file[RELAY_PATH_MAX]; /* the host path read (or looked for) */
+	int package_default;       /* ssmtp's "mailhub=mail" as shipped */
 };
 #define RELAY_CONF_NONE 0   /* no smarthost: nowhere to send */
 #define RELAY_CONF_SET 1    /* a smarthost is named */

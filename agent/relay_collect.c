@@ -85,7 +85,8 @@ relay_mta(struct cycle *c, json_t *mta, int forced)
 		         ri.target);
 	else if (strcmp(ri.how, "package") == 0)
 		snprintf(how, sizeof(how),
-		         "/usr/sbin/sendmail belongs to the %s package", ri.kind);
+		         "/usr/sbin/sendmail belongs to the %s package",
+		         ri.kind);
 	else
 		snprintf(how, sizeof(how), "/usr/sbin/sendmail is %s's binary",
 		         ri.kind);
@@ -98,8 +99,8 @@ relay_mta(struct cycle *c, json_t *mta, int forced)
 	                    run < 0 ? json_null() : json_boolean(run));
 	json_object_set_new(
 	    mta, "relay",
-	    json_pack("{s:s, s:o, s:s, s:o, s:s, s:s, s:b}", "program",
-	              ri.kind, "sendmail",
+	    json_pack("{s:s, s:o, s:s, s:o, s:s, s:s, s:b}", "program", ri.kind,
+	              "sendmail",
 	              json_str_safe(ri.target, strlen(ri.target), 4096),
 	              "detected_by", ri.how, "smarthost",
 	              rc.relay[0] ? json_str_safe(rc.relay, strlen(rc.relay),
@@ -174,7 +175,8 @@ failures(struct cycle *c, const char *program, const char **last)
 	*last = NULL;
 	json_array_foreach(groups, i, g)
 	{
-		const char *p = json_string_value(json_object_get(g, "program"));
+		const char *p =
+		    json_string_value(json_object_get(g, "program"));
 		const char *k = json_string_value(json_object_get(g, "kind"));
 		if (p == NULL || k == NULL || strcmp(p, program) != 0 ||
 		    (strcmp(k, "bounced") != 0 && strcmp(k, "deferred") != 0 &&
@@ -182,7 +184,8 @@ failures(struct cycle *c, const char *program, const char **last)
 			continue;
 		n += (long long)json_integer_value(json_object_get(g, "count"));
 		if (*last == NULL)
-			*last = json_string_value(json_object_get(g, "example"));
+			*last =
+			    json_string_value(json_object_get(g, "example"));
 	}
 	return n;
 }
@@ -191,7 +194,8 @@ static void
 nullmailer_findings(struct cycle *c, json_t *mta, json_t *relay)
 {
 	long long waiting = queued_in(c, RELAY_NULLMAILER_QUEUE);
-	const char *conf = json_string_value(json_object_get(relay, "configured"));
+	const char *conf =
+	    json_string_value(json_object_get(relay, "configured"));
 	json_t *run = json_object_get(mta, "daemon_running");
 	const char *last;
 	long long fails = failures(c, "nullmailer", &last);
@@ -232,34 +236,39 @@ nullmailer_findings(struct cycle *c, json_t *mta, json_t *relay)
 		              last ? json_str_safe(last, strlen(last), 1024)
 		                   : json_null()),
 		    "cat /etc/nullmailer/remotes  # check the smarthost, port "
-		    "and credentials; then: echo 1 > /var/spool/nullmailer/trigger",
+		    "and credentials; then: echo 1 > "
+		    "/var/spool/nullmailer/trigger",
 		    "nullmailer's smarthost refuses the mail or cannot be "
 		    "reached (%lld failure%s since the last report): %lld "
 		    "message%s wait",
-		    fails, fails == 1 ? "" : "s", waiting, waiting == 1 ? "" : "s");
+		    fails, fails == 1 ? "" : "s", waiting,
+		    waiting == 1 ? "" : "s");
 }
 
 static void
 noqueue_findings(struct cycle *c, const char *kind, json_t *relay)
 {
-	const char *conf = json_string_value(json_object_get(relay, "configured"));
+	const char *conf =
+	    json_string_value(json_object_get(relay, "configured"));
 	const char *file = json_string_value(json_object_get(relay, "config"));
-	int placeholder = json_is_true(json_object_get(relay, "package_default"));
+	int placeholder =
+	    json_is_true(json_object_get(relay, "package_default"));
 	const char *last;
 	long long fails =
 	    failures(c, strcmp(kind, "ssmtp") == 0 ? "sSMTP" : kind, &last);
 	char remedy[512];
 
-	snprintf(remedy, sizeof(remedy),
-	         strcmp(kind, "msmtp") == 0
-	             ? "write %s with the smarthost: 'account default', 'host "
-	               "smtp.example.com', 'port 587', 'tls on', 'auth on', "
-	               "'user ...', 'passwordeval ...'; test with: echo test | "
-	               "msmtp -v root"
-	             : "set mailhub=smtp.example.com:587 (and AuthUser/AuthPass, "
-	               "UseSTARTTLS=YES) in %s; test with: echo test | "
-	               "ssmtp -v root",
-	         file ? file : "the configuration");
+	snprintf(
+	    remedy, sizeof(remedy),
+	    strcmp(kind, "msmtp") == 0
+	        ? "write %s with the smarthost: 'account default', 'host "
+	          "smtp.example.com', 'port 587', 'tls on', 'auth on', "
+	          "'user ...', 'passwordeval ...'; test with: echo test | "
+	          "msmtp -v root"
+	        : "set mailhub=smtp.example.com:587 (and AuthUser/AuthPass, "
+	          "UseSTARTTLS=YES) in %s; test with: echo test | "
+	          "ssmtp -v root",
+	    file ? file : "the configuration");
 	if (conf != NULL && (strcmp(conf, "no") == 0 || placeholder)) {
 		cycle_finding(
 		    c, "mta.down", "critical", kind,
@@ -278,7 +287,8 @@ noqueue_findings(struct cycle *c, const char *kind, json_t *relay)
 	if (fails > 0)
 		cycle_finding(
 		    c, "mta.down", "critical", kind,
-		    json_pack("{s:I, s:o}", "failures", (json_int_t)fails, "last",
+		    json_pack("{s:I, s:o}", "failures", (json_int_t)fails,
+		              "last",
 		              last ? json_str_safe(last, strlen(last), 1024)
 		                   : json_null()),
 		    remedy,

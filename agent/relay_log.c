@@ -5,22 +5,10 @@
  */
 #include <string.h>
 
+#include "agent/bytes.h"
 #include "agent/relay_log.h"
 
 #define SPAN(p, n) ((struct sl_span){(p), (n)})
-
-static int
-is(const char *p, size_t n, const char *lit)
-{
-	return strlen(lit) == n && memcmp(p, lit, n) == 0;
-}
-
-static int
-starts(const char *p, size_t n, const char *lit)
-{
-	size_t l = strlen(lit);
-	return n >= l && memcmp(p, lit, l) == 0;
-}
 
 static const char *
 find(const char *p, size_t n, const char *lit)
@@ -33,13 +21,13 @@ relay_log_program(const char *p, size_t n)
 {
 	if (p == NULL)
 		return RELAY_NONE;
-	if (is(p, n, "nullmailer") || starts(p, n, "nullmailer-"))
+	if (bytes_is(p, n, "nullmailer") || bytes_starts(p, n, "nullmailer-"))
 		return RELAY_NULLMAILER;
-	if (is(p, n, "msmtp"))
+	if (bytes_is(p, n, "msmtp"))
 		return RELAY_MSMTP;
-	if (is(p, n, "sSMTP") || is(p, n, "ssmtp"))
+	if (bytes_is(p, n, "sSMTP") || bytes_is(p, n, "ssmtp"))
 		return RELAY_SSMTP;
-	if (is(p, n, "dma"))
+	if (bytes_is(p, n, "dma"))
 		return RELAY_DMA;
 	return RELAY_NONE;
 }
@@ -64,22 +52,23 @@ nullmailer(struct sl_event *ev, const char *m, size_t n)
 {
 	const char *f;
 
-	if (starts(m, n, "Sending failed: ")) {
+	if (bytes_starts(m, n, "Sending failed: ")) {
 		ev->stat = SPAN(m + 16, trim(m + 16, n - 16));
 		/* nullmailer's own words for a refusal it will not retry */
 		if (find(m, n, "ermanent") || find(m, n, "refused the message"))
 			return SL_BOUNCED;
 		return SL_DEFERRED;
 	}
-	if (starts(m, n, "Sending timed out")) {
+	if (bytes_starts(m, n, "Sending timed out")) {
 		ev->stat = SPAN(m, trim(m, n));
 		return SL_DEFERRED;
 	}
-	if (starts(m, n, "No remote hosts listed")) {
+	if (bytes_starts(m, n, "No remote hosts listed")) {
 		ev->stat = SPAN(m, trim(m, n));
 		return SL_FATAL;
 	}
-	if (starts(m, n, "Moving message ") && find(m, n, " into failed")) {
+	if (bytes_starts(m, n, "Moving message ") &&
+	    find(m, n, " into failed")) {
 		const char *sp = memchr(m + 15, ' ', n - 15);
 		if (sp != NULL)
 			ev->queue_id = SPAN(m + 15, (size_t)(sp - (m + 15)));
@@ -125,7 +114,7 @@ msmtp(struct sl_event *ev, const char *m, size_t n)
 {
 	struct sl_span code = kv(m, n, "exitcode="), why;
 
-	if (code.p == NULL || is(code.p, code.n, "EX_OK"))
+	if (code.p == NULL || bytes_is(code.p, code.n, "EX_OK"))
 		return SL_NONE;
 	why = kv(m, n, "errormsg=");
 	if (why.p == NULL || why.n == 0)
@@ -144,7 +133,7 @@ ssmtp(struct sl_event *ev, const char *m, size_t n)
 {
 	/* "Sent mail for root@h (221 2.0.0 Bye) uid=0 ..." is success;
 	 * every other line ssmtp logs is an error it gave up on */
-	if (n == 0 || starts(m, n, "Sent mail for "))
+	if (n == 0 || bytes_starts(m, n, "Sent mail for "))
 		return SL_NONE;
 	ev->stat = SPAN(m, trim(m, n));
 	return SL_BOUNCED;
@@ -171,22 +160,26 @@ dma(struct sl_event *ev, const char *m, size_t n)
 		ev->queue_id = ev->pid;
 	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
 		size_t l = strlen(forms[i].lit);
-		if (starts(m, n, forms[i].lit)) {
+		if (bytes_starts(m, n, forms[i].lit)) {
 			size_t off = forms[i].lit[l - 1] == ' ' ? l : 0;
 			ev->stat = SPAN(m + off, trim(m + off, n - off));
 			return forms[i].kind;
 		}
 	}
 	/* "remote delivery to <host> [ip] failed after DATA: 550 ..." */
-	if (starts(m, n, "remote delivery to ") && find(m, n, " failed")) {
+	if (bytes_starts(m, n, "remote delivery to ") &&
+	    find(m, n, " failed")) {
 		const char *h = m + 19, *sp = memchr(h, ' ', n - 19);
 		const char *c = find(m, n, " failed after ");
 		ev->relay = SPAN(h, sp ? (size_t)(sp - h) : n - 19);
 		ev->stat = SPAN(m, trim(m, n));
 		if (c != NULL) {
-			const char *r = memchr(c + 14, ':', n - (size_t)(c + 14 - m));
+			const char *r =
+			    memchr(c + 14, ':', n - (size_t)(c + 14 - m));
 			if (r != NULL && r + 2 <= m + n)
-				ev->stat = SPAN(r + 2, trim(r + 2, n - (size_t)(r + 2 - m)));
+				ev->stat =
+				    SPAN(r + 2,
+				         trim(r + 2, n - (size_t)(r + 2 - m)));
 		}
 		return SL_BOUNCED;
 	}

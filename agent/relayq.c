@@ -92,7 +92,7 @@ relayq_dma_parse(const char *p, size_t n, struct relayq_dma *d)
 		i = end + 1;
 	}
 	return d->id.p != NULL && d->id.n > 0 && d->recipient.p != NULL ? 0
-	                                                                 : -1;
+	                                                                : -1;
 }
 
 static void

@@ -46,7 +46,7 @@ int relayq_dma_parse(const char *p, size_t n, struct relayq_dma *d);
 
 /* What could not be read, for one errors[] entry of the caller. */
 struct relayq_errs {
-	unsigned long n;  /* files that could not be read or parsed */
+	unsigned long n; /* files that could not be read or parsed */
 	char first[512]; /* "NAME: why" of the first */
 };
 

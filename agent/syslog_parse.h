@@ -46,7 +46,7 @@ struct sl_span {
  * cost a million mktime() calls.
  */
 struct sl_clock {
-	time_t anchor;     /* no stamp is believed later than this + 1d */
+	time_t anchor; /* no stamp is believed later than this + 1d */
 	int a_year, a_mon, a_mday; /* the anchor's local date (month 1-12) */
 	int c_year, c_mon, c_mday, c_hour; /* cache key; c_year 0: empty */
 	time_t c_base;                     /* epoch of that local hour */

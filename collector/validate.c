@@ -65,20 +65,14 @@ static const char *const roles[] = {"msp_queue",
                                     "custom",
                                     NULL};
 static const char *const schemas[] = {REPORT_SCHEMA, NULL};
-static const char *const codes[] = {"spool.missing",
-                                    "spool.not_writable_by_mta",
-                                    "spool.permissions",
-                                    "spool.backlog",
-                                    "spool.stale",
-                                    "spool.bloated_dir",
-                                    "spool.orphans",
-                                    "fs.inodes_high",
-                                    "mta.down",
-                                    "log.syserr",
-                                    "mail.undelivered",
-                                    "mail.unread_root",
-                                    "mail.cron_lost",
-                                    NULL};
+static const char *const codes[] = {
+    "spool.missing",     "spool.not_writable_by_mta",
+    "spool.permissions", "spool.backlog",
+    "spool.stale",       "spool.bloated_dir",
+    "spool.orphans",     "fs.inodes_high",
+    "mta.down",          "log.syserr",
+    "mail.undelivered",  "mail.unread_root",
+    "mail.cron_lost",    NULL};
 
 static const struct vfield f_host[] = {
     {"name", T_STR, REQ, 1, 253, NULL, NULL},

@@ -47,9 +47,8 @@ test_plain(void **state)
 	size_t n = real_line(0, buf, sizeof(buf));
 
 	(void)state;
-	assert_int_equal(journal_entry_parse(buf, n, &e, scratch,
-	                                     sizeof(scratch)),
-	                 0);
+	assert_int_equal(
+	    journal_entry_parse(buf, n, &e, scratch, sizeof(scratch)), 0);
 	assert_span(e.message, "line one");
 	assert_span(e.ident, "CRON");
 	assert_span(e.comm, "cron");
@@ -77,9 +76,8 @@ test_bytes_and_multi(void **state)
 	size_t n = real_line(1, buf, sizeof(buf));
 
 	(void)state;
-	assert_int_equal(journal_entry_parse(buf, n, &e, scratch,
-	                                     sizeof(scratch)),
-	                 0);
+	assert_int_equal(
+	    journal_entry_parse(buf, n, &e, scratch, sizeof(scratch)), 0);
 	assert_span(e.message, "bad \xff byte: status=deferred");
 	journal_entry_line(&e, line, sizeof(line));
 	assert_string_equal(line, "2026-02-15T01:20:03.000000Z host1 "
@@ -94,9 +92,8 @@ test_bytes_and_multi(void **state)
 	assert_span(ev.pid, "1234");
 
 	n = real_line(2, buf, sizeof(buf));
-	assert_int_equal(journal_entry_parse(buf, n, &e, scratch,
-	                                     sizeof(scratch)),
-	                 0);
+	assert_int_equal(
+	    journal_entry_parse(buf, n, &e, scratch, sizeof(scratch)), 0);
 	assert_span(e.message, "first"); /* the first of two values */
 	assert_null(e.pid.p);
 	journal_entry_line(&e, line, sizeof(line));
@@ -112,9 +109,8 @@ test_escapes_and_pid(void **state)
 	size_t n = real_line(3, buf, sizeof(buf));
 
 	(void)state;
-	assert_int_equal(journal_entry_parse(buf, n, &e, scratch,
-	                                     sizeof(scratch)),
-	                 0);
+	assert_int_equal(
+	    journal_entry_parse(buf, n, &e, scratch, sizeof(scratch)), 0);
 	assert_span(e.message, "a\n");
 	assert_span(e.pid, "77"); /* SYSLOG_PID before _PID */
 	assert_null(e.hostname.p);
@@ -123,10 +119,11 @@ test_escapes_and_pid(void **state)
 
 	/* escapes and control characters, written as rsyslog does */
 	{
-		const char *j = "{\"__REALTIME_TIMESTAMP\":\"1771118405000000\","
-		                "\"SYSLOG_IDENTIFIER\":\"msmtp\",\"MESSAGE\":"
-		                "\"two\\nlines \\u00e9 \\\"q\\\"\\\\ \\ud83d"
-		                "\\ude00 \\ud800x\"}";
+		const char *j =
+		    "{\"__REALTIME_TIMESTAMP\":\"1771118405000000\","
+		    "\"SYSLOG_IDENTIFIER\":\"msmtp\",\"MESSAGE\":"
+		    "\"two\\nlines \\u00e9 \\\"q\\\"\\\\ \\ud83d"
+		    "\\ude00 \\ud800x\"}";
 		assert_int_equal(journal_entry_parse(j, strlen(j), &e, scratch,
 		                                     sizeof(scratch)),
 		                 0);
@@ -192,9 +189,8 @@ test_long_message_keeps_cursor(void **state)
 	memset(j + n, 'x', big);
 	n += big;
 	n += (size_t)snprintf(j + n, 200, "\",\"__CURSOR\":\"s=1;i=9\"}");
-	assert_int_equal(journal_entry_parse(j, n, &e, scratch,
-	                                     sizeof(scratch)),
-	                 0);
+	assert_int_equal(
+	    journal_entry_parse(j, n, &e, scratch, sizeof(scratch)), 0);
 	assert_true(e.message_cut);
 	assert_true(e.message.n < JOURNAL_SCRATCH_MAX);
 	assert_span(e.cursor, "s=1;i=9");
@@ -207,12 +203,20 @@ test_long_message_keeps_cursor(void **state)
 static void
 test_mail_programs(void **state)
 {
-	static const char *const yes[] = {
-	    "sendmail", "sm-mta",       "sm-msp-queue", "postfix/smtp",
-	    "postfix-out/qmgr", "exim4", "nullmailer", "msmtp",
-	    "dma",      "sSMTP",        "CRON",         "crond"};
+	static const char *const yes[] = {"sendmail",
+	                                  "sm-mta",
+	                                  "sm-msp-queue",
+	                                  "postfix/smtp",
+	                                  "postfix-out/qmgr",
+	                                  "exim4",
+	                                  "nullmailer",
+	                                  "msmtp",
+	                                  "dma",
+	                                  "sSMTP",
+	                                  "CRON",
+	                                  "crond"};
 	static const char *const no[] = {"systemd", "postfixx", "sshd",
-	                                 "cronjob", "dmarc", ""};
+	                                 "cronjob", "dmarc",    ""};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)

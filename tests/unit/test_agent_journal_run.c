@@ -82,7 +82,7 @@ teardown(void **state)
 	char p[512];
 	(void)state;
 	static const char *const names[] = {"journalctl", "args", "out",
-	                                    "fail", "hang", "in.export"};
+	                                    "fail",       "hang", "in.export"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s", tmp, names[i]);
 		unlink(p);
@@ -149,7 +149,8 @@ test_argv(void **state)
 	n = journal_argv(&o, 0, 0, buf, sizeof(buf), argv);
 	for (size_t i = 0; i < n; i++) {
 		assert_string_not_equal(argv[i], "-D");
-		assert_int_not_equal(strncmp(argv[i], "--output-fields", 15), 0);
+		assert_int_not_equal(strncmp(argv[i], "--output-fields", 15),
+		                     0);
 		assert_null(strstr(argv[i], "--cursor"));
 	}
 	assert_string_equal(buf, "--since=@1771118000");
@@ -173,9 +174,10 @@ test_fake_lines(void **state)
 	assert_string_equal(s.lines[0], "2026-02-15T01:20:02.000000Z "
 	                                "postfix/smtp[12]: A1: to=<r@x>, "
 	                                "status=deferred (x)");
-	assert_string_equal(s.lines[1], "2026-02-15T01:20:04.000000Z h CRON[7]: "
-	                                "(CRON) info (No MTA installed, "
-	                                "discarding output)");
+	assert_string_equal(s.lines[1],
+	                    "2026-02-15T01:20:04.000000Z h CRON[7]: "
+	                    "(CRON) info (No MTA installed, "
+	                    "discarding output)");
 	assert_string_equal(res.cursor, "c3"); /* the last line, no newline */
 	assert_false(res.cursor_lost);
 	assert_false(res.partial);
@@ -310,15 +312,16 @@ make_journal(int k, int entries)
 	fp = fopen(in, "w");
 	assert_non_null(fp);
 	for (int i = 0; i < entries; i++)
-		fprintf(fp,
-		        "__CURSOR=s=1;i=%d\n__REALTIME_TIMESTAMP=%lld\n"
-		        "__MONOTONIC_TIMESTAMP=%d\n_BOOT_ID=0123456789abcdef"
-		        "0123456789abcdef\n_HOSTNAME=jhost\nSYSLOG_FACILITY=%d\n"
-		        "SYSLOG_IDENTIFIER=%s\n_PID=%d\nMESSAGE=%s %d\n\n",
-		        i + 1, 1771118400000000LL + i * 1000000LL, 1000 + i,
-		        i % 3 == 2 ? 3 : 2,
-		        i % 3 == 2 ? "systemd" : "postfix/smtp", 100 + i,
-		        "A1B2C3: to=<root@x>, status=deferred (refused)", i);
+		fprintf(
+		    fp,
+		    "__CURSOR=s=1;i=%d\n__REALTIME_TIMESTAMP=%lld\n"
+		    "__MONOTONIC_TIMESTAMP=%d\n_BOOT_ID=0123456789abcdef"
+		    "0123456789abcdef\n_HOSTNAME=jhost\nSYSLOG_FACILITY=%d\n"
+		    "SYSLOG_IDENTIFIER=%s\n_PID=%d\nMESSAGE=%s %d\n\n",
+		    i + 1, 1771118400000000LL + i * 1000000LL, 1000 + i,
+		    i % 3 == 2 ? 3 : 2, i % 3 == 2 ? "systemd" : "postfix/smtp",
+		    100 + i, "A1B2C3: to=<root@x>, status=deferred (refused)",
+		    i);
 	fclose(fp);
 	snprintf(dir, sizeof(dir), "%s/j%d", tmp, k);
 	mkdir(dir, 0755);

@@ -50,9 +50,10 @@ cron_of(json_t *e, const char *cmd)
 	json_t *c = json_object_get(e, "cron"), *j;
 	size_t i;
 
-	json_array_foreach(c, i, j) if (strcmp(json_string_value(json_object_get(
-	                                           j, "command")),
-	                                       cmd) == 0) return j;
+	json_array_foreach(
+	    c, i,
+	    j) if (strcmp(json_string_value(json_object_get(j, "command")),
+	                  cmd) == 0) return j;
 	return NULL;
 }
 
@@ -80,7 +81,8 @@ test_maildir_cycles(void **state)
 	assert_int_equal(mkdir_p(a, 0700), 0);
 	assert_true(maildir_is(md));
 
-	put("new/1771143425.M1P4120.host1", "Cron <root@host1> /usr/local/bin/backup.sh",
+	put("new/1771143425.M1P4120.host1",
+	    "Cron <root@host1> /usr/local/bin/backup.sh",
 	    "rsync: connection unexpectedly closed");
 	put("cur/1771143000.M2P4000.host1:2,S",
 	    "Cron <root@host1> /usr/local/bin/backup.sh", "older, read");

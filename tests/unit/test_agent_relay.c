@@ -57,8 +57,7 @@ static void
 fresh_root(void)
 {
 	static int k;
-	snprintf(root, sizeof(root), "/tmp/sw-relay-%d-%d", (int)getpid(),
-	         k++);
+	snprintf(root, sizeof(root), "/tmp/sw-relay-%d-%d", (int)getpid(), k++);
 	assert_int_equal(mkdir_p(root, 0755), 0);
 }
 
@@ -105,7 +104,8 @@ test_detect(void **state)
 
 	/* no package list: the name inside the binary */
 	fresh_root();
-	put("/usr/sbin/sendmail", "\x7f" "ELF\1 ... sSMTP %s ...");
+	put("/usr/sbin/sendmail", "\x7f"
+	                          "ELF\1 ... sSMTP %s ...");
 	assert_int_equal(relay_detect(root, &ri), 0);
 	assert_string_equal(ri.kind, "ssmtp");
 	assert_string_equal(ri.how, "binary");
@@ -135,8 +135,8 @@ test_config(void **state)
 	fresh_root();
 	assert_int_equal(relay_config(root, "nullmailer", &rc), 0);
 	assert_int_equal(rc.state, RELAY_CONF_NONE);
-	put("/etc/nullmailer/remotes",
-	    "# the smarthost\n\n  smtp.example.com smtp --port=587 --starttls\n");
+	put("/etc/nullmailer/remotes", "# the smarthost\n\n  smtp.example.com "
+	                               "smtp --port=587 --starttls\n");
 	assert_int_equal(relay_config(root, "nullmailer", &rc), 0);
 	assert_int_equal(rc.state, RELAY_CONF_SET);
 	assert_string_equal(rc.relay, "smtp.example.com");
@@ -186,8 +186,8 @@ test_msghdr(void **state)
 	msghdr_parse(cron_msg, strlen(cron_msg), &h);
 	assert_true(h.complete);
 	assert_int_equal(h.subject_len, strlen(h.subject));
-	assert_string_equal(h.subject,
-	                    "Cron <root@host1> /usr/local/bin/backup.sh --full");
+	assert_string_equal(
+	    h.subject, "Cron <root@host1> /usr/local/bin/backup.sh --full");
 	assert_string_equal(h.cron_user, "root");
 	assert_true(h.cron_env);
 	assert_int_equal(h.date, 1771143425);
@@ -239,10 +239,9 @@ test_nullmailer_queue(void **state)
 	assert_int_equal(errs.n, 2); /* the junk file and the symlink */
 	d = mailq_details(q);
 	assert_int_equal(json_array_size(d), 1);
-	assert_string_equal(
-	    json_string_value(json_object_get(json_array_get(d, 0),
-	                                      "cron_command")),
-	    "/usr/local/bin/backup.sh --full");
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(d, 0), "cron_command")),
+	                    "/usr/local/bin/backup.sh --full");
 	assert_string_equal(
 	    json_string_value(json_object_get(json_array_get(d, 0), "from")),
 	    "root@host1");
@@ -291,9 +290,10 @@ test_dma_queue(void **state)
 			json_t *c = json_object_get(json_array_get(d, i),
 			                            "cron_command");
 			if (json_is_string(c))
-				cron += strcmp(json_string_value(c),
-				               "/usr/local/bin/backup.sh --full") ==
-				        0;
+				cron +=
+				    strcmp(json_string_value(c),
+				           "/usr/local/bin/backup.sh --full") ==
+				    0;
 		}
 		assert_int_equal(cron, 1);
 	}

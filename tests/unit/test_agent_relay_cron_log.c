@@ -147,9 +147,9 @@ test_dma(void **state)
 	                       &ev),
 	                 SL_NONE);
 	/* other programs are not relays */
-	assert_int_equal(relay("Feb 15 09:20:02 h sshd[1]: Sending failed: x",
-	                       &ev),
-	                 SL_NONE);
+	assert_int_equal(
+	    relay("Feb 15 09:20:02 h sshd[1]: Sending failed: x", &ev),
+	    SL_NONE);
 }
 
 static void
@@ -209,8 +209,7 @@ test_cron_lost_jobs(void **state)
 	     "Feb 15 09:17:01 h CRON[4121]: (root) CMD (/usr/local/bin/"
 	     "backup.sh)",
 	     CRONL_CMD);
-	feed(cl,
-	     "Feb 15 09:17:01 h CRON[4131]: (www) CMD (php /srv/cron.php)",
+	feed(cl, "Feb 15 09:17:01 h CRON[4131]: (www) CMD (php /srv/cron.php)",
 	     CRONL_CMD);
 	feed(cl,
 	     "Feb 15 09:17:05 h CRON[4120]: (CRON) info (No MTA installed, "
@@ -248,8 +247,8 @@ test_cron_lost_jobs(void **state)
 	assert_string_equal(json_string_value(json_object_get(
 	                        json_array_get(jobs, 0), "command")),
 	                    "/usr/local/bin/backup.sh");
-	assert_int_equal(json_integer_value(json_object_get(
-	                     json_array_get(jobs, 0), "count")),
+	assert_int_equal(json_integer_value(
+	                     json_object_get(json_array_get(jobs, 0), "count")),
 	                 2);
 	assert_string_equal(json_string_value(json_object_get(
 	                        json_array_get(jobs, 0), "reason")),
@@ -257,9 +256,9 @@ test_cron_lost_jobs(void **state)
 	/* www's job produced no output: it was not lost */
 	for (size_t i = 0; i < json_array_size(jobs); i++) {
 		json_t *c = json_object_get(json_array_get(jobs, i), "command");
-		assert_false(json_is_string(c) &&
-		             strcmp(json_string_value(c), "php /srv/cron.php") ==
-		                 0);
+		assert_false(
+		    json_is_string(c) &&
+		    strcmp(json_string_value(c), "php /srv/cron.php") == 0);
 	}
 	{
 		int unknown = 0, sa1 = 0;
@@ -268,14 +267,16 @@ test_cron_lost_jobs(void **state)
 			json_t *c = json_object_get(o, "command");
 			if (json_is_null(c)) {
 				unknown = 1;
-				assert_string_equal(json_string_value(
-				                        json_object_get(o, "user")),
-				                    "oper");
+				assert_string_equal(
+				    json_string_value(
+				        json_object_get(o, "user")),
+				    "oper");
 			} else if (strcmp(json_string_value(c),
 			                  "/usr/lib64/sa/sa1 1 1") == 0) {
 				sa1 = 1;
 				assert_string_equal(
-				    json_string_value(json_object_get(o, "reason")),
+				    json_string_value(
+				        json_object_get(o, "reason")),
 				    "the MTA failed (exit status 0x0001)");
 			}
 		}
