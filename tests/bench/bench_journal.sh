@@ -13,7 +13,7 @@ set -u
 AGENT=$BINDIR/spoolwatch-agent
 REMOTE=/lib/systemd/systemd-journal-remote
 W=$BENCH_TMP/journal.$$
-trap 'rm -rf "$W"' EXIT INT TERM
+[ -n "${BENCH_KEEP:-}" ] || trap 'rm -rf "$W"' EXIT INT TERM
 if [ ! -x "$REMOTE" ] || ! command -v journalctl >/dev/null; then
 	echo "bench_journal: needs systemd-journal-remote and journalctl" \
 	    "(tests/deps-journal.txt); skipped"
@@ -31,7 +31,7 @@ now=$(date +%s)
 awk -v n="$JOURNAL_LINES" -v now="$now" 'BEGIN {
 	for (i = 1; i <= n; i++) {
 		t = (now - 3000) * 1000000 + int(i * 2900000000 / n);
-		printf "__CURSOR=s=0;i=%d\n__REALTIME_TIMESTAMP=%d\n", i, t;
+		printf "__CURSOR=s=0;i=%d\n__REALTIME_TIMESTAMP=%.0f\n", i, t;
 		printf "__MONOTONIC_TIMESTAMP=%d\n", i;
 		printf "_BOOT_ID=6f1c9a2b3d4e5f60718293a4b5c6d7e8\n_HOSTNAME=bench\n";
 		if (i % 100 == 0) {
