@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent/journal_run.h"
@@ -44,6 +45,19 @@ static const char *const matches[] = {
 };
 #define NMATCHES (sizeof(matches) / sizeof(matches[0]))
 
+/* since_option - "--since=YYYY-MM-DD HH:MM:SS" in local time, the form
+ * every journalctl takes (the "@EPOCH" form came later) */
+static void
+since_option(long long since, char *buf, size_t buflen)
+{
+	time_t t = (time_t)(since > 0 ? since : 0);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, buflen, "--since=%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(buf, buflen, "--since=@%lld", (long long)t);
+}
+
 size_t
 journal_argv(const struct journal_opts *o, int use_cursor, int with_fields,
              char *buf, size_t buflen, const char **argv)
@@ -64,8 +78,7 @@ journal_argv(const struct journal_opts *o, int use_cursor, int with_fields,
 	if (use_cursor && o->cursor != NULL && o->cursor[0] != '\0')
 		snprintf(buf, buflen, "--cursor=%s", o->cursor);
 	else
-		snprintf(buf, buflen, "--since=@%lld",
-		         o->since > 0 ? o->since : 0);
+		since_option(o->since, buf, buflen);
 	argv[k++] = buf;
 	for (size_t i = 0; i < NMATCHES; i++)
 		argv[k++] = matches[i];

@@ -7,7 +7,7 @@
  * cron and the relays by SYSLOG_IDENTIFIER) as JSON, one entry a line:
  *
  *   journalctl [-D DIR] --output=json --output-fields=... --no-pager -q
- *              (--cursor=C | --since=@EPOCH)
+ *              (--cursor=C | --since='YYYY-MM-DD HH:MM:SS')
  *              SYSLOG_FACILITY=2 + SYSLOG_IDENTIFIER=CRON ...
  *
  * Resuming uses --cursor (not --after-cursor) on purpose: the entry

