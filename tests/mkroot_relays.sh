@@ -14,6 +14,9 @@
 #       msmtp-norelay      cronie + msmtp-mta with no msmtprc at all: every
 #                          cron mail is lost (cron says so in /var/log/cron)
 #       no-mta             Debian cron on a host with no MTA at all
+#       dma-deferred       dma with a smarthost that answers 451: a cron
+#                          mail waiting in /var/spool/dma (Q and M files)
+#       ssmtp-placeholder  ssmtp with the package's mailhub=mail
 #       root-maildir       postfix with home_mailbox = Maildir/, root's
 #                          Maildir holding unread cron mail
 # Times are relative to now (the journal is read from the last interval).
@@ -188,6 +191,40 @@ no-mta)
 		printf '%s %s CRON[4121]: (root) CMD (/usr/local/bin/backup.sh)\n' "$(stamp 300)" "$host"
 		printf '%s %s CRON[4120]: (CRON) info (No MTA installed, discarding output)\n' "$(stamp 295)" "$host"
 		printf '%s %s CRON[4131]: (root) CMD (test -x /usr/sbin/anacron || ( cd / && run-parts --report /etc/cron.daily ))\n' "$(stamp 200)" "$host"
+	} >"$dir/var/log/syslog"
+	;;
+dma-deferred)
+	ln -s dma "$dir/usr/sbin/sendmail"
+	printf 'ELF ... /var/spool/dma ...\n' >"$dir/usr/sbin/dma"
+	chmod 2755 "$dir/usr/sbin/dma"
+	mkdir -p "$dir/etc/dma" "$dir/var/spool/dma"
+	printf '# dma.conf\nSMARTHOST relay.example.net\nPORT 587\nSECURETRANSFER\nSTARTTLS\n' \
+	    >"$dir/etc/dma/dma.conf"
+	id=1a2b3c
+	printf 'ID: %s.55d0\nSender: root@%s\nRecipient: ops@example.com\n' \
+	    "$id" "$host" >"$dir/var/spool/dma/Q$id.55d0"
+	{
+		printf 'Received: from root (uid 0)\n\t(envelope-from root@%s)\n\tid %s\n\tby %s (DragonFly Mail Agent v0.13);\n\t%s\n' \
+		    "$host" "$id" "$host" "$(rfcdate 1800)"
+		cron_mail /usr/local/bin/backup.sh 'rsync: connection unexpectedly closed' \
+		    "$(rfcdate 1800)"
+	} >"$dir/var/spool/dma/M$id"
+	chown -R 0:8 "$dir/var/spool/dma"
+	chmod 2770 "$dir/var/spool/dma"
+	chmod 0660 "$dir/var/spool/dma/Q$id.55d0" "$dir/var/spool/dma/M$id"
+	printf '%s %s dma[%s.55d0]: remote delivery deferred: relay.example.net [192.0.2.25] failed after RCPT TO: 451 4.7.1 Greylisted, try again later\n' \
+	    "$(stamp 900)" "$host" "$id" >"$dir/var/log/mail.log"
+	;;
+ssmtp-placeholder)
+	ln -s ssmtp "$dir/usr/sbin/sendmail"
+	printf 'ELF ... sSMTP ...\n' >"$dir/usr/sbin/ssmtp"
+	mkdir -p "$dir/etc/ssmtp"
+	printf 'root=postmaster\nmailhub=mail\nhostname=%s\n' "$host" \
+	    >"$dir/etc/ssmtp/ssmtp.conf"
+	{
+		printf '%s %s CRON[5121]: (root) CMD (/usr/local/bin/backup.sh)\n' "$(stamp 300)" "$host"
+		printf '%s %s sSMTP[5130]: Unable to locate mail\n' "$(stamp 299)" "$host"
+		printf '%s %s sSMTP[5130]: Cannot open mail:25\n' "$(stamp 299)" "$host"
 	} >"$dir/var/log/syslog"
 	;;
 root-maildir)
