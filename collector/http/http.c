@@ -1,0 +1,484 @@
+/*
+ * http.c - libmicrohttpd server (see http.h).
+ *
+ * Every request is looked up in the one route table (routes[] below) on
+ * its first call: an unknown path is answered 404, a known path with
+ * another method 405 with the right Allow header, a missing token 401;
+ * then the route's serve function answers once the body is in.
+ *
+ * Threading: MHD's internal polling threads on epoll, a pool of one per
+ * core.  A POST body is read into a capped buffer, within max_body and,
+ * for all requests together, max_inflight; ingest.c takes it from there.
+ */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "collector/api/api.h"
+#include "collector/web/dashboard.h"
+#include "collector/store/db.h"
+#include "collector/http/http.h"
+#include "collector/http/http_call.h"
+#include "collector/http/http_reply.h"
+#include "collector/ingest/ingest.h"
+#include "collector/limits.h"
+#include "collector/api/metrics.h"
+#include "collector/http/route.h"
+#include "collector/http/token.h"
+#include "common/fsutil.h"
+#include "common/log.h"
+#include "common/strbuf.h"
+#include "common/timeutil.h"
+#include "common/xalloc.h"
+
+void
+http_body_free(struct http_server *s, struct req *rq)
+{
+	strbuf_free(&rq->body);
+	atomic_fetch_sub(&s->inflight, rq->held);
+	rq->held = 0;
+}
+
+/* hold - count n more body bytes of rq in max_inflight; -1 if that would
+ * pass it (nothing counted then). */
+static int
+hold(struct http_server *s, struct req *rq, long long n)
+{
+	if (atomic_fetch_add(&s->inflight, n) + n > s->cfg->max_inflight) {
+		atomic_fetch_sub(&s->inflight, n);
+		return -1;
+	}
+	rq->held += n;
+	return 0;
+}
+
+/* authorized - 1 if the request may use a route of access a. */
+static int
+authorized(struct http_call *call, enum route_access a)
+{
+	const struct cfg_list *tokens = a == ROUTE_INGEST
+	                                    ? &call->s->cfg->ingest_tokens
+	                                    : &call->s->cfg->read_tokens;
+
+	return a == ROUTE_OPEN || tokens->n == 0 ||
+	       token_match(
+	           MHD_lookup_connection_value(call->c, MHD_HEADER_KIND,
+	                                       MHD_HTTP_HEADER_AUTHORIZATION),
+	           tokens->v, tokens->n);
+}
+
+static enum MHD_Result
+send_unauthorized(struct MHD_Connection *c, enum route_access a)
+{
+	metrics_reject(REJ_UNAUTHORIZED);
+	return send_error(c, 401, "unauthorized",
+	                  a == ROUTE_INGEST ? "an ingest token is required "
+	                                      "(Authorization: Bearer TOKEN)"
+	                                    : "a read token is required "
+	                                      "(Authorization: Bearer TOKEN)",
+	                  NULL);
+}
+
+/* --- request bodies (POST routes) ----------------------------------------- */
+
+static enum MHD_Result
+send_overloaded(struct MHD_Connection *c)
+{
+	metrics_reject(REJ_OVERLOADED);
+	return send_error(c, 503, "overloaded",
+	                  "too many report bytes in flight; retry after the "
+	                  "time in Retry-After",
+	                  HTTP_RETRY_OVERLOAD);
+}
+
+/* body_begin - before any body byte: refuse a declared Content-Length
+ * over max_body, and take it out of max_inflight at once, so an overload
+ * is answered before the body is sent. */
+static enum MHD_Result
+body_begin(struct http_call *call)
+{
+	struct http_server *s = call->s;
+	struct req *rq = call->rq;
+	const char *cl = MHD_lookup_connection_value(
+	    call->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	long long n = cl ? strtoll(cl, NULL, 10) : 0;
+
+	strbuf_init(&rq->body, (size_t)s->cfg->max_body);
+	if (n > s->cfg->max_body) {
+		rq->responded = 1;
+		metrics_reject(REJ_TOO_LARGE);
+		return send_error(call->c, 413, "too_large",
+		                  "request body larger than max_body", NULL);
+	}
+	if (cl && hold(s, rq, n) == -1) {
+		rq->responded = 1;
+		return send_overloaded(call->c);
+	}
+	return MHD_YES;
+}
+
+/* body_chunk - keep size bytes of a POST route's body (a GET's body is
+ * dropped), within max_inflight and request_timeout. */
+static enum MHD_Result
+body_chunk(struct http_call *call, const char *data, size_t *size)
+{
+	struct http_server *s = call->s;
+	struct req *rq = call->rq;
+	long long want = (long long)(rq->body.len + *size);
+
+	if (strcmp(rq->route->method, "POST") != 0) {
+		*size = 0;
+		return MHD_YES;
+	}
+	if (!rq->too_large && want > rq->held &&
+	    hold(s, rq, want - rq->held) == -1) {
+		/* a chunked body: all bodies together would pass
+		 * max_inflight */
+		http_body_free(s, rq);
+		*size = 0;
+		rq->responded = 1;
+		return send_overloaded(call->c);
+	}
+	if (!rq->too_large && strbuf_append(&rq->body, data, *size) == -1) {
+		rq->too_large = 1;
+		http_body_free(s, rq);
+	}
+	*size = 0;
+	if (time_mono_ms() - rq->start_ms > s->cfg->request_timeout * 1000) {
+		rq->responded = 1;
+		metrics_reject(REJ_TIMEOUT);
+		return send_error(call->c, 408, "timeout",
+		                  "the request body did not arrive within "
+		                  "request_timeout",
+		                  NULL);
+	}
+	return MHD_YES;
+}
+
+/* --- GET routes ----------------------------------------------------------- */
+
+static const char *
+get_arg(void *cls, const char *key)
+{
+	return MHD_lookup_connection_value(cls, MHD_GET_ARGUMENT_KIND, key);
+}
+
+static int
+is_asset(const char *path)
+{
+	return dashboard_lookup(path) != NULL;
+}
+
+static enum MHD_Result
+serve_asset(struct http_call *call)
+{
+	call->rq->responded = 1;
+	return send_asset(call->c, dashboard_lookup(call->url));
+}
+
+/* healthz_error - why the database is not usable now; NULL if it is. */
+static const char *
+healthz_error(struct http_server *s, char *err, size_t el)
+{
+	sqlite3 *db = db_reader(err, el);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db == NULL)
+		return err;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM meta", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return sqlite3_errmsg(db);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return sqlite3_errmsg(db);
+	if (access(s->cfg->db, W_OK) == -1) {
+		snprintf(err, el, "%s: %s", s->cfg->db, strerror(errno));
+		return err;
+	}
+	return NULL;
+}
+
+static enum MHD_Result
+serve_healthz(struct http_call *call)
+{
+	char err[256];
+	const char *why = healthz_error(call->s, err, sizeof(err));
+
+	call->rq->responded = 1;
+	if (why)
+		return send_error(call->c, 503, "database_unavailable", why,
+		                  NULL);
+	if (writer_failing(call->s->w))
+		return send_error(call->c, 503, "database_unavailable",
+		                  "the last "
+		                  "commit failed (disk full or I/O error)",
+		                  HTTP_RETRY_STORAGE);
+	return send_json(call->c, 200,
+	                 json_pack("{s:s,s:I}", "status", "ok", "queue_depth",
+	                           (json_int_t)writer_depth(call->s->w)),
+	                 NULL, NULL);
+}
+
+static enum MHD_Result
+serve_metrics(struct http_call *call)
+{
+	const struct collector_config *cfg = call->s->cfg;
+	struct strbuf out;
+	char err[256];
+	sqlite3 *db;
+
+	call->rq->responded = 1;
+	if ((db = db_reader(err, sizeof(err))) == NULL)
+		return send_error(call->c, 503, "database_unavailable", err,
+		                  NULL);
+	strbuf_init(&out, HTTP_METRICS_MAX);
+	if (metrics_render(&out, db, (long long)time(NULL), cfg->stale_after,
+	                   cfg->db, err, sizeof(err)) == -1) {
+		strbuf_free(&out);
+		return send_error(call->c, 503, "database_unavailable", err,
+		                  NULL);
+	}
+	if (out.buf == NULL)
+		strbuf_appends(&out, "");
+	return send_body(call->c, 200,
+	                 "text/plain; version=0.0.4; charset=utf-8",
+	                 strbuf_steal(&out), out.len, NULL, NULL);
+}
+
+/* serve_api - run the route's read API endpoint on this thread's reading
+ * connection. */
+static enum MHD_Result
+serve_api(struct http_call *call)
+{
+	struct api_answer ans = {500, NULL};
+	struct api_req rq;
+	char err[256];
+
+	call->rq->responded = 1;
+	memset(&rq, 0, sizeof(rq));
+	if ((rq.db = db_reader(err, sizeof(err))) == NULL)
+		return send_error(call->c, 503, "database_unavailable", err,
+		                  NULL);
+	rq.now = (long long)time(NULL);
+	rq.stale_after = call->s->cfg->stale_after;
+	rq.arg = get_arg;
+	rq.cls = call->c;
+	rq.param = route_param(call->rq->route, call->url);
+	call->rq->route->api(&rq, &ans);
+	if (ans.body == NULL)
+		ans.body =
+		    error_json("internal", "the endpoint gave no answer");
+	return send_json(call->c, ans.status, ans.body,
+	                 ans.status == 503 ? "Retry-After" : NULL,
+	                 HTTP_RETRY_OVERLOAD);
+}
+
+/* --- the route table and the access handler ------------------------------- */
+
+static const struct route routes[] = {
+    {"POST", "/api/v1/reports", NULL, ROUTE_INGEST, ingest_serve, NULL},
+    {"GET", "/api/v1/summary", NULL, ROUTE_READ, serve_api, api_summary},
+    {"GET", "/api/v1/hosts", NULL, ROUTE_READ, serve_api, api_hosts},
+    {"GET", "/api/v1/hosts/{}", NULL, ROUTE_READ, serve_api, api_host},
+    {"GET", "/api/v1/findings", NULL, ROUTE_READ, serve_api, api_findings},
+    {"GET", "/api/v1/events", NULL, ROUTE_READ, serve_api, api_events},
+    {"GET", "/api/v1/mail", NULL, ROUTE_READ, serve_api, api_mail},
+    {"GET", "/metrics", NULL, ROUTE_READ, serve_metrics, NULL},
+    {"GET", "/healthz", NULL, ROUTE_OPEN, serve_healthz, NULL},
+    {"GET", NULL, is_asset, ROUTE_OPEN, serve_asset, NULL},
+    {NULL, NULL, NULL, ROUTE_OPEN, NULL, NULL},
+};
+
+/* request_begin - the first call for a request (headers only): find its
+ * route, answer 404/405/401 at once, or get ready for the body. */
+static enum MHD_Result
+request_begin(struct http_call *call, const char *method, void **con_cls)
+{
+	char allow[ROUTE_ALLOW_MAX];
+	struct req *rq = xcalloc(1, sizeof(*rq));
+	const struct route *r;
+
+	rq->start_ms = time_mono_ms();
+	*con_cls = call->rq = rq;
+	r = route_find(routes, method, call->url, allow, sizeof(allow));
+	if (r == NULL) {
+		rq->responded = 1;
+		if (allow[0])
+			return send_not_allowed(call->c, method, allow);
+		return send_error(call->c, 404, "not_found",
+		                  strncmp(call->url, "/api/", 5) == 0
+		                      ? "no such endpoint"
+		                      : "no such page",
+		                  NULL);
+	}
+	rq->route = r;
+	if (!authorized(call, r->access)) {
+		rq->responded = 1;
+		return send_unauthorized(call->c, r->access);
+	}
+	if (strcmp(r->method, "POST") == 0)
+		return body_begin(call);
+	return MHD_YES;
+}
+
+static enum MHD_Result
+handler(void *cls, struct MHD_Connection *c, const char *url,
+        const char *method, const char *version, const char *upload_data,
+        size_t *upload_data_size, void **con_cls)
+{
+	struct http_call call = {cls, c, *con_cls, url};
+
+	(void)version;
+	if (call.rq == NULL)
+		return request_begin(&call, method, con_cls);
+	if (call.rq->responded) {
+		*upload_data_size = 0; /* discard the rest */
+		return MHD_YES;
+	}
+	if (*upload_data_size)
+		return body_chunk(&call, upload_data, upload_data_size);
+	return call.rq->route->serve(&call);
+}
+
+static void
+completed(void *cls, struct MHD_Connection *c, void **con_cls,
+          enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *s = cls;
+	struct req *rq = *con_cls;
+
+	(void)c;
+	(void)toe;
+	if (rq == NULL)
+		return;
+	json_decref(rq->job.report);
+	store_prep_free(&rq->job.prep);
+	http_body_free(s, rq);
+	free(rq);
+	*con_cls = NULL;
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char buf[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	log_debug("http: %s", buf);
+}
+
+struct http_server *
+http_start(const struct collector_config *cfg, struct writer *w, char *err,
+           size_t errlen)
+{
+	struct http_server *s = xcalloc(1, sizeof(*s));
+	struct sockaddr_storage ss;
+	size_t sslen;
+	int loop;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD |
+	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
+	                 MHD_USE_ERROR_LOG;
+	long threads = cfg->threads;
+	char why[256];
+
+	s->cfg = cfg;
+	s->w = w;
+	s->listen_fd = -1;
+	if (listen_parse(cfg->listen, &ss, &sslen, &loop, err, errlen) == -1)
+		goto fail;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if (threads <= 0) {
+		threads = sysconf(_SC_NPROCESSORS_ONLN);
+		if (threads < 1)
+			threads = 1;
+	}
+	if (cfg->tls_cert) {
+		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+			snprintf(err, errlen,
+			         "tls_cert: this libmicrohttpd "
+			         "has no TLS support");
+			goto fail;
+		}
+		if (read_file_capped(cfg->tls_cert, &s->tls_cert,
+		                     HTTP_TLS_FILE_MAX, why, sizeof(why)) < 0 ||
+		    read_file_capped(cfg->tls_key, &s->tls_key,
+		                     HTTP_TLS_FILE_MAX, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s", why);
+			goto fail;
+		}
+		flags |= MHD_USE_TLS;
+	}
+	s->d = MHD_start_daemon(
+	    flags, 0, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)cfg->per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)cfg->connection_timeout, MHD_OPTION_NOTIFY_COMPLETED,
+	    completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, HTTP_LISTEN_BACKLOG,
+	    cfg->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+	    s->tls_cert, MHD_OPTION_HTTPS_MEM_KEY, s->tls_key, MHD_OPTION_END);
+	if (s->d == NULL) {
+		snprintf(err, errlen,
+		         "cannot listen on %s (address in use, "
+		         "no permission, or a bad TLS certificate/key)",
+		         cfg->listen);
+		goto fail;
+	}
+	return s;
+fail:
+	free(s->tls_cert);
+	free(s->tls_key);
+	free(s);
+	return NULL;
+}
+
+void
+http_quiesce(struct http_server *s)
+{
+	s->listen_fd = MHD_quiesce_daemon(s->d);
+}
+
+void
+http_wait_idle(struct http_server *s, int ms)
+{
+	int64_t end = time_mono_ms() + ms;
+
+	while (time_mono_ms() < end) {
+		const union MHD_DaemonInfo *i = MHD_get_daemon_info(
+		    s->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		struct timespec d = {0, HTTP_IDLE_POLL_MS * 1000000L};
+		if (i == NULL || i->num_connections == 0)
+			return;
+		nanosleep(&d, NULL);
+	}
+}
+
+void
+http_stop(struct http_server *s)
+{
+	if (s == NULL)
+		return;
+	MHD_stop_daemon(s->d);
+	if (s->listen_fd >= 0)
+		close(s->listen_fd);
+	free(s->tls_cert);
+	free(s->tls_key);
+	free(s);
+}

@@ -1,0 +1,62 @@
+/*
+ * db.h - the collector's SQLite connections: opening with the pragmas
+ * (WAL, busy timeout, cache), creating the schema, small binding helpers.
+ *
+ * One connection writes (collector/writer.c); every HTTP worker thread
+ * reads through its own connection (db_reader()), so readers never wait
+ * for the writer (WAL).
+ */
+#ifndef SPOOLWATCH_DB_H
+#define SPOOLWATCH_DB_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+/* The schema text (schema/collector.sql), NUL-terminated. */
+extern const char collector_schema_sql[];
+
+/* db_global_init - process-wide SQLite settings (before any connection):
+ * no memory statistics (one mutex less per allocation). */
+void db_global_init(void);
+
+/*
+ * db_open - open (create if writer) path.  writer: WAL, schema,
+ * synchronous ("full"/"normal"), cache_bytes.  NULL and a reason on error.
+ */
+sqlite3 *db_open(const char *path, int writer, const char *synchronous,
+                 long long cache_bytes, char *err, size_t errlen);
+
+/* db_reader_init - remember the path readers open; db_reader - this
+ * thread's reading connection (opened on first use); db_readers_close -
+ * close them all (after the HTTP threads are gone). */
+void db_reader_init(const char *path);
+sqlite3 *db_reader(char *err, size_t errlen);
+void db_readers_close(void);
+
+/* db_prepare - prepare or set err ("sqlite: ..."). */
+sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql, char *err,
+                         size_t errlen);
+
+/* Bind helpers: a json string/integer/bool/number member, or NULL.  A
+ * string is bound without a copy: reset the statement before the JSON
+ * value goes away. */
+void db_bind_jstr(sqlite3_stmt *st, int i, json_t *o, const char *key);
+void db_bind_jint(sqlite3_stmt *st, int i, json_t *o, const char *key);
+void db_bind_jbool(sqlite3_stmt *st, int i, json_t *o, const char *key);
+void db_bind_jreal(sqlite3_stmt *st, int i, json_t *o, const char *key);
+void db_bind_jts(sqlite3_stmt *st, int i, json_t *o, const char *key);
+void db_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+/* Column helpers for building answers. */
+json_t *db_col_str(sqlite3_stmt *st, int i);  /* string or null */
+json_t *db_col_int(sqlite3_stmt *st, int i);  /* integer or null */
+json_t *db_col_bool(sqlite3_stmt *st, int i); /* true/false or null */
+json_t *db_col_time(sqlite3_stmt *st, int i); /* RFC 3339 or null */
+json_t *db_col_json(sqlite3_stmt *st, int i); /* parsed text or null */
+
+/* rfc3339_json - epoch seconds as an RFC 3339 JSON string. */
+json_t *rfc3339_json(long long t);
+
+#endif

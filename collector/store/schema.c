@@ -1,0 +1,16 @@
+/*
+ * schema.c - schema/collector.sql, embedded in the binary at build time
+ * (the assembler's .incbin; the Makefile makes this object depend on the
+ * .sql file), so the .sql file stays the one source of the schema.
+ */
+#include "collector/store/db.h"
+
+__asm__(".section .rodata\n"
+        ".global collector_schema_sql\n"
+        ".type collector_schema_sql, @object\n"
+        ".balign 16\n"
+        "collector_schema_sql:\n"
+        ".incbin \"schema/collector.sql\"\n"
+        ".byte 0\n"
+        ".size collector_schema_sql, . - collector_schema_sql\n"
+        ".previous\n");

@@ -1,0 +1,834 @@
+/*
+ * store.c - one report into SQLite (see store.h).  Every statement is
+ * prepared once, when the writer starts, and reset after each use.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collector/store/db.h"
+#include "collector/store/store.h"
+#include "collector/ingest/validate.h"
+#include "common/xalloc.h"
+
+enum {
+	S_DUP,
+	S_HOST_UPSERT,
+	S_REPORT,
+	S_EVENT,
+	S_GROUP,
+	S_SIG,
+	S_HISTORY,
+	S_SPOOL_DEL,
+	S_SPOOL,
+	S_FS_DEL,
+	S_FS,
+	S_MBOX_DEL,
+	S_MBOX,
+	S_CRON_DEL,
+	S_CRON,
+	S_QUEUED_DEL,
+	S_QUEUED,
+	S_FINDING,
+	S_RESOLVE,
+	S_COUNTS,
+	S_HOST_STATE,
+	S_HOST_COUNT,
+	S_STATE_GET,
+	S_STATE_PUT,
+	S_RET_EVENTS,
+	S_RET_GROUPS,
+	S_RET_HISTORY,
+	S_RET_FINDINGS,
+	S_RET_REPORTS,
+	S_RET_SIGS,
+	S_COUNT
+};
+
+static const char *const sql[S_COUNT] = {
+    [S_DUP] = "SELECT 1 FROM reports WHERE report_id = ?1",
+    [S_HOST_UPSERT] =
+        "INSERT INTO hosts (name, first_seen, last_seen, collected_at) "
+        "VALUES (?1, ?2, ?2, -1) ON CONFLICT (name) DO UPDATE SET "
+        "last_seen = max(last_seen, excluded.last_seen) "
+        "RETURNING id, collected_at",
+    [S_REPORT] =
+        "INSERT INTO reports (report_id, host_id, collected_at, received_at, "
+        "events, findings) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_EVENT] =
+        "INSERT OR IGNORE INTO events (host_id, eid, ts, kind, signature, "
+        "data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_GROUP] =
+        "INSERT INTO event_groups (host_id, report, signature, kind, count, "
+        "first_ts, last_ts, example) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [S_SIG] =
+        "INSERT INTO event_sigs (signature, host_id, kind, count, last_ts) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (signature, host_id) DO "
+        "UPDATE SET count = count + excluded.count, last_ts = "
+        "max(coalesce(last_ts, 0), coalesce(excluded.last_ts, 0))",
+    [S_HISTORY] = "INSERT INTO history (host_id, metric, subject, ts, value) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_SPOOL_DEL] = "DELETE FROM spools WHERE host_id = ?1",
+    [S_SPOOL] =
+        "INSERT OR REPLACE INTO spools (host_id, path, role, present, owner, "
+        "grp, mode, entries, orphans, oldest_age_s, dir_size_bytes, ok) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    [S_FS_DEL] = "DELETE FROM filesystems WHERE host_id = ?1",
+    [S_FS] =
+        "INSERT OR REPLACE INTO filesystems (host_id, mount, device, fstype, "
+        "inodes_total, inodes_used, inodes_free, inodes_used_pct, "
+        "bytes_total, bytes_free) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "?9, ?10)",
+    [S_MBOX_DEL] = "DELETE FROM mailboxes WHERE host_id = ?1",
+    [S_MBOX] =
+        "INSERT OR REPLACE INTO mailboxes (host_id, user, path, messages, "
+        "unread, bytes, oldest_ts, newest_ts) VALUES (?1, ?2, ?3, ?4, ?5, "
+        "?6, ?7, ?8)",
+    [S_CRON_DEL] = "DELETE FROM mail_cron WHERE host_id = ?1",
+    [S_CRON] =
+        "INSERT INTO mail_cron (host_id, command, user, unread, queued, "
+        "last_ts, subject, excerpt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+        "ON CONFLICT (host_id, command) DO UPDATE SET "
+        "unread = unread + excluded.unread, queued = queued + excluded.queued,"
+        " last_ts = max(coalesce(last_ts, 0), coalesce(excluded.last_ts, 0)),"
+        " subject = coalesce(subject, excluded.subject), "
+        "excerpt = coalesce(excerpt, excluded.excerpt)",
+    [S_QUEUED_DEL] = "DELETE FROM mail_queued WHERE host_id = ?1",
+    [S_QUEUED] =
+        "INSERT OR REPLACE INTO mail_queued (host_id, queue, qid, sender, "
+        "rcpt, subject, created_ts, tries, status, cron_command) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [S_FINDING] =
+        "INSERT INTO findings (host_id, code, subject, severity, message, "
+        "evidence, remedy, first_seen, last_seen, last_report) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9) "
+        "ON CONFLICT (host_id, code, subject) WHERE resolved_at IS NULL "
+        "DO UPDATE SET severity = excluded.severity, "
+        "message = excluded.message, evidence = excluded.evidence, "
+        "remedy = excluded.remedy, last_seen = excluded.last_seen, "
+        "last_report = excluded.last_report",
+    [S_RESOLVE] = "UPDATE findings SET resolved_at = ?3 WHERE host_id = ?1 AND "
+                  "resolved_at IS NULL AND last_report <> ?2",
+    [S_COUNTS] = "SELECT coalesce(sum(severity = 'critical'), 0), "
+                 "coalesce(sum(severity = 'warning'), 0), "
+                 "coalesce(sum(severity = 'info'), 0) FROM findings "
+                 "WHERE host_id = ?1 AND resolved_at IS NULL",
+    [S_HOST_STATE] =
+        "UPDATE hosts SET os = ?2, kernel = ?3, agent_version = ?4, "
+        "collected_at = ?5, interval_s = ?6, reports = reports + 1, "
+        "last_report_id = ?7, mta_kind = ?8, mta_running = ?9, "
+        "mta_listening = ?10, mta_down = ?11, queued_total = ?12, "
+        "unread_total = ?13, open_critical = ?14, open_warning = ?15, "
+        "open_info = ?16 WHERE id = ?1",
+    [S_STATE_GET] = "SELECT hash FROM host_state WHERE host_id = ?1",
+    [S_STATE_PUT] =
+        "INSERT INTO host_state (host_id, hash, state) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (host_id) DO UPDATE SET hash = excluded.hash, "
+        "state = excluded.state",
+    [S_HOST_COUNT] = "UPDATE hosts SET reports = reports + 1 WHERE id = ?1",
+    [S_RET_EVENTS] =
+        "DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id "
+        "LIMIT ?2) AND ts < ?1",
+    [S_RET_GROUPS] =
+        "DELETE FROM event_groups WHERE id IN (SELECT id FROM event_groups "
+        "ORDER BY id LIMIT ?2) AND coalesce(last_ts, 0) < ?1",
+    [S_RET_HISTORY] =
+        "DELETE FROM history WHERE id IN (SELECT id FROM history ORDER BY id "
+        "LIMIT ?2) AND ts < ?1",
+    [S_RET_FINDINGS] =
+        "DELETE FROM findings WHERE id IN (SELECT id FROM findings WHERE "
+        "resolved_at IS NOT NULL AND resolved_at < ?1 LIMIT ?2)",
+    [S_RET_REPORTS] =
+        "DELETE FROM reports WHERE id IN (SELECT id FROM reports ORDER BY id "
+        "LIMIT ?2) AND received_at < ?1",
+    [S_RET_SIGS] =
+        "DELETE FROM event_sigs WHERE (signature, host_id) IN (SELECT "
+        "signature, host_id FROM event_sigs WHERE coalesce(last_ts, 0) < ?1 "
+        "LIMIT ?2)",
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *st[S_COUNT];
+};
+
+/* A signature seen in this report's events: how many were new, how many
+ * were already stored (a resent event). */
+struct sigacc {
+	const char *sig;
+	const char *kind;
+	long long count, dups, last_ts;
+};
+
+struct store *
+store_new(sqlite3 *db, char *err, size_t errlen)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+
+	s->db = db;
+	for (int i = 0; i < S_COUNT; i++) {
+		if ((s->st[i] = db_prepare(db, sql[i], err, errlen)) == NULL) {
+			store_free(s);
+			return NULL;
+		}
+	}
+	return s;
+}
+
+void
+store_free(struct store *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	free(s);
+}
+
+/* run - step a write statement to completion and reset it. */
+static int
+run(struct store *s, int i, char *err, size_t errlen)
+{
+	int rc = sqlite3_step(s->st[i]);
+
+	sqlite3_reset(s->st[i]);
+	sqlite3_clear_bindings(s->st[i]);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return SQLITE_OK;
+	snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(s->db));
+	return rc;
+}
+
+static int
+history(struct store *s, long long hid, const char *metric, const char *subject,
+        long long ts, double value, char *err, size_t el)
+{
+	sqlite3_stmt *st = s->st[S_HISTORY];
+
+	sqlite3_bind_int64(st, 1, hid);
+	sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, ts);
+	sqlite3_bind_double(st, 5, value);
+	return run(s, S_HISTORY, err, el);
+}
+
+static const char *
+jstr(json_t *o, const char *key, const char *dflt)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+	return v ? v : dflt;
+}
+
+static long long
+jint(json_t *o, const char *key, long long dflt)
+{
+	json_t *x = json_object_get(o, key);
+	return json_is_integer(x) ? json_integer_value(x) : dflt;
+}
+
+/* sigs_add - count one new event under its signature. */
+static void
+sigs_add(struct sigacc **v, size_t *n, const char *sig, const char *kind,
+         long long ts, int dup)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp((*v)[i].sig, sig) == 0) {
+			if (dup)
+				(*v)[i].dups++;
+			else
+				(*v)[i].count++;
+			if (ts > (*v)[i].last_ts)
+				(*v)[i].last_ts = ts;
+			return;
+		}
+	}
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[*n] = (struct sigacc){sig, kind, !dup, dup, ts};
+	(*n)++;
+}
+
+static long long
+sigs_dups(const struct sigacc *v, size_t n, const char *sig)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].sig, sig) == 0)
+			return v[i].dups;
+	return 0;
+}
+
+static int
+store_sig(struct store *s, long long hid, const char *sig, const char *kind,
+          long long count, long long last_ts, char *err, size_t el)
+{
+	sqlite3_stmt *st = s->st[S_SIG];
+
+	sqlite3_bind_text(st, 1, sig, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, hid);
+	db_bind_text(st, 3, kind);
+	sqlite3_bind_int64(st, 4, count);
+	if (last_ts >= 0)
+		sqlite3_bind_int64(st, 5, last_ts);
+	return run(s, S_SIG, err, el);
+}
+
+/* state_text - the report's latest-state parts as one JSON text (hashed
+ * to tell whether the host's state changed). */
+static char *
+state_text(json_t *r)
+{
+	static const char *const keys[] = {"spools", "filesystems", "mta",
+	                                   "mail",   "errors",      NULL};
+	json_t *state = json_object();
+	char *text;
+
+	for (int k = 0; keys[k]; k++) {
+		json_t *x = json_object_get(r, keys[k]);
+		json_object_set(state, keys[k], x ? x : json_null());
+	}
+	text = json_dumps(state, JSON_COMPACT);
+	json_decref(state);
+	return text;
+}
+
+static long long
+fnv1a(const char *t)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *t; t++)
+		h = (h ^ (unsigned char)*t) * 1099511628211ULL;
+	return (long long)(h >> 1);
+}
+
+void
+store_prepare(json_t *r, struct report_prep *p)
+{
+	json_t *events = json_object_get(r, "events"), *e;
+	size_t i;
+
+	p->state = state_text(r);
+	p->hash = p->state ? fnv1a(p->state) : 0;
+	p->nevents = json_array_size(events);
+	p->event_data = xcalloc(p->nevents ? p->nevents : 1, sizeof(char *));
+	json_array_foreach(events, i, e) p->event_data[i] =
+	    json_dumps(e, JSON_COMPACT);
+}
+
+void
+store_prep_free(struct report_prep *p)
+{
+	if (p == NULL)
+		return;
+	free(p->state);
+	for (size_t i = 0; p->event_data && i < p->nevents; i++)
+		free(p->event_data[i]);
+	free(p->event_data);
+	memset(p, 0, sizeof(*p));
+}
+
+/* store_events - events (deduplicated), groups, signatures; *syserr is
+ * the number of SYSERR lines this report adds. */
+static int
+store_events(struct store *s, json_t *r, const struct report_prep *p,
+             long long hid, long long rpk, long long *syserr, char *err,
+             size_t el)
+{
+	json_t *events = json_object_get(r, "events");
+	json_t *groups = json_object_get(r, "event_groups");
+	struct sigacc *sigs = NULL;
+	size_t nsigs = 0, i;
+	json_t *e;
+	int rc = SQLITE_OK, dup;
+	int have_groups = json_array_size(groups) > 0;
+
+	*syserr = 0;
+	json_array_foreach(events, i, e)
+	{
+		sqlite3_stmt *st = s->st[S_EVENT];
+		int mine = !(p && i < p->nevents && p->event_data[i]);
+		char *data =
+		    mine ? json_dumps(e, JSON_COMPACT) : p->event_data[i];
+		long long ts = json_ts(e, "ts", 0);
+		const char *sig = jstr(e, "signature", NULL);
+		const char *kind = jstr(e, "kind", "other");
+
+		if (data == NULL) {
+			snprintf(err, el, "out of memory");
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		sqlite3_bind_int64(st, 1, hid);
+		db_bind_jstr(st, 2, e, "id");
+		sqlite3_bind_int64(st, 3, ts);
+		sqlite3_bind_text(st, 4, kind, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, 5, sig);
+		sqlite3_bind_text(st, 6, data, -1, mine ? free : SQLITE_STATIC);
+		if ((rc = run(s, S_EVENT, err, el)) != SQLITE_OK)
+			break;
+		dup = sqlite3_changes(s->db) == 0;
+		if (!dup && !have_groups && strcmp(kind, "syserr") == 0)
+			(*syserr)++;
+		if (sig && *sig)
+			sigs_add(&sigs, &nsigs, sig, kind, ts, dup);
+	}
+	for (i = 0; rc == SQLITE_OK && !have_groups && i < nsigs; i++)
+		if (sigs[i].count > 0)
+			rc = store_sig(s, hid, sigs[i].sig, sigs[i].kind,
+			               sigs[i].count, sigs[i].last_ts, err, el);
+	if (rc != SQLITE_OK) {
+		free(sigs);
+		return rc;
+	}
+	/* Groups carry the counts (events[] may be capped); lines already
+	 * stored from an earlier report are not counted again. */
+	json_array_foreach(groups, i, e)
+	{
+		sqlite3_stmt *st = s->st[S_GROUP];
+		const char *kind = jstr(e, "kind", NULL);
+		long long count =
+		    jint(e, "count", 0) -
+		    sigs_dups(sigs, nsigs, jstr(e, "signature", ""));
+
+		if (count <= 0)
+			continue;
+
+		sqlite3_bind_int64(st, 1, hid);
+		sqlite3_bind_int64(st, 2, rpk);
+		db_bind_jstr(st, 3, e, "signature");
+		db_bind_text(st, 4, kind);
+		sqlite3_bind_int64(st, 5, count);
+		db_bind_jts(st, 6, e, "first_ts");
+		db_bind_jts(st, 7, e, "last_ts");
+		db_bind_jstr(st, 8, e, "example");
+		if ((rc = run(s, S_GROUP, err, el)) != SQLITE_OK)
+			break;
+		if (kind && strcmp(kind, "syserr") == 0)
+			*syserr += count;
+		rc = store_sig(s, hid, jstr(e, "signature", ""), kind, count,
+		               json_ts(e, "last_ts", -1), err, el);
+		if (rc != SQLITE_OK)
+			break;
+	}
+	free(sigs);
+	return rc;
+}
+
+/* store_spools - the spools table (when tables) and the curve points. */
+static int
+store_spools(struct store *s, json_t *r, long long hid, long long ts,
+             int tables, char *err, size_t el)
+{
+	json_t *sp;
+	size_t i;
+	int rc;
+
+	if (tables) {
+		sqlite3_bind_int64(s->st[S_SPOOL_DEL], 1, hid);
+		if ((rc = run(s, S_SPOOL_DEL, err, el)) != SQLITE_OK)
+			return rc;
+	}
+	json_array_foreach(json_object_get(r, "spools"), i, sp)
+	{
+		sqlite3_stmt *st = s->st[S_SPOOL];
+		if (!tables)
+			goto curve;
+		sqlite3_bind_int64(st, 1, hid);
+		db_bind_jstr(st, 2, sp, "path");
+		db_bind_jstr(st, 3, sp, "role");
+		db_bind_jbool(st, 4, sp, "exists");
+		db_bind_jstr(st, 5, sp, "owner");
+		db_bind_jstr(st, 6, sp, "group");
+		db_bind_jstr(st, 7, sp, "mode");
+		db_bind_jint(st, 8, sp, "entries");
+		db_bind_jint(st, 9, sp, "orphans");
+		db_bind_jint(st, 10, sp, "oldest_age_s");
+		db_bind_jint(st, 11, sp, "dir_size_bytes");
+		db_bind_jbool(st, 12, sp, "ok");
+		if ((rc = run(s, S_SPOOL, err, el)) != SQLITE_OK)
+			return rc;
+	curve:
+		if (json_is_integer(json_object_get(sp, "entries")) &&
+		    (rc = history(s, hid, "spool_entries", jstr(sp, "path", ""),
+		                  ts, (double)jint(sp, "entries", 0), err,
+		                  el)) != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
+/* store_fs - the filesystems table (when tables) and the curve points. */
+static int
+store_fs(struct store *s, json_t *r, long long hid, long long ts, int tables,
+         char *err, size_t el)
+{
+	json_t *fs;
+	size_t i;
+	int rc;
+
+	if (tables) {
+		sqlite3_bind_int64(s->st[S_FS_DEL], 1, hid);
+		if ((rc = run(s, S_FS_DEL, err, el)) != SQLITE_OK)
+			return rc;
+	}
+	json_array_foreach(json_object_get(r, "filesystems"), i, fs)
+	{
+		sqlite3_stmt *st = s->st[S_FS];
+		json_t *pct = json_object_get(fs, "inodes_used_pct");
+		if (!tables)
+			goto curve;
+		sqlite3_bind_int64(st, 1, hid);
+		db_bind_jstr(st, 2, fs, "mount");
+		db_bind_jstr(st, 3, fs, "device");
+		db_bind_jstr(st, 4, fs, "fstype");
+		db_bind_jint(st, 5, fs, "inodes_total");
+		db_bind_jint(st, 6, fs, "inodes_used");
+		db_bind_jint(st, 7, fs, "inodes_free");
+		db_bind_jreal(st, 8, fs, "inodes_used_pct");
+		db_bind_jint(st, 9, fs, "bytes_total");
+		db_bind_jint(st, 10, fs, "bytes_free");
+		if ((rc = run(s, S_FS, err, el)) != SQLITE_OK)
+			return rc;
+	curve:
+		if (json_is_number(pct) &&
+		    (rc = history(
+		         s, hid, "inodes_used_pct", jstr(fs, "mount", ""), ts,
+		         json_number_value(pct), err, el)) != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
+static int
+store_cron(struct store *s, long long hid, const char *command,
+           const char *user, long long unread, long long queued, json_t *src,
+           char *err, size_t el)
+{
+	sqlite3_stmt *st = s->st[S_CRON];
+
+	sqlite3_bind_int64(st, 1, hid);
+	sqlite3_bind_text(st, 2, command, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 3, user);
+	sqlite3_bind_int64(st, 4, unread);
+	sqlite3_bind_int64(st, 5, queued);
+	if (unread) {
+		db_bind_jts(st, 6, src, "last_ts");
+		db_bind_jstr(st, 7, src, "subject");
+		db_bind_jstr(st, 8, src, "excerpt");
+	} else {
+		db_bind_jts(st, 6, src, "created_ts");
+		db_bind_jstr(st, 7, src, "subject");
+	}
+	return run(s, S_CRON, err, el);
+}
+
+/* store_mail - mailboxes, cron groups, queued mail; totals out. */
+static int
+store_mail(struct store *s, json_t *r, long long hid, int tables,
+           long long *queued, long long *unread, char *err, size_t el)
+{
+	json_t *mail = json_object_get(r, "mail");
+	json_t *mb, *cr, *q;
+	size_t i, j;
+	int rc;
+
+	*unread = 0;
+	*queued =
+	    jint(mail, "queued_total",
+	         (long long)json_array_size(json_object_get(mail, "queued")));
+	if (!tables) {
+		json_array_foreach(json_object_get(mail, "mailboxes"), i,
+		                   mb) *unread += jint(mb, "unread", 0);
+		return SQLITE_OK;
+	}
+	for (int k = S_MBOX_DEL; k <= S_QUEUED_DEL; k += 2) {
+		sqlite3_bind_int64(s->st[k], 1, hid);
+		if ((rc = run(s, k, err, el)) != SQLITE_OK)
+			return rc;
+	}
+	json_array_foreach(json_object_get(mail, "mailboxes"), i, mb)
+	{
+		sqlite3_stmt *st = s->st[S_MBOX];
+		sqlite3_bind_int64(st, 1, hid);
+		db_bind_jstr(st, 2, mb, "user");
+		sqlite3_bind_text(st, 3, jstr(mb, "path", ""), -1,
+		                  SQLITE_TRANSIENT);
+		db_bind_jint(st, 4, mb, "messages");
+		db_bind_jint(st, 5, mb, "unread");
+		db_bind_jint(st, 6, mb, "bytes");
+		db_bind_jts(st, 7, mb, "oldest_ts");
+		db_bind_jts(st, 8, mb, "newest_ts");
+		if ((rc = run(s, S_MBOX, err, el)) != SQLITE_OK)
+			return rc;
+		*unread += jint(mb, "unread", 0);
+		json_array_foreach(json_object_get(mb, "cron"), j, cr)
+		{
+			long long n = jint(cr, "count", 1);
+			rc =
+			    store_cron(s, hid, jstr(cr, "command", ""),
+			               jstr(cr, "user", jstr(mb, "user", NULL)),
+			               n > 0 ? n : 1, 0, cr, err, el);
+			if (rc != SQLITE_OK)
+				return rc;
+		}
+	}
+	json_array_foreach(json_object_get(mail, "queued"), i, q)
+	{
+		sqlite3_stmt *st = s->st[S_QUEUED];
+		json_t *to = json_object_get(q, "to");
+		const char *cmd = jstr(q, "cron_command", NULL);
+		sqlite3_bind_int64(st, 1, hid);
+		sqlite3_bind_text(st, 2, jstr(q, "queue", ""), -1,
+		                  SQLITE_TRANSIENT);
+		db_bind_jstr(st, 3, q, "id");
+		db_bind_jstr(st, 4, q, "from");
+		if (json_is_array(to))
+			sqlite3_bind_text(st, 5, json_dumps(to, JSON_COMPACT),
+			                  -1, free);
+		db_bind_jstr(st, 6, q, "subject");
+		db_bind_jts(st, 7, q, "created_ts");
+		db_bind_jint(st, 8, q, "tries");
+		db_bind_jstr(st, 9, q, "status");
+		db_bind_text(st, 10, cmd);
+		if ((rc = run(s, S_QUEUED, err, el)) != SQLITE_OK)
+			return rc;
+		if (cmd && *cmd &&
+		    (rc = store_cron(s, hid, cmd, NULL, 0, 1, q, err, el)) !=
+		        SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
+/* store_findings - upsert every finding, resolve the ones not carried;
+ * *mta_down when an mta.down finding is open. */
+static int
+store_findings(struct store *s, json_t *r, long long hid, long long rpk,
+               long long ts, int *mta_down, char *err, size_t el)
+{
+	json_t *f;
+	size_t i;
+	int rc;
+
+	json_array_foreach(json_object_get(r, "findings"), i, f)
+	{
+		sqlite3_stmt *st = s->st[S_FINDING];
+		json_t *ev = json_object_get(f, "evidence");
+		sqlite3_bind_int64(st, 1, hid);
+		db_bind_jstr(st, 2, f, "code");
+		sqlite3_bind_text(st, 3, jstr(f, "subject", ""), -1,
+		                  SQLITE_TRANSIENT);
+		db_bind_jstr(st, 4, f, "severity");
+		db_bind_jstr(st, 5, f, "message");
+		if (ev && !json_is_null(ev))
+			sqlite3_bind_text(
+			    st, 6,
+			    json_dumps(ev, JSON_COMPACT | JSON_ENCODE_ANY), -1,
+			    free);
+		db_bind_jstr(st, 7, f, "remedy");
+		sqlite3_bind_int64(st, 8, ts);
+		sqlite3_bind_int64(st, 9, rpk);
+		if ((rc = run(s, S_FINDING, err, el)) != SQLITE_OK)
+			return rc;
+		if (strcmp(jstr(f, "code", ""), "mta.down") == 0)
+			*mta_down = 1;
+	}
+	sqlite3_bind_int64(s->st[S_RESOLVE], 1, hid);
+	sqlite3_bind_int64(s->st[S_RESOLVE], 2, rpk);
+	sqlite3_bind_int64(s->st[S_RESOLVE], 3, ts);
+	return run(s, S_RESOLVE, err, el);
+}
+
+static int
+store_host_state(struct store *s, json_t *r, long long hid, long long ts,
+                 int mta_down, long long queued, long long unread, char *err,
+                 size_t el)
+{
+	sqlite3_stmt *st = s->st[S_HOST_STATE], *cnt = s->st[S_COUNTS];
+	json_t *host = json_object_get(r, "host");
+	json_t *mta = json_object_get(r, "mta");
+	const char *kind = jstr(mta, "kind", NULL);
+	long long crit = 0, warn = 0, info = 0;
+
+	sqlite3_bind_int64(cnt, 1, hid);
+	if (sqlite3_step(cnt) == SQLITE_ROW) {
+		crit = sqlite3_column_int64(cnt, 0);
+		warn = sqlite3_column_int64(cnt, 1);
+		info = sqlite3_column_int64(cnt, 2);
+	}
+	sqlite3_reset(cnt);
+	if (kind && strcmp(kind, "none") != 0 &&
+	    json_is_false(json_object_get(mta, "daemon_running")))
+		mta_down = 1;
+	sqlite3_bind_int64(st, 1, hid);
+	db_bind_jstr(st, 2, host, "os");
+	db_bind_jstr(st, 3, host, "kernel");
+	db_bind_jstr(st, 4, json_object_get(r, "agent"), "version");
+	sqlite3_bind_int64(st, 5, ts);
+	db_bind_jint(st, 6, r, "interval_s");
+	db_bind_jstr(st, 7, r, "report_id");
+	db_bind_text(st, 8, kind);
+	db_bind_jbool(st, 9, mta, "daemon_running");
+	db_bind_jbool(st, 10, mta, "smtp_listening");
+	sqlite3_bind_int(st, 11, mta_down);
+	sqlite3_bind_int64(st, 12, queued);
+	sqlite3_bind_int64(st, 13, unread);
+	sqlite3_bind_int64(st, 14, crit);
+	sqlite3_bind_int64(st, 15, warn);
+	sqlite3_bind_int64(st, 16, info);
+	return run(s, S_HOST_STATE, err, el);
+}
+
+/*
+ * state_changed - store the host's latest state text if it differs from
+ * the stored one (by hash); *changed tells whether the spools,
+ * filesystems and mail tables must be rewritten too.
+ */
+static int
+state_changed(struct store *s, json_t *r, const struct report_prep *p,
+              long long hid, int *changed, char *err, size_t el)
+{
+	sqlite3_stmt *st = s->st[S_STATE_GET];
+	char *mine = NULL;
+	const char *text;
+	long long hash;
+	int rc;
+
+	if (p && p->state) {
+		text = p->state;
+		hash = p->hash;
+	} else {
+		text = mine = state_text(r);
+		hash = mine ? fnv1a(mine) : 0;
+	}
+	if (text == NULL) {
+		snprintf(err, el, "out of memory");
+		return SQLITE_NOMEM;
+	}
+	sqlite3_bind_int64(st, 1, hid);
+	rc = sqlite3_step(st);
+	*changed = rc != SQLITE_ROW || sqlite3_column_int64(st, 0) != hash;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		free(mine);
+		snprintf(err, el, "sqlite: %s", sqlite3_errmsg(s->db));
+		return rc;
+	}
+	if (*changed) {
+		st = s->st[S_STATE_PUT];
+		sqlite3_bind_int64(st, 1, hid);
+		sqlite3_bind_int64(st, 2, hash);
+		sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+		rc = run(s, S_STATE_PUT, err, el);
+	} else {
+		rc = SQLITE_OK;
+	}
+	free(mine);
+	return rc;
+}
+
+int
+store_report(struct store *s, json_t *r, const struct report_prep *p,
+             long long now, int *duplicate, char *err, size_t el)
+{
+	sqlite3_stmt *st;
+	const char *rid = jstr(r, "report_id", "");
+	long long ts = json_ts(r, "collected_at", now);
+	long long hid, prev, rpk, syserr, queued = 0, unread = 0;
+	int rc, newest, mta_down = 0, changed;
+
+	*duplicate = 0;
+	st = s->st[S_DUP];
+	sqlite3_bind_text(st, 1, rid, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW) {
+		*duplicate = 1;
+		return SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE) {
+		snprintf(err, el, "sqlite: %s", sqlite3_errmsg(s->db));
+		return rc;
+	}
+
+	st = s->st[S_HOST_UPSERT];
+	db_bind_jstr(st, 1, json_object_get(r, "host"), "name");
+	sqlite3_bind_int64(st, 2, now);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		snprintf(err, el, "sqlite: %s", sqlite3_errmsg(s->db));
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? SQLITE_ERROR : rc;
+	}
+	hid = sqlite3_column_int64(st, 0);
+	prev = sqlite3_column_int64(st, 1);
+	sqlite3_step(st);
+	sqlite3_reset(st);
+	newest = ts >= prev;
+
+	st = s->st[S_REPORT];
+	sqlite3_bind_text(st, 1, rid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, hid);
+	sqlite3_bind_int64(st, 3, ts);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(
+	    st, 5, (long long)json_array_size(json_object_get(r, "events")));
+	sqlite3_bind_int64(
+	    st, 6, (long long)json_array_size(json_object_get(r, "findings")));
+	if ((rc = run(s, S_REPORT, err, el)) != SQLITE_OK)
+		return rc;
+	rpk = sqlite3_last_insert_rowid(s->db);
+
+	if ((rc = store_events(s, r, p, hid, rpk, &syserr, err, el)) !=
+	    SQLITE_OK)
+		return rc;
+	if ((rc = history(s, hid, "syserr", "", ts, (double)syserr, err, el)) !=
+	    SQLITE_OK)
+		return rc;
+	if (!newest) {
+		/* An older report (e.g. from an agent's outbox): its events
+		 * and curves count, the newer state stays. */
+		sqlite3_bind_int64(s->st[S_HOST_COUNT], 1, hid);
+		return run(s, S_HOST_COUNT, err, el);
+	}
+	if ((rc = state_changed(s, r, p, hid, &changed, err, el)) != SQLITE_OK)
+		return rc;
+	if ((rc = store_spools(s, r, hid, ts, changed, err, el)) != SQLITE_OK ||
+	    (rc = store_fs(s, r, hid, ts, changed, err, el)) != SQLITE_OK ||
+	    (rc = store_mail(s, r, hid, changed, &queued, &unread, err, el)) !=
+	        SQLITE_OK)
+		return rc;
+	if ((rc = history(s, hid, "queued_total", "", ts, (double)queued, err,
+	                  el)) != SQLITE_OK ||
+	    (rc = history(s, hid, "unread_total", "", ts, (double)unread, err,
+	                  el)) != SQLITE_OK)
+		return rc;
+	if ((rc = store_findings(s, r, hid, rpk, ts, &mta_down, err, el)) !=
+	    SQLITE_OK)
+		return rc;
+	return store_host_state(s, r, hid, ts, mta_down, queued, unread, err,
+	                        el);
+}
+
+long
+store_retention(struct store *s, long long cutoff, int batch, char *err,
+                size_t errlen)
+{
+	static const int order[] = {S_RET_EVENTS,  S_RET_GROUPS,
+	                            S_RET_HISTORY, S_RET_FINDINGS,
+	                            S_RET_REPORTS, S_RET_SIGS};
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		sqlite3_stmt *st = s->st[order[i]];
+		int changes;
+		sqlite3_bind_int64(st, 1, cutoff);
+		sqlite3_bind_int(st, 2, batch);
+		if (run(s, order[i], err, errlen) != SQLITE_OK)
+			return -1;
+		changes = sqlite3_changes(s->db);
+		if (changes > 0)
+			return changes;
+	}
+	return 0;
+}

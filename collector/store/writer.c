@@ -1,0 +1,337 @@
+/*
+ * writer.c - the writer thread (see writer.h).
+ *
+ * Loop: take up to batch_max jobs, BEGIN IMMEDIATE, store them, COMMIT,
+ * then complete every job.  Should one report fail, the batch is redone
+ * with a SAVEPOINT per report, so that only the failing one is refused.
+ * If COMMIT fails nothing of the batch was stored and every job gets 503
+ * (disk full, I/O error: the agent retries) or 500.  When the queue is
+ * idle, or between batches, one retention batch of at most
+ * RETENTION_BATCH rows runs in its own short transaction.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "collector/store/db.h"
+#include "collector/limits.h"
+#include "collector/api/metrics.h"
+#include "collector/store/store.h"
+#include "collector/store/writer.h"
+#include "common/log.h"
+#include "common/timeutil.h"
+#include "common/xalloc.h"
+
+enum { T_BEGIN, T_COMMIT, T_ROLLBACK, T_SAVE, T_RELEASE, T_UNDO, T_N };
+static const char *const tx_sql[T_N] = {
+    "BEGIN IMMEDIATE",  "COMMIT",         "ROLLBACK",
+    "SAVEPOINT report", "RELEASE report", "ROLLBACK TO report",
+};
+
+struct writer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct ingest_job *head, *tail;
+	long depth;
+	long reserved; /* places taken by writer_reserve() */
+	int stopping;
+	int stopped;
+	atomic_int failing;
+	struct writer_params p;
+	char *db_path;
+	sqlite3 *db;
+	struct store *store;
+	sqlite3_stmt *tx[T_N];
+	long long next_retention; /* epoch seconds */
+};
+
+static int
+tx(struct writer *w, int which)
+{
+	int rc = sqlite3_step(w->tx[which]);
+
+	sqlite3_reset(w->tx[which]);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int
+retryable(int rc)
+{
+	rc &= 0xff;
+	return rc == SQLITE_FULL || rc == SQLITE_IOERR || rc == SQLITE_BUSY ||
+	       rc == SQLITE_LOCKED || rc == SQLITE_NOMEM;
+}
+
+/*
+ * attempt - the batch in one transaction.  Careless (the usual case): no
+ * savepoints, so SQLite keeps no statement journal; if a report fails,
+ * everything is rolled back and -1 asks for a careful attempt, where each
+ * report has its own savepoint and a failing one is rolled back alone.
+ */
+static int
+attempt(struct writer *w, struct ingest_job *jobs, int careful)
+{
+	struct ingest_job *j;
+	int rc;
+
+	rc = tx(w, T_BEGIN);
+	if (rc != SQLITE_OK) {
+		atomic_store(&w->failing, 1);
+		for (j = jobs; j; j = j->next) {
+			j->status = retryable(rc) ? 503 : 500;
+			snprintf(j->err, sizeof(j->err), "cannot begin: %s",
+			         sqlite3_errstr(rc));
+		}
+		return 0;
+	}
+	for (j = jobs; j; j = j->next) {
+		char err[256] = "";
+		j->duplicate = 0;
+		if (careful && (rc = tx(w, T_SAVE)) != SQLITE_OK)
+			snprintf(err, sizeof(err), "savepoint: %s",
+			         sqlite3_errstr(rc));
+		else
+			rc = store_report(w->store, j->report, &j->prep,
+			                  j->received, &j->duplicate, err,
+			                  sizeof(err));
+		if (rc == SQLITE_OK) {
+			if (careful)
+				tx(w, T_RELEASE);
+			j->status = 200;
+		} else if (!careful) {
+			tx(w, T_ROLLBACK);
+			return -1;
+		} else {
+			tx(w, T_UNDO);
+			tx(w, T_RELEASE);
+			j->status = retryable(rc) ? 503 : 500;
+			snprintf(j->err, sizeof(j->err), "%s", err);
+			log_warnx("writer: report not stored: %s", err);
+		}
+	}
+	rc = tx(w, T_COMMIT);
+	atomic_store(&w->failing, rc != SQLITE_OK);
+	if (rc != SQLITE_OK) {
+		log_warnx("writer: commit failed: %s", sqlite3_errmsg(w->db));
+		tx(w, T_ROLLBACK);
+		for (j = jobs; j; j = j->next) {
+			if (j->status != 200)
+				continue;
+			j->status = retryable(rc) ? 503 : 500;
+			j->duplicate = 0;
+			snprintf(j->err, sizeof(j->err), "commit failed: %s",
+			         sqlite3_errstr(rc));
+		}
+	}
+	return 0;
+}
+
+static void
+run_batch(struct writer *w, struct ingest_job *jobs, size_t n)
+{
+	int64_t t0 = time_mono_ms();
+	struct ingest_job *j;
+
+	if (attempt(w, jobs, 0) == -1)
+		attempt(w, jobs, 1);
+	metrics_batch(n, (double)(time_mono_ms() - t0) / 1000.0);
+	while (jobs) {
+		j = jobs;
+		jobs = j->next;
+		j->next = NULL;
+		j->complete(j);
+	}
+}
+
+/* retention_step - one small batch; 1 if there may be more. */
+static int
+retention_step(struct writer *w)
+{
+	char err[256];
+	long n;
+	long long cutoff = (long long)time(NULL) - w->p.retention_days * 86400;
+
+	if (tx(w, T_BEGIN) != SQLITE_OK)
+		return 0;
+	n = store_retention(w->store, cutoff, RETENTION_BATCH, err,
+	                    sizeof(err));
+	if (n < 0 || tx(w, T_COMMIT) != SQLITE_OK) {
+		if (n < 0)
+			log_warnx("retention: %s", err);
+		tx(w, T_ROLLBACK);
+		return 0;
+	}
+	if (n > 0)
+		log_debug("retention: deleted %ld rows", n);
+	return n > 0;
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct writer *w = arg;
+	int retention_pending = 0;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		struct ingest_job *jobs, *last;
+		size_t n = 0;
+		long long now = (long long)time(NULL);
+
+		if (!retention_pending && now >= w->next_retention) {
+			retention_pending = 1;
+			w->next_retention = now + RETENTION_EVERY_S;
+		}
+		if (w->head == NULL) {
+			struct timespec ts;
+			if (w->stopping && w->reserved == 0)
+				break;
+			if (retention_pending) {
+				pthread_mutex_unlock(&w->mu);
+				retention_pending = retention_step(w);
+				pthread_mutex_lock(&w->mu);
+				continue;
+			}
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += WRITER_IDLE_WAIT_S;
+			pthread_cond_timedwait(&w->cv, &w->mu, &ts);
+			continue;
+		}
+		jobs = last = w->head;
+		for (n = 1; n < (size_t)w->p.batch_max && last->next; n++)
+			last = last->next;
+		w->head = last->next;
+		if (w->head == NULL)
+			w->tail = NULL;
+		last->next = NULL;
+		w->depth -= (long)n;
+		metrics_queue_depth(w->depth);
+		pthread_mutex_unlock(&w->mu);
+		run_batch(w, jobs, n);
+		if (retention_pending)
+			retention_pending = retention_step(w);
+		pthread_mutex_lock(&w->mu);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+struct writer *
+writer_start(const struct writer_params *p, char *err, size_t errlen)
+{
+	struct writer *w = xcalloc(1, sizeof(*w));
+
+	w->p = *p;
+	w->db_path = xstrdup(p->db_path);
+	w->p.db_path = w->db_path;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	w->db =
+	    db_open(p->db_path, 1, p->synchronous, p->cache_size, err, errlen);
+	if (w->db == NULL)
+		goto fail;
+	if ((w->store = store_new(w->db, err, errlen)) == NULL)
+		goto fail;
+	for (int i = 0; i < T_N; i++)
+		if ((w->tx[i] = db_prepare(w->db, tx_sql[i], err, errlen)) ==
+		    NULL)
+			goto fail;
+	w->next_retention = (long long)time(NULL) + RETENTION_FIRST_S;
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		snprintf(err, errlen, "cannot start the writer thread");
+		goto fail;
+	}
+	return w;
+fail:
+	for (int i = 0; i < T_N; i++)
+		sqlite3_finalize(w->tx[i]);
+	store_free(w->store);
+	sqlite3_close(w->db);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w->db_path);
+	free(w);
+	return NULL;
+}
+
+int
+writer_reserve(struct writer *w)
+{
+	pthread_mutex_lock(&w->mu);
+	if (w->stopping || w->depth + w->reserved >= w->p.queue_max) {
+		pthread_mutex_unlock(&w->mu);
+		return -1;
+	}
+	w->reserved++;
+	pthread_mutex_unlock(&w->mu);
+	return 0;
+}
+
+int
+writer_failing(struct writer *w)
+{
+	return atomic_load(&w->failing);
+}
+
+void
+writer_submit(struct writer *w, struct ingest_job *job)
+{
+	pthread_mutex_lock(&w->mu);
+	w->reserved--;
+	job->next = NULL;
+	if (w->tail)
+		w->tail->next = job;
+	else
+		w->head = job;
+	w->tail = job;
+	w->depth++;
+	metrics_queue_depth(w->depth);
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+long
+writer_depth(struct writer *w)
+{
+	long d;
+
+	pthread_mutex_lock(&w->mu);
+	d = w->depth;
+	pthread_mutex_unlock(&w->mu);
+	return d;
+}
+
+void
+writer_stop(struct writer *w)
+{
+	if (w == NULL || w->stopped)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stopping = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	w->stopped = 1;
+}
+
+void
+writer_free(struct writer *w)
+{
+	if (w == NULL)
+		return;
+	writer_stop(w);
+	for (int i = 0; i < T_N; i++)
+		sqlite3_finalize(w->tx[i]);
+	store_free(w->store);
+	sqlite3_exec(w->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
+	             NULL);
+	sqlite3_close(w->db);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w->db_path);
+	free(w);
+}
