@@ -12,6 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "testdata.h"
+
 #include "agent/journal_entry.h"
 #include "agent/syslog_parse.h"
 
@@ -28,7 +30,8 @@ static char scratch[JOURNAL_SCRATCH_MAX];
 static size_t
 real_line(int k, char *buf, size_t n)
 {
-	FILE *fp = fopen("tests/data/journal/journalctl-json.txt", "r");
+	char path[TESTDATA_PATH_MAX];
+	FILE *fp = fopen(testdata_path("journal/journalctl-json.txt", path), "r");
 	size_t l = 0;
 
 	assert_non_null(fp);
