@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 if [ ! -x /lib/systemd/systemd-journal-remote ] || ! command -v journalctl >/dev/null; then
-	echo "1..0 # skip systemd-journal-remote or journalctl missing (tests/deps-journal.txt)"
+	ok "# SKIP systemd-journal-remote or journalctl missing (tests/deps-journal.txt)"
 	exit 0
 fi
 t=$(e2e_tmp)
@@ -30,4 +30,3 @@ printf '[logs]\nfiles = /var/log/none\n' >"$t/j.conf"
 check_eq "the journal alone: the same three" \
     "$(jqr "$t/j.json" '[.events[] | .signature] | sort | join("|")')" \
     "$(jqr "$t/r.json" '[.events[] | .signature] | sort | join("|")')"
-echo "1..$_tap_n"

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 if [ ! -x /lib/systemd/systemd-journal-remote ] || ! command -v journalctl >/dev/null; then
-	echo "1..0 # skip systemd-journal-remote or journalctl missing (tests/deps-journal.txt)"
+	ok "# SKIP systemd-journal-remote or journalctl missing (tests/deps-journal.txt)"
 	exit 0
 fi
 t=$(e2e_tmp)
@@ -83,4 +83,3 @@ printf '[journal]\nenabled = maybe\n' >"$t/bad.conf"
 check_eq "enabled = maybe is a config error (exit 2)" "$?" 2
 "$AGENT" --check-config --config "$t/off.conf" --state-dir "$st" >"$t/cc.out" 2>&1
 check "--check-config prints [journal]" grep -q '^\[journal\]' "$t/cc.out"
-echo "1..$_tap_n"

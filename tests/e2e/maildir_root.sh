@@ -32,4 +32,3 @@ mv "$root/root/Maildir/new/$f" "$root/root/Maildir/cur/$f:2,S"
 check "third run" run r3
 check_eq "third run: 1 unread, nothing opened" \
     "$(jqr "$t/r3.json" "$mb | \"\(.unread) \(.parsed)\"")" "1 0"
-echo "1..$_tap_n"

@@ -32,4 +32,3 @@ check "ssmtp: mta.down names the placeholder" sh -c \
     "jq -e '.findings[] | select(.code == \"mta.down\" and .subject == \"ssmtp\") | .message | test(\"placeholder\")' '$r' >/dev/null"
 check_eq "ssmtp: its two errors are bounced events" \
     "$(jqr "$r" '[.events[] | select(.program == "sSMTP" and .kind == "bounced")] | length')" 2
-echo "1..$_tap_n"

@@ -37,4 +37,3 @@ check "no MTA: the remedy says to install one" sh -c \
     "jq -e '.findings[] | select(.code == \"mail.cron_lost\") | .remedy | test(\"install an MTA\")' '$r' >/dev/null"
 check_eq "no MTA: cron's complaint is an event" \
     "$(jqr "$r" '[.events[] | select(.program == "CRON")] | .[0].kind')" other
-echo "1..$_tap_n"

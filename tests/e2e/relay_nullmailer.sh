@@ -37,4 +37,3 @@ check "mail.undelivered for failed/ says how to requeue" sh -c \
 check "no remote: agent exits 0" run r2
 check "no remote: mta.down says nothing will send them" sh -c \
     "jq -e '.findings[] | select(.code == \"mta.down\") | .message | test(\"no remote host\")' '$t/r2.json' >/dev/null"
-echo "1..$_tap_n"
