@@ -238,6 +238,21 @@ job_for(struct cron_lost *cl, const char *user, const char *cmd, size_t clen,
 	return &cl->jobs[CRON_LOST_JOBS];
 }
 
+/* add_cmd - one CMD line into the ring */
+static void
+add_cmd(struct cron_lost *cl, long pid, time_t ts, const char *user,
+        size_t ulen, const char *cmd, size_t clen)
+{
+	struct cmd *c = &cl->cmds[cl->next];
+
+	cl->next = (cl->next + 1) % CRON_LOST_CMDS;
+	c->pid = pid;
+	c->ts = ts;
+	copy(c->user, sizeof(c->user), (struct sl_span){user, ulen}, NULL);
+	copy(c->command, sizeof(c->command), (struct sl_span){cmd, clen},
+	     &c->clen);
+}
+
 enum cron_line
 cron_lost_feed(struct cron_lost *cl, const struct sl_event *ev)
 {
@@ -251,12 +266,8 @@ cron_lost_feed(struct cron_lost *cl, const struct sl_event *ev)
 	k = cron_log_parse(ev->message.p, ev->message.n, &li);
 	pid = pid_of(ev->pid);
 	if (k == CRONL_CMD) {
-		struct cmd *c = &cl->cmds[cl->next];
-		cl->next = (cl->next + 1) % CRON_LOST_CMDS;
-		c->pid = pid;
-		c->ts = ev->ts;
-		copy(c->user, sizeof(c->user), li.user, NULL);
-		copy(c->command, sizeof(c->command), li.command, &c->clen);
+		add_cmd(cl, pid, ev->ts, li.user.p, li.user.n, li.command.p,
+		        li.command.n);
 		return k;
 	}
 	if (k == CRONL_NO_MTA || k == CRONL_MAIL_FAILED) {
@@ -285,6 +296,50 @@ cron_lost_feed(struct cron_lost *cl, const struct sl_event *ev)
 			cl->failed++;
 	}
 	return k;
+}
+
+json_t *
+cron_lost_save(const struct cron_lost *cl)
+{
+	json_t *a = json_array();
+	size_t kept = 0;
+
+	/* newest first: walk the ring backwards from the last written */
+	for (size_t k = 1; k <= CRON_LOST_CMDS && kept < CRON_LOST_KEEP; k++) {
+		const struct cmd *c =
+		    &cl->cmds[(cl->next + CRON_LOST_CMDS - k) % CRON_LOST_CMDS];
+		json_t *cmd;
+		if (c->pid < 0)
+			continue;
+		if ((cmd = json_stringn(c->command, c->clen)) == NULL)
+			continue; /* not UTF-8: not kept */
+		json_array_append_new(a, json_pack("[I, I, s, o]",
+		                                   (json_int_t)c->pid,
+		                                   (json_int_t)c->ts, c->user,
+		                                   cmd));
+		kept++;
+	}
+	return a;
+}
+
+void
+cron_lost_load(struct cron_lost *cl, json_t *saved)
+{
+	size_t n = json_array_size(saved);
+
+	/* oldest first, so the ring ends with the newest */
+	for (size_t i = n; i-- > 0;) {
+		json_t *e = json_array_get(saved, i);
+		const char *u = json_string_value(json_array_get(e, 2));
+		const char *c = json_string_value(json_array_get(e, 3));
+		json_int_t pid = json_integer_value(json_array_get(e, 0));
+		if (json_array_size(e) != 4 || u == NULL || c == NULL ||
+		    pid <= 0 || i >= CRON_LOST_KEEP)
+			continue;
+		add_cmd(cl, (long)pid,
+		        (time_t)json_integer_value(json_array_get(e, 1)), u,
+		        strlen(u), c, json_string_length(json_array_get(e, 3)));
+	}
 }
 
 unsigned long long

@@ -60,6 +60,17 @@ void cron_lost_free(struct cron_lost *cl);
  */
 enum cron_line cron_lost_feed(struct cron_lost *cl, const struct sl_event *ev);
 
+/*
+ * cron_lost_save - the most recent CRON_LOST_KEEP CMD lines no complaint
+ * claimed, as a state value (new reference): a job that runs longer than
+ * a cycle complains in a later one.  cron_lost_load - put such a value
+ * (from state_get; NULL or malformed: nothing) back before the cycle's
+ * lines.
+ */
+#define CRON_LOST_KEEP 64
+json_t *cron_lost_save(const struct cron_lost *cl);
+void cron_lost_load(struct cron_lost *cl, json_t *saved);
+
 /* cron_lost_count - complaints seen (each a job's mail lost) */
 unsigned long long cron_lost_count(const struct cron_lost *cl);
 

@@ -158,6 +158,7 @@ struct group {
 };
 
 #define GROUP_SLOTS (2 * LOGS_GROUPS_MAX)
+#define CRON_STATE_KEY "cron:cmds" /* CMD lines no complaint claimed yet */
 #define SEEN_MAX (1u << 18) /* line hashes for cross-file dedup */
 
 struct collect {
@@ -719,6 +720,7 @@ logs_collect(struct cycle *c)
 	o.buf = xmalloc(o.bufsize);
 	o.hold = xmalloc(o.max_line);
 	k->cron = cron_lost_new();
+	cron_lost_load(k->cron, state_get(c->state, CRON_STATE_KEY));
 	k->nsources = (int)cfg->files.n + journal_wanted(c, cfg);
 
 	for (size_t i = 0; i < cfg->files.n; i++) {
@@ -748,6 +750,7 @@ logs_collect(struct cycle *c)
 	json_object_set_new(c->report, "event_groups", groups);
 	json_object_set_new(c->report, "log_sources", sources);
 	json_object_set_new(c->report, "cron_lost", cron_lost_json(k->cron));
+	state_put(c->state, CRON_STATE_KEY, cron_lost_save(k->cron));
 	json_object_set_new(c->report, "log_summary",
 	                    json_pack("{s:I, s:I, s:I, s:s}", "events_total",
 	                              (json_int_t)k->events_total,

@@ -286,6 +286,51 @@ test_cron_lost_jobs(void **state)
 	cron_lost_free(cl);
 }
 
+static void
+test_cron_lost_across_cycles(void **state)
+{
+	struct cron_lost *cl = cron_lost_new(), *next;
+	json_t *saved, *j;
+
+	(void)state;
+	sl_clock_init(&clk, 1771200000);
+	/* cycle 1: a long job starts, a short one starts and complains */
+	feed(cl,
+	     "Feb 15 09:00:01 h CROND[7001]: (root) CMD (/usr/local/bin/"
+	     "backup.sh --full)",
+	     CRONL_CMD);
+	feed(cl, "Feb 15 09:01:01 h CROND[7101]: (root) CMD (date)",
+	     CRONL_CMD);
+	feed(cl,
+	     "Feb 15 09:01:02 h CROND[7100]: (root) MAIL (mailed 30 bytes of "
+	     "output but got status 0x0001 from MTA)",
+	     CRONL_MAIL_FAILED);
+	saved = cron_lost_save(cl);
+	/* only the unclaimed CMD line is kept */
+	assert_int_equal(json_array_size(saved), 1);
+	cron_lost_free(cl);
+	/* cycle 2: the long job ends and complains */
+	next = cron_lost_new();
+	cron_lost_load(next, saved);
+	feed(next,
+	     "Feb 15 09:40:00 h CROND[7000]: (root) MAIL (mailed 900 bytes of "
+	     "output but got status 0x0001 from MTA)",
+	     CRONL_MAIL_FAILED);
+	j = cron_lost_json(next);
+	assert_string_equal(
+	    json_string_value(json_object_get(
+	        json_array_get(json_object_get(j, "jobs"), 0), "command")),
+	    "/usr/local/bin/backup.sh --full");
+	json_decref(j);
+	/* a malformed saved value is ignored */
+	json_decref(saved);
+	saved = json_pack("[[s], 5, [1, 2, 3, 4]]", "x");
+	cron_lost_load(next, saved);
+	assert_int_equal(cron_lost_count(next), 1);
+	json_decref(saved);
+	cron_lost_free(next);
+}
+
 int
 main(void)
 {
@@ -295,6 +340,7 @@ main(void)
 	    cmocka_unit_test(test_dma),
 	    cmocka_unit_test(test_cron_parse),
 	    cmocka_unit_test(test_cron_lost_jobs),
+	    cmocka_unit_test(test_cron_lost_across_cycles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
