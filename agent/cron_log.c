@@ -313,10 +313,9 @@ cron_lost_save(const struct cron_lost *cl)
 			continue;
 		if ((cmd = json_stringn(c->command, c->clen)) == NULL)
 			continue; /* not UTF-8: not kept */
-		json_array_append_new(a, json_pack("[I, I, s, o]",
-		                                   (json_int_t)c->pid,
-		                                   (json_int_t)c->ts, c->user,
-		                                   cmd));
+		json_array_append_new(
+		    a, json_pack("[I, I, s, o]", (json_int_t)c->pid,
+		                 (json_int_t)c->ts, c->user, cmd));
 		kept++;
 	}
 	return a;

@@ -159,7 +159,7 @@ struct group {
 
 #define GROUP_SLOTS (2 * LOGS_GROUPS_MAX)
 #define CRON_STATE_KEY "cron:cmds" /* CMD lines no complaint claimed yet */
-#define SEEN_MAX (1u << 18) /* line hashes for cross-file dedup */
+#define SEEN_MAX (1u << 18)        /* line hashes for cross-file dedup */
 
 struct collect {
 	struct cycle *c;
@@ -308,8 +308,8 @@ group_for(struct collect *k, const char *sig, size_t sl, enum sl_kind kind)
  * duplicate - was this event already counted from another source?  The
  * same line reaches two files (maillog and messages), or a file and the
  * journal (rsyslog writing what journald passed on), with another time
- * format and host field: it is the same when its program, pid and
- * message are, from another source, within DUP_SLACK seconds.
+ * format and host field: it is the same when its program, pid, queue id
+ * and message are, from another source, within DUP_SLACK seconds.
  */
 #define DUP_SLACK 2
 static int
@@ -328,6 +328,8 @@ duplicate(struct collect *k, const struct sl_event *ev)
 	h = event_hash64(ev->program.p ? ev->program.p : "", ev->program.n);
 	h = h * 0x100000001b3ULL ^
 	    event_hash64(ev->pid.p ? ev->pid.p : "", ev->pid.n);
+	h = h * 0x100000001b3ULL ^
+	    event_hash64(ev->queue_id.p ? ev->queue_id.p : "", ev->queue_id.n);
 	h = h * 0x100000001b3ULL ^
 	    event_hash64(ev->message.p ? ev->message.p : "", ev->message.n);
 	for (i = (size_t)(h & (SEEN_MAX - 1));; i = (i + 1) & (SEEN_MAX - 1)) {

@@ -299,8 +299,7 @@ test_cron_lost_across_cycles(void **state)
 	     "Feb 15 09:00:01 h CROND[7001]: (root) CMD (/usr/local/bin/"
 	     "backup.sh --full)",
 	     CRONL_CMD);
-	feed(cl, "Feb 15 09:01:01 h CROND[7101]: (root) CMD (date)",
-	     CRONL_CMD);
+	feed(cl, "Feb 15 09:01:01 h CROND[7101]: (root) CMD (date)", CRONL_CMD);
 	feed(cl,
 	     "Feb 15 09:01:02 h CROND[7100]: (root) MAIL (mailed 30 bytes of "
 	     "output but got status 0x0001 from MTA)",
