@@ -25,7 +25,6 @@
 
 #include "agent/journal_entry.h"
 
-#define JOURNAL_DEF_PROGRAM "/usr/bin/journalctl"
 #define JOURNAL_LINE_MAX (64u << 10)  /* longer entries are skipped */
 #define JOURNAL_BYTES_MAX (64u << 20) /* read per run; the rest later */
 #define JOURNAL_STDERR_MAX 512        /* bytes of the child's complaint */

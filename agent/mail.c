@@ -1,7 +1,6 @@
 /*
- * mail.c - queued and unread root/cron mail (see mail.h): configuration,
- * which mailboxes and queues to read, the "mail" section of the report,
- * and the mail.undelivered and mail.unread_root findings.
+ * mail.c - queued and unread root/cron mail (see mail.h): which
+ * mailboxes and queues to read, and the "mail" section of the report.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +13,6 @@
 #include <unistd.h>
 
 #include "agent/accounts.h"
-#include "agent/agent_config.h"
 #include "agent/cycle.h"
 #include "agent/dirscan.h"
 #include "agent/mail.h"
@@ -25,113 +23,8 @@
 #include "agent/mbox.h"
 #include "agent/postqueue.h"
 #include "agent/state.h"
-#include "common/config.h"
 #include "common/fsutil.h"
-#include "common/timeutil.h"
 #include "common/xalloc.h"
-
-#define OFF(f) offsetof(struct mail_config, f)
-
-static const struct cfg_def mail_top_defs[] = {
-    {"max_queued", CFG_INT, "200", OFF(max_queued), 0, 10000,
-     "queued messages detailed in the report (half oldest, half newest)"},
-    {NULL, 0, NULL, 0, 0, 0, NULL},
-};
-
-static const struct cfg_def mail_defs[] = {
-    {"users", CFG_LIST, NULL, OFF(users), 0, 0,
-     "mailboxes to read; default: root and system accounts with one"},
-    {"system_uid_max", CFG_INT, "-1", OFF(system_uid_max), -1, 65535,
-     "highest uid counted as a system account; -1: UID_MIN - 1 from "
-     "etc/login.defs, else 999"},
-    {"maildirs", CFG_LIST, NULL, OFF(maildirs), 0, 0,
-     "[mail] Maildir directories to read besides $HOME/Maildir of the "
-     "watched users (their owner is the user)"},
-    {"mailbox_dirs", CFG_LIST, NULL, OFF(mailbox_dirs), 0, 0,
-     "mail spool dirs; default: spools of role mailbox, else "
-     "/var/spool/mail, /var/mail"},
-    {"unread_min", CFG_INT, "1", OFF(unread_min), 1, 1LL << 40,
-     "unread messages that make a mail.unread_root finding"},
-    {"unread_warning", CFG_INT, "100", OFF(unread_warning), 1, 1LL << 40,
-     "unread messages from which the finding is a warning"},
-    {"undelivered_min", CFG_INT, "1", OFF(undelivered_min), 1, 1LL << 40,
-     "queued messages that make a mail.undelivered finding"},
-    {"undelivered_critical_age", CFG_DURATION, "1d",
-     OFF(undelivered_critical_age), 60, 10LL * 365 * 86400,
-     "oldest queued message age that makes it critical"},
-    {"undelivered_critical_count", CFG_INT, "1000",
-     OFF(undelivered_critical_count), 1, 1LL << 40,
-     "queued messages that make it critical"},
-    {"max_cron_jobs", CFG_INT, "50", OFF(max_cron_jobs), 1, 1000,
-     "distinct cron jobs kept per mailbox (the rest: cron_other)"},
-    {"mbox_settle", CFG_DURATION, "60", OFF(mbox_settle), 0, 86400,
-     "a mailbox unchanged this long has no message being appended"},
-    {"qf_max_bytes", CFG_SIZE, "1M", OFF(qf_max_bytes), 4096, 64LL << 20,
-     "bytes read of one qf file"},
-    {"postqueue", CFG_STR, "/usr/sbin/postqueue", OFF(postqueue), 0, 0,
-     "postqueue(1), run as 'postqueue -j' on the live host only"},
-    {"postqueue_timeout", CFG_DURATION, "10", OFF(postqueue_timeout), 1, 600,
-     "postqueue -j is killed after this"},
-    {NULL, 0, NULL, 0, 0, 0, NULL},
-};
-
-int
-mail_config_load(struct mail_config *cfg, struct cfg_file *cf, char *err,
-                 size_t errlen)
-{
-	long i;
-
-	memset(cfg, 0, sizeof(*cfg));
-	cfg_defaults(mail_top_defs, cfg);
-	cfg_defaults(mail_defs, cfg);
-	if (cf == NULL)
-		return 0;
-	if (cfg_apply(cf, 0, mail_top_defs, cfg, err, errlen) == -1)
-		return -1;
-	if ((i = cfg_section_find(cf, "mail", "")) >= 0) {
-		cfg_section_claim(cf, (size_t)i);
-		if (cfg_apply(cf, (size_t)i, mail_defs, cfg, err, errlen) == -1)
-			return -1;
-	}
-	for (size_t k = 0; k < cfg->mailbox_dirs.n; k++)
-		if (cfg->mailbox_dirs.v[k][0] != '/') {
-			snprintf(
-			    err, errlen,
-			    "%s: [mail] mailbox_dirs: '%s' is not absolute",
-			    cfg_name(cf), cfg->mailbox_dirs.v[k]);
-			return -1;
-		}
-	for (size_t k = 0; k < cfg->users.n; k++)
-		if (strchr(cfg->users.v[k], '/') ||
-		    strcmp(cfg->users.v[k], "..") == 0 ||
-		    strcmp(cfg->users.v[k], ".") == 0) {
-			snprintf(err, errlen,
-			         "%s: [mail] users: '%s' is not a user name",
-			         cfg_name(cf), cfg->users.v[k]);
-			return -1;
-		}
-	return 0;
-}
-
-void
-mail_config_print_top(FILE *fp, const struct mail_config *cfg)
-{
-	cfg_print(fp, mail_top_defs, cfg);
-}
-
-void
-mail_config_print(FILE *fp, const struct mail_config *cfg)
-{
-	fprintf(fp, "\n[mail]\n");
-	cfg_print(fp, mail_defs, cfg);
-}
-
-void
-mail_config_free(struct mail_config *cfg)
-{
-	cfg_free_values(mail_defs, cfg);
-	cfg_free_values(mail_top_defs, cfg);
-}
 
 /* ---------------------------------------------------------------- spools */
 
@@ -160,21 +53,6 @@ spools_with(struct cycle *c, const char *role)
 			json_array_append_new(out, json_string(p));
 	}
 	return out;
-}
-
-static const char *
-role_of(struct cycle *c, const char *path)
-{
-	json_t *spools = json_object_get(c->report, "spools"), *s;
-	size_t i;
-
-	json_array_foreach(spools, i, s)
-	{
-		const char *p = json_string_value(json_object_get(s, "path"));
-		if (p && strcmp(p, path) == 0)
-			return json_string_value(json_object_get(s, "role"));
-	}
-	return NULL;
 }
 
 /* ---------------------------------------------------------------- mailboxes */
@@ -358,8 +236,8 @@ watched_cb(const char *name, void *arg)
 static void
 collect_mailboxes(struct cycle *c, const struct mail_config *cfg, json_t *boxes)
 {
-	char err[512], real[PATH_MAX], file[PATH_MAX], host[PATH_MAX];
-	struct accounts *acc = accounts_load(c->root, err, sizeof(err));
+	char real[PATH_MAX], file[PATH_MAX], host[PATH_MAX];
+	const struct accounts *acc = c->accounts;
 	json_t *dirs = mailbox_dirs(c, cfg), *d;
 	struct seen seen_dirs = {.n = 0}, seen_files = {.n = 0};
 	long long uid_max = system_uid_max(c, cfg);
@@ -426,7 +304,6 @@ out:
 	wa.uid_max = uid_max;
 	maildir_collect(c, cfg, acc, watched_cb, &wa, boxes);
 	json_decref(dirs);
-	accounts_free(acc);
 }
 
 /* ---------------------------------------------------------------- queues */
@@ -563,309 +440,12 @@ collect_queues(struct cycle *c, const struct mail_config *cfg, json_t *mail)
 }
 
 void
-mail_collect(struct cycle *c)
+mail_collect(struct cycle *c, const struct mail_config *cfg)
 {
-	const struct mail_config *cfg = &c->cfg->mail;
 	json_t *mail = json_object(), *boxes = json_array();
 
 	collect_mailboxes(c, cfg, boxes);
 	json_object_set_new(mail, "mailboxes", boxes);
 	collect_queues(c, cfg, mail);
 	json_object_set_new(c->report, "mail", mail);
-}
-
-/* ---------------------------------------------------------------- findings */
-
-static void
-human_age(long long s, char *out, size_t n)
-{
-	if (s < 120)
-		snprintf(out, n, "%lld s", s);
-	else if (s < 7200)
-		snprintf(out, n, "%lld min", s / 60);
-	else if (s < 2 * 86400)
-		snprintf(out, n, "%lld h", s / 3600);
-	else if (s < 2 * 365 * 86400LL)
-		snprintf(out, n, "%lld days", s / 86400);
-	else
-		snprintf(out, n, "%.1f years", (double)s / (365.25 * 86400));
-}
-
-static long long
-ts_age(struct cycle *c, json_t *ts)
-{
-	const char *s = json_string_value(ts);
-	time_t t;
-
-	if (s == NULL || rfc3339_parse(s, strlen(s), &t) == -1)
-		return -1;
-	return c->now > t ? (long long)(c->now - t) : 0;
-}
-
-/* loopback_refused - the status of a relay to the local MTA that nobody
- * answers: what a stopped MTA looks like from its submission queue. */
-static int
-loopback_refused(const char *s)
-{
-	return strstr(s, "Connection refused") != NULL &&
-	       (strstr(s, "[127.0.0.1]") || strstr(s, "127.0.0.1[") ||
-	        strstr(s, "[::1]") || strstr(s, "[IPv6:::1]") ||
-	        strstr(s, "localhost"));
-}
-
-/* relay_queue_finding - mail.undelivered for a nullmailer or dma queue,
- * with the relay's own commands */
-static void
-relay_queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
-                    const char *path, json_int_t n, long long age, json_t *top,
-                    json_t *cron)
-{
-	int failed = strstr(path, "/failed") != NULL;
-	int dma = strncmp(path, "/var/spool/dma", 14) == 0;
-	int down = cycle_find_finding(c, "mta.down", NULL) != NULL;
-	char agebuf[32];
-
-	human_age(age < 0 ? 0 : age, agebuf, sizeof(agebuf));
-	cycle_finding(
-	    c, "mail.undelivered",
-	    failed || down || age >= cfg->undelivered_critical_age ||
-	            n >= cfg->undelivered_critical_count
-	        ? "critical"
-	        : "warning",
-	    path,
-	    json_pack("{s:I, s:o, s:I, s:o, s:b, s:o}", "messages", n,
-	              "oldest_ts", json_copy(json_object_get(qs, "oldest_ts")),
-	              "oldest_age_s", (json_int_t)age, "top_statuses", top,
-	              "mta_down", down, "top_cron_commands", cron),
-	    failed
-	        ? "nullmailer-send will not try these again: fix the relay "
-	          "(/etc/nullmailer/remotes), then mv "
-	          "/var/spool/nullmailer/failed/* /var/spool/nullmailer/queue/ "
-	          "&& echo 1 > /var/spool/nullmailer/trigger"
-	    : dma ? "dma -bp  # what waits; the reason is in the mail log "
-	            "(dma[...] lines); fix it, then: dma -q"
-	          : "grep nullmailer /var/log/mail.log  # or journalctl -t "
-	            "nullmailer: read why; fix, then: echo 1 > "
-	            "/var/spool/nullmailer/trigger",
-	    "%lld message%s %s in %s, oldest %s old%s", (long long)n,
-	    n == 1 ? "" : "s", failed ? "given up on" : "waiting", path, agebuf,
-	    down ? "; the relay cannot send (mta.down)" : "");
-}
-
-static void
-queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
-              json_t *groups)
-{
-	const char *path = json_string_value(json_object_get(qs, "queue"));
-	const char *role;
-	json_int_t n = json_integer_value(json_object_get(qs, "messages"));
-	json_t *sts = json_object_get(qs, "statuses"), *st, *top, *cron, *g;
-	long long age = ts_age(c, json_object_get(qs, "oldest_ts"));
-	int refused = 0, down = cycle_find_finding(c, "mta.down", NULL) != NULL;
-	int postfix, known = 0;
-	char agebuf[32], statuses[600], msg[1024];
-	const char *sev, *remedy;
-	size_t i, len = 0;
-
-	if (path == NULL || n < cfg->undelivered_min)
-		return;
-	role = role_of(c, path);
-	postfix = (role && strncmp(role, "postfix_", 8) == 0) ||
-	          strncmp(path, "/var/spool/postfix/", 19) == 0;
-	top = json_array();
-	statuses[0] = '\0';
-	json_array_foreach(sts, i, st)
-	{
-		const char *s =
-		    json_string_value(json_object_get(st, "status"));
-		json_int_t k = json_integer_value(json_object_get(st, "count"));
-		if (s == NULL)
-			continue;
-		if (loopback_refused(s))
-			refused = 1;
-		if (s[0])
-			known = 1;
-		if (i < 3) {
-			json_array_append(top, st);
-			if (len < sizeof(statuses))
-				len += (size_t)snprintf(
-				    statuses + len, sizeof(statuses) - len,
-				    "%s\"%.200s\" (%lld)", i ? ", " : "",
-				    s[0]      ? s
-				    : postfix ? "no reason recorded"
-				              : "not tried yet",
-				    (long long)k);
-		}
-	}
-	cron = json_array();
-	json_array_foreach(groups, i, g)
-	{
-		if (json_array_size(cron) == 3)
-			break;
-		if (json_is_string(json_object_get(g, "cron_command")))
-			json_array_append(cron, g);
-	}
-	human_age(age < 0 ? 0 : age, agebuf, sizeof(agebuf));
-	if (strncmp(path, "/var/spool/nullmailer/", 22) == 0 ||
-	    strncmp(path, "/var/spool/dma", 14) == 0) {
-		relay_queue_finding(c, cfg, qs, path, n, age, top, cron);
-		return;
-	}
-	if (down) {
-		sev = "critical";
-		remedy = postfix ? "postfix start && postqueue -f"
-		         : (role && strcmp(role, "mta_queue") == 0)
-		             ? "service sendmail start && sendmail -q"
-		             : "service sendmail start && sendmail -Ac -q";
-		snprintf(msg, sizeof(msg), "%s",
-		         refused
-		             ? "the MTA is down (mta.down) and the relay to it "
-		               "on the loopback is refused: nothing leaves "
-		               "this queue until it runs"
-		             : "the MTA is down (mta.down): nothing leaves "
-		               "this queue until it runs");
-	} else {
-		sev = (age >= cfg->undelivered_critical_age ||
-		       n >= cfg->undelivered_critical_count)
-		          ? "critical"
-		          : "warning";
-		remedy =
-		    postfix ? "postqueue -p  # read why; fix the cause, then: "
-		              "postqueue -f"
-		    : (role && strcmp(role, "mta_queue") == 0)
-		        ? "mailq  # read why; fix the cause, then: sendmail -q"
-		        : "mailq -Ac  # read why; fix the cause, then: "
-		          "sendmail -Ac -q";
-		if (refused)
-			snprintf(msg, sizeof(msg),
-			         "the relay to the local MTA is refused");
-		else if (!known)
-			snprintf(msg, sizeof(msg), "why is not known here (%s)",
-			         postfix
-			             ? "no defer log; postqueue -p lists the "
-			               "reasons"
-			             : "no status in the control files");
-		else
-			snprintf(msg, sizeof(msg),
-			         "delivery has not succeeded yet");
-	}
-	cycle_finding(
-	    c, "mail.undelivered", sev, path,
-	    json_pack("{s:I, s:o, s:I, s:o, s:b, s:b, s:o}", "messages", n,
-	              "oldest_ts", json_copy(json_object_get(qs, "oldest_ts")),
-	              "oldest_age_s", (json_int_t)age, "top_statuses", top,
-	              "mta_down", down, "loopback_refused", refused,
-	              "top_cron_commands", cron),
-	    remedy, "%lld message%s waiting in %s, oldest %s old; %s%s%s%s",
-	    (long long)n, n == 1 ? "" : "s", path, agebuf,
-	    statuses[0] ? "top status: " : "", statuses,
-	    statuses[0] ? "; " : "", msg);
-}
-
-static int
-by_unread(const void *a, const void *b)
-{
-	json_int_t x =
-	    json_integer_value(json_object_get(*(json_t *const *)a, "unread"));
-	json_int_t y =
-	    json_integer_value(json_object_get(*(json_t *const *)b, "unread"));
-
-	return x < y ? 1 : x > y ? -1 : 0;
-}
-
-static void
-mailbox_finding(struct cycle *c, const struct mail_config *cfg, json_t *mb)
-{
-	const char *path = json_string_value(json_object_get(mb, "path"));
-	const char *user = json_string_value(json_object_get(mb, "user"));
-	json_int_t unread = json_integer_value(json_object_get(mb, "unread"));
-	json_int_t total = json_integer_value(json_object_get(mb, "messages"));
-	json_t *cron = json_object_get(mb, "cron"), *j, *top;
-	json_t *v[5];
-	size_t i, n = 0, len = 0;
-	char jobs[700], remedy[1200], age[32];
-	long long oldest = ts_age(c, json_object_get(mb, "oldest_ts"));
-
-	if (path == NULL || user == NULL || unread < cfg->unread_min)
-		return;
-	json_array_foreach(cron, i, j)
-	{
-		if (json_integer_value(json_object_get(j, "unread")) == 0)
-			continue;
-		if (n < 5) {
-			v[n++] = j;
-		} else {
-			/* keep the five with the most unread */
-			size_t lo = 0;
-			for (size_t k = 1; k < 5; k++)
-				if (by_unread(&v[k], &v[lo]) > 0)
-					lo = k;
-			if (by_unread(&j, &v[lo]) < 0)
-				v[lo] = j;
-		}
-	}
-	qsort(v, n, sizeof(v[0]), by_unread);
-	top = json_array();
-	jobs[0] = '\0';
-	for (i = 0; i < n; i++) {
-		const char *cmd =
-		    json_string_value(json_object_get(v[i], "command"));
-		json_int_t k =
-		    json_integer_value(json_object_get(v[i], "unread"));
-		json_array_append_new(
-		    top,
-		    json_pack("{s:O, s:O, s:O, s:I}", "command",
-		              json_object_get(v[i], "command"), "user",
-		              json_object_get(v[i], "user"), "count",
-		              json_object_get(v[i], "count"), "unread", k));
-		if (len < sizeof(jobs))
-			len += (size_t)snprintf(
-			    jobs + len, sizeof(jobs) - len, "%s%.200s (%lld)",
-			    i ? ", " : "", cmd ? cmd : "", (long long)k);
-	}
-	if (n > 0) {
-		const char *cmd =
-		    json_string_value(json_object_get(v[0], "command"));
-		const char *cu =
-		    json_string_value(json_object_get(v[0], "user"));
-		snprintf(
-		    remedy, sizeof(remedy),
-		    "Fix or quiet the cron job '%.300s' (crontab of %s: "
-		    "redirect its output or set MAILTO), then read or clear "
-		    "the mailbox: mail -u %s",
-		    cmd ? cmd : "", cu && cu[0] ? cu : user, user);
-	} else {
-		snprintf(
-		    remedy, sizeof(remedy),
-		    "Read or clear the mailbox: mail -u %s; have root's mail "
-		    "forwarded to a person (an alias in /etc/aliases)",
-		    user);
-	}
-	human_age(oldest < 0 ? 0 : oldest, age, sizeof(age));
-	cycle_finding(c, "mail.unread_root",
-	              unread >= cfg->unread_warning ? "warning" : "info", path,
-	              json_pack("{s:s, s:I, s:I, s:O, s:O, s:o}", "user", user,
-	                        "unread", unread, "messages", total, "bytes",
-	                        json_object_get(mb, "bytes"), "oldest_ts",
-	                        json_object_get(mb, "oldest_ts"),
-	                        "top_cron_commands", top),
-	              remedy,
-	              "%lld unread of %lld messages for %s in %s, oldest %s "
-	              "old%s%s",
-	              (long long)unread, (long long)total, user, path, age,
-	              n ? "; mostly cron mail: " : "", jobs);
-}
-
-void
-mail_findings(struct cycle *c)
-{
-	const struct mail_config *cfg = &c->cfg->mail;
-	json_t *mail = json_object_get(c->report, "mail"), *x;
-	json_t *groups = json_object_get(mail, "queued_groups");
-	size_t i;
-
-	json_array_foreach(json_object_get(mail, "queues"), i, x)
-	    queue_finding(c, cfg, x, groups);
-	json_array_foreach(json_object_get(mail, "mailboxes"), i, x)
-	    mailbox_finding(c, cfg, x);
 }

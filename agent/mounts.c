@@ -137,6 +137,16 @@ mounts_has_opt(const char *opts, const char *opt)
 	return 0;
 }
 
+int
+mounts_contains(const char *m, const char *path)
+{
+	size_t n = strlen(m);
+
+	if (strcmp(m, "/") == 0)
+		return 1;
+	return strncmp(path, m, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
 /* under - whether path is dir or below it. */
 static int
 under(const char *dir, const char *path)
