@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "agent/journal_config.h"
 #include "agent/journal_run.h"
 
 #define REMOTE "/lib/systemd/systemd-journal-remote"
