@@ -10,6 +10,7 @@
 #include "agent/accounts.h"
 #include "agent/cycle.h"
 #include "agent/mtaconf.h"
+#include "agent/limits.h"
 #include "common/fsutil.h"
 #include "common/xalloc.h"
 
@@ -61,8 +62,8 @@ cycle_error(struct cycle *c, const char *source, const char *fmt, ...)
 	json_array_append_new(
 	    c->errors,
 	    json_pack("{s:o, s:o}", "source",
-	              json_str_safe(source, strlen(source), 4096), "error",
-	              json_str_safe(msg, strlen(msg), sizeof(msg))));
+	              json_str_safe(source, strlen(source), AGENT_MAX_HOST_STR),
+	              "error", json_str_safe(msg, strlen(msg), sizeof(msg))));
 }
 
 void
@@ -78,13 +79,14 @@ cycle_finding(struct cycle *c, const char *code, const char *severity,
 	va_end(ap);
 	json_array_append_new(
 	    c->findings,
-	    json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "code", code,
-	              "severity", severity, "subject",
-	              json_str_safe(subject, strlen(subject), 4096), "message",
-	              json_str_safe(msg, strlen(msg), sizeof(msg)), "evidence",
-	              evidence ? evidence : json_object(), "remedy",
-	              json_str_safe(remedy ? remedy : "",
-	                            remedy ? strlen(remedy) : 0, 4096)));
+	    json_pack(
+	        "{s:s, s:s, s:o, s:o, s:o, s:o}", "code", code, "severity",
+	        severity, "subject",
+	        json_str_safe(subject, strlen(subject), AGENT_MAX_HOST_STR),
+	        "message", json_str_safe(msg, strlen(msg), sizeof(msg)),
+	        "evidence", evidence ? evidence : json_object(), "remedy",
+	        json_str_safe(remedy ? remedy : "", remedy ? strlen(remedy) : 0,
+	                      AGENT_MAX_HOST_STR)));
 }
 
 json_t *

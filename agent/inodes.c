@@ -17,11 +17,11 @@
 
 #include "agent/cycle.h"
 #include "agent/inodes.h"
+#include "agent/limits.h"
 #include "agent/mounts.h"
 #include "common/fsutil.h"
 #include "common/xalloc.h"
 
-#define MOUNTS_MAX_FILE (4u << 20)
 #define MOUNTS_MAX 4096 /* filesystems reported */
 #define HUNG_MAX 16     /* abandoned statvfs children kept */
 
@@ -369,7 +369,8 @@ inodes_collect(struct cycle *c, const struct inodes_config *cfg)
 		image = 1; /* the image's own table, measured below it */
 	else
 		snprintf(path, sizeof(path), "/proc/self/mounts");
-	len = read_file_capped(path, &text, MOUNTS_MAX_FILE, why, sizeof(why));
+	len = read_file_capped(path, &text, AGENT_MAX_HOST_FILE, why,
+	                       sizeof(why));
 	out = json_array();
 	json_object_set_new(c->report, "filesystems", out);
 	if (len < 0) {

@@ -24,12 +24,14 @@
 #include "agent/cycle.h"
 #include "agent/event_sig.h"
 #include "agent/journal_source.h"
+#include "agent/limits.h"
 #include "agent/logs.h"
 #include "agent/prefilter.h"
 #include "agent/state.h"
 #include "agent/syslog_parse.h"
 #include "agent/syslog_tail.h"
 #include "common/fsutil.h"
+#include "common/jsonutil.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
@@ -409,16 +411,6 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 }
 
 static json_t *
-ts_json(time_t t)
-{
-	char b[RFC3339_LEN];
-
-	if (rfc3339_format(t, b, sizeof(b)) == -1)
-		return json_null();
-	return json_string(b);
-}
-
-static json_t *
 id_json(long v)
 {
 	return v < 0 ? json_null() : json_integer(v);
@@ -457,7 +449,7 @@ slot_json(const struct collect *k, const struct slot *s)
 	const char *ps = json_string_value(pid);
 
 	json_object_set_new(e, "id", json_string(s->id));
-	json_object_set_new(e, "ts", ts_json(s->ts));
+	json_object_set_new(e, "ts", jsonutil_ts(s->ts));
 	json_object_set_new(e, "source",
 	                    json_str_safe(source_name(k, s->source),
 	                                  strlen(source_name(k, s->source)),
@@ -511,7 +503,8 @@ cmp_group(const void *a, const void *b)
 static json_t *
 str_or_null(const char *s)
 {
-	return s && *s ? json_str_safe(s, strlen(s), 4096) : json_null();
+	return s && *s ? json_str_safe(s, strlen(s), AGENT_MAX_HOST_STR)
+	               : json_null();
 }
 
 static json_t *
@@ -530,7 +523,7 @@ group_json(const struct collect *k, const struct group *g)
 	    "s:o, s:o}",
 	    "signature", json_str_safe(g->sig, strlen(g->sig), EVENT_SIG_MAX),
 	    "kind", sl_kind_name(g->kind), "count", (json_int_t)g->count,
-	    "first_ts", ts_json(g->first), "last_ts", ts_json(g->last),
+	    "first_ts", jsonutil_ts(g->first), "last_ts", jsonutil_ts(g->last),
 	    "example",
 	    json_str_safe(g->example, g->example_len, sizeof(g->example)),
 	    "program", str_or_null(g->program), "path", str_or_null(g->path),
@@ -642,7 +635,7 @@ logs_collect(struct cycle *c, const struct logs_config *cfg)
 	memset(k->gindex, -1, sizeof(k->gindex));
 	o.readback = (off_t)cfg->readback;
 	o.max_line = (size_t)cfg->max_line;
-	o.bufsize = (128u << 10) + o.max_line; /* L2-sized: fastest */
+	o.bufsize = AGENT_TAIL_BUF + o.max_line;
 	o.buf = xmalloc(o.bufsize);
 	o.hold = xmalloc(o.max_line);
 	k->cron = cron_lost_new();

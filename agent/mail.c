@@ -15,6 +15,7 @@
 #include "agent/accounts.h"
 #include "agent/cycle.h"
 #include "agent/dirscan.h"
+#include "agent/limits.h"
 #include "agent/mail.h"
 #include "agent/maildir_collect.h"
 #include "agent/relay_collect.h"
@@ -78,39 +79,25 @@ seen_add(struct seen *s, const struct stat *st)
 }
 
 /*
- * real_dir - the path to read for the host directory hostdir.  A symlink
- * (Debian's /var/spool/mail -> /var/mail) is followed one level inside
- * the root, so that an absolute target never leaves --root.
+ * real_dir - the path to read (PATH_MAX bytes) for the host directory
+ * hostdir.  Symlinks (Debian's /var/spool/mail -> /var/mail) are followed
+ * inside the root, so that an absolute target never leaves --root.
  */
 static int
-real_dir(struct cycle *c, const char *hostdir, char *out, size_t n)
+real_dir(struct cycle *c, const char *hostdir, char *out)
 {
-	char link[PATH_MAX], host2[PATH_MAX];
+	char host[PATH_MAX];
 	struct stat st;
-	ssize_t l;
+	int links;
 
-	if (cycle_path(c, out, n, hostdir) == -1)
+	if (root_resolve(c->root, hostdir, AGENT_MAX_LINKS, host, out, &st,
+	                 &links) == -1) {
+		if (errno == ENAMETOOLONG || errno == EINVAL)
+			cycle_error(c, hostdir,
+			            "path too long or not absolute");
 		return -1;
-	if (lstat(out, &st) == -1)
-		return -1;
-	if (!S_ISLNK(st.st_mode))
-		return S_ISDIR(st.st_mode) ? 0 : -1;
-	if ((l = readlink(out, link, sizeof(link) - 1)) <= 0)
-		return -1;
-	link[l] = '\0';
-	if (link[0] == '/') {
-		snprintf(host2, sizeof(host2), "%s", link);
-	} else {
-		const char *slash = strrchr(hostdir, '/');
-		int dl = slash ? (int)(slash - hostdir) : 0;
-		if (snprintf(host2, sizeof(host2), "%.*s/%s", dl, hostdir,
-		             link) >= (int)sizeof(host2))
-			return -1;
 	}
-	if (root_path(out, n, c->root, host2) == -1 || stat(out, &st) == -1 ||
-	    !S_ISDIR(st.st_mode))
-		return -1;
-	return 0;
+	return S_ISDIR(st.st_mode) ? 0 : -1;
 }
 
 static json_t *
@@ -144,7 +131,8 @@ system_uid_max(struct cycle *c, const struct mail_config *cfg)
 	if (cfg->system_uid_max >= 0)
 		return cfg->system_uid_max;
 	if (cycle_path(c, path, sizeof(path), "/etc/login.defs") == -1 ||
-	    read_file_capped(path, &text, 256 * 1024, why, sizeof(why)) < 0)
+	    read_file_capped(path, &text, AGENT_MAX_LOGIN_DEFS, why,
+	                     sizeof(why)) < 0)
 		return v;
 	for (p = text; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
 		if (strncmp(p, "UID_MIN", 7) == 0 &&
@@ -250,7 +238,7 @@ collect_mailboxes(struct cycle *c, const struct mail_config *cfg, json_t *boxes)
 		struct stat st;
 		size_t nusers;
 
-		if (hd == NULL || real_dir(c, hd, real, sizeof(real)) == -1 ||
+		if (hd == NULL || real_dir(c, hd, real) == -1 ||
 		    stat(real, &st) == -1 || !seen_add(&seen_dirs, &st))
 			continue;
 		/* the users to look for: named ones, or every account */
@@ -376,8 +364,8 @@ collect_postfix(struct cycle *c, const struct mail_config *cfg, struct mailq *q,
 		memset(&o, 0, sizeof(o));
 		o.now = c->now;
 		o.max_depth = 2;
-		o.budget_ms = 2000;
-		o.limit_ms = 30000;
+		o.budget_ms = AGENT_MAILQ_SCAN_BUDGET_MS;
+		o.limit_ms = AGENT_MAILQ_SCAN_LIMIT_MS;
 		if (dirscan(fd, &o, &r, err, sizeof(err)) == -1) {
 			cycle_error(c, hd, "%s", err);
 		} else {

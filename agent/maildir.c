@@ -23,7 +23,7 @@
 #include "agent/cycle.h"
 #include "agent/maildir.h"
 #include "agent/msghdr.h"
-#include "common/timeutil.h"
+#include "common/jsonutil.h"
 #include "common/xalloc.h"
 
 #define JOB_NONE (-1)  /* not cron mail */
@@ -303,16 +303,6 @@ list(struct run *r, int mfd, const char *sub, char *err, size_t errlen)
 }
 
 static json_t *
-ts_json(time_t t)
-{
-	char b[RFC3339_LEN];
-
-	if (t == -1 || rfc3339_format(t, b, sizeof(b)) == -1)
-		return json_null();
-	return json_string(b);
-}
-
-static json_t *
 entry_json(struct run *r, const char *host, const char *user)
 {
 	json_t *cron = json_array(), *j;
@@ -329,7 +319,7 @@ entry_json(struct run *r, const char *host, const char *user)
 		                    json_object_get(j, "c"), "count",
 		                    (json_int_t)t->count, "unread",
 		                    (json_int_t)t->unread, "last_ts",
-		                    ts_json(t->last), "subject",
+		                    jsonutil_ts_known(t->last), "subject",
 		                    json_object_get(j, "s"), "excerpt",
 		                    json_object_get(j, "e"), "variant",
 		                    json_object_get(j, "v")));
@@ -340,8 +330,8 @@ entry_json(struct run *r, const char *host, const char *user)
 	    json_str_safe(host, strlen(host), 4096), "format", "maildir",
 	    "messages", (json_int_t)r->messages, "unread",
 	    (json_int_t)r->unread, "new", (json_int_t)r->fresh, "bytes",
-	    (json_int_t)r->bytes, "oldest_ts", ts_json(r->oldest), "newest_ts",
-	    ts_json(r->newest), "cron", cron, "cron_other",
+	    (json_int_t)r->bytes, "oldest_ts", jsonutil_ts_known(r->oldest), "newest_ts",
+	    jsonutil_ts_known(r->newest), "cron", cron, "cron_other",
 	    (json_int_t)r->other, "cron_other_unread",
 	    (json_int_t)r->other_unread);
 }

@@ -7,10 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agent/limits.h"
 #include "agent/mounts.h"
 #include "common/fsutil.h"
-
-#define MOUNTS_MAX_FILE (4u << 20)
 
 /* unescape - \ooo octal escapes, in place. */
 static void
@@ -179,8 +178,8 @@ mounts_fstype_of(const char *root, const char *hostpath, char *type, size_t n)
 			rl = strcmp(rootn, "/") == 0 ? 0 : strlen(rootn);
 		}
 	}
-	if (read_file_capped(table, &text, MOUNTS_MAX_FILE, why, sizeof(why)) <
-	    0)
+	if (read_file_capped(table, &text, AGENT_MAX_HOST_FILE, why,
+	                     sizeof(why)) < 0)
 		return -1;
 	for (line = text; line != NULL && *line; line = next) {
 		struct mount_entry m;

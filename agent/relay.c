@@ -2,9 +2,8 @@
  * relay.c - which MTA /usr/sbin/sendmail is, and the small relays'
  * smarthost (see relay.h).
  *
- * Links are resolved one at a time with readlink on the rooted path and
- * re-rooted (root_path folds ".." so a link cannot lead outside the root); at
- * most RELAY_HOPS of them.  Files are read with read_file_capped (bounded),
+ * Links are followed by root_resolve (fsutil.c), every step below the
+ * root, at most RELAY_HOPS of them.  Files are read with read_file_capped (bounded),
  * package lists only for the few packages that can own /usr/sbin/sendmail.
  */
 #include <errno.h>
@@ -16,11 +15,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "agent/limits.h"
 #include "agent/relay.h"
 #include "common/fsutil.h"
 #include "common/xalloc.h"
 
-#define RELAY_HOPS 16
+#define RELAY_HOPS AGENT_MAX_LINKS
 #define BINARY_READ (1u << 20) /* of a sendmail binary searched */
 #define SENDMAIL "/usr/sbin/sendmail"
 
@@ -46,55 +46,6 @@ relay_kind_of_path(const char *path)
 	    strcmp(base, "sendmail-mta") == 0 || strcmp(base, "sm-mta") == 0)
 		return "sendmail";
 	return "";
-}
-
-/* follow - resolve the chain of links from host path p; the last host
- * path in out.  1 if it ends at an existing file, 0 if not, -1 on an
- * impossible path. */
-static int
-follow(const char *root, const char *p, char *out, size_t n, int *links)
-{
-	char host[RELAY_PATH_MAX], real[RELAY_PATH_MAX], lk[RELAY_PATH_MAX];
-	struct stat sb;
-
-	snprintf(host, sizeof(host), "%s", p);
-	*links = 0;
-	for (int hop = 0; hop <= RELAY_HOPS; hop++) {
-		ssize_t l;
-
-		if (root_path(real, sizeof(real), root, host) == -1)
-			return -1;
-		if (lstat(real, &sb) == -1) {
-			snprintf(out, n, "%s", host);
-			return 0;
-		}
-		if (!S_ISLNK(sb.st_mode)) {
-			snprintf(out, n, "%s", host);
-			return 1;
-		}
-		if ((l = readlink(real, lk, sizeof(lk) - 1)) < 0) {
-			snprintf(out, n, "%s", host);
-			return 0;
-		}
-		lk[l] = '\0';
-		(*links)++;
-		if (lk[0] == '/') {
-			snprintf(host, sizeof(host), "%s", lk);
-		} else {
-			char *slash = strrchr(host, '/');
-			char next[RELAY_PATH_MAX];
-			if (slash != NULL)
-				slash[1] = '\0';
-			if (snprintf(next, sizeof(next), "%s%s", host, lk) >=
-			    (int)sizeof(next))
-				return -1;
-			/* fold "..": root_path with an empty root */
-			if (root_path(host, sizeof(host), "", next) == -1)
-				return -1;
-		}
-	}
-	snprintf(out, n, "%s", host); /* a loop: stop */
-	return 0;
 }
 
 /* owner_package - which of the packages that may own SENDMAIL lists it */
@@ -181,16 +132,18 @@ binary_kind(const char *real)
 int
 relay_detect(const char *root, struct relay_info *ri)
 {
-	char real[RELAY_PATH_MAX];
+	char full[RELAY_PATH_MAX];
 	const char *kind;
-	int links, r;
+	struct stat sb;
+	int links = 0;
 
 	memset(ri, 0, sizeof(*ri));
-	r = follow(root, SENDMAIL, ri->target, sizeof(ri->target), &links);
-	if (r == -1)
-		return -1;
-	if (r == 0)
-		return 0; /* no sendmail (or a dangling link) */
+	if (root_resolve(root, SENDMAIL, RELAY_HOPS, ri->target, full, &sb,
+	                 &links) == -1) {
+		ri->target[0] = '\0';
+		/* no sendmail, a dangling link or a loop: none to tell */
+		return errno == ENAMETOOLONG || errno == EINVAL ? -1 : 0;
+	}
 	if (links > 0 && (kind = relay_kind_of_path(ri->target))[0] != '\0') {
 		snprintf(ri->kind, sizeof(ri->kind), "%s", kind);
 		snprintf(ri->how, sizeof(ri->how), "symlink");
@@ -201,8 +154,7 @@ relay_detect(const char *root, struct relay_info *ri)
 		snprintf(ri->how, sizeof(ri->how), "package");
 		return 0;
 	}
-	if (root_path(real, sizeof(real), root, ri->target) == 0 &&
-	    (kind = binary_kind(real)) != NULL) {
+	if ((kind = binary_kind(full)) != NULL) {
 		snprintf(ri->kind, sizeof(ri->kind), "%s", kind);
 		snprintf(ri->how, sizeof(ri->how), "binary");
 	}

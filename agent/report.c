@@ -24,6 +24,7 @@
 #include "agent/mail_findings.h"
 #include "agent/mta.h"
 #include "agent/mta_findings.h"
+#include "agent/limits.h"
 #include "agent/report.h"
 #include "agent/spool.h"
 #include "agent/spool_findings.h"
@@ -80,7 +81,8 @@ read_small(const char *root, const char *hostpath, char *out, size_t n)
 
 	if (root_path(path, sizeof(path), root, hostpath) == -1)
 		return -1;
-	len = read_file_capped(path, &text, 64 * 1024, why, sizeof(why));
+	len = read_file_capped(path, &text, AGENT_MAX_SMALL_FILE, why,
+	                       sizeof(why));
 	if (len < 0)
 		return -1;
 	snprintf(out, n, "%.*s", (int)strcspn(text, "\r\n"), text);
@@ -111,7 +113,7 @@ os_name(const char *root, char *out, size_t n)
 
 	out[0] = '\0';
 	if (root_path(path, sizeof(path), root, "/etc/os-release") == 0 &&
-	    (len = read_file_capped(path, &text, 64 * 1024, why,
+	    (len = read_file_capped(path, &text, AGENT_MAX_SMALL_FILE, why,
 	                            sizeof(why))) >= 0) {
 		char *p = strstr(text, "PRETTY_NAME=");
 		if (p && (p == text || p[-1] == '\n')) {

@@ -18,6 +18,7 @@
 #include "agent/accounts.h"
 #include "agent/cycle.h"
 #include "agent/dirscan.h"
+#include "agent/limits.h"
 #include "agent/mounts.h"
 #include "agent/mtaconf.h"
 #include "agent/policy.h"
@@ -25,8 +26,7 @@
 #include "common/fsutil.h"
 #include "common/xalloc.h"
 
-#define SPOOL_MAX 64      /* directories checked per cycle */
-#define SPOOL_MAX_LINKS 8 /* symbolic links followed per path */
+#define SPOOL_MAX 64 /* directories checked per cycle */
 
 /* --- the list of directories ------------------------------------------ */
 
@@ -82,18 +82,6 @@ list_add(struct cycle *c, struct spool_list *l, const char *path,
 	return it;
 }
 
-/* exists_under - lstat of the host path under the cycle's root. */
-static int
-exists_under(struct cycle *c, const char *path)
-{
-	char full[PATH_MAX];
-	struct stat st;
-
-	if (root_path(full, sizeof(full), c->root, path) == -1)
-		return 0;
-	return lstat(full, &st) == 0;
-}
-
 /* add_defaults - the directories the MTA's configuration names and the
  * mailbox directories that exist (if none does, the distribution's own,
  * only where an MTA delivers). */
@@ -126,13 +114,13 @@ add_defaults(struct cycle *c, const struct mtaconf *mc, struct spool_list *l)
 			list_add(c, l, path, postfix_dirs[i].role, mc);
 		}
 	}
-	if (exists_under(c, "/var/spool/mail"))
+	if (root_exists(c->root, "/var/spool/mail"))
 		list_add(c, l, "/var/spool/mail", ROLE_MAILBOX, mc);
-	if (exists_under(c, "/var/mail"))
+	if (root_exists(c->root, "/var/mail"))
 		list_add(c, l, "/var/mail", ROLE_MAILBOX, mc);
 	if (l->n > 0 && mc->kind != MTA_NONE &&
-	    !exists_under(c, "/var/spool/mail") &&
-	    !exists_under(c, "/var/mail"))
+	    !root_exists(c->root, "/var/spool/mail") &&
+	    !root_exists(c->root, "/var/mail"))
 		list_add(c, l,
 		         mc->flavor == FLAVOR_DEBIAN ? "/var/mail"
 		                                     : "/var/spool/mail",
@@ -198,54 +186,6 @@ build_list(struct cycle *c, const struct spool_config *cfg,
 }
 
 /* --- checking one directory ------------------------------------------- */
-
-/*
- * resolve - lstat path under root, following symbolic links by hand so
- * that every step stays below root.  On return host holds the host path
- * of what was finally looked at and full its path under root.  0 and st,
- * or -1 with errno (ELOOP after SPOOL_MAX_LINKS links).
- */
-static int
-resolve(const char *root, const char *path, char *host, char *full,
-        struct stat *st, int *links)
-{
-	char target[PATH_MAX], next[PATH_MAX];
-	ssize_t n;
-
-	*links = 0;
-	snprintf(host, PATH_MAX, "%s", path);
-	for (;;) {
-		if (root_path(full, PATH_MAX, root, host) == -1)
-			return -1;
-		if (lstat(full, st) == -1)
-			return -1;
-		if (!S_ISLNK(st->st_mode))
-			return 0;
-		if (++*links > SPOOL_MAX_LINKS) {
-			errno = ELOOP;
-			return -1;
-		}
-		n = readlink(full, target, sizeof(target) - 1);
-		if (n == -1)
-			return -1;
-		target[n] = '\0';
-		if (target[0] == '/') {
-			snprintf(next, sizeof(next), "%s", target);
-		} else {
-			const char *slash = strrchr(host, '/');
-			int dl = (int)(slash - host);
-
-			if (snprintf(next, sizeof(next), "%.*s/%s", dl, host,
-			             target) >= (int)sizeof(next)) {
-				errno = ENAMETOOLONG;
-				return -1;
-			}
-		}
-		/* fold "..", "." and "//" without leaving "/" */
-		if (root_path(host, PATH_MAX, "", next) == -1)
-			return -1;
-	}
-}
 
 static json_t *
 name_or_null(const char *s)
@@ -518,7 +458,8 @@ check_one(struct cycle *c, const struct spool_config *cfg,
 
 	if (on_network(c, it, o))
 		return o;
-	if (resolve(c->root, it->path, host, full, &st, &links) == -1) {
+	if (root_resolve(c->root, it->path, AGENT_MAX_LINKS, host, full, &st,
+	                 &links) == -1) {
 		int e = errno;
 
 		json_object_set_new(o, "exists", json_false());

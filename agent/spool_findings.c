@@ -9,6 +9,7 @@
 
 #include "agent/cycle.h"
 #include "agent/spool_findings.h"
+#include "common/jsonutil.h"
 #include "common/strbuf.h"
 #include "common/xalloc.h"
 
@@ -33,34 +34,12 @@ shq(const char *s)
 	return strbuf_steal(&sb);
 }
 
-static const char *
-jstr(json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-static const char *
-jstr_or(json_t *o, const char *k, const char *def)
-{
-	const char *v = jstr(o, k);
-
-	return v ? v : def;
-}
-
-static long long
-jint(json_t *o, const char *k, long long def)
-{
-	json_t *v = json_object_get(o, k);
-
-	return json_is_integer(v) ? (long long)json_integer_value(v) : def;
-}
-
 /* fix_cmd - the chown/chmod that gives qpath its expected policy, or "". */
 static char *
 fix_cmd(json_t *exp, const char *qpath)
 {
-	const char *owner = jstr(exp, "owner"), *group = jstr(exp, "group");
-	const char *mode = jstr(exp, "mode");
+	const char *owner = jsonutil_str(exp, "owner", NULL), *group = jsonutil_str(exp, "group", NULL);
+	const char *mode = jsonutil_str(exp, "mode", NULL);
 	char *own, *out;
 
 	if (owner && group)
@@ -99,7 +78,7 @@ finding_missing(struct cycle *c, json_t *s, const char *path, const char *role,
                 int isqueue, const char *q, const char *fix)
 {
 	json_t *exp = json_object_get(s, "expected");
-	const char *type = jstr(s, "type");
+	const char *type = jsonutil_str(s, "type", NULL);
 	char *cmd;
 
 	if (!json_is_true(json_object_get(s, "exists"))) {
@@ -130,9 +109,9 @@ finding_access(struct cycle *c, json_t *s, const char *path, const char *q,
 {
 	json_t *exp = json_object_get(s, "expected");
 	json_t *w = json_object_get(s, "writer");
-	const char *wu = jstr(w, "user"), *wg = jstr(w, "group");
-	const char *owner = jstr_or(s, "owner", "?");
-	const char *group = jstr_or(s, "group", "?");
+	const char *wu = jsonutil_str(w, "user", NULL), *wg = jsonutil_str(w, "group", NULL);
+	const char *owner = jsonutil_str(s, "owner", "?");
+	const char *group = jsonutil_str(s, "group", "?");
 	char *alt = NULL;
 
 	if (json_is_false(json_object_get(s, "writable_by_mta"))) {
@@ -142,8 +121,8 @@ finding_access(struct cycle *c, json_t *s, const char *path, const char *q,
 		cycle_finding(
 		    c, "spool.not_writable_by_mta", "critical", path,
 		    json_pack("{s:s?, s:s?, s:O, s:O, s:O, s:s?, s:s?, s:O}",
-		              "owner", jstr(s, "owner"), "group",
-		              jstr(s, "group"), "uid",
+		              "owner", jsonutil_str(s, "owner", NULL), "group",
+		              jsonutil_str(s, "group", NULL), "uid",
 		              json_object_get(s, "uid"), "gid",
 		              json_object_get(s, "gid"), "mode",
 		              json_object_get(s, "mode"), "writer_user", wu,
@@ -151,7 +130,7 @@ finding_access(struct cycle *c, json_t *s, const char *path, const char *q,
 		    alt ? alt : fix,
 		    "%s is %s:%s %s: %s%s%s cannot create queue files there "
 		    "(Permission denied)",
-		    path, owner, group, jstr_or(s, "mode", "?"), wu ? wu : "",
+		    path, owner, group, jsonutil_str(s, "mode", "?"), wu ? wu : "",
 		    wu && wg ? ":" : "", wg ? wg : "");
 		free(alt);
 	}
@@ -159,13 +138,13 @@ finding_access(struct cycle *c, json_t *s, const char *path, const char *q,
 		cycle_finding(
 		    c, "spool.permissions", "warning", path,
 		    json_pack("{s:s?, s:s?, s:O, s:O, s:O, s:O}", "owner",
-		              jstr(s, "owner"), "group", jstr(s, "group"),
+		              jsonutil_str(s, "owner", NULL), "group", jsonutil_str(s, "group", NULL),
 		              "uid", json_object_get(s, "uid"), "gid",
 		              json_object_get(s, "gid"), "mode",
 		              json_object_get(s, "mode"), "expected", exp),
 		    fix, "%s is %s:%s %s, expected %s:%s %s", path, owner,
-		    group, jstr_or(s, "mode", "?"), jstr_or(exp, "owner", "*"),
-		    jstr_or(exp, "group", "*"), jstr_or(exp, "mode", "*"));
+		    group, jsonutil_str(s, "mode", "?"), jsonutil_str(exp, "owner", "*"),
+		    jsonutil_str(exp, "group", "*"), jsonutil_str(exp, "mode", "*"));
 	}
 }
 
@@ -173,8 +152,8 @@ static void
 finding_queue(struct cycle *c, const struct spool_config *cfg, json_t *s,
               const char *path, const char *role, const char *q)
 {
-	long long queued = jint(s, "queued", 0);
-	long long age = jint(s, "oldest_age_s", -1);
+	long long queued = jsonutil_int(s, "queued", 0);
+	long long age = jsonutil_int(s, "oldest_age_s", -1);
 	char *cmd;
 
 	if (queued >= cfg->backlog_warning) {
@@ -216,9 +195,9 @@ finding_bloat(struct cycle *c, const struct spool_config *cfg, json_t *s,
               const char *path, const char *role, const char *q)
 {
 	json_t *exp = json_object_get(s, "expected");
-	long long size = jint(s, "dir_size_bytes", 0);
-	long long needed = jint(s, "dir_needed_bytes", 0);
-	long long entries = jint(s, "entries", 0);
+	long long size = jsonutil_int(s, "dir_size_bytes", 0);
+	long long needed = jsonutil_int(s, "dir_needed_bytes", 0);
+	long long entries = jsonutil_int(s, "entries", 0);
 	char *tmp, *qn, *qo, *fix, *cmd;
 
 	if (needed <= 0 || size < cfg->bloat_min_size ||
@@ -260,7 +239,7 @@ finding_bloat(struct cycle *c, const struct spool_config *cfg, json_t *s,
 static void
 finding_orphans(struct cycle *c, json_t *s, const char *path, const char *q)
 {
-	long long n = jint(s, "orphans", 0);
+	long long n = jsonutil_int(s, "orphans", 0);
 	char *cmd;
 
 	if (n <= 0)
@@ -287,7 +266,7 @@ finding_orphans(struct cycle *c, json_t *s, const char *path, const char *q)
 static void
 one_spool(struct cycle *c, const struct spool_config *cfg, json_t *s)
 {
-	const char *path = jstr(s, "path"), *role = jstr(s, "role");
+	const char *path = jsonutil_str(s, "path", NULL), *role = jsonutil_str(s, "role", NULL);
 	char *q, *fix;
 	int isqueue;
 
@@ -300,7 +279,7 @@ one_spool(struct cycle *c, const struct spool_config *cfg, json_t *s)
 	q = shq(path);
 	fix = fix_cmd(json_object_get(s, "expected"), q);
 	if (!json_is_true(json_object_get(s, "exists")) ||
-	    strcmp(jstr_or(s, "type", ""), "directory") != 0) {
+	    strcmp(jsonutil_str(s, "type", ""), "directory") != 0) {
 		finding_missing(c, s, path, role, isqueue, q, fix);
 	} else {
 		finding_access(c, s, path, q, fix);
