@@ -3,8 +3,9 @@
  * smarthost (see relay.h).
  *
  * Links are followed by root_resolve (fsutil.c), every step below the
- * root, at most RELAY_HOPS of them.  Files are read with read_file_capped (bounded),
- * package lists only for the few packages that can own /usr/sbin/sendmail.
+ * root, at most RELAY_HOPS of them.  Files are read with read_file_capped
+ * (bounded), package lists only for the few packages that can own
+ * /usr/sbin/sendmail.
  */
 #include <errno.h>
 #include <fcntl.h>
