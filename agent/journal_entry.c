@@ -15,6 +15,7 @@
 
 #include "agent/bytes.h"
 #include "agent/journal_entry.h"
+#include "common/hex.h"
 
 #define DEPTH_MAX 4 /* the object, an array, an array of bytes */
 
@@ -49,33 +50,15 @@ ws(struct scan *s)
 		s->i++;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* hex4 - the value of 4 hex digits at p[i..], -1 if not */
+/* hex4 - the value of the 4 hex digits at s->p[i..], -1 if not */
 static long
 hex4(const struct scan *s, size_t i)
 {
-	long v = 0;
+	unsigned char b[2];
 
-	if (i + 4 > s->n)
+	if (i + 4 > s->n || hex_decode(s->p + i, 4, b, sizeof(b)) != 2)
 		return -1;
-	for (size_t k = 0; k < 4; k++) {
-		int h = hexval((unsigned char)s->p[i + k]);
-		if (h < 0)
-			return -1;
-		v = v * 16 + h;
-	}
-	return v;
+	return (long)b[0] << 8 | b[1];
 }
 
 /* put - append one byte to out if there is room, else note the cut */
