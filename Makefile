@@ -1,6 +1,8 @@
 # spoolwatch - non-recursive build.
 #
 #   make               bin/spoolwatch-agent, bin/spoolwatch-collector
+#   make static        bin/static/*: the same, statically linked (musl),
+#                      for every x86_64 host from RHEL 5 on
 #   make check         sanitizer build, unit + e2e + bounded fuzz runs,
 #                      ends with "N passed, N failed"
 #   make demo          collector + agent on this host and on an incident root
@@ -24,12 +26,17 @@ TEST_PKGS := cmocka
 VERSION   := $(shell cat .version 2>/dev/null || echo 0.0.0)
 
 CC        ?= cc
+# Warnings every C11 compiler has, then the newer ones this $(CC) accepts
+# (an older gcc building the source tarball lacks some of them).
+probe_cflag = $(shell $(CC) -Werror $(1) -xc -c -o /dev/null /dev/null \
+                  2>/dev/null && echo $(1))
 WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
-             -Wmissing-prototypes -Wvla -Wimplicit-fallthrough \
-             -Wno-format-nonliteral
+             -Wmissing-prototypes -Wno-format-nonliteral \
+             $(foreach f,-Wvla -Wimplicit-fallthrough,$(call probe_cflag,$(f)))
 CPPFLAGS  += -D_GNU_SOURCE -DSPOOLWATCH_VERSION='"$(VERSION)"' -I. -MMD -MP
 CFLAGS    ?= -O2 -g
-CFLAGS    += -std=c11 $(WARN) -fstack-protector-strong
+CFLAGS    += -std=c11 $(WARN) \
+             $(or $(call probe_cflag,-fstack-protector-strong),-fstack-protector)
 
 ifeq ($(SANITIZE),1)
 OUT       := $(BUILD)/san
@@ -51,7 +58,7 @@ CFLAGS    += $(PKG_CFLAGS)
 LDLIBS    += $(PKG_LIBS) -lm -lpthread
 
 COMMON_SRC    := $(sort $(wildcard common/*.c))
-AGENT_SRC     := $(sort $(wildcard agent/*.c))
+AGENT_SRC     := $(sort $(wildcard agent/*.c agent/*/*.c))
 COLLECTOR_SRC := $(sort $(wildcard collector/*.c collector/*/*.c))
 UNIT_SRC      := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC      := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -76,7 +83,7 @@ UNIT_BIN      := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRC))
 -include collector/web.mk
 
 .PHONY: all deps check test unit e2e fuzz fuzz-build bench demo install \
-        clean lint rpm deb print-bindir
+        clean lint rpm deb print-bindir print-static-bindir
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -124,6 +131,8 @@ check:
 	@sh tests/deps.sh build test
 	@$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(BUILD) unit-build
 	@$(MAKE) --no-print-directory SANITIZE=0 BUILD=$(BUILD) fuzz-build
+	@$(MAKE) --no-print-directory SANITIZE=0 BUILD=$(BUILD) static \
+	    oldkernel-build
 	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/run.sh \
 	    "$(BUILD)/san/bin" "$(BUILD)/san/tests" "$(BUILD)/fuzz"
 
@@ -166,8 +175,8 @@ fuzz: fuzz-build
 
 # --- benchmarks, demo ------------------------------------------------------
 
-bench: all
-	@sh tests/bench/run.sh "$(BINDIR)"
+bench: all static-agent
+	@STATIC_BINDIR=$(abspath $(STATIC_BINDIR)) sh tests/bench/run.sh "$(BINDIR)"
 
 demo: all
 	@sh tests/demo.sh "$(BINDIR)"
@@ -191,5 +200,11 @@ print-bindir:
 clean:
 	rm -rf build bin
 
+include deploy/static/static.mk
+include tests/oldkernel/oldkernel.mk
 -include deploy/packages.mk
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Dependency files only (not the bundled libraries' sources that make
+# static unpacks, nor the package tests' cached system roots).
+-include $(shell find $(BUILD) \( -path '*/static/src' -o \
+             -path $(BUILD)/roots \) -prune -o -type f -name '*.d' \
+             -print 2>/dev/null)

@@ -3,7 +3,6 @@
  * retries of the outbox, SIGTERM/SIGINT/SIGHUP (see daemon.h).
  */
 #include <errno.h>
-#include <malloc.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +10,7 @@
 #include "agent/agent_config.h"
 #include "agent/daemon.h"
 #include "agent/runner.h"
+#include "common/compat.h"
 #include "common/log.h"
 #include "common/timeutil.h"
 
@@ -155,7 +155,7 @@ daemon_loop(struct runner *r, struct agent_config *cfg,
 
 			runner_cycle(r);
 			/* give the cycle's freed heap back before sleeping */
-			malloc_trim(0);
+			compat_malloc_trim();
 			end = time_mono_ms();
 			next_cycle = due + daemon_period_ms(cfg->interval,
 			                                    agent_random());

@@ -15,7 +15,7 @@
 #include "agent/agent_config.h"
 #include "agent/daemon.h"
 #include "agent/runner.h"
-#include "agent/statedir.h"
+#include "agent/ship/statedir.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -273,6 +273,10 @@ parse_flags(int argc, char **argv)
 			break;
 		case OPT_VERSION:
 			printf("spoolwatch-agent %s\n", SPOOLWATCH_VERSION);
+#ifdef SPOOLWATCH_BUNDLED /* make static */
+			printf("static x86_64 build, bundling: %s\n",
+			       SPOOLWATCH_BUNDLED);
+#endif
 			return 0;
 		case OPT_HELP:
 			usage(stdout);
@@ -320,10 +324,19 @@ prepare(struct agent_config *cfg)
 		return startup_error(NULL, err);
 	if (setup_log(cfg, err, sizeof(err)) == -1)
 		return startup_error(cfg, err);
-	/* a state_dir that exists must be ours; a missing one is created */
+	/* a state_dir that exists must be ours; a missing one is created.
+	 * --check-config by another user (root checking the service's
+	 * configuration right after a package installed it) only notes that
+	 * the directory is its owner's. */
 	if (statedir_check(cfg->state_dir, err, sizeof(err)) == -1 &&
-	    errno != ENOENT)
-		return startup_error(cfg, err);
+	    errno != ENOENT) {
+		if (!flags.check || errno != EACCES)
+			return startup_error(cfg, err);
+		fprintf(stderr,
+		        "spoolwatch-agent: note: %s (a run as its owner, "
+		        "like the packaged service, can use it)\n",
+		        err);
+	}
 	warn_security(cfg);
 	if (flags.check) {
 		agent_config_print(stdout, cfg);

@@ -6,18 +6,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "agent/agent_config.h"
-#include "agent/deliver.h"
+#include "agent/ship/deliver.h"
 #include "agent/limits.h"
-#include "agent/outbox.h"
+#include "agent/ship/outbox.h"
 #include "agent/report.h"
 #include "agent/runner.h"
-#include "agent/state.h"
-#include "agent/statedir.h"
+#include "agent/ship/state.h"
+#include "agent/ship/statedir.h"
+#include "common/compat.h"
 #include "common/log.h"
 #include "common/strbuf.h"
 #include "common/timeutil.h"
@@ -32,7 +32,7 @@ agent_random(void)
 	static uint64_t x;
 	uint64_t v;
 
-	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) == (ssize_t)sizeof(v))
+	if (compat_random(&v, sizeof(v), 1) == 0)
 		return v;
 	/* no entropy yet (early boot): xorshift seeded by time and pid */
 	if (x == 0)

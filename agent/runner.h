@@ -59,7 +59,7 @@ int runner_reconfigure(struct runner *r, const struct agent_config *cfg,
                        char *err, size_t errlen);
 void runner_close(struct runner *r);
 
-/* agent_random - 64 random bits (getrandom, falling back to a PRNG). */
+/* agent_random - 64 random bits (compat_random, falling back to a PRNG). */
 uint64_t agent_random(void);
 
 #endif

@@ -81,6 +81,10 @@ parse_flags(int argc, char **argv, struct flags *fl, int *code)
 			break;
 		case 'V':
 			printf("spoolwatch-collector %s\n", SPOOLWATCH_VERSION);
+#ifdef SPOOLWATCH_BUNDLED /* make static */
+			printf("static x86_64 build, bundling: %s\n",
+			       SPOOLWATCH_BUNDLED);
+#endif
 			*code = 0;
 			return -1;
 		case 'h':

@@ -328,3 +328,25 @@ mkdir_p(const char *path, mode_t mode)
 	}
 	return mkdir_one(buf, mode);
 }
+
+ssize_t
+read_small_at(int dirfd, const char *name, char *buf, size_t n)
+{
+	ssize_t len = 0, r;
+	int fd;
+
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd == -1)
+		return -1;
+	while ((size_t)len < n - 1) {
+		r = read(fd, buf + len, n - 1 - (size_t)len);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return len;
+}

@@ -54,6 +54,12 @@ ssize_t read_file_capped(const char *path, char **out, size_t cap, char *err,
                          size_t errlen);
 
 /*
+ * read_small_at - up to n-1 bytes of dirfd/name (not following a final
+ * symlink), NUL-terminated, for /proc's one-line files; length or -1.
+ */
+ssize_t read_small_at(int dirfd, const char *name, char *buf, size_t n);
+
+/*
  * write_file_atomic - write data to path so that a crash leaves either
  * the old or the new file: temporary file, fsync, rename, fsync of the
  * directory.  The file gets exactly mode (the umask does not apply).  On

@@ -1,27 +1,19 @@
 /*
- * uuid.c - version 4 UUIDs from getrandom(2).
+ * uuid.c - version 4 UUIDs from the kernel's CSPRNG (compat_random).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 
+#include "common/compat.h"
 #include "common/uuid.h"
 
 int
 uuid_v4(char out[UUID_STR_LEN])
 {
 	unsigned char b[16];
-	size_t got = 0;
 
-	while (got < sizeof(b)) {
-		ssize_t r = getrandom(b + got, sizeof(b) - got, 0);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			return -1;
-		got += (size_t)r;
-	}
+	if (compat_random(b, sizeof(b), 0) == -1)
+		return -1;
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
 	snprintf(out, UUID_STR_LEN,

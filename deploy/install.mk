@@ -8,6 +8,7 @@
 #   UNITDIR       PREFIX/lib/systemd/system
 #   INITDIR       SYSCONFDIR/init.d
 #   SYSVCONFDIR   SYSCONFDIR/sysconfig   (Debian: SYSCONFDIR/default)
+#   LOGROTATEDIR  SYSCONFDIR/logrotate.d (with the SysV scripts: their logs)
 #   WITH_SYSTEMD, WITH_SYSVINIT    yes/no
 #
 # The configuration files are installed only when absent, so that a
@@ -28,6 +29,7 @@ UNITDIR      ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR  ?= $(PREFIX)/lib/sysusers.d
 INITDIR      ?= $(SYSCONFDIR)/init.d
 SYSVCONFDIR  ?= $(SYSCONFDIR)/sysconfig
+LOGROTATEDIR ?= $(SYSCONFDIR)/logrotate.d
 WITH_SYSTEMD  ?= yes
 WITH_SYSVINIT ?= yes
 # "no": the examples only, no /etc/spoolwatch/*.conf (for hosts whose
@@ -95,7 +97,10 @@ install-systemd:
 	    $(DESTDIR)$(SYSUSERSDIR)/spoolwatch.conf
 
 install-sysvinit:
-	$(INSTALL) -d $(DESTDIR)$(INITDIR) $(DESTDIR)$(SYSVCONFDIR)
+	$(INSTALL) -d $(DESTDIR)$(INITDIR) $(DESTDIR)$(SYSVCONFDIR) \
+	    $(DESTDIR)$(LOGROTATEDIR)
+	$(INSTALL) -m 0644 $(D)/logrotate/spoolwatch-agent \
+	    $(D)/logrotate/spoolwatch-collector $(DESTDIR)$(LOGROTATEDIR)/
 	for s in spoolwatch-agent spoolwatch-collector; do \
 	    $(REWRITE) $(D)/sysvinit/$$s >$(DESTDIR)$(INITDIR)/$$s \
 	        && chmod 0755 $(DESTDIR)$(INITDIR)/$$s || exit 1; \

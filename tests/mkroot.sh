@@ -8,6 +8,9 @@
 #       healthy-sendmail a correct sendmail host
 #       healthy-postfix  a correct postfix host
 #       broken-postfix   postfix with a wrong maildrop and a backlog
+#       rhel5-sendmail   healthy-sendmail with RHEL 5's (Linux 2.6.18) /proc:
+#                        proc/PID/stat but no proc/PID/comm (2.6.33+), no
+#                        mountinfo
 # Real ownership and modes are set (run as root, as CI does).  Each part
 # of the tree is written by its own function below.
 set -eu
@@ -517,10 +520,25 @@ H??X-Cron-Env: <LOGNAME=root>
 QF
 }
 
+# rhel5_proc DIR: each proc/PID/comm becomes the proc/PID/stat that
+# Linux 2.6.18 has instead ("PID (COMM) STATE PPID ...").
+rhel5_proc() {
+	for _c in "$1"/proc/[0-9]*/comm; do
+		[ -f "$_c" ] || continue
+		_pd=${_c%/comm}
+		printf '%s (%s) S 1 %s %s 0 -1 4202752 312 0 0 0 1 2 0 0 15 0 1 0 1042 12345678 300 18446744073709551615\n' \
+		    "${_pd##*/}" "$(cat "$_c")" "${_pd##*/}" "${_pd##*/}" >"$_pd/stat"
+		rm -f "$_c"
+	done
+}
+
+shape=""
 case $kind in
 incident|healthy-sendmail|healthy-postfix|broken-postfix) ;;
+rhel5-sendmail) kind=healthy-sendmail shape=rhel5 ;;
 *) echo "mkroot.sh: unknown kind '$kind'" >&2; exit 2 ;;
 esac
 spool_part "$kind" "$dir"
 logs_part "$kind" "$dir"
 mail_part "$kind" "$dir"
+[ "$shape" != rhel5 ] || rhel5_proc "$dir"

@@ -11,8 +11,14 @@
 #              libcurl POST to the same collector, then waits (the floor:
 #              almost all of its RSS is shared library pages)
 #   node-exporter, collectd   default configurations, idle RSS
+#   static     the static agent (make static, STATIC_BINDIR) on the
+#              incident root, on a quiet host (the healthy-sendmail root)
+#              and on the running host, next to the dynamic build on the
+#              quiet host too; and its stripped size
 #
 # Targets (issue #6): Anonymous < 2 MiB; peak RSS within 2 MiB of bare.
+# Targets (issue #12, static agent): peak RSS <= 4 MiB on the incident
+# root, <= 1.5 MiB on a quiet host; stripped binary <= 2 MB.
 # Measures only; installs the reference packages with apt-get when run as
 # root, else says they are missing.
 set -u
@@ -47,16 +53,20 @@ until curl -s -o /dev/null "http://127.0.0.1:$CPORT/healthz"; do
 	sleep 0.1
 done
 sh "$SPOOLWATCH_TOP/tests/mkroot.sh" incident "$T/root" >/dev/null 2>&1
+sh "$SPOOLWATCH_TOP/tests/mkroot.sh" healthy-sendmail "$T/quiet" >/dev/null 2>&1
+: "${STATIC_BINDIR:=$SPOOLWATCH_TOP/bin/static}"
 
 # --- the agent: one daemon cycle, sampled, then idle -------------------------
 # agent_run NAME [--root DIR]: start a daemon (interval 1 h, no splay),
 # sample Anonymous until the report is stored, then idle for 3 s.
+# AGENT_BIN (default: BINDIR's agent) is the binary run.
 agent_run() {
 	name=$1; shift
 	printf 'server = http://127.0.0.1:%s\ninterval = 1h\nsplay = 0\n' "$CPORT" \
 	    >"$T/agent.conf"
 	before=$(sqlite3 "$T/db" 'SELECT count(*) FROM reports' 2>/dev/null || echo 0)
-	"$BINDIR/spoolwatch-agent" --config "$T/agent.conf" --state-dir "$T/st-$name" \
+	"${AGENT_BIN:-$BINDIR/spoolwatch-agent}" --config "$T/agent.conf" \
+	    --state-dir "$T/st-$name" \
 	    "$@" 2>"$T/agent-$name.err" &
 	apid=$!
 	pids="$pids $apid"
@@ -121,6 +131,29 @@ row "spoolwatch-agent (this host)" "$AG_PEAK" "$AG_RSS" "$AG_HWM" \
     "idle: $AG_IDLE KiB, $AG_TICKS CPU ticks and $AG_SC syscalls in 3 s"
 [ "$AG_HWM" -gt "$agent_hwm" ] && agent_hwm=$AG_HWM
 [ "$AG_PEAK" -gt "$agent_peak" ] && agent_peak=$AG_PEAK
+agent_run quiet --root "$T/quiet"
+row "spoolwatch-agent (quiet)" "$AG_PEAK" "$AG_RSS" "$AG_HWM" \
+    "healthy-sendmail root; idle: $AG_IDLE KiB"
+
+static_hwm="" static_quiet=""
+if [ -x "$STATIC_BINDIR/spoolwatch-agent" ]; then
+	AGENT_BIN=$STATIC_BINDIR/spoolwatch-agent
+	agent_run s-incident --root "$T/root"
+	row "static agent (incident)" "$AG_PEAK" "$AG_RSS" "$AG_HWM" \
+	    "idle: $AG_IDLE KiB, $AG_TICKS CPU ticks and $AG_SC syscalls in 3 s"
+	static_hwm=$AG_HWM
+	agent_run s-quiet --root "$T/quiet"
+	row "static agent (quiet)" "$AG_PEAK" "$AG_RSS" "$AG_HWM" \
+	    "healthy-sendmail root; idle: $AG_IDLE KiB"
+	static_quiet=$AG_HWM
+	agent_run s-host
+	row "static agent (this host)" "$AG_PEAK" "$AG_RSS" "$AG_HWM" \
+	    "idle: $AG_IDLE KiB"
+	static_size=$(wc -c <"$AGENT_BIN" | tr -d ' ')
+	unset AGENT_BIN
+else
+	echo "no static agent in $STATIC_BINDIR (make static) - skipped"
+fi
 
 if [ -x "$T/bare" ]; then
 	"$T/bare" "http://127.0.0.1:$CPORT/api/v1/reports" >"$T/bare.out" &
@@ -180,6 +213,11 @@ if [ -x "$CD" ]; then
 fi
 
 echo
+if [ -n "$static_hwm" ]; then
+	echo "targets: static agent peak RSS ${static_hwm} KiB on the incident" \
+	    "root (<= 4096), ${static_quiet} KiB quiet (<= 1536);" \
+	    "stripped binary ${static_size} bytes (<= 2000000)"
+fi
 echo "targets: agent Anonymous peak ${agent_peak} KiB (< 2048);" \
     "agent peak RSS ${agent_hwm} KiB vs bare ${bare_hwm:-?} KiB" \
     "(difference $((agent_hwm - ${bare_hwm:-0})) KiB, < 2048)"

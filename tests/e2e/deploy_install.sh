@@ -22,6 +22,8 @@ etc/spoolwatch/agent.conf 640
 etc/spoolwatch/collector.conf 640
 etc/init.d/spoolwatch-agent 755
 etc/init.d/spoolwatch-collector 755
+etc/logrotate.d/spoolwatch-agent 644
+etc/logrotate.d/spoolwatch-collector 644
 etc/sysconfig/spoolwatch-agent 644
 etc/sysconfig/spoolwatch-collector 644
 usr/local/bin/spoolwatch-agent 755

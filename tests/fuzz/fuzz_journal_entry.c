@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/journal_entry.h"
-#include "agent/syslog_parse.h"
+#include "agent/parse/journal_entry.h"
+#include "agent/parse/syslog_parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/cron_log.h"
-#include "agent/relay_log.h"
-#include "agent/syslog_parse.h"
+#include "agent/parse/cron_log.h"
+#include "agent/parse/relay_log.h"
+#include "agent/parse/syslog_parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

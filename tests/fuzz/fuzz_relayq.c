@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/msghdr.h"
-#include "agent/relayq.h"
+#include "agent/parse/msghdr.h"
+#include "agent/collect/relayq.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -14,8 +14,8 @@
 
 #include "testdata.h"
 
-#include "agent/journal_entry.h"
-#include "agent/syslog_parse.h"
+#include "agent/parse/journal_entry.h"
+#include "agent/parse/syslog_parse.h"
 
 #define assert_span(sp, want)                                                  \
 	do {                                                                   \
@@ -31,7 +31,8 @@ static size_t
 real_line(int k, char *buf, size_t n)
 {
 	char path[TESTDATA_PATH_MAX];
-	FILE *fp = fopen(testdata_path("journal/journalctl-json.txt", path), "r");
+	FILE *fp =
+	    fopen(testdata_path("journal/journalctl-json.txt", path), "r");
 	size_t l = 0;
 
 	assert_non_null(fp);

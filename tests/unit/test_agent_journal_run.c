@@ -17,8 +17,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "agent/journal_config.h"
-#include "agent/journal_run.h"
+#include "agent/collect/journal_config.h"
+#include "agent/probe/journal_run.h"
 
 #define REMOTE "/lib/systemd/systemd-journal-remote"
 

@@ -18,12 +18,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "agent/accounts.h"
+#include "agent/probe/accounts.h"
 #include "agent/agent_config.h"
 #include "agent/cycle.h"
-#include "agent/logs.h"
-#include "agent/logs_findings.h"
-#include "agent/state.h"
+#include "agent/collect/logs.h"
+#include "agent/diagnose/logs_findings.h"
+#include "agent/ship/state.h"
 #include "common/config.h"
 #include "common/fsutil.h"
 
@@ -234,6 +234,36 @@ test_same_line_in_two_files_is_one_event(void **state)
 	json_decref(r);
 }
 
+/* 3000 lines in both files: the duplicate table grows from its first
+ * size (1024 entries) and still finds every one. */
+static void
+test_many_lines_in_two_files_are_all_duplicates(void **state)
+{
+	char line[512], path[PATH_MAX + 64];
+	FILE *a, *b;
+	json_t *r;
+	(void)state;
+	snprintf(path, sizeof(path), "%s/root/var/log/maillog", top);
+	a = fopen(path, "w");
+	snprintf(path, sizeof(path), "%s/root/var/log/messages", top);
+	b = fopen(path, "w");
+	assert_non_null(a);
+	assert_non_null(b);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(line, sizeof(line), syserr_fmt, i / 60 % 60, i % 60,
+		         1000 + i, i, i);
+		fputs(line, a);
+		fputs(line, b);
+	}
+	fclose(a);
+	fclose(b);
+	r = run(NULL, NULL);
+	assert_int_equal(json_integer_value(json_object_get(
+	                     json_object_get(r, "log_summary"), "duplicates")),
+	                 3000);
+	json_decref(r);
+}
+
 static void
 test_offsets_are_staged_not_committed(void **state)
 {
@@ -407,6 +437,9 @@ main(void)
 	        test_max_events_keeps_newest_and_counts_all, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_same_line_in_two_files_is_one_event, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_many_lines_in_two_files_are_all_duplicates, setup,
+	        teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_offsets_are_staged_not_committed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_bytes_make_valid_json,

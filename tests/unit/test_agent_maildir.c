@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "agent/maildir.h"
+#include "agent/collect/maildir.h"
 #include "common/fsutil.h"
 
 static char md[256];

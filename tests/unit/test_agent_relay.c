@@ -16,10 +16,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "agent/mailq.h"
-#include "agent/msghdr.h"
-#include "agent/relay.h"
-#include "agent/relayq.h"
+#include "agent/collect/mailq.h"
+#include "agent/parse/msghdr.h"
+#include "agent/probe/relay.h"
+#include "agent/collect/relayq.h"
 #include "common/fsutil.h"
 
 static char root[256];

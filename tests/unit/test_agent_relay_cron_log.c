@@ -12,9 +12,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "agent/cron_log.h"
-#include "agent/relay_log.h"
-#include "agent/syslog_parse.h"
+#include "agent/parse/cron_log.h"
+#include "agent/parse/relay_log.h"
+#include "agent/parse/syslog_parse.h"
 
 #define assert_span(sp, want)                                                  \
 	do {                                                                   \
