@@ -1,10 +1,9 @@
 /*
  * relay_collect.h - the small relays (nullmailer, msmtp, ssmtp, dma) in
- * the report: mta.kind and mta.relay, their queues in mail.queued[], and
- * their findings.  The MTA collector calls relay_mta() on its mta object,
- * the mail collector relay_queues() on its queue tally, and the MTA
- * findings pass relay_findings() (before the mail findings, which look
- * for mta.down).
+ * the report: mta.kind and mta.relay, their queues in mail.queued[].
+ * The MTA collector calls relay_mta() on its mta object and the mail
+ * collector relay_queues() on its queue tally; the findings are
+ * diagnose/relay_findings.c.
  *
  *   mta.relay  {program, sendmail, detected_by, smarthost, config,
  *               configured: "yes"|"no"|"direct", package_default}
@@ -32,12 +31,5 @@ void relay_mta(struct cycle *c, json_t *mta, int forced);
 /* relay_queues - the nullmailer and dma queues under the root into q;
  * what could not be read is an errors[] entry. */
 void relay_queues(struct cycle *c, struct mailq *q);
-
-/*
- * relay_findings - mta.down for a relay that cannot send: nullmailer
- * with mail waiting and no remote or no nullmailer-send, msmtp/ssmtp
- * with no relay configured (every mail is lost) or failing in the log.
- */
-void relay_findings(struct cycle *c);
 
 #endif

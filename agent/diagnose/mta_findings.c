@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "agent/collect/relay_collect.h"
+#include "agent/diagnose/relay_findings.h"
 #include "agent/cycle.h"
 #include "agent/diagnose/mta_findings.h"
 
