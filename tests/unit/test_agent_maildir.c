@@ -14,12 +14,29 @@
 #include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <ftw.h>
 #include <cmocka.h>
 
 #include "agent/collect/maildir.h"
 #include "common/fsutil.h"
 
 static char md[256];
+
+/* rm_tree - remove a scratch directory and what is in it */
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void
+rm_tree(const char *dir)
+{
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 static void
 put(const char *rel, const char *subject, const char *body)
@@ -154,6 +171,8 @@ test_maildir_cycles(void **state)
 	assert_false(maildir_is(a));
 	assert_null(maildir_read("/nonexistent", "/x", "root", NULL, &o, &st,
 	                         &note, err, sizeof(err)));
+	*strrchr(md, '/') = '\0'; /* the scratch directory above Maildir */
+	rm_tree(md);
 }
 
 int

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <ftw.h>
 #include <cmocka.h>
 
 #include "agent/collect/mailq.h"
@@ -23,6 +24,22 @@
 #include "common/fsutil.h"
 
 static char root[256];
+
+/* rm_tree - remove a scratch directory and what is in it */
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void
+rm_tree(const char *dir)
+{
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 static void
 put(const char *path, const char *text)
@@ -57,6 +74,8 @@ static void
 fresh_root(void)
 {
 	static int k;
+	if (root[0] != '\0')
+		rm_tree(root);
 	snprintf(root, sizeof(root), "/tmp/sw-relay-%d-%d", (int)getpid(), k++);
 	assert_int_equal(mkdir_p(root, 0755), 0);
 }
@@ -311,5 +330,9 @@ main(void)
 	    cmocka_unit_test(test_nullmailer_queue),
 	    cmocka_unit_test(test_dma_queue),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+	if (root[0] != '\0')
+		rm_tree(root);
+	return rc;
 }
