@@ -38,6 +38,7 @@ const char *const report_schema_codes[REPORT_SCHEMA_NCODES + 1] = {
     "log.syserr",
     "mail.undelivered",
     "mail.unread_root",
+    "mail.cron_lost",
     NULL,
 };
 

@@ -15,7 +15,7 @@
 
 #define REPORT_SCHEMA_NKINDS 7
 #define REPORT_SCHEMA_NROLES 10
-#define REPORT_SCHEMA_NCODES 12
+#define REPORT_SCHEMA_NCODES 13
 #define REPORT_SCHEMA_NSEVERITIES 3
 
 /* $defs.event_kind: "syserr", "deferred", ... */

@@ -20,8 +20,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "agent/parse/cron_log.h"
 #include "agent/cycle.h"
 #include "agent/parse/event_sig.h"
+#include "agent/collect/journal_source.h"
 #include "agent/limits.h"
 #include "agent/collect/logs.h"
 #include "agent/parse/prefilter.h"
@@ -85,6 +87,7 @@ struct group {
 #define GROUP_SLOTS (2 * LOGS_GROUPS_MAX)
 #define SEEN_MAX (1u << 18) /* line hashes for cross-file dedup */
 #define SEEN_MIN (1u << 10) /* the table's first size; doubled as it fills */
+#define CRON_STATE_KEY "cron:cmds" /* CMD lines no complaint claimed yet */
 
 struct collect {
 	struct cycle *c;
@@ -99,12 +102,15 @@ struct collect {
 	struct group *groups;
 	size_t ngroups;
 	int gindex[GROUP_SLOTS]; /* -1 empty */
-	/* cross-file duplicates */
+	/* cross-source duplicates */
 	struct seen {
 		unsigned long long h;
+		time_t ts;
 		int src; /* -1 empty */
 	} * seen;
 	size_t nseen, seencap;
+	int nsources;           /* files, and the journal when read */
+	struct cron_lost *cron; /* cron's CMD lines and complaints */
 	/* the file being read */
 	int source;
 	const char *clock_path;
@@ -249,33 +255,54 @@ seen_grow(struct collect *k)
 	k->seencap = cap;
 }
 
-/* duplicate - was this line already counted from another file? */
+/*
+ * duplicate - was this event already counted from another source?  The
+ * same line reaches two files (maillog and messages), or a file and the
+ * journal (rsyslog writing what journald passed on), with another time
+ * format and host field: it is the same when its program, pid, queue id
+ * and message are, from another source, within DUP_SLACK seconds.
+ */
+#define DUP_SLACK 2
 static int
-duplicate(struct collect *k, const char *line, size_t n)
+duplicate(struct collect *k, const struct sl_event *ev)
 {
 	unsigned long long h;
 	size_t i;
 
-	if (k->cfg->files.n < 2)
+	if (k->nsources < 2)
 		return 0;
 	if (k->nseen >= k->seencap / 2 && k->seencap < SEEN_MAX)
 		seen_grow(k);
-	h = event_hash64(line, n);
+	h = event_hash64(ev->program.p ? ev->program.p : "", ev->program.n);
+	h = h * 0x100000001b3ULL ^
+	    event_hash64(ev->pid.p ? ev->pid.p : "", ev->pid.n);
+	h = h * 0x100000001b3ULL ^
+	    event_hash64(ev->queue_id.p ? ev->queue_id.p : "", ev->queue_id.n);
+	h = h * 0x100000001b3ULL ^
+	    event_hash64(ev->message.p ? ev->message.p : "", ev->message.n);
 	for (i = (size_t)(h & (k->seencap - 1));;
 	     i = (i + 1) & (k->seencap - 1)) {
-		if (k->seen[i].src == -1)
+		struct seen *e = &k->seen[i];
+		if (e->src == -1)
 			break;
-		if (k->seen[i].h == h && k->seen[i].src != k->source)
+		if (e->h == h && e->src != k->source &&
+		    e->ts - ev->ts <= DUP_SLACK && ev->ts - e->ts <= DUP_SLACK)
 			return 1;
-		if (k->seen[i].h == h)
-			return 0;
 	}
 	if (k->nseen < SEEN_MAX / 2) { /* keep probes short; then stop */
 		k->seen[i].h = h;
+		k->seen[i].ts = ev->ts;
 		k->seen[i].src = k->source;
 		k->nseen++;
 	}
 	return 0;
+}
+
+/* source_name - the file of source i, or "journal" */
+static const char *
+source_name(const struct collect *k, int i)
+{
+	return (size_t)i < k->cfg->files.n ? k->cfg->files.v[i] : "journal";
 }
 
 static void
@@ -299,14 +326,20 @@ handle_line(struct collect *k, const char *line, size_t n)
 	char sig[EVENT_SIG_MAX];
 	size_t sl;
 
-	if (sl_parse_line(line, n, &k->clk, &ev) == SL_NONE)
+	if (sl_parse_line(line, n, &k->clk, &ev) == SL_NONE) {
+		/* cron's CMD lines: which job a later complaint is about */
+		if (cron_log_program(ev.program.p, ev.program.n))
+			cron_lost_feed(k->cron, &ev);
 		return;
+	}
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		n--;
-	if (duplicate(k, line, n)) {
+	if (duplicate(k, &ev)) {
 		k->duplicates++;
 		return;
 	}
+	if (cron_log_program(ev.program.p, ev.program.n))
+		cron_lost_feed(k->cron, &ev);
 	k->events_total++;
 	k->src_events++;
 	sl = event_signature(&ev, sig, sizeof(sig));
@@ -440,8 +473,8 @@ slot_json(const struct collect *k, const struct slot *s)
 	json_object_set_new(e, "id", json_string(s->id));
 	json_object_set_new(e, "ts", jsonutil_ts(s->ts));
 	json_object_set_new(e, "source",
-	                    json_str_safe(k->cfg->files.v[s->source],
-	                                  strlen(k->cfg->files.v[s->source]),
+	                    json_str_safe(source_name(k, s->source),
+	                                  strlen(source_name(k, s->source)),
 	                                  PATH_MAX));
 	json_object_set_new(e, "kind", json_string(sl_kind_name(s->kind)));
 	for (int f = 0; f < F_NFIELDS; f++) {
@@ -501,12 +534,12 @@ group_json(const struct collect *k, const struct group *g)
 {
 	json_t *srcs = json_array();
 
-	for (size_t i = 0; i < k->cfg->files.n && i < 32; i++)
+	for (int i = 0; i < k->nsources && i < 32; i++)
 		if (g->sources & (1u << i))
 			json_array_append_new(
-			    srcs, json_str_safe(k->cfg->files.v[i],
-			                        strlen(k->cfg->files.v[i]),
-			                        PATH_MAX));
+			    srcs,
+			    json_str_safe(source_name(k, i),
+			                  strlen(source_name(k, i)), PATH_MAX));
 	return json_pack(
 	    "{s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o, s:o}",
@@ -563,6 +596,53 @@ read_source(struct collect *k, size_t i, const struct tail_opts *o,
 	json_array_append_new(sources, ent);
 }
 
+/* on_journal - one mail entry of the journal, already in line form */
+static void
+on_journal(void *arg, const char *line, size_t n, const struct journal_entry *e)
+{
+	struct collect *k = arg;
+
+	(void)e;
+	if (n > (size_t)k->cfg->max_line) {
+		k->src_cut++;
+		n = (size_t)k->cfg->max_line;
+	}
+	handle_line(k, line, n);
+}
+
+/* read_journal - the journal after the files: its entry in log_sources */
+static void
+read_journal(struct collect *k, json_t *sources)
+{
+	json_t *ent;
+
+	k->source = (int)k->cfg->files.n;
+	k->src_events = 0;
+	k->src_cut = 0;
+	sl_clock_init(&k->clk, k->c->now);
+	k->clock_path = NULL;
+	ent = journal_source_read(k->c, &k->cfg->journal, on_journal, k);
+	if (ent == NULL)
+		return;
+	json_object_set_new(ent, "events",
+	                    json_integer((json_int_t)k->src_events));
+	json_object_set_new(ent, "lines_cut",
+	                    json_integer((json_int_t)k->src_cut));
+	json_array_append_new(sources, ent);
+}
+
+/* journal_wanted - will the journal be read (for the dedup set)? */
+static int
+journal_wanted(struct cycle *c, const struct logs_config *cfg)
+{
+	char dir[PATH_MAX];
+
+	if (strcmp(cfg->journal.enabled, "no") == 0)
+		return 0;
+	return strcmp(cfg->journal.enabled, "yes") == 0 ||
+	       journal_locate(c->root, dir, sizeof(dir));
+}
+
 void
 logs_collect(struct cycle *c, const struct logs_config *cfg)
 {
@@ -580,6 +660,9 @@ logs_collect(struct cycle *c, const struct logs_config *cfg)
 	o.bufsize = AGENT_TAIL_BUF + o.max_line;
 	o.buf = xmalloc(o.bufsize);
 	o.hold = xmalloc(o.max_line);
+	k->cron = cron_lost_new();
+	cron_lost_load(k->cron, state_get(c->state, CRON_STATE_KEY));
+	k->nsources = (int)cfg->files.n + journal_wanted(c, cfg);
 
 	for (size_t i = 0; i < cfg->files.n; i++) {
 		if (k->cap > 0 && k->slots == NULL) {
@@ -588,6 +671,11 @@ logs_collect(struct cycle *c, const struct logs_config *cfg)
 		}
 		read_source(k, i, &o, sources);
 	}
+	if (k->cap > 0 && k->slots == NULL) {
+		k->slots = xcalloc(k->cap, sizeof(*k->slots));
+		k->heap = xcalloc(k->cap, sizeof(*k->heap));
+	}
+	read_journal(k, sources);
 
 	if (k->nslots)
 		qsort_r(k->heap, k->nslots, sizeof(*k->heap), cmp_index, k);
@@ -602,6 +690,8 @@ logs_collect(struct cycle *c, const struct logs_config *cfg)
 	json_object_set_new(c->report, "events", events);
 	json_object_set_new(c->report, "event_groups", groups);
 	json_object_set_new(c->report, "log_sources", sources);
+	json_object_set_new(c->report, "cron_lost", cron_lost_json(k->cron));
+	state_put(c->state, CRON_STATE_KEY, cron_lost_save(k->cron));
 	json_object_set_new(c->report, "log_summary",
 	                    json_pack("{s:I, s:I, s:I, s:s}", "events_total",
 	                              (json_int_t)k->events_total,
@@ -615,5 +705,6 @@ logs_collect(struct cycle *c, const struct logs_config *cfg)
 	free(k->heap);
 	free(k->groups);
 	free(k->seen);
+	cron_lost_free(k->cron);
 	free(k);
 }

@@ -38,11 +38,13 @@ logs_config_load(struct logs_config *cfg, struct cfg_file *cf, char *err,
 	cfg_defaults(top_defs, cfg);
 	cfg_defaults(logs_defs, cfg);
 	if (cf == NULL)
-		return 0;
+		return journal_config_load(&cfg->journal, NULL, err, errlen);
 	if (cfg_apply(cf, 0, top_defs, cfg, err, errlen) == -1)
 		return -1;
 	if ((sec = cfg_section_find(cf, "logs", NULL)) >= 0 &&
 	    cfg_apply(cf, (size_t)sec, logs_defs, cfg, err, errlen) == -1)
+		return -1;
+	if (journal_config_load(&cfg->journal, cf, err, errlen) == -1)
 		return -1;
 	for (size_t i = 0; i < cfg->files.n; i++) {
 		if (cfg->files.v[i][0] != '/') {
@@ -68,6 +70,7 @@ logs_config_print(FILE *fp, const struct logs_config *cfg)
 {
 	fprintf(fp, "\n[logs]\n");
 	cfg_print(fp, logs_defs, cfg);
+	journal_config_print(fp, &cfg->journal);
 }
 
 void
@@ -75,4 +78,5 @@ logs_config_free(struct logs_config *cfg)
 {
 	cfg_free_values(top_defs, cfg);
 	cfg_free_values(logs_defs, cfg);
+	journal_config_free(&cfg->journal);
 }

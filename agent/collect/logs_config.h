@@ -1,20 +1,21 @@
 /*
  * logs_config.h - the mail log collector's part of agent.conf: which
- * syslog files, how far back on a first start, the longest line and the
- * raw events kept per report.
+ * syslog files, how far back on a first start, the longest line, the
+ * raw events kept per report, and the journal ([journal]).
  */
 #ifndef SPOOLWATCH_LOGS_CONFIG_H
 #define SPOOLWATCH_LOGS_CONFIG_H
 
 #include <stdio.h>
 
+#include "agent/collect/journal_config.h"
 #include "common/config.h"
 
 struct cfg_file;
 
 #define LOGS_DEF_FILES                                                         \
 	"/var/log/maillog, /var/log/mail.log, /var/log/messages, "             \
-	"/var/log/syslog"
+	"/var/log/syslog, /var/log/cron"
 #define LOGS_EVENTS_MAX                                                        \
 	10000 /* max_events bound (the schema's);                              \
 	       * ~4.7 KiB each while building */
@@ -24,6 +25,7 @@ struct logs_config {
 	long long readback;    /* [logs] readback: bytes, first start */
 	long long max_line;    /* [logs] max_line: longer lines are cut */
 	long long max_events;  /* top level max_events: raw events kept */
+	struct journal_config journal; /* [journal]: the journal as a source */
 };
 
 /* logs_config_load - defaults, then the keys this collector owns in cf

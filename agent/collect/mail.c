@@ -17,6 +17,8 @@
 #include "agent/probe/dirscan.h"
 #include "agent/limits.h"
 #include "agent/collect/mail.h"
+#include "agent/collect/maildir_collect.h"
+#include "agent/collect/relay_collect.h"
 #include "agent/collect/mailbox.h"
 #include "agent/collect/mailq.h"
 #include "agent/parse/mbox.h"
@@ -24,8 +26,6 @@
 #include "agent/ship/state.h"
 #include "common/fsutil.h"
 #include "common/xalloc.h"
-
-#define MAIL_MAX_MAILBOXES 1024 /* mailboxes[] of one report */
 
 /* ---------------------------------------------------------------- spools */
 
@@ -208,6 +208,19 @@ read_one_mailbox(struct cycle *c, const struct mail_config *cfg,
 	state_put(c->state, key, st);
 }
 
+struct watch_arg {
+	const struct mail_config *cfg;
+	const struct accounts *acc;
+	long long uid_max;
+};
+
+static int
+watched_cb(const char *name, void *arg)
+{
+	const struct watch_arg *w = arg;
+	return watched(w->cfg, w->acc, w->uid_max, name);
+}
+
 static void
 collect_mailboxes(struct cycle *c, const struct mail_config *cfg, json_t *boxes)
 {
@@ -216,6 +229,7 @@ collect_mailboxes(struct cycle *c, const struct mail_config *cfg, json_t *boxes)
 	json_t *dirs = mailbox_dirs(c, cfg), *d;
 	struct seen seen_dirs = {.n = 0}, seen_files = {.n = 0};
 	long long uid_max = system_uid_max(c, cfg);
+	struct watch_arg wa;
 	size_t i;
 
 	json_array_foreach(dirs, i, d)
@@ -273,6 +287,10 @@ collect_mailboxes(struct cycle *c, const struct mail_config *cfg, json_t *boxes)
 		}
 	}
 out:
+	wa.cfg = cfg;
+	wa.acc = acc;
+	wa.uid_max = uid_max;
+	maildir_collect(c, cfg, acc, watched_cb, &wa, boxes);
 	json_decref(dirs);
 }
 
@@ -402,6 +420,7 @@ collect_queues(struct cycle *c, const struct mail_config *cfg, json_t *mail)
 		json_decref(dirs);
 	}
 	collect_postfix(c, cfg, q, mail);
+	relay_queues(c, q);
 	json_object_set_new(mail, "queued", mailq_details(q));
 	json_object_set_new(mail, "queued_total",
 	                    json_integer((json_int_t)mailq_total(q)));

@@ -16,6 +16,8 @@
 
 struct cycle;
 
+#define MAIL_MAX_MAILBOXES 1024 /* mailboxes[] of one report */
+
 /* mail_collect - add the "mail" section to c->report. */
 void mail_collect(struct cycle *c, const struct mail_config *cfg);
 

@@ -23,6 +23,9 @@ static const struct cfg_def mail_defs[] = {
     {"system_uid_max", CFG_INT, "-1", OFF(system_uid_max), -1, 65535,
      "highest uid counted as a system account; -1: UID_MIN - 1 from "
      "etc/login.defs, else 999"},
+    {"maildirs", CFG_LIST, NULL, OFF(maildirs), 0, 0,
+     "[mail] Maildir directories to read besides $HOME/Maildir of the "
+     "watched users (their owner is the user)"},
     {"mailbox_dirs", CFG_LIST, NULL, OFF(mailbox_dirs), 0, 0,
      "mail spool dirs; default: spools of role mailbox, else "
      "/var/spool/mail, /var/mail"},

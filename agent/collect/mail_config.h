@@ -17,6 +17,7 @@ struct mail_config {
 	struct cfg_list users;        /* [mail] users; empty: automatic */
 	long long system_uid_max;     /* automatic: root and uid <= this */
 	struct cfg_list mailbox_dirs; /* empty: spools[] role mailbox */
+	struct cfg_list maildirs;     /* [mail] maildirs: host paths */
 	long long unread_min;         /* mail.unread_root from this many */
 	long long unread_warning;     /* warning (else info) from this */
 	long long undelivered_min;    /* mail.undelivered from this many */

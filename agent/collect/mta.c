@@ -20,6 +20,7 @@
 
 #include "agent/cycle.h"
 #include "agent/collect/mta.h"
+#include "agent/collect/relay_collect.h"
 #include "agent/probe/mtaconf.h"
 #include "common/compat.h"
 #include "common/config.h"
@@ -274,5 +275,7 @@ mta_collect(struct cycle *c, const struct mta_config *cfg)
 		json_object_set_new(mta, "msp_queue_runner",
 		                    tri(ps.daemon < 0 ? -1 : ps.msp_runner));
 	}
+	relay_mta(c, mta,
+	          mc->how != NULL && strcmp(mc->how, "agent.conf") == 0);
 	json_object_set_new(c->report, "mta", mta);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "agent/diagnose/cron_findings.h"
 #include "agent/probe/accounts.h"
 #include "agent/cycle.h"
 #include "agent/diagnose/logs_findings.h"
@@ -334,4 +335,5 @@ logs_findings(struct cycle *c, const struct logs_config *cfg)
 	}
 	json_object_foreach(subjects, subj, sum) syserr_finding(c, subj, sum);
 	json_decref(subjects);
+	cron_findings(c);
 }

@@ -166,6 +166,45 @@ wait_verdict(const struct queue_view *v, char *msg, size_t n)
 	return "mailq -Ac  # read why; fix the cause, then: sendmail -Ac -q";
 }
 
+/* relay_queue_finding - mail.undelivered for a nullmailer or dma queue,
+ * with the relay's own commands */
+static void
+relay_queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
+                    const char *path, json_int_t n, long long age, json_t *top,
+                    json_t *cron)
+{
+	int failed = strstr(path, "/failed") != NULL;
+	int dma = strncmp(path, "/var/spool/dma", 14) == 0;
+	int down = cycle_find_finding(c, "mta.down", NULL) != NULL;
+	char agebuf[32];
+
+	human_age(age < 0 ? 0 : age, agebuf, sizeof(agebuf));
+	cycle_finding(
+	    c, "mail.undelivered",
+	    failed || down || age >= cfg->undelivered_critical_age ||
+	            n >= cfg->undelivered_critical_count
+	        ? "critical"
+	        : "warning",
+	    path,
+	    json_pack("{s:I, s:o, s:I, s:o, s:b, s:o}", "messages", n,
+	              "oldest_ts", json_copy(json_object_get(qs, "oldest_ts")),
+	              "oldest_age_s", (json_int_t)age, "top_statuses", top,
+	              "mta_down", down, "top_cron_commands", cron),
+	    failed
+	        ? "nullmailer-send will not try these again: fix the relay "
+	          "(/etc/nullmailer/remotes), then mv "
+	          "/var/spool/nullmailer/failed/* /var/spool/nullmailer/queue/ "
+	          "&& echo 1 > /var/spool/nullmailer/trigger"
+	    : dma ? "dma -bp  # what waits; the reason is in the mail log "
+	            "(dma[...] lines); fix it, then: dma -q"
+	          : "grep nullmailer /var/log/mail.log  # or journalctl -t "
+	            "nullmailer: read why; fix, then: echo 1 > "
+	            "/var/spool/nullmailer/trigger",
+	    "%lld message%s %s in %s, oldest %s old%s", (long long)n,
+	    n == 1 ? "" : "s", failed ? "given up on" : "waiting", path, agebuf,
+	    down ? "; the relay cannot send (mta.down)" : "");
+}
+
 /* queue_finding - mail.undelivered for one mail.queues[] entry. */
 static void
 queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
@@ -186,6 +225,12 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 	            strncmp(v.path, "/var/spool/postfix/", 19) == 0;
 	v.down = cycle_find_finding(c, "mta.down", NULL) != NULL;
 	read_statuses(&v, json_object_get(qs, "statuses"));
+	if (strncmp(v.path, "/var/spool/nullmailer/", 22) == 0 ||
+	    strncmp(v.path, "/var/spool/dma", 14) == 0) {
+		relay_queue_finding(c, cfg, qs, v.path, n, age, v.top,
+		                    top_cron(groups));
+		return;
+	}
 	human_age(age < 0 ? 0 : age, agebuf, sizeof(agebuf));
 	if (v.down) {
 		sev = "critical";

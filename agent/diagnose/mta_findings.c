@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "agent/diagnose/relay_findings.h"
 #include "agent/cycle.h"
 #include "agent/diagnose/mta_findings.h"
 
@@ -87,6 +88,7 @@ mta_findings(struct cycle *c, const struct mta_config *cfg)
 	char remedy[512], portbuf[16];
 	struct waiting w;
 
+	relay_findings(c);
 	if (kind == NULL || strcmp(kind, "none") == 0)
 		return;
 	/* unknown (no proc) is not "down"; postfix may queue unlistening */

@@ -25,6 +25,14 @@ static const struct {
     {"sendmail", 8},
     {"sm-", 3},
     {"postfix", 7},
+    /* cron's tags (CRON, CROND, cron, crond) */
+    {"CRON", 4},
+    {"cron", 4},
+    /* the small relays: nullmailer-send, msmtp, sSMTP, dma */
+    {"nullmail", 8},
+    {"msmtp", 5},
+    {"SMTP[", 5},
+    {"dma[", 4},
 };
 #define NNEEDLES (sizeof(needles) / sizeof(needles[0]))
 #define MAXLEN 8
@@ -34,47 +42,71 @@ static int
 confirm(const char *p, size_t i, size_t n)
 {
 	for (size_t k = 0; k < NNEEDLES; k++)
-		if (i + needles[k].len <= n &&
+		if (needles[k].s[0] == p[i] && i + needles[k].len <= n &&
 		    memcmp(p + i, needles[k].s, needles[k].len) == 0)
 			return 1;
 	return 0;
 }
 
+/* is_first - can a needle start with c? */
+static int
+is_first(char c)
+{
+	for (size_t k = 0; k < NNEEDLES; k++)
+		if (needles[k].s[0] == c)
+			return 1;
+	return 0;
+}
+
+/* first[c]: some needle starts with c; set by init_first() before any
+ * implementation runs (choose(), prefilter_use()) */
+static unsigned char first[256];
+
+static void
+init_first(void)
+{
+	for (int c = 0; c < 256; c++)
+		first[c] = (unsigned char)is_first((char)c);
+}
+
 static size_t
 find_scalar(const char *p, size_t n, size_t from)
 {
-	for (size_t i = from; i < n; i++) {
-		char c = p[i];
-		if ((c == 'S' || c == 's' || c == 'p') && confirm(p, i, n))
+	for (size_t i = from; i < n; i++)
+		if (first[(unsigned char)p[i]] && confirm(p, i, n))
 			return i;
-	}
 	return n;
 }
 
 #ifdef HAVE_X86
+/* mask_sse2 - candidate positions p[0..16): a needle's first byte there
+ * and its last byte len - 1 further on.  One load per distance. */
+static inline unsigned
+mask_sse2(const char *p)
+{
+	__m128i b[MAXLEN], m = _mm_setzero_si128();
+
+	for (size_t d = 0; d < MAXLEN; d++)
+		b[d] = _mm_loadu_si128((const __m128i *)(p + d));
+#pragma GCC unroll 16
+	for (size_t k = 0; k < NNEEDLES; k++) {
+		size_t l = needles[k].len - 1;
+		m = _mm_or_si128(
+		    m,
+		    _mm_and_si128(
+		        _mm_cmpeq_epi8(b[0], _mm_set1_epi8(needles[k].s[0])),
+		        _mm_cmpeq_epi8(b[l], _mm_set1_epi8(needles[k].s[l]))));
+	}
+	return (unsigned)_mm_movemask_epi8(m);
+}
+
 static size_t
 find_sse2(const char *p, size_t n)
 {
-	const __m128i cS = _mm_set1_epi8('S'), cs = _mm_set1_epi8('s'),
-	              cp = _mm_set1_epi8('p'), cparen = _mm_set1_epi8('('),
-	              cl = _mm_set1_epi8('l'), cdash = _mm_set1_epi8('-'),
-	              cx = _mm_set1_epi8('x');
 	size_t i = 0;
 
 	for (; i + 16 + MAXLEN <= n; i += 16) {
-		__m128i b0 = _mm_loadu_si128((const __m128i *)(p + i));
-		__m128i b2 = _mm_loadu_si128((const __m128i *)(p + i + 2));
-		__m128i b6 = _mm_loadu_si128((const __m128i *)(p + i + 6));
-		__m128i b7 = _mm_loadu_si128((const __m128i *)(p + i + 7));
-		__m128i fs = _mm_cmpeq_epi8(b0, cs);
-		__m128i m = _mm_or_si128(
-		    _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(b0, cS),
-		                               _mm_cmpeq_epi8(b6, cparen)),
-		                 _mm_and_si128(fs, _mm_cmpeq_epi8(b7, cl))),
-		    _mm_or_si128(_mm_and_si128(fs, _mm_cmpeq_epi8(b2, cdash)),
-		                 _mm_and_si128(_mm_cmpeq_epi8(b0, cp),
-		                               _mm_cmpeq_epi8(b6, cx))));
-		unsigned mask = (unsigned)_mm_movemask_epi8(m);
+		unsigned mask = mask_sse2(p + i);
 		while (mask) {
 			size_t pos = i + (size_t)__builtin_ctz(mask);
 			if (confirm(p, pos, n))
@@ -85,27 +117,24 @@ find_sse2(const char *p, size_t n)
 	return find_scalar(p, n, i);
 }
 
-/* mask_avx2 - candidate positions p[0..32) for the four needles. */
+/* mask_avx2 - candidate positions p[0..32), as mask_sse2. */
 __attribute__((target("avx2"))) static inline unsigned
 mask_avx2(const char *p)
 {
-	const __m256i b0 = _mm256_loadu_si256((const __m256i *)p);
-	const __m256i b2 = _mm256_loadu_si256((const __m256i *)(p + 2));
-	const __m256i b6 = _mm256_loadu_si256((const __m256i *)(p + 6));
-	const __m256i b7 = _mm256_loadu_si256((const __m256i *)(p + 7));
-	const __m256i fs = _mm256_cmpeq_epi8(b0, _mm256_set1_epi8('s'));
-	__m256i m = _mm256_or_si256(
-	    _mm256_or_si256(
-	        _mm256_and_si256(_mm256_cmpeq_epi8(b0, _mm256_set1_epi8('S')),
-	                         _mm256_cmpeq_epi8(b6, _mm256_set1_epi8('('))),
-	        _mm256_and_si256(fs,
-	                         _mm256_cmpeq_epi8(b7, _mm256_set1_epi8('l')))),
-	    _mm256_or_si256(
-	        _mm256_and_si256(fs,
-	                         _mm256_cmpeq_epi8(b2, _mm256_set1_epi8('-'))),
-	        _mm256_and_si256(
-	            _mm256_cmpeq_epi8(b0, _mm256_set1_epi8('p')),
-	            _mm256_cmpeq_epi8(b6, _mm256_set1_epi8('x')))));
+	__m256i b[MAXLEN], m = _mm256_setzero_si256();
+
+	for (size_t d = 0; d < MAXLEN; d++)
+		b[d] = _mm256_loadu_si256((const __m256i *)(p + d));
+#pragma GCC unroll 16
+	for (size_t k = 0; k < NNEEDLES; k++) {
+		size_t l = needles[k].len - 1;
+		m = _mm256_or_si256(
+		    m, _mm256_and_si256(
+		           _mm256_cmpeq_epi8(b[0],
+		                             _mm256_set1_epi8(needles[k].s[0])),
+		           _mm256_cmpeq_epi8(
+		               b[l], _mm256_set1_epi8(needles[k].s[l]))));
+	}
 	return (unsigned)_mm256_movemask_epi8(m);
 }
 
@@ -151,6 +180,7 @@ static const char *impl_name = "scalar";
 static void
 choose(void)
 {
+	init_first();
 	impl = find_scalar0;
 	impl_name = "scalar";
 #ifdef HAVE_X86
@@ -176,6 +206,7 @@ prefilter_find(const char *p, size_t n)
 int
 prefilter_use(const char *name)
 {
+	init_first();
 	if (strcmp(name, "scalar") == 0) {
 		impl = find_scalar0;
 		impl_name = "scalar";

@@ -3,7 +3,9 @@
  *
  * Every line sl_parse_line() can turn into an event contains one of the
  * needles "SYSERR(", "sendmail", "sm-" or "postfix" (the program tag of
- * sendmail and postfix, or sendmail's SYSERR marker).  The prefilter looks
+ * sendmail and postfix, or sendmail's SYSERR marker), or the tag of cron
+ * ("CRON", "cron") or of a small relay ("nullmail", "msmtp", "SMTP["
+ * of sSMTP, "dma[").  The prefilter looks
  * for them across a whole buffer, 32 (AVX2) or 16 (SSE2) bytes at a time
  * by comparing each needle's first and last byte, then confirms with
  * memcmp; lines without a needle are never looked at one by one.  The

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "agent/parse/cron_log.h"
+#include "agent/parse/relay_log.h"
 #include "agent/parse/syslog_parse.h"
 #include "common/report_schema.h"
 #include "common/timeutil.h"
@@ -68,9 +70,11 @@ sl_clock_init(struct sl_clock *clk, time_t anchor)
 	if (localtime_r(&anchor, &a) != NULL) {
 		clk->a_year = a.tm_year + 1900;
 		clk->a_mon = a.tm_mon + 1;
+		clk->a_mday = a.tm_mday;
 	} else {
 		clk->a_year = 1970;
 		clk->a_mon = 1;
+		clk->a_mday = 1;
 	}
 }
 
@@ -109,10 +113,21 @@ static time_t
 infer_year(struct sl_clock *clk, int mon, int mday, int h, int mi, int s)
 {
 	int k0 = clk->a_mon == 12 && mon == 1 ? -1 : 0;
+	/* a date more than a day after the anchor's in the anchor's year
+	 * is last year's: known without asking mktime (which would thrash
+	 * the one-hour cache between the two years on every line) */
+	int later = mon > clk->a_mon + 1 ||
+	            (mon == clk->a_mon + 1 && mday > 1) ||
+	            (mon == clk->a_mon && mday > clk->a_mday + 1);
 
 	for (int k = k0; k <= 8; k++) {
-		time_t t =
-		    sl_local_time(clk, clk->a_year - k, mon, mday, h, mi, s);
+		time_t t;
+		if (k == 0 && later)
+			continue;
+		/* next year's January 1st only: within a day of Dec 31 */
+		if (k == -1 && (clk->a_mday != 31 || mday != 1))
+			continue;
+		t = sl_local_time(clk, clk->a_year - k, mon, mday, h, mi, s);
 		if (t != (time_t)-1 && t <= clk->anchor + 86400)
 			return t;
 	}
@@ -661,6 +676,22 @@ postfix_event(struct sl_event *ev)
 	return SL_NONE;
 }
 
+/* cron_event - cron's complaint that a job's output could not be mailed
+ * (cron_log.h) is queue trouble of a kind: SL_OTHER, the complaint as
+ * its stat; its CMD lines are no events. */
+static enum sl_kind
+cron_event(struct sl_event *ev)
+{
+	struct cron_line_info li;
+	enum cron_line k = cron_log_parse(ev->message.p, ev->message.n, &li);
+
+	if (k != CRONL_NO_MTA && k != CRONL_MAIL_FAILED)
+		return SL_NONE;
+	ev->user = li.user;
+	ev->stat = ev->message;
+	return SL_OTHER;
+}
+
 enum sl_kind
 sl_parse_line(const char *p, size_t n, struct sl_clock *clk,
               struct sl_event *ev)
@@ -674,8 +705,13 @@ sl_parse_line(const char *p, size_t n, struct sl_clock *clk,
 	prog = ev->program;
 	if (span_starts(prog, "postfix"))
 		ev->kind = postfix_event(ev);
-	else if (span_starts(prog, "sendmail") || span_starts(prog, "sm-") ||
-	         contains(ev->message, "SYSERR("))
+	else if (span_starts(prog, "sendmail") || span_starts(prog, "sm-"))
+		ev->kind = sendmail_event(ev);
+	else if (relay_log_program(prog.p, prog.n) != RELAY_NONE)
+		ev->kind = relay_log_event(ev);
+	else if (cron_log_program(prog.p, prog.n))
+		ev->kind = cron_event(ev);
+	else if (contains(ev->message, "SYSERR("))
 		ev->kind = sendmail_event(ev);
 	else
 		ev->kind = SL_NONE;

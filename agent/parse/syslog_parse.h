@@ -46,8 +46,8 @@ struct sl_span {
  * cost a million mktime() calls.
  */
 struct sl_clock {
-	time_t anchor;     /* no stamp is believed later than this + 1d */
-	int a_year, a_mon; /* the anchor's local year and month (1-12) */
+	time_t anchor; /* no stamp is believed later than this + 1d */
+	int a_year, a_mon, a_mday; /* the anchor's local date (month 1-12) */
 	int c_year, c_mon, c_mday, c_hour; /* cache key; c_year 0: empty */
 	time_t c_base;                     /* epoch of that local hour */
 };
@@ -81,7 +81,10 @@ int sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
  * sl_parse_line - the header, then the mail event in it: sendmail
  * (sendmail, sm-*) SYSERRs, delivery lines (to=, relay=, dsn=, stat=) and
  * queue trouble; postfix (postfix*, postfix-instance/...) status=deferred,
- * bounced or expired and warning:/fatal:/panic:.  Returns ev->kind;
+ * bounced or expired and warning:/fatal:/panic:; the small relays'
+ * failures (relay_log.h: nullmailer, msmtp, sSMTP, dma); cron's
+ * complaint that it could not mail a job's output (cron_log.h), as
+ * SL_OTHER.  Returns ev->kind;
  * SL_NONE for everything else (including stat=Sent), with ev partly set.
  */
 enum sl_kind sl_parse_line(const char *p, size_t n, struct sl_clock *clk,

@@ -127,7 +127,7 @@ test_config_keys(void **state)
 	    "readback = 1M\nmax_line = 2k\n";
 	(void)state;
 	assert_int_equal(logs_config_load(&lc, NULL, err, sizeof(err)), 0);
-	assert_int_equal(lc.files.n, 4);
+	assert_int_equal(lc.files.n, 5); /* ... and /var/log/cron */
 	assert_string_equal(lc.files.v[0], "/var/log/maillog");
 	assert_int_equal(lc.readback, 4 << 20);
 	assert_int_equal(lc.max_line, 64 << 10);
@@ -226,7 +226,7 @@ test_same_line_in_two_files_is_one_event(void **state)
 	                     json_object_get(r, "log_summary"), "duplicates")),
 	                 1);
 	src = json_object_get(r, "log_sources");
-	assert_int_equal(json_array_size(src), 4);
+	assert_int_equal(json_array_size(src), 5);
 	assert_string_equal(json_string_value(json_object_get(
 	                        json_array_get(src, 1), "status")),
 	                    "missing");

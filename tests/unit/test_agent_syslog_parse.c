@@ -426,6 +426,19 @@ test_year_inference(void **state)
 	assert_int_equal(
 	    sl_parse_header("Feb 15 12:00:00 h x: y", 22, &c2, &ev), 0);
 	assert_ts(ev.ts, "2026-02-15T12:00:00Z");
+	/* on a December anchor, January is this year's and a date after
+	 * the anchor last year's (both decided without mktime storms) */
+	sl_clock_init(&c2, 1796112000); /* 2026-12-01T08:00:00Z */
+	assert_int_equal(
+	    sl_parse_header("Jan  3 10:00:00 h x: y", 22, &c2, &ev), 0);
+	assert_ts(ev.ts, "2026-01-03T10:00:00Z");
+	assert_int_equal(
+	    sl_parse_header("Dec 20 10:00:00 h x: y", 22, &c2, &ev), 0);
+	assert_ts(ev.ts, "2025-12-20T10:00:00Z");
+	assert_int_equal(
+	    sl_parse_header("Dec  2 07:00:00 h x: y", 22, &c2, &ev), 0);
+	assert_ts(ev.ts, "2026-12-02T07:00:00Z");
+	sl_clock_init(&c2, 1771113600); /* 2026-02-15T00:00:00Z */
 	/* Feb 29 goes back to the last leap year */
 	assert_int_equal(
 	    sl_parse_header("Feb 29 10:00:00 h x: y", 22, &c2, &ev), 0);
