@@ -154,7 +154,8 @@ page_io(int fd, struct slot *page, size_t first, int write, char *err,
 {
 	off_t off = (off_t)(first * sizeof(struct slot));
 	size_t len = PAGE_SLOTS * sizeof(struct slot);
-	ssize_t r = write ? pwrite(fd, page, len, off) : pread(fd, page, len, off);
+	ssize_t r =
+	    write ? pwrite(fd, page, len, off) : pread(fd, page, len, off);
 
 	if (r != (ssize_t)len) {
 		if (r >= 0)

@@ -35,8 +35,8 @@ struct dedup *dedup_new(const char *spill_dir);
  * it is added under src.  1 duplicate, 0 not, -1 with err when the spill
  * file cannot be written or read (the line then counts as new).
  */
-int dedup_seen(struct dedup *d, const char *line, size_t n, int src,
-               char *err, size_t errlen);
+int dedup_seen(struct dedup *d, const char *line, size_t n, int src, char *err,
+               size_t errlen);
 
 /* dedup_spilled - whether the set has moved to its file. */
 int dedup_spilled(const struct dedup *d);

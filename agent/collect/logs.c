@@ -246,8 +246,8 @@ duplicate(struct collect *k, const char *line, size_t n)
 	if (k->cfg->files.n < 2)
 		return 0;
 	if (k->dedup == NULL)
-		k->dedup = dedup_new(k->c->state ? state_dir(k->c->state)
-		                                   : NULL);
+		k->dedup =
+		    dedup_new(k->c->state ? state_dir(k->c->state) : NULL);
 	r = dedup_seen(k->dedup, line, n, k->source, err, sizeof(err));
 	if (r == -1 && !k->dedup_failed) { /* once: then counted as new */
 		cycle_error(k->c, "logs", "%s", err);
@@ -434,8 +434,8 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 			/* a long line that fitted the read buffer: cut it
 			 * like the ones the tail had to cut */
 			k->src_cut++;
-			counted = handle_line(k, p + start,
-			                      (size_t)k->cfg->max_line);
+			counted =
+			    handle_line(k, p + start, (size_t)k->cfg->max_line);
 		} else {
 			counted = handle_line(k, p + start, end - start);
 		}

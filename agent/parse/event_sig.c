@@ -187,8 +187,8 @@ event_normalise(const char *text, size_t len, char *out, size_t n)
 		return 0;
 	out[0] = '\0';
 	while (i < len && o.len + 1 < n) {
-		if (token_start(text, i) && (is_digit(text[i]) ||
-		                             is_alpha(text[i]))) {
+		if (token_start(text, i) &&
+		    (is_digit(text[i]) || is_alpha(text[i]))) {
 			if ((l = address(text + i, len - i)) > 0) {
 				puts_(&o, "addr");
 				i += l;

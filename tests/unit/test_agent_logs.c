@@ -493,9 +493,10 @@ test_repeated_lines_count_their_event(void **state)
 	           "Permission denied]\n",
 	           "a");
 	r = run(NULL, NULL);
-	assert_int_equal(json_integer_value(json_object_get(
-	                     json_object_get(r, "log_summary"), "events_total")),
-	                 1 + 4 + 2);
+	assert_int_equal(
+	    json_integer_value(json_object_get(
+	        json_object_get(r, "log_summary"), "events_total")),
+	    1 + 4 + 2);
 	g = json_object_get(r, "event_groups");
 	assert_int_equal(json_array_size(g), 1);
 	assert_int_equal(
@@ -563,8 +564,8 @@ test_own_postqueue_warning_not_counted(void **state)
 	assert_false(own_pids_has(st, "4242", 4));
 	assert_false(own_pids_has(st, "10001", 5));
 	assert_true(own_pids_has(st, "10032", 5));
-	assert_int_equal(
-	    json_array_size(state_get(st, "logs:own_pids")), OWN_PIDS_MAX);
+	assert_int_equal(json_array_size(state_get(st, "logs:own_pids")),
+	                 OWN_PIDS_MAX);
 }
 
 int

@@ -628,9 +628,8 @@ test_signature_normalises_hosts_and_addresses(void **state)
 	assert_string_equal(b, "sendmail: SYSERR(root): collect: I/O error on "
 	                       "connection from host [N.N.N.N], from=<addr>");
 	/* file names and paths are no host names */
-	assert_int_equal(event_normalise("/etc/mail/sendmail.cf: x", 24, a,
-	                                 sizeof(a)),
-	                 24);
+	assert_int_equal(
+	    event_normalise("/etc/mail/sendmail.cf: x", 24, a, sizeof(a)), 24);
 	assert_string_equal(a, "/etc/mail/sendmail.cf: x");
 }
 
