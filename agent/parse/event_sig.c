@@ -214,6 +214,29 @@ event_normalise(const char *text, size_t len, char *out, size_t n)
 	return o.len;
 }
 
+/* check_action_sig - a cleanup header/body-check action ("warning:
+ * header Subject: <any subject> from ...") is grouped by its class and
+ * header name only: "warning: header Subject:", "warning: body".  0 if
+ * the event is not one. */
+static int
+check_action_sig(const struct sl_event *ev, struct out *o)
+{
+	const char *m = ev->message.p, *e, *name;
+
+	if (ev->kind != SL_OTHER || ev->stage.p == NULL || m == NULL ||
+	    ev->stage.p != m + 9 || memcmp(m, "warning: ", 9) != 0)
+		return 0;
+	e = m + ev->message.n;
+	name = ev->stage.p + ev->stage.n;
+	if (ev->stage.n > 4 && name < e) { /* *header: the header's name */
+		const char *c = memchr(name, ':', (size_t)(e - name));
+		if (c != NULL && c - name <= 80)
+			name = c + 1;
+	}
+	put(o, m, (size_t)(name - m));
+	return 1;
+}
+
 size_t
 event_signature(const struct sl_event *ev, char *out, size_t n)
 {
@@ -230,6 +253,8 @@ event_signature(const struct sl_event *ev, char *out, size_t n)
 	else
 		puts_(&o, "-");
 	puts_(&o, ": ");
+	if (check_action_sig(ev, &o))
+		return o.len;
 	if ((ev->kind == SL_DEFERRED || ev->kind == SL_BOUNCED ||
 	     ev->kind == SL_OTHER) &&
 	    ev->stat.p != NULL) {

@@ -527,6 +527,9 @@ test_postfix_policy_and_probe(void **state)
 	    SL_OTHER);
 	assert_span(ev.stage, "header");
 	assert_span(ev.queue_id, "4F1A2B3C4D");
+	/* one group for every subject the rule matched */
+	event_signature(&ev, sig, sizeof(sig));
+	assert_string_equal(sig, "postfix/cleanup: warning: header Subject:");
 	assert_int_equal(
 	    parse("May 19 00:01:03 mx postfix/cleanup[2113]: 4F1A2B3C4E: "
 	          "warning: body see http://x.example/ from "
@@ -536,6 +539,8 @@ test_postfix_policy_and_probe(void **state)
 	          &ev),
 	    SL_OTHER);
 	assert_span(ev.stage, "body");
+	event_signature(&ev, sig, sizeof(sig));
+	assert_string_equal(sig, "postfix/cleanup: warning: body");
 	assert_int_equal(
 	    parse("May 19 00:01:04 mx postfix/smtp[2114]: 4F1A2B3C4F: "
 	          "to=<nobody@example.com>, relay=mx.example.com[192.0.2.9]"
