@@ -506,6 +506,39 @@ test_repeated_lines_count_their_event(void **state)
 	json_decref(r);
 }
 
+/* many event + "last message repeated" pairs: the read blocks end
+ * between the two of a pair somewhere, and the count is still exact */
+static void
+test_repeats_across_read_blocks(void **state)
+{
+	char line[512], path[PATH_MAX + 64];
+	FILE *fp;
+	json_t *r;
+	const int n = 20000;
+	(void)state;
+	cfg.logs.readback = 64 << 20;
+	snprintf(path, sizeof(path), "%s/root/var/log/maillog", top);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	for (int i = 0; i < n; i++) {
+		snprintf(line, sizeof(line), syserr_fmt, i / 60 % 60, i % 60, i,
+		         i, i);
+		fputs(line, fp);
+		fprintf(fp,
+		        "Feb 15 09:%02d:%02d host1 last message repeated "
+		        "%d times\n",
+		        i / 60 % 60, i % 60, 1 + i % 3);
+	}
+	fclose(fp);
+	r = run(NULL, NULL);
+	/* each pair counts 1 + (1 + i % 3): 2n plus the sum of i % 3 */
+	assert_int_equal(
+	    json_integer_value(json_object_get(
+	        json_object_get(r, "log_summary"), "events_total")),
+	    n + n / 3 * 6 + (n % 3 >= 1 ? 1 : 0) + (n % 3 >= 2 ? 2 : 0));
+	json_decref(r);
+}
+
 /* a crash leaves NULs where the file had grown; the next line follows
  * them with no newline in between */
 static void
@@ -585,6 +618,8 @@ main(void)
 	        teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_repeated_lines_count_their_event, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_repeats_across_read_blocks,
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_line_after_nul_run_is_read,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(
