@@ -170,6 +170,11 @@ daemon_loop(struct runner *r, struct agent_config *cfg,
 				          "cycle(s)",
 				          (end - due) / 1000.0, cfg->interval,
 				          skipped);
+			/* the last thing before the wait: what a test (or an
+			 * operator) waits for to know the daemon is idle */
+			log_info("cycle done in %.1fs; next cycle in %llds",
+			         (end - due) / 1000.0,
+			         (long long)((next_cycle - end + 999) / 1000));
 		} else if (runner_pending(r) > 0 && now >= r->retry_at) {
 			runner_flush(r);
 		}

@@ -7,9 +7,16 @@
  * Bounds: at most max_events raw events per report (the newest by
  * timestamp; a min-heap), at most LOGS_GROUPS_MAX signatures (then one
  * overflow group per kind), LOGS_RAW_MAX bytes of a line kept per event.
- * Every event is counted in its group whatever was dropped.  The same
+ * Every event is counted in its group whatever was dropped.  Repeat-
+ * reduced lines count N more: rsyslog's "message repeated N times: [ msg
+ * ]" as msg, sysklogd's "last message repeated N times" as the line right
+ * before it in the same file (when that was a counted event).  A line
+ * after a run of NULs (a crash) is read from its first byte after them.
+ * What the agent's own postqueue child logged (its pid is in the state,
+ * own_pids.h) is not counted.  The same
  * line read through two files (mail logged to maillog and messages) is
- * counted once: a set of line hashes with the file they came from.
+ * counted once, exactly at any volume (dedup.h: bounded memory, then a
+ * spill file in the state directory).
  * Missing files are listed in log_sources[] as "missing", not errors.
  */
 #include <errno.h>
@@ -25,7 +32,9 @@
 #include "agent/parse/event_sig.h"
 #include "agent/collect/journal_source.h"
 #include "agent/limits.h"
+#include "agent/collect/dedup.h"
 #include "agent/collect/logs.h"
+#include "agent/collect/own_pids.h"
 #include "agent/parse/prefilter.h"
 #include "agent/ship/state.h"
 #include "agent/parse/syslog_parse.h"
@@ -85,9 +94,8 @@ struct group {
 };
 
 #define GROUP_SLOTS (2 * LOGS_GROUPS_MAX)
-#define SEEN_MAX (1u << 18) /* line hashes for cross-file dedup */
-#define SEEN_MIN (1u << 10) /* the table's first size; doubled as it fills */
 #define CRON_STATE_KEY "cron:cmds" /* CMD lines no complaint claimed yet */
+#define DUP_KEY_MAX 8192 /* the bytes of an event that name it for dedup */
 
 struct collect {
 	struct cycle *c;
@@ -103,12 +111,9 @@ struct collect {
 	size_t ngroups;
 	int gindex[GROUP_SLOTS]; /* -1 empty */
 	/* cross-source duplicates */
-	struct seen {
-		unsigned long long h;
-		time_t ts;
-		int src; /* -1 empty */
-	} * seen;
-	size_t nseen, seencap;
+	struct dedup *dedup;
+	int dedup_failed;
+	char dupkey[DUP_KEY_MAX];
 	int nsources;           /* files, and the journal when read */
 	struct cron_lost *cron; /* cron's CMD lines and complaints */
 	/* the file being read */
@@ -117,6 +122,12 @@ struct collect {
 	time_t clock_mtime;
 	struct sl_clock clk;
 	uint64_t events_total, duplicates, src_events, src_cut;
+	/* the last counted event of this file, when a sysklogd "last
+	 * message repeated N times" line may still follow it at the start of
+	 * the next block */
+	int pending;
+	struct group *pending_group;
+	struct group *last_group; /* handle_line()'s event's group */
 };
 
 static int
@@ -232,27 +243,27 @@ group_for(struct collect *k, const char *sig, size_t sl, enum sl_kind kind)
 	return g;
 }
 
-/* seen_grow - the duplicate table at twice its size (SEEN_MIN at first),
- * so that a quiet host's few lines do not cost SEEN_MAX entries. */
-static void
-seen_grow(struct collect *k)
+/* dup_key - the bytes that name ev for dedup (program, pid, queue id,
+ * message, NUL-separated; cut at DUP_KEY_MAX) into k->dupkey; the length. */
+static size_t
+dup_key(struct collect *k, const struct sl_event *ev)
 {
-	size_t cap = k->seencap ? 2 * k->seencap : SEEN_MIN, i;
-	struct seen *t = xmalloc(cap * sizeof(*t));
+	const struct sl_span part[] = {ev->program, ev->pid, ev->queue_id,
+	                               ev->message};
+	size_t n = 0;
 
-	for (i = 0; i < cap; i++)
-		t[i].src = -1;
-	for (size_t j = 0; j < k->seencap; j++) {
-		if (k->seen[j].src == -1)
-			continue;
-		for (i = (size_t)(k->seen[j].h & (cap - 1)); t[i].src != -1;
-		     i = (i + 1) & (cap - 1))
-			;
-		t[i] = k->seen[j];
+	for (size_t i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
+		size_t m = part[i].p ? part[i].n : 0;
+
+		if (m > DUP_KEY_MAX - 1 - n)
+			m = DUP_KEY_MAX - 1 - n;
+		memcpy(k->dupkey + n, part[i].p ? part[i].p : "", m);
+		n += m;
+		k->dupkey[n++] = '\0';
+		if (n == DUP_KEY_MAX)
+			break;
 	}
-	free(k->seen);
-	k->seen = t;
-	k->seencap = cap;
+	return n;
 }
 
 /*
@@ -260,42 +271,29 @@ seen_grow(struct collect *k)
  * same line reaches two files (maillog and messages), or a file and the
  * journal (rsyslog writing what journald passed on), with another time
  * format and host field: it is the same when its program, pid, queue id
- * and message are, from another source, within DUP_SLACK seconds.
+ * and message are, read from another source in this cycle (the exact
+ * set of dedup.c; the time is left out because the two sources write it
+ * differently).
  */
-#define DUP_SLACK 2
 static int
 duplicate(struct collect *k, const struct sl_event *ev)
 {
-	unsigned long long h;
-	size_t i;
+	char err[512];
+	size_t n;
+	int r;
 
 	if (k->nsources < 2)
 		return 0;
-	if (k->nseen >= k->seencap / 2 && k->seencap < SEEN_MAX)
-		seen_grow(k);
-	h = event_hash64(ev->program.p ? ev->program.p : "", ev->program.n);
-	h = h * 0x100000001b3ULL ^
-	    event_hash64(ev->pid.p ? ev->pid.p : "", ev->pid.n);
-	h = h * 0x100000001b3ULL ^
-	    event_hash64(ev->queue_id.p ? ev->queue_id.p : "", ev->queue_id.n);
-	h = h * 0x100000001b3ULL ^
-	    event_hash64(ev->message.p ? ev->message.p : "", ev->message.n);
-	for (i = (size_t)(h & (k->seencap - 1));;
-	     i = (i + 1) & (k->seencap - 1)) {
-		struct seen *e = &k->seen[i];
-		if (e->src == -1)
-			break;
-		if (e->h == h && e->src != k->source &&
-		    e->ts - ev->ts <= DUP_SLACK && ev->ts - e->ts <= DUP_SLACK)
-			return 1;
+	if (k->dedup == NULL)
+		k->dedup =
+		    dedup_new(k->c->state ? state_dir(k->c->state) : NULL);
+	n = dup_key(k, ev);
+	r = dedup_seen(k->dedup, k->dupkey, n, k->source, err, sizeof(err));
+	if (r == -1 && !k->dedup_failed) { /* once: then counted as new */
+		cycle_error(k->c, "logs", "%s", err);
+		k->dedup_failed = 1;
 	}
-	if (k->nseen < SEEN_MAX / 2) { /* keep probes short; then stop */
-		k->seen[i].h = h;
-		k->seen[i].ts = ev->ts;
-		k->seen[i].src = k->source;
-		k->nseen++;
-	}
-	return 0;
+	return r == 1;
 }
 
 /* source_name - the file of source i, or "journal" */
@@ -317,7 +315,21 @@ set_field(struct slot *s, enum field f, struct sl_span sp, const char *line)
 	s->len[f] = (uint32_t)sp.n;
 }
 
-static void
+/* own_line - whether the agent's own postqueue child logged this. */
+static int
+own_line(const struct collect *k, const struct sl_event *ev)
+{
+	struct sl_span pr = ev->program;
+
+	return pr.p != NULL && pr.n >= 9 &&
+	       memcmp(pr.p + pr.n - 9, "postqueue", 9) == 0 &&
+	       own_pids_has(k->c->state, ev->pid.p, ev->pid.n);
+}
+
+/* handle_line - count and keep the event of one line; 1 if it was
+ * counted (k->last_group then has its group, or NULL past every limit),
+ * 0 if the line is no (new) event. */
+static int
 handle_line(struct collect *k, const char *line, size_t n)
 {
 	struct sl_event ev;
@@ -325,23 +337,35 @@ handle_line(struct collect *k, const char *line, size_t n)
 	struct slot *s;
 	char sig[EVENT_SIG_MAX];
 	size_t sl;
+	const char *z;
+	uint64_t times;
 
+	/* a crash leaves a run of NULs where the file had grown: the line
+	 * is what follows the last of them */
+	if ((z = memrchr(line, '\0', n)) != NULL) {
+		n -= (size_t)(z + 1 - line);
+		line = z + 1;
+	}
 	if (sl_parse_line(line, n, &k->clk, &ev) == SL_NONE) {
 		/* cron's CMD lines: which job a later complaint is about */
 		if (cron_log_program(ev.program.p, ev.program.n))
 			cron_lost_feed(k->cron, &ev);
-		return;
+		return 0;
 	}
+	if (own_line(k, &ev))
+		return 0;
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		n--;
 	if (duplicate(k, &ev)) {
 		k->duplicates++;
-		return;
+		return 0;
 	}
 	if (cron_log_program(ev.program.p, ev.program.n))
 		cron_lost_feed(k->cron, &ev);
-	k->events_total++;
-	k->src_events++;
+	times = ev.repeat > 0 ? (uint64_t)ev.repeat : 1;
+	k->events_total += times;
+	k->src_events += times;
+	k->last_group = NULL;
 	sl = event_signature(&ev, sig, sizeof(sig));
 	if ((g = group_for(k, sig, sl, ev.kind)) != NULL) {
 		if (g->count == 0 || ev.ts < g->first)
@@ -358,12 +382,13 @@ handle_line(struct collect *k, const char *line, size_t n)
 			copy_span(g->errno_text, sizeof(g->errno_text),
 			          ev.errno_text);
 		}
-		g->count++;
+		g->count += times;
 		if (k->source < 32)
 			g->sources |= 1u << k->source;
+		k->last_group = g;
 	}
 	if ((s = slot_for(k, ev.ts)) == NULL)
-		return;
+		return 1;
 	s->ts = ev.ts;
 	s->seq = k->seq++;
 	s->kind = ev.kind;
@@ -389,6 +414,41 @@ handle_line(struct collect *k, const char *line, size_t n)
 	set_field(s, F_DSN, ev.dsn, line);
 	set_field(s, F_STAT, ev.stat, line);
 	slot_placed(k);
+	return 1;
+}
+
+/* repeats_after - the sysklogd "last message repeated N times" lines at
+ * p (the lines right after a counted event of group g): each counts N
+ * more of that event.  Returns the bytes of those lines; sets k->pending
+ * when they reach the end of the block (more may follow in the next). */
+static size_t
+repeats_after(struct collect *k, struct group *g, const char *p, size_t n)
+{
+	size_t used = 0;
+
+	k->pending = 0;
+	while (used < n) {
+		const char *nl = memchr(p + used, '\n', n - used);
+		size_t e = nl ? (size_t)(nl - p) : n;
+		struct sl_event hdr;
+		long times = sl_last_repeated(p + used, e - used, &k->clk);
+
+		if (times == 0)
+			return used;
+		k->events_total += (uint64_t)times;
+		k->src_events += (uint64_t)times;
+		if (g != NULL) {
+			g->count += (uint64_t)times;
+			if (sl_parse_header(p + used, e - used, &k->clk,
+			                    &hdr) == 0 &&
+			    hdr.ts > g->last)
+				g->last = hdr.ts;
+		}
+		used = e < n ? e + 1 : n;
+	}
+	k->pending = 1;
+	k->pending_group = g;
+	return used;
 }
 
 /* on_block - the tail callback: prefilter the block, parse candidates. */
@@ -402,17 +462,22 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 	if (src->path != k->clock_path || src->mtime != k->clock_mtime) {
 		time_t anchor = src->mtime < k->c->now ? src->mtime : k->c->now;
 		sl_clock_init(&k->clk, anchor);
+		if (src->path != k->clock_path)
+			k->pending = 0; /* another file */
 		k->clock_path = src->path;
 		k->clock_mtime = src->mtime;
 	}
 	if (cut) {
-		if (prefilter_find(p, n) < n)
-			handle_line(k, p, n);
+		k->pending = prefilter_find(p, n) < n && handle_line(k, p, n);
+		k->pending_group = k->last_group;
 		return;
 	}
+	if (k->pending)
+		i = repeats_after(k, k->pending_group, p, n);
 	while (i < n) {
 		size_t hit = i + prefilter_find(p + i, n - i), start, end;
 		const char *nl;
+		int counted;
 
 		if (hit >= n)
 			break;
@@ -424,11 +489,18 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 			/* a long line that fitted the read buffer: cut it
 			 * like the ones the tail had to cut */
 			k->src_cut++;
-			handle_line(k, p + start, (size_t)k->cfg->max_line);
+			counted =
+			    handle_line(k, p + start, (size_t)k->cfg->max_line);
 		} else {
-			handle_line(k, p + start, end - start);
+			counted = handle_line(k, p + start, end - start);
 		}
 		i = end + 1;
+		if (counted && i < n)
+			i += repeats_after(k, k->last_group, p + i, n - i);
+		else if (counted) {
+			k->pending = 1;
+			k->pending_group = k->last_group;
+		}
 	}
 }
 
@@ -568,6 +640,7 @@ read_source(struct collect *k, size_t i, const struct tail_opts *o,
 	k->src_events = 0;
 	k->src_cut = 0;
 	k->clock_path = NULL;
+	k->pending = 0;
 	if (cycle_path(k->c, path, sizeof(path), host) == -1)
 		return;
 	snprintf(key, sizeof(key), "log:%s", host);
@@ -704,7 +777,7 @@ logs_collect(struct cycle *c, const struct logs_config *cfg)
 	free(k->slots);
 	free(k->heap);
 	free(k->groups);
-	free(k->seen);
+	dedup_free(k->dedup);
 	cron_lost_free(k->cron);
 	free(k);
 }

@@ -23,6 +23,7 @@
 #include "agent/collect/mailq.h"
 #include "agent/parse/mbox.h"
 #include "agent/probe/postqueue.h"
+#include "agent/collect/own_pids.h"
 #include "agent/ship/state.h"
 #include "common/fsutil.h"
 #include "common/xalloc.h"
@@ -313,9 +314,11 @@ collect_postfix(struct cycle *c, const struct mail_config *cfg, struct mailq *q,
 	/* postfix's own listing: only on the live host */
 	if (c->root[0] == '\0' && access(cfg->postqueue, X_OK) == 0) {
 		char err[512];
+		long child;
 		long long n =
 		    postqueue_run(cfg->postqueue, cfg->postqueue_timeout * 1000,
-		                  q, err, sizeof(err));
+		                  q, &child, err, sizeof(err));
+		own_pids_add(c->state, child);
 		json_object_set_new(pq, "ran", json_true());
 		if (n == POSTQUEUE_NO_JSON) {
 			/* not an error of this host: old Postfix */

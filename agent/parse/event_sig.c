@@ -7,7 +7,12 @@
  *   sendmail: SYSERR(root): collect: Cannot write ./df<id> (bfcommit,
  *   uid=N, gid=N): Permission denied
  *
- * so a million such lines are one group.  No allocation.
+ * so a million such lines are one group.  Host names ("host7.example.net")
+ * become "host" and mail addresses ("u7@example.net") "addr", so
+ *   collect: I/O error on connection from host7.example.net,
+ *   from=<u7@example.net>
+ * is "collect: I/O error on connection from host, from=<addr>" for every
+ * host and sender.  No allocation.
  */
 #include <stdio.h>
 #include <string.h>
@@ -88,19 +93,113 @@ run(struct out *o, const char *r, size_t l)
 		puts_(o, "<id>");
 		return;
 	}
-	put(o, r, l);
+	/* a short word with digits ("host12", "u7"): digits become N */
+	for (size_t i = 0; i < l;) {
+		if (!is_digit(r[i])) {
+			put(o, r + i, 1);
+			i++;
+			continue;
+		}
+		while (i < l && is_digit(r[i]))
+			i++;
+		puts_(o, "N");
+	}
+}
+
+static int
+is_host_char(int c)
+{
+	return is_digit(c) || is_alpha(c) || c == '-' || c == '.';
+}
+
+static int
+is_local_char(int c)
+{
+	return is_digit(c) || is_alpha(c) || (c != 0 && strchr(".+-_=", c));
+}
+
+/* address - length of "local@domain" at t (local part and a domain with
+ * a dot), or 0. */
+static size_t
+address(const char *t, size_t len)
+{
+	size_t i = 0, at, dots = 0;
+
+	while (i < len && is_local_char(t[i]))
+		i++;
+	if (i == 0 || i >= len || t[i] != '@')
+		return 0;
+	at = ++i;
+	while (i < len && is_host_char(t[i]))
+		dots += t[i++] == '.';
+	while (i > at && (t[i - 1] == '.' || t[i - 1] == '-'))
+		i--;
+	return i > at && dots > 0 ? i : 0;
+}
+
+/* host_name - length of a host name at t: three or more labels ending in
+ * an alphabetic one ("host7.example.net"), or two before '[' ("mx.example
+ * [192.0.2.1]"); 0 for anything else ("sendmail.cf", "./dfXXX"). */
+static size_t
+host_name(const char *t, size_t len)
+{
+	size_t i = 0, dots = 0, last = 0, letters = 0;
+
+	while (i < len && is_host_char(t[i])) {
+		if (t[i] == '.') {
+			dots++;
+			last = i + 1;
+		}
+		letters += is_alpha(t[i]);
+		i++;
+	}
+	while (i > 0 && (t[i - 1] == '.' || t[i - 1] == '-'))
+		i--;
+	if (letters == 0 || last == 0 || last >= i)
+		return 0;
+	for (size_t k = last; k < i; k++)
+		if (!is_alpha(t[k]))
+			return 0;
+	if (i - last < 2)
+		return 0;
+	if (dots >= 2 || (dots == 1 && i < len && t[i] == '['))
+		return i;
+	return 0;
+}
+
+/* token_start - whether position i can begin an address or host name
+ * (not inside a word or a path). */
+static int
+token_start(const char *text, size_t i)
+{
+	int c = i ? (unsigned char)text[i - 1] : ' ';
+	return !(is_host_char(c) || c == '/' || c == '_' || c == '@' ||
+	         c == '+' || c == '=');
 }
 
 size_t
 event_normalise(const char *text, size_t len, char *out, size_t n)
 {
 	struct out o = {out, n, 0};
-	size_t i = 0;
+	size_t i = 0, l;
 
 	if (n == 0)
 		return 0;
 	out[0] = '\0';
 	while (i < len && o.len + 1 < n) {
+		if (token_start(text, i) &&
+		    (is_digit(text[i]) || is_alpha(text[i]))) {
+			if ((l = address(text + i, len - i)) > 0) {
+				puts_(&o, "addr");
+				i += l;
+				continue;
+			}
+			if ((l = host_name(text + i, len - i)) > 0) {
+				puts_(&o, "host");
+				i += l;
+				continue;
+			}
+		}
 		if (is_digit(text[i]) || is_alpha(text[i])) {
 			size_t s = i;
 			while (i < len &&
@@ -113,6 +212,29 @@ event_normalise(const char *text, size_t len, char *out, size_t n)
 		}
 	}
 	return o.len;
+}
+
+/* check_action_sig - a cleanup header/body-check action ("warning:
+ * header Subject: <any subject> from ...") is grouped by its class and
+ * header name only: "warning: header Subject:", "warning: body".  0 if
+ * the event is not one. */
+static int
+check_action_sig(const struct sl_event *ev, struct out *o)
+{
+	const char *m = ev->message.p, *e, *name;
+
+	if (ev->kind != SL_OTHER || ev->stage.p == NULL || m == NULL ||
+	    ev->stage.p != m + 9 || memcmp(m, "warning: ", 9) != 0)
+		return 0;
+	e = m + ev->message.n;
+	name = ev->stage.p + ev->stage.n;
+	if (ev->stage.n > 4 && name < e) { /* *header: the header's name */
+		const char *c = memchr(name, ':', (size_t)(e - name));
+		if (c != NULL && c - name <= 80)
+			name = c + 1;
+	}
+	put(o, m, (size_t)(name - m));
+	return 1;
 }
 
 size_t
@@ -131,7 +253,10 @@ event_signature(const struct sl_event *ev, char *out, size_t n)
 	else
 		puts_(&o, "-");
 	puts_(&o, ": ");
-	if ((ev->kind == SL_DEFERRED || ev->kind == SL_BOUNCED) &&
+	if (check_action_sig(ev, &o))
+		return o.len;
+	if ((ev->kind == SL_DEFERRED || ev->kind == SL_BOUNCED ||
+	     ev->kind == SL_OTHER) &&
 	    ev->stat.p != NULL) {
 		puts_(&o, postfix ? "status=" : "stat=");
 		t = ev->stat;

@@ -636,6 +636,25 @@ sendmail_event(struct sl_event *ev)
 	return SL_NONE;
 }
 
+/* check_action - the class word of a cleanup header/body-check
+ * "warning" action after the queue id ("warning: header Subject: ... from
+ * local; from=<...>"), or an empty span. */
+static struct sl_span
+check_action(struct sl_span m)
+{
+	static const char *const cls[] = {"header ", "body ", "mime-header ",
+	                                  "nested-header "};
+	struct sl_span r;
+
+	if (!starts(m.p, m.n, "warning: "))
+		return SPAN_EMPTY;
+	r = after(m, 9);
+	for (size_t k = 0; k < sizeof(cls) / sizeof(cls[0]); k++)
+		if (starts(r.p, r.n, cls[k]) && contains(r, "; from=<"))
+			return (struct sl_span){r.p, strlen(cls[k]) - 1};
+	return SPAN_EMPTY;
+}
+
 static enum sl_kind
 postfix_event(struct sl_event *ev)
 {
@@ -650,6 +669,12 @@ postfix_event(struct sl_event *ev)
 	struct sl_span m = ev->message, st;
 
 	for (int pass = 0; pass < 2; pass++) {
+		struct sl_span act = check_action(m);
+		if (pass == 1 && act.p != NULL) {
+			ev->stage = act;
+			ev->message = m;
+			return SL_OTHER;
+		}
 		for (size_t k = 0; k < 3; k++) {
 			if (starts(m.p, m.n, sev[k].lit)) {
 				detail(after(m, strlen(sev[k].lit)), ev);
@@ -670,9 +695,12 @@ postfix_event(struct sl_event *ev)
 	ev->dsn = field(m, "dsn=", 0);
 	if (span_starts(st, "deferred") || span_starts(st, "SOFTBOUNCE"))
 		return SL_DEFERRED;
-	if (span_starts(st, "bounced") || span_starts(st, "expired") ||
-	    span_starts(st, "undeliverable"))
+	if (span_starts(st, "bounced") || span_starts(st, "expired"))
 		return SL_BOUNCED;
+	if (span_starts(st, "undeliverable")) { /* verify probe */
+		ev->stage = (struct sl_span){st.p, 13};
+		return SL_OTHER;
+	}
 	return SL_NONE;
 }
 
@@ -692,6 +720,75 @@ cron_event(struct sl_event *ev)
 	return SL_OTHER;
 }
 
+/* repeat_count - "N times" at m: N (at most 10^9), and the bytes used;
+ * 0 if m does not start with that. */
+static long
+repeat_count(struct sl_span m, size_t *used)
+{
+	size_t i = 0;
+	long v = 0;
+
+	while (i < m.n && is_digit(m.p[i]) && v < 1000000000L)
+		v = v * 10 + (m.p[i++] - '0');
+	if (i == 0 || i >= m.n || !starts(m.p + i, m.n - i, " times"))
+		return 0;
+	*used = i + 6;
+	return v;
+}
+
+/* rsyslog_repeat - "message repeated N times: [ msg]": ev->repeat = N and
+ * ev->message = msg. */
+static void
+rsyslog_repeat(struct sl_event *ev)
+{
+	static const char lit[] = "message repeated ";
+	struct sl_span m = ev->message;
+	size_t used;
+	long v;
+
+	if (!starts(m.p, m.n, lit))
+		return;
+	m = after(m, sizeof(lit) - 1);
+	if ((v = repeat_count(m, &used)) == 0)
+		return;
+	m = after(m, used);
+	if (!starts(m.p, m.n, ": [") || m.p[m.n - 1] != ']')
+		return;
+	m = (struct sl_span){m.p + 3, m.n - 4};
+	if (m.n > 0 && m.p[0] == ' ')
+		m = after(m, 1);
+	ev->message = m;
+	ev->repeat = v;
+}
+
+long
+sl_last_repeated(const char *p, size_t n, struct sl_clock *clk)
+{
+	static const char lit[] = "last message repeated ";
+	struct sl_event ev;
+	const char *hit;
+	struct sl_span m;
+	size_t used;
+
+	if (sl_parse_header(p, n, clk, &ev) == -1)
+		return 0;
+	/* with a host the tag is "last"; without one "last" is read as the
+	 * host: the text from "last " on must be the whole rest */
+	hit = ev.program.p;
+	if (ev.host.p != NULL && ev.host.n == 4 &&
+	    memcmp(ev.host.p, "last", 4) == 0)
+		hit = ev.host.p;
+	if (hit == NULL)
+		return 0;
+	m = (struct sl_span){hit, (size_t)(ev.message.p + ev.message.n - hit)};
+	if (!starts(m.p, m.n, lit))
+		return 0;
+	m = after(m, sizeof(lit) - 1);
+	if (repeat_count(m, &used) == 0 || used != m.n)
+		return 0;
+	return repeat_count(m, &used);
+}
+
 enum sl_kind
 sl_parse_line(const char *p, size_t n, struct sl_clock *clk,
               struct sl_event *ev)
@@ -702,6 +799,7 @@ sl_parse_line(const char *p, size_t n, struct sl_clock *clk,
 		ev->kind = SL_NONE;
 		return SL_NONE;
 	}
+	rsyslog_repeat(ev);
 	prog = ev->program;
 	if (span_starts(prog, "postfix"))
 		ev->kind = postfix_event(ev);

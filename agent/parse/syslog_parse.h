@@ -64,6 +64,8 @@ struct sl_event {
 	struct sl_span path;       /* "./dfu1F1K2am007134", "/var/spool/..." */
 	struct sl_span to, relay, dsn, stat; /* delivery lines */
 	long uid, gid, euid;                 /* -1: absent */
+	long repeat; /* rsyslog "message repeated N times: [...]": N, the
+	              * message being the bracketed text; 0 otherwise */
 };
 
 /* sl_clock_init - an empty cache with this anchor. */
@@ -84,11 +86,24 @@ int sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
  * bounced or expired and warning:/fatal:/panic:; the small relays'
  * failures (relay_log.h: nullmailer, msmtp, sSMTP, dma); cron's
  * complaint that it could not mail a job's output (cron_log.h), as
- * SL_OTHER.  Returns ev->kind;
- * SL_NONE for everything else (including stat=Sent), with ev partly set.
+ * SL_OTHER.  postfix cleanup's header/body-check "warning" action ("QID:
+ * warning: header Subject: ... from local; from=<...> to=<...>") is a
+ * policy action, SL_OTHER with stage "header" / "body" / "mime-header" /
+ * "nested-header"; an address-verification probe's status=undeliverable
+ * is SL_OTHER with stage "undeliverable" (nothing bounced).  rsyslog's
+ * "message repeated N times: [ msg ]" is parsed as msg with ev->repeat =
+ * N.  Returns ev->kind; SL_NONE for everything else (including
+ * stat=Sent), with ev partly set.
  */
 enum sl_kind sl_parse_line(const char *p, size_t n, struct sl_clock *clk,
                            struct sl_event *ev);
+
+/*
+ * sl_last_repeated - N for sysklogd's "last message repeated N times"
+ * (RHEL 5's default syslogd; the line stands for N more copies of the
+ * line before it in the same file), 0 for any other line.
+ */
+long sl_last_repeated(const char *p, size_t n, struct sl_clock *clk);
 
 /* sl_kind_name - "syserr", "deferred", ... ("none" for SL_NONE). */
 const char *sl_kind_name(enum sl_kind k);

@@ -113,7 +113,7 @@ no_json_known(const char *path, int remember)
 
 long long
 postqueue_run(const char *path, long long timeout_ms, struct mailq *q,
-              char *err, size_t errlen)
+              long *child, char *err, size_t errlen)
 {
 	int fds[2], status, skipping = 0;
 	pid_t pid;
@@ -122,6 +122,8 @@ postqueue_run(const char *path, long long timeout_ms, struct mailq *q,
 	long long added = 0, rc = -1;
 	int64_t deadline = time_mono_ms() + timeout_ms;
 
+	if (child)
+		*child = -1;
 	if (access(path, X_OK) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
@@ -150,6 +152,8 @@ postqueue_run(const char *path, long long timeout_ms, struct mailq *q,
 		execl(path, "postqueue", "-j", (char *)NULL);
 		_exit(127);
 	}
+	if (child)
+		*child = (long)pid;
 	close(fds[1]);
 	buf = xmalloc(POSTQUEUE_LINE_MAX + 1);
 	for (;;) {

@@ -26,10 +26,13 @@ struct mailq;
  * added, or -1 with a reason in err (messages read before the failure
  * stay added), or POSTQUEUE_NO_JSON (reason in err) when postqueue
  * rejected -j as a usage error (EX_USAGE, nothing listed); that binary
- * (same inode and mtime) is not run again.
+ * (same inode and mtime) is not run again.  *child (if not NULL) gets
+ * the pid of the postqueue process, or -1 when none was started: what it
+ * logs ("Mail system is down -- accessing queue directly") is the
+ * agent's own doing, and the log collector leaves it out (own_pids.h).
  */
 long long postqueue_run(const char *path, long long timeout_ms, struct mailq *q,
-                        char *err, size_t errlen);
+                        long *child, char *err, size_t errlen);
 
 /* postqueue_line - parse one line of postqueue -j output into q; 1 if a
  * message was added, 0 if the line was not a message object. */

@@ -46,7 +46,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    strlen(sig) >= sizeof(sig))
 			abort();
 		event_id(p, size, id);
+		if (ev.repeat < 0 || ev.repeat > 1000000000L)
+			abort();
 	}
+	sl_clock_init(&clk, 1771113600);
+	if (sl_last_repeated(p, size, &clk) < 0)
+		abort();
 	prefilter_use("scalar");
 	a = prefilter_find(p, size);
 	if (prefilter_use("avx2") == 0 || prefilter_use("sse2") == 0) {

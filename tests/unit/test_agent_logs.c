@@ -22,6 +22,7 @@
 #include "agent/agent_config.h"
 #include "agent/cycle.h"
 #include "agent/collect/logs.h"
+#include "agent/collect/own_pids.h"
 #include "agent/diagnose/logs_findings.h"
 #include "agent/ship/state.h"
 #include "common/config.h"
@@ -428,6 +429,178 @@ test_syserr_without_spool_names_the_log(void **state)
 	json_decref(r);
 }
 
+/* 150,000 lines in both files (a queue run deferring that many
+ * messages): more than the in-memory set holds, still every one a
+ * duplicate, and the second file's own lines still counted. */
+static void
+test_huge_run_in_two_files_is_deduplicated_exactly(void **state)
+{
+	char line[512], path[PATH_MAX + 64];
+	FILE *a, *b;
+	json_t *r, *sum;
+	const int n = 150000;
+	(void)state;
+	cfg.logs.readback = 256 << 20;
+	snprintf(path, sizeof(path), "%s/root/var/log/maillog", top);
+	a = fopen(path, "w");
+	snprintf(path, sizeof(path), "%s/root/var/log/messages", top);
+	b = fopen(path, "w");
+	assert_non_null(a);
+	assert_non_null(b);
+	for (int i = 0; i < n; i++) {
+		snprintf(line, sizeof(line),
+		         "Feb 15 %02d:%02d:%02d mx postfix/qmgr[9]: %010X: "
+		         "to=<u@example.com>, relay=none, delay=9, dsn=4.4.1, "
+		         "status=deferred (connect refused)\n",
+		         i / 3600 % 24, i / 60 % 60, i % 60, i);
+		fputs(line, a);
+		fputs(line, b);
+		if (i % 1000 == 0) /* only in messages: not a duplicate */
+			fputs("Feb 15 23:59:59 mx postfix/smtp[1]: warning: "
+			      "only here\n",
+			      b);
+	}
+	fclose(a);
+	fclose(b);
+	r = run(NULL, NULL);
+	sum = json_object_get(r, "log_summary");
+	assert_int_equal(json_integer_value(json_object_get(sum, "duplicates")),
+	                 n);
+	assert_int_equal(
+	    json_integer_value(json_object_get(sum, "events_total")),
+	    n + n / 1000);
+	assert_int_equal(json_array_size(json_object_get(r, "errors")), 0);
+	json_decref(r);
+}
+
+/* sysklogd's "last message repeated N times" counts N more of the line
+ * before it (when that was an event), rsyslog's form N of its message */
+static void
+test_repeated_lines_count_their_event(void **state)
+{
+	char line[512];
+	json_t *r, *g;
+	(void)state;
+	snprintf(line, sizeof(line), syserr_fmt, 1, 2, 3, 3, 3);
+	write_file("/var/log/maillog", line, "w");
+	write_file("/var/log/maillog",
+	           "Feb 15 09:01:03 host1 last message repeated 4 times\n"
+	           "Feb 15 09:01:04 host1 kernel: eth0: link up\n"
+	           "Feb 15 09:01:05 host1 last message repeated 7 times\n"
+	           "Feb 15 09:01:06 host1 sendmail[9]: message repeated 2 "
+	           "times: [ u1F1K2am000009: SYSERR(root): collect: Cannot "
+	           "write ./dfu1F1K2am000009 (bfcommit, uid=51, gid=51): "
+	           "Permission denied]\n",
+	           "a");
+	r = run(NULL, NULL);
+	assert_int_equal(
+	    json_integer_value(json_object_get(
+	        json_object_get(r, "log_summary"), "events_total")),
+	    1 + 4 + 2);
+	g = json_object_get(r, "event_groups");
+	assert_int_equal(json_array_size(g), 1);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_array_get(g, 0), "count")),
+	    7);
+	assert_int_equal(json_array_size(json_object_get(r, "events")), 2);
+	json_decref(r);
+}
+
+/* many event + "last message repeated" pairs: the read blocks end
+ * between the two of a pair somewhere, and the count is still exact */
+static void
+test_repeats_across_read_blocks(void **state)
+{
+	char line[512], path[PATH_MAX + 64];
+	FILE *fp;
+	json_t *r;
+	const int n = 20000;
+	(void)state;
+	cfg.logs.readback = 64 << 20;
+	snprintf(path, sizeof(path), "%s/root/var/log/maillog", top);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	for (int i = 0; i < n; i++) {
+		snprintf(line, sizeof(line), syserr_fmt, i / 60 % 60, i % 60, i,
+		         i, i);
+		fputs(line, fp);
+		fprintf(fp,
+		        "Feb 15 09:%02d:%02d host1 last message repeated "
+		        "%d times\n",
+		        i / 60 % 60, i % 60, 1 + i % 3);
+	}
+	fclose(fp);
+	r = run(NULL, NULL);
+	/* each pair counts 1 + (1 + i % 3): 2n plus the sum of i % 3 */
+	assert_int_equal(
+	    json_integer_value(json_object_get(
+	        json_object_get(r, "log_summary"), "events_total")),
+	    n + n / 3 * 6 + (n % 3 >= 1 ? 1 : 0) + (n % 3 >= 2 ? 2 : 0));
+	json_decref(r);
+}
+
+/* a crash leaves NULs where the file had grown; the next line follows
+ * them with no newline in between */
+static void
+test_line_after_nul_run_is_read(void **state)
+{
+	char line[512], path[PATH_MAX + 64], zeros[4096];
+	FILE *fp;
+	json_t *r, *e;
+	(void)state;
+	snprintf(path, sizeof(path), "%s/root/var/log/maillog", top);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("Feb 15 09:00:00 host1 kernel: ok\n", fp);
+	memset(zeros, 0, sizeof(zeros));
+	fwrite(zeros, 1, sizeof(zeros), fp);
+	snprintf(line, sizeof(line), syserr_fmt, 1, 2, 3, 3, 3);
+	fputs(line, fp);
+	fclose(fp);
+	r = run(NULL, NULL);
+	e = json_object_get(r, "events");
+	assert_int_equal(json_array_size(e), 1);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(e, 0), "kind")),
+	    "syserr");
+	assert_int_equal(strncmp(json_string_value(json_object_get(
+	                             json_array_get(e, 0), "raw")),
+	                         "Feb 15 09:01:02 host1", 21),
+	                 0);
+	json_decref(r);
+}
+
+/* what the agent's own postqueue child logged is not the host's
+ * warning; the same line from another postqueue (a user's mailq) is */
+static void
+test_own_postqueue_warning_not_counted(void **state)
+{
+	json_t *r, *e;
+	(void)state;
+	own_pids_add(st, 4242);
+	write_file("/var/log/maillog",
+	           "Feb 15 09:01:02 host1 postfix/postqueue[4242]: warning: "
+	           "Mail system is down -- accessing queue directly\n"
+	           "Feb 15 09:01:03 host1 postfix/postqueue[4243]: warning: "
+	           "Mail system is down -- accessing queue directly\n",
+	           "w");
+	r = run(NULL, NULL);
+	e = json_object_get(r, "events");
+	assert_int_equal(json_array_size(e), 1);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_array_get(e, 0), "pid")),
+	    4243);
+	json_decref(r);
+	/* the pid list is bounded and keeps the newest */
+	for (long p = 1; p <= 2 * OWN_PIDS_MAX; p++)
+		own_pids_add(st, 10000 + p);
+	assert_false(own_pids_has(st, "4242", 4));
+	assert_false(own_pids_has(st, "10001", 5));
+	assert_true(own_pids_has(st, "10032", 5));
+	assert_int_equal(json_array_size(state_get(st, "logs:own_pids")),
+	                 OWN_PIDS_MAX);
+}
+
 int
 main(void)
 {
@@ -440,6 +613,17 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_many_lines_in_two_files_are_all_duplicates, setup,
 	        teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_huge_run_in_two_files_is_deduplicated_exactly, setup,
+	        teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_repeated_lines_count_their_event, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_repeats_across_read_blocks,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_line_after_nul_run_is_read,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_own_postqueue_warning_not_counted, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_offsets_are_staged_not_committed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_bytes_make_valid_json,

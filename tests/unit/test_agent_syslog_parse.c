@@ -523,6 +523,134 @@ test_signature(void **state)
 	assert_string_equal(a, "");
 }
 
+/* postfix cleanup's header/body-check "warning" action is a policy
+ * action; an address-verification probe's status=undeliverable is no
+ * bounce; a real postfix warning stays one. */
+static void
+test_postfix_policy_and_probe(void **state)
+{
+	struct sl_event ev;
+	char sig[EVENT_SIG_MAX];
+	(void)state;
+	assert_int_equal(
+	    parse("May 19 00:01:02 mx postfix/cleanup[2113]: 4F1A2B3C4D: "
+	          "warning: header Subject: cheap pills from local; "
+	          "from=<root@mx.example.com> to=<u1@example.com>",
+	          &ev),
+	    SL_OTHER);
+	assert_span(ev.stage, "header");
+	assert_span(ev.queue_id, "4F1A2B3C4D");
+	/* one group for every subject the rule matched */
+	event_signature(&ev, sig, sizeof(sig));
+	assert_string_equal(sig, "postfix/cleanup: warning: header Subject:");
+	assert_int_equal(
+	    parse("May 19 00:01:03 mx postfix/cleanup[2113]: 4F1A2B3C4E: "
+	          "warning: body see http://x.example/ from "
+	          "client.example.net[192.0.2.7]; from=<a@example.org> "
+	          "to=<b@example.com> proto=ESMTP helo=<c.example.net>: "
+	          "body check",
+	          &ev),
+	    SL_OTHER);
+	assert_span(ev.stage, "body");
+	event_signature(&ev, sig, sizeof(sig));
+	assert_string_equal(sig, "postfix/cleanup: warning: body");
+	assert_int_equal(
+	    parse("May 19 00:01:04 mx postfix/smtp[2114]: 4F1A2B3C4F: "
+	          "to=<nobody@example.com>, relay=mx.example.com[192.0.2.9]"
+	          ":25, delay=0.2, delays=0/0/0.1/0.1, dsn=5.1.1, "
+	          "status=undeliverable (host mx.example.com[192.0.2.9] said: "
+	          "550 5.1.1 unknown user)",
+	          &ev),
+	    SL_OTHER);
+	assert_span(ev.stage, "undeliverable");
+	event_signature(&ev, sig, sizeof(sig));
+	assert_non_null(strstr(sig, "status=undeliverable"));
+	/* still warnings and bounces */
+	assert_int_equal(parse("May 19 00:01:05 mx postfix/smtpd[1]: warning: "
+	                       "hostname x.example does not resolve to "
+	                       "address 192.0.2.1",
+	                       &ev),
+	                 SL_WARNING);
+	assert_int_equal(
+	    parse("May 19 00:01:06 mx postfix/smtp[2]: 4F1A2B3C50: "
+	          "to=<u@example.com>, relay=none, delay=1, dsn=5.4.4, "
+	          "status=bounced (Host or domain name not found)",
+	          &ev),
+	    SL_BOUNCED);
+}
+
+/* rsyslog's reduction: the bracketed message is the event, N times */
+static void
+test_repeat_forms(void **state)
+{
+	struct sl_event ev;
+	static const char sysk[] =
+	    "Feb 15 09:20:05 host1 last message repeated 5 times";
+	static const char nohost[] =
+	    "Feb 15 09:20:05 last message repeated 12 times";
+	static const char more[] =
+	    "Feb 15 09:20:05 h last message repeated 5 times and more";
+	(void)state;
+	assert_int_equal(
+	    parse("Feb 15 09:20:04 host1 sendmail[7134]: message repeated 3 "
+	          "times: [ u1F1K2am007134: SYSERR(root): collect: Cannot "
+	          "write ./dfu1F1K2am007134 (bfcommit, uid=51, gid=51): "
+	          "Permission denied]",
+	          &ev),
+	    SL_SYSERR);
+	assert_int_equal(ev.repeat, 3);
+	assert_span(ev.queue_id, "u1F1K2am007134");
+	assert_span(ev.errno_text, "Permission denied");
+	assert_int_equal(parse("Feb 15 09:20:04 h postfix/smtp[1]: message "
+	                       "repeated 2 times: [ warning: x]",
+	                       &ev),
+	                 SL_WARNING);
+	assert_int_equal(ev.repeat, 2);
+	assert_int_equal(parse("Feb 15 09:20:04 h postfix/smtp[1]: warning: "
+	                       "y",
+	                       &ev),
+	                 SL_WARNING);
+	assert_int_equal(ev.repeat, 0);
+	assert_int_equal(sl_last_repeated(sysk, strlen(sysk), &clk), 5);
+	assert_int_equal(sl_last_repeated(nohost, strlen(nohost), &clk), 12);
+	assert_int_equal(sl_last_repeated(sysk, strlen(sysk) - 6, &clk), 0);
+	assert_int_equal(sl_last_repeated(more, strlen(more), &clk), 0);
+}
+
+/* the variable parts of a line (host names, addresses, numbers in
+ * words) make no new signature */
+static void
+test_signature_normalises_hosts_and_addresses(void **state)
+{
+	struct sl_event ev;
+	char a[EVENT_SIG_MAX], b[EVENT_SIG_MAX];
+	(void)state;
+	parse("Feb 15 09:20:02 h1 sendmail[7134]: u1F1K2am007134: "
+	      "SYSERR(root): collect: I/O error on connection from "
+	      "host17.example.net, from=<u17@example.org>",
+	      &ev);
+	event_signature(&ev, a, sizeof(a));
+	parse("Feb 15 09:20:03 h1 sendmail[7135]: u1F1K2am007135: "
+	      "SYSERR(root): collect: I/O error on connection from "
+	      "host4242.example.net, from=<u4242@example.org>",
+	      &ev);
+	event_signature(&ev, b, sizeof(b));
+	assert_string_equal(a, "sendmail: SYSERR(root): collect: I/O error on "
+	                       "connection from host, from=<addr>");
+	assert_string_equal(a, b);
+	parse("Feb 15 09:20:03 h1 sendmail[7135]: u1F1K2am007136: "
+	      "SYSERR(root): collect: I/O error on connection from "
+	      "mx.example.com [192.0.2.1], from=<Joe.Q+x@mail.example.com>",
+	      &ev);
+	event_signature(&ev, b, sizeof(b));
+	assert_string_equal(b, "sendmail: SYSERR(root): collect: I/O error on "
+	                       "connection from host [N.N.N.N], from=<addr>");
+	/* file names and paths are no host names */
+	assert_int_equal(
+	    event_normalise("/etc/mail/sendmail.cf: x", 24, a, sizeof(a)), 24);
+	assert_string_equal(a, "/etc/mail/sendmail.cf: x");
+}
+
 /* count_events - the events of a sample file by kind (index sl_kind) */
 static void
 count_events(const char *name, int counts[8])
@@ -683,6 +811,9 @@ main(void)
 	    cmocka_unit_test(test_year_inference),
 	    cmocka_unit_test(test_local_time_zone),
 	    cmocka_unit_test(test_signature),
+	    cmocka_unit_test(test_postfix_policy_and_probe),
+	    cmocka_unit_test(test_repeat_forms),
+	    cmocka_unit_test(test_signature_normalises_hosts_and_addresses),
 	    cmocka_unit_test(test_real_samples),
 	    cmocka_unit_test(test_hostile_input),
 	    cmocka_unit_test(test_prefilter_implementations),
