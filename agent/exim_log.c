@@ -293,6 +293,9 @@ classify(struct exim_line *x, struct sl_span rest, int panic)
 			delivery_fields(x, r);
 		} else {
 			x->op = EXIM_OP_DELIVERY;
+			x->router = field(r, "R=");
+			x->transport = field(r, "T=");
+			ev->relay = field(r, "H=");
 		}
 		if (x->op != EXIM_OP_DEFER && x->op != EXIM_OP_FAIL)
 			ev->errno_text = ev->path = SPAN_EMPTY;
