@@ -11,6 +11,7 @@
 
 #include "agent/event_sig.h"
 #include "agent/exim_log.h"
+#include "agent/exim_paniclog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -34,6 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sl_clock clk;
 	struct exim_line x;
 	struct exim_msglog m;
+	struct exim_paniclog pl;
 
 	memcpy(p, data, size);
 	lo = p;
@@ -59,6 +61,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		inside(m.cause);
 		inside(m.frozen_note);
 	}
+	(void)exim_paniclog_parse(p, size, size & 1, &clk, &pl);
+	if (pl.nlast > EXIM_PANIC_KEEP || pl.nlast > pl.entries)
+		abort();
+	for (size_t i = 0; i < pl.nlast; i++)
+		inside(pl.last[i]);
 	free(p);
 	return 0;
 }

@@ -16,6 +16,7 @@
 
 #include "agent/event_sig.h"
 #include "agent/exim_log.h"
+#include "agent/exim_paniclog.h"
 #include "common/fsutil.h"
 
 static char *
@@ -396,6 +397,47 @@ test_msglog_refrozen_and_thawed(void **state)
 	assert_true(m.frozen);
 }
 
+/* the paniclog as entries: continuations joined, the last five kept,
+ * the newest parsed; a tail that starts inside an entry */
+static void
+test_paniclog_entries(void **state)
+{
+	size_t len;
+	char *t = data("tests/data/exim/paniclog-upstream.log", &len);
+	struct exim_paniclog pl;
+
+	(void)state;
+	assert_int_equal(exim_paniclog_parse(t, len, 0, &clk, &pl), 8);
+	assert_false(pl.cut);
+	assert_int_equal(pl.nlast, EXIM_PANIC_KEEP);
+	assert_int_equal(pl.first_ts, 1546744139);
+	assert_int_equal(pl.last_ts, 1634741475);
+	assert_span(pl.last[0], "2019-01-06 03:09:00 1gfgVC-00049x-Fc failed "
+	                        "to write journal for ljouanneau@gmail.com\n"
+	                        ": No space left on device");
+	assert_span(pl.last[4], "2021-10-20 14:51:15 Cannot open main log file "
+	                        "\"/var/log/exim4/mainlog\": Permission denied: "
+	                        "euid=0 egid=101");
+	assert_int_equal(pl.newest.op, EXIM_OP_PANIC);
+	assert_span(pl.newest.ev.errno_text, "Permission denied");
+	assert_span(pl.newest.ev.path, "/var/log/exim4/mainlog");
+	free(t);
+
+	t = data("tests/data/exim/real-4.96/paniclog", &len);
+	assert_int_equal(exim_paniclog_parse(t, len, 0, &clk, &pl), 4);
+	assert_span(pl.last[0],
+	            "2026-12-01 09:22:07 Exim configuration error in line 9 of "
+	            "/etc/exim4/exim4.conf:\n  main option "
+	            "\"message_size_limt\" unknown");
+	/* from the middle of the first line: it is skipped */
+	assert_int_equal(exim_paniclog_parse(t + 5, len - 5, 1, &clk, &pl), 3);
+	assert_true(pl.cut);
+	free(t);
+	assert_int_equal(exim_paniclog_parse("", 0, 0, &clk, &pl), 0);
+	assert_int_equal(pl.last_ts, -1);
+	assert_int_equal(pl.nlast, 0);
+}
+
 int
 main(void)
 {
@@ -408,6 +450,7 @@ main(void)
 	    cmocka_unit_test(test_stamps),
 	    cmocka_unit_test(test_real_msglogs),
 	    cmocka_unit_test(test_msglog_refrozen_and_thawed),
+	    cmocka_unit_test(test_paniclog_entries),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
