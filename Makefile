@@ -192,4 +192,4 @@ clean:
 	rm -rf build bin
 
 -include deploy/packages.mk
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
