@@ -123,8 +123,10 @@ msglog(struct walk *w, const char *sub, const char *id)
 /* reason - count a frozen message under its reason: the last one that is
  * not a retry wait, else the last one, from its msglog */
 static void
-reason(struct exim_queue *q, const struct exim_msglog *log, long long recv)
+reason(struct exim_queue *q, const struct exim_msglog *log,
+       const struct exim_msg *m)
 {
+	long long recv = m->received;
 	static const char none[] = "no reason in the msglog";
 	char text[EXIM_QUEUE_REASON_MAX];
 	struct sl_span r = {none, sizeof(none) - 1};
@@ -147,12 +149,16 @@ reason(struct exim_queue *q, const struct exim_msglog *log, long long recv)
 		}
 		memcpy(q->reasons[i].text, text, n + 1);
 		q->reasons[i].count = 0;
-		q->reasons[i].oldest = recv;
+		q->reasons[i].oldest = -1;
 		q->nreasons++;
 	}
 	q->reasons[i].count++;
-	if (recv >= 0 && (q->reasons[i].oldest < 0 || recv < q->reasons[i].oldest))
+	if (q->reasons[i].oldest < 0 ||
+	    (recv >= 0 && recv < q->reasons[i].oldest)) {
 		q->reasons[i].oldest = recv;
+		memcpy(q->reasons[i].oldest_id, m->id, sizeof(m->id));
+		q->reasons[i].bounce = m->bounce;
+	}
 	/* keep the most frequent first (one step of insertion) */
 	while (i > 0 && q->reasons[i].count > q->reasons[i - 1].count) {
 		struct exim_reason t = q->reasons[i - 1];
@@ -230,7 +236,7 @@ one_header(struct walk *w, int dfd, const char *sub, const char *name,
 		if (w->m.received >= 0 &&
 		    (q->oldest_frozen < 0 || w->m.received < q->oldest_frozen))
 			q->oldest_frozen = w->m.received;
-		reason(q, qm.log, w->m.received);
+		reason(q, qm.log, &w->m);
 	}
 	if (w->fn)
 		w->fn(w->arg, &qm);

@@ -37,7 +37,9 @@ struct exim_queue_msg {
 struct exim_reason {
 	char text[EXIM_QUEUE_REASON_MAX]; /* the msglog's reason */
 	unsigned long long count;
-	long long oldest; /* received, epoch */
+	long long oldest;          /* received, epoch */
+	char oldest_id[EXIM_ID_MAX]; /* the message received then */
+	int bounce;                /* that message is a bounce */
 };
 
 struct exim_queue {
