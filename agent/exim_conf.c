@@ -102,7 +102,8 @@ expand(struct reader *r, const char *p, size_t n, char *out, size_t size)
 	size_t o = 0, i = 0;
 
 	while (i < n && o + 1 < size) {
-		if (p[i] >= 'A' && p[i] <= 'Z' && (i == 0 || !is_name(p[i - 1]))) {
+		if (p[i] >= 'A' && p[i] <= 'Z' &&
+		    (i == 0 || !is_name(p[i - 1]))) {
 			size_t e = i;
 			struct macro *m;
 			while (e < n && is_name(p[e]))
@@ -219,8 +220,8 @@ directive(struct reader *r, struct exim_conf *c, const char *p, size_t n,
 	if (IS(".ifdef") || IS(".ifndef")) {
 		int def = macro_find(r, arg, an) != NULL;
 		if (r->depth == EXIM_CONF_DEPTH) {
-			snprintf(err, errlen, "line %zu: .ifdef nested too deep",
-			         lineno);
+			snprintf(err, errlen,
+			         "line %zu: .ifdef nested too deep", lineno);
 			return -1;
 		}
 		r->depth++;
@@ -351,8 +352,7 @@ exim_conf_parse(const char *buf, size_t len, struct exim_conf *c, char *err,
 
 int
 exim_conf_log_path(const struct exim_conf *c, const char *def,
-                   const char *which, char *out, size_t outlen,
-                   int *to_syslog)
+                   const char *which, char *out, size_t outlen, int *to_syslog)
 {
 	const char *p = c->log_file_path, *end = p + strlen(p);
 	int found = 0;

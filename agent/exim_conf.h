@@ -45,8 +45,8 @@ struct exim_conf {
 	char log_file_path[EXIM_CONF_VALUE_MAX]; /* an Exim list: "a : b" */
 	char exim_user[EXIM_CONF_VALUE_MAX];
 	char exim_group[EXIM_CONF_VALUE_MAX];
-	int split_spool; /* split_spool_directory: 0 or 1 */
-	int queue_only;  /* queue_only: messages wait for a queue runner */
+	int split_spool;  /* split_spool_directory: 0 or 1 */
+	int queue_only;   /* queue_only: messages wait for a queue runner */
 	size_t nincludes; /* .include lines not followed */
 	size_t nlines;
 };
@@ -62,8 +62,8 @@ void exim_conf_defaults(struct exim_conf *c, enum exim_flavour f);
  * Exim itself would refuse to read (an unterminated .ifdef, a .else or
  * .endif without one, nesting deeper than EXIM_CONF_DEPTH).
  */
-int exim_conf_parse(const char *buf, size_t len, struct exim_conf *c,
-                    char *err, size_t errlen);
+int exim_conf_parse(const char *buf, size_t len, struct exim_conf *c, char *err,
+                    size_t errlen);
 
 /*
  * exim_conf_log_path - the file of one log ("main", "panic") from
@@ -77,10 +77,10 @@ int exim_conf_log_path(const struct exim_conf *c, const char *def,
                        int *to_syslog);
 
 struct exim_debconf {
-	char configtype[64];                  /* dc_eximconfig_configtype */
-	char smarthost[EXIM_CONF_VALUE_MAX];  /* dc_smarthost */
+	char configtype[64];                 /* dc_eximconfig_configtype */
+	char smarthost[EXIM_CONF_VALUE_MAX]; /* dc_smarthost */
 	char local_interfaces[EXIM_CONF_VALUE_MAX]; /* dc_local_interfaces */
-	int split_config; /* dc_use_split_config */
+	int split_config;                           /* dc_use_split_config */
 };
 
 /* exim_debconf_parse - the dc_* keys of update-exim4.conf.conf. */

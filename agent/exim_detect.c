@@ -165,9 +165,9 @@ cron_file(const char *root, const char *path, struct exim_host *h, char *err,
 static void
 cron(const char *root, struct exim_host *h, char *err, size_t errlen)
 {
-	static const char *const files[] = {
-	    "/etc/crontab", "/var/spool/cron/crontabs/root",
-	    "/var/spool/cron/root"};
+	static const char *const files[] = {"/etc/crontab",
+	                                    "/var/spool/cron/crontabs/root",
+	                                    "/var/spool/cron/root"};
 	char full[PATH_MAX];
 	DIR *d;
 
@@ -185,7 +185,8 @@ cron(const char *root, struct exim_host *h, char *err, size_t errlen)
 			if (de->d_name[0] == '.')
 				continue;
 			k++;
-			snprintf(rel, sizeof(rel), "/etc/cron.d/%s", de->d_name);
+			snprintf(rel, sizeof(rel), "/etc/cron.d/%s",
+			         de->d_name);
 			cron_file(root, rel, h, err, errlen);
 		}
 	}
@@ -281,20 +282,20 @@ exim_detect(const char *root, struct exim_host *h, char *err, size_t errlen)
 	if (!h->present)
 		return;
 
-	h->flavour = exists_under(root, "/etc/exim4") ||
-	                     exists_under(root, "/usr/sbin/exim4") ||
-	                     debian_user ||
-	                     (!rhel_user &&
-	                      exists_under(root, "/etc/debian_version"))
-	                 ? EXIM_DEBIAN
-	                 : EXIM_RHEL;
+	h->flavour =
+	    exists_under(root, "/etc/exim4") ||
+	            exists_under(root, "/usr/sbin/exim4") || debian_user ||
+	            (!rhel_user && exists_under(root, "/etc/debian_version"))
+	        ? EXIM_DEBIAN
+	        : EXIM_RHEL;
 	exim_conf_defaults(&h->conf, h->flavour);
 	{
 		static const char *const deb[] = {EXIM_CONF_DEBIAN,
 		                                  EXIM_CONF_DEBIAN_GEN};
 		static const char *const rhel[] = {EXIM_CONF_RHEL,
 		                                   "/etc/exim.conf"};
-		const char *const *list = h->flavour == EXIM_DEBIAN ? deb : rhel;
+		const char *const *list =
+		    h->flavour == EXIM_DEBIAN ? deb : rhel;
 		for (size_t i = 0; i < 2; i++) {
 			text = read_under(root, list[i], &len, err, errlen);
 			if (text == NULL)

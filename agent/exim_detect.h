@@ -26,15 +26,15 @@
 
 struct exim_host {
 	int present;
-	char how[128];          /* what told it: "/etc/exim4", ... */
+	char how[128]; /* what told it: "/etc/exim4", ... */
 	enum exim_flavour flavour;
 	char conf_path[EXIM_PATH_MAX]; /* the file read; "" none */
 	struct exim_conf conf;         /* spool_directory, users, logs */
 	struct exim_debconf debconf;   /* Debian's dc_* answers */
 	char mainlog[EXIM_PATH_MAX];   /* host paths; "" when syslog only */
 	char paniclog[EXIM_PATH_MAX];
-	int to_syslog;                 /* log_file_path names syslog too */
-	char queuerunner[32];          /* /etc/default/exim4 QUEUERUNNER */
+	int to_syslog;        /* log_file_path names syslog too */
+	char queuerunner[32]; /* /etc/default/exim4 QUEUERUNNER */
 	int no_daemon;        /* QUEUERUNNER nodaemon/queueonly/no */
 	int cron_runner;      /* a crontab runs the queue */
 	char cron_line[256];  /* that line, trimmed */

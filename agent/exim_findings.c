@@ -49,28 +49,28 @@ fix_first(const struct exim_host *h, const struct exim_reason *r, char *out,
 
 	if (has(t, "remote host address is the local host"))
 		say(out, n,
-		         "a router sends this mail back to this host (its "
-		         "route or MX is the local host): fix the router in "
-		         "%s first",
-		         h->conf_path[0] ? h->conf_path : "the configuration");
+		    "a router sends this mail back to this host (its "
+		    "route or MX is the local host): fix the router in "
+		    "%s first",
+		    h->conf_path[0] ? h->conf_path : "the configuration");
 	else if (r->bounce && (has(t, "Unrouteable") || has(t, "nrouteable") ||
 	                       has(t, "unknown")))
 		say(out, n,
-		         "bounces to an address that does not exist can never "
-		         "be delivered: remove them (exim -Mrm %s)",
-		         r->oldest_id);
-	else if (has(t, "Connection refused") || has(t, "Connection timed out") ||
-	         has(t, "No route to host"))
+		    "bounces to an address that does not exist can never "
+		    "be delivered: remove them (exim -Mrm %s)",
+		    r->oldest_id);
+	else if (has(t, "Connection refused") ||
+	         has(t, "Connection timed out") || has(t, "No route to host"))
 		say(out, n,
-		         "the next hop%s%s is not reachable (%s): start it or "
-		         "correct the smarthost first",
-		         h->debconf.smarthost[0] ? " " : "", h->debconf.smarthost,
-		         t);
+		    "the next hop%s%s is not reachable (%s): start it or "
+		    "correct the smarthost first",
+		    h->debconf.smarthost[0] ? " " : "", h->debconf.smarthost,
+		    t);
 	else if (has(t, "no reason in the msglog"))
 		say(out, n,
-		         "the msglog says nothing (frozen by an administrator?): "
-		         "see exim -Mvl %s",
-		         r->oldest_id);
+		    "the msglog says nothing (frozen by an administrator?): "
+		    "see exim -Mvl %s",
+		    r->oldest_id);
 	else
 		say(out, n, "fix the cause first: %s", t);
 }
@@ -82,9 +82,8 @@ exim_frozen_finding(struct cycle *c, const struct exim_host *h,
 	char fix[1024], remedy[1400];
 	json_t *top;
 	unsigned long long real = q->frozen - q->frozen_bounces;
-	long long age = q->oldest_frozen >= 0 ? (long long)c->now -
-	                                            q->oldest_frozen
-	                                      : -1;
+	long long age =
+	    q->oldest_frozen >= 0 ? (long long)c->now - q->oldest_frozen : -1;
 
 	if (q->frozen == 0)
 		return;
@@ -102,14 +101,15 @@ exim_frozen_finding(struct cycle *c, const struct exim_host *h,
 		              q->reasons[i].bounce));
 	fix_first(h, &q->reasons[0], fix, sizeof(fix));
 	say(remedy, sizeof(remedy),
-	         "%s; then thaw them (exim -Mt %s ...) or retry the whole "
-	         "queue, frozen messages too (exim -qff)",
-	         fix, q->reasons[0].oldest_id);
+	    "%s; then thaw them (exim -Mt %s ...) or retry the whole "
+	    "queue, frozen messages too (exim -qff)",
+	    fix, q->reasons[0].oldest_id);
 	cycle_finding(
 	    c, "mail.frozen", real > 0 ? "critical" : "warning", spool,
 	    json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:I}", "frozen",
-	              (json_int_t)q->frozen, "bounces", (json_int_t)q->frozen_bounces,
-	              "messages", (json_int_t)q->messages, "oldest_ts",
+	              (json_int_t)q->frozen, "bounces",
+	              (json_int_t)q->frozen_bounces, "messages",
+	              (json_int_t)q->messages, "oldest_ts",
 	              ts_or_null(q->oldest_frozen), "oldest_age_s",
 	              age >= 0 ? json_integer(age) : json_null(), "top_reasons",
 	              top, "other_reasons", (json_int_t)q->reasons_other),
@@ -134,33 +134,33 @@ panic_remedy(const struct exim_host *h, const char *path,
 	char then[600];
 
 	say(then, sizeof(then),
-	         "then empty it so that the next entry is seen: : > %s", path);
+	    "then empty it so that the next entry is seen: : > %s", path);
 	if (memmem(msg, mn, "configuration error", 19)) {
 		say(out, n,
-		         "correct the line named in the entry (exim -bV reports "
-		         "it again until it is fixed), %s",
-		         then);
+		    "correct the line named in the entry (exim -bV reports "
+		    "it again until it is fixed), %s",
+		    then);
 	} else if (x->ev.errno_text.p &&
 	           x->ev.errno_text.n == strlen("No space left on device") &&
 	           memcmp(x->ev.errno_text.p, "No space left on device",
 	                  x->ev.errno_text.n) == 0) {
 		say(out, n, "free space on the filesystem of %s, %s",
-		         h->conf.spool_directory, then);
+		    h->conf.spool_directory, then);
 	} else if (x->ev.errno_text.p && x->ev.path.p &&
 	           x->ev.path.n >= strlen(h->conf.spool_directory) &&
 	           memcmp(x->ev.path.p, h->conf.spool_directory,
 	                  strlen(h->conf.spool_directory)) == 0) {
 		say(out, n, "chown -R %s:%s %s && chmod 0750 %s/input, %s",
-		         user, group, h->conf.spool_directory,
-		         h->conf.spool_directory, then);
+		    user, group, h->conf.spool_directory,
+		    h->conf.spool_directory, then);
 	} else if (x->ev.errno_text.p && x->ev.path.p &&
 	           memmem(x->ev.path.p, x->ev.path.n, "log", 3)) {
-		say(out, n, "chown %s:adm %.*s && chmod 0640 %.*s, %s",
-		         user, (int)x->ev.path.n, x->ev.path.p,
-		         (int)x->ev.path.n, x->ev.path.p, then);
+		say(out, n, "chown %s:adm %.*s && chmod 0640 %.*s, %s", user,
+		    (int)x->ev.path.n, x->ev.path.p, (int)x->ev.path.n,
+		    x->ev.path.p, then);
 	} else {
 		say(out, n, "read %s and fix what its last entries say, %s",
-		         path, then);
+		    path, then);
 	}
 }
 
@@ -178,8 +178,8 @@ exim_paniclog_finding(struct cycle *c, const struct exim_host *h,
 		return;
 	lines = json_array();
 	for (size_t i = 0; i < pl->nlast; i++)
-		json_array_append_new(lines, json_str_safe(pl->last[i].p,
-		                                           pl->last[i].n, 2048));
+		json_array_append_new(
+		    lines, json_str_safe(pl->last[i].p, pl->last[i].n, 2048));
 	if (pl->nlast > 0) {
 		const char *nl;
 		first = pl->last[pl->nlast - 1];

@@ -21,20 +21,13 @@ static const char exim_program[] = "exim";
 
 /* strerror texts Exim appends to spool, log and delivery errors */
 static const char *const errno_texts[] = {
-    "Permission denied",
-    "No space left on device",
-    "Read-only file system",
-    "No such file or directory",
-    "Disk quota exceeded",
-    "Too many open files",
-    "Operation not permitted",
-    "Is a directory",
-    "Not a directory",
-    "Input/output error",
-    "Connection refused",
-    "Connection timed out",
-    "Network is unreachable",
-    "No route to host",
+    "Permission denied",       "No space left on device",
+    "Read-only file system",   "No such file or directory",
+    "Disk quota exceeded",     "Too many open files",
+    "Operation not permitted", "Is a directory",
+    "Not a directory",         "Input/output error",
+    "Connection refused",      "Connection timed out",
+    "Network is unreachable",  "No route to host",
 };
 
 static int
@@ -158,8 +151,8 @@ errno_in(struct sl_span t)
 			    memmem(p, (size_t)(end - p), errno_texts[k], l);
 			if (hit == NULL)
 				break;
-			if (hit - t.p >= 2 && hit[-2] == ':' && hit[-1] == ' ' &&
-			    (hit + l == end || hit[l] == ':'))
+			if (hit - t.p >= 2 && hit[-2] == ':' &&
+			    hit[-1] == ' ' && (hit + l == end || hit[l] == ':'))
 				return (struct sl_span){hit, l};
 			p = hit + 1;
 		}
@@ -411,8 +404,7 @@ msglog_reason(struct sl_span t, struct exim_msglog *out)
 		return 1;
 	}
 	if (d) {
-		const char *close =
-		    memchr(d, ')', (size_t)(t.p + t.n - d));
+		const char *close = memchr(d, ')', (size_t)(t.p + t.n - d));
 		out->addr = token(t.p, t.n, 0);
 		out->reason = close ? after_colon(t, close) : SPAN_EMPTY;
 		out->fail = 0;
@@ -459,7 +451,8 @@ exim_msglog_parse(const char *buf, size_t len, struct sl_clock *clk,
 				out->retry_wait = retry_wait(out->reason);
 				if (!out->retry_wait)
 					out->cause = out->reason;
-				out->frozen = 0; /* tried again after a freeze */
+				out->frozen =
+				    0; /* tried again after a freeze */
 				found = 1;
 			}
 		}

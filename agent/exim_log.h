@@ -43,17 +43,17 @@ enum exim_op {
 
 struct exim_line {
 	enum exim_op op;
-	struct sl_event ev;   /* kind, ts, program "exim", pid, queue_id,
-	                       * message, to, relay (H= or T=), stat (the
-	                       * reason), errno_text, path, stage, euid, gid */
-	struct sl_span addr;  /* the address after the flag (<= the sender) */
+	struct sl_event ev;  /* kind, ts, program "exim", pid, queue_id,
+	                      * message, to, relay (H= or T=), stat (the
+	                      * reason), errno_text, path, stage, euid, gid */
+	struct sl_span addr; /* the address after the flag (<= the sender) */
 	struct sl_span router, transport;
-	long code;            /* "defer (111)": 111; 0 when absent */
+	long code; /* "defer (111)": 111; 0 when absent */
 	int has_code;
-	int retry_wait;       /* "retry time not (yet) reached": Exim waits,
-	                       * the cause is an earlier deferral */
-	int repeat;           /* "Message is frozen": a queue run skipping it */
-	int continuation;     /* no stamp: more text of the entry before */
+	int retry_wait;   /* "retry time not (yet) reached": Exim waits,
+	                   * the cause is an earlier deferral */
+	int repeat;       /* "Message is frozen": a queue run skipping it */
+	int continuation; /* no stamp: more text of the entry before */
 };
 
 /*
@@ -74,14 +74,14 @@ size_t exim_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts);
 
 /* The last delivery error of one message, from its msglog file. */
 struct exim_msglog {
-	time_t ts;            /* of that line; -1 none */
-	struct sl_span addr;  /* the recipient it concerns */
-	struct sl_span reason;/* "Connection refused", "Unrouteable address" */
-	int fail;             /* permanent ("routing failed", "**"), else a
-	                       * deferral */
-	int retry_wait;       /* the reason is only "retry time not reached" */
-	struct sl_span cause; /* the last reason that is not a retry wait */
-	int frozen;           /* a "*** Frozen" line follows the last try */
+	time_t ts;             /* of that line; -1 none */
+	struct sl_span addr;   /* the recipient it concerns */
+	struct sl_span reason; /* "Connection refused", "Unrouteable address" */
+	int fail;              /* permanent ("routing failed", "**"), else a
+	                        * deferral */
+	int retry_wait;        /* the reason is only "retry time not reached" */
+	struct sl_span cause;  /* the last reason that is not a retry wait */
+	int frozen;            /* a "*** Frozen" line follows the last try */
 	struct sl_span frozen_note; /* "delivery error message", or empty */
 	size_t lines;
 };

@@ -21,9 +21,9 @@
 #define EXIM_PANIC_KEEP 5 /* entries kept as evidence */
 
 struct exim_paniclog {
-	size_t entries;   /* stamped entries in the bytes read */
-	time_t first_ts;  /* of the first of them; -1 none */
-	time_t last_ts;   /* of the newest; -1 none */
+	size_t entries;  /* stamped entries in the bytes read */
+	time_t first_ts; /* of the first of them; -1 none */
+	time_t last_ts;  /* of the newest; -1 none */
 	struct sl_span last[EXIM_PANIC_KEEP]; /* oldest first, newest last */
 	size_t nlast;
 	struct exim_line newest; /* the newest entry's first line, parsed */

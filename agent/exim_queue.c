@@ -25,9 +25,9 @@ struct walk {
 	time_t now;
 	exim_queue_fn fn;
 	void *arg;
-	int msglogfd;    /* msglog/, -1 if it cannot be opened */
-	char *hbuf;      /* EXIM_QUEUE_HDR_MAX + 1 */
-	char *lbuf;      /* EXIM_QUEUE_MSGLOG_TAIL */
+	int msglogfd; /* msglog/, -1 if it cannot be opened */
+	char *hbuf;   /* EXIM_QUEUE_HDR_MAX + 1 */
+	char *lbuf;   /* EXIM_QUEUE_MSGLOG_TAIL */
 	struct exim_msg m;
 	struct exim_msglog log;
 };
@@ -310,8 +310,8 @@ walk_dir(struct walk *w, int dfd, const char *sub, int top)
 
 int
 exim_queue_scan(int spoolfd, time_t now, struct sl_clock *clk,
-                struct exim_queue *q, exim_queue_fn fn, void *arg,
-                char *err, size_t errlen)
+                struct exim_queue *q, exim_queue_fn fn, void *arg, char *err,
+                size_t errlen)
 {
 	struct walk *w = xcalloc(1, sizeof(*w));
 	int infd;

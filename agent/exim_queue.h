@@ -28,18 +28,18 @@
 struct exim_queue_msg {
 	const struct exim_msg *h;
 	const struct exim_msglog *log; /* NULL: no msglog error or freeze */
-	long long size;  /* exim -bp's size; -1 unknown (no -D) */
-	int no_data;     /* an -H without its -D */
-	int hdr_cut;     /* the -H was longer than EXIM_QUEUE_HDR_MAX */
-	char subdir[2];  /* "" or the split subdirectory */
+	long long size;                /* exim -bp's size; -1 unknown (no -D) */
+	int no_data;                   /* an -H without its -D */
+	int hdr_cut;    /* the -H was longer than EXIM_QUEUE_HDR_MAX */
+	char subdir[2]; /* "" or the split subdirectory */
 };
 
 struct exim_reason {
 	char text[EXIM_QUEUE_REASON_MAX]; /* the msglog's reason */
 	unsigned long long count;
-	long long oldest;          /* received, epoch */
+	long long oldest;            /* received, epoch */
 	char oldest_id[EXIM_ID_MAX]; /* the message received then */
-	int bounce;                /* that message is a bounce */
+	int bounce;                  /* that message is a bounce */
 };
 
 struct exim_queue {
@@ -51,8 +51,8 @@ struct exim_queue {
 	unsigned long long unreadable;    /* could not be opened or read */
 	unsigned long long malformed;     /* -H files that did not parse */
 	unsigned long long entries;       /* names seen in input/ */
-	long long oldest;        /* received, epoch; -1 none */
-	long long oldest_frozen; /* received, epoch; -1 none */
+	long long oldest;                 /* received, epoch; -1 none */
+	long long oldest_frozen;          /* received, epoch; -1 none */
 	struct exim_reason reasons[EXIM_QUEUE_REASONS]; /* most first */
 	size_t nreasons;
 	unsigned long long reasons_other; /* frozen with a reason not kept */

@@ -185,8 +185,8 @@ rcpt_address(const char *l, size_t n)
 			if (!(bits & part))
 				continue;
 			s = e;
-			while (s > 0 && (is_digit(l[s - 1]) || l[s - 1] == ',' ||
-			                 l[s - 1] == '-'))
+			while (s > 0 && (is_digit(l[s - 1]) ||
+			                 l[s - 1] == ',' || l[s - 1] == '-'))
 				s--;
 			len = number(l + s, e - s, &stop);
 			/* l[s-1] is the blank before "len,"; the value
@@ -324,7 +324,8 @@ exim_hdr_parse(const char *buf, size_t len, struct exim_msg *m, char *err,
 		}
 	}
 	if (m->uid < 0 || m->gid < 0)
-		return bad(err, errlen, "the caller line is not 'login uid gid'");
+		return bad(err, errlen,
+		           "the caller line is not 'login uid gid'");
 
 	if (next_line(&c, &l, &n) < 0 || n < 2 || l[0] != '<' ||
 	    l[n - 1] != '>')
@@ -332,8 +333,8 @@ exim_hdr_parse(const char *buf, size_t len, struct exim_msg *m, char *err,
 	addr_set(&m->sender, l + 1, n - 2);
 	m->bounce = n == 2;
 
-	if (next_line(&c, &l, &n) < 0 ||
-	    (v = number(l, n, &stop)) < 0 || stop >= n || l[stop] != ' ')
+	if (next_line(&c, &l, &n) < 0 || (v = number(l, n, &stop)) < 0 ||
+	    stop >= n || l[stop] != ' ')
 		return bad(err, errlen, "no 'time warnings' line");
 	m->received = v;
 	m->warnings = whole_number(l + stop + 1, n - stop - 1);
@@ -366,8 +367,9 @@ exim_hdr_parse(const char *buf, size_t len, struct exim_msg *m, char *err,
 			if (pending == 0)
 				break;
 			if (next_line(&c, &l, &n) < 0)
-				return bad(err, errlen,
-				           "it ends in the non-recipients tree");
+				return bad(
+				    err, errlen,
+				    "it ends in the non-recipients tree");
 		}
 	}
 
@@ -379,7 +381,8 @@ exim_hdr_parse(const char *buf, size_t len, struct exim_msg *m, char *err,
 		size_t an;
 		int done = 0;
 		if (next_line(&c, &l, &n) < 0 || n == 0)
-			return bad(err, errlen, "fewer recipients than counted");
+			return bad(err, errlen,
+			           "fewer recipients than counted");
 		an = rcpt_address(l, n);
 		if (an == 0)
 			return bad(err, errlen, "a broken recipient line");

@@ -34,8 +34,8 @@
 
 #include "agent/qf.h"
 
-#define EXIM_ID_MAX 24      /* the longest id (23, Exim 4.97+) and a NUL */
-#define EXIM_TREE_KEEP 64   /* delivered addresses compared per message */
+#define EXIM_ID_MAX 24    /* the longest id (23, Exim 4.97+) and a NUL */
+#define EXIM_TREE_KEEP 64 /* delivered addresses compared per message */
 
 /* What a file in input/ is, by its name. */
 enum exim_file {
@@ -52,9 +52,9 @@ struct exim_rcpt {
 };
 
 struct exim_msg {
-	char id[EXIM_ID_MAX]; /* from the first line, NUL-terminated */
-	struct qf_addr login; /* the caller */
-	long long uid, gid;   /* -1 unknown */
+	char id[EXIM_ID_MAX];   /* from the first line, NUL-terminated */
+	struct qf_addr login;   /* the caller */
+	long long uid, gid;     /* -1 unknown */
 	struct qf_addr sender;  /* without <>; empty for a bounce */
 	int bounce;             /* the sender is <> */
 	long long received;     /* epoch seconds; -1 unknown */

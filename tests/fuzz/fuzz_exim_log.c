@@ -44,9 +44,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int panic = 0; panic <= 1; panic++) {
 		enum sl_kind k = exim_log_parse(p, size, &clk, panic, &x);
 		struct sl_span all[] = {
-		    x.ev.program, x.ev.pid,  x.ev.queue_id, x.ev.message,
-		    x.ev.stage,   x.ev.errno_text, x.ev.path, x.ev.to,
-		    x.ev.relay,   x.ev.stat, x.addr,        x.router,
+		    x.ev.program, x.ev.pid,        x.ev.queue_id, x.ev.message,
+		    x.ev.stage,   x.ev.errno_text, x.ev.path,     x.ev.to,
+		    x.ev.relay,   x.ev.stat,       x.addr,        x.router,
 		    x.transport};
 		for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 			inside(all[i]);

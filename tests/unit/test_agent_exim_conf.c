@@ -53,9 +53,8 @@ test_debian_template(void **state)
 	assert_string_equal(c.exim_user, "Debian-exim");
 	assert_false(c.split_spool);
 	assert_int_equal(c.nincludes, 0);
-	assert_int_equal(exim_conf_log_path(&c, "", "main", path, sizeof(path),
-	                                    NULL),
-	                 0);
+	assert_int_equal(
+	    exim_conf_log_path(&c, "", "main", path, sizeof(path), NULL), 0);
 	assert_string_equal(path, "/var/log/exim4/mainlog");
 	free(t);
 }
@@ -111,27 +110,25 @@ test_log_paths(void **state)
 	(void)state;
 	memset(&c, 0, sizeof(c));
 	strcpy(c.log_file_path, "syslog");
-	assert_int_equal(
-	    exim_conf_log_path(&c, "/d/%slog", "main", path, sizeof(path), &sys),
-	    -1);
+	assert_int_equal(exim_conf_log_path(&c, "/d/%slog", "main", path,
+	                                    sizeof(path), &sys),
+	                 -1);
 	assert_int_equal(sys, 1);
 	/* an empty item is the compiled default */
 	strcpy(c.log_file_path, " : syslog");
-	assert_int_equal(
-	    exim_conf_log_path(&c, "/d/%slog", "main", path, sizeof(path), &sys),
-	    0);
+	assert_int_equal(exim_conf_log_path(&c, "/d/%slog", "main", path,
+	                                    sizeof(path), &sys),
+	                 0);
 	assert_string_equal(path, "/d/mainlog");
 	/* unset: the default too */
 	c.log_file_path[0] = '\0';
-	assert_int_equal(
-	    exim_conf_log_path(&c, "/d/%slog", "reject", path, sizeof(path),
-	                       NULL),
-	    0);
+	assert_int_equal(exim_conf_log_path(&c, "/d/%slog", "reject", path,
+	                                    sizeof(path), NULL),
+	                 0);
 	assert_string_equal(path, "/d/rejectlog");
 	/* cut to the buffer, never past it */
 	strcpy(c.log_file_path, "/a/very/long/directory/name/for/logs/%s");
-	assert_int_equal(
-	    exim_conf_log_path(&c, "", "main", path, 16, NULL), 0);
+	assert_int_equal(exim_conf_log_path(&c, "", "main", path, 16, NULL), 0);
 	assert_int_equal(strlen(path), 15);
 }
 
@@ -147,9 +144,9 @@ test_bad_directives(void **state)
 	assert_string_equal(err, "line 1: .endif without .ifdef");
 	assert_int_equal(parse("a = 1\n.else\n", &c, err, sizeof(err)), -1);
 	assert_string_equal(err, "line 2: .else without .ifdef");
-	assert_int_equal(parse(".ifdef X\nspool_directory = /x\n", &c, err,
-	                       sizeof(err)),
-	                 -1);
+	assert_int_equal(
+	    parse(".ifdef X\nspool_directory = /x\n", &c, err, sizeof(err)),
+	    -1);
 	assert_string_equal(err, "line 2: .ifdef without .endif");
 	{
 		char deep[40 * 9 + 1] = "";
@@ -171,15 +168,14 @@ static void
 test_debconf(void **state)
 {
 	struct exim_debconf d;
-	static const char ue4cc[] =
-	    "# /etc/exim4/update-exim4.conf.conf\n"
-	    "dc_eximconfig_configtype='smarthost'\n"
-	    "dc_other_hostnames='host1'\n"
-	    "dc_local_interfaces='127.0.0.1 ; ::1'\n"
-	    "dc_smarthost='relay.example.com::587'\n"
-	    "CFILEMODE='644'\n"
-	    "dc_use_split_config='true'\n"
-	    "junk\n";
+	static const char ue4cc[] = "# /etc/exim4/update-exim4.conf.conf\n"
+	                            "dc_eximconfig_configtype='smarthost'\n"
+	                            "dc_other_hostnames='host1'\n"
+	                            "dc_local_interfaces='127.0.0.1 ; ::1'\n"
+	                            "dc_smarthost='relay.example.com::587'\n"
+	                            "CFILEMODE='644'\n"
+	                            "dc_use_split_config='true'\n"
+	                            "junk\n";
 
 	(void)state;
 	exim_debconf_parse(ue4cc, strlen(ue4cc), &d);

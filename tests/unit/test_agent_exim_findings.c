@@ -78,9 +78,10 @@ test_frozen(void **state)
 	ev = json_object_get(f, "evidence");
 	assert_int_equal(json_integer_value(json_object_get(ev, "frozen")), 2);
 	assert_int_equal(json_integer_value(json_object_get(ev, "bounces")), 1);
-	assert_int_equal(json_integer_value(json_object_get(ev, "oldest_age_s")),
-	                 7200);
-	assert_int_equal(json_array_size(json_object_get(ev, "top_reasons")), 2);
+	assert_int_equal(
+	    json_integer_value(json_object_get(ev, "oldest_age_s")), 7200);
+	assert_int_equal(json_array_size(json_object_get(ev, "top_reasons")),
+	                 2);
 	assert_non_null(strstr(json_string_value(json_object_get(f, "remedy")),
 	                       "exim -qff"));
 	assert_non_null(strstr(json_string_value(json_object_get(f, "remedy")),
@@ -116,8 +117,8 @@ test_frozen_remedies(void **state)
 	q.reasons[0].count = 3;
 	new_cycle(&c, 5000);
 	exim_frozen_finding(&c, &h, "/var/spool/exim4", &q);
-	r = json_string_value(json_object_get(json_array_get(c.findings, 0),
-	                                      "remedy"));
+	r = json_string_value(
+	    json_object_get(json_array_get(c.findings, 0), "remedy"));
 	assert_non_null(strstr(r, "fix the router in /etc/exim4/exim4.conf"));
 	json_decref(c.report);
 
@@ -130,8 +131,8 @@ test_frozen_remedies(void **state)
 	assert_string_equal(json_string_value(json_object_get(
 	                        json_array_get(c.findings, 0), "severity")),
 	                    "warning");
-	r = json_string_value(json_object_get(json_array_get(c.findings, 0),
-	                                      "remedy"));
+	r = json_string_value(
+	    json_object_get(json_array_get(c.findings, 0), "remedy"));
 	assert_non_null(strstr(r, "exim -Mrm 1xYK3q-0003Bz-2j"));
 	json_decref(c.report);
 
@@ -141,8 +142,8 @@ test_frozen_remedies(void **state)
 	strcpy(h.debconf.smarthost, "relay.example.com::587");
 	new_cycle(&c, 5000);
 	exim_frozen_finding(&c, &h, "/var/spool/exim4", &q);
-	r = json_string_value(json_object_get(json_array_get(c.findings, 0),
-	                                      "remedy"));
+	r = json_string_value(
+	    json_object_get(json_array_get(c.findings, 0), "remedy"));
 	assert_non_null(strstr(r, "relay.example.com::587 is not reachable"));
 	json_decref(c.report);
 }
@@ -212,7 +213,8 @@ test_paniclog(void **state)
 	assert_string_equal(json_string_value(json_object_get(f, "severity")),
 	                    "warning");
 	r = json_string_value(json_object_get(f, "remedy"));
-	assert_non_null(strstr(r, "chown Debian-exim:adm /var/log/exim4/mainlog"));
+	assert_non_null(
+	    strstr(r, "chown Debian-exim:adm /var/log/exim4/mainlog"));
 	json_decref(c.report);
 	free(text);
 

@@ -134,8 +134,7 @@ test_real_mainlog(void **state)
 	assert_int_equal(x.op, EXIM_OP_SPOOL);
 	assert_span(x.ev.stage, "spool");
 	assert_span(x.ev.errno_text, "Permission denied");
-	assert_span(x.ev.path,
-	            "/var/spool/exim4//input//1xYK3r-0003Cm-0X-D");
+	assert_span(x.ev.path, "/var/spool/exim4//input//1xYK3r-0003Cm-0X-D");
 
 	l = line_with(t, len, "<= <>");
 	assert_int_equal(exim_log_parse(l.p, l.n, &clk, 0, &x), SL_NONE);
@@ -175,8 +174,9 @@ test_real_paniclog(void **state)
 		enum sl_kind k = exim_log_parse(p, n, &clk, 1, &x);
 		if (x.continuation) {
 			assert_int_equal(k, SL_NONE);
-			assert_span(x.ev.message,
-			            "  main option \"message_size_limt\" unknown");
+			assert_span(
+			    x.ev.message,
+			    "  main option \"message_size_limt\" unknown");
 			cont++;
 		} else {
 			assert_int_equal(k, SL_PANIC);
@@ -375,7 +375,8 @@ test_msglog_refrozen_and_thawed(void **state)
 	static const char thawed[] =
 	    "2026-12-01 09:00:00 a@b R=r defer (-1): first\n"
 	    "*** Frozen\n"
-	    "2026-12-01 10:00:00 a@b R=r T=t defer (110): Connection timed out\n";
+	    "2026-12-01 10:00:00 a@b R=r T=t defer (110): Connection timed "
+	    "out\n";
 	static const char smtp_fail[] =
 	    "2026-12-01 09:00:00 ** a@b R=r T=t: SMTP error from remote mail "
 	    "server after RCPT TO:<a@b>: 550 no such user\n";
@@ -415,9 +416,10 @@ test_paniclog_entries(void **state)
 	assert_span(pl.last[0], "2019-01-06 03:09:00 1gfgVC-00049x-Fc failed "
 	                        "to write journal for ljouanneau@gmail.com\n"
 	                        ": No space left on device");
-	assert_span(pl.last[4], "2021-10-20 14:51:15 Cannot open main log file "
-	                        "\"/var/log/exim4/mainlog\": Permission denied: "
-	                        "euid=0 egid=101");
+	assert_span(pl.last[4],
+	            "2021-10-20 14:51:15 Cannot open main log file "
+	            "\"/var/log/exim4/mainlog\": Permission denied: "
+	            "euid=0 egid=101");
 	assert_int_equal(pl.newest.op, EXIM_OP_PANIC);
 	assert_span(pl.newest.ev.errno_text, "Permission denied");
 	assert_span(pl.newest.ev.path, "/var/log/exim4/mainlog");

@@ -193,9 +193,8 @@ test_split_and_orphans(void **state)
 	assert_int_equal(q.reasons[0].count + q.reasons[1].count, 2);
 	assert_true(strcmp(q.reasons[0].text, "loop") == 0 ||
 	            strcmp(q.reasons[1].text, "loop") == 0);
-	assert_true(
-	    strcmp(q.reasons[0].text, "no reason in the msglog") == 0 ||
-	    strcmp(q.reasons[1].text, "no reason in the msglog") == 0);
+	assert_true(strcmp(q.reasons[0].text, "no reason in the msglog") == 0 ||
+	            strcmp(q.reasons[1].text, "no reason in the msglog") == 0);
 	close(fd);
 
 	/* input/ unreadable: an error, not a crash */

@@ -102,8 +102,8 @@ test_real_partly_delivered(void **state)
 	             "root@host1.localdomain (Cron Daemon)");
 	assert_true(m->complete);
 	/* S=445 in the mainlog's "<=" line for this message */
-	assert_int_equal(
-	    exim_msg_size(m, file_size(REAL "1xYK3q-0003B1-1l-D")), 445);
+	assert_int_equal(exim_msg_size(m, file_size(REAL "1xYK3q-0003B1-1l-D")),
+	                 445);
 	free(m);
 }
 
@@ -124,8 +124,8 @@ test_real_frozen_bounce(void **state)
 	assert_field(m->subject.s, m->subject.len,
 	             "Mail delivery failed: returning message to sender");
 	assert_int_equal(m->from.len, 0);
-	assert_int_equal(
-	    exim_msg_size(m, file_size(REAL "1xYK3q-0003CB-32-D")), 308);
+	assert_int_equal(exim_msg_size(m, file_size(REAL "1xYK3q-0003CB-32-D")),
+	                 308);
 	free(m);
 }
 
@@ -162,8 +162,7 @@ test_data_file(void **state)
 	assert_int_equal(exim_data_start(t, len, "1xYK3q-0003B1-1l"), 19);
 	assert_int_equal(exim_data_start(t, len, NULL), 19);
 	assert_int_equal(exim_data_start(t, len, "1xYK3q-0003B1-1m"), -1);
-	assert_int_equal(exim_data_start("1xYK3q-0003B1-1l-H\n", 19, NULL),
-	                 -1);
+	assert_int_equal(exim_data_start("1xYK3q-0003B1-1l-H\n", 19, NULL), -1);
 	assert_int_equal(exim_data_start("no newline", 10, NULL), -1);
 	free(t);
 }
@@ -279,19 +278,19 @@ test_garbage_rejected(void **state)
 	static const char *const bad[] = {
 	    "",
 	    "hello\n",
-	    "1xYK3q-0003B1-1l-D\nbody\n",           /* a -D file */
-	    "1xYK3q-0003B1-1l-H\nroot 0\n",         /* no gid */
+	    "1xYK3q-0003B1-1l-D\nbody\n",   /* a -D file */
+	    "1xYK3q-0003B1-1l-H\nroot 0\n", /* no gid */
 	    "1xYK3q-0003B1-1l-H\nroot 0 0\nnobrackets\n",
 	    "1xYK3q-0003B1-1l-H\nroot 0 0\n<>\nnotime\n",
 	    "1xYK3q-0003B1-1l-H\nroot 0 0\n<>\n1 0\n-local\n",
-	    HEAD "YN a@x\n",                     /* tree ends early */
-	    HEAD "QQ a@x\n1\nr@x\n\n",           /* not a tree node */
-	    HEAD "XX\nmany\n",                   /* no count */
-	    HEAD "XX\n99999\n",                  /* over Exim's bound */
-	    HEAD "XX\n3\nr@x\ns@x\n",            /* fewer than counted */
-	    HEAD "XX\n1\nr@x\n",                 /* no empty line */
-	    HEAD "XX\n1\nr@x 5,5#1\n\n",         /* errors_to past start */
-	    HEAD "XX\n1\nr@x 0,5#1\n\n",         /* no blank before it */
+	    HEAD "YN a@x\n",             /* tree ends early */
+	    HEAD "QQ a@x\n1\nr@x\n\n",   /* not a tree node */
+	    HEAD "XX\nmany\n",           /* no count */
+	    HEAD "XX\n99999\n",          /* over Exim's bound */
+	    HEAD "XX\n3\nr@x\ns@x\n",    /* fewer than counted */
+	    HEAD "XX\n1\nr@x\n",         /* no empty line */
+	    HEAD "XX\n1\nr@x 5,5#1\n\n", /* errors_to past start */
+	    HEAD "XX\n1\nr@x 0,5#1\n\n", /* no blank before it */
 	};
 	struct exim_msg *m = malloc(sizeof(*m));
 
@@ -315,8 +314,8 @@ test_caps(void **state)
 	for (int i = 0; i < 40; i++)
 		o += (size_t)snprintf(text + o, sizeof(text) - o,
 		                      "r%d@x.example\n", i);
-	o += (size_t)snprintf(text + o, sizeof(text) - o, "\n%04d  Subject: ",
-	                      2000 + 10);
+	o += (size_t)snprintf(text + o, sizeof(text) - o,
+	                      "\n%04d  Subject: ", 2000 + 10);
 	memset(text + o, 's', 2000);
 	o += 2000;
 	text[o++] = '\n';
