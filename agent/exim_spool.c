@@ -55,6 +55,7 @@ number(const char *p, size_t n, size_t *stop)
 	long long v = 0;
 	size_t i = 0;
 
+	*stop = 0;
 	for (; i < n && is_digit(p[i]); i++) {
 		if (v > (0x7fffffffffffffffLL - 9) / 10)
 			return -1;
