@@ -1,49 +1,37 @@
 /*
- * api.h - the read API: GET endpoints answered from a reading
- * connection.  The HTTP layer (http.c) passes the path and a function to
- * look up query arguments; the answer is a status and a JSON body (the
- * SPEC's error shape for errors).
+ * api.h - the read API's endpoints, one file per family: api_summary.c,
+ * api_hosts.c (the list and one host), api_findings.c, api_events.c,
+ * api_mail.c.  Each answers one GET route of the table in http.c from a
+ * reading connection; what they share to read a request and answer it is
+ * in api_req.h.
  */
 #ifndef SPOOLWATCH_API_H
 #define SPOOLWATCH_API_H
 
-#include <stddef.h>
-
 #include <jansson.h>
 #include <sqlite3.h>
 
-#define API_LIMIT_DEFAULT 100
-#define API_LIMIT_MAX 1000
+#include "collector/api_req.h"
 
-struct api_req {
-	sqlite3 *db;
-	long long now;
-	long long stale_after;
-	const char *(*arg)(void *cls, const char *key);
-	void *cls;
-};
-
-struct api_answer {
-	int status;
-	json_t *body; /* owned by the answer */
-};
-
-/* api_error - fill ans (no body yet) with {"error": {"code", "message"}}. */
-void api_error(struct api_answer *ans, int status, const char *code,
-               const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-/*
- * api_get - answer path (already known to start with "/api/v1/").
- * Returns 0 if path names a read endpoint (ans filled), -1 if not.
- */
-int api_get(struct api_req *rq, const char *path, struct api_answer *ans);
-
-/* The endpoints, also called directly by the tests. */
 void api_summary(struct api_req *rq, struct api_answer *ans);
 void api_hosts(struct api_req *rq, struct api_answer *ans);
-void api_host(struct api_req *rq, const char *name, struct api_answer *ans);
+/* api_host - the host named rq->param. */
+void api_host(struct api_req *rq, struct api_answer *ans);
 void api_findings(struct api_req *rq, struct api_answer *ans);
 void api_events(struct api_req *rq, struct api_answer *ans);
 void api_mail(struct api_req *rq, struct api_answer *ans);
+
+/* The columns api_finding_json reads, in its order (11: the host name). */
+#define API_FINDING_COLS                                                       \
+	"SELECT f.id, f.code, f.subject, f.severity, f.message, f.evidence, "  \
+	"f.remedy, f.first_seen, f.last_seen, f.resolved_at, h.name "          \
+	"FROM findings f JOIN hosts h ON h.id = f.host_id"
+
+/* api_finding_json - one finding row (API_FINDING_COLS) as the API shows
+ * it, with its "host" when with_host. */
+json_t *api_finding_json(sqlite3_stmt *st, int with_host);
+/* api_event_json - one event row (id, data, host name) as stored, with
+ * its "host" when with_host. */
+json_t *api_event_json(sqlite3_stmt *st, int with_host);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "collector/db.h"
+#include "collector/limits.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
@@ -47,7 +48,7 @@ db_open(const char *path, int writer, const char *synchronous,
 		sqlite3_close(db);
 		return NULL;
 	}
-	sqlite3_busy_timeout(db, 5000);
+	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(db, 1);
 	if (writer) {
 		snprintf(sql, sizeof(sql),
@@ -62,8 +63,10 @@ db_open(const char *path, int writer, const char *synchronous,
 			return NULL;
 		}
 	} else {
-		if (exec(db, "PRAGMA query_only=1; PRAGMA cache_size=-16384;",
-		         err, errlen) == -1) {
+		snprintf(sql, sizeof(sql),
+		         "PRAGMA query_only=1; PRAGMA cache_size=-%d;",
+		         DB_READER_CACHE_KIB);
+		if (exec(db, sql, err, errlen) == -1) {
 			sqlite3_close(db);
 			return NULL;
 		}
@@ -232,14 +235,6 @@ db_col_bool(sqlite3_stmt *st, int i)
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return json_null();
 	return json_boolean(sqlite3_column_int(st, i));
-}
-
-json_t *
-db_col_real(sqlite3_stmt *st, int i)
-{
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return json_null();
-	return json_real(sqlite3_column_double(st, i));
 }
 
 json_t *

@@ -53,7 +53,6 @@ void db_bind_text(sqlite3_stmt *st, int i, const char *s);
 json_t *db_col_str(sqlite3_stmt *st, int i);  /* string or null */
 json_t *db_col_int(sqlite3_stmt *st, int i);  /* integer or null */
 json_t *db_col_bool(sqlite3_stmt *st, int i); /* true/false or null */
-json_t *db_col_real(sqlite3_stmt *st, int i); /* real or null */
 json_t *db_col_time(sqlite3_stmt *st, int i); /* RFC 3339 or null */
 json_t *db_col_json(sqlite3_stmt *st, int i); /* parsed text or null */
 

@@ -1,8 +1,10 @@
 /*
- * http.h - the collector's HTTP server (libmicrohttpd): routing, tokens,
- * request body limits, gzip decoding, handing reports to the writer and
- * answering once they are committed, the read API, /metrics, /healthz and
- * the dashboard's assets.
+ * http.h - the collector's HTTP server (libmicrohttpd): the route table
+ * (route.h) and what each route serves - reports (ingest.h: decoding,
+ * handing them to the writer and answering once committed) after the
+ * token (token.h) and body limits, the read API endpoints (api.h),
+ * /metrics, /healthz and the dashboard's assets - answered through
+ * http_reply.h.
  */
 #ifndef SPOOLWATCH_HTTP_H
 #define SPOOLWATCH_HTTP_H
@@ -23,9 +25,5 @@ void http_quiesce(struct http_server *s);
 void http_wait_idle(struct http_server *s, int ms);
 /* http_stop - close every connection and free. */
 void http_stop(struct http_server *s);
-
-/* token_match - 1 if the bearer token in an Authorization header value
- * is one of tokens (compared in constant time). */
-int token_match(const char *authorization, char *const *tokens, size_t n);
 
 #endif

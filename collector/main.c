@@ -14,6 +14,7 @@
 #include "collector/collector_config.h"
 #include "collector/db.h"
 #include "collector/http.h"
+#include "collector/limits.h"
 #include "collector/writer.h"
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -41,8 +42,16 @@ usage(FILE *fp)
 	    "runtime\nfailure, 2 on a usage or configuration error.\n");
 }
 
-int
-main(int argc, char **argv)
+/* The command line: what it overrides in the configuration. */
+struct flags {
+	const char *config, *listen, *db;
+	int insecure;
+};
+
+/* parse_flags - argv into fl; -1 to exit with *code (0 after --help and
+ * --version, 2 on a usage error). */
+static int
+parse_flags(int argc, char **argv, struct flags *fl, int *code)
 {
 	static const struct option opts[] = {
 	    {"config", required_argument, NULL, 'c'},
@@ -53,39 +62,35 @@ main(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct collector_config cfg;
-	struct writer_params wp;
-	struct writer *w;
-	struct http_server *hs;
-	const char *config = NULL, *listen = NULL, *dbpath = NULL;
-	int insecure = 0, c, sig;
-	char err[1024];
-	enum log_level lvl;
-	sigset_t set;
+	int c;
 
+	memset(fl, 0, sizeof(*fl));
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			config = optarg;
+			fl->config = optarg;
 			break;
 		case 'l':
-			listen = optarg;
+			fl->listen = optarg;
 			break;
 		case 'd':
-			dbpath = optarg;
+			fl->db = optarg;
 			break;
 		case 'i':
-			insecure = 1;
+			fl->insecure = 1;
 			break;
 		case 'V':
 			printf("spoolwatch-collector %s\n", SPOOLWATCH_VERSION);
-			return 0;
+			*code = 0;
+			return -1;
 		case 'h':
 			usage(stdout);
-			return 0;
+			*code = 0;
+			return -1;
 		default:
 			usage(stderr);
-			return 2;
+			*code = 2;
+			return -1;
 		}
 	}
 	if (optind != argc) {
@@ -94,25 +99,88 @@ main(int argc, char **argv)
 		        "'%s'\n",
 		        argv[optind]);
 		usage(stderr);
-		return 2;
+		*code = 2;
+		return -1;
 	}
+	return 0;
+}
+
+/* load_config - the configuration file, then the flags over it, then the
+ * checks; -1 with err. */
+static int
+load_config(struct collector_config *cfg, const struct flags *fl, char *err,
+            size_t errlen)
+{
+	if (collector_config_load(cfg, fl->config, err, errlen) == -1)
+		return -1;
+	if (fl->listen) {
+		free(cfg->listen);
+		cfg->listen = xstrdup(fl->listen);
+	}
+	if (fl->db) {
+		free(cfg->db);
+		cfg->db = xstrdup(fl->db);
+	}
+	cfg->insecure = fl->insecure;
+	if (collector_config_check(cfg, err, errlen) == -1) {
+		collector_config_free(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+/* start_writer - the writer thread on cfg's database. */
+static struct writer *
+start_writer(const struct collector_config *cfg, char *err, size_t errlen)
+{
+	struct writer_params wp;
+
+	memset(&wp, 0, sizeof(wp));
+	wp.db_path = cfg->db;
+	wp.synchronous = cfg->synchronous;
+	wp.cache_size = cfg->cache_size;
+	wp.queue_max = (long)cfg->queue_max;
+	wp.batch_max = (long)cfg->batch_max;
+	wp.retention_days = cfg->retention_days;
+	return writer_start(&wp, err, errlen);
+}
+
+/* wait_signal - block until SIGTERM or SIGINT (SIGHUP is logged and
+ * ignored); set holds the three, blocked. */
+static int
+wait_signal(const sigset_t *set)
+{
+	int sig;
+
+	for (;;) {
+		if (sigwait(set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			log_info("SIGHUP ignored: restart to reload the "
+			         "configuration");
+			continue;
+		}
+		return sig;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct collector_config cfg;
+	struct flags fl;
+	struct writer *w;
+	struct http_server *hs;
+	int code, sig;
+	char err[1024];
+	enum log_level lvl;
+	sigset_t set;
+
+	if (parse_flags(argc, argv, &fl, &code) == -1)
+		return code;
 	log_init("spoolwatch-collector", 0, LOG_LVL_INFO);
-	if (collector_config_load(&cfg, config, err, sizeof(err)) == -1) {
+	if (load_config(&cfg, &fl, err, sizeof(err)) == -1) {
 		fprintf(stderr, "spoolwatch-collector: %s\n", err);
-		return 2;
-	}
-	if (listen) {
-		free(cfg.listen);
-		cfg.listen = xstrdup(listen);
-	}
-	if (dbpath) {
-		free(cfg.db);
-		cfg.db = xstrdup(dbpath);
-	}
-	cfg.insecure = insecure;
-	if (collector_config_check(&cfg, err, sizeof(err)) == -1) {
-		fprintf(stderr, "spoolwatch-collector: %s\n", err);
-		collector_config_free(&cfg);
 		return 2;
 	}
 	if (log_level_parse(cfg.log_level, &lvl) == 0)
@@ -127,14 +195,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	db_global_init();
-	memset(&wp, 0, sizeof(wp));
-	wp.db_path = cfg.db;
-	wp.synchronous = cfg.synchronous;
-	wp.cache_size = cfg.cache_size;
-	wp.queue_max = (long)cfg.queue_max;
-	wp.batch_max = (long)cfg.batch_max;
-	wp.retention_days = cfg.retention_days;
-	if ((w = writer_start(&wp, err, sizeof(err))) == NULL) {
+	if ((w = start_writer(&cfg, err, sizeof(err))) == NULL) {
 		log_warnx("database %s: %s", cfg.db, err);
 		collector_config_free(&cfg);
 		return 1;
@@ -150,20 +211,11 @@ main(int argc, char **argv)
 	log_info("listening on %s%s, database %s", cfg.listen,
 	         cfg.tls_cert ? " (HTTPS)" : "", cfg.db);
 
-	for (;;) {
-		if (sigwait(&set, &sig) != 0)
-			continue;
-		if (sig == SIGHUP) {
-			log_info("SIGHUP ignored: restart to reload the "
-			         "configuration");
-			continue;
-		}
-		break;
-	}
+	sig = wait_signal(&set);
 	log_info("signal %d: shutting down", sig);
 	http_quiesce(hs);
 	writer_stop(w); /* commits what it holds, resumes agents */
-	http_wait_idle(hs, 5000);
+	http_wait_idle(hs, SHUTDOWN_DRAIN_MS);
 	http_stop(hs);
 	writer_free(w);
 	db_readers_close();

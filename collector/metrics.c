@@ -182,37 +182,12 @@ fleet(struct strbuf *out, sqlite3 *db, long long now, long long stale_after,
 	return 0;
 }
 
-int
-metrics_render(struct strbuf *out, sqlite3 *db, long long now,
-               long long stale_after, const char *db_path, char *err,
-               size_t errlen)
+/* render_latency - the ingest duration histogram. */
+static void
+render_latency(struct strbuf *out)
 {
 	unsigned long long cum = 0;
-	long long size = 0;
-	struct stat sb;
-	char wal[4096];
 
-	strbuf_printf(
-	    out,
-	    "# HELP spoolwatch_reports_ingested_total Reports "
-	    "stored.\n# TYPE spoolwatch_reports_ingested_total counter\n"
-	    "spoolwatch_reports_ingested_total %llu\n",
-	    atomic_load(&ingested));
-	strbuf_printf(out,
-	              "# HELP spoolwatch_reports_duplicate_total Reports "
-	              "answered as duplicates (report_id already stored).\n"
-	              "# TYPE spoolwatch_reports_duplicate_total counter\n"
-	              "spoolwatch_reports_duplicate_total %llu\n",
-	              atomic_load(&duplicates));
-	strbuf_appends(out,
-	               "# HELP spoolwatch_reports_rejected_total Reports "
-	               "refused, by reason.\n"
-	               "# TYPE spoolwatch_reports_rejected_total counter\n");
-	for (int r = 0; r < REJ_COUNT; r++)
-		strbuf_printf(out,
-		              "spoolwatch_reports_rejected_total{reason="
-		              "\"%s\"} %llu\n",
-		              reject_names[r], atomic_load(&rejects[r]));
 	strbuf_appends(out,
 	               "# HELP spoolwatch_ingest_duration_seconds From the "
 	               "last body byte to the answer, stored reports.\n"
@@ -235,6 +210,56 @@ metrics_render(struct strbuf *out, sqlite3 *db, long long now,
 	              "spoolwatch_ingest_duration_seconds_count %llu\n",
 	              (double)atomic_load(&lat_sum_us) / 1e6,
 	              atomic_load(&lat_count));
+}
+
+/* render_db_bytes - the size of the database file and its WAL. */
+static void
+render_db_bytes(struct strbuf *out, const char *db_path)
+{
+	long long size = 0;
+	struct stat sb;
+	char wal[4096];
+
+	if (stat(db_path, &sb) == 0)
+		size += sb.st_size;
+	snprintf(wal, sizeof(wal), "%s-wal", db_path);
+	if (stat(wal, &sb) == 0)
+		size += sb.st_size;
+	strbuf_printf(
+	    out,
+	    "# HELP spoolwatch_db_bytes Database and WAL file "
+	    "size.\n# TYPE spoolwatch_db_bytes gauge\nspoolwatch_db_bytes "
+	    "%lld\n",
+	    size);
+}
+
+int
+metrics_render(struct strbuf *out, sqlite3 *db, long long now,
+               long long stale_after, const char *db_path, char *err,
+               size_t errlen)
+{
+	strbuf_printf(
+	    out,
+	    "# HELP spoolwatch_reports_ingested_total Reports "
+	    "stored.\n# TYPE spoolwatch_reports_ingested_total counter\n"
+	    "spoolwatch_reports_ingested_total %llu\n",
+	    atomic_load(&ingested));
+	strbuf_printf(out,
+	              "# HELP spoolwatch_reports_duplicate_total Reports "
+	              "answered as duplicates (report_id already stored).\n"
+	              "# TYPE spoolwatch_reports_duplicate_total counter\n"
+	              "spoolwatch_reports_duplicate_total %llu\n",
+	              atomic_load(&duplicates));
+	strbuf_appends(out,
+	               "# HELP spoolwatch_reports_rejected_total Reports "
+	               "refused, by reason.\n"
+	               "# TYPE spoolwatch_reports_rejected_total counter\n");
+	for (int r = 0; r < REJ_COUNT; r++)
+		strbuf_printf(out,
+		              "spoolwatch_reports_rejected_total{reason="
+		              "\"%s\"} %llu\n",
+		              reject_names[r], atomic_load(&rejects[r]));
+	render_latency(out);
 	strbuf_printf(
 	    out,
 	    "# HELP spoolwatch_write_batches_total Transactions "
@@ -265,16 +290,6 @@ metrics_render(struct strbuf *out, sqlite3 *db, long long now,
 		              "spoolwatch_http_responses_total{code="
 		              "\"%dxx\"} %llu\n",
 		              c, atomic_load(&requests[c]));
-	if (stat(db_path, &sb) == 0)
-		size += sb.st_size;
-	snprintf(wal, sizeof(wal), "%s-wal", db_path);
-	if (stat(wal, &sb) == 0)
-		size += sb.st_size;
-	strbuf_printf(
-	    out,
-	    "# HELP spoolwatch_db_bytes Database and WAL file "
-	    "size.\n# TYPE spoolwatch_db_bytes gauge\nspoolwatch_db_bytes "
-	    "%lld\n",
-	    size);
+	render_db_bytes(out, db_path);
 	return fleet(out, db, now, stale_after, err, errlen);
 }

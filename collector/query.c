@@ -1,19 +1,19 @@
 /*
- * query.c - query building and shared list arguments (see query.h).
+ * query.c - the query builder (see query.h).
  */
-#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/limits.h"
 #include "collector/query.h"
-#include "common/timeutil.h"
 #include "common/xalloc.h"
 
 void
 qb_init(struct qb *q, const char *select)
 {
 	memset(q, 0, sizeof(*q));
-	strbuf_init(&q->sql, 1 << 16);
+	strbuf_init(&q->sql, API_SQL_MAX);
 	strbuf_appends(&q->sql, select);
 }
 
@@ -78,137 +78,4 @@ qb_free(struct qb *q)
 		if (q->b[i].is_text)
 			free(q->b[i].s);
 	strbuf_free(&q->sql);
-}
-
-static int
-parse_pos(const char *s, long long *out)
-{
-	char *end;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	return (*end || errno) ? -1 : 0;
-}
-
-int
-list_args(struct api_req *rq, struct api_answer *ans, long *limit,
-          long long *cursor)
-{
-	const char *l = rq->arg(rq->cls, "limit");
-	const char *c = rq->arg(rq->cls, "cursor");
-	long long v;
-
-	*limit = API_LIMIT_DEFAULT;
-	if (cursor)
-		*cursor = 0;
-	if (l) {
-		if (parse_pos(l, &v) == -1 || v < 1) {
-			api_error(ans, 400, "bad_request",
-			          "limit: expected an integer from 1 to %d",
-			          API_LIMIT_MAX);
-			return -1;
-		}
-		*limit = v > API_LIMIT_MAX ? API_LIMIT_MAX : (long)v;
-	}
-	if (cursor && c && *c) {
-		if (parse_pos(c, &v) == -1 || v < 1) {
-			api_error(
-			    ans, 400, "bad_request",
-			    "cursor: not a cursor this endpoint returned");
-			return -1;
-		}
-		*cursor = v;
-	}
-	return 0;
-}
-
-int
-time_arg(struct api_req *rq, struct api_answer *ans, const char *key,
-         long long *out)
-{
-	const char *s = rq->arg(rq->cls, key);
-	time_t t;
-
-	if (s == NULL || *s == '\0')
-		return 0;
-	if (rfc3339_parse(s, strlen(s), &t) == -1) {
-		api_error(ans, 400, "bad_request",
-		          "%s: expected an RFC 3339 timestamp", key);
-		return -1;
-	}
-	*out = (long long)t;
-	return 1;
-}
-
-int
-one_of(const char *s, const char *const *values)
-{
-	for (; *values; values++)
-		if (strcmp(s, *values) == 0)
-			return 1;
-	return 0;
-}
-
-char *
-like_escape(const char *s)
-{
-	char *out = xmalloc(strlen(s) * 2 + 1), *p = out;
-
-	for (; *s; s++) {
-		if (*s == '%' || *s == '_' || *s == '\\')
-			*p++ = '\\';
-		*p++ = *s;
-	}
-	*p = '\0';
-	return out;
-}
-
-char *
-hex_encode(const char *s)
-{
-	static const char hx[] = "0123456789abcdef";
-	size_t n = strlen(s);
-	char *out = xmalloc(n * 2 + 1);
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hx[(unsigned char)s[i] >> 4];
-		out[2 * i + 1] = hx[(unsigned char)s[i] & 15];
-	}
-	out[2 * n] = '\0';
-	return out;
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-char *
-hex_decode(const char *s)
-{
-	size_t n = strlen(s);
-	char *out;
-
-	if (n % 2)
-		return NULL;
-	out = xmalloc(n / 2 + 1);
-	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-			free(out);
-			return NULL;
-		}
-		out[i] = (char)(hi << 4 | lo);
-	}
-	out[n / 2] = '\0';
-	return out;
 }

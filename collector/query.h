@@ -1,7 +1,7 @@
 /*
  * query.h - building a SELECT from fixed fragments and bound parameters
- * (never from request text), and the list arguments every endpoint shares
- * (limit, cursor).
+ * (never from request text).  The read API's endpoints use it; it knows
+ * nothing of requests or answers.
  */
 #ifndef SPOOLWATCH_QUERY_H
 #define SPOOLWATCH_QUERY_H
@@ -10,7 +10,6 @@
 
 #include <sqlite3.h>
 
-#include "collector/api.h"
 #include "common/strbuf.h"
 
 #define QB_MAXBIND 16
@@ -36,20 +35,5 @@ void qb_tail(struct qb *q, const char *tail);
 /* qb_prepare - prepare and bind; NULL with err. */
 sqlite3_stmt *qb_prepare(struct qb *q, sqlite3 *db, char *err, size_t el);
 void qb_free(struct qb *q);
-
-/* list_args - limit (default 100, at most 1000) and the decimal cursor
- * (0: none; cursor NULL: the caller reads its own).  -1 with a 400. */
-int list_args(struct api_req *rq, struct api_answer *ans, long *limit,
-              long long *cursor);
-/* time_arg - an RFC 3339 query argument; 1 found, 0 absent, -1 400. */
-int time_arg(struct api_req *rq, struct api_answer *ans, const char *key,
-             long long *out);
-/* one_of - 1 if s is one of the NULL-terminated values. */
-int one_of(const char *s, const char *const *values);
-/* like_escape - s with %, _ and \ escaped for LIKE ... ESCAPE '\'. */
-char *like_escape(const char *s);
-/* hex_encode / hex_decode - cursor text for string keys. */
-char *hex_encode(const char *s);
-char *hex_decode(const char *s);
 
 #endif

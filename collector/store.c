@@ -273,8 +273,8 @@ store_sig(struct store *s, long long hid, const char *sig, const char *kind,
 	return run(s, S_SIG, err, el);
 }
 
-/* store_events - events (deduplicated), groups, signatures; *syserr is
- * the number of SYSERR lines this report adds. */
+/* state_text - the report's latest-state parts as one JSON text (hashed
+ * to tell whether the host's state changed). */
 static char *
 state_text(json_t *r)
 {
@@ -328,6 +328,8 @@ store_prep_free(struct report_prep *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* store_events - events (deduplicated), groups, signatures; *syserr is
+ * the number of SYSERR lines this report adds. */
 static int
 store_events(struct store *s, json_t *r, const struct report_prep *p,
              long long hid, long long rpk, long long *syserr, char *err,

@@ -292,69 +292,61 @@ mode_ok(const char *s, size_t n)
 	return 1;
 }
 
+/* check_string - T_STR, T_ENUM, T_TS and T_MODE. */
 static int
-check_value(struct vctx *v, const struct vfield *f, json_t *x)
+check_string(struct vctx *v, const struct vfield *f, json_t *x)
 {
+	const char *s;
+	size_t n;
 	char msg[160];
-	size_t plen;
+	time_t t;
 
+	if (!json_is_string(x))
+		return fail(v, f->name, "expected a string");
+	s = json_string_value(x);
+	n = json_string_length(x);
+	if (!utf8_ok(s, n))
+		return fail(v, f->name, "contains a NUL byte");
 	switch (f->type) {
 	case T_STR:
+		if ((long long)n > f->max) {
+			snprintf(msg, sizeof(msg),
+			         "string longer than %lld bytes", f->max);
+			return fail(v, f->name, msg);
+		}
+		if ((long long)n < f->min)
+			return fail(v, f->name, "must not be empty");
+		return 0;
 	case T_ENUM:
-	case T_TS:
+		for (const char *const *e = f->enumv; *e; e++)
+			if (strcmp(*e, s) == 0)
+				return 0;
+		return fail(v, f->name, "not one of the allowed values");
 	case T_MODE:
-		if (!json_is_string(x))
-			return fail(v, f->name, "expected a string");
-		if (!utf8_ok(json_string_value(x), json_string_length(x)))
-			return fail(v, f->name, "contains a NUL byte");
-		if (f->type == T_STR) {
-			if ((long long)json_string_length(x) > f->max) {
-				snprintf(msg, sizeof(msg),
-				         "string longer than "
-				         "%lld bytes",
-				         f->max);
-				return fail(v, f->name, msg);
-			}
-			if ((long long)json_string_length(x) < f->min)
-				return fail(v, f->name, "must not be empty");
-		} else if (f->type == T_ENUM) {
-			for (const char *const *e = f->enumv; *e; e++)
-				if (strcmp(*e, json_string_value(x)) == 0)
-					return 0;
+		if (!mode_ok(s, n))
 			return fail(v, f->name,
-			            "not one of the allowed values");
-		} else if (f->type == T_MODE) {
-			if (!mode_ok(json_string_value(x),
-			             json_string_length(x)))
-				return fail(v, f->name,
-				            "expected an octal mode "
-				            "of 3 to 6 digits, e.g. \"0770\"");
-		} else {
-			time_t t;
-			if (ts_strict(json_string_value(x),
-			              json_string_length(x), &t) == -1)
-				return fail(v, f->name,
-				            "not an RFC 3339 UTC "
-				            "timestamp (YYYY-MM-DDTHH:MM:SSZ)");
-			if ((long long)t > (long long)v->now + v->max_skew)
-				return fail(v, f->name,
-				            "timestamp too far in the future");
-		}
+			            "expected an octal mode "
+			            "of 3 to 6 digits, e.g. \"0770\"");
 		return 0;
-	case T_INT:
-		if (!json_is_integer(x))
-			return fail(v, f->name, "expected an integer");
-		if (json_integer_value(x) < f->min) {
-			snprintf(msg, sizeof(msg), "must be at least %lld",
-			         f->min);
-			return fail(v, f->name, msg);
-		}
-		if (f->max && json_integer_value(x) > f->max) {
-			snprintf(msg, sizeof(msg), "larger than %lld", f->max);
-			return fail(v, f->name, msg);
-		}
+	default: /* T_TS */
+		if (ts_strict(s, n, &t) == -1)
+			return fail(v, f->name,
+			            "not an RFC 3339 UTC "
+			            "timestamp (YYYY-MM-DDTHH:MM:SSZ)");
+		if ((long long)t > (long long)v->now + v->max_skew)
+			return fail(v, f->name,
+			            "timestamp too far in the future");
 		return 0;
-	case T_NUM:
+	}
+}
+
+/* check_number - T_INT and T_NUM within min..max. */
+static int
+check_number(struct vctx *v, const struct vfield *f, json_t *x)
+{
+	char msg[160];
+
+	if (f->type == T_NUM) {
 		if (!json_is_number(x))
 			return fail(v, f->name, "expected a number");
 		if (json_number_value(x) < (double)f->min ||
@@ -364,6 +356,117 @@ check_value(struct vctx *v, const struct vfield *f, json_t *x)
 			return fail(v, f->name, msg);
 		}
 		return 0;
+	}
+	if (!json_is_integer(x))
+		return fail(v, f->name, "expected an integer");
+	if (json_integer_value(x) < f->min) {
+		snprintf(msg, sizeof(msg), "must be at least %lld", f->min);
+		return fail(v, f->name, msg);
+	}
+	if (f->max && json_integer_value(x) > f->max) {
+		snprintf(msg, sizeof(msg), "larger than %lld", f->max);
+		return fail(v, f->name, msg);
+	}
+	return 0;
+}
+
+/* check_nested - T_OBJ: the object against f->sub, its path extended. */
+static int
+check_nested(struct vctx *v, const struct vfield *f, json_t *x)
+{
+	size_t plen = strlen(v->path);
+
+	if (!json_is_object(x))
+		return fail(v, f->name, "expected an object");
+	snprintf(v->path + plen, sizeof(v->path) - plen, "%s%s",
+	         plen ? "." : "", f->name);
+	if (check_object(v, x, f->sub) == -1)
+		return -1;
+	v->path[plen] = '\0';
+	return 0;
+}
+
+/* check_item - one element e of a T_OBJARR or T_STRARR (path set). */
+static int
+check_item(struct vctx *v, const struct vfield *f, json_t *e)
+{
+	if (f->type == T_OBJARR) {
+		if (!json_is_object(e))
+			return fail(v, NULL, "expected an object");
+		return check_object(v, e, f->sub);
+	}
+	if (!json_is_string(e))
+		return fail(v, NULL, "expected a string");
+	if (json_string_length(e) > V_MAX_STR ||
+	    !utf8_ok(json_string_value(e), json_string_length(e)))
+		return fail(v, NULL, "string too long or with NUL");
+	return 0;
+}
+
+/* check_array - T_OBJARR and T_STRARR: at most f->max items, each
+ * checked with "name[i]" in the path. */
+static int
+check_array(struct vctx *v, const struct vfield *f, json_t *x)
+{
+	char msg[160];
+	size_t plen;
+
+	if (!json_is_array(x))
+		return fail(v, f->name, "expected an array");
+	if ((long long)json_array_size(x) > f->max) {
+		snprintf(msg, sizeof(msg), "more than %lld items", f->max);
+		return fail(v, f->name, msg);
+	}
+	plen = strlen(v->path);
+	for (size_t i = 0; i < json_array_size(x); i++) {
+		snprintf(v->path + plen, sizeof(v->path) - plen, "%s%s[%zu]",
+		         plen ? "." : "", f->name, i);
+		if (check_item(v, f, json_array_get(x, i)) == -1)
+			return -1;
+	}
+	v->path[plen] = '\0';
+	return 0;
+}
+
+/* check_intmap - T_INTMAP: at most f->max short keys, integers >= 0. */
+static int
+check_intmap(struct vctx *v, const struct vfield *f, json_t *x)
+{
+	const char *k;
+	json_t *val;
+	size_t plen;
+
+	if (!json_is_object(x))
+		return fail(v, f->name, "expected an object");
+	if ((long long)json_object_size(x) > f->max)
+		return fail(v, f->name, "too many keys");
+	plen = strlen(v->path);
+	json_object_foreach(x, k, val)
+	{
+		if (strlen(k) > V_MAX_MAP_KEY)
+			return fail(v, f->name, "key longer than 64 bytes");
+		if (!json_is_integer(val) || json_integer_value(val) < 0) {
+			snprintf(v->path + plen, sizeof(v->path) - plen, "%s%s",
+			         plen ? "." : "", f->name);
+			return fail(v, k, "expected an integer >= 0");
+		}
+	}
+	return 0;
+}
+
+/* check_value - x (present, not null) against field f, by its type. */
+static int
+check_value(struct vctx *v, const struct vfield *f, json_t *x)
+{
+	switch (f->type) {
+	case T_STR:
+	case T_ENUM:
+	case T_TS:
+	case T_MODE:
+		return check_string(v, f, x);
+	case T_INT:
+	case T_NUM:
+		return check_number(v, f, x);
 	case T_BOOL:
 		if (!json_is_boolean(x))
 			return fail(v, f->name, "expected true or false");
@@ -377,81 +480,18 @@ check_value(struct vctx *v, const struct vfield *f, json_t *x)
 			return fail(v, f->name, "string too long");
 		return 0;
 	case T_OBJ:
-		if (!json_is_object(x))
-			return fail(v, f->name, "expected an object");
-		plen = strlen(v->path);
-		snprintf(v->path + plen, sizeof(v->path) - plen, "%s%s",
-		         plen ? "." : "", f->name);
-		if (check_object(v, x, f->sub) == -1)
-			return -1;
-		v->path[plen] = '\0';
-		return 0;
+		return check_nested(v, f, x);
 	case T_OBJARR:
 	case T_STRARR:
-		if (!json_is_array(x))
-			return fail(v, f->name, "expected an array");
-		if ((long long)json_array_size(x) > f->max) {
-			snprintf(msg, sizeof(msg), "more than %lld items",
-			         f->max);
-			return fail(v, f->name, msg);
-		}
-		plen = strlen(v->path);
-		for (size_t i = 0; i < json_array_size(x); i++) {
-			json_t *e = json_array_get(x, i);
-			snprintf(v->path + plen, sizeof(v->path) - plen,
-			         "%s%s[%zu]", plen ? "." : "", f->name, i);
-			if (f->type == T_OBJARR) {
-				if (!json_is_object(e))
-					return fail(v, NULL,
-					            "expected an object");
-				if (check_object(v, e, f->sub) == -1)
-					return -1;
-			} else {
-				if (!json_is_string(e))
-					return fail(v, NULL,
-					            "expected a string");
-				if (json_string_length(e) > V_MAX_STR ||
-				    !utf8_ok(json_string_value(e),
-				             json_string_length(e)))
-					return fail(
-					    v, NULL,
-					    "string too long or with NUL");
-			}
-		}
-		v->path[plen] = '\0';
-		return 0;
-	case T_INTMAP: {
-		const char *k;
-		json_t *val;
+		return check_array(v, f, x);
+	case T_INTMAP:
+		return check_intmap(v, f, x);
+	case T_JOBJ:
 		if (!json_is_object(x))
 			return fail(v, f->name, "expected an object");
-		if ((long long)json_object_size(x) > f->max)
-			return fail(v, f->name, "too many keys");
-		plen = strlen(v->path);
-		json_object_foreach(x, k, val)
-		{
-			if (strlen(k) > 64)
-				return fail(v, f->name,
-				            "key longer than 64 "
-				            "bytes");
-			if (!json_is_integer(val) ||
-			    json_integer_value(val) < 0) {
-				snprintf(v->path + plen, sizeof(v->path) - plen,
-				         "%s%s", plen ? "." : "", f->name);
-				return fail(v, k, "expected an integer >= 0");
-			}
-		}
-		return 0;
-	}
-	case T_JOBJ: {
-		size_t n;
-		if (!json_is_object(x))
-			return fail(v, f->name, "expected an object");
-		n = json_dumpb(x, NULL, 0, JSON_COMPACT);
-		if ((long long)n > f->max)
+		if ((long long)json_dumpb(x, NULL, 0, JSON_COMPACT) > f->max)
 			return fail(v, f->name, "too large");
 		return 0;
-	}
 	}
 	return fail(v, f->name, "unknown type");
 }

@@ -15,13 +15,11 @@
 
 #include <jansson.h>
 
+#include "collector/limits.h"
+
 #define REPORT_SCHEMA "spoolwatch.report/1"
 
-/* Bounds (README, spoolwatch-collector, "Ingest"). */
-#define V_MAX_STR 4096    /* a name, path, subject ... */
-#define V_MAX_TEXT 65536  /* message, raw, excerpt, evidence */
-#define V_MAX_ITEMS 10000 /* events, groups, queued mail */
-#define V_MAX_SMALL 1024  /* spools, filesystems, findings ... */
+/* The bounds (V_MAX_*) are in limits.h. */
 
 /*
  * report_parse - JSON text to an object (duplicate keys, NUL bytes and

@@ -17,15 +17,13 @@
 #include <time.h>
 
 #include "collector/db.h"
+#include "collector/limits.h"
 #include "collector/metrics.h"
 #include "collector/store.h"
 #include "collector/writer.h"
 #include "common/log.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
-
-#define RETENTION_BATCH 1000
-#define RETENTION_EVERY_S 60
 
 enum { T_BEGIN, T_COMMIT, T_ROLLBACK, T_SAVE, T_RELEASE, T_UNDO, T_N };
 static const char *const tx_sql[T_N] = {
@@ -199,7 +197,7 @@ writer_main(void *arg)
 				continue;
 			}
 			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_sec += 1;
+			ts.tv_sec += WRITER_IDLE_WAIT_S;
 			pthread_cond_timedwait(&w->cv, &w->mu, &ts);
 			continue;
 		}
@@ -242,7 +240,7 @@ writer_start(const struct writer_params *p, char *err, size_t errlen)
 		if ((w->tx[i] = db_prepare(w->db, tx_sql[i], err, errlen)) ==
 		    NULL)
 			goto fail;
-	w->next_retention = (long long)time(NULL) + 5;
+	w->next_retention = (long long)time(NULL) + RETENTION_FIRST_S;
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		snprintf(err, errlen, "cannot start the writer thread");
 		goto fail;

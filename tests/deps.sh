@@ -35,6 +35,18 @@ for p in $want; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
 	    missing="$missing $p"
 done
+# sendmail-bin conflicts with every other MTA: apt-get -y would remove the
+# host's own.  Leave it out then (mail_real_sendmail.sh says it cannot run).
+case " $missing " in
+*" sendmail-bin "*)
+	mta=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev} ${Provides}\n' \
+	    2>/dev/null | awk '$2 == "ii" && /mail-transport-agent/ { print $1 }')
+	if [ -n "$mta" ]; then
+		echo "spoolwatch: not installing sendmail-bin: it would replace" \
+		    "the MTA installed here ($mta)" >&2
+		missing=$(echo "$missing" | sed 's/ sendmail-bin\( \|$\)/\1/')
+	fi ;;
+esac
 [ -z "$missing" ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -49,6 +61,23 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "spoolwatch: installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >&2 || exit 1
-# shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >&2 || exit 1
+# Test packages bring daemons (sendmail, rsyslog) that the tests run in
+# their own namespaces: a policy-rc.d refusing every start keeps them off
+# the host while apt-get runs, and the mode of /var/mail, which sendmail's
+# postinst changes, is put back afterwards.
+policy=/usr/sbin/policy-rc.d made_policy=""
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" &&
+	    made_policy=1
+fi
+varmail=$(stat -c '%a %U:%G' /var/mail 2>/dev/null)
+# shellcheck disable=SC2086 # $missing is a list of package names
+apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 &&
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
+	$missing >&2
+rc=$?
+[ -n "$made_policy" ] && rm -f "$policy"
+if [ -n "$varmail" ]; then
+	chmod "${varmail%% *}" /var/mail && chown "${varmail#* }" /var/mail
+fi
+exit "$rc"

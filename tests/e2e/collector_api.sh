@@ -14,8 +14,10 @@ RD=read-secret-1
 AUTH_IN="Authorization: Bearer $IN"
 AUTH_RD="Authorization: Bearer $RD"
 
+# The reports of tests/data are from February 2026: a retention longer
+# than their age keeps their events whatever today's date is.
 check "collector starts and answers /healthz" start_collector "$T" \
-    "ingest_tokens = $IN" "read_tokens = $RD"
+    "ingest_tokens = $IN" "read_tokens = $RD" "retention_days = 36500"
 
 # --- ingest -----------------------------------------------------------------
 gzip -c "$D/report-incident.json" >"$T/incident.json.gz"
@@ -151,6 +153,29 @@ check_eq "unknown API path: 404" \
 check_eq "GET /api/v1/reports: 405" "$(get "$T/x" /api/v1/reports -H "$AUTH_RD")" 405
 check_eq "DELETE /api/v1/hosts: 405" \
     "$(curl -s -m 10 -o /dev/null -w '%{http_code}' -X DELETE -H "$AUTH_RD" "$URL/api/v1/hosts")" 405
+# allow METHOD PATH: "status code Allow" of the answer (405s say what fits)
+allow() {
+	_c=$(curl -s -m 10 -D "$T/ahdr" -o "$T/abody" -w '%{http_code}' \
+	    -X "$1" -H "$AUTH_RD" "$URL$2")
+	printf '%s %s %s' "$_c" "$(jq -r .error.code "$T/abody" 2>/dev/null)" \
+	    "$(sed -n 's/^[Aa]llow: *//p' "$T/ahdr" | tr -d '\r')"
+}
+check_eq "GET /api/v1/reports: 405, Allow: POST" \
+    "$(allow GET /api/v1/reports)" "405 method_not_allowed POST"
+check_eq "PUT /api/v1/reports: 405, Allow: POST" \
+    "$(allow PUT /api/v1/reports)" "405 method_not_allowed POST"
+check_eq "DELETE /api/v1/hosts/x: 405, Allow: GET, HEAD" \
+    "$(allow DELETE /api/v1/hosts/x)" "405 method_not_allowed GET, HEAD"
+check_eq "PUT /healthz: 405, Allow: GET, HEAD" \
+    "$(allow PUT /healthz)" "405 method_not_allowed GET, HEAD"
+check_eq "POST /: 405, Allow: GET, HEAD" \
+    "$(allow POST /)" "405 method_not_allowed GET, HEAD"
+check_eq "POST /metrics: 405, Allow: GET, HEAD" \
+    "$(allow POST /metrics)" "405 method_not_allowed GET, HEAD"
+check_eq "POST to an unknown path: 404" \
+    "$(allow POST /api/v1/nothing)" "404 not_found "
+code=$(curl -s -m 10 -I -o /dev/null -w '%{http_code}' -H "$AUTH_RD" "$URL/api/v1/summary")
+check_eq "HEAD /api/v1/summary: 200" "$code" 200
 
 # --- graceful stop, restart, data kept --------------------------------------------
 stop_collector

@@ -3,13 +3,15 @@
 # Each script: . "$(dirname "$0")/lib.sh", then ok/not_ok/check lines in
 # TAP form.  BINDIR (the sanitizer build's binaries) and SPOOLWATCH_TOP
 # come from tests/run.sh; run alone, they default to ./bin and the tree.
-# e2e_tmp makes a scratch directory removed on exit.
+# DATA is tests/data (files and origins: tests/data/SOURCES.md); nothing a
+# test reads lies outside the tree.  e2e_tmp makes a scratch directory
+# removed on exit.
 
 : "${SPOOLWATCH_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${BINDIR:=$SPOOLWATCH_TOP/bin}"
 AGENT="$BINDIR/spoolwatch-agent"
 COLLECTOR="$BINDIR/spoolwatch-collector"
-SHARED="$SPOOLWATCH_TOP/../shared"
+DATA="$SPOOLWATCH_TOP/tests/data"
 _tap_n=0
 _e2e_cleanup=""
 

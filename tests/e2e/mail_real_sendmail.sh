@@ -1,6 +1,6 @@
 #!/bin/sh
 # mail_real_sendmail.sh - the incident replayed by a real sendmail
-# (../shared/fixtures/real-sendmail.sh); after each stage the agent reads
+# (tests/fixtures/real_sendmail.sh); after each stage the agent reads
 # the stage's root with --root and its report must say what a person
 # would conclude:
 #   1 clientmqueue root:root 0755: the spool is wrong, SYSERRs, no mail
@@ -15,9 +15,10 @@
 # root so that the agent sees the MTA as the host would show it.  One
 # state dir is used for all stages, with --commit-state, like a daemon.
 # If the real MTA cannot run here, this fails loudly: it never skips.
+# The driver is bounded (300 s) and stops its daemons however it ends.
 . "$(dirname "$0")/lib.sh"
 
-FIX="$SPOOLWATCH_TOP/../shared/fixtures/real-sendmail.sh"
+FIX="$SPOOLWATCH_TOP/tests/fixtures/real_sendmail.sh"
 t=$(e2e_tmp)
 export AGENT T="$t"
 
@@ -55,7 +56,8 @@ cp -r "$root/var/spool/clientmqueue" "$T/queue$st" 2>/dev/null
 exit 0
 HOOK
 
-SM_AFTER_STAGE="sh $t/hook.sh" sh "$FIX" "$t/run" > "$t/fixture.log" 2>&1
+SM_AFTER_STAGE="sh $t/hook.sh" timeout 300 sh "$FIX" "$t/run" \
+    > "$t/fixture.log" 2>&1
 rc=$?
 case $rc in
 0) ok "real sendmail ran all three stages" ;;

@@ -3,6 +3,7 @@
  * real-sendmail fixture and mailutils' samples, quoting, Content-Length,
  * CRLF, appends in progress, resuming, and damaged or huge input.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 
 #include "agent/mbox.h"
+#include "testdata.h"
 
 struct got {
 	size_t n;
@@ -49,15 +51,12 @@ collect(const struct mbox_msg *m, void *arg)
 static int
 open_sample(const char *rel, long long *size)
 {
-	const char *top = getenv("SPOOLWATCH_TOP");
-	char path[4096];
+	char path[TESTDATA_PATH_MAX];
 	struct stat st;
-	int fd;
+	int fd = open(testdata_path(rel, path), O_RDONLY);
 
-	snprintf(path, sizeof(path), "%s/../shared/samples/%s", top ? top : ".",
-	         rel);
-	fd = open(path, O_RDONLY);
-	assert_true(fd >= 0);
+	if (fd < 0)
+		fail_msg("test data: %s: %s", path, strerror(errno));
 	assert_int_equal(fstat(fd, &st), 0);
 	*size = st.st_size;
 	return fd;
@@ -93,7 +92,7 @@ test_real_sendmail_mbox(void **state)
 	struct got g;
 	struct mbox_result r;
 	long long size;
-	int fd = open_sample("real-sendmail/mbox-root", &size);
+	int fd = open_sample("samples/real-sendmail/mbox-root", &size);
 	char ex[MBOX_EXCERPT];
 	size_t n;
 
@@ -129,7 +128,7 @@ test_mailutils_samples(void **state)
 	struct got g;
 	struct mbox_result r;
 	long long size;
-	int fd = open_sample("mailutils-mbox1.mbox", &size), unread = 0;
+	int fd = open_sample("samples/mailutils-mbox1.mbox", &size), unread = 0;
 
 	(void)state;
 	/* the file does not end with an empty line: the last message is
@@ -145,7 +144,7 @@ test_mailutils_samples(void **state)
 	assert_int_equal(r.end, size);
 	close(fd);
 
-	fd = open_sample("mailutils-search-status.mbox", &size);
+	fd = open_sample("samples/mailutils-search-status.mbox", &size);
 	assert_int_equal(scan(fd, 0, size, 1, &g, &r), 0);
 	assert_int_equal(g.n, 8);
 	for (size_t i = 0; i < g.n; i++)

@@ -12,22 +12,31 @@
 #include <cmocka.h>
 
 #include "agent/qf.h"
-#include "common/fsutil.h"
+#include "testdata.h"
 
-static char *
-sample(const char *rel, size_t *len)
+/* fx - what a test allocates, freed by fx_teardown whether it passes or
+ * fails: the parsed message and the input text. */
+struct fx {
+	struct qf_msg m;
+	char *text;
+	size_t len;
+};
+
+static int
+fx_setup(void **state)
 {
-	const char *top = getenv("SPOOLWATCH_TOP");
-	char path[4096], why[256], *text;
-	ssize_t n;
+	*state = calloc(1, sizeof(struct fx));
+	return *state ? 0 : -1;
+}
 
-	snprintf(path, sizeof(path), "%s/../shared/samples/%s", top ? top : ".",
-	         rel);
-	n = read_file_capped(path, &text, 1 << 20, why, sizeof(why));
-	if (n < 0)
-		fail_msg("%s", why);
-	*len = (size_t)n;
-	return text;
+static int
+fx_teardown(void **state)
+{
+	struct fx *f = *state;
+
+	free(f->text);
+	free(f);
+	return 0;
 }
 
 static void
@@ -40,13 +49,13 @@ assert_field(const char *p, size_t n, const char *want)
 static void
 test_real_sendmail_qf(void **state)
 {
-	struct qf_msg *m = malloc(sizeof(*m));
+	struct fx *f = *state;
+	struct qf_msg *m = &f->m;
 	char err[256];
-	size_t len;
-	char *t = sample("real-sendmail/qf6ASEnAvr023598", &len);
 
-	(void)state;
-	assert_int_equal(qf_parse(t, len, m, err, sizeof(err)), 0);
+	f->text =
+	    testdata_read("samples/real-sendmail/qf6ASEnAvr023598", &f->len);
+	assert_int_equal(qf_parse(f->text, f->len, m, err, sizeof(err)), 0);
 	assert_int_equal(m->version, 8);
 	assert_int_equal(m->created, 1795877350);
 	assert_int_equal(m->last_try, 1795877350);
@@ -61,20 +70,18 @@ test_real_sendmail_qf(void **state)
 	assert_field(m->from.s, m->from.len, "root (Cron Daemon)");
 	assert_field(qf_status(m)->s, qf_status(m)->len,
 	             "Deferred: Connection refused by [127.0.0.1]");
-	free(t);
-	free(m);
 }
 
 static void
 test_opme_example(void **state)
 {
-	struct qf_msg *m = malloc(sizeof(*m));
+	struct fx *f = *state;
+	struct qf_msg *m = &f->m;
 	char err[256];
-	size_t len;
-	char *t = sample("qf-example-sendmail-opme.txt", &len);
 
-	(void)state;
-	assert_int_equal(qf_parse(t, len, m, err, sizeof(err)), 0);
+	f->text =
+	    testdata_read("samples/qf-example-sendmail-opme.txt", &f->len);
+	assert_int_equal(qf_parse(f->text, f->len, m, err, sizeof(err)), 0);
 	assert_int_equal(m->version, 4);
 	assert_int_equal(m->created, 711358135);
 	assert_int_equal(m->tries, 0);
@@ -87,35 +94,30 @@ test_opme_example(void **state)
 	assert_field(m->from.s, m->from.len,
 	             "eric@foo.bar.baz.de (Eric Allman)");
 	assert_int_equal(qf_status(m)->len, 0);
-	free(t);
-	free(m);
 }
 
 static void
 test_truncated_is_incomplete(void **state)
 {
-	struct qf_msg *m = malloc(sizeof(*m));
+	struct fx *f = *state;
+	struct qf_msg *m = &f->m;
 	char err[256];
-	size_t len;
-	char *t = sample("real-sendmail/qf6ASEnAbu023599", &len);
 
-	(void)state;
+	f->text =
+	    testdata_read("samples/real-sendmail/qf6ASEnAbu023599", &f->len);
 	/* cut in the middle of the H records */
-	assert_int_equal(qf_parse(t, len / 2, m, err, sizeof(err)), 0);
+	assert_int_equal(qf_parse(f->text, f->len / 2, m, err, sizeof(err)), 0);
 	assert_false(m->complete);
 	assert_int_equal(m->created, 1795877350);
-	free(t);
-	free(m);
 }
 
 static void
 test_garbage_rejected(void **state)
 {
-	struct qf_msg *m = malloc(sizeof(*m));
+	struct qf_msg *m = &((struct fx *)*state)->m;
 	char err[256], junk[4096];
 	uint32_t x = 12345;
 
-	(void)state;
 	for (size_t i = 0; i < sizeof(junk); i++) {
 		x = x * 1103515245 + 12345;
 		junk[i] = (char)(x >> 16);
@@ -126,13 +128,12 @@ test_garbage_rejected(void **state)
 	assert_string_equal(err, "empty file");
 	assert_int_equal(qf_parse("hello\nworld\n", 12, m, err, sizeof(err)),
 	                 -1);
-	free(m);
 }
 
 static void
 test_recipient_status_and_folding(void **state)
 {
-	struct qf_msg *m = malloc(sizeof(*m));
+	struct qf_msg *m = &((struct fx *)*state)->m;
 	char err[256];
 	const char *t = "V8\nT100\nN3\nMenvelope says\nSroot\n"
 	                "MDeferred: 451 try later\nC:root\nRPFD:a@b\n"
@@ -141,7 +142,6 @@ test_recipient_status_and_folding(void **state)
 	                "\t--flag value\n"
 	                "H??X-Other: y\n.\n";
 
-	(void)state;
 	assert_int_equal(qf_parse(t, strlen(t), m, err, sizeof(err)), 0);
 	assert_field(m->env_status.s, m->env_status.len, "envelope says");
 	assert_field(qf_status(m)->s, qf_status(m)->len,
@@ -151,18 +151,17 @@ test_recipient_status_and_folding(void **state)
 	             "Cron <root@h> /usr/bin/long\t--flag value");
 	assert_int_equal(m->tries, 3);
 	assert_true(m->complete);
-	free(m);
 }
 
 static void
 test_huge_header_and_many_recipients(void **state)
 {
-	struct qf_msg *m = malloc(sizeof(*m));
+	struct fx *f = *state;
+	struct qf_msg *m = &f->m;
 	char err[256];
-	size_t n = 0, cap = (2u << 20);
-	char *t = malloc(cap);
+	size_t n = 0;
+	char *t = f->text = malloc(2u << 20);
 
-	(void)state;
 	n += (size_t)sprintf(t + n, "V8\nT5\nSroot\n");
 	for (int i = 0; i < 20; i++)
 		n += (size_t)sprintf(t + n, "RPFD:user%d@example.org\n", i);
@@ -176,20 +175,24 @@ test_huge_header_and_many_recipients(void **state)
 	assert_int_equal(m->subject.len, QF_FIELD_MAX);
 	assert_true(m->subject.cut);
 	assert_true(m->complete);
-	free(t);
-	free(m);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_real_sendmail_qf),
-	    cmocka_unit_test(test_opme_example),
-	    cmocka_unit_test(test_truncated_is_incomplete),
-	    cmocka_unit_test(test_garbage_rejected),
-	    cmocka_unit_test(test_recipient_status_and_folding),
-	    cmocka_unit_test(test_huge_header_and_many_recipients),
+	    cmocka_unit_test_setup_teardown(test_real_sendmail_qf, fx_setup,
+	                                    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_opme_example, fx_setup,
+	                                    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_truncated_is_incomplete,
+	                                    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_garbage_rejected, fx_setup,
+	                                    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_recipient_status_and_folding,
+	                                    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_huge_header_and_many_recipients, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,7 @@
 #include "agent/mailq.h"
 #include "agent/postqueue.h"
 #include "common/fsutil.h"
+#include "testdata.h"
 
 static struct cycle *
 new_cycle(void)
@@ -58,16 +59,12 @@ put(const char *dir, const char *name, const char *data, size_t n)
 static void
 put_sample(const char *dir, const char *name)
 {
-	const char *top = getenv("SPOOLWATCH_TOP");
-	char p[4096], why[256], *text;
-	ssize_t n;
+	char rel[256], *text;
+	size_t n;
 
-	snprintf(p, sizeof(p), "%s/../shared/samples/real-sendmail/%s",
-	         top ? top : ".", name);
-	n = read_file_capped(p, &text, 1 << 20, why, sizeof(why));
-	if (n < 0)
-		fail_msg("%s", why);
-	put(dir, name, text, (size_t)n);
+	snprintf(rel, sizeof(rel), "samples/real-sendmail/%s", name);
+	text = testdata_read(rel, &n);
+	put(dir, name, text, n);
 	free(text);
 }
 
@@ -87,6 +84,45 @@ rmtree(const char *d)
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d);
 	assert_int_equal(system(cmd), 0);
+}
+
+/* fx - what a test makes, released by fx_teardown whether the test
+ * passes or fails: a cycle, a scratch queue directory, the queue read
+ * into memory and up to two JSON answers taken from it. */
+struct fx {
+	struct cycle *c;
+	char *d;
+	struct mailq *q;
+	json_t *det, *aux;
+};
+
+static int
+fx_setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return -1;
+	f->c = new_cycle();
+	f->d = mktmp();
+	*state = f;
+	return 0;
+}
+
+static int
+fx_teardown(void **state)
+{
+	struct fx *f = *state;
+
+	json_decref(f->det);
+	json_decref(f->aux);
+	if (f->q)
+		mailq_free(f->q);
+	free_cycle(f->c);
+	rmtree(f->d);
+	free(f->d);
+	free(f);
+	return 0;
 }
 
 static int
@@ -116,14 +152,14 @@ test_real_and_damaged(void **state)
 {
 	struct mailq_opts o = {
 	    .now = 1795877400, .max_queued = 200, .qf_max_bytes = 1 << 20};
-	struct cycle *c = new_cycle();
-	char *d = mktmp();
-	struct mailq *q = mailq_new(&o);
+	struct fx *f = *state;
+	struct cycle *c = f->c;
+	const char *d = f->d;
+	struct mailq *q = f->q = mailq_new(&o);
 	const char *trunc = "V8\nT1795877000\nSroot\nRPFD:root\nH??Subj";
 	json_t *det, *qs, *st;
 	unsigned char junk[3000];
 
-	(void)state;
 	put_sample(d, "qf6ASEnAvr023598");
 	put_sample(d, "df6ASEnAvr023598");
 	put_sample(d, "qf6ASEnAbu023599"); /* its df is missing */
@@ -136,7 +172,7 @@ test_real_and_damaged(void **state)
 	assert_int_equal(
 	    mailq_scan_sendmail(q, c, d, "/var/spool/clientmqueue"), 0);
 	assert_int_equal(mailq_total(q), 4);
-	det = mailq_details(q);
+	det = f->det = mailq_details(q);
 	assert_int_equal(json_array_size(det), 4);
 	/* the real one */
 	for (size_t i = 0; i < json_array_size(det); i++) {
@@ -159,30 +195,25 @@ test_real_and_damaged(void **state)
 	assert_true(errors_mention(c, "qf6ASEnAxx000001", "not a qf file"));
 	assert_true(errors_mention(c, "qf6ASEnAyy000002", "truncated"));
 	assert_false(errors_mention(c, "tf6ASEnAzz000003", ""));
-	qs = mailq_queues(q);
+	qs = f->aux = mailq_queues(q);
 	st = json_object_get(json_array_get(qs, 0), "statuses");
 	assert_string_equal(sval(json_array_get(st, 0), "status"),
 	                    "Deferred: Connection refused by [127.0.0.1]");
 	assert_int_equal(
 	    json_integer_value(json_object_get(json_array_get(st, 0), "count")),
 	    2);
-	json_decref(qs);
-	json_decref(det);
-	mailq_free(q);
-	free_cycle(c);
-	rmtree(d);
-	free(d);
 }
 
 static void
 test_split_queue_and_missing_dir(void **state)
 {
 	struct mailq_opts o = {.now = 0, .max_queued = 5, .qf_max_bytes = 4096};
-	struct cycle *c = new_cycle();
-	char *d = mktmp(), sub[4200];
-	struct mailq *q = mailq_new(&o);
+	struct fx *f = *state;
+	struct cycle *c = f->c;
+	const char *d = f->d;
+	char sub[4200];
+	struct mailq *q = f->q = mailq_new(&o);
 
-	(void)state;
 	snprintf(sub, sizeof(sub), "%s/qf", d);
 	assert_int_equal(mkdir(sub, 0700), 0);
 	put_sample(sub, "qf6ASEnAvr023598");
@@ -195,10 +226,6 @@ test_split_queue_and_missing_dir(void **state)
 	assert_int_equal(
 	    mailq_scan_sendmail(q, c, "/nonexistent/q", "/var/spool/x"), -1);
 	assert_true(errors_mention(c, "/var/spool/x", "No such file"));
-	mailq_free(q);
-	free_cycle(c);
-	rmtree(d);
-	free(d);
 }
 
 static void
@@ -206,14 +233,15 @@ test_large_queue_bounded(void **state)
 {
 	struct mailq_opts o = {
 	    .now = 0, .max_queued = 10, .qf_max_bytes = 4096};
-	struct cycle *c = new_cycle();
-	char *d = mktmp(), name[64], text[512];
-	struct mailq *q = mailq_new(&o);
+	struct fx *f = *state;
+	struct cycle *c = f->c;
+	const char *d = f->d;
+	char name[64], text[512];
+	struct mailq *q = f->q = mailq_new(&o);
 	unsigned long long other;
 	json_t *det, *groups;
 	int n;
 
-	(void)state;
 	/* 1000 messages in shuffled creation order, two cron jobs, two
 	 * statuses */
 	for (int i = 0; i < 1000; i++) {
@@ -233,14 +261,14 @@ test_large_queue_bounded(void **state)
 	}
 	assert_int_equal(mailq_scan_sendmail(q, c, d, "/q"), 0);
 	assert_int_equal(mailq_total(q), 1000);
-	det = mailq_details(q);
+	det = f->det = mailq_details(q);
 	assert_int_equal(json_array_size(det), 10);
 	/* the five oldest and the five newest, oldest first */
 	assert_string_equal(sval(json_array_get(det, 0), "id"), "q0000000");
 	assert_string_equal(sval(json_array_get(det, 4), "id"), "q0000004");
 	assert_string_equal(sval(json_array_get(det, 5), "id"), "q0000995");
 	assert_string_equal(sval(json_array_get(det, 9), "id"), "q0000999");
-	groups = mailq_groups(q, &other);
+	groups = f->aux = mailq_groups(q, &other);
 	assert_int_equal(other, 0);
 	/* job0 refused 400, job1 refused 500, job0 timed out 100 */
 	assert_int_equal(json_array_size(groups), 3);
@@ -254,12 +282,6 @@ test_large_queue_bounded(void **state)
 	                 100);
 	assert_string_equal(sval(json_array_get(groups, 2), "status"),
 	                    "Deferred: Connection timed out");
-	json_decref(groups);
-	json_decref(det);
-	mailq_free(q);
-	free_cycle(c);
-	rmtree(d);
-	free(d);
 }
 
 static void
@@ -267,7 +289,8 @@ test_postqueue(void **state)
 {
 	struct mailq_opts o = {
 	    .now = 0, .max_queued = 10, .qf_max_bytes = 4096};
-	char *d = mktmp(), p[4200], err[256];
+	struct fx *f = *state;
+	char p[4200], err[256];
 	const char *script =
 	    "#!/bin/sh\n"
 	    "[ \"$1\" = -j ] || exit 64\n"
@@ -281,12 +304,11 @@ test_postqueue(void **state)
 	    "echo '{\"queue_name\": \"../../etc\", \"queue_id\": \"X\"}'\n"
 	    "echo '{\"queue_name\": \"hold\", \"queue_id\": \"ABC\", "
 	    "\"recipients\": []}'\n";
-	struct mailq *q = mailq_new(&o);
+	struct mailq *q = f->q = mailq_new(&o);
 	json_t *det;
 	FILE *fp;
 
-	(void)state;
-	snprintf(p, sizeof(p), "%s/postqueue", d);
+	snprintf(p, sizeof(p), "%s/postqueue", f->d);
 	fp = fopen(p, "w");
 	assert_non_null(fp);
 	fputs(script, fp);
@@ -296,11 +318,10 @@ test_postqueue(void **state)
 	assert_int_equal(mailq_total(q), 2);
 	assert_int_equal(mailq_queue_count(q, "/var/spool/postfix/deferred"),
 	                 1);
-	det = mailq_details(q);
+	det = f->det = mailq_details(q);
 	assert_string_equal(
 	    sval(json_array_get(det, 1), "status"),
 	    "connect to 127.0.0.1[127.0.0.1]:25: Connection refused");
-	json_decref(det);
 
 	/* one that never answers is killed at the deadline */
 	fp = fopen(p, "w");
@@ -316,19 +337,20 @@ test_postqueue(void **state)
 	fclose(fp);
 	assert_int_equal(postqueue_run(p, 5000, q, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "status 75"));
-	mailq_free(q);
-	rmtree(d);
-	free(d);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_real_and_damaged),
-	    cmocka_unit_test(test_split_queue_and_missing_dir),
-	    cmocka_unit_test(test_large_queue_bounded),
-	    cmocka_unit_test(test_postqueue),
+	    cmocka_unit_test_setup_teardown(test_real_and_damaged, fx_setup,
+	                                    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_split_queue_and_missing_dir,
+	                                    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_large_queue_bounded, fx_setup,
+	                                    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_postqueue, fx_setup,
+	                                    fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

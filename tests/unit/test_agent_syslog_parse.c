@@ -3,6 +3,7 @@
  * formats reference and on the real sample files, year inference, the
  * signature, the prefilter implementations, and hostile input.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include "agent/prefilter.h"
 #include "agent/syslog_parse.h"
 #include "common/timeutil.h"
+#include "testdata.h"
 
 /* 2016-02-20T00:00:00Z: the anchor of the incident's lines */
 #define ANCHOR_2016 1455926400
@@ -512,17 +514,13 @@ test_signature(void **state)
 static void
 count_events(const char *name, int counts[8])
 {
-	char path[4096], line[70000];
-	const char *top = getenv("SPOOLWATCH_TOP");
-	FILE *fp;
+	char path[TESTDATA_PATH_MAX], line[70000];
+	FILE *fp = fopen(testdata_path(name, path), "r");
 	struct sl_event ev;
 
-	memset(counts, 0, 8 * sizeof(int));
-	snprintf(path, sizeof(path), "%s/../shared/samples/%s", top ? top : ".",
-	         name);
-	fp = fopen(path, "r");
 	if (fp == NULL)
-		fail_msg("cannot open sample %s", path);
+		fail_msg("test data: %s: %s", path, strerror(errno));
+	memset(counts, 0, 8 * sizeof(int));
 	while (fgets(line, sizeof(line), fp))
 		counts[sl_parse_line(line, strlen(line), &clk, &ev)]++;
 	fclose(fp);
@@ -533,21 +531,21 @@ test_real_samples(void **state)
 {
 	int n[8];
 	(void)state;
-	count_events("sendmail-syserr.log", n);
+	count_events("samples/sendmail-syserr.log", n);
 	assert_int_equal(n[SL_SYSERR], 5);
-	count_events("real-sendmail/maillog", n);
+	count_events("samples/real-sendmail/maillog", n);
 	assert_int_equal(n[SL_SYSERR], 2);
 	assert_int_equal(n[SL_DEFERRED], 2);
 	assert_int_equal(n[SL_OTHER], 1);
 	assert_int_equal(n[SL_BOUNCED], 0);
-	count_events("sendmail-maillog.log", n);
+	count_events("samples/sendmail-maillog.log", n);
 	assert_int_equal(n[SL_DEFERRED], 1);
 	assert_int_equal(n[SL_SYSERR] + n[SL_BOUNCED] + n[SL_OTHER], 0);
-	count_events("postfix-maillog.log", n);
+	count_events("samples/postfix-maillog.log", n);
 	assert_int_equal(n[SL_SYSERR] + n[SL_DEFERRED] + n[SL_BOUNCED], 0);
-	count_events("syslog-variants.log", n);
+	count_events("samples/syslog-variants.log", n);
 	assert_int_equal(n[SL_NONE], 23);
-	count_events("bsd-syslog-verbosity.log", n);
+	count_events("samples/bsd-syslog-verbosity.log", n);
 	assert_int_equal(n[SL_NONE], 13);
 }
 

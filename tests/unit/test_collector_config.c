@@ -1,7 +1,7 @@
 /*
  * test_collector_config.c - collector.conf loading and checks (defaults,
  * FILE:LINE errors, tokens in both lists, the non-loopback refusal and
- * --insecure), the listen address parser, and bearer token matching.
+ * --insecure) and the listen address parser.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +15,6 @@
 #include <cmocka.h>
 
 #include "collector/collector_config.h"
-#include "collector/http.h"
 
 static char path[64];
 
@@ -153,24 +152,6 @@ test_listen_parse(void **state)
 		    sizeof(err)), -1);
 }
 
-static void
-test_tokens(void **state)
-{
-	char *toks[] = {"alpha-1", "beta-22"};
-
-	(void)state;
-	assert_true(token_match("Bearer alpha-1", toks, 2));
-	assert_true(token_match("bearer beta-22", toks, 2));
-	assert_true(token_match("Bearer   beta-22  ", toks, 2));
-	assert_false(token_match("Bearer alpha-", toks, 2));
-	assert_false(token_match("Bearer alpha-12", toks, 2));
-	assert_false(token_match("Bearer ", toks, 2));
-	assert_false(token_match("Basic YWxwaGEtMQ==", toks, 2));
-	assert_false(token_match("alpha-1", toks, 2));
-	assert_false(token_match(NULL, toks, 2));
-	assert_false(token_match("Bearer alpha-1", toks, 0));
-}
-
 int
 main(void)
 {
@@ -179,7 +160,6 @@ main(void)
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_non_loopback),
 	    cmocka_unit_test(test_listen_parse),
-	    cmocka_unit_test(test_tokens),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,93 @@
+/*
+ * api_findings.c - GET /api/v1/findings: findings of the fleet, newest
+ * first, keyset-paginated by id; filters code, severity, state, host.
+ * Also the shape of one finding, which the host endpoint shows too.
+ */
+#include <string.h>
+
+#include "collector/api.h"
+#include "collector/db.h"
+#include "collector/query.h"
+
+json_t *
+api_finding_json(sqlite3_stmt *st, int with_host)
+{
+	json_t *o = json_pack(
+	    "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s}", "code",
+	    db_col_str(st, 1), "subject", db_col_str(st, 2), "severity",
+	    db_col_str(st, 3), "message", db_col_str(st, 4), "evidence",
+	    db_col_json(st, 5), "remedy", db_col_str(st, 6), "first_seen",
+	    db_col_time(st, 7), "last_seen", db_col_time(st, 8), "resolved_at",
+	    db_col_time(st, 9), "id", json_integer(sqlite3_column_int64(st, 0)),
+	    "state",
+	    sqlite3_column_type(st, 9) == SQLITE_NULL ? "open" : "resolved");
+	if (with_host)
+		json_object_set_new(o, "host", db_col_str(st, 10));
+	return o;
+}
+
+/* findings_row - one finding; ctx keeps its id for the cursor. */
+static json_t *
+findings_row(sqlite3_stmt *st, void *ctx)
+{
+	*(long long *)ctx = sqlite3_column_int64(st, 0);
+	return api_finding_json(st, 1);
+}
+
+static json_t *
+findings_cursor(const json_t *last, void *ctx)
+{
+	(void)last;
+	return id_cursor(*(long long *)ctx);
+}
+
+/* findings_where - the filters that were given. */
+static void
+findings_where(struct api_req *rq, struct qb *qb, long long cursor)
+{
+	const char *code = rq->arg(rq->cls, "code");
+	const char *sev = rq->arg(rq->cls, "severity");
+	const char *state = rq->arg(rq->cls, "state");
+	const char *host = rq->arg(rq->cls, "host");
+
+	if (code && *code) {
+		qb_where(qb, "f.code = ?");
+		qb_text(qb, code);
+	}
+	if (sev && *sev) {
+		qb_where(qb, "f.severity = ?");
+		qb_text(qb, sev);
+	}
+	if (state && *state)
+		qb_where(qb, strcmp(state, "open") == 0
+		                 ? "f.resolved_at IS NULL"
+		                 : "f.resolved_at IS NOT NULL");
+	if (host && *host) {
+		qb_where(qb, "f.host_id = (SELECT id FROM hosts WHERE "
+		             "name = ?)");
+		qb_text(qb, host);
+	}
+	if (cursor) {
+		qb_where(qb, "f.id < ?");
+		qb_int(qb, cursor);
+	}
+}
+
+void
+api_findings(struct api_req *rq, struct api_answer *ans)
+{
+	static const char *const states[] = {"open", "resolved", NULL};
+	struct qb qb;
+	long limit;
+	long long cursor, last = 0;
+
+	if (list_args(rq, ans, &limit, &cursor) == -1 ||
+	    enum_arg(rq, ans, "severity", api_severities,
+	             "info, warning or critical") == -1 ||
+	    enum_arg(rq, ans, "state", states, "open or resolved") == -1)
+		return;
+	qb_init(&qb, API_FINDING_COLS);
+	findings_where(rq, &qb, cursor);
+	qb_tail(&qb, "ORDER BY f.id DESC LIMIT ?");
+	list_page(rq, ans, &qb, limit, findings_row, findings_cursor, &last);
+}

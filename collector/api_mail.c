@@ -1,0 +1,181 @@
+/*
+ * api_mail.c - GET /api/v1/mail: queued and unread mail grouped by cron
+ * command, fleet wide (the cron_fleet aggregate) or for one host
+ * (mail_cron), most messages first, with the totals of the same scope.
+ * The cursor is "<messages>.<hex command>" of the last item.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "collector/api.h"
+#include "collector/db.h"
+#include "collector/query.h"
+#include "common/xalloc.h"
+
+/* mail_hosts - a few hosts behind one command. */
+static json_t *
+mail_hosts(sqlite3 *db, const char *command)
+{
+	sqlite3_stmt *st;
+	json_t *a = json_array();
+
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT h.name FROM mail_cron m JOIN hosts "
+	                       "h ON h.id = m.host_id WHERE m.command = ?1 "
+	                       "ORDER BY m.unread + m.queued DESC LIMIT ?2",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return a;
+	sqlite3_bind_text(st, 1, command, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, API_MAIL_EXAMPLES);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(a, db_col_str(st, 0));
+	sqlite3_finalize(st);
+	return a;
+}
+
+struct mail_ctx {
+	sqlite3 *db;
+	int by_host;     /* rows of mail_cron for one host */
+	const char *cmd; /* the command filter, if any */
+};
+
+/* mail_row - one cron command: per host with its latest mail, or fleet
+ * wide with example hosts when a command is asked for. */
+static json_t *
+mail_row(sqlite3_stmt *st, void *ctx)
+{
+	const struct mail_ctx *mc = ctx;
+	json_t *o =
+	    json_pack("{s:o,s:I,s:I,s:I,s:I}", "command", db_col_str(st, 0),
+	              "hosts", (json_int_t)sqlite3_column_int64(st, 1),
+	              "messages", (json_int_t)sqlite3_column_int64(st, 4),
+	              "unread", (json_int_t)sqlite3_column_int64(st, 2),
+	              "queued", (json_int_t)sqlite3_column_int64(st, 3));
+
+	if (mc->by_host) {
+		json_object_set_new(o, "user", db_col_str(st, 5));
+		json_object_set_new(o, "last_ts", db_col_time(st, 6));
+		json_object_set_new(o, "subject", db_col_str(st, 7));
+		json_object_set_new(o, "excerpt", db_col_str(st, 8));
+	} else if (mc->cmd && *mc->cmd) {
+		json_object_set_new(o, "host_examples",
+		                    mail_hosts(mc->db, mc->cmd));
+	}
+	return o;
+}
+
+/* mail_cursor - "<messages>.<hex command>" of the last item. */
+static json_t *
+mail_cursor(const json_t *last, void *ctx)
+{
+	char *h =
+	    hex_encode(json_string_value(json_object_get(last, "command")));
+	char *c = xasprintf(
+	    "%lld.%s",
+	    (long long)json_integer_value(json_object_get(last, "messages")),
+	    h);
+	json_t *j = json_string(c);
+
+	(void)ctx;
+	free(c);
+	free(h);
+	return j;
+}
+
+/* mail_cursor_arg - the cursor argument: *after (NULL: none, else to
+ * free) and *after_n; -1 with a 400. */
+static int
+mail_cursor_arg(struct api_req *rq, struct api_answer *ans, char **after,
+                long long *after_n)
+{
+	const char *cur = rq->arg(rq->cls, "cursor");
+	char *dot, *end;
+
+	*after = NULL;
+	*after_n = 0;
+	if (cur == NULL || *cur == '\0')
+		return 0;
+	dot = strchr(cur, '.');
+	*after_n = strtoll(cur, &end, 10);
+	if (dot == NULL || end != dot || *after_n < 0 ||
+	    (*after = hex_decode(dot + 1)) == NULL) {
+		api_bad_cursor(ans);
+		return -1;
+	}
+	return 0;
+}
+
+/* mail_totals - add "totals" of the same scope to a page in ans. */
+static void
+mail_totals(struct api_req *rq, const char *host, struct api_answer *ans)
+{
+	char err[256];
+	sqlite3_stmt *st = db_prepare(
+	    rq->db,
+	    host ? "SELECT queued_total, unread_total, "
+	           "queued_total > 0 FROM hosts WHERE name = ?1"
+	         : "SELECT queued, "
+	           "unread, hosts_with_queued FROM fleet WHERE id = 1",
+	    err, sizeof(err));
+
+	if (st == NULL)
+		return;
+	if (host)
+		sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		json_object_set_new(
+		    ans->body, "totals",
+		    json_pack("{s:I,s:I,s:I}", "queued_total",
+		              (json_int_t)sqlite3_column_int64(st, 0),
+		              "unread_total",
+		              (json_int_t)sqlite3_column_int64(st, 1),
+		              "hosts_with_queued",
+		              (json_int_t)sqlite3_column_int64(st, 2)));
+	sqlite3_finalize(st);
+}
+
+void
+api_mail(struct api_req *rq, struct api_answer *ans)
+{
+	const char *host = rq->arg(rq->cls, "host");
+	const char *cmd = rq->arg(rq->cls, "command");
+	char *after;
+	long long after_n;
+	struct qb qb;
+	long limit;
+	int by_host = host && *host;
+	struct mail_ctx mc = {rq->db, by_host, cmd};
+
+	if (list_args(rq, ans, &limit, NULL) == -1 ||
+	    mail_cursor_arg(rq, ans, &after, &after_n) == -1)
+		return;
+	if (by_host) {
+		qb_init(&qb, "SELECT m.command, 1, m.unread, m.queued, "
+		             "m.unread + m.queued AS msgs, m.user, m.last_ts, "
+		             "m.subject, m.excerpt FROM mail_cron m");
+		qb_where(&qb, "m.host_id = (SELECT id FROM hosts WHERE "
+		              "name = ?)");
+		qb_text(&qb, host);
+	} else {
+		qb_init(&qb,
+		        "SELECT m.command, m.hosts, m.unread, m.queued, "
+		        "m.unread + m.queued AS msgs, NULL, NULL, NULL, NULL "
+		        "FROM cron_fleet m");
+	}
+	if (cmd && *cmd) {
+		qb_where(&qb, "m.command = ?");
+		qb_text(&qb, cmd);
+	}
+	if (after) {
+		qb_where(&qb, "(m.unread + m.queued < ? OR (m.unread + "
+		              "m.queued = ? AND m.command > ?))");
+		qb_int(&qb, after_n);
+		qb_int(&qb, after_n);
+		qb_text(&qb, after);
+		free(after);
+	}
+	qb_tail(&qb, "ORDER BY msgs DESC, m.command LIMIT ?");
+	list_page(rq, ans, &qb, limit, mail_row, mail_cursor, &mc);
+	if (ans->status == 200)
+		mail_totals(rq, by_host ? host : NULL, ans);
+}

@@ -1,0 +1,237 @@
+/*
+ * api_req.c - arguments, errors and list pages of the read API (see
+ * api_req.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collector/api_req.h"
+#include "common/timeutil.h"
+#include "common/xalloc.h"
+
+const char *const api_severities[] = {"info", "warning", "critical", NULL};
+const char *const api_kinds[] = {"syserr", "deferred", "bounced", "warning",
+                                 "fatal",  "panic",    "other",   NULL};
+
+void
+api_error(struct api_answer *ans, int status, const char *code, const char *fmt,
+          ...)
+{
+	char msg[API_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ans->status = status;
+	ans->body =
+	    json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
+}
+
+void
+api_db_error(struct api_answer *ans, const char *err)
+{
+	api_error(ans, 503, "database_unavailable", "%s", err);
+}
+
+void
+api_bad_cursor(struct api_answer *ans)
+{
+	api_error(ans, 400, "bad_request",
+	          "cursor: not a cursor this endpoint returned");
+}
+
+static int
+parse_pos(const char *s, long long *out)
+{
+	char *end;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return (*end || errno) ? -1 : 0;
+}
+
+int
+list_args(struct api_req *rq, struct api_answer *ans, long *limit,
+          long long *cursor)
+{
+	const char *l = rq->arg(rq->cls, "limit");
+	const char *c = rq->arg(rq->cls, "cursor");
+	long long v;
+
+	*limit = API_LIMIT_DEFAULT;
+	if (cursor)
+		*cursor = 0;
+	if (l) {
+		if (parse_pos(l, &v) == -1 || v < 1) {
+			api_error(ans, 400, "bad_request",
+			          "limit: expected an integer from 1 to %d",
+			          API_LIMIT_MAX);
+			return -1;
+		}
+		*limit = v > API_LIMIT_MAX ? API_LIMIT_MAX : (long)v;
+	}
+	if (cursor && c && *c) {
+		if (parse_pos(c, &v) == -1 || v < 1) {
+			api_bad_cursor(ans);
+			return -1;
+		}
+		*cursor = v;
+	}
+	return 0;
+}
+
+int
+time_arg(struct api_req *rq, struct api_answer *ans, const char *key,
+         long long *out)
+{
+	const char *s = rq->arg(rq->cls, key);
+	time_t t;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	if (rfc3339_parse(s, strlen(s), &t) == -1) {
+		api_error(ans, 400, "bad_request",
+		          "%s: expected an RFC 3339 timestamp", key);
+		return -1;
+	}
+	*out = (long long)t;
+	return 1;
+}
+
+int
+enum_arg(struct api_req *rq, struct api_answer *ans, const char *key,
+         const char *const *values, const char *expected)
+{
+	const char *s = rq->arg(rq->cls, key);
+
+	if (s == NULL || *s == '\0' || one_of(s, values))
+		return 0;
+	api_error(ans, 400, "bad_request", "%s: expected %s", key, expected);
+	return -1;
+}
+
+int
+one_of(const char *s, const char *const *values)
+{
+	for (; *values; values++)
+		if (strcmp(s, *values) == 0)
+			return 1;
+	return 0;
+}
+
+char *
+like_escape(const char *s)
+{
+	char *out = xmalloc(strlen(s) * 2 + 1), *p = out;
+
+	for (; *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			*p++ = '\\';
+		*p++ = *s;
+	}
+	*p = '\0';
+	return out;
+}
+
+char *
+hex_encode(const char *s)
+{
+	static const char hx[] = "0123456789abcdef";
+	size_t n = strlen(s);
+	char *out = xmalloc(n * 2 + 1);
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hx[(unsigned char)s[i] >> 4];
+		out[2 * i + 1] = hx[(unsigned char)s[i] & 15];
+	}
+	out[2 * n] = '\0';
+	return out;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *
+hex_decode(const char *s)
+{
+	size_t n = strlen(s);
+	char *out;
+
+	if (n % 2)
+		return NULL;
+	out = xmalloc(n / 2 + 1);
+	for (size_t i = 0; i < n / 2; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+			free(out);
+			return NULL;
+		}
+		out[i] = (char)(hi << 4 | lo);
+	}
+	out[n / 2] = '\0';
+	return out;
+}
+
+json_t *
+id_cursor(long long id)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", id);
+	return json_string(buf);
+}
+
+void
+list_page(struct api_req *rq, struct api_answer *ans, struct qb *qb, long limit,
+          json_t *(*item)(sqlite3_stmt *st, void *ctx),
+          json_t *(*cursor)(const json_t *last, void *ctx), void *ctx)
+{
+	char err[256];
+	sqlite3_stmt *st;
+	json_t *items, *next = NULL;
+	long n = 0;
+	int rc;
+
+	qb_int(qb, limit + 1);
+	st = qb_prepare(qb, rq->db, err, sizeof(err));
+	qb_free(qb);
+	if (st == NULL) {
+		api_db_error(ans, err);
+		return;
+	}
+	items = json_array();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++ == limit) {
+			next = cursor(
+			    json_array_get(items, json_array_size(items) - 1),
+			    ctx);
+			break;
+		}
+		json_array_append_new(items, item(st, ctx));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		json_decref(items);
+		json_decref(next);
+		api_db_error(ans, sqlite3_errmsg(rq->db));
+		return;
+	}
+	ans->status = 200;
+	ans->body = json_pack("{s:o,s:o}", "items", items, "next_cursor",
+	                      next ? next : json_null());
+}

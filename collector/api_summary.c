@@ -1,0 +1,225 @@
+/*
+ * api_summary.c - GET /api/v1/summary: the fleet at a glance in one call.
+ *
+ * Every part is an index lookup or a scan of a small aggregate kept at
+ * ingest by triggers (finding_counts, sig_fleet, cron_fleet, fleet),
+ * never a scan of events, findings or hosts, so the answer stays fast on
+ * a database of 100,000 hosts and millions of events.
+ */
+#include <stdio.h>
+
+#include "collector/api.h"
+#include "collector/db.h"
+
+struct sctx {
+	struct api_req *rq;
+	char err[256];
+	int failed;
+};
+
+static sqlite3_stmt *
+prep(struct sctx *c, const char *sql)
+{
+	sqlite3_stmt *st;
+
+	if (c->failed)
+		return NULL;
+	if ((st = db_prepare(c->rq->db, sql, c->err, sizeof(c->err))) == NULL)
+		c->failed = 1;
+	return st;
+}
+
+static void
+finish(struct sctx *c, sqlite3_stmt *st, int rc)
+{
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW && !c->failed) {
+		snprintf(c->err, sizeof(c->err), "sqlite: %s",
+		         sqlite3_errmsg(c->rq->db));
+		c->failed = 1;
+	}
+	sqlite3_finalize(st);
+}
+
+/* one_row - the first row of sql (:cutoff bound) as integers into v[n];
+ * zeros when there is none. */
+static void
+one_row(struct sctx *c, const char *sql, long long *v, int n)
+{
+	sqlite3_stmt *st = prep(c, sql);
+	int i, rc;
+
+	for (i = 0; i < n; i++)
+		v[i] = 0;
+	if (st == NULL)
+		return;
+	if ((i = sqlite3_bind_parameter_index(st, ":cutoff")) > 0)
+		sqlite3_bind_int64(st, i, c->rq->now - c->rq->stale_after);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		for (i = 0; i < n; i++)
+			v[i] = sqlite3_column_int64(st, i);
+	finish(c, st, rc);
+}
+
+/* top_list - row() of every row of sql (:top is API_TOP_N, :cutoff the
+ * stale cutoff) as an array. */
+static json_t *
+top_list(struct sctx *c, const char *sql, json_t *(*row)(sqlite3_stmt *st))
+{
+	sqlite3_stmt *st = prep(c, sql);
+	json_t *a = json_array();
+	int i, rc;
+
+	if (st == NULL)
+		return a;
+	if ((i = sqlite3_bind_parameter_index(st, ":top")) > 0)
+		sqlite3_bind_int(st, i, API_TOP_N);
+	if ((i = sqlite3_bind_parameter_index(st, ":cutoff")) > 0)
+		sqlite3_bind_int64(st, i, c->rq->now - c->rq->stale_after);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(a, row(st));
+	finish(c, st, rc);
+	return a;
+}
+
+static json_t *
+silent_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:o,s:o}", "host", db_col_str(st, 0), "last_seen",
+	                 db_col_time(st, 1));
+}
+
+static json_t *
+hosts_part(struct sctx *c)
+{
+	long long n[2];
+
+	one_row(c,
+	        "SELECT (SELECT count(*) FROM hosts), "
+	        "(SELECT count(*) FROM hosts WHERE last_seen < :cutoff)",
+	        n, 2);
+	/* the hosts that went silent most recently first */
+	return json_pack(
+	    "{s:I,s:I,s:I,s:o}", "total", (json_int_t)n[0], "reporting",
+	    (json_int_t)(n[0] - n[1]), "stale", (json_int_t)n[1], "silent",
+	    top_list(c,
+	             "SELECT name, last_seen FROM hosts WHERE last_seen < "
+	             ":cutoff ORDER BY last_seen DESC LIMIT :top",
+	             silent_row));
+}
+
+static json_t *
+finding_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:o,s:o,s:I}", "code", db_col_str(st, 0), "severity",
+	                 db_col_str(st, 1), "hosts",
+	                 (json_int_t)sqlite3_column_int64(st, 2));
+}
+
+static json_t *
+syserr_row(sqlite3_stmt *st)
+{
+	return json_pack(
+	    "{s:o,s:I,s:I,s:o}", "signature", db_col_str(st, 0), "hosts",
+	    (json_int_t)sqlite3_column_int64(st, 1), "count",
+	    (json_int_t)sqlite3_column_int64(st, 2), "last_ts",
+	    sqlite3_column_int64(st, 3) > 0 ? db_col_time(st, 3) : json_null());
+}
+
+static json_t *
+inodes_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:o,s:o,s:f}", "host", db_col_str(st, 0), "mount",
+	                 db_col_str(st, 1), "inodes_used_pct",
+	                 sqlite3_column_double(st, 2));
+}
+
+static json_t *
+cron_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:o,s:I,s:I}", "command", db_col_str(st, 0), "hosts",
+	                 (json_int_t)sqlite3_column_int64(st, 1), "messages",
+	                 (json_int_t)sqlite3_column_int64(st, 2));
+}
+
+static json_t *
+mail_part(struct sctx *c)
+{
+	long long n[3];
+
+	one_row(c,
+	        "SELECT queued, unread, hosts_with_queued FROM fleet "
+	        "WHERE id = 1",
+	        n, 3);
+	return json_pack(
+	    "{s:I,s:I,s:I,s:o}", "queued_total", (json_int_t)n[0],
+	    "unread_total", (json_int_t)n[1], "hosts_with_queued",
+	    (json_int_t)n[2], "top_cron_commands",
+	    top_list(c,
+	             "SELECT command, hosts, unread + queued FROM cron_fleet "
+	             "ORDER BY unread + queued DESC LIMIT :top",
+	             cron_row));
+}
+
+static json_t *
+name_row(sqlite3_stmt *st)
+{
+	return db_col_str(st, 0);
+}
+
+static json_t *
+mta_part(struct sctx *c)
+{
+	long long n;
+
+	one_row(c, "SELECT count(*) FROM hosts WHERE mta_down = 1", &n, 1);
+	return json_pack("{s:I,s:o}", "hosts", (json_int_t)n, "examples",
+	                 top_list(c,
+	                          "SELECT name FROM hosts WHERE mta_down = 1 "
+	                          "ORDER BY last_seen DESC LIMIT :top",
+	                          name_row));
+}
+
+void
+api_summary(struct api_req *rq, struct api_answer *ans)
+{
+	struct sctx c = {rq, "", 0};
+	json_t *o;
+
+	/* one read transaction: every part sees the same snapshot */
+	sqlite3_exec(rq->db, "BEGIN", NULL, NULL, NULL);
+	o = json_object();
+	json_object_set_new(o, "hosts", hosts_part(&c));
+	json_object_set_new(
+	    o, "findings",
+	    top_list(&c,
+	             "SELECT code, severity, hosts FROM finding_counts WHERE "
+	             "hosts > 0 ORDER BY hosts DESC, code, severity",
+	             finding_row));
+	json_object_set_new(
+	    o, "syserr_top",
+	    top_list(&c,
+	             "SELECT signature, hosts, count, last_ts FROM sig_fleet "
+	             "WHERE kind = 'syserr' ORDER BY hosts DESC, count DESC "
+	             "LIMIT :top",
+	             syserr_row));
+	json_object_set_new(
+	    o, "inodes_top",
+	    top_list(&c,
+	             "SELECT h.name, f.mount, f.inodes_used_pct FROM "
+	             "filesystems f JOIN hosts h ON h.id = f.host_id WHERE "
+	             "f.inodes_used_pct IS NOT NULL ORDER BY "
+	             "f.inodes_used_pct DESC LIMIT :top",
+	             inodes_row));
+	json_object_set_new(o, "mail", mail_part(&c));
+	json_object_set_new(o, "mta_down", mta_part(&c));
+	json_object_set_new(o, "stale_after_s", json_integer(rq->stale_after));
+	json_object_set_new(o, "generated_at", rfc3339_json(rq->now));
+	sqlite3_exec(rq->db, "COMMIT", NULL, NULL, NULL);
+	if (c.failed) {
+		json_decref(o);
+		api_db_error(ans, c.err);
+		return;
+	}
+	ans->status = 200;
+	ans->body = o;
+}

@@ -1,0 +1,56 @@
+/*
+ * http_call.h - one request as the HTTP layer keeps it, from the first
+ * call of the access handler to its completion, and what a route's serve
+ * function gets.  Shared by http.c (the server, bodies, routing) and the
+ * files that serve a route (ingest.c); nothing else needs it.
+ */
+#ifndef SPOOLWATCH_HTTP_CALL_H
+#define SPOOLWATCH_HTTP_CALL_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <microhttpd.h>
+
+#include "collector/collector_config.h"
+#include "collector/route.h"
+#include "collector/writer.h"
+#include "common/strbuf.h"
+
+struct http_server {
+	struct MHD_Daemon *d;
+	const struct collector_config *cfg;
+	struct writer *w;
+	char *tls_cert, *tls_key;
+	int listen_fd;         /* after quiesce; closed by http_stop */
+	atomic_llong inflight; /* request body bytes held, all requests */
+};
+
+/* One request, from its first call of the access handler to completed(). */
+struct req {
+	const struct route *route; /* the row that answers it */
+	struct strbuf body;        /* of a POST route */
+	int too_large;
+	long long held; /* bytes of body counted in inflight */
+	int responded;
+	int64_t start_ms; /* first byte of the request */
+	int64_t last_ms;  /* last body byte */
+	int submitted;
+	atomic_int done;
+	struct MHD_Connection *conn;
+	struct ingest_job job;
+	char report_id[64];
+};
+
+/* What a route's serve function gets: one call of the access handler. */
+struct http_call {
+	struct http_server *s;
+	struct MHD_Connection *c;
+	struct req *rq;
+	const char *url;
+};
+
+/* http_body_free - drop a request's body and its share of max_inflight. */
+void http_body_free(struct http_server *s, struct req *rq);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * limits.h - the collector's fixed caps and timings, in one place so they
+ * are reviewed together.  What an operator may tune is in collector.conf
+ * (collector_config.c); these are the bounds the code itself keeps.
+ */
+#ifndef SPOOLWATCH_COLLECTOR_LIMITS_H
+#define SPOOLWATCH_COLLECTOR_LIMITS_H
+
+/* --- reports (validate.c; README, spoolwatch-collector, "Ingest") ------ */
+#define V_MAX_STR 4096    /* a name, path, subject ... */
+#define V_MAX_TEXT 65536  /* message, raw, excerpt, evidence */
+#define V_MAX_ITEMS 10000 /* events, groups, queued mail */
+#define V_MAX_SMALL 1024  /* spools, filesystems, findings ... */
+#define V_MAX_MAP_KEY 64  /* a key of an integer map (by_prefix) */
+
+/* --- read API (api_req.c and the api_*.c endpoints) -------------------- */
+#define API_LIMIT_DEFAULT 100   /* list items per page without limit= */
+#define API_LIMIT_MAX 1000      /* larger limit= values are capped */
+#define API_MSG_MAX 512         /* an error message, bytes with the NUL */
+#define API_SQL_MAX (64u << 10) /* a SELECT built by the query builder */
+#define API_TOP_N 10            /* rows of each summary top list */
+#define API_MAIL_EXAMPLES 10    /* host_examples of one cron command */
+#define API_HOST_EVENTS 50      /* recent_events of one host */
+#define API_HISTORY_POINTS 500  /* points per curve; longer ones thinned */
+#define API_HISTORY_HOURS 24    /* history_hours without the argument */
+#define API_HISTORY_HOURS_MAX (24 * 366) /* history_hours at most */
+
+/* --- HTTP (http.c) ----------------------------------------------------- */
+#define HTTP_METRICS_MAX (64u << 20) /* the /metrics exposition text */
+#define HTTP_TLS_FILE_MAX (1u << 20) /* tls_cert or tls_key file */
+#define HTTP_LISTEN_BACKLOG 1024u    /* listen(2) backlog */
+#define HTTP_IDLE_POLL_MS 20         /* http_wait_idle's polling step */
+#define HTTP_RETRY_OVERLOAD "1"      /* Retry-After s: queue, bytes, reads */
+#define HTTP_RETRY_STORAGE "30"      /* Retry-After s: disk full, I/O */
+
+/* --- shutdown (main.c) ------------------------------------------------- */
+#define SHUTDOWN_DRAIN_MS 5000 /* answered agents may still read this long */
+
+/* --- database (db.c, writer.c) ----------------------------------------- */
+#define DB_BUSY_TIMEOUT_MS 5000   /* a connection waits for a lock */
+#define DB_READER_CACHE_KIB 16384 /* page cache of each reading connection */
+#define RETENTION_BATCH 1000      /* rows one retention step deletes */
+#define RETENTION_EVERY_S 60      /* retention runs at most this often */
+#define RETENTION_FIRST_S 5       /* first retention after the start */
+#define WRITER_IDLE_WAIT_S 1      /* the idle writer wakes this often */
+
+#endif
