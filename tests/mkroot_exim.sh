@@ -19,7 +19,7 @@
 #       exim-cron-runner  no daemon by design (QUEUERUNNER='nodaemon'), the
 #                         queue run from /etc/cron.d: not down
 # The spool files are written in the format a real Exim 4.96 wrote in
-# tests/fixtures/real-exim.sh (tests/data/exim/real-4.96), with ids and
+# tests/fixtures/real_exim.sh (tests/data/exim/real-4.96), with ids and
 # times of the last hours so that ages are meaningful.  Real ownership and
 # modes are set (run as root, as CI does).
 set -eu

@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench_exim.sh - the agent reading an Exim spool of 100,000 messages
 # (-H, -D and msglog each; a tenth frozen) against `exim -bpc` of the
-# real Exim 4.96 (the extracted package of tests/fixtures/real-exim.sh)
+# real Exim 4.96 (the extracted package of tests/fixtures/real_exim.sh)
 # counting the same spool, when it can run here (root, a mount namespace
 # for its Debian-exim user).  Figures only, no verdict.
 #
@@ -118,7 +118,7 @@ while read -r name secs cpu rss st; do
 	    "$name" "$secs" "$cpu" "$rss" "$st"
 done <"$work/results.txt"
 [ $have_exim = yes ] ||
-    echo "exim -bpc: not run (needs root, unshare and $exim from tests/fixtures/real-exim.sh)"
+    echo "exim -bpc: not run (needs root, unshare and $exim from tests/fixtures/real_exim.sh)"
 "$agent" --config "$work/empty.conf" --state-dir "$work/state" --once \
     --stdout --root "$root" 2>/dev/null >"$work/report.json"
 jq -r '"agent: queued_total \(.mail.queued_total), mail.frozen \([.findings[] | select(.code == "mail.frozen") | .evidence.frozen] | first // "none")"' \
