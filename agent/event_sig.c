@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "agent/event_sig.h"
+#include "agent/exim_spool.h"
 
 static int
 is_digit(int c)
@@ -100,6 +101,23 @@ event_normalise(const char *text, size_t len, char *out, size_t n)
 		return 0;
 	out[0] = '\0';
 	while (i < len && o.len + 1 < n) {
+		/* an Exim message id ("1xYK3d-0002Kh-1p", 4.97's longer
+		 * form): three runs joined by '-', one id */
+		if ((i == 0 ||
+		     !(is_digit(text[i - 1]) || is_alpha(text[i - 1]))) &&
+		    ((len - i >= 16 && exim_id_valid(text + i, 16) &&
+		      (len - i == 16 ||
+		       !(is_digit(text[i + 16]) || is_alpha(text[i + 16])))) ||
+		     (len - i >= 23 && exim_id_valid(text + i, 23) &&
+		      (len - i == 23 ||
+		       !(is_digit(text[i + 23]) || is_alpha(text[i + 23])))))) {
+			size_t l = len - i >= 23 && exim_id_valid(text + i, 23)
+			               ? 23
+			               : 16;
+			puts_(&o, "<id>");
+			i += l;
+			continue;
+		}
 		if (is_digit(text[i]) || is_alpha(text[i])) {
 			size_t s = i;
 			while (i < len &&

@@ -16,8 +16,9 @@
 /*
  * event_normalise - copy text to out (size n, always NUL-terminated),
  * replacing digit runs with "N", 0x-hex with "0xN" and queue-id-like
- * tokens (8+ letters and digits, both present) with "<id>", keeping a
- * queue file prefix ("./dfu1F1K2am007134" -> "./df<id>").  Returns the
+ * tokens (8+ letters and digits, both present) and Exim message ids
+ * ("1xYK3d-0002Kh-1p") with "<id>", keeping a queue file prefix
+ * ("./dfu1F1K2am007134" -> "./df<id>").  Returns the
  * length written.
  */
 size_t event_normalise(const char *text, size_t len, char *out, size_t n);

@@ -23,7 +23,10 @@
 #include "agent/agent_config.h"
 #include "agent/cycle.h"
 #include "agent/event_sig.h"
+#include "agent/exim_detect.h"
+#include "agent/exim_log.h"
 #include "agent/logs.h"
+#include "agent/mtaconf.h"
 #include "agent/prefilter.h"
 #include "agent/state.h"
 #include "agent/syslog_parse.h"
@@ -134,6 +137,7 @@ struct slot {
 	uint32_t off[F_NFIELDS], len[F_NFIELDS]; /* into raw */
 	char id[EVENT_ID_LEN];
 	char sig[EVENT_SIG_MAX];
+	char program[16]; /* when the line does not name it (Exim's logs) */
 	size_t raw_len;
 	char raw[LOGS_RAW_MAX];
 };
@@ -151,6 +155,14 @@ struct group {
 };
 
 #define GROUP_SLOTS (2 * LOGS_GROUPS_MAX)
+#define LOGS_SOURCES_MAX 64 /* [logs] files and the MTA's own logs */
+
+/* How a source's lines are written. */
+enum src_format {
+	SRC_SYSLOG,     /* syslog files: syslog_parse.c */
+	SRC_EXIM_MAIN,  /* Exim's mainlog: exim_log.c */
+	SRC_EXIM_PANIC, /* Exim's paniclog */
+};
 #define SEEN_MAX (1u << 18) /* line hashes for cross-file dedup */
 
 struct collect {
@@ -172,6 +184,11 @@ struct collect {
 		int src; /* -1 empty */
 	} * seen;
 	size_t nseen;
+	/* the files: [logs] files, then the MTA's own logs (Exim's
+	 * mainlog and paniclog) */
+	const char *names[LOGS_SOURCES_MAX];
+	enum src_format fmt[LOGS_SOURCES_MAX];
+	size_t nsrc;
 	/* the file being read */
 	int source;
 	const char *clock_path;
@@ -300,7 +317,7 @@ duplicate(struct collect *k, const char *line, size_t n)
 	unsigned long long h;
 	size_t i;
 
-	if (k->cfg->files.n < 2)
+	if (k->nsrc < 2)
 		return 0;
 	if (k->seen == NULL) {
 		k->seen = xmalloc(SEEN_MAX * sizeof(*k->seen));
@@ -336,6 +353,24 @@ set_field(struct slot *s, enum field f, struct sl_span sp, const char *line)
 	s->len[f] = (uint32_t)sp.n;
 }
 
+/* parse - the event of one line of the source being read */
+static enum sl_kind
+parse(struct collect *k, const char *line, size_t n, struct sl_event *ev)
+{
+	struct exim_line x;
+	enum sl_kind kind;
+
+	if (k->fmt[k->source] == SRC_SYSLOG)
+		return sl_parse_line(line, n, &k->clk, ev);
+	kind = exim_log_parse(line, n, &k->clk,
+	                      k->fmt[k->source] == SRC_EXIM_PANIC, &x);
+	*ev = x.ev;
+	/* a queue run skipping a frozen message, a retry wait: noise */
+	if (x.repeat || x.continuation)
+		return SL_NONE;
+	return kind;
+}
+
 static void
 handle_line(struct collect *k, const char *line, size_t n)
 {
@@ -345,7 +380,7 @@ handle_line(struct collect *k, const char *line, size_t n)
 	char sig[EVENT_SIG_MAX];
 	size_t sl;
 
-	if (sl_parse_line(line, n, &k->clk, &ev) == SL_NONE)
+	if (parse(k, line, n, &ev) == SL_NONE)
 		return;
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		n--;
@@ -389,6 +424,12 @@ handle_line(struct collect *k, const char *line, size_t n)
 	s->raw_len = n < LOGS_RAW_MAX ? n : LOGS_RAW_MAX;
 	memcpy(s->raw, line, s->raw_len);
 	set_field(s, F_HOST, ev.host, line);
+	s->program[0] = '\0';
+	if (ev.program.p != NULL &&
+	    (ev.program.p < line || ev.program.p + ev.program.n > line + n)) {
+		copy_span(s->program, sizeof(s->program), ev.program);
+		ev.program.p = NULL;
+	}
 	set_field(s, F_PROGRAM, ev.program, line);
 	set_field(s, F_PID, ev.pid, line);
 	set_field(s, F_QID, ev.queue_id, line);
@@ -419,8 +460,21 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 		k->clock_mtime = src->mtime;
 	}
 	if (cut) {
-		if (prefilter_find(p, n) < n)
+		if (k->fmt[k->source] != SRC_SYSLOG || prefilter_find(p, n) < n)
 			handle_line(k, p, n);
+		return;
+	}
+	if (k->fmt[k->source] != SRC_SYSLOG) {
+		/* every line of the MTA's own log is a mail line */
+		while (i < n) {
+			const char *nl = memchr(p + i, '\n', n - i);
+			size_t end = nl ? (size_t)(nl - p) : n;
+			handle_line(k, p + i,
+			            end - i > (size_t)k->cfg->max_line
+			                ? (size_t)k->cfg->max_line
+			                : end - i);
+			i = end + 1;
+		}
 		return;
 	}
 	while (i < n) {
@@ -496,13 +550,18 @@ slot_json(const struct collect *k, const struct slot *s)
 	json_object_set_new(e, "id", json_string(s->id));
 	json_object_set_new(e, "ts", ts_json(s->ts));
 	json_object_set_new(e, "source",
-	                    json_str_safe(k->cfg->files.v[s->source],
-	                                  strlen(k->cfg->files.v[s->source]),
+	                    json_str_safe(k->names[s->source],
+	                                  strlen(k->names[s->source]),
 	                                  PATH_MAX));
 	json_object_set_new(e, "kind", json_string(sl_kind_name(s->kind)));
 	for (int f = 0; f < F_NFIELDS; f++) {
 		if (f == F_PID)
 			continue;
+		if (f == F_PROGRAM && s->program[0]) {
+			json_object_set_new(e, "program",
+			                    json_string(s->program));
+			continue;
+		}
 		json_object_set_new(e, field_names[f], field_json(s, f));
 	}
 	if (ps && *ps && strspn(ps, "0123456789") == strlen(ps) &&
@@ -556,12 +615,11 @@ group_json(const struct collect *k, const struct group *g)
 {
 	json_t *srcs = json_array();
 
-	for (size_t i = 0; i < k->cfg->files.n && i < 32; i++)
+	for (size_t i = 0; i < k->nsrc && i < 32; i++)
 		if (g->sources & (1u << i))
 			json_array_append_new(
-			    srcs, json_str_safe(k->cfg->files.v[i],
-			                        strlen(k->cfg->files.v[i]),
-			                        PATH_MAX));
+			    srcs, json_str_safe(k->names[i],
+			                        strlen(k->names[i]), PATH_MAX));
 	return json_pack(
 	    "{s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o, s:o}",
@@ -581,7 +639,7 @@ static void
 read_source(struct collect *k, size_t i, const struct tail_opts *o,
             json_t *sources)
 {
-	const char *host = k->cfg->files.v[i];
+	const char *host = k->names[i];
 	char path[PATH_MAX], key[PATH_MAX + 8], err[1024];
 	struct tail_result res;
 	json_t *next = NULL, *ent;
@@ -626,6 +684,8 @@ logs_collect(struct cycle *c)
 	struct tail_opts o;
 	json_t *events = json_array(), *groups = json_array();
 	json_t *sources = json_array();
+	struct mtaconf mc;
+	char err[1024];
 
 	k->c = c;
 	k->cfg = cfg;
@@ -637,7 +697,24 @@ logs_collect(struct cycle *c)
 	o.buf = xmalloc(o.bufsize);
 	o.hold = xmalloc(o.max_line);
 
-	for (size_t i = 0; i < cfg->files.n; i++) {
+	for (size_t i = 0; i < cfg->files.n && k->nsrc < LOGS_SOURCES_MAX;
+	     i++) {
+		k->names[k->nsrc] = cfg->files.v[i];
+		k->fmt[k->nsrc++] = SRC_SYSLOG;
+	}
+	mtaconf_load(&mc, c->root, c->cfg->mta.kind, err, sizeof(err));
+	if (mc.kind == MTA_EXIM && mc.exim) {
+		/* Exim's own files (a syslog-only Exim has none) */
+		if (mc.exim->mainlog[0] && k->nsrc < LOGS_SOURCES_MAX) {
+			k->names[k->nsrc] = mc.exim->mainlog;
+			k->fmt[k->nsrc++] = SRC_EXIM_MAIN;
+		}
+		if (mc.exim->paniclog[0] && k->nsrc < LOGS_SOURCES_MAX) {
+			k->names[k->nsrc] = mc.exim->paniclog;
+			k->fmt[k->nsrc++] = SRC_EXIM_PANIC;
+		}
+	}
+	for (size_t i = 0; i < k->nsrc; i++) {
 		if (k->cap > 0 && k->slots == NULL) {
 			k->slots = xcalloc(k->cap, sizeof(*k->slots));
 			k->heap = xcalloc(k->cap, sizeof(*k->heap));
@@ -672,6 +749,7 @@ logs_collect(struct cycle *c)
 	free(k->groups);
 	free(k->seen);
 	free(k);
+	mtaconf_free(&mc);
 }
 
 /* --- findings ------------------------------------------------------------ */

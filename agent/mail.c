@@ -17,10 +17,14 @@
 #include "agent/agent_config.h"
 #include "agent/cycle.h"
 #include "agent/dirscan.h"
+#include "agent/exim_collect.h"
+#include "agent/exim_detect.h"
+#include "agent/exim_findings.h"
 #include "agent/mail.h"
 #include "agent/mailbox.h"
 #include "agent/mailq.h"
 #include "agent/mbox.h"
+#include "agent/mtaconf.h"
 #include "agent/postqueue.h"
 #include "agent/state.h"
 #include "common/config.h"
@@ -529,6 +533,18 @@ collect_queues(struct cycle *c, const struct mail_config *cfg, json_t *mail)
 		json_decref(dirs);
 	}
 	collect_postfix(c, cfg, q, mail);
+	{
+		struct mtaconf mc;
+		char err[1024];
+		/* spool_collect reported what could not be read here */
+		mtaconf_load(&mc, c->root, c->cfg->mta.kind, err, sizeof(err));
+		if (mc.kind == MTA_EXIM && mc.exim) {
+			json_t *ex = exim_collect_queue(c, q, mc.exim);
+			if (ex)
+				json_object_set_new(mail, "exim", ex);
+		}
+		mtaconf_free(&mc);
+	}
 	json_object_set_new(mail, "queued", mailq_details(q));
 	json_object_set_new(mail, "queued_total",
 	                    json_integer((json_int_t)mailq_total(q)));
@@ -600,7 +616,7 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 	json_t *sts = json_object_get(qs, "statuses"), *st, *top, *cron, *g;
 	long long age = ts_age(c, json_object_get(qs, "oldest_ts"));
 	int refused = 0, down = cycle_find_finding(c, "mta.down", NULL) != NULL;
-	int postfix, known = 0;
+	int postfix, exim, known = 0;
 	char agebuf[32], statuses[600], msg[1024];
 	const char *sev, *remedy;
 	size_t i, len = 0;
@@ -610,6 +626,7 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 	role = role_of(c, path);
 	postfix = (role && strncmp(role, "postfix_", 8) == 0) ||
 	          strncmp(path, "/var/spool/postfix/", 19) == 0;
+	exim = role && strcmp(role, "exim_spool") == 0;
 	top = json_array();
 	statuses[0] = '\0';
 	json_array_foreach(sts, i, st)
@@ -647,6 +664,8 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 	if (down) {
 		sev = "critical";
 		remedy = postfix ? "postfix start && postqueue -f"
+		         : exim  ? "service exim4 start || service exim start; "
+		                   "then exim -qf"
 		         : (role && strcmp(role, "mta_queue") == 0)
 		             ? "service sendmail start && sendmail -q"
 		             : "service sendmail start && sendmail -Ac -q";
@@ -665,6 +684,9 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 		remedy =
 		    postfix ? "postqueue -p  # read why; fix the cause, then: "
 		              "postqueue -f"
+		    : exim
+		        ? "exim -bp | exiqsumm  # why: exim -Mvl ID; fix the "
+		          "cause, then: exim -qf"
 		    : (role && strcmp(role, "mta_queue") == 0)
 		        ? "mailq  # read why; fix the cause, then: sendmail -q"
 		        : "mailq -Ac  # read why; fix the cause, then: "
@@ -673,11 +695,12 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 			snprintf(msg, sizeof(msg),
 			         "the relay to the local MTA is refused");
 		else if (!known)
-			snprintf(msg, sizeof(msg), "why is not known here (%s)",
-			         postfix
-			             ? "no defer log; postqueue -p lists the "
-			               "reasons"
-			             : "no status in the control files");
+			snprintf(
+			    msg, sizeof(msg), "why is not known here (%s)",
+			    postfix ? "no defer log; postqueue -p lists the "
+			              "reasons"
+			    : exim  ? "not tried yet: no error in the msglogs"
+			            : "no status in the control files");
 		else
 			snprintf(msg, sizeof(msg),
 			         "delivery has not succeeded yet");
@@ -799,6 +822,8 @@ mail_findings(struct cycle *c)
 
 	json_array_foreach(json_object_get(mail, "queues"), i, x)
 	    queue_finding(c, cfg, x, groups);
+	if ((x = json_object_get(mail, "exim")) != NULL)
+		exim_frozen_finding(c, x);
 	json_array_foreach(json_object_get(mail, "mailboxes"), i, x)
 	    mailbox_finding(c, cfg, x);
 }

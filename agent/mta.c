@@ -18,8 +18,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agent/accounts.h"
 #include "agent/agent_config.h"
 #include "agent/cycle.h"
+#include "agent/exim_collect.h"
+#include "agent/exim_detect.h"
+#include "agent/exim_findings.h"
 #include "agent/mta.h"
 #include "agent/mtaconf.h"
 #include "common/config.h"
@@ -30,7 +34,7 @@
 #define OFF(f) offsetof(struct mta_config, f)
 static const struct cfg_def mta_defs[] = {
     {"kind", CFG_STR, "auto", OFF(kind), 0, 0,
-     "auto (detect), sendmail, postfix or none"},
+     "auto (detect), sendmail, postfix, exim or none"},
     {"smtp_port", CFG_INT, "25", OFF(smtp_port), 1, 65535,
      "the port of 127.0.0.1 the MSP relays to"},
     {NULL, 0, NULL, 0, 0, 0, NULL},
@@ -51,10 +55,10 @@ mta_config_load(struct mta_config *cfg, struct cfg_file *cf, char *err,
 	if (strcmp(cfg->kind, "auto") != 0 &&
 	    strcmp(cfg->kind, "sendmail") != 0 &&
 	    strcmp(cfg->kind, "postfix") != 0 &&
-	    strcmp(cfg->kind, "none") != 0) {
+	    strcmp(cfg->kind, "exim") != 0 && strcmp(cfg->kind, "none") != 0) {
 		snprintf(err, errlen,
 		         "%s: [mta] kind must be auto, sendmail, "
-		         "postfix or none",
+		         "postfix, exim or none",
 		         cf ? cfg_name(cf) : "agent.conf");
 		return -1;
 	}
@@ -105,13 +109,33 @@ read_small(int dirfd, const char *name, char *buf, size_t n)
 	return len;
 }
 
+/* proc_uid - the real uid of proc/PID/status ("Uid:\t0\t0\t0\t0"), -1
+ * when it cannot be read */
+static long
+proc_uid(int pfd)
+{
+	char st[2048], *u;
+	long uid;
+
+	if (read_small(pfd, "status", st, sizeof(st)) <= 0 ||
+	    (u = strstr(st, "\nUid:")) == NULL)
+		return -1;
+	u += 5;
+	while (*u == '\t' || *u == ' ')
+		u++;
+	if (*u < '0' || *u > '9')
+		return -1;
+	uid = strtol(u, NULL, 10);
+	return uid;
+}
+
 /*
  * classify - decide from comm and the NUL-separated arguments whether a
  * process is the kind's daemon or sendmail's MSP queue runner.
  */
 static void
 classify(const struct mtaconf *mc, const char *comm, char *args, ssize_t alen,
-         long pid, struct proc_seen *ps)
+         long pid, long uid, long exim_uid, struct proc_seen *ps)
 {
 	enum mta_kind kind = mc->kind;
 	int is_daemon = 0, is_runner = 0;
@@ -140,6 +164,17 @@ classify(const struct mtaconf *mc, const char *comm, char *args, ssize_t alen,
 	} else if (kind == MTA_POSTFIX && strcmp(comm, "master") == 0 &&
 	           strstr(args, "postfix") != NULL) {
 		is_daemon = 1;
+	} else if (kind == MTA_EXIM &&
+	           (strcmp(comm, "exim4") == 0 || strcmp(comm, "exim") == 0) &&
+	           (uid == 0 || uid < 0 || uid == exim_uid) &&
+	           (strncmp(args, "/usr/sbin/exim", 14) == 0 ||
+	            strncmp(args, "exim", 4) == 0)) {
+		/* "/usr/sbin/exim4 -bd -q30m" (the daemon; Exim 4.96 runs
+		 * it as exim_user once it listens) or "exim4 -q30m"
+		 * (Debian's QUEUERUNNER='queueonly'), of root or exim_user:
+		 * both deliver; another user's own exim does not */
+		if (strstr(args, " -bd") != NULL || strstr(args, " -q") != NULL)
+			is_daemon = 1;
 	}
 	if (is_daemon && ps->daemon != 1) {
 		ps->daemon = 1;
@@ -155,7 +190,17 @@ scan_procs(struct cycle *c, const struct mtaconf *mc, struct proc_seen *ps)
 	char path[PATH_MAX], comm[64], args[PROC_ARGS];
 	struct dirent *d;
 	DIR *dir;
+	long exim_uid = -2; /* matches no process */
 
+	if (mc->kind == MTA_EXIM && mc->exim) {
+		char why[256];
+		struct accounts *a = accounts_load(c->root, why, sizeof(why));
+		const struct account_user *u =
+		    accounts_user_by_name(a, mc->exim->conf.exim_user);
+		if (u != NULL)
+			exim_uid = (long)u->uid;
+		accounts_free(a);
+	}
 	ps->daemon = -1;
 	ps->daemon_pid = 0;
 	ps->msp_runner = 0;
@@ -185,7 +230,9 @@ scan_procs(struct cycle *c, const struct mtaconf *mc, struct proc_seen *ps)
 			alen = read_small(pfd, "cmdline", args, sizeof(args));
 			if (alen < 0)
 				alen = 0;
-			classify(mc, comm, args, alen, pid, ps);
+			classify(mc, comm, args, alen, pid,
+			         mc->kind == MTA_EXIM ? proc_uid(pfd) : -1,
+			         exim_uid, ps);
 		}
 		close(pfd);
 	}
@@ -340,6 +387,32 @@ mta_collect(struct cycle *c)
 	if (ps.daemon_pid > 0)
 		json_object_set_new(mta, "daemon_pid",
 		                    json_integer(ps.daemon_pid));
+	if (mc.kind == MTA_EXIM && mc.exim) {
+		json_object_set_new(
+		    mta, "exim_user",
+		    json_str_safe(mc.exim->conf.exim_user,
+		                  strlen(mc.exim->conf.exim_user), 256));
+		/* Debian's package and unit are exim4, RHEL's exim */
+		json_object_set_new(mta, "exim_service",
+		                    json_string(mc.exim->flavour == EXIM_DEBIAN
+		                                    ? "exim4"
+		                                    : "exim"));
+		json_object_set_new(mta, "queuerunner",
+		                    mc.exim->queuerunner[0]
+		                        ? json_string(mc.exim->queuerunner)
+		                        : json_null());
+		{
+			json_t *pl = exim_collect_paniclog(c, mc.exim);
+			if (pl)
+				json_object_set_new(mta, "paniclog", pl);
+		}
+		json_object_set_new(
+		    mta, "cron_queue_runner",
+		    mc.exim->cron_runner
+		        ? json_str_safe(mc.exim->cron_line,
+		                        strlen(mc.exim->cron_line), 256)
+		        : json_null());
+	}
 	if (mc.kind == MTA_SENDMAIL) {
 		json_object_set_new(mta, "msp_user",
 		                    mc.msp_user[0] ? json_string(mc.msp_user)
@@ -357,7 +430,8 @@ is_queue_role(const char *role)
 {
 	return strcmp(role, "msp_queue") == 0 ||
 	       strcmp(role, "mta_queue") == 0 ||
-	       strncmp(role, "postfix_", 8) == 0;
+	       strncmp(role, "postfix_", 8) == 0 ||
+	       strcmp(role, "exim_input") == 0;
 }
 
 void
@@ -376,6 +450,8 @@ mta_findings(struct cycle *c)
 
 	if (kind == NULL || strcmp(kind, "none") == 0)
 		return;
+	if (json_object_get(mta, "paniclog") != NULL)
+		exim_paniclog_finding(c, json_object_get(mta, "paniclog"));
 	where = json_object();
 	json_array_foreach(spools, i, s)
 	{
@@ -400,6 +476,12 @@ mta_findings(struct cycle *c)
 	/* unknown (no proc) is not "down" */
 	if (strcmp(kind, "postfix") == 0)
 		down = json_is_false(run);
+	else if (strcmp(kind, "exim") == 0)
+		/* local mail is spooled by /usr/sbin/sendmail itself: what
+		 * matters is that something runs the queue, the daemon or a
+		 * queue runner from cron */
+		down = json_is_false(run) &&
+		       json_is_null(json_object_get(mta, "cron_queue_runner"));
 	else
 		down = json_is_false(run) || json_is_false(lis);
 	if (waiting == 0 || !down) {
@@ -407,7 +489,14 @@ mta_findings(struct cycle *c)
 		return;
 	}
 	snprintf(portbuf, sizeof(portbuf), "%d", port);
-	if (json_is_false(run))
+	if (strcmp(kind, "exim") == 0) {
+		const char *svc =
+		    json_string_value(json_object_get(mta, "exim_service"));
+		snprintf(remedy, sizeof(remedy),
+		         "systemctl start %s || service %s start; then deliver "
+		         "what waits: exim -qf",
+		         svc ? svc : "exim", svc ? svc : "exim");
+	} else if (json_is_false(run))
 		snprintf(remedy, sizeof(remedy),
 		         "systemctl start %s || "
 		         "service %s start",

@@ -20,6 +20,7 @@
 #include "agent/agent_config.h"
 #include "agent/cycle.h"
 #include "agent/dirscan.h"
+#include "agent/exim_detect.h"
 #include "agent/mounts.h"
 #include "agent/mtaconf.h"
 #include "agent/policy.h"
@@ -207,6 +208,13 @@ list_add(struct cycle *c, struct spool_list *l, const char *path,
 	it->role = role;
 	policy_default(role, mc->flavor, &it->pol);
 	policy_writer(role, mc, &it->w);
+	if (policy_is_exim(role) && mc->exim) {
+		/* the spool belongs to the configured exim_user/group */
+		if (mc->exim->conf.exim_user[0])
+			it->pol.owner = mc->exim->conf.exim_user;
+		if (mc->exim->conf.exim_group[0])
+			it->pol.group = mc->exim->conf.exim_group;
+	}
 	return it;
 }
 
@@ -248,6 +256,13 @@ build_list(struct cycle *c, const struct spool_config *cfg,
 			for (size_t i = 0; i < mc->n_mta; i++)
 				list_add(c, l, mc->mta_queues[i],
 				         ROLE_MTA_QUEUE, mc);
+		} else if (mc->kind == MTA_EXIM && mc->exim) {
+			const char *sd = mc->exim->conf.spool_directory;
+			list_add(c, l, sd, ROLE_EXIM_SPOOL, mc);
+			snprintf(path, sizeof(path), "%s/input", sd);
+			list_add(c, l, path, ROLE_EXIM_INPUT, mc);
+			snprintf(path, sizeof(path), "%s/msglog", sd);
+			list_add(c, l, path, ROLE_EXIM_MSGLOG, mc);
 		} else if (mc->kind == MTA_POSTFIX) {
 			for (size_t i = 0;
 			     i < sizeof(postfix_dirs) / sizeof(postfix_dirs[0]);
@@ -441,11 +456,13 @@ scan_into(struct cycle *c, const struct spool_config *cfg,
 	memset(&opts, 0, sizeof(opts));
 	opts.now = c->now;
 	opts.sendmail = policy_is_sendmail(it->role);
+	opts.exim = it->role == ROLE_EXIM_INPUT;
 	opts.max_depth = it->role >= ROLE_POSTFIX_MAILDROP &&
 	                         it->role <= ROLE_POSTFIX_CORRUPT
 	                     ? 3
 	                     : 0;
-	opts.ages = it->role != ROLE_MAILBOX;
+	opts.ages = it->role != ROLE_MAILBOX && it->role != ROLE_EXIM_SPOOL &&
+	            it->role != ROLE_EXIM_MSGLOG;
 	opts.postfix = opts.max_depth > 0;
 	opts.orphan_grace = cfg->orphan_grace;
 	opts.budget_ms = cfg->scan_budget * 1000;
@@ -469,16 +486,36 @@ scan_into(struct cycle *c, const struct spool_config *cfg,
 			json_object_set_new(
 			    bp, dirscan_prefix_name(p),
 			    json_integer((json_int_t)r.by_prefix[p]));
+	if (opts.exim) {
+		/* Exim's suffixes: -H control, -D data, -J journal, -T
+		 * control being written */
+		static const struct {
+			const char *name;
+			enum dirscan_prefix p;
+		} ex[] = {{"-H", DS_QF},
+		          {"-D", DS_DF},
+		          {"-J", DS_XF},
+		          {"-T", DS_TF},
+		          {"other", DS_OTHER}};
+		for (size_t k = 0; k < sizeof(ex) / sizeof(ex[0]); k++)
+			json_object_set_new(
+			    bp, ex[k].name,
+			    json_integer((json_int_t)r.by_prefix[ex[k].p]));
+	}
 	json_object_set_new(o, "by_prefix", bp);
 	json_object_set_new(o, "queued",
-	                    it->role == ROLE_MAILBOX
+	                    it->role == ROLE_MAILBOX ||
+	                            it->role == ROLE_EXIM_SPOOL ||
+	                            it->role == ROLE_EXIM_MSGLOG
 	                        ? json_null()
 	                        : json_integer((json_int_t)r.queued));
 	json_object_set_new(o, "orphans",
-	                    opts.sendmail ? json_integer((json_int_t)r.orphans)
-	                                  : json_integer(0));
-	json_object_set_new(o, "orphans_exact",
-	                    json_boolean(!opts.sendmail || r.orphans_exact));
+	                    opts.sendmail || opts.exim
+	                        ? json_integer((json_int_t)r.orphans)
+	                        : json_integer(0));
+	json_object_set_new(
+	    o, "orphans_exact",
+	    json_boolean(!(opts.sendmail || opts.exim) || r.orphans_exact));
 	if (opts.ages && r.oldest != 0)
 		json_object_set_new(
 		    o, "oldest_age_s",
@@ -753,6 +790,8 @@ flush_cmd(const char *role, const char *qpath)
 		                 qpath, qpath);
 	if (strncmp(role, "postfix_", 8) == 0)
 		return xstrdup("postqueue -p && postqueue -f");
+	if (strcmp(role, "exim_input") == 0)
+		return xstrdup("exim -bp | exiqsumm && exim -qf");
 	return xasprintf("ls -lt %s | tail", qpath);
 }
 
@@ -927,6 +966,30 @@ finding_orphans(struct cycle *c, json_t *s, const char *path, const char *q)
 
 	if (n <= 0)
 		return;
+	if (strcmp(jstr_or(s, "role", ""), "exim_input") == 0) {
+		/* Exim writes -D first, -H when the message is whole: a -D
+		 * alone (past the grace) is a reception that died */
+		cmd = xasprintf(
+		    "cd %s && mkdir -p /var/tmp/spoolwatch-orphans && "
+		    "find . -name '*-D' | while read -r f; do [ -e "
+		    "\"${f%%-D}-H\" ] "
+		    "|| mv -- \"$f\" /var/tmp/spoolwatch-orphans/; done",
+		    q);
+		cycle_finding(
+		    c, "spool.orphans", "warning", path,
+		    json_pack("{s:I, s:O, s:O}", "orphans", (json_int_t)n,
+		              "exact", json_object_get(s, "orphans_exact"),
+		              "by_prefix", json_object_get(s, "by_prefix")),
+		    cmd,
+		    "%s%lld Exim data files (-D) in %s have no -H file: left "
+		    "by receptions that did not finish",
+		    json_is_false(json_object_get(s, "orphans_exact"))
+		        ? "at least "
+		        : "",
+		    n, path);
+		free(cmd);
+		return;
+	}
 	cmd = xasprintf("cd %s && mkdir -p /var/tmp/spoolwatch-orphans && "
 	                "for f in df*; do id=${f#df}; [ -e \"qf$id\" ] || "
 	                "[ -e \"hf$id\" ] || [ -e \"Qf$id\" ] || mv -- \"$f\" "
@@ -958,7 +1021,9 @@ spool_one_findings(struct cycle *c, const struct spool_config *cfg, json_t *s)
 	/* could not look at it: that is an errors[] entry, not a finding */
 	if (json_object_get(s, "error") != NULL)
 		return;
-	isqueue = strcmp(role, "mailbox") != 0 && strcmp(role, "custom") != 0;
+	isqueue = strcmp(role, "mailbox") != 0 && strcmp(role, "custom") != 0 &&
+	          strcmp(role, "exim_spool") != 0 &&
+	          strcmp(role, "exim_msglog") != 0;
 	q = shq(path);
 	fix = fix_cmd(json_object_get(s, "expected"), q);
 	if (!json_is_true(json_object_get(s, "exists")) ||

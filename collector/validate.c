@@ -61,6 +61,9 @@ static const char *const roles[] = {"msp_queue",
                                     "postfix_deferred",
                                     "postfix_hold",
                                     "postfix_corrupt",
+                                    "exim_spool",
+                                    "exim_input",
+                                    "exim_msglog",
                                     "mailbox",
                                     "custom",
                                     NULL};
@@ -77,6 +80,8 @@ static const char *const codes[] = {"spool.missing",
                                     "log.syserr",
                                     "mail.undelivered",
                                     "mail.unread_root",
+                                    "mail.frozen",
+                                    "mta.paniclog",
                                     NULL};
 
 static const struct vfield f_host[] = {
