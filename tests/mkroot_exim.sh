@@ -2,8 +2,8 @@
 # mkroot_exim.sh KIND DIR - build a fake Debian 12 Exim host root for
 # `spoolwatch-agent --root` (the Exim shapes of tests/mkroot.sh).
 #
-# KIND: healthy-exim      exim4 4.96, daemon up (/usr/sbin/exim4 -bd -q30m
-#                         as root) listening on 127.0.0.1:25, Debian's spool
+# KIND: healthy-exim      exim4 4.96, daemon up (/usr/sbin/exim4 -bd -q30m,
+#                         uid Debian-exim) on 127.0.0.1:25, Debian's spool
 #                         modes, an empty queue, an empty paniclog, cron
 #                         mail for root delivered to /var/mail/admin
 #       exim-wrong-owner  /var/spool/exim4/input root:root 0700: mail
@@ -11,13 +11,15 @@
 #                         ...: Permission denied" in mainlog and paniclog)
 #       exim-frozen       three frozen messages (two "remote host address
 #                         is the local host", one bounce that could not be
-#                         delivered) and one deferred, with their msglogs
+#                         delivered) and one deferred, with their msglogs,
+#                         and the -D of a reception that died (an orphan)
 #       exim-paniclog     healthy, but paniclog holds a configuration error
 #                         (a typo in exim4.conf) with its continuation line
 #       exim-down         no daemon, nothing on port 25, no queue runner in
 #                         cron: two cron mails wait in input/
 #       exim-cron-runner  no daemon by design (QUEUERUNNER='nodaemon'), the
-#                         queue run from /etc/cron.d: not down
+#                         queue run from /etc/cron.d, one cron mail waiting
+#                         for it: not down
 # The spool files are written in the format a real Exim 4.96 wrote in
 # tests/fixtures/real_exim.sh (tests/data/exim/real-4.96), with ids and
 # times of the last hours so that ages are meaningful.  Real ownership and
@@ -108,7 +110,7 @@ ln -sf exim4 "$dir/usr/sbin/sendmail"
 ln -sf exim4 "$dir/usr/sbin/exim"
 find "$dir/etc" -type f -exec chmod 0644 {} +
 
-# --- proc: the daemon (root, as Exim's daemon runs), port 25
+# --- proc: the daemon, port 25
 proc() {  # proc PID UID COMM ARG...
 	_pid=$1 _uid=$2 _comm=$3
 	shift 3
@@ -130,7 +132,8 @@ echo "$hdr" >"$dir/proc/net/tcp6"
 proc 1 0 systemd /sbin/init
 proc 610 0 cron /usr/sbin/cron -f
 case $kind in exim-down|exim-cron-runner) ;; *)
-	proc 812 0 exim4 /usr/sbin/exim4 -bd -q30m ;;
+	# Exim 4.96's daemon runs as exim_user once it listens
+	proc 812 $XU exim4 /usr/sbin/exim4 -bd -q30m ;;
 esac
 
 # --- the spool, Debian's modes: Debian-exim:Debian-exim 0750
@@ -175,6 +178,9 @@ msgs = {
          "bouncefrozen", "routing failed for nosuchuser@host1.example.com: Unrouteable address"),
         (1800, "root", "ops@example.net", "/usr/sbin/logrotate",
          "deferred", "ops@example.net R=smarthost T=remote_smtp_smarthost defer (111): Connection refused"),
+    ],
+    "exim-cron-runner": [
+        (600, "root", "root@host1.example.com", "/usr/local/bin/report.sh", "queued", None),
     ],
     "exim-down": [
         (2700, "root", "root@host1.example.com", "/usr/local/bin/report.sh", "queued", None),
@@ -230,6 +236,14 @@ for i, (age, frm, to, job, state, why) in enumerate(msgs):
         f.write(ml)
     for p in ("input/" + mid + "-H", "input/" + mid + "-D", "msglog/" + mid):
         os.utime(os.path.join(spool, p), (t + 1, t + 1))
+if kind == "exim-frozen":
+    # a reception that died three hours ago: its -D, no -H
+    t = now - 10800
+    mid = "%s-%s-%s" % (b62(t, 6), b62(4999, 6), b62(1, 2))
+    p = os.path.join(spool, "input", mid + "-D")
+    with open(p, "w") as f:
+        f.write("%s-D\npartial body\n" % mid)
+    os.utime(p, (t, t))
 PY
 find "$S/input" "$S/msglog" -type f -exec chown "$XU:$XG" {} + -exec chmod 0640 {} +
 
@@ -259,7 +273,7 @@ st() { date -d "@$(($now - $1))" '+%Y-%m-%d %H:%M:%S'; }
 				echo "$t $id $(sed -n 's/^\*\*\* //p' "$S/msglog/$id")"
 			fi
 		done ;;
-	exim-down)
+	exim-down|exim-cron-runner)
 		ls "$S/msglog" | while read -r id; do
 			sed -n "s/^\([0-9-]* [0-9:]*\) Received from \(.*\)/\1 $id <= \2/p" "$S/msglog/$id"
 		done ;;

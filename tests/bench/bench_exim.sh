@@ -1,9 +1,11 @@
 #!/bin/sh
 # bench_exim.sh - the agent reading an Exim spool of 100,000 messages
-# (-H, -D and msglog each; a tenth frozen) against `exim -bpc` of the
-# real Exim 4.96 (the extracted package of tests/fixtures/real_exim.sh)
-# counting the same spool, when it can run here (root, a mount namespace
-# for its Debian-exim user).  Figures only, no verdict.
+# (-H, -D and msglog each; a tenth frozen) against the real Exim 4.96
+# (the extracted package of tests/fixtures/real_exim.sh) on the same
+# spool: `exim -bpc` (counts the -H files) and `exim -bp` (reads each
+# one, as the agent does, which also reads each msglog), when it can run
+# here (root, a mount namespace for its Debian-exim user).  Figures only,
+# no verdict.
 #
 # BENCH_EXIM_MESSAGES (100000) sets the size; the root is kept in
 # $BENCH_TMP between runs (it takes a while to create).
@@ -100,9 +102,11 @@ keep_environment =
 CONF
 	cp "$root/etc/passwd" "$work/passwd"
 	cp "$root/etc/group" "$work/group"
+	# bpc.sh OPTION: exim OPTION (-bpc counts the -H files, -bp reads
+	# every one of them, as the agent does)
 	cat >"$work/bpc.sh" <<SH
 mount --bind '$work/passwd' /etc/passwd && mount --bind '$work/group' /etc/group &&
-exec '$exim' -C '$work/exim.conf' -bpc
+exec '$exim' -C '$work/exim.conf' "\${1:--bpc}"
 SH
 	if [ "$(unshare -m sh "$work/bpc.sh" 2>/dev/null)" = "$n" ]; then
 		have_exim=yes
@@ -111,7 +115,8 @@ fi
 
 {
 	run agent "'$agent' --config '$work/empty.conf' --state-dir '$work/state' --once --stdout --root '$root'"
-	[ $have_exim = yes ] && run exim-bpc "unshare -m sh '$work/bpc.sh'"
+	[ $have_exim = yes ] && run exim-bpc "unshare -m sh '$work/bpc.sh' -bpc"
+	[ $have_exim = yes ] && run exim-bp "unshare -m sh '$work/bpc.sh' -bp"
 } >"$work/results.txt"
 while read -r name secs cpu rss st; do
 	printf '%-12s %8.3f s wall %8.3f s cpu   peak RSS %7d KiB  (exit %d)\n' \
