@@ -53,20 +53,13 @@ struct vfield {
 static const char *const kinds[] = {"syserr", "deferred", "bounced", "warning",
                                     "fatal",  "panic",    "other",   NULL};
 static const char *const severities[] = {"info", "warning", "critical", NULL};
-static const char *const roles[] = {"msp_queue",
-                                    "mta_queue",
-                                    "postfix_maildrop",
-                                    "postfix_incoming",
-                                    "postfix_active",
-                                    "postfix_deferred",
-                                    "postfix_hold",
-                                    "postfix_corrupt",
-                                    "exim_spool",
-                                    "exim_input",
-                                    "exim_msglog",
-                                    "mailbox",
-                                    "custom",
-                                    NULL};
+static const char *const roles[] = {"msp_queue",        "mta_queue",
+                                    "postfix_maildrop", "postfix_incoming",
+                                    "postfix_active",   "postfix_deferred",
+                                    "postfix_hold",     "postfix_corrupt",
+                                    "exim_spool",       "exim_input",
+                                    "exim_msglog",      "mailbox",
+                                    "custom",           NULL};
 static const char *const schemas[] = {REPORT_SCHEMA, NULL};
 static const char *const codes[] = {"spool.missing",
                                     "spool.not_writable_by_mta",
