@@ -52,7 +52,7 @@ LDLIBS    += $(PKG_LIBS) -lm -lpthread
 
 COMMON_SRC    := $(sort $(wildcard common/*.c))
 AGENT_SRC     := $(sort $(wildcard agent/*.c))
-COLLECTOR_SRC := $(sort $(wildcard collector/*.c))
+COLLECTOR_SRC := $(sort $(wildcard collector/*.c collector/*/*.c))
 UNIT_SRC      := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC      := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 # Generated sources (embedded dashboard assets) live under $(OUT)/gen.
@@ -153,7 +153,7 @@ $(FUZZ_OUT)/fuzz_%: $(FUZZ_OUT)/obj/tests/fuzz/fuzz_%.o $(FUZZ_OUT)/libfuzzlib.a
 fuzz-build: $(FUZZ_BIN)
 
 # The collector embeds its schema (.incbin in collector/schema.c).
-$(OUT)/collector/schema.o $(FUZZ_OUT)/obj/collector/schema.o: \
+$(OUT)/collector/store/schema.o $(FUZZ_OUT)/obj/collector/store/schema.o: \
     schema/collector.sql
 
 fuzz: fuzz-build

@@ -12,10 +12,10 @@
 #include <string.h>
 
 #include "collector/collector_config.h"
-#include "collector/db.h"
-#include "collector/http.h"
+#include "collector/store/db.h"
+#include "collector/http/http.h"
 #include "collector/limits.h"
-#include "collector/writer.h"
+#include "collector/store/writer.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector/validate.h"
+#include "collector/ingest/validate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -19,10 +19,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "collector/api.h"
-#include "collector/db.h"
-#include "collector/store.h"
-#include "collector/validate.h"
+#include "collector/api/api.h"
+#include "collector/store/db.h"
+#include "collector/store/store.h"
+#include "collector/ingest/validate.h"
 #include "common/fsutil.h"
 
 #define FX_FN static __attribute__((unused))

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "collector/api_req.h"
+#include "collector/api/api_req.h"
 
 struct kv {
 	const char *k[4], *v[4];

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "collector/dashboard.h"
+#include "collector/web/dashboard.h"
 
 /* has - does the asset body contain needle? */
 static int

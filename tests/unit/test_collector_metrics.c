@@ -6,7 +6,7 @@
  */
 #include "tests/unit/collector_fixture.h"
 
-#include "collector/metrics.h"
+#include "collector/api/metrics.h"
 
 /* render - the exposition of f's database (caller frees). */
 static char *

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "collector/route.h"
+#include "collector/http/route.h"
 
 static enum MHD_Result
 serve_a(struct http_call *call)

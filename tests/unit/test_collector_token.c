@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "collector/token.h"
+#include "collector/http/token.h"
 
 static void
 test_tokens(void **state)

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "collector/validate.h"
+#include "collector/ingest/validate.h"
 #include "common/fsutil.h"
 
 static char top[4096];

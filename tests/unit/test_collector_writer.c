@@ -10,7 +10,7 @@
 
 #include "tests/unit/collector_fixture.h"
 
-#include "collector/writer.h"
+#include "collector/store/writer.h"
 
 /* Completion is counted under a lock; wait_done blocks until n jobs
  * completed (a guard of 60 s fails the test instead of hanging it). */

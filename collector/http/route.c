@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "collector/route.h"
+#include "collector/http/route.h"
 
 /* path_match - 1 if r takes path. */
 static int

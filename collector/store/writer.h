@@ -12,7 +12,7 @@
 
 #include <jansson.h>
 
-#include "collector/store.h"
+#include "collector/store/store.h"
 
 struct ingest_job {
 	json_t *report;          /* owned by the job's creator */

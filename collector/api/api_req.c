@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector/api_req.h"
+#include "collector/api/api_req.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 

@@ -11,7 +11,7 @@
 
 #include <microhttpd.h>
 
-#include "collector/api_req.h"
+#include "collector/api/api_req.h"
 
 struct http_call; /* one request being answered (http.c) */
 

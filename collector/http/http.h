@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "collector/collector_config.h"
-#include "collector/writer.h"
+#include "collector/store/writer.h"
 
 struct http_server;
 

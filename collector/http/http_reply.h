@@ -13,7 +13,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
-#include "collector/dashboard.h"
+#include "collector/web/dashboard.h"
 
 /* send_body - answer body (len bytes, freed here) of ctype, with
  * header: value when header is set. */

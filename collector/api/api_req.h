@@ -14,7 +14,7 @@
 #include <sqlite3.h>
 
 #include "collector/limits.h"
-#include "collector/query.h"
+#include "collector/api/query.h"
 
 struct api_req {
 	sqlite3 *db;

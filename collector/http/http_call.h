@@ -13,8 +13,8 @@
 #include <microhttpd.h>
 
 #include "collector/collector_config.h"
-#include "collector/route.h"
-#include "collector/writer.h"
+#include "collector/http/route.h"
+#include "collector/store/writer.h"
 #include "common/strbuf.h"
 
 struct http_server {

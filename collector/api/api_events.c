@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "collector/api.h"
-#include "collector/db.h"
-#include "collector/query.h"
+#include "collector/api/api.h"
+#include "collector/store/db.h"
+#include "collector/api/query.h"
 
 json_t *
 api_event_json(sqlite3_stmt *st, int with_host)

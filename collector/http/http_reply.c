@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "collector/http_reply.h"
-#include "collector/metrics.h"
+#include "collector/http/http_reply.h"
+#include "collector/api/metrics.h"
 #include "common/xalloc.h"
 
 #define CSP "default-src 'self'"

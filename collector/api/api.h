@@ -11,7 +11,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
-#include "collector/api_req.h"
+#include "collector/api/api_req.h"
 
 void api_summary(struct api_req *rq, struct api_answer *ans);
 void api_hosts(struct api_req *rq, struct api_answer *ans);

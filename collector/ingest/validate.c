@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "collector/validate.h"
+#include "collector/ingest/validate.h"
 #include "common/gzip.h"
 #include "common/strbuf.h"
 #include "common/timeutil.h"

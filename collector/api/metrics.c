@@ -6,8 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "collector/db.h"
-#include "collector/metrics.h"
+#include "collector/store/db.h"
+#include "collector/api/metrics.h"
 
 static const char *const reject_names[REJ_COUNT] = {
     [REJ_MALFORMED] = "malformed",

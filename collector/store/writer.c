@@ -16,11 +16,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "collector/db.h"
+#include "collector/store/db.h"
 #include "collector/limits.h"
-#include "collector/metrics.h"
-#include "collector/store.h"
-#include "collector/writer.h"
+#include "collector/api/metrics.h"
+#include "collector/store/store.h"
+#include "collector/store/writer.h"
 #include "common/log.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"

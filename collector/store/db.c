@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector/db.h"
+#include "collector/store/db.h"
 #include "collector/limits.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector/db.h"
-#include "collector/store.h"
-#include "collector/validate.h"
+#include "collector/store/db.h"
+#include "collector/store/store.h"
+#include "collector/ingest/validate.h"
 #include "common/xalloc.h"
 
 enum {

@@ -3,7 +3,7 @@
  * (the assembler's .incbin; the Makefile makes this object depend on the
  * .sql file), so the .sql file stays the one source of the schema.
  */
-#include "collector/db.h"
+#include "collector/store/db.h"
 
 __asm__(".section .rodata\n"
         ".global collector_schema_sql\n"

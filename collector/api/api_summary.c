@@ -8,8 +8,8 @@
  */
 #include <stdio.h>
 
-#include "collector/api.h"
-#include "collector/db.h"
+#include "collector/api/api.h"
+#include "collector/store/db.h"
 
 struct sctx {
 	struct api_req *rq;

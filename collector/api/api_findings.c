@@ -5,9 +5,9 @@
  */
 #include <string.h>
 
-#include "collector/api.h"
-#include "collector/db.h"
-#include "collector/query.h"
+#include "collector/api/api.h"
+#include "collector/store/db.h"
+#include "collector/api/query.h"
 
 json_t *
 api_finding_json(sqlite3_stmt *st, int with_host)

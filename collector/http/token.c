@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "collector/token.h"
+#include "collector/http/token.h"
 
 static int
 ct_equal(const char *a, size_t alen, const char *b)

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "collector/limits.h"
-#include "collector/query.h"
+#include "collector/api/query.h"
 #include "common/xalloc.h"
 
 void

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector/api.h"
-#include "collector/db.h"
-#include "collector/query.h"
+#include "collector/api/api.h"
+#include "collector/store/db.h"
+#include "collector/api/query.h"
 #include "common/xalloc.h"
 
 #define HOST_COLS                                                              \

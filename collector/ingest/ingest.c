@@ -12,12 +12,12 @@
 #include <strings.h>
 #include <time.h>
 
-#include "collector/http_call.h"
-#include "collector/http_reply.h"
-#include "collector/ingest.h"
+#include "collector/http/http_call.h"
+#include "collector/http/http_reply.h"
+#include "collector/ingest/ingest.h"
 #include "collector/limits.h"
-#include "collector/metrics.h"
-#include "collector/validate.h"
+#include "collector/api/metrics.h"
+#include "collector/ingest/validate.h"
 #include "common/timeutil.h"
 
 static void

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "collector/dashboard.h"
+#include "collector/web/dashboard.h"
 
 const struct dashboard_asset *
 dashboard_lookup(const char *path)
