@@ -124,6 +124,25 @@ check_eq "down: two cron mails waiting" "$(j exim-down .mail.queued_total)" 2
 check_eq "down: mail.undelivered says the MTA is down" \
     "$(j exim-down "[.findings[] | select(.code == \"mail.undelivered\") | .evidence.mta_down] | first")" true
 
+# ---- the collector takes these reports: the Exim roles and codes
+. "$(dirname "$0")/collector_lib.inc"
+cdir=$(e2e_tmp)
+if start_collector "$cdir"; then
+	for k in exim-wrong-owner exim-frozen exim-paniclog; do
+		check_eq "collector accepts the $k report" \
+		    "$(post "$cdir/post.out" "$tmp/$k.json")" 200
+	done
+	# one host: each report resolves what the one before had
+	check_eq "collector: it stored mail.frozen and mta.paniclog" \
+	    "$(get "$cdir/f.json" "/api/v1/findings" >/dev/null
+	       jq -r '[.items[].code | select(. == "mail.frozen" or . == "mta.paniclog")] | unique | join(",")' "$cdir/f.json")" \
+	    "mail.frozen,mta.paniclog"
+	stop_collector
+else
+	not_ok "the collector did not start"
+	sed 's/^/# /' "$cdir/collector.log" | tail -5
+fi
+
 # ---- no daemon by design, queue run from cron
 agent exim-cron-runner
 check_eq "cron runner: no daemon" "$(j exim-cron-runner .mta.daemon_running)" false
