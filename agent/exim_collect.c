@@ -65,17 +65,17 @@ one(void *arg, const struct exim_queue_msg *m)
 		if (!h->rcpt[i].delivered)
 			it.to[it.nto++] =
 			    qb(h->rcpt[i].addr.s, h->rcpt[i].addr.len);
+	/* the status: the msglog's last reason that is not only a retry
+	 * wait, "frozen: " before it when the message is frozen */
 	if (m->log)
 		why = m->log->cause.p ? m->log->cause : m->log->reason;
-	if (h->frozen_since >= 0)
-		snprintf(w->status, sizeof(w->status), "frozen%s%.*s",
-		         why.p ? ": " : "",
-		         why.p ? (int)(why.n < 200 ? why.n : 200) : 0,
-		         why.p ? why.p : "");
-	else
-		snprintf(w->status, sizeof(w->status), "%.*s",
-		         why.p ? (int)(why.n < 200 ? why.n : 200) : 0,
-		         why.p ? why.p : "");
+	if (why.n > EXIM_QUEUE_REASON_MAX)
+		why.n = EXIM_QUEUE_REASON_MAX;
+	snprintf(w->status, sizeof(w->status), "%s%.*s",
+	         h->frozen_since < 0 ? ""
+	         : why.p             ? "frozen: "
+	                             : "frozen",
+	         (int)why.n, why.p ? why.p : "");
 	it.status = qb(w->status, strlen(w->status));
 	if (cron_subject(h->subject.s, h->subject.len, &cj))
 		it.cron_command = qb(cj.command, cj.command_len);
