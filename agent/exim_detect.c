@@ -290,13 +290,16 @@ exim_detect(const char *root, struct exim_host *h, char *err, size_t errlen)
 	        : EXIM_RHEL;
 	exim_conf_defaults(&h->conf, h->flavour);
 	{
-		static const char *const deb[] = {EXIM_CONF_DEBIAN,
-		                                  EXIM_CONF_DEBIAN_GEN};
+		/* Debian: the admin's file, else what update-exim4.conf
+		 * generated, else (never generated) its template */
+		static const char *const deb[] = {
+		    EXIM_CONF_DEBIAN, EXIM_CONF_DEBIAN_GEN,
+		    "/etc/exim4/exim4.conf.template"};
 		static const char *const rhel[] = {EXIM_CONF_RHEL,
-		                                   "/etc/exim.conf"};
+		                                   "/etc/exim.conf", NULL};
 		const char *const *list =
 		    h->flavour == EXIM_DEBIAN ? deb : rhel;
-		for (size_t i = 0; i < 2; i++) {
+		for (size_t i = 0; i < 3 && list[i] != NULL; i++) {
 			text = read_under(root, list[i], &len, err, errlen);
 			if (text == NULL)
 				continue;
