@@ -14,22 +14,7 @@
 #include <cmocka.h>
 
 #include "agent/exim_conf.h"
-#include "common/fsutil.h"
-
-static char *
-data(const char *rel, size_t *len)
-{
-	const char *top = getenv("SPOOLWATCH_TOP");
-	char path[4096], why[256], *text;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "%s/%s", top ? top : ".", rel);
-	n = read_file_capped(path, &text, 1 << 20, why, sizeof(why));
-	if (n < 0)
-		fail_msg("%s", why);
-	*len = (size_t)n;
-	return text;
-}
+#include "testdata.h"
 
 static int
 parse(const char *text, struct exim_conf *c, char *err, size_t errlen)
@@ -43,7 +28,7 @@ test_debian_template(void **state)
 	struct exim_conf c;
 	char err[256], path[512];
 	size_t len;
-	char *t = data("tests/data/exim/exim4.conf.template", &len);
+	char *t = testdata_read("exim/exim4.conf.template", &len);
 
 	(void)state;
 	exim_conf_defaults(&c, EXIM_DEBIAN);

@@ -17,22 +17,7 @@
 #include "agent/event_sig.h"
 #include "agent/exim_log.h"
 #include "agent/exim_paniclog.h"
-#include "common/fsutil.h"
-
-static char *
-data(const char *rel, size_t *len)
-{
-	const char *top = getenv("SPOOLWATCH_TOP");
-	char path[4096], why[256], *text;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "%s/%s", top ? top : ".", rel);
-	n = read_file_capped(path, &text, 1 << 20, why, sizeof(why));
-	if (n < 0)
-		fail_msg("%s", why);
-	*len = (size_t)n;
-	return text;
-}
+#include "testdata.h"
 
 static void
 assert_span(struct sl_span s, const char *want)
@@ -79,7 +64,7 @@ static void
 test_real_mainlog(void **state)
 {
 	size_t len;
-	char *t = data("tests/data/exim/real-4.96/mainlog", &len);
+	char *t = testdata_read("exim/real-4.96/mainlog", &len);
 	struct exim_line x;
 	struct sl_span l;
 	char sig[EVENT_SIG_MAX];
@@ -163,7 +148,7 @@ static void
 test_real_paniclog(void **state)
 {
 	size_t len, entries = 0, cont = 0;
-	char *t = data("tests/data/exim/real-4.96/paniclog", &len);
+	char *t = testdata_read("exim/real-4.96/paniclog", &len);
 	const char *p = t, *end = t + len;
 	struct exim_line x;
 
@@ -194,7 +179,7 @@ static void
 test_upstream_mainlog(void **state)
 {
 	size_t len;
-	char *t = data("tests/data/exim/mainlog-upstream.log", &len);
+	char *t = testdata_read("exim/mainlog-upstream.log", &len);
 	struct exim_line x;
 	struct sl_span l;
 
@@ -225,7 +210,7 @@ static void
 test_upstream_syslog(void **state)
 {
 	size_t len;
-	char *t = data("tests/data/exim/syslog-upstream.log", &len);
+	char *t = testdata_read("exim/syslog-upstream.log", &len);
 	struct exim_line x;
 	struct sl_event h;
 	struct sl_span l;
@@ -267,7 +252,7 @@ static void
 test_upstream_paniclog(void **state)
 {
 	size_t len;
-	char *t = data("tests/data/exim/paniclog-upstream.log", &len);
+	char *t = testdata_read("exim/paniclog-upstream.log", &len);
 	struct exim_line x;
 	struct sl_span l;
 	char a[EVENT_SIG_MAX], b[EVENT_SIG_MAX];
@@ -330,7 +315,7 @@ test_real_msglogs(void **state)
 
 	(void)state;
 	/* delivered to root, deferred for ops@ */
-	t = data("tests/data/exim/real-4.96/msglog/1xYK3q-0003B1-1l", &len);
+	t = testdata_read("exim/real-4.96/msglog/1xYK3q-0003B1-1l", &len);
 	assert_int_equal(exim_msglog_parse(t, len, &clk, &m), 0);
 	assert_span(m.addr, "ops@example.net");
 	assert_span(m.reason, "Connection refused");
@@ -340,13 +325,13 @@ test_real_msglogs(void **state)
 	assert_int_equal(m.ts, 1796116926);
 	free(t);
 	/* only the retry wait: no cause known here */
-	t = data("tests/data/exim/real-4.96/msglog/1xYK3q-0003Be-2L", &len);
+	t = testdata_read("exim/real-4.96/msglog/1xYK3q-0003Be-2L", &len);
 	assert_int_equal(exim_msglog_parse(t, len, &clk, &m), 0);
 	assert_true(m.retry_wait);
 	assert_span(m.cause, NULL);
 	free(t);
 	/* frozen after "remote host address is the local host" */
-	t = data("tests/data/exim/real-4.96/msglog/1xYK3q-0003Bz-2j", &len);
+	t = testdata_read("exim/real-4.96/msglog/1xYK3q-0003Bz-2j", &len);
 	assert_int_equal(exim_msglog_parse(t, len, &clk, &m), 0);
 	assert_true(m.frozen);
 	assert_span(m.frozen_note, NULL);
@@ -354,7 +339,7 @@ test_real_msglogs(void **state)
 	assert_span(m.addr, "ops@broken.example");
 	free(t);
 	/* a bounce that failed: frozen (delivery error message) */
-	t = data("tests/data/exim/real-4.96/msglog/1xYK3q-0003CB-32", &len);
+	t = testdata_read("exim/real-4.96/msglog/1xYK3q-0003CB-32", &len);
 	assert_int_equal(exim_msglog_parse(t, len, &clk, &m), 0);
 	assert_true(m.frozen);
 	assert_true(m.fail);
@@ -363,7 +348,7 @@ test_real_msglogs(void **state)
 	assert_span(m.addr, "nosuchuser@host1.localdomain");
 	free(t);
 	/* received, never tried (the daemon was down) */
-	t = data("tests/data/exim/real-4.96/msglog/1xYK3s-0003Gz-2G", &len);
+	t = testdata_read("exim/real-4.96/msglog/1xYK3s-0003Gz-2G", &len);
 	assert_int_equal(exim_msglog_parse(t, len, &clk, &m), -1);
 	assert_int_equal(m.lines, 1);
 	free(t);
@@ -404,7 +389,7 @@ static void
 test_paniclog_entries(void **state)
 {
 	size_t len;
-	char *t = data("tests/data/exim/paniclog-upstream.log", &len);
+	char *t = testdata_read("exim/paniclog-upstream.log", &len);
 	struct exim_paniclog pl;
 
 	(void)state;
@@ -425,7 +410,7 @@ test_paniclog_entries(void **state)
 	assert_span(pl.newest.ev.path, "/var/log/exim4/mainlog");
 	free(t);
 
-	t = data("tests/data/exim/real-4.96/paniclog", &len);
+	t = testdata_read("exim/real-4.96/paniclog", &len);
 	assert_int_equal(exim_paniclog_parse(t, len, 0, &clk, &pl), 4);
 	assert_span(pl.last[0],
 	            "2026-12-01 09:22:07 Exim configuration error in line 9 of "

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "agent/exim_queue.h"
+#include "testdata.h"
 
 struct seen {
 	int n;
@@ -59,17 +60,15 @@ find(const struct seen *s, const char *id)
 static void
 test_real_spool(void **state)
 {
-	const char *top = getenv("SPOOLWATCH_TOP");
-	char path[4096], err[256];
+	char path[TESTDATA_PATH_MAX], err[256];
 	struct exim_queue q;
 	struct seen s = {0};
 	struct sl_clock clk;
 	int fd, i;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/tests/data/exim/real-4.96",
-	         top ? top : ".");
-	fd = open(path, O_RDONLY | O_DIRECTORY);
+	fd =
+	    open(testdata_path("exim/real-4.96", path), O_RDONLY | O_DIRECTORY);
 	assert_true(fd >= 0);
 	sl_clock_init(&clk, 1796116930);
 	assert_int_equal(exim_queue_scan(fd, 1796116930, &clk, &q, collect, &s,

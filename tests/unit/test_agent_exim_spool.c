@@ -14,34 +14,17 @@
 #include <cmocka.h>
 
 #include "agent/exim_spool.h"
-#include "common/fsutil.h"
+#include "testdata.h"
 
-#define REAL "tests/data/exim/real-4.96/input/"
-
-static char *
-data(const char *rel, size_t *len)
-{
-	const char *top = getenv("SPOOLWATCH_TOP");
-	char path[4096], why[256], *text;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "%s/%s", top ? top : ".", rel);
-	n = read_file_capped(path, &text, 1 << 20, why, sizeof(why));
-	if (n < 0)
-		fail_msg("%s", why);
-	*len = (size_t)n;
-	return text;
-}
+#define REAL "exim/real-4.96/input/"
 
 static long long
 file_size(const char *rel)
 {
-	const char *top = getenv("SPOOLWATCH_TOP");
-	char path[4096];
+	char path[TESTDATA_PATH_MAX];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/%s", top ? top : ".", rel);
-	if (stat(path, &st) < 0)
+	if (stat(testdata_path(rel, path), &st) < 0)
 		fail_msg("stat %s", path);
 	return (long long)st.st_size;
 }
@@ -62,7 +45,7 @@ parse_real(const char *id, int want)
 	char *t;
 
 	snprintf(rel, sizeof(rel), REAL "%s-H", id);
-	t = data(rel, &len);
+	t = testdata_read(rel, &len);
 	assert_int_equal(exim_hdr_parse(t, len, m, err, sizeof(err)), want);
 	free(t);
 	return m;
@@ -156,7 +139,7 @@ static void
 test_data_file(void **state)
 {
 	size_t len;
-	char *t = data(REAL "1xYK3q-0003B1-1l-D", &len);
+	char *t = testdata_read(REAL "1xYK3q-0003B1-1l-D", &len);
 
 	(void)state;
 	assert_int_equal(exim_data_start(t, len, "1xYK3q-0003B1-1l"), 19);
