@@ -14,10 +14,9 @@
 #include <string.h>
 
 #include "agent/accounts.h"
+#include "agent/limits.h"
 #include "common/fsutil.h"
 #include "common/xalloc.h"
-
-#define ACCOUNTS_MAX_FILE (32u << 20) /* passwd or group */
 
 struct account_group {
 	const char *name;
@@ -159,8 +158,8 @@ read_one(const char *root, const char *path, size_t *lenp, char *err,
 	if (root_path(full, sizeof(full), root, path) == -1) {
 		snprintf(why, sizeof(why), "%s: %s", path, strerror(errno));
 		buf = NULL;
-	} else if ((n = read_file_capped(full, &buf, ACCOUNTS_MAX_FILE, why,
-	                                 sizeof(why))) >= 0) {
+	} else if ((n = read_file_capped(full, &buf, AGENT_MAX_ACCOUNTS_FILE,
+	                                 why, sizeof(why))) >= 0) {
 		*lenp = (size_t)n;
 		return buf;
 	}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "agent/agent_config.h"
+#include "agent/limits.h"
 #include "common/config.h"
 #include "common/fsutil.h"
 #include "common/xalloc.h"
@@ -167,8 +168,9 @@ agent_config_finish(struct agent_config *cfg, char *err, size_t errlen)
 	}
 	if (cfg->token_file) {
 		char why[512], *text;
-		ssize_t n = read_file_capped(cfg->token_file, &text, 4096, why,
-		                             sizeof(why));
+		ssize_t n =
+		    read_file_capped(cfg->token_file, &text,
+		                     AGENT_MAX_TOKEN_FILE, why, sizeof(why));
 
 		if (n < 0) {
 			snprintf(err, errlen, "token_file: %s", why);

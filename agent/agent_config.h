@@ -1,6 +1,7 @@
 /*
  * agent_config.h - the agent's whole configuration: the top-level keys of
- * agent.conf (delivery, cycle, state) and each collector's own part.
+ * agent.conf (delivery, cycle, state) and each collector's own section
+ * (X_config.h), which report.c hands to that collector alone.
  *
  * Precedence: built-in defaults < agent.conf < command-line flags.
  */
@@ -9,11 +10,11 @@
 
 #include <stdio.h>
 
-#include "agent/inodes.h"
-#include "agent/logs.h"
-#include "agent/mail.h"
-#include "agent/mta.h"
-#include "agent/spool.h"
+#include "agent/inodes_config.h"
+#include "agent/logs_config.h"
+#include "agent/mail_config.h"
+#include "agent/mta_config.h"
+#include "agent/spool_config.h"
 
 #define AGENT_DEF_CONFIG "/etc/spoolwatch/agent.conf"
 #define AGENT_DEF_STATE_DIR "/var/lib/spoolwatch"

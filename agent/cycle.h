@@ -1,12 +1,14 @@
 /*
- * cycle.h - one collection cycle of the agent: the report being built and
- * what every collector may use while adding to it.
+ * cycle.h - one collection cycle of the agent: the report being built,
+ * the host facts and shared settings every collector may use while adding
+ * to it.  Each collector gets its own configuration section besides
+ * (report.c); nothing here reaches the whole agent configuration.
  *
  * Collectors add their section to c->report (jansson, "_set_new" calls
- * that steal references), record what they could not read with
- * cycle_error() and, in their findings pass, diagnose with
- * cycle_finding().  They never print and never exit: a failure of one
- * collector is an errors[] entry and the cycle goes on.
+ * that steal references; host bytes through json_str_safe()), record what
+ * they could not read with cycle_error() and, in their findings pass,
+ * diagnose with cycle_finding().  They never print and never exit: a failure of
+ * one collector is an errors[] entry and the cycle goes on.
  */
 #ifndef SPOOLWATCH_CYCLE_H
 #define SPOOLWATCH_CYCLE_H
@@ -15,18 +17,40 @@
 #include <stddef.h>
 #include <time.h>
 
-struct agent_config;
+#include "agent/json_str.h"
+
+struct accounts;
+struct mtaconf;
 struct state;
 
 struct cycle {
-	const struct agent_config *cfg;
 	const char *root;    /* "" when reading the live host's "/" */
 	time_t now;          /* wall clock at the start of the cycle */
 	json_t *report;      /* owned by the caller of report_build() */
 	json_t *errors;      /* borrowed: report["errors"] */
 	json_t *findings;    /* borrowed: report["findings"] */
 	struct state *state; /* offsets; stage with state_put() */
+
+	/* host facts, read once per cycle (cycle_host_load) for every
+	 * collector: never NULL after it.  A findings pass reads the report,
+	 * so a test may leave them NULL (log.syserr then knows no names). */
+	struct accounts *accounts; /* ROOT/etc/passwd and etc/group */
+	struct mtaconf *mta;       /* the MTA and where it queues */
+
+	/* settings of one section that other collectors obey too */
+	int check_network; /* [inodes] check_network: network filesystems
+	                    * may be looked at (statvfs, spools on them) */
 };
+
+/*
+ * cycle_host_load - read the host facts into c (c->root set): the
+ * accounts and the MTA's configuration, mta_kind forcing the MTA unless
+ * "auto".  What could not be read is an errors[] entry ("accounts",
+ * "mta config"); the facts are then partial, never missing.
+ */
+void cycle_host_load(struct cycle *c, const char *mta_kind);
+/* cycle_host_free - release what cycle_host_load() read. */
+void cycle_host_free(struct cycle *c);
 
 /* cycle_path - the host path below --root; -1 (and an error) if too long. */
 int cycle_path(struct cycle *c, char *out, size_t n, const char *hostpath);
@@ -47,10 +71,5 @@ void cycle_finding(struct cycle *c, const char *code, const char *severity,
 /* cycle_find_finding - the finding with that code and subject, or NULL. */
 json_t *cycle_find_finding(struct cycle *c, const char *code,
                            const char *subject);
-
-/* json_str_safe - a JSON string from arbitrary bytes: invalid UTF-8 and
- * control characters other than tab and newline become \xNN escapes, at
- * most max bytes are kept. */
-json_t *json_str_safe(const char *p, size_t n, size_t max);
 
 #endif

@@ -9,12 +9,12 @@
 
 #include "agent/agent_config.h"
 #include "agent/deliver.h"
+#include "agent/limits.h"
 #include "common/gzip.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 
 /* The collector answers a few hundred bytes; more is not our collector. */
-#define RESPONSE_MAX (64u << 10)
 /* Retry-After beyond a day is a misconfigured peer, not a plan. */
 #define RETRY_AFTER_MAX 86400
 
@@ -62,7 +62,7 @@ deliver_new(const struct agent_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	d = xcalloc(1, sizeof(*d));
-	strbuf_init(&d->resp, RESPONSE_MAX);
+	strbuf_init(&d->resp, AGENT_MAX_RESPONSE);
 	d->url = xasprintf("%s/api/v1/reports", cfg->server);
 	d->h = curl_easy_init();
 	if (d->h == NULL) {

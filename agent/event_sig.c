@@ -14,6 +14,7 @@
 
 #include "agent/event_sig.h"
 #include "agent/exim_spool.h"
+#include "common/hash.h"
 
 static int
 is_digit(int c)
@@ -158,20 +159,10 @@ event_signature(const struct sl_event *ev, char *out, size_t n)
 	return o.len;
 }
 
-static unsigned long long
-fnv1a(const char *p, size_t len, unsigned long long h)
-{
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 unsigned long long
 event_hash64(const char *p, size_t len)
 {
-	return fnv1a(p, len, 0xcbf29ce484222325ULL);
+	return hash_fnv1a(HASH_FNV1A_BASIS, p, len);
 }
 
 void
@@ -183,7 +174,7 @@ event_id(const char *line, size_t len, char out[EVENT_ID_LEN])
 	unsigned long long b = 0x84222325cbf29ce4ULL ^ (unsigned long long)len;
 	for (size_t i = len; i > 0; i--) {
 		b ^= (unsigned char)line[i - 1];
-		b *= 0x100000001b3ULL;
+		b *= HASH_FNV1A_PRIME;
 		b ^= b >> 29;
 	}
 	snprintf(out, EVENT_ID_LEN, "%016llx%016llx", a, b);

@@ -1,5 +1,6 @@
 /*
- * inodes.c - statvfs of every mounted filesystem; fs.inodes_high.
+ * inodes.c - statvfs of every mounted filesystem: the report's
+ * filesystems[].
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,67 +15,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "agent/agent_config.h"
 #include "agent/cycle.h"
 #include "agent/inodes.h"
+#include "agent/limits.h"
 #include "agent/mounts.h"
 #include "common/fsutil.h"
 #include "common/xalloc.h"
 
-#define MOUNTS_MAX_FILE (4u << 20)
 #define MOUNTS_MAX 4096 /* filesystems reported */
 #define HUNG_MAX 16     /* abandoned statvfs children kept */
-
-#define OFF(f) offsetof(struct inodes_config, f)
-static const struct cfg_def inodes_defs[] = {
-    {"warning", CFG_PERCENT, "85", OFF(warning), 0, 0,
-     "inode use (%) for fs.inodes_high warning"},
-    {"critical", CFG_PERCENT, "95", OFF(critical), 0, 0,
-     "inode use (%) for fs.inodes_high critical"},
-    {"check_network", CFG_BOOL, "no", OFF(check_network), 0, 0,
-     "measure NFS/CIFS/... mounts too (in a child, with a timeout)"},
-    {"statvfs_timeout", CFG_DURATION, "5", OFF(statvfs_timeout), 1, 300,
-     "seconds a network filesystem may take to answer"},
-    {"ignore_fstypes", CFG_LIST, "squashfs, iso9660, udf, erofs",
-     OFF(ignore_fstypes), 0, 0,
-     "filesystem types never reported (read-only images are always full)"},
-    {"ignore_mounts", CFG_LIST, NULL, OFF(ignore_mounts), 0, 0,
-     "mount points never reported"},
-    {NULL, 0, NULL, 0, 0, 0, NULL},
-};
-#undef OFF
-
-int
-inodes_config_load(struct inodes_config *cfg, struct cfg_file *cf, char *err,
-                   size_t errlen)
-{
-	long i;
-
-	memset(cfg, 0, sizeof(*cfg));
-	cfg_defaults(inodes_defs, cfg);
-	if (cf != NULL && (i = cfg_section_find(cf, "inodes", "")) >= 0 &&
-	    cfg_apply(cf, (size_t)i, inodes_defs, cfg, err, errlen) == -1)
-		return -1;
-	if (cfg->critical < cfg->warning) {
-		snprintf(err, errlen, "%s: [inodes] critical is below warning",
-		         cf ? cfg_name(cf) : "agent.conf");
-		return -1;
-	}
-	return 0;
-}
-
-void
-inodes_config_print(FILE *fp, const struct inodes_config *cfg)
-{
-	fprintf(fp, "\n[inodes]\n");
-	cfg_print(fp, inodes_defs, cfg);
-}
-
-void
-inodes_config_free(struct inodes_config *cfg)
-{
-	cfg_free_values(inodes_defs, cfg);
-}
 
 /* --- measuring -------------------------------------------------------- */
 
@@ -210,17 +159,6 @@ struct fs_row {
 	struct fs_stat fs;
 };
 
-/* contains - whether mount dir m is path or one of its ancestors. */
-static int
-contains(const char *m, const char *path)
-{
-	size_t n = strlen(m);
-
-	if (strcmp(m, "/") == 0)
-		return 1;
-	return strncmp(path, m, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
 static json_t *
 row_json(const struct fs_row *r)
 {
@@ -278,9 +216,9 @@ row_clear(struct fs_row *r)
  * live mounts, restricted to root's subtree when root is set.
  */
 static size_t
-collect_rows(struct cycle *c, char *text, int image, struct fs_row *rows)
+collect_rows(struct cycle *c, const struct inodes_config *cfg, char *text,
+             int image, struct fs_row *rows)
 {
-	const struct inodes_config *cfg = &c->cfg->inodes;
 	char rootn[PATH_MAX], live[PATH_MAX];
 	size_t n = 0;
 	char *line, *next;
@@ -308,11 +246,11 @@ collect_rows(struct cycle *c, char *text, int image, struct fs_row *rows)
 		} else if (c->root[0] == '\0' || strcmp(rootn, "/") == 0) {
 			dir = m.dir;
 			snprintf(live, sizeof(live), "%s", m.dir);
-		} else if (contains(rootn, m.dir)) {
+		} else if (mounts_contains(rootn, m.dir)) {
 			rl = strlen(rootn);
 			dir = m.dir[rl] ? m.dir + rl : "/";
 			snprintf(live, sizeof(live), "%s", m.dir);
-		} else if (contains(m.dir, rootn)) {
+		} else if (mounts_contains(m.dir, rootn)) {
 			/* a mount holding the root: measured as its "/" */
 			dir = "/";
 			snprintf(live, sizeof(live), "%s", rootn);
@@ -344,36 +282,12 @@ collect_rows(struct cycle *c, char *text, int image, struct fs_row *rows)
 	return n;
 }
 
-void
-inodes_collect(struct cycle *c)
+/* measure_rows - statvfs every row that may be measured; the network
+ * ones not allowed or still hung from an earlier cycle go to skipped. */
+static void
+measure_rows(struct cycle *c, const struct inodes_config *cfg,
+             struct fs_row *rows, size_t n, json_t *skipped)
 {
-	const struct inodes_config *cfg = &c->cfg->inodes;
-	char path[PATH_MAX], why[PATH_MAX + 64], *text = NULL;
-	struct fs_row *rows;
-	json_t *out, *skipped;
-	int image = 0;
-	ssize_t len;
-	size_t n;
-
-	reap_hung();
-	if (c->root[0] != '\0' &&
-	    cycle_path(c, path, sizeof(path), "/proc/self/mounts") == 0 &&
-	    access(path, F_OK) == 0)
-		image = 1; /* the image's own table, measured below it */
-	else
-		snprintf(path, sizeof(path), "/proc/self/mounts");
-	len = read_file_capped(path, &text, MOUNTS_MAX_FILE, why, sizeof(why));
-	out = json_array();
-	json_object_set_new(c->report, "filesystems", out);
-	if (len < 0) {
-		cycle_error(c, "/proc/self/mounts", "%s", why);
-		return;
-	}
-	rows = xcalloc(MOUNTS_MAX, sizeof(*rows));
-	n = collect_rows(c, text, image, rows);
-	free(text);
-
-	skipped = json_array();
 	for (size_t k = 0; k < n; k++) {
 		struct fs_row *r = &rows[k];
 		const char *reason = NULL;
@@ -407,9 +321,17 @@ inodes_collect(struct cycle *c)
 		}
 		r->measured = 1;
 	}
-	/* bind mounts: one filesystem, reported once, at its shortest path.
-	 * Live mounts are told apart by st_dev; an image's table only by
-	 * its device names, as its directories share the host's filesystem. */
+}
+
+/*
+ * mark_bind_dups - bind mounts: one filesystem, reported once, at its
+ * shortest path.  Live mounts are told apart by st_dev; an image's table
+ * only by its device names, as its directories share the host's
+ * filesystem.
+ */
+static void
+mark_bind_dups(struct fs_row *rows, size_t n, int image)
+{
 	for (size_t k = 0; k < n; k++) {
 		if (!rows[k].measured)
 			continue;
@@ -428,6 +350,40 @@ inodes_collect(struct cycle *c)
 			}
 		}
 	}
+}
+
+void
+inodes_collect(struct cycle *c, const struct inodes_config *cfg)
+{
+	char path[PATH_MAX], why[PATH_MAX + 64], *text = NULL;
+	struct fs_row *rows;
+	json_t *out, *skipped;
+	int image = 0;
+	ssize_t len;
+	size_t n;
+
+	reap_hung();
+	if (c->root[0] != '\0' &&
+	    cycle_path(c, path, sizeof(path), "/proc/self/mounts") == 0 &&
+	    access(path, F_OK) == 0)
+		image = 1; /* the image's own table, measured below it */
+	else
+		snprintf(path, sizeof(path), "/proc/self/mounts");
+	len = read_file_capped(path, &text, AGENT_MAX_HOST_FILE, why,
+	                       sizeof(why));
+	out = json_array();
+	json_object_set_new(c->report, "filesystems", out);
+	if (len < 0) {
+		cycle_error(c, "/proc/self/mounts", "%s", why);
+		return;
+	}
+	rows = xcalloc(MOUNTS_MAX, sizeof(*rows));
+	n = collect_rows(c, cfg, text, image, rows);
+	free(text);
+
+	skipped = json_array();
+	measure_rows(c, cfg, rows, n, skipped);
+	mark_bind_dups(rows, n, image);
 	for (size_t k = 0; k < n; k++) {
 		if (rows[k].measured && !rows[k].dup)
 			json_array_append_new(out, row_json(&rows[k]));
@@ -438,83 +394,4 @@ inodes_collect(struct cycle *c)
 		json_object_set_new(c->report, "filesystems_skipped", skipped);
 	else
 		json_decref(skipped);
-}
-
-/* spools_on - the spool paths whose longest mount prefix is mount. */
-static json_t *
-spools_on(struct cycle *c, const char *mount)
-{
-	json_t *fss = json_object_get(c->report, "filesystems");
-	json_t *spools = json_object_get(c->report, "spools"), *s, *f, *out;
-	size_t i, j;
-
-	out = json_array();
-	json_array_foreach(spools, i, s)
-	{
-		const char *p = json_string_value(json_object_get(s, "path"));
-		const char *best = NULL;
-
-		if (p == NULL)
-			continue;
-		json_array_foreach(fss, j, f)
-		{
-			const char *m =
-			    json_string_value(json_object_get(f, "mount"));
-
-			if (m != NULL && contains(m, p) &&
-			    (best == NULL || strlen(m) > strlen(best)))
-				best = m;
-		}
-		if (best != NULL && strcmp(best, mount) == 0)
-			json_array_append_new(out, json_string(p));
-	}
-	return out;
-}
-
-void
-inodes_findings(struct cycle *c)
-{
-	const struct inodes_config *cfg = &c->cfg->inodes;
-	json_t *fss = json_object_get(c->report, "filesystems"), *f;
-	size_t i;
-
-	json_array_foreach(fss, i, f)
-	{
-		const char *mount =
-		    json_string_value(json_object_get(f, "mount"));
-		json_t *pct = json_object_get(f, "inodes_used_pct");
-		json_int_t p, used, total;
-		char *remedy;
-
-		if (mount == NULL || !json_is_integer(pct))
-			continue;
-		p = json_integer_value(pct);
-		if ((double)p < cfg->warning)
-			continue;
-		used = json_integer_value(json_object_get(f, "inodes_used"));
-		total = json_integer_value(json_object_get(f, "inodes_total"));
-		remedy = xasprintf(
-		    "find %s -xdev -printf '%%h\\n' | sort | "
-		    "uniq -c | sort -rn | head -20   # the directories holding "
-		    "the most inodes; remove what is not needed",
-		    mount);
-		cycle_finding(
-		    c, "fs.inodes_high",
-		    (double)p >= cfg->critical ? "critical" : "warning", mount,
-		    json_pack(
-		        "{s:I, s:I, s:I, s:I, s:f, s:f, s:s, s:o}",
-		        "inodes_used_pct", p, "inodes_used", used,
-		        "inodes_total", total, "inodes_free",
-		        json_integer_value(json_object_get(f, "inodes_free")),
-		        "warning", cfg->warning, "critical", cfg->critical,
-		        "fstype",
-		        json_string_value(json_object_get(f, "fstype")),
-		        "spools", spools_on(c, mount)),
-		    remedy,
-		    "%s uses %lld%% of its inodes (%lld of %lld): new files, "
-		    "queue files included, will fail with \"No space left on "
-		    "device\"",
-		    mount, (long long)p, (long long)used, (long long)total);
-		free(remedy);
-	}
 }

@@ -20,89 +20,21 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "agent/agent_config.h"
 #include "agent/cycle.h"
 #include "agent/event_sig.h"
 #include "agent/exim_detect.h"
 #include "agent/exim_log.h"
+#include "agent/limits.h"
 #include "agent/logs.h"
 #include "agent/mtaconf.h"
 #include "agent/prefilter.h"
 #include "agent/state.h"
 #include "agent/syslog_parse.h"
 #include "agent/syslog_tail.h"
-#include "common/config.h"
 #include "common/fsutil.h"
+#include "common/jsonutil.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
-
-#define OFF(f) offsetof(struct logs_config, f)
-
-static const struct cfg_def top_defs[] = {
-    {"max_events", CFG_INT, "500", OFF(max_events), 0, LOGS_EVENTS_MAX,
-     "raw mail log events per report (newest kept; the rest only "
-     "counted in event_groups)"},
-    {NULL, 0, NULL, 0, 0, 0, NULL},
-};
-
-static const struct cfg_def logs_defs[] = {
-    {"files", CFG_LIST, LOGS_DEF_FILES, OFF(files), 0, 0,
-     "[logs] syslog files to read (missing ones are skipped)"},
-    {"readback", CFG_SIZE, "4M", OFF(readback), 0, 1LL << 40,
-     "[logs] bytes read back per file on first start"},
-    {"max_line", CFG_SIZE, "64k", OFF(max_line), 1024, 16 << 20,
-     "[logs] longer lines are cut to this many bytes (and counted)"},
-    {NULL, 0, NULL, 0, 0, 0, NULL},
-};
-
-int
-logs_config_load(struct logs_config *cfg, struct cfg_file *cf, char *err,
-                 size_t errlen)
-{
-	long sec;
-
-	memset(cfg, 0, sizeof(*cfg));
-	cfg_defaults(top_defs, cfg);
-	cfg_defaults(logs_defs, cfg);
-	if (cf == NULL)
-		return 0;
-	if (cfg_apply(cf, 0, top_defs, cfg, err, errlen) == -1)
-		return -1;
-	if ((sec = cfg_section_find(cf, "logs", NULL)) >= 0 &&
-	    cfg_apply(cf, (size_t)sec, logs_defs, cfg, err, errlen) == -1)
-		return -1;
-	for (size_t i = 0; i < cfg->files.n; i++) {
-		if (cfg->files.v[i][0] != '/') {
-			snprintf(
-			    err, errlen,
-			    "%s: [logs] files: '%.200s' is not an absolute "
-			    "path",
-			    cfg_name(cf), cfg->files.v[i]);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-void
-logs_config_print_top(FILE *fp, const struct logs_config *cfg)
-{
-	cfg_print(fp, top_defs, cfg);
-}
-
-void
-logs_config_print(FILE *fp, const struct logs_config *cfg)
-{
-	fprintf(fp, "\n[logs]\n");
-	cfg_print(fp, logs_defs, cfg);
-}
-
-void
-logs_config_free(struct logs_config *cfg)
-{
-	cfg_free_values(top_defs, cfg);
-	cfg_free_values(logs_defs, cfg);
-}
 
 /* --- per-cycle collection ---------------------------------------------- */
 
@@ -500,16 +432,6 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 }
 
 static json_t *
-ts_json(time_t t)
-{
-	char b[RFC3339_LEN];
-
-	if (rfc3339_format(t, b, sizeof(b)) == -1)
-		return json_null();
-	return json_string(b);
-}
-
-static json_t *
 id_json(long v)
 {
 	return v < 0 ? json_null() : json_integer(v);
@@ -548,7 +470,7 @@ slot_json(const struct collect *k, const struct slot *s)
 	const char *ps = json_string_value(pid);
 
 	json_object_set_new(e, "id", json_string(s->id));
-	json_object_set_new(e, "ts", ts_json(s->ts));
+	json_object_set_new(e, "ts", jsonutil_ts(s->ts));
 	json_object_set_new(e, "source",
 	                    json_str_safe(k->names[s->source],
 	                                  strlen(k->names[s->source]),
@@ -607,7 +529,8 @@ cmp_group(const void *a, const void *b)
 static json_t *
 str_or_null(const char *s)
 {
-	return s && *s ? json_str_safe(s, strlen(s), 4096) : json_null();
+	return s && *s ? json_str_safe(s, strlen(s), AGENT_MAX_HOST_STR)
+	               : json_null();
 }
 
 static json_t *
@@ -625,7 +548,7 @@ group_json(const struct collect *k, const struct group *g)
 	    "s:o, s:o}",
 	    "signature", json_str_safe(g->sig, strlen(g->sig), EVENT_SIG_MAX),
 	    "kind", sl_kind_name(g->kind), "count", (json_int_t)g->count,
-	    "first_ts", ts_json(g->first), "last_ts", ts_json(g->last),
+	    "first_ts", jsonutil_ts(g->first), "last_ts", jsonutil_ts(g->last),
 	    "example",
 	    json_str_safe(g->example, g->example_len, sizeof(g->example)),
 	    "program", str_or_null(g->program), "path", str_or_null(g->path),
@@ -677,15 +600,12 @@ read_source(struct collect *k, size_t i, const struct tail_opts *o,
 }
 
 void
-logs_collect(struct cycle *c)
+logs_collect(struct cycle *c, const struct logs_config *cfg)
 {
-	const struct logs_config *cfg = &c->cfg->logs;
 	struct collect *k = xcalloc(1, sizeof(*k));
 	struct tail_opts o;
 	json_t *events = json_array(), *groups = json_array();
 	json_t *sources = json_array();
-	struct mtaconf mc;
-	char err[1024];
 
 	k->c = c;
 	k->cfg = cfg;
@@ -693,7 +613,7 @@ logs_collect(struct cycle *c)
 	memset(k->gindex, -1, sizeof(k->gindex));
 	o.readback = (off_t)cfg->readback;
 	o.max_line = (size_t)cfg->max_line;
-	o.bufsize = (128u << 10) + o.max_line; /* L2-sized: fastest */
+	o.bufsize = AGENT_TAIL_BUF + o.max_line;
 	o.buf = xmalloc(o.bufsize);
 	o.hold = xmalloc(o.max_line);
 
@@ -702,15 +622,15 @@ logs_collect(struct cycle *c)
 		k->names[k->nsrc] = cfg->files.v[i];
 		k->fmt[k->nsrc++] = SRC_SYSLOG;
 	}
-	mtaconf_load(&mc, c->root, c->cfg->mta.kind, err, sizeof(err));
-	if (mc.kind == MTA_EXIM && mc.exim) {
+	if (c->mta && c->mta->kind == MTA_EXIM && c->mta->exim) {
+		const struct exim_host *eh = c->mta->exim;
 		/* Exim's own files (a syslog-only Exim has none) */
-		if (mc.exim->mainlog[0] && k->nsrc < LOGS_SOURCES_MAX) {
-			k->names[k->nsrc] = mc.exim->mainlog;
+		if (eh->mainlog[0] && k->nsrc < LOGS_SOURCES_MAX) {
+			k->names[k->nsrc] = eh->mainlog;
 			k->fmt[k->nsrc++] = SRC_EXIM_MAIN;
 		}
-		if (mc.exim->paniclog[0] && k->nsrc < LOGS_SOURCES_MAX) {
-			k->names[k->nsrc] = mc.exim->paniclog;
+		if (eh->paniclog[0] && k->nsrc < LOGS_SOURCES_MAX) {
+			k->names[k->nsrc] = eh->paniclog;
 			k->fmt[k->nsrc++] = SRC_EXIM_PANIC;
 		}
 	}
@@ -749,294 +669,4 @@ logs_collect(struct cycle *c)
 	free(k->groups);
 	free(k->seen);
 	free(k);
-	mtaconf_free(&mc);
-}
-
-/* --- findings ------------------------------------------------------------ */
-
-/* user_name - the passwd name of uid under the root, or "" */
-static void
-user_name(struct cycle *c, long uid, char *out, size_t n)
-{
-	char path[PATH_MAX], why[256], *text, *line;
-	ssize_t len;
-
-	out[0] = '\0';
-	if (uid < 0 ||
-	    root_path(path, sizeof(path), c->root, "/etc/passwd") == -1)
-		return;
-	if ((len = read_file_capped(path, &text, 4u << 20, why, sizeof(why))) <
-	    0)
-		return;
-	for (line = text; line && *line;
-	     line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		const char *c1 = strchr(line, ':'), *c2, *c3;
-		size_t eol = strcspn(line, "\n");
-		if (c1 == NULL || (size_t)(c1 - line) >= eol ||
-		    (c2 = strchr(c1 + 1, ':')) == NULL ||
-		    (c3 = strchr(c2 + 1, ':')) == NULL ||
-		    (size_t)(c3 - line) > eol)
-			continue;
-		if (strtol(c2 + 1, NULL, 10) == uid && c3 > c2 + 1) {
-			snprintf(out, n, "%.*s", (int)(c1 - line), line);
-			break;
-		}
-	}
-	free(text);
-}
-
-/* spool_by_role - the spools[] path with that role (an existing one
- * first), else the usual path for it under the root. */
-static void
-spool_by_role(struct cycle *c, const char *role, char *out, size_t n)
-{
-	json_t *spools = json_object_get(c->report, "spools"), *s;
-	const char *fallback = NULL;
-	size_t i;
-
-	json_array_foreach(spools, i, s)
-	{
-		const char *r = json_string_value(json_object_get(s, "role"));
-		const char *p = json_string_value(json_object_get(s, "path"));
-		if (r == NULL || p == NULL || strcmp(r, role) != 0)
-			continue;
-		if (json_is_true(json_object_get(s, "exists"))) {
-			snprintf(out, n, "%s", p);
-			return;
-		}
-		if (fallback == NULL)
-			fallback = p;
-	}
-	if (fallback) {
-		snprintf(out, n, "%s", fallback);
-		return;
-	}
-	if (strcmp(role, "msp_queue") == 0) {
-		char fs[PATH_MAX];
-		struct stat sb;
-		if (root_path(fs, sizeof(fs), c->root,
-		              "/var/spool/mqueue-client") == 0 &&
-		    stat(fs, &sb) == 0)
-			snprintf(out, n, "/var/spool/mqueue-client");
-		else
-			snprintf(out, n, "/var/spool/clientmqueue");
-	} else {
-		snprintf(out, n, "/var/spool/mqueue");
-	}
-}
-
-/* spool_of_path - the spools[] entry path that holds an absolute path. */
-static int
-spool_of_path(struct cycle *c, const char *path, char *out, size_t n)
-{
-	json_t *spools = json_object_get(c->report, "spools"), *s;
-	size_t i;
-
-	json_array_foreach(spools, i, s)
-	{
-		const char *p = json_string_value(json_object_get(s, "path"));
-		size_t l = p ? strlen(p) : 0;
-		while (l > 1 && p[l - 1] == '/')
-			l--;
-		if (l && strncmp(path, p, l) == 0 &&
-		    (path[l] == '\0' || path[l] == '/')) {
-			snprintf(out, n, "%.*s", (int)l, p);
-			return 0;
-		}
-	}
-	if (strncmp(path, "/var/spool/", 11) == 0) {
-		/* the queue directory itself: /var/spool/<name> */
-		size_t l = 11 + strcspn(path + 11, "/");
-		snprintf(out, n, "%.*s", (int)l, path);
-		return 0;
-	}
-	return -1;
-}
-
-/*
- * implicated - the subject of a SYSERR group: the spool its path lies in
- * ("./dfID" is relative to the queue directory of the process: the MSP's
- * when it ran as smmsp or as sm-msp-queue, the MTA's otherwise), else the
- * first log file it came from.  *role gets the queue role or "".
- */
-static void
-implicated(struct cycle *c, json_t *g, char *out, size_t n, const char **role)
-{
-	const char *path = json_string_value(json_object_get(g, "path"));
-	const char *prog = json_string_value(json_object_get(g, "program"));
-	json_t *srcs = json_object_get(g, "sources");
-	long uid = -1;
-	char name[64];
-
-	*role = "";
-	if (path && path[0] == '/' && spool_of_path(c, path, out, n) == 0)
-		return;
-	if (json_is_integer(json_object_get(g, "euid")))
-		uid = (long)json_integer_value(json_object_get(g, "euid"));
-	else if (json_is_integer(json_object_get(g, "uid")))
-		uid = (long)json_integer_value(json_object_get(g, "uid"));
-	if (path && path[0] == '.' && path[1] == '/' &&
-	    (uid >= 0 || (prog && strcmp(prog, "sm-msp-queue") == 0))) {
-		/* the MTA runs as root (Debian: smmta; mailnull with
-		 * RunAsUser); a command-line submission that is not root
-		 * runs as the MSP, smmsp */
-		user_name(c, uid, name, sizeof(name));
-		if (strcmp(name, "smmsp") == 0 ||
-		    (prog && strcmp(prog, "sm-msp-queue") == 0) ||
-		    (name[0] == '\0' && uid > 0) ||
-		    (name[0] != '\0' && strcmp(name, "root") != 0 &&
-		     strcmp(name, "smmta") != 0 &&
-		     strcmp(name, "mailnull") != 0))
-			*role = "msp_queue";
-		else
-			*role = "mta_queue";
-		spool_by_role(c, *role, out, n);
-		return;
-	}
-	snprintf(out, n, "%s",
-	         json_string_value(json_array_get(srcs, 0))
-	             ? json_string_value(json_array_get(srcs, 0))
-	             : "syslog");
-}
-
-/* str_of - a JSON string's text, "" for anything else */
-static const char *
-str_of(json_t *j)
-{
-	const char *s = json_string_value(j);
-	return s ? s : "";
-}
-
-void
-logs_findings(struct cycle *c)
-{
-	json_t *groups = json_object_get(c->report, "event_groups"), *g;
-	json_t *subjects = json_object(); /* subject -> summary */
-	const char *subj;
-	json_t *sum;
-	size_t i;
-
-	json_array_foreach(groups, i, g)
-	{
-		const char *kind =
-		    json_string_value(json_object_get(g, "kind"));
-		const char *role, *err;
-		char subject[PATH_MAX];
-		json_t *srcs, *s;
-		size_t j;
-
-		if (kind == NULL || strcmp(kind, "syserr") != 0)
-			continue;
-		implicated(c, g, subject, sizeof(subject), &role);
-		sum = json_object_get(subjects, subject);
-		if (sum == NULL) {
-			sum =
-			    json_pack("{s:I, s:[], s:[], s:s, s:b, s:O}",
-			              "count", (json_int_t)0, "signatures",
-			              "sources", "role", role, "denied", 0,
-			              "last_ts", json_object_get(g, "last_ts"));
-			json_object_set_new(subjects, subject, sum);
-		}
-		json_object_set_new(
-		    sum, "count",
-		    json_integer(
-		        json_integer_value(json_object_get(sum, "count")) +
-		        json_integer_value(json_object_get(g, "count"))));
-		if (json_array_size(json_object_get(sum, "signatures")) < 5)
-			json_array_append_new(
-			    json_object_get(sum, "signatures"),
-			    json_pack("{s:O, s:O, s:O}", "signature",
-			              json_object_get(g, "signature"), "count",
-			              json_object_get(g, "count"), "last_ts",
-			              json_object_get(g, "last_ts")));
-		srcs = json_object_get(g, "sources");
-		json_array_foreach(srcs, j, s)
-		{
-			json_t *have = json_object_get(sum, "sources"), *h;
-			size_t m;
-			int dup = 0;
-			json_array_foreach(have, m, h) dup |= json_equal(h, s);
-			if (!dup)
-				json_array_append(have, s);
-		}
-		err = json_string_value(json_object_get(g, "errno"));
-		if (err && strcmp(err, "Permission denied") == 0)
-			json_object_set_new(sum, "denied", json_true());
-		if (strcmp(str_of(json_object_get(sum, "last_ts")),
-		           str_of(json_object_get(g, "last_ts"))) < 0)
-			json_object_set(sum, "last_ts",
-			                json_object_get(g, "last_ts"));
-	}
-
-	json_object_foreach(subjects, subj, sum)
-	{
-		json_int_t count =
-		    json_integer_value(json_object_get(sum, "count"));
-		const char *role =
-		    json_string_value(json_object_get(sum, "role"));
-		int denied = json_is_true(json_object_get(sum, "denied"));
-		const char *top = json_string_value(json_object_get(
-		    json_array_get(json_object_get(sum, "signatures"), 0),
-		    "signature"));
-		json_t *sf = NULL, *ev;
-		const char *sf_code = NULL;
-		char remedy[1024];
-
-		if (role[0]) {
-			/* the finding that names the cause best first */
-			static const char *const codes[] = {
-			    "spool.not_writable_by_mta", "spool.permissions",
-			    "spool.missing"};
-			for (size_t ci = 0; ci < 3 && sf == NULL; ci++) {
-				sf_code = codes[ci];
-				sf = cycle_find_finding(c, sf_code, subj);
-			}
-		}
-		ev = json_pack(
-		    "{s:I, s:O, s:O, s:O, s:o, s:o, s:o}", "count", count,
-		    "signatures", json_object_get(sum, "signatures"), "sources",
-		    json_object_get(sum, "sources"), "last_ts",
-		    json_object_get(sum, "last_ts"), "spool",
-		    role[0] ? json_string(subj) : json_null(), "queue_role",
-		    role[0] ? json_string(role) : json_null(), "spool_finding",
-		    sf ? json_string(sf_code) : json_null());
-		if (sf) {
-			const char *r =
-			    json_string_value(json_object_get(sf, "remedy"));
-			const char *m =
-			    json_string_value(json_object_get(sf, "message"));
-			cycle_finding(
-			    c, "log.syserr", "critical", subj, ev, r,
-			    "%lld sendmail SYSERR line(s) since the last "
-			    "report%s on %s; the spool check found the cause "
-			    "(%s): %s; most frequent: %s",
-			    (long long)count,
-			    denied ? " fail with Permission denied" : "", subj,
-			    sf_code, m ? m : "", top ? top : "");
-			continue;
-		}
-		if (role[0] && denied)
-			snprintf(
-			    remedy, sizeof(remedy),
-			    "ls -ld %s; it must be writable by the user "
-			    "sendmail's %s runs as (see the uid/euid in the "
-			    "SYSERR lines); compare with the packaged "
-			    "owner/mode",
-			    subj,
-			    strcmp(role, "msp_queue") == 0 ? "MSP" : "MTA");
-		else
-			snprintf(
-			    remedy, sizeof(remedy),
-			    "read the SYSERR lines in the evidence: sendmail "
-			    "names the failing step and the system error; "
-			    "fix that, then check mailq (-Ac for the MSP "
-			    "queue)");
-		cycle_finding(
-		    c, "log.syserr", "warning", subj, ev, remedy,
-		    "%lld sendmail SYSERR line(s) since the last report%s%s; "
-		    "most frequent: %s",
-		    (long long)count, role[0] ? " implicating " : "",
-		    role[0] ? subj : "", top ? top : "");
-	}
-	json_decref(subjects);
 }

@@ -16,8 +16,12 @@
 
 #include "agent/cronmail.h"
 #include "agent/cycle.h"
+#include "agent/limits.h"
 #include "agent/mailbox.h"
 #include "agent/mbox.h"
+#include "common/hash.h"
+#include "common/hex.h"
+#include "common/jsonutil.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
@@ -44,47 +48,18 @@ struct agg {
 	unsigned long long other, other_unread;
 };
 
-static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-#define FNV_INIT 0xcbf29ce484222325ULL
-
 /* ---------------------------------------------------------------- hex */
 
 static json_t *
 hex_json(const char *p, size_t n)
 {
-	static const char digits[] = "0123456789abcdef";
 	char *s = xmalloc(2 * n + 1);
 	json_t *j;
 
-	for (size_t i = 0; i < n; i++) {
-		s[2 * i] = digits[(unsigned char)p[i] >> 4];
-		s[2 * i + 1] = digits[(unsigned char)p[i] & 15];
-	}
-	s[2 * n] = '\0';
+	hex_encode(p, n, s);
 	j = json_string(s);
 	free(s);
 	return j;
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 /* unhex - decode j (a hex string) into out; -1 if malformed or too long */
@@ -92,17 +67,11 @@ static int
 unhex(json_t *j, char *out, size_t size, size_t *len)
 {
 	const char *s = json_string_value(j);
-	size_t n;
+	ssize_t got;
 
-	if (s == NULL || (n = strlen(s)) % 2 != 0 || n / 2 > size)
+	if (s == NULL || (got = hex_decode(s, strlen(s), out, size)) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i += 2) {
-		int a = hexval(s[i]), b = hexval(s[i + 1]);
-		if (a < 0 || b < 0)
-			return -1;
-		out[i / 2] = (char)(a << 4 | b);
-	}
-	*len = n / 2;
+	*len = (size_t)got;
 	return 0;
 }
 
@@ -124,7 +93,8 @@ job_find(struct agg *a, const struct cron_job *cj, uint64_t h)
 static uint64_t
 job_hash(const char *user, const char *cmd, size_t n)
 {
-	return fnv(fnv(FNV_INIT, user, strlen(user) + 1), cmd, n);
+	return hash_fnv1a(hash_fnv1a(HASH_FNV1A_BASIS, user, strlen(user) + 1),
+	                  cmd, n);
 }
 
 static void
@@ -232,18 +202,6 @@ agg_state(const struct agg *a, const struct stat *st, long long off,
 	    "jobs", jobs);
 }
 
-static long long
-jint(json_t *o, const char *k, int *bad)
-{
-	json_t *v = json_object_get(o, k);
-
-	if (!json_is_integer(v)) {
-		*bad = 1;
-		return 0;
-	}
-	return (long long)json_integer_value(v);
-}
-
 /* agg_restore - the aggregates of a saved state; -1 if it is malformed. */
 static int
 agg_restore(struct agg *a, json_t *s)
@@ -252,14 +210,16 @@ agg_restore(struct agg *a, json_t *s)
 	int bad = 0;
 	size_t i, ul;
 
-	a->messages = (unsigned long long)jint(s, "messages", &bad);
-	a->unread = (unsigned long long)jint(s, "unread", &bad);
-	a->fresh = (unsigned long long)jint(s, "new", &bad);
-	a->bytes = jint(s, "bytes", &bad);
-	a->oldest = jint(s, "oldest", &bad);
-	a->newest = jint(s, "newest", &bad);
-	a->other = (unsigned long long)jint(s, "other", &bad);
-	a->other_unread = (unsigned long long)jint(s, "other_unread", &bad);
+	a->messages =
+	    (unsigned long long)jsonutil_need_int(s, "messages", &bad);
+	a->unread = (unsigned long long)jsonutil_need_int(s, "unread", &bad);
+	a->fresh = (unsigned long long)jsonutil_need_int(s, "new", &bad);
+	a->bytes = jsonutil_need_int(s, "bytes", &bad);
+	a->oldest = jsonutil_need_int(s, "oldest", &bad);
+	a->newest = jsonutil_need_int(s, "newest", &bad);
+	a->other = (unsigned long long)jsonutil_need_int(s, "other", &bad);
+	a->other_unread =
+	    (unsigned long long)jsonutil_need_int(s, "other_unread", &bad);
 	if (bad || !json_is_array(jobs))
 		return -1;
 	json_array_foreach(jobs, i, o)
@@ -267,9 +227,10 @@ agg_restore(struct agg *a, json_t *s)
 		struct job *j;
 		if (a->njobs == a->max) {
 			/* max_jobs was lowered: fold the rest into other */
-			a->other += (unsigned long long)jint(o, "n", &bad);
+			a->other +=
+			    (unsigned long long)jsonutil_need_int(o, "n", &bad);
 			a->other_unread +=
-			    (unsigned long long)jint(o, "r", &bad);
+			    (unsigned long long)jsonutil_need_int(o, "r", &bad);
 			continue;
 		}
 		j = &a->jobs[a->njobs];
@@ -283,12 +244,12 @@ agg_restore(struct agg *a, json_t *s)
 			return -1;
 		j->user[ul] = '\0';
 		j->command[j->command_len] = '\0';
-		j->count = (unsigned long long)jint(o, "n", &bad);
-		j->unread = (unsigned long long)jint(o, "r", &bad);
-		j->last_ts = jint(o, "t", &bad);
-		j->body_start = jint(o, "b", &bad);
-		j->body_len = jint(o, "l", &bad);
-		j->variant = (int)jint(o, "v", &bad);
+		j->count = (unsigned long long)jsonutil_need_int(o, "n", &bad);
+		j->unread = (unsigned long long)jsonutil_need_int(o, "r", &bad);
+		j->last_ts = jsonutil_need_int(o, "t", &bad);
+		j->body_start = jsonutil_need_int(o, "b", &bad);
+		j->body_len = jsonutil_need_int(o, "l", &bad);
+		j->variant = (int)jsonutil_need_int(o, "v", &bad);
 		if (bad)
 			return -1;
 		j->hash = job_hash(j->user, j->command, j->command_len);
@@ -303,7 +264,7 @@ static int
 fingerprint(int fd, long long off, uint64_t *out)
 {
 	char buf[FP_SPAN];
-	uint64_t h = fnv(FNV_INIT, &off, sizeof(off));
+	uint64_t h = hash_fnv1a(HASH_FNV1A_BASIS, &off, sizeof(off));
 	long long spans[2][2] = {
 	    {0, off < FP_SPAN ? off : FP_SPAN},
 	    {off > FP_SPAN ? off - FP_SPAN : 0, off > FP_SPAN ? FP_SPAN : 0}};
@@ -318,7 +279,7 @@ fingerprint(int fd, long long off, uint64_t *out)
 		while (r == -1 && errno == EINTR);
 		if (r != spans[i][1])
 			return -1;
-		h = fnv(h, buf, (size_t)r);
+		h = hash_fnv1a(h, buf, (size_t)r);
 	}
 	*out = h;
 	return 0;
@@ -336,9 +297,9 @@ resume(struct agg *a, json_t *prev, int fd, const struct stat *st)
 
 	if (!json_is_object(prev))
 		return -1;
-	dev = jint(prev, "dev", &bad);
-	ino = jint(prev, "ino", &bad);
-	off = jint(prev, "offset", &bad);
+	dev = jsonutil_need_int(prev, "dev", &bad);
+	ino = jsonutil_need_int(prev, "ino", &bad);
+	off = jsonutil_need_int(prev, "offset", &bad);
 	fps = json_string_value(json_object_get(prev, "fp"));
 	if (bad || fps == NULL || (dev_t)dev != st->st_dev ||
 	    (ino_t)ino != st->st_ino || off < 0 || off > st->st_size)
@@ -356,16 +317,6 @@ resume(struct agg *a, json_t *prev, int fd, const struct stat *st)
 }
 
 /* ---------------------------------------------------------------- report */
-
-static json_t *
-ts_json(long long t)
-{
-	char buf[RFC3339_LEN];
-
-	if (t < 0 || rfc3339_format((time_t)t, buf, sizeof(buf)) != 0)
-		return json_null();
-	return json_string(buf);
-}
 
 static const struct agg *sort_agg;
 
@@ -415,26 +366,26 @@ entry_json(const struct agg *a, int fd, long long size, const char *host,
 		        json_str_safe(j->user, strlen(j->user), 64), "command",
 		        json_str_safe(j->command, j->command_len, CRON_CMD_MAX),
 		        "count", (json_int_t)j->count, "unread",
-		        (json_int_t)j->unread, "last_ts", ts_json(j->last_ts),
-		        "subject", json_str_safe(s, sub, MBOX_SUBJECT),
-		        "excerpt",
+		        (json_int_t)j->unread, "last_ts",
+		        jsonutil_ts_known(j->last_ts), "subject",
+		        json_str_safe(s, sub, MBOX_SUBJECT), "excerpt",
 		        json_str_safe(
 		            ex, n, o->excerpt_max > 3 ? o->excerpt_max - 3 : 0),
 		        "variant", cron_variant_name(j->variant)));
 	}
 	free(ex);
 	free(idx);
-	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, "
-	                 "s:I, s:I}",
-	                 "user", json_str_safe(user, strlen(user), 256), "path",
-	                 json_str_safe(host, strlen(host), 4096), "messages",
-	                 (json_int_t)a->messages, "unread",
-	                 (json_int_t)a->unread, "new", (json_int_t)a->fresh,
-	                 "bytes", (json_int_t)size, "message_bytes",
-	                 (json_int_t)a->bytes, "oldest_ts", ts_json(a->oldest),
-	                 "newest_ts", ts_json(a->newest), "cron", cron,
-	                 "cron_other", (json_int_t)a->other,
-	                 "cron_other_unread", (json_int_t)a->other_unread);
+	return json_pack(
+	    "{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, "
+	    "s:I, s:I}",
+	    "user", json_str_safe(user, strlen(user), 256), "path",
+	    json_str_safe(host, strlen(host), AGENT_MAX_HOST_STR), "messages",
+	    (json_int_t)a->messages, "unread", (json_int_t)a->unread, "new",
+	    (json_int_t)a->fresh, "bytes", (json_int_t)size, "message_bytes",
+	    (json_int_t)a->bytes, "oldest_ts", jsonutil_ts_known(a->oldest),
+	    "newest_ts", jsonutil_ts_known(a->newest), "cron", cron,
+	    "cron_other", (json_int_t)a->other, "cron_other_unread",
+	    (json_int_t)a->other_unread);
 }
 
 /*

@@ -13,16 +13,18 @@
 
 #include "agent/cronmail.h"
 #include "agent/cycle.h"
+#include "agent/limits.h"
 #include "agent/mailq.h"
 #include "agent/pfq.h"
 #include "agent/qf.h"
 #include "agent/qid.h"
+#include "common/hash.h"
+#include "common/jsonutil.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
-#define GROUP_SLOTS 1024      /* > 2 x MAILQ_MAX_GROUPS: short probes */
-#define STATUS_MAX 256        /* bytes of a status kept for grouping */
-#define DEFER_MAX (64u << 10) /* bytes read of a postfix defer log */
+#define GROUP_SLOTS 1024 /* > 2 x MAILQ_MAX_GROUPS: short probes */
+#define STATUS_MAX 256   /* bytes of a status kept for grouping */
 
 struct status_count {
 	char s[STATUS_MAX];
@@ -74,7 +76,7 @@ struct mailq {
 	char *buf; /* qf bytes, o.qf_max_bytes + 1 */
 	struct qf_msg *qm;
 	struct pfq_msg *pm;
-	char *dbuf; /* a defer log, DEFER_MAX */
+	char *dbuf; /* a defer log, AGENT_MAX_DEFER_LOG */
 };
 
 /* ---------------------------------------------------------------- heaps */
@@ -142,18 +144,6 @@ heap_wants(const struct heap *h, long long created)
 }
 
 /* ---------------------------------------------------------------- tables */
-
-static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 struct mailq *
 mailq_new(const struct mailq_opts *o)
@@ -243,8 +233,8 @@ count_group(struct mailq *q, const struct mailq_item *it)
 	const char *sp = it->status.p ? it->status.p : "";
 	size_t cn = has ? cap_len(it->cron_command.n, CRON_CMD_MAX) : 0;
 	size_t sn = it->status.p ? cap_len(it->status.n, STATUS_MAX) : 0;
-	uint64_t h =
-	    fnv(fnv(0xcbf29ce484222325ULL, cp, cn), sp, sn) ^ (uint64_t)has;
+	uint64_t h = hash_fnv1a(hash_fnv1a(HASH_FNV1A_BASIS, cp, cn), sp, sn) ^
+	             (uint64_t)has;
 
 	for (size_t k = 0; k < GROUP_SLOTS; k++) {
 		struct group *g = &q->groups[(h + k) % GROUP_SLOTS];
@@ -279,16 +269,6 @@ count_group(struct mailq *q, const struct mailq_item *it)
 /* ---------------------------------------------------------------- json */
 
 static json_t *
-ts_json(long long t)
-{
-	char buf[RFC3339_LEN];
-
-	if (t < 0 || rfc3339_format((time_t)t, buf, sizeof(buf)) != 0)
-		return json_null();
-	return json_string(buf);
-}
-
-static json_t *
 bytes_json(const struct mailq_bytes *b, size_t max)
 {
 	return json_str_safe(b->p ? b->p : "", b->p ? b->n : 0, max);
@@ -310,16 +290,16 @@ item_json(const char *host, const struct mailq_item *it)
 	return json_pack(
 	    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o, s:I, s:b, s:b}",
-	    "queue", json_str_safe(host, strlen(host), 4096), "id",
-	    bytes_json(&it->id, 64), "from", bytes_json(&it->from, 256), "to",
-	    to, "subject", bytes_json(&it->subject, 512), "created_ts",
-	    ts_json(it->created), "tries", num_or_null(it->tries), "status",
-	    bytes_json(&it->status, 512), "cron_command",
+	    "queue", json_str_safe(host, strlen(host), AGENT_MAX_HOST_STR),
+	    "id", bytes_json(&it->id, 64), "from", bytes_json(&it->from, 256),
+	    "to", to, "subject", bytes_json(&it->subject, 512), "created_ts",
+	    jsonutil_ts_known(it->created), "tries", num_or_null(it->tries),
+	    "status", bytes_json(&it->status, 512), "cron_command",
 	    it->cron_command.p ? bytes_json(&it->cron_command, CRON_CMD_MAX)
 	                       : json_null(),
-	    "last_try_ts", ts_json(it->last_try), "size", num_or_null(it->size),
-	    "to_total", (json_int_t)it->total_to, "df_missing", it->df_missing,
-	    "incomplete", it->incomplete);
+	    "last_try_ts", jsonutil_ts_known(it->last_try), "size",
+	    num_or_null(it->size), "to_total", (json_int_t)it->total_to,
+	    "df_missing", it->df_missing, "incomplete", it->incomplete);
 }
 
 void
@@ -433,9 +413,10 @@ mailq_queues(const struct mailq *q)
 		json_array_append_new(
 		    out,
 		    json_pack("{s:o, s:I, s:o, s:o, s:I, s:I}", "queue",
-		              json_str_safe(s->host, strlen(s->host), 4096),
+		              json_str_safe(s->host, strlen(s->host),
+		                            AGENT_MAX_HOST_STR),
 		              "messages", (json_int_t)s->count, "oldest_ts",
-		              ts_json(s->oldest), "statuses", st,
+		              jsonutil_ts_known(s->oldest), "statuses", st,
 		              "statuses_other", (json_int_t)s->statuses_other,
 		              "status_unknown", (json_int_t)s->counted_only));
 	}
@@ -472,7 +453,7 @@ mailq_groups(const struct mailq *q, unsigned long long *other)
 		            : json_null(),
 		        "status", json_str_safe(v[i]->st, v[i]->stn, 512),
 		        "count", (json_int_t)v[i]->count, "oldest_ts",
-		        ts_json(v[i]->oldest)));
+		        jsonutil_ts_known(v[i]->oldest)));
 	free(v);
 	*other = q->groups_other;
 	return out;
@@ -701,7 +682,7 @@ defer_reason(struct mailq *q, int deferfd, const char *id,
 	if ((fd = open_ro(deferfd, rel)) == -1 &&
 	    (fd = open_ro(deferfd, id)) == -1)
 		return -1;
-	len = read_capped(fd, q->dbuf, DEFER_MAX, &cut);
+	len = read_capped(fd, q->dbuf, AGENT_MAX_DEFER_LOG, &cut);
 	close(fd);
 	if (len <= 0 || pfq_defer_reason(q->dbuf, (size_t)len, &p, &n) == -1)
 		return -1;
@@ -824,7 +805,7 @@ mailq_scan_postfix(struct mailq *q, struct cycle *c, const char *real,
 	}
 	if (q->pm == NULL) {
 		q->pm = xmalloc(sizeof(*q->pm));
-		q->dbuf = xmalloc(DEFER_MAX);
+		q->dbuf = xmalloc(AGENT_MAX_DEFER_LOG);
 	}
 	(void)queue_of(q, host);
 	walk_pfq(q, &e, top, deferfd, host, 2);

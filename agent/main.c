@@ -229,13 +229,11 @@ reload(struct agent_config *next, char *err, size_t errlen)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+/* parse_flags - argv into flags; -1 to go on, else the exit code. */
+static int
+parse_flags(int argc, char **argv)
 {
-	struct agent_config cfg;
-	struct runner r;
-	char err[1024];
-	int c, rc;
+	int c;
 
 	flags.config = AGENT_DEF_CONFIG;
 	while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
@@ -295,76 +293,118 @@ main(int argc, char **argv)
 		                "--stdout (delivered reports always commit)\n");
 		return 2;
 	}
-	/* everything the agent creates is its own: state, outbox, lock */
-	umask(077);
-	log_init("spoolwatch-agent", 0, LOG_LVL_INFO);
-	if (load_config(&cfg, err, sizeof(err)) == -1) {
-		fprintf(stderr, "spoolwatch-agent: %s\n", err);
-		return 2;
-	}
-	if (setup_log(&cfg, err, sizeof(err)) == -1) {
-		fprintf(stderr, "spoolwatch-agent: %s\n", err);
-		agent_config_free(&cfg);
-		return 2;
-	}
+	return -1;
+}
+
+/* startup_error - print err, free cfg (if loaded); exit code 2. */
+static int
+startup_error(struct agent_config *cfg, const char *err)
+{
+	fprintf(stderr, "spoolwatch-agent: %s\n", err);
+	if (cfg)
+		agent_config_free(cfg);
+	return 2;
+}
+
+/*
+ * prepare - configuration, logging, the state_dir check and
+ * --check-config.  -1 to go on with cfg loaded, else the exit code (cfg
+ * is then freed).
+ */
+static int
+prepare(struct agent_config *cfg)
+{
+	char err[1024];
+
+	if (load_config(cfg, err, sizeof(err)) == -1)
+		return startup_error(NULL, err);
+	if (setup_log(cfg, err, sizeof(err)) == -1)
+		return startup_error(cfg, err);
 	/* a state_dir that exists must be ours; a missing one is created */
-	if (statedir_check(cfg.state_dir, err, sizeof(err)) == -1 &&
-	    errno != ENOENT) {
-		fprintf(stderr, "spoolwatch-agent: %s\n", err);
-		agent_config_free(&cfg);
-		return 2;
-	}
-	warn_security(&cfg);
+	if (statedir_check(cfg->state_dir, err, sizeof(err)) == -1 &&
+	    errno != ENOENT)
+		return startup_error(cfg, err);
+	warn_security(cfg);
 	if (flags.check) {
-		agent_config_print(stdout, &cfg);
-		if (cfg.server == NULL || !*cfg.server)
+		agent_config_print(stdout, cfg);
+		if (cfg->server == NULL || !*cfg->server)
 			fprintf(stderr, "spoolwatch-agent: note: no server "
 			                "set; only --stdout can run\n");
-		agent_config_free(&cfg);
+		agent_config_free(cfg);
 		return 0;
 	}
-	if (!flags.to_stdout && (cfg.server == NULL || !*cfg.server)) {
-		fprintf(stderr,
-		        "spoolwatch-agent: no server configured: set "
-		        "server = URL in %s, or give --server or "
-		        "--stdout\n",
-		        flags.config);
-		agent_config_free(&cfg);
-		return 2;
+	if (!flags.to_stdout && (cfg->server == NULL || !*cfg->server)) {
+		snprintf(err, sizeof(err),
+		         "no server configured: set server = URL in %s, or "
+		         "give --server or --stdout",
+		         flags.config);
+		return startup_error(cfg, err);
 	}
+	return -1;
+}
+
+/* run_once - one cycle (--once); its exit code. */
+static int
+run_once(struct runner *r, const struct agent_config *cfg)
+{
+	int rc = 1;
+
+	switch (runner_cycle(r)) {
+	case RUN_DELIVERED:
+	case RUN_QUEUED:
+		rc = 0;
+		break;
+	case RUN_REJECTED:
+	case RUN_FAILED:
+		rc = 1;
+		break;
+	}
+	if (runner_pending(r) > 0)
+		log_warnx("%zu report(s) wait in %s/outbox for the "
+		          "collector; the next run sends them",
+		          runner_pending(r), cfg->state_dir);
+	return rc;
+}
+
+/* run - the runner, once or as the daemon; the exit code. */
+static int
+run(struct agent_config *cfg)
+{
+	struct runner r;
+	char err[1024];
+	int rc = 1;
+
 	daemon_block_signals();
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		log_err("libcurl initialisation failed");
-		agent_config_free(&cfg);
+		agent_config_free(cfg);
 		return 1;
 	}
-	rc = 1;
-	if (runner_open(&r, &cfg, flags.to_stdout, flags.commit,
-	                daemon_stopping, err, sizeof(err)) == -1) {
+	if (runner_open(&r, cfg, flags.to_stdout, flags.commit, daemon_stopping,
+	                err, sizeof(err)) == -1) {
 		log_err("%s", err);
-		goto out;
-	}
-	if (flags.once) {
-		switch (runner_cycle(&r)) {
-		case RUN_DELIVERED:
-		case RUN_QUEUED:
-			rc = 0;
-			break;
-		case RUN_REJECTED:
-		case RUN_FAILED:
-			rc = 1;
-			break;
-		}
-		if (runner_pending(&r) > 0)
-			log_warnx("%zu report(s) wait in %s/outbox for the "
-			          "collector; the next run sends them",
-			          runner_pending(&r), cfg.state_dir);
 	} else {
-		rc = daemon_loop(&r, &cfg, reload);
+		rc = flags.once ? run_once(&r, cfg)
+		                : daemon_loop(&r, cfg, reload);
+		runner_close(&r);
 	}
-	runner_close(&r);
-out:
 	curl_global_cleanup();
-	agent_config_free(&cfg);
+	agent_config_free(cfg);
 	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct agent_config cfg;
+	int rc;
+
+	if ((rc = parse_flags(argc, argv)) >= 0)
+		return rc;
+	/* everything the agent creates is its own: state, outbox, lock */
+	umask(077);
+	log_init("spoolwatch-agent", 0, LOG_LVL_INFO);
+	if ((rc = prepare(&cfg)) >= 0)
+		return rc;
+	return run(&cfg);
 }

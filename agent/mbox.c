@@ -16,6 +16,7 @@
 
 #include "agent/cronmail.h"
 #include "agent/mbox.h"
+#include "common/timeutil.h"
 #include "common/xalloc.h"
 
 #define LOOKBEHIND 8
@@ -40,27 +41,19 @@ struct scan {
 	struct mbox_msg m;
 	char *err;
 	size_t errlen;
+	int settled; /* mbox_scan's arguments */
+	mbox_msg_fn fn;
+	void *arg;
+	struct mbox_result *res;
 };
 
 /* ---------------------------------------------------------------- dates */
 
-static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-
+/* month_of - 0-based month of a token (any case), or -1. */
 static int
 month_of(const char *p, size_t n)
 {
-	char l0, l1, l2;
-
-	if (n != 3)
-		return -1;
-	/* a first-letter switch: this runs for every message */
-	l0 = (char)(p[0] | 0x20), l1 = (char)(p[1] | 0x20);
-	l2 = (char)(p[2] | 0x20);
-	for (int i = 0; i < 12; i++)
-		if ((months[3 * i] | 0x20) == l0 && months[3 * i + 1] == l1 &&
-		    months[3 * i + 2] == l2)
-			return i;
-	return -1;
+	return n == 3 ? month_from_abbr(p, 1) - 1 : -1;
 }
 
 /* next_token - the next run of non-blank, non-comma bytes after *i. */
@@ -83,15 +76,10 @@ next_token(const char *s, size_t n, size_t *i, const char **tok, size_t *tl)
 static int
 tok_num(const char *t, size_t n, int *out)
 {
-	int v = 0;
+	int v;
 
-	if (n == 0 || n > 4)
+	if (n == 0 || n > 4 || (v = time_digits(t, n)) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (t[i] < '0' || t[i] > '9')
-			return -1;
-		v = v * 10 + (t[i] - '0');
-	}
 	*out = v;
 	return 0;
 }
@@ -118,22 +106,6 @@ hms(const char *t, size_t n, struct tm *tm)
 	tm->tm_min = mi;
 	tm->tm_sec = se;
 	return 0;
-}
-
-/* days_from_civil - days since 1970-01-01 of a proleptic Gregorian date
- * (H. Hinnant's algorithm); timegm() costs far more per message. */
-static long long
-days_from_civil(long long y, unsigned m, unsigned d)
-{
-	long long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
 }
 
 static time_t
@@ -632,15 +604,173 @@ at_end(struct scan *s, int settled, mbox_msg_fn fn, void *arg,
 	}
 }
 
+/* What one step of the scan left to do. */
+enum scan_step {
+	SS_FAIL = -1, /* a read error; err is set */
+	SS_MORE,      /* go on in the (new) state */
+	SS_DONE,      /* the range is finished */
+};
+
+/* finish_range - the range ended inside a message (see at_end). */
+static enum scan_step
+finish_range(struct scan *s)
+{
+	s->pos = s->have;
+	at_end(s, s->settled, s->fn, s->arg, s->res);
+	return SS_DONE;
+}
+
+/* scan_from - ST_FROM: a "From " line starts a message; anything else
+ * starts junk. */
+static enum scan_step
+scan_from(struct scan *s)
+{
+	const char *p;
+	size_t n;
+	enum line_kind k = get_line(s, &p, &n);
+
+	if (k == L_ERR)
+		return SS_FAIL;
+	if (k == L_NONE) {
+		s->res->end = s->end;
+		return SS_DONE;
+	}
+	if (n < 5 || memcmp(p, "From ", 5) != 0) {
+		s->st = ST_JUNK;
+		s->junk_start = s->base + (long long)s->pos;
+		return SS_MORE;
+	}
+	msg_begin(s, p, n);
+	s->st = ST_HDR;
+	if (k == L_LAST)
+		return finish_range(s);
+	if (k == L_FULL)
+		s->pos += n + 1;
+	else if (skip_line(s) == -1)
+		return SS_FAIL;
+	return SS_MORE;
+}
+
+/* scan_header - ST_HDR: one header line, a continuation, or the empty
+ * line (or non-header) where the body starts. */
+static enum scan_step
+scan_header(struct scan *s)
+{
+	const char *p;
+	size_t n, nl;
+	enum line_kind k = get_line(s, &p, &n);
+
+	if (k == L_ERR)
+		return SS_FAIL;
+	if (k == L_NONE || k == L_LAST) {
+		if (k == L_LAST && n > 0) {
+			nl = name_len(p, n);
+			if (p[0] == ' ' || p[0] == '\t')
+				continuation(s, p, n);
+			else if (nl > 0)
+				header(s, p, n, nl);
+		}
+		return finish_range(s);
+	}
+	if (n == 0 || (n == 1 && p[0] == '\r')) {
+		s->pos += n + 1;
+		s->st = ST_BODY;
+		s->m.body_start = s->base + (long long)s->pos;
+		return SS_MORE;
+	}
+	if (p[0] == ' ' || p[0] == '\t') {
+		continuation(s, p, n);
+	} else if ((nl = name_len(p, n)) == 0) {
+		/* not a header: the body starts here */
+		s->st = ST_BODY;
+		s->m.body_start = s->base + (long long)s->pos;
+		return SS_MORE;
+	} else {
+		header(s, p, n, nl);
+	}
+	if (k == L_FULL) {
+		s->pos += n + 1;
+		return SS_MORE;
+	}
+	s->m.cut_lines++;
+	return skip_line(s) == -1 ? SS_FAIL : SS_MORE;
+}
+
+/*
+ * next_from - the "\nFrom " in the buffer that ends the body or junk, or
+ * NULL.  In a body it must follow an empty line and not lie inside a
+ * consistent Content-Length.
+ */
+static const char *
+next_from(struct scan *s)
+{
+	size_t from = s->pos > 0 ? s->pos - 1 : 0;
+
+	while (from < s->have) {
+		const char *c =
+		    memmem(s->buf + from, s->have - from, "\nFrom ", 6);
+		size_t i;
+
+		if (c == NULL)
+			return NULL;
+		i = (size_t)(c - s->buf);
+		if (s->st == ST_JUNK)
+			return c;
+		if (((i >= 1 && s->buf[i - 1] == '\n') ||
+		     (i >= 2 && s->buf[i - 1] == '\r' &&
+		      s->buf[i - 2] == '\n')) &&
+		    !(s->m.content_length >= 0 &&
+		      s->base + (long long)i + 1 <
+		          s->m.body_start + s->m.content_length &&
+		      cl_consistent(s)))
+			return c;
+		from = i + 1;
+	}
+	return NULL;
+}
+
+/* scan_body - ST_BODY or ST_JUNK: look for the next "From ". */
+static enum scan_step
+scan_body(struct scan *s)
+{
+	const char *hit = next_from(s);
+
+	if (hit) {
+		size_t i = (size_t)(hit - s->buf) + 1;
+		if (s->st == ST_JUNK)
+			s->res->junk += s->base + (long long)i - s->junk_start;
+		else
+			msg_end(s, s->base + (long long)i, s->fn, s->arg,
+			        s->res);
+		s->pos = i;
+		s->st = ST_FROM;
+		return SS_MORE;
+	}
+	if (s->have >= 7 && s->have - 7 > s->pos)
+		s->pos = s->have - 7;
+	if (!s->eof) {
+		int r = refill(s);
+		if (r < 0)
+			return SS_FAIL;
+		if (r > 0 || !s->eof)
+			return SS_MORE;
+	}
+	/* end of the range */
+	if (s->st == ST_JUNK) {
+		s->res->junk += s->end - s->junk_start;
+		s->res->end = s->end;
+		return SS_DONE;
+	}
+	at_end(s, s->settled, s->fn, s->arg, s->res);
+	return SS_DONE;
+}
+
 int
 mbox_scan(int fd, long long start, long long end, int settled, mbox_msg_fn fn,
           void *arg, struct mbox_result *res, char *err, size_t errlen)
 {
 	struct scan s;
-	const char *p;
-	size_t n;
-	enum line_kind k;
-	int rc = 0;
+	enum scan_step step;
 
 	memset(res, 0, sizeof(*res));
 	res->end = start;
@@ -654,145 +784,27 @@ mbox_scan(int fd, long long start, long long end, int settled, mbox_msg_fn fn,
 	s.st = ST_FROM;
 	s.err = err;
 	s.errlen = errlen;
+	s.settled = settled;
+	s.fn = fn;
+	s.arg = arg;
+	s.res = res;
 
-	for (;;) {
-		if (s.st == ST_FROM) {
-			k = get_line(&s, &p, &n);
-			if (k == L_ERR)
-				goto fail;
-			if (k == L_NONE) {
-				res->end = s.end;
-				break;
-			}
-			if (n < 5 || memcmp(p, "From ", 5) != 0) {
-				s.st = ST_JUNK;
-				s.junk_start = s.base + (long long)s.pos;
-				continue;
-			}
-			msg_begin(&s, p, n);
-			s.st = ST_HDR;
-			if (k == L_LAST) {
-				s.pos = s.have;
-				at_end(&s, settled, fn, arg, res);
-				break;
-			}
-			if (k == L_FULL)
-				s.pos += n + 1;
-			else if (skip_line(&s) == -1)
-				goto fail;
-		} else if (s.st == ST_HDR) {
-			k = get_line(&s, &p, &n);
-			if (k == L_ERR)
-				goto fail;
-			if (k == L_NONE || k == L_LAST) {
-				if (k == L_LAST && n > 0) {
-					size_t nl = name_len(p, n);
-					if (p[0] == ' ' || p[0] == '\t')
-						continuation(&s, p, n);
-					else if (nl > 0)
-						header(&s, p, n, nl);
-				}
-				s.pos = s.have;
-				at_end(&s, settled, fn, arg, res);
-				break;
-			}
-			if (n == 0 || (n == 1 && p[0] == '\r')) {
-				s.pos += n + 1;
-				s.st = ST_BODY;
-				s.m.body_start = s.base + (long long)s.pos;
-				continue;
-			}
-			if (p[0] == ' ' || p[0] == '\t') {
-				continuation(&s, p, n);
-			} else {
-				size_t nl = name_len(p, n);
-				if (nl == 0) {
-					/* not a header: the body starts here */
-					s.st = ST_BODY;
-					s.m.body_start =
-					    s.base + (long long)s.pos;
-					continue;
-				}
-				header(&s, p, n, nl);
-			}
-			if (k == L_FULL) {
-				s.pos += n + 1;
-			} else {
-				s.m.cut_lines++;
-				if (skip_line(&s) == -1)
-					goto fail;
-			}
-		} else {
-			/* ST_BODY or ST_JUNK: look for the next "From " */
-			size_t from = s.pos > 0 ? s.pos - 1 : 0;
-			const char *hit = NULL;
-
-			while (from < s.have) {
-				const char *c = memmem(
-				    s.buf + from, s.have - from, "\nFrom ", 6);
-				size_t i;
-
-				if (c == NULL)
-					break;
-				i = (size_t)(c - s.buf);
-				if (s.st == ST_JUNK) {
-					hit = c;
-					break;
-				}
-				if (((i >= 1 && s.buf[i - 1] == '\n') ||
-				     (i >= 2 && s.buf[i - 1] == '\r' &&
-				      s.buf[i - 2] == '\n')) &&
-				    !(s.m.content_length >= 0 &&
-				      s.base + (long long)i + 1 <
-				          s.m.body_start + s.m.content_length &&
-				      cl_consistent(&s))) {
-					hit = c;
-					break;
-				}
-				from = i + 1;
-			}
-			if (hit) {
-				size_t i = (size_t)(hit - s.buf) + 1;
-				if (s.st == ST_JUNK) {
-					res->junk += s.base + (long long)i -
-					             s.junk_start;
-				} else {
-					msg_end(&s, s.base + (long long)i, fn,
-					        arg, res);
-				}
-				s.pos = i;
-				s.st = ST_FROM;
-				continue;
-			}
-			if (s.have >= 7 && s.have - 7 > s.pos)
-				s.pos = s.have - 7;
-			if (!s.eof) {
-				int r = refill(&s);
-				if (r < 0)
-					goto fail;
-				if (r > 0 || !s.eof)
-					continue;
-			}
-			/* end of the range */
-			if (s.st == ST_JUNK) {
-				res->junk += s.end - s.junk_start;
-				res->end = s.end;
-			} else {
-				at_end(&s, settled, fn, arg, res);
-			}
-			break;
-		}
+	do {
+		if (s.st == ST_FROM)
+			step = scan_from(&s);
+		else if (s.st == ST_HDR)
+			step = scan_header(&s);
+		else
+			step = scan_body(&s);
+	} while (step == SS_MORE);
+	if (step == SS_FAIL) {
+		if (s.in_msg)
+			res->end = s.m.start;
+		else if (s.st == ST_JUNK)
+			res->end = s.junk_start;
+		else
+			res->end = s.base + (long long)s.pos;
 	}
-	goto out;
-fail:
-	rc = -1;
-	if (s.in_msg)
-		res->end = s.m.start;
-	else if (s.st == ST_JUNK)
-		res->end = s.junk_start;
-	else
-		res->end = s.base + (long long)s.pos;
-out:
 	free(s.buf);
-	return rc;
+	return step == SS_FAIL ? -1 : 0;
 }

@@ -1,14 +1,14 @@
 /*
  * mbox.h - streaming mbox parser in fixed memory.
  *
- * mbox_scan() reads a byte range of an open mailbox with read(2) into one
- * buffer of MBOX_BUF bytes and hands every complete message to a
- * callback as a struct mbox_msg: where it and its body start, its length,
- * its date, Status flags and the headers that name a cron job (the
- * excerpt of a body is read back later by offset, mbox_excerpt(), so
- * only the messages that are shown cost a copy).  Nothing else is kept, so a
- * mailbox of several GiB, a 100 MiB message or a 1 MiB header line all run in
- * the same memory.
+ * mbox_scan() reads a byte range of an open mailbox with pread(2) into
+ * one buffer of MBOX_BUF bytes (allocated once per call) and hands every
+ * complete message to a callback as a struct mbox_msg: where it and its
+ * body start, its length, its date, Status flags and the headers that
+ * name a cron job.  The excerpt of a body is read back later by offset
+ * (mbox_excerpt()), so only the messages that are shown cost a copy.
+ * Nothing else is kept, so a mailbox of several GiB, a 100 MiB message
+ * or a 1 MiB header line all run in the same memory.
  *
  * Message boundaries (formats.md section 7): a "From " line at the start
  * of the range or after an empty line (LF or CRLF).  A Content-Length

@@ -7,10 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agent/limits.h"
 #include "agent/mounts.h"
 #include "common/fsutil.h"
-
-#define MOUNTS_MAX_FILE (4u << 20)
 
 /* unescape - \ooo octal escapes, in place. */
 static void
@@ -137,6 +136,16 @@ mounts_has_opt(const char *opts, const char *opt)
 	return 0;
 }
 
+int
+mounts_contains(const char *m, const char *path)
+{
+	size_t n = strlen(m);
+
+	if (strcmp(m, "/") == 0)
+		return 1;
+	return strncmp(path, m, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
 /* under - whether path is dir or below it. */
 static int
 under(const char *dir, const char *path)
@@ -169,8 +178,8 @@ mounts_fstype_of(const char *root, const char *hostpath, char *type, size_t n)
 			rl = strcmp(rootn, "/") == 0 ? 0 : strlen(rootn);
 		}
 	}
-	if (read_file_capped(table, &text, MOUNTS_MAX_FILE, why, sizeof(why)) <
-	    0)
+	if (read_file_capped(table, &text, AGENT_MAX_HOST_FILE, why,
+	                     sizeof(why)) < 0)
 		return -1;
 	for (line = text; line != NULL && *line; line = next) {
 		struct mount_entry m;

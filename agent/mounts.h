@@ -1,6 +1,6 @@
 /*
- * mounts.h - the lines of /proc/self/mounts (fstab format) and what kind
- * of filesystem each names.
+ * mounts.h - the lines of /proc/self/mounts (fstab format), what kind
+ * of filesystem each names, and which mount point holds a path.
  */
 #ifndef SPOOLWATCH_MOUNTS_H
 #define SPOOLWATCH_MOUNTS_H
@@ -24,6 +24,9 @@ int mounts_is_pseudo(const char *type);
 int mounts_is_network(const char *type);
 /* mounts_has_opt - whether the comma-separated opts hold opt. */
 int mounts_has_opt(const char *opts, const char *opt);
+/* mounts_contains - whether mount dir m is path or one of its ancestors
+ * (string prefix at a '/' boundary; "/" holds every path). */
+int mounts_contains(const char *m, const char *path);
 
 /*
  * mounts_fstype_of - the type of the filesystem holding the host path

@@ -1,6 +1,6 @@
 /*
  * mta.c - which MTA is installed, whether its daemon runs and whether
- * anything listens on its SMTP port of the loopback; mta.down.
+ * anything listens on its SMTP port of the loopback: the "mta" section.
  *
  * Processes are read from ROOT/proc/PID/{comm,cmdline} into fixed
  * buffers; listeners from ROOT/proc/net/tcp and tcp6.  Without a readable
@@ -19,64 +19,15 @@
 #include <unistd.h>
 
 #include "agent/accounts.h"
-#include "agent/agent_config.h"
 #include "agent/cycle.h"
 #include "agent/exim_collect.h"
 #include "agent/exim_detect.h"
 #include "agent/exim_findings.h"
 #include "agent/mta.h"
 #include "agent/mtaconf.h"
-#include "common/config.h"
 #include "common/fsutil.h"
 
 #define PROC_ARGS 4096 /* bytes of a cmdline looked at */
-
-#define OFF(f) offsetof(struct mta_config, f)
-static const struct cfg_def mta_defs[] = {
-    {"kind", CFG_STR, "auto", OFF(kind), 0, 0,
-     "auto (detect), sendmail, postfix, exim or none"},
-    {"smtp_port", CFG_INT, "25", OFF(smtp_port), 1, 65535,
-     "the port of 127.0.0.1 the MSP relays to"},
-    {NULL, 0, NULL, 0, 0, 0, NULL},
-};
-#undef OFF
-
-int
-mta_config_load(struct mta_config *cfg, struct cfg_file *cf, char *err,
-                size_t errlen)
-{
-	long i;
-
-	memset(cfg, 0, sizeof(*cfg));
-	cfg_defaults(mta_defs, cfg);
-	if (cf != NULL && (i = cfg_section_find(cf, "mta", "")) >= 0 &&
-	    cfg_apply(cf, (size_t)i, mta_defs, cfg, err, errlen) == -1)
-		return -1;
-	if (strcmp(cfg->kind, "auto") != 0 &&
-	    strcmp(cfg->kind, "sendmail") != 0 &&
-	    strcmp(cfg->kind, "postfix") != 0 &&
-	    strcmp(cfg->kind, "exim") != 0 && strcmp(cfg->kind, "none") != 0) {
-		snprintf(err, errlen,
-		         "%s: [mta] kind must be auto, sendmail, "
-		         "postfix, exim or none",
-		         cf ? cfg_name(cf) : "agent.conf");
-		return -1;
-	}
-	return 0;
-}
-
-void
-mta_config_print(FILE *fp, const struct mta_config *cfg)
-{
-	fprintf(fp, "\n[mta]\n");
-	cfg_print(fp, mta_defs, cfg);
-}
-
-void
-mta_config_free(struct mta_config *cfg)
-{
-	cfg_free_values(mta_defs, cfg);
-}
 
 /* --- processes -------------------------------------------------------- */
 
@@ -192,14 +143,11 @@ scan_procs(struct cycle *c, const struct mtaconf *mc, struct proc_seen *ps)
 	DIR *dir;
 	long exim_uid = -2; /* matches no process */
 
-	if (mc->kind == MTA_EXIM && mc->exim) {
-		char why[256];
-		struct accounts *a = accounts_load(c->root, why, sizeof(why));
-		const struct account_user *u =
-		    accounts_user_by_name(a, mc->exim->conf.exim_user);
+	if (mc->kind == MTA_EXIM && mc->exim && c->accounts) {
+		const struct account_user *u = accounts_user_by_name(
+		    c->accounts, mc->exim->conf.exim_user);
 		if (u != NULL)
 			exim_uid = (long)u->uid;
-		accounts_free(a);
 	}
 	ps->daemon = -1;
 	ps->daemon_pid = 0;
@@ -350,180 +298,72 @@ tri(int v)
 }
 
 void
-mta_collect(struct cycle *c)
+mta_collect(struct cycle *c, const struct mta_config *cfg)
 {
+	const struct mtaconf *mc = c->mta;
 	struct proc_seen ps;
-	struct mtaconf mc;
-	char err[1024], path[PATH_MAX];
+	char path[PATH_MAX];
 	json_t *mta, *listeners;
 	int listening;
 
-	/* spool_collect already reported what could not be read here */
-	mtaconf_load(&mc, c->root, c->cfg->mta.kind, err, sizeof(err));
 	listeners = json_array();
-	ps.daemon = mc.kind == MTA_NONE ? 0 : -1;
+	ps.daemon = mc->kind == MTA_NONE ? 0 : -1;
 	ps.daemon_pid = 0;
 	ps.msp_runner = 0;
 	listening = -1;
 	if (cycle_path(c, path, sizeof(path), "/proc") == 0 &&
 	    access(path, F_OK) == -1 && errno == ENOENT) {
 		/* an image without proc/: unknown, said once */
-		if (mc.kind != MTA_NONE)
+		if (mc->kind != MTA_NONE)
 			cycle_error(c, "/proc",
 			            "not there: whether %s runs "
 			            "and listens is unknown",
-			            mtaconf_kind_name(mc.kind));
+			            mtaconf_kind_name(mc->kind));
 	} else {
-		if (mc.kind != MTA_NONE)
-			scan_procs(c, &mc, &ps);
-		listening = scan_tcp(c, (int)c->cfg->mta.smtp_port, listeners);
+		if (mc->kind != MTA_NONE)
+			scan_procs(c, mc, &ps);
+		listening = scan_tcp(c, (int)cfg->smtp_port, listeners);
 	}
-	mta = json_pack("{s:s, s:s, s:o, s:o, s:I, s:o}", "kind",
-	                mtaconf_kind_name(mc.kind), "detected_by",
-	                mc.how ? mc.how : "", "daemon_running", tri(ps.daemon),
-	                "smtp_listening", tri(listening), "smtp_port",
-	                (json_int_t)c->cfg->mta.smtp_port, "listeners",
-	                listeners);
+	mta = json_pack(
+	    "{s:s, s:s, s:o, s:o, s:I, s:o}", "kind",
+	    mtaconf_kind_name(mc->kind), "detected_by", mc->how ? mc->how : "",
+	    "daemon_running", tri(ps.daemon), "smtp_listening", tri(listening),
+	    "smtp_port", (json_int_t)cfg->smtp_port, "listeners", listeners);
 	if (ps.daemon_pid > 0)
 		json_object_set_new(mta, "daemon_pid",
 		                    json_integer(ps.daemon_pid));
-	if (mc.kind == MTA_EXIM && mc.exim) {
+	if (mc->kind == MTA_EXIM && mc->exim) {
 		json_object_set_new(
 		    mta, "exim_user",
-		    json_str_safe(mc.exim->conf.exim_user,
-		                  strlen(mc.exim->conf.exim_user), 256));
+		    json_str_safe(mc->exim->conf.exim_user,
+		                  strlen(mc->exim->conf.exim_user), 256));
 		/* Debian's package and unit are exim4, RHEL's exim */
 		json_object_set_new(mta, "exim_service",
-		                    json_string(mc.exim->flavour == EXIM_DEBIAN
+		                    json_string(mc->exim->flavour == EXIM_DEBIAN
 		                                    ? "exim4"
 		                                    : "exim"));
 		json_object_set_new(mta, "queuerunner",
-		                    mc.exim->queuerunner[0]
-		                        ? json_string(mc.exim->queuerunner)
+		                    mc->exim->queuerunner[0]
+		                        ? json_string(mc->exim->queuerunner)
 		                        : json_null());
 		{
-			json_t *pl = exim_collect_paniclog(c, mc.exim);
+			json_t *pl = exim_collect_paniclog(c, mc->exim);
 			if (pl)
 				json_object_set_new(mta, "paniclog", pl);
 		}
 		json_object_set_new(
 		    mta, "cron_queue_runner",
-		    mc.exim->cron_runner
-		        ? json_str_safe(mc.exim->cron_line,
-		                        strlen(mc.exim->cron_line), 256)
+		    mc->exim->cron_runner
+		        ? json_str_safe(mc->exim->cron_line,
+		                        strlen(mc->exim->cron_line), 256)
 		        : json_null());
 	}
-	if (mc.kind == MTA_SENDMAIL) {
+	if (mc->kind == MTA_SENDMAIL) {
 		json_object_set_new(mta, "msp_user",
-		                    mc.msp_user[0] ? json_string(mc.msp_user)
-		                                   : json_null());
+		                    mc->msp_user[0] ? json_string(mc->msp_user)
+		                                    : json_null());
 		json_object_set_new(mta, "msp_queue_runner",
 		                    tri(ps.daemon < 0 ? -1 : ps.msp_runner));
 	}
 	json_object_set_new(c->report, "mta", mta);
-	mtaconf_free(&mc);
-}
-
-/* is_queue_role - spools whose entries are mail waiting for the MTA. */
-static int
-is_queue_role(const char *role)
-{
-	return strcmp(role, "msp_queue") == 0 ||
-	       strcmp(role, "mta_queue") == 0 ||
-	       strncmp(role, "postfix_", 8) == 0 ||
-	       strcmp(role, "exim_input") == 0;
-}
-
-void
-mta_findings(struct cycle *c)
-{
-	json_t *mta = json_object_get(c->report, "mta");
-	json_t *spools = json_object_get(c->report, "spools"), *s, *where;
-	const char *kind = json_string_value(json_object_get(mta, "kind"));
-	json_t *run = json_object_get(mta, "daemon_running");
-	json_t *lis = json_object_get(mta, "smtp_listening");
-	long long waiting = 0, oldest = -1;
-	int port = (int)c->cfg->mta.smtp_port, down;
-	const char *first = NULL;
-	char remedy[512], portbuf[16];
-	size_t i;
-
-	if (kind == NULL || strcmp(kind, "none") == 0)
-		return;
-	if (json_object_get(mta, "paniclog") != NULL)
-		exim_paniclog_finding(c, json_object_get(mta, "paniclog"));
-	where = json_object();
-	json_array_foreach(spools, i, s)
-	{
-		const char *role =
-		    json_string_value(json_object_get(s, "role"));
-		const char *path =
-		    json_string_value(json_object_get(s, "path"));
-		json_t *q = json_object_get(s, "queued");
-		json_t *age = json_object_get(s, "oldest_age_s");
-
-		if (role == NULL || path == NULL || !is_queue_role(role) ||
-		    !json_is_integer(q) || json_integer_value(q) == 0)
-			continue;
-		waiting += json_integer_value(q);
-		json_object_set_new(where, path,
-		                    json_integer(json_integer_value(q)));
-		if (first == NULL)
-			first = path;
-		if (json_is_integer(age) && json_integer_value(age) > oldest)
-			oldest = json_integer_value(age);
-	}
-	/* unknown (no proc) is not "down" */
-	if (strcmp(kind, "postfix") == 0)
-		down = json_is_false(run);
-	else if (strcmp(kind, "exim") == 0)
-		/* local mail is spooled by /usr/sbin/sendmail itself: what
-		 * matters is that something runs the queue, the daemon or a
-		 * queue runner from cron */
-		down = json_is_false(run) &&
-		       json_is_null(json_object_get(mta, "cron_queue_runner"));
-	else
-		down = json_is_false(run) || json_is_false(lis);
-	if (waiting == 0 || !down) {
-		json_decref(where);
-		return;
-	}
-	snprintf(portbuf, sizeof(portbuf), "%d", port);
-	if (strcmp(kind, "exim") == 0) {
-		const char *svc =
-		    json_string_value(json_object_get(mta, "exim_service"));
-		snprintf(remedy, sizeof(remedy),
-		         "systemctl start %s || service %s start; then deliver "
-		         "what waits: exim -qf",
-		         svc ? svc : "exim", svc ? svc : "exim");
-	} else if (json_is_false(run))
-		snprintf(remedy, sizeof(remedy),
-		         "systemctl start %s || "
-		         "service %s start",
-		         kind, kind);
-	else
-		snprintf(
-		    remedy, sizeof(remedy),
-		    "the %s daemon runs but does "
-		    "not listen on 127.0.0.1:%d: check DaemonPortOptions in "
-		    "/etc/mail/sendmail.cf, then systemctl restart %s || "
-		    "service %s restart",
-		    kind, port, kind, kind);
-	cycle_finding(
-	    c, "mta.down", "critical", kind,
-	    json_pack("{s:I, s:o, s:O, s:O, s:I, s:o}", "queued",
-	              (json_int_t)waiting, "queued_by_spool", where,
-	              "daemon_running", run, "smtp_listening", lis, "port",
-	              (json_int_t)port, "oldest_age_s",
-	              oldest >= 0 ? json_integer(oldest) : json_null()),
-	    remedy, "%s %s%s%s: %lld message%s wait%s in %s%s", kind,
-	    json_is_false(run) ? "is not running" : "runs",
-	    json_is_false(lis) ? json_is_false(run)
-	                             ? " and nothing listens "
-	                               "on 127.0.0.1:"
-	                             : " but nothing listens on 127.0.0.1:"
-	                       : "",
-	    json_is_false(lis) ? portbuf : "", waiting, waiting == 1 ? "" : "s",
-	    waiting == 1 ? "s" : "", first,
-	    json_object_size(where) > 1 ? " and elsewhere" : "");
 }

@@ -12,11 +12,10 @@
 
 #include "agent/accounts.h"
 #include "agent/exim_detect.h"
+#include "agent/limits.h"
 #include "agent/mtaconf.h"
 #include "common/fsutil.h"
 #include "common/xalloc.h"
-
-#define MTACONF_MAX_FILE (4u << 20) /* a .cf file */
 
 const char *
 mtaconf_kind_name(enum mta_kind k)
@@ -44,18 +43,6 @@ append_err(char *err, size_t errlen, const char *why)
 		         why);
 }
 
-/* exists_under - whether root/path exists (lstat: a dangling link counts). */
-static int
-exists_under(const char *root, const char *path)
-{
-	char full[PATH_MAX];
-	struct stat st;
-
-	if (root_path(full, sizeof(full), root, path) == -1)
-		return 0;
-	return lstat(full, &st) == 0;
-}
-
 /* read_under - root/path as text; NULL if missing (silently) or unreadable
  * (with a reason in err). */
 static char *
@@ -66,8 +53,8 @@ read_under(const char *root, const char *path, char *err, size_t errlen)
 
 	if (root_path(full, sizeof(full), root, path) == -1)
 		return NULL;
-	if (read_file_capped(full, &text, MTACONF_MAX_FILE, why, sizeof(why)) <
-	    0) {
+	if (read_file_capped(full, &text, AGENT_MAX_HOST_FILE, why,
+	                     sizeof(why)) < 0) {
 		if (access(full, F_OK) == 0 || errno != ENOENT)
 			append_err(err, errlen, why);
 		return NULL;
@@ -210,15 +197,12 @@ split_user(const char *v, char *user, char *group)
 static enum mta_kind
 kind_from_alternatives(const char *root)
 {
+	static const char link[] = "/etc/alternatives/mta";
 	char full[PATH_MAX], target[PATH_MAX];
-	ssize_t n;
 
-	if (root_path(full, sizeof(full), root, "/etc/alternatives/mta") == -1)
+	if (root_path(full, sizeof(full), root, link) == -1 ||
+	    root_link_next(link, full, target, sizeof(target)) == -1)
 		return MTA_NONE;
-	n = readlink(full, target, sizeof(target) - 1);
-	if (n <= 0)
-		return MTA_NONE;
-	target[n] = '\0';
 	if (strstr(target, "postfix") != NULL)
 		return MTA_POSTFIX;
 	if (strstr(target, "sendmail") != NULL)
@@ -274,13 +258,13 @@ detect_kind(struct mtaconf *mc, const char *root, const char *force)
 		mc->how = mc->exim->how;
 		return;
 	}
-	if (exists_under(root, "/usr/sbin/sendmail.sendmail") ||
-	    exists_under(root, "/usr/lib/sm.bin/sendmail")) {
+	if (root_exists(root, "/usr/sbin/sendmail.sendmail") ||
+	    root_exists(root, "/usr/lib/sm.bin/sendmail")) {
 		mc->kind = MTA_SENDMAIL;
 		mc->how = "sendmail binary";
 		return;
 	}
-	if (exists_under(root, "/usr/sbin/postfix")) {
+	if (root_exists(root, "/usr/sbin/postfix")) {
 		mc->kind = MTA_POSTFIX;
 		mc->how = "postfix binary";
 		return;
@@ -308,9 +292,9 @@ mtaconf_load(struct mtaconf *mc, const char *root, const char *force, char *err,
 	memset(mc, 0, sizeof(*mc));
 	if (errlen > 0)
 		err[0] = '\0';
-	if (exists_under(root, "/etc/debian_version"))
+	if (root_exists(root, "/etc/debian_version"))
 		mc->flavor = FLAVOR_DEBIAN;
-	else if (exists_under(root, "/etc/redhat-release"))
+	else if (root_exists(root, "/etc/redhat-release"))
 		mc->flavor = FLAVOR_RHEL;
 	else
 		mc->flavor = FLAVOR_OTHER;
@@ -319,11 +303,11 @@ mtaconf_load(struct mtaconf *mc, const char *root, const char *force, char *err,
 	submit_cf = read_under(root, "/etc/mail/submit.cf", err, errlen);
 	main_cf = read_under(root, "/etc/postfix/main.cf", err, errlen);
 	mc->have_sendmail_cf =
-	    sendmail_cf != NULL || exists_under(root, "/etc/mail/sendmail.cf");
+	    sendmail_cf != NULL || root_exists(root, "/etc/mail/sendmail.cf");
 	mc->have_submit_cf =
-	    submit_cf != NULL || exists_under(root, "/etc/mail/submit.cf");
+	    submit_cf != NULL || root_exists(root, "/etc/mail/submit.cf");
 	mc->have_main_cf =
-	    main_cf != NULL || exists_under(root, "/etc/postfix/main.cf");
+	    main_cf != NULL || root_exists(root, "/etc/postfix/main.cf");
 	{
 		struct exim_host *h = xcalloc(1, sizeof(*h));
 		exim_detect(root, h, err, errlen);

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "agent/limits.h"
 #include "agent/outbox.h"
 #include "agent/statedir.h"
 #include "common/fsutil.h"
@@ -25,7 +26,6 @@
 #define NAME_MAX_LEN (SEQ_DIGITS + 1 + 36 + 2 + 10 + 3 + 1)
 #define TMP_PREFIX ".tmp-"
 /* One report body is never larger than a report's JSON. */
-#define OUTBOX_FILE_MAX ((size_t)64 << 20)
 
 struct entry {
 	unsigned long long seq;
@@ -145,8 +145,10 @@ open_subdir(int parent, const char *parent_path, const char *name,
 }
 
 /*
- * scan - list dir's report files (stale temporaries are removed).  With
- * ob, entries are added to the index; returns the largest sequence seen.
+ * scan - the report files of the directory dfd (path names it in errors)
+ * into *list, oldest first, and their number into *count (the caller
+ * frees *list); *maxseq is raised to the largest sequence seen.  Stale
+ * temporaries are removed on the way.  0, or -1 with a reason.
  */
 static int
 scan(int dfd, const char *path, struct entry **list, size_t *count,
@@ -294,50 +296,18 @@ outbox_rejected_count(const struct outbox *ob)
 	return n;
 }
 
-/* write_durable - TMP, fsync, rename to name, fsync of the directory. */
+/* write_durable - the report file name in dfd, through a temporary name
+ * of its own sequence number (write_file_atomic_at). */
 static int
 write_durable(int dfd, const char *dirpath, const char *name,
               unsigned long long seq, const void *data, size_t n, char *err,
               size_t errlen)
 {
 	char tmp[64];
-	int fd, saved;
 
 	snprintf(tmp, sizeof(tmp), TMP_PREFIX "%020llu", seq);
-	fd = openat(dfd, tmp,
-	            O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd == -1) {
-		snprintf(err, errlen, "%s/%s: %s", dirpath, tmp,
-		         strerror(errno));
-		return -1;
-	}
-	if (write_full(fd, data, n) == -1)
-		goto fail;
-	if (fsync(fd) == -1)
-		goto fail;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (renameat(dfd, tmp, dfd, name) == -1)
-		goto fail;
-	if (fsync(dfd) == -1) {
-		/* the file is complete; only its name may not survive a
-		 * power loss, which cannot be made better here */
-		snprintf(err, errlen, "%s: fsync: %s", dirpath,
-		         strerror(errno));
-		return -1;
-	}
-	return 0;
-fail:
-	saved = errno;
-	snprintf(err, errlen, "%s/%s: %s", dirpath, tmp, strerror(saved));
-	if (fd != -1)
-		close(fd);
-	unlinkat(dfd, tmp, 0);
-	errno = saved;
-	return -1;
+	return write_file_atomic_at(dfd, dirpath, tmp, name, data, n, 0600, err,
+	                            errlen);
 }
 
 /* drop_oldest - remove the oldest report; *lost counts it and what it
@@ -404,7 +374,7 @@ outbox_oldest(struct outbox *ob, char **data, size_t *n, char id[UUID_STR_LEN],
 	en = &ob->e[ob->head];
 	entry_name(name, sizeof(name), en->seq, en->id, en->carried);
 	snprintf(path, sizeof(path), "%s/%s", ob->dir, name);
-	len = read_file_capped(path, data, OUTBOX_FILE_MAX, err, errlen);
+	len = read_file_capped(path, data, AGENT_MAX_OUTBOX_FILE, err, errlen);
 	if (len < 0)
 		return -1;
 	*n = (size_t)len;

@@ -7,28 +7,6 @@
 
 #include "agent/pfq.h"
 
-static void
-str_add(struct qf_str *f, const char *p, size_t n)
-{
-	size_t room = sizeof(f->s) - f->len;
-
-	if (n > room) {
-		n = room;
-		f->cut = 1;
-	}
-	memcpy(f->s + f->len, p, n);
-	f->len += n;
-}
-
-static void
-addr_set(struct qf_addr *a, const char *p, size_t n)
-{
-	if (n > sizeof(a->s))
-		n = sizeof(a->s);
-	memcpy(a->s, p, n);
-	a->len = n;
-}
-
 int
 pfq_parse(const char *buf, size_t len, struct pfq_msg *m, char *err,
           size_t errlen)
@@ -89,11 +67,11 @@ pfq_parse(const char *buf, size_t len, struct pfq_msg *m, char *err,
 			break;
 		}
 		case 'S':
-			addr_set(&m->sender, d, dlen);
+			qf_addr_set(&m->sender, d, dlen);
 			break;
 		case 'R':
 			if (m->nrcpt < QF_MAX_RCPT)
-				addr_set(&m->rcpt[m->nrcpt], d, dlen);
+				qf_addr_set(&m->rcpt[m->nrcpt], d, dlen);
 			m->nrcpt++;
 			break;
 		case 'D':
@@ -115,12 +93,12 @@ pfq_parse(const char *buf, size_t len, struct pfq_msg *m, char *err,
 			if (after_l) {
 				/* the rest of a long line */
 				if (cont)
-					str_add(cont, d, dlen);
+					qf_str_add(cont, d, dlen);
 			} else if (dlen == 0) {
 				in_headers = 0; /* end of the headers */
 			} else if (d[0] == ' ' || d[0] == '\t') {
 				if (cont)
-					str_add(cont, d, dlen);
+					qf_str_add(cont, d, dlen);
 			} else {
 				size_t v;
 				cont = NULL;
@@ -140,7 +118,7 @@ pfq_parse(const char *buf, size_t len, struct pfq_msg *m, char *err,
 				while (v < dlen &&
 				       (d[v] == ' ' || d[v] == '\t'))
 					v++;
-				str_add(cont, d + v, dlen - v);
+				qf_str_add(cont, d + v, dlen - v);
 			}
 			after_l = type == 'L';
 			break;

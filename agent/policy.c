@@ -8,36 +8,21 @@
 #include "agent/accounts.h"
 #include "agent/exim_detect.h"
 #include "agent/policy.h"
+#include "common/report_schema.h"
 
-static const char *const role_names[ROLE_COUNT] = {
-    [ROLE_MSP_QUEUE] = "msp_queue",
-    [ROLE_MTA_QUEUE] = "mta_queue",
-    [ROLE_POSTFIX_MAILDROP] = "postfix_maildrop",
-    [ROLE_POSTFIX_INCOMING] = "postfix_incoming",
-    [ROLE_POSTFIX_ACTIVE] = "postfix_active",
-    [ROLE_POSTFIX_DEFERRED] = "postfix_deferred",
-    [ROLE_POSTFIX_HOLD] = "postfix_hold",
-    [ROLE_POSTFIX_CORRUPT] = "postfix_corrupt",
-    [ROLE_EXIM_SPOOL] = "exim_spool",
-    [ROLE_EXIM_INPUT] = "exim_input",
-    [ROLE_EXIM_MSGLOG] = "exim_msglog",
-    [ROLE_MAILBOX] = "mailbox",
-    [ROLE_CUSTOM] = "custom",
-};
+_Static_assert(ROLE_COUNT == REPORT_SCHEMA_NROLES,
+               "enum spool_role follows report_schema_roles");
 
 const char *
 policy_role_name(enum spool_role r)
 {
-	return r < ROLE_COUNT ? role_names[r] : "custom";
+	return r < ROLE_COUNT ? report_schema_roles[r] : "custom";
 }
 
 int
 policy_role_parse(const char *name)
 {
-	for (int i = 0; i < ROLE_COUNT; i++)
-		if (strcmp(role_names[i], name) == 0)
-			return i;
-	return -1;
+	return report_schema_find(report_schema_roles, name);
 }
 
 int

@@ -63,4 +63,11 @@ int qf_parse(const char *buf, size_t len, struct qf_msg *m, char *err,
  * one, else the envelope's (may be empty). */
 const struct qf_str *qf_status(const struct qf_msg *m);
 
+/* qf_str_add - append n bytes at p to f, cut (and f->cut set) at its
+ * size; qf_str_set - the same into an emptied f. */
+void qf_str_add(struct qf_str *f, const char *p, size_t n);
+void qf_str_set(struct qf_str *f, const char *p, size_t n);
+/* qf_addr_set - p[0..n) into a, cut at its size. */
+void qf_addr_set(struct qf_addr *a, const char *p, size_t n);
+
 #endif

@@ -34,22 +34,6 @@ qid_val_init(void)
 	qid_val_ready = 1;
 }
 
-/* days_from_civil - days since 1970-01-01 of a proleptic Gregorian date
- * (H. Hinnant's algorithm); m is 1-based. */
-static long long
-days_from_civil(long long y, unsigned m, unsigned d)
-{
-	long long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
-}
-
 void
 qid_clock_init(struct qid_clock *qc, time_t now)
 {

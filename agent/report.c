@@ -1,5 +1,6 @@
 /*
- * report.c - the report envelope and the ordered table of collectors.
+ * report.c - the report envelope, the host facts of the cycle and the
+ * ordered table of collectors, each handed its own configuration section.
  *
  * Reads ROOT/etc/hostname, ROOT/etc/os-release (or etc/redhat-release)
  * and the kernel release (ROOT/proc/sys/kernel/osrelease under --root,
@@ -15,25 +16,60 @@
 
 #include "agent/agent_config.h"
 #include "agent/cycle.h"
+#include "agent/inodes.h"
+#include "agent/inodes_findings.h"
+#include "agent/logs.h"
+#include "agent/logs_findings.h"
+#include "agent/mail.h"
+#include "agent/mail_findings.h"
+#include "agent/mta.h"
+#include "agent/mta_findings.h"
+#include "agent/limits.h"
 #include "agent/report.h"
+#include "agent/spool.h"
+#include "agent/spool_findings.h"
 #include "common/fsutil.h"
 #include "common/timeutil.h"
 #include "common/uuid.h"
 
+/*
+ * Each collector sees its own section of the configuration and nothing
+ * else: COLLECTOR(x) makes the two passes of collector x (x_collect, then
+ * x_findings, both handed cfg->x) for the table below.  What sections
+ * share goes through struct cycle.
+ */
 struct collector {
 	const char *name;
-	void (*collect)(struct cycle *c);
-	void (*findings)(struct cycle *c);
+	void (*collect)(struct cycle *c, const struct agent_config *cfg);
+	void (*findings)(struct cycle *c, const struct agent_config *cfg);
 };
+
+#define COLLECTOR(x)                                                           \
+	static void x##_collect_pass(struct cycle *c,                          \
+	                             const struct agent_config *cfg)           \
+	{                                                                      \
+		x##_collect(c, &cfg->x);                                       \
+	}                                                                      \
+	static void x##_findings_pass(struct cycle *c,                         \
+	                              const struct agent_config *cfg)          \
+	{                                                                      \
+		x##_findings(c, &cfg->x);                                      \
+	}
+COLLECTOR(spool)
+COLLECTOR(inodes)
+COLLECTOR(mta)
+COLLECTOR(logs)
+COLLECTOR(mail)
+#undef COLLECTOR
 
 /* Order matters for findings: later ones refer to earlier ones (a SYSERR
  * on a spool the spool check found wrong; queued mail while mta.down). */
 static const struct collector collectors[] = {
-    {"spool", spool_collect, spool_findings},
-    {"inodes", inodes_collect, inodes_findings},
-    {"mta", mta_collect, mta_findings},
-    {"logs", logs_collect, logs_findings},
-    {"mail", mail_collect, mail_findings},
+    {"spool", spool_collect_pass, spool_findings_pass},
+    {"inodes", inodes_collect_pass, inodes_findings_pass},
+    {"mta", mta_collect_pass, mta_findings_pass},
+    {"logs", logs_collect_pass, logs_findings_pass},
+    {"mail", mail_collect_pass, mail_findings_pass},
 };
 
 /* read_small - first line of a small host file under root, or -1. */
@@ -45,7 +81,8 @@ read_small(const char *root, const char *hostpath, char *out, size_t n)
 
 	if (root_path(path, sizeof(path), root, hostpath) == -1)
 		return -1;
-	len = read_file_capped(path, &text, 64 * 1024, why, sizeof(why));
+	len = read_file_capped(path, &text, AGENT_MAX_SMALL_FILE, why,
+	                       sizeof(why));
 	if (len < 0)
 		return -1;
 	snprintf(out, n, "%.*s", (int)strcspn(text, "\r\n"), text);
@@ -76,7 +113,7 @@ os_name(const char *root, char *out, size_t n)
 
 	out[0] = '\0';
 	if (root_path(path, sizeof(path), root, "/etc/os-release") == 0 &&
-	    (len = read_file_capped(path, &text, 64 * 1024, why,
+	    (len = read_file_capped(path, &text, AGENT_MAX_SMALL_FILE, why,
 	                            sizeof(why))) >= 0) {
 		char *p = strstr(text, "PRETTY_NAME=");
 		if (p && (p == text || p[-1] == '\n')) {
@@ -112,8 +149,8 @@ report_build(const struct agent_config *cfg, struct state *st)
 	char id[UUID_STR_LEN], ts[RFC3339_LEN], host[256], os[256], kern[256];
 
 	memset(&c, 0, sizeof(c));
-	c.cfg = cfg;
 	c.root = cfg->root;
+	c.check_network = cfg->inodes.check_network;
 	c.now = time(NULL);
 	c.state = st;
 	if (uuid_v4(id) == -1)
@@ -137,9 +174,11 @@ report_build(const struct agent_config *cfg, struct state *st)
 	c.errors = json_object_get(c.report, "errors");
 	c.findings = json_object_get(c.report, "findings");
 
+	cycle_host_load(&c, cfg->mta.kind);
 	for (size_t i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++)
-		collectors[i].collect(&c);
+		collectors[i].collect(&c, cfg);
 	for (size_t i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++)
-		collectors[i].findings(&c);
+		collectors[i].findings(&c, cfg);
+	cycle_host_free(&c);
 	return c.report;
 }

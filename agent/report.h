@@ -11,7 +11,7 @@
 struct agent_config;
 struct state;
 
-#define REPORT_SCHEMA "spoolwatch.report/1"
+#include "common/report_schema.h" /* REPORT_SCHEMA */
 
 /* report_build - a new report (caller decrefs).  Collectors stage their
  * offsets in st; the caller commits them once the report is durable. */

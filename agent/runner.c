@@ -12,6 +12,7 @@
 
 #include "agent/agent_config.h"
 #include "agent/deliver.h"
+#include "agent/limits.h"
 #include "agent/outbox.h"
 #include "agent/report.h"
 #include "agent/runner.h"
@@ -281,7 +282,7 @@ runner_cycle(struct runner *r)
 	}
 	v = state_get(r->st, DROPPED_KEY);
 	carried = json_is_integer(v) ? json_integer_value(v) : 0;
-	if (carried < 0 || carried > (json_int_t)1 << 30)
+	if (carried < 0 || carried > (json_int_t)AGENT_MAX_CARRIED_DROPS)
 		carried = 0;
 	json_object_set_new(report, "outbox_dropped", json_integer(carried));
 	if (r->to_stdout) {

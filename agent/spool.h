@@ -1,60 +1,21 @@
 /*
  * spool.h - mail spool directories: owner/group/mode against policy,
  * whether the MTA's account can write them, counts, ages, orphans and
- * the directory's own size; the spool.* findings.
+ * the directory's own size, as the report's spools[] (the spool.*
+ * findings are spool_findings.h).
  *
  * The list of directories comes from the MTA's own configuration
- * (mtaconf.h), the mailbox directories that exist, and [spool PATH]
+ * (c->mta), the mailbox directories that exist, and [spool PATH]
  * sections of agent.conf that add directories or override a policy.
  */
 #ifndef SPOOLWATCH_SPOOL_H
 #define SPOOLWATCH_SPOOL_H
 
-#include <stdio.h>
+#include "agent/spool_config.h"
 
-struct cfg_file;
 struct cycle;
 
-/* One [spool PATH] section. */
-struct spool_override {
-	char *path; /* the section's argument, a host path */
-	unsigned line;
-	char *role;        /* policy.h role name; NULL: keep / custom */
-	char *owner;       /* expected owner; NULL: keep the default */
-	char *group;       /* expected group */
-	unsigned mode;     /* expected mode; 0: keep the default */
-	char *user;        /* the MTA writes as this user */
-	char *write_group; /* ... and/or this group */
-	int check;         /* 0: leave this directory out */
-};
-
-struct spool_config {
-	long long backlog_warning; /* queued messages */
-	long long backlog_critical;
-	long long stale_age; /* seconds */
-	long long stale_age_critical;
-	long long bloat_factor;   /* dir size / size its entries need */
-	long long bloat_min_size; /* bytes */
-	long long orphan_grace;   /* seconds */
-	long long scan_budget;    /* seconds of stat for ages */
-	long long scan_limit;     /* seconds before a scan stops */
-	int default_spools;       /* the built-in layouts */
-
-	struct spool_override *ov;
-	size_t nov;
-};
-
-/* spool_config_load - defaults, then the keys this collector owns in cf
- * (NULL: defaults only).  0, or -1 with "FILE:LINE: why" in err. */
-int spool_config_load(struct spool_config *cfg, struct cfg_file *cf, char *err,
-                      size_t errlen);
-void spool_config_print(FILE *fp, const struct spool_config *cfg);
-void spool_config_free(struct spool_config *cfg);
-
-/* spool_collect - add this collector's data to c->report. */
-void spool_collect(struct cycle *c);
-/* spool_findings - diagnose from the whole report (runs after every
- * collector, in the order spool, inodes, mta, logs, mail). */
-void spool_findings(struct cycle *c);
+/* spool_collect - add spools[] to c->report. */
+void spool_collect(struct cycle *c, const struct spool_config *cfg);
 
 #endif

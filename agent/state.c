@@ -12,11 +12,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "agent/limits.h"
 #include "agent/state.h"
 #include "common/fsutil.h"
 #include "common/xalloc.h"
-
-#define STATE_MAX_BYTES (16u << 20)
 
 struct state {
 	char *dir;
@@ -45,7 +44,8 @@ state_open(const char *dir, char *warn, size_t warnlen, char *err,
 	st->dir = xstrdup(dir);
 	st->staged = json_object();
 	snprintf(path, sizeof(path), "%s/state.json", dir);
-	n = read_file_capped(path, &text, STATE_MAX_BYTES, why, sizeof(why));
+	n = read_file_capped(path, &text, AGENT_MAX_STATE_FILE, why,
+	                     sizeof(why));
 	if (n < 0) {
 		if (errno != ENOENT && warn)
 			snprintf(warn, warnlen, "%s; starting empty", why);

@@ -16,7 +16,6 @@
 #include "common/xalloc.h"
 
 struct statedir {
-	char *path;
 	int lockfd; /* -1 when not locked */
 };
 
@@ -93,15 +92,8 @@ statedir_open(const char *dir, int create, int lock, char *err, size_t errlen)
 		}
 	}
 	sd = xcalloc(1, sizeof(*sd));
-	sd->path = xstrdup(dir);
 	sd->lockfd = fd;
 	return sd;
-}
-
-const char *
-statedir_path(const struct statedir *sd)
-{
-	return sd->path;
 }
 
 void
@@ -111,6 +103,5 @@ statedir_close(struct statedir *sd)
 		return;
 	if (sd->lockfd != -1)
 		close(sd->lockfd);
-	free(sd->path);
 	free(sd);
 }

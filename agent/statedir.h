@@ -20,7 +20,6 @@ int statedir_check(const char *dir, char *err, size_t errlen);
 /* statedir_open - create (create != 0), check and optionally lock dir. */
 struct statedir *statedir_open(const char *dir, int create, int lock, char *err,
                                size_t errlen);
-const char *statedir_path(const struct statedir *sd);
 void statedir_close(struct statedir *sd);
 
 #endif

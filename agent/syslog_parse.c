@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "agent/syslog_parse.h"
+#include "common/report_schema.h"
 #include "common/timeutil.h"
 
 #define SPAN_EMPTY ((struct sl_span){NULL, 0})
@@ -44,41 +45,15 @@ span_starts(struct sl_span s, const char *lit)
 	return s.p != NULL && starts(s.p, s.n, lit);
 }
 
-/* num - the value of n decimal digits at p, -1 if any is not a digit. */
-static int
-num(const char *p, size_t n)
-{
-	int v = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!is_digit(p[i]))
-			return -1;
-		v = v * 10 + (p[i] - '0');
-	}
-	return v;
-}
+_Static_assert(SL_OTHER - SL_SYSERR + 1 == REPORT_SCHEMA_NKINDS,
+               "enum sl_kind follows report_schema_kinds");
 
 const char *
 sl_kind_name(enum sl_kind k)
 {
-	switch (k) {
-	case SL_SYSERR:
-		return "syserr";
-	case SL_DEFERRED:
-		return "deferred";
-	case SL_BOUNCED:
-		return "bounced";
-	case SL_WARNING:
-		return "warning";
-	case SL_FATAL:
-		return "fatal";
-	case SL_PANIC:
-		return "panic";
-	case SL_OTHER:
-		return "other";
-	case SL_NONE:
-		break;
-	}
-	return "none";
+	if (k < SL_SYSERR || k > SL_OTHER)
+		return "none";
+	return report_schema_kinds[k - SL_SYSERR];
 }
 
 /* --- time ---------------------------------------------------------------- */
@@ -144,16 +119,6 @@ infer_year(struct sl_clock *clk, int mon, int mday, int h, int mi, int s)
 	return (time_t)-1;
 }
 
-static int
-month_of(const char *p)
-{
-	static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	for (int m = 0; m < 12; m++)
-		if (memcmp(p, names + 3 * m, 3) == 0)
-			return m + 1;
-	return 0;
-}
-
 /* trad_stamp - "Feb 15 09:20:02" / "Jun  5 ..." / "Mar 7 ..." at p;
  * bytes used, or 0. */
 static size_t
@@ -162,14 +127,14 @@ trad_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 	size_t i = 4;
 	int mon, day, h, mi, s;
 
-	if (n < 14 || p[3] != ' ' || (mon = month_of(p)) == 0)
+	if (n < 14 || p[3] != ' ' || (mon = month_from_abbr(p, 0)) == 0)
 		return 0;
 	while (i < n && p[i] == ' ')
 		i++;
 	if (i + 10 > n || !is_digit(p[i]))
 		return 0;
 	if (is_digit(p[i + 1])) {
-		day = num(p + i, 2);
+		day = time_digits(p + i, 2);
 		i += 2;
 	} else {
 		day = p[i] - '0';
@@ -177,9 +142,9 @@ trad_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 	}
 	if (i + 9 > n || p[i] != ' ' || p[i + 3] != ':' || p[i + 6] != ':')
 		return 0;
-	h = num(p + i + 1, 2);
-	mi = num(p + i + 4, 2);
-	s = num(p + i + 7, 2);
+	h = time_digits(p + i + 1, 2);
+	mi = time_digits(p + i + 4, 2);
+	s = time_digits(p + i + 7, 2);
 	if (h < 0 || mi < 0 || s < 0)
 		return 0;
 	if ((*ts = infer_year(clk, mon, day, h, mi, s)) == (time_t)-1)
@@ -194,7 +159,7 @@ iso_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 {
 	const char *sp;
 	size_t len;
-	int y, mo, d, h, mi, s;
+	struct civil c;
 
 	if (n < 19 || p[4] != '-' || p[7] != '-')
 		return 0;
@@ -204,31 +169,17 @@ iso_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 		return len;
 	if (len != 10 || p[10] != ' ' || p[13] != ':' || p[16] != ':')
 		return 0;
-	y = num(p, 4);
-	mo = num(p + 5, 2);
-	d = num(p + 8, 2);
-	h = num(p + 11, 2);
-	mi = num(p + 14, 2);
-	s = num(p + 17, 2);
-	if (y < 1970 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0)
+	if (civil_parse(p, &c) == -1 || c.year < 1970)
 		return 0;
 	if (n >= 23 && (memcmp(p + 19, " UTC", 4) == 0 ||
 	                memcmp(p + 19, " GMT", 4) == 0)) {
-		struct tm tm;
-		if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
-		    h > 23 || mi > 59 || s > 60)
+		if (!civil_valid(&c))
 			return 0;
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = y - 1900;
-		tm.tm_mon = mo - 1;
-		tm.tm_mday = d;
-		tm.tm_hour = h;
-		tm.tm_min = mi;
-		tm.tm_sec = s;
-		*ts = timegm(&tm);
+		*ts = civil_to_time(&c);
 		return 23;
 	}
-	if ((*ts = sl_local_time(clk, y, mo, d, h, mi, s)) == (time_t)-1)
+	if ((*ts = sl_local_time(clk, c.year, c.month, c.day, c.hour, c.min,
+	                         c.sec)) == (time_t)-1)
 		return 0;
 	return 19;
 }

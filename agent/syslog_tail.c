@@ -536,197 +536,291 @@ finish(struct reader *rd, int fd, const struct stat *sb, const char *hpath,
 	return 0;
 }
 
+/* One tail_run: the file, its position and where results go. */
+struct run {
+	struct reader rd;
+	const char *fspath, *hostpath;
+	int fd;              /* the current file; -1 if it is missing */
+	struct stat sb;      /* its fstat */
+	struct tail_src src; /* hostpath and its mtime */
+	struct pos cur;      /* where we were in the current file */
+	struct pos prev;     /* a renamed file still followed */
+	int compressed;      /* a compressed sibling was seen */
+	char *err;
+	size_t errlen;
+};
+
+/* What a run ends with. */
+enum step {
+	STEP_ERR = -1, /* err is set */
+	STEP_READ,     /* the file was read up to its size */
+	STEP_SAVE,     /* no current file: save the position only */
+	STEP_NONE,     /* no file and no position: nothing to save */
+};
+
+static enum step
+io_error(struct run *t)
+{
+	snprintf(t->err, t->errlen, "%s: %s", t->hostpath, strerror(errno));
+	return STEP_ERR;
+}
+
+/* open_current - open and check the file; a missing one is fd -1. */
+static int
+open_current(struct run *t)
+{
+	t->fd = open(t->fspath, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (t->fd == -1)
+		return errno == ENOENT ? 0 : (int)io_error(t);
+	if (fstat(t->fd, &t->sb) == -1) {
+		io_error(t);
+		close(t->fd);
+		return -1;
+	}
+	if (!S_ISREG(t->sb.st_mode)) {
+		snprintf(t->err, t->errlen, "%s: not a regular file",
+		         t->hostpath);
+		close(t->fd);
+		return -1;
+	}
+	/* a cold file is read faster with more readahead */
+	(void)posix_fadvise(t->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	t->src.mtime = t->sb.st_mtime;
+	return 0;
+}
+
+/* follow_prev - 1. a renamed file we keep following until it stops
+ * growing; prev is dropped when it did not grow or is gone. */
+static int
+follow_prev(struct run *t)
+{
+	char name[NAME_MAX + 1], hpath[PATH_MAX];
+	struct stat ss;
+	off_t before = t->prev.off;
+	int sfd = find_sibling(t->fspath, &t->prev, BY_INODE, 0, &ss, name,
+	                       sizeof(name), &t->compressed);
+	int rc;
+
+	if (sfd == -1) {
+		t->prev.valid = 0;
+		return 0;
+	}
+	sibling_path(t->hostpath, name, hpath, sizeof(hpath));
+	rc = finish(&t->rd, sfd, &ss, hpath, &t->prev, t->err, t->errlen);
+	close(sfd);
+	if (rc == 0 && t->prev.off == before)
+		t->prev.valid = 0; /* done with it */
+	return rc;
+}
+
+/* read_first - 2a. no saved position: the last readback bytes, from a
+ * line boundary. */
+static enum step
+read_first(struct run *t)
+{
+	const struct tail_opts *o = t->rd.o;
+	struct pos now;
+	off_t start;
+	int skip = 0;
+
+	if (t->fd == -1)
+		return STEP_NONE;
+	t->rd.res->first_start = 1;
+	start = t->sb.st_size > o->readback ? t->sb.st_size - o->readback : 0;
+	if (start > 0) { /* start at a line boundary */
+		char ch;
+		skip = pread(t->fd, &ch, 1, start - 1) != 1 || ch != '\n';
+	}
+	if (identify(t->fd, &t->sb, 0, &now) == -1)
+		return io_error(t);
+	now.off = read_range(&t->rd, t->fd, &t->src, start, t->sb.st_size, skip,
+	                     t->err, t->errlen);
+	if (now.off < 0)
+		return STEP_ERR;
+	t->cur = now;
+	return STEP_READ;
+}
+
+/* same_file - whether the file is the one of cur, grown or not. */
+static int
+same_file(const struct run *t)
+{
+	return t->fd != -1 && (unsigned long long)t->sb.st_dev == t->cur.dev &&
+	       (unsigned long long)t->sb.st_ino == t->cur.ino &&
+	       t->sb.st_size >= t->cur.off &&
+	       same_content(t->fd, &t->sb, &t->cur);
+}
+
+/* read_more - 2b. the same file: from the saved offset to its size. */
+static enum step
+read_more(struct run *t)
+{
+	off_t off = read_range(&t->rd, t->fd, &t->src, t->cur.off,
+	                       t->sb.st_size, 0, t->err, t->errlen);
+
+	if (off < 0)
+		return STEP_ERR;
+	if (t->cur.fplen < TAIL_FP_MAX && t->sb.st_size > (off_t)t->cur.fplen &&
+	    identify(t->fd, &t->sb, off, &t->cur) == -1)
+		return io_error(t);
+	t->cur.off = off;
+	return STEP_READ;
+}
+
+/* lost_note - what could not be read of the old file, in res->note. */
+static void
+lost_note(struct run *t)
+{
+	snprintf(t->rd.res->note, sizeof(t->rd.res->note),
+	         "the previous file (inode %llu) was %s; lines "
+	         "written to it after offset %lld were not read",
+	         t->cur.ino,
+	         t->compressed ? "compressed (not gzip, or not "
+	                         "readable) or removed before it was "
+	                         "finished"
+	                       : "truncated or removed",
+	         (long long)t->cur.off);
+}
+
+/*
+ * finish_old - the old file of cur after a rotation or truncation: find
+ * it by inode (renamed), else by content (copied), else as gzip, and
+ * read what was added after cur.off.  *by_inode and ss say whether and
+ * where it was found renamed.  0 or -1.
+ */
+static int
+finish_old(struct run *t, int same_ino, int *by_inode, struct stat *ss)
+{
+	struct tail_result *res = t->rd.res;
+	char name[NAME_MAX + 1], hpath[PATH_MAX];
+	int sfd = -1, gzr, rc;
+
+	*by_inode = 0;
+	if (t->cur.ino != 0 && !same_ino)
+		sfd = find_sibling(t->fspath, &t->cur, BY_INODE, 0, ss, name,
+		                   sizeof(name), &t->compressed);
+	if (sfd != -1)
+		*by_inode = 1;
+	else if (t->cur.ino != 0 && t->cur.fplen > 0) /* 0: matches all */
+		sfd = find_sibling(
+		    t->fspath, &t->cur, BY_CONTENT,
+		    t->fd != -1 ? (unsigned long long)t->sb.st_ino : 0, ss,
+		    name, sizeof(name), &t->compressed);
+	if (sfd != -1) {
+		sibling_path(t->hostpath, name, hpath, sizeof(hpath));
+		snprintf(res->rotated_from, sizeof(res->rotated_from), "%s",
+		         hpath);
+		rc = finish(&t->rd, sfd, ss, hpath, &t->cur, t->err, t->errlen);
+		close(sfd);
+		if (rc == -1)
+			return -1;
+		res->rotated = *by_inode;
+		res->truncated = !*by_inode;
+		return 0;
+	}
+	if (t->cur.ino == 0)
+		return 0;
+	gzr = 0;
+	if (t->cur.fplen > 0 && t->compressed &&
+	    (gzr = finish_gz(&t->rd, t->fspath, t->hostpath, &t->cur, hpath,
+	                     sizeof(hpath), t->err, t->errlen)) == -1)
+		return -1;
+	if (gzr == 1)
+		snprintf(res->rotated_from, sizeof(res->rotated_from), "%s",
+		         hpath);
+	else
+		lost_note(t);
+	res->truncated = same_ino;
+	res->rotated = !same_ino;
+	return 0;
+}
+
+/* read_rotated - 2c. rotated (other inode), truncated or replaced: the
+ * rest of the old file, the generations in between, then the new file
+ * from its start. */
+static enum step
+read_rotated(struct run *t)
+{
+	int same_ino = t->fd != -1 &&
+	               (unsigned long long)t->sb.st_dev == t->cur.dev &&
+	               (unsigned long long)t->sb.st_ino == t->cur.ino;
+	int by_inode;
+	struct stat ss;
+	struct pos now;
+
+	if (finish_old(t, same_ino, &by_inode, &ss) == -1)
+		return STEP_ERR;
+	if (t->fd == -1) {
+		/* between "rename" and "create": keep following the renamed
+		 * file as the current one */
+		if (!by_inode) {
+			/* nothing to follow: read the next file from its
+			 * start (inode 0 matches none) */
+			memset(&t->cur, 0, sizeof(t->cur));
+			t->cur.valid = 1;
+		}
+		return STEP_SAVE;
+	}
+	if (by_inode) {
+		struct pos oldpos = t->cur;
+		if (read_between(&t->rd, t->fspath, t->hostpath, &ss, &oldpos,
+		                 (unsigned long long)t->sb.st_ino, &t->prev,
+		                 t->err, t->errlen) == -1)
+			return STEP_ERR;
+		t->prev = t->cur; /* it may still be written to */
+		t->prev.valid = 1;
+	}
+	if (identify(t->fd, &t->sb, 0, &now) == -1)
+		return io_error(t);
+	now.off = read_range(&t->rd, t->fd, &t->src, 0, t->sb.st_size, 0,
+	                     t->err, t->errlen);
+	if (now.off < 0)
+		return STEP_ERR;
+	t->cur = now;
+	return STEP_READ;
+}
+
 int
 tail_run(const char *fspath, const char *hostpath, json_t *saved,
          const struct tail_opts *o, tail_fn fn, void *arg, json_t **next,
          struct tail_result *res, char *err, size_t errlen)
 {
-	struct reader rd = {o, fn, arg, res};
-	struct pos cur, prev, now;
-	struct stat sb, ss;
-	char name[NAME_MAX + 1], hpath[PATH_MAX];
-	int fd, sfd, compressed = 0, rc = -1;
-	struct tail_src src = {hostpath, 0};
+	struct run t = {.rd = {o, fn, arg, res},
+	                .fspath = fspath,
+	                .hostpath = hostpath,
+	                .src = {hostpath, 0},
+	                .err = err,
+	                .errlen = errlen};
+	enum step step;
 
 	memset(res, 0, sizeof(*res));
 	*next = NULL;
-	pos_from_json(saved, &cur);
-	pos_from_json(saved ? json_object_get(saved, "prev") : NULL, &prev);
-
-	fd = open(fspath, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd == -1 && errno != ENOENT) {
-		snprintf(err, errlen, "%s: %s", hostpath, strerror(errno));
+	pos_from_json(saved, &t.cur);
+	pos_from_json(saved ? json_object_get(saved, "prev") : NULL, &t.prev);
+	if (open_current(&t) == -1)
 		return -1;
-	}
-	if (fd != -1 && fstat(fd, &sb) == -1) {
-		snprintf(err, errlen, "%s: %s", hostpath, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (fd != -1 && !S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", hostpath);
-		close(fd);
-		return -1;
-	}
-	res->missing = fd == -1;
-	if (fd != -1) /* a cold file is read faster with more readahead */
-		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	src.mtime = fd != -1 ? sb.st_mtime : 0;
+	res->missing = t.fd == -1;
 
-	/* 1. a renamed file we keep following until it stops growing */
-	if (prev.valid) {
-		sfd = find_sibling(fspath, &prev, BY_INODE, 0, &ss, name,
-		                   sizeof(name), &compressed);
-		if (sfd != -1) {
-			sibling_path(hostpath, name, hpath, sizeof(hpath));
-			off_t before = prev.off;
-			if (finish(&rd, sfd, &ss, hpath, &prev, err, errlen) ==
-			    -1) {
-				close(sfd);
-				goto out;
-			}
-			close(sfd);
-			if (prev.off == before)
-				prev.valid = 0; /* done with it */
-		} else {
-			prev.valid = 0;
-		}
-	}
+	if (t.prev.valid && follow_prev(&t) == -1)
+		step = STEP_ERR;
+	else if (!t.cur.valid)
+		step = read_first(&t);
+	else if (same_file(&t))
+		step = read_more(&t);
+	else
+		step = read_rotated(&t);
 
-	/* 2. the file itself */
-	if (!cur.valid) {
-		off_t start;
-		int skip = 0;
-
-		if (fd == -1) {
-			rc = 0;
-			*next = NULL;
-			goto out;
-		}
-		res->first_start = 1;
-		start = sb.st_size > o->readback ? sb.st_size - o->readback : 0;
-		if (start > 0) { /* start at a line boundary */
-			char ch;
-			skip = pread(fd, &ch, 1, start - 1) != 1 || ch != '\n';
-		}
-		if (identify(fd, &sb, 0, &now) == -1)
-			goto ioerr;
-		now.off = read_range(&rd, fd, &src, start, sb.st_size, skip,
-		                     err, errlen);
-		if (now.off < 0)
-			goto out;
-		cur = now;
-	} else if (fd != -1 && (unsigned long long)sb.st_dev == cur.dev &&
-	           (unsigned long long)sb.st_ino == cur.ino &&
-	           sb.st_size >= cur.off && same_content(fd, &sb, &cur)) {
-		off_t off = read_range(&rd, fd, &src, cur.off, sb.st_size, 0,
-		                       err, errlen);
-		if (off < 0)
-			goto out;
-		if (cur.fplen < TAIL_FP_MAX && sb.st_size > (off_t)cur.fplen &&
-		    identify(fd, &sb, off, &cur) == -1)
-			goto ioerr;
-		cur.off = off;
-	} else {
-		/* rotated (other inode), truncated or replaced */
-		int same_ino = fd != -1 &&
-		               (unsigned long long)sb.st_dev == cur.dev &&
-		               (unsigned long long)sb.st_ino == cur.ino;
-		int found_by_inode = 0, gzr = 0;
-
-		sfd = -1;
-		if (cur.ino != 0 && !same_ino)
-			sfd = find_sibling(fspath, &cur, BY_INODE, 0, &ss, name,
-			                   sizeof(name), &compressed);
-		if (sfd != -1)
-			found_by_inode = 1;
-		else if (cur.ino != 0 && cur.fplen > 0) /* 0: matches all */
-			sfd = find_sibling(
-			    fspath, &cur, BY_CONTENT,
-			    fd != -1 ? (unsigned long long)sb.st_ino : 0, &ss,
-			    name, sizeof(name), &compressed);
-		if (sfd != -1) {
-			sibling_path(hostpath, name, hpath, sizeof(hpath));
-			snprintf(res->rotated_from, sizeof(res->rotated_from),
-			         "%s", hpath);
-			if (finish(&rd, sfd, &ss, hpath, &cur, err, errlen) ==
-			    -1) {
-				close(sfd);
-				goto out;
-			}
-			close(sfd);
-			if (found_by_inode)
-				res->rotated = 1;
-			else
-				res->truncated = 1;
-		} else if (cur.ino != 0 && cur.fplen > 0 && compressed &&
-		           (gzr = finish_gz(&rd, fspath, hostpath, &cur, hpath,
-		                            sizeof(hpath), err, errlen)) != 0) {
-			if (gzr == -1)
-				goto out;
-			snprintf(res->rotated_from, sizeof(res->rotated_from),
-			         "%s", hpath);
-			res->truncated = same_ino;
-			res->rotated = !same_ino;
-		} else if (cur.ino != 0) {
-			res->truncated = same_ino;
-			res->rotated = !same_ino;
-			snprintf(
-			    res->note, sizeof(res->note),
-			    "the previous file (inode %llu) was %s; lines "
-			    "written to it after offset %lld were not read",
-			    cur.ino,
-			    compressed ? "compressed (not gzip, or not "
-			                 "readable) or removed before it was "
-			                 "finished"
-			               : "truncated or removed",
-			    (long long)cur.off);
-		}
-		if (fd == -1) {
-			/* between "rename" and "create": keep following
-			 * the renamed file as the current one */
-			if (!found_by_inode) {
-				/* nothing to follow: read the next file
-				 * from its start (inode 0 matches none) */
-				memset(&cur, 0, sizeof(cur));
-				cur.valid = 1;
-			}
-			rc = 0;
-			goto save;
-		}
-		if (found_by_inode) {
-			struct pos oldpos = cur;
-			if (read_between(&rd, fspath, hostpath, &ss, &oldpos,
-			                 (unsigned long long)sb.st_ino, &prev,
-			                 err, errlen) == -1)
-				goto out;
-			prev = cur; /* it may still be written to */
-			prev.valid = 1;
-		}
-		if (identify(fd, &sb, 0, &now) == -1)
-			goto ioerr;
-		now.off =
-		    read_range(&rd, fd, &src, 0, sb.st_size, 0, err, errlen);
-		if (now.off < 0)
-			goto out;
-		cur = now;
+	if (step == STEP_READ) {
+		res->offset = t.cur.off;
+		res->size = t.sb.st_size;
 	}
-	res->offset = cur.off;
-	res->size = sb.st_size;
-	rc = 0;
-save:
-	*next = pos_to_json(&cur);
-	if (prev.valid)
-		json_object_set_new(*next, "prev", pos_to_json(&prev));
-	goto out;
-ioerr:
-	snprintf(err, errlen, "%s: %s", hostpath, strerror(errno));
-out:
-	if (fd != -1)
-		close(fd);
-	if (rc == -1 && *next) {
-		json_decref(*next);
-		*next = NULL;
+	if (step == STEP_READ || step == STEP_SAVE) {
+		*next = pos_to_json(&t.cur);
+		if (t.prev.valid)
+			json_object_set_new(*next, "prev",
+			                    pos_to_json(&t.prev));
 	}
-	return rc;
+	if (t.fd != -1)
+		close(t.fd);
+	return step == STEP_ERR ? -1 : 0;
 }

@@ -67,6 +67,67 @@ root_path(char *out, size_t n, const char *root, const char *path)
 	return 0;
 }
 
+int
+root_exists(const char *root, const char *path)
+{
+	char full[PATH_MAX];
+	struct stat st;
+
+	if (root_path(full, sizeof(full), root, path) == -1)
+		return 0;
+	return lstat(full, &st) == 0;
+}
+
+int
+root_link_next(const char *host, const char *full, char *next, size_t n)
+{
+	char target[PATH_MAX], joined[PATH_MAX];
+	ssize_t l = readlink(full, target, sizeof(target) - 1);
+
+	if (l == -1)
+		return -1;
+	target[l] = '\0';
+	if (target[0] == '/') {
+		snprintf(joined, sizeof(joined), "%s", target);
+	} else {
+		const char *slash = strrchr(host, '/');
+		int dl = slash ? (int)(slash - host) : 0;
+
+		if (snprintf(joined, sizeof(joined), "%.*s/%s", dl, host,
+		             target) >= (int)sizeof(joined)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+	}
+	/* fold "..", "." and "//" without leaving "/" */
+	return root_path(next, n, "", joined);
+}
+
+int
+root_resolve(const char *root, const char *path, int max_links, char *host,
+             char *full, struct stat *st, int *links)
+{
+	*links = 0;
+	if (snprintf(host, PATH_MAX, "%s", path) >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (;;) {
+		if (root_path(full, PATH_MAX, root, host) == -1)
+			return -1;
+		if (lstat(full, st) == -1)
+			return -1;
+		if (!S_ISLNK(st->st_mode))
+			return 0;
+		if (++*links > max_links) {
+			errno = ELOOP;
+			return -1;
+		}
+		if (root_link_next(host, full, host, PATH_MAX) == -1)
+			return -1;
+	}
+}
+
 ssize_t
 read_file_capped(const char *path, char **out, size_t cap, char *err,
                  size_t errlen)
@@ -149,68 +210,76 @@ write_full(int fd, const void *data, size_t n)
 }
 
 int
-fsync_dir(const char *dir)
+write_file_atomic_at(int dfd, const char *dirpath, const char *tmp,
+                     const char *name, const void *data, size_t n, mode_t mode,
+                     char *err, size_t errlen)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc;
+	int fd, saved;
+
+	fd =
+	    openat(dfd, tmp,
+	           O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
-int
-write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
-                  char *err, size_t errlen)
-{
-	char tmp[PATH_MAX], dir[PATH_MAX];
-	char *slash;
-	int fd;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
-	    (int)sizeof(tmp)) {
-		snprintf(err, errlen, "%s: path too long", path);
-		return -1;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	          mode);
-	if (fd == -1) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		return -1;
-	}
+		goto fail;
 	/* the mode asked for, whatever the umask (and a stale temp file's) */
-	if (fchmod(fd, mode) == -1)
-		goto fail;
-	if (write_full(fd, data, n) == -1)
-		goto fail;
-	if (fsync(fd) == -1)
+	if (fchmod(fd, mode) == -1 || write_full(fd, data, n) == -1 ||
+	    fsync(fd) == -1)
 		goto fail;
 	if (close(fd) == -1) {
 		fd = -1;
 		goto fail;
 	}
 	fd = -1;
-	if (rename(tmp, path) == -1)
+	if (renameat(dfd, tmp, dfd, name) == -1)
 		goto fail;
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash == dir)
-		slash[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	else
-		snprintf(dir, sizeof(dir), ".");
-	if (fsync_dir(dir) == -1) {
-		snprintf(err, errlen, "%s: fsync: %s", dir, strerror(errno));
+	if (fsync(dfd) == -1) {
+		saved = errno;
+		snprintf(err, errlen, "%s: fsync: %s", dirpath,
+		         strerror(saved));
+		errno = saved;
 		return -1;
 	}
 	return 0;
 fail:
-	snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	saved = errno;
+	snprintf(err, errlen, "%s/%s: %s", dirpath, tmp, strerror(saved));
 	if (fd != -1)
 		close(fd);
-	unlink(tmp);
+	unlinkat(dfd, tmp, 0);
+	errno = saved;
+	return -1;
+}
+
+int
+write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
+                  char *err, size_t errlen)
+{
+	char dir[PATH_MAX], tmp[NAME_MAX + 1];
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	int dfd, rc;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else if (snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path),
+	                  path) >= (int)sizeof(dir))
+		goto too_long;
+	if (*base == '\0' || snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", base,
+	                              (long)getpid()) >= (int)sizeof(tmp))
+		goto too_long;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd == -1) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	rc = write_file_atomic_at(dfd, dir, tmp, base, data, n, mode, err,
+	                          errlen);
+	close(dfd);
+	return rc;
+too_long:
+	snprintf(err, errlen, "%s: path too long", path);
 	return -1;
 }
 

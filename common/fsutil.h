@@ -10,6 +10,7 @@
 #define SPOOLWATCH_FSUTIL_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /*
@@ -19,6 +20,30 @@
  * outside root.  -1 with errno ENAMETOOLONG or EINVAL (relative path).
  */
 int root_path(char *out, size_t n, const char *root, const char *path);
+
+/* root_exists - 1 if the host path exists below root (lstat: a dangling
+ * link counts), 0 if not or if the path does not fit. */
+int root_exists(const char *root, const char *path);
+
+/*
+ * root_link_next - the host path the symbolic link at host path host
+ * points to, into next (n bytes).  full is the link's path under the
+ * root (as root_path gave it).  An absolute target is taken as a host
+ * path, a relative one is joined to host's directory; either is folded
+ * lexically (as root_path does), so it names something below the root
+ * again.  -1 with errno (EINVAL if full is not a link, ENAMETOOLONG).
+ */
+int root_link_next(const char *host, const char *full, char *next, size_t n);
+
+/*
+ * root_resolve - lstat the host path path under root, following symbolic
+ * links by hand (root_link_next) so that every step stays below root.
+ * host and full, of PATH_MAX bytes each, get the host path of what was
+ * finally looked at and its path under root; *links counts the links
+ * followed.  0 and *st, or -1 with errno (ELOOP past max_links).
+ */
+int root_resolve(const char *root, const char *path, int max_links, char *host,
+                 char *full, struct stat *st, int *links);
 
 /*
  * read_file_capped - read a whole regular file of at most cap bytes into
@@ -38,11 +63,21 @@ ssize_t read_file_capped(const char *path, char **out, size_t cap, char *err,
  */
 int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode,
                       char *err, size_t errlen);
+/*
+ * write_file_atomic_at - the same in the open directory dfd (dirpath
+ * names it in errors): data goes to tmp, which is fsync'ed and renamed
+ * to name, then dfd is fsync'ed.  A stale tmp is overwritten; callers
+ * choose a tmp name no other writer uses.  0, or -1 with a reason and
+ * errno (if the directory's fsync fails, name is complete but its
+ * rename may not survive a power loss).
+ */
+int write_file_atomic_at(int dfd, const char *dirpath, const char *tmp,
+                         const char *name, const void *data, size_t n,
+                         mode_t mode, char *err, size_t errlen);
 
 /* write_full - write all n bytes, resuming after EINTR and short writes;
  * 0, or -1 with errno. */
 int write_full(int fd, const void *data, size_t n);
-int fsync_dir(const char *dir);
 /*
  * mkdir_p - mkdir -p with mode for the created components (subject to the
  * umask).  Existing directories are fine; an existing non-directory is -1

@@ -21,7 +21,6 @@ struct strbuf {
 
 /* Named caps, kept together so limits are reviewed in one place. */
 #define STRBUF_MAX_REPORT (64u << 20) /* a report's JSON */
-#define STRBUF_MAX_LINE (64u << 10)   /* one log line */
 
 void strbuf_init(struct strbuf *sb, size_t max);
 int strbuf_append(struct strbuf *sb, const void *p, size_t n);

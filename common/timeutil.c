@@ -43,9 +43,40 @@ days_in_month(int year, int month)
 	return dm[month - 1] + (month == 2 && leap);
 }
 
-/* num - n decimal digits at *p; -1 if any is not a digit. */
-static int
-num(const char *p, size_t n)
+long long
+days_from_civil(long long year, unsigned month, unsigned day)
+{
+	long long era;
+	unsigned yoe, doy, doe;
+
+	year -= month <= 2;
+	era = (year >= 0 ? year : year - 399) / 400;
+	yoe = (unsigned)(year - era * 400);
+	doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
+int
+month_from_abbr(const char *p, int fold)
+{
+	static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char c[3];
+
+	for (int k = 0; k < 3; k++)
+		c[k] = fold ? (char)(p[k] | 0x20) : p[k];
+	for (int m = 0; m < 12; m++) {
+		const char *nm = names + 3 * m;
+		char first = fold ? (char)(nm[0] | 0x20) : nm[0];
+
+		if (c[0] == first && c[1] == nm[1] && c[2] == nm[2])
+			return m + 1;
+	}
+	return 0;
+}
+
+int
+time_digits(const char *p, size_t n)
 {
 	int v = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -57,12 +88,44 @@ num(const char *p, size_t n)
 }
 
 int
+civil_parse(const char *p, struct civil *c)
+{
+	c->year = time_digits(p, 4);
+	c->month = time_digits(p + 5, 2);
+	c->day = time_digits(p + 8, 2);
+	c->hour = time_digits(p + 11, 2);
+	c->min = time_digits(p + 14, 2);
+	c->sec = time_digits(p + 17, 2);
+	return c->year < 0 || c->month < 0 || c->day < 0 || c->hour < 0 ||
+	               c->min < 0 || c->sec < 0
+	           ? -1
+	           : 0;
+}
+
+int
+civil_valid(const struct civil *c)
+{
+	return c->year >= 0 && c->month >= 1 && c->month <= 12 && c->day >= 1 &&
+	       c->day <= days_in_month(c->year, c->month) && c->hour >= 0 &&
+	       c->hour <= 23 && c->min >= 0 && c->min <= 59 && c->sec >= 0 &&
+	       c->sec <= 60;
+}
+
+time_t
+civil_to_time(const struct civil *c)
+{
+	return (time_t)(days_from_civil(c->year, (unsigned)c->month,
+	                                (unsigned)c->day) *
+	                    86400 +
+	                c->hour * 3600 + c->min * 60 + c->sec);
+}
+
+int
 rfc3339_parse(const char *s, size_t len, time_t *out)
 {
-	struct tm tm;
-	int y, mo, d, h, mi, sec, off = 0;
+	struct civil c;
+	int off = 0;
 	size_t i = 19;
-	time_t t;
 
 	if (len < 20)
 		return -1;
@@ -70,14 +133,7 @@ rfc3339_parse(const char *s, size_t len, time_t *out)
 		return -1;
 	if (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
 		return -1;
-	y = num(s, 4);
-	mo = num(s + 5, 2);
-	d = num(s + 8, 2);
-	h = num(s + 11, 2);
-	mi = num(s + 14, 2);
-	sec = num(s + 17, 2);
-	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
-	    h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+	if (civil_parse(s, &c) == -1 || !civil_valid(&c))
 		return -1;
 	if (s[i] == '.') {
 		size_t start = ++i;
@@ -93,12 +149,12 @@ rfc3339_parse(const char *s, size_t len, time_t *out)
 	} else if (s[i] == '+' || s[i] == '-') {
 		int sign = s[i] == '-' ? -1 : 1, oh, om;
 		if (len - i == 6 && s[i + 3] == ':') {
-			oh = num(s + i + 1, 2);
-			om = num(s + i + 4, 2);
+			oh = time_digits(s + i + 1, 2);
+			om = time_digits(s + i + 4, 2);
 			i += 6;
 		} else if (len - i == 5) {
-			oh = num(s + i + 1, 2);
-			om = num(s + i + 3, 2);
+			oh = time_digits(s + i + 1, 2);
+			om = time_digits(s + i + 3, 2);
 			i += 5;
 		} else {
 			return -1;
@@ -111,16 +167,6 @@ rfc3339_parse(const char *s, size_t len, time_t *out)
 	}
 	if (i != len)
 		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec; /* 60 folds into the next minute */
-	t = timegm(&tm);
-	if (t == (time_t)-1 && !(y == 1969 && mo == 12 && d == 31))
-		return -1;
-	*out = t - off;
+	*out = civil_to_time(&c) - off; /* second 60: the next minute */
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include "collector/api/api.h"
 #include "collector/store/db.h"
 #include "collector/api/query.h"
+#include "common/report_schema.h"
 
 json_t *
 api_event_json(sqlite3_stmt *st, int with_host)
@@ -104,7 +105,7 @@ api_events(struct api_req *rq, struct api_answer *ans)
 	    list_args(rq, ans, &limit, NULL) == -1 ||
 	    (has_since = time_arg(rq, ans, "since", &since)) == -1 ||
 	    (has_until = time_arg(rq, ans, "until", &until)) == -1 ||
-	    enum_arg(rq, ans, "kind", api_kinds,
+	    enum_arg(rq, ans, "kind", report_schema_kinds,
 	             "syserr, deferred, bounced, warning, fatal, panic or "
 	             "other") == -1)
 		return;

@@ -8,6 +8,7 @@
 #include "collector/api/api.h"
 #include "collector/store/db.h"
 #include "collector/api/query.h"
+#include "common/report_schema.h"
 
 json_t *
 api_finding_json(sqlite3_stmt *st, int with_host)
@@ -82,7 +83,7 @@ api_findings(struct api_req *rq, struct api_answer *ans)
 	long long cursor, last = 0;
 
 	if (list_args(rq, ans, &limit, &cursor) == -1 ||
-	    enum_arg(rq, ans, "severity", api_severities,
+	    enum_arg(rq, ans, "severity", report_schema_severities,
 	             "info, warning or critical") == -1 ||
 	    enum_arg(rq, ans, "state", states, "open or resolved") == -1)
 		return;

@@ -11,6 +11,8 @@
 #include "collector/api/api.h"
 #include "collector/store/db.h"
 #include "collector/api/query.h"
+#include "common/hex.h"
+#include "common/report_schema.h"
 #include "common/xalloc.h"
 
 #define HOST_COLS                                                              \
@@ -55,7 +57,7 @@ hosts_row(sqlite3_stmt *st, void *ctx)
 static json_t *
 hosts_cursor(const json_t *last, void *ctx)
 {
-	char *h = hex_encode(json_string_value(json_object_get(last, "name")));
+	char *h = hex_encode_str(json_string_value(json_object_get(last, "name")));
 	json_t *c = json_string(h);
 
 	(void)ctx;
@@ -123,11 +125,11 @@ api_hosts(struct api_req *rq, struct api_answer *ans)
 	long limit;
 
 	if (list_args(rq, ans, &limit, NULL) == -1 ||
-	    enum_arg(rq, ans, "severity", api_severities,
+	    enum_arg(rq, ans, "severity", report_schema_severities,
 	             "info, warning or critical") == -1 ||
 	    enum_arg(rq, ans, "stale", bools, "true or false") == -1)
 		return;
-	if (cur && *cur && (after = hex_decode(cur)) == NULL) {
+	if (cur && *cur && (after = hex_decode_str(cur)) == NULL) {
 		api_bad_cursor(ans);
 		return;
 	}

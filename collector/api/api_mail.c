@@ -10,6 +10,7 @@
 #include "collector/api/api.h"
 #include "collector/store/db.h"
 #include "collector/api/query.h"
+#include "common/hex.h"
 #include "common/xalloc.h"
 
 /* mail_hosts - a few hosts behind one command. */
@@ -69,7 +70,7 @@ static json_t *
 mail_cursor(const json_t *last, void *ctx)
 {
 	char *h =
-	    hex_encode(json_string_value(json_object_get(last, "command")));
+	    hex_encode_str(json_string_value(json_object_get(last, "command")));
 	char *c = xasprintf(
 	    "%lld.%s",
 	    (long long)json_integer_value(json_object_get(last, "messages")),
@@ -98,7 +99,7 @@ mail_cursor_arg(struct api_req *rq, struct api_answer *ans, char **after,
 	dot = strchr(cur, '.');
 	*after_n = strtoll(cur, &end, 10);
 	if (dot == NULL || end != dot || *after_n < 0 ||
-	    (*after = hex_decode(dot + 1)) == NULL) {
+	    (*after = hex_decode_str(dot + 1)) == NULL) {
 		api_bad_cursor(ans);
 		return -1;
 	}

@@ -10,11 +10,8 @@
 
 #include "collector/api/api_req.h"
 #include "common/timeutil.h"
+#include "common/report_schema.h"
 #include "common/xalloc.h"
-
-const char *const api_severities[] = {"info", "warning", "critical", NULL};
-const char *const api_kinds[] = {"syserr", "deferred", "bounced", "warning",
-                                 "fatal",  "panic",    "other",   NULL};
 
 void
 api_error(struct api_answer *ans, int status, const char *code, const char *fmt,
@@ -110,19 +107,10 @@ enum_arg(struct api_req *rq, struct api_answer *ans, const char *key,
 {
 	const char *s = rq->arg(rq->cls, key);
 
-	if (s == NULL || *s == '\0' || one_of(s, values))
+	if (s == NULL || *s == '\0' || report_schema_find(values, s) >= 0)
 		return 0;
 	api_error(ans, 400, "bad_request", "%s: expected %s", key, expected);
 	return -1;
-}
-
-int
-one_of(const char *s, const char *const *values)
-{
-	for (; *values; values++)
-		if (strcmp(s, *values) == 0)
-			return 1;
-	return 0;
 }
 
 char *
@@ -136,54 +124,6 @@ like_escape(const char *s)
 		*p++ = *s;
 	}
 	*p = '\0';
-	return out;
-}
-
-char *
-hex_encode(const char *s)
-{
-	static const char hx[] = "0123456789abcdef";
-	size_t n = strlen(s);
-	char *out = xmalloc(n * 2 + 1);
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hx[(unsigned char)s[i] >> 4];
-		out[2 * i + 1] = hx[(unsigned char)s[i] & 15];
-	}
-	out[2 * n] = '\0';
-	return out;
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-char *
-hex_decode(const char *s)
-{
-	size_t n = strlen(s);
-	char *out;
-
-	if (n % 2)
-		return NULL;
-	out = xmalloc(n / 2 + 1);
-	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-			free(out);
-			return NULL;
-		}
-		out[i] = (char)(hi << 4 | lo);
-	}
-	out[n / 2] = '\0';
 	return out;
 }
 

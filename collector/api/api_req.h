@@ -31,8 +31,6 @@ struct api_answer {
 };
 
 /* The enumerations the filters accept, NULL-terminated. */
-extern const char *const api_severities[];
-extern const char *const api_kinds[];
 
 /* api_error - fill ans (no body yet) with {"error": {"code", "message"}}. */
 void api_error(struct api_answer *ans, int status, const char *code,
@@ -54,14 +52,8 @@ int time_arg(struct api_req *rq, struct api_answer *ans, const char *key,
  * whose message is "key: expected <expected>". */
 int enum_arg(struct api_req *rq, struct api_answer *ans, const char *key,
              const char *const *values, const char *expected);
-/* one_of - 1 if s is one of the NULL-terminated values. */
-int one_of(const char *s, const char *const *values);
 /* like_escape - s with %, _ and \ escaped for LIKE ... ESCAPE '\'. */
 char *like_escape(const char *s);
-/* hex_encode / hex_decode - cursor text for string keys (hex_decode:
- * NULL for odd length, a non-hex digit or a NUL byte). */
-char *hex_encode(const char *s);
-char *hex_decode(const char *s);
 /* id_cursor - a decimal id as a cursor string. */
 json_t *id_cursor(long long id);
 

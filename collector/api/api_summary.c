@@ -10,6 +10,7 @@
 
 #include "collector/api/api.h"
 #include "collector/store/db.h"
+#include "common/jsonutil.h"
 
 struct sctx {
 	struct api_req *rq;
@@ -213,7 +214,7 @@ api_summary(struct api_req *rq, struct api_answer *ans)
 	json_object_set_new(o, "mail", mail_part(&c));
 	json_object_set_new(o, "mta_down", mta_part(&c));
 	json_object_set_new(o, "stale_after_s", json_integer(rq->stale_after));
-	json_object_set_new(o, "generated_at", rfc3339_json(rq->now));
+	json_object_set_new(o, "generated_at", jsonutil_ts(rq->now));
 	sqlite3_exec(rq->db, "COMMIT", NULL, NULL, NULL);
 	if (c.failed) {
 		json_decref(o);

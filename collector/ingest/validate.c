@@ -50,32 +50,7 @@ struct vfield {
 	}
 #define ID_MAX 4294967295LL
 
-static const char *const kinds[] = {"syserr", "deferred", "bounced", "warning",
-                                    "fatal",  "panic",    "other",   NULL};
-static const char *const severities[] = {"info", "warning", "critical", NULL};
-static const char *const roles[] = {"msp_queue",        "mta_queue",
-                                    "postfix_maildrop", "postfix_incoming",
-                                    "postfix_active",   "postfix_deferred",
-                                    "postfix_hold",     "postfix_corrupt",
-                                    "exim_spool",       "exim_input",
-                                    "exim_msglog",      "mailbox",
-                                    "custom",           NULL};
 static const char *const schemas[] = {REPORT_SCHEMA, NULL};
-static const char *const codes[] = {"spool.missing",
-                                    "spool.not_writable_by_mta",
-                                    "spool.permissions",
-                                    "spool.backlog",
-                                    "spool.stale",
-                                    "spool.bloated_dir",
-                                    "spool.orphans",
-                                    "fs.inodes_high",
-                                    "mta.down",
-                                    "log.syserr",
-                                    "mail.undelivered",
-                                    "mail.unread_root",
-                                    "mail.frozen",
-                                    "mta.paniclog",
-                                    NULL};
 
 static const struct vfield f_host[] = {
     {"name", T_STR, REQ, 1, 253, NULL, NULL},
@@ -95,7 +70,7 @@ static const struct vfield f_expected[] = {
 };
 static const struct vfield f_spool[] = {
     {"path", T_STR, REQ, 1, V_MAX_STR, NULL, NULL},
-    {"role", T_ENUM, REQ, 0, 0, NULL, roles},
+    {"role", T_ENUM, REQ, 0, 0, NULL, report_schema_roles},
     {"exists", T_BOOL, REQ, 0, 0, NULL, NULL},
     {"owner", T_STR, NUL, 0, 256, NULL, NULL},
     {"group", T_STR, NUL, 0, 256, NULL, NULL},
@@ -137,7 +112,7 @@ static const struct vfield f_event[] = {
     {"program", T_STR, NUL, 0, 256, NULL, NULL},
     {"pid", T_INT, NUL, 0, 0, NULL, NULL},
     {"queue_id", T_STR, NUL, 0, 256, NULL, NULL},
-    {"kind", T_ENUM, REQ, 0, 0, NULL, kinds},
+    {"kind", T_ENUM, REQ, 0, 0, NULL, report_schema_kinds},
     {"stage", T_STR, NUL, 0, 256, NULL, NULL},
     {"message", T_STR, REQ, 0, V_MAX_TEXT, NULL, NULL},
     {"errno", T_STRINT, NUL, 0, 256, NULL, NULL},
@@ -150,7 +125,7 @@ static const struct vfield f_event[] = {
 };
 static const struct vfield f_group[] = {
     {"signature", T_STR, REQ, 1, V_MAX_STR, NULL, NULL},
-    {"kind", T_ENUM, REQ, 0, 0, NULL, kinds},
+    {"kind", T_ENUM, REQ, 0, 0, NULL, report_schema_kinds},
     {"count", T_INT, REQ, 1, 0, NULL, NULL},
     {"first_ts", T_TS, REQ, 0, 0, NULL, NULL},
     {"last_ts", T_TS, REQ, 0, 0, NULL, NULL},
@@ -196,8 +171,8 @@ static const struct vfield f_mail[] = {
     END,
 };
 static const struct vfield f_finding[] = {
-    {"code", T_ENUM, REQ, 0, 0, NULL, codes},
-    {"severity", T_ENUM, REQ, 0, 0, NULL, severities},
+    {"code", T_ENUM, REQ, 0, 0, NULL, report_schema_codes},
+    {"severity", T_ENUM, REQ, 0, 0, NULL, report_schema_severities},
     {"subject", T_STR, REQ, 1, V_MAX_STR, NULL, NULL},
     {"message", T_STR, REQ, 1, V_MAX_TEXT, NULL, NULL},
     {"evidence", T_JOBJ, REQ, 0, V_MAX_TEXT, NULL, NULL},
@@ -316,10 +291,10 @@ check_string(struct vctx *v, const struct vfield *f, json_t *x)
 			return fail(v, f->name, "must not be empty");
 		return 0;
 	case T_ENUM:
-		for (const char *const *e = f->enumv; *e; e++)
-			if (strcmp(*e, s) == 0)
-				return 0;
-		return fail(v, f->name, "not one of the allowed values");
+		if (report_schema_find(f->enumv, s) < 0)
+			return fail(v, f->name,
+			            "not one of the allowed values");
+		return 0;
 	case T_MODE:
 		if (!mode_ok(s, n))
 			return fail(v, f->name,

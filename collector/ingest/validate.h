@@ -16,8 +16,7 @@
 #include <jansson.h>
 
 #include "collector/limits.h"
-
-#define REPORT_SCHEMA "spoolwatch.report/1"
+#include "common/report_schema.h" /* REPORT_SCHEMA and its names */
 
 /* The bounds (V_MAX_*) are in limits.h. */
 

@@ -9,6 +9,7 @@
 
 #include "collector/store/db.h"
 #include "collector/limits.h"
+#include "common/jsonutil.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
@@ -203,16 +204,6 @@ db_bind_jts(sqlite3_stmt *st, int i, json_t *o, const char *key)
 }
 
 json_t *
-rfc3339_json(long long t)
-{
-	char buf[RFC3339_LEN];
-
-	if (rfc3339_format((time_t)t, buf, sizeof(buf)) == -1)
-		return json_null();
-	return json_string(buf);
-}
-
-json_t *
 db_col_str(sqlite3_stmt *st, int i)
 {
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
@@ -242,7 +233,7 @@ db_col_time(sqlite3_stmt *st, int i)
 {
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return json_null();
-	return rfc3339_json(sqlite3_column_int64(st, i));
+	return jsonutil_ts(sqlite3_column_int64(st, i));
 }
 
 json_t *

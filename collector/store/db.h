@@ -56,7 +56,4 @@ json_t *db_col_bool(sqlite3_stmt *st, int i); /* true/false or null */
 json_t *db_col_time(sqlite3_stmt *st, int i); /* RFC 3339 or null */
 json_t *db_col_json(sqlite3_stmt *st, int i); /* parsed text or null */
 
-/* rfc3339_json - epoch seconds as an RFC 3339 JSON string. */
-json_t *rfc3339_json(long long t);
-
 #endif

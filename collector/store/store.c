@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/ingest/validate.h"
 #include "collector/store/db.h"
 #include "collector/store/store.h"
-#include "collector/ingest/validate.h"
+#include "common/hash.h"
+#include "common/jsonutil.h"
 #include "common/xalloc.h"
 
 enum {
@@ -214,20 +216,6 @@ history(struct store *s, long long hid, const char *metric, const char *subject,
 	return run(s, S_HISTORY, err, el);
 }
 
-static const char *
-jstr(json_t *o, const char *key, const char *dflt)
-{
-	const char *v = json_string_value(json_object_get(o, key));
-	return v ? v : dflt;
-}
-
-static long long
-jint(json_t *o, const char *key, long long dflt)
-{
-	json_t *x = json_object_get(o, key);
-	return json_is_integer(x) ? json_integer_value(x) : dflt;
-}
-
 /* sigs_add - count one new event under its signature. */
 static void
 sigs_add(struct sigacc **v, size_t *n, const char *sig, const char *kind,
@@ -292,14 +280,11 @@ state_text(json_t *r)
 	return text;
 }
 
+/* state_hash - FNV-1a of the state text, in 63 bits for an SQL integer. */
 static long long
-fnv1a(const char *t)
+state_hash(const char *t)
 {
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *t; t++)
-		h = (h ^ (unsigned char)*t) * 1099511628211ULL;
-	return (long long)(h >> 1);
+	return (long long)(hash_fnv1a(HASH_FNV1A_BASIS, t, strlen(t)) >> 1);
 }
 
 void
@@ -309,7 +294,7 @@ store_prepare(json_t *r, struct report_prep *p)
 	size_t i;
 
 	p->state = state_text(r);
-	p->hash = p->state ? fnv1a(p->state) : 0;
+	p->hash = p->state ? state_hash(p->state) : 0;
 	p->nevents = json_array_size(events);
 	p->event_data = xcalloc(p->nevents ? p->nevents : 1, sizeof(char *));
 	json_array_foreach(events, i, e) p->event_data[i] =
@@ -351,8 +336,8 @@ store_events(struct store *s, json_t *r, const struct report_prep *p,
 		char *data =
 		    mine ? json_dumps(e, JSON_COMPACT) : p->event_data[i];
 		long long ts = json_ts(e, "ts", 0);
-		const char *sig = jstr(e, "signature", NULL);
-		const char *kind = jstr(e, "kind", "other");
+		const char *sig = jsonutil_str(e, "signature", NULL);
+		const char *kind = jsonutil_str(e, "kind", "other");
 
 		if (data == NULL) {
 			snprintf(err, el, "out of memory");
@@ -386,10 +371,10 @@ store_events(struct store *s, json_t *r, const struct report_prep *p,
 	json_array_foreach(groups, i, e)
 	{
 		sqlite3_stmt *st = s->st[S_GROUP];
-		const char *kind = jstr(e, "kind", NULL);
+		const char *kind = jsonutil_str(e, "kind", NULL);
 		long long count =
-		    jint(e, "count", 0) -
-		    sigs_dups(sigs, nsigs, jstr(e, "signature", ""));
+		    jsonutil_int(e, "count", 0) -
+		    sigs_dups(sigs, nsigs, jsonutil_str(e, "signature", ""));
 
 		if (count <= 0)
 			continue;
@@ -406,8 +391,8 @@ store_events(struct store *s, json_t *r, const struct report_prep *p,
 			break;
 		if (kind && strcmp(kind, "syserr") == 0)
 			*syserr += count;
-		rc = store_sig(s, hid, jstr(e, "signature", ""), kind, count,
-		               json_ts(e, "last_ts", -1), err, el);
+		rc = store_sig(s, hid, jsonutil_str(e, "signature", ""), kind,
+		               count, json_ts(e, "last_ts", -1), err, el);
 		if (rc != SQLITE_OK)
 			break;
 	}
@@ -450,8 +435,9 @@ store_spools(struct store *s, json_t *r, long long hid, long long ts,
 			return rc;
 	curve:
 		if (json_is_integer(json_object_get(sp, "entries")) &&
-		    (rc = history(s, hid, "spool_entries", jstr(sp, "path", ""),
-		                  ts, (double)jint(sp, "entries", 0), err,
+		    (rc = history(s, hid, "spool_entries",
+		                  jsonutil_str(sp, "path", ""), ts,
+		                  (double)jsonutil_int(sp, "entries", 0), err,
 		                  el)) != SQLITE_OK)
 			return rc;
 	}
@@ -492,9 +478,10 @@ store_fs(struct store *s, json_t *r, long long hid, long long ts, int tables,
 			return rc;
 	curve:
 		if (json_is_number(pct) &&
-		    (rc = history(
-		         s, hid, "inodes_used_pct", jstr(fs, "mount", ""), ts,
-		         json_number_value(pct), err, el)) != SQLITE_OK)
+		    (rc = history(s, hid, "inodes_used_pct",
+		                  jsonutil_str(fs, "mount", ""), ts,
+		                  json_number_value(pct), err, el)) !=
+		        SQLITE_OK)
 			return rc;
 	}
 	return SQLITE_OK;
@@ -534,12 +521,12 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 	int rc;
 
 	*unread = 0;
-	*queued =
-	    jint(mail, "queued_total",
-	         (long long)json_array_size(json_object_get(mail, "queued")));
+	*queued = jsonutil_int(
+	    mail, "queued_total",
+	    (long long)json_array_size(json_object_get(mail, "queued")));
 	if (!tables) {
 		json_array_foreach(json_object_get(mail, "mailboxes"), i,
-		                   mb) *unread += jint(mb, "unread", 0);
+		                   mb) *unread += jsonutil_int(mb, "unread", 0);
 		return SQLITE_OK;
 	}
 	for (int k = S_MBOX_DEL; k <= S_QUEUED_DEL; k += 2) {
@@ -552,7 +539,7 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 		sqlite3_stmt *st = s->st[S_MBOX];
 		sqlite3_bind_int64(st, 1, hid);
 		db_bind_jstr(st, 2, mb, "user");
-		sqlite3_bind_text(st, 3, jstr(mb, "path", ""), -1,
+		sqlite3_bind_text(st, 3, jsonutil_str(mb, "path", ""), -1,
 		                  SQLITE_TRANSIENT);
 		db_bind_jint(st, 4, mb, "messages");
 		db_bind_jint(st, 5, mb, "unread");
@@ -561,14 +548,15 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 		db_bind_jts(st, 8, mb, "newest_ts");
 		if ((rc = run(s, S_MBOX, err, el)) != SQLITE_OK)
 			return rc;
-		*unread += jint(mb, "unread", 0);
+		*unread += jsonutil_int(mb, "unread", 0);
 		json_array_foreach(json_object_get(mb, "cron"), j, cr)
 		{
-			long long n = jint(cr, "count", 1);
-			rc =
-			    store_cron(s, hid, jstr(cr, "command", ""),
-			               jstr(cr, "user", jstr(mb, "user", NULL)),
-			               n > 0 ? n : 1, 0, cr, err, el);
+			long long n = jsonutil_int(cr, "count", 1);
+			rc = store_cron(
+			    s, hid, jsonutil_str(cr, "command", ""),
+			    jsonutil_str(cr, "user",
+			                 jsonutil_str(mb, "user", NULL)),
+			    n > 0 ? n : 1, 0, cr, err, el);
 			if (rc != SQLITE_OK)
 				return rc;
 		}
@@ -577,9 +565,9 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 	{
 		sqlite3_stmt *st = s->st[S_QUEUED];
 		json_t *to = json_object_get(q, "to");
-		const char *cmd = jstr(q, "cron_command", NULL);
+		const char *cmd = jsonutil_str(q, "cron_command", NULL);
 		sqlite3_bind_int64(st, 1, hid);
-		sqlite3_bind_text(st, 2, jstr(q, "queue", ""), -1,
+		sqlite3_bind_text(st, 2, jsonutil_str(q, "queue", ""), -1,
 		                  SQLITE_TRANSIENT);
 		db_bind_jstr(st, 3, q, "id");
 		db_bind_jstr(st, 4, q, "from");
@@ -617,7 +605,7 @@ store_findings(struct store *s, json_t *r, long long hid, long long rpk,
 		json_t *ev = json_object_get(f, "evidence");
 		sqlite3_bind_int64(st, 1, hid);
 		db_bind_jstr(st, 2, f, "code");
-		sqlite3_bind_text(st, 3, jstr(f, "subject", ""), -1,
+		sqlite3_bind_text(st, 3, jsonutil_str(f, "subject", ""), -1,
 		                  SQLITE_TRANSIENT);
 		db_bind_jstr(st, 4, f, "severity");
 		db_bind_jstr(st, 5, f, "message");
@@ -631,7 +619,7 @@ store_findings(struct store *s, json_t *r, long long hid, long long rpk,
 		sqlite3_bind_int64(st, 9, rpk);
 		if ((rc = run(s, S_FINDING, err, el)) != SQLITE_OK)
 			return rc;
-		if (strcmp(jstr(f, "code", ""), "mta.down") == 0)
+		if (strcmp(jsonutil_str(f, "code", ""), "mta.down") == 0)
 			*mta_down = 1;
 	}
 	sqlite3_bind_int64(s->st[S_RESOLVE], 1, hid);
@@ -648,7 +636,7 @@ store_host_state(struct store *s, json_t *r, long long hid, long long ts,
 	sqlite3_stmt *st = s->st[S_HOST_STATE], *cnt = s->st[S_COUNTS];
 	json_t *host = json_object_get(r, "host");
 	json_t *mta = json_object_get(r, "mta");
-	const char *kind = jstr(mta, "kind", NULL);
+	const char *kind = jsonutil_str(mta, "kind", NULL);
 	long long crit = 0, warn = 0, info = 0;
 
 	sqlite3_bind_int64(cnt, 1, hid);
@@ -700,7 +688,7 @@ state_changed(struct store *s, json_t *r, const struct report_prep *p,
 		hash = p->hash;
 	} else {
 		text = mine = state_text(r);
-		hash = mine ? fnv1a(mine) : 0;
+		hash = mine ? state_hash(mine) : 0;
 	}
 	if (text == NULL) {
 		snprintf(err, el, "out of memory");
@@ -733,7 +721,7 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
              long long now, int *duplicate, char *err, size_t el)
 {
 	sqlite3_stmt *st;
-	const char *rid = jstr(r, "report_id", "");
+	const char *rid = jsonutil_str(r, "report_id", "");
 	long long ts = json_ts(r, "collected_at", now);
 	long long hid, prev, rpk, syserr, queued = 0, unread = 0;
 	int rc, newest, mta_down = 0, changed;

@@ -18,9 +18,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "agent/accounts.h"
 #include "agent/agent_config.h"
 #include "agent/cycle.h"
 #include "agent/logs.h"
+#include "agent/logs_findings.h"
 #include "agent/state.h"
 #include "common/config.h"
 #include "common/fsutil.h"
@@ -90,10 +92,11 @@ static json_t *
 run(json_t *spools, json_t *findings)
 {
 	struct cycle c;
+	char err[256];
 
 	memset(&c, 0, sizeof(c));
-	c.cfg = &cfg;
 	c.root = cfg.root;
+	c.accounts = accounts_load(cfg.root, err, sizeof(err));
 	c.now = time(NULL);
 	c.state = st;
 	c.report = json_pack("{s:[], s:o}", "errors", "findings",
@@ -102,8 +105,9 @@ run(json_t *spools, json_t *findings)
 		json_object_set_new(c.report, "spools", spools);
 	c.errors = json_object_get(c.report, "errors");
 	c.findings = json_object_get(c.report, "findings");
-	logs_collect(&c);
-	logs_findings(&c);
+	logs_collect(&c, &cfg.logs);
+	logs_findings(&c, &cfg.logs);
+	accounts_free(c.accounts);
 	return c.report;
 }
 

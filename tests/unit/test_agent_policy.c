@@ -122,6 +122,15 @@ test_roles(void **state)
 	assert_int_equal(policy_role_parse("postfix_deferred"),
 	                 ROLE_POSTFIX_DEFERRED);
 	assert_int_equal(policy_role_parse("queue"), -1);
+	/* the enum and the schema's names (common/report_schema) line up */
+	assert_string_equal(policy_role_name(ROLE_MSP_QUEUE), "msp_queue");
+	assert_string_equal(policy_role_name(ROLE_MTA_QUEUE), "mta_queue");
+	assert_string_equal(policy_role_name(ROLE_POSTFIX_MAILDROP),
+	                    "postfix_maildrop");
+	assert_string_equal(policy_role_name(ROLE_POSTFIX_CORRUPT),
+	                    "postfix_corrupt");
+	assert_string_equal(policy_role_name(ROLE_MAILBOX), "mailbox");
+	assert_string_equal(policy_role_name(ROLE_CUSTOM), "custom");
 	assert_true(policy_is_queue(ROLE_POSTFIX_HOLD));
 	assert_false(policy_is_queue(ROLE_MAILBOX));
 	assert_true(policy_is_sendmail(ROLE_MSP_QUEUE));

@@ -640,6 +640,21 @@ test_prefilter_implementations(void **state)
 	assert_int_equal(prefilter_use("nonesuch"), -1);
 }
 
+/* the kind names are the schema's, in the enum's order */
+static void
+test_kind_names(void **state)
+{
+	(void)state;
+	assert_string_equal(sl_kind_name(SL_SYSERR), "syserr");
+	assert_string_equal(sl_kind_name(SL_DEFERRED), "deferred");
+	assert_string_equal(sl_kind_name(SL_BOUNCED), "bounced");
+	assert_string_equal(sl_kind_name(SL_WARNING), "warning");
+	assert_string_equal(sl_kind_name(SL_FATAL), "fatal");
+	assert_string_equal(sl_kind_name(SL_PANIC), "panic");
+	assert_string_equal(sl_kind_name(SL_OTHER), "other");
+	assert_string_equal(sl_kind_name(SL_NONE), "none");
+}
+
 int
 main(void)
 {
@@ -658,6 +673,7 @@ main(void)
 	    cmocka_unit_test(test_real_samples),
 	    cmocka_unit_test(test_hostile_input),
 	    cmocka_unit_test(test_prefilter_implementations),
+	    cmocka_unit_test(test_kind_names),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

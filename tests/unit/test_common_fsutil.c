@@ -57,21 +57,22 @@ test_root_path_normalises(void **state)
 	assert_string_equal(J("/", "/var/spool/mqueue"), "/var/spool/mqueue");
 	assert_string_equal(J("", "/"), "/");
 	/* with a root; trailing slashes of the root are dropped */
-	assert_string_equal(J("/srv/img", "/etc/passwd"), "/srv/img/etc/passwd");
+	assert_string_equal(J("/srv/img", "/etc/passwd"),
+	                    "/srv/img/etc/passwd");
 	assert_string_equal(J("/srv/img/", "/etc/passwd"),
-	    "/srv/img/etc/passwd");
+	                    "/srv/img/etc/passwd");
 	assert_string_equal(J("/srv/img///", "/etc"), "/srv/img/etc");
 	assert_string_equal(J("/srv/img", "/"), "/srv/img/");
 	assert_string_equal(J("rel/root", "/etc"), "rel/root/etc");
 	/* "//", "/./" and trailing slashes fold */
 	assert_string_equal(J("/r", "//var///spool/./mqueue/"),
-	    "/r/var/spool/mqueue");
+	                    "/r/var/spool/mqueue");
 	assert_string_equal(J("/r", "/./."), "/r/");
 	assert_string_equal(J("", "/var/./log//maillog"), "/var/log/maillog");
 	/* ".." climbs, but never above the root */
 	assert_string_equal(J("/r", "/var/spool/../log"), "/r/var/log");
 	assert_string_equal(J("/r", "/var/../../../etc/shadow"),
-	    "/r/etc/shadow");
+	                    "/r/etc/shadow");
 	assert_string_equal(J("/r", "/.."), "/r/");
 	assert_string_equal(J("/r", "/../../.."), "/r/");
 	assert_string_equal(J("", "/../etc/passwd"), "/etc/passwd");
@@ -89,7 +90,7 @@ test_root_path_errors(void **state)
 
 	errno = 0;
 	assert_int_equal(root_path(small, sizeof(small), "/r", "etc/passwd"),
-	    -1);
+	                 -1);
 	assert_int_equal(errno, EINVAL);
 	errno = 0;
 	assert_int_equal(root_path(small, sizeof(small), "/r", ""), -1);
@@ -104,8 +105,8 @@ test_root_path_errors(void **state)
 	assert_int_equal(errno, ENAMETOOLONG);
 	/* a root that does not fit */
 	errno = 0;
-	assert_int_equal(root_path(small, sizeof(small),
-	    "/a/very/long/root/dir", "/x"), -1);
+	assert_int_equal(
+	    root_path(small, sizeof(small), "/a/very/long/root/dir", "/x"), -1);
 	assert_int_equal(errno, ENAMETOOLONG);
 	/* a path longer than PATH_MAX, even if ".." would shorten it */
 	big = malloc(n + 1);
@@ -150,7 +151,7 @@ test_read_file_capped(void **state)
 	write_raw(path, "hello\0world", 11);
 	n = read_file_capped(path, &buf, 1024, err, sizeof(err));
 	assert_int_equal(n, 11);
-	assert_memory_equal(buf, "hello\0world", 12);	/* NUL-terminated */
+	assert_memory_equal(buf, "hello\0world", 12); /* NUL-terminated */
 	free(buf);
 
 	/* exactly at the cap, and one byte over it */
@@ -236,21 +237,21 @@ test_write_file_atomic(void **state)
 
 	/* the mode asked for, whatever the umask */
 	old = umask(077);
-	assert_int_equal(write_file_atomic(path, "{\"a\":1}", 7, 0644, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    write_file_atomic(path, "{\"a\":1}", 7, 0644, err, sizeof(err)), 0);
 	umask(old);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0644);
 	assert_int_equal(read_file_capped(path, &buf, 100, err, sizeof(err)),
-	    7);
+	                 7);
 	assert_string_equal(buf, "{\"a\":1}");
 	free(buf);
 	/* no temporary file is left behind */
 	assert_int_equal(count_entries(dir), 1);
 
 	/* replacing: new content and mode, still one file */
-	assert_int_equal(write_file_atomic(path, "", 0, 0600, err,
-	    sizeof(err)), 0);
+	assert_int_equal(write_file_atomic(path, "", 0, 0600, err, sizeof(err)),
+	                 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
 	assert_int_equal(st.st_size, 0);
@@ -262,8 +263,8 @@ test_write_file_atomic(void **state)
 		snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
 		write_raw(tmp, "stale", 5);
 		chmod(tmp, 0666);
-		assert_int_equal(write_file_atomic(path, "x", 1, 0600, err,
-		    sizeof(err)), 0);
+		assert_int_equal(
+		    write_file_atomic(path, "x", 1, 0600, err, sizeof(err)), 0);
 		assert_int_equal(stat(path, &st), 0);
 		assert_int_equal(st.st_mode & 07777, 0600);
 		assert_int_equal(st.st_size, 1);
@@ -272,8 +273,8 @@ test_write_file_atomic(void **state)
 
 	/* a missing directory: an error naming the path, nothing created */
 	snprintf(path, sizeof(path), "%s/nodir/state.json", dir);
-	assert_int_equal(write_file_atomic(path, "x", 1, 0600, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    write_file_atomic(path, "x", 1, 0600, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "nodir"));
 	assert_non_null(strstr(err, "No such file"));
 
@@ -283,10 +284,10 @@ test_write_file_atomic(void **state)
 	snprintf(path + strlen(path), sizeof(path) - strlen(path), "/inner");
 	assert_int_equal(mkdir(path, 0700), 0);
 	path[strlen(path) - strlen("/inner")] = '\0';
-	assert_int_equal(write_file_atomic(path, "x", 1, 0600, err,
-	    sizeof(err)), -1);
+	assert_int_equal(
+	    write_file_atomic(path, "x", 1, 0600, err, sizeof(err)), -1);
 	assert_true(err[0] != '\0');
-	assert_int_equal(count_entries(dir), 2);	/* state.json, sub */
+	assert_int_equal(count_entries(dir), 2); /* state.json, sub */
 
 	/* a relative path writes in the working directory */
 	{
@@ -294,13 +295,27 @@ test_write_file_atomic(void **state)
 		assert_non_null(getcwd(cwd, sizeof(cwd)));
 		assert_int_equal(chdir(dir), 0);
 		assert_int_equal(write_file_atomic("rel.json", "r", 1, 0600,
-		    err, sizeof(err)), 0);
+		                                   err, sizeof(err)),
+		                 0);
 		assert_int_equal(chdir(cwd), 0);
 		snprintf(path, sizeof(path), "%s/rel.json", dir);
 		assert_int_equal(stat(path, &st), 0);
 	}
-	assert_int_equal(fsync_dir(dir), 0);
-	assert_int_equal(fsync_dir(path), -1);	/* not a directory */
+	/* a directory that is not there, a name that is too long */
+	snprintf(path, sizeof(path), "%s/none/x.json", tmpdir);
+	assert_int_equal(
+	    write_file_atomic(path, "x", 1, 0600, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/none"));
+	{
+		char longname[PATH_MAX], why[PATH_MAX + 64];
+		int l = snprintf(longname, sizeof(longname), "%s/", dir);
+		memset(longname + l, 'n', 250);
+		longname[l + 250] = '\0';
+		assert_int_equal(
+		    write_file_atomic(longname, "x", 1, 0600, why, sizeof(why)),
+		    -1);
+		assert_non_null(strstr(why, "too long"));
+	}
 }
 
 static void
@@ -344,6 +359,79 @@ test_mkdir_p(void **state)
 	}
 }
 
+/* mkpath - tmpdir/rel into a static buffer. */
+static const char *
+mkpath(const char *rel)
+{
+	static char out[PATH_MAX];
+	snprintf(out, sizeof(out), "%s%s", tmpdir, rel);
+	return out;
+}
+
+/* root_resolve: absolute and relative links are read below the root, a
+ * link that climbs out stays in, a loop stops at max_links. */
+static void
+test_root_resolve(void **state)
+{
+	char host[PATH_MAX], full[PATH_MAX], next[PATH_MAX];
+	struct stat st;
+	int links;
+	(void)state;
+
+	assert_int_equal(mkdir_p(mkpath("/var/mail"), 0755), 0);
+	assert_int_equal(mkdir_p(mkpath("/var/spool"), 0755), 0);
+	/* Debian: /var/spool/mail -> /var/mail (absolute, read in root) */
+	assert_int_equal(symlink("/var/mail", mkpath("/var/spool/mail")), 0);
+	assert_int_equal(
+	    root_resolve(tmpdir, "/var/spool/mail", 8, host, full, &st, &links),
+	    0);
+	assert_string_equal(host, "/var/mail");
+	assert_string_equal(full, mkpath("/var/mail"));
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(links, 1);
+	/* a relative chain: /var/m1 -> spool/mail -> /var/mail */
+	assert_int_equal(symlink("spool/mail", mkpath("/var/m1")), 0);
+	assert_int_equal(
+	    root_resolve(tmpdir, "/var/m1", 8, host, full, &st, &links), 0);
+	assert_string_equal(host, "/var/mail");
+	assert_int_equal(links, 2);
+	/* no link at all */
+	assert_int_equal(
+	    root_resolve(tmpdir, "/var/mail", 8, host, full, &st, &links), 0);
+	assert_int_equal(links, 0);
+	/* ".." cannot climb above the root */
+	assert_int_equal(
+	    symlink("../../../../../../var/mail", mkpath("/var/spool/up")), 0);
+	assert_int_equal(
+	    root_resolve(tmpdir, "/var/spool/up", 8, host, full, &st, &links),
+	    0);
+	assert_string_equal(host, "/var/mail");
+	assert_string_equal(full, mkpath("/var/mail"));
+	/* a loop, and a limit lower than the chain */
+	assert_int_equal(symlink("/var/loop", mkpath("/var/loop")), 0);
+	assert_int_equal(
+	    root_resolve(tmpdir, "/var/loop", 8, host, full, &st, &links), -1);
+	assert_int_equal(errno, ELOOP);
+	assert_int_equal(
+	    root_resolve(tmpdir, "/var/m1", 1, host, full, &st, &links), -1);
+	assert_int_equal(errno, ELOOP);
+	/* dangling */
+	assert_int_equal(symlink("/nowhere", mkpath("/var/dead")), 0);
+	assert_int_equal(
+	    root_resolve(tmpdir, "/var/dead", 8, host, full, &st, &links), -1);
+	assert_int_equal(errno, ENOENT);
+	/* root_exists: lstat, so a dangling link exists */
+	assert_int_equal(root_exists(tmpdir, "/var/dead"), 1);
+	assert_int_equal(root_exists(tmpdir, "/var/mail"), 1);
+	assert_int_equal(root_exists(tmpdir, "/var/none"), 0);
+	assert_int_equal(root_exists(tmpdir, "relative"), 0);
+	/* root_link_next on a file that is not a link */
+	assert_int_equal(root_link_next("/var/mail", mkpath("/var/mail"), next,
+	                                sizeof(next)),
+	                 -1);
+	assert_int_equal(errno, EINVAL);
+}
+
 int
 main(void)
 {
@@ -353,6 +441,7 @@ main(void)
 	    cmocka_unit_test(test_read_file_capped),
 	    cmocka_unit_test(test_write_file_atomic),
 	    cmocka_unit_test(test_mkdir_p),
+	    cmocka_unit_test(test_root_resolve),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -70,7 +70,7 @@ test_round_trip(void **state)
 	for (long long v = -86400LL * 366 * 3; v < 4102444800LL;
 	     v += 86400LL * 37 + 3601 * 7 + 13) {
 		assert_int_equal(rfc3339_format((time_t)v, buf, sizeof(buf)),
-		    0);
+		                 0);
 		assert_int_equal(rfc3339_parse(buf, strlen(buf), &t), 0);
 		assert_int_equal((long long)t, v);
 	}
@@ -82,8 +82,8 @@ test_leap_years(void **state)
 	(void)state;
 	assert_int_equal(days_in_month(2024, 2), 29);
 	assert_int_equal(days_in_month(2023, 2), 28);
-	assert_int_equal(days_in_month(2000, 2), 29);	/* 400 rule */
-	assert_int_equal(days_in_month(1900, 2), 28);	/* 100 rule */
+	assert_int_equal(days_in_month(2000, 2), 29); /* 400 rule */
+	assert_int_equal(days_in_month(1900, 2), 28); /* 100 rule */
 	assert_int_equal(days_in_month(2100, 2), 28);
 	assert_int_equal(days_in_month(2024, 1), 31);
 	assert_int_equal(days_in_month(2024, 4), 30);
@@ -135,7 +135,7 @@ test_offsets(void **state)
 	reject("2026-02-15T09:20:02+01-00");
 	reject("2026-02-15T09:20:02+ab:cd");
 	reject("2026-02-15T09:20:02 +01:00");
-	reject("2026-02-15T09:20:02");		/* no zone at all */
+	reject("2026-02-15T09:20:02"); /* no zone at all */
 	reject("2026-02-15T09:20:02UTC");
 	reject("2026-02-15T09:20:02ZZ");
 }
@@ -227,6 +227,87 @@ test_clocks(void **state)
 	assert_true(r > 1600000000000LL);
 }
 
+/* days_from_civil agrees with timegm() on every day from 1900 to 2400. */
+static void
+test_days_from_civil(void **state)
+{
+	(void)state;
+	assert_true(days_from_civil(1970, 1, 1) == 0);
+	assert_true(days_from_civil(1969, 12, 31) == -1);
+	assert_true(days_from_civil(2000, 3, 1) == 11017);
+	for (int y = 1900; y <= 2400; y++)
+		for (int m = 1; m <= 12; m++)
+			for (int d = 1; d <= days_in_month(y, m); d++) {
+				struct tm tm;
+				memset(&tm, 0, sizeof(tm));
+				tm.tm_year = y - 1900;
+				tm.tm_mon = m - 1;
+				tm.tm_mday = d;
+				if ((long long)timegm(&tm) !=
+				    days_from_civil(y, (unsigned)m,
+				                    (unsigned)d) *
+				        86400)
+					fail_msg("%04d-%02d-%02d", y, m, d);
+			}
+}
+
+static void
+test_civil(void **state)
+{
+	struct civil c;
+	(void)state;
+
+	assert_int_equal(civil_parse("2026-02-15 01:20:02", &c), 0);
+	assert_int_equal(c.year, 2026);
+	assert_int_equal(c.month, 2);
+	assert_int_equal(c.day, 15);
+	assert_int_equal(c.hour, 1);
+	assert_int_equal(c.min, 20);
+	assert_int_equal(c.sec, 2);
+	assert_true(civil_valid(&c));
+	assert_true((long long)civil_to_time(&c) == 1771118402LL);
+	/* second 60 folds into the next minute */
+	assert_int_equal(civil_parse("2016-12-31T23:59:60", &c), 0);
+	assert_true(civil_valid(&c));
+	assert_true((long long)civil_to_time(&c) == 1483228800LL);
+	assert_int_equal(time_digits("0907", 4), 907);
+	assert_int_equal(time_digits("59", 2), 59);
+	assert_int_equal(time_digits("5a", 2), -1);
+	assert_int_equal(time_digits(" 5", 2), -1);
+	assert_int_equal(time_digits("-1", 2), -1);
+	/* digits only; ranges are civil_valid's */
+	assert_int_equal(civil_parse("2026-0x-15 01:20:02", &c), -1);
+	assert_int_equal(civil_parse("2026-02-15 01:2 :02", &c), -1);
+	assert_int_equal(civil_parse("2025-02-29 00:00:00", &c), 0);
+	assert_false(civil_valid(&c));
+	assert_int_equal(civil_parse("2024-02-29 24:00:00", &c), 0);
+	assert_false(civil_valid(&c));
+	assert_int_equal(civil_parse("2024-13-01 00:00:00", &c), 0);
+	assert_false(civil_valid(&c));
+}
+
+static void
+test_month_from_abbr(void **state)
+{
+	static const char *names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	(void)state;
+	for (int m = 0; m < 12; m++) {
+		char up[4];
+		assert_int_equal(month_from_abbr(names[m], 0), m + 1);
+		assert_int_equal(month_from_abbr(names[m], 1), m + 1);
+		for (int k = 0; k < 4; k++)
+			up[k] = (char)(names[m][k] & ~0x20);
+		assert_int_equal(month_from_abbr(up, 1), m + 1);
+		assert_int_equal(month_from_abbr(up, 0), 0);
+	}
+	assert_int_equal(month_from_abbr("jan", 0), 0);
+	assert_int_equal(month_from_abbr("jan", 1), 1);
+	assert_int_equal(month_from_abbr("Jum", 1), 0);
+	assert_int_equal(month_from_abbr("Ja\0", 1), 0);
+	assert_int_equal(month_from_abbr("   ", 1), 0);
+}
+
 int
 main(void)
 {
@@ -240,6 +321,9 @@ main(void)
 	    cmocka_unit_test(test_out_of_range_fields),
 	    cmocka_unit_test(test_junk),
 	    cmocka_unit_test(test_clocks),
+	    cmocka_unit_test(test_days_from_civil),
+	    cmocka_unit_test(test_month_from_abbr),
+	    cmocka_unit_test(test_civil),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
