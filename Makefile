@@ -51,7 +51,7 @@ CFLAGS    += $(PKG_CFLAGS)
 LDLIBS    += $(PKG_LIBS) -lm -lpthread
 
 COMMON_SRC    := $(sort $(wildcard common/*.c))
-AGENT_SRC     := $(sort $(wildcard agent/*.c))
+AGENT_SRC     := $(sort $(wildcard agent/*.c agent/*/*.c))
 COLLECTOR_SRC := $(sort $(wildcard collector/*.c collector/*/*.c))
 UNIT_SRC      := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC      := $(sort $(wildcard tests/fuzz/fuzz_*.c))

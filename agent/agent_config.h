@@ -10,11 +10,11 @@
 
 #include <stdio.h>
 
-#include "agent/inodes_config.h"
-#include "agent/logs_config.h"
-#include "agent/mail_config.h"
-#include "agent/mta_config.h"
-#include "agent/spool_config.h"
+#include "agent/collect/inodes_config.h"
+#include "agent/collect/logs_config.h"
+#include "agent/collect/mail_config.h"
+#include "agent/collect/mta_config.h"
+#include "agent/collect/spool_config.h"
 
 #define AGENT_DEF_CONFIG "/etc/spoolwatch/agent.conf"
 #define AGENT_DEF_STATE_DIR "/var/lib/spoolwatch"

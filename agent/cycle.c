@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/accounts.h"
+#include "agent/probe/accounts.h"
 #include "agent/cycle.h"
-#include "agent/mtaconf.h"
+#include "agent/probe/mtaconf.h"
 #include "agent/limits.h"
 #include "common/fsutil.h"
 #include "common/xalloc.h"

@@ -15,7 +15,7 @@
 #include "agent/agent_config.h"
 #include "agent/daemon.h"
 #include "agent/runner.h"
-#include "agent/statedir.h"
+#include "agent/ship/statedir.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "common/xalloc.h"

@@ -11,13 +11,13 @@
 #include <unistd.h>
 
 #include "agent/agent_config.h"
-#include "agent/deliver.h"
+#include "agent/ship/deliver.h"
 #include "agent/limits.h"
-#include "agent/outbox.h"
+#include "agent/ship/outbox.h"
 #include "agent/report.h"
 #include "agent/runner.h"
-#include "agent/state.h"
-#include "agent/statedir.h"
+#include "agent/ship/state.h"
+#include "agent/ship/statedir.h"
 #include "common/log.h"
 #include "common/strbuf.h"
 #include "common/timeutil.h"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/exim_conf.h"
+#include "agent/parse/exim_conf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

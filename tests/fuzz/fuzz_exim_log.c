@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/event_sig.h"
-#include "agent/exim_log.h"
-#include "agent/exim_paniclog.h"
+#include "agent/parse/event_sig.h"
+#include "agent/parse/exim_log.h"
+#include "agent/parse/exim_paniclog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

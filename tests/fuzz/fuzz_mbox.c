@@ -12,7 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "agent/mbox.h"
+#include "agent/parse/mbox.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/cronmail.h"
-#include "agent/pfq.h"
-#include "agent/qf.h"
+#include "agent/parse/cronmail.h"
+#include "agent/parse/pfq.h"
+#include "agent/parse/qf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,11 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "agent/accounts.h"
-#include "agent/mounts.h"
-#include "agent/mtaconf.h"
-#include "agent/policy.h"
-#include "agent/qid.h"
+#include "agent/probe/accounts.h"
+#include "agent/probe/mounts.h"
+#include "agent/probe/mtaconf.h"
+#include "agent/diagnose/policy.h"
+#include "agent/parse/qid.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

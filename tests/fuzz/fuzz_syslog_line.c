@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/event_sig.h"
-#include "agent/prefilter.h"
-#include "agent/syslog_parse.h"
+#include "agent/parse/event_sig.h"
+#include "agent/parse/prefilter.h"
+#include "agent/parse/syslog_parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "agent/accounts.h"
+#include "agent/probe/accounts.h"
 #include "common/fsutil.h"
 
 static char root[] = "/tmp/test_accounts.XXXXXX";

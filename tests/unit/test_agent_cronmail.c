@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "agent/cronmail.h"
+#include "agent/parse/cronmail.h"
 
 static int
 subj(const char *s, struct cron_job *j)

@@ -19,7 +19,7 @@
 
 #include "agent/agent_config.h"
 #include "agent/daemon.h"
-#include "agent/deliver.h"
+#include "agent/ship/deliver.h"
 #include "agent/runner.h"
 #include "common/gzip.h"
 

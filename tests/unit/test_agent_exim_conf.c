@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "agent/exim_conf.h"
+#include "agent/parse/exim_conf.h"
 #include "testdata.h"
 
 static int

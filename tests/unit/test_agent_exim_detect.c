@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "agent/exim_detect.h"
+#include "agent/probe/exim_detect.h"
 #include "common/fsutil.h"
 
 static void

@@ -16,8 +16,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "agent/dirscan.h"
-#include "agent/event_sig.h"
+#include "agent/probe/dirscan.h"
+#include "agent/parse/event_sig.h"
 
 static void
 touch(const char *dir, const char *name)

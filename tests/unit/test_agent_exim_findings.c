@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "agent/cycle.h"
-#include "agent/exim_findings.h"
+#include "agent/diagnose/exim_findings.h"
 
 static void
 new_cycle(struct cycle *c, time_t now)

@@ -14,9 +14,9 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "agent/event_sig.h"
-#include "agent/exim_log.h"
-#include "agent/exim_paniclog.h"
+#include "agent/parse/event_sig.h"
+#include "agent/parse/exim_log.h"
+#include "agent/parse/exim_paniclog.h"
 #include "testdata.h"
 
 static void

@@ -17,7 +17,7 @@
 #include <utime.h>
 #include <cmocka.h>
 
-#include "agent/exim_queue.h"
+#include "agent/probe/exim_queue.h"
 #include "testdata.h"
 
 struct seen {

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "agent/exim_spool.h"
+#include "agent/parse/exim_spool.h"
 #include "testdata.h"
 
 #define REAL "exim/real-4.96/input/"

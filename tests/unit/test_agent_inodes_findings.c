@@ -13,8 +13,8 @@
 #include <cmocka.h>
 
 #include "agent/cycle.h"
-#include "agent/inodes_config.h"
-#include "agent/inodes_findings.h"
+#include "agent/collect/inodes_config.h"
+#include "agent/diagnose/inodes_findings.h"
 #include "tests/unit/cycle_fixture.h"
 
 static struct inodes_config cfg;

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "agent/mounts.h"
+#include "agent/probe/mounts.h"
 
 static void
 test_parse(void **state)

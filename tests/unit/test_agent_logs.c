@@ -18,12 +18,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "agent/accounts.h"
+#include "agent/probe/accounts.h"
 #include "agent/agent_config.h"
 #include "agent/cycle.h"
-#include "agent/logs.h"
-#include "agent/logs_findings.h"
-#include "agent/state.h"
+#include "agent/collect/logs.h"
+#include "agent/diagnose/logs_findings.h"
+#include "agent/ship/state.h"
 #include "common/config.h"
 #include "common/fsutil.h"
 

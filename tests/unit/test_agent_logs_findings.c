@@ -16,10 +16,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "agent/accounts.h"
+#include "agent/probe/accounts.h"
 #include "agent/cycle.h"
-#include "agent/logs_config.h"
-#include "agent/logs_findings.h"
+#include "agent/collect/logs_config.h"
+#include "agent/diagnose/logs_findings.h"
 #include "common/fsutil.h"
 #include "tests/unit/cycle_fixture.h"
 

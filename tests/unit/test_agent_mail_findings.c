@@ -14,8 +14,8 @@
 #include <cmocka.h>
 
 #include "agent/cycle.h"
-#include "agent/mail_config.h"
-#include "agent/mail_findings.h"
+#include "agent/collect/mail_config.h"
+#include "agent/diagnose/mail_findings.h"
 #include "tests/unit/cycle_fixture.h"
 
 static struct mail_config cfg;

@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "agent/mbox.h"
+#include "agent/parse/mbox.h"
 #include "testdata.h"
 
 struct got {

@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "agent/mailbox.h"
+#include "agent/collect/mailbox.h"
 
 static const char *cron_msg =
     "From root@host1.localdomain Sat Nov 28 14:49:%02d 2026\n"

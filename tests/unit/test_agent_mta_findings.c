@@ -13,8 +13,8 @@
 #include <cmocka.h>
 
 #include "agent/cycle.h"
-#include "agent/mta_config.h"
-#include "agent/mta_findings.h"
+#include "agent/collect/mta_config.h"
+#include "agent/diagnose/mta_findings.h"
 #include "tests/unit/cycle_fixture.h"
 
 static struct mta_config cfg;

@@ -18,8 +18,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "agent/outbox.h"
-#include "agent/statedir.h"
+#include "agent/ship/outbox.h"
+#include "agent/ship/statedir.h"
 #include "common/uuid.h"
 
 static char tmpdir[PATH_MAX];

@@ -14,9 +14,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "agent/accounts.h"
-#include "agent/mtaconf.h"
-#include "agent/policy.h"
+#include "agent/probe/accounts.h"
+#include "agent/probe/mtaconf.h"
+#include "agent/diagnose/policy.h"
 
 static char root[] = "/tmp/test_policy.XXXXXX";
 static struct accounts *acc;

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "agent/qf.h"
+#include "agent/parse/qf.h"
 #include "testdata.h"
 
 /* fx - what a test allocates, freed by fx_teardown whether it passes or

@@ -16,8 +16,8 @@
 #include <cmocka.h>
 
 #include "agent/cycle.h"
-#include "agent/mailq.h"
-#include "agent/pfq.h"
+#include "agent/collect/mailq.h"
+#include "agent/parse/pfq.h"
 
 struct buf {
 	char b[8192];

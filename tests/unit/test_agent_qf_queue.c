@@ -18,8 +18,8 @@
 #include <cmocka.h>
 
 #include "agent/cycle.h"
-#include "agent/mailq.h"
-#include "agent/postqueue.h"
+#include "agent/collect/mailq.h"
+#include "agent/probe/postqueue.h"
 #include "common/fsutil.h"
 #include "testdata.h"
 

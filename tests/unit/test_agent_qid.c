@@ -9,7 +9,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "agent/qid.h"
+#include "agent/parse/qid.h"
 
 static time_t
 utc(int y, int mo, int d, int h, int mi, int s)

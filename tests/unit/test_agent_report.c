@@ -19,7 +19,7 @@
 
 #include "agent/agent_config.h"
 #include "agent/report.h"
-#include "agent/state.h"
+#include "agent/ship/state.h"
 #include "common/fsutil.h"
 #include "common/timeutil.h"
 

@@ -19,7 +19,7 @@
 #include <utime.h>
 #include <cmocka.h>
 
-#include "agent/dirscan.h"
+#include "agent/probe/dirscan.h"
 
 static const char alpha[] =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx";

@@ -14,8 +14,8 @@
 #include <cmocka.h>
 
 #include "agent/cycle.h"
-#include "agent/spool_config.h"
-#include "agent/spool_findings.h"
+#include "agent/collect/spool_config.h"
+#include "agent/diagnose/spool_findings.h"
 #include "tests/unit/cycle_fixture.h"
 
 static struct spool_config cfg;

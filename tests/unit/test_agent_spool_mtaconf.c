@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "agent/mtaconf.h"
+#include "agent/probe/mtaconf.h"
 
 static char root[64];
 

@@ -14,9 +14,9 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "agent/event_sig.h"
-#include "agent/prefilter.h"
-#include "agent/syslog_parse.h"
+#include "agent/parse/event_sig.h"
+#include "agent/parse/prefilter.h"
+#include "agent/parse/syslog_parse.h"
 #include "common/timeutil.h"
 #include "testdata.h"
 

@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "agent/syslog_tail.h"
+#include "agent/probe/syslog_tail.h"
 #include "common/strbuf.h"
 
 static char dir[PATH_MAX], logp[PATH_MAX + 16];

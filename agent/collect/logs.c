@@ -1,0 +1,672 @@
+/*
+ * logs.c - the mail log collector: every configured syslog file is read
+ * from its offset (syslog_tail.c), candidate lines are found with the
+ * prefilter, parsed (syslog_parse.c) and turned into events, grouped by
+ * signature (event_sig.c).
+ *
+ * Bounds: at most max_events raw events per report (the newest by
+ * timestamp; a min-heap), at most LOGS_GROUPS_MAX signatures (then one
+ * overflow group per kind), LOGS_RAW_MAX bytes of a line kept per event.
+ * Every event is counted in its group whatever was dropped.  The same
+ * line read through two files (mail logged to maillog and messages) is
+ * counted once: a set of line hashes with the file they came from.
+ * Missing files are listed in log_sources[] as "missing", not errors.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "agent/cycle.h"
+#include "agent/parse/event_sig.h"
+#include "agent/limits.h"
+#include "agent/collect/logs.h"
+#include "agent/parse/prefilter.h"
+#include "agent/ship/state.h"
+#include "agent/parse/syslog_parse.h"
+#include "agent/probe/syslog_tail.h"
+#include "agent/probe/exim_detect.h"
+#include "agent/parse/exim_log.h"
+#include "agent/probe/mtaconf.h"
+#include "common/fsutil.h"
+#include "common/jsonutil.h"
+#include "common/timeutil.h"
+#include "common/xalloc.h"
+
+/* --- per-cycle collection ---------------------------------------------- */
+
+enum field {
+	F_HOST,
+	F_PROGRAM,
+	F_PID,
+	F_QID,
+	F_MESSAGE,
+	F_USER,
+	F_STAGE,
+	F_ERRNO,
+	F_PATH,
+	F_TO,
+	F_RELAY,
+	F_DSN,
+	F_STAT,
+	F_NFIELDS
+};
+
+static const char *const field_names[F_NFIELDS] = {
+    "host",  "program", "pid", "queue_id", "message", "user", "stage",
+    "errno", "path",    "to",  "relay",    "dsn",     "stat",
+};
+
+struct slot {
+	time_t ts;
+	uint64_t seq;
+	enum sl_kind kind;
+	int source;
+	long uid, gid, euid;
+	uint32_t off[F_NFIELDS], len[F_NFIELDS]; /* into raw */
+	char id[EVENT_ID_LEN];
+	char sig[EVENT_SIG_MAX];
+	char program[16]; /* when the line does not name it (Exim's logs) */
+	size_t raw_len;
+	char raw[LOGS_RAW_MAX];
+};
+
+struct group {
+	char sig[EVENT_SIG_MAX];
+	enum sl_kind kind;
+	uint64_t count;
+	time_t first, last;
+	uint32_t sources; /* bit i: files.v[i] */
+	long uid, euid;
+	char program[64], path[256], errno_text[64];
+	size_t example_len;
+	char example[1024];
+};
+
+#define GROUP_SLOTS (2 * LOGS_GROUPS_MAX)
+#define LOGS_SOURCES_MAX 64 /* [logs] files and the MTA's own logs */
+
+/* How a source's lines are written. */
+enum src_format {
+	SRC_SYSLOG,     /* syslog files: syslog_parse.c */
+	SRC_EXIM_MAIN,  /* Exim's mainlog: exim_log.c */
+	SRC_EXIM_PANIC, /* Exim's paniclog */
+};
+#define SEEN_MAX (1u << 18) /* line hashes for cross-file dedup */
+
+struct collect {
+	struct cycle *c;
+	const struct logs_config *cfg;
+	/* events: min-heap on (ts, seq) of at most max_events slots */
+	struct slot *slots;
+	size_t *heap; /* indices into slots */
+	size_t nslots, cap;
+	int replacing; /* slot_for() handed out the heap's root */
+	uint64_t seq;
+	/* groups */
+	struct group *groups;
+	size_t ngroups;
+	int gindex[GROUP_SLOTS]; /* -1 empty */
+	/* cross-file duplicates */
+	struct seen {
+		unsigned long long h;
+		int src; /* -1 empty */
+	} * seen;
+	size_t nseen;
+	/* the files: [logs] files, then the MTA's own logs (Exim's
+	 * mainlog and paniclog) */
+	const char *names[LOGS_SOURCES_MAX];
+	enum src_format fmt[LOGS_SOURCES_MAX];
+	size_t nsrc;
+	/* the file being read */
+	int source;
+	const char *clock_path;
+	time_t clock_mtime;
+	struct sl_clock clk;
+	uint64_t events_total, duplicates, src_events, src_cut;
+};
+
+static int
+slot_less(const struct collect *k, size_t i, size_t j)
+{
+	const struct slot *a = &k->slots[k->heap[i]],
+	                  *b = &k->slots[k->heap[j]];
+	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
+}
+
+static void
+heap_swap(struct collect *k, size_t i, size_t j)
+{
+	size_t t = k->heap[i];
+	k->heap[i] = k->heap[j];
+	k->heap[j] = t;
+}
+
+static void
+heap_down(struct collect *k, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < k->nslots && slot_less(k, l, m))
+			m = l;
+		if (r < k->nslots && slot_less(k, r, m))
+			m = r;
+		if (m == i)
+			return;
+		heap_swap(k, i, m);
+		i = m;
+	}
+}
+
+static void
+heap_up(struct collect *k, size_t i)
+{
+	while (i > 0 && slot_less(k, i, (i - 1) / 2)) {
+		heap_swap(k, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+/* slot_for - the slot a new event (ts) goes to, or NULL if it is older
+ * than every kept one and the heap is full; slot_placed() then restores
+ * the heap. */
+static struct slot *
+slot_for(struct collect *k, time_t ts)
+{
+	if (k->cap == 0)
+		return NULL;
+	if (k->nslots < k->cap) {
+		k->heap[k->nslots] = k->nslots;
+		return &k->slots[k->nslots++];
+	}
+	if (ts < k->slots[k->heap[0]].ts)
+		return NULL;
+	k->replacing = 1;
+	return &k->slots[k->heap[0]];
+}
+
+static void
+slot_placed(struct collect *k)
+{
+	if (k->replacing)
+		heap_down(k, 0);
+	else
+		heap_up(k, k->nslots - 1);
+	k->replacing = 0;
+}
+
+static void
+copy_span(char *dst, size_t dn, struct sl_span s)
+{
+	size_t l = s.p ? (s.n < dn - 1 ? s.n : dn - 1) : 0;
+	if (l)
+		memcpy(dst, s.p, l);
+	dst[l] = '\0';
+}
+
+static struct group *
+group_for(struct collect *k, const char *sig, size_t sl, enum sl_kind kind)
+{
+	unsigned long long h = event_hash64(sig, sl) ^ (unsigned)kind;
+	size_t i = (size_t)(h % GROUP_SLOTS);
+	struct group *g;
+
+	for (;; i = (i + 1) % GROUP_SLOTS) {
+		int gi = k->gindex[i];
+		if (gi == -1)
+			break;
+		g = &k->groups[gi];
+		if (g->kind == kind && strcmp(g->sig, sig) == 0)
+			return g;
+	}
+	if (k->ngroups >= LOGS_GROUPS_MAX) {
+		/* overflow: one group per kind, found by a fixed name */
+		static const char over[] = "(more signatures than the "
+		                           "per-report limit)";
+		if (strcmp(sig, over) != 0)
+			return group_for(k, over, sizeof(over) - 1, kind);
+		if (k->ngroups >= LOGS_GROUPS_MAX + 8)
+			return NULL;
+	}
+	if (k->groups == NULL)
+		k->groups = xcalloc(LOGS_GROUPS_MAX + 8, sizeof(*k->groups));
+	g = &k->groups[k->ngroups];
+	memset(g, 0, sizeof(*g));
+	memcpy(g->sig, sig, sl);
+	g->sig[sl] = '\0';
+	g->kind = kind;
+	k->gindex[i] = (int)k->ngroups++;
+	return g;
+}
+
+/* duplicate - was this line already counted from another file? */
+static int
+duplicate(struct collect *k, const char *line, size_t n)
+{
+	unsigned long long h;
+	size_t i;
+
+	if (k->nsrc < 2)
+		return 0;
+	if (k->seen == NULL) {
+		k->seen = xmalloc(SEEN_MAX * sizeof(*k->seen));
+		for (size_t j = 0; j < SEEN_MAX; j++)
+			k->seen[j].src = -1;
+	}
+	h = event_hash64(line, n);
+	for (i = (size_t)(h & (SEEN_MAX - 1));; i = (i + 1) & (SEEN_MAX - 1)) {
+		if (k->seen[i].src == -1)
+			break;
+		if (k->seen[i].h == h && k->seen[i].src != k->source)
+			return 1;
+		if (k->seen[i].h == h)
+			return 0;
+	}
+	if (k->nseen < SEEN_MAX / 2) { /* keep probes short; then stop */
+		k->seen[i].h = h;
+		k->seen[i].src = k->source;
+		k->nseen++;
+	}
+	return 0;
+}
+
+static void
+set_field(struct slot *s, enum field f, struct sl_span sp, const char *line)
+{
+	if (sp.p == NULL) {
+		s->off[f] = UINT32_MAX;
+		s->len[f] = 0;
+		return;
+	}
+	s->off[f] = (uint32_t)(sp.p - line);
+	s->len[f] = (uint32_t)sp.n;
+}
+
+/* parse - the event of one line of the source being read */
+static enum sl_kind
+parse(struct collect *k, const char *line, size_t n, struct sl_event *ev)
+{
+	struct exim_line x;
+	enum sl_kind kind;
+
+	if (k->fmt[k->source] == SRC_SYSLOG)
+		return sl_parse_line(line, n, &k->clk, ev);
+	kind = exim_log_parse(line, n, &k->clk,
+	                      k->fmt[k->source] == SRC_EXIM_PANIC, &x);
+	*ev = x.ev;
+	/* a queue run skipping a frozen message, a retry wait: noise */
+	if (x.repeat || x.continuation)
+		return SL_NONE;
+	return kind;
+}
+
+static void
+handle_line(struct collect *k, const char *line, size_t n)
+{
+	struct sl_event ev;
+	struct group *g;
+	struct slot *s;
+	char sig[EVENT_SIG_MAX];
+	size_t sl;
+
+	if (parse(k, line, n, &ev) == SL_NONE)
+		return;
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	if (duplicate(k, line, n)) {
+		k->duplicates++;
+		return;
+	}
+	k->events_total++;
+	k->src_events++;
+	sl = event_signature(&ev, sig, sizeof(sig));
+	if ((g = group_for(k, sig, sl, ev.kind)) != NULL) {
+		if (g->count == 0 || ev.ts < g->first)
+			g->first = ev.ts;
+		if (g->count == 0 || ev.ts >= g->last) {
+			g->last = ev.ts;
+			g->example_len =
+			    n < sizeof(g->example) ? n : sizeof(g->example);
+			memcpy(g->example, line, g->example_len);
+			g->uid = ev.uid;
+			g->euid = ev.euid;
+			copy_span(g->program, sizeof(g->program), ev.program);
+			copy_span(g->path, sizeof(g->path), ev.path);
+			copy_span(g->errno_text, sizeof(g->errno_text),
+			          ev.errno_text);
+		}
+		g->count++;
+		if (k->source < 32)
+			g->sources |= 1u << k->source;
+	}
+	if ((s = slot_for(k, ev.ts)) == NULL)
+		return;
+	s->ts = ev.ts;
+	s->seq = k->seq++;
+	s->kind = ev.kind;
+	s->source = k->source;
+	s->uid = ev.uid;
+	s->gid = ev.gid;
+	s->euid = ev.euid;
+	event_id(line, n, s->id);
+	memcpy(s->sig, sig, sl + 1);
+	s->raw_len = n < LOGS_RAW_MAX ? n : LOGS_RAW_MAX;
+	memcpy(s->raw, line, s->raw_len);
+	set_field(s, F_HOST, ev.host, line);
+	s->program[0] = '\0';
+	if (ev.program.p != NULL &&
+	    (ev.program.p < line || ev.program.p + ev.program.n > line + n)) {
+		copy_span(s->program, sizeof(s->program), ev.program);
+		ev.program.p = NULL;
+	}
+	set_field(s, F_PROGRAM, ev.program, line);
+	set_field(s, F_PID, ev.pid, line);
+	set_field(s, F_QID, ev.queue_id, line);
+	set_field(s, F_MESSAGE, ev.message, line);
+	set_field(s, F_USER, ev.user, line);
+	set_field(s, F_STAGE, ev.stage, line);
+	set_field(s, F_ERRNO, ev.errno_text, line);
+	set_field(s, F_PATH, ev.path, line);
+	set_field(s, F_TO, ev.to, line);
+	set_field(s, F_RELAY, ev.relay, line);
+	set_field(s, F_DSN, ev.dsn, line);
+	set_field(s, F_STAT, ev.stat, line);
+	slot_placed(k);
+}
+
+/* on_block - the tail callback: prefilter the block, parse candidates. */
+static void
+on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
+         int cut)
+{
+	struct collect *k = arg;
+	size_t i = 0;
+
+	if (src->path != k->clock_path || src->mtime != k->clock_mtime) {
+		time_t anchor = src->mtime < k->c->now ? src->mtime : k->c->now;
+		sl_clock_init(&k->clk, anchor);
+		k->clock_path = src->path;
+		k->clock_mtime = src->mtime;
+	}
+	if (cut) {
+		if (k->fmt[k->source] != SRC_SYSLOG || prefilter_find(p, n) < n)
+			handle_line(k, p, n);
+		return;
+	}
+	if (k->fmt[k->source] != SRC_SYSLOG) {
+		/* every line of the MTA's own log is a mail line */
+		while (i < n) {
+			const char *nl = memchr(p + i, '\n', n - i);
+			size_t end = nl ? (size_t)(nl - p) : n;
+			handle_line(k, p + i,
+			            end - i > (size_t)k->cfg->max_line
+			                ? (size_t)k->cfg->max_line
+			                : end - i);
+			i = end + 1;
+		}
+		return;
+	}
+	while (i < n) {
+		size_t hit = i + prefilter_find(p + i, n - i), start, end;
+		const char *nl;
+
+		if (hit >= n)
+			break;
+		nl = hit > i ? memrchr(p + i, '\n', hit - i) : NULL;
+		start = nl ? (size_t)(nl - p) + 1 : i;
+		nl = memchr(p + hit, '\n', n - hit);
+		end = nl ? (size_t)(nl - p) : n;
+		if (end - start > (size_t)k->cfg->max_line) {
+			/* a long line that fitted the read buffer: cut it
+			 * like the ones the tail had to cut */
+			k->src_cut++;
+			handle_line(k, p + start, (size_t)k->cfg->max_line);
+		} else {
+			handle_line(k, p + start, end - start);
+		}
+		i = end + 1;
+	}
+}
+
+static json_t *
+id_json(long v)
+{
+	return v < 0 ? json_null() : json_integer(v);
+}
+
+static json_t *
+field_json(const struct slot *s, enum field f)
+{
+	size_t off = s->off[f], len = s->len[f], max = LOGS_RAW_MAX;
+
+	if (s->off[f] == UINT32_MAX || off >= s->raw_len)
+		return json_null();
+	if (len > s->raw_len - off)
+		len = s->raw_len - off;
+	switch (f) { /* names and short codes stay short */
+	case F_HOST:
+	case F_PROGRAM:
+	case F_PID:
+	case F_QID:
+	case F_USER:
+	case F_STAGE:
+	case F_ERRNO:
+	case F_DSN:
+		max = LOGS_NAME_MAX;
+		break;
+	default:
+		break;
+	}
+	return json_str_safe(s->raw + off, len, max);
+}
+
+static json_t *
+slot_json(const struct collect *k, const struct slot *s)
+{
+	json_t *e = json_object(), *pid = field_json(s, F_PID);
+	const char *ps = json_string_value(pid);
+
+	json_object_set_new(e, "id", json_string(s->id));
+	json_object_set_new(e, "ts", jsonutil_ts(s->ts));
+	json_object_set_new(e, "source",
+	                    json_str_safe(k->names[s->source],
+	                                  strlen(k->names[s->source]),
+	                                  PATH_MAX));
+	json_object_set_new(e, "kind", json_string(sl_kind_name(s->kind)));
+	for (int f = 0; f < F_NFIELDS; f++) {
+		if (f == F_PID)
+			continue;
+		if (f == F_PROGRAM && s->program[0]) {
+			json_object_set_new(e, "program",
+			                    json_string(s->program));
+			continue;
+		}
+		json_object_set_new(e, field_names[f], field_json(s, f));
+	}
+	if (ps && *ps && strspn(ps, "0123456789") == strlen(ps) &&
+	    strlen(ps) < 10)
+		json_object_set_new(e, "pid",
+		                    json_integer(strtol(ps, NULL, 10)));
+	else
+		json_object_set_new(e, "pid", json_null());
+	json_decref(pid);
+	json_object_set_new(e, "uid", id_json(s->uid));
+	json_object_set_new(e, "gid", id_json(s->gid));
+	json_object_set_new(e, "euid", id_json(s->euid));
+	json_object_set_new(
+	    e, "signature",
+	    json_str_safe(s->sig, strlen(s->sig), EVENT_SIG_MAX));
+	json_object_set_new(e, "raw",
+	                    json_str_safe(s->raw, s->raw_len, LOGS_RAW_MAX));
+	return e;
+}
+
+/* cmp_index - qsort_r order of slot indices: oldest first */
+static int
+cmp_index(const void *a, const void *b, void *arg)
+{
+	const struct collect *k = arg;
+	const struct slot *x = &k->slots[*(const size_t *)a];
+	const struct slot *y = &k->slots[*(const size_t *)b];
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq ? 1 : 0;
+}
+
+static int
+cmp_group(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->sig, y->sig);
+}
+
+static json_t *
+str_or_null(const char *s)
+{
+	return s && *s ? json_str_safe(s, strlen(s), AGENT_MAX_HOST_STR)
+	               : json_null();
+}
+
+static json_t *
+group_json(const struct collect *k, const struct group *g)
+{
+	json_t *srcs = json_array();
+
+	for (size_t i = 0; i < k->nsrc && i < 32; i++)
+		if (g->sources & (1u << i))
+			json_array_append_new(
+			    srcs, json_str_safe(k->names[i],
+			                        strlen(k->names[i]), PATH_MAX));
+	return json_pack(
+	    "{s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+	    "s:o, s:o}",
+	    "signature", json_str_safe(g->sig, strlen(g->sig), EVENT_SIG_MAX),
+	    "kind", sl_kind_name(g->kind), "count", (json_int_t)g->count,
+	    "first_ts", jsonutil_ts(g->first), "last_ts", jsonutil_ts(g->last),
+	    "example",
+	    json_str_safe(g->example, g->example_len, sizeof(g->example)),
+	    "program", str_or_null(g->program), "path", str_or_null(g->path),
+	    "errno", str_or_null(g->errno_text), "uid", id_json(g->uid), "euid",
+	    id_json(g->euid), "sources", srcs);
+}
+
+/* read_source - one configured file: tail it, stage its position, and
+ * describe it in log_sources[]. */
+static void
+read_source(struct collect *k, size_t i, const struct tail_opts *o,
+            json_t *sources)
+{
+	const char *host = k->names[i];
+	char path[PATH_MAX], key[PATH_MAX + 8], err[1024];
+	struct tail_result res;
+	json_t *next = NULL, *ent;
+
+	k->source = (int)i;
+	k->src_events = 0;
+	k->src_cut = 0;
+	k->clock_path = NULL;
+	if (cycle_path(k->c, path, sizeof(path), host) == -1)
+		return;
+	snprintf(key, sizeof(key), "log:%s", host);
+	if (tail_run(path, host, state_get(k->c->state, key), o, on_block, k,
+	             &next, &res, err, sizeof(err)) == -1) {
+		cycle_error(k->c, host, "%s", err);
+		json_array_append_new(
+		    sources,
+		    json_pack("{s:o, s:s, s:o}", "path",
+		              json_str_safe(host, strlen(host), PATH_MAX),
+		              "status", "error", "error",
+		              json_str_safe(err, strlen(err), sizeof(err))));
+		return;
+	}
+	if (next)
+		state_put(k->c->state, key, next);
+	ent = json_pack(
+	    "{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:o, s:o}", "path",
+	    json_str_safe(host, strlen(host), PATH_MAX), "status",
+	    res.missing ? "missing" : "ok", "bytes_read", (json_int_t)res.bytes,
+	    "events", (json_int_t)k->src_events, "lines_cut",
+	    (json_int_t)(res.lines_cut + k->src_cut), "offset",
+	    (json_int_t)res.offset, "size", (json_int_t)res.size, "first_start",
+	    res.first_start, "rotated_from", str_or_null(res.rotated_from),
+	    "note", str_or_null(res.note));
+	json_array_append_new(sources, ent);
+}
+
+void
+logs_collect(struct cycle *c, const struct logs_config *cfg)
+{
+	struct collect *k = xcalloc(1, sizeof(*k));
+	struct tail_opts o;
+	json_t *events = json_array(), *groups = json_array();
+	json_t *sources = json_array();
+
+	k->c = c;
+	k->cfg = cfg;
+	k->cap = (size_t)cfg->max_events;
+	memset(k->gindex, -1, sizeof(k->gindex));
+	o.readback = (off_t)cfg->readback;
+	o.max_line = (size_t)cfg->max_line;
+	o.bufsize = AGENT_TAIL_BUF + o.max_line;
+	o.buf = xmalloc(o.bufsize);
+	o.hold = xmalloc(o.max_line);
+
+	for (size_t i = 0; i < cfg->files.n && k->nsrc < LOGS_SOURCES_MAX;
+	     i++) {
+		k->names[k->nsrc] = cfg->files.v[i];
+		k->fmt[k->nsrc++] = SRC_SYSLOG;
+	}
+	if (c->mta && c->mta->kind == MTA_EXIM && c->mta->exim) {
+		const struct exim_host *eh = c->mta->exim;
+		/* Exim's own files (a syslog-only Exim has none) */
+		if (eh->mainlog[0] && k->nsrc < LOGS_SOURCES_MAX) {
+			k->names[k->nsrc] = eh->mainlog;
+			k->fmt[k->nsrc++] = SRC_EXIM_MAIN;
+		}
+		if (eh->paniclog[0] && k->nsrc < LOGS_SOURCES_MAX) {
+			k->names[k->nsrc] = eh->paniclog;
+			k->fmt[k->nsrc++] = SRC_EXIM_PANIC;
+		}
+	}
+	for (size_t i = 0; i < k->nsrc; i++) {
+		if (k->cap > 0 && k->slots == NULL) {
+			k->slots = xcalloc(k->cap, sizeof(*k->slots));
+			k->heap = xcalloc(k->cap, sizeof(*k->heap));
+		}
+		read_source(k, i, &o, sources);
+	}
+
+	if (k->nslots)
+		qsort_r(k->heap, k->nslots, sizeof(*k->heap), cmp_index, k);
+	for (size_t i = 0; i < k->nslots; i++)
+		json_array_append_new(events,
+		                      slot_json(k, &k->slots[k->heap[i]]));
+	if (k->ngroups)
+		qsort(k->groups, k->ngroups, sizeof(*k->groups), cmp_group);
+	for (size_t i = 0; i < k->ngroups; i++)
+		json_array_append_new(groups, group_json(k, &k->groups[i]));
+
+	json_object_set_new(c->report, "events", events);
+	json_object_set_new(c->report, "event_groups", groups);
+	json_object_set_new(c->report, "log_sources", sources);
+	json_object_set_new(c->report, "log_summary",
+	                    json_pack("{s:I, s:I, s:I, s:s}", "events_total",
+	                              (json_int_t)k->events_total,
+	                              "events_reported", (json_int_t)k->nslots,
+	                              "duplicates", (json_int_t)k->duplicates,
+	                              "prefilter", prefilter_name()));
+
+	free(o.buf);
+	free(o.hold);
+	free(k->slots);
+	free(k->heap);
+	free(k->groups);
+	free(k->seen);
+	free(k);
+}

@@ -1,0 +1,821 @@
+/*
+ * mailq.c - queued mail: totals, groups, bounded details (see mailq.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agent/parse/cronmail.h"
+#include "agent/cycle.h"
+#include "agent/limits.h"
+#include "agent/collect/mailq.h"
+#include "agent/parse/pfq.h"
+#include "agent/parse/qf.h"
+#include "agent/parse/qid.h"
+#include "common/hash.h"
+#include "common/jsonutil.h"
+#include "common/timeutil.h"
+#include "common/xalloc.h"
+
+#define GROUP_SLOTS 1024 /* > 2 x MAILQ_MAX_GROUPS: short probes */
+#define STATUS_MAX 256   /* bytes of a status kept for grouping */
+
+struct status_count {
+	char s[STATUS_MAX];
+	size_t n;
+	unsigned long long count;
+};
+
+struct qstat {
+	char *host;
+	unsigned long long count, statuses_other;
+	unsigned long long counted_only; /* no details known */
+	long long oldest;
+	struct status_count st[MAILQ_MAX_STATUSES];
+	size_t nst;
+};
+
+struct group {
+	int used, has_cmd;
+	uint64_t hash;
+	char cmd[CRON_CMD_MAX];
+	size_t cmdn;
+	char st[STATUS_MAX];
+	size_t stn;
+	unsigned long long count;
+	long long oldest;
+};
+
+struct kept {
+	long long created;
+	json_t *j;
+};
+
+/* A binary heap of kept messages; max-heap (oldest set) or min-heap. */
+struct heap {
+	struct kept *v;
+	size_t n, cap;
+	int max;
+};
+
+struct mailq {
+	struct mailq_opts o;
+	unsigned long long total;
+	struct qstat *queues;
+	size_t nqueues;
+	struct group *groups; /* GROUP_SLOTS */
+	size_t ngroups;
+	unsigned long long groups_other;
+	struct heap oldest, newest;
+	char *buf; /* qf bytes, o.qf_max_bytes + 1 */
+	struct qf_msg *qm;
+	struct pfq_msg *pm;
+	char *dbuf; /* a defer log, AGENT_MAX_DEFER_LOG */
+};
+
+/* ---------------------------------------------------------------- heaps */
+
+static int
+heap_above(const struct heap *h, long long a, long long b)
+{
+	return h->max ? a > b : a < b;
+}
+
+static void
+heap_push(struct heap *h, long long created, json_t *j)
+{
+	size_t i;
+
+	if (h->cap == 0)
+		return;
+	if (h->n == h->cap) {
+		/* replace the top (the one that leaves first) if j beats it */
+		if (!heap_above(h, h->v[0].created, created)) {
+			json_decref(j);
+			return;
+		}
+		json_decref(h->v[0].j);
+		h->v[0].created = created;
+		h->v[0].j = j;
+		i = 0;
+		for (;;) {
+			size_t l = 2 * i + 1, r = l + 1, t = i;
+			if (l < h->n &&
+			    heap_above(h, h->v[l].created, h->v[t].created))
+				t = l;
+			if (r < h->n &&
+			    heap_above(h, h->v[r].created, h->v[t].created))
+				t = r;
+			if (t == i)
+				break;
+			struct kept tmp = h->v[i];
+			h->v[i] = h->v[t];
+			h->v[t] = tmp;
+			i = t;
+		}
+		return;
+	}
+	i = h->n++;
+	h->v[i].created = created;
+	h->v[i].j = j;
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		if (!heap_above(h, h->v[i].created, h->v[p].created))
+			break;
+		struct kept tmp = h->v[i];
+		h->v[i] = h->v[p];
+		h->v[p] = tmp;
+		i = p;
+	}
+}
+
+/* heap_wants - would a message created then enter the heap? */
+static int
+heap_wants(const struct heap *h, long long created)
+{
+	return h->cap > 0 &&
+	       (h->n < h->cap || heap_above(h, h->v[0].created, created));
+}
+
+/* ---------------------------------------------------------------- tables */
+
+struct mailq *
+mailq_new(const struct mailq_opts *o)
+{
+	struct mailq *q = xcalloc(1, sizeof(*q));
+	size_t half = o->max_queued / 2;
+
+	q->o = *o;
+	q->groups = xcalloc(GROUP_SLOTS, sizeof(*q->groups));
+	q->oldest.cap = o->max_queued - half;
+	q->oldest.max = 1;
+	q->oldest.v = xcalloc(q->oldest.cap + 1, sizeof(struct kept));
+	q->newest.cap = half;
+	q->newest.v = xcalloc(half + 1, sizeof(struct kept));
+	return q;
+}
+
+void
+mailq_free(struct mailq *q)
+{
+	if (q == NULL)
+		return;
+	for (size_t i = 0; i < q->oldest.n; i++)
+		json_decref(q->oldest.v[i].j);
+	for (size_t i = 0; i < q->newest.n; i++)
+		json_decref(q->newest.v[i].j);
+	free(q->oldest.v);
+	free(q->newest.v);
+	for (size_t i = 0; i < q->nqueues; i++)
+		free(q->queues[i].host);
+	free(q->queues);
+	free(q->groups);
+	free(q->buf);
+	free(q->qm);
+	free(q->pm);
+	free(q->dbuf);
+	free(q);
+}
+
+static struct qstat *
+queue_of(struct mailq *q, const char *host)
+{
+	struct qstat *s;
+
+	for (size_t i = 0; i < q->nqueues; i++)
+		if (strcmp(q->queues[i].host, host) == 0)
+			return &q->queues[i];
+	q->queues = xrealloc(q->queues, (q->nqueues + 1) * sizeof(*q->queues));
+	s = &q->queues[q->nqueues++];
+	memset(s, 0, sizeof(*s));
+	s->host = xstrdup(host);
+	s->oldest = -1;
+	return s;
+}
+
+static size_t
+cap_len(size_t n, size_t max)
+{
+	return n < max ? n : max;
+}
+
+static void
+count_status(struct qstat *s, const struct mailq_bytes *st)
+{
+	const char *p = st->p ? st->p : "";
+	size_t n = st->p ? cap_len(st->n, STATUS_MAX) : 0;
+
+	for (size_t i = 0; i < s->nst; i++)
+		if (s->st[i].n == n && memcmp(s->st[i].s, p, n) == 0) {
+			s->st[i].count++;
+			return;
+		}
+	if (s->nst == MAILQ_MAX_STATUSES) {
+		s->statuses_other++;
+		return;
+	}
+	memcpy(s->st[s->nst].s, p, n);
+	s->st[s->nst].n = n;
+	s->st[s->nst++].count = 1;
+}
+
+static void
+count_group(struct mailq *q, const struct mailq_item *it)
+{
+	int has = it->cron_command.p != NULL;
+	const char *cp = has ? it->cron_command.p : "";
+	const char *sp = it->status.p ? it->status.p : "";
+	size_t cn = has ? cap_len(it->cron_command.n, CRON_CMD_MAX) : 0;
+	size_t sn = it->status.p ? cap_len(it->status.n, STATUS_MAX) : 0;
+	uint64_t h = hash_fnv1a(hash_fnv1a(HASH_FNV1A_BASIS, cp, cn), sp, sn) ^
+	             (uint64_t)has;
+
+	for (size_t k = 0; k < GROUP_SLOTS; k++) {
+		struct group *g = &q->groups[(h + k) % GROUP_SLOTS];
+		if (!g->used) {
+			if (q->ngroups == MAILQ_MAX_GROUPS) {
+				q->groups_other++;
+				return;
+			}
+			g->used = 1;
+			g->hash = h;
+			g->has_cmd = has;
+			memcpy(g->cmd, cp, cn);
+			g->cmdn = cn;
+			memcpy(g->st, sp, sn);
+			g->stn = sn;
+			g->oldest = it->created;
+			q->ngroups++;
+		} else if (g->hash != h || g->has_cmd != has || g->cmdn != cn ||
+		           g->stn != sn || memcmp(g->cmd, cp, cn) != 0 ||
+		           memcmp(g->st, sp, sn) != 0) {
+			continue;
+		}
+		g->count++;
+		if (it->created != -1 &&
+		    (g->oldest == -1 || it->created < g->oldest))
+			g->oldest = it->created;
+		return;
+	}
+	q->groups_other++;
+}
+
+/* ---------------------------------------------------------------- json */
+
+static json_t *
+bytes_json(const struct mailq_bytes *b, size_t max)
+{
+	return json_str_safe(b->p ? b->p : "", b->p ? b->n : 0, max);
+}
+
+static json_t *
+num_or_null(long long v)
+{
+	return v < 0 ? json_null() : json_integer(v);
+}
+
+static json_t *
+item_json(const char *host, const struct mailq_item *it)
+{
+	json_t *to = json_array();
+
+	for (size_t i = 0; i < it->nto; i++)
+		json_array_append_new(to, bytes_json(&it->to[i], 256));
+	return json_pack(
+	    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+	    "s:o, s:I, s:b, s:b}",
+	    "queue", json_str_safe(host, strlen(host), AGENT_MAX_HOST_STR),
+	    "id", bytes_json(&it->id, 64), "from", bytes_json(&it->from, 256),
+	    "to", to, "subject", bytes_json(&it->subject, 512), "created_ts",
+	    jsonutil_ts_known(it->created), "tries", num_or_null(it->tries),
+	    "status", bytes_json(&it->status, 512), "cron_command",
+	    it->cron_command.p ? bytes_json(&it->cron_command, CRON_CMD_MAX)
+	                       : json_null(),
+	    "last_try_ts", jsonutil_ts_known(it->last_try), "size",
+	    num_or_null(it->size), "to_total", (json_int_t)it->total_to,
+	    "df_missing", it->df_missing, "incomplete", it->incomplete);
+}
+
+void
+mailq_add(struct mailq *q, const char *host, const struct mailq_item *it)
+{
+	struct qstat *s = queue_of(q, host);
+	int wo = heap_wants(&q->oldest, it->created);
+	int wn = heap_wants(&q->newest, it->created);
+
+	q->total++;
+	s->count++;
+	if (it->created != -1 && (s->oldest == -1 || it->created < s->oldest))
+		s->oldest = it->created;
+	count_status(s, &it->status);
+	count_group(q, it);
+	if (wo || wn) {
+		json_t *j = item_json(host, it);
+		if (wo && wn)
+			json_incref(j);
+		if (wo)
+			heap_push(&q->oldest, it->created, j);
+		if (wn)
+			heap_push(&q->newest, it->created, j);
+	}
+}
+
+void
+mailq_add_counted(struct mailq *q, const char *host, unsigned long long n,
+                  long long oldest)
+{
+	struct qstat *s = queue_of(q, host);
+
+	q->total += n;
+	s->count += n;
+	s->counted_only += n;
+	if (n > 0 && oldest > 0 && (s->oldest == -1 || oldest < s->oldest))
+		s->oldest = oldest;
+}
+
+unsigned long long
+mailq_queue_count(const struct mailq *q, const char *host)
+{
+	for (size_t i = 0; i < q->nqueues; i++)
+		if (strcmp(q->queues[i].host, host) == 0)
+			return q->queues[i].count;
+	return 0;
+}
+
+unsigned long long
+mailq_total(const struct mailq *q)
+{
+	return q->total;
+}
+
+static int
+by_created(const void *a, const void *b)
+{
+	const struct kept *x = a, *y = b;
+
+	return x->created < y->created ? -1 : x->created > y->created;
+}
+
+json_t *
+mailq_details(const struct mailq *q)
+{
+	size_t n = 0;
+	struct kept *all = xcalloc(q->oldest.n + q->newest.n + 1, sizeof(*all));
+	json_t *out = json_array();
+
+	for (size_t i = 0; i < q->oldest.n; i++)
+		all[n++] = q->oldest.v[i];
+	for (size_t i = 0; i < q->newest.n; i++) {
+		int dup = 0;
+		/* a message kept by both heaps is the same object */
+		for (size_t k = 0; k < q->oldest.n && !dup; k++)
+			dup = q->oldest.v[k].j == q->newest.v[i].j;
+		if (!dup)
+			all[n++] = q->newest.v[i];
+	}
+	qsort(all, n, sizeof(*all), by_created);
+	for (size_t i = 0; i < n; i++)
+		json_array_append(out, all[i].j);
+	free(all);
+	return out;
+}
+
+static int
+by_status_count(const void *a, const void *b)
+{
+	const struct status_count *x = a, *y = b;
+
+	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+}
+
+json_t *
+mailq_queues(const struct mailq *q)
+{
+	json_t *out = json_array();
+
+	for (size_t i = 0; i < q->nqueues; i++) {
+		struct qstat *s = &q->queues[i];
+		json_t *st = json_array();
+
+		qsort(s->st, s->nst, sizeof(s->st[0]), by_status_count);
+		for (size_t k = 0; k < s->nst; k++)
+			json_array_append_new(
+			    st, json_pack(
+			            "{s:o, s:I}", "status",
+			            json_str_safe(s->st[k].s, s->st[k].n, 512),
+			            "count", (json_int_t)s->st[k].count));
+		json_array_append_new(
+		    out,
+		    json_pack("{s:o, s:I, s:o, s:o, s:I, s:I}", "queue",
+		              json_str_safe(s->host, strlen(s->host),
+		                            AGENT_MAX_HOST_STR),
+		              "messages", (json_int_t)s->count, "oldest_ts",
+		              jsonutil_ts_known(s->oldest), "statuses", st,
+		              "statuses_other", (json_int_t)s->statuses_other,
+		              "status_unknown", (json_int_t)s->counted_only));
+	}
+	return out;
+}
+
+static int
+by_group_count(const void *a, const void *b)
+{
+	const struct group *x = *(const struct group *const *)a;
+	const struct group *y = *(const struct group *const *)b;
+
+	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+}
+
+json_t *
+mailq_groups(const struct mailq *q, unsigned long long *other)
+{
+	const struct group **v = xcalloc(q->ngroups + 1, sizeof(*v));
+	size_t n = 0;
+	json_t *out = json_array();
+
+	for (size_t i = 0; i < GROUP_SLOTS; i++)
+		if (q->groups[i].used)
+			v[n++] = &q->groups[i];
+	qsort(v, n, sizeof(*v), by_group_count);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(
+		    out,
+		    json_pack(
+		        "{s:o, s:o, s:I, s:o}", "cron_command",
+		        v[i]->has_cmd
+		            ? json_str_safe(v[i]->cmd, v[i]->cmdn, CRON_CMD_MAX)
+		            : json_null(),
+		        "status", json_str_safe(v[i]->st, v[i]->stn, 512),
+		        "count", (json_int_t)v[i]->count, "oldest_ts",
+		        jsonutil_ts_known(v[i]->oldest)));
+	free(v);
+	*other = q->groups_other;
+	return out;
+}
+
+/* ---------------------------------------------------------------- sendmail */
+
+static int
+open_ro(int dirfd, const char *name)
+{
+	int fl = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+	int fd = openat(dirfd, name, fl | O_NOATIME);
+
+	if (fd == -1 && errno == EPERM)
+		fd = openat(dirfd, name, fl);
+	return fd;
+}
+
+/* read_capped - up to cap bytes of fd; *cut when there was more. */
+static ssize_t
+read_capped(int fd, char *buf, size_t cap, int *cut)
+{
+	size_t n = 0;
+	char extra;
+
+	*cut = 0;
+	while (n < cap) {
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return (ssize_t)n;
+		n += (size_t)r;
+	}
+	*cut = read(fd, &extra, 1) == 1;
+	return (ssize_t)n;
+}
+
+static struct mailq_bytes
+qb(const char *p, size_t n)
+{
+	struct mailq_bytes b = {p, n};
+	return b;
+}
+
+/* subdir - fd of real/name if it is a directory, else -1. */
+static int
+subdir(int dirfd, const char *name)
+{
+	return openat(dirfd, name,
+	              O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+struct qerrs {
+	struct cycle *c;
+	const char *host;
+	unsigned long n;
+};
+
+static void
+qerr(struct qerrs *e, const char *name, const char *fmt, const char *why)
+{
+	char src[4096];
+
+	if (e->n++ >= MAILQ_ERRORS_SHOWN)
+		return;
+	snprintf(src, sizeof(src), "%s/%s", e->host, name);
+	cycle_error(e->c, src, fmt, why);
+}
+
+/* one_qf - read, parse and count the control file name of the queue. */
+static void
+one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd, const char *name,
+       const char *host)
+{
+	struct qf_msg *m = q->qm;
+	struct mailq_item it;
+	struct cron_job cj;
+	char why[256], dfname[300];
+	const char *id = name + 2;
+	ssize_t len;
+	int fd, cut = 0, parsed;
+	struct stat st;
+	time_t t;
+
+	if ((fd = open_ro(qfd, name)) == -1) {
+		if (errno != ENOENT) /* ENOENT: delivered meanwhile */
+			qerr(e, name, "open: %s", strerror(errno));
+		return;
+	}
+	len = read_capped(fd, q->buf, q->o.qf_max_bytes, &cut);
+	if (len < 0) {
+		qerr(e, name, "read: %s", strerror(errno));
+		close(fd);
+		return;
+	}
+	memset(&it, 0, sizeof(it));
+	it.id = qb(id, strlen(id));
+	it.created = it.last_try = it.tries = it.size = -1;
+	parsed = qf_parse(q->buf, (size_t)len, m, why, sizeof(why)) == 0;
+	if (!parsed) {
+		qerr(e, name, "%s", why);
+		it.status = qb("(unreadable qf file)", 20);
+		if (fstat(fd, &st) == 0)
+			it.created = (long long)st.st_mtime;
+	} else {
+		const struct qf_str *s = qf_status(m);
+		it.created = m->created;
+		it.last_try = m->last_try;
+		it.tries = m->tries;
+		it.status = qb(s->s, s->len);
+		if (name[0] == 'h' && m->quarantine.len > 0)
+			it.status = qb(m->quarantine.s, m->quarantine.len);
+		it.from = m->from.len ? qb(m->from.s, m->from.len)
+		                      : qb(m->sender.s, m->sender.len);
+		it.subject = qb(m->subject.s, m->subject.len);
+		it.total_to = m->nrcpt;
+		for (size_t i = 0;
+		     i < m->nrcpt && i < QF_MAX_RCPT && it.nto < MAILQ_MAX_RCPT;
+		     i++)
+			it.to[it.nto++] = qb(m->rcpt[i].s, m->rcpt[i].len);
+		if (cron_subject(m->subject.s, m->subject.len, &cj)) {
+			/* cj lives until mailq_add returns */
+			it.cron_command = qb(cj.command, cj.command_len);
+		}
+		if (!m->complete) {
+			it.incomplete = 1;
+			qerr(e, name, "%s",
+			     cut ? "larger than qf_max_bytes: only the start "
+			           "was read"
+			         : "truncated: no final \".\" line");
+		}
+	}
+	if (it.created == -1 && qid_time(id, strlen(id), &t) == 0)
+		it.created = (long long)t;
+	close(fd);
+	/* the df file: next to the qf, in df/, or where a "d" record says */
+	if (!parsed || m->df_dir.len == 0) {
+		snprintf(dfname, sizeof(dfname), "df%s", id);
+		if (fstatat(dfd, dfname, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			it.size = (long long)st.st_size;
+		} else if (errno == ENOENT) {
+			it.df_missing = 1;
+			qerr(e, name, "%s",
+			     "qf file without its df (body) file");
+		}
+	}
+	mailq_add(q, host, &it);
+}
+
+int
+mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
+                    const char *host)
+{
+	struct qerrs e = {c, host, 0};
+	DIR *d;
+	struct dirent *de;
+	int top, qfd, dfd;
+
+	top = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (top == -1) {
+		cycle_error(c, host, "open queue directory: %s",
+		            strerror(errno));
+		return -1;
+	}
+	if ((qfd = subdir(top, "qf")) == -1)
+		qfd = dup(top);
+	if ((dfd = subdir(top, "df")) == -1)
+		dfd = dup(top);
+	if (qfd == -1 || dfd == -1 || (d = fdopendir(qfd)) == NULL) {
+		cycle_error(c, host, "read queue directory: %s",
+		            strerror(errno));
+		if (qfd != -1)
+			close(qfd);
+		if (dfd != -1)
+			close(dfd);
+		close(top);
+		return -1;
+	}
+	if (q->buf == NULL) {
+		q->buf = xmalloc(q->o.qf_max_bytes + 1);
+		q->qm = xmalloc(sizeof(*q->qm));
+	}
+	/* make sure the queue appears in the totals even when empty */
+	(void)queue_of(q, host);
+	errno = 0;
+	while ((de = readdir(d)) != NULL) {
+		if ((de->d_name[0] == 'q' || de->d_name[0] == 'h') &&
+		    de->d_name[1] == 'f' && de->d_name[2] != '\0')
+			one_qf(q, &e, dirfd(d), dfd, de->d_name, host);
+		errno = 0;
+	}
+	if (errno != 0)
+		cycle_error(c, host, "readdir: %s (counts are partial)",
+		            strerror(errno));
+	if (e.n > MAILQ_ERRORS_SHOWN)
+		cycle_error(c, host,
+		            "%lu more queue files could not be read "
+		            "or are damaged",
+		            e.n - MAILQ_ERRORS_SHOWN);
+	closedir(d);
+	close(dfd);
+	close(top);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- postfix */
+
+/* defer_reason - the reason postfix logged for id in defer/, if any. */
+static int
+defer_reason(struct mailq *q, int deferfd, const char *id,
+             struct mailq_bytes *out)
+{
+	char rel[300];
+	ssize_t len;
+	int fd, cut;
+	const char *p;
+	size_t n;
+
+	if (deferfd == -1)
+		return -1;
+	/* hashed by the id's first character (hash_queue_depth = 1) */
+	snprintf(rel, sizeof(rel), "%c/%s", id[0], id);
+	if ((fd = open_ro(deferfd, rel)) == -1 &&
+	    (fd = open_ro(deferfd, id)) == -1)
+		return -1;
+	len = read_capped(fd, q->dbuf, AGENT_MAX_DEFER_LOG, &cut);
+	close(fd);
+	if (len <= 0 || pfq_defer_reason(q->dbuf, (size_t)len, &p, &n) == -1)
+		return -1;
+	*out = qb(p, n);
+	return 0;
+}
+
+static void
+one_pfq(struct mailq *q, struct qerrs *e, int dirfd, int deferfd,
+        const char *name, const char *host)
+{
+	struct pfq_msg *m = q->pm;
+	struct mailq_item it;
+	struct cron_job cj;
+	struct stat st;
+	char why[256];
+	ssize_t len;
+	int fd, cut;
+
+	if ((fd = open_ro(dirfd, name)) == -1) {
+		if (errno != ENOENT)
+			qerr(e, name, "open: %s", strerror(errno));
+		return;
+	}
+	len = read_capped(fd, q->buf, q->o.qf_max_bytes, &cut);
+	memset(&it, 0, sizeof(it));
+	it.id = qb(name, strlen(name));
+	it.created = it.last_try = it.tries = it.size = -1;
+	if (fstat(fd, &st) == 0)
+		it.size = (long long)st.st_size;
+	close(fd);
+	if (len < 0) {
+		qerr(e, name, "read: %s", strerror(errno));
+		return;
+	}
+	if (pfq_parse(q->buf, (size_t)len, m, why, sizeof(why)) == -1) {
+		qerr(e, name, "%s", why);
+		it.status = qb("(unreadable queue file)", 23);
+	} else {
+		it.created = m->arrival;
+		it.from = m->from.len ? qb(m->from.s, m->from.len)
+		                      : qb(m->sender.s, m->sender.len);
+		it.subject = qb(m->subject.s, m->subject.len);
+		it.total_to = m->nrcpt;
+		for (size_t i = 0;
+		     i < m->nrcpt && i < QF_MAX_RCPT && it.nto < MAILQ_MAX_RCPT;
+		     i++)
+			it.to[it.nto++] = qb(m->rcpt[i].s, m->rcpt[i].len);
+		if (cron_subject(m->subject.s, m->subject.len, &cj))
+			it.cron_command = qb(cj.command, cj.command_len);
+		if (defer_reason(q, deferfd, name, &it.status) == -1)
+			it.status = qb("", 0);
+	}
+	mailq_add(q, host, &it);
+}
+
+/* walk_pfq - every regular file of dirfd, down to depth more levels. */
+static void
+walk_pfq(struct mailq *q, struct qerrs *e, int dirfd, int deferfd,
+         const char *host, int depth)
+{
+	DIR *d;
+	struct dirent *de;
+	int fd = dup(dirfd);
+
+	if (fd == -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		qerr(e, ".", "read directory: %s", strerror(errno));
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (de->d_type == DT_DIR ||
+		    (de->d_type == DT_UNKNOWN && depth > 0)) {
+			int sub;
+			if (depth == 0)
+				continue;
+			sub = openat(dirfd, de->d_name,
+			             O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			                 O_CLOEXEC);
+			if (sub == -1) {
+				if (errno != ENOTDIR && errno != ENOENT)
+					qerr(e, de->d_name, "open: %s",
+					     strerror(errno));
+				else if (errno == ENOTDIR)
+					one_pfq(q, e, dirfd, deferfd,
+					        de->d_name, host);
+				continue;
+			}
+			walk_pfq(q, e, sub, deferfd, host, depth - 1);
+			close(sub);
+		} else if (de->d_type == DT_REG || de->d_type == DT_UNKNOWN) {
+			one_pfq(q, e, dirfd, deferfd, de->d_name, host);
+		}
+	}
+	closedir(d);
+}
+
+int
+mailq_scan_postfix(struct mailq *q, struct cycle *c, const char *real,
+                   const char *defer_real, const char *host)
+{
+	struct qerrs e = {c, host, 0};
+	int top, deferfd;
+
+	top = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (top == -1) {
+		cycle_error(c, host, "open queue directory: %s",
+		            strerror(errno));
+		return -1;
+	}
+	deferfd = defer_real
+	              ? open(defer_real, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+	              : -1;
+	if (q->buf == NULL) {
+		q->buf = xmalloc(q->o.qf_max_bytes + 1);
+		q->qm = xmalloc(sizeof(*q->qm));
+	}
+	if (q->pm == NULL) {
+		q->pm = xmalloc(sizeof(*q->pm));
+		q->dbuf = xmalloc(AGENT_MAX_DEFER_LOG);
+	}
+	(void)queue_of(q, host);
+	walk_pfq(q, &e, top, deferfd, host, 2);
+	if (e.n > MAILQ_ERRORS_SHOWN)
+		cycle_error(c, host,
+		            "%lu more queue files could not be read "
+		            "or are damaged",
+		            e.n - MAILQ_ERRORS_SHOWN);
+	if (deferfd != -1)
+		close(deferfd);
+	close(top);
+	return 0;
+}

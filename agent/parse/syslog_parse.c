@@ -1,0 +1,683 @@
+/*
+ * syslog_parse.c - syslog header and sendmail/postfix event parser.
+ *
+ * A real line it reads (RHEL 5, the incident in SPEC.md):
+ *
+ *   Feb 15 09:20:02 host1 sendmail[7134]: u1F1K2am007134: SYSERR(root):
+ *   collect: Cannot write ./dfu1F1K2am007134 (bfcommit, uid=51, gid=51):
+ *   Permission denied
+ *
+ * Everything is a bounded walk over (p, n) with memchr/memmem; there is
+ * no allocation and no regex.  Lines that are not from a sendmail or
+ * postfix program (and carry no "SYSERR(") stop right after the header.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "agent/parse/syslog_parse.h"
+#include "common/report_schema.h"
+#include "common/timeutil.h"
+
+#define SPAN_EMPTY ((struct sl_span){NULL, 0})
+
+static int
+is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+is_alnum(int c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int
+starts(const char *p, size_t n, const char *lit)
+{
+	size_t l = strlen(lit);
+	return n >= l && memcmp(p, lit, l) == 0;
+}
+
+static int
+span_starts(struct sl_span s, const char *lit)
+{
+	return s.p != NULL && starts(s.p, s.n, lit);
+}
+
+_Static_assert(SL_OTHER - SL_SYSERR + 1 == REPORT_SCHEMA_NKINDS,
+               "enum sl_kind follows report_schema_kinds");
+
+const char *
+sl_kind_name(enum sl_kind k)
+{
+	if (k < SL_SYSERR || k > SL_OTHER)
+		return "none";
+	return report_schema_kinds[k - SL_SYSERR];
+}
+
+/* --- time ---------------------------------------------------------------- */
+
+void
+sl_clock_init(struct sl_clock *clk, time_t anchor)
+{
+	struct tm a;
+
+	memset(clk, 0, sizeof(*clk));
+	clk->anchor = anchor;
+	if (localtime_r(&anchor, &a) != NULL) {
+		clk->a_year = a.tm_year + 1900;
+		clk->a_mon = a.tm_mon + 1;
+	} else {
+		clk->a_year = 1970;
+		clk->a_mon = 1;
+	}
+}
+
+time_t
+sl_local_time(struct sl_clock *clk, int year, int mon, int mday, int hour,
+              int min, int sec)
+{
+	if (mon < 1 || mon > 12 || mday < 1 ||
+	    mday > days_in_month(year, mon) || hour < 0 || hour > 23 ||
+	    min < 0 || min > 59 || sec < 0 || sec > 60)
+		return (time_t)-1;
+	if (clk->c_year != year || clk->c_mon != mon || clk->c_mday != mday ||
+	    clk->c_hour != hour) {
+		struct tm tm;
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = year - 1900;
+		tm.tm_mon = mon - 1;
+		tm.tm_mday = mday;
+		tm.tm_hour = hour;
+		tm.tm_isdst = -1;
+		clk->c_base = mktime(&tm);
+		if (clk->c_base == (time_t)-1)
+			return (time_t)-1;
+		clk->c_year = year;
+		clk->c_mon = mon;
+		clk->c_mday = mday;
+		clk->c_hour = hour;
+	}
+	return clk->c_base + min * 60 + sec;
+}
+
+/* infer_year - the latest year (the anchor's next one, for a January
+ * line read on Dec 31 with a clock a little behind, down to 8 years back,
+ * for Feb 29) that puts the stamp no later than a day after the anchor. */
+static time_t
+infer_year(struct sl_clock *clk, int mon, int mday, int h, int mi, int s)
+{
+	int k0 = clk->a_mon == 12 && mon == 1 ? -1 : 0;
+
+	for (int k = k0; k <= 8; k++) {
+		time_t t =
+		    sl_local_time(clk, clk->a_year - k, mon, mday, h, mi, s);
+		if (t != (time_t)-1 && t <= clk->anchor + 86400)
+			return t;
+	}
+	return (time_t)-1;
+}
+
+/* trad_stamp - "Feb 15 09:20:02" / "Jun  5 ..." / "Mar 7 ..." at p;
+ * bytes used, or 0. */
+static size_t
+trad_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
+{
+	size_t i = 4;
+	int mon, day, h, mi, s;
+
+	if (n < 14 || p[3] != ' ' || (mon = month_from_abbr(p, 0)) == 0)
+		return 0;
+	while (i < n && p[i] == ' ')
+		i++;
+	if (i + 10 > n || !is_digit(p[i]))
+		return 0;
+	if (is_digit(p[i + 1])) {
+		day = time_digits(p + i, 2);
+		i += 2;
+	} else {
+		day = p[i] - '0';
+		i += 1;
+	}
+	if (i + 9 > n || p[i] != ' ' || p[i + 3] != ':' || p[i + 6] != ':')
+		return 0;
+	h = time_digits(p + i + 1, 2);
+	mi = time_digits(p + i + 4, 2);
+	s = time_digits(p + i + 7, 2);
+	if (h < 0 || mi < 0 || s < 0)
+		return 0;
+	if ((*ts = infer_year(clk, mon, day, h, mi, s)) == (time_t)-1)
+		return 0;
+	return i + 9;
+}
+
+/* iso_stamp - "2023-07-29T04:15:01.889064+02:00" (RFC 3339) or
+ * "2005-06-21 16:55:09" (local); bytes used, or 0. */
+static size_t
+iso_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
+{
+	const char *sp;
+	size_t len;
+	struct civil c;
+
+	if (n < 19 || p[4] != '-' || p[7] != '-')
+		return 0;
+	sp = memchr(p, ' ', n);
+	len = sp ? (size_t)(sp - p) : n;
+	if (len > 19 && rfc3339_parse(p, len, ts) == 0)
+		return len;
+	if (len != 10 || p[10] != ' ' || p[13] != ':' || p[16] != ':')
+		return 0;
+	if (civil_parse(p, &c) == -1 || c.year < 1970)
+		return 0;
+	if (n >= 23 && (memcmp(p + 19, " UTC", 4) == 0 ||
+	                memcmp(p + 19, " GMT", 4) == 0)) {
+		if (!civil_valid(&c))
+			return 0;
+		*ts = civil_to_time(&c);
+		return 23;
+	}
+	if ((*ts = sl_local_time(clk, c.year, c.month, c.day, c.hour, c.min,
+	                         c.sec)) == (time_t)-1)
+		return 0;
+	return 19;
+}
+
+static size_t
+skip_spaces(const char *p, size_t n, size_t i)
+{
+	while (i < n && p[i] == ' ')
+		i++;
+	return i;
+}
+
+/* tag - "prog[pid]:" / "prog:" / "prog" at p[i..]; sets program and pid,
+ * returns the index of the message. */
+static size_t
+parse_tag(const char *p, size_t n, size_t i, struct sl_event *ev)
+{
+	const char *sp = memchr(p + i, ' ', n - i);
+	size_t end = sp ? (size_t)(sp - p) : n, tend = end;
+	const char *br;
+
+	if (tend > i && p[tend - 1] == ':')
+		tend--;
+	br = memchr(p + i, '[', tend - i);
+	if (br && tend > i && p[tend - 1] == ']') {
+		ev->program = (struct sl_span){p + i, (size_t)(br - p) - i};
+		ev->pid =
+		    (struct sl_span){br + 1, (size_t)(p + tend - 1 - (br + 1))};
+	} else {
+		ev->program = (struct sl_span){p + i, tend - i};
+	}
+	i = end < n ? end + 1 : n;
+	/* Solaris: "sendmail[123]: [ID 801593 mail.info] msg" */
+	if (starts(p + i, n - i, "[ID ")) {
+		const char *cl = memchr(p + i, ']', n - i);
+		if (cl)
+			i = skip_spaces(p, n, (size_t)(cl - p) + 1);
+	}
+	return i;
+}
+
+static size_t
+token_end(const char *p, size_t n, size_t i)
+{
+	const char *sp = memchr(p + i, ' ', n - i);
+	return sp ? (size_t)(sp - p) : n;
+}
+
+/* rfc5424 - "TS HOST APP PROCID MSGID SD MSG" after "<PRI>1 ". */
+static int
+rfc5424(const char *p, size_t n, size_t i, struct sl_clock *clk,
+        struct sl_event *ev)
+{
+	size_t e;
+	struct sl_span f[4];
+
+	e = token_end(p, n, i);
+	if (e - i == 1 && p[i] == '-')
+		ev->ts = clk->anchor;
+	else if (rfc3339_parse(p + i, e - i, &ev->ts) == -1 || ev->ts < 0 ||
+	         ev->ts > (time_t)253402300799LL)
+		return -1;
+	for (int k = 0; k < 4; k++) { /* HOST APP PROCID MSGID */
+		if (e >= n)
+			return -1;
+		i = e + 1;
+		e = token_end(p, n, i);
+		f[k] = (struct sl_span){p + i, e - i};
+		if (e - i == 1 && p[i] == '-')
+			f[k] = SPAN_EMPTY;
+	}
+	ev->host = f[0];
+	ev->program = f[1];
+	ev->pid = f[2];
+	if (e >= n)
+		return -1;
+	i = e + 1;
+	if (i < n && p[i] == '-') {
+		i++;
+	} else {
+		/* structured data: [id k="v" ...][...]; '\]' escapes */
+		while (i < n && p[i] == '[') {
+			int quoted = 0;
+			for (i++; i < n; i++) {
+				if (p[i] == '\\' && i + 1 < n)
+					i++;
+				else if (p[i] == '"')
+					quoted = !quoted;
+				else if (p[i] == ']' && !quoted)
+					break;
+			}
+			if (i >= n)
+				return -1;
+			i++;
+		}
+	}
+	if (i < n && p[i] == ' ')
+		i++;
+	if (n - i >= 3 && memcmp(p + i, "\xef\xbb\xbf", 3) == 0)
+		i += 3;
+	ev->message = (struct sl_span){p + i, n - i};
+	return 0;
+}
+
+int
+sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
+                struct sl_event *ev)
+{
+	size_t i = 0, used;
+	int bracket = 0;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->uid = ev->gid = ev->euid = -1;
+	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+		n--;
+	if (n > 0 && p[0] == '<') { /* <PRI> */
+		size_t j = 1;
+		while (j < n && j < 5 && is_digit(p[j]))
+			j++;
+		if (j == 1 || j >= n || p[j] != '>')
+			return -1;
+		j++;
+		if (j + 1 < n && p[j] == '1' && p[j + 1] == ' ')
+			return rfc5424(p, n, j + 2, clk, ev);
+		i = j;
+	}
+	if (i < n && p[i] == '[') {
+		bracket = 1;
+		i++;
+	}
+	if (n - i >= 5 && is_digit(p[i]) && p[i + 4] == '-')
+		used = iso_stamp(p + i, n - i, clk, &ev->ts);
+	else
+		used = trad_stamp(p + i, n - i, clk, &ev->ts);
+	/* before 1970 or past 9999: not a time we can report */
+	if (used == 0 || ev->ts < 0 || ev->ts > (time_t)253402300799LL)
+		return -1;
+	i += used;
+	if (bracket) {
+		if (i >= n || p[i] != ']')
+			return -1;
+		i++;
+	}
+	if (i >= n || p[i] != ' ')
+		return -1;
+	i = skip_spaces(p, n, i);
+	/* BSD syslogd -v / -vv: "<4.3>" or "<auth.info>" */
+	if (i < n && p[i] == '<') {
+		size_t e = token_end(p, n, i);
+		if (p[e - 1] == '>')
+			i = skip_spaces(p, n, e);
+	}
+	if (i >= n)
+		return -1;
+	/* host, unless the first token is already the tag ("prog[1]:") */
+	{
+		size_t e = token_end(p, n, i);
+		if (p[e - 1] != ':') {
+			ev->host = (struct sl_span){p + i, e - i};
+			i = skip_spaces(p, n, e);
+			if (i >= n)
+				return -1;
+		}
+	}
+	i = parse_tag(p, n, i, ev);
+	ev->message = (struct sl_span){p + i, n - i};
+	return 0;
+}
+
+/* --- fields -------------------------------------------------------------- */
+
+/* field_end - end of a "key=value" value at v: the next ", word=" or the
+ * end of the text. */
+static const char *
+field_end(const char *v, const char *end)
+{
+	const char *q = v;
+
+	while ((q = memchr(q, ',', (size_t)(end - q))) != NULL) {
+		const char *k = q + 1;
+		if (k < end && *k == ' ') {
+			k++;
+			while (k < end &&
+			       ((*k >= 'a' && *k <= 'z') || *k == '_'))
+				k++;
+			if (k > q + 2 && k < end && *k == '=')
+				return q;
+		}
+		q++;
+	}
+	return end;
+}
+
+/* field - the value of key ("to=") at the start of the text or after
+ * ", "; rest_of_line takes everything to the end. */
+static struct sl_span
+field(struct sl_span t, const char *key, int rest_of_line)
+{
+	size_t kl = strlen(key);
+	const char *end = t.p + t.n, *q = t.p;
+
+	while (q < end) {
+		const char *hit = memmem(q, (size_t)(end - q), key, kl);
+		if (hit == NULL)
+			break;
+		if (hit == t.p ||
+		    (hit - t.p >= 2 && hit[-1] == ' ' && hit[-2] == ',')) {
+			const char *v = hit + kl;
+			const char *ve = rest_of_line ? end : field_end(v, end);
+			return (struct sl_span){v, (size_t)(ve - v)};
+		}
+		q = hit + 1;
+	}
+	return SPAN_EMPTY;
+}
+
+static const char *const errno_texts[] = {
+    "Permission denied",
+    "No such file or directory",
+    "No space left on device",
+    "Disk quota exceeded",
+    "Disc quota exceeded",
+    "Read-only file system",
+    "Input/output error",
+    "Too many open files",
+    "Operation not permitted",
+    "Not a directory",
+    "Is a directory",
+    "File exists",
+    "Broken pipe",
+    "Connection refused",
+    "Connection timed out",
+    "Operation timed out",
+    "Connection reset by peer",
+    "Address already in use",
+    "Cannot allocate memory",
+    "Resource temporarily unavailable",
+    "No such device or address",
+    "Bad file descriptor",
+    "Stale file handle",
+    "Stale NFS file handle",
+    "Too many links",
+    "File name too long",
+    "Invalid argument",
+    "Interrupted system call",
+    "Network is unreachable",
+    "No route to host",
+    "Host is down",
+    "Device or resource busy",
+    "Text file busy",
+    "File too large",
+    "Too many levels of symbolic links",
+    "Structure needs cleaning",
+    "No buffer space available",
+    "Resource deadlock avoided",
+    "Identifier removed",
+    "No locks available",
+    "Function not implemented",
+    "Value too large for defined data type",
+};
+
+/* errno_suffix - the strerror text ending t (after ": "), if any. */
+static struct sl_span
+errno_suffix(struct sl_span t)
+{
+	for (size_t k = 0; k < sizeof(errno_texts) / sizeof(errno_texts[0]);
+	     k++) {
+		size_t l = strlen(errno_texts[k]);
+		if (t.n >= l + 2 &&
+		    memcmp(t.p + t.n - l, errno_texts[k], l) == 0 &&
+		    t.p[t.n - l - 2] == ':' && t.p[t.n - l - 1] == ' ')
+			return (struct sl_span){t.p + t.n - l, l};
+	}
+	return SPAN_EMPTY;
+}
+
+/* path_in - the first path: a token starting with "/" or "./" after a
+ * blank, '(', '=' or '<', or the word after "file " / "directory ". */
+static struct sl_span
+path_in(struct sl_span t)
+{
+	const char *p = t.p, *end = t.p + t.n;
+
+	for (const char *q = p; q < end; q++) {
+		int start = 0;
+		if (*q == '/' || (*q == '.' && q + 1 < end && q[1] == '/'))
+			start = q == p || q[-1] == ' ' || q[-1] == '(' ||
+			        q[-1] == '=' || q[-1] == '<';
+		else if (q + 5 < end && memcmp(q, "file ", 5) == 0 &&
+		         (q == p || q[-1] == ' '))
+			start = 2;
+		if (start == 0)
+			continue;
+		if (start == 2)
+			q += 5;
+		const char *e = q;
+		while (e < end && *e != ' ' && *e != ',' && *e != ')' &&
+		       *e != '"' && *e != '>' &&
+		       !(*e == ':' && (e + 1 == end || e[1] == ' ')))
+			e++;
+		if (start == 2 && memchr(q, '/', (size_t)(e - q)) == NULL) {
+			q = e - 1 < q ? q : e - 1;
+			continue;
+		}
+		if (e > q)
+			return (struct sl_span){q, (size_t)(e - q)};
+	}
+	return SPAN_EMPTY;
+}
+
+/* id_after - the number after "key" at each hit whose previous byte is
+ * not a letter, digit or '/' (so "uid=" skips "euid=" and "u/gid="). */
+static long
+id_after(struct sl_span t, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *end = t.p + t.n, *q = t.p;
+
+	while (q < end) {
+		const char *hit = memmem(q, (size_t)(end - q), key, kl);
+		if (hit == NULL)
+			return -1;
+		q = hit + kl;
+		if (hit > t.p && (is_alnum(hit[-1]) || hit[-1] == '/'))
+			continue;
+		if (q < end && is_digit(*q)) {
+			long v = 0;
+			while (q < end && is_digit(*q) && v < 100000000)
+				v = v * 10 + (*q++ - '0');
+			return v;
+		}
+	}
+	return -1;
+}
+
+/* detail - stage, errno text, path and ids of an error text. */
+static void
+detail(struct sl_span t, struct sl_event *ev)
+{
+	size_t i = 0;
+
+	while (i < t.n && ((t.p[i] >= 'a' && t.p[i] <= 'z') || t.p[i] == '_'))
+		i++;
+	if (i > 0 && i + 1 < t.n && t.p[i] == ':' && t.p[i + 1] == ' ')
+		ev->stage = (struct sl_span){t.p, i};
+	ev->errno_text = errno_suffix(t);
+	ev->path = path_in(t);
+	ev->uid = id_after(t, "uid=");
+	ev->gid = id_after(t, "gid=");
+	ev->euid = id_after(t, "euid=");
+}
+
+/* queue_id - "u1F1K2am007134: ", "u1F1K2am007134[2]: ", "NOQUEUE: ":
+ * sets ev->queue_id and returns the bytes to skip, or 0. */
+static size_t
+queue_id(struct sl_span m, struct sl_event *ev)
+{
+	size_t i = 0, e;
+	int digit = 0, upper = 0;
+
+	if (starts(m.p, m.n, "NOQUEUE: ")) {
+		ev->queue_id = SPAN_EMPTY;
+		return 9;
+	}
+	while (i < m.n && is_alnum(m.p[i])) {
+		digit |= is_digit(m.p[i]);
+		upper |= m.p[i] >= 'A' && m.p[i] <= 'Z';
+		i++;
+	}
+	e = i;
+	if (i < 5 || i > 24 || !(digit || upper))
+		return 0;
+	if (i < m.n && m.p[i] == '[') { /* split line: qid[1]: */
+		while (++i < m.n && is_digit(m.p[i]))
+			;
+		if (i >= m.n || m.p[i] != ']')
+			return 0;
+		i++;
+	}
+	if (i + 1 >= m.n || m.p[i] != ':' || m.p[i + 1] != ' ')
+		return 0;
+	ev->queue_id = (struct sl_span){m.p, e};
+	return i + 2;
+}
+
+static struct sl_span
+after(struct sl_span s, size_t k)
+{
+	return (struct sl_span){s.p + k, s.n - k};
+}
+
+static int
+contains(struct sl_span s, const char *lit)
+{
+	return memmem(s.p, s.n, lit, strlen(lit)) != NULL;
+}
+
+static enum sl_kind
+sendmail_event(struct sl_event *ev)
+{
+	struct sl_span m = ev->message, t;
+
+	m = after(m, queue_id(m, ev));
+	ev->message = m;
+	if (starts(m.p, m.n, "SYSERR(")) {
+		const char *cl = memchr(m.p, ')', m.n);
+		if (cl == NULL)
+			return SL_NONE;
+		ev->user = (struct sl_span){m.p + 7, (size_t)(cl - m.p) - 7};
+		t = after(m, (size_t)(cl - m.p) + 1);
+		if (t.n >= 2 && t.p[0] == ':' && t.p[1] == ' ')
+			t = after(t, 2);
+		detail(t, ev);
+		return SL_SYSERR;
+	}
+	if (starts(m.p, m.n, "to=")) {
+		ev->to = field(m, "to=", 0);
+		ev->relay = field(m, "relay=", 0);
+		ev->dsn = field(m, "dsn=", 0);
+		ev->stat = field(m, "stat=", 1);
+		if (ev->stat.p == NULL || span_starts(ev->stat, "Sent") ||
+		    span_starts(ev->stat, "queued") ||
+		    span_starts(ev->stat, "quarantined"))
+			return SL_NONE;
+		if (span_starts(ev->stat, "Deferred") ||
+		    span_starts(ev->dsn, "4."))
+			return SL_DEFERRED;
+		return SL_BOUNCED;
+	}
+	if (contains(m, "low on space") ||
+	    starts(m.p, m.n, "dangerous permissions=") ||
+	    starts(m.p, m.n, "Losing ./") ||
+	    starts(m.p, m.n, "bogus queue file") ||
+	    starts(m.p, m.n, "Out of disk space") ||
+	    (starts(m.p, m.n, "WorkList for ") && contains(m, "maxed out"))) {
+		detail(m, ev);
+		return SL_OTHER;
+	}
+	return SL_NONE;
+}
+
+static enum sl_kind
+postfix_event(struct sl_event *ev)
+{
+	static const struct {
+		const char *lit;
+		enum sl_kind kind;
+	} sev[] = {
+	    {"warning: ", SL_WARNING},
+	    {"fatal: ", SL_FATAL},
+	    {"panic: ", SL_PANIC},
+	};
+	struct sl_span m = ev->message, st;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t k = 0; k < 3; k++) {
+			if (starts(m.p, m.n, sev[k].lit)) {
+				detail(after(m, strlen(sev[k].lit)), ev);
+				ev->message = m;
+				return sev[k].kind;
+			}
+		}
+		if (pass == 0)
+			m = after(m, queue_id(m, ev));
+	}
+	ev->message = m;
+	st = field(m, "status=", 1);
+	if (st.p == NULL)
+		return SL_NONE;
+	ev->stat = st;
+	ev->to = field(m, "to=", 0);
+	ev->relay = field(m, "relay=", 0);
+	ev->dsn = field(m, "dsn=", 0);
+	if (span_starts(st, "deferred") || span_starts(st, "SOFTBOUNCE"))
+		return SL_DEFERRED;
+	if (span_starts(st, "bounced") || span_starts(st, "expired") ||
+	    span_starts(st, "undeliverable"))
+		return SL_BOUNCED;
+	return SL_NONE;
+}
+
+enum sl_kind
+sl_parse_line(const char *p, size_t n, struct sl_clock *clk,
+              struct sl_event *ev)
+{
+	struct sl_span prog;
+
+	if (sl_parse_header(p, n, clk, ev) == -1) {
+		ev->kind = SL_NONE;
+		return SL_NONE;
+	}
+	prog = ev->program;
+	if (span_starts(prog, "postfix"))
+		ev->kind = postfix_event(ev);
+	else if (span_starts(prog, "sendmail") || span_starts(prog, "sm-") ||
+	         contains(ev->message, "SYSERR("))
+		ev->kind = sendmail_event(ev);
+	else
+		ev->kind = SL_NONE;
+	return ev->kind;
+}

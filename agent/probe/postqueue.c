@@ -1,0 +1,194 @@
+/*
+ * postqueue.c - run "postqueue -j" with a deadline and read its lines
+ * (see postqueue.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "agent/parse/cronmail.h"
+#include "agent/collect/mailq.h"
+#include "agent/probe/postqueue.h"
+#include "common/timeutil.h"
+#include "common/xalloc.h"
+
+static struct mailq_bytes
+str_bytes(json_t *o, const char *key)
+{
+	struct mailq_bytes b = {NULL, 0};
+	json_t *v = json_object_get(o, key);
+
+	if (json_is_string(v)) {
+		b.p = json_string_value(v);
+		b.n = json_string_length(v);
+	}
+	return b;
+}
+
+int
+postqueue_line(struct mailq *q, const char *line, size_t n)
+{
+	json_t *o, *rcpts, *r;
+	struct mailq_item it;
+	struct mailq_bytes qn;
+	char host[300];
+	size_t i;
+
+	o = json_loadb(line, n, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return 0;
+	}
+	qn = str_bytes(o, "queue_name");
+	if (qn.p == NULL || qn.n == 0 || qn.n > 64 ||
+	    memchr(qn.p, '/', qn.n) != NULL) {
+		json_decref(o);
+		return 0;
+	}
+	memset(&it, 0, sizeof(it));
+	it.id = str_bytes(o, "queue_id");
+	it.from = str_bytes(o, "sender");
+	it.created = json_is_integer(json_object_get(o, "arrival_time"))
+	                 ? (long long)json_integer_value(
+	                       json_object_get(o, "arrival_time"))
+	                 : -1;
+	it.size = json_is_integer(json_object_get(o, "message_size"))
+	              ? (long long)json_integer_value(
+	                    json_object_get(o, "message_size"))
+	              : -1;
+	it.last_try = it.tries = -1;
+	rcpts = json_object_get(o, "recipients");
+	json_array_foreach(rcpts, i, r)
+	{
+		if (it.nto < MAILQ_MAX_RCPT)
+			it.to[it.nto++] = str_bytes(r, "address");
+		if (it.status.p == NULL)
+			it.status = str_bytes(r, "delay_reason");
+		it.total_to++;
+	}
+	if (it.status.p == NULL) {
+		it.status.p = "";
+		it.status.n = 0;
+	}
+	snprintf(host, sizeof(host), "/var/spool/postfix/%.*s", (int)qn.n,
+	         qn.p);
+	mailq_add(q, host, &it);
+	json_decref(o);
+	return 1;
+}
+
+long long
+postqueue_run(const char *path, long long timeout_ms, struct mailq *q,
+              char *err, size_t errlen)
+{
+	int fds[2], status, skipping = 0;
+	pid_t pid;
+	char *buf;
+	size_t have = 0;
+	long long added = 0, rc = -1;
+	int64_t deadline = time_mono_ms() + timeout_ms;
+
+	if (access(path, X_OK) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (pipe2(fds, O_CLOEXEC) == -1) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+		dup2(fds[1], 1);
+		if (devnull != -1) {
+			dup2(devnull, 0);
+			dup2(devnull, 2);
+		}
+		execl(path, "postqueue", "-j", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	buf = xmalloc(POSTQUEUE_LINE_MAX + 1);
+	for (;;) {
+		struct pollfd pfd = {fds[0], POLLIN, 0};
+		int64_t left = deadline - time_mono_ms();
+		ssize_t r;
+		char *nl, *p;
+
+		if (left <= 0) {
+			snprintf(err, errlen,
+			         "%s -j: no answer within %lld ms "
+			         "(killed)",
+			         path, timeout_ms);
+			goto kill;
+		}
+		r = poll(&pfd, 1, (int)(left > 60000 ? 60000 : left));
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			goto kill;
+		}
+		if (r == 0)
+			continue;
+		r = read(fds[0], buf + have, POSTQUEUE_LINE_MAX - have);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(err, errlen, "read: %s", strerror(errno));
+			goto kill;
+		}
+		if (r == 0)
+			break;
+		have += (size_t)r;
+		p = buf;
+		while ((nl = memchr(p, '\n', have - (size_t)(p - buf)))) {
+			if (!skipping)
+				added += postqueue_line(q, p, (size_t)(nl - p));
+			skipping = 0;
+			p = nl + 1;
+		}
+		have -= (size_t)(p - buf);
+		memmove(buf, p, have);
+		if (have == POSTQUEUE_LINE_MAX) {
+			/* a line longer than the cap: drop it */
+			have = 0;
+			skipping = 1;
+		}
+	}
+	if (have > 0 && !skipping)
+		added += postqueue_line(q, buf, have);
+	close(fds[0]);
+	fds[0] = -1;
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		snprintf(err, errlen, "%s -j exited with status %d", path,
+		         WIFEXITED(status) ? WEXITSTATUS(status)
+		                           : 128 + WTERMSIG(status));
+		goto out;
+	}
+	rc = added;
+	goto out;
+kill:
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+out:
+	if (fds[0] != -1)
+		close(fds[0]);
+	free(buf);
+	return rc;
+}
