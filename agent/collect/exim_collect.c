@@ -21,7 +21,7 @@
 #include "agent/parse/exim_paniclog.h"
 #include "agent/probe/exim_queue.h"
 #include "agent/collect/mailq.h"
-#include "common/timeutil.h"
+#include "common/jsonutil.h"
 #include "common/xalloc.h"
 
 struct queue_walk {
@@ -83,17 +83,6 @@ one(void *arg, const struct exim_queue_msg *m)
 }
 
 static json_t *
-ts_or_null(long long t)
-{
-	char buf[RFC3339_LEN];
-
-	if (t < 0)
-		return json_null();
-	rfc3339_format((time_t)t, buf, sizeof(buf));
-	return json_string(buf);
-}
-
-static json_t *
 text(const char *s, size_t max)
 {
 	return json_str_safe(s, strlen(s), max);
@@ -111,7 +100,8 @@ summary(const struct exim_queue *eq, const struct exim_host *h)
 		    json_pack("{s:o, s:I, s:o, s:s, s:b}", "reason",
 		              text(eq->reasons[i].text, EXIM_QUEUE_REASON_MAX),
 		              "count", (json_int_t)eq->reasons[i].count,
-		              "oldest_ts", ts_or_null(eq->reasons[i].oldest),
+		              "oldest_ts",
+		              jsonutil_ts_known(eq->reasons[i].oldest),
 		              "example_id", eq->reasons[i].oldest_id, "bounce",
 		              eq->reasons[i].bounce));
 	return json_pack(
@@ -120,8 +110,8 @@ summary(const struct exim_queue *eq, const struct exim_host *h)
 	    "spool", text(h->conf.spool_directory, PATH_MAX), "messages",
 	    (json_int_t)eq->messages, "frozen", (json_int_t)eq->frozen,
 	    "frozen_bounces", (json_int_t)eq->frozen_bounces, "oldest_ts",
-	    ts_or_null(eq->oldest), "oldest_frozen_ts",
-	    ts_or_null(eq->oldest_frozen), "frozen_reasons", r,
+	    jsonutil_ts_known(eq->oldest), "oldest_frozen_ts",
+	    jsonutil_ts_known(eq->oldest_frozen), "frozen_reasons", r,
 	    "frozen_reasons_other", (json_int_t)eq->reasons_other,
 	    "orphan_data", (json_int_t)eq->orphan_data, "orphan_header",
 	    (json_int_t)eq->orphan_header, "journals", (json_int_t)eq->journals,
@@ -244,8 +234,8 @@ exim_collect_paniclog(struct cycle *c, const struct exim_host *h)
 		json_array_append_new(
 		    lines, json_str_safe(pl.last[i].p, pl.last[i].n, 2048));
 	json_object_set_new(o, "entries", json_integer((json_int_t)pl.entries));
-	json_object_set_new(o, "first_ts", ts_or_null(pl.first_ts));
-	json_object_set_new(o, "last_ts", ts_or_null(pl.last_ts));
+	json_object_set_new(o, "first_ts", jsonutil_ts_known(pl.first_ts));
+	json_object_set_new(o, "last_ts", jsonutil_ts_known(pl.last_ts));
 	json_object_set_new(o, "last_lines", lines);
 	if (pl.entries > 0) {
 		json_object_set_new(o, "cause",

@@ -14,6 +14,7 @@
 
 #include "agent/parse/exim_log.h"
 #include "agent/parse/exim_spool.h"
+#include "common/timeutil.h"
 
 #define SPAN_EMPTY ((struct sl_span){NULL, 0})
 
@@ -49,59 +50,31 @@ contains(struct sl_span s, const char *lit)
 	return s.p != NULL && memmem(s.p, s.n, lit, strlen(lit)) != NULL;
 }
 
-/* digits - n digits at p as a number, -1 if any is not a digit */
-static int
-digits(const char *p, size_t n)
-{
-	int v = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!is_digit(p[i]))
-			return -1;
-		v = v * 10 + (p[i] - '0');
-	}
-	return v;
-}
-
 size_t
 exim_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 {
-	int y, mo, d, h, mi, s;
+	struct civil cv;
 	size_t used = 19;
 
 	if (n < 19 || p[4] != '-' || p[7] != '-' || p[10] != ' ' ||
-	    p[13] != ':' || p[16] != ':')
+	    p[13] != ':' || p[16] != ':' || civil_parse(p, &cv) == -1 ||
+	    cv.year < 1970 || !civil_valid(&cv))
 		return 0;
-	y = digits(p, 4);
-	mo = digits(p + 5, 2);
-	d = digits(p + 8, 2);
-	h = digits(p + 11, 2);
-	mi = digits(p + 14, 2);
-	s = digits(p + 17, 2);
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 ||
-	    h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60)
-		return 0;
-	if (used + 4 <= n && p[used] == '.' && digits(p + used + 1, 3) >= 0)
+	if (used + 4 <= n && p[used] == '.' &&
+	    time_digits(p + used + 1, 3) >= 0)
 		used += 4; /* +millisec */
 	if (used + 6 <= n && p[used] == ' ' &&
 	    (p[used + 1] == '+' || p[used + 1] == '-') &&
-	    digits(p + used + 2, 4) >= 0) {
+	    time_digits(p + used + 2, 4) >= 0) {
 		/* log_timezone: the zone is given, no guessing */
-		int z = digits(p + used + 2, 4);
+		int z = time_digits(p + used + 2, 4);
 		long off = (z / 100) * 3600L + (z % 100) * 60L;
-		struct tm tm;
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = y - 1900;
-		tm.tm_mon = mo - 1;
-		tm.tm_mday = d;
-		tm.tm_hour = h;
-		tm.tm_min = mi;
-		tm.tm_sec = s;
-		*ts = timegm(&tm) - (p[used + 1] == '+' ? off : -off);
+		*ts = civil_to_time(&cv) - (p[used + 1] == '+' ? off : -off);
 		return used + 6;
 	}
-	if ((*ts = sl_local_time(clk, y, mo, d, h, mi, s)) == (time_t)-1)
-		return 0;
-	return used;
+	*ts = sl_local_time(clk, cv.year, cv.month, cv.day, cv.hour, cv.min,
+	                    cv.sec);
+	return *ts == (time_t)-1 ? 0 : used;
 }
 
 /* token - the run of non-blanks at p[i..n) */

@@ -42,13 +42,6 @@ lstat_under(const char *root, const char *path, struct stat *st)
 	return lstat(full, st);
 }
 
-static int
-exists_under(const char *root, const char *path)
-{
-	struct stat st;
-	return lstat_under(root, path, &st) == 0;
-}
-
 /* read_under - root/path as text; NULL if missing (silently) or
  * unreadable (with a reason in err) */
 static char *
@@ -267,11 +260,11 @@ exim_detect(const char *root, struct exim_host *h, char *err, size_t errlen)
 	}
 	if (lstat_under(root, "/etc/exim4", &st) == 0 && S_ISDIR(st.st_mode))
 		told(h, "/etc/exim4");
-	if (exists_under(root, "/etc/exim/exim.conf"))
+	if (root_exists(root, "/etc/exim/exim.conf"))
 		told(h, "/etc/exim/exim.conf");
-	if (exists_under(root, "/usr/sbin/exim4"))
+	if (root_exists(root, "/usr/sbin/exim4"))
 		told(h, "/usr/sbin/exim4");
-	if (exists_under(root, "/usr/sbin/exim"))
+	if (root_exists(root, "/usr/sbin/exim"))
 		told(h, "/usr/sbin/exim");
 	if (sendmail_is_exim(root))
 		told(h, "/usr/sbin/sendmail -> exim");
@@ -283,9 +276,9 @@ exim_detect(const char *root, struct exim_host *h, char *err, size_t errlen)
 		return;
 
 	h->flavour =
-	    exists_under(root, "/etc/exim4") ||
-	            exists_under(root, "/usr/sbin/exim4") || debian_user ||
-	            (!rhel_user && exists_under(root, "/etc/debian_version"))
+	    root_exists(root, "/etc/exim4") ||
+	            root_exists(root, "/usr/sbin/exim4") || debian_user ||
+	            (!rhel_user && root_exists(root, "/etc/debian_version"))
 	        ? EXIM_DEBIAN
 	        : EXIM_RHEL;
 	exim_conf_defaults(&h->conf, h->flavour);
