@@ -288,8 +288,9 @@ exim_prefixes(json_t *bp, const struct dirscan_result *r)
 	          {"other", DS_OTHER}};
 
 	for (size_t k = 0; k < sizeof(ex) / sizeof(ex[0]); k++)
-		json_object_set_new(bp, ex[k].name,
-		                    json_integer((json_int_t)r->by_prefix[ex[k].p]));
+		json_object_set_new(
+		    bp, ex[k].name,
+		    json_integer((json_int_t)r->by_prefix[ex[k].p]));
 }
 
 /* scan_json - what the scan r (made with opts) found, into o. */

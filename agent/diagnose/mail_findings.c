@@ -144,7 +144,8 @@ down_verdict(const struct queue_view *v, char *msg, size_t n)
 	if (v->postfix)
 		return "postfix start && postqueue -f";
 	if (v->exim)
-		return "service exim4 start || service exim start; then exim -qf";
+		return "service exim4 start || service exim start; then exim "
+		       "-qf";
 	if (v->role && strcmp(v->role, "mta_queue") == 0)
 		return "service sendmail start && sendmail -q";
 	return "service sendmail start && sendmail -Ac -q";
@@ -168,7 +169,8 @@ wait_verdict(const struct queue_view *v, char *msg, size_t n)
 		return "postqueue -p  # read why; fix the cause, then: "
 		       "postqueue -f";
 	if (v->exim)
-		return "exim -bp | exiqsumm  # why: exim -Mvl ID; fix the cause, "
+		return "exim -bp | exiqsumm  # why: exim -Mvl ID; fix the "
+		       "cause, "
 		       "then: exim -qf";
 	if (v->role && strcmp(v->role, "mta_queue") == 0)
 		return "mailq  # read why; fix the cause, then: sendmail -q";

@@ -74,7 +74,8 @@ down_remedy(const char *kind, const char *service, int running, int port,
 		snprintf(out, n,
 		         "systemctl start %s || service %s start; then deliver "
 		         "what waits: exim -qf",
-		         service ? service : "exim", service ? service : "exim");
+		         service ? service : "exim",
+		         service ? service : "exim");
 	else if (!running)
 		snprintf(out, n, "systemctl start %s || service %s start", kind,
 		         kind);
