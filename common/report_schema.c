@@ -12,17 +12,13 @@ const char *const report_schema_kinds[REPORT_SCHEMA_NKINDS + 1] = {
 };
 
 const char *const report_schema_roles[REPORT_SCHEMA_NROLES + 1] = {
-    "msp_queue",
-    "mta_queue",
-    "postfix_maildrop",
-    "postfix_incoming",
-    "postfix_active",
-    "postfix_deferred",
-    "postfix_hold",
-    "postfix_corrupt",
-    "mailbox",
-    "custom",
-    NULL,
+    "msp_queue",        "mta_queue",
+    "postfix_maildrop", "postfix_incoming",
+    "postfix_active",   "postfix_deferred",
+    "postfix_hold",     "postfix_corrupt",
+    "exim_spool",       "exim_input",
+    "exim_msglog",      "mailbox",
+    "custom",           NULL,
 };
 
 const char *const report_schema_codes[REPORT_SCHEMA_NCODES + 1] = {
@@ -39,6 +35,8 @@ const char *const report_schema_codes[REPORT_SCHEMA_NCODES + 1] = {
     "mail.undelivered",
     "mail.unread_root",
     "mail.cron_lost",
+    "mail.frozen",
+    "mta.paniclog",
     NULL,
 };
 

@@ -14,8 +14,8 @@
 #define REPORT_SCHEMA "spoolwatch.report/1"
 
 #define REPORT_SCHEMA_NKINDS 7
-#define REPORT_SCHEMA_NROLES 10
-#define REPORT_SCHEMA_NCODES 13
+#define REPORT_SCHEMA_NROLES 13
+#define REPORT_SCHEMA_NCODES 15
 #define REPORT_SCHEMA_NSEVERITIES 3
 
 /* $defs.event_kind: "syserr", "deferred", ... */

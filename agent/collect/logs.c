@@ -31,6 +31,9 @@
 #include "agent/cycle.h"
 #include "agent/parse/event_sig.h"
 #include "agent/collect/journal_source.h"
+#include "agent/parse/exim_log.h"
+#include "agent/probe/exim_detect.h"
+#include "agent/probe/mtaconf.h"
 #include "agent/limits.h"
 #include "agent/collect/dedup.h"
 #include "agent/collect/logs.h"
@@ -77,6 +80,7 @@ struct slot {
 	uint32_t off[F_NFIELDS], len[F_NFIELDS]; /* into raw */
 	char id[EVENT_ID_LEN];
 	char sig[EVENT_SIG_MAX];
+	char program[16]; /* when the line does not name it (Exim's logs) */
 	size_t raw_len;
 	char raw[LOGS_RAW_MAX];
 };
@@ -94,6 +98,14 @@ struct group {
 };
 
 #define GROUP_SLOTS (2 * LOGS_GROUPS_MAX)
+#define LOGS_SOURCES_MAX 64 /* [logs] files and the MTA's own logs */
+
+/* How a source's lines are written. */
+enum src_format {
+	SRC_SYSLOG,     /* syslog files and the journal: syslog_parse.c */
+	SRC_EXIM_MAIN,  /* Exim's mainlog: exim_log.c */
+	SRC_EXIM_PANIC, /* Exim's paniclog */
+};
 #define CRON_STATE_KEY "cron:cmds" /* CMD lines no complaint claimed yet */
 #define DUP_KEY_MAX 8192 /* the bytes of an event that name it for dedup */
 
@@ -115,6 +127,11 @@ struct collect {
 	int dedup_failed;
 	char dupkey[DUP_KEY_MAX];
 	int nsources;           /* files, and the journal when read */
+	/* the files: [logs] files, then the MTA's own logs (Exim's
+	 * mainlog and paniclog); the journal is source nsrc */
+	const char *names[LOGS_SOURCES_MAX];
+	enum src_format fmt[LOGS_SOURCES_MAX + 1];
+	size_t nsrc;
 	struct cron_lost *cron; /* cron's CMD lines and complaints */
 	/* the file being read */
 	int source;
@@ -300,7 +317,7 @@ duplicate(struct collect *k, const struct sl_event *ev)
 static const char *
 source_name(const struct collect *k, int i)
 {
-	return (size_t)i < k->cfg->files.n ? k->cfg->files.v[i] : "journal";
+	return (size_t)i < k->nsrc ? k->names[i] : "journal";
 }
 
 static void
@@ -313,6 +330,24 @@ set_field(struct slot *s, enum field f, struct sl_span sp, const char *line)
 	}
 	s->off[f] = (uint32_t)(sp.p - line);
 	s->len[f] = (uint32_t)sp.n;
+}
+
+/* parse - the event of one line of the source being read */
+static enum sl_kind
+parse(struct collect *k, const char *line, size_t n, struct sl_event *ev)
+{
+	struct exim_line x;
+	enum sl_kind kind;
+
+	if (k->fmt[k->source] == SRC_SYSLOG)
+		return sl_parse_line(line, n, &k->clk, ev);
+	kind = exim_log_parse(line, n, &k->clk,
+	                      k->fmt[k->source] == SRC_EXIM_PANIC, &x);
+	*ev = x.ev;
+	/* a queue run skipping a frozen message, a retry wait: noise */
+	if (x.repeat || x.continuation)
+		return SL_NONE;
+	return kind;
 }
 
 /* own_line - whether the agent's own postqueue child logged this. */
@@ -346,7 +381,7 @@ handle_line(struct collect *k, const char *line, size_t n)
 		n -= (size_t)(z + 1 - line);
 		line = z + 1;
 	}
-	if (sl_parse_line(line, n, &k->clk, &ev) == SL_NONE) {
+	if (parse(k, line, n, &ev) == SL_NONE) {
 		/* cron's CMD lines: which job a later complaint is about */
 		if (cron_log_program(ev.program.p, ev.program.n))
 			cron_lost_feed(k->cron, &ev);
@@ -401,6 +436,12 @@ handle_line(struct collect *k, const char *line, size_t n)
 	s->raw_len = n < LOGS_RAW_MAX ? n : LOGS_RAW_MAX;
 	memcpy(s->raw, line, s->raw_len);
 	set_field(s, F_HOST, ev.host, line);
+	s->program[0] = '\0';
+	if (ev.program.p != NULL &&
+	    (ev.program.p < line || ev.program.p + ev.program.n > line + n)) {
+		copy_span(s->program, sizeof(s->program), ev.program);
+		ev.program.p = NULL;
+	}
 	set_field(s, F_PROGRAM, ev.program, line);
 	set_field(s, F_PID, ev.pid, line);
 	set_field(s, F_QID, ev.queue_id, line);
@@ -468,8 +509,23 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 		k->clock_mtime = src->mtime;
 	}
 	if (cut) {
-		k->pending = prefilter_find(p, n) < n && handle_line(k, p, n);
+		k->pending =
+		    (k->fmt[k->source] != SRC_SYSLOG || prefilter_find(p, n) < n) &&
+		    handle_line(k, p, n);
 		k->pending_group = k->last_group;
+		return;
+	}
+	if (k->fmt[k->source] != SRC_SYSLOG) {
+		/* every line of the MTA's own log is a mail line */
+		while (i < n) {
+			const char *nl = memchr(p + i, '\n', n - i);
+			size_t end = nl ? (size_t)(nl - p) : n;
+			handle_line(k, p + i,
+			            end - i > (size_t)k->cfg->max_line
+			                ? (size_t)k->cfg->max_line
+			                : end - i);
+			i = end + 1;
+		}
 		return;
 	}
 	if (k->pending)
@@ -552,6 +608,11 @@ slot_json(const struct collect *k, const struct slot *s)
 	for (int f = 0; f < F_NFIELDS; f++) {
 		if (f == F_PID)
 			continue;
+		if (f == F_PROGRAM && s->program[0]) {
+			json_object_set_new(e, "program",
+			                    json_string(s->program));
+			continue;
+		}
 		json_object_set_new(e, field_names[f], field_json(s, f));
 	}
 	if (ps && *ps && strspn(ps, "0123456789") == strlen(ps) &&
@@ -631,7 +692,7 @@ static void
 read_source(struct collect *k, size_t i, const struct tail_opts *o,
             json_t *sources)
 {
-	const char *host = k->cfg->files.v[i];
+	const char *host = k->names[i];
 	char path[PATH_MAX], key[PATH_MAX + 8], err[1024];
 	struct tail_result res;
 	json_t *next = NULL, *ent;
@@ -689,7 +750,7 @@ read_journal(struct collect *k, json_t *sources)
 {
 	json_t *ent;
 
-	k->source = (int)k->cfg->files.n;
+	k->source = (int)k->nsrc;
 	k->src_events = 0;
 	k->src_cut = 0;
 	sl_clock_init(&k->clk, k->c->now);
@@ -735,9 +796,27 @@ logs_collect(struct cycle *c, const struct logs_config *cfg)
 	o.hold = xmalloc(o.max_line);
 	k->cron = cron_lost_new();
 	cron_lost_load(k->cron, state_get(c->state, CRON_STATE_KEY));
-	k->nsources = (int)cfg->files.n + journal_wanted(c, cfg);
+	for (size_t i = 0; i < cfg->files.n && k->nsrc < LOGS_SOURCES_MAX;
+	     i++) {
+		k->names[k->nsrc] = cfg->files.v[i];
+		k->fmt[k->nsrc++] = SRC_SYSLOG;
+	}
+	if (c->mta && c->mta->kind == MTA_EXIM && c->mta->exim) {
+		const struct exim_host *eh = c->mta->exim;
+		/* Exim's own files (a syslog-only Exim has none) */
+		if (eh->mainlog[0] && k->nsrc < LOGS_SOURCES_MAX) {
+			k->names[k->nsrc] = eh->mainlog;
+			k->fmt[k->nsrc++] = SRC_EXIM_MAIN;
+		}
+		if (eh->paniclog[0] && k->nsrc < LOGS_SOURCES_MAX) {
+			k->names[k->nsrc] = eh->paniclog;
+			k->fmt[k->nsrc++] = SRC_EXIM_PANIC;
+		}
+	}
+	k->fmt[k->nsrc] = SRC_SYSLOG; /* the journal, in line form */
+	k->nsources = (int)k->nsrc + journal_wanted(c, cfg);
 
-	for (size_t i = 0; i < cfg->files.n; i++) {
+	for (size_t i = 0; i < k->nsrc; i++) {
 		if (k->cap > 0 && k->slots == NULL) {
 			k->slots = xcalloc(k->cap, sizeof(*k->slots));
 			k->heap = xcalloc(k->cap, sizeof(*k->heap));

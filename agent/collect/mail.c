@@ -25,6 +25,9 @@
 #include "agent/probe/postqueue.h"
 #include "agent/collect/own_pids.h"
 #include "agent/ship/state.h"
+#include "agent/collect/exim_collect.h"
+#include "agent/probe/mtaconf.h"
+#include "agent/probe/exim_detect.h"
 #include "common/fsutil.h"
 #include "common/xalloc.h"
 
@@ -424,6 +427,11 @@ collect_queues(struct cycle *c, const struct mail_config *cfg, json_t *mail)
 	}
 	collect_postfix(c, cfg, q, mail);
 	relay_queues(c, q);
+	if (c->mta && c->mta->kind == MTA_EXIM && c->mta->exim) {
+		json_t *ex = exim_collect_queue(c, q, c->mta->exim);
+		if (ex)
+			json_object_set_new(mail, "exim", ex);
+	}
 	json_object_set_new(mail, "queued", mailq_details(q));
 	json_object_set_new(mail, "queued_total",
 	                    json_integer((json_int_t)mailq_total(q)));

@@ -18,12 +18,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agent/probe/accounts.h"
 #include "agent/cycle.h"
 #include "agent/collect/mta.h"
 #include "agent/collect/relay_collect.h"
 #include "agent/probe/mtaconf.h"
 #include "common/compat.h"
 #include "common/config.h"
+#include "agent/collect/exim_collect.h"
+#include "agent/probe/exim_detect.h"
+#include "agent/diagnose/exim_findings.h"
 #include "common/fsutil.h"
 
 #define PROC_ARGS 4096 /* bytes of a cmdline looked at */
@@ -36,13 +40,33 @@ struct proc_seen {
 	int msp_runner; /* sendmail's MSP queue runner */
 };
 
+/* proc_uid - the real uid of proc/PID/status ("Uid:\t0\t0\t0\t0"), -1
+ * when it cannot be read */
+static long
+proc_uid(int pfd)
+{
+	char st[2048], *u;
+	long uid;
+
+	if (read_small_at(pfd, "status", st, sizeof(st)) <= 0 ||
+	    (u = strstr(st, "\nUid:")) == NULL)
+		return -1;
+	u += 5;
+	while (*u == '\t' || *u == ' ')
+		u++;
+	if (*u < '0' || *u > '9')
+		return -1;
+	uid = strtol(u, NULL, 10);
+	return uid;
+}
+
 /*
  * classify - decide from comm and the NUL-separated arguments whether a
  * process is the kind's daemon or sendmail's MSP queue runner.
  */
 static void
 classify(const struct mtaconf *mc, const char *comm, char *args, ssize_t alen,
-         long pid, struct proc_seen *ps)
+         long pid, long uid, long exim_uid, struct proc_seen *ps)
 {
 	enum mta_kind kind = mc->kind;
 	int is_daemon = 0, is_runner = 0;
@@ -71,6 +95,17 @@ classify(const struct mtaconf *mc, const char *comm, char *args, ssize_t alen,
 	} else if (kind == MTA_POSTFIX && strcmp(comm, "master") == 0 &&
 	           strstr(args, "postfix") != NULL) {
 		is_daemon = 1;
+	} else if (kind == MTA_EXIM &&
+	           (strcmp(comm, "exim4") == 0 || strcmp(comm, "exim") == 0) &&
+	           (uid == 0 || uid < 0 || uid == exim_uid) &&
+	           (strncmp(args, "/usr/sbin/exim", 14) == 0 ||
+	            strncmp(args, "exim", 4) == 0)) {
+		/* "/usr/sbin/exim4 -bd -q30m" (the daemon; Exim 4.96 runs
+		 * it as exim_user once it listens) or "exim4 -q30m"
+		 * (Debian's QUEUERUNNER='queueonly'), of root or exim_user:
+		 * both deliver; another user's own exim does not */
+		if (strstr(args, " -bd") != NULL || strstr(args, " -q") != NULL)
+			is_daemon = 1;
 	}
 	if (is_daemon && ps->daemon != 1) {
 		ps->daemon = 1;
@@ -86,7 +121,14 @@ scan_procs(struct cycle *c, const struct mtaconf *mc, struct proc_seen *ps)
 	char path[PATH_MAX], comm[64], args[PROC_ARGS];
 	struct dirent *d;
 	DIR *dir;
+	long exim_uid = -2; /* matches no process */
 
+	if (mc->kind == MTA_EXIM && mc->exim && c->accounts) {
+		const struct account_user *u = accounts_user_by_name(
+		    c->accounts, mc->exim->conf.exim_user);
+		if (u != NULL)
+			exim_uid = (long)u->uid;
+	}
 	ps->daemon = -1;
 	ps->daemon_pid = 0;
 	ps->msp_runner = 0;
@@ -116,7 +158,9 @@ scan_procs(struct cycle *c, const struct mtaconf *mc, struct proc_seen *ps)
 			    read_small_at(pfd, "cmdline", args, sizeof(args));
 			if (alen < 0)
 				alen = 0;
-			classify(mc, comm, args, alen, pid, ps);
+			classify(mc, comm, args, alen, pid,
+			         mc->kind == MTA_EXIM ? proc_uid(pfd) : -1,
+			         exim_uid, ps);
 		}
 		close(pfd);
 	}
@@ -268,6 +312,32 @@ mta_collect(struct cycle *c, const struct mta_config *cfg)
 	if (ps.daemon_pid > 0)
 		json_object_set_new(mta, "daemon_pid",
 		                    json_integer(ps.daemon_pid));
+	if (mc->kind == MTA_EXIM && mc->exim) {
+		json_object_set_new(
+		    mta, "exim_user",
+		    json_str_safe(mc->exim->conf.exim_user,
+		                  strlen(mc->exim->conf.exim_user), 256));
+		/* Debian's package and unit are exim4, RHEL's exim */
+		json_object_set_new(mta, "exim_service",
+		                    json_string(mc->exim->flavour == EXIM_DEBIAN
+		                                    ? "exim4"
+		                                    : "exim"));
+		json_object_set_new(mta, "queuerunner",
+		                    mc->exim->queuerunner[0]
+		                        ? json_string(mc->exim->queuerunner)
+		                        : json_null());
+		{
+			json_t *pl = exim_collect_paniclog(c, mc->exim);
+			if (pl)
+				json_object_set_new(mta, "paniclog", pl);
+		}
+		json_object_set_new(
+		    mta, "cron_queue_runner",
+		    mc->exim->cron_runner
+		        ? json_str_safe(mc->exim->cron_line,
+		                        strlen(mc->exim->cron_line), 256)
+		        : json_null());
+	}
 	if (mc->kind == MTA_SENDMAIL) {
 		json_object_set_new(mta, "msp_user",
 		                    mc->msp_user[0] ? json_string(mc->msp_user)

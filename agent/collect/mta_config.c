@@ -12,7 +12,7 @@
 #define OFF(f) offsetof(struct mta_config, f)
 static const struct cfg_def mta_defs[] = {
     {"kind", CFG_STR, "auto", OFF(kind), 0, 0,
-     "auto (detect), sendmail, postfix or none"},
+     "auto (detect), sendmail, postfix, exim or none"},
     {"smtp_port", CFG_INT, "25", OFF(smtp_port), 1, 65535,
      "the port of 127.0.0.1 the MSP relays to"},
     {NULL, 0, NULL, 0, 0, 0, NULL},
@@ -33,10 +33,10 @@ mta_config_load(struct mta_config *cfg, struct cfg_file *cf, char *err,
 	if (strcmp(cfg->kind, "auto") != 0 &&
 	    strcmp(cfg->kind, "sendmail") != 0 &&
 	    strcmp(cfg->kind, "postfix") != 0 &&
-	    strcmp(cfg->kind, "none") != 0) {
+	    strcmp(cfg->kind, "exim") != 0 && strcmp(cfg->kind, "none") != 0) {
 		snprintf(err, errlen,
 		         "%s: [mta] kind must be auto, sendmail, "
-		         "postfix or none",
+		         "postfix, exim or none",
 		         cf ? cfg_name(cf) : "agent.conf");
 		return -1;
 	}

@@ -18,6 +18,7 @@
 #include "agent/probe/accounts.h"
 #include "agent/cycle.h"
 #include "agent/probe/dirscan.h"
+#include "agent/probe/exim_detect.h"
 #include "agent/limits.h"
 #include "agent/probe/mounts.h"
 #include "agent/probe/mtaconf.h"
@@ -79,6 +80,13 @@ list_add(struct cycle *c, struct spool_list *l, const char *path,
 	it->role = role;
 	policy_default(role, mc->flavor, &it->pol);
 	policy_writer(role, mc, &it->w);
+	if (policy_is_exim(role) && mc->exim) {
+		/* the spool belongs to the configured exim_user/group */
+		if (mc->exim->conf.exim_user[0])
+			it->pol.owner = mc->exim->conf.exim_user;
+		if (mc->exim->conf.exim_group[0])
+			it->pol.group = mc->exim->conf.exim_group;
+	}
 	return it;
 }
 
@@ -106,6 +114,13 @@ add_defaults(struct cycle *c, const struct mtaconf *mc, struct spool_list *l)
 			list_add(c, l, mc->msp_queues[i], ROLE_MSP_QUEUE, mc);
 		for (size_t i = 0; i < mc->n_mta; i++)
 			list_add(c, l, mc->mta_queues[i], ROLE_MTA_QUEUE, mc);
+	} else if (mc->kind == MTA_EXIM && mc->exim) {
+		const char *sd = mc->exim->conf.spool_directory;
+		list_add(c, l, sd, ROLE_EXIM_SPOOL, mc);
+		snprintf(path, sizeof(path), "%s/input", sd);
+		list_add(c, l, path, ROLE_EXIM_INPUT, mc);
+		snprintf(path, sizeof(path), "%s/msglog", sd);
+		list_add(c, l, path, ROLE_EXIM_MSGLOG, mc);
 	} else if (mc->kind == MTA_POSTFIX) {
 		for (size_t i = 0;
 		     i < sizeof(postfix_dirs) / sizeof(postfix_dirs[0]); i++) {
@@ -244,15 +259,38 @@ scan_opts(struct cycle *c, const struct spool_config *cfg,
 	memset(opts, 0, sizeof(*opts));
 	opts->now = c->now;
 	opts->sendmail = policy_is_sendmail(it->role);
+	opts->exim = it->role == ROLE_EXIM_INPUT;
 	opts->max_depth = it->role >= ROLE_POSTFIX_MAILDROP &&
 	                          it->role <= ROLE_POSTFIX_CORRUPT
 	                      ? 3
 	                      : 0;
-	opts->ages = it->role != ROLE_MAILBOX;
+	opts->ages = it->role != ROLE_MAILBOX && it->role != ROLE_EXIM_SPOOL &&
+	             it->role != ROLE_EXIM_MSGLOG;
 	opts->postfix = opts->max_depth > 0;
 	opts->orphan_grace = cfg->orphan_grace;
 	opts->budget_ms = cfg->scan_budget * 1000;
 	opts->limit_ms = cfg->scan_limit * 1000;
+}
+
+/* exim_prefixes - by_prefix of Exim's input/: -H control, -D data, -J
+ * journal, -T control being written (the scan counts them as qf, df, xf
+ * and tf) */
+static void
+exim_prefixes(json_t *bp, const struct dirscan_result *r)
+{
+	static const struct {
+		const char *name;
+		enum dirscan_prefix p;
+	} ex[] = {{"-H", DS_QF},
+	          {"-D", DS_DF},
+	          {"-J", DS_XF},
+	          {"-T", DS_TF},
+	          {"other", DS_OTHER}};
+
+	for (size_t k = 0; k < sizeof(ex) / sizeof(ex[0]); k++)
+		json_object_set_new(
+		    bp, ex[k].name,
+		    json_integer((json_int_t)r->by_prefix[ex[k].p]));
 }
 
 /* scan_json - what the scan r (made with opts) found, into o. */
@@ -275,17 +313,22 @@ scan_json(struct cycle *c, const struct spool_item *it,
 			json_object_set_new(
 			    bp, dirscan_prefix_name(p),
 			    json_integer((json_int_t)r->by_prefix[p]));
+	if (opts->exim)
+		exim_prefixes(bp, r);
 	json_object_set_new(o, "by_prefix", bp);
 	json_object_set_new(o, "queued",
-	                    it->role == ROLE_MAILBOX
+	                    it->role == ROLE_MAILBOX ||
+	                            it->role == ROLE_EXIM_SPOOL ||
+	                            it->role == ROLE_EXIM_MSGLOG
 	                        ? json_null()
 	                        : json_integer((json_int_t)r->queued));
 	json_object_set_new(o, "orphans",
-	                    opts->sendmail
+	                    opts->sendmail || opts->exim
 	                        ? json_integer((json_int_t)r->orphans)
 	                        : json_integer(0));
-	json_object_set_new(o, "orphans_exact",
-	                    json_boolean(!opts->sendmail || r->orphans_exact));
+	json_object_set_new(
+	    o, "orphans_exact",
+	    json_boolean(!(opts->sendmail || opts->exim) || r->orphans_exact));
 	if (opts->ages && r->oldest != 0)
 		json_object_set_new(
 		    o, "oldest_age_s",

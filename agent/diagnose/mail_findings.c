@@ -1,8 +1,9 @@
 /*
  * mail_findings.c - mail.undelivered per queue of mail.queues[] and
  * mail.unread_root per mailbox of mail.mailboxes[], with the statuses
- * and cron jobs that explain them.  Reads only the report and the
- * thresholds of [mail].
+ * and cron jobs that explain them; mail.frozen from mail.exim
+ * (exim_findings.c).  Reads only the report and the thresholds of
+ * [mail].
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "agent/cycle.h"
 #include "agent/diagnose/mail_findings.h"
+#include "agent/diagnose/exim_findings.h"
 #include "common/timeutil.h"
 
 /* role_of - the role of the spools[] entry at path, or NULL. */
@@ -69,6 +71,7 @@ loopback_refused(const char *s)
 struct queue_view {
 	const char *path, *role;
 	int postfix;        /* a postfix queue (by role or by path) */
+	int exim;           /* Exim's spool (role exim_spool) */
 	int down;           /* mta.down was found */
 	int refused;        /* a status says the loopback relay was refused */
 	int known;          /* some status gives a reason */
@@ -140,6 +143,9 @@ down_verdict(const struct queue_view *v, char *msg, size_t n)
 	                      "this queue until it runs");
 	if (v->postfix)
 		return "postfix start && postqueue -f";
+	if (v->exim)
+		return "service exim4 start || service exim start; then exim "
+		       "-qf";
 	if (v->role && strcmp(v->role, "mta_queue") == 0)
 		return "service sendmail start && sendmail -q";
 	return "service sendmail start && sendmail -Ac -q";
@@ -155,12 +161,17 @@ wait_verdict(const struct queue_view *v, char *msg, size_t n)
 		snprintf(msg, n, "why is not known here (%s)",
 		         v->postfix ? "no defer log; postqueue -p lists the "
 		                      "reasons"
+		         : v->exim  ? "not tried yet: no error in the msglogs"
 		                    : "no status in the control files");
 	else
 		snprintf(msg, n, "delivery has not succeeded yet");
 	if (v->postfix)
 		return "postqueue -p  # read why; fix the cause, then: "
 		       "postqueue -f";
+	if (v->exim)
+		return "exim -bp | exiqsumm  # why: exim -Mvl ID; fix the "
+		       "cause, "
+		       "then: exim -qf";
 	if (v->role && strcmp(v->role, "mta_queue") == 0)
 		return "mailq  # read why; fix the cause, then: sendmail -q";
 	return "mailq -Ac  # read why; fix the cause, then: sendmail -Ac -q";
@@ -223,6 +234,7 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 	v.role = role_of(c, v.path);
 	v.postfix = (v.role && strncmp(v.role, "postfix_", 8) == 0) ||
 	            strncmp(v.path, "/var/spool/postfix/", 19) == 0;
+	v.exim = v.role && strcmp(v.role, "exim_spool") == 0;
 	v.down = cycle_find_finding(c, "mta.down", NULL) != NULL;
 	read_statuses(&v, json_object_get(qs, "statuses"));
 	if (strncmp(v.path, "/var/spool/nullmailer/", 22) == 0 ||
@@ -389,6 +401,8 @@ mail_findings(struct cycle *c, const struct mail_config *cfg)
 
 	json_array_foreach(json_object_get(mail, "queues"), i, x)
 	    queue_finding(c, cfg, x, groups);
+	if ((x = json_object_get(mail, "exim")) != NULL)
+		exim_frozen_finding(c, x);
 	json_array_foreach(json_object_get(mail, "mailboxes"), i, x)
 	    mailbox_finding(c, cfg, x);
 }

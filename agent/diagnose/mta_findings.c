@@ -1,8 +1,10 @@
 /*
  * mta_findings.c - mta.down: mail waits in the queues of spools[] while
  * the "mta" section says the daemon is not running or (sendmail) nothing
- * listens on the SMTP port of the loopback.  Unknown (no proc) is not
- * down.  Reads only the report and [mta] smtp_port.
+ * listens on the SMTP port of the loopback (Exim: nothing runs its queue,
+ * neither a daemon nor a cron queue runner).  Unknown (no proc) is not
+ * down.  mta.paniclog from mta.paniclog (exim_findings.c).  Reads only
+ * the report and [mta] smtp_port.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 #include "agent/diagnose/relay_findings.h"
 #include "agent/cycle.h"
 #include "agent/diagnose/mta_findings.h"
+#include "agent/diagnose/exim_findings.h"
 
 /* is_queue_role - spools whose entries are mail waiting for the MTA. */
 static int
@@ -17,7 +20,8 @@ is_queue_role(const char *role)
 {
 	return strcmp(role, "msp_queue") == 0 ||
 	       strcmp(role, "mta_queue") == 0 ||
-	       strncmp(role, "postfix_", 8) == 0;
+	       strncmp(role, "postfix_", 8) == 0 ||
+	       strcmp(role, "exim_input") == 0;
 }
 
 /* The mail that waits in the queues of spools[]. */
@@ -61,11 +65,19 @@ count_waiting(json_t *spools, struct waiting *w)
 	}
 }
 
-/* down_remedy - start the daemon, or (it runs) make it listen. */
+/* down_remedy - start the daemon, or (it runs) make it listen; for
+ * Exim (service the "mta" section names) start it and run the queue. */
 static void
-down_remedy(const char *kind, int running, int port, char *out, size_t n)
+down_remedy(const char *kind, const char *service, int running, int port,
+            char *out, size_t n)
 {
-	if (!running)
+	if (strcmp(kind, "exim") == 0)
+		snprintf(out, n,
+		         "systemctl start %s || service %s start; then deliver "
+		         "what waits: exim -qf",
+		         service ? service : "exim",
+		         service ? service : "exim");
+	else if (!running)
 		snprintf(out, n, "systemctl start %s || service %s start", kind,
 		         kind);
 	else
@@ -91,9 +103,17 @@ mta_findings(struct cycle *c, const struct mta_config *cfg)
 	relay_findings(c);
 	if (kind == NULL || strcmp(kind, "none") == 0)
 		return;
+	if (json_object_get(mta, "paniclog") != NULL)
+		exim_paniclog_finding(c, json_object_get(mta, "paniclog"));
 	/* unknown (no proc) is not "down"; postfix may queue unlistening */
 	if (strcmp(kind, "postfix") == 0)
 		down = json_is_false(run);
+	else if (strcmp(kind, "exim") == 0)
+		/* local mail is spooled by /usr/sbin/sendmail itself: what
+		 * matters is that something runs the queue, the daemon or a
+		 * queue runner from cron */
+		down = json_is_false(run) &&
+		       json_is_null(json_object_get(mta, "cron_queue_runner"));
 	else
 		down = json_is_false(run) || json_is_false(lis);
 	count_waiting(json_object_get(c->report, "spools"), &w);
@@ -102,7 +122,9 @@ mta_findings(struct cycle *c, const struct mta_config *cfg)
 		return;
 	}
 	snprintf(portbuf, sizeof(portbuf), "%d", port);
-	down_remedy(kind, !json_is_false(run), port, remedy, sizeof(remedy));
+	down_remedy(kind,
+	            json_string_value(json_object_get(mta, "exim_service")),
+	            !json_is_false(run), port, remedy, sizeof(remedy));
 	cycle_finding(
 	    c, "mta.down", "critical", kind,
 	    json_pack("{s:I, s:o, s:O, s:O, s:I, s:o}", "queued",

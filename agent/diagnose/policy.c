@@ -7,6 +7,7 @@
 
 #include "agent/probe/accounts.h"
 #include "agent/diagnose/policy.h"
+#include "agent/probe/exim_detect.h"
 #include "common/report_schema.h"
 
 _Static_assert(ROLE_COUNT == REPORT_SCHEMA_NROLES,
@@ -27,7 +28,15 @@ policy_role_parse(const char *name)
 int
 policy_is_queue(enum spool_role r)
 {
-	return r != ROLE_MAILBOX && r != ROLE_CUSTOM;
+	return r != ROLE_MAILBOX && r != ROLE_CUSTOM && r != ROLE_EXIM_SPOOL &&
+	       r != ROLE_EXIM_MSGLOG;
+}
+
+int
+policy_is_exim(enum spool_role r)
+{
+	return r == ROLE_EXIM_SPOOL || r == ROLE_EXIM_INPUT ||
+	       r == ROLE_EXIM_MSGLOG;
 }
 
 int
@@ -82,6 +91,17 @@ policy_default(enum spool_role r, enum os_flavor f, struct policy *p)
 		/* postfix-files: $mail_owner:-:700, the group is left alone */
 		set(p, "postfix", NULL, 0700, 0, 0);
 		break;
+	case ROLE_EXIM_SPOOL:
+	case ROLE_EXIM_INPUT:
+	case ROLE_EXIM_MSGLOG:
+		/* Debian exim4-base: Debian-exim:Debian-exim 0750; RHEL's
+		 * exim: exim:exim 0750.  spool.c puts the configured
+		 * exim_user/exim_group in. */
+		if (deb)
+			set(p, "Debian-exim", "Debian-exim", 0750, 0, 0);
+		else
+			set(p, "exim", "exim", 0750, 0, 0);
+		break;
 	case ROLE_MAILBOX:
 		/* RHEL 0775, Debian 02775, BLFS-style 1777 */
 		if (deb)
@@ -124,6 +144,18 @@ policy_writer(enum spool_role r, const struct mtaconf *mc, struct writer *w)
 	case ROLE_POSTFIX_HOLD:
 	case ROLE_POSTFIX_CORRUPT:
 		w->user = mc->postfix_owner[0] ? mc->postfix_owner : "postfix";
+		break;
+	case ROLE_EXIM_SPOOL:
+	case ROLE_EXIM_INPUT:
+	case ROLE_EXIM_MSGLOG:
+		/* Exim writes its spool as exim_user, also when root calls */
+		w->user = mc->exim && mc->exim->conf.exim_user[0]
+		              ? mc->exim->conf.exim_user
+		              : (mc->flavor == FLAVOR_DEBIAN ? "Debian-exim"
+		                                             : "exim");
+		w->group = mc->exim && mc->exim->conf.exim_group[0]
+		               ? mc->exim->conf.exim_group
+		               : NULL;
 		break;
 	case ROLE_MAILBOX:
 		/* local delivery agents lock and create as group mail */

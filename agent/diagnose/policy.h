@@ -29,6 +29,9 @@ enum spool_role {
 	ROLE_POSTFIX_DEFERRED,
 	ROLE_POSTFIX_HOLD,
 	ROLE_POSTFIX_CORRUPT,
+	ROLE_EXIM_SPOOL,  /* spool_directory itself */
+	ROLE_EXIM_INPUT,  /* its input/: the -H and -D files */
+	ROLE_EXIM_MSGLOG, /* its msglog/ */
 	ROLE_MAILBOX,
 	ROLE_CUSTOM,
 	ROLE_COUNT
@@ -58,6 +61,8 @@ const char *policy_role_name(enum spool_role r);
 int policy_role_parse(const char *name);
 /* policy_is_queue - whether the role holds queued messages. */
 int policy_is_queue(enum spool_role r);
+/* policy_is_exim - whether the role is one of Exim's spool directories. */
+int policy_is_exim(enum spool_role r);
 /* policy_is_sendmail - whether the role uses qf/df file names. */
 int policy_is_sendmail(enum spool_role r);
 

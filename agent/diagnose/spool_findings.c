@@ -38,7 +38,8 @@ shq(const char *s)
 static char *
 fix_cmd(json_t *exp, const char *qpath)
 {
-	const char *owner = jsonutil_str(exp, "owner", NULL), *group = jsonutil_str(exp, "group", NULL);
+	const char *owner = jsonutil_str(exp, "owner", NULL),
+	           *group = jsonutil_str(exp, "group", NULL);
 	const char *mode = jsonutil_str(exp, "mode", NULL);
 	char *own, *out;
 
@@ -70,6 +71,8 @@ flush_cmd(const char *role, const char *qpath)
 		                 qpath, qpath);
 	if (strncmp(role, "postfix_", 8) == 0)
 		return xstrdup("postqueue -p && postqueue -f");
+	if (strcmp(role, "exim_input") == 0)
+		return xstrdup("exim -bp | exiqsumm && exim -qf");
 	return xasprintf("ls -lt %s | tail", qpath);
 }
 
@@ -109,7 +112,8 @@ finding_access(struct cycle *c, json_t *s, const char *path, const char *q,
 {
 	json_t *exp = json_object_get(s, "expected");
 	json_t *w = json_object_get(s, "writer");
-	const char *wu = jsonutil_str(w, "user", NULL), *wg = jsonutil_str(w, "group", NULL);
+	const char *wu = jsonutil_str(w, "user", NULL),
+	           *wg = jsonutil_str(w, "group", NULL);
 	const char *owner = jsonutil_str(s, "owner", "?");
 	const char *group = jsonutil_str(s, "group", "?");
 	char *alt = NULL;
@@ -130,21 +134,24 @@ finding_access(struct cycle *c, json_t *s, const char *path, const char *q,
 		    alt ? alt : fix,
 		    "%s is %s:%s %s: %s%s%s cannot create queue files there "
 		    "(Permission denied)",
-		    path, owner, group, jsonutil_str(s, "mode", "?"), wu ? wu : "",
-		    wu && wg ? ":" : "", wg ? wg : "");
+		    path, owner, group, jsonutil_str(s, "mode", "?"),
+		    wu ? wu : "", wu && wg ? ":" : "", wg ? wg : "");
 		free(alt);
 	}
 	if (json_is_false(json_object_get(s, "policy_ok")) && fix[0]) {
-		cycle_finding(
-		    c, "spool.permissions", "warning", path,
-		    json_pack("{s:s?, s:s?, s:O, s:O, s:O, s:O}", "owner",
-		              jsonutil_str(s, "owner", NULL), "group", jsonutil_str(s, "group", NULL),
-		              "uid", json_object_get(s, "uid"), "gid",
-		              json_object_get(s, "gid"), "mode",
-		              json_object_get(s, "mode"), "expected", exp),
-		    fix, "%s is %s:%s %s, expected %s:%s %s", path, owner,
-		    group, jsonutil_str(s, "mode", "?"), jsonutil_str(exp, "owner", "*"),
-		    jsonutil_str(exp, "group", "*"), jsonutil_str(exp, "mode", "*"));
+		cycle_finding(c, "spool.permissions", "warning", path,
+		              json_pack("{s:s?, s:s?, s:O, s:O, s:O, s:O}",
+		                        "owner", jsonutil_str(s, "owner", NULL),
+		                        "group", jsonutil_str(s, "group", NULL),
+		                        "uid", json_object_get(s, "uid"), "gid",
+		                        json_object_get(s, "gid"), "mode",
+		                        json_object_get(s, "mode"), "expected",
+		                        exp),
+		              fix, "%s is %s:%s %s, expected %s:%s %s", path,
+		              owner, group, jsonutil_str(s, "mode", "?"),
+		              jsonutil_str(exp, "owner", "*"),
+		              jsonutil_str(exp, "group", "*"),
+		              jsonutil_str(exp, "mode", "*"));
 	}
 }
 
@@ -236,37 +243,52 @@ finding_bloat(struct cycle *c, const struct spool_config *cfg, json_t *s,
 	free(qo);
 }
 
+/* finding_orphans - spool.orphans: sendmail df files without their qf;
+ * in Exim's input/ (Exim writes -D first, -H when the message is whole)
+ * -D files without -H, receptions that died, and -H files without -D. */
 static void
 finding_orphans(struct cycle *c, json_t *s, const char *path, const char *q)
 {
 	long long n = jsonutil_int(s, "orphans", 0);
+	int exim = strcmp(jsonutil_str(s, "role", ""), "exim_input") == 0;
 	char *cmd;
 
 	if (n <= 0)
 		return;
-	cmd = xasprintf("cd %s && mkdir -p /var/tmp/spoolwatch-orphans && "
-	                "for f in df*; do id=${f#df}; [ -e \"qf$id\" ] || "
-	                "[ -e \"hf$id\" ] || [ -e \"Qf$id\" ] || mv -- \"$f\" "
-	                "/var/tmp/spoolwatch-orphans/; done",
-	                q);
+	if (exim)
+		cmd = xasprintf(
+		    "cd %s && mkdir -p /var/tmp/spoolwatch-orphans && "
+		    "find . -name '*-D' | while read -r f; do "
+		    "[ -e \"${f%%-D}-H\" ] || mv -- \"$f\" "
+		    "/var/tmp/spoolwatch-orphans/; done",
+		    q);
+	else
+		cmd = xasprintf(
+		    "cd %s && mkdir -p /var/tmp/spoolwatch-orphans && "
+		    "for f in df*; do id=${f#df}; [ -e \"qf$id\" ] || "
+		    "[ -e \"hf$id\" ] || [ -e \"Qf$id\" ] || mv -- "
+		    "\"$f\" /var/tmp/spoolwatch-orphans/; done",
+		    q);
 	cycle_finding(
 	    c, "spool.orphans", "warning", path,
 	    json_pack("{s:I, s:O, s:O}", "orphans", (json_int_t)n, "exact",
 	              json_object_get(s, "orphans_exact"), "by_prefix",
 	              json_object_get(s, "by_prefix")),
-	    cmd,
-	    "%s%lld data files (df) in %s have no control file (qf): left by "
-	    "failed submissions",
+	    cmd, "%s%lld %s in %s %s",
 	    json_is_false(json_object_get(s, "orphans_exact")) ? "at least "
 	                                                       : "",
-	    n, path);
+	    n, exim ? "Exim spool files" : "data files (df)", path,
+	    exim ? "have no partner (-D without -H: receptions that did not "
+	           "finish; -H without -D)"
+	         : "have no control file (qf): left by failed submissions");
 	free(cmd);
 }
 
 static void
 one_spool(struct cycle *c, const struct spool_config *cfg, json_t *s)
 {
-	const char *path = jsonutil_str(s, "path", NULL), *role = jsonutil_str(s, "role", NULL);
+	const char *path = jsonutil_str(s, "path", NULL),
+	           *role = jsonutil_str(s, "role", NULL);
 	char *q, *fix;
 	int isqueue;
 
@@ -275,7 +297,9 @@ one_spool(struct cycle *c, const struct spool_config *cfg, json_t *s)
 	/* could not look at it: that is an errors[] entry, not a finding */
 	if (json_object_get(s, "error") != NULL)
 		return;
-	isqueue = strcmp(role, "mailbox") != 0 && strcmp(role, "custom") != 0;
+	isqueue = strcmp(role, "mailbox") != 0 && strcmp(role, "custom") != 0 &&
+	          strcmp(role, "exim_spool") != 0 &&
+	          strcmp(role, "exim_msglog") != 0;
 	q = shq(path);
 	fix = fix_cmd(json_object_get(s, "expected"), q);
 	if (!json_is_true(json_object_get(s, "exists")) ||

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "agent/parse/event_sig.h"
+#include "agent/parse/exim_spool.h"
 #include "common/hash.h"
 
 static int
@@ -61,9 +62,11 @@ puts_(struct out *o, const char *s)
 	put(o, s, strlen(s));
 }
 
-/* run - normalise one maximal run of letters and digits. */
+/* run - normalise one maximal run of letters and digits; in_path: it is
+ * a path component (after a '/'), whose short words stay as they are
+ * ("/var/spool/exim4"). */
 static void
-run(struct out *o, const char *r, size_t l)
+run(struct out *o, const char *r, size_t l, int in_path)
 {
 	size_t digits = 0, alpha = 0;
 
@@ -91,6 +94,10 @@ run(struct out *o, const char *r, size_t l)
 		if (l >= 10 && r[1] == 'f' && strchr("dqxthQ", r[0]) != NULL)
 			put(o, r, 2);
 		puts_(o, "<id>");
+		return;
+	}
+	if (in_path) {
+		put(o, r, l);
 		return;
 	}
 	/* a short word with digits ("host12", "u7"): digits become N */
@@ -187,6 +194,21 @@ event_normalise(const char *text, size_t len, char *out, size_t n)
 		return 0;
 	out[0] = '\0';
 	while (i < len && o.len + 1 < n) {
+		/* an Exim message id ("1xYK3d-0002Kh-1p", 4.97's longer
+		 * form): three runs joined by '-', one id */
+		if ((i == 0 ||
+		     !(is_digit(text[i - 1]) || is_alpha(text[i - 1]))) &&
+		    ((len - i >= 16 && exim_id_valid(text + i, 16) &&
+		      (len - i == 16 ||
+		       !(is_digit(text[i + 16]) || is_alpha(text[i + 16])))) ||
+		     (len - i >= 23 && exim_id_valid(text + i, 23) &&
+		      (len - i == 23 ||
+		       !(is_digit(text[i + 23]) || is_alpha(text[i + 23])))))) {
+			l = len - i >= 23 && exim_id_valid(text + i, 23) ? 23 : 16;
+			puts_(&o, "<id>");
+			i += l;
+			continue;
+		}
 		if (token_start(text, i) &&
 		    (is_digit(text[i]) || is_alpha(text[i]))) {
 			if ((l = address(text + i, len - i)) > 0) {
@@ -205,7 +227,7 @@ event_normalise(const char *text, size_t len, char *out, size_t n)
 			while (i < len &&
 			       (is_digit(text[i]) || is_alpha(text[i])))
 				i++;
-			run(&o, text + s, i - s);
+			run(&o, text + s, i - s, s > 0 && text[s - 1] == '/');
 		} else {
 			put(&o, text + i, 1);
 			i++;

@@ -17,11 +17,11 @@
  * event_normalise - copy text to out (size n, always NUL-terminated),
  * replacing digit runs with "N" (also inside short words: "host12" ->
  * "hostN"), 0x-hex with "0xN", queue-id-like tokens (8+ letters and
- * digits, both present) with "<id>", keeping a queue file prefix
- * ("./dfu1F1K2am007134" -> "./df<id>"), mail addresses ("u7@example.net")
- * with "addr" and host names of three or more labels, or two before "["
- * ("host7.example.net", "mx.example[192.0.2.1]") with "host".  Returns
- * the length written.
+ * digits, both present) and Exim message ids ("1xYK3d-0002Kh-1p") with
+ * "<id>", keeping a queue file prefix ("./dfu1F1K2am007134" ->
+ * "./df<id>"), mail addresses ("u7@example.net") with "addr" and host
+ * names of three or more labels, or two before "[" ("host7.example.net",
+ * "mx.example[192.0.2.1]") with "host".  Returns the length written.
  */
 size_t event_normalise(const char *text, size_t len, char *out, size_t n);
 

@@ -13,6 +13,7 @@
 
 #include "agent/probe/dirscan.h"
 #include "agent/parse/qid.h"
+#include "agent/parse/exim_spool.h"
 #include "common/compat.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
@@ -325,6 +326,70 @@ sendmail_entry(struct dirscan_ctx *x, int dirfd, const char *name, size_t len)
 	iblt_add(x->iblt, id_key(id, idlen), control ? -1 : +1);
 }
 
+/* exim_time - the arrival time in an Exim id: its first six characters,
+ * base 62 (Exim on Linux); -1 if they are not */
+static time_t
+exim_time(const char *id)
+{
+	long long t = 0;
+
+	for (int i = 0; i < 6; i++) {
+		int c = (unsigned char)id[i], v;
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'A' && c <= 'Z')
+			v = c - 'A' + 10;
+		else if (c >= 'a' && c <= 'z')
+			v = c - 'a' + 36;
+		else
+			return -1;
+		t = t * 62 + v;
+	}
+	return (time_t)t;
+}
+
+/* exim_entry - one name of Exim's input/ (or a split subdirectory). */
+static void
+exim_entry(struct dirscan_ctx *x, const char *name, size_t len)
+{
+	struct dirscan_result *r = x->r;
+	size_t idlen;
+	enum exim_file k = exim_file_kind(name, len, &idlen);
+	time_t t;
+	int p;
+
+	switch (k) {
+	case EXIM_FILE_H:
+		p = DS_QF;
+		break;
+	case EXIM_FILE_D:
+		p = DS_DF;
+		break;
+	case EXIM_FILE_J:
+		p = DS_XF;
+		break;
+	case EXIM_FILE_T:
+		p = DS_TF;
+		break;
+	default:
+		r->by_prefix[DS_OTHER]++;
+		return;
+	}
+	r->by_prefix[p]++;
+	if (p == DS_XF || p == DS_TF)
+		return;
+	t = exim_time(name);
+	if (p == DS_QF) {
+		r->queued++;
+		if (x->o->ages && t > 0)
+			saw_time(r, t);
+	}
+	/* a -D is written before its -H */
+	if (t > 0 && x->o->now - t < x->o->orphan_grace)
+		return;
+	iblt_add(x->iblt, id_key(name, idlen), p == DS_QF ? -1 : +1);
+}
+
 /* other_entry - one regular file (or one of unknown type) of a postfix
  * queue or a mailbox directory: count it and, within the budget, look at
  * its age. */
@@ -436,7 +501,8 @@ scan_level(struct dirscan_ctx *x, int dirfd, int depth, char *err,
 				if (isdir) {
 					/* sendmail's qf/, df/, xf/ split;
 					 * postfix's hashed subdirectories */
-					if (o->sendmail
+					if (o->exim ? (depth == 0 && len == 1)
+					    : o->sendmail
 					        ? (depth == 0 && len == 2 &&
 					           name[1] == 'f')
 					        : depth < o->max_depth)
@@ -446,7 +512,9 @@ scan_level(struct dirscan_ctx *x, int dirfd, int depth, char *err,
 			}
 			if (type == DT_REG)
 				r->files++;
-			if (o->sendmail)
+			if (o->exim)
+				exim_entry(x, name, len);
+			else if (o->sendmail)
 				sendmail_entry(x, dirfd, name, len);
 			else
 				other_entry(x, dirfd, name, type);
@@ -485,7 +553,7 @@ dirscan(int dirfd, const struct dirscan_opts *o, struct dirscan_result *r,
 	x.r = r;
 	qid_clock_init(&x.qc, o->now);
 	x.start_ms = x.now_ms = time_mono_ms();
-	if (o->sendmail)
+	if (o->sendmail || o->exim)
 		x.iblt = xcalloc((size_t)IBLT_K * IBLT_CELLS, sizeof(*x.iblt));
 	rc = scan_level(&x, dirfd, 0, err, errlen);
 	if (x.stop) {

@@ -35,6 +35,9 @@ enum dirscan_prefix {
 struct dirscan_opts {
 	time_t now;
 	int sendmail;  /* qf/df naming: prefixes, orphans, qid ages */
+	int exim;      /* Exim's input/: ID-H/ID-D naming, the same for
+	                * them (H counted as qf, D as df, J as xf, T as
+	                * tf), split one-character subdirectories */
 	int max_depth; /* subdirectory levels to walk (postfix) */
 	int ages;      /* look for the oldest queued message */
 	int postfix;   /* arrival time from the queue file's T record */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "agent/probe/accounts.h"
+#include "agent/probe/exim_detect.h"
 #include "agent/limits.h"
 #include "agent/probe/mtaconf.h"
 #include "common/fsutil.h"
@@ -24,6 +25,8 @@ mtaconf_kind_name(enum mta_kind k)
 		return "sendmail";
 	case MTA_POSTFIX:
 		return "postfix";
+	case MTA_EXIM:
+		return "exim";
 	case MTA_NONE:
 		break;
 	}
@@ -223,8 +226,17 @@ detect_kind(struct mtaconf *mc, const char *root, const char *force)
 			mc->kind = MTA_SENDMAIL;
 		else if (strcmp(force, "postfix") == 0)
 			mc->kind = MTA_POSTFIX;
+		else if (strcmp(force, "exim") == 0)
+			mc->kind = MTA_EXIM;
 		else
 			mc->kind = MTA_NONE;
+		return;
+	}
+	/* /usr/sbin/sendmail is Exim's: what cron and mail(1) use */
+	if (mc->exim &&
+	    strcmp(mc->exim->how, "/usr/sbin/sendmail -> exim") == 0) {
+		mc->kind = MTA_EXIM;
+		mc->how = "/usr/sbin/sendmail -> exim";
 		return;
 	}
 	if (mc->have_main_cf && (mc->have_sendmail_cf || mc->have_submit_cf)) {
@@ -243,6 +255,11 @@ detect_kind(struct mtaconf *mc, const char *root, const char *force)
 		mc->kind = MTA_SENDMAIL;
 		mc->how = mc->have_sendmail_cf ? "etc/mail/sendmail.cf"
 		                               : "etc/mail/submit.cf";
+		return;
+	}
+	if (mc->exim) {
+		mc->kind = MTA_EXIM;
+		mc->how = mc->exim->how;
 		return;
 	}
 	if (root_exists(root, "/usr/sbin/sendmail.sendmail") ||
@@ -295,7 +312,24 @@ mtaconf_load(struct mtaconf *mc, const char *root, const char *force, char *err,
 	    submit_cf != NULL || root_exists(root, "/etc/mail/submit.cf");
 	mc->have_main_cf =
 	    main_cf != NULL || root_exists(root, "/etc/postfix/main.cf");
+	{
+		struct exim_host *h = xcalloc(1, sizeof(*h));
+		exim_detect(root, h, err, errlen);
+		if (h->present)
+			mc->exim = h;
+		else
+			free(h);
+	}
 	detect_kind(mc, root, force);
+	if (mc->kind == MTA_EXIM && mc->exim == NULL) {
+		/* kind = exim in agent.conf on a host that does not show it:
+		 * the distribution's defaults */
+		mc->exim = xcalloc(1, sizeof(*mc->exim));
+		mc->exim->present = 1;
+		mc->exim->flavour =
+		    mc->flavor == FLAVOR_DEBIAN ? EXIM_DEBIAN : EXIM_RHEL;
+		exim_conf_defaults(&mc->exim->conf, mc->exim->flavour);
+	}
 
 	if (mc->kind == MTA_SENDMAIL) {
 		if (submit_cf && mtaconf_cf_option(submit_cf, "QueueDirectory",
@@ -362,5 +396,6 @@ mtaconf_free(struct mtaconf *mc)
 	for (size_t i = 0; i < mc->n_mta; i++)
 		free(mc->mta_queues[i]);
 	free(mc->postfix_queue_dir);
+	free(mc->exim);
 	memset(mc, 0, sizeof(*mc));
 }

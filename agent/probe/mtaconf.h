@@ -19,6 +19,7 @@ enum mta_kind {
 	MTA_NONE,
 	MTA_SENDMAIL,
 	MTA_POSTFIX,
+	MTA_EXIM,
 };
 
 enum os_flavor {
@@ -29,6 +30,8 @@ enum os_flavor {
 
 #define MTACONF_MAX_QUEUES 16 /* per configuration file */
 #define MTACONF_NAME 64
+
+struct exim_host;
 
 struct mtaconf {
 	enum mta_kind kind;
@@ -49,6 +52,9 @@ struct mtaconf {
 	char *postfix_queue_dir;           /* queue_directory, xstrdup'd */
 	char postfix_owner[MTACONF_NAME];  /* mail_owner */
 	char postfix_setgid[MTACONF_NAME]; /* setgid_group */
+
+	/* exim (exim_detect.h): xcalloc'd when Exim is present, else NULL */
+	struct exim_host *exim;
 };
 
 /*

@@ -20,7 +20,7 @@
 
 FIX="$SPOOLWATCH_TOP/tests/fixtures/real_sendmail.sh"
 t=$(e2e_tmp)
-export AGENT T="$t"
+export AGENT SPOOLWATCH_TOP T="$t"
 
 if [ ! -f "$FIX" ]; then
 	not_ok "real-sendmail fixture not found at $FIX"
@@ -34,21 +34,8 @@ fi
 cat > "$t/hook.sh" <<'HOOK'
 # hook.sh STAGE ROOT - snapshot the namespace's /proc, run the agent
 st=$1 root=$2
-d=${root%/fs}
-nspid=$(cat "$d/state/ns.pid")
-netns=$(readlink "/proc/$nspid/ns/net")
-rm -rf "$root/proc"
-mkdir -p "$root/proc/net" "$root/proc/sys/kernel"
-cat "/proc/$nspid/net/tcp" > "$root/proc/net/tcp"
-cat "/proc/$nspid/net/tcp6" > "$root/proc/net/tcp6" 2>/dev/null
-cat /proc/sys/kernel/osrelease > "$root/proc/sys/kernel/osrelease"
-for p in /proc/[0-9]*; do
-	[ "$(readlink "$p/ns/net" 2>/dev/null)" = "$netns" ] || continue
-	n=${p#/proc/}
-	mkdir -p "$root/proc/$n"
-	cat "$p/comm" > "$root/proc/$n/comm" 2>/dev/null
-	cat "$p/cmdline" > "$root/proc/$n/cmdline" 2>/dev/null
-done
+. "$SPOOLWATCH_TOP/tests/e2e/ns_proc.inc"
+ns_proc_snapshot "$(cat "${root%/fs}/state/ns.pid")" "$root"
 "$AGENT" --once --stdout --commit-state --root "$root" \
     --state-dir "$T/state" > "$T/report$st.json" 2> "$T/agent$st.err"
 echo $? > "$T/agent$st.rc"
