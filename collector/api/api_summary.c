@@ -155,8 +155,8 @@ mail_part(struct sctx *c)
 	    "unread_total", (json_int_t)n[1], "hosts_with_queued",
 	    (json_int_t)n[2], "top_cron_commands",
 	    top_list(c,
-	             "SELECT command, hosts, unread + queued FROM cron_fleet "
-	             "ORDER BY unread + queued DESC LIMIT :top",
+	             "SELECT command, hosts, inbox + queued FROM cron_fleet "
+	             "ORDER BY inbox + queued DESC LIMIT :top",
 	             cron_row));
 }
 

@@ -163,6 +163,7 @@ static const struct vfield f_cron[] = {
     {"user", T_STR, NUL, 0, 256, NULL, NULL},
     {"command", T_STR, REQ, 1, V_MAX_STR, NULL, NULL},
     {"count", T_INT, REQ, 1, 0, NULL, NULL},
+    {"unread", T_INT, 0, 0, 0, NULL, NULL},
     {"last_ts", T_TS, NUL, 0, 0, NULL, NULL},
     {"subject", T_STR, NUL, 0, V_MAX_STR, NULL, NULL},
     {"excerpt", T_STR, NUL, 0, V_MAX_TEXT, NULL, NULL},

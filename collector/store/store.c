@@ -87,10 +87,11 @@ static const char *const sql[S_COUNT] = {
         "?6, ?7, ?8)",
     [S_CRON_DEL] = "DELETE FROM mail_cron WHERE host_id = ?1",
     [S_CRON] =
-        "INSERT INTO mail_cron (host_id, command, user, unread, queued, "
-        "last_ts, subject, excerpt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-        "ON CONFLICT (host_id, command) DO UPDATE SET "
-        "unread = unread + excluded.unread, queued = queued + excluded.queued,"
+        "INSERT INTO mail_cron (host_id, command, user, inbox, unread, "
+        "queued, last_ts, subject, excerpt) VALUES (?1, ?2, ?3, ?4, ?9, ?5, "
+        "?6, ?7, ?8) ON CONFLICT (host_id, command) DO UPDATE SET "
+        "inbox = inbox + excluded.inbox, unread = unread + excluded.unread, "
+        "queued = queued + excluded.queued,"
         " last_ts = max(coalesce(last_ts, 0), coalesce(excluded.last_ts, 0)),"
         " subject = coalesce(subject, excluded.subject), "
         "excerpt = coalesce(excerpt, excluded.excerpt)",
@@ -500,19 +501,41 @@ store_fs(struct store *s, json_t *r, long long hid, long long ts, int tables,
 	return SQLITE_OK;
 }
 
+/* Messages of one cron command: in the mailbox (of which unread), queued. */
+struct cron_n {
+	long long inbox, unread, queued;
+};
+
+/* mailbox_cron_n - a mailbox cron entry's counts: count messages, of
+ * which the agent's unread (none when it says nothing; never more). */
+static struct cron_n
+mailbox_cron_n(json_t *cr)
+{
+	struct cron_n n = {jint(cr, "count", 1), jint(cr, "unread", 0), 0};
+
+	if (n.inbox < 1)
+		n.inbox = 1;
+	if (n.unread < 0)
+		n.unread = 0;
+	if (n.unread > n.inbox)
+		n.unread = n.inbox;
+	return n;
+}
+
 static int
 store_cron(struct store *s, long long hid, const char *command,
-           const char *user, long long unread, long long queued, json_t *src,
-           char *err, size_t el)
+           const char *user, struct cron_n n, json_t *src, char *err,
+           size_t el)
 {
 	sqlite3_stmt *st = s->st[S_CRON];
 
 	sqlite3_bind_int64(st, 1, hid);
 	sqlite3_bind_text(st, 2, command, -1, SQLITE_TRANSIENT);
 	db_bind_text(st, 3, user);
-	sqlite3_bind_int64(st, 4, unread);
-	sqlite3_bind_int64(st, 5, queued);
-	if (unread) {
+	sqlite3_bind_int64(st, 4, n.inbox);
+	sqlite3_bind_int64(st, 5, n.queued);
+	sqlite3_bind_int64(st, 9, n.unread);
+	if (n.inbox) {
 		db_bind_jts(st, 6, src, "last_ts");
 		db_bind_jstr(st, 7, src, "subject");
 		db_bind_jstr(st, 8, src, "excerpt");
@@ -564,11 +587,9 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 		*unread += jint(mb, "unread", 0);
 		json_array_foreach(json_object_get(mb, "cron"), j, cr)
 		{
-			long long n = jint(cr, "count", 1);
-			rc =
-			    store_cron(s, hid, jstr(cr, "command", ""),
-			               jstr(cr, "user", jstr(mb, "user", NULL)),
-			               n > 0 ? n : 1, 0, cr, err, el);
+			rc = store_cron(s, hid, jstr(cr, "command", ""),
+			                jstr(cr, "user", jstr(mb, "user", NULL)),
+			                mailbox_cron_n(cr), cr, err, el);
 			if (rc != SQLITE_OK)
 				return rc;
 		}
@@ -594,7 +615,8 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 		if ((rc = run(s, S_QUEUED, err, el)) != SQLITE_OK)
 			return rc;
 		if (cmd && *cmd &&
-		    (rc = store_cron(s, hid, cmd, NULL, 0, 1, q, err, el)) !=
+		    (rc = store_cron(s, hid, cmd, NULL, (struct cron_n){0, 0, 1}, q,
+	                     err, el)) !=
 		        SQLITE_OK)
 			return rc;
 	}
