@@ -90,9 +90,12 @@ CREATE TABLE IF NOT EXISTS filesystems (
 	inodes_used_pct	REAL,
 	bytes_total	INTEGER,
 	bytes_free	INTEGER,
+	mail_fs		INTEGER NOT NULL DEFAULT 1,	-- can fill with mail (mailfs.c)
 	PRIMARY KEY (host_id, mount)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS filesystems_pct ON filesystems (inodes_used_pct);
+-- The summary's fullest filesystems: only those that can fill with mail.
+CREATE INDEX IF NOT EXISTS filesystems_mail_pct ON filesystems
+    (inodes_used_pct) WHERE mail_fs = 1;
 
 CREATE TABLE IF NOT EXISTS mailboxes (
 	host_id		INTEGER NOT NULL,

@@ -207,7 +207,7 @@ api_summary(struct api_req *rq, struct api_answer *ans)
 	    top_list(&c,
 	             "SELECT h.name, f.mount, f.inodes_used_pct FROM "
 	             "filesystems f JOIN hosts h ON h.id = f.host_id WHERE "
-	             "f.inodes_used_pct IS NOT NULL ORDER BY "
+	             "f.mail_fs = 1 AND f.inodes_used_pct IS NOT NULL ORDER BY "
 	             "f.inodes_used_pct DESC LIMIT :top",
 	             inodes_row));
 	json_object_set_new(o, "mail", mail_part(&c));

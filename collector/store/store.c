@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "collector/store/db.h"
+#include "collector/store/mailfs.h"
 #include "collector/store/store.h"
 #include "collector/ingest/validate.h"
 #include "common/xalloc.h"
@@ -78,8 +79,8 @@ static const char *const sql[S_COUNT] = {
     [S_FS] =
         "INSERT OR REPLACE INTO filesystems (host_id, mount, device, fstype, "
         "inodes_total, inodes_used, inodes_free, inodes_used_pct, "
-        "bytes_total, bytes_free) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-        "?9, ?10)",
+        "bytes_total, bytes_free, mail_fs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+        "?7, ?8, ?9, ?10, ?11)",
     [S_MBOX_DEL] = "DELETE FROM mailboxes WHERE host_id = ?1",
     [S_MBOX] =
         "INSERT OR REPLACE INTO mailboxes (host_id, user, path, messages, "
@@ -489,6 +490,9 @@ store_fs(struct store *s, json_t *r, long long hid, long long ts, int tables,
 		db_bind_jreal(st, 8, fs, "inodes_used_pct");
 		db_bind_jint(st, 9, fs, "bytes_total");
 		db_bind_jint(st, 10, fs, "bytes_free");
+		sqlite3_bind_int(st, 11,
+		                 mailfs_can_fill(jstr(fs, "fstype", NULL),
+		                                 jstr(fs, "mount", NULL)));
 		if ((rc = run(s, S_FS, err, el)) != SQLITE_OK)
 			return rc;
 	curve:
@@ -680,9 +684,10 @@ store_host_state(struct store *s, json_t *r, long long hid, long long ts,
 		info = sqlite3_column_int64(cnt, 2);
 	}
 	sqlite3_reset(cnt);
-	if (kind && strcmp(kind, "none") != 0 &&
-	    json_is_false(json_object_get(mta, "daemon_running")))
-		mta_down = 1;
+	/* mta_down is the open mta.down finding and nothing else: the
+	 * overview's tile, /metrics and ?finding=mta.down count the same
+	 * hosts (an MTA that is not running while no mail waits for it is
+	 * no finding of the agent's, and no MTA down here either). */
 	sqlite3_bind_int64(st, 1, hid);
 	db_bind_jstr(st, 2, host, "os");
 	db_bind_jstr(st, 3, host, "kernel");
