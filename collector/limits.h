@@ -12,6 +12,8 @@
 #define V_MAX_ITEMS 10000 /* events, groups, queued mail */
 #define V_MAX_SMALL 1024  /* spools, filesystems, findings ... */
 #define V_MAX_MAP_KEY 64  /* a key of an integer map (by_prefix) */
+/* any count or number: 2^53, exact in every JSON reader (and a double) */
+#define V_MAX_COUNT 9007199254740992LL
 
 /* --- read API (api_req.c and the api_*.c endpoints) -------------------- */
 #define API_LIMIT_DEFAULT 100   /* list items per page without limit= */

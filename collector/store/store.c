@@ -48,7 +48,9 @@ enum {
 };
 
 static const char *const sql[S_COUNT] = {
-    [S_DUP] = "SELECT 1 FROM reports WHERE report_id = ?1",
+    /* a UUID's hex digits have no case: stored and compared in lower
+     * case, so an upper-cased resend is the same report */
+    [S_DUP] = "SELECT 1 FROM reports WHERE report_id = lower(?1)",
     [S_HOST_UPSERT] =
         "INSERT INTO hosts (name, first_seen, last_seen, collected_at) "
         "VALUES (?1, ?2, ?2, -1) ON CONFLICT (name) DO UPDATE SET "
@@ -56,7 +58,7 @@ static const char *const sql[S_COUNT] = {
         "RETURNING id, collected_at",
     [S_REPORT] =
         "INSERT INTO reports (report_id, host_id, collected_at, received_at, "
-        "events, findings) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "events, findings) VALUES (lower(?1), ?2, ?3, ?4, ?5, ?6)",
     [S_EVENT] =
         "INSERT OR IGNORE INTO events (host_id, eid, ts, kind, signature, "
         "data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -119,7 +121,7 @@ static const char *const sql[S_COUNT] = {
     [S_HOST_STATE] =
         "UPDATE hosts SET os = ?2, kernel = ?3, agent_version = ?4, "
         "collected_at = ?5, interval_s = ?6, reports = reports + 1, "
-        "last_report_id = ?7, mta_kind = ?8, mta_running = ?9, "
+        "last_report_id = lower(?7), mta_kind = ?8, mta_running = ?9, "
         "mta_listening = ?10, mta_down = ?11, queued_total = ?12, "
         "unread_total = ?13, open_critical = ?14, open_warning = ?15, "
         "open_info = ?16 WHERE id = ?1",

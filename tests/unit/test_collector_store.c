@@ -25,6 +25,19 @@ test_idempotent(void **state)
 	assert_int_equal(fx_count(f, "SELECT count(*) FROM history"), hist);
 	assert_int_equal(fx_count(f, "SELECT reports FROM hosts"), 1);
 
+	/* the same id upper-cased (a UUID has no case): a duplicate */
+	json_t *up = json_deep_copy(f->incident);
+	char id[40];
+	snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(
+	                                   f->incident, "report_id")));
+	for (char *c = id; *c; c++)
+		if (*c >= 'a' && *c <= 'f')
+			*c = (char)(*c - 'a' + 'A');
+	json_object_set_new(up, "report_id", json_string(id));
+	assert_int_equal(fx_put(f, up, now + 6), 1);
+	json_decref(up);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM reports"), 1);
+
 	/* a new report carrying the same events (the agent lost its
 	 * offsets): stored once, and not counted again in the aggregates */
 	long long sigs = fx_count(f, "SELECT sum(count) FROM sig_fleet");
