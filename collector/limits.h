@@ -31,6 +31,8 @@
 #define HTTP_METRICS_MAX (64u << 20) /* the /metrics exposition text */
 #define HTTP_TLS_FILE_MAX (1u << 20) /* tls_cert or tls_key file */
 #define HTTP_LISTEN_BACKLOG 1024u    /* listen(2) backlog */
+#define HTTP_MAX_ARGS 64             /* query arguments; more: 414 */
+#define HTTP_INFLIGHT_SHARES 8 /* max_body at most max_inflight / this */
 #define HTTP_IDLE_POLL_MS 20         /* http_wait_idle's polling step */
 #define HTTP_RETRY_OVERLOAD "1"      /* Retry-After s: queue, bytes, reads */
 #define HTTP_RETRY_STORAGE "30"      /* Retry-After s: disk full, I/O */

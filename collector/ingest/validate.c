@@ -576,6 +576,15 @@ check_object(struct vctx *v, json_t *o, const struct vfield *fs)
 	return 0;
 }
 
+/* host_name_routable - 1 if name can be one segment of a URL path: no
+ * '/', not "." or ".." (which a browser folds away). */
+static int
+host_name_routable(const char *name)
+{
+	return strchr(name, '/') == NULL && strcmp(name, ".") != 0 &&
+	       strcmp(name, "..") != 0;
+}
+
 json_t *
 report_parse(const char *text, size_t len, char *err, size_t errlen)
 {
@@ -613,6 +622,11 @@ report_validate(json_t *r, time_t now, long long max_skew, char *err,
 		return -1;
 	if (!uuid_valid(json_string_value(json_object_get(r, "report_id"))))
 		return fail(&v, "report_id", "not a UUID");
+	if (!host_name_routable(json_string_value(
+	        json_object_get(json_object_get(r, "host"), "name"))))
+		return fail(&v, "host.name",
+		            "must not contain '/' nor be '.' or '..' (it is "
+		            "a path segment of /api/v1/hosts/{name})");
 	return 0;
 }
 
