@@ -208,13 +208,14 @@ serve_asset(struct http_call *call)
 	return send_asset(call->c, dashboard_lookup(call->url));
 }
 
-/* write_probe - write and fsync a block next to the database, then
- * remove it: whether a commit could get its bytes to disk now (a full
- * disk that was freed is writable again before any report commits). */
+/* write_probe - write and fsync HEALTHZ_PROBE_BYTES next to the
+ * database, then remove them: whether a commit could get its pages to
+ * disk now (a full disk that was freed is writable again before any
+ * report commits). */
 static int
 write_probe(const char *db, char *err, size_t el)
 {
-	static const char block[4096];
+	static const char block[65536];
 	char path[4200];
 	int fd, rc = 0;
 
@@ -227,8 +228,11 @@ write_probe(const char *db, char *err, size_t el)
 		return -1;
 	}
 	errno = 0;
-	if (write(fd, block, sizeof(block)) != (ssize_t)sizeof(block) ||
-	    fsync(fd) == -1) {
+	for (size_t n = 0; rc == 0 && n < HEALTHZ_PROBE_BYTES;
+	     n += sizeof(block))
+		if (write(fd, block, sizeof(block)) != (ssize_t)sizeof(block))
+			rc = -1;
+	if (rc == -1 || fsync(fd) == -1) {
 		snprintf(err, el, "cannot write next to %s: %s", db,
 		         errno ? strerror(errno) : "short write");
 		rc = -1;
@@ -259,7 +263,9 @@ healthz_error(struct http_server *s, char *err, size_t el)
 		snprintf(err, el, "%s: %s", s->cfg->db, strerror(errno));
 		return err;
 	}
-	if (write_probe(s->cfg->db, err, el) == -1)
+	/* after a failed commit (disk full, I/O error) the writer only
+	 * knows again at its next commit; the probe knows now */
+	if (writer_failing(s->w) && write_probe(s->cfg->db, err, el) == -1)
 		return err;
 	return NULL;
 }
@@ -271,8 +277,6 @@ serve_healthz(struct http_call *call)
 	const char *why = healthz_error(call->s, err, sizeof(err));
 
 	call->rq->responded = 1;
-	/* the writer's last commit is not asked: after a full disk is
-	 * freed no report may come until the health check says so */
 	if (why)
 		return send_error(call->c, 503, "database_unavailable", why,
 		                  HTTP_RETRY_STORAGE);
