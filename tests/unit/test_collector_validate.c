@@ -271,6 +271,20 @@ test_schema_strings_and_times(void **state)
 	    json_string(name));
 	expect(r, "host.name: string longer than 253 characters");
 
+	/* a host name is one path segment of /api/v1/hosts/{name} */
+	static const char *const unroutable[] = {"a/b", "/", ".", "..", NULL};
+	for (int i = 0; unroutable[i]; i++) {
+		r = incident();
+		json_object_set_new(json_object_get(r, "host"), "name",
+		    json_string(unroutable[i]));
+		expect(r, "host.name: must not contain '/'");
+	}
+	r = incident();
+	json_object_set_new(json_object_get(r, "host"), "name",
+	    json_string("...a.b"));
+	accept(r);
+	json_decref(r);
+
 	/* second 60 is refused, as by the schema's pattern and ajv */
 	r = incident();
 	json_object_set_new(r, "collected_at",
