@@ -27,6 +27,9 @@ CREATE TABLE IF NOT EXISTS hosts (
 	first_seen	INTEGER NOT NULL,	-- first report received
 	last_seen	INTEGER NOT NULL,	-- last report received
 	collected_at	INTEGER NOT NULL,	-- collected_at of the latest state
+	-- which report is the newest: its collected_at, but never later
+	-- than when it was received (a clock a day ahead freezes nothing)
+	state_order	INTEGER NOT NULL DEFAULT -1,
 	interval_s	INTEGER,
 	reports		INTEGER NOT NULL DEFAULT 0,
 	last_report_id	TEXT,

@@ -55,7 +55,7 @@ static const char *const sql[S_COUNT] = {
         "INSERT INTO hosts (name, first_seen, last_seen, collected_at) "
         "VALUES (?1, ?2, ?2, -1) ON CONFLICT (name) DO UPDATE SET "
         "last_seen = max(last_seen, excluded.last_seen) "
-        "RETURNING id, collected_at",
+        "RETURNING id, state_order",
     [S_REPORT] =
         "INSERT INTO reports (report_id, host_id, collected_at, received_at, "
         "events, findings) VALUES (lower(?1), ?2, ?3, ?4, ?5, ?6)",
@@ -120,7 +120,7 @@ static const char *const sql[S_COUNT] = {
                  "WHERE host_id = ?1 AND resolved_at IS NULL",
     [S_HOST_STATE] =
         "UPDATE hosts SET os = ?2, kernel = ?3, agent_version = ?4, "
-        "collected_at = ?5, interval_s = ?6, reports = reports + 1, "
+        "collected_at = ?5, state_order = ?17, interval_s = ?6, reports = reports + 1, "
         "last_report_id = lower(?7), mta_kind = ?8, mta_running = ?9, "
         "mta_listening = ?10, mta_down = ?11, queued_total = ?12, "
         "unread_total = ?13, open_critical = ?14, open_warning = ?15, "
@@ -670,8 +670,8 @@ store_findings(struct store *s, json_t *r, long long hid, long long rpk,
 
 static int
 store_host_state(struct store *s, json_t *r, long long hid, long long ts,
-                 int mta_down, long long queued, long long unread, char *err,
-                 size_t el)
+                 long long order, int mta_down, long long queued,
+                 long long unread, char *err, size_t el)
 {
 	sqlite3_stmt *st = s->st[S_HOST_STATE], *cnt = s->st[S_COUNTS];
 	json_t *host = json_object_get(r, "host");
@@ -706,6 +706,7 @@ store_host_state(struct store *s, json_t *r, long long hid, long long ts,
 	sqlite3_bind_int64(st, 14, crit);
 	sqlite3_bind_int64(st, 15, warn);
 	sqlite3_bind_int64(st, 16, info);
+	sqlite3_bind_int64(st, 17, order);
 	return run(s, S_HOST_STATE, err, el);
 }
 
@@ -764,6 +765,9 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	sqlite3_stmt *st;
 	const char *rid = jstr(r, "report_id", "");
 	long long ts = json_ts(r, "collected_at", now);
+	/* a report was not collected after it arrived: a clock ahead
+	 * counts as now, so true reports after it are newer again */
+	long long order = ts < now ? ts : now;
 	long long hid, prev, rpk, syserr, queued = 0, unread = 0;
 	int rc, newest, mta_down = 0, changed;
 
@@ -794,7 +798,7 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	prev = sqlite3_column_int64(st, 1);
 	sqlite3_step(st);
 	sqlite3_reset(st);
-	newest = ts >= prev;
+	newest = order >= prev;
 
 	st = s->st[S_REPORT];
 	sqlite3_bind_text(st, 1, rid, -1, SQLITE_TRANSIENT);
@@ -836,8 +840,8 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	if ((rc = store_findings(s, r, hid, rpk, ts, &mta_down, err, el)) !=
 	    SQLITE_OK)
 		return rc;
-	return store_host_state(s, r, hid, ts, mta_down, queued, unread, err,
-	                        el);
+	return store_host_state(s, r, hid, ts, order, mta_down, queued, unread,
+	                        err, el);
 }
 
 long
