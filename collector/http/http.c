@@ -293,14 +293,17 @@ serve_metrics(struct http_call *call)
 	struct strbuf out;
 	char err[256];
 	sqlite3 *db;
+	int rc;
 
 	call->rq->responded = 1;
 	if ((db = db_reader(err, sizeof(err))) == NULL)
 		return send_error(call->c, 503, "database_unavailable", err,
 		                  NULL);
 	strbuf_init(&out, HTTP_METRICS_MAX);
-	if (metrics_render(&out, db, (long long)time(NULL), cfg->stale_after,
-	                   cfg->db, err, sizeof(err)) == -1) {
+	rc = metrics_render(&out, db, (long long)time(NULL), cfg->stale_after,
+	                    cfg->db, err, sizeof(err));
+	db_reader_release(db);
+	if (rc == -1) {
 		strbuf_free(&out);
 		return send_error(call->c, 503, "database_unavailable", err,
 		                  NULL);
@@ -332,6 +335,9 @@ serve_api(struct http_call *call)
 	rq.cls = call->c;
 	rq.param = route_param(call->rq->route, call->url);
 	call->rq->route->api(&rq, &ans);
+	if (db_reader_release(rq.db) > 0)
+		log_warnx("http: %s left a read snapshot open (ended)",
+		          call->url);
 	if (ans.body == NULL)
 		ans.body =
 		    error_json("internal", "the endpoint gave no answer");
