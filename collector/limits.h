@@ -32,11 +32,11 @@
 #define HTTP_TLS_FILE_MAX (1u << 20) /* tls_cert or tls_key file */
 #define HTTP_LISTEN_BACKLOG 1024u    /* listen(2) backlog */
 #define HTTP_MAX_ARGS 64             /* query arguments; more: 414 */
-#define HTTP_INFLIGHT_SHARES 8 /* max_body at most max_inflight / this */
+#define HTTP_INFLIGHT_SHARES 8       /* max_body at most max_inflight / this */
 #define HEALTHZ_PROBE_BYTES (1u << 20) /* /healthz's write after a failure */
-#define HTTP_IDLE_POLL_MS 20         /* http_wait_idle's polling step */
-#define HTTP_RETRY_OVERLOAD "1"      /* Retry-After s: queue, bytes, reads */
-#define HTTP_RETRY_STORAGE "30"      /* Retry-After s: disk full, I/O */
+#define HTTP_IDLE_POLL_MS 20           /* http_wait_idle's polling step */
+#define HTTP_RETRY_OVERLOAD "1"        /* Retry-After s: queue, bytes, reads */
+#define HTTP_RETRY_STORAGE "30"        /* Retry-After s: disk full, I/O */
 
 /* --- shutdown (main.c) ------------------------------------------------- */
 #define SHUTDOWN_DRAIN_MS 5000 /* answered agents may still read this long */

@@ -19,8 +19,8 @@ const char *const api_kinds[] = {"syserr", "deferred", "bounced", "warning",
 json_t *
 api_error_body(const char *code, const char *msg)
 {
-	json_t *o = json_pack("{s:{s:s,s:s}}", "error", "code", code,
-	                      "message", msg);
+	json_t *o =
+	    json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
 	char safe[API_MSG_MAX];
 	size_t i;
 

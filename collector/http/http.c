@@ -113,8 +113,7 @@ json_media_type(const char *ct)
 	while (*ct == ' ' || *ct == '\t')
 		ct++;
 	return strncasecmp(ct, json, n) == 0 &&
-	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ' ||
-	        ct[n] == '\t');
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ' || ct[n] == '\t');
 }
 
 /* body_begin - before any body byte: refuse a body that is not JSON
@@ -223,8 +222,8 @@ write_probe(const char *db, char *err, size_t el)
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 	          0600);
 	if (fd == -1) {
-		snprintf(err, el, "cannot create a file next to %.200s: %s",
-		         db, strerror(errno));
+		snprintf(err, el, "cannot create a file next to %.200s: %s", db,
+		         strerror(errno));
 		return -1;
 	}
 	errno = 0;

@@ -59,7 +59,8 @@ json_cost(const char *t, size_t len, size_t limit)
 			cost += JSON_COST_ARRAY;
 		else if (c == 't' || c == 'f' || c == 'n') {
 			cost += JSON_COST_LITERAL;
-			while (i + 1 < len && t[i + 1] >= 'a' && t[i + 1] <= 'z')
+			while (i + 1 < len && t[i + 1] >= 'a' &&
+			       t[i + 1] <= 'z')
 				i++;
 		}
 		i++;

@@ -569,7 +569,8 @@ check_object(struct vctx *v, json_t *o, const struct vfield *fs)
 		if (check_value(v, f, x) == -1)
 			return -1;
 		/* an integral real (60.0) is stored as the integer it is */
-		if ((f->type == T_INT || f->type == T_STRINT) && json_is_real(x))
+		if ((f->type == T_INT || f->type == T_STRINT) &&
+		    json_is_real(x))
 			json_object_set_new(o, f->name,
 			                    json_integer(int_value(x)));
 	}

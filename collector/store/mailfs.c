@@ -6,12 +6,12 @@
 #include "collector/store/mailfs.h"
 
 static const char *const no_mail_types[] = {
-    "autofs",    "binfmt_misc", "bpf",      "cgroup",   "cgroup2",
-    "configfs",  "debugfs",     "devpts",   "devtmpfs", "efivarfs",
-    "fusectl",   "hugetlbfs",   "iso9660",  "mqueue",   "nsfs",
-    "overlayfs", "proc",        "pstore",   "ramfs",    "rpc_pipefs",
-    "securityfs", "selinuxfs",  "squashfs", "sysfs",    "tmpfs",
-    "tracefs",   NULL};
+    "autofs",    "binfmt_misc", "bpf",     "cgroup",     "cgroup2",
+    "configfs",  "debugfs",     "devpts",  "devtmpfs",   "efivarfs",
+    "fusectl",   "hugetlbfs",   "iso9660", "mqueue",     "nsfs",
+    "proc",      "pstore",      "ramfs",   "rpc_pipefs", "securityfs",
+    "selinuxfs", "squashfs",    "sysfs",   "tmpfs",      "tracefs",
+    NULL};
 
 static const char *const no_mail_trees[] = {"/dev", "/proc", "/sys", "/run",
                                             NULL};
@@ -22,7 +22,8 @@ below(const char *path, const char *dir)
 {
 	size_t n = strlen(dir);
 
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+	return strncmp(path, dir, n) == 0 &&
+	       (path[n] == '\0' || path[n] == '/');
 }
 
 int

@@ -120,7 +120,8 @@ static const char *const sql[S_COUNT] = {
                  "WHERE host_id = ?1 AND resolved_at IS NULL",
     [S_HOST_STATE] =
         "UPDATE hosts SET os = ?2, kernel = ?3, agent_version = ?4, "
-        "collected_at = ?5, state_order = ?17, interval_s = ?6, reports = reports + 1, "
+        "collected_at = ?5, state_order = ?17, interval_s = ?6, reports = "
+        "reports + 1, "
         "last_report_id = lower(?7), mta_kind = ?8, mta_running = ?9, "
         "mta_listening = ?10, mta_down = ?11, queued_total = ?12, "
         "unread_total = ?13, open_critical = ?14, open_warning = ?15, "
@@ -530,8 +531,7 @@ mailbox_cron_n(json_t *cr)
 
 static int
 store_cron(struct store *s, long long hid, const char *command,
-           const char *user, struct cron_n n, json_t *src, char *err,
-           size_t el)
+           const char *user, struct cron_n n, json_t *src, char *err, size_t el)
 {
 	sqlite3_stmt *st = s->st[S_CRON];
 
@@ -593,9 +593,10 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 		*unread += jint(mb, "unread", 0);
 		json_array_foreach(json_object_get(mb, "cron"), j, cr)
 		{
-			rc = store_cron(s, hid, jstr(cr, "command", ""),
-			                jstr(cr, "user", jstr(mb, "user", NULL)),
-			                mailbox_cron_n(cr), cr, err, el);
+			rc =
+			    store_cron(s, hid, jstr(cr, "command", ""),
+			               jstr(cr, "user", jstr(mb, "user", NULL)),
+			               mailbox_cron_n(cr), cr, err, el);
 			if (rc != SQLITE_OK)
 				return rc;
 		}
@@ -621,8 +622,8 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 		if ((rc = run(s, S_QUEUED, err, el)) != SQLITE_OK)
 			return rc;
 		if (cmd && *cmd &&
-		    (rc = store_cron(s, hid, cmd, NULL, (struct cron_n){0, 0, 1}, q,
-	                     err, el)) !=
+		    (rc = store_cron(s, hid, cmd, NULL,
+		                     (struct cron_n){0, 0, 1}, q, err, el)) !=
 		        SQLITE_OK)
 			return rc;
 	}
