@@ -14,6 +14,7 @@
 
 #include "collector/collector_config.h"
 #include "collector/http/token.h"
+#include "collector/limits.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 
@@ -44,7 +45,7 @@ const struct cfg_def collector_cfg_defs[] = {
      "how far collected_at may lie in the future"},
     {"max_connections", CFG_INT, "4096", OFF(max_connections), 4, 1000000,
      "concurrent connections"},
-    {"per_ip_connections", CFG_INT, "0", OFF(per_ip_connections), 0, 1000000,
+    {"per_ip_connections", CFG_INT, "256", OFF(per_ip_connections), 0, 1000000,
      "concurrent connections per client address; 0: no limit"},
     {"connection_timeout", CFG_DURATION, "30", OFF(connection_timeout), 1, 3600,
      "close a connection idle this long"},
@@ -141,6 +142,16 @@ collector_config_check(const struct collector_config *cfg, char *err,
 		         "log_level: '%s' is not debug, info, "
 		         "warning or error",
 		         cfg->log_level);
+		return -1;
+	}
+	if (cfg->max_body > cfg->max_inflight / HTTP_INFLIGHT_SHARES) {
+		/* one connection's share of the bytes in flight: no single
+		 * upload may hold the budget every agent shares */
+		snprintf(err, errlen,
+		         "max_body: %lld is more than 1/%d of max_inflight "
+		         "(%lld); raise max_inflight or lower max_body",
+		         cfg->max_body, HTTP_INFLIGHT_SHARES,
+		         cfg->max_inflight);
 		return -1;
 	}
 	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL)) {

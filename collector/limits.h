@@ -12,6 +12,8 @@
 #define V_MAX_ITEMS 10000 /* events, groups, queued mail */
 #define V_MAX_SMALL 1024  /* spools, filesystems, findings ... */
 #define V_MAX_MAP_KEY 64  /* a key of an integer map (by_prefix) */
+/* any count or number: 2^53, exact in every JSON reader (and a double) */
+#define V_MAX_COUNT 9007199254740992LL
 
 /* --- read API (api_req.c and the api_*.c endpoints) -------------------- */
 #define API_LIMIT_DEFAULT 100   /* list items per page without limit= */
@@ -29,9 +31,12 @@
 #define HTTP_METRICS_MAX (64u << 20) /* the /metrics exposition text */
 #define HTTP_TLS_FILE_MAX (1u << 20) /* tls_cert or tls_key file */
 #define HTTP_LISTEN_BACKLOG 1024u    /* listen(2) backlog */
-#define HTTP_IDLE_POLL_MS 20         /* http_wait_idle's polling step */
-#define HTTP_RETRY_OVERLOAD "1"      /* Retry-After s: queue, bytes, reads */
-#define HTTP_RETRY_STORAGE "30"      /* Retry-After s: disk full, I/O */
+#define HTTP_MAX_ARGS 64             /* query arguments; more: 414 */
+#define HTTP_INFLIGHT_SHARES 8       /* max_body at most max_inflight / this */
+#define HEALTHZ_PROBE_BYTES (1u << 20) /* /healthz's write after a failure */
+#define HTTP_IDLE_POLL_MS 20           /* http_wait_idle's polling step */
+#define HTTP_RETRY_OVERLOAD "1"        /* Retry-After s: queue, bytes, reads */
+#define HTTP_RETRY_STORAGE "30"        /* Retry-After s: disk full, I/O */
 
 /* --- shutdown (main.c) ------------------------------------------------- */
 #define SHUTDOWN_DRAIN_MS 5000 /* answered agents may still read this long */

@@ -89,6 +89,11 @@ gzip_decompress(const void *in, size_t n, size_t max_out, struct strbuf *out,
 			break;
 		}
 		if (rc == Z_STREAM_END) {
+			/* RFC 1952 2.2: a file is a series of members; the
+			 * next one starts with the magic number again */
+			if (zs.avail_in >= 2 && zs.next_in[0] == 0x1f &&
+			    zs.next_in[1] == 0x8b && inflateReset(&zs) == Z_OK)
+				continue;
 			if (zs.avail_in != 0) {
 				snprintf(
 				    err, errlen,

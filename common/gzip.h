@@ -2,8 +2,10 @@
  * gzip.h - gzip encoding and capped decoding with zlib.
  *
  * gzip_decompress() never produces more than max_out bytes: a gzip bomb
- * stops at the cap with GZIP_TOOBIG instead of eating memory.  Trailing
- * garbage after the gzip member and truncated input are GZIP_EDATA.
+ * stops at the cap with GZIP_TOOBIG instead of eating memory.  Several
+ * members one after the other (RFC 1952 2.2, what `cat a.gz b.gz` makes)
+ * decode to their concatenation.  Trailing garbage after the last member
+ * and truncated input are GZIP_EDATA.
  */
 #ifndef SPOOLWATCH_GZIP_H
 #define SPOOLWATCH_GZIP_H

@@ -27,6 +27,9 @@ CREATE TABLE IF NOT EXISTS hosts (
 	first_seen	INTEGER NOT NULL,	-- first report received
 	last_seen	INTEGER NOT NULL,	-- last report received
 	collected_at	INTEGER NOT NULL,	-- collected_at of the latest state
+	-- which report is the newest: its collected_at, but never later
+	-- than when it was received (a clock a day ahead freezes nothing)
+	state_order	INTEGER NOT NULL DEFAULT -1,
 	interval_s	INTEGER,
 	reports		INTEGER NOT NULL DEFAULT 0,
 	last_report_id	TEXT,
@@ -90,9 +93,12 @@ CREATE TABLE IF NOT EXISTS filesystems (
 	inodes_used_pct	REAL,
 	bytes_total	INTEGER,
 	bytes_free	INTEGER,
+	mail_fs		INTEGER NOT NULL DEFAULT 1,	-- can fill with mail (mailfs.c)
 	PRIMARY KEY (host_id, mount)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS filesystems_pct ON filesystems (inodes_used_pct);
+-- The summary's fullest filesystems: only those that can fill with mail.
+CREATE INDEX IF NOT EXISTS filesystems_mail_pct ON filesystems
+    (inodes_used_pct) WHERE mail_fs = 1;
 
 CREATE TABLE IF NOT EXISTS mailboxes (
 	host_id		INTEGER NOT NULL,
@@ -112,8 +118,9 @@ CREATE TABLE IF NOT EXISTS mail_cron (
 	host_id		INTEGER NOT NULL,
 	command		TEXT NOT NULL,
 	user		TEXT,
-	unread		INTEGER NOT NULL DEFAULT 0,
-	queued		INTEGER NOT NULL DEFAULT 0,
+	inbox		INTEGER NOT NULL DEFAULT 0,	-- its mail in the mailbox
+	unread		INTEGER NOT NULL DEFAULT 0,	-- of which unread
+	queued		INTEGER NOT NULL DEFAULT 0,	-- its mail in a queue
 	last_ts		INTEGER,
 	subject		TEXT,
 	excerpt		TEXT,
@@ -140,25 +147,29 @@ CREATE TABLE IF NOT EXISTS mail_queued (
 CREATE TABLE IF NOT EXISTS cron_fleet (
 	command		TEXT PRIMARY KEY,
 	hosts		INTEGER NOT NULL,
+	inbox		INTEGER NOT NULL,
 	unread		INTEGER NOT NULL,
 	queued		INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS cron_fleet_size ON cron_fleet (unread + queued);
+CREATE INDEX IF NOT EXISTS cron_fleet_size ON cron_fleet (inbox + queued);
 
 CREATE TRIGGER IF NOT EXISTS mail_cron_ins AFTER INSERT ON mail_cron BEGIN
-	INSERT INTO cron_fleet (command, hosts, unread, queued)
-	VALUES (new.command, 1, new.unread, new.queued)
+	INSERT INTO cron_fleet (command, hosts, inbox, unread, queued)
+	VALUES (new.command, 1, new.inbox, new.unread, new.queued)
 	ON CONFLICT (command) DO UPDATE SET hosts = hosts + 1,
-	    unread = unread + excluded.unread, queued = queued + excluded.queued;
+	    inbox = inbox + excluded.inbox, unread = unread + excluded.unread,
+	    queued = queued + excluded.queued;
 END;
 CREATE TRIGGER IF NOT EXISTS mail_cron_del AFTER DELETE ON mail_cron BEGIN
-	UPDATE cron_fleet SET hosts = hosts - 1, unread = unread - old.unread,
-	    queued = queued - old.queued WHERE command = old.command;
+	UPDATE cron_fleet SET hosts = hosts - 1, inbox = inbox - old.inbox,
+	    unread = unread - old.unread, queued = queued - old.queued
+	WHERE command = old.command;
 	DELETE FROM cron_fleet WHERE command = old.command AND hosts <= 0;
 END;
-CREATE TRIGGER IF NOT EXISTS mail_cron_upd AFTER UPDATE OF unread, queued
-    ON mail_cron BEGIN
-	UPDATE cron_fleet SET unread = unread - old.unread + new.unread,
+CREATE TRIGGER IF NOT EXISTS mail_cron_upd AFTER UPDATE OF inbox, unread,
+    queued ON mail_cron BEGIN
+	UPDATE cron_fleet SET inbox = inbox - old.inbox + new.inbox,
+	    unread = unread - old.unread + new.unread,
 	    queued = queued - old.queued + new.queued
 	WHERE command = new.command;
 END;

@@ -23,7 +23,7 @@ mail_hosts(sqlite3 *db, const char *command)
 	if (sqlite3_prepare_v2(db,
 	                       "SELECT h.name FROM mail_cron m JOIN hosts "
 	                       "h ON h.id = m.host_id WHERE m.command = ?1 "
-	                       "ORDER BY m.unread + m.queued DESC LIMIT ?2",
+	                       "ORDER BY m.inbox + m.queued DESC LIMIT ?2",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return a;
 	sqlite3_bind_text(st, 1, command, -1, SQLITE_TRANSIENT);
@@ -152,7 +152,7 @@ api_mail(struct api_req *rq, struct api_answer *ans)
 		return;
 	if (by_host) {
 		qb_init(&qb, "SELECT m.command, 1, m.unread, m.queued, "
-		             "m.unread + m.queued AS msgs, m.user, m.last_ts, "
+		             "m.inbox + m.queued AS msgs, m.user, m.last_ts, "
 		             "m.subject, m.excerpt FROM mail_cron m");
 		qb_where(&qb, "m.host_id = (SELECT id FROM hosts WHERE "
 		              "name = ?)");
@@ -160,7 +160,7 @@ api_mail(struct api_req *rq, struct api_answer *ans)
 	} else {
 		qb_init(&qb,
 		        "SELECT m.command, m.hosts, m.unread, m.queued, "
-		        "m.unread + m.queued AS msgs, NULL, NULL, NULL, NULL "
+		        "m.inbox + m.queued AS msgs, NULL, NULL, NULL, NULL "
 		        "FROM cron_fleet m");
 	}
 	if (cmd && *cmd) {
@@ -168,7 +168,7 @@ api_mail(struct api_req *rq, struct api_answer *ans)
 		qb_text(&qb, cmd);
 	}
 	if (after) {
-		qb_where(&qb, "(m.unread + m.queued < ? OR (m.unread + "
+		qb_where(&qb, "(m.inbox + m.queued < ? OR (m.inbox + "
 		              "m.queued = ? AND m.command > ?))");
 		qb_int(&qb, after_n);
 		qb_int(&qb, after_n);

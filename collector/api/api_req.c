@@ -13,6 +13,25 @@
 #include "common/report_schema.h"
 #include "common/xalloc.h"
 
+json_t *
+api_error_body(const char *code, const char *msg)
+{
+	json_t *o =
+	    json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
+	char safe[API_MSG_MAX];
+	size_t i;
+
+	if (o != NULL)
+		return o;
+	/* not UTF-8 (a name from the path, a cut sequence): the bytes
+	 * outside ASCII become '?', so the answer is never empty */
+	for (i = 0; msg[i] && i < sizeof(safe) - 1; i++)
+		safe[i] = (unsigned char)msg[i] < 0x80 ? msg[i] : '?';
+	safe[i] = '\0';
+	return json_pack("{s:{s:s,s:s}}", "error", "code", code, "message",
+	                 safe);
+}
+
 void
 api_error(struct api_answer *ans, int status, const char *code, const char *fmt,
           ...)
@@ -24,8 +43,7 @@ api_error(struct api_answer *ans, int status, const char *code, const char *fmt,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	ans->status = status;
-	ans->body =
-	    json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
+	ans->body = api_error_body(code, msg);
 }
 
 void

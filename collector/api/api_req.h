@@ -32,6 +32,9 @@ struct api_answer {
 
 /* The enumerations the filters accept, NULL-terminated. */
 
+/* api_error_body - {"error": {"code", "message"}}; never NULL: a message
+ * that is not UTF-8 has its non-ASCII bytes shown as '?'. */
+json_t *api_error_body(const char *code, const char *msg);
 /* api_error - fill ans (no body yet) with {"error": {"code", "message"}}. */
 void api_error(struct api_answer *ans, int status, const char *code,
                const char *fmt, ...) __attribute__((format(printf, 4, 5)));

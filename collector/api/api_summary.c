@@ -156,8 +156,8 @@ mail_part(struct sctx *c)
 	    "unread_total", (json_int_t)n[1], "hosts_with_queued",
 	    (json_int_t)n[2], "top_cron_commands",
 	    top_list(c,
-	             "SELECT command, hosts, unread + queued FROM cron_fleet "
-	             "ORDER BY unread + queued DESC LIMIT :top",
+	             "SELECT command, hosts, inbox + queued FROM cron_fleet "
+	             "ORDER BY inbox + queued DESC LIMIT :top",
 	             cron_row));
 }
 
@@ -208,7 +208,7 @@ api_summary(struct api_req *rq, struct api_answer *ans)
 	    top_list(&c,
 	             "SELECT h.name, f.mount, f.inodes_used_pct FROM "
 	             "filesystems f JOIN hosts h ON h.id = f.host_id WHERE "
-	             "f.inodes_used_pct IS NOT NULL ORDER BY "
+	             "f.mail_fs = 1 AND f.inodes_used_pct IS NOT NULL ORDER BY "
 	             "f.inodes_used_pct DESC LIMIT :top",
 	             inodes_row));
 	json_object_set_new(o, "mail", mail_part(&c));

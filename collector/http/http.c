@@ -11,10 +11,12 @@
  * for all requests together, max_inflight; ingest.c takes it from there.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -128,7 +130,7 @@ send_unauthorized(struct MHD_Connection *c, enum route_access a)
 
 /* --- request bodies (POST routes) ----------------------------------------- */
 
-static enum MHD_Result
+enum MHD_Result
 send_overloaded(struct MHD_Connection *c)
 {
 	metrics_reject(REJ_OVERLOADED);
@@ -138,9 +140,26 @@ send_overloaded(struct MHD_Connection *c)
 	                  HTTP_RETRY_OVERLOAD);
 }
 
-/* body_begin - before any body byte: refuse a declared Content-Length
- * over max_body, and take it out of max_inflight at once, so an overload
- * is answered before the body is sent. */
+/* json_media_type - 1 if a Content-Type names JSON (application/json,
+ * any case, parameters such as charset allowed), or there is none. */
+static int
+json_media_type(const char *ct)
+{
+	static const char json[] = "application/json";
+	size_t n = sizeof(json) - 1;
+
+	if (ct == NULL)
+		return 1;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return strncasecmp(ct, json, n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ' || ct[n] == '\t');
+}
+
+/* body_begin - before any body byte: refuse a body that is not JSON
+ * (415) and a declared Content-Length over max_body (413).  Nothing is
+ * taken from max_inflight yet: bytes count there as they arrive, so a
+ * client that declares much and sends little holds only what it sent. */
 static enum MHD_Result
 body_begin(struct http_call *call)
 {
@@ -151,15 +170,19 @@ body_begin(struct http_call *call)
 	long long n = cl ? strtoll(cl, NULL, 10) : 0;
 
 	strbuf_init(&rq->body, (size_t)s->cfg->max_body);
+	if (!json_media_type(MHD_lookup_connection_value(
+	        call->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+		rq->responded = 1;
+		metrics_reject(REJ_MALFORMED);
+		return send_error(call->c, 415, "unsupported_media_type",
+		                  "Content-Type must be application/json",
+		                  NULL);
+	}
 	if (n > s->cfg->max_body) {
 		rq->responded = 1;
 		metrics_reject(REJ_TOO_LARGE);
 		return send_error(call->c, 413, "too_large",
 		                  "request body larger than max_body", NULL);
-	}
-	if (cl && hold(s, rq, n) == -1) {
-		rq->responded = 1;
-		return send_overloaded(call->c);
 	}
 	return MHD_YES;
 }
@@ -177,16 +200,17 @@ body_chunk(struct http_call *call, const char *data, size_t *size)
 		*size = 0;
 		return MHD_YES;
 	}
-	if (!rq->too_large && want > rq->held &&
+	if (!rq->too_large && !rq->overloaded && want > rq->held &&
 	    hold(s, rq, want - rq->held) == -1) {
-		/* a chunked body: all bodies together would pass
-		 * max_inflight */
+		/* all bodies together would pass max_inflight: the rest of
+		 * this one is read and dropped, and 503 answered once it is
+		 * in (an answer in the middle of an upload is lost to the
+		 * client when the connection closes with unread data) */
+		rq->overloaded = 1;
 		http_body_free(s, rq);
-		*size = 0;
-		rq->responded = 1;
-		return send_overloaded(call->c);
 	}
-	if (!rq->too_large && strbuf_append(&rq->body, data, *size) == -1) {
+	if (!rq->too_large && !rq->overloaded &&
+	    strbuf_append(&rq->body, data, *size) == -1) {
 		rq->too_large = 1;
 		http_body_free(s, rq);
 	}
@@ -223,6 +247,40 @@ serve_asset(struct http_call *call)
 	return send_asset(call->c, dashboard_lookup(call->url));
 }
 
+/* write_probe - write and fsync HEALTHZ_PROBE_BYTES next to the
+ * database, then remove them: whether a commit could get its pages to
+ * disk now (a full disk that was freed is writable again before any
+ * report commits). */
+static int
+write_probe(const char *db, char *err, size_t el)
+{
+	static const char block[65536];
+	char path[4200];
+	int fd, rc = 0;
+
+	snprintf(path, sizeof(path), "%s-healthz-%ld", db, (long)gettid());
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	          0600);
+	if (fd == -1) {
+		snprintf(err, el, "cannot create a file next to %.200s: %s", db,
+		         strerror(errno));
+		return -1;
+	}
+	errno = 0;
+	for (size_t n = 0; rc == 0 && n < HEALTHZ_PROBE_BYTES;
+	     n += sizeof(block))
+		if (write(fd, block, sizeof(block)) != (ssize_t)sizeof(block))
+			rc = -1;
+	if (rc == -1 || fsync(fd) == -1) {
+		snprintf(err, el, "cannot write next to %s: %s", db,
+		         errno ? strerror(errno) : "short write");
+		rc = -1;
+	}
+	close(fd);
+	unlink(path);
+	return rc;
+}
+
 /* healthz_error - why the database is not usable now; NULL if it is. */
 static const char *
 healthz_error(struct http_server *s, char *err, size_t el)
@@ -244,6 +302,10 @@ healthz_error(struct http_server *s, char *err, size_t el)
 		snprintf(err, el, "%s: %s", s->cfg->db, strerror(errno));
 		return err;
 	}
+	/* after a failed commit (disk full, I/O error) the writer only
+	 * knows again at its next commit; the probe knows now */
+	if (writer_failing(s->w) && write_probe(s->cfg->db, err, el) == -1)
+		return err;
 	return NULL;
 }
 
@@ -256,11 +318,6 @@ serve_healthz(struct http_call *call)
 	call->rq->responded = 1;
 	if (why)
 		return send_error(call->c, 503, "database_unavailable", why,
-		                  NULL);
-	if (writer_failing(call->s->w))
-		return send_error(call->c, 503, "database_unavailable",
-		                  "the last "
-		                  "commit failed (disk full or I/O error)",
 		                  HTTP_RETRY_STORAGE);
 	return send_json(call->c, 200,
 	                 json_pack("{s:s,s:I}", "status", "ok", "queue_depth",
@@ -275,14 +332,17 @@ serve_metrics(struct http_call *call)
 	struct strbuf out;
 	char err[256];
 	sqlite3 *db;
+	int rc;
 
 	call->rq->responded = 1;
 	if ((db = db_reader(err, sizeof(err))) == NULL)
 		return send_error(call->c, 503, "database_unavailable", err,
 		                  NULL);
 	strbuf_init(&out, HTTP_METRICS_MAX);
-	if (metrics_render(&out, db, (long long)time(NULL), cfg->stale_after,
-	                   cfg->db, err, sizeof(err)) == -1) {
+	rc = metrics_render(&out, db, (long long)time(NULL), cfg->stale_after,
+	                    cfg->db, err, sizeof(err));
+	db_reader_release(db);
+	if (rc == -1) {
 		strbuf_free(&out);
 		return send_error(call->c, 503, "database_unavailable", err,
 		                  NULL);
@@ -326,6 +386,9 @@ serve_api(struct http_call *call)
 	rq.cls = call->c;
 	rq.param = route_param(call->rq->route, call->url);
 	call->rq->route->api(&rq, &ans);
+	if (db_reader_release(rq.db) > 0)
+		log_warnx("http: %s left a read snapshot open (ended)",
+		          call->url);
 	return send_answer(call->c, &ans);
 }
 
@@ -393,17 +456,50 @@ static const struct route routes[] = {
     {NULL, NULL, NULL, ROUTE_OPEN, NULL, NULL},
 };
 
+/* uri_begin - the request line, before libmicrohttpd splits the query
+ * into its connection memory pool: a request gets its struct req here.
+ * A query of more than HTTP_MAX_ARGS arguments would exhaust that pool
+ * (and leave the client without an answer until the connection timeout),
+ * so it is cut off here: the bytes after '?' become an empty string (uri
+ * points into the connection's own writable read buffer, which
+ * libmicrohttpd parses right after this call), and the request is
+ * answered 414 by request_begin. */
+static void *
+uri_begin(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct req *rq = xcalloc(1, sizeof(*rq));
+	char *q = strchr(uri, '?');
+	size_t args = 0;
+
+	(void)cls;
+	(void)c;
+	rq->start_ms = time_mono_ms();
+	for (const char *p = q; p && *p; p++)
+		args += *p == '&' || *p == ';' || *p == '?';
+	if (args > HTTP_MAX_ARGS) {
+		rq->uri_refused = 1;
+		q[1] = '\0';
+	}
+	return rq;
+}
+
 /* request_begin - the first call for a request (headers only): find its
- * route, answer 404/405/401 at once, or get ready for the body. */
+ * route, answer 414/404/405/401/415/413 at once, or get ready for the
+ * body. */
 static enum MHD_Result
-request_begin(struct http_call *call, const char *method, void **con_cls)
+request_begin(struct http_call *call, const char *method)
 {
 	char allow[ROUTE_ALLOW_MAX];
-	struct req *rq = xcalloc(1, sizeof(*rq));
+	struct req *rq = call->rq;
 	const struct route *r;
 
-	rq->start_ms = time_mono_ms();
-	*con_cls = call->rq = rq;
+	rq->begun = 1;
+	if (rq->uri_refused) {
+		rq->responded = 1;
+		return send_error(call->c, 414, "uri_too_long",
+		                  "more query arguments than the API takes",
+		                  NULL);
+	}
 	r = route_find(routes, method, call->url, allow, sizeof(allow));
 	if (r == NULL) {
 		rq->responded = 1;
@@ -440,8 +536,10 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	struct http_call call = {cls, c, *con_cls, url};
 
 	(void)version;
-	if (call.rq == NULL)
-		return request_begin(&call, method, con_cls);
+	if (call.rq == NULL) /* uri_begin gives every request one */
+		return MHD_NO;
+	if (!call.rq->begun)
+		return request_begin(&call, method);
 	if (call.rq->responded) {
 		*upload_data_size = 0; /* discard the rest */
 		return MHD_YES;
@@ -532,7 +630,8 @@ http_start(const struct collector_config *cfg, struct writer *w, char *err,
 	    (unsigned)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    (unsigned)cfg->per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)cfg->connection_timeout, MHD_OPTION_NOTIFY_COMPLETED,
-	    completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    completed, s, MHD_OPTION_URI_LOG_CALLBACK, uri_begin, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, HTTP_LISTEN_BACKLOG,
 	    cfg->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
 	    s->tls_cert, MHD_OPTION_HTTPS_MEM_KEY, s->tls_key, MHD_OPTION_END);

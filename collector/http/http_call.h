@@ -28,9 +28,12 @@ struct http_server {
 
 /* One request, from its first call of the access handler to completed(). */
 struct req {
+	int begun;                 /* request_begin ran */
+	int uri_refused;           /* too many query arguments: 414 */
 	const struct route *route; /* the row that answers it */
 	struct strbuf body;        /* of a POST route */
 	int too_large;
+	int overloaded; /* max_inflight was full: the body is dropped, 503 */
 	long long held; /* bytes of body counted in inflight */
 	int responded;
 	int64_t start_ms; /* first byte of the request */
@@ -52,5 +55,7 @@ struct http_call {
 
 /* http_body_free - drop a request's body and its share of max_inflight. */
 void http_body_free(struct http_server *s, struct req *rq);
+/* send_overloaded - 503 overloaded: max_inflight body bytes are held. */
+enum MHD_Result send_overloaded(struct MHD_Connection *c);
 
 #endif

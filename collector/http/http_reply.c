@@ -4,11 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "collector/api/api_req.h"
 #include "collector/http/http_reply.h"
 #include "collector/api/metrics.h"
 #include "common/xalloc.h"
 
-#define CSP "default-src 'self'"
+/* no framing (clickjacking), no <base> or form target elsewhere */
+#define CSP                                                                    \
+	"default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "        \
+	"form-action 'self'"
 
 /* send_body - answer body (len bytes, freed here) of ctype with the
  * headers every API answer has, and header: value when header is set. */
@@ -55,8 +59,7 @@ send_json(struct MHD_Connection *c, int status, json_t *body,
 json_t *
 error_json(const char *code, const char *msg)
 {
-	return json_pack("{s:{s:s,s:s}}", "error", "code", code, "message",
-	                 msg);
+	return api_error_body(code, msg);
 }
 
 /* send_error - the error shape; Retry-After: retry_after when set. */

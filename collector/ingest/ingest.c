@@ -65,6 +65,8 @@ ingest_decode(struct http_call *call, json_t **r)
 	int gz = enc && strcasecmp(enc, "gzip") == 0;
 
 	*r = NULL;
+	if (rq->overloaded)
+		return send_overloaded(call->c);
 	if (rq->too_large) {
 		metrics_reject(REJ_TOO_LARGE);
 		snprintf(err, sizeof(err),

@@ -6,10 +6,17 @@
  * array length or the largest integer) and, for objects and arrays of
  * objects, the table of the nested object.  Errors name the path, e.g.
  * "events[3].pid: expected an integer".
+ *
+ * The rules are schema/report.schema.json's, read as JSON Schema reads
+ * them: string lengths in characters (code points), not bytes; an
+ * integer is any number without a fraction (60.0 is 60, and is stored as
+ * the integer 60); integers at most 2^53 in magnitude; no second 60.
+ * tests/e2e/collector_schema.sh runs both on the same corpus.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "collector/ingest/json_cost.h"
 #include "collector/ingest/validate.h"
 #include "common/gzip.h"
 #include "common/strbuf.h"
@@ -17,8 +24,8 @@
 #include "common/uuid.h"
 
 enum vtype {
-	T_STR, /* string, min..max bytes */
-	T_INT, /* integer min..max (max 0: no upper bound) */
+	T_STR, /* string, min..max characters */
+	T_INT, /* integer min..max (max 0: V_MAX_COUNT) */
 	T_NUM, /* number min..max */
 	T_BOOL,
 	T_TS,     /* RFC 3339 UTC: YYYY-MM-DDTHH:MM:SS[.frac]Z */
@@ -136,6 +143,7 @@ static const struct vfield f_cron[] = {
     {"user", T_STR, NUL, 0, 256, NULL, NULL},
     {"command", T_STR, REQ, 1, V_MAX_STR, NULL, NULL},
     {"count", T_INT, REQ, 1, 0, NULL, NULL},
+    {"unread", T_INT, 0, 0, 0, NULL, NULL},
     {"last_ts", T_TS, NUL, 0, 0, NULL, NULL},
     {"subject", T_STR, NUL, 0, V_MAX_STR, NULL, NULL},
     {"excerpt", T_STR, NUL, 0, V_MAX_TEXT, NULL, NULL},
@@ -228,6 +236,18 @@ utf8_ok(const char *s, size_t n)
 	return memchr(s, '\0', n) == NULL;
 }
 
+/* chars - the length of valid UTF-8 s of n bytes in code points, as
+ * JSON Schema's minLength and maxLength count it. */
+static long long
+chars(const char *s, size_t n)
+{
+	long long c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return c;
+}
+
 /* ts_strict - the schema's timestamp form: UTC with 'Z', optional
  * fraction of 1 to 9 digits, fields in range (rfc3339_parse). */
 static int
@@ -250,6 +270,8 @@ ts_strict(const char *s, size_t n, time_t *t)
 			return -1;
 	}
 	if (i != n - 1 || s[i] != 'Z')
+		return -1;
+	if (s[17] > '5') /* second 60: Unix time has no leap seconds */
 		return -1;
 	return rfc3339_parse(s, n, t);
 }
@@ -282,12 +304,12 @@ check_string(struct vctx *v, const struct vfield *f, json_t *x)
 		return fail(v, f->name, "contains a NUL byte");
 	switch (f->type) {
 	case T_STR:
-		if ((long long)n > f->max) {
+		if (chars(s, n) > f->max) {
 			snprintf(msg, sizeof(msg),
-			         "string longer than %lld bytes", f->max);
+			         "string longer than %lld characters", f->max);
 			return fail(v, f->name, msg);
 		}
-		if ((long long)n < f->min)
+		if (chars(s, n) < f->min)
 			return fail(v, f->name, "must not be empty");
 		return 0;
 	case T_ENUM:
@@ -313,11 +335,36 @@ check_string(struct vctx *v, const struct vfield *f, json_t *x)
 	}
 }
 
+/* integral - 1 if x is an integer, or a real without a fraction within
+ * V_MAX_COUNT (JSON Schema: 60.0 is the integer 60). */
+static int
+integral(json_t *x)
+{
+	double d;
+
+	if (json_is_integer(x))
+		return 1;
+	if (!json_is_real(x))
+		return 0;
+	d = json_real_value(x);
+	return d >= -(double)V_MAX_COUNT && d <= (double)V_MAX_COUNT &&
+	       d == (double)(long long)d;
+}
+
+/* int_value - the value of x, integral() true. */
+static long long
+int_value(json_t *x)
+{
+	return json_is_integer(x) ? (long long)json_integer_value(x)
+	                          : (long long)json_real_value(x);
+}
+
 /* check_number - T_INT and T_NUM within min..max. */
 static int
 check_number(struct vctx *v, const struct vfield *f, json_t *x)
 {
 	char msg[160];
+	long long max = f->max ? f->max : V_MAX_COUNT;
 
 	if (f->type == T_NUM) {
 		if (!json_is_number(x))
@@ -330,14 +377,14 @@ check_number(struct vctx *v, const struct vfield *f, json_t *x)
 		}
 		return 0;
 	}
-	if (!json_is_integer(x))
+	if (!integral(x))
 		return fail(v, f->name, "expected an integer");
-	if (json_integer_value(x) < f->min) {
+	if (int_value(x) < f->min) {
 		snprintf(msg, sizeof(msg), "must be at least %lld", f->min);
 		return fail(v, f->name, msg);
 	}
-	if (f->max && json_integer_value(x) > f->max) {
-		snprintf(msg, sizeof(msg), "larger than %lld", f->max);
+	if (int_value(x) > max) {
+		snprintf(msg, sizeof(msg), "larger than %lld", max);
 		return fail(v, f->name, msg);
 	}
 	return 0;
@@ -370,7 +417,7 @@ check_item(struct vctx *v, const struct vfield *f, json_t *e)
 	}
 	if (!json_is_string(e))
 		return fail(v, NULL, "expected a string");
-	if (json_string_length(e) > V_MAX_STR ||
+	if (chars(json_string_value(e), json_string_length(e)) > V_MAX_STR ||
 	    !utf8_ok(json_string_value(e), json_string_length(e)))
 		return fail(v, NULL, "string too long or with NUL");
 	return 0;
@@ -416,13 +463,17 @@ check_intmap(struct vctx *v, const struct vfield *f, json_t *x)
 	plen = strlen(v->path);
 	json_object_foreach(x, k, val)
 	{
-		if (strlen(k) > V_MAX_MAP_KEY)
-			return fail(v, f->name, "key longer than 64 bytes");
-		if (!json_is_integer(val) || json_integer_value(val) < 0) {
+		if (chars(k, strlen(k)) > V_MAX_MAP_KEY)
+			return fail(v, f->name,
+			            "key longer than 64 characters");
+		if (!integral(val) || int_value(val) < 0 ||
+		    int_value(val) > V_MAX_COUNT) {
 			snprintf(v->path + plen, sizeof(v->path) - plen, "%s%s",
 			         plen ? "." : "", f->name);
-			return fail(v, k, "expected an integer >= 0");
+			return fail(v, k, "expected an integer 0..2^53");
 		}
+		if (json_is_real(val))
+			json_object_set_new(x, k, json_integer(int_value(val)));
 	}
 	return 0;
 }
@@ -445,11 +496,15 @@ check_value(struct vctx *v, const struct vfield *f, json_t *x)
 			return fail(v, f->name, "expected true or false");
 		return 0;
 	case T_STRINT:
-		if (json_is_integer(x))
+		if (integral(x)) {
+			if (int_value(x) < -V_MAX_COUNT ||
+			    int_value(x) > V_MAX_COUNT)
+				return fail(v, f->name, "integer beyond 2^53");
 			return 0;
+		}
 		if (!json_is_string(x))
 			return fail(v, f->name, "expected a string or integer");
-		if ((long long)json_string_length(x) > f->max)
+		if (chars(json_string_value(x), json_string_length(x)) > f->max)
 			return fail(v, f->name, "string too long");
 		return 0;
 	case T_OBJ:
@@ -486,8 +541,22 @@ check_object(struct vctx *v, json_t *o, const struct vfield *fs)
 		}
 		if (check_value(v, f, x) == -1)
 			return -1;
+		/* an integral real (60.0) is stored as the integer it is */
+		if ((f->type == T_INT || f->type == T_STRINT) &&
+		    json_is_real(x))
+			json_object_set_new(o, f->name,
+			                    json_integer(int_value(x)));
 	}
 	return 0;
+}
+
+/* host_name_routable - 1 if name can be one segment of a URL path: no
+ * '/', not "." or ".." (which a browser folds away). */
+static int
+host_name_routable(const char *name)
+{
+	return strchr(name, '/') == NULL && strcmp(name, ".") != 0 &&
+	       strcmp(name, "..") != 0;
 }
 
 json_t *
@@ -527,6 +596,11 @@ report_validate(json_t *r, time_t now, long long max_skew, char *err,
 		return -1;
 	if (!uuid_valid(json_string_value(json_object_get(r, "report_id"))))
 		return fail(&v, "report_id", "not a UUID");
+	if (!host_name_routable(json_string_value(
+	        json_object_get(json_object_get(r, "host"), "name"))))
+		return fail(&v, "host.name",
+		            "must not contain '/' nor be '.' or '..' (it is "
+		            "a path segment of /api/v1/hosts/{name})");
 	return 0;
 }
 
@@ -572,6 +646,16 @@ report_decode(const void *body, size_t len, int gzip, size_t max_json,
 		len = plain.len;
 	} else if (len > max_json) {
 		snprintf(err, errlen, "report larger than max_json (%zu bytes)",
+		         max_json);
+		return DECODE_TOO_LARGE;
+	}
+	/* max_json bounds the memory of one decoding: the text and the
+	 * tree jansson would build from it, counted before it is built */
+	if (json_cost(text, len, max_json - len) > max_json - len) {
+		strbuf_free(&plain);
+		snprintf(err, errlen,
+		         "decoded report would take more than max_json (%zu "
+		         "bytes) of memory: too many values",
 		         max_json);
 		return DECODE_TOO_LARGE;
 	}

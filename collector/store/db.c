@@ -138,6 +138,24 @@ db_readers_close(void)
 	my_reader = NULL;
 }
 
+int
+db_reader_release(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int n = 0;
+
+	while ((st = sqlite3_next_stmt(db, st)) != NULL)
+		if (sqlite3_stmt_busy(st)) {
+			sqlite3_reset(st);
+			n++;
+		}
+	if (!sqlite3_get_autocommit(db)) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		n++;
+	}
+	return n;
+}
+
 sqlite3_stmt *
 db_prepare(sqlite3 *db, const char *sql, char *err, size_t errlen)
 {

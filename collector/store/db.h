@@ -39,6 +39,15 @@ void db_reader_init(const char *path);
 sqlite3 *db_reader(char *err, size_t errlen);
 void db_readers_close(void);
 
+/*
+ * db_reader_release - after a request: reset every statement of db that
+ * is still stepping and end an open transaction, so the connection holds
+ * no read snapshot between requests (in WAL mode a statement left mid
+ * result keeps its snapshot, and the next request on that thread would
+ * not see reports committed since).  Returns how many it had to end.
+ */
+int db_reader_release(sqlite3 *db);
+
 /* db_prepare - prepare or set err ("sqlite: ..."). */
 sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql, char *err,
                          size_t errlen);

@@ -9,6 +9,7 @@
 
 #include "collector/ingest/validate.h"
 #include "collector/store/db.h"
+#include "collector/store/mailfs.h"
 #include "collector/store/store.h"
 #include "common/hash.h"
 #include "common/jsonutil.h"
@@ -49,15 +50,17 @@ enum {
 };
 
 static const char *const sql[S_COUNT] = {
-    [S_DUP] = "SELECT 1 FROM reports WHERE report_id = ?1",
+    /* a UUID's hex digits have no case: stored and compared in lower
+     * case, so an upper-cased resend is the same report */
+    [S_DUP] = "SELECT 1 FROM reports WHERE report_id = lower(?1)",
     [S_HOST_UPSERT] =
         "INSERT INTO hosts (name, first_seen, last_seen, collected_at) "
         "VALUES (?1, ?2, ?2, -1) ON CONFLICT (name) DO UPDATE SET "
         "last_seen = max(last_seen, excluded.last_seen) "
-        "RETURNING id, collected_at",
+        "RETURNING id, state_order",
     [S_REPORT] =
         "INSERT INTO reports (report_id, host_id, collected_at, received_at, "
-        "events, findings) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "events, findings) VALUES (lower(?1), ?2, ?3, ?4, ?5, ?6)",
     [S_EVENT] =
         "INSERT OR IGNORE INTO events (host_id, eid, ts, kind, signature, "
         "data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -80,8 +83,8 @@ static const char *const sql[S_COUNT] = {
     [S_FS] =
         "INSERT OR REPLACE INTO filesystems (host_id, mount, device, fstype, "
         "inodes_total, inodes_used, inodes_free, inodes_used_pct, "
-        "bytes_total, bytes_free) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-        "?9, ?10)",
+        "bytes_total, bytes_free, mail_fs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+        "?7, ?8, ?9, ?10, ?11)",
     [S_MBOX_DEL] = "DELETE FROM mailboxes WHERE host_id = ?1",
     [S_MBOX] =
         "INSERT OR REPLACE INTO mailboxes (host_id, user, path, messages, "
@@ -89,10 +92,11 @@ static const char *const sql[S_COUNT] = {
         "?6, ?7, ?8)",
     [S_CRON_DEL] = "DELETE FROM mail_cron WHERE host_id = ?1",
     [S_CRON] =
-        "INSERT INTO mail_cron (host_id, command, user, unread, queued, "
-        "last_ts, subject, excerpt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-        "ON CONFLICT (host_id, command) DO UPDATE SET "
-        "unread = unread + excluded.unread, queued = queued + excluded.queued,"
+        "INSERT INTO mail_cron (host_id, command, user, inbox, unread, "
+        "queued, last_ts, subject, excerpt) VALUES (?1, ?2, ?3, ?4, ?9, ?5, "
+        "?6, ?7, ?8) ON CONFLICT (host_id, command) DO UPDATE SET "
+        "inbox = inbox + excluded.inbox, unread = unread + excluded.unread, "
+        "queued = queued + excluded.queued,"
         " last_ts = max(coalesce(last_ts, 0), coalesce(excluded.last_ts, 0)),"
         " subject = coalesce(subject, excluded.subject), "
         "excerpt = coalesce(excerpt, excluded.excerpt)",
@@ -118,8 +122,9 @@ static const char *const sql[S_COUNT] = {
                  "WHERE host_id = ?1 AND resolved_at IS NULL",
     [S_HOST_STATE] =
         "UPDATE hosts SET os = ?2, kernel = ?3, agent_version = ?4, "
-        "collected_at = ?5, interval_s = ?6, reports = reports + 1, "
-        "last_report_id = ?7, mta_kind = ?8, mta_running = ?9, "
+        "collected_at = ?5, state_order = ?17, interval_s = ?6, reports = "
+        "reports + 1, "
+        "last_report_id = lower(?7), mta_kind = ?8, mta_running = ?9, "
         "mta_listening = ?10, mta_down = ?11, queued_total = ?12, "
         "unread_total = ?13, open_critical = ?14, open_warning = ?15, "
         "open_info = ?16 WHERE id = ?1",
@@ -474,6 +479,9 @@ store_fs(struct store *s, json_t *r, long long hid, long long ts, int tables,
 		db_bind_jreal(st, 8, fs, "inodes_used_pct");
 		db_bind_jint(st, 9, fs, "bytes_total");
 		db_bind_jint(st, 10, fs, "bytes_free");
+		sqlite3_bind_int(st, 11,
+		                 mailfs_can_fill(jsonutil_str(fs, "fstype", NULL),
+		                                 jsonutil_str(fs, "mount", NULL)));
 		if ((rc = run(s, S_FS, err, el)) != SQLITE_OK)
 			return rc;
 	curve:
@@ -487,19 +495,41 @@ store_fs(struct store *s, json_t *r, long long hid, long long ts, int tables,
 	return SQLITE_OK;
 }
 
+/* Messages of one cron command: in the mailbox (of which unread), queued. */
+struct cron_n {
+	long long inbox, unread, queued;
+};
+
+/* mailbox_cron_n - a mailbox cron entry's counts: count messages, of
+ * which the agent's unread (none when it says nothing; never more). */
+static struct cron_n
+mailbox_cron_n(json_t *cr)
+{
+	struct cron_n n = {jsonutil_int(cr, "count", 1),
+	                   jsonutil_int(cr, "unread", 0), 0};
+
+	if (n.inbox < 1)
+		n.inbox = 1;
+	if (n.unread < 0)
+		n.unread = 0;
+	if (n.unread > n.inbox)
+		n.unread = n.inbox;
+	return n;
+}
+
 static int
 store_cron(struct store *s, long long hid, const char *command,
-           const char *user, long long unread, long long queued, json_t *src,
-           char *err, size_t el)
+           const char *user, struct cron_n n, json_t *src, char *err, size_t el)
 {
 	sqlite3_stmt *st = s->st[S_CRON];
 
 	sqlite3_bind_int64(st, 1, hid);
 	sqlite3_bind_text(st, 2, command, -1, SQLITE_TRANSIENT);
 	db_bind_text(st, 3, user);
-	sqlite3_bind_int64(st, 4, unread);
-	sqlite3_bind_int64(st, 5, queued);
-	if (unread) {
+	sqlite3_bind_int64(st, 4, n.inbox);
+	sqlite3_bind_int64(st, 5, n.queued);
+	sqlite3_bind_int64(st, 9, n.unread);
+	if (n.inbox) {
 		db_bind_jts(st, 6, src, "last_ts");
 		db_bind_jstr(st, 7, src, "subject");
 		db_bind_jstr(st, 8, src, "excerpt");
@@ -551,12 +581,10 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 		*unread += jsonutil_int(mb, "unread", 0);
 		json_array_foreach(json_object_get(mb, "cron"), j, cr)
 		{
-			long long n = jsonutil_int(cr, "count", 1);
-			rc = store_cron(
-			    s, hid, jsonutil_str(cr, "command", ""),
-			    jsonutil_str(cr, "user",
-			                 jsonutil_str(mb, "user", NULL)),
-			    n > 0 ? n : 1, 0, cr, err, el);
+			rc =
+			    store_cron(s, hid, jsonutil_str(cr, "command", ""),
+			               jsonutil_str(cr, "user", jsonutil_str(mb, "user", NULL)),
+			               mailbox_cron_n(cr), cr, err, el);
 			if (rc != SQLITE_OK)
 				return rc;
 		}
@@ -582,7 +610,8 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 		if ((rc = run(s, S_QUEUED, err, el)) != SQLITE_OK)
 			return rc;
 		if (cmd && *cmd &&
-		    (rc = store_cron(s, hid, cmd, NULL, 0, 1, q, err, el)) !=
+		    (rc = store_cron(s, hid, cmd, NULL,
+		                     (struct cron_n){0, 0, 1}, q, err, el)) !=
 		        SQLITE_OK)
 			return rc;
 	}
@@ -630,8 +659,8 @@ store_findings(struct store *s, json_t *r, long long hid, long long rpk,
 
 static int
 store_host_state(struct store *s, json_t *r, long long hid, long long ts,
-                 int mta_down, long long queued, long long unread, char *err,
-                 size_t el)
+                 long long order, int mta_down, long long queued,
+                 long long unread, char *err, size_t el)
 {
 	sqlite3_stmt *st = s->st[S_HOST_STATE], *cnt = s->st[S_COUNTS];
 	json_t *host = json_object_get(r, "host");
@@ -646,9 +675,10 @@ store_host_state(struct store *s, json_t *r, long long hid, long long ts,
 		info = sqlite3_column_int64(cnt, 2);
 	}
 	sqlite3_reset(cnt);
-	if (kind && strcmp(kind, "none") != 0 &&
-	    json_is_false(json_object_get(mta, "daemon_running")))
-		mta_down = 1;
+	/* mta_down is the open mta.down finding and nothing else: the
+	 * overview's tile, /metrics and ?finding=mta.down count the same
+	 * hosts (an MTA that is not running while no mail waits for it is
+	 * no finding of the agent's, and no MTA down here either). */
 	sqlite3_bind_int64(st, 1, hid);
 	db_bind_jstr(st, 2, host, "os");
 	db_bind_jstr(st, 3, host, "kernel");
@@ -665,6 +695,7 @@ store_host_state(struct store *s, json_t *r, long long hid, long long ts,
 	sqlite3_bind_int64(st, 14, crit);
 	sqlite3_bind_int64(st, 15, warn);
 	sqlite3_bind_int64(st, 16, info);
+	sqlite3_bind_int64(st, 17, order);
 	return run(s, S_HOST_STATE, err, el);
 }
 
@@ -723,6 +754,9 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	sqlite3_stmt *st;
 	const char *rid = jsonutil_str(r, "report_id", "");
 	long long ts = json_ts(r, "collected_at", now);
+	/* a report was not collected after it arrived: a clock ahead
+	 * counts as now, so true reports after it are newer again */
+	long long order = ts < now ? ts : now;
 	long long hid, prev, rpk, syserr, queued = 0, unread = 0;
 	int rc, newest, mta_down = 0, changed;
 
@@ -753,7 +787,7 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	prev = sqlite3_column_int64(st, 1);
 	sqlite3_step(st);
 	sqlite3_reset(st);
-	newest = ts >= prev;
+	newest = order >= prev;
 
 	st = s->st[S_REPORT];
 	sqlite3_bind_text(st, 1, rid, -1, SQLITE_TRANSIENT);
@@ -795,8 +829,8 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	if ((rc = store_findings(s, r, hid, rpk, ts, &mta_down, err, el)) !=
 	    SQLITE_OK)
 		return rc;
-	return store_host_state(s, r, hid, ts, mta_down, queued, unread, err,
-	                        el);
+	return store_host_state(s, r, hid, ts, order, mta_down, queued, unread,
+	                        err, el);
 }
 
 long

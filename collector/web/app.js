@@ -1203,6 +1203,7 @@
 				    h('td', { class: 'cmd' }, h('code', null,
 					displayText(c.command))),
 				    td(displayText(c.user)), tdNum(c.count),
+				    tdNum(c.unread || 0),
 				    td(when(c.last_ts)),
 				    h('td', { class: 'latest' },
 					c.subject ? h('div', { class: 'subject' },
@@ -1225,7 +1226,7 @@
 			empty('No watched mailbox.'),
 		    h('h3', null, 'Cron output in mailboxes'),
 		    cronRows.length ? table(['cron command', 'user', 'messages',
-			'last', 'latest output'], cronRows, 'cron') :
+			'unread', 'last', 'latest output'], cronRows, 'cron') :
 			empty('No cron mail.'),
 		    h('h3', null, 'Queued (', num(mail.queued_total !== undefined ?
 			mail.queued_total : queued.length), ')'),

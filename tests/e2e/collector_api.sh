@@ -213,7 +213,8 @@ if openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
 	    "$T/tls" "tls_cert = $T/cert.pem" "tls_key = $T/key.pem"
 	SCHEME=http
 	code=$(curl -s -m 20 --cacert "$T/cert.pem" -o "$T/r" -w '%{http_code}' \
-	    -X POST --data-binary "@$D/report-minimal.json" \
+	    -X POST -H 'Content-Type: application/json' \
+	    --data-binary "@$D/report-minimal.json" \
 	    "https://127.0.0.1:$PORT/api/v1/reports")
 	check_eq "HTTPS: report accepted over TLS" "$code" 200
 	check_eq "HTTPS: plain HTTP is not answered as HTTP" \

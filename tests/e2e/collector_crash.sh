@@ -121,7 +121,8 @@ if mount -t tmpfs -o size=4m tmpfs "$T/full" 2>/dev/null; then
 		    --arg h "full$i" '.report_id = $id | .host.name = $h' \
 		    "$T/tmpl.json" >"$T/one.json"
 		code=$(curl -s -m 20 -D "$T/hdr" -o "$T/r" -w '%{http_code}' \
-		    -X POST --data-binary "@$T/one.json" "$URL/api/v1/reports")
+		    -X POST -H 'Content-Type: application/json' \
+		    --data-binary "@$T/one.json" "$URL/api/v1/reports")
 		if [ "$code" = 503 ]; then saw=1; break; fi
 		[ "$code" = 200 ] || break
 		i=$((i + 1))
@@ -132,8 +133,13 @@ if mount -t tmpfs -o size=4m tmpfs "$T/full" 2>/dev/null; then
 	check_eq "disk full: /healthz says so" "$(get "$T/x" /healthz)" 503
 	check "disk full: the collector is still running" kill -0 "$CPID"
 	rm -f "$T/full/filler"
+	# a load balancer that waits for health before it sends traffic:
+	# healthy again at once, before any report has committed
+	check_eq "room again: /healthz is 200 before any report" \
+	    "$(get "$T/x" /healthz)" 200
 	check_eq "room again: the report is accepted" \
 	    "$(curl -s -m 20 -o "$T/r" -w '%{http_code}' -X POST \
+	    -H 'Content-Type: application/json' \
 	    --data-binary "@$T/one.json" "$URL/api/v1/reports")" 200
 	check_eq "room again: healthy" "$(get "$T/x" /healthz)" 200
 	stop_collector

@@ -52,6 +52,11 @@ asset() {
 	check_eq "GET $1 has CSP default-src 'self'" \
 	    "$(header Content-Security-Policy "$tmp/$n.hdr" |
 		grep -o "default-src 'self'")" "default-src 'self'"
+	check_eq "GET $1: CSP forbids framing, <base> and foreign form targets" \
+	    "$(header Content-Security-Policy "$tmp/$n.hdr" | tr ';' '\n' |
+		sed 's/^ *//' | grep -E '^(frame-ancestors|base-uri|form-action) ' |
+		sort | tr '\n' '|')" \
+	    "base-uri 'none'|form-action 'self'|frame-ancestors 'none'|"
 	check_eq "GET $1 has nosniff" \
 	    "$(header X-Content-Type-Options "$tmp/$n.hdr")" nosniff
 }

@@ -20,6 +20,7 @@ printf 'webhook-key-2\n' >"$T/secret"
 ack() {
 	_id=$1 _m=$2 _b=$3; shift 3
 	curl -s -m 20 -o "$T/a" -w '%{http_code}' -X "$_m" \
+	    -H 'Content-Type: application/json' \
 	    ${_b:+--data-binary "$_b"} "$@" "$URL/api/v1/findings/$_id/ack"
 }
 # fid CODE [HOST]: the id of the open finding CODE of HOST (host1).

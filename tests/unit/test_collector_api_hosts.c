@@ -151,6 +151,18 @@ test_one_host(void **state)
 	memset(&a, 0, sizeof(a));
 	assert_string_equal(
 	    fx_error_code(fx_call(f, api_host, &a, "nope", 404)), "not_found");
+	/* a name that is not UTF-8 (from the path): still the error shape */
+	assert_string_equal(
+	    fx_error_code(fx_call(f, api_host, &a, "\xff\xfe", 404)),
+	    "not_found");
+	/* a message cut by API_MSG_MAX in the middle of a character */
+	char name[API_MSG_MAX];
+	memset(name, 'a', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	for (size_t i = 480; i + 1 < sizeof(name) - 1; i += 2)
+		memcpy(name + i, "\xc3\xa9", 2);
+	assert_string_equal(
+	    fx_error_code(fx_call(f, api_host, &a, name, 404)), "not_found");
 }
 
 /* More points than API_HISTORY_POINTS are thinned, keeping the last. */

@@ -1,7 +1,8 @@
 /*
  * test_collector_api_summary.c - GET /api/v1/summary (api_summary.c) over
- * a real database filled through the store: an empty fleet, and twelve
- * hosts of the incident report, two of them stale.
+ * a real database filled through the store: an empty fleet, twelve
+ * hosts of the incident report, two of them stale; "MTA down" counted as
+ * the mta.down finding is; pseudo filesystems left out of inodes_top.
  */
 #include "tests/unit/collector_fixture.h"
 
@@ -88,6 +89,82 @@ test_fleet(void **state)
 	json_decref(s);
 }
 
+/* without_finding - drop the findings of code from report v. */
+static void
+without_finding(json_t *v, const char *code)
+{
+	json_t *fs = json_object_get(v, "findings");
+
+	for (size_t i = json_array_size(fs); i-- > 0;)
+		if (strcmp(json_string_value(json_object_get(
+		               json_array_get(fs, i), "code")),
+		           code) == 0)
+			json_array_remove(fs, i);
+}
+
+/* pseudo_fs - a full filesystem of fstype at mount added to v. */
+static void
+pseudo_fs(json_t *v, const char *mount, const char *fstype)
+{
+	json_array_append_new(
+	    json_object_get(v, "filesystems"),
+	    json_pack("{s:s,s:s,s:s,s:i,s:i,s:i,s:f}", "mount", mount,
+	              "device", fstype, "fstype", fstype, "inodes_total", 100,
+	              "inodes_used", 100, "inodes_free", 0, "inodes_used_pct",
+	              100.0));
+}
+
+static void
+test_one_definition(void **state)
+{
+	struct fx *f = *state;
+	struct fx_args a = {{NULL}, {NULL}};
+	json_t *s, *x, *v;
+	long long finding_hosts = -1;
+	size_t i;
+
+	fx_fleet(f, 3);
+	/* sendmail not running, nothing waiting: the agent raised no
+	 * mta.down, so the host is not "MTA down" anywhere */
+	v = fx_variant(f->incident, 50, "idle", NULL);
+	without_finding(v, "mta.down");
+	json_object_set_new(json_object_get(v, "mail"), "queued",
+	                    json_array());
+	json_object_set_new(json_object_get(v, "mail"), "queued_total",
+	                    json_integer(0));
+	pseudo_fs(v, "/dev", "devtmpfs");
+	pseudo_fs(v, "/dev/shm", "tmpfs");
+	pseudo_fs(v, "/sys/fs/cgroup", "cgroup2");
+	pseudo_fs(v, "/run/user/0", "tmpfs");
+	pseudo_fs(v, "/var/spool/big", "xfs");
+	fx_put(f, v, 1771147300);
+	json_decref(v);
+
+	s = fx_call(f, api_summary, &a, NULL, 200);
+	json_array_foreach(part(s, "findings"), i, x)
+	    if (strcmp(json_string_value(json_object_get(x, "code")),
+	               "mta.down") == 0) finding_hosts = fx_num(x, "hosts");
+	assert_int_equal(finding_hosts, 3);
+	x = part(s, "mta_down");
+	assert_int_equal(fx_num(x, "hosts"), finding_hosts);
+	json_array_foreach(part(x, "examples"), i, v)
+	    assert_string_not_equal(json_string_value(v), "idle");
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM hosts WHERE "
+	                             "mta_down = 1"), finding_hosts);
+
+	/* the full xfs spool first; no /dev, /sys, /run pseudo mount */
+	x = json_array_get(part(s, "inodes_top"), 0);
+	assert_string_equal(json_string_value(json_object_get(x, "mount")),
+	                    "/var/spool/big");
+	json_array_foreach(part(s, "inodes_top"), i, x)
+	{
+		const char *m = json_string_value(json_object_get(x, "mount"));
+		assert_true(strcmp(m, "/") == 0 || strcmp(m, "/var") == 0 ||
+		            strcmp(m, "/var/spool/big") == 0);
+	}
+	json_decref(s);
+}
+
 /* A database that cannot be read answers 503 in the error shape. */
 static void
 test_broken_db(void **state)
@@ -108,6 +185,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_empty, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_fleet, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_one_definition, fx_setup,
+	                                    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_broken_db, fx_setup,
 	                                    fx_teardown),
 	};

@@ -46,6 +46,8 @@ test_defaults(void **state)
 	assert_int_equal(c.retention_days, 30);
 	assert_int_equal(c.stale_after, 900);
 	assert_int_equal(c.max_body, 8 << 20);
+	/* one address cannot take every connection by default */
+	assert_int_equal(c.per_ip_connections, 256);
 	assert_int_equal(c.ingest_tokens.n, 0);
 	assert_int_equal(collector_config_check(&c, err, sizeof(err)), 0);
 	collector_config_free(&c);
@@ -82,6 +84,19 @@ test_errors(void **state)
 	assert_int_equal(collector_config_load(&c, path, err, sizeof(err)), 0);
 	unlink(path);
 	assert_int_equal(collector_config_check(&c, err, sizeof(err)), -1);
+	collector_config_free(&c);
+
+	/* one connection's share: max_body at most 1/8 of max_inflight */
+	write_conf("max_inflight = 16M\nmax_body = 3M\n");
+	assert_int_equal(collector_config_load(&c, path, err, sizeof(err)), 0);
+	unlink(path);
+	assert_int_equal(collector_config_check(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "max_body"));
+	collector_config_free(&c);
+	write_conf("max_inflight = 16M\nmax_body = 2M\n");
+	assert_int_equal(collector_config_load(&c, path, err, sizeof(err)), 0);
+	unlink(path);
+	assert_int_equal(collector_config_check(&c, err, sizeof(err)), 0);
 	collector_config_free(&c);
 
 	write_conf("tls_cert = /x.pem\n");

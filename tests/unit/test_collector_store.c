@@ -25,6 +25,19 @@ test_idempotent(void **state)
 	assert_int_equal(fx_count(f, "SELECT count(*) FROM history"), hist);
 	assert_int_equal(fx_count(f, "SELECT reports FROM hosts"), 1);
 
+	/* the same id upper-cased (a UUID has no case): a duplicate */
+	json_t *up = json_deep_copy(f->incident);
+	char id[40];
+	snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(
+	                                   f->incident, "report_id")));
+	for (char *c = id; *c; c++)
+		if (*c >= 'a' && *c <= 'f')
+			*c = (char)(*c - 'a' + 'A');
+	json_object_set_new(up, "report_id", json_string(id));
+	assert_int_equal(fx_put(f, up, now + 6), 1);
+	json_decref(up);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM reports"), 1);
+
 	/* a new report carrying the same events (the agent lost its
 	 * offsets): stored once, and not counted again in the aggregates */
 	long long sigs = fx_count(f, "SELECT sum(count) FROM sig_fleet");
@@ -196,6 +209,40 @@ test_unchanged_state(void **state)
 	aggregates_consistent(f);
 }
 
+/* A report whose clock was a day ahead does not freeze the host: the
+ * true reports after it replace its state. */
+static void
+test_clock_ahead(void **state)
+{
+	struct fx *f = *state;
+	long long now = 1771147300; /* 2026-02-15T09:21:40Z */
+	json_t *v;
+
+	v = fx_variant(f->incident, 2, NULL, "2026-02-16T09:00:00Z");
+	fx_put(f, v, now);
+	json_decref(v);
+	v = fx_variant(f->incident, 3, NULL, "2026-02-15T09:22:40Z");
+	json_object_set_new(json_array_get(json_object_get(v, "spools"), 0),
+	    "entries", json_integer(4242));
+	fx_put(f, v, now + 60);
+	json_decref(v);
+	assert_int_equal(fx_count(f, "SELECT entries FROM spools WHERE path = "
+	    "'/var/spool/clientmqueue'"), 4242);
+	assert_int_equal(fx_count(f, "SELECT collected_at FROM hosts"),
+	    now + 60);
+	assert_int_equal(fx_count(f, "SELECT reports FROM hosts"), 2);
+
+	/* an agent's outbox resending an older report still does not roll
+	 * the state back */
+	v = fx_variant(f->incident, 4, NULL, "2026-02-15T09:00:00Z");
+	json_object_set_new(json_array_get(json_object_get(v, "spools"), 0),
+	    "entries", json_integer(1));
+	fx_put(f, v, now + 120);
+	json_decref(v);
+	assert_int_equal(fx_count(f, "SELECT entries FROM spools WHERE path = "
+	    "'/var/spool/clientmqueue'"), 4242);
+}
+
 static void
 test_retention(void **state)
 {
@@ -235,6 +282,8 @@ main(void)
 		fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_unchanged_state, fx_setup,
 		fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_clock_ahead, fx_setup,
+	                                    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_retention, fx_setup, fx_teardown),
 	};
 	fx_init_top();

@@ -3,7 +3,11 @@
  * tests/data (valid ones accepted, each invalid one refused with a message
  * that starts with the path in tests/data/invalid/expected-paths.txt), and
  * the bounds the issue names: huge strings, negative counts, far-future
- * timestamps, wrong types; unknown fields accepted.
+ * timestamps, wrong types; unknown fields accepted.  The schema's reading
+ * of numbers, lengths and times (60.0 is an integer, counts up to 2^53,
+ * lengths in characters, no second 60), and the memory budget of one
+ * decoding (a small gzip body of millions of empty objects refused before
+ * jansson builds them).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,8 +19,12 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include <malloc.h>
+
 #include "collector/ingest/validate.h"
 #include "common/fsutil.h"
+#include "common/gzip.h"
+#include "common/strbuf.h"
 
 static char top[4096];
 
@@ -189,6 +197,181 @@ test_bounds(void **state)
 }
 
 static void
+accept(json_t *r)
+{
+	char err[512] = "";
+
+	if (report_validate(r, time(NULL), 86400, err, sizeof(err)) != 0)
+		fail_msg("refused: %s", err);
+}
+
+static void
+test_schema_numbers(void **state)
+{
+	json_t *r, *x;
+
+	(void)state;
+	/* 60.0 is an integer to JSON Schema; stored as the integer 60 */
+	r = incident();
+	json_object_set_new(r, "interval_s", json_real(60.0));
+	json_object_set_new(json_object_get(json_array_get(json_object_get(r,
+	    "spools"), 0), "by_prefix"), "qf", json_real(3.0));
+	accept(r);
+	x = json_object_get(r, "interval_s");
+	assert_true(json_is_integer(x));
+	assert_int_equal(json_integer_value(x), 60);
+	x = json_object_get(json_object_get(json_array_get(json_object_get(r,
+	    "spools"), 0), "by_prefix"), "qf");
+	assert_true(json_is_integer(x));
+	json_decref(r);
+
+	r = incident();
+	json_object_set_new(r, "interval_s", json_real(60.5));
+	expect(r, "interval_s: expected an integer");
+
+	/* counts at most 2^53: 2^63-1 would poison the fleet totals */
+	r = incident();
+	json_object_set_new(json_object_get(r, "mail"), "queued_total",
+	    json_integer(INT64_MAX));
+	expect(r, "mail.queued_total: larger than 9007199254740992");
+	r = incident();
+	json_object_set_new(json_array_get(json_object_get(r, "spools"), 0),
+	    "entries", json_integer(9007199254740993LL));
+	expect(r, "spools[0].entries: larger than");
+	r = incident();
+	json_object_set_new(json_object_get(r, "mail"), "queued_total",
+	    json_integer(9007199254740992LL));
+	accept(r);
+	json_decref(r);
+	r = incident();
+	json_object_set_new(json_object_get(json_array_get(json_object_get(r,
+	    "spools"), 0), "by_prefix"), "qf", json_integer(INT64_MAX));
+	expect(r, "spools[0].by_prefix.qf: expected an integer 0..2^53");
+}
+
+static void
+test_schema_strings_and_times(void **state)
+{
+	char name[1024];
+	json_t *r;
+
+	(void)state;
+	/* maxLength counts characters: 253 two-byte characters are fine */
+	name[0] = '\0';
+	for (int i = 0; i < 253; i++)
+		strcat(name, "\xc3\xa9");
+	r = incident();
+	json_object_set_new(json_object_get(r, "host"), "name",
+	    json_string(name));
+	accept(r);
+	json_decref(r);
+	strcat(name, "\xc3\xa9");
+	r = incident();
+	json_object_set_new(json_object_get(r, "host"), "name",
+	    json_string(name));
+	expect(r, "host.name: string longer than 253 characters");
+
+	/* a host name is one path segment of /api/v1/hosts/{name} */
+	static const char *const unroutable[] = {"a/b", "/", ".", "..", NULL};
+	for (int i = 0; unroutable[i]; i++) {
+		r = incident();
+		json_object_set_new(json_object_get(r, "host"), "name",
+		    json_string(unroutable[i]));
+		expect(r, "host.name: must not contain '/'");
+	}
+	r = incident();
+	json_object_set_new(json_object_get(r, "host"), "name",
+	    json_string("...a.b"));
+	accept(r);
+	json_decref(r);
+
+	/* second 60 is refused, as by the schema's pattern and ajv */
+	r = incident();
+	json_object_set_new(r, "collected_at",
+	    json_string("2026-02-15T09:20:60Z"));
+	expect(r, "collected_at: not an RFC 3339");
+	r = incident();
+	json_object_set_new(r, "collected_at",
+	    json_string("2016-12-31T23:59:60Z"));
+	expect(r, "collected_at: not an RFC 3339");
+	r = incident();
+	json_object_set_new(r, "collected_at",
+	    json_string("2026-02-15T09:20:59.5Z"));
+	accept(r);
+	json_decref(r);
+}
+
+/* A counting allocator for jansson: the peak it held. */
+static size_t held, peak;
+
+static void *
+count_alloc(size_t n)
+{
+	void *p = malloc(n);
+
+	if (p) {
+		held += malloc_usable_size(p);
+		if (held > peak)
+			peak = held;
+	}
+	return p;
+}
+
+static void
+count_free(void *p)
+{
+	if (p)
+		held -= malloc_usable_size(p);
+	free(p);
+}
+
+static void
+test_memory_budget(void **state)
+{
+	size_t len, n = 1u << 20, max_json = 32u << 20;
+	char *t = slurp("tests/data/report-incident.json", &len), err[512];
+	struct strbuf text, z;
+	json_t *r;
+
+	(void)state;
+	/* the report with an unknown field of 1M empty objects: 3 MB of
+	 * text, some 250 MB as a tree; gzip makes it a few kB */
+	strbuf_init(&text, 64u << 20);
+	strbuf_append(&text, "{\"x\":[", 6);
+	for (size_t i = 0; i < n; i++)
+		strbuf_append(&text, i ? ",{}" : "{}", i ? 3 : 2);
+	strbuf_append(&text, "],", 2);
+	strbuf_append(&text, t + 1, len - 1);
+	strbuf_init(&z, 64u << 20);
+	assert_int_equal(gzip_compress(text.buf, text.len, 9, &z), 0);
+	assert_true(z.len < 64u << 10);
+
+	json_set_alloc_funcs(count_alloc, count_free);
+	held = peak = 0;
+	assert_int_equal(report_decode(z.buf, z.len, 1, max_json, time(NULL),
+	    86400, &r, err, sizeof(err)), DECODE_TOO_LARGE);
+	assert_null(r);
+	assert_non_null(strstr(err, "max_json"));
+	/* the tree was never built: jansson held (almost) nothing */
+	assert_true(peak < max_json / 8);
+
+	/* the report itself decodes within a budget of a few times its
+	 * text; its tree stays under max_json */
+	held = peak = 0;
+	assert_int_equal(report_decode(t, len, 0, 16 * len, time(NULL), 86400,
+	    &r, err, sizeof(err)), DECODE_OK);
+	assert_true(peak > 0 && peak < 16 * len);
+	json_decref(r);
+	/* and is refused when max_json leaves no room for its tree */
+	assert_int_equal(report_decode(t, len, 0, len + 1, time(NULL), 86400,
+	    &r, err, sizeof(err)), DECODE_TOO_LARGE);
+	json_set_alloc_funcs(malloc, free);
+	strbuf_free(&text);
+	strbuf_free(&z);
+	free(t);
+}
+
+static void
 test_parse_errors(void **state)
 {
 	char err[256];
@@ -212,6 +395,9 @@ main(void)
 	    cmocka_unit_test(test_valid_examples),
 	    cmocka_unit_test(test_invalid_examples),
 	    cmocka_unit_test(test_bounds),
+	    cmocka_unit_test(test_schema_numbers),
+	    cmocka_unit_test(test_schema_strings_and_times),
+	    cmocka_unit_test(test_memory_budget),
 	    cmocka_unit_test(test_parse_errors),
 	};
 	const char *t = getenv("SPOOLWATCH_TOP");

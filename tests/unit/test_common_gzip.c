@@ -1,6 +1,7 @@
 /*
  * test_common_gzip.c - gzip round trips, truncated and trailing data,
- * empty input and a gzip bomb stopped at the cap with bounded memory.
+ * empty input, multi-member files (cat a.gz b.gz) and a gzip bomb
+ * stopped at the cap with bounded memory.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -205,6 +206,50 @@ test_trailing_garbage_and_corruption(void **state)
 }
 
 static void
+test_multi_member(void **state)
+{
+	struct strbuf z, out;
+	char err[256] = "";
+	(void)state;
+
+	/* two members, as `cat a.gz b.gz` or a client that gzips in
+	 * pieces writes them: the concatenation of both */
+	strbuf_init(&z, 1 << 20);
+	assert_int_equal(gzip_compress("{\"a\":", 5, 6, &z), 0);
+	size_t first = z.len;
+	assert_int_equal(gzip_compress("1}", 2, 1, &z), 0);
+	strbuf_init(&out, 1 << 20);
+	assert_int_equal(gzip_decompress(z.buf, z.len, 1 << 20, &out, err,
+	    sizeof(err)), GZIP_OK);
+	assert_int_equal(out.len, 7);
+	assert_memory_equal(out.buf, "{\"a\":1}", 7);
+	strbuf_free(&out);
+
+	/* the cap counts both members */
+	strbuf_init(&out, 1 << 20);
+	assert_int_equal(gzip_decompress(z.buf, z.len, 6, &out, err,
+	    sizeof(err)), GZIP_TOOBIG);
+	strbuf_free(&out);
+
+	/* the second member cut short, or only its magic number */
+	for (size_t cut = first + 1; cut < z.len; cut++) {
+		strbuf_init(&out, 1 << 20);
+		if (gzip_decompress(z.buf, cut, 1 << 20, &out, err,
+		    sizeof(err)) != GZIP_EDATA)
+			fail_msg("prefix of %zu/%zu bytes accepted", cut, z.len);
+		strbuf_free(&out);
+	}
+	/* garbage after the last member is still refused */
+	strbuf_append(&z, "JUNK", 4);
+	strbuf_init(&out, 1 << 20);
+	assert_int_equal(gzip_decompress(z.buf, z.len, 1 << 20, &out, err,
+	    sizeof(err)), GZIP_EDATA);
+	assert_non_null(strstr(err, "trailing"));
+	strbuf_free(&out);
+	strbuf_free(&z);
+}
+
+static void
 test_empty_input(void **state)
 {
 	struct strbuf out;
@@ -305,6 +350,7 @@ main(void)
 	    cmocka_unit_test(test_bad_level_and_full_output),
 	    cmocka_unit_test(test_truncated),
 	    cmocka_unit_test(test_trailing_garbage_and_corruption),
+	    cmocka_unit_test(test_multi_member),
 	    cmocka_unit_test(test_empty_input),
 	    cmocka_unit_test(test_bomb_stops_at_cap),
 	    cmocka_unit_test(test_cap_exact),
