@@ -18,6 +18,7 @@
 #include "agent/cycle.h"
 #include "agent/limits.h"
 #include "agent/collect/mailbox.h"
+#include "common/safe_open.h"
 #include "agent/parse/mbox.h"
 #include "common/hash.h"
 #include "common/hex.h"
@@ -409,17 +410,6 @@ writer_busy(const char *path, int fd)
 	return fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
 }
 
-static int
-open_mailbox(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_NOATIME | O_NONBLOCK | O_CLOEXEC);
-
-	/* O_NOATIME needs ownership or CAP_FOWNER */
-	if (fd == -1 && errno == EPERM)
-		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	return fd;
-}
-
 json_t *
 mailbox_read(const char *real, const char *host, const char *user, json_t *prev,
              const struct mailbox_opts *o, json_t **state,
@@ -436,14 +426,9 @@ mailbox_read(const char *real, const char *host, const char *user, json_t *prev,
 
 	memset(note, 0, sizeof(*note));
 	*state = NULL;
-	if ((fd = open_mailbox(real)) == -1) {
-		snprintf(err, errlen, "open: %s", strerror(errno));
+	if ((fd = safe_open(AT_FDCWD, real, o->seen, &st, err, errlen)) == -1)
 		return NULL;
-	}
-	errno = 0;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s",
-		         errno ? strerror(errno) : "not a regular file");
+	if (o->check_owner && safe_owned(&st, o->owner, err, errlen) == -1) {
 		close(fd);
 		return NULL;
 	}
