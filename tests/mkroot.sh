@@ -190,6 +190,9 @@ QF
 _sp_postfix() {
 	_k=$1 _d=$2
 	echo 12.5 >"$_d/etc/debian_version"
+	# a systemd host (pid 1 below is systemd); postfix enabled at boot
+	# only where it runs
+	mkdir -p "$_d/run/systemd/system"
 	echo 6.1.0-18-amd64 >"$_d/proc/sys/kernel/osrelease"
 	cat >"$_d/etc/passwd" <<'PW'
 root:x:0:0:root:/root:/bin/bash
@@ -271,6 +274,9 @@ PY
 	else
 		chown 107:114 "$_q/maildrop"
 		chmod 0730 "$_q/maildrop"
+		mkdir -p "$_d/etc/systemd/system/multi-user.target.wants"
+		ln -s /lib/systemd/system/postfix.service \
+		    "$_d/etc/systemd/system/multi-user.target.wants/postfix.service"
 		_sp_proc "$_d" yes '1:systemd:/sbin/init' '610:cron:/usr/sbin/cron:-f' \
 		    '901:master:/usr/lib/postfix/sbin/master:-w' \
 		    '903:qmgr:qmgr:-l:-t:unix:-u'

@@ -2,7 +2,8 @@
  * mta_findings.c - mta.down: mail waits in the queues of spools[] while
  * the "mta" section says the daemon is not running or (sendmail) nothing
  * listens on the SMTP port of the loopback.  Unknown (no proc) is not
- * down.  Reads only the report and [mta] smtp_port.
+ * down.  Reads only the report, [mta] smtp_port and the host's init
+ * system (c->init) for the remedy.
  */
 #include <stdio.h>
 #include <string.h>
@@ -60,20 +61,23 @@ count_waiting(json_t *spools, struct waiting *w)
 	}
 }
 
-/* down_remedy - start the daemon, or (it runs) make it listen. */
+/* down_remedy - start the daemon (enabling it at boot when it is not:
+ * that is why it was down), or (it runs) make it listen. */
 static void
-down_remedy(const char *kind, int running, int port, char *out, size_t n)
+down_remedy(const struct initsys *is, const char *kind, int running, int port,
+            char *out, size_t n)
 {
-	if (!running)
-		snprintf(out, n, "systemctl start %s || service %s start", kind,
-		         kind);
-	else
-		snprintf(out, n,
-		         "the %s daemon runs but does not listen on "
-		         "127.0.0.1:%d: check DaemonPortOptions in "
-		         "/etc/mail/sendmail.cf, then systemctl restart %s || "
-		         "service %s restart",
-		         kind, port, kind, kind);
+	char cmd[256];
+
+	if (!running) {
+		initsys_start(is, kind, 1, out, n);
+		return;
+	}
+	initsys_restart(is, kind, cmd, sizeof(cmd));
+	snprintf(out, n,
+	         "the %s daemon runs but does not listen on 127.0.0.1:%d: "
+	         "check DaemonPortOptions in /etc/mail/sendmail.cf, then %s",
+	         kind, port, cmd);
 }
 
 void
@@ -100,7 +104,7 @@ mta_findings(struct cycle *c, const struct mta_config *cfg)
 		return;
 	}
 	snprintf(portbuf, sizeof(portbuf), "%d", port);
-	down_remedy(kind, !json_is_false(run), port, remedy, sizeof(remedy));
+	down_remedy(&c->init, kind, !json_is_false(run), port, remedy, sizeof(remedy));
 	cycle_finding(
 	    c, "mta.down", "critical", kind,
 	    json_pack("{s:I, s:o, s:O, s:O, s:I, s:o}", "queued",
