@@ -42,8 +42,8 @@ spool_part() {
 }
 
 # _sp_proc DIR PORT25 PROC...: proc/net/tcp (sshd on :22, and 127.0.0.1:25
-# when PORT25 is yes), tcp6, and one proc/PID/{comm,cmdline} per
-# "PID:COMM:ARG0[:ARG...]".
+# when PORT25 is yes), tcp6, and one proc/PID/{comm,cmdline,status,exe}
+# per "PID:COMM:ARG0[:ARG...]" (owned by root; exe when ARG0 is a path).
 _sp_proc() {
 	_pd=$1 _p25=$2
 	shift 2
@@ -65,6 +65,13 @@ _sp_proc() {
 		_comm=${_rest%%:*} _args=${_rest#*:}
 		mkdir -p "$_pd/proc/$_pid"
 		echo "$_comm" >"$_pd/proc/$_pid/comm"
+		# status as the kernel writes it (root's processes), and exe
+		# as a link to the program (ARG0 when it is absolute)
+		printf 'Name:\t%s\nState:\tS (sleeping)\nPid:\t%s\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n' \
+		    "$_comm" "$_pid" >"$_pd/proc/$_pid/status"
+		case ${_args%%:*} in
+		/*) ln -s "${_args%%:*}" "$_pd/proc/$_pid/exe" ;;
+		esac
 		# arguments are NUL-separated, as in the kernel's cmdline
 		printf '%s' "$_args" | tr ':' '\000' >"$_pd/proc/$_pid/cmdline"
 	done
