@@ -194,6 +194,8 @@ read_one_mailbox(struct cycle *c, const struct mail_config *cfg,
 	o.seen = seen;
 	o.check_owner = 1;
 	o.owner = owner;
+	o.max_bytes = cfg->mbox_max_bytes;
+	o.cycle_bytes = cfg->mbox_cycle_bytes;
 	snprintf(key, sizeof(key), "mbox:%s", host);
 	entry = mailbox_read(real, host, user, state_get(c->state, key), &o,
 	                     &st, &note, err, sizeof(err));
@@ -217,6 +219,11 @@ read_one_mailbox(struct cycle *c, const struct mail_config *cfg,
 		    "%lu header lines longer than %u KiB were only examined "
 		    "in part",
 		    note.cut_lines, MBOX_BUF >> 10);
+	if (note.budget_left > 0)
+		cycle_error(c, host,
+		            "%lld bytes left for the next cycle (mbox_cycle_bytes "
+		            "%lld): the counts are partial",
+		            note.budget_left, cfg->mbox_cycle_bytes);
 	json_array_append_new(boxes, entry);
 	state_put(c->state, key, st);
 }

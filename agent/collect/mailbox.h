@@ -30,6 +30,9 @@ struct mailbox_opts {
 	int check_owner;         /* 1: it must belong to owner or root and
 	                          * have one link, else it is not read */
 	uid_t owner;
+	long long max_bytes;   /* a larger mailbox is an error; 0: no cap */
+	long long cycle_bytes; /* bytes parsed per cycle, the rest the next
+	                        * cycle; 0: no budget */
 };
 
 struct mailbox_note {
@@ -38,6 +41,8 @@ struct mailbox_note {
 	int pending;               /* last message left for the next cycle */
 	int restarted;             /* the saved state did not fit the file */
 	unsigned long long parsed; /* messages parsed in this cycle */
+	long long budget_left;     /* bytes left for the next cycle by the
+	                            * cycle_bytes budget */
 };
 
 /*
