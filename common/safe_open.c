@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 int
-safe_open(int dirfd, const char *name, const struct stat *seen,
-          struct stat *st, char *err, size_t errlen)
+safe_open(int dirfd, const char *name, const struct stat *seen, struct stat *st,
+          char *err, size_t errlen)
 {
 	int fl = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
 	int fd = openat(dirfd, name, fl | O_NOATIME);

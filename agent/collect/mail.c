@@ -220,10 +220,11 @@ read_one_mailbox(struct cycle *c, const struct mail_config *cfg,
 		    "in part",
 		    note.cut_lines, MBOX_BUF >> 10);
 	if (note.budget_left > 0)
-		cycle_error(c, host,
-		            "%lld bytes left for the next cycle (mbox_cycle_bytes "
-		            "%lld): the counts are partial",
-		            note.budget_left, cfg->mbox_cycle_bytes);
+		cycle_error(
+		    c, host,
+		    "%lld bytes left for the next cycle (mbox_cycle_bytes "
+		    "%lld): the counts are partial",
+		    note.budget_left, cfg->mbox_cycle_bytes);
 	json_array_append_new(boxes, entry);
 	state_put(c->state, key, st);
 }

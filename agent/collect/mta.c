@@ -6,9 +6,9 @@
  * buffers; a daemon counts only when it belongs to root (or postfix's
  * mail_owner, from status) and its exe link, when readable, names a
  * program in a system directory (under --root a fixture's exe is a
- * symbolic link to the host path); listeners from ROOT/proc/net/tcp and tcp6.  Without a readable
- * proc (an image mounted for --root) both answers are null: unknown, and
- * mta.down is then never raised.
+ * symbolic link to the host path); listeners from ROOT/proc/net/tcp and tcp6.
+ * Without a readable proc (an image mounted for --root) both answers are null:
+ * unknown, and mta.down is then never raised.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -111,9 +111,9 @@ static int
 exe_trusted(int pfd)
 {
 	static const char *const dirs[] = {
-	    "/usr/sbin/",       "/usr/lib/",        "/usr/libexec/",
-	    "/sbin/",           "/usr/lib64/",      "/usr/local/sbin/",
-	    "/usr/local/lib/",  "/usr/local/libexec/",
+	    "/usr/sbin/",      "/usr/lib/",           "/usr/libexec/",
+	    "/sbin/",          "/usr/lib64/",         "/usr/local/sbin/",
+	    "/usr/local/lib/", "/usr/local/libexec/",
 	};
 	char exe[PATH_MAX];
 	ssize_t n = readlinkat(pfd, "exe", exe, sizeof(exe) - 1);

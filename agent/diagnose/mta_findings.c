@@ -104,7 +104,8 @@ mta_findings(struct cycle *c, const struct mta_config *cfg)
 		return;
 	}
 	snprintf(portbuf, sizeof(portbuf), "%d", port);
-	down_remedy(&c->init, kind, !json_is_false(run), port, remedy, sizeof(remedy));
+	down_remedy(&c->init, kind, !json_is_false(run), port, remedy,
+	            sizeof(remedy));
 	cycle_finding(
 	    c, "mta.down", "critical", kind,
 	    json_pack("{s:I, s:o, s:O, s:O, s:I, s:o}", "queued",

@@ -75,9 +75,10 @@ enabled(const struct initsys *is, const char *root, const char *service)
 		                                      "default"};
 		for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]);
 		     i++) {
-			snprintf(p, sizeof(p),
-			         "/etc/systemd/system/%s.target.wants/%s.service",
-			         targets[i], service);
+			snprintf(
+			    p, sizeof(p),
+			    "/etc/systemd/system/%s.target.wants/%s.service",
+			    targets[i], service);
 			if (exists(root, p))
 				return 1;
 		}
@@ -129,8 +130,10 @@ initsys_start(const struct initsys *is, const char *service, int enable,
 	switch (is == NULL ? INITSYS_UNKNOWN : is->kind) {
 	case INITSYS_SYSTEMD:
 		if (on == 0)
-			snprintf(out, n, "systemctl enable %s && systemctl "
-			         "start %s", service, service);
+			snprintf(out, n,
+			         "systemctl enable %s && systemctl "
+			         "start %s",
+			         service, service);
 		else
 			snprintf(out, n, "systemctl start %s", service);
 		return;
@@ -142,8 +145,7 @@ initsys_start(const struct initsys *is, const char *service, int enable,
 	case INITSYS_SYSV_DEBIAN:
 		snprintf(out, n, "%s%s%s%sservice %s start",
 		         on == 0 ? "update-rc.d " : "", on == 0 ? service : "",
-		         on == 0 ? (sv->k_links ? " enable" : " defaults")
-		                 : "",
+		         on == 0 ? (sv->k_links ? " enable" : " defaults") : "",
 		         on == 0 ? " && " : "", service);
 		return;
 	case INITSYS_SYSV:

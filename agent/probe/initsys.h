@@ -42,7 +42,7 @@ void initsys_start(const struct initsys *is, const char *service, int enable,
                    char *out, size_t n);
 
 /* initsys_restart - the same for a restart (no enabling). */
-void initsys_restart(const struct initsys *is, const char *service,
-                     char *out, size_t n);
+void initsys_restart(const struct initsys *is, const char *service, char *out,
+                     size_t n);
 
 #endif

@@ -58,18 +58,21 @@ test_debian_sysv(void **state)
 {
 	(void)state;
 	sh("rm -rf * && mkdir -p etc/rc2.d && echo 12 >etc/debian_version");
-	start("sendmail", 1, "update-rc.d sendmail defaults && service "
-	                     "sendmail start");
+	start("sendmail", 1,
+	      "update-rc.d sendmail defaults && service "
+	      "sendmail start");
 	/* disabled with update-rc.d disable: K links are left */
 	sh("ln -s ../init.d/sendmail etc/rc2.d/K01sendmail");
-	start("sendmail", 1, "update-rc.d sendmail enable && service sendmail "
-	                     "start");
+	start("sendmail", 1,
+	      "update-rc.d sendmail enable && service sendmail "
+	      "start");
 	sh("rm etc/rc2.d/K01sendmail && "
 	   "ln -s ../init.d/sendmail etc/rc2.d/S20sendmail");
 	start("sendmail", 1, "service sendmail start");
 	/* sendmail's links do not enable postfix */
-	start("postfix", 1, "update-rc.d postfix defaults && service postfix "
-	                    "start");
+	start("postfix", 1,
+	      "update-rc.d postfix defaults && service postfix "
+	      "start");
 }
 
 static void
@@ -91,8 +94,9 @@ test_systemd(void **state)
 	/* systemd wins over the distribution files */
 	sh("rm -rf * && mkdir -p run/systemd/system etc && "
 	   "echo 'Red Hat' >etc/redhat-release");
-	start("postfix", 1, "systemctl enable postfix && systemctl start "
-	                    "postfix");
+	start("postfix", 1,
+	      "systemctl enable postfix && systemctl start "
+	      "postfix");
 	sh("mkdir -p etc/systemd/system/multi-user.target.wants && "
 	   "ln -s /lib/systemd/system/postfix.service "
 	   "etc/systemd/system/multi-user.target.wants/postfix.service");
@@ -108,8 +112,8 @@ test_unknown(void **state)
 	(void)state;
 	memset(&is, 0, sizeof(is));
 	initsys_start(&is, "sendmail", 1, out, sizeof(out));
-	assert_string_equal(out,
-	                    "systemctl start sendmail || service sendmail start");
+	assert_string_equal(
+	    out, "systemctl start sendmail || service sendmail start");
 	initsys_restart(&is, "sendmail", out, sizeof(out));
 	assert_string_equal(
 	    out, "systemctl restart sendmail || service sendmail restart");
