@@ -26,6 +26,7 @@ cycle_host_load(struct cycle *c, const char *mta_kind)
 	mtaconf_load(c->mta, c->root, mta_kind, err, sizeof(err));
 	if (err[0] != '\0')
 		cycle_error(c, "mta config", "%s", err);
+	initsys_load(&c->init, c->root);
 }
 
 void

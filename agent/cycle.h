@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "agent/json_str.h"
+#include "agent/probe/initsys.h"
 
 struct accounts;
 struct mtaconf;
@@ -36,6 +37,8 @@ struct cycle {
 	 * so a test may leave them NULL (log.syserr then knows no names). */
 	struct accounts *accounts; /* ROOT/etc/passwd and etc/group */
 	struct mtaconf *mta;       /* the MTA and where it queues */
+	struct initsys init;       /* init system, MTA boot links (a test
+	                            * leaves it zero: INITSYS_UNKNOWN) */
 
 	/* settings of one section that other collectors obey too */
 	int check_network; /* [inodes] check_network: network filesystems

@@ -306,6 +306,10 @@ runner_cycle(struct runner *r)
 		return RUN_FAILED;
 	}
 
+	/* the queued reports go first: sending them may free the space
+	 * (a full state_dir) that keeping this one needs */
+	if (outbox_count(r->ob) > 0 && time_mono_ms() >= r->retry_at)
+		runner_flush(r);
 	if (outbox_count(r->ob) > 0 || time_mono_ms() < r->retry_at) {
 		/* behind others, or backing off: queue it, keep the order */
 		if (enqueue(r, id, (unsigned)carried, &gz) == -1) {

@@ -42,8 +42,8 @@ spool_part() {
 }
 
 # _sp_proc DIR PORT25 PROC...: proc/net/tcp (sshd on :22, and 127.0.0.1:25
-# when PORT25 is yes), tcp6, and one proc/PID/{comm,cmdline} per
-# "PID:COMM:ARG0[:ARG...]".
+# when PORT25 is yes), tcp6, and one proc/PID/{comm,cmdline,status,exe}
+# per "PID:COMM:ARG0[:ARG...]" (owned by root; exe when ARG0 is a path).
 _sp_proc() {
 	_pd=$1 _p25=$2
 	shift 2
@@ -65,6 +65,13 @@ _sp_proc() {
 		_comm=${_rest%%:*} _args=${_rest#*:}
 		mkdir -p "$_pd/proc/$_pid"
 		echo "$_comm" >"$_pd/proc/$_pid/comm"
+		# status as the kernel writes it (root's processes), and exe
+		# as a link to the program (ARG0 when it is absolute)
+		printf 'Name:\t%s\nState:\tS (sleeping)\nPid:\t%s\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n' \
+		    "$_comm" "$_pid" >"$_pd/proc/$_pid/status"
+		case ${_args%%:*} in
+		/*) ln -s "${_args%%:*}" "$_pd/proc/$_pid/exe" ;;
+		esac
 		# arguments are NUL-separated, as in the kernel's cmdline
 		printf '%s' "$_args" | tr ':' '\000' >"$_pd/proc/$_pid/cmdline"
 	done
@@ -190,6 +197,9 @@ QF
 _sp_postfix() {
 	_k=$1 _d=$2
 	echo 12.5 >"$_d/etc/debian_version"
+	# a systemd host (pid 1 below is systemd); postfix enabled at boot
+	# only where it runs
+	mkdir -p "$_d/run/systemd/system"
 	echo 6.1.0-18-amd64 >"$_d/proc/sys/kernel/osrelease"
 	cat >"$_d/etc/passwd" <<'PW'
 root:x:0:0:root:/root:/bin/bash
@@ -271,6 +281,9 @@ PY
 	else
 		chown 107:114 "$_q/maildrop"
 		chmod 0730 "$_q/maildrop"
+		mkdir -p "$_d/etc/systemd/system/multi-user.target.wants"
+		ln -s /lib/systemd/system/postfix.service \
+		    "$_d/etc/systemd/system/multi-user.target.wants/postfix.service"
 		_sp_proc "$_d" yes '1:systemd:/sbin/init' '610:cron:/usr/sbin/cron:-f' \
 		    '901:master:/usr/lib/postfix/sbin/master:-w' \
 		    '903:qmgr:qmgr:-l:-t:unix:-u'

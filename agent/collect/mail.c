@@ -171,10 +171,20 @@ watched(const struct mail_config *cfg, const struct accounts *acc,
 	return u != NULL && (long long)u->uid <= uid_max;
 }
 
+/* mailbox_owner - the uid a mailbox named for the account name must have
+ * (besides root): the account's, or root's when there is no such account. */
+static uid_t
+mailbox_owner(const struct accounts *acc, const char *name)
+{
+	const struct account_user *u = accounts_user_by_name(acc, name);
+
+	return u ? u->uid : 0;
+}
+
 static void
 read_one_mailbox(struct cycle *c, const struct mail_config *cfg,
                  const char *host, const char *real, const char *user,
-                 json_t *boxes)
+                 const struct stat *seen, uid_t owner, json_t *boxes)
 {
 	struct mailbox_opts o;
 	struct mailbox_note note;
@@ -185,6 +195,11 @@ read_one_mailbox(struct cycle *c, const struct mail_config *cfg,
 	o.settle = cfg->mbox_settle;
 	o.max_jobs = (size_t)cfg->max_cron_jobs;
 	o.excerpt_max = MBOX_EXCERPT;
+	o.seen = seen;
+	o.check_owner = 1;
+	o.owner = owner;
+	o.max_bytes = cfg->mbox_max_bytes;
+	o.cycle_bytes = cfg->mbox_cycle_bytes;
 	snprintf(key, sizeof(key), "mbox:%s", host);
 	entry = mailbox_read(real, host, user, state_get(c->state, key), &o,
 	                     &st, &note, err, sizeof(err));
@@ -208,6 +223,12 @@ read_one_mailbox(struct cycle *c, const struct mail_config *cfg,
 		    "%lu header lines longer than %u KiB were only examined "
 		    "in part",
 		    note.cut_lines, MBOX_BUF >> 10);
+	if (note.budget_left > 0)
+		cycle_error(
+		    c, host,
+		    "%lld bytes left for the next cycle (mbox_cycle_bytes "
+		    "%lld): the counts are partial",
+		    note.budget_left, cfg->mbox_cycle_bytes);
 	json_array_append_new(boxes, entry);
 	state_put(c->state, key, st);
 }
@@ -287,7 +308,8 @@ collect_mailboxes(struct cycle *c, const struct mail_config *cfg, json_t *boxes)
 				    MAIL_MAX_MAILBOXES);
 				goto out;
 			}
-			read_one_mailbox(c, cfg, host, file, name, boxes);
+			read_one_mailbox(c, cfg, host, file, name, &st,
+			                 mailbox_owner(acc, name), boxes);
 		}
 	}
 out:

@@ -25,6 +25,8 @@ struct mail_config {
 	long long undelivered_critical_count;
 	long long max_cron_jobs; /* per mailbox */
 	long long mbox_settle;   /* seconds */
+	long long mbox_max_bytes;   /* larger: an error, not read */
+	long long mbox_cycle_bytes; /* parsed per mailbox per cycle */
 	long long qf_max_bytes;
 	char *postqueue;             /* path of postqueue(1) */
 	long long postqueue_timeout; /* seconds */

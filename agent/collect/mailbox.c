@@ -18,6 +18,7 @@
 #include "agent/cycle.h"
 #include "agent/limits.h"
 #include "agent/collect/mailbox.h"
+#include "common/safe_open.h"
 #include "agent/parse/mbox.h"
 #include "common/hash.h"
 #include "common/hex.h"
@@ -409,17 +410,6 @@ writer_busy(const char *path, int fd)
 	return fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
 }
 
-static int
-open_mailbox(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_NOATIME | O_NONBLOCK | O_CLOEXEC);
-
-	/* O_NOATIME needs ownership or CAP_FOWNER */
-	if (fd == -1 && errno == EPERM)
-		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	return fd;
-}
-
 json_t *
 mailbox_read(const char *real, const char *host, const char *user, json_t *prev,
              const struct mailbox_opts *o, json_t **state,
@@ -429,21 +419,23 @@ mailbox_read(const char *real, const char *host, const char *user, json_t *prev,
 	struct stat st;
 	struct mbox_result res;
 	json_t *entry = NULL;
-	long long start;
+	long long start, end;
 	uint64_t fp;
-	int fd;
+	int fd, settled;
 	char why[256];
 
 	memset(note, 0, sizeof(*note));
 	*state = NULL;
-	if ((fd = open_mailbox(real)) == -1) {
-		snprintf(err, errlen, "open: %s", strerror(errno));
+	if ((fd = safe_open(AT_FDCWD, real, o->seen, &st, err, errlen)) == -1)
+		return NULL;
+	if (o->check_owner && safe_owned(&st, o->owner, err, errlen) == -1) {
+		close(fd);
 		return NULL;
 	}
-	errno = 0;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s",
-		         errno ? strerror(errno) : "not a regular file");
+	if (o->max_bytes > 0 && (long long)st.st_size > o->max_bytes) {
+		snprintf(err, errlen,
+		         "%lld bytes, over mbox_max_bytes (%lld): not read",
+		         (long long)st.st_size, o->max_bytes);
 		close(fd);
 		return NULL;
 	}
@@ -458,13 +450,31 @@ mailbox_read(const char *real, const char *host, const char *user, json_t *prev,
 		a.oldest = a.newest = -1;
 		start = 0;
 	}
-	if (mbox_scan(fd, start, (long long)st.st_size,
-	              writer_busy(real, fd)               ? MBOX_WRITING
-	              : o->now - st.st_mtime >= o->settle ? MBOX_SETTLED
-	                                                  : MBOX_ACTIVE,
-	              on_msg, &a, &res, why, sizeof(why)) == -1) {
+	end = (long long)st.st_size;
+	settled = writer_busy(real, fd)               ? MBOX_WRITING
+	          : o->now - st.st_mtime >= o->settle ? MBOX_SETTLED
+	                                              : MBOX_ACTIVE;
+	/* the cycle's byte budget: the rest waits for the next cycle, the
+	 * message at the cut with it */
+	if (o->cycle_bytes > 0 && end - start > o->cycle_bytes) {
+		end = start + o->cycle_bytes;
+		settled = MBOX_WRITING;
+		note->budget_left = (long long)st.st_size - end;
+	}
+	if (mbox_scan(fd, start, end, settled, on_msg, &a, &res, why,
+	              sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s", why);
 		goto out;
+	}
+	if (note->budget_left > 0 && res.messages == 0) {
+		/* one message larger than the budget: it is read whole (the
+		 * file is below mbox_max_bytes), else it would never be */
+		note->budget_left = 0;
+		if (mbox_scan(fd, start, (long long)st.st_size, settled, on_msg,
+		              &a, &res, why, sizeof(why)) == -1) {
+			snprintf(err, errlen, "%s", why);
+			goto out;
+		}
 	}
 	note->junk = res.junk;
 	note->cut_lines = res.cut_lines;

@@ -8,14 +8,17 @@
  * device, inode and a fingerprint (FNV-1a of the first 4 KiB and of the 4
  * KiB before the position): a mailbox that was replaced, truncated or
  * rewritten in place (a MUA setting Status: headers) is parsed again from
- * the start.  The mailbox is opened read-only with O_NOATIME when
- * permitted, never locked and never written.
+ * the start.  The mailbox is opened with safe_open() (no final link, no
+ * FIFO wait, the inode the caller chose it by, O_NOATIME when permitted),
+ * never locked and never written.
  */
 #ifndef SPOOLWATCH_MAILBOX_H
 #define SPOOLWATCH_MAILBOX_H
 
 #include <jansson.h>
 #include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <time.h>
 
 struct mailbox_opts {
@@ -23,6 +26,13 @@ struct mailbox_opts {
 	long long settle;   /* seconds without change: last message final */
 	size_t max_jobs;    /* distinct cron jobs kept per mailbox */
 	size_t excerpt_max; /* bytes of the newest body per job */
+	const struct stat *seen; /* the lstat the file was chosen by, or NULL */
+	int check_owner;         /* 1: it must belong to owner or root and
+	                          * have one link, else it is not read */
+	uid_t owner;
+	long long max_bytes;   /* a larger mailbox is an error; 0: no cap */
+	long long cycle_bytes; /* bytes parsed per cycle, the rest the next
+	                        * cycle; 0: no budget */
 };
 
 struct mailbox_note {
@@ -31,6 +41,8 @@ struct mailbox_note {
 	int pending;               /* last message left for the next cycle */
 	int restarted;             /* the saved state did not fit the file */
 	unsigned long long parsed; /* messages parsed in this cycle */
+	long long budget_left;     /* bytes left for the next cycle by the
+	                            * cycle_bytes budget */
 };
 
 /*

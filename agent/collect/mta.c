@@ -3,9 +3,12 @@
  * anything listens on its SMTP port of the loopback: the "mta" section.
  *
  * Processes are read from ROOT/proc/PID/{comm (or stat),cmdline} into fixed
- * buffers; listeners from ROOT/proc/net/tcp and tcp6.  Without a readable
- * proc (an image mounted for --root) both answers are null: unknown, and
- * mta.down is then never raised.
+ * buffers; a daemon counts only when it belongs to root (or postfix's
+ * mail_owner, from status) and its exe link, when readable, names a
+ * program in a system directory (under --root a fixture's exe is a
+ * symbolic link to the host path); listeners from ROOT/proc/net/tcp and tcp6.
+ * Without a readable proc (an image mounted for --root) both answers are null:
+ * unknown, and mta.down is then never raised.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -22,6 +25,7 @@
 #include "agent/cycle.h"
 #include "agent/collect/mta.h"
 #include "agent/collect/relay_collect.h"
+#include "agent/probe/accounts.h"
 #include "agent/probe/mtaconf.h"
 #include "common/compat.h"
 #include "common/config.h"
@@ -39,26 +43,6 @@ struct proc_seen {
 	long daemon_pid;
 	int msp_runner; /* sendmail's MSP queue runner */
 };
-
-/* proc_uid - the real uid of proc/PID/status ("Uid:\t0\t0\t0\t0"), -1
- * when it cannot be read */
-static long
-proc_uid(int pfd)
-{
-	char st[2048], *u;
-	long uid;
-
-	if (read_small_at(pfd, "status", st, sizeof(st)) <= 0 ||
-	    (u = strstr(st, "\nUid:")) == NULL)
-		return -1;
-	u += 5;
-	while (*u == '\t' || *u == ' ')
-		u++;
-	if (*u < '0' || *u > '9')
-		return -1;
-	uid = strtol(u, NULL, 10);
-	return uid;
-}
 
 /*
  * classify - decide from comm and the NUL-separated arguments whether a
@@ -115,6 +99,76 @@ classify(const struct mtaconf *mc, const char *comm, char *args, ssize_t alen,
 		ps->msp_runner = 1;
 }
 
+/*
+ * proc_uid - the real uid of the process in pfd from its status file
+ * ("Uid:\treal\teffective..."); -1 when unreadable.
+ */
+static long
+proc_uid(int pfd)
+{
+	char buf[4096], *p, *end;
+	long uid;
+
+	if (read_small_at(pfd, "status", buf, sizeof(buf)) <= 0 ||
+	    (p = strstr(buf, "\nUid:")) == NULL)
+		return -1;
+	uid = strtol(p + 5, &end, 10);
+	return end == p + 5 || uid < 0 ? -1 : uid;
+}
+
+/*
+ * exe_trusted - 0 when the process's executable (the exe link, read and
+ * never followed; under --root a fixture's link to the host path) lies
+ * outside the system's program directories: not an MTA a package
+ * installed.  1 when it is inside them, or when exe cannot be read (a
+ * kernel thread, no ptrace access): the owner check still applies.
+ */
+static int
+exe_trusted(int pfd)
+{
+	static const char *const dirs[] = {
+	    "/usr/sbin/",      "/usr/lib/",           "/usr/libexec/",
+	    "/sbin/",          "/usr/lib64/",         "/usr/local/sbin/",
+	    "/usr/local/lib/", "/usr/local/libexec/",
+	};
+	char exe[PATH_MAX];
+	ssize_t n = readlinkat(pfd, "exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0)
+		return 1;
+	exe[n] = '\0';
+	if (strstr(exe, "/../") != NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (strncmp(exe, dirs[i], strlen(dirs[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * owner_trusted - 1 when the process belongs to root or to the MTA's own
+ * user (postfix's mail_owner, sendmail's smmsp): anyone can start a
+ * process named "master" or "sendmail", not as these users.
+ */
+static int
+owner_trusted(struct cycle *c, const struct mtaconf *mc, long uid)
+{
+	const struct account_user *u;
+	const char *user;
+
+	if (uid == 0)
+		return 1;
+	if (uid < 0 || c->accounts == NULL)
+		return 0;
+	/* sendmail's MSP queue runner runs as smmsp */
+	if (mc->kind == MTA_POSTFIX)
+		user = mc->postfix_owner[0] ? mc->postfix_owner : "postfix";
+	else
+		user = "smmsp";
+	u = accounts_user_by_name(c->accounts, user);
+	return u != NULL && (long)u->uid == uid;
+}
+
 static void
 scan_procs(struct cycle *c, const struct mtaconf *mc, struct proc_seen *ps)
 {
@@ -158,9 +212,21 @@ scan_procs(struct cycle *c, const struct mtaconf *mc, struct proc_seen *ps)
 			    read_small_at(pfd, "cmdline", args, sizeof(args));
 			if (alen < 0)
 				alen = 0;
-			classify(mc, comm, args, alen, pid,
-			         mc->kind == MTA_EXIM ? proc_uid(pfd) : -1,
-			         exim_uid, ps);
+			struct proc_seen one = {0, 0, 0};
+			long uid = proc_uid(pfd);
+
+			classify(mc, comm, args, alen, pid, uid, exim_uid, &one);
+			if ((one.daemon == 1 || one.msp_runner) &&
+			    (owner_trusted(c, mc, uid) ||
+			     (mc->kind == MTA_EXIM && uid == exim_uid)) &&
+			    exe_trusted(pfd)) {
+				if (one.daemon == 1 && ps->daemon != 1) {
+					ps->daemon = 1;
+					ps->daemon_pid = pid;
+				}
+				if (one.msp_runner)
+					ps->msp_runner = 1;
+			}
 		}
 		close(pfd);
 	}

@@ -131,24 +131,35 @@ top_cron(json_t *groups)
 	return cron;
 }
 
-/* down_verdict - the MTA is down: critical, start it, then flush. */
-static const char *
-down_verdict(const struct queue_view *v, char *msg, size_t n)
+/* down_verdict - the MTA is down: critical, start it (the way the host
+ * starts services; mta.down's remedy also enables it), then flush. */
+static void
+down_verdict(const struct cycle *c, const struct queue_view *v, char *msg,
+             size_t n, char *remedy, size_t rn)
 {
+	char start[256];
+
 	snprintf(msg, n, "%s",
 	         v->refused ? "the MTA is down (mta.down) and the relay to it "
 	                      "on the loopback is refused: nothing leaves "
 	                      "this queue until it runs"
 	                    : "the MTA is down (mta.down): nothing leaves "
 	                      "this queue until it runs");
-	if (v->postfix)
-		return "postfix start && postqueue -f";
-	if (v->exim)
-		return "service exim4 start || service exim start; then exim "
-		       "-qf";
-	if (v->role && strcmp(v->role, "mta_queue") == 0)
-		return "service sendmail start && sendmail -q";
-	return "service sendmail start && sendmail -Ac -q";
+	if (v->postfix) {
+		snprintf(remedy, rn, "postfix start && postqueue -f");
+		return;
+	}
+	if (v->exim) {
+		snprintf(remedy, rn, "service exim4 start || service exim "
+		                     "start; then exim -qf");
+		return;
+	}
+	if (c->init.kind == INITSYS_UNKNOWN)
+		snprintf(start, sizeof(start), "service sendmail start");
+	else
+		initsys_start(&c->init, "sendmail", 0, start, sizeof(start));
+	snprintf(remedy, rn, "%s && sendmail%s -q", start,
+	         v->role && strcmp(v->role, "mta_queue") == 0 ? "" : " -Ac");
 }
 
 /* wait_verdict - the MTA runs: read why, fix the cause, then flush. */
@@ -224,7 +235,7 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 	struct queue_view v;
 	json_int_t n = json_integer_value(json_object_get(qs, "messages"));
 	long long age = ts_age(c, json_object_get(qs, "oldest_ts"));
-	char agebuf[32], msg[1024];
+	char agebuf[32], msg[1024], rbuf[512];
 	const char *sev, *remedy;
 
 	memset(&v, 0, sizeof(v));
@@ -246,7 +257,8 @@ queue_finding(struct cycle *c, const struct mail_config *cfg, json_t *qs,
 	human_age(age < 0 ? 0 : age, agebuf, sizeof(agebuf));
 	if (v.down) {
 		sev = "critical";
-		remedy = down_verdict(&v, msg, sizeof(msg));
+		down_verdict(c, &v, msg, sizeof(msg), rbuf, sizeof(rbuf));
+		remedy = rbuf;
 	} else {
 		sev = (age >= cfg->undelivered_critical_age ||
 		       n >= cfg->undelivered_critical_count)

@@ -4,7 +4,8 @@
  * listens on the SMTP port of the loopback (Exim: nothing runs its queue,
  * neither a daemon nor a cron queue runner).  Unknown (no proc) is not
  * down.  mta.paniclog from mta.paniclog (exim_findings.c).  Reads only
- * the report and [mta] smtp_port.
+ * the report, [mta] smtp_port and the host's init system (c->init) for
+ * the remedy.
  */
 #include <stdio.h>
 #include <string.h>
@@ -65,28 +66,32 @@ count_waiting(json_t *spools, struct waiting *w)
 	}
 }
 
-/* down_remedy - start the daemon, or (it runs) make it listen; for
- * Exim (service the "mta" section names) start it and run the queue. */
+/* down_remedy - start the daemon (enabling it at boot when it is not:
+ * that is why it was down), or (it runs) make it listen; for Exim
+ * (service the "mta" section names) start it and run the queue. */
 static void
-down_remedy(const char *kind, const char *service, int running, int port,
-            char *out, size_t n)
+down_remedy(const struct initsys *is, const char *kind, const char *service,
+            int running, int port, char *out, size_t n)
 {
-	if (strcmp(kind, "exim") == 0)
+	char cmd[256];
+
+	if (strcmp(kind, "exim") == 0) {
 		snprintf(out, n,
 		         "systemctl start %s || service %s start; then deliver "
 		         "what waits: exim -qf",
 		         service ? service : "exim",
 		         service ? service : "exim");
-	else if (!running)
-		snprintf(out, n, "systemctl start %s || service %s start", kind,
-		         kind);
-	else
-		snprintf(out, n,
-		         "the %s daemon runs but does not listen on "
-		         "127.0.0.1:%d: check DaemonPortOptions in "
-		         "/etc/mail/sendmail.cf, then systemctl restart %s || "
-		         "service %s restart",
-		         kind, port, kind, kind);
+		return;
+	}
+	if (!running) {
+		initsys_start(is, kind, 1, out, n);
+		return;
+	}
+	initsys_restart(is, kind, cmd, sizeof(cmd));
+	snprintf(out, n,
+	         "the %s daemon runs but does not listen on 127.0.0.1:%d: "
+	         "check DaemonPortOptions in /etc/mail/sendmail.cf, then %s",
+	         kind, port, cmd);
 }
 
 void
@@ -122,7 +127,7 @@ mta_findings(struct cycle *c, const struct mta_config *cfg)
 		return;
 	}
 	snprintf(portbuf, sizeof(portbuf), "%d", port);
-	down_remedy(kind,
+	down_remedy(&c->init, kind,
 	            json_string_value(json_object_get(mta, "exim_service")),
 	            !json_is_false(run), port, remedy, sizeof(remedy));
 	cycle_finding(

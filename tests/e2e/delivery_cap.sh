@@ -69,6 +69,19 @@ if mkdir -p "$T/small" && mount -t tmpfs -o size=64k tmpfs "$T/small" 2>/dev/nul
 	rm -f "$T/small/fill"
 	run_agent --once --config "$T/up.conf" --root "$T/root" --state-dir "$SD"
 	check_eq "space again: delivered, exit 0" "$rc" 0
+	# full again with reports queued: --once sends the queue first,
+	# which frees the space, instead of failing to queue its own
+	run_agent --once --config "$T/down.conf" --root "$T/root" --state-dir "$SD"
+	run_agent --once --config "$T/down.conf" --root "$T/root" --state-dir "$SD"
+	q=$(outbox_n "$SD")
+	dd if=/dev/zero of="$T/small/fill" bs=4k count=100 2>/dev/null
+	before=$(nreq "$F")
+	run_agent --once --config "$T/up.conf" --root "$T/root" --state-dir "$SD"
+	check_eq "full disk, $q report(s) queued: --once sends them, exit 0" "$rc" 0
+	check_eq "... the outbox is empty" "$(outbox_n "$SD")" 0
+	check_eq "... the queued reports and this run's arrived" \
+	    "$(($(nreq "$F") - before))" "$((q + 1))"
+	rm -f "$T/small/fill"
 else
 	ok "# SKIP cannot mount a tmpfs here"
 fi

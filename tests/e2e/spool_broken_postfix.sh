@@ -41,8 +41,8 @@ check_eq "spool.stale critical at ten days" \
 check_eq "mta: postfix, master not running" \
     "$(j '.mta | "\(.kind) \(.daemon_running) \(.smtp_listening)"')" \
     "postfix false false"
-check_eq "mta.down" "$(f mta.down postfix '"\(.severity) \(.evidence.queued) \(.remedy)"')" \
-    "critical 150 systemctl start postfix || service postfix start"
+check_eq "mta.down: a systemd host, postfix not enabled at boot: enable and start" "$(f mta.down postfix '"\(.severity) \(.evidence.queued) \(.remedy)"')" \
+    "critical 150 systemctl enable postfix && systemctl start postfix"
 check_eq "no finding on the healthy postfix dirs" \
     "$(j '[.findings[] | select(.subject | test("incoming|active|hold|corrupt"))] | length')" 0
 

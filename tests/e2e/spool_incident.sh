@@ -100,10 +100,22 @@ check "spool.bloated_dir remedy recreates the directory" \
 check_eq "mta.down subject" "$(f mta.down sendmail .severity)" critical
 check_eq "mta.down evidence: the waiting message" \
     "$(f mta.down sendmail '.evidence.queued_by_spool["/var/spool/clientmqueue"]')" "$nqf"
+check_eq "mta.down remedy: RHEL 5 is SysV, sendmail not enabled at boot" \
+    "$(f mta.down sendmail .remedy)" "chkconfig sendmail on && service sendmail start"
 check_eq "no spool finding on the healthy mqueue" \
     "$(j '[.findings[] | select(.subject == "/var/spool/mqueue")] | length')" 0
 check_eq "no errors from these collectors" \
     "$(j '[.errors[] | select(.source | test("spool|mqueue|mta|accounts|proc|mounts"))] | length')" 0
+
+# sendmail enabled in runlevel 3 (an S link): start it, nothing to enable
+mkdir -p "$root/etc/rc.d/rc3.d"
+ln -s ../init.d/sendmail "$root/etc/rc.d/rc3.d/S80sendmail"
+"$AGENT" --config "$tmp/empty.conf" --state-dir "$tmp/state" --once --stdout --root "$root" \
+    >"$tmp/r3.json" 2>"$tmp/err3"
+check_eq "mta.down remedy: enabled at boot, only started" \
+    "$(jq -r '.findings[] | select(.code == "mta.down") | .remedy' "$tmp/r3.json")" \
+    "service sendmail start"
+rm -r "$root/etc/rc.d"
 
 # The agent changed nothing.
 check_eq "clientmqueue still root:root 0755" \
