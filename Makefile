@@ -131,7 +131,7 @@ check:
 	@sh tests/deps.sh build test
 	@$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(BUILD) unit-build
 	@$(MAKE) --no-print-directory SANITIZE=0 BUILD=$(BUILD) fuzz-build
-	@$(MAKE) --no-print-directory SANITIZE=0 BUILD=$(BUILD) static \
+	@$(MAKE) --no-print-directory SANITIZE=0 BUILD=$(BUILD) all static \
 	    oldkernel-build
 	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/run.sh \
 	    "$(BUILD)/san/bin" "$(BUILD)/san/tests" "$(BUILD)/fuzz"
