@@ -164,6 +164,9 @@ fuzz-build: $(FUZZ_BIN)
 # The collector embeds its schema (.incbin in collector/schema.c).
 $(OUT)/collector/store/schema.o $(FUZZ_OUT)/obj/collector/store/schema.o: \
     schema/collector.sql
+# ... and its API description (.incbin in collector/api/openapi.c).
+$(OUT)/collector/api/openapi.o $(FUZZ_OUT)/obj/collector/api/openapi.o: \
+    schema/openapi.json
 
 fuzz: fuzz-build
 	@for f in $(FUZZ_BIN); do \

@@ -33,6 +33,7 @@
 #include "collector/ingest/ingest.h"
 #include "collector/limits.h"
 #include "collector/api/metrics.h"
+#include "collector/api/openapi.h"
 #include "collector/http/route.h"
 #include "collector/http/token.h"
 #include "common/fsutil.h"
@@ -450,6 +451,7 @@ static const struct route routes[] = {
     {"DELETE", NULL, is_ack, ROUTE_ADMIN, serve_ack, NULL},
     {"GET", "/api/v1/events", NULL, ROUTE_READ, serve_api, api_events},
     {"GET", "/api/v1/mail", NULL, ROUTE_READ, serve_api, api_mail},
+    {"GET", "/api/v1/openapi.json", NULL, ROUTE_OPEN, openapi_serve, NULL},
     {"GET", "/metrics", NULL, ROUTE_READ, serve_metrics, NULL},
     {"GET", "/healthz", NULL, ROUTE_OPEN, serve_healthz, NULL},
     {"GET", NULL, is_asset, ROUTE_OPEN, serve_asset, NULL},
