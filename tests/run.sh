@@ -23,6 +23,10 @@ mkdir -p "$out"
 BINDIR=$(cd "$BINDIR" && pwd)
 export BINDIR SPOOLWATCH_TOP="$top" TEST_OUT="$out"
 export CMOCKA_MESSAGE_OUTPUT=TAP
+# Every curl call of the e2e scripts to a collector is recorded here
+# (tests/e2e/lib.sh) for tests/api/answers.sh, which runs after them.
+export SPOOLWATCH_RECORD_API="$out/api-answers"
+rm -rf "$SPOOLWATCH_RECORD_API"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 pattern=${TESTS:-}
@@ -76,6 +80,17 @@ for t in "$top"/tests/e2e/*.sh; do
 	case ${t##*/} in lib.sh) continue ;; esac
 	run_one "e2e/${t##*/}" sh "$t"
 done
+
+echo "== the collector's answers against its description"
+# In a full run always; with TESTS= when the selected scripts recorded
+# answers or the pattern names it (then it fails if nothing was recorded).
+case api/answers.sh in *"$pattern"*) named=1 ;; *) named="" ;; esac
+if [ -z "$pattern" ] || [ -n "$named" ] ||
+    [ -n "$(ls -A "$SPOOLWATCH_RECORD_API" 2>/dev/null)" ]; then
+	selected=$pattern pattern=""
+	run_one "api/answers.sh" sh "$top/tests/api/answers.sh"
+	pattern=$selected
+fi
 
 [ -n "$failures" ] && echo "failed:$failures"
 echo "$passed passed, $failed failed"

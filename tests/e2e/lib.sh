@@ -67,3 +67,32 @@ wait_http() {
 	done
 	return 1
 }
+
+# The collector's answers, recorded for tests/api/answers.sh: with
+# SPOOLWATCH_RECORD_API=DIR (tests/run.sh sets it) every curl call whose
+# URL names a collector registered with api_record HOST:PORT
+# (start_collector does it) runs with --trace into DIR/SCRIPT.XXXXXX,
+# which holds each request and answer byte for byte (hex).  Nothing else
+# changes: the caller's -o, -D, -w and exit status are curl's own.
+_api_record=""
+api_record() { _api_record="$_api_record $1"; }
+if [ -n "${SPOOLWATCH_RECORD_API:-}" ]; then
+	mkdir -p "$SPOOLWATCH_RECORD_API"
+	curl() {
+		_cr_t=""
+		for _cr_a in "$@"; do
+			for _cr_b in $_api_record; do
+				case $_cr_a in
+				*://"$_cr_b" | *://"$_cr_b"/* | *://"$_cr_b"\?*)
+					_cr_t=1 ;;
+				esac
+			done
+		done
+		if [ -z "$_cr_t" ]; then
+			command curl "$@"
+			return
+		fi
+		_cr_t=$(mktemp "$SPOOLWATCH_RECORD_API/${0##*/}.XXXXXX")
+		command curl --trace "$_cr_t" "$@"
+	}
+fi
