@@ -48,7 +48,7 @@ DOC = os.path.join(TOP, "schema", "openapi.json")
 REPORT = os.path.join(TOP, "schema", "report.schema.json")
 META = os.path.join(TOP, "tests", "data", "openapi",
                     "oas-3.1-schema-2022-10-07.json")
-BASE = "urn:spoolwatch:openapi"
+BASE = "https://spoolwatch.invalid/schema/openapi.json"
 METHODS = ("get", "head", "post", "put", "delete", "patch", "options",
            "trace")
 
