@@ -204,6 +204,9 @@ clean:
 	rm -rf build bin
 
 include deploy/static/static.mk
+# The static collector embeds the API description too (collector/api/openapi.c;
+# the rule is here: a change to static.mk rebuilds the bundled libraries).
+$(STATIC_OBJ)/collector/api/openapi.o: schema/openapi.json
 include tests/oldkernel/oldkernel.mk
 -include deploy/packages.mk
 # Dependency files only (not the bundled libraries' sources that make

@@ -76,7 +76,6 @@ $(STATIC_OBJ)/collector/main.o: collector/main.c \
 	$(STATIC_CC) $(STATIC_CFLAGS) \
 	    -include $(STATIC_PREFIX)/collector-versions.h -c -o $@ $<
 $(STATIC_OBJ)/collector/store/schema.o: schema/collector.sql
-$(STATIC_OBJ)/collector/api/openapi.o: schema/openapi.json
 # generated sources (the dashboard's assets) come from $(OUT)/gen
 $(STATIC_OBJ)/gen/%.o: $(OUT)/gen/%.c
 	@mkdir -p $(dir $@)
