@@ -61,8 +61,8 @@ api_incidents(json_t *findings)
 		slot[i] = -1;
 		if (folds[i] >= 0)
 			continue;
-		cs[ncause] = (struct cause){i, rank(f), seen ? seen : "",
-		                            json_array()};
+		cs[ncause] =
+		    (struct cause){i, rank(f), seen ? seen : "", json_array()};
 		slot[i] = (long)ncause++;
 	}
 	json_array_foreach(findings, i, f)

@@ -132,8 +132,9 @@ incidents_part(struct sctx *c)
 
 	for (size_t i = 0; i < sizeof(sevs) / sizeof(sevs[0]); i++)
 		json_object_set_new(by, sevs[i],
-		                    json_pack("{s:I,s:I}", "open", (json_int_t)0,
-		                              "hosts", (json_int_t)0));
+		                    json_pack("{s:I,s:I}", "open",
+		                              (json_int_t)0, "hosts",
+		                              (json_int_t)0));
 	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *sev = (const char *)sqlite3_column_text(st, 0);
 		json_t *one = sev ? json_object_get(by, sev) : NULL;

@@ -199,8 +199,8 @@ set_cause(json_t *r, const char *code, const char *ccode, const char *csubj)
 		if (strcmp(json_string_value(json_object_get(f, "code")),
 		           code) == 0) {
 			json_object_set_new(f, "caused_by",
-			                    json_pack("{s:s,s:s}", "code", ccode,
-			                              "subject", csubj));
+			                    json_pack("{s:s,s:s}", "code",
+			                              ccode, "subject", csubj));
 			return;
 		}
 	}
@@ -214,8 +214,8 @@ drop(json_t *r, const char *code)
 	json_t *all = json_object_get(r, "findings");
 
 	for (size_t i = json_array_size(all); i-- > 0;)
-		if (strcmp(json_string_value(json_object_get(
-		               json_array_get(all, i), "code")),
+		if (strcmp(json_string_value(
+		               json_object_get(json_array_get(all, i), "code")),
 		           code) == 0)
 			json_array_remove(all, i);
 }
