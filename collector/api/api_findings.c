@@ -1,7 +1,7 @@
 /*
  * api_findings.c - GET /api/v1/findings: findings of the fleet, newest
  * first, keyset-paginated by id; filters code, severity, state, host,
- * acked (an acknowledgement holds, ack.h).
+ * acked (an acknowledgement holds, ack.h), label (the host's).
  * Also the shape of one finding, which the host endpoint shows too.
  */
 #include <string.h>
@@ -96,11 +96,13 @@ api_findings(struct api_req *rq, struct api_answer *ans)
 {
 	static const char *const states[] = {"open", "resolved", NULL};
 	static const char *const bools[] = {"true", "false", NULL};
+	struct label_filter lf;
 	struct qb qb;
 	long limit;
 	long long cursor, last = 0;
 
 	if (list_args(rq, ans, &limit, &cursor) == -1 ||
+	    label_args(rq, ans, &lf) == -1 ||
 	    enum_arg(rq, ans, "severity", report_schema_severities,
 	             "info, warning or critical") == -1 ||
 	    enum_arg(rq, ans, "state", states, "open or resolved") == -1 ||
@@ -108,6 +110,7 @@ api_findings(struct api_req *rq, struct api_answer *ans)
 		return;
 	qb_init(&qb, API_FINDING_COLS);
 	findings_where(rq, &qb, cursor);
+	qb_labels(&qb, "f.host_id", &lf);
 	qb_tail(&qb, "ORDER BY f.id DESC LIMIT ?");
 	list_page(rq, ans, &qb, limit, findings_row, findings_cursor, &last);
 }

@@ -216,7 +216,7 @@ fx_call(struct fx *f, void (*ep)(struct api_req *, struct api_answer *),
         struct fx_args *a, const char *param, int want_status)
 {
 	struct api_req r = fx_req(f, a);
-	struct api_answer ans = {0, NULL};
+	struct api_answer ans = {.status = 0};
 
 	r.param = param;
 	ep(&r, &ans);

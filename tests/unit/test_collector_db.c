@@ -25,7 +25,7 @@ items(sqlite3 *db, void (*ep)(struct api_req *, struct api_answer *),
       struct fx_args *a)
 {
 	struct api_req r = {db, FX_NOW, FX_STALE_AFTER, fx_arg, a, NULL};
-	struct api_answer ans = {0, NULL};
+	struct api_answer ans = {.status = 0};
 	size_t n;
 
 	ep(&r, &ans);
@@ -78,7 +78,7 @@ leaves_none(sqlite3 *db, void (*ep)(struct api_req *, struct api_answer *),
 {
 	struct fx_args a = {{NULL}, {NULL}};
 	struct api_req r = {db, FX_NOW, FX_STALE_AFTER, fx_arg, &a, param};
-	struct api_answer ans = {0, NULL};
+	struct api_answer ans = {.status = 0};
 
 	if (k)
 		fx_set(&a, k, val);
