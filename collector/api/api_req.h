@@ -21,12 +21,12 @@ struct api_req {
 	long long now;
 	long long stale_after;
 	const char *(*arg)(void *cls, const char *key); /* NULL: absent */
-	/* every value of a repeated argument: the count, the first max of
-	 * them into out */
-	size_t (*args)(void *cls, const char *key, const char **out,
-	               size_t max);
 	void *cls;
 	const char *param; /* the path segment a route took ({name}), or NULL */
+	/* every value of a repeated argument (label=): the count, the
+	 * first max of them into out; NULL: none */
+	size_t (*args)(void *cls, const char *key, const char **out,
+	               size_t max);
 };
 
 struct api_answer {

@@ -34,7 +34,7 @@ arg(void *cls, const char *key)
 static struct api_req
 req(sqlite3 *db, struct kv *a)
 {
-	struct api_req r = {db, 0, 0, arg, a, NULL};
+	struct api_req r = {db, 0, 0, arg, a, NULL, NULL};
 	return r;
 }
 

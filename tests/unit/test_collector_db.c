@@ -24,7 +24,7 @@ static size_t
 items(sqlite3 *db, void (*ep)(struct api_req *, struct api_answer *),
       struct fx_args *a)
 {
-	struct api_req r = {db, FX_NOW, FX_STALE_AFTER, fx_arg, a, NULL};
+	struct api_req r = {db, FX_NOW, FX_STALE_AFTER, fx_arg, a, NULL, fx_all};
 	struct api_answer ans = {.status = 0};
 	size_t n;
 
@@ -77,7 +77,8 @@ leaves_none(sqlite3 *db, void (*ep)(struct api_req *, struct api_answer *),
             const char *param, const char *k, const char *val)
 {
 	struct fx_args a = {{NULL}, {NULL}};
-	struct api_req r = {db, FX_NOW, FX_STALE_AFTER, fx_arg, &a, param};
+	struct api_req r = {db, FX_NOW, FX_STALE_AFTER, fx_arg, &a, param,
+	                    fx_all};
 	struct api_answer ans = {.status = 0};
 
 	if (k)
