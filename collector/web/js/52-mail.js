@@ -1,0 +1,29 @@
+/*
+ * 52-mail.js - the mail view.
+ */
+
+async function viewMail(q) {
+	const page = await api('/mail', apiParams(q, ['host', 'command']));
+	const list = items(page);
+	const t = page.totals || {};
+	const form = filterForm([
+		{ name: 'command', label: 'Cron command',
+		    placeholder: '/bin/freemem.py' },
+		{ name: 'host', label: 'Host', placeholder: 'exact name' },
+	], q, ['mail']);
+	const examples = q.get('command') && list.length === 1 ?
+	    arr(list[0].host_examples) : [];
+	return h('div', null,
+	    h('h1', null, 'Queued and unread mail by cron job'), form,
+	    t.queued_total !== undefined ? h('p', { class: 'mail-totals' },
+		num(t.queued_total), ' queued on ',
+		count(t.hosts_with_queued, 'host'), ' · ',
+		num(t.unread_total), ' unread') : null,
+	    list.length ? mailGroups(list) :
+		empty('No mail matches.'),
+	    examples.length ? h('p', null, 'Hosts with the most of it: ',
+		examples.map((n, i) => [i ? ', ' : '', h('a', {
+		    href: route(['mail'], { command: q.get('command'),
+			host: n }) }, displayText(n))])) : null,
+	    pager(page, ['mail'], q));
+}
