@@ -26,6 +26,7 @@
 #define API_HISTORY_POINTS 500  /* points per curve; longer ones thinned */
 #define API_HISTORY_HOURS 24    /* history_hours without the argument */
 #define API_HISTORY_HOURS_MAX (24 * 366) /* history_hours at most */
+#define API_HISTORY_BUCKETS 300 /* /api/v1/history: points per series */
 
 /* --- HTTP (http.c) ----------------------------------------------------- */
 #define HTTP_METRICS_MAX (64u << 20) /* the /metrics exposition text */

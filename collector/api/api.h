@@ -1,7 +1,8 @@
 /*
  * api.h - the read API's endpoints, one file per family: api_summary.c,
  * api_hosts.c (the list and one host), api_findings.c, api_events.c,
- * api_mail.c.  Each answers one GET route of the table in http.c from a
+ * api_mail.c, api_history.c.  Each answers one GET route of the table in
+ * http.c from a
  * reading connection; what they share to read a request and answer it is
  * in api_req.h.
  */
@@ -21,6 +22,8 @@ void api_host(struct api_req *rq, struct api_answer *ans);
 void api_findings(struct api_req *rq, struct api_answer *ans);
 void api_events(struct api_req *rq, struct api_answer *ans);
 void api_mail(struct api_req *rq, struct api_answer *ans);
+/* api_history - the fleet's curves, or host=NAME's (api_history.c). */
+void api_history(struct api_req *rq, struct api_answer *ans);
 
 /* The columns api_finding_json reads, in its order (11: the host name;
  * 12-15 the acknowledgement that holds, ack.h). */

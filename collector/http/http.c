@@ -450,6 +450,7 @@ static const struct route routes[] = {
     {"DELETE", NULL, is_ack, ROUTE_ADMIN, serve_ack, NULL},
     {"GET", "/api/v1/events", NULL, ROUTE_READ, serve_api, api_events},
     {"GET", "/api/v1/mail", NULL, ROUTE_READ, serve_api, api_mail},
+    {"GET", "/api/v1/history", NULL, ROUTE_READ, serve_api, api_history},
     {"GET", "/metrics", NULL, ROUTE_READ, serve_metrics, NULL},
     {"GET", "/healthz", NULL, ROUTE_OPEN, serve_healthz, NULL},
     {"GET", NULL, is_asset, ROUTE_OPEN, serve_asset, NULL},
