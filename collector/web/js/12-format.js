@@ -1,6 +1,6 @@
 /*
  * 12-format.js - formatting values (numbers, bytes, durations, times,
- * badges, remedies, evidence) and the small table and section helpers.
+ * badges, remedies, evidence) and the section helpers.
  */
 
 const numFmt = new Intl.NumberFormat('en-US');
@@ -129,20 +129,6 @@ function evidence(ev) {
 	    h('summary', null, 'Evidence'), h('pre', null, displayText(t)));
 }
 
-function table(headers, rows, cls) {
-	return h('table', { class: cls || null },
-	    h('thead', null, h('tr', null,
-		headers.map((x) => h('th', null, x)))),
-	    h('tbody', null, rows));
-}
-
-function td(...kids) {
-	return h('td', null, ...kids);
-}
-
-function tdNum(n) {
-	return h('td', { class: 'num' }, num(n));
-}
 
 function section(title, ...kids) {
 	return h('section', { class: 'card' }, h('h2', null, title),
@@ -151,4 +137,16 @@ function section(title, ...kids) {
 
 function empty(text) {
 	return h('p', { class: 'empty' }, text);
+}
+
+/* A host's labels ({key: value}) as chips "key=value". */
+function labelChips(labels) {
+	if (!labels || typeof labels !== 'object')
+		return null;
+	const e = Object.entries(labels);
+	if (!e.length)
+		return null;
+	return h('span', { class: 'labels' }, e.map(([k, v]) =>
+	    h('span', { class: 'chip', title: 'label ' + displayText(k) },
+		displayText(k) + '=' + displayText(v))));
 }

@@ -1,6 +1,6 @@
 /*
- * 20-api.js - the collector's JSON API: fetch with the token and a timeout,
- * ApiError, and the token kept in sessionStorage.
+ * 20-api.js - the collector's JSON API: fetch with a token and a timeout,
+ * ApiError, and the read token kept in sessionStorage.
  */
 
 class ApiError extends Error {
@@ -34,21 +34,34 @@ function setToken(t) {
 
 let memToken = '';
 
-async function api(path, params) {
+/* api(path, params): GET with the read token. */
+function api(path, params) {
+	return call('GET', path, params, undefined, token() || memToken);
+}
+
+/*
+ * call(method, path, params, body, tok): one request to the API with
+ * bearer token tok (if any) and a JSON body (if not undefined); the
+ * answer's JSON, or an ApiError.
+ */
+async function call(method, path, params, body, tok) {
 	const url = new URL(API + path, location.origin);
 	for (const [k, v] of Object.entries(params || {}))
-		if (v !== undefined && v !== null && v !== '')
-			url.searchParams.set(k, String(v));
+		for (const one of Array.isArray(v) ? v : [v])
+			if (one !== undefined && one !== null && one !== '')
+				url.searchParams.append(k, String(one));
 	const headers = { Accept: 'application/json' };
-	const tok = token() || memToken;
 	if (tok)
 		headers.Authorization = 'Bearer ' + tok;
+	if (body !== undefined)
+		headers['Content-Type'] = 'application/json';
 	const ctl = new AbortController();
 	const timer = setTimeout(() => ctl.abort(), FETCH_TIMEOUT_MS);
 	let resp;
 	try {
-		resp = await fetch(url, { headers, cache: 'no-store',
-		    credentials: 'omit', signal: ctl.signal });
+		resp = await fetch(url, { method, headers, cache: 'no-store',
+		    credentials: 'omit', signal: ctl.signal,
+		    body: body === undefined ? undefined : JSON.stringify(body) });
 	} catch (e) {
 		throw new ApiError('down', 0, 'unreachable',
 		    ctl.signal.aborted ?
@@ -58,25 +71,26 @@ async function api(path, params) {
 	} finally {
 		clearTimeout(timer);
 	}
-	let body = null;
+	let data = null;
 	try {
-		body = await resp.json();
+		data = await resp.json();
 	} catch (e) {
-		body = null;
+		data = null;
 	}
-	const err = body && typeof body.error === 'object' && body.error ?
-	    body.error : {};
+	const err = data && typeof data.error === 'object' && data.error ?
+	    data.error : {};
 	if (resp.status === 401 || resp.status === 403)
 		throw new ApiError('auth', resp.status, err.code,
-		    err.message || 'a read token is required');
+		    err.message || (method === 'GET' ? 'a read token is required' :
+		    'an admin token is required'));
 	if (!resp.ok)
 		throw new ApiError(resp.status >= 500 ? 'down' : 'http',
 		    resp.status, err.code || String(resp.status),
 		    err.message || resp.statusText || 'request failed');
-	if (body === null || typeof body !== 'object')
+	if (data === null || typeof data !== 'object')
 		throw new ApiError('bad', resp.status, 'bad_json',
 		    path + ' did not answer JSON');
-	return body;
+	return data;
 }
 
 /* List helpers: tolerate a bare array as well as {items, next_cursor}. */

@@ -1,6 +1,7 @@
 /*
  * 40-overview.js - the overview: tiles, open findings, critical remedies,
- * SYSERR signatures, fullest filesystems, silent hosts, MTA down.
+ * fleet history, SYSERR signatures, fullest filesystems, silent hosts,
+ * MTA down.
  */
 
 async function viewOverview() {
@@ -38,6 +39,7 @@ async function viewOverview() {
 	parts.push(h('div', { class: 'grid' },
 	    findingsCard(arr(sum.findings)),
 	    criticalCard(items(crit), crit.next_cursor)));
+	parts.push(historyCard(null));
 	parts.push(h('div', { class: 'grid' },
 	    syserrCard(arr(sum.syserr_top).slice(0, SYSERR_TOP)),
 	    inodesCard(arr(sum.inodes_top))));

@@ -27,22 +27,38 @@ async function viewHosts(q) {
 	], q, ['hosts']);
 	const rows = list.map((x) => {
 		const c = sevCounts(x);
+		const mta = x.mta && typeof x.mta === 'object' ? x.mta : {};
 		return h('tr', { class: x.stale ? 'stale' : null },
-		    td(hostLink(x.name),
+		    h('td', { 'data-sort': displayText(x.name) }, hostLink(x.name),
 			x.stale ? h('span', { class: 'badge bad' }, 'silent') :
 			null),
+		    h('td', { class: 'labels-cell', 'data-sort': labelsText(x.labels) },
+			labelChips(x.labels)),
+		    td(displayText(x.os || '')),
+		    td(displayText(mta.kind || ''), mta.daemon_running === false ?
+			h('span', { class: 'badge bad' }, 'down') : null),
 		    td(when(x.last_seen)),
-		    h('td', { class: 'num' }, c.critical ?
-			h('span', { class: 'sev sev-critical' }, num(c.critical)) :
-			'0'),
-		    h('td', { class: 'num' }, c.warning ?
-			h('span', { class: 'sev sev-warning' }, num(c.warning)) :
-			'0'),
+		    h('td', { class: 'num', 'data-sort': c.critical || 0 },
+			c.critical ? h('span', { class: 'sev sev-critical' },
+			    num(c.critical)) : '0'),
+		    h('td', { class: 'num', 'data-sort': c.warning || 0 },
+			c.warning ? h('span', { class: 'sev sev-warning' },
+			    num(c.warning)) : '0'),
 		    tdNum(c.info || 0));
 	});
+	const csv = csvButton('hosts', ['host', 'labels', 'os', 'mta',
+	    'mta_running', 'last_seen', 'stale', 'critical', 'warning', 'info'],
+	    list.map((x) => {
+		const c = sevCounts(x);
+		const mta = x.mta && typeof x.mta === 'object' ? x.mta : {};
+		return [x.name, labelsText(x.labels), x.os, mta.kind,
+		    mta.daemon_running, x.last_seen, x.stale, c.critical || 0,
+		    c.warning || 0, c.info || 0];
+	    }));
 	return h('div', null, h('h1', null, 'Hosts'), form,
-	    list.length ? table(['host', 'last report', 'critical',
-		'warning', 'info'], rows, 'hosts') :
+	    list.length ? [h('div', { class: 'list-tools' }, csv),
+		table(['host', 'labels', 'OS', 'MTA', 'last report', 'critical',
+		    'warning', 'info'], rows, 'hosts')] :
 		empty('No host matches.'),
 	    pager(page, ['hosts'], q));
 }

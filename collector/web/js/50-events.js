@@ -1,5 +1,5 @@
 /*
- * 50-events.js - events: the events table and the events view.
+ * 50-events.js - events: the events table and the events view with its CSV.
  */
 
 function eventsTable(list, showHost) {
@@ -29,8 +29,12 @@ async function viewEvents(q) {
 		{ name: 'since', label: 'Since',
 		    placeholder: '2026-01-31T00:00:00Z' },
 	], q, ['events']);
+	const csv = csvButton('events', ['ts', 'host', 'kind', 'program', 'pid',
+	    'queue_id', 'signature', 'message'], list.map((e) => [e.ts, e.host,
+	    e.kind, e.program, e.pid, e.queue_id, e.signature, e.message]));
 	return h('div', null, h('h1', null, 'Events'), form,
-	    list.length ? eventsTable(list, true) :
+	    list.length ? [h('div', { class: 'list-tools' }, csv),
+		eventsTable(list, true)] :
 		empty('No event matches.'),
 	    pager(page, ['events'], q));
 }

@@ -1,5 +1,5 @@
 /*
- * 52-mail.js - the mail view.
+ * 52-mail.js - the mail view, with its CSV.
  */
 
 async function viewMail(q) {
@@ -19,7 +19,12 @@ async function viewMail(q) {
 		num(t.queued_total), ' queued on ',
 		count(t.hosts_with_queued, 'host'), ' · ',
 		num(t.unread_total), ' unread') : null,
-	    list.length ? mailGroups(list) :
+	    list.length ? [h('div', { class: 'list-tools' },
+		csvButton('mail', ['command', 'hosts', 'messages', 'unread',
+		    'queued', 'host_examples'], list.map((g) => [g.command ||
+		    g.cron_command, typeof g.hosts === 'number' ? g.hosts :
+		    arr(g.hosts).length, g.messages, g.unread, g.queued,
+		    arr(g.host_examples).join(' ')]))), mailGroups(list)] :
 		empty('No mail matches.'),
 	    examples.length ? h('p', null, 'Hosts with the most of it: ',
 		examples.map((n, i) => [i ? ', ' : '', h('a', {

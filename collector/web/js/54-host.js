@@ -1,11 +1,11 @@
 /*
- * 54-host.js - one host: its findings, spools, filesystems, MTA, trends,
- * mail and events.
+ * 54-host.js - one host: its labels, findings, spools, filesystems, MTA,
+ * history charts, mail and events.
  */
 
 async function viewHost(name) {
 	const [d, resolved] = await Promise.all([
-		api('/hosts/' + encodeURIComponent(name)),
+		api('/hosts/' + encodeURIComponent(name), { history_hours: 0 }),
 		api('/findings', { host: name, state: 'resolved',
 		    limit: 20 }),
 	]);
@@ -23,7 +23,9 @@ async function viewHost(name) {
 		d.kernel || info.kernel ?
 		' · kernel ' + displayText(d.kernel || info.kernel) : '',
 		d.agent_version ?
-		' · agent ' + displayText(d.agent_version) : ''));
+		' · agent ' + displayText(d.agent_version) : '',
+		d.mta && d.mta.kind ? ' · MTA ' + displayText(d.mta.kind) : ''),
+	    labelChips(d.labels || info.labels));
 	return h('div', { class: 'host-page' }, head,
 	    section('Open findings', open.length ?
 		h('ul', { class: 'findings' },
@@ -31,8 +33,8 @@ async function viewHost(name) {
 		empty('No open finding.')),
 	    section('Mail spools', spoolsTable(arr(d.spools))),
 	    section('Filesystems', fsTable(arr(d.filesystems))),
-	    h('div', { class: 'grid' }, mtaSection(d.mta),
-		trendsSection(arr(d.history))),
+	    mtaSection(d.mta),
+	    historyCard(d.name || name),
 	    mailSection(mail),
 	    section('Recent events', events.length ?
 		eventsTable(events.slice(0, HOST_EVENTS), false) :
@@ -47,28 +49,6 @@ async function viewHost(name) {
 		h('ul', null, arr(d.errors).map((e) => h('li', null,
 		    h('code', null, displayText(e.source)), ': ',
 		    displayText(e.error))))) : null);
-}
-
-/* The host's curves (history: metric, subject, points [[ts, v]]). */
-function trendsSection(list) {
-	const rows = list.filter((x) => arr(x.points).length).map((x) => {
-		const pts = arr(x.points);
-		const vals = pts.map((p) => Number(p[1]) || 0);
-		const lastV = vals[vals.length - 1];
-		const label = displayText(x.metric) + ' ' +
-		    displayText(x.subject) + ' since ' +
-		    displayText(pts[0][0]) + ': ' + vals.join(' ');
-		return h('tr', null, td(displayText(x.metric)),
-		    td(h('code', null, displayText(x.subject))),
-		    td(vals.length > 1 ? sparkline(vals, label) :
-			h('span', { class: 'muted' }, 'one point')),
-		    h('td', { class: 'num' }, Number.isInteger(lastV) ?
-			num(lastV) : lastV.toFixed(1)),
-		    td(when(pts[pts.length - 1][0])));
-	});
-	return section('Trends', rows.length ? table(['metric', 'of',
-	    'curve', 'last', 'at'], rows, 'trends') :
-	    empty('No history yet.'));
 }
 
 function mtaSection(mta) {
@@ -94,7 +74,7 @@ function spoolsTable(list) {
 		const prefixes = Object.entries(s.by_prefix || {})
 		    .map(([k, v]) => displayText(k) + ' ' + num(v)).join(', ');
 		return h('tr', { class: s.ok === false ? 'not-ok' : null },
-		    td(h('code', null, displayText(s.path)),
+		    td(pathCode(s.path),
 			s.role ? h('div', { class: 'muted' },
 			    displayText(s.role)) : null),
 		    td(s.exists === false ? h('span', { class: 'bad' },
@@ -108,7 +88,8 @@ function spoolsTable(list) {
 			prefixes ? h('div', { class: 'muted' }, prefixes) : null),
 		    tdNum(s.orphans),
 		    td(duration(s.oldest_age_s)),
-		    h('td', { class: 'num' }, bytes(s.dir_size_bytes)));
+		    h('td', { class: 'num', 'data-sort': s.dir_size_bytes },
+			bytes(s.dir_size_bytes)));
 	});
 	return table(['path', 'ok', 'owner:group mode', 'MTA can write',
 	    'entries', 'orphans', 'oldest', 'dir inode'], rows, 'spools');
@@ -129,7 +110,8 @@ function fsTable(list) {
 		    h('td', { class: 'num' }, pctText(f.inodes_used_pct)),
 		    h('td', { class: 'num' }, num(f.inodes_used), ' / ',
 			num(f.inodes_total)),
-		    h('td', { class: 'num' }, bytes(f.bytes_free), ' of ',
+		    h('td', { class: 'num', 'data-sort': f.bytes_free },
+			bytes(f.bytes_free), ' of ',
 			bytes(f.bytes_total)));
 	});
 	return table(['mount', 'device', 'inodes used', '', 'inodes',
@@ -141,9 +123,9 @@ function mailSection(mail) {
 	const queued = arr(mail.queued);
 	const boxRows = boxes.map((b) => h('tr', null,
 	    td(displayText(b.user)),
-	    td(h('code', null, displayText(b.path))),
+	    td(pathCode(b.path)),
 	    tdNum(b.messages), tdNum(b.unread),
-	    h('td', { class: 'num' }, bytes(b.bytes)),
+	    h('td', { class: 'num', 'data-sort': b.bytes }, bytes(b.bytes)),
 	    td(when(b.oldest_ts)), td(when(b.newest_ts))));
 	const cronRows = [];
 	for (const b of boxes)

@@ -5,6 +5,7 @@
 
 function start() {
 	initToken();
+	initAdmin();
 	$('refresh').addEventListener('click', () => render(false));
 	window.addEventListener('hashchange', () => {
 		lastOk = null;
