@@ -17,6 +17,7 @@
 #include "agent/agent_config.h"
 #include "agent/cycle.h"
 #include "agent/collect/inodes.h"
+#include "agent/diagnose/causes.h"
 #include "agent/diagnose/inodes_findings.h"
 #include "agent/collect/logs.h"
 #include "agent/diagnose/logs_findings.h"
@@ -179,6 +180,7 @@ report_build(const struct agent_config *cfg, struct state *st)
 		collectors[i].collect(&c, cfg);
 	for (size_t i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++)
 		collectors[i].findings(&c, cfg);
+	causes_link(c.report); /* every finding exists: tie symptoms */
 	cycle_host_free(&c);
 	return c.report;
 }

@@ -286,7 +286,13 @@ CREATE TABLE IF NOT EXISTS findings (
 	first_seen	INTEGER NOT NULL,
 	last_seen	INTEGER NOT NULL,
 	last_report	INTEGER NOT NULL,	-- reports.id that last carried it
-	resolved_at	INTEGER
+	resolved_at	INTEGER,
+	-- caused_by as the report gave it (both NULL when it had none), and
+	-- 1 when that cause was a finding of the same report, open with it,
+	-- and no symptom itself (collector/store/incident.c)
+	cause_code	TEXT,
+	cause_subject	TEXT,
+	symptom		INTEGER NOT NULL DEFAULT 0
 );
 CREATE UNIQUE INDEX IF NOT EXISTS findings_open
     ON findings (host_id, code, subject) WHERE resolved_at IS NULL;
@@ -301,6 +307,7 @@ CREATE TABLE IF NOT EXISTS finding_counts (
 	code		TEXT NOT NULL,
 	severity	TEXT NOT NULL,
 	hosts		INTEGER NOT NULL,
+	symptoms	INTEGER NOT NULL DEFAULT 0,	-- open findings here that are symptoms
 	PRIMARY KEY (code, severity)
 ) WITHOUT ROWID;
 
@@ -337,6 +344,68 @@ CREATE TRIGGER IF NOT EXISTS findings_severity AFTER UPDATE OF severity
 	    host_id = new.host_id AND resolved_at IS NULL) = 1
 	ON CONFLICT (code, severity) DO UPDATE SET hosts = hosts + 1;
 END;
+-- Incidents: an open finding that is not a symptom is the cause of one
+-- incident.  Per severity, how many causes are open and on how many
+-- hosts; the row of severity '' counts every severity.  Kept by the
+-- triggers below, each of which takes the old row out and puts the new
+-- one in; finding_counts.symptoms counts the open symptoms per (code,
+-- severity) the same way.
+CREATE TABLE IF NOT EXISTS incident_counts (
+	severity	TEXT PRIMARY KEY,
+	causes		INTEGER NOT NULL,
+	hosts		INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS incidents_in AFTER INSERT ON findings
+    WHEN new.resolved_at IS NULL BEGIN
+	INSERT INTO incident_counts (severity, causes, hosts)
+	SELECT s.sev, 1, NOT EXISTS (SELECT 1 FROM findings WHERE
+	    host_id = new.host_id AND resolved_at IS NULL AND symptom = 0 AND
+	    id <> new.id AND (s.sev = '' OR severity = s.sev))
+	FROM (SELECT new.severity AS sev UNION ALL SELECT '') s
+	WHERE new.symptom = 0
+	ON CONFLICT (severity) DO UPDATE SET causes = causes + 1,
+	    hosts = hosts + excluded.hosts;
+	INSERT INTO finding_counts (code, severity, hosts, symptoms)
+	SELECT new.code, new.severity, 0, 1 WHERE new.symptom = 1
+	ON CONFLICT (code, severity) DO UPDATE SET symptoms = symptoms + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS incidents_out AFTER UPDATE OF resolved_at,
+    severity, symptom ON findings WHEN old.resolved_at IS NULL BEGIN
+	UPDATE incident_counts SET causes = causes - 1,
+	    hosts = hosts - NOT EXISTS (SELECT 1 FROM findings WHERE
+		host_id = old.host_id AND resolved_at IS NULL AND symptom = 0 AND
+		id <> old.id AND (incident_counts.severity = '' OR
+		severity = incident_counts.severity))
+	WHERE old.symptom = 0 AND severity IN (old.severity, '');
+	UPDATE finding_counts SET symptoms = symptoms - 1
+	WHERE old.symptom = 1 AND code = old.code AND severity = old.severity;
+END;
+CREATE TRIGGER IF NOT EXISTS incidents_back AFTER UPDATE OF resolved_at,
+    severity, symptom ON findings WHEN new.resolved_at IS NULL BEGIN
+	INSERT INTO incident_counts (severity, causes, hosts)
+	SELECT s.sev, 1, NOT EXISTS (SELECT 1 FROM findings WHERE
+	    host_id = new.host_id AND resolved_at IS NULL AND symptom = 0 AND
+	    id <> new.id AND (s.sev = '' OR severity = s.sev))
+	FROM (SELECT new.severity AS sev UNION ALL SELECT '') s
+	WHERE new.symptom = 0
+	ON CONFLICT (severity) DO UPDATE SET causes = causes + 1,
+	    hosts = hosts + excluded.hosts;
+	INSERT INTO finding_counts (code, severity, hosts, symptoms)
+	SELECT new.code, new.severity, 0, 1 WHERE new.symptom = 1
+	ON CONFLICT (code, severity) DO UPDATE SET symptoms = symptoms + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS incidents_gone AFTER DELETE ON findings
+    WHEN old.resolved_at IS NULL BEGIN
+	UPDATE incident_counts SET causes = causes - 1,
+	    hosts = hosts - NOT EXISTS (SELECT 1 FROM findings WHERE
+		host_id = old.host_id AND resolved_at IS NULL AND symptom = 0 AND
+		(incident_counts.severity = '' OR
+		severity = incident_counts.severity))
+	WHERE old.symptom = 0 AND severity IN (old.severity, '');
+	UPDATE finding_counts SET symptoms = symptoms - 1
+	WHERE old.symptom = 1 AND code = old.code AND severity = old.severity;
+END;
+
 -- Filled once from the findings if the table is new on an old database.
 INSERT INTO finding_counts (code, severity, hosts)
 SELECT code, severity, count(DISTINCT host_id) FROM findings

@@ -30,13 +30,22 @@ void api_history(struct api_req *rq, struct api_answer *ans);
 #define API_FINDING_COLS                                                       \
 	"SELECT f.id, f.code, f.subject, f.severity, f.message, f.evidence, "  \
 	"f.remedy, f.first_seen, f.last_seen, f.resolved_at, h.name, "         \
-	"a.by, a.reason, a.at, a.until "                                       \
+	"a.by, a.reason, a.at, a.until, f.cause_code, f.cause_subject "        \
 	"FROM findings f JOIN hosts h ON h.id = f.host_id "                    \
 	"LEFT JOIN acks a ON " ACK_HOLDS
 
 /* api_finding_json - one finding row (API_FINDING_COLS) as the API shows
  * it, with its "host" when with_host. */
 json_t *api_finding_json(sqlite3_stmt *st, int with_host);
+/* api_incidents - the findings of one host (API objects) as incidents
+ * [{"cause": finding, "symptoms": [finding, ...]}]: a finding folded
+ * under another (incident.h) is a symptom, every other one a cause;
+ * causes by severity (critical first), then first_seen, then their
+ * order in findings; symptoms in their order in findings. */
+json_t *api_incidents(json_t *findings);
+/* api_cause_json - caused_by {code, subject} from columns i, i+1, or
+ * null. */
+json_t *api_cause_json(sqlite3_stmt *st, int i);
 /* api_ack_json - {by, reason, at, until} from columns i..i+3, or null. */
 json_t *api_ack_json(sqlite3_stmt *st, int i);
 /* api_event_json - one event row (id, data, host name) as stored, with

@@ -1,7 +1,8 @@
 /*
  * api_findings.c - GET /api/v1/findings: findings of the fleet, newest
  * first, keyset-paginated by id; filters code, severity, state, host,
- * acked (an acknowledgement holds, ack.h).
+ * acked (an acknowledgement holds, ack.h), role (cause: not folded under
+ * an open cause of its host, symptom: folded, findings.symptom).
  * Also the shape of one finding, which the host endpoint shows too.
  */
 #include <string.h>
@@ -23,6 +24,16 @@ api_ack_json(sqlite3_stmt *st, int i)
 }
 
 json_t *
+api_cause_json(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL ||
+	    sqlite3_column_type(st, i + 1) == SQLITE_NULL)
+		return json_null();
+	return json_pack("{s:o,s:o}", "code", db_col_str(st, i), "subject",
+	                 db_col_str(st, i + 1));
+}
+
+json_t *
 api_finding_json(sqlite3_stmt *st, int with_host)
 {
 	json_t *o = json_pack(
@@ -37,6 +48,7 @@ api_finding_json(sqlite3_stmt *st, int with_host)
 	if (with_host)
 		json_object_set_new(o, "host", db_col_str(st, 10));
 	json_object_set_new(o, "ack", api_ack_json(st, 11));
+	json_object_set_new(o, "caused_by", api_cause_json(st, 15));
 	return o;
 }
 
@@ -64,6 +76,7 @@ findings_where(struct api_req *rq, struct qb *qb, long long cursor)
 	const char *state = rq->arg(rq->cls, "state");
 	const char *host = rq->arg(rq->cls, "host");
 	const char *acked = rq->arg(rq->cls, "acked");
+	const char *role = rq->arg(rq->cls, "role");
 
 	if (code && *code) {
 		qb_where(qb, "f.code = ?");
@@ -85,6 +98,9 @@ findings_where(struct api_req *rq, struct qb *qb, long long cursor)
 	if (acked && *acked)
 		qb_where(qb, strcmp(acked, "true") == 0 ? "a.by IS NOT NULL"
 		                                        : "a.by IS NULL");
+	if (role && *role)
+		qb_where(qb, strcmp(role, "symptom") == 0 ? "f.symptom = 1"
+		                                          : "f.symptom = 0");
 	if (cursor) {
 		qb_where(qb, "f.id < ?");
 		qb_int(qb, cursor);
@@ -96,6 +112,7 @@ api_findings(struct api_req *rq, struct api_answer *ans)
 {
 	static const char *const states[] = {"open", "resolved", NULL};
 	static const char *const bools[] = {"true", "false", NULL};
+	static const char *const roles[] = {"cause", "symptom", NULL};
 	struct qb qb;
 	long limit;
 	long long cursor, last = 0;
@@ -104,7 +121,8 @@ api_findings(struct api_req *rq, struct api_answer *ans)
 	    enum_arg(rq, ans, "severity", report_schema_severities,
 	             "info, warning or critical") == -1 ||
 	    enum_arg(rq, ans, "state", states, "open or resolved") == -1 ||
-	    enum_arg(rq, ans, "acked", bools, "true or false") == -1)
+	    enum_arg(rq, ans, "acked", bools, "true or false") == -1 ||
+	    enum_arg(rq, ans, "role", roles, "cause or symptom") == -1)
 		return;
 	qb_init(&qb, API_FINDING_COLS);
 	findings_where(rq, &qb, cursor);

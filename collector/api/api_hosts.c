@@ -277,7 +277,8 @@ host_state(struct api_req *rq, sqlite3_stmt *st, long long *hid)
 	return o;
 }
 
-/* host_lists - open_findings, recent_events and history of host hid. */
+/* host_lists - open_findings (and the incidents they make),
+ * recent_events and history of host hid. */
 static int
 host_lists(struct api_req *rq, json_t *o, long long hid, long long hours,
            char *err, size_t el)
@@ -292,6 +293,7 @@ host_lists(struct api_req *rq, json_t *o, long long hid, long long hours,
 	              "'critical' DESC, f.severity = 'warning' DESC, f.id",
 	              hid, 0, arr, api_finding_json, err, el) == -1)
 		return -1;
+	json_object_set_new(o, "incidents", api_incidents(arr));
 	arr = json_array();
 	json_object_set_new(o, "recent_events", arr);
 	if (fill_rows(rq->db,

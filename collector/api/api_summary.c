@@ -2,9 +2,10 @@
  * api_summary.c - GET /api/v1/summary: the fleet at a glance in one call.
  *
  * Every part is an index lookup or a scan of a small aggregate kept at
- * ingest by triggers (finding_counts, sig_fleet, cron_fleet, fleet),
- * never a scan of events, findings or hosts, so the answer stays fast on
- * a database of 100,000 hosts and millions of events.
+ * ingest by triggers (finding_counts, incident_counts, sig_fleet,
+ * cron_fleet, fleet), never a scan of events, findings or hosts, so the
+ * answer stays fast on a database of 100,000 hosts and millions of
+ * events.
  */
 #include <stdio.h>
 
@@ -111,9 +112,50 @@ hosts_part(struct sctx *c)
 static json_t *
 finding_row(sqlite3_stmt *st)
 {
-	return json_pack("{s:o,s:o,s:I}", "code", db_col_str(st, 0), "severity",
-	                 db_col_str(st, 1), "hosts",
-	                 (json_int_t)sqlite3_column_int64(st, 2));
+	return json_pack("{s:o,s:o,s:I,s:I}", "code", db_col_str(st, 0),
+	                 "severity", db_col_str(st, 1), "hosts",
+	                 (json_int_t)sqlite3_column_int64(st, 2), "symptoms",
+	                 (json_int_t)sqlite3_column_int64(st, 3));
+}
+
+/* incidents_part - the open causes fleet-wide (incident_counts): how
+ * many, on how many hosts, and both per severity. */
+static json_t *
+incidents_part(struct sctx *c)
+{
+	static const char *const sevs[] = {"critical", "warning", "info"};
+	sqlite3_stmt *st = prep(c, "SELECT severity, causes, hosts FROM "
+	                           "incident_counts");
+	json_t *by = json_object(), *o;
+	long long all[2] = {0, 0};
+	int rc = SQLITE_DONE;
+
+	for (size_t i = 0; i < sizeof(sevs) / sizeof(sevs[0]); i++)
+		json_object_set_new(by, sevs[i],
+		                    json_pack("{s:I,s:I}", "open",
+		                              (json_int_t)0, "hosts",
+		                              (json_int_t)0));
+	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *sev = (const char *)sqlite3_column_text(st, 0);
+		json_t *one = sev ? json_object_get(by, sev) : NULL;
+
+		if (sev && sev[0] == '\0') {
+			all[0] = sqlite3_column_int64(st, 1);
+			all[1] = sqlite3_column_int64(st, 2);
+		} else if (one) {
+			json_object_set_new(
+			    one, "open",
+			    json_integer(sqlite3_column_int64(st, 1)));
+			json_object_set_new(
+			    one, "hosts",
+			    json_integer(sqlite3_column_int64(st, 2)));
+		}
+	}
+	if (st)
+		finish(c, st, rc);
+	o = json_pack("{s:I,s:I,s:o}", "open", (json_int_t)all[0], "hosts",
+	              (json_int_t)all[1], "by_severity", by);
+	return o;
 }
 
 static json_t *
@@ -193,9 +235,11 @@ api_summary(struct api_req *rq, struct api_answer *ans)
 	json_object_set_new(
 	    o, "findings",
 	    top_list(&c,
-	             "SELECT code, severity, hosts FROM finding_counts WHERE "
-	             "hosts > 0 ORDER BY hosts DESC, code, severity",
+	             "SELECT code, severity, hosts, symptoms FROM "
+	             "finding_counts WHERE hosts > 0 ORDER BY hosts DESC, "
+	             "code, severity",
 	             finding_row));
+	json_object_set_new(o, "incidents", incidents_part(&c));
 	json_object_set_new(
 	    o, "syserr_top",
 	    top_list(&c,

@@ -178,6 +178,11 @@ static const struct vfield f_mail[] = {
     {"queued_total", T_INT, REQ, 0, 0, NULL, NULL},
     END,
 };
+static const struct vfield f_cause[] = {
+    {"code", T_ENUM, REQ, 0, 0, NULL, report_schema_codes},
+    {"subject", T_STR, REQ, 1, V_MAX_STR, NULL, NULL},
+    END,
+};
 static const struct vfield f_finding[] = {
     {"code", T_ENUM, REQ, 0, 0, NULL, report_schema_codes},
     {"severity", T_ENUM, REQ, 0, 0, NULL, report_schema_severities},
@@ -185,6 +190,7 @@ static const struct vfield f_finding[] = {
     {"message", T_STR, REQ, 1, V_MAX_TEXT, NULL, NULL},
     {"evidence", T_JOBJ, REQ, 0, V_MAX_TEXT, NULL, NULL},
     {"remedy", T_STR, REQ, 0, V_MAX_TEXT, NULL, NULL},
+    {"caused_by", T_OBJ, 0, 0, 0, f_cause, NULL},
     END,
 };
 static const struct vfield f_error[] = {

@@ -2,6 +2,9 @@
  * notify_scan.c - findings into the notification queue (see
  * notify_scan.h).
  *
+ * A symptom whose cause is open (findings.symptom) does not notify: its
+ * cause does, for both.  A symptom alone, its cause gone, notifies.
+ *
  * A pass reads at most NOTIFY_SCAN_BATCH findings per target and kind
  * (the rest wait for the next pass), copies them out, and then writes:
  * SQLite does not promise what a SELECT still sees while its own
@@ -63,7 +66,8 @@ static const char *const sql[S_COUNT] = {
         "SELECT " FINDING_COLS ", n.finding_id IS NOT NULL "
         "FROM findings f JOIN hosts h ON h.id = f.host_id "
         "LEFT JOIN notify_state n ON n.finding_id = f.id AND n.target = ?1 "
-        "WHERE f.resolved_at IS NULL AND f.first_seen <= ?2 AND " ACK_SEV_RANK(
+        "WHERE f.resolved_at IS NULL AND f.symptom = 0 AND "
+        "f.first_seen <= ?2 AND " ACK_SEV_RANK(
             "f.severity") " >= ?3 AND (n.finding_id IS NULL OR "
                           "n.silenced = 1 OR (?4 > 0 AND n.last_sent <= ?5 - "
                           "?4)) AND "

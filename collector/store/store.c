@@ -9,6 +9,7 @@
 
 #include "collector/ingest/validate.h"
 #include "collector/store/db.h"
+#include "collector/store/incident.h"
 #include "collector/store/mailfs.h"
 #include "collector/store/store.h"
 #include "common/hash.h"
@@ -113,13 +114,17 @@ static const char *const sql[S_COUNT] = {
         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [S_FINDING] =
         "INSERT INTO findings (host_id, code, subject, severity, message, "
-        "evidence, remedy, first_seen, last_seen, last_report) VALUES "
-        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9) "
+        "evidence, remedy, first_seen, last_seen, last_report, cause_code, "
+        "cause_subject, symptom) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12) "
         "ON CONFLICT (host_id, code, subject) WHERE resolved_at IS NULL "
         "DO UPDATE SET severity = excluded.severity, "
         "message = excluded.message, evidence = excluded.evidence, "
         "remedy = excluded.remedy, last_seen = excluded.last_seen, "
-        "last_report = excluded.last_report",
+        "last_report = excluded.last_report, "
+        "cause_code = excluded.cause_code, "
+        "cause_subject = excluded.cause_subject, "
+        "symptom = excluded.symptom",
     [S_RESOLVE] = "UPDATE findings SET resolved_at = ?3 WHERE host_id = ?1 AND "
                   "resolved_at IS NULL AND last_report <> ?2",
     [S_COUNTS] = "SELECT coalesce(sum(severity = 'critical'), 0), "
@@ -641,17 +646,31 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 	return SQLITE_OK;
 }
 
+/* bind_cause - caused_by as reported (?10, ?11) and whether the finding
+ * is a symptom of an open cause, one of this report's findings (?12). */
+static void
+bind_cause(sqlite3_stmt *st, json_t *f, long folded)
+{
+	json_t *cb = json_object_get(f, "caused_by");
+
+	db_bind_jstr(st, 10, cb, "code");
+	db_bind_jstr(st, 11, cb, "subject");
+	sqlite3_bind_int(st, 12, folded >= 0);
+}
+
 /* store_findings - upsert every finding, resolve the ones not carried;
  * *mta_down when an mta.down finding is open. */
 static int
 store_findings(struct store *s, json_t *r, long long hid, long long rpk,
                long long ts, int *mta_down, char *err, size_t el)
 {
-	json_t *f;
+	json_t *fs = json_object_get(r, "findings"), *f;
+	long *folds = xcalloc(json_array_size(fs) + 1, sizeof(*folds));
 	size_t i;
 	int rc;
 
-	json_array_foreach(json_object_get(r, "findings"), i, f)
+	incident_folds(fs, folds);
+	json_array_foreach(fs, i, f)
 	{
 		sqlite3_stmt *st = s->st[S_FINDING];
 		json_t *ev = json_object_get(f, "evidence");
@@ -669,11 +688,15 @@ store_findings(struct store *s, json_t *r, long long hid, long long rpk,
 		db_bind_jstr(st, 7, f, "remedy");
 		sqlite3_bind_int64(st, 8, ts);
 		sqlite3_bind_int64(st, 9, rpk);
-		if ((rc = run(s, S_FINDING, err, el)) != SQLITE_OK)
+		bind_cause(st, f, folds[i]);
+		if ((rc = run(s, S_FINDING, err, el)) != SQLITE_OK) {
+			free(folds);
 			return rc;
+		}
 		if (strcmp(jsonutil_str(f, "code", ""), "mta.down") == 0)
 			*mta_down = 1;
 	}
+	free(folds);
 	sqlite3_bind_int64(s->st[S_RESOLVE], 1, hid);
 	sqlite3_bind_int64(s->st[S_RESOLVE], 2, rpk);
 	sqlite3_bind_int64(s->st[S_RESOLVE], 3, ts);

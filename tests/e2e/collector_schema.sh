@@ -96,6 +96,20 @@ case("cron_unread", "valid",
 case("cron_unread_negative", "invalid",
      setp(["mail", "mailboxes", 0, "cron", 0, "unread"], -1))
 case("unknown_field", "valid", setp(["future"], {"x": [1, 2]}))
+cause = {"code": "spool.not_writable_by_mta",
+         "subject": "/var/spool/clientmqueue"}
+case("caused_by", "valid", setp(["findings", 0, "caused_by"], cause))
+case("caused_by_no_subject", "invalid",
+     setp(["findings", 0, "caused_by"], {"code": "mta.down"}))
+case("caused_by_empty_subject", "invalid",
+     setp(["findings", 0, "caused_by"], {"code": "mta.down", "subject": ""}))
+case("caused_by_subject_4097_chars", "invalid",
+     setp(["findings", 0, "caused_by"],
+          {"code": "mta.down", "subject": "\u20ac" * 4097}))
+case("caused_by_unknown_code", "invalid",
+     setp(["findings", 0, "caused_by"], {"code": "mta.up", "subject": "x"}))
+case("caused_by_string", "invalid",
+     setp(["findings", 0, "caused_by"], "mta.down"))
 def events(n):
     return lambda r: r.__setitem__("events", [
         {"id": "e%d" % i, "ts": "2026-02-15T09:00:00Z", "kind": "other",

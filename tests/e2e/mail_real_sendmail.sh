@@ -89,6 +89,11 @@ check "stage 1: clientmqueue ownership/mode wrong (spool.permissions)" \
     has "$r" spool.permissions $Q
 check "stage 1: the SYSERR lines are reported (log.syserr, critical)" \
     test "$(f "$r" log.syserr $Q | jq -r .severity)" = critical
+check_eq "stage 1: the SYSERRs are a symptom of the spool (caused_by)" \
+    "$(f "$r" log.syserr $Q | jq -c .caused_by)" \
+    "{\"code\":\"spool.not_writable_by_mta\",\"subject\":\"$Q\"}"
+check_eq "stage 1: the spool finding has no cause" \
+    "$(f "$r" spool.not_writable_by_mta $Q | jq -c .caused_by)" null
 check_eq "stage 1: nothing queued" "$(jqr "$r" .mail.queued_total)" 0
 check_eq "stage 1: no mail.undelivered" "$(count_code "$r" mail.undelivered)" 0
 check_eq "stage 1: no mailbox yet" "$(jqr "$r" '.mail.mailboxes | length')" 0
@@ -121,6 +126,12 @@ check_eq "stage 2: remedy starts the MTA and flushes the client queue" \
 check_eq "stage 2: evidence counts and top status" \
     "$(echo "$und" | jq -r '[.evidence.messages, .evidence.top_statuses[0].status, .evidence.mta_down] | map(tostring) | join("|")')" \
     "2|Deferred: Connection refused by [127.0.0.1]|true"
+check_eq "stage 2: the waiting mail is a symptom of the down MTA (caused_by)" \
+    "$(echo "$und" | jq -c .caused_by)" \
+    "$(jq -c '[.findings[] | select(.code == "mta.down") | {code, subject}][0]' "$r")"
+check_eq "stage 2: the cause is sendmail's mta.down, itself uncaused" \
+    "$(jq -r '.findings[] | select(.code == "mta.down") | "\(.subject) \(.caused_by)"' "$r")" \
+    "sendmail null"
 check_eq "stage 2: no SYSERR since the last report" "$(count_code "$r" log.syserr)" 0
 check_eq "stage 2: no unread mail yet" "$(count_code "$r" mail.unread_root)" 0
 

@@ -187,6 +187,81 @@ test_resolved_once(void **state)
 	json_decref(fixed);
 }
 
+/* set_cause - findings[code]'s caused_by in r, the first with that code */
+static void
+set_cause(json_t *r, const char *code, const char *ccode, const char *csubj)
+{
+	json_t *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(r, "findings"), i, f)
+	{
+		if (strcmp(json_string_value(json_object_get(f, "code")),
+		           code) == 0) {
+			json_object_set_new(f, "caused_by",
+			                    json_pack("{s:s,s:s}", "code",
+			                              ccode, "subject", csubj));
+			return;
+		}
+	}
+	fail_msg("no %s finding", code);
+}
+
+/* drop - remove the findings with that code from r */
+static void
+drop(json_t *r, const char *code)
+{
+	json_t *all = json_object_get(r, "findings");
+
+	for (size_t i = json_array_size(all); i-- > 0;)
+		if (strcmp(json_string_value(
+		               json_object_get(json_array_get(all, i), "code")),
+		           code) == 0)
+			json_array_remove(all, i);
+}
+
+static void
+test_symptoms_wait_for_their_cause(void **state)
+{
+	struct fx *f = *state;
+	struct notify_config nc = config();
+	json_t *r = fx_variant(f->incident, 8, NULL, NULL);
+	json_t *alone =
+	    fx_variant(f->incident, 9, NULL, "2026-02-15T09:31:00Z");
+
+	/* log.syserr under the spool, mail.undelivered under mta.down */
+	set_cause(r, "log.syserr", "spool.not_writable_by_mta",
+	          "/var/spool/clientmqueue");
+	set_cause(r, "mail.undelivered", "mta.down", "sendmail");
+	fx_put(f, r, T0 + 5);
+	assert_int_equal(run(f, &nc, 1u << TARGET_WEBHOOK, T0 + 10), 6);
+	assert_int_equal(
+	    fx_count(f, "SELECT count(*) FROM notify_queue q JOIN findings f "
+	                "ON f.id = q.finding_id WHERE f.code IN "
+	                "('log.syserr', 'mail.undelivered')"),
+	    0);
+	/* mta.down resolves while the mail still waits: the symptom,
+	 * alone now, notifies (its caused_by names nothing open) */
+	set_cause(alone, "log.syserr", "spool.not_writable_by_mta",
+	          "/var/spool/clientmqueue");
+	set_cause(alone, "mail.undelivered", "mta.down", "sendmail");
+	drop(alone, "mta.down");
+	fx_put(f, alone, T0 + 605);
+	assert_int_equal(run(f, &nc, 1u << TARGET_WEBHOOK, T0 + 610), 2);
+	assert_int_equal(queued(f, "webhook", "resolved"), 1);
+	assert_int_equal(
+	    fx_count(f, "SELECT count(*) FROM notify_queue q JOIN findings f "
+	                "ON f.id = q.finding_id WHERE q.event = 'opened' AND "
+	                "f.code = 'mail.undelivered'"),
+	    1);
+	assert_int_equal(
+	    fx_count(f, "SELECT count(*) FROM notify_queue q JOIN findings f "
+	                "ON f.id = q.finding_id WHERE f.code = 'log.syserr'"),
+	    0);
+	json_decref(r);
+	json_decref(alone);
+}
+
 int
 main(void)
 {
@@ -201,6 +276,8 @@ main(void)
 	                                    fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_resolved_once, fx_setup,
 	                                    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_symptoms_wait_for_their_cause,
+	                                    fx_setup, fx_teardown),
 	};
 	fx_init_top();
 	return cmocka_run_group_tests(tests, NULL, NULL);
