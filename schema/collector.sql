@@ -10,7 +10,7 @@
 -- spools and filesystems and mail_* (latest state, replaced when it
 -- changed), events (deduplicated
 -- on host + event id), event_groups, event_sigs (per host and signature),
--- history (curves), findings (lifecycle).  Fleet-wide aggregates that the
+-- history (curves), fleet_history (fleet curves), findings (lifecycle).  Fleet-wide aggregates that the
 -- summary needs are kept by triggers (sig_fleet, cron_fleet) so the
 -- summary never scans events.
 
@@ -257,7 +257,8 @@ CREATE TRIGGER IF NOT EXISTS event_sigs_del AFTER DELETE ON event_sigs BEGIN
 END;
 
 -- Curves: inodes_used_pct per mount, spool entries per spool path,
--- queued and unread totals, syserr events per report interval.
+-- queued and unread totals, syserr events per report interval, open
+-- findings per severity (metric open_findings, subject the severity).
 CREATE TABLE IF NOT EXISTS history (
 	id		INTEGER PRIMARY KEY,
 	host_id		INTEGER NOT NULL,
@@ -268,6 +269,22 @@ CREATE TABLE IF NOT EXISTS history (
 );
 CREATE INDEX IF NOT EXISTS history_series
     ON history (host_id, metric, subject, ts);
+
+-- Fleet-wide curves, one point per minute (ts: the minute's start, epoch
+-- seconds): queued_total and unread_total sampled from fleet, and
+-- open_findings per severity (subject) from finding_counts (open
+-- (host, code) pairs), by the writer (collector/store/fleet_history.c);
+-- syserr is the SYSERR lines of the reports received in that minute,
+-- added by each report.  Retention as for history.
+CREATE TABLE IF NOT EXISTS fleet_history (
+	id		INTEGER PRIMARY KEY,
+	metric		TEXT NOT NULL,
+	subject		TEXT NOT NULL,
+	ts		INTEGER NOT NULL,
+	value		REAL NOT NULL,
+	UNIQUE (metric, subject, ts)
+);
+CREATE INDEX IF NOT EXISTS fleet_history_ts ON fleet_history (ts);
 
 -- Findings: one row per occurrence of (host, code, subject).  While open
 -- (resolved_at NULL) there is exactly one; a report from that host that no

@@ -488,6 +488,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/mail", NULL, ROUTE_READ, serve_api, api_mail},
     {"GET", "/api/v1/openapi.json", NULL, ROUTE_OPEN, openapi_serve, NULL},
     {"GET", "/api/v1/remedies", NULL, ROUTE_READ, serve_api, api_remedies},
+    {"GET", "/api/v1/history", NULL, ROUTE_READ, serve_api, api_history},
     {"GET", "/metrics", NULL, ROUTE_READ, serve_metrics, NULL},
     {"GET", "/healthz", NULL, ROUTE_OPEN, serve_healthz, NULL},
     {"GET", NULL, is_asset, ROUTE_OPEN, serve_asset, NULL},

@@ -24,6 +24,7 @@ enum {
 	S_GROUP,
 	S_SIG,
 	S_HISTORY,
+	S_FLEET_SYSERR,
 	S_SPOOL_DEL,
 	S_SPOOL,
 	S_FS_DEL,
@@ -51,6 +52,7 @@ enum {
 	S_LABELS_SET,
 	S_LABELS_DEL,
 	S_LABEL,
+	S_RET_FLEET,
 	S_COUNT
 };
 
@@ -79,6 +81,10 @@ static const char *const sql[S_COUNT] = {
         "max(coalesce(last_ts, 0), coalesce(excluded.last_ts, 0))",
     [S_HISTORY] = "INSERT INTO history (host_id, metric, subject, ts, value) "
                   "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_FLEET_SYSERR] =
+        "INSERT INTO fleet_history (metric, subject, ts, value) VALUES "
+        "('syserr', '', ?1, ?2) ON CONFLICT (metric, subject, ts) DO UPDATE "
+        "SET value = fleet_history.value + excluded.value",
     [S_SPOOL_DEL] = "DELETE FROM spools WHERE host_id = ?1",
     [S_SPOOL] =
         "INSERT OR REPLACE INTO spools (host_id, path, role, present, owner, "
@@ -167,6 +173,9 @@ static const char *const sql[S_COUNT] = {
     [S_LABELS_DEL] = "DELETE FROM host_labels WHERE host_id = ?1",
     [S_LABEL] = "INSERT INTO host_labels (host_id, key, value) VALUES "
                 "(?1, ?2, ?3)",
+    [S_RET_FLEET] =
+        "DELETE FROM fleet_history WHERE id IN (SELECT id FROM fleet_history "
+        "ORDER BY id LIMIT ?2) AND ts < ?1",
 };
 
 struct store {
@@ -233,6 +242,20 @@ history(struct store *s, long long hid, const char *metric, const char *subject,
 	sqlite3_bind_int64(st, 4, ts);
 	sqlite3_bind_double(st, 5, value);
 	return run(s, S_HISTORY, err, el);
+}
+
+/* fleet_syserr - add n SYSERR lines received at now to the fleet curve
+ * of that minute (fleet_history). */
+static int
+fleet_syserr(struct store *s, long long now, long long n, char *err, size_t el)
+{
+	sqlite3_stmt *st = s->st[S_FLEET_SYSERR];
+
+	if (n <= 0)
+		return SQLITE_OK;
+	sqlite3_bind_int64(st, 1, now - now % 60);
+	sqlite3_bind_double(st, 2, (double)n);
+	return run(s, S_FLEET_SYSERR, err, el);
 }
 
 /* sigs_add - count one new event under its signature. */
@@ -699,6 +722,7 @@ store_host_state(struct store *s, json_t *r, long long hid, long long ts,
 	json_t *mta = json_object_get(r, "mta");
 	const char *kind = jsonutil_str(mta, "kind", NULL);
 	long long crit = 0, warn = 0, info = 0;
+	int rc;
 
 	sqlite3_bind_int64(cnt, 1, hid);
 	if (sqlite3_step(cnt) == SQLITE_ROW) {
@@ -707,6 +731,13 @@ store_host_state(struct store *s, json_t *r, long long hid, long long ts,
 		info = sqlite3_column_int64(cnt, 2);
 	}
 	sqlite3_reset(cnt);
+	if ((rc = history(s, hid, "open_findings", "critical", ts, (double)crit,
+	                  err, el)) != SQLITE_OK ||
+	    (rc = history(s, hid, "open_findings", "warning", ts, (double)warn,
+	                  err, el)) != SQLITE_OK ||
+	    (rc = history(s, hid, "open_findings", "info", ts, (double)info,
+	                  err, el)) != SQLITE_OK)
+		return rc;
 	/* mta_down is the open mta.down finding and nothing else: the
 	 * overview's tile, /metrics and ?finding=mta.down count the same
 	 * hosts (an MTA that is not running while no mail waits for it is
@@ -889,7 +920,8 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	    SQLITE_OK)
 		return rc;
 	if ((rc = history(s, hid, "syserr", "", ts, (double)syserr, err, el)) !=
-	    SQLITE_OK)
+	        SQLITE_OK ||
+	    (rc = fleet_syserr(s, now, syserr, err, el)) != SQLITE_OK)
 		return rc;
 	if (!newest) {
 		/* An older report (e.g. from an agent's outbox): its events
@@ -923,7 +955,8 @@ store_retention(struct store *s, long long cutoff, int batch, char *err,
 {
 	static const int order[] = {S_RET_EVENTS,  S_RET_GROUPS,
 	                            S_RET_HISTORY, S_RET_FINDINGS,
-	                            S_RET_REPORTS, S_RET_SIGS};
+	                            S_RET_REPORTS, S_RET_SIGS,
+	                            S_RET_FLEET};
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		sqlite3_stmt *st = s->st[order[i]];

@@ -2,7 +2,7 @@
  * store.h - writing one validated report into the database, inside the
  * writer's open transaction: idempotency on report_id, host upsert,
  * events deduplicated on (host, event id), signature aggregates, history
- * points, and - when the report is the host's newest - the latest state
+ * points (and the SYSERR lines of the fleet's minute), and - when the report is the host's newest - the latest state
  * and the findings lifecycle.  Also retention, in small batches.
  */
 #ifndef SPOOLWATCH_STORE_H
@@ -45,7 +45,7 @@ int store_report(struct store *s, json_t *r, const struct report_prep *p,
 /*
  * store_retention - delete at most batch rows older than cutoff from one
  * table (events, event_groups, history, resolved findings, reports,
- * stale event_sigs in turn).  Returns the rows deleted (0: nothing left
+ * stale event_sigs, fleet_history in turn).  Returns the rows deleted (0: nothing left
  * to do) or -1 with err.
  */
 long store_retention(struct store *s, long long cutoff, int batch, char *err,

@@ -7,7 +7,10 @@
  * If COMMIT fails nothing of the batch was stored and every job gets 503
  * (disk full, I/O error: the agent retries) or 500.  When the queue is
  * idle, or between batches, one retention batch of at most
- * RETENTION_BATCH rows runs in its own short transaction.
+ * RETENTION_BATCH rows runs in its own short transaction.  Every batch
+ * samples the fleet curves of its minute (fleet_history.c) before its
+ * COMMIT, so a minute's point is its last state; a minute without a
+ * batch is sampled once, in a short transaction of its own.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -17,6 +20,7 @@
 #include <time.h>
 
 #include "collector/store/db.h"
+#include "collector/store/fleet_history.h"
 #include "collector/limits.h"
 #include "collector/api/metrics.h"
 #include "collector/store/store.h"
@@ -45,8 +49,10 @@ struct writer {
 	char *db_path;
 	sqlite3 *db;
 	struct store *store;
+	struct fleet_history *fleet;
 	sqlite3_stmt *tx[T_N];
 	long long next_retention; /* epoch seconds */
+	long long sampled_minute; /* the fleet curves' last minute */
 };
 
 static int
@@ -64,6 +70,37 @@ retryable(int rc)
 	rc &= 0xff;
 	return rc == SQLITE_FULL || rc == SQLITE_IOERR || rc == SQLITE_BUSY ||
 	       rc == SQLITE_LOCKED || rc == SQLITE_NOMEM;
+}
+
+/* fleet_sample - the fleet curves' points of this minute, in the open
+ * transaction.  A failure is logged and costs that point only. */
+static void
+fleet_sample(struct writer *w)
+{
+	long long now = (long long)time(NULL);
+	char err[256];
+
+	w->sampled_minute = now - now % 60;
+	if (fleet_history_sample(w->fleet, now, err, sizeof(err)) != SQLITE_OK)
+		log_warnx("%s", err);
+}
+
+/* fleet_step - fleet_sample in a transaction of its own, for a minute
+ * in which no batch ran. */
+static void
+fleet_step(struct writer *w)
+{
+	int rc;
+
+	if ((rc = tx(w, T_BEGIN)) != SQLITE_OK) {
+		log_warnx("fleet history: cannot begin: %s", sqlite3_errstr(rc));
+		return;
+	}
+	fleet_sample(w);
+	if (tx(w, T_COMMIT) != SQLITE_OK) {
+		log_warnx("fleet history: commit: %s", sqlite3_errmsg(w->db));
+		tx(w, T_ROLLBACK);
+	}
 }
 
 /*
@@ -113,6 +150,7 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 			log_warnx("writer: report not stored: %s", err);
 		}
 	}
+	fleet_sample(w);
 	rc = tx(w, T_COMMIT);
 	atomic_store(&w->failing, rc != SQLITE_OK);
 	if (rc != SQLITE_OK) {
@@ -186,6 +224,11 @@ writer_main(void *arg)
 			retention_pending = 1;
 			w->next_retention = now + RETENTION_EVERY_S;
 		}
+		if (now - now % 60 != w->sampled_minute) {
+			pthread_mutex_unlock(&w->mu);
+			fleet_step(w);
+			pthread_mutex_lock(&w->mu);
+		}
 		if (w->head == NULL) {
 			struct timespec ts;
 			if (w->stopping && w->reserved == 0)
@@ -234,7 +277,8 @@ writer_start(const struct writer_params *p, char *err, size_t errlen)
 	    db_open(p->db_path, 1, p->synchronous, p->cache_size, err, errlen);
 	if (w->db == NULL)
 		goto fail;
-	if ((w->store = store_new(w->db, err, errlen)) == NULL)
+	if ((w->store = store_new(w->db, err, errlen)) == NULL ||
+	    (w->fleet = fleet_history_new(w->db, err, errlen)) == NULL)
 		goto fail;
 	for (int i = 0; i < T_N; i++)
 		if ((w->tx[i] = db_prepare(w->db, tx_sql[i], err, errlen)) ==
@@ -249,6 +293,7 @@ writer_start(const struct writer_params *p, char *err, size_t errlen)
 fail:
 	for (int i = 0; i < T_N; i++)
 		sqlite3_finalize(w->tx[i]);
+	fleet_history_free(w->fleet);
 	store_free(w->store);
 	sqlite3_close(w->db);
 	pthread_mutex_destroy(&w->mu);
@@ -326,6 +371,7 @@ writer_free(struct writer *w)
 	writer_stop(w);
 	for (int i = 0; i < T_N; i++)
 		sqlite3_finalize(w->tx[i]);
+	fleet_history_free(w->fleet);
 	store_free(w->store);
 	sqlite3_exec(w->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
 	             NULL);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # dashboard_assets.sh - the collector serves the dashboard it was built
-# with: every file of collector/web/ byte for byte at its path, with its
+# with: every file of collector/web/ byte for byte at its path (app.js is
+# collector/web/js/*.js joined by bundle.sh), with its
 # content type and the security headers the page relies on (CSP
 # default-src 'self', nosniff), 404 for anything else, and the page works
 # without a read token only as far as the API allows (the assets are
@@ -45,7 +46,7 @@ asset() {
 	n=$(echo "$1" | tr -c 'A-Za-z0-9\n' '_')
 	code=$(fetch "$1" "$n")
 	check_eq "GET $1 answers 200" "$code" 200
-	check "GET $1 is collector/web/${2##*/} byte for byte" \
+	check "GET $1 is ${2#"$top/"} byte for byte" \
 	    cmp -s "$tmp/$n.body" "$2"
 	check_eq "GET $1 content type" \
 	    "$(header Content-Type "$tmp/$n.hdr")" "$3"
@@ -64,7 +65,8 @@ asset() {
 web=$top/collector/web
 asset / "$web/index.html" 'text/html; charset=utf-8'
 asset /index.html "$web/index.html" 'text/html; charset=utf-8'
-asset /static/app.js "$web/app.js" 'text/javascript; charset=utf-8'
+sh "$web/bundle.sh" "$web"/js/*.js >"$tmp/app.js"
+asset /static/app.js "$tmp/app.js" 'text/javascript; charset=utf-8'
 asset /static/app.css "$web/app.css" 'text/css; charset=utf-8'
 asset /static/favicon.svg "$web/favicon.svg" 'image/svg+xml'
 

@@ -20,38 +20,7 @@ out=${TEST_OUT:-$top/tests/out}/dashboard
 mkdir -p "$out"
 rm -f "$out"/*.png
 tmp=$(e2e_tmp)
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-browser_dir=$top/tests/browser
-
-# --- what the browser test needs ------------------------------------------
-
-if [ ! -x "$CHROMIUM" ]; then
-	not_ok "chromium at $CHROMIUM (apt-get install chromium)"
-	exit 1
-fi
-if ! command -v node >/dev/null 2>&1; then
-	not_ok "node is installed (apt-get install nodejs)"
-	exit 1
-fi
-want=$(jq -r '.packages["node_modules/playwright-core"].version' \
-    "$browser_dir/package-lock.json")
-have=$(jq -r .version \
-    "$browser_dir/node_modules/playwright-core/package.json" 2>/dev/null)
-if [ "$have" != "$want" ]; then
-	if ! command -v npm >/dev/null 2>&1; then
-		not_ok "npm is installed to fetch playwright-core $want" \
-		    "(apt-get install npm, or nodejs from nodesource)"
-		exit 1
-	fi
-	if (cd "$browser_dir" && timeout 300 npm ci --no-audit --no-fund \
-	    --loglevel=error) >"$tmp/npm.log" 2>&1; then
-		ok "playwright-core $want installed from the npm registry"
-	else
-		not_ok "npm ci in tests/browser"
-		sed 's/^/# /' "$tmp/npm.log" | tail -20
-		exit 1
-	fi
-fi
+. "$(dirname "$0")/browser_lib.inc"
 
 # --- a collector with a read token -----------------------------------------
 
@@ -204,27 +173,7 @@ jq -n --arg url "$url" --arg token "$rtok" --argjson pid "$cpid" \
 # --- the browser ------------------------------------------------------------------
 
 mkdir -p "$tmp/profile"
-(cd "$browser_dir" && timeout -k 10 300 node dashboard.mjs "$tmp/expect.json") \
-    >"$tmp/browser.out" 2>&1
-brc=$?
-while IFS= read -r line; do
-	case $line in
-	"ok - "*) ok "${line#ok - }" ;;
-	"not ok - "*) not_ok "${line#not ok - }" ;;
-	"#"*) echo "$line" ;;
-	*) echo "# $line" ;;
-	esac
-done <"$tmp/browser.out"
-check_eq "the browser run exits cleanly" "$brc" 0
-
-# Nothing may outlive the test: chromium is found by its own fresh profile.
-sleep 0.5
-left=$(pgrep -f -- "--user-data-dir=$tmp/profile" || true)
-if [ -n "$left" ]; then
-	not_ok "chromium exited with the test (left: $left)"
-	kill $left 2>/dev/null
-else
-	ok "chromium exited with the test"
-fi
+run_browser dashboard.mjs "$tmp/expect.json"
+no_chromium_left "$tmp/profile"
 wait "$cpid" 2>/dev/null
 check "the collector was stopped by the test" sh -c "! kill -0 $cpid 2>/dev/null"
