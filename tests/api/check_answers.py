@@ -312,14 +312,23 @@ def check_params(d, ex, optr, op, item_params, path_args, query):
             errs += ["path %s: %s" % (name, e) for e in
                      d.errors(pptr + "/schema",
                               coerce(path_args[name], p["schema"]))]
+    values = {}
     for name, value in query:
+        values.setdefault(name, []).append(value)
+    for name, vs in values.items():
         if ("query", name) not in params:
             continue  # the collector ignores it, as the description says
         p, pptr = params[("query", name)]
-        if value == "":
-            continue  # the collector takes an empty argument as absent
-        errs += ["query %s=%s: %s" % (name, value, e) for e in
-                 d.errors(pptr + "/schema", coerce(value, p["schema"]))]
+        schema, _ = d.deref(p["schema"], pptr + "/schema")
+        if schema.get("type") == "array":  # form, explode: repeated
+            errs += ["query %s=%s: %s" % (name, vs, e) for e in
+                     d.errors(pptr + "/schema", vs)]
+            continue
+        for value in vs:
+            if value == "":
+                continue  # the collector takes an empty argument as absent
+            errs += ["query %s=%s: %s" % (name, value, e) for e in
+                     d.errors(pptr + "/schema", coerce(value, schema))]
     return errs
 
 
