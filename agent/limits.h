@@ -51,5 +51,7 @@
 
 /* log tail read buffer on top of max_line: L2-sized reads are fastest. */
 #define AGENT_TAIL_BUF (128u << 10)
+/* a plain log file is mapped this much at a time (page cache, no copy). */
+#define AGENT_TAIL_MAP (8u << 20)
 
 #endif
