@@ -807,8 +807,9 @@ logs_collect(struct cycle *c, const struct logs_config *cfg)
 	o.readback = (off_t)cfg->readback;
 	o.max_line = (size_t)cfg->max_line;
 	o.bufsize = AGENT_TAIL_BUF + o.max_line;
-	o.buf = xmalloc(o.bufsize);
-	o.hold = xmalloc(o.max_line);
+	/* the cycle's read buffer: the block, then a cut line's head */
+	o.buf = cycle_buf_take(c, o.bufsize + o.max_line);
+	o.hold = o.buf + o.bufsize;
 	k->cron = cron_lost_new();
 	cron_lost_load(k->cron, state_get(c->state, CRON_STATE_KEY));
 	for (size_t i = 0; i < cfg->files.n && k->nsrc < LOGS_SOURCES_MAX;
@@ -868,8 +869,7 @@ logs_collect(struct cycle *c, const struct logs_config *cfg)
 	                              "duplicates", (json_int_t)k->duplicates,
 	                              "prefilter", prefilter_name()));
 
-	free(o.buf);
-	free(o.hold);
+	cycle_buf_put(c, o.buf, o.bufsize + o.max_line);
 	free(k->slots);
 	free(k->heap);
 	free(k->groups);
