@@ -1,17 +1,20 @@
 /*
  * cycle.c - what the collectors of one cycle share: the host facts read
- * once, --root paths, errors[] and findings[] entries.
+ * once, the read buffer, --root paths, errors[] and findings[] entries.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "agent/probe/accounts.h"
 #include "agent/cycle.h"
 #include "agent/probe/mtaconf.h"
 #include "agent/limits.h"
 #include "common/fsutil.h"
+#include "common/log.h"
 #include "common/xalloc.h"
 
 void
@@ -39,6 +42,62 @@ cycle_host_free(struct cycle *c)
 	}
 	accounts_free(c->accounts);
 	c->accounts = NULL;
+}
+
+/* map_size - n rounded up to whole pages */
+static size_t
+map_size(size_t n)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t p = pg > 0 ? (size_t)pg : 4096;
+
+	return n == 0 ? p : (n + p - 1) / p * p;
+}
+
+static char *
+map_anon(size_t n)
+{
+	void *m = mmap(NULL, map_size(n), PROT_READ | PROT_WRITE,
+	               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (m == MAP_FAILED)
+		fatalx("out of memory mapping %zu bytes", n);
+	return m;
+}
+
+char *
+cycle_buf_take(struct cycle *c, size_t n)
+{
+	if (c->rbuf_busy)
+		return map_anon(n);
+	if (c->rbuf_cap < n) {
+		cycle_buf_release(c);
+		c->rbuf = map_anon(n);
+		c->rbuf_cap = map_size(n);
+	}
+	c->rbuf_busy = 1;
+	return c->rbuf;
+}
+
+void
+cycle_buf_put(struct cycle *c, char *buf, size_t n)
+{
+	if (buf == NULL)
+		return;
+	if (buf == c->rbuf)
+		c->rbuf_busy = 0;
+	else
+		munmap(buf, map_size(n));
+}
+
+void
+cycle_buf_release(struct cycle *c)
+{
+	if (c->rbuf != NULL)
+		munmap(c->rbuf, c->rbuf_cap);
+	c->rbuf = NULL;
+	c->rbuf_cap = 0;
+	c->rbuf_busy = 0;
 }
 
 int

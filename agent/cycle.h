@@ -40,6 +40,13 @@ struct cycle {
 	struct initsys init;       /* init system, MTA boot links (a test
 	                            * leaves it zero: INITSYS_UNKNOWN) */
 
+	/* the read buffer the cycle's readers share, one at a time
+	 * (cycle_buf_take): mapped, not from the heap, so its pages go
+	 * back to the kernel at the end of the cycle */
+	char *rbuf;
+	size_t rbuf_cap;
+	int rbuf_busy;
+
 	/* settings of one section that other collectors obey too */
 	int check_network; /* [inodes] check_network: network filesystems
 	                    * may be looked at (statvfs, spools on them) */
@@ -54,6 +61,20 @@ struct cycle {
 void cycle_host_load(struct cycle *c, const char *mta_kind);
 /* cycle_host_free - release what cycle_host_load() read. */
 void cycle_host_free(struct cycle *c);
+
+/*
+ * cycle_buf_take - the cycle's read buffer, at least n bytes, for one
+ * reader until its cycle_buf_put(): the readers of a cycle run one after
+ * another, so one buffer (the largest any of them asked for) serves them
+ * all instead of a heap buffer each (which the heap keeps once freed).
+ * Its contents are undefined.  While it is taken, a reader gets a
+ * mapping of its own.  Aborts when out of memory, as xmalloc().
+ */
+char *cycle_buf_take(struct cycle *c, size_t n);
+/* cycle_buf_put - give back what cycle_buf_take(c, n) returned. */
+void cycle_buf_put(struct cycle *c, char *buf, size_t n);
+/* cycle_buf_release - unmap the read buffer (the end of the cycle). */
+void cycle_buf_release(struct cycle *c);
 
 /* cycle_path - the host path below --root; -1 (and an error) if too long. */
 int cycle_path(struct cycle *c, char *out, size_t n, const char *hostpath);

@@ -7,6 +7,9 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,7 @@
 
 #include "agent/agent_config.h"
 #include "agent/daemon.h"
+#include "agent/limits.h"
 #include "agent/runner.h"
 #include "agent/ship/statedir.h"
 #include "common/config.h"
@@ -416,6 +420,13 @@ main(int argc, char **argv)
 		return rc;
 	/* everything the agent creates is its own: state, outbox, lock */
 	umask(077);
+#ifdef __GLIBC__
+	/* a fixed threshold: glibc raises it to the size of each mapped
+	 * buffer freed, so that the next transient buffer of a reader
+	 * comes from the heap and stays there once freed (musl maps large
+	 * buffers and returns them anyway) */
+	mallopt(M_MMAP_THRESHOLD, AGENT_MMAP_THRESHOLD);
+#endif
 	log_init("spoolwatch-agent", 0, LOG_LVL_INFO);
 	if ((rc = prepare(&cfg)) >= 0)
 		return rc;

@@ -181,6 +181,7 @@ report_build(const struct agent_config *cfg, struct state *st)
 	cycle_host_load(&c, cfg->mta.kind);
 	for (size_t i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++)
 		collectors[i].collect(&c, cfg);
+	cycle_buf_release(&c);
 	for (size_t i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++)
 		collectors[i].findings(&c, cfg);
 	causes_link(c.report); /* every finding exists: tie symptoms */

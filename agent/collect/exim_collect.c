@@ -219,12 +219,12 @@ exim_collect_paniclog(struct cycle *c, const struct exim_host *h)
 	}
 	off = st.st_size > EXIM_PANICLOG_TAIL ? st.st_size - EXIM_PANICLOG_TAIL
 	                                      : 0;
-	buf = xmalloc(EXIM_PANICLOG_TAIL);
+	buf = cycle_buf_take(c, EXIM_PANICLOG_TAIL);
 	n = pread(fd, buf, EXIM_PANICLOG_TAIL, off);
 	close(fd);
 	if (n < 0) {
 		cycle_error(c, h->paniclog, "read: %s", strerror(errno));
-		free(buf);
+		cycle_buf_put(c, buf, EXIM_PANICLOG_TAIL);
 		return o;
 	}
 	sl_clock_init(&clk, st.st_mtime < c->now ? st.st_mtime : c->now);
@@ -251,6 +251,6 @@ exim_collect_paniclog(struct cycle *c, const struct exim_host *h)
 	                    text(h->conf.spool_directory, PATH_MAX));
 	json_object_set_new(o, "exim_user", text(h->conf.exim_user, 256));
 	json_object_set_new(o, "exim_group", text(h->conf.exim_group, 256));
-	free(buf);
+	cycle_buf_put(c, buf, EXIM_PANICLOG_TAIL);
 	return o;
 }

@@ -145,6 +145,7 @@ struct collect {
 	int pending;
 	struct group *pending_group;
 	struct group *last_group; /* handle_line()'s event's group */
+	char *line; /* max_line bytes: a line of a mapped block, copied */
 };
 
 static int
@@ -492,6 +493,20 @@ repeats_after(struct collect *k, struct group *g, const char *p, size_t n)
 	return used;
 }
 
+/* take_line - handle a candidate line; one of a mapped block is copied
+ * first, so that a fault (the file truncated under the mapping) can only
+ * come before any state changed. */
+static int
+take_line(struct collect *k, const struct tail_src *src, const char *p,
+          size_t n)
+{
+	if (src->mapped) {
+		memcpy(k->line, p, n);
+		p = k->line;
+	}
+	return handle_line(k, p, n);
+}
+
 /* on_block - the tail callback: prefilter the block, parse candidates. */
 static void
 on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
@@ -511,7 +526,7 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 	if (cut) {
 		k->pending =
 		    (k->fmt[k->source] != SRC_SYSLOG || prefilter_find(p, n) < n) &&
-		    handle_line(k, p, n);
+		    take_line(k, src, p, n);
 		k->pending_group = k->last_group;
 		return;
 	}
@@ -520,8 +535,8 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 		while (i < n) {
 			const char *nl = memchr(p + i, '\n', n - i);
 			size_t end = nl ? (size_t)(nl - p) : n;
-			handle_line(k, p + i,
-			            end - i > (size_t)k->cfg->max_line
+			take_line(k, src, p + i,
+			          end - i > (size_t)k->cfg->max_line
 			                ? (size_t)k->cfg->max_line
 			                : end - i);
 			i = end + 1;
@@ -546,9 +561,9 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 			 * like the ones the tail had to cut */
 			k->src_cut++;
 			counted =
-			    handle_line(k, p + start, (size_t)k->cfg->max_line);
+			    take_line(k, src, p + start, (size_t)k->cfg->max_line);
 		} else {
-			counted = handle_line(k, p + start, end - start);
+			counted = take_line(k, src, p + start, end - start);
 		}
 		i = end + 1;
 		if (counted && i < n)
@@ -792,8 +807,9 @@ logs_collect(struct cycle *c, const struct logs_config *cfg)
 	o.readback = (off_t)cfg->readback;
 	o.max_line = (size_t)cfg->max_line;
 	o.bufsize = AGENT_TAIL_BUF + o.max_line;
-	o.buf = xmalloc(o.bufsize);
-	o.hold = xmalloc(o.max_line);
+	/* the cycle's read buffer: the block, then a cut line's head */
+	o.buf = cycle_buf_take(c, o.bufsize + o.max_line);
+	o.hold = o.buf + o.bufsize;
 	k->cron = cron_lost_new();
 	cron_lost_load(k->cron, state_get(c->state, CRON_STATE_KEY));
 	for (size_t i = 0; i < cfg->files.n && k->nsrc < LOGS_SOURCES_MAX;
@@ -815,6 +831,8 @@ logs_collect(struct cycle *c, const struct logs_config *cfg)
 	}
 	k->fmt[k->nsrc] = SRC_SYSLOG; /* the journal, in line form */
 	k->nsources = (int)k->nsrc + journal_wanted(c, cfg);
+	o.map = AGENT_TAIL_MAP;
+	k->line = o.buf; /* unused by the tail while it hands mapped blocks */
 
 	for (size_t i = 0; i < k->nsrc; i++) {
 		if (k->cap > 0 && k->slots == NULL) {
@@ -851,8 +869,7 @@ logs_collect(struct cycle *c, const struct logs_config *cfg)
 	                              "duplicates", (json_int_t)k->duplicates,
 	                              "prefilter", prefilter_name()));
 
-	free(o.buf);
-	free(o.hold);
+	cycle_buf_put(c, o.buf, o.bufsize + o.max_line);
 	free(k->slots);
 	free(k->heap);
 	free(k->groups);

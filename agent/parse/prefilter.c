@@ -117,25 +117,62 @@ find_sse2(const char *p, size_t n)
 	return find_scalar(p, n, i);
 }
 
-/* mask_avx2 - candidate positions p[0..32), as mask_sse2. */
+/*
+ * mask_avx2 - anchor positions p[0..32): every needle is reduced to an
+ * anchor byte and one later byte, on loads shared by all of them, with
+ * the anchors case-folded (x | 0x20) so that one compare serves several:
+ *   's' (folded): SYSERR( ('(' at +6), sendmail ('l' at +7), sm- ('-' at
+ *                 +2), SMTP[ and msmtp's "smtp" ('p' folded at +3),
+ *                 postfix's s at its offset 2 ('x' at +4)
+ *   'c' (folded): CRON, cron ('n' folded at +3)
+ *   'd': dma[ ('[' at +3);  'n': nullmail ('l' at +7)
+ * 24 vector operations on 6 loads for 32 positions; an anchor is a needle
+ * start or, for msmtp and postfix, 1 or 2 bytes into one (confirm_at()).
+ */
 __attribute__((target("avx2"))) static inline unsigned
 mask_avx2(const char *p)
 {
-	__m256i b[MAXLEN], m = _mm256_setzero_si256();
+	const __m256i fold = _mm256_set1_epi8(0x20);
+	const __m256i b0 = _mm256_loadu_si256((const __m256i *)p);
+	const __m256i b2 = _mm256_loadu_si256((const __m256i *)(p + 2));
+	const __m256i b3 = _mm256_loadu_si256((const __m256i *)(p + 3));
+	const __m256i b4 = _mm256_loadu_si256((const __m256i *)(p + 4));
+	const __m256i b6 = _mm256_loadu_si256((const __m256i *)(p + 6));
+	const __m256i b7 = _mm256_loadu_si256((const __m256i *)(p + 7));
+	const __m256i f0 = _mm256_or_si256(b0, fold);
+	const __m256i f3 = _mm256_or_si256(b3, fold);
+	const __m256i l7 = _mm256_cmpeq_epi8(b7, _mm256_set1_epi8('l'));
+	__m256i s_next = _mm256_or_si256(
+	    _mm256_or_si256(_mm256_cmpeq_epi8(b6, _mm256_set1_epi8('(')), l7),
+	    _mm256_or_si256(
+	        _mm256_or_si256(_mm256_cmpeq_epi8(b2, _mm256_set1_epi8('-')),
+	                        _mm256_cmpeq_epi8(f3, _mm256_set1_epi8('p'))),
+	        _mm256_cmpeq_epi8(b4, _mm256_set1_epi8('x'))));
+	__m256i m = _mm256_and_si256(
+	    _mm256_cmpeq_epi8(f0, _mm256_set1_epi8('s')), s_next);
 
-	for (size_t d = 0; d < MAXLEN; d++)
-		b[d] = _mm256_loadu_si256((const __m256i *)(p + d));
-#pragma GCC unroll 16
-	for (size_t k = 0; k < NNEEDLES; k++) {
-		size_t l = needles[k].len - 1;
-		m = _mm256_or_si256(
-		    m, _mm256_and_si256(
-		           _mm256_cmpeq_epi8(b[0],
-		                             _mm256_set1_epi8(needles[k].s[0])),
-		           _mm256_cmpeq_epi8(
-		               b[l], _mm256_set1_epi8(needles[k].s[l]))));
-	}
+	m = _mm256_or_si256(
+	    m, _mm256_and_si256(_mm256_cmpeq_epi8(f0, _mm256_set1_epi8('c')),
+	                        _mm256_cmpeq_epi8(f3, _mm256_set1_epi8('n'))));
+	m = _mm256_or_si256(
+	    m, _mm256_and_si256(_mm256_cmpeq_epi8(b0, _mm256_set1_epi8('d')),
+	                        _mm256_cmpeq_epi8(b3, _mm256_set1_epi8('['))));
+	m = _mm256_or_si256(
+	    m, _mm256_and_si256(_mm256_cmpeq_epi8(b0, _mm256_set1_epi8('n')),
+	                        l7));
 	return (unsigned)_mm256_movemask_epi8(m);
+}
+
+/* confirm_at - the start of a needle anchored at p[a] (at a, or 1 or 2
+ * bytes before it: msmtp's and postfix's s), or n */
+static size_t
+confirm_at(const char *p, size_t a, size_t n)
+{
+	if (a >= 2 && p[a - 2] == 'p' && confirm(p, a - 2, n))
+		return a - 2;
+	if (a >= 1 && p[a - 1] == 'm' && confirm(p, a - 1, n))
+		return a - 1;
+	return confirm(p, a, n) ? a : n;
 }
 
 __attribute__((target("avx2"))) static size_t
@@ -149,22 +186,26 @@ find_avx2(const char *p, size_t n)
 		    mask_avx2(p + i) | (unsigned long long)mask_avx2(p + i + 32)
 		                           << 32;
 		while (mask) {
-			size_t pos = i + (size_t)__builtin_ctzll(mask);
-			if (confirm(p, pos, n))
-				return pos;
+			size_t at = confirm_at(
+			    p, i + (size_t)__builtin_ctzll(mask), n);
+			if (at < n)
+				return at;
 			mask &= mask - 1;
 		}
 	}
 	for (; i + 32 + MAXLEN <= n; i += 32) {
 		unsigned mask = mask_avx2(p + i);
 		while (mask) {
-			size_t pos = i + (size_t)__builtin_ctz(mask);
-			if (confirm(p, pos, n))
-				return pos;
+			size_t at =
+			    confirm_at(p, i + (size_t)__builtin_ctz(mask), n);
+			if (at < n)
+				return at;
 			mask &= mask - 1;
 		}
 	}
-	return find_scalar(p, n, i);
+	/* a needle starting up to 2 bytes before i has its anchor at i or
+	 * later, not yet looked at: the scalar loop starts there */
+	return find_scalar(p, n, i >= 2 ? i - 2 : 0);
 }
 #endif
 

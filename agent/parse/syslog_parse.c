@@ -611,14 +611,18 @@ sendmail_event(struct sl_event *ev)
 		return SL_SYSERR;
 	}
 	if (starts(m.p, m.n, "to=")) {
-		ev->to = field(m, "to=", 0);
-		ev->relay = field(m, "relay=", 0);
-		ev->dsn = field(m, "dsn=", 0);
+		/* stat= first: a delivered line (most of them) is no event,
+		 * and needs none of the other fields */
 		ev->stat = field(m, "stat=", 1);
 		if (ev->stat.p == NULL || span_starts(ev->stat, "Sent") ||
 		    span_starts(ev->stat, "queued") ||
-		    span_starts(ev->stat, "quarantined"))
+		    span_starts(ev->stat, "quarantined")) {
+			ev->stat = SPAN_EMPTY;
 			return SL_NONE;
+		}
+		ev->to = field(m, "to=", 0);
+		ev->relay = field(m, "relay=", 0);
+		ev->dsn = field(m, "dsn=", 0);
 		if (span_starts(ev->stat, "Deferred") ||
 		    span_starts(ev->dsn, "4."))
 			return SL_DEFERRED;

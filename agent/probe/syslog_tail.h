@@ -29,7 +29,13 @@
  * (flag cut, counted in lines_cut) once its newline has been read; a long
  * line that fits the buffer arrives whole inside a block, and the
  * consumer cuts it (lines are never measured here, for speed).
- * Memory: the caller's buffers, whatever the file size.
+ * Plain files are read without a copy: the unread range is mapped in
+ * windows of o->map bytes (0: never); a block is then the complete lines
+ * of one window, and a window is the read buffer of the rule above.  A fault on the mapping (the file truncated under it) ends
+ * the window, and the rest is read with pread() from the last offset
+ * handed out, as are gzip streams and lines longer than a window.
+ * Memory: the caller's buffers, whatever the file size (a window is page
+ * cache, not anonymous memory).
  */
 #ifndef SPOOLWATCH_SYSLOG_TAIL_H
 #define SPOOLWATCH_SYSLOG_TAIL_H
@@ -44,10 +50,14 @@
 #define TAIL_FP_MAX 1024
 
 /* Where a block comes from: host path (a rotated sibling's name when the
- * old file is being finished) and its mtime, the year anchor. */
+ * old file is being finished) and its mtime, the year anchor.  mapped is
+ * set when the block points into a mapping of the file: its bytes may
+ * vanish (SIGBUS, caught by the tail) if the file is truncated under it,
+ * so the consumer copies a line out before it changes any state. */
 struct tail_src {
 	const char *path;
 	time_t mtime;
+	int mapped;
 };
 
 /* A block of complete lines, each ending in '\n'; or, with cut set, the
@@ -61,6 +71,7 @@ struct tail_opts {
 	char *buf;       /* read buffer, bufsize > max_line + 4096 */
 	size_t bufsize;
 	char *hold; /* max_line bytes: a cut line's head */
+	size_t map; /* window of a mapped read (AGENT_TAIL_MAP); 0: pread() */
 };
 
 struct tail_result {

@@ -2,7 +2,9 @@
  * test_agent_syslog_tail.c - resumable reading of real files in a
  * scratch directory: read-back on first start, partial lines, create and
  * copytruncate rotation, a restart between rotation steps, inode reuse,
- * lines over max_line, and every line exactly once throughout.
+ * lines over max_line, and every line exactly once throughout; all of it
+ * twice, read with pread() and read through a mapping (a window the size
+ * of the read buffer), and a file truncated under its mapping.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -24,7 +27,8 @@ static char dir[PATH_MAX], logp[PATH_MAX + 16];
 static struct strbuf got; /* every line handed out, in order */
 static int cut_lines;
 static char buf[8192], hold[1024];
-static struct tail_opts opts = {1 << 20, 1024, buf, sizeof(buf), hold};
+static struct tail_opts opts = {1 << 20, 1024, buf, sizeof(buf), hold, 0};
+static size_t map_window; /* opts.map of the run: 0, then sizeof(buf) */
 
 /* on_block - record the lines; like the logs collector, cut in-block
  * lines longer than max_line ("LONG:"); lines the tail had to cut
@@ -70,6 +74,7 @@ setup(void **state)
 	strbuf_init(&got, 64 << 20);
 	cut_lines = 0;
 	opts.readback = 1 << 20;
+	opts.map = map_window;
 	return 0;
 }
 
@@ -522,6 +527,53 @@ test_two_rotations_while_down(void **state)
 	json_decref(pos);
 }
 
+/* on_block_truncating - truncate the file under the first mapped block
+ * it is handed, then read the block: the fault must not escape. */
+static void
+on_block_truncating(void *arg, const struct tail_src *src, const char *p,
+                    size_t n, int cut)
+{
+	volatile char sink = 0;
+	int *calls = arg;
+
+	(void)cut;
+	assert_true(src->mapped);
+	if ((*calls)++ == 0)
+		assert_int_equal(truncate(logp, 0), 0);
+	for (size_t i = 0; i < n; i += 4096)
+		sink ^= p[i];
+	sink ^= p[n - 1];
+	(void)sink;
+}
+
+static void
+test_truncated_under_the_mapping(void **state)
+{
+	struct tail_result res;
+	json_t *next = NULL, *pos;
+	char err[512], line[64];
+	int calls = 0;
+	(void)state;
+	opts.map = sizeof(buf);
+	for (int i = 0; i < 4000; i++) { /* 4000 * 32 bytes: many windows */
+		snprintf(line, sizeof(line), "line %06d xxxxxxxxxxxxxxxxxx\n",
+		         i);
+		append(logp, line);
+	}
+	assert_int_equal(tail_run(logp, "/var/log/maillog", NULL, &opts,
+	                          on_block_truncating, &calls, &next, &res,
+	                          err, sizeof(err)),
+	                 0);
+	assert_int_equal(calls, 1); /* the fault ended the mapped read */
+	assert_int_equal(res.offset, 0); /* nothing of it counted as read */
+	pos = next;
+	append(logp, "after truncation\n");
+	opts.map = 0;
+	cycle(&pos);
+	expect("after truncation\n");
+	json_decref(pos);
+}
+
 int
 main(void)
 {
@@ -561,5 +613,15 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_many_rotations_exactly_once,
 	                                    setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest mapped_only[] = {
+	    cmocka_unit_test_setup_teardown(test_truncated_under_the_mapping,
+	                                    setup, teardown),
+	};
+	int failed = cmocka_run_group_tests_name("pread", tests, NULL, NULL);
+
+	map_window = sizeof(buf);
+	failed += cmocka_run_group_tests_name("mapped", tests, NULL, NULL);
+	failed += cmocka_run_group_tests_name("mapped_only", mapped_only, NULL,
+	                                      NULL);
+	return failed;
 }
