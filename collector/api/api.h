@@ -9,7 +9,7 @@
 #define SPOOLWATCH_API_H
 
 #include <jansson.h>
-#include <sqlite3.h>
+#include "collector/store/sql.h"
 
 #include "collector/api/api_req.h"
 #include "collector/store/ack.h"
@@ -46,7 +46,7 @@ void api_history(struct api_req *rq, struct api_answer *ans);
 
 /* api_finding_json - one finding row (API_FINDING_COLS) as the API shows
  * it, with its "host" when with_host. */
-json_t *api_finding_json(sqlite3_stmt *st, int with_host);
+json_t *api_finding_json(sql_stmt *st, int with_host);
 /* api_incidents - the findings of one host (API objects) as incidents
  * [{"cause": finding, "symptoms": [finding, ...]}]: a finding folded
  * under another (incident.h) is a symptom, every other one a cause;
@@ -55,11 +55,11 @@ json_t *api_finding_json(sqlite3_stmt *st, int with_host);
 json_t *api_incidents(json_t *findings);
 /* api_cause_json - caused_by {code, subject} from columns i, i+1, or
  * null. */
-json_t *api_cause_json(sqlite3_stmt *st, int i);
+json_t *api_cause_json(sql_stmt *st, int i);
 /* api_ack_json - {by, reason, at, until} from columns i..i+3, or null. */
-json_t *api_ack_json(sqlite3_stmt *st, int i);
+json_t *api_ack_json(sql_stmt *st, int i);
 /* api_event_json - one event row (id, data, host name) as stored, with
  * its "host" when with_host. */
-json_t *api_event_json(sqlite3_stmt *st, int with_host);
+json_t *api_event_json(sql_stmt *st, int with_host);
 
 #endif

@@ -52,22 +52,22 @@ range_arg(struct api_req *rq, struct api_answer *ans)
 /* host_id - the id of the host named name into *hid: 1, 0 unknown, -1
  * with err. */
 static int
-host_id(sqlite3 *db, const char *name, long long *hid, char *err, size_t el)
+host_id(sql_db *db, const char *name, long long *hid, char *err, size_t el)
 {
-	sqlite3_stmt *st =
+	sql_stmt *st =
 	    db_prepare(db, "SELECT id FROM hosts WHERE name = ?1", err, el);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*hid = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE)
-		snprintf(err, el, "sqlite: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	sql_bind_text(st, 1, name, -1, SQL_TRANSIENT);
+	rc = sql_step(st);
+	if (rc == SQL_ROW)
+		*hid = sql_column_int64(st, 0);
+	else if (rc != SQL_DONE)
+		snprintf(err, el, "sqlite: %s", sql_errmsg(db));
+	sql_finalize(st);
+	return rc == SQL_ROW ? 1 : rc == SQL_DONE ? 0 : -1;
 }
 
 /* same_series - whether series (or NULL) is metric m of subject s. */
@@ -84,15 +84,15 @@ same_series(json_t *series, const char *m, const char *s)
 /* series_fill - run st (bound) and append its buckets to out as series
  * of points [bucket start, value]; -1 with err. */
 static int
-series_fill(sqlite3 *db, sqlite3_stmt *st, long long width, json_t *out,
+series_fill(sql_db *db, sql_stmt *st, long long width, json_t *out,
             char *err, size_t el)
 {
 	json_t *series = NULL, *points = NULL;
 	int rc;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *m = (const char *)sqlite3_column_text(st, 0);
-		const char *s = (const char *)sqlite3_column_text(st, 1);
+	while ((rc = sql_step(st)) == SQL_ROW) {
+		const char *m = (const char *)sql_column_text(st, 0);
+		const char *s = (const char *)sql_column_text(st, 1);
 		if (m == NULL || s == NULL)
 			continue;
 		if (!same_series(series, m, s)) {
@@ -104,11 +104,11 @@ series_fill(sqlite3 *db, sqlite3_stmt *st, long long width, json_t *out,
 		json_array_append_new(
 		    points,
 		    json_pack("[o,f]",
-		              jsonutil_ts(sqlite3_column_int64(st, 2) * width),
-		              sqlite3_column_double(st, 3)));
+		              jsonutil_ts(sql_column_int64(st, 2) * width),
+		              sql_column_double(st, 3)));
 	}
-	if (rc != SQLITE_DONE) {
-		snprintf(err, el, "sqlite: %s", sqlite3_errmsg(db));
+	if (rc != SQL_DONE) {
+		snprintf(err, el, "sqlite: %s", sql_errmsg(db));
 		return -1;
 	}
 	return 0;
@@ -120,7 +120,7 @@ api_history(struct api_req *rq, struct api_answer *ans)
 	const struct range *r = range_arg(rq, ans);
 	const char *host = rq->arg(rq->cls, "host");
 	long long width, from, hid = 0;
-	sqlite3_stmt *st;
+	sql_stmt *st;
 	json_t *series;
 	char err[256];
 	int rc;
@@ -151,14 +151,14 @@ api_history(struct api_req *rq, struct api_answer *ans)
 		api_db_error(ans, err);
 		return;
 	}
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, rq->now);
-	sqlite3_bind_int64(st, 3, width);
+	sql_bind_int64(st, 1, from);
+	sql_bind_int64(st, 2, rq->now);
+	sql_bind_int64(st, 3, width);
 	if (host && *host)
-		sqlite3_bind_int64(st, 4, hid);
+		sql_bind_int64(st, 4, hid);
 	series = json_array();
 	rc = series_fill(rq->db, st, width, series, err, sizeof(err));
-	sqlite3_finalize(st);
+	sql_finalize(st);
 	if (rc == -1) {
 		json_decref(series);
 		api_db_error(ans, err);

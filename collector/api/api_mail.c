@@ -18,10 +18,10 @@
 /* mail_hosts - a few hosts behind one command. */
 /* mail_hosts - the hosts (of lf's labels) with most mail of command. */
 static json_t *
-mail_hosts(sqlite3 *db, const char *command, const struct label_filter *lf)
+mail_hosts(sql_db *db, const char *command, const struct label_filter *lf)
 {
 	char err[256];
-	sqlite3_stmt *st;
+	sql_stmt *st;
 	struct qb qb;
 	json_t *a = json_array();
 
@@ -36,14 +36,14 @@ mail_hosts(sqlite3 *db, const char *command, const struct label_filter *lf)
 	qb_free(&qb);
 	if (st == NULL)
 		return a;
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while (sql_step(st) == SQL_ROW)
 		json_array_append_new(a, db_col_str(st, 0));
-	sqlite3_finalize(st);
+	sql_finalize(st);
 	return a;
 }
 
 struct mail_ctx {
-	sqlite3 *db;
+	sql_db *db;
 	int by_host;     /* rows of mail_cron for one host */
 	const char *cmd; /* the command filter, if any */
 	const struct label_filter *lf;
@@ -52,15 +52,15 @@ struct mail_ctx {
 /* mail_row - one cron command: per host with its latest mail, or fleet
  * wide with example hosts when a command is asked for. */
 static json_t *
-mail_row(sqlite3_stmt *st, void *ctx)
+mail_row(sql_stmt *st, void *ctx)
 {
 	const struct mail_ctx *mc = ctx;
 	json_t *o =
 	    json_pack("{s:o,s:I,s:I,s:I,s:I}", "command", db_col_str(st, 0),
-	              "hosts", (json_int_t)sqlite3_column_int64(st, 1),
-	              "messages", (json_int_t)sqlite3_column_int64(st, 4),
-	              "unread", (json_int_t)sqlite3_column_int64(st, 2),
-	              "queued", (json_int_t)sqlite3_column_int64(st, 3));
+	              "hosts", (json_int_t)sql_column_int64(st, 1),
+	              "messages", (json_int_t)sql_column_int64(st, 4),
+	              "unread", (json_int_t)sql_column_int64(st, 2),
+	              "queued", (json_int_t)sql_column_int64(st, 3));
 
 	if (mc->by_host) {
 		json_object_set_new(o, "user", db_col_str(st, 5));
@@ -123,7 +123,7 @@ mail_totals(struct api_req *rq, const char *host,
             const struct label_filter *lf, struct api_answer *ans)
 {
 	char err[256];
-	sqlite3_stmt *st;
+	sql_stmt *st;
 	struct qb qb;
 
 	if (host || lf->n) {
@@ -145,17 +145,17 @@ mail_totals(struct api_req *rq, const char *host,
 	if (st == NULL)
 		return;
 	/* no such host (count 0): no totals, as without labels */
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    (!host || sqlite3_column_int64(st, 3) > 0))
+	if (sql_step(st) == SQL_ROW &&
+	    (!host || sql_column_int64(st, 3) > 0))
 		json_object_set_new(
 		    ans->body, "totals",
 		    json_pack("{s:I,s:I,s:I}", "queued_total",
-		              (json_int_t)sqlite3_column_int64(st, 0),
+		              (json_int_t)sql_column_int64(st, 0),
 		              "unread_total",
-		              (json_int_t)sqlite3_column_int64(st, 1),
+		              (json_int_t)sql_column_int64(st, 1),
 		              "hosts_with_queued",
-		              (json_int_t)sqlite3_column_int64(st, 2)));
-	sqlite3_finalize(st);
+		              (json_int_t)sql_column_int64(st, 2)));
+	sql_finalize(st);
 }
 
 /* mail_from - the rows' source: one host's mail_cron, the fleet's

@@ -46,7 +46,7 @@ remedy_hosts(struct remedies_ctx *c, const char *code, const char *remedy)
 {
 	char err[256];
 	struct qb qb;
-	sqlite3_stmt *st;
+	sql_stmt *st;
 	json_t *a = json_array();
 	int rc;
 
@@ -63,31 +63,31 @@ remedy_hosts(struct remedies_ctx *c, const char *code, const char *remedy)
 		c->failed = 1;
 		return a;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = sql_step(st)) == SQL_ROW)
 		json_array_append_new(a, db_col_str(st, 0));
-	if (rc != SQLITE_DONE)
+	if (rc != SQL_DONE)
 		c->failed = 1;
-	sqlite3_finalize(st);
+	sql_finalize(st);
 	return a;
 }
 
 /* remedies_row - one remedy; the context keeps its first finding id. */
 static json_t *
-remedies_row(sqlite3_stmt *st, void *ctx)
+remedies_row(sql_stmt *st, void *ctx)
 {
 	static const char *const sev[] = {"info", "info", "warning",
 	                                  "critical"};
 	struct remedies_ctx *c = ctx;
-	const char *code = (const char *)sqlite3_column_text(st, 0);
-	const char *remedy = (const char *)sqlite3_column_text(st, 1);
-	int rank = sqlite3_column_int(st, 2);
+	const char *code = (const char *)sql_column_text(st, 0);
+	const char *remedy = (const char *)sql_column_text(st, 1);
+	int rank = sql_column_int(st, 2);
 
-	c->last_id = sqlite3_column_int64(st, 4);
+	c->last_id = sql_column_int64(st, 4);
 
 	return json_pack("{s:s,s:s,s:s,s:o,s:I}", "code", code, "severity",
 	                 sev[rank < 0 || rank > 3 ? 0 : rank], "remedy", remedy,
 	                 "hosts", remedy_hosts(c, code, remedy), "count",
-	                 (json_int_t)sqlite3_column_int64(st, 3));
+	                 (json_int_t)sql_column_int64(st, 3));
 }
 
 static json_t *
@@ -285,7 +285,7 @@ api_remedies(struct api_req *rq, struct api_answer *ans)
 	if (ans->status == 200 && c.failed) {
 		json_decref(ans->body);
 		ans->body = NULL;
-		api_db_error(ans, sqlite3_errmsg(rq->db));
+		api_db_error(ans, sql_errmsg(rq->db));
 		return;
 	}
 	if (ans->status == 200 && format && strcmp(format, "inventory") == 0)

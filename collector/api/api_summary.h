@@ -9,18 +9,18 @@
 #include <stddef.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
+#include "collector/store/sql.h"
 
 #include "collector/api/api_req.h"
 #include "collector/api/query.h"
 
 /* The rows of the summary's lists, each from its SELECT's columns. */
-json_t *silent_row(sqlite3_stmt *st);  /* name, last_seen */
-json_t *finding_row(sqlite3_stmt *st); /* code, severity, hosts */
-json_t *syserr_row(sqlite3_stmt *st);  /* signature, hosts, count, last_ts */
-json_t *inodes_row(sqlite3_stmt *st);  /* host, mount, inodes_used_pct */
-json_t *cron_row(sqlite3_stmt *st);    /* command, hosts, messages */
-json_t *name_row(sqlite3_stmt *st);    /* name */
+json_t *silent_row(sql_stmt *st);  /* name, last_seen */
+json_t *finding_row(sql_stmt *st); /* code, severity, hosts */
+json_t *syserr_row(sql_stmt *st);  /* signature, hosts, count, last_ts */
+json_t *inodes_row(sql_stmt *st);  /* host, mount, inodes_used_pct */
+json_t *cron_row(sql_stmt *st);    /* command, hosts, messages */
+json_t *name_row(sql_stmt *st);    /* name */
 
 /* group_by_arg - group_by=label:KEY into key (NULL: absent); 0, or -1
  * with a 400. */

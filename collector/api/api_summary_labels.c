@@ -21,9 +21,9 @@ struct scope {
 
 /* run_rows - row() of every row of qb (freed) as an array. */
 static json_t *
-run_rows(struct scope *sc, struct qb *qb, json_t *(*row)(sqlite3_stmt *st))
+run_rows(struct scope *sc, struct qb *qb, json_t *(*row)(sql_stmt *st))
 {
-	sqlite3_stmt *st = sc->failed
+	sql_stmt *st = sc->failed
 	                       ? NULL
 	                       : qb_prepare(qb, sc->rq->db, sc->err, sc->el);
 	json_t *a = json_array();
@@ -34,14 +34,14 @@ run_rows(struct scope *sc, struct qb *qb, json_t *(*row)(sqlite3_stmt *st))
 		sc->failed = 1;
 		return a;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = sql_step(st)) == SQL_ROW)
 		json_array_append_new(a, row(st));
-	if (rc != SQLITE_DONE) {
+	if (rc != SQL_DONE) {
 		snprintf(sc->err, sc->el, "sqlite: %s",
-		         sqlite3_errmsg(sc->rq->db));
+		         sql_errmsg(sc->rq->db));
 		sc->failed = 1;
 	}
-	sqlite3_finalize(st);
+	sql_finalize(st);
 	return a;
 }
 
@@ -49,7 +49,7 @@ run_rows(struct scope *sc, struct qb *qb, json_t *(*row)(sqlite3_stmt *st))
 static void
 run_ints(struct scope *sc, struct qb *qb, long long *v, int n)
 {
-	sqlite3_stmt *st = sc->failed
+	sql_stmt *st = sc->failed
 	                       ? NULL
 	                       : qb_prepare(qb, sc->rq->db, sc->err, sc->el);
 	int rc;
@@ -61,15 +61,15 @@ run_ints(struct scope *sc, struct qb *qb, long long *v, int n)
 		sc->failed = 1;
 		return;
 	}
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if ((rc = sql_step(st)) == SQL_ROW)
 		for (int i = 0; i < n; i++)
-			v[i] = sqlite3_column_int64(st, i);
-	else if (rc != SQLITE_DONE) {
+			v[i] = sql_column_int64(st, i);
+	else if (rc != SQL_DONE) {
 		snprintf(sc->err, sc->el, "sqlite: %s",
-		         sqlite3_errmsg(sc->rq->db));
+		         sql_errmsg(sc->rq->db));
 		sc->failed = 1;
 	}
-	sqlite3_finalize(st);
+	sql_finalize(st);
 }
 
 static long long
@@ -223,27 +223,27 @@ group_by_arg(struct api_req *rq, struct api_answer *ans,
 }
 
 static json_t *
-group_row(sqlite3_stmt *st)
+group_row(sql_stmt *st)
 {
 	return json_pack("{s:o,s:I,s:I,s:I,s:I,s:I,s:[]}", "value",
 	                 db_col_str(st, 0), "hosts",
-	                 (json_int_t)sqlite3_column_int64(st, 1), "stale",
-	                 (json_int_t)sqlite3_column_int64(st, 2), "mta_down",
-	                 (json_int_t)sqlite3_column_int64(st, 3),
+	                 (json_int_t)sql_column_int64(st, 1), "stale",
+	                 (json_int_t)sql_column_int64(st, 2), "mta_down",
+	                 (json_int_t)sql_column_int64(st, 3),
 	                 "queued_total",
-	                 (json_int_t)sqlite3_column_int64(st, 4),
+	                 (json_int_t)sql_column_int64(st, 4),
 	                 "unread_total",
-	                 (json_int_t)sqlite3_column_int64(st, 5), "findings");
+	                 (json_int_t)sql_column_int64(st, 5), "findings");
 }
 
 /* group_of - the group of groups whose value is that of column 0. */
 static json_t *
-group_of(json_t *groups, sqlite3_stmt *st)
+group_of(json_t *groups, sql_stmt *st)
 {
 	size_t i;
 	json_t *g;
-	int null = sqlite3_column_type(st, 0) == SQLITE_NULL;
-	const char *v = (const char *)sqlite3_column_text(st, 0);
+	int null = sql_column_type(st, 0) == SQL_NULL;
+	const char *v = (const char *)sql_column_text(st, 0);
 
 	json_array_foreach(groups, i, g)
 	{
@@ -261,7 +261,7 @@ static void
 group_findings(struct scope *sc, json_t *groups, const char *key)
 {
 	struct qb qb;
-	sqlite3_stmt *st;
+	sql_stmt *st;
 	int rc;
 
 	qb_init(&qb, "SELECT l.value, f.code, f.severity, count(DISTINCT "
@@ -278,7 +278,7 @@ group_findings(struct scope *sc, json_t *groups, const char *key)
 		sc->failed = 1;
 		return;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sql_step(st)) == SQL_ROW) {
 		json_t *g = group_of(groups, st);
 		if (g)
 			json_array_append_new(json_object_get(g, "findings"),
@@ -287,15 +287,15 @@ group_findings(struct scope *sc, json_t *groups, const char *key)
 			                                "severity",
 			                                db_col_str(st, 2), "hosts",
 			                                (json_int_t)
-			                                    sqlite3_column_int64(
+			                                    sql_column_int64(
 			                                        st, 3)));
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != SQL_DONE) {
 		snprintf(sc->err, sc->el, "sqlite: %s",
-		         sqlite3_errmsg(sc->rq->db));
+		         sql_errmsg(sc->rq->db));
 		sc->failed = 1;
 	}
-	sqlite3_finalize(st);
+	sql_finalize(st);
 }
 
 json_t *

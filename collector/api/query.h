@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include <sqlite3.h>
+#include "collector/store/sql.h"
 
 #include "collector/limits.h"
 #include "common/labels.h"
@@ -58,7 +58,7 @@ int label_filter_parse(const char *const *vals, size_t n,
 void qb_labels(struct qb *q, const char *host_col,
                const struct label_filter *lf);
 /* qb_prepare - prepare and bind; NULL with err. */
-sqlite3_stmt *qb_prepare(struct qb *q, sqlite3 *db, char *err, size_t el);
+sql_stmt *qb_prepare(struct qb *q, sql_db *db, char *err, size_t el);
 void qb_free(struct qb *q);
 
 #endif

@@ -34,12 +34,12 @@ static const char *const fsql[F_COUNT] = {
 };
 
 struct fleet_history {
-	sqlite3 *db;
-	sqlite3_stmt *st[F_COUNT];
+	sql_db *db;
+	sql_stmt *st[F_COUNT];
 };
 
 struct fleet_history *
-fleet_history_new(sqlite3 *db, char *err, size_t errlen)
+fleet_history_new(sql_db *db, char *err, size_t errlen)
 {
 	struct fleet_history *fh = xcalloc(1, sizeof(*fh));
 
@@ -59,7 +59,7 @@ fleet_history_free(struct fleet_history *fh)
 	if (fh == NULL)
 		return;
 	for (int i = 0; i < F_COUNT; i++)
-		sqlite3_finalize(fh->st[i]);
+		sql_finalize(fh->st[i]);
 	free(fh);
 }
 
@@ -70,16 +70,16 @@ fleet_history_sample(struct fleet_history *fh, long long now, char *err,
 	long long minute = now - now % 60;
 
 	for (int i = 0; i < F_COUNT; i++) {
-		sqlite3_stmt *st = fh->st[i];
+		sql_stmt *st = fh->st[i];
 		int rc;
-		sqlite3_bind_int64(st, 1, minute);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE) {
+		sql_bind_int64(st, 1, minute);
+		rc = sql_step(st);
+		sql_reset(st);
+		if (rc != SQL_DONE) {
 			snprintf(err, errlen, "fleet history: %s",
-			         sqlite3_errmsg(fh->db));
+			         sql_errmsg(fh->db));
 			return rc;
 		}
 	}
-	return SQLITE_OK;
+	return SQL_OK;
 }

@@ -10,18 +10,18 @@
 
 #include <stddef.h>
 
-#include <sqlite3.h>
+#include "collector/store/sql.h"
 
 struct fleet_history;
 
-struct fleet_history *fleet_history_new(sqlite3 *db, char *err,
+struct fleet_history *fleet_history_new(sql_db *db, char *err,
                                         size_t errlen);
 void fleet_history_free(struct fleet_history *fh);
 
 /*
  * fleet_history_sample - the points of the minute that holds now, inside
  * the caller's transaction; a second sample of the same minute replaces
- * the gauges and keeps the SYSERR count.  SQLITE_OK or the SQLite error
+ * the gauges and keeps the SYSERR count.  SQL_OK or the SQLite error
  * code with a reason in err.
  */
 int fleet_history_sample(struct fleet_history *fh, long long now, char *err,

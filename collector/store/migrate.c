@@ -14,25 +14,24 @@ static const struct {
 
 /* has_column - 1 if table has column, 0 if not, -1 on an error. */
 static int
-has_column(sqlite3 *db, const char *table, const char *column)
+has_column(sql_db *db, const char *table, const char *column)
 {
-	sqlite3_stmt *st = NULL;
+	sql_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(db,
+	if (sql_prepare(db,
 	                       "SELECT 1 FROM pragma_table_info(?1) "
-	                       "WHERE name = ?2",
-	                       -1, &st, NULL) != SQLITE_OK)
+	                       "WHERE name = ?2", 0, &st) != SQL_OK)
 		return -1;
-	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	sql_bind_text(st, 1, table, -1, SQL_STATIC);
+	sql_bind_text(st, 2, column, -1, SQL_STATIC);
+	rc = sql_step(st);
+	sql_finalize(st);
+	return rc == SQL_ROW ? 1 : rc == SQL_DONE ? 0 : -1;
 }
 
 int
-db_migrate(sqlite3 *db, char *err, size_t errlen)
+db_migrate(sql_db *db, char *err, size_t errlen)
 {
 	char sql[256];
 
@@ -43,10 +42,10 @@ db_migrate(sqlite3 *db, char *err, size_t errlen)
 		snprintf(sql, sizeof(sql), "ALTER TABLE %s ADD COLUMN %s %s",
 		         added[i].table, added[i].column, added[i].decl);
 		if (has == -1 ||
-		    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		    sql_exec(db, sql, NULL, 0) != SQL_OK) {
 			snprintf(err, errlen, "sqlite: adding %s.%s: %s",
 			         added[i].table, added[i].column,
-			         sqlite3_errmsg(db));
+			         sql_errmsg(db));
 			return -1;
 		}
 	}

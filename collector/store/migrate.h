@@ -8,10 +8,10 @@
 
 #include <stddef.h>
 
-#include <sqlite3.h>
+#include "collector/store/sql.h"
 
 /* db_migrate - add every missing column of the table in migrate.c; 0, or
  * -1 with err. */
-int db_migrate(sqlite3 *db, char *err, size_t errlen);
+int db_migrate(sql_db *db, char *err, size_t errlen);
 
 #endif

@@ -47,10 +47,10 @@ struct writer {
 	atomic_int failing;
 	struct writer_params p;
 	char *db_path;
-	sqlite3 *db;
+	sql_db *db;
 	struct store *store;
 	struct fleet_history *fleet;
-	sqlite3_stmt *tx[T_N];
+	sql_stmt *tx[T_N];
 	long long next_retention; /* epoch seconds */
 	long long sampled_minute; /* the fleet curves' last minute */
 };
@@ -58,18 +58,18 @@ struct writer {
 static int
 tx(struct writer *w, int which)
 {
-	int rc = sqlite3_step(w->tx[which]);
+	int rc = sql_step(w->tx[which]);
 
-	sqlite3_reset(w->tx[which]);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	sql_reset(w->tx[which]);
+	return rc == SQL_DONE ? SQL_OK : rc;
 }
 
 static int
 retryable(int rc)
 {
 	rc &= 0xff;
-	return rc == SQLITE_FULL || rc == SQLITE_IOERR || rc == SQLITE_BUSY ||
-	       rc == SQLITE_LOCKED || rc == SQLITE_NOMEM;
+	return rc == SQL_FULL || rc == SQL_IOERR || rc == SQL_BUSY ||
+	       rc == SQL_LOCKED || rc == SQL_NOMEM;
 }
 
 /* fleet_sample - the fleet curves' points of this minute, in the open
@@ -81,7 +81,7 @@ fleet_sample(struct writer *w)
 	char err[256];
 
 	w->sampled_minute = now - now % 60;
-	if (fleet_history_sample(w->fleet, now, err, sizeof(err)) != SQLITE_OK)
+	if (fleet_history_sample(w->fleet, now, err, sizeof(err)) != SQL_OK)
 		log_warnx("%s", err);
 }
 
@@ -92,13 +92,13 @@ fleet_step(struct writer *w)
 {
 	int rc;
 
-	if ((rc = tx(w, T_BEGIN)) != SQLITE_OK) {
-		log_warnx("fleet history: cannot begin: %s", sqlite3_errstr(rc));
+	if ((rc = tx(w, T_BEGIN)) != SQL_OK) {
+		log_warnx("fleet history: cannot begin: %s", sql_errstr(rc));
 		return;
 	}
 	fleet_sample(w);
-	if (tx(w, T_COMMIT) != SQLITE_OK) {
-		log_warnx("fleet history: commit: %s", sqlite3_errmsg(w->db));
+	if (tx(w, T_COMMIT) != SQL_OK) {
+		log_warnx("fleet history: commit: %s", sql_errmsg(w->db));
 		tx(w, T_ROLLBACK);
 	}
 }
@@ -116,26 +116,26 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 	int rc;
 
 	rc = tx(w, T_BEGIN);
-	if (rc != SQLITE_OK) {
+	if (rc != SQL_OK) {
 		atomic_store(&w->failing, 1);
 		for (j = jobs; j; j = j->next) {
 			j->status = retryable(rc) ? 503 : 500;
 			snprintf(j->err, sizeof(j->err), "cannot begin: %s",
-			         sqlite3_errstr(rc));
+			         sql_errstr(rc));
 		}
 		return 0;
 	}
 	for (j = jobs; j; j = j->next) {
 		char err[256] = "";
 		j->duplicate = 0;
-		if (careful && (rc = tx(w, T_SAVE)) != SQLITE_OK)
+		if (careful && (rc = tx(w, T_SAVE)) != SQL_OK)
 			snprintf(err, sizeof(err), "savepoint: %s",
-			         sqlite3_errstr(rc));
+			         sql_errstr(rc));
 		else
 			rc = store_report(w->store, j->report, &j->prep,
 			                  j->received, &j->duplicate, err,
 			                  sizeof(err));
-		if (rc == SQLITE_OK) {
+		if (rc == SQL_OK) {
 			if (careful)
 				tx(w, T_RELEASE);
 			j->status = 200;
@@ -152,9 +152,9 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 	}
 	fleet_sample(w);
 	rc = tx(w, T_COMMIT);
-	atomic_store(&w->failing, rc != SQLITE_OK);
-	if (rc != SQLITE_OK) {
-		log_warnx("writer: commit failed: %s", sqlite3_errmsg(w->db));
+	atomic_store(&w->failing, rc != SQL_OK);
+	if (rc != SQL_OK) {
+		log_warnx("writer: commit failed: %s", sql_errmsg(w->db));
 		tx(w, T_ROLLBACK);
 		for (j = jobs; j; j = j->next) {
 			if (j->status != 200)
@@ -162,7 +162,7 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 			j->status = retryable(rc) ? 503 : 500;
 			j->duplicate = 0;
 			snprintf(j->err, sizeof(j->err), "commit failed: %s",
-			         sqlite3_errstr(rc));
+			         sql_errstr(rc));
 		}
 	}
 	return 0;
@@ -193,11 +193,11 @@ retention_step(struct writer *w)
 	long n;
 	long long cutoff = (long long)time(NULL) - w->p.retention_days * 86400;
 
-	if (tx(w, T_BEGIN) != SQLITE_OK)
+	if (tx(w, T_BEGIN) != SQL_OK)
 		return 0;
 	n = store_retention(w->store, cutoff, RETENTION_BATCH, err,
 	                    sizeof(err));
-	if (n < 0 || tx(w, T_COMMIT) != SQLITE_OK) {
+	if (n < 0 || tx(w, T_COMMIT) != SQL_OK) {
 		if (n < 0)
 			log_warnx("retention: %s", err);
 		tx(w, T_ROLLBACK);
@@ -292,10 +292,10 @@ writer_start(const struct writer_params *p, char *err, size_t errlen)
 	return w;
 fail:
 	for (int i = 0; i < T_N; i++)
-		sqlite3_finalize(w->tx[i]);
+		sql_finalize(w->tx[i]);
 	fleet_history_free(w->fleet);
 	store_free(w->store);
-	sqlite3_close(w->db);
+	sql_close(w->db);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	free(w->db_path);
@@ -370,12 +370,11 @@ writer_free(struct writer *w)
 		return;
 	writer_stop(w);
 	for (int i = 0; i < T_N; i++)
-		sqlite3_finalize(w->tx[i]);
+		sql_finalize(w->tx[i]);
 	fleet_history_free(w->fleet);
 	store_free(w->store);
-	sqlite3_exec(w->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
-	             NULL);
-	sqlite3_close(w->db);
+	sql_exec(w->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, 0);
+	sql_close(w->db);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	free(w->db_path);

@@ -34,7 +34,7 @@
 struct fx {
 	char dir[64];
 	char path[128];
-	sqlite3 *db;
+	sql_db *db;
 	struct store *st;
 	json_t *incident; /* tests/data/report-incident.json */
 };
@@ -94,7 +94,7 @@ fx_teardown(void **state)
 	char p[256];
 
 	store_free(f->st);
-	sqlite3_close(f->db);
+	sql_close(f->db);
 	json_decref(f->incident);
 	snprintf(p, sizeof(p), "%s-wal", f->path);
 	unlink(p);
@@ -119,12 +119,12 @@ fx_put(struct fx *f, json_t *r, long long now)
 	memset(&prep, 0, sizeof(prep));
 	if ((use_prep = calls++ % 2))
 		store_prepare(r, &prep);
-	assert_int_equal(sqlite3_exec(f->db, "BEGIN", NULL, NULL, NULL), 0);
+	assert_int_equal(sql_exec(f->db, "BEGIN", NULL, 0), 0);
 	if (store_report(f->st, r, use_prep ? &prep : NULL, now, &dup, err,
-	                 sizeof(err)) != SQLITE_OK)
+	                 sizeof(err)) != SQL_OK)
 		fail_msg("store_report: %s", err);
 	store_prep_free(&prep);
-	assert_int_equal(sqlite3_exec(f->db, "COMMIT", NULL, NULL, NULL), 0);
+	assert_int_equal(sql_exec(f->db, "COMMIT", NULL, 0), 0);
 	return dup;
 }
 
@@ -132,13 +132,13 @@ fx_put(struct fx *f, json_t *r, long long now)
 FX_FN long long
 fx_count(struct fx *f, const char *sql)
 {
-	sqlite3_stmt *st;
+	sql_stmt *st;
 	long long v = -1;
 
-	assert_int_equal(sqlite3_prepare_v2(f->db, sql, -1, &st, NULL), 0);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	assert_int_equal(sql_prepare(f->db, sql, 0, &st), 0);
+	if (sql_step(st) == SQL_ROW)
+		v = sql_column_int64(st, 0);
+	sql_finalize(st);
 	return v;
 }
 
