@@ -164,6 +164,9 @@ fuzz-build: $(FUZZ_BIN)
 # The collector embeds its schema (.incbin in collector/schema.c).
 $(OUT)/collector/store/schema.o $(FUZZ_OUT)/obj/collector/store/schema.o: \
     schema/collector.sql
+$(OUT)/collector/store/migrate_sqlite.o \
+    $(FUZZ_OUT)/obj/collector/store/migrate_sqlite.o: \
+    $(wildcard schema/migrations/sqlite-*.sql)
 
 fuzz: fuzz-build
 	@for f in $(FUZZ_BIN); do \

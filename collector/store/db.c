@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "collector/store/db.h"
+#include "collector/store/migrate.h"
 #include "collector/limits.h"
 #include "common/jsonutil.h"
+#include "common/log.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
@@ -58,6 +60,7 @@ db_open(const char *path, int writer, const char *synchronous,
 {
 	sqlite3 *db;
 	char sql[256];
+	long long from;
 
 	if ((db = open_conn(path, writer ? SQLITE_OPEN_CREATE : 0, err,
 	                    errlen)) == NULL)
@@ -70,10 +73,14 @@ db_open(const char *path, int writer, const char *synchronous,
 		         strcmp(synchronous, "normal") == 0 ? "NORMAL" : "FULL",
 		         cache_bytes / 1024);
 		if (exec(db, sql, err, errlen) == -1 ||
-		    exec(db, collector_schema_sql, err, errlen) == -1) {
+		    migrate_sqlite(db, &from, err, errlen) == -1) {
 			sqlite3_close(db);
 			return NULL;
 		}
+		if (from != 0 && from < SCHEMA_VERSION)
+			log_info("database %s: schema version %lld migrated "
+			         "to %d",
+			         path, from, SCHEMA_VERSION);
 	} else {
 		snprintf(sql, sizeof(sql),
 		         "PRAGMA query_only=1; PRAGMA cache_size=-%d;",
