@@ -6,6 +6,7 @@
 # without a read token only as far as the API allows (the assets are
 # public, the API answers 401).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/db_lib.inc"
 set -u
 
 top=$SPOOLWATCH_TOP
