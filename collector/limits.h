@@ -44,6 +44,8 @@
 /* --- database (db.c, writer.c) ----------------------------------------- */
 #define DB_BUSY_TIMEOUT_MS 5000   /* a connection waits for a lock */
 #define DB_READER_CACHE_KIB 16384 /* page cache of each reading connection */
+#define DB_PG_CONNECT_TIMEOUT_S "5" /* libpq connect_timeout (a string) */
+#define DB_PG_BACKOFF_MAX_MS 5000   /* most time between reconnect tries */
 #define RETENTION_BATCH 1000      /* rows one retention step deletes */
 #define RETENTION_EVERY_S 60      /* retention runs at most this often */
 #define RETENTION_FIRST_S 5       /* first retention after the start */

@@ -9,7 +9,7 @@
 #define SPOOLWATCH_API_H
 
 #include <jansson.h>
-#include <sqlite3.h>
+#include "collector/store/sql.h"
 
 #include "collector/api/api_req.h"
 #include "collector/store/ack.h"
@@ -33,11 +33,11 @@ void api_mail(struct api_req *rq, struct api_answer *ans);
 
 /* api_finding_json - one finding row (API_FINDING_COLS) as the API shows
  * it, with its "host" when with_host. */
-json_t *api_finding_json(sqlite3_stmt *st, int with_host);
+json_t *api_finding_json(sql_stmt *st, int with_host);
 /* api_ack_json - {by, reason, at, until} from columns i..i+3, or null. */
-json_t *api_ack_json(sqlite3_stmt *st, int i);
+json_t *api_ack_json(sql_stmt *st, int i);
 /* api_event_json - one event row (id, data, host name) as stored, with
  * its "host" when with_host. */
-json_t *api_event_json(sqlite3_stmt *st, int with_host);
+json_t *api_event_json(sql_stmt *st, int with_host);
 
 #endif

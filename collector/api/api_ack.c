@@ -59,70 +59,68 @@ parse_id(const char *s)
 /* finding_answer - 200 with finding id as the API shows it (its ack
  * as it holds now), 404 if there is none. */
 static void
-finding_answer(sqlite3 *db, long long id, struct api_answer *ans)
+finding_answer(sql_db *db, long long id, struct api_answer *ans)
 {
-	sqlite3_stmt *st = NULL;
+	sql_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, API_FINDING_COLS " WHERE f.id = ?1", -1, &st,
-	                       NULL) != SQLITE_OK) {
-		api_db_error(ans, sqlite3_errmsg(db));
+	if (sql_prepare(db, API_FINDING_COLS " WHERE f.id = ?1", 0, &st) != SQL_OK) {
+		api_db_error(ans, sql_errmsg(db));
 		return;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	sql_bind_int64(st, 1, id);
+	rc = sql_step(st);
+	if (rc == SQL_ROW) {
 		ans->status = 200;
 		ans->body = api_finding_json(st, 1);
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == SQL_DONE) {
 		api_error(ans, 404, "not_found", "no finding %lld", id);
 	} else {
-		api_db_error(ans, sqlite3_errmsg(db));
+		api_db_error(ans, sql_errmsg(db));
 	}
-	sqlite3_finalize(st);
+	sql_finalize(st);
 }
 
 /* finding_open - 1 if finding id is open. */
 static int
-finding_open(sqlite3 *db, long long id)
+finding_open(sql_db *db, long long id)
 {
-	sqlite3_stmt *q = NULL;
+	sql_stmt *q = NULL;
 	int open = 0;
 
-	if (sqlite3_prepare_v2(db,
+	if (sql_prepare(db,
 	                       "SELECT resolved_at IS NULL FROM findings "
-	                       "WHERE id = ?1",
-	                       -1, &q, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(q, 1, id);
+	                       "WHERE id = ?1", 0, &q) == SQL_OK) {
+		sql_bind_int64(q, 1, id);
 		open =
-		    sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
+		    sql_step(q) == SQL_ROW && sql_column_int(q, 0);
 	}
-	sqlite3_finalize(q);
+	sql_finalize(q);
 	return open;
 }
 
 /* exec_ack - run sql with ?1 = id and, when by is set, ?2 by, ?3
- * reason, ?4 now, ?5 until (NULL when 0); SQLITE_OK or the error. */
+ * reason, ?4 now, ?5 until (NULL when 0); SQL_OK or the error. */
 static int
-exec_ack(sqlite3 *db, const char *sql, long long id, const char *by,
+exec_ack(sql_db *db, const char *sql, long long id, const char *by,
          const char *reason, long long now, long long until)
 {
-	sqlite3_stmt *st = NULL;
+	sql_stmt *st = NULL;
 	int rc;
 
-	if ((rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL)) != SQLITE_OK)
+	if ((rc = sql_prepare(db, sql, 0, &st)) != SQL_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	sql_bind_int64(st, 1, id);
 	if (by) {
-		sqlite3_bind_text(st, 2, by, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, now);
+		sql_bind_text(st, 2, by, -1, SQL_STATIC);
+		sql_bind_text(st, 3, reason, -1, SQL_STATIC);
+		sql_bind_int64(st, 4, now);
 		if (until > 0)
-			sqlite3_bind_int64(st, 5, until);
+			sql_bind_int64(st, 5, until);
 	}
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	rc = sql_step(st);
+	sql_finalize(st);
+	return rc == SQL_DONE ? SQL_OK : rc;
 }
 
 /* read_body - reason and until (0: none) of a POST body; -1 with a 400. */
@@ -187,10 +185,16 @@ void
 api_ack(const struct ack_req *rq, struct api_answer *ans)
 {
 	static const char put_sql[] =
-	    "INSERT OR REPLACE INTO acks (host_id, code, subject, finding_id, "
-	    "by, reason, at, until, severity, hosts) SELECT f.host_id, "
-	    "f.code, f.subject, f.id, ?2, ?3, ?4, ?5, f.severity, "
-	    "max(" ACK_HOSTS_SQL ", 1) FROM findings f WHERE f.id = ?1";
+	    "INSERT INTO acks (host_id, code, subject, finding_id, by, "
+	    "reason, at, until, severity, hosts) SELECT f.host_id, f.code, "
+	    "f.subject, f.id, CAST(?2 AS TEXT), CAST(?3 AS TEXT), "
+	    "CAST(?4 AS BIGINT), CAST(?5 AS BIGINT), f.severity, "
+	    "max(" ACK_HOSTS_SQL ", 1) FROM findings f WHERE f.id = ?1 "
+	    "ON CONFLICT (host_id, code, subject) DO UPDATE SET "
+	    "finding_id = excluded.finding_id, by = excluded.by, "
+	    "reason = excluded.reason, at = excluded.at, "
+	    "until = excluded.until, severity = excluded.severity, "
+	    "hosts = excluded.hosts";
 	static const char del_sql[] =
 	    "DELETE FROM acks WHERE (host_id, code, subject) IN (SELECT "
 	    "host_id, code, subject FROM findings WHERE id = ?1)";
@@ -232,8 +236,8 @@ api_ack(const struct ack_req *rq, struct api_answer *ans)
 		rc = exec_ack(rq->db, put_sql, id, st, reason, now, until);
 		json_decref(doc);
 	}
-	if (rc != SQLITE_OK) {
-		api_db_error(ans, sqlite3_errmsg(rq->db));
+	if (rc != SQL_OK) {
+		api_db_error(ans, sql_errmsg(rq->db));
 		return;
 	}
 	finding_answer(rq->db, id, ans);

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include <sqlite3.h>
+#include "collector/store/sql.h"
 
 #include "collector/api/api_req.h"
 
@@ -17,7 +17,7 @@
 #define ACK_BODY_MAX 8192   /* bytes of a POST body */
 
 struct ack_req {
-	sqlite3 *db;      /* writable */
+	sql_db *db;      /* writable */
 	const char *id;   /* the {id} path segment, unchecked */
 	int remove;       /* DELETE */
 	const char *by;   /* the admin token's name */

@@ -14,7 +14,7 @@
 #include "common/report_schema.h"
 
 json_t *
-api_event_json(sqlite3_stmt *st, int with_host)
+api_event_json(sql_stmt *st, int with_host)
 {
 	json_t *o = db_col_json(st, 1);
 
@@ -29,12 +29,12 @@ api_event_json(sqlite3_stmt *st, int with_host)
 
 /* events_row - one event; ctx (long long[2]) keeps its ts and id. */
 static json_t *
-events_row(sqlite3_stmt *st, void *ctx)
+events_row(sql_stmt *st, void *ctx)
 {
 	long long *last = ctx;
 
-	last[0] = sqlite3_column_int64(st, 3);
-	last[1] = sqlite3_column_int64(st, 0);
+	last[0] = sql_column_int64(st, 3);
+	last[1] = sql_column_int64(st, 0);
 	return api_event_json(st, 1);
 }
 

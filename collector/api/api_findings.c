@@ -12,9 +12,9 @@
 #include "common/report_schema.h"
 
 json_t *
-api_ack_json(sqlite3_stmt *st, int i)
+api_ack_json(sql_stmt *st, int i)
 {
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (sql_column_type(st, i) == SQL_NULL)
 		return json_null();
 	return json_pack("{s:o,s:o,s:o,s:o}", "by", db_col_str(st, i),
 	                 "reason", db_col_str(st, i + 1), "at",
@@ -23,7 +23,7 @@ api_ack_json(sqlite3_stmt *st, int i)
 }
 
 json_t *
-api_finding_json(sqlite3_stmt *st, int with_host)
+api_finding_json(sql_stmt *st, int with_host)
 {
 	json_t *o = json_pack(
 	    "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s}", "code",
@@ -31,9 +31,9 @@ api_finding_json(sqlite3_stmt *st, int with_host)
 	    db_col_str(st, 3), "message", db_col_str(st, 4), "evidence",
 	    db_col_json(st, 5), "remedy", db_col_str(st, 6), "first_seen",
 	    db_col_time(st, 7), "last_seen", db_col_time(st, 8), "resolved_at",
-	    db_col_time(st, 9), "id", json_integer(sqlite3_column_int64(st, 0)),
+	    db_col_time(st, 9), "id", json_integer(sql_column_int64(st, 0)),
 	    "state",
-	    sqlite3_column_type(st, 9) == SQLITE_NULL ? "open" : "resolved");
+	    sql_column_type(st, 9) == SQL_NULL ? "open" : "resolved");
 	if (with_host)
 		json_object_set_new(o, "host", db_col_str(st, 10));
 	json_object_set_new(o, "ack", api_ack_json(st, 11));
@@ -42,9 +42,9 @@ api_finding_json(sqlite3_stmt *st, int with_host)
 
 /* findings_row - one finding; ctx keeps its id for the cursor. */
 static json_t *
-findings_row(sqlite3_stmt *st, void *ctx)
+findings_row(sql_stmt *st, void *ctx)
 {
-	*(long long *)ctx = sqlite3_column_int64(st, 0);
+	*(long long *)ctx = sql_column_int64(st, 0);
 	return api_finding_json(st, 1);
 }
 

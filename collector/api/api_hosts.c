@@ -24,30 +24,30 @@
 #define HOST_FROM " FROM hosts h"
 
 static json_t *
-host_item(sqlite3_stmt *st, long long now, long long stale_after)
+host_item(sql_stmt *st, long long now, long long stale_after)
 {
 	return json_pack(
 	    "{s:o,s:o,s:o,s:o,s:b,s:o,s:o,s:{s:o,s:o,s:o},"
 	    "s:b,s:I,s:I,s:{s:I,s:I,s:I}}",
 	    "name", db_col_str(st, 0), "first_seen", db_col_time(st, 1),
 	    "last_seen", db_col_time(st, 2), "collected_at",
-	    sqlite3_column_int64(st, 3) < 0 ? json_null() : db_col_time(st, 3),
-	    "stale", sqlite3_column_int64(st, 2) < now - stale_after, "os",
+	    sql_column_int64(st, 3) < 0 ? json_null() : db_col_time(st, 3),
+	    "stale", sql_column_int64(st, 2) < now - stale_after, "os",
 	    db_col_str(st, 4), "kernel", db_col_str(st, 16), "mta", "kind",
 	    db_col_str(st, 5), "daemon_running", db_col_bool(st, 6),
 	    "smtp_listening", db_col_bool(st, 7), "mta_down",
-	    sqlite3_column_int(st, 8), "queued_total",
-	    (json_int_t)sqlite3_column_int64(st, 9), "unread_total",
-	    (json_int_t)sqlite3_column_int64(st, 10), "findings", "critical",
-	    (json_int_t)sqlite3_column_int64(st, 11), "warning",
-	    (json_int_t)sqlite3_column_int64(st, 12), "info",
-	    (json_int_t)sqlite3_column_int64(st, 13));
+	    sql_column_int(st, 8), "queued_total",
+	    (json_int_t)sql_column_int64(st, 9), "unread_total",
+	    (json_int_t)sql_column_int64(st, 10), "findings", "critical",
+	    (json_int_t)sql_column_int64(st, 11), "warning",
+	    (json_int_t)sql_column_int64(st, 12), "info",
+	    (json_int_t)sql_column_int64(st, 13));
 }
 
 /* --- the list ------------------------------------------------------------ */
 
 static json_t *
-hosts_row(sqlite3_stmt *st, void *ctx)
+hosts_row(sql_stmt *st, void *ctx)
 {
 	const struct api_req *rq = ctx;
 	return host_item(st, rq->now, rq->stale_after);
@@ -146,21 +146,21 @@ api_hosts(struct api_req *rq, struct api_answer *ans)
 
 /* fill_rows - append item() of every row of sql (bound to a, b) to arr. */
 static int
-fill_rows(sqlite3 *db, const char *sql, long long a, long long b, json_t *arr,
-          json_t *(*item)(sqlite3_stmt *, int), char *err, size_t el)
+fill_rows(sql_db *db, const char *sql, long long a, long long b, json_t *arr,
+          json_t *(*item)(sql_stmt *, int), char *err, size_t el)
 {
-	sqlite3_stmt *st = db_prepare(db, sql, err, el);
+	sql_stmt *st = db_prepare(db, sql, err, el);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, a);
-	sqlite3_bind_int64(st, 2, b);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	sql_bind_int64(st, 1, a);
+	sql_bind_int64(st, 2, b);
+	while ((rc = sql_step(st)) == SQL_ROW)
 		json_array_append_new(arr, item(st, 0));
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		snprintf(err, el, "sqlite: %s", sqlite3_errmsg(db));
+	sql_finalize(st);
+	if (rc != SQL_DONE) {
+		snprintf(err, el, "database: %s", sql_errmsg(db));
 		return -1;
 	}
 	return 0;
@@ -187,10 +187,10 @@ history_thin(json_t *out)
 /* host_history - the curves of host hid since `since` into out, one
  * {metric, subject, points} per series, thinned (history_thin). */
 static int
-host_history(sqlite3 *db, long long hid, long long since, json_t *out,
+host_history(sql_db *db, long long hid, long long since, json_t *out,
              char *err, size_t el)
 {
-	sqlite3_stmt *st =
+	sql_stmt *st =
 	    db_prepare(db,
 	               "SELECT metric, subject, ts, value "
 	               "FROM history WHERE host_id = ?1 AND ts >= ?2 "
@@ -201,11 +201,11 @@ host_history(sqlite3 *db, long long hid, long long since, json_t *out,
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, hid);
-	sqlite3_bind_int64(st, 2, since);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *m = (const char *)sqlite3_column_text(st, 0);
-		const char *s = (const char *)sqlite3_column_text(st, 1);
+	sql_bind_int64(st, 1, hid);
+	sql_bind_int64(st, 2, since);
+	while ((rc = sql_step(st)) == SQL_ROW) {
+		const char *m = (const char *)sql_column_text(st, 0);
+		const char *s = (const char *)sql_column_text(st, 1);
 		if (series == NULL ||
 		    strcmp(m, json_string_value(
 		                  json_object_get(series, "metric"))) != 0 ||
@@ -218,11 +218,11 @@ host_history(sqlite3 *db, long long hid, long long since, json_t *out,
 		}
 		json_array_append_new(points,
 		                      json_pack("[o,f]", db_col_time(st, 2),
-		                                sqlite3_column_double(st, 3)));
+		                                sql_column_double(st, 3)));
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		snprintf(err, el, "sqlite: %s", sqlite3_errmsg(db));
+	sql_finalize(st);
+	if (rc != SQL_DONE) {
+		snprintf(err, el, "database: %s", sql_errmsg(db));
 		return -1;
 	}
 	history_thin(out);
@@ -252,17 +252,17 @@ host_hours(struct api_req *rq, struct api_answer *ans, long long *hours)
 /* host_state - the host row (st, stepped) as the answer object: the list
  * item, the report figures and the stored state; *hid its id. */
 static json_t *
-host_state(struct api_req *rq, sqlite3_stmt *st, long long *hid)
+host_state(struct api_req *rq, sql_stmt *st, long long *hid)
 {
 	json_t *o = host_item(st, rq->now, rq->stale_after);
 	json_t *state;
 
 	json_object_set_new(o, "reports",
-	                    json_integer(sqlite3_column_int64(st, 14)));
+	                    json_integer(sql_column_int64(st, 14)));
 	json_object_set_new(o, "agent_version", db_col_str(st, 15));
 	json_object_set_new(o, "interval_s", db_col_int(st, 17));
 	json_object_set_new(o, "last_report_id", db_col_str(st, 18));
-	*hid = sqlite3_column_int64(st, 19);
+	*hid = sql_column_int64(st, 19);
 	state = db_col_json(st, 20);
 	if (json_is_object(state)) {
 		json_object_update(o, state);
@@ -288,7 +288,8 @@ host_lists(struct api_req *rq, json_t *o, long long hid, long long hours,
 	if (fill_rows(rq->db,
 	              API_FINDING_COLS
 	              " WHERE f.host_id = ?1 AND "
-	              "f.resolved_at IS NULL AND ?2 = ?2 ORDER BY f.severity = "
+	              "f.resolved_at IS NULL AND CAST(?2 AS BIGINT) = ?2 "
+	              "ORDER BY f.severity = "
 	              "'critical' DESC, f.severity = 'warning' DESC, f.id",
 	              hid, 0, arr, api_finding_json, err, el) == -1)
 		return -1;
@@ -309,7 +310,7 @@ api_host(struct api_req *rq, struct api_answer *ans)
 {
 	const char *name = rq->param ? rq->param : "";
 	char err[256];
-	sqlite3_stmt *st;
+	sql_stmt *st;
 	json_t *o;
 	long long hid, hours;
 	int rc;
@@ -325,19 +326,19 @@ api_host(struct api_req *rq, struct api_answer *ans)
 		api_db_error(ans, err);
 		return;
 	}
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		if (rc == SQLITE_DONE)
+	sql_bind_text(st, 1, name, -1, SQL_TRANSIENT);
+	rc = sql_step(st);
+	if (rc != SQL_ROW) {
+		sql_finalize(st);
+		if (rc == SQL_DONE)
 			api_error(ans, 404, "not_found", "no host named '%s'",
 			          name);
 		else
-			api_db_error(ans, sqlite3_errmsg(rq->db));
+			api_db_error(ans, sql_errmsg(rq->db));
 		return;
 	}
 	o = host_state(rq, st, &hid);
-	sqlite3_finalize(st);
+	sql_finalize(st);
 	if (host_lists(rq, o, hid, hours, err, sizeof(err)) == -1) {
 		json_decref(o);
 		api_db_error(ans, err);

@@ -15,27 +15,26 @@
 
 /* mail_hosts - a few hosts behind one command. */
 static json_t *
-mail_hosts(sqlite3 *db, const char *command)
+mail_hosts(sql_db *db, const char *command)
 {
-	sqlite3_stmt *st;
+	sql_stmt *st;
 	json_t *a = json_array();
 
-	if (sqlite3_prepare_v2(db,
+	if (sql_prepare(db,
 	                       "SELECT h.name FROM mail_cron m JOIN hosts "
 	                       "h ON h.id = m.host_id WHERE m.command = ?1 "
-	                       "ORDER BY m.inbox + m.queued DESC LIMIT ?2",
-	                       -1, &st, NULL) != SQLITE_OK)
+	                       "ORDER BY m.inbox + m.queued DESC LIMIT ?2", 0, &st) != SQL_OK)
 		return a;
-	sqlite3_bind_text(st, 1, command, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, API_MAIL_EXAMPLES);
-	while (sqlite3_step(st) == SQLITE_ROW)
+	sql_bind_text(st, 1, command, -1, SQL_TRANSIENT);
+	sql_bind_int(st, 2, API_MAIL_EXAMPLES);
+	while (sql_step(st) == SQL_ROW)
 		json_array_append_new(a, db_col_str(st, 0));
-	sqlite3_finalize(st);
+	sql_finalize(st);
 	return a;
 }
 
 struct mail_ctx {
-	sqlite3 *db;
+	sql_db *db;
 	int by_host;     /* rows of mail_cron for one host */
 	const char *cmd; /* the command filter, if any */
 };
@@ -43,15 +42,15 @@ struct mail_ctx {
 /* mail_row - one cron command: per host with its latest mail, or fleet
  * wide with example hosts when a command is asked for. */
 static json_t *
-mail_row(sqlite3_stmt *st, void *ctx)
+mail_row(sql_stmt *st, void *ctx)
 {
 	const struct mail_ctx *mc = ctx;
 	json_t *o =
 	    json_pack("{s:o,s:I,s:I,s:I,s:I}", "command", db_col_str(st, 0),
-	              "hosts", (json_int_t)sqlite3_column_int64(st, 1),
-	              "messages", (json_int_t)sqlite3_column_int64(st, 4),
-	              "unread", (json_int_t)sqlite3_column_int64(st, 2),
-	              "queued", (json_int_t)sqlite3_column_int64(st, 3));
+	              "hosts", (json_int_t)sql_column_int64(st, 1),
+	              "messages", (json_int_t)sql_column_int64(st, 4),
+	              "unread", (json_int_t)sql_column_int64(st, 2),
+	              "queued", (json_int_t)sql_column_int64(st, 3));
 
 	if (mc->by_host) {
 		json_object_set_new(o, "user", db_col_str(st, 5));
@@ -111,7 +110,7 @@ static void
 mail_totals(struct api_req *rq, const char *host, struct api_answer *ans)
 {
 	char err[256];
-	sqlite3_stmt *st = db_prepare(
+	sql_stmt *st = db_prepare(
 	    rq->db,
 	    host ? "SELECT queued_total, unread_total, "
 	           "queued_total > 0 FROM hosts WHERE name = ?1"
@@ -122,17 +121,17 @@ mail_totals(struct api_req *rq, const char *host, struct api_answer *ans)
 	if (st == NULL)
 		return;
 	if (host)
-		sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW)
+		sql_bind_text(st, 1, host, -1, SQL_TRANSIENT);
+	if (sql_step(st) == SQL_ROW)
 		json_object_set_new(
 		    ans->body, "totals",
 		    json_pack("{s:I,s:I,s:I}", "queued_total",
-		              (json_int_t)sqlite3_column_int64(st, 0),
+		              (json_int_t)sql_column_int64(st, 0),
 		              "unread_total",
-		              (json_int_t)sqlite3_column_int64(st, 1),
+		              (json_int_t)sql_column_int64(st, 1),
 		              "hosts_with_queued",
-		              (json_int_t)sqlite3_column_int64(st, 2)));
-	sqlite3_finalize(st);
+		              (json_int_t)sql_column_int64(st, 2)));
+	sql_finalize(st);
 }
 
 void

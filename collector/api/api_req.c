@@ -156,11 +156,11 @@ id_cursor(long long id)
 
 void
 list_page(struct api_req *rq, struct api_answer *ans, struct qb *qb, long limit,
-          json_t *(*item)(sqlite3_stmt *st, void *ctx),
+          json_t *(*item)(sql_stmt *st, void *ctx),
           json_t *(*cursor)(const json_t *last, void *ctx), void *ctx)
 {
 	char err[256];
-	sqlite3_stmt *st;
+	sql_stmt *st;
 	json_t *items, *next = NULL;
 	long n = 0;
 	int rc;
@@ -173,7 +173,7 @@ list_page(struct api_req *rq, struct api_answer *ans, struct qb *qb, long limit,
 		return;
 	}
 	items = json_array();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sql_step(st)) == SQL_ROW) {
 		if (n++ == limit) {
 			next = cursor(
 			    json_array_get(items, json_array_size(items) - 1),
@@ -182,11 +182,11 @@ list_page(struct api_req *rq, struct api_answer *ans, struct qb *qb, long limit,
 		}
 		json_array_append_new(items, item(st, ctx));
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	sql_finalize(st);
+	if (rc != SQL_ROW && rc != SQL_DONE) {
 		json_decref(items);
 		json_decref(next);
-		api_db_error(ans, sqlite3_errmsg(rq->db));
+		api_db_error(ans, sql_errmsg(rq->db));
 		return;
 	}
 	ans->status = 200;

@@ -11,13 +11,13 @@
 #include <stddef.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
+#include "collector/store/sql.h"
 
 #include "collector/limits.h"
 #include "collector/api/query.h"
 
 struct api_req {
-	sqlite3 *db;
+	sql_db *db;
 	long long now;
 	long long stale_after;
 	const char *(*arg)(void *cls, const char *key); /* NULL: absent */
@@ -68,7 +68,7 @@ json_t *id_cursor(long long id);
  * {"items", "next_cursor"} or the database error; frees qb.
  */
 void list_page(struct api_req *rq, struct api_answer *ans, struct qb *qb,
-               long limit, json_t *(*item)(sqlite3_stmt *st, void *ctx),
+               long limit, json_t *(*item)(sql_stmt *st, void *ctx),
                json_t *(*cursor)(const json_t *last, void *ctx), void *ctx);
 
 #endif

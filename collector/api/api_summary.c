@@ -18,10 +18,10 @@ struct sctx {
 	int failed;
 };
 
-static sqlite3_stmt *
+static sql_stmt *
 prep(struct sctx *c, const char *sql)
 {
-	sqlite3_stmt *st;
+	sql_stmt *st;
 
 	if (c->failed)
 		return NULL;
@@ -31,14 +31,14 @@ prep(struct sctx *c, const char *sql)
 }
 
 static void
-finish(struct sctx *c, sqlite3_stmt *st, int rc)
+finish(struct sctx *c, sql_stmt *st, int rc)
 {
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW && !c->failed) {
+	if (rc != SQL_DONE && rc != SQL_ROW && !c->failed) {
 		snprintf(c->err, sizeof(c->err), "sqlite: %s",
-		         sqlite3_errmsg(c->rq->db));
+		         sql_errmsg(c->rq->db));
 		c->failed = 1;
 	}
-	sqlite3_finalize(st);
+	sql_finalize(st);
 }
 
 /* one_row - the first row of sql (:cutoff bound) as integers into v[n];
@@ -46,44 +46,44 @@ finish(struct sctx *c, sqlite3_stmt *st, int rc)
 static void
 one_row(struct sctx *c, const char *sql, long long *v, int n)
 {
-	sqlite3_stmt *st = prep(c, sql);
+	sql_stmt *st = prep(c, sql);
 	int i, rc;
 
 	for (i = 0; i < n; i++)
 		v[i] = 0;
 	if (st == NULL)
 		return;
-	if ((i = sqlite3_bind_parameter_index(st, ":cutoff")) > 0)
-		sqlite3_bind_int64(st, i, c->rq->now - c->rq->stale_after);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if ((i = sql_bind_parameter_index(st, ":cutoff")) > 0)
+		sql_bind_int64(st, i, c->rq->now - c->rq->stale_after);
+	if ((rc = sql_step(st)) == SQL_ROW)
 		for (i = 0; i < n; i++)
-			v[i] = sqlite3_column_int64(st, i);
+			v[i] = sql_column_int64(st, i);
 	finish(c, st, rc);
 }
 
 /* top_list - row() of every row of sql (:top is API_TOP_N, :cutoff the
  * stale cutoff) as an array. */
 static json_t *
-top_list(struct sctx *c, const char *sql, json_t *(*row)(sqlite3_stmt *st))
+top_list(struct sctx *c, const char *sql, json_t *(*row)(sql_stmt *st))
 {
-	sqlite3_stmt *st = prep(c, sql);
+	sql_stmt *st = prep(c, sql);
 	json_t *a = json_array();
 	int i, rc;
 
 	if (st == NULL)
 		return a;
-	if ((i = sqlite3_bind_parameter_index(st, ":top")) > 0)
-		sqlite3_bind_int(st, i, API_TOP_N);
-	if ((i = sqlite3_bind_parameter_index(st, ":cutoff")) > 0)
-		sqlite3_bind_int64(st, i, c->rq->now - c->rq->stale_after);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if ((i = sql_bind_parameter_index(st, ":top")) > 0)
+		sql_bind_int(st, i, API_TOP_N);
+	if ((i = sql_bind_parameter_index(st, ":cutoff")) > 0)
+		sql_bind_int64(st, i, c->rq->now - c->rq->stale_after);
+	while ((rc = sql_step(st)) == SQL_ROW)
 		json_array_append_new(a, row(st));
 	finish(c, st, rc);
 	return a;
 }
 
 static json_t *
-silent_row(sqlite3_stmt *st)
+silent_row(sql_stmt *st)
 {
 	return json_pack("{s:o,s:o}", "host", db_col_str(st, 0), "last_seen",
 	                 db_col_time(st, 1));
@@ -109,37 +109,37 @@ hosts_part(struct sctx *c)
 }
 
 static json_t *
-finding_row(sqlite3_stmt *st)
+finding_row(sql_stmt *st)
 {
 	return json_pack("{s:o,s:o,s:I}", "code", db_col_str(st, 0), "severity",
 	                 db_col_str(st, 1), "hosts",
-	                 (json_int_t)sqlite3_column_int64(st, 2));
+	                 (json_int_t)sql_column_int64(st, 2));
 }
 
 static json_t *
-syserr_row(sqlite3_stmt *st)
+syserr_row(sql_stmt *st)
 {
 	return json_pack(
 	    "{s:o,s:I,s:I,s:o}", "signature", db_col_str(st, 0), "hosts",
-	    (json_int_t)sqlite3_column_int64(st, 1), "count",
-	    (json_int_t)sqlite3_column_int64(st, 2), "last_ts",
-	    sqlite3_column_int64(st, 3) > 0 ? db_col_time(st, 3) : json_null());
+	    (json_int_t)sql_column_int64(st, 1), "count",
+	    (json_int_t)sql_column_int64(st, 2), "last_ts",
+	    sql_column_int64(st, 3) > 0 ? db_col_time(st, 3) : json_null());
 }
 
 static json_t *
-inodes_row(sqlite3_stmt *st)
+inodes_row(sql_stmt *st)
 {
 	return json_pack("{s:o,s:o,s:f}", "host", db_col_str(st, 0), "mount",
 	                 db_col_str(st, 1), "inodes_used_pct",
-	                 sqlite3_column_double(st, 2));
+	                 sql_column_double(st, 2));
 }
 
 static json_t *
-cron_row(sqlite3_stmt *st)
+cron_row(sql_stmt *st)
 {
 	return json_pack("{s:o,s:I,s:I}", "command", db_col_str(st, 0), "hosts",
-	                 (json_int_t)sqlite3_column_int64(st, 1), "messages",
-	                 (json_int_t)sqlite3_column_int64(st, 2));
+	                 (json_int_t)sql_column_int64(st, 1), "messages",
+	                 (json_int_t)sql_column_int64(st, 2));
 }
 
 static json_t *
@@ -162,7 +162,7 @@ mail_part(struct sctx *c)
 }
 
 static json_t *
-name_row(sqlite3_stmt *st)
+name_row(sql_stmt *st)
 {
 	return db_col_str(st, 0);
 }
@@ -187,7 +187,7 @@ api_summary(struct api_req *rq, struct api_answer *ans)
 	json_t *o;
 
 	/* one read transaction: every part sees the same snapshot */
-	sqlite3_exec(rq->db, "BEGIN", NULL, NULL, NULL);
+	sql_exec(rq->db, "BEGIN", NULL, 0);
 	o = json_object();
 	json_object_set_new(o, "hosts", hosts_part(&c));
 	json_object_set_new(
@@ -215,7 +215,7 @@ api_summary(struct api_req *rq, struct api_answer *ans)
 	json_object_set_new(o, "mta_down", mta_part(&c));
 	json_object_set_new(o, "stale_after_s", json_integer(rq->stale_after));
 	json_object_set_new(o, "generated_at", jsonutil_ts(rq->now));
-	sqlite3_exec(rq->db, "COMMIT", NULL, NULL, NULL);
+	sql_exec(rq->db, "COMMIT", NULL, 0);
 	if (c.failed) {
 		json_decref(o);
 		api_db_error(ans, c.err);

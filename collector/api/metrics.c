@@ -75,20 +75,20 @@ metrics_request(int status)
 }
 
 static int
-one(sqlite3 *db, const char *sql, long long arg, long long *out, char *err,
+one(sql_db *db, const char *sql, long long arg, long long *out, char *err,
     size_t errlen)
 {
-	sqlite3_stmt *st = db_prepare(db, sql, err, errlen);
+	sql_stmt *st = db_prepare(db, sql, err, errlen);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, arg);
-	rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(db));
+	sql_bind_int64(st, 1, arg);
+	rc = sql_step(st);
+	*out = rc == SQL_ROW ? sql_column_int64(st, 0) : 0;
+	sql_finalize(st);
+	if (rc != SQL_ROW && rc != SQL_DONE) {
+		snprintf(err, errlen, "database: %s", sql_errmsg(db));
 		return -1;
 	}
 	return 0;
@@ -110,11 +110,11 @@ label(struct strbuf *out, const char *s)
 }
 
 static int
-fleet(struct strbuf *out, sqlite3 *db, long long now, long long stale_after,
+fleet(struct strbuf *out, sql_db *db, long long now, long long stale_after,
       char *err, size_t errlen)
 {
 	long long v;
-	sqlite3_stmt *st;
+	sql_stmt *st;
 	int rc;
 
 	if (one(db, "SELECT count(*) FROM hosts", 0, &v, err, errlen) == -1)
@@ -167,17 +167,17 @@ fleet(struct strbuf *out, sqlite3 *db, long long now, long long stale_after,
 	strbuf_appends(out, "# HELP spoolwatch_findings_open Hosts with an "
 	                    "open finding, by code and severity.\n"
 	                    "# TYPE spoolwatch_findings_open gauge\n");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sql_step(st)) == SQL_ROW) {
 		strbuf_appends(out, "spoolwatch_findings_open{code=\"");
-		label(out, (const char *)sqlite3_column_text(st, 0));
+		label(out, (const char *)sql_column_text(st, 0));
 		strbuf_appends(out, "\",severity=\"");
-		label(out, (const char *)sqlite3_column_text(st, 1));
+		label(out, (const char *)sql_column_text(st, 1));
 		strbuf_printf(out, "\"} %lld\n",
-		              (long long)sqlite3_column_int64(st, 2));
+		              (long long)sql_column_int64(st, 2));
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(db));
+	sql_finalize(st);
+	if (rc != SQL_DONE) {
+		snprintf(err, errlen, "database: %s", sql_errmsg(db));
 		return -1;
 	}
 	return 0;
@@ -235,7 +235,7 @@ render_db_bytes(struct strbuf *out, const char *db_path)
 }
 
 int
-metrics_render(struct strbuf *out, sqlite3 *db, long long now,
+metrics_render(struct strbuf *out, sql_db *db, long long now,
                long long stale_after, const char *db_path, char *err,
                size_t errlen)
 {

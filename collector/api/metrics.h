@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include <sqlite3.h>
+#include "collector/store/sql.h"
 
 #include "common/strbuf.h"
 
@@ -35,7 +35,7 @@ void metrics_request(int status);
  * then the fleet's read through db (stale_after in seconds, db_path for
  * the file size).  -1 with err if the database cannot be read.
  */
-int metrics_render(struct strbuf *out, sqlite3 *db, long long now,
+int metrics_render(struct strbuf *out, sql_db *db, long long now,
                    long long stale_after, const char *db_path, char *err,
                    size_t errlen);
 

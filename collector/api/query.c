@@ -51,22 +51,22 @@ qb_tail(struct qb *q, const char *tail)
 	strbuf_appends(&q->sql, tail);
 }
 
-sqlite3_stmt *
-qb_prepare(struct qb *q, sqlite3 *db, char *err, size_t el)
+sql_stmt *
+qb_prepare(struct qb *q, sql_db *db, char *err, size_t el)
 {
-	sqlite3_stmt *st = NULL;
+	sql_stmt *st = NULL;
 
-	if (sqlite3_prepare_v2(db, strbuf_str(&q->sql), -1, &st, NULL) !=
-	    SQLITE_OK) {
-		snprintf(err, el, "sqlite: %s", sqlite3_errmsg(db));
+	if (sql_prepare(db, strbuf_str(&q->sql), 0, &st) !=
+	    SQL_OK) {
+		snprintf(err, el, "database: %s", sql_errmsg(db));
 		return NULL;
 	}
 	for (int i = 0; i < q->nbind; i++) {
 		if (q->b[i].is_text)
-			sqlite3_bind_text(st, i + 1, q->b[i].s, -1,
-			                  SQLITE_TRANSIENT);
+			sql_bind_text(st, i + 1, q->b[i].s, -1,
+			                  SQL_TRANSIENT);
 		else
-			sqlite3_bind_int64(st, i + 1, q->b[i].i);
+			sql_bind_int64(st, i + 1, q->b[i].i);
 	}
 	return st;
 }

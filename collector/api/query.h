@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include <sqlite3.h>
+#include "collector/store/sql.h"
 
 #include "common/strbuf.h"
 
@@ -33,7 +33,7 @@ void qb_text(struct qb *q, const char *s);
 void qb_int(struct qb *q, long long v);
 void qb_tail(struct qb *q, const char *tail);
 /* qb_prepare - prepare and bind; NULL with err. */
-sqlite3_stmt *qb_prepare(struct qb *q, sqlite3 *db, char *err, size_t el);
+sql_stmt *qb_prepare(struct qb *q, sql_db *db, char *err, size_t el);
 void qb_free(struct qb *q);
 
 #endif

@@ -285,19 +285,18 @@ write_probe(const char *db, char *err, size_t el)
 static const char *
 healthz_error(struct http_server *s, char *err, size_t el)
 {
-	sqlite3 *db = db_reader(err, el);
-	sqlite3_stmt *st;
+	sql_db *db = db_reader(err, el);
+	sql_stmt *st;
 	int rc;
 
 	if (db == NULL)
 		return err;
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM meta", -1, &st,
-	                       NULL) != SQLITE_OK)
-		return sqlite3_errmsg(db);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return sqlite3_errmsg(db);
+	if (sql_prepare(db, "SELECT count(*) FROM meta", 0, &st) != SQL_OK)
+		return sql_errmsg(db);
+	rc = sql_step(st);
+	sql_finalize(st);
+	if (rc != SQL_ROW)
+		return sql_errmsg(db);
 	if (access(s->cfg->db, W_OK) == -1) {
 		snprintf(err, el, "%s: %s", s->cfg->db, strerror(errno));
 		return err;
@@ -331,7 +330,7 @@ serve_metrics(struct http_call *call)
 	const struct collector_config *cfg = call->s->cfg;
 	struct strbuf out;
 	char err[256];
-	sqlite3 *db;
+	sql_db *db;
 	int rc;
 
 	call->rq->responded = 1;
@@ -434,7 +433,7 @@ serve_ack(struct http_call *call)
 		rq.len = call->rq->body.len;
 	}
 	api_ack(&rq, &ans);
-	sqlite3_close(rq.db);
+	sql_close(rq.db);
 	return send_answer(call->c, &ans);
 }
 

@@ -19,7 +19,7 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
+#include "collector/store/sql.h"
 
 #include "collector/limits.h"
 #include "collector/notify/notifier.h"
@@ -67,9 +67,9 @@ struct notifier {
 	size_t secret_len;
 	char *am_url; /* alertmanager_url + /api/v2/alerts */
 	unsigned enabled;
-	sqlite3 *db;
+	sql_db *db;
 	struct notify_scan *scan;
-	sqlite3_stmt *q[Q_COUNT];
+	sql_stmt *q[Q_COUNT];
 	struct notify_http *http[TARGET_N];
 	unsigned rnd;
 };
@@ -133,30 +133,30 @@ static long
 due(struct notifier *n, enum notify_target t, long long now, int max,
     struct item **out)
 {
-	sqlite3_stmt *st = n->q[Q_DUE];
+	sql_stmt *st = n->q[Q_DUE];
 	struct item *v = NULL;
 	long cnt = 0;
 	int rc;
 
-	sqlite3_bind_text(st, 1, notify_target_name(t), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int(st, 3, max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	sql_bind_text(st, 1, notify_target_name(t), -1, SQL_STATIC);
+	sql_bind_int64(st, 2, now);
+	sql_bind_int(st, 3, max);
+	while ((rc = sql_step(st)) == SQL_ROW) {
 		struct item *it;
 		v = xrealloc(v, (size_t)(cnt + 1) * sizeof(*v));
 		it = &v[cnt++];
-		it->id = sqlite3_column_int64(st, 0);
+		it->id = sql_column_int64(st, 0);
 		it->delivery =
-		    xstrdup((const char *)sqlite3_column_text(st, 1));
-		it->event = xstrdup((const char *)sqlite3_column_text(st, 2));
-		it->body = xstrdup((const char *)sqlite3_column_text(st, 3));
-		it->attempts = sqlite3_column_int64(st, 4);
-		it->created = sqlite3_column_int64(st, 5);
+		    xstrdup((const char *)sql_column_text(st, 1));
+		it->event = xstrdup((const char *)sql_column_text(st, 2));
+		it->body = xstrdup((const char *)sql_column_text(st, 3));
+		it->attempts = sql_column_int64(st, 4);
+		it->created = sql_column_int64(st, 5);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	sql_reset(st);
+	if (rc != SQL_DONE) {
 		log_warnx("notify: reading the queue: %s",
-		          sqlite3_errmsg(n->db));
+		          sql_errmsg(n->db));
 		items_free(v, cnt);
 		return -1;
 	}
@@ -169,18 +169,18 @@ static void
 settle(struct notifier *n, const struct item *it, int ok, const char *why,
        long long now)
 {
-	sqlite3_stmt *st = n->q[ok ? Q_DONE : Q_FAIL];
+	sql_stmt *st = n->q[ok ? Q_DONE : Q_FAIL];
 
-	sqlite3_bind_int64(st, 1, it->id);
+	sql_bind_int64(st, 1, it->id);
 	if (!ok) {
-		sqlite3_bind_int64(st, 2, now + backoff(n, it->attempts + 1));
-		sqlite3_bind_text(st, 3, why, -1, SQLITE_TRANSIENT);
+		sql_bind_int64(st, 2, now + backoff(n, it->attempts + 1));
+		sql_bind_text(st, 3, why, -1, SQL_TRANSIENT);
 	}
-	if (sqlite3_step(st) != SQLITE_DONE)
+	if (sql_step(st) != SQL_DONE)
 		log_warnx("notify: updating the queue: %s",
-		          sqlite3_errmsg(n->db));
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+		          sql_errmsg(n->db));
+	sql_reset(st);
+	sql_clear_bindings(st);
 }
 
 /* expired - drop it if it waited longer than max_age; 1 if dropped. */
@@ -348,9 +348,9 @@ static void
 release(struct notifier *n)
 {
 	for (int i = 0; i < Q_COUNT; i++)
-		sqlite3_finalize(n->q[i]);
+		sql_finalize(n->q[i]);
 	notify_scan_free(n->scan);
-	sqlite3_close(n->db);
+	sql_close(n->db);
 	for (int t = 0; t < TARGET_N; t++)
 		notify_http_free(n->http[t]);
 	if (n->secret)

@@ -40,11 +40,11 @@ counter(struct strbuf *out, const char *name, const char *help, atomic_llong *v)
 }
 
 int
-notify_metrics_render(struct strbuf *out, sqlite3 *db, long long now, char *err,
+notify_metrics_render(struct strbuf *out, sql_db *db, long long now, char *err,
                       size_t errlen)
 {
 	long long depth[TARGET_N] = {0}, oldest[TARGET_N] = {0};
-	sqlite3_stmt *st = NULL;
+	sql_stmt *st = NULL;
 	int rc;
 
 	counter(out, "spoolwatch_notify_sent_total",
@@ -53,26 +53,25 @@ notify_metrics_render(struct strbuf *out, sqlite3 *db, long long now, char *err,
 	        "Delivery attempts that failed (to be retried).", failed);
 	counter(out, "spoolwatch_notify_dropped_total",
 	        "Notifications given up after [notify] max_age.", dropped);
-	if (sqlite3_prepare_v2(db,
+	if (sql_prepare(db,
 	                       "SELECT target, count(*), min(created) FROM "
-	                       "notify_queue GROUP BY target",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(db));
+	                       "notify_queue GROUP BY target", 0, &st) != SQL_OK) {
+		snprintf(err, errlen, "database: %s", sql_errmsg(db));
 		return -1;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
+	while ((rc = sql_step(st)) == SQL_ROW) {
+		const char *t = (const char *)sql_column_text(st, 0);
 		for (int i = 0; t && i < TARGET_N; i++) {
 			if (strcmp(t, notify_target_name(
 			                  (enum notify_target)i)) != 0)
 				continue;
-			depth[i] = sqlite3_column_int64(st, 1);
-			oldest[i] = now - sqlite3_column_int64(st, 2);
+			depth[i] = sql_column_int64(st, 1);
+			oldest[i] = now - sql_column_int64(st, 2);
 		}
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(db));
+	sql_finalize(st);
+	if (rc != SQL_DONE) {
+		snprintf(err, errlen, "database: %s", sql_errmsg(db));
 		return -1;
 	}
 	strbuf_appends(out, "# HELP spoolwatch_notify_queue Notifications "

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include <sqlite3.h>
+#include "collector/store/sql.h"
 
 #include "collector/notify/notify_scan.h"
 #include "common/strbuf.h"
@@ -21,7 +21,7 @@ void notify_metrics_failed(enum notify_target t);
 void notify_metrics_dropped(enum notify_target t, long n);
 
 /* notify_metrics_render - append the figures; -1 with err. */
-int notify_metrics_render(struct strbuf *out, sqlite3 *db, long long now,
+int notify_metrics_render(struct strbuf *out, sql_db *db, long long now,
                           char *err, size_t errlen);
 
 #endif

@@ -22,7 +22,6 @@
 #define NOTIFY_SCAN_BATCH 1000 /* findings per target and kind per pass */
 
 enum {
-	S_BEGIN,
 	S_COMMIT,
 	S_ROLLBACK,
 	S_ACK_EXPIRED,
@@ -45,7 +44,6 @@ enum {
 /* The SQL; LABELS_MARK is where the host's labels are read
  * (hosts.labels when the column exists, else NULL). */
 static const char *const sql[S_COUNT] = {
-    [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
     [S_ACK_EXPIRED] =
@@ -97,9 +95,9 @@ static const char *const sql[S_COUNT] = {
 };
 
 struct notify_scan {
-	sqlite3 *db;
+	sql_db *db;
 	const struct notify_config *nc;
-	sqlite3_stmt *st[S_COUNT];
+	sql_stmt *st[S_COUNT];
 };
 
 /* A finding copied out of a SELECT. */
@@ -118,22 +116,27 @@ notify_target_name(enum notify_target t)
 /* has_labels - 1 if hosts has a labels column (host.labels, kept as a
  * JSON object, by a collector that stores them). */
 static int
-has_labels(sqlite3 *db)
+has_labels(sql_db *db)
 {
-	sqlite3_stmt *st = NULL;
+	sql_stmt *st = NULL;
 	int yes = 0;
 
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT 1 FROM pragma_table_info('hosts') "
-	                       "WHERE name = 'labels'",
-	                       -1, &st, NULL) == SQLITE_OK)
-		yes = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	if (sql_prepare(db,
+	                sql_pick(db,
+	                         "SELECT 1 FROM pragma_table_info('hosts') "
+	                         "WHERE name = 'labels'",
+	                         "SELECT 1 FROM information_schema.columns "
+	                         "WHERE table_schema = current_schema() AND "
+	                         "table_name = 'hosts' AND "
+	                         "column_name = 'labels'"),
+	                0, &st) == SQL_OK)
+		yes = sql_step(st) == SQL_ROW;
+	sql_finalize(st);
 	return yes;
 }
 
 struct notify_scan *
-notify_scan_new(sqlite3 *db, const struct notify_config *nc, char *err,
+notify_scan_new(sql_db *db, const struct notify_config *nc, char *err,
                 size_t errlen)
 {
 	struct notify_scan *s = xcalloc(1, sizeof(*s));
@@ -150,9 +153,11 @@ notify_scan_new(sqlite3 *db, const struct notify_config *nc, char *err,
 			         m + strlen(LABELS_MARK));
 		else
 			snprintf(text, sizeof(text), "%s", sql[i]);
-		if (sqlite3_prepare_v3(db, text, -1, SQLITE_PREPARE_PERSISTENT,
-		                       &s->st[i], NULL) != SQLITE_OK) {
-			snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(db));
+		if (sql_prepare(db, text, SQL_PREPARE_PERSISTENT,
+		                &s->st[i]) != SQL_OK) {
+			snprintf(err, errlen, "%s: %s",
+			         sql_pick(db, "sqlite", "postgresql"),
+			         sql_errmsg(db));
 			notify_scan_free(s);
 			return NULL;
 		}
@@ -166,25 +171,25 @@ notify_scan_free(struct notify_scan *s)
 	if (s == NULL)
 		return;
 	for (int i = 0; i < S_COUNT; i++)
-		sqlite3_finalize(s->st[i]);
+		sql_finalize(s->st[i]);
 	free(s);
 }
 
-/* step - run statement i to its end and reset it; SQLITE_OK or error. */
+/* step - run statement i to its end and reset it; SQL_OK or error. */
 static int
 step(struct notify_scan *s, int i)
 {
-	int rc = sqlite3_step(s->st[i]);
+	int rc = sql_step(s->st[i]);
 
-	sqlite3_reset(s->st[i]);
-	sqlite3_clear_bindings(s->st[i]);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+	sql_reset(s->st[i]);
+	sql_clear_bindings(s->st[i]);
+	return rc == SQL_DONE || rc == SQL_ROW ? SQL_OK : rc;
 }
 
 static char *
-col_dup(sqlite3_stmt *st, int i)
+col_dup(sql_stmt *st, int i)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
+	const unsigned char *t = sql_column_text(st, i);
 
 	return t ? xstrdup((const char *)t) : NULL;
 }
@@ -205,37 +210,37 @@ rows_free(struct row *v, long n)
 static long
 read_rows(struct notify_scan *s, int i, struct row **out)
 {
-	sqlite3_stmt *st = s->st[i];
+	sql_stmt *st = s->st[i];
 	struct row *v = NULL;
 	long n = 0;
 	int rc;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sql_step(st)) == SQL_ROW) {
 		struct row *r;
-		const unsigned char *lab = sqlite3_column_text(st, 10);
+		const unsigned char *lab = sql_column_text(st, 10);
 		v = xrealloc(v, (size_t)(n + 1) * sizeof(*v));
 		r = &v[n++];
 		memset(r, 0, sizeof(*r));
 		for (int k = 0; k < 6; k++)
 			r->text[k] = col_dup(st, k + 1);
-		r->f.id = sqlite3_column_int64(st, 0);
+		r->f.id = sql_column_int64(st, 0);
 		r->f.host = r->text[0];
 		r->f.code = r->text[1];
 		r->f.subject = r->text[2];
 		r->f.severity = r->text[3];
 		r->f.message = r->text[4];
 		r->f.remedy = r->text[5];
-		r->f.first_seen = sqlite3_column_int64(st, 7);
-		r->f.last_seen = sqlite3_column_int64(st, 8);
-		r->f.resolved_at = sqlite3_column_int64(st, 9);
+		r->f.first_seen = sql_column_int64(st, 7);
+		r->f.last_seen = sql_column_int64(st, 8);
+		r->f.resolved_at = sql_column_int64(st, 9);
 		r->f.labels =
 		    lab ? json_loads((const char *)lab, 0, NULL) : NULL;
-		r->known = sqlite3_column_int(st, 11);
+		r->known = sql_column_int(st, 11);
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	sql_reset(st);
+	sql_clear_bindings(st);
 	*out = v;
-	if (rc != SQLITE_DONE) {
+	if (rc != SQL_DONE) {
 		rows_free(v, n);
 		*out = NULL;
 		return -1;
@@ -243,27 +248,27 @@ read_rows(struct notify_scan *s, int i, struct row **out)
 	return n;
 }
 
-/* enqueue - one notification of f for target t; SQLITE_OK or error. */
+/* enqueue - one notification of f for target t; SQL_OK or error. */
 static int
 enqueue(struct notify_scan *s, enum notify_target t,
         const struct notify_finding *f, enum notify_event ev, long long now)
 {
-	sqlite3_stmt *st = s->st[S_QUEUE];
+	sql_stmt *st = s->st[S_QUEUE];
 	char id[UUID_STR_LEN];
 	char *body;
 
 	if (uuid_v4(id) == -1)
-		return SQLITE_ERROR;
+		return SQL_ERROR;
 	body = t == TARGET_WEBHOOK ? webhook_body(f, ev, id, now)
 	                           : alert_body(f, ev);
 	if (body == NULL)
-		return SQLITE_NOMEM;
-	sqlite3_bind_text(st, 1, notify_target_name(t), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, f->id);
-	sqlite3_bind_text(st, 3, notify_event_name(ev), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, body, -1, free);
-	sqlite3_bind_int64(st, 6, now);
+		return SQL_NOMEM;
+	sql_bind_text(st, 1, notify_target_name(t), -1, SQL_STATIC);
+	sql_bind_int64(st, 2, f->id);
+	sql_bind_text(st, 3, notify_event_name(ev), -1, SQL_STATIC);
+	sql_bind_text(st, 4, id, -1, SQL_TRANSIENT);
+	sql_bind_text(st, 5, body, -1, free);
+	sql_bind_int64(st, 6, now);
 	return step(s, S_QUEUE);
 }
 
@@ -274,30 +279,30 @@ fire(struct notify_scan *s, enum notify_target t, long long now, long *queued)
 	const struct notify_config *nc = s->nc;
 	long long repeat = t == TARGET_ALERTMANAGER ? nc->resend_interval
 	                                            : nc->repeat_interval;
-	sqlite3_stmt *st = s->st[S_FIRE];
+	sql_stmt *st = s->st[S_FIRE];
 	struct row *v;
 	long n;
-	int rc = SQLITE_OK;
+	int rc = SQL_OK;
 
-	sqlite3_bind_text(st, 1, notify_target_name(t), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now - nc->open_for);
-	sqlite3_bind_int(st, 3, notify_severity_rank(nc->min_severity));
-	sqlite3_bind_int64(st, 4, repeat);
-	sqlite3_bind_int64(st, 5, now);
-	sqlite3_bind_int(st, 6, NOTIFY_SCAN_BATCH);
+	sql_bind_text(st, 1, notify_target_name(t), -1, SQL_STATIC);
+	sql_bind_int64(st, 2, now - nc->open_for);
+	sql_bind_int(st, 3, notify_severity_rank(nc->min_severity));
+	sql_bind_int64(st, 4, repeat);
+	sql_bind_int64(st, 5, now);
+	sql_bind_int(st, 6, NOTIFY_SCAN_BATCH);
 	if ((n = read_rows(s, S_FIRE, &v)) < 0)
-		return sqlite3_errcode(s->db);
-	for (long i = 0; i < n && rc == SQLITE_OK; i++) {
-		sqlite3_stmt *p = s->st[S_STATE_PUT];
+		return sql_errcode(s->db);
+	for (long i = 0; i < n && rc == SQL_OK; i++) {
+		sql_stmt *p = s->st[S_STATE_PUT];
 		rc = enqueue(s, t, &v[i].f,
 		             v[i].known ? NOTIFY_STILL_OPEN : NOTIFY_OPENED,
 		             now);
-		if (rc != SQLITE_OK)
+		if (rc != SQL_OK)
 			break;
-		sqlite3_bind_int64(p, 1, v[i].f.id);
-		sqlite3_bind_text(p, 2, notify_target_name(t), -1,
-		                  SQLITE_STATIC);
-		sqlite3_bind_int64(p, 3, now);
+		sql_bind_int64(p, 1, v[i].f.id);
+		sql_bind_text(p, 2, notify_target_name(t), -1,
+		                  SQL_STATIC);
+		sql_bind_int64(p, 3, now);
 		rc = step(s, S_STATE_PUT);
 		(*queued)++;
 	}
@@ -311,23 +316,23 @@ static int
 resolve(struct notify_scan *s, enum notify_target t, long long now,
         long *queued)
 {
-	sqlite3_stmt *st = s->st[S_RESOLVED];
+	sql_stmt *st = s->st[S_RESOLVED];
 	struct row *v;
 	long n;
-	int rc = SQLITE_OK;
+	int rc = SQL_OK;
 
-	sqlite3_bind_text(st, 1, notify_target_name(t), -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, NOTIFY_SCAN_BATCH);
+	sql_bind_text(st, 1, notify_target_name(t), -1, SQL_STATIC);
+	sql_bind_int(st, 2, NOTIFY_SCAN_BATCH);
 	if ((n = read_rows(s, S_RESOLVED, &v)) < 0)
-		return sqlite3_errcode(s->db);
-	for (long i = 0; i < n && rc == SQLITE_OK; i++) {
-		sqlite3_stmt *d = s->st[S_STATE_DEL];
+		return sql_errcode(s->db);
+	for (long i = 0; i < n && rc == SQL_OK; i++) {
+		sql_stmt *d = s->st[S_STATE_DEL];
 		if ((rc = enqueue(s, t, &v[i].f, NOTIFY_RESOLVED, now)) !=
-		    SQLITE_OK)
+		    SQL_OK)
 			break;
-		sqlite3_bind_int64(d, 1, v[i].f.id);
-		sqlite3_bind_text(d, 2, notify_target_name(t), -1,
-		                  SQLITE_STATIC);
+		sql_bind_int64(d, 1, v[i].f.id);
+		sql_bind_text(d, 2, notify_target_name(t), -1,
+		                  SQL_STATIC);
 		rc = step(s, S_STATE_DEL);
 		(*queued)++;
 	}
@@ -341,25 +346,25 @@ pass(struct notify_scan *s, unsigned enabled, long long now, long *queued)
 {
 	int rc;
 
-	sqlite3_bind_int64(s->st[S_ACK_EXPIRED], 1, now);
-	if ((rc = step(s, S_ACK_EXPIRED)) != SQLITE_OK ||
-	    (rc = step(s, S_ACK_WORSE)) != SQLITE_OK ||
-	    (rc = step(s, S_STATE_GONE)) != SQLITE_OK)
+	sql_bind_int64(s->st[S_ACK_EXPIRED], 1, now);
+	if ((rc = step(s, S_ACK_EXPIRED)) != SQL_OK ||
+	    (rc = step(s, S_ACK_WORSE)) != SQL_OK ||
+	    (rc = step(s, S_STATE_GONE)) != SQL_OK)
 		return rc;
 	for (int t = 0; t < TARGET_N; t++) {
 		if (!(enabled & (1u << t)))
 			continue;
-		sqlite3_bind_text(s->st[S_SILENCE], 1,
+		sql_bind_text(s->st[S_SILENCE], 1,
 		                  notify_target_name((enum notify_target)t), -1,
-		                  SQLITE_STATIC);
-		if ((rc = step(s, S_SILENCE)) != SQLITE_OK ||
+		                  SQL_STATIC);
+		if ((rc = step(s, S_SILENCE)) != SQL_OK ||
 		    (rc = resolve(s, (enum notify_target)t, now, queued)) !=
-		        SQLITE_OK ||
+		        SQL_OK ||
 		    (rc = fire(s, (enum notify_target)t, now, queued)) !=
-		        SQLITE_OK)
+		        SQL_OK)
 			return rc;
 	}
-	return SQLITE_OK;
+	return SQL_OK;
 }
 
 long
@@ -369,15 +374,17 @@ notify_scan_run(struct notify_scan *s, unsigned enabled, long long now,
 	long queued = 0;
 	int rc;
 
-	if ((rc = step(s, S_BEGIN)) != SQLITE_OK) {
-		snprintf(err, errlen, "begin: %s", sqlite3_errstr(rc));
+	if ((rc = sql_begin_write(s->db)) != SQL_OK) {
+		snprintf(err, errlen, "begin: %s", sql_errstr(rc));
 		return -1;
 	}
 	rc = pass(s, enabled, now, &queued);
-	if (rc == SQLITE_OK)
+	if (rc == SQL_OK)
 		rc = step(s, S_COMMIT);
-	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(s->db));
+	if (rc != SQL_OK) {
+		snprintf(err, errlen, "%s: %s",
+		         sql_pick(s->db, "sqlite", "postgresql"),
+		         sql_errmsg(s->db));
 		step(s, S_ROLLBACK);
 		return -1;
 	}

@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include <sqlite3.h>
+#include "collector/store/sql.h"
 
 #include "collector/notify/notify_config.h"
 
@@ -24,7 +24,7 @@ const char *notify_target_name(enum notify_target t);
 struct notify_scan;
 
 /* notify_scan_new - prepare the statements on db (writable); NULL, err. */
-struct notify_scan *notify_scan_new(sqlite3 *db, const struct notify_config *nc,
+struct notify_scan *notify_scan_new(sql_db *db, const struct notify_config *nc,
                                     char *err, size_t errlen);
 void notify_scan_free(struct notify_scan *s);
 

@@ -1,6 +1,6 @@
 /*
- * db.c - opening the database, the schema, per-thread readers, binding
- * and column helpers.
+ * db.c - opening the database (either backend), the schema, per-thread
+ * readers, binding and column helpers.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -15,108 +15,105 @@
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
-static int
-exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
-{
-	char *msg = NULL;
+static char *db_password;
 
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(err, errlen, "sqlite: %s",
-		         msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
+void
+db_set_password(const char *password)
+{
+	free(db_password);
+	db_password = password ? xstrdup(password) : NULL;
 }
 
 void
 db_global_init(void)
 {
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sql_global_init();
 }
 
-/* open_conn - a read-write connection (more_flags: SQLITE_OPEN_CREATE)
- * with the busy timeout and extended result codes; NULL and a reason. */
-static sqlite3 *
-open_conn(const char *path, int more_flags, char *err, size_t errlen)
+/* open_conn - a connection to target (flags: SQL_OPEN_*); NULL and a
+ * reason. */
+static sql_db *
+open_conn(const char *target, int flags, char *err, size_t errlen)
 {
-	sqlite3 *db = NULL;
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | more_flags;
+	sql_db *db = NULL;
 
-	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path,
-		         db ? sqlite3_errmsg(db) : "cannot open");
-		sqlite3_close(db);
+	if (sql_open(target, db_password, flags, &db, err, errlen) != SQL_OK)
 		return NULL;
-	}
-	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
-	sqlite3_extended_result_codes(db, 1);
 	return db;
 }
 
-sqlite3 *
-db_open(const char *path, int writer, const char *synchronous,
-        long long cache_bytes, char *err, size_t errlen)
+/* sqlite_settings - the pragmas of an SQLite writer or reader. */
+static int
+sqlite_settings(sql_db *db, int writer, const char *synchronous,
+                long long cache_bytes, char *err, size_t errlen)
 {
-	sqlite3 *db;
 	char sql[256];
-	long long from;
 
-	if ((db = open_conn(path, writer ? SQLITE_OPEN_CREATE : 0, err,
-	                    errlen)) == NULL)
-		return NULL;
-	if (writer) {
+	if (writer)
 		snprintf(sql, sizeof(sql),
 		         "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; "
 		         "PRAGMA cache_size=-%lld; PRAGMA temp_store=MEMORY; "
 		         "PRAGMA foreign_keys=OFF;",
 		         strcmp(synchronous, "normal") == 0 ? "NORMAL" : "FULL",
 		         cache_bytes / 1024);
-		if (exec(db, sql, err, errlen) == -1 ||
-		    migrate_sqlite(db, &from, err, errlen) == -1) {
-			sqlite3_close(db);
-			return NULL;
-		}
-		if (from != 0 && from < SCHEMA_VERSION)
-			log_info("database %s: schema version %lld migrated "
-			         "to %d",
-			         path, from, SCHEMA_VERSION);
-	} else {
+	else
 		snprintf(sql, sizeof(sql),
 		         "PRAGMA query_only=1; PRAGMA cache_size=-%d;",
 		         DB_READER_CACHE_KIB);
-		if (exec(db, sql, err, errlen) == -1) {
-			sqlite3_close(db);
-			return NULL;
-		}
+	return sql_exec(db, sql, err, errlen);
+}
+
+sql_db *
+db_open(const char *target, int writer, const char *synchronous,
+        long long cache_bytes, char *err, size_t errlen)
+{
+	sql_db *db;
+	int pg = sql_is_pg_target(target), rc = SQL_OK;
+	long long from = 0;
+
+	if ((db = open_conn(target,
+	                    writer ? SQL_OPEN_CREATE : SQL_OPEN_READ, err,
+	                    errlen)) == NULL)
+		return NULL;
+	if (!pg)
+		rc = sqlite_settings(db, writer, synchronous, cache_bytes, err,
+		                     errlen);
+	if (rc == SQL_OK && writer)
+		rc = migrate(db, &from, err, errlen) == -1 ? SQL_ERROR : SQL_OK;
+	if (rc != SQL_OK) {
+		sql_close(db);
+		return NULL;
 	}
+	if (writer && from != 0 && from < SCHEMA_VERSION)
+		log_info("database: schema version %lld migrated to %d", from,
+		         SCHEMA_VERSION);
 	return db;
 }
 
-sqlite3 *
-db_open_rw(const char *path, char *err, size_t errlen)
+sql_db *
+db_open_rw(const char *target, char *err, size_t errlen)
 {
-	return open_conn(path, 0, err, errlen);
+	return open_conn(target, 0, err, errlen);
 }
 
 /* Readers: one per thread, listed so that shutdown can close them. */
 static pthread_mutex_t readers_mu = PTHREAD_MUTEX_INITIALIZER;
-static sqlite3 **readers;
+static sql_db **readers;
 static size_t nreaders;
 static char *reader_path;
-static _Thread_local sqlite3 *my_reader;
+static _Thread_local sql_db *my_reader;
 
 void
-db_reader_init(const char *path)
+db_reader_init(const char *target)
 {
 	free(reader_path);
-	reader_path = xstrdup(path);
+	reader_path = xstrdup(target);
 }
 
-sqlite3 *
+sql_db *
 db_reader(char *err, size_t errlen)
 {
-	sqlite3 *db;
+	sql_db *db;
 
 	if (my_reader)
 		return my_reader;
@@ -135,7 +132,7 @@ db_readers_close(void)
 {
 	pthread_mutex_lock(&readers_mu);
 	for (size_t i = 0; i < nreaders; i++)
-		sqlite3_close_v2(readers[i]);
+		sql_close(readers[i]);
 	free(readers);
 	readers = NULL;
 	nreaders = 0;
@@ -146,147 +143,135 @@ db_readers_close(void)
 }
 
 int
-db_reader_release(sqlite3 *db)
+db_reader_release(sql_db *db)
 {
-	sqlite3_stmt *st = NULL;
-	int n = 0;
-
-	while ((st = sqlite3_next_stmt(db, st)) != NULL)
-		if (sqlite3_stmt_busy(st)) {
-			sqlite3_reset(st);
-			n++;
-		}
-	if (!sqlite3_get_autocommit(db)) {
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		n++;
-	}
-	return n;
+	return sql_release(db);
 }
 
-sqlite3_stmt *
-db_prepare(sqlite3 *db, const char *sql, char *err, size_t errlen)
+sql_stmt *
+db_prepare(sql_db *db, const char *sql, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
+	sql_stmt *st = NULL;
 
-	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
-	                       NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(db));
+	if (sql_prepare(db, sql, SQL_PREPARE_PERSISTENT, &st) != SQL_OK) {
+		snprintf(err, errlen, "%s: %s",
+		         sql_pick(db, "sqlite", "postgresql"), sql_errmsg(db));
 		return NULL;
 	}
 	return st;
 }
 
 void
-db_bind_text(sqlite3_stmt *st, int i, const char *s)
+db_bind_text(sql_stmt *st, int i, const char *s)
 {
 	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+		sql_bind_text(st, i, s, -1, SQL_TRANSIENT);
 	else
-		sqlite3_bind_null(st, i);
+		sql_bind_null(st, i);
 }
 
 void
-db_bind_jstr(sqlite3_stmt *st, int i, json_t *o, const char *key)
+db_bind_jstr(sql_stmt *st, int i, json_t *o, const char *key)
 {
 	json_t *x = json_object_get(o, key);
 
-	/* SQLITE_STATIC: the report outlives the statement's use (every
+	/* SQL_STATIC: the report outlives the statement's use (every
 	 * statement is reset right after it ran), so no copy is needed */
 	if (json_is_string(x))
-		sqlite3_bind_text(st, i, json_string_value(x),
-		                  (int)json_string_length(x), SQLITE_STATIC);
+		sql_bind_text(st, i, json_string_value(x),
+		                  (int)json_string_length(x), SQL_STATIC);
 	else
-		sqlite3_bind_null(st, i);
+		sql_bind_null(st, i);
 }
 
 void
-db_bind_jint(sqlite3_stmt *st, int i, json_t *o, const char *key)
+db_bind_jint(sql_stmt *st, int i, json_t *o, const char *key)
 {
 	json_t *x = json_object_get(o, key);
 
 	if (json_is_integer(x))
-		sqlite3_bind_int64(st, i, json_integer_value(x));
+		sql_bind_int64(st, i, json_integer_value(x));
 	else
-		sqlite3_bind_null(st, i);
+		sql_bind_null(st, i);
 }
 
 void
-db_bind_jbool(sqlite3_stmt *st, int i, json_t *o, const char *key)
+db_bind_jbool(sql_stmt *st, int i, json_t *o, const char *key)
 {
 	json_t *x = json_object_get(o, key);
 
 	if (json_is_boolean(x))
-		sqlite3_bind_int(st, i, json_is_true(x));
+		sql_bind_int(st, i, json_is_true(x));
 	else
-		sqlite3_bind_null(st, i);
+		sql_bind_null(st, i);
 }
 
 void
-db_bind_jreal(sqlite3_stmt *st, int i, json_t *o, const char *key)
+db_bind_jreal(sql_stmt *st, int i, json_t *o, const char *key)
 {
 	json_t *x = json_object_get(o, key);
 
 	if (json_is_number(x))
-		sqlite3_bind_double(st, i, json_number_value(x));
+		sql_bind_double(st, i, json_number_value(x));
 	else
-		sqlite3_bind_null(st, i);
+		sql_bind_null(st, i);
 }
 
 void
-db_bind_jts(sqlite3_stmt *st, int i, json_t *o, const char *key)
+db_bind_jts(sql_stmt *st, int i, json_t *o, const char *key)
 {
 	json_t *x = json_object_get(o, key);
 	time_t t;
 
 	if (json_is_string(x) &&
 	    rfc3339_parse(json_string_value(x), json_string_length(x), &t) == 0)
-		sqlite3_bind_int64(st, i, (sqlite3_int64)t);
+		sql_bind_int64(st, i, (long long)t);
 	else
-		sqlite3_bind_null(st, i);
+		sql_bind_null(st, i);
 }
 
 json_t *
-db_col_str(sqlite3_stmt *st, int i)
+db_col_str(sql_stmt *st, int i)
 {
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (sql_column_type(st, i) == SQL_NULL)
 		return json_null();
-	return json_stringn((const char *)sqlite3_column_text(st, i),
-	                    (size_t)sqlite3_column_bytes(st, i));
+	return json_stringn((const char *)sql_column_text(st, i),
+	                    (size_t)sql_column_bytes(st, i));
 }
 
 json_t *
-db_col_int(sqlite3_stmt *st, int i)
+db_col_int(sql_stmt *st, int i)
 {
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (sql_column_type(st, i) == SQL_NULL)
 		return json_null();
-	return json_integer(sqlite3_column_int64(st, i));
+	return json_integer(sql_column_int64(st, i));
 }
 
 json_t *
-db_col_bool(sqlite3_stmt *st, int i)
+db_col_bool(sql_stmt *st, int i)
 {
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (sql_column_type(st, i) == SQL_NULL)
 		return json_null();
-	return json_boolean(sqlite3_column_int(st, i));
+	return json_boolean(sql_column_int(st, i));
 }
 
 json_t *
-db_col_time(sqlite3_stmt *st, int i)
+db_col_time(sql_stmt *st, int i)
 {
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (sql_column_type(st, i) == SQL_NULL)
 		return json_null();
-	return jsonutil_ts(sqlite3_column_int64(st, i));
+	return jsonutil_ts(sql_column_int64(st, i));
 }
 
 json_t *
-db_col_json(sqlite3_stmt *st, int i)
+db_col_json(sql_stmt *st, int i)
 {
 	json_t *j;
 
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (sql_column_type(st, i) == SQL_NULL)
 		return json_null();
-	j = json_loadb((const char *)sqlite3_column_text(st, i),
-	               (size_t)sqlite3_column_bytes(st, i), JSON_DECODE_ANY,
+	j = json_loadb((const char *)sql_column_text(st, i),
+	               (size_t)sql_column_bytes(st, i), JSON_DECODE_ANY,
 	               NULL);
 	return j ? j : json_null();
 }

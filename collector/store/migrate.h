@@ -1,59 +1,44 @@
 /*
  * migrate.h - schema versions: which version a database carries (the
  * meta row schema_version), and bringing it forward at start, one step
- * per transaction, to SCHEMA_VERSION.  A database newer than this
- * collector is refused.  The logic is the same for every backend; a
- * backend gives its connection as a struct migrate_conn and its steps
- * (migrate_sqlite.c; PostgreSQL's first version is SCHEMA_VERSION).
+ * per transaction, to SCHEMA_VERSION; a database newer than this
+ * collector is refused.  Both backends: SQLite's first version is 1
+ * (round one's collector, before the meta row), PostgreSQL's is 2.
  *
- * A new version: raise SCHEMA_VERSION, change schema/collector.sql (and
- * the PostgreSQL schema), and add the step from the previous version in
- * schema/migrations/ (sqlite-NNNN.sql: ALTERs and data fixes; new
- * tables, indexes and triggers come from the schema file, run after the
- * steps).  A column added to an existing table during an unreleased
- * version belongs to that version's step.
+ * A new version: raise SCHEMA_VERSION, change schema/collector.sql and
+ * schema/collector.pg.sql, and add the step from the previous version to
+ * each backend's list in migrate.c (schema/migrations/BACKEND-NNNN.sql,
+ * embedded by migrate_steps.c).  A step leaves every table and column as
+ * the new version has them (new tables included: a later step may alter
+ * them); new or changed indexes and triggers come from the schema file,
+ * which runs after the steps (it is idempotent).  A column that an
+ * unreleased version gains belongs to that version's step: for version
+ * 2, an ALTER TABLE ... ADD COLUMN in schema/migrations/sqlite-0002.sql.
  */
 #ifndef SPOOLWATCH_MIGRATE_H
 #define SPOOLWATCH_MIGRATE_H
 
 #include <stddef.h>
 
+#include "collector/store/sql.h"
+
 #define SCHEMA_VERSION 2
 
-struct migrate_conn {
-	void *db;
-	/* exec - run a script of statements; -1 and err on error */
-	int (*exec)(void *db, const char *sql, char *err, size_t errlen);
-	/* has_table - 1 if the table exists, 0 if not, -1 and err */
-	int (*has_table)(void *db, const char *name, char *err, size_t errlen);
-	/* version - the meta value schema_version: 1 and *v, 0 when the row
-	 * is absent, -1 and err (the meta table exists when called) */
-	int (*version)(void *db, long long *v, char *err, size_t errlen);
-	const char *begin;  /* starts a step's transaction (and its lock) */
-	const char *schema; /* the current schema, idempotent */
-	/* steps[i] goes from version first + i to first + i + 1 */
-	const char *const *steps;
-	int first; /* the oldest version this backend can have */
-};
+/* The steps' SQL (schema/migrations/), NUL-terminated. */
+extern const char migrate_sqlite_0002[];
 
 /*
- * migrate_run - create (empty database) or bring forward to
- * SCHEMA_VERSION; *from is the version found (0: new).  -1 and err: an
- * error (the database is left at the last completed step) or a version
- * newer than SCHEMA_VERSION (nothing changed).
+ * migrate - create the schema (empty database) or bring it forward to
+ * SCHEMA_VERSION, on db's writer connection; *from is the version found
+ * (0: new).  -1 and err: an error (the database stays at the last
+ * completed step) or a version this collector cannot take (newer than
+ * SCHEMA_VERSION, or older than the backend ever had; nothing changed).
  */
-int migrate_run(const struct migrate_conn *c, long long *from, char *err,
-                size_t errlen);
+int migrate(sql_db *db, long long *from, char *err, size_t errlen);
 
-/* migrate_detect - the version of a database (0: empty), in a running
- * transaction; -1 and err.  A database from before versions (no meta
- * row) is version 1 if it lacks the acks table (version 2's), else 2. */
-int migrate_detect(const struct migrate_conn *c, long long *v, char *err,
-                   size_t errlen);
-
-#ifdef SQLITE_VERSION
-/* migrate_sqlite - migrate_run on a SQLite connection (writer). */
-int migrate_sqlite(sqlite3 *db, long long *from, char *err, size_t errlen);
-#endif
+/* migrate_version - the version of db (0: empty), read in the running
+ * transaction; -1 and err.  A database from before the meta row is
+ * version 1 if it lacks the acks table (version 2's), else 2. */
+int migrate_version(sql_db *db, long long *v, char *err, size_t errlen);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * store.c - one report into SQLite (see store.h).  Every statement is
+ * store.c - one report into the database (see store.h).  Every statement is
  * prepared once, when the writer starts, and reset after each use.
  */
 #include <stdint.h>
@@ -60,10 +60,12 @@ static const char *const sql[S_COUNT] = {
         "RETURNING id, state_order",
     [S_REPORT] =
         "INSERT INTO reports (report_id, host_id, collected_at, received_at, "
-        "events, findings) VALUES (lower(?1), ?2, ?3, ?4, ?5, ?6)",
+        "events, findings) VALUES (lower(?1), ?2, ?3, ?4, ?5, ?6) "
+        "ON CONFLICT (report_id) DO NOTHING RETURNING id",
     [S_EVENT] =
-        "INSERT OR IGNORE INTO events (host_id, eid, ts, kind, signature, "
-        "data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO events (host_id, eid, ts, kind, signature, data) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (host_id, eid) DO "
+        "NOTHING",
     [S_GROUP] =
         "INSERT INTO event_groups (host_id, report, signature, kind, count, "
         "first_ts, last_ts, example) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -76,23 +78,39 @@ static const char *const sql[S_COUNT] = {
                   "VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_SPOOL_DEL] = "DELETE FROM spools WHERE host_id = ?1",
     [S_SPOOL] =
-        "INSERT OR REPLACE INTO spools (host_id, path, role, present, owner, "
-        "grp, mode, entries, orphans, oldest_age_s, dir_size_bytes, ok) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        "INSERT INTO spools (host_id, path, role, present, owner, grp, "
+        "mode, entries, orphans, oldest_age_s, dir_size_bytes, ok) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+        "ON CONFLICT (host_id, path) DO UPDATE SET role = excluded.role, "
+        "present = excluded.present, owner = excluded.owner, "
+        "grp = excluded.grp, mode = excluded.mode, "
+        "entries = excluded.entries, orphans = excluded.orphans, "
+        "oldest_age_s = excluded.oldest_age_s, "
+        "dir_size_bytes = excluded.dir_size_bytes, ok = excluded.ok",
     [S_FS_DEL] = "DELETE FROM filesystems WHERE host_id = ?1",
     [S_FS] =
-        "INSERT OR REPLACE INTO filesystems (host_id, mount, device, fstype, "
+        "INSERT INTO filesystems (host_id, mount, device, fstype, "
         "inodes_total, inodes_used, inodes_free, inodes_used_pct, "
         "bytes_total, bytes_free, mail_fs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-        "?7, ?8, ?9, ?10, ?11)",
+        "?7, ?8, ?9, ?10, ?11) ON CONFLICT (host_id, mount) DO UPDATE SET "
+        "device = excluded.device, fstype = excluded.fstype, "
+        "inodes_total = excluded.inodes_total, "
+        "inodes_used = excluded.inodes_used, "
+        "inodes_free = excluded.inodes_free, "
+        "inodes_used_pct = excluded.inodes_used_pct, "
+        "bytes_total = excluded.bytes_total, "
+        "bytes_free = excluded.bytes_free, mail_fs = excluded.mail_fs",
     [S_MBOX_DEL] = "DELETE FROM mailboxes WHERE host_id = ?1",
     [S_MBOX] =
-        "INSERT OR REPLACE INTO mailboxes (host_id, user, path, messages, "
-        "unread, bytes, oldest_ts, newest_ts) VALUES (?1, ?2, ?3, ?4, ?5, "
-        "?6, ?7, ?8)",
+        "INSERT INTO mailboxes (host_id, \"user\", path, messages, unread, "
+        "bytes, oldest_ts, newest_ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+        "?8) ON CONFLICT (host_id, \"user\", path) DO UPDATE SET "
+        "messages = excluded.messages, unread = excluded.unread, "
+        "bytes = excluded.bytes, oldest_ts = excluded.oldest_ts, "
+        "newest_ts = excluded.newest_ts",
     [S_CRON_DEL] = "DELETE FROM mail_cron WHERE host_id = ?1",
     [S_CRON] =
-        "INSERT INTO mail_cron (host_id, command, user, inbox, unread, "
+        "INSERT INTO mail_cron (host_id, command, \"user\", inbox, unread, "
         "queued, last_ts, subject, excerpt) VALUES (?1, ?2, ?3, ?4, ?9, ?5, "
         "?6, ?7, ?8) ON CONFLICT (host_id, command) DO UPDATE SET "
         "inbox = inbox + excluded.inbox, unread = unread + excluded.unread, "
@@ -102,9 +120,13 @@ static const char *const sql[S_COUNT] = {
         "excerpt = coalesce(excerpt, excluded.excerpt)",
     [S_QUEUED_DEL] = "DELETE FROM mail_queued WHERE host_id = ?1",
     [S_QUEUED] =
-        "INSERT OR REPLACE INTO mail_queued (host_id, queue, qid, sender, "
-        "rcpt, subject, created_ts, tries, status, cron_command) VALUES "
-        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO mail_queued (host_id, queue, qid, sender, rcpt, "
+        "subject, created_ts, tries, status, cron_command) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (host_id, "
+        "queue, qid) DO UPDATE SET sender = excluded.sender, "
+        "rcpt = excluded.rcpt, subject = excluded.subject, "
+        "created_ts = excluded.created_ts, tries = excluded.tries, "
+        "status = excluded.status, cron_command = excluded.cron_command",
     [S_FINDING] =
         "INSERT INTO findings (host_id, code, subject, severity, message, "
         "evidence, remedy, first_seen, last_seen, last_report) VALUES "
@@ -116,9 +138,9 @@ static const char *const sql[S_COUNT] = {
         "last_report = excluded.last_report",
     [S_RESOLVE] = "UPDATE findings SET resolved_at = ?3 WHERE host_id = ?1 AND "
                   "resolved_at IS NULL AND last_report <> ?2",
-    [S_COUNTS] = "SELECT coalesce(sum(severity = 'critical'), 0), "
-                 "coalesce(sum(severity = 'warning'), 0), "
-                 "coalesce(sum(severity = 'info'), 0) FROM findings "
+    [S_COUNTS] = "SELECT count(*) FILTER (WHERE severity = 'critical'), "
+                 "count(*) FILTER (WHERE severity = 'warning'), "
+                 "count(*) FILTER (WHERE severity = 'info') FROM findings "
                  "WHERE host_id = ?1 AND resolved_at IS NULL",
     [S_HOST_STATE] =
         "UPDATE hosts SET os = ?2, kernel = ?3, agent_version = ?4, "
@@ -155,9 +177,39 @@ static const char *const sql[S_COUNT] = {
         "LIMIT ?2)",
 };
 
+/*
+ * PostgreSQL's text where it differs: an upsert there takes an identity
+ * value even when it updates, so the host, the event and the finding are
+ * updated or inserted in one statement that inserts only when nothing
+ * was there (the writers' advisory lock makes that safe), and ids follow
+ * one another as in SQLite.
+ */
+static const char *const sql_pg[S_COUNT] = {
+    [S_HOST_UPSERT] =
+        "WITH u AS (UPDATE hosts SET last_seen = max(last_seen, ?2) "
+        "WHERE name = ?1 RETURNING id, state_order), i AS (INSERT INTO "
+        "hosts (name, first_seen, last_seen, collected_at) SELECT ?1, ?2, "
+        "?2, -1 WHERE NOT EXISTS (SELECT 1 FROM u) RETURNING id, "
+        "state_order) SELECT id, state_order FROM u UNION ALL "
+        "SELECT id, state_order FROM i",
+    [S_EVENT] =
+        "INSERT INTO events (host_id, eid, ts, kind, signature, data) "
+        "SELECT ?1::bigint, ?2::text, ?3::bigint, ?4::text, ?5::text, "
+        "?6::text WHERE NOT EXISTS (SELECT 1 FROM events WHERE "
+        "host_id = ?1 AND eid = ?2) ON CONFLICT (host_id, eid) DO NOTHING",
+    [S_FINDING] =
+        "WITH u AS (UPDATE findings SET severity = ?4, message = ?5, "
+        "evidence = ?6, remedy = ?7, last_seen = ?8, last_report = ?9 "
+        "WHERE host_id = ?1 AND code = ?2 AND subject = ?3 AND "
+        "resolved_at IS NULL RETURNING 1) INSERT INTO findings (host_id, "
+        "code, subject, severity, message, evidence, remedy, first_seen, "
+        "last_seen, last_report) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "?8, ?9 WHERE NOT EXISTS (SELECT 1 FROM u)",
+};
+
 struct store {
-	sqlite3 *db;
-	sqlite3_stmt *st[S_COUNT];
+	sql_db *db;
+	sql_stmt *st[S_COUNT];
 };
 
 /* A signature seen in this report's events: how many were new, how many
@@ -169,13 +221,15 @@ struct sigacc {
 };
 
 struct store *
-store_new(sqlite3 *db, char *err, size_t errlen)
+store_new(sql_db *db, char *err, size_t errlen)
 {
 	struct store *s = xcalloc(1, sizeof(*s));
 
 	s->db = db;
 	for (int i = 0; i < S_COUNT; i++) {
-		if ((s->st[i] = db_prepare(db, sql[i], err, errlen)) == NULL) {
+		const char *text = sql_pick(db, sql[i],
+		                            sql_pg[i] ? sql_pg[i] : sql[i]);
+		if ((s->st[i] = db_prepare(db, text, err, errlen)) == NULL) {
 			store_free(s);
 			return NULL;
 		}
@@ -189,7 +243,7 @@ store_free(struct store *s)
 	if (s == NULL)
 		return;
 	for (int i = 0; i < S_COUNT; i++)
-		sqlite3_finalize(s->st[i]);
+		sql_finalize(s->st[i]);
 	free(s);
 }
 
@@ -197,13 +251,13 @@ store_free(struct store *s)
 static int
 run(struct store *s, int i, char *err, size_t errlen)
 {
-	int rc = sqlite3_step(s->st[i]);
+	int rc = sql_step(s->st[i]);
 
-	sqlite3_reset(s->st[i]);
-	sqlite3_clear_bindings(s->st[i]);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-		return SQLITE_OK;
-	snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(s->db));
+	sql_reset(s->st[i]);
+	sql_clear_bindings(s->st[i]);
+	if (rc == SQL_DONE || rc == SQL_ROW)
+		return SQL_OK;
+	snprintf(err, errlen, "database: %s", sql_errmsg(s->db));
 	return rc;
 }
 
@@ -211,13 +265,13 @@ static int
 history(struct store *s, long long hid, const char *metric, const char *subject,
         long long ts, double value, char *err, size_t el)
 {
-	sqlite3_stmt *st = s->st[S_HISTORY];
+	sql_stmt *st = s->st[S_HISTORY];
 
-	sqlite3_bind_int64(st, 1, hid);
-	sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, subject, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, ts);
-	sqlite3_bind_double(st, 5, value);
+	sql_bind_int64(st, 1, hid);
+	sql_bind_text(st, 2, metric, -1, SQL_STATIC);
+	sql_bind_text(st, 3, subject, -1, SQL_TRANSIENT);
+	sql_bind_int64(st, 4, ts);
+	sql_bind_double(st, 5, value);
 	return run(s, S_HISTORY, err, el);
 }
 
@@ -255,14 +309,14 @@ static int
 store_sig(struct store *s, long long hid, const char *sig, const char *kind,
           long long count, long long last_ts, char *err, size_t el)
 {
-	sqlite3_stmt *st = s->st[S_SIG];
+	sql_stmt *st = s->st[S_SIG];
 
-	sqlite3_bind_text(st, 1, sig, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, hid);
+	sql_bind_text(st, 1, sig, -1, SQL_TRANSIENT);
+	sql_bind_int64(st, 2, hid);
 	db_bind_text(st, 3, kind);
-	sqlite3_bind_int64(st, 4, count);
+	sql_bind_int64(st, 4, count);
 	if (last_ts >= 0)
-		sqlite3_bind_int64(st, 5, last_ts);
+		sql_bind_int64(st, 5, last_ts);
 	return run(s, S_SIG, err, el);
 }
 
@@ -330,13 +384,13 @@ store_events(struct store *s, json_t *r, const struct report_prep *p,
 	struct sigacc *sigs = NULL;
 	size_t nsigs = 0, i;
 	json_t *e;
-	int rc = SQLITE_OK, dup;
+	int rc = SQL_OK, dup;
 	int have_groups = json_array_size(groups) > 0;
 
 	*syserr = 0;
 	json_array_foreach(events, i, e)
 	{
-		sqlite3_stmt *st = s->st[S_EVENT];
+		sql_stmt *st = s->st[S_EVENT];
 		int mine = !(p && i < p->nevents && p->event_data[i]);
 		char *data =
 		    mine ? json_dumps(e, JSON_COMPACT) : p->event_data[i];
@@ -346,28 +400,28 @@ store_events(struct store *s, json_t *r, const struct report_prep *p,
 
 		if (data == NULL) {
 			snprintf(err, el, "out of memory");
-			rc = SQLITE_NOMEM;
+			rc = SQL_NOMEM;
 			break;
 		}
-		sqlite3_bind_int64(st, 1, hid);
+		sql_bind_int64(st, 1, hid);
 		db_bind_jstr(st, 2, e, "id");
-		sqlite3_bind_int64(st, 3, ts);
-		sqlite3_bind_text(st, 4, kind, -1, SQLITE_TRANSIENT);
+		sql_bind_int64(st, 3, ts);
+		sql_bind_text(st, 4, kind, -1, SQL_TRANSIENT);
 		db_bind_text(st, 5, sig);
-		sqlite3_bind_text(st, 6, data, -1, mine ? free : SQLITE_STATIC);
-		if ((rc = run(s, S_EVENT, err, el)) != SQLITE_OK)
+		sql_bind_text(st, 6, data, -1, mine ? free : SQL_STATIC);
+		if ((rc = run(s, S_EVENT, err, el)) != SQL_OK)
 			break;
-		dup = sqlite3_changes(s->db) == 0;
+		dup = sql_changes(s->db) == 0;
 		if (!dup && !have_groups && strcmp(kind, "syserr") == 0)
 			(*syserr)++;
 		if (sig && *sig)
 			sigs_add(&sigs, &nsigs, sig, kind, ts, dup);
 	}
-	for (i = 0; rc == SQLITE_OK && !have_groups && i < nsigs; i++)
+	for (i = 0; rc == SQL_OK && !have_groups && i < nsigs; i++)
 		if (sigs[i].count > 0)
 			rc = store_sig(s, hid, sigs[i].sig, sigs[i].kind,
 			               sigs[i].count, sigs[i].last_ts, err, el);
-	if (rc != SQLITE_OK) {
+	if (rc != SQL_OK) {
 		free(sigs);
 		return rc;
 	}
@@ -375,7 +429,7 @@ store_events(struct store *s, json_t *r, const struct report_prep *p,
 	 * stored from an earlier report are not counted again. */
 	json_array_foreach(groups, i, e)
 	{
-		sqlite3_stmt *st = s->st[S_GROUP];
+		sql_stmt *st = s->st[S_GROUP];
 		const char *kind = jsonutil_str(e, "kind", NULL);
 		long long count =
 		    jsonutil_int(e, "count", 0) -
@@ -384,21 +438,21 @@ store_events(struct store *s, json_t *r, const struct report_prep *p,
 		if (count <= 0)
 			continue;
 
-		sqlite3_bind_int64(st, 1, hid);
-		sqlite3_bind_int64(st, 2, rpk);
+		sql_bind_int64(st, 1, hid);
+		sql_bind_int64(st, 2, rpk);
 		db_bind_jstr(st, 3, e, "signature");
 		db_bind_text(st, 4, kind);
-		sqlite3_bind_int64(st, 5, count);
+		sql_bind_int64(st, 5, count);
 		db_bind_jts(st, 6, e, "first_ts");
 		db_bind_jts(st, 7, e, "last_ts");
 		db_bind_jstr(st, 8, e, "example");
-		if ((rc = run(s, S_GROUP, err, el)) != SQLITE_OK)
+		if ((rc = run(s, S_GROUP, err, el)) != SQL_OK)
 			break;
 		if (kind && strcmp(kind, "syserr") == 0)
 			*syserr += count;
 		rc = store_sig(s, hid, jsonutil_str(e, "signature", ""), kind,
 		               count, json_ts(e, "last_ts", -1), err, el);
-		if (rc != SQLITE_OK)
+		if (rc != SQL_OK)
 			break;
 	}
 	free(sigs);
@@ -415,16 +469,16 @@ store_spools(struct store *s, json_t *r, long long hid, long long ts,
 	int rc;
 
 	if (tables) {
-		sqlite3_bind_int64(s->st[S_SPOOL_DEL], 1, hid);
-		if ((rc = run(s, S_SPOOL_DEL, err, el)) != SQLITE_OK)
+		sql_bind_int64(s->st[S_SPOOL_DEL], 1, hid);
+		if ((rc = run(s, S_SPOOL_DEL, err, el)) != SQL_OK)
 			return rc;
 	}
 	json_array_foreach(json_object_get(r, "spools"), i, sp)
 	{
-		sqlite3_stmt *st = s->st[S_SPOOL];
+		sql_stmt *st = s->st[S_SPOOL];
 		if (!tables)
 			goto curve;
-		sqlite3_bind_int64(st, 1, hid);
+		sql_bind_int64(st, 1, hid);
 		db_bind_jstr(st, 2, sp, "path");
 		db_bind_jstr(st, 3, sp, "role");
 		db_bind_jbool(st, 4, sp, "exists");
@@ -436,17 +490,17 @@ store_spools(struct store *s, json_t *r, long long hid, long long ts,
 		db_bind_jint(st, 10, sp, "oldest_age_s");
 		db_bind_jint(st, 11, sp, "dir_size_bytes");
 		db_bind_jbool(st, 12, sp, "ok");
-		if ((rc = run(s, S_SPOOL, err, el)) != SQLITE_OK)
+		if ((rc = run(s, S_SPOOL, err, el)) != SQL_OK)
 			return rc;
 	curve:
 		if (json_is_integer(json_object_get(sp, "entries")) &&
 		    (rc = history(s, hid, "spool_entries",
 		                  jsonutil_str(sp, "path", ""), ts,
 		                  (double)jsonutil_int(sp, "entries", 0), err,
-		                  el)) != SQLITE_OK)
+		                  el)) != SQL_OK)
 			return rc;
 	}
-	return SQLITE_OK;
+	return SQL_OK;
 }
 
 /* store_fs - the filesystems table (when tables) and the curve points. */
@@ -459,17 +513,17 @@ store_fs(struct store *s, json_t *r, long long hid, long long ts, int tables,
 	int rc;
 
 	if (tables) {
-		sqlite3_bind_int64(s->st[S_FS_DEL], 1, hid);
-		if ((rc = run(s, S_FS_DEL, err, el)) != SQLITE_OK)
+		sql_bind_int64(s->st[S_FS_DEL], 1, hid);
+		if ((rc = run(s, S_FS_DEL, err, el)) != SQL_OK)
 			return rc;
 	}
 	json_array_foreach(json_object_get(r, "filesystems"), i, fs)
 	{
-		sqlite3_stmt *st = s->st[S_FS];
+		sql_stmt *st = s->st[S_FS];
 		json_t *pct = json_object_get(fs, "inodes_used_pct");
 		if (!tables)
 			goto curve;
-		sqlite3_bind_int64(st, 1, hid);
+		sql_bind_int64(st, 1, hid);
 		db_bind_jstr(st, 2, fs, "mount");
 		db_bind_jstr(st, 3, fs, "device");
 		db_bind_jstr(st, 4, fs, "fstype");
@@ -479,20 +533,20 @@ store_fs(struct store *s, json_t *r, long long hid, long long ts, int tables,
 		db_bind_jreal(st, 8, fs, "inodes_used_pct");
 		db_bind_jint(st, 9, fs, "bytes_total");
 		db_bind_jint(st, 10, fs, "bytes_free");
-		sqlite3_bind_int(st, 11,
+		sql_bind_int(st, 11,
 		                 mailfs_can_fill(jsonutil_str(fs, "fstype", NULL),
 		                                 jsonutil_str(fs, "mount", NULL)));
-		if ((rc = run(s, S_FS, err, el)) != SQLITE_OK)
+		if ((rc = run(s, S_FS, err, el)) != SQL_OK)
 			return rc;
 	curve:
 		if (json_is_number(pct) &&
 		    (rc = history(s, hid, "inodes_used_pct",
 		                  jsonutil_str(fs, "mount", ""), ts,
 		                  json_number_value(pct), err, el)) !=
-		        SQLITE_OK)
+		        SQL_OK)
 			return rc;
 	}
-	return SQLITE_OK;
+	return SQL_OK;
 }
 
 /* Messages of one cron command: in the mailbox (of which unread), queued. */
@@ -521,14 +575,14 @@ static int
 store_cron(struct store *s, long long hid, const char *command,
            const char *user, struct cron_n n, json_t *src, char *err, size_t el)
 {
-	sqlite3_stmt *st = s->st[S_CRON];
+	sql_stmt *st = s->st[S_CRON];
 
-	sqlite3_bind_int64(st, 1, hid);
-	sqlite3_bind_text(st, 2, command, -1, SQLITE_TRANSIENT);
+	sql_bind_int64(st, 1, hid);
+	sql_bind_text(st, 2, command, -1, SQL_TRANSIENT);
 	db_bind_text(st, 3, user);
-	sqlite3_bind_int64(st, 4, n.inbox);
-	sqlite3_bind_int64(st, 5, n.queued);
-	sqlite3_bind_int64(st, 9, n.unread);
+	sql_bind_int64(st, 4, n.inbox);
+	sql_bind_int64(st, 5, n.queued);
+	sql_bind_int64(st, 9, n.unread);
 	if (n.inbox) {
 		db_bind_jts(st, 6, src, "last_ts");
 		db_bind_jstr(st, 7, src, "subject");
@@ -557,26 +611,26 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 	if (!tables) {
 		json_array_foreach(json_object_get(mail, "mailboxes"), i,
 		                   mb) *unread += jsonutil_int(mb, "unread", 0);
-		return SQLITE_OK;
+		return SQL_OK;
 	}
 	for (int k = S_MBOX_DEL; k <= S_QUEUED_DEL; k += 2) {
-		sqlite3_bind_int64(s->st[k], 1, hid);
-		if ((rc = run(s, k, err, el)) != SQLITE_OK)
+		sql_bind_int64(s->st[k], 1, hid);
+		if ((rc = run(s, k, err, el)) != SQL_OK)
 			return rc;
 	}
 	json_array_foreach(json_object_get(mail, "mailboxes"), i, mb)
 	{
-		sqlite3_stmt *st = s->st[S_MBOX];
-		sqlite3_bind_int64(st, 1, hid);
+		sql_stmt *st = s->st[S_MBOX];
+		sql_bind_int64(st, 1, hid);
 		db_bind_jstr(st, 2, mb, "user");
-		sqlite3_bind_text(st, 3, jsonutil_str(mb, "path", ""), -1,
-		                  SQLITE_TRANSIENT);
+		sql_bind_text(st, 3, jsonutil_str(mb, "path", ""), -1,
+		                  SQL_TRANSIENT);
 		db_bind_jint(st, 4, mb, "messages");
 		db_bind_jint(st, 5, mb, "unread");
 		db_bind_jint(st, 6, mb, "bytes");
 		db_bind_jts(st, 7, mb, "oldest_ts");
 		db_bind_jts(st, 8, mb, "newest_ts");
-		if ((rc = run(s, S_MBOX, err, el)) != SQLITE_OK)
+		if ((rc = run(s, S_MBOX, err, el)) != SQL_OK)
 			return rc;
 		*unread += jsonutil_int(mb, "unread", 0);
 		json_array_foreach(json_object_get(mb, "cron"), j, cr)
@@ -585,37 +639,37 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 			    store_cron(s, hid, jsonutil_str(cr, "command", ""),
 			               jsonutil_str(cr, "user", jsonutil_str(mb, "user", NULL)),
 			               mailbox_cron_n(cr), cr, err, el);
-			if (rc != SQLITE_OK)
+			if (rc != SQL_OK)
 				return rc;
 		}
 	}
 	json_array_foreach(json_object_get(mail, "queued"), i, q)
 	{
-		sqlite3_stmt *st = s->st[S_QUEUED];
+		sql_stmt *st = s->st[S_QUEUED];
 		json_t *to = json_object_get(q, "to");
 		const char *cmd = jsonutil_str(q, "cron_command", NULL);
-		sqlite3_bind_int64(st, 1, hid);
-		sqlite3_bind_text(st, 2, jsonutil_str(q, "queue", ""), -1,
-		                  SQLITE_TRANSIENT);
+		sql_bind_int64(st, 1, hid);
+		sql_bind_text(st, 2, jsonutil_str(q, "queue", ""), -1,
+		                  SQL_TRANSIENT);
 		db_bind_jstr(st, 3, q, "id");
 		db_bind_jstr(st, 4, q, "from");
 		if (json_is_array(to))
-			sqlite3_bind_text(st, 5, json_dumps(to, JSON_COMPACT),
+			sql_bind_text(st, 5, json_dumps(to, JSON_COMPACT),
 			                  -1, free);
 		db_bind_jstr(st, 6, q, "subject");
 		db_bind_jts(st, 7, q, "created_ts");
 		db_bind_jint(st, 8, q, "tries");
 		db_bind_jstr(st, 9, q, "status");
 		db_bind_text(st, 10, cmd);
-		if ((rc = run(s, S_QUEUED, err, el)) != SQLITE_OK)
+		if ((rc = run(s, S_QUEUED, err, el)) != SQL_OK)
 			return rc;
 		if (cmd && *cmd &&
 		    (rc = store_cron(s, hid, cmd, NULL,
 		                     (struct cron_n){0, 0, 1}, q, err, el)) !=
-		        SQLITE_OK)
+		        SQL_OK)
 			return rc;
 	}
-	return SQLITE_OK;
+	return SQL_OK;
 }
 
 /* store_findings - upsert every finding, resolve the ones not carried;
@@ -630,30 +684,30 @@ store_findings(struct store *s, json_t *r, long long hid, long long rpk,
 
 	json_array_foreach(json_object_get(r, "findings"), i, f)
 	{
-		sqlite3_stmt *st = s->st[S_FINDING];
+		sql_stmt *st = s->st[S_FINDING];
 		json_t *ev = json_object_get(f, "evidence");
-		sqlite3_bind_int64(st, 1, hid);
+		sql_bind_int64(st, 1, hid);
 		db_bind_jstr(st, 2, f, "code");
-		sqlite3_bind_text(st, 3, jsonutil_str(f, "subject", ""), -1,
-		                  SQLITE_TRANSIENT);
+		sql_bind_text(st, 3, jsonutil_str(f, "subject", ""), -1,
+		                  SQL_TRANSIENT);
 		db_bind_jstr(st, 4, f, "severity");
 		db_bind_jstr(st, 5, f, "message");
 		if (ev && !json_is_null(ev))
-			sqlite3_bind_text(
+			sql_bind_text(
 			    st, 6,
 			    json_dumps(ev, JSON_COMPACT | JSON_ENCODE_ANY), -1,
 			    free);
 		db_bind_jstr(st, 7, f, "remedy");
-		sqlite3_bind_int64(st, 8, ts);
-		sqlite3_bind_int64(st, 9, rpk);
-		if ((rc = run(s, S_FINDING, err, el)) != SQLITE_OK)
+		sql_bind_int64(st, 8, ts);
+		sql_bind_int64(st, 9, rpk);
+		if ((rc = run(s, S_FINDING, err, el)) != SQL_OK)
 			return rc;
 		if (strcmp(jsonutil_str(f, "code", ""), "mta.down") == 0)
 			*mta_down = 1;
 	}
-	sqlite3_bind_int64(s->st[S_RESOLVE], 1, hid);
-	sqlite3_bind_int64(s->st[S_RESOLVE], 2, rpk);
-	sqlite3_bind_int64(s->st[S_RESOLVE], 3, ts);
+	sql_bind_int64(s->st[S_RESOLVE], 1, hid);
+	sql_bind_int64(s->st[S_RESOLVE], 2, rpk);
+	sql_bind_int64(s->st[S_RESOLVE], 3, ts);
 	return run(s, S_RESOLVE, err, el);
 }
 
@@ -662,40 +716,40 @@ store_host_state(struct store *s, json_t *r, long long hid, long long ts,
                  long long order, int mta_down, long long queued,
                  long long unread, char *err, size_t el)
 {
-	sqlite3_stmt *st = s->st[S_HOST_STATE], *cnt = s->st[S_COUNTS];
+	sql_stmt *st = s->st[S_HOST_STATE], *cnt = s->st[S_COUNTS];
 	json_t *host = json_object_get(r, "host");
 	json_t *mta = json_object_get(r, "mta");
 	const char *kind = jsonutil_str(mta, "kind", NULL);
 	long long crit = 0, warn = 0, info = 0;
 
-	sqlite3_bind_int64(cnt, 1, hid);
-	if (sqlite3_step(cnt) == SQLITE_ROW) {
-		crit = sqlite3_column_int64(cnt, 0);
-		warn = sqlite3_column_int64(cnt, 1);
-		info = sqlite3_column_int64(cnt, 2);
+	sql_bind_int64(cnt, 1, hid);
+	if (sql_step(cnt) == SQL_ROW) {
+		crit = sql_column_int64(cnt, 0);
+		warn = sql_column_int64(cnt, 1);
+		info = sql_column_int64(cnt, 2);
 	}
-	sqlite3_reset(cnt);
+	sql_reset(cnt);
 	/* mta_down is the open mta.down finding and nothing else: the
 	 * overview's tile, /metrics and ?finding=mta.down count the same
 	 * hosts (an MTA that is not running while no mail waits for it is
 	 * no finding of the agent's, and no MTA down here either). */
-	sqlite3_bind_int64(st, 1, hid);
+	sql_bind_int64(st, 1, hid);
 	db_bind_jstr(st, 2, host, "os");
 	db_bind_jstr(st, 3, host, "kernel");
 	db_bind_jstr(st, 4, json_object_get(r, "agent"), "version");
-	sqlite3_bind_int64(st, 5, ts);
+	sql_bind_int64(st, 5, ts);
 	db_bind_jint(st, 6, r, "interval_s");
 	db_bind_jstr(st, 7, r, "report_id");
 	db_bind_text(st, 8, kind);
 	db_bind_jbool(st, 9, mta, "daemon_running");
 	db_bind_jbool(st, 10, mta, "smtp_listening");
-	sqlite3_bind_int(st, 11, mta_down);
-	sqlite3_bind_int64(st, 12, queued);
-	sqlite3_bind_int64(st, 13, unread);
-	sqlite3_bind_int64(st, 14, crit);
-	sqlite3_bind_int64(st, 15, warn);
-	sqlite3_bind_int64(st, 16, info);
-	sqlite3_bind_int64(st, 17, order);
+	sql_bind_int(st, 11, mta_down);
+	sql_bind_int64(st, 12, queued);
+	sql_bind_int64(st, 13, unread);
+	sql_bind_int64(st, 14, crit);
+	sql_bind_int64(st, 15, warn);
+	sql_bind_int64(st, 16, info);
+	sql_bind_int64(st, 17, order);
 	return run(s, S_HOST_STATE, err, el);
 }
 
@@ -708,7 +762,7 @@ static int
 state_changed(struct store *s, json_t *r, const struct report_prep *p,
               long long hid, int *changed, char *err, size_t el)
 {
-	sqlite3_stmt *st = s->st[S_STATE_GET];
+	sql_stmt *st = s->st[S_STATE_GET];
 	char *mine = NULL;
 	const char *text;
 	long long hash;
@@ -723,25 +777,25 @@ state_changed(struct store *s, json_t *r, const struct report_prep *p,
 	}
 	if (text == NULL) {
 		snprintf(err, el, "out of memory");
-		return SQLITE_NOMEM;
+		return SQL_NOMEM;
 	}
-	sqlite3_bind_int64(st, 1, hid);
-	rc = sqlite3_step(st);
-	*changed = rc != SQLITE_ROW || sqlite3_column_int64(st, 0) != hash;
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	sql_bind_int64(st, 1, hid);
+	rc = sql_step(st);
+	*changed = rc != SQL_ROW || sql_column_int64(st, 0) != hash;
+	sql_reset(st);
+	if (rc != SQL_ROW && rc != SQL_DONE) {
 		free(mine);
-		snprintf(err, el, "sqlite: %s", sqlite3_errmsg(s->db));
+		snprintf(err, el, "database: %s", sql_errmsg(s->db));
 		return rc;
 	}
 	if (*changed) {
 		st = s->st[S_STATE_PUT];
-		sqlite3_bind_int64(st, 1, hid);
-		sqlite3_bind_int64(st, 2, hash);
-		sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+		sql_bind_int64(st, 1, hid);
+		sql_bind_int64(st, 2, hash);
+		sql_bind_text(st, 3, text, -1, SQL_STATIC);
 		rc = run(s, S_STATE_PUT, err, el);
 	} else {
-		rc = SQLITE_OK;
+		rc = SQL_OK;
 	}
 	free(mine);
 	return rc;
@@ -751,7 +805,7 @@ int
 store_report(struct store *s, json_t *r, const struct report_prep *p,
              long long now, int *duplicate, char *err, size_t el)
 {
-	sqlite3_stmt *st;
+	sql_stmt *st;
 	const char *rid = jsonutil_str(r, "report_id", "");
 	long long ts = json_ts(r, "collected_at", now);
 	/* a report was not collected after it arrived: a clock ahead
@@ -762,72 +816,85 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 
 	*duplicate = 0;
 	st = s->st[S_DUP];
-	sqlite3_bind_text(st, 1, rid, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW) {
+	sql_bind_text(st, 1, rid, -1, SQL_TRANSIENT);
+	rc = sql_step(st);
+	sql_reset(st);
+	if (rc == SQL_ROW) {
 		*duplicate = 1;
-		return SQLITE_OK;
+		return SQL_OK;
 	}
-	if (rc != SQLITE_DONE) {
-		snprintf(err, el, "sqlite: %s", sqlite3_errmsg(s->db));
+	if (rc != SQL_DONE) {
+		snprintf(err, el, "database: %s", sql_errmsg(s->db));
 		return rc;
 	}
 
 	st = s->st[S_HOST_UPSERT];
 	db_bind_jstr(st, 1, json_object_get(r, "host"), "name");
-	sqlite3_bind_int64(st, 2, now);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		snprintf(err, el, "sqlite: %s", sqlite3_errmsg(s->db));
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? SQLITE_ERROR : rc;
+	sql_bind_int64(st, 2, now);
+	rc = sql_step(st);
+	if (rc != SQL_ROW) {
+		snprintf(err, el, "database: %s", sql_errmsg(s->db));
+		sql_reset(st);
+		return rc == SQL_DONE ? SQL_ERROR : rc;
 	}
-	hid = sqlite3_column_int64(st, 0);
-	prev = sqlite3_column_int64(st, 1);
-	sqlite3_step(st);
-	sqlite3_reset(st);
+	hid = sql_column_int64(st, 0);
+	prev = sql_column_int64(st, 1);
+	sql_step(st);
+	sql_reset(st);
 	newest = order >= prev;
 
 	st = s->st[S_REPORT];
-	sqlite3_bind_text(st, 1, rid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, hid);
-	sqlite3_bind_int64(st, 3, ts);
-	sqlite3_bind_int64(st, 4, now);
-	sqlite3_bind_int64(
+	sql_bind_text(st, 1, rid, -1, SQL_TRANSIENT);
+	sql_bind_int64(st, 2, hid);
+	sql_bind_int64(st, 3, ts);
+	sql_bind_int64(st, 4, now);
+	sql_bind_int64(
 	    st, 5, (long long)json_array_size(json_object_get(r, "events")));
-	sqlite3_bind_int64(
+	sql_bind_int64(
 	    st, 6, (long long)json_array_size(json_object_get(r, "findings")));
-	if ((rc = run(s, S_REPORT, err, el)) != SQLITE_OK)
+	rc = sql_step(st);
+	rpk = rc == SQL_ROW ? sql_column_int64(st, 0) : -1;
+	if (rc == SQL_ROW)
+		rc = sql_step(st);
+	sql_reset(st);
+	sql_clear_bindings(st);
+	if (rc != SQL_DONE) {
+		snprintf(err, el, "%s", sql_errmsg(s->db));
 		return rc;
-	rpk = sqlite3_last_insert_rowid(s->db);
+	}
+	if (rpk < 0) {
+		/* another collector stored it since S_DUP looked (the host
+		 * row's lock made this one wait): the same duplicate */
+		*duplicate = 1;
+		return SQL_OK;
+	}
 
 	if ((rc = store_events(s, r, p, hid, rpk, &syserr, err, el)) !=
-	    SQLITE_OK)
+	    SQL_OK)
 		return rc;
 	if ((rc = history(s, hid, "syserr", "", ts, (double)syserr, err, el)) !=
-	    SQLITE_OK)
+	    SQL_OK)
 		return rc;
 	if (!newest) {
 		/* An older report (e.g. from an agent's outbox): its events
 		 * and curves count, the newer state stays. */
-		sqlite3_bind_int64(s->st[S_HOST_COUNT], 1, hid);
+		sql_bind_int64(s->st[S_HOST_COUNT], 1, hid);
 		return run(s, S_HOST_COUNT, err, el);
 	}
-	if ((rc = state_changed(s, r, p, hid, &changed, err, el)) != SQLITE_OK)
+	if ((rc = state_changed(s, r, p, hid, &changed, err, el)) != SQL_OK)
 		return rc;
-	if ((rc = store_spools(s, r, hid, ts, changed, err, el)) != SQLITE_OK ||
-	    (rc = store_fs(s, r, hid, ts, changed, err, el)) != SQLITE_OK ||
+	if ((rc = store_spools(s, r, hid, ts, changed, err, el)) != SQL_OK ||
+	    (rc = store_fs(s, r, hid, ts, changed, err, el)) != SQL_OK ||
 	    (rc = store_mail(s, r, hid, changed, &queued, &unread, err, el)) !=
-	        SQLITE_OK)
+	        SQL_OK)
 		return rc;
 	if ((rc = history(s, hid, "queued_total", "", ts, (double)queued, err,
-	                  el)) != SQLITE_OK ||
+	                  el)) != SQL_OK ||
 	    (rc = history(s, hid, "unread_total", "", ts, (double)unread, err,
-	                  el)) != SQLITE_OK)
+	                  el)) != SQL_OK)
 		return rc;
 	if ((rc = store_findings(s, r, hid, rpk, ts, &mta_down, err, el)) !=
-	    SQLITE_OK)
+	    SQL_OK)
 		return rc;
 	return store_host_state(s, r, hid, ts, order, mta_down, queued, unread,
 	                        err, el);
@@ -842,13 +909,13 @@ store_retention(struct store *s, long long cutoff, int batch, char *err,
 	                            S_RET_REPORTS, S_RET_SIGS};
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		sqlite3_stmt *st = s->st[order[i]];
+		sql_stmt *st = s->st[order[i]];
 		int changes;
-		sqlite3_bind_int64(st, 1, cutoff);
-		sqlite3_bind_int(st, 2, batch);
-		if (run(s, order[i], err, errlen) != SQLITE_OK)
+		sql_bind_int64(st, 1, cutoff);
+		sql_bind_int(st, 2, batch);
+		if (run(s, order[i], err, errlen) != SQL_OK)
 			return -1;
-		changes = sqlite3_changes(s->db);
+		changes = sql_changes(s->db);
 		if (changes > 0)
 			return changes;
 	}

@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
+#include "collector/store/sql.h"
 
 struct store;
 
@@ -30,14 +30,14 @@ struct report_prep {
 void store_prepare(json_t *r, struct report_prep *p);
 void store_prep_free(struct report_prep *p);
 
-struct store *store_new(sqlite3 *db, char *err, size_t errlen);
+struct store *store_new(sql_db *db, char *err, size_t errlen);
 void store_free(struct store *s);
 
 /*
  * store_report - write r (validated) received at now; p (or NULL: done
  * here) holds its prepared text.  *duplicate is set
  * when report_id is already stored (nothing is written).  Returns
- * SQLITE_OK or the SQLite error code, with a reason in err.
+ * SQL_OK or the SQLite error code, with a reason in err.
  */
 int store_report(struct store *s, json_t *r, const struct report_prep *p,
                  long long now, int *duplicate, char *err, size_t errlen);

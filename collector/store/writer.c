@@ -25,9 +25,11 @@
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
+/* T_BEGIN is the backend's own (sql_begin_write); the rest are the same
+ * text on both. */
 enum { T_BEGIN, T_COMMIT, T_ROLLBACK, T_SAVE, T_RELEASE, T_UNDO, T_N };
 static const char *const tx_sql[T_N] = {
-    "BEGIN IMMEDIATE",  "COMMIT",         "ROLLBACK",
+    NULL,  "COMMIT",         "ROLLBACK",
     "SAVEPOINT report", "RELEASE report", "ROLLBACK TO report",
 };
 
@@ -43,27 +45,29 @@ struct writer {
 	atomic_int failing;
 	struct writer_params p;
 	char *db_path;
-	sqlite3 *db;
+	sql_db *db;
 	struct store *store;
-	sqlite3_stmt *tx[T_N];
+	sql_stmt *tx[T_N];
 	long long next_retention; /* epoch seconds */
 };
 
 static int
 tx(struct writer *w, int which)
 {
-	int rc = sqlite3_step(w->tx[which]);
+	int rc;
 
-	sqlite3_reset(w->tx[which]);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	if (which == T_BEGIN)
+		return sql_begin_write(w->db);
+	rc = sql_step(w->tx[which]);
+
+	sql_reset(w->tx[which]);
+	return rc == SQL_DONE ? SQL_OK : rc;
 }
 
 static int
 retryable(int rc)
 {
-	rc &= 0xff;
-	return rc == SQLITE_FULL || rc == SQLITE_IOERR || rc == SQLITE_BUSY ||
-	       rc == SQLITE_LOCKED || rc == SQLITE_NOMEM;
+	return sql_retryable(rc);
 }
 
 /*
@@ -79,26 +83,26 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 	int rc;
 
 	rc = tx(w, T_BEGIN);
-	if (rc != SQLITE_OK) {
+	if (rc != SQL_OK) {
 		atomic_store(&w->failing, 1);
 		for (j = jobs; j; j = j->next) {
 			j->status = retryable(rc) ? 503 : 500;
 			snprintf(j->err, sizeof(j->err), "cannot begin: %s",
-			         sqlite3_errstr(rc));
+			         sql_errstr(rc));
 		}
 		return 0;
 	}
 	for (j = jobs; j; j = j->next) {
 		char err[256] = "";
 		j->duplicate = 0;
-		if (careful && (rc = tx(w, T_SAVE)) != SQLITE_OK)
+		if (careful && (rc = tx(w, T_SAVE)) != SQL_OK)
 			snprintf(err, sizeof(err), "savepoint: %s",
-			         sqlite3_errstr(rc));
+			         sql_errstr(rc));
 		else
 			rc = store_report(w->store, j->report, &j->prep,
 			                  j->received, &j->duplicate, err,
 			                  sizeof(err));
-		if (rc == SQLITE_OK) {
+		if (rc == SQL_OK) {
 			if (careful)
 				tx(w, T_RELEASE);
 			j->status = 200;
@@ -114,9 +118,9 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 		}
 	}
 	rc = tx(w, T_COMMIT);
-	atomic_store(&w->failing, rc != SQLITE_OK);
-	if (rc != SQLITE_OK) {
-		log_warnx("writer: commit failed: %s", sqlite3_errmsg(w->db));
+	atomic_store(&w->failing, rc != SQL_OK);
+	if (rc != SQL_OK) {
+		log_warnx("writer: commit failed: %s", sql_errmsg(w->db));
 		tx(w, T_ROLLBACK);
 		for (j = jobs; j; j = j->next) {
 			if (j->status != 200)
@@ -124,7 +128,7 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 			j->status = retryable(rc) ? 503 : 500;
 			j->duplicate = 0;
 			snprintf(j->err, sizeof(j->err), "commit failed: %s",
-			         sqlite3_errstr(rc));
+			         sql_errstr(rc));
 		}
 	}
 	return 0;
@@ -155,11 +159,11 @@ retention_step(struct writer *w)
 	long n;
 	long long cutoff = (long long)time(NULL) - w->p.retention_days * 86400;
 
-	if (tx(w, T_BEGIN) != SQLITE_OK)
+	if (tx(w, T_BEGIN) != SQL_OK)
 		return 0;
 	n = store_retention(w->store, cutoff, RETENTION_BATCH, err,
 	                    sizeof(err));
-	if (n < 0 || tx(w, T_COMMIT) != SQLITE_OK) {
+	if (n < 0 || tx(w, T_COMMIT) != SQL_OK) {
 		if (n < 0)
 			log_warnx("retention: %s", err);
 		tx(w, T_ROLLBACK);
@@ -236,7 +240,7 @@ writer_start(const struct writer_params *p, char *err, size_t errlen)
 		goto fail;
 	if ((w->store = store_new(w->db, err, errlen)) == NULL)
 		goto fail;
-	for (int i = 0; i < T_N; i++)
+	for (int i = T_BEGIN + 1; i < T_N; i++)
 		if ((w->tx[i] = db_prepare(w->db, tx_sql[i], err, errlen)) ==
 		    NULL)
 			goto fail;
@@ -248,9 +252,9 @@ writer_start(const struct writer_params *p, char *err, size_t errlen)
 	return w;
 fail:
 	for (int i = 0; i < T_N; i++)
-		sqlite3_finalize(w->tx[i]);
+		sql_finalize(w->tx[i]);
 	store_free(w->store);
-	sqlite3_close(w->db);
+	sql_close(w->db);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	free(w->db_path);
@@ -325,11 +329,11 @@ writer_free(struct writer *w)
 		return;
 	writer_stop(w);
 	for (int i = 0; i < T_N; i++)
-		sqlite3_finalize(w->tx[i]);
+		sql_finalize(w->tx[i]);
 	store_free(w->store);
-	sqlite3_exec(w->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
-	             NULL);
-	sqlite3_close(w->db);
+	if (sql_backend(w->db) == SQL_SQLITE)
+		sql_exec(w->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, 0);
+	sql_close(w->db);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	free(w->db_path);

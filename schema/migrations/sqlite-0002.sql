@@ -4,8 +4,8 @@
 -- indexes and triggers that are new or were dropped here.  A step leaves
 -- every table and column as the version has them (a later step may alter
 -- them); indexes and triggers come from the schema file.
--- mailfs_can_fill(fstype, mount) is registered by the migration
--- (collector/store/mailfs.c).
+-- The step's C part (migrate.c) then sets filesystems.mail_fs of the
+-- stored rows (collector/store/mailfs.c says which can fill with mail).
 
 -- which report is the newest (store.c): collected_at, never later than
 -- its arrival
@@ -15,7 +15,6 @@ UPDATE hosts SET state_order = min(collected_at, last_seen);
 -- the summary's fullest filesystems count only those that can fill with
 -- mail
 ALTER TABLE filesystems ADD COLUMN mail_fs INTEGER NOT NULL DEFAULT 1;
-UPDATE filesystems SET mail_fs = mailfs_can_fill(fstype, mount);
 DROP INDEX IF EXISTS filesystems_pct;
 
 -- cron mail: inbox (in the mailbox) next to unread; version 1 counted the

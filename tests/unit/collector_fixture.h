@@ -1,6 +1,8 @@
 /*
  * collector_fixture.h - what the collector's unit tests share: a real
- * SQLite file in a temporary directory, opened as the writer opens it,
+ * SQLite file in a temporary directory (or, when SPOOLWATCH_TEST_PG names
+ * a PostgreSQL URI, that database with its public schema emptied), opened
+ * as the writer opens it,
  * filled through the store with reports built from tests/data, and read
  * API requests with query arguments from a small table.  Included by
  * test_collector_*.c only (every function is static; not all are used
@@ -33,8 +35,8 @@
 
 struct fx {
 	char dir[64];
-	char path[128];
-	sqlite3 *db;
+	char path[1024];
+	sql_db *db;
 	struct store *st;
 	json_t *incident; /* tests/data/report-incident.json */
 };
@@ -68,6 +70,15 @@ fx_load(const char *rel)
 	return r;
 }
 
+/* fx_pg_uri - SPOOLWATCH_TEST_PG, or NULL (SQLite). */
+FX_FN const char *
+fx_pg_uri(void)
+{
+	const char *u = getenv("SPOOLWATCH_TEST_PG");
+
+	return u && *u ? u : NULL;
+}
+
 /* fx_setup - a new database (schema included) and its store. */
 FX_FN int
 fx_setup(void **state)
@@ -78,8 +89,20 @@ fx_setup(void **state)
 	snprintf(f->dir, sizeof(f->dir), "/tmp/sw-coll.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/c.db", f->dir);
+	if (fx_pg_uri()) {
+		sql_db *c = NULL;
+		snprintf(f->path, sizeof(f->path), "%s", fx_pg_uri());
+		if (sql_open(f->path, NULL, 0, &c, err, sizeof(err)) != SQL_OK)
+			fail_msg("%s", err);
+		if (sql_exec(c, "SET client_min_messages = warning; "
+		                "DROP SCHEMA public CASCADE; CREATE SCHEMA public",
+		             err, sizeof(err)) != SQL_OK)
+			fail_msg("%s", err);
+		sql_close(c);
+	}
 	f->db = db_open(f->path, 1, "normal", 8 << 20, err, sizeof(err));
-	assert_non_null(f->db);
+	if (f->db == NULL)
+		fail_msg("%s", err);
 	f->st = store_new(f->db, err, sizeof(err));
 	assert_non_null(f->st);
 	f->incident = fx_load("tests/data/report-incident.json");
@@ -91,10 +114,10 @@ FX_FN int
 fx_teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[256];
+	char p[1100];
 
 	store_free(f->st);
-	sqlite3_close(f->db);
+	sql_close(f->db);
 	json_decref(f->incident);
 	snprintf(p, sizeof(p), "%s-wal", f->path);
 	unlink(p);
@@ -119,12 +142,12 @@ fx_put(struct fx *f, json_t *r, long long now)
 	memset(&prep, 0, sizeof(prep));
 	if ((use_prep = calls++ % 2))
 		store_prepare(r, &prep);
-	assert_int_equal(sqlite3_exec(f->db, "BEGIN", NULL, NULL, NULL), 0);
+	assert_int_equal(sql_exec(f->db, "BEGIN", NULL, 0), 0);
 	if (store_report(f->st, r, use_prep ? &prep : NULL, now, &dup, err,
-	                 sizeof(err)) != SQLITE_OK)
+	                 sizeof(err)) != SQL_OK)
 		fail_msg("store_report: %s", err);
 	store_prep_free(&prep);
-	assert_int_equal(sqlite3_exec(f->db, "COMMIT", NULL, NULL, NULL), 0);
+	assert_int_equal(sql_exec(f->db, "COMMIT", NULL, 0), 0);
 	return dup;
 }
 
@@ -132,13 +155,13 @@ fx_put(struct fx *f, json_t *r, long long now)
 FX_FN long long
 fx_count(struct fx *f, const char *sql)
 {
-	sqlite3_stmt *st;
+	sql_stmt *st;
 	long long v = -1;
 
-	assert_int_equal(sqlite3_prepare_v2(f->db, sql, -1, &st, NULL), 0);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	assert_int_equal(sql_prepare(f->db, sql, 0, &st), 0);
+	if (sql_step(st) == SQL_ROW)
+		v = sql_column_int64(st, 0);
+	sql_finalize(st);
 	return v;
 }
 

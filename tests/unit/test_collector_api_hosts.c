@@ -183,7 +183,7 @@ test_history_thinned(void **state)
 	         "metric, subject, ts, value) SELECT %lld, 'zz', '', "
 	         "%d - 1200 + i, i FROM n",
 	         hid, FX_NOW);
-	assert_int_equal(sqlite3_exec(f->db, sql, NULL, NULL, NULL), 0);
+	assert_int_equal(sql_exec(f->db, sql, NULL, 0), 0);
 	h = fx_call(f, api_host, &a, "web000", 200);
 	pts = json_object_get(
 	    json_array_get(json_object_get(h, "history"),

@@ -88,7 +88,7 @@ test_pages(void **state)
 		         "inbox, unread, queued) VALUES (1, '%s', 'root', %d, "
 		         "0, 0)",
 		         cmd, i % 3);
-		assert_int_equal(sqlite3_exec(f->db, sql, NULL, NULL, NULL), 0);
+		assert_int_equal(sql_exec(f->db, sql, NULL, 0), 0);
 	}
 	assert_int_equal(fx_walk(f, api_mail, &a, 0),
 	                 (size_t)fx_count(f, "SELECT count(*) FROM "

@@ -32,7 +32,7 @@ arg(void *cls, const char *key)
 }
 
 static struct api_req
-req(sqlite3 *db, struct kv *a)
+req(sql_db *db, struct kv *a)
 {
 	struct api_req r = {db, 0, 0, arg, a, NULL};
 	return r;
@@ -182,10 +182,10 @@ test_escape_and_hex(void **state)
 }
 
 static json_t *
-row(sqlite3_stmt *st, void *ctx)
+row(sql_stmt *st, void *ctx)
 {
-	*(long long *)ctx = sqlite3_column_int64(st, 0);
-	return json_integer(sqlite3_column_int64(st, 0));
+	*(long long *)ctx = sql_column_int64(st, 0);
+	return json_integer(sql_column_int64(st, 0));
 }
 
 static json_t *
@@ -197,7 +197,7 @@ cur(const json_t *last, void *ctx)
 
 /* page - one page of t after id `after`, limit n; next_cursor out. */
 static size_t
-page(sqlite3 *db, long long after, long n, char *next, size_t nl)
+page(sql_db *db, long long after, long n, char *next, size_t nl)
 {
 	struct kv a = {{NULL}, {NULL}};
 	struct api_req r = req(db, &a);
@@ -226,20 +226,22 @@ test_list_page(void **state)
 	struct kv a = {{NULL}, {NULL}};
 	struct api_answer ans = {0, NULL};
 	struct api_req r;
-	sqlite3 *db;
+	sql_db *db;
 	struct qb qb;
 	char next[32];
 	long long last;
 
 	(void)state;
-	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(sql_open(":memory:", NULL, SQL_OPEN_CREATE, &db,
+	                          NULL, 0),
+	                 SQL_OK);
 	assert_int_equal(
-	    sqlite3_exec(db,
-	                 "CREATE TABLE t (id INTEGER PRIMARY KEY); "
-	                 "INSERT INTO t VALUES (1), (2), (3), (4), (5), (6), "
-	                 "(7)",
-	                 NULL, NULL, NULL),
-	    SQLITE_OK);
+	    sql_exec(db,
+	             "CREATE TABLE t (id INTEGER PRIMARY KEY); "
+	             "INSERT INTO t VALUES (1), (2), (3), (4), (5), (6), "
+	             "(7)",
+	             NULL, 0),
+	    SQL_OK);
 	assert_int_equal(page(db, 0, 3, next, sizeof(next)), 3);
 	assert_string_equal(next, "3");
 	assert_int_equal(page(db, 3, 3, next, sizeof(next)), 3);
@@ -257,7 +259,7 @@ test_list_page(void **state)
 	list_page(&r, &ans, &qb, 3, row, cur, &last);
 	assert_int_equal(ans.status, 503);
 	assert_string_equal(err_code(&ans), "database_unavailable");
-	sqlite3_close(db);
+	sql_close(db);
 }
 
 int

@@ -173,7 +173,7 @@ test_broken_db(void **state)
 	struct fx_args a = {{NULL}, {NULL}};
 
 	assert_int_equal(
-	    sqlite3_exec(f->db, "DROP TABLE fleet", NULL, NULL, NULL), 0);
+	    sql_exec(f->db, "DROP TABLE fleet", NULL, 0), 0);
 	assert_string_equal(
 	    fx_error_code(fx_call(f, api_summary, &a, NULL, 503)),
 	    "database_unavailable");

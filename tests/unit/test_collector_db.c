@@ -8,11 +8,11 @@
  */
 #include "tests/unit/collector_fixture.h"
 
-static sqlite3 *
+static sql_db *
 reader(struct fx *f)
 {
 	char err[256];
-	sqlite3 *db = db_open(f->path, 0, NULL, 0, err, sizeof(err));
+	sql_db *db = db_open(f->path, 0, NULL, 0, err, sizeof(err));
 
 	if (db == NULL)
 		fail_msg("%s", err);
@@ -21,7 +21,7 @@ reader(struct fx *f)
 
 /* items - the number of items of ep's answer on db (body freed). */
 static size_t
-items(sqlite3 *db, void (*ep)(struct api_req *, struct api_answer *),
+items(sql_db *db, void (*ep)(struct api_req *, struct api_answer *),
       struct fx_args *a)
 {
 	struct api_req r = {db, FX_NOW, FX_STALE_AFTER, fx_arg, a, NULL};
@@ -40,16 +40,15 @@ test_stale_snapshot(void **state)
 {
 	struct fx *f = *state;
 	struct fx_args a = {{NULL}, {NULL}};
-	sqlite3 *rd = reader(f);
-	sqlite3_stmt *st;
+	sql_db *rd = reader(f);
+	sql_stmt *st;
 	json_t *v;
 
 	fx_put(f, f->incident, 1771147300);
 	/* a statement stepped once and never reset: its read transaction
 	 * stays open */
-	assert_int_equal(sqlite3_prepare_v2(rd, "SELECT id FROM findings", -1,
-	    &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sql_prepare(rd, "SELECT id FROM findings", 0, &st), SQL_OK);
+	assert_int_equal(sql_step(st), SQL_ROW);
 
 	v = fx_variant(f->incident, 2, "late", NULL);
 	fx_put(f, v, 1771147360);
@@ -61,19 +60,19 @@ test_stale_snapshot(void **state)
 	assert_int_equal(db_reader_release(rd), 1);
 	assert_int_equal(db_reader_release(rd), 0);
 	assert_true(items(rd, api_findings, &a) > 0);
-	sqlite3_finalize(st);
+	sql_finalize(st);
 
 	/* an open transaction is ended too */
-	assert_int_equal(sqlite3_exec(rd, "BEGIN; SELECT count(*) FROM hosts",
-	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sql_exec(rd, "BEGIN; SELECT count(*) FROM hosts",
+	    NULL, 0), SQL_OK);
 	assert_int_equal(db_reader_release(rd), 1);
-	assert_true(sqlite3_get_autocommit(rd));
-	sqlite3_close(rd);
+	assert_false(sql_in_transaction(rd));
+	sql_close(rd);
 }
 
 /* One request on the reader; it must leave no snapshot behind. */
 static void
-leaves_none(sqlite3 *db, void (*ep)(struct api_req *, struct api_answer *),
+leaves_none(sql_db *db, void (*ep)(struct api_req *, struct api_answer *),
             const char *param, const char *k, const char *val)
 {
 	struct fx_args a = {{NULL}, {NULL}};
@@ -94,7 +93,7 @@ static void
 test_endpoints_leave_none(void **state)
 {
 	struct fx *f = *state;
-	sqlite3 *rd = reader(f);
+	sql_db *rd = reader(f);
 	static void (*const eps[])(struct api_req *, struct api_answer *) = {
 	    api_summary, api_hosts, api_findings, api_events, api_mail};
 	/* normal pages, a page cut by limit, bad arguments */
@@ -108,7 +107,7 @@ test_endpoints_leave_none(void **state)
 	leaves_none(rd, api_host, "web001", NULL, NULL);
 	leaves_none(rd, api_host, "nope", NULL, NULL);
 	leaves_none(rd, api_host, "web001", "history_hours", "x");
-	sqlite3_close(rd);
+	sql_close(rd);
 }
 
 int

@@ -112,10 +112,9 @@ test_fleet(void **state)
 	char *t;
 
 	fx_fleet(f, 3);
-	assert_int_equal(sqlite3_exec(f->db,
+	assert_int_equal(sql_exec(f->db,
 	                              "INSERT INTO finding_counts VALUES "
-	                              "('a\"b\\c' || char(10) || 'd', 'x', 1)",
-	                              NULL, NULL, NULL),
+	                              "('a\"b\\c' || char(10) || 'd', 'x', 1)", NULL, 0),
 	                 0);
 	t = render(f);
 	assert_line(t, "spoolwatch_hosts 3");
@@ -138,7 +137,7 @@ test_unreadable(void **state)
 	char err[256] = "";
 
 	assert_int_equal(
-	    sqlite3_exec(f->db, "DROP TABLE fleet", NULL, NULL, NULL), 0);
+	    sql_exec(f->db, "DROP TABLE fleet", NULL, 0), 0);
 	strbuf_init(&out, 1u << 20);
 	assert_int_equal(metrics_render(&out, f->db, FX_NOW, FX_STALE_AFTER,
 	                                f->path, err, sizeof(err)),

@@ -72,12 +72,12 @@ test_open_once_then_resend(void **state)
 	assert_int_equal(run(f, &nc, BOTH, T0 + 100), 0);
 	/* delivered: Alertmanager's are re-sent, the webhook's (repeat 0)
 	 * are not */
-	sqlite3_exec(f->db, "DELETE FROM notify_queue", NULL, NULL, NULL);
+	sql_exec(f->db, "DELETE FROM notify_queue", NULL, 0);
 	assert_int_equal(run(f, &nc, BOTH, T0 + 100), 8);
 	assert_int_equal(queued(f, "alertmanager", "still_open"), 8);
 	assert_int_equal(queued(f, "webhook", "still_open"), 0);
 	/* a webhook repeat interval re-sends there too */
-	sqlite3_exec(f->db, "DELETE FROM notify_queue", NULL, NULL, NULL);
+	sql_exec(f->db, "DELETE FROM notify_queue", NULL, 0);
 	nc.repeat_interval = 3600;
 	assert_int_equal(run(f, &nc, 1u << TARGET_WEBHOOK, T0 + 1000), 0);
 	assert_int_equal(run(f, &nc, 1u << TARGET_WEBHOOK, T0 + 3700), 8);
@@ -115,12 +115,11 @@ test_ack_holds_then_expires(void **state)
 	/* mta.down acknowledged for an hour of the real clock, which
 	 * ack.h reads (as api_ack stores it) */
 	assert_int_equal(
-	    sqlite3_exec(f->db,
+	    sql_exec(f->db,
 	                 "INSERT INTO acks SELECT host_id, code, subject, id, "
 	                 "'ops', 'planned', 1771147260, CAST(strftime('%s', "
 	                 "'now') AS INTEGER) + 3600, severity, 1 FROM findings "
-	                 "WHERE code = 'mta.down'",
-	                 NULL, NULL, NULL),
+	                 "WHERE code = 'mta.down'", NULL, 0),
 	    0);
 	assert_int_equal(run(f, &nc, 1u << TARGET_WEBHOOK, T0 + 10), 7);
 	assert_int_equal(
@@ -128,7 +127,7 @@ test_ack_holds_then_expires(void **state)
 	                "ON f.id = q.finding_id WHERE f.code = 'mta.down'"),
 	    0);
 	/* an until in the past ends it (and the ack is dropped) */
-	sqlite3_exec(f->db, "UPDATE acks SET until = 1", NULL, NULL, NULL);
+	sql_exec(f->db, "UPDATE acks SET until = 1", NULL, 0);
 	assert_int_equal(run(f, &nc, 1u << TARGET_WEBHOOK, T0 + 20), 1);
 	assert_int_equal(fx_count(f, "SELECT count(*) FROM acks"), 0);
 }
@@ -144,13 +143,12 @@ test_ack_after_firing_then_worse(void **state)
 
 	fx_put(f, f->incident, T0 + 5);
 	assert_int_equal(run(f, &nc, 1u << TARGET_WEBHOOK, T0 + 10), 8);
-	sqlite3_exec(f->db, "DELETE FROM notify_queue", NULL, NULL, NULL);
+	sql_exec(f->db, "DELETE FROM notify_queue", NULL, 0);
 	assert_int_equal(
-	    sqlite3_exec(f->db,
+	    sql_exec(f->db,
 	                 "INSERT INTO acks SELECT host_id, code, subject, id, "
 	                 "'ops', 'known', 1771147260, NULL, severity, 1 FROM "
-	                 "findings WHERE code = 'mta.down'",
-	                 NULL, NULL, NULL),
+	                 "findings WHERE code = 'mta.down'", NULL, 0),
 	    0);
 	assert_int_equal(run(f, &nc, 1u << TARGET_WEBHOOK, T0 + 20), 0);
 	assert_int_equal(

@@ -181,8 +181,7 @@ test_unchanged_state(void **state)
 	fx_put(f, f->incident, 1771147300);
 	/* mark the derived rows: a report with the same state must leave
 	 * them alone, one with a changed state must rewrite them */
-	assert_int_equal(sqlite3_exec(f->db, "UPDATE spools SET orphans = 77",
-	    NULL, NULL, NULL), 0);
+	assert_int_equal(sql_exec(f->db, "UPDATE spools SET orphans = 77", NULL, 0), 0);
 	hist = fx_count(f, "SELECT count(*) FROM history");
 	v = fx_variant(f->incident, 2, NULL, "2026-02-15T09:22:00Z");
 	fx_put(f, v, 1771147360);
