@@ -37,6 +37,7 @@
 #define HTTP_IDLE_POLL_MS 20           /* http_wait_idle's polling step */
 #define HTTP_RETRY_OVERLOAD "1"        /* Retry-After s: queue, bytes, reads */
 #define HTTP_RETRY_STORAGE "30"        /* Retry-After s: disk full, I/O */
+#define HTTP_RETRY_DB "5" /* Retry-After s: the database server is away */
 
 /* --- shutdown (main.c) ------------------------------------------------- */
 #define SHUTDOWN_DRAIN_MS 5000 /* answered agents may still read this long */

@@ -20,6 +20,8 @@ static char *db_password;
 void
 db_set_password(const char *password)
 {
+	if (db_password)
+		memset(db_password, 0, strlen(db_password));
 	free(db_password);
 	db_password = password ? xstrdup(password) : NULL;
 }

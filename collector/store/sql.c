@@ -2,15 +2,44 @@
  * sql.c - the backend-neutral half of sql.h: choosing the backend from
  * the target, and passing each call to the connection's backend.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "collector/store/sql_impl.h"
+#include "common/xalloc.h"
 
 int
 sql_is_pg_target(const char *target)
 {
 	return strncmp(target, "postgresql://", 13) == 0 ||
 	       strncmp(target, "postgres://", 11) == 0;
+}
+
+void
+sql_redact(const char *target, char *out, size_t outlen)
+{
+	const char *auth, *at, *colon, *slash, *pw;
+	size_t n;
+
+	snprintf(out, outlen, "%s", target);
+	if (!sql_is_pg_target(target))
+		return;
+	auth = strstr(target, "//") + 2;
+	slash = auth + strcspn(auth, "/?");
+	at = memchr(auth, '@', (size_t)(slash - auth));
+	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon) /* user:password@ */
+		snprintf(out, outlen, "%.*s***%s", (int)(colon + 1 - target),
+		         target, at);
+	if ((pw = strstr(out, "password=")) != NULL) {
+		char *copy = xstrdup(out);
+		size_t at9 = (size_t)(pw - out) + 9;
+		n = strcspn(copy + at9, "&");
+		snprintf(out, outlen, "%.*s***%s", (int)at9, copy,
+		         copy + at9 + n);
+		free(copy);
+	}
 }
 
 int

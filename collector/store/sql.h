@@ -92,6 +92,10 @@ void sql_global_init(void);
 /* sql_is_pg_target - 1 if target is a PostgreSQL URI. */
 int sql_is_pg_target(const char *target);
 
+/* sql_redact - target as it may be logged: a PostgreSQL URI's password
+ * (user:PASSWORD@, password=...) replaced by "***". */
+void sql_redact(const char *target, char *out, size_t outlen);
+
 /*
  * sql_open - a connection to target (an SQLite path or a PostgreSQL
  * URI); password (or NULL) is PostgreSQL's password parameter.  SQL_OK

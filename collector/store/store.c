@@ -72,8 +72,9 @@ static const char *const sql[S_COUNT] = {
     [S_SIG] =
         "INSERT INTO event_sigs (signature, host_id, kind, count, last_ts) "
         "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (signature, host_id) DO "
-        "UPDATE SET count = count + excluded.count, last_ts = "
-        "max(coalesce(last_ts, 0), coalesce(excluded.last_ts, 0))",
+        "UPDATE SET count = event_sigs.count + excluded.count, last_ts = "
+        "max(coalesce(event_sigs.last_ts, 0), coalesce(excluded.last_ts, "
+        "0))",
     [S_HISTORY] = "INSERT INTO history (host_id, metric, subject, ts, value) "
                   "VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_SPOOL_DEL] = "DELETE FROM spools WHERE host_id = ?1",
@@ -113,11 +114,13 @@ static const char *const sql[S_COUNT] = {
         "INSERT INTO mail_cron (host_id, command, \"user\", inbox, unread, "
         "queued, last_ts, subject, excerpt) VALUES (?1, ?2, ?3, ?4, ?9, ?5, "
         "?6, ?7, ?8) ON CONFLICT (host_id, command) DO UPDATE SET "
-        "inbox = inbox + excluded.inbox, unread = unread + excluded.unread, "
-        "queued = queued + excluded.queued,"
-        " last_ts = max(coalesce(last_ts, 0), coalesce(excluded.last_ts, 0)),"
-        " subject = coalesce(subject, excluded.subject), "
-        "excerpt = coalesce(excerpt, excluded.excerpt)",
+        "inbox = mail_cron.inbox + excluded.inbox, "
+        "unread = mail_cron.unread + excluded.unread, "
+        "queued = mail_cron.queued + excluded.queued, "
+        "last_ts = max(coalesce(mail_cron.last_ts, 0), "
+        "coalesce(excluded.last_ts, 0)), "
+        "subject = coalesce(mail_cron.subject, excluded.subject), "
+        "excerpt = coalesce(mail_cron.excerpt, excluded.excerpt)",
     [S_QUEUED_DEL] = "DELETE FROM mail_queued WHERE host_id = ?1",
     [S_QUEUED] =
         "INSERT INTO mail_queued (host_id, queue, qid, sender, rcpt, "

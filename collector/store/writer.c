@@ -43,6 +43,7 @@ struct writer {
 	int stopping;
 	int stopped;
 	atomic_int failing;
+	char last_err[256]; /* under mu */
 	struct writer_params p;
 	char *db_path;
 	sql_db *db;
@@ -70,6 +71,25 @@ retryable(int rc)
 	return sql_retryable(rc);
 }
 
+/* note_error - keep the connection's error for /healthz. */
+static void
+note_error(struct writer *w, const char *what)
+{
+	pthread_mutex_lock(&w->mu);
+	snprintf(w->last_err, sizeof(w->last_err), "%s: %s", what,
+	         sql_errmsg(w->db));
+	pthread_mutex_unlock(&w->mu);
+}
+
+const char *
+writer_last_error(struct writer *w, char *buf, size_t len)
+{
+	pthread_mutex_lock(&w->mu);
+	snprintf(buf, len, "%s", w->last_err);
+	pthread_mutex_unlock(&w->mu);
+	return buf;
+}
+
 /*
  * attempt - the batch in one transaction.  Careless (the usual case): no
  * savepoints, so SQLite keeps no statement journal; if a report fails,
@@ -84,6 +104,7 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 
 	rc = tx(w, T_BEGIN);
 	if (rc != SQL_OK) {
+		note_error(w, "begin");
 		atomic_store(&w->failing, 1);
 		for (j = jobs; j; j = j->next) {
 			j->status = retryable(rc) ? 503 : 500;
@@ -120,6 +141,7 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 	rc = tx(w, T_COMMIT);
 	atomic_store(&w->failing, rc != SQL_OK);
 	if (rc != SQL_OK) {
+		note_error(w, "commit");
 		log_warnx("writer: commit failed: %s", sql_errmsg(w->db));
 		tx(w, T_ROLLBACK);
 		for (j = jobs; j; j = j->next) {

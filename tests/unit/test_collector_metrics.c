@@ -114,7 +114,7 @@ test_fleet(void **state)
 	fx_fleet(f, 3);
 	assert_int_equal(sql_exec(f->db,
 	                              "INSERT INTO finding_counts VALUES "
-	                              "('a\"b\\c' || char(10) || 'd', 'x', 1)", NULL, 0),
+	                              "('a\"b\\c\nd', 'x', 1)", NULL, 0),
 	                 0);
 	t = render(f);
 	assert_line(t, "spoolwatch_hosts 3");
