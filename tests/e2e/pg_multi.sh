@@ -122,7 +122,7 @@ round() {
 	for a in 40 30 20; do
 		report "$(cat /proc/sys/kernel/random/uuid)" "$1" "$a" "$3" >"$T/old$a.json"
 	done
-	post "$T/o1" "$T/new.json" >>"$T/s1" &
+	{ post "$T/o1" "$T/new.json"; echo; } >>"$T/s1" &
 	_p1=$!
 	for a in 40 30 20; do
 		curl -s -m 20 -o /dev/null -w '%{http_code}\n' -X POST \
@@ -150,6 +150,7 @@ for i in 1 2 3 4 5; do
 	[ "$(q "SELECT last_report_id FROM hosts WHERE name = 'storm$i'")" = "$new" ] ||
 	    bad_last=$((bad_last + 1))
 done
+cat "$T/s1" "$T/s2" | sort | uniq -c | sed 's/^/# statuses: /'
 check_eq "out of order: every report 200" \
     "$(cat "$T/s1" "$T/s2" | grep -vc '^200$')" 0
 check_eq "an older report never reopens what the newest resolved" "$bad_reopen" 0

@@ -167,7 +167,7 @@ first=$(grep '^DIFF.*answers differ' "$T/cmp" | head -n 1 | sed 's/.*(\(.*\))$/\
 if [ -n "$first" ]; then
 	jq -S . "$T/ans/$first.lite" >"$T/first.lite" 2>/dev/null
 	jq -S . "$T/ans/$first.pg" >"$T/first.pg" 2>/dev/null
-	diff "$T/first.lite" "$T/first.pg" | head -n 30 | sed 's/^/# /'
+	diff -U4 "$T/first.lite" "$T/first.pg" | head -n 60 | sed "s/^/# /"
 fi
 check_eq "host1 resolved, not reopened by the older report (SQLite)" \
     "$(curl -s "127.0.0.1:$PL/api/v1/findings?host=host1&state=open" | jq '.items | length')" 0
