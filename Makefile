@@ -21,6 +21,8 @@ SANITIZE  ?= 0
 FUZZ_SECONDS ?= 10
 
 PKGS      := libcurl jansson sqlite3 libmicrohttpd zlib
+# libpq (the PostgreSQL store backend) is linked into the collector only.
+COLLECTOR_PKGS := libpq
 TEST_PKGS := cmocka
 
 VERSION   := $(shell cat .version 2>/dev/null || echo 0.0.0)
@@ -51,8 +53,9 @@ CPPFLAGS  += -D_FORTIFY_SOURCE=2
 BINDIR    := $(if $(filter build,$(BUILD)),bin,$(OUT)/bin)
 endif
 
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(COLLECTOR_PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+COLLECTOR_LIBS = $(shell pkg-config --libs $(COLLECTOR_PKGS) 2>/dev/null)
 TEST_LIBS  = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 CFLAGS    += $(PKG_CFLAGS)
 LDLIBS    += $(PKG_LIBS) -lm -lpthread
@@ -108,13 +111,13 @@ $(AGENT_BIN): $(OUT)/agent/main.o $(LIBAGENT) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(COLLECTOR_BIN): $(OUT)/collector/main.o $(LIBCOLLECTOR) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(COLLECTOR_LIBS)
 
 # Every unit test links against all three libraries; the archives only
 # pull in the objects a test needs.
 $(OUT)/tests/%: $(OUT)/tests/unit/%.o $(LIBAGENT) $(LIBCOLLECTOR) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(COLLECTOR_LIBS) $(TEST_LIBS)
 
 # --- dependencies ---------------------------------------------------------
 
@@ -157,13 +160,17 @@ $(FUZZ_OUT)/libfuzzlib.a: $(FUZZ_LIBOBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 $(FUZZ_OUT)/fuzz_%: $(FUZZ_OUT)/obj/tests/fuzz/fuzz_%.o $(FUZZ_OUT)/libfuzzlib.a
-	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS) \
+	    $(COLLECTOR_LIBS)
 
 fuzz-build: $(FUZZ_BIN)
 
 # The collector embeds its schema (.incbin in collector/schema.c).
 $(OUT)/collector/store/schema.o $(FUZZ_OUT)/obj/collector/store/schema.o: \
-    schema/collector.sql
+    schema/collector.sql schema/collector.pg.sql
+$(OUT)/collector/store/migrate_steps.o \
+    $(FUZZ_OUT)/obj/collector/store/migrate_steps.o: \
+    $(wildcard schema/migrations/sqlite-*.sql)
 # ... and its API description (.incbin in collector/api/openapi.c).
 $(OUT)/collector/api/openapi.o $(FUZZ_OUT)/obj/collector/api/openapi.o: \
     schema/openapi.json

@@ -15,6 +15,7 @@
 #include "collector/collector_config.h"
 #include "collector/http/token.h"
 #include "collector/limits.h"
+#include "collector/store/sql.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 
@@ -23,7 +24,12 @@
 const struct cfg_def collector_cfg_defs[] = {
     {"listen", CFG_STR, COLLECTOR_DEF_LISTEN, OFF(listen), 0, 0,
      "ADDR:PORT to listen on"},
-    {"db", CFG_STR, COLLECTOR_DEF_DB, OFF(db), 0, 0, "SQLite database file"},
+    {"db", CFG_STR, COLLECTOR_DEF_DB, OFF(db), 0, 0,
+     "SQLite database file, or a postgresql:// (postgres://) URI"},
+    {"db_password_file", CFG_STR, NULL, OFF(db_password_file), 0, 0,
+     "file holding the PostgreSQL password (not world-readable)"},
+    {"read_db", CFG_STR, NULL, OFF(read_db), 0, 0,
+     "PostgreSQL URI of a read-only replica for the read API"},
     {"ingest_tokens", CFG_LIST, NULL, OFF(ingest_tokens), 0, 0,
      "bearer tokens accepted for POST /api/v1/reports"},
     {"read_tokens", CFG_LIST, NULL, OFF(read_tokens), 0, 0,
@@ -160,6 +166,20 @@ collector_config_check(const struct collector_config *cfg, char *err,
 	}
 	if (cfg->db == NULL || *cfg->db == '\0') {
 		snprintf(err, errlen, "db: empty path");
+		return -1;
+	}
+	if (cfg->db_password_file && *cfg->db_password_file &&
+	    !sql_is_pg_target(cfg->db)) {
+		snprintf(err, errlen,
+		         "db_password_file: only for a PostgreSQL db "
+		         "(postgresql://...)");
+		return -1;
+	}
+	if (cfg->read_db && *cfg->read_db &&
+	    (!sql_is_pg_target(cfg->read_db) || !sql_is_pg_target(cfg->db))) {
+		snprintf(err, errlen,
+		         "read_db: a postgresql:// URI, with db on PostgreSQL "
+		         "too");
 		return -1;
 	}
 	for (size_t i = 0; i < cfg->ingest_tokens.n; i++)

@@ -17,7 +17,9 @@
 
 struct collector_config {
 	char *listen;
-	char *db;
+	char *db;               /* SQLite path or PostgreSQL URI */
+	char *db_password_file; /* PostgreSQL password, read at start */
+	char *read_db;          /* PostgreSQL replica URI for the read API */
 	struct cfg_list ingest_tokens;
 	struct cfg_list read_tokens;
 	struct cfg_list admin_tokens; /* may acknowledge findings */

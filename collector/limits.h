@@ -42,6 +42,7 @@
 #define HTTP_IDLE_POLL_MS 20           /* http_wait_idle's polling step */
 #define HTTP_RETRY_OVERLOAD "1"        /* Retry-After s: queue, bytes, reads */
 #define HTTP_RETRY_STORAGE "30"        /* Retry-After s: disk full, I/O */
+#define HTTP_RETRY_DB "5" /* Retry-After s: the database server is away */
 
 /* --- shutdown (main.c) ------------------------------------------------- */
 #define SHUTDOWN_DRAIN_MS 5000 /* answered agents may still read this long */
@@ -49,6 +50,8 @@
 /* --- database (db.c, writer.c) ----------------------------------------- */
 #define DB_BUSY_TIMEOUT_MS 5000   /* a connection waits for a lock */
 #define DB_READER_CACHE_KIB 16384 /* page cache of each reading connection */
+#define DB_PG_CONNECT_TIMEOUT_S "5" /* libpq connect_timeout (a string) */
+#define DB_PG_BACKOFF_MAX_MS 5000   /* most time between reconnect tries */
 #define RETENTION_BATCH 1000      /* rows one retention step deletes */
 #define RETENTION_EVERY_S 60      /* retention runs at most this often */
 #define RETENTION_FIRST_S 5       /* first retention after the start */

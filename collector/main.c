@@ -13,6 +13,7 @@
 
 #include "collector/collector_config.h"
 #include "collector/store/db.h"
+#include "collector/store/db_password.h"
 #include "collector/http/http.h"
 #include "collector/limits.h"
 #include "collector/notify/notifier.h"
@@ -32,8 +33,10 @@ usage(FILE *fp)
 	    "                     a missing default file is fine)\n"
 	    "  --listen ADDR:PORT listen address (default " COLLECTOR_DEF_LISTEN
 	    ")\n"
-	    "  --db FILE          SQLite database (default " COLLECTOR_DEF_DB
-	    ")\n"
+	    "  --db FILE|URL      SQLite database file (default " COLLECTOR_DEF_DB
+	    "),\n"
+	    "                     or postgresql://... (postgres://...): "
+	    "PostgreSQL\n"
 	    "  --insecure         allow a non-loopback listen without "
 	    "ingest tokens\n"
 	    "  --version          print the version\n"
@@ -150,6 +153,22 @@ start_writer(const struct collector_config *cfg, char *err, size_t errlen)
 	return writer_start(&wp, err, errlen);
 }
 
+/* set_password - db_password_file's password for every connection. */
+static int
+set_password(const struct collector_config *cfg, char *err, size_t errlen)
+{
+	char *pw;
+
+	if (cfg->db_password_file == NULL || *cfg->db_password_file == '\0')
+		return 0;
+	if (db_password_read(cfg->db_password_file, &pw, err, errlen) == -1)
+		return -1;
+	db_set_password(pw);
+	memset(pw, 0, strlen(pw));
+	free(pw);
+	return 0;
+}
+
 /* wait_signal - block until SIGTERM or SIGINT (SIGHUP is logged and
  * ignored); set holds the three, blocked. */
 static int
@@ -178,7 +197,7 @@ main(int argc, char **argv)
 	struct http_server *hs;
 	struct notifier *nt = NULL;
 	int code, sig;
-	char err[1024];
+	char err[1024], shown[1024];
 	enum log_level lvl;
 	sigset_t set;
 
@@ -201,12 +220,18 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	db_global_init();
+	sql_redact(cfg.db, shown, sizeof(shown));
+	if (set_password(&cfg, err, sizeof(err)) == -1) {
+		fprintf(stderr, "spoolwatch-collector: %s\n", err);
+		collector_config_free(&cfg);
+		return 2;
+	}
 	if ((w = start_writer(&cfg, err, sizeof(err))) == NULL) {
-		log_warnx("database %s: %s", cfg.db, err);
+		log_warnx("database %s: %s", shown, err);
 		collector_config_free(&cfg);
 		return 1;
 	}
-	db_reader_init(cfg.db);
+	db_reader_init(cfg.read_db && *cfg.read_db ? cfg.read_db : cfg.db);
 	if ((hs = http_start(&cfg, w, err, sizeof(err))) == NULL) {
 		log_warnx("%s", err);
 		writer_free(w);
@@ -225,7 +250,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	log_info("listening on %s%s, database %s", cfg.listen,
-	         cfg.tls_cert ? " (HTTPS)" : "", cfg.db);
+	         cfg.tls_cert ? " (HTTPS)" : "", shown);
 
 	sig = wait_signal(&set);
 	log_info("signal %d: shutting down", sig);
@@ -236,6 +261,7 @@ main(int argc, char **argv)
 	http_stop(hs);
 	writer_free(w);
 	db_readers_close();
+	db_set_password(NULL);
 	collector_config_free(&cfg);
 	log_info("stopped");
 	return 0;

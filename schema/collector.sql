@@ -162,7 +162,7 @@ CREATE TABLE IF NOT EXISTS mail_queued (
 CREATE TABLE IF NOT EXISTS cron_fleet (
 	command		TEXT PRIMARY KEY,
 	hosts		INTEGER NOT NULL,
-	inbox		INTEGER NOT NULL,
+	inbox		INTEGER NOT NULL DEFAULT 0,
 	unread		INTEGER NOT NULL,
 	queued		INTEGER NOT NULL
 ) WITHOUT ROWID;
@@ -420,6 +420,17 @@ CREATE TRIGGER IF NOT EXISTS incidents_gone AFTER DELETE ON findings
 	UPDATE finding_counts SET symptoms = symptoms - 1
 	WHERE old.symptom = 1 AND code = old.code AND severity = old.severity;
 END;
+
+-- Filled once from the open findings on a database from before incidents
+-- (every finding a cause until its host reports again).
+INSERT INTO incident_counts (severity, causes, hosts)
+SELECT * FROM (
+    SELECT severity, count(*), count(DISTINCT host_id) FROM findings
+    WHERE resolved_at IS NULL AND symptom = 0 GROUP BY severity
+    UNION ALL
+    SELECT '', count(*), count(DISTINCT host_id) FROM findings
+    WHERE resolved_at IS NULL AND symptom = 0)
+WHERE NOT EXISTS (SELECT 1 FROM incident_counts);
 
 -- Filled once from the findings if the table is new on an old database.
 INSERT INTO finding_counts (code, severity, hosts)

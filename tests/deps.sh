@@ -10,11 +10,11 @@
 set -u
 
 build_pkgs="gcc make pkg-config libcurl4-openssl-dev libjansson-dev
-libsqlite3-dev libmicrohttpd-dev zlib1g-dev"
+libsqlite3-dev libmicrohttpd-dev zlib1g-dev libpq-dev"
 test_pkgs="libcmocka-dev clang libclang-rt-14-dev jq python3 python3-jsonschema
 sqlite3 curl procps iproute2 util-linux"
 rpm_build="gcc make pkgconf-pkg-config libcurl-devel jansson-devel
-sqlite-devel libmicrohttpd-devel zlib-devel libcmocka-devel"
+sqlite-devel libmicrohttpd-devel zlib-devel libcmocka-devel libpq-devel"
 
 want=""
 for set in "$@"; do

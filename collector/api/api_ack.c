@@ -185,10 +185,16 @@ void
 api_ack(const struct ack_req *rq, struct api_answer *ans)
 {
 	static const char put_sql[] =
-	    "INSERT OR REPLACE INTO acks (host_id, code, subject, finding_id, "
-	    "by, reason, at, until, severity, hosts) SELECT f.host_id, "
-	    "f.code, f.subject, f.id, ?2, ?3, ?4, ?5, f.severity, "
-	    "max(" ACK_HOSTS_SQL ", 1) FROM findings f WHERE f.id = ?1";
+	    "INSERT INTO acks (host_id, code, subject, finding_id, by, "
+	    "reason, at, until, severity, hosts) SELECT f.host_id, f.code, "
+	    "f.subject, f.id, CAST(?2 AS TEXT), CAST(?3 AS TEXT), "
+	    "CAST(?4 AS BIGINT), CAST(?5 AS BIGINT), f.severity, "
+	    "max(" ACK_HOSTS_SQL ", 1) FROM findings f WHERE f.id = ?1 "
+	    "ON CONFLICT (host_id, code, subject) DO UPDATE SET "
+	    "finding_id = excluded.finding_id, by = excluded.by, "
+	    "reason = excluded.reason, at = excluded.at, "
+	    "until = excluded.until, severity = excluded.severity, "
+	    "hosts = excluded.hosts";
 	static const char del_sql[] =
 	    "DELETE FROM acks WHERE (host_id, code, subject) IN (SELECT "
 	    "host_id, code, subject FROM findings WHERE id = ?1)";

@@ -65,7 +65,7 @@ host_id(sql_db *db, const char *name, long long *hid, char *err, size_t el)
 	if (rc == SQL_ROW)
 		*hid = sql_column_int64(st, 0);
 	else if (rc != SQL_DONE)
-		snprintf(err, el, "sqlite: %s", sql_errmsg(db));
+		snprintf(err, el, "database: %s", sql_errmsg(db));
 	sql_finalize(st);
 	return rc == SQL_ROW ? 1 : rc == SQL_DONE ? 0 : -1;
 }
@@ -108,7 +108,7 @@ series_fill(sql_db *db, sql_stmt *st, long long width, json_t *out,
 		              sql_column_double(st, 3)));
 	}
 	if (rc != SQL_DONE) {
-		snprintf(err, el, "sqlite: %s", sql_errmsg(db));
+		snprintf(err, el, "database: %s", sql_errmsg(db));
 		return -1;
 	}
 	return 0;

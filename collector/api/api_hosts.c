@@ -177,7 +177,7 @@ fill_rows(sql_db *db, const char *sql, long long a, long long b, json_t *arr,
 		json_array_append_new(arr, item(st, 0));
 	sql_finalize(st);
 	if (rc != SQL_DONE) {
-		snprintf(err, el, "sqlite: %s", sql_errmsg(db));
+		snprintf(err, el, "database: %s", sql_errmsg(db));
 		return -1;
 	}
 	return 0;
@@ -239,7 +239,7 @@ host_history(sql_db *db, long long hid, long long since, json_t *out,
 	}
 	sql_finalize(st);
 	if (rc != SQL_DONE) {
-		snprintf(err, el, "sqlite: %s", sql_errmsg(db));
+		snprintf(err, el, "database: %s", sql_errmsg(db));
 		return -1;
 	}
 	history_thin(out);
@@ -306,7 +306,8 @@ host_lists(struct api_req *rq, json_t *o, long long hid, long long hours,
 	if (fill_rows(rq->db,
 	              API_FINDING_COLS
 	              " WHERE f.host_id = ?1 AND "
-	              "f.resolved_at IS NULL AND ?2 = ?2 ORDER BY f.severity = "
+	              "f.resolved_at IS NULL AND CAST(?2 AS BIGINT) = ?2 "
+	              "ORDER BY f.severity = "
 	              "'critical' DESC, f.severity = 'warning' DESC, f.id",
 	              hid, 0, arr, api_finding_json, err, el) == -1)
 		return -1;

@@ -37,7 +37,7 @@ run_rows(struct scope *sc, struct qb *qb, json_t *(*row)(sql_stmt *st))
 	while ((rc = sql_step(st)) == SQL_ROW)
 		json_array_append_new(a, row(st));
 	if (rc != SQL_DONE) {
-		snprintf(sc->err, sc->el, "sqlite: %s",
+		snprintf(sc->err, sc->el, "database: %s",
 		         sql_errmsg(sc->rq->db));
 		sc->failed = 1;
 	}
@@ -65,7 +65,7 @@ run_ints(struct scope *sc, struct qb *qb, long long *v, int n)
 		for (int i = 0; i < n; i++)
 			v[i] = sql_column_int64(st, i);
 	else if (rc != SQL_DONE) {
-		snprintf(sc->err, sc->el, "sqlite: %s",
+		snprintf(sc->err, sc->el, "database: %s",
 		         sql_errmsg(sc->rq->db));
 		sc->failed = 1;
 	}
@@ -291,7 +291,7 @@ group_findings(struct scope *sc, json_t *groups, const char *key)
 			                                        st, 3)));
 	}
 	if (rc != SQL_DONE) {
-		snprintf(sc->err, sc->el, "sqlite: %s",
+		snprintf(sc->err, sc->el, "database: %s",
 		         sql_errmsg(sc->rq->db));
 		sc->failed = 1;
 	}

@@ -88,7 +88,7 @@ one(sql_db *db, const char *sql, long long arg, long long *out, char *err,
 	*out = rc == SQL_ROW ? sql_column_int64(st, 0) : 0;
 	sql_finalize(st);
 	if (rc != SQL_ROW && rc != SQL_DONE) {
-		snprintf(err, errlen, "sqlite: %s", sql_errmsg(db));
+		snprintf(err, errlen, "database: %s", sql_errmsg(db));
 		return -1;
 	}
 	return 0;
@@ -177,7 +177,7 @@ fleet(struct strbuf *out, sql_db *db, long long now, long long stale_after,
 	}
 	sql_finalize(st);
 	if (rc != SQL_DONE) {
-		snprintf(err, errlen, "sqlite: %s", sql_errmsg(db));
+		snprintf(err, errlen, "database: %s", sql_errmsg(db));
 		return -1;
 	}
 	return 0;
@@ -213,19 +213,29 @@ render_latency(struct strbuf *out)
 	              atomic_load(&lat_count));
 }
 
-/* render_db_bytes - the size of the database file and its WAL. */
+/* render_db_bytes - the size of the database file and its WAL
+ * (PostgreSQL: of the database, as the server counts it). */
 static void
-render_db_bytes(struct strbuf *out, const char *db_path)
+render_db_bytes(struct strbuf *out, sql_db *db, const char *db_path)
 {
 	long long size = 0;
 	struct stat sb;
 	char wal[4096];
+	sql_stmt *st;
 
-	if (stat(db_path, &sb) == 0)
-		size += sb.st_size;
-	snprintf(wal, sizeof(wal), "%s-wal", db_path);
-	if (stat(wal, &sb) == 0)
-		size += sb.st_size;
+	if (sql_backend(db) == SQL_PG) {
+		if (sql_prepare(db, "SELECT pg_database_size(current_database())",
+		                0, &st) == SQL_OK &&
+		    sql_step(st) == SQL_ROW)
+			size = sql_column_int64(st, 0);
+		sql_finalize(st);
+	} else {
+		if (stat(db_path, &sb) == 0)
+			size += sb.st_size;
+		snprintf(wal, sizeof(wal), "%s-wal", db_path);
+		if (stat(wal, &sb) == 0)
+			size += sb.st_size;
+	}
 	strbuf_printf(
 	    out,
 	    "# HELP spoolwatch_db_bytes Database and WAL file "
@@ -291,7 +301,7 @@ metrics_render(struct strbuf *out, sql_db *db, long long now,
 		              "spoolwatch_http_responses_total{code="
 		              "\"%dxx\"} %llu\n",
 		              c, atomic_load(&requests[c]));
-	render_db_bytes(out, db_path);
+	render_db_bytes(out, db, db_path);
 	if (notify_metrics_render(out, db, now, err, errlen) == -1)
 		return -1;
 	return fleet(out, db, now, stale_after, err, errlen);

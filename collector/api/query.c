@@ -107,7 +107,7 @@ qb_prepare(struct qb *q, sql_db *db, char *err, size_t el)
 
 	if (sql_prepare(db, strbuf_str(&q->sql), 0, &st) !=
 	    SQL_OK) {
-		snprintf(err, el, "sqlite: %s", sql_errmsg(db));
+		snprintf(err, el, "database: %s", sql_errmsg(db));
 		return NULL;
 	}
 	for (int i = 0; i < q->nbind; i++) {

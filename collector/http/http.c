@@ -318,17 +318,21 @@ static const char *
 healthz_error(struct http_server *s, char *err, size_t el)
 {
 	sql_db *db = db_reader(err, el);
-	sql_stmt *st;
-	int rc;
 
 	if (db == NULL)
 		return err;
-	if (sql_prepare(db, "SELECT count(*) FROM meta", 0, &st) != SQL_OK)
-		return sql_errmsg(db);
-	rc = sql_step(st);
-	sql_finalize(st);
-	if (rc != SQL_ROW)
-		return sql_errmsg(db);
+	if (sql_healthy(db, err, el) != SQL_OK)
+		return err;
+	if (sql_backend(db) == SQL_PG) {
+		/* the writer's own connection: its last commit */
+		if (writer_failing(s->w)) {
+			char why[256];
+			snprintf(err, el, "the writer failed: %s",
+			         writer_last_error(s->w, why, sizeof(why)));
+			return err;
+		}
+		return NULL;
+	}
 	if (access(s->cfg->db, W_OK) == -1) {
 		snprintf(err, el, "%s: %s", s->cfg->db, strerror(errno));
 		return err;
@@ -368,7 +372,7 @@ serve_metrics(struct http_call *call)
 	call->rq->responded = 1;
 	if ((db = db_reader(err, sizeof(err))) == NULL)
 		return send_error(call->c, 503, "database_unavailable", err,
-		                  NULL);
+		                  HTTP_RETRY_DB);
 	strbuf_init(&out, HTTP_METRICS_MAX);
 	rc = metrics_render(&out, db, (long long)time(NULL), cfg->stale_after,
 	                    cfg->db, err, sizeof(err));
@@ -413,7 +417,7 @@ serve_api(struct http_call *call)
 	memset(&rq, 0, sizeof(rq));
 	if ((rq.db = db_reader(err, sizeof(err))) == NULL)
 		return send_error(call->c, 503, "database_unavailable", err,
-		                  NULL);
+		                  HTTP_RETRY_DB);
 	rq.now = (long long)time(NULL);
 	rq.stale_after = call->s->cfg->stale_after;
 	rq.arg = get_arg;

@@ -56,7 +56,7 @@ notify_metrics_render(struct strbuf *out, sql_db *db, long long now, char *err,
 	if (sql_prepare(db,
 	                       "SELECT target, count(*), min(created) FROM "
 	                       "notify_queue GROUP BY target", 0, &st) != SQL_OK) {
-		snprintf(err, errlen, "sqlite: %s", sql_errmsg(db));
+		snprintf(err, errlen, "database: %s", sql_errmsg(db));
 		return -1;
 	}
 	while ((rc = sql_step(st)) == SQL_ROW) {
@@ -71,7 +71,7 @@ notify_metrics_render(struct strbuf *out, sql_db *db, long long now, char *err,
 	}
 	sql_finalize(st);
 	if (rc != SQL_DONE) {
-		snprintf(err, errlen, "sqlite: %s", sql_errmsg(db));
+		snprintf(err, errlen, "database: %s", sql_errmsg(db));
 		return -1;
 	}
 	strbuf_appends(out, "# HELP spoolwatch_notify_queue Notifications "

@@ -25,7 +25,6 @@
 #define NOTIFY_SCAN_BATCH 1000 /* findings per target and kind per pass */
 
 enum {
-	S_BEGIN,
 	S_COMMIT,
 	S_ROLLBACK,
 	S_ACK_EXPIRED,
@@ -46,7 +45,6 @@ enum {
 
 /* The SQL; h.labels is the host's labels (a JSON object). */
 static const char *const sql[S_COUNT] = {
-    [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
     [S_ACK_EXPIRED] =
@@ -126,9 +124,11 @@ notify_scan_new(sql_db *db, const struct notify_config *nc, char *err,
 	s->db = db;
 	s->nc = nc;
 	for (int i = 0; i < S_COUNT; i++) {
-		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-		                       &s->st[i], NULL) != SQL_OK) {
-			snprintf(err, errlen, "sqlite: %s", sql_errmsg(db));
+		if (sql_prepare(db, sql[i], SQL_PREPARE_PERSISTENT,
+		                &s->st[i]) != SQL_OK) {
+			snprintf(err, errlen, "%s: %s",
+			         sql_pick(db, "sqlite", "postgresql"),
+			         sql_errmsg(db));
 			notify_scan_free(s);
 			return NULL;
 		}
@@ -345,7 +345,7 @@ notify_scan_run(struct notify_scan *s, unsigned enabled, long long now,
 	long queued = 0;
 	int rc;
 
-	if ((rc = step(s, S_BEGIN)) != SQL_OK) {
+	if ((rc = sql_begin_write(s->db)) != SQL_OK) {
 		snprintf(err, errlen, "begin: %s", sql_errstr(rc));
 		return -1;
 	}
@@ -353,7 +353,9 @@ notify_scan_run(struct notify_scan *s, unsigned enabled, long long now,
 	if (rc == SQL_OK)
 		rc = step(s, S_COMMIT);
 	if (rc != SQL_OK) {
-		snprintf(err, errlen, "sqlite: %s", sql_errmsg(s->db));
+		snprintf(err, errlen, "%s: %s",
+		         sql_pick(s->db, "sqlite", "postgresql"),
+		         sql_errmsg(s->db));
 		step(s, S_ROLLBACK);
 		return -1;
 	}

@@ -11,7 +11,9 @@
 #ifndef SPOOLWATCH_ACK_H
 #define SPOOLWATCH_ACK_H
 
-#define ACK_NOW_SQL "CAST(strftime('%s', 'now') AS INTEGER)"
+/* now in epoch seconds: SQLite's unixepoch() (3.38 on), a function of
+ * the same name in schema/collector.pg.sql on PostgreSQL */
+#define ACK_NOW_SQL "unixepoch()"
 
 #define ACK_SEV_RANK(x)                                                        \
 	"(CASE " x " WHEN 'critical' THEN 3 WHEN 'warning' THEN 2 "            \

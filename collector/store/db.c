@@ -1,6 +1,6 @@
 /*
- * db.c - opening the database, the schema, per-thread readers, binding
- * and column helpers.
+ * db.c - opening the database (either backend), the schema, per-thread
+ * readers, binding and column helpers.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -11,87 +11,91 @@
 #include "collector/store/migrate.h"
 #include "collector/limits.h"
 #include "common/jsonutil.h"
+#include "common/log.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
-static int
-exec(sql_db *db, const char *sql, char *err, size_t errlen)
-{
-	char *msg = NULL;
+static char *db_password;
 
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQL_OK) {
-		snprintf(err, errlen, "sqlite: %s",
-		         msg ? msg : sql_errmsg(db));
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
+void
+db_set_password(const char *password)
+{
+	if (db_password)
+		memset(db_password, 0, strlen(db_password));
+	free(db_password);
+	db_password = password ? xstrdup(password) : NULL;
 }
 
 void
 db_global_init(void)
 {
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sql_global_init();
 }
 
-/* open_conn - a read-write connection (more_flags: SQLITE_OPEN_CREATE)
- * with the busy timeout and extended result codes; NULL and a reason. */
+/* open_conn - a connection to target (flags: SQL_OPEN_*); NULL and a
+ * reason. */
 static sql_db *
-open_conn(const char *path, int more_flags, char *err, size_t errlen)
+open_conn(const char *target, int flags, char *err, size_t errlen)
 {
 	sql_db *db = NULL;
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | more_flags;
 
-	if (sqlite3_open_v2(path, &db, flags, NULL) != SQL_OK) {
-		snprintf(err, errlen, "%s: %s", path,
-		         db ? sql_errmsg(db) : "cannot open");
-		sql_close(db);
+	if (sql_open(target, db_password, flags, &db, err, errlen) != SQL_OK)
 		return NULL;
-	}
-	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
-	sqlite3_extended_result_codes(db, 1);
 	return db;
 }
 
-sql_db *
-db_open(const char *path, int writer, const char *synchronous,
-        long long cache_bytes, char *err, size_t errlen)
+/* sqlite_settings - the pragmas of an SQLite writer or reader. */
+static int
+sqlite_settings(sql_db *db, int writer, const char *synchronous,
+                long long cache_bytes, char *err, size_t errlen)
 {
-	sql_db *db;
 	char sql[256];
 
-	if ((db = open_conn(path, writer ? SQLITE_OPEN_CREATE : 0, err,
-	                    errlen)) == NULL)
-		return NULL;
-	if (writer) {
+	if (writer)
 		snprintf(sql, sizeof(sql),
 		         "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; "
 		         "PRAGMA cache_size=-%lld; PRAGMA temp_store=MEMORY; "
 		         "PRAGMA foreign_keys=OFF;",
 		         strcmp(synchronous, "normal") == 0 ? "NORMAL" : "FULL",
 		         cache_bytes / 1024);
-		if (exec(db, sql, err, errlen) == -1 ||
-		    exec(db, collector_schema_sql, err, errlen) == -1 ||
-		    db_migrate(db, err, errlen) == -1) {
-			sql_close(db);
-			return NULL;
-		}
-	} else {
+	else
 		snprintf(sql, sizeof(sql),
 		         "PRAGMA query_only=1; PRAGMA cache_size=-%d;",
 		         DB_READER_CACHE_KIB);
-		if (exec(db, sql, err, errlen) == -1) {
-			sql_close(db);
-			return NULL;
-		}
+	return sql_exec(db, sql, err, errlen);
+}
+
+sql_db *
+db_open(const char *target, int writer, const char *synchronous,
+        long long cache_bytes, char *err, size_t errlen)
+{
+	sql_db *db;
+	int pg = sql_is_pg_target(target), rc = SQL_OK;
+	long long from = 0;
+
+	if ((db = open_conn(target,
+	                    writer ? SQL_OPEN_CREATE : SQL_OPEN_READ, err,
+	                    errlen)) == NULL)
+		return NULL;
+	if (!pg)
+		rc = sqlite_settings(db, writer, synchronous, cache_bytes, err,
+		                     errlen);
+	if (rc == SQL_OK && writer)
+		rc = migrate(db, &from, err, errlen) == -1 ? SQL_ERROR : SQL_OK;
+	if (rc != SQL_OK) {
+		sql_close(db);
+		return NULL;
 	}
+	if (writer && from != 0 && from < SCHEMA_VERSION)
+		log_info("database: schema version %lld migrated to %d", from,
+		         SCHEMA_VERSION);
 	return db;
 }
 
 sql_db *
-db_open_rw(const char *path, char *err, size_t errlen)
+db_open_rw(const char *target, char *err, size_t errlen)
 {
-	return open_conn(path, 0, err, errlen);
+	return open_conn(target, 0, err, errlen);
 }
 
 /* Readers: one per thread, listed so that shutdown can close them. */
@@ -102,10 +106,10 @@ static char *reader_path;
 static _Thread_local sql_db *my_reader;
 
 void
-db_reader_init(const char *path)
+db_reader_init(const char *target)
 {
 	free(reader_path);
-	reader_path = xstrdup(path);
+	reader_path = xstrdup(target);
 }
 
 sql_db *
@@ -130,7 +134,7 @@ db_readers_close(void)
 {
 	pthread_mutex_lock(&readers_mu);
 	for (size_t i = 0; i < nreaders; i++)
-		sqlite3_close_v2(readers[i]);
+		sql_close(readers[i]);
 	free(readers);
 	readers = NULL;
 	nreaders = 0;
@@ -143,19 +147,7 @@ db_readers_close(void)
 int
 db_reader_release(sql_db *db)
 {
-	sql_stmt *st = NULL;
-	int n = 0;
-
-	while ((st = sqlite3_next_stmt(db, st)) != NULL)
-		if (sql_stmt_busy(st)) {
-			sql_reset(st);
-			n++;
-		}
-	if (!sqlite3_get_autocommit(db)) {
-		sql_exec(db, "ROLLBACK", NULL, 0);
-		n++;
-	}
-	return n;
+	return sql_release(db);
 }
 
 sql_stmt *
@@ -163,9 +155,9 @@ db_prepare(sql_db *db, const char *sql, char *err, size_t errlen)
 {
 	sql_stmt *st = NULL;
 
-	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
-	                       NULL) != SQL_OK) {
-		snprintf(err, errlen, "sqlite: %s", sql_errmsg(db));
+	if (sql_prepare(db, sql, SQL_PREPARE_PERSISTENT, &st) != SQL_OK) {
+		snprintf(err, errlen, "%s: %s",
+		         sql_pick(db, "sqlite", "postgresql"), sql_errmsg(db));
 		return NULL;
 	}
 	return st;

@@ -1,10 +1,11 @@
 /*
- * db.h - the collector's SQLite connections: opening with the pragmas
- * (WAL, busy timeout, cache), creating the schema, small binding helpers.
+ * db.h - the collector's database connections (SQLite or PostgreSQL,
+ * through sql.h): opening with the backend's settings (SQLite: WAL, busy
+ * timeout, cache), creating the schema, small binding helpers.
  *
  * One connection writes (collector/writer.c); every HTTP worker thread
  * reads through its own connection (db_reader()), so readers never wait
- * for the writer (WAL).
+ * for the writer (SQLite: WAL; PostgreSQL: MVCC, or a replica).
  */
 #ifndef SPOOLWATCH_DB_H
 #define SPOOLWATCH_DB_H
@@ -12,30 +13,40 @@
 #include <stddef.h>
 
 #include <jansson.h>
+
 #include "collector/store/sql.h"
 
-/* The schema text (schema/collector.sql), NUL-terminated. */
+/* The schema texts (schema/collector.sql, schema/collector.pg.sql),
+ * NUL-terminated. */
 extern const char collector_schema_sql[];
+extern const char collector_schema_pg_sql[];
 
 /* db_global_init - process-wide SQLite settings (before any connection):
  * no memory statistics (one mutex less per allocation). */
 void db_global_init(void);
 
+/* db_set_password - the PostgreSQL password every later connection
+ * passes (NULL: none, or what the URI or libpq's environment says);
+ * the text is copied. */
+void db_set_password(const char *password);
+
 /*
- * db_open - open (create if writer) path.  writer: WAL, schema,
- * synchronous ("full"/"normal"), cache_bytes.  NULL and a reason on error.
+ * db_open - open (create if writer) target, an SQLite path or a
+ * PostgreSQL URI.  writer: the schema and, on SQLite, WAL, synchronous
+ * ("full"/"normal") and cache_bytes.  NULL and a reason on error.
  */
-sql_db *db_open(const char *path, int writer, const char *synchronous,
-                 long long cache_bytes, char *err, size_t errlen);
+sql_db *db_open(const char *target, int writer, const char *synchronous,
+                long long cache_bytes, char *err, size_t errlen);
 
 /* db_open_rw - a writable connection to an existing database, with the
  * busy timeout (acknowledgements, the notifier); NULL and a reason. */
-sql_db *db_open_rw(const char *path, char *err, size_t errlen);
+sql_db *db_open_rw(const char *target, char *err, size_t errlen);
 
-/* db_reader_init - remember the path readers open; db_reader - this
- * thread's reading connection (opened on first use); db_readers_close -
- * close them all (after the HTTP threads are gone). */
-void db_reader_init(const char *path);
+/* db_reader_init - remember the target readers open (the database, or
+ * read_db's replica); db_reader - this thread's reading connection
+ * (opened on first use); db_readers_close - close them all (after the
+ * HTTP threads are gone). */
+void db_reader_init(const char *target);
 sql_db *db_reader(char *err, size_t errlen);
 void db_readers_close(void);
 
@@ -48,7 +59,7 @@ void db_readers_close(void);
  */
 int db_reader_release(sql_db *db);
 
-/* db_prepare - prepare or set err ("sqlite: ..."). */
+/* db_prepare - prepare (persistent) or set err ("sqlite: ..."). */
 sql_stmt *db_prepare(sql_db *db, const char *sql, char *err,
                          size_t errlen);
 

@@ -1,5 +1,5 @@
 /*
- * store.c - one report into SQLite (see store.h).  Every statement is
+ * store.c - one report into the database (see store.h).  Every statement is
  * prepared once, when the writer starts, and reset after each use.
  */
 #include <stdint.h>
@@ -67,18 +67,21 @@ static const char *const sql[S_COUNT] = {
         "RETURNING id, state_order",
     [S_REPORT] =
         "INSERT INTO reports (report_id, host_id, collected_at, received_at, "
-        "events, findings) VALUES (lower(?1), ?2, ?3, ?4, ?5, ?6)",
+        "events, findings) VALUES (lower(?1), ?2, ?3, ?4, ?5, ?6) "
+        "ON CONFLICT (report_id) DO NOTHING RETURNING id",
     [S_EVENT] =
-        "INSERT OR IGNORE INTO events (host_id, eid, ts, kind, signature, "
-        "data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO events (host_id, eid, ts, kind, signature, data) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (host_id, eid) DO "
+        "NOTHING",
     [S_GROUP] =
         "INSERT INTO event_groups (host_id, report, signature, kind, count, "
         "first_ts, last_ts, example) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [S_SIG] =
         "INSERT INTO event_sigs (signature, host_id, kind, count, last_ts) "
         "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (signature, host_id) DO "
-        "UPDATE SET count = count + excluded.count, last_ts = "
-        "max(coalesce(last_ts, 0), coalesce(excluded.last_ts, 0))",
+        "UPDATE SET count = event_sigs.count + excluded.count, last_ts = "
+        "max(coalesce(event_sigs.last_ts, 0), coalesce(excluded.last_ts, "
+        "0))",
     [S_HISTORY] = "INSERT INTO history (host_id, metric, subject, ts, value) "
                   "VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_FLEET_SYSERR] =
@@ -87,35 +90,57 @@ static const char *const sql[S_COUNT] = {
         "SET value = fleet_history.value + excluded.value",
     [S_SPOOL_DEL] = "DELETE FROM spools WHERE host_id = ?1",
     [S_SPOOL] =
-        "INSERT OR REPLACE INTO spools (host_id, path, role, present, owner, "
-        "grp, mode, entries, orphans, oldest_age_s, dir_size_bytes, ok) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        "INSERT INTO spools (host_id, path, role, present, owner, grp, "
+        "mode, entries, orphans, oldest_age_s, dir_size_bytes, ok) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+        "ON CONFLICT (host_id, path) DO UPDATE SET role = excluded.role, "
+        "present = excluded.present, owner = excluded.owner, "
+        "grp = excluded.grp, mode = excluded.mode, "
+        "entries = excluded.entries, orphans = excluded.orphans, "
+        "oldest_age_s = excluded.oldest_age_s, "
+        "dir_size_bytes = excluded.dir_size_bytes, ok = excluded.ok",
     [S_FS_DEL] = "DELETE FROM filesystems WHERE host_id = ?1",
     [S_FS] =
-        "INSERT OR REPLACE INTO filesystems (host_id, mount, device, fstype, "
+        "INSERT INTO filesystems (host_id, mount, device, fstype, "
         "inodes_total, inodes_used, inodes_free, inodes_used_pct, "
         "bytes_total, bytes_free, mail_fs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-        "?7, ?8, ?9, ?10, ?11)",
+        "?7, ?8, ?9, ?10, ?11) ON CONFLICT (host_id, mount) DO UPDATE SET "
+        "device = excluded.device, fstype = excluded.fstype, "
+        "inodes_total = excluded.inodes_total, "
+        "inodes_used = excluded.inodes_used, "
+        "inodes_free = excluded.inodes_free, "
+        "inodes_used_pct = excluded.inodes_used_pct, "
+        "bytes_total = excluded.bytes_total, "
+        "bytes_free = excluded.bytes_free, mail_fs = excluded.mail_fs",
     [S_MBOX_DEL] = "DELETE FROM mailboxes WHERE host_id = ?1",
     [S_MBOX] =
-        "INSERT OR REPLACE INTO mailboxes (host_id, user, path, messages, "
-        "unread, bytes, oldest_ts, newest_ts) VALUES (?1, ?2, ?3, ?4, ?5, "
-        "?6, ?7, ?8)",
+        "INSERT INTO mailboxes (host_id, \"user\", path, messages, unread, "
+        "bytes, oldest_ts, newest_ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+        "?8) ON CONFLICT (host_id, \"user\", path) DO UPDATE SET "
+        "messages = excluded.messages, unread = excluded.unread, "
+        "bytes = excluded.bytes, oldest_ts = excluded.oldest_ts, "
+        "newest_ts = excluded.newest_ts",
     [S_CRON_DEL] = "DELETE FROM mail_cron WHERE host_id = ?1",
     [S_CRON] =
-        "INSERT INTO mail_cron (host_id, command, user, inbox, unread, "
+        "INSERT INTO mail_cron (host_id, command, \"user\", inbox, unread, "
         "queued, last_ts, subject, excerpt) VALUES (?1, ?2, ?3, ?4, ?9, ?5, "
         "?6, ?7, ?8) ON CONFLICT (host_id, command) DO UPDATE SET "
-        "inbox = inbox + excluded.inbox, unread = unread + excluded.unread, "
-        "queued = queued + excluded.queued,"
-        " last_ts = max(coalesce(last_ts, 0), coalesce(excluded.last_ts, 0)),"
-        " subject = coalesce(subject, excluded.subject), "
-        "excerpt = coalesce(excerpt, excluded.excerpt)",
+        "inbox = mail_cron.inbox + excluded.inbox, "
+        "unread = mail_cron.unread + excluded.unread, "
+        "queued = mail_cron.queued + excluded.queued, "
+        "last_ts = max(coalesce(mail_cron.last_ts, 0), "
+        "coalesce(excluded.last_ts, 0)), "
+        "subject = coalesce(mail_cron.subject, excluded.subject), "
+        "excerpt = coalesce(mail_cron.excerpt, excluded.excerpt)",
     [S_QUEUED_DEL] = "DELETE FROM mail_queued WHERE host_id = ?1",
     [S_QUEUED] =
-        "INSERT OR REPLACE INTO mail_queued (host_id, queue, qid, sender, "
-        "rcpt, subject, created_ts, tries, status, cron_command) VALUES "
-        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO mail_queued (host_id, queue, qid, sender, rcpt, "
+        "subject, created_ts, tries, status, cron_command) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (host_id, "
+        "queue, qid) DO UPDATE SET sender = excluded.sender, "
+        "rcpt = excluded.rcpt, subject = excluded.subject, "
+        "created_ts = excluded.created_ts, tries = excluded.tries, "
+        "status = excluded.status, cron_command = excluded.cron_command",
     [S_FINDING] =
         "INSERT INTO findings (host_id, code, subject, severity, message, "
         "evidence, remedy, first_seen, last_seen, last_report, cause_code, "
@@ -131,9 +156,9 @@ static const char *const sql[S_COUNT] = {
         "symptom = excluded.symptom",
     [S_RESOLVE] = "UPDATE findings SET resolved_at = ?3 WHERE host_id = ?1 AND "
                   "resolved_at IS NULL AND last_report <> ?2",
-    [S_COUNTS] = "SELECT coalesce(sum(severity = 'critical'), 0), "
-                 "coalesce(sum(severity = 'warning'), 0), "
-                 "coalesce(sum(severity = 'info'), 0) FROM findings "
+    [S_COUNTS] = "SELECT count(*) FILTER (WHERE severity = 'critical'), "
+                 "count(*) FILTER (WHERE severity = 'warning'), "
+                 "count(*) FILTER (WHERE severity = 'info') FROM findings "
                  "WHERE host_id = ?1 AND resolved_at IS NULL",
     [S_HOST_STATE] =
         "UPDATE hosts SET os = ?2, kernel = ?3, agent_version = ?4, "
@@ -178,6 +203,36 @@ static const char *const sql[S_COUNT] = {
         "ORDER BY id LIMIT ?2) AND ts < ?1",
 };
 
+/*
+ * PostgreSQL's text where it differs: an upsert there takes an identity
+ * value even when it updates, so the host, the event and the finding are
+ * updated or inserted in one statement that inserts only when nothing
+ * was there (the writers' advisory lock makes that safe), and ids follow
+ * one another as in SQLite.
+ */
+static const char *const sql_pg[S_COUNT] = {
+    [S_HOST_UPSERT] =
+        "WITH u AS (UPDATE hosts SET last_seen = max(last_seen, ?2) "
+        "WHERE name = ?1 RETURNING id, state_order), i AS (INSERT INTO "
+        "hosts (name, first_seen, last_seen, collected_at) SELECT ?1, ?2, "
+        "?2, -1 WHERE NOT EXISTS (SELECT 1 FROM u) RETURNING id, "
+        "state_order) SELECT id, state_order FROM u UNION ALL "
+        "SELECT id, state_order FROM i",
+    [S_EVENT] =
+        "INSERT INTO events (host_id, eid, ts, kind, signature, data) "
+        "SELECT ?1::bigint, ?2::text, ?3::bigint, ?4::text, ?5::text, "
+        "?6::text WHERE NOT EXISTS (SELECT 1 FROM events WHERE "
+        "host_id = ?1 AND eid = ?2) ON CONFLICT (host_id, eid) DO NOTHING",
+    [S_FINDING] =
+        "WITH u AS (UPDATE findings SET severity = ?4, message = ?5, "
+        "evidence = ?6, remedy = ?7, last_seen = ?8, last_report = ?9 "
+        "WHERE host_id = ?1 AND code = ?2 AND subject = ?3 AND "
+        "resolved_at IS NULL RETURNING 1) INSERT INTO findings (host_id, "
+        "code, subject, severity, message, evidence, remedy, first_seen, "
+        "last_seen, last_report) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "?8, ?9 WHERE NOT EXISTS (SELECT 1 FROM u)",
+};
+
 struct store {
 	sql_db *db;
 	sql_stmt *st[S_COUNT];
@@ -198,7 +253,9 @@ store_new(sql_db *db, char *err, size_t errlen)
 
 	s->db = db;
 	for (int i = 0; i < S_COUNT; i++) {
-		if ((s->st[i] = db_prepare(db, sql[i], err, errlen)) == NULL) {
+		const char *text = sql_pick(db, sql[i],
+		                            sql_pg[i] ? sql_pg[i] : sql[i]);
+		if ((s->st[i] = db_prepare(db, text, err, errlen)) == NULL) {
 			store_free(s);
 			return NULL;
 		}
@@ -226,7 +283,7 @@ run(struct store *s, int i, char *err, size_t errlen)
 	sql_clear_bindings(s->st[i]);
 	if (rc == SQL_DONE || rc == SQL_ROW)
 		return SQL_OK;
-	snprintf(err, errlen, "sqlite: %s", sql_errmsg(s->db));
+	snprintf(err, errlen, "database: %s", sql_errmsg(s->db));
 	return rc;
 }
 
@@ -845,7 +902,7 @@ state_changed(struct store *s, json_t *r, const struct report_prep *p,
 	sql_reset(st);
 	if (rc != SQL_ROW && rc != SQL_DONE) {
 		free(mine);
-		snprintf(err, el, "sqlite: %s", sql_errmsg(s->db));
+		snprintf(err, el, "database: %s", sql_errmsg(s->db));
 		return rc;
 	}
 	if (*changed) {
@@ -884,7 +941,7 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 		return SQL_OK;
 	}
 	if (rc != SQL_DONE) {
-		snprintf(err, el, "sqlite: %s", sql_errmsg(s->db));
+		snprintf(err, el, "database: %s", sql_errmsg(s->db));
 		return rc;
 	}
 
@@ -893,7 +950,7 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	sql_bind_int64(st, 2, now);
 	rc = sql_step(st);
 	if (rc != SQL_ROW) {
-		snprintf(err, el, "sqlite: %s", sql_errmsg(s->db));
+		snprintf(err, el, "database: %s", sql_errmsg(s->db));
 		sql_reset(st);
 		return rc == SQL_DONE ? SQL_ERROR : rc;
 	}
@@ -912,16 +969,28 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	    st, 5, (long long)json_array_size(json_object_get(r, "events")));
 	sql_bind_int64(
 	    st, 6, (long long)json_array_size(json_object_get(r, "findings")));
-	if ((rc = run(s, S_REPORT, err, el)) != SQL_OK)
+	rc = sql_step(st);
+	rpk = rc == SQL_ROW ? sql_column_int64(st, 0) : -1;
+	if (rc == SQL_ROW)
+		rc = sql_step(st);
+	sql_reset(st);
+	sql_clear_bindings(st);
+	if (rc != SQL_DONE) {
+		snprintf(err, el, "%s", sql_errmsg(s->db));
 		return rc;
-	rpk = sqlite3_last_insert_rowid(s->db);
+	}
+	if (rpk < 0) {
+		/* another collector stored it since S_DUP looked (the host
+		 * row's lock made this one wait): the same duplicate */
+		*duplicate = 1;
+		return SQL_OK;
+	}
 
 	if ((rc = store_events(s, r, p, hid, rpk, &syserr, err, el)) !=
 	    SQL_OK)
 		return rc;
 	if ((rc = history(s, hid, "syserr", "", ts, (double)syserr, err, el)) !=
-	        SQL_OK ||
-	    (rc = fleet_syserr(s, now, syserr, err, el)) != SQL_OK)
+	    SQL_OK)
 		return rc;
 	if (!newest) {
 		/* An older report (e.g. from an agent's outbox): its events

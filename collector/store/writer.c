@@ -29,9 +29,11 @@
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
+/* T_BEGIN is the backend's own (sql_begin_write); the rest are the same
+ * text on both. */
 enum { T_BEGIN, T_COMMIT, T_ROLLBACK, T_SAVE, T_RELEASE, T_UNDO, T_N };
 static const char *const tx_sql[T_N] = {
-    "BEGIN IMMEDIATE",  "COMMIT",         "ROLLBACK",
+    NULL,  "COMMIT",         "ROLLBACK",
     "SAVEPOINT report", "RELEASE report", "ROLLBACK TO report",
 };
 
@@ -45,6 +47,7 @@ struct writer {
 	int stopping;
 	int stopped;
 	atomic_int failing;
+	char last_err[256]; /* under mu */
 	struct writer_params p;
 	char *db_path;
 	sql_db *db;
@@ -58,7 +61,11 @@ struct writer {
 static int
 tx(struct writer *w, int which)
 {
-	int rc = sql_step(w->tx[which]);
+	int rc;
+
+	if (which == T_BEGIN)
+		return sql_begin_write(w->db);
+	rc = sql_step(w->tx[which]);
 
 	sql_reset(w->tx[which]);
 	return rc == SQL_DONE ? SQL_OK : rc;
@@ -67,9 +74,7 @@ tx(struct writer *w, int which)
 static int
 retryable(int rc)
 {
-	rc &= 0xff;
-	return rc == SQL_FULL || rc == SQL_IOERR || rc == SQL_BUSY ||
-	       rc == SQL_LOCKED || rc == SQL_NOMEM;
+	return sql_retryable(rc);
 }
 
 /* fleet_sample - the fleet curves' points of this minute, in the open
@@ -103,6 +108,25 @@ fleet_step(struct writer *w)
 	}
 }
 
+/* note_error - keep the connection's error for /healthz. */
+static void
+note_error(struct writer *w, const char *what)
+{
+	pthread_mutex_lock(&w->mu);
+	snprintf(w->last_err, sizeof(w->last_err), "%s: %s", what,
+	         sql_errmsg(w->db));
+	pthread_mutex_unlock(&w->mu);
+}
+
+const char *
+writer_last_error(struct writer *w, char *buf, size_t len)
+{
+	pthread_mutex_lock(&w->mu);
+	snprintf(buf, len, "%s", w->last_err);
+	pthread_mutex_unlock(&w->mu);
+	return buf;
+}
+
 /*
  * attempt - the batch in one transaction.  Careless (the usual case): no
  * savepoints, so SQLite keeps no statement journal; if a report fails,
@@ -117,6 +141,7 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 
 	rc = tx(w, T_BEGIN);
 	if (rc != SQL_OK) {
+		note_error(w, "begin");
 		atomic_store(&w->failing, 1);
 		for (j = jobs; j; j = j->next) {
 			j->status = retryable(rc) ? 503 : 500;
@@ -154,6 +179,7 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 	rc = tx(w, T_COMMIT);
 	atomic_store(&w->failing, rc != SQL_OK);
 	if (rc != SQL_OK) {
+		note_error(w, "commit");
 		log_warnx("writer: commit failed: %s", sql_errmsg(w->db));
 		tx(w, T_ROLLBACK);
 		for (j = jobs; j; j = j->next) {
@@ -280,7 +306,7 @@ writer_start(const struct writer_params *p, char *err, size_t errlen)
 	if ((w->store = store_new(w->db, err, errlen)) == NULL ||
 	    (w->fleet = fleet_history_new(w->db, err, errlen)) == NULL)
 		goto fail;
-	for (int i = 0; i < T_N; i++)
+	for (int i = T_BEGIN + 1; i < T_N; i++)
 		if ((w->tx[i] = db_prepare(w->db, tx_sql[i], err, errlen)) ==
 		    NULL)
 			goto fail;
@@ -373,7 +399,8 @@ writer_free(struct writer *w)
 		sql_finalize(w->tx[i]);
 	fleet_history_free(w->fleet);
 	store_free(w->store);
-	sql_exec(w->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, 0);
+	if (sql_backend(w->db) == SQL_SQLITE)
+		sql_exec(w->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, 0);
 	sql_close(w->db);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);

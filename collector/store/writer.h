@@ -50,6 +50,9 @@ int writer_reserve(struct writer *w);
 void writer_submit(struct writer *w, struct ingest_job *job);
 /* writer_failing - 1 while the last commit failed (disk full ...). */
 int writer_failing(struct writer *w);
+/* writer_last_error - why the last failed begin or commit failed, in
+ * buf (returned). */
+const char *writer_last_error(struct writer *w, char *buf, size_t len);
 /* writer_depth - jobs queued now. */
 long writer_depth(struct writer *w);
 /* writer_stop - finish the queued jobs and stop the thread; further

@@ -65,12 +65,12 @@ labelled "$T/open.json"
 check_eq "incident report accepted" "$(post "$T/r" "$T/open.json")" 200
 stop_collector
 check_eq "the collector keeps the host's labels (hosts.labels)" \
-    "$(sqlite3 "$T/c.db" "SELECT labels FROM hosts WHERE name = 'host1'")" \
+    "$(dbq "$T/c.db" "SELECT labels FROM hosts WHERE name = 'host1'")" \
     '{"dc":"fra1","env":"prod","host":"spoof"}'
 
 {
 	echo "listen = 127.0.0.1:$PORT"
-	echo "db = $T/c.db"
+	echo "db = $(collector_db "$T/c.db")"
 	echo "[notify]"
 	echo "alertmanager_url = $AM/"
 	echo "min_severity = critical"

@@ -1,6 +1,8 @@
 /*
  * collector_fixture.h - what the collector's unit tests share: a real
- * SQLite file in a temporary directory, opened as the writer opens it,
+ * SQLite file in a temporary directory (or, when SPOOLWATCH_TEST_PG names
+ * a PostgreSQL URI, that database with its public schema emptied), opened
+ * as the writer opens it,
  * filled through the store with reports built from tests/data, and read
  * API requests with query arguments from a small table.  Included by
  * test_collector_*.c only (every function is static; not all are used
@@ -33,7 +35,7 @@
 
 struct fx {
 	char dir[64];
-	char path[128];
+	char path[1024];
 	sql_db *db;
 	struct store *st;
 	json_t *incident; /* tests/data/report-incident.json */
@@ -68,6 +70,15 @@ fx_load(const char *rel)
 	return r;
 }
 
+/* fx_pg_uri - SPOOLWATCH_TEST_PG, or NULL (SQLite). */
+FX_FN const char *
+fx_pg_uri(void)
+{
+	const char *u = getenv("SPOOLWATCH_TEST_PG");
+
+	return u && *u ? u : NULL;
+}
+
 /* fx_setup - a new database (schema included) and its store. */
 FX_FN int
 fx_setup(void **state)
@@ -78,8 +89,20 @@ fx_setup(void **state)
 	snprintf(f->dir, sizeof(f->dir), "/tmp/sw-coll.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/c.db", f->dir);
+	if (fx_pg_uri()) {
+		sql_db *c = NULL;
+		snprintf(f->path, sizeof(f->path), "%s", fx_pg_uri());
+		if (sql_open(f->path, NULL, 0, &c, err, sizeof(err)) != SQL_OK)
+			fail_msg("%s", err);
+		if (sql_exec(c, "SET client_min_messages = warning; "
+		                "DROP SCHEMA public CASCADE; CREATE SCHEMA public",
+		             err, sizeof(err)) != SQL_OK)
+			fail_msg("%s", err);
+		sql_close(c);
+	}
 	f->db = db_open(f->path, 1, "normal", 8 << 20, err, sizeof(err));
-	assert_non_null(f->db);
+	if (f->db == NULL)
+		fail_msg("%s", err);
 	f->st = store_new(f->db, err, sizeof(err));
 	assert_non_null(f->st);
 	f->incident = fx_load("tests/data/report-incident.json");
@@ -91,7 +114,7 @@ FX_FN int
 fx_teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[256];
+	char p[1100];
 
 	store_free(f->st);
 	sql_close(f->db);

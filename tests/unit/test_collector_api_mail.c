@@ -84,7 +84,7 @@ test_pages(void **state)
 		char sql[256];
 		snprintf(cmd, sizeof(cmd), "/usr/local/bin/job%02d", i);
 		snprintf(sql, sizeof(sql),
-		         "INSERT INTO mail_cron (host_id, command, user, "
+		         "INSERT INTO mail_cron (host_id, command, \"user\", "
 		         "inbox, unread, queued) VALUES (1, '%s', 'root', %d, "
 		         "0, 0)",
 		         cmd, i % 3);

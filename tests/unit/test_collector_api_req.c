@@ -232,13 +232,15 @@ test_list_page(void **state)
 	long long last;
 
 	(void)state;
-	assert_int_equal(sqlite3_open(":memory:", &db), SQL_OK);
+	assert_int_equal(sql_open(":memory:", NULL, SQL_OPEN_CREATE, &db,
+	                          NULL, 0),
+	                 SQL_OK);
 	assert_int_equal(
-	    sqlite3_exec(db,
-	                 "CREATE TABLE t (id INTEGER PRIMARY KEY); "
-	                 "INSERT INTO t VALUES (1), (2), (3), (4), (5), (6), "
-	                 "(7)",
-	                 NULL, NULL, NULL),
+	    sql_exec(db,
+	             "CREATE TABLE t (id INTEGER PRIMARY KEY); "
+	             "INSERT INTO t VALUES (1), (2), (3), (4), (5), (6), "
+	             "(7)",
+	             NULL, 0),
 	    SQL_OK);
 	assert_int_equal(page(db, 0, 3, next, sizeof(next)), 3);
 	assert_string_equal(next, "3");

@@ -55,7 +55,10 @@ test_stale_snapshot(void **state)
 	json_decref(v);
 	fx_set(&a, "host", "late");
 	fx_set(&a, "state", "open");
-	assert_int_equal(items(rd, api_findings, &a), 0); /* the old snapshot */
+	/* the old snapshot (SQLite's WAL; PostgreSQL's READ COMMITTED
+	 * takes a snapshot per statement) */
+	if (!fx_pg_uri())
+		assert_int_equal(items(rd, api_findings, &a), 0);
 
 	assert_int_equal(db_reader_release(rd), 1);
 	assert_int_equal(db_reader_release(rd), 0);
@@ -63,10 +66,10 @@ test_stale_snapshot(void **state)
 	sql_finalize(st);
 
 	/* an open transaction is ended too */
-	assert_int_equal(sqlite3_exec(rd, "BEGIN; SELECT count(*) FROM hosts",
-	    NULL, NULL, NULL), SQL_OK);
+	assert_int_equal(sql_exec(rd, "BEGIN; SELECT count(*) FROM hosts",
+	    NULL, 0), SQL_OK);
 	assert_int_equal(db_reader_release(rd), 1);
-	assert_true(sqlite3_get_autocommit(rd));
+	assert_false(sql_in_transaction(rd));
 	sql_close(rd);
 }
 

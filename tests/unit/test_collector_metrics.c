@@ -112,12 +112,10 @@ test_fleet(void **state)
 	char *t;
 
 	fx_fleet(f, 3);
-	assert_int_equal(
-	    sql_exec(
-	        f->db,
-	        "INSERT INTO finding_counts (code, severity, hosts) VALUES "
-	        "('a\"b\\c' || char(10) || 'd', 'x', 1)", NULL, 0),
-	    0);
+	assert_int_equal(sql_exec(f->db,
+	                              "INSERT INTO finding_counts (code, severity, hosts) VALUES "
+	                              "('a\"b\\c\nd', 'x', 1)", NULL, 0),
+	                 0);
 	t = render(f);
 	assert_line(t, "spoolwatch_hosts 3");
 	assert_line(t, "spoolwatch_hosts_stale 2");

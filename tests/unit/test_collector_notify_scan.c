@@ -117,8 +117,8 @@ test_ack_holds_then_expires(void **state)
 	assert_int_equal(
 	    sql_exec(f->db,
 	                 "INSERT INTO acks SELECT host_id, code, subject, id, "
-	                 "'ops', 'planned', 1771147260, CAST(strftime('%s', "
-	                 "'now') AS INTEGER) + 3600, severity, 1 FROM findings "
+	                 "'ops', 'planned', 1771147260, unixepoch() + 3600, "
+	                 "severity, 1 FROM findings "
 	                 "WHERE code = 'mta.down'", NULL, 0),
 	    0);
 	assert_int_equal(run(f, &nc, 1u << TARGET_WEBHOOK, T0 + 10), 7);
@@ -152,7 +152,7 @@ test_ack_after_firing_then_worse(void **state)
 	    0);
 	assert_int_equal(run(f, &nc, 1u << TARGET_WEBHOOK, T0 + 20), 0);
 	assert_int_equal(
-	    fx_count(f, "SELECT count(*) FROM notify_state WHERE silenced"), 1);
+	    fx_count(f, "SELECT count(*) FROM notify_state WHERE silenced = 1"), 1);
 	fx_put(f, h2, T0 + 30);
 	assert_int_equal(run(f, &nc, 1u << TARGET_WEBHOOK, T0 + 40), 9);
 	assert_int_equal(queued(f, "webhook", "still_open"), 1);

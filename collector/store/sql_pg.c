@@ -1,0 +1,811 @@
+/*
+ * sql_pg.c - the PostgreSQL backend of sql.h, through libpq.
+ *
+ * A statement's SQL is translated once ("?", "?NNN" and ":name" become
+ * $n, outside quotes and comments).  A persistent statement is prepared
+ * on the server (PQprepare) the first time it runs on a connection and
+ * then run with PQexecPrepared; any other runs with PQexecParams.
+ * Parameters and results travel as text, so integers stay integers and
+ * doubles are printed with 17 digits (they come back as the same
+ * double).  A result is read row by row from the PGresult.
+ *
+ * The connection is re-established by itself: after it broke, a call
+ * returns SQL_UNAVAILABLE, and the next call at least a back-off later
+ * (100 ms doubling to DB_PG_BACKOFF_MAX_MS) tries PQreset; a new
+ * connection prepares its statements again (the generation counter).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collector/store/sql_impl.h"
+
+#ifdef SPOOLWATCH_NO_PG
+
+/* quiet - the server's notices ("already exists, skipping") are not
+ * the collector's to print. */
+static void
+quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+int
+sql_pg_open(const char *uri, const char *password, int flags, sql_db **db,
+            char *err, size_t errlen)
+{
+	(void)uri;
+	(void)password;
+	(void)flags;
+	*db = NULL;
+	snprintf(err, errlen, "this collector was built without PostgreSQL "
+	                      "support (libpq); use an SQLite file");
+	return SQL_ERROR;
+}
+
+#else
+
+#include <libpq-fe.h>
+
+#include "collector/limits.h"
+#include "common/timeutil.h"
+#include "common/xalloc.h"
+
+/* The advisory lock every collector's writer takes for its batch. */
+#define PG_WRITER_LOCK "7364726c6f636b"
+
+struct pg_param {
+	const char *val; /* NULL: SQL NULL */
+	char *owned;     /* freed by destructor (or free) when replaced */
+	sql_destructor destroy;
+	char *buf; /* reused copy for SQL_TRANSIENT and counted text */
+	size_t cap;
+	char num[32];
+};
+
+struct pg_stmt {
+	struct sql_stmt head;
+	struct pg_stmt *prev, *next; /* the connection's statements */
+	char *sql;                   /* translated */
+	int nparams;
+	char **names; /* [i]: ":name" of $i+1, or NULL */
+	int persistent;
+	char name[24];
+	unsigned prepared_gen; /* connection generation it was prepared on */
+	struct pg_param *p;
+	const char **values;
+	PGresult *res;
+	int row, nrows;
+	int done; /* ran to SQL_DONE: the next step runs it again */
+};
+
+struct pg_db {
+	struct sql_db head;
+	PGconn *conn;
+	unsigned gen;
+	unsigned next_name;
+	long long changes;
+	int errcode;
+	char errmsg[512];
+	int64_t retry_at_ms;
+	int backoff_ms;
+	struct pg_stmt *stmts;
+};
+
+#define PDB(d) ((struct pg_db *)(d))
+#define PST(s) ((struct pg_stmt *)(s))
+#define SDB(s) PDB((s)->head.db)
+
+/* set_err - remember code and message (one line, no trailing newline). */
+static int
+set_err(struct pg_db *d, int code, const char *msg)
+{
+	size_t n;
+
+	d->errcode = code;
+	snprintf(d->errmsg, sizeof(d->errmsg), "%s", msg ? msg : "error");
+	n = strlen(d->errmsg);
+	while (n > 0 && (d->errmsg[n - 1] == '\n' || d->errmsg[n - 1] == ' '))
+		d->errmsg[--n] = '\0';
+	for (char *c = d->errmsg; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
+	return code;
+}
+
+/* state_code - an SQLSTATE to a result code. */
+static int
+state_code(const char *st)
+{
+	if (st == NULL)
+		return SQL_ERROR;
+	if (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0 ||
+	    strcmp(st, "55P03") == 0)
+		return SQL_BUSY;
+	if (strncmp(st, "23", 2) == 0)
+		return SQL_CONSTRAINT;
+	if (strcmp(st, "53100") == 0)
+		return SQL_FULL;
+	if (strcmp(st, "53200") == 0)
+		return SQL_NOMEM;
+	if (strncmp(st, "08", 2) == 0 || strcmp(st, "53300") == 0 ||
+	    strcmp(st, "57P01") == 0 || strcmp(st, "57P02") == 0 ||
+	    strcmp(st, "57P03") == 0)
+		return SQL_UNAVAILABLE;
+	if (strncmp(st, "58", 2) == 0)
+		return SQL_IOERR;
+	return SQL_ERROR;
+}
+
+/* result_err - the error of res (or of the connection). */
+static int
+result_err(struct pg_db *d, PGresult *res)
+{
+	const char *msg = res ? PQresultErrorMessage(res) : NULL;
+	int code = state_code(res ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
+	                          : NULL);
+
+	if (msg == NULL || *msg == '\0')
+		msg = PQerrorMessage(d->conn);
+	if (PQstatus(d->conn) != CONNECTION_OK) {
+		code = SQL_UNAVAILABLE;
+		if (d->retry_at_ms == 0)
+			d->retry_at_ms = time_mono_ms();
+	}
+	return set_err(d, code, msg);
+}
+
+/*
+ * ensure_conn - SQL_OK when the connection works; after a loss, try a
+ * reset once the back-off has passed.
+ */
+static int
+ensure_conn(struct pg_db *d)
+{
+	int64_t now;
+
+	if (PQstatus(d->conn) == CONNECTION_OK)
+		return SQL_OK;
+	now = time_mono_ms();
+	if (now < d->retry_at_ms)
+		return d->errcode == SQL_UNAVAILABLE
+		           ? SQL_UNAVAILABLE
+		           : set_err(d, SQL_UNAVAILABLE,
+		                     "postgresql: connection lost");
+	PQreset(d->conn);
+	if (PQstatus(d->conn) == CONNECTION_OK) {
+		d->gen++;
+		d->backoff_ms = 0;
+		d->retry_at_ms = 0;
+		return SQL_OK;
+	}
+	d->backoff_ms = d->backoff_ms ? d->backoff_ms * 2 : 100;
+	if (d->backoff_ms > DB_PG_BACKOFF_MAX_MS)
+		d->backoff_ms = DB_PG_BACKOFF_MAX_MS;
+	d->retry_at_ms = now + d->backoff_ms;
+	return set_err(d, SQL_UNAVAILABLE, PQerrorMessage(d->conn));
+}
+
+/* run_result - check a PGresult from exec or a statement; records the
+ * changed rows.  Takes res unless it returns SQL_ROW (kept by caller). */
+static int
+check_result(struct pg_db *d, PGresult *res)
+{
+	ExecStatusType t = PQresultStatus(res);
+
+	if (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK) {
+		const char *n = PQcmdTuples(res);
+		d->changes = *n ? strtoll(n, NULL, 10) : 0;
+		d->errcode = SQL_OK;
+		return SQL_OK;
+	}
+	return result_err(d, res);
+}
+
+static void
+p_finalize_all(struct pg_db *d);
+
+static void
+p_close(sql_db *db)
+{
+	struct pg_db *d = PDB(db);
+
+	p_finalize_all(d);
+	PQfinish(d->conn);
+	free(d);
+}
+
+static int
+p_exec(sql_db *db, const char *sql, char *err, size_t errlen)
+{
+	struct pg_db *d = PDB(db);
+	PGresult *res;
+	int rc;
+
+	if ((rc = ensure_conn(d)) != SQL_OK) {
+		if (err)
+			snprintf(err, errlen, "postgresql: %s", d->errmsg);
+		return rc;
+	}
+	res = PQexec(d->conn, sql);
+	rc = check_result(d, res);
+	PQclear(res);
+	if (rc != SQL_OK && err)
+		snprintf(err, errlen, "postgresql: %s", d->errmsg);
+	return rc;
+}
+
+static int
+p_begin_write(sql_db *db)
+{
+	return p_exec(db, "BEGIN; SELECT pg_advisory_xact_lock(x'" PG_WRITER_LOCK
+	                  "'::bigint)",
+	              NULL, 0);
+}
+
+static int
+p_in_transaction(sql_db *db)
+{
+	PGTransactionStatusType t = PQtransactionStatus(PDB(db)->conn);
+
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR ||
+	       t == PQTRANS_ACTIVE;
+}
+
+static int
+p_release(sql_db *db)
+{
+	struct pg_db *d = PDB(db);
+	int n = 0;
+
+	for (struct pg_stmt *s = d->stmts; s; s = s->next)
+		if (s->res) {
+			PQclear(s->res);
+			s->res = NULL;
+			s->done = 0;
+			n++;
+		}
+	if (p_in_transaction(db)) {
+		p_exec(db, "ROLLBACK", NULL, 0);
+		n++;
+	}
+	return n;
+}
+
+static int
+p_healthy(sql_db *db, char *err, size_t errlen)
+{
+	int rc = p_exec(db, "SELECT 1", NULL, 0);
+
+	if (rc != SQL_OK)
+		snprintf(err, errlen, "%s", PDB(db)->errmsg);
+	return rc;
+}
+
+/* put_num - "$v" at o; its length. */
+static int
+put_num(char *o, long v)
+{
+	return snprintf(o, 8, "$%ld", v);
+}
+
+/*
+ * translate - SQLite's placeholders to $n in a copy of sql: "?NNN" is
+ * $NNN, "?" the next after the largest so far, ":name" one number per
+ * name.  Quotes, identifiers in double quotes, comments and "::" casts
+ * are copied as they are.  -1 on a bad number.
+ */
+static int
+translate(struct pg_stmt *s, const char *sql)
+{
+	size_t n = strlen(sql);
+	/* "?" (1 byte) becomes at most "$32766" (6 bytes) */
+	char *out = xmalloc(n * 6 + 1), *o = out;
+	int max = 0, names_cap = 0;
+	const char *c = sql;
+
+	while (*c) {
+		if (*c == '\'' || *c == '"') {
+			char q = *c;
+			*o++ = *c++;
+			while (*c && *c != q)
+				*o++ = *c++;
+			if (*c)
+				*o++ = *c++;
+		} else if (c[0] == '-' && c[1] == '-') {
+			while (*c && *c != '\n')
+				*o++ = *c++;
+		} else if (*c == '?') {
+			long v = 0;
+			c++;
+			if (*c >= '0' && *c <= '9') {
+				while (*c >= '0' && *c <= '9' && v < 100000)
+					v = v * 10 + (*c++ - '0');
+				if (v < 1 || v > 32766) {
+					free(out);
+					return -1;
+				}
+			} else {
+				v = max + 1;
+			}
+			if (v > max)
+				max = (int)v;
+			o += put_num(o, v);
+		} else if (*c == ':' && c[1] == ':') {
+			*o++ = *c++;
+			*o++ = *c++;
+		} else if (*c == ':' &&
+		           ((c[1] >= 'a' && c[1] <= 'z') ||
+		            (c[1] >= 'A' && c[1] <= 'Z') || c[1] == '_')) {
+			const char *e = c + 1;
+			int idx = 0;
+			while ((*e >= 'a' && *e <= 'z') ||
+			       (*e >= 'A' && *e <= 'Z') ||
+			       (*e >= '0' && *e <= '9') || *e == '_')
+				e++;
+			for (int i = 0; i < max && i < names_cap; i++)
+				if (s->names[i] &&
+				    strlen(s->names[i]) == (size_t)(e - c) &&
+				    memcmp(s->names[i], c, (size_t)(e - c)) ==
+				        0)
+					idx = i + 1;
+			if (idx == 0) {
+				idx = ++max;
+				if (idx > names_cap) {
+					int nc = idx + 8;
+					s->names = xrealloc(
+					    s->names, (size_t)nc * sizeof(char *));
+					memset(s->names + names_cap, 0,
+					       (size_t)(nc - names_cap) *
+					           sizeof(char *));
+					names_cap = nc;
+				}
+				s->names[idx - 1] = xstrndup(c, (size_t)(e - c));
+			}
+			o += put_num(o, idx);
+			c = e;
+		} else {
+			*o++ = *c++;
+		}
+	}
+	*o = '\0';
+	s->sql = out;
+	s->nparams = max;
+	if (s->names && names_cap < max) {
+		s->names = xrealloc(s->names, (size_t)max * sizeof(char *));
+		memset(s->names + names_cap, 0,
+		       (size_t)(max - names_cap) * sizeof(char *));
+	} else if (s->names == NULL && max > 0) {
+		s->names = xcalloc((size_t)max, sizeof(char *));
+	}
+	return 0;
+}
+
+static int
+p_prepare(sql_db *db, const char *sql, int flags, sql_stmt **out)
+{
+	struct pg_db *d = PDB(db);
+	struct pg_stmt *s = xcalloc(1, sizeof(*s));
+
+	s->head.db = db;
+	if (translate(s, sql) == -1) {
+		free(s->names);
+		free(s);
+		return set_err(d, SQL_RANGE, "bad parameter number");
+	}
+	s->persistent = (flags & SQL_PREPARE_PERSISTENT) != 0;
+	if (s->persistent)
+		snprintf(s->name, sizeof(s->name), "sw%u", ++d->next_name);
+	if (s->nparams > 0) {
+		s->p = xcalloc((size_t)s->nparams, sizeof(*s->p));
+		s->values = xcalloc((size_t)s->nparams, sizeof(*s->values));
+	}
+	s->next = d->stmts;
+	if (d->stmts)
+		d->stmts->prev = s;
+	d->stmts = s;
+	*out = &s->head;
+	return SQL_OK;
+}
+
+/* param - the i-th (1-based) parameter with its old value dropped. */
+static struct pg_param *
+param(struct pg_stmt *s, int i)
+{
+	struct pg_param *p;
+
+	if (i < 1 || i > s->nparams)
+		return NULL;
+	p = &s->p[i - 1];
+	if (p->owned) {
+		p->destroy(p->owned);
+		p->owned = NULL;
+	}
+	p->val = NULL;
+	return p;
+}
+
+static int
+p_bind_int64(sql_stmt *st, int i, long long v)
+{
+	struct pg_param *p = param(PST(st), i);
+
+	if (p == NULL)
+		return SQL_RANGE;
+	snprintf(p->num, sizeof(p->num), "%lld", v);
+	p->val = p->num;
+	return SQL_OK;
+}
+
+static int
+p_bind_double(sql_stmt *st, int i, double v)
+{
+	struct pg_param *p = param(PST(st), i);
+
+	if (p == NULL)
+		return SQL_RANGE;
+	snprintf(p->num, sizeof(p->num), "%.17g", v);
+	p->val = p->num;
+	return SQL_OK;
+}
+
+static int
+p_bind_null(sql_stmt *st, int i)
+{
+	return param(PST(st), i) ? SQL_OK : SQL_RANGE;
+}
+
+/* copy - t (n bytes, or to its NUL) into p's reused buffer. */
+static void
+copy(struct pg_param *p, const char *t, int n)
+{
+	size_t len = n < 0 ? strlen(t) : strnlen(t, (size_t)n);
+
+	if (len + 1 > p->cap) {
+		p->cap = len + 1 > 64 ? len + 1 : 64;
+		p->buf = xrealloc(p->buf, p->cap);
+	}
+	memcpy(p->buf, t, len);
+	p->buf[len] = '\0';
+	p->val = p->buf;
+}
+
+static int
+p_bind_text(sql_stmt *st, int i, const char *t, int n, sql_destructor d)
+{
+	struct pg_param *p = param(PST(st), i);
+
+	if (p == NULL) {
+		if (t && d != SQL_STATIC && d != SQL_TRANSIENT)
+			d((void *)t);
+		return SQL_RANGE;
+	}
+	if (t == NULL)
+		return SQL_OK;
+	/* PostgreSQL's text parameters end at their NUL: counted text is
+	 * copied unless its NUL is where the count ends */
+	if (d == SQL_TRANSIENT || (n >= 0 && memchr(t, '\0', (size_t)n + 1) !=
+	                                          t + n)) {
+		copy(p, t, n);
+		if (d != SQL_STATIC && d != SQL_TRANSIENT)
+			d((void *)t);
+		return SQL_OK;
+	}
+	p->val = t;
+	if (d != SQL_STATIC) {
+		p->owned = (char *)t;
+		p->destroy = d;
+	}
+	return SQL_OK;
+}
+
+static int
+p_bind_parameter_index(sql_stmt *st, const char *name)
+{
+	struct pg_stmt *s = PST(st);
+
+	for (int i = 0; s->names && i < s->nparams; i++)
+		if (s->names[i] && strcmp(s->names[i], name) == 0)
+			return i + 1;
+	return 0;
+}
+
+/* execute - run s on the server; its result in s->res. */
+static int
+execute(struct pg_stmt *s)
+{
+	struct pg_db *d = SDB(s);
+	PGresult *res;
+	int rc;
+
+	if ((rc = ensure_conn(d)) != SQL_OK)
+		return rc;
+	if (s->persistent && s->prepared_gen != d->gen + 1) {
+		res = PQprepare(d->conn, s->name, s->sql, s->nparams, NULL);
+		rc = check_result(d, res);
+		PQclear(res);
+		if (rc != SQL_OK)
+			return rc;
+		s->prepared_gen = d->gen + 1;
+	}
+	for (int i = 0; i < s->nparams; i++)
+		s->values[i] = s->p[i].val;
+	if (s->persistent)
+		res = PQexecPrepared(d->conn, s->name, s->nparams, s->values,
+		                     NULL, NULL, 0);
+	else
+		res = PQexecParams(d->conn, s->sql, s->nparams, NULL,
+		                   s->values, NULL, NULL, 0);
+	if ((rc = check_result(d, res)) != SQL_OK) {
+		PQclear(res);
+		return rc;
+	}
+	s->res = res;
+	s->row = -1;
+	s->nrows = PQresultStatus(res) == PGRES_TUPLES_OK ? PQntuples(res) : 0;
+	return SQL_OK;
+}
+
+static int
+p_step(sql_stmt *st)
+{
+	struct pg_stmt *s = PST(st);
+	int rc;
+
+	if (s->done) { /* SQLite runs a finished statement again */
+		PQclear(s->res);
+		s->res = NULL;
+		s->done = 0;
+	}
+	if (s->res == NULL && (rc = execute(s)) != SQL_OK)
+		return rc;
+	if (++s->row < s->nrows)
+		return SQL_ROW;
+	s->done = 1;
+	return SQL_DONE;
+}
+
+static int
+p_reset(sql_stmt *st)
+{
+	struct pg_stmt *s = PST(st);
+
+	PQclear(s->res);
+	s->res = NULL;
+	s->done = 0;
+	return SQL_OK;
+}
+
+static int
+p_clear_bindings(sql_stmt *st)
+{
+	struct pg_stmt *s = PST(st);
+
+	for (int i = 1; i <= s->nparams; i++)
+		param(s, i);
+	return SQL_OK;
+}
+
+static void
+stmt_free(struct pg_stmt *s)
+{
+	for (int i = 0; i < s->nparams; i++) {
+		if (s->p[i].owned)
+			s->p[i].destroy(s->p[i].owned);
+		free(s->p[i].buf);
+		free(s->names[i]);
+	}
+	PQclear(s->res);
+	free(s->p);
+	free(s->values);
+	free(s->names);
+	free(s->sql);
+	free(s);
+}
+
+static int
+p_finalize(sql_stmt *st)
+{
+	struct pg_stmt *s = PST(st);
+	struct pg_db *d = SDB(s);
+
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		d->stmts = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	/* a server-side statement outside a failed transaction is dropped;
+	 * otherwise it goes with the connection */
+	if (s->persistent && s->prepared_gen == d->gen + 1 &&
+	    PQstatus(d->conn) == CONNECTION_OK &&
+	    PQtransactionStatus(d->conn) == PQTRANS_IDLE) {
+		char q[48];
+		snprintf(q, sizeof(q), "DEALLOCATE %s", s->name);
+		PQclear(PQexec(d->conn, q));
+	}
+	stmt_free(s);
+	return SQL_OK;
+}
+
+static void
+p_finalize_all(struct pg_db *d)
+{
+	while (d->stmts) {
+		struct pg_stmt *s = d->stmts;
+		d->stmts = s->next;
+		stmt_free(s);
+	}
+}
+
+/* value - the text of column i of the current row, or NULL. */
+static const char *
+value(struct pg_stmt *s, int i)
+{
+	if (s->res == NULL || s->row < 0 || s->row >= s->nrows || i < 0 ||
+	    i >= PQnfields(s->res) || PQgetisnull(s->res, s->row, i))
+		return NULL;
+	return PQgetvalue(s->res, s->row, i);
+}
+
+static long long
+p_column_int64(sql_stmt *st, int i)
+{
+	const char *v = value(PST(st), i);
+
+	if (v == NULL)
+		return 0;
+	if (*v == 't' || *v == 'f') /* boolean */
+		return *v == 't';
+	if (strpbrk(v, ".eE")) /* numeric or float: truncated, as SQLite */
+		return (long long)strtod(v, NULL);
+	return strtoll(v, NULL, 10);
+}
+
+static double
+p_column_double(sql_stmt *st, int i)
+{
+	const char *v = value(PST(st), i);
+
+	if (v == NULL)
+		return 0;
+	if (*v == 't' || *v == 'f')
+		return *v == 't';
+	return strtod(v, NULL);
+}
+
+static const unsigned char *
+p_column_text(sql_stmt *st, int i)
+{
+	return (const unsigned char *)value(PST(st), i);
+}
+
+static int
+p_column_bytes(sql_stmt *st, int i)
+{
+	struct pg_stmt *s = PST(st);
+
+	return value(s, i) ? PQgetlength(s->res, s->row, i) : 0;
+}
+
+static int
+p_column_type(sql_stmt *st, int i)
+{
+	struct pg_stmt *s = PST(st);
+	const char *v = value(s, i);
+
+	if (v == NULL)
+		return SQL_NULL;
+	switch (PQftype(s->res, i)) {
+	case 16: /* bool */
+	case 20: /* int8 */
+	case 21: /* int2 */
+	case 23: /* int4 */
+	case 26: /* oid */
+		return SQL_INTEGER;
+	case 700: /* float4 */
+	case 701: /* float8 */
+		return SQL_FLOAT;
+	case 1700: /* numeric: sum() of integers stays an integer */
+		return strpbrk(v, ".eE") ? SQL_FLOAT : SQL_INTEGER;
+	default:
+		return SQL_TEXT;
+	}
+}
+
+static long long
+p_changes(sql_db *db)
+{
+	return PDB(db)->changes;
+}
+
+static const char *
+p_errmsg(sql_db *db)
+{
+	return PDB(db)->errcode == SQL_OK ? "not an error" : PDB(db)->errmsg;
+}
+
+static int
+p_errcode(sql_db *db)
+{
+	return PDB(db)->errcode;
+}
+
+static const struct sql_ops pg_ops = {
+    .backend = SQL_PG,
+    .close = p_close,
+    .exec = p_exec,
+    .begin_write = p_begin_write,
+    .in_transaction = p_in_transaction,
+    .release = p_release,
+    .healthy = p_healthy,
+    .prepare = p_prepare,
+    .bind_int64 = p_bind_int64,
+    .bind_double = p_bind_double,
+    .bind_null = p_bind_null,
+    .bind_text = p_bind_text,
+    .bind_parameter_index = p_bind_parameter_index,
+    .step = p_step,
+    .reset = p_reset,
+    .clear_bindings = p_clear_bindings,
+    .finalize = p_finalize,
+    .column_int64 = p_column_int64,
+    .column_double = p_column_double,
+    .column_text = p_column_text,
+    .column_bytes = p_column_bytes,
+    .column_type = p_column_type,
+    .changes = p_changes,
+    .errmsg = p_errmsg,
+    .errcode = p_errcode,
+};
+
+/* quiet - the server's notices ("already exists, skipping") are not
+ * the collector's to print. */
+static void
+quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+int
+sql_pg_open(const char *uri, const char *password, int flags, sql_db **out,
+            char *err, size_t errlen)
+{
+	/* defaults first: what the URI says overrides them, and the
+	 * password file overrides the URI */
+	const char *keys[] = {"connect_timeout", "fallback_application_name",
+	                      "options", "dbname", "password", NULL};
+	const char *vals[] = {DB_PG_CONNECT_TIMEOUT_S, "spoolwatch-collector",
+	                      (flags & SQL_OPEN_READ)
+	                          ? "-c default_transaction_read_only=on"
+	                          : "",
+	                      uri, password, NULL};
+	struct pg_db *d;
+	PGconn *conn;
+
+	if (password == NULL)
+		keys[4] = NULL;
+	conn = PQconnectdbParams(keys, vals, 1);
+	if (conn == NULL) {
+		snprintf(err, errlen, "postgresql: out of memory");
+		return SQL_NOMEM;
+	}
+	if (PQstatus(conn) != CONNECTION_OK) {
+		struct pg_db tmp = {.conn = conn};
+		set_err(&tmp, SQL_UNAVAILABLE, PQerrorMessage(conn));
+		snprintf(err, errlen, "postgresql: %s", tmp.errmsg);
+		PQfinish(conn);
+		return SQL_UNAVAILABLE;
+	}
+	PQsetNoticeProcessor(conn, quiet, NULL);
+	d = xcalloc(1, sizeof(*d));
+	d->head.ops = &pg_ops;
+	d->conn = conn;
+	*out = &d->head;
+	return SQL_OK;
+}
+
+#endif
