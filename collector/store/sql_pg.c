@@ -21,7 +21,8 @@
 
 #include "collector/store/sql_impl.h"
 
-#ifdef SPOOLWATCH_NO_PG
+/* make static (musl) bundles no libpq: SQLite only there */
+#if defined(SPOOLWATCH_STATIC) || defined(SPOOLWATCH_NO_PG)
 
 /* quiet - the server's notices ("already exists, skipping") are not
  * the collector's to print. */
@@ -109,9 +110,16 @@ set_err(struct pg_db *d, int code, const char *msg)
 	n = strlen(d->errmsg);
 	while (n > 0 && (d->errmsg[n - 1] == '\n' || d->errmsg[n - 1] == ' '))
 		d->errmsg[--n] = '\0';
-	for (char *c = d->errmsg; *c; c++)
-		if (*c == '\n')
-			*c = ' ';
+	/* one line: libpq's continuation lines are "\n\t..." */
+	for (char *c = d->errmsg, *o = d->errmsg;; c++) {
+		if (*c == '\n' || *c == '\t') {
+			if (o > d->errmsg && o[-1] != ' ')
+				*o++ = ' ';
+			continue;
+		}
+		if ((*o++ = *c) == '\0')
+			break;
+	}
 	return code;
 }
 
