@@ -104,7 +104,7 @@ hosts_part(struct sctx *c)
 	    (json_int_t)(n[0] - n[1]), "stale", (json_int_t)n[1], "silent",
 	    top_list(c,
 	             "SELECT name, last_seen FROM hosts WHERE last_seen < "
-	             ":cutoff ORDER BY last_seen DESC LIMIT :top",
+	             ":cutoff ORDER BY last_seen DESC, name LIMIT :top",
 	             silent_row));
 }
 
@@ -157,7 +157,7 @@ mail_part(struct sctx *c)
 	    (json_int_t)n[2], "top_cron_commands",
 	    top_list(c,
 	             "SELECT command, hosts, inbox + queued FROM cron_fleet "
-	             "ORDER BY inbox + queued DESC LIMIT :top",
+	             "ORDER BY inbox + queued DESC, command LIMIT :top",
 	             cron_row));
 }
 
@@ -176,7 +176,7 @@ mta_part(struct sctx *c)
 	return json_pack("{s:I,s:o}", "hosts", (json_int_t)n, "examples",
 	                 top_list(c,
 	                          "SELECT name FROM hosts WHERE mta_down = 1 "
-	                          "ORDER BY last_seen DESC LIMIT :top",
+	                          "ORDER BY last_seen DESC, name LIMIT :top",
 	                          name_row));
 }
 
@@ -187,7 +187,7 @@ api_summary(struct api_req *rq, struct api_answer *ans)
 	json_t *o;
 
 	/* one read transaction: every part sees the same snapshot */
-	sql_exec(rq->db, "BEGIN", NULL, 0);
+	sql_begin_read(rq->db);
 	o = json_object();
 	json_object_set_new(o, "hosts", hosts_part(&c));
 	json_object_set_new(
@@ -200,7 +200,8 @@ api_summary(struct api_req *rq, struct api_answer *ans)
 	    o, "syserr_top",
 	    top_list(&c,
 	             "SELECT signature, hosts, count, last_ts FROM sig_fleet "
-	             "WHERE kind = 'syserr' ORDER BY hosts DESC, count DESC "
+	             "WHERE kind = 'syserr' ORDER BY hosts DESC, count DESC, "
+	             "signature "
 	             "LIMIT :top",
 	             syserr_row));
 	json_object_set_new(
@@ -209,7 +210,7 @@ api_summary(struct api_req *rq, struct api_answer *ans)
 	             "SELECT h.name, f.mount, f.inodes_used_pct FROM "
 	             "filesystems f JOIN hosts h ON h.id = f.host_id WHERE "
 	             "f.mail_fs = 1 AND f.inodes_used_pct IS NOT NULL ORDER BY "
-	             "f.inodes_used_pct DESC LIMIT :top",
+	             "f.inodes_used_pct DESC, h.name, f.mount LIMIT :top",
 	             inodes_row));
 	json_object_set_new(o, "mail", mail_part(&c));
 	json_object_set_new(o, "mta_down", mta_part(&c));
