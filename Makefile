@@ -208,6 +208,8 @@ clean:
 	rm -rf build bin
 
 include deploy/static/static.mk
+# schema.c embeds PostgreSQL's schema too (static.mk names collector.sql)
+$(STATIC_OBJ)/collector/store/schema.o: schema/collector.pg.sql
 include tests/oldkernel/oldkernel.mk
 -include deploy/packages.mk
 # Dependency files only (not the bundled libraries' sources that make

@@ -23,7 +23,7 @@ mail_hosts(sql_db *db, const char *command)
 	if (sql_prepare(db,
 	                       "SELECT h.name FROM mail_cron m JOIN hosts "
 	                       "h ON h.id = m.host_id WHERE m.command = ?1 "
-	                       "ORDER BY m.inbox + m.queued DESC LIMIT ?2", 0, &st) != SQL_OK)
+	                       "ORDER BY m.inbox + m.queued DESC, h.name LIMIT ?2", 0, &st) != SQL_OK)
 		return a;
 	sql_bind_text(st, 1, command, -1, SQL_TRANSIENT);
 	sql_bind_int(st, 2, API_MAIL_EXAMPLES);

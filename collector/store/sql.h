@@ -115,9 +115,14 @@ int sql_exec(sql_db *db, const char *sql, char *err, size_t errlen);
 
 /* Transactions: sql_begin_write takes the write lock at once (SQLite
  * BEGIN IMMEDIATE; PostgreSQL BEGIN and a transaction-level advisory
- * lock that serialises the collectors' writers). */
+ * lock that serialises the collectors' writers).  ORDER BY on a column
+ * that may be NULL sorts differently (SQLite: NULL first ascending;
+ * PostgreSQL: last): say NULLS FIRST/LAST or sort on coalesce(). */
 int sql_begin(sql_db *db);
 int sql_begin_write(sql_db *db);
+/* sql_begin_read - a read transaction whose statements all see one
+ * snapshot (PostgreSQL: REPEATABLE READ, READ ONLY). */
+int sql_begin_read(sql_db *db);
 int sql_commit(sql_db *db);
 int sql_rollback(sql_db *db);
 int sql_in_transaction(sql_db *db);
