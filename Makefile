@@ -168,6 +168,9 @@ fuzz-build: $(FUZZ_BIN)
 # The collector embeds its schema (.incbin in collector/schema.c).
 $(OUT)/collector/store/schema.o $(FUZZ_OUT)/obj/collector/store/schema.o: \
     schema/collector.sql schema/collector.pg.sql
+$(OUT)/collector/store/migrate_steps.o \
+    $(FUZZ_OUT)/obj/collector/store/migrate_steps.o: \
+    $(wildcard schema/migrations/sqlite-*.sql)
 
 fuzz: fuzz-build
 	@for f in $(FUZZ_BIN); do \

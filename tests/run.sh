@@ -77,6 +77,18 @@ for t in "$top"/tests/e2e/*.sh; do
 	run_one "e2e/${t##*/}" sh "$t"
 done
 
+# The collector's scripts again with PostgreSQL as the store (db_lib.inc),
+# each with its own server, named pg:e2e/NAME.  Not the SQLite-only ones:
+# collector_crash.sh reads the SQLite file (pg_faults.sh is its
+# counterpart), collector_migrate.sh runs SQLite's migration steps.
+echo "== end-to-end tests on PostgreSQL"
+for t in "$top"/tests/e2e/collector_*.sh "$top"/tests/e2e/notify_*.sh \
+    "$top"/tests/e2e/dashboard_*.sh "$top"/tests/e2e/delivery_collector.sh; do
+	[ -f "$t" ] || continue
+	case ${t##*/} in collector_crash.sh | collector_migrate.sh) continue ;; esac
+	run_one "pg:e2e/${t##*/}" env SPOOLWATCH_TEST_DB=pg sh "$t"
+done
+
 [ -n "$failures" ] && echo "failed:$failures"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

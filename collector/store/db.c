@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "collector/store/db.h"
+#include "collector/store/migrate.h"
 #include "collector/limits.h"
 #include "common/jsonutil.h"
+#include "common/log.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
@@ -69,6 +71,7 @@ db_open(const char *target, int writer, const char *synchronous,
 {
 	sql_db *db;
 	int pg = sql_is_pg_target(target), rc = SQL_OK;
+	long long from = 0;
 
 	if ((db = open_conn(target,
 	                    writer ? SQL_OPEN_CREATE : SQL_OPEN_READ, err,
@@ -78,13 +81,14 @@ db_open(const char *target, int writer, const char *synchronous,
 		rc = sqlite_settings(db, writer, synchronous, cache_bytes, err,
 		                     errlen);
 	if (rc == SQL_OK && writer)
-		rc = sql_exec(db, pg ? collector_schema_pg_sql
-		                     : collector_schema_sql,
-		              err, errlen);
+		rc = migrate(db, &from, err, errlen) == -1 ? SQL_ERROR : SQL_OK;
 	if (rc != SQL_OK) {
 		sql_close(db);
 		return NULL;
 	}
+	if (writer && from != 0 && from < SCHEMA_VERSION)
+		log_info("database: schema version %lld migrated to %d", from,
+		         SCHEMA_VERSION);
 	return db;
 }
 

@@ -118,16 +118,22 @@ check_eq "200 idle connections do not block the API" "$(get "$T/x" /healthz)" 20
 wait $idle
 
 # --- full writer queue -------------------------------------------------------------
-# Hold SQLite's write lock from outside for 2 s: the writer waits on it, the
-# queue (queue_max = 2) fills, and further reports get 503 + Retry-After
+# Hold the store's write lock from outside for 2 s (SQLite's, or on
+# PostgreSQL the reports table's): the writer waits on it, the queue
+# (queue_max = 2) fills, and further reports get 503 + Retry-After
 # instead of queueing without bound.
-python3 - "$T/c.db" <<'PY' &
+if [ "$SPOOLWATCH_TEST_DB" = pg ]; then
+	dbq "$T/c.db" "BEGIN; LOCK TABLE reports IN EXCLUSIVE MODE;
+	    SELECT pg_sleep(2.5); COMMIT" >/dev/null &
+else
+	python3 - "$T/c.db" <<'PY' &
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
 c.execute("BEGIN IMMEDIATE")
 time.sleep(2.5)
 c.execute("COMMIT")
 PY
+fi
 locker=$!
 sleep 0.5
 fresh_report "$T/fresh.json"

@@ -2,11 +2,13 @@
 # collector_paging.sh - every list endpoint, paged two items at a time by
 # following next_cursor, returns exactly the items of one big page.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/db_lib.inc"
 t=$(e2e_tmp)
 port=$(free_port)
 base=http://127.0.0.1:$port
 sh "$SPOOLWATCH_TOP/tests/mkroot.sh" incident "$t/root" >/dev/null 2>&1
-printf 'listen = 127.0.0.1:%s\ndb = %s/db\n' "$port" "$t" >"$t/c.conf"
+printf 'listen = 127.0.0.1:%s\ndb = %s\n' "$port" "$(collector_db "$t/db")" \
+    >"$t/c.conf"
 "$COLLECTOR" --config "$t/c.conf" 2>"$t/c.log" &
 cpid=$!
 at_exit "kill $cpid 2>/dev/null; wait $cpid 2>/dev/null"

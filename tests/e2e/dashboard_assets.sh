@@ -6,6 +6,7 @@
 # without a read token only as far as the API allows (the assets are
 # public, the API answers 401).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/db_lib.inc"
 set -u
 
 top=$SPOOLWATCH_TOP
@@ -15,7 +16,7 @@ url=http://127.0.0.1:$port
 printf 'read_tokens = %s\n' "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" \
     >"$tmp/collector.conf"
 "$COLLECTOR" --config "$tmp/collector.conf" --listen "127.0.0.1:$port" \
-    --db "$tmp/spoolwatch.db" >"$tmp/collector.log" 2>&1 &
+    --db "$(collector_db "$tmp/spoolwatch.db")" >"$tmp/collector.log" 2>&1 &
 cpid=$!
 at_exit "kill $cpid 2>/dev/null; wait $cpid 2>/dev/null"
 if wait_http "$url/healthz" 20; then

@@ -13,6 +13,7 @@
 # Screenshots go to tests/out/dashboard/.  playwright-core is installed
 # into tests/browser/node_modules from the lock file if it is not there.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/db_lib.inc"
 set -u
 
 top=$SPOOLWATCH_TOP
@@ -60,7 +61,7 @@ url=http://127.0.0.1:$port
 rtok=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 printf 'read_tokens = %s\nretention_days = 36500\n' "$rtok" >"$tmp/collector.conf"
 "$COLLECTOR" --config "$tmp/collector.conf" --listen "127.0.0.1:$port" \
-    --db "$tmp/spoolwatch.db" >"$tmp/collector.log" 2>&1 &
+    --db "$(collector_db "$tmp/spoolwatch.db")" >"$tmp/collector.log" 2>&1 &
 cpid=$!
 at_exit "kill $cpid 2>/dev/null; wait $cpid 2>/dev/null"
 if wait_http "$url/healthz" 20; then

@@ -7,6 +7,7 @@
 # they land exactly where they must, every run.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/delivery_lib.inc"
+. "$(dirname "$0")/db_lib.inc"
 T=$(e2e_tmp)
 sh "$SPOOLWATCH_TOP/tests/mkroot.sh" incident "$T/root" >/dev/null
 ST="$T/state"
@@ -23,7 +24,7 @@ start_collector() {
 	# its own (empty) configuration: never the host's /etc/spoolwatch
 	: >"$T/collector.conf"
 	"$COLLECTOR" --config "$T/collector.conf" --listen "127.0.0.1:$PORT" \
-	    --db "$DB" 2>>"$T/collector.err" &
+	    --db "$(collector_db "$DB")" 2>>"$T/collector.err" &
 	CPID=$!
 	at_exit "kill $CPID 2>/dev/null"
 	wait_http "$URL/healthz" 20 || { not_ok "collector started"; exit 1; }
@@ -43,7 +44,7 @@ new_line() {
 	    "$(LC_ALL=C date '+%b %e %H:%M:%S')" $((20000 + $1)) "$1" "$1" \
 	    >>"$T/root/var/log/maillog"
 }
-sql() { sqlite3 "$DB" "$1"; }
+sql() { dbq "$DB" "$1"; }
 # every_event_stored: the events a fresh agent finds in the whole log are
 # exactly the events the collector holds (nothing lost, nothing extra).
 every_event_stored() {
@@ -145,6 +146,7 @@ check_eq "... the outbox is empty" "$(outbox_n "$ST")" 0
 check_eq "... no report stored twice" \
     "$(sql 'SELECT count(*) - count(DISTINCT report_id) FROM reports')" 0
 check "... every event of the log stored, once" every_event_stored
-check "... the reports arrived in the order they were made" sh -c \
-    "sqlite3 '$DB' 'SELECT collected_at FROM reports ORDER BY id' | sort -n -c"
+sql 'SELECT collected_at FROM reports ORDER BY id' >"$T/order"
+check "... the reports arrived in the order they were made" \
+    sort -n -c "$T/order"
 stop_collector

@@ -51,7 +51,7 @@ check_eq "no admin_tokens configured: 403" \
     "$(ack "$ID" POST '{"reason":"x"}' -H "$RDH")" 403
 check_eq "403 has the error shape" "$(jq -r .error.code "$T/a")" forbidden
 stop_collector
-rm -f "$T/c.db" "$T/c.db-wal" "$T/c.db-shm"
+collector_db_drop "$T/c.db"
 
 # --- with admin tokens; the acks are made before the notifier runs -----------
 # host1's report is two hours old, so its findings are past open_for.
@@ -104,7 +104,7 @@ check_eq "the host endpoint shows the ack too" \
 stop_collector
 {
 	echo "listen = 127.0.0.1:$PORT"
-	echo "db = $T/c.db"
+	echo "db = $(collector_db "$T/c.db")"
 	echo "read_tokens = read-secret"
 	echo "admin_tokens = ops:adm1n-secret"
 	echo "[notify]"

@@ -58,14 +58,16 @@ check "collector starts (no notify yet)" start_collector "$T"
 report_with "$T/open.json" 0 'true'
 check_eq "incident report accepted" "$(post "$T/r" "$T/open.json")" 200
 stop_collector
-if [ "$(sqlite3 "$T/c.db" "SELECT count(*) FROM pragma_table_info('hosts') WHERE name = 'labels'")" = 0 ]; then
+if [ "$SPOOLWATCH_TEST_DB" = pg ]; then
+	dbq "$T/c.db" "ALTER TABLE hosts ADD COLUMN IF NOT EXISTS labels TEXT"
+elif [ "$(sqlite3 "$T/c.db" "SELECT count(*) FROM pragma_table_info('hosts') WHERE name = 'labels'")" = 0 ]; then
 	sqlite3 "$T/c.db" "ALTER TABLE hosts ADD COLUMN labels TEXT"
 fi
-sqlite3 "$T/c.db" "UPDATE hosts SET labels = '{\"env\":\"prod\",\"dc\":\"fra1\",\"host\":\"spoof\"}' WHERE name = 'host1'"
+dbq "$T/c.db" "UPDATE hosts SET labels = '{\"env\":\"prod\",\"dc\":\"fra1\",\"host\":\"spoof\"}' WHERE name = 'host1'"
 
 {
 	echo "listen = 127.0.0.1:$PORT"
-	echo "db = $T/c.db"
+	echo "db = $(collector_db "$T/c.db")"
 	echo "[notify]"
 	echo "alertmanager_url = $AM/"
 	echo "min_severity = critical"

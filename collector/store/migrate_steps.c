@@ -1,0 +1,16 @@
+/*
+ * migrate_steps.c - the SQL files of schema/migrations/, embedded in the
+ * binary at build time like the schema (the assembler's .incbin; the
+ * Makefile makes this object depend on them).
+ */
+#include "collector/store/migrate.h"
+
+__asm__(".section .rodata\n"
+        ".global migrate_sqlite_0002\n"
+        ".type migrate_sqlite_0002, @object\n"
+        ".balign 16\n"
+        "migrate_sqlite_0002:\n"
+        ".incbin \"schema/migrations/sqlite-0002.sql\"\n"
+        ".byte 0\n"
+        ".size migrate_sqlite_0002, . - migrate_sqlite_0002\n"
+        ".previous\n");

@@ -1,0 +1,172 @@
+#!/bin/sh
+# collector_migrate.sh - schema versions (collector/store/migrate.c):
+#  - a database made by the version 1 schema (tests/data/schema/v1.sql,
+#    round one's collector) with data in it migrates at start: its
+#    tables, columns, indexes and triggers are then those of a new
+#    database, its meta row says 2, and the collector serves its data
+#    (hosts, summary: the tmpfs no longer among the fullest filesystems,
+#    cron mail with its inbox) and takes new reports for its hosts;
+#  - a restart does not migrate again;
+#  - a database of a newer version than the collector knows: refused at
+#    start with a clear message, and left as it was;
+#  - a step that fails leaves the database at version 1.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/collector_lib.inc"
+
+T=$(e2e_tmp)
+now=$(date +%s)
+
+# sqlq DB SQL: the rows, one per line, columns joined by '|'.
+sqlq() {
+	python3 -c 'import sqlite3,sys
+c = sqlite3.connect(sys.argv[1])
+for r in c.execute(sys.argv[2]):
+    print("|".join("" if v is None else str(v) for v in r))' "$1" "$2"
+}
+
+# shape DB: every table's columns (name, type, not null, default), every
+# index and trigger, sorted (ALTER TABLE adds columns at the end)
+shape() {
+	python3 - "$1" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+out = []
+for (t,) in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+    for r in c.execute("SELECT name, type, \"notnull\", dflt_value, pk "
+                       "FROM pragma_table_info(?)", (t,)):
+        out.append("column %s.%s %s" % (t, r[0], r[1:]))
+for r in c.execute("SELECT type, name, tbl_name FROM sqlite_master "
+                   "WHERE type IN ('index', 'trigger') AND sql IS NOT NULL"):
+    out.append("%s %s on %s" % r)
+for r in c.execute("SELECT name, sql FROM sqlite_master WHERE "
+                   "type IN ('index', 'trigger') AND sql IS NOT NULL"):
+    out.append("sql %s: %s" % (r[0], " ".join(r[1].split())))
+print("\n".join(sorted(out)))
+PY
+}
+
+# v1db FILE: the version 1 schema with two hosts' worth of data
+v1db() {
+	sqlite3 "$1" <"$DATA/schema/v1.sql" || return 1
+	sqlite3 "$1" <<SQL
+INSERT INTO hosts (id, name, os, kernel, agent_version, first_seen,
+    last_seen, collected_at, interval_s, reports, last_report_id, mta_kind,
+    mta_running, mta_listening, mta_down, queued_total, unread_total,
+    open_critical, open_warning, open_info)
+VALUES (1, 'old1', 'Debian 12', '6.1.0', '0.1.0', $now - 3600, $now - 60,
+    $now - 70, 60, 2, '11111111-1111-4111-8111-111111111112', 'postfix',
+    1, 1, 0, 4, 3, 1, 0, 0),
+    (2, 'old2', 'Debian 12', '6.1.0', '0.1.0', $now - 3600, $now - 60,
+    $now - 30, 60, 1, '22222222-2222-4222-8222-222222222221', 'postfix',
+    1, 1, 0, 0, 0, 0, 0, 0);
+INSERT INTO host_state (host_id, hash, state) VALUES (1, 77, '{}'),
+    (2, 78, '{}');
+INSERT INTO reports (report_id, host_id, collected_at, received_at, events,
+    findings) VALUES
+    ('11111111-1111-4111-8111-111111111111', 1, $now - 130, $now - 120, 1, 1),
+    ('11111111-1111-4111-8111-111111111112', 1, $now - 70, $now - 60, 0, 1),
+    ('22222222-2222-4222-8222-222222222221', 2, $now - 30, $now - 60, 0, 0);
+INSERT INTO filesystems (host_id, mount, device, fstype, inodes_total,
+    inodes_used, inodes_free, inodes_used_pct, bytes_total, bytes_free)
+VALUES (1, '/', '/dev/sda1', 'ext4', 1000, 910, 90, 91.0, 10000, 100),
+    (1, '/run', 'tmpfs', 'tmpfs', 1000, 990, 10, 99.0, 1000, 10),
+    (2, '/', '/dev/sda1', 'ext4', 1000, 100, 900, 10.0, 10000, 9000);
+INSERT INTO mail_cron (host_id, command, user, unread, queued, last_ts,
+    subject) VALUES (1, '/usr/local/bin/backup.sh', 'root', 3, 4,
+    $now - 200, 'Cron <root@old1> /usr/local/bin/backup.sh');
+INSERT INTO events (host_id, eid, ts, kind, signature, data) VALUES
+    (1, 'e1', $now - 140, 'syserr', 'sig-a', '{"kind":"syserr"}');
+INSERT INTO findings (host_id, code, subject, severity, message, evidence,
+    remedy, first_seen, last_seen, last_report) VALUES
+    (1, 'queue.deferred_high', 'postfix', 'critical', 'many deferred',
+    '{}', 'postqueue -f', $now - 130, $now - 70, 2);
+SQL
+}
+
+# --- version 1 to 2 --------------------------------------------------------
+mkdir -p "$T/m" "$T/fresh"
+check "a version 1 database with data" v1db "$T/m/c.db"
+check_eq "version 1 has no schema_version row" \
+    "$(sqlq "$T/m/c.db" "SELECT count(*) FROM meta")" 0
+check "the collector starts on it" start_collector "$T/m"
+check "it says it migrated" \
+    grep -q "schema version 1 migrated to 2" "$T/m/collector.log"
+stop_collector
+check_eq "meta schema_version is 2" \
+    "$(sqlq "$T/m/c.db" "SELECT value FROM meta WHERE key = 'schema_version'")" 2
+check_eq "integrity_check" "$(sqlq "$T/m/c.db" 'PRAGMA integrity_check')" ok
+check "a new database" start_collector "$T/fresh"
+stop_collector
+check_eq "a new database is version 2" \
+    "$(sqlq "$T/fresh/c.db" "SELECT value FROM meta WHERE key = 'schema_version'")" 2
+shape "$T/m/c.db" >"$T/m.shape"
+shape "$T/fresh/c.db" >"$T/fresh.shape"
+check "tables, columns, indexes and triggers as in a new database" \
+    diff -u "$T/fresh.shape" "$T/m.shape"
+check_eq "state_order from collected_at, never after arrival" \
+    "$(sqlq "$T/m/c.db" "SELECT group_concat(o, ',') FROM (SELECT state_order - $now AS o FROM hosts ORDER BY id)")" \
+    "-70,-60"
+check_eq "mail_fs: the tmpfs cannot fill with mail" \
+    "$(sqlq "$T/m/c.db" "SELECT group_concat(m, ',') FROM (SELECT mount || '=' || mail_fs AS m FROM filesystems WHERE host_id = 1 ORDER BY mount)")" \
+    "/=1,/run=0"
+check_eq "the cron mail's inbox" \
+    "$(sqlq "$T/m/c.db" "SELECT inbox || ' ' || hosts || ' ' || unread || ' ' || queued FROM cron_fleet")" \
+    "3 1 3 4"
+check_eq "the state tables are rewritten by the next report" \
+    "$(sqlq "$T/m/c.db" "SELECT group_concat(hash, ',') FROM host_state")" "0,0"
+
+# the migrated database, served
+mkdir -p "$T/s"
+cp "$T/m/c.db" "$T/s/c.db"
+: >"$T/m/collector.log"
+check "restart on the migrated database" start_collector "$T/m"
+check "no second migration" sh -c "! grep -q migrated '$T/m/collector.log'"
+check_eq "hosts served" "$(get "$T/hosts" /api/v1/hosts)" 200
+check_eq "both hosts listed" \
+    "$(jq -r '[.items[].name] | sort | join(",")' "$T/hosts")" "old1,old2"
+check_eq "host detail served" "$(get "$T/old1" /api/v1/hosts/old1)" 200
+check_eq "its open finding" \
+    "$(jq -r '[.open_findings[].code] | join(",")' "$T/old1")" queue.deferred_high
+check_eq "summary served" "$(get "$T/sum" /api/v1/summary)" 200
+check_eq "fullest filesystems leave the tmpfs out" \
+    "$(jq -r '[.inodes_top[] | .host + ":" + .mount] | join(",")' "$T/sum")" \
+    "old1:/,old2:/"
+check_eq "the cron command counts inbox + queued" \
+    "$(jq -r '.mail.top_cron_commands[0] | .command + " " + (.messages | tostring)' "$T/sum")" \
+    "/usr/local/bin/backup.sh 7"
+# a new report of an old host replaces its state
+fresh_report "$T/r.json"
+jq '.host.name = "old1"' "$T/r.json" >"$T/r1.json"
+check_eq "a new report of a migrated host: 200" \
+    "$(post "$T/out" "$T/r1.json")" 200
+get "$T/old1b" /api/v1/hosts/old1 >/dev/null
+check_eq "its state is the new report's" \
+    "$(jq -r .last_report_id "$T/old1b")" "$(jq -r .report_id "$T/r1.json")"
+jq '.report_id = "11111111-1111-4111-8111-111111111111" | .host.name = "old1"' \
+    "$T/r.json" >"$T/dup.json"
+check_eq "an old report again: 200" "$(post "$T/out" "$T/dup.json")" 200
+check_eq "answered duplicate:true" "$(jq -r .duplicate "$T/out")" true
+stop_collector
+
+# --- newer than known ---------------------------------------------------------
+mkdir -p "$T/n"
+cp "$T/s/c.db" "$T/n/c.db"
+sqlite3 "$T/n/c.db" "UPDATE meta SET value = '3' WHERE key = 'schema_version'"
+cp "$T/n/c.db" "$T/n/before.db"
+check "a newer database: the collector refuses to start" \
+    sh -c "! '$COLLECTOR' --db '$T/n/c.db' --listen 127.0.0.1:$(free_port) >'$T/n/log' 2>&1"
+check "it says why" \
+    grep -q "schema version 3, newer than this collector's (2)" "$T/n/log"
+check "the database is unchanged" cmp -s "$T/n/c.db" "$T/n/before.db"
+
+# --- a failing step changes nothing -----------------------------------------------
+mkdir -p "$T/f"
+v1db "$T/f/c.db"
+# a column of version 2 already there: the step's ALTER TABLE fails
+sqlite3 "$T/f/c.db" "ALTER TABLE mail_cron ADD COLUMN inbox INTEGER"
+check "a failing step: the collector does not start" \
+    sh -c "! '$COLLECTOR' --db '$T/f/c.db' --listen 127.0.0.1:$(free_port) >'$T/f/log' 2>&1"
+check "it names the error" grep -q "duplicate column name: inbox" "$T/f/log"
+check_eq "still version 1: no meta row, no state_order" \
+    "$(sqlq "$T/f/c.db" "SELECT (SELECT count(*) FROM meta) || ' ' || (SELECT count(*) FROM pragma_table_info('hosts') WHERE name = 'state_order')")" \
+    "0 0"

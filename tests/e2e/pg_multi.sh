@@ -1,0 +1,163 @@
+#!/bin/sh
+# pg_multi.sh - two collectors on one PostgreSQL database:
+#  - concurrent bursts through both for the same 50 hosts: every report
+#    200, each stored once, each host once;
+#  - real agents at the same time, half of them through each collector;
+#  - a duplicate burst across both (the same report_id to both at the
+#    same moment, many times): stored once, every answer 200, exactly
+#    one says duplicate: false;
+#  - out of order through both: a host's newest report to one collector
+#    and its older ones to the other at the same moment; the newest
+#    state wins whatever order they commit in (an older report neither
+#    reopens what the newest resolved nor resolves what it opened);
+#  - each collector reads what the other stored.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/collector_lib.inc"
+. "$(dirname "$0")/pg_lib.inc"
+
+T=$(e2e_tmp)
+check "a PostgreSQL server" pg_start
+pg_createdb multi
+DB=$(pg_url multi)
+q() { pg_sql multi "$1"; }
+write_client "$T"
+fresh_report "$T/tmpl.json"
+
+mkdir -p "$T/a" "$T/b"
+check "collector A" start_collector "$T/a" "db = $DB" "batch_max = 16"
+PA=$PORT URLA=$URL
+check "collector B" start_collector "$T/b" "db = $DB" "batch_max = 16"
+PB=$PORT URLB=$URL
+
+# --- concurrent bursts through both ---------------------------------------------
+python3 "$T/client.py" burst "$PA" "" "$T/tmpl.json" 300 8 "$T/ba" sa &
+j1=$!
+python3 "$T/client.py" burst "$PB" "" "$T/tmpl.json" 300 8 "$T/bb" sb &
+j2=$!
+wait $j1 $j2
+check_eq "burst through A: every report 200" "$(grep -vc '^200 ' "$T/ba")" 0
+check_eq "burst through B: every report 200" "$(grep -vc '^200 ' "$T/bb")" 0
+check_eq "600 reports stored, none twice" \
+    "$(q 'SELECT count(*) || $$/$$ || count(DISTINCT report_id) FROM reports')" 600/600
+check_eq "the 50 hosts stored once each" "$(q 'SELECT count(*) FROM hosts')" 50
+check_eq "reports per host add up" "$(q 'SELECT sum(reports) FROM hosts')" 600
+check_eq "events of one host stored once" \
+    "$(q "SELECT count(*) FROM events e JOIN hosts h ON h.id = e.host_id WHERE h.name = 'burst007'")" \
+    "$(jq '.events | length' "$T/tmpl.json")"
+
+# --- real agents, half through each ------------------------------------------------
+sh "$SPOOLWATCH_TOP/tests/mkroot.sh" incident "$T/root" >/dev/null 2>&1
+pids=""
+for i in 1 2 3 4 5 6; do
+	u=$URLA
+	[ $((i % 2)) = 0 ] && u=$URLB
+	"$AGENT" --once --root "$T/root" --hostname "agent$i.example" \
+	    --state-dir "$T/st$i" --server "$u" >"$T/agent$i.log" 2>&1 &
+	pids="$pids $!"
+done
+rcs=""
+for p in $pids; do wait "$p"; rcs="$rcs$?"; done
+check_eq "six agents at once: each exits 0" "$rcs" 000000
+check_eq "... and each report is stored" \
+    "$(q "SELECT count(*) FROM hosts WHERE name LIKE 'agent%' AND reports = 1")" 6
+check_eq "... outboxes empty" \
+    "$(cat "$T"/st*/outbox/* 2>/dev/null | wc -c)" 0
+check_eq "A lists what B stored" \
+    "$(curl -s "$URLA/api/v1/hosts?q=agent6" | jq -r '.items[0].name')" agent6.example
+check_eq "B lists what A stored" \
+    "$(curl -s "$URLB/api/v1/hosts?q=agent1" | jq -r '.items[0].name')" agent1.example
+
+# --- the same report to both at the same moment --------------------------------------
+cat >"$T/cross.py" <<'PY'
+import gzip, http.client, json, sys, threading, uuid
+pa, pb, tmpl, rounds, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5]
+t = json.loads(open(tmpl).read())
+
+def post(port, body):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c.request("POST", "/api/v1/reports", body, {"Content-Type": "application/json"})
+    r = c.getresponse()
+    d = r.read()
+    c.close()
+    return r.status, (json.loads(d).get("duplicate") if r.status == 200 else d[:200])
+
+f = open(out, "w")
+for r in range(rounds):
+    t["report_id"] = str(uuid.uuid4())
+    t["host"]["name"] = "twin%d" % (r % 5)
+    body = json.dumps(t).encode()
+    bar = threading.Barrier(8)
+    res = []
+    def work(port):
+        bar.wait()
+        res.append(post(port, body))
+    ts = [threading.Thread(target=work, args=(pa if i % 2 else pb,)) for i in range(8)]
+    for x in ts: x.start()
+    for x in ts: x.join()
+    st = sorted(set(s for s, _ in res))
+    fresh = sum(1 for s, d in res if s == 200 and d is False)
+    f.write("%s %s %d\n" % (t["report_id"], ",".join(map(str, st)), fresh))
+f.close()
+PY
+python3 "$T/cross.py" "$PA" "$PB" "$T/tmpl.json" 40 "$T/cross"
+check_eq "40 reports, each to both collectors 8 times at once: every answer 200" \
+    "$(awk '$2 != "200"' "$T/cross" | wc -l)" 0
+check_eq "... exactly one answer per report says duplicate: false" \
+    "$(awk '$3 != 1' "$T/cross" | wc -l)" 0
+awk '{print "'"'"'" $1 "'"'"'"}' "$T/cross" | paste -sd, >"$T/cross.ids"
+check_eq "... each stored once" \
+    "$(q "SELECT count(*) FROM reports WHERE report_id IN ($(cat "$T/cross.ids"))")" 40
+
+# --- out of order through both ------------------------------------------------------
+# report ID HOST AGE FILE: an example as host HOST, AGE seconds old
+report() {
+	jq --arg ts "$(date -u -d "@$(($(date +%s) - $3))" +%Y-%m-%dT%H:%M:%SZ)" \
+	    --arg h "$2" --arg id "$1" '.collected_at = $ts | .host.name = $h |
+	    .report_id = $id' "$DATA/$4"
+}
+# round HOST NEWEST-FILE OLDER-FILE: the newest (10 s old) to A and three
+# older ones (40, 30, 20 s) to B, all at the same moment
+round() {
+	report "$(cat /proc/sys/kernel/random/uuid)" "$1" 10 "$2" >"$T/new.json"
+	for a in 40 30 20; do
+		report "$(cat /proc/sys/kernel/random/uuid)" "$1" "$a" "$3" >"$T/old$a.json"
+	done
+	{ post "$T/o1" "$T/new.json"; echo; } >>"$T/s1" &
+	_p1=$!
+	for a in 40 30 20; do
+		curl -s -m 20 -o /dev/null -w '%{http_code}\n' -X POST \
+		    -H 'Content-Type: application/json' --data-binary "@$T/old$a.json" \
+		    "$URLB/api/v1/reports" >>"$T/s2" &
+	done
+	wait
+	jq -r .report_id "$T/new.json"
+}
+: >"$T/s1"; : >"$T/s2"
+bad_resolve=0 bad_reopen=0 bad_last=0
+for i in 1 2 3 4 5; do
+	# the newest is healthy: the incident of the older ones stays resolved
+	URL=$URLA
+	new=$(round "calm$i" report-healthy.json report-incident.json)
+	[ "$(q "SELECT count(*) FROM findings f JOIN hosts h ON h.id = f.host_id WHERE h.name = 'calm$i' AND resolved_at IS NULL")" = 0 ] ||
+	    bad_reopen=$((bad_reopen + 1))
+	[ "$(q "SELECT last_report_id FROM hosts WHERE name = 'calm$i'")" = "$new" ] ||
+	    bad_last=$((bad_last + 1))
+	# the newest is an incident: healthy older ones resolve nothing
+	new=$(round "storm$i" report-incident.json report-healthy.json)
+	[ "$(q "SELECT count(*) FROM findings f JOIN hosts h ON h.id = f.host_id WHERE h.name = 'storm$i' AND resolved_at IS NULL")" = \
+	    "$(jq '.findings | length' "$DATA/report-incident.json")" ] ||
+	    bad_resolve=$((bad_resolve + 1))
+	[ "$(q "SELECT last_report_id FROM hosts WHERE name = 'storm$i'")" = "$new" ] ||
+	    bad_last=$((bad_last + 1))
+done
+cat "$T/s1" "$T/s2" | sort | uniq -c | sed 's/^/# statuses: /'
+check_eq "out of order: every report 200" \
+    "$(cat "$T/s1" "$T/s2" | grep -vc '^200$')" 0
+check_eq "an older report never reopens what the newest resolved" "$bad_reopen" 0
+check_eq "an older report never resolves what the newest opened" "$bad_resolve" 0
+check_eq "the state is always the newest report's" "$bad_last" 0
+check_eq "both collectors give the same host answer" \
+    "$(curl -s "$URLA/api/v1/hosts/storm3" | jq -S 'del(.generated_at)' | sha256sum)" \
+    "$(curl -s "$URLB/api/v1/hosts/storm3" | jq -S 'del(.generated_at)' | sha256sum)"
+check "A still healthy" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URLA/healthz')\" = 200 ]"
+check "B still healthy" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URLB/healthz')\" = 200 ]"
