@@ -214,6 +214,8 @@ include deploy/static/static.mk
 # The static collector embeds the API description too (collector/api/openapi.c;
 # the rule is here: a change to static.mk rebuilds the bundled libraries).
 $(STATIC_OBJ)/collector/api/openapi.o: schema/openapi.json
+# schema.c embeds PostgreSQL's schema too (static.mk names collector.sql)
+$(STATIC_OBJ)/collector/store/schema.o: schema/collector.pg.sql
 include tests/oldkernel/oldkernel.mk
 -include deploy/packages.mk
 # Dependency files only (not the bundled libraries' sources that make

@@ -30,7 +30,7 @@ mail_hosts(sql_db *db, const char *command, const struct label_filter *lf)
 	qb_where(&qb, "m.command = ?");
 	qb_text(&qb, command);
 	qb_labels(&qb, "m.host_id", lf);
-	qb_tail(&qb, "ORDER BY m.inbox + m.queued DESC LIMIT ?");
+	qb_tail(&qb, "ORDER BY m.inbox + m.queued DESC, h.name LIMIT ?");
 	qb_int(&qb, API_MAIL_EXAMPLES);
 	st = qb_prepare(&qb, db, err, sizeof(err));
 	qb_free(&qb);

@@ -236,7 +236,7 @@ api_summary(struct api_req *rq, struct api_answer *ans)
 	    group_by_arg(rq, ans, gkey, &group_by) == -1)
 		return;
 	/* one read transaction: every part sees the same snapshot */
-	sql_exec(rq->db, "BEGIN", NULL, 0);
+	sql_begin_read(rq->db);
 	o = json_object();
 	json_object_set_new(o, "hosts", hosts_part(&c));
 	json_object_set_new(

@@ -86,6 +86,18 @@ sql_begin(sql_db *db)
 }
 
 int
+sql_begin_read(sql_db *db)
+{
+	char err[8];
+
+	return db->ops->exec(db,
+	                     sql_pick(db, "BEGIN",
+	                              "BEGIN ISOLATION LEVEL REPEATABLE READ "
+	                              "READ ONLY"),
+	                     err, sizeof(err));
+}
+
+int
 sql_begin_write(sql_db *db)
 {
 	return db->ops->begin_write(db);

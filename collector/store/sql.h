@@ -37,7 +37,10 @@
  * statement, "BEGIN IMMEDIATE" becomes sql_begin_write(db).  The SQL must be portable (see README, "Store backends"):
  * ON CONFLICT instead of INSERT OR REPLACE/IGNORE, coalesce, count(*)
  * FILTER (WHERE ...) instead of sum(boolean), "user" quoted, no rowid,
- * no PRAGMA; where the text must differ, sql_pick() chooses it.
+ * no PRAGMA, a parameter PostgreSQL cannot type from its context (in a
+ * SELECT list, "? = ?", "? IS NULL") written CAST(? AS BIGINT) or
+ * CAST(? AS TEXT), an upsert's DO UPDATE naming the table's own columns
+ * as table.column; where the text must differ, sql_pick() chooses it.
  */
 #ifndef SPOOLWATCH_SQL_H
 #define SPOOLWATCH_SQL_H
@@ -115,9 +118,14 @@ int sql_exec(sql_db *db, const char *sql, char *err, size_t errlen);
 
 /* Transactions: sql_begin_write takes the write lock at once (SQLite
  * BEGIN IMMEDIATE; PostgreSQL BEGIN and a transaction-level advisory
- * lock that serialises the collectors' writers). */
+ * lock that serialises the collectors' writers).  ORDER BY on a column
+ * that may be NULL sorts differently (SQLite: NULL first ascending;
+ * PostgreSQL: last): say NULLS FIRST/LAST or sort on coalesce(). */
 int sql_begin(sql_db *db);
 int sql_begin_write(sql_db *db);
+/* sql_begin_read - a read transaction whose statements all see one
+ * snapshot (PostgreSQL: REPEATABLE READ, READ ONLY). */
+int sql_begin_read(sql_db *db);
 int sql_commit(sql_db *db);
 int sql_rollback(sql_db *db);
 int sql_in_transaction(sql_db *db);

@@ -3,8 +3,10 @@
  *
  * A statement's SQL is translated once ("?", "?NNN" and ":name" become
  * $n, outside quotes and comments).  A persistent statement is prepared
- * on the server (PQprepare) the first time it runs on a connection and
- * then run with PQexecPrepared; any other runs with PQexecParams.
+ * on the server (PQprepare) the first time its SQL text runs on a
+ * connection and then run with PQexecPrepared (the server-side statement
+ * stays for the connection's life, found again by its text); any other
+ * runs with PQexecParams.
  * Parameters and results travel as text, so integers stay integers and
  * doubles are printed with 17 digits (they come back as the same
  * double).  A result is read row by row from the PGresult.
@@ -18,19 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "collector/store/sql_impl.h"
 
-#ifdef SPOOLWATCH_NO_PG
-
-/* quiet - the server's notices ("already exists, skipping") are not
- * the collector's to print. */
-static void
-quiet(void *arg, const char *msg)
-{
-	(void)arg;
-	(void)msg;
-}
+/* make static (musl) bundles no libpq: SQLite only there */
+#if defined(SPOOLWATCH_STATIC) || defined(SPOOLWATCH_NO_PG)
 
 int
 sql_pg_open(const char *uri, const char *password, int flags, sql_db **db,
@@ -72,8 +67,7 @@ struct pg_stmt {
 	int nparams;
 	char **names; /* [i]: ":name" of $i+1, or NULL */
 	int persistent;
-	char name[24];
-	unsigned prepared_gen; /* connection generation it was prepared on */
+	int named; /* index into the connection's named statements */
 	struct pg_param *p;
 	const char **values;
 	PGresult *res;
@@ -91,7 +85,18 @@ struct pg_db {
 	char errmsg[512];
 	int64_t retry_at_ms;
 	int backoff_ms;
+	int in_tx;   /* the server said: inside a transaction */
+	int tx_lost; /* the connection broke inside one (see tx_gate) */
 	struct pg_stmt *stmts;
+	/* server-side statements, one per SQL text, kept for the
+	 * connection's life: a persistent statement prepared again (a read
+	 * endpoint does so per request) is found here, not prepared anew */
+	struct pg_named {
+		char *sql;
+		char name[16];
+		unsigned gen; /* d->gen + 1 when prepared on this connection */
+	} *named;
+	size_t nnamed;
 };
 
 #define PDB(d) ((struct pg_db *)(d))
@@ -109,9 +114,16 @@ set_err(struct pg_db *d, int code, const char *msg)
 	n = strlen(d->errmsg);
 	while (n > 0 && (d->errmsg[n - 1] == '\n' || d->errmsg[n - 1] == ' '))
 		d->errmsg[--n] = '\0';
-	for (char *c = d->errmsg; *c; c++)
-		if (*c == '\n')
-			*c = ' ';
+	/* one line: libpq's continuation lines are "\n\t..." */
+	for (char *c = d->errmsg, *o = d->errmsg;; c++) {
+		if (*c == '\n' || *c == '\t') {
+			if (o > d->errmsg && o[-1] != ' ')
+				*o++ = ' ';
+			continue;
+		}
+		if ((*o++ = *c) == '\0')
+			break;
+	}
 	return code;
 }
 
@@ -153,6 +165,11 @@ result_err(struct pg_db *d, PGresult *res)
 		code = SQL_UNAVAILABLE;
 		if (d->retry_at_ms == 0)
 			d->retry_at_ms = time_mono_ms();
+		if (d->in_tx)
+			d->tx_lost = 1;
+		d->in_tx = 0;
+	} else {
+		d->in_tx = PQtransactionStatus(d->conn) != PQTRANS_IDLE;
 	}
 	return set_err(d, code, msg);
 }
@@ -168,6 +185,9 @@ ensure_conn(struct pg_db *d)
 
 	if (PQstatus(d->conn) == CONNECTION_OK)
 		return SQL_OK;
+	if (d->in_tx)
+		d->tx_lost = 1;
+	d->in_tx = 0;
 	now = time_mono_ms();
 	if (now < d->retry_at_ms)
 		return d->errcode == SQL_UNAVAILABLE
@@ -197,11 +217,54 @@ check_result(struct pg_db *d, PGresult *res)
 
 	if (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK) {
 		const char *n = PQcmdTuples(res);
+		d->in_tx = PQtransactionStatus(d->conn) != PQTRANS_IDLE;
 		d->changes = *n ? strtoll(n, NULL, 10) : 0;
 		d->errcode = SQL_OK;
 		return SQL_OK;
 	}
 	return result_err(d, res);
+}
+
+/* is_word - sql starts with word (any case) followed by the end, ';' or
+ * a blank. */
+static int
+is_word(const char *sql, const char *word)
+{
+	size_t n = strlen(word);
+
+	return strncasecmp(sql, word, n) == 0 &&
+	       (sql[n] == '\0' || sql[n] == ';' || sql[n] == ' ');
+}
+
+/*
+ * tx_gate - after the connection broke inside a transaction, nothing may
+ * run on a new connection as if it were still that transaction (a COMMIT
+ * there would "succeed" with nothing in it): every statement fails until
+ * the caller ends the transaction.  ROLLBACK then succeeds (it is gone),
+ * COMMIT fails (nothing was committed).  -1: run sql normally.
+ */
+static int
+tx_gate(struct pg_db *d, const char *sql)
+{
+	if (!d->tx_lost)
+		return -1;
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	if (is_word(sql, "BEGIN")) { /* a new one: the old one is over */
+		d->tx_lost = 0;
+		return -1;
+	}
+	if (is_word(sql, "ROLLBACK") &&
+	    strncasecmp(sql + 8, " TO", 3) != 0) {
+		d->tx_lost = 0;
+		d->errcode = SQL_OK;
+		return SQL_OK;
+	}
+	if (is_word(sql, "COMMIT") || is_word(sql, "END"))
+		d->tx_lost = 0;
+	return set_err(d, SQL_UNAVAILABLE,
+	               "postgresql: the connection was lost inside the "
+	               "transaction; nothing of it was committed");
 }
 
 static void
@@ -214,6 +277,9 @@ p_close(sql_db *db)
 
 	p_finalize_all(d);
 	PQfinish(d->conn);
+	for (size_t i = 0; i < d->nnamed; i++)
+		free(d->named[i].sql);
+	free(d->named);
 	free(d);
 }
 
@@ -224,8 +290,8 @@ p_exec(sql_db *db, const char *sql, char *err, size_t errlen)
 	PGresult *res;
 	int rc;
 
-	if ((rc = ensure_conn(d)) != SQL_OK) {
-		if (err)
+	if ((rc = tx_gate(d, sql)) != -1 || (rc = ensure_conn(d)) != SQL_OK) {
+		if (rc != SQL_OK && err)
 			snprintf(err, errlen, "postgresql: %s", d->errmsg);
 		return rc;
 	}
@@ -383,6 +449,21 @@ translate(struct pg_stmt *s, const char *sql)
 	return 0;
 }
 
+/* named_find - the named statement of sql (translated), added if new. */
+static int
+named_find(struct pg_db *d, const char *sql)
+{
+	for (size_t i = 0; i < d->nnamed; i++)
+		if (strcmp(d->named[i].sql, sql) == 0)
+			return (int)i;
+	d->named = xrealloc(d->named, (d->nnamed + 1) * sizeof(*d->named));
+	d->named[d->nnamed].sql = xstrdup(sql);
+	snprintf(d->named[d->nnamed].name, sizeof(d->named[0].name), "sw%u",
+	         ++d->next_name);
+	d->named[d->nnamed].gen = 0;
+	return (int)d->nnamed++;
+}
+
 static int
 p_prepare(sql_db *db, const char *sql, int flags, sql_stmt **out)
 {
@@ -397,7 +478,7 @@ p_prepare(sql_db *db, const char *sql, int flags, sql_stmt **out)
 	}
 	s->persistent = (flags & SQL_PREPARE_PERSISTENT) != 0;
 	if (s->persistent)
-		snprintf(s->name, sizeof(s->name), "sw%u", ++d->next_name);
+		s->named = named_find(d, s->sql);
 	if (s->nparams > 0) {
 		s->p = xcalloc((size_t)s->nparams, sizeof(*s->p));
 		s->values = xcalloc((size_t)s->nparams, sizeof(*s->values));
@@ -520,21 +601,27 @@ execute(struct pg_stmt *s)
 	PGresult *res;
 	int rc;
 
+	if ((rc = tx_gate(d, s->sql)) != -1) {
+		s->row = -1;
+		s->nrows = 0;
+		return rc;
+	}
 	if ((rc = ensure_conn(d)) != SQL_OK)
 		return rc;
-	if (s->persistent && s->prepared_gen != d->gen + 1) {
-		res = PQprepare(d->conn, s->name, s->sql, s->nparams, NULL);
+	if (s->persistent && d->named[s->named].gen != d->gen + 1) {
+		res = PQprepare(d->conn, d->named[s->named].name, s->sql,
+		                s->nparams, NULL);
 		rc = check_result(d, res);
 		PQclear(res);
 		if (rc != SQL_OK)
 			return rc;
-		s->prepared_gen = d->gen + 1;
+		d->named[s->named].gen = d->gen + 1;
 	}
 	for (int i = 0; i < s->nparams; i++)
 		s->values[i] = s->p[i].val;
 	if (s->persistent)
-		res = PQexecPrepared(d->conn, s->name, s->nparams, s->values,
-		                     NULL, NULL, 0);
+		res = PQexecPrepared(d->conn, d->named[s->named].name,
+		                     s->nparams, s->values, NULL, NULL, 0);
 	else
 		res = PQexecParams(d->conn, s->sql, s->nparams, NULL,
 		                   s->values, NULL, NULL, 0);
@@ -617,16 +704,7 @@ p_finalize(sql_stmt *st)
 		d->stmts = s->next;
 	if (s->next)
 		s->next->prev = s->prev;
-	/* a server-side statement outside a failed transaction is dropped;
-	 * otherwise it goes with the connection */
-	if (s->persistent && s->prepared_gen == d->gen + 1 &&
-	    PQstatus(d->conn) == CONNECTION_OK &&
-	    PQtransactionStatus(d->conn) == PQTRANS_IDLE) {
-		char q[48];
-		snprintf(q, sizeof(q), "DEALLOCATE %s", s->name);
-		PQclear(PQexec(d->conn, q));
-	}
-	stmt_free(s);
+	stmt_free(s); /* its server-side statement stays (named) */
 	return SQL_OK;
 }
 

@@ -990,7 +990,8 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	    SQL_OK)
 		return rc;
 	if ((rc = history(s, hid, "syserr", "", ts, (double)syserr, err, el)) !=
-	    SQL_OK)
+	        SQL_OK ||
+	    (rc = fleet_syserr(s, now, syserr, err, el)) != SQL_OK)
 		return rc;
 	if (!newest) {
 		/* An older report (e.g. from an agent's outbox): its events

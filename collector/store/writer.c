@@ -146,7 +146,7 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 		for (j = jobs; j; j = j->next) {
 			j->status = retryable(rc) ? 503 : 500;
 			snprintf(j->err, sizeof(j->err), "cannot begin: %s",
-			         sql_errstr(rc));
+			         sql_errmsg(w->db));
 		}
 		return 0;
 	}

@@ -22,7 +22,7 @@ STATIC_CC      := musl-gcc
 STATIC_CFLAGS  := -std=c11 $(WARN) -O2 -g0 -fstack-protector-strong \
                   -ffunction-sections -fdata-sections -MMD -MP \
                   -D_GNU_SOURCE -DSPOOLWATCH_VERSION='"$(VERSION)"' \
-                  -DSPOOLWATCH_STATIC -DSPOOLWATCH_NO_PG -DSPOOLWATCH_TLS_MBEDTLS -DCURL_STATICLIB -I. \
+                  -DSPOOLWATCH_STATIC -DSPOOLWATCH_TLS_MBEDTLS -DCURL_STATICLIB -I. \
                   -I$(STATIC_PREFIX)/include
 STATIC_LDFLAGS := -static -s -Wl,--gc-sections -L$(STATIC_PREFIX)/lib
 STATIC_AGENT_LDLIBS     := -lcurl -lmbedtls -lmbedx509 -lmbedcrypto \
@@ -75,7 +75,7 @@ $(STATIC_OBJ)/collector/main.o: collector/main.c \
 	@mkdir -p $(dir $@)
 	$(STATIC_CC) $(STATIC_CFLAGS) \
 	    -include $(STATIC_PREFIX)/collector-versions.h -c -o $@ $<
-$(STATIC_OBJ)/collector/store/schema.o: schema/collector.sql schema/collector.pg.sql
+$(STATIC_OBJ)/collector/store/schema.o: schema/collector.sql
 # generated sources (the dashboard's assets) come from $(OUT)/gen
 $(STATIC_OBJ)/gen/%.o: $(OUT)/gen/%.c
 	@mkdir -p $(dir $@)

@@ -1,14 +1,15 @@
 /*
  * loadgen.c - the collector's benchmark tool, three modes:
  *
- *   loadgen ingest URL [-n REPORTS] [-c CONCURRENCY] [-H HOSTS] [-e EVENTS]
- *                      [-t TOKEN]
+ *   loadgen ingest URL[,URL...] [-n REPORTS] [-c CONCURRENCY] [-H HOSTS]
+ *                      [-e EVENTS] [-t TOKEN]
  *	a simulated fleet: REPORTS distinct gzip reports (HOSTS hosts, EVENTS
  *	new events each, findings, filesystems, mail; a host's state changes
  *	every third of its reports), all built before the
  *	clock starts, POSTed over CONCURRENCY keep-alive connections with
- *	libcurl multi; prints reports/s, p50/p90/p99/max latency and the
- *	answers by status.
+ *	libcurl multi (connection k to the k-th URL of the list, round
+ *	robin: several collectors share one load); prints reports/s,
+ *	p50/p90/p99/max latency and the answers by status.
  *   loadgen get URL [-n N] [-t TOKEN]
  *	N sequential GETs of one URL; prints p50/p99/max latency.
  *   loadgen ceiling DBFILE [-n ROWS]
@@ -217,7 +218,8 @@ ingest(const char *url, long n, int conc, long hosts, int events,
 	struct buf *bodies = calloc((size_t)n, sizeof(*bodies));
 	double *lat = calloc((size_t)n, sizeof(double));
 	struct xfer *x = calloc((size_t)conc, sizeof(*x));
-	char *tmp = malloc(1 << 20), auth[512], full[1024];
+	char *tmp = malloc(1 << 20), auth[512], full[8][1024];
+	int nurl = 0;
 	long next = 0, done = 0, st[6] = {0}, errors = 0;
 	size_t raw = 0, wire = 0;
 	CURLM *m;
@@ -235,7 +237,14 @@ ingest(const char *url, long n, int conc, long hosts, int events,
 	free(tmp);
 	printf("  %ld reports prepared: %zu bytes of JSON each, %zu gzip\n", n,
 	    raw / (size_t)n, wire / (size_t)n);
-	snprintf(full, sizeof(full), "%s/api/v1/reports", url);
+	for (const char *u = url; *u && nurl < 8; nurl++) {
+		size_t len = strcspn(u, ",");
+		snprintf(full[nurl], sizeof(full[nurl]), "%.*s/api/v1/reports",
+		    (int)len, u);
+		u += len + (u[len] == ',');
+	}
+	if (nurl == 0)
+		die("no URL");
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	m = curl_multi_init();
@@ -250,7 +259,7 @@ ingest(const char *url, long n, int conc, long hosts, int events,
 		x[k].hdrs = curl_slist_append(x[k].hdrs, "Expect:");
 		if (*token)
 			x[k].hdrs = curl_slist_append(x[k].hdrs, auth);
-		curl_easy_setopt(x[k].h, CURLOPT_URL, full);
+		curl_easy_setopt(x[k].h, CURLOPT_URL, full[k % nurl]);
 		curl_easy_setopt(x[k].h, CURLOPT_HTTPHEADER, x[k].hdrs);
 		curl_easy_setopt(x[k].h, CURLOPT_WRITEFUNCTION, sink);
 		curl_easy_setopt(x[k].h, CURLOPT_PRIVATE, &x[k]);
@@ -624,7 +633,7 @@ bigdb(const char *path, const char *schema_path, long hosts, long events)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: loadgen ingest URL [-n N] [-c C] [-H HOSTS] "
+	fprintf(stderr, "usage: loadgen ingest URL[,URL...] [-n N] [-c C] [-H HOSTS] "
 	    "[-e EVENTS] [-t TOKEN]\n"
 	    "       loadgen get URL [-n N] [-t TOKEN]\n"
 	    "       loadgen ceiling DBFILE [-n ROWS]\n"

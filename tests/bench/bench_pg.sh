@@ -1,0 +1,136 @@
+#!/bin/sh
+# bench_pg.sh - the collector on PostgreSQL next to SQLite, same machine,
+# same run (no pass/fail; the figures feed the README's sizing section):
+#
+#   1. ingest: one simulated fleet load (tests/bench/loadgen.c) against one
+#      collector on SQLite, one on PostgreSQL, and two on the same
+#      PostgreSQL database (the load split over both, round robin);
+#   2. the summary and the list endpoints over BENCH_PG_HOSTS hosts and
+#      BENCH_PG_EVENTS events on PostgreSQL (INSERT ... SELECT
+#      generate_series, tests/bench/pg_bigdb.sql), next to the < 100 ms
+#      target.
+#
+# PostgreSQL is a throwaway server (tests/e2e/pg_lib.inc) in BENCH_TMP,
+# with the tests' settings except fsync (on here, as in production).
+# Scale: BENCH_REPORTS (20000), BENCH_CONC (128), BENCH_FLEET (10000),
+# BENCH_PG_HOSTS (100000), BENCH_PG_EVENTS (10000000: about 4 GB and
+# several minutes to generate).
+set -u
+top=${SPOOLWATCH_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+bindir=${BINDIR:-$top/bin}
+tmp=${BENCH_TMP:-/tmp/spoolwatch-bench}/pg
+reports=${BENCH_REPORTS:-20000}
+conc=${BENCH_CONC:-128}
+fleet=${BENCH_FLEET:-10000}
+hosts=${BENCH_PG_HOSTS:-100000}
+events=${BENCH_PG_EVENTS:-10000000}
+cpids=""
+
+# what pg_lib.inc needs of lib.sh
+_atexit=""
+at_exit() { _atexit="$_atexit$1;"; }
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+rm -rf "$tmp"
+mkdir -p "$tmp"
+trap 'for p in $cpids; do kill "$p" 2>/dev/null; done; eval "$_atexit"; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+. "$top/tests/e2e/pg_lib.inc"
+
+# shellcheck disable=SC2046
+cc -O2 -o "$tmp/loadgen" "$top/tests/bench/loadgen.c" \
+    $(pkg-config --cflags --libs libcurl sqlite3 zlib) || exit 1
+
+# start DB [CONFIG-LINE...]: one more release collector; its URL in URL
+start() {
+	_db=$1; shift
+	_p=$(free_port)
+	URL=http://127.0.0.1:$_p
+	{ echo "listen = 127.0.0.1:$_p"; echo "db = $_db"
+	  for _l in "$@"; do echo "$_l"; done; } >"$tmp/c$_p.conf"
+	"$bindir/spoolwatch-collector" --config "$tmp/c$_p.conf" \
+	    2>>"$tmp/collector.log" &
+	cpids="$cpids $!"
+	_i=0
+	until [ "$(curl -s -o /dev/null -w '%{http_code}' -m 1 "$URL/healthz")" = 200 ]; do
+		_i=$((_i + 1)); [ "$_i" -gt 600 ] && return 1; sleep 0.1
+	done
+}
+stop_all() {
+	for p in $cpids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	cpids=""
+}
+# batches URL: the group commit of one collector
+batches() {
+	curl -s "$1/metrics" | awk '
+	    /^spoolwatch_write_batches_total / { b = $2 }
+	    /^spoolwatch_write_batch_reports_total / { r = $2 }
+	    END { if (b) printf "  group commit (%s): %d transactions, %.1f reports each\n", u, b, r / b }' u="$1"
+}
+
+pg_start || { echo "no PostgreSQL server"; exit 1; }
+# production durability for the figures
+sed -i 's/^fsync = off/fsync = on/; s/^full_page_writes = off/full_page_writes = on/' \
+    "$PGDIR/data/postgresql.conf"
+pg_stop fast && pg_restart || exit 1
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg);" \
+    "PostgreSQL $(pg_sql postgres 'SHOW server_version') (fsync on)"
+
+load="-n $reports -c $conc -H $fleet -e 3"
+echo
+echo "--- ingest: $reports reports from $fleet hosts, 3 events each, $conc connections"
+echo "  one collector, SQLite (synchronous=full)"
+start "$tmp/ingest.db" "queue_max = 100000" || { echo "collector did not start"; exit 1; }
+# shellcheck disable=SC2086
+"$tmp/loadgen" ingest "$URL" $load
+batches "$URL"
+stop_all
+
+echo "  one collector, PostgreSQL"
+pg_createdb one
+start "$(pg_url one)" "queue_max = 100000" || { echo "collector did not start"; exit 1; }
+# shellcheck disable=SC2086
+"$tmp/loadgen" ingest "$URL" $load
+batches "$URL"
+stop_all
+
+echo "  two collectors, one PostgreSQL database"
+pg_createdb two
+start "$(pg_url two)" "queue_max = 100000" || { echo "collector did not start"; exit 1; }
+u1=$URL
+start "$(pg_url two)" "queue_max = 100000" || { echo "collector did not start"; exit 1; }
+u2=$URL
+# shellcheck disable=SC2086
+"$tmp/loadgen" ingest "$u1,$u2" $load
+batches "$u1"
+batches "$u2"
+echo "  stored: $(pg_sql two 'SELECT count(*) FROM reports') reports"
+stop_all
+
+echo
+echo "--- read API on PostgreSQL over $hosts hosts and $events events"
+pg_createdb big
+start "$(pg_url big)" || { echo "collector did not start"; exit 1; }
+stop_all
+t0=$(date +%s)
+psql -X -q -h "$PGDIR" -p "$PGPORT" -U postgres -d big -v hosts="$hosts" \
+    -v events="$events" -v now="$(date +%s)" -f "$top/tests/bench/pg_bigdb.sql" \
+    >/dev/null || { echo "the data set failed"; exit 1; }
+echo "  data set written in $(($(date +%s) - t0)) s;" \
+    "database size: $(pg_sql big "SELECT pg_size_pretty(pg_database_size('big'))")"
+start "$(pg_url big)" || { echo "collector did not start"; exit 1; }
+since=$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)
+for p in "/api/v1/summary" "/api/v1/hosts?limit=100" \
+    "/api/v1/hosts?finding=mta.down&limit=100" "/api/v1/findings?limit=100" \
+    "/api/v1/findings?code=mta.down&limit=100" \
+    "/api/v1/events?host=host000077.example.com" "/api/v1/events?since=$since" \
+    "/api/v1/events?signature=SYSERR(root):%20signature%207:%20Permission%20denied" \
+    "/api/v1/events?kind=bounced" "/api/v1/mail?limit=100" "/metrics"; do
+	echo "  GET $p"
+	"$tmp/loadgen" get "$URL$p" -n 20
+done
+stop_all
+echo
+echo "target: the summary and every list < 100 ms (p99) at 100,000 hosts and"
+echo "10 million events, as on SQLite (bench_ingest.sh)."
