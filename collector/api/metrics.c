@@ -217,8 +217,9 @@ incidents(struct strbuf *out, sqlite3 *db, char *err, size_t errlen)
 		v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0)
 		                                   : 0;
 		sqlite3_reset(st);
-		strbuf_printf(out, "spoolwatch_incidents_open{severity=\"%s\"} "
-		                   "%lld\n",
+		strbuf_printf(out,
+		              "spoolwatch_incidents_open{severity=\"%s\"} "
+		              "%lld\n",
 		              sevs[i], v);
 	}
 	sqlite3_finalize(st);
