@@ -112,6 +112,11 @@ check_eq "mail_fs: the tmpfs cannot fill with mail" \
 check_eq "the cron mail's inbox" \
     "$(sqlq "$T/m/c.db" "SELECT inbox || ' ' || hosts || ' ' || unread || ' ' || queued FROM cron_fleet")" \
     "3 1 3 4"
+check_eq "the open finding is a cause: incident_counts filled from it" \
+    "$(sqlq "$T/m/c.db" "SELECT group_concat(severity || '=' || causes || '/' || hosts, ',') FROM (SELECT * FROM incident_counts ORDER BY severity)")" \
+    "=1/1,critical=1/1"
+check_eq "labels and causes start empty" \
+    "$(sqlq "$T/m/c.db" "SELECT count(labels) + count(cause_code) + sum(symptom) FROM hosts, findings")" 0
 check_eq "the state tables are rewritten by the next report" \
     "$(sqlq "$T/m/c.db" "SELECT group_concat(hash, ',') FROM host_state")" "0,0"
 

@@ -4,7 +4,8 @@
  * committed afterwards stay invisible on it (GET /api/v1/findings right
  * after the agent's 200 missing what the summary shows);
  * db_reader_release() ends such a snapshot, and no read endpoint, on its
- * normal and its error paths, leaves one behind.
+ * normal and its error paths, leaves one behind.  (Older databases:
+ * tests/e2e/collector_migrate.sh.)
  */
 #include "tests/unit/collector_fixture.h"
 
