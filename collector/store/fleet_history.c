@@ -15,14 +15,14 @@ enum { F_MAIL, F_FINDINGS, F_SYSERR, F_COUNT };
 static const char *const fsql[F_COUNT] = {
     [F_MAIL] =
         "INSERT INTO fleet_history (metric, subject, ts, value) "
-        "SELECT 'queued_total', '', ?1, queued FROM fleet WHERE id = 1 "
+        "SELECT 'queued_total', '', CAST(?1 AS bigint), queued FROM fleet WHERE id = 1 "
         "UNION ALL "
-        "SELECT 'unread_total', '', ?1, unread FROM fleet WHERE id = 1 "
+        "SELECT 'unread_total', '', CAST(?1 AS bigint), unread FROM fleet WHERE id = 1 "
         "ON CONFLICT (metric, subject, ts) DO UPDATE SET value = "
         "excluded.value",
     [F_FINDINGS] =
         "INSERT INTO fleet_history (metric, subject, ts, value) "
-        "SELECT 'open_findings', sev.s, ?1, coalesce((SELECT sum(c.hosts) "
+        "SELECT 'open_findings', sev.s, CAST(?1 AS bigint), coalesce((SELECT sum(c.hosts) "
         "FROM finding_counts c WHERE c.severity = sev.s), 0) "
         "FROM (SELECT 'critical' AS s UNION ALL SELECT 'warning' "
         "UNION ALL SELECT 'info') sev WHERE sev.s IS NOT NULL "

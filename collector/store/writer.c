@@ -86,8 +86,14 @@ fleet_sample(struct writer *w)
 	char err[256];
 
 	w->sampled_minute = now - now % 60;
-	if (fleet_history_sample(w->fleet, now, err, sizeof(err)) != SQL_OK)
+	/* a savepoint: on PostgreSQL a failed statement would otherwise
+	 * abort the whole batch's transaction */
+	sql_exec(w->db, "SAVEPOINT fleet_sample", NULL, 0);
+	if (fleet_history_sample(w->fleet, now, err, sizeof(err)) != SQL_OK) {
 		log_warnx("%s", err);
+		sql_exec(w->db, "ROLLBACK TO fleet_sample", NULL, 0);
+	}
+	sql_exec(w->db, "RELEASE fleet_sample", NULL, 0);
 }
 
 /* fleet_step - fleet_sample in a transaction of its own, for a minute
