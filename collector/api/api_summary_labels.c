@@ -211,7 +211,8 @@ group_by_arg(struct api_req *rq, struct api_answer *ans,
 	*out = NULL;
 	if (g == NULL)
 		return 0;
-	if (strncmp(g, "label:", 6) != 0 || !label_key_ok(g + 6, strlen(g + 6))) {
+	if (strncmp(g, "label:", 6) != 0 ||
+	    !label_key_ok(g + 6, strlen(g + 6))) {
 		api_error(ans, 400, "bad_request",
 		          "group_by: expected label:KEY (KEY a label name "
 		          "[A-Za-z_][A-Za-z0-9_]{0,62})");
