@@ -13,6 +13,7 @@
 #include "agent/limits.h"
 #include "common/config.h"
 #include "common/fsutil.h"
+#include "common/labels.h"
 #include "common/xalloc.h"
 
 #define OFF(f) offsetof(struct agent_config, f)
@@ -49,8 +50,26 @@ static const struct cfg_def top_defs[] = {
      "debug, info, warning or error"},
     {"log_target", CFG_STR, "stderr", OFF(log_target), 0, 0,
      "stderr or syslog"},
+    {"labels", CFG_STR, NULL, OFF(labels), 0, 0,
+     "host labels sent as host.labels: KEY=VALUE, ... (at most 32)"},
     {NULL, 0, NULL, 0, 0, 0, NULL},
 };
+
+/* load_labels - the labels key into host_labels; -1 with FILE:LINE: why. */
+static int
+load_labels(struct agent_config *cfg, struct cfg_file *cf, char *err,
+            size_t errlen)
+{
+	char why[256];
+
+	cfg->host_labels =
+	    labels_parse(cfg->labels ? cfg->labels : "", why, sizeof(why));
+	if (cfg->host_labels != NULL)
+		return 0;
+	snprintf(err, errlen, "%s:%u: %s", cfg_name(cf),
+	         cfg_key_line(cf, 0, "labels"), why);
+	return -1;
+}
 
 int
 agent_config_load(struct agent_config *cfg, const char *path, int must_exist,
@@ -78,6 +97,8 @@ agent_config_load(struct agent_config *cfg, const char *path, int must_exist,
 	    mail_config_load(&cfg->mail, cf, err, errlen) == -1)
 		goto out;
 	if (cf && cfg_check_unused(cf, err, errlen) == -1)
+		goto out;
+	if (load_labels(cfg, cf, err, errlen) == -1)
 		goto out;
 	if (strcmp(cfg->log_target, "stderr") != 0 &&
 	    strcmp(cfg->log_target, "syslog") != 0) {
@@ -216,6 +237,8 @@ void
 agent_config_free(struct agent_config *cfg)
 {
 	cfg_free_values(top_defs, cfg);
+	json_decref(cfg->host_labels);
+	cfg->host_labels = NULL;
 	free(cfg->root);
 	free(cfg->config_path);
 	spool_config_free(&cfg->spool);

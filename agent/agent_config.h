@@ -10,6 +10,8 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "agent/collect/inodes_config.h"
 #include "agent/collect/logs_config.h"
 #include "agent/collect/mail_config.h"
@@ -39,6 +41,9 @@ struct agent_config {
 	long long retry_max; /* seconds, largest retry delay */
 	char *log_level;
 	char *log_target; /* "stderr" or "syslog" */
+	char *labels;     /* "env=prod, role=web" as written */
+	json_t *host_labels; /* labels parsed (common/labels.h): an object,
+	                      * sent as host.labels when not empty */
 
 	/* from the command line only */
 	char *root; /* "" for "/" */

@@ -172,6 +172,9 @@ report_build(const struct agent_config *cfg, struct state *st)
 	    "interval_s", (json_int_t)cfg->interval, "findings", "errors");
 	if (c.report == NULL)
 		return NULL;
+	if (json_object_size(cfg->host_labels) > 0)
+		json_object_set_new(json_object_get(c.report, "host"),
+		                    "labels", json_deep_copy(cfg->host_labels));
 	c.errors = json_object_get(c.report, "errors");
 	c.findings = json_object_get(c.report, "findings");
 

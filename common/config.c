@@ -649,6 +649,15 @@ cfg_apply(struct cfg_file *cf, size_t i, const struct cfg_def *defs,
 	return 0;
 }
 
+unsigned
+cfg_key_line(const struct cfg_file *cf, size_t i, const char *key)
+{
+	for (size_t e = 0; e < cf->nent; e++)
+		if (cf->ent[e].section == i && strcmp(cf->ent[e].key, key) == 0)
+			return cf->ent[e].line;
+	return 0;
+}
+
 int
 cfg_check_unused(const struct cfg_file *cf, char *err, size_t errlen)
 {

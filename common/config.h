@@ -84,6 +84,9 @@ void cfg_defaults(const struct cfg_def *defs, void *target);
 /* cfg_apply - apply section i's keys named in defs; -1 and err on error. */
 int cfg_apply(struct cfg_file *cf, size_t i, const struct cfg_def *defs,
               void *target, char *err, size_t errlen);
+/* cfg_key_line - the line of key in section i, or 0 if it is not there
+ * (for errors a part finds in a value after cfg_apply). */
+unsigned cfg_key_line(const struct cfg_file *cf, size_t i, const char *key);
 /* cfg_check_unused - -1 and "FILE:LINE: unknown key" if any is left. */
 int cfg_check_unused(const struct cfg_file *cf, char *err, size_t errlen);
 /* cfg_free_values - free the STR and LIST fields of target. */

@@ -5,7 +5,8 @@
 -- Integer keys everywhere: a host name is stored once, in hosts.
 --
 -- Write path per report (one writer thread, many reports per
--- transaction): reports (idempotency), hosts (latest state), host_state,
+-- transaction): reports (idempotency), hosts (latest state; its labels
+-- also in host_labels), host_state,
 -- spools and filesystems and mail_* (latest state, replaced when it
 -- changed), events (deduplicated
 -- on host + event id), event_groups, event_sigs (per host and signature),
@@ -41,10 +42,24 @@ CREATE TABLE IF NOT EXISTS hosts (
 	unread_total	INTEGER NOT NULL DEFAULT 0,
 	open_critical	INTEGER NOT NULL DEFAULT 0,
 	open_warning	INTEGER NOT NULL DEFAULT 0,
-	open_info	INTEGER NOT NULL DEFAULT 0
+	open_info	INTEGER NOT NULL DEFAULT 0,
+	-- host.labels of the newest report: a JSON object, keys sorted
+	-- (NULL on a database from before labels, until the next report)
+	labels		TEXT
 );
 CREATE INDEX IF NOT EXISTS hosts_last_seen ON hosts (last_seen);
 CREATE INDEX IF NOT EXISTS hosts_mta_down ON hosts (mta_down) WHERE mta_down = 1;
+
+-- A host's labels, one row per label, rewritten with hosts.labels when
+-- that changes: label=KEY:VALUE finds its hosts by host_labels_kv.
+CREATE TABLE IF NOT EXISTS host_labels (
+	host_id		INTEGER NOT NULL,
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	PRIMARY KEY (host_id, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS host_labels_kv
+    ON host_labels (key, value, host_id);
 
 -- The latest {spools, filesystems, mta, mail, errors} of a host as the
 -- agent sent them, and a hash of that text: a report whose state did not

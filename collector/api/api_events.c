@@ -96,12 +96,14 @@ events_text_where(struct api_req *rq, struct qb *qb)
 void
 api_events(struct api_req *rq, struct api_answer *ans)
 {
+	struct label_filter lf;
 	struct qb qb;
 	long limit;
 	long long at[2], last[2] = {0, 0}, since, until;
 	int has_since, has_until;
 
 	if (events_cursor_arg(rq, ans, at) == -1 ||
+	    label_args(rq, ans, &lf) == -1 ||
 	    list_args(rq, ans, &limit, NULL) == -1 ||
 	    (has_since = time_arg(rq, ans, "since", &since)) == -1 ||
 	    (has_until = time_arg(rq, ans, "until", &until)) == -1 ||
@@ -112,6 +114,7 @@ api_events(struct api_req *rq, struct api_answer *ans)
 	qb_init(&qb, "SELECT e.id, e.data, h.name, e.ts FROM events e "
 	             "JOIN hosts h ON h.id = e.host_id");
 	events_text_where(rq, &qb);
+	qb_labels(&qb, "e.host_id", &lf);
 	if (has_since) {
 		qb_where(&qb, "e.ts >= ?");
 		qb_int(&qb, since);

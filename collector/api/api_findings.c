@@ -2,7 +2,8 @@
  * api_findings.c - GET /api/v1/findings: findings of the fleet, newest
  * first, keyset-paginated by id; filters code, severity, state, host,
  * acked (an acknowledgement holds, ack.h), role (cause: not folded under
- * an open cause of its host, symptom: folded, findings.symptom).
+ * an open cause of its host, symptom: folded, findings.symptom), label
+ * (the host's).
  * Also the shape of one finding, which the host endpoint shows too.
  */
 #include <string.h>
@@ -67,9 +68,26 @@ findings_cursor(const json_t *last, void *ctx)
 	return id_cursor(*(long long *)ctx);
 }
 
-/* findings_where - the filters that were given. */
-static void
-findings_where(struct api_req *rq, struct qb *qb, long long cursor)
+int
+finding_filter_args(struct api_req *rq, struct api_answer *ans,
+                    struct label_filter *lf)
+{
+	static const char *const states[] = {"open", "resolved", NULL};
+	static const char *const bools[] = {"true", "false", NULL};
+	static const char *const roles[] = {"cause", "symptom", NULL};
+
+	if (enum_arg(rq, ans, "severity", report_schema_severities,
+	             "info, warning or critical") == -1 ||
+	    enum_arg(rq, ans, "state", states, "open or resolved") == -1 ||
+	    enum_arg(rq, ans, "acked", bools, "true or false") == -1 ||
+	    enum_arg(rq, ans, "role", roles, "cause or symptom") == -1)
+		return -1;
+	return label_args(rq, ans, lf);
+}
+
+void
+finding_filter_where(struct api_req *rq, struct qb *qb,
+                     const struct label_filter *lf)
 {
 	const char *code = rq->arg(rq->cls, "code");
 	const char *sev = rq->arg(rq->cls, "severity");
@@ -101,31 +119,26 @@ findings_where(struct api_req *rq, struct qb *qb, long long cursor)
 	if (role && *role)
 		qb_where(qb, strcmp(role, "symptom") == 0 ? "f.symptom = 1"
 		                                          : "f.symptom = 0");
-	if (cursor) {
-		qb_where(qb, "f.id < ?");
-		qb_int(qb, cursor);
-	}
+	qb_labels(qb, "f.host_id", lf);
 }
 
 void
 api_findings(struct api_req *rq, struct api_answer *ans)
 {
-	static const char *const states[] = {"open", "resolved", NULL};
-	static const char *const bools[] = {"true", "false", NULL};
-	static const char *const roles[] = {"cause", "symptom", NULL};
+	struct label_filter lf;
 	struct qb qb;
 	long limit;
 	long long cursor, last = 0;
 
 	if (list_args(rq, ans, &limit, &cursor) == -1 ||
-	    enum_arg(rq, ans, "severity", report_schema_severities,
-	             "info, warning or critical") == -1 ||
-	    enum_arg(rq, ans, "state", states, "open or resolved") == -1 ||
-	    enum_arg(rq, ans, "acked", bools, "true or false") == -1 ||
-	    enum_arg(rq, ans, "role", roles, "cause or symptom") == -1)
+	    finding_filter_args(rq, ans, &lf) == -1)
 		return;
 	qb_init(&qb, API_FINDING_COLS);
-	findings_where(rq, &qb, cursor);
+	finding_filter_where(rq, &qb, &lf);
+	if (cursor) {
+		qb_where(&qb, "f.id < ?");
+		qb_int(&qb, cursor);
+	}
 	qb_tail(&qb, "ORDER BY f.id DESC LIMIT ?");
 	list_page(rq, ans, &qb, limit, findings_row, findings_cursor, &last);
 }

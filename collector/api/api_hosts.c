@@ -1,6 +1,7 @@
 /*
  * api_hosts.c - GET /api/v1/hosts (the list, by name, keyset-paginated
- * on the hex of the last name; filters finding, severity, stale, q) and
+ * on the hex of the last name; filters finding, severity, stale, q,
+ * label) and
  * GET /api/v1/hosts/{name} (one host: its latest state, open findings,
  * recent events and curves).
  */
@@ -20,15 +21,27 @@
 	"h.mta_kind, h.mta_running, h.mta_listening, h.mta_down, "             \
 	"h.queued_total, h.unread_total, h.open_critical, h.open_warning, "    \
 	"h.open_info, h.reports, h.agent_version, h.kernel, h.interval_s, "    \
-	"h.last_report_id, h.id"
+	"h.last_report_id, h.id, h.labels"
 #define HOST_FROM " FROM hosts h"
+
+/* host_labels - the labels column (20) as an object ({} if none). */
+static json_t *
+host_labels(sqlite3_stmt *st)
+{
+	json_t *l = db_col_json(st, 20);
+
+	if (json_is_object(l))
+		return l;
+	json_decref(l);
+	return json_object();
+}
 
 static json_t *
 host_item(sqlite3_stmt *st, long long now, long long stale_after)
 {
 	return json_pack(
 	    "{s:o,s:o,s:o,s:o,s:b,s:o,s:o,s:{s:o,s:o,s:o},"
-	    "s:b,s:I,s:I,s:{s:I,s:I,s:I}}",
+	    "s:b,s:I,s:I,s:{s:I,s:I,s:I},s:o}",
 	    "name", db_col_str(st, 0), "first_seen", db_col_time(st, 1),
 	    "last_seen", db_col_time(st, 2), "collected_at",
 	    sqlite3_column_int64(st, 3) < 0 ? json_null() : db_col_time(st, 3),
@@ -41,7 +54,8 @@ host_item(sqlite3_stmt *st, long long now, long long stale_after)
 	    (json_int_t)sqlite3_column_int64(st, 10), "findings", "critical",
 	    (json_int_t)sqlite3_column_int64(st, 11), "warning",
 	    (json_int_t)sqlite3_column_int64(st, 12), "info",
-	    (json_int_t)sqlite3_column_int64(st, 13));
+	    (json_int_t)sqlite3_column_int64(st, 13), "labels",
+	    host_labels(st));
 }
 
 /* --- the list ------------------------------------------------------------ */
@@ -121,10 +135,12 @@ api_hosts(struct api_req *rq, struct api_answer *ans)
 	static const char *const bools[] = {"true", "false", NULL};
 	const char *cur = rq->arg(rq->cls, "cursor");
 	char *after = NULL;
+	struct label_filter lf;
 	struct qb qb;
 	long limit;
 
 	if (list_args(rq, ans, &limit, NULL) == -1 ||
+	    label_args(rq, ans, &lf) == -1 ||
 	    enum_arg(rq, ans, "severity", report_schema_severities,
 	             "info, warning or critical") == -1 ||
 	    enum_arg(rq, ans, "stale", bools, "true or false") == -1)
@@ -137,6 +153,7 @@ api_hosts(struct api_req *rq, struct api_answer *ans)
 	hosts_finding_where(&qb, rq->arg(rq->cls, "finding"),
 	                    rq->arg(rq->cls, "severity"));
 	hosts_where(rq, &qb, after);
+	qb_labels(&qb, "h.id", &lf);
 	free(after);
 	qb_tail(&qb, "ORDER BY h.name LIMIT ?");
 	list_page(rq, ans, &qb, limit, hosts_row, hosts_cursor, rq);
@@ -263,7 +280,7 @@ host_state(struct api_req *rq, sqlite3_stmt *st, long long *hid)
 	json_object_set_new(o, "interval_s", db_col_int(st, 17));
 	json_object_set_new(o, "last_report_id", db_col_str(st, 18));
 	*hid = sqlite3_column_int64(st, 19);
-	state = db_col_json(st, 20);
+	state = db_col_json(st, 21);
 	if (json_is_object(state)) {
 		json_object_update(o, state);
 	} else {

@@ -2,7 +2,9 @@
  * api_mail.c - GET /api/v1/mail: queued and unread mail grouped by cron
  * command, fleet wide (the cron_fleet aggregate) or for one host
  * (mail_cron), most messages first, with the totals of the same scope.
- * The cursor is "<messages>.<hex command>" of the last item.
+ * The cursor is "<messages>.<hex command>" of the last item.  With
+ * label= the fleet-wide rows and totals are summed over the hosts that
+ * have those labels (mail_cron and hosts), not read from the aggregates.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,20 +16,26 @@
 #include "common/xalloc.h"
 
 /* mail_hosts - a few hosts behind one command. */
+/* mail_hosts - the hosts (of lf's labels) with most mail of command. */
 static json_t *
-mail_hosts(sqlite3 *db, const char *command)
+mail_hosts(sqlite3 *db, const char *command, const struct label_filter *lf)
 {
+	char err[256];
 	sqlite3_stmt *st;
+	struct qb qb;
 	json_t *a = json_array();
 
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT h.name FROM mail_cron m JOIN hosts "
-	                       "h ON h.id = m.host_id WHERE m.command = ?1 "
-	                       "ORDER BY m.inbox + m.queued DESC LIMIT ?2",
-	                       -1, &st, NULL) != SQLITE_OK)
+	qb_init(&qb, "SELECT h.name FROM mail_cron m JOIN hosts h ON "
+	             "h.id = m.host_id");
+	qb_where(&qb, "m.command = ?");
+	qb_text(&qb, command);
+	qb_labels(&qb, "m.host_id", lf);
+	qb_tail(&qb, "ORDER BY m.inbox + m.queued DESC LIMIT ?");
+	qb_int(&qb, API_MAIL_EXAMPLES);
+	st = qb_prepare(&qb, db, err, sizeof(err));
+	qb_free(&qb);
+	if (st == NULL)
 		return a;
-	sqlite3_bind_text(st, 1, command, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, API_MAIL_EXAMPLES);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(a, db_col_str(st, 0));
 	sqlite3_finalize(st);
@@ -38,6 +46,7 @@ struct mail_ctx {
 	sqlite3 *db;
 	int by_host;     /* rows of mail_cron for one host */
 	const char *cmd; /* the command filter, if any */
+	const struct label_filter *lf;
 };
 
 /* mail_row - one cron command: per host with its latest mail, or fleet
@@ -60,7 +69,7 @@ mail_row(sqlite3_stmt *st, void *ctx)
 		json_object_set_new(o, "excerpt", db_col_str(st, 8));
 	} else if (mc->cmd && *mc->cmd) {
 		json_object_set_new(o, "host_examples",
-		                    mail_hosts(mc->db, mc->cmd));
+		                    mail_hosts(mc->db, mc->cmd, mc->lf));
 	}
 	return o;
 }
@@ -107,23 +116,37 @@ mail_cursor_arg(struct api_req *rq, struct api_answer *ans, char **after,
 }
 
 /* mail_totals - add "totals" of the same scope to a page in ans. */
+/* mail_totals - the totals of the scope (one host, the hosts of lf's
+ * labels, or the fleet aggregate) into ans->body. */
 static void
-mail_totals(struct api_req *rq, const char *host, struct api_answer *ans)
+mail_totals(struct api_req *rq, const char *host,
+            const struct label_filter *lf, struct api_answer *ans)
 {
 	char err[256];
-	sqlite3_stmt *st = db_prepare(
-	    rq->db,
-	    host ? "SELECT queued_total, unread_total, "
-	           "queued_total > 0 FROM hosts WHERE name = ?1"
-	         : "SELECT queued, "
-	           "unread, hosts_with_queued FROM fleet WHERE id = 1",
-	    err, sizeof(err));
+	sqlite3_stmt *st;
+	struct qb qb;
 
+	if (host || lf->n) {
+		qb_init(&qb, "SELECT coalesce(sum(queued_total), 0), "
+		             "coalesce(sum(unread_total), 0), coalesce(sum("
+		             "CASE WHEN queued_total > 0 THEN 1 ELSE 0 END), 0), "
+		             "count(*) FROM hosts h");
+		if (host) {
+			qb_where(&qb, "h.name = ?");
+			qb_text(&qb, host);
+		}
+		qb_labels(&qb, "h.id", lf);
+	} else {
+		qb_init(&qb, "SELECT queued, unread, hosts_with_queued, 1 "
+		             "FROM fleet WHERE id = 1");
+	}
+	st = qb_prepare(&qb, rq->db, err, sizeof(err));
+	qb_free(&qb);
 	if (st == NULL)
 		return;
-	if (host)
-		sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	/* no such host (count 0): no totals, as without labels */
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (!host || sqlite3_column_int64(st, 3) > 0))
 		json_object_set_new(
 		    ans->body, "totals",
 		    json_pack("{s:I,s:I,s:I}", "queued_total",
@@ -135,6 +158,37 @@ mail_totals(struct api_req *rq, const char *host, struct api_answer *ans)
 	sqlite3_finalize(st);
 }
 
+/* mail_from - the rows' source: one host's mail_cron, the fleet's
+ * cron_fleet, or mail_cron summed per command over lf's hosts. */
+static void
+mail_from(struct qb *qb, const char *host, const struct label_filter *lf)
+{
+	if (host) {
+		qb_init(qb, "SELECT m.command, 1, m.unread, m.queued, "
+		            "m.inbox + m.queued AS msgs, m.user, m.last_ts, "
+		            "m.subject, m.excerpt FROM mail_cron m");
+		qb_where(qb, "m.host_id = (SELECT id FROM hosts WHERE "
+		             "name = ?)");
+		qb_text(qb, host);
+		qb_labels(qb, "m.host_id", lf);
+		return;
+	}
+	if (lf->n == 0) {
+		qb_init(qb, "SELECT m.command, m.hosts, m.unread, m.queued, "
+		            "m.inbox + m.queued AS msgs, NULL, NULL, NULL, NULL "
+		            "FROM cron_fleet m");
+		return;
+	}
+	qb_init(qb, "SELECT m.command, m.hosts, m.unread, m.queued, "
+	            "m.inbox + m.queued AS msgs, NULL, NULL, NULL, NULL FROM "
+	            "(SELECT command, count(*) AS hosts, sum(inbox) AS inbox, "
+	            "sum(unread) AS unread, sum(queued) AS queued "
+	            "FROM mail_cron");
+	qb_labels(qb, "host_id", lf);
+	qb_tail(qb, "GROUP BY command) m");
+	qb_end_where(qb);
+}
+
 void
 api_mail(struct api_req *rq, struct api_answer *ans)
 {
@@ -142,27 +196,17 @@ api_mail(struct api_req *rq, struct api_answer *ans)
 	const char *cmd = rq->arg(rq->cls, "command");
 	char *after;
 	long long after_n;
+	struct label_filter lf;
 	struct qb qb;
 	long limit;
 	int by_host = host && *host;
-	struct mail_ctx mc = {rq->db, by_host, cmd};
+	struct mail_ctx mc = {rq->db, by_host, cmd, &lf};
 
 	if (list_args(rq, ans, &limit, NULL) == -1 ||
+	    label_args(rq, ans, &lf) == -1 ||
 	    mail_cursor_arg(rq, ans, &after, &after_n) == -1)
 		return;
-	if (by_host) {
-		qb_init(&qb, "SELECT m.command, 1, m.unread, m.queued, "
-		             "m.inbox + m.queued AS msgs, m.user, m.last_ts, "
-		             "m.subject, m.excerpt FROM mail_cron m");
-		qb_where(&qb, "m.host_id = (SELECT id FROM hosts WHERE "
-		              "name = ?)");
-		qb_text(&qb, host);
-	} else {
-		qb_init(&qb,
-		        "SELECT m.command, m.hosts, m.unread, m.queued, "
-		        "m.inbox + m.queued AS msgs, NULL, NULL, NULL, NULL "
-		        "FROM cron_fleet m");
-	}
+	mail_from(&qb, by_host ? host : NULL, &lf);
 	if (cmd && *cmd) {
 		qb_where(&qb, "m.command = ?");
 		qb_text(&qb, cmd);
@@ -178,5 +222,5 @@ api_mail(struct api_req *rq, struct api_answer *ans)
 	qb_tail(&qb, "ORDER BY msgs DESC, m.command LIMIT ?");
 	list_page(rq, ans, &qb, limit, mail_row, mail_cursor, &mc);
 	if (ans->status == 200)
-		mail_totals(rq, by_host ? host : NULL, ans);
+		mail_totals(rq, by_host ? host : NULL, &lf, ans);
 }

@@ -131,6 +131,20 @@ enum_arg(struct api_req *rq, struct api_answer *ans, const char *key,
 	return -1;
 }
 
+int
+label_args(struct api_req *rq, struct api_answer *ans, struct label_filter *lf)
+{
+	const char *v[API_LABEL_FILTERS];
+	char err[API_MSG_MAX];
+	size_t n = rq->args ? rq->args(rq->cls, "label", v, API_LABEL_FILTERS)
+	                    : 0;
+
+	if (label_filter_parse(v, n, lf, err, sizeof(err)) == 0)
+		return 0;
+	api_error(ans, 400, "bad_request", "%s", err);
+	return -1;
+}
+
 char *
 like_escape(const char *s)
 {

@@ -23,11 +23,20 @@ struct api_req {
 	const char *(*arg)(void *cls, const char *key); /* NULL: absent */
 	void *cls;
 	const char *param; /* the path segment a route took ({name}), or NULL */
+	/* every value of a repeated argument (label=): the count, the
+	 * first max of them into out; NULL: none */
+	size_t (*args)(void *cls, const char *key, const char **out,
+	               size_t max);
 };
 
 struct api_answer {
 	int status;
 	json_t *body; /* owned by the answer */
+	/* instead of body: text (malloc'd, owned) of len bytes, type its
+	 * Content-Type */
+	char *text;
+	size_t len;
+	const char *type;
 };
 
 /* The enumerations the filters accept, NULL-terminated. */
@@ -55,6 +64,9 @@ int time_arg(struct api_req *rq, struct api_answer *ans, const char *key,
  * whose message is "key: expected <expected>". */
 int enum_arg(struct api_req *rq, struct api_answer *ans, const char *key,
              const char *const *values, const char *expected);
+/* label_args - the label= arguments into lf; 0, or -1 with a 400. */
+int label_args(struct api_req *rq, struct api_answer *ans,
+               struct label_filter *lf);
 /* like_escape - s with %, _ and \ escaped for LIKE ... ESCAPE '\'. */
 char *like_escape(const char *s);
 /* id_cursor - a decimal id as a cursor string. */

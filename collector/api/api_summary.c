@@ -5,11 +5,12 @@
  * ingest by triggers (finding_counts, incident_counts, sig_fleet,
  * cron_fleet, fleet), never a scan of events, findings or hosts, so the
  * answer stays fast on a database of 100,000 hosts and millions of
- * events.
+ * events.  label= and group_by=label:KEY are api_summary_labels.c's.
  */
 #include <stdio.h>
 
 #include "collector/api/api.h"
+#include "collector/api/api_summary.h"
 #include "collector/store/db.h"
 #include "common/jsonutil.h"
 
@@ -83,7 +84,7 @@ top_list(struct sctx *c, const char *sql, json_t *(*row)(sqlite3_stmt *st))
 	return a;
 }
 
-static json_t *
+json_t *
 silent_row(sqlite3_stmt *st)
 {
 	return json_pack("{s:o,s:o}", "host", db_col_str(st, 0), "last_seen",
@@ -109,7 +110,7 @@ hosts_part(struct sctx *c)
 	             silent_row));
 }
 
-static json_t *
+json_t *
 finding_row(sqlite3_stmt *st)
 {
 	return json_pack("{s:o,s:o,s:I,s:I}", "code", db_col_str(st, 0),
@@ -158,7 +159,7 @@ incidents_part(struct sctx *c)
 	return o;
 }
 
-static json_t *
+json_t *
 syserr_row(sqlite3_stmt *st)
 {
 	return json_pack(
@@ -168,7 +169,7 @@ syserr_row(sqlite3_stmt *st)
 	    sqlite3_column_int64(st, 3) > 0 ? db_col_time(st, 3) : json_null());
 }
 
-static json_t *
+json_t *
 inodes_row(sqlite3_stmt *st)
 {
 	return json_pack("{s:o,s:o,s:f}", "host", db_col_str(st, 0), "mount",
@@ -176,7 +177,7 @@ inodes_row(sqlite3_stmt *st)
 	                 sqlite3_column_double(st, 2));
 }
 
-static json_t *
+json_t *
 cron_row(sqlite3_stmt *st)
 {
 	return json_pack("{s:o,s:I,s:I}", "command", db_col_str(st, 0), "hosts",
@@ -203,7 +204,7 @@ mail_part(struct sctx *c)
 	             cron_row));
 }
 
-static json_t *
+json_t *
 name_row(sqlite3_stmt *st)
 {
 	return db_col_str(st, 0);
@@ -226,8 +227,14 @@ void
 api_summary(struct api_req *rq, struct api_answer *ans)
 {
 	struct sctx c = {rq, "", 0};
-	json_t *o;
+	struct label_filter lf;
+	char gkey[LABEL_KEY_MAX + 1];
+	const char *group_by;
+	json_t *o, *groups = NULL;
 
+	if (label_args(rq, ans, &lf) == -1 ||
+	    group_by_arg(rq, ans, gkey, &group_by) == -1)
+		return;
 	/* one read transaction: every part sees the same snapshot */
 	sqlite3_exec(rq->db, "BEGIN", NULL, NULL, NULL);
 	o = json_object();
@@ -259,6 +266,19 @@ api_summary(struct api_req *rq, struct api_answer *ans)
 	json_object_set_new(o, "mta_down", mta_part(&c));
 	json_object_set_new(o, "stale_after_s", json_integer(rq->stale_after));
 	json_object_set_new(o, "generated_at", jsonutil_ts(rq->now));
+	if (!c.failed && lf.n > 0 &&
+	    summary_scope(rq, &lf, o, c.err, sizeof(c.err)) == -1)
+		c.failed = 1;
+	if (!c.failed && group_by &&
+	    (groups = summary_groups(rq, &lf, group_by, c.err,
+	                             sizeof(c.err))) == NULL)
+		c.failed = 1;
+	if (groups) {
+		char by[LABEL_KEY_MAX + 8];
+		snprintf(by, sizeof(by), "label:%s", group_by);
+		json_object_set_new(o, "group_by", json_string(by));
+		json_object_set_new(o, "groups", groups);
+	}
 	sqlite3_exec(rq->db, "COMMIT", NULL, NULL, NULL);
 	if (c.failed) {
 		json_decref(o);

@@ -51,6 +51,55 @@ qb_tail(struct qb *q, const char *tail)
 	strbuf_appends(&q->sql, tail);
 }
 
+void
+qb_end_where(struct qb *q)
+{
+	q->nwhere = 0;
+}
+
+int
+label_filter_parse(const char *const *vals, size_t n, struct label_filter *lf,
+                   char *err, size_t el)
+{
+	lf->n = 0;
+	if (n > API_LABEL_FILTERS) {
+		snprintf(err, el, "label: at most %d label= arguments",
+		         API_LABEL_FILTERS);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *colon = strchr(vals[i], ':');
+		size_t kl = colon ? (size_t)(colon - vals[i]) : 0;
+
+		if (colon == NULL || !label_key_ok(vals[i], kl) ||
+		    !label_value_ok(colon + 1, strlen(colon + 1))) {
+			snprintf(err, el,
+			         "label: expected KEY:VALUE (KEY a label name "
+			         "[A-Za-z_][A-Za-z0-9_]{0,62}, VALUE 1 to %d "
+			         "characters)",
+			         LABEL_VALUE_MAX);
+			return -1;
+		}
+		memcpy(lf->l[lf->n].key, vals[i], kl);
+		lf->l[lf->n].key[kl] = '\0';
+		lf->l[lf->n].value = colon + 1;
+		lf->n++;
+	}
+	return 0;
+}
+
+void
+qb_labels(struct qb *q, const char *host_col, const struct label_filter *lf)
+{
+	for (int i = 0; i < lf->n; i++) {
+		qb_where(q, host_col);
+		strbuf_appends(&q->sql, " IN (SELECT host_id FROM host_labels "
+		                        "WHERE key = ? AND value = ?)");
+		qb_text(q, lf->l[i].key);
+		qb_text(q, lf->l[i].value);
+	}
+}
+
 sqlite3_stmt *
 qb_prepare(struct qb *q, sqlite3 *db, char *err, size_t el)
 {

@@ -10,9 +10,20 @@
 
 #include <sqlite3.h>
 
+#include "collector/limits.h"
+#include "common/labels.h"
 #include "common/strbuf.h"
 
-#define QB_MAXBIND 16
+#define QB_MAXBIND 48
+
+/* The label=KEY:VALUE filters of a request: every one must match. */
+struct label_filter {
+	int n;
+	struct {
+		char key[LABEL_KEY_MAX + 1];
+		const char *value; /* into the argument, NUL-terminated */
+	} l[API_LABEL_FILTERS];
+};
 
 struct qb {
 	struct strbuf sql;
@@ -32,6 +43,20 @@ void qb_where(struct qb *q, const char *cond);
 void qb_text(struct qb *q, const char *s);
 void qb_int(struct qb *q, long long v);
 void qb_tail(struct qb *q, const char *tail);
+/* qb_end_where - after qb_tail closed a subquery: the next qb_where
+ * starts the outer WHERE. */
+void qb_end_where(struct qb *q);
+/*
+ * label_filter_parse - n values of label= ("KEY:VALUE", split at the
+ * first ':', key and value valid as labels.h says, at most
+ * API_LABEL_FILTERS) into lf, pointing into vals; -1 with err.
+ */
+int label_filter_parse(const char *const *vals, size_t n,
+                       struct label_filter *lf, char *err, size_t el);
+/* qb_labels - "AND host_col IN (the hosts with that label)" for each of
+ * lf's labels; host_col is a fixed fragment ("h.id", "f.host_id"). */
+void qb_labels(struct qb *q, const char *host_col,
+               const struct label_filter *lf);
 /* qb_prepare - prepare and bind; NULL with err. */
 sqlite3_stmt *qb_prepare(struct qb *q, sqlite3 *db, char *err, size_t el);
 void qb_free(struct qb *q);

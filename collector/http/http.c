@@ -234,6 +234,37 @@ get_arg(void *cls, const char *key)
 	return MHD_lookup_connection_value(cls, MHD_GET_ARGUMENT_KIND, key);
 }
 
+/* The values of one repeated argument being collected (get_args). */
+struct arg_values {
+	const char *key;
+	const char **out;
+	size_t max, n;
+};
+
+static enum MHD_Result
+arg_value(void *cls, enum MHD_ValueKind kind, const char *key,
+          const char *value)
+{
+	struct arg_values *av = cls;
+
+	(void)kind;
+	if (strcmp(key, av->key) != 0)
+		return MHD_YES;
+	if (av->n < av->max)
+		av->out[av->n] = value ? value : "";
+	av->n++;
+	return MHD_YES;
+}
+
+static size_t
+get_args(void *cls, const char *key, const char **out, size_t max)
+{
+	struct arg_values av = {key, out, max, 0};
+
+	MHD_get_connection_values(cls, MHD_GET_ARGUMENT_KIND, arg_value, &av);
+	return av.n;
+}
+
 static int
 is_asset(const char *path)
 {
@@ -358,6 +389,9 @@ serve_metrics(struct http_call *call)
 static enum MHD_Result
 send_answer(struct MHD_Connection *c, struct api_answer *ans)
 {
+	if (ans->text)
+		return send_body(c, ans->status, ans->type, ans->text,
+		                 ans->len, NULL, NULL);
 	if (ans->body == NULL)
 		ans->body =
 		    error_json("internal", "the endpoint gave no answer");
@@ -371,7 +405,7 @@ send_answer(struct MHD_Connection *c, struct api_answer *ans)
 static enum MHD_Result
 serve_api(struct http_call *call)
 {
-	struct api_answer ans = {500, NULL};
+	struct api_answer ans = {.status = 500};
 	struct api_req rq;
 	char err[256];
 
@@ -383,6 +417,7 @@ serve_api(struct http_call *call)
 	rq.now = (long long)time(NULL);
 	rq.stale_after = call->s->cfg->stale_after;
 	rq.arg = get_arg;
+	rq.args = get_args;
 	rq.cls = call->c;
 	rq.param = route_param(call->rq->route, call->url);
 	call->rq->route->api(&rq, &ans);
@@ -408,7 +443,7 @@ static enum MHD_Result
 serve_ack(struct http_call *call)
 {
 	const struct collector_config *cfg = call->s->cfg;
-	struct api_answer ans = {500, NULL};
+	struct api_answer ans = {.status = 500};
 	struct ack_req rq;
 	char err[256], by[TOKEN_NAME_MAX + 1] = "";
 	const char *auth = MHD_lookup_connection_value(
@@ -451,6 +486,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/events", NULL, ROUTE_READ, serve_api, api_events},
     {"GET", "/api/v1/mail", NULL, ROUTE_READ, serve_api, api_mail},
     {"GET", "/api/v1/history", NULL, ROUTE_READ, serve_api, api_history},
+    {"GET", "/api/v1/remedies", NULL, ROUTE_READ, serve_api, api_remedies},
     {"GET", "/metrics", NULL, ROUTE_READ, serve_metrics, NULL},
     {"GET", "/healthz", NULL, ROUTE_OPEN, serve_healthz, NULL},
     {"GET", NULL, is_asset, ROUTE_OPEN, serve_asset, NULL},

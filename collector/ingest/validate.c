@@ -19,6 +19,7 @@
 #include "collector/ingest/json_cost.h"
 #include "collector/ingest/validate.h"
 #include "common/gzip.h"
+#include "common/labels.h"
 #include "common/strbuf.h"
 #include "common/timeutil.h"
 #include "common/uuid.h"
@@ -37,6 +38,7 @@ enum vtype {
 	T_INTMAP, /* object whose values are integers >= 0 */
 	T_JOBJ,   /* any object, serialized size <= max */
 	T_STRINT, /* string (<= max) or integer (errno) */
+	T_LABELS, /* host labels (common/labels.h) */
 };
 
 #define REQ 1u /* must be present */
@@ -63,6 +65,7 @@ static const struct vfield f_host[] = {
     {"name", T_STR, REQ, 1, 253, NULL, NULL},
     {"os", T_STR, NUL, 0, V_MAX_STR, NULL, NULL},
     {"kernel", T_STR, NUL, 0, V_MAX_STR, NULL, NULL},
+    {"labels", T_LABELS, 0, 0, 0, NULL, NULL},
     END,
 };
 static const struct vfield f_agent[] = {
@@ -484,6 +487,25 @@ check_intmap(struct vctx *v, const struct vfield *f, json_t *x)
 	return 0;
 }
 
+/* check_labels - T_LABELS: labels_check, the path naming the key. */
+static int
+check_labels(struct vctx *v, const struct vfield *f, json_t *x)
+{
+	const char *key, *why = labels_check(x, &key);
+	size_t plen = strlen(v->path);
+	int rc;
+
+	if (why == NULL)
+		return 0;
+	if (key == NULL)
+		return fail(v, f->name, why);
+	snprintf(v->path + plen, sizeof(v->path) - plen, "%s%s",
+	         plen ? "." : "", f->name);
+	rc = fail(v, key, why);
+	v->path[plen] = '\0';
+	return rc;
+}
+
 /* check_value - x (present, not null) against field f, by its type. */
 static int
 check_value(struct vctx *v, const struct vfield *f, json_t *x)
@@ -520,6 +542,8 @@ check_value(struct vctx *v, const struct vfield *f, json_t *x)
 		return check_array(v, f, x);
 	case T_INTMAP:
 		return check_intmap(v, f, x);
+	case T_LABELS:
+		return check_labels(v, f, x);
 	case T_JOBJ:
 		if (!json_is_object(x))
 			return fail(v, f->name, "expected an object");

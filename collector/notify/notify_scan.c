@@ -40,13 +40,11 @@ enum {
 	S_COUNT
 };
 
-#define LABELS_MARK "@labels@"
 #define FINDING_COLS                                                           \
 	"f.id, h.name, f.code, f.subject, f.severity, f.message, f.remedy, "   \
-	"f.first_seen, f.last_seen, f.resolved_at, " LABELS_MARK
+	"f.first_seen, f.last_seen, f.resolved_at, h.labels"
 
-/* The SQL; LABELS_MARK is where the host's labels are read
- * (hosts.labels when the column exists, else NULL). */
+/* The SQL; h.labels is the host's labels (a JSON object). */
 static const char *const sql[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
@@ -119,42 +117,16 @@ notify_target_name(enum notify_target t)
 	return t == TARGET_ALERTMANAGER ? "alertmanager" : "webhook";
 }
 
-/* has_labels - 1 if hosts has a labels column (host.labels, kept as a
- * JSON object, by a collector that stores them). */
-static int
-has_labels(sqlite3 *db)
-{
-	sqlite3_stmt *st = NULL;
-	int yes = 0;
-
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT 1 FROM pragma_table_info('hosts') "
-	                       "WHERE name = 'labels'",
-	                       -1, &st, NULL) == SQLITE_OK)
-		yes = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return yes;
-}
-
 struct notify_scan *
 notify_scan_new(sqlite3 *db, const struct notify_config *nc, char *err,
                 size_t errlen)
 {
 	struct notify_scan *s = xcalloc(1, sizeof(*s));
-	const char *labels = has_labels(db) ? "h.labels" : "NULL";
 
 	s->db = db;
 	s->nc = nc;
 	for (int i = 0; i < S_COUNT; i++) {
-		char text[4096];
-		const char *m = strstr(sql[i], LABELS_MARK);
-		if (m)
-			snprintf(text, sizeof(text), "%.*s%s%s",
-			         (int)(m - sql[i]), sql[i], labels,
-			         m + strlen(LABELS_MARK));
-		else
-			snprintf(text, sizeof(text), "%s", sql[i]);
-		if (sqlite3_prepare_v3(db, text, -1, SQLITE_PREPARE_PERSISTENT,
+		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
 		                       &s->st[i], NULL) != SQLITE_OK) {
 			snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(db));
 			notify_scan_free(s);

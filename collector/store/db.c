@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "collector/store/db.h"
+#include "collector/store/migrate.h"
 #include "collector/limits.h"
 #include "common/jsonutil.h"
 #include "common/timeutil.h"
@@ -70,7 +71,8 @@ db_open(const char *path, int writer, const char *synchronous,
 		         strcmp(synchronous, "normal") == 0 ? "NORMAL" : "FULL",
 		         cache_bytes / 1024);
 		if (exec(db, sql, err, errlen) == -1 ||
-		    exec(db, collector_schema_sql, err, errlen) == -1) {
+		    exec(db, collector_schema_sql, err, errlen) == -1 ||
+		    db_migrate(db, err, errlen) == -1) {
 			sqlite3_close(db);
 			return NULL;
 		}

@@ -49,6 +49,10 @@ enum {
 	S_RET_REPORTS,
 	S_RET_SIGS,
 	S_RET_FLEET,
+	S_LABELS_GET,
+	S_LABELS_SET,
+	S_LABELS_DEL,
+	S_LABEL,
 	S_COUNT
 };
 
@@ -167,6 +171,11 @@ static const char *const sql[S_COUNT] = {
     [S_RET_FLEET] =
         "DELETE FROM fleet_history WHERE id IN (SELECT id FROM fleet_history "
         "ORDER BY id LIMIT ?2) AND ts < ?1",
+    [S_LABELS_GET] = "SELECT labels FROM hosts WHERE id = ?1",
+    [S_LABELS_SET] = "UPDATE hosts SET labels = ?2 WHERE id = ?1",
+    [S_LABELS_DEL] = "DELETE FROM host_labels WHERE host_id = ?1",
+    [S_LABEL] = "INSERT INTO host_labels (host_id, key, value) VALUES "
+                "(?1, ?2, ?3)",
 };
 
 struct store {
@@ -754,6 +763,57 @@ store_host_state(struct store *s, json_t *r, long long hid, long long ts,
 }
 
 /*
+ * store_labels - host.labels (none: {}) as hosts.labels, keys sorted, and
+ * one host_labels row each; nothing is written when they did not change.
+ */
+static int
+store_labels(struct store *s, json_t *r, long long hid, char *err, size_t el)
+{
+	json_t *l = json_object_get(json_object_get(r, "host"), "labels");
+	sqlite3_stmt *st = s->st[S_LABELS_GET];
+	char *text;
+	const char *k;
+	json_t *v;
+	int rc, same;
+
+	if (!json_is_object(l))
+		l = NULL;
+	text = l ? json_dumps(l, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	if (l && text == NULL) {
+		snprintf(err, el, "out of memory");
+		return SQLITE_NOMEM;
+	}
+	sqlite3_bind_int64(st, 1, hid);
+	rc = sqlite3_step(st);
+	same = rc == SQLITE_ROW &&
+	       sqlite3_column_type(st, 0) != SQLITE_NULL &&
+	       strcmp((const char *)sqlite3_column_text(st, 0),
+	              text ? text : "{}") == 0;
+	sqlite3_reset(st);
+	if (same) {
+		free(text);
+		return SQLITE_OK;
+	}
+	sqlite3_bind_int64(s->st[S_LABELS_SET], 1, hid);
+	sqlite3_bind_text(s->st[S_LABELS_SET], 2, text ? text : "{}", -1,
+	                  SQLITE_TRANSIENT);
+	free(text);
+	sqlite3_bind_int64(s->st[S_LABELS_DEL], 1, hid);
+	if ((rc = run(s, S_LABELS_SET, err, el)) != SQLITE_OK ||
+	    (rc = run(s, S_LABELS_DEL, err, el)) != SQLITE_OK)
+		return rc;
+	json_object_foreach(l, k, v)
+	{
+		sqlite3_bind_int64(s->st[S_LABEL], 1, hid);
+		sqlite3_bind_text(s->st[S_LABEL], 2, k, -1, SQLITE_STATIC);
+		db_bind_text(s->st[S_LABEL], 3, json_string_value(v));
+		if ((rc = run(s, S_LABEL, err, el)) != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
+/*
  * state_changed - store the host's latest state text if it differs from
  * the stored one (by hash); *changed tells whether the spools,
  * filesystems and mail tables must be rewritten too.
@@ -882,7 +942,8 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	                  el)) != SQLITE_OK)
 		return rc;
 	if ((rc = store_findings(s, r, hid, rpk, ts, &mta_down, err, el)) !=
-	    SQLITE_OK)
+	    SQLITE_OK ||
+	    (rc = store_labels(s, r, hid, err, el)) != SQLITE_OK)
 		return rc;
 	return store_host_state(s, r, hid, ts, order, mta_down, queued, unread,
 	                        err, el);

@@ -190,6 +190,35 @@ fx_arg(void *cls, const char *key)
 	return NULL;
 }
 
+/* fx_all - every value of key (api_req.args). */
+FX_FN size_t
+fx_all(void *cls, const char *key, const char **out, size_t max)
+{
+	struct fx_args *a = cls;
+	size_t n = 0;
+
+	for (int i = 0; i < 8 && a->k[i]; i++)
+		if (strcmp(a->k[i], key) == 0) {
+			if (n < max)
+				out[n] = a->v[i];
+			n++;
+		}
+	return n;
+}
+
+/* fx_add - add argument key = value (a repeated key: another value). */
+FX_FN void
+fx_add(struct fx_args *a, const char *key, const char *value)
+{
+	int i;
+
+	for (i = 0; i < 8 && a->k[i]; i++)
+		;
+	assert_true(i < 8);
+	a->k[i] = key;
+	a->v[i] = value;
+}
+
 /* fx_set - set argument key to value (added if new). */
 FX_FN void
 fx_set(struct fx_args *a, const char *key, const char *value)
@@ -206,7 +235,8 @@ fx_set(struct fx_args *a, const char *key, const char *value)
 FX_FN struct api_req
 fx_req(struct fx *f, struct fx_args *a)
 {
-	struct api_req r = {f->db, FX_NOW, FX_STALE_AFTER, fx_arg, a, NULL};
+	struct api_req r = {f->db, FX_NOW, FX_STALE_AFTER, fx_arg, a, NULL,
+	                    fx_all};
 	return r;
 }
 
@@ -216,7 +246,7 @@ fx_call(struct fx *f, void (*ep)(struct api_req *, struct api_answer *),
         struct fx_args *a, const char *param, int want_status)
 {
 	struct api_req r = fx_req(f, a);
-	struct api_answer ans = {0, NULL};
+	struct api_answer ans = {.status = 0};
 
 	r.param = param;
 	ep(&r, &ans);

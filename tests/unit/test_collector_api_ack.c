@@ -32,7 +32,7 @@ test_path(void **state)
 static int
 call(struct fx *f, const char *id, int remove, const char *body, json_t **out)
 {
-	struct api_answer ans = {0, NULL};
+	struct api_answer ans = {.status = 0};
 	struct ack_req rq = {f->db, id,   remove,
 	                     "ops", body, body ? strlen(body) : 0};
 

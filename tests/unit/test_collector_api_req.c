@@ -34,7 +34,7 @@ arg(void *cls, const char *key)
 static struct api_req
 req(sqlite3 *db, struct kv *a)
 {
-	struct api_req r = {db, 0, 0, arg, a, NULL};
+	struct api_req r = {db, 0, 0, arg, a, NULL, NULL};
 	return r;
 }
 
@@ -59,7 +59,7 @@ test_list_args(void **state)
 {
 	struct kv a = {{"limit", "cursor"}, {NULL, NULL}};
 	struct api_req r = req(NULL, &a);
-	struct api_answer ans = {0, NULL};
+	struct api_answer ans = {.status = 0};
 	long limit;
 	long long cursor;
 
@@ -99,7 +99,7 @@ test_time_and_enum(void **state)
 	static const char *const colours[] = {"red", "green", NULL};
 	struct kv a = {{"since", "colour"}, {"2026-02-15T09:21:00Z", "red"}};
 	struct api_req r = req(NULL, &a);
-	struct api_answer ans = {0, NULL};
+	struct api_answer ans = {.status = 0};
 	long long t = 0;
 
 	(void)state;
@@ -131,7 +131,7 @@ test_time_and_enum(void **state)
 static void
 test_error_shape(void **state)
 {
-	struct api_answer ans = {0, NULL};
+	struct api_answer ans = {.status = 0};
 	char big[2 * API_MSG_MAX];
 
 	(void)state;
@@ -201,7 +201,7 @@ page(sqlite3 *db, long long after, long n, char *next, size_t nl)
 {
 	struct kv a = {{NULL}, {NULL}};
 	struct api_req r = req(db, &a);
-	struct api_answer ans = {0, NULL};
+	struct api_answer ans = {.status = 0};
 	struct qb qb;
 	long long last = 0;
 	size_t items;
@@ -224,7 +224,7 @@ static void
 test_list_page(void **state)
 {
 	struct kv a = {{NULL}, {NULL}};
-	struct api_answer ans = {0, NULL};
+	struct api_answer ans = {.status = 0};
 	struct api_req r;
 	sqlite3 *db;
 	struct qb qb;

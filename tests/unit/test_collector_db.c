@@ -24,8 +24,8 @@ static size_t
 items(sqlite3 *db, void (*ep)(struct api_req *, struct api_answer *),
       struct fx_args *a)
 {
-	struct api_req r = {db, FX_NOW, FX_STALE_AFTER, fx_arg, a, NULL};
-	struct api_answer ans = {0, NULL};
+	struct api_req r = {db, FX_NOW, FX_STALE_AFTER, fx_arg, a, NULL, fx_all};
+	struct api_answer ans = {.status = 0};
 	size_t n;
 
 	ep(&r, &ans);
@@ -77,8 +77,9 @@ leaves_none(sqlite3 *db, void (*ep)(struct api_req *, struct api_answer *),
             const char *param, const char *k, const char *val)
 {
 	struct fx_args a = {{NULL}, {NULL}};
-	struct api_req r = {db, FX_NOW, FX_STALE_AFTER, fx_arg, &a, param};
-	struct api_answer ans = {0, NULL};
+	struct api_req r = {db, FX_NOW, FX_STALE_AFTER, fx_arg, &a, param,
+	                    fx_all};
+	struct api_answer ans = {.status = 0};
 
 	if (k)
 		fx_set(&a, k, val);

@@ -1,0 +1,293 @@
+/*
+ * api_remedies.c - GET /api/v1/remedies: the open findings grouped by
+ * code and remedy, each with the hosts it applies to, so that one fix can
+ * be run across the fleet (the collector never runs it).  Filters as for
+ * findings (code, severity, host, acked, label); only open findings with
+ * a remedy count.  Paged by code, then the first finding id of each
+ * remedy: the cursor is "<hex code>.<that id>" of the last item.  format=inventory answers the same page as
+ * an Ansible INI inventory, one group per remedy.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collector/api/api.h"
+#include "collector/store/db.h"
+#include "collector/api/query.h"
+#include "common/hex.h"
+#include "common/jsonutil.h"
+#include "common/strbuf.h"
+#include "common/xalloc.h"
+
+#define REMEDY_FROM                                                            \
+	" FROM findings f JOIN hosts h ON h.id = f.host_id "                   \
+	"LEFT JOIN acks a ON " ACK_HOLDS
+
+struct remedies_ctx {
+	struct api_req *rq;
+	const struct label_filter *lf;
+	int failed;
+	long long last_id; /* the first finding id of the last row */
+};
+
+/* remedy_where - the filters, and only open findings with a remedy. */
+static void
+remedy_where(struct remedies_ctx *c, struct qb *qb)
+{
+	qb_where(qb, "f.resolved_at IS NULL AND f.remedy IS NOT NULL AND "
+	             "f.remedy <> ''");
+	finding_filter_where(c->rq, qb, c->lf);
+}
+
+/* remedy_hosts - the names (at most API_REMEDY_HOSTS) of the hosts with an
+ * open finding of code with remedy, under the same filters. */
+static json_t *
+remedy_hosts(struct remedies_ctx *c, const char *code, const char *remedy)
+{
+	char err[256];
+	struct qb qb;
+	sqlite3_stmt *st;
+	json_t *a = json_array();
+	int rc;
+
+	qb_init(&qb, "SELECT DISTINCT h.name" REMEDY_FROM);
+	remedy_where(c, &qb);
+	qb_where(&qb, "f.code = ? AND f.remedy = ?");
+	qb_text(&qb, code);
+	qb_text(&qb, remedy);
+	qb_tail(&qb, "ORDER BY h.name LIMIT ?");
+	qb_int(&qb, API_REMEDY_HOSTS);
+	st = qb_prepare(&qb, c->rq->db, err, sizeof(err));
+	qb_free(&qb);
+	if (st == NULL) {
+		c->failed = 1;
+		return a;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(a, db_col_str(st, 0));
+	if (rc != SQLITE_DONE)
+		c->failed = 1;
+	sqlite3_finalize(st);
+	return a;
+}
+
+/* remedies_row - one remedy; the context keeps its first finding id. */
+static json_t *
+remedies_row(sqlite3_stmt *st, void *ctx)
+{
+	static const char *const sev[] = {"info", "info", "warning",
+	                                  "critical"};
+	struct remedies_ctx *c = ctx;
+	const char *code = (const char *)sqlite3_column_text(st, 0);
+	const char *remedy = (const char *)sqlite3_column_text(st, 1);
+	int rank = sqlite3_column_int(st, 2);
+
+	c->last_id = sqlite3_column_int64(st, 4);
+
+	return json_pack("{s:s,s:s,s:s,s:o,s:I}", "code", code, "severity",
+	                 sev[rank < 0 || rank > 3 ? 0 : rank], "remedy", remedy,
+	                 "hosts", remedy_hosts(c, code, remedy), "count",
+	                 (json_int_t)sqlite3_column_int64(st, 3));
+}
+
+static json_t *
+remedies_cursor(const json_t *last, void *ctx)
+{
+	const struct remedies_ctx *c = ctx;
+	char *hc = hex_encode_str(jsonutil_str(last, "code", ""));
+	char *s = xasprintf("%s.%lld", hc, c->last_id);
+	json_t *j = json_string(s);
+
+	free(s);
+	free(hc);
+	return j;
+}
+
+/* remedies_cursor_arg - the cursor into code (NULL: none) and id. */
+static int
+remedies_cursor_arg(struct api_req *rq, struct api_answer *ans, char **code,
+                    long long *id)
+{
+	const char *cur = rq->arg(rq->cls, "cursor");
+	const char *dot = cur ? strchr(cur, '.') : NULL;
+	char *hc, *end;
+
+	*code = NULL;
+	*id = 0;
+	if (cur == NULL || *cur == '\0')
+		return 0;
+	if (dot != NULL && dot[1] >= '0' && dot[1] <= '9') {
+		*id = strtoll(dot + 1, &end, 10);
+		hc = xasprintf("%.*s", (int)(dot - cur), cur);
+		*code = *end == '\0' && *id > 0 ? hex_decode_str(hc) : NULL;
+		free(hc);
+	}
+	if (*code == NULL) {
+		api_bad_cursor(ans);
+		return -1;
+	}
+	return 0;
+}
+
+/* inventory_name_ok - 1 if a host name can stand as it is on a line of
+ * an INI inventory (a name from a report could carry blanks, '=' or a
+ * newline and so add hosts, variables or groups). */
+static int
+inventory_name_ok(const char *s)
+{
+	if (*s == '\0' || *s == '-' || *s == '.')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' ||
+		      *s == '_'))
+			return 0;
+	return 1;
+}
+
+/* comment_text - s on one comment line: control characters as blanks. */
+static int
+comment_text(struct strbuf *b, const char *s)
+{
+	int bad = 0;
+
+	for (; *s; s++)
+		bad |= strbuf_appendc(b, (unsigned char)*s < 0x20 || *s == 0x7f
+		                             ? ' '
+		                             : *s);
+	return bad;
+}
+
+/* group_name - "code_N": the code with its '.' as '_', N counting the
+ * remedies of that code on this page from 1. */
+static int
+group_name(struct strbuf *b, const char *code, int n)
+{
+	int bad = 0;
+
+	for (const char *p = code; *p; p++)
+		bad |= strbuf_appendc(
+		    b, (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')
+		           ? *p
+		           : '_');
+	return bad | strbuf_printf(b, "_%d", n);
+}
+
+/* inventory_item - one remedy's group; -1 if the text is too large. */
+static int
+inventory_item(struct strbuf *b, json_t *it, int n)
+{
+	const char *code = jsonutil_str(it, "code", "");
+	json_t *hosts = json_object_get(it, "hosts"), *h;
+	size_t k, left = 0;
+	int bad = strbuf_appends(b, "\n[");
+
+	bad |= group_name(b, code, n);
+	bad |= strbuf_printf(b, "]\n# %s (%s, %lld hosts): ", code,
+	                     jsonutil_str(it, "severity", ""),
+	                     jsonutil_int(it, "count", 0));
+	bad |= comment_text(b, jsonutil_str(it, "remedy", ""));
+	bad |= strbuf_appendc(b, '\n');
+	json_array_foreach(hosts, k, h)
+	{
+		if (inventory_name_ok(json_string_value(h)))
+			bad |= strbuf_printf(b, "%s\n", json_string_value(h));
+		else
+			left++;
+	}
+	if (left)
+		bad |= strbuf_printf(b,
+		                     "# %zu hosts left out: their names are "
+		                     "not inventory host names\n",
+		                     left);
+	if (jsonutil_int(it, "count", 0) > (long long)json_array_size(hosts))
+		bad |= strbuf_printf(b, "# only the first %d hosts listed\n",
+		                     API_REMEDY_HOSTS);
+	return bad;
+}
+
+/* inventory - the page (ans->body) as an Ansible INI inventory. */
+static void
+inventory(struct api_answer *ans, long long now)
+{
+	json_t *items = json_object_get(ans->body, "items"), *it;
+	json_t *next = json_object_get(ans->body, "next_cursor");
+	json_t *t = jsonutil_ts(now);
+	const char *prev = "";
+	struct strbuf b;
+	size_t i;
+	int n = 0, bad;
+
+	strbuf_init(&b, API_TEXT_MAX);
+	bad = strbuf_printf(&b,
+	                    "# spoolwatch remedies of open findings, %s\n"
+	                    "# one group per remedy; the collector runs "
+	                    "nothing\n",
+	                    json_is_string(t) ? json_string_value(t) : "");
+	json_decref(t);
+	json_array_foreach(items, i, it)
+	{
+		const char *code = jsonutil_str(it, "code", "");
+		n = strcmp(code, prev) == 0 ? n + 1 : 1;
+		prev = code;
+		bad |= inventory_item(&b, it, n);
+	}
+	if (json_is_string(next))
+		bad |= strbuf_printf(&b, "\n# more remedies: cursor=%s\n",
+		                     json_string_value(next));
+	json_decref(ans->body);
+	ans->body = NULL;
+	if (bad) {
+		strbuf_free(&b);
+		api_error(ans, 413, "too_large",
+		          "the inventory is larger than %u bytes: ask for fewer "
+		          "remedies (limit=)",
+		          API_TEXT_MAX);
+		return;
+	}
+	ans->len = b.len;
+	ans->text = strbuf_steal(&b);
+	ans->type = "text/plain; charset=utf-8";
+}
+
+void
+api_remedies(struct api_req *rq, struct api_answer *ans)
+{
+	static const char *const formats[] = {"json", "inventory", NULL};
+	const char *format = rq->arg(rq->cls, "format");
+	struct label_filter lf;
+	struct remedies_ctx c = {rq, &lf, 0, 0};
+	char *acode;
+	long long aid;
+	struct qb qb;
+	long limit;
+
+	if (list_args(rq, ans, &limit, NULL) == -1 ||
+	    enum_arg(rq, ans, "format", formats, "json or inventory") == -1 ||
+	    finding_filter_args(rq, ans, &lf) == -1 ||
+	    remedies_cursor_arg(rq, ans, &acode, &aid) == -1)
+		return;
+	qb_init(&qb, "SELECT f.code, f.remedy, max(" ACK_SEV_RANK(
+	                 "f.severity") "), count(DISTINCT f.host_id), "
+	                               "min(f.id)" REMEDY_FROM);
+	remedy_where(&c, &qb);
+	qb_tail(&qb, "GROUP BY f.code, f.remedy");
+	if (acode) {
+		qb_tail(&qb, "HAVING f.code > ? OR (f.code = ? AND "
+		             "min(f.id) > ?)");
+		qb_text(&qb, acode);
+		qb_text(&qb, acode);
+		qb_int(&qb, aid);
+		free(acode);
+	}
+	qb_tail(&qb, "ORDER BY f.code, min(f.id) LIMIT ?");
+	list_page(rq, ans, &qb, limit, remedies_row, remedies_cursor, &c);
+	if (ans->status == 200 && c.failed) {
+		json_decref(ans->body);
+		ans->body = NULL;
+		api_db_error(ans, sqlite3_errmsg(rq->db));
+		return;
+	}
+	if (ans->status == 200 && format && strcmp(format, "inventory") == 0)
+		inventory(ans, rq->now);
+}

@@ -1,0 +1,329 @@
+/*
+ * api_summary_labels.c - the summary of the hosts that have the labels of
+ * label= (every part read from the base tables through host_labels, as
+ * the aggregates are fleet-wide), and the summary's groups by one label
+ * (group_by=label:KEY).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "collector/api/api_summary.h"
+#include "collector/store/db.h"
+
+/* One scoped read: its request, filters and the first error. */
+struct scope {
+	struct api_req *rq;
+	const struct label_filter *lf;
+	char *err;
+	size_t el;
+	int failed;
+};
+
+/* run_rows - row() of every row of qb (freed) as an array. */
+static json_t *
+run_rows(struct scope *sc, struct qb *qb, json_t *(*row)(sqlite3_stmt *st))
+{
+	sqlite3_stmt *st = sc->failed
+	                       ? NULL
+	                       : qb_prepare(qb, sc->rq->db, sc->err, sc->el);
+	json_t *a = json_array();
+	int rc;
+
+	qb_free(qb);
+	if (st == NULL) {
+		sc->failed = 1;
+		return a;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(a, row(st));
+	if (rc != SQLITE_DONE) {
+		snprintf(sc->err, sc->el, "sqlite: %s",
+		         sqlite3_errmsg(sc->rq->db));
+		sc->failed = 1;
+	}
+	sqlite3_finalize(st);
+	return a;
+}
+
+/* run_ints - the first row of qb (freed) as n integers (zeros if none). */
+static void
+run_ints(struct scope *sc, struct qb *qb, long long *v, int n)
+{
+	sqlite3_stmt *st = sc->failed
+	                       ? NULL
+	                       : qb_prepare(qb, sc->rq->db, sc->err, sc->el);
+	int rc;
+
+	qb_free(qb);
+	for (int i = 0; i < n; i++)
+		v[i] = 0;
+	if (st == NULL) {
+		sc->failed = 1;
+		return;
+	}
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		for (int i = 0; i < n; i++)
+			v[i] = sqlite3_column_int64(st, i);
+	else if (rc != SQLITE_DONE) {
+		snprintf(sc->err, sc->el, "sqlite: %s",
+		         sqlite3_errmsg(sc->rq->db));
+		sc->failed = 1;
+	}
+	sqlite3_finalize(st);
+}
+
+static long long
+cutoff(const struct scope *sc)
+{
+	return sc->rq->now - sc->rq->stale_after;
+}
+
+static json_t *
+scoped_hosts(struct scope *sc)
+{
+	struct qb qb;
+	long long n[2];
+	json_t *silent;
+
+	qb_init(&qb, "SELECT count(*), coalesce(sum(CASE WHEN h.last_seen < "
+	             "? THEN 1 ELSE 0 END), 0) FROM hosts h");
+	qb_int(&qb, cutoff(sc));
+	qb_labels(&qb, "h.id", sc->lf);
+	run_ints(sc, &qb, n, 2);
+	qb_init(&qb, "SELECT h.name, h.last_seen FROM hosts h");
+	qb_where(&qb, "h.last_seen < ?");
+	qb_int(&qb, cutoff(sc));
+	qb_labels(&qb, "h.id", sc->lf);
+	qb_tail(&qb, "ORDER BY h.last_seen DESC LIMIT ?");
+	qb_int(&qb, API_TOP_N);
+	silent = run_rows(sc, &qb, silent_row);
+	return json_pack("{s:I,s:I,s:I,s:o}", "total", (json_int_t)n[0],
+	                 "reporting", (json_int_t)(n[0] - n[1]), "stale",
+	                 (json_int_t)n[1], "silent", silent);
+}
+
+static json_t *
+scoped_findings(struct scope *sc)
+{
+	struct qb qb;
+
+	qb_init(&qb, "SELECT f.code, f.severity, count(DISTINCT f.host_id) "
+	             "FROM findings f");
+	qb_where(&qb, "f.resolved_at IS NULL");
+	qb_labels(&qb, "f.host_id", sc->lf);
+	qb_tail(&qb, "GROUP BY f.code, f.severity ORDER BY 3 DESC, f.code, "
+	             "f.severity");
+	return run_rows(sc, &qb, finding_row);
+}
+
+static json_t *
+scoped_syserr(struct scope *sc)
+{
+	struct qb qb;
+
+	qb_init(&qb, "SELECT s.signature, count(*), sum(s.count), "
+	             "max(coalesce(s.last_ts, 0)) FROM event_sigs s");
+	qb_where(&qb, "s.kind = 'syserr'");
+	qb_labels(&qb, "s.host_id", sc->lf);
+	qb_tail(&qb, "GROUP BY s.signature ORDER BY 2 DESC, 3 DESC LIMIT ?");
+	qb_int(&qb, API_TOP_N);
+	return run_rows(sc, &qb, syserr_row);
+}
+
+static json_t *
+scoped_inodes(struct scope *sc)
+{
+	struct qb qb;
+
+	qb_init(&qb, "SELECT h.name, f.mount, f.inodes_used_pct FROM "
+	             "filesystems f JOIN hosts h ON h.id = f.host_id");
+	qb_where(&qb, "f.mail_fs = 1 AND f.inodes_used_pct IS NOT NULL");
+	qb_labels(&qb, "f.host_id", sc->lf);
+	qb_tail(&qb, "ORDER BY f.inodes_used_pct DESC LIMIT ?");
+	qb_int(&qb, API_TOP_N);
+	return run_rows(sc, &qb, inodes_row);
+}
+
+static json_t *
+scoped_mail(struct scope *sc)
+{
+	struct qb qb;
+	long long n[3];
+	json_t *top;
+
+	qb_init(&qb, "SELECT coalesce(sum(h.queued_total), 0), "
+	             "coalesce(sum(h.unread_total), 0), coalesce(sum(CASE "
+	             "WHEN h.queued_total > 0 THEN 1 ELSE 0 END), 0) "
+	             "FROM hosts h");
+	qb_labels(&qb, "h.id", sc->lf);
+	run_ints(sc, &qb, n, 3);
+	qb_init(&qb, "SELECT m.command, count(*), sum(m.inbox + m.queued) "
+	             "FROM mail_cron m");
+	qb_labels(&qb, "m.host_id", sc->lf);
+	qb_tail(&qb, "GROUP BY m.command ORDER BY 3 DESC, m.command LIMIT ?");
+	qb_int(&qb, API_TOP_N);
+	top = run_rows(sc, &qb, cron_row);
+	return json_pack("{s:I,s:I,s:I,s:o}", "queued_total", (json_int_t)n[0],
+	                 "unread_total", (json_int_t)n[1], "hosts_with_queued",
+	                 (json_int_t)n[2], "top_cron_commands", top);
+}
+
+static json_t *
+scoped_mta(struct scope *sc)
+{
+	struct qb qb;
+	long long n;
+
+	qb_init(&qb, "SELECT count(*) FROM hosts h");
+	qb_where(&qb, "h.mta_down = 1");
+	qb_labels(&qb, "h.id", sc->lf);
+	run_ints(sc, &qb, &n, 1);
+	qb_init(&qb, "SELECT h.name FROM hosts h");
+	qb_where(&qb, "h.mta_down = 1");
+	qb_labels(&qb, "h.id", sc->lf);
+	qb_tail(&qb, "ORDER BY h.last_seen DESC LIMIT ?");
+	qb_int(&qb, API_TOP_N);
+	return json_pack("{s:I,s:o}", "hosts", (json_int_t)n, "examples",
+	                 run_rows(sc, &qb, name_row));
+}
+
+int
+summary_scope(struct api_req *rq, const struct label_filter *lf, json_t *o,
+              char *err, size_t el)
+{
+	struct scope sc = {rq, lf, err, el, 0};
+
+	json_object_set_new(o, "hosts", scoped_hosts(&sc));
+	json_object_set_new(o, "findings", scoped_findings(&sc));
+	json_object_set_new(o, "syserr_top", scoped_syserr(&sc));
+	json_object_set_new(o, "inodes_top", scoped_inodes(&sc));
+	json_object_set_new(o, "mail", scoped_mail(&sc));
+	json_object_set_new(o, "mta_down", scoped_mta(&sc));
+	return sc.failed ? -1 : 0;
+}
+
+int
+group_by_arg(struct api_req *rq, struct api_answer *ans,
+             char key[LABEL_KEY_MAX + 1], const char **out)
+{
+	const char *g = rq->arg(rq->cls, "group_by");
+
+	*out = NULL;
+	if (g == NULL)
+		return 0;
+	if (strncmp(g, "label:", 6) != 0 || !label_key_ok(g + 6, strlen(g + 6))) {
+		api_error(ans, 400, "bad_request",
+		          "group_by: expected label:KEY (KEY a label name "
+		          "[A-Za-z_][A-Za-z0-9_]{0,62})");
+		return -1;
+	}
+	memcpy(key, g + 6, strlen(g + 6) + 1);
+	*out = key;
+	return 0;
+}
+
+static json_t *
+group_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:o,s:I,s:I,s:I,s:I,s:I,s:[]}", "value",
+	                 db_col_str(st, 0), "hosts",
+	                 (json_int_t)sqlite3_column_int64(st, 1), "stale",
+	                 (json_int_t)sqlite3_column_int64(st, 2), "mta_down",
+	                 (json_int_t)sqlite3_column_int64(st, 3),
+	                 "queued_total",
+	                 (json_int_t)sqlite3_column_int64(st, 4),
+	                 "unread_total",
+	                 (json_int_t)sqlite3_column_int64(st, 5), "findings");
+}
+
+/* group_of - the group of groups whose value is that of column 0. */
+static json_t *
+group_of(json_t *groups, sqlite3_stmt *st)
+{
+	size_t i;
+	json_t *g;
+	int null = sqlite3_column_type(st, 0) == SQLITE_NULL;
+	const char *v = (const char *)sqlite3_column_text(st, 0);
+
+	json_array_foreach(groups, i, g)
+	{
+		json_t *gv = json_object_get(g, "value");
+		if (null ? json_is_null(gv)
+		         : json_is_string(gv) &&
+		               strcmp(json_string_value(gv), v) == 0)
+			return g;
+	}
+	return NULL;
+}
+
+/* group_findings - each group's open findings per code and severity. */
+static void
+group_findings(struct scope *sc, json_t *groups, const char *key)
+{
+	struct qb qb;
+	sqlite3_stmt *st;
+	int rc;
+
+	qb_init(&qb, "SELECT l.value, f.code, f.severity, count(DISTINCT "
+	             "f.host_id) FROM findings f LEFT JOIN host_labels l ON "
+	             "l.host_id = f.host_id AND l.key = ?");
+	qb_text(&qb, key);
+	qb_where(&qb, "f.resolved_at IS NULL");
+	qb_labels(&qb, "f.host_id", sc->lf);
+	qb_tail(&qb, "GROUP BY l.value, f.code, f.severity ORDER BY 4 DESC, "
+	             "f.code, f.severity");
+	st = qb_prepare(&qb, sc->rq->db, sc->err, sc->el);
+	qb_free(&qb);
+	if (st == NULL) {
+		sc->failed = 1;
+		return;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *g = group_of(groups, st);
+		if (g)
+			json_array_append_new(json_object_get(g, "findings"),
+			                      json_pack("{s:o,s:o,s:I}", "code",
+			                                db_col_str(st, 1),
+			                                "severity",
+			                                db_col_str(st, 2), "hosts",
+			                                (json_int_t)
+			                                    sqlite3_column_int64(
+			                                        st, 3)));
+	}
+	if (rc != SQLITE_DONE) {
+		snprintf(sc->err, sc->el, "sqlite: %s",
+		         sqlite3_errmsg(sc->rq->db));
+		sc->failed = 1;
+	}
+	sqlite3_finalize(st);
+}
+
+json_t *
+summary_groups(struct api_req *rq, const struct label_filter *lf,
+               const char *key, char *err, size_t el)
+{
+	struct scope sc = {rq, lf, err, el, 0};
+	struct qb qb;
+	json_t *groups;
+
+	qb_init(&qb, "SELECT l.value, count(*), coalesce(sum(CASE WHEN "
+	             "h.last_seen < ? THEN 1 ELSE 0 END), 0), "
+	             "coalesce(sum(h.mta_down), 0), coalesce(sum("
+	             "h.queued_total), 0), coalesce(sum(h.unread_total), 0) "
+	             "FROM hosts h LEFT JOIN host_labels l ON l.host_id = "
+	             "h.id AND l.key = ?");
+	qb_int(&qb, cutoff(&sc));
+	qb_text(&qb, key);
+	qb_labels(&qb, "h.id", lf);
+	qb_tail(&qb, "GROUP BY l.value ORDER BY 2 DESC, l.value IS NULL, "
+	             "l.value LIMIT ?");
+	qb_int(&qb, API_GROUPS_MAX);
+	groups = run_rows(&sc, &qb, group_row);
+	if (!sc.failed)
+		group_findings(&sc, groups, key);
+	if (sc.failed) {
+		json_decref(groups);
+		return NULL;
+	}
+	return groups;
+}
