@@ -45,7 +45,8 @@ fleet_history_new(sql_db *db, char *err, size_t errlen)
 
 	fh->db = db;
 	for (int i = 0; i < F_COUNT; i++) {
-		if ((fh->st[i] = db_prepare(db, fsql[i], err, errlen)) == NULL) {
+		if ((fh->st[i] = db_prepare(db, fsql[i], err, errlen)) ==
+		    NULL) {
 			fleet_history_free(fh);
 			return NULL;
 		}

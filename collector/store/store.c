@@ -225,12 +225,15 @@ static const char *const sql_pg[S_COUNT] = {
         "host_id = ?1 AND eid = ?2) ON CONFLICT (host_id, eid) DO NOTHING",
     [S_FINDING] =
         "WITH u AS (UPDATE findings SET severity = ?4, message = ?5, "
-        "evidence = ?6, remedy = ?7, last_seen = ?8, last_report = ?9 "
+        "evidence = ?6, remedy = ?7, last_seen = ?8, last_report = ?9, "
+        "cause_code = ?10::text, cause_subject = ?11::text, "
+        "symptom = ?12::bigint "
         "WHERE host_id = ?1 AND code = ?2 AND subject = ?3 AND "
         "resolved_at IS NULL RETURNING 1) INSERT INTO findings (host_id, "
         "code, subject, severity, message, evidence, remedy, first_seen, "
-        "last_seen, last_report) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-        "?8, ?9 WHERE NOT EXISTS (SELECT 1 FROM u)",
+        "last_seen, last_report, cause_code, cause_subject, symptom) "
+        "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10::text, "
+        "?11::text, ?12::bigint WHERE NOT EXISTS (SELECT 1 FROM u)",
 };
 
 struct store {
