@@ -265,7 +265,8 @@ group_findings(struct scope *sc, json_t *groups, const char *key)
 	int rc;
 
 	qb_init(&qb, "SELECT l.value, f.code, f.severity, count(DISTINCT "
-	             "f.host_id) FROM findings f LEFT JOIN host_labels l ON "
+	             "f.host_id), coalesce(sum(f.symptom), 0) FROM findings f "
+	             "LEFT JOIN host_labels l ON "
 	             "l.host_id = f.host_id AND l.key = ?");
 	qb_text(&qb, key);
 	qb_where(&qb, "f.resolved_at IS NULL");
@@ -282,13 +283,18 @@ group_findings(struct scope *sc, json_t *groups, const char *key)
 		json_t *g = group_of(groups, st);
 		if (g)
 			json_array_append_new(json_object_get(g, "findings"),
-			                      json_pack("{s:o,s:o,s:I}", "code",
+			                      json_pack("{s:o,s:o,s:I,s:I}",
+			                                "code",
 			                                db_col_str(st, 1),
 			                                "severity",
 			                                db_col_str(st, 2), "hosts",
 			                                (json_int_t)
 			                                    sqlite3_column_int64(
-			                                        st, 3)));
+			                                        st, 3),
+			                                "symptoms",
+			                                (json_int_t)
+			                                    sqlite3_column_int64(
+			                                        st, 4)));
 	}
 	if (rc != SQLITE_DONE) {
 		snprintf(sc->err, sc->el, "sqlite: %s",
