@@ -26,11 +26,11 @@
 #define API_HISTORY_POINTS 500  /* points per curve; longer ones thinned */
 #define API_HISTORY_HOURS 24    /* history_hours without the argument */
 #define API_HISTORY_HOURS_MAX (24 * 366) /* history_hours at most */
+#define API_HISTORY_BUCKETS 300 /* /api/v1/history: points per series */
 #define API_LABEL_FILTERS 8     /* label= arguments of one request */
 #define API_GROUPS_MAX 500      /* summary groups (group_by), largest first */
 #define API_REMEDY_HOSTS 1000   /* host names listed under one remedy */
 #define API_TEXT_MAX (32u << 20) /* a text answer (format=inventory) */
-#define API_HISTORY_BUCKETS 300 /* /api/v1/history: points per series */
 
 /* --- HTTP (http.c) ----------------------------------------------------- */
 #define HTTP_METRICS_MAX (64u << 20) /* the /metrics exposition text */

@@ -421,6 +421,19 @@ CREATE TRIGGER IF NOT EXISTS incidents_gone AFTER DELETE ON findings
 	WHERE old.symptom = 1 AND code = old.code AND severity = old.severity;
 END;
 
+-- Filled once from the open findings if the table is new on an old
+-- database (every finding a cause until its host reports again).
+INSERT INTO incident_counts (severity, causes, hosts)
+SELECT severity, count(*), count(DISTINCT host_id) FROM findings
+WHERE resolved_at IS NULL AND symptom = 0 AND
+    NOT EXISTS (SELECT 1 FROM incident_counts)
+GROUP BY severity
+UNION ALL
+SELECT '', count(*), count(DISTINCT host_id) FROM findings
+WHERE resolved_at IS NULL AND symptom = 0 AND
+    NOT EXISTS (SELECT 1 FROM incident_counts)
+HAVING count(*) > 0;
+
 -- Filled once from the findings if the table is new on an old database.
 INSERT INTO finding_counts (code, severity, hosts)
 SELECT code, severity, count(DISTINCT host_id) FROM findings

@@ -10,7 +10,8 @@
  * purpose: spool.permissions and spool.not_writable_by_mta stand side by
  * side (one mode, two findings with their own remedy), spool.orphans and
  * spool.bloated_dir are history rather than a current effect,
- * mail.unread_root is read-side, mta.paniclog names no finding it causes.
+ * mail.unread_root is read-side; mta.paniclog is a symptom only when all
+ * it holds is Exim failing to write the spool.
  */
 #include <string.h>
 
@@ -165,6 +166,50 @@ cron_relay(json_t *report, json_t *sym, json_t *cause)
 	       strcmp(str(cause, "subject"), kind) == 0;
 }
 
+/* spool_denied - line is Exim's "Failed to create spool file PATH:
+ * Permission denied" for a PATH (Exim writes "//" between its parts)
+ * inside dir */
+static int
+spool_denied(const char *line, const char *dir)
+{
+	static const char tag[] = "Failed to create spool file ";
+	const char *p = strstr(line, tag), *end;
+	char path[4096];
+	size_t n = 0;
+
+	if (p == NULL || strstr(line, ": Permission denied") == NULL)
+		return 0;
+	p += sizeof(tag) - 1;
+	if ((end = strchr(p, ':')) == NULL)
+		return 0;
+	for (; p < end && n + 1 < sizeof(path); p++)
+		if (!(*p == '/' && n > 0 && path[n - 1] == '/'))
+			path[n++] = *p;
+	path[n] = '\0';
+	return p == end && within(path, dir);
+}
+
+/* paniclog_spool - every paniclog line read is Exim failing to create a
+ * spool file in the spool that its user cannot write */
+static int
+paniclog_spool(json_t *report, json_t *sym, json_t *cause)
+{
+	json_t *lines = json_object_get(evidence(sym), "last_lines"), *l;
+	const char *dir = str(cause, "subject");
+	size_t i;
+
+	(void)report;
+	if (json_array_size(lines) == 0)
+		return 0;
+	json_array_foreach(lines, i, l)
+	{
+		if (!json_is_string(l) ||
+		    !spool_denied(json_string_value(l), dir))
+			return 0;
+	}
+	return 1;
+}
+
 /* In order: a symptom takes the first rule that matches. */
 static const struct rule rules[] = {
     {"log.syserr", "spool.not_writable_by_mta", syserr_spool},
@@ -179,6 +224,7 @@ static const struct rule rules[] = {
     {"mail.cron_lost", "spool.not_writable_by_mta", cron_submission},
     {"mail.cron_lost", "spool.missing", cron_submission},
     {"mail.cron_lost", "mta.down", cron_relay},
+    {"mta.paniclog", "spool.not_writable_by_mta", paniclog_spool},
 };
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 

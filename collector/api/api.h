@@ -1,9 +1,10 @@
 /*
  * api.h - the read API's endpoints, one file per family: api_summary.c,
  * api_hosts.c (the list and one host), api_findings.c, api_events.c,
- * api_mail.c, api_remedies.c, api_history.c.  Each answers one GET route
- * of the table in http.c from a reading connection; what they share to
- * read a request and answer it is in api_req.h.
+ * api_mail.c, api_history.c, api_remedies.c.  Each answers one GET
+ * route of the table in http.c from a
+ * reading connection; what they share to read a request and answer it is
+ * in api_req.h.
  */
 #ifndef SPOOLWATCH_API_H
 #define SPOOLWATCH_API_H
@@ -21,19 +22,19 @@ void api_host(struct api_req *rq, struct api_answer *ans);
 void api_findings(struct api_req *rq, struct api_answer *ans);
 void api_events(struct api_req *rq, struct api_answer *ans);
 void api_mail(struct api_req *rq, struct api_answer *ans);
+/* api_history - the fleet's curves, or host=NAME's (api_history.c). */
+void api_history(struct api_req *rq, struct api_answer *ans);
 void api_remedies(struct api_req *rq, struct api_answer *ans);
 
 /* finding_filter_args - check the findings' filters (severity, state,
- * acked, role) and read label= into lf; 0, or -1 with a 400. */
+ * acked) and read label= into lf; 0, or -1 with a 400. */
 int finding_filter_args(struct api_req *rq, struct api_answer *ans,
                         struct label_filter *lf);
 /* finding_filter_where - the findings' filters that were given (code,
- * severity, state, host, acked, role, label) on a SELECT over
- * API_FINDING_COLS' joins (f, h, a). */
+ * severity, state, host, acked, label) on a SELECT over API_FINDING_COLS'
+ * joins (f, h, a). */
 void finding_filter_where(struct api_req *rq, struct qb *qb,
                           const struct label_filter *lf);
-/* api_history - the fleet's curves, or host=NAME's (api_history.c). */
-void api_history(struct api_req *rq, struct api_answer *ans);
 
 /* The columns api_finding_json reads, in its order (11: the host name;
  * 12-15 the acknowledgement that holds, ack.h). */

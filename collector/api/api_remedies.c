@@ -116,7 +116,7 @@ remedies_cursor_arg(struct api_req *rq, struct api_answer *ans, char **code,
 	*id = 0;
 	if (cur == NULL || *cur == '\0')
 		return 0;
-	if (dot != NULL && dot[1] >= '0' && dot[1] <= '9') {
+	if (dot != NULL && dot > cur && dot[1] >= '0' && dot[1] <= '9') {
 		*id = strtoll(dot + 1, &end, 10);
 		hc = xasprintf("%.*s", (int)(dot - cur), cur);
 		*code = *end == '\0' && *id > 0 ? hex_decode_str(hc) : NULL;

@@ -183,6 +183,49 @@ fleet(struct strbuf *out, sqlite3 *db, long long now, long long stale_after,
 	return 0;
 }
 
+/* incidents - the open causes (incident_counts, README "Incidents") by
+ * severity, and the hosts with any. */
+static int
+incidents(struct strbuf *out, sqlite3 *db, char *err, size_t errlen)
+{
+	static const char *const sevs[] = {"critical", "warning", "info"};
+	sqlite3_stmt *st;
+	long long v;
+
+	if (one(db,
+	        "SELECT coalesce((SELECT hosts FROM incident_counts WHERE "
+	        "severity = ''), 0)",
+	        0, &v, err, errlen) == -1)
+		return -1;
+	strbuf_printf(out,
+	              "# HELP spoolwatch_hosts_with_incidents Hosts with an "
+	              "open incident.\n"
+	              "# TYPE spoolwatch_hosts_with_incidents gauge\n"
+	              "spoolwatch_hosts_with_incidents %lld\n"
+	              "# HELP spoolwatch_incidents_open Open causes (findings "
+	              "not folded under an open cause), by severity.\n"
+	              "# TYPE spoolwatch_incidents_open gauge\n",
+	              v);
+	st = db_prepare(db,
+	                "SELECT coalesce((SELECT causes FROM incident_counts "
+	                "WHERE severity = ?1), 0)",
+	                err, errlen);
+	if (st == NULL)
+		return -1;
+	for (size_t i = 0; i < sizeof(sevs) / sizeof(sevs[0]); i++) {
+		sqlite3_bind_text(st, 1, sevs[i], -1, SQLITE_STATIC);
+		v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0)
+		                                   : 0;
+		sqlite3_reset(st);
+		strbuf_printf(out,
+		              "spoolwatch_incidents_open{severity=\"%s\"} "
+		              "%lld\n",
+		              sevs[i], v);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 /* render_latency - the ingest duration histogram. */
 static void
 render_latency(struct strbuf *out)
@@ -294,5 +337,7 @@ metrics_render(struct strbuf *out, sqlite3 *db, long long now,
 	render_db_bytes(out, db_path);
 	if (notify_metrics_render(out, db, now, err, errlen) == -1)
 		return -1;
-	return fleet(out, db, now, stale_after, err, errlen);
+	if (fleet(out, db, now, stale_after, err, errlen) == -1)
+		return -1;
+	return incidents(out, db, err, errlen);
 }

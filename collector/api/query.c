@@ -71,6 +71,8 @@ label_filter_parse(const char *const *vals, size_t n, struct label_filter *lf,
 		const char *colon = strchr(vals[i], ':');
 		size_t kl = colon ? (size_t)(colon - vals[i]) : 0;
 
+		if (*vals[i] == '\0')
+			continue; /* label= empty: no filter, as for the others */
 		if (colon == NULL || !label_key_ok(vals[i], kl) ||
 		    !label_value_ok(colon + 1, strlen(colon + 1))) {
 			snprintf(err, el,

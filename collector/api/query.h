@@ -49,7 +49,8 @@ void qb_end_where(struct qb *q);
 /*
  * label_filter_parse - n values of label= ("KEY:VALUE", split at the
  * first ':', key and value valid as labels.h says, at most
- * API_LABEL_FILTERS) into lf, pointing into vals; -1 with err.
+ * API_LABEL_FILTERS; an empty one is no filter, as an empty argument of
+ * any other filter) into lf, pointing into vals; -1 with err.
  */
 int label_filter_parse(const char *const *vals, size_t n,
                        struct label_filter *lf, char *err, size_t el);

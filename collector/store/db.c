@@ -28,6 +28,55 @@ exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 	return 0;
 }
 
+/* Columns that tables of an older database get before the schema runs
+ * (CREATE TABLE IF NOT EXISTS leaves an existing table as it is). */
+static const char *const added_columns[][3] = {
+    {"findings", "cause_code", "TEXT"},
+    {"findings", "cause_subject", "TEXT"},
+    {"findings", "symptom", "INTEGER NOT NULL DEFAULT 0"},
+    {"finding_counts", "symptoms", "INTEGER NOT NULL DEFAULT 0"},
+};
+
+/* add_columns - each added column to its table where the table exists
+ * without it; 0, or -1 and a reason. */
+static int
+add_columns(sqlite3 *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	char sql[256];
+
+	for (size_t i = 0; i < sizeof(added_columns) / sizeof(added_columns[0]);
+	     i++) {
+		int missing = 0;
+
+		if (sqlite3_prepare_v2(
+		        db,
+		        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type "
+		        "= "
+		        "'table' AND name = ?1) AND NOT EXISTS (SELECT 1 FROM "
+		        "pragma_table_info(?1) WHERE name = ?2)",
+		        -1, &st, NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(db));
+			return -1;
+		}
+		sqlite3_bind_text(st, 1, added_columns[i][0], -1,
+		                  SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, added_columns[i][1], -1,
+		                  SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			missing = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+		if (!missing)
+			continue;
+		snprintf(sql, sizeof(sql), "ALTER TABLE %s ADD COLUMN %s %s",
+		         added_columns[i][0], added_columns[i][1],
+		         added_columns[i][2]);
+		if (exec(db, sql, err, errlen) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 void
 db_global_init(void)
 {
@@ -71,6 +120,7 @@ db_open(const char *path, int writer, const char *synchronous,
 		         strcmp(synchronous, "normal") == 0 ? "NORMAL" : "FULL",
 		         cache_bytes / 1024);
 		if (exec(db, sql, err, errlen) == -1 ||
+		    add_columns(db, err, errlen) == -1 ||
 		    exec(db, collector_schema_sql, err, errlen) == -1 ||
 		    db_migrate(db, err, errlen) == -1) {
 			sqlite3_close(db);

@@ -5,7 +5,12 @@
  */
 #include <string.h>
 
+#include "collector/limits.h"
 #include "collector/store/incident.h"
+
+/* "code subject": a code, a space, a subject of V_MAX_STR characters of
+ * up to 4 bytes each, the NUL */
+#define KEY_MAX (64 + 1 + 4 * V_MAX_STR + 1)
 
 /* key - "code subject" of o into buf; -1 when either is not a string. */
 static int
@@ -32,7 +37,7 @@ key(json_t *o, char *buf, size_t n)
 static long
 named(json_t *index, json_t *f, long self)
 {
-	char buf[8192];
+	char buf[KEY_MAX];
 	json_t *at;
 
 	if (key(json_object_get(f, "caused_by"), buf, sizeof(buf)) == -1 ||
@@ -46,7 +51,7 @@ void
 incident_folds(json_t *findings, long *out)
 {
 	json_t *index = json_object(), *f;
-	char buf[8192];
+	char buf[KEY_MAX];
 	size_t i;
 
 	json_array_foreach(findings, i, f)

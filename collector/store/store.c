@@ -48,11 +48,11 @@ enum {
 	S_RET_FINDINGS,
 	S_RET_REPORTS,
 	S_RET_SIGS,
+	S_RET_FLEET,
 	S_LABELS_GET,
 	S_LABELS_SET,
 	S_LABELS_DEL,
 	S_LABEL,
-	S_RET_FLEET,
 	S_COUNT
 };
 
@@ -168,14 +168,14 @@ static const char *const sql[S_COUNT] = {
         "DELETE FROM event_sigs WHERE (signature, host_id) IN (SELECT "
         "signature, host_id FROM event_sigs WHERE coalesce(last_ts, 0) < ?1 "
         "LIMIT ?2)",
+    [S_RET_FLEET] =
+        "DELETE FROM fleet_history WHERE id IN (SELECT id FROM fleet_history "
+        "ORDER BY id LIMIT ?2) AND ts < ?1",
     [S_LABELS_GET] = "SELECT labels FROM hosts WHERE id = ?1",
     [S_LABELS_SET] = "UPDATE hosts SET labels = ?2 WHERE id = ?1",
     [S_LABELS_DEL] = "DELETE FROM host_labels WHERE host_id = ?1",
     [S_LABEL] = "INSERT INTO host_labels (host_id, key, value) VALUES "
                 "(?1, ?2, ?3)",
-    [S_RET_FLEET] =
-        "DELETE FROM fleet_history WHERE id IN (SELECT id FROM fleet_history "
-        "ORDER BY id LIMIT ?2) AND ts < ?1",
 };
 
 struct store {

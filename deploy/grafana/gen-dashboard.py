@@ -6,7 +6,12 @@ consistent; edit this file, run it, commit both.  Two data sources are
 chosen on import: a Prometheus one that scrapes the collector's /metrics,
 and an Infinity (yesoreyeram-infinity-datasource) one for the collector's
 JSON API, configured with the collector's base URL in its allowed hosts
-and, when read_tokens are set, a Bearer-token authentication.
+and, when read_tokens are set, a Bearer-token authentication.  The
+variable "label" (KEY:VALUE, empty for all) narrows every JSON API panel
+to the hosts with that label (the API's label= filter); /metrics has no
+host labels (one series per label value and key would multiply the fleet
+gauges by the fleet's label values), so the Prometheus panels stay
+fleet-wide.
 """
 import json
 import os
@@ -77,7 +82,8 @@ def api_table(title, path, root, columns, x, w, desc, h=8):
         "targets": [{
             "refId": "A", "datasource": API, "type": "json",
             "source": "url", "format": "table", "parser": "backend",
-            "url": "${collector}" + path,
+            "url": "${collector}" + path + ("&" if "?" in path else "?")
+                   + "label=${label:percentencode}",
             "url_options": {"method": "GET", "data": ""},
             "root_selector": root,
             "columns": [{"selector": s, "text": t, "type": ty}
@@ -224,6 +230,14 @@ dashboard = {
         "current": {"text": "http://collector.example:8470",
                     "value": "http://collector.example:8470"},
         "description": "Base URL of the collector's JSON API (no trailing slash)",
+        "hide": 0,
+    }, {
+        "name": "label", "label": "Host label (KEY:VALUE)", "type": "textbox",
+        "query": "", "current": {"text": "", "value": ""},
+        "description": "Narrow the JSON API panels to the hosts with this "
+                       "label, e.g. env:prod (empty: every host). The "
+                       "Prometheus panels stay fleet-wide: /metrics carries "
+                       "no host labels.",
         "hide": 0,
     }]},
     "annotations": {"list": []},

@@ -407,17 +407,23 @@ try {
 		await page.fill('#admin-input', X.admin);
 		await page.click('#admin-form button[type=submit]');
 		await settleAfter();
+		assert(!await page.isVisible('#admin-form') &&
+		    await page.isVisible('#admin-held'), 'the footer does not ' +
+		    'say the admin token is held');
 		const li = page.locator('ul.findings > li.finding-open').first();
 		fid = Number(await li.getAttribute('data-id'));
 		assert(fid > 0, 'no finding id');
-		await li.locator('button.ack-open').click();
-		await li.locator('.ack-form input[name=reason]')
+		const form = li.locator(':scope > .ack .ack-form');
+		assert(!await form.isVisible(), 'the form shows before a click');
+		await li.locator(':scope > .ack button.ack-open').click();
+		assert(await form.isVisible(), 'the form does not open');
+		await li.locator(':scope > .ack .ack-form input[name=reason]')
 		    .fill('CHG-4711 disk swap');
-		await li.locator('.ack-form input[name=until]')
+		await li.locator(':scope > .ack .ack-form input[name=until]')
 		    .fill('2099-01-02T03:04');
-		await li.locator('.ack-form button[type=submit]').click();
+		await li.locator(':scope > .ack .ack-form button[type=submit]').click();
 		const acked = page.locator('ul.findings > li[data-id="' + fid +
-		    '"] .ack-info');
+		    '"] > .ack .ack-info');
 		await acked.waitFor();
 		const t = await acked.textContent();
 		assert(/alice/.test(t) && /CHG-4711 disk swap/.test(t),
@@ -430,7 +436,7 @@ try {
 		    api.ack.until.startsWith('2099-01-0'), 'API: ' +
 		    JSON.stringify(api.ack));
 		const until = await page.locator('ul.findings > li[data-id="' +
-		    fid + '"] .ack-until time').getAttribute('datetime');
+		    fid + '"] > .ack .ack-until time').getAttribute('datetime');
 		assert(until === api.ack.until, 'until shown ' + until);
 	});
 	await shot('04-acked');
@@ -438,16 +444,16 @@ try {
 	    async () => {
 		await go(hostHash);
 		await page.locator('ul.findings > li[data-id="' + fid +
-		    '"] .ack-info').waitFor();
+		    '"] > .ack .ack-info').waitFor();
 	});
 	await check('un-acknowledging clears it in the API and the page',
 	    async () => {
 		await page.locator('ul.findings > li[data-id="' + fid +
-		    '"] button.unack').click();
+		    '"] > .ack button.unack').click();
 		await page.locator('ul.findings > li[data-id="' + fid +
-		    '"] button.ack-open').waitFor();
+		    '"] > .ack button.ack-open').waitFor();
 		assert(await page.locator('ul.findings > li[data-id="' + fid +
-		    '"] .ack-info').count() === 0, 'still shown');
+		    '"] > .ack .ack-info').count() === 0, 'still shown');
 		const api = (await apiGet('/findings?host=' +
 		    encodeURIComponent(X.incident_host) + '&state=open&limit=100'))
 		    .items.find((f) => f.id === fid);
@@ -460,16 +466,123 @@ try {
 		await page.click('#admin-form button[type=submit]');
 		await settleAfter();
 		const li = page.locator('ul.findings > li.finding-open').first();
-		await li.locator('button.ack-open').click();
-		await li.locator('.ack-form input[name=reason]').fill('nope');
-		await li.locator('.ack-form button[type=submit]').click();
+		await li.locator(':scope > .ack button.ack-open').click();
+		await li.locator(':scope > .ack .ack-form input[name=reason]').fill('nope');
+		await li.locator(':scope > .ack .ack-form button[type=submit]').click();
 		await page.waitForFunction(() => /refused/.test(document
-		    .querySelector('ul.findings .ack-error').textContent));
+		    .querySelector('ul.findings > li > .ack .ack-error').textContent));
 		assert(await page.isVisible('#admin-form'), 'token kept');
 		const api = (await apiGet('/findings?host=' +
 		    encodeURIComponent(X.incident_host) + '&state=open&limit=100'))
 		    .items.filter((f) => f.ack);
 		assert(api.length === 0, 'acked anyway');
+	});
+
+	/* 7. Incidents: causes first with their remedy, symptoms folded. */
+	await check('the host page folds symptoms under their cause, in the ' +
+	    'API\'s order, the cause with its remedy', async () => {
+		await go(hostHash);
+		const api = await apiGet('/hosts/' +
+		    encodeURIComponent(X.incident_host));
+		assert(Array.isArray(api.incidents) && api.incidents.some((i) =>
+		    i.symptoms.length), 'the API has no incident with symptoms');
+		const got = await page.evaluate(() => [...document
+		    .querySelectorAll('ul.incidents > li.incident')].map((li) => ({
+			code: li.querySelector(':scope > .finding-head code')
+			    .textContent,
+			remedy: (li.querySelector(':scope > .remedy .remedy-text') ||
+			    {}).textContent || null,
+			symptoms: [...li.querySelectorAll(':scope > details.symptoms' +
+			    ' ul.symptom-list > li .finding-head code')]
+			    .map((c) => c.textContent) })));
+		const want = api.incidents.map((i) => ({ code: i.cause.code,
+		    remedy: i.cause.remedy || null,
+		    symptoms: i.symptoms.map((f) => f.code) }));
+		assert(JSON.stringify(got) === JSON.stringify(want),
+		    'page ' + JSON.stringify(got) + '\nAPI ' + JSON.stringify(want));
+		const top = await page.locator('ul.incidents > li').count();
+		assert(top === api.incidents.length, top + ' top-level items');
+	});
+	await check('a folded symptom names its cause', async () => {
+		const t = await page.locator('ul.symptom-list > li .caused-by')
+		    .first().textContent();
+		assert(/^caused by /.test(t), t);
+	});
+	await shot('05-incidents');
+	await check('the overview counts causes, not symptoms', async () => {
+		await go('#/');
+		await page.waitForSelector('.overview');
+		const sum = await apiGet('/summary');
+		const tiles = await page.locator('.tile').allTextContents();
+		const t = tiles.find((x) => /Incidents \(causes\)/.test(x));
+		assert(t && t.replace(/\D/g, '') === String(sum.incidents.open),
+		    'tiles ' + tiles.join(' | ') + ', API ' +
+		    JSON.stringify(sum.incidents));
+		const open = (await apiGet('/findings?state=open&limit=1000'))
+		    .items.length;
+		assert(sum.incidents.open < open, 'causes ' + sum.incidents.open +
+		    ' not fewer than findings ' + open);
+	});
+
+	/* 8. The label filter narrows every view. */
+	const labelled = (u) => u.searchParams.getAll('label');
+	const seen = [];
+	page.on('request', (r) => {
+		if (r.url().includes('/api/v1/'))
+			seen.push(new URL(r.url()));
+	});
+	await check('the label filter narrows the overview (the summary ' +
+	    'asked with label=)', async () => {
+		seen.length = 0;
+		await page.fill('#label-input', 'env:prod');
+		await page.click('#label-form button[type=submit]');
+		await page.waitForSelector('#label-active button.chip');
+		await page.waitForSelector('#view[aria-busy="false"] .overview');
+		const sum = await apiGet('/summary?label=env:prod');
+		const tiles = await page.locator('.tile').allTextContents();
+		const t = tiles.find((x) => /Hosts$/.test(x.trim()));
+		assert(t && t.replace(/\D/g, '') === String(sum.hosts.total) &&
+		    sum.hosts.total === 1, 'tiles ' + tiles.join(' | '));
+		const s = seen.filter((u) => u.pathname === '/api/v1/summary');
+		assert(s.length && s.every((u) => labelled(u).join() === 'env:prod'),
+		    'summary requests ' + s.map(String).join(' '));
+	});
+	await check('... and the host list', async () => {
+		await go('#/hosts');
+		const names = await page.locator('table.hosts a.host')
+		    .allTextContents();
+		assert(JSON.stringify(names) === JSON.stringify([X.incident_host]),
+		    'hosts ' + names.join(' | '));
+		const chips = await page.locator('table.hosts .labels .chip')
+		    .allTextContents();
+		assert(chips.includes('env=prod') && chips.includes('dc=fra1'),
+		    'chips ' + chips.join(' '));
+	});
+	await check('... and the findings', async () => {
+		await go('#/findings?state=open');
+		const hosts = await page.locator('ul.findings > li a.host')
+		    .allTextContents();
+		assert(hosts.length > 0 && hosts.every((x) => x === X.incident_host),
+		    'hosts ' + [...new Set(hosts)].join(' | '));
+	});
+	await check('a label chip adds to the filter; removing it widens ' +
+	    'the views again', async () => {
+		await go('#/hosts');
+		await page.locator('table.hosts .labels .chip',
+		    { hasText: 'dc=fra1' }).click();
+		await page.waitForFunction(() => document.querySelectorAll(
+		    '#label-active button.chip').length === 2);
+		await page.waitForSelector('#view[aria-busy="false"] table.hosts');
+		const h = seen.filter((u) => u.pathname === '/api/v1/hosts').pop();
+		assert(labelled(h).sort().join() === 'dc:fra1,env:prod',
+		    'asked ' + h);
+		while (await page.locator('#label-active button.chip').count())
+			await page.locator('#label-active button.chip').first().click();
+		await page.waitForFunction(() => document.querySelectorAll(
+		    'table.hosts tbody tr').length > 1);
+		const all = (await apiGet('/hosts?limit=100')).items.length;
+		assert(await page.locator('table.hosts tbody tr').count() === all,
+		    'not every host back');
 	});
 
 	await check('no request left the collector', async () => {

@@ -7,7 +7,10 @@
 # file: quoting, formula-injection prefix); acknowledging a finding with
 # an admin token and withdrawing it (the API's state and the page), no
 # ack buttons with only a read token; resolved findings styled apart;
-# words kept whole in cells.  Real agent reports from tests/mkroot.sh;
+# words kept whole in cells; a host's incidents (causes with their
+# symptoms folded under them, as the API orders them), the overview's
+# count of causes; the label filter narrowing the overview, the host
+# list and the findings (the label= the page sends).  Real agent reports from tests/mkroot.sh;
 # a day of fleet curve written into the database so that the ranges
 # draw different points.  Screenshots go to tests/out/dashboard-ops/.
 . "$(dirname "$0")/lib.sh"
@@ -38,9 +41,14 @@ else
 	exit 1
 fi
 
-: >"$tmp/agent.conf"
+# labels per host (agent.conf's labels =): the incident host is env=prod
+# in dc fra1, the healthy one env=test, the others have none.
+printf 'labels = env=prod, dc=fra1\n' >"$tmp/agent-inc.conf"
+printf 'labels = env=test\n' >"$tmp/agent-ok.conf"
+: >"$tmp/agent-csv.conf"
+: >"$tmp/agent-fix.conf"
 report() {
-	"$AGENT" --config "$tmp/agent.conf" --once --root "$2" \
+	"$AGENT" --config "$tmp/agent-$3.conf" --once --root "$2" \
 	    --state-dir "$tmp/state-$3" \
 	    --server "$url" --hostname "$1" >>"$tmp/agent-$3.log" 2>&1
 }

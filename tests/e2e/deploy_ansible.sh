@@ -4,7 +4,8 @@
 # (--connection=local) with the packages from "make deb": the collector
 # and the agent are installed, configured (tokens from variables),
 # started through the service manager the facts name (SysV here: PID 1
-# is not systemd), and the agent's report reaches the collector.  A second
+# is not systemd), and the agent's report reaches the collector with the
+# labels of the inventory's spoolwatch_labels.  A second
 # run changes nothing; a changed setting reloads the agent (same process,
 # SIGHUP); state=absent stops and removes everything, and the machine is
 # left exactly as it was.  Then the same with the binary install method
@@ -81,6 +82,8 @@ cat >"$t/inventory.ini" <<EOT
 localhost
 [spoolwatch_agents]
 localhost
+[spoolwatch_agents:vars]
+spoolwatch_labels={"env": "ci", "role": "mail", "dc": "local1"}
 [all:vars]
 ansible_connection=local
 ansible_python_interpreter=/usr/bin/python3
@@ -153,6 +156,10 @@ while [ $i -lt 300 ]; do
 	i=$((i + 1))
 done
 check_eq "the agent's report reaches the collector" "$got" 1
+check "agent.conf has the inventory's spoolwatch_labels" grep -qx \
+    'labels = dc=local1, env=ci, role=mail' /etc/spoolwatch/agent.conf
+check_eq "the collector has the host's labels from the inventory" \
+    "$(jq -c .labels "$t/host.json" 2>/dev/null)" '{"dc":"local1","env":"ci","role":"mail"}'
 
 if play; then ok "playbook run 2"; else not_ok "playbook run 2: $(tail -n 15 "$t/play.log")"; fi
 check_eq "run 2 changes nothing (idempotent)" "$(recap changed)" 0

@@ -3,7 +3,9 @@
 # and every query in it works against the REAL collector after the real
 # agent reported an incident host: each Prometheus expression names only
 # metrics /metrics exposes, and each JSON API panel's URL answers 200 with
-# an array at its root selector whose items carry every column selector.
+# an array at its root selector whose items carry every column selector;
+# the label variable (KEY:VALUE) narrows every JSON API panel: with the
+# agent's label its items are there, with another label they are not.
 . "$(dirname "$0")/lib.sh"
 top=$SPOOLWATCH_TOP
 t=$(e2e_tmp)
@@ -15,6 +17,10 @@ check "spoolwatch-dashboard.json is what gen-dashboard.py writes" \
     cmp -s "$t/spoolwatch-dashboard.json" "$dash"
 check "panel ids are unique" sh -c \
     "jq -e '[.panels[].id] | length == (unique | length)' '$dash' >/dev/null"
+check_eq "a label variable (textbox, empty: all hosts)" \
+    "$(jq -c '[.templating.list[] | select(.name == "label") | [.type, .query]]' "$dash")" '[["textbox",""]]'
+check_eq "every JSON API panel passes the label variable" \
+    "$(jq '[.panels[].targets[]? | select(.source == "url") | select(.url | test("[?&]label=\\$\\{label:percentencode\\}") | not)] | length' "$dash")" 0
 check "every data source is an import input" sh -c "jq -e '
     [.__inputs[].name | \"\${\" + . + \"}\"] as \$in |
     [.panels[] | select(.type != \"row\") | .datasource.uid] |
@@ -35,7 +41,7 @@ if ! wait_http "$url/healthz" 20; then
 	exit 1
 fi
 sh "$top/tests/mkroot.sh" incident "$t/root" >"$t/mkroot.log" 2>&1
-printf 'token = %s\n' "$itok" >"$t/a.conf"
+printf 'token = %s\nlabels = env=prod\n' "$itok" >"$t/a.conf"
 timeout 120 "$AGENT" --config "$t/a.conf" --once --root "$t/root" \
     --server "$url" --state-dir "$t/state" --hostname grafana-host \
     >"$t/a.out" 2>&1
@@ -73,6 +79,19 @@ for p in d['panels']:
                'missing ' + ', '.join(missing) if missing else 'all exposed'))
         if tgt.get('source') == 'url':
             u = tgt['url'].replace('${collector}', base)
+            # the label variable: the agent's label, and one nobody has
+            mine = u.replace('${label:percentencode}', 'env%3Aprod')
+            other = u.replace('${label:percentencode}', 'env%3Anowhere')
+            u = u.replace('${label:percentencode}', '')
+            try:
+                sm, bm = get(mine)
+                so, bo = get(other)
+            except Exception as e:
+                ok(False, '%s: label variable: %s' % (p['title'], e))
+                continue
+            nm, no = at(bm, tgt['root_selector']), at(bo, tgt['root_selector'])
+            ok(sm == 200 and so == 200 and isinstance(no, list) and not no,
+               '%s: label=env:nowhere answers an empty array' % p['title'])
             try:
                 status, body = get(u)
             except Exception as e:
@@ -81,6 +100,8 @@ for p in d['panels']:
             node = at(body, tgt['root_selector'])
             ok(status == 200 and isinstance(node, list),
                '%s: %s answers an array at %s' % (p['title'], u, tgt['root_selector']))
+            ok((isinstance(nm, list) and len(nm) == len(node)),
+               '%s: label=env:prod (the only host) keeps every item' % p['title'])
             if not node:
                 # e.g. no stale host yet: the same list unfiltered has
                 # items of the same shape.

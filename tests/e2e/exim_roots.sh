@@ -65,6 +65,9 @@ check_eq "wrong owner: the spool errors are events (Permission denied on a -D fi
 check_eq "wrong owner: one signature for the three (ids normalised)" \
     "$(j exim-wrong-owner '[.event_groups[] | select(.signature | test("spool file"))] | "\(length) \(.[0].count)"')" "1 3"
 check_eq "wrong owner: mta.paniclog too" "$(count exim-wrong-owner mta.paniclog)" 1
+check_eq "wrong owner: the paniclog is a symptom of the spool (caused_by)" \
+    "$(f exim-wrong-owner mta.paniclog $PL '.caused_by | "\(.code) \(.subject)"')" \
+    "spool.not_writable_by_mta $IN"
 
 # ---- frozen
 agent exim-frozen
@@ -103,6 +106,8 @@ check_eq "frozen: deferrals and freezes are events" \
 agent exim-paniclog
 pf=$(f exim-paniclog mta.paniclog $PL .)
 check_eq "paniclog: mta.paniclog, critical" "$(printf "%s\n" "$pf" | jq -r .severity)" critical
+check_eq "paniclog: a configuration error has no cause" \
+    "$(printf "%s\n" "$pf" | jq -c .caused_by)" null
 check_eq "paniclog: its entry with the continuation line as evidence" \
     "$(printf "%s\n" "$pf" | jq -r '.evidence.last_lines[0] | sub("^[0-9: -]{20}"; "")')" \
     "Exim configuration error in line 124 of /etc/exim4/exim4.conf:

@@ -181,14 +181,15 @@ test_nullmailer_queue(void **state)
 static void
 test_inodes_out_under_no_space_syserr(void **state)
 {
-	json_t *r = links(
-	    "{\"findings\": [" INODES
-	    "," SYSERR(CQ, "collect: Cannot write ./dfID: No space left on "
-	                   "device") "," SYSERR(
-	        "/var/spool/mqueue",
-	        "collect: Cannot write ./dfID: "
-	        "Permission denied") "," SYSERR("/srv/spool",
-	                                        "No space left on device") "]"
+	json_t *r = links("{\"findings\": [" INODES "," SYSERR(
+	    CQ,
+	    "collect: Cannot write ./dfID: No space left on "
+	    "device") "," SYSERR("/var/spool/mqueue",
+	                         "collect: Cannot write ./dfID: "
+	                         "Permission denied") "," SYSERR("/srv/spool",
+	                                                         "No space "
+	                                                         "left on "
+	                                                         "device") "]"
 	                                                                   "}");
 
 	(void)state;
@@ -318,6 +319,45 @@ test_cron_mail_lost_in_a_queueless_relay(void **state)
 	json_decref(nullm);
 }
 
+#define EXIN "/var/spool/exim4/input"
+#define DENIED(id)                                                             \
+	"\"2026-02-15 09:20:02 " id " Failed to create spool file "            \
+	"/var/spool/exim4//input//" id "-D: Permission denied\""
+#define PANIC(lines)                                                           \
+	"{\"code\": \"mta.paniclog\", \"subject\": "                           \
+	"\"/var/log/exim4/paniclog\", \"evidence\": {\"last_lines\": [" lines  \
+	"]}}"
+#define UNWRITABLE(spool)                                                      \
+	"{\"code\": \"spool.not_writable_by_mta\", \"subject\": \"" spool "\"" \
+	                                                                  "}"
+
+static void
+test_paniclog_of_an_unwritable_spool(void **state)
+{
+	json_t *all = links("{\"findings\": [" UNWRITABLE(EXIN) "," PANIC(
+	    DENIED("1a") "," DENIED("1b")) "]}");
+	json_t *mixed = links("{\"findings\": [" UNWRITABLE(EXIN) "," PANIC(
+	    DENIED("1a") ",\"2026-02-15 09:21:00 Exim configuration error "
+	                 "in line 12\"") "]}");
+	json_t *other = links("{\"findings\": [" UNWRITABLE(
+	    "/var/spool/exim4/msglog") "," PANIC(DENIED("1a")) "]}");
+	json_t *none = links("{\"findings\": [" UNWRITABLE(
+	    EXIN) "," PANIC("\"Failed to create spool file "
+	                    "/var/spool/exim4/input/x\"") "," PANIC("") "]}");
+
+	(void)state;
+	assert_string_equal(cause(all, 1), "spool.not_writable_by_mta " EXIN);
+	/* the paniclog says more than the spool: its own incident */
+	assert_string_equal(cause(mixed, 1), "-");
+	assert_string_equal(cause(other, 1), "-");
+	assert_string_equal(cause(none, 1), "-");
+	assert_string_equal(cause(none, 2), "-");
+	json_decref(all);
+	json_decref(mixed);
+	json_decref(other);
+	json_decref(none);
+}
+
 static void
 test_no_self_no_chain_no_overwrite(void **state)
 {
@@ -371,6 +411,7 @@ main(void)
 	    cmocka_unit_test(test_down_mta_comes_before_frozen),
 	    cmocka_unit_test(test_cron_mail_lost_in_the_submission_queue),
 	    cmocka_unit_test(test_cron_mail_lost_in_a_queueless_relay),
+	    cmocka_unit_test(test_paniclog_of_an_unwritable_spool),
 	    cmocka_unit_test(test_no_self_no_chain_no_overwrite),
 	    cmocka_unit_test(test_reports_without_findings),
 	};

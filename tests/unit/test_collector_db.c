@@ -4,7 +4,8 @@
  * committed afterwards stay invisible on it (GET /api/v1/findings right
  * after the agent's 200 missing what the summary shows);
  * db_reader_release() ends such a snapshot, and no read endpoint, on its
- * normal and its error paths, leaves one behind.
+ * normal and its error paths, leaves one behind.  A database made before
+ * findings had their cause columns gets them when it is opened.
  */
 #include "tests/unit/collector_fixture.h"
 
@@ -112,6 +113,65 @@ test_endpoints_leave_none(void **state)
 	sqlite3_close(rd);
 }
 
+static void
+test_older_database(void **state)
+{
+	struct fx *f = *state;
+	char path[300], err[256];
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	struct store *st;
+
+	snprintf(path, sizeof(path), "%s/old.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	/* the two tables as they were, one open finding */
+	assert_int_equal(
+	    sqlite3_exec(
+	        db,
+	        "CREATE TABLE findings (id INTEGER PRIMARY KEY, host_id "
+	        "INTEGER NOT NULL, code TEXT NOT NULL, subject TEXT NOT NULL, "
+	        "severity TEXT NOT NULL, message TEXT, evidence TEXT, remedy "
+	        "TEXT, first_seen INTEGER NOT NULL, last_seen INTEGER NOT "
+	        "NULL, last_report INTEGER NOT NULL, resolved_at INTEGER);"
+	        "CREATE TABLE finding_counts (code TEXT NOT NULL, severity "
+	        "TEXT NOT NULL, hosts INTEGER NOT NULL, PRIMARY KEY (code, "
+	        "severity)) WITHOUT ROWID;"
+	        "INSERT INTO findings VALUES (1, 1, 'mta.down', 'sendmail', "
+	        "'critical', NULL, NULL, NULL, 1, 1, 1, NULL);",
+	        NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	db = db_open(path, 1, "normal", 8 << 20, err, sizeof(err));
+	if (db == NULL)
+		fail_msg("%s", err);
+	st = store_new(db, err, sizeof(err));
+	if (st == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db,
+	                       "SELECT (SELECT symptom FROM findings), "
+	                       "(SELECT causes || '/' || hosts FROM "
+	                       "incident_counts WHERE severity = 'critical')",
+	                       -1, &q, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(q, 0), 0);
+	assert_string_equal((const char *)sqlite3_column_text(q, 1), "1/1");
+	sqlite3_finalize(q);
+	store_free(st);
+	sqlite3_close(db);
+	/* and again: nothing to add a second time */
+	db = db_open(path, 1, "normal", 8 << 20, err, sizeof(err));
+	if (db == NULL)
+		fail_msg("%s", err);
+	sqlite3_close(db);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/old.db-wal", f->dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/old.db-shm", f->dir);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -119,6 +179,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_stale_snapshot, fx_setup,
 	                                    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_endpoints_leave_none, fx_setup,
+	                                    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_older_database, fx_setup,
 	                                    fx_teardown),
 	};
 

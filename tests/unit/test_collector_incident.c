@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <jansson.h>
@@ -106,6 +107,35 @@ test_same_key_twice(void **state)
 	    "2:0");
 }
 
+static void
+test_longest_subjects(void **state)
+{
+	/* 4096 characters of 4 bytes each: the longest subject a report
+	 * may carry */
+	json_t *fs = json_array(), *cause, *sym;
+	char *subj = malloc(4 * 4096 + 1);
+	long v[2];
+
+	(void)state;
+	for (int i = 0; i < 4096; i++)
+		memcpy(subj + 4 * i, "\xf0\x9f\x93\xab", 4);
+	subj[4 * 4096] = '\0';
+	cause =
+	    json_pack("{s:s,s:s}", "code", "spool.missing", "subject", subj);
+	sym = json_pack("{s:s,s:s,s:{s:s,s:s}}", "code", "log.syserr",
+	                "subject", subj, "caused_by", "code", "spool.missing",
+	                "subject", subj);
+	assert_non_null(cause);
+	assert_non_null(sym);
+	json_array_append_new(fs, cause);
+	json_array_append_new(fs, sym);
+	incident_folds(fs, v);
+	assert_int_equal(v[0], -1);
+	assert_int_equal(v[1], 0);
+	json_decref(fs);
+	free(subj);
+}
+
 int
 main(void)
 {
@@ -114,6 +144,7 @@ main(void)
 	    cmocka_unit_test(test_nothing_folds_into_a_symptom),
 	    cmocka_unit_test(test_causes_not_in_the_set),
 	    cmocka_unit_test(test_same_key_twice),
+	    cmocka_unit_test(test_longest_subjects),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

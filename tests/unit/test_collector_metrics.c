@@ -129,6 +129,11 @@ test_fleet(void **state)
 	               "\"critical\"} 3");
 	assert_line(t, "spoolwatch_findings_open{code=\"a\\\"b\\\\c\\nd\","
 	               "severity=\"x\"} 1");
+	/* nothing in the fixture is linked: every finding is a cause */
+	assert_line(t, "spoolwatch_hosts_with_incidents 3");
+	assert_line(t, "spoolwatch_incidents_open{severity=\"critical\"} 15");
+	assert_line(t, "spoolwatch_incidents_open{severity=\"warning\"} 9");
+	assert_line(t, "spoolwatch_incidents_open{severity=\"info\"} 0");
 	free(t);
 }
 

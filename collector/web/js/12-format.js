@@ -139,14 +139,19 @@ function empty(text) {
 	return h('p', { class: 'empty' }, text);
 }
 
-/* A host's labels ({key: value}) as chips "key=value". */
+/* A host's labels ({key: value}) as chips "key=value"; a click narrows
+ * every view to that label (26-labels.js). */
 function labelChips(labels) {
 	if (!labels || typeof labels !== 'object')
 		return null;
 	const e = Object.entries(labels);
 	if (!e.length)
 		return null;
-	return h('span', { class: 'labels' }, e.map(([k, v]) =>
-	    h('span', { class: 'chip', title: 'label ' + displayText(k) },
-		displayText(k) + '=' + displayText(v))));
+	return h('span', { class: 'labels' }, e.map(([k, v]) => {
+		const b = h('button', { type: 'button', class: 'chip',
+		    title: 'Show only hosts with ' + displayText(k) + '=' +
+		    displayText(v) }, displayText(k) + '=' + displayText(v));
+		b.addEventListener('click', () => addLabel(String(k), String(v)));
+		return b;
+	}));
 }

@@ -34,9 +34,12 @@ function setToken(t) {
 
 let memToken = '';
 
-/* api(path, params): GET with the read token. */
+/* api(path, params): GET with the read token (and the label filter
+ * where the endpoint takes it, 26-labels.js). */
 function api(path, params) {
-	return call('GET', path, params, undefined, token() || memToken);
+	const lab = labelParams(path);
+	return call('GET', path, lab.length ? Object.assign({}, params,
+	    { label: lab }) : params, undefined, token() || memToken);
 }
 
 /*

@@ -107,5 +107,8 @@ function historyCard(host) {
 	draw(chartRange());
 	return h('section', { class: 'card history' },
 	    h('div', { class: 'card-head' }, h('h2', null,
-		host === null ? 'Fleet history' : 'History'), picker), body);
+		host === null ? 'Fleet history' : 'History'), picker),
+	    host === null && labelFilter().length ? h('p', { class: 'hint' },
+		'The whole fleet: the label filter does not narrow these ' +
+		'curves.') : null, body);
 }

@@ -8,12 +8,16 @@ async function viewOverview() {
 	const [sum, crit, mail] = await Promise.all([
 		api('/summary'),
 		api('/findings', { state: 'open', severity: 'critical',
-		    limit: 100 }),
+		    role: 'cause', limit: 100 }),
 		api('/mail', { limit: MAIL_TOP }),
 	]);
 	const hosts = sum.hosts || {};
 	const m = sum.mail || {};
 	const mtaDown = sum.mta_down || {};
+	const inc = sum.incidents && typeof sum.incidents === 'object' ?
+	    sum.incidents : null;
+	const incCrit = inc && inc.by_severity && inc.by_severity.critical ?
+	    inc.by_severity.critical : {};
 	if (sum.generated_at)
 		$('generated').textContent = 'summary generated ' +
 		    sum.generated_at;
@@ -21,6 +25,11 @@ async function viewOverview() {
 	const tiles = h('div', { class: 'tiles' },
 	    tile('Hosts', hosts.total, route(['hosts']), ''),
 	    tile('Reporting', hosts.reporting, route(['hosts']), 'good'),
+	    inc ? tile('Incidents (causes)', inc.open, route(['findings'],
+		{ state: 'open', role: 'cause' }), inc.open ? 'warn' : '') : null,
+	    inc ? tile('Critical incidents', incCrit.open, route(['findings'],
+		{ state: 'open', role: 'cause', severity: 'critical' }),
+		incCrit.open ? 'bad' : '') : null,
 	    tile('Silent', hosts.stale, route(['hosts'], { stale: 'true' }),
 		hosts.stale ? 'bad' : ''),
 	    tile('MTA down', mtaDown.hosts,
@@ -63,16 +72,19 @@ function findingsCard(all) {
 	    (b.hosts || 0) - (a.hosts || 0));
 	if (!list.length)
 		return section('Open findings', empty('No open findings.'));
+	const sym = list.some((f) => typeof f.symptoms === 'number');
 	const rows = list.map((f) => h('tr', null,
 	    h('td', { class: 'code' }, h('a', { href: route(['findings'],
 		{ code: f.code, severity: f.severity, state: 'open' }) },
 		displayText(f.code))),
 	    td(sevBadge(f.severity)),
-	    h('td', { class: 'num' }, h('a', { href: route(['hosts'],
-		{ finding: f.code, severity: f.severity }) },
-		num(f.hosts)))));
+	    h('td', { class: 'num', 'data-sort': f.hosts }, h('a', {
+		href: route(['hosts'], { finding: f.code,
+		severity: f.severity }) }, num(f.hosts))),
+	    sym ? tdNum(f.symptoms || 0) : null));
 	return section('Open findings by code and severity',
-	    table(['finding', 'severity', 'hosts'], rows, 'findings-top'),
+	    table(['finding', 'severity', 'hosts', sym ? 'of them symptoms' :
+		null].filter((x) => x), rows, 'findings-top'),
 	    h('p', { class: 'hint' },
 		'A finding lists its hosts with the remedy; the host ' +
 		'count lists the hosts.'));

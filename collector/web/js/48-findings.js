@@ -16,6 +16,10 @@ function findingItem(f, showHost) {
 		showHost && f.host ? [hostLink(f.host), ' '] : null,
 		h('code', null, displayText(f.code)), ' ',
 		h('span', { class: 'subject' }, displayText(f.subject))),
+	    f.caused_by && typeof f.caused_by === 'object' ?
+		h('div', { class: 'caused-by muted' }, 'caused by ',
+		    h('code', null, displayText(f.caused_by.code)), ' ',
+		    displayText(f.caused_by.subject)) : null,
 	    h('div', { class: 'msg' }, displayText(f.message)),
 	    resolved ? null : remedy(f.remedy),
 	    evidence(f.evidence),
@@ -133,7 +137,7 @@ function findingsCsv(list) {
 
 async function viewFindings(q) {
 	const page = await api('/findings',
-	    apiParams(q, ['code', 'severity', 'state', 'host']));
+	    apiParams(q, ['code', 'severity', 'state', 'host', 'role']));
 	const list = items(page);
 	const form = filterForm([
 		{ name: 'code', label: 'Finding', options: FINDING_CODES },
@@ -141,6 +145,8 @@ async function viewFindings(q) {
 		{ name: 'state', label: 'State',
 		    options: ['open', 'resolved'], any: 'open or resolved' },
 		{ name: 'host', label: 'Host', placeholder: 'exact name' },
+		{ name: 'role', label: 'Role', options: ['cause', 'symptom'],
+		    any: 'causes and symptoms' },
 	], q, ['findings']);
 	return h('div', null, h('h1', null, 'Findings'), form,
 	    list.length ? [h('div', { class: 'list-tools' }, findingsCsv(list)),

@@ -1,6 +1,6 @@
 /*
- * 54-host.js - one host: its labels, findings, spools, filesystems, MTA,
- * history charts, mail and events.
+ * 54-host.js - one host: its labels, incidents (causes, their symptoms
+ * folded), spools, filesystems, MTA, history charts, mail and events.
  */
 
 async function viewHost(name) {
@@ -27,6 +27,7 @@ async function viewHost(name) {
 		d.mta && d.mta.kind ? ' · MTA ' + displayText(d.mta.kind) : ''),
 	    labelChips(d.labels || info.labels));
 	return h('div', { class: 'host-page' }, head,
+	    Array.isArray(d.incidents) ? incidentsSection(d.incidents) :
 	    section('Open findings', open.length ?
 		h('ul', { class: 'findings' },
 		    open.map((f) => findingItem(f, false))) :
@@ -49,6 +50,31 @@ async function viewHost(name) {
 		h('ul', null, arr(d.errors).map((e) => h('li', null,
 		    h('code', null, displayText(e.source)), ': ',
 		    displayText(e.error))))) : null);
+}
+
+/*
+ * The host's incidents: each cause (an open finding that is not a
+ * symptom) with its remedy, then its symptoms folded under it.
+ */
+function incidentsSection(list) {
+	const inc = list.filter((x) => x && x.cause && typeof x.cause === 'object');
+	const nsym = inc.reduce((n, x) => n + arr(x.symptoms).length, 0);
+	return section('Incidents', inc.length ? [
+	    h('p', { class: 'muted incident-count' }, count(inc.length, 'cause'),
+		nsym ? ' · ' + count(nsym, 'symptom') + ' folded under them' :
+		''),
+	    h('ul', { class: 'findings incidents' }, inc.map((x) => {
+		const sym = arr(x.symptoms);
+		const li = findingItem(x.cause, false);
+		li.classList.add('incident');
+		if (sym.length)
+			li.appendChild(h('details', { class: 'symptoms' },
+			    h('summary', null, count(sym.length, 'symptom') +
+				' of this cause'),
+			    h('ul', { class: 'findings symptom-list' },
+				sym.map((f) => findingItem(f, false)))));
+		return li;
+	    }))] : empty('No open finding.'));
 }
 
 function mtaSection(mta) {

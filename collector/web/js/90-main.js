@@ -6,6 +6,7 @@
 function start() {
 	initToken();
 	initAdmin();
+	initLabels();
 	$('refresh').addEventListener('click', () => render(false));
 	window.addEventListener('hashchange', () => {
 		lastOk = null;
