@@ -323,6 +323,7 @@ def check_params(d, ex, optr, op, item_params, path_args, query):
         if schema.get("$ref", "").startswith("#/"):
             schema, _ = d.deref(schema, pptr + "/schema")
         if schema.get("type") == "array":  # form, explode: repeated
+            vs = [v for v in vs if v != ""]
             errs += ["query %s=%s: %s" % (name, vs, e) for e in
                      d.errors(pptr + "/schema", vs)]
             continue
