@@ -45,7 +45,8 @@ range_arg(struct api_req *rq, struct api_answer *ans)
 	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
 		if (strcmp(r, ranges[i].name) == 0)
 			return &ranges[i];
-	api_error(ans, 400, "bad_request", "range: expected 1h, 24h, 7d or 30d");
+	api_error(ans, 400, "bad_request",
+	          "range: expected 1h, 24h, 7d or 30d");
 	return NULL;
 }
 
@@ -75,10 +76,10 @@ static int
 same_series(json_t *series, const char *m, const char *s)
 {
 	return series != NULL &&
-	       strcmp(m, json_string_value(json_object_get(series, "metric"))) ==
-	           0 &&
-	       strcmp(s, json_string_value(json_object_get(series, "subject"))) ==
-	           0;
+	       strcmp(m, json_string_value(
+	                     json_object_get(series, "metric"))) == 0 &&
+	       strcmp(s, json_string_value(
+	                     json_object_get(series, "subject"))) == 0;
 }
 
 /* series_fill - run st (bound) and append its buckets to out as series

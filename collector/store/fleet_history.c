@@ -13,13 +13,12 @@
 enum { F_MAIL, F_FINDINGS, F_SYSERR, F_COUNT };
 
 static const char *const fsql[F_COUNT] = {
-    [F_MAIL] =
-        "INSERT INTO fleet_history (metric, subject, ts, value) "
-        "SELECT 'queued_total', '', ?1, queued FROM fleet WHERE id = 1 "
-        "UNION ALL "
-        "SELECT 'unread_total', '', ?1, unread FROM fleet WHERE id = 1 "
-        "ON CONFLICT (metric, subject, ts) DO UPDATE SET value = "
-        "excluded.value",
+    [F_MAIL] = "INSERT INTO fleet_history (metric, subject, ts, value) "
+               "SELECT 'queued_total', '', ?1, queued FROM fleet WHERE id = 1 "
+               "UNION ALL "
+               "SELECT 'unread_total', '', ?1, unread FROM fleet WHERE id = 1 "
+               "ON CONFLICT (metric, subject, ts) DO UPDATE SET value = "
+               "excluded.value",
     [F_FINDINGS] =
         "INSERT INTO fleet_history (metric, subject, ts, value) "
         "SELECT 'open_findings', sev.s, ?1, coalesce((SELECT sum(c.hosts) "
@@ -45,7 +44,8 @@ fleet_history_new(sqlite3 *db, char *err, size_t errlen)
 
 	fh->db = db;
 	for (int i = 0; i < F_COUNT; i++) {
-		if ((fh->st[i] = db_prepare(db, fsql[i], err, errlen)) == NULL) {
+		if ((fh->st[i] = db_prepare(db, fsql[i], err, errlen)) ==
+		    NULL) {
 			fleet_history_free(fh);
 			return NULL;
 		}

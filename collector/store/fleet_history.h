@@ -14,8 +14,7 @@
 
 struct fleet_history;
 
-struct fleet_history *fleet_history_new(sqlite3 *db, char *err,
-                                        size_t errlen);
+struct fleet_history *fleet_history_new(sqlite3 *db, char *err, size_t errlen);
 void fleet_history_free(struct fleet_history *fh);
 
 /*

@@ -565,6 +565,13 @@ try {
 		assert(hosts.length > 0 && hosts.every((x) => x === X.incident_host),
 		    'hosts ' + [...new Set(hosts)].join(' | '));
 	});
+	await check('a host page is not narrowed: a host outside the filter ' +
+	    'still shows its resolved findings', async () => {
+		await go('#/host/' + encodeURIComponent(X.fixed_host));
+		await page.locator('ul.findings.resolved > li').first().waitFor();
+		const hist = await page.locator('.history .charts svg.chart').count();
+		assert(hist > 0, 'no host charts');
+	});
 	await check('a label chip adds to the filter; removing it widens ' +
 	    'the views again', async () => {
 		await go('#/hosts');

@@ -329,7 +329,7 @@ test_cron_mail_lost_in_a_queueless_relay(void **state)
 	"]}}"
 #define UNWRITABLE(spool)                                                      \
 	"{\"code\": \"spool.not_writable_by_mta\", \"subject\": \"" spool "\"" \
-	                                                                  "}"
+	"}"
 
 static void
 test_paniclog_of_an_unwritable_spool(void **state)
@@ -341,9 +341,9 @@ test_paniclog_of_an_unwritable_spool(void **state)
 	                 "in line 12\"") "]}");
 	json_t *other = links("{\"findings\": [" UNWRITABLE(
 	    "/var/spool/exim4/msglog") "," PANIC(DENIED("1a")) "]}");
-	json_t *none = links("{\"findings\": [" UNWRITABLE(
-	    EXIN) "," PANIC("\"Failed to create spool file "
-	                    "/var/spool/exim4/input/x\"") "," PANIC("") "]}");
+	json_t *none = links("{\"findings\": [" UNWRITABLE(EXIN) "," PANIC(
+	    "\"Failed to create spool file "
+	    "/var/spool/exim4/input/x\"") "," PANIC("") "]}");
 
 	(void)state;
 	assert_string_equal(cause(all, 1), "spool.not_writable_by_mta " EXIN);

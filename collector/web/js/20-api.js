@@ -35,9 +35,9 @@ function setToken(t) {
 let memToken = '';
 
 /* api(path, params): GET with the read token (and the label filter
- * where the endpoint takes it, 26-labels.js). */
+ * where the endpoint takes it and no host is named, 26-labels.js). */
 function api(path, params) {
-	const lab = labelParams(path);
+	const lab = params && params.host ? [] : labelParams(path);
 	return call('GET', path, lab.length ? Object.assign({}, params,
 	    { label: lab }) : params, undefined, token() || memToken);
 }

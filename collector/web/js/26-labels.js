@@ -3,9 +3,10 @@
  * narrow every list and the summary, so the overview, the host list,
  * findings, events and mail all show the same part of the fleet.  Kept
  * for the tab (sessionStorage), set in the header's field or by clicking
- * a label chip, and sent as repeated label= arguments by api().  A host
- * page and the history charts are not narrowed (the API takes no label
- * there); the fleet charts say so while a filter is set.
+ * a label chip, and sent as repeated label= arguments by api() (not on a
+ * request that names its host).  A host page and the history charts are
+ * not narrowed (the API takes no label there); the fleet charts say so
+ * while a filter is set.
  */
 
 const LABELS_KEY = 'spoolwatch.labels';
