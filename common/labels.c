@@ -10,7 +10,8 @@
 int
 label_key_ok(const char *k, size_t n)
 {
-	if (n == 0 || n > LABEL_KEY_MAX || (n >= 2 && k[0] == '_' && k[1] == '_'))
+	if (n == 0 || n > LABEL_KEY_MAX ||
+	    (n >= 2 && k[0] == '_' && k[1] == '_'))
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)k[i];
@@ -93,7 +94,8 @@ labels_check(const json_t *o, const char **key)
 			       "and does not start with __";
 		if (!json_is_string(v))
 			return "a label value is a string";
-		if (!label_value_ok(json_string_value(v), json_string_length(v)))
+		if (!label_value_ok(json_string_value(v),
+		                    json_string_length(v)))
 			return "a label value is 1 to 128 characters of "
 			       "UTF-8 without control characters";
 	}

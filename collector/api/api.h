@@ -1,10 +1,10 @@
 /*
  * api.h - the read API's endpoints, one file per family: api_summary.c,
  * api_hosts.c (the list and one host), api_findings.c, api_events.c,
- * api_mail.c, api_history.c, api_remedies.c.  Each answers one GET
- * route of the table in http.c from a
- * reading connection; what they share to read a request and answer it is
- * in api_req.h.
+ * api_mail.c, api_history.c, api_remedies.c (and api_summary_labels.c).
+ * Each answers one GET route of the table in http.c from a reading
+ * connection; what they share to read a request and answer it is in
+ * api_req.h.
  */
 #ifndef SPOOLWATCH_API_H
 #define SPOOLWATCH_API_H

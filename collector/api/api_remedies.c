@@ -4,8 +4,9 @@
  * be run across the fleet (the collector never runs it).  Filters as for
  * findings (code, severity, host, acked, label); only open findings with
  * a remedy count.  Paged by code, then the first finding id of each
- * remedy: the cursor is "<hex code>.<that id>" of the last item.  format=inventory answers the same page as
- * an Ansible INI inventory, one group per remedy.
+ * remedy: the cursor is "<hex code>.<that id>" of the last item.
+ * format=inventory answers the same page as an Ansible INI inventory, one group
+ * per remedy.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,9 +153,8 @@ comment_text(struct strbuf *b, const char *s)
 	int bad = 0;
 
 	for (; *s; s++)
-		bad |= strbuf_appendc(b, (unsigned char)*s < 0x20 || *s == 0x7f
-		                             ? ' '
-		                             : *s);
+		bad |= strbuf_appendc(
+		    b, (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
 	return bad;
 }
 
@@ -166,10 +166,10 @@ group_name(struct strbuf *b, const char *code, int n)
 	int bad = 0;
 
 	for (const char *p = code; *p; p++)
-		bad |= strbuf_appendc(
-		    b, (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')
-		           ? *p
-		           : '_');
+		bad |= strbuf_appendc(b, (*p >= 'a' && *p <= 'z') ||
+		                                 (*p >= '0' && *p <= '9')
+		                             ? *p
+		                             : '_');
 	return bad | strbuf_printf(b, "_%d", n);
 }
 
@@ -239,10 +239,11 @@ inventory(struct api_answer *ans, long long now)
 	ans->body = NULL;
 	if (bad) {
 		strbuf_free(&b);
-		api_error(ans, 413, "too_large",
-		          "the inventory is larger than %u bytes: ask for fewer "
-		          "remedies (limit=)",
-		          API_TEXT_MAX);
+		api_error(
+		    ans, 413, "too_large",
+		    "the inventory is larger than %u bytes: ask for fewer "
+		    "remedies (limit=)",
+		    API_TEXT_MAX);
 		return;
 	}
 	ans->len = b.len;

@@ -32,8 +32,8 @@ int group_by_arg(struct api_req *rq, struct api_answer *ans,
  * that have every label of lf (read from the base tables).  0, or -1 with
  * err.
  */
-int summary_scope(struct api_req *rq, const struct label_filter *lf,
-                  json_t *o, char *err, size_t el);
+int summary_scope(struct api_req *rq, const struct label_filter *lf, json_t *o,
+                  char *err, size_t el);
 /*
  * summary_groups - the hosts of lf grouped by the value of label key:
  * [{value (null: hosts without it), hosts, stale, mta_down, queued_total,

@@ -23,9 +23,8 @@ struct scope {
 static json_t *
 run_rows(struct scope *sc, struct qb *qb, json_t *(*row)(sqlite3_stmt *st))
 {
-	sqlite3_stmt *st = sc->failed
-	                       ? NULL
-	                       : qb_prepare(qb, sc->rq->db, sc->err, sc->el);
+	sqlite3_stmt *st =
+	    sc->failed ? NULL : qb_prepare(qb, sc->rq->db, sc->err, sc->el);
 	json_t *a = json_array();
 	int rc;
 
@@ -49,9 +48,8 @@ run_rows(struct scope *sc, struct qb *qb, json_t *(*row)(sqlite3_stmt *st))
 static void
 run_ints(struct scope *sc, struct qb *qb, long long *v, int n)
 {
-	sqlite3_stmt *st = sc->failed
-	                       ? NULL
-	                       : qb_prepare(qb, sc->rq->db, sc->err, sc->el);
+	sqlite3_stmt *st =
+	    sc->failed ? NULL : qb_prepare(qb, sc->rq->db, sc->err, sc->el);
 	int rc;
 
 	qb_free(qb);
@@ -211,7 +209,8 @@ group_by_arg(struct api_req *rq, struct api_answer *ans,
 	*out = NULL;
 	if (g == NULL)
 		return 0;
-	if (strncmp(g, "label:", 6) != 0 || !label_key_ok(g + 6, strlen(g + 6))) {
+	if (strncmp(g, "label:", 6) != 0 ||
+	    !label_key_ok(g + 6, strlen(g + 6))) {
 		api_error(ans, 400, "bad_request",
 		          "group_by: expected label:KEY (KEY a label name "
 		          "[A-Za-z_][A-Za-z0-9_]{0,62})");
@@ -225,15 +224,13 @@ group_by_arg(struct api_req *rq, struct api_answer *ans,
 static json_t *
 group_row(sqlite3_stmt *st)
 {
-	return json_pack("{s:o,s:I,s:I,s:I,s:I,s:I,s:[]}", "value",
-	                 db_col_str(st, 0), "hosts",
-	                 (json_int_t)sqlite3_column_int64(st, 1), "stale",
-	                 (json_int_t)sqlite3_column_int64(st, 2), "mta_down",
-	                 (json_int_t)sqlite3_column_int64(st, 3),
-	                 "queued_total",
-	                 (json_int_t)sqlite3_column_int64(st, 4),
-	                 "unread_total",
-	                 (json_int_t)sqlite3_column_int64(st, 5), "findings");
+	return json_pack(
+	    "{s:o,s:I,s:I,s:I,s:I,s:I,s:[]}", "value", db_col_str(st, 0),
+	    "hosts", (json_int_t)sqlite3_column_int64(st, 1), "stale",
+	    (json_int_t)sqlite3_column_int64(st, 2), "mta_down",
+	    (json_int_t)sqlite3_column_int64(st, 3), "queued_total",
+	    (json_int_t)sqlite3_column_int64(st, 4), "unread_total",
+	    (json_int_t)sqlite3_column_int64(st, 5), "findings");
 }
 
 /* group_of - the group of groups whose value is that of column 0. */
@@ -282,19 +279,14 @@ group_findings(struct scope *sc, json_t *groups, const char *key)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *g = group_of(groups, st);
 		if (g)
-			json_array_append_new(json_object_get(g, "findings"),
-			                      json_pack("{s:o,s:o,s:I,s:I}",
-			                                "code",
-			                                db_col_str(st, 1),
-			                                "severity",
-			                                db_col_str(st, 2), "hosts",
-			                                (json_int_t)
-			                                    sqlite3_column_int64(
-			                                        st, 3),
-			                                "symptoms",
-			                                (json_int_t)
-			                                    sqlite3_column_int64(
-			                                        st, 4)));
+			json_array_append_new(
+			    json_object_get(g, "findings"),
+			    json_pack("{s:o,s:o,s:I,s:I}", "code",
+			              db_col_str(st, 1), "severity",
+			              db_col_str(st, 2), "hosts",
+			              (json_int_t)sqlite3_column_int64(st, 3),
+			              "symptoms",
+			              (json_int_t)sqlite3_column_int64(st, 4)));
 	}
 	if (rc != SQLITE_DONE) {
 		snprintf(sc->err, sc->el, "sqlite: %s",

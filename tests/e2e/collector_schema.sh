@@ -110,6 +110,25 @@ case("caused_by_unknown_code", "invalid",
      setp(["findings", 0, "caused_by"], {"code": "mta.up", "subject": "x"}))
 case("caused_by_string", "invalid",
      setp(["findings", 0, "caused_by"], "mta.down"))
+# host.labels: keys, values and their count at and past the bounds
+L = ["host", "labels"]
+case("labels", "valid", setp(L, {"env": "prod", "dc": "fra1"}))
+case("labels_32", "valid", setp(L, {"k%d" % i: "v" for i in range(32)}))
+case("labels_33", "invalid", setp(L, {"k%d" % i: "v" for i in range(33)}))
+case("label_key_63", "valid", setp(L, {"k" * 63: "v"}))
+case("label_key_64", "invalid", setp(L, {"k" * 64: "v"}))
+case("label_key_dunder", "invalid", setp(L, {"__name__": "v"}))
+case("label_key_digit", "invalid", setp(L, {"9a": "v"}))
+case("label_key_dash", "invalid", setp(L, {"a-b": "v"}))
+case("label_key_newline", "invalid", setp(L, {"a\n": "v"}))
+case("label_value_128", "valid", setp(L, {"k": "\u00e9" * 128}))
+case("label_value_129", "invalid", setp(L, {"k": "\u00e9" * 129}))
+case("label_value_empty", "invalid", setp(L, {"k": ""}))
+case("label_value_newline", "invalid", setp(L, {"k": "a\n"}))
+case("label_value_del", "invalid", setp(L, {"k": "a\u007f"}))
+case("label_value_c1", "invalid", setp(L, {"k": "a\u0085"}))
+case("label_value_int", "invalid", setp(L, {"k": 1}))
+case("labels_array", "invalid", setp(L, ["env=prod"]))
 def events(n):
     return lambda r: r.__setitem__("events", [
         {"id": "e%d" % i, "ts": "2026-02-15T09:00:00Z", "kind": "other",

@@ -98,10 +98,12 @@ test_endpoints_leave_none(void **state)
 	struct fx *f = *state;
 	sqlite3 *rd = reader(f);
 	static void (*const eps[])(struct api_req *, struct api_answer *) = {
-	    api_summary, api_hosts, api_findings, api_events, api_mail};
-	/* normal pages, a page cut by limit, bad arguments */
+	    api_summary, api_hosts, api_findings, api_events, api_mail,
+	    api_remedies};
+	/* normal pages, a page cut by limit, bad arguments, labels */
 	static const char *const args[][2] = {{NULL, NULL}, {"limit", "1"},
-	    {"cursor", "zz"}, {"host", "web001"}, {"limit", "x"}};
+	    {"cursor", "zz"}, {"host", "web001"}, {"limit", "x"},
+	    {"label", "env:prod"}, {"label", "bad"}, {"group_by", "label:env"}};
 
 	fx_fleet(f, 4);
 	for (size_t e = 0; e < sizeof(eps) / sizeof(eps[0]); e++)

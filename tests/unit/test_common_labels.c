@@ -52,17 +52,17 @@ test_values(void **state)
 	assert_true(VAL_OK("prod"));
 	assert_true(VAL_OK("web server 2"));
 	assert_true(VAL_OK("k=v:w"));
-	assert_true(VAL_OK("Z\xc3\xbcrich"));   /* Zürich */
+	assert_true(VAL_OK("Z\xc3\xbcrich"));    /* Zürich */
 	assert_true(VAL_OK("\xf0\x9f\x90\xa7")); /* U+1F427 */
 	assert_false(VAL_OK(""));
 	assert_false(VAL_OK("a\tb"));
 	assert_false(VAL_OK("a\nb"));
 	assert_false(VAL_OK("a\x7f"));
-	assert_false(VAL_OK("a\xc2\x85"));         /* C1 NEL */
-	assert_false(VAL_OK("a\xc3"));             /* cut sequence */
-	assert_false(VAL_OK("\xc0\xaf"));          /* overlong '/' */
-	assert_false(VAL_OK("\xed\xa0\x80"));      /* a surrogate */
-	assert_false(VAL_OK("\xf4\x90\x80\x80"));  /* beyond U+10FFFF */
+	assert_false(VAL_OK("a\xc2\x85"));        /* C1 NEL */
+	assert_false(VAL_OK("a\xc3"));            /* cut sequence */
+	assert_false(VAL_OK("\xc0\xaf"));         /* overlong '/' */
+	assert_false(VAL_OK("\xed\xa0\x80"));     /* a surrogate */
+	assert_false(VAL_OK("\xf4\x90\x80\x80")); /* beyond U+10FFFF */
 	assert_false(label_value_ok("a\0b", 3));
 	/* 128 characters of two bytes each are fine, 129 are not */
 	for (int i = 0; i < LABEL_VALUE_MAX; i++)
@@ -177,7 +177,7 @@ static void
 test_schema_bounds(void **state)
 {
 	static const char *const k[] = {"properties", "host", "properties",
-	                                "labels",     NULL};
+	                                "labels", NULL};
 	const char *top = getenv("SPOOLWATCH_TOP");
 	char path[4096], want[64];
 	json_error_t je;
@@ -195,9 +195,10 @@ test_schema_bounds(void **state)
 	    LABELS_MAX);
 	snprintf(want, sizeof(want), "^(?!__)[A-Za-z_][A-Za-z0-9_]{0,%d}$",
 	         LABEL_KEY_MAX - 1);
-	assert_string_equal(json_string_value(json_object_get(
-	                        json_object_get(l, "propertyNames"), "pattern")),
-	                    want);
+	assert_string_equal(
+	    json_string_value(json_object_get(
+	        json_object_get(l, "propertyNames"), "pattern")),
+	    want);
 	l = json_object_get(l, "additionalProperties");
 	assert_int_equal(json_integer_value(json_object_get(l, "maxLength")),
 	                 LABEL_VALUE_MAX);
@@ -210,12 +211,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_keys),
-	    cmocka_unit_test(test_values),
-	    cmocka_unit_test(test_parse),
-	    cmocka_unit_test(test_parse_errors),
-	    cmocka_unit_test(test_check),
-	    cmocka_unit_test(test_schema_bounds),
+	    cmocka_unit_test(test_keys),  cmocka_unit_test(test_values),
+	    cmocka_unit_test(test_parse), cmocka_unit_test(test_parse_errors),
+	    cmocka_unit_test(test_check), cmocka_unit_test(test_schema_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
