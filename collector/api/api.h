@@ -24,12 +24,12 @@ void api_mail(struct api_req *rq, struct api_answer *ans);
 void api_remedies(struct api_req *rq, struct api_answer *ans);
 
 /* finding_filter_args - check the findings' filters (severity, state,
- * acked, role) and read label= into lf; 0, or -1 with a 400. */
+ * acked) and read label= into lf; 0, or -1 with a 400. */
 int finding_filter_args(struct api_req *rq, struct api_answer *ans,
                         struct label_filter *lf);
 /* finding_filter_where - the findings' filters that were given (code,
- * severity, state, host, acked, role, label) on a SELECT over
- * API_FINDING_COLS' joins (f, h, a). */
+ * severity, state, host, acked, label) on a SELECT over API_FINDING_COLS'
+ * joins (f, h, a). */
 void finding_filter_where(struct api_req *rq, struct qb *qb,
                           const struct label_filter *lf);
 /* api_history - the fleet's curves, or host=NAME's (api_history.c). */

@@ -266,7 +266,8 @@ group_findings(struct scope *sc, json_t *groups, const char *key)
 	int rc;
 
 	qb_init(&qb, "SELECT l.value, f.code, f.severity, count(DISTINCT "
-	             "f.host_id) FROM findings f LEFT JOIN host_labels l ON "
+	             "f.host_id), coalesce(sum(f.symptom), 0) FROM findings f "
+	             "LEFT JOIN host_labels l ON "
 	             "l.host_id = f.host_id AND l.key = ?");
 	qb_text(&qb, key);
 	qb_where(&qb, "f.resolved_at IS NULL");
@@ -282,14 +283,14 @@ group_findings(struct scope *sc, json_t *groups, const char *key)
 	while ((rc = sql_step(st)) == SQL_ROW) {
 		json_t *g = group_of(groups, st);
 		if (g)
-			json_array_append_new(json_object_get(g, "findings"),
-			                      json_pack("{s:o,s:o,s:I}", "code",
-			                                db_col_str(st, 1),
-			                                "severity",
-			                                db_col_str(st, 2), "hosts",
-			                                (json_int_t)
-			                                    sql_column_int64(
-			                                        st, 3)));
+			json_array_append_new(
+			    json_object_get(g, "findings"),
+			    json_pack("{s:o,s:o,s:I,s:I}", "code",
+			              db_col_str(st, 1), "severity",
+			              db_col_str(st, 2), "hosts",
+			              (json_int_t)sql_column_int64(st, 3),
+			              "symptoms",
+			              (json_int_t)sql_column_int64(st, 4)));
 	}
 	if (rc != SQL_DONE) {
 		snprintf(sc->err, sc->el, "database: %s",

@@ -29,7 +29,8 @@ __asm__(".section .rodata\n"
 enum MHD_Result
 openapi_serve(struct http_call *call)
 {
-	size_t len = (size_t)(collector_openapi_json_end - collector_openapi_json);
+	size_t len =
+	    (size_t)(collector_openapi_json_end - collector_openapi_json);
 	char *body = xmalloc(len);
 
 	call->rq->responded = 1;

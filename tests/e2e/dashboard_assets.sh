@@ -14,6 +14,7 @@ top=$SPOOLWATCH_TOP
 tmp=$(e2e_tmp)
 port=$(free_port)
 url=http://127.0.0.1:$port
+api_record "127.0.0.1:$port"
 printf 'read_tokens = %s\n' "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" \
     >"$tmp/collector.conf"
 "$COLLECTOR" --config "$tmp/collector.conf" --listen "127.0.0.1:$port" \
