@@ -83,25 +83,23 @@ seen_add(struct seen *s, const struct stat *st)
 }
 
 /*
- * real_dir - the path to read (PATH_MAX bytes) for the host directory
- * hostdir.  Symlinks (Debian's /var/spool/mail -> /var/mail) are followed
- * inside the root, so that an absolute target never leaves --root.
+ * open_dir - the directory hostdir, every component resolved inside the
+ * root (root_open): symlinks (Debian's /var/spool/mail -> /var/mail, or a
+ * hostile ROOT/var -> /elsewhere) never leave --root.  The fd, or -1 (an
+ * errors[] entry unless it is simply not there, or spool_checked and the
+ * spool check already said it cannot be read).
  */
 static int
-real_dir(struct cycle *c, const char *hostdir, char *out)
+open_dir(struct cycle *c, const char *hostdir, int spool_checked)
 {
-	char host[PATH_MAX];
-	struct stat st;
-	int links;
+	int fd = root_open(c->root, hostdir,
+	                   O_RDONLY | O_DIRECTORY | O_NONBLOCK);
 
-	if (root_resolve(c->root, hostdir, AGENT_MAX_LINKS, host, out, &st,
-	                 &links) == -1) {
-		if (errno == ENAMETOOLONG || errno == EINVAL)
-			cycle_error(c, hostdir,
-			            "path too long or not absolute");
-		return -1;
-	}
-	return S_ISDIR(st.st_mode) ? 0 : -1;
+	/* a spool the spool check read reports its own EACCES */
+	if (fd == -1 && errno != ENOENT && errno != ENOTDIR &&
+	    !(spool_checked && errno == EACCES))
+		cycle_error(c, hostdir, "open: %s", strerror(errno));
+	return fd;
 }
 
 static json_t *
@@ -183,7 +181,7 @@ mailbox_owner(const struct accounts *acc, const char *name)
 
 static void
 read_one_mailbox(struct cycle *c, const struct mail_config *cfg,
-                 const char *host, const char *real, const char *user,
+                 const char *host, int dirfd, const char *user,
                  const struct stat *seen, uid_t owner, json_t *boxes)
 {
 	struct mailbox_opts o;
@@ -201,8 +199,8 @@ read_one_mailbox(struct cycle *c, const struct mail_config *cfg,
 	o.max_bytes = cfg->mbox_max_bytes;
 	o.cycle_bytes = cfg->mbox_cycle_bytes;
 	snprintf(key, sizeof(key), "mbox:%s", host);
-	entry = mailbox_read(real, host, user, state_get(c->state, key), &o,
-	                     &st, &note, err, sizeof(err));
+	entry = mailbox_read(dirfd, user, host, user, state_get(c->state, key),
+	                     &o, &st, &note, err, sizeof(err));
 	if (entry == NULL) {
 		cycle_error(c, host, "mailbox: %s", err);
 		return;
@@ -249,7 +247,7 @@ watched_cb(const char *name, void *arg)
 static void
 collect_mailboxes(struct cycle *c, const struct mail_config *cfg, json_t *boxes)
 {
-	char real[PATH_MAX], file[PATH_MAX], host[PATH_MAX];
+	char host[PATH_MAX];
 	const struct accounts *acc = c->accounts;
 	json_t *dirs = mailbox_dirs(c, cfg), *d;
 	struct seen seen_dirs = {.n = 0}, seen_files = {.n = 0};
@@ -262,10 +260,14 @@ collect_mailboxes(struct cycle *c, const struct mail_config *cfg, json_t *boxes)
 		const char *hd = json_string_value(d);
 		struct stat st;
 		size_t nusers;
+		int dfd;
 
-		if (hd == NULL || real_dir(c, hd, real) == -1 ||
-		    stat(real, &st) == -1 || !seen_add(&seen_dirs, &st))
+		if (hd == NULL || (dfd = open_dir(c, hd, 0)) == -1)
 			continue;
+		if (fstat(dfd, &st) == -1 || !seen_add(&seen_dirs, &st)) {
+			close(dfd);
+			continue;
+		}
 		/* the users to look for: named ones, or every account */
 		nusers = cfg->users.n > 0 ? cfg->users.n
 		                          : accounts_user_count(acc) + 1;
@@ -282,12 +284,13 @@ collect_mailboxes(struct cycle *c, const struct mail_config *cfg, json_t *boxes)
 				continue;
 			if (!watched(cfg, acc, uid_max, name))
 				continue;
-			if (snprintf(file, sizeof(file), "%s/%s", real, name) >=
-			        (int)sizeof(file) ||
+			/* a name is one component of the directory */
+			if (strchr(name, '/') != NULL || strcmp(name, ".") == 0 ||
+			    strcmp(name, "..") == 0 ||
 			    snprintf(host, sizeof(host), "%s/%s", hd, name) >=
 			        (int)sizeof(host))
 				continue;
-			if (lstat(file, &st) == -1) {
+			if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
 				if (errno != ENOENT)
 					cycle_error(c, host, "mailbox: %s",
 					            strerror(errno));
@@ -306,11 +309,13 @@ collect_mailboxes(struct cycle *c, const struct mail_config *cfg, json_t *boxes)
 				    "more than %d mailboxes to read: this one "
 				    "and the rest are left out",
 				    MAIL_MAX_MAILBOXES);
+				close(dfd);
 				goto out;
 			}
-			read_one_mailbox(c, cfg, host, file, name, &st,
+			read_one_mailbox(c, cfg, host, dfd, name, &st,
 			                 mailbox_owner(acc, name), boxes);
 		}
+		close(dfd);
 	}
 out:
 	wa.cfg = cfg;
@@ -363,36 +368,34 @@ collect_postfix(struct cycle *c, const struct mail_config *cfg, struct mailq *q,
 	json_array_foreach(dirs, i, d)
 	{
 		const char *hd = json_string_value(d);
-		char real[PATH_MAX], err[256], defer[PATH_MAX],
-		    hdefer[PATH_MAX];
+		char err[256], hdefer[PATH_MAX];
 		const char *slash = strrchr(hd, '/');
 		struct dirscan_opts o;
 		struct dirscan_result r;
 		unsigned long long have;
-		int fd;
+		int fd, deferfd;
 
-		if (cycle_path(c, real, sizeof(real), hd) == -1)
+		if ((fd = open_dir(c, hd, 1)) == -1) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				cycle_error(c, hd, "open: %s",
+				            strerror(errno));
 			continue;
+		}
 		if (!listed) {
 			/* no listing: read the queue files themselves, with
 			 * the reasons from defer/ next to the queue */
 			snprintf(hdefer, sizeof(hdefer), "%.*s/defer",
 			         slash ? (int)(slash - hd) : 0, hd);
-			mailq_scan_postfix(q, c, real,
-			                   root_path(defer, sizeof(defer),
-			                             c->root, hdefer) == 0
-			                       ? defer
-			                       : NULL,
-			                   hd);
+			deferfd = root_open(c->root, hdefer,
+			                    O_RDONLY | O_DIRECTORY | O_NONBLOCK);
+			mailq_scan_postfix(q, c, fd, deferfd, hd);
+			if (deferfd != -1)
+				close(deferfd);
+			close(fd);
 			continue;
 		}
 		/* the directory counts exactly what postqueue may not have
 		 * listed (arrived since) */
-		if ((fd = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
-		    -1) {
-			cycle_error(c, hd, "open: %s", strerror(errno));
-			continue;
-		}
 		memset(&o, 0, sizeof(o));
 		o.now = c->now;
 		o.max_depth = 2;
@@ -436,14 +439,13 @@ collect_queues(struct cycle *c, const struct mail_config *cfg, json_t *mail)
 		}
 		json_array_foreach(dirs, i, d)
 		{
-			char real[PATH_MAX];
-			struct stat st;
 			const char *hd = json_string_value(d);
-			if (cycle_path(c, real, sizeof(real), hd) == -1)
+			int fd;
+
+			if (hd == NULL || (fd = open_dir(c, hd, 1)) == -1)
 				continue;
-			if (stat(real, &st) == -1 && errno == ENOENT)
-				continue;
-			mailq_scan_sendmail(q, c, real, hd);
+			mailq_scan_sendmail(q, c, fd, hd);
+			close(fd);
 		}
 		json_decref(dirs);
 	}

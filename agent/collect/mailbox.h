@@ -46,13 +46,15 @@ struct mailbox_note {
 };
 
 /*
- * mailbox_read - read the mailbox at real (reported as host, for user),
+ * mailbox_read - read the mailbox name of the directory dirfd (a path
+ * with AT_FDCWD; reported as host, for user),
  * continuing from prev (a state value from an earlier cycle, or NULL).
  * Returns the mailboxes[] entry and sets *state to the value to stage,
  * or NULL with a reason in err (the state is then left as it was).
  */
-json_t *mailbox_read(const char *real, const char *host, const char *user,
-                     json_t *prev, const struct mailbox_opts *o, json_t **state,
+json_t *mailbox_read(int dirfd, const char *name, const char *host,
+                     const char *user, json_t *prev,
+                     const struct mailbox_opts *o, json_t **state,
                      struct mailbox_note *note, char *err, size_t errlen);
 
 #endif

@@ -600,20 +600,14 @@ one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd, const char *name,
 }
 
 int
-mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
+mailq_scan_sendmail(struct mailq *q, struct cycle *c, int top,
                     const char *host)
 {
 	struct qerrs e = {c, host, 0};
 	DIR *d;
 	struct dirent *de;
-	int top, qfd, dfd;
+	int qfd, dfd;
 
-	top = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (top == -1) {
-		cycle_error(c, host, "open queue directory: %s",
-		            strerror(errno));
-		return -1;
-	}
 	if ((qfd = subdir(top, "qf")) == -1)
 		qfd = dup(top);
 	if ((dfd = subdir(top, "df")) == -1)
@@ -625,7 +619,6 @@ mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
 			close(qfd);
 		if (dfd != -1)
 			close(dfd);
-		close(top);
 		return -1;
 	}
 	if (q->buf == NULL) {
@@ -651,7 +644,6 @@ mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
 		            e.n - MAILQ_ERRORS_SHOWN);
 	closedir(d);
 	close(dfd);
-	close(top);
 	return 0;
 }
 
@@ -789,21 +781,11 @@ walk_pfq(struct mailq *q, struct qerrs *e, int dirfd, int deferfd,
 }
 
 int
-mailq_scan_postfix(struct mailq *q, struct cycle *c, const char *real,
-                   const char *defer_real, const char *host)
+mailq_scan_postfix(struct mailq *q, struct cycle *c, int top, int deferfd,
+                   const char *host)
 {
 	struct qerrs e = {c, host, 0};
-	int top, deferfd;
 
-	top = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (top == -1) {
-		cycle_error(c, host, "open queue directory: %s",
-		            strerror(errno));
-		return -1;
-	}
-	deferfd = defer_real
-	              ? open(defer_real, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-	              : -1;
 	if (q->buf == NULL) {
 		q->buf = xmalloc(q->o.qf_max_bytes + 1);
 		q->qm = xmalloc(sizeof(*q->qm));
@@ -819,8 +801,5 @@ mailq_scan_postfix(struct mailq *q, struct cycle *c, const char *real,
 		            "%lu more queue files could not be read "
 		            "or are damaged",
 		            e.n - MAILQ_ERRORS_SHOWN);
-	if (deferfd != -1)
-		close(deferfd);
-	close(top);
 	return 0;
 }

@@ -61,22 +61,23 @@ void mailq_add_counted(struct mailq *q, const char *host, unsigned long long n,
 
 /*
  * mailq_scan_sendmail - read every qf and hf file of the sendmail queue
- * directory real (its qf/ and df/ subdirectories when present), reported
+ * directory open as dirfd (root_open; its qf/ and df/ subdirectories when
+ * present, opened without following a link; dirfd stays open), reported
  * as host.  Unreadable or malformed files become errors[] entries (the
  * first MAILQ_ERRORS_SHOWN of the queue, then one summary).  0, or -1
  * when the directory itself cannot be read (an errors[] entry too).
  */
-int mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
+int mailq_scan_sendmail(struct mailq *q, struct cycle *c, int dirfd,
                         const char *host);
 
 /*
  * mailq_scan_postfix - read every queue file of the postfix queue
- * directory real (and its hashed subdirectories), reported as host; the
- * reason of each from the defer log under defer_real (NULL: none).
- * Errors as for mailq_scan_sendmail.
+ * directory open as dirfd (and its hashed subdirectories), reported as
+ * host; the reason of each from the defer log directory deferfd (-1:
+ * none).  Both stay open.  Errors as for mailq_scan_sendmail.
  */
-int mailq_scan_postfix(struct mailq *q, struct cycle *c, const char *real,
-                       const char *defer_real, const char *host);
+int mailq_scan_postfix(struct mailq *q, struct cycle *c, int dirfd,
+                       int deferfd, const char *host);
 
 unsigned long long mailq_total(const struct mailq *q);
 /* mailq_queue_count - messages counted so far for the queue host. */

@@ -4,6 +4,7 @@
  * L records, damaged files, and a hashed deferred queue read with the
  * reasons from defer/.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -199,9 +200,16 @@ test_scan_hashed_queue(void **state)
 	q = mailq_new(&o);
 	snprintf(p, sizeof(p), "%s/deferred", d);
 	snprintf(cmd, sizeof(cmd), "%s/defer", d);
-	assert_int_equal(
-	    mailq_scan_postfix(q, &c, p, cmd, "/var/spool/postfix/deferred"),
-	    0);
+	{
+		int qfd = open(p, O_RDONLY | O_DIRECTORY);
+		int dfd = open(cmd, O_RDONLY | O_DIRECTORY);
+		assert_true(qfd >= 0 && dfd >= 0);
+		assert_int_equal(mailq_scan_postfix(q, &c, qfd, dfd,
+		                                    "/var/spool/postfix/deferred"),
+		                 0);
+		close(qfd);
+		close(dfd);
+	}
 	assert_int_equal(mailq_total(q), 2);
 	det = mailq_details(q);
 	assert_int_equal(json_array_size(det), 2);
