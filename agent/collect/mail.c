@@ -198,6 +198,7 @@ read_one_mailbox(struct cycle *c, const struct mail_config *cfg,
 	o.owner = owner;
 	o.max_bytes = cfg->mbox_max_bytes;
 	o.cycle_bytes = cfg->mbox_cycle_bytes;
+	o.cycle_ms = AGENT_MBOX_CYCLE_MS;
 	snprintf(key, sizeof(key), "mbox:%s", host);
 	entry = mailbox_read(dirfd, user, host, user, state_get(c->state, key),
 	                     &o, &st, &note, err, sizeof(err));
@@ -221,7 +222,13 @@ read_one_mailbox(struct cycle *c, const struct mail_config *cfg,
 		    "%lu header lines longer than %u KiB were only examined "
 		    "in part",
 		    note.cut_lines, MBOX_BUF >> 10);
-	if (note.budget_left > 0)
+	if (note.timed_out)
+		cycle_error(c, host,
+		            "%lld bytes left for the next cycle: reading took "
+		            "longer than %d s (a slow file system?): the counts "
+		            "are partial",
+		            note.budget_left, AGENT_MBOX_CYCLE_MS / 1000);
+	else if (note.budget_left > 0)
 		cycle_error(
 		    c, host,
 		    "%lld bytes left for the next cycle (mbox_cycle_bytes "

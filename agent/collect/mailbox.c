@@ -418,6 +418,7 @@ mailbox_read(int dirfd, const char *name, const char *host, const char *user,
 	struct agg a;
 	struct stat st;
 	struct mbox_result res;
+	struct mbox_budget budget;
 	json_t *entry = NULL;
 	long long start, end;
 	uint64_t fp;
@@ -461,8 +462,10 @@ mailbox_read(int dirfd, const char *name, const char *host, const char *user,
 		settled = MBOX_WRITING;
 		note->budget_left = (long long)st.st_size - end;
 	}
-	if (mbox_scan(fd, start, end, settled, on_msg, &a, &res, why,
-	              sizeof(why)) == -1) {
+	budget.clock_ms = time_mono_ms;
+	budget.deadline_ms = o->cycle_ms > 0 ? time_mono_ms() + o->cycle_ms : 0;
+	if (mbox_scan_until(fd, start, end, settled, &budget, on_msg, &a, &res,
+	                    why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s", why);
 		goto out;
 	}
@@ -470,11 +473,17 @@ mailbox_read(int dirfd, const char *name, const char *host, const char *user,
 		/* one message larger than the budget: it is read whole (the
 		 * file is below mbox_max_bytes), else it would never be */
 		note->budget_left = 0;
-		if (mbox_scan(fd, start, (long long)st.st_size, settled, on_msg,
-		              &a, &res, why, sizeof(why)) == -1) {
+		if (mbox_scan_until(fd, start, (long long)st.st_size, settled,
+		                    &budget, on_msg, &a, &res, why,
+		                    sizeof(why)) == -1) {
 			snprintf(err, errlen, "%s", why);
 			goto out;
 		}
+	}
+	if (res.timed_out) {
+		/* the rest, from the message it was in, is the next cycle's */
+		note->timed_out = 1;
+		note->budget_left = (long long)st.st_size - res.end;
 	}
 	note->junk = res.junk;
 	note->cut_lines = res.cut_lines;

@@ -33,6 +33,9 @@ struct mailbox_opts {
 	long long max_bytes;   /* a larger mailbox is an error; 0: no cap */
 	long long cycle_bytes; /* bytes parsed per cycle, the rest the next
 	                        * cycle; 0: no budget */
+	long long cycle_ms;    /* milliseconds of reading per cycle (checked
+	                        * every MBOX_BUF bytes), the rest the next
+	                        * cycle; 0: no budget */
 };
 
 struct mailbox_note {
@@ -42,7 +45,8 @@ struct mailbox_note {
 	int restarted;             /* the saved state did not fit the file */
 	unsigned long long parsed; /* messages parsed in this cycle */
 	long long budget_left;     /* bytes left for the next cycle by the
-	                            * cycle_bytes budget */
+	                            * cycle_bytes or cycle_ms budget */
+	int timed_out;             /* the cycle_ms budget ran out */
 };
 
 /*
