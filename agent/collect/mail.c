@@ -350,11 +350,24 @@ collect_postfix(struct cycle *c, const struct mail_config *cfg, struct mailq *q,
 	}
 	/* postfix's own listing: only on the live host */
 	if (c->root[0] == '\0' && access(cfg->postqueue, X_OK) == 0) {
-		char err[512];
+		char err[512], top[PATH_MAX];
+		const char *d0 = json_string_value(json_array_get(dirs, 0));
+		const char *sl = d0 ? strrchr(d0, '/') : NULL;
 		long child;
-		long long n =
-		    postqueue_run(cfg->postqueue, cfg->postqueue_timeout * 1000,
-		                  q, &child, err, sizeof(err));
+		long long n;
+		int spoolfd = -1;
+
+		/* the queue files, for what showq does not list: postfix's
+		 * queue_directory, the parent of its queues */
+		if (sl != NULL && sl > d0 &&
+		    snprintf(top, sizeof(top), "%.*s", (int)(sl - d0), d0) <
+		        (int)sizeof(top))
+			spoolfd = root_open(c->root, top, O_RDONLY | O_DIRECTORY);
+		n = postqueue_run(cfg->postqueue, spoolfd,
+		                  cfg->postqueue_timeout * 1000, q, &child, err,
+		                  sizeof(err));
+		if (spoolfd != -1)
+			close(spoolfd);
 		own_pids_add(c->state, child);
 		json_object_set_new(pq, "ran", json_true());
 		if (n == POSTQUEUE_NO_JSON) {

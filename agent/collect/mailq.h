@@ -79,6 +79,17 @@ int mailq_scan_sendmail(struct mailq *q, struct cycle *c, int dirfd,
 int mailq_scan_postfix(struct mailq *q, struct cycle *c, int dirfd,
                        int deferfd, const char *host);
 
+/*
+ * mailq_pfq_headers - for a message postqueue -j listed: read its queue
+ * file id in the postfix queue directory qdirfd (qdirfd/H/id, hashed,
+ * else qdirfd/id; safe_open_entry) and set it's subject and
+ * cron_command, which showq does not give (cj lives until mailq_add
+ * returns).  0, or -1 when the file cannot be read (gone meanwhile).
+ */
+struct cron_job;
+int mailq_pfq_headers(struct mailq *q, int qdirfd, const char *id,
+                      struct mailq_item *it, struct cron_job *cj);
+
 unsigned long long mailq_total(const struct mailq *q);
 /* mailq_queue_count - messages counted so far for the queue host. */
 unsigned long long mailq_queue_count(const struct mailq *q, const char *host);

@@ -328,7 +328,7 @@ test_postqueue(void **state)
 	fputs(script, fp);
 	fclose(fp);
 	chmod(p, 0755);
-	assert_int_equal(postqueue_run(p, 10000, q, NULL, err, sizeof(err)), 2);
+	assert_int_equal(postqueue_run(p, -1, 10000, q, NULL, err, sizeof(err)), 2);
 	assert_int_equal(mailq_total(q), 2);
 	assert_int_equal(mailq_queue_count(q, "/var/spool/postfix/deferred"),
 	                 1);
@@ -342,14 +342,14 @@ test_postqueue(void **state)
 	assert_non_null(fp);
 	fputs("#!/bin/sh\nexec sleep 30\n", fp);
 	fclose(fp);
-	assert_int_equal(postqueue_run(p, 300, q, NULL, err, sizeof(err)), -1);
+	assert_int_equal(postqueue_run(p, -1, 300, q, NULL, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "no answer"));
 	/* a failing one */
 	fp = fopen(p, "w");
 	assert_non_null(fp);
 	fputs("#!/bin/sh\necho 'postqueue: fatal: bad' >&2\nexit 75\n", fp);
 	fclose(fp);
-	assert_int_equal(postqueue_run(p, 5000, q, NULL, err, sizeof(err)), -1);
+	assert_int_equal(postqueue_run(p, -1, 5000, q, NULL, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "status 75"));
 }
 
