@@ -48,6 +48,9 @@
  * gives up at the limit (dirscan's budget_ms, limit_ms). */
 #define AGENT_MAILQ_SCAN_BUDGET_MS 2000
 #define AGENT_MAILQ_SCAN_LIMIT_MS 30000
+/* Reading one mailbox in a cycle: past this the rest waits for the next
+ * cycle (a slow or stuck file system cannot hold the cycle). */
+#define AGENT_MBOX_CYCLE_MS 10000
 
 /* log tail read buffer on top of max_line: L2-sized reads are fastest. */
 #define AGENT_TAIL_BUF (128u << 10)

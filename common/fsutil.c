@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/fsutil.h"
@@ -107,25 +108,207 @@ int
 root_resolve(const char *root, const char *path, int max_links, char *host,
              char *full, struct stat *st, int *links)
 {
+	char prefix[PATH_MAX], next[PATH_MAX];
+	size_t end;
+
 	*links = 0;
-	if (snprintf(host, PATH_MAX, "%s", path) >= PATH_MAX) {
-		errno = ENAMETOOLONG;
+	/* "/a/./b//c" -> "/a/b/c": components are then split at '/' */
+	if (root_path(host, PATH_MAX, "", path) == -1)
 		return -1;
-	}
+restart:
+	/* every component in turn, so that a link on the way (ROOT/var ->
+	 * /elsewhere) is read inside the root too, not by the kernel */
+	end = 0;
 	for (;;) {
-		if (root_path(full, PATH_MAX, root, host) == -1)
+		end += strcspn(host + end + 1, "/") + 1;
+		memcpy(prefix, host, end);
+		prefix[end] = '\0';
+		if (root_path(full, PATH_MAX, root, prefix) == -1)
 			return -1;
 		if (lstat(full, st) == -1)
 			return -1;
-		if (!S_ISLNK(st->st_mode))
+		if (S_ISLNK(st->st_mode)) {
+			if (++*links > max_links) {
+				errno = ELOOP;
+				return -1;
+			}
+			if (root_link_next(prefix, full, next, sizeof(next)) ==
+			    -1)
+				return -1;
+			if (snprintf(prefix, sizeof(prefix), "%s%s",
+			             strcmp(next, "/") == 0 ? "" : next,
+			             host + end) >= (int)sizeof(prefix) ||
+			    root_path(host, PATH_MAX, "", prefix) == -1) {
+				errno = ENAMETOOLONG;
+				return -1;
+			}
+			goto restart;
+		}
+		if (host[end] == '\0' || strcmp(host, "/") == 0)
 			return 0;
-		if (++*links > max_links) {
-			errno = ELOOP;
+		if (!S_ISDIR(st->st_mode)) {
+			errno = ENOTDIR;
 			return -1;
 		}
-		if (root_link_next(host, full, host, PATH_MAX) == -1)
-			return -1;
 	}
+}
+
+/* openat2(2)'s arguments (linux/openat2.h, missing from old headers) */
+struct root_open_how {
+	uint64_t flags, mode, resolve;
+};
+#define ROOT_RESOLVE_NO_MAGICLINKS 0x02
+#define ROOT_RESOLVE_IN_ROOT 0x10
+#ifndef SYS_openat2
+#define SYS_openat2 437 /* the same number on every architecture */
+#endif
+#define WALK_DEPTH 64 /* directory levels kept for ".." */
+
+/* walk_next - the next component of *p (advanced past it) into c, or 0
+ * at the end; -1 with ENAMETOOLONG. */
+static int
+walk_next(const char **p, char *c, size_t n)
+{
+	size_t l;
+
+	while (**p == '/')
+		(*p)++;
+	l = strcspn(*p, "/");
+	if (l == 0)
+		return 0;
+	if (l >= n) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(c, *p, l);
+	c[l] = '\0';
+	*p += l;
+	return 1;
+}
+
+/* walk_splice - rest = link text + "/" + what is left of rest after *p */
+static int
+walk_splice(char *rest, size_t n, const char **p, const char *text)
+{
+	char tmp[PATH_MAX];
+
+	if (snprintf(tmp, sizeof(tmp), "%s/%s", text, *p) >= (int)sizeof(tmp) ||
+	    strlen(tmp) >= n) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(rest, tmp, strlen(tmp) + 1);
+	*p = rest;
+	return 0;
+}
+
+static void
+walk_close(int *fds, int depth)
+{
+	int e = errno;
+
+	for (int i = 1; i <= depth; i++)
+		close(fds[i]);
+	errno = e;
+}
+
+int
+root_open_walk(int rootfd, const char *path, int oflags)
+{
+	char rest[PATH_MAX], c[NAME_MAX + 1], text[PATH_MAX];
+	int fds[WALK_DEPTH + 1], depth = 0, links = 0, fd, more;
+	const char *p = rest;
+
+	if (strlen(path) >= sizeof(rest)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(rest, path, strlen(path) + 1);
+	fds[0] = rootfd;
+	for (;;) {
+		struct stat st;
+		ssize_t l;
+
+		if ((more = walk_next(&p, c, sizeof(c))) == -1)
+			break;
+		if (more == 0) { /* the path named a directory by "." or ".." */
+			fd = openat(fds[depth], ".", oflags | O_CLOEXEC);
+			walk_close(fds, depth);
+			return fd;
+		}
+		if (strcmp(c, ".") == 0)
+			continue;
+		if (strcmp(c, "..") == 0) {
+			if (depth > 0)
+				close(fds[depth--]);
+			continue;
+		}
+		while (*p == '/')
+			p++;
+		if (fstatat(fds[depth], c, &st, AT_SYMLINK_NOFOLLOW) == -1)
+			break;
+		if (S_ISLNK(st.st_mode)) {
+			if (*p == '\0' && (oflags & O_NOFOLLOW)) {
+				errno = ELOOP;
+				break;
+			}
+			if (++links > ROOT_OPEN_MAX_LINKS) {
+				errno = ELOOP;
+				break;
+			}
+			l = readlinkat(fds[depth], c, text, sizeof(text) - 1);
+			if (l == -1)
+				break;
+			text[l] = '\0';
+			if (text[0] == '/') /* absolute: from the root again */
+				while (depth > 0)
+					close(fds[depth--]);
+			if (walk_splice(rest, sizeof(rest), &p, text) == -1)
+				break;
+			continue;
+		}
+		if (*p == '\0') { /* the last component */
+			fd = openat(fds[depth], c, oflags | O_NOFOLLOW | O_CLOEXEC);
+			walk_close(fds, depth);
+			return fd;
+		}
+		if (depth == WALK_DEPTH) {
+			errno = ENAMETOOLONG;
+			break;
+		}
+		fd = openat(fds[depth], c,
+		            O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd == -1)
+			break;
+		fds[++depth] = fd;
+	}
+	walk_close(fds, depth);
+	return -1;
+}
+
+int
+root_open(const char *root, const char *path, int oflags)
+{
+	struct root_open_how how;
+	int rootfd, fd, e;
+
+	if (root == NULL || root[0] == '\0' || strcmp(root, "/") == 0)
+		return open(path, oflags | O_CLOEXEC);
+	if ((rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	memset(&how, 0, sizeof(how));
+	how.flags = (uint64_t)(unsigned)(oflags | O_CLOEXEC);
+	how.resolve = ROOT_RESOLVE_IN_ROOT | ROOT_RESOLVE_NO_MAGICLINKS;
+	fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	/* ENOSYS: before 5.6 (or a filter that says so); EPERM: a
+	 * container's filter that does not know it; EAGAIN: a rename raced
+	 * the lookup */
+	if (fd == -1 && (errno == ENOSYS || errno == EPERM || errno == EAGAIN))
+		fd = root_open_walk(rootfd, path, oflags);
+	e = errno;
+	close(rootfd);
+	errno = e;
+	return fd;
 }
 
 ssize_t

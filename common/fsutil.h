@@ -37,13 +37,36 @@ int root_link_next(const char *host, const char *full, char *next, size_t n);
 
 /*
  * root_resolve - lstat the host path path under root, following symbolic
- * links by hand (root_link_next) so that every step stays below root.
+ * links by hand (root_link_next) so that every step stays below root:
+ * each component in turn, an intermediate link (ROOT/var -> /elsewhere)
+ * too, so full names no link at all when it is returned.
  * host and full, of PATH_MAX bytes each, get the host path of what was
  * finally looked at and its path under root; *links counts the links
  * followed.  0 and *st, or -1 with errno (ELOOP past max_links).
  */
 int root_resolve(const char *root, const char *path, int max_links, char *host,
                  char *full, struct stat *st, int *links);
+
+/*
+ * root_open - open the host path path with every component resolved
+ * inside root: a symbolic link anywhere on the way (ROOT/var -> /elsewhere,
+ * ROOT/var/spool -> ../../..) is followed as if root were "/", and ".."
+ * stops at root, so nothing outside root is opened.  oflags are open(2)'s
+ * (O_CLOEXEC is added); a final link is resolved inside root too unless
+ * O_NOFOLLOW is given (then it is ELOOP, as for open(2)).  With no root ("", NULL or "/") the path is
+ * opened as it is.  openat2(RESOLVE_IN_ROOT) where the kernel has it, else
+ * root_open_walk().  The fd, or -1 with errno.
+ */
+int root_open(const char *root, const char *path, int oflags);
+
+/*
+ * root_open_walk - root_open() for kernels without openat2 (before 5.6,
+ * down to 2.6.18): from rootfd, one component at a time with
+ * openat(O_NOFOLLOW), a link's text read and resolved inside rootfd
+ * again (at most ROOT_OPEN_MAX_LINKS links), ".." clamped at rootfd.
+ */
+#define ROOT_OPEN_MAX_LINKS 40
+int root_open_walk(int rootfd, const char *path, int oflags);
 
 /*
  * read_file_capped - read a whole regular file of at most cap bytes into

@@ -21,6 +21,7 @@
 #include "agent/parse/exim_paniclog.h"
 #include "agent/probe/exim_queue.h"
 #include "agent/collect/mailq.h"
+#include "common/fsutil.h"
 #include "common/jsonutil.h"
 #include "common/xalloc.h"
 
@@ -128,13 +129,12 @@ exim_collect_queue(struct cycle *c, struct mailq *q, const struct exim_host *h)
 	struct queue_walk w = {q, spool, ""};
 	struct exim_queue *eq;
 	struct sl_clock clk;
-	char real[PATH_MAX], err[300];
+	char err[300];
 	json_t *sum = NULL;
 	int fd;
 
-	if (cycle_path(c, real, sizeof(real), spool) == -1)
-		return NULL;
-	if ((fd = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+	/* every component inside --root (root_open) */
+	if ((fd = root_open(c->root, spool, O_RDONLY | O_DIRECTORY)) == -1) {
 		if (errno != ENOENT) /* a missing spool is spool.missing */
 			cycle_error(c, spool, "open: %s", strerror(errno));
 		return NULL;
@@ -185,7 +185,6 @@ cause(const struct exim_line *x, const struct exim_host *h)
 json_t *
 exim_collect_paniclog(struct cycle *c, const struct exim_host *h)
 {
-	char real[PATH_MAX];
 	struct exim_paniclog pl;
 	struct sl_clock clk;
 	struct stat st;
@@ -195,12 +194,11 @@ exim_collect_paniclog(struct cycle *c, const struct exim_host *h)
 	ssize_t n;
 	int fd;
 
-	if (h->paniclog[0] == '\0' ||
-	    cycle_path(c, real, sizeof(real), h->paniclog) == -1)
+	if (h->paniclog[0] == '\0' || h->paniclog[0] != '/')
 		return NULL;
 	o = json_pack("{s:o, s:b, s:I}", "path", text(h->paniclog, PATH_MAX),
 	              "exists", 0, "bytes", (json_int_t)0);
-	fd = open(real, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	fd = root_open(c->root, h->paniclog, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
 	if (fd == -1) {
 		if (errno != ENOENT)
 			cycle_error(c, h->paniclog, "open: %s",

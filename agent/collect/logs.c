@@ -703,6 +703,30 @@ group_json(const struct collect *k, const struct group *g)
 
 /* read_source - one configured file: tail it, stage its position, and
  * describe it in log_sources[]. */
+/* resolve_in_root - the path (PATH_MAX bytes) to read for the host log
+ * path host: every component's link followed inside --root (root_resolve),
+ * so a ROOT/var -> /elsewhere does not lead the reader out; a missing file
+ * is its resolved path (tail_run reports it missing). */
+static int
+resolve_in_root(struct cycle *c, const char *host, char *path)
+{
+	char hp[PATH_MAX];
+	struct stat st;
+	int links;
+
+	if (c->root[0] == '\0')
+		return cycle_path(c, path, PATH_MAX, host);
+	if (root_resolve(c->root, host, AGENT_MAX_LINKS, hp, path, &st,
+	                 &links) == 0 ||
+	    errno == ENOENT)
+		return 0;
+	if (errno == ELOOP)
+		cycle_error(c, host, "too many symbolic links (or a loop)");
+	else
+		cycle_error(c, host, "%s", strerror(errno));
+	return -1;
+}
+
 static void
 read_source(struct collect *k, size_t i, const struct tail_opts *o,
             json_t *sources)
@@ -717,7 +741,7 @@ read_source(struct collect *k, size_t i, const struct tail_opts *o,
 	k->src_cut = 0;
 	k->clock_path = NULL;
 	k->pending = 0;
-	if (cycle_path(k->c, path, sizeof(path), host) == -1)
+	if (resolve_in_root(k->c, host, path) == -1)
 		return;
 	snprintf(key, sizeof(key), "log:%s", host);
 	if (tail_run(path, host, state_get(k->c->state, key), o, on_block, k,

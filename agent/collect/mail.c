@@ -83,25 +83,23 @@ seen_add(struct seen *s, const struct stat *st)
 }
 
 /*
- * real_dir - the path to read (PATH_MAX bytes) for the host directory
- * hostdir.  Symlinks (Debian's /var/spool/mail -> /var/mail) are followed
- * inside the root, so that an absolute target never leaves --root.
+ * open_dir - the directory hostdir, every component resolved inside the
+ * root (root_open): symlinks (Debian's /var/spool/mail -> /var/mail, or a
+ * hostile ROOT/var -> /elsewhere) never leave --root.  The fd, or -1 (an
+ * errors[] entry unless it is simply not there, or spool_checked and the
+ * spool check already said it cannot be read).
  */
 static int
-real_dir(struct cycle *c, const char *hostdir, char *out)
+open_dir(struct cycle *c, const char *hostdir, int spool_checked)
 {
-	char host[PATH_MAX];
-	struct stat st;
-	int links;
+	int fd = root_open(c->root, hostdir,
+	                   O_RDONLY | O_DIRECTORY | O_NONBLOCK);
 
-	if (root_resolve(c->root, hostdir, AGENT_MAX_LINKS, host, out, &st,
-	                 &links) == -1) {
-		if (errno == ENAMETOOLONG || errno == EINVAL)
-			cycle_error(c, hostdir,
-			            "path too long or not absolute");
-		return -1;
-	}
-	return S_ISDIR(st.st_mode) ? 0 : -1;
+	/* a spool the spool check read reports its own EACCES */
+	if (fd == -1 && errno != ENOENT && errno != ENOTDIR &&
+	    !(spool_checked && errno == EACCES))
+		cycle_error(c, hostdir, "open: %s", strerror(errno));
+	return fd;
 }
 
 static json_t *
@@ -183,7 +181,7 @@ mailbox_owner(const struct accounts *acc, const char *name)
 
 static void
 read_one_mailbox(struct cycle *c, const struct mail_config *cfg,
-                 const char *host, const char *real, const char *user,
+                 const char *host, int dirfd, const char *user,
                  const struct stat *seen, uid_t owner, json_t *boxes)
 {
 	struct mailbox_opts o;
@@ -200,9 +198,10 @@ read_one_mailbox(struct cycle *c, const struct mail_config *cfg,
 	o.owner = owner;
 	o.max_bytes = cfg->mbox_max_bytes;
 	o.cycle_bytes = cfg->mbox_cycle_bytes;
+	o.cycle_ms = AGENT_MBOX_CYCLE_MS;
 	snprintf(key, sizeof(key), "mbox:%s", host);
-	entry = mailbox_read(real, host, user, state_get(c->state, key), &o,
-	                     &st, &note, err, sizeof(err));
+	entry = mailbox_read(dirfd, user, host, user, state_get(c->state, key),
+	                     &o, &st, &note, err, sizeof(err));
 	if (entry == NULL) {
 		cycle_error(c, host, "mailbox: %s", err);
 		return;
@@ -223,7 +222,13 @@ read_one_mailbox(struct cycle *c, const struct mail_config *cfg,
 		    "%lu header lines longer than %u KiB were only examined "
 		    "in part",
 		    note.cut_lines, MBOX_BUF >> 10);
-	if (note.budget_left > 0)
+	if (note.timed_out)
+		cycle_error(c, host,
+		            "%lld bytes left for the next cycle: reading took "
+		            "longer than %d s (a slow file system?): the counts "
+		            "are partial",
+		            note.budget_left, AGENT_MBOX_CYCLE_MS / 1000);
+	else if (note.budget_left > 0)
 		cycle_error(
 		    c, host,
 		    "%lld bytes left for the next cycle (mbox_cycle_bytes "
@@ -249,7 +254,7 @@ watched_cb(const char *name, void *arg)
 static void
 collect_mailboxes(struct cycle *c, const struct mail_config *cfg, json_t *boxes)
 {
-	char real[PATH_MAX], file[PATH_MAX], host[PATH_MAX];
+	char host[PATH_MAX];
 	const struct accounts *acc = c->accounts;
 	json_t *dirs = mailbox_dirs(c, cfg), *d;
 	struct seen seen_dirs = {.n = 0}, seen_files = {.n = 0};
@@ -262,10 +267,14 @@ collect_mailboxes(struct cycle *c, const struct mail_config *cfg, json_t *boxes)
 		const char *hd = json_string_value(d);
 		struct stat st;
 		size_t nusers;
+		int dfd;
 
-		if (hd == NULL || real_dir(c, hd, real) == -1 ||
-		    stat(real, &st) == -1 || !seen_add(&seen_dirs, &st))
+		if (hd == NULL || (dfd = open_dir(c, hd, 0)) == -1)
 			continue;
+		if (fstat(dfd, &st) == -1 || !seen_add(&seen_dirs, &st)) {
+			close(dfd);
+			continue;
+		}
 		/* the users to look for: named ones, or every account */
 		nusers = cfg->users.n > 0 ? cfg->users.n
 		                          : accounts_user_count(acc) + 1;
@@ -282,12 +291,13 @@ collect_mailboxes(struct cycle *c, const struct mail_config *cfg, json_t *boxes)
 				continue;
 			if (!watched(cfg, acc, uid_max, name))
 				continue;
-			if (snprintf(file, sizeof(file), "%s/%s", real, name) >=
-			        (int)sizeof(file) ||
+			/* a name is one component of the directory */
+			if (strchr(name, '/') != NULL || strcmp(name, ".") == 0 ||
+			    strcmp(name, "..") == 0 ||
 			    snprintf(host, sizeof(host), "%s/%s", hd, name) >=
 			        (int)sizeof(host))
 				continue;
-			if (lstat(file, &st) == -1) {
+			if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
 				if (errno != ENOENT)
 					cycle_error(c, host, "mailbox: %s",
 					            strerror(errno));
@@ -306,11 +316,13 @@ collect_mailboxes(struct cycle *c, const struct mail_config *cfg, json_t *boxes)
 				    "more than %d mailboxes to read: this one "
 				    "and the rest are left out",
 				    MAIL_MAX_MAILBOXES);
+				close(dfd);
 				goto out;
 			}
-			read_one_mailbox(c, cfg, host, file, name, &st,
+			read_one_mailbox(c, cfg, host, dfd, name, &st,
 			                 mailbox_owner(acc, name), boxes);
 		}
+		close(dfd);
 	}
 out:
 	wa.cfg = cfg;
@@ -338,11 +350,24 @@ collect_postfix(struct cycle *c, const struct mail_config *cfg, struct mailq *q,
 	}
 	/* postfix's own listing: only on the live host */
 	if (c->root[0] == '\0' && access(cfg->postqueue, X_OK) == 0) {
-		char err[512];
+		char err[512], top[PATH_MAX];
+		const char *d0 = json_string_value(json_array_get(dirs, 0));
+		const char *sl = d0 ? strrchr(d0, '/') : NULL;
 		long child;
-		long long n =
-		    postqueue_run(cfg->postqueue, cfg->postqueue_timeout * 1000,
-		                  q, &child, err, sizeof(err));
+		long long n;
+		int spoolfd = -1;
+
+		/* the queue files, for what showq does not list: postfix's
+		 * queue_directory, the parent of its queues */
+		if (sl != NULL && sl > d0 &&
+		    snprintf(top, sizeof(top), "%.*s", (int)(sl - d0), d0) <
+		        (int)sizeof(top))
+			spoolfd = root_open(c->root, top, O_RDONLY | O_DIRECTORY);
+		n = postqueue_run(cfg->postqueue, spoolfd,
+		                  cfg->postqueue_timeout * 1000, q, &child, err,
+		                  sizeof(err));
+		if (spoolfd != -1)
+			close(spoolfd);
 		own_pids_add(c->state, child);
 		json_object_set_new(pq, "ran", json_true());
 		if (n == POSTQUEUE_NO_JSON) {
@@ -363,36 +388,34 @@ collect_postfix(struct cycle *c, const struct mail_config *cfg, struct mailq *q,
 	json_array_foreach(dirs, i, d)
 	{
 		const char *hd = json_string_value(d);
-		char real[PATH_MAX], err[256], defer[PATH_MAX],
-		    hdefer[PATH_MAX];
+		char err[256], hdefer[PATH_MAX];
 		const char *slash = strrchr(hd, '/');
 		struct dirscan_opts o;
 		struct dirscan_result r;
 		unsigned long long have;
-		int fd;
+		int fd, deferfd;
 
-		if (cycle_path(c, real, sizeof(real), hd) == -1)
+		if ((fd = open_dir(c, hd, 1)) == -1) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				cycle_error(c, hd, "open: %s",
+				            strerror(errno));
 			continue;
+		}
 		if (!listed) {
 			/* no listing: read the queue files themselves, with
 			 * the reasons from defer/ next to the queue */
 			snprintf(hdefer, sizeof(hdefer), "%.*s/defer",
 			         slash ? (int)(slash - hd) : 0, hd);
-			mailq_scan_postfix(q, c, real,
-			                   root_path(defer, sizeof(defer),
-			                             c->root, hdefer) == 0
-			                       ? defer
-			                       : NULL,
-			                   hd);
+			deferfd = root_open(c->root, hdefer,
+			                    O_RDONLY | O_DIRECTORY | O_NONBLOCK);
+			mailq_scan_postfix(q, c, fd, deferfd, hd);
+			if (deferfd != -1)
+				close(deferfd);
+			close(fd);
 			continue;
 		}
 		/* the directory counts exactly what postqueue may not have
 		 * listed (arrived since) */
-		if ((fd = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
-		    -1) {
-			cycle_error(c, hd, "open: %s", strerror(errno));
-			continue;
-		}
 		memset(&o, 0, sizeof(o));
 		o.now = c->now;
 		o.max_depth = 2;
@@ -436,14 +459,13 @@ collect_queues(struct cycle *c, const struct mail_config *cfg, json_t *mail)
 		}
 		json_array_foreach(dirs, i, d)
 		{
-			char real[PATH_MAX];
-			struct stat st;
 			const char *hd = json_string_value(d);
-			if (cycle_path(c, real, sizeof(real), hd) == -1)
+			int fd;
+
+			if (hd == NULL || (fd = open_dir(c, hd, 1)) == -1)
 				continue;
-			if (stat(real, &st) == -1 && errno == ENOENT)
-				continue;
-			mailq_scan_sendmail(q, c, real, hd);
+			mailq_scan_sendmail(q, c, fd, hd);
+			close(fd);
 		}
 		json_decref(dirs);
 	}

@@ -395,14 +395,14 @@ entry_json(const struct agg *a, int fd, long long size, const char *host,
  * record lock (fcntl); F_GETLK only asks, it takes no lock.
  */
 static int
-writer_busy(const char *path, int fd)
+writer_busy(int dirfd, const char *name, int fd)
 {
 	char lock[PATH_MAX + 8];
 	struct flock fl;
 	struct stat st;
 
-	if (snprintf(lock, sizeof(lock), "%s.lock", path) < (int)sizeof(lock) &&
-	    lstat(lock, &st) == 0)
+	if (snprintf(lock, sizeof(lock), "%s.lock", name) < (int)sizeof(lock) &&
+	    fstatat(dirfd, lock, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		return 1;
 	memset(&fl, 0, sizeof(fl));
 	fl.l_type = F_WRLCK;
@@ -411,13 +411,14 @@ writer_busy(const char *path, int fd)
 }
 
 json_t *
-mailbox_read(const char *real, const char *host, const char *user, json_t *prev,
-             const struct mailbox_opts *o, json_t **state,
+mailbox_read(int dirfd, const char *name, const char *host, const char *user,
+             json_t *prev, const struct mailbox_opts *o, json_t **state,
              struct mailbox_note *note, char *err, size_t errlen)
 {
 	struct agg a;
 	struct stat st;
 	struct mbox_result res;
+	struct mbox_budget budget;
 	json_t *entry = NULL;
 	long long start, end;
 	uint64_t fp;
@@ -426,7 +427,7 @@ mailbox_read(const char *real, const char *host, const char *user, json_t *prev,
 
 	memset(note, 0, sizeof(*note));
 	*state = NULL;
-	if ((fd = safe_open(AT_FDCWD, real, o->seen, &st, err, errlen)) == -1)
+	if ((fd = safe_open(dirfd, name, o->seen, &st, err, errlen)) == -1)
 		return NULL;
 	if (o->check_owner && safe_owned(&st, o->owner, err, errlen) == -1) {
 		close(fd);
@@ -451,7 +452,7 @@ mailbox_read(const char *real, const char *host, const char *user, json_t *prev,
 		start = 0;
 	}
 	end = (long long)st.st_size;
-	settled = writer_busy(real, fd)               ? MBOX_WRITING
+	settled = writer_busy(dirfd, name, fd)             ? MBOX_WRITING
 	          : o->now - st.st_mtime >= o->settle ? MBOX_SETTLED
 	                                              : MBOX_ACTIVE;
 	/* the cycle's byte budget: the rest waits for the next cycle, the
@@ -461,8 +462,10 @@ mailbox_read(const char *real, const char *host, const char *user, json_t *prev,
 		settled = MBOX_WRITING;
 		note->budget_left = (long long)st.st_size - end;
 	}
-	if (mbox_scan(fd, start, end, settled, on_msg, &a, &res, why,
-	              sizeof(why)) == -1) {
+	budget.clock_ms = time_mono_ms;
+	budget.deadline_ms = o->cycle_ms > 0 ? time_mono_ms() + o->cycle_ms : 0;
+	if (mbox_scan_until(fd, start, end, settled, &budget, on_msg, &a, &res,
+	                    why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s", why);
 		goto out;
 	}
@@ -470,11 +473,17 @@ mailbox_read(const char *real, const char *host, const char *user, json_t *prev,
 		/* one message larger than the budget: it is read whole (the
 		 * file is below mbox_max_bytes), else it would never be */
 		note->budget_left = 0;
-		if (mbox_scan(fd, start, (long long)st.st_size, settled, on_msg,
-		              &a, &res, why, sizeof(why)) == -1) {
+		if (mbox_scan_until(fd, start, (long long)st.st_size, settled,
+		                    &budget, on_msg, &a, &res, why,
+		                    sizeof(why)) == -1) {
 			snprintf(err, errlen, "%s", why);
 			goto out;
 		}
+	}
+	if (res.timed_out) {
+		/* the rest, from the message it was in, is the next cycle's */
+		note->timed_out = 1;
+		note->budget_left = (long long)st.st_size - res.end;
 	}
 	note->junk = res.junk;
 	note->cut_lines = res.cut_lines;

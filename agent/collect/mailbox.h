@@ -33,6 +33,9 @@ struct mailbox_opts {
 	long long max_bytes;   /* a larger mailbox is an error; 0: no cap */
 	long long cycle_bytes; /* bytes parsed per cycle, the rest the next
 	                        * cycle; 0: no budget */
+	long long cycle_ms;    /* milliseconds of reading per cycle (checked
+	                        * every MBOX_BUF bytes), the rest the next
+	                        * cycle; 0: no budget */
 };
 
 struct mailbox_note {
@@ -42,17 +45,20 @@ struct mailbox_note {
 	int restarted;             /* the saved state did not fit the file */
 	unsigned long long parsed; /* messages parsed in this cycle */
 	long long budget_left;     /* bytes left for the next cycle by the
-	                            * cycle_bytes budget */
+	                            * cycle_bytes or cycle_ms budget */
+	int timed_out;             /* the cycle_ms budget ran out */
 };
 
 /*
- * mailbox_read - read the mailbox at real (reported as host, for user),
+ * mailbox_read - read the mailbox name of the directory dirfd (a path
+ * with AT_FDCWD; reported as host, for user),
  * continuing from prev (a state value from an earlier cycle, or NULL).
  * Returns the mailboxes[] entry and sets *state to the value to stage,
  * or NULL with a reason in err (the state is then left as it was).
  */
-json_t *mailbox_read(const char *real, const char *host, const char *user,
-                     json_t *prev, const struct mailbox_opts *o, json_t **state,
+json_t *mailbox_read(int dirfd, const char *name, const char *host,
+                     const char *user, json_t *prev,
+                     const struct mailbox_opts *o, json_t **state,
                      struct mailbox_note *note, char *err, size_t errlen);
 
 #endif

@@ -51,16 +51,15 @@ struct run {
 };
 
 int
-maildir_is(const char *real)
+maildir_is(int mfd)
 {
-	char p[4096];
 	struct stat sb;
 
-	for (int i = 0; i < 2; i++) {
-		snprintf(p, sizeof(p), "%s/%s", real, i ? "new" : "cur");
-		if (lstat(p, &sb) == -1 || !S_ISDIR(sb.st_mode))
+	for (int i = 0; i < 2; i++)
+		if (fstatat(mfd, i ? "new" : "cur", &sb, AT_SYMLINK_NOFOLLOW) ==
+		        -1 ||
+		    !S_ISDIR(sb.st_mode))
 			return 0;
-	}
 	return 1;
 }
 
@@ -334,22 +333,18 @@ entry_json(struct run *r, const char *host, const char *user)
 }
 
 json_t *
-maildir_read(const char *real, const char *host, const char *user, json_t *prev,
+maildir_read(int mfd, const char *host, const char *user, json_t *prev,
              const struct maildir_opts *o, json_t **state,
              struct maildir_note *note, char *err, size_t errlen)
 {
 	struct run r;
 	struct stat st;
 	json_t *entry = NULL;
-	int mfd;
 
 	memset(note, 0, sizeof(*note));
 	*state = NULL;
-	mfd = open(real, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (mfd == -1 || fstat(mfd, &st) == -1) {
-		snprintf(err, errlen, "open: %s", strerror(errno));
-		if (mfd != -1)
-			close(mfd);
+	if (fstat(mfd, &st) == -1) {
+		snprintf(err, errlen, "fstat: %s", strerror(errno));
 		return NULL;
 	}
 	memset(&r, 0, sizeof(r));
@@ -380,6 +375,5 @@ out:
 	json_decref(r.jobkeys);
 	free(r.tally);
 	free(r.buf);
-	close(mfd);
 	return entry;
 }

@@ -45,17 +45,20 @@ struct maildir_note {
 	char first_skip[300];       /* "NAME: why" of the first refused */
 };
 
-/* maildir_is - does real hold a Maildir (cur/ and new/ directories)? */
-int maildir_is(const char *real);
+/* maildir_is - does the directory mfd hold a Maildir (cur/ and new/
+ * directories, not links)? */
+int maildir_is(int mfd);
 
 /*
- * maildir_read - list the Maildir at real (reported as host, for user),
+ * maildir_read - list the Maildir open as mfd (it stays open; reported
+ * as host, for user),
  * continuing from prev (a state value from an earlier cycle, or NULL).
  * Returns the mailboxes[] entry ("format": "maildir") and sets *state to
  * the value to stage, or NULL with a reason in err.
  */
-json_t *maildir_read(const char *real, const char *host, const char *user,
-                     json_t *prev, const struct maildir_opts *o, json_t **state,
-                     struct maildir_note *note, char *err, size_t errlen);
+json_t *maildir_read(int mfd, const char *host, const char *user,
+                     json_t *prev, const struct maildir_opts *o,
+                     json_t **state, struct maildir_note *note, char *err,
+                     size_t errlen);
 
 #endif

@@ -3,11 +3,13 @@
  * maildir_collect.h).  Reads ROOT/etc/postfix/main.cf (home_mailbox) and
  * the Maildirs; what cannot be read is an errors[] entry.
  */
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "agent/probe/accounts.h"
 #include "agent/cycle.h"
@@ -46,16 +48,26 @@ read_one(struct cycle *c, const struct mail_config *cfg, const char *host,
 {
 	struct maildir_opts o;
 	struct maildir_note note;
-	char real[PATH_MAX], key[PATH_MAX + 16], err[512];
+	char key[PATH_MAX + 16], err[512];
 	json_t *entry, *st = NULL;
+	int mfd;
 
-	if (cycle_path(c, real, sizeof(real), host) == -1 || !maildir_is(real))
+	/* every component inside --root; the Maildir itself not a link (a
+	 * user's ~/Maildir -> another user's) */
+	mfd = root_open(c->root, host,
+	                O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK);
+	if (mfd == -1)
 		return;
+	if (!maildir_is(mfd)) {
+		close(mfd);
+		return;
+	}
 	if (json_array_size(boxes) >= MAIL_MAX_MAILBOXES) {
 		cycle_error(c, host,
 		            "more than %d mailboxes to read: this Maildir is "
 		            "left out",
 		            MAIL_MAX_MAILBOXES);
+		close(mfd);
 		return;
 	}
 	o.now = c->now;
@@ -63,8 +75,9 @@ read_one(struct cycle *c, const struct mail_config *cfg, const char *host,
 	o.max_files = MAILDIR_DEF_FILES;
 	o.excerpt_max = MBOX_EXCERPT;
 	snprintf(key, sizeof(key), "maildir:%s", host);
-	entry = maildir_read(real, host, user, state_get(c->state, key), &o,
+	entry = maildir_read(mfd, host, user, state_get(c->state, key), &o,
 	                     &st, &note, err, sizeof(err));
+	close(mfd);
 	if (entry == NULL) {
 		cycle_error(c, host, "Maildir: %s", err);
 		return;
@@ -109,15 +122,17 @@ maildir_collect(struct cycle *c, const struct mail_config *cfg,
 	}
 	for (size_t i = 0; i < cfg->maildirs.n; i++) {
 		const char *p = cfg->maildirs.v[i];
-		char real[PATH_MAX];
 		const struct account_user *u;
 		struct stat st;
+		int fd = root_open(c->root, p, O_RDONLY | O_DIRECTORY);
 
-		if (cycle_path(c, real, sizeof(real), p) == -1 ||
-		    stat(real, &st) == -1) {
+		if (fd == -1 || fstat(fd, &st) == -1) {
 			cycle_error(c, p, "[mail] maildirs: not there");
+			if (fd != -1)
+				close(fd);
 			continue;
 		}
+		close(fd);
 		u = accounts_user_by_uid(acc, st.st_uid);
 		read_one(c, cfg, p, u ? u->name : "root", boxes);
 	}

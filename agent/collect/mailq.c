@@ -600,20 +600,14 @@ one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd, const char *name,
 }
 
 int
-mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
+mailq_scan_sendmail(struct mailq *q, struct cycle *c, int top,
                     const char *host)
 {
 	struct qerrs e = {c, host, 0};
 	DIR *d;
 	struct dirent *de;
-	int top, qfd, dfd;
+	int qfd, dfd;
 
-	top = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (top == -1) {
-		cycle_error(c, host, "open queue directory: %s",
-		            strerror(errno));
-		return -1;
-	}
 	if ((qfd = subdir(top, "qf")) == -1)
 		qfd = dup(top);
 	if ((dfd = subdir(top, "df")) == -1)
@@ -625,7 +619,6 @@ mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
 			close(qfd);
 		if (dfd != -1)
 			close(dfd);
-		close(top);
 		return -1;
 	}
 	if (q->buf == NULL) {
@@ -651,7 +644,6 @@ mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
 		            e.n - MAILQ_ERRORS_SHOWN);
 	closedir(d);
 	close(dfd);
-	close(top);
 	return 0;
 }
 
@@ -692,6 +684,84 @@ defer_reason(struct mailq *q, int deferfd, const char *id,
 	return 0;
 }
 
+/* pfq_bufs - the queue file buffer and parse result, made once */
+static void
+pfq_bufs(struct mailq *q)
+{
+	if (q->buf == NULL) {
+		q->buf = xmalloc(q->o.qf_max_bytes + 1);
+		q->qm = xmalloc(sizeof(*q->qm));
+	}
+	if (q->pm == NULL) {
+		q->pm = xmalloc(sizeof(*q->pm));
+		q->dbuf = xmalloc(AGENT_MAX_DEFER_LOG);
+	}
+}
+
+/* pfq_read - open (safe_open_entry) and parse the queue file name of
+ * dirfd into q->pm.  0; -1 with why when it cannot be opened or read
+ * (*gone: it is not there any more); -2 with why when it is no postfix
+ * queue file. */
+static int
+pfq_read(struct mailq *q, int dirfd, const char *name, int *gone, char *why,
+         size_t whylen)
+{
+	enum safe_fail fail;
+	struct stat st;
+	ssize_t len;
+	int fd, cut;
+
+	*gone = 0;
+	fd = safe_open_entry(dirfd, name, SAFE_ONE_LINK, &st, &fail, why,
+	                     whylen);
+	if (fd == -1) {
+		*gone = fail == SAFE_GONE;
+		return -1;
+	}
+	len = read_capped(fd, q->buf, q->o.qf_max_bytes, &cut);
+	close(fd);
+	if (len < 0) {
+		snprintf(why, whylen, "read: %s", strerror(errno));
+		return -1;
+	}
+	return pfq_parse(q->buf, (size_t)len, q->pm, why, whylen) == 0 ? 0 : -2;
+}
+
+/* pfq_headers - what only the message content says: Subject and the
+ * cron job (cj lives until mailq_add returns) */
+static void
+pfq_headers(const struct pfq_msg *m, struct mailq_item *it,
+            struct cron_job *cj)
+{
+	it->subject = qb(m->subject.s, m->subject.len);
+	if (cron_subject(m->subject.s, m->subject.len, cj))
+		it->cron_command = qb(cj->command, cj->command_len);
+}
+
+int
+mailq_pfq_headers(struct mailq *q, int qdirfd, const char *id,
+                  struct mailq_item *it, struct cron_job *cj)
+{
+	char hash[2] = {id[0], '\0'}, why[256];
+	int sub, r = -1, gone;
+
+	if (qdirfd == -1 || id[0] == '\0' || strchr(id, '/') != NULL ||
+	    id[0] == '.')
+		return -1;
+	pfq_bufs(q);
+	/* hashed (deferred/, defer/ by default) or not (active/, hold/) */
+	if ((sub = subdir(qdirfd, hash)) != -1) {
+		r = pfq_read(q, sub, id, &gone, why, sizeof(why));
+		close(sub);
+	}
+	if (r != 0)
+		r = pfq_read(q, qdirfd, id, &gone, why, sizeof(why));
+	if (r != 0)
+		return -1;
+	pfq_headers(q->pm, it, cj);
+	return 0;
+}
+
 static void
 one_pfq(struct mailq *q, struct qerrs *e, int dirfd, int deferfd,
         const char *name, const char *host)
@@ -699,44 +769,33 @@ one_pfq(struct mailq *q, struct qerrs *e, int dirfd, int deferfd,
 	struct pfq_msg *m = q->pm;
 	struct mailq_item it;
 	struct cron_job cj;
-	struct stat st;
-	enum safe_fail fail;
 	char why[256];
-	ssize_t len;
-	int fd, cut;
+	int gone, r;
 
-	fd = safe_open_entry(dirfd, name, SAFE_ONE_LINK, &st, &fail, why,
-	                     sizeof(why));
-	if (fd == -1) {
-		if (fail != SAFE_GONE)
-			qerr(e, name, "%s", why);
-		return;
-	}
-	len = read_capped(fd, q->buf, q->o.qf_max_bytes, &cut);
 	memset(&it, 0, sizeof(it));
 	it.id = qb(name, strlen(name));
 	it.created = it.last_try = it.tries = it.size = -1;
-	it.size = (long long)st.st_size;
-	close(fd);
-	if (len < 0) {
-		qerr(e, name, "read: %s", strerror(errno));
+	r = pfq_read(q, dirfd, name, &gone, why, sizeof(why));
+	if (r == -1) { /* not opened: not counted (gone: delivered) */
+		if (!gone)
+			qerr(e, name, "%s", why);
 		return;
 	}
-	if (pfq_parse(q->buf, (size_t)len, m, why, sizeof(why)) == -1) {
+	if (r == -2) {
 		qerr(e, name, "%s", why);
 		it.status = qb("(unreadable queue file)", 23);
 	} else {
+		/* the fields as postqueue -j (showq) gives them: the envelope
+		 * sender and the size record, see mailq.h */
 		it.created = m->arrival;
-		it.from = m->from.len ? qb(m->from.s, m->from.len)
-		                      : qb(m->sender.s, m->sender.len);
-		it.subject = qb(m->subject.s, m->subject.len);
+		it.from = qb(m->sender.s, m->sender.len);
+		it.size = m->size;
 		it.total_to = m->nrcpt;
 		for (size_t i = 0;
 		     i < m->nrcpt && i < QF_MAX_RCPT && it.nto < MAILQ_MAX_RCPT;
 		     i++)
 			it.to[it.nto++] = qb(m->rcpt[i].s, m->rcpt[i].len);
-		if (cron_subject(m->subject.s, m->subject.len, &cj))
-			it.cron_command = qb(cj.command, cj.command_len);
+		pfq_headers(m, &it, &cj);
 		if (defer_reason(q, deferfd, name, &it.status) == -1)
 			it.status = qb("", 0);
 	}
@@ -789,29 +848,12 @@ walk_pfq(struct mailq *q, struct qerrs *e, int dirfd, int deferfd,
 }
 
 int
-mailq_scan_postfix(struct mailq *q, struct cycle *c, const char *real,
-                   const char *defer_real, const char *host)
+mailq_scan_postfix(struct mailq *q, struct cycle *c, int top, int deferfd,
+                   const char *host)
 {
 	struct qerrs e = {c, host, 0};
-	int top, deferfd;
 
-	top = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (top == -1) {
-		cycle_error(c, host, "open queue directory: %s",
-		            strerror(errno));
-		return -1;
-	}
-	deferfd = defer_real
-	              ? open(defer_real, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-	              : -1;
-	if (q->buf == NULL) {
-		q->buf = xmalloc(q->o.qf_max_bytes + 1);
-		q->qm = xmalloc(sizeof(*q->qm));
-	}
-	if (q->pm == NULL) {
-		q->pm = xmalloc(sizeof(*q->pm));
-		q->dbuf = xmalloc(AGENT_MAX_DEFER_LOG);
-	}
+	pfq_bufs(q);
 	(void)queue_of(q, host);
 	walk_pfq(q, &e, top, deferfd, host, 2);
 	if (e.n > MAILQ_ERRORS_SHOWN)
@@ -819,8 +861,5 @@ mailq_scan_postfix(struct mailq *q, struct cycle *c, const char *real,
 		            "%lu more queue files could not be read "
 		            "or are damaged",
 		            e.n - MAILQ_ERRORS_SHOWN);
-	if (deferfd != -1)
-		close(deferfd);
-	close(top);
 	return 0;
 }

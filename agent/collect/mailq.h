@@ -61,22 +61,34 @@ void mailq_add_counted(struct mailq *q, const char *host, unsigned long long n,
 
 /*
  * mailq_scan_sendmail - read every qf and hf file of the sendmail queue
- * directory real (its qf/ and df/ subdirectories when present), reported
+ * directory open as dirfd (root_open; its qf/ and df/ subdirectories when
+ * present, opened without following a link; dirfd stays open), reported
  * as host.  Unreadable or malformed files become errors[] entries (the
  * first MAILQ_ERRORS_SHOWN of the queue, then one summary).  0, or -1
  * when the directory itself cannot be read (an errors[] entry too).
  */
-int mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
+int mailq_scan_sendmail(struct mailq *q, struct cycle *c, int dirfd,
                         const char *host);
 
 /*
  * mailq_scan_postfix - read every queue file of the postfix queue
- * directory real (and its hashed subdirectories), reported as host; the
- * reason of each from the defer log under defer_real (NULL: none).
- * Errors as for mailq_scan_sendmail.
+ * directory open as dirfd (and its hashed subdirectories), reported as
+ * host; the reason of each from the defer log directory deferfd (-1:
+ * none).  Both stay open.  Errors as for mailq_scan_sendmail.
  */
-int mailq_scan_postfix(struct mailq *q, struct cycle *c, const char *real,
-                       const char *defer_real, const char *host);
+int mailq_scan_postfix(struct mailq *q, struct cycle *c, int dirfd,
+                       int deferfd, const char *host);
+
+/*
+ * mailq_pfq_headers - for a message postqueue -j listed: read its queue
+ * file id in the postfix queue directory qdirfd (qdirfd/H/id, hashed,
+ * else qdirfd/id; safe_open_entry) and set it's subject and
+ * cron_command, which showq does not give (cj lives until mailq_add
+ * returns).  0, or -1 when the file cannot be read (gone meanwhile).
+ */
+struct cron_job;
+int mailq_pfq_headers(struct mailq *q, int qdirfd, const char *id,
+                      struct mailq_item *it, struct cron_job *cj);
 
 unsigned long long mailq_total(const struct mailq *q);
 /* mailq_queue_count - messages counted so far for the queue host. */

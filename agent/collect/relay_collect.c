@@ -19,6 +19,7 @@
 #include "agent/probe/relay.h"
 #include "agent/collect/relay_collect.h"
 #include "agent/collect/relayq.h"
+#include "common/fsutil.h"
 
 static int
 is_small(const char *kind)
@@ -118,15 +119,22 @@ scan_one(struct cycle *c, struct mailq *q, const char *host, int dma,
          const char *status)
 {
 	struct relayq_errs e;
-	char real[PATH_MAX];
-	struct stat st;
+	long long n;
+	int fd;
 
 	memset(&e, 0, sizeof(e));
-	if (cycle_path(c, real, sizeof(real), host) == -1 ||
-	    (stat(real, &st) == -1 && errno == ENOENT))
+	/* every component inside --root, the queue itself not a link */
+	fd = root_open(c->root, host,
+	               O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK);
+	if (fd == -1) {
+		if (errno != ENOENT)
+			cycle_error(c, host, "%s", strerror(errno));
 		return;
-	if ((dma ? relayq_scan_dma(q, real, host, &e)
-	         : relayq_scan_nullmailer(q, real, host, status, &e)) == -1) {
+	}
+	n = dma ? relayq_scan_dma(q, fd, host, &e)
+	        : relayq_scan_nullmailer(q, fd, host, status, &e);
+	close(fd);
+	if (n == -1) {
 		cycle_error(c, host, "%s", e.first);
 		return;
 	}

@@ -159,18 +159,18 @@ item_from_message(struct mailq_item *it, const char *p, size_t n,
 		it->cron_command = qb(cj->command, cj->command_len);
 }
 
+/* open_dir - a DIR stream on a copy of dirfd, in *dfd */
 static DIR *
-open_dir(const char *real, int *dfd, struct relayq_errs *e)
+open_dir(int dirfd, const char *host, int *dfd, struct relayq_errs *e)
 {
 	DIR *d;
 
-	*dfd = open(real, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (*dfd == -1) {
-		fail(e, real, strerror(errno));
+	if ((*dfd = dup(dirfd)) == -1) {
+		fail(e, host, strerror(errno));
 		return NULL;
 	}
 	if ((d = fdopendir(*dfd)) == NULL) {
-		fail(e, real, strerror(errno));
+		fail(e, host, strerror(errno));
 		close(*dfd);
 	}
 	return d;
@@ -184,7 +184,7 @@ struct scratch {
 };
 
 long long
-relayq_scan_nullmailer(struct mailq *q, const char *real, const char *host,
+relayq_scan_nullmailer(struct mailq *q, int dirfd, const char *host,
                        const char *status, struct relayq_errs *e)
 {
 	struct scratch *s;
@@ -193,7 +193,7 @@ relayq_scan_nullmailer(struct mailq *q, const char *real, const char *host,
 	int dfd;
 	DIR *d;
 
-	if ((d = open_dir(real, &dfd, e)) == NULL)
+	if ((d = open_dir(dirfd, host, &dfd, e)) == NULL)
 		return -1;
 	s = xcalloc(1, sizeof(*s));
 	s->buf = xmalloc(RELAYQ_READ_MAX);
@@ -240,7 +240,7 @@ relayq_scan_nullmailer(struct mailq *q, const char *real, const char *host,
 }
 
 long long
-relayq_scan_dma(struct mailq *q, const char *real, const char *host,
+relayq_scan_dma(struct mailq *q, int dirfd, const char *host,
                 struct relayq_errs *e)
 {
 	struct scratch *s;
@@ -250,7 +250,7 @@ relayq_scan_dma(struct mailq *q, const char *real, const char *host,
 	int dfd;
 	DIR *d;
 
-	if ((d = open_dir(real, &dfd, e)) == NULL)
+	if ((d = open_dir(dirfd, host, &dfd, e)) == NULL)
 		return -1;
 	s = xcalloc(1, sizeof(*s));
 	s->buf = xmalloc(RELAYQ_READ_MAX);

@@ -51,22 +51,22 @@ struct relayq_errs {
 };
 
 /*
- * relayq_scan_nullmailer - every message file of the directory real
- * (a nullmailer queue/ or failed/), counted as queue host with this
- * status.  The number counted, or -1 when the directory cannot be read
+ * relayq_scan_nullmailer - every message file of the directory open as
+ * dirfd (a nullmailer queue/ or failed/; it stays open), counted as queue
+ * host with this status.  The number counted, or -1 when the directory cannot be read
  * (why in e->first).
  */
-long long relayq_scan_nullmailer(struct mailq *q, const char *real,
+long long relayq_scan_nullmailer(struct mailq *q, int dirfd,
                                  const char *host, const char *status,
                                  struct relayq_errs *e);
 
 /*
- * relayq_scan_dma - every Q file of the dma spool real, counted as
- * queue host; a Q file whose M file is missing is counted and named in
+ * relayq_scan_dma - every Q file of the dma spool open as dirfd, counted
+ * as queue host; a Q file whose M file is missing is counted and named in
  * e.  The number counted, or -1 (e->first) when the spool cannot be
  * read.
  */
-long long relayq_scan_dma(struct mailq *q, const char *real, const char *host,
+long long relayq_scan_dma(struct mailq *q, int dirfd, const char *host,
                           struct relayq_errs *e);
 
 #endif

@@ -42,6 +42,9 @@ struct scan {
 	char *err;
 	size_t errlen;
 	int settled; /* mbox_scan's arguments */
+	const struct mbox_budget *budget;
+	unsigned long reads; /* preads of the scan so far */
+	int timed_out;
 	mbox_msg_fn fn;
 	void *arg;
 	struct mbox_result *res;
@@ -247,6 +250,14 @@ refill(struct scan *s)
 		return 0;
 	if ((long long)room > want)
 		room = (size_t)want;
+	/* the time budget, asked once per read (after the first) */
+	if (s->reads++ > 0 && s->budget != NULL && s->budget->deadline_ms > 0 &&
+	    s->budget->clock_ms() >= s->budget->deadline_ms) {
+		s->timed_out = 1;
+		snprintf(s->err, s->errlen, "time budget used up at offset %lld",
+		         s->base + (long long)s->have);
+		return -1;
+	}
 	do
 		r = pread(s->fd, s->buf + s->have, room,
 		          (off_t)(s->base + (long long)s->have));
@@ -769,6 +780,15 @@ int
 mbox_scan(int fd, long long start, long long end, int settled, mbox_msg_fn fn,
           void *arg, struct mbox_result *res, char *err, size_t errlen)
 {
+	return mbox_scan_until(fd, start, end, settled, NULL, fn, arg, res, err,
+	                       errlen);
+}
+
+int
+mbox_scan_until(int fd, long long start, long long end, int settled,
+                const struct mbox_budget *b, mbox_msg_fn fn, void *arg,
+                struct mbox_result *res, char *err, size_t errlen)
+{
 	struct scan s;
 	enum scan_step step;
 
@@ -785,6 +805,7 @@ mbox_scan(int fd, long long start, long long end, int settled, mbox_msg_fn fn,
 	s.err = err;
 	s.errlen = errlen;
 	s.settled = settled;
+	s.budget = b;
 	s.fn = fn;
 	s.arg = arg;
 	s.res = res;
@@ -806,5 +827,9 @@ mbox_scan(int fd, long long start, long long end, int settled, mbox_msg_fn fn,
 			res->end = s.base + (long long)s.pos;
 	}
 	free(s.buf);
+	if (step == SS_FAIL && s.timed_out) {
+		res->timed_out = 1;
+		return 0;
+	}
 	return step == SS_FAIL ? -1 : 0;
 }

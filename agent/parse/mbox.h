@@ -30,6 +30,7 @@
 #define SPOOLWATCH_MBOX_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #define MBOX_BUF (256u << 10) /* read buffer; longest line examined */
@@ -62,6 +63,15 @@ struct mbox_result {
 	unsigned long long messages; /* complete messages handed over */
 	int pending;             /* an incomplete message was left for later */
 	unsigned long cut_lines; /* header lines longer than MBOX_BUF */
+	int timed_out;           /* the time budget ran out: end is where the
+	                          * next cycle goes on */
+};
+
+/* A time budget for mbox_scan_until: the clock is asked before each read
+ * of up to MBOX_BUF bytes after the first, never per line. */
+struct mbox_budget {
+	int64_t deadline_ms;       /* clock_ms() value to stop at; 0: none */
+	int64_t (*clock_ms)(void); /* a monotonic clock (time_mono_ms) */
 };
 
 typedef void (*mbox_msg_fn)(const struct mbox_msg *m, void *arg);
@@ -82,6 +92,17 @@ typedef void (*mbox_msg_fn)(const struct mbox_msg *m, void *arg);
 int mbox_scan(int fd, long long start, long long end, int settled,
               mbox_msg_fn fn, void *arg, struct mbox_result *res, char *err,
               size_t errlen);
+
+/*
+ * mbox_scan_until - mbox_scan within budget b (NULL: none): when the
+ * deadline has passed at a read, the scan stops, 0 with res->timed_out
+ * and res->end at the start of the message it was in (messages before it
+ * were handed over), so that a slow or stuck file system cannot hold a
+ * cycle.
+ */
+int mbox_scan_until(int fd, long long start, long long end, int settled,
+                    const struct mbox_budget *b, mbox_msg_fn fn, void *arg,
+                    struct mbox_result *res, char *err, size_t errlen);
 
 /*
  * mbox_excerpt - the first bytes of a body (body_start and the length up

@@ -17,7 +17,7 @@ pfq_parse(const char *buf, size_t len, struct pfq_msg *m, char *err,
 	struct qf_str *cont = NULL; /* header a folded line extends */
 
 	memset(m, 0, sizeof(*m));
-	m->arrival = -1;
+	m->arrival = m->size = -1;
 	if (len == 0) {
 		snprintf(err, errlen, "empty file");
 		return -1;
@@ -56,6 +56,21 @@ pfq_parse(const char *buf, size_t len, struct pfq_msg *m, char *err,
 		i += dlen;
 		m->nrecords++;
 		switch (type) {
+		case 'C': {
+			/* "%15ld %15ld ...": message size first (cleanup) */
+			long long v = 0;
+			size_t k = 0;
+			while (k < dlen && d[k] == ' ')
+				k++;
+			size_t k0 = k;
+			for (; k < dlen && d[k] >= '0' && d[k] <= '9' &&
+			       k - k0 < 18;
+			     k++)
+				v = v * 10 + (d[k] - '0');
+			if (k > k0 && m->size == -1)
+				m->size = v;
+			break;
+		}
 		case 'T': {
 			long long t = 0;
 			size_t k = 0;

@@ -19,6 +19,8 @@
 
 struct pfq_msg {
 	long long arrival;     /* T, epoch seconds; -1 unknown */
+	long long size;        /* C's first field, the message size showq
+	                        * reports too; -1 unknown */
 	struct qf_addr sender; /* S */
 	struct qf_str subject;
 	struct qf_str from;

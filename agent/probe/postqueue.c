@@ -34,12 +34,39 @@ str_bytes(json_t *o, const char *key)
 	return b;
 }
 
+/* queue_file_headers - subject and cron_command of it from the queue
+ * file of the message in spoolfd/QUEUE_NAME */
+static void
+queue_file_headers(struct mailq *q, int spoolfd, struct mailq_bytes qn,
+                   struct mailq_item *it, struct cron_job *cj)
+{
+	char name[80], id[80];
+	int qfd;
+
+	if (spoolfd == -1 || it->id.p == NULL || it->id.n == 0 ||
+	    it->id.n >= sizeof(id) || qn.n >= sizeof(name))
+		return;
+	memcpy(name, qn.p, qn.n);
+	name[qn.n] = '\0';
+	memcpy(id, it->id.p, it->id.n);
+	id[it->id.n] = '\0';
+	if (name[0] == '.' || memchr(id, '\0', it->id.n) != NULL)
+		return;
+	qfd = openat(spoolfd, name,
+	             O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (qfd == -1)
+		return;
+	(void)mailq_pfq_headers(q, qfd, id, it, cj);
+	close(qfd);
+}
+
 int
-postqueue_line(struct mailq *q, const char *line, size_t n)
+postqueue_line(struct mailq *q, int spoolfd, const char *line, size_t n)
 {
 	json_t *o, *rcpts, *r;
 	struct mailq_item it;
 	struct mailq_bytes qn;
+	struct cron_job cj;
 	char host[300];
 	size_t i;
 
@@ -79,6 +106,7 @@ postqueue_line(struct mailq *q, const char *line, size_t n)
 		it.status.p = "";
 		it.status.n = 0;
 	}
+	queue_file_headers(q, spoolfd, qn, &it, &cj);
 	snprintf(host, sizeof(host), "/var/spool/postfix/%.*s", (int)qn.n,
 	         qn.p);
 	mailq_add(q, host, &it);
@@ -112,8 +140,8 @@ no_json_known(const char *path, int remember)
 }
 
 long long
-postqueue_run(const char *path, long long timeout_ms, struct mailq *q,
-              long *child, char *err, size_t errlen)
+postqueue_run(const char *path, int spoolfd, long long timeout_ms,
+              struct mailq *q, long *child, char *err, size_t errlen)
 {
 	int fds[2], status, skipping = 0;
 	pid_t pid;
@@ -191,7 +219,8 @@ postqueue_run(const char *path, long long timeout_ms, struct mailq *q,
 		p = buf;
 		while ((nl = memchr(p, '\n', have - (size_t)(p - buf)))) {
 			if (!skipping)
-				added += postqueue_line(q, p, (size_t)(nl - p));
+				added += postqueue_line(q, spoolfd, p,
+				                        (size_t)(nl - p));
 			skipping = 0;
 			p = nl + 1;
 		}
@@ -204,7 +233,7 @@ postqueue_run(const char *path, long long timeout_ms, struct mailq *q,
 		}
 	}
 	if (have > 0 && !skipping)
-		added += postqueue_line(q, buf, have);
+		added += postqueue_line(q, spoolfd, buf, have);
 	close(fds[0]);
 	fds[0] = -1;
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)

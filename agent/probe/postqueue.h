@@ -21,7 +21,8 @@ struct mailq;
 #define POSTQUEUE_NO_JSON (-2)
 
 /*
- * postqueue_run - run path -j, add what it lists to q, give up after
+ * postqueue_run - run path -j, add what it lists to q (each message's
+ * queue file read in spoolfd, see postqueue_line), give up after
  * timeout_ms (the process is killed).  Returns the number of messages
  * added, or -1 with a reason in err (messages read before the failure
  * stay added), or POSTQUEUE_NO_JSON (reason in err) when postqueue
@@ -31,11 +32,19 @@ struct mailq;
  * logs ("Mail system is down -- accessing queue directly") is the
  * agent's own doing, and the log collector leaves it out (own_pids.h).
  */
-long long postqueue_run(const char *path, long long timeout_ms, struct mailq *q,
-                        long *child, char *err, size_t errlen);
+long long postqueue_run(const char *path, int spoolfd, long long timeout_ms,
+                        struct mailq *q, long *child, char *err,
+                        size_t errlen);
 
-/* postqueue_line - parse one line of postqueue -j output into q; 1 if a
- * message was added, 0 if the line was not a message object. */
-int postqueue_line(struct mailq *q, const char *line, size_t n);
+/*
+ * postqueue_line - parse one line of postqueue -j output into q; 1 if a
+ * message was added, 0 if the line was not a message object.  spoolfd
+ * (postfix's queue_directory, or -1) is where the message's queue file
+ * is read for what showq does not give: subject and cron_command
+ * (mailq_pfq_headers); from is showq's sender (the envelope sender) and
+ * size its message_size (the queue file's size record), as the queue
+ * file reader gives them.
+ */
+int postqueue_line(struct mailq *q, int spoolfd, const char *line, size_t n);
 
 #endif

@@ -42,6 +42,15 @@
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
+/* The request head (request line and headers) libmicrohttpd keeps in each
+ * connection's memory pool: up to HTTP_MAX_URI and HTTP_MAX_HEAD_BYTES it
+ * is refused here in the JSON error shape (414, 431); the pool holds such
+ * a head whole, so libmicrohttpd's own HTML answer (a head that does not
+ * fit at all) only comes past HTTP_POOL_BYTES. */
+#define HTTP_MAX_URI (8u << 10)        /* request target; longer: 414 */
+#define HTTP_MAX_HEAD_BYTES (16u << 10) /* header fields; more: 431 */
+#define HTTP_POOL_BYTES (128u << 10)   /* connection pool (MHD's: 32 KiB) */
+
 void
 http_body_free(struct http_server *s, struct req *rq)
 {
@@ -516,13 +525,41 @@ uri_begin(void *cls, const char *uri, struct MHD_Connection *c)
 	(void)cls;
 	(void)c;
 	rq->start_ms = time_mono_ms();
+	if (strlen(uri) > HTTP_MAX_URI) {
+		/* refused whole: what libmicrohttpd parses next is "/" */
+		rq->uri_refused = URI_TOO_LONG;
+		if (uri[0] != '\0')
+			((char *)uri)[1] = '\0';
+		return rq;
+	}
 	for (const char *p = q; p && *p; p++)
 		args += *p == '&' || *p == ';' || *p == '?';
 	if (args > HTTP_MAX_ARGS) {
-		rq->uri_refused = 1;
+		rq->uri_refused = URI_TOO_MANY_ARGS;
 		q[1] = '\0';
 	}
 	return rq;
+}
+
+static enum MHD_Result
+add_header_bytes(void *cls, enum MHD_ValueKind kind, const char *key,
+                 const char *value)
+{
+	size_t *n = cls;
+
+	(void)kind;
+	*n += strlen(key) + (value ? strlen(value) : 0) + 4; /* ": ", CRLF */
+	return MHD_YES;
+}
+
+/* head_bytes - the size of the request's header fields */
+static size_t
+head_bytes(struct MHD_Connection *c)
+{
+	size_t n = 0;
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, add_header_bytes, &n);
+	return n;
 }
 
 /* request_begin - the first call for a request (headers only): find its
@@ -539,7 +576,16 @@ request_begin(struct http_call *call, const char *method)
 	if (rq->uri_refused) {
 		rq->responded = 1;
 		return send_error(call->c, 414, "uri_too_long",
-		                  "more query arguments than the API takes",
+		                  rq->uri_refused == URI_TOO_LONG
+		                      ? "request target longer than the API takes"
+		                      : "more query arguments than the API takes",
+		                  NULL);
+	}
+	if (head_bytes(call->c) > HTTP_MAX_HEAD_BYTES) {
+		rq->responded = 1;
+		return send_error(call->c, 431, "headers_too_large",
+		                  "request header fields larger than the API "
+		                  "takes",
 		                  NULL);
 	}
 	r = route_find(routes, method, call->url, allow, sizeof(allow));
@@ -671,7 +717,8 @@ http_start(const struct collector_config *cfg, struct writer *w, char *err,
 	    (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    (unsigned)cfg->per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)cfg->connection_timeout, MHD_OPTION_NOTIFY_COMPLETED,
+	    (unsigned)cfg->connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)HTTP_POOL_BYTES, MHD_OPTION_NOTIFY_COMPLETED,
 	    completed, s, MHD_OPTION_URI_LOG_CALLBACK, uri_begin, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, HTTP_LISTEN_BACKLOG,

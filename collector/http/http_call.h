@@ -26,10 +26,13 @@ struct http_server {
 	atomic_llong inflight; /* request body bytes held, all requests */
 };
 
+/* Why a request line is refused (struct req's uri_refused). */
+enum { URI_TOO_MANY_ARGS = 1, URI_TOO_LONG };
+
 /* One request, from its first call of the access handler to completed(). */
 struct req {
 	int begun;                 /* request_begin ran */
-	int uri_refused;           /* too many query arguments: 414 */
+	int uri_refused;           /* URI_TOO_*: 414 */
 	const struct route *route; /* the row that answers it */
 	struct strbuf body;        /* of a POST route */
 	int too_large;

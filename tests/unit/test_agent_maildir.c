@@ -4,6 +4,8 @@
  * new (a message moved from new/ to cur/ keeps its inode and is not
  * read again).  Hostile entries: a symlink, a second hard link.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -80,6 +82,35 @@ num(json_t *o, const char *k)
 	return (long long)json_integer_value(json_object_get(o, k));
 }
 
+/* is_at, read_at - maildir_is and maildir_read on the directory path */
+static int
+is_at(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY);
+	int r = fd >= 0 && maildir_is(fd);
+
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+static json_t *
+read_at(const char *path, const char *host, const char *user, json_t *prev,
+        const struct maildir_opts *o, json_t **state,
+        struct maildir_note *note, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY);
+	json_t *e;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "open: %s", strerror(errno));
+		return NULL;
+	}
+	e = maildir_read(fd, host, user, prev, o, state, note, err, errlen);
+	close(fd);
+	return e;
+}
+
 static void
 test_maildir_cycles(void **state)
 {
@@ -96,7 +127,7 @@ test_maildir_cycles(void **state)
 	assert_int_equal(mkdir_p(a, 0700), 0);
 	snprintf(a, sizeof(a), "%s/tmp", md);
 	assert_int_equal(mkdir_p(a, 0700), 0);
-	assert_true(maildir_is(md));
+	assert_true(is_at(md));
 
 	put("new/1771143425.M1P4120.host1",
 	    "Cron <root@host1> /usr/local/bin/backup.sh",
@@ -114,7 +145,7 @@ test_maildir_cycles(void **state)
 	snprintf(b, sizeof(b), "%s/cur/1771130001.M6P6.host1:2,", md);
 	assert_int_equal(link(a, b), 0);
 
-	e = maildir_read(md, "/root/Maildir", "root", NULL, &o, &st, &note, err,
+	e = read_at(md, "/root/Maildir", "root", NULL, &o, &st, &note, err,
 	                 sizeof(err));
 	assert_non_null(e);
 	assert_string_equal(json_string_value(json_object_get(e, "format")),
@@ -140,7 +171,7 @@ test_maildir_cycles(void **state)
 	assert_int_equal(rename(a, b), 0);
 	put("new/1771150000.M7P7000.host1", "Cron <root@host1> df -h",
 	    "Filesystem  Size  Used");
-	e = maildir_read(md, "/root/Maildir", "root", st, &o, &st2, &note, err,
+	e = read_at(md, "/root/Maildir", "root", st, &o, &st2, &note, err,
 	                 sizeof(err));
 	assert_non_null(e);
 	assert_int_equal(note.parsed, 1); /* only the new one */
@@ -158,7 +189,7 @@ test_maildir_cycles(void **state)
 
 	/* a job limit of one: the other job's mail is counted as other */
 	o.max_jobs = 1;
-	e = maildir_read(md, "/root/Maildir", "root", NULL, &o, &st, &note, err,
+	e = read_at(md, "/root/Maildir", "root", NULL, &o, &st, &note, err,
 	                 sizeof(err));
 	assert_int_equal(json_array_size(json_object_get(e, "cron")), 1);
 	assert_int_equal(num(e, "cron_other"), 2);
@@ -168,8 +199,8 @@ test_maildir_cycles(void **state)
 
 	/* not a Maildir */
 	snprintf(a, sizeof(a), "%s/new", md);
-	assert_false(maildir_is(a));
-	assert_null(maildir_read("/nonexistent", "/x", "root", NULL, &o, &st,
+	assert_false(is_at(a));
+	assert_null(read_at("/nonexistent", "/x", "root", NULL, &o, &st,
 	                         &note, err, sizeof(err)));
 	*strrchr(md, '/') = '\0'; /* the scratch directory above Maildir */
 	rm_tree(md);

@@ -361,6 +361,76 @@ test_dates(void **state)
 	assert_int_equal(mbox_date_from_line("From x", 6), -1);
 }
 
+/* fake_clock - a clock that moves one second per question: the budget
+ * is decided by how many reads the scan made, not by real time */
+static int64_t fake_now;
+
+static int64_t
+fake_clock(void)
+{
+	return fake_now += 1000;
+}
+
+/* the time budget: asked before each read after the first (of up to
+ * MBOX_BUF bytes), the scan stops at a message start and the next one
+ * goes on from there, so that nothing is lost or counted twice */
+static void
+test_time_budget(void **state)
+{
+	enum { MSGS = 32, BODY = 32 << 10 };
+	size_t n = 0, cap = MSGS * (BODY + 256);
+	char *mb = malloc(cap), *body = malloc(BODY);
+	struct mbox_budget b = {0, fake_clock};
+	struct mbox_result r, r2;
+	struct got g;
+	char err[256];
+	int fd;
+
+	(void)state;
+	assert_non_null(mb);
+	assert_non_null(body);
+	for (size_t i = 0; i < BODY; i++)
+		body[i] = (i % 64 == 63) ? '\n' : 'b';
+	body[BODY - 1] = '\n';
+	for (int i = 0; i < MSGS; i++)
+		n += (size_t)snprintf(mb + n, cap - n,
+		                      "From root@h Tue Dec  1 10:00:%02d 2026\n"
+		                      "Subject: m%d\n\n%.*s\n",
+		                      i % 60, i, BODY, body);
+	fd = tmp_with(mb, n);
+	/* the clock reads 1000, 2000, 3000: the fourth read is refused */
+	fake_now = 0;
+	b.deadline_ms = 2500;
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(mbox_scan_until(fd, 0, (long long)n, MBOX_SETTLED, &b,
+	                                 collect, &g, &r, err, sizeof(err)),
+	                 0);
+	assert_true(r.timed_out);
+	assert_true(r.messages > 0 && r.messages < MSGS);
+	assert_true(r.end > 0 && r.end < (long long)n);
+	assert_true(r.end <= 3 * (long long)MBOX_BUF);
+	assert_memory_equal(mb + r.end, "From ", 5);
+	/* the rest, without a budget: every message once */
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(mbox_scan_until(fd, r.end, (long long)n, MBOX_SETTLED,
+	                                 NULL, collect, &g, &r2, err,
+	                                 sizeof(err)),
+	                 0);
+	assert_false(r2.timed_out);
+	assert_int_equal(r.messages + r2.messages, MSGS);
+	assert_int_equal(r2.end, (long long)n);
+	/* no deadline: one scan reads it all */
+	b.deadline_ms = 0;
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(mbox_scan_until(fd, 0, (long long)n, MBOX_SETTLED, &b,
+	                                 collect, &g, &r, err, sizeof(err)),
+	                 0);
+	assert_int_equal(r.messages, MSGS);
+	close(fd);
+	free(mb);
+	free(body);
+}
+
 int
 main(void)
 {
@@ -373,6 +443,7 @@ main(void)
 	    cmocka_unit_test(test_missing_from_and_binary),
 	    cmocka_unit_test(test_huge_message_and_header_line),
 	    cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_time_budget),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -49,7 +49,7 @@ cycle(json_t **st, struct mailbox_note *note)
 	json_t *ns = NULL, *e;
 	char *text;
 
-	e = mailbox_read(path, "/var/spool/mail/root", "root", *st, &o, &ns,
+	e = mailbox_read(AT_FDCWD, path, "/var/spool/mail/root", "root", *st, &o, &ns,
 	                 note, err, sizeof(err));
 	if (e == NULL)
 		fail_msg("%s", err);
@@ -224,11 +224,11 @@ test_not_a_file(void **state)
 	json_t *ns = NULL;
 
 	(void)state;
-	assert_null(mailbox_read("/tmp", "/tmp", "root", NULL, &o, &ns, &note,
-	                         err, sizeof(err)));
+	assert_null(mailbox_read(AT_FDCWD, "/tmp", "/tmp", "root", NULL, &o, &ns,
+	                         &note, err, sizeof(err)));
 	assert_non_null(strstr(err, "not a regular file"));
-	assert_null(mailbox_read("/nonexistent/mbox", "/x", "root", NULL, &o,
-	                         &ns, &note, err, sizeof(err)));
+	assert_null(mailbox_read(AT_FDCWD, "/nonexistent/mbox", "/x", "root",
+	                         NULL, &o, &ns, &note, err, sizeof(err)));
 	assert_non_null(strstr(err, "No such file"));
 	assert_null(ns);
 }

@@ -4,6 +4,7 @@
  * L records, damaged files, and a hashed deferred queue read with the
  * reasons from defer/.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include "agent/cycle.h"
 #include "agent/collect/mailq.h"
 #include "agent/parse/pfq.h"
+#include "agent/probe/postqueue.h"
 
 struct buf {
 	char b[8192];
@@ -199,9 +201,16 @@ test_scan_hashed_queue(void **state)
 	q = mailq_new(&o);
 	snprintf(p, sizeof(p), "%s/deferred", d);
 	snprintf(cmd, sizeof(cmd), "%s/defer", d);
-	assert_int_equal(
-	    mailq_scan_postfix(q, &c, p, cmd, "/var/spool/postfix/deferred"),
-	    0);
+	{
+		int qfd = open(p, O_RDONLY | O_DIRECTORY);
+		int dfd = open(cmd, O_RDONLY | O_DIRECTORY);
+		assert_true(qfd >= 0 && dfd >= 0);
+		assert_int_equal(mailq_scan_postfix(q, &c, qfd, dfd,
+		                                    "/var/spool/postfix/deferred"),
+		                 0);
+		close(qfd);
+		close(dfd);
+	}
 	assert_int_equal(mailq_total(q), 2);
 	det = mailq_details(q);
 	assert_int_equal(json_array_size(det), 2);
@@ -224,6 +233,94 @@ test_scan_hashed_queue(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* one_detail - the one queued message of q, as the report shows it:
+ * "id|from|size|subject|cron_command|created_ts|to" */
+static void
+one_detail(struct mailq *q, char *out, size_t n)
+{
+	json_t *det = mailq_details(q), *m;
+	char *to;
+
+	assert_int_equal(json_array_size(det), 1);
+	m = json_array_get(det, 0);
+	to = json_dumps(json_object_get(m, "to"), JSON_COMPACT);
+	snprintf(out, n, "%s|%s|%lld|%s|%s|%s|%s",
+	         json_string_value(json_object_get(m, "id")),
+	         json_string_value(json_object_get(m, "from")),
+	         (long long)json_integer_value(json_object_get(m, "size")),
+	         json_string_value(json_object_get(m, "subject")),
+	         json_string_value(json_object_get(m, "cron_command")),
+	         json_string_value(json_object_get(m, "created_ts")), to);
+	free(to);
+	json_decref(det);
+}
+
+/* the two postfix paths give one report: the queue file read under
+ * --root, and postqueue -j's showq line for the same message (its
+ * fields as showq prints them: sender = the S record, message_size = the
+ * C record's first number) with the queue file read by id for Subject
+ * and the cron command.  The header From differs from the envelope
+ * sender and the file size from the size record, as on a real host. */
+static void
+test_postqueue_and_files_agree(void **state)
+{
+	struct mailq_opts o = {
+	    .now = 0, .max_queued = 10, .qf_max_bytes = 65536};
+	struct cycle c;
+	char d[] = "/tmp/test_pfq2.XXXXXX", p[4200], a[1024], b2[1024];
+	const char *line =
+	    "{\"queue_name\": \"deferred\", \"queue_id\": \"3CDD6604F980\", "
+	    "\"arrival_time\": 1795877350, \"message_size\": 310, "
+	    "\"forced_expire\": false, \"sender\": \"root@host1.example.com\", "
+	    "\"recipients\": [{\"address\": \"root@host1.example.com\"}]}";
+	struct mailq *q;
+	struct buf b;
+	int qfd, sfd;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.report = json_pack("{s:[], s:[]}", "errors", "findings");
+	c.errors = json_object_get(c.report, "errors");
+	c.root = "";
+	assert_non_null(mkdtemp(d));
+	snprintf(p, sizeof(p), "mkdir -p %s/deferred/3", d);
+	assert_int_equal(system(p), 0);
+	queue_file(&b, "Subject: Cron <root@host1> /bin/freemem.py");
+	snprintf(p, sizeof(p), "%s/deferred/3/3CDD6604F980", d);
+	put(p, b.b, b.n);
+	assert_true(b.n != 310);
+
+	/* --root: the queue files */
+	q = mailq_new(&o);
+	snprintf(p, sizeof(p), "%s/deferred", d);
+	qfd = open(p, O_RDONLY | O_DIRECTORY);
+	assert_true(qfd >= 0);
+	assert_int_equal(mailq_scan_postfix(q, &c, qfd, -1,
+	                                    "/var/spool/postfix/deferred"),
+	                 0);
+	close(qfd);
+	one_detail(q, a, sizeof(a));
+	mailq_free(q);
+
+	/* live: postqueue -j, the queue file read by its id */
+	q = mailq_new(&o);
+	sfd = open(d, O_RDONLY | O_DIRECTORY);
+	assert_true(sfd >= 0);
+	assert_int_equal(postqueue_line(q, sfd, line, strlen(line)), 1);
+	close(sfd);
+	one_detail(q, b2, sizeof(b2));
+	mailq_free(q);
+
+	assert_string_equal(a, "3CDD6604F980|root@host1.example.com|310|"
+	                       "Cron <root@host1> /bin/freemem.py|"
+	                       "/bin/freemem.py|2026-11-28T14:49:10Z|"
+	                       "[\"root@host1.example.com\"]");
+	assert_string_equal(b2, a);
+	json_decref(c.report);
+	snprintf(p, sizeof(p), "rm -rf '%s'", d);
+	assert_int_equal(system(p), 0);
+}
+
 int
 main(void)
 {
@@ -233,6 +330,7 @@ main(void)
 	    cmocka_unit_test(test_damaged),
 	    cmocka_unit_test(test_defer_reason),
 	    cmocka_unit_test(test_scan_hashed_queue),
+	    cmocka_unit_test(test_postqueue_and_files_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

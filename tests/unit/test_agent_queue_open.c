@@ -122,6 +122,17 @@ hostile(const char *dir, const char *prefix, const char *canary)
 	assert_int_equal(link(canary, p), 0);
 }
 
+/* dir_fd - an fd of the directory path for one reader call (left open:
+ * three in the whole run) */
+static int
+dir_fd(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY);
+
+	assert_true(fd >= 0);
+	return fd;
+}
+
 static struct cycle *
 new_cycle(void)
 {
@@ -177,7 +188,8 @@ test_sendmail(void **state)
 	put(qd, "qf6ASEnAsw0002", qf_ok, sizeof(qf_ok) - 1);
 	put(qd, "df6ASEnAsw0002", "body\n", 5);
 	arm(qd, "qf6ASEnAsw0002", swapin);
-	assert_int_equal(mailq_scan_sendmail(q, c, qd, "/var/spool/mqueue"),
+	assert_int_equal(mailq_scan_sendmail(q, c, dir_fd(qd),
+	                                     "/var/spool/mqueue"),
 	                 0);
 	assert_int_equal(swap.fired, 1);
 	assert_int_equal(mailq_total(q), 1);
@@ -261,7 +273,8 @@ test_postfix(void **state)
 	put(hd, "A1B2C3D4E6", b.b, b.n);
 	arm(hd, "A1B2C3D4E6", swapin);
 	assert_int_equal(
-	    mailq_scan_postfix(q, c, qd, NULL, "/var/spool/postfix/deferred"),
+	    mailq_scan_postfix(q, c, dir_fd(qd), -1,
+	                       "/var/spool/postfix/deferred"),
 	    0);
 	assert_int_equal(swap.fired, 1);
 	assert_int_equal(mailq_total(q), 1);
@@ -372,7 +385,7 @@ test_nullmailer(void **state)
 	put(qd, "1771143425.1", ok, sizeof(ok) - 1);
 	put(qd, "1771143425.2", ok, sizeof(ok) - 1);
 	arm(qd, "1771143425.2", swapin);
-	assert_int_equal(relayq_scan_nullmailer(q, qd, "q", "queued", &errs),
+	assert_int_equal(relayq_scan_nullmailer(q, dir_fd(qd), "q", "queued", &errs),
 	                 1);
 	assert_int_equal(swap.fired, 1);
 	assert_int_equal(errs.n, 1);

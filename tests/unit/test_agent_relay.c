@@ -5,6 +5,7 @@
  * configuration, their queue files (nullmailer-queue(8) format, dma's Q
  * and M files) and the message headers that name the cron job.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -221,6 +222,35 @@ test_msghdr(void **state)
 	assert_int_equal(h.date, -1);
 }
 
+/* scan_nm, scan_dma - the relay queue readers on the directory path */
+static long long
+scan_nm(struct mailq *q, const char *real, const char *host,
+        const char *status, struct relayq_errs *e)
+{
+	int fd = open(real, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+	long long n;
+
+	if (fd < 0)
+		return -1;
+	n = relayq_scan_nullmailer(q, fd, host, status, e);
+	close(fd);
+	return n;
+}
+
+static long long
+scan_dma(struct mailq *q, const char *real, const char *host,
+         struct relayq_errs *e)
+{
+	int fd = open(real, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+	long long n;
+
+	if (fd < 0)
+		return -1;
+	n = relayq_scan_dma(q, fd, host, e);
+	close(fd);
+	return n;
+}
+
 static void
 test_nullmailer_queue(void **state)
 {
@@ -251,7 +281,7 @@ test_nullmailer_queue(void **state)
 	link_("/etc/shadow", "/var/spool/nullmailer/failed/1771143426.1");
 	q = mailq_new(&o);
 	snprintf(real, sizeof(real), "%s/var/spool/nullmailer/failed", root);
-	assert_int_equal(relayq_scan_nullmailer(q, real,
+	assert_int_equal(scan_nm(q, real,
 	                                        "/var/spool/nullmailer/failed",
 	                                        "failed", &errs),
 	                 1);
@@ -268,7 +298,7 @@ test_nullmailer_queue(void **state)
 	mailq_free(q);
 	snprintf(real, sizeof(real), "%s/var/spool/nullmailer/queue", root);
 	q = mailq_new(&o);
-	assert_int_equal(relayq_scan_nullmailer(q, real, "q", "queued", &errs),
+	assert_int_equal(scan_nm(q, real, "q", "queued", &errs),
 	                 -1);
 	mailq_free(q);
 }
@@ -298,7 +328,7 @@ test_dma_queue(void **state)
 	put("/var/spool/dma/tmp_abcdef", "being written");
 	q = mailq_new(&o);
 	snprintf(real, sizeof(real), "%s/var/spool/dma", root);
-	assert_int_equal(relayq_scan_dma(q, real, "/var/spool/dma", &errs), 2);
+	assert_int_equal(scan_dma(q, real, "/var/spool/dma", &errs), 2);
 	assert_int_equal(errs.n, 1); /* M9f9f9f is missing */
 	assert_non_null(strstr(errs.first, "M9f9f9f"));
 	d = mailq_details(q);

@@ -420,6 +420,20 @@ test_root_resolve(void **state)
 	assert_int_equal(
 	    root_resolve(tmpdir, "/var/dead", 8, host, full, &st, &links), -1);
 	assert_int_equal(errno, ENOENT);
+	/* an intermediate link, resolved inside the root too: ROOT/esc ->
+	 * /etc is ROOT/etc (missing), never the host's /etc/passwd */
+	assert_int_equal(symlink("/etc", mkpath("/esc")), 0);
+	assert_int_equal(
+	    root_resolve(tmpdir, "/esc/passwd", 8, host, full, &st, &links),
+	    -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(symlink("/var", mkpath("/v")), 0);
+	assert_int_equal(
+	    root_resolve(tmpdir, "/v/spool/mail", 8, host, full, &st, &links),
+	    0);
+	assert_string_equal(host, "/var/mail");
+	assert_string_equal(full, mkpath("/var/mail"));
+	assert_int_equal(links, 2);
 	/* root_exists: lstat, so a dangling link exists */
 	assert_int_equal(root_exists(tmpdir, "/var/dead"), 1);
 	assert_int_equal(root_exists(tmpdir, "/var/mail"), 1);
