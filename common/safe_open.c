@@ -10,37 +10,101 @@
 #include <string.h>
 #include <unistd.h>
 
-int
-safe_open(int dirfd, const char *name, const struct stat *seen, struct stat *st,
-          char *err, size_t errlen)
+/* open_seen - safe_open(), with *fail saying why it gave no fd */
+static int
+open_seen(int dirfd, const char *name, const struct stat *seen,
+          struct stat *st, enum safe_fail *fail, char *err, size_t errlen)
 {
-	int fl = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+	int fl = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
 	int fd = openat(dirfd, name, fl | O_NOATIME);
 
 	/* O_NOATIME needs ownership or CAP_FOWNER */
 	if (fd == -1 && errno == EPERM)
 		fd = openat(dirfd, name, fl);
 	if (fd == -1) {
+		*fail = errno == ENOENT ? SAFE_GONE
+		        : errno == ELOOP || errno == ENXIO ? SAFE_NOT_REG
+		                                           : SAFE_ERROR;
 		snprintf(err, errlen, "open: %s",
 		         errno == ELOOP ? "a symbolic link, not followed"
 		                        : strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, st) == -1) {
+		*fail = SAFE_ERROR;
 		snprintf(err, errlen, "fstat: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (!S_ISREG(st->st_mode)) {
+		*fail = SAFE_NOT_REG;
 		snprintf(err, errlen, "not a regular file");
 		close(fd);
 		return -1;
 	}
 	if (seen != NULL &&
 	    (st->st_dev != seen->st_dev || st->st_ino != seen->st_ino)) {
+		*fail = SAFE_SWAPPED;
 		snprintf(err, errlen,
 		         "replaced between lstat and open (another file now): "
 		         "not read");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+safe_open(int dirfd, const char *name, const struct stat *seen, struct stat *st,
+          char *err, size_t errlen)
+{
+	enum safe_fail fail;
+
+	return open_seen(dirfd, name, seen, st, &fail, err, errlen);
+}
+
+int
+safe_open_entry(int dirfd, const char *name, unsigned flags, struct stat *st,
+                enum safe_fail *fail, char *err, size_t errlen)
+{
+	struct stat seen;
+	int fd;
+
+	if (fstatat(dirfd, name, &seen, AT_SYMLINK_NOFOLLOW) == -1) {
+		*fail = errno == ENOENT ? SAFE_GONE : SAFE_ERROR;
+		snprintf(err, errlen, "lstat: %s", strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(seen.st_mode)) {
+		*fail = SAFE_NOT_REG;
+		snprintf(err, errlen, "%s: not read",
+		         S_ISLNK(seen.st_mode)    ? "a symbolic link"
+		         : S_ISFIFO(seen.st_mode) ? "a FIFO"
+		         : S_ISDIR(seen.st_mode)  ? "a directory"
+		                                  : "not a regular file");
+		return -1;
+	}
+	if ((flags & SAFE_ONE_LINK) && seen.st_nlink != 1) {
+		*fail = SAFE_LINKS;
+		snprintf(err, errlen,
+		         "%lu hard links (a link to another file?): not read",
+		         (unsigned long)seen.st_nlink);
+		return -1;
+	}
+	fd = open_seen(dirfd, name, &seen, st, fail, err, errlen);
+	if (fd == -1) {
+		/* the lstat saw a regular file: anything else now is a swap */
+		if (*fail == SAFE_NOT_REG) {
+			*fail = SAFE_SWAPPED;
+			snprintf(err, errlen, "replaced between lstat and open "
+			                      "(not a regular file now): not read");
+		}
+		return -1;
+	}
+	if ((flags & SAFE_ONE_LINK) && st->st_nlink != 1) {
+		*fail = SAFE_SWAPPED;
+		snprintf(err, errlen,
+		         "linked again between lstat and open: not read");
 		close(fd);
 		return -1;
 	}

@@ -26,6 +26,28 @@
 int safe_open(int dirfd, const char *name, const struct stat *seen,
               struct stat *st, char *err, size_t errlen);
 
+/* Why safe_open_entry() did not give an fd. */
+enum safe_fail {
+	SAFE_GONE = 1, /* no such entry (any more): delivered, say */
+	SAFE_NOT_REG,  /* a symbolic link, FIFO, device or directory */
+	SAFE_LINKS,    /* SAFE_ONE_LINK asked and more links seen */
+	SAFE_SWAPPED,  /* another file between the lstat and the open */
+	SAFE_ERROR     /* the lstat, open or fstat failed otherwise */
+};
+
+#define SAFE_ONE_LINK 1u /* the entry must have exactly one link */
+
+/*
+ * safe_open_entry - a directory entry (a queue file of dirfd, named as
+ * the listing gave it): lstat it, refuse what is not a regular file (so
+ * a FIFO or a link is never opened), with SAFE_ONE_LINK what has other
+ * links, then safe_open() it against that lstat, so a file swapped in
+ * between is not read.  The fd and *st, or -1 with *fail and a reason.
+ */
+int safe_open_entry(int dirfd, const char *name, unsigned flags,
+                    struct stat *st, enum safe_fail *fail, char *err,
+                    size_t errlen);
+
 /*
  * safe_owned - 0 when st belongs to owner or to root and has one link;
  * -1 with a reason otherwise.

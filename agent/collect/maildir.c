@@ -24,6 +24,7 @@
 #include "agent/collect/maildir.h"
 #include "agent/parse/msghdr.h"
 #include "common/jsonutil.h"
+#include "common/safe_open.h"
 #include "common/xalloc.h"
 
 #define JOB_NONE (-1)  /* not cron mail */
@@ -68,7 +69,7 @@ skip(struct run *r, const char *name, const char *why)
 {
 	if (r->note->skipped++ == 0)
 		snprintf(r->note->first_skip, sizeof(r->note->first_skip),
-		         "%.200s: %s", name, why);
+		         "%.200s: %.90s", name, why);
 }
 
 /* name_time - the delivery time a Maildir name starts with, or -1 */
@@ -151,25 +152,21 @@ static int
 parse(struct run *r, int dfd, const char *name, time_t *ts, long long *size,
       long *job, ino_t *ino)
 {
-	int fl = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
-	int fd = openat(dfd, name, fl | O_NOATIME);
 	struct msghdr h;
 	struct cron_job cj;
 	struct stat st;
+	enum safe_fail fail;
+	char why[160];
 	size_t n = 0;
+	int fd = safe_open_entry(dfd, name, SAFE_ONE_LINK, &st, &fail, why,
+	                         sizeof(why));
 
-	if (fd == -1 && errno == EPERM)
-		fd = openat(dfd, name, fl);
 	if (fd == -1) {
-		skip(r, name, strerror(errno));
+		skip(r, name, why);
 		return -1;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
-	    (st.st_uid != r->owner && st.st_uid != 0)) {
-		skip(r, name,
-		     !S_ISREG(st.st_mode) ? "not a regular file"
-		     : st.st_nlink != 1   ? "more than one link"
-		                          : "owned by another user");
+	if (safe_owned(&st, r->owner, why, sizeof(why)) == -1) {
+		skip(r, name, why);
 		close(fd);
 		return -1;
 	}

@@ -20,6 +20,7 @@
 #include "agent/parse/qid.h"
 #include "common/hash.h"
 #include "common/jsonutil.h"
+#include "common/safe_open.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
@@ -461,17 +462,6 @@ mailq_groups(const struct mailq *q, unsigned long long *other)
 
 /* ---------------------------------------------------------------- sendmail */
 
-static int
-open_ro(int dirfd, const char *name)
-{
-	int fl = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
-	int fd = openat(dirfd, name, fl | O_NOATIME);
-
-	if (fd == -1 && errno == EPERM)
-		fd = openat(dirfd, name, fl);
-	return fd;
-}
-
 /* read_capped - up to cap bytes of fd; *cut when there was more. */
 static ssize_t
 read_capped(int fd, char *buf, size_t cap, int *cut)
@@ -539,11 +529,14 @@ one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd, const char *name,
 	ssize_t len;
 	int fd, cut = 0, parsed;
 	struct stat st;
+	enum safe_fail fail;
 	time_t t;
 
-	if ((fd = open_ro(qfd, name)) == -1) {
-		if (errno != ENOENT) /* ENOENT: delivered meanwhile */
-			qerr(e, name, "open: %s", strerror(errno));
+	fd = safe_open_entry(qfd, name, SAFE_ONE_LINK, &st, &fail, why,
+	                     sizeof(why));
+	if (fd == -1) {
+		if (fail != SAFE_GONE) /* gone: delivered meanwhile */
+			qerr(e, name, "%s", why);
 		return;
 	}
 	len = read_capped(fd, q->buf, q->o.qf_max_bytes, &cut);
@@ -559,8 +552,7 @@ one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd, const char *name,
 	if (!parsed) {
 		qerr(e, name, "%s", why);
 		it.status = qb("(unreadable qf file)", 20);
-		if (fstat(fd, &st) == 0)
-			it.created = (long long)st.st_mtime;
+		it.created = (long long)st.st_mtime;
 	} else {
 		const struct qf_str *s = qf_status(m);
 		it.created = m->created;
@@ -596,7 +588,8 @@ one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd, const char *name,
 	if (!parsed || m->df_dir.len == 0) {
 		snprintf(dfname, sizeof(dfname), "df%s", id);
 		if (fstatat(dfd, dfname, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-			it.size = (long long)st.st_size;
+			if (S_ISREG(st.st_mode))
+				it.size = (long long)st.st_size;
 		} else if (errno == ENOENT) {
 			it.df_missing = 1;
 			qerr(e, name, "%s",
@@ -669,18 +662,27 @@ static int
 defer_reason(struct mailq *q, int deferfd, const char *id,
              struct mailq_bytes *out)
 {
-	char rel[300];
+	char hash[2] = {id[0], '\0'}, why[160];
+	struct stat st;
+	enum safe_fail fail;
 	ssize_t len;
-	int fd, cut;
+	int fd = -1, cut, sub;
 	const char *p;
 	size_t n;
 
 	if (deferfd == -1)
 		return -1;
-	/* hashed by the id's first character (hash_queue_depth = 1) */
-	snprintf(rel, sizeof(rel), "%c/%s", id[0], id);
-	if ((fd = open_ro(deferfd, rel)) == -1 &&
-	    (fd = open_ro(deferfd, id)) == -1)
+	/* hashed by the id's first character (hash_queue_depth = 1); the
+	 * hash directory is opened without following a link too */
+	if ((sub = subdir(deferfd, hash)) != -1) {
+		fd = safe_open_entry(sub, id, SAFE_ONE_LINK, &st, &fail, why,
+		                     sizeof(why));
+		close(sub);
+	}
+	if (fd == -1)
+		fd = safe_open_entry(deferfd, id, SAFE_ONE_LINK, &st, &fail,
+		                     why, sizeof(why));
+	if (fd == -1)
 		return -1;
 	len = read_capped(fd, q->dbuf, AGENT_MAX_DEFER_LOG, &cut);
 	close(fd);
@@ -698,21 +700,23 @@ one_pfq(struct mailq *q, struct qerrs *e, int dirfd, int deferfd,
 	struct mailq_item it;
 	struct cron_job cj;
 	struct stat st;
+	enum safe_fail fail;
 	char why[256];
 	ssize_t len;
 	int fd, cut;
 
-	if ((fd = open_ro(dirfd, name)) == -1) {
-		if (errno != ENOENT)
-			qerr(e, name, "open: %s", strerror(errno));
+	fd = safe_open_entry(dirfd, name, SAFE_ONE_LINK, &st, &fail, why,
+	                     sizeof(why));
+	if (fd == -1) {
+		if (fail != SAFE_GONE)
+			qerr(e, name, "%s", why);
 		return;
 	}
 	len = read_capped(fd, q->buf, q->o.qf_max_bytes, &cut);
 	memset(&it, 0, sizeof(it));
 	it.id = qb(name, strlen(name));
 	it.created = it.last_try = it.tries = it.size = -1;
-	if (fstat(fd, &st) == 0)
-		it.size = (long long)st.st_size;
+	it.size = (long long)st.st_size;
 	close(fd);
 	if (len < 0) {
 		qerr(e, name, "read: %s", strerror(errno));
@@ -776,7 +780,8 @@ walk_pfq(struct mailq *q, struct qerrs *e, int dirfd, int deferfd,
 			}
 			walk_pfq(q, e, sub, deferfd, host, depth - 1);
 			close(sub);
-		} else if (de->d_type == DT_REG || de->d_type == DT_UNKNOWN) {
+		} else {
+			/* a link, FIFO or device is counted, not read */
 			one_pfq(q, e, dirfd, deferfd, de->d_name, host);
 		}
 	}

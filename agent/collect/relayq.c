@@ -16,6 +16,7 @@
 
 #include "agent/parse/msghdr.h"
 #include "agent/collect/relayq.h"
+#include "common/safe_open.h"
 #include "common/xalloc.h"
 
 static struct mailq_bytes
@@ -103,38 +104,26 @@ fail(struct relayq_errs *e, const char *name, const char *why)
 		         why);
 }
 
-/* read_one - up to cap bytes of dir/name, a regular file with one link;
- * its length or -1 with why. */
+/* read_one - up to cap bytes of dir/name, a regular file with one link
+ * (safe_open_entry: not a link, FIFO or a file swapped in after the
+ * lstat); its length or -1 with why. */
 static ssize_t
 read_one(int dfd, const char *name, char *buf, size_t cap, struct stat *st,
-         const char **why)
+         char *why, size_t whylen)
 {
-	int fl = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
-	int fd = openat(dfd, name, fl | O_NOATIME);
+	enum safe_fail fail;
+	int fd = safe_open_entry(dfd, name, SAFE_ONE_LINK, st, &fail, why,
+	                         whylen);
 	size_t n = 0;
 
-	if (fd == -1 && errno == EPERM)
-		fd = openat(dfd, name, fl);
-	if (fd == -1) {
-		*why = strerror(errno);
+	if (fd == -1)
 		return -1;
-	}
-	if (fstat(fd, st) == -1 || !S_ISREG(st->st_mode)) {
-		*why = "not a regular file";
-		close(fd);
-		return -1;
-	}
-	if (st->st_nlink != 1) {
-		*why = "more than one link (not a file the relay wrote)";
-		close(fd);
-		return -1;
-	}
 	while (n < cap) {
 		ssize_t r = read(fd, buf + n, cap - n);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			*why = strerror(errno);
+			snprintf(why, whylen, "read: %s", strerror(errno));
 			close(fd);
 			return -1;
 		}
@@ -212,13 +201,13 @@ relayq_scan_nullmailer(struct mailq *q, const char *real, const char *host,
 		struct relayq_env env;
 		struct mailq_item it;
 		struct stat st;
-		const char *why;
+		char why[160];
 		ssize_t n;
 
 		if (de->d_name[0] == '.')
 			continue;
 		n = read_one(dfd, de->d_name, s->buf, RELAYQ_READ_MAX, &st,
-		             &why);
+		             why, sizeof(why));
 		if (n < 0) {
 			fail(e, de->d_name, why);
 			continue;
@@ -271,12 +260,14 @@ relayq_scan_dma(struct mailq *q, const char *real, const char *host,
 		struct mailq_item it;
 		struct stat st, mst;
 		char mname[300];
-		const char *why, *dot;
+		char why[160];
+		const char *dot;
 		ssize_t n, mn;
 
 		if (de->d_name[0] != 'Q' || de->d_name[1] == '\0')
 			continue;
-		n = read_one(dfd, de->d_name, qbuf, 4096, &st, &why);
+		n = read_one(dfd, de->d_name, qbuf, 4096, &st, why,
+		             sizeof(why));
 		if (n < 0) {
 			fail(e, de->d_name, why);
 			continue;
@@ -301,7 +292,8 @@ relayq_scan_dma(struct mailq *q, const char *real, const char *host,
 		         (int)(dot ? (size_t)(dot - de->d_name - 1)
 		                   : strlen(de->d_name + 1)),
 		         de->d_name + 1);
-		mn = read_one(dfd, mname, s->buf, RELAYQ_READ_MAX, &mst, &why);
+		mn = read_one(dfd, mname, s->buf, RELAYQ_READ_MAX, &mst, why,
+		              sizeof(why));
 		if (mn < 0) {
 			it.df_missing = 1;
 			fail(e, mname, why);

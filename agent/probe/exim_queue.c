@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "agent/probe/exim_queue.h"
+#include "common/safe_open.h"
 #include "common/xalloc.h"
 
 struct walk {
@@ -26,22 +27,12 @@ struct walk {
 	exim_queue_fn fn;
 	void *arg;
 	int msglogfd; /* msglog/, -1 if it cannot be opened */
+	int logsubfd; /* msglog/ or msglog/SUB of the walked directory */
 	char *hbuf;   /* EXIM_QUEUE_HDR_MAX + 1 */
 	char *lbuf;   /* EXIM_QUEUE_MSGLOG_TAIL */
 	struct exim_msg m;
 	struct exim_msglog log;
 };
-
-static int
-open_ro(int dirfd, const char *name)
-{
-	int fl = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
-	int fd = openat(dirfd, name, fl | O_NOATIME);
-
-	if (fd == -1 && errno == EPERM)
-		fd = openat(dirfd, name, fl);
-	return fd;
-}
 
 static int
 open_dir(int dirfd, const char *name)
@@ -79,26 +70,25 @@ problem(struct exim_queue *q, const char *sub, const char *name,
 	         sub, *sub ? "/" : "", name, why);
 }
 
-/* msglog - the last error of id from msglog/[sub/]id; NULL if none */
+/* msglog - the last error of id from msglog/[sub/]id (w->logsubfd);
+ * NULL if none */
 static const struct exim_msglog *
-msglog(struct walk *w, const char *sub, const char *id)
+msglog(struct walk *w, const char *id)
 {
-	char rel[64];
+	char why[160];
 	struct stat st;
+	enum safe_fail fail;
 	ssize_t n;
 	off_t off;
 	const char *p;
 	int fd;
 
-	if (w->msglogfd < 0)
+	if (w->logsubfd < 0)
 		return NULL;
-	snprintf(rel, sizeof(rel), "%s%s%s", sub, *sub ? "/" : "", id);
-	if ((fd = open_ro(w->msglogfd, rel)) < 0)
+	fd = safe_open_entry(w->logsubfd, id, SAFE_ONE_LINK, &st, &fail, why,
+	                     sizeof(why));
+	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return NULL;
-	}
 	off = st.st_size > EXIM_QUEUE_MSGLOG_TAIL
 	          ? st.st_size - EXIM_QUEUE_MSGLOG_TAIL
 	          : 0;
@@ -177,21 +167,20 @@ one_header(struct walk *w, int dfd, const char *sub, const char *name,
 	struct exim_queue_msg qm;
 	char dname[64], id[EXIM_ID_MAX], err[160];
 	struct stat st, ds;
+	enum safe_fail fail;
 	ssize_t n;
 	int fd;
 
 	memset(&qm, 0, sizeof(qm));
 	memcpy(id, name, idlen);
 	id[idlen] = '\0';
-	if ((fd = open_ro(dfd, name)) < 0) {
+	fd = safe_open_entry(dfd, name, SAFE_ONE_LINK, &st, &fail, err,
+	                     sizeof(err));
+	if (fd < 0) {
+		if (fail == SAFE_GONE) /* delivered meanwhile */
+			return;
 		q->unreadable++;
-		problem(q, sub, name, strerror(errno));
-		return;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		q->unreadable++;
-		problem(q, sub, name, "not a regular file");
+		problem(q, sub, name, err);
 		return;
 	}
 	n = pread_all(fd, w->hbuf, EXIM_QUEUE_HDR_MAX + 1, 0);
@@ -227,7 +216,7 @@ one_header(struct walk *w, int dfd, const char *sub, const char *name,
 	if (w->m.received >= 0 && (q->oldest < 0 || w->m.received < q->oldest))
 		q->oldest = w->m.received;
 	qm.h = &w->m;
-	qm.log = msglog(w, sub, id);
+	qm.log = msglog(w, id);
 	memcpy(qm.subdir, sub, strlen(sub) + 1);
 	if (w->m.frozen_since >= 0) {
 		q->frozen++;
@@ -285,9 +274,16 @@ walk_dir(struct walk *w, int dfd, const char *sub, int top)
 		if (top && len == 1 && de->d_type != DT_REG) {
 			int sfd = open_dir(dfd, name);
 			if (sfd >= 0) {
+				int top_log = w->logsubfd;
+				w->logsubfd = w->msglogfd < 0
+				                  ? -1
+				                  : open_dir(w->msglogfd, name);
 				w->q->split = 1;
 				walk_dir(w, sfd, name, 0);
 				close(sfd);
+				if (w->logsubfd >= 0)
+					close(w->logsubfd);
+				w->logsubfd = top_log;
 			}
 			continue;
 		}
@@ -329,6 +325,7 @@ exim_queue_scan(int spoolfd, time_t now, struct sl_clock *clk,
 	w->fn = fn;
 	w->arg = arg;
 	w->msglogfd = open_dir(spoolfd, "msglog");
+	w->logsubfd = w->msglogfd;
 	w->hbuf = xmalloc(EXIM_QUEUE_HDR_MAX + 1);
 	w->lbuf = xmalloc(EXIM_QUEUE_MSGLOG_TAIL);
 	walk_dir(w, infd, "", 1);
