@@ -516,11 +516,14 @@ qerr(struct qerrs *e, const char *name, const char *fmt, const char *why)
 	cycle_error(e->c, src, fmt, why);
 }
 
-/* one_qf - read, parse and count the control file name of the queue. */
+/* one_qf - read, parse and count the control file de of the queue;
+ * listed: the directory's listing shows stat's inode numbers, so that
+ * its d_type and d_ino stand for an lstat of the entry. */
 static void
-one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd, const char *name,
-       const char *host)
+one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd,
+       const struct dirent *de, int listed, const char *host)
 {
+	const char *name = de->d_name;
 	struct qf_msg *m = q->qm;
 	struct mailq_item it;
 	struct cron_job cj;
@@ -532,8 +535,11 @@ one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd, const char *name,
 	enum safe_fail fail;
 	time_t t;
 
-	fd = safe_open_entry(qfd, name, SAFE_ONE_LINK, &st, &fail, why,
-	                     sizeof(why));
+	fd = listed ? safe_open_listed(qfd, name, de->d_type, de->d_ino,
+	                               SAFE_ONE_LINK, &st, &fail, why,
+	                               sizeof(why))
+	            : safe_open_entry(qfd, name, SAFE_ONE_LINK, &st, &fail, why,
+	                              sizeof(why));
 	if (fd == -1) {
 		if (fail != SAFE_GONE) /* gone: delivered meanwhile */
 			qerr(e, name, "%s", why);
@@ -606,7 +612,7 @@ mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
 	struct qerrs e = {c, host, 0};
 	DIR *d;
 	struct dirent *de;
-	int top, qfd, dfd;
+	int top, qfd, dfd, listed = -1;
 
 	top = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (top == -1) {
@@ -637,8 +643,15 @@ mailq_scan_sendmail(struct mailq *q, struct cycle *c, const char *real,
 	errno = 0;
 	while ((de = readdir(d)) != NULL) {
 		if ((de->d_name[0] == 'q' || de->d_name[0] == 'h') &&
-		    de->d_name[1] == 'f' && de->d_name[2] != '\0')
-			one_qf(q, &e, dirfd(d), dfd, de->d_name, host);
+		    de->d_name[1] == 'f' && de->d_name[2] != '\0') {
+			/* the first regular qf file tells whether the
+			 * listing's inode numbers are stat's (one lstat a
+			 * scan); until then, and if not, an lstat each */
+			if (listed == -1 && de->d_type == DT_REG)
+				listed = safe_listing_agrees(
+				    dirfd(d), de->d_name, de->d_type, de->d_ino);
+			one_qf(q, &e, dirfd(d), dfd, de, listed == 1, host);
+		}
 		errno = 0;
 	}
 	if (errno != 0)
