@@ -462,9 +462,11 @@ mailq_groups(const struct mailq *q, unsigned long long *other)
 
 /* ---------------------------------------------------------------- sendmail */
 
-/* read_capped - up to cap bytes of fd; *cut when there was more. */
+/* read_capped - up to cap bytes of fd; *cut when there was more.  size
+ * is what fstat said (-1: unknown): a read that brings exactly that much
+ * and leaves room is the whole file, without a read of its end. */
 static ssize_t
-read_capped(int fd, char *buf, size_t cap, int *cut)
+read_capped(int fd, char *buf, size_t cap, long long size, int *cut)
 {
 	size_t n = 0;
 	char extra;
@@ -479,6 +481,8 @@ read_capped(int fd, char *buf, size_t cap, int *cut)
 		if (r == 0)
 			return (ssize_t)n;
 		n += (size_t)r;
+		if (size >= 0 && n == (unsigned long long)size && n < cap)
+			return (ssize_t)n;
 	}
 	*cut = read(fd, &extra, 1) == 1;
 	return (ssize_t)n;
@@ -545,7 +549,8 @@ one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd,
 			qerr(e, name, "%s", why);
 		return;
 	}
-	len = read_capped(fd, q->buf, q->o.qf_max_bytes, &cut);
+	len = read_capped(fd, q->buf, q->o.qf_max_bytes, (long long)st.st_size,
+	                  &cut);
 	if (len < 0) {
 		qerr(e, name, "read: %s", strerror(errno));
 		close(fd);
@@ -697,7 +702,7 @@ defer_reason(struct mailq *q, int deferfd, const char *id,
 		                     why, sizeof(why));
 	if (fd == -1)
 		return -1;
-	len = read_capped(fd, q->dbuf, AGENT_MAX_DEFER_LOG, &cut);
+	len = read_capped(fd, q->dbuf, AGENT_MAX_DEFER_LOG, -1, &cut);
 	close(fd);
 	if (len <= 0 || pfq_defer_reason(q->dbuf, (size_t)len, &p, &n) == -1)
 		return -1;
@@ -725,7 +730,7 @@ one_pfq(struct mailq *q, struct qerrs *e, int dirfd, int deferfd,
 			qerr(e, name, "%s", why);
 		return;
 	}
-	len = read_capped(fd, q->buf, q->o.qf_max_bytes, &cut);
+	len = read_capped(fd, q->buf, q->o.qf_max_bytes, -1, &cut);
 	memset(&it, 0, sizeof(it));
 	it.id = qb(name, strlen(name));
 	it.created = it.last_try = it.tries = it.size = -1;
