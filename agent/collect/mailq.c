@@ -539,11 +539,11 @@ one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd,
 	enum safe_fail fail;
 	time_t t;
 
-	fd = listed ? safe_open_listed(qfd, name, de->d_type, de->d_ino,
-	                               SAFE_ONE_LINK, &st, &fail, why,
-	                               sizeof(why))
-	            : safe_open_entry(qfd, name, SAFE_ONE_LINK, &st, &fail, why,
-	                              sizeof(why));
+	fd = listed
+	         ? safe_open_listed(qfd, name, de->d_type, de->d_ino,
+	                            SAFE_ONE_LINK, &st, &fail, why, sizeof(why))
+	         : safe_open_entry(qfd, name, SAFE_ONE_LINK, &st, &fail, why,
+	                           sizeof(why));
 	if (fd == -1) {
 		if (fail != SAFE_GONE) /* gone: delivered meanwhile */
 			qerr(e, name, "%s", why);

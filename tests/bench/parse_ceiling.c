@@ -42,7 +42,8 @@ inflate_all(const char *p, size_t n, size_t *out)
 	z.avail_in = (unsigned)n;
 	do {
 		if (z.total_out == cap) {
-			char *g = cap < BODY_MAX * 4 ? realloc(o, cap * 2) : NULL;
+			char *g =
+			    cap < BODY_MAX * 4 ? realloc(o, cap * 2) : NULL;
 			if (g == NULL)
 				break;
 			o = g;
@@ -76,8 +77,8 @@ answer(struct MHD_Connection *c, unsigned code, const char *text)
 
 static enum MHD_Result
 handler(void *cls, struct MHD_Connection *c, const char *url,
-        const char *method, const char *version, const char *data,
-        size_t *size, void **ctx)
+        const char *method, const char *version, const char *data, size_t *size,
+        void **ctx)
 {
 	struct body *b = *ctx;
 	const char *enc;

@@ -41,8 +41,9 @@ main(int argc, char **argv)
 			struct d64 *d = (struct d64 *)(dents + i);
 			i += d->reclen;
 			if (d->name[0] == 'q' && d->name[1] == 'f') {
-				int fd = openat(dfd, d->name,
-				                O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+				int fd =
+				    openat(dfd, d->name,
+				           O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 				ssize_t r;
 				if (fd == -1)
 					continue;
