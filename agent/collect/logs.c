@@ -560,8 +560,8 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 			/* a long line that fitted the read buffer: cut it
 			 * like the ones the tail had to cut */
 			k->src_cut++;
-			counted =
-			    take_line(k, src, p + start, (size_t)k->cfg->max_line);
+			counted = take_line(k, src, p + start,
+			                    (size_t)k->cfg->max_line);
 		} else {
 			counted = take_line(k, src, p + start, end - start);
 		}
