@@ -186,6 +186,7 @@ fuzz: fuzz-build
 # --- benchmarks, demo ------------------------------------------------------
 
 bench: all static-agent
+	@sh tests/deps.sh build bench
 	@STATIC_BINDIR=$(abspath $(STATIC_BINDIR)) sh tests/bench/run.sh "$(BINDIR)"
 
 demo: all

@@ -4,6 +4,7 @@
  */
 #include "common/safe_open.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -109,6 +110,78 @@ safe_open_entry(int dirfd, const char *name, unsigned flags, struct stat *st,
 		return -1;
 	}
 	return fd;
+}
+
+/* type_refused - the reason safe_open_entry() gives for a d_type that
+ * is not a regular file */
+static const char *
+type_refused(unsigned char d_type)
+{
+	switch (d_type) {
+	case DT_LNK:
+		return "a symbolic link: not read";
+	case DT_FIFO:
+		return "a FIFO: not read";
+	case DT_DIR:
+		return "a directory: not read";
+	default:
+		return "not a regular file: not read";
+	}
+}
+
+int
+safe_open_listed(int dirfd, const char *name, unsigned char d_type,
+                 ino_t d_ino, unsigned flags, struct stat *st,
+                 enum safe_fail *fail, char *err, size_t errlen)
+{
+	int fd;
+
+	if (d_type == DT_UNKNOWN)
+		return safe_open_entry(dirfd, name, flags, st, fail, err,
+		                       errlen);
+	if (d_type != DT_REG) {
+		*fail = SAFE_NOT_REG;
+		snprintf(err, errlen, "%s", type_refused(d_type));
+		return -1;
+	}
+	fd = open_seen(dirfd, name, NULL, st, fail, err, errlen);
+	if (fd == -1) {
+		/* the listing saw a regular file: anything else is a swap */
+		if (*fail == SAFE_NOT_REG) {
+			*fail = SAFE_SWAPPED;
+			snprintf(err, errlen,
+			         "replaced after the listing (not a regular "
+			         "file now): not read");
+		}
+		return -1;
+	}
+	if (st->st_ino != d_ino) {
+		*fail = SAFE_SWAPPED;
+		snprintf(err, errlen, "replaced between the listing and open "
+		                      "(another file now): not read");
+		close(fd);
+		return -1;
+	}
+	if ((flags & SAFE_ONE_LINK) && st->st_nlink != 1) {
+		*fail = SAFE_LINKS;
+		snprintf(err, errlen,
+		         "%lu hard links (a link to another file?): not read",
+		         (unsigned long)st->st_nlink);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+safe_listing_agrees(int dirfd, const char *name, unsigned char d_type,
+                    ino_t d_ino)
+{
+	struct stat st;
+
+	return d_type == DT_REG &&
+	       fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISREG(st.st_mode) && st.st_ino == d_ino;
 }
 
 int

@@ -49,6 +49,29 @@ int safe_open_entry(int dirfd, const char *name, unsigned flags,
                     size_t errlen);
 
 /*
+ * safe_open_listed - safe_open_entry() for an entry of a directory
+ * listing, with what the listing said of it (d_type, d_ino): a regular
+ * file is opened (no link followed, no FIFO waited on) and its fstat must
+ * agree with the listing (a regular file, the listed inode, one link
+ * with SAFE_ONE_LINK), which spares the lstat; another type is refused
+ * as safe_open_entry() would, another inode as swapped.  DT_UNKNOWN (a
+ * filesystem that does not say) goes through safe_open_entry().  Only for
+ * a directory whose listing shows the inode numbers stat does (see
+ * safe_listing_agrees: overlayfs across filesystems may not).
+ */
+int safe_open_listed(int dirfd, const char *name, unsigned char d_type,
+                     ino_t d_ino, unsigned flags, struct stat *st,
+                     enum safe_fail *fail, char *err, size_t errlen);
+
+/*
+ * safe_listing_agrees - 1 when the d_ino of a listed regular entry is the
+ * inode its lstat shows (the listing's inode numbers can stand for an
+ * lstat there), 0 otherwise or when it cannot be told.
+ */
+int safe_listing_agrees(int dirfd, const char *name, unsigned char d_type,
+                        ino_t d_ino);
+
+/*
  * safe_owned - 0 when st belongs to owner or to root and has one link;
  * -1 with a reason otherwise.
  */

@@ -1,10 +1,11 @@
 #!/bin/sh
 # deps.sh - install the Debian packages spoolwatch needs, or say how.
 #
-# Usage: sh tests/deps.sh build [test]
+# Usage: sh tests/deps.sh build [test] [bench]
 #   build  compilers and libraries for make
 #   test   what make check needs in addition (cmocka, clang's fuzzer
 #          runtime, jq, the schema validator, ...)
+#   bench  what make bench needs in addition (wrk for the ingest load)
 # As root the missing packages are installed with apt-get (after one
 # apt-get update); otherwise the exact command is printed and we fail.
 set -u
@@ -13,6 +14,7 @@ build_pkgs="gcc make pkg-config libcurl4-openssl-dev libjansson-dev
 libsqlite3-dev libmicrohttpd-dev zlib1g-dev libpq-dev"
 test_pkgs="libcmocka-dev clang libclang-rt-14-dev jq python3 python3-jsonschema
 sqlite3 curl procps iproute2 util-linux"
+bench_pkgs="wrk jq sqlite3 curl time python3"
 rpm_build="gcc make pkgconf-pkg-config libcurl-devel jansson-devel
 sqlite-devel libmicrohttpd-devel zlib-devel libcmocka-devel libpq-devel"
 
@@ -21,6 +23,7 @@ for set in "$@"; do
 	case $set in
 	build) want="$want $build_pkgs" ;;
 	test) want="$want $test_pkgs" ;;
+	bench) want="$want $bench_pkgs" ;;
 	*) echo "deps.sh: unknown set '$set'" >&2; exit 2 ;;
 	esac
 done

@@ -524,9 +524,9 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 		k->clock_mtime = src->mtime;
 	}
 	if (cut) {
-		k->pending =
-		    (k->fmt[k->source] != SRC_SYSLOG || prefilter_find(p, n) < n) &&
-		    take_line(k, src, p, n);
+		k->pending = (k->fmt[k->source] != SRC_SYSLOG ||
+		              prefilter_find(p, n) < n) &&
+		             take_line(k, src, p, n);
 		k->pending_group = k->last_group;
 		return;
 	}
@@ -537,8 +537,8 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 			size_t end = nl ? (size_t)(nl - p) : n;
 			take_line(k, src, p + i,
 			          end - i > (size_t)k->cfg->max_line
-			                ? (size_t)k->cfg->max_line
-			                : end - i);
+			              ? (size_t)k->cfg->max_line
+			              : end - i);
 			i = end + 1;
 		}
 		return;
@@ -560,8 +560,8 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 			/* a long line that fitted the read buffer: cut it
 			 * like the ones the tail had to cut */
 			k->src_cut++;
-			counted =
-			    take_line(k, src, p + start, (size_t)k->cfg->max_line);
+			counted = take_line(k, src, p + start,
+			                    (size_t)k->cfg->max_line);
 		} else {
 			counted = take_line(k, src, p + start, end - start);
 		}

@@ -462,9 +462,11 @@ mailq_groups(const struct mailq *q, unsigned long long *other)
 
 /* ---------------------------------------------------------------- sendmail */
 
-/* read_capped - up to cap bytes of fd; *cut when there was more. */
+/* read_capped - up to cap bytes of fd; *cut when there was more.  size
+ * is what fstat said (-1: unknown): a read that brings exactly that much
+ * and leaves room is the whole file, without a read of its end. */
 static ssize_t
-read_capped(int fd, char *buf, size_t cap, int *cut)
+read_capped(int fd, char *buf, size_t cap, long long size, int *cut)
 {
 	size_t n = 0;
 	char extra;
@@ -479,6 +481,8 @@ read_capped(int fd, char *buf, size_t cap, int *cut)
 		if (r == 0)
 			return (ssize_t)n;
 		n += (size_t)r;
+		if (size >= 0 && n == (unsigned long long)size && n < cap)
+			return (ssize_t)n;
 	}
 	*cut = read(fd, &extra, 1) == 1;
 	return (ssize_t)n;
@@ -516,11 +520,14 @@ qerr(struct qerrs *e, const char *name, const char *fmt, const char *why)
 	cycle_error(e->c, src, fmt, why);
 }
 
-/* one_qf - read, parse and count the control file name of the queue. */
+/* one_qf - read, parse and count the control file de of the queue;
+ * listed: the directory's listing shows stat's inode numbers, so that
+ * its d_type and d_ino stand for an lstat of the entry. */
 static void
-one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd, const char *name,
-       const char *host)
+one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd,
+       const struct dirent *de, int listed, const char *host)
 {
+	const char *name = de->d_name;
 	struct qf_msg *m = q->qm;
 	struct mailq_item it;
 	struct cron_job cj;
@@ -532,14 +539,18 @@ one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd, const char *name,
 	enum safe_fail fail;
 	time_t t;
 
-	fd = safe_open_entry(qfd, name, SAFE_ONE_LINK, &st, &fail, why,
-	                     sizeof(why));
+	fd = listed
+	         ? safe_open_listed(qfd, name, de->d_type, de->d_ino,
+	                            SAFE_ONE_LINK, &st, &fail, why, sizeof(why))
+	         : safe_open_entry(qfd, name, SAFE_ONE_LINK, &st, &fail, why,
+	                           sizeof(why));
 	if (fd == -1) {
 		if (fail != SAFE_GONE) /* gone: delivered meanwhile */
 			qerr(e, name, "%s", why);
 		return;
 	}
-	len = read_capped(fd, q->buf, q->o.qf_max_bytes, &cut);
+	len = read_capped(fd, q->buf, q->o.qf_max_bytes, (long long)st.st_size,
+	                  &cut);
 	if (len < 0) {
 		qerr(e, name, "read: %s", strerror(errno));
 		close(fd);
@@ -606,7 +617,7 @@ mailq_scan_sendmail(struct mailq *q, struct cycle *c, int top,
 	struct qerrs e = {c, host, 0};
 	DIR *d;
 	struct dirent *de;
-	int qfd, dfd;
+	int qfd, dfd, listed = -1;
 
 	if ((qfd = subdir(top, "qf")) == -1)
 		qfd = dup(top);
@@ -630,8 +641,15 @@ mailq_scan_sendmail(struct mailq *q, struct cycle *c, int top,
 	errno = 0;
 	while ((de = readdir(d)) != NULL) {
 		if ((de->d_name[0] == 'q' || de->d_name[0] == 'h') &&
-		    de->d_name[1] == 'f' && de->d_name[2] != '\0')
-			one_qf(q, &e, dirfd(d), dfd, de->d_name, host);
+		    de->d_name[1] == 'f' && de->d_name[2] != '\0') {
+			/* the first regular qf file tells whether the
+			 * listing's inode numbers are stat's (one lstat a
+			 * scan); until then, and if not, an lstat each */
+			if (listed == -1 && de->d_type == DT_REG)
+				listed = safe_listing_agrees(
+				    dirfd(d), de->d_name, de->d_type, de->d_ino);
+			one_qf(q, &e, dirfd(d), dfd, de, listed == 1, host);
+		}
 		errno = 0;
 	}
 	if (errno != 0)
@@ -676,7 +694,7 @@ defer_reason(struct mailq *q, int deferfd, const char *id,
 		                     why, sizeof(why));
 	if (fd == -1)
 		return -1;
-	len = read_capped(fd, q->dbuf, AGENT_MAX_DEFER_LOG, &cut);
+	len = read_capped(fd, q->dbuf, AGENT_MAX_DEFER_LOG, -1, &cut);
 	close(fd);
 	if (len <= 0 || pfq_defer_reason(q->dbuf, (size_t)len, &p, &n) == -1)
 		return -1;
@@ -718,7 +736,7 @@ pfq_read(struct mailq *q, int dirfd, const char *name, int *gone, char *why,
 		*gone = fail == SAFE_GONE;
 		return -1;
 	}
-	len = read_capped(fd, q->buf, q->o.qf_max_bytes, &cut);
+	len = read_capped(fd, q->buf, q->o.qf_max_bytes, -1, &cut);
 	close(fd);
 	if (len < 0) {
 		snprintf(why, whylen, "read: %s", strerror(errno));

@@ -295,8 +295,7 @@ read_mapped(struct reader *rd, int fd, const struct tail_src *src, off_t off,
 		}
 		lastnl = mlen > start ? memrchr(map + start, '\n', mlen - start)
 		                      : NULL;
-		if ((skipping && start == lead) ||
-		    (lastnl == NULL && !last)) {
+		if ((skipping && start == lead) || (lastnl == NULL && !last)) {
 			map_lo = map_hi = NULL;
 			munmap(map, mlen);
 			break;

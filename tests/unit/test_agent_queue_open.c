@@ -9,8 +9,11 @@
  * The swap: this test defines fstatat(), so the readers' lstat of an
  * entry lands here; once armed for a name, it renames the canary over
  * that entry after the real lstat, just as a hostile owner of the
- * directory would between the two calls.
+ * directory would between the two calls.  sendmail's reader takes the
+ * listing's inode for the lstat (safe_open_listed): there the swap comes
+ * just before the open (the test's openat(), swap.at_open).
  */
+#undef _FORTIFY_SOURCE /* openat() below, not glibc's inline wrapper */
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,20 +42,46 @@ static struct {
 	char from[PN]; /* the canary renamed over it */
 	char dir[PN];  /* the entry's directory */
 	int fired;
+	int at_open; /* swap before the open of the entry, not after its lstat */
 } swap;
 
-int
-fstatat(int dirfd, const char *name, struct stat *st, int flags)
+/* do_swap - rename the canary over the armed entry if it is name */
+static void
+do_swap(const char *name)
 {
-	long r = syscall(SYS_newfstatat, dirfd, name, st, flags);
 	char to[PN];
 
-	if (r == 0 && swap.name[0] != '\0' && strcmp(name, swap.name) == 0) {
+	if (swap.name[0] != '\0' && strcmp(name, swap.name) == 0) {
 		snprintf(to, sizeof(to), "%.250s/%.250s", swap.dir, swap.name);
 		if (rename(swap.from, to) == 0)
 			swap.fired++;
 		swap.name[0] = '\0';
 	}
+}
+
+int
+openat(int dirfd, const char *name, int flags, ...)
+{
+	va_list ap;
+	mode_t mode = 0;
+
+	if (flags & O_CREAT) {
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
+	if (swap.at_open)
+		do_swap(name);
+	return (int)syscall(SYS_openat, dirfd, name, flags, mode);
+}
+
+int
+fstatat(int dirfd, const char *name, struct stat *st, int flags)
+{
+	long r = syscall(SYS_newfstatat, dirfd, name, st, flags);
+
+	if (r == 0 && !swap.at_open)
+		do_swap(name);
 	return (int)r;
 }
 
@@ -63,6 +92,7 @@ arm(const char *dir, const char *name, const char *from)
 	snprintf(swap.name, sizeof(swap.name), "%s", name);
 	snprintf(swap.from, sizeof(swap.from), "%.250s", from);
 	swap.fired = 0;
+	swap.at_open = 0;
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -188,6 +218,7 @@ test_sendmail(void **state)
 	put(qd, "qf6ASEnAsw0002", qf_ok, sizeof(qf_ok) - 1);
 	put(qd, "df6ASEnAsw0002", "body\n", 5);
 	arm(qd, "qf6ASEnAsw0002", swapin);
+	swap.at_open = 1;
 	assert_int_equal(mailq_scan_sendmail(q, c, dir_fd(qd),
 	                                     "/var/spool/mqueue"),
 	                 0);
@@ -202,7 +233,8 @@ test_sendmail(void **state)
 	assert_true(has(c->errors, "a symbolic link"));
 	assert_true(has(c->errors, "a FIFO"));
 	assert_true(has(c->errors, "2 hard links"));
-	assert_true(has(c->errors, "replaced between lstat and open"));
+	/* after the lstat, or the listing when it stands for one */
+	assert_true(has(c->errors, "replaced between"));
 	mailq_free(q);
 	json_decref(c->report);
 	free(c);

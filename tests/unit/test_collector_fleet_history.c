@@ -32,7 +32,7 @@ sample(struct fx *f, long long now)
 	fh = fleet_history_new(f->db, err, sizeof(err));
 	assert_non_null(fh);
 	assert_int_equal(fleet_history_sample(fh, now, err, sizeof(err)),
-	    SQLITE_OK);
+	    SQL_OK);
 	fleet_history_free(fh);
 }
 
