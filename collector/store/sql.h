@@ -37,7 +37,10 @@
  * statement, "BEGIN IMMEDIATE" becomes sql_begin_write(db).  The SQL must be portable (see README, "Store backends"):
  * ON CONFLICT instead of INSERT OR REPLACE/IGNORE, coalesce, count(*)
  * FILTER (WHERE ...) instead of sum(boolean), "user" quoted, no rowid,
- * no PRAGMA; where the text must differ, sql_pick() chooses it.
+ * no PRAGMA, a parameter PostgreSQL cannot type from its context (in a
+ * SELECT list, "? = ?", "? IS NULL") written CAST(? AS BIGINT) or
+ * CAST(? AS TEXT), an upsert's DO UPDATE naming the table's own columns
+ * as table.column; where the text must differ, sql_pick() chooses it.
  */
 #ifndef SPOOLWATCH_SQL_H
 #define SPOOLWATCH_SQL_H

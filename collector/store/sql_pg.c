@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "collector/store/sql_impl.h"
 
@@ -84,6 +85,8 @@ struct pg_db {
 	char errmsg[512];
 	int64_t retry_at_ms;
 	int backoff_ms;
+	int in_tx;   /* the server said: inside a transaction */
+	int tx_lost; /* the connection broke inside one (see tx_gate) */
 	struct pg_stmt *stmts;
 	/* server-side statements, one per SQL text, kept for the
 	 * connection's life: a persistent statement prepared again (a read
@@ -162,6 +165,11 @@ result_err(struct pg_db *d, PGresult *res)
 		code = SQL_UNAVAILABLE;
 		if (d->retry_at_ms == 0)
 			d->retry_at_ms = time_mono_ms();
+		if (d->in_tx)
+			d->tx_lost = 1;
+		d->in_tx = 0;
+	} else {
+		d->in_tx = PQtransactionStatus(d->conn) != PQTRANS_IDLE;
 	}
 	return set_err(d, code, msg);
 }
@@ -177,6 +185,9 @@ ensure_conn(struct pg_db *d)
 
 	if (PQstatus(d->conn) == CONNECTION_OK)
 		return SQL_OK;
+	if (d->in_tx)
+		d->tx_lost = 1;
+	d->in_tx = 0;
 	now = time_mono_ms();
 	if (now < d->retry_at_ms)
 		return d->errcode == SQL_UNAVAILABLE
@@ -206,11 +217,54 @@ check_result(struct pg_db *d, PGresult *res)
 
 	if (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK) {
 		const char *n = PQcmdTuples(res);
+		d->in_tx = PQtransactionStatus(d->conn) != PQTRANS_IDLE;
 		d->changes = *n ? strtoll(n, NULL, 10) : 0;
 		d->errcode = SQL_OK;
 		return SQL_OK;
 	}
 	return result_err(d, res);
+}
+
+/* is_word - sql starts with word (any case) followed by the end, ';' or
+ * a blank. */
+static int
+is_word(const char *sql, const char *word)
+{
+	size_t n = strlen(word);
+
+	return strncasecmp(sql, word, n) == 0 &&
+	       (sql[n] == '\0' || sql[n] == ';' || sql[n] == ' ');
+}
+
+/*
+ * tx_gate - after the connection broke inside a transaction, nothing may
+ * run on a new connection as if it were still that transaction (a COMMIT
+ * there would "succeed" with nothing in it): every statement fails until
+ * the caller ends the transaction.  ROLLBACK then succeeds (it is gone),
+ * COMMIT fails (nothing was committed).  -1: run sql normally.
+ */
+static int
+tx_gate(struct pg_db *d, const char *sql)
+{
+	if (!d->tx_lost)
+		return -1;
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	if (is_word(sql, "BEGIN")) { /* a new one: the old one is over */
+		d->tx_lost = 0;
+		return -1;
+	}
+	if (is_word(sql, "ROLLBACK") &&
+	    strncasecmp(sql + 8, " TO", 3) != 0) {
+		d->tx_lost = 0;
+		d->errcode = SQL_OK;
+		return SQL_OK;
+	}
+	if (is_word(sql, "COMMIT") || is_word(sql, "END"))
+		d->tx_lost = 0;
+	return set_err(d, SQL_UNAVAILABLE,
+	               "postgresql: the connection was lost inside the "
+	               "transaction; nothing of it was committed");
 }
 
 static void
@@ -236,8 +290,8 @@ p_exec(sql_db *db, const char *sql, char *err, size_t errlen)
 	PGresult *res;
 	int rc;
 
-	if ((rc = ensure_conn(d)) != SQL_OK) {
-		if (err)
+	if ((rc = tx_gate(d, sql)) != -1 || (rc = ensure_conn(d)) != SQL_OK) {
+		if (rc != SQL_OK && err)
 			snprintf(err, errlen, "postgresql: %s", d->errmsg);
 		return rc;
 	}
@@ -547,6 +601,11 @@ execute(struct pg_stmt *s)
 	PGresult *res;
 	int rc;
 
+	if ((rc = tx_gate(d, s->sql)) != -1) {
+		s->row = -1;
+		s->nrows = 0;
+		return rc;
+	}
 	if ((rc = ensure_conn(d)) != SQL_OK)
 		return rc;
 	if (s->persistent && d->named[s->named].gen != d->gen + 1) {

@@ -54,6 +54,9 @@ conn_open(struct conn *c, int pg)
 	                    "DROP SCHEMA public CASCADE; CREATE SCHEMA public",
 	             err, sizeof(err)) != SQL_OK)
 		fail_msg("%s", err);
+	if (sql_exec(c->db, "CREATE TABLE meta (key TEXT PRIMARY KEY)", err,
+	             sizeof(err)) != SQL_OK)
+		fail_msg("%s", err);
 	if (sql_exec(c->db,
 	             sql_pick(c->db,
 	                      "CREATE TABLE t (id INTEGER PRIMARY KEY, "
@@ -124,7 +127,8 @@ binding_and_types(sql_db *db)
 	/* ?NNN reused, :name, and a bare ? after them */
 	assert_int_equal(
 	    sql_prepare(db,
-	                "SELECT k, n, x, ?1, :nm, CAST(? AS TEXT) FROM t WHERE "
+	                "SELECT k, n, x, CAST(?1 AS BIGINT), CAST(:nm AS TEXT), "
+	                "CAST(? AS TEXT) FROM t WHERE "
 	                "n >= ?1 OR "
 	                "k = :nm ORDER BY k",
 	                0, &st),
@@ -270,6 +274,62 @@ test_codes_and_changes(void **state)
 	each_backend(codes_and_changes);
 }
 
+/* count - the first column of sql's first row. */
+static long long
+count(sql_db *db, const char *sql)
+{
+	sql_stmt *st;
+	long long v = -1;
+
+	assert_int_equal(sql_prepare(db, sql, 0, &st), SQL_OK);
+	if (sql_step(st) == SQL_ROW)
+		v = sql_column_int64(st, 0);
+	sql_finalize(st);
+	return v;
+}
+
+/* PostgreSQL: the server ends the connection inside a transaction (as a
+ * restart does).  Nothing may then run on a new connection as if it were
+ * still that transaction: a COMMIT fails, nothing of it is stored, and
+ * after the ROLLBACK (or COMMIT) the connection is back by itself. */
+static void
+test_pg_lost_in_transaction(void **state)
+{
+	struct conn a, b;
+	char sql[128], err[256];
+	sql_stmt *st;
+	long long pid;
+
+	(void)state;
+	conn_open(&a, 1);
+	assert_int_equal(sql_open(a.path, NULL, 0, &b.db, err, sizeof(err)),
+	                 SQL_OK);
+	pid = count(a.db, "SELECT pg_backend_pid()");
+	assert_int_equal(sql_begin_write(a.db), SQL_OK);
+	insert(a.db, "in-tx", 1, 1);
+	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%lld)", pid);
+	assert_int_equal(count(b.db, sql), 1);
+	usleep(100 * 1000);
+
+	assert_int_equal(sql_prepare(a.db, "INSERT INTO t (k) VALUES ('x')",
+	                             SQL_PREPARE_PERSISTENT, &st),
+	                 SQL_OK);
+	assert_int_equal(sql_step(st), SQL_UNAVAILABLE); /* it broke */
+	usleep(150 * 1000); /* past the first back-off */
+	assert_int_equal(sql_step(st), SQL_UNAVAILABLE); /* no autocommit */
+	assert_true(sql_retryable(sql_errcode(a.db)));
+	assert_int_equal(sql_commit(a.db), SQL_UNAVAILABLE);
+	assert_int_equal(count(b.db, "SELECT count(*) FROM t"), 0);
+
+	/* back: the statement is prepared again on the new connection */
+	assert_int_equal(sql_step(st), SQL_DONE);
+	sql_finalize(st);
+	assert_int_equal(count(b.db, "SELECT count(*) FROM t"), 1);
+	assert_int_equal(sql_healthy(a.db, err, sizeof(err)), SQL_OK);
+	sql_close(b.db);
+	conn_close(&a);
+}
+
 static void
 test_targets(void **state)
 {
@@ -312,6 +372,13 @@ main(void)
 	    cmocka_unit_test(test_codes_and_changes),
 	    cmocka_unit_test(test_targets),
 	};
+	const struct CMUnitTest pg_tests[] = {
+	    cmocka_unit_test(test_pg_lost_in_transaction),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* PostgreSQL's own cases only when there is one to run them on */
+	if (pg_uri())
+		rc |= cmocka_run_group_tests(pg_tests, NULL, NULL);
+	return rc;
 }
