@@ -84,6 +84,6 @@ SELECT 1 + (e * 7919) % :hosts, lpad(to_hex(e), 16, '0'),
     || '"program":"sendmail","message":"SYSERR(root): signature ' || e % 200
     || ': Permission denied","raw":"Feb 15 09:20:02 host sendmail[7134]: '
     || 'SYSERR(root): signature ' || e % 200 || ': Permission denied"}'
-FROM generate_series(0, :events - 1) e;
+FROM generate_series(0::bigint, :events - 1) e;
 SELECT indexdef FROM ev_idx \gexec
 VACUUM ANALYZE;
