@@ -336,6 +336,13 @@ api_host(struct api_req *rq, struct api_answer *ans)
 
 	if (host_hours(rq, ans, &hours) == -1)
 		return;
+	/* stored names are UTF-8 (they came in JSON): another name is no
+	 * host, on either backend (PostgreSQL refuses such a parameter) */
+	if ((o = json_string(name)) == NULL) {
+		api_error(ans, 404, "not_found", "no host named '%s'", name);
+		return;
+	}
+	json_decref(o);
 	st = db_prepare(rq->db,
 	                HOST_COLS ", (SELECT state FROM host_state WHERE "
 	                          "host_id = h.id)" HOST_FROM

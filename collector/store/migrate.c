@@ -99,8 +99,8 @@ fix_mail_fs(sql_db *db, char *err, size_t errlen)
 	sql_stmt *sel, *upd;
 	int rc;
 
-	if (sql_prepare(db, "SELECT host_id, mount, fstype FROM filesystems",
-	                0, &sel) != SQL_OK)
+	if (sql_prepare(db, "SELECT host_id, mount, fstype FROM filesystems", 0,
+	                &sel) != SQL_OK)
 		return sqlerr(db, err, errlen);
 	if (sql_prepare(db,
 	                "UPDATE filesystems SET mail_fs = 0 WHERE host_id = ?1 "

@@ -271,6 +271,18 @@ writer_main(void *arg)
 				pthread_mutex_lock(&w->mu);
 				continue;
 			}
+			if (atomic_load(&w->failing) &&
+			    sql_backend(w->db) == SQL_PG) {
+				/* idle after a failure: reconnect now, so that
+				 * /healthz recovers without waiting for a
+				 * report (a balancer sends none meanwhile) */
+				char why[256];
+				pthread_mutex_unlock(&w->mu);
+				if (sql_healthy(w->db, why, sizeof(why)) ==
+				    SQL_OK)
+					atomic_store(&w->failing, 0);
+				pthread_mutex_lock(&w->mu);
+			}
 			clock_gettime(CLOCK_REALTIME, &ts);
 			ts.tv_sec += WRITER_IDLE_WAIT_S;
 			pthread_cond_timedwait(&w->cv, &w->mu, &ts);

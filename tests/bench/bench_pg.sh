@@ -12,6 +12,7 @@
 #
 # PostgreSQL is a throwaway server (tests/e2e/pg_lib.inc) in BENCH_TMP,
 # with the tests' settings except fsync (on here, as in production).
+# BENCH_PG_PARTS="ingest reads" (the default) chooses the parts.
 # Scale: BENCH_REPORTS (20000), BENCH_CONC (128), BENCH_FLEET (10000),
 # BENCH_PG_HOSTS (100000), BENCH_PG_EVENTS (10000000: about 4 GB and
 # several minutes to generate).
@@ -78,6 +79,8 @@ echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg);" \
     "PostgreSQL $(pg_sql postgres 'SHOW server_version') (fsync on)"
 
 load="-n $reports -c $conc -H $fleet -e 3"
+case " ${BENCH_PG_PARTS:-ingest reads} " in *" ingest "*) ;; *) load="" ;; esac
+[ -n "$load" ] && {
 echo
 echo "--- ingest: $reports reports from $fleet hosts, 3 events each, $conc connections"
 echo "  one collector, SQLite (synchronous=full)"
@@ -107,6 +110,8 @@ batches "$u1"
 batches "$u2"
 echo "  stored: $(pg_sql two 'SELECT count(*) FROM reports') reports"
 stop_all
+}
+case " ${BENCH_PG_PARTS:-ingest reads} " in *" reads "*) ;; *) exit 0 ;; esac
 
 echo
 echo "--- read API on PostgreSQL over $hosts hosts and $events events"
