@@ -116,6 +116,39 @@ scoped_findings(struct scope *sc)
 	return run_rows(sc, &qb, finding_row);
 }
 
+/* scoped_incidents - the summary's incidents over the hosts in scope: the
+ * open causes (findings that are no symptom), on how many hosts, and
+ * both per severity, as incident_counts gives them fleet-wide. */
+static json_t *
+scoped_incidents(struct scope *sc)
+{
+	static const char *const sevs[] = {"critical", "warning", "info"};
+	json_t *by = json_object();
+	long long all[2], n[2];
+	struct qb qb;
+
+	for (size_t i = 0; i < sizeof(sevs) / sizeof(sevs[0]); i++) {
+		qb_init(&qb, "SELECT count(*), count(DISTINCT f.host_id) "
+		             "FROM findings f");
+		qb_where(&qb, "f.resolved_at IS NULL AND f.symptom = 0 AND "
+		              "f.severity = ?");
+		qb_text(&qb, sevs[i]);
+		qb_labels(&qb, "f.host_id", sc->lf);
+		run_ints(sc, &qb, n, 2);
+		json_object_set_new(by, sevs[i],
+		                    json_pack("{s:I,s:I}", "open",
+		                              (json_int_t)n[0], "hosts",
+		                              (json_int_t)n[1]));
+	}
+	qb_init(&qb, "SELECT count(*), count(DISTINCT f.host_id) FROM "
+	             "findings f");
+	qb_where(&qb, "f.resolved_at IS NULL AND f.symptom = 0");
+	qb_labels(&qb, "f.host_id", sc->lf);
+	run_ints(sc, &qb, all, 2);
+	return json_pack("{s:I,s:I,s:o}", "open", (json_int_t)all[0], "hosts",
+	                 (json_int_t)all[1], "by_severity", by);
+}
+
 static json_t *
 scoped_syserr(struct scope *sc)
 {
@@ -195,6 +228,7 @@ summary_scope(struct api_req *rq, const struct label_filter *lf, json_t *o,
 
 	json_object_set_new(o, "hosts", scoped_hosts(&sc));
 	json_object_set_new(o, "findings", scoped_findings(&sc));
+	json_object_set_new(o, "incidents", scoped_incidents(&sc));
 	json_object_set_new(o, "syserr_top", scoped_syserr(&sc));
 	json_object_set_new(o, "inodes_top", scoped_inodes(&sc));
 	json_object_set_new(o, "mail", scoped_mail(&sc));

@@ -97,6 +97,12 @@ check_eq "summary?label=env:prod: the MTA down, the SYSERRs, the mail" \
 check_eq "summary?label=env:test: no MTA down, no SYSERR, no inode top of inc1" \
     "$(jq -c '[.mta_down.hosts, (.syserr_top | length), ([.inodes_top[] | select(.host == "inc1")] | length)]' "$T/st")" '[0,0,0]'
 
+check_eq "summary?label=env:prod: the fleet's critical incidents (all on inc1)" \
+    "$(jq -c .incidents.by_severity.critical "$T/sp")" \
+    "$(jq -c .incidents.by_severity.critical "$T/s")"
+check_eq "summary?label=env:test: no critical incident there" \
+    "$(jq -c '[.incidents.by_severity.critical.open, (.incidents.open < ('"$(jq .incidents.open "$T/s")"'))]' "$T/st")" \
+    '[0,true]'
 check_eq "summary?group_by=label:env: a group per value" \
     "$(get "$T/g" '/api/v1/summary?group_by=label:env') $(jq -c '[.group_by, [.groups[] | {value, hosts, mta_down}]]' "$T/g")" \
     '200 ["label:env",[{"value":"prod","hosts":1,"mta_down":1},{"value":"test","hosts":1,"mta_down":0}]]'
