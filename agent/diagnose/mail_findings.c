@@ -150,8 +150,16 @@ down_verdict(const struct cycle *c, const struct queue_view *v, char *msg,
 		return;
 	}
 	if (v->exim) {
-		snprintf(remedy, rn, "service exim4 start || service exim "
-		                     "start; then exim -qf");
+		const char *svc = json_string_value(json_object_get(
+		    json_object_get(c->report, "mta"), "exim_service"));
+
+		if (svc == NULL || c->init.kind == INITSYS_UNKNOWN)
+			snprintf(remedy, rn, "service exim4 start || service "
+			                     "exim start; then exim -qf");
+		else {
+			initsys_start(&c->init, svc, 0, start, sizeof(start));
+			snprintf(remedy, rn, "%s; then exim -qf", start);
+		}
 		return;
 	}
 	if (c->init.kind == INITSYS_UNKNOWN)

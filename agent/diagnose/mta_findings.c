@@ -76,11 +76,9 @@ down_remedy(const struct initsys *is, const char *kind, const char *service,
 	char cmd[256];
 
 	if (strcmp(kind, "exim") == 0) {
-		snprintf(out, n,
-		         "systemctl start %s || service %s start; then deliver "
-		         "what waits: exim -qf",
-		         service ? service : "exim",
-		         service ? service : "exim");
+		initsys_start(is, service ? service : "exim", 1, cmd,
+		              sizeof(cmd));
+		snprintf(out, n, "%s; then deliver what waits: exim -qf", cmd);
 		return;
 	}
 	if (!running) {

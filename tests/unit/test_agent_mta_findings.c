@@ -171,6 +171,44 @@ test_no_finding_when_unknown_empty_or_none(void **state)
 	fixture_free(&c);
 }
 
+/* Exim's remedy starts it the way this host starts services */
+static void
+test_exim_remedy_follows_the_init_system(void **state)
+{
+	static const struct {
+		enum initsys_kind kind;
+		const char *start;
+	} want[] = {
+	    {INITSYS_SYSTEMD, "systemctl start exim4; "},
+	    {INITSYS_SYSV_REDHAT, "service exim4 start; "},
+	    {INITSYS_UNKNOWN, "systemctl start exim4 || service exim4 start; "},
+	};
+	char text[1024];
+	struct cycle c;
+	json_t *f;
+
+	(void)state;
+	snprintf(text, sizeof(text),
+	         "{\"mta\": {\"kind\": \"exim\", \"daemon_running\": false, "
+	         "\"smtp_listening\": false, \"cron_queue_runner\": null, "
+	         "\"exim_service\": \"exim4\"}, "
+	         "\"spools\": [{\"path\": \"/var/spool/exim4/input\", "
+	         "\"role\": \"exim_input\", \"queued\": 2}]}");
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		fixture_cycle(&c, text);
+		c.init.kind = want[i].kind;
+		mta_findings(&c, &cfg);
+		f = fixture_finding(&c, "mta.down", "exim");
+		assert_non_null(f);
+		if (strncmp(fixture_str(f, "remedy"), want[i].start,
+		            strlen(want[i].start)) != 0)
+			fail_msg("remedy '%s', want it to start '%s'",
+			         fixture_str(f, "remedy"), want[i].start);
+		assert_non_null(strstr(fixture_str(f, "remedy"), "exim -qf"));
+		fixture_free(&c);
+	}
+}
+
 int
 main(void)
 {
@@ -180,6 +218,7 @@ main(void)
 	    cmocka_unit_test(
 	        test_postfix_is_down_only_when_master_is_not_running),
 	    cmocka_unit_test(test_no_finding_when_unknown_empty_or_none),
+	    cmocka_unit_test(test_exim_remedy_follows_the_init_system),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
