@@ -8,11 +8,18 @@
  * start, so a series has at most API_HISTORY_BUCKETS points and a short
  * peak is never averaged away.  The grouping is one portable
  * GROUP BY over the series index.
+ *
+ * label=KEY:VALUE (repeatable, as on the lists) narrows the fleet's
+ * curves to the hosts with those labels: each point is then the sum over
+ * those hosts of each host's own point (its largest value in the
+ * bucket) of the same metric, from history.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "collector/api/api.h"
+#include "collector/api/api_req.h"
+#include "collector/api/query.h"
 #include "collector/limits.h"
 #include "collector/store/db.h"
 #include "common/jsonutil.h"
@@ -33,6 +40,32 @@ static const struct range ranges[] = {
 	"SELECT metric, subject, ts / ?3 AS bucket, max(value) "               \
 	"FROM " table " WHERE " where "ts >= ?1 AND ts <= ?2 "                 \
 	"GROUP BY metric, subject, bucket ORDER BY metric, subject, bucket"
+
+/* scoped_prepare - the fleet's metrics summed over the hosts of lf. */
+static sql_stmt *
+scoped_prepare(struct api_req *rq, const struct label_filter *lf,
+               long long from, long long width, char *err, size_t el)
+{
+	struct qb qb;
+	sql_stmt *st;
+
+	qb_init(&qb, "SELECT metric, subject, bucket, sum(v) FROM (SELECT "
+	             "metric, subject, host_id, ts / ? AS bucket, max(value) "
+	             "AS v FROM history");
+	qb_int(&qb, width);
+	qb_where(&qb, "metric IN ('queued_total', 'unread_total', 'syserr', "
+	              "'open_findings')");
+	qb_where(&qb, "ts >= ?");
+	qb_int(&qb, from);
+	qb_where(&qb, "ts <= ?");
+	qb_int(&qb, rq->now);
+	qb_labels(&qb, "host_id", lf);
+	qb_tail(&qb, "GROUP BY metric, subject, host_id, bucket) t GROUP BY "
+	             "metric, subject, bucket ORDER BY metric, subject, bucket");
+	st = qb_prepare(&qb, rq->db, err, el);
+	qb_free(&qb);
+	return st;
+}
 
 /* range_arg - the range argument (default 24h); NULL with a 400. */
 static const struct range *
@@ -120,13 +153,14 @@ api_history(struct api_req *rq, struct api_answer *ans)
 {
 	const struct range *r = range_arg(rq, ans);
 	const char *host = rq->arg(rq->cls, "host");
+	struct label_filter lf;
 	long long width, from, hid = 0;
 	sql_stmt *st;
 	json_t *series;
 	char err[256];
 	int rc;
 
-	if (r == NULL)
+	if (r == NULL || label_args(rq, ans, &lf) == -1)
 		return;
 	if (host && *host) {
 		rc = host_id(rq->db, host, &hid, err, sizeof(err));
@@ -143,20 +177,26 @@ api_history(struct api_req *rq, struct api_answer *ans)
 	 * last one the bucket of now */
 	width = r->seconds / API_HISTORY_BUCKETS;
 	from = (rq->now / width - (API_HISTORY_BUCKETS - 1)) * width;
-	st = db_prepare(rq->db,
-	                host && *host
-	                    ? SERIES_SQL("history", "host_id = ?4 AND ")
-	                    : SERIES_SQL("fleet_history", ""),
-	                err, sizeof(err));
+	if (!(host && *host) && lf.n > 0)
+		st = scoped_prepare(rq, &lf, from, width, err, sizeof(err));
+	else
+		st = db_prepare(rq->db,
+		                host && *host
+		                    ? SERIES_SQL("history", "host_id = ?4 AND ")
+		                    : SERIES_SQL("fleet_history", ""),
+		                err, sizeof(err));
 	if (st == NULL) {
 		api_db_error(ans, err);
 		return;
 	}
-	sql_bind_int64(st, 1, from);
-	sql_bind_int64(st, 2, rq->now);
-	sql_bind_int64(st, 3, width);
-	if (host && *host)
+	if (host && *host) {
 		sql_bind_int64(st, 4, hid);
+	}
+	if ((host && *host) || lf.n == 0) {
+		sql_bind_int64(st, 1, from);
+		sql_bind_int64(st, 2, rq->now);
+		sql_bind_int64(st, 3, width);
+	}
 	series = json_array();
 	rc = series_fill(rq->db, st, width, series, err, sizeof(err));
 	sql_finalize(st);

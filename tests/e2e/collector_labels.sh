@@ -165,5 +165,5 @@ check_eq "33 labels: 400" "$(post "$T/o" "$T/bad.json")" 400
 stop_collector
 check_eq "collector stops cleanly" "$STOP_RC" 0
 check_eq "host_labels holds the newest labels only" \
-    "$(sqlite3 "$T/c.db" "SELECT h.name || ' ' || l.key || '=' || l.value FROM host_labels l JOIN hosts h ON h.id = l.host_id ORDER BY 1" | tr '\n' ' ')" \
+    "$(dbq "$T/c.db" "SELECT h.name || ' ' || l.key || '=' || l.value FROM host_labels l JOIN hosts h ON h.id = l.host_id ORDER BY 1" | tr '\n' ' ')" \
     "inc1 dc=fra1 inc1 env=prod inc1 role=mail ok1 env=staging "
