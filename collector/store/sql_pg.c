@@ -538,18 +538,85 @@ p_bind_null(sql_stmt *st, int i)
 	return param(PST(st), i) ? SQL_OK : SQL_RANGE;
 }
 
-/* copy - t (n bytes, or to its NUL) into p's reused buffer. */
-static void
-copy(struct pg_param *p, const char *t, int n)
+/* utf8_len - the length of the UTF-8 sequence at t (at most left
+ * bytes), 0 if it is not one (or a NUL, which text cannot hold). */
+static size_t
+utf8_len(const unsigned char *t, size_t left)
 {
-	size_t len = n < 0 ? strlen(t) : strnlen(t, (size_t)n);
+	size_t n;
+	unsigned c = t[0], min;
 
-	if (len + 1 > p->cap) {
-		p->cap = len + 1 > 64 ? len + 1 : 64;
+	if (c == 0)
+		return 0;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, min = 0x10000;
+	else
+		return 0;
+	if (n > left)
+		return 0;
+	c &= 0x3f >> (n - 1);
+	for (size_t i = 1; i < n; i++) {
+		if ((t[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (t[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* utf8_ok - len bytes of t are UTF-8 text without NUL. */
+static int
+utf8_ok(const char *t, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)t;
+	size_t i = 0, k;
+
+	while (i < len) {
+		if (u[i] >= 0x20 && u[i] < 0x80) { /* the common case */
+			i++;
+			continue;
+		}
+		if ((k = utf8_len(u + i, len - i)) == 0)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
+/*
+ * copy - len bytes of t into p's reused buffer, as text PostgreSQL
+ * takes: a NUL or a byte that is no UTF-8 becomes U+FFFD (SQLite stores
+ * any bytes; only read API arguments from a URL can carry such bytes,
+ * and they then match nothing stored, as on SQLite).
+ */
+static void
+copy(struct pg_param *p, const char *t, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)t;
+	size_t need = len * 3 + 1, o = 0, k;
+
+	if (need > p->cap) {
+		p->cap = need > 64 ? need : 64;
 		p->buf = xrealloc(p->buf, p->cap);
 	}
-	memcpy(p->buf, t, len);
-	p->buf[len] = '\0';
+	for (size_t i = 0; i < len; i += k) {
+		if ((k = utf8_len(u + i, len - i)) == 0) {
+			memcpy(p->buf + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			k = 1;
+			continue;
+		}
+		memcpy(p->buf + o, t + i, k);
+		o += k;
+	}
+	p->buf[o] = '\0';
 	p->val = p->buf;
 }
 
@@ -557,6 +624,7 @@ static int
 p_bind_text(sql_stmt *st, int i, const char *t, int n, sql_destructor d)
 {
 	struct pg_param *p = param(PST(st), i);
+	size_t len;
 
 	if (p == NULL) {
 		if (t && d != SQL_STATIC && d != SQL_TRANSIENT)
@@ -565,11 +633,11 @@ p_bind_text(sql_stmt *st, int i, const char *t, int n, sql_destructor d)
 	}
 	if (t == NULL)
 		return SQL_OK;
-	/* PostgreSQL's text parameters end at their NUL: counted text is
-	 * copied unless its NUL is where the count ends */
-	if (d == SQL_TRANSIENT || (n >= 0 && memchr(t, '\0', (size_t)n + 1) !=
-	                                          t + n)) {
-		copy(p, t, n);
+	len = n < 0 ? strlen(t) : (size_t)n;
+	/* a text parameter ends at its NUL: counted text, text to copy and
+	 * text PostgreSQL would refuse go through the buffer */
+	if (d == SQL_TRANSIENT || n >= 0 || !utf8_ok(t, len)) {
+		copy(p, t, len);
 		if (d != SQL_STATIC && d != SQL_TRANSIENT)
 			d((void *)t);
 		return SQL_OK;

@@ -240,6 +240,21 @@ retention_step(struct writer *w)
 	return n > 0;
 }
 
+/*
+ * probe_server - PostgreSQL: an idle writer whose last begin or commit
+ * failed tries its connection (reconnecting, with the back-off), so that
+ * /healthz is right again once the server is back, before the next
+ * report arrives.  (SQLite's /healthz probes the disk itself.)
+ */
+static void
+probe_server(struct writer *w)
+{
+	char err[256];
+
+	if (sql_healthy(w->db, err, sizeof(err)) == SQL_OK)
+		atomic_store(&w->failing, 0);
+}
+
 static void *
 writer_main(void *arg)
 {
@@ -273,14 +288,8 @@ writer_main(void *arg)
 			}
 			if (atomic_load(&w->failing) &&
 			    sql_backend(w->db) == SQL_PG) {
-				/* idle after a failure: reconnect now, so that
-				 * /healthz recovers without waiting for a
-				 * report (a balancer sends none meanwhile) */
-				char why[256];
 				pthread_mutex_unlock(&w->mu);
-				if (sql_healthy(w->db, why, sizeof(why)) ==
-				    SQL_OK)
-					atomic_store(&w->failing, 0);
+				probe_server(w);
 				pthread_mutex_lock(&w->mu);
 			}
 			clock_gettime(CLOCK_REALTIME, &ts);

@@ -176,6 +176,20 @@ binding_and_types(sql_db *db)
 	assert_int_equal(sql_column_int(st, 4), 1);
 	sql_finalize(st);
 
+	/* hostile bytes from a URL (not UTF-8, a NUL in counted text) are
+	 * no error: they match nothing */
+	assert_int_equal(
+	    sql_prepare(db, "SELECT count(*) FROM t WHERE k = ?1", 0, &st),
+	    SQL_OK);
+	sql_bind_text(st, 1, "a\xff\xfe", -1, SQL_STATIC);
+	assert_int_equal(sql_step(st), SQL_ROW);
+	assert_int_equal(sql_column_int64(st, 0), 0);
+	sql_reset(st);
+	sql_bind_text(st, 1, "a\0b", 3, SQL_TRANSIENT);
+	assert_int_equal(sql_step(st), SQL_ROW);
+	assert_int_equal(sql_column_int64(st, 0), 0);
+	sql_finalize(st);
+
 	/* text compares and sorts by bytes */
 	insert(db, "B", 0, 0);
 	insert(db, "\xc3\xa9", 0, 0);
