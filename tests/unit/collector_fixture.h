@@ -182,6 +182,41 @@ fx_variant(json_t *r, int n, const char *host, const char *collected)
 	return c;
 }
 
+/* fx_set_cause - caused_by {ccode, csubj} on r's first finding with that
+ * code (fails the test if there is none). */
+FX_FN void
+fx_set_cause(json_t *r, const char *code, const char *ccode,
+             const char *csubj)
+{
+	json_t *f;
+	size_t i;
+
+	json_array_foreach(json_object_get(r, "findings"), i, f)
+	{
+		if (strcmp(json_string_value(json_object_get(f, "code")),
+		           code) == 0) {
+			json_object_set_new(f, "caused_by",
+			                    json_pack("{s:s,s:s}", "code",
+			                              ccode, "subject", csubj));
+			return;
+		}
+	}
+	fail_msg("no %s finding", code);
+}
+
+/* fx_drop - r without its findings of that code. */
+FX_FN void
+fx_drop(json_t *r, const char *code)
+{
+	json_t *all = json_object_get(r, "findings");
+
+	for (size_t i = json_array_size(all); i-- > 0;)
+		if (strcmp(json_string_value(
+		               json_object_get(json_array_get(all, i), "code")),
+		           code) == 0)
+			json_array_remove(all, i);
+}
+
 /* fx_fleet - hosts web000.. from the incident report; the last two last
  * reported long before FX_NOW (stale). */
 FX_FN void

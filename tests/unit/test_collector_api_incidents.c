@@ -10,39 +10,6 @@
 
 #define CQ "/var/spool/clientmqueue"
 
-/* set_cause - caused_by of r's first finding with that code */
-static void
-set_cause(json_t *r, const char *code, const char *ccode, const char *csubj)
-{
-	json_t *f;
-	size_t i;
-
-	json_array_foreach(json_object_get(r, "findings"), i, f)
-	{
-		if (strcmp(json_string_value(json_object_get(f, "code")),
-		           code) == 0) {
-			json_object_set_new(f, "caused_by",
-			                    json_pack("{s:s,s:s}", "code",
-			                              ccode, "subject", csubj));
-			return;
-		}
-	}
-	fail_msg("no %s finding", code);
-}
-
-/* drop - r without its findings of that code */
-static void
-drop(json_t *r, const char *code)
-{
-	json_t *all = json_object_get(r, "findings");
-
-	for (size_t i = json_array_size(all); i-- > 0;)
-		if (strcmp(json_string_value(
-		               json_object_get(json_array_get(all, i), "code")),
-		           code) == 0)
-			json_array_remove(all, i);
-}
-
 /* linked - the incident report of host with log.syserr under the spool
  * and mail.undelivered under mta.down */
 static json_t *
@@ -50,8 +17,8 @@ linked(struct fx *f, int n, const char *host, const char *collected)
 {
 	json_t *r = fx_variant(f->incident, n, host, collected);
 
-	set_cause(r, "log.syserr", "spool.not_writable_by_mta", CQ);
-	set_cause(r, "mail.undelivered", "mta.down", "sendmail");
+	fx_set_cause(r, "log.syserr", "spool.not_writable_by_mta", CQ);
+	fx_set_cause(r, "mail.undelivered", "mta.down", "sendmail");
 	return r;
 }
 
@@ -90,7 +57,7 @@ test_host_incidents(void **state)
 
 	/* spool.permissions opens a report later: its first_seen puts it
 	 * after the older critical causes */
-	drop(first, "spool.permissions");
+	fx_drop(first, "spool.permissions");
 	fx_put(f, first, 1771147210);
 	fx_put(f, then, 1771147330);
 	body = fx_call(f, api_host, &a, "h1", 200);
@@ -200,7 +167,7 @@ test_summary_counts_causes(void **state)
 
 	/* h1's MTA runs again: mta.down resolves, the waiting mail is a
 	 * cause of its own (its caused_by names nothing open) */
-	drop(up, "mta.down");
+	fx_drop(up, "mta.down");
 	fx_put(f, up, 1771147330);
 	sum = fx_call(f, api_summary, &a, NULL, 200);
 	assert_string_equal(sev(sum, "critical"), "8/2");

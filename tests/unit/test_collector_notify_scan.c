@@ -185,39 +185,6 @@ test_resolved_once(void **state)
 	json_decref(fixed);
 }
 
-/* set_cause - findings[code]'s caused_by in r, the first with that code */
-static void
-set_cause(json_t *r, const char *code, const char *ccode, const char *csubj)
-{
-	json_t *f;
-	size_t i;
-
-	json_array_foreach(json_object_get(r, "findings"), i, f)
-	{
-		if (strcmp(json_string_value(json_object_get(f, "code")),
-		           code) == 0) {
-			json_object_set_new(f, "caused_by",
-			                    json_pack("{s:s,s:s}", "code",
-			                              ccode, "subject", csubj));
-			return;
-		}
-	}
-	fail_msg("no %s finding", code);
-}
-
-/* drop - remove the findings with that code from r */
-static void
-drop(json_t *r, const char *code)
-{
-	json_t *all = json_object_get(r, "findings");
-
-	for (size_t i = json_array_size(all); i-- > 0;)
-		if (strcmp(json_string_value(
-		               json_object_get(json_array_get(all, i), "code")),
-		           code) == 0)
-			json_array_remove(all, i);
-}
-
 static void
 test_symptoms_wait_for_their_cause(void **state)
 {
@@ -228,9 +195,9 @@ test_symptoms_wait_for_their_cause(void **state)
 	    fx_variant(f->incident, 9, NULL, "2026-02-15T09:31:00Z");
 
 	/* log.syserr under the spool, mail.undelivered under mta.down */
-	set_cause(r, "log.syserr", "spool.not_writable_by_mta",
+	fx_set_cause(r, "log.syserr", "spool.not_writable_by_mta",
 	          "/var/spool/clientmqueue");
-	set_cause(r, "mail.undelivered", "mta.down", "sendmail");
+	fx_set_cause(r, "mail.undelivered", "mta.down", "sendmail");
 	fx_put(f, r, T0 + 5);
 	assert_int_equal(run(f, &nc, 1u << TARGET_WEBHOOK, T0 + 10), 6);
 	assert_int_equal(
@@ -240,10 +207,10 @@ test_symptoms_wait_for_their_cause(void **state)
 	    0);
 	/* mta.down resolves while the mail still waits: the symptom,
 	 * alone now, notifies (its caused_by names nothing open) */
-	set_cause(alone, "log.syserr", "spool.not_writable_by_mta",
+	fx_set_cause(alone, "log.syserr", "spool.not_writable_by_mta",
 	          "/var/spool/clientmqueue");
-	set_cause(alone, "mail.undelivered", "mta.down", "sendmail");
-	drop(alone, "mta.down");
+	fx_set_cause(alone, "mail.undelivered", "mta.down", "sendmail");
+	fx_drop(alone, "mta.down");
 	fx_put(f, alone, T0 + 605);
 	assert_int_equal(run(f, &nc, 1u << TARGET_WEBHOOK, T0 + 610), 2);
 	assert_int_equal(queued(f, "webhook", "resolved"), 1);
