@@ -71,12 +71,6 @@ tx(struct writer *w, int which)
 	return rc == SQL_DONE ? SQL_OK : rc;
 }
 
-static int
-retryable(int rc)
-{
-	return sql_retryable(rc);
-}
-
 /* fleet_sample - the fleet curves' points of this minute, in the open
  * transaction.  A failure is logged and costs that point only. */
 static void
@@ -150,7 +144,7 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 		note_error(w, "begin");
 		atomic_store(&w->failing, 1);
 		for (j = jobs; j; j = j->next) {
-			j->status = retryable(rc) ? 503 : 500;
+			j->status = sql_retryable(rc) ? 503 : 500;
 			snprintf(j->err, sizeof(j->err), "cannot begin: %s",
 			         sql_errmsg(w->db));
 		}
@@ -176,7 +170,7 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 		} else {
 			tx(w, T_UNDO);
 			tx(w, T_RELEASE);
-			j->status = retryable(rc) ? 503 : 500;
+			j->status = sql_retryable(rc) ? 503 : 500;
 			snprintf(j->err, sizeof(j->err), "%s", err);
 			log_warnx("writer: report not stored: %s", err);
 		}
@@ -191,7 +185,7 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 		for (j = jobs; j; j = j->next) {
 			if (j->status != 200)
 				continue;
-			j->status = retryable(rc) ? 503 : 500;
+			j->status = sql_retryable(rc) ? 503 : 500;
 			j->duplicate = 0;
 			snprintf(j->err, sizeof(j->err), "commit failed: %s",
 			         sql_errstr(rc));
