@@ -11,99 +11,12 @@
 // xss_strings[], hosts_total, fixed_host.  Prints one "ok - ..." /
 // "not ok - ..." line per check (the shell script numbers them) and
 // "# ..." diagnostics.
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { start } from './harness.mjs';
 
-const X = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-const WAIT = 15000;		// any single wait
-const DEADLINE = 240000;	// the whole run
-
-let failed = 0;
-function ok(desc) { console.log('ok - ' + desc); }
-function notOk(desc, why) {
-	failed++;
-	console.log('not ok - ' + desc);
-	if (why)
-		for (const l of String(why).split('\n').slice(0, 12))
-			console.log('# ' + l);
-}
-async function check(desc, fn) {
-	try {
-		const r = await fn();
-		if (r === false)
-			notOk(desc);
-		else
-			ok(desc);
-	} catch (e) {
-		notOk(desc, e && e.message ? e.message : e);
-	}
-}
-function assert(cond, msg) {
-	if (!cond)
-		throw new Error(msg);
-}
-
-const killer = setTimeout(() => {
-	console.log('not ok - the browser run finished within ' +
-	    DEADLINE / 1000 + ' s');
-	process.exit(1);
-}, DEADLINE);
-
-const ctx = await chromium.launchPersistentContext(X.profile, {
-	executablePath: X.chromium,
-	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-	    '--disable-component-update', '--disable-sync', '--no-first-run',
-	    '--disable-quic', '--disable-extensions', '--disable-dev-shm-usage'],
-	viewport: { width: 1400, height: 1000 },
-	timeout: 60000,
-});
-ctx.setDefaultTimeout(WAIT);
-
-// Every request must go to the collector: nothing from another host.
-const foreign = [];
-ctx.on('request', (r) => {
-	if (!r.url().startsWith(X.url + '/') && !r.url().startsWith('data:'))
-		foreign.push(r.url());
-});
-// Markup injection shows up as CSP violations (inline handlers, inline
-// scripts) or as calls to the hooks the hostile strings would call.
-await ctx.addInitScript(() => {
-	window.__sw_violations = [];
-	document.addEventListener('securitypolicyviolation', (e) =>
-	    window.__sw_violations.push(e.violatedDirective + ' ' +
-		e.blockedURI + ' ' + (e.sample || '')));
-	window.__sw_xss = 0;
-});
-const page = ctx.pages()[0] || await ctx.newPage();
-const pageErrors = [];
-page.on('pageerror', (e) => pageErrors.push(e.message));
+const T = await start(process.argv[2]);
+const { X, page, check, assert, shot, go, settle, text } = T;
 const dialogs = [];
 page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
-
-async function shot(name) {
-	const f = path.join(X.out, name + '.png');
-	await page.evaluate(() => window.scrollTo(0, 0));
-	await page.screenshot({ path: f, fullPage: true });
-	console.log('# screenshot ' + f);
-}
-
-async function go(hash) {
-	await page.goto(X.url + '/' + hash);
-	await page.waitForSelector('#view[aria-busy="false"]');
-}
-
-// The hash navigation of an already open page: wait for the new view.
-async function settle() {
-	await page.waitForFunction(() =>
-	    document.getElementById('view').getAttribute('aria-busy') === 'false' &&
-	    !document.getElementById('view').classList.contains('loading'));
-}
-
-function text(sel) {
-	return page.locator(sel).first().textContent();
-}
 
 /* Hostile strings: shown as text, never turned into elements. */
 async function noInjection(where) {
@@ -355,16 +268,8 @@ try {
 	});
 	await shot('08-collector-down');
 
-	await check('no request left the collector', async () => {
-		assert(foreign.length === 0, foreign.join(' '));
-	});
-	await check('no script error in the page', async () => {
-		assert(pageErrors.length === 0, pageErrors.join('\n'));
-	});
+	await T.clean();
 } catch (e) {
-	notOk('the browser run', e && e.stack ? e.stack : e);
-} finally {
-	await ctx.close().catch(() => {});
-	clearTimeout(killer);
+	T.notOk('the browser run', e && e.stack ? e.stack : e);
 }
-process.exit(failed ? 1 : 0);
+await T.finish();

@@ -10,95 +10,16 @@
 // per check and "# ..." diagnostics.  Every assertion is on the DOM and
 // on what the API answers, never on a picture.
 import fs from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { start } from './harness.mjs';
 
-const X = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-const WAIT = 15000;
-const DEADLINE = 240000;
-
-let failed = 0;
-function ok(desc) { console.log('ok - ' + desc); }
-function notOk(desc, why) {
-	failed++;
-	console.log('not ok - ' + desc);
-	if (why)
-		for (const l of String(why).split('\n').slice(0, 12))
-			console.log('# ' + l);
-}
-async function check(desc, fn) {
-	try {
-		const r = await fn();
-		if (r === false)
-			notOk(desc);
-		else
-			ok(desc);
-	} catch (e) {
-		notOk(desc, e && e.message ? e.message : e);
-	}
-}
-function assert(cond, msg) {
-	if (!cond)
-		throw new Error(msg);
-}
-
-const killer = setTimeout(() => {
-	console.log('not ok - the browser run finished within ' +
-	    DEADLINE / 1000 + ' s');
-	process.exit(1);
-}, DEADLINE);
-
-/* The API, as the test sees it (node's fetch, the read token). */
-async function apiGet(p) {
-	const r = await fetch(X.url + '/api/v1' + p,
-	    { headers: { Authorization: 'Bearer ' + X.token } });
-	assert(r.ok, 'GET ' + p + ': ' + r.status);
-	return r.json();
-}
-
-const ctx = await chromium.launchPersistentContext(X.profile, {
-	executablePath: X.chromium,
-	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-	    '--disable-component-update', '--disable-sync', '--no-first-run',
-	    '--disable-quic', '--disable-extensions', '--disable-dev-shm-usage'],
-	viewport: { width: 1400, height: 1000 },
-	acceptDownloads: true,
-	downloadsPath: X.downloads,
-	timeout: 60000,
-});
-ctx.setDefaultTimeout(WAIT);
-
-const foreign = [];
+const T = await start(process.argv[2],
+    (X) => ({ acceptDownloads: true, downloadsPath: X.downloads }));
+const { X, page, check, assert, shot, go, settle, apiGet } = T;
 const historyRequests = [];
-ctx.on('request', (r) => {
-	const u = r.url();
-	if (u.includes('/api/v1/history'))
-		historyRequests.push(new URL(u));
-	if (!u.startsWith(X.url + '/') && !u.startsWith('blob:' + X.url + '/') &&
-	    !u.startsWith('data:'))
-		foreign.push(u);
+T.ctx.on('request', (r) => {
+	if (r.url().includes('/api/v1/history'))
+		historyRequests.push(new URL(r.url()));
 });
-await ctx.addInitScript(() => {
-	window.__sw_violations = [];
-	document.addEventListener('securitypolicyviolation', (e) =>
-	    window.__sw_violations.push(e.violatedDirective + ' ' +
-		e.blockedURI));
-});
-const page = ctx.pages()[0] || await ctx.newPage();
-const pageErrors = [];
-page.on('pageerror', (e) => pageErrors.push(e.message));
-
-async function shot(name) {
-	const f = path.join(X.out, name + '.png');
-	await page.screenshot({ path: f, fullPage: true });
-	console.log('# screenshot ' + f);
-}
-
-async function go(hash) {
-	await page.goto(X.url + '/' + hash);
-	await page.waitForSelector('#view[aria-busy="false"]');
-}
 
 /* The charts of a card, once drawn: {series key: [data-points, commands
  * in d, first command's x]}. */
@@ -406,7 +327,7 @@ try {
 	    'the API and the page show it', async () => {
 		await page.fill('#admin-input', X.admin);
 		await page.click('#admin-form button[type=submit]');
-		await settleAfter();
+		await settle();
 		assert(!await page.isVisible('#admin-form') &&
 		    await page.isVisible('#admin-held'), 'the footer does not ' +
 		    'say the admin token is held');
@@ -461,10 +382,10 @@ try {
 	});
 	await check('a wrong admin token is refused and forgotten', async () => {
 		await page.click('#admin-forget');
-		await settleAfter();
+		await settle();
 		await page.fill('#admin-input', 'not-the-admin-token');
 		await page.click('#admin-form button[type=submit]');
-		await settleAfter();
+		await settle();
 		const li = page.locator('ul.findings > li.finding-open').first();
 		await li.locator(':scope > .ack button.ack-open').click();
 		await li.locator(':scope > .ack .ack-form input[name=reason]').fill('nope');
@@ -592,25 +513,9 @@ try {
 		    'not every host back');
 	});
 
-	await check('no request left the collector', async () => {
-		assert(foreign.length === 0, foreign.join(' '));
-	});
-	await check('no CSP violation and no script error', async () => {
-		const v = await page.evaluate(() => window.__sw_violations);
-		assert(v.length === 0, v.join('; '));
-		assert(pageErrors.length === 0, pageErrors.join('\n'));
-	});
+	await T.clean();
 } catch (e) {
-	notOk('the browser run', e && e.stack ? e.stack : e);
-} finally {
-	await ctx.close().catch(() => {});
-	clearTimeout(killer);
+	T.notOk('the browser run', e && e.stack ? e.stack : e);
 }
-process.exit(failed ? 1 : 0);
+await T.finish();
 
-/* After an action that re-renders the view. */
-async function settleAfter() {
-	await page.waitForFunction(() =>
-	    document.getElementById('view').getAttribute('aria-busy') === 'false' &&
-	    !document.getElementById('view').classList.contains('loading'));
-}
