@@ -135,28 +135,29 @@ infer_year(struct sl_clock *clk, int mon, int mday, int h, int mi, int s)
 }
 
 /* trad_stamp - "Feb 15 09:20:02" / "Jun  5 ..." / "Mar 7 ..." at p;
- * bytes used, or 0. */
+ * bytes used, or 0.  With clk NULL only the shape is checked (the bytes
+ * a valid stamp of that shape would use; no time is set). */
 static size_t
 trad_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 {
 	size_t i = 4;
 	int mon, day, h, mi, s;
 
-	if (n < 14 || p[3] != ' ' || (mon = month_from_abbr(p, 0)) == 0)
+	if (n < 14 || p[3] != ' ')
 		return 0;
 	while (i < n && p[i] == ' ')
 		i++;
 	if (i + 10 > n || !is_digit(p[i]))
 		return 0;
-	if (is_digit(p[i + 1])) {
-		day = time_digits(p + i, 2);
-		i += 2;
-	} else {
-		day = p[i] - '0';
-		i += 1;
-	}
+	day = is_digit(p[i + 1]) ? 2 : 1;
+	i += (size_t)day;
 	if (i + 9 > n || p[i] != ' ' || p[i + 3] != ':' || p[i + 6] != ':')
 		return 0;
+	if (clk == NULL)
+		return i + 9;
+	if ((mon = month_from_abbr(p, 0)) == 0)
+		return 0;
+	day = day == 2 ? time_digits(p + i - 2, 2) : p[i - 1] - '0';
 	h = time_digits(p + i + 1, 2);
 	mi = time_digits(p + i + 4, 2);
 	s = time_digits(p + i + 7, 2);
@@ -168,26 +169,31 @@ trad_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 }
 
 /* iso_stamp - "2023-07-29T04:15:01.889064+02:00" (RFC 3339) or
- * "2005-06-21 16:55:09" (local); bytes used, or 0. */
+ * "2005-06-21 16:55:09" (local); bytes used, or 0.  With clk NULL only
+ * the shape is checked, as in trad_stamp(). */
 static size_t
 iso_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 {
 	const char *sp;
 	size_t len;
 	struct civil c;
+	int utc;
 
 	if (n < 19 || p[4] != '-' || p[7] != '-')
 		return 0;
 	sp = memchr(p, ' ', n);
 	len = sp ? (size_t)(sp - p) : n;
-	if (len > 19 && rfc3339_parse(p, len, ts) == 0)
-		return len;
+	if (len > 19)
+		return clk == NULL || rfc3339_parse(p, len, ts) == 0 ? len : 0;
 	if (len != 10 || p[10] != ' ' || p[13] != ':' || p[16] != ':')
 		return 0;
+	utc = n >= 23 && (memcmp(p + 19, " UTC", 4) == 0 ||
+	                  memcmp(p + 19, " GMT", 4) == 0);
+	if (clk == NULL)
+		return utc ? 23 : 19;
 	if (civil_parse(p, &c) == -1 || c.year < 1970)
 		return 0;
-	if (n >= 23 && (memcmp(p + 19, " UTC", 4) == 0 ||
-	                memcmp(p + 19, " GMT", 4) == 0)) {
+	if (utc) {
 		if (!civil_valid(&c))
 			return 0;
 		*ts = civil_to_time(&c);
@@ -243,20 +249,24 @@ token_end(const char *p, size_t n, size_t i)
 	return sp ? (size_t)(sp - p) : n;
 }
 
+/* Where a header's stamp is, for converting it after the walk: at the
+ * offset at (the line being n bytes), RFC 5424's token of len bytes or a
+ * traditional / ISO one. */
+struct stamp {
+	size_t at, len, n;
+	int rfc5424;
+};
+
 /* rfc5424 - "TS HOST APP PROCID MSGID SD MSG" after "<PRI>1 ". */
 static int
-rfc5424(const char *p, size_t n, size_t i, struct sl_clock *clk,
-        struct sl_event *ev)
+rfc5424(const char *p, size_t n, size_t i, struct sl_event *ev,
+        struct stamp *st)
 {
 	size_t e;
 	struct sl_span f[4];
 
 	e = token_end(p, n, i);
-	if (e - i == 1 && p[i] == '-')
-		ev->ts = clk->anchor;
-	else if (rfc3339_parse(p + i, e - i, &ev->ts) == -1 || ev->ts < 0 ||
-	         ev->ts > (time_t)253402300799LL)
-		return -1;
+	*st = (struct stamp){i, e - i, n, 1};
 	for (int k = 0; k < 4; k++) { /* HOST APP PROCID MSGID */
 		if (e >= n)
 			return -1;
@@ -299,9 +309,14 @@ rfc5424(const char *p, size_t n, size_t i, struct sl_clock *clk,
 	return 0;
 }
 
-int
-sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
-                struct sl_event *ev)
+/*
+ * header - the walk over a line's header: where its stamp is (*st; the
+ * stamp's shape is checked, not its value) and the host, tag and message
+ * spans.  0, or -1 when the line has no header of a known shape; a line
+ * it accepts may still have an impossible stamp (stamp_time()).
+ */
+static int
+header(const char *p, size_t n, struct sl_event *ev, struct stamp *st)
 {
 	size_t i = 0, used;
 	int bracket = 0;
@@ -318,19 +333,19 @@ sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
 			return -1;
 		j++;
 		if (j + 1 < n && p[j] == '1' && p[j + 1] == ' ')
-			return rfc5424(p, n, j + 2, clk, ev);
+			return rfc5424(p, n, j + 2, ev, st);
 		i = j;
 	}
 	if (i < n && p[i] == '[') {
 		bracket = 1;
 		i++;
 	}
+	*st = (struct stamp){i, 0, n, 0};
 	if (n - i >= 5 && is_digit(p[i]) && p[i + 4] == '-')
-		used = iso_stamp(p + i, n - i, clk, &ev->ts);
+		used = iso_stamp(p + i, n - i, NULL, &ev->ts);
 	else
-		used = trad_stamp(p + i, n - i, clk, &ev->ts);
-	/* before 1970 or past 9999: not a time we can report */
-	if (used == 0 || ev->ts < 0 || ev->ts > (time_t)253402300799LL)
+		used = trad_stamp(p + i, n - i, NULL, &ev->ts);
+	if (used == 0)
 		return -1;
 	i += used;
 	if (bracket) {
@@ -361,6 +376,54 @@ sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
 	}
 	i = parse_tag(p, n, i, ev);
 	ev->message = (struct sl_span){p + i, n - i};
+	return 0;
+}
+
+/* stamp_time - the time of the stamp header() found; -1 if it is no
+ * possible time (or one before 1970 or past 9999, which no report can
+ * hold). */
+static int
+stamp_time(const char *p, const struct stamp *st, struct sl_clock *clk,
+           time_t *ts)
+{
+	const char *s = p + st->at;
+	size_t m = st->n - st->at;
+
+	if (st->rfc5424) {
+		if (st->len == 1 && s[0] == '-') {
+			*ts = clk->anchor; /* NILVALUE: when it was read */
+			return 0;
+		}
+		if (rfc3339_parse(s, st->len, ts) == -1)
+			return -1;
+	} else if (m >= 5 && is_digit(s[0]) && s[4] == '-') {
+		if (iso_stamp(s, m, clk, ts) == 0)
+			return -1;
+	} else if (trad_stamp(s, m, clk, ts) == 0) {
+		return -1;
+	}
+	return *ts < 0 || *ts > (time_t)253402300799LL ? -1 : 0;
+}
+
+/* unparsed - ev as for a line with no header */
+static void
+unparsed(struct sl_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->uid = ev->gid = ev->euid = -1;
+}
+
+int
+sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
+                struct sl_event *ev)
+{
+	struct stamp st;
+
+	if (header(p, n, ev, &st) == -1 ||
+	    stamp_time(p, &st, clk, &ev->ts) == -1) {
+		unparsed(ev);
+		return -1;
+	}
 	return 0;
 }
 
@@ -793,29 +856,66 @@ sl_last_repeated(const char *p, size_t n, struct sl_clock *clk)
 	return repeat_count(m, &used);
 }
 
+/* program_class - what sl_parse_line() does with a line of this tag */
+static enum sl_tag
+program_class(struct sl_span prog)
+{
+	if (prog.p == NULL || prog.n == 0)
+		return SL_TAG_NONE;
+	if (span_starts(prog, "postfix") || span_starts(prog, "sendmail") ||
+	    span_starts(prog, "sm-") ||
+	    relay_log_program(prog.p, prog.n) != RELAY_NONE)
+		return SL_TAG_MAIL;
+	if (cron_log_program(prog.p, prog.n))
+		return SL_TAG_CRON;
+	return SL_TAG_NONE;
+}
+
+enum sl_tag
+sl_tag_class(const char *p, size_t n)
+{
+	struct sl_event ev;
+	struct stamp st;
+
+	if (header(p, n, &ev, &st) == -1)
+		return SL_TAG_NONE;
+	return program_class(ev.program);
+}
+
 enum sl_kind
 sl_parse_line(const char *p, size_t n, struct sl_clock *clk,
               struct sl_event *ev)
 {
 	struct sl_span prog;
+	struct stamp st;
+	enum sl_tag tag;
 
-	if (sl_parse_header(p, n, clk, ev) == -1) {
-		ev->kind = SL_NONE;
+	if (header(p, n, ev, &st) == -1) {
+		unparsed(ev);
 		return SL_NONE;
 	}
 	rsyslog_repeat(ev);
 	prog = ev->program;
+	tag = program_class(prog);
 	if (span_starts(prog, "postfix"))
 		ev->kind = postfix_event(ev);
 	else if (span_starts(prog, "sendmail") || span_starts(prog, "sm-"))
 		ev->kind = sendmail_event(ev);
-	else if (relay_log_program(prog.p, prog.n) != RELAY_NONE)
+	else if (tag == SL_TAG_MAIL)
 		ev->kind = relay_log_event(ev);
-	else if (cron_log_program(prog.p, prog.n))
+	else if (tag == SL_TAG_CRON)
 		ev->kind = cron_event(ev);
 	else if (contains(ev->message, "SYSERR("))
 		ev->kind = sendmail_event(ev);
 	else
 		ev->kind = SL_NONE;
+	/* the stamp is converted only for what is used: an event, and the
+	 * cron lines the caller feeds to cron_lost (a delivered mail's
+	 * line, most of a mail log, needs no time) */
+	if ((ev->kind != SL_NONE || tag == SL_TAG_CRON) &&
+	    stamp_time(p, &st, clk, &ev->ts) == -1) {
+		unparsed(ev);
+		ev->kind = SL_NONE;
+	}
 	return ev->kind;
 }
