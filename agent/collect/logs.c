@@ -507,13 +507,15 @@ take_line(struct collect *k, const struct tail_src *src, const char *p,
 	return handle_line(k, p, n);
 }
 
-/* on_block - the tail callback: prefilter the block, parse candidates. */
+/* on_block - the tail callback: find the candidate lines, parse them. */
 static void
 on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
          int cut)
 {
 	struct collect *k = arg;
-	size_t i = 0;
+	const size_t max_line = (size_t)k->cfg->max_line;
+	enum pf_class cls;
+	size_t i = 0, end;
 
 	if (src->path != k->clock_path || src->mtime != k->clock_mtime) {
 		time_t anchor = src->mtime < k->c->now ? src->mtime : k->c->now;
@@ -525,7 +527,7 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 	}
 	if (cut) {
 		k->pending = (k->fmt[k->source] != SRC_SYSLOG ||
-		              prefilter_find(p, n) < n) &&
+		              prefilter_next(p, n, max_line, &end, &cls) < n) &&
 		             take_line(k, src, p, n);
 		k->pending_group = k->last_group;
 		return;
@@ -534,11 +536,9 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 		/* every line of the MTA's own log is a mail line */
 		while (i < n) {
 			const char *nl = memchr(p + i, '\n', n - i);
-			size_t end = nl ? (size_t)(nl - p) : n;
+			end = nl ? (size_t)(nl - p) : n;
 			take_line(k, src, p + i,
-			          end - i > (size_t)k->cfg->max_line
-			              ? (size_t)k->cfg->max_line
-			              : end - i);
+			          end - i > max_line ? max_line : end - i);
 			i = end + 1;
 		}
 		return;
@@ -546,22 +546,18 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 	if (k->pending)
 		i = repeats_after(k, k->pending_group, p, n);
 	while (i < n) {
-		size_t hit = i + prefilter_find(p + i, n - i), start, end;
-		const char *nl;
+		size_t start = i + prefilter_next(p + i, n - i, max_line, &end,
+		                                  &cls);
 		int counted;
 
-		if (hit >= n)
+		if (start >= n)
 			break;
-		nl = hit > i ? memrchr(p + i, '\n', hit - i) : NULL;
-		start = nl ? (size_t)(nl - p) + 1 : i;
-		nl = memchr(p + hit, '\n', n - hit);
-		end = nl ? (size_t)(nl - p) : n;
-		if (end - start > (size_t)k->cfg->max_line) {
+		end += i;
+		if (end - start > max_line) {
 			/* a long line that fitted the read buffer: cut it
 			 * like the ones the tail had to cut */
 			k->src_cut++;
-			counted = take_line(k, src, p + start,
-			                    (size_t)k->cfg->max_line);
+			counted = take_line(k, src, p + start, max_line);
 		} else {
 			counted = take_line(k, src, p + start, end - start);
 		}
