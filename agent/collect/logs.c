@@ -133,6 +133,12 @@ struct collect {
 	enum src_format fmt[LOGS_SOURCES_MAX + 1];
 	size_t nsrc;
 	struct cron_lost *cron; /* cron's CMD lines and complaints */
+	/* cron's CMD lines of the block being read, fed at its end or
+	 * before cron's next other line: of a run of them only the
+	 * last CRON_LOST_CMDS can matter (cron_lost keeps no more), so the
+	 * others are never parsed (flush_cmds()) */
+	size_t cmd_off[CRON_LOST_CMDS], cmd_len[CRON_LOST_CMDS];
+	size_t ncmd;
 	/* the file being read */
 	int source;
 	const char *clock_path;
@@ -507,6 +513,37 @@ take_line(struct collect *k, const struct tail_src *src, const char *p,
 	return handle_line(k, p, n);
 }
 
+/* flush_cmds - feed the CMD lines put aside in block p, the last
+ * CRON_LOST_CMDS of them; the ring moves on over the others. */
+static void
+flush_cmds(struct collect *k, const struct tail_src *src, const char *p)
+{
+	size_t first =
+	    k->ncmd > CRON_LOST_CMDS ? k->ncmd - CRON_LOST_CMDS : 0;
+
+	if (first > 0)
+		cron_lost_skip(k->cron, first);
+	for (size_t j = first; j < k->ncmd; j++)
+		take_line(k, src, p + k->cmd_off[j % CRON_LOST_CMDS],
+		          k->cmd_len[j % CRON_LOST_CMDS]);
+	k->ncmd = 0;
+}
+
+/* put_aside - a cron CMD line (sl_cron_cmd()) of the block, fed by
+ * flush_cmds(); 0 for any other line. */
+static int
+put_aside(struct collect *k, const char *p, size_t start, size_t len)
+{
+	size_t r;
+
+	if (!sl_cron_cmd(p + start, len, &k->clk))
+		return 0;
+	r = k->ncmd++ % CRON_LOST_CMDS;
+	k->cmd_off[r] = start;
+	k->cmd_len[r] = len;
+	return 1;
+}
+
 /* on_block - the tail callback: find the candidate lines, parse them. */
 static void
 on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
@@ -553,6 +590,17 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 		if (start >= n)
 			break;
 		end += i;
+		if (cls == PF_CRON) {
+			if (put_aside(k, p, start,
+			              end - start > max_line ? max_line
+			                                     : end - start)) {
+				k->src_cut += end - start > max_line;
+				i = end + 1;
+				continue;
+			}
+			/* a complaint claims a CMD line: all fed first */
+			flush_cmds(k, src, p);
+		}
 		if (end - start > max_line) {
 			/* a long line that fitted the read buffer: cut it
 			 * like the ones the tail had to cut */
@@ -569,6 +617,7 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 			k->pending_group = k->last_group;
 		}
 	}
+	flush_cmds(k, src, p);
 }
 
 static json_t *

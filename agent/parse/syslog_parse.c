@@ -1017,6 +1017,19 @@ sl_tag_class(const char *p, size_t n)
 	return program_class(h.program);
 }
 
+int
+sl_cron_cmd(const char *p, size_t n, struct sl_clock *clk)
+{
+	struct cron_line_info li;
+	struct head h;
+	time_t ts;
+
+	return header(p, n, &h) == 0 &&
+	       cron_log_program(h.program.p, h.program.n) &&
+	       cron_log_parse(h.message.p, h.message.n, &li) == CRONL_CMD &&
+	       stamp_time(p, &h.st, clk, &ts) == 0;
+}
+
 enum sl_kind
 sl_parse_line(const char *p, size_t n, struct sl_clock *clk,
               struct sl_event *ev)

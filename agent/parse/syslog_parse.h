@@ -116,6 +116,14 @@ enum sl_tag {
 enum sl_tag sl_tag_class(const char *p, size_t n);
 
 /*
+ * sl_cron_cmd - is the line a cron daemon's "(user) CMD (command)" line
+ * with a possible stamp: one sl_parse_line() makes no event of and
+ * cron_lost_feed() takes as a CMD line?  Cheaper than that parse (no
+ * event fields), for a caller that keeps only the last ones.
+ */
+int sl_cron_cmd(const char *p, size_t n, struct sl_clock *clk);
+
+/*
  * sl_last_repeated - N for sysklogd's "last message repeated N times"
  * (RHEL 5's default syslogd; the line stands for N more copies of the
  * line before it in the same file), 0 for any other line.
