@@ -383,8 +383,10 @@ handle_line(struct collect *k, const char *line, size_t n)
 	uint64_t times;
 
 	/* a crash leaves a run of NULs where the file had grown: the line
-	 * is what follows the last of them */
-	if ((z = memrchr(line, '\0', n)) != NULL) {
+	 * is what follows the last of them (memchr first: musl's memrchr
+	 * goes byte by byte, and most lines have none) */
+	if ((z = memchr(line, '\0', n)) != NULL &&
+	    (z = memrchr(z, '\0', n - (size_t)(z - line))) != NULL) {
 		n -= (size_t)(z + 1 - line);
 		line = z + 1;
 	}
