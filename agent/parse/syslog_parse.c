@@ -1009,9 +1009,18 @@ sl_tag_class(const char *p, size_t n)
 	struct head h;
 	size_t t = quick_tag(p, n);
 
-	/* most lines: a tag of no known program, told by its first bytes */
-	if (t != 0 && t + 4 <= n && !may_be_wanted(p + t))
-		return SL_TAG_NONE;
+	if (t != 0 && t + 4 <= n) {
+		/* most lines: a tag of no known program, told by its first
+		 * bytes; the others: the tag where header() finds it */
+		if (!may_be_wanted(p + t))
+			return SL_TAG_NONE;
+		while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+			n--;
+		if (t < n) {
+			parse_tag(p, n, t, &h);
+			return program_class(h.program);
+		}
+	}
 	if (header(p, n, &h) == -1)
 		return SL_TAG_NONE;
 	return program_class(h.program);
