@@ -133,6 +133,12 @@ struct collect {
 	enum src_format fmt[LOGS_SOURCES_MAX + 1];
 	size_t nsrc;
 	struct cron_lost *cron; /* cron's CMD lines and complaints */
+	/* cron's CMD lines of the block being read, fed at its end or
+	 * before cron's next other line: of a run of them only the
+	 * last CRON_LOST_CMDS can matter (cron_lost keeps no more), so the
+	 * others are never parsed (flush_cmds()) */
+	size_t cmd_off[CRON_LOST_CMDS], cmd_len[CRON_LOST_CMDS];
+	size_t ncmd;
 	/* the file being read */
 	int source;
 	const char *clock_path;
@@ -377,8 +383,10 @@ handle_line(struct collect *k, const char *line, size_t n)
 	uint64_t times;
 
 	/* a crash leaves a run of NULs where the file had grown: the line
-	 * is what follows the last of them */
-	if ((z = memrchr(line, '\0', n)) != NULL) {
+	 * is what follows the last of them (memchr first: musl's memrchr
+	 * goes byte by byte, and most lines have none) */
+	if ((z = memchr(line, '\0', n)) != NULL &&
+	    (z = memrchr(z, '\0', n - (size_t)(z - line))) != NULL) {
 		n -= (size_t)(z + 1 - line);
 		line = z + 1;
 	}
@@ -507,13 +515,46 @@ take_line(struct collect *k, const struct tail_src *src, const char *p,
 	return handle_line(k, p, n);
 }
 
-/* on_block - the tail callback: prefilter the block, parse candidates. */
+/* flush_cmds - feed the CMD lines put aside in block p, the last
+ * CRON_LOST_CMDS of them; the ring moves on over the others. */
+static void
+flush_cmds(struct collect *k, const struct tail_src *src, const char *p)
+{
+	size_t first =
+	    k->ncmd > CRON_LOST_CMDS ? k->ncmd - CRON_LOST_CMDS : 0;
+
+	if (first > 0)
+		cron_lost_skip(k->cron, first);
+	for (size_t j = first; j < k->ncmd; j++)
+		take_line(k, src, p + k->cmd_off[j % CRON_LOST_CMDS],
+		          k->cmd_len[j % CRON_LOST_CMDS]);
+	k->ncmd = 0;
+}
+
+/* put_aside - a cron CMD line (sl_cron_cmd()) of the block, fed by
+ * flush_cmds(); 0 for any other line. */
+static int
+put_aside(struct collect *k, const char *p, size_t start, size_t len)
+{
+	size_t r;
+
+	if (!sl_cron_cmd(p + start, len, &k->clk))
+		return 0;
+	r = k->ncmd++ % CRON_LOST_CMDS;
+	k->cmd_off[r] = start;
+	k->cmd_len[r] = len;
+	return 1;
+}
+
+/* on_block - the tail callback: find the candidate lines, parse them. */
 static void
 on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
          int cut)
 {
 	struct collect *k = arg;
-	size_t i = 0;
+	const size_t max_line = (size_t)k->cfg->max_line;
+	enum pf_class cls;
+	size_t i = 0, end;
 
 	if (src->path != k->clock_path || src->mtime != k->clock_mtime) {
 		time_t anchor = src->mtime < k->c->now ? src->mtime : k->c->now;
@@ -525,7 +566,7 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 	}
 	if (cut) {
 		k->pending = (k->fmt[k->source] != SRC_SYSLOG ||
-		              prefilter_find(p, n) < n) &&
+		              prefilter_next(p, n, max_line, &end, &cls) < n) &&
 		             take_line(k, src, p, n);
 		k->pending_group = k->last_group;
 		return;
@@ -534,11 +575,9 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 		/* every line of the MTA's own log is a mail line */
 		while (i < n) {
 			const char *nl = memchr(p + i, '\n', n - i);
-			size_t end = nl ? (size_t)(nl - p) : n;
+			end = nl ? (size_t)(nl - p) : n;
 			take_line(k, src, p + i,
-			          end - i > (size_t)k->cfg->max_line
-			              ? (size_t)k->cfg->max_line
-			              : end - i);
+			          end - i > max_line ? max_line : end - i);
 			i = end + 1;
 		}
 		return;
@@ -546,22 +585,29 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 	if (k->pending)
 		i = repeats_after(k, k->pending_group, p, n);
 	while (i < n) {
-		size_t hit = i + prefilter_find(p + i, n - i), start, end;
-		const char *nl;
+		size_t start = i + prefilter_next(p + i, n - i, max_line, &end,
+		                                  &cls);
 		int counted;
 
-		if (hit >= n)
+		if (start >= n)
 			break;
-		nl = hit > i ? memrchr(p + i, '\n', hit - i) : NULL;
-		start = nl ? (size_t)(nl - p) + 1 : i;
-		nl = memchr(p + hit, '\n', n - hit);
-		end = nl ? (size_t)(nl - p) : n;
-		if (end - start > (size_t)k->cfg->max_line) {
+		end += i;
+		if (cls == PF_CRON) {
+			if (put_aside(k, p, start,
+			              end - start > max_line ? max_line
+			                                     : end - start)) {
+				k->src_cut += end - start > max_line;
+				i = end + 1;
+				continue;
+			}
+			/* a complaint claims a CMD line: all fed first */
+			flush_cmds(k, src, p);
+		}
+		if (end - start > max_line) {
 			/* a long line that fitted the read buffer: cut it
 			 * like the ones the tail had to cut */
 			k->src_cut++;
-			counted = take_line(k, src, p + start,
-			                    (size_t)k->cfg->max_line);
+			counted = take_line(k, src, p + start, max_line);
 		} else {
 			counted = take_line(k, src, p + start, end - start);
 		}
@@ -573,6 +619,7 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 			k->pending_group = k->last_group;
 		}
 	}
+	flush_cmds(k, src, p);
 }
 
 static json_t *

@@ -253,6 +253,12 @@ add_cmd(struct cron_lost *cl, long pid, time_t ts, const char *user,
 	     &c->clen);
 }
 
+void
+cron_lost_skip(struct cron_lost *cl, size_t n)
+{
+	cl->next = (cl->next + n) % CRON_LOST_CMDS;
+}
+
 enum cron_line
 cron_lost_feed(struct cron_lost *cl, const struct sl_event *ev)
 {

@@ -61,6 +61,14 @@ void cron_lost_free(struct cron_lost *cl);
 enum cron_line cron_lost_feed(struct cron_lost *cl, const struct sl_event *ev);
 
 /*
+ * cron_lost_skip - n CMD lines that as many later ones (at least
+ * CRON_LOST_CMDS, fed next) overwrite: only the ring moves on, as if
+ * they had been fed.  For a reader that feeds only the last
+ * CRON_LOST_CMDS of a run of CMD lines with no complaint among them.
+ */
+void cron_lost_skip(struct cron_lost *cl, size_t n);
+
+/*
  * cron_lost_save - the most recent CRON_LOST_KEEP CMD lines no complaint
  * claimed, as a state value (new reference): a job that runs longer than
  * a cycle complains in a later one.  cron_lost_load - put such a value

@@ -1,23 +1,38 @@
 /*
- * prefilter.h - find the next byte where a mail line may be, fast.
+ * prefilter.h - find the next syslog line that may be a mail or cron
+ * line, fast.
  *
- * Every line sl_parse_line() can turn into an event contains one of the
- * needles "SYSERR(", "sendmail", "sm-" or "postfix" (the program tag of
- * sendmail and postfix, or sendmail's SYSERR marker), or the tag of cron
- * ("CRON", "cron") or of a small relay ("nullmail", "msmtp", "SMTP["
- * of sSMTP, "dma[").  The prefilter looks
- * for them across a whole buffer, 32 (AVX2) or 16 (SSE2) bytes at a time
- * by comparing each needle's first and last byte, then confirms with
- * memcmp; lines without a needle are never looked at one by one.  The
- * implementation is chosen once at run time from the CPU's features.
+ * sl_parse_line() makes an event only of a line whose tag is sendmail's
+ * (sendmail, sm-*), postfix's, a small relay's (nullmailer, msmtp, sSMTP,
+ * dma) or cron's, or of one holding "SYSERR("; handle_line() reads a
+ * line after a NUL from the byte after it.  So the prefilter works per
+ * line, not per byte: one vector pass finds the line ends and any
+ * "SYSERR(" or NUL (32 (AVX2) or 16 (SSE2) bytes at a time, three
+ * compares on two loads), and each line's tag is judged by the shape of
+ * its header (sl_tag_class(), no time converted).  Lines of any other tag
+ * are never parsed.  The implementation is chosen once at run time from
+ * the CPU's features.
  */
 #ifndef SPOOLWATCH_PREFILTER_H
 #define SPOOLWATCH_PREFILTER_H
 
 #include <stddef.h>
 
-/* prefilter_find - offset of the first needle in p[0..n), or n. */
-size_t prefilter_find(const char *p, size_t n);
+enum pf_class {
+	PF_SKIP = 0, /* no event, no cron line */
+	PF_PARSE,    /* parse it (a mail tag, "SYSERR(", or a NUL in it) */
+	PF_CRON,     /* a cron daemon's tag: CMD lines, complaints */
+};
+
+/*
+ * prefilter_next - the first line of p[0..n) (p[0] starts a line; each
+ * line ends in '\n', the last one may not) that is not PF_SKIP: its
+ * start, or n if there is none.  *end is its end (its '\n', or n), *cls
+ * its class.  A line is judged by the tag of its first max_line bytes,
+ * as much of it as the parser is given.
+ */
+size_t prefilter_next(const char *p, size_t n, size_t max_line, size_t *end,
+                      enum pf_class *cls);
 
 /* prefilter_use - force "avx2", "sse2" or "scalar" (tests, benchmarks);
  * -1 if that one is not available on this CPU or build. */

@@ -7,12 +7,15 @@
  *   collect: Cannot write ./dfu1F1K2am007134 (bfcommit, uid=51, gid=51):
  *   Permission denied
  *
- * Everything is a bounded walk over (p, n) with memchr/memmem; there is
+ * Everything is a bounded walk over (p, n) with memchr/lit_find; there is
  * no allocation and no regex.  Lines that are not from a sendmail or
  * postfix program (and carry no "SYSERR(") stop right after the header.
  */
 #include <string.h>
 #include <time.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "agent/parse/cron_log.h"
 #include "agent/parse/relay_log.h"
@@ -32,6 +35,52 @@ static int
 is_alnum(int c)
 {
 	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * lit_find - the first lit (l >= 2 bytes) in p[0..n), or NULL: memmem
+ * for the short texts and keys of a mail line, 16 positions a round by
+ * their first and last byte (SSE2), then memcmp; the tail byte by byte.
+ */
+static const char *
+lit_find(const char *p, size_t n, const char *lit, size_t l)
+{
+	size_t i = 0;
+
+#ifdef __SSE2__
+	const __m128i f = _mm_set1_epi8(lit[0]), e = _mm_set1_epi8(lit[l - 1]);
+
+	for (; i + l - 1 + 16 <= n; i += 16) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(p + i));
+		__m128i b = _mm_loadu_si128((const __m128i *)(p + i + l - 1));
+		unsigned m = (unsigned)_mm_movemask_epi8(
+		    _mm_and_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(b, e)));
+		for (; m; m &= m - 1) {
+			size_t k = i + (size_t)__builtin_ctz(m);
+			if (memcmp(p + k + 1, lit + 1, l - 2) == 0)
+				return p + k;
+		}
+	}
+#endif
+	for (; i + l <= n; i++)
+		if (p[i] == lit[0] && memcmp(p + i + 1, lit + 1, l - 1) == 0)
+			return p + i;
+	return NULL;
+}
+
+/* find_byte - the index of the first c in p[i..n), or n; tokens are
+ * short, so the first bytes are looked at before memchr is called */
+static inline size_t
+find_byte(const char *p, size_t n, size_t i, char c)
+{
+	const char *q;
+
+	for (size_t lim = n - i > 16 ? i + 16 : n; i < lim; i++)
+		if (p[i] == c)
+			return i;
+	if (i >= n || (q = memchr(p + i, c, n - i)) == NULL)
+		return n;
+	return (size_t)(q - p);
 }
 
 static int
@@ -135,28 +184,29 @@ infer_year(struct sl_clock *clk, int mon, int mday, int h, int mi, int s)
 }
 
 /* trad_stamp - "Feb 15 09:20:02" / "Jun  5 ..." / "Mar 7 ..." at p;
- * bytes used, or 0. */
+ * bytes used, or 0.  With clk NULL only the shape is checked (the bytes
+ * a valid stamp of that shape would use; no time is set). */
 static size_t
 trad_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 {
 	size_t i = 4;
 	int mon, day, h, mi, s;
 
-	if (n < 14 || p[3] != ' ' || (mon = month_from_abbr(p, 0)) == 0)
+	if (n < 14 || p[3] != ' ')
 		return 0;
 	while (i < n && p[i] == ' ')
 		i++;
 	if (i + 10 > n || !is_digit(p[i]))
 		return 0;
-	if (is_digit(p[i + 1])) {
-		day = time_digits(p + i, 2);
-		i += 2;
-	} else {
-		day = p[i] - '0';
-		i += 1;
-	}
+	day = is_digit(p[i + 1]) ? 2 : 1;
+	i += (size_t)day;
 	if (i + 9 > n || p[i] != ' ' || p[i + 3] != ':' || p[i + 6] != ':')
 		return 0;
+	if (clk == NULL)
+		return i + 9;
+	if ((mon = month_from_abbr(p, 0)) == 0)
+		return 0;
+	day = day == 2 ? time_digits(p + i - 2, 2) : p[i - 1] - '0';
 	h = time_digits(p + i + 1, 2);
 	mi = time_digits(p + i + 4, 2);
 	s = time_digits(p + i + 7, 2);
@@ -168,26 +218,29 @@ trad_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 }
 
 /* iso_stamp - "2023-07-29T04:15:01.889064+02:00" (RFC 3339) or
- * "2005-06-21 16:55:09" (local); bytes used, or 0. */
+ * "2005-06-21 16:55:09" (local); bytes used, or 0.  With clk NULL only
+ * the shape is checked, as in trad_stamp(). */
 static size_t
 iso_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 {
-	const char *sp;
 	size_t len;
 	struct civil c;
+	int utc;
 
 	if (n < 19 || p[4] != '-' || p[7] != '-')
 		return 0;
-	sp = memchr(p, ' ', n);
-	len = sp ? (size_t)(sp - p) : n;
-	if (len > 19 && rfc3339_parse(p, len, ts) == 0)
-		return len;
+	len = find_byte(p, n, 0, ' ');
+	if (len > 19)
+		return clk == NULL || rfc3339_parse(p, len, ts) == 0 ? len : 0;
 	if (len != 10 || p[10] != ' ' || p[13] != ':' || p[16] != ':')
 		return 0;
+	utc = n >= 23 && (memcmp(p + 19, " UTC", 4) == 0 ||
+	                  memcmp(p + 19, " GMT", 4) == 0);
+	if (clk == NULL)
+		return utc ? 23 : 19;
 	if (civil_parse(p, &c) == -1 || c.year < 1970)
 		return 0;
-	if (n >= 23 && (memcmp(p + 19, " UTC", 4) == 0 ||
-	                memcmp(p + 19, " GMT", 4) == 0)) {
+	if (utc) {
 		if (!civil_valid(&c))
 			return 0;
 		*ts = civil_to_time(&c);
@@ -207,24 +260,35 @@ skip_spaces(const char *p, size_t n, size_t i)
 	return i;
 }
 
+/* Where a header's stamp is, for converting it after the walk: at the
+ * offset at (the line being n bytes), RFC 5424's token of len bytes or a
+ * traditional / ISO one. */
+struct stamp {
+	size_t at, len, n;
+	int rfc5424;
+};
+
+/* The spans of a header (as in struct sl_event) and its stamp. */
+struct head {
+	struct sl_span host, program, pid, message;
+	struct stamp st;
+};
+
 /* tag - "prog[pid]:" / "prog:" / "prog" at p[i..]; sets program and pid,
  * returns the index of the message. */
 static size_t
-parse_tag(const char *p, size_t n, size_t i, struct sl_event *ev)
+parse_tag(const char *p, size_t n, size_t i, struct head *h)
 {
-	const char *sp = memchr(p + i, ' ', n - i);
-	size_t end = sp ? (size_t)(sp - p) : n, tend = end;
-	const char *br;
+	size_t end = find_byte(p, n, i, ' '), tend = end, br;
 
 	if (tend > i && p[tend - 1] == ':')
 		tend--;
-	br = memchr(p + i, '[', tend - i);
-	if (br && tend > i && p[tend - 1] == ']') {
-		ev->program = (struct sl_span){p + i, (size_t)(br - p) - i};
-		ev->pid =
-		    (struct sl_span){br + 1, (size_t)(p + tend - 1 - (br + 1))};
+	br = find_byte(p, tend, i, '[');
+	if (br < tend && tend > i && p[tend - 1] == ']') {
+		h->program = (struct sl_span){p + i, br - i};
+		h->pid = (struct sl_span){p + br + 1, tend - 1 - (br + 1)};
 	} else {
-		ev->program = (struct sl_span){p + i, tend - i};
+		h->program = (struct sl_span){p + i, tend - i};
 	}
 	i = end < n ? end + 1 : n;
 	/* Solaris: "sendmail[123]: [ID 801593 mail.info] msg" */
@@ -239,24 +303,18 @@ parse_tag(const char *p, size_t n, size_t i, struct sl_event *ev)
 static size_t
 token_end(const char *p, size_t n, size_t i)
 {
-	const char *sp = memchr(p + i, ' ', n - i);
-	return sp ? (size_t)(sp - p) : n;
+	return find_byte(p, n, i, ' ');
 }
 
 /* rfc5424 - "TS HOST APP PROCID MSGID SD MSG" after "<PRI>1 ". */
 static int
-rfc5424(const char *p, size_t n, size_t i, struct sl_clock *clk,
-        struct sl_event *ev)
+rfc5424(const char *p, size_t n, size_t i, struct head *h)
 {
 	size_t e;
 	struct sl_span f[4];
 
 	e = token_end(p, n, i);
-	if (e - i == 1 && p[i] == '-')
-		ev->ts = clk->anchor;
-	else if (rfc3339_parse(p + i, e - i, &ev->ts) == -1 || ev->ts < 0 ||
-	         ev->ts > (time_t)253402300799LL)
-		return -1;
+	h->st = (struct stamp){i, e - i, n, 1};
 	for (int k = 0; k < 4; k++) { /* HOST APP PROCID MSGID */
 		if (e >= n)
 			return -1;
@@ -266,9 +324,9 @@ rfc5424(const char *p, size_t n, size_t i, struct sl_clock *clk,
 		if (e - i == 1 && p[i] == '-')
 			f[k] = SPAN_EMPTY;
 	}
-	ev->host = f[0];
-	ev->program = f[1];
-	ev->pid = f[2];
+	h->host = f[0];
+	h->program = f[1];
+	h->pid = f[2];
 	if (e >= n)
 		return -1;
 	i = e + 1;
@@ -295,19 +353,26 @@ rfc5424(const char *p, size_t n, size_t i, struct sl_clock *clk,
 		i++;
 	if (n - i >= 3 && memcmp(p + i, "\xef\xbb\xbf", 3) == 0)
 		i += 3;
-	ev->message = (struct sl_span){p + i, n - i};
+	h->message = (struct sl_span){p + i, n - i};
 	return 0;
 }
 
-int
-sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
-                struct sl_event *ev)
+/*
+ * header - the walk over a line's header: where its stamp is (*st; the
+ * stamp's shape is checked, not its value) and the host, tag and message
+ * spans.  0, or -1 when the line has no header of a known shape; a line
+ * it accepts may still have an impossible stamp (stamp_time()).
+ */
+static int
+header(const char *p, size_t n, struct head *h)
 {
 	size_t i = 0, used;
 	int bracket = 0;
+	time_t unused;
 
-	memset(ev, 0, sizeof(*ev));
-	ev->uid = ev->gid = ev->euid = -1;
+	h->host = SPAN_EMPTY;
+	h->program = SPAN_EMPTY;
+	h->pid = SPAN_EMPTY;
 	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
 		n--;
 	if (n > 0 && p[0] == '<') { /* <PRI> */
@@ -318,19 +383,19 @@ sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
 			return -1;
 		j++;
 		if (j + 1 < n && p[j] == '1' && p[j + 1] == ' ')
-			return rfc5424(p, n, j + 2, clk, ev);
+			return rfc5424(p, n, j + 2, h);
 		i = j;
 	}
 	if (i < n && p[i] == '[') {
 		bracket = 1;
 		i++;
 	}
+	h->st = (struct stamp){i, 0, n, 0};
 	if (n - i >= 5 && is_digit(p[i]) && p[i + 4] == '-')
-		used = iso_stamp(p + i, n - i, clk, &ev->ts);
+		used = iso_stamp(p + i, n - i, NULL, &unused);
 	else
-		used = trad_stamp(p + i, n - i, clk, &ev->ts);
-	/* before 1970 or past 9999: not a time we can report */
-	if (used == 0 || ev->ts < 0 || ev->ts > (time_t)253402300799LL)
+		used = trad_stamp(p + i, n - i, NULL, &unused);
+	if (used == 0)
 		return -1;
 	i += used;
 	if (bracket) {
@@ -353,14 +418,75 @@ sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
 	{
 		size_t e = token_end(p, n, i);
 		if (p[e - 1] != ':') {
-			ev->host = (struct sl_span){p + i, e - i};
+			h->host = (struct sl_span){p + i, e - i};
 			i = skip_spaces(p, n, e);
 			if (i >= n)
 				return -1;
 		}
 	}
-	i = parse_tag(p, n, i, ev);
-	ev->message = (struct sl_span){p + i, n - i};
+	i = parse_tag(p, n, i, h);
+	h->message = (struct sl_span){p + i, n - i};
+	return 0;
+}
+
+/* stamp_time - the time of the stamp header() found; -1 if it is no
+ * possible time (or one before 1970 or past 9999, which no report can
+ * hold). */
+static int
+stamp_time(const char *p, const struct stamp *st, struct sl_clock *clk,
+           time_t *ts)
+{
+	const char *s = p + st->at;
+	size_t m = st->n - st->at;
+
+	if (st->rfc5424) {
+		if (st->len == 1 && s[0] == '-') {
+			*ts = clk->anchor; /* NILVALUE: when it was read */
+			return 0;
+		}
+		if (rfc3339_parse(s, st->len, ts) == -1)
+			return -1;
+	} else if (m >= 5 && is_digit(s[0]) && s[4] == '-') {
+		if (iso_stamp(s, m, clk, ts) == 0)
+			return -1;
+	} else if (trad_stamp(s, m, clk, ts) == 0) {
+		return -1;
+	}
+	return *ts < 0 || *ts > (time_t)253402300799LL ? -1 : 0;
+}
+
+/* unparsed - ev as for a line with no header */
+static void
+unparsed(struct sl_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->uid = ev->gid = ev->euid = -1;
+}
+
+/* from_head - ev with the spans of a header walk */
+static void
+from_head(struct sl_event *ev, const struct head *h)
+{
+	unparsed(ev);
+	ev->host = h->host;
+	ev->program = h->program;
+	ev->pid = h->pid;
+	ev->message = h->message;
+}
+
+int
+sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
+                struct sl_event *ev)
+{
+	struct head h;
+	time_t ts;
+
+	if (header(p, n, &h) == -1 || stamp_time(p, &h.st, clk, &ts) == -1) {
+		unparsed(ev);
+		return -1;
+	}
+	from_head(ev, &h);
+	ev->ts = ts;
 	return 0;
 }
 
@@ -397,7 +523,7 @@ field(struct sl_span t, const char *key, int rest_of_line)
 	const char *end = t.p + t.n, *q = t.p;
 
 	while (q < end) {
-		const char *hit = memmem(q, (size_t)(end - q), key, kl);
+		const char *hit = lit_find(q, (size_t)(end - q), key, kl);
 		if (hit == NULL)
 			break;
 		if (hit == t.p ||
@@ -514,7 +640,7 @@ id_after(struct sl_span t, const char *key)
 	const char *end = t.p + t.n, *q = t.p;
 
 	while (q < end) {
-		const char *hit = memmem(q, (size_t)(end - q), key, kl);
+		const char *hit = lit_find(q, (size_t)(end - q), key, kl);
 		if (hit == NULL)
 			return -1;
 		q = hit + kl;
@@ -589,7 +715,7 @@ after(struct sl_span s, size_t k)
 static int
 contains(struct sl_span s, const char *lit)
 {
-	return memmem(s.p, s.n, lit, strlen(lit)) != NULL;
+	return lit_find(s.p, s.n, lit, strlen(lit)) != NULL;
 }
 
 static enum sl_kind
@@ -793,29 +919,161 @@ sl_last_repeated(const char *p, size_t n, struct sl_clock *clk)
 	return repeat_count(m, &used);
 }
 
+/* program_class - what sl_parse_line() does with a line of this tag */
+static enum sl_tag
+program_class(struct sl_span prog)
+{
+	if (prog.p == NULL || prog.n == 0)
+		return SL_TAG_NONE;
+	if (span_starts(prog, "postfix") || span_starts(prog, "sendmail") ||
+	    span_starts(prog, "sm-") ||
+	    relay_log_program(prog.p, prog.n) != RELAY_NONE)
+		return SL_TAG_MAIL;
+	if (cron_log_program(prog.p, prog.n))
+		return SL_TAG_CRON;
+	return SL_TAG_NONE;
+}
+
+/*
+ * quick_tag - where header() would find the tag of a line in one of the
+ * two common forms, "Feb 15 09:20:02 host tag" and "2026-12-01T10:00:00
+ * .123456+00:00 host tag" (a host or none, single spaces), by the same
+ * rules; 0 for any other line (header() then decides).
+ */
+static size_t
+quick_tag(const char *p, size_t n)
+{
+	size_t i = 0, e;
+
+	if (n < 24)
+		return 0;
+	if (((p[0] | 0x20) >= 'a' && (p[0] | 0x20) <= 'z') && p[3] == ' ' &&
+	    (p[4] == ' ' || is_digit(p[4])) && is_digit(p[5]) &&
+	    p[6] == ' ' && p[9] == ':' && p[12] == ':' && p[15] == ' ') {
+		i = 16; /* trad_stamp(): 15 bytes */
+	} else if (is_digit(p[0]) && p[4] == '-' && p[7] == '-' &&
+	           p[10] == 'T') {
+		while (i < n && p[i] != ' ')
+			i++;
+		if (i <= 19 || i >= n) /* iso_stamp(): more than 19 */
+			return 0;
+		i++;
+	} else {
+		return 0;
+	}
+	if (i >= n || p[i] == ' ' || p[i] == '<')
+		return 0;
+	for (e = i; e < n && p[e] != ' '; e++)
+		;
+	if (e >= n)
+		return 0;
+	if (p[e - 1] == ':') /* no host: the first token is the tag */
+		return i;
+	if (e + 1 >= n || p[e + 1] == ' ')
+		return 0;
+	return e + 1;
+}
+
+/* may_be_wanted - can a program starting with the 4 bytes at t be one
+ * program_class() knows?  Every name it knows is at least 4 bytes long
+ * but sm-* and dma, which start with 3 known ones. */
+static int
+may_be_wanted(const char *t)
+{
+	switch (t[0]) {
+	case 'p':
+		return memcmp(t, "post", 4) == 0;
+	case 's':
+		return memcmp(t, "send", 4) == 0 || memcmp(t, "sm-", 3) == 0 ||
+		       memcmp(t, "ssmt", 4) == 0 || memcmp(t, "sSMT", 4) == 0;
+	case 'n':
+		return memcmp(t, "null", 4) == 0;
+	case 'm':
+		return memcmp(t, "msmt", 4) == 0;
+	case 'd':
+		return memcmp(t, "dma", 3) == 0;
+	case 'C':
+		return memcmp(t, "CRON", 4) == 0;
+	case 'c':
+		return memcmp(t, "cron", 4) == 0;
+	case '/':
+		return memcmp(t, "/usr", 4) == 0;
+	default:
+		return 0;
+	}
+}
+
+enum sl_tag
+sl_tag_class(const char *p, size_t n)
+{
+	struct head h;
+	size_t t = quick_tag(p, n);
+
+	if (t != 0 && t + 4 <= n) {
+		/* most lines: a tag of no known program, told by its first
+		 * bytes; the others: the tag where header() finds it */
+		if (!may_be_wanted(p + t))
+			return SL_TAG_NONE;
+		while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+			n--;
+		if (t < n) {
+			parse_tag(p, n, t, &h);
+			return program_class(h.program);
+		}
+	}
+	if (header(p, n, &h) == -1)
+		return SL_TAG_NONE;
+	return program_class(h.program);
+}
+
+int
+sl_cron_cmd(const char *p, size_t n, struct sl_clock *clk)
+{
+	struct cron_line_info li;
+	struct head h;
+	time_t ts;
+
+	return header(p, n, &h) == 0 &&
+	       cron_log_program(h.program.p, h.program.n) &&
+	       cron_log_parse(h.message.p, h.message.n, &li) == CRONL_CMD &&
+	       stamp_time(p, &h.st, clk, &ts) == 0;
+}
+
 enum sl_kind
 sl_parse_line(const char *p, size_t n, struct sl_clock *clk,
               struct sl_event *ev)
 {
 	struct sl_span prog;
+	struct head h;
+	enum sl_tag tag;
 
-	if (sl_parse_header(p, n, clk, ev) == -1) {
-		ev->kind = SL_NONE;
+	if (header(p, n, &h) == -1) {
+		unparsed(ev);
 		return SL_NONE;
 	}
+	from_head(ev, &h);
 	rsyslog_repeat(ev);
 	prog = ev->program;
+	tag = program_class(prog);
 	if (span_starts(prog, "postfix"))
 		ev->kind = postfix_event(ev);
 	else if (span_starts(prog, "sendmail") || span_starts(prog, "sm-"))
 		ev->kind = sendmail_event(ev);
-	else if (relay_log_program(prog.p, prog.n) != RELAY_NONE)
+	else if (tag == SL_TAG_MAIL)
 		ev->kind = relay_log_event(ev);
-	else if (cron_log_program(prog.p, prog.n))
+	else if (tag == SL_TAG_CRON)
 		ev->kind = cron_event(ev);
 	else if (contains(ev->message, "SYSERR("))
 		ev->kind = sendmail_event(ev);
 	else
 		ev->kind = SL_NONE;
+	/* the stamp is converted only for what is used: an event, and the
+	 * cron lines the caller feeds to cron_lost (a delivered mail's
+	 * line, most of a mail log, needs no time) */
+	if ((ev->kind != SL_NONE || tag == SL_TAG_CRON) &&
+	    stamp_time(p, &h.st, clk, &ev->ts) == -1) {
+		unparsed(ev);
+		ev->kind = SL_NONE;
+	}
 	return ev->kind;
 }

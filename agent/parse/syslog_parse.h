@@ -93,10 +93,35 @@ int sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
  * is SL_OTHER with stage "undeliverable" (nothing bounced).  rsyslog's
  * "message repeated N times: [ msg ]" is parsed as msg with ev->repeat =
  * N.  Returns ev->kind; SL_NONE for everything else (including
- * stat=Sent), with ev partly set.
+ * stat=Sent), with ev partly set: ev->ts only for a cron tag's line (its
+ * stamp is converted only when the time is used), 0 otherwise.
  */
 enum sl_kind sl_parse_line(const char *p, size_t n, struct sl_clock *clk,
                            struct sl_event *ev);
+
+/* What sl_parse_line() makes of a line by its tag alone. */
+enum sl_tag {
+	SL_TAG_NONE = 0, /* no event, unless "SYSERR(" is in the line */
+	SL_TAG_MAIL,     /* sendmail, sm-*, postfix*, the small relays */
+	SL_TAG_CRON,     /* a cron daemon: CMD lines, lost-mail complaints */
+};
+
+/*
+ * sl_tag_class - the class of a line (no trailing newline needed) by the
+ * tag sl_parse_line() would find in it, from the shape of its header
+ * alone (no time is converted): a line that is SL_TAG_NONE here and
+ * holds no "SYSERR(" is SL_NONE for sl_parse_line() and is no cron line,
+ * whatever its stamp.
+ */
+enum sl_tag sl_tag_class(const char *p, size_t n);
+
+/*
+ * sl_cron_cmd - is the line a cron daemon's "(user) CMD (command)" line
+ * with a possible stamp: one sl_parse_line() makes no event of and
+ * cron_lost_feed() takes as a CMD line?  Cheaper than that parse (no
+ * event fields), for a caller that keeps only the last ones.
+ */
+int sl_cron_cmd(const char *p, size_t n, struct sl_clock *clk);
 
 /*
  * sl_last_repeated - N for sysklogd's "last message repeated N times"

@@ -3,8 +3,12 @@
 # groups, JSON) on four generated syslog files, each side by side with
 # `LC_ALL=C grep -c SYSERR FILE >FILE2` (output to a file: GNU grep stops at
 # the first match when its output is /dev/null) in the same run, best of
-# BENCH_RUNS (default 5) alternating runs, wall clock and CPU time (user +
-# system, from /usr/bin/time or the shell's times):
+# BENCH_RUNS (default 5) alternating runs, wall clock and CPU time (the
+# task-clock of `perf stat` when perf is installed, in ms; else user +
+# system from /usr/bin/time, in steps of 10 ms).  The agent is run as
+# built by `make` (bin/spoolwatch-agent, dynamically linked: about 10 ms
+# of its CPU time is the dynamic linker) and, when `make static` built it,
+# as deployed (bin/static/spoolwatch-agent, musl, static):
 #
 #   project   the project's mix (kernel, CROND, sshd, systemd, dhclient;
 #             0.1% SYSERR, 1% sendmail), BENCH_MB MiB (default 1024)
@@ -131,11 +135,23 @@ gen_long() {
 }
 
 now() { date +%s.%N; }
-# run_timed OUT CMD...: wall and CPU seconds of CMD into OUT ("wall cpu")
+perf_ok=
+perf stat -x, -e task-clock -o /dev/null true 2>/dev/null && perf_ok=1
+# run_timed OUT CMD...: wall and CPU seconds of CMD into OUT ("wall cpu
+# rss")
 run_timed() {
 	out=$1
 	shift
-	if [ -x /usr/bin/time ]; then
+	if [ -x /usr/bin/time ] && [ -n "$perf_ok" ]; then
+		t0=$(now)
+		perf stat -x, -e task-clock -o "$d/perf" \
+		    /usr/bin/time -f '%U %S %M' -o "$d/time" "$@"
+		rc=$?
+		t1=$(now)
+		cpu=$(awk -F, '/task-clock/ { printf "%.4f", $1 / 1000 }' "$d/perf")
+		awk -v a="$t0" -v b="$t1" -v c="$cpu" \
+		    '{ printf "%.4f %s %s\n", b - a, c, $3 }' "$d/time" >"$out"
+	elif [ -x /usr/bin/time ]; then
 		t0=$(now)
 		/usr/bin/time -f '%U %S %M' -o "$d/time" "$@"
 		rc=$?
@@ -154,50 +170,76 @@ run_timed() {
 # best FILE COL: the least value in column COL of FILE
 best() { awk -v c="$2" 'NR == 1 || $c < m { m = $c } END { print m }' "$1"; }
 
+# run_agent BIN OUT: one --once run of BIN on the file, times into OUT
+run_agent() {
+	rm -rf "$d/state"
+	mkdir -p "$d/state"
+	if ! run_timed "$2" "$1" --once \
+	    --stdout --config "$d/agent.conf" --root "$d/root" \
+	    --state-dir "$d/state" --hostname bench \
+	    >"$d/report.json" 2>"$d/err"; then
+		echo "agent failed:"
+		cat "$d/err"
+		return 1
+	fi
+}
+
+# line LABEL ALL: the best figures of ALL, and the ratio to grep's
+line() {
+	w=$(best "$2" 1) c=$(best "$2" 2) m=$(best "$2" 3)
+	printf '  %-36s wall %7.3f s (%6.2f GB/s)  cpu %6s s  peak RSS %s KiB\n' \
+	    "$1" "$w" \
+	    "$(awk -v b="$bytes" -v s="$w" 'BEGIN { print b / s / 1e9 }')" "$c" "$m"
+	printf '  %-36s grep/agent: wall %s x, cpu %s x\n' "" \
+	    "$(awk -v a="$w" -v g="$gw" 'BEGIN { printf "%.2f", g / a }')" \
+	    "$(awk -v a="$c" -v g="$gc" 'BEGIN { if (a > 0) printf "%.2f", g / a; else print "-" }')"
+}
+
 measure() {
 	label=$1
 	bytes=$(stat -c %s "$f")
+	static=$BINDIR/static/spoolwatch-agent
+	[ -x "$static" ] || static=
 	cat "$f" >/dev/null # warm the page cache
 	: >"$d/g.all"
 	: >"$d/a.all"
+	: >"$d/s.all"
 	r=0
 	while [ $r -lt "$runs" ]; do
 		r=$((r + 1))
 		run_timed "$d/g.one" sh -c 'LC_ALL=C exec grep -c SYSERR "$1" >"$2"' \
 		    sh "$f" "$d/grep.out"
 		cat "$d/g.one" >>"$d/g.all"
-		rm -rf "$d/state"
-		mkdir -p "$d/state"
-		if ! run_timed "$d/a.one" "$BINDIR/spoolwatch-agent" --once \
-		    --stdout --config "$d/agent.conf" --root "$d/root" \
-		    --state-dir "$d/state" --hostname bench \
-		    >"$d/report.json" 2>"$d/err"; then
-			echo "agent failed:"
-			cat "$d/err"
-			return 1
+		if [ -n "$static" ]; then
+			run_agent "$static" "$d/s.one" || return 1
+			cat "$d/s.one" >>"$d/s.all"
+			cp "$d/report.json" "$d/static.json"
 		fi
+		run_agent "$BINDIR/spoolwatch-agent" "$d/a.one" || return 1
 		cat "$d/a.one" >>"$d/a.all"
 	done
 	gw=$(best "$d/g.all" 1) gc=$(best "$d/g.all" 2)
-	aw=$(best "$d/a.all" 1) ac=$(best "$d/a.all" 2) am=$(best "$d/a.all" 3)
 	g=$(cat "$d/grep.out")
 	syserr=$(jq '[.event_groups[] | select(.kind == "syserr") | .count] | add // 0' "$d/report.json")
 	total=$(jq '.log_summary.events_total' "$d/report.json")
 	impl=$(jq -r '.log_summary.prefilter' "$d/report.json")
 	printf '%s: %d MiB, %d lines, warm page cache, best of %d\n' "$label" \
 	    $((bytes >> 20)) "$(wc -l <"$f")" "$runs"
-	printf '  %-36s wall %7.3f s (%6.2f GB/s)  cpu %5s s\n' \
+	printf '  %-36s wall %7.3f s (%6.2f GB/s)  cpu %6s s\n' \
 	    "LC_ALL=C grep -c SYSERR >file" "$gw" \
 	    "$(awk -v b="$bytes" -v s="$gw" 'BEGIN { print b / s / 1e9 }')" "$gc"
-	printf '  %-36s wall %7.3f s (%6.2f GB/s)  cpu %5s s  peak RSS %s KiB\n' \
-	    "spoolwatch-agent (prefilter: $impl)" "$aw" \
-	    "$(awk -v b="$bytes" -v s="$aw" 'BEGIN { print b / s / 1e9 }')" "$ac" "$am"
-	printf '  grep/agent: wall %s x, cpu %s x   SYSERR lines: grep %s, agent %s; events: %s\n' \
-	    "$(awk -v a="$aw" -v g="$gw" 'BEGIN { printf "%.2f", g / a }')" \
-	    "$(awk -v a="$ac" -v g="$gc" 'BEGIN { if (a > 0) printf "%.2f", g / a; else print "-" }')" \
+	line "spoolwatch-agent (dynamic, $impl)" "$d/a.all"
+	[ -z "$static" ] || line "static agent (make static, musl)" "$d/s.all"
+	printf '  SYSERR lines: grep %s, agent %s; events: %s\n' \
 	    "$g" "$syserr" "$total"
 	[ "$g" = "$syserr" ] ||
 	    echo "  MISMATCH: the agent and grep disagree on the SYSERR count"
+	if [ -n "$static" ] &&
+	    ! jq -e --slurpfile s "$d/static.json" \
+	        '.event_groups == $s[0].event_groups and .cron_lost == $s[0].cron_lost' \
+	        "$d/report.json" >/dev/null; then
+		echo "  MISMATCH: the static and the dynamic agent disagree"
+	fi
 }
 
 gen_project "${BENCH_MB:-1024}" && measure "project mix"

@@ -330,6 +330,91 @@ test_cron_lost_across_cycles(void **state)
 	cron_lost_free(next);
 }
 
+/* feed_cmds - CMD lines j = from..to-1 (pid 1000 + j % 300: pids come
+ * back, so which slot holds a line decides a claim) */
+static void
+feed_cmds(struct cron_lost *cl, int from, int to)
+{
+	char line[128];
+
+	for (int j = from; j < to; j++) {
+		snprintf(line, sizeof(line),
+		         "Feb 15 09:00:01 h CROND[%d]: (root) CMD (job %d)",
+		         1000 + j % 300, j);
+		feed(cl, line, CRONL_CMD);
+	}
+}
+
+/* skipping all but the last CRON_LOST_CMDS CMD lines of a run leaves
+ * cron_lost as feeding them all does: the same claims, the same save */
+static void
+test_cron_lost_skip(void **state)
+{
+	struct cron_lost *all = cron_lost_new(), *last = cron_lost_new();
+	const char *complaint = "Feb 15 09:01:02 h CROND[1005]: (root) MAIL "
+	                        "(mailed 30 bytes of output but got status "
+	                        "0x0001 from MTA)";
+	json_t *a, *b;
+	(void)state;
+	sl_clock_init(&clk, 1771200000);
+	feed_cmds(all, 0, 700);
+	cron_lost_skip(last, 700 - CRON_LOST_CMDS);
+	feed_cmds(last, 700 - CRON_LOST_CMDS, 700);
+	feed(all, complaint, CRONL_MAIL_FAILED);
+	feed(last, complaint, CRONL_MAIL_FAILED);
+	a = cron_lost_json(all);
+	b = cron_lost_json(last);
+	assert_true(json_equal(a, b));
+	assert_string_equal(
+	    json_string_value(json_object_get(
+	        json_array_get(json_object_get(b, "jobs"), 0), "command")),
+	    "job 605");
+	json_decref(a);
+	json_decref(b);
+	a = cron_lost_save(all);
+	b = cron_lost_save(last);
+	assert_true(json_equal(a, b));
+	json_decref(a);
+	json_decref(b);
+	cron_lost_free(all);
+	cron_lost_free(last);
+}
+
+/* the lines the log reader may put aside: a cron CMD line with a stamp
+ * that is a time */
+static void
+test_cron_cmd_lines(void **state)
+{
+	static const struct {
+		const char *line;
+		int want;
+	} t[] = {
+	    {"Feb 15 09:00:01 h CROND[7001]: (root) CMD (date)", 1},
+	    {"Feb 15 09:00:01 CRON[7001]: (root) CMD (date)", 1},
+	    {"2026-02-15T09:00:01.5+00:00 h cron[1]: (root) CMD (x)", 1},
+	    {"Feb 15 09:00:01 h /usr/sbin/cron[1]: (root) CMD (x)", 1},
+	    {"Feb 30 09:00:01 h CROND[7001]: (root) CMD (date)", 0},
+	    {"Feb 15 25:00:01 h CROND[7001]: (root) CMD (date)", 0},
+	    {"Feb 15 09:00:01 h CROND[7100]: (root) MAIL (mailed 30 bytes of "
+	     "output but got status 0x0001 from MTA)",
+	     0},
+	    {"Feb 15 09:00:01 h CRON[1]: (CRON) info (No MTA installed, "
+	     "discarding output)",
+	     0},
+	    {"Feb 15 09:00:01 h CRON[1]: message repeated 2 times: [ (root) "
+	     "CMD (date)]",
+	     0},
+	    {"Feb 15 09:00:01 h sshd[1]: (root) CMD (date)", 0},
+	};
+	(void)state;
+	sl_clock_init(&clk, 1771200000);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (sl_cron_cmd(t[i].line, strlen(t[i].line), &clk) !=
+		    t[i].want)
+			fail_msg("sl_cron_cmd, want %d: %s", t[i].want,
+			         t[i].line);
+}
+
 int
 main(void)
 {
@@ -340,6 +425,8 @@ main(void)
 	    cmocka_unit_test(test_cron_parse),
 	    cmocka_unit_test(test_cron_lost_jobs),
 	    cmocka_unit_test(test_cron_lost_across_cycles),
+	    cmocka_unit_test(test_cron_lost_skip),
+	    cmocka_unit_test(test_cron_cmd_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -738,50 +738,226 @@ test_hostile_input(void **state)
 	    SL_SYSERR);
 }
 
-static void
-check_prefilter_agrees(const char *impl)
-{
-	char buf[512];
-	static const char *needles[] = {
-	    "SYSERR(", "sendmail", "sm-",   "postfix", "CRON",
-	    "cron",    "nullmail", "msmtp", "SMTP[",   "dma["};
+/* Lines of every form the parser reads, with the class the scanner must
+ * give them (the tag field on each line form, hosts or none). */
+static const struct {
+	const char *line;
+	enum pf_class want;
+} scan_lines[] = {
+    {"Feb 15 09:20:02 host1 sendmail[7134]: u1F1K2am007134: to=root, "
+     "stat=Sent (ok)",
+     PF_PARSE},
+    {"Feb 15 09:20:02 sendmail[7134]: no host, sendmail", PF_PARSE},
+    {"Feb  5 09:20:02 mx sm-mta[1]: NOQUEUE: x", PF_PARSE},
+    {"Feb 15 09:20:02 mx sm-msp-queue[1]: x", PF_PARSE},
+    {"2023-07-29T04:15:01.889064+02:00 h postfix/smtp[12]: x", PF_PARSE},
+    {"2023-07-29T04:15:01.889064+02:00 postfix-out/qmgr[12]: x", PF_PARSE},
+    {"<22>1 2026-02-15T01:20:02Z host sendmail 7134 - - x", PF_PARSE},
+    {"<22>Feb 15 09:20:02 host postfix/local[1]: x", PF_PARSE},
+    {"[Feb 15 09:20:02] host sendmail[1]: x", PF_PARSE},
+    {"Apr  2 17:51:27 <4.3> host sendmail[1]: x", PF_PARSE},
+    {"Mar 7 09:20:02 host sendmail[1]: single-digit day", PF_PARSE},
+    {"Feb 15 09:20:02  host  sendmail[1]: double spaces", PF_PARSE},
+    {"2005-06-21 16:55:09 host sendmail[1]: local ISO stamp", PF_PARSE},
+    {"Feb 15 09:20:02 host nullmailer[651]: smtp: Failed: x", PF_PARSE},
+    {"Feb 15 09:20:02 host nullmailer-send[651]: x", PF_PARSE},
+    {"Feb 15 09:20:02 host msmtp: host=smtp.example.com x", PF_PARSE},
+    {"Feb 15 09:20:02 host sSMTP[3110]: Unable to connect", PF_PARSE},
+    {"Feb 15 09:20:02 host ssmtp[3110]: Unable to connect", PF_PARSE},
+    {"Feb 15 09:20:02 host dma[1a2b3c.4d5e6f]: remote delivery", PF_PARSE},
+    {"Feb 15 09:20:02 host dma: x", PF_PARSE},
+    {"Feb 15 09:20:02 host CRON[4121]: (root) CMD (run-parts)", PF_CRON},
+    {"Feb 15 09:20:02 host CROND[2277]: (root) MAIL (mailed 77 bytes of "
+     "output but got status 0x0001 from MTA#012)",
+     PF_CRON},
+    {"Feb 15 09:20:02 host cron[1]: (CRON) info (No MTA installed, "
+     "discarding output)",
+     PF_CRON},
+    {"Feb 15 09:20:02 host crond[1]: x", PF_CRON},
+    {"Feb 15 09:20:02 host /usr/sbin/cron[1]: (root) CMD (x)", PF_CRON},
+    {"Feb 15 09:20:02 host kernel: SYSERR(root): other tag", PF_PARSE},
+    {"Feb 15 09:20:02 host sshd[1]: Accepted publickey", PF_SKIP},
+    {"Feb 15 09:20:02 host systemd[1]: Started sendmail.service", PF_SKIP},
+    {"Feb 15 09:20:02 host kernel: sendmail postfix CRON msmtp dma[",
+     PF_SKIP},
+    {"Feb 15 09:20:02 host app7[123]: request id=1 status=200", PF_SKIP},
+    {"Feb 15 09:20:02 host sm[1]: too short a tag", PF_SKIP},
+    {"Feb 15 09:20:02 host cro: too short a tag", PF_SKIP},
+    {"Feb 15 09:20:02 host dmax[1]: not dma", PF_SKIP},
+    {"Feb 15 09:20:02 host crontab[1]: not cron", PF_SKIP},
+    {"not a syslog line at all, sendmail", PF_SKIP},
+    {"Feb 15 09:20:02 host kernel: a NUL \0Feb 15 09:20:02 h sendmail[1]: x",
+     PF_PARSE},
+};
+#define SCAN_LINE_LEN(i)                                                       \
+	(strlen(scan_lines[i].line) +                                          \
+	 (strstr(scan_lines[i].line, "a NUL") ? 1 + strlen(strchr(             \
+	                                            scan_lines[i].line, 0) +   \
+	                                            1)                         \
+	                                      : 0))
 
-	if (prefilter_use(impl) == -1) {
-		print_message("prefilter %s not available here\n", impl);
-		return;
+/* scan_all - every (start, end, class) the scanner finds in p[0..n) */
+static size_t
+scan_all(const char *p, size_t n, size_t max_line, size_t *out, size_t cap)
+{
+	size_t i = 0, k = 0, end;
+	enum pf_class cls;
+
+	while (i < n) {
+		size_t s = i + prefilter_next(p + i, n - i, max_line, &end, &cls);
+		if (s >= n)
+			break;
+		assert_true(k + 3 <= cap);
+		out[k++] = s;
+		out[k++] = i + end;
+		out[k++] = (size_t)cls;
+		i += end + 1;
 	}
-	assert_string_equal(prefilter_name(), impl);
-	/* every needle at every offset: the vector loops' anchors lie up to
-	 * 2 bytes into a needle, so its start may sit in the block before */
-	for (size_t k = 0; k < sizeof(needles) / sizeof(needles[0]); k++) {
-		size_t l = strlen(needles[k]);
-		for (size_t pos = 0; pos + l <= sizeof(buf); pos++) {
-			memset(buf, 'a', sizeof(buf));
-			/* near misses before it: first byte only, last only */
-			if (pos > 10) {
-				buf[pos - 9] = needles[k][0];
-				buf[pos - 9 + l - 1] = 'Q';
+	return k;
+}
+
+/* the tag of every line form, one line at a time (exact size: ASan sees
+ * any read past it), without and with its newline */
+static void
+check_scan_forms(void)
+{
+	for (size_t k = 0; k < sizeof(scan_lines) / sizeof(scan_lines[0]);
+	     k++) {
+		size_t n = SCAN_LINE_LEN(k), end;
+		char *c = malloc(n + 1);
+		enum pf_class cls;
+		size_t got;
+
+		memcpy(c, scan_lines[k].line, n);
+		c[n] = '\n';
+		for (size_t with_nl = 0; with_nl <= 1; with_nl++) {
+			got = prefilter_next(c, n + with_nl, 4096, &end, &cls);
+			if (scan_lines[k].want == PF_SKIP) {
+				if (got != n + with_nl)
+					fail_msg("%s: not skipped: %s",
+					         prefilter_name(),
+					         scan_lines[k].line);
+				continue;
 			}
-			memcpy(buf + pos, needles[k], l);
-			assert_int_equal(prefilter_find(buf, sizeof(buf)), pos);
-			/* cut before the needle ends: not found */
-			assert_int_equal(prefilter_find(buf, pos + l - 1),
-			                 pos + l - 1);
+			if (got != 0 || end != n || cls != scan_lines[k].want)
+				fail_msg("%s: class %d, want %d: %s",
+				         prefilter_name(), (int)cls,
+				         (int)scan_lines[k].want,
+				         scan_lines[k].line);
 		}
+		free(c);
 	}
-	memset(buf, 's', sizeof(buf));
-	assert_int_equal(prefilter_find(buf, sizeof(buf)), sizeof(buf));
-	assert_int_equal(prefilter_find(buf, 0), 0);
+}
+
+/* a buffer of the forms in a pseudo-random order, "SYSERR(" and NULs
+ * at every offset of some lines: the vector loops and the scalar one
+ * find the same lines, whatever the alignment */
+static void
+check_scan_agrees(void)
+{
+	static char buf[64 * 1024];
+	static size_t want[3 * 4096], got[3 * 4096];
+	unsigned seed = 99;
+	size_t n = 0, nw, ng;
+
+	while (n < sizeof(buf) - 300) {
+		size_t k = (size_t)rand_r(&seed) %
+		           (sizeof(scan_lines) / sizeof(scan_lines[0]));
+		size_t l = SCAN_LINE_LEN(k);
+		memcpy(buf + n, scan_lines[k].line, l);
+		if (rand_r(&seed) % 7 == 0 && l > 20) /* a forced byte */
+			memcpy(buf + n + (size_t)rand_r(&seed) % (l - 8),
+			       rand_r(&seed) % 2 ? "SYSERR(" : "x\0\0\0\0\0\0", 7);
+		if (rand_r(&seed) % 5 == 0 && l > 20) /* a near miss */
+			memcpy(buf + n + (size_t)rand_r(&seed) % (l - 8),
+			       "SYSERR", 6);
+		n += l;
+		buf[n++] = '\n';
+	}
+	for (size_t off = 0; off < 70; off++) {
+		char *c = malloc(n - off);
+		memcpy(c, buf + off, n - off);
+		assert_int_equal(prefilter_use("scalar"), 0);
+		nw = scan_all(c, n - off, 4096, want, 3 * 4096);
+		assert_true(nw > 0);
+		for (int impl = 0; impl < 2; impl++) {
+			if (prefilter_use(impl ? "avx2" : "sse2") == -1)
+				continue;
+			ng = scan_all(c, n - off, 4096, got, 3 * 4096);
+			assert_int_equal(ng, nw);
+			assert_memory_equal(got, want, nw * sizeof(size_t));
+		}
+		/* judged on their first max_line bytes: at 20 no tag fits */
+		assert_int_equal(prefilter_use("scalar"), 0);
+		ng = scan_all(c, n - off, 20, got, 3 * 4096);
+		for (size_t i = 0; i < ng; i += 3)
+			if (got[i + 2] != PF_PARSE)
+				fail_msg("max_line 20: a tag judged at %zu",
+				         got[i]);
+		free(c);
+	}
 }
 
 static void
 test_prefilter_implementations(void **state)
 {
+	static const char *const impls[] = {"scalar", "sse2", "avx2"};
 	(void)state;
-	check_prefilter_agrees("scalar");
-	check_prefilter_agrees("sse2");
-	check_prefilter_agrees("avx2");
+	for (size_t i = 0; i < 3; i++) {
+		if (prefilter_use(impls[i]) == -1) {
+			print_message("prefilter %s not available here\n",
+			              impls[i]);
+			continue;
+		}
+		assert_string_equal(prefilter_name(), impls[i]);
+		check_scan_forms();
+	}
+	check_scan_agrees();
 	assert_int_equal(prefilter_use("nonesuch"), -1);
+}
+
+/* scan_file - every line of a sample that the parser makes an event of,
+ * or that has a cron tag, is one the scanner hands out; how many */
+static int
+scan_file(const char *name)
+{
+	size_t n, i = 0, end;
+	char *all = testdata_read(name, &n);
+	int found = 0;
+
+	while (i < n) {
+		const char *nl = memchr(all + i, '\n', n - i);
+		size_t e = nl ? (size_t)(nl - all) : n, got;
+		struct sl_event ev;
+		enum pf_class cls;
+		int wanted = sl_parse_line(all + i, e - i, &clk, &ev) !=
+		                 SL_NONE ||
+		             sl_tag_class(all + i, e - i) == SL_TAG_CRON;
+
+		got = prefilter_next(all + i, n - i, 65536, &end, &cls);
+		if (wanted && got != 0)
+			fail_msg("%s: skipped: %.*s", name, (int)(e - i),
+			         all + i);
+		found += wanted;
+		i = e + 1;
+	}
+	free(all);
+	return found;
+}
+
+static void
+test_prefilter_misses_nothing(void **state)
+{
+	static const char *const files[] = {
+	    "samples/sendmail-syserr.log", "samples/real-sendmail/maillog",
+	    "samples/sendmail-maillog.log", "samples/postfix-maillog.log",
+	    "samples/syslog-variants.log", "samples/bsd-syslog-verbosity.log",
+	    "exim/syslog-upstream.log"};
+	int found = 0;
+	(void)state;
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++)
+		found += scan_file(files[f]);
+	assert_true(found > 10);
 }
 
 /* the kind names are the schema's, in the enum's order */
@@ -820,6 +996,7 @@ main(void)
 	    cmocka_unit_test(test_real_samples),
 	    cmocka_unit_test(test_hostile_input),
 	    cmocka_unit_test(test_prefilter_implementations),
+	    cmocka_unit_test(test_prefilter_misses_nothing),
 	    cmocka_unit_test(test_kind_names),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
