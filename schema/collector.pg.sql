@@ -13,8 +13,8 @@
 -- triggers in SQLite (fleet, cron_fleet, sig_fleet, finding_counts) are
 -- kept by trigger functions here; finding_counts by statement-level
 -- triggers, since a row trigger here runs after the whole statement.
--- Each aggregate is a table of delta rows per writer connection (*_part:
--- part is agg_part(), the backend's pid modulo 64) and a view of the
+-- Each aggregate is a table of delta rows per writer (*_part: part is
+-- agg_part(), distinct for concurrent ingest batches) and a view of the
 -- aggregate's name that sums them: the writers of several collectors
 -- add to different rows and do not wait on each other's transactions
 -- (schema version 3; schema/migrations/pg-0003.sql).  A part's row that
@@ -35,10 +35,14 @@ CREATE OR REPLACE FUNCTION unixepoch() RETURNS bigint
     LANGUAGE sql STABLE PARALLEL SAFE
     AS 'SELECT CAST(floor(extract(epoch FROM statement_timestamp())) AS bigint)';
 
--- The part of the aggregates this connection adds to.
+-- The part of the aggregates this transaction adds to: the one an
+-- ingest batch claimed (sql_pg.c, sql_begin_write_keys: the first of
+-- 0..63 no other running batch holds), else 64 + the backend's pid
+-- modulo 64 (other writers: they exclude the batches, see sql_pg.c).
 CREATE OR REPLACE FUNCTION agg_part() RETURNS bigint
     LANGUAGE sql STABLE PARALLEL SAFE
-    AS 'SELECT CAST(pg_backend_pid() % 64 AS bigint)';
+    AS $$SELECT coalesce(CAST(nullif(current_setting('spoolwatch.part', true),
+        '') AS bigint), 64 + pg_backend_pid() % 64)$$;
 
 CREATE TABLE IF NOT EXISTS meta (
 	key	text COLLATE "C" PRIMARY KEY,

@@ -6,10 +6,11 @@
 -- The fleet-wide aggregates (fleet, cron_fleet, sig_fleet,
 -- finding_counts) were one row per key, updated by every writer's
 -- triggers: two collectors' transactions touching one key took turns.
--- From version 3 each is a table of delta rows per writer connection
--- (*_part, keyed by the key and part = the backend's pid modulo 64) and
--- a view of the same name summing them, so writers of different
--- connections update different rows.  The old rows become part 0.
+-- From version 3 each is a table of delta rows per writer (*_part,
+-- keyed by the key and part, distinct for concurrent ingest batches:
+-- agg_part() in collector.pg.sql) and a view of the same name summing
+-- them, so concurrent writers update different rows.  The old rows
+-- become part 0.
 
 CREATE TABLE fleet_part (
 	part		bigint PRIMARY KEY,
