@@ -110,6 +110,12 @@ sql_begin_write_keys(sql_db *db, const char *const *keys, size_t n)
 }
 
 int
+sql_flush(sql_db *db)
+{
+	return db->ops->flush(db);
+}
+
+int
 sql_commit(sql_db *db)
 {
 	char err[8];

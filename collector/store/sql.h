@@ -86,7 +86,13 @@ enum {
 
 /* sql_prepare flags: kept for the connection's life (PostgreSQL: a
  * named server-side statement, prepared once per connection). */
-enum { SQL_PREPARE_PERSISTENT = 1 };
+enum { SQL_PREPARE_PERSISTENT = 1, SQL_PREPARE_DEFERRED = 2 };
+/* SQL_PREPARE_DEFERRED (with PERSISTENT): a statement whose rows and
+ * sql_changes() the caller does not use (an INSERT, UPDATE or DELETE
+ * without RETURNING).  PostgreSQL sends it in pipeline mode without
+ * waiting: sql_step answers SQL_DONE at once, and its error (if any)
+ * comes from the next statement that is not deferred, or sql_flush.
+ * SQLite runs it as any other. */
 
 /* sql_global_init - process-wide settings, before any connection
  * (SQLite: no memory statistics, one mutex less per allocation). */
@@ -133,6 +139,9 @@ int sql_begin_write(sql_db *db);
  * deadlock), and a part of the aggregates no other such transaction
  * holds (schema/collector.pg.sql, agg_part()). */
 int sql_begin_write_keys(sql_db *db, const char *const *keys, size_t n);
+/* sql_flush - the results of the deferred statements sent so far:
+ * SQL_OK, or the first one's error (the transaction is then aborted). */
+int sql_flush(sql_db *db);
 /* sql_begin_read - a read transaction whose statements all see one
  * snapshot (PostgreSQL: REPEATABLE READ, READ ONLY). */
 int sql_begin_read(sql_db *db);

@@ -74,6 +74,13 @@ l_begin_write_keys(sql_db *d, const char *const *keys, size_t n)
 }
 
 static int
+l_flush(sql_db *d)
+{
+	(void)d;
+	return SQL_OK;
+}
+
+static int
 l_in_transaction(sql_db *d)
 {
 	return !sqlite3_get_autocommit(DB(d));
@@ -244,6 +251,7 @@ static const struct sql_ops lite_ops = {
     .exec = l_exec,
     .begin_write = l_begin_write,
     .begin_write_keys = l_begin_write_keys,
+    .flush = l_flush,
     .in_transaction = l_in_transaction,
     .release = l_release,
     .healthy = l_healthy,
