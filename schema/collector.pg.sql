@@ -378,14 +378,20 @@ FROM finding_counts_part GROUP BY code, severity;
 CREATE OR REPLACE FUNCTION findings_counts_ins() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
+	-- the writer's upsert of an open finding inserts nothing most times
+	IF NOT EXISTS (SELECT 1 FROM new_rows WHERE resolved_at IS NULL) THEN
+		RETURN NULL;
+	END IF;
 	INSERT INTO finding_counts_part AS c (code, severity, part, hosts)
 	SELECT t.code, t.severity, agg_part(), count(*) FROM (
 	    SELECT DISTINCT n.host_id, n.code, n.severity FROM new_rows n
 	    WHERE n.resolved_at IS NULL) t
-	WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE
+	-- a scalar subquery, one index lookup per row (as NOT EXISTS, the
+	-- planner may merge-join every open finding of the code)
+	WHERE (SELECT f.id FROM findings f WHERE
 	    f.code = t.code AND f.severity = t.severity AND
 	    f.host_id = t.host_id AND f.resolved_at IS NULL AND
-	    f.id NOT IN (SELECT id FROM new_rows))
+	    f.id NOT IN (SELECT id FROM new_rows) LIMIT 1) IS NULL
 	GROUP BY t.code, t.severity
 	ON CONFLICT (code, severity, part) DO UPDATE SET hosts = c.hosts + excluded.hosts;
 	RETURN NULL;
@@ -398,6 +404,12 @@ CREATE TRIGGER findings_counts_ins AFTER INSERT ON findings
 CREATE OR REPLACE FUNCTION findings_counts_upd() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
+	-- most updates change neither openness nor severity
+	IF NOT EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id
+	    WHERE (o.resolved_at IS NULL) <> (n.resolved_at IS NULL) OR
+	    o.severity <> n.severity) THEN
+		RETURN NULL;
+	END IF;
 	INSERT INTO finding_counts_part AS c (code, severity, part, hosts)
 	SELECT d.code, d.severity, agg_part(), sum(d.now - d.before) FROM (
 	    SELECT t.code, t.severity,
@@ -436,6 +448,10 @@ CREATE TRIGGER findings_counts_upd AFTER UPDATE ON findings
 CREATE OR REPLACE FUNCTION findings_symptoms_ins() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
+	IF NOT EXISTS (SELECT 1 FROM new_rows WHERE resolved_at IS NULL AND
+	    symptom = 1) THEN
+		RETURN NULL;
+	END IF;
 	INSERT INTO finding_counts_part AS c (code, severity, part, hosts,
 	    symptoms)
 	SELECT n.code, n.severity, agg_part(), 0, count(*) FROM new_rows n
@@ -453,6 +469,14 @@ CREATE TRIGGER findings_symptoms_ins AFTER INSERT ON findings
 CREATE OR REPLACE FUNCTION findings_symptoms_upd() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
+	-- nothing to move when no row's (open symptom, code, severity)
+	-- changed
+	IF NOT EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id
+	    WHERE (o.resolved_at IS NULL AND o.symptom = 1) <>
+	        (n.resolved_at IS NULL AND n.symptom = 1) OR
+	    o.severity <> n.severity OR o.code <> n.code) THEN
+		RETURN NULL;
+	END IF;
 	INSERT INTO finding_counts_part AS c (code, severity, part, hosts,
 	    symptoms)
 	SELECT d.code, d.severity, agg_part(), 0, sum(d.delta) FROM (
@@ -504,31 +528,28 @@ SELECT CAST(1 AS bigint) AS id,
     CAST(coalesce(sum(hosts_with_queued), 0) AS bigint) AS hosts_with_queued
 FROM fleet_part;
 
--- fleet_add - add deltas to this connection's part of the fleet row.
-CREATE OR REPLACE FUNCTION fleet_add(q bigint, u bigint, h bigint)
-    RETURNS void
-    LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION hosts_fleet() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+DECLARE
+	q bigint := 0;
+	u bigint := 0;
+	h bigint := 0;
+BEGIN
+	IF TG_OP <> 'DELETE' THEN
+		q := NEW.queued_total;
+		u := NEW.unread_total;
+		h := (NEW.queued_total > 0)::int;
+	END IF;
+	IF TG_OP <> 'INSERT' THEN
+		q := q - OLD.queued_total;
+		u := u - OLD.unread_total;
+		h := h - (OLD.queued_total > 0)::int;
+	END IF;
 	INSERT INTO fleet_part AS f (part, queued, unread, hosts_with_queued)
 	VALUES (agg_part(), q, u, h)
 	ON CONFLICT (part) DO UPDATE SET queued = f.queued + excluded.queued,
 	    unread = f.unread + excluded.unread,
-	    hosts_with_queued = f.hosts_with_queued + excluded.hosts_with_queued
-$$;
-
-CREATE OR REPLACE FUNCTION hosts_fleet() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-BEGIN
-	IF TG_OP = 'INSERT' THEN
-		PERFORM fleet_add(NEW.queued_total, NEW.unread_total,
-		    (NEW.queued_total > 0)::int);
-	ELSIF TG_OP = 'DELETE' THEN
-		PERFORM fleet_add(-OLD.queued_total, -OLD.unread_total,
-		    -(OLD.queued_total > 0)::int);
-	ELSE
-		PERFORM fleet_add(NEW.queued_total - OLD.queued_total,
-		    NEW.unread_total - OLD.unread_total,
-		    (NEW.queued_total > 0)::int - (OLD.queued_total > 0)::int);
-	END IF;
+	    hosts_with_queued = f.hosts_with_queued + excluded.hosts_with_queued;
 	RETURN NULL;
 END $$;
 DROP TRIGGER IF EXISTS hosts_fleet_ins ON hosts;

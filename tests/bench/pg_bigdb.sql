@@ -55,17 +55,19 @@ SELECT 'SYSERR(root): signature ' || ((i * (k + 1)) % 200)
     || ': Permission denied', i, 'syserr', 1 + i % 40, :now - i % 3600
 FROM generate_series(1, :hosts) i, generate_series(0, 2) k
 ON CONFLICT DO NOTHING;
-DELETE FROM fleet;
-INSERT INTO fleet (id, queued, unread, hosts_with_queued)
-SELECT 1, coalesce(sum(queued_total), 0), coalesce(sum(unread_total), 0),
+-- the aggregates' part 0 (schema version 3: per-writer parts, summed
+-- by the views fleet, cron_fleet, sig_fleet)
+DELETE FROM fleet_part;
+INSERT INTO fleet_part (part, queued, unread, hosts_with_queued)
+SELECT 0, coalesce(sum(queued_total), 0), coalesce(sum(unread_total), 0),
     count(*) FILTER (WHERE queued_total > 0) FROM hosts;
-DELETE FROM cron_fleet;
-INSERT INTO cron_fleet (command, hosts, inbox, unread, queued)
-SELECT command, count(*), sum(inbox), sum(unread), sum(queued)
+DELETE FROM cron_fleet_part;
+INSERT INTO cron_fleet_part (command, part, hosts, inbox, unread, queued)
+SELECT command, 0, count(*), sum(inbox), sum(unread), sum(queued)
 FROM mail_cron GROUP BY command;
-DELETE FROM sig_fleet;
-INSERT INTO sig_fleet (signature, kind, hosts, count, last_ts)
-SELECT signature, min(kind), count(*), sum(count), max(last_ts)
+DELETE FROM sig_fleet_part;
+INSERT INTO sig_fleet_part (signature, part, kind, hosts, count, last_ts)
+SELECT signature, 0, min(kind), count(*), sum(count), max(last_ts)
 FROM event_sigs GROUP BY signature;
 ALTER TABLE hosts ENABLE TRIGGER hosts_fleet_ins;
 ALTER TABLE mail_cron ENABLE TRIGGER mail_cron_fleet;
