@@ -249,6 +249,19 @@ struct sigacc {
 	long long count, dups, last_ts;
 };
 
+/* The statements whose rows and sql_changes() store.c does not use:
+ * deferred (PostgreSQL sends them without waiting, see sql.h). */
+static const unsigned char deferred[S_COUNT] = {
+    [S_GROUP] = 1,      [S_SIG] = 1,        [S_HISTORY] = 1,
+    [S_FLEET_SYSERR] = 1, [S_SPOOL_DEL] = 1, [S_SPOOL] = 1,
+    [S_FS_DEL] = 1,     [S_FS] = 1,         [S_MBOX_DEL] = 1,
+    [S_MBOX] = 1,       [S_CRON_DEL] = 1,   [S_CRON] = 1,
+    [S_QUEUED_DEL] = 1, [S_QUEUED] = 1,     [S_FINDING] = 1,
+    [S_RESOLVE] = 1,    [S_HOST_STATE] = 1, [S_HOST_COUNT] = 1,
+    [S_STATE_PUT] = 1,  [S_LABELS_SET] = 1, [S_LABELS_DEL] = 1,
+    [S_LABEL] = 1,
+};
+
 struct store *
 store_new(sql_db *db, char *err, size_t errlen)
 {
@@ -258,7 +271,12 @@ store_new(sql_db *db, char *err, size_t errlen)
 	for (int i = 0; i < S_COUNT; i++) {
 		const char *text = sql_pick(db, sql[i],
 		                            sql_pg[i] ? sql_pg[i] : sql[i]);
-		if ((s->st[i] = db_prepare(db, text, err, errlen)) == NULL) {
+		int flags = SQL_PREPARE_PERSISTENT |
+		            (deferred[i] ? SQL_PREPARE_DEFERRED : 0);
+		if (sql_prepare(db, text, flags, &s->st[i]) != SQL_OK) {
+			snprintf(err, errlen, "%s: %s",
+			         sql_pick(db, "sqlite", "postgresql"),
+			         sql_errmsg(db));
 			store_free(s);
 			return NULL;
 		}

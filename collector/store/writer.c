@@ -171,10 +171,12 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 		if (careful && (rc = tx(w, T_SAVE)) != SQL_OK)
 			snprintf(err, sizeof(err), "savepoint: %s",
 			         sql_errstr(rc));
-		else
-			rc = store_report(w->store, j->report, &j->prep,
-			                  j->received, &j->duplicate, err,
-			                  sizeof(err));
+		else if ((rc = store_report(w->store, j->report, &j->prep,
+		                            j->received, &j->duplicate, err,
+		                            sizeof(err))) == SQL_OK &&
+		         careful && (rc = sql_flush(w->db)) != SQL_OK)
+			snprintf(err, sizeof(err), "database: %s",
+			         sql_errmsg(w->db));
 		if (rc == SQL_OK) {
 			if (careful)
 				tx(w, T_RELEASE);
@@ -189,6 +191,12 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 			snprintf(j->err, sizeof(j->err), "%s", err);
 			log_warnx("writer: report not stored: %s", err);
 		}
+	}
+	/* careless: the deferred statements' errors (sql.h), before the
+	 * batch can commit */
+	if (!careful && sql_flush(w->db) != SQL_OK) {
+		tx(w, T_ROLLBACK);
+		return -1;
 	}
 	fleet_sample(w);
 	rc = tx(w, T_COMMIT);
