@@ -211,6 +211,13 @@ static const char *const sql[S_COUNT] = {
  * one another as in SQLite.
  */
 static const char *const sql_pg[S_COUNT] = {
+    /* into the batch's own part; its fleet sample (fleet_history.c)
+     * adds it to fleet_history just before COMMIT, so that collectors
+     * do not hold the minute's row for a whole batch */
+    [S_FLEET_SYSERR] =
+        "INSERT INTO fleet_syserr_part AS p (part, ts, n) VALUES "
+        "(agg_part(), ?1, ?2) ON CONFLICT (part, ts) DO UPDATE SET n = "
+        "p.n + excluded.n",
     [S_HOST_UPSERT] =
         "WITH u AS (UPDATE hosts SET last_seen = max(last_seen, ?2) "
         "WHERE name = ?1 RETURNING id, state_order), i AS (INSERT INTO "

@@ -59,3 +59,12 @@ CREATE TABLE finding_counts_part (
 INSERT INTO finding_counts_part (code, severity, part, hosts, symptoms)
 SELECT code, severity, 0, hosts, symptoms FROM finding_counts;
 DROP TABLE finding_counts;
+
+-- the running batch's SYSERR lines per minute, until its fleet sample
+-- (collector.pg.sql says more)
+CREATE TABLE fleet_syserr_part (
+	part		bigint NOT NULL,
+	ts		bigint NOT NULL,
+	n		double precision NOT NULL,
+	PRIMARY KEY (part, ts)
+);
