@@ -54,7 +54,7 @@ sql_pg_open(const char *uri, const char *password, int flags, sql_db **db,
  * the space PG_KEY_LOCKS and claims an aggregates' part in PG_PART_LOCKS
  * (two-int advisory keys: a space apart from the bigint ones). */
 #define PG_WRITER_LOCK "7364726c6f636b"
-#define PG_KEY_LOCKS "1937205297" /* 'swh1' */
+#define PG_KEY_LOCKS "1937205297"  /* 'swh1' */
 #define PG_PART_LOCKS "1937207345" /* 'swp1' */
 #define PG_PARTS "64"
 
@@ -105,7 +105,7 @@ struct pg_db {
 		unsigned gen; /* d->gen + 1 when prepared on this connection */
 	} *named;
 	size_t nnamed;
-	int piped;  /* deferred statements sent, results not yet read */
+	int piped; /* deferred statements sent, results not yet read */
 	/* the transaction's first deferred error: what a later statement's
 	 * "current transaction is aborted" stands for (store.c may not
 	 * check every statement's error, it did not need to before) */
@@ -462,22 +462,24 @@ p_begin_write_keys(sql_db *db, const char *const *keys, size_t n)
 
 	/* part: the first free of 0..PG_PARTS-1 (none free: agg_part()'s
 	 * fallback) */
-	rc = p_exec(db,
-	            "BEGIN; SELECT pg_advisory_xact_lock_shared(x'" PG_WRITER_LOCK
-	            "'::bigint); SELECT set_config('spoolwatch.part', "
-	            "coalesce((SELECT CAST(i AS text) FROM generate_series(0, "
-	            PG_PARTS " - 1) i WHERE pg_try_advisory_xact_lock(" PG_PART_LOCKS
-	            ", i) LIMIT 1), ''), true)",
-	            NULL, 0);
+	rc = p_exec(
+	    db,
+	    "BEGIN; SELECT pg_advisory_xact_lock_shared(x'" PG_WRITER_LOCK
+	    "'::bigint); SELECT set_config('spoolwatch.part', "
+	    "coalesce((SELECT CAST(i AS text) FROM generate_series(0, " PG_PARTS
+	    " - 1) i WHERE pg_try_advisory_xact_lock(" PG_PART_LOCKS
+	    ", i) LIMIT 1), ''), true)",
+	    NULL, 0);
 	if (rc != SQL_OK || n == 0)
 		return rc;
 	param = key_array(&d->keys, &d->keys_cap, keys, n);
-	res = PQexecParams(
-	    d->conn,
-	    "SELECT count(pg_advisory_xact_lock(" PG_KEY_LOCKS ", k)) FROM "
-	    "(SELECT DISTINCT hashtext(n) AS k FROM unnest(CAST($1 AS text[])) n "
-	    "ORDER BY 1) s",
-	    1, NULL, &param, NULL, NULL, 0);
+	res = PQexecParams(d->conn,
+	                   "SELECT count(pg_advisory_xact_lock(" PG_KEY_LOCKS
+	                   ", k)) FROM "
+	                   "(SELECT DISTINCT hashtext(n) AS k FROM "
+	                   "unnest(CAST($1 AS text[])) n "
+	                   "ORDER BY 1) s",
+	                   1, NULL, &param, NULL, NULL, 0);
 	rc = check_result(d, res);
 	PQclear(res);
 	return rc;

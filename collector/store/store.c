@@ -259,13 +259,13 @@ struct sigacc {
 /* The statements whose rows and sql_changes() store.c does not use:
  * deferred (PostgreSQL sends them without waiting, see sql.h). */
 static const unsigned char deferred[S_COUNT] = {
-    [S_GROUP] = 1,      [S_SIG] = 1,        [S_HISTORY] = 1,
-    [S_FLEET_SYSERR] = 1, [S_SPOOL_DEL] = 1, [S_SPOOL] = 1,
-    [S_FS_DEL] = 1,     [S_FS] = 1,         [S_MBOX_DEL] = 1,
-    [S_MBOX] = 1,       [S_CRON_DEL] = 1,   [S_CRON] = 1,
-    [S_QUEUED_DEL] = 1, [S_QUEUED] = 1,     [S_FINDING] = 1,
-    [S_RESOLVE] = 1,    [S_HOST_STATE] = 1, [S_HOST_COUNT] = 1,
-    [S_STATE_PUT] = 1,  [S_LABELS_SET] = 1, [S_LABELS_DEL] = 1,
+    [S_GROUP] = 1,        [S_SIG] = 1,        [S_HISTORY] = 1,
+    [S_FLEET_SYSERR] = 1, [S_SPOOL_DEL] = 1,  [S_SPOOL] = 1,
+    [S_FS_DEL] = 1,       [S_FS] = 1,         [S_MBOX_DEL] = 1,
+    [S_MBOX] = 1,         [S_CRON_DEL] = 1,   [S_CRON] = 1,
+    [S_QUEUED_DEL] = 1,   [S_QUEUED] = 1,     [S_FINDING] = 1,
+    [S_RESOLVE] = 1,      [S_HOST_STATE] = 1, [S_HOST_COUNT] = 1,
+    [S_STATE_PUT] = 1,    [S_LABELS_SET] = 1, [S_LABELS_DEL] = 1,
     [S_LABEL] = 1,
 };
 

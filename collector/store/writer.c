@@ -54,7 +54,7 @@ struct writer {
 	struct store *store;
 	struct fleet_history *fleet;
 	sql_stmt *tx[T_N];
-	const char **keys; /* a batch's host names (batch_max) */
+	const char **keys;        /* a batch's host names (batch_max) */
 	long long next_retention; /* epoch seconds */
 	long long sampled_minute; /* the fleet curves' last minute */
 };
@@ -68,8 +68,8 @@ begin_batch(struct writer *w, struct ingest_job *jobs)
 	size_t n = 0;
 
 	for (struct ingest_job *j = jobs; j; j = j->next)
-		w->keys[n++] = json_string_value(
-		    json_object_get(json_object_get(j->report, "host"), "name"));
+		w->keys[n++] = json_string_value(json_object_get(
+		    json_object_get(j->report, "host"), "name"));
 	return sql_begin_write_keys(w->db, w->keys, n);
 }
 

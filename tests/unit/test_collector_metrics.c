@@ -114,13 +114,14 @@ test_fleet(void **state)
 	fx_fleet(f, 3);
 	/* PostgreSQL: finding_counts is a view over per-writer parts */
 	assert_int_equal(
-	    sql_exec(f->db,
-	             sql_pick(f->db,
-	                      "INSERT INTO finding_counts (code, severity, "
-	                      "hosts) VALUES ('a\"b\\c\nd', 'x', 1)",
-	                      "INSERT INTO finding_counts_part (code, severity, "
-	                      "part, hosts) VALUES ('a\"b\\c\nd', 'x', 0, 1)"),
-	             NULL, 0),
+	    sql_exec(
+	        f->db,
+	        sql_pick(f->db,
+	                 "INSERT INTO finding_counts (code, severity, "
+	                 "hosts) VALUES ('a\"b\\c\nd', 'x', 1)",
+	                 "INSERT INTO finding_counts_part (code, severity, "
+	                 "part, hosts) VALUES ('a\"b\\c\nd', 'x', 0, 1)"),
+	        NULL, 0),
 	    0);
 	t = render(f);
 	assert_line(t, "spoolwatch_hosts 3");

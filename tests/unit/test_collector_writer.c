@@ -127,14 +127,15 @@ refuse_spool(struct fx *f, const char *path)
 {
 	char q[256], err[256];
 
-	snprintf(q, sizeof(q),
-	         sql_pick(f->db,
-	                  "CREATE TRIGGER refuse BEFORE INSERT ON spools WHEN "
-	                  "new.path = '%s' BEGIN SELECT RAISE(ABORT, 'refused'); "
-	                  "END",
-	                  "ALTER TABLE spools ADD CONSTRAINT refuse CHECK "
-	                  "(path <> '%s')"),
-	         path);
+	snprintf(
+	    q, sizeof(q),
+	    sql_pick(f->db,
+	             "CREATE TRIGGER refuse BEFORE INSERT ON spools WHEN "
+	             "new.path = '%s' BEGIN SELECT RAISE(ABORT, 'refused'); "
+	             "END",
+	             "ALTER TABLE spools ADD CONSTRAINT refuse CHECK "
+	             "(path <> '%s')"),
+	    path);
 	if (sql_exec(f->db, q, err, sizeof(err)) != SQL_OK)
 		fail_msg("%s", err);
 }
