@@ -35,6 +35,7 @@ enum {
 	S_CRON,
 	S_QUEUED_DEL,
 	S_QUEUED,
+	S_FINDING_SAME,
 	S_FINDING,
 	S_RESOLVE,
 	S_COUNTS,
@@ -141,6 +142,15 @@ static const char *const sql[S_COUNT] = {
         "rcpt = excluded.rcpt, subject = excluded.subject, "
         "created_ts = excluded.created_ts, tries = excluded.tries, "
         "status = excluded.status, cron_command = excluded.cron_command",
+    /* a finding open with the same severity and role: its text and
+     * last_seen only, so that no trigger of the counts runs (they are
+     * UPDATE OF resolved_at, severity, symptom) */
+    [S_FINDING_SAME] =
+        "UPDATE findings SET message = ?5, evidence = ?6, remedy = ?7, "
+        "last_seen = ?8, last_report = ?9, cause_code = ?10, "
+        "cause_subject = ?11 WHERE host_id = ?1 AND code = ?2 AND "
+        "subject = ?3 AND resolved_at IS NULL AND severity = ?4 AND "
+        "symptom = ?12",
     [S_FINDING] =
         "INSERT INTO findings (host_id, code, subject, severity, message, "
         "evidence, remedy, first_seen, last_seen, last_report, cause_code, "
@@ -715,16 +725,57 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 	return SQL_OK;
 }
 
-/* bind_cause - caused_by as reported (?10, ?11) and whether the finding
- * is a symptom of an open cause, one of this report's findings (?12). */
+/* bind_finding - finding f of report rpk (seen at ts) as ?1..?12 of
+ * S_FINDING_SAME and S_FINDING: evidence its compact text (or NULL),
+ * caused_by as reported (?10, ?11) and whether it is a symptom of an open
+ * cause, one of this report's findings (?12).  Text is bound without a
+ * copy: f and evidence outlive the statement's reset. */
 static void
-bind_cause(sql_stmt *st, json_t *f, long folded)
+bind_finding(sql_stmt *st, json_t *f, long long hid, long long rpk,
+             long long ts, const char *evidence, long folded)
 {
 	json_t *cb = json_object_get(f, "caused_by");
 
+	sql_bind_int64(st, 1, hid);
+	db_bind_jstr(st, 2, f, "code");
+	sql_bind_text(st, 3, jsonutil_str(f, "subject", ""), -1, SQL_STATIC);
+	db_bind_jstr(st, 4, f, "severity");
+	db_bind_jstr(st, 5, f, "message");
+	db_bind_text(st, 6, evidence);
+	db_bind_jstr(st, 7, f, "remedy");
+	sql_bind_int64(st, 8, ts);
+	sql_bind_int64(st, 9, rpk);
 	db_bind_jstr(st, 10, cb, "code");
 	db_bind_jstr(st, 11, cb, "subject");
 	sql_bind_int(st, 12, folded >= 0);
+}
+
+/* store_finding - one finding: moved on in place when it is open with
+ * the same severity and role (the usual report), else the upsert that
+ * opens it or changes its severity or role. */
+static int
+store_finding(struct store *s, json_t *f, long long hid, long long rpk,
+              long long ts, long folded, char *err, size_t el)
+{
+	json_t *ev = json_object_get(f, "evidence");
+	char *evidence = NULL;
+	int rc;
+
+	if (ev && !json_is_null(ev) &&
+	    (evidence = json_dumps(ev, JSON_COMPACT | JSON_ENCODE_ANY)) ==
+	        NULL) {
+		snprintf(err, el, "out of memory");
+		return SQL_NOMEM;
+	}
+	bind_finding(s->st[S_FINDING_SAME], f, hid, rpk, ts, evidence, folded);
+	rc = run(s, S_FINDING_SAME, err, el);
+	if (rc == SQL_OK && sql_changes(s->db) == 0) {
+		bind_finding(s->st[S_FINDING], f, hid, rpk, ts, evidence,
+		             folded);
+		rc = run(s, S_FINDING, err, el);
+	}
+	free(evidence);
+	return rc;
 }
 
 /* store_findings - upsert every finding, resolve the ones not carried;
@@ -741,24 +792,8 @@ store_findings(struct store *s, json_t *r, long long hid, long long rpk,
 	incident_folds(fs, folds);
 	json_array_foreach(fs, i, f)
 	{
-		sql_stmt *st = s->st[S_FINDING];
-		json_t *ev = json_object_get(f, "evidence");
-		sql_bind_int64(st, 1, hid);
-		db_bind_jstr(st, 2, f, "code");
-		sql_bind_text(st, 3, jsonutil_str(f, "subject", ""), -1,
-		                  SQL_TRANSIENT);
-		db_bind_jstr(st, 4, f, "severity");
-		db_bind_jstr(st, 5, f, "message");
-		if (ev && !json_is_null(ev))
-			sql_bind_text(
-			    st, 6,
-			    json_dumps(ev, JSON_COMPACT | JSON_ENCODE_ANY), -1,
-			    free);
-		db_bind_jstr(st, 7, f, "remedy");
-		sql_bind_int64(st, 8, ts);
-		sql_bind_int64(st, 9, rpk);
-		bind_cause(st, f, folds[i]);
-		if ((rc = run(s, S_FINDING, err, el)) != SQL_OK) {
+		if ((rc = store_finding(s, f, hid, rpk, ts, folds[i], err,
+		                        el)) != SQL_OK) {
 			free(folds);
 			return rc;
 		}
