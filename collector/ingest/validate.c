@@ -226,6 +226,7 @@ struct vctx {
 	size_t errlen;
 	time_t now;
 	long long max_skew;
+	int normalized; /* a value was rewritten: 60.0 became 60 */
 };
 
 static int
@@ -481,8 +482,10 @@ check_intmap(struct vctx *v, const struct vfield *f, json_t *x)
 			         plen ? "." : "", f->name);
 			return fail(v, k, "expected an integer 0..2^53");
 		}
-		if (json_is_real(val))
+		if (json_is_real(val)) {
 			json_object_set_new(x, k, json_integer(int_value(val)));
+			v->normalized = 1;
+		}
 	}
 	return 0;
 }
@@ -573,9 +576,11 @@ check_object(struct vctx *v, json_t *o, const struct vfield *fs)
 			return -1;
 		/* an integral real (60.0) is stored as the integer it is */
 		if ((f->type == T_INT || f->type == T_STRINT) &&
-		    json_is_real(x))
+		    json_is_real(x)) {
 			json_object_set_new(o, f->name,
 			                    json_integer(int_value(x)));
+			v->normalized = 1;
+		}
 	}
 	return 0;
 }
@@ -609,9 +614,11 @@ report_parse(const char *text, size_t len, char *err, size_t errlen)
 	return r;
 }
 
-int
-report_validate(json_t *r, time_t now, long long max_skew, char *err,
-                size_t errlen)
+/* validate - report_validate; *normalized (if not NULL) tells whether a
+ * value of r was rewritten. */
+static int
+validate(json_t *r, time_t now, long long max_skew, char *err, size_t errlen,
+         int *normalized)
 {
 	struct vctx v;
 
@@ -631,7 +638,16 @@ report_validate(json_t *r, time_t now, long long max_skew, char *err,
 		return fail(&v, "host.name",
 		            "must not contain '/' nor be '.' or '..' (it is "
 		            "a path segment of /api/v1/hosts/{name})");
+	if (normalized)
+		*normalized = v.normalized;
 	return 0;
+}
+
+int
+report_validate(json_t *r, time_t now, long long max_skew, char *err,
+                size_t errlen)
+{
+	return validate(r, now, max_skew, err, errlen, NULL);
 }
 
 long long
@@ -649,12 +665,13 @@ json_ts(json_t *o, const char *key, long long dflt)
 
 enum decode_status
 report_decode(const void *body, size_t len, int gzip, size_t max_json,
-              time_t now, long long max_skew, json_t **out, char *err,
-              size_t errlen)
+              time_t now, long long max_skew, json_t **out,
+              struct report_text *txt, char *err, size_t errlen)
 {
 	struct strbuf plain;
 	const char *text = len ? body : "";
 	json_t *r;
+	int normalized = 0;
 
 	*out = NULL;
 	strbuf_init(&plain, max_json);
@@ -690,13 +707,30 @@ report_decode(const void *body, size_t len, int gzip, size_t max_json,
 		return DECODE_TOO_LARGE;
 	}
 	r = report_parse(text, len, err, errlen);
-	strbuf_free(&plain);
-	if (r == NULL)
+	if (r == NULL) {
+		strbuf_free(&plain);
 		return DECODE_MALFORMED;
-	if (report_validate(r, now, max_skew, err, errlen) == -1) {
+	}
+	if (validate(r, now, max_skew, err, errlen, &normalized) == -1) {
+		strbuf_free(&plain);
 		json_decref(r);
 		return DECODE_INVALID;
 	}
 	*out = r;
+	if (txt == NULL) {
+		strbuf_free(&plain);
+		return DECODE_OK;
+	}
+	txt->plain = plain;
+	txt->text = text;
+	txt->len = len;
+	txt->exact = !normalized;
 	return DECODE_OK;
+}
+
+void
+report_text_free(struct report_text *txt)
+{
+	strbuf_free(&txt->plain);
+	memset(txt, 0, sizeof(*txt));
 }

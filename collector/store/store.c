@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/ingest/report_spans.h"
 #include "collector/ingest/validate.h"
 #include "collector/store/db.h"
 #include "collector/store/incident.h"
@@ -14,6 +15,7 @@
 #include "collector/store/store.h"
 #include "common/hash.h"
 #include "common/jsonutil.h"
+#include "common/strbuf.h"
 #include "common/xalloc.h"
 
 enum {
@@ -399,6 +401,25 @@ state_hash(const char *t)
 	return (long long)(hash_fnv1a(HASH_FNV1A_BASIS, t, strlen(t)) >> 1);
 }
 
+/* prep_evidence - each finding's evidence as compact text (NULL: none),
+ * dumped from the tree. */
+static void
+prep_evidence(json_t *r, struct report_prep *p)
+{
+	json_t *fs = json_object_get(r, "findings"), *f;
+	size_t i;
+
+	p->nfindings = json_array_size(fs);
+	p->evidence = xcalloc(p->nfindings ? p->nfindings : 1, sizeof(char *));
+	json_array_foreach(fs, i, f)
+	{
+		json_t *ev = json_object_get(f, "evidence");
+		if (ev && !json_is_null(ev))
+			p->evidence[i] =
+			    json_dumps(ev, JSON_COMPACT | JSON_ENCODE_ANY);
+	}
+}
+
 void
 store_prepare(json_t *r, struct report_prep *p)
 {
@@ -411,6 +432,67 @@ store_prepare(json_t *r, struct report_prep *p)
 	p->event_data = xcalloc(p->nevents ? p->nevents : 1, sizeof(char *));
 	json_array_foreach(events, i, e) p->event_data[i] =
 	    json_dumps(e, JSON_COMPACT);
+	prep_evidence(r, p);
+}
+
+/* state_from_spans - state_text's object built from the report text. */
+static char *
+state_from_spans(const char *t, size_t len, const struct report_spans *sp)
+{
+	static const char *const keys[SPAN_STATE_N] = {
+	    "{\"spools\":", ",\"filesystems\":", ",\"mta\":", ",\"mail\":",
+	    ",\"errors\":"};
+	struct strbuf b;
+
+	/* at most the text and the keys */
+	strbuf_init(&b, len + 64);
+	for (int k = 0; k < SPAN_STATE_N; k++) {
+		strbuf_appends(&b, keys[k]);
+		if (sp->state[k].len) {
+			char *v = compact_copy(t, sp->state[k]);
+			strbuf_appends(&b, v);
+			free(v);
+		} else {
+			strbuf_appends(&b, "null");
+		}
+	}
+	strbuf_appendc(&b, '}');
+	return strbuf_steal(&b);
+}
+
+void
+store_prepare_text(json_t *r, const struct report_text *txt,
+                   struct report_prep *p)
+{
+	struct report_spans sp;
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	if (!txt->exact || report_spans(txt->text, txt->len, &sp) == -1) {
+		store_prepare(r, p);
+		return;
+	}
+	if (sp.nevents != json_array_size(json_object_get(r, "events")) ||
+	    sp.nfindings != json_array_size(json_object_get(r, "findings"))) {
+		report_spans_free(&sp);
+		store_prepare(r, p);
+		return;
+	}
+	p->state = state_from_spans(txt->text, txt->len, &sp);
+	p->hash = state_hash(p->state);
+	p->nevents = sp.nevents;
+	p->event_data = xcalloc(p->nevents ? p->nevents : 1, sizeof(char *));
+	for (i = 0; i < sp.nevents; i++)
+		p->event_data[i] = compact_copy(txt->text, sp.events[i]);
+	p->nfindings = sp.nfindings;
+	p->evidence = xcalloc(p->nfindings ? p->nfindings : 1, sizeof(char *));
+	for (i = 0; i < sp.nfindings; i++) {
+		struct span e = sp.evidence[i];
+		if (e.len && !(e.len == 4 && memcmp(txt->text + e.off, "null",
+		                                    4) == 0))
+			p->evidence[i] = compact_copy(txt->text, e);
+	}
+	report_spans_free(&sp);
 }
 
 void
@@ -422,6 +504,9 @@ store_prep_free(struct report_prep *p)
 	for (size_t i = 0; p->event_data && i < p->nevents; i++)
 		free(p->event_data[i]);
 	free(p->event_data);
+	for (size_t i = 0; p->evidence && i < p->nfindings; i++)
+		free(p->evidence[i]);
+	free(p->evidence);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -754,16 +839,18 @@ bind_finding(sql_stmt *st, json_t *f, long long hid, long long rpk,
  * the same severity and role (the usual report), else the upsert that
  * opens it or changes its severity or role. */
 static int
-store_finding(struct store *s, json_t *f, long long hid, long long rpk,
-              long long ts, long folded, char *err, size_t el)
+store_finding(struct store *s, json_t *f, const char *prepared,
+              long long hid, long long rpk, long long ts, long folded,
+              char *err, size_t el)
 {
 	json_t *ev = json_object_get(f, "evidence");
-	char *evidence = NULL;
+	char *mine = NULL;
+	const char *evidence = prepared;
 	int rc;
 
-	if (ev && !json_is_null(ev) &&
-	    (evidence = json_dumps(ev, JSON_COMPACT | JSON_ENCODE_ANY)) ==
-	        NULL) {
+	if (evidence == NULL && ev && !json_is_null(ev) &&
+	    (evidence = mine = json_dumps(
+	         ev, JSON_COMPACT | JSON_ENCODE_ANY)) == NULL) {
 		snprintf(err, el, "out of memory");
 		return SQL_NOMEM;
 	}
@@ -774,15 +861,16 @@ store_finding(struct store *s, json_t *f, long long hid, long long rpk,
 		             folded);
 		rc = run(s, S_FINDING, err, el);
 	}
-	free(evidence);
+	free(mine);
 	return rc;
 }
 
 /* store_findings - upsert every finding, resolve the ones not carried;
  * *mta_down when an mta.down finding is open. */
 static int
-store_findings(struct store *s, json_t *r, long long hid, long long rpk,
-               long long ts, int *mta_down, char *err, size_t el)
+store_findings(struct store *s, json_t *r, const struct report_prep *p,
+               long long hid, long long rpk, long long ts, int *mta_down,
+               char *err, size_t el)
 {
 	json_t *fs = json_object_get(r, "findings"), *f;
 	long *folds = xcalloc(json_array_size(fs) + 1, sizeof(*folds));
@@ -792,7 +880,9 @@ store_findings(struct store *s, json_t *r, long long hid, long long rpk,
 	incident_folds(fs, folds);
 	json_array_foreach(fs, i, f)
 	{
-		if ((rc = store_finding(s, f, hid, rpk, ts, folds[i], err,
+		const char *ev =
+		    p && i < p->nfindings ? p->evidence[i] : NULL;
+		if ((rc = store_finding(s, f, ev, hid, rpk, ts, folds[i], err,
 		                        el)) != SQL_OK) {
 			free(folds);
 			return rc;
@@ -1049,7 +1139,7 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	    (rc = history(s, hid, "unread_total", "", ts, (double)unread, err,
 	                  el)) != SQL_OK)
 		return rc;
-	if ((rc = store_findings(s, r, hid, rpk, ts, &mta_down, err, el)) !=
+	if ((rc = store_findings(s, r, p, hid, rpk, ts, &mta_down, err, el)) !=
 	    SQL_OK ||
 	    (rc = store_labels(s, r, hid, err, el)) != SQL_OK)
 		return rc;

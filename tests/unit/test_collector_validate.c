@@ -349,7 +349,7 @@ test_memory_budget(void **state)
 	json_set_alloc_funcs(count_alloc, count_free);
 	held = peak = 0;
 	assert_int_equal(report_decode(z.buf, z.len, 1, max_json, time(NULL),
-	    86400, &r, err, sizeof(err)), DECODE_TOO_LARGE);
+	    86400, &r, NULL, err, sizeof(err)), DECODE_TOO_LARGE);
 	assert_null(r);
 	assert_non_null(strstr(err, "max_json"));
 	/* the tree was never built: jansson held (almost) nothing */
@@ -359,12 +359,12 @@ test_memory_budget(void **state)
 	 * text; its tree stays under max_json */
 	held = peak = 0;
 	assert_int_equal(report_decode(t, len, 0, 16 * len, time(NULL), 86400,
-	    &r, err, sizeof(err)), DECODE_OK);
+	    &r, NULL, err, sizeof(err)), DECODE_OK);
 	assert_true(peak > 0 && peak < 16 * len);
 	json_decref(r);
 	/* and is refused when max_json leaves no room for its tree */
 	assert_int_equal(report_decode(t, len, 0, len + 1, time(NULL), 86400,
-	    &r, err, sizeof(err)), DECODE_TOO_LARGE);
+	    &r, NULL, err, sizeof(err)), DECODE_TOO_LARGE);
 	json_set_alloc_funcs(malloc, free);
 	strbuf_free(&text);
 	strbuf_free(&z);
