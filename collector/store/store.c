@@ -25,7 +25,6 @@ enum {
 	S_EVENT,
 	S_GROUP,
 	S_SIG,
-	S_HISTORY,
 	S_FLEET_SYSERR,
 	S_SPOOL_DEL,
 	S_SPOOL,
@@ -39,6 +38,7 @@ enum {
 	S_QUEUED,
 	S_FINDING_SAME,
 	S_FINDING,
+	S_STALE,
 	S_RESOLVE,
 	S_COUNTS,
 	S_HOST_STATE,
@@ -85,8 +85,6 @@ static const char *const sql[S_COUNT] = {
         "UPDATE SET count = event_sigs.count + excluded.count, last_ts = "
         "max(coalesce(event_sigs.last_ts, 0), coalesce(excluded.last_ts, "
         "0))",
-    [S_HISTORY] = "INSERT INTO history (host_id, metric, subject, ts, value) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_FLEET_SYSERR] =
         "INSERT INTO fleet_history (metric, subject, ts, value) VALUES "
         "('syserr', '', ?1, ?2) ON CONFLICT (metric, subject, ts) DO UPDATE "
@@ -166,6 +164,10 @@ static const char *const sql[S_COUNT] = {
         "cause_code = excluded.cause_code, "
         "cause_subject = excluded.cause_subject, "
         "symptom = excluded.symptom",
+    /* an open finding this report did not carry: the UPDATE below (its
+     * triggers prepared in) runs only when there is one */
+    [S_STALE] = "SELECT 1 FROM findings WHERE host_id = ?1 AND "
+                "resolved_at IS NULL AND last_report <> ?2 LIMIT 1",
     [S_RESOLVE] = "UPDATE findings SET resolved_at = ?3 WHERE host_id = ?1 AND "
                   "resolved_at IS NULL AND last_report <> ?2",
     [S_COUNTS] = "SELECT count(*) FILTER (WHERE severity = 'critical'), "
@@ -248,9 +250,23 @@ static const char *const sql_pg[S_COUNT] = {
         "?11::text, ?12::bigint WHERE NOT EXISTS (SELECT 1 FROM u)",
 };
 
+/* A report's history points are written together, HIST_ROWS rows to an
+ * INSERT at most: one statement instead of one per point. */
+#define HIST_ROWS 16
+
+struct hist_point {
+	const char *metric, *subject; /* static, or the report's strings */
+	long long ts;
+	double value;
+};
+
 struct store {
 	sql_db *db;
 	sql_stmt *st[S_COUNT];
+	sql_stmt *hist[HIST_ROWS + 1]; /* [n]: n rows, prepared when needed */
+	struct hist_point pend[HIST_ROWS];
+	int npend;
+	long long pend_host;
 };
 
 /* A signature seen in this report's events: how many were new, how many
@@ -285,6 +301,8 @@ store_free(struct store *s)
 		return;
 	for (int i = 0; i < S_COUNT; i++)
 		sql_finalize(s->st[i]);
+	for (int i = 0; i <= HIST_ROWS; i++)
+		sql_finalize(s->hist[i]);
 	free(s);
 }
 
@@ -302,18 +320,70 @@ run(struct store *s, int i, char *err, size_t errlen)
 	return rc;
 }
 
+/* hist_stmt - the INSERT of n history rows. */
+static sql_stmt *
+hist_stmt(struct store *s, int n, char *err, size_t el)
+{
+	char text[96 + HIST_ROWS * 40];
+	size_t len;
+
+	if (s->hist[n])
+		return s->hist[n];
+	len = (size_t)snprintf(text, sizeof(text),
+	                       "INSERT INTO history (host_id, metric, subject, "
+	                       "ts, value) VALUES ");
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		                        "%s(?%d, ?%d, ?%d, ?%d, ?%d)",
+		                        i ? ", " : "", 5 * i + 1, 5 * i + 2,
+		                        5 * i + 3, 5 * i + 4, 5 * i + 5);
+	s->hist[n] = db_prepare(s->db, text, err, el);
+	return s->hist[n];
+}
+
+/* history_flush - write the pending history points. */
+static int
+history_flush(struct store *s, char *err, size_t el)
+{
+	int n = s->npend, rc;
+	sql_stmt *st;
+
+	if (n == 0)
+		return SQL_OK;
+	s->npend = 0;
+	if ((st = hist_stmt(s, n, err, el)) == NULL)
+		return SQL_ERROR;
+	for (int i = 0; i < n; i++) {
+		const struct hist_point *h = &s->pend[i];
+		sql_bind_int64(st, 5 * i + 1, s->pend_host);
+		sql_bind_text(st, 5 * i + 2, h->metric, -1, SQL_STATIC);
+		sql_bind_text(st, 5 * i + 3, h->subject, -1, SQL_STATIC);
+		sql_bind_int64(st, 5 * i + 4, h->ts);
+		sql_bind_double(st, 5 * i + 5, h->value);
+	}
+	rc = sql_step(st);
+	sql_reset(st);
+	sql_clear_bindings(st);
+	if (rc == SQL_DONE)
+		return SQL_OK;
+	snprintf(err, el, "database: %s", sql_errmsg(s->db));
+	return rc;
+}
+
+/* history - a point of host hid's curve (metric, subject), written by
+ * history_flush before store_report returns.  subject must live as
+ * long as the report. */
 static int
 history(struct store *s, long long hid, const char *metric, const char *subject,
         long long ts, double value, char *err, size_t el)
 {
-	sql_stmt *st = s->st[S_HISTORY];
+	int rc;
 
-	sql_bind_int64(st, 1, hid);
-	sql_bind_text(st, 2, metric, -1, SQL_STATIC);
-	sql_bind_text(st, 3, subject, -1, SQL_TRANSIENT);
-	sql_bind_int64(st, 4, ts);
-	sql_bind_double(st, 5, value);
-	return run(s, S_HISTORY, err, el);
+	if (s->npend == HIST_ROWS && (rc = history_flush(s, err, el)) != SQL_OK)
+		return rc;
+	s->pend_host = hid;
+	s->pend[s->npend++] = (struct hist_point){metric, subject, ts, value};
+	return SQL_OK;
 }
 
 /* fleet_syserr - add n SYSERR lines received at now to the fleet curve
@@ -891,6 +961,16 @@ store_findings(struct store *s, json_t *r, const struct report_prep *p,
 			*mta_down = 1;
 	}
 	free(folds);
+	sql_bind_int64(s->st[S_STALE], 1, hid);
+	sql_bind_int64(s->st[S_STALE], 2, rpk);
+	rc = sql_step(s->st[S_STALE]);
+	sql_reset(s->st[S_STALE]);
+	if (rc == SQL_DONE)
+		return SQL_OK;
+	if (rc != SQL_ROW) {
+		snprintf(err, el, "database: %s", sql_errmsg(s->db));
+		return rc;
+	}
 	sql_bind_int64(s->st[S_RESOLVE], 1, hid);
 	sql_bind_int64(s->st[S_RESOLVE], 2, rpk);
 	sql_bind_int64(s->st[S_RESOLVE], 3, ts);
@@ -1060,6 +1140,7 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	int rc, newest, mta_down = 0, changed;
 
 	*duplicate = 0;
+	s->npend = 0;
 	st = s->st[S_DUP];
 	sql_bind_text(st, 1, rid, -1, SQL_TRANSIENT);
 	rc = sql_step(st);
@@ -1125,6 +1206,8 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 		/* An older report (e.g. from an agent's outbox): its events
 		 * and curves count, the newer state stays. */
 		sql_bind_int64(s->st[S_HOST_COUNT], 1, hid);
+		if ((rc = history_flush(s, err, el)) != SQL_OK)
+			return rc;
 		return run(s, S_HOST_COUNT, err, el);
 	}
 	if ((rc = state_changed(s, r, p, hid, &changed, err, el)) != SQL_OK)
@@ -1143,8 +1226,10 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	    SQL_OK ||
 	    (rc = store_labels(s, r, hid, err, el)) != SQL_OK)
 		return rc;
-	return store_host_state(s, r, hid, ts, order, mta_down, queued, unread,
-	                        err, el);
+	if ((rc = store_host_state(s, r, hid, ts, order, mta_down, queued,
+	                           unread, err, el)) != SQL_OK)
+		return rc;
+	return history_flush(s, err, el);
 }
 
 long
