@@ -907,11 +907,12 @@ bind_finding(sql_stmt *st, json_t *f, long long hid, long long rpk,
 
 /* store_finding - one finding: moved on in place when it is open with
  * the same severity and role (the usual report), else the upsert that
- * opens it or changes its severity or role. */
+ * opens it or changes its severity or role; a host without a stored
+ * state yet (fresh) has no finding to move on. */
 static int
 store_finding(struct store *s, json_t *f, const char *prepared,
               long long hid, long long rpk, long long ts, long folded,
-              char *err, size_t el)
+              int fresh, char *err, size_t el)
 {
 	json_t *ev = json_object_get(f, "evidence");
 	char *mine = NULL;
@@ -924,9 +925,14 @@ store_finding(struct store *s, json_t *f, const char *prepared,
 		snprintf(err, el, "out of memory");
 		return SQL_NOMEM;
 	}
-	bind_finding(s->st[S_FINDING_SAME], f, hid, rpk, ts, evidence, folded);
-	rc = run(s, S_FINDING_SAME, err, el);
-	if (rc == SQL_OK && sql_changes(s->db) == 0) {
+	if (fresh) {
+		rc = SQL_OK;
+	} else {
+		bind_finding(s->st[S_FINDING_SAME], f, hid, rpk, ts, evidence,
+		             folded);
+		rc = run(s, S_FINDING_SAME, err, el);
+	}
+	if (rc == SQL_OK && (fresh || sql_changes(s->db) == 0)) {
 		bind_finding(s->st[S_FINDING], f, hid, rpk, ts, evidence,
 		             folded);
 		rc = run(s, S_FINDING, err, el);
@@ -939,8 +945,8 @@ store_finding(struct store *s, json_t *f, const char *prepared,
  * *mta_down when an mta.down finding is open. */
 static int
 store_findings(struct store *s, json_t *r, const struct report_prep *p,
-               long long hid, long long rpk, long long ts, int *mta_down,
-               char *err, size_t el)
+               long long hid, long long rpk, long long ts, int fresh,
+               int *mta_down, char *err, size_t el)
 {
 	json_t *fs = json_object_get(r, "findings"), *f;
 	long *folds = xcalloc(json_array_size(fs) + 1, sizeof(*folds));
@@ -952,8 +958,8 @@ store_findings(struct store *s, json_t *r, const struct report_prep *p,
 	{
 		const char *ev =
 		    p && i < p->nfindings ? p->evidence[i] : NULL;
-		if ((rc = store_finding(s, f, ev, hid, rpk, ts, folds[i], err,
-		                        el)) != SQL_OK) {
+		if ((rc = store_finding(s, f, ev, hid, rpk, ts, folds[i],
+		                        fresh, err, el)) != SQL_OK) {
 			free(folds);
 			return rc;
 		}
@@ -1222,8 +1228,8 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	    (rc = history(s, hid, "unread_total", "", ts, (double)unread, err,
 	                  el)) != SQL_OK)
 		return rc;
-	if ((rc = store_findings(s, r, p, hid, rpk, ts, &mta_down, err, el)) !=
-	    SQL_OK ||
+	if ((rc = store_findings(s, r, p, hid, rpk, ts, prev == -1, &mta_down,
+	                         err, el)) != SQL_OK ||
 	    (rc = store_labels(s, r, hid, err, el)) != SQL_OK)
 		return rc;
 	if ((rc = store_host_state(s, r, hid, ts, order, mta_down, queued,
