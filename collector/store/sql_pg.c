@@ -48,8 +48,15 @@ sql_pg_open(const char *uri, const char *password, int flags, sql_db **db,
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
-/* The advisory lock every collector's writer takes for its batch. */
+/* The writers' advisory lock: exclusive for sql_begin_write (schema
+ * steps, the notifier, retention), shared for an ingest batch
+ * (sql_begin_write_keys), which also takes one lock per host name in
+ * the space PG_KEY_LOCKS and claims an aggregates' part in PG_PART_LOCKS
+ * (two-int advisory keys: a space apart from the bigint ones). */
 #define PG_WRITER_LOCK "7364726c6f636b"
+#define PG_KEY_LOCKS "1937205297" /* 'swh1' */
+#define PG_PART_LOCKS "1937207345" /* 'swp1' */
+#define PG_PARTS "64"
 
 struct pg_param {
 	const char *val; /* NULL: SQL NULL */
@@ -97,6 +104,8 @@ struct pg_db {
 		unsigned gen; /* d->gen + 1 when prepared on this connection */
 	} *named;
 	size_t nnamed;
+	char *keys; /* sql_begin_write_keys' text[] parameter, reused */
+	size_t keys_cap;
 };
 
 #define PDB(d) ((struct pg_db *)(d))
@@ -280,6 +289,7 @@ p_close(sql_db *db)
 	for (size_t i = 0; i < d->nnamed; i++)
 		free(d->named[i].sql);
 	free(d->named);
+	free(d->keys);
 	free(d);
 }
 
@@ -309,6 +319,69 @@ p_begin_write(sql_db *db)
 	return p_exec(db, "BEGIN; SELECT pg_advisory_xact_lock(x'" PG_WRITER_LOCK
 	                  "'::bigint)",
 	              NULL, 0);
+}
+
+/* key_array - keys as a text[] literal ({"a","b\\"c"}) in *buf. */
+static const char *
+key_array(char **buf, size_t *cap, const char *const *keys, size_t n)
+{
+	size_t need = 3, o = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (keys[i])
+			need += 2 * strlen(keys[i]) + 3;
+	if (need > *cap) {
+		*buf = xrealloc(*buf, need);
+		*cap = need;
+	}
+	(*buf)[o++] = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (keys[i] == NULL)
+			continue;
+		if (o > 1)
+			(*buf)[o++] = ',';
+		(*buf)[o++] = '"';
+		for (const char *c = keys[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				(*buf)[o++] = '\\';
+			(*buf)[o++] = *c;
+		}
+		(*buf)[o++] = '"';
+	}
+	(*buf)[o++] = '}';
+	(*buf)[o] = '\0';
+	return *buf;
+}
+
+static int
+p_begin_write_keys(sql_db *db, const char *const *keys, size_t n)
+{
+	struct pg_db *d = PDB(db);
+	const char *param;
+	PGresult *res;
+	int rc;
+
+	/* part: the first free of 0..PG_PARTS-1 (none free: agg_part()'s
+	 * fallback) */
+	rc = p_exec(db,
+	            "BEGIN; SELECT pg_advisory_xact_lock_shared(x'" PG_WRITER_LOCK
+	            "'::bigint); SELECT set_config('spoolwatch.part', "
+	            "coalesce((SELECT CAST(i AS text) FROM generate_series(0, "
+	            PG_PARTS " - 1) i WHERE pg_try_advisory_xact_lock(" PG_PART_LOCKS
+	            ", i) LIMIT 1), ''), true)",
+	            NULL, 0);
+	if (rc != SQL_OK || n == 0)
+		return rc;
+	param = key_array(&d->keys, &d->keys_cap, keys, n);
+	res = PQexecParams(
+	    d->conn,
+	    "SELECT count(pg_advisory_xact_lock(" PG_KEY_LOCKS ", k)) FROM "
+	    "(SELECT DISTINCT hashtext(n) AS k FROM unnest(CAST($1 AS text[])) n "
+	    "ORDER BY 1) s",
+	    1, NULL, &param, NULL, NULL, 0);
+	rc = check_result(d, res);
+	PQclear(res);
+	return rc;
 }
 
 static int
@@ -884,6 +957,7 @@ static const struct sql_ops pg_ops = {
     .close = p_close,
     .exec = p_exec,
     .begin_write = p_begin_write,
+    .begin_write_keys = p_begin_write_keys,
     .in_transaction = p_in_transaction,
     .release = p_release,
     .healthy = p_healthy,
