@@ -75,6 +75,9 @@ CREATE TABLE IF NOT EXISTS hosts (
 );
 CREATE INDEX IF NOT EXISTS hosts_last_seen ON hosts (last_seen);
 CREATE INDEX IF NOT EXISTS hosts_mta_down ON hosts (mta_down) WHERE mta_down = 1;
+-- the summary's hosts with the MTA down, most recently seen first
+CREATE INDEX IF NOT EXISTS hosts_mta_down_seen ON hosts (last_seen DESC, name)
+    WHERE mta_down = 1;
 
 CREATE TABLE IF NOT EXISTS host_labels (
 	host_id		bigint NOT NULL,
@@ -368,6 +371,12 @@ CREATE INDEX IF NOT EXISTS findings_open_code
     ON findings (code, severity, host_id) WHERE resolved_at IS NULL;
 CREATE INDEX IF NOT EXISTS findings_resolved
     ON findings (resolved_at) WHERE resolved_at IS NOT NULL;
+-- the read API's lists: a host's findings, a code's, newest first; the
+-- open causes by severity and host (incident_counts)
+CREATE INDEX IF NOT EXISTS findings_host ON findings (host_id, id);
+CREATE INDEX IF NOT EXISTS findings_code ON findings (code, id);
+CREATE INDEX IF NOT EXISTS findings_open_causes ON findings (severity, host_id)
+    WHERE resolved_at IS NULL AND symptom = 0;
 
 CREATE TABLE IF NOT EXISTS finding_counts_part (
 	code		text COLLATE "C" NOT NULL,
@@ -629,6 +638,7 @@ CREATE TABLE IF NOT EXISTS notify_state (
 	fired_at	bigint NOT NULL,
 	last_sent	bigint NOT NULL,
 	silenced	bigint NOT NULL DEFAULT 0,
+	labels		text COLLATE "C",
 	PRIMARY KEY (finding_id, target)
 );
 

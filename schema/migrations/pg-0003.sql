@@ -68,3 +68,15 @@ CREATE TABLE fleet_syserr_part (
 	n		double precision NOT NULL,
 	PRIMARY KEY (part, ts)
 );
+
+-- The read path.  What a notification fired with: its re-sends and its
+-- resolve carry the same labels (collector/notify/notify_scan.c); the
+-- notifications of version 2 have none (the host's labels stand in).
+ALTER TABLE notify_state ADD COLUMN labels text COLLATE "C";
+-- the read API's lists and the summary (also in collector.pg.sql)
+CREATE INDEX IF NOT EXISTS findings_host ON findings (host_id, id);
+CREATE INDEX IF NOT EXISTS findings_code ON findings (code, id);
+CREATE INDEX IF NOT EXISTS findings_open_causes ON findings (severity, host_id)
+    WHERE resolved_at IS NULL AND symptom = 0;
+CREATE INDEX IF NOT EXISTS hosts_mta_down_seen ON hosts (last_seen DESC, name)
+    WHERE mta_down = 1;

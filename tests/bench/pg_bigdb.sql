@@ -1,7 +1,8 @@
 -- pg_bigdb.sql - the read benchmark's data set on PostgreSQL, the same
 -- rows as loadgen's bigdb writes into SQLite (tests/bench/loadgen.c), made
--- with INSERT ... SELECT generate_series.  psql variables: hosts, events,
--- now (epoch seconds).  Run on a database the collector created (its
+-- with INSERT ... SELECT generate_series, then bigdb_extra.sql (labels,
+-- symptoms, curves) as on SQLite.  psql variables: hosts, events, now
+-- (epoch seconds).  Run on a database the collector created (its
 -- schema, trigger functions keep the aggregates).
 \set ON_ERROR_STOP 1
 BEGIN;
@@ -55,8 +56,8 @@ SELECT 'SYSERR(root): signature ' || ((i * (k + 1)) % 200)
     || ': Permission denied', i, 'syserr', 1 + i % 40, :now - i % 3600
 FROM generate_series(1, :hosts) i, generate_series(0, 2) k
 ON CONFLICT DO NOTHING;
--- the aggregates' part 0 (schema version 3: per-writer parts, summed
--- by the views fleet, cron_fleet, sig_fleet)
+-- the aggregates are delta rows per writer (schema version 3): the whole
+-- set is part 0
 DELETE FROM fleet_part;
 INSERT INTO fleet_part (part, queued, unread, hosts_with_queued)
 SELECT 0, coalesce(sum(queued_total), 0), coalesce(sum(unread_total), 0),
@@ -88,4 +89,6 @@ SELECT 1 + (e * 7919) % :hosts, lpad(to_hex(e), 16, '0'),
     || 'SYSERR(root): signature ' || e % 200 || ': Permission denied"}'
 FROM generate_series(0::bigint, :events - 1) e;
 SELECT indexdef FROM ev_idx \gexec
+-- labels, symptoms, curves: the same SQL adds them to SQLite's set
+\ir bigdb_extra.sql
 VACUUM ANALYZE;
