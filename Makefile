@@ -170,7 +170,7 @@ $(OUT)/collector/store/schema.o $(FUZZ_OUT)/obj/collector/store/schema.o: \
     schema/collector.sql schema/collector.pg.sql
 $(OUT)/collector/store/migrate_steps.o \
     $(FUZZ_OUT)/obj/collector/store/migrate_steps.o: \
-    $(wildcard schema/migrations/sqlite-*.sql)
+    $(wildcard schema/migrations/*.sql)
 # ... and its API description (.incbin in collector/api/openapi.c).
 $(OUT)/collector/api/openapi.o $(FUZZ_OUT)/obj/collector/api/openapi.o: \
     schema/openapi.json
@@ -217,6 +217,7 @@ include deploy/static/static.mk
 $(STATIC_OBJ)/collector/api/openapi.o: schema/openapi.json
 # schema.c embeds PostgreSQL's schema too (static.mk names collector.sql)
 $(STATIC_OBJ)/collector/store/schema.o: schema/collector.pg.sql
+$(STATIC_OBJ)/collector/store/migrate_steps.o: $(wildcard schema/migrations/*.sql)
 include tests/oldkernel/oldkernel.mk
 -include deploy/packages.mk
 # Dependency files only (not the bundled libraries' sources that make

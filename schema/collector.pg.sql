@@ -13,6 +13,14 @@
 -- triggers in SQLite (fleet, cron_fleet, sig_fleet, finding_counts) are
 -- kept by trigger functions here; finding_counts by statement-level
 -- triggers, since a row trigger here runs after the whole statement.
+-- Each aggregate is a table of delta rows per writer (*_part: part is
+-- agg_part(), distinct for concurrent ingest batches) and a view of the
+-- aggregate's name that sums them: the writers of several collectors
+-- add to different rows and do not wait on each other's transactions
+-- (schema version 3; schema/migrations/pg-0003.sql).  A part's row that
+-- comes back to zero is deleted by its trigger; agg_fold() deletes the
+-- sets of rows of a key that add up to zero (run at start, below, and by
+-- retention).
 
 SET LOCAL client_min_messages = warning;
 SELECT pg_advisory_xact_lock(x'736368656d61'::bigint);
@@ -26,6 +34,15 @@ CREATE OR REPLACE FUNCTION max(bigint, bigint) RETURNS bigint
 CREATE OR REPLACE FUNCTION unixepoch() RETURNS bigint
     LANGUAGE sql STABLE PARALLEL SAFE
     AS 'SELECT CAST(floor(extract(epoch FROM statement_timestamp())) AS bigint)';
+
+-- The part of the aggregates this transaction adds to: the one an
+-- ingest batch claimed (sql_pg.c, sql_begin_write_keys: the first of
+-- 0..63 no other running batch holds), else 64 + the backend's pid
+-- modulo 64 (other writers: they exclude the batches, see sql_pg.c).
+CREATE OR REPLACE FUNCTION agg_part() RETURNS bigint
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$SELECT coalesce(CAST(nullif(current_setting('spoolwatch.part', true),
+        '') AS bigint), 64 + pg_backend_pid() % 64)$$;
 
 CREATE TABLE IF NOT EXISTS meta (
 	key	text COLLATE "C" PRIMARY KEY,
@@ -58,6 +75,9 @@ CREATE TABLE IF NOT EXISTS hosts (
 );
 CREATE INDEX IF NOT EXISTS hosts_last_seen ON hosts (last_seen);
 CREATE INDEX IF NOT EXISTS hosts_mta_down ON hosts (mta_down) WHERE mta_down = 1;
+-- the summary's hosts with the MTA down, most recently seen first
+CREATE INDEX IF NOT EXISTS hosts_mta_down_seen ON hosts (last_seen DESC, name)
+    WHERE mta_down = 1;
 
 CREATE TABLE IF NOT EXISTS host_labels (
 	host_id		bigint NOT NULL,
@@ -157,36 +177,52 @@ CREATE TABLE IF NOT EXISTS mail_queued (
 	PRIMARY KEY (host_id, queue, qid)
 );
 
-CREATE TABLE IF NOT EXISTS cron_fleet (
-	command		text COLLATE "C" PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS cron_fleet_part (
+	command		text COLLATE "C" NOT NULL,
+	part		bigint NOT NULL,
 	hosts		bigint NOT NULL,
 	inbox		bigint NOT NULL,
 	unread		bigint NOT NULL,
-	queued		bigint NOT NULL
+	queued		bigint NOT NULL,
+	PRIMARY KEY (command, part)
 );
-CREATE INDEX IF NOT EXISTS cron_fleet_size ON cron_fleet ((inbox + queued));
+-- a command is in the view while some host has it (SQLite deletes its
+-- row when hosts reaches 0)
+CREATE OR REPLACE VIEW cron_fleet AS
+SELECT command, CAST(sum(hosts) AS bigint) AS hosts,
+    CAST(sum(inbox) AS bigint) AS inbox,
+    CAST(sum(unread) AS bigint) AS unread,
+    CAST(sum(queued) AS bigint) AS queued
+FROM cron_fleet_part GROUP BY command HAVING sum(hosts) > 0;
+
+-- cron_add - add a host's deltas to this connection's part of command.
+CREATE OR REPLACE FUNCTION cron_add(cmd text, h bigint, i bigint,
+    u bigint, q bigint) RETURNS void
+    LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO cron_fleet_part AS c (command, part, hosts, inbox,
+	    unread, queued)
+	VALUES (cmd, agg_part(), h, i, u, q)
+	ON CONFLICT (command, part) DO UPDATE SET hosts = c.hosts + excluded.hosts,
+	    inbox = c.inbox + excluded.inbox,
+	    unread = c.unread + excluded.unread,
+	    queued = c.queued + excluded.queued;
+	DELETE FROM cron_fleet_part WHERE command = cmd AND part = agg_part()
+	    AND hosts = 0 AND inbox = 0 AND unread = 0 AND queued = 0;
+END $$;
 
 CREATE OR REPLACE FUNCTION mail_cron_fleet() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP = 'INSERT' THEN
-		INSERT INTO cron_fleet AS c (command, hosts, inbox, unread, queued)
-		VALUES (NEW.command, 1, NEW.inbox, NEW.unread, NEW.queued)
-		ON CONFLICT (command) DO UPDATE SET hosts = c.hosts + 1,
-		    inbox = c.inbox + excluded.inbox,
-		    unread = c.unread + excluded.unread,
-		    queued = c.queued + excluded.queued;
+		PERFORM cron_add(NEW.command, 1, NEW.inbox, NEW.unread,
+		    NEW.queued);
 	ELSIF TG_OP = 'DELETE' THEN
-		UPDATE cron_fleet SET hosts = hosts - 1,
-		    inbox = inbox - OLD.inbox, unread = unread - OLD.unread,
-		    queued = queued - OLD.queued
-		WHERE command = OLD.command;
-		DELETE FROM cron_fleet WHERE command = OLD.command AND hosts <= 0;
+		PERFORM cron_add(OLD.command, -1, -OLD.inbox, -OLD.unread,
+		    -OLD.queued);
 	ELSE
-		UPDATE cron_fleet SET inbox = inbox - OLD.inbox + NEW.inbox,
-		    unread = unread - OLD.unread + NEW.unread,
-		    queued = queued - OLD.queued + NEW.queued
-		WHERE command = NEW.command;
+		PERFORM cron_add(NEW.command, 0, NEW.inbox - OLD.inbox,
+		    NEW.unread - OLD.unread, NEW.queued - OLD.queued);
 	END IF;
 	RETURN NULL;
 END $$;
@@ -230,35 +266,48 @@ CREATE TABLE IF NOT EXISTS event_sigs (
 	PRIMARY KEY (signature, host_id)
 );
 
-CREATE TABLE IF NOT EXISTS sig_fleet (
-	signature	text COLLATE "C" PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS sig_fleet_part (
+	signature	text COLLATE "C" NOT NULL,
+	part		bigint NOT NULL,
 	kind		text COLLATE "C",
 	hosts		bigint NOT NULL,
 	count		bigint NOT NULL,
-	last_ts		bigint
+	last_ts		bigint,
+	PRIMARY KEY (signature, part)
 );
-CREATE INDEX IF NOT EXISTS sig_fleet_hosts ON sig_fleet (kind, hosts);
+-- last_ts: the newest of the parts' (a part's row keeps the newest it saw)
+CREATE OR REPLACE VIEW sig_fleet AS
+SELECT signature, min(kind) AS kind, CAST(sum(hosts) AS bigint) AS hosts,
+    CAST(sum(count) AS bigint) AS count, max(last_ts) AS last_ts
+FROM sig_fleet_part GROUP BY signature HAVING sum(hosts) > 0;
+
+-- sig_add - add deltas to this connection's part of signature sig.
+CREATE OR REPLACE FUNCTION sig_add(sig text, k text, h bigint, n bigint,
+    ts bigint) RETURNS void
+    LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO sig_fleet_part AS s (signature, part, kind, hosts, count,
+	    last_ts)
+	VALUES (sig, agg_part(), k, h, n, ts)
+	ON CONFLICT (signature, part) DO UPDATE SET hosts = s.hosts + excluded.hosts,
+	    count = s.count + excluded.count,
+	    last_ts = CASE WHEN excluded.last_ts IS NULL THEN s.last_ts
+	        ELSE GREATEST(coalesce(s.last_ts, 0), excluded.last_ts) END;
+	DELETE FROM sig_fleet_part WHERE signature = sig AND part = agg_part()
+	    AND hosts = 0 AND count = 0;
+END $$;
 
 CREATE OR REPLACE FUNCTION event_sigs_fleet() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP = 'INSERT' THEN
-		INSERT INTO sig_fleet AS s (signature, kind, hosts, count, last_ts)
-		VALUES (NEW.signature, NEW.kind, 1, NEW.count, NEW.last_ts)
-		ON CONFLICT (signature) DO UPDATE SET hosts = s.hosts + 1,
-		    count = s.count + excluded.count,
-		    last_ts = GREATEST(coalesce(s.last_ts, 0),
-		                       coalesce(excluded.last_ts, 0));
+		PERFORM sig_add(NEW.signature, NEW.kind, 1, NEW.count,
+		    NEW.last_ts);
 	ELSIF TG_OP = 'DELETE' THEN
-		UPDATE sig_fleet SET hosts = hosts - 1, count = count - OLD.count
-		WHERE signature = OLD.signature;
-		DELETE FROM sig_fleet WHERE signature = OLD.signature
-		    AND hosts <= 0;
+		PERFORM sig_add(OLD.signature, OLD.kind, -1, -OLD.count, NULL);
 	ELSE
-		UPDATE sig_fleet SET count = count - OLD.count + NEW.count,
-		    last_ts = GREATEST(coalesce(last_ts, 0),
-		                       coalesce(NEW.last_ts, 0))
-		WHERE signature = NEW.signature;
+		PERFORM sig_add(NEW.signature, NEW.kind, 0,
+		    NEW.count - OLD.count, coalesce(NEW.last_ts, 0));
 	END IF;
 	RETURN NULL;
 END $$;
@@ -287,6 +336,18 @@ CREATE TABLE IF NOT EXISTS fleet_history (
 );
 CREATE INDEX IF NOT EXISTS fleet_history_ts ON fleet_history (ts);
 
+-- SYSERR lines of the running ingest batch per minute, in its part
+-- (agg_part()): the batch's fleet sample moves them into fleet_history
+-- just before its COMMIT (collector/store/fleet_history.c), so that
+-- concurrent batches do not wait on the minute's row; empty between
+-- transactions.
+CREATE TABLE IF NOT EXISTS fleet_syserr_part (
+	part		bigint NOT NULL,
+	ts		bigint NOT NULL,
+	n		double precision NOT NULL,
+	PRIMARY KEY (part, ts)
+);
+
 CREATE TABLE IF NOT EXISTS findings (
 	id		bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
 	host_id		bigint NOT NULL,
@@ -310,14 +371,26 @@ CREATE INDEX IF NOT EXISTS findings_open_code
     ON findings (code, severity, host_id) WHERE resolved_at IS NULL;
 CREATE INDEX IF NOT EXISTS findings_resolved
     ON findings (resolved_at) WHERE resolved_at IS NOT NULL;
+-- the read API's lists: a host's findings, a code's, newest first; the
+-- open causes by severity and host (incident_counts)
+CREATE INDEX IF NOT EXISTS findings_host ON findings (host_id, id);
+CREATE INDEX IF NOT EXISTS findings_code ON findings (code, id);
+CREATE INDEX IF NOT EXISTS findings_open_causes ON findings (severity, host_id)
+    WHERE resolved_at IS NULL AND symptom = 0;
 
-CREATE TABLE IF NOT EXISTS finding_counts (
+CREATE TABLE IF NOT EXISTS finding_counts_part (
 	code		text COLLATE "C" NOT NULL,
 	severity	text COLLATE "C" NOT NULL,
+	part		bigint NOT NULL,
 	hosts		bigint NOT NULL,
 	symptoms	bigint NOT NULL DEFAULT 0,	-- open symptoms here
-	PRIMARY KEY (code, severity)
+	PRIMARY KEY (code, severity, part)
 );
+-- every (code, severity) ever counted, as SQLite keeps its rows at 0
+CREATE OR REPLACE VIEW finding_counts AS
+SELECT code, severity, CAST(sum(hosts) AS bigint) AS hosts,
+    CAST(sum(symptoms) AS bigint) AS symptoms
+FROM finding_counts_part GROUP BY code, severity;
 
 -- finding_counts: per (host, code, severity) touched by the statement,
 -- whether the host had an open finding there before (the rows as they
@@ -326,16 +399,22 @@ CREATE TABLE IF NOT EXISTS finding_counts (
 CREATE OR REPLACE FUNCTION findings_counts_ins() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
-	INSERT INTO finding_counts AS c (code, severity, hosts)
-	SELECT t.code, t.severity, count(*) FROM (
+	-- the writer's upsert of an open finding inserts nothing most times
+	IF NOT EXISTS (SELECT 1 FROM new_rows WHERE resolved_at IS NULL) THEN
+		RETURN NULL;
+	END IF;
+	INSERT INTO finding_counts_part AS c (code, severity, part, hosts)
+	SELECT t.code, t.severity, agg_part(), count(*) FROM (
 	    SELECT DISTINCT n.host_id, n.code, n.severity FROM new_rows n
 	    WHERE n.resolved_at IS NULL) t
-	WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE
+	-- a scalar subquery, one index lookup per row (as NOT EXISTS, the
+	-- planner may merge-join every open finding of the code)
+	WHERE (SELECT f.id FROM findings f WHERE
 	    f.code = t.code AND f.severity = t.severity AND
 	    f.host_id = t.host_id AND f.resolved_at IS NULL AND
-	    f.id NOT IN (SELECT id FROM new_rows))
+	    f.id NOT IN (SELECT id FROM new_rows) LIMIT 1) IS NULL
 	GROUP BY t.code, t.severity
-	ON CONFLICT (code, severity) DO UPDATE SET hosts = c.hosts + excluded.hosts;
+	ON CONFLICT (code, severity, part) DO UPDATE SET hosts = c.hosts + excluded.hosts;
 	RETURN NULL;
 END $$;
 DROP TRIGGER IF EXISTS findings_counts_ins ON findings;
@@ -346,8 +425,14 @@ CREATE TRIGGER findings_counts_ins AFTER INSERT ON findings
 CREATE OR REPLACE FUNCTION findings_counts_upd() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
-	INSERT INTO finding_counts AS c (code, severity, hosts)
-	SELECT d.code, d.severity, sum(d.now - d.before) FROM (
+	-- most updates change neither openness nor severity
+	IF NOT EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id
+	    WHERE (o.resolved_at IS NULL) <> (n.resolved_at IS NULL) OR
+	    o.severity <> n.severity) THEN
+		RETURN NULL;
+	END IF;
+	INSERT INTO finding_counts_part AS c (code, severity, part, hosts)
+	SELECT d.code, d.severity, agg_part(), sum(d.now - d.before) FROM (
 	    SELECT t.code, t.severity,
 	        (EXISTS (SELECT 1 FROM findings f WHERE f.code = t.code AND
 	            f.severity = t.severity AND f.host_id = t.host_id AND
@@ -369,7 +454,7 @@ BEGIN
 	          n.resolved_at IS NULL AND (o.resolved_at IS NOT NULL OR
 	          n.severity <> o.severity)) t) d
 	GROUP BY d.code, d.severity HAVING sum(d.now - d.before) <> 0
-	ON CONFLICT (code, severity) DO UPDATE SET hosts = c.hosts + excluded.hosts;
+	ON CONFLICT (code, severity, part) DO UPDATE SET hosts = c.hosts + excluded.hosts;
 	RETURN NULL;
 END $$;
 DROP TRIGGER IF EXISTS findings_counts_upd ON findings;
@@ -384,11 +469,16 @@ CREATE TRIGGER findings_counts_upd AFTER UPDATE ON findings
 CREATE OR REPLACE FUNCTION findings_symptoms_ins() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
-	INSERT INTO finding_counts AS c (code, severity, hosts, symptoms)
-	SELECT n.code, n.severity, 0, count(*) FROM new_rows n
+	IF NOT EXISTS (SELECT 1 FROM new_rows WHERE resolved_at IS NULL AND
+	    symptom = 1) THEN
+		RETURN NULL;
+	END IF;
+	INSERT INTO finding_counts_part AS c (code, severity, part, hosts,
+	    symptoms)
+	SELECT n.code, n.severity, agg_part(), 0, count(*) FROM new_rows n
 	WHERE n.resolved_at IS NULL AND n.symptom = 1
 	GROUP BY n.code, n.severity
-	ON CONFLICT (code, severity) DO UPDATE
+	ON CONFLICT (code, severity, part) DO UPDATE
 	    SET symptoms = c.symptoms + excluded.symptoms;
 	RETURN NULL;
 END $$;
@@ -400,15 +490,24 @@ CREATE TRIGGER findings_symptoms_ins AFTER INSERT ON findings
 CREATE OR REPLACE FUNCTION findings_symptoms_upd() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
-	INSERT INTO finding_counts AS c (code, severity, hosts, symptoms)
-	SELECT d.code, d.severity, 0, sum(d.delta) FROM (
+	-- nothing to move when no row's (open symptom, code, severity)
+	-- changed
+	IF NOT EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id
+	    WHERE (o.resolved_at IS NULL AND o.symptom = 1) <>
+	        (n.resolved_at IS NULL AND n.symptom = 1) OR
+	    o.severity <> n.severity OR o.code <> n.code) THEN
+		RETURN NULL;
+	END IF;
+	INSERT INTO finding_counts_part AS c (code, severity, part, hosts,
+	    symptoms)
+	SELECT d.code, d.severity, agg_part(), 0, sum(d.delta) FROM (
 	    SELECT n.code, n.severity, 1 AS delta FROM new_rows n
 	    WHERE n.resolved_at IS NULL AND n.symptom = 1
 	    UNION ALL
 	    SELECT o.code, o.severity, -1 FROM old_rows o
 	    WHERE o.resolved_at IS NULL AND o.symptom = 1) d
 	GROUP BY d.code, d.severity HAVING sum(d.delta) <> 0
-	ON CONFLICT (code, severity) DO UPDATE
+	ON CONFLICT (code, severity, part) DO UPDATE
 	    SET symptoms = c.symptoms + excluded.symptoms;
 	RETURN NULL;
 END $$;
@@ -427,45 +526,51 @@ UNION ALL
 SELECT '', count(*), count(DISTINCT host_id)
 FROM findings WHERE resolved_at IS NULL AND symptom = 0;
 
-INSERT INTO finding_counts (code, severity, hosts)
-SELECT code, severity, count(DISTINCT host_id) FROM findings
-WHERE resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM finding_counts)
+INSERT INTO finding_counts_part (code, severity, part, hosts)
+SELECT code, severity, 0, count(DISTINCT host_id) FROM findings
+WHERE resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM finding_counts_part)
 GROUP BY code, severity;
 
-CREATE TABLE IF NOT EXISTS fleet (
-	id		bigint PRIMARY KEY CHECK (id = 1),
+CREATE TABLE IF NOT EXISTS fleet_part (
+	part		bigint PRIMARY KEY,
 	queued		bigint NOT NULL,
 	unread		bigint NOT NULL,
 	hosts_with_queued bigint NOT NULL
 );
-INSERT INTO fleet (id, queued, unread, hosts_with_queued)
-SELECT 1, coalesce(sum(queued_total), 0), coalesce(sum(unread_total), 0),
+INSERT INTO fleet_part (part, queued, unread, hosts_with_queued)
+SELECT 0, coalesce(sum(queued_total), 0), coalesce(sum(unread_total), 0),
     count(*) FILTER (WHERE queued_total > 0) FROM hosts
-ON CONFLICT (id) DO NOTHING;
+HAVING NOT EXISTS (SELECT 1 FROM fleet_part);
+-- one row, id 1, as SQLite's table
+CREATE OR REPLACE VIEW fleet AS
+SELECT CAST(1 AS bigint) AS id,
+    CAST(coalesce(sum(queued), 0) AS bigint) AS queued,
+    CAST(coalesce(sum(unread), 0) AS bigint) AS unread,
+    CAST(coalesce(sum(hosts_with_queued), 0) AS bigint) AS hosts_with_queued
+FROM fleet_part;
 
 CREATE OR REPLACE FUNCTION hosts_fleet() RETURNS trigger
     LANGUAGE plpgsql AS $$
+DECLARE
+	q bigint := 0;
+	u bigint := 0;
+	h bigint := 0;
 BEGIN
-	IF TG_OP = 'INSERT' THEN
-		UPDATE fleet SET queued = queued + NEW.queued_total,
-		    unread = unread + NEW.unread_total,
-		    hosts_with_queued = hosts_with_queued +
-		        (NEW.queued_total > 0)::int
-		WHERE id = 1;
-	ELSIF TG_OP = 'DELETE' THEN
-		UPDATE fleet SET queued = queued - OLD.queued_total,
-		    unread = unread - OLD.unread_total,
-		    hosts_with_queued = hosts_with_queued -
-		        (OLD.queued_total > 0)::int
-		WHERE id = 1;
-	ELSE
-		UPDATE fleet SET
-		    queued = queued - OLD.queued_total + NEW.queued_total,
-		    unread = unread - OLD.unread_total + NEW.unread_total,
-		    hosts_with_queued = hosts_with_queued -
-		        (OLD.queued_total > 0)::int + (NEW.queued_total > 0)::int
-		WHERE id = 1;
+	IF TG_OP <> 'DELETE' THEN
+		q := NEW.queued_total;
+		u := NEW.unread_total;
+		h := (NEW.queued_total > 0)::int;
 	END IF;
+	IF TG_OP <> 'INSERT' THEN
+		q := q - OLD.queued_total;
+		u := u - OLD.unread_total;
+		h := h - (OLD.queued_total > 0)::int;
+	END IF;
+	INSERT INTO fleet_part AS f (part, queued, unread, hosts_with_queued)
+	VALUES (agg_part(), q, u, h)
+	ON CONFLICT (part) DO UPDATE SET queued = f.queued + excluded.queued,
+	    unread = f.unread + excluded.unread,
+	    hosts_with_queued = f.hosts_with_queued + excluded.hosts_with_queued;
 	RETURN NULL;
 END $$;
 DROP TRIGGER IF EXISTS hosts_fleet_ins ON hosts;
@@ -476,6 +581,42 @@ CREATE TRIGGER hosts_fleet_upd AFTER UPDATE OF queued_total, unread_total
     ON hosts FOR EACH ROW WHEN (OLD.queued_total <> NEW.queued_total OR
     OLD.unread_total <> NEW.unread_total)
     EXECUTE FUNCTION hosts_fleet();
+
+-- agg_fold - delete the rows of cron_fleet_part and sig_fleet_part
+-- whose key adds up to zero over them (a host's command or signature
+-- added in one part and removed in another): of the rows no other
+-- transaction holds (SKIP LOCKED: no waiting, no deadlock), a key's
+-- rows whose sums are all zero.  Deleting rows that add up to zero
+-- leaves every sum as it was.  Returns the rows deleted.
+CREATE OR REPLACE FUNCTION agg_fold() RETURNS bigint
+    LANGUAGE plpgsql AS $$
+DECLARE
+	a bigint;
+	b bigint;
+BEGIN
+	WITH l AS (SELECT command, part, hosts, inbox, unread, queued
+	    FROM cron_fleet_part WHERE command IN (SELECT command
+	        FROM cron_fleet_part GROUP BY command HAVING sum(hosts) = 0)
+	    FOR UPDATE SKIP LOCKED),
+	z AS (SELECT command FROM l GROUP BY command HAVING sum(hosts) = 0
+	    AND sum(inbox) = 0 AND sum(unread) = 0 AND sum(queued) = 0)
+	DELETE FROM cron_fleet_part p USING l
+	WHERE p.command = l.command AND p.part = l.part
+	    AND l.command IN (SELECT command FROM z);
+	GET DIAGNOSTICS a = ROW_COUNT;
+	WITH l AS (SELECT signature, part, hosts, count
+	    FROM sig_fleet_part WHERE signature IN (SELECT signature
+	        FROM sig_fleet_part GROUP BY signature HAVING sum(hosts) = 0)
+	    FOR UPDATE SKIP LOCKED),
+	z AS (SELECT signature FROM l GROUP BY signature
+	    HAVING sum(hosts) = 0 AND sum(count) = 0)
+	DELETE FROM sig_fleet_part p USING l
+	WHERE p.signature = l.signature AND p.part = l.part
+	    AND l.signature IN (SELECT signature FROM z);
+	GET DIAGNOSTICS b = ROW_COUNT;
+	RETURN a + b;
+END $$;
+SELECT agg_fold();
 
 CREATE TABLE IF NOT EXISTS acks (
 	host_id		bigint NOT NULL,
@@ -497,6 +638,7 @@ CREATE TABLE IF NOT EXISTS notify_state (
 	fired_at	bigint NOT NULL,
 	last_sent	bigint NOT NULL,
 	silenced	bigint NOT NULL DEFAULT 0,
+	labels		text COLLATE "C",
 	PRIMARY KEY (finding_id, target)
 );
 

@@ -49,6 +49,9 @@ CREATE TABLE IF NOT EXISTS hosts (
 );
 CREATE INDEX IF NOT EXISTS hosts_last_seen ON hosts (last_seen);
 CREATE INDEX IF NOT EXISTS hosts_mta_down ON hosts (mta_down) WHERE mta_down = 1;
+-- the summary's hosts with the MTA down, most recently seen first
+CREATE INDEX IF NOT EXISTS hosts_mta_down_seen ON hosts (last_seen DESC, name)
+    WHERE mta_down = 1;
 
 -- A host's labels, one row per label, rewritten with hosts.labels when
 -- that changes: label=KEY:VALUE finds its hosts by host_labels_kv.
@@ -315,6 +318,9 @@ CREATE INDEX IF NOT EXISTS findings_open_code
     ON findings (code, severity, host_id) WHERE resolved_at IS NULL;
 CREATE INDEX IF NOT EXISTS findings_resolved
     ON findings (resolved_at) WHERE resolved_at IS NOT NULL;
+-- the read API's lists: a host's findings, a code's, newest first
+CREATE INDEX IF NOT EXISTS findings_host ON findings (host_id, id);
+CREATE INDEX IF NOT EXISTS findings_code ON findings (code, id);
 
 -- Open findings per (code, severity): how many distinct hosts, kept by
 -- the triggers below so that the summary does not group the findings.
@@ -500,6 +506,9 @@ CREATE TABLE IF NOT EXISTS notify_state (
 	fired_at	INTEGER NOT NULL,	-- first notification queued
 	last_sent	INTEGER NOT NULL,	-- last open one queued
 	silenced	INTEGER NOT NULL DEFAULT 0,	-- an ack held it back
+	-- host.labels (JSON) it first fired with: its re-sends and its
+	-- resolve carry them (NULL before schema version 3)
+	labels		TEXT,
 	PRIMARY KEY (finding_id, target)
 ) WITHOUT ROWID;
 

@@ -51,10 +51,10 @@ ingest_refuse(struct MHD_Connection *c, enum decode_status d, const char *err)
 	}
 }
 
-/* ingest_decode - the whole body to a validated report in *r; else
- * answered here (*r NULL). */
+/* ingest_decode - the whole body to a validated report in *r and the
+ * text the store copies from into *prep; else answered here (*r NULL). */
 static enum MHD_Result
-ingest_decode(struct http_call *call, json_t **r)
+ingest_decode(struct http_call *call, json_t **r, struct report_prep *prep)
 {
 	struct http_server *s = call->s;
 	struct req *rq = call->rq;
@@ -62,6 +62,7 @@ ingest_decode(struct http_call *call, json_t **r)
 	    call->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_ENCODING);
 	char err[512];
 	enum decode_status d;
+	struct report_text txt;
 	int gz = enc && strcasecmp(enc, "gzip") == 0;
 
 	*r = NULL;
@@ -82,7 +83,11 @@ ingest_decode(struct http_call *call, json_t **r)
 	}
 	d = report_decode(rq->body.buf, rq->body.len, gz,
 	                  (size_t)s->cfg->max_json, time(NULL),
-	                  s->cfg->max_clock_skew, r, err, sizeof(err));
+	                  s->cfg->max_clock_skew, r, &txt, err, sizeof(err));
+	if (d == DECODE_OK) {
+		store_prepare_text(*r, &txt, prep);
+		report_text_free(&txt);
+	}
 	http_body_free(s, rq);
 	return d == DECODE_OK ? MHD_YES : ingest_refuse(call->c, d, err);
 }
@@ -94,7 +99,7 @@ ingest_submit(struct http_call *call)
 {
 	struct req *rq = call->rq;
 	json_t *r;
-	enum MHD_Result ret = ingest_decode(call, &r);
+	enum MHD_Result ret = ingest_decode(call, &r, &rq->job.prep);
 
 	if (r == NULL)
 		return ret;
@@ -102,6 +107,7 @@ ingest_submit(struct http_call *call)
 	         json_string_value(json_object_get(r, "report_id")));
 	if (writer_reserve(call->s->w) == -1) {
 		json_decref(r);
+		store_prep_free(&rq->job.prep);
 		metrics_reject(REJ_OVERLOADED);
 		return send_error(call->c, 503, "overloaded",
 		                  "the collector is busy; "
@@ -109,7 +115,6 @@ ingest_submit(struct http_call *call)
 		                  HTTP_RETRY_OVERLOAD);
 	}
 	rq->job.report = r;
-	store_prepare(r, &rq->job.prep);
 	rq->job.received = (long long)time(NULL);
 	rq->job.complete = job_complete;
 	rq->job.arg = rq;

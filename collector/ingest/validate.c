@@ -226,6 +226,7 @@ struct vctx {
 	size_t errlen;
 	time_t now;
 	long long max_skew;
+	int normalized; /* a value was rewritten: 60.0 became 60 */
 };
 
 static int
@@ -481,8 +482,10 @@ check_intmap(struct vctx *v, const struct vfield *f, json_t *x)
 			         plen ? "." : "", f->name);
 			return fail(v, k, "expected an integer 0..2^53");
 		}
-		if (json_is_real(val))
+		if (json_is_real(val)) {
 			json_object_set_new(x, k, json_integer(int_value(val)));
+			v->normalized = 1;
+		}
 	}
 	return 0;
 }
@@ -504,6 +507,33 @@ check_labels(struct vctx *v, const struct vfield *f, json_t *x)
 	rc = fail(v, key, why);
 	v->path[plen] = '\0';
 	return rc;
+}
+
+/* compact_bound - at least the length of x as compact JSON, without
+ * writing it: a string takes at most 6 bytes a byte (\u00XX), a number
+ * 24.  Recursion is bounded by the parser's depth limit. */
+static size_t
+compact_bound(json_t *x)
+{
+	const char *k;
+	json_t *v;
+	size_t n, i;
+
+	switch (json_typeof(x)) {
+	case JSON_OBJECT:
+		n = 2;
+		json_object_foreach(x, k, v) n +=
+		    2 + 6 * strlen(k) + 2 + compact_bound(v);
+		return n;
+	case JSON_ARRAY:
+		n = 2;
+		json_array_foreach(x, i, v) n += 1 + compact_bound(v);
+		return n;
+	case JSON_STRING:
+		return 2 + 6 * json_string_length(x);
+	default:
+		return 24;
+	}
 }
 
 /* check_value - x (present, not null) against field f, by its type. */
@@ -547,7 +577,9 @@ check_value(struct vctx *v, const struct vfield *f, json_t *x)
 	case T_JOBJ:
 		if (!json_is_object(x))
 			return fail(v, f->name, "expected an object");
-		if ((long long)json_dumpb(x, NULL, 0, JSON_COMPACT) > f->max)
+		/* the exact size only when the bound does not settle it */
+		if ((long long)compact_bound(x) > f->max &&
+		    (long long)json_dumpb(x, NULL, 0, JSON_COMPACT) > f->max)
 			return fail(v, f->name, "too large");
 		return 0;
 	}
@@ -573,9 +605,11 @@ check_object(struct vctx *v, json_t *o, const struct vfield *fs)
 			return -1;
 		/* an integral real (60.0) is stored as the integer it is */
 		if ((f->type == T_INT || f->type == T_STRINT) &&
-		    json_is_real(x))
+		    json_is_real(x)) {
 			json_object_set_new(o, f->name,
 			                    json_integer(int_value(x)));
+			v->normalized = 1;
+		}
 	}
 	return 0;
 }
@@ -609,9 +643,11 @@ report_parse(const char *text, size_t len, char *err, size_t errlen)
 	return r;
 }
 
-int
-report_validate(json_t *r, time_t now, long long max_skew, char *err,
-                size_t errlen)
+/* validate - report_validate; *normalized (if not NULL) tells whether a
+ * value of r was rewritten. */
+static int
+validate(json_t *r, time_t now, long long max_skew, char *err, size_t errlen,
+         int *normalized)
 {
 	struct vctx v;
 
@@ -631,7 +667,16 @@ report_validate(json_t *r, time_t now, long long max_skew, char *err,
 		return fail(&v, "host.name",
 		            "must not contain '/' nor be '.' or '..' (it is "
 		            "a path segment of /api/v1/hosts/{name})");
+	if (normalized)
+		*normalized = v.normalized;
 	return 0;
+}
+
+int
+report_validate(json_t *r, time_t now, long long max_skew, char *err,
+                size_t errlen)
+{
+	return validate(r, now, max_skew, err, errlen, NULL);
 }
 
 long long
@@ -649,12 +694,13 @@ json_ts(json_t *o, const char *key, long long dflt)
 
 enum decode_status
 report_decode(const void *body, size_t len, int gzip, size_t max_json,
-              time_t now, long long max_skew, json_t **out, char *err,
-              size_t errlen)
+              time_t now, long long max_skew, json_t **out,
+              struct report_text *txt, char *err, size_t errlen)
 {
 	struct strbuf plain;
 	const char *text = len ? body : "";
 	json_t *r;
+	int normalized = 0;
 
 	*out = NULL;
 	strbuf_init(&plain, max_json);
@@ -690,13 +736,30 @@ report_decode(const void *body, size_t len, int gzip, size_t max_json,
 		return DECODE_TOO_LARGE;
 	}
 	r = report_parse(text, len, err, errlen);
-	strbuf_free(&plain);
-	if (r == NULL)
+	if (r == NULL) {
+		strbuf_free(&plain);
 		return DECODE_MALFORMED;
-	if (report_validate(r, now, max_skew, err, errlen) == -1) {
+	}
+	if (validate(r, now, max_skew, err, errlen, &normalized) == -1) {
+		strbuf_free(&plain);
 		json_decref(r);
 		return DECODE_INVALID;
 	}
 	*out = r;
+	if (txt == NULL) {
+		strbuf_free(&plain);
+		return DECODE_OK;
+	}
+	txt->plain = plain;
+	txt->text = text;
+	txt->len = len;
+	txt->exact = !normalized;
 	return DECODE_OK;
+}
+
+void
+report_text_free(struct report_text *txt)
+{
+	strbuf_free(&txt->plain);
+	memset(txt, 0, sizeof(*txt));
 }

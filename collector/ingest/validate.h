@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "collector/limits.h"
+#include "common/strbuf.h"
 #include "common/report_schema.h" /* REPORT_SCHEMA and its names */
 
 /* The bounds (V_MAX_*) are in limits.h. */
@@ -41,15 +42,27 @@ enum decode_status {
 	DECODE_TOO_LARGE, /* 413: decoded size over max_json */
 };
 
+/* The JSON text a report was parsed from (report_decode's txt). */
+struct report_text {
+	struct strbuf plain; /* the inflated body of a gzip request */
+	const char *text;    /* the body, or plain's bytes */
+	size_t len;
+	int exact; /* 1: the tree holds the text's values (no 60.0 made 60) */
+};
+
 /*
  * report_decode - a request body to a validated report: gzip-decode when
  * gzip (at most max_json bytes out), parse, validate.  On failure *out is
- * NULL and err holds the reason the client gets.
+ * NULL and err holds the reason the client gets.  With txt (may be NULL)
+ * the text it was parsed from is kept there (it points into body for a
+ * plain one), until report_text_free(txt).
  */
 enum decode_status report_decode(const void *body, size_t len, int gzip,
                                  size_t max_json, time_t now,
-                                 long long max_skew, json_t **out, char *err,
+                                 long long max_skew, json_t **out,
+                                 struct report_text *txt, char *err,
                                  size_t errlen);
+void report_text_free(struct report_text *txt);
 
 /* json_ts - an RFC 3339 string member as epoch seconds, or dflt. */
 long long json_ts(json_t *o, const char *key, long long dflt);

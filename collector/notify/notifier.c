@@ -1,8 +1,10 @@
 /*
  * notifier.c - the notifier thread (see notifier.h).
  *
- * It owns one writable SQLite connection (short transactions next to
- * the writer's, WAL) and one HTTP client per target.  Every statement
+ * It owns one writable connection (short transactions next to the
+ * writer's) and one HTTP client per target.  It scans and delivers only
+ * while it leads (notify_lead.h: with several collectors on one
+ * PostgreSQL database, one notifier at a time), checked every tick.  Every statement
  * that takes a row off the queue runs after the receiver's 2xx and
  * commits on its own, so a crash between the two can at worst send a
  * notification again (receivers deduplicate on X-Spoolwatch-Delivery);
@@ -25,6 +27,7 @@
 #include "collector/notify/notifier.h"
 #include "collector/notify/notify_body.h"
 #include "collector/notify/notify_http.h"
+#include "collector/notify/notify_lead.h"
 #include "collector/notify/notify_metrics.h"
 #include "collector/notify/notify_scan.h"
 #include "collector/store/db.h"
@@ -69,6 +72,7 @@ struct notifier {
 	unsigned enabled;
 	sql_db *db;
 	struct notify_scan *scan;
+	struct notify_lead *lead;
 	sql_stmt *q[Q_COUNT];
 	struct notify_http *http[TARGET_N];
 	unsigned rnd;
@@ -320,6 +324,14 @@ run(void *arg)
 		long long now = (long long)time(NULL);
 		struct timespec ts;
 
+		/* another collector's notifier leads: nothing to do but
+		 * try again next tick (it scans at once on taking over) */
+		int leading = notify_lead_check(n->lead);
+		notify_metrics_leader(leading);
+		if (!leading) {
+			next_scan = 0;
+			goto wait;
+		}
 		if (now >= next_scan) {
 			long q = notify_scan_run(n->scan, n->enabled, now, err,
 			                         sizeof(err));
@@ -333,6 +345,7 @@ run(void *arg)
 			send_webhook(n, now);
 		if (n->enabled & (1u << TARGET_ALERTMANAGER))
 			send_alerts(n, now);
+	wait:
 		pthread_mutex_lock(&n->mu);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += NOTIFY_TICK_MS / 1000;
@@ -350,6 +363,8 @@ release(struct notifier *n)
 	for (int i = 0; i < Q_COUNT; i++)
 		sql_finalize(n->q[i]);
 	notify_scan_free(n->scan);
+	notify_lead_free(n->lead);
+	notify_metrics_leader(0);
 	sql_close(n->db);
 	for (int t = 0; t < TARGET_N; t++)
 		notify_http_free(n->http[t]);
@@ -397,7 +412,8 @@ notifier_start(const struct notify_config *nc, const char *db_path, char *err,
 			goto fail;
 	}
 	if ((n->db = db_open_rw(db_path, err, errlen)) == NULL ||
-	    (n->scan = notify_scan_new(n->db, nc, err, errlen)) == NULL)
+	    (n->scan = notify_scan_new(n->db, nc, err, errlen)) == NULL ||
+	    (n->lead = notify_lead_new(n->db, err, errlen)) == NULL)
 		goto fail;
 	for (int i = 0; i < Q_COUNT; i++)
 		if ((n->q[i] = db_prepare(n->db, qsql[i], err, errlen)) == NULL)

@@ -9,6 +9,13 @@
 #include "collector/notify/notify_metrics.h"
 
 static atomic_llong sent[TARGET_N], failed[TARGET_N], dropped[TARGET_N];
+static atomic_int leader;
+
+void
+notify_metrics_leader(int on)
+{
+	atomic_store(&leader, on != 0);
+}
 
 void
 notify_metrics_sent(enum notify_target t, long n)
@@ -90,5 +97,11 @@ notify_metrics_render(struct strbuf *out, sql_db *db, long long now, char *err,
 		              "%lld\n",
 		              notify_target_name((enum notify_target)t),
 		              oldest[t] > 0 ? oldest[t] : 0);
+	strbuf_printf(out,
+	              "# HELP spoolwatch_notify_leader 1 while this "
+	              "collector's notifier is the one that notifies.\n"
+	              "# TYPE spoolwatch_notify_leader gauge\n"
+	              "spoolwatch_notify_leader %d\n",
+	              atomic_load(&leader));
 	return 0;
 }

@@ -39,11 +39,17 @@ enum {
 	S_COUNT
 };
 
+/* The labels a finding notifies with: those it first fired with
+ * (notify_state.labels, n), else the host's now (h.labels, a JSON
+ * object).  A resolve, or a re-send, carries the labels of the alert it
+ * ends or repeats even when the host's labels changed meanwhile:
+ * Alertmanager knows an alert by its label set. */
 #define FINDING_COLS                                                           \
 	"f.id, h.name, f.code, f.subject, f.severity, f.message, f.remedy, "   \
-	"f.first_seen, f.last_seen, f.resolved_at, h.labels"
+	"f.first_seen, f.last_seen, f.resolved_at, "                           \
+	"coalesce(n.labels, h.labels)"
 
-/* The SQL; h.labels is the host's labels (a JSON object). */
+/* The SQL. */
 static const char *const sql[S_COUNT] = {
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
@@ -83,9 +89,10 @@ static const char *const sql[S_COUNT] = {
         "silenced = 0 AND finding_id IN (SELECT f.id FROM findings f JOIN "
         "acks a ON " ACK_HOLDS " WHERE f.resolved_at IS NULL)",
     [S_STATE_PUT] =
-        "INSERT INTO notify_state (finding_id, target, fired_at, last_sent) "
-        "VALUES (?1, ?2, ?3, ?3) ON CONFLICT (finding_id, target) DO UPDATE "
-        "SET last_sent = excluded.last_sent, silenced = 0",
+        "INSERT INTO notify_state (finding_id, target, fired_at, last_sent, "
+        "labels) VALUES (?1, ?2, ?3, ?3, ?4) ON CONFLICT (finding_id, "
+        "target) DO UPDATE SET last_sent = excluded.last_sent, silenced = "
+        "0, labels = coalesce(notify_state.labels, excluded.labels)",
     [S_STATE_DEL] =
         "DELETE FROM notify_state WHERE finding_id = ?1 AND target = ?2",
     [S_STATE_GONE] =
@@ -105,7 +112,7 @@ struct notify_scan {
 /* A finding copied out of a SELECT. */
 struct row {
 	struct notify_finding f;
-	char *text[6]; /* host code subject severity message remedy */
+	char *text[7]; /* host code subject severity message remedy labels */
 	int known;     /* notify_state had it */
 };
 
@@ -169,7 +176,7 @@ static void
 rows_free(struct row *v, long n)
 {
 	for (long k = 0; k < n; k++) {
-		for (int j = 0; j < 6; j++)
+		for (int j = 0; j < 7; j++)
 			free(v[k].text[j]);
 		json_decref(v[k].f.labels);
 	}
@@ -188,12 +195,12 @@ read_rows(struct notify_scan *s, int i, struct row **out)
 
 	while ((rc = sql_step(st)) == SQL_ROW) {
 		struct row *r;
-		const unsigned char *lab = sql_column_text(st, 10);
 		v = xrealloc(v, (size_t)(n + 1) * sizeof(*v));
 		r = &v[n++];
 		memset(r, 0, sizeof(*r));
 		for (int k = 0; k < 6; k++)
 			r->text[k] = col_dup(st, k + 1);
+		r->text[6] = col_dup(st, 10);
 		r->f.id = sql_column_int64(st, 0);
 		r->f.host = r->text[0];
 		r->f.code = r->text[1];
@@ -205,7 +212,7 @@ read_rows(struct notify_scan *s, int i, struct row **out)
 		r->f.last_seen = sql_column_int64(st, 8);
 		r->f.resolved_at = sql_column_int64(st, 9);
 		r->f.labels =
-		    lab ? json_loads((const char *)lab, 0, NULL) : NULL;
+		    r->text[6] ? json_loads(r->text[6], 0, NULL) : NULL;
 		r->known = sql_column_int(st, 11);
 	}
 	sql_reset(st);
@@ -274,6 +281,10 @@ fire(struct notify_scan *s, enum notify_target t, long long now, long *queued)
 		sql_bind_text(p, 2, notify_target_name(t), -1,
 		                  SQL_STATIC);
 		sql_bind_int64(p, 3, now);
+		if (v[i].text[6])
+			sql_bind_text(p, 4, v[i].text[6], -1, SQL_STATIC);
+		else
+			sql_bind_null(p, 4);
 		rc = step(s, S_STATE_PUT);
 		(*queued)++;
 	}

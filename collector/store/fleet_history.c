@@ -1,7 +1,8 @@
 /*
  * fleet_history.c - sampling the fleet-wide curves (see fleet_history.h).
  * Three statements, each one INSERT ... ON CONFLICT over the unique
- * (metric, subject, ts): portable SQL, no scan of hosts or findings.
+ * (metric, subject, ts): portable SQL, no scan of hosts or findings
+ * (PostgreSQL's syserr one also takes the batch's SYSERR lines).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,16 @@ static const char *const fsql[F_COUNT] = {
                  "ON CONFLICT (metric, subject, ts) DO NOTHING",
 };
 
+/* PostgreSQL: also the batch's SYSERR lines, kept in its part of
+ * fleet_syserr_part (store.c) until now. */
+static const char fsql_pg_syserr[] =
+    "WITH p AS (DELETE FROM fleet_syserr_part WHERE part = agg_part() "
+    "RETURNING ts, n) INSERT INTO fleet_history (metric, subject, ts, value) "
+    "SELECT 'syserr', '', ts, sum(n) FROM (SELECT ts, n FROM p UNION ALL "
+    "SELECT CAST(?1 AS bigint), 0) x GROUP BY ts "
+    "ON CONFLICT (metric, subject, ts) DO UPDATE SET value = "
+    "fleet_history.value + excluded.value";
+
 struct fleet_history {
 	sql_db *db;
 	sql_stmt *st[F_COUNT];
@@ -45,8 +56,10 @@ fleet_history_new(sql_db *db, char *err, size_t errlen)
 
 	fh->db = db;
 	for (int i = 0; i < F_COUNT; i++) {
-		if ((fh->st[i] = db_prepare(db, fsql[i], err, errlen)) ==
-		    NULL) {
+		const char *q = i == F_SYSERR
+		                    ? sql_pick(db, fsql[i], fsql_pg_syserr)
+		                    : fsql[i];
+		if ((fh->st[i] = db_prepare(db, q, err, errlen)) == NULL) {
 			fleet_history_free(fh);
 			return NULL;
 		}

@@ -18,12 +18,20 @@ static int fix_mail_fs(sql_db *db, char *err, size_t errlen);
 /* SQLite: steps[i] goes from version i + 1 to i + 2. */
 static const struct step sqlite_steps[] = {
     {migrate_sqlite_0002, fix_mail_fs},
+    {migrate_sqlite_0003, NULL},
 };
 _Static_assert(1 + sizeof(sqlite_steps) / sizeof(sqlite_steps[0]) ==
                    SCHEMA_VERSION,
                "one SQLite step per version after the first");
-/* PostgreSQL: its first version is 2; steps from there on. */
+/* PostgreSQL: its first version is 2; pg_steps[i] goes from version
+ * i + 2 to i + 3. */
 #define PG_FIRST 2
+static const struct step pg_steps[] = {
+    {migrate_pg_0003, NULL},
+};
+_Static_assert(PG_FIRST + sizeof(pg_steps) / sizeof(pg_steps[0]) ==
+                   SCHEMA_VERSION,
+               "one PostgreSQL step per version after its first");
 
 /* sqlerr - err from the connection's last error. */
 static int
@@ -175,7 +183,7 @@ int
 migrate(sql_db *db, long long *from, char *err, size_t errlen)
 {
 	int pg = sql_backend(db) == SQL_PG;
-	const struct step *steps = pg ? NULL : sqlite_steps;
+	const struct step *steps = pg ? pg_steps : sqlite_steps;
 	long long first = pg ? PG_FIRST : 1, v;
 
 	if (begin(db, err, errlen) == -1)

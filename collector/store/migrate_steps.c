@@ -14,3 +14,23 @@ __asm__(".section .rodata\n"
         ".byte 0\n"
         ".size migrate_sqlite_0002, . - migrate_sqlite_0002\n"
         ".previous\n");
+
+__asm__(".section .rodata\n"
+        ".global migrate_sqlite_0003\n"
+        ".type migrate_sqlite_0003, @object\n"
+        ".balign 16\n"
+        "migrate_sqlite_0003:\n"
+        ".incbin \"schema/migrations/sqlite-0003.sql\"\n"
+        ".byte 0\n"
+        ".size migrate_sqlite_0003, . - migrate_sqlite_0003\n"
+        ".previous\n");
+
+__asm__(".section .rodata\n"
+        ".global migrate_pg_0003\n"
+        ".type migrate_pg_0003, @object\n"
+        ".balign 16\n"
+        "migrate_pg_0003:\n"
+        ".incbin \"schema/migrations/pg-0003.sql\"\n"
+        ".byte 0\n"
+        ".size migrate_pg_0003, . - migrate_pg_0003\n"
+        ".previous\n");

@@ -104,6 +104,18 @@ sql_begin_write(sql_db *db)
 }
 
 int
+sql_begin_write_keys(sql_db *db, const char *const *keys, size_t n)
+{
+	return db->ops->begin_write_keys(db, keys, n);
+}
+
+int
+sql_flush(sql_db *db)
+{
+	return db->ops->flush(db);
+}
+
+int
 sql_commit(sql_db *db)
 {
 	char err[8];

@@ -86,7 +86,13 @@ enum {
 
 /* sql_prepare flags: kept for the connection's life (PostgreSQL: a
  * named server-side statement, prepared once per connection). */
-enum { SQL_PREPARE_PERSISTENT = 1 };
+enum { SQL_PREPARE_PERSISTENT = 1, SQL_PREPARE_DEFERRED = 2 };
+/* SQL_PREPARE_DEFERRED (with PERSISTENT): a statement whose rows and
+ * sql_changes() the caller does not use (an INSERT, UPDATE or DELETE
+ * without RETURNING).  PostgreSQL sends it in pipeline mode without
+ * waiting: sql_step answers SQL_DONE at once, and its error (if any)
+ * comes from the next statement that is not deferred, or sql_flush.
+ * SQLite runs it as any other. */
 
 /* sql_global_init - process-wide settings, before any connection
  * (SQLite: no memory statistics, one mutex less per allocation). */
@@ -123,6 +129,19 @@ int sql_exec(sql_db *db, const char *sql, char *err, size_t errlen);
  * PostgreSQL: last): say NULLS FIRST/LAST or sort on coalesce(). */
 int sql_begin(sql_db *db);
 int sql_begin_write(sql_db *db);
+/* sql_begin_write_keys - a write transaction that writes the rows of
+ * keys[0..n) only (the host names of an ingest batch; NULLs skipped),
+ * besides the aggregates' rows of its own part.  SQLite: as
+ * sql_begin_write (one writer).  PostgreSQL: BEGIN, the writers' lock
+ * shared (sql_begin_write's transactions exclude all of these), one
+ * transaction-level lock per key taken in key order (so two such
+ * transactions wait on each other only for a key they share, and never
+ * deadlock), and a part of the aggregates no other such transaction
+ * holds (schema/collector.pg.sql, agg_part()). */
+int sql_begin_write_keys(sql_db *db, const char *const *keys, size_t n);
+/* sql_flush - the results of the deferred statements sent so far:
+ * SQL_OK, or the first one's error (the transaction is then aborted). */
+int sql_flush(sql_db *db);
 /* sql_begin_read - a read transaction whose statements all see one
  * snapshot (PostgreSQL: REPEATABLE READ, READ ONLY). */
 int sql_begin_read(sql_db *db);

@@ -13,6 +13,8 @@ struct sql_ops {
 	void (*close)(sql_db *db);
 	int (*exec)(sql_db *db, const char *sql, char *err, size_t errlen);
 	int (*begin_write)(sql_db *db);
+	int (*begin_write_keys)(sql_db *db, const char *const *keys, size_t n);
+	int (*flush)(sql_db *db);
 	int (*in_transaction)(sql_db *db);
 	int (*release)(sql_db *db);
 	int (*healthy)(sql_db *db, char *err, size_t errlen);

@@ -48,8 +48,15 @@ sql_pg_open(const char *uri, const char *password, int flags, sql_db **db,
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
-/* The advisory lock every collector's writer takes for its batch. */
+/* The writers' advisory lock: exclusive for sql_begin_write (schema
+ * steps, the notifier, retention), shared for an ingest batch
+ * (sql_begin_write_keys), which also takes one lock per host name in
+ * the space PG_KEY_LOCKS and claims an aggregates' part in PG_PART_LOCKS
+ * (two-int advisory keys: a space apart from the bigint ones). */
 #define PG_WRITER_LOCK "7364726c6f636b"
+#define PG_KEY_LOCKS "1937205297"  /* 'swh1' */
+#define PG_PART_LOCKS "1937207345" /* 'swp1' */
+#define PG_PARTS "64"
 
 struct pg_param {
 	const char *val; /* NULL: SQL NULL */
@@ -67,6 +74,7 @@ struct pg_stmt {
 	int nparams;
 	char **names; /* [i]: ":name" of $i+1, or NULL */
 	int persistent;
+	int deferred; /* SQL_PREPARE_DEFERRED: sent in pipeline mode */
 	int named; /* index into the connection's named statements */
 	struct pg_param *p;
 	const char **values;
@@ -97,6 +105,14 @@ struct pg_db {
 		unsigned gen; /* d->gen + 1 when prepared on this connection */
 	} *named;
 	size_t nnamed;
+	int piped; /* deferred statements sent, results not yet read */
+	/* the transaction's first deferred error: what a later statement's
+	 * "current transaction is aborted" stands for (store.c may not
+	 * check every statement's error, it did not need to before) */
+	int pipe_code;
+	char pipe_err[512];
+	char *keys; /* sql_begin_write_keys' text[] parameter, reused */
+	size_t keys_cap;
 };
 
 #define PDB(d) ((struct pg_db *)(d))
@@ -156,11 +172,18 @@ static int
 result_err(struct pg_db *d, PGresult *res)
 {
 	const char *msg = res ? PQresultErrorMessage(res) : NULL;
+	const char *st;
 	int code = state_code(res ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
 	                          : NULL);
 
 	if (msg == NULL || *msg == '\0')
 		msg = PQerrorMessage(d->conn);
+	if (d->pipe_err[0] && res &&
+	    (st = PQresultErrorField(res, PG_DIAG_SQLSTATE)) != NULL &&
+	    strcmp(st, "25P02") == 0) {
+		code = d->pipe_code;
+		msg = d->pipe_err;
+	}
 	if (PQstatus(d->conn) != CONNECTION_OK) {
 		code = SQL_UNAVAILABLE;
 		if (d->retry_at_ms == 0)
@@ -194,6 +217,7 @@ ensure_conn(struct pg_db *d)
 		           ? SQL_UNAVAILABLE
 		           : set_err(d, SQL_UNAVAILABLE,
 		                     "postgresql: connection lost");
+	d->piped = 0; /* their results went with the connection */
 	PQreset(d->conn);
 	if (PQstatus(d->conn) == CONNECTION_OK) {
 		d->gen++;
@@ -280,7 +304,81 @@ p_close(sql_db *db)
 	for (size_t i = 0; i < d->nnamed; i++)
 		free(d->named[i].sql);
 	free(d->named);
+	free(d->keys);
 	free(d);
+}
+
+/*
+ * drain - after PQpipelineSync: read the results of the d->piped
+ * deferred statements and, when last is not NULL, of the one statement
+ * sent after them (*last, the caller's), up to the sync; leave pipeline
+ * mode.  SQL_OK or the first error (its message kept).
+ */
+static int
+drain(struct pg_db *d, PGresult **last)
+{
+	int want = d->piped + (last != NULL), got = 0, nulls = 0, rc = SQL_OK;
+	PGresult *res;
+
+	if (last)
+		*last = NULL;
+	d->piped = 0;
+	for (;;) {
+		ExecStatusType t;
+
+		if ((res = PQgetResult(d->conn)) == NULL) {
+			/* one NULL ends each statement's results */
+			if (++nulls < 2 && PQstatus(d->conn) == CONNECTION_OK)
+				continue;
+			return rc != SQL_OK ? rc : result_err(d, NULL);
+		}
+		nulls = 0;
+		t = PQresultStatus(res);
+		if (t == PGRES_PIPELINE_SYNC) {
+			PQclear(res);
+			break;
+		}
+		got++;
+		if (t == PGRES_FATAL_ERROR && rc == SQL_OK) {
+			rc = result_err(d, res);
+			if (d->pipe_err[0] == '\0') {
+				d->pipe_code = rc;
+				snprintf(d->pipe_err, sizeof(d->pipe_err), "%s",
+				         d->errmsg);
+			}
+		} else if (last && got == want && t != PGRES_PIPELINE_ABORTED) {
+			PQclear(*last);
+			*last = res;
+			continue;
+		}
+		PQclear(res);
+	}
+	if (PQexitPipelineMode(d->conn) != 1 && rc == SQL_OK)
+		rc = set_err(d, SQL_ERROR, PQerrorMessage(d->conn));
+	if (rc != SQL_OK && last) {
+		PQclear(*last);
+		*last = NULL;
+	}
+	return rc;
+}
+
+/* flush - the deferred statements' results (see sql.h, sql_flush). */
+static int
+flush(struct pg_db *d)
+{
+	if (d->piped == 0)
+		return SQL_OK;
+	if (PQpipelineSync(d->conn) != 1) {
+		d->piped = 0;
+		return result_err(d, NULL);
+	}
+	return drain(d, NULL);
+}
+
+static int
+p_flush(sql_db *db)
+{
+	return flush(PDB(db));
 }
 
 static int
@@ -289,6 +387,17 @@ p_exec(sql_db *db, const char *sql, char *err, size_t errlen)
 	struct pg_db *d = PDB(db);
 	PGresult *res;
 	int rc;
+
+	/* PQexec is not allowed in pipeline mode; a ROLLBACK runs even
+	 * after a failed deferred statement */
+	rc = flush(d);
+	if (is_word(sql, "ROLLBACK") || is_word(sql, "BEGIN"))
+		d->pipe_err[0] = '\0';
+	else if (rc != SQL_OK) {
+		if (err)
+			snprintf(err, errlen, "postgresql: %s", d->errmsg);
+		return rc;
+	}
 
 	if ((rc = tx_gate(d, sql)) != -1 || (rc = ensure_conn(d)) != SQL_OK) {
 		if (rc != SQL_OK && err)
@@ -309,6 +418,71 @@ p_begin_write(sql_db *db)
 	return p_exec(db, "BEGIN; SELECT pg_advisory_xact_lock(x'" PG_WRITER_LOCK
 	                  "'::bigint)",
 	              NULL, 0);
+}
+
+/* key_array - keys as a text[] literal ({"a","b\\"c"}) in *buf. */
+static const char *
+key_array(char **buf, size_t *cap, const char *const *keys, size_t n)
+{
+	size_t need = 3, o = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (keys[i])
+			need += 2 * strlen(keys[i]) + 3;
+	if (need > *cap) {
+		*buf = xrealloc(*buf, need);
+		*cap = need;
+	}
+	(*buf)[o++] = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (keys[i] == NULL)
+			continue;
+		if (o > 1)
+			(*buf)[o++] = ',';
+		(*buf)[o++] = '"';
+		for (const char *c = keys[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				(*buf)[o++] = '\\';
+			(*buf)[o++] = *c;
+		}
+		(*buf)[o++] = '"';
+	}
+	(*buf)[o++] = '}';
+	(*buf)[o] = '\0';
+	return *buf;
+}
+
+static int
+p_begin_write_keys(sql_db *db, const char *const *keys, size_t n)
+{
+	struct pg_db *d = PDB(db);
+	const char *param;
+	PGresult *res;
+	int rc;
+
+	/* part: the first free of 0..PG_PARTS-1 (none free: agg_part()'s
+	 * fallback) */
+	rc = p_exec(
+	    db,
+	    "BEGIN; SELECT pg_advisory_xact_lock_shared(x'" PG_WRITER_LOCK
+	    "'::bigint); SELECT set_config('spoolwatch.part', "
+	    "coalesce((SELECT CAST(i AS text) FROM generate_series(0, " PG_PARTS
+	    " - 1) i WHERE pg_try_advisory_xact_lock(" PG_PART_LOCKS
+	    ", i) LIMIT 1), ''), true)",
+	    NULL, 0);
+	if (rc != SQL_OK || n == 0)
+		return rc;
+	param = key_array(&d->keys, &d->keys_cap, keys, n);
+	res = PQexecParams(d->conn,
+	                   "SELECT count(pg_advisory_xact_lock(" PG_KEY_LOCKS
+	                   ", k)) FROM "
+	                   "(SELECT DISTINCT hashtext(n) AS k FROM "
+	                   "unnest(CAST($1 AS text[])) n "
+	                   "ORDER BY 1) s",
+	                   1, NULL, &param, NULL, NULL, 0);
+	rc = check_result(d, res);
+	PQclear(res);
+	return rc;
 }
 
 static int
@@ -477,6 +651,7 @@ p_prepare(sql_db *db, const char *sql, int flags, sql_stmt **out)
 		return set_err(d, SQL_RANGE, "bad parameter number");
 	}
 	s->persistent = (flags & SQL_PREPARE_PERSISTENT) != 0;
+	s->deferred = s->persistent && (flags & SQL_PREPARE_DEFERRED) != 0;
 	if (s->persistent)
 		s->named = named_find(d, s->sql);
 	if (s->nparams > 0) {
@@ -661,6 +836,56 @@ p_bind_parameter_index(sql_stmt *st, const char *name)
 	return 0;
 }
 
+/*
+ * pipe_send - s (its values set) in pipeline mode: a deferred one is
+ * sent and not waited for (no rows); any other goes after the deferred
+ * ones, with a sync, and its result is read after theirs.
+ */
+static int
+pipe_send(struct pg_stmt *s)
+{
+	struct pg_db *d = SDB(s);
+	PGresult *res;
+	int ok, rc;
+
+	if (d->piped == 0 && PQenterPipelineMode(d->conn) != 1)
+		return set_err(d, SQL_ERROR, PQerrorMessage(d->conn));
+	if (s->persistent)
+		ok = PQsendQueryPrepared(d->conn, d->named[s->named].name,
+		                         s->nparams, s->values, NULL, NULL, 0);
+	else
+		ok = PQsendQueryParams(d->conn, s->sql, s->nparams, NULL,
+		                       s->values, NULL, NULL, 0);
+	s->row = -1;
+	s->nrows = 0;
+	if (ok != 1) {
+		if (d->piped)
+			flush(d);
+		else
+			PQexitPipelineMode(d->conn);
+		return result_err(d, NULL);
+	}
+	if (s->deferred) {
+		d->piped++;
+		return SQL_OK;
+	}
+	if (PQpipelineSync(d->conn) != 1) {
+		d->piped = 0;
+		return result_err(d, NULL);
+	}
+	if ((rc = drain(d, &res)) != SQL_OK)
+		return rc;
+	if (res == NULL)
+		return set_err(d, SQL_ERROR, "postgresql: no result");
+	if ((rc = check_result(d, res)) != SQL_OK) {
+		PQclear(res);
+		return rc;
+	}
+	s->res = res;
+	s->nrows = PQresultStatus(res) == PGRES_TUPLES_OK ? PQntuples(res) : 0;
+	return SQL_OK;
+}
+
 /* execute - run s on the server; its result in s->res. */
 static int
 execute(struct pg_stmt *s)
@@ -676,6 +901,15 @@ execute(struct pg_stmt *s)
 	}
 	if ((rc = ensure_conn(d)) != SQL_OK)
 		return rc;
+	/* a statement to prepare, or a ROLLBACK (it must run even after a
+	 * failed deferred statement): the pipeline first */
+	if (d->piped &&
+	    ((s->persistent && d->named[s->named].gen != d->gen + 1) ||
+	     is_word(s->sql, "ROLLBACK")) &&
+	    (rc = flush(d)) != SQL_OK && !is_word(s->sql, "ROLLBACK"))
+		return rc;
+	if (is_word(s->sql, "ROLLBACK"))
+		d->pipe_err[0] = '\0';
 	if (s->persistent && d->named[s->named].gen != d->gen + 1) {
 		res = PQprepare(d->conn, d->named[s->named].name, s->sql,
 		                s->nparams, NULL);
@@ -687,6 +921,8 @@ execute(struct pg_stmt *s)
 	}
 	for (int i = 0; i < s->nparams; i++)
 		s->values[i] = s->p[i].val;
+	if (s->deferred || d->piped)
+		return pipe_send(s);
 	if (s->persistent)
 		res = PQexecPrepared(d->conn, d->named[s->named].name,
 		                     s->nparams, s->values, NULL, NULL, 0);
@@ -884,6 +1120,8 @@ static const struct sql_ops pg_ops = {
     .close = p_close,
     .exec = p_exec,
     .begin_write = p_begin_write,
+    .begin_write_keys = p_begin_write_keys,
+    .flush = p_flush,
     .in_transaction = p_in_transaction,
     .release = p_release,
     .healthy = p_healthy,

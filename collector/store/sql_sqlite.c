@@ -66,6 +66,21 @@ l_begin_write(sql_db *d)
 }
 
 static int
+l_begin_write_keys(sql_db *d, const char *const *keys, size_t n)
+{
+	(void)keys;
+	(void)n;
+	return l_begin_write(d);
+}
+
+static int
+l_flush(sql_db *d)
+{
+	(void)d;
+	return SQL_OK;
+}
+
+static int
 l_in_transaction(sql_db *d)
 {
 	return !sqlite3_get_autocommit(DB(d));
@@ -235,6 +250,8 @@ static const struct sql_ops lite_ops = {
     .close = l_close,
     .exec = l_exec,
     .begin_write = l_begin_write,
+    .begin_write_keys = l_begin_write_keys,
+    .flush = l_flush,
     .in_transaction = l_in_transaction,
     .release = l_release,
     .healthy = l_healthy,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/ingest/report_spans.h"
 #include "collector/ingest/validate.h"
 #include "collector/store/db.h"
 #include "collector/store/incident.h"
@@ -14,6 +15,7 @@
 #include "collector/store/store.h"
 #include "common/hash.h"
 #include "common/jsonutil.h"
+#include "common/strbuf.h"
 #include "common/xalloc.h"
 
 enum {
@@ -23,7 +25,6 @@ enum {
 	S_EVENT,
 	S_GROUP,
 	S_SIG,
-	S_HISTORY,
 	S_FLEET_SYSERR,
 	S_SPOOL_DEL,
 	S_SPOOL,
@@ -35,7 +36,9 @@ enum {
 	S_CRON,
 	S_QUEUED_DEL,
 	S_QUEUED,
+	S_FINDING_SAME,
 	S_FINDING,
+	S_STALE,
 	S_RESOLVE,
 	S_COUNTS,
 	S_HOST_STATE,
@@ -82,8 +85,6 @@ static const char *const sql[S_COUNT] = {
         "UPDATE SET count = event_sigs.count + excluded.count, last_ts = "
         "max(coalesce(event_sigs.last_ts, 0), coalesce(excluded.last_ts, "
         "0))",
-    [S_HISTORY] = "INSERT INTO history (host_id, metric, subject, ts, value) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_FLEET_SYSERR] =
         "INSERT INTO fleet_history (metric, subject, ts, value) VALUES "
         "('syserr', '', ?1, ?2) ON CONFLICT (metric, subject, ts) DO UPDATE "
@@ -141,6 +142,15 @@ static const char *const sql[S_COUNT] = {
         "rcpt = excluded.rcpt, subject = excluded.subject, "
         "created_ts = excluded.created_ts, tries = excluded.tries, "
         "status = excluded.status, cron_command = excluded.cron_command",
+    /* a finding open with the same severity and role: its text and
+     * last_seen only, so that no trigger of the counts runs (they are
+     * UPDATE OF resolved_at, severity, symptom) */
+    [S_FINDING_SAME] =
+        "UPDATE findings SET message = ?5, evidence = ?6, remedy = ?7, "
+        "last_seen = ?8, last_report = ?9, cause_code = ?10, "
+        "cause_subject = ?11 WHERE host_id = ?1 AND code = ?2 AND "
+        "subject = ?3 AND resolved_at IS NULL AND severity = ?4 AND "
+        "symptom = ?12",
     [S_FINDING] =
         "INSERT INTO findings (host_id, code, subject, severity, message, "
         "evidence, remedy, first_seen, last_seen, last_report, cause_code, "
@@ -154,6 +164,10 @@ static const char *const sql[S_COUNT] = {
         "cause_code = excluded.cause_code, "
         "cause_subject = excluded.cause_subject, "
         "symptom = excluded.symptom",
+    /* an open finding this report did not carry: the UPDATE below (its
+     * triggers prepared in) runs only when there is one */
+    [S_STALE] = "SELECT 1 FROM findings WHERE host_id = ?1 AND "
+                "resolved_at IS NULL AND last_report <> ?2 LIMIT 1",
     [S_RESOLVE] = "UPDATE findings SET resolved_at = ?3 WHERE host_id = ?1 AND "
                   "resolved_at IS NULL AND last_report <> ?2",
     [S_COUNTS] = "SELECT count(*) FILTER (WHERE severity = 'critical'), "
@@ -211,6 +225,13 @@ static const char *const sql[S_COUNT] = {
  * one another as in SQLite.
  */
 static const char *const sql_pg[S_COUNT] = {
+    /* into the batch's own part; its fleet sample (fleet_history.c)
+     * adds it to fleet_history just before COMMIT, so that collectors
+     * do not hold the minute's row for a whole batch */
+    [S_FLEET_SYSERR] =
+        "INSERT INTO fleet_syserr_part AS p (part, ts, n) VALUES "
+        "(agg_part(), ?1, ?2) ON CONFLICT (part, ts) DO UPDATE SET n = "
+        "p.n + excluded.n",
     [S_HOST_UPSERT] =
         "WITH u AS (UPDATE hosts SET last_seen = max(last_seen, ?2) "
         "WHERE name = ?1 RETURNING id, state_order), i AS (INSERT INTO "
@@ -236,9 +257,23 @@ static const char *const sql_pg[S_COUNT] = {
         "?11::text, ?12::bigint WHERE NOT EXISTS (SELECT 1 FROM u)",
 };
 
+/* A report's history points are written together, HIST_ROWS rows to an
+ * INSERT at most: one statement instead of one per point. */
+#define HIST_ROWS 16
+
+struct hist_point {
+	const char *metric, *subject; /* static, or the report's strings */
+	long long ts;
+	double value;
+};
+
 struct store {
 	sql_db *db;
 	sql_stmt *st[S_COUNT];
+	sql_stmt *hist[HIST_ROWS + 1]; /* [n]: n rows, prepared when needed */
+	struct hist_point pend[HIST_ROWS];
+	int npend;
+	long long pend_host;
 };
 
 /* A signature seen in this report's events: how many were new, how many
@@ -247,6 +282,20 @@ struct sigacc {
 	const char *sig;
 	const char *kind;
 	long long count, dups, last_ts;
+};
+
+/* The statements whose rows and sql_changes() store.c does not use:
+ * deferred (PostgreSQL sends them without waiting, see sql.h); the
+ * history INSERTs (hist_stmt) are too. */
+static const unsigned char deferred[S_COUNT] = {
+    [S_GROUP] = 1,        [S_SIG] = 1,
+    [S_FLEET_SYSERR] = 1, [S_SPOOL_DEL] = 1,  [S_SPOOL] = 1,
+    [S_FS_DEL] = 1,       [S_FS] = 1,         [S_MBOX_DEL] = 1,
+    [S_MBOX] = 1,         [S_CRON_DEL] = 1,   [S_CRON] = 1,
+    [S_QUEUED_DEL] = 1,   [S_QUEUED] = 1,     [S_FINDING] = 1,
+    [S_RESOLVE] = 1,      [S_HOST_STATE] = 1, [S_HOST_COUNT] = 1,
+    [S_STATE_PUT] = 1,    [S_LABELS_SET] = 1, [S_LABELS_DEL] = 1,
+    [S_LABEL] = 1,
 };
 
 struct store *
@@ -258,7 +307,12 @@ store_new(sql_db *db, char *err, size_t errlen)
 	for (int i = 0; i < S_COUNT; i++) {
 		const char *text = sql_pick(db, sql[i],
 		                            sql_pg[i] ? sql_pg[i] : sql[i]);
-		if ((s->st[i] = db_prepare(db, text, err, errlen)) == NULL) {
+		int flags = SQL_PREPARE_PERSISTENT |
+		            (deferred[i] ? SQL_PREPARE_DEFERRED : 0);
+		if (sql_prepare(db, text, flags, &s->st[i]) != SQL_OK) {
+			snprintf(err, errlen, "%s: %s",
+			         sql_pick(db, "sqlite", "postgresql"),
+			         sql_errmsg(db));
 			store_free(s);
 			return NULL;
 		}
@@ -273,6 +327,8 @@ store_free(struct store *s)
 		return;
 	for (int i = 0; i < S_COUNT; i++)
 		sql_finalize(s->st[i]);
+	for (int i = 0; i <= HIST_ROWS; i++)
+		sql_finalize(s->hist[i]);
 	free(s);
 }
 
@@ -290,18 +346,76 @@ run(struct store *s, int i, char *err, size_t errlen)
 	return rc;
 }
 
+/* hist_stmt - the INSERT of n history rows. */
+static sql_stmt *
+hist_stmt(struct store *s, int n, char *err, size_t el)
+{
+	char text[96 + HIST_ROWS * 40];
+	size_t len;
+
+	if (s->hist[n])
+		return s->hist[n];
+	len = (size_t)snprintf(text, sizeof(text),
+	                       "INSERT INTO history (host_id, metric, subject, "
+	                       "ts, value) VALUES ");
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		                        "%s(?%d, ?%d, ?%d, ?%d, ?%d)",
+		                        i ? ", " : "", 5 * i + 1, 5 * i + 2,
+		                        5 * i + 3, 5 * i + 4, 5 * i + 5);
+	if (sql_prepare(s->db, text,
+	                SQL_PREPARE_PERSISTENT | SQL_PREPARE_DEFERRED,
+	                &s->hist[n]) != SQL_OK) {
+		snprintf(err, el, "%s: %s", sql_pick(s->db, "sqlite", "postgresql"),
+		         sql_errmsg(s->db));
+		s->hist[n] = NULL;
+	}
+	return s->hist[n];
+}
+
+/* history_flush - write the pending history points. */
+static int
+history_flush(struct store *s, char *err, size_t el)
+{
+	int n = s->npend, rc;
+	sql_stmt *st;
+
+	if (n == 0)
+		return SQL_OK;
+	s->npend = 0;
+	if ((st = hist_stmt(s, n, err, el)) == NULL)
+		return SQL_ERROR;
+	for (int i = 0; i < n; i++) {
+		const struct hist_point *h = &s->pend[i];
+		sql_bind_int64(st, 5 * i + 1, s->pend_host);
+		sql_bind_text(st, 5 * i + 2, h->metric, -1, SQL_STATIC);
+		sql_bind_text(st, 5 * i + 3, h->subject, -1, SQL_STATIC);
+		sql_bind_int64(st, 5 * i + 4, h->ts);
+		sql_bind_double(st, 5 * i + 5, h->value);
+	}
+	rc = sql_step(st);
+	sql_reset(st);
+	sql_clear_bindings(st);
+	if (rc == SQL_DONE)
+		return SQL_OK;
+	snprintf(err, el, "database: %s", sql_errmsg(s->db));
+	return rc;
+}
+
+/* history - a point of host hid's curve (metric, subject), written by
+ * history_flush before store_report returns.  subject must live as
+ * long as the report. */
 static int
 history(struct store *s, long long hid, const char *metric, const char *subject,
         long long ts, double value, char *err, size_t el)
 {
-	sql_stmt *st = s->st[S_HISTORY];
+	int rc;
 
-	sql_bind_int64(st, 1, hid);
-	sql_bind_text(st, 2, metric, -1, SQL_STATIC);
-	sql_bind_text(st, 3, subject, -1, SQL_TRANSIENT);
-	sql_bind_int64(st, 4, ts);
-	sql_bind_double(st, 5, value);
-	return run(s, S_HISTORY, err, el);
+	if (s->npend == HIST_ROWS && (rc = history_flush(s, err, el)) != SQL_OK)
+		return rc;
+	s->pend_host = hid;
+	s->pend[s->npend++] = (struct hist_point){metric, subject, ts, value};
+	return SQL_OK;
 }
 
 /* fleet_syserr - add n SYSERR lines received at now to the fleet curve
@@ -389,6 +503,25 @@ state_hash(const char *t)
 	return (long long)(hash_fnv1a(HASH_FNV1A_BASIS, t, strlen(t)) >> 1);
 }
 
+/* prep_evidence - each finding's evidence as compact text (NULL: none),
+ * dumped from the tree. */
+static void
+prep_evidence(json_t *r, struct report_prep *p)
+{
+	json_t *fs = json_object_get(r, "findings"), *f;
+	size_t i;
+
+	p->nfindings = json_array_size(fs);
+	p->evidence = xcalloc(p->nfindings ? p->nfindings : 1, sizeof(char *));
+	json_array_foreach(fs, i, f)
+	{
+		json_t *ev = json_object_get(f, "evidence");
+		if (ev && !json_is_null(ev))
+			p->evidence[i] =
+			    json_dumps(ev, JSON_COMPACT | JSON_ENCODE_ANY);
+	}
+}
+
 void
 store_prepare(json_t *r, struct report_prep *p)
 {
@@ -401,6 +534,67 @@ store_prepare(json_t *r, struct report_prep *p)
 	p->event_data = xcalloc(p->nevents ? p->nevents : 1, sizeof(char *));
 	json_array_foreach(events, i, e) p->event_data[i] =
 	    json_dumps(e, JSON_COMPACT);
+	prep_evidence(r, p);
+}
+
+/* state_from_spans - state_text's object built from the report text. */
+static char *
+state_from_spans(const char *t, size_t len, const struct report_spans *sp)
+{
+	static const char *const keys[SPAN_STATE_N] = {
+	    "{\"spools\":", ",\"filesystems\":", ",\"mta\":", ",\"mail\":",
+	    ",\"errors\":"};
+	struct strbuf b;
+
+	/* at most the text and the keys */
+	strbuf_init(&b, len + 64);
+	for (int k = 0; k < SPAN_STATE_N; k++) {
+		strbuf_appends(&b, keys[k]);
+		if (sp->state[k].len) {
+			char *v = compact_copy(t, sp->state[k]);
+			strbuf_appends(&b, v);
+			free(v);
+		} else {
+			strbuf_appends(&b, "null");
+		}
+	}
+	strbuf_appendc(&b, '}');
+	return strbuf_steal(&b);
+}
+
+void
+store_prepare_text(json_t *r, const struct report_text *txt,
+                   struct report_prep *p)
+{
+	struct report_spans sp;
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	if (!txt->exact || report_spans(txt->text, txt->len, &sp) == -1) {
+		store_prepare(r, p);
+		return;
+	}
+	if (sp.nevents != json_array_size(json_object_get(r, "events")) ||
+	    sp.nfindings != json_array_size(json_object_get(r, "findings"))) {
+		report_spans_free(&sp);
+		store_prepare(r, p);
+		return;
+	}
+	p->state = state_from_spans(txt->text, txt->len, &sp);
+	p->hash = state_hash(p->state);
+	p->nevents = sp.nevents;
+	p->event_data = xcalloc(p->nevents ? p->nevents : 1, sizeof(char *));
+	for (i = 0; i < sp.nevents; i++)
+		p->event_data[i] = compact_copy(txt->text, sp.events[i]);
+	p->nfindings = sp.nfindings;
+	p->evidence = xcalloc(p->nfindings ? p->nfindings : 1, sizeof(char *));
+	for (i = 0; i < sp.nfindings; i++) {
+		struct span e = sp.evidence[i];
+		if (e.len && !(e.len == 4 && memcmp(txt->text + e.off, "null",
+		                                    4) == 0))
+			p->evidence[i] = compact_copy(txt->text, e);
+	}
+	report_spans_free(&sp);
 }
 
 void
@@ -412,6 +606,9 @@ store_prep_free(struct report_prep *p)
 	for (size_t i = 0; p->event_data && i < p->nevents; i++)
 		free(p->event_data[i]);
 	free(p->event_data);
+	for (size_t i = 0; p->evidence && i < p->nfindings; i++)
+		free(p->evidence[i]);
+	free(p->evidence);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -715,23 +912,73 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 	return SQL_OK;
 }
 
-/* bind_cause - caused_by as reported (?10, ?11) and whether the finding
- * is a symptom of an open cause, one of this report's findings (?12). */
+/* bind_finding - finding f of report rpk (seen at ts) as ?1..?12 of
+ * S_FINDING_SAME and S_FINDING: evidence its compact text (or NULL),
+ * caused_by as reported (?10, ?11) and whether it is a symptom of an open
+ * cause, one of this report's findings (?12).  Text is bound without a
+ * copy: f and evidence outlive the statement's reset. */
 static void
-bind_cause(sql_stmt *st, json_t *f, long folded)
+bind_finding(sql_stmt *st, json_t *f, long long hid, long long rpk,
+             long long ts, const char *evidence, long folded)
 {
 	json_t *cb = json_object_get(f, "caused_by");
 
+	sql_bind_int64(st, 1, hid);
+	db_bind_jstr(st, 2, f, "code");
+	sql_bind_text(st, 3, jsonutil_str(f, "subject", ""), -1, SQL_STATIC);
+	db_bind_jstr(st, 4, f, "severity");
+	db_bind_jstr(st, 5, f, "message");
+	db_bind_text(st, 6, evidence);
+	db_bind_jstr(st, 7, f, "remedy");
+	sql_bind_int64(st, 8, ts);
+	sql_bind_int64(st, 9, rpk);
 	db_bind_jstr(st, 10, cb, "code");
 	db_bind_jstr(st, 11, cb, "subject");
 	sql_bind_int(st, 12, folded >= 0);
 }
 
+/* store_finding - one finding: moved on in place when it is open with
+ * the same severity and role (the usual report), else the upsert that
+ * opens it or changes its severity or role; a host without a stored
+ * state yet (fresh) has no finding to move on. */
+static int
+store_finding(struct store *s, json_t *f, const char *prepared,
+              long long hid, long long rpk, long long ts, long folded,
+              int fresh, char *err, size_t el)
+{
+	json_t *ev = json_object_get(f, "evidence");
+	char *mine = NULL;
+	const char *evidence = prepared;
+	int rc;
+
+	if (evidence == NULL && ev && !json_is_null(ev) &&
+	    (evidence = mine = json_dumps(
+	         ev, JSON_COMPACT | JSON_ENCODE_ANY)) == NULL) {
+		snprintf(err, el, "out of memory");
+		return SQL_NOMEM;
+	}
+	if (fresh) {
+		rc = SQL_OK;
+	} else {
+		bind_finding(s->st[S_FINDING_SAME], f, hid, rpk, ts, evidence,
+		             folded);
+		rc = run(s, S_FINDING_SAME, err, el);
+	}
+	if (rc == SQL_OK && (fresh || sql_changes(s->db) == 0)) {
+		bind_finding(s->st[S_FINDING], f, hid, rpk, ts, evidence,
+		             folded);
+		rc = run(s, S_FINDING, err, el);
+	}
+	free(mine);
+	return rc;
+}
+
 /* store_findings - upsert every finding, resolve the ones not carried;
  * *mta_down when an mta.down finding is open. */
 static int
-store_findings(struct store *s, json_t *r, long long hid, long long rpk,
-               long long ts, int *mta_down, char *err, size_t el)
+store_findings(struct store *s, json_t *r, const struct report_prep *p,
+               long long hid, long long rpk, long long ts, int fresh,
+               int *mta_down, char *err, size_t el)
 {
 	json_t *fs = json_object_get(r, "findings"), *f;
 	long *folds = xcalloc(json_array_size(fs) + 1, sizeof(*folds));
@@ -741,24 +988,10 @@ store_findings(struct store *s, json_t *r, long long hid, long long rpk,
 	incident_folds(fs, folds);
 	json_array_foreach(fs, i, f)
 	{
-		sql_stmt *st = s->st[S_FINDING];
-		json_t *ev = json_object_get(f, "evidence");
-		sql_bind_int64(st, 1, hid);
-		db_bind_jstr(st, 2, f, "code");
-		sql_bind_text(st, 3, jsonutil_str(f, "subject", ""), -1,
-		                  SQL_TRANSIENT);
-		db_bind_jstr(st, 4, f, "severity");
-		db_bind_jstr(st, 5, f, "message");
-		if (ev && !json_is_null(ev))
-			sql_bind_text(
-			    st, 6,
-			    json_dumps(ev, JSON_COMPACT | JSON_ENCODE_ANY), -1,
-			    free);
-		db_bind_jstr(st, 7, f, "remedy");
-		sql_bind_int64(st, 8, ts);
-		sql_bind_int64(st, 9, rpk);
-		bind_cause(st, f, folds[i]);
-		if ((rc = run(s, S_FINDING, err, el)) != SQL_OK) {
+		const char *ev =
+		    p && i < p->nfindings ? p->evidence[i] : NULL;
+		if ((rc = store_finding(s, f, ev, hid, rpk, ts, folds[i],
+		                        fresh, err, el)) != SQL_OK) {
 			free(folds);
 			return rc;
 		}
@@ -766,6 +999,16 @@ store_findings(struct store *s, json_t *r, long long hid, long long rpk,
 			*mta_down = 1;
 	}
 	free(folds);
+	sql_bind_int64(s->st[S_STALE], 1, hid);
+	sql_bind_int64(s->st[S_STALE], 2, rpk);
+	rc = sql_step(s->st[S_STALE]);
+	sql_reset(s->st[S_STALE]);
+	if (rc == SQL_DONE)
+		return SQL_OK;
+	if (rc != SQL_ROW) {
+		snprintf(err, el, "database: %s", sql_errmsg(s->db));
+		return rc;
+	}
 	sql_bind_int64(s->st[S_RESOLVE], 1, hid);
 	sql_bind_int64(s->st[S_RESOLVE], 2, rpk);
 	sql_bind_int64(s->st[S_RESOLVE], 3, ts);
@@ -935,6 +1178,7 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	int rc, newest, mta_down = 0, changed;
 
 	*duplicate = 0;
+	s->npend = 0;
 	st = s->st[S_DUP];
 	sql_bind_text(st, 1, rid, -1, SQL_TRANSIENT);
 	rc = sql_step(st);
@@ -1000,6 +1244,8 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 		/* An older report (e.g. from an agent's outbox): its events
 		 * and curves count, the newer state stays. */
 		sql_bind_int64(s->st[S_HOST_COUNT], 1, hid);
+		if ((rc = history_flush(s, err, el)) != SQL_OK)
+			return rc;
 		return run(s, S_HOST_COUNT, err, el);
 	}
 	if ((rc = state_changed(s, r, p, hid, &changed, err, el)) != SQL_OK)
@@ -1014,12 +1260,14 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	    (rc = history(s, hid, "unread_total", "", ts, (double)unread, err,
 	                  el)) != SQL_OK)
 		return rc;
-	if ((rc = store_findings(s, r, hid, rpk, ts, &mta_down, err, el)) !=
-	    SQL_OK ||
+	if ((rc = store_findings(s, r, p, hid, rpk, ts, prev == -1, &mta_down,
+	                         err, el)) != SQL_OK ||
 	    (rc = store_labels(s, r, hid, err, el)) != SQL_OK)
 		return rc;
-	return store_host_state(s, r, hid, ts, order, mta_down, queued, unread,
-	                        err, el);
+	if ((rc = store_host_state(s, r, hid, ts, order, mta_down, queued,
+	                           unread, err, el)) != SQL_OK)
+		return rc;
+	return history_flush(s, err, el);
 }
 
 long

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include <jansson.h>
+#include "collector/ingest/validate.h"
 #include "collector/store/sql.h"
 
 struct store;
@@ -25,9 +26,17 @@ struct report_prep {
 	long long hash;    /* of state (FNV-1a, 63 bits) */
 	char **event_data; /* one per events[] item */
 	size_t nevents;
+	char **evidence; /* one per findings[] item (NULL: none) */
+	size_t nfindings;
 };
 
+/* store_prepare - p from the tree r (json_dumps).  store_prepare_text -
+ * the same copied from the text r was parsed from (report_decode's txt),
+ * without whitespace; from the tree when the text's values are not the
+ * tree's (txt->exact 0) or a key is written with an escape. */
 void store_prepare(json_t *r, struct report_prep *p);
+void store_prepare_text(json_t *r, const struct report_text *txt,
+                        struct report_prep *p);
 void store_prep_free(struct report_prep *p);
 
 struct store *store_new(sql_db *db, char *err, size_t errlen);

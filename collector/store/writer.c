@@ -54,9 +54,24 @@ struct writer {
 	struct store *store;
 	struct fleet_history *fleet;
 	sql_stmt *tx[T_N];
+	const char **keys;        /* a batch's host names (batch_max) */
 	long long next_retention; /* epoch seconds */
 	long long sampled_minute; /* the fleet curves' last minute */
 };
+
+/* begin_batch - the batch's write transaction, which writes the rows of
+ * its hosts (sql_begin_write_keys: on PostgreSQL, collectors write
+ * different hosts at once). */
+static int
+begin_batch(struct writer *w, struct ingest_job *jobs)
+{
+	size_t n = 0;
+
+	for (struct ingest_job *j = jobs; j; j = j->next)
+		w->keys[n++] = json_string_value(json_object_get(
+		    json_object_get(j->report, "host"), "name"));
+	return sql_begin_write_keys(w->db, w->keys, n);
+}
 
 static int
 tx(struct writer *w, int which)
@@ -139,7 +154,7 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 	struct ingest_job *j;
 	int rc;
 
-	rc = tx(w, T_BEGIN);
+	rc = begin_batch(w, jobs);
 	if (rc != SQL_OK) {
 		note_error(w, "begin");
 		atomic_store(&w->failing, 1);
@@ -156,10 +171,12 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 		if (careful && (rc = tx(w, T_SAVE)) != SQL_OK)
 			snprintf(err, sizeof(err), "savepoint: %s",
 			         sql_errstr(rc));
-		else
-			rc = store_report(w->store, j->report, &j->prep,
-			                  j->received, &j->duplicate, err,
-			                  sizeof(err));
+		else if ((rc = store_report(w->store, j->report, &j->prep,
+		                            j->received, &j->duplicate, err,
+		                            sizeof(err))) == SQL_OK &&
+		         careful && (rc = sql_flush(w->db)) != SQL_OK)
+			snprintf(err, sizeof(err), "database: %s",
+			         sql_errmsg(w->db));
 		if (rc == SQL_OK) {
 			if (careful)
 				tx(w, T_RELEASE);
@@ -174,6 +191,12 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 			snprintf(j->err, sizeof(j->err), "%s", err);
 			log_warnx("writer: report not stored: %s", err);
 		}
+	}
+	/* careless: the deferred statements' errors (sql.h), before the
+	 * batch can commit */
+	if (!careful && sql_flush(w->db) != SQL_OK) {
+		tx(w, T_ROLLBACK);
+		return -1;
 	}
 	fleet_sample(w);
 	rc = tx(w, T_COMMIT);
@@ -318,6 +341,7 @@ writer_start(const struct writer_params *p, char *err, size_t errlen)
 	w->p = *p;
 	w->db_path = xstrdup(p->db_path);
 	w->p.db_path = w->db_path;
+	w->keys = xcalloc((size_t)p->batch_max, sizeof(*w->keys));
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
 	w->db =
@@ -346,6 +370,7 @@ fail:
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	free(w->db_path);
+	free(w->keys);
 	free(w);
 	return NULL;
 }
@@ -426,5 +451,6 @@ writer_free(struct writer *w)
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	free(w->db_path);
+	free(w->keys);
 	free(w);
 }

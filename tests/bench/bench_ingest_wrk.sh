@@ -13,8 +13,14 @@
 # libmicrohttpd server (the collector's threading) that only inflates and
 # parses the same bodies with jansson.  Prints reports/s, the ratio to the
 # ceiling and wrk's p50/p99 latency; best of BENCH_RUNS (3) alternating
-# runs.  On a shared machine the absolute figures vary with its load; the
-# ratio of runs made side by side is the figure to read.  Prints only.
+# runs; the CPU time each server spent per answered request (from
+# /proc, less dependent on the machine's load than the rates); and, from
+# the collector's /metrics, how many reports a commit held and how long
+# the writer took per commit (statements and fsync: with 64 connections
+# a commit holds at most 64 reports, so the disk's fsync time bounds the
+# rate).  On a shared machine the absolute figures vary with its load;
+# the ratio of runs made side by side is the figure to read.  Prints
+# only.
 set -u
 top=${SPOOLWATCH_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 bindir=${BINDIR:-$top/bin}
@@ -131,8 +137,15 @@ run() {
 	/^ +50%/ { p50 = ms($2) }
 	/^ +99%/ { p99 = ms($2) }
 	/Requests\/sec:/ { r = $2 }
+	/ requests in / { n = $1 }
 	/Non-2xx/ { bad = $NF }
-	END { printf "%.0f %.1f %.1f %d\n", r, p50, p99, bad }' "$tmp/wrk.out"
+	END { printf "%.0f %.1f %.1f %d %d", r, p50, p99, bad, n }' "$tmp/wrk.out"
+}
+
+# cpu_us PID REQUESTS: the CPU time (user + system) of PID per request, us
+hz=$(getconf CLK_TCK)
+cpu_us() {
+	awk -v n="$2" -v hz="$hz" '{ printf " %.0f\n", n ? ($14 + $15) * 1e6 / hz / n : 0 }' "/proc/$1/stat"
 }
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -150,7 +163,10 @@ for kind in incident healthy; do
 			"$tmp/ceiling" "$p" & pids="$pids $!"
 			cp_=$!
 			wait_up "http://127.0.0.1:$p/" || { echo "ceiling did not start"; exit 1; }
-			run ceiling "http://127.0.0.1:$p" "$tmp/$kind.$enc" "$gzf" >>"$tmp/k.all"
+			run ceiling "http://127.0.0.1:$p" "$tmp/$kind.$enc" "$gzf" >"$tmp/k.one"
+			cpu_us "$cp_" "$(awk '{ print $5 }' "$tmp/k.one")" >>"$tmp/k.one"
+			tr -d '\n' <"$tmp/k.one" >>"$tmp/k.all"
+			echo >>"$tmp/k.all"
 			kill "$cp_"; wait "$cp_" 2>/dev/null
 			p=$(port)
 			rm -f "$tmp/c.db"*
@@ -160,7 +176,15 @@ for kind in incident healthy; do
 			    2>>"$tmp/collector.log" & pids="$pids $!"
 			cp_=$!
 			wait_up "http://127.0.0.1:$p/healthz" || { echo "collector did not start"; exit 1; }
-			run collector "http://127.0.0.1:$p" "$tmp/$kind.$enc" "$gzf" >>"$tmp/c.all"
+			run collector "http://127.0.0.1:$p" "$tmp/$kind.$enc" "$gzf" >"$tmp/c.one"
+			cpu_us "$cp_" "$(awk '{ print $5 }' "$tmp/c.one")" >>"$tmp/c.one"
+			# the run's commits: reports per commit, ms per commit
+			curl -s "http://127.0.0.1:$p/metrics" | awk '
+			/^spoolwatch_write_batches_total / { b = $2 }
+			/^spoolwatch_write_batch_reports_total / { r = $2 }
+			/^spoolwatch_write_batch_seconds_total / { s = $2 }
+			END { printf " %.1f %.1f\n", b ? r / b : 0, b ? s * 1000 / b : 0 }' >"$tmp/c.m"
+			{ tr -d '\n' <"$tmp/c.one"; cat "$tmp/c.m"; } >>"$tmp/c.all"
 			stored=$(sqlite3 "$tmp/c.db" 'SELECT count(*) FROM reports' 2>/dev/null || echo '?')
 			echo "$stored" >>"$tmp/stored"
 			kill "$cp_"; wait "$cp_" 2>/dev/null
@@ -173,10 +197,12 @@ for kind in incident healthy; do
 		[ "$enc" = gz ] && bytes=$2
 		printf '%s report (%s bytes JSON, %s bytes on the wire, %s), %d connections, best of %d x %ss:\n' \
 		    "$kind" "$1" "$bytes" "$enc" "$conn" "$runs" "$secs"
-		echo "$k" | awk '{ printf "  %-34s %7d reports/s  p50 %6.1f ms  p99 %6.1f ms\n", "parse-only ceiling (jansson)", $1, $2, $3 }'
-		echo "$c" | awk '{ printf "  %-34s %7d reports/s  p50 %6.1f ms  p99 %6.1f ms  non-2xx %d\n", "spoolwatch-collector (stored)", $1, $2, $3, $4 }'
+		echo "$k" | awk '{ printf "  %-34s %7d reports/s  p50 %6.1f ms  p99 %6.1f ms  CPU %4d us/request\n", "parse-only ceiling (jansson)", $1, $2, $3, $6 }'
+		echo "$c" | awk '{ printf "  %-34s %7d reports/s  p50 %6.1f ms  p99 %6.1f ms  CPU %4d us/report  non-2xx %d\n", "spoolwatch-collector (stored)", $1, $2, $3, $6, $4 }'
+		echo "$c" | awk '{ printf "  %-34s %7.1f reports a commit, %.1f ms a commit (statements + fsync)\n", "  its writer", $7, $8 }'
 		echo "  reports stored per run (each a new report_id): $(tr '\n' ' ' <"$tmp/stored")"
-		awk -v k="${k%% *}" -v c="${c%% *}" 'BEGIN { printf "  collector/ceiling: %.2f\n", c / k }'
+		awk -v k="$k" -v c="$c" 'BEGIN { split(k, a); split(c, b)
+			printf "  collector/ceiling: %.2f (CPU per request: ceiling/collector %.2f)\n", b[1] / a[1], b[6] ? a[6] / b[6] : 0 }'
 		rm -f "$tmp/stored"
 	done
 done

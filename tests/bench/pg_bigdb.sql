@@ -1,7 +1,8 @@
 -- pg_bigdb.sql - the read benchmark's data set on PostgreSQL, the same
 -- rows as loadgen's bigdb writes into SQLite (tests/bench/loadgen.c), made
--- with INSERT ... SELECT generate_series.  psql variables: hosts, events,
--- now (epoch seconds).  Run on a database the collector created (its
+-- with INSERT ... SELECT generate_series, then bigdb_extra.sql (labels,
+-- symptoms, curves) as on SQLite.  psql variables: hosts, events, now
+-- (epoch seconds).  Run on a database the collector created (its
 -- schema, trigger functions keep the aggregates).
 \set ON_ERROR_STOP 1
 BEGIN;
@@ -55,17 +56,19 @@ SELECT 'SYSERR(root): signature ' || ((i * (k + 1)) % 200)
     || ': Permission denied', i, 'syserr', 1 + i % 40, :now - i % 3600
 FROM generate_series(1, :hosts) i, generate_series(0, 2) k
 ON CONFLICT DO NOTHING;
-DELETE FROM fleet;
-INSERT INTO fleet (id, queued, unread, hosts_with_queued)
-SELECT 1, coalesce(sum(queued_total), 0), coalesce(sum(unread_total), 0),
+-- the aggregates are delta rows per writer (schema version 3): the whole
+-- set is part 0
+DELETE FROM fleet_part;
+INSERT INTO fleet_part (part, queued, unread, hosts_with_queued)
+SELECT 0, coalesce(sum(queued_total), 0), coalesce(sum(unread_total), 0),
     count(*) FILTER (WHERE queued_total > 0) FROM hosts;
-DELETE FROM cron_fleet;
-INSERT INTO cron_fleet (command, hosts, inbox, unread, queued)
-SELECT command, count(*), sum(inbox), sum(unread), sum(queued)
+DELETE FROM cron_fleet_part;
+INSERT INTO cron_fleet_part (command, part, hosts, inbox, unread, queued)
+SELECT command, 0, count(*), sum(inbox), sum(unread), sum(queued)
 FROM mail_cron GROUP BY command;
-DELETE FROM sig_fleet;
-INSERT INTO sig_fleet (signature, kind, hosts, count, last_ts)
-SELECT signature, min(kind), count(*), sum(count), max(last_ts)
+DELETE FROM sig_fleet_part;
+INSERT INTO sig_fleet_part (signature, part, kind, hosts, count, last_ts)
+SELECT signature, 0, min(kind), count(*), sum(count), max(last_ts)
 FROM event_sigs GROUP BY signature;
 ALTER TABLE hosts ENABLE TRIGGER hosts_fleet_ins;
 ALTER TABLE mail_cron ENABLE TRIGGER mail_cron_fleet;
@@ -86,4 +89,6 @@ SELECT 1 + (e * 7919) % :hosts, lpad(to_hex(e), 16, '0'),
     || 'SYSERR(root): signature ' || e % 200 || ': Permission denied"}'
 FROM generate_series(0::bigint, :events - 1) e;
 SELECT indexdef FROM ev_idx \gexec
+-- labels, symptoms, curves: the same SQL adds them to SQLite's set
+\ir bigdb_extra.sql
 VACUUM ANALYZE;

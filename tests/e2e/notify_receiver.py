@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """notify_receiver.py - a webhook receiver for the notifier's e2e tests.
 
-Usage: notify_receiver.py SECRET_FILE PORT_FILE LOG_FILE FAIL_FIRST
+Usage: notify_receiver.py SECRET_FILE PORT_FILE LOG_FILE FAIL_FIRST [DELAY]
 
 Listens on 127.0.0.1 (a free port, written to PORT_FILE; started again
 with PORT_FILE present, the port it names), checks each
@@ -10,7 +10,9 @@ key in SECRET_FILE) and answers:
   401 when the signature is missing or wrong,
   500 the first FAIL_FIRST times a delivery id is seen (a failing
       receiver, so that the collector has to retry),
-  200 otherwise.
+  200 otherwise,
+each after DELAY seconds (default 0: a slow receiver keeps deliveries in
+flight, so that two senders of one queue would overlap).
 Every request is one JSON line in LOG_FILE: delivery, event, finding
 code/subject/host, the status answered, and whether the signature held.
 """
@@ -21,9 +23,11 @@ import json
 import os
 import sys
 import threading
+import time
 
 secret = open(sys.argv[1], "rb").read().rstrip(b"\r\n")
 port_file, log_file, fail_first = sys.argv[2], sys.argv[3], int(sys.argv[4])
+delay = float(sys.argv[5]) if len(sys.argv) > 5 else 0.0
 seen = {}
 lock = threading.Lock()
 
@@ -59,6 +63,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             entry["status"] = status
             with open(log_file, "a") as fp:
                 fp.write(json.dumps(entry) + "\n")
+        time.sleep(delay)
         self.send_response(status)
         self.send_header("Content-Length", "0")
         self.end_headers()

@@ -10,7 +10,13 @@
 #    and its older ones to the other at the same moment; the newest
 #    state wins whatever order they commit in (an older report neither
 #    reopens what the newest resolved nor resolves what it opened);
-#  - each collector reads what the other stored.
+#  - each collector reads what the other stored;
+#  - after all of it the aggregates (fleet, finding_counts, cron_fleet,
+#    sig_fleet: views over per-writer parts) equal a recount of the rows;
+#  - a writer holding one host's lock (a transaction of its own, as
+#    another collector's batch holds it) keeps a report of that host
+#    waiting but not one of another host: collectors write different
+#    hosts at once; the waiting one is stored once the lock goes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collector_lib.inc"
 . "$(dirname "$0")/pg_lib.inc"
@@ -159,5 +165,52 @@ check_eq "the state is always the newest report's" "$bad_last" 0
 check_eq "both collectors give the same host answer" \
     "$(curl -s "$URLA/api/v1/hosts/storm3" | jq -S 'del(.generated_at)' | sha256sum)" \
     "$(curl -s "$URLB/api/v1/hosts/storm3" | jq -S 'del(.generated_at)' | sha256sum)"
+# --- the aggregates equal a recount --------------------------------------------
+check_eq "fleet: queued, unread, hosts with queued as the hosts say" \
+    "$(q "SELECT queued || ' ' || unread || ' ' || hosts_with_queued FROM fleet")" \
+    "$(q "SELECT sum(queued_total) || ' ' || sum(unread_total) || ' ' || count(*) FILTER (WHERE queued_total > 0) FROM hosts")"
+check_eq "finding_counts: open hosts per code and severity" \
+    "$(q "SELECT string_agg(code || '/' || severity || '=' || hosts || '/' || symptoms, ',' ORDER BY code, severity) FROM finding_counts WHERE hosts > 0")" \
+    "$(q "SELECT string_agg(k, ',' ORDER BY k) FROM (SELECT code || '/' || severity || '=' || count(DISTINCT host_id) || '/' || count(*) FILTER (WHERE symptom = 1) AS k FROM findings WHERE resolved_at IS NULL GROUP BY code, severity) x")"
+check_eq "cron_fleet: per command" \
+    "$(q "SELECT coalesce(string_agg(command || '=' || hosts || '/' || inbox || '/' || unread || '/' || queued, ',' ORDER BY command), '') FROM cron_fleet")" \
+    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY k), '') FROM (SELECT command || '=' || count(*) || '/' || sum(inbox) || '/' || sum(unread) || '/' || sum(queued) AS k FROM mail_cron GROUP BY command) x")"
+check_eq "sig_fleet: per signature" \
+    "$(q "SELECT coalesce(string_agg(signature || '=' || hosts || '/' || count, ',' ORDER BY signature), '') FROM sig_fleet")" \
+    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY k), '') FROM (SELECT signature || '=' || count(*) || '/' || sum(count) AS k FROM event_sigs GROUP BY signature) x")"
+
+# --- one host's lock held: other hosts go on ------------------------------------
+# the locks of sql_pg.c's sql_begin_write_keys, held by a psql session
+mkfifo "$T/hold"
+psql -X -q -A -t -h "$PGDIR" -p "$PGPORT" -U postgres -d multi <"$T/hold" >"$T/hold.out" 2>&1 &
+HOLD=$!
+at_exit "kill $HOLD 2>/dev/null"
+exec 3>"$T/hold"
+echo "BEGIN; SELECT pg_advisory_xact_lock_shared(x'7364726c6f636b'::bigint); SELECT pg_advisory_xact_lock(1937205297, hashtext('held.example')); SELECT 'held';" >&3
+i=0
+while ! grep -q held "$T/hold.out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+check "a session holds held.example's lock" grep -q held "$T/hold.out"
+jq '.host.name = "held.example" | .report_id = "44444444-4444-4444-8444-444444444441"' \
+    "$T/tmpl.json" >"$T/held.json"
+jq '.host.name = "free.example" | .report_id = "44444444-4444-4444-8444-444444444442"' \
+    "$T/tmpl.json" >"$T/free.json"
+URL=$URLA
+{ post "$T/held.out" "$T/held.json"; echo; } >"$T/held.status" &
+jh=$!
+URL=$URLB
+check_eq "a report of another host meanwhile: 200" \
+    "$(post "$T/free.out" "$T/free.json")" 200
+check_eq "... stored while the lock is held" \
+    "$(q "SELECT count(*) FROM hosts WHERE name = 'free.example'")" 1
+check_eq "the held host's report waits" \
+    "$(q "SELECT count(*) FROM reports WHERE report_id = '44444444-4444-4444-8444-444444444441'")" 0
+echo "COMMIT;" >&3
+exec 3>&-
+wait $jh
+check_eq "... and is stored once the lock goes: 200" "$(cat "$T/held.status")" 200
+check_eq "... once" \
+    "$(q "SELECT count(*) FROM reports WHERE report_id = '44444444-4444-4444-8444-444444444441'")" 1
+wait $HOLD
+
 check "A still healthy" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URLA/healthz')\" = 200 ]"
 check "B still healthy" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URLB/healthz')\" = 200 ]"

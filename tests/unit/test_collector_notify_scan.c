@@ -227,6 +227,77 @@ test_symptoms_wait_for_their_cause(void **state)
 	json_decref(alone);
 }
 
+/* labelled - r with host.labels {"env": env}. */
+static json_t *
+labelled(json_t *r, int n, const char *collected, const char *env)
+{
+	json_t *c = fx_variant(r, n, NULL, collected);
+
+	json_object_set_new(json_object_get(c, "host"), "labels",
+	                    json_pack("{s:s}", "env", env));
+	return c;
+}
+
+/* bodies - how many queued bodies of target/event hold text. */
+static long long
+bodies(struct fx *f, const char *target, const char *event, const char *text)
+{
+	char sql[384];
+
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(*) FROM notify_queue WHERE target = '%s' AND "
+	         "event = '%s' AND body LIKE '%%%s%%'",
+	         target, event, text);
+	return fx_count(f, sql);
+}
+
+static void
+test_resolve_keeps_fired_labels(void **state)
+{
+	struct fx *f = *state;
+	struct notify_config nc = config();
+	json_t *prod = labelled(f->incident, 10, NULL, "prod");
+	json_t *moved = labelled(f->incident, 11, "2026-02-15T09:31:00Z",
+	                         "staging");
+	json_t *all = json_object_get(moved, "findings");
+
+	fx_put(f, prod, T0 + 5);
+	assert_int_equal(run(f, &nc, BOTH, T0 + 10), 16);
+	assert_int_equal(bodies(f, "alertmanager", "opened",
+	                        "\"env\":\"prod\""),
+	                 8);
+	sql_exec(f->db, "DELETE FROM notify_queue", NULL, 0);
+	/* the host is relabelled, and six of its findings resolve: each
+	 * resolve (and each re-send of the two still open) carries the
+	 * labels its alert fired with, or Alertmanager would not know
+	 * which alert it ends */
+	while (json_array_size(all) > 2)
+		json_array_remove(all, json_array_size(all) - 1);
+	json_object_set_new(moved, "events", json_array());
+	json_object_set_new(moved, "event_groups", json_array());
+	fx_put(f, moved, T0 + 605);
+	assert_int_equal(
+	    fx_count(f, "SELECT count(*) FROM hosts WHERE labels LIKE "
+	                "'%staging%'"),
+	    1);
+	assert_int_equal(run(f, &nc, BOTH, T0 + 610), 14);
+	assert_int_equal(bodies(f, "alertmanager", "resolved",
+	                        "\"env\":\"prod\""),
+	                 6);
+	assert_int_equal(bodies(f, "webhook", "resolved",
+	                        "\"env\":\"prod\""),
+	                 6);
+	assert_int_equal(bodies(f, "alertmanager", "still_open",
+	                        "\"env\":\"prod\""),
+	                 2);
+	assert_int_equal(
+	    fx_count(f, "SELECT count(*) FROM notify_queue WHERE body LIKE "
+	                "'%staging%'"),
+	    0);
+	json_decref(prod);
+	json_decref(moved);
+}
+
 int
 main(void)
 {
@@ -242,6 +313,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_resolved_once, fx_setup,
 	                                    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_symptoms_wait_for_their_cause,
+	                                    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_resolve_keeps_fired_labels,
 	                                    fx_setup, fx_teardown),
 	};
 	fx_init_top();

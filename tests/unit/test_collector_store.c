@@ -209,6 +209,50 @@ test_unchanged_state(void **state)
 	aggregates_consistent(f);
 }
 
+/* Every history point of a report is stored, also past the HIST_ROWS
+ * rows of one INSERT (40 filesystems), in the report's order. */
+static void
+test_history_points(void **state)
+{
+	struct fx *f = *state;
+	json_t *v = fx_variant(f->incident, 2, NULL, "2026-02-15T09:22:00Z");
+	json_t *fss = json_object_get(v, "filesystems");
+	json_t *fs0 = json_deep_copy(json_array_get(fss, 0));
+	long long per_report;
+	char mount[32];
+
+	fx_put(f, f->incident, 1771147300);
+	per_report = fx_count(f, "SELECT count(*) FROM history");
+	json_array_clear(fss);
+	for (int i = 0; i < 40; i++) {
+		json_t *c = json_deep_copy(fs0);
+		snprintf(mount, sizeof(mount), "/m%02d", i);
+		json_object_set_new(c, "mount", json_string(mount));
+		json_object_set_new(c, "inodes_used_pct", json_real(i + 0.5));
+		json_array_append_new(fss, c);
+	}
+	json_decref(fs0);
+	fx_put(f, v, 1771147360);
+	json_decref(v);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM history WHERE "
+	    "metric = 'inodes_used_pct' AND ts = 1771147320"), 40);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM history WHERE "
+	    "metric = 'inodes_used_pct' AND ts = 1771147320 AND "
+	    "value = CAST(substr(subject, 3) AS REAL) + 0.5"), 40);
+	/* in the report's order: the mounts' ids ascend with their names */
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM history a JOIN "
+	    "history b ON a.metric = b.metric AND a.ts = b.ts AND "
+	    "a.subject < b.subject AND a.id > b.id WHERE a.metric = "
+	    "'inodes_used_pct'"), 0);
+	/* the other curves as in the first report: its points minus its
+	 * filesystems', plus these 40 */
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM history WHERE "
+	    "ts = 1771147320"),
+	    per_report - fx_count(f, "SELECT count(*) FROM history WHERE "
+	    "metric = 'inodes_used_pct' AND ts <> 1771147320") + 40);
+	aggregates_consistent(f);
+}
+
 /* A report whose clock was a day ahead does not freeze the host: the
  * true reports after it replace its state. */
 static void
@@ -282,6 +326,8 @@ main(void)
 		fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_unchanged_state, fx_setup,
 		fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_history_points, fx_setup,
+	                                    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_clock_ahead, fx_setup,
 	                                    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_retention, fx_setup, fx_teardown),

@@ -142,6 +142,43 @@ expect(json_t *r, const char *prefix)
 	json_decref(r);
 }
 
+/* evidence_of - the incident with findings[0].evidence {"t": n times c} */
+static json_t *
+evidence_of(size_t n, char c)
+{
+	json_t *r = incident();
+	char *t = malloc(n);
+
+	memset(t, c, n);
+	json_object_set_new(json_array_get(json_object_get(r, "findings"), 0),
+	    "evidence", json_pack("{s:s%}", "t", t, n));
+	free(t);
+	return r;
+}
+
+/* A finding's evidence is at most 64 KiB as compact JSON: exactly, also
+ * where the quick bound (6 bytes a character) passes it. */
+static void
+test_evidence_size(void **state)
+{
+	char err[512];
+	json_t *r;
+
+	(void)state;
+	/* {"t":"..."}: 8 bytes and the string */
+	r = evidence_of(65536 - 8, 'a');
+	assert_int_equal(report_validate(r, time(NULL), 86400, err,
+	    sizeof(err)), 0);
+	json_decref(r);
+	expect(evidence_of(65536 - 7, 'a'), "findings[0].evidence: too large");
+	/* a newline is 2 bytes compact ("\n") */
+	expect(evidence_of(32765, '\n'), "findings[0].evidence: too large");
+	r = evidence_of(1000, '\n');
+	assert_int_equal(report_validate(r, time(NULL), 86400, err,
+	    sizeof(err)), 0);
+	json_decref(r);
+}
+
 static void
 test_bounds(void **state)
 {
@@ -349,7 +386,7 @@ test_memory_budget(void **state)
 	json_set_alloc_funcs(count_alloc, count_free);
 	held = peak = 0;
 	assert_int_equal(report_decode(z.buf, z.len, 1, max_json, time(NULL),
-	    86400, &r, err, sizeof(err)), DECODE_TOO_LARGE);
+	    86400, &r, NULL, err, sizeof(err)), DECODE_TOO_LARGE);
 	assert_null(r);
 	assert_non_null(strstr(err, "max_json"));
 	/* the tree was never built: jansson held (almost) nothing */
@@ -359,12 +396,12 @@ test_memory_budget(void **state)
 	 * text; its tree stays under max_json */
 	held = peak = 0;
 	assert_int_equal(report_decode(t, len, 0, 16 * len, time(NULL), 86400,
-	    &r, err, sizeof(err)), DECODE_OK);
+	    &r, NULL, err, sizeof(err)), DECODE_OK);
 	assert_true(peak > 0 && peak < 16 * len);
 	json_decref(r);
 	/* and is refused when max_json leaves no room for its tree */
 	assert_int_equal(report_decode(t, len, 0, len + 1, time(NULL), 86400,
-	    &r, err, sizeof(err)), DECODE_TOO_LARGE);
+	    &r, NULL, err, sizeof(err)), DECODE_TOO_LARGE);
 	json_set_alloc_funcs(malloc, free);
 	strbuf_free(&text);
 	strbuf_free(&z);
@@ -395,6 +432,7 @@ main(void)
 	    cmocka_unit_test(test_valid_examples),
 	    cmocka_unit_test(test_invalid_examples),
 	    cmocka_unit_test(test_bounds),
+	    cmocka_unit_test(test_evidence_size),
 	    cmocka_unit_test(test_schema_numbers),
 	    cmocka_unit_test(test_schema_strings_and_times),
 	    cmocka_unit_test(test_memory_budget),

@@ -2,8 +2,10 @@
  * test_collector_writer.c - the writer thread (writer.c) on a real
  * database: jobs complete only after their commit, a duplicate is told
  * apart, a report the store refuses fails alone while the rest of its
- * batch is stored (the careful retry), the queue is bounded, and a
- * stopping writer takes no more work.
+ * batch is stored (the careful retry), also when what fails is a
+ * statement PostgreSQL runs deferred (pipelined: its error comes later
+ * than the statement), the queue is bounded, and a stopping writer takes
+ * no more work.
  */
 #include <pthread.h>
 #include <time.h>
@@ -118,6 +120,67 @@ test_batch(void **state)
 	assert_int_equal(fx_count(f, "SELECT count(*) FROM hosts"), 2);
 }
 
+/* a spool row the database refuses (for a report that passed
+ * validation): a CHECK on PostgreSQL, a trigger on SQLite */
+static void
+refuse_spool(struct fx *f, const char *path)
+{
+	char q[256], err[256];
+
+	snprintf(
+	    q, sizeof(q),
+	    sql_pick(f->db,
+	             "CREATE TRIGGER refuse BEFORE INSERT ON spools WHEN "
+	             "new.path = '%s' BEGIN SELECT RAISE(ABORT, 'refused'); "
+	             "END",
+	             "ALTER TABLE spools ADD CONSTRAINT refuse CHECK "
+	             "(path <> '%s')"),
+	    path);
+	if (sql_exec(f->db, q, err, sizeof(err)) != SQL_OK)
+		fail_msg("%s", err);
+}
+
+static void
+test_deferred_fails(void **state)
+{
+	struct fx *f = *state;
+	struct writer *w;
+	struct ingest_job j[3];
+	json_t *bad;
+
+	completed = 0;
+	refuse_spool(f, "/var/spool/refused");
+	w = start(f, 64);
+	job_init(&j[0], fx_variant(f->incident, 1, "a", NULL));
+	/* its spools (a deferred statement on PostgreSQL) fail; the rest of
+	 * its statements and the next report's run before the error is
+	 * seen */
+	bad = fx_variant(f->incident, 2, "b", NULL);
+	json_object_set_new(json_array_get(json_object_get(bad, "spools"), 0),
+	                    "path", json_string("/var/spool/refused"));
+	job_init(&j[1], bad);
+	job_init(&j[2], fx_variant(f->incident, 3, "c", NULL));
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(writer_reserve(w), 0);
+	for (int i = 0; i < 3; i++)
+		writer_submit(w, &j[i]);
+	wait_done(3);
+	assert_int_equal(j[0].status, 200);
+	assert_int_equal(j[1].status, 500);
+	assert_non_null(strstr(j[1].err, "refuse"));
+	assert_int_equal(j[2].status, 200);
+	assert_int_equal(writer_failing(w), 0);
+	writer_free(w);
+	for (int i = 0; i < 3; i++)
+		job_free(&j[i]);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM reports"), 2);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM hosts"), 2);
+	assert_int_equal(
+	    fx_count(f, "SELECT count(*) FROM spools WHERE host_id = (SELECT "
+	                "id FROM hosts WHERE name = 'c')"),
+	    3);
+}
+
 static void
 test_bounded(void **state)
 {
@@ -167,6 +230,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_batch, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_deferred_fails, fx_setup,
+	                                    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_bounded, fx_setup,
 	                                    fx_teardown),
 	    cmocka_unit_test(test_cannot_open),
