@@ -114,7 +114,7 @@ api_events(struct api_req *rq, struct api_answer *ans)
 	qb_init(&qb, "SELECT e.id, e.data, h.name, e.ts FROM events e "
 	             "JOIN hosts h ON h.id = e.host_id");
 	events_text_where(rq, &qb);
-	qb_labels(&qb, "e.host_id", &lf);
+	qb_labels_probe(&qb, "e.host_id", &lf);
 	if (has_since) {
 		qb_where(&qb, "e.ts >= ?");
 		qb_int(&qb, since);

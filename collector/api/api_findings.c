@@ -120,7 +120,7 @@ finding_filter_where(struct api_req *rq, struct qb *qb,
 	if (role && *role)
 		qb_where(qb, strcmp(role, "symptom") == 0 ? "f.symptom = 1"
 		                                          : "f.symptom = 0");
-	qb_labels(qb, "f.host_id", lf);
+	qb_labels_probe(qb, "f.host_id", lf);
 }
 
 /*

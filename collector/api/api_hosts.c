@@ -153,7 +153,7 @@ api_hosts(struct api_req *rq, struct api_answer *ans)
 	hosts_finding_where(&qb, rq->arg(rq->cls, "finding"),
 	                    rq->arg(rq->cls, "severity"));
 	hosts_where(rq, &qb, after);
-	qb_labels(&qb, "h.id", &lf);
+	qb_labels_probe(&qb, "h.id", &lf);
 	free(after);
 	qb_tail(&qb, "ORDER BY h.name LIMIT ?");
 	list_page(rq, ans, &qb, limit, hosts_row, hosts_cursor, rq);

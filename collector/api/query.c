@@ -102,6 +102,20 @@ qb_labels(struct qb *q, const char *host_col, const struct label_filter *lf)
 	}
 }
 
+void
+qb_labels_probe(struct qb *q, const char *host_col,
+                const struct label_filter *lf)
+{
+	for (int i = 0; i < lf->n; i++) {
+		qb_where(q, "EXISTS (SELECT 1 FROM host_labels hl WHERE "
+		            "hl.host_id = ");
+		strbuf_appends(&q->sql, host_col);
+		strbuf_appends(&q->sql, " AND hl.key = ? AND hl.value = ?)");
+		qb_text(q, lf->l[i].key);
+		qb_text(q, lf->l[i].value);
+	}
+}
+
 sql_stmt *
 qb_prepare(struct qb *q, sql_db *db, char *err, size_t el)
 {

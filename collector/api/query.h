@@ -58,6 +58,13 @@ int label_filter_parse(const char *const *vals, size_t n,
  * lf's labels; host_col is a fixed fragment ("h.id", "f.host_id"). */
 void qb_labels(struct qb *q, const char *host_col,
                const struct label_filter *lf);
+/* qb_labels_probe - the same filter as a probe per row, "AND EXISTS (a
+ * host_labels row of host_col with that label)": for the lists read in
+ * an index's order, so that the store walks that index and probes each
+ * row (SQLite otherwise drives from the label's hosts and sorts all
+ * their rows: 22 s for the events of a sixth of 100,000 hosts). */
+void qb_labels_probe(struct qb *q, const char *host_col,
+                     const struct label_filter *lf);
 /* qb_prepare - prepare and bind; NULL with err. */
 sql_stmt *qb_prepare(struct qb *q, sql_db *db, char *err, size_t el);
 void qb_free(struct qb *q);
