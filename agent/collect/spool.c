@@ -23,6 +23,7 @@
 #include "agent/probe/mounts.h"
 #include "agent/probe/mtaconf.h"
 #include "agent/diagnose/policy.h"
+#include "agent/collect/mailq.h"
 #include "agent/collect/spool.h"
 #include "common/fsutil.h"
 #include "common/xalloc.h"
@@ -360,6 +361,7 @@ scan_into(struct cycle *c, const struct spool_config *cfg,
 {
 	struct dirscan_opts opts;
 	struct dirscan_result r;
+	struct mailq_listing *ml = NULL;
 	char why[256];
 	int fd;
 
@@ -372,12 +374,20 @@ scan_into(struct cycle *c, const struct spool_config *cfg,
 		return;
 	}
 	scan_opts(c, cfg, it, &opts);
+	/* the queue's mail is read on this listing (mail.c reports it) */
+	if (c->queue != NULL &&
+	    (it->role == ROLE_MSP_QUEUE || it->role == ROLE_MTA_QUEUE) &&
+	    (ml = mailq_listing_begin(c->queue, c, fd, it->path)) != NULL)
+		mailq_listing_opts(ml, &opts);
 	if (dirscan(fd, &opts, &r, why, sizeof(why)) == -1) {
 		cycle_error(c, it->path, "%s", why);
 		*ok = 0;
+		r.ctl_exact = 0;
+		mailq_listing_end(ml, &r);
 		close(fd);
 		return;
 	}
+	mailq_listing_end(ml, &r);
 	close(fd);
 	scan_json(c, it, &opts, &r, st, o);
 	if (!r.complete)
