@@ -10,8 +10,15 @@
 
 #include "agent/parse/qf.h"
 
-/* Record types sendmail writes or still reads (legacy D E L G Y). */
-static const char qf_types[] = "VTKNPdIBqMF$SZA!CQrRH.DELGY";
+/* Record types sendmail writes or still reads (legacy D E L G Y), as a
+ * table by the line's first byte. */
+#define T(c) [(unsigned char)(c)] = 1
+static const unsigned char qf_known[256] = {
+    T('V'), T('T'), T('K'), T('N'), T('P'), T('d'), T('I'), T('B'), T('q'),
+    T('M'), T('F'), T('$'), T('S'), T('Z'), T('A'), T('!'), T('C'), T('Q'),
+    T('r'), T('R'), T('H'), T('.'), T('D'), T('E'), T('L'), T('G'), T('Y'),
+};
+#undef T
 
 void
 qf_str_add(struct qf_str *f, const char *p, size_t n)
@@ -120,6 +127,9 @@ rec_header(struct qf_pass *ps, const char *v, size_t n)
 			return;
 		i = (size_t)(q - v) + 1;
 	}
+	/* only Subject and From are kept: look no further at the others */
+	if (i + 4 >= n || (v[i] | 0x20) != (v[i + 4] == ':' ? 'f' : 's'))
+		return;
 	if ((c = memchr(v + i, ':', n - i)) == NULL)
 		return;
 	colon = (size_t)(c - v);
@@ -207,7 +217,7 @@ qf_line(struct qf_pass *ps, const char *p, const char *le)
 		/* continuation: only H records have them */
 		if (ps->cont)
 			qf_str_add(ps->cont, p, (size_t)(le - p));
-	} else if (memchr(qf_types, *p, sizeof(qf_types) - 1) == NULL) {
+	} else if (!qf_known[(unsigned char)*p]) {
 		ps->m->nbad++;
 		ps->cont = NULL;
 	} else {
@@ -217,6 +227,21 @@ qf_line(struct qf_pass *ps, const char *p, const char *le)
 	}
 }
 
+/* qf_reset - m emptied: every count and length 0 (the value bytes past
+ * a length are never read, so they are not cleared: a qf_msg is 9 KiB) */
+static void
+qf_reset(struct qf_msg *m)
+{
+	struct qf_str *f[] = {&m->subject, &m->from, &m->env_status,
+	                      &m->rcpt_status, &m->quarantine, &m->df_dir};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		f[i]->len = 0, f[i]->cut = 0;
+	m->sender.len = 0;
+	m->nrcpt = m->nlines = m->nbad = 0;
+	m->complete = 0;
+}
+
 int
 qf_parse(const char *buf, size_t len, struct qf_msg *m, char *err,
          size_t errlen)
@@ -224,7 +249,7 @@ qf_parse(const char *buf, size_t len, struct qf_msg *m, char *err,
 	const char *p = buf, *end = buf + len;
 	struct qf_pass ps = {.m = m};
 
-	memset(m, 0, sizeof(*m));
+	qf_reset(m);
 	m->version = -1;
 	m->created = m->last_try = m->tries = -1;
 	if (len == 0) {
