@@ -867,13 +867,17 @@ recheck(struct mailq_listing *l, const uint64_t *keys, size_t nkeys)
 void
 mailq_listing_end(struct mailq_listing *l, const struct dirscan_result *r)
 {
+	size_t nkeys = r->ctl_unmatched;
+
 	if (l == NULL)
 		return;
-	if (!r->ctl_exact)
+	if (!r->ctl_exact || nkeys > MAILQ_CTL_KEYS) {
 		l->check_all = 1;
-	if (l->check_all || r->ctl_unmatched > 0) {
-		qsort(l->q->keys, r->ctl_unmatched, sizeof(uint64_t), by_key);
-		recheck(l, l->q->keys, r->ctl_unmatched);
+		nkeys = 0;
+	}
+	if (l->check_all || nkeys > 0) {
+		qsort(l->q->keys, nkeys, sizeof(uint64_t), by_key);
+		recheck(l, l->q->keys, nkeys);
 	}
 	if (l->e.n > MAILQ_ERRORS_SHOWN)
 		cycle_error(l->e.c, l->host,
