@@ -79,7 +79,7 @@ struct mailq {
 	char *buf; /* qf bytes, o.qf_max_bytes + 1 */
 	struct qf_msg *qm;
 	struct pfq_msg *pm;
-	char *dbuf; /* a defer log, AGENT_MAX_DEFER_LOG */
+	char *dbuf;                    /* a defer log, AGENT_MAX_DEFER_LOG */
 	uint64_t keys[MAILQ_CTL_KEYS]; /* a listing's qf without df */
 };
 
@@ -548,11 +548,11 @@ struct mailq_listing {
 	struct mailq *q;
 	struct qerrs e;
 	const struct dirscan_opts *o; /* of the scan (grace, now) */
-	int qfd, dfd;        /* where the qf are read, the df looked for */
-	int qf_sub, df_sub;  /* ... their own qf/ and df/ subdirectories */
-	int listed;          /* -1: not known yet; 1: d_ino is lstat's */
-	int check_all;       /* the table cannot tell: every df is looked
-	                      * for after the listing */
+	int qfd, dfd;       /* where the qf are read, the df looked for */
+	int qf_sub, df_sub; /* ... their own qf/ and df/ subdirectories */
+	int listed;         /* -1: not known yet; 1: d_ino is lstat's */
+	int check_all;      /* the table cannot tell: every df is looked
+	                     * for after the listing */
 	char host[];
 };
 
@@ -597,8 +597,8 @@ qf_open(struct mailq_listing *l, const char *name, unsigned char type,
 	return l->listed == 1
 	           ? safe_open_listed(l->qfd, name, type, (ino_t)ino,
 	                              SAFE_ONE_LINK, st, fail, why, whylen)
-	           : safe_open_entry(l->qfd, name, SAFE_ONE_LINK, st, fail,
-	                             why, whylen);
+	           : safe_open_entry(l->qfd, name, SAFE_ONE_LINK, st, fail, why,
+	                             whylen);
 }
 
 /* qf_fill - the fields of it from the parsed qf m (name: "qf..."/"hf...") */
@@ -725,8 +725,7 @@ mailq_listing_entry(void *arg, const struct dirscan_entry *e)
 }
 
 struct mailq_listing *
-mailq_listing_begin(struct mailq *q, struct cycle *c, int top,
-                    const char *host)
+mailq_listing_begin(struct mailq *q, struct cycle *c, int top, const char *host)
 {
 	size_t hn = strlen(host) + 1;
 	struct mailq_listing *l = xcalloc(1, sizeof(*l) + hn);
@@ -799,9 +798,9 @@ df_judged(struct mailq_listing *l, const struct dirent *de)
 	len = read_capped(fd, q->buf, q->o.qf_max_bytes, (long long)st.st_size,
 	                  &cut);
 	close(fd);
-	return len >= 0 && (qf_parse(q->buf, (size_t)len, q->qm, why,
-	                             sizeof(why)) != 0 ||
-	                    q->qm->df_dir.len == 0);
+	return len >= 0 &&
+	       (qf_parse(q->buf, (size_t)len, q->qm, why, sizeof(why)) != 0 ||
+	        q->qm->df_dir.len == 0);
 }
 
 /* mark_df_missing - df_missing of the kept message id of host */
@@ -899,8 +898,7 @@ mailq_queue_listed(const struct mailq *q, const char *host)
 }
 
 int
-mailq_scan_sendmail(struct mailq *q, struct cycle *c, int top,
-                    const char *host)
+mailq_scan_sendmail(struct mailq *q, struct cycle *c, int top, const char *host)
 {
 	struct mailq_listing *l = mailq_listing_begin(q, c, top, host);
 	struct dirscan_opts o;
@@ -1005,8 +1003,7 @@ pfq_read(struct mailq *q, int dirfd, const char *name, int *gone, char *why,
 /* pfq_headers - what only the message content says: Subject and the
  * cron job (cj lives until mailq_add returns) */
 static void
-pfq_headers(const struct pfq_msg *m, struct mailq_item *it,
-            struct cron_job *cj)
+pfq_headers(const struct pfq_msg *m, struct mailq_item *it, struct cron_job *cj)
 {
 	it->subject = qb(m->subject.s, m->subject.len);
 	if (cron_subject(m->subject.s, m->subject.len, cj))

@@ -90,8 +90,7 @@ struct mailq_listing *mailq_listing_begin(struct mailq *q, struct cycle *c,
                                           int dirfd, const char *host);
 void mailq_listing_opts(struct mailq_listing *l, struct dirscan_opts *o);
 void mailq_listing_entry(void *l, const struct dirscan_entry *e);
-void mailq_listing_end(struct mailq_listing *l,
-                       const struct dirscan_result *r);
+void mailq_listing_end(struct mailq_listing *l, const struct dirscan_result *r);
 int mailq_queue_listed(const struct mailq *q, const char *host);
 
 /*
@@ -100,8 +99,8 @@ int mailq_queue_listed(const struct mailq *q, const char *host);
  * host; the reason of each from the defer log directory deferfd (-1:
  * none).  Both stay open.  Errors as for mailq_scan_sendmail.
  */
-int mailq_scan_postfix(struct mailq *q, struct cycle *c, int dirfd,
-                       int deferfd, const char *host);
+int mailq_scan_postfix(struct mailq *q, struct cycle *c, int dirfd, int deferfd,
+                       const char *host);
 
 /*
  * mailq_pfq_headers - for a message postqueue -j listed: read its queue

@@ -232,7 +232,7 @@ qf_line(struct qf_pass *ps, const char *p, const char *le)
 static void
 qf_reset(struct qf_msg *m)
 {
-	struct qf_str *f[] = {&m->subject, &m->from, &m->env_status,
+	struct qf_str *f[] = {&m->subject,     &m->from,       &m->env_status,
 	                      &m->rcpt_status, &m->quarantine, &m->df_dir};
 
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)

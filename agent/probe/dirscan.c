@@ -340,7 +340,8 @@ dirscan_pairs(const struct dirscan_opts *o, const char *id, size_t n)
 	time_t t;
 
 	qid_clock_init(&qc, o->now);
-	return qid_time_at(&qc, id, n, &t) != 0 || o->now - t >= o->orphan_grace;
+	return qid_time_at(&qc, id, n, &t) != 0 ||
+	       o->now - t >= o->orphan_grace;
 }
 
 /* exim_time - the arrival time in an Exim id: its first six characters,
@@ -631,8 +632,8 @@ dirscan(int dirfd, const struct dirscan_opts *o, struct dirscan_result *r,
 		r->orphans = iblt_peel(x.iblt, &r->orphans_exact, o, r);
 		if (!r->complete)
 			r->orphans_exact = 0;
-		r->ctl_exact = r->orphans_exact &&
-		               r->ctl_unmatched <= o->ctl_keys_max;
+		r->ctl_exact =
+		    r->orphans_exact && r->ctl_unmatched <= o->ctl_keys_max;
 		free(x.iblt);
 	}
 	r->elapsed_ms = time_mono_ms() - x.start_ms;

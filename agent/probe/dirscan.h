@@ -38,9 +38,9 @@ enum dirscan_prefix {
 
 /* One entry of a sendmail queue as the listing shows it (on_entry). */
 struct dirscan_entry {
-	int dirfd;         /* of the directory listed (sub or the top) */
-	const char *sub;   /* "qf", "df", ... at depth 1; NULL at the top */
-	const char *name;  /* NUL-terminated */
+	int dirfd;        /* of the directory listed (sub or the top) */
+	const char *sub;  /* "qf", "df", ... at depth 1; NULL at the top */
+	const char *name; /* NUL-terminated */
 	size_t len;
 	unsigned char type; /* d_type, DT_UNKNOWN resolved by an lstat */
 	uint64_t ino;       /* d_ino */
@@ -82,9 +82,9 @@ struct dirscan_result {
 	int ctl_exact;        /* ctl_keys holds every such paired id: the
 	                       * peel was exact, ctl_keys had room, and the
 	                       * scan was complete */
-	time_t oldest;                   /* of a queued message; 0: none */
-	int age_lower_bound;             /* some ages were not looked at */
-	int complete;                    /* 0: stopped at limit_ms */
+	time_t oldest;        /* of a queued message; 0: none */
+	int age_lower_bound;  /* some ages were not looked at */
+	int complete;         /* 0: stopped at limit_ms */
 	unsigned long long dirent_bytes; /* ext4 rec_len of the entries */
 	unsigned long long stats;        /* stat calls made */
 	int64_t elapsed_ms;

@@ -57,8 +57,10 @@ fx_setup(void **state)
 	snprintf(f->dir, sizeof(f->dir), "/tmp/test_qfl.XXXXXX");
 	if (mkdtemp(f->dir) == NULL)
 		return -1;
-	f->qf = testdata_read("samples/real-sendmail/qf6ASEnAvr023598", &f->qfn);
-	f->df = testdata_read("samples/real-sendmail/df6ASEnAvr023598", &f->dfn);
+	f->qf =
+	    testdata_read("samples/real-sendmail/qf6ASEnAvr023598", &f->qfn);
+	f->df =
+	    testdata_read("samples/real-sendmail/df6ASEnAvr023598", &f->dfn);
 	*state = f;
 	return 0;
 }
@@ -109,8 +111,8 @@ qid(char *out, size_t len, time_t t, unsigned n)
 
 /* pair - in dir: prefix+id as the real qf, and its df unless without */
 static void
-pair(struct fx *f, const char *dir, char prefix, const char *id,
-     int with_df, size_t dfbytes)
+pair(struct fx *f, const char *dir, char prefix, const char *id, int with_df,
+     size_t dfbytes)
 {
 	char name[64];
 
@@ -195,8 +197,8 @@ check_against_stat(struct fx *f, const char *dfdir)
 		snprintf(name, sizeof(name), "df%s", id);
 		there = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 		if (strstr(id, "Dd") != NULL) { /* the "d" record one */
-			assert_false(json_is_true(
-			    json_object_get(m, "df_missing")));
+			assert_false(
+			    json_is_true(json_object_get(m, "df_missing")));
 			continue;
 		}
 		assert_int_equal(json_is_true(json_object_get(m, "df_missing")),
