@@ -28,9 +28,9 @@
 #define IBLT_CELLS 4096 /* per sub-table */
 
 struct iblt_cell {
-	int32_t count;
 	uint64_t keyx;
-	uint64_t chkx;
+	int32_t count;
+	uint32_t chkx; /* 32 bits of the check: 16-byte cells, 196 KiB */
 };
 
 struct dirscan_ctx {
@@ -38,6 +38,8 @@ struct dirscan_ctx {
 	const struct dirscan_opts *o;
 	struct dirscan_result *r;
 	struct iblt_cell *iblt; /* IBLT_K * IBLT_CELLS */
+	uint64_t pend_key;      /* an add waiting for its cells (0: none) */
+	int pend_sign;
 	struct qid_clock qc;
 	int64_t start_ms, now_ms;
 	unsigned tick;
@@ -101,16 +103,16 @@ iblt_index(uint64_t key, int k)
 	       (size_t)((key >> (1 + 16 * k)) % IBLT_CELLS);
 }
 
-static uint64_t
+static uint32_t
 iblt_check(uint64_t key)
 {
-	return mix64(key ^ 0x5851f42d4c957f2dULL);
+	return (uint32_t)mix64(key ^ 0x5851f42d4c957f2dULL);
 }
 
 static void
 iblt_add(struct iblt_cell *t, uint64_t key, int sign)
 {
-	uint64_t chk = iblt_check(key);
+	uint32_t chk = iblt_check(key);
 
 	for (int k = 0; k < IBLT_K; k++) {
 		struct iblt_cell *c = &t[iblt_index(key, k)];
@@ -119,6 +121,31 @@ iblt_add(struct iblt_cell *t, uint64_t key, int sign)
 		c->keyx ^= key;
 		c->chkx ^= chk;
 	}
+}
+
+/*
+ * iblt_defer - add key at the next entry (or iblt_flush): its three
+ * cells are fetched now, while the entry is handed over.  The cells are
+ * random in a table larger than the cache the queue reader's system
+ * calls leave; added at once, each add waited for its loads.
+ */
+static void
+iblt_defer(struct dirscan_ctx *x, uint64_t key, int sign)
+{
+	if (x->pend_key != 0)
+		iblt_add(x->iblt, x->pend_key, x->pend_sign);
+	for (int k = 0; k < IBLT_K; k++)
+		__builtin_prefetch(&x->iblt[iblt_index(key, k)], 1);
+	x->pend_key = key;
+	x->pend_sign = sign;
+}
+
+static void
+iblt_flush(struct dirscan_ctx *x)
+{
+	if (x->pend_key != 0)
+		iblt_add(x->iblt, x->pend_key, x->pend_sign);
+	x->pend_key = 0;
 }
 
 /*
@@ -329,7 +356,7 @@ sendmail_entry(struct dirscan_ctx *x, int dirfd, const char *name, size_t len)
 	/* ids too young to judge (a df is written before its qf) */
 	if (have_t && x->o->now - t < x->o->orphan_grace)
 		return 0;
-	iblt_add(x->iblt, dirscan_id_key(id, idlen), control ? -1 : +1);
+	iblt_defer(x, dirscan_id_key(id, idlen), control ? -1 : +1);
 	return 1;
 }
 
@@ -405,7 +432,7 @@ exim_entry(struct dirscan_ctx *x, const char *name, size_t len)
 	/* a -D is written before its -H */
 	if (t > 0 && x->o->now - t < x->o->orphan_grace)
 		return;
-	iblt_add(x->iblt, dirscan_id_key(name, idlen), p == DS_QF ? -1 : +1);
+	iblt_defer(x, dirscan_id_key(name, idlen), p == DS_QF ? -1 : +1);
 }
 
 /* other_entry - one regular file (or one of unknown type) of a postfix
@@ -629,6 +656,7 @@ dirscan(int dirfd, const struct dirscan_opts *o, struct dirscan_result *r,
 		r->age_lower_bound = 1;
 	}
 	if (x.iblt != NULL) {
+		iblt_flush(&x);
 		r->orphans = iblt_peel(x.iblt, &r->orphans_exact, o, r);
 		if (!r->complete)
 			r->orphans_exact = 0;
