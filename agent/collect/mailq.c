@@ -74,6 +74,7 @@ struct mailq {
 	size_t nqueues;
 	struct group *groups; /* GROUP_SLOTS */
 	size_t ngroups;
+	struct group *last; /* of the message counted before */
 	unsigned long long groups_other;
 	struct heap oldest, newest;
 	char *buf; /* qf bytes, o.qf_max_bytes + 1 */
@@ -237,6 +238,24 @@ count_status(struct qstat *s, const struct mailq_bytes *st)
 	s->st[s->nst++].count = 1;
 }
 
+/* group_is - whether g is the group of (has, cp[0..cn), sp[0..sn)). */
+static int
+group_is(const struct group *g, int has, const char *cp, size_t cn,
+         const char *sp, size_t sn)
+{
+	return g->has_cmd == has && g->cmdn == cn && g->stn == sn &&
+	       memcmp(g->cmd, cp, cn) == 0 && memcmp(g->st, sp, sn) == 0;
+}
+
+static void
+group_count(struct mailq *q, struct group *g, long long created)
+{
+	g->count++;
+	if (created != -1 && (g->oldest == -1 || created < g->oldest))
+		g->oldest = created;
+	q->last = g;
+}
+
 static void
 count_group(struct mailq *q, const struct mailq_item *it)
 {
@@ -245,9 +264,16 @@ count_group(struct mailq *q, const struct mailq_item *it)
 	const char *sp = it->status.p ? it->status.p : "";
 	size_t cn = has ? cap_len(it->cron_command.n, CRON_CMD_MAX) : 0;
 	size_t sn = it->status.p ? cap_len(it->status.n, STATUS_MAX) : 0;
-	uint64_t h = hash_fnv1a(hash_fnv1a(HASH_FNV1A_BASIS, cp, cn), sp, sn) ^
-	             (uint64_t)has;
+	uint64_t h;
 
+	/* a full queue is mostly one job failing one way: the group of the
+	 * message before, when it is this one's, without a hash */
+	if (q->last != NULL && group_is(q->last, has, cp, cn, sp, sn)) {
+		group_count(q, q->last, it->created);
+		return;
+	}
+	h = hash_fnv1a(hash_fnv1a(HASH_FNV1A_BASIS, cp, cn), sp, sn) ^
+	    (uint64_t)has;
 	for (size_t k = 0; k < GROUP_SLOTS; k++) {
 		struct group *g = &q->groups[(h + k) % GROUP_SLOTS];
 		if (!g->used) {
@@ -264,15 +290,11 @@ count_group(struct mailq *q, const struct mailq_item *it)
 			g->stn = sn;
 			g->oldest = it->created;
 			q->ngroups++;
-		} else if (g->hash != h || g->has_cmd != has || g->cmdn != cn ||
-		           g->stn != sn || memcmp(g->cmd, cp, cn) != 0 ||
-		           memcmp(g->st, sp, sn) != 0) {
+		} else if (g->hash != h ||
+		           !group_is(g, has, cp, cn, sp, sn)) {
 			continue;
 		}
-		g->count++;
-		if (it->created != -1 &&
-		    (g->oldest == -1 || it->created < g->oldest))
-			g->oldest = it->created;
+		group_count(q, g, it->created);
 		return;
 	}
 	q->groups_other++;
