@@ -79,6 +79,19 @@ skip_blanks(const char *p, size_t n)
 	return i;
 }
 
+/* name_is - whether p[0..n) is the lower-case ASCII name lc, in any
+ * case (strncasecmp's locale lookup cost more than the compare) */
+static int
+name_is(const char *p, size_t n, const char *lc)
+{
+	size_t i = 0;
+
+	for (; i < n && lc[i] != '\0'; i++)
+		if ((p[i] | 0x20) != lc[i])
+			return 0;
+	return i == n && lc[i] == '\0';
+}
+
 /* The state of one pass over a qf file's lines. */
 struct qf_pass {
 	struct qf_msg *m;
@@ -133,11 +146,9 @@ rec_header(struct qf_pass *ps, const char *v, size_t n)
 	if ((c = memchr(v + i, ':', n - i)) == NULL)
 		return;
 	colon = (size_t)(c - v);
-	if (colon - i == 7 && strncasecmp(v + i, "Subject", 7) == 0 &&
-	    m->subject.len == 0)
+	if (name_is(v + i, colon - i, "subject") && m->subject.len == 0)
 		dst = &m->subject;
-	else if (colon - i == 4 && strncasecmp(v + i, "From", 4) == 0 &&
-	         m->from.len == 0)
+	else if (name_is(v + i, colon - i, "from") && m->from.len == 0)
 		dst = &m->from;
 	if (dst == NULL)
 		return;
