@@ -290,8 +290,7 @@ count_group(struct mailq *q, const struct mailq_item *it)
 			g->stn = sn;
 			g->oldest = it->created;
 			q->ngroups++;
-		} else if (g->hash != h ||
-		           !group_is(g, has, cp, cn, sp, sn)) {
+		} else if (g->hash != h || !group_is(g, has, cp, cn, sp, sn)) {
 			continue;
 		}
 		group_count(q, g, it->created);
@@ -648,12 +647,12 @@ qf_fill(struct mailq_item *it, const struct qf_msg *m, const char *name,
 		it->cron_command = qb(cj->command, cj->command_len);
 }
 
-/* one_qf - read, parse and count the control file name of the queue,
- * listed as d_type type, d_ino ino; paired: the listing's table tells
- * whether its df is there (else it is looked for now). */
+/* one_qf - read, parse and count the control file name (len bytes) of
+ * the queue, listed as d_type type, d_ino ino; paired: the listing's
+ * table tells whether its df is there (else it is looked for now). */
 static void
-one_qf(struct mailq_listing *l, const char *name, unsigned char type,
-       uint64_t ino, int paired)
+one_qf(struct mailq_listing *l, const char *name, size_t len,
+       unsigned char type, uint64_t ino, int paired)
 {
 	struct mailq *q = l->q;
 	struct qf_msg *m = q->qm;
@@ -661,7 +660,8 @@ one_qf(struct mailq_listing *l, const char *name, unsigned char type,
 	struct cron_job cj;
 	char why[256];
 	const char *id = name + 2;
-	ssize_t len;
+	size_t idlen = len - 2;
+	ssize_t got;
 	int fd, cut = 0, parsed, df;
 	struct stat st;
 	enum safe_fail fail;
@@ -673,17 +673,17 @@ one_qf(struct mailq_listing *l, const char *name, unsigned char type,
 			qerr(&l->e, name, "%s", why);
 		return;
 	}
-	len = read_capped(fd, q->buf, q->o.qf_max_bytes, (long long)st.st_size,
+	got = read_capped(fd, q->buf, q->o.qf_max_bytes, (long long)st.st_size,
 	                  &cut);
 	close(fd);
-	if (len < 0) {
+	if (got < 0) {
 		qerr(&l->e, name, "read: %s", strerror(errno));
 		return;
 	}
 	memset(&it, 0, sizeof(it));
-	it.id = qb(id, strlen(id));
+	it.id = qb(id, idlen);
 	it.created = it.last_try = it.tries = it.size = -1;
-	parsed = qf_parse(q->buf, (size_t)len, m, why, sizeof(why)) == 0;
+	parsed = qf_parse(q->buf, (size_t)got, m, why, sizeof(why)) == 0;
 	if (!parsed) {
 		qerr(&l->e, name, "%s", why);
 		it.status = qb("(unreadable qf file)", 20);
@@ -698,7 +698,7 @@ one_qf(struct mailq_listing *l, const char *name, unsigned char type,
 			         : "truncated: no final \".\" line");
 		}
 	}
-	if (it.created == -1 && qid_time(id, strlen(id), &t) == 0)
+	if (it.created == -1 && qid_time(id, idlen, &t) == 0)
 		it.created = (long long)t;
 	/* the df file: next to the qf, in df/, or where a "d" record says
 	 * (then not looked for); its size only for a kept message */
@@ -743,7 +743,7 @@ mailq_listing_entry(void *arg, const struct dirscan_entry *e)
 		l->check_all = 1;
 		paired = 1;
 	}
-	one_qf(l, n, e->type, e->ino, paired);
+	one_qf(l, n, e->len, e->type, e->ino, paired);
 }
 
 struct mailq_listing *
