@@ -4,6 +4,7 @@
  * One pass over the lines, no allocation: values are copied into the
  * fixed fields of struct qf_msg, cut at their size.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -238,6 +239,39 @@ qf_line(struct qf_pass *ps, const char *p, const char *le)
 	}
 }
 
+/*
+ * line_end - the first '\n' of p[0..end), or NULL.  Eight bytes a step,
+ * inline: a qf line is about 25 bytes, and musl's memchr (the static
+ * agent) goes a byte at a time to an 8-byte boundary and again inside
+ * the word that holds the match (a fifth of the static agent's user time
+ * on a full queue); glibc's is as fast.  The lowest byte flagged by the
+ * zero-byte test is exact, so on a little-endian machine it is the first
+ * newline.
+ */
+static const char *
+line_end(const char *p, const char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ULL, nl = ones * '\n';
+
+	for (; end - p >= 8; p += 8) {
+		uint64_t w, t;
+
+		memcpy(&w, p, 8);
+		w ^= nl;
+		t = (w - ones) & ~w & (ones << 7);
+		if (t != 0)
+			return p + (__builtin_ctzll(t) >> 3);
+	}
+	for (; p < end; p++)
+		if (*p == '\n')
+			return p;
+	return NULL;
+#else
+	return memchr(p, '\n', (size_t)(end - p));
+#endif
+}
+
 /* qf_reset - m emptied: every count and length 0 (the value bytes past
  * a length are never read, so they are not cleared: a qf_msg is 9 KiB) */
 static void
@@ -268,7 +302,7 @@ qf_parse(const char *buf, size_t len, struct qf_msg *m, char *err,
 		return -1;
 	}
 	while (p < end && !m->complete) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *nl = line_end(p, end);
 		const char *le = nl ? nl : end;
 
 		if (le > p && le[-1] == '\r')
