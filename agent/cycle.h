@@ -50,6 +50,13 @@ struct cycle {
 	/* settings of one section that other collectors obey too */
 	int check_network; /* [inodes] check_network: network filesystems
 	                    * may be looked at (statvfs, spools on them) */
+
+	/* queued mail (mailq.h, made from [mail] by mail_queue_new): the
+	 * spool check reads the sendmail queues into it while it lists
+	 * them, so that each is listed once a cycle; the mail collector
+	 * reads the rest and reports it.  NULL: the mail collector reads
+	 * every queue itself. */
+	struct mailq *queue;
 };
 
 /*

@@ -22,6 +22,7 @@
 #include "agent/collect/logs.h"
 #include "agent/diagnose/logs_findings.h"
 #include "agent/collect/mail.h"
+#include "agent/collect/mailq.h"
 #include "agent/diagnose/mail_findings.h"
 #include "agent/collect/mta.h"
 #include "agent/diagnose/mta_findings.h"
@@ -179,8 +180,11 @@ report_build(const struct agent_config *cfg, struct state *st)
 	c.findings = json_object_get(c.report, "findings");
 
 	cycle_host_load(&c, cfg->mta.kind);
+	c.queue = mail_queue_new(&c, &cfg->mail);
 	for (size_t i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++)
 		collectors[i].collect(&c, cfg);
+	mailq_free(c.queue);
+	c.queue = NULL;
 	cycle_buf_release(&c);
 	for (size_t i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++)
 		collectors[i].findings(&c, cfg);

@@ -9,7 +9,21 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+/* fd_stat - fstat(2) itself: glibc's fstat() is newfstatat(fd, "",
+ * AT_EMPTY_PATH), which copies and looks at a path first; on x86_64 the
+ * kernel's struct stat is libc's (glibc and musl) */
+static int
+fd_stat(int fd, struct stat *st)
+{
+#if defined(__x86_64__) && defined(SYS_fstat)
+	return (int)syscall(SYS_fstat, fd, st);
+#else
+	return fstat(fd, st);
+#endif
+}
 
 /* open_seen - safe_open(), with *fail saying why it gave no fd */
 static int
@@ -31,7 +45,7 @@ open_seen(int dirfd, const char *name, const struct stat *seen,
 		                        : strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, st) == -1) {
+	if (fd_stat(fd, st) == -1) {
 		*fail = SAFE_ERROR;
 		snprintf(err, errlen, "fstat: %s", strerror(errno));
 		close(fd);

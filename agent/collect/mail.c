@@ -434,19 +434,27 @@ collect_postfix(struct cycle *c, const struct mail_config *cfg, struct mailq *q,
 	json_decref(dirs);
 }
 
-static void
-collect_queues(struct cycle *c, const struct mail_config *cfg, json_t *mail)
+struct mailq *
+mail_queue_new(const struct cycle *c, const struct mail_config *cfg)
 {
 	struct mailq_opts o;
-	struct mailq *q;
-	json_t *dirs, *d;
-	unsigned long long other = 0;
-	size_t i;
 
 	o.now = c->now;
 	o.max_queued = (size_t)cfg->max_queued;
 	o.qf_max_bytes = (size_t)cfg->qf_max_bytes;
-	q = mailq_new(&o);
+	return mailq_new(&o);
+}
+
+static void
+collect_queues(struct cycle *c, const struct mail_config *cfg, json_t *mail)
+{
+	/* the spool check read the sendmail queues it listed into
+	 * c->queue */
+	struct mailq *q = c->queue ? c->queue : mail_queue_new(c, cfg);
+	json_t *dirs, *d;
+	unsigned long long other = 0;
+	size_t i;
+
 	for (int pass = 0; pass < 2; pass++) {
 		dirs = spools_with(c, pass == 0 ? "msp_queue" : "mta_queue");
 		if (dirs == NULL) {
@@ -462,7 +470,8 @@ collect_queues(struct cycle *c, const struct mail_config *cfg, json_t *mail)
 			const char *hd = json_string_value(d);
 			int fd;
 
-			if (hd == NULL || (fd = open_dir(c, hd, 1)) == -1)
+			if (hd == NULL || mailq_queue_listed(q, hd) ||
+			    (fd = open_dir(c, hd, 1)) == -1)
 				continue;
 			mailq_scan_sendmail(q, c, fd, hd);
 			close(fd);
@@ -483,7 +492,8 @@ collect_queues(struct cycle *c, const struct mail_config *cfg, json_t *mail)
 	json_object_set_new(mail, "queued_groups", mailq_groups(q, &other));
 	json_object_set_new(mail, "queued_groups_other",
 	                    json_integer((json_int_t)other));
-	mailq_free(q);
+	if (q != c->queue)
+		mailq_free(q);
 }
 
 void

@@ -18,6 +18,11 @@ struct cycle;
 
 #define MAIL_MAX_MAILBOXES 1024 /* mailboxes[] of one report */
 
+/* mail_queue_new - the queued-mail totals of a cycle, as [mail] says
+ * (c->queue; mailq_free). */
+struct mailq *mail_queue_new(const struct cycle *c,
+                             const struct mail_config *cfg);
+
 /* mail_collect - add the "mail" section to c->report. */
 void mail_collect(struct cycle *c, const struct mail_config *cfg);
 

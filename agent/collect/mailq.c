@@ -13,6 +13,7 @@
 
 #include "agent/parse/cronmail.h"
 #include "agent/cycle.h"
+#include "agent/probe/dirscan.h"
 #include "agent/limits.h"
 #include "agent/collect/mailq.h"
 #include "agent/parse/pfq.h"
@@ -37,6 +38,7 @@ struct qstat {
 	char *host;
 	unsigned long long count, statuses_other;
 	unsigned long long counted_only; /* no details known */
+	int listed; /* a sendmail queue read (mailq_listing_begin) */
 	long long oldest;
 	struct status_count st[MAILQ_MAX_STATUSES];
 	size_t nst;
@@ -72,12 +74,14 @@ struct mailq {
 	size_t nqueues;
 	struct group *groups; /* GROUP_SLOTS */
 	size_t ngroups;
+	struct group *last; /* of the message counted before */
 	unsigned long long groups_other;
 	struct heap oldest, newest;
 	char *buf; /* qf bytes, o.qf_max_bytes + 1 */
 	struct qf_msg *qm;
 	struct pfq_msg *pm;
-	char *dbuf; /* a defer log, AGENT_MAX_DEFER_LOG */
+	char *dbuf;                    /* a defer log, AGENT_MAX_DEFER_LOG */
+	uint64_t keys[MAILQ_CTL_KEYS]; /* a listing's qf without df */
 };
 
 /* ---------------------------------------------------------------- heaps */
@@ -142,6 +146,14 @@ heap_wants(const struct heap *h, long long created)
 {
 	return h->cap > 0 &&
 	       (h->n < h->cap || heap_above(h, h->v[0].created, created));
+}
+
+/* mailq_wants - whether a message created then would be kept */
+static int
+mailq_wants(const struct mailq *q, long long created)
+{
+	return heap_wants(&q->oldest, created) ||
+	       heap_wants(&q->newest, created);
 }
 
 /* ---------------------------------------------------------------- tables */
@@ -226,6 +238,24 @@ count_status(struct qstat *s, const struct mailq_bytes *st)
 	s->st[s->nst++].count = 1;
 }
 
+/* group_is - whether g is the group of (has, cp[0..cn), sp[0..sn)). */
+static int
+group_is(const struct group *g, int has, const char *cp, size_t cn,
+         const char *sp, size_t sn)
+{
+	return g->has_cmd == has && g->cmdn == cn && g->stn == sn &&
+	       memcmp(g->cmd, cp, cn) == 0 && memcmp(g->st, sp, sn) == 0;
+}
+
+static void
+group_count(struct mailq *q, struct group *g, long long created)
+{
+	g->count++;
+	if (created != -1 && (g->oldest == -1 || created < g->oldest))
+		g->oldest = created;
+	q->last = g;
+}
+
 static void
 count_group(struct mailq *q, const struct mailq_item *it)
 {
@@ -234,9 +264,16 @@ count_group(struct mailq *q, const struct mailq_item *it)
 	const char *sp = it->status.p ? it->status.p : "";
 	size_t cn = has ? cap_len(it->cron_command.n, CRON_CMD_MAX) : 0;
 	size_t sn = it->status.p ? cap_len(it->status.n, STATUS_MAX) : 0;
-	uint64_t h = hash_fnv1a(hash_fnv1a(HASH_FNV1A_BASIS, cp, cn), sp, sn) ^
-	             (uint64_t)has;
+	uint64_t h;
 
+	/* a full queue is mostly one job failing one way: the group of the
+	 * message before, when it is this one's, without a hash */
+	if (q->last != NULL && group_is(q->last, has, cp, cn, sp, sn)) {
+		group_count(q, q->last, it->created);
+		return;
+	}
+	h = hash_fnv1a(hash_fnv1a(HASH_FNV1A_BASIS, cp, cn), sp, sn) ^
+	    (uint64_t)has;
 	for (size_t k = 0; k < GROUP_SLOTS; k++) {
 		struct group *g = &q->groups[(h + k) % GROUP_SLOTS];
 		if (!g->used) {
@@ -253,15 +290,10 @@ count_group(struct mailq *q, const struct mailq_item *it)
 			g->stn = sn;
 			g->oldest = it->created;
 			q->ngroups++;
-		} else if (g->hash != h || g->has_cmd != has || g->cmdn != cn ||
-		           g->stn != sn || memcmp(g->cmd, cp, cn) != 0 ||
-		           memcmp(g->st, sp, sn) != 0) {
+		} else if (g->hash != h || !group_is(g, has, cp, cn, sp, sn)) {
 			continue;
 		}
-		g->count++;
-		if (it->created != -1 &&
-		    (g->oldest == -1 || it->created < g->oldest))
-			g->oldest = it->created;
+		group_count(q, g, it->created);
 		return;
 	}
 	q->groups_other++;
@@ -520,148 +552,393 @@ qerr(struct qerrs *e, const char *name, const char *fmt, const char *why)
 	cycle_error(e->c, src, fmt, why);
 }
 
-/* one_qf - read, parse and count the control file de of the queue;
- * listed: the directory's listing shows stat's inode numbers, so that
- * its d_type and d_ino stand for an lstat of the entry. */
-static void
-one_qf(struct mailq *q, struct qerrs *e, int qfd, int dfd,
-       const struct dirent *de, int listed, const char *host)
+/*
+ * A sendmail queue directory is read while it is listed: the spool
+ * check's scan (dirscan) hands each entry over (mailq_listing_entry), or
+ * mailq_scan_sendmail runs that scan itself.  Whether a qf has its df
+ * comes from the same listing: dirscan pairs qf and df ids in its orphan
+ * table, and the control ids left without a df come out of its peel
+ * (ctl_keys).  Only those are looked at again after the listing (a df
+ * fstatat, and a second read of the qf for a "d" record); when the table
+ * cannot tell (too many unmatched, a df outside the df directory, a scan
+ * past its limit), every qf is.  A qf too young for the table (the
+ * orphan grace) has its df looked for at once, as does a kept message
+ * (queued[]: its size).
+ */
+struct mailq_listing {
+	struct mailq *q;
+	struct qerrs e;
+	const struct dirscan_opts *o; /* of the scan (grace, now) */
+	int qfd, dfd;       /* where the qf are read, the df looked for */
+	int qf_sub, df_sub; /* ... their own qf/ and df/ subdirectories */
+	int listed;         /* -1: not known yet; 1: d_ino is lstat's */
+	int check_all;      /* the table cannot tell: every df is looked
+	                     * for after the listing */
+	char host[];
+};
+
+static int
+is_control(const char *name)
 {
-	const char *name = de->d_name;
+	return (name[0] == 'q' || name[0] == 'h') && name[1] == 'f' &&
+	       name[2] != '\0';
+}
+
+/* df_stat - the df of id: 1 there (*size when a regular file, else -1),
+ * 0 missing, -1 unknown (another error). */
+static int
+df_stat(int dfd, const char *id, long long *size)
+{
+	char dfname[300];
+	struct stat st;
+
+	*size = -1;
+	if ((size_t)snprintf(dfname, sizeof(dfname), "df%s", id) >=
+	    sizeof(dfname))
+		return -1;
+	if (fstatat(dfd, dfname, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISREG(st.st_mode))
+			*size = (long long)st.st_size;
+		return 1;
+	}
+	return errno == ENOENT ? 0 : -1;
+}
+
+/* qf_open - open the listed qf name (d_type, d_ino) of l's qf directory */
+static int
+qf_open(struct mailq_listing *l, const char *name, unsigned char type,
+        uint64_t ino, struct stat *st, enum safe_fail *fail, char *why,
+        size_t whylen)
+{
+	/* the first regular qf file tells whether the listing's inode
+	 * numbers are stat's (one lstat a scan); until then, and if not,
+	 * an lstat each */
+	if (l->listed == -1 && type == DT_REG)
+		l->listed = safe_listing_agrees(l->qfd, name, type, (ino_t)ino);
+	return l->listed == 1
+	           ? safe_open_listed(l->qfd, name, type, (ino_t)ino,
+	                              SAFE_ONE_LINK, st, fail, why, whylen)
+	           : safe_open_entry(l->qfd, name, SAFE_ONE_LINK, st, fail, why,
+	                             whylen);
+}
+
+/* qf_fill - the fields of it from the parsed qf m (name: "qf..."/"hf...") */
+static void
+qf_fill(struct mailq_item *it, const struct qf_msg *m, const char *name,
+        struct cron_job *cj)
+{
+	const struct qf_str *s = qf_status(m);
+
+	it->created = m->created;
+	it->last_try = m->last_try;
+	it->tries = m->tries;
+	it->status = qb(s->s, s->len);
+	if (name[0] == 'h' && m->quarantine.len > 0)
+		it->status = qb(m->quarantine.s, m->quarantine.len);
+	it->from = m->from.len ? qb(m->from.s, m->from.len)
+	                       : qb(m->sender.s, m->sender.len);
+	it->subject = qb(m->subject.s, m->subject.len);
+	it->total_to = m->nrcpt;
+	for (size_t i = 0;
+	     i < m->nrcpt && i < QF_MAX_RCPT && it->nto < MAILQ_MAX_RCPT; i++)
+		it->to[it->nto++] = qb(m->rcpt[i].s, m->rcpt[i].len);
+	/* cj lives until mailq_add returns */
+	if (cron_subject(m->subject.s, m->subject.len, cj))
+		it->cron_command = qb(cj->command, cj->command_len);
+}
+
+/* one_qf - read, parse and count the control file name (len bytes) of
+ * the queue, listed as d_type type, d_ino ino; paired: the listing's
+ * table tells whether its df is there (else it is looked for now). */
+static void
+one_qf(struct mailq_listing *l, const char *name, size_t len,
+       unsigned char type, uint64_t ino, int paired)
+{
+	struct mailq *q = l->q;
 	struct qf_msg *m = q->qm;
 	struct mailq_item it;
 	struct cron_job cj;
-	char why[256], dfname[300];
+	char why[256];
 	const char *id = name + 2;
-	ssize_t len;
-	int fd, cut = 0, parsed;
+	size_t idlen = len - 2;
+	ssize_t got;
+	int fd, cut = 0, parsed, df;
 	struct stat st;
 	enum safe_fail fail;
 	time_t t;
 
-	fd = listed
-	         ? safe_open_listed(qfd, name, de->d_type, de->d_ino,
-	                            SAFE_ONE_LINK, &st, &fail, why, sizeof(why))
-	         : safe_open_entry(qfd, name, SAFE_ONE_LINK, &st, &fail, why,
-	                           sizeof(why));
+	fd = qf_open(l, name, type, ino, &st, &fail, why, sizeof(why));
 	if (fd == -1) {
 		if (fail != SAFE_GONE) /* gone: delivered meanwhile */
-			qerr(e, name, "%s", why);
+			qerr(&l->e, name, "%s", why);
 		return;
 	}
-	len = read_capped(fd, q->buf, q->o.qf_max_bytes, (long long)st.st_size,
+	got = read_capped(fd, q->buf, q->o.qf_max_bytes, (long long)st.st_size,
 	                  &cut);
-	if (len < 0) {
-		qerr(e, name, "read: %s", strerror(errno));
-		close(fd);
+	close(fd);
+	if (got < 0) {
+		qerr(&l->e, name, "read: %s", strerror(errno));
 		return;
 	}
 	memset(&it, 0, sizeof(it));
-	it.id = qb(id, strlen(id));
+	it.id = qb(id, idlen);
 	it.created = it.last_try = it.tries = it.size = -1;
-	parsed = qf_parse(q->buf, (size_t)len, m, why, sizeof(why)) == 0;
+	parsed = qf_parse(q->buf, (size_t)got, m, why, sizeof(why)) == 0;
 	if (!parsed) {
-		qerr(e, name, "%s", why);
+		qerr(&l->e, name, "%s", why);
 		it.status = qb("(unreadable qf file)", 20);
 		it.created = (long long)st.st_mtime;
 	} else {
-		const struct qf_str *s = qf_status(m);
-		it.created = m->created;
-		it.last_try = m->last_try;
-		it.tries = m->tries;
-		it.status = qb(s->s, s->len);
-		if (name[0] == 'h' && m->quarantine.len > 0)
-			it.status = qb(m->quarantine.s, m->quarantine.len);
-		it.from = m->from.len ? qb(m->from.s, m->from.len)
-		                      : qb(m->sender.s, m->sender.len);
-		it.subject = qb(m->subject.s, m->subject.len);
-		it.total_to = m->nrcpt;
-		for (size_t i = 0;
-		     i < m->nrcpt && i < QF_MAX_RCPT && it.nto < MAILQ_MAX_RCPT;
-		     i++)
-			it.to[it.nto++] = qb(m->rcpt[i].s, m->rcpt[i].len);
-		if (cron_subject(m->subject.s, m->subject.len, &cj)) {
-			/* cj lives until mailq_add returns */
-			it.cron_command = qb(cj.command, cj.command_len);
-		}
+		qf_fill(&it, m, name, &cj);
 		if (!m->complete) {
 			it.incomplete = 1;
-			qerr(e, name, "%s",
+			qerr(&l->e, name, "%s",
 			     cut ? "larger than qf_max_bytes: only the start "
 			           "was read"
 			         : "truncated: no final \".\" line");
 		}
 	}
-	if (it.created == -1 && qid_time(id, strlen(id), &t) == 0)
+	if (it.created == -1 && qid_time(id, idlen, &t) == 0)
 		it.created = (long long)t;
-	close(fd);
-	/* the df file: next to the qf, in df/, or where a "d" record says */
-	if (!parsed || m->df_dir.len == 0) {
-		snprintf(dfname, sizeof(dfname), "df%s", id);
-		if (fstatat(dfd, dfname, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-			if (S_ISREG(st.st_mode))
-				it.size = (long long)st.st_size;
-		} else if (errno == ENOENT) {
+	/* the df file: next to the qf, in df/, or where a "d" record says
+	 * (then not looked for); its size only for a kept message */
+	if ((!parsed || m->df_dir.len == 0) &&
+	    (!paired || mailq_wants(q, it.created))) {
+		df = df_stat(l->dfd, id, &it.size);
+		if (df == 0) {
 			it.df_missing = 1;
-			qerr(e, name, "%s",
-			     "qf file without its df (body) file");
+			if (!paired)
+				qerr(&l->e, name, "%s",
+				     "qf file without its df (body) file");
 		}
 	}
-	mailq_add(q, host, &it);
+	mailq_add(q, l->host, &it);
 }
 
-int
-mailq_scan_sendmail(struct mailq *q, struct cycle *c, int top,
-                    const char *host)
+/* at_level - whether an entry listed in sub (NULL: the top) is in the
+ * directory that has_sub ("qf" or "df" there) says. */
+static int
+at_level(const char *sub, int has_sub, char letter)
 {
-	struct qerrs e = {c, host, 0};
-	DIR *d;
-	struct dirent *de;
-	int qfd, dfd, listed = -1;
+	return has_sub ? sub != NULL && sub[0] == letter && sub[1] == 'f' &&
+	                     sub[2] == '\0'
+	               : sub == NULL;
+}
 
-	if ((qfd = subdir(top, "qf")) == -1)
-		qfd = dup(top);
-	if ((dfd = subdir(top, "df")) == -1)
-		dfd = dup(top);
-	if (qfd == -1 || dfd == -1 || (d = fdopendir(qfd)) == NULL) {
+void
+mailq_listing_entry(void *arg, const struct dirscan_entry *e)
+{
+	struct mailq_listing *l = arg;
+	const char *n = e->name;
+	int paired = e->paired;
+
+	if (n[0] == 'd' && n[1] == 'f' && n[2] != '\0' &&
+	    !at_level(e->sub, l->df_sub, 'd'))
+		l->check_all = 1; /* paired with a df mailq does not see */
+	if (!is_control(n) || !at_level(e->sub, l->qf_sub, 'q'))
+		return;
+	if (!paired && dirscan_pairs(l->o, n + 2, e->len - 2)) {
+		/* listed after the scan's limit: not in the table; looked
+		 * for with the rest after the listing */
+		l->check_all = 1;
+		paired = 1;
+	}
+	one_qf(l, n, e->len, e->type, e->ino, paired);
+}
+
+struct mailq_listing *
+mailq_listing_begin(struct mailq *q, struct cycle *c, int top, const char *host)
+{
+	size_t hn = strlen(host) + 1;
+	struct mailq_listing *l = xcalloc(1, sizeof(*l) + hn);
+
+	memcpy(l->host, host, hn);
+	l->q = q;
+	l->e.c = c;
+	l->e.host = l->host;
+	l->listed = -1;
+	l->qf_sub = (l->qfd = subdir(top, "qf")) != -1;
+	if (!l->qf_sub)
+		l->qfd = dup(top);
+	l->df_sub = (l->dfd = subdir(top, "df")) != -1;
+	if (!l->df_sub)
+		l->dfd = dup(top);
+	if (l->qfd == -1 || l->dfd == -1) {
 		cycle_error(c, host, "read queue directory: %s",
 		            strerror(errno));
-		if (qfd != -1)
-			close(qfd);
-		if (dfd != -1)
-			close(dfd);
-		return -1;
+		if (l->qfd != -1)
+			close(l->qfd);
+		if (l->dfd != -1)
+			close(l->dfd);
+		free(l);
+		return NULL;
 	}
 	if (q->buf == NULL) {
 		q->buf = xmalloc(q->o.qf_max_bytes + 1);
 		q->qm = xmalloc(sizeof(*q->qm));
 	}
 	/* make sure the queue appears in the totals even when empty */
-	(void)queue_of(q, host);
-	errno = 0;
-	while ((de = readdir(d)) != NULL) {
-		if ((de->d_name[0] == 'q' || de->d_name[0] == 'h') &&
-		    de->d_name[1] == 'f' && de->d_name[2] != '\0') {
-			/* the first regular qf file tells whether the
-			 * listing's inode numbers are stat's (one lstat a
-			 * scan); until then, and if not, an lstat each */
-			if (listed == -1 && de->d_type == DT_REG)
-				listed = safe_listing_agrees(
-				    dirfd(d), de->d_name, de->d_type, de->d_ino);
-			one_qf(q, &e, dirfd(d), dfd, de, listed == 1, host);
+	queue_of(q, host)->listed = 1;
+	return l;
+}
+
+void
+mailq_listing_opts(struct mailq_listing *l, struct dirscan_opts *o)
+{
+	o->on_entry = mailq_listing_entry;
+	o->arg = l;
+	o->ctl_keys = l->q->keys;
+	o->ctl_keys_max = MAILQ_CTL_KEYS;
+	l->o = o;
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* df_judged - whether the qf de (listed so) is one whose df one_qf
+ * looks for: it can be opened and read, and it is no qf file or has no
+ * "d" record (as one_qf, which judges nothing it cannot read) */
+static int
+df_judged(struct mailq_listing *l, const struct dirent *de)
+{
+	struct mailq *q = l->q;
+	char why[256];
+	struct stat st;
+	enum safe_fail fail;
+	ssize_t len;
+	int fd, cut;
+
+	fd = qf_open(l, de->d_name, de->d_type, de->d_ino, &st, &fail, why,
+	             sizeof(why));
+	if (fd == -1)
+		return 0;
+	len = read_capped(fd, q->buf, q->o.qf_max_bytes, (long long)st.st_size,
+	                  &cut);
+	close(fd);
+	return len >= 0 &&
+	       (qf_parse(q->buf, (size_t)len, q->qm, why, sizeof(why)) != 0 ||
+	        q->qm->df_dir.len == 0);
+}
+
+/* mark_df_missing - df_missing of the kept message id of host */
+static void
+mark_df_missing(struct mailq *q, const char *host, const char *id)
+{
+	json_t *h = json_str_safe(host, strlen(host), AGENT_MAX_HOST_STR);
+	json_t *i = json_str_safe(id, strlen(id), 64);
+	struct heap *hs[2] = {&q->oldest, &q->newest};
+
+	for (int k = 0; k < 2; k++)
+		for (size_t n = 0; n < hs[k]->n; n++) {
+			json_t *j = hs[k]->v[n].j;
+			if (json_equal(json_object_get(j, "queue"), h) &&
+			    json_equal(json_object_get(j, "id"), i))
+				json_object_set_new(j, "df_missing",
+				                    json_true());
 		}
-		errno = 0;
-	}
-	if (errno != 0)
-		cycle_error(c, host, "readdir: %s (counts are partial)",
+	json_decref(h);
+	json_decref(i);
+}
+
+/* recheck - after the listing: the paired qf files of the table's
+ * unmatched ids (keys, sorted; all of them with check_all) whose df is
+ * not there, unless a "d" record puts it elsewhere */
+static void
+recheck(struct mailq_listing *l, const uint64_t *keys, size_t nkeys)
+{
+	struct dirent *de;
+	long long size;
+	DIR *d;
+	int fd = openat(l->qfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd == -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		cycle_error(l->e.c, l->host,
+		            "read queue directory again: %s (df files not "
+		            "checked)",
 		            strerror(errno));
-	if (e.n > MAILQ_ERRORS_SHOWN)
-		cycle_error(c, host,
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		const char *id = de->d_name + 2;
+		uint64_t k;
+
+		if (!is_control(de->d_name) ||
+		    !dirscan_pairs(l->o, id, strlen(id)))
+			continue;
+		k = dirscan_id_key(id, strlen(id));
+		if (!l->check_all &&
+		    bsearch(&k, keys, nkeys, sizeof(k), by_key) == NULL)
+			continue;
+		if (df_stat(l->dfd, id, &size) != 0 || !df_judged(l, de))
+			continue;
+		qerr(&l->e, de->d_name, "%s",
+		     "qf file without its df (body) file");
+		mark_df_missing(l->q, l->host, id);
+	}
+	closedir(d);
+}
+
+void
+mailq_listing_end(struct mailq_listing *l, const struct dirscan_result *r)
+{
+	size_t nkeys = r->ctl_unmatched;
+
+	if (l == NULL)
+		return;
+	if (!r->ctl_exact || nkeys > MAILQ_CTL_KEYS) {
+		l->check_all = 1;
+		nkeys = 0;
+	}
+	if (l->check_all || nkeys > 0) {
+		qsort(l->q->keys, nkeys, sizeof(uint64_t), by_key);
+		recheck(l, l->q->keys, nkeys);
+	}
+	if (l->e.n > MAILQ_ERRORS_SHOWN)
+		cycle_error(l->e.c, l->host,
 		            "%lu more queue files could not be read "
 		            "or are damaged",
-		            e.n - MAILQ_ERRORS_SHOWN);
-	closedir(d);
-	close(dfd);
+		            l->e.n - MAILQ_ERRORS_SHOWN);
+	close(l->qfd);
+	close(l->dfd);
+	free(l);
+}
+
+int
+mailq_queue_listed(const struct mailq *q, const char *host)
+{
+	for (size_t i = 0; i < q->nqueues; i++)
+		if (strcmp(q->queues[i].host, host) == 0)
+			return q->queues[i].listed;
+	return 0;
+}
+
+int
+mailq_scan_sendmail(struct mailq *q, struct cycle *c, int top, const char *host)
+{
+	struct mailq_listing *l = mailq_listing_begin(q, c, top, host);
+	struct dirscan_opts o;
+	struct dirscan_result r;
+	char why[256];
+
+	if (l == NULL)
+		return -1;
+	memset(&o, 0, sizeof(o));
+	o.now = q->o.now;
+	o.sendmail = 1;
+	o.budget_ms = -1;
+	mailq_listing_opts(l, &o);
+	if (dirscan(top, &o, &r, why, sizeof(why)) == -1) {
+		cycle_error(c, host, "%s (counts are partial)", why);
+		r.ctl_exact = 0;
+	}
+	mailq_listing_end(l, &r);
 	return 0;
 }
 
@@ -748,8 +1025,7 @@ pfq_read(struct mailq *q, int dirfd, const char *name, int *gone, char *why,
 /* pfq_headers - what only the message content says: Subject and the
  * cron job (cj lives until mailq_add returns) */
 static void
-pfq_headers(const struct pfq_msg *m, struct mailq_item *it,
-            struct cron_job *cj)
+pfq_headers(const struct pfq_msg *m, struct mailq_item *it, struct cron_job *cj)
 {
 	it->subject = qb(m->subject.s, m->subject.len);
 	if (cron_subject(m->subject.s, m->subject.len, cj))

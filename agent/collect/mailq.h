@@ -18,6 +18,7 @@
 #define MAILQ_MAX_STATUSES 20 /* per queue; then "other" */
 #define MAILQ_MAX_RCPT 8      /* recipients shown per message */
 #define MAILQ_ERRORS_SHOWN 5  /* unreadable files named per queue */
+#define MAILQ_CTL_KEYS 1024   /* qf without df told by a listing */
 
 struct cycle;
 
@@ -71,13 +72,35 @@ int mailq_scan_sendmail(struct mailq *q, struct cycle *c, int dirfd,
                         const char *host);
 
 /*
+ * Reading a sendmail queue on the listing of another scan (the spool
+ * check's dirscan, so that the directory is listed once):
+ * mailq_listing_begin for the queue directory dirfd (host as for
+ * mailq_scan_sendmail; NULL and an errors[] entry if it cannot be read),
+ * mailq_listing_opts into the scan's options (on_entry, ctl_keys: the
+ * scan must be a sendmail one, o must outlive the listing), the scan,
+ * then mailq_listing_end with its result, which finishes the queue (the
+ * df check of what the listing could not pair, the error summary) and
+ * frees l.  mailq_queue_listed tells whether host was read so.
+ */
+struct mailq_listing;
+struct dirscan_opts;
+struct dirscan_result;
+struct dirscan_entry;
+struct mailq_listing *mailq_listing_begin(struct mailq *q, struct cycle *c,
+                                          int dirfd, const char *host);
+void mailq_listing_opts(struct mailq_listing *l, struct dirscan_opts *o);
+void mailq_listing_entry(void *l, const struct dirscan_entry *e);
+void mailq_listing_end(struct mailq_listing *l, const struct dirscan_result *r);
+int mailq_queue_listed(const struct mailq *q, const char *host);
+
+/*
  * mailq_scan_postfix - read every queue file of the postfix queue
  * directory open as dirfd (and its hashed subdirectories), reported as
  * host; the reason of each from the defer log directory deferfd (-1:
  * none).  Both stay open.  Errors as for mailq_scan_sendmail.
  */
-int mailq_scan_postfix(struct mailq *q, struct cycle *c, int dirfd,
-                       int deferfd, const char *host);
+int mailq_scan_postfix(struct mailq *q, struct cycle *c, int dirfd, int deferfd,
+                       const char *host);
 
 /*
  * mailq_pfq_headers - for a message postqueue -j listed: read its queue

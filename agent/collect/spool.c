@@ -23,6 +23,7 @@
 #include "agent/probe/mounts.h"
 #include "agent/probe/mtaconf.h"
 #include "agent/diagnose/policy.h"
+#include "agent/collect/mailq.h"
 #include "agent/collect/spool.h"
 #include "common/fsutil.h"
 #include "common/xalloc.h"
@@ -352,14 +353,16 @@ scan_json(struct cycle *c, const struct spool_item *it,
 }
 
 /* scan_into - scan the directory at full (it, stat st) into o; *ok
- * becomes 0 if it cannot be read. */
+ * becomes 0 if it cannot be read.  A sendmail queue's mail is read into
+ * c->queue on the scan's listing, unless reader is 0. */
 static void
 scan_into(struct cycle *c, const struct spool_config *cfg,
           const struct spool_item *it, const char *full, const struct stat *st,
-          json_t *o, int *ok)
+          json_t *o, int *ok, int reader)
 {
 	struct dirscan_opts opts;
 	struct dirscan_result r;
+	struct mailq_listing *ml = NULL;
 	char why[256];
 	int fd;
 
@@ -372,12 +375,20 @@ scan_into(struct cycle *c, const struct spool_config *cfg,
 		return;
 	}
 	scan_opts(c, cfg, it, &opts);
+	/* the queue's mail is read on this listing (mail.c reports it) */
+	if (reader && c->queue != NULL &&
+	    (it->role == ROLE_MSP_QUEUE || it->role == ROLE_MTA_QUEUE) &&
+	    (ml = mailq_listing_begin(c->queue, c, fd, it->path)) != NULL)
+		mailq_listing_opts(ml, &opts);
 	if (dirscan(fd, &opts, &r, why, sizeof(why)) == -1) {
 		cycle_error(c, it->path, "%s", why);
 		*ok = 0;
+		r.ctl_exact = 0;
+		mailq_listing_end(ml, &r);
 		close(fd);
 		return;
 	}
+	mailq_listing_end(ml, &r);
 	close(fd);
 	scan_json(c, it, &opts, &r, st, o);
 	if (!r.complete)
@@ -488,11 +499,12 @@ not_a_directory(json_t *o)
 	json_object_set_new(o, "ok", json_false());
 }
 
-/* check_one - the spools[] entry of it: policy, the directory itself
- * (links followed below --root), who may write it, and its scan. */
+/* check_one - the spools[] entry of it (one of l): policy, the directory
+ * itself (links followed below --root), who may write it, and its scan. */
 static json_t *
 check_one(struct cycle *c, const struct spool_config *cfg,
-          const struct accounts *a, const struct spool_item *it)
+          const struct accounts *a, struct spool_list *l,
+          const struct spool_item *it)
 {
 	char host[PATH_MAX], full[PATH_MAX];
 	struct stat st;
@@ -540,7 +552,11 @@ check_one(struct cycle *c, const struct spool_config *cfg,
 	                    can < 0 ? json_null() : json_boolean(can));
 	if (can == 0)
 		ok = 0;
-	scan_into(c, cfg, it, full, &st, o, &ok);
+	/* a link to another directory of the list is reported (and its
+	 * mail read) as that one, see spool_collect */
+	scan_into(c, cfg, it, full, &st, o, &ok,
+	          links == 0 || strcmp(host, it->path) == 0 ||
+	              list_find(l, host) == NULL);
 	json_object_set_new(o, "ok", json_boolean(ok));
 	return o;
 }
@@ -560,7 +576,7 @@ spool_collect(struct cycle *c, const struct spool_config *cfg)
 		const struct spool_item *it = &l->it[i];
 		json_t *o;
 
-		o = check_one(c, cfg, a, it);
+		o = check_one(c, cfg, a, l, it);
 		json_array_append_new(spools, o);
 	}
 	/* A link to a directory that is itself on the list (Debian's

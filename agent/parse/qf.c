@@ -4,14 +4,22 @@
  * One pass over the lines, no allocation: values are copied into the
  * fixed fields of struct qf_msg, cut at their size.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "agent/parse/qf.h"
 
-/* Record types sendmail writes or still reads (legacy D E L G Y). */
-static const char qf_types[] = "VTKNPdIBqMF$SZA!CQrRH.DELGY";
+/* Record types sendmail writes or still reads (legacy D E L G Y), as a
+ * table by the line's first byte. */
+#define T(c) [(unsigned char)(c)] = 1
+static const unsigned char qf_known[256] = {
+    T('V'), T('T'), T('K'), T('N'), T('P'), T('d'), T('I'), T('B'), T('q'),
+    T('M'), T('F'), T('$'), T('S'), T('Z'), T('A'), T('!'), T('C'), T('Q'),
+    T('r'), T('R'), T('H'), T('.'), T('D'), T('E'), T('L'), T('G'), T('Y'),
+};
+#undef T
 
 void
 qf_str_add(struct qf_str *f, const char *p, size_t n)
@@ -72,6 +80,19 @@ skip_blanks(const char *p, size_t n)
 	return i;
 }
 
+/* name_is - whether p[0..n) is the lower-case ASCII name lc, in any
+ * case (strncasecmp's locale lookup cost more than the compare) */
+static int
+name_is(const char *p, size_t n, const char *lc)
+{
+	size_t i = 0;
+
+	for (; i < n && lc[i] != '\0'; i++)
+		if ((p[i] | 0x20) != lc[i])
+			return 0;
+	return i == n && lc[i] == '\0';
+}
+
 /* The state of one pass over a qf file's lines. */
 struct qf_pass {
 	struct qf_msg *m;
@@ -120,14 +141,15 @@ rec_header(struct qf_pass *ps, const char *v, size_t n)
 			return;
 		i = (size_t)(q - v) + 1;
 	}
+	/* only Subject and From are kept: look no further at the others */
+	if (i + 4 >= n || (v[i] | 0x20) != (v[i + 4] == ':' ? 'f' : 's'))
+		return;
 	if ((c = memchr(v + i, ':', n - i)) == NULL)
 		return;
 	colon = (size_t)(c - v);
-	if (colon - i == 7 && strncasecmp(v + i, "Subject", 7) == 0 &&
-	    m->subject.len == 0)
+	if (name_is(v + i, colon - i, "subject") && m->subject.len == 0)
 		dst = &m->subject;
-	else if (colon - i == 4 && strncasecmp(v + i, "From", 4) == 0 &&
-	         m->from.len == 0)
+	else if (name_is(v + i, colon - i, "from") && m->from.len == 0)
 		dst = &m->from;
 	if (dst == NULL)
 		return;
@@ -207,7 +229,7 @@ qf_line(struct qf_pass *ps, const char *p, const char *le)
 		/* continuation: only H records have them */
 		if (ps->cont)
 			qf_str_add(ps->cont, p, (size_t)(le - p));
-	} else if (memchr(qf_types, *p, sizeof(qf_types) - 1) == NULL) {
+	} else if (!qf_known[(unsigned char)*p]) {
 		ps->m->nbad++;
 		ps->cont = NULL;
 	} else {
@@ -217,6 +239,54 @@ qf_line(struct qf_pass *ps, const char *p, const char *le)
 	}
 }
 
+/*
+ * line_end - the first '\n' of p[0..end), or NULL.  Eight bytes a step,
+ * inline: a qf line is about 25 bytes, and musl's memchr (the static
+ * agent) goes a byte at a time to an 8-byte boundary and again inside
+ * the word that holds the match (a fifth of the static agent's user time
+ * on a full queue); glibc's is as fast.  The lowest byte flagged by the
+ * zero-byte test is exact, so on a little-endian machine it is the first
+ * newline.
+ */
+static const char *
+line_end(const char *p, const char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ULL, nl = ones * '\n';
+
+	for (; end - p >= 8; p += 8) {
+		uint64_t w, t;
+
+		memcpy(&w, p, 8);
+		w ^= nl;
+		t = (w - ones) & ~w & (ones << 7);
+		if (t != 0)
+			return p + (__builtin_ctzll(t) >> 3);
+	}
+	for (; p < end; p++)
+		if (*p == '\n')
+			return p;
+	return NULL;
+#else
+	return memchr(p, '\n', (size_t)(end - p));
+#endif
+}
+
+/* qf_reset - m emptied: every count and length 0 (the value bytes past
+ * a length are never read, so they are not cleared: a qf_msg is 9 KiB) */
+static void
+qf_reset(struct qf_msg *m)
+{
+	struct qf_str *f[] = {&m->subject,     &m->from,       &m->env_status,
+	                      &m->rcpt_status, &m->quarantine, &m->df_dir};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		f[i]->len = 0, f[i]->cut = 0;
+	m->sender.len = 0;
+	m->nrcpt = m->nlines = m->nbad = 0;
+	m->complete = 0;
+}
+
 int
 qf_parse(const char *buf, size_t len, struct qf_msg *m, char *err,
          size_t errlen)
@@ -224,7 +294,7 @@ qf_parse(const char *buf, size_t len, struct qf_msg *m, char *err,
 	const char *p = buf, *end = buf + len;
 	struct qf_pass ps = {.m = m};
 
-	memset(m, 0, sizeof(*m));
+	qf_reset(m);
 	m->version = -1;
 	m->created = m->last_try = m->tries = -1;
 	if (len == 0) {
@@ -232,7 +302,7 @@ qf_parse(const char *buf, size_t len, struct qf_msg *m, char *err,
 		return -1;
 	}
 	while (p < end && !m->complete) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *nl = line_end(p, end);
 		const char *le = nl ? nl : end;
 
 		if (le > p && le[-1] == '\r')

@@ -42,14 +42,35 @@ qid_clock_init(struct qid_clock *qc, time_t now)
 	if (!qid_val_ready)
 		qid_val_init();
 	qc->nowyear = gmtime_r(&now, &tm) != NULL ? tm.tm_year + 1900 : 1970;
+	qc->day = -1;
+}
+
+/* id_day - the days since 1970 of the year % 60, month, day values v
+ * (already range-checked), or -1 if that day does not exist. */
+static long long
+id_day(const struct qid_clock *qc, const int *v)
+{
+	int year, best = 0;
+
+	/* the year of the 60-year cycle closest to now */
+	for (int d = -1; d <= 1; d++) {
+		year =
+		    qc->nowyear - ((qc->nowyear - 1900) % 60) + v[0] + 60 * d;
+		if (best == 0 ||
+		    abs_diff(year, qc->nowyear) < abs_diff(best, qc->nowyear))
+			best = year;
+	}
+	if (v[2] < 1 || v[2] > days_in_month(best, v[1] + 1))
+		return -1;
+	return days_from_civil(best, (unsigned)v[1] + 1, (unsigned)v[2]);
 }
 
 int
-qid_time_at(const struct qid_clock *qc, const char *id, size_t n, time_t *out)
+qid_time_at(struct qid_clock *qc, const char *id, size_t n, time_t *out)
 {
 	static const int maxv[6] = {59, 11, 31, 23, 59, 61};
 	const unsigned char *u = (const unsigned char *)id;
-	int v[6], year, best = 0;
+	int v[6];
 
 	if (n < QID_HEAD + QID_PID_MIN || n > QID_HEAD + QID_PID_MAX)
 		return -1;
@@ -64,20 +85,15 @@ qid_time_at(const struct qid_clock *qc, const char *id, size_t n, time_t *out)
 	for (size_t k = QID_HEAD; k < n; k++)
 		if (u[k] < '0' || u[k] > '9')
 			return -1;
-	/* the year of the 60-year cycle closest to now */
-	for (int d = -1; d <= 1; d++) {
-		year =
-		    qc->nowyear - ((qc->nowyear - 1900) % 60) + v[0] + 60 * d;
-		if (best == 0 ||
-		    abs_diff(year, qc->nowyear) < abs_diff(best, qc->nowyear))
-			best = year;
+	if (qc->day == -1 || memcmp(qc->ymd, u, 3) != 0) {
+		long long day = id_day(qc, v);
+
+		if (day == -1)
+			return -1;
+		memcpy(qc->ymd, u, 3);
+		qc->day = day;
 	}
-	if (v[2] < 1 || v[2] > days_in_month(best, v[1] + 1))
-		return -1;
-	*out =
-	    (time_t)(days_from_civil(best, (unsigned)v[1] + 1, (unsigned)v[2]) *
-	                 86400 +
-	             v[3] * 3600 + v[4] * 60 + v[5]);
+	*out = (time_t)(qc->day * 86400 + v[3] * 3600 + v[4] * 60 + v[5]);
 	return 0;
 }
 

@@ -25,14 +25,16 @@ int qid_time_near(const char *id, size_t n, time_t now, time_t *out);
 /*
  * For decoding many ids against one clock (a queue directory): the year
  * of "now" is worked out once, and each id then costs a few table
- * lookups and no libc time call.
+ * lookups and no libc time call; the day of the id decoded last is kept
+ * (the ids of a queue share their first three characters in runs).
  */
 struct qid_clock {
 	int nowyear;
+	unsigned char ymd[3]; /* the year, month, day characters of day */
+	long long day;        /* their days since 1970; -1: none yet */
 };
 
 void qid_clock_init(struct qid_clock *qc, time_t now);
-int qid_time_at(const struct qid_clock *qc, const char *id, size_t n,
-                time_t *out);
+int qid_time_at(struct qid_clock *qc, const char *id, size_t n, time_t *out);
 
 #endif

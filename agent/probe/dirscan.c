@@ -28,9 +28,9 @@
 #define IBLT_CELLS 4096 /* per sub-table */
 
 struct iblt_cell {
-	int32_t count;
 	uint64_t keyx;
-	uint64_t chkx;
+	int32_t count;
+	uint32_t chkx; /* 32 bits of the check: 16-byte cells, 196 KiB */
 };
 
 struct dirscan_ctx {
@@ -38,6 +38,8 @@ struct dirscan_ctx {
 	const struct dirscan_opts *o;
 	struct dirscan_result *r;
 	struct iblt_cell *iblt; /* IBLT_K * IBLT_CELLS */
+	uint64_t pend_key;      /* an add waiting for its cells (0: none) */
+	int pend_sign;
 	struct qid_clock qc;
 	int64_t start_ms, now_ms;
 	unsigned tick;
@@ -74,10 +76,10 @@ mix64(uint64_t x)
 	return x;
 }
 
-/* id_key - a 64-bit key of a queue id, 8 bytes at a time; never 0 (0
- * marks an empty cell). */
-static uint64_t
-id_key(const char *p, size_t n)
+/* dirscan_id_key - a 64-bit key of a queue id, 8 bytes at a time; never
+ * 0 (0 marks an empty cell). */
+uint64_t
+dirscan_id_key(const char *p, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
@@ -101,16 +103,16 @@ iblt_index(uint64_t key, int k)
 	       (size_t)((key >> (1 + 16 * k)) % IBLT_CELLS);
 }
 
-static uint64_t
+static uint32_t
 iblt_check(uint64_t key)
 {
-	return mix64(key ^ 0x5851f42d4c957f2dULL);
+	return (uint32_t)mix64(key ^ 0x5851f42d4c957f2dULL);
 }
 
 static void
 iblt_add(struct iblt_cell *t, uint64_t key, int sign)
 {
-	uint64_t chk = iblt_check(key);
+	uint32_t chk = iblt_check(key);
 
 	for (int k = 0; k < IBLT_K; k++) {
 		struct iblt_cell *c = &t[iblt_index(key, k)];
@@ -122,12 +124,40 @@ iblt_add(struct iblt_cell *t, uint64_t key, int sign)
 }
 
 /*
+ * iblt_defer - add key at the next entry (or iblt_flush): its three
+ * cells are fetched now, while the entry is handed over.  The cells are
+ * random in a table larger than the cache the queue reader's system
+ * calls leave; added at once, each add waited for its loads.
+ */
+static void
+iblt_defer(struct dirscan_ctx *x, uint64_t key, int sign)
+{
+	if (x->pend_key != 0)
+		iblt_add(x->iblt, x->pend_key, x->pend_sign);
+	for (int k = 0; k < IBLT_K; k++)
+		__builtin_prefetch(&x->iblt[iblt_index(key, k)], 1);
+	x->pend_key = key;
+	x->pend_sign = sign;
+}
+
+static void
+iblt_flush(struct dirscan_ctx *x)
+{
+	if (x->pend_key != 0)
+		iblt_add(x->iblt, x->pend_key, x->pend_sign);
+	x->pend_key = 0;
+}
+
+/*
  * iblt_peel - take out the unmatched ids one pure cell at a time.  The
  * number of df ids left without a control file; *exact is 0 if some cells
- * could not be decoded (too many unmatched ids for the table).
+ * could not be decoded (too many unmatched ids for the table).  The keys
+ * of the control ids left without a df go to o->ctl_keys while there is
+ * room (r->ctl_unmatched counts them all).
  */
 static unsigned long long
-iblt_peel(struct iblt_cell *t, int *exact)
+iblt_peel(struct iblt_cell *t, int *exact, const struct dirscan_opts *o,
+          struct dirscan_result *r)
 {
 	unsigned long long orphans = 0;
 	int progress = 1;
@@ -146,6 +176,8 @@ iblt_peel(struct iblt_cell *t, int *exact)
 			sign = c->count;
 			if (sign > 0)
 				orphans++;
+			else if (r->ctl_unmatched++ < o->ctl_keys_max)
+				o->ctl_keys[r->ctl_unmatched - 1] = key;
 			iblt_add(t, key, -sign);
 			progress = 1;
 		}
@@ -261,8 +293,9 @@ postfix_arrival(int dirfd, const char *name, struct dirscan_result *r,
 	return -1;
 }
 
-/* sendmail_entry - one name of a sendmail queue directory. */
-static void
+/* sendmail_entry - one name of a sendmail queue directory; 1 when its id
+ * went into the orphan table. */
+static int
 sendmail_entry(struct dirscan_ctx *x, int dirfd, const char *name, size_t len)
 {
 	struct dirscan_result *r = x->r;
@@ -274,7 +307,7 @@ sendmail_entry(struct dirscan_ctx *x, int dirfd, const char *name, size_t len)
 
 	if (len < 3 || name[1] != 'f') {
 		r->by_prefix[DS_OTHER]++;
-		return;
+		return 0;
 	}
 	switch (name[0]) {
 	case 'q':
@@ -297,11 +330,11 @@ sendmail_entry(struct dirscan_ctx *x, int dirfd, const char *name, size_t len)
 		break;
 	default:
 		r->by_prefix[DS_OTHER]++;
-		return;
+		return 0;
 	}
 	r->by_prefix[p]++;
 	if (p == DS_TF || p == DS_XF)
-		return;
+		return 0;
 	control = p != DS_DF;
 	have_t = qid_time_at(&x->qc, id, idlen, &t) == 0;
 	if ((p == DS_QF || p == DS_HF) && !x->o->ages) {
@@ -322,8 +355,20 @@ sendmail_entry(struct dirscan_ctx *x, int dirfd, const char *name, size_t len)
 	}
 	/* ids too young to judge (a df is written before its qf) */
 	if (have_t && x->o->now - t < x->o->orphan_grace)
-		return;
-	iblt_add(x->iblt, id_key(id, idlen), control ? -1 : +1);
+		return 0;
+	iblt_defer(x, dirscan_id_key(id, idlen), control ? -1 : +1);
+	return 1;
+}
+
+int
+dirscan_pairs(const struct dirscan_opts *o, const char *id, size_t n)
+{
+	struct qid_clock qc;
+	time_t t;
+
+	qid_clock_init(&qc, o->now);
+	return qid_time_at(&qc, id, n, &t) != 0 ||
+	       o->now - t >= o->orphan_grace;
 }
 
 /* exim_time - the arrival time in an Exim id: its first six characters,
@@ -387,7 +432,7 @@ exim_entry(struct dirscan_ctx *x, const char *name, size_t len)
 	/* a -D is written before its -H */
 	if (t > 0 && x->o->now - t < x->o->orphan_grace)
 		return;
-	iblt_add(x->iblt, id_key(name, idlen), p == DS_QF ? -1 : +1);
+	iblt_defer(x, dirscan_id_key(name, idlen), p == DS_QF ? -1 : +1);
 }
 
 /* other_entry - one regular file (or one of unknown type) of a postfix
@@ -423,8 +468,8 @@ other_entry(struct dirscan_ctx *x, int dirfd, const char *name,
 	r->queued++;
 }
 
-static int scan_level(struct dirscan_ctx *x, int dirfd, int depth, char *err,
-                      size_t errlen);
+static int scan_level(struct dirscan_ctx *x, int dirfd, int depth,
+                      const char *sub, char *err, size_t errlen);
 
 /* descend - scan the subdirectory name of dirfd at depth + 1. */
 static void
@@ -441,22 +486,79 @@ descend(struct dirscan_ctx *x, int dirfd, const char *name, int depth)
 			x->r->complete = 0;
 		return;
 	}
-	if (scan_level(x, fd, depth + 1, why, sizeof(why)) == -1)
+	if (scan_level(x, fd, depth + 1, name, why, sizeof(why)) == -1)
 		x->r->complete = 0;
 	close(fd);
 }
 
+/* hand_over - the entry to o->on_entry, if set. */
+static void
+hand_over(const struct dirscan_opts *o, int dirfd, const char *sub,
+          const struct ds_dirent *d, size_t len, int paired)
+{
+	struct dirscan_entry e;
+
+	if (o->on_entry == NULL)
+		return;
+	e.dirfd = dirfd;
+	e.sub = sub;
+	e.name = d->d_name;
+	e.len = len;
+	e.type = d->d_type;
+	e.ino = d->d_ino;
+	e.paired = paired;
+	o->on_entry(o->arg, &e);
+}
+
+/* wants_level - whether the subdirectory name (len) at depth is walked:
+ * sendmail's qf/, df/, xf/ split; Exim's split input/; postfix's hashed
+ * subdirectories */
 static int
-scan_level(struct dirscan_ctx *x, int dirfd, int depth, char *err,
-           size_t errlen)
+wants_level(const struct dirscan_opts *o, const char *name, size_t len,
+            int depth)
+{
+	if (o->exim)
+		return depth == 0 && len == 1;
+	if (o->sendmail)
+		return depth == 0 && len == 2 && name[1] == 'f';
+	return depth < o->max_depth;
+}
+
+/* is_dir - whether the entry d (type DT_DIR or DT_UNKNOWN) is a directory;
+ * DT_UNKNOWN is lstat'ed, into *type; -1 if it is gone. */
+static int
+is_dir(struct dirscan_ctx *x, int dirfd, const struct ds_dirent *d,
+       unsigned char *type)
+{
+	struct stat st;
+
+	if (*type == DT_DIR)
+		return 1;
+	x->r->stats++;
+	if (fstatat(dirfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return -1;
+	*type = S_ISREG(st.st_mode)   ? DT_REG
+	        : S_ISDIR(st.st_mode) ? DT_DIR
+	                              : DT_LNK;
+	return *type == DT_DIR;
+}
+
+static int
+scan_level(struct dirscan_ctx *x, int dirfd, int depth, const char *sub,
+           char *err, size_t errlen)
 {
 	struct dirscan_result *r = x->r;
 	const struct dirscan_opts *o = x->o;
+	int reader = o->sendmail && o->on_entry != NULL;
 	char *buf;
 	long n;
 
 	buf = xmalloc(DS_BUF);
-	while (!x->stop) {
+	/* past limit_ms the counts stop; a reader riding on the listing
+	 * still gets the rest of it */
+	while (!x->stop || reader) {
+		int counting = !x->stop;
+
 		n = syscall(SYS_getdents64, dirfd, buf, DS_BUF);
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -478,44 +580,37 @@ scan_level(struct dirscan_ctx *x, int dirfd, int depth, char *err,
 			if (name[0] == '.' &&
 			    (len == 1 || (len == 2 && name[1] == '.')))
 				continue;
-			clock_check(x);
-			if (depth == 0) {
-				r->entries++;
-				r->dirent_bytes += (8 + len + 3) & ~(size_t)3;
+			if (counting) {
+				clock_check(x);
+				if (depth == 0) {
+					r->entries++;
+					r->dirent_bytes +=
+					    (8 + len + 3) & ~(size_t)3;
+				}
 			}
 			if (type == DT_DIR || type == DT_UNKNOWN) {
-				int isdir = type == DT_DIR;
+				int dir = is_dir(x, dirfd, d, &type);
 
-				if (type == DT_UNKNOWN) {
-					struct stat st;
-
-					r->stats++;
-					if (fstatat(dirfd, name, &st,
-					            AT_SYMLINK_NOFOLLOW) == -1)
-						continue;
-					isdir = S_ISDIR(st.st_mode);
-					type = S_ISREG(st.st_mode) ? DT_REG
-					       : isdir             ? DT_DIR
-					                           : DT_LNK;
-				}
-				if (isdir) {
-					/* sendmail's qf/, df/, xf/ split;
-					 * postfix's hashed subdirectories */
-					if (o->exim ? (depth == 0 && len == 1)
-					    : o->sendmail
-					        ? (depth == 0 && len == 2 &&
-					           name[1] == 'f')
-					        : depth < o->max_depth)
+				if (dir == -1)
+					continue;
+				if (dir) {
+					if (wants_level(o, name, len, depth))
 						descend(x, dirfd, name, depth);
 					continue;
 				}
+			}
+			if (!counting) {
+				if (reader)
+					hand_over(o, dirfd, sub, d, len, 0);
+				continue;
 			}
 			if (type == DT_REG)
 				r->files++;
 			if (o->exim)
 				exim_entry(x, name, len);
 			else if (o->sendmail)
-				sendmail_entry(x, dirfd, name, len);
+				hand_over(o, dirfd, sub, d, len,
+				          sendmail_entry(x, dirfd, name, len));
 			else
 				other_entry(x, dirfd, name, type);
 		}
@@ -555,15 +650,18 @@ dirscan(int dirfd, const struct dirscan_opts *o, struct dirscan_result *r,
 	x.start_ms = x.now_ms = time_mono_ms();
 	if (o->sendmail || o->exim)
 		x.iblt = xcalloc((size_t)IBLT_K * IBLT_CELLS, sizeof(*x.iblt));
-	rc = scan_level(&x, dirfd, 0, err, errlen);
+	rc = scan_level(&x, dirfd, 0, NULL, err, errlen);
 	if (x.stop) {
 		r->complete = 0;
 		r->age_lower_bound = 1;
 	}
 	if (x.iblt != NULL) {
-		r->orphans = iblt_peel(x.iblt, &r->orphans_exact);
+		iblt_flush(&x);
+		r->orphans = iblt_peel(x.iblt, &r->orphans_exact, o, r);
 		if (!r->complete)
 			r->orphans_exact = 0;
+		r->ctl_exact =
+		    r->orphans_exact && r->ctl_unmatched <= o->ctl_keys_max;
 		free(x.iblt);
 	}
 	r->elapsed_ms = time_mono_ms() - x.start_ms;

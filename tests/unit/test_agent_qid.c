@@ -119,6 +119,34 @@ test_rejects(void **state)
 	assert_int_equal(t, utc(2016, 2, 15, 1, 20, 2));
 }
 
+/* one clock over ids of several days, as a queue listing decodes them
+ * (the day of the id before is kept): each gets its own day, a bad day
+ * after a good one is still refused, and the day before comes back */
+static void
+test_clock_over_days(void **state)
+{
+	static const char *const ids[] = {
+	    "6ASEnAvr023598", "6ASEnBvr023599", "6ASFnAvr023600",
+	    "6BVNxx00123456", "6ASEnAvr023601", "u1F1K2am007134",
+	    "6ASEnAvr023602",
+	};
+	time_t now = utc(2026, 11, 30, 12, 0, 0), t, want;
+	struct qid_clock qc;
+
+	(void)state;
+	qid_clock_init(&qc, now);
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		assert_int_equal(decode(ids[i], now, &want), 0);
+		assert_int_equal(qid_time_at(&qc, ids[i], 14, &t), 0);
+		assert_int_equal(t, want);
+	}
+	/* February 30th: refused, also right after February 15th */
+	assert_int_equal(qid_time_at(&qc, "u1F1K2am007134", 14, &t), 0);
+	assert_int_equal(qid_time_at(&qc, "u1U1K2am007134", 14, &t), -1);
+	assert_int_equal(qid_time_at(&qc, "6ASEnAvr023598", 14, &t), 0);
+	assert_int_equal(t, utc(2026, 11, 28, 14, 49, 10));
+}
+
 int
 main(void)
 {
@@ -127,6 +155,7 @@ main(void)
 	    cmocka_unit_test(test_year_closest_to_now),
 	    cmocka_unit_test(test_leap_second),
 	    cmocka_unit_test(test_rejects),
+	    cmocka_unit_test(test_clock_over_days),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
