@@ -7,10 +7,8 @@
 
 #include "collector/ingest/json_cost.h"
 
-/* string_end - the index just past the closing quote of the string
- * whose opening quote is at i (len if it is not closed). */
-static size_t
-string_end(const char *t, size_t len, size_t i)
+size_t
+json_string_end(const char *t, size_t len, size_t i)
 {
 	for (i++; i < len;) {
 		const char *q = memchr(t + i, '"', len - i);
@@ -42,7 +40,7 @@ json_cost(const char *t, size_t len, size_t limit)
 	while (i < len && cost <= limit) {
 		char c = t[i];
 		if (c == '"') {
-			size_t e = string_end(t, len, i);
+			size_t e = json_string_end(t, len, i);
 			cost += JSON_COST_STRING + (e - i);
 			i = e;
 			continue;

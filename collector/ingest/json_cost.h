@@ -29,4 +29,11 @@
  */
 size_t json_cost(const char *text, size_t len, size_t limit);
 
+/*
+ * json_string_end - the index just past the closing quote of the JSON
+ * string whose opening quote is at text[i] (len if it is not closed):
+ * memchr to each quote, counting the backslashes before it.
+ */
+size_t json_string_end(const char *text, size_t len, size_t i);
+
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/ingest/json_cost.h"
 #include "collector/ingest/report_spans.h"
 #include "common/xalloc.h"
 
@@ -26,25 +27,6 @@ ws(struct scan *c)
 		c->i++;
 }
 
-/* string_end - the index just past the string whose quote is at i. */
-static size_t
-string_end(const char *t, size_t len, size_t i)
-{
-	for (i++; i < len;) {
-		const char *q = memchr(t + i, '"', len - i);
-		size_t j, bs = 0;
-		if (q == NULL)
-			return len;
-		j = (size_t)(q - t);
-		while (j - bs > i && t[j - bs - 1] == '\\')
-			bs++;
-		if (bs % 2 == 0)
-			return j + 1;
-		i = j + 1;
-	}
-	return len;
-}
-
 /* skip_value - past the value at c->i (whitespace skipped first). */
 static void
 skip_value(struct scan *c)
@@ -55,7 +37,7 @@ skip_value(struct scan *c)
 	while (c->i < c->len) {
 		char ch = c->t[c->i];
 		if (ch == '"') {
-			c->i = string_end(c->t, c->len, c->i);
+			c->i = json_string_end(c->t, c->len, c->i);
 		} else if (ch == '{' || ch == '[') {
 			depth++;
 			c->i++;
@@ -107,7 +89,7 @@ next_key(struct scan *c, const char **k, size_t *kn)
 		c->i++;
 		return 0;
 	}
-	e = string_end(c->t, c->len, c->i);
+	e = json_string_end(c->t, c->len, c->i);
 	if (c->t[c->i] != '"' || e < c->i + 2)
 		return -1;
 	*k = c->t + c->i + 1;
@@ -247,7 +229,7 @@ compact_copy(const char *t, struct span s)
 	while (i < end) {
 		char ch = t[i];
 		if (ch == '"') {
-			size_t e = string_end(t, end, i);
+			size_t e = json_string_end(t, end, i);
 			memcpy(p, t + i, e - i);
 			p += e - i;
 			i = e;
