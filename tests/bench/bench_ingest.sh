@@ -30,7 +30,7 @@ mkdir -p "$tmp"
 trap '[ -n "$cpid" ] && kill "$cpid" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
 
 # shellcheck disable=SC2046
-cc -O2 -o "$tmp/loadgen" "$top/tests/bench/loadgen.c" \
+cc -O2 -I"$top" -o "$tmp/loadgen" "$top/tests/bench/loadgen.c" \
     $(pkg-config --cflags --libs libcurl sqlite3 zlib) || exit 1
 
 port() {

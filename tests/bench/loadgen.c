@@ -20,7 +20,8 @@
  *   loadgen bigdb DBFILE SCHEMA.sql [-H HOSTS] [-e EVENTS]
  *	a large collector database written directly with SQLite through the
  *	collector's schema: HOSTS hosts with state, findings, filesystems,
- *	mail and signature aggregates, and EVENTS events.
+ *	mail and signature aggregates, and EVENTS events; its meta row
+ *	says the schema's version (SCHEMA_VERSION), as a collector's does.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -33,6 +34,8 @@
 #include <curl/curl.h>
 #include <sqlite3.h>
 #include <zlib.h>
+
+#include "collector/store/migrate.h"
 
 static double
 now_s(void)
@@ -496,6 +499,14 @@ bigdb(const char *path, const char *schema_path, long hosts, long events)
 	exec(db, "PRAGMA synchronous=OFF; PRAGMA cache_size=-262144");
 	exec(db, schema);
 	free(schema);
+	{
+		char v[96];
+		snprintf(v, sizeof(v),
+		         "INSERT OR REPLACE INTO meta (key, value) "
+		         "VALUES ('schema_version', '%d')",
+		         SCHEMA_VERSION);
+		exec(db, v);
+	}
 #define P(st, sql) if (sqlite3_prepare_v2(db, sql, -1, &st, NULL)) \
 	die(sqlite3_errmsg(db))
 	P(h, "INSERT INTO hosts (id, name, os, kernel, agent_version, "
