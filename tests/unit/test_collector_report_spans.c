@@ -19,23 +19,7 @@
 #include "collector/ingest/report_spans.h"
 #include "collector/ingest/validate.h"
 #include "collector/store/store.h"
-#include "common/fsutil.h"
-
-static char top[4096];
-
-static char *
-slurp(const char *rel, size_t *len)
-{
-	char path[8192], why[256], *text = NULL;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "%s/%s", top, rel);
-	n = read_file_capped(path, &text, 64u << 20, why, sizeof(why));
-	if (n < 0)
-		fail_msg("%s", why);
-	*len = (size_t)n;
-	return text;
-}
+#include "testdata.h"
 
 /* same_text - a and b both NULL, or the same JSON value; with bytes,
  * the same bytes (a text jansson wrote: 95.6 is 95.599999999999994 in
@@ -107,14 +91,14 @@ same_prep(const char *text, size_t len, int bytes)
 static void
 test_examples(void **state)
 {
-	static const char *const files[] = {"tests/data/report-incident.json",
-	                                    "tests/data/report-healthy.json",
-	                                    "tests/data/report-minimal.json"};
+	static const char *const files[] = {"report-incident.json",
+	                                    "report-healthy.json",
+	                                    "report-minimal.json"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		size_t len;
-		char *text = slurp(files[i], &len), *compact;
+		char *text = testdata_read(files[i], &len), *compact;
 		json_t *r = json_loadb(text, len, 0, NULL);
 
 		assert_non_null(r);
@@ -133,7 +117,7 @@ static char *
 report(const char *extra, const char *findings)
 {
 	size_t len;
-	char *min = slurp("tests/data/report-minimal.json", &len);
+	char *min = testdata_read("report-minimal.json", &len);
 	json_t *r = json_loadb(min, len, 0, NULL);
 	char *base, *out, *cut;
 	size_t n;
@@ -249,8 +233,5 @@ main(void)
 	    cmocka_unit_test(test_escaped_key_uses_tree),
 	    cmocka_unit_test(test_normalized_value_uses_tree),
 	};
-	const char *t = getenv("SPOOLWATCH_TOP");
-
-	snprintf(top, sizeof(top), "%s", t && *t ? t : ".");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
