@@ -34,7 +34,7 @@ enum pf_class {
 size_t prefilter_next(const char *p, size_t n, size_t max_line, size_t *end,
                       enum pf_class *cls);
 
-/* prefilter_use - force "avx2", "ssse3", "sse2" or "scalar" (tests, benchmarks);
+/* prefilter_use - force "avx2", "sse2" or "scalar" (tests, benchmarks);
  * -1 if that one is not available on this CPU or build. */
 int prefilter_use(const char *name);
 /* prefilter_name - the implementation in use. */
