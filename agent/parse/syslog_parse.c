@@ -11,6 +11,7 @@
  * no allocation and no regex.  Lines that are not from a sendmail or
  * postfix program (and carry no "SYSERR(") stop right after the header.
  */
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 #ifdef __SSE2__
@@ -69,15 +70,33 @@ lit_find(const char *p, size_t n, const char *lit, size_t l)
 }
 
 /* find_byte - the index of the first c in p[i..n), or n; tokens are
- * short, so the first bytes are looked at before memchr is called */
+ * short, so 16 bytes are compared at a time (SSE2) before memchr is
+ * called, and the last few byte by byte */
 static inline size_t
 find_byte(const char *p, size_t n, size_t i, char c)
 {
 	const char *q;
 
+#ifdef __SSE2__
+	const __m128i v = _mm_set1_epi8(c);
+
+	for (size_t k = 0; k < 2 && i + 16 <= n; k++, i += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(p + i)), v));
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+	if (i + 16 > n) {
+		for (; i < n; i++)
+			if (p[i] == c)
+				return i;
+		return n;
+	}
+#else
 	for (size_t lim = n - i > 16 ? i + 16 : n; i < lim; i++)
 		if (p[i] == c)
 			return i;
+#endif
 	if (i >= n || (q = memchr(p + i, c, n - i)) == NULL)
 		return n;
 	return (size_t)(q - p);
@@ -157,9 +176,12 @@ sl_local_time(struct sl_clock *clk, int year, int mon, int mday, int hour,
 
 /* infer_year - the latest year (the anchor's next one, for a January
  * line read on Dec 31 with a clock a little behind, down to 8 years back,
- * for Feb 29) that puts the stamp no later than a day after the anchor. */
+ * for Feb 29) that puts the stamp no later than a day after the anchor.
+ * *first: the year was the first one tried (whatever the minute and
+ * second, the same years are tried in the same order). */
 static time_t
-infer_year(struct sl_clock *clk, int mon, int mday, int h, int mi, int s)
+infer_year(struct sl_clock *clk, int mon, int mday, int h, int mi, int s,
+           int *first)
 {
 	int k0 = clk->a_mon == 12 && mon == 1 ? -1 : 0;
 	/* a date more than a day after the anchor's in the anchor's year
@@ -169,6 +191,7 @@ infer_year(struct sl_clock *clk, int mon, int mday, int h, int mi, int s)
 	            (mon == clk->a_mon + 1 && mday > 1) ||
 	            (mon == clk->a_mon && mday > clk->a_mday + 1);
 
+	*first = 1;
 	for (int k = k0; k <= 8; k++) {
 		time_t t;
 		if (k == 0 && later)
@@ -179,18 +202,21 @@ infer_year(struct sl_clock *clk, int mon, int mday, int h, int mi, int s)
 		t = sl_local_time(clk, clk->a_year - k, mon, mday, h, mi, s);
 		if (t != (time_t)-1 && t <= clk->anchor + 86400)
 			return t;
+		*first = 0;
 	}
 	return (time_t)-1;
 }
 
 /* trad_stamp - "Feb 15 09:20:02" / "Jun  5 ..." / "Mar 7 ..." at p;
  * bytes used, or 0.  With clk NULL only the shape is checked (the bytes
- * a valid stamp of that shape would use; no time is set). */
+ * a valid stamp of that shape would use; no time is set).  A stamp of
+ * the hour before (clk->h_key) takes that hour's epoch: its year is
+ * known when the first year tried took every minute of the hour. */
 static size_t
 trad_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 {
-	size_t i = 4;
-	int mon, day, h, mi, s;
+	size_t i = 4, key;
+	int mon, day, h, mi, s, first;
 
 	if (n < 14 || p[3] != ' ')
 		return 0;
@@ -204,16 +230,28 @@ trad_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 		return 0;
 	if (clk == NULL)
 		return i + 9;
+	mi = time_digits(p + i + 4, 2);
+	s = time_digits(p + i + 7, 2);
+	key = i + 3; /* "Feb 15 09" */
+	if (clk->h_len == key && mi >= 0 && mi <= 59 && s >= 0 && s <= 60 &&
+	    memcmp(p, clk->h_key, key) == 0) {
+		*ts = clk->h_base + mi * 60 + s;
+		return i + 9;
+	}
 	if ((mon = month_from_abbr(p, 0)) == 0)
 		return 0;
 	day = day == 2 ? time_digits(p + i - 2, 2) : p[i - 1] - '0';
 	h = time_digits(p + i + 1, 2);
-	mi = time_digits(p + i + 4, 2);
-	s = time_digits(p + i + 7, 2);
 	if (h < 0 || mi < 0 || s < 0)
 		return 0;
-	if ((*ts = infer_year(clk, mon, day, h, mi, s)) == (time_t)-1)
+	if ((*ts = infer_year(clk, mon, day, h, mi, s, &first)) == (time_t)-1)
 		return 0;
+	if (first && key <= sizeof(clk->h_key) &&
+	    *ts - (mi * 60 + s) + 3600 <= clk->anchor + 86400) {
+		memcpy(clk->h_key, p, key);
+		clk->h_len = key;
+		clk->h_base = *ts - (mi * 60 + s);
+	}
 	return i + 9;
 }
 
@@ -459,8 +497,15 @@ stamp_time(const char *p, const struct stamp *st, struct sl_clock *clk,
 static void
 unparsed(struct sl_event *ev)
 {
-	memset(ev, 0, sizeof(*ev));
+	/* field by field: a memset of the whole event (rep stos) was a
+	 * tenth of a delivered mail line's parse */
+	ev->kind = SL_NONE;
+	ev->ts = 0;
+	ev->host = ev->program = ev->pid = ev->queue_id = SPAN_EMPTY;
+	ev->message = ev->user = ev->stage = ev->errno_text = SPAN_EMPTY;
+	ev->path = ev->to = ev->relay = ev->dsn = ev->stat = SPAN_EMPTY;
 	ev->uid = ev->gid = ev->euid = -1;
+	ev->repeat = 0;
 }
 
 /* from_head - ev with the spans of a header walk */
@@ -685,10 +730,15 @@ queue_id(struct sl_span m, struct sl_event *ev)
 		ev->queue_id = SPAN_EMPTY;
 		return 9;
 	}
-	while (i < m.n && is_alnum(m.p[i])) {
-		digit |= is_digit(m.p[i]);
-		upper |= m.p[i] >= 'A' && m.p[i] <= 'Z';
-		i++;
+	/* at most 25 characters can make an id: the walk stops there;
+	 * the classes without a branch each */
+	for (; i < m.n && i <= 24; i++) {
+		unsigned c = (unsigned char)m.p[i];
+		int d = c - '0' < 10u, u = c - 'A' < 26u, l = c - 'a' < 26u;
+		if (!(d | u | l))
+			break;
+		digit |= d;
+		upper |= u;
 	}
 	e = i;
 	if (i < 5 || i > 24 || !(digit || upper))
@@ -948,8 +998,8 @@ quick_tag(const char *p, size_t n)
 	if (n < 24)
 		return 0;
 	if (((p[0] | 0x20) >= 'a' && (p[0] | 0x20) <= 'z') && p[3] == ' ' &&
-	    (p[4] == ' ' || is_digit(p[4])) && is_digit(p[5]) &&
-	    p[6] == ' ' && p[9] == ':' && p[12] == ':' && p[15] == ' ') {
+	    (p[4] == ' ' || is_digit(p[4])) && is_digit(p[5]) && p[6] == ' ' &&
+	    p[9] == ':' && p[12] == ':' && p[15] == ' ') {
 		i = 16; /* trad_stamp(): 15 bytes */
 	} else if (is_digit(p[0]) && p[4] == '-' && p[7] == '-' &&
 	           p[10] == 'T') {
@@ -963,9 +1013,7 @@ quick_tag(const char *p, size_t n)
 	}
 	if (i >= n || p[i] == ' ' || p[i] == '<')
 		return 0;
-	for (e = i; e < n && p[e] != ' '; e++)
-		;
-	if (e >= n)
+	if ((e = find_byte(p, n, i, ' ')) >= n)
 		return 0;
 	if (p[e - 1] == ':') /* no host: the first token is the tag */
 		return i;
@@ -974,33 +1022,34 @@ quick_tag(const char *p, size_t n)
 	return e + 1;
 }
 
-/* may_be_wanted - can a program starting with the 4 bytes at t be one
+/* word - the 4 bytes at t as one number (the host's byte order) */
+static inline uint32_t
+word(const char *t)
+{
+	uint32_t w;
+
+	memcpy(&w, t, 4);
+	return w;
+}
+
+/*
+ * may_be_wanted - can a program starting with the 4 bytes at t be one
  * program_class() knows?  Every name it knows is at least 4 bytes long
- * but sm-* and dma, which start with 3 known ones. */
+ * but sm-* and dma, which start with 3 known ones.  The 4 bytes are
+ * compared with every name's at once, without a branch per name: lines
+ * of many programs follow each other in no order, and a switch on the
+ * first byte was a mispredicted jump on most lines.
+ */
 static int
 may_be_wanted(const char *t)
 {
-	switch (t[0]) {
-	case 'p':
-		return memcmp(t, "post", 4) == 0;
-	case 's':
-		return memcmp(t, "send", 4) == 0 || memcmp(t, "sm-", 3) == 0 ||
-		       memcmp(t, "ssmt", 4) == 0 || memcmp(t, "sSMT", 4) == 0;
-	case 'n':
-		return memcmp(t, "null", 4) == 0;
-	case 'm':
-		return memcmp(t, "msmt", 4) == 0;
-	case 'd':
-		return memcmp(t, "dma", 3) == 0;
-	case 'C':
-		return memcmp(t, "CRON", 4) == 0;
-	case 'c':
-		return memcmp(t, "cron", 4) == 0;
-	case '/':
-		return memcmp(t, "/usr", 4) == 0;
-	default:
-		return 0;
-	}
+	const uint32_t w = word(t), w3 = w & word("\xff\xff\xff\0");
+
+	return (w == word("post")) | (w == word("send")) |
+	       (w3 == word("sm-\0")) | (w == word("ssmt")) |
+	       (w == word("sSMT")) | (w == word("null")) | (w == word("msmt")) |
+	       (w3 == word("dma\0")) | (w == word("CRON")) |
+	       (w == word("cron")) | (w == word("/usr"));
 }
 
 enum sl_tag

@@ -50,6 +50,12 @@ struct sl_clock {
 	int a_year, a_mon, a_mday; /* the anchor's local date (month 1-12) */
 	int c_year, c_mon, c_mday, c_hour; /* cache key; c_year 0: empty */
 	time_t c_base;                     /* epoch of that local hour */
+	/* the traditional stamps of one hour ("Feb 15 09"), when the year
+	 * inferred for them is the same whatever their minute and second:
+	 * the stamp's first h_len bytes and the epoch of that hour */
+	char h_key[12];
+	size_t h_len; /* 0: empty */
+	time_t h_base;
 };
 
 struct sl_event {

@@ -37,7 +37,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memcpy(p, data, size);
 	sl_clock_init(&clk, 1771113600); /* 2026-02-15 */
-	if (sl_parse_line(p, size, &clk, &ev) != SL_NONE) {
+	wanted = sl_parse_line(p, size, &clk, &ev) != SL_NONE ||
+	         sl_tag_class(p, size) == SL_TAG_CRON;
+	if (ev.kind != SL_NONE) {
 		struct sl_span all[] = {ev.host,     ev.program,    ev.pid,
 		                        ev.queue_id, ev.message,    ev.user,
 		                        ev.stage,    ev.errno_text, ev.path,

@@ -452,6 +452,97 @@ test_year_inference(void **state)
 	    sl_parse_header("Foo 15 10:00:00 h x: y", 22, &c2, &ev), -1);
 }
 
+/* the stamps of one hour share its epoch (sl_clock's hour cache) only
+ * when the year found for one of them holds for every minute: an hour
+ * that straddles the anchor + 1 day takes this year for its first
+ * minutes and last year for the others, in any order */
+static void
+test_year_hour_cache(void **state)
+{
+	static const struct {
+		const char *line, *want;
+	} seq[] = {
+	    {"Feb 16 00:10:00 h x: y", "2026-02-16T00:10:00Z"},
+	    {"Feb 16 00:50:00 h x: y", "2025-02-16T00:50:00Z"},
+	    {"Feb 16 00:29:59 h x: y", "2026-02-16T00:29:59Z"},
+	    {"Feb 16 00:30:01 h x: y", "2025-02-16T00:30:01Z"},
+	    {"Feb 15 23:59:60 h x: y", "2026-02-16T00:00:00Z"},
+	    {"Feb 15 23:00:00 h x: y", "2026-02-15T23:00:00Z"},
+	    {"Feb 15 23:59:59 h x: y", "2026-02-15T23:59:59Z"},
+	    {"Feb 15 23:61:00 h x: y", NULL},
+	    {"Feb 15 23:00:61 h x: y", NULL},
+	    {"Feb 15 23:5x:00 h x: y", NULL},
+	    {"Feb 16 00:40:00 h x: y", "2025-02-16T00:40:00Z"},
+	    {"Feb 16 00:00:00 h x: y", "2026-02-16T00:00:00Z"},
+	};
+	struct sl_event ev;
+	struct sl_clock c2, fresh;
+	(void)state;
+	for (int pass = 0; pass < 2; pass++) {
+		sl_clock_init(&c2, 1771115400); /* 2026-02-15T00:30:00Z */
+		for (size_t k = 0; k < sizeof(seq) / sizeof(seq[0]); k++) {
+			size_t i =
+			    pass ? sizeof(seq) / sizeof(seq[0]) - 1 - k : k;
+			int r = sl_parse_header(seq[i].line, 22, &c2, &ev);
+			if (seq[i].want == NULL) {
+				assert_int_equal(r, -1);
+				continue;
+			}
+			assert_int_equal(r, 0);
+			assert_ts(ev.ts, seq[i].want);
+			/* the same as a clock that never saw another line */
+			sl_clock_init(&fresh, 1771115400);
+			assert_int_equal(
+			    sl_parse_header(seq[i].line, 22, &fresh, &ev), 0);
+			assert_ts(ev.ts, seq[i].want);
+		}
+	}
+}
+
+/* the header's tokens are found 16 bytes at a time: hosts and tags of
+ * every length from 1 to 40 (across both 16-byte steps and the memchr
+ * after them), the line cut right after the tag */
+static void
+test_token_lengths(void **state)
+{
+	char line[160], host[48], tag[48];
+	struct sl_event ev;
+	(void)state;
+	for (size_t hl = 1; hl <= 40; hl++) {
+		for (size_t tl = 1; tl <= 40; tl++) {
+			int n;
+			memset(host, 'h', hl);
+			host[hl] = '\0';
+			memset(tag, 't', tl);
+			memcpy(tag, "sendmail", tl < 8 ? tl : 8);
+			tag[tl] = '\0';
+			n = snprintf(line, sizeof(line),
+			             "Feb 15 09:20:02 %s %s[7]: SYSERR(r): x",
+			             host, tag);
+			assert_int_equal(
+			    sl_parse_header(line, (size_t)n, &clk, &ev), 0);
+			assert_int_equal(ev.host.n, hl);
+			assert_memory_equal(ev.host.p, host, hl);
+			assert_int_equal(ev.program.n, tl);
+			assert_memory_equal(ev.program.p, tag, tl);
+			assert_int_equal(ev.pid.n, 1);
+			assert_int_equal(sl_tag_class(line, (size_t)n),
+			                 tl >= 8 ? SL_TAG_MAIL : SL_TAG_NONE);
+			/* cut after the tag's "]:": an exact-size copy */
+			{
+				size_t cut = 16 + hl + 1 + tl + 4;
+				char *c = malloc(cut);
+				memcpy(c, line, cut);
+				assert_int_equal(
+				    sl_parse_header(c, cut, &clk, &ev), 0);
+				assert_int_equal(ev.program.n, tl);
+				assert_int_equal(ev.message.n, 0);
+				free(c);
+			}
+		}
+	}
+}
+
 static void
 test_local_time_zone(void **state)
 {
@@ -778,8 +869,7 @@ static const struct {
     {"Feb 15 09:20:02 host kernel: SYSERR(root): other tag", PF_PARSE},
     {"Feb 15 09:20:02 host sshd[1]: Accepted publickey", PF_SKIP},
     {"Feb 15 09:20:02 host systemd[1]: Started sendmail.service", PF_SKIP},
-    {"Feb 15 09:20:02 host kernel: sendmail postfix CRON msmtp dma[",
-     PF_SKIP},
+    {"Feb 15 09:20:02 host kernel: sendmail postfix CRON msmtp dma[", PF_SKIP},
     {"Feb 15 09:20:02 host app7[123]: request id=1 status=200", PF_SKIP},
     {"Feb 15 09:20:02 host sm[1]: too short a tag", PF_SKIP},
     {"Feb 15 09:20:02 host cro: too short a tag", PF_SKIP},
@@ -791,10 +881,9 @@ static const struct {
 };
 #define SCAN_LINE_LEN(i)                                                       \
 	(strlen(scan_lines[i].line) +                                          \
-	 (strstr(scan_lines[i].line, "a NUL") ? 1 + strlen(strchr(             \
-	                                            scan_lines[i].line, 0) +   \
-	                                            1)                         \
-	                                      : 0))
+	 (strstr(scan_lines[i].line, "a NUL")                                  \
+	      ? 1 + strlen(strchr(scan_lines[i].line, 0) + 1)                  \
+	      : 0))
 
 /* scan_all - every (start, end, class) the scanner finds in p[0..n) */
 static size_t
@@ -804,7 +893,8 @@ scan_all(const char *p, size_t n, size_t max_line, size_t *out, size_t cap)
 	enum pf_class cls;
 
 	while (i < n) {
-		size_t s = i + prefilter_next(p + i, n - i, max_line, &end, &cls);
+		size_t s =
+		    i + prefilter_next(p + i, n - i, max_line, &end, &cls);
 		if (s >= n)
 			break;
 		assert_true(k + 3 <= cap);
@@ -867,7 +957,8 @@ check_scan_agrees(void)
 		memcpy(buf + n, scan_lines[k].line, l);
 		if (rand_r(&seed) % 7 == 0 && l > 20) /* a forced byte */
 			memcpy(buf + n + (size_t)rand_r(&seed) % (l - 8),
-			       rand_r(&seed) % 2 ? "SYSERR(" : "x\0\0\0\0\0\0", 7);
+			       rand_r(&seed) % 2 ? "SYSERR(" : "x\0\0\0\0\0\0",
+			       7);
 		if (rand_r(&seed) % 5 == 0 && l > 20) /* a near miss */
 			memcpy(buf + n + (size_t)rand_r(&seed) % (l - 8),
 			       "SYSERR", 6);
@@ -930,9 +1021,9 @@ scan_file(const char *name)
 		size_t e = nl ? (size_t)(nl - all) : n, got;
 		struct sl_event ev;
 		enum pf_class cls;
-		int wanted = sl_parse_line(all + i, e - i, &clk, &ev) !=
-		                 SL_NONE ||
-		             sl_tag_class(all + i, e - i) == SL_TAG_CRON;
+		int wanted =
+		    sl_parse_line(all + i, e - i, &clk, &ev) != SL_NONE ||
+		    sl_tag_class(all + i, e - i) == SL_TAG_CRON;
 
 		got = prefilter_next(all + i, n - i, 65536, &end, &cls);
 		if (wanted && got != 0)
@@ -949,9 +1040,9 @@ static void
 test_prefilter_misses_nothing(void **state)
 {
 	static const char *const files[] = {
-	    "samples/sendmail-syserr.log", "samples/real-sendmail/maillog",
+	    "samples/sendmail-syserr.log",  "samples/real-sendmail/maillog",
 	    "samples/sendmail-maillog.log", "samples/postfix-maillog.log",
-	    "samples/syslog-variants.log", "samples/bsd-syslog-verbosity.log",
+	    "samples/syslog-variants.log",  "samples/bsd-syslog-verbosity.log",
 	    "exim/syslog-upstream.log"};
 	int found = 0;
 	(void)state;
@@ -988,6 +1079,8 @@ main(void)
 	    cmocka_unit_test(test_postfix),
 	    cmocka_unit_test(test_header_variants),
 	    cmocka_unit_test(test_year_inference),
+	    cmocka_unit_test(test_year_hour_cache),
+	    cmocka_unit_test(test_token_lengths),
 	    cmocka_unit_test(test_local_time_zone),
 	    cmocka_unit_test(test_signature),
 	    cmocka_unit_test(test_postfix_policy_and_probe),
