@@ -370,9 +370,10 @@ own_line(const struct collect *k, const struct sl_event *ev)
 
 /* handle_line - count and keep the event of one line; 1 if it was
  * counted (k->last_group then has its group, or NULL past every limit),
- * 0 if the line is no (new) event. */
+ * 0 if the line is no (new) event.  nul_free: the prefilter saw no NUL
+ * in it (its classes but PF_FORCED), so none is looked for. */
 static int
-handle_line(struct collect *k, const char *line, size_t n)
+handle_line(struct collect *k, const char *line, size_t n, int nul_free)
 {
 	struct sl_event ev;
 	struct group *g;
@@ -385,7 +386,7 @@ handle_line(struct collect *k, const char *line, size_t n)
 	/* a crash leaves a run of NULs where the file had grown: the line
 	 * is what follows the last of them (memchr first: musl's memrchr
 	 * goes byte by byte, and most lines have none) */
-	if ((z = memchr(line, '\0', n)) != NULL &&
+	if (!nul_free && (z = memchr(line, '\0', n)) != NULL &&
 	    (z = memrchr(z, '\0', n - (size_t)(z - line))) != NULL) {
 		n -= (size_t)(z + 1 - line);
 		line = z + 1;
@@ -501,18 +502,18 @@ repeats_after(struct collect *k, struct group *g, const char *p, size_t n)
 	return used;
 }
 
-/* take_line - handle a candidate line; one of a mapped block is copied
- * first, so that a fault (the file truncated under the mapping) can only
- * come before any state changed. */
+/* take_line - handle a candidate line (nul_free: as in handle_line());
+ * one of a mapped block is copied first, so that a fault (the file
+ * truncated under the mapping) can only come before any state changed. */
 static int
 take_line(struct collect *k, const struct tail_src *src, const char *p,
-          size_t n)
+          size_t n, int nul_free)
 {
 	if (src->mapped) {
 		memcpy(k->line, p, n);
 		p = k->line;
 	}
-	return handle_line(k, p, n);
+	return handle_line(k, p, n, nul_free);
 }
 
 /* flush_cmds - feed the CMD lines put aside in block p, the last
@@ -527,7 +528,7 @@ flush_cmds(struct collect *k, const struct tail_src *src, const char *p)
 		cron_lost_skip(k->cron, first);
 	for (size_t j = first; j < k->ncmd; j++)
 		take_line(k, src, p + k->cmd_off[j % CRON_LOST_CMDS],
-		          k->cmd_len[j % CRON_LOST_CMDS]);
+		          k->cmd_len[j % CRON_LOST_CMDS], 1);
 	k->ncmd = 0;
 }
 
@@ -567,7 +568,7 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 	if (cut) {
 		k->pending = (k->fmt[k->source] != SRC_SYSLOG ||
 		              prefilter_next(p, n, max_line, &end, &cls) < n) &&
-		             take_line(k, src, p, n);
+		             take_line(k, src, p, n, 0);
 		k->pending_group = k->last_group;
 		return;
 	}
@@ -577,7 +578,7 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 			const char *nl = memchr(p + i, '\n', n - i);
 			end = nl ? (size_t)(nl - p) : n;
 			take_line(k, src, p + i,
-			          end - i > max_line ? max_line : end - i);
+			          end - i > max_line ? max_line : end - i, 0);
 			i = end + 1;
 		}
 		return;
@@ -607,9 +608,11 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 			/* a long line that fitted the read buffer: cut it
 			 * like the ones the tail had to cut */
 			k->src_cut++;
-			counted = take_line(k, src, p + start, max_line);
+			counted = take_line(k, src, p + start, max_line,
+			                    cls != PF_FORCED);
 		} else {
-			counted = take_line(k, src, p + start, end - start);
+			counted = take_line(k, src, p + start, end - start,
+			                    cls != PF_FORCED);
 		}
 		i = end + 1;
 		if (counted && i < n)
@@ -827,7 +830,7 @@ on_journal(void *arg, const char *line, size_t n, const struct journal_entry *e)
 		k->src_cut++;
 		n = (size_t)k->cfg->max_line;
 	}
-	handle_line(k, line, n);
+	handle_line(k, line, n, 0);
 }
 
 /* read_journal - the journal after the files: its entry in log_sources */

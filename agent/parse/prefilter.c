@@ -29,7 +29,7 @@ judge(const char *p, size_t ls, size_t le, int forced, size_t max_line)
 	size_t n = le - ls;
 
 	if (forced)
-		return PF_PARSE;
+		return PF_FORCED;
 	switch (sl_tag_class(p + ls, n < max_line ? n : max_line)) {
 	case SL_TAG_MAIL:
 		return PF_PARSE;

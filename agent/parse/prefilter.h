@@ -10,7 +10,8 @@
  * "SYSERR(" or NUL (32 (AVX2) or 16 (SSE2) bytes at a time, three
  * compares on two loads), and each line's tag is judged by the shape of
  * its header (sl_tag_class(), no time converted).  Lines of any other tag
- * are never parsed.  The implementation is chosen once at run time from
+ * are never parsed.  A line handed out for its tag holds no NUL (one that
+ * does is PF_FORCED), so the caller need not look for one.  The implementation is chosen once at run time from
  * the CPU's features.
  */
 #ifndef SPOOLWATCH_PREFILTER_H
@@ -20,8 +21,9 @@
 
 enum pf_class {
 	PF_SKIP = 0, /* no event, no cron line */
-	PF_PARSE,    /* parse it (a mail tag, "SYSERR(", or a NUL in it) */
+	PF_PARSE,    /* parse it: a mail tag, and no NUL in the line */
 	PF_CRON,     /* a cron daemon's tag: CMD lines, complaints */
+	PF_FORCED,   /* parse it: "SYSERR(" or a NUL in it, whatever its tag */
 };
 
 /*

@@ -866,7 +866,10 @@ static const struct {
      PF_CRON},
     {"Feb 15 09:20:02 host crond[1]: x", PF_CRON},
     {"Feb 15 09:20:02 host /usr/sbin/cron[1]: (root) CMD (x)", PF_CRON},
-    {"Feb 15 09:20:02 host kernel: SYSERR(root): other tag", PF_PARSE},
+    {"Feb 15 09:20:02 host kernel: SYSERR(root): other tag", PF_FORCED},
+    {"Feb 15 09:20:02 host sendmail[1]: x: SYSERR(root): mail tag too",
+     PF_FORCED},
+    {"Feb 15 09:20:02 host CRON[1]: (root) CMD (SYSERR()", PF_FORCED},
     {"Feb 15 09:20:02 host sshd[1]: Accepted publickey", PF_SKIP},
     {"Feb 15 09:20:02 host systemd[1]: Started sendmail.service", PF_SKIP},
     {"Feb 15 09:20:02 host kernel: sendmail postfix CRON msmtp dma[", PF_SKIP},
@@ -877,7 +880,7 @@ static const struct {
     {"Feb 15 09:20:02 host crontab[1]: not cron", PF_SKIP},
     {"not a syslog line at all, sendmail", PF_SKIP},
     {"Feb 15 09:20:02 host kernel: a NUL \0Feb 15 09:20:02 h sendmail[1]: x",
-     PF_PARSE},
+     PF_FORCED},
 };
 #define SCAN_LINE_LEN(i)                                                       \
 	(strlen(scan_lines[i].line) +                                          \
@@ -898,6 +901,11 @@ scan_all(const char *p, size_t n, size_t max_line, size_t *out, size_t cap)
 		if (s >= n)
 			break;
 		assert_true(k + 3 <= cap);
+		/* a line handed out for its tag has no NUL (logs.c then
+		 * looks for none) */
+		if (cls != PF_FORCED && memchr(p + s, '\0', i + end - s))
+			fail_msg("a NUL in a line of class %d at %zu", (int)cls,
+			         s);
 		out[k++] = s;
 		out[k++] = i + end;
 		out[k++] = (size_t)cls;
@@ -982,7 +990,7 @@ check_scan_agrees(void)
 		assert_int_equal(prefilter_use("scalar"), 0);
 		ng = scan_all(c, n - off, 20, got, 3 * 4096);
 		for (size_t i = 0; i < ng; i += 3)
-			if (got[i + 2] != PF_PARSE)
+			if (got[i + 2] != PF_FORCED)
 				fail_msg("max_line 20: a tag judged at %zu",
 				         got[i]);
 		free(c);
