@@ -10,9 +10,9 @@
  * "SYSERR(" or NUL (32 (AVX2) or 16 (SSE2) bytes at a time, three
  * compares on two loads), and each line's tag is judged by the shape of
  * its header (sl_tag_class(), no time converted).  Lines of any other tag
- * are never parsed.  A line handed out for its tag holds no NUL (one that
- * does is PF_FORCED), so the caller need not look for one.  The implementation is chosen once at run time from
- * the CPU's features.
+ * are never parsed.  A line handed out for its tag holds no NUL (one
+ * that does is PF_FORCED), so the caller need not look for one.  The
+ * implementation is chosen once at run time from the CPU's features.
  */
 #ifndef SPOOLWATCH_PREFILTER_H
 #define SPOOLWATCH_PREFILTER_H

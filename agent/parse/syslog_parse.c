@@ -323,8 +323,7 @@ parse_tag(const char *p, size_t n, size_t i, struct head *h)
 		tend--;
 	/* searched 16 bytes a step, past tend if the line goes on (a
 	 * '[' found after it is none) */
-	br = find_byte(p, tend - i < 32 && n - i >= 32 ? i + 32 : tend, i,
-	               '[');
+	br = find_byte(p, tend - i < 32 && n - i >= 32 ? i + 32 : tend, i, '[');
 	if (br < tend && tend > i && p[tend - 1] == ']') {
 		h->program = (struct sl_span){p + i, br - i};
 		h->pid = (struct sl_span){p + br + 1, tend - 1 - (br + 1)};
@@ -739,7 +738,7 @@ queue_id(struct sl_span m, struct sl_event *ev)
 	if (m.n >= 16) {
 		const __m128i x = _mm_loadu_si128((const __m128i *)m.p);
 #define IN(lo, hi)                                                             \
-	_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8((char)((lo) - 1))),    \
+	_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8((char)((lo)-1))),        \
 	              _mm_cmpgt_epi8(_mm_set1_epi8((char)((hi) + 1)), x))
 		const __m128i d = IN('0', '9'), u = IN('A', 'Z');
 		const __m128i l = IN('a', 'z');
