@@ -20,6 +20,10 @@
 #   long      64 KiB lines of application text (BENCH_LONG_LINES, default
 #             2048: 128 MiB), every 64th a sendmail SYSERR line
 #
+# BENCH_BASE=DIR also runs DIR/spoolwatch-agent (and DIR/static/
+# spoolwatch-agent when there) in the same alternation: another build
+# (main's, say) side by side, its figures and ratio printed the same way.
+#
 # The page cache is warmed first; the files are removed afterwards.  The
 # ratio is grep's time over the agent's (> 1: the agent is faster).  On a
 # shared machine the absolute figures vary with its load; the ratio of
@@ -204,12 +208,26 @@ measure() {
 	: >"$d/g.all"
 	: >"$d/a.all"
 	: >"$d/s.all"
+	: >"$d/b.all"
+	: >"$d/bs.all"
+	base=${BENCH_BASE:-}
+	[ -z "$base" ] || [ -x "$base/spoolwatch-agent" ] || base=
 	r=0
 	while [ $r -lt "$runs" ]; do
 		r=$((r + 1))
 		run_timed "$d/g.one" sh -c 'LC_ALL=C exec grep -c SYSERR "$1" >"$2"' \
 		    sh "$f" "$d/grep.out"
 		cat "$d/g.one" >>"$d/g.all"
+		if [ -n "$base" ]; then
+			run_agent "$base/spoolwatch-agent" "$d/b.one" || return 1
+			cat "$d/b.one" >>"$d/b.all"
+			cp "$d/report.json" "$d/base.json"
+			if [ -x "$base/static/spoolwatch-agent" ]; then
+				run_agent "$base/static/spoolwatch-agent" \
+				    "$d/b.one" || return 1
+				cat "$d/b.one" >>"$d/bs.all"
+			fi
+		fi
 		if [ -n "$static" ]; then
 			run_agent "$static" "$d/s.one" || return 1
 			cat "$d/s.one" >>"$d/s.all"
@@ -230,6 +248,8 @@ measure() {
 	    "$(awk -v b="$bytes" -v s="$gw" 'BEGIN { print b / s / 1e9 }')" "$gc"
 	line "spoolwatch-agent (dynamic, $impl)" "$d/a.all"
 	[ -z "$static" ] || line "static agent (make static, musl)" "$d/s.all"
+	[ ! -s "$d/b.all" ] || line "BENCH_BASE's agent" "$d/b.all"
+	[ ! -s "$d/bs.all" ] || line "BENCH_BASE's static agent" "$d/bs.all"
 	printf '  SYSERR lines: grep %s, agent %s; events: %s\n' \
 	    "$g" "$syserr" "$total"
 	[ "$g" = "$syserr" ] ||
@@ -239,6 +259,12 @@ measure() {
 	        '.event_groups == $s[0].event_groups and .cron_lost == $s[0].cron_lost' \
 	        "$d/report.json" >/dev/null; then
 		echo "  MISMATCH: the static and the dynamic agent disagree"
+	fi
+	if [ -n "$base" ] &&
+	    ! jq -e --slurpfile s "$d/base.json" \
+	        '.event_groups == $s[0].event_groups and .cron_lost == $s[0].cron_lost' \
+	        "$d/report.json" >/dev/null; then
+		echo "  MISMATCH: BENCH_BASE's agent and this one disagree"
 	fi
 }
 
