@@ -15,21 +15,35 @@
 
 #include "agent/parse/qf.h"
 
-/* What a line is, by its first byte: a record sendmail writes or still
- * reads (legacy D E L G Y), kept (its value goes into struct qf_msg) or
- * not; a continuation line; anything else (also an empty line) is bad. */
-enum { QF_BAD, QF_CONT, QF_KNOWN, QF_KEPT };
-#define K(c) [(unsigned char)(c)] = QF_KNOWN
-#define R(c) [(unsigned char)(c)] = QF_KEPT
-static const unsigned char qf_class[256] = {
-    [' '] = QF_CONT, ['\t'] = QF_CONT,
-    R('V'), R('T'), R('K'), R('N'), R('S'), R('d'), R('q'), R('M'), R('R'),
-    R('H'), R('.'),
-    K('P'), K('I'), K('B'), K('F'), K('$'), K('Z'), K('A'), K('!'), K('C'),
-    K('Q'), K('r'), K('D'), K('E'), K('L'), K('G'), K('Y'),
+/* What a line is, by its first byte (qf_action): bad (no record type,
+ * also an empty line), a continuation line, a record sendmail writes or
+ * still reads (legacy D E L G Y) that is not kept, or one of each type
+ * struct qf_msg keeps.  Dense, so that a line costs one jump. */
+enum qf_act {
+	QA_BAD,
+	QA_CONT,
+	QA_KNOWN, /* from here on: known record types */
+	QA_V,
+	QA_T,
+	QA_K,
+	QA_N,
+	QA_S,
+	QA_DFDIR,
+	QA_QUAR,
+	QA_M,
+	QA_R,
+	QA_H,
+	QA_END
+};
+#define K(c) [(unsigned char)(c)] = QA_KNOWN
+static const unsigned char qf_action[256] = {
+    [' '] = QA_CONT, ['\t'] = QA_CONT, ['V'] = QA_V,     ['T'] = QA_T,
+    ['K'] = QA_K,    ['N'] = QA_N,      ['S'] = QA_S,     ['d'] = QA_DFDIR,
+    ['q'] = QA_QUAR, ['M'] = QA_M,      ['R'] = QA_R,     ['H'] = QA_H,
+    ['.'] = QA_END,  K('P'), K('I'), K('B'), K('F'), K('$'), K('Z'), K('A'),
+    K('!'), K('C'), K('Q'), K('r'), K('D'), K('E'), K('L'), K('G'), K('Y'),
 };
 #undef K
-#undef R
 
 /*
  * copy - n bytes from p to d in fixed-size moves (overlapping at the
@@ -196,45 +210,53 @@ rec_header(struct qf_pass *ps, const char *v, size_t n)
 	ps->cont = dst;
 }
 
-/* rec_record - one record of a type the message keeps, t, with value
- * v[0..n); 1 when it is the final "." */
-static int
-rec_record(struct qf_pass *ps, char t, const char *v, size_t n)
+/* rec_line - the line p[0..le) of action a ('\r' and '\n' not in it;
+ * one byte or more); 1 when it is the final "." */
+static inline int
+rec_line(struct qf_pass *ps, unsigned a, const char *p, const char *le)
 {
 	struct qf_msg *m = ps->m;
+	const char *v = p + 1;
+	size_t n = (size_t)(le - v);
 	long long ver;
 
-	switch (t) {
-	case 'H':
+	switch (a) {
+	case QA_CONT:
+		/* continuation: only H records have them */
+		if (ps->cont)
+			qf_str_add(ps->cont, p, (size_t)(le - p));
+		return 0;
+	case QA_H:
 		/* most records are headers: once Subject and From are
 		 * kept, the others are not looked at */
+		ps->cont = NULL;
 		if (m->subject.len == 0 || m->from.len == 0)
 			rec_header(ps, v, n);
-		break;
-	case 'V':
+		return 0;
+	case QA_V:
 		ver = num(v, n);
 		m->version = ver <= 0x7fff ? (int)ver : -1;
 		break;
-	case 'T':
+	case QA_T:
 		m->created = num(v, n);
 		break;
-	case 'K':
+	case QA_K:
 		m->last_try = num(v, n);
 		break;
-	case 'N':
+	case QA_N:
 		m->tries = num(v, n);
 		break;
-	case 'S':
+	case QA_S:
 		qf_addr_set(&m->sender, v, n);
 		ps->seen_s = 1;
 		break;
-	case 'd':
+	case QA_DFDIR:
 		qf_str_set(&m->df_dir, v, n);
 		break;
-	case 'q':
+	case QA_QUAR:
 		qf_str_set(&m->quarantine, v, n);
 		break;
-	case 'M':
+	case QA_M:
 		if (!ps->seen_s) {
 			qf_str_set(&m->env_status, v, n);
 		} else {
@@ -242,12 +264,17 @@ rec_record(struct qf_pass *ps, char t, const char *v, size_t n)
 			ps->pend_n = n;
 		}
 		break;
-	case 'R':
+	case QA_R:
 		rec_rcpt(ps, v, n);
 		break;
-	default: /* '.' */
-		return n == 0;
+	case QA_END:
+		if (n == 0)
+			return 1;
+		break;
+	default: /* bad, or a record not kept */
+		break;
 	}
+	ps->cont = NULL;
 	return 0;
 }
 
@@ -382,7 +409,7 @@ qf_reset(struct qf_msg *m)
 
 /*
  * qf_lines - every line of buf[0..len), up to the final ".": counted and
- * classed by its first byte (qf_class), the continuation lines of a kept
+ * classed by its first byte (qf_action), the continuation lines of a kept
  * header added to it, the records of a kept type parsed.
  */
 static void
@@ -395,31 +422,17 @@ qf_lines(struct qf_pass *ps, const char *buf, size_t len)
 
 	nl_init(&s, buf, len);
 	while (p < end) {
-		unsigned char c = (unsigned char)*p;
-		unsigned cls = qf_class[c];
-		const char *nl = nl_next(&s), *le;
+		unsigned a = qf_action[(unsigned char)*p];
+		const char *nl = nl_next(&s);
 
 		/* an empty line (its first byte '\n', or '\r' before it)
 		 * is a bad one: no table entry */
 		nlines++;
-		nbad += cls == QF_BAD;
-		nknown += cls >= QF_KNOWN;
-		if (cls == QF_CONT) {
-			/* continuation: only H records have them */
-			if (ps->cont) {
-				le = line_value_end(p, nl, end);
-				qf_str_add(ps->cont, p, (size_t)(le - p));
-			}
-		} else {
-			ps->cont = NULL;
-			if (cls == QF_KEPT) {
-				le = line_value_end(p, nl, end);
-				if (rec_record(ps, (char)c, p + 1,
-				               (size_t)(le - p - 1))) {
-					m->complete = 1;
-					break;
-				}
-			}
+		nbad += a == QA_BAD;
+		nknown += a >= QA_KNOWN;
+		if (rec_line(ps, a, p, line_value_end(p, nl, end))) {
+			m->complete = 1;
+			break;
 		}
 		if (nl == NULL)
 			break;
