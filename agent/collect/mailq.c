@@ -82,6 +82,11 @@ struct mailq {
 	struct pfq_msg *pm;
 	char *dbuf;                    /* a defer log, AGENT_MAX_DEFER_LOG */
 	uint64_t keys[MAILQ_CTL_KEYS]; /* a listing's qf without df */
+	/* cron_of: the last Subject parsed, and what it said */
+	struct cron_job cj;
+	char subj[QF_FIELD_MAX];
+	size_t subj_len;
+	int subj_known, subj_cron;
 };
 
 /* ---------------------------------------------------------------- heaps */
@@ -622,10 +627,28 @@ qf_open(struct mailq_listing *l, const char *name, unsigned char type,
 	                             whylen);
 }
 
+/* cron_of - cron_subject of the Subject s[0..n) into q->cj (which lives
+ * until the next call), 1 when it is a cron job's.  A full queue is
+ * mostly one job's mail: the Subject of the message before is not parsed
+ * again. */
+static int
+cron_of(struct mailq *q, const char *s, size_t n)
+{
+	if (q->subj_known && n == q->subj_len && memcmp(s, q->subj, n) == 0)
+		return q->subj_cron;
+	q->subj_cron = cron_subject(s, n, &q->cj);
+	q->subj_known = n <= sizeof(q->subj);
+	if (q->subj_known) {
+		memcpy(q->subj, s, n);
+		q->subj_len = n;
+	}
+	return q->subj_cron;
+}
+
 /* qf_fill - the fields of it from the parsed qf m (name: "qf..."/"hf...") */
 static void
-qf_fill(struct mailq_item *it, const struct qf_msg *m, const char *name,
-        struct cron_job *cj)
+qf_fill(struct mailq *q, struct mailq_item *it, const struct qf_msg *m,
+        const char *name)
 {
 	const struct qf_str *s = qf_status(m);
 
@@ -642,9 +665,8 @@ qf_fill(struct mailq_item *it, const struct qf_msg *m, const char *name,
 	for (size_t i = 0;
 	     i < m->nrcpt && i < QF_MAX_RCPT && it->nto < MAILQ_MAX_RCPT; i++)
 		it->to[it->nto++] = qb(m->rcpt[i].s, m->rcpt[i].len);
-	/* cj lives until mailq_add returns */
-	if (cron_subject(m->subject.s, m->subject.len, cj))
-		it->cron_command = qb(cj->command, cj->command_len);
+	if (cron_of(q, m->subject.s, m->subject.len))
+		it->cron_command = qb(q->cj.command, q->cj.command_len);
 }
 
 /* one_qf - read, parse and count the control file name (len bytes) of
@@ -657,7 +679,6 @@ one_qf(struct mailq_listing *l, const char *name, size_t len,
 	struct mailq *q = l->q;
 	struct qf_msg *m = q->qm;
 	struct mailq_item it;
-	struct cron_job cj;
 	char why[256];
 	const char *id = name + 2;
 	size_t idlen = len - 2;
@@ -693,7 +714,7 @@ one_qf(struct mailq_listing *l, const char *name, size_t len,
 		it.status = qb("(unreadable qf file)", 20);
 		it.created = (long long)st.st_mtime;
 	} else {
-		qf_fill(&it, m, name, &cj);
+		qf_fill(q, &it, m, name);
 		if (!m->complete) {
 			it.incomplete = 1;
 			qerr(&l->e, name, "%s",
