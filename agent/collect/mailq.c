@@ -340,10 +340,20 @@ item_json(const char *host, const struct mailq_item *it)
 	    "df_missing", it->df_missing, "incomplete", it->incomplete);
 }
 
+static void add_to(struct mailq *q, struct qstat *s, const char *host,
+                   const struct mailq_item *it);
+
 void
 mailq_add(struct mailq *q, const char *host, const struct mailq_item *it)
 {
-	struct qstat *s = queue_of(q, host);
+	add_to(q, queue_of(q, host), host, it);
+}
+
+/* add_to - mailq_add to s, host's queue */
+static void
+add_to(struct mailq *q, struct qstat *s, const char *host,
+       const struct mailq_item *it)
+{
 	int wo = heap_wants(&q->oldest, it->created);
 	int wn = heap_wants(&q->newest, it->created);
 
@@ -579,6 +589,7 @@ struct mailq_listing {
 	int listed;         /* -1: not known yet; 1: d_ino is lstat's */
 	int check_all;      /* the table cannot tell: every df is looked
 	                     * for after the listing */
+	size_t qi;          /* the queue's index in q->queues */
 	char host[];
 };
 
@@ -737,7 +748,8 @@ one_qf(struct mailq_listing *l, const char *name, size_t len,
 				     "qf file without its df (body) file");
 		}
 	}
-	mailq_add(q, l->host, &it);
+	/* the listing's queue, found once (no other is added meanwhile) */
+	add_to(q, &q->queues[l->qi], l->host, &it);
 }
 
 /* at_level - whether an entry listed in sub (NULL: the top) is in the
@@ -776,6 +788,7 @@ mailq_listing_begin(struct mailq *q, struct cycle *c, int top, const char *host)
 {
 	size_t hn = strlen(host) + 1;
 	struct mailq_listing *l = xcalloc(1, sizeof(*l) + hn);
+	struct qstat *s;
 
 	memcpy(l->host, host, hn);
 	l->q = q;
@@ -803,7 +816,9 @@ mailq_listing_begin(struct mailq *q, struct cycle *c, int top, const char *host)
 		q->qm = xmalloc(sizeof(*q->qm));
 	}
 	/* make sure the queue appears in the totals even when empty */
-	queue_of(q, host)->listed = 1;
+	s = queue_of(q, host);
+	s->listed = 1;
+	l->qi = (size_t)(s - q->queues);
 	return l;
 }
 
