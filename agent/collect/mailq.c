@@ -217,6 +217,27 @@ queue_of(struct mailq *q, const char *host)
 	return s;
 }
 
+/* same - whether a[0..n) and b[0..n) are the same bytes, eight at a
+ * time: musl's memcmp (the static agent) goes a byte at a time, and
+ * each message's status, group and Subject are compared with the one
+ * before (a tenth of the static agent's user time on a full queue) */
+static int
+same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return 0;
+	}
+	for (; n > 0; a++, b++, n--)
+		if (*a != *b)
+			return 0;
+	return 1;
+}
+
 static size_t
 cap_len(size_t n, size_t max)
 {
@@ -230,7 +251,7 @@ count_status(struct qstat *s, const struct mailq_bytes *st)
 	size_t n = st->p ? cap_len(st->n, STATUS_MAX) : 0;
 
 	for (size_t i = 0; i < s->nst; i++)
-		if (s->st[i].n == n && memcmp(s->st[i].s, p, n) == 0) {
+		if (s->st[i].n == n && same(s->st[i].s, p, n)) {
 			s->st[i].count++;
 			return;
 		}
@@ -249,7 +270,7 @@ group_is(const struct group *g, int has, const char *cp, size_t cn,
          const char *sp, size_t sn)
 {
 	return g->has_cmd == has && g->cmdn == cn && g->stn == sn &&
-	       memcmp(g->cmd, cp, cn) == 0 && memcmp(g->st, sp, sn) == 0;
+	       same(g->cmd, cp, cn) && same(g->st, sp, sn);
 }
 
 static void
@@ -645,7 +666,7 @@ qf_open(struct mailq_listing *l, const char *name, unsigned char type,
 static int
 cron_of(struct mailq *q, const char *s, size_t n)
 {
-	if (q->subj_known && n == q->subj_len && memcmp(s, q->subj, n) == 0)
+	if (q->subj_known && n == q->subj_len && same(s, q->subj, n))
 		return q->subj_cron;
 	q->subj_cron = cron_subject(s, n, &q->cj);
 	q->subj_known = n <= sizeof(q->subj);

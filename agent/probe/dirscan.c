@@ -118,8 +118,11 @@ dirscan_id_key(const char *p, size_t n)
 		p += 8;
 		n -= 8;
 	}
+	/* the last bytes, the first one lowest (memcpy of a size not
+	 * known is a call, musl's a byte loop) */
 	w = 0;
-	memcpy(&w, p, n);
+	for (size_t i = 0; i < n; i++)
+		w |= (uint64_t)(unsigned char)p[i] << (8 * i);
 	return mix64(h ^ w) | 1;
 }
 
