@@ -37,11 +37,14 @@ enum qf_act {
 };
 #define K(c) [(unsigned char)(c)] = QA_KNOWN
 static const unsigned char qf_action[256] = {
-    [' '] = QA_CONT, ['\t'] = QA_CONT, ['V'] = QA_V,     ['T'] = QA_T,
-    ['K'] = QA_K,    ['N'] = QA_N,      ['S'] = QA_S,     ['d'] = QA_DFDIR,
-    ['q'] = QA_QUAR, ['M'] = QA_M,      ['R'] = QA_R,     ['H'] = QA_H,
-    ['.'] = QA_END,  K('P'), K('I'), K('B'), K('F'), K('$'), K('Z'), K('A'),
-    K('!'), K('C'), K('Q'), K('r'), K('D'), K('E'), K('L'), K('G'), K('Y'),
+    [' '] = QA_CONT, ['\t'] = QA_CONT, ['V'] = QA_V, ['T'] = QA_T,
+    ['K'] = QA_K,    ['N'] = QA_N,     ['S'] = QA_S, ['d'] = QA_DFDIR,
+    ['q'] = QA_QUAR, ['M'] = QA_M,     ['R'] = QA_R, ['H'] = QA_H,
+    ['.'] = QA_END,  K('P'),           K('I'),       K('B'),
+    K('F'),          K('$'),           K('Z'),       K('A'),
+    K('!'),          K('C'),           K('Q'),       K('r'),
+    K('D'),          K('E'),           K('L'),       K('G'),
+    K('Y'),
 };
 #undef K
 
@@ -386,7 +389,8 @@ nl_mask64(const char *p)
 		/* byte b of w is byte b of p on a little-endian machine,
 		 * byte 7 - b on a big-endian one */
 		for (int b = 0; b < 8; b++)
-			bits |= ((hi >> (8 * b + 7)) & 1) << (NL_BE ? 7 - b : b);
+			bits |= ((hi >> (8 * b + 7)) & 1)
+			        << (NL_BE ? 7 - b : b);
 		mask |= bits << (8 * k);
 	}
 	return mask;
