@@ -1,25 +1,79 @@
 /*
  * qf.c - sendmail qf control file parser (see qf.h and formats.md 1.4).
  *
- * One pass over the lines, no allocation: values are copied into the
- * fixed fields of struct qf_msg, cut at their size.
+ * One pass over the lines, no allocation: the line ends are found a
+ * 64-byte block at a time (nl_scan), each line is classed by its first
+ * byte, and only the records struct qf_msg keeps are read further; their
+ * values are copied into its fixed fields, cut at their size.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "agent/parse/qf.h"
 
-/* Record types sendmail writes or still reads (legacy D E L G Y), as a
- * table by the line's first byte. */
-#define T(c) [(unsigned char)(c)] = 1
-static const unsigned char qf_known[256] = {
-    T('V'), T('T'), T('K'), T('N'), T('P'), T('d'), T('I'), T('B'), T('q'),
-    T('M'), T('F'), T('$'), T('S'), T('Z'), T('A'), T('!'), T('C'), T('Q'),
-    T('r'), T('R'), T('H'), T('.'), T('D'), T('E'), T('L'), T('G'), T('Y'),
+/* What a line is, by its first byte (qf_action): bad (no record type,
+ * also an empty line), a continuation line, a record sendmail writes or
+ * still reads (legacy D E L G Y) that is not kept, or one of each type
+ * struct qf_msg keeps.  Dense, so that a line costs one jump. */
+enum qf_act {
+	QA_BAD,
+	QA_CONT,
+	QA_KNOWN, /* from here on: known record types */
+	QA_V,
+	QA_T,
+	QA_K,
+	QA_N,
+	QA_S,
+	QA_DFDIR,
+	QA_QUAR,
+	QA_M,
+	QA_R,
+	QA_H,
+	QA_END
 };
-#undef T
+#define K(c) [(unsigned char)(c)] = QA_KNOWN
+static const unsigned char qf_action[256] = {
+    [' '] = QA_CONT, ['\t'] = QA_CONT, ['V'] = QA_V, ['T'] = QA_T,
+    ['K'] = QA_K,    ['N'] = QA_N,     ['S'] = QA_S, ['d'] = QA_DFDIR,
+    ['q'] = QA_QUAR, ['M'] = QA_M,     ['R'] = QA_R, ['H'] = QA_H,
+    ['.'] = QA_END,  K('P'),           K('I'),       K('B'),
+    K('F'),          K('$'),           K('Z'),       K('A'),
+    K('!'),          K('C'),           K('Q'),       K('r'),
+    K('D'),          K('E'),           K('L'),       K('G'),
+    K('Y'),
+};
+#undef K
+
+/*
+ * copy - n bytes from p to d in fixed-size moves (overlapping at the
+ * end) where a value is short, as most are; memcpy above that.  A
+ * memcpy of a size known to be at most a field's is turned into
+ * "rep movsq" by the compiler, whose start-up cost more than the few
+ * bytes it moved (a tenth of the parse).
+ */
+static inline void
+copy(char *d, const char *p, size_t n)
+{
+	if (n >= 16 && n <= 32) {
+		memcpy(d, p, 16);
+		memcpy(d + n - 16, p + n - 16, 16);
+	} else if (n >= 8 && n < 16) {
+		memcpy(d, p, 8);
+		memcpy(d + n - 8, p + n - 8, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(d, p, 4);
+		memcpy(d + n - 4, p + n - 4, 4);
+	} else if (n < 4) {
+		for (size_t i = 0; i < n; i++)
+			d[i] = p[i];
+	} else {
+		memcpy(d, p, n);
+	}
+}
 
 void
 qf_str_add(struct qf_str *f, const char *p, size_t n)
@@ -30,7 +84,7 @@ qf_str_add(struct qf_str *f, const char *p, size_t n)
 		n = room;
 		f->cut = 1;
 	}
-	memcpy(f->s + f->len, p, n);
+	copy(f->s + f->len, p, n);
 	f->len += n;
 }
 
@@ -47,19 +101,56 @@ qf_addr_set(struct qf_addr *a, const char *p, size_t n)
 {
 	if (n > sizeof(a->s))
 		n = sizeof(a->s);
-	memcpy(a->s, p, n);
+	copy(a->s, p, n);
 	a->len = n;
 }
 
-/* num - a decimal number filling p[0..n) (blanks around allowed), or -1 */
+/*
+ * digits8 - the value of the eight bytes at p if they are all decimal
+ * digits, else -1: one word test and three multiplies (a qf file's T
+ * and K are ten digits, a digit a loop step cost a tenth of the parse).
+ * Little-endian only: -1 elsewhere, where num goes a digit at a time.
+ */
+static inline long long
+digits8(const char *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t hi = 0xf0f0f0f0f0f0f0f0ULL;
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	/* each byte 0x30..0x39: high nibble 3, and 3 again after +6 */
+	if (((w & hi) | (((w + 0x0606060606060606ULL) & hi) >> 4)) !=
+	    0x3333333333333333ULL)
+		return -1;
+	w -= 0x3030303030303030ULL;
+	w = w * 10 + (w >> 8); /* pairs of digits, the first one low */
+	w = (((w & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32))) +
+	     (((w >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32)))) >>
+	    32;
+	return (long long)w;
+#else
+	(void)p;
+	return -1;
+#endif
+}
+
+/* num - a decimal number filling p[0..n) (blanks around allowed), or -1
+ * (also past 922337203685477579 before a digit: as a digit at a time) */
 static long long
 num(const char *p, size_t n)
 {
-	long long v = 0;
+	long long v = 0, d8;
 	size_t i = 0, digits = 0;
 
 	while (i < n && (p[i] == ' ' || p[i] == '\t'))
 		i++;
+	/* eight digits at a step while none of them could overflow */
+	while (n - i >= 8 && v <= 92233720367LL && (d8 = digits8(p + i)) >= 0) {
+		v = v * 100000000 + d8;
+		i += 8;
+		digits += 8;
+	}
 	for (; i < n && p[i] >= '0' && p[i] <= '9'; i++, digits++) {
 		if (v > (0x7fffffffffffffffLL - 9) / 10)
 			return -1;
@@ -126,71 +217,106 @@ rec_rcpt(struct qf_pass *ps, const char *v, size_t n)
 }
 
 /* rec_header - H?cond?Name: value (old files: HName: v); Subject and
- * From are kept, and take the continuation lines that follow. */
+ * From are kept, the first of each with a value, and take the
+ * continuation lines that follow.  The name is told by where its colon
+ * would be (a byte each), then by its letters, in any case. */
 static void
 rec_header(struct qf_pass *ps, const char *v, size_t n)
 {
 	struct qf_msg *m = ps->m;
 	struct qf_str *dst = NULL;
-	const char *c;
-	size_t i = 0, colon, s;
+	size_t i = 0, s = 0;
 
 	if (n > 0 && v[0] == '?') {
-		const char *q = memchr(v + 1, '?', n - 1);
-		if (q == NULL)
+		for (i = 1; i < n && v[i] != '?'; i++)
+			;
+		if (i == n)
 			return;
-		i = (size_t)(q - v) + 1;
+		i++;
 	}
-	/* only Subject and From are kept: look no further at the others */
-	if (i + 4 >= n || (v[i] | 0x20) != (v[i + 4] == ':' ? 'f' : 's'))
-		return;
-	if ((c = memchr(v + i, ':', n - i)) == NULL)
-		return;
-	colon = (size_t)(c - v);
-	if (name_is(v + i, colon - i, "subject") && m->subject.len == 0)
-		dst = &m->subject;
-	else if (name_is(v + i, colon - i, "from") && m->from.len == 0)
-		dst = &m->from;
+	if (n - i >= 5 && v[i + 4] == ':') {
+		if (m->from.len == 0 && name_is(v + i, 4, "from"))
+			dst = &m->from;
+		s = i + 5;
+	} else if (n - i >= 8 && v[i + 7] == ':') {
+		if (m->subject.len == 0 && name_is(v + i, 7, "subject"))
+			dst = &m->subject;
+		s = i + 8;
+	}
 	if (dst == NULL)
 		return;
-	s = colon + 1;
 	s += skip_blanks(v + s, n - s);
 	qf_str_set(dst, v + s, n - s);
 	ps->cont = dst;
 }
 
-/* rec_record - one record of a known type t with value v[0..n). */
-static void
-rec_record(struct qf_pass *ps, char t, const char *v, size_t n)
+/* line_value_end - the end of the line at p that ends at nl (NULL: at
+ * end), without its '\r' (a file that went through a DOS editor); only
+ * asked for a line whose first byte is neither */
+static inline const char *
+line_value_end(const char *p, const char *nl, const char *end)
+{
+	const char *le = nl ? nl : end;
+
+	return le > p + 1 && le[-1] == '\r' ? le - 1 : le;
+}
+
+/* rec_line - the line at p of action a that ends at nl (NULL: at end;
+ * one byte or more); 1 when it is the final ".".  Where the line's value
+ * ends ('\r' and '\n' not in it) is only worked out for a line that is
+ * read. */
+static inline int
+rec_line(struct qf_pass *ps, unsigned a, const char *p, const char *nl,
+         const char *end)
 {
 	struct qf_msg *m = ps->m;
+	const char *v = p + 1;
+	size_t n;
 	long long ver;
 
-	switch (t) {
-	case 'V':
+	if (a <= QA_KNOWN ||
+	    (a == QA_H && m->subject.len != 0 && m->from.len != 0)) {
+		/* not read: most records are headers, and once Subject
+		 * and From are kept the others are not looked at */
+		if (a != QA_CONT || ps->cont == NULL) {
+			ps->cont = NULL;
+			return 0;
+		}
+	}
+	n = (size_t)(line_value_end(p, nl, end) - v);
+	switch (a) {
+	case QA_CONT:
+		/* continuation: only H records have them */
+		qf_str_add(ps->cont, p, n + 1);
+		return 0;
+	case QA_H:
+		ps->cont = NULL;
+		rec_header(ps, v, n);
+		return 0;
+	case QA_V:
 		ver = num(v, n);
 		m->version = ver <= 0x7fff ? (int)ver : -1;
 		break;
-	case 'T':
+	case QA_T:
 		m->created = num(v, n);
 		break;
-	case 'K':
+	case QA_K:
 		m->last_try = num(v, n);
 		break;
-	case 'N':
+	case QA_N:
 		m->tries = num(v, n);
 		break;
-	case 'S':
+	case QA_S:
 		qf_addr_set(&m->sender, v, n);
 		ps->seen_s = 1;
 		break;
-	case 'd':
+	case QA_DFDIR:
 		qf_str_set(&m->df_dir, v, n);
 		break;
-	case 'q':
+	case QA_QUAR:
 		qf_str_set(&m->quarantine, v, n);
 		break;
-	case 'M':
+	case QA_M:
 		if (!ps->seen_s) {
 			qf_str_set(&m->env_status, v, n);
 		} else {
@@ -198,78 +324,121 @@ rec_record(struct qf_pass *ps, char t, const char *v, size_t n)
 			ps->pend_n = n;
 		}
 		break;
-	case 'R':
+	case QA_R:
 		rec_rcpt(ps, v, n);
 		break;
-	case 'H':
-		rec_header(ps, v, n);
-		break;
-	case '.':
+	case QA_END:
 		if (n == 0)
-			m->complete = 1;
+			return 1;
 		break;
-	default:
+	default: /* bad, or a record not kept */
 		break;
 	}
-}
-
-/* qf_line - one line p[0..le) (without its line end). */
-static void
-qf_line(struct qf_pass *ps, const char *p, const char *le)
-{
-	const char *v = p + 1;
-	size_t n = le > v ? (size_t)(le - v) : 0;
-
-	ps->m->nlines++;
-	if (le == p) {
-		/* an empty line is not a record */
-		ps->m->nbad++;
-		ps->cont = NULL;
-	} else if (*p == ' ' || *p == '\t') {
-		/* continuation: only H records have them */
-		if (ps->cont)
-			qf_str_add(ps->cont, p, (size_t)(le - p));
-	} else if (!qf_known[(unsigned char)*p]) {
-		ps->m->nbad++;
-		ps->cont = NULL;
-	} else {
-		ps->nknown++;
-		ps->cont = NULL;
-		rec_record(ps, *p, v, n);
-	}
+	ps->cont = NULL;
+	return 0;
 }
 
 /*
- * line_end - the first '\n' of p[0..end), or NULL.  Eight bytes a step,
- * inline: a qf line is about 25 bytes, and musl's memchr (the static
- * agent) goes a byte at a time to an 8-byte boundary and again inside
- * the word that holds the match (a fifth of the static agent's user time
- * on a full queue); glibc's is as fast.  The lowest byte flagged by the
- * zero-byte test is exact, so on a little-endian machine it is the first
- * newline.
+ * The lines of a buffer, found a 64-byte block at a time: nl_mask
+ * gives a bit for every '\n' of a block (SSE2; elsewhere eight bytes a
+ * step, exact), nl_next takes them in order.  A qf line is about 25
+ * bytes: one mask serves two or three lines, and no line ends in a
+ * loop of its own (the branch at each line end it took was most of the
+ * parse on a full queue).
  */
-static const char *
-line_end(const char *p, const char *end)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	const uint64_t ones = 0x0101010101010101ULL, nl = ones * '\n';
-
-	for (; end - p >= 8; p += 8) {
-		uint64_t w, t;
-
-		memcpy(&w, p, 8);
-		w ^= nl;
-		t = (w - ones) & ~w & (ones << 7);
-		if (t != 0)
-			return p + (__builtin_ctzll(t) >> 3);
-	}
-	for (; p < end; p++)
-		if (*p == '\n')
-			return p;
-	return NULL;
+#define NL_BLOCK 64
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define NL_BE 1
 #else
-	return memchr(p, '\n', (size_t)(end - p));
+#define NL_BE 0
 #endif
+
+struct nl_scan {
+	const char *buf;
+	size_t len, off; /* off: the block the mask is of */
+	uint64_t mask;   /* its newlines not taken yet */
+};
+
+/* nl_mask64 - the newlines of the 64 bytes at p */
+static inline uint64_t
+nl_mask64(const char *p)
+{
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+	__m128i b0 = _mm_loadu_si128((const __m128i *)p);
+	__m128i b1 = _mm_loadu_si128((const __m128i *)(p + 16));
+	__m128i b2 = _mm_loadu_si128((const __m128i *)(p + 32));
+	__m128i b3 = _mm_loadu_si128((const __m128i *)(p + 48));
+	uint64_t m0 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b0, nl));
+	uint64_t m1 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b1, nl));
+	uint64_t m2 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b2, nl));
+	uint64_t m3 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b3, nl));
+
+	return m0 | m1 << 16 | m2 << 32 | m3 << 48;
+#else
+	const uint64_t ones = 0x0101010101010101ULL, low7 = ones * 0x7f;
+	uint64_t mask = 0;
+
+	for (int k = 0; k < NL_BLOCK / 8; k++) {
+		uint64_t w, hi, bits = 0;
+
+		memcpy(&w, p + 8 * k, 8);
+		w ^= ones * '\n';
+		/* the high bit of each byte that is zero, and only those */
+		hi = ~(((w & low7) + low7) | w | low7);
+		/* byte b of w is byte b of p on a little-endian machine,
+		 * byte 7 - b on a big-endian one */
+		for (int b = 0; b < 8; b++)
+			bits |= ((hi >> (8 * b + 7)) & 1)
+			        << (NL_BE ? 7 - b : b);
+		mask |= bits << (8 * k);
+	}
+	return mask;
+#endif
+}
+
+/* nl_mask - the newlines of the block at off: the last one (fewer than
+ * 64 bytes) as the end of the buffer's last 64 bytes, or padded when
+ * the buffer is shorter; never read past the buffer */
+static inline uint64_t
+nl_mask(const char *buf, size_t len, size_t off)
+{
+	size_t avail = len - off;
+	char tail[NL_BLOCK];
+
+	if (avail >= NL_BLOCK)
+		return nl_mask64(buf + off);
+	if (len >= NL_BLOCK)
+		return nl_mask64(buf + len - NL_BLOCK) >> (NL_BLOCK - avail);
+	memset(tail, 0, sizeof(tail));
+	memcpy(tail, buf, len);
+	return nl_mask64(tail);
+}
+
+static void
+nl_init(struct nl_scan *s, const char *buf, size_t len)
+{
+	s->buf = buf;
+	s->len = len;
+	s->off = 0;
+	s->mask = nl_mask(buf, len, 0);
+}
+
+/* nl_next - the next '\n' of the buffer, or NULL */
+static inline const char *
+nl_next(struct nl_scan *s)
+{
+	const char *nl;
+
+	while (s->mask == 0) {
+		s->off += NL_BLOCK;
+		if (s->off >= s->len)
+			return NULL;
+		s->mask = nl_mask(s->buf, s->len, s->off);
+	}
+	nl = s->buf + s->off + __builtin_ctzll(s->mask);
+	s->mask &= s->mask - 1;
+	return nl;
 }
 
 /* qf_reset - m emptied: every count and length 0 (the value bytes past
@@ -287,11 +456,46 @@ qf_reset(struct qf_msg *m)
 	m->complete = 0;
 }
 
+/*
+ * qf_lines - every line of buf[0..len), up to the final ".": counted and
+ * classed by its first byte (qf_action), the continuation lines of a kept
+ * header added to it, the records of a kept type parsed.
+ */
+static void
+qf_lines(struct qf_pass *ps, const char *buf, size_t len)
+{
+	struct qf_msg *m = ps->m;
+	const char *p = buf, *end = buf + len;
+	size_t nlines = 0, nbad = 0, nknown = 0; /* kept in registers */
+	struct nl_scan s;
+
+	nl_init(&s, buf, len);
+	while (p < end) {
+		unsigned a = qf_action[(unsigned char)*p];
+		const char *nl = nl_next(&s);
+
+		/* an empty line (its first byte '\n', or '\r' before it)
+		 * is a bad one: no table entry */
+		nlines++;
+		nbad += a == QA_BAD;
+		nknown += a >= QA_KNOWN;
+		if (rec_line(ps, a, p, nl, end)) {
+			m->complete = 1;
+			break;
+		}
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	m->nlines = nlines;
+	m->nbad = nbad;
+	ps->nknown = nknown;
+}
+
 int
 qf_parse(const char *buf, size_t len, struct qf_msg *m, char *err,
          size_t errlen)
 {
-	const char *p = buf, *end = buf + len;
 	struct qf_pass ps = {.m = m};
 
 	qf_reset(m);
@@ -301,15 +505,7 @@ qf_parse(const char *buf, size_t len, struct qf_msg *m, char *err,
 		snprintf(err, errlen, "empty file");
 		return -1;
 	}
-	while (p < end && !m->complete) {
-		const char *nl = line_end(p, end);
-		const char *le = nl ? nl : end;
-
-		if (le > p && le[-1] == '\r')
-			le--;
-		qf_line(&ps, p, le);
-		p = nl ? nl + 1 : end;
-	}
+	qf_lines(&ps, buf, len);
 	if (m->created < 0 && m->nrcpt == 0 && m->sender.len == 0) {
 		snprintf(err, errlen,
 		         "not a qf file: no T, S or R record in %zu lines",

@@ -85,7 +85,10 @@ qid_time_at(struct qid_clock *qc, const char *id, size_t n, time_t *out)
 	for (size_t k = QID_HEAD; k < n; k++)
 		if (u[k] < '0' || u[k] > '9')
 			return -1;
-	if (qc->day == -1 || memcmp(qc->ymd, u, 3) != 0) {
+	/* three bytes, compared as such (musl's memcmp is a call and a
+	 * loop) */
+	if (qc->day == -1 || qc->ymd[0] != u[0] || qc->ymd[1] != u[1] ||
+	    qc->ymd[2] != u[2]) {
 		long long day = id_day(qc, v);
 
 		if (day == -1)

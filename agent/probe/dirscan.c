@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,34 @@ struct ds_dirent {
 	char d_name[];
 };
 
+/*
+ * name_len - the length of a listed name without a strlen call (a tenth
+ * of the listing's own time): d_reclen is the end of the name's NUL
+ * rounded up to 8 bytes, so the NUL is in the record's last eight bytes,
+ * and the lowest zero byte the word test flags there is exact (the bytes
+ * before it are the name's).  strlen for a short record, or a listing
+ * that does not look so.
+ */
+static size_t
+name_len(const struct ds_dirent *d)
+{
+	size_t room = d->d_reclen - offsetof(struct ds_dirent, d_name);
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (d->d_reclen >= offsetof(struct ds_dirent, d_name) + 8) {
+		const uint64_t ones = 0x0101010101010101ULL;
+		uint64_t w, t;
+
+		memcpy(&w, d->d_name + room - 8, 8);
+		t = (w - ones) & ~w & (ones << 7);
+		if (t != 0)
+			return room - 8 + (size_t)(__builtin_ctzll(t) >> 3);
+	}
+#endif
+	(void)room;
+	return strlen(d->d_name);
+}
+
 static const char *const prefix_names[DS_NPREFIX] = {
     "qf", "df", "tf", "xf", "hf", "Qf", "other",
 };
@@ -89,8 +118,11 @@ dirscan_id_key(const char *p, size_t n)
 		p += 8;
 		n -= 8;
 	}
+	/* the last bytes, the first one lowest (memcpy of a size not
+	 * known is a call, musl's a byte loop) */
 	w = 0;
-	memcpy(&w, p, n);
+	for (size_t i = 0; i < n; i++)
+		w |= (uint64_t)(unsigned char)p[i] << (8 * i);
 	return mix64(h ^ w) | 1;
 }
 
@@ -573,7 +605,7 @@ scan_level(struct dirscan_ctx *x, int dirfd, int depth, const char *sub,
 		for (long off = 0; off < n;) {
 			struct ds_dirent *d = (struct ds_dirent *)(buf + off);
 			const char *name = d->d_name;
-			size_t len = strlen(name);
+			size_t len = name_len(d);
 			unsigned char type = d->d_type;
 
 			off += d->d_reclen;

@@ -177,6 +177,51 @@ test_huge_header_and_many_recipients(void **state)
 	assert_true(m->complete);
 }
 
+/* The edges of reading a qf a 64-byte block at a time: a line end on
+ * the last byte of a block and on the first, a file shorter than a
+ * block and one whose last block is short, DOS line ends, a header
+ * folded across a block, and numbers read eight digits a step up to
+ * where a digit at a time stops (past 922337203685477579). */
+static void
+test_block_edges(void **state)
+{
+	struct qf_msg *m = &((struct fx *)*state)->m;
+	char err[256], t[512];
+	size_t n = 0;
+
+	/* "V8\n" then a T line whose '\n' is byte 63, then one at 64 */
+	n += (size_t)sprintf(t + n, "V8\r\nT%058d\n", 1234567);
+	assert_int_equal(n, 64);
+	n += (size_t)sprintf(t + n, "\nK9223372036854775807\r\nN 12345678 \n");
+	n += (size_t)sprintf(t + n, "Sroot\r\nRPFD:a@b\r\n");
+	while (n < 125)
+		t[n++] = 'P';
+	n += (size_t)sprintf(t + n, "\nH??Subject: Cron <root@h> /bin/x");
+	/* the fold crosses the block boundary at 128 */
+	n += (size_t)sprintf(t + n, "\r\n\t--long\r\nH??From: r\r\n.\r\n");
+	assert_int_equal(qf_parse(t, n, m, err, sizeof(err)), 0);
+	assert_int_equal(m->version, 8);
+	assert_int_equal(m->created, 1234567);
+	assert_int_equal(m->last_try, -1); /* past 922337203685477579 */
+	assert_int_equal(m->tries, 12345678);
+	assert_field(m->sender.s, m->sender.len, "root");
+	assert_field(m->rcpt[0].s, m->rcpt[0].len, "a@b");
+	assert_field(m->subject.s, m->subject.len,
+	             "Cron <root@h> /bin/x\t--long");
+	assert_field(m->from.s, m->from.len, "r");
+	assert_true(m->complete);
+	assert_int_equal(m->nbad, 1); /* the empty line at 64 */
+	assert_int_equal(m->nlines, 12);
+
+	/* shorter than a block, no final line end */
+	strcpy(t, "T922337203685477579\nSx\nN000009223372036854775808\n.");
+	assert_int_equal(qf_parse(t, strlen(t), m, err, sizeof(err)), 0);
+	assert_int_equal(m->created, 922337203685477579LL);
+	assert_int_equal(m->tries, -1); /* 2^63, behind five zeros */
+	assert_true(m->complete);
+	assert_int_equal(m->nlines, 4);
+}
+
 int
 main(void)
 {
@@ -193,6 +238,8 @@ main(void)
 	                                    fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_huge_header_and_many_recipients, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_block_edges, fx_setup,
+	                                    fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
