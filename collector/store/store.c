@@ -62,6 +62,7 @@ enum {
 	S_PG_EVENTS,
 	S_PG_SIGS,
 	S_PG_SAME,
+	S_PG_NEW,
 	S_COUNT
 };
 
@@ -242,7 +243,8 @@ static const char *const sql_pg[S_COUNT] = {
      * S_STATE_GET and S_LABELS_GET: no row when report_id is stored;
      * else the host's id, state_order, labels and state hash (NULL: no
      * state yet) and the report's id (NULL: another collector stored
-     * it since this transaction began). */
+     * it since this transaction began), and whether the host has an
+     * open finding. */
     [S_PG_OPEN] =
         "WITH d AS (SELECT 1 FROM reports WHERE report_id = lower(?1)), "
         "u AS (UPDATE hosts SET last_seen = GREATEST(last_seen, ?3) WHERE "
@@ -257,7 +259,8 @@ static const char *const sql_pg[S_COUNT] = {
         "CAST(?5 AS bigint), CAST(?6 AS bigint) FROM h ON CONFLICT "
         "(report_id) DO NOTHING RETURNING id) SELECT h.id, h.state_order, "
         "h.labels, (SELECT hash FROM host_state WHERE host_id = h.id), "
-        "(SELECT id FROM r) FROM h",
+        "(SELECT id FROM r), EXISTS (SELECT 1 FROM findings WHERE "
+        "host_id = h.id AND resolved_at IS NULL) FROM h",
     /* a report's events in one INSERT (arrays of ids, times, kinds,
      * signatures, texts): the first of each id, in the report's order,
      * inserted when the host does not have it yet; the ids inserted
@@ -307,6 +310,19 @@ static const char *const sql_pg[S_COUNT] = {
         "symptom, n) WHERE f.host_id = ?1 AND f.code = v.code AND "
         "f.subject = v.subject AND f.resolved_at IS NULL AND f.severity = "
         "v.severity AND f.symptom = v.symptom RETURNING v.n",
+    /* S_PG_SAME's arrays inserted, for a host without an open finding */
+    [S_PG_NEW] =
+        "INSERT INTO findings (host_id, code, subject, severity, message, "
+        "evidence, remedy, first_seen, last_seen, last_report, cause_code, "
+        "cause_subject, symptom) SELECT CAST(?1 AS bigint), v.code, "
+        "v.subject, v.severity, v.message, v.evidence, v.remedy, CAST(?2 AS "
+        "bigint), CAST(?2 AS bigint), CAST(?3 AS bigint), v.cc, v.cs, "
+        "v.symptom FROM unnest(CAST(?4 AS text[]), CAST(?5 AS text[]), "
+        "CAST(?6 AS text[]), CAST(?7 AS text[]), CAST(?8 AS text[]), "
+        "CAST(?9 AS text[]), CAST(?10 AS text[]), CAST(?11 AS text[]), "
+        "CAST(?12 AS bigint[])) WITH ORDINALITY AS v(code, subject, "
+        "severity, message, evidence, remedy, cc, cs, symptom, n) "
+        "ORDER BY v.n",
     /* into the batch's own part; its fleet sample (fleet_history.c)
      * adds it to fleet_history just before COMMIT, so that collectors
      * do not hold the minute's row for a whole batch */
@@ -368,7 +384,7 @@ struct store {
 	/* S_PG_OPEN's labels and state hash of the host */
 	char *labels;
 	size_t labels_cap;
-	int have_labels, have_hash;
+	int have_labels, have_hash, have_open;
 	long long hash;
 	sql_stmt *hist[HIST_ROWS + 1]; /* [n]: n rows, prepared when needed */
 	struct hist_point pend[HIST_ROWS];
@@ -395,7 +411,7 @@ static const unsigned char deferred[S_COUNT] = {
     [S_QUEUED_DEL] = 1,   [S_QUEUED] = 1,     [S_FINDING] = 1,
     [S_RESOLVE] = 1,      [S_HOST_STATE] = 1, [S_HOST_COUNT] = 1,
     [S_STATE_PUT] = 1,    [S_LABELS_SET] = 1, [S_LABELS_DEL] = 1,
-    [S_LABEL] = 1,        [S_PG_SIGS] = 1,
+    [S_LABEL] = 1,        [S_PG_SIGS] = 1,      [S_PG_NEW] = 1,
 };
 
 struct store *
@@ -1247,14 +1263,14 @@ keys_unique(json_t *fs)
 	return 1;
 }
 
-/* same_pg - S_FINDING_SAME of every finding in one S_PG_SAME; s->hit[i]
- * is 1 for each finding it moved on. */
+/* findings_pg - every finding in one statement: S_PG_SAME (s->hit[i]
+ * is 1 for each finding it moved on) or S_PG_NEW (all inserted). */
 static int
-same_pg(struct store *s, json_t *fs, const struct report_prep *p,
-        const long *folds, long long hid, long long rpk, long long ts,
-        char *err, size_t el)
+findings_pg(struct store *s, int which, json_t *fs,
+            const struct report_prep *p, const long *folds, long long hid,
+            long long rpk, long long ts, char *err, size_t el)
 {
-	sql_stmt *st = s->st[S_PG_SAME];
+	sql_stmt *st = s->st[which];
 	struct pg_array *c = s->col;
 	size_t n = json_array_size(fs), i;
 	json_t *f;
@@ -1297,6 +1313,8 @@ same_pg(struct store *s, json_t *fs, const struct report_prep *p,
 	sql_bind_int64(st, 3, rpk);
 	for (int k = 0; k < 9; k++)
 		sql_bind_text(st, k + 4, pg_array_end(&c[k]), -1, SQL_STATIC);
+	if (which == S_PG_NEW)
+		return run(s, S_PG_NEW, err, el);
 	while ((rc = sql_step(st)) == SQL_ROW) {
 		long long k = sql_column_int64(st, 0);
 		if (k >= 1 && (size_t)k <= n)
@@ -1324,14 +1342,18 @@ store_findings(struct store *s, json_t *r, const struct report_prep *p,
 	int rc, multi;
 
 	incident_folds(fs, folds);
-	/* PostgreSQL: the usual report's findings all moved on in one
+	/* PostgreSQL: a host without an open finding gets all of them in
+	 * one INSERT; else the usual report's findings all move on in one
 	 * statement, then the others one by one */
-	multi = s->pg && !fresh && json_array_size(fs) > 0 && keys_unique(fs);
+	multi = s->pg && json_array_size(fs) > 0 && keys_unique(fs);
 	if (multi &&
-	    (rc = same_pg(s, fs, p, folds, hid, rpk, ts, err, el)) != SQL_OK) {
+	    (rc = findings_pg(s, s->have_open ? S_PG_SAME : S_PG_NEW, fs, p,
+	                      folds, hid, rpk, ts, err, el)) != SQL_OK) {
 		free(folds);
 		return rc;
 	}
+	if (multi && !s->have_open)
+		memset(s->hit, 1, json_array_size(fs));
 	json_array_foreach(fs, i, f)
 	{
 		const char *ev =
@@ -1346,6 +1368,8 @@ store_findings(struct store *s, json_t *r, const struct report_prep *p,
 			*mta_down = 1;
 	}
 	free(folds);
+	if (s->pg && !s->have_open) /* every open one is this report's */
+		return SQL_OK;
 	if (s->pg) /* no S_STALE: see sqlite_only */
 		goto resolve;
 	sql_bind_int64(s->st[S_STALE], 1, hid);
@@ -1619,6 +1643,7 @@ open_pg(struct store *s, json_t *r, const char *rid, long long ts,
 		s->hash = sql_column_int64(st, 3);
 		if (sql_column_type(st, 4) != SQL_NULL)
 			*rpk = sql_column_int64(st, 4);
+		s->have_open = sql_column_int64(st, 5) != 0;
 		rc = sql_step(st);
 	}
 	sql_reset(st);
