@@ -16,8 +16,8 @@
 # PostgreSQL is a throwaway server (tests/e2e/pg_lib.inc) in BENCH_TMP,
 # with the tests' settings except fsync (on here, as in production).
 # BENCH_PG_PARTS="ingest reads" (the default) chooses the parts;
-# BENCH_PG_REF=BINDIR runs another build's collector (main's, say) in the
-# ingest part before this one, BENCH_PG_ROUNDS times (1) alternating.
+# BENCH_PG_REF="BINDIR..." runs other builds' collectors (main's, say) in
+# the ingest part before this one, BENCH_PG_ROUNDS times (1) alternating.
 # Scale: BENCH_REPORTS (20000), BENCH_CONC (128), BENCH_FLEET (10000),
 # BENCH_PG_HOSTS (100000), BENCH_PG_EVENTS (10000000: about 4 GB and
 # several minutes to generate).
@@ -120,15 +120,17 @@ ingest_runs() {
 case " ${BENCH_PG_PARTS:-ingest reads} " in *" ingest "*)
 	echo
 	echo "--- ingest: $reports reports from $fleet hosts, 3 events each, $conc connections"
-	# BENCH_PG_REF=DIR: another build's bin directory (e.g. main's) run
-	# before this one in every round, BENCH_PG_ROUNDS rounds (1): the
-	# two side by side in the same minutes
+	# BENCH_PG_REF="DIR...": other builds' bin directories (e.g. main's)
+	# run before this one in every round, BENCH_PG_ROUNDS rounds (1):
+	# side by side in the same minutes
 	mybindir=$bindir
 	runs=0
 	round=0
 	while [ "$round" -lt "${BENCH_PG_ROUNDS:-1}" ]; do
 		round=$((round + 1))
-		[ -n "${BENCH_PG_REF:-}" ] && ingest_runs "$BENCH_PG_REF" "reference, round $round"
+		for ref in ${BENCH_PG_REF:-}; do
+			ingest_runs "$ref" "$ref, round $round"
+		done
 		ingest_runs "$mybindir" "this build, round $round"
 	done
 	;;
