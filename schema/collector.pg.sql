@@ -195,81 +195,41 @@ SELECT command, CAST(sum(hosts) AS bigint) AS hosts,
     CAST(sum(queued) AS bigint) AS queued
 FROM cron_fleet_part GROUP BY command HAVING sum(hosts) > 0;
 
--- cron_fleet_part and sig_fleet_part are kept by statement-level
--- triggers with transition tables (schema version 4; before it, a
--- PL/pgSQL call per row): a statement's rows are summed per command or
--- signature, added to this writer's part (agg_part()) as the row
--- triggers added them one by one, and a part's row that comes back to
--- zero is deleted.  The writer's multi-row statements (a report's
--- signatures in one upsert, a host's cron rows in one DELETE) so move
--- each aggregate once per statement.
-CREATE OR REPLACE FUNCTION cron_part_add() RETURNS trigger
+-- cron_add - add a host's deltas to this connection's part of command.
+CREATE OR REPLACE FUNCTION cron_add(cmd text, h bigint, i bigint,
+    u bigint, q bigint) RETURNS void
+    LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO cron_fleet_part AS c (command, part, hosts, inbox,
+	    unread, queued)
+	VALUES (cmd, agg_part(), h, i, u, q)
+	ON CONFLICT (command, part) DO UPDATE SET hosts = c.hosts + excluded.hosts,
+	    inbox = c.inbox + excluded.inbox,
+	    unread = c.unread + excluded.unread,
+	    queued = c.queued + excluded.queued;
+	DELETE FROM cron_fleet_part WHERE command = cmd AND part = agg_part()
+	    AND hosts = 0 AND inbox = 0 AND unread = 0 AND queued = 0;
+END $$;
+
+CREATE OR REPLACE FUNCTION mail_cron_fleet() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP = 'INSERT' THEN
-		INSERT INTO cron_fleet_part AS c (command, part, hosts, inbox,
-		    unread, queued)
-		SELECT command, agg_part(), count(*), sum(inbox), sum(unread),
-		    sum(queued)
-		FROM new_rows GROUP BY command
-		ON CONFLICT (command, part) DO UPDATE
-		    SET hosts = c.hosts + excluded.hosts,
-		    inbox = c.inbox + excluded.inbox,
-		    unread = c.unread + excluded.unread,
-		    queued = c.queued + excluded.queued;
-		DELETE FROM cron_fleet_part WHERE part = agg_part() AND hosts = 0
-		    AND inbox = 0 AND unread = 0 AND queued = 0
-		    AND command IN (SELECT command FROM new_rows);
+		PERFORM cron_add(NEW.command, 1, NEW.inbox, NEW.unread,
+		    NEW.queued);
 	ELSIF TG_OP = 'DELETE' THEN
-		INSERT INTO cron_fleet_part AS c (command, part, hosts, inbox,
-		    unread, queued)
-		SELECT command, agg_part(), -count(*), -sum(inbox), -sum(unread),
-		    -sum(queued)
-		FROM old_rows GROUP BY command
-		ON CONFLICT (command, part) DO UPDATE
-		    SET hosts = c.hosts + excluded.hosts,
-		    inbox = c.inbox + excluded.inbox,
-		    unread = c.unread + excluded.unread,
-		    queued = c.queued + excluded.queued;
-		DELETE FROM cron_fleet_part WHERE part = agg_part() AND hosts = 0
-		    AND inbox = 0 AND unread = 0 AND queued = 0
-		    AND command IN (SELECT command FROM old_rows);
+		PERFORM cron_add(OLD.command, -1, -OLD.inbox, -OLD.unread,
+		    -OLD.queued);
 	ELSE
-		-- the row trigger's UPDATE OF inbox, unread, queued: a
-		-- transition table's trigger takes no column list, and rows
-		-- whose counts did not change add nothing
-		INSERT INTO cron_fleet_part AS c (command, part, hosts, inbox,
-		    unread, queued)
-		SELECT n.command, agg_part(), 0, sum(n.inbox - o.inbox),
-		    sum(n.unread - o.unread), sum(n.queued - o.queued)
-		FROM new_rows n JOIN old_rows o ON o.host_id = n.host_id
-		    AND o.command = n.command
-		WHERE (n.inbox, n.unread, n.queued) IS DISTINCT FROM
-		    (o.inbox, o.unread, o.queued)
-		GROUP BY n.command
-		ON CONFLICT (command, part) DO UPDATE
-		    SET hosts = c.hosts + excluded.hosts,
-		    inbox = c.inbox + excluded.inbox,
-		    unread = c.unread + excluded.unread,
-		    queued = c.queued + excluded.queued;
-		DELETE FROM cron_fleet_part WHERE part = agg_part() AND hosts = 0
-		    AND inbox = 0 AND unread = 0 AND queued = 0
-		    AND command IN (SELECT command FROM new_rows);
+		PERFORM cron_add(NEW.command, 0, NEW.inbox - OLD.inbox,
+		    NEW.unread - OLD.unread, NEW.queued - OLD.queued);
 	END IF;
 	RETURN NULL;
 END $$;
-DROP TRIGGER IF EXISTS mail_cron_fleet_ins ON mail_cron;
-CREATE TRIGGER mail_cron_fleet_ins AFTER INSERT ON mail_cron
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION cron_part_add();
-DROP TRIGGER IF EXISTS mail_cron_fleet_del ON mail_cron;
-CREATE TRIGGER mail_cron_fleet_del AFTER DELETE ON mail_cron
-    REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION cron_part_add();
-DROP TRIGGER IF EXISTS mail_cron_fleet_upd ON mail_cron;
-CREATE TRIGGER mail_cron_fleet_upd AFTER UPDATE ON mail_cron
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION cron_part_add();
+DROP TRIGGER IF EXISTS mail_cron_fleet ON mail_cron;
+CREATE TRIGGER mail_cron_fleet AFTER INSERT OR DELETE OR
+    UPDATE OF inbox, unread, queued ON mail_cron
+    FOR EACH ROW EXECUTE FUNCTION mail_cron_fleet();
 
 CREATE TABLE IF NOT EXISTS events (
 	id		bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
@@ -321,64 +281,39 @@ SELECT signature, min(kind) AS kind, CAST(sum(hosts) AS bigint) AS hosts,
     CAST(sum(count) AS bigint) AS count, max(last_ts) AS last_ts
 FROM sig_fleet_part GROUP BY signature HAVING sum(hosts) > 0;
 
--- see cron_part_add above
-CREATE OR REPLACE FUNCTION sig_part_add() RETURNS trigger
+-- sig_add - add deltas to this connection's part of signature sig.
+CREATE OR REPLACE FUNCTION sig_add(sig text, k text, h bigint, n bigint,
+    ts bigint) RETURNS void
+    LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO sig_fleet_part AS s (signature, part, kind, hosts, count,
+	    last_ts)
+	VALUES (sig, agg_part(), k, h, n, ts)
+	ON CONFLICT (signature, part) DO UPDATE SET hosts = s.hosts + excluded.hosts,
+	    count = s.count + excluded.count,
+	    last_ts = CASE WHEN excluded.last_ts IS NULL THEN s.last_ts
+	        ELSE GREATEST(coalesce(s.last_ts, 0), excluded.last_ts) END;
+	DELETE FROM sig_fleet_part WHERE signature = sig AND part = agg_part()
+	    AND hosts = 0 AND count = 0;
+END $$;
+
+CREATE OR REPLACE FUNCTION event_sigs_fleet() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP = 'INSERT' THEN
-		INSERT INTO sig_fleet_part AS s (signature, part, kind, hosts,
-		    count, last_ts)
-		SELECT signature, agg_part(), min(kind), count(*), sum(count),
-		    max(last_ts)
-		FROM new_rows GROUP BY signature
-		ON CONFLICT (signature, part) DO UPDATE
-		    SET hosts = s.hosts + excluded.hosts,
-		    count = s.count + excluded.count,
-		    last_ts = CASE WHEN excluded.last_ts IS NULL THEN s.last_ts
-		        ELSE GREATEST(coalesce(s.last_ts, 0), excluded.last_ts) END;
-		DELETE FROM sig_fleet_part WHERE part = agg_part() AND hosts = 0
-		    AND count = 0 AND signature IN (SELECT signature FROM new_rows);
+		PERFORM sig_add(NEW.signature, NEW.kind, 1, NEW.count,
+		    NEW.last_ts);
 	ELSIF TG_OP = 'DELETE' THEN
-		INSERT INTO sig_fleet_part AS s (signature, part, kind, hosts,
-		    count, last_ts)
-		SELECT signature, agg_part(), min(kind), -count(*), -sum(count),
-		    NULL
-		FROM old_rows GROUP BY signature
-		ON CONFLICT (signature, part) DO UPDATE
-		    SET hosts = s.hosts + excluded.hosts,
-		    count = s.count + excluded.count;
-		DELETE FROM sig_fleet_part WHERE part = agg_part() AND hosts = 0
-		    AND count = 0 AND signature IN (SELECT signature FROM old_rows);
+		PERFORM sig_add(OLD.signature, OLD.kind, -1, -OLD.count, NULL);
 	ELSE
-		INSERT INTO sig_fleet_part AS s (signature, part, kind, hosts,
-		    count, last_ts)
-		SELECT n.signature, agg_part(), min(n.kind), 0,
-		    sum(n.count - o.count), max(coalesce(n.last_ts, 0))
-		FROM new_rows n JOIN old_rows o ON o.signature = n.signature
-		    AND o.host_id = n.host_id
-		GROUP BY n.signature
-		ON CONFLICT (signature, part) DO UPDATE
-		    SET hosts = s.hosts + excluded.hosts,
-		    count = s.count + excluded.count,
-		    last_ts = GREATEST(coalesce(s.last_ts, 0), excluded.last_ts);
-		DELETE FROM sig_fleet_part WHERE part = agg_part() AND hosts = 0
-		    AND count = 0 AND signature IN (SELECT signature FROM new_rows);
+		PERFORM sig_add(NEW.signature, NEW.kind, 0,
+		    NEW.count - OLD.count, coalesce(NEW.last_ts, 0));
 	END IF;
 	RETURN NULL;
 END $$;
-DROP TRIGGER IF EXISTS event_sigs_fleet_ins ON event_sigs;
-CREATE TRIGGER event_sigs_fleet_ins AFTER INSERT ON event_sigs
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION sig_part_add();
-DROP TRIGGER IF EXISTS event_sigs_fleet_del ON event_sigs;
-CREATE TRIGGER event_sigs_fleet_del AFTER DELETE ON event_sigs
-    REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION sig_part_add();
-DROP TRIGGER IF EXISTS event_sigs_fleet_upd ON event_sigs;
-CREATE TRIGGER event_sigs_fleet_upd AFTER UPDATE ON event_sigs
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION sig_part_add();
-
+DROP TRIGGER IF EXISTS event_sigs_fleet ON event_sigs;
+CREATE TRIGGER event_sigs_fleet AFTER INSERT OR DELETE OR UPDATE OF count
+    ON event_sigs FOR EACH ROW EXECUTE FUNCTION event_sigs_fleet();
 
 CREATE TABLE IF NOT EXISTS history (
 	id		bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,

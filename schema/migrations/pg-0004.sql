@@ -38,15 +38,3 @@ CREATE TABLE incident_counts_part (
 INSERT INTO incident_counts_part (severity, part, causes, hosts)
 SELECT severity, 0, sum(causes), count(*) FROM incident_hosts
 GROUP BY severity;
-
--- helper pging (issue 18, the ingest rate): cron_fleet_part and
--- sig_fleet_part kept by statement-level triggers (cron_part_add,
--- sig_part_add in collector.pg.sql, which creates them after this step)
--- instead of a PL/pgSQL call per row: the row triggers and their
--- functions go.  The parts' rows stay as they are (the same sums).
-DROP TRIGGER IF EXISTS mail_cron_fleet ON mail_cron;
-DROP TRIGGER IF EXISTS event_sigs_fleet ON event_sigs;
-DROP FUNCTION IF EXISTS mail_cron_fleet();
-DROP FUNCTION IF EXISTS event_sigs_fleet();
-DROP FUNCTION IF EXISTS cron_add(text, bigint, bigint, bigint, bigint);
-DROP FUNCTION IF EXISTS sig_add(text, text, bigint, bigint, bigint);

@@ -11,8 +11,8 @@ BEGIN;
 -- chain of row versions walked at every update): off for the load, the
 -- aggregates computed once at the end instead
 ALTER TABLE hosts DISABLE TRIGGER hosts_fleet_ins;
-ALTER TABLE mail_cron DISABLE TRIGGER USER;
-ALTER TABLE event_sigs DISABLE TRIGGER USER;
+ALTER TABLE mail_cron DISABLE TRIGGER mail_cron_fleet;
+ALTER TABLE event_sigs DISABLE TRIGGER event_sigs_fleet;
 INSERT INTO hosts (id, name, os, kernel, agent_version, first_seen,
     last_seen, collected_at, state_order, interval_s, reports,
     last_report_id, mta_kind, mta_running, mta_listening, mta_down,
@@ -71,8 +71,8 @@ INSERT INTO sig_fleet_part (signature, part, kind, hosts, count, last_ts)
 SELECT signature, 0, min(kind), count(*), sum(count), max(last_ts)
 FROM event_sigs GROUP BY signature;
 ALTER TABLE hosts ENABLE TRIGGER hosts_fleet_ins;
-ALTER TABLE mail_cron ENABLE TRIGGER USER;
-ALTER TABLE event_sigs ENABLE TRIGGER USER;
+ALTER TABLE mail_cron ENABLE TRIGGER mail_cron_fleet;
+ALTER TABLE event_sigs ENABLE TRIGGER event_sigs_fleet;
 COMMIT;
 -- events without their indexes, then the indexes (much faster)
 CREATE TEMP TABLE ev_idx AS SELECT indexname, indexdef FROM pg_indexes
