@@ -244,23 +244,26 @@ static const char *const sql_pg[S_COUNT] = {
      * else the host's id, state_order, labels and state hash (NULL: no
      * state yet) and the report's id (NULL: another collector stored
      * it since this transaction began), and whether the host has an
-     * open finding. */
+     * open finding (its counts, which every newest report sets from
+     * its open findings under the host's lock; only its reports open
+     * or resolve them). */
     [S_PG_OPEN] =
         "WITH d AS (SELECT 1 FROM reports WHERE report_id = lower(?1)), "
         "u AS (UPDATE hosts SET last_seen = GREATEST(last_seen, ?3) WHERE "
         "name = ?2 AND NOT EXISTS (SELECT 1 FROM d) RETURNING id, "
-        "state_order, labels), i AS (INSERT INTO hosts (name, first_seen, "
-        "last_seen, collected_at) SELECT ?2, ?3, ?3, -1 WHERE NOT EXISTS "
-        "(SELECT 1 FROM d) AND NOT EXISTS (SELECT 1 FROM u) RETURNING id, "
-        "state_order, labels), h AS (SELECT id, state_order, labels FROM "
-        "u UNION ALL SELECT id, state_order, labels FROM i), r AS (INSERT "
+        "state_order, labels, open_critical + open_warning + open_info AS "
+        "o), i AS (INSERT INTO hosts (name, first_seen, last_seen, "
+        "collected_at) SELECT ?2, ?3, ?3, -1 WHERE NOT EXISTS (SELECT 1 "
+        "FROM d) AND NOT EXISTS (SELECT 1 FROM u) RETURNING id, "
+        "state_order, labels, 0 AS o), h AS (SELECT id, state_order, "
+        "labels, o FROM u UNION ALL SELECT id, state_order, labels, o FROM "
+        "i), r AS (INSERT "
         "INTO reports (report_id, host_id, collected_at, received_at, "
         "events, findings) SELECT lower(?1), id, CAST(?4 AS bigint), ?3, "
         "CAST(?5 AS bigint), CAST(?6 AS bigint) FROM h ON CONFLICT "
         "(report_id) DO NOTHING RETURNING id) SELECT h.id, h.state_order, "
         "h.labels, (SELECT hash FROM host_state WHERE host_id = h.id), "
-        "(SELECT id FROM r), EXISTS (SELECT 1 FROM findings WHERE "
-        "host_id = h.id AND resolved_at IS NULL) FROM h",
+        "(SELECT id FROM r), h.o > 0 FROM h",
     /* a report's events in one INSERT (arrays of ids, times, kinds,
      * signatures, texts): the first of each id, in the report's order,
      * inserted when the host does not have it yet; the ids inserted
@@ -310,7 +313,9 @@ static const char *const sql_pg[S_COUNT] = {
         "symptom, n) WHERE f.host_id = ?1 AND f.code = v.code AND "
         "f.subject = v.subject AND f.resolved_at IS NULL AND f.severity = "
         "v.severity AND f.symptom = v.symptom RETURNING v.n",
-    /* S_PG_SAME's arrays inserted, for a host without an open finding */
+    /* S_PG_SAME's arrays inserted, for a host without an open finding
+     * (one open all the same, were the counts ever wrong, is left as
+     * it was rather than failing every report of the host) */
     [S_PG_NEW] =
         "INSERT INTO findings (host_id, code, subject, severity, message, "
         "evidence, remedy, first_seen, last_seen, last_report, cause_code, "
@@ -322,7 +327,8 @@ static const char *const sql_pg[S_COUNT] = {
         "CAST(?9 AS text[]), CAST(?10 AS text[]), CAST(?11 AS text[]), "
         "CAST(?12 AS bigint[])) WITH ORDINALITY AS v(code, subject, "
         "severity, message, evidence, remedy, cc, cs, symptom, n) "
-        "ORDER BY v.n",
+        "ORDER BY v.n ON CONFLICT (host_id, code, subject) WHERE "
+        "resolved_at IS NULL DO NOTHING",
     /* into the batch's own part; its fleet sample (fleet_history.c)
      * adds it to fleet_history just before COMMIT, so that collectors
      * do not hold the minute's row for a whole batch */
