@@ -79,10 +79,9 @@ static const char *const sql[S_COUNT] = {
         "INSERT INTO reports (report_id, host_id, collected_at, received_at, "
         "events, findings) VALUES (lower(?1), ?2, ?3, ?4, ?5, ?6) "
         "ON CONFLICT (report_id) DO NOTHING RETURNING id",
-    [S_EVENT] =
-        "INSERT INTO events (host_id, eid, ts, kind, signature, data) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (host_id, eid) DO "
-        "NOTHING",
+    [S_EVENT] = "INSERT INTO events (host_id, eid, ts, kind, signature, data) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (host_id, eid) DO "
+                "NOTHING",
     [S_GROUP] =
         "INSERT INTO event_groups (host_id, report, signature, kind, count, "
         "first_ts, last_ts, example) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -363,9 +362,8 @@ struct hist_point {
  * S_PG_SAME do their work; S_STALE: S_RESOLVE runs anyway, its
  * statement-level triggers see no rows when nothing was stale). */
 static const unsigned char sqlite_only[S_COUNT] = {
-    [S_DUP] = 1,       [S_HOST_UPSERT] = 1, [S_REPORT] = 1,
-    [S_EVENT] = 1,     [S_STALE] = 1,       [S_STATE_GET] = 1,
-    [S_LABELS_GET] = 1,
+    [S_DUP] = 1,   [S_HOST_UPSERT] = 1, [S_REPORT] = 1,     [S_EVENT] = 1,
+    [S_STALE] = 1, [S_STATE_GET] = 1,   [S_LABELS_GET] = 1,
 };
 
 /* The rows of a report's multi-row statements (PostgreSQL): one array
@@ -410,14 +408,14 @@ struct sigacc {
  * deferred (PostgreSQL sends them without waiting, see sql.h); the
  * history INSERTs (hist_stmt) are too. */
 static const unsigned char deferred[S_COUNT] = {
-    [S_GROUP] = 1,        [S_SIG] = 1,
-    [S_FLEET_SYSERR] = 1, [S_SPOOL_DEL] = 1,  [S_SPOOL] = 1,
-    [S_FS_DEL] = 1,       [S_FS] = 1,         [S_MBOX_DEL] = 1,
-    [S_MBOX] = 1,         [S_CRON_DEL] = 1,   [S_CRON] = 1,
-    [S_QUEUED_DEL] = 1,   [S_QUEUED] = 1,     [S_FINDING] = 1,
-    [S_RESOLVE] = 1,      [S_HOST_STATE] = 1, [S_HOST_COUNT] = 1,
-    [S_STATE_PUT] = 1,    [S_LABELS_SET] = 1, [S_LABELS_DEL] = 1,
-    [S_LABEL] = 1,        [S_PG_SIGS] = 1,      [S_PG_NEW] = 1,
+    [S_GROUP] = 1,      [S_SIG] = 1,        [S_FLEET_SYSERR] = 1,
+    [S_SPOOL_DEL] = 1,  [S_SPOOL] = 1,      [S_FS_DEL] = 1,
+    [S_FS] = 1,         [S_MBOX_DEL] = 1,   [S_MBOX] = 1,
+    [S_CRON_DEL] = 1,   [S_CRON] = 1,       [S_QUEUED_DEL] = 1,
+    [S_QUEUED] = 1,     [S_FINDING] = 1,    [S_RESOLVE] = 1,
+    [S_HOST_STATE] = 1, [S_HOST_COUNT] = 1, [S_STATE_PUT] = 1,
+    [S_LABELS_SET] = 1, [S_LABELS_DEL] = 1, [S_LABEL] = 1,
+    [S_PG_SIGS] = 1,    [S_PG_NEW] = 1,
 };
 
 struct store *
@@ -428,8 +426,8 @@ store_new(sql_db *db, char *err, size_t errlen)
 	s->db = db;
 	s->pg = sql_backend(db) == SQL_PG;
 	for (int i = 0; i < S_COUNT; i++) {
-		const char *text = s->pg ? (sql_pg[i] ? sql_pg[i] : sql[i])
-		                         : sql[i];
+		const char *text =
+		    s->pg ? (sql_pg[i] ? sql_pg[i] : sql[i]) : sql[i];
 		int flags = SQL_PREPARE_PERSISTENT |
 		            (deferred[i] ? SQL_PREPARE_DEFERRED : 0);
 		if (text == NULL || (s->pg && sqlite_only[i]))
@@ -496,7 +494,8 @@ hist_stmt(struct store *s, int n, char *err, size_t el)
 	if (sql_prepare(s->db, text,
 	                SQL_PREPARE_PERSISTENT | SQL_PREPARE_DEFERRED,
 	                &s->hist[n]) != SQL_OK) {
-		snprintf(err, el, "%s: %s", sql_pick(s->db, "sqlite", "postgresql"),
+		snprintf(err, el, "%s: %s",
+		         sql_pick(s->db, "sqlite", "postgresql"),
 		         sql_errmsg(s->db));
 		s->hist[n] = NULL;
 	}
@@ -720,8 +719,8 @@ store_prepare_text(json_t *r, const struct report_text *txt,
 	p->evidence = xcalloc(p->nfindings ? p->nfindings : 1, sizeof(char *));
 	for (i = 0; i < sp.nfindings; i++) {
 		struct span e = sp.evidence[i];
-		if (e.len && !(e.len == 4 && memcmp(txt->text + e.off, "null",
-		                                    4) == 0))
+		if (e.len &&
+		    !(e.len == 4 && memcmp(txt->text + e.off, "null", 4) == 0))
 			p->evidence[i] = compact_copy(txt->text, e);
 	}
 	report_spans_free(&sp);
@@ -854,8 +853,8 @@ events_pg(struct store *s, json_t *events, const struct report_prep *p,
 
 /* event_one - event i on SQLite: *dup when the host had its id. */
 static int
-event_one(struct store *s, json_t *e, const struct report_prep *p,
-          size_t i, long long hid, int *dup, char *err, size_t el)
+event_one(struct store *s, json_t *e, const struct report_prep *p, size_t i,
+          long long hid, int *dup, char *err, size_t el)
 {
 	sql_stmt *st = s->st[S_EVENT];
 	char *mine;
@@ -923,8 +922,8 @@ store_events(struct store *s, json_t *r, const struct report_prep *p,
 		if (!dup && !have_groups && strcmp(kind, "syserr") == 0)
 			(*syserr)++;
 		if (sig && *sig)
-			sigs_add(&sigs, &nsigs, sig, kind,
-			         json_ts(e, "ts", 0), dup);
+			sigs_add(&sigs, &nsigs, sig, kind, json_ts(e, "ts", 0),
+			         dup);
 	}
 	if (s->pg && json_array_size(events) > 0) {
 		sql_reset(s->st[S_PG_EVENTS]);
@@ -1049,16 +1048,15 @@ store_fs(struct store *s, json_t *r, long long hid, long long ts, int tables,
 		db_bind_jint(st, 9, fs, "bytes_total");
 		db_bind_jint(st, 10, fs, "bytes_free");
 		sql_bind_int(st, 11,
-		                 mailfs_can_fill(jsonutil_str(fs, "fstype", NULL),
-		                                 jsonutil_str(fs, "mount", NULL)));
+		             mailfs_can_fill(jsonutil_str(fs, "fstype", NULL),
+		                             jsonutil_str(fs, "mount", NULL)));
 		if ((rc = run(s, S_FS, err, el)) != SQL_OK)
 			return rc;
 	curve:
 		if (json_is_number(pct) &&
 		    (rc = history(s, hid, "inodes_used_pct",
 		                  jsonutil_str(fs, "mount", ""), ts,
-		                  json_number_value(pct), err, el)) !=
-		        SQL_OK)
+		                  json_number_value(pct), err, el)) != SQL_OK)
 			return rc;
 	}
 	return SQL_OK;
@@ -1139,7 +1137,7 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 		sql_bind_int64(st, 1, hid);
 		db_bind_jstr(st, 2, mb, "user");
 		sql_bind_text(st, 3, jsonutil_str(mb, "path", ""), -1,
-		                  SQL_TRANSIENT);
+		              SQL_TRANSIENT);
 		db_bind_jint(st, 4, mb, "messages");
 		db_bind_jint(st, 5, mb, "unread");
 		db_bind_jint(st, 6, mb, "bytes");
@@ -1150,10 +1148,11 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 		*unread += jsonutil_int(mb, "unread", 0);
 		json_array_foreach(json_object_get(mb, "cron"), j, cr)
 		{
-			rc =
-			    store_cron(s, hid, jsonutil_str(cr, "command", ""),
-			               jsonutil_str(cr, "user", jsonutil_str(mb, "user", NULL)),
-			               mailbox_cron_n(cr), cr, err, el);
+			rc = store_cron(
+			    s, hid, jsonutil_str(cr, "command", ""),
+			    jsonutil_str(cr, "user",
+			                 jsonutil_str(mb, "user", NULL)),
+			    mailbox_cron_n(cr), cr, err, el);
 			if (rc != SQL_OK)
 				return rc;
 		}
@@ -1165,12 +1164,12 @@ store_mail(struct store *s, json_t *r, long long hid, int tables,
 		const char *cmd = jsonutil_str(q, "cron_command", NULL);
 		sql_bind_int64(st, 1, hid);
 		sql_bind_text(st, 2, jsonutil_str(q, "queue", ""), -1,
-		                  SQL_TRANSIENT);
+		              SQL_TRANSIENT);
 		db_bind_jstr(st, 3, q, "id");
 		db_bind_jstr(st, 4, q, "from");
 		if (json_is_array(to))
-			sql_bind_text(st, 5, json_dumps(to, JSON_COMPACT),
-			                  -1, free);
+			sql_bind_text(st, 5, json_dumps(to, JSON_COMPACT), -1,
+			              free);
 		db_bind_jstr(st, 6, q, "subject");
 		db_bind_jts(st, 7, q, "created_ts");
 		db_bind_jint(st, 8, q, "tries");
@@ -1217,9 +1216,9 @@ bind_finding(sql_stmt *st, json_t *f, long long hid, long long rpk,
  * opens it or changes its severity or role; a host without a stored
  * state yet (fresh) has no finding to move on. */
 static int
-store_finding(struct store *s, json_t *f, const char *prepared,
-              long long hid, long long rpk, long long ts, long folded,
-              int fresh, char *err, size_t el)
+store_finding(struct store *s, json_t *f, const char *prepared, long long hid,
+              long long rpk, long long ts, long folded, int fresh, char *err,
+              size_t el)
 {
 	/* fresh: also a finding S_PG_SAME did not move on */
 	json_t *ev = json_object_get(f, "evidence");
@@ -1228,8 +1227,8 @@ store_finding(struct store *s, json_t *f, const char *prepared,
 	int rc;
 
 	if (evidence == NULL && ev && !json_is_null(ev) &&
-	    (evidence = mine = json_dumps(
-	         ev, JSON_COMPACT | JSON_ENCODE_ANY)) == NULL) {
+	    (evidence = mine =
+	         json_dumps(ev, JSON_COMPACT | JSON_ENCODE_ANY)) == NULL) {
 		snprintf(err, el, "out of memory");
 		return SQL_NOMEM;
 	}
@@ -1272,9 +1271,9 @@ keys_unique(json_t *fs)
 /* findings_pg - every finding in one statement: S_PG_SAME (s->hit[i]
  * is 1 for each finding it moved on) or S_PG_NEW (all inserted). */
 static int
-findings_pg(struct store *s, int which, json_t *fs,
-            const struct report_prep *p, const long *folds, long long hid,
-            long long rpk, long long ts, char *err, size_t el)
+findings_pg(struct store *s, int which, json_t *fs, const struct report_prep *p,
+            const long *folds, long long hid, long long rpk, long long ts,
+            char *err, size_t el)
 {
 	sql_stmt *st = s->st[which];
 	struct pg_array *c = s->col;
@@ -1293,8 +1292,8 @@ findings_pg(struct store *s, int which, json_t *fs,
 	{
 		json_t *ev = json_object_get(f, "evidence");
 		json_t *cb = json_object_get(f, "caused_by");
-		const char *evidence = p && i < p->nfindings ? p->evidence[i]
-		                                             : NULL;
+		const char *evidence =
+		    p && i < p->nfindings ? p->evidence[i] : NULL;
 		char *mine = NULL;
 
 		if (evidence == NULL && ev && !json_is_null(ev) &&
@@ -1362,8 +1361,7 @@ store_findings(struct store *s, json_t *r, const struct report_prep *p,
 		memset(s->hit, 1, json_array_size(fs));
 	json_array_foreach(fs, i, f)
 	{
-		const char *ev =
-		    p && i < p->nfindings ? p->evidence[i] : NULL;
+		const char *ev = p && i < p->nfindings ? p->evidence[i] : NULL;
 		if ((!multi || !s->hit[i]) &&
 		    (rc = store_finding(s, f, ev, hid, rpk, ts, folds[i],
 		                        fresh || multi, err, el)) != SQL_OK) {
@@ -1483,7 +1481,7 @@ store_labels(struct store *s, json_t *r, long long hid, char *err, size_t el)
 	}
 	sql_bind_int64(s->st[S_LABELS_SET], 1, hid);
 	sql_bind_text(s->st[S_LABELS_SET], 2, text ? text : "{}", -1,
-	                  SQL_TRANSIENT);
+	              SQL_TRANSIENT);
 	free(text);
 	sql_bind_int64(s->st[S_LABELS_DEL], 1, hid);
 	if ((rc = run(s, S_LABELS_SET, err, el)) != SQL_OK ||
@@ -1675,9 +1673,9 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 
 	*duplicate = 0;
 	s->npend = 0;
-	rc = s->pg ? open_pg(s, r, rid, ts, now, &hid, &prev, &rpk, err, el)
-	           : open_sqlite(s, r, rid, ts, now, &hid, &prev, &rpk, err,
-	                         el);
+	rc = s->pg
+	         ? open_pg(s, r, rid, ts, now, &hid, &prev, &rpk, err, el)
+	         : open_sqlite(s, r, rid, ts, now, &hid, &prev, &rpk, err, el);
 	if (rc != SQL_OK)
 		return rc;
 	if (rpk < 0) {
@@ -1686,8 +1684,7 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	}
 	newest = order >= prev;
 
-	if ((rc = store_events(s, r, p, hid, rpk, &syserr, err, el)) !=
-	    SQL_OK)
+	if ((rc = store_events(s, r, p, hid, rpk, &syserr, err, el)) != SQL_OK)
 		return rc;
 	if ((rc = history(s, hid, "syserr", "", ts, (double)syserr, err, el)) !=
 	        SQL_OK ||
@@ -1727,10 +1724,9 @@ long
 store_retention(struct store *s, long long cutoff, int batch, char *err,
                 size_t errlen)
 {
-	static const int order[] = {S_RET_EVENTS,  S_RET_GROUPS,
-	                            S_RET_HISTORY, S_RET_FINDINGS,
-	                            S_RET_REPORTS, S_RET_SIGS,
-	                            S_RET_FLEET};
+	static const int order[] = {
+	    S_RET_EVENTS,  S_RET_GROUPS, S_RET_HISTORY, S_RET_FINDINGS,
+	    S_RET_REPORTS, S_RET_SIGS,   S_RET_FLEET};
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		sql_stmt *st = s->st[order[i]];

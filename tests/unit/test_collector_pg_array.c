@@ -20,8 +20,15 @@
 /* the texts a report may carry: quotes, backslashes, braces, commas,
  * blanks, the word NULL, an empty string, UTF-8 */
 static const char *const hostile[] = {
-    "plain", "a \"quoted\" word", "back\\slash\\", "{braces},commas",
-    " leading and trailing ", "NULL", "", "line\nbreak\ttab", "héllo ✓",
+    "plain",
+    "a \"quoted\" word",
+    "back\\slash\\",
+    "{braces},commas",
+    " leading and trailing ",
+    "NULL",
+    "",
+    "line\nbreak\ttab",
+    "héllo ✓",
     "{\"json\":[1,\"x\\\"y\"]}",
 };
 #define NHOSTILE (sizeof(hostile) / sizeof(hostile[0]))
@@ -47,8 +54,7 @@ test_literals(void **state)
 	pg_array_int(&a, 0);
 	pg_array_int(&a, -9223372036854775807LL - 1);
 	pg_array_int(&a, 42);
-	assert_string_equal(pg_array_end(&a),
-	                    "{0,-9223372036854775808,42}");
+	assert_string_equal(pg_array_end(&a), "{0,-9223372036854775808,42}");
 	pg_array_free(&a);
 }
 
