@@ -10,8 +10,8 @@
 -- Types: INTEGER is bigint, REAL double precision, TEXT text COLLATE "C"
 -- (byte order, as SQLite's BINARY, whatever the database's locale).
 -- SQLite's rowid keys are identity columns.  The aggregates kept by
--- triggers in SQLite (fleet, cron_fleet, sig_fleet, finding_counts) are
--- kept by trigger functions here; finding_counts by statement-level
+-- triggers in SQLite (fleet, cron_fleet, sig_fleet, finding_counts,
+-- incident_counts) are kept by trigger functions here; finding_counts by statement-level
 -- triggers, since a row trigger here runs after the whole statement.
 -- Each aggregate is a table of delta rows per writer (*_part: part is
 -- agg_part(), distinct for concurrent ingest batches) and a view of the
@@ -516,15 +516,125 @@ CREATE TRIGGER findings_symptoms_upd AFTER UPDATE ON findings
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION findings_symptoms_upd();
 
--- Incidents (SQLite keeps a table by row triggers): here a view over the
--- open causes, which findings_open_code's partial index serves; the row
--- of severity '' counts every severity.
+-- Incidents (SQLite keeps a table by row triggers): the open causes
+-- (open findings that are not symptoms) by severity, and the hosts with
+-- one; the row of severity '' counts every severity.  Kept as
+-- finding_counts is (schema version 4; schema/migrations/pg-0004.sql):
+-- incident_hosts holds a host's open causes per severity and '', written
+-- only under the host's lock (sql_begin_write_keys), so that the host's
+-- count leaving or reaching 0 moves the hosts column of the batch's
+-- part; its rows at 0 are deleted.
+CREATE TABLE IF NOT EXISTS incident_hosts (
+	host_id		bigint NOT NULL,
+	severity	text COLLATE "C" NOT NULL,	-- '': every severity
+	causes		bigint NOT NULL,
+	PRIMARY KEY (host_id, severity)
+);
+CREATE TABLE IF NOT EXISTS incident_counts_part (
+	severity	text COLLATE "C" NOT NULL,
+	part		bigint NOT NULL,
+	causes		bigint NOT NULL,
+	hosts		bigint NOT NULL,
+	PRIMARY KEY (severity, part)
+);
 CREATE OR REPLACE VIEW incident_counts AS
-SELECT severity, count(*) AS causes, count(DISTINCT host_id) AS hosts
-FROM findings WHERE resolved_at IS NULL AND symptom = 0 GROUP BY severity
-UNION ALL
-SELECT '', count(*), count(DISTINCT host_id)
-FROM findings WHERE resolved_at IS NULL AND symptom = 0;
+SELECT severity, CAST(sum(causes) AS bigint) AS causes,
+    CAST(sum(hosts) AS bigint) AS hosts
+FROM incident_counts_part GROUP BY severity;
+
+-- incidents_add - move the open causes by (host_id h[i], severity s[i])
+-- by n[i] (s[i] '' included by the caller): incident_hosts, then the
+-- part's causes and hosts (a host whose count went from 0 or to 0).
+CREATE OR REPLACE FUNCTION incidents_add(h bigint[], s text[], n bigint[])
+    RETURNS void LANGUAGE sql AS $$
+WITH d AS (SELECT * FROM unnest(h, s, n) AS d(host_id, severity, delta)
+    WHERE delta <> 0),
+u AS (INSERT INTO incident_hosts AS c (host_id, severity, causes)
+    SELECT host_id, severity, delta FROM d
+    ON CONFLICT (host_id, severity) DO UPDATE SET causes = c.causes +
+        excluded.causes
+    RETURNING c.host_id, c.severity, c.causes)
+INSERT INTO incident_counts_part AS p (severity, part, causes, hosts)
+SELECT d.severity, agg_part(), sum(d.delta),
+    sum((u.causes > 0)::int - (u.causes - d.delta > 0)::int)
+FROM u JOIN d ON d.host_id = u.host_id AND d.severity = u.severity
+GROUP BY d.severity
+ON CONFLICT (severity, part) DO UPDATE SET causes = p.causes +
+    excluded.causes, hosts = p.hosts + excluded.hosts;
+DELETE FROM incident_hosts c USING unnest(h, s) AS d(host_id, severity)
+WHERE c.host_id = d.host_id AND c.severity = d.severity AND c.causes = 0;
+$$;
+
+-- the statement's new open causes in, its old ones out, per host and
+-- severity and per host and ''
+CREATE OR REPLACE FUNCTION findings_incidents_ins() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM new_rows WHERE resolved_at IS NULL AND
+	    symptom = 0) THEN
+		RETURN NULL;
+	END IF;
+	PERFORM incidents_add(array_agg(d.host_id), array_agg(d.sev),
+	    array_agg(d.n)) FROM (
+	    SELECT r.host_id, v.sev, count(*) AS n FROM new_rows r
+	    CROSS JOIN LATERAL (VALUES (r.severity), ('')) v(sev)
+	    WHERE r.resolved_at IS NULL AND r.symptom = 0
+	    GROUP BY r.host_id, v.sev) d;
+	RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS findings_incidents_ins ON findings;
+CREATE TRIGGER findings_incidents_ins AFTER INSERT ON findings
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION findings_incidents_ins();
+
+CREATE OR REPLACE FUNCTION findings_incidents_upd() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+	-- most updates leave a row's (open cause, severity) as it was
+	IF NOT EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id
+	    WHERE (o.resolved_at IS NULL AND o.symptom = 0) <>
+	        (n.resolved_at IS NULL AND n.symptom = 0) OR
+	    (n.resolved_at IS NULL AND n.symptom = 0 AND
+	        o.severity <> n.severity)) THEN
+		RETURN NULL;
+	END IF;
+	PERFORM incidents_add(array_agg(d.host_id), array_agg(d.sev),
+	    array_agg(d.n)) FROM (
+	    SELECT r.host_id, v.sev, sum(r.delta) AS n FROM (
+	        SELECT host_id, severity, 1 AS delta FROM new_rows
+	        WHERE resolved_at IS NULL AND symptom = 0
+	        UNION ALL
+	        SELECT host_id, severity, -1 FROM old_rows
+	        WHERE resolved_at IS NULL AND symptom = 0) r
+	    CROSS JOIN LATERAL (VALUES (r.severity), ('')) v(sev)
+	    GROUP BY r.host_id, v.sev HAVING sum(r.delta) <> 0) d;
+	RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS findings_incidents_upd ON findings;
+CREATE TRIGGER findings_incidents_upd AFTER UPDATE ON findings
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION findings_incidents_upd();
+
+CREATE OR REPLACE FUNCTION findings_incidents_del() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+	-- retention deletes resolved findings only
+	IF NOT EXISTS (SELECT 1 FROM old_rows WHERE resolved_at IS NULL AND
+	    symptom = 0) THEN
+		RETURN NULL;
+	END IF;
+	PERFORM incidents_add(array_agg(d.host_id), array_agg(d.sev),
+	    array_agg(d.n)) FROM (
+	    SELECT r.host_id, v.sev, -count(*) AS n FROM old_rows r
+	    CROSS JOIN LATERAL (VALUES (r.severity), ('')) v(sev)
+	    WHERE r.resolved_at IS NULL AND r.symptom = 0
+	    GROUP BY r.host_id, v.sev) d;
+	RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS findings_incidents_del ON findings;
+CREATE TRIGGER findings_incidents_del AFTER DELETE ON findings
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION findings_incidents_del();
 
 INSERT INTO finding_counts_part (code, severity, part, hosts)
 SELECT code, severity, 0, count(DISTINCT host_id) FROM findings
@@ -582,8 +692,8 @@ CREATE TRIGGER hosts_fleet_upd AFTER UPDATE OF queued_total, unread_total
     OLD.unread_total <> NEW.unread_total)
     EXECUTE FUNCTION hosts_fleet();
 
--- agg_fold - delete the rows of cron_fleet_part and sig_fleet_part
--- whose key adds up to zero over them (a host's command or signature
+-- agg_fold - delete the rows of cron_fleet_part, sig_fleet_part and
+-- incident_counts_part whose key adds up to zero over them (a host's command or signature
 -- added in one part and removed in another): of the rows no other
 -- transaction holds (SKIP LOCKED: no waiting, no deadlock), a key's
 -- rows whose sums are all zero.  Deleting rows that add up to zero
@@ -613,6 +723,18 @@ BEGIN
 	DELETE FROM sig_fleet_part p USING l
 	WHERE p.signature = l.signature AND p.part = l.part
 	    AND l.signature IN (SELECT signature FROM z);
+	GET DIAGNOSTICS b = ROW_COUNT;
+	a := a + b;
+	WITH l AS (SELECT severity, part, causes, hosts
+	    FROM incident_counts_part WHERE severity IN (SELECT severity
+	        FROM incident_counts_part GROUP BY severity
+	        HAVING sum(causes) = 0 AND count(*) > 1)
+	    FOR UPDATE SKIP LOCKED),
+	z AS (SELECT severity FROM l GROUP BY severity
+	    HAVING sum(causes) = 0 AND sum(hosts) = 0)
+	DELETE FROM incident_counts_part p USING l
+	WHERE p.severity = l.severity AND p.part = l.part
+	    AND l.severity IN (SELECT severity FROM z);
 	GET DIAGNOSTICS b = ROW_COUNT;
 	RETURN a + b;
 END $$;

@@ -15,7 +15,9 @@
 #
 # PostgreSQL is a throwaway server (tests/e2e/pg_lib.inc) in BENCH_TMP,
 # with the tests' settings except fsync (on here, as in production).
-# BENCH_PG_PARTS="ingest reads" (the default) chooses the parts.
+# BENCH_PG_PARTS="ingest reads" (the default) chooses the parts;
+# BENCH_PG_REF="BINDIR..." runs other builds' collectors (main's, say) in
+# the ingest part before this one, BENCH_PG_ROUNDS times (1) alternating.
 # Scale: BENCH_REPORTS (20000), BENCH_CONC (128), BENCH_FLEET (10000),
 # BENCH_PG_HOSTS (100000), BENCH_PG_EVENTS (10000000: about 4 GB and
 # several minutes to generate).
@@ -82,38 +84,57 @@ echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg);" \
     "PostgreSQL $(pg_sql postgres 'SHOW server_version') (fsync on)"
 
 load="-n $reports -c $conc -H $fleet -e 3"
-case " ${BENCH_PG_PARTS:-ingest reads} " in *" ingest "*) ;; *) load="" ;; esac
-[ -n "$load" ] && {
-echo
-echo "--- ingest: $reports reports from $fleet hosts, 3 events each, $conc connections"
-echo "  one collector, SQLite (synchronous=full)"
-start "$tmp/ingest.db" "queue_max = 100000" || { echo "collector did not start"; exit 1; }
-# shellcheck disable=SC2086
-"$tmp/loadgen" ingest "$URL" $load
-batches "$URL"
-stop_all
+# ingest_runs BINDIR LABEL: the three stores with one build's collector
+ingest_runs() {
+	bindir=$1
+	runs=$((runs + 1))
+	echo "  [$2] one collector, SQLite (synchronous=full)"
+	start "$tmp/ingest$runs.db" "queue_max = 100000" || { echo "collector did not start"; exit 1; }
+	# shellcheck disable=SC2086
+	"$tmp/loadgen" ingest "$URL" $load
+	batches "$URL"
+	stop_all
 
-echo "  one collector, PostgreSQL"
-pg_createdb one
-start "$(pg_url one)" "queue_max = 100000" || { echo "collector did not start"; exit 1; }
-# shellcheck disable=SC2086
-"$tmp/loadgen" ingest "$URL" $load
-batches "$URL"
-stop_all
+	echo "  [$2] one collector, PostgreSQL"
+	pg_createdb "one$runs"
+	start "$(pg_url "one$runs")" "queue_max = 100000" || { echo "collector did not start"; exit 1; }
+	# shellcheck disable=SC2086
+	"$tmp/loadgen" ingest "$URL" $load
+	batches "$URL"
+	stop_all
 
-echo "  two collectors, one PostgreSQL database"
-pg_createdb two
-start "$(pg_url two)" "queue_max = 100000" || { echo "collector did not start"; exit 1; }
-u1=$URL
-start "$(pg_url two)" "queue_max = 100000" || { echo "collector did not start"; exit 1; }
-u2=$URL
-# shellcheck disable=SC2086
-"$tmp/loadgen" ingest "$u1,$u2" $load
-batches "$u1"
-batches "$u2"
-echo "  stored: $(pg_sql two 'SELECT count(*) FROM reports') reports"
-stop_all
+	echo "  [$2] two collectors, one PostgreSQL database"
+	pg_createdb "two$runs"
+	start "$(pg_url "two$runs")" "queue_max = 100000" || { echo "collector did not start"; exit 1; }
+	u1=$URL
+	start "$(pg_url "two$runs")" "queue_max = 100000" || { echo "collector did not start"; exit 1; }
+	u2=$URL
+	# shellcheck disable=SC2086
+	"$tmp/loadgen" ingest "$u1,$u2" $load
+	batches "$u1"
+	batches "$u2"
+	echo "  stored: $(pg_sql "two$runs" 'SELECT count(*) FROM reports') reports"
+	stop_all
+	bindir=$mybindir
 }
+case " ${BENCH_PG_PARTS:-ingest reads} " in *" ingest "*)
+	echo
+	echo "--- ingest: $reports reports from $fleet hosts, 3 events each, $conc connections"
+	# BENCH_PG_REF="DIR...": other builds' bin directories (e.g. main's)
+	# run before this one in every round, BENCH_PG_ROUNDS rounds (1):
+	# side by side in the same minutes
+	mybindir=$bindir
+	runs=0
+	round=0
+	while [ "$round" -lt "${BENCH_PG_ROUNDS:-1}" ]; do
+		round=$((round + 1))
+		for ref in ${BENCH_PG_REF:-}; do
+			ingest_runs "$ref" "$ref, round $round"
+		done
+		ingest_runs "$mybindir" "this build, round $round"
+	done
+	;;
+esac
 case " ${BENCH_PG_PARTS:-ingest reads} " in *" reads "*) ;; *) exit 0 ;; esac
 
 echo

@@ -12,7 +12,8 @@
 #    reopens what the newest resolved nor resolves what it opened);
 #  - each collector reads what the other stored;
 #  - after all of it the aggregates (fleet, finding_counts, cron_fleet,
-#    sig_fleet: views over per-writer parts) equal a recount of the rows;
+#    sig_fleet, incident_counts: views over per-writer parts) equal a
+#    recount of the rows, and so do incident_counts' per-host counts;
 #  - a writer holding one host's lock (a transaction of its own, as
 #    another collector's batch holds it) keeps a report of that host
 #    waiting but not one of another host: collectors write different
@@ -178,6 +179,14 @@ check_eq "cron_fleet: per command" \
 check_eq "sig_fleet: per signature" \
     "$(q "SELECT coalesce(string_agg(signature || '=' || hosts || '/' || count, ',' ORDER BY signature), '') FROM sig_fleet")" \
     "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY k), '') FROM (SELECT signature || '=' || count(*) || '/' || sum(count) AS k FROM event_sigs GROUP BY signature) x")"
+check "there are open causes to count" \
+    test "$(q "SELECT count(*) FROM findings WHERE resolved_at IS NULL AND symptom = 0")" -gt 0
+check_eq "incident_counts: open causes and their hosts per severity and all" \
+    "$(q "SELECT coalesce(string_agg(severity || '=' || causes || '/' || hosts, ',' ORDER BY severity), '') FROM incident_counts WHERE causes > 0")" \
+    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY s), '') FROM (SELECT severity AS s, severity || '=' || count(*) || '/' || count(DISTINCT host_id) AS k FROM findings WHERE resolved_at IS NULL AND symptom = 0 GROUP BY severity UNION ALL SELECT '', '=' || count(*) || '/' || count(DISTINCT host_id) FROM findings WHERE resolved_at IS NULL AND symptom = 0 HAVING count(*) > 0) x")"
+check_eq "incident_hosts: each host's open causes, none at 0" \
+    "$(q "SELECT coalesce(string_agg(host_id || severity || '=' || causes, ',' ORDER BY host_id, severity), '') FROM incident_hosts")" \
+    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY h, s), '') FROM (SELECT host_id AS h, severity AS s, host_id || severity || '=' || count(*) AS k FROM findings WHERE resolved_at IS NULL AND symptom = 0 GROUP BY host_id, severity UNION ALL SELECT host_id, '', host_id || '=' || count(*) FROM findings WHERE resolved_at IS NULL AND symptom = 0 GROUP BY host_id) x")"
 
 # --- one host's lock held: other hosts go on ------------------------------------
 # the locks of sql_pg.c's sql_begin_write_keys, held by a psql session

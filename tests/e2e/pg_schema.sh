@@ -1,8 +1,10 @@
 #!/bin/sh
 # pg_schema.sh - schema versions on PostgreSQL (collector/store/migrate.c):
-# a new database gets the current schema and meta schema_version 3; a
+# a new database gets the current schema and meta schema_version 4; a
 # restart keeps it; a version 2 database (PostgreSQL's first,
-# tests/data/schema/v2.pg.sql) with data migrates to 3: its tables,
+# tests/data/schema/v2.pg.sql) with data migrates to 4, and so does a
+# version 3 one (tests/data/schema/v3.pg.sql, incident_counts then a
+# view, from version 4 kept by triggers): its tables,
 # columns, views, functions, triggers and indexes are then those of a new
 # database and it serves its data (the aggregates moved to per-writer
 # parts); two collectors starting at once on
@@ -23,12 +25,12 @@ pg_createdb v
 q() { pg_sql v "$1"; }
 mkdir -p "$T/a" "$T/b" "$T/c"
 check "a collector on a new database" start_collector "$T/a" "db = $(pg_url v)"
-check_eq "meta schema_version is 3" \
-    "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 3
+check_eq "meta schema_version is 4" \
+    "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 4
 stop_collector
 check "restart on it" start_collector "$T/a" "db = $(pg_url v)"
-check_eq "still version 3, one meta row" \
-    "$(q "SELECT count(*) || ' ' || max(value) FROM meta WHERE key = 'schema_version'")" "1 3"
+check_eq "still version 4, one meta row" \
+    "$(q "SELECT count(*) || ' ' || max(value) FROM meta WHERE key = 'schema_version'")" "1 4"
 stop_collector
 
 # pg_shape DB: every table's and view's columns (type, not null, default),
@@ -52,7 +54,7 @@ FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname = 'public') x ORDER BY s"
 }
 
-# --- version 2 (PostgreSQL's first) to 3 --------------------------------------
+# --- version 2 (PostgreSQL's first) to 4 --------------------------------------
 now=$(date +%s)
 pg_createdb two
 check "a version 2 database" sh -c "psql -X -q -v ON_ERROR_STOP=1 -h '$PGDIR' -p '$PGPORT' -U postgres -d two -1 -f '$DATA/schema/v2.pg.sql' >/dev/null"
@@ -84,14 +86,14 @@ INSERT INTO findings (host_id, code, subject, severity, message, evidence,
 mkdir -p "$T/two" "$T/new"
 check "a collector on it" start_collector "$T/two" "db = $(pg_url two)"
 check "it says it migrated from 2" \
-    grep -q "schema version 2 migrated to 3" "$T/two/collector.log"
+    grep -q "schema version 2 migrated to 4" "$T/two/collector.log"
 check_eq "summary served" "$(get "$T/sum2" /api/v1/summary)" 200
 check_eq "... its aggregates as stored in version 2" \
     "$(jq -r '[.mail.queued_total, .mail.hosts_with_queued, .mail.top_cron_commands[0].messages, .findings[0].hosts, .syserr_top[0].hosts, .syserr_top[0].count] | map(tostring) | join(" ")' "$T/sum2")" \
     "8 2 7 1 2 5"
 stop_collector
-check_eq "meta schema_version is 3" \
-    "$(pg_sql two "SELECT value FROM meta WHERE key = 'schema_version'")" 3
+check_eq "meta schema_version is 4" \
+    "$(pg_sql two "SELECT value FROM meta WHERE key = 'schema_version'")" 4
 check_eq "the old aggregate rows are part 0" \
     "$(pg_sql two "SELECT (SELECT count(*) FROM fleet_part WHERE part = 0) || ' ' || (SELECT count(*) FROM sig_fleet_part WHERE part = 0)")" "1 1"
 pg_createdb new
@@ -100,6 +102,49 @@ stop_collector
 pg_shape two >"$T/two.shape"
 pg_shape new >"$T/new.shape"
 check "version 2 migrated: as a new database" diff -u "$T/new.shape" "$T/two.shape"
+
+# --- version 3 to 4 --------------------------------------------------------
+# two hosts' open causes (one a symptom, not counted), hand-made as v3's
+# collector stored them: incident_counts was a view over them
+pg_createdb three
+check "a version 3 database" sh -c "psql -X -q -v ON_ERROR_STOP=1 -h '$PGDIR' -p '$PGPORT' -U postgres -d three -1 -f '$DATA/schema/v3.pg.sql' >/dev/null"
+check "... with data" pg_sql three "
+INSERT INTO meta (key, value) VALUES ('schema_version', '3');
+INSERT INTO hosts (id, name, first_seen, last_seen, collected_at,
+    state_order, interval_s, reports, last_report_id, mta_kind,
+    mta_running, mta_listening, queued_total, unread_total, open_critical,
+    open_warning)
+VALUES (1, 'three1', $now - 3600, $now - 60, $now - 70, $now - 70, 60, 1,
+    '44444444-4444-4444-8444-444444444441', 'postfix', 1, 1, 5, 2, 1, 1),
+    (2, 'three2', $now - 3600, $now - 60, $now - 70, $now - 70, 60, 1,
+    '44444444-4444-4444-8444-444444444442', 'postfix', 1, 1, 3, 0, 0, 1);
+INSERT INTO host_state (host_id, hash, state) VALUES (1, 81, '{}'),
+    (2, 82, '{}');
+INSERT INTO findings (host_id, code, subject, severity, message, evidence,
+    remedy, first_seen, last_seen, last_report, cause_code, cause_subject,
+    symptom) VALUES
+    (1, 'queue.deferred_high', 'postfix', 'critical', 'many deferred',
+    '{}', 'postqueue -f', $now - 130, $now - 70, 1, NULL, NULL, 0),
+    (1, 'queue.growth', 'postfix', 'warning', 'growing', '{}', '',
+    $now - 130, $now - 70, 1, 'queue.deferred_high', 'postfix', 1),
+    (2, 'queue.growth', 'postfix', 'warning', 'growing', '{}', '',
+    $now - 130, $now - 70, 1, NULL, NULL, 0);
+"
+mkdir -p "$T/three"
+check "a collector on it" start_collector "$T/three" "db = $(pg_url three)"
+check "it says it migrated from 3" \
+    grep -q "schema version 3 migrated to 4" "$T/three/collector.log"
+check_eq "summary served" "$(get "$T/sum3" /api/v1/summary)" 200
+check_eq "... its open causes, kept from version 4" \
+    "$(jq -r '.incidents | [.open, .hosts, .by_severity.critical.open, .by_severity.critical.hosts, .by_severity.warning.open, .by_severity.warning.hosts] | map(tostring) | join(" ")' "$T/sum3")" \
+    "2 2 1 1 1 1"
+stop_collector
+check_eq "meta schema_version is 4" \
+    "$(pg_sql three "SELECT value FROM meta WHERE key = 'schema_version'")" 4
+check_eq "incident_counts is a table's sum now" \
+    "$(pg_sql three "SELECT count(*) FROM incident_hosts") $(pg_sql three "SELECT count(*) FROM incident_counts_part")" "4 3"
+pg_shape three >"$T/three.shape"
+check "version 3 migrated: as a new database" diff -u "$T/new.shape" "$T/three.shape"
 
 # two at once on a new database
 pg_createdb w
@@ -110,8 +155,8 @@ j2=$!
 wait $j1; r1=$?
 wait $j2; r2=$?
 check_eq "two collectors starting at once on a new database both answer" "$r1 $r2" "0 0"
-check_eq "... one schema, version 3" \
-    "$(pg_sql w "SELECT value FROM meta WHERE key = 'schema_version'")" 3
+check_eq "... one schema, version 4" \
+    "$(pg_sql w "SELECT value FROM meta WHERE key = 'schema_version'")" 4
 # (their pids live in the subshells: stop them by port)
 for d in b c; do
 	pkill_port=$(sed -n 's/^listen = 127.0.0.1://p' "$T/$d/collector.conf")
@@ -120,14 +165,14 @@ for d in b c; do
 done
 
 # newer than this collector
-q "UPDATE meta SET value = '4' WHERE key = 'schema_version'"
+q "UPDATE meta SET value = '5' WHERE key = 'schema_version'"
 q "SELECT count(*) FROM hosts" >"$T/before"
 check "a newer database: the collector refuses to start" \
     sh -c "! '$COLLECTOR' --db '$(pg_url v)' --listen 127.0.0.1:$(free_port) >'$T/n.log' 2>&1"
 check "it says why" \
-    grep -q "schema version 4, newer than this collector's (3)" "$T/n.log"
+    grep -q "schema version 5, newer than this collector's (4)" "$T/n.log"
 check_eq "the version is left as it was" \
-    "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 4
+    "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 5
 # older than PostgreSQL ever had
 q "UPDATE meta SET value = '1' WHERE key = 'schema_version'"
 check "version 1 on PostgreSQL: refused" \

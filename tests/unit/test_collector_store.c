@@ -315,6 +315,126 @@ test_retention(void **state)
 	assert_int_equal(fx_count(f, "SELECT count(*) FROM hosts"), 1);
 }
 
+/* ev - an event of the tests below. */
+static json_t *
+ev(const char *id, const char *ts, const char *kind, const char *sig)
+{
+	return json_pack("{s:s,s:s,s:s,s:s,s:s}", "id", id, "ts", ts, "kind",
+	                 kind, "signature", sig, "message", sig);
+}
+
+/*
+ * test_rows_of_a_report - what a report has many of, written as one
+ * statement each on PostgreSQL (store.c, S_PG_*), stored as SQLite
+ * stores it row by row: an event id twice in one report is one event
+ * (the first), counted once; ids follow the report's order; text that
+ * an array literal must quote (quotes, braces, commas, backslashes, the
+ * word NULL) stored as it was; a resent event not counted again; a
+ * signature in two groups of one report summed; two findings of one
+ * (code, subject) in a report: one open finding, the last one's text.
+ */
+static void
+test_rows_of_a_report(void **state)
+{
+	struct fx *f = *state;
+	long long now = 1771147300;
+	const char *odd = "SYSERR \"quoted\" {a,b} back\\slash NULL";
+	json_t *v, *e, *fs;
+
+	v = fx_variant(f->incident, 2, NULL, "2026-02-15T09:21:00Z");
+	e = json_array();
+	json_array_append_new(e, ev("e1", "2026-02-15T09:00:00Z", "syserr",
+	                            "SIG-A"));
+	json_array_append_new(e, ev("e2", "2026-02-15T09:00:01Z", "syserr",
+	                            "SIG-A"));
+	json_array_append_new(e, ev("e1", "2026-02-15T09:00:02Z", "syserr",
+	                            "SIG-A"));
+	json_array_append_new(e, ev("e3", "2026-02-15T09:00:03Z", "deferred",
+	                            odd));
+	json_object_set_new(v, "events", e);
+	json_object_set_new(v, "event_groups", json_array());
+	assert_int_equal(fx_put(f, v, now), 0);
+	json_decref(v);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM events"), 3);
+	assert_int_equal(fx_count(f, "SELECT ts FROM events WHERE eid = 'e1'"),
+	                 1771146000);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM events a, events b, "
+	                             "events c WHERE a.eid = 'e1' AND b.eid = "
+	                             "'e2' AND c.eid = 'e3' AND a.id < b.id AND "
+	                             "b.id < c.id"),
+	                 1);
+	assert_int_equal(fx_count(f, "SELECT count FROM sig_fleet WHERE "
+	                             "signature = 'SIG-A'"),
+	                 2);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM events e JOIN "
+	                             "event_sigs s USING (signature) WHERE "
+	                             "s.signature = 'SYSERR \"quoted\" {a,b} "
+	                             "back\\slash NULL' AND s.count = 1"),
+	                 1);
+
+	/* resent e2 with a new e4: only e4 counts */
+	v = fx_variant(f->incident, 3, NULL, "2026-02-15T09:22:00Z");
+	e = json_array();
+	json_array_append_new(e, ev("e2", "2026-02-15T09:00:01Z", "syserr",
+	                            "SIG-A"));
+	json_array_append_new(e, ev("e4", "2026-02-15T09:01:00Z", "syserr",
+	                            "SIG-A"));
+	json_object_set_new(v, "events", e);
+	json_object_set_new(v, "event_groups", json_array());
+	assert_int_equal(fx_put(f, v, now + 60), 0);
+	json_decref(v);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM events"), 4);
+	assert_int_equal(fx_count(f, "SELECT count FROM sig_fleet WHERE "
+	                             "signature = 'SIG-A'"),
+	                 3);
+
+	/* groups: one signature twice; findings: one key twice */
+	v = fx_variant(f->incident, 4, NULL, "2026-02-15T09:23:00Z");
+	json_object_set_new(v, "events", json_array());
+	e = json_array();
+	json_array_append_new(
+	    e, json_pack("{s:s,s:s,s:i,s:s,s:s}", "signature", "G1", "kind",
+	                 "syserr", "count", 2, "first_ts",
+	                 "2026-02-15T09:02:00Z", "last_ts",
+	                 "2026-02-15T09:03:00Z"));
+	json_array_append_new(
+	    e, json_pack("{s:s,s:s,s:i,s:s,s:s}", "signature", "G1", "kind",
+	                 "syserr", "count", 3, "first_ts",
+	                 "2026-02-15T09:01:00Z", "last_ts",
+	                 "2026-02-15T09:02:30Z"));
+	json_object_set_new(v, "event_groups", e);
+	fs = json_array();
+	json_array_append_new(
+	    fs, json_pack("{s:s,s:s,s:s,s:s}", "code", "spool.permissions",
+	                  "subject", "/x", "severity", "warning", "message",
+	                  "m1"));
+	json_array_append_new(
+	    fs, json_pack("{s:s,s:s,s:s,s:s}", "code", "spool.permissions",
+	                  "subject", "/x", "severity", "warning", "message",
+	                  "m2"));
+	json_object_set_new(v, "findings", fs);
+	assert_int_equal(fx_put(f, v, now + 120), 0);
+	json_decref(v);
+	assert_int_equal(fx_count(f, "SELECT count FROM event_sigs WHERE "
+	                             "signature = 'G1'"),
+	                 5);
+	assert_int_equal(fx_count(f, "SELECT last_ts FROM event_sigs WHERE "
+	                             "signature = 'G1'"),
+	                 1771146180);
+	assert_int_equal(fx_count(f, "SELECT count FROM sig_fleet WHERE "
+	                             "signature = 'G1'"),
+	                 5);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM event_groups"), 2);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM findings WHERE "
+	                             "resolved_at IS NULL"),
+	                 1);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM findings WHERE "
+	                             "resolved_at IS NULL AND subject = '/x' "
+	                             "AND message = 'm2'"),
+	                 1);
+	aggregates_consistent(f);
+}
+
 int
 main(void)
 {
@@ -331,6 +451,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_clock_ahead, fx_setup,
 	                                    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_retention, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_rows_of_a_report, fx_setup,
+	                                    fx_teardown),
 	};
 	fx_init_top();
 	return cmocka_run_group_tests(tests, NULL, NULL);
