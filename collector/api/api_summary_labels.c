@@ -157,7 +157,10 @@ scoped_syserr(struct scope *sc)
 	qb_init(&qb, "SELECT s.signature, count(*), sum(s.count), "
 	             "max(coalesce(s.last_ts, 0)) FROM event_sigs s");
 	qb_where(&qb, "s.kind = 'syserr'");
-	qb_labels(&qb, "s.host_id", sc->lf);
+	/* "+": not through the key (signature, host_id), which SQLite
+	 * would probe once per signature and labelled host (9 s for half
+	 * of 100,000 hosts; the scan 0.5 s) */
+	qb_labels(&qb, "+s.host_id", sc->lf);
 	qb_tail(&qb, "GROUP BY s.signature ORDER BY 2 DESC, 3 DESC LIMIT ?");
 	qb_int(&qb, API_TOP_N);
 	return run_rows(sc, &qb, syserr_row);
