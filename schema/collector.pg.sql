@@ -374,9 +374,7 @@ CREATE INDEX IF NOT EXISTS findings_resolved
 -- the read API's lists: a host's findings, a code's, newest first; the
 -- open causes by severity and host (incident_counts)
 CREATE INDEX IF NOT EXISTS findings_host ON findings (host_id, id);
--- (host_id too: a code's page with label= probes each candidate's
--- labels from the index alone, schema version 4)
-CREATE INDEX IF NOT EXISTS findings_code ON findings (code, id, host_id);
+CREATE INDEX IF NOT EXISTS findings_code ON findings (code, id);
 CREATE INDEX IF NOT EXISTS findings_open_causes ON findings (severity, host_id)
     WHERE resolved_at IS NULL AND symptom = 0;
 

@@ -320,9 +320,7 @@ CREATE INDEX IF NOT EXISTS findings_resolved
     ON findings (resolved_at) WHERE resolved_at IS NOT NULL;
 -- the read API's lists: a host's findings, a code's, newest first
 CREATE INDEX IF NOT EXISTS findings_host ON findings (host_id, id);
--- (host_id too: a code's page with label= probes each candidate's
--- labels from the index alone, schema version 4)
-CREATE INDEX IF NOT EXISTS findings_code ON findings (code, id, host_id);
+CREATE INDEX IF NOT EXISTS findings_code ON findings (code, id);
 
 -- Open findings per (code, severity): how many distinct hosts, kept by
 -- the triggers below so that the summary does not group the findings.

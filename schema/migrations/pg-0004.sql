@@ -38,8 +38,3 @@ CREATE TABLE incident_counts_part (
 INSERT INTO incident_counts_part (severity, part, causes, hosts)
 SELECT severity, 0, sum(causes), count(*) FROM incident_hosts
 GROUP BY severity;
-
--- findings_code gains host_id (the schema file makes it again): the
--- findings of a code with label= probe each candidate's labels without
--- reading the row
-DROP INDEX IF EXISTS findings_code;
