@@ -641,22 +641,27 @@ SELECT code, severity, 0, count(DISTINCT host_id) FROM findings
 WHERE resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM finding_counts_part)
 GROUP BY code, severity;
 
+-- hosts: the hosts stored (PostgreSQL only, schema version 4: its
+-- count(*) of the hosts reads them all, 30-80 ms at 100,000; SQLite's
+-- counts a b-tree)
 CREATE TABLE IF NOT EXISTS fleet_part (
 	part		bigint PRIMARY KEY,
 	queued		bigint NOT NULL,
 	unread		bigint NOT NULL,
-	hosts_with_queued bigint NOT NULL
+	hosts_with_queued bigint NOT NULL,
+	hosts		bigint NOT NULL DEFAULT 0
 );
-INSERT INTO fleet_part (part, queued, unread, hosts_with_queued)
+INSERT INTO fleet_part (part, queued, unread, hosts_with_queued, hosts)
 SELECT 0, coalesce(sum(queued_total), 0), coalesce(sum(unread_total), 0),
-    count(*) FILTER (WHERE queued_total > 0) FROM hosts
+    count(*) FILTER (WHERE queued_total > 0), count(*) FROM hosts
 HAVING NOT EXISTS (SELECT 1 FROM fleet_part);
--- one row, id 1, as SQLite's table
+-- one row, id 1, as SQLite's table (and hosts)
 CREATE OR REPLACE VIEW fleet AS
 SELECT CAST(1 AS bigint) AS id,
     CAST(coalesce(sum(queued), 0) AS bigint) AS queued,
     CAST(coalesce(sum(unread), 0) AS bigint) AS unread,
-    CAST(coalesce(sum(hosts_with_queued), 0) AS bigint) AS hosts_with_queued
+    CAST(coalesce(sum(hosts_with_queued), 0) AS bigint) AS hosts_with_queued,
+    CAST(coalesce(sum(hosts), 0) AS bigint) AS hosts
 FROM fleet_part;
 
 CREATE OR REPLACE FUNCTION hosts_fleet() RETURNS trigger
@@ -665,6 +670,7 @@ DECLARE
 	q bigint := 0;
 	u bigint := 0;
 	h bigint := 0;
+	n bigint := (TG_OP = 'INSERT')::int - (TG_OP = 'DELETE')::int;
 BEGIN
 	IF TG_OP <> 'DELETE' THEN
 		q := NEW.queued_total;
@@ -676,11 +682,13 @@ BEGIN
 		u := u - OLD.unread_total;
 		h := h - (OLD.queued_total > 0)::int;
 	END IF;
-	INSERT INTO fleet_part AS f (part, queued, unread, hosts_with_queued)
-	VALUES (agg_part(), q, u, h)
+	INSERT INTO fleet_part AS f (part, queued, unread, hosts_with_queued,
+	    hosts)
+	VALUES (agg_part(), q, u, h, n)
 	ON CONFLICT (part) DO UPDATE SET queued = f.queued + excluded.queued,
 	    unread = f.unread + excluded.unread,
-	    hosts_with_queued = f.hosts_with_queued + excluded.hosts_with_queued;
+	    hosts_with_queued = f.hosts_with_queued + excluded.hosts_with_queued,
+	    hosts = f.hosts + excluded.hosts;
 	RETURN NULL;
 END $$;
 DROP TRIGGER IF EXISTS hosts_fleet_ins ON hosts;
