@@ -371,12 +371,9 @@ CREATE INDEX IF NOT EXISTS findings_open_code
     ON findings (code, severity, host_id) WHERE resolved_at IS NULL;
 CREATE INDEX IF NOT EXISTS findings_resolved
     ON findings (resolved_at) WHERE resolved_at IS NOT NULL;
--- the read API's lists: a host's findings, a code's, newest first; the
--- open causes by severity and host (incident_counts)
+-- the read API's lists: a host's findings, a code's, newest first
 CREATE INDEX IF NOT EXISTS findings_host ON findings (host_id, id);
 CREATE INDEX IF NOT EXISTS findings_code ON findings (code, id);
-CREATE INDEX IF NOT EXISTS findings_open_causes ON findings (severity, host_id)
-    WHERE resolved_at IS NULL AND symptom = 0;
 
 CREATE TABLE IF NOT EXISTS finding_counts_part (
 	code		text COLLATE "C" NOT NULL,
