@@ -603,6 +603,12 @@ END $$;
 -- severity and per host and '': in findings_symptoms_ins and _upd
 -- (above; one trigger call less per finding written), and here for a
 -- DELETE
+-- (the first commits of version 4 had triggers of their own for
+-- INSERT and UPDATE: a database made by them would count twice)
+DROP TRIGGER IF EXISTS findings_incidents_ins ON findings;
+DROP TRIGGER IF EXISTS findings_incidents_upd ON findings;
+DROP FUNCTION IF EXISTS findings_incidents_ins();
+DROP FUNCTION IF EXISTS findings_incidents_upd();
 CREATE OR REPLACE FUNCTION findings_incidents_del() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
