@@ -94,7 +94,7 @@ scoped_hosts(struct scope *sc)
 	qb_where(&qb, "h.last_seen < ?");
 	qb_int(&qb, cutoff(sc));
 	qb_labels(&qb, "h.id", sc->lf);
-	qb_tail(&qb, "ORDER BY h.last_seen DESC LIMIT ?");
+	qb_tail(&qb, "ORDER BY h.last_seen DESC, h.name LIMIT ?");
 	qb_int(&qb, API_TOP_N);
 	silent = run_rows(sc, &qb, silent_row);
 	return json_pack("{s:I,s:I,s:I,s:o}", "total", (json_int_t)n[0],
@@ -118,35 +118,37 @@ scoped_findings(struct scope *sc)
 
 /* scoped_incidents - the summary's incidents over the hosts in scope: the
  * open causes (findings that are no symptom), on how many hosts, and
- * both per severity, as incident_counts gives them fleet-wide. */
+ * both per severity, as incident_counts gives them fleet-wide.  One pass
+ * over the causes, grouped by host (not a count(DISTINCT) per
+ * severity): per host its causes of each severity, then per severity
+ * their sum and the hosts that have any. */
+#define SEV_N(s) "sum(CASE WHEN f.severity = '" s "' THEN 1 ELSE 0 END)"
+#define SEV_SUMS(s) "coalesce(sum(" s "), 0), coalesce(sum(CASE WHEN " s \
+	" > 0 THEN 1 ELSE 0 END), 0)"
 static json_t *
 scoped_incidents(struct scope *sc)
 {
 	static const char *const sevs[] = {"critical", "warning", "info"};
 	json_t *by = json_object();
-	long long all[2], n[2];
+	long long n[8];
 	struct qb qb;
 
-	for (size_t i = 0; i < sizeof(sevs) / sizeof(sevs[0]); i++) {
-		qb_init(&qb, "SELECT count(*), count(DISTINCT f.host_id) "
-		             "FROM findings f");
-		qb_where(&qb, "f.resolved_at IS NULL AND f.symptom = 0 AND "
-		              "f.severity = ?");
-		qb_text(&qb, sevs[i]);
-		qb_labels(&qb, "f.host_id", sc->lf);
-		run_ints(sc, &qb, n, 2);
-		json_object_set_new(by, sevs[i],
-		                    json_pack("{s:I,s:I}", "open",
-		                              (json_int_t)n[0], "hosts",
-		                              (json_int_t)n[1]));
-	}
-	qb_init(&qb, "SELECT count(*), count(DISTINCT f.host_id) FROM "
+	qb_init(&qb, "SELECT coalesce(sum(n), 0), count(*), " SEV_SUMS("c")
+	             ", " SEV_SUMS("w") ", " SEV_SUMS("i") " FROM (SELECT "
+	             "f.host_id, count(*) AS n, " SEV_N("critical") " AS c, "
+	             SEV_N("warning") " AS w, " SEV_N("info") " AS i FROM "
 	             "findings f");
 	qb_where(&qb, "f.resolved_at IS NULL AND f.symptom = 0");
 	qb_labels(&qb, "f.host_id", sc->lf);
-	run_ints(sc, &qb, all, 2);
-	return json_pack("{s:I,s:I,s:o}", "open", (json_int_t)all[0], "hosts",
-	                 (json_int_t)all[1], "by_severity", by);
+	qb_tail(&qb, "GROUP BY f.host_id) t");
+	run_ints(sc, &qb, n, 8);
+	for (size_t i = 0; i < sizeof(sevs) / sizeof(sevs[0]); i++)
+		json_object_set_new(by, sevs[i],
+		                    json_pack("{s:I,s:I}", "open",
+		                              (json_int_t)n[2 + 2 * i], "hosts",
+		                              (json_int_t)n[3 + 2 * i]));
+	return json_pack("{s:I,s:I,s:o}", "open", (json_int_t)n[0], "hosts",
+	                 (json_int_t)n[1], "by_severity", by);
 }
 
 static json_t *
@@ -157,7 +159,10 @@ scoped_syserr(struct scope *sc)
 	qb_init(&qb, "SELECT s.signature, count(*), sum(s.count), "
 	             "max(coalesce(s.last_ts, 0)) FROM event_sigs s");
 	qb_where(&qb, "s.kind = 'syserr'");
-	qb_labels(&qb, "s.host_id", sc->lf);
+	/* "+": not through the key (signature, host_id), which SQLite
+	 * would probe once per signature and labelled host (9 s for half
+	 * of 100,000 hosts; the scan 0.5 s) */
+	qb_labels(&qb, "+s.host_id", sc->lf);
 	qb_tail(&qb, "GROUP BY s.signature ORDER BY 2 DESC, 3 DESC LIMIT ?");
 	qb_int(&qb, API_TOP_N);
 	return run_rows(sc, &qb, syserr_row);
@@ -214,7 +219,7 @@ scoped_mta(struct scope *sc)
 	qb_init(&qb, "SELECT h.name FROM hosts h");
 	qb_where(&qb, "h.mta_down = 1");
 	qb_labels(&qb, "h.id", sc->lf);
-	qb_tail(&qb, "ORDER BY h.last_seen DESC LIMIT ?");
+	qb_tail(&qb, "ORDER BY h.last_seen DESC, h.name LIMIT ?");
 	qb_int(&qb, API_TOP_N);
 	return json_pack("{s:I,s:o}", "hosts", (json_int_t)n, "examples",
 	                 run_rows(sc, &qb, name_row));

@@ -117,7 +117,11 @@ fleet(struct strbuf *out, sql_db *db, long long now, long long stale_after,
 	sql_stmt *st;
 	int rc;
 
-	if (one(db, "SELECT count(*) FROM hosts", 0, &v, err, errlen) == -1)
+	/* PostgreSQL keeps the count (fleet's hosts, as the summary) */
+	if (one(db,
+	        sql_pick(db, "SELECT count(*) FROM hosts",
+	                 "SELECT hosts FROM fleet WHERE id = 1"),
+	        0, &v, err, errlen) == -1)
 		return -1;
 	strbuf_printf(
 	    out,

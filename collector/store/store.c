@@ -57,6 +57,7 @@ enum {
 	S_LABELS_DEL,
 	S_LABEL,
 	S_RET_FLEET,
+	S_RET_FOLD,
 	/* PostgreSQL's own (see sql_pg below) */
 	S_PG_OPEN,
 	S_PG_EVENTS,
@@ -221,6 +222,8 @@ static const char *const sql[S_COUNT] = {
     [S_RET_FLEET] =
         "DELETE FROM fleet_history WHERE id IN (SELECT id FROM fleet_history "
         "ORDER BY id LIMIT ?2) AND ts < ?1",
+    /* SQLite's aggregates are one row per key: nothing to fold */
+    [S_RET_FOLD] = "SELECT 0",
 };
 
 /*
@@ -346,6 +349,10 @@ static const char *const sql_pg[S_COUNT] = {
         "last_seen, last_report, cause_code, cause_subject, symptom) "
         "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10::text, "
         "?11::text, ?12::bigint WHERE NOT EXISTS (SELECT 1 FROM u)",
+    /* the aggregates' part rows of keys that add up to zero
+     * (collector.pg.sql): at start, and here, so that a long-running
+     * collector's parts do not grow with every vanished key */
+    [S_RET_FOLD] = "SELECT agg_fold()",
 };
 
 /* A report's history points are written together, HIST_ROWS rows to an
@@ -1720,6 +1727,25 @@ store_report(struct store *s, json_t *r, const struct report_prep *p,
 	return history_flush(s, err, el);
 }
 
+/* fold - the aggregates' rows that add up to zero, deleted once the
+ * rows retention deletes are gone: how many, or -1. */
+static long
+fold(struct store *s, char *err, size_t errlen)
+{
+	sql_stmt *st = s->st[S_RET_FOLD];
+	long n = 0;
+	int rc = sql_step(st);
+
+	if (rc == SQL_ROW)
+		n = (long)sql_column_int64(st, 0);
+	sql_reset(st);
+	if (rc != SQL_ROW) {
+		snprintf(err, errlen, "database: %s", sql_errmsg(s->db));
+		return -1;
+	}
+	return n;
+}
+
 long
 store_retention(struct store *s, long long cutoff, int batch, char *err,
                 size_t errlen)
@@ -1739,5 +1765,5 @@ store_retention(struct store *s, long long cutoff, int batch, char *err,
 		if (changes > 0)
 			return changes;
 	}
-	return 0;
+	return fold(s, err, errlen);
 }

@@ -54,8 +54,9 @@ int store_report(struct store *s, json_t *r, const struct report_prep *p,
 /*
  * store_retention - delete at most batch rows older than cutoff from one
  * table (events, event_groups, history, resolved findings, reports,
- * stale event_sigs, fleet_history in turn).  Returns the rows deleted (0: nothing left
- * to do) or -1 with err.
+ * stale event_sigs, fleet_history in turn), then, on PostgreSQL, the
+ * aggregates' part rows whose keys add up to zero (agg_fold()).  Returns
+ * the rows deleted (0: nothing left to do) or -1 with err.
  */
 long store_retention(struct store *s, long long cutoff, int batch, char *err,
                      size_t errlen);

@@ -56,12 +56,12 @@ SELECT 'SYSERR(root): signature ' || ((i * (k + 1)) % 200)
     || ': Permission denied', i, 'syserr', 1 + i % 40, :now - i % 3600
 FROM generate_series(1, :hosts) i, generate_series(0, 2) k
 ON CONFLICT DO NOTHING;
--- the aggregates are delta rows per writer (schema version 3): the whole
--- set is part 0
+-- the aggregates are delta rows per writer (schema version 3; fleet's
+-- hosts from version 4): the whole set is part 0
 DELETE FROM fleet_part;
-INSERT INTO fleet_part (part, queued, unread, hosts_with_queued)
+INSERT INTO fleet_part (part, queued, unread, hosts_with_queued, hosts)
 SELECT 0, coalesce(sum(queued_total), 0), coalesce(sum(unread_total), 0),
-    count(*) FILTER (WHERE queued_total > 0) FROM hosts;
+    count(*) FILTER (WHERE queued_total > 0), count(*) FROM hosts;
 DELETE FROM cron_fleet_part;
 INSERT INTO cron_fleet_part (command, part, hosts, inbox, unread, queued)
 SELECT command, 0, count(*), sum(inbox), sum(unread), sum(queued)

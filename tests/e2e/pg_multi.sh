@@ -167,9 +167,9 @@ check_eq "both collectors give the same host answer" \
     "$(curl -s "$URLA/api/v1/hosts/storm3" | jq -S 'del(.generated_at)' | sha256sum)" \
     "$(curl -s "$URLB/api/v1/hosts/storm3" | jq -S 'del(.generated_at)' | sha256sum)"
 # --- the aggregates equal a recount --------------------------------------------
-check_eq "fleet: queued, unread, hosts with queued as the hosts say" \
-    "$(q "SELECT queued || ' ' || unread || ' ' || hosts_with_queued FROM fleet")" \
-    "$(q "SELECT sum(queued_total) || ' ' || sum(unread_total) || ' ' || count(*) FILTER (WHERE queued_total > 0) FROM hosts")"
+check_eq "fleet: queued, unread, hosts with queued, hosts as the hosts say" \
+    "$(q "SELECT queued || ' ' || unread || ' ' || hosts_with_queued || ' ' || hosts FROM fleet")" \
+    "$(q "SELECT sum(queued_total) || ' ' || sum(unread_total) || ' ' || count(*) FILTER (WHERE queued_total > 0) || ' ' || count(*) FROM hosts")"
 check_eq "finding_counts: open hosts per code and severity" \
     "$(q "SELECT string_agg(code || '/' || severity || '=' || hosts || '/' || symptoms, ',' ORDER BY code, severity) FROM finding_counts WHERE hosts > 0")" \
     "$(q "SELECT string_agg(k, ',' ORDER BY k) FROM (SELECT code || '/' || severity || '=' || count(DISTINCT host_id) || '/' || count(*) FILTER (WHERE symptom = 1) AS k FROM findings WHERE resolved_at IS NULL GROUP BY code, severity) x")"

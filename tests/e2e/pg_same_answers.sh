@@ -3,11 +3,13 @@
 # collector on SQLite and to one on PostgreSQL, give the same API answers
 # byte for byte, with nothing stripped but generated_at: the summary,
 # every list (hosts, findings, events, mail, remedies) with and without
-# filters, each page of them by next_cursor, host detail, metrics' fleet
-# lines, and the answers to duplicates and older reports.  The reports:
+# filters (label= among them), each page of them by next_cursor, host
+# detail, metrics' fleet lines, and the answers to duplicates and older
+# reports.  The reports:
 # the agent's own (incident roots, several hosts, --stdout), the
 # incident and healthy examples, a newer report that resolves findings,
-# an older one that must not reopen them, duplicates.
+# an older one that must not reopen them, duplicates, three labelled
+# hosts stored in the same second.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collector_lib.inc"
 . "$(dirname "$0")/pg_lib.inc"
@@ -47,7 +49,16 @@ cp "$T/r/1.json" "$T/r/10.json"  # another
 "$AGENT" --once --stdout --root "$T/root" --hostname alpha.example \
     --state-dir "$T/s-alpha.example" >"$T/r/11.json" 2>/dev/null
 at 0 minimal.example 11111111-0000-4000-8000-000000000006 report-minimal.json >"$T/r/12.json"
-check "twelve reports to post" test "$(ls "$T/r" | wc -l)" -eq 12
+# three labelled hosts with the MTA down, stored in one second from the
+# last name to the first: the label's summary lists them by last_seen,
+# then by name, as the fleet's does
+n=13
+for h in tie3 tie2 tie1; do
+	at 0 "$h.example" "11111111-0000-4000-8000-0000000000$n" report-incident.json |
+	    jq '.host.labels = {"env": "prod"}' >"$T/r/$n.json"
+	n=$((n + 1))
+done
+check "fifteen reports to post" test "$(ls "$T/r" | wc -l)" -eq 15
 
 mkdir -p "$T/lite" "$T/pg"
 check "a collector on SQLite" start_collector "$T/lite" "db = $T/lite/c.db"
@@ -122,7 +133,13 @@ paths = ["/api/v1/summary", "/api/v1/hosts", "/api/v1/findings",
          "/api/v1/events?host=alpha.example", "/api/v1/mail",
          "/api/v1/mail?host=host3", "/api/v1/remedies",
          "/api/v1/remedies?format=inventory", "/api/v1/hosts?stale=true",
-         "/api/v1/hosts?q=example", "/api/v1/hosts?finding=mta.down"]
+         "/api/v1/hosts?q=example", "/api/v1/hosts?finding=mta.down",
+         "/api/v1/summary?label=env:prod",
+         "/api/v1/summary?label=env:prod&group_by=label:env",
+         "/api/v1/findings?label=env:prod",
+         "/api/v1/findings?label=env:prod&code=mta.down",
+         "/api/v1/mail?label=env:prod", "/api/v1/remedies?label=env:prod",
+         "/api/v1/history?label=env:prod"]
 status, hosts = req(lite, "GET", "/api/v1/hosts?limit=1000")
 for h in json.loads(hosts)["items"]:
     paths.append("/api/v1/hosts/" + h["name"])

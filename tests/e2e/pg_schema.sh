@@ -4,7 +4,7 @@
 # restart keeps it; a version 2 database (PostgreSQL's first,
 # tests/data/schema/v2.pg.sql) with data migrates to 4, and so does a
 # version 3 one (tests/data/schema/v3.pg.sql, incident_counts then a
-# view, from version 4 kept by triggers): its tables,
+# view, from version 4 kept by triggers, as the hosts' count): its tables,
 # columns, views, functions, triggers and indexes are then those of a new
 # database and it serves its data (the aggregates moved to per-writer
 # parts); two collectors starting at once on
@@ -138,6 +138,8 @@ check_eq "summary served" "$(get "$T/sum3" /api/v1/summary)" 200
 check_eq "... its open causes, kept from version 4" \
     "$(jq -r '.incidents | [.open, .hosts, .by_severity.critical.open, .by_severity.critical.hosts, .by_severity.warning.open, .by_severity.warning.hosts] | map(tostring) | join(" ")' "$T/sum3")" \
     "2 2 1 1 1 1"
+check_eq "... and its hosts, counted from version 4" \
+    "$(jq -r '.hosts.total' "$T/sum3") $(pg_sql three "SELECT hosts FROM fleet")" "2 2"
 stop_collector
 check_eq "meta schema_version is 4" \
     "$(pg_sql three "SELECT value FROM meta WHERE key = 'schema_version'")" 4
