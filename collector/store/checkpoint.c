@@ -16,11 +16,15 @@
  * it would wait for the write lock, which the busy writer takes again
  * at once after each commit, for ever), which copies the few frames the
  * last PASSIVE one left, syncs, and makes the next commit start the log
- * anew; the writer's journal_size_limit cuts the file back to wal_max.  A
+ * anew; the writer's journal_size_limit cuts the file back to wal_max.
+ * The RESTART waits for readers of older snapshots only briefly; while
+ * a long read holds one, the log stays longer and the RESTART is tried
+ * again a second later, not at every batch.  A
  * checkpoint never changes what a commit made durable: the log's frames
  * stay valid until the database file holding them is synced.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +35,7 @@
 #include "collector/store/checkpoint.h"
 #include "collector/store/db.h"
 #include "common/log.h"
+#include "common/timeutil.h"
 #include "common/xalloc.h"
 
 struct checkpointer {
@@ -43,6 +48,7 @@ struct checkpointer {
 	sql_stmt *passive;
 	char *wal_path;   /* the log's file */
 	long long wal_max; /* its bound, bytes */
+	int64_t restart_after; /* writer's thread: no RESTART before (ms) */
 };
 
 /* checkpoint_once - one PASSIVE checkpoint. */
@@ -54,19 +60,51 @@ checkpoint_once(struct checkpointer *c)
 	sql_reset(c->passive);
 }
 
+/* restart - a RESTART checkpoint on the writer's connection, waiting at
+ * most CHECKPOINT_RESTART_WAIT_MS for readers of older snapshots: 1 if
+ * the log was restarted, 0 if a reader still needs it, -1 on error. */
+static int
+restart(sql_db *writer)
+{
+	char sql[64];
+	sql_stmt *st = NULL;
+	int rc, busy = -1;
+
+	snprintf(sql, sizeof(sql), "PRAGMA busy_timeout=%d",
+	         CHECKPOINT_RESTART_WAIT_MS);
+	if (sql_exec(writer, sql, NULL, 0) != SQL_OK)
+		return -1;
+	rc = sql_prepare(writer, "PRAGMA wal_checkpoint(RESTART)", 0, &st);
+	if (rc == SQL_OK && sql_step(st) == SQL_ROW)
+		busy = sql_column_int(st, 0);
+	sql_finalize(st);
+	snprintf(sql, sizeof(sql), "PRAGMA busy_timeout=%d",
+	         DB_BUSY_TIMEOUT_MS);
+	if (sql_exec(writer, sql, NULL, 0) != SQL_OK)
+		return -1;
+	return busy == -1 ? -1 : !busy;
+}
+
 void
 checkpoint_restart(struct checkpointer *c, sql_db *writer)
 {
 	struct stat st;
-	char err[256];
+	int64_t now = time_mono_ms();
+	int r;
 
-	if (stat(c->wal_path, &st) == -1 || st.st_size <= c->wal_max)
+	if (now < c->restart_after || stat(c->wal_path, &st) == -1 ||
+	    st.st_size <= c->wal_max)
 		return;
-	if (sql_exec(writer, "PRAGMA wal_checkpoint(RESTART)", err,
-	             sizeof(err)) != SQL_OK)
-		log_warnx("checkpoint (restart): %s", err);
-	else
+	if ((r = restart(writer)) == 1) {
 		log_debug("checkpoint: the log restarts");
+		return;
+	}
+	/* a long read holds an old snapshot (or an error): the log stays
+	 * longer than wal_max for now; the writer does not wait again at
+	 * every batch */
+	c->restart_after = now + CHECKPOINT_RESTART_RETRY_MS;
+	if (r == -1)
+		log_warnx("checkpoint (restart): %s", sql_errmsg(writer));
 }
 
 static void
