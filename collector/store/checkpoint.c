@@ -17,6 +17,8 @@
  * at once after each commit, for ever), which copies the few frames the
  * last PASSIVE one left, syncs, and makes the next commit start the log
  * anew; the writer's journal_size_limit cuts the file back to wal_max.
+ * It is not tried while the checkpointer's PASSIVE one runs (SQLite
+ * would refuse it at once), but after the next batch.
  * The RESTART waits for readers of older snapshots only briefly; while
  * a long read holds one, the log stays longer and the RESTART is tried
  * again a second later, not at every batch.  A
@@ -42,6 +44,7 @@ struct checkpointer {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	pthread_mutex_t ck_mu; /* held while a checkpoint runs */
 	int kicked;   /* a commit since the last checkpoint (under mu) */
 	int stopping; /* under mu */
 	sql_db *db;
@@ -55,9 +58,11 @@ struct checkpointer {
 static void
 checkpoint_once(struct checkpointer *c)
 {
+	pthread_mutex_lock(&c->ck_mu);
 	if (sql_step(c->passive) != SQL_ROW)
 		log_warnx("checkpoint: %s", sql_errmsg(c->db));
 	sql_reset(c->passive);
+	pthread_mutex_unlock(&c->ck_mu);
 }
 
 /* restart - a RESTART checkpoint on the writer's connection, waiting at
@@ -95,7 +100,13 @@ checkpoint_restart(struct checkpointer *c, sql_db *writer)
 	if (now < c->restart_after || stat(c->wal_path, &st) == -1 ||
 	    st.st_size <= c->wal_max)
 		return;
-	if ((r = restart(writer)) == 1) {
+	/* SQLite refuses a second checkpoint while one runs (busy, at
+	 * once): with the checkpointer's in progress, the next batch tries */
+	if (pthread_mutex_trylock(&c->ck_mu) != 0)
+		return;
+	r = restart(writer);
+	pthread_mutex_unlock(&c->ck_mu);
+	if (r == 1) {
 		log_debug("checkpoint: the log restarts");
 		return;
 	}
@@ -173,10 +184,12 @@ checkpoint_start(const char *path, const char *synchronous,
 	                             err, errlen)) == NULL)
 		goto fail;
 	pthread_mutex_init(&c->mu, NULL);
+	pthread_mutex_init(&c->ck_mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
 	if (pthread_create(&c->thread, NULL, checkpoint_main, c) != 0) {
 		snprintf(err, errlen, "cannot start the checkpoint thread");
 		pthread_mutex_destroy(&c->mu);
+		pthread_mutex_destroy(&c->ck_mu);
 		pthread_cond_destroy(&c->cv);
 		goto fail;
 	}
@@ -210,6 +223,7 @@ checkpoint_stop(struct checkpointer *c)
 	pthread_join(c->thread, NULL);
 	free_conn(c);
 	pthread_mutex_destroy(&c->mu);
+	pthread_mutex_destroy(&c->ck_mu);
 	pthread_cond_destroy(&c->cv);
 	free(c);
 }
