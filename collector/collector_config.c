@@ -65,6 +65,8 @@ const struct cfg_def collector_cfg_defs[] = {
      "reports committed per transaction at most"},
     {"cache_size", CFG_SIZE, "64M", OFF(cache_size), 1 << 20, 1LL << 40,
      "SQLite page cache of the writer"},
+    {"wal_max", CFG_SIZE, "64M", OFF(wal_max), 1 << 20, 1LL << 40,
+     "SQLite: the write-ahead log is brought back to its start past this"},
     {"synchronous", CFG_STR, "full", OFF(synchronous), 0, 0,
      "full (fsync every commit) or normal (WAL: survives a crash of "
      "the collector, not of the machine)"},

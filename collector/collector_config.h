@@ -37,6 +37,7 @@ struct collector_config {
 	long long queue_max;          /* reports waiting for the writer */
 	long long batch_max;          /* reports per transaction */
 	long long cache_size;         /* SQLite page cache, bytes */
+	long long wal_max;            /* SQLite write-ahead log bound, bytes */
 	char *synchronous;            /* "full" or "normal" */
 	char *tls_cert;
 	char *tls_key;

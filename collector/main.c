@@ -147,6 +147,7 @@ start_writer(const struct collector_config *cfg, char *err, size_t errlen)
 	wp.db_path = cfg->db;
 	wp.synchronous = cfg->synchronous;
 	wp.cache_size = cfg->cache_size;
+	wp.wal_max = cfg->wal_max;
 	wp.queue_max = (long)cfg->queue_max;
 	wp.batch_max = (long)cfg->batch_max;
 	wp.retention_days = cfg->retention_days;

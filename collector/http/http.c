@@ -8,7 +8,9 @@
  *
  * Threading: MHD's internal polling threads on epoll, a pool of one per
  * core.  A POST body is read into a capped buffer, within max_body and,
- * for all requests together, max_inflight; ingest.c takes it from there.
+ * for all requests together, max_inflight; ingest.c takes it from there
+ * (decoding on its own threads, decoder.c, so these threads only move
+ * bytes).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +32,7 @@
 #include "collector/http/http.h"
 #include "collector/http/http_call.h"
 #include "collector/http/http_reply.h"
+#include "collector/ingest/decoder.h"
 #include "collector/ingest/ingest.h"
 #include "collector/limits.h"
 #include "collector/api/metrics.h"
@@ -711,6 +714,11 @@ http_start(const struct collector_config *cfg, struct writer *w, char *err,
 		}
 		flags |= MHD_USE_TLS;
 	}
+	/* as many decoding threads as HTTP threads: the decoded trees in
+	 * memory stay within threads x max_json, as before */
+	if ((s->dec = decoder_start((int)threads, ingest_decode_job, s, err,
+	                            errlen)) == NULL)
+		goto fail;
 	s->d = MHD_start_daemon(
 	    flags, 0, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
@@ -733,6 +741,7 @@ http_start(const struct collector_config *cfg, struct writer *w, char *err,
 	}
 	return s;
 fail:
+	decoder_free(s->dec);
 	free(s->tls_cert);
 	free(s->tls_key);
 	free(s);
@@ -765,7 +774,11 @@ http_stop(struct http_server *s)
 {
 	if (s == NULL)
 		return;
+	/* every request the decoder holds is answered (its connection
+	 * resumed) before the daemon closes the connections */
+	decoder_stop(s->dec);
 	MHD_stop_daemon(s->d);
+	decoder_free(s->dec);
 	if (s->listen_fd >= 0)
 		close(s->listen_fd);
 	free(s->tls_cert);

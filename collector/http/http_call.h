@@ -21,6 +21,7 @@ struct http_server {
 	struct MHD_Daemon *d;
 	const struct collector_config *cfg;
 	struct writer *w;
+	struct decoder *dec; /* decodes report bodies (ingest/decoder.h) */
 	char *tls_cert, *tls_key;
 	int listen_fd;         /* after quiesce; closed by http_stop */
 	atomic_llong inflight; /* request body bytes held, all requests */
@@ -28,6 +29,9 @@ struct http_server {
 
 /* Why a request line is refused (struct req's uri_refused). */
 enum { URI_TOO_MANY_ARGS = 1, URI_TOO_LONG };
+/* struct req's refused when the writer's queue is full or stopping
+ * (otherwise a decode_status, validate.h). */
+enum { REFUSE_OVERLOADED = -1 };
 
 /* One request, from its first call of the access handler to completed(). */
 struct req {
@@ -41,9 +45,13 @@ struct req {
 	int responded;
 	int64_t start_ms; /* first byte of the request */
 	int64_t last_ms;  /* last body byte */
-	int submitted;
-	atomic_int done;
+	int submitted; /* handed to the decoder (ingest.c) */
+	atomic_int done; /* the answer is known: resumed */
 	struct MHD_Connection *conn;
+	int gzip;               /* Content-Encoding: gzip */
+	struct req *decode_next; /* the decoder's queue */
+	int refused;            /* a decode_status, or REFUSE_OVERLOADED */
+	char why[512];          /* the refusal's message */
 	struct ingest_job job;
 	char report_id[64];
 };

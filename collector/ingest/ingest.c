@@ -1,11 +1,13 @@
 /*
  * ingest.c - POST /api/v1/reports (see ingest.h).
  *
- * The body is decoded (gzip capped at max_json), parsed and validated in
- * the HTTP thread; then the connection is suspended, the report goes to
- * the writer, and the writer resumes the connection after the commit, so
- * a few threads carry thousands of waiting agents and the answer 200
- * always means "committed".
+ * Once the body is in, the connection is suspended and the request goes
+ * to the decoding threads (decoder.c): the body is decoded (gzip capped
+ * at max_json), parsed and validated there, the report goes to the
+ * writer, and the writer resumes the connection after the commit (a
+ * refused body resumes it at once), so a few HTTP threads carry
+ * thousands of waiting agents, never wait behind a decoding, and the
+ * answer 200 always means "committed".
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 
 #include "collector/http/http_call.h"
 #include "collector/http/http_reply.h"
+#include "collector/ingest/decoder.h"
 #include "collector/ingest/ingest.h"
 #include "collector/limits.h"
 #include "collector/api/metrics.h"
@@ -51,21 +54,19 @@ ingest_refuse(struct MHD_Connection *c, enum decode_status d, const char *err)
 	}
 }
 
-/* ingest_decode - the whole body to a validated report in *r and the
- * text the store copies from into *prep; else answered here (*r NULL). */
+/* ingest_begin - on the HTTP thread, once the body is in: the refusals
+ * that need no decoding at once; else suspend the connection and give
+ * the request to the decoder (ingest_decode_job), whose result or the
+ * writer's resumes it. */
 static enum MHD_Result
-ingest_decode(struct http_call *call, json_t **r, struct report_prep *prep)
+ingest_begin(struct http_call *call)
 {
 	struct http_server *s = call->s;
 	struct req *rq = call->rq;
 	const char *enc = MHD_lookup_connection_value(
 	    call->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_ENCODING);
-	char err[512];
-	enum decode_status d;
-	struct report_text txt;
-	int gz = enc && strcasecmp(enc, "gzip") == 0;
+	char err[128];
 
-	*r = NULL;
 	if (rq->overloaded)
 		return send_overloaded(call->c);
 	if (rq->too_large) {
@@ -75,54 +76,69 @@ ingest_decode(struct http_call *call, json_t **r, struct report_prep *prep)
 		         s->cfg->max_body);
 		return send_error(call->c, 413, "too_large", err, NULL);
 	}
-	if (!gz && enc && *enc && strcasecmp(enc, "identity") != 0) {
+	rq->gzip = enc && strcasecmp(enc, "gzip") == 0;
+	if (!rq->gzip && enc && *enc && strcasecmp(enc, "identity") != 0) {
 		metrics_reject(REJ_MALFORMED);
 		return send_error(call->c, 415, "unsupported_encoding",
 		                  "Content-Encoding must be gzip or identity",
 		                  NULL);
 	}
-	d = report_decode(rq->body.buf, rq->body.len, gz,
+	rq->conn = call->c;
+	rq->submitted = 1;
+	MHD_suspend_connection(call->c);
+	if (decoder_push(s->dec, rq) == -1) {
+		/* shutting down */
+		rq->refused = REFUSE_OVERLOADED;
+		atomic_store(&rq->done, 1);
+		MHD_resume_connection(call->c);
+	}
+	return MHD_YES;
+}
+
+/* refuse - the request's answer is the refusal why (a decode_status or
+ * REFUSE_OVERLOADED): resume its connection to send it. */
+static void
+refuse(struct req *rq, int why)
+{
+	rq->refused = why;
+	atomic_store(&rq->done, 1);
+	MHD_resume_connection(rq->conn);
+}
+
+void
+ingest_decode_job(struct req *rq, void *arg)
+{
+	struct http_server *s = arg;
+	struct report_text txt;
+	json_t *r;
+	enum decode_status d;
+
+	d = report_decode(rq->body.buf, rq->body.len, rq->gzip,
 	                  (size_t)s->cfg->max_json, time(NULL),
-	                  s->cfg->max_clock_skew, r, &txt, err, sizeof(err));
+	                  s->cfg->max_clock_skew, &r, &txt, rq->why,
+	                  sizeof(rq->why));
 	if (d == DECODE_OK) {
-		store_prepare_text(*r, &txt, prep);
+		store_prepare_text(r, &txt, &rq->job.prep);
 		report_text_free(&txt);
 	}
 	http_body_free(s, rq);
-	return d == DECODE_OK ? MHD_YES : ingest_refuse(call->c, d, err);
-}
-
-/* ingest_submit - hand the report to the writer and suspend the
- * connection until it is committed (job_complete resumes it). */
-static enum MHD_Result
-ingest_submit(struct http_call *call)
-{
-	struct req *rq = call->rq;
-	json_t *r;
-	enum MHD_Result ret = ingest_decode(call, &r, &rq->job.prep);
-
-	if (r == NULL)
-		return ret;
+	if (d != DECODE_OK) {
+		refuse(rq, (int)d);
+		return;
+	}
 	snprintf(rq->report_id, sizeof(rq->report_id), "%s",
 	         json_string_value(json_object_get(r, "report_id")));
-	if (writer_reserve(call->s->w) == -1) {
+	if (writer_reserve(s->w) == -1) {
 		json_decref(r);
 		store_prep_free(&rq->job.prep);
-		metrics_reject(REJ_OVERLOADED);
-		return send_error(call->c, 503, "overloaded",
-		                  "the collector is busy; "
-		                  "retry after the time in Retry-After",
-		                  HTTP_RETRY_OVERLOAD);
+		refuse(rq, REFUSE_OVERLOADED);
+		return;
 	}
 	rq->job.report = r;
 	rq->job.received = (long long)time(NULL);
 	rq->job.complete = job_complete;
 	rq->job.arg = rq;
-	rq->conn = call->c;
-	rq->submitted = 1;
-	MHD_suspend_connection(call->c);
-	writer_submit(call->s->w, &rq->job);
-	return MHD_YES;
+	writer_submit(s->w, &rq->job);
 }
 
 /* ingest_answer - the writer's result, once committed. */
@@ -159,10 +175,20 @@ ingest_serve(struct http_call *call)
 
 	if (!rq->submitted) {
 		rq->last_ms = time_mono_ms();
-		return ingest_submit(call);
+		return ingest_begin(call);
 	}
 	if (atomic_load(&rq->done)) {
 		rq->responded = 1;
+		if (rq->refused == REFUSE_OVERLOADED) {
+			metrics_reject(REJ_OVERLOADED);
+			return send_error(call->c, 503, "overloaded",
+			                  "the collector is busy; "
+			                  "retry after the time in Retry-After",
+			                  HTTP_RETRY_OVERLOAD);
+		}
+		if (rq->refused)
+			return ingest_refuse(
+			    call->c, (enum decode_status)rq->refused, rq->why);
 		return ingest_answer(call->c, rq);
 	}
 	return MHD_YES;

@@ -11,9 +11,14 @@
 #include <microhttpd.h>
 
 struct http_call;
+struct req;
 
 /* ingest_serve - the route's serve function: called once the body is
  * complete, then again after the writer resumed the connection. */
 enum MHD_Result ingest_serve(struct http_call *call);
+/* ingest_decode_job - the decoder's work (decoder.h; arg: the
+ * http_server): decode and validate rq's body, then hand the report to
+ * the writer, or resume rq with the refusal. */
+void ingest_decode_job(struct req *rq, void *arg);
 
 #endif

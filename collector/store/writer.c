@@ -10,7 +10,9 @@
  * RETENTION_BATCH rows runs in its own short transaction.  Every batch
  * samples the fleet curves of its minute (fleet_history.c) before its
  * COMMIT, so a minute's point is its last state; a minute without a
- * batch is sampled once, in a short transaction of its own.
+ * batch is sampled once, in a short transaction of its own.  On SQLite
+ * the commits never checkpoint the log themselves (wal_autocheckpoint
+ * off): after each the checkpointer's thread is told (checkpoint.c).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -19,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "collector/store/checkpoint.h"
 #include "collector/store/db.h"
 #include "collector/store/fleet_history.h"
 #include "collector/limits.h"
@@ -53,6 +56,7 @@ struct writer {
 	sql_db *db;
 	struct store *store;
 	struct fleet_history *fleet;
+	struct checkpointer *ckpt; /* SQLite's log (NULL on PostgreSQL) */
 	sql_stmt *tx[T_N];
 	const char **keys;        /* a batch's host names (batch_max) */
 	long long next_retention; /* epoch seconds */
@@ -201,6 +205,8 @@ attempt(struct writer *w, struct ingest_job *jobs, int careful)
 	fleet_sample(w);
 	rc = tx(w, T_COMMIT);
 	atomic_store(&w->failing, rc != SQL_OK);
+	if (w->ckpt)
+		checkpoint_kick(w->ckpt);
 	if (rc != SQL_OK) {
 		note_error(w, "commit");
 		log_warnx("writer: commit failed: %s", sql_errmsg(w->db));
@@ -232,6 +238,9 @@ run_batch(struct writer *w, struct ingest_job *jobs, size_t n)
 		j->next = NULL;
 		j->complete(j);
 	}
+	/* once the batch is answered: the log's RESTART, if it is due */
+	if (w->ckpt)
+		checkpoint_restart(w->ckpt, w->db);
 }
 
 /* retention_step - one small batch; 1 if there may be more. */
@@ -333,6 +342,23 @@ writer_main(void *arg)
 	return NULL;
 }
 
+/* start_checkpointer - SQLite: the writer's commits leave the log to
+ * the checkpointer, and a log restarted past wal_max is cut back to it. */
+static int
+start_checkpointer(struct writer *w, char *err, size_t errlen)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql),
+	         "PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=%lld;",
+	         w->p.wal_max);
+	if (sql_exec(w->db, sql, err, errlen) != SQL_OK)
+		return -1;
+	w->ckpt = checkpoint_start(w->p.db_path, w->p.synchronous,
+	                           w->p.wal_max, err, errlen);
+	return w->ckpt ? 0 : -1;
+}
+
 struct writer *
 writer_start(const struct writer_params *p, char *err, size_t errlen)
 {
@@ -355,6 +381,8 @@ writer_start(const struct writer_params *p, char *err, size_t errlen)
 		if ((w->tx[i] = db_prepare(w->db, tx_sql[i], err, errlen)) ==
 		    NULL)
 			goto fail;
+	if (sql_backend(w->db) == SQL_SQLITE && start_checkpointer(w, err, errlen) == -1)
+		goto fail;
 	w->next_retention = (long long)time(NULL) + RETENTION_FIRST_S;
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		snprintf(err, errlen, "cannot start the writer thread");
@@ -362,6 +390,7 @@ writer_start(const struct writer_params *p, char *err, size_t errlen)
 	}
 	return w;
 fail:
+	checkpoint_stop(w->ckpt);
 	for (int i = 0; i < T_N; i++)
 		sql_finalize(w->tx[i]);
 	fleet_history_free(w->fleet);
@@ -441,6 +470,7 @@ writer_free(struct writer *w)
 	if (w == NULL)
 		return;
 	writer_stop(w);
+	checkpoint_stop(w->ckpt);
 	for (int i = 0; i < T_N; i++)
 		sql_finalize(w->tx[i]);
 	fleet_history_free(w->fleet);

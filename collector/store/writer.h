@@ -35,6 +35,7 @@ struct writer_params {
 	long queue_max;
 	long batch_max;
 	long long retention_days;
+	long long wal_max; /* SQLite: the log's bound, bytes (checkpoint.h) */
 };
 
 struct writer;

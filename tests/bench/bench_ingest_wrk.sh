@@ -19,8 +19,10 @@
 # the writer took per commit (statements and fsync: with 64 connections
 # a commit holds at most 64 reports, so the disk's fsync time bounds the
 # rate).  On a shared machine the absolute figures vary with its load;
-# the ratio of runs made side by side is the figure to read.  Prints
-# only.
+# the ratio of runs made side by side is the figure to read.  With
+# BENCH_BASE_BINDIR (the bin/ of another build, e.g. main's) that
+# build's collector runs too, in the same alternation, and is printed
+# next to this one.  Prints only.
 set -u
 top=${SPOOLWATCH_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 bindir=${BINDIR:-$top/bin}
@@ -28,6 +30,7 @@ tmp=${BENCH_TMP:-/tmp/spoolwatch-bench}/ingest-wrk.$$
 conn=${BENCH_WRK_CONN:-64}
 secs=${BENCH_WRK_SECS:-5}
 runs=${BENCH_RUNS:-3}
+base=${BENCH_BASE_BINDIR:-}
 pids=""
 command -v wrk >/dev/null 2>&1 || {
 	echo "wrk is not installed (apt-get install wrk)"
@@ -148,6 +151,31 @@ cpu_us() {
 	awk -v n="$2" -v hz="$hz" '{ printf " %.0f\n", n ? ($14 + $15) * 1e6 / hz / n : 0 }' "/proc/$1/stat"
 }
 
+# collector_run BINDIR ALL STORED: one run of BINDIR's collector; its
+# figures appended to ALL, the reports it stored to STORED
+collector_run() {
+	p=$(port)
+	rm -f "$tmp/c.db"*
+	printf 'listen = 127.0.0.1:%s\ndb = %s\nqueue_max = 100000\n' \
+	    "$p" "$tmp/c.db" >"$tmp/c.conf"
+	"$1/spoolwatch-collector" --config "$tmp/c.conf" \
+	    2>>"$tmp/collector.log" & pids="$pids $!"
+	cp_=$!
+	wait_up "http://127.0.0.1:$p/healthz" || { echo "collector did not start"; exit 1; }
+	run collector "http://127.0.0.1:$p" "$tmp/$kind.$enc" "$gzf" >"$tmp/c.one"
+	cpu_us "$cp_" "$(awk '{ print $5 }' "$tmp/c.one")" >>"$tmp/c.one"
+	# the run's commits: reports per commit, ms per commit
+	curl -s "http://127.0.0.1:$p/metrics" | awk '
+	/^spoolwatch_write_batches_total / { b = $2 }
+	/^spoolwatch_write_batch_reports_total / { r = $2 }
+	/^spoolwatch_write_batch_seconds_total / { s = $2 }
+	END { printf " %.1f %.1f\n", b ? r / b : 0, b ? s * 1000 / b : 0 }' >"$tmp/c.m"
+	{ tr -d '\n' <"$tmp/c.one"; cat "$tmp/c.m"; } >>"$2"
+	stored=$(sqlite3 "$tmp/c.db" 'SELECT count(*) FROM reports' 2>/dev/null || echo '?')
+	echo "$stored" >>"$3"
+	kill "$cp_"; wait "$cp_" 2>/dev/null
+}
+
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for kind in incident healthy; do
 	sizes=$(bodies "$kind")
@@ -155,6 +183,7 @@ for kind in incident healthy; do
 		gzf=0
 		[ "$enc" = gz ] && gzf=1
 		: >"$tmp/c.all"
+		: >"$tmp/b.all"
 		: >"$tmp/k.all"
 		r=0
 		while [ "$r" -lt "$runs" ]; do
@@ -168,26 +197,9 @@ for kind in incident healthy; do
 			tr -d '\n' <"$tmp/k.one" >>"$tmp/k.all"
 			echo >>"$tmp/k.all"
 			kill "$cp_"; wait "$cp_" 2>/dev/null
-			p=$(port)
-			rm -f "$tmp/c.db"*
-			printf 'listen = 127.0.0.1:%s\ndb = %s\nqueue_max = 100000\n' \
-			    "$p" "$tmp/c.db" >"$tmp/c.conf"
-			"$bindir/spoolwatch-collector" --config "$tmp/c.conf" \
-			    2>>"$tmp/collector.log" & pids="$pids $!"
-			cp_=$!
-			wait_up "http://127.0.0.1:$p/healthz" || { echo "collector did not start"; exit 1; }
-			run collector "http://127.0.0.1:$p" "$tmp/$kind.$enc" "$gzf" >"$tmp/c.one"
-			cpu_us "$cp_" "$(awk '{ print $5 }' "$tmp/c.one")" >>"$tmp/c.one"
-			# the run's commits: reports per commit, ms per commit
-			curl -s "http://127.0.0.1:$p/metrics" | awk '
-			/^spoolwatch_write_batches_total / { b = $2 }
-			/^spoolwatch_write_batch_reports_total / { r = $2 }
-			/^spoolwatch_write_batch_seconds_total / { s = $2 }
-			END { printf " %.1f %.1f\n", b ? r / b : 0, b ? s * 1000 / b : 0 }' >"$tmp/c.m"
-			{ tr -d '\n' <"$tmp/c.one"; cat "$tmp/c.m"; } >>"$tmp/c.all"
-			stored=$(sqlite3 "$tmp/c.db" 'SELECT count(*) FROM reports' 2>/dev/null || echo '?')
-			echo "$stored" >>"$tmp/stored"
-			kill "$cp_"; wait "$cp_" 2>/dev/null
+			collector_run "$bindir" "$tmp/c.all" "$tmp/stored"
+			[ -n "$base" ] &&
+			    collector_run "$base" "$tmp/b.all" "$tmp/bstored"
 		done
 		# best run of each: the highest rate (its latency beside it)
 		k=$(sort -n -r "$tmp/k.all" | head -n 1)
@@ -203,6 +215,14 @@ for kind in incident healthy; do
 		echo "  reports stored per run (each a new report_id): $(tr '\n' ' ' <"$tmp/stored")"
 		awk -v k="$k" -v c="$c" 'BEGIN { split(k, a); split(c, b)
 			printf "  collector/ceiling: %.2f (CPU per request: ceiling/collector %.2f)\n", b[1] / a[1], b[6] ? a[6] / b[6] : 0 }'
-		rm -f "$tmp/stored"
+		if [ -n "$base" ]; then
+			c=$(sort -n -r "$tmp/b.all" | head -n 1)
+			echo "$c" | awk '{ printf "  %-34s %7d reports/s  p50 %6.1f ms  p99 %6.1f ms  CPU %4d us/report  non-2xx %d\n", "base build'"'"'s collector", $1, $2, $3, $6, $4 }'
+			echo "$c" | awk '{ printf "  %-34s %7.1f reports a commit, %.1f ms a commit\n", "  its writer", $7, $8 }'
+			echo "  base build, reports stored per run: $(tr '\n' ' ' <"$tmp/bstored")"
+			awk -v k="$k" -v c="$c" 'BEGIN { split(k, a); split(c, b)
+				printf "  base collector/ceiling: %.2f (CPU per request: ceiling/collector %.2f)\n", b[1] / a[1], b[6] ? a[6] / b[6] : 0 }'
+		fi
+		rm -f "$tmp/stored" "$tmp/bstored"
 	done
 done

@@ -7,7 +7,10 @@
 #  - two (and eight) agents sending the same report at the same moment:
 #    stored once, exactly one answer says duplicate: false;
 #  - the disk full (a small tmpfs): 503 + Retry-After, not a crash, and
-#    ingest resumes once there is room again.
+#    ingest resumes once there is room again;
+#  - the write-ahead log under a long burst stays within wal_max (the
+#    checkpointer's RESTART), and SIGKILL while it checkpoints loses no
+#    report that got a 200.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collector_lib.inc"
 
@@ -106,6 +109,53 @@ check_eq "stored once each" \
     "$(sqlq "$T/k/c.db" "SELECT count(*) FROM reports r JOIN hosts h ON h.id = r.host_id WHERE h.name = 'twin'")" 30
 stop_collector
 check_eq "clean stop" "$STOP_RC" 0
+
+# --- the write-ahead log: bounded by wal_max, checkpoints lose nothing ------------------
+# wal_max = 1M: SQLite's own automatic checkpoint would let the log grow
+# to 1000 pages (4 MiB) before it is started again.  peak_wal samples the
+# log's size until FLAG exists, the largest size seen into OUT.
+peak_wal() {
+	_m=0
+	while [ ! -e "$2" ]; do
+		_s=$(stat -c %s "$1" 2>/dev/null || echo 0)
+		[ "$_s" -gt "$_m" ] && _m=$_s && echo "$_m" >"$3"
+		sleep 0.02
+	done
+}
+mkdir -p "$T/w"
+check "collector starts with wal_max = 1M" start_collector "$T/w" "wal_max = 1M"
+echo 0 >"$T/w/peak"
+peak_wal "$T/w/c.db-wal" "$T/w/done" "$T/w/peak" &
+sampler=$!
+python3 "$T/client.py" burst "$PORT" "" "$T/tmpl.json" 1500 8 "$T/w/long" w1
+touch "$T/w/done"
+wait $sampler
+peak=$(cat "$T/w/peak")
+check_eq "long burst: every report answered 200" "$(grep -vc '^200 ' "$T/w/long")" 0
+check "long burst: the log peaked at $peak bytes, under 2 MiB" test "$peak" -lt 2097152
+check_eq "long burst: 1500 reports stored" \
+    "$(sqlq "$T/w/c.db" 'SELECT count(*) FROM reports')" 1500
+python3 "$T/client.py" burst "$PORT" "" "$T/tmpl.json" 1500 8 "$T/w/cut" w2 &
+burst=$!
+i=0
+while n=$(grep -c '^200 ' "$T/w/cut" 2>/dev/null); [ "${n:-0}" -lt 400 ] &&
+    [ "$i" -lt 600 ]; do
+	sleep 0.05; i=$((i + 1))
+done
+kill -9 "$CPID"
+wait "$CPID" 2>/dev/null
+wait $burst
+check_eq "SIGKILL amid checkpoints: integrity_check" \
+    "$(sqlq "$T/w/c.db" 'PRAGMA integrity_check')" ok
+grep '^200 ' "$T/w/cut" | awk '{print $2}' | sort -u >"$T/w/acked"
+check "SIGKILL amid checkpoints: 400 reports or more answered 200" \
+    test "$(wc -l <"$T/w/acked")" -ge 400
+check_eq "SIGKILL amid checkpoints: every 200'd report is stored" \
+    "$(python3 -c 'import sqlite3,sys
+c = sqlite3.connect(sys.argv[1])
+s = {r[0] for r in c.execute("SELECT report_id FROM reports")}
+print(sum(1 for r in open(sys.argv[2]).read().split() if r not in s))' \
+    "$T/w/c.db" "$T/w/acked")" 0
 
 # --- disk full ---------------------------------------------------------------------------
 mkdir -p "$T/full"

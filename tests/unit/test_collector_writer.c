@@ -49,7 +49,7 @@ static struct writer *
 start(struct fx *f, long queue_max)
 {
 	struct writer_params p = {f->path,   "normal", 8 << 20,
-	                          queue_max, 16,       30};
+	                          queue_max, 16,       30, 64 << 20};
 	char err[256];
 	struct writer *w = writer_start(&p, err, sizeof(err));
 
@@ -217,7 +217,7 @@ static void
 test_cannot_open(void **state)
 {
 	struct writer_params p = {
-	    "/nonexistent-dir/x.db", "full", 8 << 20, 4, 4, 30};
+	    "/nonexistent-dir/x.db", "full", 8 << 20, 4, 4, 30, 64 << 20};
 	char err[256] = "";
 
 	(void)state;
