@@ -25,22 +25,7 @@
 #include "common/fsutil.h"
 #include "common/gzip.h"
 #include "common/strbuf.h"
-
-static char top[4096];
-
-static char *
-slurp(const char *rel, size_t *len)
-{
-	char path[8192], why[256], *text = NULL;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "%s/%s", top, rel);
-	n = read_file_capped(path, &text, 64u << 20, why, sizeof(why));
-	if (n < 0)
-		fail_msg("%s", why);
-	*len = (size_t)n;
-	return text;
-}
+#include "testdata.h"
 
 /* check - parse + validate; returns 0 or -1 with err. */
 static int
@@ -59,15 +44,14 @@ check(const char *text, size_t len, char *err, size_t el)
 static void
 test_valid_examples(void **state)
 {
-	static const char *const files[] = {"tests/data/report-incident.json",
-	    "tests/data/report-healthy.json",
-	    "tests/data/report-minimal.json", NULL};
+	static const char *const files[] = {"report-incident.json",
+	    "report-healthy.json", "report-minimal.json", NULL};
 	char err[512];
 
 	(void)state;
 	for (int i = 0; files[i]; i++) {
 		size_t len;
-		char *t = slurp(files[i], &len);
+		char *t = testdata_read(files[i], &len);
 		if (check(t, len, err, sizeof(err)) != 0)
 			fail_msg("%s refused: %s", files[i], err);
 		free(t);
@@ -78,7 +62,7 @@ static void
 test_invalid_examples(void **state)
 {
 	size_t len, n = 0;
-	char *list = slurp("tests/data/invalid/expected-paths.txt", &len);
+	char *list = testdata_read("invalid/expected-paths.txt", &len);
 	char *line, *save = NULL;
 
 	(void)state;
@@ -91,8 +75,8 @@ test_invalid_examples(void **state)
 		if (line[0] == '#' || sscanf(line, "%255s %511[^\n]", name,
 		    want) != 2)
 			continue;
-		snprintf(rel, sizeof(rel), "tests/data/invalid/%s.json", name);
-		t = slurp(rel, &tl);
+		snprintf(rel, sizeof(rel), "invalid/%s.json", name);
+		t = testdata_read(rel, &tl);
 		err[0] = '\0';
 		if (check(t, tl, err, sizeof(err)) == 0)
 			fail_msg("%s accepted", name);
@@ -122,7 +106,7 @@ static json_t *
 incident(void)
 {
 	size_t len;
-	char err[256], *t = slurp("tests/data/report-incident.json", &len);
+	char err[256], *t = testdata_read("report-incident.json", &len);
 	json_t *r = report_parse(t, len, err, sizeof(err));
 
 	free(t);
@@ -366,7 +350,7 @@ static void
 test_memory_budget(void **state)
 {
 	size_t len, n = 1u << 20, max_json = 32u << 20;
-	char *t = slurp("tests/data/report-incident.json", &len), err[512];
+	char *t = testdata_read("report-incident.json", &len), err[512];
 	struct strbuf text, z;
 	json_t *r;
 
@@ -438,8 +422,5 @@ main(void)
 	    cmocka_unit_test(test_memory_budget),
 	    cmocka_unit_test(test_parse_errors),
 	};
-	const char *t = getenv("SPOOLWATCH_TOP");
-
-	snprintf(top, sizeof(top), "%s", t && *t ? t : ".");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
