@@ -21,6 +21,11 @@
 # Scale: BENCH_REPORTS (20000), BENCH_CONC (128), BENCH_FLEET (10000),
 # BENCH_PG_HOSTS (100000), BENCH_PG_EVENTS (10000000: about 4 GB and
 # several minutes to generate).
+# BENCH_PG_DATASET=DIR keeps the read part's data set: the first run
+# saves both stores there (DIR/pgdata, DIR/big.db, DIR/now, DIR/scale),
+# later runs at the same scale copy them instead of writing them again.
+# A saved set is older than the clock: its collectors then run with
+# stale_after raised by its age, so the same hosts count as silent.
 set -u
 top=${SPOOLWATCH_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 bindir=${BINDIR:-$top/bin}
@@ -139,27 +144,52 @@ case " ${BENCH_PG_PARTS:-ingest reads} " in *" reads "*) ;; *) exit 0 ;; esac
 
 echo
 echo "--- read API over $hosts hosts and $events events, PostgreSQL next to SQLite"
-pg_createdb big
-start "$(pg_url big)" || { echo "collector did not start"; exit 1; }
-stop_all
-now=$(date +%s)
-t0=$now
-psql -X -q -h "$PGDIR" -p "$PGPORT" -U postgres -d big -v hosts="$hosts" \
-    -v events="$events" -v now="$now" -f "$top/tests/bench/pg_bigdb.sql" \
-    >/dev/null || { echo "the data set failed"; exit 1; }
-echo "  PostgreSQL: data set written in $(($(date +%s) - t0)) s;" \
-    "database size: $(pg_sql big "SELECT pg_size_pretty(pg_database_size('big'))")"
-t0=$(date +%s)
-"$tmp/loadgen" bigdb "$tmp/big.db" "$top/schema/collector.sql" -H "$hosts" \
-    -e "$events" >/dev/null || { echo "the SQLite data set failed"; exit 1; }
-sqlite3 "$tmp/big.db" ".parameter set :hosts $hosts" \
-    ".parameter set :now $now" ".read $top/tests/bench/bigdb_extra.sql" \
-    "ANALYZE" || { echo "the SQLite data set failed"; exit 1; }
-echo "  SQLite: data set written in $(($(date +%s) - t0)) s;" \
-    "file size: $(du -h "$tmp/big.db" | cut -f1)"
-start "$(pg_url big)" || { echo "collector did not start"; exit 1; }
+ds=${BENCH_PG_DATASET:-}
+scale="$hosts hosts $events events"
+if [ -n "$ds" ] && [ -f "$ds/now" ] && [ "$(cat "$ds/scale" 2>/dev/null)" = "$scale" ]; then
+	# the saved set: its cluster's files in place of the fresh one's (the
+	# settings appended last win over the saved ones)
+	now=$(cat "$ds/now")
+	pg_stop fast || exit 1
+	rm -rf "$PGDIR/data"
+	cp -a "$ds/pgdata" "$PGDIR/data" && cp "$ds/big.db" "$tmp/big.db" || exit 1
+	printf 'port = %s\nunix_socket_directories = '"'%s'"'\n' "$PGPORT" "$PGDIR" \
+	    >>"$PGDIR/data/postgresql.conf"
+	pg_restart || exit 1
+	echo "  the data set saved in $ds, $(( ($(date +%s) - now) / 60 )) min old"
+else
+	pg_createdb big
+	start "$(pg_url big)" || { echo "collector did not start"; exit 1; }
+	stop_all
+	now=$(date +%s)
+	t0=$now
+	psql -X -q -h "$PGDIR" -p "$PGPORT" -U postgres -d big -v hosts="$hosts" \
+	    -v events="$events" -v now="$now" -f "$top/tests/bench/pg_bigdb.sql" \
+	    >/dev/null || { echo "the data set failed"; exit 1; }
+	echo "  PostgreSQL: data set written in $(($(date +%s) - t0)) s;" \
+	    "database size: $(pg_sql big "SELECT pg_size_pretty(pg_database_size('big'))")"
+	t0=$(date +%s)
+	"$tmp/loadgen" bigdb "$tmp/big.db" "$top/schema/collector.sql" -H "$hosts" \
+	    -e "$events" >/dev/null || { echo "the SQLite data set failed"; exit 1; }
+	sqlite3 "$tmp/big.db" ".parameter set :hosts $hosts" \
+	    ".parameter set :now $now" ".read $top/tests/bench/bigdb_extra.sql" \
+	    "ANALYZE" || { echo "the SQLite data set failed"; exit 1; }
+	echo "  SQLite: data set written in $(($(date +%s) - t0)) s;" \
+	    "file size: $(du -h "$tmp/big.db" | cut -f1)"
+	if [ -n "$ds" ]; then
+		pg_stop fast || exit 1
+		rm -rf "$ds" && mkdir -p "$ds" &&
+		    cp -a "$PGDIR/data" "$ds/pgdata" && cp "$tmp/big.db" "$ds/big.db" &&
+		    echo "$scale" >"$ds/scale" && echo "$now" >"$ds/now" || exit 1
+		pg_restart || exit 1
+		echo "  the data set saved in $ds"
+	fi
+fi
+# as many hosts silent as when the set was written
+stale="stale_after = $(( 900 + $(date +%s) - now ))s"
+start "$(pg_url big)" "$stale" || { echo "collector did not start"; exit 1; }
 upg=$URL
-start "$tmp/big.db" || { echo "collector did not start"; exit 1; }
+start "$tmp/big.db" "$stale" || { echo "collector did not start"; exit 1; }
 usq=$URL
 since=$(date -u -d "@$((now - 3600))" +%Y-%m-%dT%H:%M:%SZ)
 h77=host000077.example.com
