@@ -40,6 +40,51 @@ judge(const char *p, size_t ls, size_t le, int forced, size_t max_line)
 	}
 }
 
+#ifdef HAVE_X86
+#define SCREEN_READ 48 /* bytes screen() may read from a line's start */
+
+static inline int
+alpha(unsigned c)
+{
+	return (c | 0x20) - 'a' < 26u;
+}
+
+static inline int
+digit(unsigned c)
+{
+	return c - '0' < 10u;
+}
+
+/*
+ * screen - 1 if the line q[0..len) is SL_TAG_NONE for sl_tag_class() by
+ * its first rule (quick_tag(), sl_tag_may_be_wanted()): a traditional
+ * stamp, then a host of under 16 bytes or none, single spaces, and a tag
+ * no known program starts like; 0 when sl_tag_class() must decide.  The
+ * same tests, without a branch each: on a mix of line types every
+ * branch of them was a jump mispredicted now and then.  SCREEN_READ
+ * bytes must be readable at q (past the line: the tests keep to len).
+ */
+__attribute__((always_inline)) static inline int
+screen(const char *q, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)q;
+	unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_loadu_si128((const __m128i *)(q + 16)), _mm_set1_epi8(' ')));
+	size_t e = 16 + (size_t)__builtin_ctz(m | 0x10000u), t;
+	int ok, nohost;
+
+	ok = (len >= 24) & alpha(u[0]) & (u[3] == ' ') &
+	     ((u[4] == ' ') | digit(u[4])) & digit(u[5]) & (u[6] == ' ') &
+	     (u[9] == ':') & (u[12] == ':') & (u[15] == ' ') &
+	     (u[16] != ' ') & (u[16] != '<') & (e < 32) & (e < len);
+	nohost = u[e - 1] == ':';
+	t = nohost ? 16 : e + 1;
+	ok &= nohost | ((e + 1 < len) & (u[e + 1] != ' '));
+	ok &= t + 4 <= len;
+	return ok & !sl_tag_may_be_wanted(q + t);
+}
+#endif
+
 /* forces - is p[i] (n bytes available) a NUL or the start of "SYSERR("? */
 static int
 forces(const char *p, size_t i, size_t n)
@@ -116,8 +161,15 @@ confirm(const char *p, size_t c, uint64_t f, size_t n)
 			for (; nl; nl &= nl - 1) {                             \
 				unsigned b = (unsigned)__builtin_ctzll(nl);    \
 				uint64_t below = (1ull << b) - 1;              \
+				size_t ll = c + b - ls;                        \
 				forced |= (f & below) != 0;                    \
 				f &= ~below;                                   \
+				if (!forced && ls + SCREEN_READ <= n &&        \
+				    screen(p + ls,                             \
+				           ll < max_line ? ll : max_line)) {   \
+					ls = c + b + 1;                        \
+					continue;                              \
+				}                                              \
 				if ((*cls = judge(p, ls, c + b, forced,        \
 				                  max_line)) != PF_SKIP) {     \
 					*end = c + b;                          \

@@ -398,6 +398,46 @@ rfc5424(const char *p, size_t n, size_t i, struct head *h)
 }
 
 /*
+ * quick_tag - where header() would find the tag of a line in one of the
+ * two common forms, "Feb 15 09:20:02 host tag" and "2026-12-01T10:00:00
+ * .123456+00:00 host tag" (a host or none, single spaces), by the same
+ * rules; 0 for any other line (header() then decides).  *host is where
+ * the host starts (the tag's start when there is none).
+ */
+static size_t
+quick_tag(const char *p, size_t n, size_t *host)
+{
+	size_t i = 0, e;
+
+	if (n < 24)
+		return 0;
+	if (((p[0] | 0x20) >= 'a' && (p[0] | 0x20) <= 'z') && p[3] == ' ' &&
+	    (p[4] == ' ' || is_digit(p[4])) && is_digit(p[5]) && p[6] == ' ' &&
+	    p[9] == ':' && p[12] == ':' && p[15] == ' ') {
+		i = 16; /* trad_stamp(): 15 bytes */
+	} else if (is_digit(p[0]) && p[4] == '-' && p[7] == '-' &&
+	           p[10] == 'T') {
+		while (i < n && p[i] != ' ')
+			i++;
+		if (i <= 19 || i >= n) /* iso_stamp(): more than 19 */
+			return 0;
+		i++;
+	} else {
+		return 0;
+	}
+	if (i >= n || p[i] == ' ' || p[i] == '<')
+		return 0;
+	if ((e = find_byte(p, n, i, ' ')) >= n)
+		return 0;
+	*host = i;
+	if (p[e - 1] == ':') /* no host: the first token is the tag */
+		return i;
+	if (e + 1 >= n || p[e + 1] == ' ')
+		return 0;
+	return e + 1;
+}
+
+/*
  * header - the walk over a line's header: where its stamp is (*st; the
  * stamp's shape is checked, not its value) and the host, tag and message
  * spans.  0, or -1 when the line has no header of a known shape; a line
@@ -415,6 +455,16 @@ header(const char *p, size_t n, struct head *h)
 	h->pid = SPAN_EMPTY;
 	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
 		n--;
+	/* the common forms: quick_tag() found the tag by the rules below,
+	 * the stamp at the start, the host (if any) before the tag */
+	if ((used = quick_tag(p, n, &i)) != 0) {
+		h->st = (struct stamp){0, 0, n, 0};
+		if (i < used) /* i: the host's start */
+			h->host = (struct sl_span){p + i, used - 1 - i};
+		i = parse_tag(p, n, used, h);
+		h->message = (struct sl_span){p + i, n - i};
+		return 0;
+	}
 	if (n > 0 && p[0] == '<') { /* <PRI> */
 		size_t j = 1;
 		while (j < n && j < 5 && is_digit(p[j]))
@@ -1005,84 +1055,16 @@ program_class(struct sl_span prog)
 	return SL_TAG_NONE;
 }
 
-/*
- * quick_tag - where header() would find the tag of a line in one of the
- * two common forms, "Feb 15 09:20:02 host tag" and "2026-12-01T10:00:00
- * .123456+00:00 host tag" (a host or none, single spaces), by the same
- * rules; 0 for any other line (header() then decides).
- */
-static size_t
-quick_tag(const char *p, size_t n)
-{
-	size_t i = 0, e;
-
-	if (n < 24)
-		return 0;
-	if (((p[0] | 0x20) >= 'a' && (p[0] | 0x20) <= 'z') && p[3] == ' ' &&
-	    (p[4] == ' ' || is_digit(p[4])) && is_digit(p[5]) && p[6] == ' ' &&
-	    p[9] == ':' && p[12] == ':' && p[15] == ' ') {
-		i = 16; /* trad_stamp(): 15 bytes */
-	} else if (is_digit(p[0]) && p[4] == '-' && p[7] == '-' &&
-	           p[10] == 'T') {
-		while (i < n && p[i] != ' ')
-			i++;
-		if (i <= 19 || i >= n) /* iso_stamp(): more than 19 */
-			return 0;
-		i++;
-	} else {
-		return 0;
-	}
-	if (i >= n || p[i] == ' ' || p[i] == '<')
-		return 0;
-	if ((e = find_byte(p, n, i, ' ')) >= n)
-		return 0;
-	if (p[e - 1] == ':') /* no host: the first token is the tag */
-		return i;
-	if (e + 1 >= n || p[e + 1] == ' ')
-		return 0;
-	return e + 1;
-}
-
-/* word - the 4 bytes at t as one number (the host's byte order) */
-static inline uint32_t
-word(const char *t)
-{
-	uint32_t w;
-
-	memcpy(&w, t, 4);
-	return w;
-}
-
-/*
- * may_be_wanted - can a program starting with the 4 bytes at t be one
- * program_class() knows?  Every name it knows is at least 4 bytes long
- * but sm-* and dma, which start with 3 known ones.  The 4 bytes are
- * compared with every name's at once, without a branch per name: lines
- * of many programs follow each other in no order, and a switch on the
- * first byte was a mispredicted jump on most lines.
- */
-static int
-may_be_wanted(const char *t)
-{
-	const uint32_t w = word(t), w3 = w & word("\xff\xff\xff\0");
-
-	return (w == word("post")) | (w == word("send")) |
-	       (w3 == word("sm-\0")) | (w == word("ssmt")) |
-	       (w == word("sSMT")) | (w == word("null")) | (w == word("msmt")) |
-	       (w3 == word("dma\0")) | (w == word("CRON")) |
-	       (w == word("cron")) | (w == word("/usr"));
-}
-
 enum sl_tag
 sl_tag_class(const char *p, size_t n)
 {
 	struct head h;
-	size_t t = quick_tag(p, n);
+	size_t hs, t = quick_tag(p, n, &hs);
 
 	if (t != 0 && t + 4 <= n) {
 		/* most lines: a tag of no known program, told by its first
 		 * bytes; the others: the tag where header() finds it */
-		if (!may_be_wanted(p + t))
+		if (!sl_tag_may_be_wanted(p + t))
 			return SL_TAG_NONE;
 		while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
 			n--;

@@ -22,6 +22,8 @@
 #define SPOOLWATCH_SYSLOG_PARSE_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 enum sl_kind {
@@ -120,6 +122,39 @@ enum sl_tag {
  * whatever its stamp.
  */
 enum sl_tag sl_tag_class(const char *p, size_t n);
+
+/* sl_tag_word - the 4 bytes at t as one number (the host's byte order) */
+static inline uint32_t
+sl_tag_word(const char *t)
+{
+	uint32_t w;
+
+	memcpy(&w, t, 4);
+	return w;
+}
+
+/*
+ * sl_tag_may_be_wanted - can a program starting with the 4 bytes at t be
+ * one sl_parse_line() knows?  Every name it knows is at least 4 bytes
+ * long but sm-* and dma, which start with 3 known ones.  The 4 bytes are
+ * compared with every name's at once, without a branch per name: lines
+ * of many programs follow each other in no order, and a switch on the
+ * first byte was a mispredicted jump on most lines.  sl_tag_class() and
+ * the prefilter's screen both ask it.
+ */
+static inline int
+sl_tag_may_be_wanted(const char *t)
+{
+	const uint32_t w = sl_tag_word(t),
+	               w3 = w & sl_tag_word("\xff\xff\xff\0");
+
+	return (w == sl_tag_word("post")) | (w == sl_tag_word("send")) |
+	       (w3 == sl_tag_word("sm-\0")) | (w == sl_tag_word("ssmt")) |
+	       (w == sl_tag_word("sSMT")) | (w == sl_tag_word("null")) |
+	       (w == sl_tag_word("msmt")) | (w3 == sl_tag_word("dma\0")) |
+	       (w == sl_tag_word("CRON")) | (w == sl_tag_word("cron")) |
+	       (w == sl_tag_word("/usr"));
+}
 
 /*
  * sl_cron_cmd - is the line a cron daemon's "(user) CMD (command)" line
