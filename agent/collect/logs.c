@@ -138,6 +138,7 @@ struct collect {
 	 * last CRON_LOST_CMDS can matter (cron_lost keeps no more), so the
 	 * others are never parsed (flush_cmds()) */
 	size_t cmd_off[CRON_LOST_CMDS], cmd_len[CRON_LOST_CMDS];
+	struct sl_head cmd_head[CRON_LOST_CMDS]; /* as the prefilter found */
 	size_t ncmd;
 	/* the file being read */
 	int source;
@@ -339,15 +340,17 @@ set_field(struct slot *s, enum field f, struct sl_span sp, const char *line)
 	s->len[f] = (uint32_t)sp.n;
 }
 
-/* parse - the event of one line of the source being read */
+/* parse - the event of one line of the source being read (hd: its
+ * header as the prefilter found it, or NULL) */
 static enum sl_kind
-parse(struct collect *k, const char *line, size_t n, struct sl_event *ev)
+parse(struct collect *k, const char *line, size_t n,
+      const struct sl_head *hd, struct sl_event *ev)
 {
 	struct exim_line x;
 	enum sl_kind kind;
 
 	if (k->fmt[k->source] == SRC_SYSLOG)
-		return sl_parse_line(line, n, &k->clk, ev);
+		return sl_parse_line_head(line, n, hd, &k->clk, ev);
 	kind = exim_log_parse(line, n, &k->clk,
 	                      k->fmt[k->source] == SRC_EXIM_PANIC, &x);
 	*ev = x.ev;
@@ -371,9 +374,11 @@ own_line(const struct collect *k, const struct sl_event *ev)
 /* handle_line - count and keep the event of one line; 1 if it was
  * counted (k->last_group then has its group, or NULL past every limit),
  * 0 if the line is no (new) event.  nul_free: the prefilter saw no NUL
- * in it (its classes but PF_FORCED), so none is looked for. */
+ * in it (its classes but PF_FORCED), so none is looked for; hd: the
+ * header it judged the line by (such a line only), or NULL. */
 static int
-handle_line(struct collect *k, const char *line, size_t n, int nul_free)
+handle_line(struct collect *k, const char *line, size_t n, int nul_free,
+            const struct sl_head *hd)
 {
 	struct sl_event ev;
 	struct group *g;
@@ -391,7 +396,7 @@ handle_line(struct collect *k, const char *line, size_t n, int nul_free)
 		n -= (size_t)(z + 1 - line);
 		line = z + 1;
 	}
-	if (parse(k, line, n, &ev) == SL_NONE) {
+	if (parse(k, line, n, nul_free ? hd : NULL, &ev) == SL_NONE) {
 		/* cron's CMD lines: which job a later complaint is about */
 		if (cron_log_program(ev.program.p, ev.program.n))
 			cron_lost_feed(k->cron, &ev);
@@ -502,18 +507,19 @@ repeats_after(struct collect *k, struct group *g, const char *p, size_t n)
 	return used;
 }
 
-/* take_line - handle a candidate line (nul_free: as in handle_line());
- * one of a mapped block is copied first, so that a fault (the file
- * truncated under the mapping) can only come before any state changed. */
+/* take_line - handle a candidate line (nul_free, hd: as in
+ * handle_line()); one of a mapped block is copied first, so that a fault
+ * (the file truncated under the mapping) can only come before any state
+ * changed. */
 static int
 take_line(struct collect *k, const struct tail_src *src, const char *p,
-          size_t n, int nul_free)
+          size_t n, int nul_free, const struct sl_head *hd)
 {
 	if (src->mapped) {
 		memcpy(k->line, p, n);
 		p = k->line;
 	}
-	return handle_line(k, p, n, nul_free);
+	return handle_line(k, p, n, nul_free, hd);
 }
 
 /* flush_cmds - feed the CMD lines put aside in block p, the last
@@ -528,22 +534,25 @@ flush_cmds(struct collect *k, const struct tail_src *src, const char *p)
 		cron_lost_skip(k->cron, first);
 	for (size_t j = first; j < k->ncmd; j++)
 		take_line(k, src, p + k->cmd_off[j % CRON_LOST_CMDS],
-		          k->cmd_len[j % CRON_LOST_CMDS], 1);
+		          k->cmd_len[j % CRON_LOST_CMDS], 1,
+		          &k->cmd_head[j % CRON_LOST_CMDS]);
 	k->ncmd = 0;
 }
 
-/* put_aside - a cron CMD line (sl_cron_cmd()) of the block, fed by
+/* put_aside - a cron CMD line (sl_cron_cmd_head()) of the block, fed by
  * flush_cmds(); 0 for any other line. */
 static int
-put_aside(struct collect *k, const char *p, size_t start, size_t len)
+put_aside(struct collect *k, const char *p, size_t start, size_t len,
+          const struct sl_head *hd)
 {
 	size_t r;
 
-	if (!sl_cron_cmd(p + start, len, &k->clk))
+	if (!sl_cron_cmd_head(p + start, len, hd, &k->clk))
 		return 0;
 	r = k->ncmd++ % CRON_LOST_CMDS;
 	k->cmd_off[r] = start;
 	k->cmd_len[r] = len;
+	k->cmd_head[r] = *hd;
 	return 1;
 }
 
@@ -555,6 +564,8 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 	struct collect *k = arg;
 	const size_t max_line = (size_t)k->cfg->max_line;
 	enum pf_class cls;
+	struct pf_scan scan;
+	struct pf_line l;
 	size_t i = 0, end;
 
 	if (src->path != k->clock_path || src->mtime != k->clock_mtime) {
@@ -568,7 +579,7 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 	if (cut) {
 		k->pending = (k->fmt[k->source] != SRC_SYSLOG ||
 		              prefilter_next(p, n, max_line, &end, &cls) < n) &&
-		             take_line(k, src, p, n, 0);
+		             take_line(k, src, p, n, 0, NULL);
 		k->pending_group = k->last_group;
 		return;
 	}
@@ -578,25 +589,24 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 			const char *nl = memchr(p + i, '\n', n - i);
 			end = nl ? (size_t)(nl - p) : n;
 			take_line(k, src, p + i,
-			          end - i > max_line ? max_line : end - i, 0);
+			          end - i > max_line ? max_line : end - i, 0,
+			          NULL);
 			i = end + 1;
 		}
 		return;
 	}
 	if (k->pending)
 		i = repeats_after(k, k->pending_group, p, n);
-	while (i < n) {
-		size_t start = i + prefilter_next(p + i, n - i, max_line, &end,
-		                                  &cls);
+	prefilter_start(&scan, p, n, max_line);
+	prefilter_seek(&scan, i);
+	while (i < n && prefilter_step(&scan, &l)) {
+		size_t start = l.start, len;
 		int counted;
 
-		if (start >= n)
-			break;
-		end += i;
-		if (cls == PF_CRON) {
-			if (put_aside(k, p, start,
-			              end - start > max_line ? max_line
-			                                     : end - start)) {
+		end = l.end;
+		len = end - start > max_line ? max_line : end - start;
+		if (l.cls == PF_CRON) {
+			if (put_aside(k, p, start, len, &l.head)) {
 				k->src_cut += end - start > max_line;
 				i = end + 1;
 				continue;
@@ -604,20 +614,20 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 			/* a complaint claims a CMD line: all fed first */
 			flush_cmds(k, src, p);
 		}
-		if (end - start > max_line) {
-			/* a long line that fitted the read buffer: cut it
-			 * like the ones the tail had to cut */
-			k->src_cut++;
-			counted = take_line(k, src, p + start, max_line,
-			                    cls != PF_FORCED);
-		} else {
-			counted = take_line(k, src, p + start, end - start,
-			                    cls != PF_FORCED);
-		}
+		/* a long line that fitted the read buffer is cut like the
+		 * ones the tail had to cut */
+		k->src_cut += end - start > max_line;
+		counted = take_line(k, src, p + start, len, l.cls != PF_FORCED,
+		                    &l.head);
 		i = end + 1;
-		if (counted && i < n)
-			i += repeats_after(k, k->last_group, p + i, n - i);
-		else if (counted) {
+		if (counted && i < n) {
+			size_t used = repeats_after(k, k->last_group, p + i,
+			                            n - i);
+			if (used > 0) {
+				i += used;
+				prefilter_seek(&scan, i);
+			}
+		} else if (counted) {
 			k->pending = 1;
 			k->pending_group = k->last_group;
 		}
@@ -830,7 +840,7 @@ on_journal(void *arg, const char *line, size_t n, const struct journal_entry *e)
 		k->src_cut++;
 		n = (size_t)k->cfg->max_line;
 	}
-	handle_line(k, line, n, 0);
+	handle_line(k, line, n, 0, NULL);
 }
 
 /* read_journal - the journal after the files: its entry in log_sources */

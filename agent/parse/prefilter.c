@@ -22,15 +22,19 @@
 
 #define SYSERR_LEN 7 /* "SYSERR(" */
 
-/* judge - the class of the line p[ls..le) */
+/* judge - the class of the line p[ls..le) of the scan, and its header
+ * (sl_tag_class_head()) */
 static enum pf_class
-judge(const char *p, size_t ls, size_t le, int forced, size_t max_line)
+judge(const struct pf_scan *s, size_t ls, size_t le, int forced,
+      struct sl_head *hd)
 {
 	size_t n = le - ls;
 
+	hd->valid = 0;
 	if (forced)
 		return PF_FORCED;
-	switch (sl_tag_class(p + ls, n < max_line ? n : max_line)) {
+	switch (sl_tag_class_head(s->p + ls, n < s->max_line ? n : s->max_line,
+	                          hd)) {
 	case SL_TAG_MAIL:
 		return PF_PARSE;
 	case SL_TAG_CRON:
@@ -38,6 +42,18 @@ judge(const char *p, size_t ls, size_t le, int forced, size_t max_line)
 	default:
 		return PF_SKIP;
 	}
+}
+
+/* emit - *out for the line p[ls..le) unless it is PF_SKIP: 1, else 0 */
+static int
+emit(const struct pf_scan *s, size_t ls, size_t le, int forced,
+     struct pf_line *out)
+{
+	if ((out->cls = judge(s, ls, le, forced, &out->head)) == PF_SKIP)
+		return 0;
+	out->start = ls;
+	out->end = le;
+	return 1;
 }
 
 #ifdef HAVE_X86
@@ -94,37 +110,40 @@ forces(const char *p, size_t i, size_t n)
 	        memcmp(p + i, "SYSERR(", SYSERR_LEN) == 0);
 }
 
-/* scan_scalar - the scan from c on, the line being read having started
- * at ls (forced: a NUL or "SYSERR(" already seen in it) */
-static size_t
-scan_scalar(const char *p, size_t n, size_t c, size_t ls, int forced,
-            size_t max_line, size_t *end, enum pf_class *cls)
+/* step_scalar - the scan byte by byte from s->c on (the vector rounds'
+ * tail, or all of a scalar scan) */
+static int
+step_scalar(struct pf_scan *s, struct pf_line *out)
 {
-	for (; c < n; c++) {
+	const char *p = s->p;
+	const size_t n = s->n;
+
+	for (size_t c = s->c; c < n; c++) {
 		if (p[c] == '\n') {
-			if ((*cls = judge(p, ls, c, forced, max_line)) !=
-			    PF_SKIP) {
-				*end = c;
-				return ls;
+			size_t ls = s->ls;
+			int forced = s->forced;
+
+			s->ls = c + 1;
+			s->forced = 0;
+			if (emit(s, ls, c, forced, out)) {
+				s->c = c + 1;
+				return 1;
 			}
-			ls = c + 1;
-			forced = 0;
-		} else if (!forced && forces(p, c, n)) {
-			forced = 1;
+		} else if (!s->forced && forces(p, c, n)) {
+			s->forced = 1;
 		}
 	}
-	*end = n;
-	if (ls < n && (*cls = judge(p, ls, n, forced, max_line)) != PF_SKIP)
-		return ls;
-	*cls = PF_SKIP;
-	return n;
+	s->c = n;
+	if (s->done)
+		return 0;
+	s->done = 1;
+	return s->ls < n && emit(s, s->ls, n, s->forced, out);
 }
 
-static size_t
-next_scalar(const char *p, size_t n, size_t max_line, size_t *end,
-            enum pf_class *cls)
+static int
+step_scalar_all(struct pf_scan *s, struct pf_line *out)
 {
-	return scan_scalar(p, n, 0, 0, 0, max_line, end, cls);
+	return step_scalar(s, out);
 }
 
 #ifdef HAVE_X86
@@ -144,43 +163,59 @@ confirm(const char *p, size_t c, uint64_t f, size_t n)
 }
 
 /*
- * The loop of both vector implementations, on the masks of one 64-byte
- * round at p + c (ROUND sets nl and f).  A line's forced bits are those
- * before its end; the ones after the last end of a round belong to the
- * line still being read.
+ * The step of both vector implementations, on the masks of 64-byte
+ * rounds (ROUND sets nl and f), the round being read kept in the scan
+ * between steps (in locals while stepping).  A line's forced bits are
+ * those before its end; the ones after the last end of a round belong
+ * to the line still being read.  Most lines are judged by screen()
+ * alone.
  */
-#define SCAN_LOOP(ROUND)                                                       \
+#define SCAN_STEP(ROUND)                                                       \
 	do {                                                                   \
-		size_t c = 0, ls = 0;                                          \
-		int forced = 0;                                                \
-		for (; c + 64 + SYSERR_LEN - 1 <= n; c += 64) {                \
-			uint64_t nl, f;                                        \
-			ROUND(p + c, &nl, &f);                                 \
-			if (f)                                                 \
-				f = confirm(p, c, f, n);                       \
+		const char *p = s->p;                                          \
+		const size_t n = s->n, max_line = s->max_line;                 \
+		size_t c = s->c, rc = s->rc, ls = s->ls;                       \
+		uint64_t nl = s->nl, f = s->f;                                 \
+		int forced = s->forced;                                        \
+		for (;;) {                                                     \
 			for (; nl; nl &= nl - 1) {                             \
 				unsigned b = (unsigned)__builtin_ctzll(nl);    \
 				uint64_t below = (1ull << b) - 1;              \
-				size_t ll = c + b - ls;                        \
-				forced |= (f & below) != 0;                    \
+				size_t le = rc + b, l0 = ls, ll = le - ls;     \
+				int fo = forced | ((f & below) != 0);          \
 				f &= ~below;                                   \
-				if (!forced && ls + SCREEN_READ <= n &&        \
-				    screen(p + ls,                             \
-				           ll < max_line ? ll : max_line)) {   \
-					ls = c + b + 1;                        \
-					continue;                              \
-				}                                              \
-				if ((*cls = judge(p, ls, c + b, forced,        \
-				                  max_line)) != PF_SKIP) {     \
-					*end = c + b;                          \
-					return ls;                             \
-				}                                              \
-				ls = c + b + 1;                                \
+				ls = le + 1;                                   \
 				forced = 0;                                    \
+				if (!fo && l0 + SCREEN_READ <= n &&            \
+				    screen(p + l0,                             \
+				           ll < max_line ? ll : max_line))     \
+					continue;                              \
+				if (emit(s, l0, le, fo, out)) {                \
+					s->c = c;                              \
+					s->rc = rc;                            \
+					s->ls = ls;                            \
+					s->nl = nl & (nl - 1);                 \
+					s->f = f;                              \
+					s->forced = 0;                         \
+					return 1;                              \
+				}                                              \
 			}                                                      \
 			forced |= f != 0;                                      \
+			f = 0;                                                 \
+			if (c + 64 + SYSERR_LEN - 1 > n)                       \
+				break;                                         \
+			ROUND(p + c, &nl, &f);                                 \
+			if (f)                                                 \
+				f = confirm(p, c, f, n);                       \
+			rc = c;                                                \
+			c += 64;                                               \
 		}                                                              \
-		return scan_scalar(p, n, c, ls, forced, max_line, end, cls);   \
+		s->c = c;                                                      \
+		s->ls = ls;                                                    \
+		s->nl = s->f = 0;                                              \
+		s->forced = forced;                                            \
+		s->tail = 1;                                                   \
+		return step_scalar(s, out);                                    \
 	} while (0)
 
 /* round_sse2 - the masks of p[0..64), four loads of 16 and four at +6 */
@@ -206,11 +241,10 @@ round_sse2(const char *p, uint64_t *nl, uint64_t *f)
 	*f = b;
 }
 
-static size_t
-next_sse2(const char *p, size_t n, size_t max_line, size_t *end,
-          enum pf_class *cls)
+static int
+step_sse2(struct pf_scan *s, struct pf_line *out)
 {
-	SCAN_LOOP(round_sse2);
+	SCAN_STEP(round_sse2);
 }
 
 /* round_avx2 - the masks of p[0..64), two loads of 32 and two at +6 */
@@ -241,61 +275,98 @@ round_avx2(const char *p, uint64_t *nl, uint64_t *f)
 	     (uint64_t)(unsigned)_mm256_movemask_epi8(f1) << 32;
 }
 
-__attribute__((target("avx2"))) static size_t
-next_avx2(const char *p, size_t n, size_t max_line, size_t *end,
-          enum pf_class *cls)
+__attribute__((target("avx2"))) static int
+step_avx2(struct pf_scan *s, struct pf_line *out)
 {
-	SCAN_LOOP(round_avx2);
+	SCAN_STEP(round_avx2);
 }
 #endif
 
-static size_t (*impl)(const char *, size_t, size_t, size_t *,
-                      enum pf_class *);
+static int (*impl)(struct pf_scan *, struct pf_line *);
 static const char *impl_name = "scalar";
 
 static void
 choose(void)
 {
-	impl = next_scalar;
+	impl = step_scalar_all;
 	impl_name = "scalar";
 #ifdef HAVE_X86
 	__builtin_cpu_init();
 	if (__builtin_cpu_supports("avx2")) {
-		impl = next_avx2;
+		impl = step_avx2;
 		impl_name = "avx2";
 	} else if (__builtin_cpu_supports("sse2")) {
-		impl = next_sse2;
+		impl = step_sse2;
 		impl_name = "sse2";
 	}
 #endif
+}
+
+void
+prefilter_start(struct pf_scan *s, const char *p, size_t n, size_t max_line)
+{
+	if (impl == NULL)
+		choose();
+	s->p = p;
+	s->n = n;
+	s->max_line = max_line;
+	s->c = s->rc = s->ls = 0;
+	s->nl = s->f = 0;
+	s->forced = 0;
+	s->tail = impl == step_scalar_all;
+	s->done = 0;
+	s->next = impl;
+}
+
+int
+prefilter_step(struct pf_scan *s, struct pf_line *out)
+{
+	return s->tail ? step_scalar(s, out) : s->next(s, out);
+}
+
+void
+prefilter_seek(struct pf_scan *s, size_t pos)
+{
+	s->c = s->ls = pos;
+	s->nl = s->f = 0;
+	s->forced = 0;
 }
 
 size_t
 prefilter_next(const char *p, size_t n, size_t max_line, size_t *end,
                enum pf_class *cls)
 {
-	if (impl == NULL)
-		choose();
-	return impl(p, n, max_line, end, cls);
+	struct pf_scan s;
+	struct pf_line l;
+
+	prefilter_start(&s, p, n, max_line);
+	if (!prefilter_step(&s, &l)) {
+		*end = n;
+		*cls = PF_SKIP;
+		return n;
+	}
+	*end = l.end;
+	*cls = l.cls;
+	return l.start;
 }
 
 int
 prefilter_use(const char *name)
 {
 	if (strcmp(name, "scalar") == 0) {
-		impl = next_scalar;
+		impl = step_scalar_all;
 		impl_name = "scalar";
 		return 0;
 	}
 #ifdef HAVE_X86
 	__builtin_cpu_init();
 	if (strcmp(name, "sse2") == 0 && __builtin_cpu_supports("sse2")) {
-		impl = next_sse2;
+		impl = step_sse2;
 		impl_name = "sse2";
 		return 0;
 	}
 	if (strcmp(name, "avx2") == 0 && __builtin_cpu_supports("avx2")) {
-		impl = next_avx2;
+		impl = step_avx2;
 		impl_name = "avx2";
 		return 0;
 	}

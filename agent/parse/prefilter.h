@@ -18,6 +18,9 @@
 #define SPOOLWATCH_PREFILTER_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "agent/parse/syslog_parse.h"
 
 enum pf_class {
 	PF_SKIP = 0, /* no event, no cron line */
@@ -25,6 +28,44 @@ enum pf_class {
 	PF_CRON,     /* a cron daemon's tag: CMD lines, complaints */
 	PF_FORCED,   /* parse it: "SYSERR(" or a NUL in it, whatever its tag */
 };
+
+/* A line prefilter_step() handed out: p[start..end) (end: its '\n', or
+ * the buffer's end), its class, and for PF_PARSE and PF_CRON the header
+ * the tag was judged by (sl_parse_line_head(), sl_cron_cmd_head()). */
+struct pf_line {
+	size_t start, end;
+	enum pf_class cls;
+	struct sl_head head;
+};
+
+/* A scan of one buffer, resumed line after line: the masks of the
+ * round being read are kept, so no byte is compared twice. */
+struct pf_scan {
+	const char *p;
+	size_t n, max_line;
+	size_t c;        /* the next round's offset */
+	size_t rc;       /* the kept round's offset */
+	size_t ls;       /* the start of the line being read */
+	uint64_t nl, f;  /* the kept round's line ends and forced bits left */
+	int forced;      /* a forced byte already seen in the line at ls */
+	int tail;        /* past the vector rounds: byte by byte from c */
+	int done;
+	int (*next)(struct pf_scan *, struct pf_line *);
+};
+
+/* prefilter_start - a scan of p[0..n) (p[0] starts a line; each line ends
+ * in '\n', the last one may not), lines judged by the tag of their first
+ * max_line bytes. */
+void prefilter_start(struct pf_scan *s, const char *p, size_t n,
+                     size_t max_line);
+
+/* prefilter_step - the next line that is not PF_SKIP into *out: 1, or 0
+ * when the buffer has no more. */
+int prefilter_step(struct pf_scan *s, struct pf_line *out);
+
+/* prefilter_seek - go on from pos (a line's start, after the last line
+ * handed out) instead. */
+void prefilter_seek(struct pf_scan *s, size_t pos);
 
 /*
  * prefilter_next - the first line of p[0..n) (p[0] starts a line; each

@@ -429,12 +429,32 @@ quick_tag(const char *p, size_t n, size_t *host)
 		return 0;
 	if ((e = find_byte(p, n, i, ' ')) >= n)
 		return 0;
-	*host = i;
-	if (p[e - 1] == ':') /* no host: the first token is the tag */
+	if (p[e - 1] == ':') { /* no host: the first token is the tag */
+		*host = i;
 		return i;
+	}
 	if (e + 1 >= n || p[e + 1] == ' ')
 		return 0;
+	*host = i;
 	return e + 1;
+}
+
+/* quick_head - the header of line p[0..n) (no trailing CR/LF) whose
+ * host starts at hs and tag at t (quick_tag()): the stamp at the start,
+ * the host (if any) before the tag */
+static void
+quick_head(const char *p, size_t n, size_t hs, size_t t, struct head *h)
+{
+	size_t i;
+
+	h->host = SPAN_EMPTY;
+	h->program = SPAN_EMPTY;
+	h->pid = SPAN_EMPTY;
+	h->st = (struct stamp){0, 0, n, 0};
+	if (hs < t)
+		h->host = (struct sl_span){p + hs, t - 1 - hs};
+	i = parse_tag(p, n, t, h);
+	h->message = (struct sl_span){p + i, n - i};
 }
 
 /*
@@ -446,7 +466,7 @@ quick_tag(const char *p, size_t n, size_t *host)
 static int
 header(const char *p, size_t n, struct head *h)
 {
-	size_t i = 0, used;
+	size_t i = 0, used, hs;
 	int bracket = 0;
 	time_t unused;
 
@@ -455,14 +475,9 @@ header(const char *p, size_t n, struct head *h)
 	h->pid = SPAN_EMPTY;
 	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
 		n--;
-	/* the common forms: quick_tag() found the tag by the rules below,
-	 * the stamp at the start, the host (if any) before the tag */
-	if ((used = quick_tag(p, n, &i)) != 0) {
-		h->st = (struct stamp){0, 0, n, 0};
-		if (i < used) /* i: the host's start */
-			h->host = (struct sl_span){p + i, used - 1 - i};
-		i = parse_tag(p, n, used, h);
-		h->message = (struct sl_span){p + i, n - i};
+	/* the common forms: quick_tag() found the tag by the rules below */
+	if ((used = quick_tag(p, n, &hs)) != 0) {
+		quick_head(p, n, hs, used, h);
 		return 0;
 	}
 	if (n > 0 && p[0] == '<') { /* <PRI> */
@@ -551,12 +566,28 @@ unparsed(struct sl_event *ev)
 {
 	/* field by field: a memset of the whole event (rep stos) was a
 	 * tenth of a delivered mail line's parse */
+	/* one store per field: a chain (a = b = EMPTY) reads b back with
+	 * a 16-byte load of two 8-byte stores, a stalled forward each */
+	const struct sl_span e = SPAN_EMPTY;
+
 	ev->kind = SL_NONE;
 	ev->ts = 0;
-	ev->host = ev->program = ev->pid = ev->queue_id = SPAN_EMPTY;
-	ev->message = ev->user = ev->stage = ev->errno_text = SPAN_EMPTY;
-	ev->path = ev->to = ev->relay = ev->dsn = ev->stat = SPAN_EMPTY;
-	ev->uid = ev->gid = ev->euid = -1;
+	ev->host = e;
+	ev->program = e;
+	ev->pid = e;
+	ev->queue_id = e;
+	ev->message = e;
+	ev->user = e;
+	ev->stage = e;
+	ev->errno_text = e;
+	ev->path = e;
+	ev->to = e;
+	ev->relay = e;
+	ev->dsn = e;
+	ev->stat = e;
+	ev->uid = -1;
+	ev->gid = -1;
+	ev->euid = -1;
 	ev->repeat = 0;
 }
 
@@ -1055,39 +1086,116 @@ program_class(struct sl_span prog)
 	return SL_TAG_NONE;
 }
 
+/* off - span s of line p as an offset and a length */
+static void
+off(const char *p, struct sl_span s, uint32_t *o, uint32_t *l)
+{
+	*o = s.p ? (uint32_t)(s.p - p) : UINT32_MAX;
+	*l = s.p ? (uint32_t)s.n : 0;
+}
+
+/* span_at - the span at offset o (length l) of line p */
+static struct sl_span
+span_at(const char *p, uint32_t o, uint32_t l)
+{
+	return o == UINT32_MAX ? SPAN_EMPTY : (struct sl_span){p + o, l};
+}
+
+/* head_save - *hd from a header walk of line p */
+static void
+head_save(const char *p, const struct head *h, enum sl_tag tag,
+          struct sl_head *hd)
+{
+	uint32_t unused;
+
+	hd->valid = 1;
+	hd->tag = (uint32_t)tag;
+	hd->n = (uint32_t)h->st.n;
+	off(p, h->host, &hd->host, &hd->host_n);
+	off(p, h->program, &hd->prog, &hd->prog_n);
+	off(p, h->pid, &hd->pid, &hd->pid_n);
+	off(p, h->message, &hd->msg, &unused);
+	hd->st_at = (uint32_t)h->st.at;
+	hd->st_len = (uint32_t)h->st.len;
+	hd->st_rfc5424 = (uint32_t)h->st.rfc5424;
+}
+
+/* head_load - the header walk of line p that hd holds */
+static void
+head_load(const char *p, const struct sl_head *hd, struct head *h)
+{
+	h->host = span_at(p, hd->host, hd->host_n);
+	h->program = span_at(p, hd->prog, hd->prog_n);
+	h->pid = span_at(p, hd->pid, hd->pid_n);
+	h->message = (struct sl_span){p + hd->msg, hd->n - hd->msg};
+	h->st = (struct stamp){hd->st_at, hd->st_len, hd->n,
+	                       (int)hd->st_rfc5424};
+}
+
+/* tag_class - sl_tag_class() with the header walk in *h (set unless
+ * SL_TAG_NONE) */
+static enum sl_tag
+tag_class(const char *p, size_t n, struct head *h)
+{
+	size_t hs, t;
+
+	/* most lines: a tag of no known program, told by its first bytes;
+	 * the others: the tag where header() finds it */
+	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+		n--;
+	if ((t = quick_tag(p, n, &hs)) != 0) {
+		if (t + 4 <= n && !sl_tag_may_be_wanted(p + t))
+			return SL_TAG_NONE;
+		quick_head(p, n, hs, t, h);
+	} else if (header(p, n, h) == -1) {
+		return SL_TAG_NONE;
+	}
+	return program_class(h->program);
+}
+
 enum sl_tag
 sl_tag_class(const char *p, size_t n)
 {
 	struct head h;
-	size_t hs, t = quick_tag(p, n, &hs);
 
-	if (t != 0 && t + 4 <= n) {
-		/* most lines: a tag of no known program, told by its first
-		 * bytes; the others: the tag where header() finds it */
-		if (!sl_tag_may_be_wanted(p + t))
-			return SL_TAG_NONE;
-		while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
-			n--;
-		if (t < n) {
-			parse_tag(p, n, t, &h);
-			return program_class(h.program);
-		}
-	}
-	if (header(p, n, &h) == -1)
-		return SL_TAG_NONE;
-	return program_class(h.program);
+	return tag_class(p, n, &h);
+}
+
+enum sl_tag
+sl_tag_class_head(const char *p, size_t n, struct sl_head *hd)
+{
+	struct head h;
+	enum sl_tag tag = tag_class(p, n, &h);
+
+	hd->valid = 0;
+	if (tag != SL_TAG_NONE && n < UINT32_MAX)
+		head_save(p, &h, tag, hd);
+	return tag;
 }
 
 int
 sl_cron_cmd(const char *p, size_t n, struct sl_clock *clk)
 {
+	return sl_cron_cmd_head(p, n, NULL, clk);
+}
+
+int
+sl_cron_cmd_head(const char *p, size_t n, const struct sl_head *hd,
+                 struct sl_clock *clk)
+{
 	struct cron_line_info li;
 	struct head h;
 	time_t ts;
 
-	return header(p, n, &h) == 0 &&
-	       cron_log_program(h.program.p, h.program.n) &&
-	       cron_log_parse(h.message.p, h.message.n, &li) == CRONL_CMD &&
+	if (hd != NULL && hd->valid) {
+		if (hd->tag != SL_TAG_CRON)
+			return 0;
+		head_load(p, hd, &h);
+	} else if (header(p, n, &h) == -1 ||
+	           !cron_log_program(h.program.p, h.program.n)) {
+		return 0;
+	}
+	return cron_log_parse(h.message.p, h.message.n, &li) == CRONL_CMD &&
 	       stamp_time(p, &h.st, clk, &ts) == 0;
 }
 
@@ -1095,18 +1203,38 @@ enum sl_kind
 sl_parse_line(const char *p, size_t n, struct sl_clock *clk,
               struct sl_event *ev)
 {
+	return sl_parse_line_head(p, n, NULL, clk, ev);
+}
+
+enum sl_kind
+sl_parse_line_head(const char *p, size_t n, const struct sl_head *hd,
+                   struct sl_clock *clk, struct sl_event *ev)
+{
 	struct sl_span prog;
 	struct head h;
 	enum sl_tag tag;
 
-	if (header(p, n, &h) == -1) {
+	if (hd != NULL && hd->valid) {
+		/* straight into ev: a copy through a struct head was a
+		 * stalled load (a 16-byte read of two 8-byte stores) */
+		unparsed(ev);
+		ev->host = span_at(p, hd->host, hd->host_n);
+		ev->program = span_at(p, hd->prog, hd->prog_n);
+		ev->pid = span_at(p, hd->pid, hd->pid_n);
+		ev->message = (struct sl_span){p + hd->msg, hd->n - hd->msg};
+		h.st = (struct stamp){hd->st_at, hd->st_len, hd->n,
+		                      (int)hd->st_rfc5424};
+	} else if (header(p, n, &h) == -1) {
 		unparsed(ev);
 		return SL_NONE;
+	} else {
+		from_head(ev, &h);
 	}
-	from_head(ev, &h);
 	rsyslog_repeat(ev);
 	prog = ev->program;
-	tag = program_class(prog);
+	/* the tag's class as sl_tag_class_head() found it */
+	tag = hd != NULL && hd->valid ? (enum sl_tag)hd->tag
+	                              : program_class(prog);
 	if (span_starts(prog, "postfix"))
 		ev->kind = postfix_event(ev);
 	else if (span_starts(prog, "sendmail") || span_starts(prog, "sm-"))

@@ -88,6 +88,19 @@ int sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
                     struct sl_event *ev);
 
 /*
+ * Where a line's header is, as offsets into the line (UINT32_MAX: the
+ * span is absent), with the class of its tag: what sl_tag_class_head()
+ * found, handed to sl_parse_line_head() and sl_cron_cmd_head() so that
+ * they do not walk the same header again.  valid 0: none was found.
+ */
+struct sl_head {
+	uint32_t valid, tag;  /* tag: enum sl_tag */
+	uint32_t n;           /* the line's length without trailing CR/LF */
+	uint32_t host, host_n, prog, prog_n, pid, pid_n, msg;
+	uint32_t st_at, st_len, st_rfc5424; /* the stamp */
+};
+
+/*
  * sl_parse_line - the header, then the mail event in it: sendmail
  * (sendmail, sm-*) SYSERRs, delivery lines (to=, relay=, dsn=, stat=) and
  * queue trouble; postfix (postfix*, postfix-instance/...) status=deferred,
@@ -106,6 +119,11 @@ int sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
  */
 enum sl_kind sl_parse_line(const char *p, size_t n, struct sl_clock *clk,
                            struct sl_event *ev);
+/* sl_parse_line_head - the same, with the header sl_tag_class_head() found
+ * for this line (hd NULL or not valid: walked here). */
+enum sl_kind sl_parse_line_head(const char *p, size_t n,
+                                const struct sl_head *hd, struct sl_clock *clk,
+                                struct sl_event *ev);
 
 /* What sl_parse_line() makes of a line by its tag alone. */
 enum sl_tag {
@@ -122,6 +140,12 @@ enum sl_tag {
  * whatever its stamp.
  */
 enum sl_tag sl_tag_class(const char *p, size_t n);
+
+/* sl_tag_class_head - sl_tag_class(), and for a line of a known tag
+ * (SL_TAG_MAIL, SL_TAG_CRON) its header in *hd (hd->valid 0 for the
+ * others).  The line p[0..n) is the one (or a copy of the one) later
+ * given to sl_parse_line_head() with the same n. */
+enum sl_tag sl_tag_class_head(const char *p, size_t n, struct sl_head *hd);
 
 /* sl_tag_word - the 4 bytes at t as one number (the host's byte order) */
 static inline uint32_t
@@ -163,6 +187,10 @@ sl_tag_may_be_wanted(const char *t)
  * event fields), for a caller that keeps only the last ones.
  */
 int sl_cron_cmd(const char *p, size_t n, struct sl_clock *clk);
+/* sl_cron_cmd_head - the same, with the header sl_tag_class_head() found
+ * for this line (hd NULL or not valid: walked here). */
+int sl_cron_cmd_head(const char *p, size_t n, const struct sl_head *hd,
+                     struct sl_clock *clk);
 
 /*
  * sl_last_repeated - N for sysklogd's "last message repeated N times"
