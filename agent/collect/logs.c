@@ -473,6 +473,19 @@ handle_line(struct collect *k, const char *line, size_t n, int nul_free,
 	return 1;
 }
 
+/* may_count - can handle_line() change any state for this line (a line
+ * the prefilter found no NUL in): is it an event, or a cron line?  A
+ * parse of it and nothing else. */
+static int
+may_count(struct collect *k, const char *line, size_t n,
+          const struct sl_head *hd)
+{
+	struct sl_event ev;
+
+	return parse(k, line, n, hd, &ev) != SL_NONE ||
+	       cron_log_program(ev.program.p, ev.program.n);
+}
+
 /* repeats_after - the sysklogd "last message repeated N times" lines at
  * p (the lines right after a counted event of group g): each counts N
  * more of that event.  Returns the bytes of those lines; sets k->pending
@@ -516,6 +529,10 @@ take_line(struct collect *k, const struct tail_src *src, const char *p,
           size_t n, int nul_free, const struct sl_head *hd)
 {
 	if (src->mapped) {
+		/* most candidates are no event and no cron line: told by a
+		 * parse in place (no state changes), and never copied */
+		if (nul_free && !may_count(k, p, n, hd))
+			return 0;
 		memcpy(k->line, p, n);
 		p = k->line;
 	}
