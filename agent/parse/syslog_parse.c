@@ -207,6 +207,33 @@ infer_year(struct sl_clock *clk, int mon, int mday, int h, int mi, int s,
 	return (time_t)-1;
 }
 
+/* two_digits - the number "00".."99" at p, or -1 (time_digits() of 2,
+ * inline: a cron log converts a stamp a line) */
+static inline int
+two_digits(const char *p)
+{
+	unsigned a = (unsigned char)p[0] - '0', b = (unsigned char)p[1] - '0';
+
+	return a < 10 && b < 10 ? (int)(a * 10 + b) : -1;
+}
+
+/* same_key - p[0..l) equal to the hour key k (8 <= l <= 12): the first 8
+ * bytes at once, not a memcmp call a line */
+static inline int
+same_key(const char *p, const char *k, size_t l)
+{
+	uint64_t a, b;
+
+	memcpy(&a, p, 8);
+	memcpy(&b, k, 8);
+	if (a != b)
+		return 0;
+	for (size_t j = 8; j < l; j++)
+		if (p[j] != k[j])
+			return 0;
+	return 1;
+}
+
 /* trad_stamp - "Feb 15 09:20:02" / "Jun  5 ..." / "Mar 7 ..." at p;
  * bytes used, or 0.  With clk NULL only the shape is checked (the bytes
  * a valid stamp of that shape would use; no time is set).  A stamp of
@@ -230,11 +257,11 @@ trad_stamp(const char *p, size_t n, struct sl_clock *clk, time_t *ts)
 		return 0;
 	if (clk == NULL)
 		return i + 9;
-	mi = time_digits(p + i + 4, 2);
-	s = time_digits(p + i + 7, 2);
-	key = i + 3; /* "Feb 15 09" */
+	mi = two_digits(p + i + 4);
+	s = two_digits(p + i + 7);
+	key = i + 3; /* "Feb 15 09": 8 or 9 bytes */
 	if (clk->h_len == key && mi >= 0 && mi <= 59 && s >= 0 && s <= 60 &&
-	    memcmp(p, clk->h_key, key) == 0) {
+	    same_key(p, clk->h_key, key)) {
 		*ts = clk->h_base + mi * 60 + s;
 		return i + 9;
 	}
@@ -1077,12 +1104,13 @@ program_class(struct sl_span prog)
 {
 	if (prog.p == NULL || prog.n == 0)
 		return SL_TAG_NONE;
+	/* cron first: its CMD lines are the commonest of the known tags */
+	if (cron_log_program(prog.p, prog.n))
+		return SL_TAG_CRON;
 	if (span_starts(prog, "postfix") || span_starts(prog, "sendmail") ||
 	    span_starts(prog, "sm-") ||
 	    relay_log_program(prog.p, prog.n) != RELAY_NONE)
 		return SL_TAG_MAIL;
-	if (cron_log_program(prog.p, prog.n))
-		return SL_TAG_CRON;
 	return SL_TAG_NONE;
 }
 
