@@ -343,8 +343,8 @@ set_field(struct slot *s, enum field f, struct sl_span sp, const char *line)
 /* parse - the event of one line of the source being read (hd: its
  * header as the prefilter found it, or NULL) */
 static enum sl_kind
-parse(struct collect *k, const char *line, size_t n,
-      const struct sl_head *hd, struct sl_event *ev)
+parse(struct collect *k, const char *line, size_t n, const struct sl_head *hd,
+      struct sl_event *ev)
 {
 	struct exim_line x;
 	enum sl_kind kind;
@@ -638,8 +638,8 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 		                    &l.head);
 		i = end + 1;
 		if (counted && i < n) {
-			size_t used = repeats_after(k, k->last_group, p + i,
-			                            n - i);
+			size_t used =
+			    repeats_after(k, k->last_group, p + i, n - i);
 			if (used > 0) {
 				i += used;
 				prefilter_seek(&scan, i);

@@ -43,12 +43,12 @@ struct pf_line {
 struct pf_scan {
 	const char *p;
 	size_t n, max_line;
-	size_t c;        /* the next round's offset */
-	size_t rc;       /* the kept round's offset */
-	size_t ls;       /* the start of the line being read */
-	uint64_t nl, f;  /* the kept round's line ends and forced bits left */
-	int forced;      /* a forced byte already seen in the line at ls */
-	int tail;        /* past the vector rounds: byte by byte from c */
+	size_t c;       /* the next round's offset */
+	size_t rc;      /* the kept round's offset */
+	size_t ls;      /* the start of the line being read */
+	uint64_t nl, f; /* the kept round's line ends and forced bits left */
+	int forced;     /* a forced byte already seen in the line at ls */
+	int tail;       /* past the vector rounds: byte by byte from c */
 	int done;
 	int (*next)(struct pf_scan *, struct pf_line *);
 };

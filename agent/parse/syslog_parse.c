@@ -1156,8 +1156,8 @@ head_load(const char *p, const struct sl_head *hd, struct head *h)
 	h->program = span_at(p, hd->prog, hd->prog_n);
 	h->pid = span_at(p, hd->pid, hd->pid_n);
 	h->message = (struct sl_span){p + hd->msg, hd->n - hd->msg};
-	h->st = (struct stamp){hd->st_at, hd->st_len, hd->n,
-	                       (int)hd->st_rfc5424};
+	h->st =
+	    (struct stamp){hd->st_at, hd->st_len, hd->n, (int)hd->st_rfc5424};
 }
 
 /* tag_class - sl_tag_class() with the header walk in *h (set unless

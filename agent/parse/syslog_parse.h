@@ -94,8 +94,8 @@ int sl_parse_header(const char *p, size_t n, struct sl_clock *clk,
  * they do not walk the same header again.  valid 0: none was found.
  */
 struct sl_head {
-	uint32_t valid, tag;  /* tag: enum sl_tag */
-	uint32_t n;           /* the line's length without trailing CR/LF */
+	uint32_t valid, tag; /* tag: enum sl_tag */
+	uint32_t n;          /* the line's length without trailing CR/LF */
 	uint32_t host, host_n, prog, prog_n, pid, pid_n, msg;
 	uint32_t st_at, st_len, st_rfc5424; /* the stamp */
 };

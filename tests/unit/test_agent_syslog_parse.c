@@ -1052,14 +1052,14 @@ scan_file(const char *name)
 static void
 same_event(const struct sl_event *a, const struct sl_event *b)
 {
-	const struct sl_span sa[] = {a->host,  a->program, a->pid,
-	                             a->queue_id, a->message, a->user,
-	                             a->stage, a->errno_text, a->path,
-	                             a->to,    a->relay,   a->dsn, a->stat};
-	const struct sl_span sb[] = {b->host,  b->program, b->pid,
-	                             b->queue_id, b->message, b->user,
-	                             b->stage, b->errno_text, b->path,
-	                             b->to,    b->relay,   b->dsn, b->stat};
+	const struct sl_span sa[] = {
+	    a->host,  a->program, a->pid,        a->queue_id, a->message,
+	    a->user,  a->stage,   a->errno_text, a->path,     a->to,
+	    a->relay, a->dsn,     a->stat};
+	const struct sl_span sb[] = {
+	    b->host,  b->program, b->pid,        b->queue_id, b->message,
+	    b->user,  b->stage,   b->errno_text, b->path,     b->to,
+	    b->relay, b->dsn,     b->stat};
 
 	assert_int_equal(a->kind, b->kind);
 	assert_int_equal(a->ts, b->ts);
