@@ -242,16 +242,25 @@ label_key(struct qb *qb, const struct scope *sc)
 	qb_text(qb, sc->lf->l[0].value);
 }
 
-/* label_rows - probe (1): the hosts of a list walked in its index's
- * order, each probed for the label; else the label's hosts. */
+/* label_rows - probe (1): the rows of a list walked in its index's
+ * order, each row's host probed for the label by host_labels' key (a
+ * scalar subquery, which neither store turns into a join over the
+ * label's hosts: PostgreSQL would hash all of them to keep the 1,000
+ * stale hosts of 100,000); else from the label's hosts. */
 static void
 label_rows(struct qb *qb, const char *host_col, const struct scope *sc,
            int probe)
 {
-	if (probe)
-		qb_labels_probe(qb, host_col, sc->lf);
-	else
+	if (!probe) {
 		qb_labels(qb, host_col, sc->lf);
+		return;
+	}
+	qb_where(qb, "(SELECT hl.value FROM host_labels hl WHERE "
+	             "hl.host_id = ");
+	qb_tail(qb, host_col);
+	qb_tail(qb, " AND hl.key = ?) = ?");
+	qb_text(qb, sc->lf->l[0].key);
+	qb_text(qb, sc->lf->l[0].value);
 }
 
 /* fleet_count - an integer of the fleet's summary o (o.a.b). */
