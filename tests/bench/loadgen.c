@@ -113,8 +113,10 @@ static const char *const sigs[] = {
 };
 
 /*
- * report - report number i of the fleet: host i % hosts, with new events
- * (unique ids) in every report; the host's state (spool counts, inode
+ * report - report number i of the fleet: host i % hosts, labelled as
+ * bigdb_extra.sql labels the read set (env: prod a half, staging a
+ * third, dev a sixth; dc: dc1 to dc10), with new events (unique ids) in
+ * every report; the host's state (spool counts, inode
  * use, mailbox, queued mail) changes every third report of that host, as
  * on a real host where most cycles find the same state.
  */
@@ -150,7 +152,8 @@ report(char *out, size_t cap, long i, long hosts, int events, time_t t)
 	    "{\"schema\":\"spoolwatch.report/1\",\"report_id\":"
 	    "\"%08lx-%04lx-4%03lx-8%03lx-%012lx\",\"host\":{\"name\":"
 	    "\"host%05ld.example.com\",\"os\":\"Red Hat Enterprise Linux "
-	    "Server release 5.11 (Tikanga)\",\"kernel\":\"2.6.18-398.el5\"},"
+	    "Server release 5.11 (Tikanga)\",\"kernel\":\"2.6.18-398.el5\","
+	    "\"labels\":{\"dc\":\"dc%ld\",\"env\":\"%s\"}},"
 	    "\"agent\":{\"version\":\"0.1.0\"},\"collected_at\":\"%s\","
 	    "\"interval_s\":60,"
 	    "\"spools\":[{\"path\":\"/var/spool/clientmqueue\",\"role\":"
@@ -188,7 +191,8 @@ report(char *out, size_t cap, long i, long hosts, int events, time_t t)
 	    "\"severity\":\"warning\",\"subject\":\"/var\",\"message\":"
 	    "\"inode use 95%%\",\"evidence\":{\"pct\":95},\"remedy\":"
 	    "\"find /var -xdev -type f | wc -l\"}],\"errors\":[]}",
-	    i, i % 65536, i % 4096, (i / 7) % 4096, i, h, ts, v % 50,
+	    i, i % 65536, i % 4096, (i / 7) % 4096, i, h, h % 10 + 1,
+	    h % 6 < 3 ? "prod" : h % 6 < 5 ? "staging" : "dev", ts, v % 50,
 	    v % 25, v % 25, 80 + h % 20, v % 10,
 	    h % 10 ? "true" : "false", h % 10 ? "true" : "false", ev,
 	    100 + v % 50, 90 + v % 50, sts, h % 40, 90 + v % 50, sts, v % 5);

@@ -13,7 +13,10 @@
 #  - each collector reads what the other stored;
 #  - after all of it the aggregates (fleet, finding_counts, cron_fleet,
 #    sig_fleet, incident_counts: views over per-writer parts) equal a
-#    recount of the rows, and so do incident_counts' per-host counts;
+#    recount of the rows, and so do incident_counts' per-host counts and
+#    the per-label aggregates (label_fleet, label_findings,
+#    label_incidents, label_sigs, label_cron: the hosts are labelled, the
+#    out-of-order reports relabel them);
 #  - a writer holding one host's lock (a transaction of its own, as
 #    another collector's batch holds it) keeps a report of that host
 #    waiting but not one of another host: collectors write different
@@ -28,7 +31,9 @@ pg_createdb multi
 DB=$(pg_url multi)
 q() { pg_sql multi "$1"; }
 write_client "$T"
-fresh_report "$T/tmpl.json"
+# labelled, so that the per-label aggregates have rows to recount
+fresh_report "$T/tmpl0.json"
+jq '.host.labels = {"env": "prod", "role": "mail"}' "$T/tmpl0.json" >"$T/tmpl.json"
 
 mkdir -p "$T/a" "$T/b"
 check "collector A" start_collector "$T/a" "db = $DB" "batch_max = 16"
@@ -118,9 +123,11 @@ check_eq "... each stored once" \
 # --- out of order through both ------------------------------------------------------
 # report ID HOST AGE FILE: an example as host HOST, AGE seconds old
 report() {
+	# labels that differ with the age: older reports relabel the host
 	jq --arg ts "$(date -u -d "@$(($(date +%s) - $3))" +%Y-%m-%dT%H:%M:%SZ)" \
-	    --arg h "$2" --arg id "$1" '.collected_at = $ts | .host.name = $h |
-	    .report_id = $id' "$DATA/$4"
+	    --arg h "$2" --arg id "$1" --arg age "a$3" '.collected_at = $ts |
+	    .host.name = $h | .report_id = $id |
+	    .host.labels = {"env": "prod", "age": $age}' "$DATA/$4"
 }
 # round HOST NEWEST-FILE OLDER-FILE: the newest (10 s old) to A and three
 # older ones (40, 30, 20 s) to B, all at the same moment
@@ -166,6 +173,14 @@ check_eq "the state is always the newest report's" "$bad_last" 0
 check_eq "both collectors give the same host answer" \
     "$(curl -s "$URLA/api/v1/hosts/storm3" | jq -S 'del(.generated_at)' | sha256sum)" \
     "$(curl -s "$URLB/api/v1/hosts/storm3" | jq -S 'del(.generated_at)' | sha256sum)"
+# a host's labels changed by its newest report: its share moves
+report "$(cat /proc/sys/kernel/random/uuid)" storm1 5 report-incident.json |
+    jq '.host.labels = {"env": "dev"}' >"$T/relabel.json"
+URL=$URLA
+check_eq "a report that relabels its host: 200" "$(post "$T/o" "$T/relabel.json")" 200
+check_eq "... its labels replaced" \
+    "$(q "SELECT string_agg(key || '=' || value, ',' ORDER BY key) FROM host_labels l JOIN hosts h ON h.id = l.host_id WHERE h.name = 'storm1'")" "env=dev"
+
 # --- the aggregates equal a recount --------------------------------------------
 check_eq "fleet: queued, unread, hosts with queued, hosts as the hosts say" \
     "$(q "SELECT queued || ' ' || unread || ' ' || hosts_with_queued || ' ' || hosts FROM fleet")" \
@@ -184,6 +199,23 @@ check "there are open causes to count" \
 check_eq "incident_counts: open causes and their hosts per severity and all" \
     "$(q "SELECT coalesce(string_agg(severity || '=' || causes || '/' || hosts, ',' ORDER BY severity), '') FROM incident_counts WHERE causes > 0")" \
     "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY s), '') FROM (SELECT severity AS s, severity || '=' || count(*) || '/' || count(DISTINCT host_id) AS k FROM findings WHERE resolved_at IS NULL AND symptom = 0 GROUP BY severity UNION ALL SELECT '', '=' || count(*) || '/' || count(DISTINCT host_id) FROM findings WHERE resolved_at IS NULL AND symptom = 0 HAVING count(*) > 0) x")"
+check "there are labels to count" \
+    test "$(q "SELECT count(*) FROM host_labels WHERE key = 'age'")" -gt 0
+check_eq "label_fleet: hosts, mail totals and MTAs down per label" \
+    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY k), '') FROM (SELECT key || ':' || value || '=' || hosts || '/' || queued || '/' || unread || '/' || hosts_with_queued || '/' || mta_down AS k FROM label_fleet WHERE hosts > 0) x")" \
+    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY k), '') FROM (SELECT l.key || ':' || l.value || '=' || count(*) || '/' || sum(h.queued_total) || '/' || sum(h.unread_total) || '/' || count(*) FILTER (WHERE h.queued_total > 0) || '/' || sum(h.mta_down) AS k FROM host_labels l JOIN hosts h ON h.id = l.host_id GROUP BY l.key, l.value) x")"
+check_eq "label_findings: open hosts and symptoms per label, code and severity" \
+    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY k), '') FROM (SELECT key || ':' || value || '/' || code || '/' || severity || '=' || hosts || '/' || symptoms AS k FROM label_findings WHERE hosts > 0) x")" \
+    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY k), '') FROM (SELECT l.key || ':' || l.value || '/' || f.code || '/' || f.severity || '=' || count(DISTINCT f.host_id) || '/' || sum(f.symptom) AS k FROM findings f JOIN host_labels l ON l.host_id = f.host_id WHERE f.resolved_at IS NULL GROUP BY l.key, l.value, f.code, f.severity) x")"
+check_eq "label_incidents: open causes and their hosts per label and severity" \
+    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY k), '') FROM (SELECT key || ':' || value || '/' || severity || '=' || causes || '/' || hosts AS k FROM label_incidents WHERE causes > 0) x")" \
+    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY k), '') FROM (SELECT l.key || ':' || l.value || '/' || v.sev || '=' || count(*) || '/' || count(DISTINCT f.host_id) AS k FROM findings f CROSS JOIN LATERAL (VALUES (f.severity), ('')) v(sev) JOIN host_labels l ON l.host_id = f.host_id WHERE f.resolved_at IS NULL AND f.symptom = 0 GROUP BY l.key, l.value, v.sev) x")"
+check_eq "label_sigs: hosts and count per label and signature" \
+    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY k), '') FROM (SELECT key || ':' || value || '/' || signature || '=' || hosts || '/' || count AS k FROM label_sigs) x")" \
+    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY k), '') FROM (SELECT l.key || ':' || l.value || '/' || e.signature || '=' || count(*) || '/' || sum(e.count) AS k FROM event_sigs e JOIN host_labels l ON l.host_id = e.host_id GROUP BY l.key, l.value, e.signature) x")"
+check_eq "label_cron: per label and command" \
+    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY k), '') FROM (SELECT key || ':' || value || '/' || command || '=' || hosts || '/' || inbox || '/' || unread || '/' || queued AS k FROM label_cron) x")" \
+    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY k), '') FROM (SELECT l.key || ':' || l.value || '/' || m.command || '=' || count(*) || '/' || sum(m.inbox) || '/' || sum(m.unread) || '/' || sum(m.queued) AS k FROM mail_cron m JOIN host_labels l ON l.host_id = m.host_id GROUP BY l.key, l.value, m.command) x")"
 check_eq "incident_hosts: each host's open causes, none at 0" \
     "$(q "SELECT coalesce(string_agg(host_id || severity || '=' || causes, ',' ORDER BY host_id, severity), '') FROM incident_hosts")" \
     "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY h, s), '') FROM (SELECT host_id AS h, severity AS s, host_id || severity || '=' || count(*) AS k FROM findings WHERE resolved_at IS NULL AND symptom = 0 GROUP BY host_id, severity UNION ALL SELECT host_id, '', host_id || '=' || count(*) FROM findings WHERE resolved_at IS NULL AND symptom = 0 GROUP BY host_id) x")"
