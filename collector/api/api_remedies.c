@@ -6,7 +6,7 @@
  * a remedy count.  Paged by code, then the first finding id of each
  * remedy: the cursor is "<hex code>.<that id>" of the last item.
  * format=inventory answers the same page as an Ansible INI inventory, one group
- * per remedy.
+ * per remedy.  Read from the aggregates of schema version 5 (below).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,30 +20,99 @@
 #include "common/strbuf.h"
 #include "common/xalloc.h"
 
-#define REMEDY_FROM                                                            \
-	" FROM findings f JOIN hosts h ON h.id = f.host_id "                   \
-	"LEFT JOIN acks a ON " ACK_HOLDS
+/*
+ * Two ways to a page, the same answer (schema version 5, collector.sql:
+ * remedies, remedy_findings, remedy_counts).  Without label=, acked=,
+ * host= or role=, the groups and their host counts are remedy_counts'
+ * rows and a group's first finding the first of its index: nothing is
+ * grouped.  With them, the open findings of remedy_findings under the
+ * filters are grouped (those filters keep few rows, or a label is
+ * probed per row).  Either way a group's hosts come from remedy_findings
+ * in name order, an index's, as far as the page needs them.
+ */
+#define SEV_RANK(x) ACK_SEV_RANK(x)
+
+/* the page from the aggregates: columns code, remedy, rank, hosts,
+ * first finding id, remedy id */
+#define COUNTS_SELECT                                                          \
+	"SELECT g.code, g.remedy, g.rnk, g.hosts, g.first, g.id FROM ("        \
+	"SELECT m.code, m.remedy, m.id, c.hosts, "
+#define COUNTS_RANK_ALL                                                        \
+	"(SELECT max(" SEV_RANK("x.severity") ") FROM remedy_counts x "        \
+	"WHERE x.remedy_id = m.id AND x.severity <> '' AND x.hosts > 0) "      \
+	"AS rnk, "
+#define COUNTS_FIRST_ALL                                                       \
+	"(SELECT e.finding_id FROM remedy_findings e WHERE e.remedy_id = "     \
+	"m.id ORDER BY e.finding_id LIMIT 1) AS first "
+#define COUNTS_FIRST_SEV                                                       \
+	"(SELECT e.finding_id FROM remedy_findings e WHERE e.remedy_id = "     \
+	"m.id AND e.severity = c.severity ORDER BY e.finding_id LIMIT 1) "     \
+	"AS first "
+#define COUNTS_FROM                                                            \
+	"FROM remedy_counts c JOIN remedies m ON m.id = c.remedy_id"
+
+/* the page by grouping the filtered open findings: the same columns */
+#define ROWS_SELECT                                                            \
+	"SELECT m.code, m.remedy, max(" SEV_RANK("e.severity") "), "           \
+	"count(DISTINCT e.host_id), min(e.finding_id), m.id "
+#define ROWS_FROM                                                              \
+	"FROM remedy_findings e JOIN remedies m ON m.id = e.remedy_id"
+/* acked= and role= read the finding and its acknowledgement */
+#define ROWS_FINDING                                                           \
+	" JOIN findings f ON f.id = e.finding_id LEFT JOIN acks a ON " ACK_HOLDS
 
 struct remedies_ctx {
 	struct api_req *rq;
 	const struct label_filter *lf;
+	int grouped;       /* the page by ROWS_*, not from remedy_counts */
 	int failed;
 	long long last_id; /* the first finding id of the last row */
 };
 
-/* remedy_where - the filters, and only open findings with a remedy. */
-static void
-remedy_where(struct remedies_ctx *c, struct qb *qb)
+static const char *
+arg(const struct remedies_ctx *c, const char *name)
 {
-	qb_where(qb, "f.resolved_at IS NULL AND f.remedy IS NOT NULL AND "
-	             "f.remedy <> ''");
-	finding_filter_where(c->rq, qb, c->lf);
+	const char *v = c->rq->arg(c->rq->cls, name);
+
+	return v && *v ? v : NULL;
+}
+
+/* needs_finding - 1 if a filter reads the finding itself */
+static int
+needs_finding(const struct remedies_ctx *c)
+{
+	return arg(c, "acked") != NULL || arg(c, "role") != NULL;
+}
+
+/* rows_where - the filters on remedy_findings e (and findings f). */
+static void
+rows_where(struct remedies_ctx *c, struct qb *qb)
+{
+	const char *sev = arg(c, "severity"), *host = arg(c, "host");
+	const char *acked = arg(c, "acked"), *role = arg(c, "role");
+
+	if (sev) {
+		qb_where(qb, "e.severity = ?");
+		qb_text(qb, sev);
+	}
+	if (host) {
+		qb_where(qb, "e.host_id = (SELECT id FROM hosts WHERE "
+		             "name = ?)");
+		qb_text(qb, host);
+	}
+	if (acked)
+		qb_where(qb, strcmp(acked, "true") == 0 ? "a.by IS NOT NULL"
+		                                        : "a.by IS NULL");
+	if (role)
+		qb_where(qb, strcmp(role, "symptom") == 0 ? "f.symptom = 1"
+		                                          : "f.symptom = 0");
+	qb_labels_probe(qb, "e.host_id", c->lf);
 }
 
 /* remedy_hosts - the names (at most API_REMEDY_HOSTS) of the hosts with an
- * open finding of code with remedy, under the same filters. */
+ * open finding of remedy id under the same filters. */
 static json_t *
-remedy_hosts(struct remedies_ctx *c, const char *code, const char *remedy)
+remedy_hosts(struct remedies_ctx *c, long long id)
 {
 	char err[256];
 	struct qb qb;
@@ -51,12 +120,13 @@ remedy_hosts(struct remedies_ctx *c, const char *code, const char *remedy)
 	json_t *a = json_array();
 	int rc;
 
-	qb_init(&qb, "SELECT DISTINCT h.name" REMEDY_FROM);
-	remedy_where(c, &qb);
-	qb_where(&qb, "f.code = ? AND f.remedy = ?");
-	qb_text(&qb, code);
-	qb_text(&qb, remedy);
-	qb_tail(&qb, "ORDER BY h.name LIMIT ?");
+	qb_init(&qb, "SELECT DISTINCT e.name FROM remedy_findings e");
+	if (needs_finding(c))
+		qb_tail(&qb, ROWS_FINDING);
+	qb_where(&qb, "e.remedy_id = ?");
+	qb_int(&qb, id);
+	rows_where(c, &qb);
+	qb_tail(&qb, "ORDER BY e.name LIMIT ?");
 	qb_int(&qb, API_REMEDY_HOSTS);
 	st = qb_prepare(&qb, c->rq->db, err, sizeof(err));
 	qb_free(&qb);
@@ -87,8 +157,8 @@ remedies_row(sql_stmt *st, void *ctx)
 
 	return json_pack("{s:s,s:s,s:s,s:o,s:I}", "code", code, "severity",
 	                 sev[rank < 0 || rank > 3 ? 0 : rank], "remedy", remedy,
-	                 "hosts", remedy_hosts(c, code, remedy), "count",
-	                 (json_int_t)sql_column_int64(st, 3));
+	                 "hosts", remedy_hosts(c, sql_column_int64(st, 5)),
+	                 "count", (json_int_t)sql_column_int64(st, 3));
 }
 
 static json_t *
@@ -251,13 +321,73 @@ inventory(struct api_answer *ans, long long now)
 	ans->type = "text/plain; charset=utf-8";
 }
 
+/* counts_page - the page's query from remedy_counts (code=, severity=) */
+static void
+counts_page(struct remedies_ctx *c, struct qb *qb, const char *acode,
+            long long aid)
+{
+	const char *code = arg(c, "code"), *sev = arg(c, "severity");
+
+	qb_init(qb, COUNTS_SELECT);
+	if (sev) {
+		qb_tail(qb, SEV_RANK("c.severity") " AS rnk, " COUNTS_FIRST_SEV
+		                                  COUNTS_FROM);
+		qb_where(qb, "c.severity = ?");
+		qb_text(qb, sev);
+	} else {
+		qb_tail(qb, COUNTS_RANK_ALL COUNTS_FIRST_ALL COUNTS_FROM);
+		qb_where(qb, "c.severity = ''");
+	}
+	qb_where(qb, "c.hosts > 0");
+	if (code) {
+		qb_where(qb, "m.code = ?");
+		qb_text(qb, code);
+	}
+	qb_tail(qb, ") g");
+	qb_end_where(qb);
+	if (acode) {
+		qb_where(qb, "(g.code > ? OR (g.code = ? AND g.first > ?))");
+		qb_text(qb, acode);
+		qb_text(qb, acode);
+		qb_int(qb, aid);
+	}
+	qb_tail(qb, "ORDER BY g.code, g.first LIMIT ?");
+}
+
+/* rows_page - the page's query grouping the filtered open findings */
+static void
+rows_page(struct remedies_ctx *c, struct qb *qb, const char *acode,
+          long long aid)
+{
+	const char *code = arg(c, "code");
+
+	qb_init(qb, ROWS_SELECT ROWS_FROM);
+	if (needs_finding(c))
+		qb_tail(qb, ROWS_FINDING);
+	if (code) {
+		qb_where(qb, "m.code = ?");
+		qb_text(qb, code);
+	}
+	rows_where(c, qb);
+	qb_tail(qb, "GROUP BY m.id, m.code, m.remedy");
+	if (acode) {
+		qb_tail(qb, "HAVING m.code > ? OR (m.code = ? AND "
+		            "min(e.finding_id) > ?)");
+		qb_text(qb, acode);
+		qb_text(qb, acode);
+		qb_int(qb, aid);
+	}
+	qb_tail(qb, "ORDER BY m.code, min(e.finding_id) LIMIT ?");
+}
+
 void
 api_remedies(struct api_req *rq, struct api_answer *ans)
 {
 	static const char *const formats[] = {"json", "inventory", NULL};
 	const char *format = rq->arg(rq->cls, "format");
 	struct label_filter lf;
-	struct remedies_ctx c = {rq, &lf, 0, 0};
+	struct remedies_ctx c = {rq, &lf, 0, 0, 0};
+	const char *state;
 	char *acode;
 	long long aid;
 	struct qb qb;
@@ -268,21 +398,22 @@ api_remedies(struct api_req *rq, struct api_answer *ans)
 	    finding_filter_args(rq, ans, &lf) == -1 ||
 	    remedies_cursor_arg(rq, ans, &acode, &aid) == -1)
 		return;
-	qb_init(&qb, "SELECT f.code, f.remedy, max(" ACK_SEV_RANK(
-	                 "f.severity") "), count(DISTINCT f.host_id), "
-	                               "min(f.id)" REMEDY_FROM);
-	remedy_where(&c, &qb);
-	qb_tail(&qb, "GROUP BY f.code, f.remedy");
-	if (acode) {
-		qb_tail(&qb, "HAVING f.code > ? OR (f.code = ? AND "
-		             "min(f.id) > ?)");
-		qb_text(&qb, acode);
-		qb_text(&qb, acode);
-		qb_int(&qb, aid);
+	state = arg(&c, "state");
+	if (state && strcmp(state, "resolved") == 0) {
+		/* only open findings count */
 		free(acode);
+		ans->status = 200;
+		ans->body = json_pack("{s:[],s:n}", "items", "next_cursor");
+	} else {
+		c.grouped = lf.n > 0 || arg(&c, "host") || needs_finding(&c);
+		if (c.grouped)
+			rows_page(&c, &qb, acode, aid);
+		else
+			counts_page(&c, &qb, acode, aid);
+		free(acode);
+		list_page(rq, ans, &qb, limit, remedies_row, remedies_cursor,
+		          &c);
 	}
-	qb_tail(&qb, "ORDER BY f.code, min(f.id) LIMIT ?");
-	list_page(rq, ans, &qb, limit, remedies_row, remedies_cursor, &c);
 	if (ans->status == 200 && c.failed) {
 		json_decref(ans->body);
 		ans->body = NULL;
