@@ -20,6 +20,7 @@ static const struct step sqlite_steps[] = {
     {migrate_sqlite_0002, fix_mail_fs},
     {migrate_sqlite_0003, NULL},
     {migrate_sqlite_0004, NULL},
+    {migrate_sqlite_0005, NULL},
 };
 _Static_assert(1 + sizeof(sqlite_steps) / sizeof(sqlite_steps[0]) ==
                    SCHEMA_VERSION,
@@ -30,6 +31,7 @@ _Static_assert(1 + sizeof(sqlite_steps) / sizeof(sqlite_steps[0]) ==
 static const struct step pg_steps[] = {
     {migrate_pg_0003, NULL},
     {migrate_pg_0004, NULL},
+    {migrate_pg_0005, NULL},
 };
 _Static_assert(PG_FIRST + sizeof(pg_steps) / sizeof(pg_steps[0]) ==
                    SCHEMA_VERSION,

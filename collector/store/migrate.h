@@ -13,7 +13,7 @@
  * them); new or changed indexes and triggers come from the schema file,
  * which runs after the steps (it is idempotent).  A column that an
  * unreleased version gains belongs to that version's step: for version
- * 4, schema/migrations/sqlite-0004.sql and pg-0004.sql.
+ * 5, schema/migrations/sqlite-0005.sql and pg-0005.sql.
  */
 #ifndef SPOOLWATCH_MIGRATE_H
 #define SPOOLWATCH_MIGRATE_H
@@ -22,14 +22,16 @@
 
 #include "collector/store/sql.h"
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 /* The steps' SQL (schema/migrations/), NUL-terminated. */
 extern const char migrate_sqlite_0002[];
 extern const char migrate_sqlite_0003[];
 extern const char migrate_sqlite_0004[];
+extern const char migrate_sqlite_0005[];
 extern const char migrate_pg_0003[];
 extern const char migrate_pg_0004[];
+extern const char migrate_pg_0005[];
 
 /*
  * migrate - create the schema (empty database) or bring it forward to

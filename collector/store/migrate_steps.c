@@ -54,3 +54,23 @@ __asm__(".section .rodata\n"
         ".byte 0\n"
         ".size migrate_pg_0004, . - migrate_pg_0004\n"
         ".previous\n");
+
+__asm__(".section .rodata\n"
+        ".global migrate_sqlite_0005\n"
+        ".type migrate_sqlite_0005, @object\n"
+        ".balign 16\n"
+        "migrate_sqlite_0005:\n"
+        ".incbin \"schema/migrations/sqlite-0005.sql\"\n"
+        ".byte 0\n"
+        ".size migrate_sqlite_0005, . - migrate_sqlite_0005\n"
+        ".previous\n");
+
+__asm__(".section .rodata\n"
+        ".global migrate_pg_0005\n"
+        ".type migrate_pg_0005, @object\n"
+        ".balign 16\n"
+        "migrate_pg_0005:\n"
+        ".incbin \"schema/migrations/pg-0005.sql\"\n"
+        ".byte 0\n"
+        ".size migrate_pg_0005, . - migrate_pg_0005\n"
+        ".previous\n");

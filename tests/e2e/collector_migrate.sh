@@ -3,16 +3,17 @@
 #  - a database made by the version 1 schema (tests/data/schema/v1.sql,
 #    round one's collector) with data in it migrates at start: its
 #    tables, columns, indexes and triggers are then those of a new
-#    database, its meta row says 4, and the collector serves its data
+#    database, its meta row says 5, and the collector serves its data
 #    (hosts, summary: the tmpfs no longer among the fullest filesystems,
 #    cron mail with its inbox) and takes new reports for its hosts;
 #  - the same from version 2 (tests/data/schema/v2.sql, the second
-#    round's schema) with data in it;
+#    round's schema), 3 (v3.sql) and 4 (v4.sql, two labelled hosts: the
+#    summary scoped to each label serves its host's share) with data;
 #  - a restart does not migrate again;
 #  - a database of a newer version than the collector knows: refused at
 #    start with a clear message, and left as it was;
 #  - a step that fails leaves the database at version 1.
-# (pg_schema.sh does PostgreSQL's versions 2 and 3 to 4.)
+# (pg_schema.sh does PostgreSQL's versions 2, 3 and 4 to 5.)
 # Its databases hold hand-made round-one rows (an empty state, a bare
 # event), not what a collector stored from valid reports: its answers are
 # about migration and are not held to schema/openapi.json.
@@ -97,15 +98,15 @@ check_eq "version 1 has no schema_version row" \
     "$(sqlq "$T/m/c.db" "SELECT count(*) FROM meta")" 0
 check "the collector starts on it" start_collector "$T/m"
 check "it says it migrated" \
-    grep -q "schema version 1 migrated to 4" "$T/m/collector.log"
+    grep -q "schema version 1 migrated to 5" "$T/m/collector.log"
 stop_collector
-check_eq "meta schema_version is 4" \
-    "$(sqlq "$T/m/c.db" "SELECT value FROM meta WHERE key = 'schema_version'")" 4
+check_eq "meta schema_version is 5" \
+    "$(sqlq "$T/m/c.db" "SELECT value FROM meta WHERE key = 'schema_version'")" 5
 check_eq "integrity_check" "$(sqlq "$T/m/c.db" 'PRAGMA integrity_check')" ok
 check "a new database" start_collector "$T/fresh"
 stop_collector
-check_eq "a new database is version 4" \
-    "$(sqlq "$T/fresh/c.db" "SELECT value FROM meta WHERE key = 'schema_version'")" 4
+check_eq "a new database is version 5" \
+    "$(sqlq "$T/fresh/c.db" "SELECT value FROM meta WHERE key = 'schema_version'")" 5
 shape "$T/m/c.db" >"$T/m.shape"
 shape "$T/fresh/c.db" >"$T/fresh.shape"
 check "tables, columns, indexes and triggers as in a new database" \
@@ -160,7 +161,7 @@ check_eq "an old report again: 200" "$(post "$T/out" "$T/dup.json")" 200
 check_eq "answered duplicate:true" "$(jq -r .duplicate "$T/out")" true
 stop_collector
 
-# --- version 2 to 4 --------------------------------------------------------
+# --- version 2 to 5 --------------------------------------------------------
 # v2db FILE: the version 2 schema (meta row 2) with a host's data
 v2db() {
 	sqlite3 "$1" <"$DATA/schema/v2.sql" || return 1
@@ -201,21 +202,21 @@ mkdir -p "$T/v2"
 check "a version 2 database with data" v2db "$T/v2/c.db"
 check "the collector starts on it" start_collector "$T/v2"
 check "it says it migrated from 2" \
-    grep -q "schema version 2 migrated to 4" "$T/v2/collector.log"
+    grep -q "schema version 2 migrated to 5" "$T/v2/collector.log"
 check_eq "its summary: the host's queue, cron mail and finding" \
     "$(get "$T/v2sum" /api/v1/summary)" 200
 check_eq "... as stored in version 2" \
     "$(jq -r '[.mail.queued_total, .mail.top_cron_commands[0].messages, .findings[0].hosts, .syserr_top[0].hosts] | map(tostring) | join(" ")' "$T/v2sum")" \
     "5 7 1 1"
 stop_collector
-check_eq "meta schema_version is 4" \
-    "$(sqlq "$T/v2/c.db" "SELECT value FROM meta WHERE key = 'schema_version'")" 4
+check_eq "meta schema_version is 5" \
+    "$(sqlq "$T/v2/c.db" "SELECT value FROM meta WHERE key = 'schema_version'")" 5
 check_eq "integrity_check" "$(sqlq "$T/v2/c.db" 'PRAGMA integrity_check')" ok
 shape "$T/v2/c.db" >"$T/v2.shape"
 check "version 2 migrated: tables, columns, indexes and triggers as new" \
     diff -u "$T/fresh.shape" "$T/v2.shape"
 
-# --- version 3 to 4 --------------------------------------------------------
+# --- version 3 to 5 --------------------------------------------------------
 # v3db FILE: the version 3 schema (meta row 3) with a host's data, an open
 # cause among it
 v3db() {
@@ -250,29 +251,94 @@ mkdir -p "$T/v3"
 check "a version 3 database with data" v3db "$T/v3/c.db"
 check "the collector starts on it" start_collector "$T/v3"
 check "it says it migrated from 3" \
-    grep -q "schema version 3 migrated to 4" "$T/v3/collector.log"
+    grep -q "schema version 3 migrated to 5" "$T/v3/collector.log"
 check_eq "its summary: the host's queue and its open cause" \
     "$(get "$T/v3sum" /api/v1/summary)" 200
 check_eq "... as stored in version 3" \
     "$(jq -r '[.mail.queued_total, .incidents.open, .incidents.hosts, .incidents.by_severity.critical.open] | map(tostring) | join(" ")' "$T/v3sum")" \
     "6 1 1 1"
 stop_collector
-check_eq "meta schema_version is 4" \
-    "$(sqlq "$T/v3/c.db" "SELECT value FROM meta WHERE key = 'schema_version'")" 4
+check_eq "meta schema_version is 5" \
+    "$(sqlq "$T/v3/c.db" "SELECT value FROM meta WHERE key = 'schema_version'")" 5
 check_eq "integrity_check" "$(sqlq "$T/v3/c.db" 'PRAGMA integrity_check')" ok
 shape "$T/v3/c.db" >"$T/v3.shape"
 check "version 3 migrated: tables, columns, indexes and triggers as new" \
     diff -u "$T/fresh.shape" "$T/v3.shape"
 
+# --- version 4 to 5 --------------------------------------------------------
+# v4db FILE: the version 4 schema (meta row 4) with two hosts' data, one
+# labelled env:prod and one env:dev, each with an open cause
+v4db() {
+	sqlite3 "$1" <"$DATA/schema/v4.sql" || return 1
+	sqlite3 "$1" <<SQL
+INSERT INTO meta (key, value) VALUES ('schema_version', '4');
+INSERT INTO hosts (id, name, os, kernel, agent_version, first_seen,
+    last_seen, collected_at, state_order, interval_s, reports,
+    last_report_id, mta_kind, mta_running, mta_listening, mta_down,
+    queued_total, unread_total, open_critical, open_warning, open_info,
+    labels)
+VALUES (1, 'four1', 'Debian 12', '6.1.0', '0.4.0', $now - 3600,
+    $now - 60, $now - 70, $now - 70, 60, 1,
+    '55555555-5555-4555-8555-555555555551', 'postfix', 1, 1, 0, 7, 1, 1,
+    0, 0, '{"env":"prod"}'),
+    (2, 'four2', 'Debian 12', '6.1.0', '0.4.0', $now - 3600,
+    $now - 60, $now - 70, $now - 70, 60, 1,
+    '55555555-5555-4555-8555-555555555552', 'postfix', 1, 1, 0, 2, 0, 0,
+    1, 0, '{"env":"dev"}');
+INSERT INTO host_labels (host_id, key, value) VALUES (1, 'env', 'prod'),
+    (2, 'env', 'dev');
+INSERT INTO host_state (host_id, hash, state) VALUES (1, 83, '{}'),
+    (2, 84, '{}');
+INSERT INTO reports (report_id, host_id, collected_at, received_at, events,
+    findings) VALUES
+    ('55555555-5555-4555-8555-555555555551', 1, $now - 70, $now - 60, 0, 1),
+    ('55555555-5555-4555-8555-555555555552', 2, $now - 70, $now - 60, 0, 1);
+INSERT INTO findings (host_id, code, subject, severity, message, evidence,
+    remedy, first_seen, last_seen, last_report, cause_code, cause_subject,
+    symptom) VALUES
+    (1, 'queue.deferred_high', 'postfix', 'critical', 'many deferred',
+    '{}', 'postqueue -f', $now - 130, $now - 70, 1, NULL, NULL, 0),
+    (2, 'queue.growth', 'postfix', 'warning', 'growing', '{}', '',
+    $now - 130, $now - 70, 1, NULL, NULL, 0);
+SQL
+}
+
+mkdir -p "$T/v4"
+check "a version 4 database with data" v4db "$T/v4/c.db"
+check "the collector starts on it" start_collector "$T/v4"
+check "it says it migrated from 4" \
+    grep -q "schema version 4 migrated to 5" "$T/v4/collector.log"
+check_eq "its summary" "$(get "$T/v4sum" /api/v1/summary)" 200
+check_eq "... as stored in version 4" \
+    "$(jq -r '[.hosts.total, .mail.queued_total, .incidents.open, .incidents.by_severity.critical.open, .incidents.by_severity.warning.open] | map(tostring) | join(" ")' "$T/v4sum")" \
+    "2 9 2 1 1"
+check_eq "its summary for env:prod" \
+    "$(get "$T/v4prod" '/api/v1/summary?label=env:prod')" 200
+check_eq "... the prod host's alone" \
+    "$(jq -r '[.hosts.total, .mail.queued_total, .incidents.open, .incidents.by_severity.critical.open] | map(tostring) | join(" ")' "$T/v4prod")" \
+    "1 7 1 1"
+check_eq "its summary for env:dev" \
+    "$(get "$T/v4dev" '/api/v1/summary?label=env:dev')" 200
+check_eq "... the dev host's alone" \
+    "$(jq -r '[.hosts.total, .mail.queued_total, .incidents.open, .incidents.by_severity.warning.open] | map(tostring) | join(" ")' "$T/v4dev")" \
+    "1 2 1 1"
+stop_collector
+check_eq "meta schema_version is 5" \
+    "$(sqlq "$T/v4/c.db" "SELECT value FROM meta WHERE key = 'schema_version'")" 5
+check_eq "integrity_check" "$(sqlq "$T/v4/c.db" 'PRAGMA integrity_check')" ok
+shape "$T/v4/c.db" >"$T/v4.shape"
+check "version 4 migrated: tables, columns, indexes and triggers as new" \
+    diff -u "$T/fresh.shape" "$T/v4.shape"
+
 # --- newer than known ---------------------------------------------------------
 mkdir -p "$T/n"
 cp "$T/s/c.db" "$T/n/c.db"
-sqlite3 "$T/n/c.db" "UPDATE meta SET value = '5' WHERE key = 'schema_version'"
+sqlite3 "$T/n/c.db" "UPDATE meta SET value = '6' WHERE key = 'schema_version'"
 cp "$T/n/c.db" "$T/n/before.db"
 check "a newer database: the collector refuses to start" \
     sh -c "! '$COLLECTOR' --db '$T/n/c.db' --listen 127.0.0.1:$(free_port) >'$T/n/log' 2>&1"
 check "it says why" \
-    grep -q "schema version 5, newer than this collector's (4)" "$T/n/log"
+    grep -q "schema version 6, newer than this collector's (5)" "$T/n/log"
 check "the database is unchanged" cmp -s "$T/n/c.db" "$T/n/before.db"
 
 # --- a failing step changes nothing -----------------------------------------------

@@ -1,0 +1,533 @@
+-- collector.sql - the spoolwatch collector's SQLite schema.
+--
+-- The collector embeds this file (collector/schema.c) and runs it on every
+-- start; every statement is idempotent.  Times are epoch seconds (UTC).
+-- Integer keys everywhere: a host name is stored once, in hosts.
+--
+-- Write path per report (one writer thread, many reports per
+-- transaction): reports (idempotency), hosts (latest state; its labels
+-- also in host_labels), host_state,
+-- spools and filesystems and mail_* (latest state, replaced when it
+-- changed), events (deduplicated
+-- on host + event id), event_groups, event_sigs (per host and signature),
+-- history (curves), fleet_history (fleet curves), findings (lifecycle).  Fleet-wide aggregates that the
+-- summary needs are kept by triggers (sig_fleet, cron_fleet) so the
+-- summary never scans events.
+
+CREATE TABLE IF NOT EXISTS meta (
+	key	TEXT PRIMARY KEY,
+	value	TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS hosts (
+	id		INTEGER PRIMARY KEY,
+	name		TEXT NOT NULL UNIQUE,
+	os		TEXT,
+	kernel		TEXT,
+	agent_version	TEXT,
+	first_seen	INTEGER NOT NULL,	-- first report received
+	last_seen	INTEGER NOT NULL,	-- last report received
+	collected_at	INTEGER NOT NULL,	-- collected_at of the latest state
+	-- which report is the newest: its collected_at, but never later
+	-- than when it was received (a clock a day ahead freezes nothing)
+	state_order	INTEGER NOT NULL DEFAULT -1,
+	interval_s	INTEGER,
+	reports		INTEGER NOT NULL DEFAULT 0,
+	last_report_id	TEXT,
+	mta_kind	TEXT,
+	mta_running	INTEGER,		-- NULL: unknown
+	mta_listening	INTEGER,
+	mta_down	INTEGER NOT NULL DEFAULT 0,
+	queued_total	INTEGER NOT NULL DEFAULT 0,
+	unread_total	INTEGER NOT NULL DEFAULT 0,
+	open_critical	INTEGER NOT NULL DEFAULT 0,
+	open_warning	INTEGER NOT NULL DEFAULT 0,
+	open_info	INTEGER NOT NULL DEFAULT 0,
+	-- host.labels of the newest report: a JSON object, keys sorted
+	-- (NULL on a database from before labels, until the next report)
+	labels		TEXT
+);
+CREATE INDEX IF NOT EXISTS hosts_last_seen ON hosts (last_seen);
+CREATE INDEX IF NOT EXISTS hosts_mta_down ON hosts (mta_down) WHERE mta_down = 1;
+-- the summary's hosts with the MTA down, most recently seen first
+CREATE INDEX IF NOT EXISTS hosts_mta_down_seen ON hosts (last_seen DESC, name)
+    WHERE mta_down = 1;
+
+-- A host's labels, one row per label, rewritten with hosts.labels when
+-- that changes: label=KEY:VALUE finds its hosts by host_labels_kv.
+CREATE TABLE IF NOT EXISTS host_labels (
+	host_id		INTEGER NOT NULL,
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	PRIMARY KEY (host_id, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS host_labels_kv
+    ON host_labels (key, value, host_id);
+
+-- The latest {spools, filesystems, mta, mail, errors} of a host as the
+-- agent sent them, and a hash of that text: a report whose state did not
+-- change rewrites neither this row nor the spools, filesystems and mail
+-- tables below.
+CREATE TABLE IF NOT EXISTS host_state (
+	host_id		INTEGER PRIMARY KEY,
+	hash		INTEGER NOT NULL,
+	state		TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS reports (
+	id		INTEGER PRIMARY KEY,
+	report_id	TEXT NOT NULL UNIQUE,
+	host_id		INTEGER NOT NULL,
+	collected_at	INTEGER NOT NULL,
+	received_at	INTEGER NOT NULL,
+	events		INTEGER NOT NULL,
+	findings	INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS spools (
+	host_id		INTEGER NOT NULL,
+	path		TEXT NOT NULL,
+	role		TEXT,
+	present		INTEGER,
+	owner		TEXT,
+	grp		TEXT,
+	mode		TEXT,
+	entries		INTEGER,
+	orphans		INTEGER,
+	oldest_age_s	INTEGER,
+	dir_size_bytes	INTEGER,
+	ok		INTEGER,
+	PRIMARY KEY (host_id, path)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS filesystems (
+	host_id		INTEGER NOT NULL,
+	mount		TEXT NOT NULL,
+	device		TEXT,
+	fstype		TEXT,
+	inodes_total	INTEGER,
+	inodes_used	INTEGER,
+	inodes_free	INTEGER,
+	inodes_used_pct	REAL,
+	bytes_total	INTEGER,
+	bytes_free	INTEGER,
+	mail_fs		INTEGER NOT NULL DEFAULT 1,	-- can fill with mail (mailfs.c)
+	PRIMARY KEY (host_id, mount)
+) WITHOUT ROWID;
+-- The summary's fullest filesystems: only those that can fill with mail.
+CREATE INDEX IF NOT EXISTS filesystems_mail_pct ON filesystems
+    (inodes_used_pct) WHERE mail_fs = 1;
+
+CREATE TABLE IF NOT EXISTS mailboxes (
+	host_id		INTEGER NOT NULL,
+	user		TEXT NOT NULL,
+	path		TEXT NOT NULL,
+	messages	INTEGER,
+	unread		INTEGER,
+	bytes		INTEGER,
+	oldest_ts	INTEGER,
+	newest_ts	INTEGER,
+	PRIMARY KEY (host_id, user, path)
+) WITHOUT ROWID;
+
+-- Mail per cron command on a host: unread cron mail in mailboxes plus
+-- queued messages whose cron_command is known.
+CREATE TABLE IF NOT EXISTS mail_cron (
+	host_id		INTEGER NOT NULL,
+	command		TEXT NOT NULL,
+	user		TEXT,
+	inbox		INTEGER NOT NULL DEFAULT 0,	-- its mail in the mailbox
+	unread		INTEGER NOT NULL DEFAULT 0,	-- of which unread
+	queued		INTEGER NOT NULL DEFAULT 0,	-- its mail in a queue
+	last_ts		INTEGER,
+	subject		TEXT,
+	excerpt		TEXT,
+	PRIMARY KEY (host_id, command)
+) WITHOUT ROWID;
+-- /api/v1/mail?command= and the hosts behind a fleet-wide command.
+CREATE INDEX IF NOT EXISTS mail_cron_command ON mail_cron (command);
+
+CREATE TABLE IF NOT EXISTS mail_queued (
+	host_id		INTEGER NOT NULL,
+	queue		TEXT NOT NULL,
+	qid		TEXT NOT NULL,
+	sender		TEXT,
+	rcpt		TEXT,			-- JSON array
+	subject		TEXT,
+	created_ts	INTEGER,
+	tries		INTEGER,
+	status		TEXT,
+	cron_command	TEXT,
+	PRIMARY KEY (host_id, queue, qid)
+) WITHOUT ROWID;
+
+-- Fleet totals per cron command, kept by the triggers below.
+CREATE TABLE IF NOT EXISTS cron_fleet (
+	command		TEXT PRIMARY KEY,
+	hosts		INTEGER NOT NULL,
+	inbox		INTEGER NOT NULL DEFAULT 0,
+	unread		INTEGER NOT NULL,
+	queued		INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS cron_fleet_size ON cron_fleet (inbox + queued);
+
+CREATE TRIGGER IF NOT EXISTS mail_cron_ins AFTER INSERT ON mail_cron BEGIN
+	INSERT INTO cron_fleet (command, hosts, inbox, unread, queued)
+	VALUES (new.command, 1, new.inbox, new.unread, new.queued)
+	ON CONFLICT (command) DO UPDATE SET hosts = hosts + 1,
+	    inbox = inbox + excluded.inbox, unread = unread + excluded.unread,
+	    queued = queued + excluded.queued;
+END;
+CREATE TRIGGER IF NOT EXISTS mail_cron_del AFTER DELETE ON mail_cron BEGIN
+	UPDATE cron_fleet SET hosts = hosts - 1, inbox = inbox - old.inbox,
+	    unread = unread - old.unread, queued = queued - old.queued
+	WHERE command = old.command;
+	DELETE FROM cron_fleet WHERE command = old.command AND hosts <= 0;
+END;
+CREATE TRIGGER IF NOT EXISTS mail_cron_upd AFTER UPDATE OF inbox, unread,
+    queued ON mail_cron BEGIN
+	UPDATE cron_fleet SET inbox = inbox - old.inbox + new.inbox,
+	    unread = unread - old.unread + new.unread,
+	    queued = queued - old.queued + new.queued
+	WHERE command = new.command;
+END;
+
+-- Events: stored once per (host, event id).  data is the event's JSON.
+CREATE TABLE IF NOT EXISTS events (
+	id		INTEGER PRIMARY KEY,
+	host_id		INTEGER NOT NULL,
+	eid		TEXT NOT NULL,
+	ts		INTEGER NOT NULL,
+	kind		TEXT NOT NULL,
+	signature	TEXT,
+	data		TEXT NOT NULL,
+	UNIQUE (host_id, eid)
+);
+-- The events API lists newest first by (ts, id); these serve its
+-- since/until, signature and kind filters without a scan.
+CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
+CREATE INDEX IF NOT EXISTS events_signature ON events (signature, ts);
+CREATE INDEX IF NOT EXISTS events_kind ON events (kind, ts);
+
+CREATE TABLE IF NOT EXISTS event_groups (
+	id		INTEGER PRIMARY KEY,
+	host_id		INTEGER NOT NULL,
+	report		INTEGER NOT NULL,	-- reports.id
+	signature	TEXT NOT NULL,
+	kind		TEXT,
+	count		INTEGER NOT NULL,
+	first_ts	INTEGER,
+	last_ts		INTEGER,
+	example		TEXT
+);
+
+-- Per host and signature: how often, and when last (for syserr_top).
+CREATE TABLE IF NOT EXISTS event_sigs (
+	signature	TEXT NOT NULL,
+	host_id		INTEGER NOT NULL,
+	kind		TEXT,
+	count		INTEGER NOT NULL,
+	last_ts		INTEGER,
+	PRIMARY KEY (signature, host_id)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS sig_fleet (
+	signature	TEXT PRIMARY KEY,
+	kind		TEXT,
+	hosts		INTEGER NOT NULL,
+	count		INTEGER NOT NULL,
+	last_ts		INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sig_fleet_hosts ON sig_fleet (kind, hosts);
+
+CREATE TRIGGER IF NOT EXISTS event_sigs_ins AFTER INSERT ON event_sigs BEGIN
+	INSERT INTO sig_fleet (signature, kind, hosts, count, last_ts)
+	VALUES (new.signature, new.kind, 1, new.count, new.last_ts)
+	ON CONFLICT (signature) DO UPDATE SET hosts = hosts + 1,
+	    count = count + excluded.count,
+	    last_ts = max(coalesce(last_ts, 0), coalesce(excluded.last_ts, 0));
+END;
+CREATE TRIGGER IF NOT EXISTS event_sigs_upd AFTER UPDATE OF count
+    ON event_sigs BEGIN
+	UPDATE sig_fleet SET count = count - old.count + new.count,
+	    last_ts = max(coalesce(last_ts, 0), coalesce(new.last_ts, 0))
+	WHERE signature = new.signature;
+END;
+CREATE TRIGGER IF NOT EXISTS event_sigs_del AFTER DELETE ON event_sigs BEGIN
+	UPDATE sig_fleet SET hosts = hosts - 1, count = count - old.count
+	WHERE signature = old.signature;
+	DELETE FROM sig_fleet WHERE signature = old.signature AND hosts <= 0;
+END;
+
+-- Curves: inodes_used_pct per mount, spool entries per spool path,
+-- queued and unread totals, syserr events per report interval, open
+-- findings per severity (metric open_findings, subject the severity).
+CREATE TABLE IF NOT EXISTS history (
+	id		INTEGER PRIMARY KEY,
+	host_id		INTEGER NOT NULL,
+	metric		TEXT NOT NULL,
+	subject		TEXT NOT NULL,
+	ts		INTEGER NOT NULL,
+	value		REAL
+);
+CREATE INDEX IF NOT EXISTS history_series
+    ON history (host_id, metric, subject, ts);
+
+-- Fleet-wide curves, one point per minute (ts: the minute's start, epoch
+-- seconds): queued_total and unread_total sampled from fleet, and
+-- open_findings per severity (subject) from finding_counts (open
+-- (host, code) pairs), by the writer (collector/store/fleet_history.c);
+-- syserr is the SYSERR lines of the reports received in that minute,
+-- added by each report.  Retention as for history.
+CREATE TABLE IF NOT EXISTS fleet_history (
+	id		INTEGER PRIMARY KEY,
+	metric		TEXT NOT NULL,
+	subject		TEXT NOT NULL,
+	ts		INTEGER NOT NULL,
+	value		REAL NOT NULL,
+	UNIQUE (metric, subject, ts)
+);
+CREATE INDEX IF NOT EXISTS fleet_history_ts ON fleet_history (ts);
+
+-- Findings: one row per occurrence of (host, code, subject).  While open
+-- (resolved_at NULL) there is exactly one; a report from that host that no
+-- longer carries it resolves it; if it comes back, a new row opens.
+CREATE TABLE IF NOT EXISTS findings (
+	id		INTEGER PRIMARY KEY,
+	host_id		INTEGER NOT NULL,
+	code		TEXT NOT NULL,
+	subject		TEXT NOT NULL,
+	severity	TEXT NOT NULL,
+	message		TEXT,
+	evidence	TEXT,			-- JSON
+	remedy		TEXT,
+	first_seen	INTEGER NOT NULL,
+	last_seen	INTEGER NOT NULL,
+	last_report	INTEGER NOT NULL,	-- reports.id that last carried it
+	resolved_at	INTEGER,
+	-- caused_by as the report gave it (both NULL when it had none), and
+	-- 1 when that cause was a finding of the same report, open with it,
+	-- and no symptom itself (collector/store/incident.c)
+	cause_code	TEXT,
+	cause_subject	TEXT,
+	symptom		INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX IF NOT EXISTS findings_open
+    ON findings (host_id, code, subject) WHERE resolved_at IS NULL;
+CREATE INDEX IF NOT EXISTS findings_open_code
+    ON findings (code, severity, host_id) WHERE resolved_at IS NULL;
+CREATE INDEX IF NOT EXISTS findings_resolved
+    ON findings (resolved_at) WHERE resolved_at IS NOT NULL;
+-- the read API's lists: a host's findings, a code's, newest first
+CREATE INDEX IF NOT EXISTS findings_host ON findings (host_id, id);
+CREATE INDEX IF NOT EXISTS findings_code ON findings (code, id);
+
+-- Open findings per (code, severity): how many distinct hosts, kept by
+-- the triggers below so that the summary does not group the findings.
+CREATE TABLE IF NOT EXISTS finding_counts (
+	code		TEXT NOT NULL,
+	severity	TEXT NOT NULL,
+	hosts		INTEGER NOT NULL,
+	symptoms	INTEGER NOT NULL DEFAULT 0,	-- open findings here that are symptoms
+	PRIMARY KEY (code, severity)
+) WITHOUT ROWID;
+
+-- A host joins (code, severity) with its first open finding there ...
+CREATE TRIGGER IF NOT EXISTS findings_open AFTER INSERT ON findings
+    WHEN new.resolved_at IS NULL AND (SELECT count(*) FROM findings WHERE
+	code = new.code AND severity = new.severity AND
+	host_id = new.host_id AND resolved_at IS NULL) = 1 BEGIN
+	INSERT INTO finding_counts (code, severity, hosts)
+	VALUES (new.code, new.severity, 1)
+	ON CONFLICT (code, severity) DO UPDATE SET hosts = hosts + 1;
+END;
+-- ... and leaves it when its last one there is resolved ...
+CREATE TRIGGER IF NOT EXISTS findings_resolve AFTER UPDATE OF resolved_at
+    ON findings WHEN old.resolved_at IS NULL AND new.resolved_at IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM findings WHERE code = old.code AND
+	severity = old.severity AND host_id = old.host_id AND
+	resolved_at IS NULL) BEGIN
+	UPDATE finding_counts SET hosts = hosts - 1
+	WHERE code = old.code AND severity = old.severity;
+END;
+-- ... or when an open finding changes severity.
+CREATE TRIGGER IF NOT EXISTS findings_severity AFTER UPDATE OF severity
+    ON findings WHEN old.resolved_at IS NULL AND new.resolved_at IS NULL
+    AND old.severity <> new.severity BEGIN
+	UPDATE finding_counts SET hosts = hosts - 1
+	WHERE code = old.code AND severity = old.severity AND NOT EXISTS (
+	    SELECT 1 FROM findings WHERE code = old.code AND
+	    severity = old.severity AND host_id = old.host_id AND
+	    resolved_at IS NULL);
+	INSERT INTO finding_counts (code, severity, hosts)
+	SELECT new.code, new.severity, 1 WHERE (SELECT count(*) FROM findings
+	    WHERE code = new.code AND severity = new.severity AND
+	    host_id = new.host_id AND resolved_at IS NULL) = 1
+	ON CONFLICT (code, severity) DO UPDATE SET hosts = hosts + 1;
+END;
+-- Incidents: an open finding that is not a symptom is the cause of one
+-- incident.  Per severity, how many causes are open and on how many
+-- hosts; the row of severity '' counts every severity.  Kept by the
+-- triggers below, each of which takes the old row out and puts the new
+-- one in; finding_counts.symptoms counts the open symptoms per (code,
+-- severity) the same way.
+CREATE TABLE IF NOT EXISTS incident_counts (
+	severity	TEXT PRIMARY KEY,
+	causes		INTEGER NOT NULL,
+	hosts		INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS incidents_in AFTER INSERT ON findings
+    WHEN new.resolved_at IS NULL BEGIN
+	INSERT INTO incident_counts (severity, causes, hosts)
+	SELECT s.sev, 1, NOT EXISTS (SELECT 1 FROM findings WHERE
+	    host_id = new.host_id AND resolved_at IS NULL AND symptom = 0 AND
+	    id <> new.id AND (s.sev = '' OR severity = s.sev))
+	FROM (SELECT new.severity AS sev UNION ALL SELECT '') s
+	WHERE new.symptom = 0
+	ON CONFLICT (severity) DO UPDATE SET causes = causes + 1,
+	    hosts = hosts + excluded.hosts;
+	INSERT INTO finding_counts (code, severity, hosts, symptoms)
+	SELECT new.code, new.severity, 0, 1 WHERE new.symptom = 1
+	ON CONFLICT (code, severity) DO UPDATE SET symptoms = symptoms + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS incidents_out AFTER UPDATE OF resolved_at,
+    severity, symptom ON findings WHEN old.resolved_at IS NULL BEGIN
+	UPDATE incident_counts SET causes = causes - 1,
+	    hosts = hosts - NOT EXISTS (SELECT 1 FROM findings WHERE
+		host_id = old.host_id AND resolved_at IS NULL AND symptom = 0 AND
+		id <> old.id AND (incident_counts.severity = '' OR
+		severity = incident_counts.severity))
+	WHERE old.symptom = 0 AND severity IN (old.severity, '');
+	UPDATE finding_counts SET symptoms = symptoms - 1
+	WHERE old.symptom = 1 AND code = old.code AND severity = old.severity;
+END;
+CREATE TRIGGER IF NOT EXISTS incidents_back AFTER UPDATE OF resolved_at,
+    severity, symptom ON findings WHEN new.resolved_at IS NULL BEGIN
+	INSERT INTO incident_counts (severity, causes, hosts)
+	SELECT s.sev, 1, NOT EXISTS (SELECT 1 FROM findings WHERE
+	    host_id = new.host_id AND resolved_at IS NULL AND symptom = 0 AND
+	    id <> new.id AND (s.sev = '' OR severity = s.sev))
+	FROM (SELECT new.severity AS sev UNION ALL SELECT '') s
+	WHERE new.symptom = 0
+	ON CONFLICT (severity) DO UPDATE SET causes = causes + 1,
+	    hosts = hosts + excluded.hosts;
+	INSERT INTO finding_counts (code, severity, hosts, symptoms)
+	SELECT new.code, new.severity, 0, 1 WHERE new.symptom = 1
+	ON CONFLICT (code, severity) DO UPDATE SET symptoms = symptoms + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS incidents_gone AFTER DELETE ON findings
+    WHEN old.resolved_at IS NULL BEGIN
+	UPDATE incident_counts SET causes = causes - 1,
+	    hosts = hosts - NOT EXISTS (SELECT 1 FROM findings WHERE
+		host_id = old.host_id AND resolved_at IS NULL AND symptom = 0 AND
+		(incident_counts.severity = '' OR
+		severity = incident_counts.severity))
+	WHERE old.symptom = 0 AND severity IN (old.severity, '');
+	UPDATE finding_counts SET symptoms = symptoms - 1
+	WHERE old.symptom = 1 AND code = old.code AND severity = old.severity;
+END;
+
+-- Filled once from the open findings if the table is new on an old
+-- database (every finding a cause until its host reports again).
+INSERT INTO incident_counts (severity, causes, hosts)
+SELECT severity, count(*), count(DISTINCT host_id) FROM findings
+WHERE resolved_at IS NULL AND symptom = 0 AND
+    NOT EXISTS (SELECT 1 FROM incident_counts)
+GROUP BY severity
+UNION ALL
+SELECT '', count(*), count(DISTINCT host_id) FROM findings
+WHERE resolved_at IS NULL AND symptom = 0 AND
+    NOT EXISTS (SELECT 1 FROM incident_counts)
+HAVING count(*) > 0;
+
+-- Filled once from the findings if the table is new on an old database.
+INSERT INTO finding_counts (code, severity, hosts)
+SELECT code, severity, count(DISTINCT host_id) FROM findings
+WHERE resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM finding_counts)
+GROUP BY code, severity;
+
+-- Fleet mail totals (one row), kept by triggers on hosts.
+CREATE TABLE IF NOT EXISTS fleet (
+	id		INTEGER PRIMARY KEY CHECK (id = 1),
+	queued		INTEGER NOT NULL,
+	unread		INTEGER NOT NULL,
+	hosts_with_queued INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO fleet (id, queued, unread, hosts_with_queued)
+SELECT 1, coalesce(sum(queued_total), 0), coalesce(sum(unread_total), 0),
+    coalesce(sum(queued_total > 0), 0) FROM hosts;
+CREATE TRIGGER IF NOT EXISTS hosts_mail_ins AFTER INSERT ON hosts BEGIN
+	UPDATE fleet SET queued = queued + new.queued_total,
+	    unread = unread + new.unread_total,
+	    hosts_with_queued = hosts_with_queued + (new.queued_total > 0)
+	WHERE id = 1;
+END;
+CREATE TRIGGER IF NOT EXISTS hosts_mail_upd AFTER UPDATE OF queued_total,
+    unread_total ON hosts WHEN old.queued_total <> new.queued_total OR
+    old.unread_total <> new.unread_total BEGIN
+	UPDATE fleet SET queued = queued - old.queued_total + new.queued_total,
+	    unread = unread - old.unread_total + new.unread_total,
+	    hosts_with_queued = hosts_with_queued - (old.queued_total > 0) +
+		(new.queued_total > 0)
+	WHERE id = 1;
+END;
+CREATE TRIGGER IF NOT EXISTS hosts_mail_del AFTER DELETE ON hosts BEGIN
+	UPDATE fleet SET queued = queued - old.queued_total,
+	    unread = unread - old.unread_total,
+	    hosts_with_queued = hosts_with_queued - (old.queued_total > 0)
+	WHERE id = 1;
+END;
+
+-- Acknowledgements (POST /api/v1/findings/{id}/ack): at most one per
+-- (host, code, subject), so that it outlives the occurrence it was made
+-- on.  It applies to the occurrence finding_id while that one is open
+-- (until NULL), or to any occurrence until `until`; severity and hosts
+-- (open hosts of the code then) tell when the evidence got worse.
+CREATE TABLE IF NOT EXISTS acks (
+	host_id		INTEGER NOT NULL,
+	code		TEXT NOT NULL,
+	subject		TEXT NOT NULL,
+	finding_id	INTEGER NOT NULL,
+	by		TEXT NOT NULL,
+	reason		TEXT NOT NULL,
+	at		INTEGER NOT NULL,
+	until		INTEGER,
+	severity	TEXT NOT NULL,
+	hosts		INTEGER NOT NULL,
+	PRIMARY KEY (host_id, code, subject)
+) WITHOUT ROWID;
+
+-- Notifications (collector/notify/): per finding occurrence and target
+-- ('alertmanager', 'webhook') what was queued, so that a restart neither
+-- forgets a resolve nor repeats an open.
+CREATE TABLE IF NOT EXISTS notify_state (
+	finding_id	INTEGER NOT NULL,
+	target		TEXT NOT NULL,
+	fired_at	INTEGER NOT NULL,	-- first notification queued
+	last_sent	INTEGER NOT NULL,	-- last open one queued
+	silenced	INTEGER NOT NULL DEFAULT 0,	-- an ack held it back
+	-- host.labels (JSON) it first fired with: its re-sends and its
+	-- resolve carry them (NULL before schema version 3)
+	labels		TEXT,
+	PRIMARY KEY (finding_id, target)
+) WITHOUT ROWID;
+
+-- The durable outbox: a row leaves only when the receiver answered 2xx
+-- (or after [notify] max_age).  body is the JSON as it is sent (for
+-- Alertmanager: one alert, endsAt set when sent).
+CREATE TABLE IF NOT EXISTS notify_queue (
+	id		INTEGER PRIMARY KEY,
+	target		TEXT NOT NULL,
+	finding_id	INTEGER NOT NULL,
+	event		TEXT NOT NULL,		-- opened, still_open, resolved
+	delivery	TEXT NOT NULL,		-- UUID, X-Spoolwatch-Delivery
+	body		TEXT NOT NULL,
+	created		INTEGER NOT NULL,
+	attempts	INTEGER NOT NULL DEFAULT 0,
+	next_at		INTEGER NOT NULL,
+	last_error	TEXT
+);
+CREATE INDEX IF NOT EXISTS notify_queue_due ON notify_queue (target, next_at);
+-- "anything of this finding still waiting?" (the scan, delivery order)
+CREATE INDEX IF NOT EXISTS notify_queue_finding
+    ON notify_queue (target, finding_id, id);
