@@ -809,28 +809,6 @@ CREATE TRIGGER findings_remedies_del AFTER DELETE ON findings
     REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION findings_remedies_del();
 
--- Filled once from the open findings if the tables are new on an old
--- database.
-INSERT INTO remedies (code, remedy)
-SELECT DISTINCT code, remedy FROM findings
-WHERE resolved_at IS NULL AND remedy <> '' AND
-    NOT EXISTS (SELECT 1 FROM remedies)
-ON CONFLICT (code, remedy_key(remedy)) DO NOTHING;
-INSERT INTO remedy_findings (finding_id, remedy_id, severity, host_id, name)
-SELECT f.id, m.id, f.severity, f.host_id, h.name
-FROM findings f JOIN remedies m ON m.code = f.code AND
-    remedy_key(m.remedy) = remedy_key(f.remedy) AND m.remedy = f.remedy
-JOIN hosts h ON h.id = f.host_id
-WHERE f.resolved_at IS NULL AND f.remedy <> '' AND
-    NOT EXISTS (SELECT 1 FROM remedy_findings);
-INSERT INTO remedy_counts_part (remedy_id, severity, part, hosts)
-SELECT remedy_id, '', 0, count(DISTINCT host_id) FROM remedy_findings
-WHERE NOT EXISTS (SELECT 1 FROM remedy_counts_part) GROUP BY remedy_id
-UNION ALL
-SELECT remedy_id, severity, 0, count(DISTINCT host_id) FROM remedy_findings
-WHERE NOT EXISTS (SELECT 1 FROM remedy_counts_part)
-GROUP BY remedy_id, severity;
-
 -- hosts: the hosts stored (PostgreSQL only, schema version 4: its
 -- count(*) of the hosts reads them all, 30-80 ms at 100,000; SQLite's
 -- counts a b-tree)

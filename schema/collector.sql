@@ -535,21 +535,6 @@ CREATE TRIGGER IF NOT EXISTS remedy_hosts_out AFTER DELETE ON remedy_findings
 	    SELECT 1 FROM remedy_findings WHERE remedy_id = old.remedy_id AND
 	    severity = old.severity AND name = old.name));
 END;
--- Filled once from the open findings if the tables are new on an old
--- database (the triggers above count remedy_counts).
-INSERT INTO remedies (code, remedy)
-SELECT DISTINCT code, remedy FROM findings
-WHERE resolved_at IS NULL AND remedy <> '' AND
-    NOT EXISTS (SELECT 1 FROM remedies)
-ON CONFLICT (code, remedy) DO NOTHING;
-INSERT INTO remedy_findings (finding_id, remedy_id, severity, host_id, name)
-SELECT f.id, r.id, f.severity, f.host_id, h.name
-FROM findings f JOIN remedies r ON r.code = f.code AND r.remedy = f.remedy
-JOIN hosts h ON h.id = f.host_id
-WHERE f.resolved_at IS NULL AND f.remedy <> '' AND
-    NOT EXISTS (SELECT 1 FROM remedy_findings)
-ORDER BY f.id;
-
 -- Fleet mail totals (one row), kept by triggers on hosts.
 CREATE TABLE IF NOT EXISTS fleet (
 	id		INTEGER PRIMARY KEY CHECK (id = 1),
