@@ -674,6 +674,43 @@ CREATE TABLE IF NOT EXISTS remedy_counts_part (
 CREATE OR REPLACE VIEW remedy_counts AS
 SELECT remedy_id, severity, CAST(sum(hosts) AS bigint) AS hosts
 FROM remedy_counts_part GROUP BY remedy_id, severity;
+-- per group, its hosts' labels (label=KEY:VALUE), as in SQLite; a
+-- host's rows are written under its lock (no parts)
+CREATE TABLE IF NOT EXISTS remedy_label_hosts (
+	remedy_id	bigint NOT NULL,
+	host_id		bigint NOT NULL,
+	key		text COLLATE "C" NOT NULL,
+	value		text COLLATE "C" NOT NULL,
+	name		text COLLATE "C" NOT NULL,
+	PRIMARY KEY (remedy_id, host_id, key)
+);
+CREATE INDEX IF NOT EXISTS remedy_label_hosts_names
+    ON remedy_label_hosts (remedy_id, key, value, name);
+CREATE INDEX IF NOT EXISTS remedy_findings_host
+    ON remedy_findings (host_id, remedy_id);
+
+-- a host's labels are deleted and inserted again when they change
+CREATE OR REPLACE FUNCTION host_labels_remedies() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		INSERT INTO remedy_label_hosts AS l (remedy_id, host_id, key,
+		    value, name)
+		SELECT DISTINCT e.remedy_id, NEW.host_id, NEW.key, NEW.value,
+		    e.name
+		FROM remedy_findings e WHERE e.host_id = NEW.host_id
+		ON CONFLICT (remedy_id, host_id, key) DO UPDATE
+		    SET value = excluded.value;
+	ELSE
+		DELETE FROM remedy_label_hosts l WHERE l.host_id = OLD.host_id
+		    AND l.key = OLD.key AND l.remedy_id IN (SELECT e.remedy_id
+		    FROM remedy_findings e WHERE e.host_id = OLD.host_id);
+	END IF;
+	RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS host_labels_remedies ON host_labels;
+CREATE TRIGGER host_labels_remedies AFTER INSERT OR DELETE ON host_labels
+    FOR EACH ROW EXECUTE FUNCTION host_labels_remedies();
 
 -- remedies_move - the open findings gone (their ids) out of
 -- remedy_findings and those come (id, host, code, severity, remedy) in,
@@ -687,6 +724,7 @@ DECLARE
 	kr bigint[];
 	ks text[];
 	kn text[];
+	kh bigint[];
 	kb int[];
 BEGIN
 	INSERT INTO remedies (code, remedy)
@@ -696,24 +734,25 @@ BEGIN
 	ON CONFLICT (code, remedy_key(remedy)) DO NOTHING;
 	-- the (group, severity or '', host) touched, and whether the host
 	-- was in it before
-	WITH t AS (SELECT m.id AS rid, x.s AS sev, n.name AS hname
+	WITH t AS (SELECT m.id AS rid, x.s AS sev, n.name AS hname, x.h
 	    FROM unnest(a_f, a_h, a_c, a_s, a_r) AS x(f, h, c, s, r)
 	    JOIN remedies m ON m.code = x.c AND
 	        remedy_key(m.remedy) = remedy_key(x.r) AND m.remedy = x.r
 	    JOIN hosts n ON n.id = x.h),
-	k AS (SELECT DISTINCT y.rid, v.sev, y.hname FROM (
-	    SELECT t.rid, t.sev, t.hname FROM t
+	k AS (SELECT DISTINCT y.rid, v.sev, y.hname, y.h FROM (
+	    SELECT t.rid, t.sev, t.hname, t.h FROM t
 	    UNION ALL
-	    SELECT g.remedy_id, g.severity, g.name FROM remedy_findings g
-	    WHERE g.finding_id = ANY (a_gone)) y
+	    SELECT g.remedy_id, g.severity, g.name, g.host_id
+	    FROM remedy_findings g WHERE g.finding_id = ANY (a_gone)) y
 	    CROSS JOIN LATERAL (VALUES (y.sev), ('')) v(sev))
 	SELECT array_agg(k.rid), array_agg(k.sev), array_agg(k.hname),
+	    array_agg(k.h),
 	    array_agg(CASE WHEN k.sev = '' THEN EXISTS (SELECT 1 FROM
 	        remedy_findings e WHERE e.remedy_id = k.rid AND
 	        e.name = k.hname) ELSE EXISTS (SELECT 1 FROM remedy_findings e
 	        WHERE e.remedy_id = k.rid AND e.severity = k.sev AND
 	        e.name = k.hname) END::int)
-	INTO kr, ks, kn, kb FROM k;
+	INTO kr, ks, kn, kh, kb FROM k;
 	IF kr IS NULL THEN
 		RETURN;
 	END IF;
@@ -736,6 +775,20 @@ BEGIN
 	GROUP BY d.rid, d.sev HAVING sum(d.delta) <> 0
 	ON CONFLICT (remedy_id, severity, part) DO UPDATE
 	    SET hosts = p.hosts + excluded.hosts;
+	-- the hosts that left a group take their labels out of it, those
+	-- that joined one put theirs in
+	DELETE FROM remedy_label_hosts l
+	USING unnest(kr, ks, kh, kb) AS k(rid, sev, h, b)
+	WHERE k.sev = '' AND k.b = 1 AND l.remedy_id = k.rid AND
+	    l.host_id = k.h AND NOT EXISTS (SELECT 1 FROM remedy_findings e
+	    WHERE e.remedy_id = k.rid AND e.host_id = k.h);
+	INSERT INTO remedy_label_hosts (remedy_id, host_id, key, value, name)
+	SELECT k.rid, k.h, hl.key, hl.value, k.hname
+	FROM unnest(kr, ks, kn, kh, kb) AS k(rid, sev, hname, h, b)
+	JOIN host_labels hl ON hl.host_id = k.h
+	WHERE k.sev = '' AND k.b = 0 AND EXISTS (SELECT 1 FROM
+	    remedy_findings e WHERE e.remedy_id = k.rid AND e.host_id = k.h)
+	ON CONFLICT (remedy_id, host_id, key) DO NOTHING;
 END $$;
 
 CREATE OR REPLACE FUNCTION findings_remedies_ins() RETURNS trigger

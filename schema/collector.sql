@@ -479,6 +479,21 @@ CREATE TABLE IF NOT EXISTS remedy_counts (
 	hosts		INTEGER NOT NULL,
 	PRIMARY KEY (remedy_id, severity)
 ) WITHOUT ROWID;
+-- per group, its hosts' labels (label=KEY:VALUE: the group's hosts with
+-- it in name order, and how many), kept with the host's membership and
+-- with host_labels
+CREATE TABLE IF NOT EXISTS remedy_label_hosts (
+	remedy_id	INTEGER NOT NULL,
+	host_id		INTEGER NOT NULL,
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	name		TEXT NOT NULL,
+	PRIMARY KEY (remedy_id, host_id, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS remedy_label_hosts_names
+    ON remedy_label_hosts (remedy_id, key, value, name);
+CREATE INDEX IF NOT EXISTS remedy_findings_host
+    ON remedy_findings (host_id, remedy_id);
 
 CREATE TRIGGER IF NOT EXISTS remedies_open AFTER INSERT ON findings
     WHEN new.resolved_at IS NULL AND new.remedy <> '' BEGIN
@@ -519,6 +534,12 @@ CREATE TRIGGER IF NOT EXISTS remedy_hosts_in AFTER INSERT ON remedy_findings
 	    remedy_findings WHERE remedy_id = new.remedy_id AND
 	    name = new.name AND finding_id <> new.finding_id)
 	ON CONFLICT (remedy_id, severity) DO UPDATE SET hosts = hosts + 1;
+	INSERT INTO remedy_label_hosts (remedy_id, host_id, key, value, name)
+	SELECT new.remedy_id, new.host_id, l.key, l.value, new.name
+	FROM host_labels l WHERE l.host_id = new.host_id AND NOT EXISTS (
+	    SELECT 1 FROM remedy_findings WHERE remedy_id = new.remedy_id AND
+	    name = new.name AND finding_id <> new.finding_id)
+	ON CONFLICT (remedy_id, host_id, key) DO NOTHING;
 	INSERT INTO remedy_counts (remedy_id, severity, hosts)
 	SELECT new.remedy_id, new.severity, 1 WHERE NOT EXISTS (SELECT 1 FROM
 	    remedy_findings WHERE remedy_id = new.remedy_id AND
@@ -534,6 +555,24 @@ CREATE TRIGGER IF NOT EXISTS remedy_hosts_out AFTER DELETE ON remedy_findings
 	    name = old.name) OR severity = old.severity AND NOT EXISTS (
 	    SELECT 1 FROM remedy_findings WHERE remedy_id = old.remedy_id AND
 	    severity = old.severity AND name = old.name));
+	DELETE FROM remedy_label_hosts WHERE remedy_id = old.remedy_id AND
+	    host_id = old.host_id AND NOT EXISTS (SELECT 1 FROM remedy_findings
+	    WHERE remedy_id = old.remedy_id AND name = old.name);
+END;
+-- a host's labels are deleted and inserted again when they change
+CREATE TRIGGER IF NOT EXISTS remedy_labels_in AFTER INSERT ON host_labels
+    BEGIN
+	INSERT INTO remedy_label_hosts (remedy_id, host_id, key, value, name)
+	SELECT DISTINCT e.remedy_id, new.host_id, new.key, new.value, e.name
+	FROM remedy_findings e WHERE e.host_id = new.host_id
+	ON CONFLICT (remedy_id, host_id, key) DO UPDATE SET
+	    value = excluded.value;
+END;
+CREATE TRIGGER IF NOT EXISTS remedy_labels_out AFTER DELETE ON host_labels
+    BEGIN
+	DELETE FROM remedy_label_hosts WHERE host_id = old.host_id AND
+	    key = old.key AND remedy_id IN (SELECT remedy_id FROM
+	    remedy_findings WHERE host_id = old.host_id);
 END;
 -- Fleet mail totals (one row), kept by triggers on hosts.
 CREATE TABLE IF NOT EXISTS fleet (

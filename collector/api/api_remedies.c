@@ -22,36 +22,22 @@
 
 /*
  * Two ways to a page, the same answer (schema version 5, collector.sql:
- * remedies, remedy_findings, remedy_counts).  Without label=, acked=,
- * host= or role=, the groups and their host counts are remedy_counts'
- * rows and a group's first finding the first of its index: nothing is
- * grouped.  With them, the open findings of remedy_findings under the
- * filters are grouped (those filters keep few rows, or a label is
- * probed per row).  Either way a group's hosts come from remedy_findings
- * in name order, an index's, as far as the page needs them.
+ * remedies, remedy_findings, remedy_counts, remedy_label_hosts).
+ * Without acked=, host= or role=, the page comes from the aggregates:
+ * the groups and their host counts are remedy_counts' rows (label=: the
+ * count of the group's rows of remedy_label_hosts with the first label;
+ * further labels and severity= probed per row), a group's first finding
+ * and highest severity the first rows of remedy_findings' indexes that
+ * pass the filters; nothing is grouped.  With acked=, host= or role=,
+ * the open findings of remedy_findings under the filters are grouped.
+ * Either way a group's hosts come in name order from an index
+ * (remedy_findings, or remedy_label_hosts under label=), as far as the
+ * page needs them.
  */
 #define SEV_RANK(x) ACK_SEV_RANK(x)
 
-/* the page from the aggregates: columns code, remedy, rank, hosts,
- * first finding id, remedy id */
-#define COUNTS_SELECT                                                          \
-	"SELECT g.code, g.remedy, g.rnk, g.hosts, g.first, g.id FROM ("        \
-	"SELECT m.code, m.remedy, m.id, c.hosts, "
-#define COUNTS_RANK_ALL                                                        \
-	"(SELECT max(" SEV_RANK("x.severity") ") FROM remedy_counts x "        \
-	"WHERE x.remedy_id = m.id AND x.severity <> '' AND x.hosts > 0) "      \
-	"AS rnk, "
-#define COUNTS_FIRST_ALL                                                       \
-	"(SELECT e.finding_id FROM remedy_findings e WHERE e.remedy_id = "     \
-	"m.id ORDER BY e.finding_id LIMIT 1) AS first "
-#define COUNTS_FIRST_SEV                                                       \
-	"(SELECT e.finding_id FROM remedy_findings e WHERE e.remedy_id = "     \
-	"m.id AND e.severity = c.severity ORDER BY e.finding_id LIMIT 1) "     \
-	"AS first "
-#define COUNTS_FROM                                                            \
-	"FROM remedy_counts c JOIN remedies m ON m.id = c.remedy_id"
-
-/* the page by grouping the filtered open findings: the same columns */
+/* the page by grouping the filtered open findings: columns code,
+ * remedy, rank, hosts, first finding id, remedy id */
 #define ROWS_SELECT                                                            \
 	"SELECT m.code, m.remedy, max(" SEV_RANK("e.severity") "), "           \
 	"count(DISTINCT e.host_id), min(e.finding_id), m.id "
@@ -64,7 +50,7 @@
 struct remedies_ctx {
 	struct api_req *rq;
 	const struct label_filter *lf;
-	int grouped;       /* the page by ROWS_*, not from remedy_counts */
+	int grouped;       /* the page by ROWS_*, not from the aggregates */
 	int failed;
 	long long last_id; /* the first finding id of the last row */
 };
@@ -82,6 +68,42 @@ static int
 needs_finding(const struct remedies_ctx *c)
 {
 	return arg(c, "acked") != NULL || arg(c, "role") != NULL;
+}
+
+/* label_probes - " AND EXISTS (host col has label i)" for labels from..n-1 */
+static void
+label_probes(struct qb *qb, const char *col, const struct label_filter *lf,
+             int from)
+{
+	for (int i = from; i < lf->n; i++) {
+		qb_tail(qb, "AND EXISTS (SELECT 1 FROM host_labels hl WHERE "
+		            "hl.host_id =");
+		qb_tail(qb, col);
+		qb_tail(qb, "AND hl.key = ? AND hl.value = ?)");
+		qb_text(qb, lf->l[i].key);
+		qb_text(qb, lf->l[i].value);
+	}
+}
+
+/* label_rows - remedy_label_hosts l of group gid (a fragment) with the
+ * first label, the others and severity sev (a fragment, NULL: any)
+ * probed per row; gid and sev bind nothing, the labels do. */
+static void
+label_rows(struct qb *qb, const char *gid, const struct label_filter *lf,
+           const char *sev)
+{
+	qb_tail(qb, "FROM remedy_label_hosts l WHERE l.remedy_id =");
+	qb_tail(qb, gid);
+	qb_tail(qb, "AND l.key = ? AND l.value = ?");
+	qb_text(qb, lf->l[0].key);
+	qb_text(qb, lf->l[0].value);
+	label_probes(qb, "l.host_id", lf, 1);
+	if (sev) {
+		qb_tail(qb, "AND EXISTS (SELECT 1 FROM remedy_findings s WHERE "
+		            "s.remedy_id = l.remedy_id AND s.severity =");
+		qb_tail(qb, sev);
+		qb_tail(qb, "AND s.name = l.name)");
+	}
 }
 
 /* rows_where - the filters on remedy_findings e (and findings f). */
@@ -109,6 +131,34 @@ rows_where(struct remedies_ctx *c, struct qb *qb)
 	qb_labels_probe(qb, "e.host_id", c->lf);
 }
 
+/* hosts_query - the names of group id's hosts under the filters, in
+ * name order, at most API_REMEDY_HOSTS */
+static void
+hosts_query(struct remedies_ctx *c, struct qb *qb, long long id)
+{
+	const char *sev = arg(c, "severity");
+
+	if (!c->grouped && c->lf->n > 0) {
+		/* the binds in the order of their '?': the group, the
+		 * labels (label_rows), the severity */
+		qb_init(qb, "SELECT l.name");
+		qb_int(qb, id);
+		label_rows(qb, "?", c->lf, sev ? "?" : NULL);
+		if (sev)
+			qb_text(qb, sev);
+		qb_tail(qb, "ORDER BY l.name LIMIT ?");
+	} else {
+		qb_init(qb, "SELECT DISTINCT e.name FROM remedy_findings e");
+		if (needs_finding(c))
+			qb_tail(qb, ROWS_FINDING);
+		qb_where(qb, "e.remedy_id = ?");
+		qb_int(qb, id);
+		rows_where(c, qb);
+		qb_tail(qb, "ORDER BY e.name LIMIT ?");
+	}
+	qb_int(qb, API_REMEDY_HOSTS);
+}
+
 /* remedy_hosts - the names (at most API_REMEDY_HOSTS) of the hosts with an
  * open finding of remedy id under the same filters. */
 static json_t *
@@ -120,14 +170,7 @@ remedy_hosts(struct remedies_ctx *c, long long id)
 	json_t *a = json_array();
 	int rc;
 
-	qb_init(&qb, "SELECT DISTINCT e.name FROM remedy_findings e");
-	if (needs_finding(c))
-		qb_tail(&qb, ROWS_FINDING);
-	qb_where(&qb, "e.remedy_id = ?");
-	qb_int(&qb, id);
-	rows_where(c, &qb);
-	qb_tail(&qb, "ORDER BY e.name LIMIT ?");
-	qb_int(&qb, API_REMEDY_HOSTS);
+	hosts_query(c, &qb, id);
 	st = qb_prepare(&qb, c->rq->db, err, sizeof(err));
 	qb_free(&qb);
 	if (st == NULL) {
@@ -321,23 +364,50 @@ inventory(struct api_answer *ans, long long now)
 	ans->type = "text/plain; charset=utf-8";
 }
 
-/* counts_page - the page's query from remedy_counts (code=, severity=) */
+/* counts_page - the page's query from the aggregates: code, remedy,
+ * rank, hosts, first finding id, remedy id per group */
 static void
 counts_page(struct remedies_ctx *c, struct qb *qb, const char *acode,
             long long aid)
 {
 	const char *code = arg(c, "code"), *sev = arg(c, "severity");
+	const struct label_filter *lf = c->lf;
 
-	qb_init(qb, COUNTS_SELECT);
-	if (sev) {
-		qb_tail(qb, SEV_RANK("c.severity") " AS rnk, " COUNTS_FIRST_SEV
-		                                  COUNTS_FROM);
-		qb_where(qb, "c.severity = ?");
-		qb_text(qb, sev);
+	qb_init(qb, "SELECT g.code, g.remedy, g.rnk, g.hosts, g.first, g.id "
+	            "FROM (SELECT m.code, m.remedy, m.id,");
+	if (lf->n > 0) {
+		qb_tail(qb, "(SELECT count(*)");
+		label_rows(qb, "m.id", lf, sev ? "c.severity" : NULL);
+		qb_tail(qb, ") AS hosts,");
 	} else {
-		qb_tail(qb, COUNTS_RANK_ALL COUNTS_FIRST_ALL COUNTS_FROM);
-		qb_where(qb, "c.severity = ''");
+		qb_tail(qb, "c.hosts,");
 	}
+	if (sev) {
+		qb_tail(qb, SEV_RANK("c.severity") " AS rnk,");
+	} else {
+		/* the highest severity of the group that a host under the
+		 * labels has */
+		qb_tail(qb, "(SELECT max(" SEV_RANK("x.severity") ") FROM "
+		            "remedy_counts x WHERE x.remedy_id = m.id AND "
+		            "x.severity <> '' AND x.hosts > 0");
+		if (lf->n > 0) {
+			qb_tail(qb, "AND EXISTS (SELECT 1 FROM remedy_findings "
+			            "e WHERE e.remedy_id = m.id AND e.severity = "
+			            "x.severity");
+			label_probes(qb, "e.host_id", lf, 0);
+			qb_tail(qb, ")");
+		}
+		qb_tail(qb, ") AS rnk,");
+	}
+	qb_tail(qb, "(SELECT e.finding_id FROM remedy_findings e WHERE "
+	            "e.remedy_id = m.id");
+	if (sev)
+		qb_tail(qb, "AND e.severity = c.severity");
+	label_probes(qb, "e.host_id", lf, 0);
+	qb_tail(qb, "ORDER BY e.finding_id LIMIT 1) AS first FROM "
+	            "remedy_counts c JOIN remedies m ON m.id = c.remedy_id");
+	qb_where(qb, "c.severity = ?");
+	qb_text(qb, sev ? sev : "");
 	qb_where(qb, "c.hosts > 0");
 	if (code) {
 		qb_where(qb, "m.code = ?");
@@ -345,6 +415,7 @@ counts_page(struct remedies_ctx *c, struct qb *qb, const char *acode,
 	}
 	qb_tail(qb, ") g");
 	qb_end_where(qb);
+	qb_where(qb, "g.hosts > 0");
 	if (acode) {
 		qb_where(qb, "(g.code > ? OR (g.code = ? AND g.first > ?))");
 		qb_text(qb, acode);
@@ -405,7 +476,7 @@ api_remedies(struct api_req *rq, struct api_answer *ans)
 		ans->status = 200;
 		ans->body = json_pack("{s:[],s:n}", "items", "next_cursor");
 	} else {
-		c.grouped = lf.n > 0 || arg(&c, "host") || needs_finding(&c);
+		c.grouped = arg(&c, "host") || needs_finding(&c);
 		if (c.grouped)
 			rows_page(&c, &qb, acode, aid);
 		else

@@ -33,6 +33,14 @@ CREATE TABLE remedy_counts_part (
 	hosts		bigint NOT NULL,
 	PRIMARY KEY (remedy_id, severity, part)
 );
+CREATE TABLE remedy_label_hosts (
+	remedy_id	bigint NOT NULL,
+	host_id		bigint NOT NULL,
+	key		text COLLATE "C" NOT NULL,
+	value		text COLLATE "C" NOT NULL,
+	name		text COLLATE "C" NOT NULL,
+	PRIMARY KEY (remedy_id, host_id, key)
+);
 INSERT INTO remedies (code, remedy)
 SELECT code, remedy FROM findings
 WHERE resolved_at IS NULL AND remedy <> '' GROUP BY code, remedy
@@ -48,3 +56,11 @@ GROUP BY remedy_id
 UNION ALL
 SELECT remedy_id, severity, 0, count(DISTINCT host_id) FROM remedy_findings
 GROUP BY remedy_id, severity;
+INSERT INTO remedy_label_hosts (remedy_id, host_id, key, value, name)
+SELECT DISTINCT e.remedy_id, e.host_id, l.key, l.value, e.name
+FROM remedy_findings e JOIN host_labels l ON l.host_id = e.host_id;
+-- the plans of the first reads after the step
+ANALYZE remedies;
+ANALYZE remedy_findings;
+ANALYZE remedy_counts_part;
+ANALYZE remedy_label_hosts;

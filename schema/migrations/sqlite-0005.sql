@@ -31,6 +31,14 @@ CREATE TABLE remedy_counts (
 	hosts		INTEGER NOT NULL,
 	PRIMARY KEY (remedy_id, severity)
 ) WITHOUT ROWID;
+CREATE TABLE remedy_label_hosts (
+	remedy_id	INTEGER NOT NULL,
+	host_id		INTEGER NOT NULL,
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	name		TEXT NOT NULL,
+	PRIMARY KEY (remedy_id, host_id, key)
+) WITHOUT ROWID;
 INSERT INTO remedies (code, remedy)
 SELECT code, remedy FROM findings
 WHERE resolved_at IS NULL AND remedy <> '' GROUP BY code, remedy
@@ -46,3 +54,6 @@ GROUP BY remedy_id
 UNION ALL
 SELECT remedy_id, severity, count(DISTINCT host_id) FROM remedy_findings
 GROUP BY remedy_id, severity;
+INSERT INTO remedy_label_hosts (remedy_id, host_id, key, value, name)
+SELECT DISTINCT e.remedy_id, e.host_id, l.key, l.value, e.name
+FROM remedy_findings e JOIN host_labels l ON l.host_id = e.host_id;
