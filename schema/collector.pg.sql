@@ -688,6 +688,45 @@ CREATE INDEX IF NOT EXISTS remedy_label_hosts_names
     ON remedy_label_hosts (remedy_id, key, value, name);
 CREATE INDEX IF NOT EXISTS remedy_findings_host
     ON remedy_findings (host_id, remedy_id);
+-- per group and label, the hosts (remedy_label_hosts' rows), per writer
+CREATE TABLE IF NOT EXISTS remedy_label_counts_part (
+	remedy_id	bigint NOT NULL,
+	key		text COLLATE "C" NOT NULL,
+	value		text COLLATE "C" NOT NULL,
+	part		bigint NOT NULL,
+	hosts		bigint NOT NULL,
+	PRIMARY KEY (remedy_id, key, value, part)
+);
+CREATE OR REPLACE VIEW remedy_label_counts AS
+SELECT remedy_id, key, value, CAST(sum(hosts) AS bigint) AS hosts
+FROM remedy_label_counts_part GROUP BY remedy_id, key, value;
+CREATE OR REPLACE FUNCTION remedy_label_counts_move() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP <> 'INSERT' THEN
+		INSERT INTO remedy_label_counts_part AS p (remedy_id, key,
+		    value, part, hosts)
+		VALUES (OLD.remedy_id, OLD.key, OLD.value, agg_part(), -1)
+		ON CONFLICT (remedy_id, key, value, part) DO UPDATE
+		    SET hosts = p.hosts - 1;
+	END IF;
+	IF TG_OP <> 'DELETE' THEN
+		INSERT INTO remedy_label_counts_part AS p (remedy_id, key,
+		    value, part, hosts)
+		VALUES (NEW.remedy_id, NEW.key, NEW.value, agg_part(), 1)
+		ON CONFLICT (remedy_id, key, value, part) DO UPDATE
+		    SET hosts = p.hosts + 1;
+	END IF;
+	RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS remedy_label_counts_move ON remedy_label_hosts;
+CREATE TRIGGER remedy_label_counts_move AFTER INSERT OR DELETE
+    ON remedy_label_hosts FOR EACH ROW
+    EXECUTE FUNCTION remedy_label_counts_move();
+DROP TRIGGER IF EXISTS remedy_label_counts_value ON remedy_label_hosts;
+CREATE TRIGGER remedy_label_counts_value AFTER UPDATE OF value
+    ON remedy_label_hosts FOR EACH ROW WHEN (OLD.value <> NEW.value)
+    EXECUTE FUNCTION remedy_label_counts_move();
 
 -- a host's labels are deleted and inserted again when they change
 CREATE OR REPLACE FUNCTION host_labels_remedies() RETURNS trigger

@@ -494,6 +494,35 @@ CREATE INDEX IF NOT EXISTS remedy_label_hosts_names
     ON remedy_label_hosts (remedy_id, key, value, name);
 CREATE INDEX IF NOT EXISTS remedy_findings_host
     ON remedy_findings (host_id, remedy_id);
+-- per group and label, the hosts (remedy_label_hosts' rows)
+CREATE TABLE IF NOT EXISTS remedy_label_counts (
+	remedy_id	INTEGER NOT NULL,
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	hosts		INTEGER NOT NULL,
+	PRIMARY KEY (remedy_id, key, value)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS remedy_label_counts_in AFTER INSERT
+    ON remedy_label_hosts BEGIN
+	INSERT INTO remedy_label_counts (remedy_id, key, value, hosts)
+	VALUES (new.remedy_id, new.key, new.value, 1)
+	ON CONFLICT (remedy_id, key, value) DO UPDATE SET hosts = hosts + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS remedy_label_counts_out AFTER DELETE
+    ON remedy_label_hosts BEGIN
+	UPDATE remedy_label_counts SET hosts = hosts - 1
+	WHERE remedy_id = old.remedy_id AND key = old.key AND
+	    value = old.value;
+END;
+CREATE TRIGGER IF NOT EXISTS remedy_label_counts_upd AFTER UPDATE OF value
+    ON remedy_label_hosts WHEN old.value <> new.value BEGIN
+	UPDATE remedy_label_counts SET hosts = hosts - 1
+	WHERE remedy_id = old.remedy_id AND key = old.key AND
+	    value = old.value;
+	INSERT INTO remedy_label_counts (remedy_id, key, value, hosts)
+	VALUES (new.remedy_id, new.key, new.value, 1)
+	ON CONFLICT (remedy_id, key, value) DO UPDATE SET hosts = hosts + 1;
+END;
 
 CREATE TRIGGER IF NOT EXISTS remedies_open AFTER INSERT ON findings
     WHEN new.resolved_at IS NULL AND new.remedy <> '' BEGIN

@@ -373,9 +373,17 @@ counts_page(struct remedies_ctx *c, struct qb *qb, const char *acode,
 	const char *code = arg(c, "code"), *sev = arg(c, "severity");
 	const struct label_filter *lf = c->lf;
 
-	qb_init(qb, "SELECT g.code, g.remedy, g.rnk, g.hosts, g.first, g.id "
-	            "FROM (SELECT m.code, m.remedy, m.id,");
-	if (lf->n > 0) {
+	/* materialized: each group's count computed once, not again for
+	 * the outer WHERE */
+	qb_init(qb, "WITH g AS MATERIALIZED (SELECT m.code, m.remedy, m.id,");
+	if (lf->n == 1 && !sev) {
+		/* one label: its count kept per group */
+		qb_tail(qb, "coalesce((SELECT k.hosts FROM remedy_label_counts "
+		            "k WHERE k.remedy_id = m.id AND k.key = ? AND "
+		            "k.value = ?), 0) AS hosts,");
+		qb_text(qb, lf->l[0].key);
+		qb_text(qb, lf->l[0].value);
+	} else if (lf->n > 0) {
 		qb_tail(qb, "(SELECT count(*)");
 		label_rows(qb, "m.id", lf, sev ? "c.severity" : NULL);
 		qb_tail(qb, ") AS hosts,");
@@ -391,11 +399,13 @@ counts_page(struct remedies_ctx *c, struct qb *qb, const char *acode,
 		            "remedy_counts x WHERE x.remedy_id = m.id AND "
 		            "x.severity <> '' AND x.hosts > 0");
 		if (lf->n > 0) {
-			qb_tail(qb, "AND EXISTS (SELECT 1 FROM remedy_findings "
-			            "e WHERE e.remedy_id = m.id AND e.severity = "
-			            "x.severity");
+			/* LIMIT 1: walked in index order until one passes
+			 * (as EXISTS, PostgreSQL hashes every row of it) */
+			qb_tail(qb, "AND (SELECT e.finding_id FROM "
+			            "remedy_findings e WHERE e.remedy_id = m.id "
+			            "AND e.severity = x.severity");
 			label_probes(qb, "e.host_id", lf, 0);
-			qb_tail(qb, ")");
+			qb_tail(qb, "ORDER BY e.name LIMIT 1) IS NOT NULL");
 		}
 		qb_tail(qb, ") AS rnk,");
 	}
@@ -413,7 +423,8 @@ counts_page(struct remedies_ctx *c, struct qb *qb, const char *acode,
 		qb_where(qb, "m.code = ?");
 		qb_text(qb, code);
 	}
-	qb_tail(qb, ") g");
+	qb_tail(qb, ") SELECT g.code, g.remedy, g.rnk, g.hosts, g.first, g.id "
+	            "FROM g");
 	qb_end_where(qb);
 	qb_where(qb, "g.hosts > 0");
 	if (acode) {

@@ -59,8 +59,20 @@ GROUP BY remedy_id, severity;
 INSERT INTO remedy_label_hosts (remedy_id, host_id, key, value, name)
 SELECT DISTINCT e.remedy_id, e.host_id, l.key, l.value, e.name
 FROM remedy_findings e JOIN host_labels l ON l.host_id = e.host_id;
+CREATE TABLE remedy_label_counts_part (
+	remedy_id	bigint NOT NULL,
+	key		text COLLATE "C" NOT NULL,
+	value		text COLLATE "C" NOT NULL,
+	part		bigint NOT NULL,
+	hosts		bigint NOT NULL,
+	PRIMARY KEY (remedy_id, key, value, part)
+);
+INSERT INTO remedy_label_counts_part (remedy_id, key, value, part, hosts)
+SELECT remedy_id, key, value, 0, count(*) FROM remedy_label_hosts
+GROUP BY remedy_id, key, value;
 -- the plans of the first reads after the step
 ANALYZE remedies;
 ANALYZE remedy_findings;
 ANALYZE remedy_counts_part;
 ANALYZE remedy_label_hosts;
+ANALYZE remedy_label_counts_part;

@@ -57,3 +57,13 @@ GROUP BY remedy_id, severity;
 INSERT INTO remedy_label_hosts (remedy_id, host_id, key, value, name)
 SELECT DISTINCT e.remedy_id, e.host_id, l.key, l.value, e.name
 FROM remedy_findings e JOIN host_labels l ON l.host_id = e.host_id;
+CREATE TABLE remedy_label_counts (
+	remedy_id	INTEGER NOT NULL,
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	hosts		INTEGER NOT NULL,
+	PRIMARY KEY (remedy_id, key, value)
+) WITHOUT ROWID;
+INSERT INTO remedy_label_counts (remedy_id, key, value, hosts)
+SELECT remedy_id, key, value, count(*) FROM remedy_label_hosts
+GROUP BY remedy_id, key, value;

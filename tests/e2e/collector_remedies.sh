@@ -5,8 +5,10 @@
 # findings' filters and label=, paged by next_cursor, resolved findings
 # gone; format=inventory parses with ansible-inventory into one group per
 # remedy, and hostile host names and remedies cannot add hosts, groups or
-# variables to it; bad arguments answer 400, and a read token is needed
-# when read_tokens is set.
+# variables to it; the aggregates behind it (schema version 5) follow
+# label, severity and remedy changes and equal a recount of the open
+# findings; bad arguments answer 400, and a read token is needed when
+# read_tokens is set.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collector_lib.inc"
 
@@ -99,6 +101,42 @@ get "$T/inv3" '/api/v1/remedies?format=inventory&limit=1' -H "$AUTH" >/dev/null
 check "a cut inventory says how to go on" grep -q '^# more remedies: cursor=' "$T/inv3"
 check_eq "label=env:nowhere: an inventory with no group" \
     "$(get "$T/o" '/api/v1/remedies?format=inventory&label=env:nowhere' -H "$AUTH") $(grep -c '^\[' "$T/o")" "200 0"
+
+# the aggregates move with the findings and labels: h2 relabelled and
+# its bloated spool now critical, h3's mta.down back to the incident's
+# remedy (it leaves its group for the other)
+check_eq "h2 relabelled env=prod, a finding more severe" \
+    "$(report h2 '{"env":"prod"}' '(.findings[] | select(.code == "spool.bloated_dir") | .severity) = "critical"')" 200
+check_eq "h3 back to the incident's remedy for mta.down" "$(report h3 '{"env":"prod"}')" 200
+check_eq "mta.down: one remedy now, its three hosts" \
+    "$(get "$T/o" '/api/v1/remedies?code=mta.down' -H "$AUTH") $(jq -c '[.items[] | [.hosts, .count]]' "$T/o")" \
+    '200 [[["evil host=1","h2","h3"],3]]'
+check_eq "label=env:prod&code=mta.down: h2 among them" \
+    "$(get "$T/o" '/api/v1/remedies?label=env:prod&code=mta.down' -H "$AUTH") $(jq -c '[.items[] | [.hosts, .count]]' "$T/o")" \
+    '200 [[["evil host=1","h2","h3"],3]]'
+check_eq "label=env:test: nothing left" \
+    "$(get "$T/o" '/api/v1/remedies?label=env:test' -H "$AUTH") $(jq -c '.items | length' "$T/o")" '200 0'
+check_eq "spool.bloated_dir critical (h2) with severity=critical, the group's highest" \
+    "$(get "$T/o" '/api/v1/remedies?code=spool.bloated_dir&severity=critical' -H "$AUTH") $(jq -c '[.items[] | [.hosts, .severity]]' "$T/o") $(get "$T/o" '/api/v1/remedies?code=spool.bloated_dir' -H "$AUTH") $(jq -c '[.items[] | [.hosts, .severity]]' "$T/o")" \
+    '200 [[["h2"],"critical"]] 200 [[["evil host=1","h2","h3"],"critical"]]'
+# recount A B: the rows of A and B differ in none
+recount() {
+	dbq "$DB" "SELECT (SELECT count(*) FROM ($1 EXCEPT SELECT * FROM ($2) b) x) + (SELECT count(*) FROM ($2 EXCEPT SELECT * FROM ($1) a) y)"
+}
+OPEN="findings f JOIN remedies m ON m.code = f.code AND m.remedy = f.remedy"
+DB=$T/c.db
+check_eq "remedy_findings: the open findings with a remedy" \
+    "$(recount "SELECT finding_id, remedy_id, severity, host_id, name FROM remedy_findings" \
+        "SELECT f.id, m.id, f.severity, f.host_id, h.name FROM $OPEN JOIN hosts h ON h.id = f.host_id WHERE f.resolved_at IS NULL")" 0
+check_eq "remedy_counts: the hosts per group and severity, and all" \
+    "$(recount "SELECT remedy_id, severity, hosts FROM remedy_counts WHERE hosts <> 0" \
+        "SELECT m.id, f.severity, count(DISTINCT f.host_id) FROM $OPEN WHERE f.resolved_at IS NULL GROUP BY m.id, f.severity UNION ALL SELECT m.id, '', count(DISTINCT f.host_id) FROM $OPEN WHERE f.resolved_at IS NULL GROUP BY m.id")" 0
+check_eq "remedy_label_hosts: each group's hosts with their labels" \
+    "$(recount "SELECT remedy_id, host_id, key, value, name FROM remedy_label_hosts" \
+        "SELECT DISTINCT m.id, f.host_id, l.key, l.value, h.name FROM $OPEN JOIN host_labels l ON l.host_id = f.host_id JOIN hosts h ON h.id = f.host_id WHERE f.resolved_at IS NULL")" 0
+check_eq "remedy_label_counts: their count per group and label" \
+    "$(recount "SELECT remedy_id, key, value, hosts FROM remedy_label_counts WHERE hosts <> 0" \
+        "SELECT remedy_id, key, value, count(*) FROM remedy_label_hosts GROUP BY remedy_id, key, value")" 0
 
 for q in format=xml cursor=zz cursor=6d74.x cursor=.5 severity=bad state=maybe \
     acked=perhaps label=env 'label=bad-key:x' limit=0; do
