@@ -46,6 +46,15 @@
 /* acked= and role= read the finding and its acknowledgement */
 #define ROWS_FINDING                                                           \
 	" JOIN findings f ON f.id = e.finding_id LEFT JOIN acks a ON " ACK_HOLDS
+/* acked=true: from the acknowledgements (few) to their open findings */
+#define ROWS_ACKED                                                             \
+	"FROM acks a JOIN findings f ON " ACK_HOLDS " JOIN remedy_findings e "  \
+	"ON e.finding_id = f.id JOIN remedies m ON m.id = e.remedy_id"
+/* an acknowledgement holds for row e of group m: a probe of acks by
+ * host and code, which finds nothing for most rows */
+#define HELD_E                                                                 \
+	"EXISTS (SELECT 1 FROM acks a JOIN findings f ON f.id = e.finding_id " \
+	"WHERE a.host_id = e.host_id AND a.code = m.code AND " ACK_HOLDS ")"
 
 struct remedies_ctx {
 	struct api_req *rq;
@@ -131,6 +140,20 @@ rows_where(struct remedies_ctx *c, struct qb *qb)
 	qb_labels_probe(qb, "e.host_id", c->lf);
 }
 
+/* rows_from - the FROM of the grouped path */
+static void
+rows_from(struct remedies_ctx *c, struct qb *qb)
+{
+	const char *acked = arg(c, "acked");
+
+	if (acked && strcmp(acked, "true") == 0)
+		qb_tail(qb, ROWS_ACKED);
+	else if (needs_finding(c))
+		qb_tail(qb, ROWS_FROM ROWS_FINDING);
+	else
+		qb_tail(qb, ROWS_FROM);
+}
+
 /* hosts_query - the names of group id's hosts under the filters, in
  * name order, at most API_REMEDY_HOSTS */
 static void
@@ -147,10 +170,21 @@ hosts_query(struct remedies_ctx *c, struct qb *qb, long long id)
 		if (sev)
 			qb_text(qb, sev);
 		qb_tail(qb, "ORDER BY l.name LIMIT ?");
+	} else if (!c->grouped && arg(c, "acked")) {
+		/* acked=false: the rows no acknowledgement holds for */
+		qb_init(qb, "SELECT DISTINCT e.name FROM remedy_findings e JOIN "
+		            "remedies m ON m.id = e.remedy_id");
+		qb_where(qb, "e.remedy_id = ?");
+		qb_int(qb, id);
+		if (sev) {
+			qb_where(qb, "e.severity = ?");
+			qb_text(qb, sev);
+		}
+		qb_where(qb, "NOT " HELD_E);
+		qb_tail(qb, "ORDER BY e.name LIMIT ?");
 	} else {
-		qb_init(qb, "SELECT DISTINCT e.name FROM remedy_findings e");
-		if (needs_finding(c))
-			qb_tail(qb, ROWS_FINDING);
+		qb_init(qb, "SELECT DISTINCT e.name");
+		rows_from(c, qb);
 		qb_where(qb, "e.remedy_id = ?");
 		qb_int(qb, id);
 		rows_where(c, qb);
@@ -364,6 +398,16 @@ inventory(struct api_answer *ans, long long now)
 	ans->type = "text/plain; charset=utf-8";
 }
 
+/* row_probe - the filters a row e of group m must pass on the
+ * aggregates' path: the labels, or (acked=false) no acknowledgement */
+static void
+row_probe(struct remedies_ctx *c, struct qb *qb)
+{
+	label_probes(qb, "e.host_id", c->lf, 0);
+	if (arg(c, "acked"))
+		qb_tail(qb, "AND NOT " HELD_E);
+}
+
 /* counts_page - the page's query from the aggregates: code, remedy,
  * rank, hosts, first finding id, remedy id per group */
 static void
@@ -387,6 +431,21 @@ counts_page(struct remedies_ctx *c, struct qb *qb, const char *acode,
 		qb_tail(qb, "(SELECT count(*)");
 		label_rows(qb, "m.id", lf, sev ? "c.severity" : NULL);
 		qb_tail(qb, ") AS hosts,");
+	} else if (arg(c, "acked")) {
+		/* acked=false: less the hosts whose every finding of the
+		 * group (and severity) an acknowledgement holds for */
+		qb_tail(qb, "c.hosts - (SELECT count(*) FROM (SELECT e.name "
+		            "FROM acks a JOIN findings f ON " ACK_HOLDS " JOIN "
+		            "remedy_findings e ON e.finding_id = f.id WHERE "
+		            "e.remedy_id = m.id");
+		if (sev)
+			qb_tail(qb, "AND e.severity = c.severity");
+		qb_tail(qb, "GROUP BY e.name HAVING count(*) = (SELECT "
+		            "count(*) FROM remedy_findings w WHERE w.remedy_id = "
+		            "m.id AND w.name = e.name");
+		if (sev)
+			qb_tail(qb, "AND w.severity = c.severity");
+		qb_tail(qb, ")) z) AS hosts,");
 	} else {
 		qb_tail(qb, "c.hosts,");
 	}
@@ -398,13 +457,13 @@ counts_page(struct remedies_ctx *c, struct qb *qb, const char *acode,
 		qb_tail(qb, "(SELECT max(" SEV_RANK("x.severity") ") FROM "
 		            "remedy_counts x WHERE x.remedy_id = m.id AND "
 		            "x.severity <> '' AND x.hosts > 0");
-		if (lf->n > 0) {
+		if (lf->n > 0 || arg(c, "acked")) {
 			/* LIMIT 1: walked in index order until one passes
 			 * (as EXISTS, PostgreSQL hashes every row of it) */
 			qb_tail(qb, "AND (SELECT e.finding_id FROM "
 			            "remedy_findings e WHERE e.remedy_id = m.id "
 			            "AND e.severity = x.severity");
-			label_probes(qb, "e.host_id", lf, 0);
+			row_probe(c, qb);
 			qb_tail(qb, "ORDER BY e.name LIMIT 1) IS NOT NULL");
 		}
 		qb_tail(qb, ") AS rnk,");
@@ -413,7 +472,7 @@ counts_page(struct remedies_ctx *c, struct qb *qb, const char *acode,
 	            "e.remedy_id = m.id");
 	if (sev)
 		qb_tail(qb, "AND e.severity = c.severity");
-	label_probes(qb, "e.host_id", lf, 0);
+	row_probe(c, qb);
 	qb_tail(qb, "ORDER BY e.finding_id LIMIT 1) AS first FROM "
 	            "remedy_counts c JOIN remedies m ON m.id = c.remedy_id");
 	qb_where(qb, "c.severity = ?");
@@ -443,9 +502,8 @@ rows_page(struct remedies_ctx *c, struct qb *qb, const char *acode,
 {
 	const char *code = arg(c, "code");
 
-	qb_init(qb, ROWS_SELECT ROWS_FROM);
-	if (needs_finding(c))
-		qb_tail(qb, ROWS_FINDING);
+	qb_init(qb, ROWS_SELECT);
+	rows_from(c, qb);
 	if (code) {
 		qb_where(qb, "m.code = ?");
 		qb_text(qb, code);
@@ -487,7 +545,10 @@ api_remedies(struct api_req *rq, struct api_answer *ans)
 		ans->status = 200;
 		ans->body = json_pack("{s:[],s:n}", "items", "next_cursor");
 	} else {
-		c.grouped = arg(&c, "host") || needs_finding(&c);
+		/* acked=false alone probes each row (acks are few) */
+		c.grouped = arg(&c, "host") || arg(&c, "role") ||
+		            (arg(&c, "acked") &&
+		             (lf.n > 0 || strcmp(arg(&c, "acked"), "true") == 0));
 		if (c.grouped)
 			rows_page(&c, &qb, acode, aid);
 		else

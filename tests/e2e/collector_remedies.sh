@@ -15,7 +15,9 @@
 T=$(e2e_tmp)
 RD=remedy-read-token
 AUTH="Authorization: Bearer $RD"
-check "collector starts" start_collector "$T" "read_tokens = $RD"
+ADM="Authorization: Bearer remedy-admin-token"
+check "collector starts" start_collector "$T" "read_tokens = $RD" \
+    "admin_tokens = remedy-admin-token"
 
 # report NAME LABELS-JSON [JQ]: the incident report for host NAME.
 report() {
@@ -137,6 +139,23 @@ check_eq "remedy_label_hosts: each group's hosts with their labels" \
 check_eq "remedy_label_counts: their count per group and label" \
     "$(recount "SELECT remedy_id, key, value, hosts FROM remedy_label_counts WHERE hosts <> 0" \
         "SELECT remedy_id, key, value, count(*) FROM remedy_label_hosts GROUP BY remedy_id, key, value")" 0
+
+# h2's mta.down acknowledged: acked=true lists it alone, acked=false
+# the others
+ID=$(curl -s -m 10 -H "$AUTH" "$URL/api/v1/findings?state=open&host=h2&code=mta.down" | jq -r '.items[0].id')
+check_eq "h2's mta.down acknowledged" \
+    "$(curl -s -m 10 -o /dev/null -w '%{http_code}' -X POST -H "$ADM" \
+        -H 'Content-Type: application/json' --data-binary '{"reason":"window"}' \
+        "$URL/api/v1/findings/$ID/ack")" 200
+check_eq "acked=true: h2's mta.down only" \
+    "$(get "$T/o" '/api/v1/remedies?acked=true' -H "$AUTH") $(jq -c '[.items[] | [.code, .hosts, .count, .severity]]' "$T/o")" \
+    '200 [["mta.down",["h2"],1,"critical"]]'
+check_eq "acked=false: mta.down without h2, h2's other remedies" \
+    "$(get "$T/o" '/api/v1/remedies?acked=false&code=mta.down' -H "$AUTH") $(jq -c '[.items[] | [.hosts, .count]]' "$T/o") $(get "$T/o" '/api/v1/remedies?acked=false' -H "$AUTH") $(jq -c '[.items[] | select(.hosts | index("h2"))] | length' "$T/o")" \
+    '200 [[["evil host=1","h3"],2]] 200 7'
+check_eq "acked=false&severity=critical: mta.down without h2" \
+    "$(get "$T/o" '/api/v1/remedies?acked=false&severity=critical&code=mta.down' -H "$AUTH") $(jq -c '[.items[] | [.hosts, .count]]' "$T/o")" \
+    '200 [[["evil host=1","h3"],2]]'
 
 for q in format=xml cursor=zz cursor=6d74.x cursor=.5 severity=bad state=maybe \
     acked=perhaps label=env 'label=bad-key:x' limit=0; do
