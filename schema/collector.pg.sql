@@ -678,43 +678,47 @@ FROM remedy_counts_part GROUP BY remedy_id, severity;
 -- host's rows are written under its lock (no parts)
 CREATE TABLE IF NOT EXISTS remedy_label_hosts (
 	remedy_id	bigint NOT NULL,
+	severity	text COLLATE "C" NOT NULL,
 	host_id		bigint NOT NULL,
 	key		text COLLATE "C" NOT NULL,
 	value		text COLLATE "C" NOT NULL,
 	name		text COLLATE "C" NOT NULL,
-	PRIMARY KEY (remedy_id, host_id, key)
+	PRIMARY KEY (remedy_id, severity, host_id, key)
 );
 CREATE INDEX IF NOT EXISTS remedy_label_hosts_names
-    ON remedy_label_hosts (remedy_id, key, value, name);
+    ON remedy_label_hosts (remedy_id, severity, key, value, name);
 CREATE INDEX IF NOT EXISTS remedy_findings_host
     ON remedy_findings (host_id, remedy_id);
 -- per group and label, the hosts (remedy_label_hosts' rows), per writer
 CREATE TABLE IF NOT EXISTS remedy_label_counts_part (
 	remedy_id	bigint NOT NULL,
+	severity	text COLLATE "C" NOT NULL,
 	key		text COLLATE "C" NOT NULL,
 	value		text COLLATE "C" NOT NULL,
 	part		bigint NOT NULL,
 	hosts		bigint NOT NULL,
-	PRIMARY KEY (remedy_id, key, value, part)
+	PRIMARY KEY (remedy_id, severity, key, value, part)
 );
 CREATE OR REPLACE VIEW remedy_label_counts AS
-SELECT remedy_id, key, value, CAST(sum(hosts) AS bigint) AS hosts
-FROM remedy_label_counts_part GROUP BY remedy_id, key, value;
+SELECT remedy_id, severity, key, value, CAST(sum(hosts) AS bigint) AS hosts
+FROM remedy_label_counts_part GROUP BY remedy_id, severity, key, value;
 CREATE OR REPLACE FUNCTION remedy_label_counts_move() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP <> 'INSERT' THEN
-		INSERT INTO remedy_label_counts_part AS p (remedy_id, key,
-		    value, part, hosts)
-		VALUES (OLD.remedy_id, OLD.key, OLD.value, agg_part(), -1)
-		ON CONFLICT (remedy_id, key, value, part) DO UPDATE
+		INSERT INTO remedy_label_counts_part AS p (remedy_id, severity,
+		    key, value, part, hosts)
+		VALUES (OLD.remedy_id, OLD.severity, OLD.key, OLD.value,
+		    agg_part(), -1)
+		ON CONFLICT (remedy_id, severity, key, value, part) DO UPDATE
 		    SET hosts = p.hosts - 1;
 	END IF;
 	IF TG_OP <> 'DELETE' THEN
-		INSERT INTO remedy_label_counts_part AS p (remedy_id, key,
-		    value, part, hosts)
-		VALUES (NEW.remedy_id, NEW.key, NEW.value, agg_part(), 1)
-		ON CONFLICT (remedy_id, key, value, part) DO UPDATE
+		INSERT INTO remedy_label_counts_part AS p (remedy_id, severity,
+		    key, value, part, hosts)
+		VALUES (NEW.remedy_id, NEW.severity, NEW.key, NEW.value,
+		    agg_part(), 1)
+		ON CONFLICT (remedy_id, severity, key, value, part) DO UPDATE
 		    SET hosts = p.hosts + 1;
 	END IF;
 	RETURN NULL;
@@ -733,17 +737,22 @@ CREATE OR REPLACE FUNCTION host_labels_remedies() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP = 'INSERT' THEN
-		INSERT INTO remedy_label_hosts AS l (remedy_id, host_id, key,
-		    value, name)
-		SELECT DISTINCT e.remedy_id, NEW.host_id, NEW.key, NEW.value,
-		    e.name
-		FROM remedy_findings e WHERE e.host_id = NEW.host_id
-		ON CONFLICT (remedy_id, host_id, key) DO UPDATE
+		INSERT INTO remedy_label_hosts AS l (remedy_id, severity,
+		    host_id, key, value, name)
+		SELECT DISTINCT e.remedy_id, v.sev, NEW.host_id, NEW.key,
+		    NEW.value, e.name
+		FROM remedy_findings e
+		CROSS JOIN LATERAL (VALUES (e.severity), ('')) v(sev)
+		WHERE e.host_id = NEW.host_id
+		ON CONFLICT (remedy_id, severity, host_id, key) DO UPDATE
 		    SET value = excluded.value;
 	ELSE
-		DELETE FROM remedy_label_hosts l WHERE l.host_id = OLD.host_id
-		    AND l.key = OLD.key AND l.remedy_id IN (SELECT e.remedy_id
-		    FROM remedy_findings e WHERE e.host_id = OLD.host_id);
+		DELETE FROM remedy_label_hosts l
+		USING (SELECT DISTINCT e.remedy_id, v.sev FROM remedy_findings e
+		    CROSS JOIN LATERAL (VALUES (e.severity), ('')) v(sev)
+		    WHERE e.host_id = OLD.host_id) g
+		WHERE l.remedy_id = g.remedy_id AND l.severity = g.sev AND
+		    l.host_id = OLD.host_id AND l.key = OLD.key;
 	END IF;
 	RETURN NULL;
 END $$;
@@ -818,16 +827,19 @@ BEGIN
 	-- that joined one put theirs in
 	DELETE FROM remedy_label_hosts l
 	USING unnest(kr, ks, kh, kb) AS k(rid, sev, h, b)
-	WHERE k.sev = '' AND k.b = 1 AND l.remedy_id = k.rid AND
+	WHERE k.b = 1 AND l.remedy_id = k.rid AND l.severity = k.sev AND
 	    l.host_id = k.h AND NOT EXISTS (SELECT 1 FROM remedy_findings e
-	    WHERE e.remedy_id = k.rid AND e.host_id = k.h);
-	INSERT INTO remedy_label_hosts (remedy_id, host_id, key, value, name)
-	SELECT k.rid, k.h, hl.key, hl.value, k.hname
+	    WHERE e.host_id = k.h AND e.remedy_id = k.rid AND
+	    (k.sev = '' OR e.severity = k.sev));
+	INSERT INTO remedy_label_hosts (remedy_id, severity, host_id, key,
+	    value, name)
+	SELECT k.rid, k.sev, k.h, hl.key, hl.value, k.hname
 	FROM unnest(kr, ks, kn, kh, kb) AS k(rid, sev, hname, h, b)
 	JOIN host_labels hl ON hl.host_id = k.h
-	WHERE k.sev = '' AND k.b = 0 AND EXISTS (SELECT 1 FROM
-	    remedy_findings e WHERE e.remedy_id = k.rid AND e.host_id = k.h)
-	ON CONFLICT (remedy_id, host_id, key) DO NOTHING;
+	WHERE k.b = 0 AND EXISTS (SELECT 1 FROM remedy_findings e
+	    WHERE e.host_id = k.h AND e.remedy_id = k.rid AND
+	    (k.sev = '' OR e.severity = k.sev))
+	ON CONFLICT (remedy_id, severity, host_id, key) DO NOTHING;
 END $$;
 
 CREATE OR REPLACE FUNCTION findings_remedies_ins() RETURNS trigger

@@ -479,49 +479,55 @@ CREATE TABLE IF NOT EXISTS remedy_counts (
 	hosts		INTEGER NOT NULL,
 	PRIMARY KEY (remedy_id, severity)
 ) WITHOUT ROWID;
--- per group, its hosts' labels (label=KEY:VALUE: the group's hosts with
--- it in name order, and how many), kept with the host's membership and
--- with host_labels
+-- per group and severity ('' every severity), its hosts' labels
+-- (label=KEY:VALUE: the group's hosts with it in name order, and how
+-- many), kept with the host's membership and with host_labels
 CREATE TABLE IF NOT EXISTS remedy_label_hosts (
 	remedy_id	INTEGER NOT NULL,
+	severity	TEXT NOT NULL,
 	host_id		INTEGER NOT NULL,
 	key		TEXT NOT NULL,
 	value		TEXT NOT NULL,
 	name		TEXT NOT NULL,
-	PRIMARY KEY (remedy_id, host_id, key)
+	PRIMARY KEY (remedy_id, severity, host_id, key)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS remedy_label_hosts_names
-    ON remedy_label_hosts (remedy_id, key, value, name);
+    ON remedy_label_hosts (remedy_id, severity, key, value, name);
 CREATE INDEX IF NOT EXISTS remedy_findings_host
     ON remedy_findings (host_id, remedy_id);
 -- per group and label, the hosts (remedy_label_hosts' rows)
 CREATE TABLE IF NOT EXISTS remedy_label_counts (
 	remedy_id	INTEGER NOT NULL,
+	severity	TEXT NOT NULL,
 	key		TEXT NOT NULL,
 	value		TEXT NOT NULL,
 	hosts		INTEGER NOT NULL,
-	PRIMARY KEY (remedy_id, key, value)
+	PRIMARY KEY (remedy_id, severity, key, value)
 ) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS remedy_label_counts_in AFTER INSERT
     ON remedy_label_hosts BEGIN
-	INSERT INTO remedy_label_counts (remedy_id, key, value, hosts)
-	VALUES (new.remedy_id, new.key, new.value, 1)
-	ON CONFLICT (remedy_id, key, value) DO UPDATE SET hosts = hosts + 1;
+	INSERT INTO remedy_label_counts (remedy_id, severity, key, value,
+	    hosts)
+	VALUES (new.remedy_id, new.severity, new.key, new.value, 1)
+	ON CONFLICT (remedy_id, severity, key, value) DO UPDATE
+	    SET hosts = hosts + 1;
 END;
 CREATE TRIGGER IF NOT EXISTS remedy_label_counts_out AFTER DELETE
     ON remedy_label_hosts BEGIN
 	UPDATE remedy_label_counts SET hosts = hosts - 1
-	WHERE remedy_id = old.remedy_id AND key = old.key AND
-	    value = old.value;
+	WHERE remedy_id = old.remedy_id AND severity = old.severity AND
+	    key = old.key AND value = old.value;
 END;
 CREATE TRIGGER IF NOT EXISTS remedy_label_counts_upd AFTER UPDATE OF value
     ON remedy_label_hosts WHEN old.value <> new.value BEGIN
 	UPDATE remedy_label_counts SET hosts = hosts - 1
-	WHERE remedy_id = old.remedy_id AND key = old.key AND
-	    value = old.value;
-	INSERT INTO remedy_label_counts (remedy_id, key, value, hosts)
-	VALUES (new.remedy_id, new.key, new.value, 1)
-	ON CONFLICT (remedy_id, key, value) DO UPDATE SET hosts = hosts + 1;
+	WHERE remedy_id = old.remedy_id AND severity = old.severity AND
+	    key = old.key AND value = old.value;
+	INSERT INTO remedy_label_counts (remedy_id, severity, key, value,
+	    hosts)
+	VALUES (new.remedy_id, new.severity, new.key, new.value, 1)
+	ON CONFLICT (remedy_id, severity, key, value) DO UPDATE
+	    SET hosts = hosts + 1;
 END;
 
 CREATE TRIGGER IF NOT EXISTS remedies_open AFTER INSERT ON findings
@@ -563,18 +569,20 @@ CREATE TRIGGER IF NOT EXISTS remedy_hosts_in AFTER INSERT ON remedy_findings
 	    remedy_findings WHERE remedy_id = new.remedy_id AND
 	    name = new.name AND finding_id <> new.finding_id)
 	ON CONFLICT (remedy_id, severity) DO UPDATE SET hosts = hosts + 1;
-	INSERT INTO remedy_label_hosts (remedy_id, host_id, key, value, name)
-	SELECT new.remedy_id, new.host_id, l.key, l.value, new.name
-	FROM host_labels l WHERE l.host_id = new.host_id AND NOT EXISTS (
-	    SELECT 1 FROM remedy_findings WHERE remedy_id = new.remedy_id AND
-	    name = new.name AND finding_id <> new.finding_id)
-	ON CONFLICT (remedy_id, host_id, key) DO NOTHING;
 	INSERT INTO remedy_counts (remedy_id, severity, hosts)
 	SELECT new.remedy_id, new.severity, 1 WHERE NOT EXISTS (SELECT 1 FROM
 	    remedy_findings WHERE remedy_id = new.remedy_id AND
 	    severity = new.severity AND name = new.name AND
 	    finding_id <> new.finding_id)
 	ON CONFLICT (remedy_id, severity) DO UPDATE SET hosts = hosts + 1;
+	-- the host's labels for the group and the severity (ignored where
+	-- it had them)
+	INSERT INTO remedy_label_hosts (remedy_id, severity, host_id, key,
+	    value, name)
+	SELECT new.remedy_id, s.sev, new.host_id, l.key, l.value, new.name
+	FROM host_labels l, (SELECT '' AS sev UNION ALL
+	    SELECT new.severity) s WHERE l.host_id = new.host_id
+	ON CONFLICT (remedy_id, severity, host_id, key) DO NOTHING;
 END;
 CREATE TRIGGER IF NOT EXISTS remedy_hosts_out AFTER DELETE ON remedy_findings
     BEGIN
@@ -585,23 +593,33 @@ CREATE TRIGGER IF NOT EXISTS remedy_hosts_out AFTER DELETE ON remedy_findings
 	    SELECT 1 FROM remedy_findings WHERE remedy_id = old.remedy_id AND
 	    severity = old.severity AND name = old.name));
 	DELETE FROM remedy_label_hosts WHERE remedy_id = old.remedy_id AND
-	    host_id = old.host_id AND NOT EXISTS (SELECT 1 FROM remedy_findings
-	    WHERE remedy_id = old.remedy_id AND name = old.name);
+	    severity IN ('', old.severity) AND host_id = old.host_id AND
+	    NOT EXISTS (SELECT 1 FROM remedy_findings WHERE
+	    remedy_id = old.remedy_id AND name = old.name AND
+	    (remedy_label_hosts.severity = '' OR
+	    severity = remedy_label_hosts.severity));
 END;
 -- a host's labels are deleted and inserted again when they change
 CREATE TRIGGER IF NOT EXISTS remedy_labels_in AFTER INSERT ON host_labels
     BEGIN
-	INSERT INTO remedy_label_hosts (remedy_id, host_id, key, value, name)
-	SELECT DISTINCT e.remedy_id, new.host_id, new.key, new.value, e.name
+	INSERT INTO remedy_label_hosts (remedy_id, severity, host_id, key,
+	    value, name)
+	SELECT e.remedy_id, e.severity, new.host_id, new.key, new.value, e.name
 	FROM remedy_findings e WHERE e.host_id = new.host_id
-	ON CONFLICT (remedy_id, host_id, key) DO UPDATE SET
+	UNION
+	SELECT e.remedy_id, '', new.host_id, new.key, new.value, e.name
+	FROM remedy_findings e WHERE e.host_id = new.host_id
+	ON CONFLICT (remedy_id, severity, host_id, key) DO UPDATE SET
 	    value = excluded.value;
 END;
 CREATE TRIGGER IF NOT EXISTS remedy_labels_out AFTER DELETE ON host_labels
     BEGIN
-	DELETE FROM remedy_label_hosts WHERE host_id = old.host_id AND
-	    key = old.key AND remedy_id IN (SELECT remedy_id FROM
-	    remedy_findings WHERE host_id = old.host_id);
+	DELETE FROM remedy_label_hosts WHERE (remedy_id, severity) IN (
+	    SELECT remedy_id, severity FROM remedy_findings
+	    WHERE host_id = old.host_id UNION
+	    SELECT remedy_id, '' FROM remedy_findings
+	    WHERE host_id = old.host_id) AND host_id = old.host_id AND
+	    key = old.key;
 END;
 -- Fleet mail totals (one row), kept by triggers on hosts.
 CREATE TABLE IF NOT EXISTS fleet (

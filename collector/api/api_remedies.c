@@ -53,8 +53,9 @@
 /* an acknowledgement holds for row e of group m: a probe of acks by
  * host and code, which finds nothing for most rows */
 #define HELD_E                                                                 \
-	"EXISTS (SELECT 1 FROM acks a JOIN findings f ON f.id = e.finding_id " \
-	"WHERE a.host_id = e.host_id AND a.code = m.code AND " ACK_HOLDS ")"
+	"EXISTS (SELECT 1 FROM acks a WHERE a.host_id = e.host_id AND "        \
+	"a.code = m.code AND EXISTS (SELECT 1 FROM findings f WHERE f.id = "   \
+	"e.finding_id AND " ACK_HOLDS "))"
 
 struct remedies_ctx {
 	struct api_req *rq;
@@ -94,25 +95,21 @@ label_probes(struct qb *qb, const char *col, const struct label_filter *lf,
 	}
 }
 
-/* label_rows - remedy_label_hosts l of group gid (a fragment) with the
- * first label, the others and severity sev (a fragment, NULL: any)
+/* label_rows - remedy_label_hosts l of group gid and severity sev
+ * (fragments: '' is every severity) with the first label, the others
  * probed per row; gid and sev bind nothing, the labels do. */
 static void
-label_rows(struct qb *qb, const char *gid, const struct label_filter *lf,
-           const char *sev)
+label_rows(struct qb *qb, const char *gid, const char *sev,
+           const struct label_filter *lf)
 {
 	qb_tail(qb, "FROM remedy_label_hosts l WHERE l.remedy_id =");
 	qb_tail(qb, gid);
+	qb_tail(qb, "AND l.severity =");
+	qb_tail(qb, sev);
 	qb_tail(qb, "AND l.key = ? AND l.value = ?");
 	qb_text(qb, lf->l[0].key);
 	qb_text(qb, lf->l[0].value);
 	label_probes(qb, "l.host_id", lf, 1);
-	if (sev) {
-		qb_tail(qb, "AND EXISTS (SELECT 1 FROM remedy_findings s WHERE "
-		            "s.remedy_id = l.remedy_id AND s.severity =");
-		qb_tail(qb, sev);
-		qb_tail(qb, "AND s.name = l.name)");
-	}
 }
 
 /* rows_where - the filters on remedy_findings e (and findings f). */
@@ -163,12 +160,11 @@ hosts_query(struct remedies_ctx *c, struct qb *qb, long long id)
 
 	if (!c->grouped && c->lf->n > 0) {
 		/* the binds in the order of their '?': the group, the
-		 * labels (label_rows), the severity */
+		 * severity, the labels (label_rows) */
 		qb_init(qb, "SELECT l.name");
 		qb_int(qb, id);
-		label_rows(qb, "?", c->lf, sev ? "?" : NULL);
-		if (sev)
-			qb_text(qb, sev);
+		qb_text(qb, sev ? sev : "");
+		label_rows(qb, "?", "?", c->lf);
 		qb_tail(qb, "ORDER BY l.name LIMIT ?");
 	} else if (!c->grouped && arg(c, "acked")) {
 		/* acked=false: the rows no acknowledgement holds for */
@@ -409,7 +405,9 @@ row_probe(struct remedies_ctx *c, struct qb *qb)
 }
 
 /* counts_page - the page's query from the aggregates: code, remedy,
- * rank, hosts, first finding id, remedy id per group */
+ * rank, hosts, first finding id, remedy id per group.  g0: the groups
+ * and their counts; g: the highest severity and first finding of those
+ * with hosts (each walked in an index's order until a row passes). */
 static void
 counts_page(struct remedies_ctx *c, struct qb *qb, const char *acode,
             long long aid)
@@ -417,20 +415,18 @@ counts_page(struct remedies_ctx *c, struct qb *qb, const char *acode,
 	const char *code = arg(c, "code"), *sev = arg(c, "severity");
 	const struct label_filter *lf = c->lf;
 
-	/* materialized: each group's count computed once, not again for
-	 * the outer WHERE */
-	qb_init(qb, "WITH g AS MATERIALIZED (SELECT m.code, m.remedy, m.id,");
-	if (lf->n == 1 && !sev) {
-		/* one label: its count kept per group */
+	qb_init(qb, "WITH g0 AS MATERIALIZED (SELECT m.code, m.remedy, m.id, "
+	            "c.severity AS sev,");
+	if (lf->n == 1) {
 		qb_tail(qb, "coalesce((SELECT k.hosts FROM remedy_label_counts "
-		            "k WHERE k.remedy_id = m.id AND k.key = ? AND "
-		            "k.value = ?), 0) AS hosts,");
+		            "k WHERE k.remedy_id = m.id AND k.severity = "
+		            "c.severity AND k.key = ? AND k.value = ?), 0)");
 		qb_text(qb, lf->l[0].key);
 		qb_text(qb, lf->l[0].value);
-	} else if (lf->n > 0) {
+	} else if (lf->n > 1) {
 		qb_tail(qb, "(SELECT count(*)");
-		label_rows(qb, "m.id", lf, sev ? "c.severity" : NULL);
-		qb_tail(qb, ") AS hosts,");
+		label_rows(qb, "m.id", "c.severity", lf);
+		qb_tail(qb, ")");
 	} else if (arg(c, "acked")) {
 		/* acked=false: less the hosts whose every finding of the
 		 * group (and severity) an acknowledgement holds for */
@@ -445,15 +441,34 @@ counts_page(struct remedies_ctx *c, struct qb *qb, const char *acode,
 		            "m.id AND w.name = e.name");
 		if (sev)
 			qb_tail(qb, "AND w.severity = c.severity");
-		qb_tail(qb, ")) z) AS hosts,");
+		qb_tail(qb, ")) z)");
 	} else {
-		qb_tail(qb, "c.hosts,");
+		qb_tail(qb, "c.hosts");
 	}
+	qb_tail(qb, "AS hosts FROM remedy_counts c JOIN remedies m ON "
+	            "m.id = c.remedy_id");
+	qb_where(qb, "c.severity = ?");
+	qb_text(qb, sev ? sev : "");
+	qb_where(qb, "c.hosts > 0");
+	if (code) {
+		qb_where(qb, "m.code = ?");
+		qb_text(qb, code);
+	}
+	qb_end_where(qb);
+	qb_tail(qb, "), g AS MATERIALIZED (SELECT m.code, m.remedy, m.id, "
+	            "m.hosts,");
 	if (sev) {
-		qb_tail(qb, SEV_RANK("c.severity") " AS rnk,");
+		qb_tail(qb, SEV_RANK("m.sev"));
+	} else if (lf->n == 1) {
+		qb_tail(qb, "(SELECT max(" SEV_RANK("k.severity") ") FROM "
+		            "remedy_label_counts k WHERE k.remedy_id = m.id AND "
+		            "k.severity <> '' AND k.key = ? AND k.value = ? AND "
+		            "k.hosts > 0)");
+		qb_text(qb, lf->l[0].key);
+		qb_text(qb, lf->l[0].value);
 	} else {
 		/* the highest severity of the group that a host under the
-		 * labels has */
+		 * filters has */
 		qb_tail(qb, "(SELECT max(" SEV_RANK("x.severity") ") FROM "
 		            "remedy_counts x WHERE x.remedy_id = m.id AND "
 		            "x.severity <> '' AND x.hosts > 0");
@@ -466,26 +481,18 @@ counts_page(struct remedies_ctx *c, struct qb *qb, const char *acode,
 			row_probe(c, qb);
 			qb_tail(qb, "ORDER BY e.name LIMIT 1) IS NOT NULL");
 		}
-		qb_tail(qb, ") AS rnk,");
+		qb_tail(qb, ")");
 	}
-	qb_tail(qb, "(SELECT e.finding_id FROM remedy_findings e WHERE "
-	            "e.remedy_id = m.id");
+	qb_tail(qb, "AS rnk, (SELECT e.finding_id FROM remedy_findings e "
+	            "WHERE e.remedy_id = m.id");
 	if (sev)
-		qb_tail(qb, "AND e.severity = c.severity");
+		qb_tail(qb, "AND e.severity = m.sev");
 	row_probe(c, qb);
-	qb_tail(qb, "ORDER BY e.finding_id LIMIT 1) AS first FROM "
-	            "remedy_counts c JOIN remedies m ON m.id = c.remedy_id");
-	qb_where(qb, "c.severity = ?");
-	qb_text(qb, sev ? sev : "");
-	qb_where(qb, "c.hosts > 0");
-	if (code) {
-		qb_where(qb, "m.code = ?");
-		qb_text(qb, code);
-	}
+	qb_tail(qb, "ORDER BY e.finding_id LIMIT 1) AS first FROM g0 m");
+	qb_where(qb, "m.hosts > 0");
+	qb_end_where(qb);
 	qb_tail(qb, ") SELECT g.code, g.remedy, g.rnk, g.hosts, g.first, g.id "
 	            "FROM g");
-	qb_end_where(qb);
-	qb_where(qb, "g.hosts > 0");
 	if (acode) {
 		qb_where(qb, "(g.code > ? OR (g.code = ? AND g.first > ?))");
 		qb_text(qb, acode);

@@ -35,11 +35,12 @@ CREATE TABLE remedy_counts_part (
 );
 CREATE TABLE remedy_label_hosts (
 	remedy_id	bigint NOT NULL,
+	severity	text COLLATE "C" NOT NULL,
 	host_id		bigint NOT NULL,
 	key		text COLLATE "C" NOT NULL,
 	value		text COLLATE "C" NOT NULL,
 	name		text COLLATE "C" NOT NULL,
-	PRIMARY KEY (remedy_id, host_id, key)
+	PRIMARY KEY (remedy_id, severity, host_id, key)
 );
 INSERT INTO remedies (code, remedy)
 SELECT code, remedy FROM findings
@@ -56,20 +57,26 @@ GROUP BY remedy_id
 UNION ALL
 SELECT remedy_id, severity, 0, count(DISTINCT host_id) FROM remedy_findings
 GROUP BY remedy_id, severity;
-INSERT INTO remedy_label_hosts (remedy_id, host_id, key, value, name)
-SELECT DISTINCT e.remedy_id, e.host_id, l.key, l.value, e.name
+INSERT INTO remedy_label_hosts (remedy_id, severity, host_id, key, value,
+    name)
+SELECT e.remedy_id, e.severity, e.host_id, l.key, l.value, e.name
+FROM remedy_findings e JOIN host_labels l ON l.host_id = e.host_id
+UNION
+SELECT e.remedy_id, '', e.host_id, l.key, l.value, e.name
 FROM remedy_findings e JOIN host_labels l ON l.host_id = e.host_id;
 CREATE TABLE remedy_label_counts_part (
 	remedy_id	bigint NOT NULL,
+	severity	text COLLATE "C" NOT NULL,
 	key		text COLLATE "C" NOT NULL,
 	value		text COLLATE "C" NOT NULL,
 	part		bigint NOT NULL,
 	hosts		bigint NOT NULL,
-	PRIMARY KEY (remedy_id, key, value, part)
+	PRIMARY KEY (remedy_id, severity, key, value, part)
 );
-INSERT INTO remedy_label_counts_part (remedy_id, key, value, part, hosts)
-SELECT remedy_id, key, value, 0, count(*) FROM remedy_label_hosts
-GROUP BY remedy_id, key, value;
+INSERT INTO remedy_label_counts_part (remedy_id, severity, key, value,
+    part, hosts)
+SELECT remedy_id, severity, key, value, 0, count(*) FROM remedy_label_hosts
+GROUP BY remedy_id, severity, key, value;
 -- the plans of the first reads after the step
 ANALYZE remedies;
 ANALYZE remedy_findings;

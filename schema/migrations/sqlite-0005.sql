@@ -12,6 +12,14 @@ SELECT 1;
 -- and its host's name, the hosts per group and severity ('' every
 -- severity); collector.sql then adds their indexes and the triggers that
 -- keep them.
+-- (a database from version 1 has no host_labels yet: the schema file
+-- made it, as this, after the steps)
+CREATE TABLE IF NOT EXISTS host_labels (
+	host_id		INTEGER NOT NULL,
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	PRIMARY KEY (host_id, key)
+) WITHOUT ROWID;
 CREATE TABLE remedies (
 	id		INTEGER PRIMARY KEY,
 	code		TEXT NOT NULL,
@@ -33,11 +41,12 @@ CREATE TABLE remedy_counts (
 ) WITHOUT ROWID;
 CREATE TABLE remedy_label_hosts (
 	remedy_id	INTEGER NOT NULL,
+	severity	TEXT NOT NULL,
 	host_id		INTEGER NOT NULL,
 	key		TEXT NOT NULL,
 	value		TEXT NOT NULL,
 	name		TEXT NOT NULL,
-	PRIMARY KEY (remedy_id, host_id, key)
+	PRIMARY KEY (remedy_id, severity, host_id, key)
 ) WITHOUT ROWID;
 INSERT INTO remedies (code, remedy)
 SELECT code, remedy FROM findings
@@ -54,16 +63,21 @@ GROUP BY remedy_id
 UNION ALL
 SELECT remedy_id, severity, count(DISTINCT host_id) FROM remedy_findings
 GROUP BY remedy_id, severity;
-INSERT INTO remedy_label_hosts (remedy_id, host_id, key, value, name)
-SELECT DISTINCT e.remedy_id, e.host_id, l.key, l.value, e.name
+INSERT INTO remedy_label_hosts (remedy_id, severity, host_id, key, value,
+    name)
+SELECT e.remedy_id, e.severity, e.host_id, l.key, l.value, e.name
+FROM remedy_findings e JOIN host_labels l ON l.host_id = e.host_id
+UNION
+SELECT e.remedy_id, '', e.host_id, l.key, l.value, e.name
 FROM remedy_findings e JOIN host_labels l ON l.host_id = e.host_id;
 CREATE TABLE remedy_label_counts (
 	remedy_id	INTEGER NOT NULL,
+	severity	TEXT NOT NULL,
 	key		TEXT NOT NULL,
 	value		TEXT NOT NULL,
 	hosts		INTEGER NOT NULL,
-	PRIMARY KEY (remedy_id, key, value)
+	PRIMARY KEY (remedy_id, severity, key, value)
 ) WITHOUT ROWID;
-INSERT INTO remedy_label_counts (remedy_id, key, value, hosts)
-SELECT remedy_id, key, value, count(*) FROM remedy_label_hosts
-GROUP BY remedy_id, key, value;
+INSERT INTO remedy_label_counts (remedy_id, severity, key, value, hosts)
+SELECT remedy_id, severity, key, value, count(*) FROM remedy_label_hosts
+GROUP BY remedy_id, severity, key, value;

@@ -133,12 +133,12 @@ check_eq "remedy_findings: the open findings with a remedy" \
 check_eq "remedy_counts: the hosts per group and severity, and all" \
     "$(recount "SELECT remedy_id, severity, hosts FROM remedy_counts WHERE hosts <> 0" \
         "SELECT m.id, f.severity, count(DISTINCT f.host_id) FROM $OPEN WHERE f.resolved_at IS NULL GROUP BY m.id, f.severity UNION ALL SELECT m.id, '', count(DISTINCT f.host_id) FROM $OPEN WHERE f.resolved_at IS NULL GROUP BY m.id")" 0
-check_eq "remedy_label_hosts: each group's hosts with their labels" \
-    "$(recount "SELECT remedy_id, host_id, key, value, name FROM remedy_label_hosts" \
-        "SELECT DISTINCT m.id, f.host_id, l.key, l.value, h.name FROM $OPEN JOIN host_labels l ON l.host_id = f.host_id JOIN hosts h ON h.id = f.host_id WHERE f.resolved_at IS NULL")" 0
-check_eq "remedy_label_counts: their count per group and label" \
-    "$(recount "SELECT remedy_id, key, value, hosts FROM remedy_label_counts WHERE hosts <> 0" \
-        "SELECT remedy_id, key, value, count(*) FROM remedy_label_hosts GROUP BY remedy_id, key, value")" 0
+check_eq "remedy_label_hosts: each group's (and severity's) hosts with their labels" \
+    "$(recount "SELECT remedy_id, severity, host_id, key, value, name FROM remedy_label_hosts" \
+        "SELECT m.id, f.severity, f.host_id, l.key, l.value, h.name FROM $OPEN JOIN host_labels l ON l.host_id = f.host_id JOIN hosts h ON h.id = f.host_id WHERE f.resolved_at IS NULL UNION SELECT m.id, '', f.host_id, l.key, l.value, h.name FROM $OPEN JOIN host_labels l ON l.host_id = f.host_id JOIN hosts h ON h.id = f.host_id WHERE f.resolved_at IS NULL")" 0
+check_eq "remedy_label_counts: their count per group, severity and label" \
+    "$(recount "SELECT remedy_id, severity, key, value, hosts FROM remedy_label_counts WHERE hosts <> 0" \
+        "SELECT remedy_id, severity, key, value, count(*) FROM remedy_label_hosts GROUP BY remedy_id, severity, key, value")" 0
 
 # h2's mta.down acknowledged: acked=true lists it alone, acked=false
 # the others

@@ -207,8 +207,8 @@ check_eq "incident_hosts: each host's open causes, none at 0" \
     "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY h, s), '') FROM (SELECT host_id AS h, severity AS s, host_id || severity || '=' || count(*) AS k FROM findings WHERE resolved_at IS NULL AND symptom = 0 GROUP BY host_id, severity UNION ALL SELECT host_id, '', host_id || '=' || count(*) FROM findings WHERE resolved_at IS NULL AND symptom = 0 GROUP BY host_id) x")"
 
 check_eq "remedy_label_counts: per group and label, remedy_label_hosts' rows" \
-    "$(q "SELECT coalesce(string_agg(remedy_id || '/' || key || '=' || value || '/' || hosts, ',' ORDER BY remedy_id, key, value), '') FROM remedy_label_counts WHERE hosts <> 0")" \
-    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY r, y, v), '') FROM (SELECT remedy_id AS r, key AS y, value AS v, remedy_id || '/' || key || '=' || value || '/' || count(*) AS k FROM remedy_label_hosts GROUP BY remedy_id, key, value) x")"
+    "$(q "SELECT coalesce(string_agg(remedy_id || '/' || severity || '/' || key || '=' || value || '/' || hosts, ',' ORDER BY remedy_id, severity, key, value), '') FROM remedy_label_counts WHERE hosts <> 0")" \
+    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY r, s, y, v), '') FROM (SELECT remedy_id AS r, severity AS s, key AS y, value AS v, remedy_id || '/' || severity || '/' || key || '=' || value || '/' || count(*) AS k FROM remedy_label_hosts GROUP BY remedy_id, severity, key, value) x")"
 check "there are open findings with a remedy, labelled hosts among them" \
     test "$(q "SELECT count(*) FROM findings f JOIN host_labels l ON l.host_id = f.host_id WHERE resolved_at IS NULL AND remedy <> ''")" -gt 0
 check_eq "remedy_findings: every open finding with a remedy, its group, severity and host" \
@@ -221,8 +221,8 @@ check_eq "remedy_counts: hosts per group and severity, and all" \
     "$(q "SELECT coalesce(string_agg(remedy_id || '/' || severity || '=' || hosts, ',' ORDER BY remedy_id, severity), '') FROM remedy_counts WHERE hosts <> 0")" \
     "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY r, s), '') FROM (SELECT m.id AS r, f.severity AS s, m.id || '/' || f.severity || '=' || count(DISTINCT f.host_id) AS k FROM findings f JOIN remedies m ON m.code = f.code AND m.remedy = f.remedy WHERE f.resolved_at IS NULL GROUP BY m.id, f.severity UNION ALL SELECT m.id, '', m.id || '/=' || count(DISTINCT f.host_id) FROM findings f JOIN remedies m ON m.code = f.code AND m.remedy = f.remedy WHERE f.resolved_at IS NULL GROUP BY m.id) x")"
 check_eq "remedy_label_hosts: each group's hosts with their labels" \
-    "$(q "SELECT coalesce(string_agg(remedy_id || '/' || host_id || '/' || key || '=' || value || '/' || name, ',' ORDER BY remedy_id, host_id, key), '') FROM remedy_label_hosts")" \
-    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY r, h, y), '') FROM (SELECT DISTINCT m.id AS r, f.host_id AS h, l.key AS y, m.id || '/' || f.host_id || '/' || l.key || '=' || l.value || '/' || n.name AS k FROM findings f JOIN remedies m ON m.code = f.code AND m.remedy = f.remedy JOIN host_labels l ON l.host_id = f.host_id JOIN hosts n ON n.id = f.host_id WHERE f.resolved_at IS NULL) x")"
+    "$(q "SELECT coalesce(string_agg(remedy_id || '/' || severity || '/' || host_id || '/' || key || '=' || value || '/' || name, ',' ORDER BY remedy_id, severity, host_id, key), '') FROM remedy_label_hosts")" \
+    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY r, s, h, y), '') FROM (SELECT DISTINCT m.id AS r, v.s, f.host_id AS h, l.key AS y, m.id || '/' || v.s || '/' || f.host_id || '/' || l.key || '=' || l.value || '/' || n.name AS k FROM findings f JOIN remedies m ON m.code = f.code AND m.remedy = f.remedy CROSS JOIN LATERAL (VALUES (f.severity), ('')) v(s) JOIN host_labels l ON l.host_id = f.host_id JOIN hosts n ON n.id = f.host_id WHERE f.resolved_at IS NULL) x")"
 
 # --- one host's lock held: other hosts go on ------------------------------------
 # the locks of sql_pg.c's sql_begin_write_keys, held by a psql session
