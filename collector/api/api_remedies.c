@@ -50,12 +50,14 @@
 #define ROWS_ACKED                                                             \
 	"FROM acks a JOIN findings f ON " ACK_HOLDS " JOIN remedy_findings e "  \
 	"ON e.finding_id = f.id JOIN remedies m ON m.id = e.remedy_id"
-/* an acknowledgement holds for row e of group m: a probe of acks by
- * host and code, which finds nothing for most rows */
-#define HELD_E                                                                 \
-	"EXISTS (SELECT 1 FROM acks a WHERE a.host_id = e.host_id AND "        \
+/* no acknowledgement holds for row e of group m: a probe of acks by
+ * host and code, which finds nothing for most rows (a scalar subquery:
+ * as NOT EXISTS, PostgreSQL anti-joins every row of the group and sorts
+ * them instead of walking the index as far as the page needs) */
+#define UNHELD_E                                                               \
+	"(SELECT 1 FROM acks a WHERE a.host_id = e.host_id AND "               \
 	"a.code = m.code AND EXISTS (SELECT 1 FROM findings f WHERE f.id = "   \
-	"e.finding_id AND " ACK_HOLDS "))"
+	"e.finding_id AND " ACK_HOLDS ") LIMIT 1) IS NULL"
 
 struct remedies_ctx {
 	struct api_req *rq;
@@ -176,7 +178,7 @@ hosts_query(struct remedies_ctx *c, struct qb *qb, long long id)
 			qb_where(qb, "e.severity = ?");
 			qb_text(qb, sev);
 		}
-		qb_where(qb, "NOT " HELD_E);
+		qb_where(qb, UNHELD_E);
 		qb_tail(qb, "ORDER BY e.name LIMIT ?");
 	} else {
 		qb_init(qb, "SELECT DISTINCT e.name");
@@ -401,7 +403,7 @@ row_probe(struct remedies_ctx *c, struct qb *qb)
 {
 	label_probes(qb, "e.host_id", c->lf, 0);
 	if (arg(c, "acked"))
-		qb_tail(qb, "AND NOT " HELD_E);
+		qb_tail(qb, "AND " UNHELD_E);
 }
 
 /* counts_page - the page's query from the aggregates: code, remedy,
@@ -430,10 +432,12 @@ counts_page(struct remedies_ctx *c, struct qb *qb, const char *acode,
 	} else if (arg(c, "acked")) {
 		/* acked=false: less the hosts whose every finding of the
 		 * group (and severity) an acknowledgement holds for */
+		/* CROSS JOIN: SQLite starts from the acks (few), not from
+		 * the group's rows */
 		qb_tail(qb, "c.hosts - (SELECT count(*) FROM (SELECT e.name "
-		            "FROM acks a JOIN findings f ON " ACK_HOLDS " JOIN "
-		            "remedy_findings e ON e.finding_id = f.id WHERE "
-		            "e.remedy_id = m.id");
+		            "FROM acks a CROSS JOIN findings f CROSS JOIN "
+		            "remedy_findings e WHERE " ACK_HOLDS " AND "
+		            "e.finding_id = f.id AND e.remedy_id = m.id");
 		if (sev)
 			qb_tail(qb, "AND e.severity = c.severity");
 		qb_tail(qb, "GROUP BY e.name HAVING count(*) = (SELECT "
