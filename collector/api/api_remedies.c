@@ -46,18 +46,23 @@
 /* acked= and role= read the finding and its acknowledgement */
 #define ROWS_FINDING                                                           \
 	" JOIN findings f ON f.id = e.finding_id LEFT JOIN acks a ON " ACK_HOLDS
-/* acked=true: from the acknowledgements (few) to their open findings */
-#define ROWS_ACKED                                                             \
-	"FROM acks a JOIN findings f ON " ACK_HOLDS " JOIN remedy_findings e "  \
-	"ON e.finding_id = f.id JOIN remedies m ON m.id = e.remedy_id"
+/* acked=true: from the acknowledgements (few) to their open findings
+ * (SQLite's CROSS JOIN keeps that order; PostgreSQL's has no ON) */
+#define ROWS_ACKED(join)                                                       \
+	"FROM acks a " join " findings f ON " ACK_HOLDS " " join                \
+	" remedy_findings e ON e.finding_id = f.id " join " remedies m ON "     \
+	"m.id = e.remedy_id"
 /* no acknowledgement holds for row e of group m: a probe of acks by
- * host and code, which finds nothing for most rows (a scalar subquery:
- * as NOT EXISTS, PostgreSQL anti-joins every row of the group and sorts
- * them instead of walking the index as far as the page needs) */
+ * host and code, which finds nothing for most rows.  A scalar subquery
+ * in a CASE: as NOT EXISTS, PostgreSQL anti-joins every row of the group
+ * and sorts them, and it prices "(subquery) IS NULL" as passing 1 row in
+ * 200, so sorts them too, instead of walking the index as far as the
+ * page needs (a CASE passes half). */
 #define UNHELD_E                                                               \
-	"(SELECT 1 FROM acks a WHERE a.host_id = e.host_id AND "               \
+	"CASE WHEN (SELECT 1 FROM acks a WHERE a.host_id = e.host_id AND "     \
 	"a.code = m.code AND EXISTS (SELECT 1 FROM findings f WHERE f.id = "   \
-	"e.finding_id AND " ACK_HOLDS ") LIMIT 1) IS NULL"
+	"e.finding_id AND " ACK_HOLDS ") LIMIT 1) IS NULL THEN true ELSE "     \
+	"false END"
 
 struct remedies_ctx {
 	struct api_req *rq;
@@ -146,7 +151,8 @@ rows_from(struct remedies_ctx *c, struct qb *qb)
 	const char *acked = arg(c, "acked");
 
 	if (acked && strcmp(acked, "true") == 0)
-		qb_tail(qb, ROWS_ACKED);
+		qb_tail(qb, sql_pick(c->rq->db, ROWS_ACKED("CROSS JOIN"),
+		                     ROWS_ACKED("JOIN")));
 	else if (needs_finding(c))
 		qb_tail(qb, ROWS_FROM ROWS_FINDING);
 	else
