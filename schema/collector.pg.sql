@@ -782,11 +782,13 @@ BEGIN
 	ON CONFLICT (code, remedy_key(remedy)) DO NOTHING;
 	-- the (group, severity or '', host) touched, and whether the host
 	-- was in it before
-	WITH t AS (SELECT m.id AS rid, x.s AS sev, n.name AS hname, x.h
-	    FROM unnest(a_f, a_h, a_c, a_s, a_r) AS x(f, h, c, s, r)
-	    JOIN remedies m ON m.code = x.c AND
-	        remedy_key(m.remedy) = remedy_key(x.r) AND m.remedy = x.r
-	    JOIN hosts n ON n.id = x.h),
+	-- (lookups by scalar subqueries: joined with the arrays, whose
+	-- size the planner does not know, a plan may hash the whole table)
+	WITH t AS (SELECT (SELECT m.id FROM remedies m WHERE m.code = x.c AND
+	        remedy_key(m.remedy) = remedy_key(x.r) AND m.remedy = x.r)
+	        AS rid, x.s AS sev,
+	        (SELECT n.name FROM hosts n WHERE n.id = x.h) AS hname, x.h
+	    FROM unnest(a_f, a_h, a_c, a_s, a_r) AS x(f, h, c, s, r)),
 	k AS (SELECT DISTINCT y.rid, v.sev, y.hname, y.h FROM (
 	    SELECT t.rid, t.sev, t.hname, t.h FROM t
 	    UNION ALL
@@ -807,11 +809,10 @@ BEGIN
 	DELETE FROM remedy_findings WHERE finding_id = ANY (a_gone);
 	INSERT INTO remedy_findings (finding_id, remedy_id, severity, host_id,
 	    name)
-	SELECT x.f, m.id, x.s, x.h, n.name
-	FROM unnest(a_f, a_h, a_c, a_s, a_r) AS x(f, h, c, s, r)
-	JOIN remedies m ON m.code = x.c AND
-	    remedy_key(m.remedy) = remedy_key(x.r) AND m.remedy = x.r
-	JOIN hosts n ON n.id = x.h;
+	SELECT x.f, (SELECT m.id FROM remedies m WHERE m.code = x.c AND
+	        remedy_key(m.remedy) = remedy_key(x.r) AND m.remedy = x.r),
+	    x.s, x.h, (SELECT n.name FROM hosts n WHERE n.id = x.h)
+	FROM unnest(a_f, a_h, a_c, a_s, a_r) AS x(f, h, c, s, r);
 	INSERT INTO remedy_counts_part AS p (remedy_id, severity, part, hosts)
 	SELECT d.rid, d.sev, agg_part(), sum(d.delta) FROM (
 	    SELECT k.rid, k.sev, CASE WHEN k.sev = '' THEN EXISTS (
@@ -824,7 +825,11 @@ BEGIN
 	ON CONFLICT (remedy_id, severity, part) DO UPDATE
 	    SET hosts = p.hosts + excluded.hosts;
 	-- the hosts that left a group take their labels out of it, those
-	-- that joined one put theirs in
+	-- that joined one put theirs in (a host without labels has no rows)
+	IF NOT EXISTS (SELECT 1 FROM host_labels hl
+	    WHERE hl.host_id = ANY (kh)) THEN
+		RETURN;
+	END IF;
 	DELETE FROM remedy_label_hosts l
 	USING unnest(kr, ks, kh, kb) AS k(rid, sev, h, b)
 	WHERE k.b = 1 AND l.remedy_id = k.rid AND l.severity = k.sev AND
@@ -835,7 +840,8 @@ BEGIN
 	    value, name)
 	SELECT k.rid, k.sev, k.h, hl.key, hl.value, k.hname
 	FROM unnest(kr, ks, kn, kh, kb) AS k(rid, sev, hname, h, b)
-	JOIN host_labels hl ON hl.host_id = k.h
+	CROSS JOIN LATERAL (SELECT l.key, l.value FROM host_labels l
+	    WHERE l.host_id = k.h) hl
 	WHERE k.b = 0 AND EXISTS (SELECT 1 FROM remedy_findings e
 	    WHERE e.host_id = k.h AND e.remedy_id = k.rid AND
 	    (k.sev = '' OR e.severity = k.sev))
