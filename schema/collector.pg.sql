@@ -781,7 +781,8 @@ BEGIN
 	    remedy_key(m.remedy) = remedy_key(x.r) AND m.remedy = x.r)
 	ON CONFLICT (code, remedy_key(remedy)) DO NOTHING;
 	-- the (group, severity or '', host) touched, and whether the host
-	-- was in it before
+	-- was in it before (each probe a scalar subquery with LIMIT 1: as
+	-- EXISTS, a plan made while the table was small hashes all of it)
 	-- (lookups by scalar subqueries: joined with the arrays, whose
 	-- size the planner does not know, a plan may hash the whole table)
 	WITH t AS (SELECT (SELECT m.id FROM remedies m WHERE m.code = x.c AND
@@ -797,11 +798,11 @@ BEGIN
 	    CROSS JOIN LATERAL (VALUES (y.sev), ('')) v(sev))
 	SELECT array_agg(k.rid), array_agg(k.sev), array_agg(k.hname),
 	    array_agg(k.h),
-	    array_agg(CASE WHEN k.sev = '' THEN EXISTS (SELECT 1 FROM
+	    array_agg(CASE WHEN k.sev = '' THEN (SELECT 1 FROM
 	        remedy_findings e WHERE e.remedy_id = k.rid AND
-	        e.name = k.hname) ELSE EXISTS (SELECT 1 FROM remedy_findings e
+	        e.name = k.hname LIMIT 1) IS NOT NULL ELSE (SELECT 1 FROM remedy_findings e
 	        WHERE e.remedy_id = k.rid AND e.severity = k.sev AND
-	        e.name = k.hname) END::int)
+	        e.name = k.hname LIMIT 1) IS NOT NULL END::int)
 	INTO kr, ks, kn, kh, kb FROM k;
 	IF kr IS NULL THEN
 		RETURN;
@@ -815,11 +816,11 @@ BEGIN
 	FROM unnest(a_f, a_h, a_c, a_s, a_r) AS x(f, h, c, s, r);
 	INSERT INTO remedy_counts_part AS p (remedy_id, severity, part, hosts)
 	SELECT d.rid, d.sev, agg_part(), sum(d.delta) FROM (
-	    SELECT k.rid, k.sev, CASE WHEN k.sev = '' THEN EXISTS (
+	    SELECT k.rid, k.sev, CASE WHEN k.sev = '' THEN (
 	        SELECT 1 FROM remedy_findings e WHERE e.remedy_id = k.rid AND
-	        e.name = k.hname) ELSE EXISTS (SELECT 1 FROM remedy_findings e
+	        e.name = k.hname LIMIT 1) IS NOT NULL ELSE (SELECT 1 FROM remedy_findings e
 	        WHERE e.remedy_id = k.rid AND e.severity = k.sev AND
-	        e.name = k.hname) END::int - k.b AS delta
+	        e.name = k.hname LIMIT 1) IS NOT NULL END::int - k.b AS delta
 	    FROM unnest(kr, ks, kn, kb) AS k(rid, sev, hname, b)) d
 	GROUP BY d.rid, d.sev HAVING sum(d.delta) <> 0
 	ON CONFLICT (remedy_id, severity, part) DO UPDATE
@@ -833,18 +834,18 @@ BEGIN
 	DELETE FROM remedy_label_hosts l
 	USING unnest(kr, ks, kh, kb) AS k(rid, sev, h, b)
 	WHERE k.b = 1 AND l.remedy_id = k.rid AND l.severity = k.sev AND
-	    l.host_id = k.h AND NOT EXISTS (SELECT 1 FROM remedy_findings e
+	    l.host_id = k.h AND (SELECT 1 FROM remedy_findings e
 	    WHERE e.host_id = k.h AND e.remedy_id = k.rid AND
-	    (k.sev = '' OR e.severity = k.sev));
+	    (k.sev = '' OR e.severity = k.sev) LIMIT 1) IS NULL;
 	INSERT INTO remedy_label_hosts (remedy_id, severity, host_id, key,
 	    value, name)
 	SELECT k.rid, k.sev, k.h, hl.key, hl.value, k.hname
 	FROM unnest(kr, ks, kn, kh, kb) AS k(rid, sev, hname, h, b)
 	CROSS JOIN LATERAL (SELECT l.key, l.value FROM host_labels l
 	    WHERE l.host_id = k.h) hl
-	WHERE k.b = 0 AND EXISTS (SELECT 1 FROM remedy_findings e
+	WHERE k.b = 0 AND (SELECT 1 FROM remedy_findings e
 	    WHERE e.host_id = k.h AND e.remedy_id = k.rid AND
-	    (k.sev = '' OR e.severity = k.sev))
+	    (k.sev = '' OR e.severity = k.sev) LIMIT 1) IS NOT NULL
 	ON CONFLICT (remedy_id, severity, host_id, key) DO NOTHING;
 END $$;
 
