@@ -767,7 +767,11 @@ CREATE TRIGGER host_labels_remedies AFTER INSERT OR DELETE ON host_labels
 -- into the batch's part.
 CREATE OR REPLACE FUNCTION remedies_move(a_gone bigint[], a_f bigint[],
     a_h bigint[], a_c text[], a_s text[], a_r text[]) RETURNS void
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql
+    -- planned once per session: with arrays of unknown size as
+    -- parameters the plan cache otherwise plans its statements again at
+    -- every call (4 ms of its 5.6 here)
+    SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
 	kr bigint[];
 	ks text[];
