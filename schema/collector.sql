@@ -600,6 +600,181 @@ SELECT code, severity, count(DISTINCT host_id) FROM findings
 WHERE resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM finding_counts)
 GROUP BY code, severity;
 
+-- Grouped remedies (GET /api/v1/remedies; schema version 5): each
+-- (code, remedy) an open finding had, once (remedies, never deleted);
+-- one row per open finding with a remedy (remedy_findings), with its
+-- host's name, so that a group's hosts come from an index in name order
+-- and its first finding is the index's first; per group and severity
+-- the hosts with such a finding ('' every severity: remedy_counts).
+-- Kept by the triggers below: a finding's row leaves when it resolves
+-- or its severity or remedy changes, and comes back as it is now.
+CREATE TABLE IF NOT EXISTS remedies (
+	id		INTEGER PRIMARY KEY,
+	code		TEXT NOT NULL,
+	remedy		TEXT NOT NULL,
+	UNIQUE (code, remedy)
+);
+CREATE TABLE IF NOT EXISTS remedy_findings (
+	finding_id	INTEGER PRIMARY KEY,
+	remedy_id	INTEGER NOT NULL,
+	severity	TEXT NOT NULL,
+	host_id		INTEGER NOT NULL,
+	name		TEXT NOT NULL		-- hosts.name
+);
+CREATE INDEX IF NOT EXISTS remedy_findings_first
+    ON remedy_findings (remedy_id, finding_id);
+CREATE INDEX IF NOT EXISTS remedy_findings_names
+    ON remedy_findings (remedy_id, name);
+CREATE INDEX IF NOT EXISTS remedy_findings_sev_names
+    ON remedy_findings (remedy_id, severity, name);
+CREATE TABLE IF NOT EXISTS remedy_counts (
+	remedy_id	INTEGER NOT NULL,
+	severity	TEXT NOT NULL,		-- '': every severity
+	hosts		INTEGER NOT NULL,
+	PRIMARY KEY (remedy_id, severity)
+) WITHOUT ROWID;
+-- per group and severity ('' every severity), its hosts' labels
+-- (label=KEY:VALUE: the group's hosts with it in name order, and how
+-- many), kept with the host's membership and with host_labels
+CREATE TABLE IF NOT EXISTS remedy_label_hosts (
+	remedy_id	INTEGER NOT NULL,
+	severity	TEXT NOT NULL,
+	host_id		INTEGER NOT NULL,
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	name		TEXT NOT NULL,
+	PRIMARY KEY (remedy_id, severity, host_id, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS remedy_label_hosts_names
+    ON remedy_label_hosts (remedy_id, severity, key, value, name);
+CREATE INDEX IF NOT EXISTS remedy_findings_host
+    ON remedy_findings (host_id, remedy_id);
+-- per group and label, the hosts (remedy_label_hosts' rows)
+CREATE TABLE IF NOT EXISTS remedy_label_counts (
+	remedy_id	INTEGER NOT NULL,
+	severity	TEXT NOT NULL,
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	hosts		INTEGER NOT NULL,
+	PRIMARY KEY (remedy_id, severity, key, value)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS remedy_label_counts_in AFTER INSERT
+    ON remedy_label_hosts BEGIN
+	INSERT INTO remedy_label_counts (remedy_id, severity, key, value,
+	    hosts)
+	VALUES (new.remedy_id, new.severity, new.key, new.value, 1)
+	ON CONFLICT (remedy_id, severity, key, value) DO UPDATE
+	    SET hosts = hosts + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS remedy_label_counts_out AFTER DELETE
+    ON remedy_label_hosts BEGIN
+	UPDATE remedy_label_counts SET hosts = hosts - 1
+	WHERE remedy_id = old.remedy_id AND severity = old.severity AND
+	    key = old.key AND value = old.value;
+END;
+CREATE TRIGGER IF NOT EXISTS remedy_label_counts_upd AFTER UPDATE OF value
+    ON remedy_label_hosts WHEN old.value <> new.value BEGIN
+	UPDATE remedy_label_counts SET hosts = hosts - 1
+	WHERE remedy_id = old.remedy_id AND severity = old.severity AND
+	    key = old.key AND value = old.value;
+	INSERT INTO remedy_label_counts (remedy_id, severity, key, value,
+	    hosts)
+	VALUES (new.remedy_id, new.severity, new.key, new.value, 1)
+	ON CONFLICT (remedy_id, severity, key, value) DO UPDATE
+	    SET hosts = hosts + 1;
+END;
+
+CREATE TRIGGER IF NOT EXISTS remedies_open AFTER INSERT ON findings
+    WHEN new.resolved_at IS NULL AND new.remedy <> '' BEGIN
+	INSERT INTO remedies (code, remedy) VALUES (new.code, new.remedy)
+	ON CONFLICT (code, remedy) DO NOTHING;
+	INSERT INTO remedy_findings (finding_id, remedy_id, severity, host_id,
+	    name)
+	SELECT new.id, r.id, new.severity, new.host_id, h.name
+	FROM remedies r, hosts h WHERE r.code = new.code AND
+	    r.remedy = new.remedy AND h.id = new.host_id;
+END;
+-- one trigger (SQLite's order among triggers is not defined): out first
+CREATE TRIGGER IF NOT EXISTS remedies_move AFTER UPDATE OF resolved_at,
+    severity, remedy ON findings WHEN (old.resolved_at IS NULL AND
+    old.remedy <> '' OR new.resolved_at IS NULL AND new.remedy <> '') AND
+    (new.resolved_at IS NOT old.resolved_at OR
+    new.severity <> old.severity OR new.remedy IS NOT old.remedy) BEGIN
+	DELETE FROM remedy_findings WHERE finding_id = old.id;
+	INSERT INTO remedies (code, remedy) SELECT new.code, new.remedy
+	WHERE new.resolved_at IS NULL AND new.remedy <> ''
+	ON CONFLICT (code, remedy) DO NOTHING;
+	INSERT INTO remedy_findings (finding_id, remedy_id, severity, host_id,
+	    name)
+	SELECT new.id, r.id, new.severity, new.host_id, h.name
+	FROM remedies r, hosts h WHERE new.resolved_at IS NULL AND
+	    r.code = new.code AND r.remedy = new.remedy AND h.id = new.host_id;
+END;
+CREATE TRIGGER IF NOT EXISTS remedies_gone AFTER DELETE ON findings
+    WHEN old.resolved_at IS NULL AND old.remedy <> '' BEGIN
+	DELETE FROM remedy_findings WHERE finding_id = old.id;
+END;
+-- a host joins a group (and its severity) with its first finding there
+-- and leaves it with its last
+CREATE TRIGGER IF NOT EXISTS remedy_hosts_in AFTER INSERT ON remedy_findings
+    BEGIN
+	INSERT INTO remedy_counts (remedy_id, severity, hosts)
+	SELECT new.remedy_id, '', 1 WHERE NOT EXISTS (SELECT 1 FROM
+	    remedy_findings WHERE remedy_id = new.remedy_id AND
+	    name = new.name AND finding_id <> new.finding_id)
+	ON CONFLICT (remedy_id, severity) DO UPDATE SET hosts = hosts + 1;
+	INSERT INTO remedy_counts (remedy_id, severity, hosts)
+	SELECT new.remedy_id, new.severity, 1 WHERE NOT EXISTS (SELECT 1 FROM
+	    remedy_findings WHERE remedy_id = new.remedy_id AND
+	    severity = new.severity AND name = new.name AND
+	    finding_id <> new.finding_id)
+	ON CONFLICT (remedy_id, severity) DO UPDATE SET hosts = hosts + 1;
+	-- the host's labels for the group and the severity (ignored where
+	-- it had them)
+	INSERT INTO remedy_label_hosts (remedy_id, severity, host_id, key,
+	    value, name)
+	SELECT new.remedy_id, s.sev, new.host_id, l.key, l.value, new.name
+	FROM host_labels l, (SELECT '' AS sev UNION ALL
+	    SELECT new.severity) s WHERE l.host_id = new.host_id
+	ON CONFLICT (remedy_id, severity, host_id, key) DO NOTHING;
+END;
+CREATE TRIGGER IF NOT EXISTS remedy_hosts_out AFTER DELETE ON remedy_findings
+    BEGIN
+	UPDATE remedy_counts SET hosts = hosts - 1
+	WHERE remedy_id = old.remedy_id AND (severity = '' AND NOT EXISTS (
+	    SELECT 1 FROM remedy_findings WHERE remedy_id = old.remedy_id AND
+	    name = old.name) OR severity = old.severity AND NOT EXISTS (
+	    SELECT 1 FROM remedy_findings WHERE remedy_id = old.remedy_id AND
+	    severity = old.severity AND name = old.name));
+	DELETE FROM remedy_label_hosts WHERE remedy_id = old.remedy_id AND
+	    severity IN ('', old.severity) AND host_id = old.host_id AND
+	    NOT EXISTS (SELECT 1 FROM remedy_findings WHERE
+	    remedy_id = old.remedy_id AND name = old.name AND
+	    (remedy_label_hosts.severity = '' OR
+	    severity = remedy_label_hosts.severity));
+END;
+-- a host's labels are deleted and inserted again when they change
+CREATE TRIGGER IF NOT EXISTS remedy_labels_in AFTER INSERT ON host_labels
+    BEGIN
+	INSERT INTO remedy_label_hosts (remedy_id, severity, host_id, key,
+	    value, name)
+	SELECT e.remedy_id, e.severity, new.host_id, new.key, new.value, e.name
+	FROM remedy_findings e WHERE e.host_id = new.host_id
+	UNION
+	SELECT e.remedy_id, '', new.host_id, new.key, new.value, e.name
+	FROM remedy_findings e WHERE e.host_id = new.host_id
+	ON CONFLICT (remedy_id, severity, host_id, key) DO UPDATE SET
+	    value = excluded.value;
+END;
+CREATE TRIGGER IF NOT EXISTS remedy_labels_out AFTER DELETE ON host_labels
+    BEGIN
+	DELETE FROM remedy_label_hosts WHERE (remedy_id, severity) IN (
+	    SELECT remedy_id, severity FROM remedy_findings
+	    WHERE host_id = old.host_id UNION
+	    SELECT remedy_id, '' FROM remedy_findings
+	    WHERE host_id = old.host_id) AND host_id = old.host_id AND
+	    key = old.key;
+END;
 -- Fleet mail totals (one row), kept by triggers on hosts.
 CREATE TABLE IF NOT EXISTS fleet (
 	id		INTEGER PRIMARY KEY CHECK (id = 1),

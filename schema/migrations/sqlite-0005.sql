@@ -113,3 +113,71 @@ DROP TRIGGER IF EXISTS hosts_mail_ins;
 DROP TRIGGER IF EXISTS hosts_mail_upd;
 DROP TRIGGER IF EXISTS hosts_mail_del;
 -- end of labels6
+
+-- Grouped remedies (GET /api/v1/remedies, issue 18): each (code,
+-- remedy) of an open finding once, a row per open finding with a remedy
+-- and its host's name, the hosts per group and severity ('' every
+-- severity); collector.sql then adds their indexes and the triggers that
+-- keep them.
+-- (host_labels: made by the labels6 block above when missing)
+CREATE TABLE remedies (
+	id		INTEGER PRIMARY KEY,
+	code		TEXT NOT NULL,
+	remedy		TEXT NOT NULL,
+	UNIQUE (code, remedy)
+);
+CREATE TABLE remedy_findings (
+	finding_id	INTEGER PRIMARY KEY,
+	remedy_id	INTEGER NOT NULL,
+	severity	TEXT NOT NULL,
+	host_id		INTEGER NOT NULL,
+	name		TEXT NOT NULL
+);
+CREATE TABLE remedy_counts (
+	remedy_id	INTEGER NOT NULL,
+	severity	TEXT NOT NULL,
+	hosts		INTEGER NOT NULL,
+	PRIMARY KEY (remedy_id, severity)
+) WITHOUT ROWID;
+CREATE TABLE remedy_label_hosts (
+	remedy_id	INTEGER NOT NULL,
+	severity	TEXT NOT NULL,
+	host_id		INTEGER NOT NULL,
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	name		TEXT NOT NULL,
+	PRIMARY KEY (remedy_id, severity, host_id, key)
+) WITHOUT ROWID;
+INSERT INTO remedies (code, remedy)
+SELECT code, remedy FROM findings
+WHERE resolved_at IS NULL AND remedy <> '' GROUP BY code, remedy
+ORDER BY min(id);
+INSERT INTO remedy_findings (finding_id, remedy_id, severity, host_id, name)
+SELECT f.id, r.id, f.severity, f.host_id, h.name
+FROM findings f JOIN remedies r ON r.code = f.code AND r.remedy = f.remedy
+JOIN hosts h ON h.id = f.host_id
+WHERE f.resolved_at IS NULL AND f.remedy <> '';
+INSERT INTO remedy_counts (remedy_id, severity, hosts)
+SELECT remedy_id, '', count(DISTINCT host_id) FROM remedy_findings
+GROUP BY remedy_id
+UNION ALL
+SELECT remedy_id, severity, count(DISTINCT host_id) FROM remedy_findings
+GROUP BY remedy_id, severity;
+INSERT INTO remedy_label_hosts (remedy_id, severity, host_id, key, value,
+    name)
+SELECT e.remedy_id, e.severity, e.host_id, l.key, l.value, e.name
+FROM remedy_findings e JOIN host_labels l ON l.host_id = e.host_id
+UNION
+SELECT e.remedy_id, '', e.host_id, l.key, l.value, e.name
+FROM remedy_findings e JOIN host_labels l ON l.host_id = e.host_id;
+CREATE TABLE remedy_label_counts (
+	remedy_id	INTEGER NOT NULL,
+	severity	TEXT NOT NULL,
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	hosts		INTEGER NOT NULL,
+	PRIMARY KEY (remedy_id, severity, key, value)
+) WITHOUT ROWID;
+INSERT INTO remedy_label_counts (remedy_id, severity, key, value, hosts)
+SELECT remedy_id, severity, key, value, count(*) FROM remedy_label_hosts
+GROUP BY remedy_id, severity, key, value;

@@ -218,6 +218,9 @@ for p in "/api/v1/summary" "/api/v1/summary?label=env:prod" \
     "/api/v1/events?kind=bounced" "/api/v1/events?label=env:dev&limit=100" \
     "/api/v1/mail?limit=100" "/api/v1/mail?label=env:dev&limit=100" \
     "/api/v1/mail?host=$h77" "/api/v1/remedies" \
+    "/api/v1/remedies?code=mta.down" "/api/v1/remedies?severity=critical" \
+    "/api/v1/remedies?label=env:prod" "/api/v1/remedies?label=env:dev" \
+    "/api/v1/remedies?acked=false" "/api/v1/remedies?format=inventory" \
     "/api/v1/history?range=24h" "/api/v1/history?range=7d" \
     "/api/v1/history?host=$h77" "/api/v1/history?label=env:dev" \
     "/metrics"; do

@@ -5,15 +5,19 @@
 # findings' filters and label=, paged by next_cursor, resolved findings
 # gone; format=inventory parses with ansible-inventory into one group per
 # remedy, and hostile host names and remedies cannot add hosts, groups or
-# variables to it; bad arguments answer 400, and a read token is needed
-# when read_tokens is set.
+# variables to it; the aggregates behind it (schema version 5) follow
+# label, severity and remedy changes and equal a recount of the open
+# findings; bad arguments answer 400, and a read token is needed when
+# read_tokens is set.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collector_lib.inc"
 
 T=$(e2e_tmp)
 RD=remedy-read-token
 AUTH="Authorization: Bearer $RD"
-check "collector starts" start_collector "$T" "read_tokens = $RD"
+ADM="Authorization: Bearer remedy-admin-token"
+check "collector starts" start_collector "$T" "read_tokens = $RD" \
+    "admin_tokens = remedy-admin-token"
 
 # report NAME LABELS-JSON [JQ]: the incident report for host NAME.
 report() {
@@ -99,6 +103,59 @@ get "$T/inv3" '/api/v1/remedies?format=inventory&limit=1' -H "$AUTH" >/dev/null
 check "a cut inventory says how to go on" grep -q '^# more remedies: cursor=' "$T/inv3"
 check_eq "label=env:nowhere: an inventory with no group" \
     "$(get "$T/o" '/api/v1/remedies?format=inventory&label=env:nowhere' -H "$AUTH") $(grep -c '^\[' "$T/o")" "200 0"
+
+# the aggregates move with the findings and labels: h2 relabelled and
+# its bloated spool now critical, h3's mta.down back to the incident's
+# remedy (it leaves its group for the other)
+check_eq "h2 relabelled env=prod, a finding more severe" \
+    "$(report h2 '{"env":"prod"}' '(.findings[] | select(.code == "spool.bloated_dir") | .severity) = "critical"')" 200
+check_eq "h3 back to the incident's remedy for mta.down" "$(report h3 '{"env":"prod"}')" 200
+check_eq "mta.down: one remedy now, its three hosts" \
+    "$(get "$T/o" '/api/v1/remedies?code=mta.down' -H "$AUTH") $(jq -c '[.items[] | [.hosts, .count]]' "$T/o")" \
+    '200 [[["evil host=1","h2","h3"],3]]'
+check_eq "label=env:prod&code=mta.down: h2 among them" \
+    "$(get "$T/o" '/api/v1/remedies?label=env:prod&code=mta.down' -H "$AUTH") $(jq -c '[.items[] | [.hosts, .count]]' "$T/o")" \
+    '200 [[["evil host=1","h2","h3"],3]]'
+check_eq "label=env:test: nothing left" \
+    "$(get "$T/o" '/api/v1/remedies?label=env:test' -H "$AUTH") $(jq -c '.items | length' "$T/o")" '200 0'
+check_eq "spool.bloated_dir critical (h2) with severity=critical, the group's highest" \
+    "$(get "$T/o" '/api/v1/remedies?code=spool.bloated_dir&severity=critical' -H "$AUTH") $(jq -c '[.items[] | [.hosts, .severity]]' "$T/o") $(get "$T/o" '/api/v1/remedies?code=spool.bloated_dir' -H "$AUTH") $(jq -c '[.items[] | [.hosts, .severity]]' "$T/o")" \
+    '200 [[["h2"],"critical"]] 200 [[["evil host=1","h2","h3"],"critical"]]'
+# recount A B: the rows of A and B differ in none
+recount() {
+	dbq "$DB" "SELECT (SELECT count(*) FROM ($1 EXCEPT SELECT * FROM ($2) b) x) + (SELECT count(*) FROM ($2 EXCEPT SELECT * FROM ($1) a) y)"
+}
+OPEN="findings f JOIN remedies m ON m.code = f.code AND m.remedy = f.remedy"
+DB=$T/c.db
+check_eq "remedy_findings: the open findings with a remedy" \
+    "$(recount "SELECT finding_id, remedy_id, severity, host_id, name FROM remedy_findings" \
+        "SELECT f.id, m.id, f.severity, f.host_id, h.name FROM $OPEN JOIN hosts h ON h.id = f.host_id WHERE f.resolved_at IS NULL")" 0
+check_eq "remedy_counts: the hosts per group and severity, and all" \
+    "$(recount "SELECT remedy_id, severity, hosts FROM remedy_counts WHERE hosts <> 0" \
+        "SELECT m.id, f.severity, count(DISTINCT f.host_id) FROM $OPEN WHERE f.resolved_at IS NULL GROUP BY m.id, f.severity UNION ALL SELECT m.id, '', count(DISTINCT f.host_id) FROM $OPEN WHERE f.resolved_at IS NULL GROUP BY m.id")" 0
+check_eq "remedy_label_hosts: each group's (and severity's) hosts with their labels" \
+    "$(recount "SELECT remedy_id, severity, host_id, key, value, name FROM remedy_label_hosts" \
+        "SELECT m.id, f.severity, f.host_id, l.key, l.value, h.name FROM $OPEN JOIN host_labels l ON l.host_id = f.host_id JOIN hosts h ON h.id = f.host_id WHERE f.resolved_at IS NULL UNION SELECT m.id, '', f.host_id, l.key, l.value, h.name FROM $OPEN JOIN host_labels l ON l.host_id = f.host_id JOIN hosts h ON h.id = f.host_id WHERE f.resolved_at IS NULL")" 0
+check_eq "remedy_label_counts: their count per group, severity and label" \
+    "$(recount "SELECT remedy_id, severity, key, value, hosts FROM remedy_label_counts WHERE hosts <> 0" \
+        "SELECT remedy_id, severity, key, value, count(*) FROM remedy_label_hosts GROUP BY remedy_id, severity, key, value")" 0
+
+# h2's mta.down acknowledged: acked=true lists it alone, acked=false
+# the others
+ID=$(curl -s -m 10 -H "$AUTH" "$URL/api/v1/findings?state=open&host=h2&code=mta.down" | jq -r '.items[0].id')
+check_eq "h2's mta.down acknowledged" \
+    "$(curl -s -m 10 -o /dev/null -w '%{http_code}' -X POST -H "$ADM" \
+        -H 'Content-Type: application/json' --data-binary '{"reason":"window"}' \
+        "$URL/api/v1/findings/$ID/ack")" 200
+check_eq "acked=true: h2's mta.down only" \
+    "$(get "$T/o" '/api/v1/remedies?acked=true' -H "$AUTH") $(jq -c '[.items[] | [.code, .hosts, .count, .severity]]' "$T/o")" \
+    '200 [["mta.down",["h2"],1,"critical"]]'
+check_eq "acked=false: mta.down without h2, h2's other remedies" \
+    "$(get "$T/o" '/api/v1/remedies?acked=false&code=mta.down' -H "$AUTH") $(jq -c '[.items[] | [.hosts, .count]]' "$T/o") $(get "$T/o" '/api/v1/remedies?acked=false' -H "$AUTH") $(jq -c '[.items[] | select(.hosts | index("h2"))] | length' "$T/o")" \
+    '200 [[["evil host=1","h3"],2]] 200 7'
+check_eq "acked=false&severity=critical: mta.down without h2" \
+    "$(get "$T/o" '/api/v1/remedies?acked=false&severity=critical&code=mta.down' -H "$AUTH") $(jq -c '[.items[] | [.hosts, .count]]' "$T/o")" \
+    '200 [[["evil host=1","h3"],2]]'
 
 for q in format=xml cursor=zz cursor=6d74.x cursor=.5 severity=bad state=maybe \
     acked=perhaps label=env 'label=bad-key:x' limit=0; do

@@ -12,11 +12,13 @@
 #    reopens what the newest resolved nor resolves what it opened);
 #  - each collector reads what the other stored;
 #  - after all of it the aggregates (fleet, finding_counts, cron_fleet,
-#    sig_fleet, incident_counts: views over per-writer parts) equal a
-#    recount of the rows, and so do incident_counts' per-host counts and
-#    the per-label aggregates (label_fleet, label_findings,
-#    label_incidents, label_sigs, label_cron: the hosts are labelled, the
-#    out-of-order reports relabel them);
+#    sig_fleet, incident_counts, remedy_counts: views over per-writer
+#    parts) equal a recount of the rows, and so do incident_counts'
+#    per-host counts, the per-label aggregates (label_fleet,
+#    label_findings, label_incidents, label_sigs, label_cron: the hosts
+#    are labelled, the out-of-order reports relabel them) and the
+#    remedies' rows per finding and per label (the storms' remedies and
+#    labels changed through both collectors);
 #  - a writer holding one host's lock (a transaction of its own, as
 #    another collector's batch holds it) keeps a report of that host
 #    waiting but not one of another host: collectors write different
@@ -181,6 +183,21 @@ check_eq "a report that relabels its host: 200" "$(post "$T/o" "$T/relabel.json"
 check_eq "... its labels replaced" \
     "$(q "SELECT string_agg(key || '=' || value, ',' ORDER BY key) FROM host_labels l JOIN hosts h ON h.id = l.host_id WHERE h.name = 'storm1'")" "env=dev"
 
+# the storms move on through both: mta.down's remedy changes (the
+# finding leaves its group for another), and so do their labels
+for i in 1 2 3 4 5; do
+	u=$URLA
+	[ $((i % 2)) = 0 ] && u=$URLB
+	report "$(cat /proc/sys/kernel/random/uuid)" "storm$i" 5 report-incident.json |
+	    jq '(.findings[] | select(.code == "mta.down") | .remedy) |= . + " # moved"' >"$T/moved$i.json"
+	curl -s -m 20 -o /dev/null -w '%{http_code}\n' -X POST \
+	    -H 'Content-Type: application/json' --data-binary "@$T/moved$i.json" \
+	    "$u/api/v1/reports" >>"$T/s3" &
+	mpids="${mpids:-} $!"
+done
+# shellcheck disable=SC2086
+wait $mpids
+check_eq "the storms moved on: every report 200" "$(grep -vc '^200' "$T/s3")" 0
 # --- the aggregates equal a recount --------------------------------------------
 check_eq "fleet: queued, unread, hosts with queued, hosts as the hosts say" \
     "$(q "SELECT queued || ' ' || unread || ' ' || hosts_with_queued || ' ' || hosts FROM fleet")" \
@@ -219,6 +236,24 @@ check_eq "label_cron: per label and command" \
 check_eq "incident_hosts: each host's open causes, none at 0" \
     "$(q "SELECT coalesce(string_agg(host_id || severity || '=' || causes, ',' ORDER BY host_id, severity), '') FROM incident_hosts")" \
     "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY h, s), '') FROM (SELECT host_id AS h, severity AS s, host_id || severity || '=' || count(*) AS k FROM findings WHERE resolved_at IS NULL AND symptom = 0 GROUP BY host_id, severity UNION ALL SELECT host_id, '', host_id || '=' || count(*) FROM findings WHERE resolved_at IS NULL AND symptom = 0 GROUP BY host_id) x")"
+
+check_eq "remedy_label_counts: per group and label, remedy_label_hosts' rows" \
+    "$(q "SELECT coalesce(string_agg(remedy_id || '/' || severity || '/' || key || '=' || value || '/' || hosts, ',' ORDER BY remedy_id, severity, key, value), '') FROM remedy_label_counts WHERE hosts <> 0")" \
+    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY r, s, y, v), '') FROM (SELECT remedy_id AS r, severity AS s, key AS y, value AS v, remedy_id || '/' || severity || '/' || key || '=' || value || '/' || count(*) AS k FROM remedy_label_hosts GROUP BY remedy_id, severity, key, value) x")"
+check "there are open findings with a remedy, labelled hosts among them" \
+    test "$(q "SELECT count(*) FROM findings f JOIN host_labels l ON l.host_id = f.host_id WHERE resolved_at IS NULL AND remedy <> ''")" -gt 0
+check_eq "remedy_findings: every open finding with a remedy, its group, severity and host" \
+    "$(q "SELECT md5(coalesce(string_agg(e.finding_id || ':' || m.code || ':' || md5(m.remedy) || ':' || e.severity || ':' || e.host_id || ':' || e.name, ',' ORDER BY e.finding_id), '')) FROM remedy_findings e JOIN remedies m ON m.id = e.remedy_id")" \
+    "$(q "SELECT md5(coalesce(string_agg(f.id || ':' || f.code || ':' || md5(f.remedy) || ':' || f.severity || ':' || f.host_id || ':' || h.name, ',' ORDER BY f.id), '')) FROM findings f JOIN hosts h ON h.id = f.host_id WHERE f.resolved_at IS NULL AND f.remedy <> ''")"
+check_eq "remedies: each (code, remedy) once" \
+    "$(q "SELECT count(*) || '/' || count(DISTINCT (code, remedy)) FROM remedies")" \
+    "$(q "SELECT count(*) || '/' || count(*) FROM remedies")"
+check_eq "remedy_counts: hosts per group and severity, and all" \
+    "$(q "SELECT coalesce(string_agg(remedy_id || '/' || severity || '=' || hosts, ',' ORDER BY remedy_id, severity), '') FROM remedy_counts WHERE hosts <> 0")" \
+    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY r, s), '') FROM (SELECT m.id AS r, f.severity AS s, m.id || '/' || f.severity || '=' || count(DISTINCT f.host_id) AS k FROM findings f JOIN remedies m ON m.code = f.code AND m.remedy = f.remedy WHERE f.resolved_at IS NULL GROUP BY m.id, f.severity UNION ALL SELECT m.id, '', m.id || '/=' || count(DISTINCT f.host_id) FROM findings f JOIN remedies m ON m.code = f.code AND m.remedy = f.remedy WHERE f.resolved_at IS NULL GROUP BY m.id) x")"
+check_eq "remedy_label_hosts: each group's hosts with their labels" \
+    "$(q "SELECT coalesce(string_agg(remedy_id || '/' || severity || '/' || host_id || '/' || key || '=' || value || '/' || name, ',' ORDER BY remedy_id, severity, host_id, key), '') FROM remedy_label_hosts")" \
+    "$(q "SELECT coalesce(string_agg(k, ',' ORDER BY r, s, h, y), '') FROM (SELECT DISTINCT m.id AS r, v.s, f.host_id AS h, l.key AS y, m.id || '/' || v.s || '/' || f.host_id || '/' || l.key || '=' || l.value || '/' || n.name AS k FROM findings f JOIN remedies m ON m.code = f.code AND m.remedy = f.remedy CROSS JOIN LATERAL (VALUES (f.severity), ('')) v(s) JOIN host_labels l ON l.host_id = f.host_id JOIN hosts n ON n.id = f.host_id WHERE f.resolved_at IS NULL) x")"
 
 # --- one host's lock held: other hosts go on ------------------------------------
 # the locks of sql_pg.c's sql_begin_write_keys, held by a psql session
