@@ -192,6 +192,74 @@ CREATE TRIGGER IF NOT EXISTS mail_cron_upd AFTER UPDATE OF inbox, unread,
 	WHERE command = new.command;
 END;
 
+-- Mail per label and cron command (schema version 5, /api/v1/mail?label=):
+-- per label (key, value) of host_labels, the cron_fleet of the hosts
+-- with that label now; kept by the triggers below on mail_cron and on
+-- host_labels (a host whose labels change moves its commands).
+CREATE TABLE IF NOT EXISTS label_cron (
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	command		TEXT NOT NULL,
+	hosts		INTEGER NOT NULL,
+	inbox		INTEGER NOT NULL,
+	unread		INTEGER NOT NULL,
+	queued		INTEGER NOT NULL,
+	PRIMARY KEY (key, value, command)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS mail_cron_label_ins AFTER INSERT ON mail_cron
+BEGIN
+	INSERT INTO label_cron (key, value, command, hosts, inbox, unread,
+	    queued)
+	SELECT key, value, new.command, 1, new.inbox, new.unread, new.queued
+	FROM host_labels WHERE host_id = new.host_id
+	ON CONFLICT (key, value, command) DO UPDATE SET hosts = hosts + 1,
+	    inbox = inbox + excluded.inbox, unread = unread + excluded.unread,
+	    queued = queued + excluded.queued;
+END;
+CREATE TRIGGER IF NOT EXISTS mail_cron_label_del AFTER DELETE ON mail_cron
+BEGIN
+	UPDATE label_cron SET hosts = hosts - 1, inbox = inbox - old.inbox,
+	    unread = unread - old.unread, queued = queued - old.queued
+	WHERE command = old.command AND (key, value) IN (SELECT key, value
+	    FROM host_labels WHERE host_id = old.host_id);
+	DELETE FROM label_cron WHERE command = old.command AND hosts <= 0
+	    AND (key, value) IN (SELECT key, value FROM host_labels
+	    WHERE host_id = old.host_id);
+END;
+CREATE TRIGGER IF NOT EXISTS mail_cron_label_upd AFTER UPDATE OF inbox,
+    unread, queued ON mail_cron BEGIN
+	UPDATE label_cron SET inbox = inbox - old.inbox + new.inbox,
+	    unread = unread - old.unread + new.unread,
+	    queued = queued - old.queued + new.queued
+	WHERE command = new.command AND (key, value) IN (SELECT key, value
+	    FROM host_labels WHERE host_id = new.host_id);
+END;
+CREATE TRIGGER IF NOT EXISTS host_labels_cron_ins AFTER INSERT ON host_labels
+BEGIN
+	INSERT INTO label_cron (key, value, command, hosts, inbox, unread,
+	    queued)
+	SELECT new.key, new.value, command, 1, inbox, unread, queued
+	FROM mail_cron WHERE host_id = new.host_id
+	ON CONFLICT (key, value, command) DO UPDATE SET hosts = hosts + 1,
+	    inbox = inbox + excluded.inbox, unread = unread + excluded.unread,
+	    queued = queued + excluded.queued;
+END;
+CREATE TRIGGER IF NOT EXISTS host_labels_cron_del AFTER DELETE ON host_labels
+BEGIN
+	UPDATE label_cron SET hosts = hosts - 1,
+	    inbox = inbox - (SELECT m.inbox FROM mail_cron m
+	        WHERE m.host_id = old.host_id AND m.command = label_cron.command),
+	    unread = unread - (SELECT m.unread FROM mail_cron m
+	        WHERE m.host_id = old.host_id AND m.command = label_cron.command),
+	    queued = queued - (SELECT m.queued FROM mail_cron m
+	        WHERE m.host_id = old.host_id AND m.command = label_cron.command)
+	WHERE key = old.key AND value = old.value AND command IN (SELECT command
+	    FROM mail_cron WHERE host_id = old.host_id);
+	DELETE FROM label_cron WHERE key = old.key AND value = old.value
+	    AND hosts <= 0 AND command IN (SELECT command FROM mail_cron
+	    WHERE host_id = old.host_id);
+END;
+
 -- Events: stored once per (host, event id).  data is the event's JSON.
 CREATE TABLE IF NOT EXISTS events (
 	id		INTEGER PRIMARY KEY,

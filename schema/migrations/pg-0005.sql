@@ -32,3 +32,25 @@ FROM (SELECT host_id, metric, subject, ts - ts % 60 AS minute,
     GROUP BY host_id, metric, subject, minute) h
 JOIN host_labels hl ON hl.host_id = h.host_id
 GROUP BY hl.key, hl.value, h.metric, h.subject, h.minute;
+
+-- Mail per label and cron command (lists6: /api/v1/mail?label=):
+-- label_cron_part, the cron_fleet of each label's hosts as part 0,
+-- filled from mail_cron and host_labels; the view label_cron and the
+-- triggers that keep it come with collector.pg.sql.
+CREATE TABLE IF NOT EXISTS label_cron_part (
+	key		text COLLATE "C" NOT NULL,
+	value		text COLLATE "C" NOT NULL,
+	command		text COLLATE "C" NOT NULL,
+	part		bigint NOT NULL,
+	hosts		bigint NOT NULL,
+	inbox		bigint NOT NULL,
+	unread		bigint NOT NULL,
+	queued		bigint NOT NULL,
+	PRIMARY KEY (key, value, command, part)
+);
+INSERT INTO label_cron_part (key, value, command, part, hosts, inbox,
+    unread, queued)
+SELECT hl.key, hl.value, m.command, 0, count(*), sum(m.inbox),
+    sum(m.unread), sum(m.queued)
+FROM mail_cron m JOIN host_labels hl ON hl.host_id = m.host_id
+GROUP BY hl.key, hl.value, m.command;

@@ -37,3 +37,23 @@ FROM (SELECT host_id, metric, subject, ts - ts % 60 AS minute,
     GROUP BY host_id, metric, subject, minute) h
 JOIN host_labels hl ON hl.host_id = h.host_id
 GROUP BY hl.key, hl.value, h.metric, h.subject, h.minute;
+
+-- Mail per label and cron command (lists6: /api/v1/mail?label=):
+-- label_cron, the cron_fleet of each label's hosts, filled from
+-- mail_cron and host_labels; the triggers that keep it come with
+-- collector.sql.
+CREATE TABLE IF NOT EXISTS label_cron (
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	command		TEXT NOT NULL,
+	hosts		INTEGER NOT NULL,
+	inbox		INTEGER NOT NULL,
+	unread		INTEGER NOT NULL,
+	queued		INTEGER NOT NULL,
+	PRIMARY KEY (key, value, command)
+) WITHOUT ROWID;
+INSERT INTO label_cron (key, value, command, hosts, inbox, unread, queued)
+SELECT hl.key, hl.value, m.command, count(*), sum(m.inbox), sum(m.unread),
+    sum(m.queued)
+FROM mail_cron m JOIN host_labels hl ON hl.host_id = m.host_id
+GROUP BY hl.key, hl.value, m.command;
