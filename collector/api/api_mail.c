@@ -2,9 +2,11 @@
  * api_mail.c - GET /api/v1/mail: queued and unread mail grouped by cron
  * command, fleet wide (the cron_fleet aggregate) or for one host
  * (mail_cron), most messages first, with the totals of the same scope.
- * The cursor is "<messages>.<hex command>" of the last item.  With
- * label= the fleet-wide rows and totals are summed over the hosts that
- * have those labels (mail_cron and hosts), not read from the aggregates.
+ * The cursor is "<messages>.<hex command>" of the last item.  With one
+ * label= the rows come from label_cron (cron_fleet per label, kept at
+ * ingest); with several they are summed over the hosts that have all of
+ * them (mail_cron); the totals of a label scope are summed over its
+ * hosts (hosts).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -159,7 +161,8 @@ mail_totals(struct api_req *rq, const char *host,
 }
 
 /* mail_from - the rows' source: one host's mail_cron, the fleet's
- * cron_fleet, or mail_cron summed per command over lf's hosts. */
+ * cron_fleet, one label's label_cron, or mail_cron summed per command
+ * over the hosts of several labels. */
 static void
 mail_from(struct qb *qb, const char *host, const struct label_filter *lf)
 {
@@ -177,6 +180,16 @@ mail_from(struct qb *qb, const char *host, const struct label_filter *lf)
 		qb_init(qb, "SELECT m.command, m.hosts, m.unread, m.queued, "
 		            "m.inbox + m.queued AS msgs, NULL, NULL, NULL, NULL "
 		            "FROM cron_fleet m");
+		return;
+	}
+	if (lf->n == 1) {
+		qb_init(qb, "SELECT m.command, m.hosts, m.unread, m.queued, "
+		            "m.inbox + m.queued AS msgs, NULL, NULL, NULL, NULL "
+		            "FROM label_cron m");
+		qb_where(qb, "m.key = ?");
+		qb_text(qb, lf->l[0].key);
+		qb_where(qb, "m.value = ?");
+		qb_text(qb, lf->l[0].value);
 		return;
 	}
 	qb_init(qb, "SELECT m.command, m.hosts, m.unread, m.queued, "

@@ -21,6 +21,9 @@
 # Scale: BENCH_REPORTS (20000), BENCH_CONC (128), BENCH_FLEET (10000),
 # BENCH_PG_HOSTS (100000), BENCH_PG_EVENTS (10000000: about 4 GB and
 # several minutes to generate).
+# BENCH_PG_GET=TEXT runs only the read requests containing TEXT,
+# BENCH_PG_GETS (10) GETs each; BENCH_PG_HOLD=1 keeps the read part's
+# collectors running afterwards, for EXPLAIN.
 # BENCH_PG_DATASET=DIR keeps the read part's data set: the first run
 # saves both stores there (DIR/pgdata, DIR/big.db, DIR/now, DIR/scale),
 # later runs at the same scale copy them instead of writing them again.
@@ -210,22 +213,34 @@ for p in "/api/v1/summary" "/api/v1/summary?label=env:prod" \
     "/api/v1/findings?acked=true&limit=100" "/api/v1/findings?host=$h77" \
     "/api/v1/findings?label=env:dev&limit=100" \
     "/api/v1/findings?label=env:dev&code=mta.down&limit=100" \
+    "/api/v1/findings?label=env:prod&code=mta.down&limit=100" \
+    "/api/v1/findings?label=env:prod&code=log.syserr&state=open&limit=100" \
     "/api/v1/findings?limit=100&cursor=100000" \
     "/api/v1/events?limit=100" "/api/v1/events?host=$h77" \
     "/api/v1/events?since=$since" \
     "/api/v1/events?signature=SYSERR(root):%20signature%207:%20Permission%20denied" \
     "/api/v1/events?kind=bounced" "/api/v1/events?label=env:dev&limit=100" \
     "/api/v1/mail?limit=100" "/api/v1/mail?label=env:dev&limit=100" \
+    "/api/v1/mail?label=env:prod&limit=100" \
     "/api/v1/mail?host=$h77" "/api/v1/remedies" \
     "/api/v1/history?range=24h" "/api/v1/history?range=7d" \
     "/api/v1/history?host=$h77" "/api/v1/history?label=env:dev" \
+    "/api/v1/history?label=env:prod" "/api/v1/history?label=env:prod&range=7d" \
     "/metrics"; do
+	# BENCH_PG_GET=TEXT: only the requests that contain TEXT
+	case $p in *"${BENCH_PG_GET:-}"*) ;; *) continue ;; esac
 	echo "  GET $p"
 	printf '    PostgreSQL'
-	"$tmp/loadgen" get "$upg$p" -n 10
+	"$tmp/loadgen" get "$upg$p" -n "${BENCH_PG_GETS:-10}"
 	printf '    SQLite    '
-	"$tmp/loadgen" get "$usq$p" -n 10
+	"$tmp/loadgen" get "$usq$p" -n "${BENCH_PG_GETS:-10}"
 done
+# BENCH_PG_HOLD=1: keep both collectors running (their URLs printed) for
+# EXPLAIN and hand-made requests until the script is interrupted
+if [ -n "${BENCH_PG_HOLD:-}" ]; then
+	echo "  holding: PostgreSQL $upg ($(pg_url big)), SQLite $usq ($tmp/big.db)"
+	while :; do sleep 60; done
+fi
 stop_all
 echo
 echo "target: the summary and every list < 100 ms (p99) at 100,000 hosts and"

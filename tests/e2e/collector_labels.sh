@@ -127,6 +127,25 @@ check_eq "hosts?label=role:mail: no longer ok1" \
 check_eq "hosts?label=env:staging: ok1" \
     "$(names '/api/v1/hosts?label=env:staging')" '200 ["ok1"]'
 
+# mail per label: one label from label_cron (kept at ingest), several
+# summed from mail_cron; label_cron is what mail_cron and host_labels
+# give after the relabelling
+for l in env:prod role:mail env:staging; do
+	get "$T/m1" "/api/v1/mail?label=$l" >/dev/null
+	get "$T/m2" "/api/v1/mail?label=$l&label=$l" >/dev/null
+	check_eq "mail?label=$l: label_cron's rows are mail_cron's summed" \
+	    "$(jq -c .items "$T/m1")" "$(jq -c .items "$T/m2")"
+done
+check_eq "label_cron: the recount from mail_cron and host_labels" \
+    "$(dbq "$T/c.db" "SELECT key, value, command, hosts, inbox, unread, queued
+	FROM label_cron ORDER BY 1, 2, 3")" \
+    "$(dbq "$T/c.db" "SELECT hl.key, hl.value, m.command, count(*),
+	sum(m.inbox), sum(m.unread), sum(m.queued) FROM mail_cron m
+	JOIN host_labels hl ON hl.host_id = m.host_id GROUP BY 1, 2, 3
+	ORDER BY 1, 2, 3")"
+check "label_cron: rows for inc1's labels" \
+    [ "$(dbq "$T/c.db" "SELECT count(*) FROM label_cron WHERE key = 'role'")" -gt 0 ]
+
 # hostile label arguments: 400 in the error shape, never a 5xx
 for q in 'label=env' 'label=:prod' 'label=env:' 'label=my-env:x' \
     'label=__name__:x' 'label=env:%0a' 'label=env:%ff' 'label=env:%c2%85' \
