@@ -427,6 +427,9 @@ CREATE INDEX IF NOT EXISTS findings_resolved
 -- the read API's lists: a host's findings, a code's, newest first
 CREATE INDEX IF NOT EXISTS findings_host ON findings (host_id, id);
 CREATE INDEX IF NOT EXISTS findings_code ON findings (code, id);
+-- a code's findings by host (schema version 5): findings?code=&label=
+-- joins them to the label's hosts as a set (api_findings.c)
+CREATE INDEX IF NOT EXISTS findings_code_host ON findings (code, host_id, id);
 
 -- Open findings per (code, severity): how many distinct hosts, kept by
 -- the triggers below so that the summary does not group the findings.

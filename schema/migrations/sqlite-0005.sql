@@ -57,3 +57,6 @@ SELECT hl.key, hl.value, m.command, count(*), sum(m.inbox), sum(m.unread),
     sum(m.queued)
 FROM mail_cron m JOIN host_labels hl ON hl.host_id = m.host_id
 GROUP BY hl.key, hl.value, m.command;
+
+-- A code's findings by host (lists6: findings?code=&label=): the index
+-- findings_code_host only, which collector.sql creates.
