@@ -61,6 +61,26 @@ check_eq "findings?label=env:prod: the incident host's only" \
     "$(names '/api/v1/findings?label=env:prod&limit=1000')" '200 ["inc1"]'
 check_eq "findings?label=env:test: none (the healthy host)" \
     "$(get "$T/o" '/api/v1/findings?label=env:test&state=open') $(jq '[.items[] | select(.severity != "info")] | length' "$T/o")" '200 0'
+# label= with code=: the code's findings on the label's hosts joined as
+# a set (api_findings.c); the same page as the host's own, and its
+# cursor walks it
+get "$T/o" '/api/v1/findings?host=inc1&state=open&limit=1000' >/dev/null
+# the code inc1 has most open findings of
+c=$(jq -r '[.items[].code] | group_by(.) | max_by(length) | .[0]' "$T/o")
+ids() { get "$T/ids" "$1" >/dev/null; jq -c '[.items[].id]' "$T/ids"; }
+all=$(ids "/api/v1/findings?host=inc1&code=$c&limit=1000")
+check "inc1 has findings of $c" [ "$all" != '[]' ]
+check_eq "findings?label=env:prod&code=$c: inc1's findings of $c" \
+    "$(ids "/api/v1/findings?label=env:prod&code=$c&limit=1000")" "$all"
+check_eq "findings?label=env:test&code=$c: none" \
+    "$(ids "/api/v1/findings?label=env:test&code=$c&limit=1000")" '[]'
+first=$(echo "$all" | jq '.[0]')
+check_eq "label=&code=, two labels, limit=1: the first, and a cursor" \
+    "$(ids "/api/v1/findings?label=env:prod&label=role:mail&code=$c&limit=1") $(jq -r '.next_cursor // "null"' "$T/ids")" \
+    "[$first] $(echo "$all" | jq -r 'if length > 1 then .[0] | tostring else "null" end')"
+check_eq "label=&code= after the first: the rest" \
+    "$(ids "/api/v1/findings?label=env:prod&label=role:mail&code=$c&limit=1000&cursor=$first")" \
+    "$(echo "$all" | jq -c '.[1:]')"
 check_eq "events?label=env:prod: the incident host's" \
     "$(names '/api/v1/events?label=env:prod&limit=1000')" '200 ["inc1"]'
 check_eq "events?label=dc:nowhere: none" \
