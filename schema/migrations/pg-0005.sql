@@ -23,6 +23,9 @@ CREATE TABLE IF NOT EXISTS label_history_kept (
 	total		double precision NOT NULL,
 	PRIMARY KEY (key, value, metric, subject, ts)
 );
+-- filled anew (a database written by this version's schema file
+-- without its version number has them already)
+DELETE FROM label_history_kept;
 INSERT INTO label_history_kept (key, value, metric, subject, ts, total)
 SELECT hl.key, hl.value, h.metric, h.subject, h.minute, sum(h.m)
 FROM (SELECT host_id, metric, subject, ts - ts % 60 AS minute,
@@ -48,6 +51,9 @@ CREATE TABLE IF NOT EXISTS label_cron_part (
 	queued		bigint NOT NULL,
 	PRIMARY KEY (key, value, command, part)
 );
+-- filled anew (a database written by this version's schema file
+-- without its version number has them already)
+DELETE FROM label_cron_part;
 INSERT INTO label_cron_part (key, value, command, part, hosts, inbox,
     unread, queued)
 SELECT hl.key, hl.value, m.command, 0, count(*), sum(m.inbox),

@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS label_history (
 	total		REAL NOT NULL,
 	PRIMARY KEY (key, value, metric, subject, ts)
 ) WITHOUT ROWID;
+-- filled anew (a database written by this version's schema file
+-- without its version number has them already)
+DELETE FROM label_history;
 INSERT INTO label_history (key, value, metric, subject, ts, total)
 SELECT hl.key, hl.value, h.metric, h.subject, h.minute, sum(h.m)
 FROM (SELECT host_id, metric, subject, ts - ts % 60 AS minute,
@@ -52,6 +55,9 @@ CREATE TABLE IF NOT EXISTS label_cron (
 	queued		INTEGER NOT NULL,
 	PRIMARY KEY (key, value, command)
 ) WITHOUT ROWID;
+-- filled anew (a database written by this version's schema file
+-- without its version number has them already)
+DELETE FROM label_cron;
 INSERT INTO label_cron (key, value, command, hosts, inbox, unread, queued)
 SELECT hl.key, hl.value, m.command, count(*), sum(m.inbox), sum(m.unread),
     sum(m.queued)
