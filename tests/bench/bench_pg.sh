@@ -68,7 +68,7 @@ start() {
 	cpids="$cpids $!"
 	_i=0
 	until [ "$(curl -s -o /dev/null -w '%{http_code}' -m 1 "$URL/healthz")" = 200 ]; do
-		_i=$((_i + 1)); [ "$_i" -gt 600 ] && return 1; sleep 0.1
+		_i=$((_i + 1)); [ "$_i" -gt "$((${wait_s:-60} * 10))" ] && return 1; sleep 0.1
 	done
 }
 stop_all() {
@@ -188,7 +188,9 @@ else
 		echo "  the data set saved in $ds"
 	fi
 fi
-# as many hosts silent as when the set was written
+# as many hosts silent as when the set was written; a saved set of an
+# older schema version is migrated first (minutes at 10 M events)
+wait_s=${BENCH_PG_START_S:-1200}
 stale="stale_after = $(( 900 + $(date +%s) - now ))s"
 start "$(pg_url big)" "$stale" || { echo "collector did not start"; exit 1; }
 upg=$URL
