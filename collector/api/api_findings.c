@@ -160,6 +160,18 @@ finding_filter_where(struct api_req *rq, struct qb *qb,
 	"JOIN findings f ON f.id = p.id JOIN hosts h ON h.id = f.host_id "     \
 	"ORDER BY f.id DESC"
 
+/* findings_set_page - close the set m (after the cursor's bound) and
+ * read the page from it. */
+static void
+findings_set_page(struct qb *qb, long long cursor)
+{
+	if (cursor) {
+		qb_where(qb, "f.id < ?");
+		qb_int(qb, cursor);
+	}
+	qb_tail(qb, ") " FINDING_PAGE_OUTER FINDING_SET_INNER FINDING_PAGE_ACKS);
+}
+
 /* findings_set_query - the label= and code= page into qb (cursor: the
  * last id of the page before, or 0). */
 static void
@@ -171,12 +183,23 @@ findings_set_query(struct api_req *rq, struct qb *qb,
 	qb_init(qb, "WITH m AS MATERIALIZED (SELECT f.id FROM findings f");
 	qb_labels_join(qb, "f.host_id", lf);
 	finding_filter_where(rq, qb, &none);
-	if (cursor) {
-		qb_where(qb, "f.id < ?");
-		qb_int(qb, cursor);
-	}
-	qb_tail(qb, ") " FINDING_PAGE_OUTER FINDING_SET_INNER FINDING_PAGE_ACKS);
+	findings_set_page(qb, cursor);
 }
+
+/* findings_acked_query - the acked=true page into qb: the findings an
+ * acknowledgement holds for, found from the acks (a few) as a set, then
+ * the page as above; walking the ids newest first read every finding
+ * when none or few were acknowledged. */
+static void
+findings_acked_query(struct api_req *rq, struct qb *qb,
+                     const struct label_filter *lf, long long cursor)
+{
+	qb_init(qb, "WITH m AS MATERIALIZED (SELECT f.id FROM acks a "
+	            "JOIN findings f ON " ACK_HOLDS);
+	finding_filter_where(rq, qb, lf);
+	findings_set_page(qb, cursor);
+}
+
 
 void
 api_findings(struct api_req *rq, struct api_answer *ans)
@@ -192,8 +215,12 @@ api_findings(struct api_req *rq, struct api_answer *ans)
 	if (list_args(rq, ans, &limit, &cursor) == -1 ||
 	    finding_filter_args(rq, ans, &lf) == -1)
 		return;
-	if (page_first && lf.n > 0 && code && *code) {
-		findings_set_query(rq, &qb, &lf, cursor);
+	if ((page_first && lf.n > 0 && code && *code) ||
+	    (acked && strcmp(acked, "true") == 0)) {
+		if (page_first)
+			findings_set_query(rq, &qb, &lf, cursor);
+		else
+			findings_acked_query(rq, &qb, &lf, cursor);
 		list_page(rq, ans, &qb, limit, findings_row, findings_cursor,
 		          &last);
 		return;
