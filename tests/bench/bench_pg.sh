@@ -91,7 +91,9 @@ pg_stop fast && pg_restart || exit 1
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg);" \
     "PostgreSQL $(pg_sql postgres 'SHOW server_version') (fsync on)"
 
-load="-n $reports -c $conc -H $fleet -e 3"
+# BENCH_PG_LABELS=1: the reports carry the read set's labels (env, dc),
+# so the label aggregates' triggers have work to do
+load="-n $reports -c $conc -H $fleet -e 3${BENCH_PG_LABELS:+ -L}"
 # ingest_runs BINDIR LABEL: the three stores with one build's collector
 ingest_runs() {
 	bindir=$1
