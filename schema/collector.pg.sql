@@ -88,6 +88,139 @@ CREATE TABLE IF NOT EXISTS host_labels (
 CREATE INDEX IF NOT EXISTS host_labels_kv
     ON host_labels (key, value, host_id);
 
+-- The summary's aggregates per label (schema version 5;
+-- schema/migrations/pg-0005.sql), as SQLite's (schema/collector.sql):
+-- per (key, value) of host_labels what fleet, finding_counts,
+-- incident_counts, sig_fleet and cron_fleet count over the hosts with
+-- that label.  Per-writer delta rows (*_part, part agg_part()) as the
+-- fleet-wide ones, summed by the views label_fleet, label_findings,
+-- label_incidents, label_sigs and label_cron.  The trigger functions of
+-- the fleet-wide aggregates add the same deltas to the host's labels
+-- (in the same call: no trigger of their own); host_labels_move (below)
+-- moves a host's share when its labels change.
+CREATE TABLE IF NOT EXISTS label_fleet_part (
+	key		text COLLATE "C" NOT NULL,
+	value		text COLLATE "C" NOT NULL,
+	part		bigint NOT NULL,
+	hosts		bigint NOT NULL,
+	queued		bigint NOT NULL,
+	unread		bigint NOT NULL,
+	hosts_with_queued bigint NOT NULL,
+	mta_down	bigint NOT NULL,
+	PRIMARY KEY (key, value, part)
+);
+CREATE OR REPLACE VIEW label_fleet AS
+SELECT key, value, CAST(sum(hosts) AS bigint) AS hosts,
+    CAST(sum(queued) AS bigint) AS queued,
+    CAST(sum(unread) AS bigint) AS unread,
+    CAST(sum(hosts_with_queued) AS bigint) AS hosts_with_queued,
+    CAST(sum(mta_down) AS bigint) AS mta_down
+FROM label_fleet_part GROUP BY key, value;
+CREATE TABLE IF NOT EXISTS label_findings_part (
+	key		text COLLATE "C" NOT NULL,
+	value		text COLLATE "C" NOT NULL,
+	code		text COLLATE "C" NOT NULL,
+	severity	text COLLATE "C" NOT NULL,
+	part		bigint NOT NULL,
+	hosts		bigint NOT NULL,
+	symptoms	bigint NOT NULL DEFAULT 0,
+	PRIMARY KEY (key, value, code, severity, part)
+);
+CREATE OR REPLACE VIEW label_findings AS
+SELECT key, value, code, severity, CAST(sum(hosts) AS bigint) AS hosts,
+    CAST(sum(symptoms) AS bigint) AS symptoms
+FROM label_findings_part GROUP BY key, value, code, severity;
+CREATE TABLE IF NOT EXISTS label_incidents_part (
+	key		text COLLATE "C" NOT NULL,
+	value		text COLLATE "C" NOT NULL,
+	severity	text COLLATE "C" NOT NULL,	-- '': every severity
+	part		bigint NOT NULL,
+	causes		bigint NOT NULL,
+	hosts		bigint NOT NULL,
+	PRIMARY KEY (key, value, severity, part)
+);
+CREATE OR REPLACE VIEW label_incidents AS
+SELECT key, value, severity, CAST(sum(causes) AS bigint) AS causes,
+    CAST(sum(hosts) AS bigint) AS hosts
+FROM label_incidents_part GROUP BY key, value, severity;
+CREATE TABLE IF NOT EXISTS label_sigs_part (
+	key		text COLLATE "C" NOT NULL,
+	value		text COLLATE "C" NOT NULL,
+	signature	text COLLATE "C" NOT NULL,
+	part		bigint NOT NULL,
+	kind		text COLLATE "C",
+	hosts		bigint NOT NULL,
+	count		bigint NOT NULL,
+	last_ts		bigint,
+	PRIMARY KEY (key, value, signature, part)
+);
+CREATE OR REPLACE VIEW label_sigs AS
+SELECT key, value, signature, min(kind) AS kind,
+    CAST(sum(hosts) AS bigint) AS hosts, CAST(sum(count) AS bigint) AS count,
+    max(last_ts) AS last_ts
+FROM label_sigs_part GROUP BY key, value, signature HAVING sum(hosts) > 0;
+CREATE TABLE IF NOT EXISTS label_cron_part (
+	key		text COLLATE "C" NOT NULL,
+	value		text COLLATE "C" NOT NULL,
+	command		text COLLATE "C" NOT NULL,
+	part		bigint NOT NULL,
+	hosts		bigint NOT NULL,
+	inbox		bigint NOT NULL,
+	unread		bigint NOT NULL,
+	queued		bigint NOT NULL,
+	PRIMARY KEY (key, value, command, part)
+);
+CREATE OR REPLACE VIEW label_cron AS
+SELECT key, value, command, CAST(sum(hosts) AS bigint) AS hosts,
+    CAST(sum(inbox) AS bigint) AS inbox,
+    CAST(sum(unread) AS bigint) AS unread,
+    CAST(sum(queued) AS bigint) AS queued
+FROM label_cron_part GROUP BY key, value, command HAVING sum(hosts) > 0;
+
+-- label_cron_add, label_sig_add - cron_add's and sig_add's deltas (below)
+-- for each label of host hid, in this connection's part; a part's row
+-- back at zero is deleted.
+CREATE OR REPLACE FUNCTION label_cron_add(hid bigint, cmd text, h bigint,
+    i bigint, u bigint, q bigint) RETURNS void
+    LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO label_cron_part AS c (key, value, command, part, hosts,
+	    inbox, unread, queued)
+	SELECT l.key, l.value, cmd, agg_part(), h, i, u, q FROM host_labels l
+	WHERE l.host_id = hid
+	ON CONFLICT (key, value, command, part) DO UPDATE
+	    SET hosts = c.hosts + excluded.hosts,
+	    inbox = c.inbox + excluded.inbox,
+	    unread = c.unread + excluded.unread,
+	    queued = c.queued + excluded.queued;
+	IF h < 0 THEN
+		DELETE FROM label_cron_part c USING host_labels l
+		WHERE l.host_id = hid AND c.key = l.key AND c.value = l.value
+		    AND c.command = cmd AND c.part = agg_part() AND c.hosts = 0
+		    AND c.inbox = 0 AND c.unread = 0 AND c.queued = 0;
+	END IF;
+END $$;
+CREATE OR REPLACE FUNCTION label_sig_add(hid bigint, sig text, k text,
+    h bigint, n bigint, ts bigint) RETURNS void
+    LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO label_sigs_part AS s (key, value, signature, part, kind,
+	    hosts, count, last_ts)
+	SELECT l.key, l.value, sig, agg_part(), k, h, n, ts FROM host_labels l
+	WHERE l.host_id = hid
+	ON CONFLICT (key, value, signature, part) DO UPDATE
+	    SET hosts = s.hosts + excluded.hosts,
+	    count = s.count + excluded.count,
+	    last_ts = CASE WHEN excluded.last_ts IS NULL THEN s.last_ts
+	        ELSE GREATEST(coalesce(s.last_ts, 0), excluded.last_ts) END;
+	IF h < 0 THEN
+		DELETE FROM label_sigs_part s USING host_labels l
+		WHERE l.host_id = hid AND s.key = l.key AND s.value = l.value
+		    AND s.signature = sig AND s.part = agg_part()
+		    AND s.hosts = 0 AND s.count = 0;
+	END IF;
+END $$;
+
 CREATE TABLE IF NOT EXISTS host_state (
 	host_id		bigint PRIMARY KEY,
 	hash		bigint NOT NULL,
@@ -217,12 +350,19 @@ BEGIN
 	IF TG_OP = 'INSERT' THEN
 		PERFORM cron_add(NEW.command, 1, NEW.inbox, NEW.unread,
 		    NEW.queued);
+		PERFORM label_cron_add(NEW.host_id, NEW.command, 1, NEW.inbox,
+		    NEW.unread, NEW.queued);
 	ELSIF TG_OP = 'DELETE' THEN
 		PERFORM cron_add(OLD.command, -1, -OLD.inbox, -OLD.unread,
 		    -OLD.queued);
+		PERFORM label_cron_add(OLD.host_id, OLD.command, -1,
+		    -OLD.inbox, -OLD.unread, -OLD.queued);
 	ELSE
 		PERFORM cron_add(NEW.command, 0, NEW.inbox - OLD.inbox,
 		    NEW.unread - OLD.unread, NEW.queued - OLD.queued);
+		PERFORM label_cron_add(NEW.host_id, NEW.command, 0,
+		    NEW.inbox - OLD.inbox, NEW.unread - OLD.unread,
+		    NEW.queued - OLD.queued);
 	END IF;
 	RETURN NULL;
 END $$;
@@ -230,98 +370,6 @@ DROP TRIGGER IF EXISTS mail_cron_fleet ON mail_cron;
 CREATE TRIGGER mail_cron_fleet AFTER INSERT OR DELETE OR
     UPDATE OF inbox, unread, queued ON mail_cron
     FOR EACH ROW EXECUTE FUNCTION mail_cron_fleet();
-
--- Mail per label and cron command (schema version 5, /api/v1/mail?label=),
--- as in collector.sql: per label of host_labels, the cron_fleet of the
--- hosts with that label now, as delta rows per writer's part
--- (label_cron_part) summed by the view label_cron; kept by the row
--- triggers below on mail_cron and host_labels (a host whose labels
--- change moves its commands).
-CREATE TABLE IF NOT EXISTS label_cron_part (
-	key		text COLLATE "C" NOT NULL,
-	value		text COLLATE "C" NOT NULL,
-	command		text COLLATE "C" NOT NULL,
-	part		bigint NOT NULL,
-	hosts		bigint NOT NULL,
-	inbox		bigint NOT NULL,
-	unread		bigint NOT NULL,
-	queued		bigint NOT NULL,
-	PRIMARY KEY (key, value, command, part)
-);
-CREATE OR REPLACE VIEW label_cron AS
-SELECT key, value, command, CAST(sum(hosts) AS bigint) AS hosts,
-    CAST(sum(inbox) AS bigint) AS inbox,
-    CAST(sum(unread) AS bigint) AS unread,
-    CAST(sum(queued) AS bigint) AS queued
-FROM label_cron_part GROUP BY key, value, command HAVING sum(hosts) > 0;
-
--- label_cron_add - add one host's deltas of command to this part of
--- each of the labels (host hid's, or the one given).
-CREATE OR REPLACE FUNCTION label_cron_add(hid bigint, k text, v text,
-    cmd text, h bigint, i bigint, u bigint, q bigint) RETURNS void
-    LANGUAGE plpgsql AS $$
-BEGIN
-	INSERT INTO label_cron_part AS c (key, value, command, part, hosts,
-	    inbox, unread, queued)
-	SELECT l.key, l.value, cmd, agg_part(), h, i, u, q
-	FROM host_labels l WHERE k IS NULL AND l.host_id = hid
-	UNION ALL SELECT k, v, cmd, agg_part(), h, i, u, q WHERE k IS NOT NULL
-	ON CONFLICT (key, value, command, part) DO UPDATE SET
-	    hosts = c.hosts + excluded.hosts, inbox = c.inbox + excluded.inbox,
-	    unread = c.unread + excluded.unread,
-	    queued = c.queued + excluded.queued;
-	DELETE FROM label_cron_part p WHERE p.command = cmd
-	    AND p.part = agg_part() AND p.hosts = 0 AND p.inbox = 0
-	    AND p.unread = 0 AND p.queued = 0
-	    AND (k IS NULL AND (p.key, p.value) IN (SELECT l.key, l.value
-	        FROM host_labels l WHERE l.host_id = hid)
-	        OR p.key = k AND p.value = v);
-END $$;
-
-CREATE OR REPLACE FUNCTION mail_cron_label() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-BEGIN
-	IF TG_OP = 'INSERT' THEN
-		PERFORM label_cron_add(NEW.host_id, NULL, NULL, NEW.command, 1,
-		    NEW.inbox, NEW.unread, NEW.queued);
-	ELSIF TG_OP = 'DELETE' THEN
-		PERFORM label_cron_add(OLD.host_id, NULL, NULL, OLD.command, -1,
-		    -OLD.inbox, -OLD.unread, -OLD.queued);
-	ELSE
-		PERFORM label_cron_add(NEW.host_id, NULL, NULL, NEW.command, 0,
-		    NEW.inbox - OLD.inbox, NEW.unread - OLD.unread,
-		    NEW.queued - OLD.queued);
-	END IF;
-	RETURN NULL;
-END $$;
-DROP TRIGGER IF EXISTS mail_cron_label ON mail_cron;
-CREATE TRIGGER mail_cron_label AFTER INSERT OR DELETE OR
-    UPDATE OF inbox, unread, queued ON mail_cron
-    FOR EACH ROW EXECUTE FUNCTION mail_cron_label();
-
-CREATE OR REPLACE FUNCTION host_labels_cron() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-DECLARE
-	m record;
-BEGIN
-	IF TG_OP = 'INSERT' THEN
-		FOR m IN SELECT command, inbox, unread, queued FROM mail_cron
-		    WHERE host_id = NEW.host_id LOOP
-			PERFORM label_cron_add(NEW.host_id, NEW.key, NEW.value,
-			    m.command, 1, m.inbox, m.unread, m.queued);
-		END LOOP;
-	ELSE
-		FOR m IN SELECT command, inbox, unread, queued FROM mail_cron
-		    WHERE host_id = OLD.host_id LOOP
-			PERFORM label_cron_add(OLD.host_id, OLD.key, OLD.value,
-			    m.command, -1, -m.inbox, -m.unread, -m.queued);
-		END LOOP;
-	END IF;
-	RETURN NULL;
-END $$;
-DROP TRIGGER IF EXISTS host_labels_cron ON host_labels;
-CREATE TRIGGER host_labels_cron AFTER INSERT OR DELETE ON host_labels
-    FOR EACH ROW EXECUTE FUNCTION host_labels_cron();
 
 CREATE TABLE IF NOT EXISTS events (
 	id		bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
@@ -357,6 +405,8 @@ CREATE TABLE IF NOT EXISTS event_sigs (
 	last_ts		bigint,
 	PRIMARY KEY (signature, host_id)
 );
+-- a host's signatures, for the move of its labels' share
+CREATE INDEX IF NOT EXISTS event_sigs_host ON event_sigs (host_id);
 
 CREATE TABLE IF NOT EXISTS sig_fleet_part (
 	signature	text COLLATE "C" NOT NULL,
@@ -395,10 +445,16 @@ BEGIN
 	IF TG_OP = 'INSERT' THEN
 		PERFORM sig_add(NEW.signature, NEW.kind, 1, NEW.count,
 		    NEW.last_ts);
+		PERFORM label_sig_add(NEW.host_id, NEW.signature, NEW.kind, 1,
+		    NEW.count, NEW.last_ts);
 	ELSIF TG_OP = 'DELETE' THEN
 		PERFORM sig_add(OLD.signature, OLD.kind, -1, -OLD.count, NULL);
+		PERFORM label_sig_add(OLD.host_id, OLD.signature, OLD.kind, -1,
+		    -OLD.count, NULL);
 	ELSE
 		PERFORM sig_add(NEW.signature, NEW.kind, 0,
+		    NEW.count - OLD.count, coalesce(NEW.last_ts, 0));
+		PERFORM label_sig_add(NEW.host_id, NEW.signature, NEW.kind, 0,
 		    NEW.count - OLD.count, coalesce(NEW.last_ts, 0));
 	END IF;
 	RETURN NULL;
@@ -559,8 +615,8 @@ BEGIN
 	IF NOT EXISTS (SELECT 1 FROM new_rows WHERE resolved_at IS NULL) THEN
 		RETURN NULL;
 	END IF;
-	INSERT INTO finding_counts_part AS c (code, severity, part, hosts)
-	SELECT t.code, t.severity, agg_part(), count(*) FROM (
+	-- t: the (host, code, severity) the statement opened first
+	WITH t AS (SELECT t.host_id, t.code, t.severity FROM (
 	    SELECT DISTINCT n.host_id, n.code, n.severity FROM new_rows n
 	    WHERE n.resolved_at IS NULL) t
 	-- a scalar subquery, one index lookup per row (as NOT EXISTS, the
@@ -568,9 +624,18 @@ BEGIN
 	WHERE (SELECT f.id FROM findings f WHERE
 	    f.code = t.code AND f.severity = t.severity AND
 	    f.host_id = t.host_id AND f.resolved_at IS NULL AND
-	    f.id NOT IN (SELECT id FROM new_rows) LIMIT 1) IS NULL
+	    f.id NOT IN (SELECT id FROM new_rows) LIMIT 1) IS NULL),
+	fc AS (INSERT INTO finding_counts_part AS c (code, severity, part, hosts)
+	SELECT t.code, t.severity, agg_part(), count(*) FROM t
 	GROUP BY t.code, t.severity
-	ON CONFLICT (code, severity, part) DO UPDATE SET hosts = c.hosts + excluded.hosts;
+	ON CONFLICT (code, severity, part) DO UPDATE SET hosts = c.hosts + excluded.hosts)
+	INSERT INTO label_findings_part AS c (key, value, code, severity,
+	    part, hosts)
+	SELECT l.key, l.value, t.code, t.severity, agg_part(), count(*)
+	FROM t JOIN host_labels l ON l.host_id = t.host_id
+	GROUP BY l.key, l.value, t.code, t.severity
+	ON CONFLICT (key, value, code, severity, part) DO UPDATE
+	    SET hosts = c.hosts + excluded.hosts;
 	RETURN NULL;
 END $$;
 DROP TRIGGER IF EXISTS findings_counts_ins ON findings;
@@ -587,9 +652,8 @@ BEGIN
 	    o.severity <> n.severity) THEN
 		RETURN NULL;
 	END IF;
-	INSERT INTO finding_counts_part AS c (code, severity, part, hosts)
-	SELECT d.code, d.severity, agg_part(), sum(d.now - d.before) FROM (
-	    SELECT t.code, t.severity,
+	WITH d AS (
+	    SELECT t.host_id, t.code, t.severity,
 	        (EXISTS (SELECT 1 FROM findings f WHERE f.code = t.code AND
 	            f.severity = t.severity AND f.host_id = t.host_id AND
 	            f.resolved_at IS NULL))::int AS now,
@@ -608,9 +672,20 @@ BEGIN
 	          SELECT n.host_id, n.code, n.severity FROM old_rows o
 	          JOIN new_rows n ON n.id = o.id WHERE
 	          n.resolved_at IS NULL AND (o.resolved_at IS NOT NULL OR
-	          n.severity <> o.severity)) t) d
+	          n.severity <> o.severity)) t),
+	fc AS (INSERT INTO finding_counts_part AS c (code, severity, part, hosts)
+	SELECT d.code, d.severity, agg_part(), sum(d.now - d.before) FROM d
 	GROUP BY d.code, d.severity HAVING sum(d.now - d.before) <> 0
-	ON CONFLICT (code, severity, part) DO UPDATE SET hosts = c.hosts + excluded.hosts;
+	ON CONFLICT (code, severity, part) DO UPDATE SET hosts = c.hosts + excluded.hosts)
+	INSERT INTO label_findings_part AS c (key, value, code, severity,
+	    part, hosts)
+	SELECT l.key, l.value, d.code, d.severity, agg_part(),
+	    sum(d.now - d.before)
+	FROM d JOIN host_labels l ON l.host_id = d.host_id
+	GROUP BY l.key, l.value, d.code, d.severity
+	HAVING sum(d.now - d.before) <> 0
+	ON CONFLICT (key, value, code, severity, part) DO UPDATE
+	    SET hosts = c.hosts + excluded.hosts;
 	RETURN NULL;
 END $$;
 DROP TRIGGER IF EXISTS findings_counts_upd ON findings;
@@ -645,6 +720,14 @@ BEGIN
 	WHERE n.resolved_at IS NULL AND n.symptom = 1
 	GROUP BY n.code, n.severity
 	ON CONFLICT (code, severity, part) DO UPDATE
+	    SET symptoms = c.symptoms + excluded.symptoms;
+	INSERT INTO label_findings_part AS c (key, value, code, severity,
+	    part, hosts, symptoms)
+	SELECT l.key, l.value, n.code, n.severity, agg_part(), 0, count(*)
+	FROM new_rows n JOIN host_labels l ON l.host_id = n.host_id
+	WHERE n.resolved_at IS NULL AND n.symptom = 1
+	GROUP BY l.key, l.value, n.code, n.severity
+	ON CONFLICT (key, value, code, severity, part) DO UPDATE
 	    SET symptoms = c.symptoms + excluded.symptoms;
 	RETURN NULL;
 END $$;
@@ -682,16 +765,24 @@ BEGIN
 	    o.severity <> n.severity OR o.code <> n.code) THEN
 		RETURN NULL;
 	END IF;
-	INSERT INTO finding_counts_part AS c (code, severity, part, hosts,
-	    symptoms)
-	SELECT d.code, d.severity, agg_part(), 0, sum(d.delta) FROM (
-	    SELECT n.code, n.severity, 1 AS delta FROM new_rows n
+	WITH d AS (
+	    SELECT n.host_id, n.code, n.severity, 1 AS delta FROM new_rows n
 	    WHERE n.resolved_at IS NULL AND n.symptom = 1
 	    UNION ALL
-	    SELECT o.code, o.severity, -1 FROM old_rows o
-	    WHERE o.resolved_at IS NULL AND o.symptom = 1) d
+	    SELECT o.host_id, o.code, o.severity, -1 FROM old_rows o
+	    WHERE o.resolved_at IS NULL AND o.symptom = 1),
+	fc AS (INSERT INTO finding_counts_part AS c (code, severity, part,
+	    hosts, symptoms)
+	SELECT d.code, d.severity, agg_part(), 0, sum(d.delta) FROM d
 	GROUP BY d.code, d.severity HAVING sum(d.delta) <> 0
 	ON CONFLICT (code, severity, part) DO UPDATE
+	    SET symptoms = c.symptoms + excluded.symptoms)
+	INSERT INTO label_findings_part AS c (key, value, code, severity,
+	    part, hosts, symptoms)
+	SELECT l.key, l.value, d.code, d.severity, agg_part(), 0, sum(d.delta)
+	FROM d JOIN host_labels l ON l.host_id = d.host_id
+	GROUP BY l.key, l.value, d.code, d.severity HAVING sum(d.delta) <> 0
+	ON CONFLICT (key, value, code, severity, part) DO UPDATE
 	    SET symptoms = c.symptoms + excluded.symptoms;
 	RETURN NULL;
 END $$;
@@ -741,14 +832,24 @@ BEGIN
 	    SELECT host_id, severity, delta FROM d
 	    ON CONFLICT (host_id, severity) DO UPDATE SET causes = c.causes +
 	        excluded.causes
-	    RETURNING c.host_id, c.severity, c.causes)
-	INSERT INTO incident_counts_part AS p (severity, part, causes, hosts)
-	SELECT d.severity, agg_part(), sum(d.delta),
-	    sum((u.causes > 0)::int - (u.causes - d.delta > 0)::int)
-	FROM u JOIN d ON d.host_id = u.host_id AND d.severity = u.severity
-	GROUP BY d.severity
+	    RETURNING c.host_id, c.severity, c.causes),
+	-- per host and severity: the causes' move, the host's (-1, 0, 1)
+	j AS (SELECT d.host_id, d.severity, d.delta,
+	    (u.causes > 0)::int - (u.causes - d.delta > 0)::int AS hd
+	    FROM u JOIN d ON d.host_id = u.host_id AND d.severity = u.severity),
+	ic AS (INSERT INTO incident_counts_part AS p (severity, part, causes,
+	    hosts)
+	SELECT j.severity, agg_part(), sum(j.delta), sum(j.hd) FROM j
+	GROUP BY j.severity
 	ON CONFLICT (severity, part) DO UPDATE SET causes = p.causes +
-	    excluded.causes, hosts = p.hosts + excluded.hosts;
+	    excluded.causes, hosts = p.hosts + excluded.hosts)
+	INSERT INTO label_incidents_part AS p (key, value, severity, part,
+	    causes, hosts)
+	SELECT l.key, l.value, j.severity, agg_part(), sum(j.delta), sum(j.hd)
+	FROM j JOIN host_labels l ON l.host_id = j.host_id
+	GROUP BY l.key, l.value, j.severity
+	ON CONFLICT (key, value, severity, part) DO UPDATE SET causes =
+	    p.causes + excluded.causes, hosts = p.hosts + excluded.hosts;
 	-- only a move down can leave a row at 0
 	IF EXISTS (SELECT 1 FROM unnest(n) AS x WHERE x < 0) THEN
 		DELETE FROM incident_hosts c
@@ -823,35 +924,120 @@ DECLARE
 	q bigint := 0;
 	u bigint := 0;
 	h bigint := 0;
+	m bigint := 0;
 	n bigint := (TG_OP = 'INSERT')::int - (TG_OP = 'DELETE')::int;
+	hid bigint;
 BEGIN
 	IF TG_OP <> 'DELETE' THEN
 		q := NEW.queued_total;
 		u := NEW.unread_total;
 		h := (NEW.queued_total > 0)::int;
+		m := NEW.mta_down;
+		hid := NEW.id;
 	END IF;
 	IF TG_OP <> 'INSERT' THEN
 		q := q - OLD.queued_total;
 		u := u - OLD.unread_total;
 		h := h - (OLD.queued_total > 0)::int;
+		m := m - OLD.mta_down;
+		hid := OLD.id;
 	END IF;
-	INSERT INTO fleet_part AS f (part, queued, unread, hosts_with_queued,
-	    hosts)
-	VALUES (agg_part(), q, u, h, n)
-	ON CONFLICT (part) DO UPDATE SET queued = f.queued + excluded.queued,
+	IF q <> 0 OR u <> 0 OR h <> 0 OR n <> 0 THEN
+		INSERT INTO fleet_part AS f (part, queued, unread,
+		    hosts_with_queued, hosts)
+		VALUES (agg_part(), q, u, h, n)
+		ON CONFLICT (part) DO UPDATE SET queued = f.queued + excluded.queued,
+		    unread = f.unread + excluded.unread,
+		    hosts_with_queued = f.hosts_with_queued + excluded.hosts_with_queued,
+		    hosts = f.hosts + excluded.hosts;
+	END IF;
+	-- the host's labels (label_fleet: the MTAs down too)
+	INSERT INTO label_fleet_part AS f (key, value, part, hosts, queued,
+	    unread, hosts_with_queued, mta_down)
+	SELECT l.key, l.value, agg_part(), n, q, u, h, m FROM host_labels l
+	WHERE l.host_id = hid
+	ON CONFLICT (key, value, part) DO UPDATE SET hosts = f.hosts +
+	    excluded.hosts, queued = f.queued + excluded.queued,
 	    unread = f.unread + excluded.unread,
 	    hosts_with_queued = f.hosts_with_queued + excluded.hosts_with_queued,
-	    hosts = f.hosts + excluded.hosts;
+	    mta_down = f.mta_down + excluded.mta_down;
 	RETURN NULL;
 END $$;
 DROP TRIGGER IF EXISTS hosts_fleet_ins ON hosts;
 CREATE TRIGGER hosts_fleet_ins AFTER INSERT OR DELETE ON hosts
     FOR EACH ROW EXECUTE FUNCTION hosts_fleet();
 DROP TRIGGER IF EXISTS hosts_fleet_upd ON hosts;
-CREATE TRIGGER hosts_fleet_upd AFTER UPDATE OF queued_total, unread_total
-    ON hosts FOR EACH ROW WHEN (OLD.queued_total <> NEW.queued_total OR
-    OLD.unread_total <> NEW.unread_total)
+CREATE TRIGGER hosts_fleet_upd AFTER UPDATE OF queued_total, unread_total,
+    mta_down ON hosts FOR EACH ROW WHEN (OLD.queued_total <> NEW.queued_total
+    OR OLD.unread_total <> NEW.unread_total OR OLD.mta_down <> NEW.mta_down)
     EXECUTE FUNCTION hosts_fleet();
+
+-- host_labels_move - a label of a host in (out): the host's share of
+-- every label aggregate into (out of) its (key, value), from its rows
+-- (incident_hosts for its open causes).  store.c rewrites a host's labels
+-- by DELETE and INSERT, under the host's lock.
+CREATE OR REPLACE FUNCTION host_labels_move() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+DECLARE
+	r host_labels;
+	sg bigint := 1;
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		r := NEW;
+	ELSE
+		r := OLD;
+		sg := -1;
+	END IF;
+	INSERT INTO label_fleet_part AS f (key, value, part, hosts, queued,
+	    unread, hosts_with_queued, mta_down)
+	SELECT r.key, r.value, agg_part(), sg, sg * queued_total,
+	    sg * unread_total, sg * (queued_total > 0)::int, sg * mta_down
+	FROM hosts WHERE id = r.host_id
+	ON CONFLICT (key, value, part) DO UPDATE SET hosts = f.hosts +
+	    excluded.hosts, queued = f.queued + excluded.queued,
+	    unread = f.unread + excluded.unread,
+	    hosts_with_queued = f.hosts_with_queued + excluded.hosts_with_queued,
+	    mta_down = f.mta_down + excluded.mta_down;
+	INSERT INTO label_findings_part AS c (key, value, code, severity,
+	    part, hosts, symptoms)
+	SELECT r.key, r.value, code, severity, agg_part(), sg,
+	    sg * sum(symptom)
+	FROM findings WHERE host_id = r.host_id AND resolved_at IS NULL
+	GROUP BY code, severity
+	ON CONFLICT (key, value, code, severity, part) DO UPDATE
+	    SET hosts = c.hosts + excluded.hosts,
+	    symptoms = c.symptoms + excluded.symptoms;
+	INSERT INTO label_incidents_part AS p (key, value, severity, part,
+	    causes, hosts)
+	SELECT r.key, r.value, severity, agg_part(), sg * causes, sg
+	FROM incident_hosts WHERE host_id = r.host_id
+	ON CONFLICT (key, value, severity, part) DO UPDATE SET causes =
+	    p.causes + excluded.causes, hosts = p.hosts + excluded.hosts;
+	INSERT INTO label_sigs_part AS s (key, value, signature, part, kind,
+	    hosts, count, last_ts)
+	SELECT r.key, r.value, signature, agg_part(), kind, sg, sg * count,
+	    CASE WHEN sg > 0 THEN last_ts END
+	FROM event_sigs WHERE host_id = r.host_id
+	ON CONFLICT (key, value, signature, part) DO UPDATE
+	    SET hosts = s.hosts + excluded.hosts,
+	    count = s.count + excluded.count,
+	    last_ts = CASE WHEN excluded.last_ts IS NULL THEN s.last_ts
+	        ELSE GREATEST(coalesce(s.last_ts, 0), excluded.last_ts) END;
+	INSERT INTO label_cron_part AS c (key, value, command, part, hosts,
+	    inbox, unread, queued)
+	SELECT r.key, r.value, command, agg_part(), sg, sg * inbox,
+	    sg * unread, sg * queued
+	FROM mail_cron WHERE host_id = r.host_id
+	ON CONFLICT (key, value, command, part) DO UPDATE
+	    SET hosts = c.hosts + excluded.hosts,
+	    inbox = c.inbox + excluded.inbox,
+	    unread = c.unread + excluded.unread,
+	    queued = c.queued + excluded.queued;
+	RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS host_labels_move ON host_labels;
+CREATE TRIGGER host_labels_move AFTER INSERT OR DELETE ON host_labels
+    FOR EACH ROW EXECUTE FUNCTION host_labels_move();
 
 -- agg_fold - delete the rows of cron_fleet_part, sig_fleet_part and
 -- incident_counts_part whose key adds up to zero over them (a host's command or signature

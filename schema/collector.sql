@@ -64,6 +64,63 @@ CREATE TABLE IF NOT EXISTS host_labels (
 CREATE INDEX IF NOT EXISTS host_labels_kv
     ON host_labels (key, value, host_id);
 
+-- The summary's aggregates per label (schema version 5;
+-- schema/migrations/sqlite-0005.sql): for every (key, value) of
+-- host_labels what the fleet-wide ones count (fleet, finding_counts,
+-- incident_counts, sig_fleet, cron_fleet) over the hosts with that
+-- label, so that summary?label=KEY:VALUE reads them as the fleet's.
+-- The triggers that keep the fleet-wide ones add the same deltas to each
+-- label of the host; those of host_labels (below) move a host's whole
+-- share when its labels change (store.c deletes and inserts its rows).
+-- label_sigs.last_ts, like sig_fleet's, is the newest seen.
+CREATE TABLE IF NOT EXISTS label_fleet (
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	hosts		INTEGER NOT NULL,
+	queued		INTEGER NOT NULL,
+	unread		INTEGER NOT NULL,
+	hosts_with_queued INTEGER NOT NULL,
+	mta_down	INTEGER NOT NULL,
+	PRIMARY KEY (key, value)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS label_findings (
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	code		TEXT NOT NULL,
+	severity	TEXT NOT NULL,
+	hosts		INTEGER NOT NULL,
+	symptoms	INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (key, value, code, severity)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS label_incidents (
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	severity	TEXT NOT NULL,	-- '': every severity
+	causes		INTEGER NOT NULL,
+	hosts		INTEGER NOT NULL,
+	PRIMARY KEY (key, value, severity)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS label_sigs (
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	signature	TEXT NOT NULL,
+	kind		TEXT,
+	hosts		INTEGER NOT NULL,
+	count		INTEGER NOT NULL,
+	last_ts		INTEGER,
+	PRIMARY KEY (key, value, signature)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS label_cron (
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	command		TEXT NOT NULL,
+	hosts		INTEGER NOT NULL,
+	inbox		INTEGER NOT NULL,
+	unread		INTEGER NOT NULL,
+	queued		INTEGER NOT NULL,
+	PRIMARY KEY (key, value, command)
+) WITHOUT ROWID;
+
 -- The latest {spools, filesystems, mta, mail, errors} of a host as the
 -- agent sent them, and a hash of that text: a report whose state did not
 -- change rewrites neither this row nor the spools, filesystems and mail
@@ -177,37 +234,6 @@ CREATE TRIGGER IF NOT EXISTS mail_cron_ins AFTER INSERT ON mail_cron BEGIN
 	ON CONFLICT (command) DO UPDATE SET hosts = hosts + 1,
 	    inbox = inbox + excluded.inbox, unread = unread + excluded.unread,
 	    queued = queued + excluded.queued;
-END;
-CREATE TRIGGER IF NOT EXISTS mail_cron_del AFTER DELETE ON mail_cron BEGIN
-	UPDATE cron_fleet SET hosts = hosts - 1, inbox = inbox - old.inbox,
-	    unread = unread - old.unread, queued = queued - old.queued
-	WHERE command = old.command;
-	DELETE FROM cron_fleet WHERE command = old.command AND hosts <= 0;
-END;
-CREATE TRIGGER IF NOT EXISTS mail_cron_upd AFTER UPDATE OF inbox, unread,
-    queued ON mail_cron BEGIN
-	UPDATE cron_fleet SET inbox = inbox - old.inbox + new.inbox,
-	    unread = unread - old.unread + new.unread,
-	    queued = queued - old.queued + new.queued
-	WHERE command = new.command;
-END;
-
--- Mail per label and cron command (schema version 5, /api/v1/mail?label=):
--- per label (key, value) of host_labels, the cron_fleet of the hosts
--- with that label now; kept by the triggers below on mail_cron and on
--- host_labels (a host whose labels change moves its commands).
-CREATE TABLE IF NOT EXISTS label_cron (
-	key		TEXT NOT NULL,
-	value		TEXT NOT NULL,
-	command		TEXT NOT NULL,
-	hosts		INTEGER NOT NULL,
-	inbox		INTEGER NOT NULL,
-	unread		INTEGER NOT NULL,
-	queued		INTEGER NOT NULL,
-	PRIMARY KEY (key, value, command)
-) WITHOUT ROWID;
-CREATE TRIGGER IF NOT EXISTS mail_cron_label_ins AFTER INSERT ON mail_cron
-BEGIN
 	INSERT INTO label_cron (key, value, command, hosts, inbox, unread,
 	    queued)
 	SELECT key, value, new.command, 1, new.inbox, new.unread, new.queued
@@ -216,48 +242,27 @@ BEGIN
 	    inbox = inbox + excluded.inbox, unread = unread + excluded.unread,
 	    queued = queued + excluded.queued;
 END;
-CREATE TRIGGER IF NOT EXISTS mail_cron_label_del AFTER DELETE ON mail_cron
-BEGIN
+CREATE TRIGGER IF NOT EXISTS mail_cron_del AFTER DELETE ON mail_cron BEGIN
+	UPDATE cron_fleet SET hosts = hosts - 1, inbox = inbox - old.inbox,
+	    unread = unread - old.unread, queued = queued - old.queued
+	WHERE command = old.command;
+	DELETE FROM cron_fleet WHERE command = old.command AND hosts <= 0;
 	UPDATE label_cron SET hosts = hosts - 1, inbox = inbox - old.inbox,
 	    unread = unread - old.unread, queued = queued - old.queued
-	WHERE command = old.command AND (key, value) IN (SELECT key, value
-	    FROM host_labels WHERE host_id = old.host_id);
-	DELETE FROM label_cron WHERE command = old.command AND hosts <= 0
-	    AND (key, value) IN (SELECT key, value FROM host_labels
-	    WHERE host_id = old.host_id);
+	WHERE (key, value) IN (SELECT key, value FROM host_labels WHERE host_id = old.host_id) AND command = old.command;
+	DELETE FROM label_cron WHERE (key, value) IN (SELECT key, value FROM host_labels WHERE host_id = old.host_id) AND command = old.command
+	    AND hosts <= 0;
 END;
-CREATE TRIGGER IF NOT EXISTS mail_cron_label_upd AFTER UPDATE OF inbox,
-    unread, queued ON mail_cron BEGIN
+CREATE TRIGGER IF NOT EXISTS mail_cron_upd AFTER UPDATE OF inbox, unread,
+    queued ON mail_cron BEGIN
+	UPDATE cron_fleet SET inbox = inbox - old.inbox + new.inbox,
+	    unread = unread - old.unread + new.unread,
+	    queued = queued - old.queued + new.queued
+	WHERE command = new.command;
 	UPDATE label_cron SET inbox = inbox - old.inbox + new.inbox,
 	    unread = unread - old.unread + new.unread,
 	    queued = queued - old.queued + new.queued
-	WHERE command = new.command AND (key, value) IN (SELECT key, value
-	    FROM host_labels WHERE host_id = new.host_id);
-END;
-CREATE TRIGGER IF NOT EXISTS host_labels_cron_ins AFTER INSERT ON host_labels
-BEGIN
-	INSERT INTO label_cron (key, value, command, hosts, inbox, unread,
-	    queued)
-	SELECT new.key, new.value, command, 1, inbox, unread, queued
-	FROM mail_cron WHERE host_id = new.host_id
-	ON CONFLICT (key, value, command) DO UPDATE SET hosts = hosts + 1,
-	    inbox = inbox + excluded.inbox, unread = unread + excluded.unread,
-	    queued = queued + excluded.queued;
-END;
-CREATE TRIGGER IF NOT EXISTS host_labels_cron_del AFTER DELETE ON host_labels
-BEGIN
-	UPDATE label_cron SET hosts = hosts - 1,
-	    inbox = inbox - (SELECT m.inbox FROM mail_cron m
-	        WHERE m.host_id = old.host_id AND m.command = label_cron.command),
-	    unread = unread - (SELECT m.unread FROM mail_cron m
-	        WHERE m.host_id = old.host_id AND m.command = label_cron.command),
-	    queued = queued - (SELECT m.queued FROM mail_cron m
-	        WHERE m.host_id = old.host_id AND m.command = label_cron.command)
-	WHERE key = old.key AND value = old.value AND command IN (SELECT command
-	    FROM mail_cron WHERE host_id = old.host_id);
-	DELETE FROM label_cron WHERE key = old.key AND value = old.value
-	    AND hosts <= 0 AND command IN (SELECT command FROM mail_cron
-	    WHERE host_id = old.host_id);
+	WHERE (key, value) IN (SELECT key, value FROM host_labels WHERE host_id = new.host_id) AND command = new.command;
 END;
 
 -- Events: stored once per (host, event id).  data is the event's JSON.
@@ -298,6 +303,8 @@ CREATE TABLE IF NOT EXISTS event_sigs (
 	last_ts		INTEGER,
 	PRIMARY KEY (signature, host_id)
 ) WITHOUT ROWID;
+-- a host's signatures, for the move of its labels' share
+CREATE INDEX IF NOT EXISTS event_sigs_host ON event_sigs (host_id);
 
 CREATE TABLE IF NOT EXISTS sig_fleet (
 	signature	TEXT PRIMARY KEY,
@@ -314,17 +321,31 @@ CREATE TRIGGER IF NOT EXISTS event_sigs_ins AFTER INSERT ON event_sigs BEGIN
 	ON CONFLICT (signature) DO UPDATE SET hosts = hosts + 1,
 	    count = count + excluded.count,
 	    last_ts = max(coalesce(last_ts, 0), coalesce(excluded.last_ts, 0));
+	INSERT INTO label_sigs (key, value, signature, kind, hosts, count,
+	    last_ts)
+	SELECT key, value, new.signature, new.kind, 1, new.count, new.last_ts
+	FROM host_labels WHERE host_id = new.host_id
+	ON CONFLICT (key, value, signature) DO UPDATE SET hosts = hosts + 1,
+	    count = count + excluded.count,
+	    last_ts = max(coalesce(last_ts, 0), coalesce(excluded.last_ts, 0));
 END;
 CREATE TRIGGER IF NOT EXISTS event_sigs_upd AFTER UPDATE OF count
     ON event_sigs BEGIN
 	UPDATE sig_fleet SET count = count - old.count + new.count,
 	    last_ts = max(coalesce(last_ts, 0), coalesce(new.last_ts, 0))
 	WHERE signature = new.signature;
+	UPDATE label_sigs SET count = count - old.count + new.count,
+	    last_ts = max(coalesce(last_ts, 0), coalesce(new.last_ts, 0))
+	WHERE (key, value) IN (SELECT key, value FROM host_labels WHERE host_id = new.host_id) AND signature = new.signature;
 END;
 CREATE TRIGGER IF NOT EXISTS event_sigs_del AFTER DELETE ON event_sigs BEGIN
 	UPDATE sig_fleet SET hosts = hosts - 1, count = count - old.count
 	WHERE signature = old.signature;
 	DELETE FROM sig_fleet WHERE signature = old.signature AND hosts <= 0;
+	UPDATE label_sigs SET hosts = hosts - 1, count = count - old.count
+	WHERE (key, value) IN (SELECT key, value FROM host_labels WHERE host_id = old.host_id) AND signature = old.signature;
+	DELETE FROM label_sigs WHERE (key, value) IN (SELECT key, value FROM host_labels WHERE host_id = old.host_id) AND signature = old.signature
+	    AND hosts <= 0;
 END;
 
 -- Curves: inodes_used_pct per mount, spool entries per spool path,
@@ -449,6 +470,11 @@ CREATE TRIGGER IF NOT EXISTS findings_open AFTER INSERT ON findings
 	INSERT INTO finding_counts (code, severity, hosts)
 	VALUES (new.code, new.severity, 1)
 	ON CONFLICT (code, severity) DO UPDATE SET hosts = hosts + 1;
+	INSERT INTO label_findings (key, value, code, severity, hosts)
+	SELECT key, value, new.code, new.severity, 1 FROM host_labels
+	WHERE host_id = new.host_id
+	ON CONFLICT (key, value, code, severity) DO UPDATE
+	    SET hosts = hosts + 1;
 END;
 -- ... and leaves it when its last one there is resolved ...
 CREATE TRIGGER IF NOT EXISTS findings_resolve AFTER UPDATE OF resolved_at
@@ -458,6 +484,8 @@ CREATE TRIGGER IF NOT EXISTS findings_resolve AFTER UPDATE OF resolved_at
 	resolved_at IS NULL) BEGIN
 	UPDATE finding_counts SET hosts = hosts - 1
 	WHERE code = old.code AND severity = old.severity;
+	UPDATE label_findings SET hosts = hosts - 1
+	WHERE (key, value) IN (SELECT key, value FROM host_labels WHERE host_id = old.host_id) AND code = old.code AND severity = old.severity;
 END;
 -- ... or when an open finding changes severity.
 CREATE TRIGGER IF NOT EXISTS findings_severity AFTER UPDATE OF severity
@@ -473,6 +501,18 @@ CREATE TRIGGER IF NOT EXISTS findings_severity AFTER UPDATE OF severity
 	    WHERE code = new.code AND severity = new.severity AND
 	    host_id = new.host_id AND resolved_at IS NULL) = 1
 	ON CONFLICT (code, severity) DO UPDATE SET hosts = hosts + 1;
+	UPDATE label_findings SET hosts = hosts - 1
+	WHERE (key, value) IN (SELECT key, value FROM host_labels WHERE host_id = old.host_id) AND code = old.code AND severity = old.severity AND
+	    NOT EXISTS (SELECT 1 FROM findings WHERE code = old.code AND
+	    severity = old.severity AND host_id = old.host_id AND
+	    resolved_at IS NULL);
+	INSERT INTO label_findings (key, value, code, severity, hosts)
+	SELECT key, value, new.code, new.severity, 1 FROM host_labels
+	WHERE host_id = new.host_id AND (SELECT count(*) FROM findings
+	    WHERE code = new.code AND severity = new.severity AND
+	    host_id = new.host_id AND resolved_at IS NULL) = 1
+	ON CONFLICT (key, value, code, severity) DO UPDATE
+	    SET hosts = hosts + 1;
 END;
 -- Incidents: an open finding that is not a symptom is the cause of one
 -- incident.  Per severity, how many causes are open and on how many
@@ -498,6 +538,20 @@ CREATE TRIGGER IF NOT EXISTS incidents_in AFTER INSERT ON findings
 	INSERT INTO finding_counts (code, severity, hosts, symptoms)
 	SELECT new.code, new.severity, 0, 1 WHERE new.symptom = 1
 	ON CONFLICT (code, severity) DO UPDATE SET symptoms = symptoms + 1;
+	INSERT INTO label_incidents (key, value, severity, causes, hosts)
+	SELECT l.key, l.value, s.sev, 1, NOT EXISTS (SELECT 1 FROM findings
+	    WHERE host_id = new.host_id AND resolved_at IS NULL AND
+	    symptom = 0 AND id <> new.id AND (s.sev = '' OR severity = s.sev))
+	FROM host_labels l, (SELECT new.severity AS sev UNION ALL SELECT '') s
+	WHERE l.host_id = new.host_id AND new.symptom = 0
+	ON CONFLICT (key, value, severity) DO UPDATE SET causes = causes + 1,
+	    hosts = hosts + excluded.hosts;
+	INSERT INTO label_findings (key, value, code, severity, hosts,
+	    symptoms)
+	SELECT key, value, new.code, new.severity, 0, 1 FROM host_labels
+	WHERE host_id = new.host_id AND new.symptom = 1
+	ON CONFLICT (key, value, code, severity) DO UPDATE
+	    SET symptoms = symptoms + 1;
 END;
 CREATE TRIGGER IF NOT EXISTS incidents_out AFTER UPDATE OF resolved_at,
     severity, symptom ON findings WHEN old.resolved_at IS NULL BEGIN
@@ -509,6 +563,15 @@ CREATE TRIGGER IF NOT EXISTS incidents_out AFTER UPDATE OF resolved_at,
 	WHERE old.symptom = 0 AND severity IN (old.severity, '');
 	UPDATE finding_counts SET symptoms = symptoms - 1
 	WHERE old.symptom = 1 AND code = old.code AND severity = old.severity;
+	UPDATE label_incidents SET causes = causes - 1,
+	    hosts = hosts - NOT EXISTS (SELECT 1 FROM findings WHERE
+		host_id = old.host_id AND resolved_at IS NULL AND symptom = 0 AND
+		id <> old.id AND (label_incidents.severity = '' OR
+		severity = label_incidents.severity))
+	WHERE old.symptom = 0 AND (key, value) IN (SELECT key, value FROM host_labels WHERE host_id = old.host_id) AND severity IN (old.severity, '');
+	UPDATE label_findings SET symptoms = symptoms - 1
+	WHERE old.symptom = 1 AND (key, value) IN (SELECT key, value FROM host_labels WHERE host_id = old.host_id) AND code = old.code AND
+	    severity = old.severity;
 END;
 CREATE TRIGGER IF NOT EXISTS incidents_back AFTER UPDATE OF resolved_at,
     severity, symptom ON findings WHEN new.resolved_at IS NULL BEGIN
@@ -523,6 +586,20 @@ CREATE TRIGGER IF NOT EXISTS incidents_back AFTER UPDATE OF resolved_at,
 	INSERT INTO finding_counts (code, severity, hosts, symptoms)
 	SELECT new.code, new.severity, 0, 1 WHERE new.symptom = 1
 	ON CONFLICT (code, severity) DO UPDATE SET symptoms = symptoms + 1;
+	INSERT INTO label_incidents (key, value, severity, causes, hosts)
+	SELECT l.key, l.value, s.sev, 1, NOT EXISTS (SELECT 1 FROM findings
+	    WHERE host_id = new.host_id AND resolved_at IS NULL AND
+	    symptom = 0 AND id <> new.id AND (s.sev = '' OR severity = s.sev))
+	FROM host_labels l, (SELECT new.severity AS sev UNION ALL SELECT '') s
+	WHERE l.host_id = new.host_id AND new.symptom = 0
+	ON CONFLICT (key, value, severity) DO UPDATE SET causes = causes + 1,
+	    hosts = hosts + excluded.hosts;
+	INSERT INTO label_findings (key, value, code, severity, hosts,
+	    symptoms)
+	SELECT key, value, new.code, new.severity, 0, 1 FROM host_labels
+	WHERE host_id = new.host_id AND new.symptom = 1
+	ON CONFLICT (key, value, code, severity) DO UPDATE
+	    SET symptoms = symptoms + 1;
 END;
 CREATE TRIGGER IF NOT EXISTS incidents_gone AFTER DELETE ON findings
     WHEN old.resolved_at IS NULL BEGIN
@@ -534,6 +611,15 @@ CREATE TRIGGER IF NOT EXISTS incidents_gone AFTER DELETE ON findings
 	WHERE old.symptom = 0 AND severity IN (old.severity, '');
 	UPDATE finding_counts SET symptoms = symptoms - 1
 	WHERE old.symptom = 1 AND code = old.code AND severity = old.severity;
+	UPDATE label_incidents SET causes = causes - 1,
+	    hosts = hosts - NOT EXISTS (SELECT 1 FROM findings WHERE
+		host_id = old.host_id AND resolved_at IS NULL AND symptom = 0 AND
+		(label_incidents.severity = '' OR
+		severity = label_incidents.severity))
+	WHERE old.symptom = 0 AND (key, value) IN (SELECT key, value FROM host_labels WHERE host_id = old.host_id) AND severity IN (old.severity, '');
+	UPDATE label_findings SET symptoms = symptoms - 1
+	WHERE old.symptom = 1 AND (key, value) IN (SELECT key, value FROM host_labels WHERE host_id = old.host_id) AND code = old.code AND
+	    severity = old.severity;
 END;
 
 -- Filled once from the open findings if the table is new on an old
@@ -565,26 +651,136 @@ CREATE TABLE IF NOT EXISTS fleet (
 INSERT OR IGNORE INTO fleet (id, queued, unread, hosts_with_queued)
 SELECT 1, coalesce(sum(queued_total), 0), coalesce(sum(unread_total), 0),
     coalesce(sum(queued_total > 0), 0) FROM hosts;
+-- (and label_fleet, whose mta_down moves the fleet's not: the summary
+-- counts the fleet's MTAs down by the partial index hosts_mta_down)
 CREATE TRIGGER IF NOT EXISTS hosts_mail_ins AFTER INSERT ON hosts BEGIN
 	UPDATE fleet SET queued = queued + new.queued_total,
 	    unread = unread + new.unread_total,
 	    hosts_with_queued = hosts_with_queued + (new.queued_total > 0)
 	WHERE id = 1;
+	UPDATE label_fleet SET hosts = hosts + 1,
+	    queued = queued + new.queued_total,
+	    unread = unread + new.unread_total,
+	    hosts_with_queued = hosts_with_queued + (new.queued_total > 0),
+	    mta_down = mta_down + new.mta_down
+	WHERE (key, value) IN (SELECT key, value FROM host_labels WHERE host_id = new.id);
 END;
 CREATE TRIGGER IF NOT EXISTS hosts_mail_upd AFTER UPDATE OF queued_total,
-    unread_total ON hosts WHEN old.queued_total <> new.queued_total OR
-    old.unread_total <> new.unread_total BEGIN
+    unread_total, mta_down ON hosts WHEN old.queued_total <> new.queued_total
+    OR old.unread_total <> new.unread_total OR old.mta_down <> new.mta_down
+    BEGIN
 	UPDATE fleet SET queued = queued - old.queued_total + new.queued_total,
 	    unread = unread - old.unread_total + new.unread_total,
 	    hosts_with_queued = hosts_with_queued - (old.queued_total > 0) +
 		(new.queued_total > 0)
-	WHERE id = 1;
+	WHERE id = 1 AND (old.queued_total <> new.queued_total OR
+	    old.unread_total <> new.unread_total);
+	UPDATE label_fleet SET
+	    queued = queued - old.queued_total + new.queued_total,
+	    unread = unread - old.unread_total + new.unread_total,
+	    hosts_with_queued = hosts_with_queued - (old.queued_total > 0) +
+		(new.queued_total > 0),
+	    mta_down = mta_down - old.mta_down + new.mta_down
+	WHERE (key, value) IN (SELECT key, value FROM host_labels WHERE host_id = new.id);
 END;
 CREATE TRIGGER IF NOT EXISTS hosts_mail_del AFTER DELETE ON hosts BEGIN
 	UPDATE fleet SET queued = queued - old.queued_total,
 	    unread = unread - old.unread_total,
 	    hosts_with_queued = hosts_with_queued - (old.queued_total > 0)
 	WHERE id = 1;
+	UPDATE label_fleet SET hosts = hosts - 1,
+	    queued = queued - old.queued_total,
+	    unread = unread - old.unread_total,
+	    hosts_with_queued = hosts_with_queued - (old.queued_total > 0),
+	    mta_down = mta_down - old.mta_down
+	WHERE (key, value) IN (SELECT key, value FROM host_labels WHERE host_id = old.id);
+END;
+
+-- A label of a host in (out): the host's share of every label aggregate
+-- moves into (out of) its (key, value).
+CREATE TRIGGER IF NOT EXISTS host_labels_in AFTER INSERT ON host_labels
+    BEGIN
+	INSERT INTO label_fleet (key, value, hosts, queued, unread,
+	    hosts_with_queued, mta_down)
+	SELECT new.key, new.value, 1, queued_total, unread_total,
+	    queued_total > 0, mta_down FROM hosts WHERE id = new.host_id
+	ON CONFLICT (key, value) DO UPDATE SET hosts = hosts + 1,
+	    queued = queued + excluded.queued,
+	    unread = unread + excluded.unread,
+	    hosts_with_queued = hosts_with_queued + excluded.hosts_with_queued,
+	    mta_down = mta_down + excluded.mta_down;
+	INSERT INTO label_findings (key, value, code, severity, hosts,
+	    symptoms)
+	SELECT new.key, new.value, code, severity, 1, sum(symptom)
+	FROM findings WHERE host_id = new.host_id AND resolved_at IS NULL
+	GROUP BY code, severity
+	ON CONFLICT (key, value, code, severity) DO UPDATE
+	    SET hosts = hosts + 1, symptoms = symptoms + excluded.symptoms;
+	INSERT INTO label_incidents (key, value, severity, causes, hosts)
+	SELECT new.key, new.value, sev, count(*), 1 FROM (
+	    SELECT severity AS sev FROM findings WHERE host_id = new.host_id
+	    AND resolved_at IS NULL AND symptom = 0
+	    UNION ALL SELECT '' FROM findings WHERE host_id = new.host_id
+	    AND resolved_at IS NULL AND symptom = 0)
+	WHERE true GROUP BY sev
+	ON CONFLICT (key, value, severity) DO UPDATE
+	    SET causes = causes + excluded.causes, hosts = hosts + 1;
+	INSERT INTO label_sigs (key, value, signature, kind, hosts, count,
+	    last_ts)
+	SELECT new.key, new.value, signature, kind, 1, count, last_ts
+	FROM event_sigs WHERE host_id = new.host_id
+	ON CONFLICT (key, value, signature) DO UPDATE SET hosts = hosts + 1,
+	    count = count + excluded.count,
+	    last_ts = max(coalesce(last_ts, 0), coalesce(excluded.last_ts, 0));
+	INSERT INTO label_cron (key, value, command, hosts, inbox, unread,
+	    queued)
+	SELECT new.key, new.value, command, 1, inbox, unread, queued
+	FROM mail_cron WHERE host_id = new.host_id
+	ON CONFLICT (key, value, command) DO UPDATE SET hosts = hosts + 1,
+	    inbox = inbox + excluded.inbox, unread = unread + excluded.unread,
+	    queued = queued + excluded.queued;
+END;
+CREATE TRIGGER IF NOT EXISTS host_labels_out AFTER DELETE ON host_labels
+    BEGIN
+	UPDATE label_fleet SET hosts = label_fleet.hosts - 1,
+	    queued = label_fleet.queued - h.queued_total,
+	    unread = label_fleet.unread - h.unread_total,
+	    hosts_with_queued = label_fleet.hosts_with_queued - (h.queued_total > 0),
+	    mta_down = label_fleet.mta_down - h.mta_down
+	FROM hosts h WHERE h.id = old.host_id AND key = old.key AND
+	    value = old.value;
+	DELETE FROM label_fleet WHERE key = old.key AND value = old.value AND
+	    hosts <= 0;
+	UPDATE label_findings SET hosts = label_findings.hosts - 1,
+	    symptoms = label_findings.symptoms - x.symptoms
+	FROM (SELECT code, severity, sum(symptom) AS symptoms FROM findings
+	    WHERE host_id = old.host_id AND resolved_at IS NULL
+	    GROUP BY code, severity) x
+	WHERE key = old.key AND value = old.value AND
+	    label_findings.code = x.code AND label_findings.severity = x.severity;
+	UPDATE label_incidents SET causes = label_incidents.causes - x.causes,
+	    hosts = label_incidents.hosts - 1
+	FROM (SELECT sev, count(*) AS causes FROM (
+	    SELECT severity AS sev FROM findings WHERE host_id = old.host_id
+	    AND resolved_at IS NULL AND symptom = 0
+	    UNION ALL SELECT '' FROM findings WHERE host_id = old.host_id
+	    AND resolved_at IS NULL AND symptom = 0) GROUP BY sev) x
+	WHERE key = old.key AND value = old.value AND
+	    label_incidents.severity = x.sev;
+	UPDATE label_sigs SET hosts = label_sigs.hosts - 1,
+	    count = label_sigs.count - e.count
+	FROM event_sigs e WHERE e.host_id = old.host_id AND key = old.key AND
+	    value = old.value AND label_sigs.signature = e.signature;
+	DELETE FROM label_sigs WHERE key = old.key AND value = old.value AND
+	    hosts <= 0;
+	UPDATE label_cron SET hosts = label_cron.hosts - 1,
+	    inbox = label_cron.inbox - m.inbox,
+	    unread = label_cron.unread - m.unread,
+	    queued = label_cron.queued - m.queued
+	FROM mail_cron m WHERE m.host_id = old.host_id AND key = old.key AND
+	    value = old.value AND label_cron.command = m.command;
+	DELETE FROM label_cron WHERE key = old.key AND value = old.value AND
+	    hosts <= 0;
 END;
 
 -- Acknowledgements (POST /api/v1/findings/{id}/ack): at most one per

@@ -5,8 +5,8 @@
  * The cursor is "<messages>.<hex command>" of the last item.  With one
  * label= the rows come from label_cron (cron_fleet per label, kept at
  * ingest); with several they are summed over the hosts that have all of
- * them (mail_cron); the totals of a label scope are summed over its
- * hosts (hosts).
+ * them (mail_cron).  The totals of one label are its label_fleet row's,
+ * of several summed over their hosts (hosts).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +17,6 @@
 #include "common/hex.h"
 #include "common/xalloc.h"
 
-/* mail_hosts - a few hosts behind one command. */
 /* mail_hosts - the hosts (of lf's labels) with most mail of command. */
 static json_t *
 mail_hosts(sql_db *db, const char *command, const struct label_filter *lf)
@@ -117,9 +116,9 @@ mail_cursor_arg(struct api_req *rq, struct api_answer *ans, char **after,
 	return 0;
 }
 
-/* mail_totals - add "totals" of the same scope to a page in ans. */
-/* mail_totals - the totals of the scope (one host, the hosts of lf's
- * labels, or the fleet aggregate) into ans->body. */
+/* mail_totals - the totals of the scope (one host, one label's
+ * label_fleet row, the hosts of several labels, or the fleet aggregate)
+ * into ans->body. */
 static void
 mail_totals(struct api_req *rq, const char *host,
             const struct label_filter *lf, struct api_answer *ans)
@@ -128,7 +127,17 @@ mail_totals(struct api_req *rq, const char *host,
 	sql_stmt *st;
 	struct qb qb;
 
-	if (host || lf->n) {
+	if (!host && lf->n == 1) {
+		/* one label: its hosts' totals as kept at ingest */
+		qb_init(&qb, "SELECT coalesce(sum(queued), 0), "
+		             "coalesce(sum(unread), 0), "
+		             "coalesce(sum(hosts_with_queued), 0), 1 "
+		             "FROM label_fleet");
+		qb_where(&qb, "key = ?");
+		qb_text(&qb, lf->l[0].key);
+		qb_where(&qb, "value = ?");
+		qb_text(&qb, lf->l[0].value);
+	} else if (host || lf->n) {
 		qb_init(&qb, "SELECT coalesce(sum(queued_total), 0), "
 		             "coalesce(sum(unread_total), 0), coalesce(sum("
 		             "CASE WHEN queued_total > 0 THEN 1 ELSE 0 END), 0), "

@@ -126,24 +126,20 @@ finding_row(sql_stmt *st)
 	                 (json_int_t)sql_column_int64(st, 3));
 }
 
-/* incidents_part - the open causes fleet-wide (incident_counts): how
- * many, on how many hosts, and both per severity. */
-static json_t *
-incidents_part(struct sctx *c)
+json_t *
+incidents_rows(sql_stmt *st, int *rc)
 {
 	static const char *const sevs[] = {"critical", "warning", "info"};
-	sql_stmt *st = prep(c, "SELECT severity, causes, hosts FROM "
-	                           "incident_counts");
-	json_t *by = json_object(), *o;
+	json_t *by = json_object();
 	long long all[2] = {0, 0};
-	int rc = SQL_DONE;
 
 	for (size_t i = 0; i < sizeof(sevs) / sizeof(sevs[0]); i++)
 		json_object_set_new(by, sevs[i],
 		                    json_pack("{s:I,s:I}", "open",
 		                              (json_int_t)0, "hosts",
 		                              (json_int_t)0));
-	while (st && (rc = sql_step(st)) == SQL_ROW) {
+	*rc = SQL_DONE;
+	while (st && (*rc = sql_step(st)) == SQL_ROW) {
 		const char *sev = (const char *)sql_column_text(st, 0);
 		json_t *one = sev ? json_object_get(by, sev) : NULL;
 
@@ -159,10 +155,22 @@ incidents_part(struct sctx *c)
 			    json_integer(sql_column_int64(st, 2)));
 		}
 	}
+	return json_pack("{s:I,s:I,s:o}", "open", (json_int_t)all[0], "hosts",
+	                 (json_int_t)all[1], "by_severity", by);
+}
+
+/* incidents_part - the open causes fleet-wide (incident_counts): how
+ * many, on how many hosts, and both per severity. */
+static json_t *
+incidents_part(struct sctx *c)
+{
+	sql_stmt *st = prep(c, "SELECT severity, causes, hosts FROM "
+	                           "incident_counts");
+	int rc;
+	json_t *o = incidents_rows(st, &rc);
+
 	if (st)
 		finish(c, st, rc);
-	o = json_pack("{s:I,s:I,s:o}", "open", (json_int_t)all[0], "hosts",
-	              (json_int_t)all[1], "by_severity", by);
 	return o;
 }
 

@@ -21,16 +21,22 @@ json_t *syserr_row(sql_stmt *st);  /* signature, hosts, count, last_ts */
 json_t *inodes_row(sql_stmt *st);  /* host, mount, inodes_used_pct */
 json_t *cron_row(sql_stmt *st);    /* command, hosts, messages */
 json_t *name_row(sql_stmt *st);    /* name */
+/* incidents_rows - the summary's incidents from every row of st
+ * (severity, causes, hosts; severity '' for all of them); *rc the last
+ * step's result.  st NULL: zeros. */
+json_t *incidents_rows(sql_stmt *st, int *rc);
 
 /* group_by_arg - group_by=label:KEY into key (NULL: absent); 0, or -1
  * with a 400. */
 int group_by_arg(struct api_req *rq, struct api_answer *ans,
                  char key[LABEL_KEY_MAX + 1], const char **out);
 /*
- * summary_scope - replace the parts hosts, findings, syserr_top,
- * inodes_top, mail and mta_down of the summary o with those of the hosts
- * that have every label of lf (read from the base tables).  0, or -1 with
- * err.
+ * summary_scope - replace the parts hosts, findings, incidents,
+ * syserr_top, inodes_top, mail and mta_down of the summary o (the
+ * fleet's, whose counts it reads to choose its plans) with those of the
+ * hosts that have every label of lf: for one label from its aggregates
+ * (label_fleet, label_findings, ...), for several from the base tables.
+ * 0, or -1 with err.
  */
 int summary_scope(struct api_req *rq, const struct label_filter *lf, json_t *o,
                   char *err, size_t el);

@@ -1,8 +1,12 @@
 /*
  * api_summary_labels.c - the summary of the hosts that have the labels of
- * label= (every part read from the base tables through host_labels, as
- * the aggregates are fleet-wide), and the summary's groups by one label
- * (group_by=label:KEY).
+ * label=, and the summary's groups by one label (group_by=label:KEY).
+ * One label: its counts from the per-label aggregates kept at ingest
+ * (label_fleet, label_findings, label_incidents, label_sigs, label_cron;
+ * schema version 5), its top lists either by the list's order index with
+ * a probe of the label per row or from the label's hosts, whichever the
+ * label's size and the fleet's counts make cheaper.  Several labels: every
+ * part from the base tables through host_labels.
  */
 #include <stdio.h>
 #include <string.h>
@@ -163,7 +167,8 @@ scoped_syserr(struct scope *sc)
 	 * would probe once per signature and labelled host (9 s for half
 	 * of 100,000 hosts; the scan 0.5 s) */
 	qb_labels(&qb, "+s.host_id", sc->lf);
-	qb_tail(&qb, "GROUP BY s.signature ORDER BY 2 DESC, 3 DESC LIMIT ?");
+	qb_tail(&qb, "GROUP BY s.signature ORDER BY 2 DESC, 3 DESC, "
+	             "s.signature LIMIT ?");
 	qb_int(&qb, API_TOP_N);
 	return run_rows(sc, &qb, syserr_row);
 }
@@ -177,7 +182,8 @@ scoped_inodes(struct scope *sc)
 	             "filesystems f JOIN hosts h ON h.id = f.host_id");
 	qb_where(&qb, "f.mail_fs = 1 AND f.inodes_used_pct IS NOT NULL");
 	qb_labels(&qb, "f.host_id", sc->lf);
-	qb_tail(&qb, "ORDER BY f.inodes_used_pct DESC LIMIT ?");
+	qb_tail(&qb, "ORDER BY f.inodes_used_pct DESC, h.name, f.mount "
+	             "LIMIT ?");
 	qb_int(&qb, API_TOP_N);
 	return run_rows(sc, &qb, inodes_row);
 }
@@ -225,12 +231,204 @@ scoped_mta(struct scope *sc)
 	                 run_rows(sc, &qb, name_row));
 }
 
+/* --- one label: its aggregates --------------------------------------------- */
+
+/* label_key - "WHERE key = ? AND value = ?" of the label. */
+static void
+label_key(struct qb *qb, const struct scope *sc)
+{
+	qb_where(qb, "key = ? AND value = ?");
+	qb_text(qb, sc->lf->l[0].key);
+	qb_text(qb, sc->lf->l[0].value);
+}
+
+/* label_rows - probe (1): the hosts of a list walked in its index's
+ * order, each probed for the label; else the label's hosts. */
+static void
+label_rows(struct qb *qb, const char *host_col, const struct scope *sc,
+           int probe)
+{
+	if (probe)
+		qb_labels_probe(qb, host_col, sc->lf);
+	else
+		qb_labels(qb, host_col, sc->lf);
+}
+
+/* fleet_count - an integer of the fleet's summary o (o.a.b). */
+static long long
+fleet_count(json_t *o, const char *a, const char *b)
+{
+	return json_integer_value(json_object_get(json_object_get(o, a), b));
+}
+
+/* The label's row of label_fleet (zeros: no host has it). */
+enum { LF_HOSTS, LF_QUEUED, LF_UNREAD, LF_HWQ, LF_MTA, LF_N };
+
+/* label_hosts - total from the aggregate; stale and silent by the hosts
+ * seen last before the cutoff (hosts_last_seen), or from the label's
+ * hosts when those are fewer than the fleet's stale ones. */
+static json_t *
+label_hosts(struct scope *sc, const long long *lf, long long fleet_stale)
+{
+	int probe = fleet_stale <= lf[LF_HOSTS];
+	struct qb qb;
+	long long stale;
+	json_t *silent;
+
+	qb_init(&qb, "SELECT count(*) FROM hosts h");
+	qb_where(&qb, "h.last_seen < ?");
+	qb_int(&qb, cutoff(sc));
+	label_rows(&qb, "h.id", sc, probe);
+	run_ints(sc, &qb, &stale, 1);
+	qb_init(&qb, "SELECT h.name, h.last_seen FROM hosts h");
+	qb_where(&qb, "h.last_seen < ?");
+	qb_int(&qb, cutoff(sc));
+	label_rows(&qb, "h.id", sc, probe);
+	qb_tail(&qb, "ORDER BY h.last_seen DESC, h.name LIMIT ?");
+	qb_int(&qb, API_TOP_N);
+	silent = run_rows(sc, &qb, silent_row);
+	return json_pack("{s:I,s:I,s:I,s:o}", "total",
+	                 (json_int_t)lf[LF_HOSTS], "reporting",
+	                 (json_int_t)(lf[LF_HOSTS] - stale), "stale",
+	                 (json_int_t)stale, "silent", silent);
+}
+
+static json_t *
+label_findings(struct scope *sc)
+{
+	struct qb qb;
+
+	qb_init(&qb, "SELECT code, severity, hosts, symptoms FROM "
+	             "label_findings");
+	label_key(&qb, sc);
+	qb_where(&qb, "hosts > 0");
+	qb_tail(&qb, "ORDER BY hosts DESC, code, severity");
+	return run_rows(sc, &qb, finding_row);
+}
+
+static json_t *
+label_incidents(struct scope *sc)
+{
+	struct qb qb;
+	sql_stmt *st;
+	json_t *o;
+	int rc;
+
+	qb_init(&qb, "SELECT severity, causes, hosts FROM label_incidents");
+	label_key(&qb, sc);
+	st = sc->failed ? NULL : qb_prepare(&qb, sc->rq->db, sc->err, sc->el);
+	qb_free(&qb);
+	if (st == NULL)
+		sc->failed = 1;
+	o = incidents_rows(st, &rc);
+	if (st && rc != SQL_DONE) {
+		snprintf(sc->err, sc->el, "database: %s",
+		         sql_errmsg(sc->rq->db));
+		sc->failed = 1;
+	}
+	sql_finalize(st);
+	return o;
+}
+
+static json_t *
+label_syserr(struct scope *sc)
+{
+	struct qb qb;
+
+	qb_init(&qb, "SELECT signature, hosts, count, coalesce(last_ts, 0) "
+	             "FROM label_sigs");
+	label_key(&qb, sc);
+	qb_where(&qb, "kind = 'syserr'");
+	qb_tail(&qb, "ORDER BY hosts DESC, count DESC, signature LIMIT ?");
+	qb_int(&qb, API_TOP_N);
+	return run_rows(sc, &qb, syserr_row);
+}
+
+/* label_inodes - the fullest mail filesystems: by filesystems_mail_pct,
+ * probing each row's host, when the label is large enough that the
+ * walk meets API_TOP_N of its hosts soon (it reads about API_TOP_N *
+ * fleet / label rows; the label's hosts' rows are label rows), else
+ * from the label's hosts. */
+static json_t *
+label_inodes(struct scope *sc, long long label, long long fleet)
+{
+	struct qb qb;
+
+	qb_init(&qb, "SELECT h.name, f.mount, f.inodes_used_pct FROM "
+	             "filesystems f JOIN hosts h ON h.id = f.host_id");
+	qb_where(&qb, "f.mail_fs = 1 AND f.inodes_used_pct IS NOT NULL");
+	label_rows(&qb, "f.host_id", sc, label * label >= API_TOP_N * fleet);
+	qb_tail(&qb, "ORDER BY f.inodes_used_pct DESC, h.name, f.mount "
+	             "LIMIT ?");
+	qb_int(&qb, API_TOP_N);
+	return run_rows(sc, &qb, inodes_row);
+}
+
+static json_t *
+label_mail(struct scope *sc, const long long *lf)
+{
+	struct qb qb;
+
+	qb_init(&qb, "SELECT command, hosts, inbox + queued FROM label_cron");
+	label_key(&qb, sc);
+	qb_tail(&qb, "ORDER BY inbox + queued DESC, command LIMIT ?");
+	qb_int(&qb, API_TOP_N);
+	return json_pack("{s:I,s:I,s:I,s:o}", "queued_total",
+	                 (json_int_t)lf[LF_QUEUED], "unread_total",
+	                 (json_int_t)lf[LF_UNREAD], "hosts_with_queued",
+	                 (json_int_t)lf[LF_HWQ], "top_cron_commands",
+	                 run_rows(sc, &qb, cron_row));
+}
+
+/* label_mta - the count from the aggregate; the examples by the hosts
+ * with the MTA down (hosts_mta_down_seen) probed, or from the label's
+ * hosts when those are fewer. */
+static json_t *
+label_mta(struct scope *sc, const long long *lf, long long fleet_down)
+{
+	struct qb qb;
+
+	qb_init(&qb, "SELECT h.name FROM hosts h");
+	qb_where(&qb, "h.mta_down = 1");
+	label_rows(&qb, "h.id", sc, fleet_down <= lf[LF_HOSTS]);
+	qb_tail(&qb, "ORDER BY h.last_seen DESC, h.name LIMIT ?");
+	qb_int(&qb, API_TOP_N);
+	return json_pack("{s:I,s:o}", "hosts", (json_int_t)lf[LF_MTA],
+	                 "examples", run_rows(sc, &qb, name_row));
+}
+
+static int
+label_summary(struct scope *sc, json_t *o)
+{
+	long long lf[LF_N];
+	long long fleet = fleet_count(o, "hosts", "total");
+	long long stale = fleet_count(o, "hosts", "stale");
+	long long down = fleet_count(o, "mta_down", "hosts");
+	struct qb qb;
+
+	qb_init(&qb, "SELECT hosts, queued, unread, hosts_with_queued, "
+	             "mta_down FROM label_fleet");
+	label_key(&qb, sc);
+	run_ints(sc, &qb, lf, LF_N);
+	json_object_set_new(o, "hosts", label_hosts(sc, lf, stale));
+	json_object_set_new(o, "findings", label_findings(sc));
+	json_object_set_new(o, "incidents", label_incidents(sc));
+	json_object_set_new(o, "syserr_top", label_syserr(sc));
+	json_object_set_new(o, "inodes_top",
+	                    label_inodes(sc, lf[LF_HOSTS], fleet));
+	json_object_set_new(o, "mail", label_mail(sc, lf));
+	json_object_set_new(o, "mta_down", label_mta(sc, lf, down));
+	return sc->failed ? -1 : 0;
+}
+
 int
 summary_scope(struct api_req *rq, const struct label_filter *lf, json_t *o,
               char *err, size_t el)
 {
 	struct scope sc = {rq, lf, err, el, 0};
 
+	if (lf->n == 1)
+		return label_summary(&sc, o);
 	json_object_set_new(o, "hosts", scoped_hosts(&sc));
 	json_object_set_new(o, "findings", scoped_findings(&sc));
 	json_object_set_new(o, "incidents", scoped_incidents(&sc));

@@ -5,20 +5,120 @@
 -- is a block of its own below, under a comment naming it, that creates
 -- its tables and columns and fills them from the version 4 rows
 -- (schema/migrations/pg-0005.sql has the same blocks for PostgreSQL).
-SELECT 1;
 
--- Label curves (lists6: /api/v1/history?label=): label_history, per
--- label and minute the sum over the label's hosts of each host's largest
--- point of the minute, for the four fleet metrics; filled from the
--- version 4 history under the hosts' labels of now.  Its index and the
--- trigger that keeps it come with collector.sql.  host_labels as in
--- collector.sql, for a database from before labels (version 1).
+-- labels6: the summary's aggregates per label (label_fleet,
+-- label_findings, label_incidents, label_sigs, label_cron), filled from
+-- the version 4 rows; the triggers that keep them are those of the
+-- fleet-wide aggregates, dropped here so that schema/collector.sql
+-- creates them anew with the label statements (and host_labels' own).
+-- host_labels is version 2's, but a database from version 1 meets it
+-- first here (the schema file creates it after the steps): as there.
 CREATE TABLE IF NOT EXISTS host_labels (
 	host_id		INTEGER NOT NULL,
 	key		TEXT NOT NULL,
 	value		TEXT NOT NULL,
 	PRIMARY KEY (host_id, key)
 ) WITHOUT ROWID;
+CREATE TABLE label_fleet (
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	hosts		INTEGER NOT NULL,
+	queued		INTEGER NOT NULL,
+	unread		INTEGER NOT NULL,
+	hosts_with_queued INTEGER NOT NULL,
+	mta_down	INTEGER NOT NULL,
+	PRIMARY KEY (key, value)
+) WITHOUT ROWID;
+CREATE TABLE label_findings (
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	code		TEXT NOT NULL,
+	severity	TEXT NOT NULL,
+	hosts		INTEGER NOT NULL,
+	symptoms	INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (key, value, code, severity)
+) WITHOUT ROWID;
+CREATE TABLE label_incidents (
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	severity	TEXT NOT NULL,
+	causes		INTEGER NOT NULL,
+	hosts		INTEGER NOT NULL,
+	PRIMARY KEY (key, value, severity)
+) WITHOUT ROWID;
+CREATE TABLE label_sigs (
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	signature	TEXT NOT NULL,
+	kind		TEXT,
+	hosts		INTEGER NOT NULL,
+	count		INTEGER NOT NULL,
+	last_ts		INTEGER,
+	PRIMARY KEY (key, value, signature)
+) WITHOUT ROWID;
+CREATE TABLE label_cron (
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	command		TEXT NOT NULL,
+	hosts		INTEGER NOT NULL,
+	inbox		INTEGER NOT NULL,
+	unread		INTEGER NOT NULL,
+	queued		INTEGER NOT NULL,
+	PRIMARY KEY (key, value, command)
+) WITHOUT ROWID;
+INSERT INTO label_fleet (key, value, hosts, queued, unread,
+    hosts_with_queued, mta_down)
+SELECT l.key, l.value, count(*), sum(h.queued_total), sum(h.unread_total),
+    sum(h.queued_total > 0), sum(h.mta_down)
+FROM host_labels l JOIN hosts h ON h.id = l.host_id GROUP BY l.key, l.value;
+INSERT INTO label_findings (key, value, code, severity, hosts, symptoms)
+SELECT l.key, l.value, f.code, f.severity, count(DISTINCT f.host_id),
+    sum(f.symptom)
+FROM findings f JOIN host_labels l ON l.host_id = f.host_id
+WHERE f.resolved_at IS NULL GROUP BY l.key, l.value, f.code, f.severity;
+INSERT INTO label_incidents (key, value, severity, causes, hosts)
+SELECT l.key, l.value, f.severity, count(*), count(DISTINCT f.host_id)
+FROM findings f JOIN host_labels l ON l.host_id = f.host_id
+WHERE f.resolved_at IS NULL AND f.symptom = 0
+GROUP BY l.key, l.value, f.severity
+UNION ALL
+SELECT l.key, l.value, '', count(*), count(DISTINCT f.host_id)
+FROM findings f JOIN host_labels l ON l.host_id = f.host_id
+WHERE f.resolved_at IS NULL AND f.symptom = 0
+GROUP BY l.key, l.value;
+INSERT INTO label_sigs (key, value, signature, kind, hosts, count, last_ts)
+SELECT l.key, l.value, e.signature, min(e.kind), count(*), sum(e.count),
+    max(e.last_ts)
+FROM event_sigs e JOIN host_labels l ON l.host_id = e.host_id
+GROUP BY l.key, l.value, e.signature;
+INSERT INTO label_cron (key, value, command, hosts, inbox, unread, queued)
+SELECT l.key, l.value, m.command, count(*), sum(m.inbox), sum(m.unread),
+    sum(m.queued)
+FROM mail_cron m JOIN host_labels l ON l.host_id = m.host_id
+GROUP BY l.key, l.value, m.command;
+DROP TRIGGER IF EXISTS mail_cron_ins;
+DROP TRIGGER IF EXISTS mail_cron_del;
+DROP TRIGGER IF EXISTS mail_cron_upd;
+DROP TRIGGER IF EXISTS event_sigs_ins;
+DROP TRIGGER IF EXISTS event_sigs_upd;
+DROP TRIGGER IF EXISTS event_sigs_del;
+DROP TRIGGER IF EXISTS findings_open;
+DROP TRIGGER IF EXISTS findings_resolve;
+DROP TRIGGER IF EXISTS findings_severity;
+DROP TRIGGER IF EXISTS incidents_in;
+DROP TRIGGER IF EXISTS incidents_out;
+DROP TRIGGER IF EXISTS incidents_back;
+DROP TRIGGER IF EXISTS incidents_gone;
+DROP TRIGGER IF EXISTS hosts_mail_ins;
+DROP TRIGGER IF EXISTS hosts_mail_upd;
+DROP TRIGGER IF EXISTS hosts_mail_del;
+-- end of labels6
+
+-- Label curves (lists6: /api/v1/history?label=): label_history, per
+-- label and minute the sum over the label's hosts of each host's largest
+-- point of the minute, for the four fleet metrics; filled from the
+-- version 4 history under the hosts' labels of now.  Its index and the
+-- trigger that keeps it come with collector.sql.
 CREATE TABLE IF NOT EXISTS label_history (
 	key		TEXT NOT NULL,
 	value		TEXT NOT NULL,
@@ -40,29 +140,6 @@ FROM (SELECT host_id, metric, subject, ts - ts % 60 AS minute,
     GROUP BY host_id, metric, subject, minute) h
 JOIN host_labels hl ON hl.host_id = h.host_id
 GROUP BY hl.key, hl.value, h.metric, h.subject, h.minute;
-
--- Mail per label and cron command (lists6: /api/v1/mail?label=):
--- label_cron, the cron_fleet of each label's hosts, filled from
--- mail_cron and host_labels; the triggers that keep it come with
--- collector.sql.
-CREATE TABLE IF NOT EXISTS label_cron (
-	key		TEXT NOT NULL,
-	value		TEXT NOT NULL,
-	command		TEXT NOT NULL,
-	hosts		INTEGER NOT NULL,
-	inbox		INTEGER NOT NULL,
-	unread		INTEGER NOT NULL,
-	queued		INTEGER NOT NULL,
-	PRIMARY KEY (key, value, command)
-) WITHOUT ROWID;
--- filled anew (a database written by this version's schema file
--- without its version number has them already)
-DELETE FROM label_cron;
-INSERT INTO label_cron (key, value, command, hosts, inbox, unread, queued)
-SELECT hl.key, hl.value, m.command, count(*), sum(m.inbox), sum(m.unread),
-    sum(m.queued)
-FROM mail_cron m JOIN host_labels hl ON hl.host_id = m.host_id
-GROUP BY hl.key, hl.value, m.command;
 
 -- A code's findings by host (lists6: findings?code=&label=): the index
 -- findings_code_host only, which collector.sql creates.

@@ -201,8 +201,9 @@ usq=$URL
 since=$(date -u -d "@$((now - 3600))" +%Y-%m-%dT%H:%M:%SZ)
 h77=host000077.example.com
 # every list endpoint with its common filters and a cursor, the summary
-# (whole fleet and one label), one host, the curves and /metrics
+# (whole fleet, a label of half the fleet and one of a sixth), one host, the curves and /metrics
 for p in "/api/v1/summary" "/api/v1/summary?label=env:prod" \
+    "/api/v1/summary?label=env:dev" \
     "/api/v1/hosts?limit=100" "/api/v1/hosts?finding=mta.down&limit=100" \
     "/api/v1/hosts?severity=critical&limit=100" \
     "/api/v1/hosts?label=env:dev&limit=100" "/api/v1/hosts?stale=true&limit=100" \
