@@ -21,7 +21,7 @@
 # Scale: BENCH_REPORTS (20000), BENCH_CONC (128), BENCH_FLEET (10000),
 # BENCH_PG_HOSTS (100000), BENCH_PG_EVENTS (10000000: about 4 GB and
 # several minutes to generate).
-# BENCH_PG_GET=TEXT runs only the read requests containing TEXT,
+# BENCH_PG_GET="TEXT..." runs only the read requests containing one of them,
 # BENCH_PG_GETS (10) GETs each; BENCH_PG_HOLD=1 keeps the read part's
 # collectors running afterwards, for EXPLAIN.
 # BENCH_PG_DATASET=DIR keeps the read part's data set: the first run
@@ -232,8 +232,11 @@ for p in "/api/v1/summary" "/api/v1/summary?label=env:prod" \
     "/api/v1/history?host=$h77" "/api/v1/history?label=env:dev" \
     "/api/v1/history?label=env:prod" "/api/v1/history?label=env:prod&range=7d" \
     "/metrics"; do
-	# BENCH_PG_GET=TEXT: only the requests that contain TEXT
-	case $p in *"${BENCH_PG_GET:-}"*) ;; *) continue ;; esac
+	# BENCH_PG_GET="TEXT...": only the requests that contain one of them
+	_want=${BENCH_PG_GET:-/}
+	_hit=""
+	for _t in $_want; do case $p in *"$_t"*) _hit=1 ;; esac; done
+	[ -n "$_hit" ] || continue
 	echo "  GET $p"
 	printf '    PostgreSQL'
 	"$tmp/loadgen" get "$upg$p" -n "${BENCH_PG_GETS:-10}"
