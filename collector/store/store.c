@@ -359,8 +359,10 @@ static const char *const sql_pg[S_COUNT] = {
      * (collector.pg.sql): at start, and here, so that a long-running
      * collector's parts do not grow with every vanished key */
     [S_RET_FOLD] = "SELECT agg_fold()",
-    /* label_history is a view there: its kept rows */
+    /* label_history is a view there: its kept rows, and the parts' old
+     * minutes no batch has moved yet (fleet_history.c) */
     [S_RET_LABEL_HIST] =
+        "WITH p AS (DELETE FROM label_history_part WHERE ts < ?1) "
         "DELETE FROM label_history_kept WHERE (key, value, metric, subject, "
         "ts) IN (SELECT key, value, metric, subject, ts FROM "
         "label_history_kept WHERE ts < ?1 LIMIT ?2)",
