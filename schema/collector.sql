@@ -448,9 +448,10 @@ CREATE INDEX IF NOT EXISTS findings_resolved
 -- the read API's lists: a host's findings, a code's, newest first
 CREATE INDEX IF NOT EXISTS findings_host ON findings (host_id, id);
 CREATE INDEX IF NOT EXISTS findings_code ON findings (code, id);
--- a code's findings by host (schema version 5): findings?code=&label=
--- joins them to the label's hosts as a set (api_findings.c)
-CREATE INDEX IF NOT EXISTS findings_code_host ON findings (code, host_id, id);
+-- (PostgreSQL also has findings_code_host (code, host_id, id), schema
+-- version 5, for its merge join of findings?code=&label=; SQLite's
+-- planner took it for that list's walk in id order and sorted all of a
+-- code's findings: not here)
 
 -- Open findings per (code, severity): how many distinct hosts, kept by
 -- the triggers below so that the summary does not group the findings.

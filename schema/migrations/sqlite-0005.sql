@@ -141,5 +141,5 @@ FROM (SELECT host_id, metric, subject, ts - ts % 60 AS minute,
 JOIN host_labels hl ON hl.host_id = h.host_id
 GROUP BY hl.key, hl.value, h.metric, h.subject, h.minute;
 
--- A code's findings by host (lists6: findings?code=&label=): the index
--- findings_code_host only, which collector.sql creates.
+-- A code's findings by host (lists6: findings?code=&label=): an index of
+-- PostgreSQL's only (pg-0005.sql); nothing here.
