@@ -146,11 +146,12 @@ finding_filter_where(struct api_req *rq, struct qb *qb,
  * With label= and code= (and no acked=), on PostgreSQL: the ids of the
  * code's findings on the label's hosts as one set (MATERIALIZED: joined
  * as a whole, by findings_code_host and host_labels_kv, never probed in
- * id order), the page's ids from it, then their rows.  Probing the code's findings
- * newest first stops early only when the label's hosts hold many of the
- * newest: for a code mostly elsewhere it probed them all (12,800 label
- * probes for a page of env:dev's mta.down); the set costs the label's
- * hosts plus the code's findings, whatever their order.
+ * id order), the page's ids from it, then their rows, when
+ * label_walk_pays says the walk would not do.  Probing the code's
+ * findings newest first stops early only when the label's hosts hold
+ * many of the newest: for a code mostly elsewhere it probed them all
+ * (12,800 label probes for a page of env:dev's mta.down); the set costs
+ * the label's hosts plus the code's findings, whatever their order.
  */
 #define FINDING_SET_INNER                                                      \
 	"SELECT f.id, f.code, f.subject, f.severity, f.message, f.evidence, "  \
@@ -169,7 +170,8 @@ findings_set_page(struct qb *qb, long long cursor)
 		qb_where(qb, "f.id < ?");
 		qb_int(qb, cursor);
 	}
-	qb_tail(qb, ") " FINDING_PAGE_OUTER FINDING_SET_INNER FINDING_PAGE_ACKS);
+	qb_tail(qb,
+	        ") " FINDING_PAGE_OUTER FINDING_SET_INNER FINDING_PAGE_ACKS);
 }
 
 /* findings_set_query - the label= and code= page into qb (cursor: the
@@ -249,7 +251,6 @@ findings_acked_query(struct api_req *rq, struct qb *qb,
 	finding_filter_where(rq, qb, lf);
 	findings_set_page(qb, cursor);
 }
-
 
 void
 api_findings(struct api_req *rq, struct api_answer *ans)

@@ -55,10 +55,11 @@ scoped_prepare(struct api_req *rq, const struct label_filter *lf,
 	struct qb qb;
 	sql_stmt *st;
 
-	qb_init(&qb, "SELECT metric, subject, minute / ? AS bucket, max(v) "
-	             "FROM (SELECT metric, subject, minute, sum(v) AS v FROM "
-	             "(SELECT metric, subject, host_id, ts - ts % 60 AS minute, "
-	             "max(value) AS v FROM history");
+	qb_init(&qb,
+	        "SELECT metric, subject, minute / ? AS bucket, max(v) "
+	        "FROM (SELECT metric, subject, minute, sum(v) AS v FROM "
+	        "(SELECT metric, subject, host_id, ts - ts % 60 AS minute, "
+	        "max(value) AS v FROM history");
 	qb_int(&qb, width);
 	qb_where(&qb, "metric IN ('queued_total', 'unread_total', 'syserr', "
 	              "'open_findings')");
@@ -161,26 +162,25 @@ series_fill(sql_db *db, sql_stmt *st, long long width, json_t *out,
  * hid's (hid > 0), one label's kept curves, several labels' computed
  * ones, or the fleet's; NULL with err. */
 static sql_stmt *
-series_prepare(struct api_req *rq, long long hid,
-               const struct label_filter *lf, long long from,
-               long long width, char *err, size_t el)
+series_prepare(struct api_req *rq, long long hid, const struct label_filter *lf,
+               long long from, long long width, char *err, size_t el)
 {
 	sql_stmt *st;
 
 	if (hid == 0 && lf->n > 1)
 		return scoped_prepare(rq, lf, from, width, err, el);
 	if (hid > 0)
-		st = db_prepare(rq->db,
-		                SERIES_SQL("value", "history", "host_id = ?4 AND "),
-		                err, el);
+		st = db_prepare(
+		    rq->db, SERIES_SQL("value", "history", "host_id = ?4 AND "),
+		    err, el);
 	else if (lf->n == 1)
 		st = db_prepare(rq->db,
 		                SERIES_SQL("total", "label_history",
 		                           "key = ?4 AND value = ?5 AND "),
 		                err, el);
 	else
-		st = db_prepare(rq->db, SERIES_SQL("value", "fleet_history", ""),
-		                err, el);
+		st = db_prepare(
+		    rq->db, SERIES_SQL("value", "fleet_history", ""), err, el);
 	if (st == NULL)
 		return NULL;
 	if (hid > 0) {

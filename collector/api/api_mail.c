@@ -192,9 +192,10 @@ mail_from(struct qb *qb, const char *host, const struct label_filter *lf)
 		return;
 	}
 	if (lf->n == 1) {
-		qb_init(qb, "SELECT m.command, m.hosts, m.unread, m.queued, "
-		            "m.inbox + m.queued AS msgs, NULL, NULL, NULL, NULL "
-		            "FROM label_cron m");
+		qb_init(qb,
+		        "SELECT m.command, m.hosts, m.unread, m.queued, "
+		        "m.inbox + m.queued AS msgs, NULL, NULL, NULL, NULL "
+		        "FROM label_cron m");
 		qb_where(qb, "m.key = ?");
 		qb_text(qb, lf->l[0].key);
 		qb_where(qb, "m.value = ?");
