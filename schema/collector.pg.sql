@@ -484,6 +484,70 @@ CREATE TABLE IF NOT EXISTS fleet_history (
 );
 CREATE INDEX IF NOT EXISTS fleet_history_ts ON fleet_history (ts);
 
+-- Label curves (schema version 5, /api/v1/history?label=), as in
+-- collector.sql: per label and minute, for the four fleet metrics, the
+-- sum over the hosts whose report carried that label of each host's
+-- largest point of that minute.  history_label (one call per INSERT)
+-- adds a batch's deltas to its part of label_history_part; its fleet
+-- sample moves them into label_history_kept just before COMMIT
+-- (collector/store/fleet_history.c), so concurrent batches do not wait
+-- on a label's minute; the view label_history sums both.
+CREATE TABLE IF NOT EXISTS label_history_kept (
+	key		text COLLATE "C" NOT NULL,
+	value		text COLLATE "C" NOT NULL,
+	metric		text COLLATE "C" NOT NULL,
+	subject		text COLLATE "C" NOT NULL,
+	ts		bigint NOT NULL,
+	total		double precision NOT NULL,
+	PRIMARY KEY (key, value, metric, subject, ts)
+);
+CREATE INDEX IF NOT EXISTS label_history_kept_ts ON label_history_kept (ts);
+CREATE TABLE IF NOT EXISTS label_history_part (
+	part		bigint NOT NULL,
+	key		text COLLATE "C" NOT NULL,
+	value		text COLLATE "C" NOT NULL,
+	metric		text COLLATE "C" NOT NULL,
+	subject		text COLLATE "C" NOT NULL,
+	ts		bigint NOT NULL,
+	total		double precision NOT NULL,
+	PRIMARY KEY (part, key, value, metric, subject, ts)
+);
+CREATE OR REPLACE VIEW label_history AS
+SELECT key, value, metric, subject, ts, sum(total) AS total FROM (
+    SELECT key, value, metric, subject, ts, total FROM label_history_kept
+    UNION ALL
+    SELECT key, value, metric, subject, ts, total FROM label_history_part) t
+GROUP BY key, value, metric, subject, ts;
+
+CREATE OR REPLACE FUNCTION history_label() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO label_history_part AS l (part, key, value, metric,
+	    subject, ts, total)
+	SELECT agg_part(), hl.key, hl.value, d.metric, d.subject, d.minute,
+	    sum(d.delta)
+	FROM (SELECT n.host_id, n.metric, n.subject,
+	          n.ts - n.ts % 60 AS minute,
+	          n.value - coalesce(p.m, 0) AS delta
+	      FROM new_rows n LEFT JOIN LATERAL (SELECT max(h.value) AS m
+	          FROM history h WHERE h.host_id = n.host_id
+	          AND h.metric = n.metric AND h.subject = n.subject
+	          AND h.ts >= n.ts - n.ts % 60 AND h.ts < n.ts - n.ts % 60 + 60
+	          AND h.id <> n.id) p ON true
+	      WHERE n.value IS NOT NULL AND n.metric IN ('queued_total',
+	          'unread_total', 'syserr', 'open_findings')
+	          AND (p.m IS NULL OR n.value > p.m)) d
+	JOIN host_labels hl ON hl.host_id = d.host_id
+	GROUP BY hl.key, hl.value, d.metric, d.subject, d.minute
+	ON CONFLICT (part, key, value, metric, subject, ts) DO UPDATE SET
+	    total = l.total + excluded.total;
+	RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS history_label ON history;
+CREATE TRIGGER history_label AFTER INSERT ON history
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION history_label();
+
 -- SYSERR lines of the running ingest batch per minute, in its part
 -- (agg_part()): the batch's fleet sample moves them into fleet_history
 -- just before its COMMIT (collector/store/fleet_history.c), so that
@@ -522,6 +586,9 @@ CREATE INDEX IF NOT EXISTS findings_resolved
 -- the read API's lists: a host's findings, a code's, newest first
 CREATE INDEX IF NOT EXISTS findings_host ON findings (host_id, id);
 CREATE INDEX IF NOT EXISTS findings_code ON findings (code, id);
+-- a code's findings by host (schema version 5): findings?code=&label=
+-- joins them to the label's hosts as a set (api_findings.c)
+CREATE INDEX IF NOT EXISTS findings_code_host ON findings (code, host_id, id);
 
 CREATE TABLE IF NOT EXISTS finding_counts_part (
 	code		text COLLATE "C" NOT NULL,

@@ -378,6 +378,44 @@ CREATE TABLE IF NOT EXISTS fleet_history (
 );
 CREATE INDEX IF NOT EXISTS fleet_history_ts ON fleet_history (ts);
 
+-- Label curves (schema version 5, /api/v1/history?label=): per label
+-- (key, value) and minute (ts: the minute's start), for the four fleet
+-- metrics (queued_total, unread_total, syserr, open_findings per
+-- severity), the sum over the hosts whose report carried that label of
+-- each host's largest point of that minute.  Kept by history_label at
+-- every history row (so a host counts under the labels it had when it
+-- reported); retention as for history.
+CREATE TABLE IF NOT EXISTS label_history (
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	metric		TEXT NOT NULL,
+	subject		TEXT NOT NULL,
+	ts		INTEGER NOT NULL,
+	total		REAL NOT NULL,
+	PRIMARY KEY (key, value, metric, subject, ts)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS label_history_ts ON label_history (ts);
+-- a point adds what it raises its host's largest of the minute by (all
+-- of it when it is the host's first of the minute) to each of the
+-- host's labels
+CREATE TRIGGER IF NOT EXISTS history_label AFTER INSERT ON history
+WHEN new.value IS NOT NULL AND new.metric IN ('queued_total',
+    'unread_total', 'syserr', 'open_findings') BEGIN
+	INSERT INTO label_history (key, value, metric, subject, ts, total)
+	SELECT hl.key, hl.value, new.metric, new.subject, new.ts - new.ts % 60,
+	    d.delta
+	FROM (SELECT CASE WHEN p.m IS NULL THEN new.value
+	          WHEN new.value > p.m THEN new.value - p.m END AS delta
+	      FROM (SELECT max(value) AS m FROM history
+	          WHERE host_id = new.host_id AND metric = new.metric
+	          AND subject = new.subject AND ts >= new.ts - new.ts % 60
+	          AND ts < new.ts - new.ts % 60 + 60 AND id <> new.id) p) d,
+	    host_labels hl
+	WHERE d.delta IS NOT NULL AND hl.host_id = new.host_id
+	ON CONFLICT (key, value, metric, subject, ts) DO UPDATE SET
+	    total = total + excluded.total;
+END;
+
 -- Findings: one row per occurrence of (host, code, subject).  While open
 -- (resolved_at NULL) there is exactly one; a report from that host that no
 -- longer carries it resolves it; if it comes back, a new row opens.
@@ -410,6 +448,10 @@ CREATE INDEX IF NOT EXISTS findings_resolved
 -- the read API's lists: a host's findings, a code's, newest first
 CREATE INDEX IF NOT EXISTS findings_host ON findings (host_id, id);
 CREATE INDEX IF NOT EXISTS findings_code ON findings (code, id);
+-- (PostgreSQL also has findings_code_host (code, host_id, id), schema
+-- version 5, for its merge join of findings?code=&label=; SQLite's
+-- planner took it for that list's walk in id order and sorted all of a
+-- code's findings: not here)
 
 -- Open findings per (code, severity): how many distinct hosts, kept by
 -- the triggers below so that the summary does not group the findings.

@@ -10,9 +10,12 @@
  * GROUP BY over the series index.
  *
  * label=KEY:VALUE (repeatable, as on the lists) narrows the fleet's
- * curves to the hosts with those labels: each point is then the sum over
- * those hosts of each host's own point (its largest value in the
- * bucket) of the same metric, from history.
+ * curves to the hosts with those labels: per minute, the sum over those
+ * hosts of each host's largest point of that minute, bucketed as the
+ * fleet's minutes are.  One label reads the curves kept per label at
+ * ingest (label_history: the hosts that carried the label when they
+ * reported); several compute the same from history over the hosts that
+ * have all of them now.
  */
 #include <stdio.h>
 #include <string.h>
@@ -36,12 +39,15 @@ static const struct range ranges[] = {
     {"30d", 30 * 86400},
 };
 
-#define SERIES_SQL(table, where)                                               \
-	"SELECT metric, subject, ts / ?3 AS bucket, max(value) "               \
+#define SERIES_SQL(col, table, where)                                          \
+	"SELECT metric, subject, ts / ?3 AS bucket, max(" col ") "             \
 	"FROM " table " WHERE " where "ts >= ?1 AND ts <= ?2 "                 \
 	"GROUP BY metric, subject, bucket ORDER BY metric, subject, bucket"
 
-/* scoped_prepare - the fleet's metrics summed over the hosts of lf. */
+/* scoped_prepare - the fleet's metrics over the hosts of lf (several
+ * labels): per minute from the first at or after from, the sum of each
+ * host's largest point of the minute, then the largest minute of each
+ * bucket, as label_history gives for one label. */
 static sql_stmt *
 scoped_prepare(struct api_req *rq, const struct label_filter *lf,
                long long from, long long width, char *err, size_t el)
@@ -49,19 +55,23 @@ scoped_prepare(struct api_req *rq, const struct label_filter *lf,
 	struct qb qb;
 	sql_stmt *st;
 
-	qb_init(&qb, "SELECT metric, subject, bucket, sum(v) FROM (SELECT "
-	             "metric, subject, host_id, ts / ? AS bucket, max(value) "
-	             "AS v FROM history");
+	qb_init(&qb,
+	        "SELECT metric, subject, minute / ? AS bucket, max(v) "
+	        "FROM (SELECT metric, subject, minute, sum(v) AS v FROM "
+	        "(SELECT metric, subject, host_id, ts - ts % 60 AS minute, "
+	        "max(value) AS v FROM history");
 	qb_int(&qb, width);
 	qb_where(&qb, "metric IN ('queued_total', 'unread_total', 'syserr', "
 	              "'open_findings')");
+	qb_where(&qb, "value IS NOT NULL");
 	qb_where(&qb, "ts >= ?");
-	qb_int(&qb, from);
-	qb_where(&qb, "ts <= ?");
-	qb_int(&qb, rq->now);
+	qb_int(&qb, (from + 59) / 60 * 60);
+	qb_where(&qb, "ts < ?");
+	qb_int(&qb, rq->now - rq->now % 60 + 60);
 	qb_labels(&qb, "host_id", lf);
-	qb_tail(&qb, "GROUP BY metric, subject, host_id, bucket) t GROUP BY "
-	             "metric, subject, bucket ORDER BY metric, subject, bucket");
+	qb_tail(&qb, "GROUP BY metric, subject, host_id, minute) t GROUP BY "
+	             "metric, subject, minute) u GROUP BY metric, subject, "
+	             "bucket ORDER BY metric, subject, bucket");
 	st = qb_prepare(&qb, rq->db, err, el);
 	qb_free(&qb);
 	return st;
@@ -148,6 +158,43 @@ series_fill(sql_db *db, sql_stmt *st, long long width, json_t *out,
 	return 0;
 }
 
+/* series_prepare - the bound statement of the series asked for: host
+ * hid's (hid > 0), one label's kept curves, several labels' computed
+ * ones, or the fleet's; NULL with err. */
+static sql_stmt *
+series_prepare(struct api_req *rq, long long hid, const struct label_filter *lf,
+               long long from, long long width, char *err, size_t el)
+{
+	sql_stmt *st;
+
+	if (hid == 0 && lf->n > 1)
+		return scoped_prepare(rq, lf, from, width, err, el);
+	if (hid > 0)
+		st = db_prepare(
+		    rq->db, SERIES_SQL("value", "history", "host_id = ?4 AND "),
+		    err, el);
+	else if (lf->n == 1)
+		st = db_prepare(rq->db,
+		                SERIES_SQL("total", "label_history",
+		                           "key = ?4 AND value = ?5 AND "),
+		                err, el);
+	else
+		st = db_prepare(
+		    rq->db, SERIES_SQL("value", "fleet_history", ""), err, el);
+	if (st == NULL)
+		return NULL;
+	if (hid > 0) {
+		sql_bind_int64(st, 4, hid);
+	} else if (lf->n == 1) {
+		sql_bind_text(st, 4, lf->l[0].key, -1, SQL_TRANSIENT);
+		sql_bind_text(st, 5, lf->l[0].value, -1, SQL_TRANSIENT);
+	}
+	sql_bind_int64(st, 1, from);
+	sql_bind_int64(st, 2, rq->now);
+	sql_bind_int64(st, 3, width);
+	return st;
+}
+
 void
 api_history(struct api_req *rq, struct api_answer *ans)
 {
@@ -177,25 +224,11 @@ api_history(struct api_req *rq, struct api_answer *ans)
 	 * last one the bucket of now */
 	width = r->seconds / API_HISTORY_BUCKETS;
 	from = (rq->now / width - (API_HISTORY_BUCKETS - 1)) * width;
-	if (!(host && *host) && lf.n > 0)
-		st = scoped_prepare(rq, &lf, from, width, err, sizeof(err));
-	else
-		st = db_prepare(rq->db,
-		                host && *host
-		                    ? SERIES_SQL("history", "host_id = ?4 AND ")
-		                    : SERIES_SQL("fleet_history", ""),
-		                err, sizeof(err));
+	st = series_prepare(rq, host && *host ? hid : 0, &lf, from, width, err,
+	                    sizeof(err));
 	if (st == NULL) {
 		api_db_error(ans, err);
 		return;
-	}
-	if (host && *host) {
-		sql_bind_int64(st, 4, hid);
-	}
-	if ((host && *host) || lf.n == 0) {
-		sql_bind_int64(st, 1, from);
-		sql_bind_int64(st, 2, rq->now);
-		sql_bind_int64(st, 3, width);
 	}
 	series = json_array();
 	rc = series_fill(rq->db, st, width, series, err, sizeof(err));

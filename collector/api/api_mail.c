@@ -2,9 +2,11 @@
  * api_mail.c - GET /api/v1/mail: queued and unread mail grouped by cron
  * command, fleet wide (the cron_fleet aggregate) or for one host
  * (mail_cron), most messages first, with the totals of the same scope.
- * The cursor is "<messages>.<hex command>" of the last item.  With
- * label= the fleet-wide rows and totals are summed over the hosts that
- * have those labels (mail_cron and hosts), not read from the aggregates.
+ * The cursor is "<messages>.<hex command>" of the last item.  With one
+ * label= the rows come from label_cron (cron_fleet per label, kept at
+ * ingest); with several they are summed over the hosts that have all of
+ * them (mail_cron).  The totals of one label are its label_fleet row's,
+ * of several summed over their hosts (hosts).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +17,6 @@
 #include "common/hex.h"
 #include "common/xalloc.h"
 
-/* mail_hosts - a few hosts behind one command. */
 /* mail_hosts - the hosts (of lf's labels) with most mail of command. */
 static json_t *
 mail_hosts(sql_db *db, const char *command, const struct label_filter *lf)
@@ -115,9 +116,9 @@ mail_cursor_arg(struct api_req *rq, struct api_answer *ans, char **after,
 	return 0;
 }
 
-/* mail_totals - add "totals" of the same scope to a page in ans. */
-/* mail_totals - the totals of the scope (one host, the hosts of lf's
- * labels, or the fleet aggregate) into ans->body. */
+/* mail_totals - the totals of the scope (one host, one label's
+ * label_fleet row, the hosts of several labels, or the fleet aggregate)
+ * into ans->body. */
 static void
 mail_totals(struct api_req *rq, const char *host,
             const struct label_filter *lf, struct api_answer *ans)
@@ -126,7 +127,17 @@ mail_totals(struct api_req *rq, const char *host,
 	sql_stmt *st;
 	struct qb qb;
 
-	if (host || lf->n) {
+	if (!host && lf->n == 1) {
+		/* one label: its hosts' totals as kept at ingest */
+		qb_init(&qb, "SELECT coalesce(sum(queued), 0), "
+		             "coalesce(sum(unread), 0), "
+		             "coalesce(sum(hosts_with_queued), 0), 1 "
+		             "FROM label_fleet");
+		qb_where(&qb, "key = ?");
+		qb_text(&qb, lf->l[0].key);
+		qb_where(&qb, "value = ?");
+		qb_text(&qb, lf->l[0].value);
+	} else if (host || lf->n) {
 		qb_init(&qb, "SELECT coalesce(sum(queued_total), 0), "
 		             "coalesce(sum(unread_total), 0), coalesce(sum("
 		             "CASE WHEN queued_total > 0 THEN 1 ELSE 0 END), 0), "
@@ -159,7 +170,8 @@ mail_totals(struct api_req *rq, const char *host,
 }
 
 /* mail_from - the rows' source: one host's mail_cron, the fleet's
- * cron_fleet, or mail_cron summed per command over lf's hosts. */
+ * cron_fleet, one label's label_cron, or mail_cron summed per command
+ * over the hosts of several labels. */
 static void
 mail_from(struct qb *qb, const char *host, const struct label_filter *lf)
 {
@@ -177,6 +189,17 @@ mail_from(struct qb *qb, const char *host, const struct label_filter *lf)
 		qb_init(qb, "SELECT m.command, m.hosts, m.unread, m.queued, "
 		            "m.inbox + m.queued AS msgs, NULL, NULL, NULL, NULL "
 		            "FROM cron_fleet m");
+		return;
+	}
+	if (lf->n == 1) {
+		qb_init(qb,
+		        "SELECT m.command, m.hosts, m.unread, m.queued, "
+		        "m.inbox + m.queued AS msgs, NULL, NULL, NULL, NULL "
+		        "FROM label_cron m");
+		qb_where(qb, "m.key = ?");
+		qb_text(qb, lf->l[0].key);
+		qb_where(qb, "m.value = ?");
+		qb_text(qb, lf->l[0].value);
 		return;
 	}
 	qb_init(qb, "SELECT m.command, m.hosts, m.unread, m.queued, "

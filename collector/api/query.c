@@ -116,6 +116,30 @@ qb_labels_probe(struct qb *q, const char *host_col,
 	}
 }
 
+void
+qb_labels_join(struct qb *q, const char *host_col,
+               const struct label_filter *lf)
+{
+	for (int i = 0; i < lf->n; i++) {
+		char alias[16];
+
+		snprintf(alias, sizeof(alias), "l%d", i);
+		strbuf_appends(&q->sql, " JOIN host_labels ");
+		strbuf_appends(&q->sql, alias);
+		strbuf_appends(&q->sql, " ON ");
+		strbuf_appends(&q->sql, alias);
+		strbuf_appends(&q->sql, ".host_id = ");
+		strbuf_appends(&q->sql, host_col);
+		strbuf_appends(&q->sql, " AND ");
+		strbuf_appends(&q->sql, alias);
+		strbuf_appends(&q->sql, ".key = ? AND ");
+		strbuf_appends(&q->sql, alias);
+		strbuf_appends(&q->sql, ".value = ?");
+		qb_text(q, lf->l[i].key);
+		qb_text(q, lf->l[i].value);
+	}
+}
+
 sql_stmt *
 qb_prepare(struct qb *q, sql_db *db, char *err, size_t el)
 {

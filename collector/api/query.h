@@ -65,6 +65,14 @@ void qb_labels(struct qb *q, const char *host_col,
  * their rows: 22 s for the events of a sixth of 100,000 hosts). */
 void qb_labels_probe(struct qb *q, const char *host_col,
                      const struct label_filter *lf);
+/* qb_labels_join - the same filter as joins, " JOIN host_labels lN ON
+ * lN.host_id = host_col AND lN.key = ? AND lN.value = ?" for each label,
+ * before any qb_where: for a set of rows the store should join to the
+ * label's hosts as a whole (a merge or hash join) rather than probe row
+ * by row in an index's order, which reads a code's every finding when
+ * few of the newest have the label. */
+void qb_labels_join(struct qb *q, const char *host_col,
+                    const struct label_filter *lf);
 /* qb_prepare - prepare and bind; NULL with err. */
 sql_stmt *qb_prepare(struct qb *q, sql_db *db, char *err, size_t el);
 void qb_free(struct qb *q);

@@ -57,6 +57,7 @@ enum {
 	S_LABELS_DEL,
 	S_LABEL,
 	S_RET_FLEET,
+	S_RET_LABEL_HIST,
 	S_RET_FOLD,
 	/* PostgreSQL's own (see sql_pg below) */
 	S_PG_OPEN,
@@ -222,6 +223,11 @@ static const char *const sql[S_COUNT] = {
     [S_RET_FLEET] =
         "DELETE FROM fleet_history WHERE id IN (SELECT id FROM fleet_history "
         "ORDER BY id LIMIT ?2) AND ts < ?1",
+    /* the label curves' minutes (schema version 5) */
+    [S_RET_LABEL_HIST] =
+        "DELETE FROM label_history WHERE (key, value, metric, subject, ts) IN "
+        "(SELECT key, value, metric, subject, ts FROM label_history "
+        "WHERE ts < ?1 LIMIT ?2)",
     /* SQLite's aggregates are one row per key: nothing to fold */
     [S_RET_FOLD] = "SELECT 0",
 };
@@ -353,6 +359,13 @@ static const char *const sql_pg[S_COUNT] = {
      * (collector.pg.sql): at start, and here, so that a long-running
      * collector's parts do not grow with every vanished key */
     [S_RET_FOLD] = "SELECT agg_fold()",
+    /* label_history is a view there: its kept rows, and the parts' old
+     * minutes no batch has moved yet (fleet_history.c) */
+    [S_RET_LABEL_HIST] =
+        "WITH p AS (DELETE FROM label_history_part WHERE ts < ?1) "
+        "DELETE FROM label_history_kept WHERE (key, value, metric, subject, "
+        "ts) IN (SELECT key, value, metric, subject, ts FROM "
+        "label_history_kept WHERE ts < ?1 LIMIT ?2)",
 };
 
 /* A report's history points are written together, HIST_ROWS rows to an
@@ -1752,7 +1765,7 @@ store_retention(struct store *s, long long cutoff, int batch, char *err,
 {
 	static const int order[] = {
 	    S_RET_EVENTS,  S_RET_GROUPS, S_RET_HISTORY, S_RET_FINDINGS,
-	    S_RET_REPORTS, S_RET_SIGS,   S_RET_FLEET};
+	    S_RET_REPORTS, S_RET_SIGS,   S_RET_FLEET,    S_RET_LABEL_HIST};
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		sql_stmt *st = s->st[order[i]];

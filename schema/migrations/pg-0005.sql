@@ -169,3 +169,34 @@ ANALYZE remedy_findings;
 ANALYZE remedy_counts_part;
 ANALYZE remedy_label_hosts;
 ANALYZE remedy_label_counts_part;
+
+-- Label curves (lists6: /api/v1/history?label=): label_history_kept, per
+-- label and minute the sum over the label's hosts of each host's largest
+-- point of the minute, for the four fleet metrics; filled from the
+-- version 4 history under the hosts' labels of now.  label_history_part,
+-- the view label_history, the index and the trigger that keeps them
+-- come with collector.pg.sql.
+CREATE TABLE IF NOT EXISTS label_history_kept (
+	key		text COLLATE "C" NOT NULL,
+	value		text COLLATE "C" NOT NULL,
+	metric		text COLLATE "C" NOT NULL,
+	subject		text COLLATE "C" NOT NULL,
+	ts		bigint NOT NULL,
+	total		double precision NOT NULL,
+	PRIMARY KEY (key, value, metric, subject, ts)
+);
+-- filled anew (a database written by this version's schema file
+-- without its version number has them already)
+DELETE FROM label_history_kept;
+INSERT INTO label_history_kept (key, value, metric, subject, ts, total)
+SELECT hl.key, hl.value, h.metric, h.subject, h.minute, sum(h.m)
+FROM (SELECT host_id, metric, subject, ts - ts % 60 AS minute,
+        max(value) AS m
+    FROM history WHERE value IS NOT NULL AND metric IN ('queued_total',
+        'unread_total', 'syserr', 'open_findings')
+    GROUP BY host_id, metric, subject, minute) h
+JOIN host_labels hl ON hl.host_id = h.host_id
+GROUP BY hl.key, hl.value, h.metric, h.subject, h.minute;
+
+-- A code's findings by host (lists6: findings?code=&label=): the index
+-- findings_code_host only, which collector.pg.sql creates.

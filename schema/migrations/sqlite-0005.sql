@@ -181,3 +181,33 @@ CREATE TABLE remedy_label_counts (
 INSERT INTO remedy_label_counts (remedy_id, severity, key, value, hosts)
 SELECT remedy_id, severity, key, value, count(*) FROM remedy_label_hosts
 GROUP BY remedy_id, severity, key, value;
+
+-- Label curves (lists6: /api/v1/history?label=): label_history, per
+-- label and minute the sum over the label's hosts of each host's largest
+-- point of the minute, for the four fleet metrics; filled from the
+-- version 4 history under the hosts' labels of now.  Its index and the
+-- trigger that keeps it come with collector.sql.
+CREATE TABLE IF NOT EXISTS label_history (
+	key		TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	metric		TEXT NOT NULL,
+	subject		TEXT NOT NULL,
+	ts		INTEGER NOT NULL,
+	total		REAL NOT NULL,
+	PRIMARY KEY (key, value, metric, subject, ts)
+) WITHOUT ROWID;
+-- filled anew (a database written by this version's schema file
+-- without its version number has them already)
+DELETE FROM label_history;
+INSERT INTO label_history (key, value, metric, subject, ts, total)
+SELECT hl.key, hl.value, h.metric, h.subject, h.minute, sum(h.m)
+FROM (SELECT host_id, metric, subject, ts - ts % 60 AS minute,
+        max(value) AS m
+    FROM history WHERE value IS NOT NULL AND metric IN ('queued_total',
+        'unread_total', 'syserr', 'open_findings')
+    GROUP BY host_id, metric, subject, minute) h
+JOIN host_labels hl ON hl.host_id = h.host_id
+GROUP BY hl.key, hl.value, h.metric, h.subject, h.minute;
+
+-- A code's findings by host (lists6: findings?code=&label=): an index of
+-- PostgreSQL's only (pg-0005.sql); nothing here.

@@ -21,6 +21,9 @@
 # Scale: BENCH_REPORTS (20000), BENCH_CONC (128), BENCH_FLEET (10000),
 # BENCH_PG_HOSTS (100000), BENCH_PG_EVENTS (10000000: about 4 GB and
 # several minutes to generate).
+# BENCH_PG_GET="TEXT..." runs only the read requests containing one of them,
+# BENCH_PG_GETS (10) GETs each; BENCH_PG_HOLD=1 keeps the read part's
+# collectors running afterwards, for EXPLAIN.
 # BENCH_PG_DATASET=DIR keeps the read part's data set: the first run
 # saves both stores there (DIR/pgdata, DIR/big.db, DIR/now, DIR/scale),
 # later runs at the same scale copy them instead of writing them again.
@@ -65,7 +68,7 @@ start() {
 	cpids="$cpids $!"
 	_i=0
 	until [ "$(curl -s -o /dev/null -w '%{http_code}' -m 1 "$URL/healthz")" = 200 ]; do
-		_i=$((_i + 1)); [ "$_i" -gt 600 ] && return 1; sleep 0.1
+		_i=$((_i + 1)); [ "$_i" -gt "$((${wait_s:-60} * 10))" ] && return 1; sleep 0.1
 	done
 }
 stop_all() {
@@ -88,7 +91,9 @@ pg_stop fast && pg_restart || exit 1
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg);" \
     "PostgreSQL $(pg_sql postgres 'SHOW server_version') (fsync on)"
 
-load="-n $reports -c $conc -H $fleet -e 3"
+# BENCH_PG_LABELS=1: the reports carry the read set's labels (env, dc),
+# so the label aggregates' triggers have work to do
+load="-n $reports -c $conc -H $fleet -e 3${BENCH_PG_LABELS:+ -L}"
 # ingest_runs BINDIR LABEL: the three stores with one build's collector
 ingest_runs() {
 	bindir=$1
@@ -185,7 +190,9 @@ else
 		echo "  the data set saved in $ds"
 	fi
 fi
-# as many hosts silent as when the set was written
+# as many hosts silent as when the set was written; a saved set of an
+# older schema version is migrated first (minutes at 10 M events)
+wait_s=${BENCH_PG_START_S:-1200}
 stale="stale_after = $(( 900 + $(date +%s) - now ))s"
 start "$(pg_url big)" "$stale" || { echo "collector did not start"; exit 1; }
 upg=$URL
@@ -211,25 +218,40 @@ for p in "/api/v1/summary" "/api/v1/summary?label=env:prod" \
     "/api/v1/findings?acked=true&limit=100" "/api/v1/findings?host=$h77" \
     "/api/v1/findings?label=env:dev&limit=100" \
     "/api/v1/findings?label=env:dev&code=mta.down&limit=100" \
+    "/api/v1/findings?label=env:prod&code=mta.down&limit=100" \
+    "/api/v1/findings?label=env:prod&code=log.syserr&state=open&limit=100" \
     "/api/v1/findings?limit=100&cursor=100000" \
     "/api/v1/events?limit=100" "/api/v1/events?host=$h77" \
     "/api/v1/events?since=$since" \
     "/api/v1/events?signature=SYSERR(root):%20signature%207:%20Permission%20denied" \
     "/api/v1/events?kind=bounced" "/api/v1/events?label=env:dev&limit=100" \
     "/api/v1/mail?limit=100" "/api/v1/mail?label=env:dev&limit=100" \
+    "/api/v1/mail?label=env:prod&limit=100" \
     "/api/v1/mail?host=$h77" "/api/v1/remedies" \
     "/api/v1/remedies?code=mta.down" "/api/v1/remedies?severity=critical" \
     "/api/v1/remedies?label=env:prod" "/api/v1/remedies?label=env:dev" \
     "/api/v1/remedies?acked=false" "/api/v1/remedies?format=inventory" \
     "/api/v1/history?range=24h" "/api/v1/history?range=7d" \
     "/api/v1/history?host=$h77" "/api/v1/history?label=env:dev" \
+    "/api/v1/history?label=env:prod" "/api/v1/history?label=env:prod&range=7d" \
     "/metrics"; do
+	# BENCH_PG_GET="TEXT...": only the requests that contain one of them
+	_want=${BENCH_PG_GET:-/}
+	_hit=""
+	for _t in $_want; do case $p in *"$_t"*) _hit=1 ;; esac; done
+	[ -n "$_hit" ] || continue
 	echo "  GET $p"
 	printf '    PostgreSQL'
-	"$tmp/loadgen" get "$upg$p" -n 10
+	"$tmp/loadgen" get "$upg$p" -n "${BENCH_PG_GETS:-10}"
 	printf '    SQLite    '
-	"$tmp/loadgen" get "$usq$p" -n 10
+	"$tmp/loadgen" get "$usq$p" -n "${BENCH_PG_GETS:-10}"
 done
+# BENCH_PG_HOLD=1: keep both collectors running (their URLs printed) for
+# EXPLAIN and hand-made requests until the script is interrupted
+if [ -n "${BENCH_PG_HOLD:-}" ]; then
+	echo "  holding: PostgreSQL $upg ($(pg_url big)), SQLite $usq ($tmp/big.db)"
+	while :; do sleep 60; done
+fi
 stop_all
 echo
 echo "target: the summary and every list < 100 ms (p99) at 100,000 hosts and"

@@ -2,10 +2,11 @@
  * loadgen.c - the collector's benchmark tool, three modes:
  *
  *   loadgen ingest URL[,URL...] [-n REPORTS] [-c CONCURRENCY] [-H HOSTS]
- *                      [-e EVENTS] [-t TOKEN]
+ *                      [-e EVENTS] [-t TOKEN] [-L]
  *	a simulated fleet: REPORTS distinct gzip reports (HOSTS hosts, EVENTS
  *	new events each, findings, filesystems, mail; a host's state changes
- *	every third of its reports), all built before the
+ *	every third of its reports; with -L the hosts carry the read set's
+ *	labels, env and dc, tests/bench/bigdb_extra.sql), all built before the
  *	clock starts, POSTed over CONCURRENCY keep-alive connections with
  *	libcurl multi (connection k to the k-th URL of the list, round
  *	robin: several collectors share one load); prints reports/s,
@@ -120,10 +121,14 @@ static const char *const sigs[] = {
  * use, mailbox, queued mail) changes every third report of that host, as
  * on a real host where most cycles find the same state.
  */
+/* -L: the hosts carry labels (env a half prod, a third staging, a sixth
+ * dev; dc dc1 to dc10), as bigdb_extra.sql gives the read set's */
+static int with_labels;
+
 static size_t
 report(char *out, size_t cap, long i, long hosts, int events, time_t t)
 {
-	char ts[32], sts[32], ev[8192], *p = ev;
+	char ts[32], sts[32], ev[8192], *p = ev, lab[96] = "";
 	size_t n;
 	long h = i % hosts;
 	long v = h * 7 + (i / hosts) / 3;	/* the host's state epoch */
@@ -135,6 +140,10 @@ report(char *out, size_t cap, long i, long hosts, int events, time_t t)
 	gmtime_r(&st, &tm);
 	strftime(sts, sizeof(sts), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	*p = '\0';
+	if (with_labels)
+		snprintf(lab, sizeof(lab),
+		    ",\"labels\":{\"dc\":\"dc%ld\",\"env\":\"%s\"}", h % 10 + 1,
+		    h % 6 < 3 ? "prod" : h % 6 < 5 ? "staging" : "dev");
 	for (int e = 0; e < events; e++) {
 		int k = (int)((i + e) % 3);
 		p += snprintf(p, sizeof(ev) - (size_t)(p - ev),
@@ -152,8 +161,7 @@ report(char *out, size_t cap, long i, long hosts, int events, time_t t)
 	    "{\"schema\":\"spoolwatch.report/1\",\"report_id\":"
 	    "\"%08lx-%04lx-4%03lx-8%03lx-%012lx\",\"host\":{\"name\":"
 	    "\"host%05ld.example.com\",\"os\":\"Red Hat Enterprise Linux "
-	    "Server release 5.11 (Tikanga)\",\"kernel\":\"2.6.18-398.el5\","
-	    "\"labels\":{\"dc\":\"dc%ld\",\"env\":\"%s\"}},"
+	    "Server release 5.11 (Tikanga)\",\"kernel\":\"2.6.18-398.el5\"%s},"
 	    "\"agent\":{\"version\":\"0.1.0\"},\"collected_at\":\"%s\","
 	    "\"interval_s\":60,"
 	    "\"spools\":[{\"path\":\"/var/spool/clientmqueue\",\"role\":"
@@ -191,8 +199,7 @@ report(char *out, size_t cap, long i, long hosts, int events, time_t t)
 	    "\"severity\":\"warning\",\"subject\":\"/var\",\"message\":"
 	    "\"inode use 95%%\",\"evidence\":{\"pct\":95},\"remedy\":"
 	    "\"find /var -xdev -type f | wc -l\"}],\"errors\":[]}",
-	    i, i % 65536, i % 4096, (i / 7) % 4096, i, h, h % 10 + 1,
-	    h % 6 < 3 ? "prod" : h % 6 < 5 ? "staging" : "dev", ts, v % 50,
+	    i, i % 65536, i % 4096, (i / 7) % 4096, i, h, lab, ts, v % 50,
 	    v % 25, v % 25, 80 + h % 20, v % 10,
 	    h % 10 ? "true" : "false", h % 10 ? "true" : "false", ev,
 	    100 + v % 50, 90 + v % 50, sts, h % 40, 90 + v % 50, sts, v % 5);
@@ -649,7 +656,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: loadgen ingest URL[,URL...] [-n N] [-c C] [-H HOSTS] "
-	    "[-e EVENTS] [-t TOKEN]\n"
+	    "[-e EVENTS] [-t TOKEN] [-L]\n"
 	    "       loadgen get URL [-n N] [-t TOKEN]\n"
 	    "       loadgen ceiling DBFILE [-n ROWS]\n"
 	    "       loadgen bigdb DBFILE SCHEMA.sql [-H HOSTS] [-e EVENTS]\n");
@@ -670,8 +677,9 @@ main(int argc, char **argv)
 	if (argc < 2 + nargs)
 		usage();
 	optind = 2 + nargs;
-	while ((c = getopt(argc, argv, "n:c:H:e:t:")) != -1) {
+	while ((c = getopt(argc, argv, "n:c:H:e:t:L")) != -1) {
 		switch (c) {
+		case 'L': with_labels = 1; break;
 		case 'n': n = atol(optarg); break;
 		case 'c': conc = atoi(optarg); break;
 		case 'H': hosts = atol(optarg); break;

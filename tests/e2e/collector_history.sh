@@ -19,10 +19,12 @@ check "collector starts" start_collector "$T" "read_tokens = $RD" \
     "retention_days = 36500"
 sh "$SPOOLWATCH_TOP/tests/mkroot.sh" incident "$T/incident" >/dev/null 2>&1
 sh "$SPOOLWATCH_TOP/tests/mkroot.sh" healthy-postfix "$T/healthy" >/dev/null 2>&1
-printf 'server = %s\n' "$URL" >"$T/agent.conf"
+# labels: both hosts env=prod, the incident host also role=mta
+printf 'labels = env=prod, role=mta\nserver = %s\n' "$URL" >"$T/agent-incident.conf"
+printf 'labels = env=prod\nserver = %s\n' "$URL" >"$T/agent-healthy.conf"
 agent() {
 	mkdir -p "$2"
-	"$AGENT" --config "$T/agent.conf" --once --root "$1" \
+	"$AGENT" --config "$T/agent-$3.conf" --once --root "$1" \
 	    --state-dir "$2" --hostname "$3" >>"$T/agent.log" 2>&1
 }
 check "agent delivers the incident host" agent "$T/incident" "$T/st1" incident
@@ -82,17 +84,42 @@ check "host curves include a spool's entries" \
     jq -e '[.series[] | select(.metric == "spool_entries")] | length > 0' \
     "$T/hist-incident"
 
-# label=: the fleet's curves over the hosts with those labels, each point
-# the sum of the hosts' own (the incident host is env=prod)
-dbq "$T/c.db" "INSERT INTO host_labels (host_id, key, value) SELECT id,
-    'env', 'prod' FROM hosts WHERE name = 'incident'" >/dev/null
-check_eq "history?label=env:prod answers 200" \
-    "$(get "$T/hl" '/api/v1/history?range=1h&label=env:prod' -H "$AUTH")" 200
-check_eq "label=env:prod: queued_total is the incident host's" \
+# label=: the fleet's curves over the hosts with those labels, per
+# minute the sum of the hosts' own largest points of the minute; one
+# label from the curves kept per label at ingest (label_history), several
+# computed from history
+check_eq "history?label=role:mta answers 200" \
+    "$(get "$T/hl" '/api/v1/history?range=1h&label=role:mta' -H "$AUTH")" 200
+check_eq "label=role:mta: queued_total is the incident host's" \
     "$(last "$T/hl" queued_total '')" "$(last "$T/hist-incident" queued_total '')"
-check_eq "label=env:prod: open critical findings are the incident host's" \
+check_eq "label=role:mta: open critical findings are the incident host's" \
     "$(last "$T/hl" open_findings critical)" \
     "$(last "$T/hist-incident" open_findings critical)"
+check_eq "label=role:mta: the four fleet metrics" \
+    "$(jq -c '[.series[] | .metric + "/" + .subject] | sort' "$T/hl")" \
+    '["open_findings/critical","open_findings/info","open_findings/warning","queued_total/","syserr/","unread_total/"]'
+check_eq "history?label=env:prod (both hosts) answers 200" \
+    "$(get "$T/hp" '/api/v1/history?range=24h&label=env:prod' -H "$AUTH")" 200
+check_eq "history?label=env:prod twice (computed from history) answers 200" \
+    "$(get "$T/hp2" '/api/v1/history?range=24h&label=env:prod&label=env:prod' -H "$AUTH")" 200
+check_eq "label=env:prod: the kept curves are the ones computed from history" \
+    "$(jq -c .series "$T/hp")" "$(jq -c .series "$T/hp2")"
+check "label=env:prod: its queued_total sums both hosts'" \
+    jq -e --argjson q "$(last "$T/hist-incident" queued_total '')" \
+    '[.series[] | select(.metric == "queued_total") | .points[][1]] | add >= $q and $q > 0' "$T/hp"
+# label_history is what history and host_labels give (the labels have
+# not changed since the reports)
+recount="SELECT hl.key, hl.value, h.metric, h.subject, h.minute, sum(h.m)
+    FROM (SELECT host_id, metric, subject, ts - ts % 60 AS minute,
+        max(value) AS m FROM history WHERE metric IN ('queued_total',
+        'unread_total', 'syserr', 'open_findings') GROUP BY 1, 2, 3, 4) h
+    JOIN host_labels hl ON hl.host_id = h.host_id GROUP BY 1, 2, 3, 4, 5
+    ORDER BY 1, 2, 3, 4, 5"
+check_eq "label_history: the recount from history and host_labels" \
+    "$(dbq "$T/c.db" "SELECT key, value, metric, subject, ts, total
+	FROM label_history ORDER BY 1, 2, 3, 4, 5")" "$(dbq "$T/c.db" "$recount")"
+check "label_history: rows for both labels" \
+    [ "$(dbq "$T/c.db" "SELECT count(DISTINCT key) FROM label_history")" = 2 ]
 check_eq "label=env:test (no host): no series" \
     "$(get "$T/hn" '/api/v1/history?range=1h&label=env:test' -H "$AUTH") $(jq '.series | length' "$T/hn")" \
     "200 0"

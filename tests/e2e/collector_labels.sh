@@ -61,6 +61,44 @@ check_eq "findings?label=env:prod: the incident host's only" \
     "$(names '/api/v1/findings?label=env:prod&limit=1000')" '200 ["inc1"]'
 check_eq "findings?label=env:test: none (the healthy host)" \
     "$(get "$T/o" '/api/v1/findings?label=env:test&state=open') $(jq '[.items[] | select(.severity != "info")] | length' "$T/o")" '200 0'
+# label= with code=: the code's findings on the label's hosts joined as
+# a set (api_findings.c); the same page as the host's own, and its
+# cursor walks it
+get "$T/o" '/api/v1/findings?host=inc1&state=open&limit=1000' >/dev/null
+# the code inc1 has most open findings of
+c=$(jq -r '[.items[].code] | group_by(.) | max_by(length) | .[0]' "$T/o")
+ids() { get "$T/ids" "$1" >/dev/null; jq -c '[.items[].id]' "$T/ids"; }
+all=$(ids "/api/v1/findings?host=inc1&code=$c&limit=1000")
+check "inc1 has findings of $c" [ "$all" != '[]' ]
+check_eq "findings?label=env:prod&code=$c: inc1's findings of $c" \
+    "$(ids "/api/v1/findings?label=env:prod&code=$c&limit=1000")" "$all"
+check_eq "findings?label=env:test&code=$c: none" \
+    "$(ids "/api/v1/findings?label=env:test&code=$c&limit=1000")" '[]'
+first=$(echo "$all" | jq '.[0]')
+check_eq "label=&code=, two labels, limit=1: the first, and a cursor" \
+    "$(ids "/api/v1/findings?label=env:prod&label=role:mail&code=$c&limit=1") $(jq -r '.next_cursor // "null"' "$T/ids")" \
+    "[$first] $(echo "$all" | jq -r 'if length > 1 then .[0] | tostring else "null" end')"
+check_eq "label=&code= after the first: the rest" \
+    "$(ids "/api/v1/findings?label=env:prod&label=role:mail&code=$c&limit=1000&cursor=$first")" \
+    "$(echo "$all" | jq -c '.[1:]')"
+# a code whose 1,200 newest findings are ok1's (env:test) and one older
+# inc1's (env:prod): the walk would probe them all, so PostgreSQL takes
+# the set; either way, inc1's finding only
+dbq "$T/c.db" "INSERT INTO findings (host_id, code, subject, severity,
+    first_seen, last_seen, last_report, resolved_at) SELECT id, 'zz.window',
+    '/x', 'info', 1, 1, 1, 2 FROM hosts WHERE name = 'inc1'" >/dev/null
+dbq "$T/c.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n
+    WHERE i < 1200) INSERT INTO findings (host_id, code, subject, severity,
+    first_seen, last_seen, last_report, resolved_at) SELECT h.id, 'zz.window',
+    '/x' || n.i, 'info', 1, 1, 1, 2 FROM n, hosts h WHERE h.name = 'ok1'" >/dev/null
+check_eq "findings?label=env:prod&code=zz.window: inc1's one, under 1,200 of ok1's" \
+    "$(ids "/api/v1/findings?label=env:prod&code=zz.window&limit=10") $(jq -r .next_cursor "$T/ids")" \
+    "$(ids "/api/v1/findings?host=inc1&code=zz.window&limit=10") null"
+check_eq "... and it is one" \
+    "$(ids "/api/v1/findings?label=env:prod&code=zz.window" | jq length)" 1
+check_eq "findings?label=env:test&code=zz.window&limit=1000: ok1's newest" \
+    "$(ids "/api/v1/findings?label=env:test&code=zz.window&limit=1000")" \
+    "$(ids "/api/v1/findings?host=ok1&code=zz.window&limit=1000")"
 check_eq "events?label=env:prod: the incident host's" \
     "$(names '/api/v1/events?label=env:prod&limit=1000')" '200 ["inc1"]'
 check_eq "events?label=dc:nowhere: none" \
@@ -126,6 +164,25 @@ check_eq "hosts?label=role:mail: no longer ok1" \
     "$(names '/api/v1/hosts?label=role:mail')" '200 ["inc1"]'
 check_eq "hosts?label=env:staging: ok1" \
     "$(names '/api/v1/hosts?label=env:staging')" '200 ["ok1"]'
+
+# mail per label: one label from label_cron (kept at ingest), several
+# summed from mail_cron; label_cron is what mail_cron and host_labels
+# give after the relabelling
+for l in env:prod role:mail env:staging; do
+	get "$T/m1" "/api/v1/mail?label=$l" >/dev/null
+	get "$T/m2" "/api/v1/mail?label=$l&label=$l" >/dev/null
+	check_eq "mail?label=$l: label_cron's rows are mail_cron's summed" \
+	    "$(jq -c .items "$T/m1")" "$(jq -c .items "$T/m2")"
+done
+check_eq "label_cron: the recount from mail_cron and host_labels" \
+    "$(dbq "$T/c.db" "SELECT key, value, command, hosts, inbox, unread, queued
+	FROM label_cron ORDER BY 1, 2, 3")" \
+    "$(dbq "$T/c.db" "SELECT hl.key, hl.value, m.command, count(*),
+	sum(m.inbox), sum(m.unread), sum(m.queued) FROM mail_cron m
+	JOIN host_labels hl ON hl.host_id = m.host_id GROUP BY 1, 2, 3
+	ORDER BY 1, 2, 3")"
+check "label_cron: rows for inc1's labels" \
+    [ "$(dbq "$T/c.db" "SELECT count(*) FROM label_cron WHERE key = 'role'")" -gt 0 ]
 
 # hostile label arguments: 400 in the error shape, never a 5xx
 for q in 'label=env' 'label=:prod' 'label=env:' 'label=my-env:x' \

@@ -290,3 +290,28 @@ wait $HOLD
 
 check "A still healthy" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URLA/healthz')\" = 200 ]"
 check "B still healthy" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URLB/healthz')\" = 200 ]"
+
+# --- label curves (lists6): label_history is a recount after labelled ---------
+# reports of the same hosts through both collectors at once
+for i in $(seq 1 24); do
+	report "$(cat /proc/sys/kernel/random/uuid)" "lab$((i % 6))" "$((i * 7))" \
+	    report-incident.json | jq --arg n "n$((i % 2))" \
+	    '.host.labels = {"env": "lab", "n": $n}' >"$T/lab$i.json"
+done
+jobs_lab=""
+for i in $(seq 1 24); do
+	if [ $((i % 2)) = 0 ]; then URL=$URLA; else URL=$URLB; fi
+	{ post "$T/lab$i.out" "$T/lab$i.json"; echo; } >"$T/lab$i.status" &
+	jobs_lab="$jobs_lab $!"
+done
+# shellcheck disable=SC2086
+wait $jobs_lab
+check_eq "labelled reports through both: every one 200" \
+    "$(cat "$T"/lab*.status | grep -vc '^200$')" 0
+check "label curves kept" \
+    test "$(q "SELECT count(*) FROM label_history WHERE key = 'env' AND value = 'lab'")" -gt 0
+check_eq "label_history: per label and minute, the hosts' largest points summed" \
+    "$(q "SELECT string_agg(key || value || metric || subject || ts || '=' || total, ',' ORDER BY key, value, metric, subject, ts) FROM label_history")" \
+    "$(q "SELECT string_agg(k, ',' ORDER BY k1, k2, k3, k4, k5) FROM (SELECT hl.key AS k1, hl.value AS k2, h.metric AS k3, h.subject AS k4, h.minute AS k5, hl.key || hl.value || h.metric || h.subject || h.minute || '=' || sum(h.m) AS k FROM (SELECT host_id, metric, subject, ts - ts % 60 AS minute, max(value) AS m FROM history WHERE value IS NOT NULL AND metric IN ('queued_total', 'unread_total', 'syserr', 'open_findings') GROUP BY 1, 2, 3, 4) h JOIN host_labels hl ON hl.host_id = h.host_id GROUP BY 1, 2, 3, 4, 5) x")"
+check "label_history_kept: the minutes older than two moved out of the parts" \
+    test "$(q "SELECT count(*) FROM label_history_kept")" -gt 0

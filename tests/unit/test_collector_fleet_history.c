@@ -108,6 +108,70 @@ test_host_open_findings_curve(void **state)
 	    "metric = 'open_findings'"), 3);
 }
 
+/* labelled - a variant of the incident report of host, collected at
+ * collected, with labels env=prod (and role=mta when mta). */
+static json_t *
+labelled(struct fx *f, int n, const char *host, const char *collected,
+         int mta)
+{
+	json_t *v = fx_variant(f->incident, n, host, collected);
+
+	json_object_set_new(json_object_get(v, "host"), "labels",
+	    mta ? json_pack("{s:s,s:s}", "env", "prod", "role", "mta")
+	        : json_pack("{s:s}", "env", "prod"));
+	return v;
+}
+
+/* label curve at the minute of the hosts' reports, -1 when none */
+static long long
+label_point(struct fx *f, const char *key, const char *value,
+            const char *metric, const char *subject)
+{
+	char sql[384];
+
+	snprintf(sql, sizeof(sql), "SELECT coalesce((SELECT CAST(total AS "
+	    "INTEGER) FROM label_history WHERE key = '%s' AND value = '%s' "
+	    "AND metric = '%s' AND subject = '%s' AND ts = (SELECT min(ts - "
+	    "ts %% 60) FROM history)), -1)", key, value, metric, subject);
+	return fx_count(f, sql);
+}
+
+static void
+test_label_curves(void **state)
+{
+	struct fx *f = *state;
+	long long now = 1771147300;
+	json_t *a = labelled(f, 2, "a", "2026-02-15T09:20:02Z", 1);
+	json_t *b = labelled(f, 3, "b", "2026-02-15T09:20:30Z", 0);
+	json_t *a2 = labelled(f, 4, "a", "2026-02-15T09:20:40Z", 1);
+
+	fx_put(f, a, now);
+	fx_put(f, b, now);
+	/* the same host again in the same minute: its largest point of the
+	 * minute counts, not the sum of its points */
+	fx_put(f, a2, now);
+	sample(f, now);
+	long long q = fx_count(f, "SELECT CAST(max(value) AS INTEGER) FROM "
+	    "history h JOIN hosts n ON n.id = h.host_id WHERE n.name = 'a' "
+	    "AND metric = 'queued_total'");
+	long long crit = fx_count(f, "SELECT CAST(max(value) AS INTEGER) FROM "
+	    "history h JOIN hosts n ON n.id = h.host_id WHERE n.name = 'a' "
+	    "AND metric = 'open_findings' AND subject = 'critical'");
+	assert_true(q > 0 && crit > 0);
+	assert_int_equal(label_point(f, "role", "mta", "queued_total", ""), q);
+	assert_int_equal(label_point(f, "env", "prod", "queued_total", ""),
+	    2 * q);
+	assert_int_equal(label_point(f, "env", "prod", "open_findings",
+	    "critical"), 2 * crit);
+	/* no label curve of a metric other than the fleet's four */
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM label_history "
+	    "WHERE metric NOT IN ('queued_total', 'unread_total', 'syserr', "
+	    "'open_findings')"), 0);
+	json_decref(a);
+	json_decref(b);
+	json_decref(a2);
+}
+
 static void
 test_retention(void **state)
 {
@@ -117,9 +181,15 @@ test_retention(void **state)
 	sample(f, 1771147300);
 	fx_put(f, f->incident, 1771147300);
 	assert_true(fx_count(f, "SELECT count(*) FROM fleet_history") >= 6);
+	json_t *v = labelled(f, 5, "l", NULL, 0);
+	fx_put(f, v, 1771147300);
+	json_decref(v);
+	sample(f, 1771147300);
+	assert_true(fx_count(f, "SELECT count(*) FROM label_history") >= 6);
 	while (store_retention(f->st, 1800000000, 100, err, sizeof(err)) > 0)
 		;
 	assert_int_equal(fx_count(f, "SELECT count(*) FROM fleet_history"), 0);
+	assert_int_equal(fx_count(f, "SELECT count(*) FROM label_history"), 0);
 }
 
 int
@@ -132,6 +202,8 @@ main(void)
 	                                    fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_host_open_findings_curve,
 	                                    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_label_curves, fx_setup,
+	                                    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_retention, fx_setup,
 	                                    fx_teardown),
 	};
