@@ -7,7 +7,7 @@
 -- version 4 rows (schema/migrations/sqlite-0005.sql has the same blocks
 -- for SQLite).
 
--- labels6: the summary's aggregates per label, per-writer parts as the
+-- Label summary: the summary's aggregates per label, per-writer parts as the
 -- fleet-wide ones (label_fleet_part, label_findings_part,
 -- label_incidents_part, label_sigs_part, label_cron_part), filled from
 -- the version 4 rows into part 0; their views, the trigger functions'
@@ -92,7 +92,7 @@ SELECT l.key, l.value, m.command, 0, count(*), sum(m.inbox), sum(m.unread),
     sum(m.queued)
 FROM mail_cron m JOIN host_labels l ON l.host_id = m.host_id
 GROUP BY l.key, l.value, m.command;
--- end of labels6
+-- end of the label summary's block
 
 -- Grouped remedies (GET /api/v1/remedies, issue 18): each (code,
 -- remedy) of an open finding once, a row per open finding with a remedy
@@ -170,7 +170,7 @@ ANALYZE remedy_counts_part;
 ANALYZE remedy_label_hosts;
 ANALYZE remedy_label_counts_part;
 
--- Label curves (lists6: /api/v1/history?label=): label_history_kept, per
+-- Label curves (/api/v1/history?label=): label_history_kept, per
 -- label and minute the sum over the label's hosts of each host's largest
 -- point of the minute, for the four fleet metrics; filled from the
 -- version 4 history under the hosts' labels of now.  label_history_part,
@@ -198,5 +198,5 @@ FROM (SELECT host_id, metric, subject, ts - ts % 60 AS minute,
 JOIN host_labels hl ON hl.host_id = h.host_id
 GROUP BY hl.key, hl.value, h.metric, h.subject, h.minute;
 
--- A code's findings by host (lists6: findings?code=&label=): the index
+-- A code's findings by host (findings?code=&label=): the index
 -- findings_code_host only, which collector.pg.sql creates.

@@ -6,7 +6,7 @@
 -- its tables and columns and fills them from the version 4 rows
 -- (schema/migrations/pg-0005.sql has the same blocks for PostgreSQL).
 
--- labels6: the summary's aggregates per label (label_fleet,
+-- Label summary: the summary's aggregates per label (label_fleet,
 -- label_findings, label_incidents, label_sigs, label_cron), filled from
 -- the version 4 rows; the triggers that keep them are those of the
 -- fleet-wide aggregates, dropped here so that schema/collector.sql
@@ -112,14 +112,14 @@ DROP TRIGGER IF EXISTS incidents_gone;
 DROP TRIGGER IF EXISTS hosts_mail_ins;
 DROP TRIGGER IF EXISTS hosts_mail_upd;
 DROP TRIGGER IF EXISTS hosts_mail_del;
--- end of labels6
+-- end of the label summary's block
 
 -- Grouped remedies (GET /api/v1/remedies, issue 18): each (code,
 -- remedy) of an open finding once, a row per open finding with a remedy
 -- and its host's name, the hosts per group and severity ('' every
 -- severity); collector.sql then adds their indexes and the triggers that
 -- keep them.
--- (host_labels: made by the labels6 block above when missing)
+-- (host_labels: made by the label summary's block above when missing)
 CREATE TABLE remedies (
 	id		INTEGER PRIMARY KEY,
 	code		TEXT NOT NULL,
@@ -182,7 +182,7 @@ INSERT INTO remedy_label_counts (remedy_id, severity, key, value, hosts)
 SELECT remedy_id, severity, key, value, count(*) FROM remedy_label_hosts
 GROUP BY remedy_id, severity, key, value;
 
--- Label curves (lists6: /api/v1/history?label=): label_history, per
+-- Label curves (/api/v1/history?label=): label_history, per
 -- label and minute the sum over the label's hosts of each host's largest
 -- point of the minute, for the four fleet metrics; filled from the
 -- version 4 history under the hosts' labels of now.  Its index and the
@@ -209,5 +209,5 @@ FROM (SELECT host_id, metric, subject, ts - ts % 60 AS minute,
 JOIN host_labels hl ON hl.host_id = h.host_id
 GROUP BY hl.key, hl.value, h.metric, h.subject, h.minute;
 
--- A code's findings by host (lists6: findings?code=&label=): an index of
+-- A code's findings by host (findings?code=&label=): an index of
 -- PostgreSQL's only (pg-0005.sql); nothing here.
