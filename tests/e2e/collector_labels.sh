@@ -81,24 +81,28 @@ check_eq "label=&code=, two labels, limit=1: the first, and a cursor" \
 check_eq "label=&code= after the first: the rest" \
     "$(ids "/api/v1/findings?label=env:prod&label=role:mail&code=$c&limit=1000&cursor=$first")" \
     "$(echo "$all" | jq -c '.[1:]')"
-# a code whose 1,200 newest findings are ok1's (env:test) and one older
-# inc1's (env:prod): the walk would probe them all, so PostgreSQL takes
-# the set; either way, inc1's finding only
+# a code neither root has (a paniclog is Exim's) whose 1,200 newest
+# findings are ok1's (env:test) and one older inc1's (env:prod): the
+# walk would probe them all, so PostgreSQL takes the set; either way,
+# inc1's finding only (rows as the API describes them: a known code and
+# a message)
 dbq "$T/c.db" "INSERT INTO findings (host_id, code, subject, severity,
-    first_seen, last_seen, last_report, resolved_at) SELECT id, 'zz.window',
-    '/x', 'info', 1, 1, 1, 2 FROM hosts WHERE name = 'inc1'" >/dev/null
+    message, first_seen, last_seen, last_report, resolved_at) SELECT id,
+    'mta.paniclog', '/x', 'info', 'old', 1, 1, 1, 2 FROM hosts
+    WHERE name = 'inc1'" >/dev/null
 dbq "$T/c.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n
     WHERE i < 1200) INSERT INTO findings (host_id, code, subject, severity,
-    first_seen, last_seen, last_report, resolved_at) SELECT h.id, 'zz.window',
-    '/x' || n.i, 'info', 1, 1, 1, 2 FROM n, hosts h WHERE h.name = 'ok1'" >/dev/null
-check_eq "findings?label=env:prod&code=zz.window: inc1's one, under 1,200 of ok1's" \
-    "$(ids "/api/v1/findings?label=env:prod&code=zz.window&limit=10") $(jq -r .next_cursor "$T/ids")" \
-    "$(ids "/api/v1/findings?host=inc1&code=zz.window&limit=10") null"
+    message, first_seen, last_seen, last_report, resolved_at) SELECT h.id,
+    'mta.paniclog', '/x' || n.i, 'info', 'old', 1, 1, 1, 2 FROM n, hosts h
+    WHERE h.name = 'ok1'" >/dev/null
+check_eq "findings?label=env:prod&code=mta.paniclog: inc1's one, under 1,200 of ok1's" \
+    "$(ids "/api/v1/findings?label=env:prod&code=mta.paniclog&limit=10") $(jq -r .next_cursor "$T/ids")" \
+    "$(ids "/api/v1/findings?host=inc1&code=mta.paniclog&limit=10") null"
 check_eq "... and it is one" \
-    "$(ids "/api/v1/findings?label=env:prod&code=zz.window" | jq length)" 1
-check_eq "findings?label=env:test&code=zz.window&limit=1000: ok1's newest" \
-    "$(ids "/api/v1/findings?label=env:test&code=zz.window&limit=1000")" \
-    "$(ids "/api/v1/findings?host=ok1&code=zz.window&limit=1000")"
+    "$(ids "/api/v1/findings?label=env:prod&code=mta.paniclog" | jq length)" 1
+check_eq "findings?label=env:test&code=mta.paniclog&limit=1000: ok1's newest" \
+    "$(ids "/api/v1/findings?label=env:test&code=mta.paniclog&limit=1000")" \
+    "$(ids "/api/v1/findings?host=ok1&code=mta.paniclog&limit=1000")"
 check_eq "events?label=env:prod: the incident host's" \
     "$(names '/api/v1/events?label=env:prod&limit=1000')" '200 ["inc1"]'
 check_eq "events?label=dc:nowhere: none" \
