@@ -397,10 +397,13 @@ CREATE TABLE IF NOT EXISTS label_history (
 CREATE INDEX IF NOT EXISTS label_history_ts ON label_history (ts);
 -- a point adds what it raises its host's largest of the minute by (all
 -- of it when it is the host's first of the minute) to each of the
--- host's labels
+-- host's labels; a host without labels skips the search for its largest
+-- (it reads every point of the minute so far: a host that sends many
+-- reports in one minute pays for each of them)
 CREATE TRIGGER IF NOT EXISTS history_label AFTER INSERT ON history
 WHEN new.value IS NOT NULL AND new.metric IN ('queued_total',
-    'unread_total', 'syserr', 'open_findings') BEGIN
+    'unread_total', 'syserr', 'open_findings') AND
+    EXISTS (SELECT 1 FROM host_labels WHERE host_id = new.host_id) BEGIN
 	INSERT INTO label_history (key, value, metric, subject, ts, total)
 	SELECT hl.key, hl.value, new.metric, new.subject, new.ts - new.ts % 60,
 	    d.delta
