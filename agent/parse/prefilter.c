@@ -2,12 +2,14 @@
  * prefilter.c - the per-line scan (see prefilter.h).
  *
  * A 64-byte round yields two bit masks: the line ends ('\n') and the
- * "forced" positions, a NUL or an 'S' with a '(' six bytes on (the
- * first and last byte of "SYSERR(", confirmed with memcmp: rare in
- * ordinary text).  Every line end then costs a bit scan and the judging
- * of that line's tag.  The vector loops stop where a load would pass the
- * end; the tail is done by the scalar loop, so no byte outside p[0..n)
- * is ever read.
+ * odd bytes, a NUL or a 'Y' (the rarest byte of "SYSERR(", uncommon in
+ * ordinary text; one with "S" before it and "SERR(" after is confirmed
+ * with memcmp).  The rounds of a block of PF_BLOCK bytes write its line
+ * ends and confirmed forced bytes into arrays first; its lines are then
+ * judged one after another, most by the header template of the lines
+ * before them, the others by header_at().  The vector loops stop where a
+ * load would pass the end; the tail is done by the scalar loop, so no
+ * byte outside p[0..n) is ever read.
  */
 #include <stdint.h>
 #include <string.h>
@@ -23,18 +25,21 @@
 #define SYSERR_LEN 7 /* "SYSERR(" */
 
 /* judge - the class of the line p[ls..le) of the scan, and its header
- * (sl_tag_class_head()) */
+ * (sl_tag_class_head(); sl_tag_class_at() when tag_at, where the header
+ * template put the tag, is not 0) */
 static enum pf_class
 judge(const struct pf_scan *s, size_t ls, size_t le, int forced,
-      struct sl_head *hd)
+      unsigned tag_at, struct sl_head *hd)
 {
 	size_t n = le - ls;
 
 	hd->valid = 0;
 	if (forced)
 		return PF_FORCED;
-	switch (sl_tag_class_head(s->p + ls, n < s->max_line ? n : s->max_line,
-	                          hd)) {
+	if (n > s->max_line)
+		n = s->max_line;
+	switch (tag_at ? sl_tag_class_at(s->p + ls, n, tag_at, hd)
+	               : sl_tag_class_head(s->p + ls, n, hd)) {
 	case SL_TAG_MAIL:
 		return PF_PARSE;
 	case SL_TAG_CRON:
@@ -47,9 +52,10 @@ judge(const struct pf_scan *s, size_t ls, size_t le, int forced,
 /* emit - *out for the line p[ls..le) unless it is PF_SKIP: 1, else 0 */
 static int
 emit(const struct pf_scan *s, size_t ls, size_t le, int forced,
-     struct pf_line *out)
+     unsigned tag_at, struct pf_line *out)
 {
-	if ((out->cls = judge(s, ls, le, forced, &out->head)) == PF_SKIP)
+	if ((out->cls = judge(s, ls, le, forced, tag_at, &out->head)) ==
+	    PF_SKIP)
 		return 0;
 	out->start = ls;
 	out->end = le;
@@ -57,7 +63,7 @@ emit(const struct pf_scan *s, size_t ls, size_t le, int forced,
 }
 
 #ifdef HAVE_X86
-#define SCREEN_READ 48 /* bytes screen() may read from a line's start */
+#define SCREEN_READ 48 /* bytes header_at() and shape_of() may read at a line */
 
 static inline int
 alpha(unsigned c)
@@ -72,16 +78,18 @@ digit(unsigned c)
 }
 
 /*
- * screen - 1 if the line q[0..len) is SL_TAG_NONE for sl_tag_class() by
- * its first rule (quick_tag(), sl_tag_may_be_wanted()): a traditional
- * stamp, then a host of under 16 bytes or none, single spaces, and a tag
- * no known program starts like; 0 when sl_tag_class() must decide.  The
- * same tests, without a branch each: on a mix of line types every
- * branch of them was a jump mispredicted now and then.  SCREEN_READ
- * bytes must be readable at q (past the line: the tests keep to len).
+ * header_at - where sl_tag_class()'s first rule (quick_tag()) finds the
+ * tag of the line q[0..len) when it holds: a traditional stamp, then a
+ * host of under 16 bytes or none, single spaces, a tag of 4 bytes or
+ * more; 0 when it does not (sl_tag_class() must decide).  The line is
+ * SL_TAG_NONE when the tag is no known program's
+ * (sl_tag_may_be_wanted()).  The same tests, without a branch each: on
+ * a mix of line types every branch of them was a jump mispredicted now
+ * and then.  SCREEN_READ bytes must be readable at q (past the line: the
+ * tests keep to len).
  */
-__attribute__((always_inline)) static inline int
-screen(const char *q, size_t len)
+__attribute__((always_inline)) static inline unsigned
+header_at(const char *q, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)q;
 	unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
@@ -97,7 +105,46 @@ screen(const char *q, size_t len)
 	t = nohost ? 16 : e + 1;
 	ok &= nohost | ((e + 1 < len) & (u[e + 1] != ' '));
 	ok &= t + 4 <= len;
-	return ok & !sl_tag_may_be_wanted(q + t);
+	return (unsigned)ok * (unsigned)t;
+}
+
+/*
+ * The header of the lines before, as a template: the bytes of its stamp
+ * that change slowest (the month, the tens of the day, the separators:
+ * SHAPE_STAMP) and of its host with the space after it, up to the tag at
+ * tag_at (18 to 32: a host of 1 to 15 bytes).
+ */
+#define SHAPE_STAMP 0x925fu /* bytes 0-4, 6, 9, 12, 15 of the stamp */
+
+static void
+shape_learn(struct pf_scan *s, const char *q, unsigned tag_at)
+{
+	memcpy(s->shape, q, 32);
+	s->tag_at = tag_at;
+	s->shape_host = (1u << (tag_at - 16)) - 1;
+}
+
+/*
+ * shape_of - 1 if the line q[0..len) has the template's stamp bytes, a
+ * digit as the day's units, the template's host and a tag of 4 bytes
+ * or more after it: then header_at() finds its tag at tag_at, as it did
+ * on the line the template came from (every test it made of that line
+ * holds for this one), without finding the host's end.  0 where
+ * header_at() must decide.  SCREEN_READ bytes must be readable at q.
+ */
+__attribute__((always_inline)) static inline int
+shape_of(const struct pf_scan *s, const char *q, size_t len, unsigned tag_at,
+         __m128i stamp, __m128i host)
+{
+	unsigned a = (unsigned)_mm_movemask_epi8(
+	    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)q), stamp));
+	unsigned b = (unsigned)_mm_movemask_epi8(
+	    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(q + 16)), host));
+
+	return ((a & SHAPE_STAMP) == SHAPE_STAMP) &
+	       ((b & s->shape_host) == s->shape_host) &
+	       digit((unsigned char)q[5]) & (q[tag_at] != ' ') &
+	       (len >= tag_at + 4) & (len >= 24);
 }
 #endif
 
@@ -125,7 +172,7 @@ step_scalar(struct pf_scan *s, struct pf_line *out)
 
 			s->ls = c + 1;
 			s->forced = 0;
-			if (emit(s, ls, c, forced, out)) {
+			if (emit(s, ls, c, forced, 0, out)) {
 				s->c = c + 1;
 				return 1;
 			}
@@ -137,18 +184,12 @@ step_scalar(struct pf_scan *s, struct pf_line *out)
 	if (s->done)
 		return 0;
 	s->done = 1;
-	return s->ls < n && emit(s, s->ls, n, s->forced, out);
-}
-
-static int
-step_scalar_all(struct pf_scan *s, struct pf_line *out)
-{
-	return step_scalar(s, out);
+	return s->ls < n && emit(s, s->ls, n, s->forced, 0, out);
 }
 
 #ifdef HAVE_X86
-/* confirm - the forced bits of the round at p + c that are real: a NUL,
- * or "SYSERR(" (the round's loads reach c + 70 <= n) */
+/* confirm - the odd bits of the round at p + c that are forced: a NUL,
+ * or the 'Y' of "SYSERR(" */
 static uint64_t
 confirm(const char *p, size_t c, uint64_t f, size_t n)
 {
@@ -156,180 +197,253 @@ confirm(const char *p, size_t c, uint64_t f, size_t n)
 
 	for (uint64_t m = f; m; m &= m - 1) {
 		unsigned b = (unsigned)__builtin_ctzll(m);
-		if (forces(p, c + b, n))
+		size_t i = c + b;
+		if (p[i] == '\0' || (i > 0 && forces(p, i - 1, n)))
 			keep |= 1ull << b;
 	}
 	return keep;
 }
 
+/* The lowest set bit of m, or 63 when m is 0 (no branch, no undefined
+ * ctz of 0: an entry written past a round's last line end is never
+ * read). */
+#define LOW_BIT(m) ((unsigned)__builtin_ctzll((m) | (1ull << 63)))
+
 /*
- * The step of both vector implementations, on the masks of 64-byte
- * rounds (ROUND sets nl and f), the round being read kept in the scan
- * between steps (in locals while stepping).  A line's forced bits are
- * those before its end; the ones after the last end of a round belong
- * to the line still being read.  Most lines are judged by screen()
- * alone.
+ * The fill of both vector implementations: the masks of 64-byte rounds
+ * (ROUND sets nl and f), from s->c on, up to PF_BLOCK bytes or the last
+ * round whose loads stay inside the buffer.  The line ends go into
+ * s->ends, two written each round whatever their number (more only for
+ * a round of short lines), the confirmed forced bytes into s->fpos.
+ * 0 when not even one round fits: the tail is left to step_scalar().
  */
-#define SCAN_STEP(ROUND)                                                       \
+#define SCAN_FILL(ROUND, POPCOUNT)                                             \
 	do {                                                                   \
 		const char *p = s->p;                                          \
-		const size_t n = s->n, max_line = s->max_line;                 \
-		size_t c = s->c, rc = s->rc, ls = s->ls;                       \
-		uint64_t nl = s->nl, f = s->f;                                 \
-		int forced = s->forced;                                        \
-		for (;;) {                                                     \
-			for (; nl; nl &= nl - 1) {                             \
-				unsigned b = (unsigned)__builtin_ctzll(nl);    \
-				uint64_t below = (1ull << b) - 1;              \
-				size_t le = rc + b, l0 = ls, ll = le - ls;     \
-				int fo = forced | ((f & below) != 0);          \
-				f &= ~below;                                   \
-				ls = le + 1;                                   \
-				forced = 0;                                    \
-				if (!fo && l0 + SCREEN_READ <= n &&            \
-				    screen(p + l0,                             \
-				           ll < max_line ? ll : max_line))     \
-					continue;                              \
-				if (emit(s, l0, le, fo, out)) {                \
-					s->c = c;                              \
-					s->rc = rc;                            \
-					s->ls = ls;                            \
-					s->nl = nl & (nl - 1);                 \
-					s->f = f;                              \
-					s->forced = 0;                         \
-					return 1;                              \
-				}                                              \
-			}                                                      \
-			forced |= f != 0;                                      \
-			f = 0;                                                 \
-			if (c + 64 + SYSERR_LEN - 1 > n)                       \
-				break;                                         \
+		const size_t n = s->n, base = s->c;                            \
+		size_t c = base, end = base + PF_BLOCK;                        \
+		unsigned ne = 0, nf = 0;                                       \
+		if (c + 64 > n)                                                \
+			return 0;                                              \
+		for (; c < end && c + 64 <= n; c += 64) {                      \
+			uint64_t nl, f;                                        \
+			unsigned off = (unsigned)(c - base), cnt;              \
 			ROUND(p + c, &nl, &f);                                 \
-			if (f)                                                 \
-				f = confirm(p, c, f, n);                       \
-			rc = c;                                                \
-			c += 64;                                               \
+			cnt = (unsigned)POPCOUNT(nl);                          \
+			s->ends[ne] = (uint16_t)(off + LOW_BIT(nl));           \
+			nl &= nl - 1;                                          \
+			s->ends[ne + 1] = (uint16_t)(off + LOW_BIT(nl));       \
+			nl &= nl - 1;                                          \
+			if (cnt > 2)                                           \
+				for (unsigned k = ne + 2; nl; nl &= nl - 1)    \
+					s->ends[k++] =                         \
+					    (uint16_t)(off + LOW_BIT(nl));     \
+			ne += cnt;                                             \
+			if (f) {                                               \
+				for (f = confirm(p, c, f, n); f; f &= f - 1)   \
+					s->fpos[nf++] = (uint16_t)(            \
+					    off + LOW_BIT(f));                 \
+			}                                                      \
 		}                                                              \
+		s->base = base;                                                \
 		s->c = c;                                                      \
-		s->ls = ls;                                                    \
-		s->nl = s->f = 0;                                              \
-		s->forced = forced;                                            \
-		s->tail = 1;                                                   \
-		return step_scalar(s, out);                                    \
+		s->ne = ne;                                                    \
+		s->ei = 0;                                                     \
+		s->nf = nf;                                                    \
+		s->fi = 0;                                                     \
+		return 1;                                                      \
 	} while (0)
 
-/* round_sse2 - the masks of p[0..64), four loads of 16 and four at +6 */
+/* round_sse2 - the masks of p[0..64), four loads of 16 */
 static inline void
 round_sse2(const char *p, uint64_t *nl, uint64_t *f)
 {
-	const __m128i lf = _mm_set1_epi8('\n'), s = _mm_set1_epi8('S'),
-	              par = _mm_set1_epi8('('), z = _mm_setzero_si128();
+	const __m128i lf = _mm_set1_epi8('\n'), y = _mm_set1_epi8('Y'),
+	              z = _mm_setzero_si128();
 	uint64_t a = 0, b = 0;
 
 	for (int k = 0; k < 4; k++) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * k));
-		__m128i y = _mm_loadu_si128((const __m128i *)(p + 16 * k + 6));
-		__m128i m = _mm_or_si128(
-		    _mm_and_si128(_mm_cmpeq_epi8(x, s), _mm_cmpeq_epi8(y, par)),
-		    _mm_cmpeq_epi8(x, z));
 		a |= (uint64_t)(unsigned)_mm_movemask_epi8(
 		         _mm_cmpeq_epi8(x, lf))
 		     << (16 * k);
-		b |= (uint64_t)(unsigned)_mm_movemask_epi8(m) << (16 * k);
+		b |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(
+		         _mm_cmpeq_epi8(x, y), _mm_cmpeq_epi8(x, z)))
+		     << (16 * k);
 	}
 	*nl = a;
 	*f = b;
 }
 
 static int
-step_sse2(struct pf_scan *s, struct pf_line *out)
+fill_sse2(struct pf_scan *s)
 {
-	SCAN_STEP(round_sse2);
+	SCAN_FILL(round_sse2, __builtin_popcountll);
 }
 
-/* round_avx2 - the masks of p[0..64), two loads of 32 and two at +6 */
+/* round_avx2 - the masks of p[0..64), two loads of 32 */
 __attribute__((target("avx2"))) static inline void
 round_avx2(const char *p, uint64_t *nl, uint64_t *f)
 {
-	const __m256i lf = _mm256_set1_epi8('\n'), s = _mm256_set1_epi8('S'),
-	              par = _mm256_set1_epi8('('), z = _mm256_setzero_si256();
+	const __m256i lf = _mm256_set1_epi8('\n'), y = _mm256_set1_epi8('Y'),
+	              z = _mm256_setzero_si256();
 	const __m256i x0 = _mm256_loadu_si256((const __m256i *)p);
 	const __m256i x1 = _mm256_loadu_si256((const __m256i *)(p + 32));
-	const __m256i y0 = _mm256_loadu_si256((const __m256i *)(p + 6));
-	const __m256i y1 = _mm256_loadu_si256((const __m256i *)(p + 38));
-	const __m256i f0 = _mm256_or_si256(
-	    _mm256_and_si256(_mm256_cmpeq_epi8(x0, s),
-	                     _mm256_cmpeq_epi8(y0, par)),
-	    _mm256_cmpeq_epi8(x0, z));
-	const __m256i f1 = _mm256_or_si256(
-	    _mm256_and_si256(_mm256_cmpeq_epi8(x1, s),
-	                     _mm256_cmpeq_epi8(y1, par)),
-	    _mm256_cmpeq_epi8(x1, z));
 
 	*nl = (uint64_t)(unsigned)_mm256_movemask_epi8(
 	          _mm256_cmpeq_epi8(x0, lf)) |
 	      (uint64_t)(unsigned)_mm256_movemask_epi8(
 	          _mm256_cmpeq_epi8(x1, lf))
 	          << 32;
-	*f = (uint64_t)(unsigned)_mm256_movemask_epi8(f0) |
-	     (uint64_t)(unsigned)_mm256_movemask_epi8(f1) << 32;
+	*f = (uint64_t)(unsigned)_mm256_movemask_epi8(_mm256_or_si256(
+	         _mm256_cmpeq_epi8(x0, y), _mm256_cmpeq_epi8(x0, z))) |
+	     (uint64_t)(unsigned)_mm256_movemask_epi8(_mm256_or_si256(
+	         _mm256_cmpeq_epi8(x1, y), _mm256_cmpeq_epi8(x1, z)))
+	         << 32;
 }
 
-__attribute__((target("avx2"))) static int
-step_avx2(struct pf_scan *s, struct pf_line *out)
+/* every CPU with AVX2 has POPCNT */
+__attribute__((target("avx2,popcnt"))) static int
+fill_avx2(struct pf_scan *s)
 {
-	SCAN_STEP(round_avx2);
+	SCAN_FILL(round_avx2, __builtin_popcountll);
+}
+
+/*
+ * step_blocks - the lines of the filled blocks, judged one after another
+ * (the step of both vector implementations).  A line's forced bytes are
+ * those before its end; the ones after a block's last end belong to the
+ * line still being read.  Most lines are judged by the tag where the
+ * header template puts it, the others by the tag where header_at()
+ * finds it, by sl_tag_may_be_wanted() before any call.  The template
+ * is learnt from the first line header_at() knows the header of, and
+ * again when 9 lines in a row have another.
+ */
+static int
+step_blocks(struct pf_scan *s, struct pf_line *out)
+{
+	const char *p = s->p;
+	const size_t n = s->n, max_line = s->max_line;
+
+	for (;;) {
+		size_t base = s->base, ls = s->ls;
+		unsigned ei = s->ei, ne = s->ne, fi = s->fi, nf = s->nf;
+		unsigned tag_at = s->tag_at, misses = s->misses;
+		__m128i stamp = _mm_loadu_si128((const __m128i *)s->shape);
+		__m128i host = _mm_loadu_si128((const __m128i *)(s->shape + 16));
+		int forced = s->forced;
+
+		for (; ei < ne; ei++) {
+			size_t le = base + s->ends[ei], l0 = ls, ll = le - ls;
+			int fo = forced;
+			unsigned known = 0;
+
+			while (fi < nf && base + s->fpos[fi] < le) {
+				fo = 1;
+				fi++;
+			}
+			ls = le + 1;
+			forced = 0;
+			if (!fo && l0 + SCREEN_READ <= n) {
+				size_t len = ll < max_line ? ll : max_line;
+				unsigned t;
+
+				if (tag_at &&
+				    shape_of(s, p + l0, len, tag_at, stamp, host)) {
+					misses = 0;
+					t = known = tag_at;
+				} else if ((t = header_at(p + l0, len)) >= 18 &&
+				           t <= 32 &&
+				           (tag_at == 0 || ++misses > 8)) {
+					shape_learn(s, p + l0, t);
+					tag_at = t;
+					stamp = _mm_loadu_si128(
+					    (const __m128i *)s->shape);
+					host = _mm_loadu_si128(
+					    (const __m128i *)(s->shape + 16));
+					misses = 0;
+				}
+				if (t != 0 && !sl_tag_may_be_wanted(p + l0 + t))
+					continue;
+			}
+			if (emit(s, l0, le, fo, known, out)) {
+				s->misses = misses;
+				s->ls = ls;
+				s->ei = ei + 1;
+				s->fi = fi;
+				s->forced = 0;
+				return 1;
+			}
+		}
+		s->misses = misses;
+		s->ls = ls;
+		s->forced = forced | (fi < nf);
+		s->ei = s->ne = s->fi = s->nf = 0;
+		if (!s->fill(s)) {
+			s->tail = 1;
+			return step_scalar(s, out);
+		}
+	}
 }
 #endif
 
-static int (*impl)(struct pf_scan *, struct pf_line *);
-static const char *impl_name = "scalar";
+/* the vector fill in use, or NULL: the scalar scan */
+static int (*impl)(struct pf_scan *);
+static const char *impl_name;
+
+/* use - the implementation named (fill NULL: the scalar scan) */
+static void
+use(int (*fill)(struct pf_scan *), const char *name)
+{
+	impl = fill;
+	impl_name = name;
+}
 
 static void
 choose(void)
 {
-	impl = step_scalar_all;
-	impl_name = "scalar";
+	use(NULL, "scalar");
 #ifdef HAVE_X86
 	__builtin_cpu_init();
-	if (__builtin_cpu_supports("avx2")) {
-		impl = step_avx2;
-		impl_name = "avx2";
-	} else if (__builtin_cpu_supports("sse2")) {
-		impl = step_sse2;
-		impl_name = "sse2";
-	}
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
+		use(fill_avx2, "avx2");
+	else if (__builtin_cpu_supports("sse2"))
+		use(fill_sse2, "sse2");
 #endif
 }
 
 void
 prefilter_start(struct pf_scan *s, const char *p, size_t n, size_t max_line)
 {
-	if (impl == NULL)
+	if (impl_name == NULL)
 		choose();
 	s->p = p;
 	s->n = n;
 	s->max_line = max_line;
-	s->c = s->rc = s->ls = 0;
-	s->nl = s->f = 0;
-	s->forced = 0;
-	s->tail = impl == step_scalar_all;
+	s->fill = impl;
+	s->tag_at = s->shape_host = s->misses = 0;
+	memset(s->shape, 0, sizeof(s->shape));
 	s->done = 0;
-	s->next = impl;
+	prefilter_seek(s, 0);
 }
 
 int
 prefilter_step(struct pf_scan *s, struct pf_line *out)
 {
-	return s->tail ? step_scalar(s, out) : s->next(s, out);
+#ifdef HAVE_X86
+	if (!s->tail)
+		return step_blocks(s, out);
+#endif
+	return step_scalar(s, out);
 }
 
 void
 prefilter_seek(struct pf_scan *s, size_t pos)
 {
-	s->c = s->ls = pos;
-	s->nl = s->f = 0;
+	s->c = s->base = s->ls = pos;
+	s->ne = s->ei = s->nf = s->fi = 0;
 	s->forced = 0;
+	s->tail = s->fill == NULL;
 }
 
 size_t
@@ -354,20 +468,18 @@ int
 prefilter_use(const char *name)
 {
 	if (strcmp(name, "scalar") == 0) {
-		impl = step_scalar_all;
-		impl_name = "scalar";
+		use(NULL, "scalar");
 		return 0;
 	}
 #ifdef HAVE_X86
 	__builtin_cpu_init();
 	if (strcmp(name, "sse2") == 0 && __builtin_cpu_supports("sse2")) {
-		impl = step_sse2;
-		impl_name = "sse2";
+		use(fill_sse2, "sse2");
 		return 0;
 	}
-	if (strcmp(name, "avx2") == 0 && __builtin_cpu_supports("avx2")) {
-		impl = step_avx2;
-		impl_name = "avx2";
+	if (strcmp(name, "avx2") == 0 && __builtin_cpu_supports("avx2") &&
+	    __builtin_cpu_supports("popcnt")) {
+		use(fill_avx2, "avx2");
 		return 0;
 	}
 #endif
@@ -377,7 +489,7 @@ prefilter_use(const char *name)
 const char *
 prefilter_name(void)
 {
-	if (impl == NULL)
+	if (impl_name == NULL)
 		choose();
 	return impl_name;
 }

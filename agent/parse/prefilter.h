@@ -8,8 +8,9 @@
  * line after a NUL from the byte after it.  So the prefilter works per
  * line, not per byte: one vector pass finds the line ends and any
  * "SYSERR(" or NUL (32 (AVX2) or 16 (SSE2) bytes at a time, three
- * compares on two loads), and each line's tag is judged by the shape of
- * its header (sl_tag_class(), no time converted).  Lines of any other tag
+ * compares on one load), and each line's tag is judged where the header
+ * of the lines before it puts it, or where its own header does
+ * (sl_tag_class()'s rules, no time converted).  Lines of any other tag
  * are never parsed.  A line handed out for its tag holds no NUL (one
  * that does is PF_FORCED), so the caller need not look for one.  The
  * implementation is chosen once at run time from the CPU's features.
@@ -38,19 +39,32 @@ struct pf_line {
 	struct sl_head head;
 };
 
-/* A scan of one buffer, resumed line after line: the masks of the
- * round being read are kept, so no byte is compared twice. */
+/* The line ends found at once: a block of this many bytes */
+#define PF_BLOCK 2048
+
+/* A scan of one buffer, resumed line after line.  The vector rounds fill
+ * a block's line ends (and its "forced" bytes) into arrays first; the
+ * lines are then judged one after another from them, a loop whose every
+ * branch but the rare one is the same from line to line. */
 struct pf_scan {
 	const char *p;
 	size_t n, max_line;
-	size_t c;       /* the next round's offset */
-	size_t rc;      /* the kept round's offset */
-	size_t ls;      /* the start of the line being read */
-	uint64_t nl, f; /* the kept round's line ends and forced bits left */
-	int forced;     /* a forced byte already seen in the line at ls */
-	int tail;       /* past the vector rounds: byte by byte from c */
+	size_t c;        /* the next block's offset */
+	size_t base;     /* the block's offset */
+	size_t ls;       /* the start of the line being read */
+	unsigned ne, ei; /* the block's line ends, the next one to judge */
+	unsigned nf, fi; /* its forced bytes, the next one not yet passed */
+	int forced;      /* a forced byte already seen in the line at ls */
+	int tail;        /* past the vector rounds: byte by byte from c */
 	int done;
-	int (*next)(struct pf_scan *, struct pf_line *);
+	int (*fill)(struct pf_scan *);
+	/* the header template of the lines before (prefilter.c): their
+	 * first 32 bytes, the tag's offset (0: none yet), the host's bits,
+	 * and how many lines in a row since had another header */
+	char shape[32];
+	unsigned tag_at, shape_host, misses;
+	uint16_t ends[PF_BLOCK + 8]; /* from base */
+	uint16_t fpos[PF_BLOCK];     /* from base */
 };
 
 /* prefilter_start - a scan of p[0..n) (p[0] starts a line; each line ends

@@ -1201,6 +1201,24 @@ sl_tag_class_head(const char *p, size_t n, struct sl_head *hd)
 	return tag;
 }
 
+enum sl_tag
+sl_tag_class_at(const char *p, size_t n, size_t tag_at, struct sl_head *hd)
+{
+	struct head h;
+	enum sl_tag tag;
+
+	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+		n--;
+	if (tag_at < 18 || tag_at >= n) /* quick_tag() would not have it */
+		return sl_tag_class_head(p, n, hd);
+	quick_head(p, n, 16, tag_at, &h);
+	tag = program_class(h.program);
+	hd->valid = 0;
+	if (tag != SL_TAG_NONE && n < UINT32_MAX)
+		head_save(p, &h, tag, hd);
+	return tag;
+}
+
 int
 sl_cron_cmd(const char *p, size_t n, struct sl_clock *clk)
 {

@@ -147,6 +147,16 @@ enum sl_tag sl_tag_class(const char *p, size_t n);
  * given to sl_parse_line_head() with the same n. */
 enum sl_tag sl_tag_class_head(const char *p, size_t n, struct sl_head *hd);
 
+/*
+ * sl_tag_class_at - sl_tag_class_head() of a line whose header the caller
+ * has already walked by quick_tag()'s rules: a traditional stamp, a host
+ * from byte 16 to the space at tag_at - 1, and a tag from tag_at on
+ * (the prefilter's header template).  The same answer, without walking
+ * the stamp and the host again.
+ */
+enum sl_tag sl_tag_class_at(const char *p, size_t n, size_t tag_at,
+                            struct sl_head *hd);
+
 /* sl_tag_word - the 4 bytes at t as one number (the host's byte order) */
 static inline uint32_t
 sl_tag_word(const char *t)

@@ -951,6 +951,58 @@ check_scan_forms(void)
 	}
 }
 
+/* scan_steps - the same as scan_all(), in one scan stepped line after
+ * line, sought past the line after every third one handed out (as
+ * logs.c does after the repeats of an event) */
+static size_t
+scan_steps(const char *p, size_t n, size_t max_line, size_t *out, size_t cap)
+{
+	struct pf_scan s;
+	struct pf_line l;
+	size_t k = 0;
+
+	prefilter_start(&s, p, n, max_line);
+	while (prefilter_step(&s, &l)) {
+		assert_true(k + 3 <= cap);
+		out[k++] = l.start;
+		out[k++] = l.end;
+		out[k++] = (size_t)l.cls;
+		if (k % 9 == 0 && l.end + 1 < n) {
+			const char *nl = memchr(p + l.end + 1, '\n',
+			                        n - l.end - 1);
+			if (nl == NULL)
+				break;
+			prefilter_seek(&s, (size_t)(nl - p) + 1);
+		}
+	}
+	return k;
+}
+
+/* agree - every vector implementation finds what the scalar one finds in
+ * c[0..n), by prefilter_next() and by stepping one scan */
+static void
+agree(const char *c, size_t n, size_t max_line, size_t *want, size_t *got,
+      size_t cap)
+{
+	for (int mode = 0; mode < 2; mode++) {
+		size_t (*scan)(const char *, size_t, size_t, size_t *,
+		               size_t) = mode ? scan_steps : scan_all;
+		size_t nw, ng;
+
+		assert_int_equal(prefilter_use("scalar"), 0);
+		nw = scan(c, n, max_line, want, cap);
+		assert_true(nw > 0);
+		for (int impl = 0; impl < 2; impl++) {
+			if (prefilter_use(impl ? "avx2" : "sse2") == -1)
+				continue;
+			ng = scan(c, n, max_line, got, cap);
+			assert_int_equal(ng, nw);
+			assert_memory_equal(got, want, nw * sizeof(size_t));
+		}
+	}
+	assert_int_equal(prefilter_use("scalar"), 0);
+}
+
 /* a buffer of the forms in a pseudo-random order, "SYSERR(" and NULs
  * at every offset of some lines: the vector loops and the scalar one
  * find the same lines, whatever the alignment */
@@ -960,7 +1012,7 @@ check_scan_agrees(void)
 	static char buf[64 * 1024];
 	static size_t want[3 * 4096], got[3 * 4096];
 	unsigned seed = 99;
-	size_t n = 0, nw, ng;
+	size_t n = 0, ng;
 
 	while (n < sizeof(buf) - 300) {
 		size_t k = (size_t)rand_r(&seed) %
@@ -980,16 +1032,7 @@ check_scan_agrees(void)
 	for (size_t off = 0; off < 70; off++) {
 		char *c = malloc(n - off);
 		memcpy(c, buf + off, n - off);
-		assert_int_equal(prefilter_use("scalar"), 0);
-		nw = scan_all(c, n - off, 4096, want, 3 * 4096);
-		assert_true(nw > 0);
-		for (int impl = 0; impl < 2; impl++) {
-			if (prefilter_use(impl ? "avx2" : "sse2") == -1)
-				continue;
-			ng = scan_all(c, n - off, 4096, got, 3 * 4096);
-			assert_int_equal(ng, nw);
-			assert_memory_equal(got, want, nw * sizeof(size_t));
-		}
+		agree(c, n - off, 4096, want, got, 3 * 4096);
 		/* judged on their first max_line bytes: at 20 no tag fits */
 		assert_int_equal(prefilter_use("scalar"), 0);
 		ng = scan_all(c, n - off, 20, got, 3 * 4096);
@@ -997,6 +1040,76 @@ check_scan_agrees(void)
 			if (got[i + 2] != PF_FORCED)
 				fail_msg("max_line 20: a tag judged at %zu",
 				         got[i]);
+		free(c);
+	}
+}
+
+/* Lines that share some of the header template the scan learns from the
+ * lines it skips (the first one's), and differ from it where each test
+ * of the template looks. */
+static const char *const shape_lines[] = {
+    "Feb 15 09:20:02 host1 app7[123]: request id=1 status=200 bytes=9",
+    "Feb 15 09:20:02 host1 sendmail[7134]: u1F1K2am007134: to=root, "
+    "stat=Sent (ok)",
+    "Feb 15 09:20:02 host1 CROND[1]: (root) CMD (/usr/lib64/sa/sa1 1 1)",
+    "Feb 15 09:20:02 host2 sendmail[1]: the same length, another host",
+    "Feb 15 09:20:02 host10 sendmail[1]: a longer host",
+    "Feb 15 09:20:02 host1  sendmail[1]: two blanks after the host",
+    "Feb 15 09:20:02 host1 sendmail[1]: a CR at the end\r",
+    "Feb 15 09:20:02 host1 sen",
+    "Feb 15 09:20:02 host1 send\r\r",
+    "Feb 15 09:20:02 host1 ",
+    "Mar 15 09:20:02 host1 sendmail[1]: another month",
+    "Mar 15 09:20:02 host1 app7[1]: another month",
+    "Feb 25 09:20:02 host1 sendmail[1]: another ten days",
+    "Feb 1x 09:20:02 host1 sendmail[1]: no digit in the day",
+    "Feb  5 09:20:02 host1 sendmail[1]: a one-digit day",
+    "Feb 15 09:20:02 sendmail[1]: no host",
+    "Feb 15 09:20:02 host: sendmail[1]: a host with a colon",
+    "Feb 15 09:20:02 <host1 sendmail[1]: a host with a <",
+    "Feb 15 09:20:02 host1 kernel: SYSERR(root): forced",
+    "Feb 15 09:20:02 host1 app7[1]: SYSERR not forced YY Y",
+    "Feb 15 09:20:02 host1 app7[1]: a NUL \0 in it",
+    "Feb 15 09:20:02 a23456789012345 sendmail[1]: a host of 15",
+    "Feb 15 09:20:02 a234567890123456 sendmail[1]: a host of 16",
+    "Feb 15 09:20:02 a23456789012345 app7[1]: a host of 15",
+};
+
+/* a run of lines in a pseudo-random order, long runs of the first line
+ * among them (the template is learnt, and learnt again after the lines
+ * of another shape): every implementation agrees with the scalar scan */
+static void
+check_scan_shapes(void)
+{
+	static char buf[256 * 1024];
+	static size_t want[3 * 8192], got[3 * 8192];
+	const size_t nshape = sizeof(shape_lines) / sizeof(shape_lines[0]);
+	unsigned seed = 7;
+	size_t n = 0;
+
+	while (n < sizeof(buf) - 300) {
+		size_t k = (size_t)rand_r(&seed) % (2 * nshape), l;
+		const char *line = shape_lines[k < nshape ? k : 0];
+
+		if (rand_r(&seed) % 50 == 0) /* a run of another shape */
+			line = shape_lines[3 + (size_t)rand_r(&seed) % 2];
+		l = strlen(line);
+		if (strstr(line, "a NUL"))
+			l += 1 + strlen(line + l + 1);
+		if (n + l + 1 > sizeof(buf) - 300)
+			break;
+		for (int r = rand_r(&seed) % 12; r >= 0 && n + l + 1 <= sizeof(buf) - 300;
+		     r--) {
+			memcpy(buf + n, line, l);
+			n += l;
+			buf[n++] = '\n';
+		}
+	}
+	for (size_t off = 0; off < 3; off++) {
+		char *c = malloc(n - off);
+		memcpy(c, buf + off, n - off);
+		agree(c, n - off, 4096, want, got, 3 * 8192);
+		agree(c, n - off, 40, want, got, 3 * 8192);
 		free(c);
 	}
 }
@@ -1016,6 +1129,7 @@ test_prefilter_implementations(void **state)
 		check_scan_forms();
 	}
 	check_scan_agrees();
+	check_scan_shapes();
 	assert_int_equal(prefilter_use("nonesuch"), -1);
 }
 
