@@ -38,34 +38,141 @@ is_alnum(int c)
 	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* same_bytes - p[0..l) equal to q[0..l): inline (a libc call per
+ * candidate cost more than the compare) */
+static inline int
+same_bytes(const char *p, const char *q, size_t l)
+{
+	for (size_t j = 0; j < l; j++)
+		if (p[j] != q[j])
+			return 0;
+	return 1;
+}
+
+/* first_of - the first candidate position of mask m (bit j: position
+ * k + j, where lit's last two bytes end) that holds all of lit, or NULL */
+static inline const char *
+first_of(const char *p, size_t k, unsigned m, const char *lit, size_t l)
+{
+	for (; m; m &= m - 1) {
+		const char *at = p + k + (size_t)__builtin_ctz(m);
+		if (same_bytes(at, lit, l - 2))
+			return at;
+	}
+	return NULL;
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define HAVE_X86 1
+
+/* pairs_avx2 - bit j: lit's last two bytes at p + j + l - 2 (32 j) */
+__attribute__((target("avx2"))) static inline unsigned
+pairs_avx2(const char *p, __m256i x, __m256i y)
+{
+	__m256i a = _mm256_loadu_si256((const __m256i *)p);
+	__m256i b = _mm256_loadu_si256((const __m256i *)(p + 1));
+
+	return (unsigned)_mm256_movemask_epi8(
+	    _mm256_and_si256(_mm256_cmpeq_epi8(a, x), _mm256_cmpeq_epi8(b, y)));
+}
+
+/* lit_find_avx2 - lit_find() for n - l + 1 >= 32 positions, 32 a
+ * round; the last round overlaps the one before (its positions already
+ * tried masked off), so no byte is read past p[n) */
+__attribute__((target("avx2"))) static const char *
+lit_find_avx2(const char *p, size_t n, const char *lit, size_t l)
+{
+	const __m256i x = _mm256_set1_epi8(lit[l - 2]),
+	              y = _mm256_set1_epi8(lit[l - 1]);
+	const size_t npos = n - l + 1, q = l - 2;
+	const char *r;
+	size_t k = 0;
+
+	for (; k + 32 <= npos; k += 32)
+		if ((r = first_of(p, k, pairs_avx2(p + k + q, x, y), lit, l)))
+			return r;
+	if (k == npos)
+		return NULL;
+	return first_of(p, npos - 32,
+	                pairs_avx2(p + npos - 32 + q, x, y) >> (k - (npos - 32))
+	                    << (k - (npos - 32)),
+	                lit, l);
+}
+
+/* has_avx2 - the CPU's, asked once */
+static int
+has_avx2(void)
+{
+	static int avx2 = -1;
+
+	if (avx2 == -1) {
+		__builtin_cpu_init();
+		avx2 = __builtin_cpu_supports("avx2") != 0;
+	}
+	return avx2;
+}
+#endif
+
+#ifdef __SSE2__
+/* pairs_sse2 - pairs_avx2() 16 positions at a time */
+static inline unsigned
+pairs_sse2(const char *p, __m128i x, __m128i y)
+{
+	__m128i a = _mm_loadu_si128((const __m128i *)p);
+	__m128i b = _mm_loadu_si128((const __m128i *)(p + 1));
+
+	return (unsigned)_mm_movemask_epi8(
+	    _mm_and_si128(_mm_cmpeq_epi8(a, x), _mm_cmpeq_epi8(b, y)));
+}
+#endif
+
 /*
  * lit_find - the first lit (l >= 2 bytes) in p[0..n), or NULL: memmem
- * for the short texts and keys of a mail line, 16 positions a round by
- * their first and last byte (SSE2), then memcmp; the tail byte by byte.
+ * for the short texts and keys of a mail line.  Candidates are the
+ * positions where lit's last two bytes are ("t=" of ", stat=", "ce" of
+ * "low on space": rare in mail text, where a key's first byte is
+ * common), 32 (AVX2) or 16 (SSE2) a round, the last round overlapping
+ * the one before rather than a byte-by-byte tail; the rest of lit is
+ * compared at each.  A mail line's key is searched over the whole line,
+ * so the rounds are its cost.
  */
 static const char *
 lit_find(const char *p, size_t n, const char *lit, size_t l)
 {
-	size_t i = 0;
+	size_t k = 0, npos;
 
+	if (n < l)
+		return NULL;
+	npos = n - l + 1;
+#ifdef HAVE_X86
+	if (npos >= 32 && has_avx2())
+		return lit_find_avx2(p, n, lit, l);
+#endif
 #ifdef __SSE2__
-	const __m128i f = _mm_set1_epi8(lit[0]), e = _mm_set1_epi8(lit[l - 1]);
+	if (npos >= 16) {
+		const __m128i x = _mm_set1_epi8(lit[l - 2]),
+		              y = _mm_set1_epi8(lit[l - 1]);
+		const size_t q = l - 2;
+		const char *r;
 
-	for (; i + l - 1 + 16 <= n; i += 16) {
-		__m128i a = _mm_loadu_si128((const __m128i *)(p + i));
-		__m128i b = _mm_loadu_si128((const __m128i *)(p + i + l - 1));
-		unsigned m = (unsigned)_mm_movemask_epi8(
-		    _mm_and_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(b, e)));
-		for (; m; m &= m - 1) {
-			size_t k = i + (size_t)__builtin_ctz(m);
-			if (memcmp(p + k + 1, lit + 1, l - 2) == 0)
-				return p + k;
-		}
+		for (; k + 16 <= npos; k += 16)
+			if ((r = first_of(p, k, pairs_sse2(p + k + q, x, y),
+			                  lit, l)))
+				return r;
+		if (k == npos)
+			return NULL;
+		return first_of(p, npos - 16,
+		                pairs_sse2(p + npos - 16 + q, x, y) >>
+		                        (k - (npos - 16))
+		                    << (k - (npos - 16)),
+		                lit, l);
 	}
 #endif
-	for (; i + l <= n; i++)
-		if (p[i] == lit[0] && memcmp(p + i + 1, lit + 1, l - 1) == 0)
-			return p + i;
+	for (; k < npos; k++)
+		if (p[k + l - 2] == lit[l - 2] && p[k + l - 1] == lit[l - 1] &&
+		    same_bytes(p + k, lit, l - 2))
+			return p + k;
 	return NULL;
 }
 
@@ -102,14 +209,16 @@ find_byte(const char *p, size_t n, size_t i, char c)
 	return (size_t)(q - p);
 }
 
-static int
+/* starts - p[0..n) starts with lit: inline, so that a literal's length
+ * and compare are known where it is called */
+static inline __attribute__((always_inline)) int
 starts(const char *p, size_t n, const char *lit)
 {
 	size_t l = strlen(lit);
 	return n >= l && memcmp(p, lit, l) == 0;
 }
 
-static int
+static inline __attribute__((always_inline)) int
 span_starts(struct sl_span s, const char *lit)
 {
 	return s.p != NULL && starts(s.p, s.n, lit);
@@ -891,7 +1000,7 @@ after(struct sl_span s, size_t k)
 	return (struct sl_span){s.p + k, s.n - k};
 }
 
-static int
+static inline __attribute__((always_inline)) int
 contains(struct sl_span s, const char *lit)
 {
 	return lit_find(s.p, s.n, lit, strlen(lit)) != NULL;
@@ -915,11 +1024,25 @@ sendmail_event(struct sl_event *ev)
 		detail(t, ev);
 		return SL_SYSERR;
 	}
+	if (starts(m.p, m.n, "from=")) {
+		/* a sender's line (half of a mail log): none of the forms
+		 * below starts so, only "low on space" in it is an event */
+		if (!contains(m, "low on space"))
+			return SL_NONE;
+		detail(m, ev);
+		return SL_OTHER;
+	}
 	if (starts(m.p, m.n, "to=")) {
 		/* stat= first: a delivered line (most of them) is no event,
-		 * and needs none of the other fields */
-		ev->stat = field(m, "stat=", 1);
-		if (ev->stat.p == NULL || span_starts(ev->stat, "Sent") ||
+		 * and needs none of the other fields.  field(m, "stat=", 1)
+		 * in a text starting "to=" is the first ", stat=" */
+		const char *st = lit_find(m.p, m.n, ", stat=", 7);
+
+		if (st == NULL)
+			return SL_NONE;
+		st += 7;
+		ev->stat = (struct sl_span){st, (size_t)(m.p + m.n - st)};
+		if (span_starts(ev->stat, "Sent") ||
 		    span_starts(ev->stat, "queued") ||
 		    span_starts(ev->stat, "quarantined")) {
 			ev->stat = SPAN_EMPTY;
