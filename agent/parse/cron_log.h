@@ -44,6 +44,10 @@ int cron_log_program(const char *p, size_t n);
 enum cron_line cron_log_parse(const char *msg, size_t n,
                               struct cron_line_info *out);
 
+/* cron_log_is_cmd - cron_log_parse() == CRONL_CMD, and cheaper (nothing
+ * filled in) */
+int cron_log_is_cmd(const char *msg, size_t n);
+
 #define CRON_LOST_CMDS 512 /* recent CMD lines remembered per cycle */
 #define CRON_LOST_JOBS 64  /* distinct lost jobs reported; then "other" */
 
