@@ -20,15 +20,6 @@
 #define USER_MAX 64
 #define PID_WINDOW 64 /* the job's shell: a pid at most this far after */
 
-int
-cron_log_program(const char *p, size_t n)
-{
-	return p != NULL &&
-	       (bytes_is(p, n, "CRON") || bytes_is(p, n, "cron") ||
-	        bytes_is(p, n, "crond") || bytes_is(p, n, "CROND") ||
-	        bytes_is(p, n, "/usr/sbin/cron"));
-}
-
 /* trim_eol - drop a trailing newline, and rsyslog's "#012" for one */
 static size_t
 trim_eol(const char *p, size_t n)
