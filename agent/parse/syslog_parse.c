@@ -967,15 +967,15 @@ detail(struct sl_span t, struct sl_event *ev)
 }
 
 /* queue_id - "u1F1K2am007134: ", "u1F1K2am007134[2]: ", "NOQUEUE: ":
- * sets ev->queue_id and returns the bytes to skip, or 0. */
+ * sets *qid and returns the bytes to skip, or 0 (*qid untouched). */
 static inline ALWAYS_INLINE size_t
-queue_id(struct sl_span m, struct sl_event *ev)
+queue_id(struct sl_span m, struct sl_span *qid)
 {
 	size_t i = 0, e;
 	int digit = 0, upper = 0;
 
 	if (starts(m.p, m.n, "NOQUEUE: ")) {
-		ev->queue_id = SPAN_EMPTY;
+		*qid = SPAN_EMPTY;
 		return 9;
 	}
 	/* at most 25 characters can make an id: the walk stops there;
@@ -1019,7 +1019,7 @@ queue_id(struct sl_span m, struct sl_event *ev)
 	}
 	if (i + 1 >= m.n || m.p[i] != ':' || m.p[i + 1] != ' ')
 		return 0;
-	ev->queue_id = (struct sl_span){m.p, e};
+	*qid = (struct sl_span){m.p, e};
 	return i + 2;
 }
 
@@ -1035,12 +1035,44 @@ contains(struct sl_span s, const char *lit)
 	return lit_find(s.p, s.n, lit, strlen(lit)) != NULL;
 }
 
+/* sender_event - is a sendmail sender's line ("from=...", after the
+ * queue id) an event?  None of the forms sendmail_event() knows starts
+ * so: only "low on space" in it makes one */
+static inline ALWAYS_INLINE int
+sender_event(struct sl_span m)
+{
+	return contains(m, "low on space");
+}
+
+/* to_stat - the stat of a sendmail recipient's line m ("to=...", after
+ * the queue id): field(m, "stat=", 1), which in a text starting "to=" is
+ * what follows the first ", stat=" */
+static inline ALWAYS_INLINE struct sl_span
+to_stat(struct sl_span m)
+{
+	const char *st = lit_find(m.p, m.n, ", stat=", 7);
+
+	if (st == NULL)
+		return SPAN_EMPTY;
+	st += 7;
+	return (struct sl_span){st, (size_t)(m.p + m.n - st)};
+}
+
+/* delivered - a recipient's line of this stat is no event: none, or
+ * delivered, queued or quarantined */
+static inline ALWAYS_INLINE int
+delivered(struct sl_span stat)
+{
+	return stat.p == NULL || span_starts(stat, "Sent") ||
+	       span_starts(stat, "queued") || span_starts(stat, "quarantined");
+}
+
 static enum sl_kind
 sendmail_event(struct sl_event *ev)
 {
 	struct sl_span m = ev->message, t;
 
-	m = after(m, queue_id(m, ev));
+	m = after(m, queue_id(m, &ev->queue_id));
 	ev->message = m;
 	if (starts(m.p, m.n, "SYSERR(")) {
 		const char *cl = memchr(m.p, ')', m.n);
@@ -1054,26 +1086,16 @@ sendmail_event(struct sl_event *ev)
 		return SL_SYSERR;
 	}
 	if (starts(m.p, m.n, "from=")) {
-		/* a sender's line (half of a mail log): none of the forms
-		 * below starts so, only "low on space" in it is an event */
-		if (!contains(m, "low on space"))
+		if (!sender_event(m))
 			return SL_NONE;
 		detail(m, ev);
 		return SL_OTHER;
 	}
 	if (starts(m.p, m.n, "to=")) {
 		/* stat= first: a delivered line (most of them) is no event,
-		 * and needs none of the other fields.  field(m, "stat=", 1)
-		 * in a text starting "to=" is the first ", stat=" */
-		const char *st = lit_find(m.p, m.n, ", stat=", 7);
-
-		if (st == NULL)
-			return SL_NONE;
-		st += 7;
-		ev->stat = (struct sl_span){st, (size_t)(m.p + m.n - st)};
-		if (span_starts(ev->stat, "Sent") ||
-		    span_starts(ev->stat, "queued") ||
-		    span_starts(ev->stat, "quarantined")) {
+		 * and needs none of the other fields */
+		ev->stat = to_stat(m);
+		if (delivered(ev->stat)) {
 			ev->stat = SPAN_EMPTY;
 			return SL_NONE;
 		}
@@ -1144,7 +1166,7 @@ postfix_event(struct sl_event *ev)
 			}
 		}
 		if (pass == 0)
-			m = after(m, queue_id(m, ev));
+			m = after(m, queue_id(m, &ev->queue_id));
 	}
 	ev->message = m;
 	st = field(m, "status=", 1);
@@ -1375,6 +1397,30 @@ sl_cron_cmd_head(const char *p, size_t n, const struct sl_head *hd,
 		return 0;
 	return cron_log_is_cmd(h.message.p, h.message.n) &&
 	       stamp_time(p, &h.st, clk, &ts) == 0;
+}
+
+int
+sl_head_no_event(const char *p, const struct sl_head *hd)
+{
+	struct sl_span m, prog, qid;
+
+	if (hd == NULL || !hd->valid || hd->tag != SL_TAG_MAIL ||
+	    hd->prog == UINT32_MAX)
+		return 0;
+	prog = span_at(p, hd->prog, hd->prog_n);
+	m = (struct sl_span){p + hd->msg, hd->n - hd->msg};
+	/* sendmail's lines as sl_parse_line_head() reads them (it makes
+	 * no time of a mail line that is no event), a repeat-reduced one
+	 * left to it */
+	if (!(span_starts(prog, "sendmail") || span_starts(prog, "sm-")) ||
+	    starts(m.p, m.n, "message repeated "))
+		return 0;
+	m = after(m, queue_id(m, &qid));
+	if (starts(m.p, m.n, "from="))
+		return !sender_event(m);
+	if (starts(m.p, m.n, "to="))
+		return delivered(to_stat(m));
+	return 0;
 }
 
 enum sl_kind
