@@ -1357,15 +1357,38 @@ sl_tag_class(const char *p, size_t n)
 	return tag_class(p, n, &h);
 }
 
-enum sl_tag
-sl_tag_class_head(const char *p, size_t n, struct sl_head *hd)
+/* class_head_walked - sl_tag_class_head() of a line of no common form */
+static __attribute__((noinline)) enum sl_tag
+class_head_walked(const char *p, size_t n, struct sl_head *hd)
 {
 	struct head h;
 	enum sl_tag tag = tag_class(p, n, &h);
 
-	hd->valid = 0;
 	if (tag != SL_TAG_NONE && n < UINT32_MAX)
 		head_save(p, &h, tag, hd);
+	return tag;
+}
+
+enum sl_tag
+sl_tag_class_head(const char *p, size_t n, struct sl_head *hd)
+{
+	size_t hs, t, m = n;
+	struct head q; /* never leaves this frame: kept in registers */
+	enum sl_tag tag;
+
+	hd->valid = 0;
+	while (m > 0 && (p[m - 1] == '\n' || p[m - 1] == '\r'))
+		m--;
+	/* the common forms here, tag_class()'s first rule, the others
+	 * walked */
+	if ((t = quick_tag(p, m, &hs)) == 0)
+		return class_head_walked(p, n, hd);
+	if (t + 4 <= m && !sl_tag_may_be_wanted(p + t))
+		return SL_TAG_NONE;
+	quick_head(p, m, hs, t, &q);
+	tag = program_class(q.program);
+	if (tag != SL_TAG_NONE && n < UINT32_MAX)
+		head_save(p, &q, tag, hd);
 	return tag;
 }
 
