@@ -215,14 +215,14 @@ find_byte(const char *p, size_t n, size_t i, char c)
 
 /* starts - p[0..n) starts with lit: inline, so that a literal's length
  * and compare are known where it is called */
-static inline __attribute__((always_inline)) int
+static inline ALWAYS_INLINE int
 starts(const char *p, size_t n, const char *lit)
 {
 	size_t l = strlen(lit);
 	return n >= l && memcmp(p, lit, l) == 0;
 }
 
-static inline __attribute__((always_inline)) int
+static inline ALWAYS_INLINE int
 span_starts(struct sl_span s, const char *lit)
 {
 	return s.p != NULL && starts(s.p, s.n, lit);
@@ -1029,7 +1029,7 @@ after(struct sl_span s, size_t k)
 	return (struct sl_span){s.p + k, s.n - k};
 }
 
-static inline __attribute__((always_inline)) int
+static inline ALWAYS_INLINE int
 contains(struct sl_span s, const char *lit)
 {
 	return lit_find(s.p, s.n, lit, strlen(lit)) != NULL;
