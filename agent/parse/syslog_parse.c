@@ -1044,18 +1044,25 @@ sender_event(struct sl_span m)
 	return contains(m, "low on space");
 }
 
-/* to_stat - the stat of a sendmail recipient's line m ("to=...", after
- * the queue id): field(m, "stat=", 1), which in a text starting "to=" is
- * what follows the first ", stat=" */
+/* rest_after - what follows the first sep (", key=") in m to its end:
+ * field(m, "key=", 1) when m does not start with "key=" */
 static inline ALWAYS_INLINE struct sl_span
-to_stat(struct sl_span m)
+rest_after(struct sl_span m, const char *sep, size_t l)
 {
-	const char *st = lit_find(m.p, m.n, ", stat=", 7);
+	const char *st = lit_find(m.p, m.n, sep, l);
 
 	if (st == NULL)
 		return SPAN_EMPTY;
-	st += 7;
+	st += l;
 	return (struct sl_span){st, (size_t)(m.p + m.n - st)};
+}
+
+/* to_stat - the stat of a sendmail recipient's line m ("to=...", after
+ * the queue id): field(m, "stat=", 1) */
+static inline ALWAYS_INLINE struct sl_span
+to_stat(struct sl_span m)
+{
+	return rest_after(m, ", stat=", 7);
 }
 
 /* delivered - a recipient's line of this stat is no event: none, or
@@ -1138,6 +1145,40 @@ check_action(struct sl_span m)
 	return SPAN_EMPTY;
 }
 
+/* status_kind - what a postfix delivery's status makes of its line:
+ * deferred, bounced or expired, an address-verification probe's
+ * "undeliverable" (SL_OTHER); SL_NONE for the others ("sent") */
+static inline ALWAYS_INLINE enum sl_kind
+status_kind(struct sl_span st)
+{
+	if (span_starts(st, "deferred") || span_starts(st, "SOFTBOUNCE"))
+		return SL_DEFERRED;
+	if (span_starts(st, "bounced") || span_starts(st, "expired"))
+		return SL_BOUNCED;
+	if (span_starts(st, "undeliverable"))
+		return SL_OTHER;
+	return SL_NONE;
+}
+
+/* postfix_no_event - postfix_event() is SL_NONE for message m: a line
+ * with a queue id whose text after it starts "to=" or "from=" (so no
+ * warning, fatal, panic or check action) with no status, or one that is
+ * no event; 0: not known */
+static inline ALWAYS_INLINE int
+postfix_no_event(struct sl_span m)
+{
+	struct sl_span qid;
+	size_t ql;
+
+	if (starts(m.p, m.n, "warning: ") || starts(m.p, m.n, "fatal: ") ||
+	    starts(m.p, m.n, "panic: ") || (ql = queue_id(m, &qid)) == 0)
+		return 0;
+	m = after(m, ql);
+	if (!starts(m.p, m.n, "to=") && !starts(m.p, m.n, "from="))
+		return 0;
+	return status_kind(rest_after(m, ", status=", 9)) == SL_NONE;
+}
+
 static enum sl_kind
 postfix_event(struct sl_event *ev)
 {
@@ -1150,6 +1191,7 @@ postfix_event(struct sl_event *ev)
 	    {"panic: ", SL_PANIC},
 	};
 	struct sl_span m = ev->message, st;
+	enum sl_kind kind;
 
 	for (int pass = 0; pass < 2; pass++) {
 		struct sl_span act = check_action(m);
@@ -1176,15 +1218,10 @@ postfix_event(struct sl_event *ev)
 	ev->to = field(m, "to=", 0);
 	ev->relay = field(m, "relay=", 0);
 	ev->dsn = field(m, "dsn=", 0);
-	if (span_starts(st, "deferred") || span_starts(st, "SOFTBOUNCE"))
-		return SL_DEFERRED;
-	if (span_starts(st, "bounced") || span_starts(st, "expired"))
-		return SL_BOUNCED;
-	if (span_starts(st, "undeliverable")) { /* verify probe */
+	kind = status_kind(st);
+	if (kind == SL_OTHER) /* verify probe */
 		ev->stage = (struct sl_span){st.p, 13};
-		return SL_OTHER;
-	}
-	return SL_NONE;
+	return kind;
 }
 
 /* cron_event - cron's complaint that a job's output could not be mailed
@@ -1432,11 +1469,14 @@ sl_head_no_event(const char *p, const struct sl_head *hd)
 		return 0;
 	prog = span_at(p, hd->prog, hd->prog_n);
 	m = (struct sl_span){p + hd->msg, hd->n - hd->msg};
-	/* sendmail's lines as sl_parse_line_head() reads them (it makes
-	 * no time of a mail line that is no event), a repeat-reduced one
-	 * left to it */
-	if (!(span_starts(prog, "sendmail") || span_starts(prog, "sm-")) ||
-	    starts(m.p, m.n, "message repeated "))
+	/* sendmail's and postfix's lines as sl_parse_line_head() reads them
+	 * (it makes no time of a mail line that is no event), a
+	 * repeat-reduced one left to it */
+	if (starts(m.p, m.n, "message repeated "))
+		return 0;
+	if (span_starts(prog, "postfix"))
+		return postfix_no_event(m);
+	if (!(span_starts(prog, "sendmail") || span_starts(prog, "sm-")))
 		return 0;
 	m = after(m, queue_id(m, &qid));
 	if (starts(m.p, m.n, "from="))

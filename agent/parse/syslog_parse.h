@@ -131,8 +131,9 @@ enum sl_kind sl_parse_line_head(const char *p, size_t n,
  * and no cron line, from its message's start and one search: a sendmail
  * sender's line ("QID: from=...") without "low on space", a recipient's
  * line ("QID: to=...") with no stat or one that is Sent, queued or
- * quarantined, most of a mail log.  0: not known, parse it.  Sets
- * nothing and converts no time.
+ * quarantined, most of a mail log; a postfix line "QID: to=..." or
+ * "QID: from=..." with no status or one that is no event ("sent").
+ * 0: not known, parse it.  Sets nothing and converts no time.
  */
 int sl_head_no_event(const char *p, const struct sl_head *hd);
 

@@ -1112,8 +1112,9 @@ head_file(const char *name)
 	free(all);
 }
 
-/* sl_head_no_event(): a sendmail sender's or delivered recipient's line
- * is told no event from its header, anything that may be one is not */
+/* sl_head_no_event(): a sendmail sender's or delivered recipient's line,
+ * a postfix one with no status or a delivered one, is told no event
+ * from its header; anything that may be one is not */
 static void
 test_head_no_event(void **state)
 {
@@ -1168,7 +1169,31 @@ test_head_no_event(void **state)
 	     0},
 	    {"Mar  1 00:00:01 mx1 postfix/smtp[1]: 4F9D195432: "
 	     "to=<u@example.net>, %s, status=sent (ok)",
+	     1},
+	    {"Mar  1 00:00:01 mx1 postfix/qmgr[1]: 4F9D195432: "
+	     "from=<a@example.com>, size=301, nrcpt=1 (queue active) %s",
+	     1},
+	    {"Mar  1 00:00:01 mx1 postfix-out/smtp[1]: 4F9D195432: "
+	     "to=<u@example.net>, %s, status=sent, status=deferred",
+	     1},
+	    {"Mar  1 00:00:01 mx1 postfix/smtp[1]: 4F9D195432: "
+	     "to=<u@example.net>, %s, status=deferred (connect refused)",
 	     0},
+	    {"Mar  1 00:00:01 mx1 postfix/smtp[1]: 4F9D195432: "
+	     "to=<u@example.net>, %s, status=bounced (user unknown)",
+	     0},
+	    {"Mar  1 00:00:01 mx1 postfix/smtp[1]: 4F9D195432: "
+	     "to=<u@example.net>, %s, status=undeliverable (no such user)",
+	     0},
+	    {"Mar  1 00:00:01 mx1 postfix/cleanup[1]: 4F9D195432: warning: "
+	     "header Subject: x from local; from=<a@b> to=<c@d> %s",
+	     0},
+	    {"Mar  1 00:00:01 mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT "
+	     "from x[192.0.2.1]: 554 5.7.1 %s; from=<a@b> to=<c@d>",
+	     0},
+	    {"Mar  1 00:00:01 mx1 postfix/qmgr[1]: 4F9D195432: removed %s",
+	     0},
+	    {"Mar  1 00:00:01 mx1 postfix/smtp[1]: warning: %s", 0},
 	    {"Mar  1 00:00:01 mx1 CROND[1]: (root) CMD (%s)", 0},
 	};
 	char line[1024];
