@@ -528,6 +528,10 @@ static int
 take_line(struct collect *k, const struct tail_src *src, const char *p,
           size_t n, int nul_free, const struct sl_head *hd)
 {
+	/* a delivered mail's line (most of a mail log) is told no event by
+	 * its header and message start, with no parse */
+	if (nul_free && sl_head_no_event(p, hd))
+		return 0;
 	if (src->mapped) {
 		/* most candidates are no event and no cron line: told by a
 		 * parse in place (no state changes), and never copied */

@@ -20,15 +20,6 @@
 #define USER_MAX 64
 #define PID_WINDOW 64 /* the job's shell: a pid at most this far after */
 
-int
-cron_log_program(const char *p, size_t n)
-{
-	return p != NULL &&
-	       (bytes_is(p, n, "CRON") || bytes_is(p, n, "cron") ||
-	        bytes_is(p, n, "crond") || bytes_is(p, n, "CROND") ||
-	        bytes_is(p, n, "/usr/sbin/cron"));
-}
-
 /* trim_eol - drop a trailing newline, and rsyslog's "#012" for one */
 static size_t
 trim_eol(const char *p, size_t n)
@@ -120,6 +111,24 @@ cron_log_parse(const char *msg, size_t n, struct cron_line_info *out)
 		return CRONL_MAIL_FAILED;
 	}
 	return CRONL_NONE;
+}
+
+int
+cron_log_is_cmd(const char *msg, size_t n)
+{
+	size_t lim, i = 1;
+
+	/* cron_log_parse()'s walk, with nothing to fill and no libc call:
+	 * a cron log's CMD lines are its commonest */
+	n = trim_eol(msg, n);
+	if (n < 4 || msg[0] != '(')
+		return 0;
+	for (lim = n < 256 ? n : 256; i < lim && msg[i] != ')'; i++)
+		;
+	if (i >= lim || i + 1 >= n || msg[i + 1] != ' ')
+		return 0;
+	return n - (i + 2) >= 5 && memcmp(msg + i + 2, "CMD (", 5) == 0 &&
+	       msg[n - 1] == ')';
 }
 
 /* --- the tally ------------------------------------------------------------ */

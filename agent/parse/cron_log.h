@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <string.h>
 #include <time.h>
 
 #include "agent/parse/syslog_parse.h"
@@ -37,12 +38,33 @@ struct cron_line_info {
 	long status;            /* MAIL: the MTA's wait status; -1 */
 };
 
-/* cron_log_program - CRON, cron, crond, CROND (a cron daemon's tag) */
-int cron_log_program(const char *p, size_t n);
+/* cron_log_program - CRON, cron, crond, CROND, /usr/sbin/cron (a cron
+ * daemon's tag): inline, by its length first, as the log reader asks it
+ * of every candidate line */
+static inline int
+cron_log_program(const char *p, size_t n)
+{
+	if (p == NULL)
+		return 0;
+	switch (n) {
+	case 4:
+		return memcmp(p, "CRON", 4) == 0 || memcmp(p, "cron", 4) == 0;
+	case 5:
+		return memcmp(p, "crond", 5) == 0 || memcmp(p, "CROND", 5) == 0;
+	case 14:
+		return memcmp(p, "/usr/sbin/cron", 14) == 0;
+	default:
+		return 0;
+	}
+}
 
 /* cron_log_parse - classify one cron message (the text after the tag). */
 enum cron_line cron_log_parse(const char *msg, size_t n,
                               struct cron_line_info *out);
+
+/* cron_log_is_cmd - cron_log_parse() == CRONL_CMD, and cheaper (nothing
+ * filled in) */
+int cron_log_is_cmd(const char *msg, size_t n);
 
 #define CRON_LOST_CMDS 512 /* recent CMD lines remembered per cycle */
 #define CRON_LOST_JOBS 64  /* distinct lost jobs reported; then "other" */

@@ -25,6 +25,10 @@
 #include "common/timeutil.h"
 
 #define SPAN_EMPTY ((struct sl_span){NULL, 0})
+/* the small steps of a line's path, inlined into their one or two
+ * callers: a call each (saved registers, the stack guard) cost as much
+ * as the step */
+#define ALWAYS_INLINE __attribute__((always_inline))
 
 static int
 is_digit(int c)
@@ -38,34 +42,141 @@ is_alnum(int c)
 	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* same_bytes - p[0..l) equal to q[0..l): inline (a libc call per
+ * candidate cost more than the compare) */
+static inline int
+same_bytes(const char *p, const char *q, size_t l)
+{
+	for (size_t j = 0; j < l; j++)
+		if (p[j] != q[j])
+			return 0;
+	return 1;
+}
+
+/* first_of - the first candidate position of mask m (bit j: position
+ * k + j, where lit's last two bytes end) that holds all of lit, or NULL */
+static inline const char *
+first_of(const char *p, size_t k, unsigned m, const char *lit, size_t l)
+{
+	for (; m; m &= m - 1) {
+		const char *at = p + k + (size_t)__builtin_ctz(m);
+		if (same_bytes(at, lit, l - 2))
+			return at;
+	}
+	return NULL;
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define HAVE_X86 1
+
+/* pairs_avx2 - bit j: lit's last two bytes at p + j + l - 2 (32 j) */
+__attribute__((target("avx2"))) static inline unsigned
+pairs_avx2(const char *p, __m256i x, __m256i y)
+{
+	__m256i a = _mm256_loadu_si256((const __m256i *)p);
+	__m256i b = _mm256_loadu_si256((const __m256i *)(p + 1));
+
+	return (unsigned)_mm256_movemask_epi8(
+	    _mm256_and_si256(_mm256_cmpeq_epi8(a, x), _mm256_cmpeq_epi8(b, y)));
+}
+
+/* lit_find_avx2 - lit_find() for n - l + 1 >= 32 positions, 32 a
+ * round; the last round overlaps the one before (its positions already
+ * tried masked off), so no byte is read past p[n) */
+__attribute__((target("avx2"))) static const char *
+lit_find_avx2(const char *p, size_t n, const char *lit, size_t l)
+{
+	const __m256i x = _mm256_set1_epi8(lit[l - 2]),
+	              y = _mm256_set1_epi8(lit[l - 1]);
+	const size_t npos = n - l + 1, q = l - 2;
+	const char *r;
+	size_t k = 0;
+
+	for (; k + 32 <= npos; k += 32)
+		if ((r = first_of(p, k, pairs_avx2(p + k + q, x, y), lit, l)))
+			return r;
+	if (k == npos)
+		return NULL;
+	return first_of(p, npos - 32,
+	                pairs_avx2(p + npos - 32 + q, x, y) >> (k - (npos - 32))
+	                    << (k - (npos - 32)),
+	                lit, l);
+}
+
+/* has_avx2 - the CPU's, asked once */
+static int
+has_avx2(void)
+{
+	static int avx2 = -1;
+
+	if (avx2 == -1) {
+		__builtin_cpu_init();
+		avx2 = __builtin_cpu_supports("avx2") != 0;
+	}
+	return avx2;
+}
+#endif
+
+#ifdef __SSE2__
+/* pairs_sse2 - pairs_avx2() 16 positions at a time */
+static inline unsigned
+pairs_sse2(const char *p, __m128i x, __m128i y)
+{
+	__m128i a = _mm_loadu_si128((const __m128i *)p);
+	__m128i b = _mm_loadu_si128((const __m128i *)(p + 1));
+
+	return (unsigned)_mm_movemask_epi8(
+	    _mm_and_si128(_mm_cmpeq_epi8(a, x), _mm_cmpeq_epi8(b, y)));
+}
+#endif
+
 /*
  * lit_find - the first lit (l >= 2 bytes) in p[0..n), or NULL: memmem
- * for the short texts and keys of a mail line, 16 positions a round by
- * their first and last byte (SSE2), then memcmp; the tail byte by byte.
+ * for the short texts and keys of a mail line.  Candidates are the
+ * positions where lit's last two bytes are ("t=" of ", stat=", "ce" of
+ * "low on space": rare in mail text, where a key's first byte is
+ * common), 32 (AVX2) or 16 (SSE2) a round, the last round overlapping
+ * the one before rather than a byte-by-byte tail; the rest of lit is
+ * compared at each.  A mail line's key is searched over the whole line,
+ * so the rounds are its cost.
  */
 static const char *
 lit_find(const char *p, size_t n, const char *lit, size_t l)
 {
-	size_t i = 0;
+	size_t k = 0, npos;
 
+	if (n < l)
+		return NULL;
+	npos = n - l + 1;
+#ifdef HAVE_X86
+	if (npos >= 32 && has_avx2())
+		return lit_find_avx2(p, n, lit, l);
+#endif
 #ifdef __SSE2__
-	const __m128i f = _mm_set1_epi8(lit[0]), e = _mm_set1_epi8(lit[l - 1]);
+	if (npos >= 16) {
+		const __m128i x = _mm_set1_epi8(lit[l - 2]),
+		              y = _mm_set1_epi8(lit[l - 1]);
+		const size_t q = l - 2;
+		const char *r;
 
-	for (; i + l - 1 + 16 <= n; i += 16) {
-		__m128i a = _mm_loadu_si128((const __m128i *)(p + i));
-		__m128i b = _mm_loadu_si128((const __m128i *)(p + i + l - 1));
-		unsigned m = (unsigned)_mm_movemask_epi8(
-		    _mm_and_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(b, e)));
-		for (; m; m &= m - 1) {
-			size_t k = i + (size_t)__builtin_ctz(m);
-			if (memcmp(p + k + 1, lit + 1, l - 2) == 0)
-				return p + k;
-		}
+		for (; k + 16 <= npos; k += 16)
+			if ((r = first_of(p, k, pairs_sse2(p + k + q, x, y),
+			                  lit, l)))
+				return r;
+		if (k == npos)
+			return NULL;
+		return first_of(p, npos - 16,
+		                pairs_sse2(p + npos - 16 + q, x, y) >>
+		                        (k - (npos - 16))
+		                    << (k - (npos - 16)),
+		                lit, l);
 	}
 #endif
-	for (; i + l <= n; i++)
-		if (p[i] == lit[0] && memcmp(p + i + 1, lit + 1, l - 1) == 0)
-			return p + i;
+	for (; k < npos; k++)
+		if (p[k + l - 2] == lit[l - 2] && p[k + l - 1] == lit[l - 1] &&
+		    same_bytes(p + k, lit, l - 2))
+			return p + k;
 	return NULL;
 }
 
@@ -102,14 +213,16 @@ find_byte(const char *p, size_t n, size_t i, char c)
 	return (size_t)(q - p);
 }
 
-static int
+/* starts - p[0..n) starts with lit: inline, so that a literal's length
+ * and compare are known where it is called */
+static inline ALWAYS_INLINE int
 starts(const char *p, size_t n, const char *lit)
 {
 	size_t l = strlen(lit);
 	return n >= l && memcmp(p, lit, l) == 0;
 }
 
-static int
+static inline ALWAYS_INLINE int
 span_starts(struct sl_span s, const char *lit)
 {
 	return s.p != NULL && starts(s.p, s.n, lit);
@@ -341,16 +454,41 @@ struct head {
 
 /* tag - "prog[pid]:" / "prog:" / "prog" at p[i..]; sets program and pid,
  * returns the index of the message. */
-static size_t
+static inline ALWAYS_INLINE size_t
 parse_tag(const char *p, size_t n, size_t i, struct head *h)
 {
-	size_t end = find_byte(p, n, i, ' '), tend = end, br;
+	size_t end, tend, br;
 
-	if (tend > i && p[tend - 1] == ':')
-		tend--;
-	/* searched 16 bytes a step, past tend if the line goes on (a
-	 * '[' found after it is none) */
-	br = find_byte(p, tend - i < 32 && n - i >= 32 ? i + 32 : tend, i, '[');
+#ifdef __SSE2__
+	/* most tags end within 32 bytes: their ' ' and '[' found by the
+	 * same two loads */
+	uint32_t ms = 0, mb = 0;
+
+	if (n - i >= 32) {
+		const __m128i a = _mm_loadu_si128((const __m128i *)(p + i)),
+		              b = _mm_loadu_si128((const __m128i *)(p + i + 16)),
+		              sp = _mm_set1_epi8(' '), ob = _mm_set1_epi8('[');
+
+		ms = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, sp)) |
+		     (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, sp)) << 16;
+		mb = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, ob)) |
+		     (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, ob)) << 16;
+	}
+	if (ms != 0) {
+		end = i + (size_t)__builtin_ctz(ms);
+		tend = end > i && p[end - 1] == ':' ? end - 1 : end;
+		mb &= (uint32_t)((1ull << (tend - i)) - 1);
+		br = mb ? i + (size_t)__builtin_ctz(mb) : tend;
+	} else
+#endif
+	{
+		end = find_byte(p, n, i, ' ');
+		tend = end > i && p[end - 1] == ':' ? end - 1 : end;
+		/* searched 16 bytes a step, past tend if the line goes on
+		 * (a '[' found after it is none) */
+		br = find_byte(p, tend - i < 32 && n - i >= 32 ? i + 32 : tend,
+		               i, '[');
+	}
 	if (br < tend && tend > i && p[tend - 1] == ']') {
 		h->program = (struct sl_span){p + i, br - i};
 		h->pid = (struct sl_span){p + br + 1, tend - 1 - (br + 1)};
@@ -431,7 +569,7 @@ rfc5424(const char *p, size_t n, size_t i, struct head *h)
  * rules; 0 for any other line (header() then decides).  *host is where
  * the host starts (the tag's start when there is none).
  */
-static size_t
+static inline ALWAYS_INLINE size_t
 quick_tag(const char *p, size_t n, size_t *host)
 {
 	size_t i = 0, e;
@@ -469,7 +607,7 @@ quick_tag(const char *p, size_t n, size_t *host)
 /* quick_head - the header of line p[0..n) (no trailing CR/LF) whose
  * host starts at hs and tag at t (quick_tag()): the stamp at the start,
  * the host (if any) before the tag */
-static void
+static inline ALWAYS_INLINE void
 quick_head(const char *p, size_t n, size_t hs, size_t t, struct head *h)
 {
 	size_t i;
@@ -588,7 +726,7 @@ stamp_time(const char *p, const struct stamp *st, struct sl_clock *clk,
 }
 
 /* unparsed - ev as for a line with no header */
-static void
+static inline ALWAYS_INLINE void
 unparsed(struct sl_event *ev)
 {
 	/* field by field: a memset of the whole event (rep stos) was a
@@ -829,15 +967,15 @@ detail(struct sl_span t, struct sl_event *ev)
 }
 
 /* queue_id - "u1F1K2am007134: ", "u1F1K2am007134[2]: ", "NOQUEUE: ":
- * sets ev->queue_id and returns the bytes to skip, or 0. */
-static size_t
-queue_id(struct sl_span m, struct sl_event *ev)
+ * sets *qid and returns the bytes to skip, or 0 (*qid untouched). */
+static inline ALWAYS_INLINE size_t
+queue_id(struct sl_span m, struct sl_span *qid)
 {
 	size_t i = 0, e;
 	int digit = 0, upper = 0;
 
 	if (starts(m.p, m.n, "NOQUEUE: ")) {
-		ev->queue_id = SPAN_EMPTY;
+		*qid = SPAN_EMPTY;
 		return 9;
 	}
 	/* at most 25 characters can make an id: the walk stops there;
@@ -881,7 +1019,7 @@ queue_id(struct sl_span m, struct sl_event *ev)
 	}
 	if (i + 1 >= m.n || m.p[i] != ':' || m.p[i + 1] != ' ')
 		return 0;
-	ev->queue_id = (struct sl_span){m.p, e};
+	*qid = (struct sl_span){m.p, e};
 	return i + 2;
 }
 
@@ -891,10 +1029,49 @@ after(struct sl_span s, size_t k)
 	return (struct sl_span){s.p + k, s.n - k};
 }
 
-static int
+static inline ALWAYS_INLINE int
 contains(struct sl_span s, const char *lit)
 {
 	return lit_find(s.p, s.n, lit, strlen(lit)) != NULL;
+}
+
+/* sender_event - is a sendmail sender's line ("from=...", after the
+ * queue id) an event?  None of the forms sendmail_event() knows starts
+ * so: only "low on space" in it makes one */
+static inline ALWAYS_INLINE int
+sender_event(struct sl_span m)
+{
+	return contains(m, "low on space");
+}
+
+/* rest_after - what follows the first sep (", key=") in m to its end:
+ * field(m, "key=", 1) when m does not start with "key=" */
+static inline ALWAYS_INLINE struct sl_span
+rest_after(struct sl_span m, const char *sep, size_t l)
+{
+	const char *st = lit_find(m.p, m.n, sep, l);
+
+	if (st == NULL)
+		return SPAN_EMPTY;
+	st += l;
+	return (struct sl_span){st, (size_t)(m.p + m.n - st)};
+}
+
+/* to_stat - the stat of a sendmail recipient's line m ("to=...", after
+ * the queue id): field(m, "stat=", 1) */
+static inline ALWAYS_INLINE struct sl_span
+to_stat(struct sl_span m)
+{
+	return rest_after(m, ", stat=", 7);
+}
+
+/* delivered - a recipient's line of this stat is no event: none, or
+ * delivered, queued or quarantined */
+static inline ALWAYS_INLINE int
+delivered(struct sl_span stat)
+{
+	return stat.p == NULL || span_starts(stat, "Sent") ||
+	       span_starts(stat, "queued") || span_starts(stat, "quarantined");
 }
 
 static enum sl_kind
@@ -902,7 +1079,7 @@ sendmail_event(struct sl_event *ev)
 {
 	struct sl_span m = ev->message, t;
 
-	m = after(m, queue_id(m, ev));
+	m = after(m, queue_id(m, &ev->queue_id));
 	ev->message = m;
 	if (starts(m.p, m.n, "SYSERR(")) {
 		const char *cl = memchr(m.p, ')', m.n);
@@ -915,13 +1092,17 @@ sendmail_event(struct sl_event *ev)
 		detail(t, ev);
 		return SL_SYSERR;
 	}
+	if (starts(m.p, m.n, "from=")) {
+		if (!sender_event(m))
+			return SL_NONE;
+		detail(m, ev);
+		return SL_OTHER;
+	}
 	if (starts(m.p, m.n, "to=")) {
 		/* stat= first: a delivered line (most of them) is no event,
 		 * and needs none of the other fields */
-		ev->stat = field(m, "stat=", 1);
-		if (ev->stat.p == NULL || span_starts(ev->stat, "Sent") ||
-		    span_starts(ev->stat, "queued") ||
-		    span_starts(ev->stat, "quarantined")) {
+		ev->stat = to_stat(m);
+		if (delivered(ev->stat)) {
 			ev->stat = SPAN_EMPTY;
 			return SL_NONE;
 		}
@@ -964,6 +1145,40 @@ check_action(struct sl_span m)
 	return SPAN_EMPTY;
 }
 
+/* status_kind - what a postfix delivery's status makes of its line:
+ * deferred, bounced or expired, an address-verification probe's
+ * "undeliverable" (SL_OTHER); SL_NONE for the others ("sent") */
+static inline ALWAYS_INLINE enum sl_kind
+status_kind(struct sl_span st)
+{
+	if (span_starts(st, "deferred") || span_starts(st, "SOFTBOUNCE"))
+		return SL_DEFERRED;
+	if (span_starts(st, "bounced") || span_starts(st, "expired"))
+		return SL_BOUNCED;
+	if (span_starts(st, "undeliverable"))
+		return SL_OTHER;
+	return SL_NONE;
+}
+
+/* postfix_no_event - postfix_event() is SL_NONE for message m: a line
+ * with a queue id whose text after it starts "to=" or "from=" (so no
+ * warning, fatal, panic or check action) with no status, or one that is
+ * no event; 0: not known */
+static inline ALWAYS_INLINE int
+postfix_no_event(struct sl_span m)
+{
+	struct sl_span qid;
+	size_t ql;
+
+	if (starts(m.p, m.n, "warning: ") || starts(m.p, m.n, "fatal: ") ||
+	    starts(m.p, m.n, "panic: ") || (ql = queue_id(m, &qid)) == 0)
+		return 0;
+	m = after(m, ql);
+	if (!starts(m.p, m.n, "to=") && !starts(m.p, m.n, "from="))
+		return 0;
+	return status_kind(rest_after(m, ", status=", 9)) == SL_NONE;
+}
+
 static enum sl_kind
 postfix_event(struct sl_event *ev)
 {
@@ -976,6 +1191,7 @@ postfix_event(struct sl_event *ev)
 	    {"panic: ", SL_PANIC},
 	};
 	struct sl_span m = ev->message, st;
+	enum sl_kind kind;
 
 	for (int pass = 0; pass < 2; pass++) {
 		struct sl_span act = check_action(m);
@@ -992,7 +1208,7 @@ postfix_event(struct sl_event *ev)
 			}
 		}
 		if (pass == 0)
-			m = after(m, queue_id(m, ev));
+			m = after(m, queue_id(m, &ev->queue_id));
 	}
 	ev->message = m;
 	st = field(m, "status=", 1);
@@ -1002,15 +1218,10 @@ postfix_event(struct sl_event *ev)
 	ev->to = field(m, "to=", 0);
 	ev->relay = field(m, "relay=", 0);
 	ev->dsn = field(m, "dsn=", 0);
-	if (span_starts(st, "deferred") || span_starts(st, "SOFTBOUNCE"))
-		return SL_DEFERRED;
-	if (span_starts(st, "bounced") || span_starts(st, "expired"))
-		return SL_BOUNCED;
-	if (span_starts(st, "undeliverable")) { /* verify probe */
+	kind = status_kind(st);
+	if (kind == SL_OTHER) /* verify probe */
 		ev->stage = (struct sl_span){st.p, 13};
-		return SL_OTHER;
-	}
-	return SL_NONE;
+	return kind;
 }
 
 /* cron_event - cron's complaint that a job's output could not be mailed
@@ -1104,6 +1315,12 @@ program_class(struct sl_span prog)
 {
 	if (prog.p == NULL || prog.n == 0)
 		return SL_TAG_NONE;
+	/* sendmail and postfix, a mail log's commonest, by two words */
+	if ((prog.n >= 8 && sl_tag_le(prog.p) == sl_tag_le("send") &&
+	     sl_tag_le(prog.p + 4) == sl_tag_le("mail")) ||
+	    (prog.n >= 7 && sl_tag_le(prog.p) == sl_tag_le("post") &&
+	     sl_tag_le(prog.p + 3) == sl_tag_le("tfix")))
+		return SL_TAG_MAIL;
 	/* cron first: its CMD lines are the commonest of the known tags */
 	if (cron_log_program(prog.p, prog.n))
 		return SL_TAG_CRON;
@@ -1115,7 +1332,7 @@ program_class(struct sl_span prog)
 }
 
 /* off - span s of line p as an offset and a length */
-static void
+static inline ALWAYS_INLINE void
 off(const char *p, struct sl_span s, uint32_t *o, uint32_t *l)
 {
 	*o = s.p ? (uint32_t)(s.p - p) : UINT32_MAX;
@@ -1123,14 +1340,14 @@ off(const char *p, struct sl_span s, uint32_t *o, uint32_t *l)
 }
 
 /* span_at - the span at offset o (length l) of line p */
-static struct sl_span
+static inline ALWAYS_INLINE struct sl_span
 span_at(const char *p, uint32_t o, uint32_t l)
 {
 	return o == UINT32_MAX ? SPAN_EMPTY : (struct sl_span){p + o, l};
 }
 
 /* head_save - *hd from a header walk of line p */
-static void
+static inline ALWAYS_INLINE void
 head_save(const char *p, const struct head *h, enum sl_tag tag,
           struct sl_head *hd)
 {
@@ -1148,21 +1365,9 @@ head_save(const char *p, const struct head *h, enum sl_tag tag,
 	hd->st_rfc5424 = (uint32_t)h->st.rfc5424;
 }
 
-/* head_load - the header walk of line p that hd holds */
-static void
-head_load(const char *p, const struct sl_head *hd, struct head *h)
-{
-	h->host = span_at(p, hd->host, hd->host_n);
-	h->program = span_at(p, hd->prog, hd->prog_n);
-	h->pid = span_at(p, hd->pid, hd->pid_n);
-	h->message = (struct sl_span){p + hd->msg, hd->n - hd->msg};
-	h->st =
-	    (struct stamp){hd->st_at, hd->st_len, hd->n, (int)hd->st_rfc5424};
-}
-
 /* tag_class - sl_tag_class() with the header walk in *h (set unless
  * SL_TAG_NONE) */
-static enum sl_tag
+static inline ALWAYS_INLINE enum sl_tag
 tag_class(const char *p, size_t n, struct head *h)
 {
 	size_t hs, t;
@@ -1189,34 +1394,62 @@ sl_tag_class(const char *p, size_t n)
 	return tag_class(p, n, &h);
 }
 
-enum sl_tag
-sl_tag_class_head(const char *p, size_t n, struct sl_head *hd)
+/* class_head_walked - sl_tag_class_head() of a line of no common form */
+static __attribute__((noinline)) enum sl_tag
+class_head_walked(const char *p, size_t n, struct sl_head *hd)
 {
 	struct head h;
 	enum sl_tag tag = tag_class(p, n, &h);
 
-	hd->valid = 0;
 	if (tag != SL_TAG_NONE && n < UINT32_MAX)
 		head_save(p, &h, tag, hd);
 	return tag;
 }
 
+/* class_quick - sl_tag_class_head() of a line of a common form (m bytes
+ * without its CR/LF, n with them), its host at hs and its tag at t */
+static inline ALWAYS_INLINE enum sl_tag
+class_quick(const char *p, size_t m, size_t n, size_t hs, size_t t,
+            struct sl_head *hd)
+{
+	struct head q; /* never leaves this frame: kept in registers */
+	enum sl_tag tag;
+
+	quick_head(p, m, hs, t, &q);
+	tag = program_class(q.program);
+	if (tag != SL_TAG_NONE && n < UINT32_MAX)
+		head_save(p, &q, tag, hd);
+	return tag;
+}
+
+enum sl_tag
+sl_tag_class_head(const char *p, size_t n, struct sl_head *hd)
+{
+	size_t hs, t, m = n;
+
+	hd->valid = 0;
+	while (m > 0 && (p[m - 1] == '\n' || p[m - 1] == '\r'))
+		m--;
+	/* the common forms here, tag_class()'s first rule, the others
+	 * walked */
+	if ((t = quick_tag(p, m, &hs)) == 0)
+		return class_head_walked(p, n, hd);
+	if (t + 4 <= m && !sl_tag_may_be_wanted(p + t))
+		return SL_TAG_NONE;
+	return class_quick(p, m, n, hs, t, hd);
+}
+
 enum sl_tag
 sl_tag_class_at(const char *p, size_t n, size_t tag_at, struct sl_head *hd)
 {
-	struct head h;
-	enum sl_tag tag;
+	size_t m = n;
 
-	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
-		n--;
-	if (tag_at < 18 || tag_at >= n) /* quick_tag() would not have it */
-		return sl_tag_class_head(p, n, hd);
-	quick_head(p, n, 16, tag_at, &h);
-	tag = program_class(h.program);
 	hd->valid = 0;
-	if (tag != SL_TAG_NONE && n < UINT32_MAX)
-		head_save(p, &h, tag, hd);
-	return tag;
+	while (m > 0 && (p[m - 1] == '\n' || p[m - 1] == '\r'))
+		m--;
+	if (tag_at < 18 || tag_at >= m) /* quick_tag() would not have it */
+		return sl_tag_class_head(p, n, hd);
+	return class_quick(p, m, n, 16, tag_at, hd);
 }
 
 int
@@ -1229,20 +1462,51 @@ int
 sl_cron_cmd_head(const char *p, size_t n, const struct sl_head *hd,
                  struct sl_clock *clk)
 {
-	struct cron_line_info li;
 	struct head h;
 	time_t ts;
 
 	if (hd != NULL && hd->valid) {
-		if (hd->tag != SL_TAG_CRON)
-			return 0;
-		head_load(p, hd, &h);
-	} else if (header(p, n, &h) == -1 ||
-	           !cron_log_program(h.program.p, h.program.n)) {
-		return 0;
+		/* the message's shape first, the stamp only for a CMD line;
+		 * no header is rebuilt */
+		const struct stamp st = {hd->st_at, hd->st_len, hd->n,
+		                         (int)hd->st_rfc5424};
+
+		return hd->tag == SL_TAG_CRON &&
+		       cron_log_is_cmd(p + hd->msg, hd->n - hd->msg) &&
+		       stamp_time(p, &st, clk, &ts) == 0;
 	}
-	return cron_log_parse(h.message.p, h.message.n, &li) == CRONL_CMD &&
+	if (header(p, n, &h) == -1 ||
+	    !cron_log_program(h.program.p, h.program.n))
+		return 0;
+	return cron_log_is_cmd(h.message.p, h.message.n) &&
 	       stamp_time(p, &h.st, clk, &ts) == 0;
+}
+
+int
+sl_head_no_event(const char *p, const struct sl_head *hd)
+{
+	struct sl_span m, prog, qid;
+
+	if (hd == NULL || !hd->valid || hd->tag != SL_TAG_MAIL ||
+	    hd->prog == UINT32_MAX)
+		return 0;
+	prog = span_at(p, hd->prog, hd->prog_n);
+	m = (struct sl_span){p + hd->msg, hd->n - hd->msg};
+	/* sendmail's and postfix's lines as sl_parse_line_head() reads them
+	 * (it makes no time of a mail line that is no event), a
+	 * repeat-reduced one left to it */
+	if (starts(m.p, m.n, "message repeated "))
+		return 0;
+	if (span_starts(prog, "postfix"))
+		return postfix_no_event(m);
+	if (!(span_starts(prog, "sendmail") || span_starts(prog, "sm-")))
+		return 0;
+	m = after(m, queue_id(m, &qid));
+	if (starts(m.p, m.n, "from="))
+		return !sender_event(m);
+	if (starts(m.p, m.n, "to="))
+		return delivered(to_stat(m));
+	return 0;
 }
 
 enum sl_kind

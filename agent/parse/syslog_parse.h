@@ -125,6 +125,18 @@ enum sl_kind sl_parse_line_head(const char *p, size_t n,
                                 const struct sl_head *hd, struct sl_clock *clk,
                                 struct sl_event *ev);
 
+/*
+ * sl_head_no_event - 1 when the line with this header (sl_tag_class_head()
+ * found it; hd->valid) is known to be SL_NONE for sl_parse_line_head()
+ * and no cron line, from its message's start and one search: a sendmail
+ * sender's line ("QID: from=...") without "low on space", a recipient's
+ * line ("QID: to=...") with no stat or one that is Sent, queued or
+ * quarantined, most of a mail log; a postfix line "QID: to=..." or
+ * "QID: from=..." with no status or one that is no event ("sent").
+ * 0: not known, parse it.  Sets nothing and converts no time.
+ */
+int sl_head_no_event(const char *p, const struct sl_head *hd);
+
 /* What sl_parse_line() makes of a line by its tag alone. */
 enum sl_tag {
 	SL_TAG_NONE = 0, /* no event, unless "SYSERR(" is in the line */

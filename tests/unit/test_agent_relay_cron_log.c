@@ -192,6 +192,49 @@ test_cron_parse(void **state)
 	assert_int_equal(cron_log_parse(m, strlen(m), &li), CRONL_NONE);
 }
 
+/* cron_log_is_cmd() is cron_log_parse() == CRONL_CMD, at its edges too */
+static void
+test_cron_is_cmd(void **state)
+{
+	static const char *const m[] = {
+	    "(root) CMD (date)",
+	    "(root) CMD (date)#012",
+	    "(root) CMD (date)\r\n ",
+	    "(root) CMD (date",
+	    "(root) CMD date)",
+	    "(root)CMD (date)",
+	    "(root) CMD(date)",
+	    "(root) CMD ()",
+	    "(root) CMD (",
+	    "(root) CMD",
+	    "(root)",
+	    "(r)",
+	    "root) CMD (date)",
+	    "() CMD (x)",
+	    "(a)) CMD (x)",
+	    "(CRON) info (No MTA installed, discarding output)",
+	    "(root) MAIL (mailed 77 bytes of output but got status 0x0001)",
+	};
+	char big[600];
+	struct cron_line_info li;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (cron_log_is_cmd(m[i], strlen(m[i])) !=
+		    (cron_log_parse(m[i], strlen(m[i]), &li) == CRONL_CMD))
+			fail_msg("cron_log_is_cmd differs: %s", m[i]);
+	/* the user's ')' is looked for in the first 256 bytes only */
+	for (size_t at = 250; at < 262; at++) {
+		memset(big, 'u', sizeof(big));
+		big[0] = '(';
+		big[at] = ')';
+		memcpy(big + at + 1, " CMD (x)", 8);
+		assert_int_equal(cron_log_is_cmd(big, at + 9),
+		                 cron_log_parse(big, at + 9, &li) == CRONL_CMD);
+		assert_int_equal(cron_log_is_cmd(big, at + 9), at < 256);
+	}
+}
+
 static void
 test_cron_lost_jobs(void **state)
 {
@@ -423,6 +466,7 @@ main(void)
 	    cmocka_unit_test(test_msmtp_ssmtp),
 	    cmocka_unit_test(test_dma),
 	    cmocka_unit_test(test_cron_parse),
+	    cmocka_unit_test(test_cron_is_cmd),
 	    cmocka_unit_test(test_cron_lost_jobs),
 	    cmocka_unit_test(test_cron_lost_across_cycles),
 	    cmocka_unit_test(test_cron_lost_skip),

@@ -1213,6 +1213,9 @@ head_file(const char *name)
 		sl_parse_line(copy, len, &c1, &a);
 		sl_parse_line_head(copy, len, &hd, &c2, &b);
 		same_event(&a, &b);
+		/* what is known no event from the header is none */
+		if (sl_head_no_event(copy, &hd))
+			assert_int_equal(b.kind, SL_NONE);
 		sl_clock_init(&c1, 1771113600);
 		sl_clock_init(&c2, 1771113600);
 		assert_int_equal(sl_cron_cmd(copy, len, &c1),
@@ -1221,6 +1224,113 @@ head_file(const char *name)
 		i = e + 1;
 	}
 	free(all);
+}
+
+/* sl_head_no_event(): a sendmail sender's or delivered recipient's line,
+ * a postfix one with no status or a delivered one, is told no event
+ * from its header; anything that may be one is not */
+static void
+test_head_no_event(void **state)
+{
+	static const char pad[] =
+	    "size=301, class=0, nrcpts=1, msgid=<vBAa1Abm000001@mx1>, "
+	    "proto=ESMTP, daemon=MTA, relay=app1.example.com [192.0.2.1]";
+	static const struct {
+		const char *line;
+		int none;
+	} t[] = {
+	    {"Mar  1 00:00:01 mx1 sendmail[1]: vBAa1Abm000001: "
+	     "from=<a@example.com>, %s",
+	     1},
+	    {"Mar  1 00:00:01 mx1 sm-mta[1]: vBAa1Abm000001: "
+	     "from=<a@example.com>, %s",
+	     1},
+	    {"Mar  1 00:00:02 mx1 sendmail[2]: vCAa2Abm000002: "
+	     "to=<u@example.net>, %s, dsn=2.0.0, stat=Sent (ok)",
+	     1},
+	    {"Mar  1 00:00:02 mx1 sendmail[2]: vCAa2Abm000002: "
+	     "to=<u@example.net>, %s, stat=queued",
+	     1},
+	    {"Mar  1 00:00:02 mx1 sendmail[2]: vCAa2Abm000002: "
+	     "to=<u@example.net>, %s",
+	     1},
+	    {"Mar  1 00:00:02 mx1 sendmail[2]: vCAa2Abm000002: "
+	     "to=<u@example.net>, %s, dsn=4.0.0, stat=Deferred: Connection "
+	     "refused",
+	     0},
+	    /* the first ", stat=" is the stat, whatever follows */
+	    {"Mar  1 00:00:02 mx1 sendmail[2]: vCAa2Abm000002: "
+	     "to=<u@example.net>, %s, stat=User unknown, stat=Sent",
+	     0},
+	    {"Mar  1 00:00:02 mx1 sendmail[2]: vCAa2Abm000002: "
+	     "to=<u@example.net>, %s, stat=Sent, stat=User unknown",
+	     1},
+	    /* "low on space" anywhere in a sender's line, past the rounds */
+	    {"Mar  1 00:00:01 mx1 sendmail[1]: vBAa1Abm000001: "
+	     "from=<a@example.com>, %s, low on space",
+	     0},
+	    {"Mar  1 00:00:01 mx1 sendmail[1]: vBAa1Abm000001: "
+	     "from=<a@example.com>, low on space %s",
+	     0},
+	    {"Mar  1 00:00:01 mx1 sendmail[1]: vBAa1Abm000001: "
+	     "SYSERR(root): collect: %s",
+	     0},
+	    {"Mar  1 00:00:01 mx1 sendmail[1]: vBAa1Abm000001: "
+	     "Losing ./qfvBAa1Abm000001: %s",
+	     0},
+	    {"Mar  1 00:00:01 mx1 sendmail[1]: message repeated 2 times: [ "
+	     "vBAa1Abm000001: from=<a@example.com>, %s]",
+	     0},
+	    {"Mar  1 00:00:01 mx1 postfix/smtp[1]: 4F9D195432: "
+	     "to=<u@example.net>, %s, status=sent (ok)",
+	     1},
+	    {"Mar  1 00:00:01 mx1 postfix/qmgr[1]: 4F9D195432: "
+	     "from=<a@example.com>, size=301, nrcpt=1 (queue active) %s",
+	     1},
+	    {"Mar  1 00:00:01 mx1 postfix-out/smtp[1]: 4F9D195432: "
+	     "to=<u@example.net>, %s, status=sent, status=deferred",
+	     1},
+	    {"Mar  1 00:00:01 mx1 postfix/smtp[1]: 4F9D195432: "
+	     "to=<u@example.net>, %s, status=deferred (connect refused)",
+	     0},
+	    {"Mar  1 00:00:01 mx1 postfix/smtp[1]: 4F9D195432: "
+	     "to=<u@example.net>, %s, status=bounced (user unknown)",
+	     0},
+	    {"Mar  1 00:00:01 mx1 postfix/smtp[1]: 4F9D195432: "
+	     "to=<u@example.net>, %s, status=undeliverable (no such user)",
+	     0},
+	    {"Mar  1 00:00:01 mx1 postfix/cleanup[1]: 4F9D195432: warning: "
+	     "header Subject: x from local; from=<a@b> to=<c@d> %s",
+	     0},
+	    {"Mar  1 00:00:01 mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT "
+	     "from x[192.0.2.1]: 554 5.7.1 %s; from=<a@b> to=<c@d>",
+	     0},
+	    {"Mar  1 00:00:01 mx1 postfix/qmgr[1]: 4F9D195432: removed %s",
+	     0},
+	    {"Mar  1 00:00:01 mx1 postfix/smtp[1]: warning: %s", 0},
+	    {"Mar  1 00:00:01 mx1 CROND[1]: (root) CMD (%s)", 0},
+	};
+	char line[1024];
+	struct sl_head hd;
+	struct sl_event ev;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int n = snprintf(line, sizeof(line), t[i].line, pad);
+		assert_true(n > 0 && (size_t)n < sizeof(line));
+		assert_int_not_equal(sl_tag_class_head(line, (size_t)n, &hd),
+		                     SL_TAG_NONE);
+		if (sl_head_no_event(line, &hd) != t[i].none)
+			fail_msg("sl_head_no_event, want %d: %s", t[i].none,
+			         line);
+		if (t[i].none)
+			assert_int_equal(
+			    sl_parse_line_head(line, (size_t)n, &hd, &clk, &ev),
+			    SL_NONE);
+	}
+	hd.valid = 0;
+	assert_int_equal(sl_head_no_event(line, &hd), 0);
+	assert_int_equal(sl_head_no_event(line, NULL), 0);
 }
 
 static void
@@ -1291,6 +1401,7 @@ main(void)
 	    cmocka_unit_test(test_prefilter_implementations),
 	    cmocka_unit_test(test_prefilter_misses_nothing),
 	    cmocka_unit_test(test_parse_with_head),
+	    cmocka_unit_test(test_head_no_event),
 	    cmocka_unit_test(test_kind_names),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
