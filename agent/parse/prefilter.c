@@ -1,11 +1,11 @@
 /*
  * prefilter.c - the per-line scan (see prefilter.h).
  *
- * A 64-byte round yields two bit masks: the line ends ('\n') and the
- * odd bytes, a NUL or a 'Y' (the rarest byte of "SYSERR(", uncommon in
- * ordinary text; one with "S" before it and "SERR(" after is confirmed
- * with memcmp).  The rounds of a block of PF_BLOCK bytes write its line
- * ends and confirmed forced bytes into arrays first; its lines are then
+ * A 64-byte round yields one bit mask, its marks: the line ends ('\n')
+ * and the bytes that may force a line, a NUL or a 'Y' (the rarest byte
+ * of "SYSERR(", uncommon in ordinary text; one with "S" before it and
+ * "SERR(" after is confirmed with memcmp).  The rounds of a block of
+ * PF_BLOCK bytes write its marks into an array first; its lines are then
  * judged one after another, most by the header template of the lines
  * before them, the others by header_at().  The vector loops stop where a
  * load would pass the end; the tail is done by the scalar loop, so no
@@ -188,91 +188,64 @@ step_scalar(struct pf_scan *s, struct pf_line *out)
 }
 
 #ifdef HAVE_X86
-/* confirm - the odd bits of the round at p + c that are forced: a NUL,
- * or the 'Y' of "SYSERR(" */
-static uint64_t
-confirm(const char *p, size_t c, uint64_t f, size_t n)
-{
-	uint64_t keep = 0;
-
-	for (uint64_t m = f; m; m &= m - 1) {
-		unsigned b = (unsigned)__builtin_ctzll(m);
-		size_t i = c + b;
-		if (p[i] == '\0' || (i > 0 && forces(p, i - 1, n)))
-			keep |= 1ull << b;
-	}
-	return keep;
-}
-
 /* The lowest set bit of m, or 63 when m is 0 (no branch, no undefined
- * ctz of 0: an entry written past a round's last line end is never
- * read). */
+ * ctz of 0: an entry written past a round's last mark is never read). */
 #define LOW_BIT(m) ((unsigned)__builtin_ctzll((m) | (1ull << 63)))
 
 /*
- * The fill of both vector implementations: the masks of 64-byte rounds
- * (ROUND sets nl and f), from s->c on, up to PF_BLOCK bytes or the last
- * round whose loads stay inside the buffer.  The line ends go into
- * s->ends, two written each round whatever their number (more only for
- * a round of short lines), the confirmed forced bytes into s->fpos.
- * 0 when not even one round fits: the tail is left to step_scalar().
+ * The fill of both vector implementations: the marks of 64-byte rounds
+ * (ROUND: the bit mask of the '\n', NUL and 'Y' bytes), from s->c on, up
+ * to PF_BLOCK bytes or the last round whose loads stay inside the
+ * buffer, go into s->ends: two written each round whatever their number,
+ * more only for a round of short lines.  0 when not even one round
+ * fits: the tail is left to step_scalar().
  */
 #define SCAN_FILL(ROUND, POPCOUNT)                                             \
 	do {                                                                   \
 		const char *p = s->p;                                          \
 		const size_t n = s->n, base = s->c;                            \
 		size_t c = base, end = base + PF_BLOCK;                        \
-		unsigned ne = 0, nf = 0;                                       \
+		unsigned ne = 0;                                               \
 		if (c + 64 > n)                                                \
 			return 0;                                              \
 		for (; c < end && c + 64 <= n; c += 64) {                      \
-			uint64_t nl, f;                                        \
-			unsigned off = (unsigned)(c - base), cnt;              \
-			ROUND(p + c, &nl, &f);                                 \
-			cnt = (unsigned)POPCOUNT(nl);                          \
-			s->ends[ne] = (uint16_t)(off + LOW_BIT(nl));           \
-			nl &= nl - 1;                                          \
-			s->ends[ne + 1] = (uint16_t)(off + LOW_BIT(nl));       \
-			nl &= nl - 1;                                          \
+			uint64_t m = ROUND(p + c);                             \
+			unsigned off = (unsigned)(c - base);                   \
+			unsigned cnt = (unsigned)POPCOUNT(m);                  \
+			s->ends[ne] = (uint16_t)(off + LOW_BIT(m));            \
+			m &= m - 1;                                            \
+			s->ends[ne + 1] = (uint16_t)(off + LOW_BIT(m));        \
+			m &= m - 1;                                            \
 			if (cnt > 2)                                           \
-				for (unsigned k = ne + 2; nl; nl &= nl - 1)    \
+				for (unsigned k = ne + 2; m; m &= m - 1)       \
 					s->ends[k++] =                         \
-					    (uint16_t)(off + LOW_BIT(nl));     \
+					    (uint16_t)(off + LOW_BIT(m));      \
 			ne += cnt;                                             \
-			if (f) {                                               \
-				for (f = confirm(p, c, f, n); f; f &= f - 1)   \
-					s->fpos[nf++] = (uint16_t)(            \
-					    off + LOW_BIT(f));                 \
-			}                                                      \
 		}                                                              \
 		s->base = base;                                                \
 		s->c = c;                                                      \
 		s->ne = ne;                                                    \
 		s->ei = 0;                                                     \
-		s->nf = nf;                                                    \
-		s->fi = 0;                                                     \
 		return 1;                                                      \
 	} while (0)
 
-/* round_sse2 - the masks of p[0..64), four loads of 16 */
-static inline void
-round_sse2(const char *p, uint64_t *nl, uint64_t *f)
+/* round_sse2 - the marks of p[0..64), four loads of 16 */
+static inline uint64_t
+round_sse2(const char *p)
 {
 	const __m128i lf = _mm_set1_epi8('\n'), y = _mm_set1_epi8('Y'),
 	              z = _mm_setzero_si128();
-	uint64_t a = 0, b = 0;
+	uint64_t m = 0;
 
 	for (int k = 0; k < 4; k++) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * k));
-		a |= (uint64_t)(unsigned)_mm_movemask_epi8(
-		         _mm_cmpeq_epi8(x, lf))
-		     << (16 * k);
-		b |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(
-		         _mm_cmpeq_epi8(x, y), _mm_cmpeq_epi8(x, z)))
+		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(
+		         _mm_cmpeq_epi8(x, lf),
+		         _mm_or_si128(_mm_cmpeq_epi8(x, y),
+		                      _mm_cmpeq_epi8(x, z))))
 		     << (16 * k);
 	}
-	*nl = a;
-	*f = b;
+	return m;
 }
 
 static int
@@ -281,25 +254,24 @@ fill_sse2(struct pf_scan *s)
 	SCAN_FILL(round_sse2, __builtin_popcountll);
 }
 
-/* round_avx2 - the masks of p[0..64), two loads of 32 */
-__attribute__((target("avx2"))) static inline void
-round_avx2(const char *p, uint64_t *nl, uint64_t *f)
+/* round_avx2 - the marks of p[0..64), two loads of 32, each byte looked
+ * up by its low nibble in a table holding '\n', NUL and 'Y' at theirs
+ * (and at every other a byte of another low nibble): equal to its entry
+ * only if it is one of the three (a byte of 0x80 or more looks up 0) */
+__attribute__((target("avx2"))) static inline uint64_t
+round_avx2(const char *p)
 {
-	const __m256i lf = _mm256_set1_epi8('\n'), y = _mm256_set1_epi8('Y'),
-	              z = _mm256_setzero_si256();
+	const __m256i tab = _mm256_setr_epi8(
+	    0, 2, 3, 4, 5, 6, 7, 8, 9, 'Y', '\n', 12, 13, 14, 15, 0x11, 0, 2, 3,
+	    4, 5, 6, 7, 8, 9, 'Y', '\n', 12, 13, 14, 15, 0x11);
 	const __m256i x0 = _mm256_loadu_si256((const __m256i *)p);
 	const __m256i x1 = _mm256_loadu_si256((const __m256i *)(p + 32));
 
-	*nl = (uint64_t)(unsigned)_mm256_movemask_epi8(
-	          _mm256_cmpeq_epi8(x0, lf)) |
-	      (uint64_t)(unsigned)_mm256_movemask_epi8(
-	          _mm256_cmpeq_epi8(x1, lf))
-	          << 32;
-	*f = (uint64_t)(unsigned)_mm256_movemask_epi8(_mm256_or_si256(
-	         _mm256_cmpeq_epi8(x0, y), _mm256_cmpeq_epi8(x0, z))) |
-	     (uint64_t)(unsigned)_mm256_movemask_epi8(_mm256_or_si256(
-	         _mm256_cmpeq_epi8(x1, y), _mm256_cmpeq_epi8(x1, z)))
-	         << 32;
+	return (uint64_t)(unsigned)_mm256_movemask_epi8(
+	           _mm256_cmpeq_epi8(_mm256_shuffle_epi8(tab, x0), x0)) |
+	       (uint64_t)(unsigned)_mm256_movemask_epi8(
+	           _mm256_cmpeq_epi8(_mm256_shuffle_epi8(tab, x1), x1))
+	           << 32;
 }
 
 /* every CPU with AVX2 has POPCNT */
@@ -311,13 +283,13 @@ fill_avx2(struct pf_scan *s)
 
 /*
  * step_blocks - the lines of the filled blocks, judged one after another
- * (the step of both vector implementations).  A line's forced bytes are
- * those before its end; the ones after a block's last end belong to the
- * line still being read.  Most lines are judged by the tag where the
- * header template puts it, the others by the tag where header_at()
- * finds it, by sl_tag_may_be_wanted() before any call.  The template
- * is learnt from the first line header_at() knows the header of, and
- * again when 9 lines in a row have another.
+ * (the step of both vector implementations).  A mark that is not a line
+ * end forces the line it is in when it is a NUL or the 'Y' of "SYSERR("
+ * (confirmed here: rare in ordinary text).  Most lines are judged by the
+ * tag where the header template puts it, the others by the tag where
+ * header_at() finds it, by sl_tag_may_be_wanted() before any call.  The
+ * template is learnt from the first line header_at() knows the header
+ * of, and again when 9 lines in a row have another.
  */
 static int
 step_blocks(struct pf_scan *s, struct pf_line *out)
@@ -327,7 +299,7 @@ step_blocks(struct pf_scan *s, struct pf_line *out)
 
 	for (;;) {
 		size_t base = s->base, ls = s->ls;
-		unsigned ei = s->ei, ne = s->ne, fi = s->fi, nf = s->nf;
+		unsigned ei = s->ei, ne = s->ne;
 		unsigned tag_at = s->tag_at, misses = s->misses;
 		__m128i stamp = _mm_loadu_si128((const __m128i *)s->shape);
 		__m128i host = _mm_loadu_si128((const __m128i *)(s->shape + 16));
@@ -338,9 +310,10 @@ step_blocks(struct pf_scan *s, struct pf_line *out)
 			int fo = forced;
 			unsigned known = 0;
 
-			while (fi < nf && base + s->fpos[fi] < le) {
-				fo = 1;
-				fi++;
+			if (p[le] != '\n') { /* a NUL, or "SYSERR(" by its 'Y' */
+				forced |= p[le] == '\0' ||
+				          (le > 0 && forces(p, le - 1, n));
+				continue;
 			}
 			ls = le + 1;
 			forced = 0;
@@ -370,15 +343,14 @@ step_blocks(struct pf_scan *s, struct pf_line *out)
 				s->misses = misses;
 				s->ls = ls;
 				s->ei = ei + 1;
-				s->fi = fi;
 				s->forced = 0;
 				return 1;
 			}
 		}
 		s->misses = misses;
 		s->ls = ls;
-		s->forced = forced | (fi < nf);
-		s->ei = s->ne = s->fi = s->nf = 0;
+		s->forced = forced;
+		s->ei = s->ne = 0;
 		if (!s->fill(s)) {
 			s->tail = 1;
 			return step_scalar(s, out);
@@ -441,7 +413,7 @@ void
 prefilter_seek(struct pf_scan *s, size_t pos)
 {
 	s->c = s->base = s->ls = pos;
-	s->ne = s->ei = s->nf = s->fi = 0;
+	s->ne = s->ei = 0;
 	s->forced = 0;
 	s->tail = s->fill == NULL;
 }

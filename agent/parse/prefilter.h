@@ -43,17 +43,17 @@ struct pf_line {
 #define PF_BLOCK 2048
 
 /* A scan of one buffer, resumed line after line.  The vector rounds fill
- * a block's line ends (and its "forced" bytes) into arrays first; the
- * lines are then judged one after another from them, a loop whose every
- * branch but the rare one is the same from line to line. */
+ * a block's marks (its line ends, and the bytes that may force a line)
+ * into an array first; the lines are then judged one after another from
+ * it, a loop whose every branch but the rare one goes the same way from
+ * line to line. */
 struct pf_scan {
 	const char *p;
 	size_t n, max_line;
 	size_t c;        /* the next block's offset */
 	size_t base;     /* the block's offset */
 	size_t ls;       /* the start of the line being read */
-	unsigned ne, ei; /* the block's line ends, the next one to judge */
-	unsigned nf, fi; /* its forced bytes, the next one not yet passed */
+	unsigned ne, ei; /* the block's marks, the next one to read */
 	int forced;      /* a forced byte already seen in the line at ls */
 	int tail;        /* past the vector rounds: byte by byte from c */
 	int done;
@@ -63,8 +63,7 @@ struct pf_scan {
 	 * and how many lines in a row since had another header */
 	char shape[32];
 	unsigned tag_at, shape_host, misses;
-	uint16_t ends[PF_BLOCK + 8]; /* from base */
-	uint16_t fpos[PF_BLOCK];     /* from base */
+	uint16_t ends[PF_BLOCK + 8]; /* its marks, from base (prefilter.c) */
 };
 
 /* prefilter_start - a scan of p[0..n) (p[0] starts a line; each line ends
