@@ -192,13 +192,31 @@ step_scalar(struct pf_scan *s, struct pf_line *out)
  * ctz of 0: an entry written past a round's last mark is never read). */
 #define LOW_BIT(m) ((unsigned)__builtin_ctzll((m) | (1ull << 63)))
 
+/* FLATTEN - the marks of mask m of the round at offset off into s->ends
+ * from ne on: two written whatever their number, more only for a round
+ * of short lines */
+#define FLATTEN(POPCOUNT, m, off)                                              \
+	do {                                                                   \
+		uint64_t fm = (m);                                             \
+		unsigned cnt = (unsigned)POPCOUNT(fm);                         \
+		s->ends[ne] = (uint16_t)((off) + LOW_BIT(fm));                 \
+		fm &= fm - 1;                                                  \
+		s->ends[ne + 1] = (uint16_t)((off) + LOW_BIT(fm));             \
+		fm &= fm - 1;                                                  \
+		if (cnt > 2)                                                   \
+			for (unsigned k = ne + 2; fm; fm &= fm - 1)            \
+				s->ends[k++] = (uint16_t)((off) + LOW_BIT(fm)); \
+		ne += cnt;                                                     \
+	} while (0)
+
 /*
  * The fill of both vector implementations: the marks of 64-byte rounds
  * (ROUND: the bit mask of the '\n', NUL and 'Y' bytes), from s->c on, up
  * to PF_BLOCK bytes or the last round whose loads stay inside the
- * buffer, go into s->ends: two written each round whatever their number,
- * more only for a round of short lines.  0 when not even one round
- * fits: the tail is left to step_scalar().
+ * buffer, go into s->ends.  Four rounds without a mark (inside a long
+ * line) write nothing; on ordinary lines every four rounds have one, so
+ * that branch is as predictable.  0 when not even one round fits: the
+ * tail is left to step_scalar().
  */
 #define SCAN_FILL(ROUND, POPCOUNT)                                             \
 	do {                                                                   \
@@ -208,20 +226,20 @@ step_scalar(struct pf_scan *s, struct pf_line *out)
 		unsigned ne = 0;                                               \
 		if (c + 64 > n)                                                \
 			return 0;                                              \
-		for (; c < end && c + 64 <= n; c += 64) {                      \
-			uint64_t m = ROUND(p + c);                             \
+		for (; c + 256 <= end && c + 256 <= n; c += 256) {             \
+			uint64_t m0 = ROUND(p + c), m1 = ROUND(p + c + 64);    \
+			uint64_t m2 = ROUND(p + c + 128);                      \
+			uint64_t m3 = ROUND(p + c + 192);                      \
 			unsigned off = (unsigned)(c - base);                   \
-			unsigned cnt = (unsigned)POPCOUNT(m);                  \
-			s->ends[ne] = (uint16_t)(off + LOW_BIT(m));            \
-			m &= m - 1;                                            \
-			s->ends[ne + 1] = (uint16_t)(off + LOW_BIT(m));        \
-			m &= m - 1;                                            \
-			if (cnt > 2)                                           \
-				for (unsigned k = ne + 2; m; m &= m - 1)       \
-					s->ends[k++] =                         \
-					    (uint16_t)(off + LOW_BIT(m));      \
-			ne += cnt;                                             \
+			if ((m0 | m1 | m2 | m3) == 0)                          \
+				continue;                                      \
+			FLATTEN(POPCOUNT, m0, off);                            \
+			FLATTEN(POPCOUNT, m1, off + 64);                       \
+			FLATTEN(POPCOUNT, m2, off + 128);                      \
+			FLATTEN(POPCOUNT, m3, off + 192);                      \
 		}                                                              \
+		for (; c < end && c + 64 <= n; c += 64)                        \
+			FLATTEN(POPCOUNT, ROUND(p + c), (unsigned)(c - base)); \
 		s->base = base;                                                \
 		s->c = c;                                                      \
 		s->ne = ne;                                                    \
