@@ -720,7 +720,8 @@ pid_json(const struct slot *s)
 }
 
 /* slot_json - the event of heap entry h; src: the JSON names of the
- * sources (shared by every event of a source) */
+ * sources (shared by every event of a source).  Its keys are fixed
+ * ASCII names: set without jansson's UTF-8 check of each. */
 static json_t *
 slot_json(const struct collect *k, const struct heap_ent *h,
           json_t *const *src)
@@ -728,31 +729,32 @@ slot_json(const struct collect *k, const struct heap_ent *h,
 	const struct slot *s = &k->slots[h->slot];
 	json_t *e = json_object();
 
-	json_object_set_new(e, "id",
-	                    json_stringn_nocheck(s->id, EVENT_ID_LEN - 1));
-	json_object_set_new(e, "ts", jsonutil_ts(h->ts));
-	json_object_set(e, "source", src[s->source]);
-	json_object_set_new(e, "kind",
-	                    json_string_nocheck(sl_kind_name(s->kind)));
+	json_object_set_new_nocheck(
+	    e, "id", json_stringn_nocheck(s->id, EVENT_ID_LEN - 1));
+	json_object_set_new_nocheck(e, "ts", jsonutil_ts(h->ts));
+	json_object_set_nocheck(e, "source", src[s->source]);
+	json_object_set_new_nocheck(
+	    e, "kind", json_string_nocheck(sl_kind_name(s->kind)));
 	for (int f = 0; f < F_NFIELDS; f++) {
 		if (f == F_PID)
 			continue;
 		if (f == F_PROGRAM && s->program[0]) {
-			json_object_set_new(e, "program",
-			                    json_string(s->program));
+			json_object_set_new_nocheck(e, "program",
+			                            json_string(s->program));
 			continue;
 		}
-		json_object_set_new(e, field_names[f], field_json(s, f));
+		json_object_set_new_nocheck(e, field_names[f],
+		                            field_json(s, f));
 	}
-	json_object_set_new(e, "pid", pid_json(s));
-	json_object_set_new(e, "uid", id_json(s->uid));
-	json_object_set_new(e, "gid", id_json(s->gid));
-	json_object_set_new(e, "euid", id_json(s->euid));
-	json_object_set_new(
+	json_object_set_new_nocheck(e, "pid", pid_json(s));
+	json_object_set_new_nocheck(e, "uid", id_json(s->uid));
+	json_object_set_new_nocheck(e, "gid", id_json(s->gid));
+	json_object_set_new_nocheck(e, "euid", id_json(s->euid));
+	json_object_set_new_nocheck(
 	    e, "signature",
 	    json_str_safe(s->sig, strlen(s->sig), EVENT_SIG_MAX));
-	json_object_set_new(e, "raw",
-	                    json_str_safe(s->raw, s->raw_len, LOGS_RAW_MAX));
+	json_object_set_new_nocheck(
+	    e, "raw", json_str_safe(s->raw, s->raw_len, LOGS_RAW_MAX));
 	return e;
 }
 
