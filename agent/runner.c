@@ -11,6 +11,7 @@
 
 #include "agent/agent_config.h"
 #include "agent/ship/deliver.h"
+#include "agent/json_out.h"
 #include "agent/limits.h"
 #include "agent/ship/outbox.h"
 #include "agent/report.h"
@@ -246,56 +247,12 @@ enqueue(struct runner *r, const char *id, unsigned carried,
 	return 0;
 }
 
-/* out_block - the report's text on its way to stdout: jansson hands it
- * over in pieces of a few bytes, written in blocks of this size rather
- * than one stdio call each (a 1 KiB stdout buffer and a write(2) per KiB
- * under musl). */
-struct out_block {
-	size_t len;
-	char b[32u << 10];
-};
-
-static int
-out_flush(struct out_block *o)
-{
-	size_t n = o->len;
-
-	o->len = 0;
-	return n > 0 && fwrite(o->b, 1, n, stdout) != n ? -1 : 0;
-}
-
-static int
-out_piece(const char *p, size_t n, void *arg)
-{
-	struct out_block *o = arg;
-
-	if (n > sizeof(o->b) - o->len && out_flush(o) == -1)
-		return -1;
-	if (n > sizeof(o->b))
-		return fwrite(p, 1, n, stdout) == n ? 0 : -1;
-	memcpy(o->b + o->len, p, n);
-	o->len += n;
-	return 0;
-}
-
-/* dump_stdout - report as indented JSON and a newline on stdout */
-static int
-dump_stdout(const json_t *report)
-{
-	static struct out_block o;
-
-	o.len = 0;
-	if (json_dump_callback(report, out_piece, &o,
-	                       JSON_INDENT(2) | JSON_ENSURE_ASCII) == -1 ||
-	    out_piece("\n", 1, &o) == -1 || out_flush(&o) == -1)
-		return -1;
-	return fflush(stdout) == EOF ? -1 : 0;
-}
-
 static enum run_status
 print_report(struct runner *r, json_t *report)
 {
-	if (dump_stdout(report) == -1) {
+	if (json_out_dumpf(report, stdout,
+	                   JSON_INDENT(2) | JSON_ENSURE_ASCII) == -1 ||
+	    fputc('\n', stdout) == EOF || fflush(stdout) == EOF) {
 		log_warn("writing the report to standard output");
 		state_discard(r->st);
 		return RUN_FAILED;
