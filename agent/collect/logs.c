@@ -76,7 +76,8 @@ struct slot {
 	int source;
 	long uid, gid, euid;
 	uint32_t off[F_NFIELDS], len[F_NFIELDS]; /* into raw */
-	char id[EVENT_ID_LEN];
+	char id[EVENT_ID_LEN]; /* "" when raw is the whole line: the id is
+	                        * made from it if the slot is reported */
 	char sig[EVENT_SIG_MAX];
 	char program[16]; /* when the line does not name it (Exim's logs) */
 	size_t raw_len;
@@ -456,10 +457,14 @@ handle_line(struct collect *k, const char *line, size_t n, int nul_free,
 	s->uid = ev.uid;
 	s->gid = ev.gid;
 	s->euid = ev.euid;
-	event_id(line, n, s->id);
 	memcpy(s->sig, sig, sl + 1);
 	s->raw_len = n < LOGS_RAW_MAX ? n : LOGS_RAW_MAX;
 	memcpy(s->raw, line, s->raw_len);
+	/* most slots are taken again by newer events before the report */
+	if (s->raw_len == n)
+		s->id[0] = '\0';
+	else
+		event_id(line, n, s->id);
 	set_field(s, F_HOST, ev.host, line);
 	s->program[0] = '\0';
 	if (ev.program.p != NULL &&
@@ -728,9 +733,14 @@ slot_json(const struct collect *k, const struct heap_ent *h,
 {
 	const struct slot *s = &k->slots[h->slot];
 	json_t *e = json_object();
+	char id[EVENT_ID_LEN];
 
+	if (s->id[0] == '\0')
+		event_id(s->raw, s->raw_len, id);
+	else
+		memcpy(id, s->id, sizeof(id));
 	json_object_set_new_nocheck(
-	    e, "id", json_stringn_nocheck(s->id, EVENT_ID_LEN - 1));
+	    e, "id", json_stringn_nocheck(id, EVENT_ID_LEN - 1));
 	json_object_set_new_nocheck(e, "ts", jsonutil_ts(h->ts));
 	json_object_set_nocheck(e, "source", src[s->source]);
 	json_object_set_new_nocheck(
