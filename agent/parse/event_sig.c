@@ -20,16 +20,16 @@
 #include "agent/parse/exim_spool.h"
 #include "common/hash.h"
 
-static int
+static inline int
 is_digit(int c)
 {
-	return c >= '0' && c <= '9';
+	return (unsigned)(c - '0') < 10;
 }
 
-static int
+static inline int
 is_alpha(int c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	return (unsigned)((c | 0x20) - 'a') < 26;
 }
 
 static int
@@ -86,7 +86,7 @@ run(struct out *o, const char *r, size_t l, int in_path)
 			alpha++;
 	}
 	if (alpha == 0) {
-		puts_(o, "N");
+		put(o, "N", 1);
 		return;
 	}
 	if (l > 2 && r[0] == '0' && (r[1] == 'x' || r[1] == 'X')) {
@@ -94,7 +94,7 @@ run(struct out *o, const char *r, size_t l, int in_path)
 		while (i < l && is_hex(r[i]))
 			i++;
 		if (i == l) {
-			puts_(o, "0xN");
+			put(o, "0xN", 3);
 			return;
 		}
 	}
@@ -102,7 +102,7 @@ run(struct out *o, const char *r, size_t l, int in_path)
 		/* queue file names: df/qf/xf/tf/hf/Qf + queue id */
 		if (l >= 10 && r[1] == 'f' && strchr("dqxthQ", r[0]) != NULL)
 			put(o, r, 2);
-		puts_(o, "<id>");
+		put(o, "<id>", 4);
 		return;
 	}
 	if (in_path || digits == 0) {
@@ -124,20 +124,20 @@ run(struct out *o, const char *r, size_t l, int in_path)
 	}
 }
 
-static int
+static inline int
 is_host_char(int c)
 {
 	return is_digit(c) || is_alpha(c) || c == '-' || c == '.';
 }
 
-static int
+static inline int
 is_local_char(int c)
 {
 	return is_digit(c) || is_alpha(c) || c == '.' || c == '+' || c == '-' ||
 	       c == '_' || c == '=';
 }
 
-static int
+static inline int
 is_alnum(int c)
 {
 	return is_digit(c) || is_alpha(c);
@@ -261,13 +261,13 @@ event_normalise(const char *text, size_t len, char *out, size_t n)
 		const char *what;
 
 		if ((l = exim_id_at(text, len, i)) > 0) {
-			puts_(&o, "<id>");
+			put(&o, "<id>", 4);
 			i += l;
 			continue;
 		}
 		if (is_alnum(text[i]) && token_start(text, i) &&
 		    (l = name_at(text + i, len - i, &what)) > 0) {
-			puts_(&o, what);
+			put(&o, what, 4); /* "addr", "host" */
 			i += l;
 			continue;
 		}
