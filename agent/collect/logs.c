@@ -71,6 +71,8 @@ static const char *const field_names[F_NFIELDS] = {
     "errno", "path",    "to",  "relay",    "dsn",     "stat",
 };
 
+#define SLOT_RAW_INLINE 512 /* bytes of a line kept in its slot itself */
+
 struct slot {
 	enum sl_kind kind;
 	int source;
@@ -81,8 +83,19 @@ struct slot {
 	char sig[EVENT_SIG_MAX];
 	char program[16]; /* when the line does not name it (Exim's logs) */
 	size_t raw_len;
-	char raw[LOGS_RAW_MAX];
+	/* the line: here when it fits, else in big (LOGS_RAW_MAX bytes,
+	 * the slot's own once a long line came; slot_raw()).  A slot is
+	 * about 1 KiB rather than 4.6: an event touches two or three of its
+	 * pages, not a page of its own and part of another */
+	char *big;
+	char raw[SLOT_RAW_INLINE];
 };
+
+static const char *
+slot_raw(const struct slot *s)
+{
+	return s->raw_len <= SLOT_RAW_INLINE ? s->raw : s->big;
+}
 
 struct group {
 	char sig[EVENT_SIG_MAX];
@@ -459,7 +472,13 @@ handle_line(struct collect *k, const char *line, size_t n, int nul_free,
 	s->euid = ev.euid;
 	memcpy(s->sig, sig, sl + 1);
 	s->raw_len = n < LOGS_RAW_MAX ? n : LOGS_RAW_MAX;
-	memcpy(s->raw, line, s->raw_len);
+	if (s->raw_len <= SLOT_RAW_INLINE) {
+		memcpy(s->raw, line, s->raw_len);
+	} else {
+		if (s->big == NULL)
+			s->big = xmalloc(LOGS_RAW_MAX);
+		memcpy(s->big, line, s->raw_len);
+	}
 	/* most slots are taken again by newer events before the report */
 	if (s->raw_len == n)
 		s->id[0] = '\0';
@@ -696,7 +715,7 @@ field_json(const struct slot *s, enum field f)
 	default:
 		break;
 	}
-	return json_str_safe(s->raw + off, len, max);
+	return json_str_safe(slot_raw(s) + off, len, max);
 }
 
 /* pid_json - the pid field as a number: 1 to 9 digits, else null (what
@@ -716,7 +735,7 @@ pid_json(const struct slot *s)
 	if (len == 0 || len >= 10)
 		return json_null();
 	for (size_t i = 0; i < len; i++) {
-		char c = s->raw[off + i];
+		char c = slot_raw(s)[off + i];
 		if (c < '0' || c > '9')
 			return json_null();
 		v = v * 10 + (c - '0');
@@ -736,7 +755,7 @@ slot_json(const struct collect *k, const struct heap_ent *h,
 	char id[EVENT_ID_LEN];
 
 	if (s->id[0] == '\0')
-		event_id(s->raw, s->raw_len, id);
+		event_id(slot_raw(s), s->raw_len, id);
 	else
 		memcpy(id, s->id, sizeof(id));
 	json_object_set_new_nocheck(
@@ -764,7 +783,7 @@ slot_json(const struct collect *k, const struct heap_ent *h,
 	    e, "signature",
 	    json_str_safe(s->sig, strlen(s->sig), EVENT_SIG_MAX));
 	json_object_set_new_nocheck(
-	    e, "raw", json_str_safe(s->raw, s->raw_len, LOGS_RAW_MAX));
+	    e, "raw", json_str_safe(slot_raw(s), s->raw_len, LOGS_RAW_MAX));
 	return e;
 }
 
@@ -1029,6 +1048,8 @@ logs_collect(struct cycle *c, const struct logs_config *cfg)
 	                              "prefilter", prefilter_name()));
 
 	cycle_buf_put(c, o.buf, o.bufsize + o.max_line);
+	for (size_t i = 0; i < k->nslots; i++)
+		free(k->slots[i].big);
 	free(k->slots);
 	free(k->heap);
 	free(k->groups);
