@@ -95,6 +95,19 @@ ascii(const char *s, size_t n)
 	return 1;
 }
 
+/* plain_len - the bytes at s (at most n) that go out as they are: up to
+ * the first control, quote, backslash or byte past ASCII */
+static size_t
+plain_len(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (unsigned char)s[i] >= 0x20 &&
+	       (unsigned char)s[i] < 0x80 && s[i] != '"' && s[i] != '\\')
+		i++;
+	return i;
+}
+
 /* put_ascii - the quoted string of the n ASCII bytes at s, escaped as
  * jansson does: \\ \" \b \f \n \r \t, other controls \u00XX */
 static void
@@ -143,6 +156,26 @@ put_ascii(struct out *o, const char *s, size_t n)
 	}
 	put(o, s + from, n - from);
 	put(o, "\"", 1);
+}
+
+/* put_string - a string value or key: one scan and a copy when nothing
+ * in it needs care (nearly always), put_ascii() when it has escapes,
+ * jansson when a byte is past ASCII; -1 when jansson fails */
+static int
+put_string(struct out *o, const json_t *v, const char *p, size_t n)
+{
+	size_t i = plain_len(p, n);
+
+	if (i == n) {
+		put(o, "\"", 1);
+		put(o, p, n);
+		put(o, "\"", 1);
+		return 0;
+	}
+	if (!ascii(p + i, n - i))
+		return by_jansson(o, v);
+	put_ascii(o, p, n);
+	return 0;
 }
 
 /* put_key - an object's key; like jansson, a key it cannot write
@@ -251,10 +284,8 @@ value(struct out *o, const json_t *v, size_t depth)
 	case JSON_ARRAY:
 		return array(o, v, depth);
 	case JSON_STRING:
-		if (!ascii(json_string_value(v), json_string_length(v)))
-			return by_jansson(o, v);
-		put_ascii(o, json_string_value(v), json_string_length(v));
-		return 0;
+		return put_string(o, v, json_string_value(v),
+		                  json_string_length(v));
 	case JSON_INTEGER:
 		put_integer(o, json_integer_value(v));
 		return 0;
