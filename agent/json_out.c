@@ -14,10 +14,18 @@
 #define OUT_BLOCK (32u << 10)
 #define OUT_DEPTH 1000 /* deeper is a loop: jansson refuses one too */
 
-/* the flags written here; with any other, the dump is jansson's */
+/* the flags written here; with any other, the dump is jansson's (so is
+ * JSON_PRESERVE_ORDER, which jansson before 2.8 honoured by sorting) */
 #define OUT_FLAGS                                                              \
-	(JSON_MAX_INDENT | JSON_COMPACT | JSON_ENSURE_ASCII |                  \
-	 JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | JSON_REAL_PRECISION(31))
+	(JSON_MAX_INDENT | JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY | \
+	 JSON_REAL_PRECISION(31))
+
+/* a key's length: keys may hold a NUL from jansson 2.14 on */
+#if JANSSON_VERSION_HEX >= 0x020e00
+#define KEY_LEN(it) json_object_iter_key_len(it)
+#else
+#define KEY_LEN(it) strlen(json_object_iter_key(it))
+#endif
 
 struct out {
 	FILE *f;
@@ -256,8 +264,7 @@ object(struct out *o, const json_t *obj, size_t depth)
 	while (it != NULL) {
 		void *next = json_object_iter_next((json_t *)obj, it);
 
-		put_key(o, json_object_iter_key(it),
-		        json_object_iter_key_len(it));
+		put_key(o, json_object_iter_key(it), KEY_LEN(it));
 		put(o, ": ", compact ? 1 : 2);
 		if (value(o, json_object_iter_value(it), depth + 1) == -1)
 			return -1;
