@@ -42,15 +42,34 @@ utf8_len(const unsigned char *p, size_t n)
 	return len;
 }
 
+/* plain_len - the bytes at s (at most n) before the first that is not
+ * printable ASCII, tab or newline: what goes into the string as it is. */
+static size_t
+plain_len(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && ((s[i] >= 0x20 && s[i] < 0x7f) || s[i] == '\t' ||
+	                 s[i] == '\n'))
+		i++;
+	return i;
+}
+
 json_t *
 json_str_safe(const char *p, size_t n, size_t max)
 {
 	const unsigned char *s = (const unsigned char *)p;
 	struct strbuf sb;
 	json_t *j;
-	size_t i = 0;
+	size_t i = plain_len(s, n < max ? n : max);
 
+	/* most values are plain ASCII: copied once, with no UTF-8 check */
+	if (i == n || i == max) {
+		j = i > 0 ? json_stringn_nocheck(p, i) : NULL;
+		return j ? j : json_string("");
+	}
 	strbuf_init(&sb, max + 8);
+	strbuf_append(&sb, s, i);
 	while (i < n && sb.len < max) {
 		size_t l = utf8_len(s + i, n - i);
 		if (l == 1 && s[i] >= 0x20 && s[i] != 0x7f) {

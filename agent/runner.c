@@ -11,6 +11,7 @@
 
 #include "agent/agent_config.h"
 #include "agent/ship/deliver.h"
+#include "agent/json_out.h"
 #include "agent/limits.h"
 #include "agent/ship/outbox.h"
 #include "agent/report.h"
@@ -249,8 +250,8 @@ enqueue(struct runner *r, const char *id, unsigned carried,
 static enum run_status
 print_report(struct runner *r, json_t *report)
 {
-	if (json_dumpf(report, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) ==
-	        -1 ||
+	if (json_out_dumpf(report, stdout,
+	                   JSON_INDENT(2) | JSON_ENSURE_ASCII) == -1 ||
 	    fputc('\n', stdout) == EOF || fflush(stdout) == EOF) {
 		log_warn("writing the report to standard output");
 		state_discard(r->st);

@@ -71,19 +71,31 @@ static const char *const field_names[F_NFIELDS] = {
     "errno", "path",    "to",  "relay",    "dsn",     "stat",
 };
 
+#define SLOT_RAW_INLINE 512 /* bytes of a line kept in its slot itself */
+
 struct slot {
-	time_t ts;
-	uint64_t seq;
 	enum sl_kind kind;
 	int source;
 	long uid, gid, euid;
 	uint32_t off[F_NFIELDS], len[F_NFIELDS]; /* into raw */
-	char id[EVENT_ID_LEN];
+	char id[EVENT_ID_LEN]; /* "" when raw is the whole line: the id is
+	                        * made from it if the slot is reported */
 	char sig[EVENT_SIG_MAX];
 	char program[16]; /* when the line does not name it (Exim's logs) */
 	size_t raw_len;
-	char raw[LOGS_RAW_MAX];
+	/* the line: here when it fits, else in big (LOGS_RAW_MAX bytes,
+	 * the slot's own once a long line came; slot_raw()).  A slot is
+	 * about 1 KiB rather than 4.6: an event touches two or three of its
+	 * pages, not a page of its own and part of another */
+	char *big;
+	char raw[SLOT_RAW_INLINE];
 };
+
+static const char *
+slot_raw(const struct slot *s)
+{
+	return s->raw_len <= SLOT_RAW_INLINE ? s->raw : s->big;
+}
 
 struct group {
 	char sig[EVENT_SIG_MAX];
@@ -95,6 +107,15 @@ struct group {
 	char program[64], path[256], errno_text[64];
 	size_t example_len;
 	char example[1024];
+};
+
+/* an entry of the events' heap: the order of its slot's event, kept
+ * apart from the slots (4 KiB each) so that the heap's compares stay in
+ * a few cache lines */
+struct heap_ent {
+	time_t ts;
+	uint64_t seq;
+	size_t slot; /* index into slots */
 };
 
 #define GROUP_SLOTS (2 * LOGS_GROUPS_MAX)
@@ -114,7 +135,7 @@ struct collect {
 	const struct logs_config *cfg;
 	/* events: min-heap on (ts, seq) of at most max_events slots */
 	struct slot *slots;
-	size_t *heap; /* indices into slots */
+	struct heap_ent *heap;
 	size_t nslots, cap;
 	int replacing; /* slot_for() handed out the heap's root */
 	uint64_t seq;
@@ -158,15 +179,14 @@ struct collect {
 static int
 slot_less(const struct collect *k, size_t i, size_t j)
 {
-	const struct slot *a = &k->slots[k->heap[i]],
-	                  *b = &k->slots[k->heap[j]];
+	const struct heap_ent *a = &k->heap[i], *b = &k->heap[j];
 	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
 }
 
 static void
 heap_swap(struct collect *k, size_t i, size_t j)
 {
-	size_t t = k->heap[i];
+	struct heap_ent t = k->heap[i];
 	k->heap[i] = k->heap[j];
 	k->heap[j] = t;
 }
@@ -196,22 +216,28 @@ heap_up(struct collect *k, size_t i)
 	}
 }
 
-/* slot_for - the slot a new event (ts) goes to, or NULL if it is older
- * than every kept one and the heap is full; slot_placed() then restores
- * the heap. */
+/* slot_for - the slot a new event (ts) goes to, its heap entry set to
+ * ts and the next sequence number, or NULL if it is older than every
+ * kept one and the heap is full; slot_placed() then restores the heap. */
 static struct slot *
 slot_for(struct collect *k, time_t ts)
 {
+	struct heap_ent *h;
+
 	if (k->cap == 0)
 		return NULL;
 	if (k->nslots < k->cap) {
-		k->heap[k->nslots] = k->nslots;
-		return &k->slots[k->nslots++];
+		h = &k->heap[k->nslots];
+		h->slot = k->nslots++;
+	} else {
+		if (ts < k->heap[0].ts)
+			return NULL;
+		k->replacing = 1;
+		h = &k->heap[0];
 	}
-	if (ts < k->slots[k->heap[0]].ts)
-		return NULL;
-	k->replacing = 1;
-	return &k->slots[k->heap[0]];
+	h->ts = ts;
+	h->seq = k->seq++;
+	return &k->slots[h->slot];
 }
 
 static void
@@ -439,17 +465,25 @@ handle_line(struct collect *k, const char *line, size_t n, int nul_free,
 	}
 	if ((s = slot_for(k, ev.ts)) == NULL)
 		return 1;
-	s->ts = ev.ts;
-	s->seq = k->seq++;
 	s->kind = ev.kind;
 	s->source = k->source;
 	s->uid = ev.uid;
 	s->gid = ev.gid;
 	s->euid = ev.euid;
-	event_id(line, n, s->id);
 	memcpy(s->sig, sig, sl + 1);
 	s->raw_len = n < LOGS_RAW_MAX ? n : LOGS_RAW_MAX;
-	memcpy(s->raw, line, s->raw_len);
+	if (s->raw_len <= SLOT_RAW_INLINE) {
+		memcpy(s->raw, line, s->raw_len);
+	} else {
+		if (s->big == NULL)
+			s->big = xmalloc(LOGS_RAW_MAX);
+		memcpy(s->big, line, s->raw_len);
+	}
+	/* most slots are taken again by newer events before the report */
+	if (s->raw_len == n)
+		s->id[0] = '\0';
+	else
+		event_id(line, n, s->id);
 	set_field(s, F_HOST, ev.host, line);
 	s->program[0] = '\0';
 	if (ev.program.p != NULL &&
@@ -685,57 +719,83 @@ field_json(const struct slot *s, enum field f)
 	default:
 		break;
 	}
-	return json_str_safe(s->raw + off, len, max);
+	return json_str_safe(slot_raw(s) + off, len, max);
 }
 
+/* pid_json - the pid field as a number: 1 to 9 digits, else null (what
+ * is left of the field once json_str_safe() has capped it) */
 static json_t *
-slot_json(const struct collect *k, const struct slot *s)
+pid_json(const struct slot *s)
 {
-	json_t *e = json_object(), *pid = field_json(s, F_PID);
-	const char *ps = json_string_value(pid);
+	size_t off = s->off[F_PID], len = s->len[F_PID];
+	long v = 0;
 
-	json_object_set_new(e, "id", json_string(s->id));
-	json_object_set_new(e, "ts", jsonutil_ts(s->ts));
-	json_object_set_new(e, "source",
-	                    json_str_safe(source_name(k, s->source),
-	                                  strlen(source_name(k, s->source)),
-	                                  PATH_MAX));
-	json_object_set_new(e, "kind", json_string(sl_kind_name(s->kind)));
+	if (off == UINT32_MAX || off >= s->raw_len)
+		return json_null();
+	if (len > s->raw_len - off)
+		len = s->raw_len - off;
+	if (len > LOGS_NAME_MAX)
+		len = LOGS_NAME_MAX;
+	if (len == 0 || len >= 10)
+		return json_null();
+	for (size_t i = 0; i < len; i++) {
+		char c = slot_raw(s)[off + i];
+		if (c < '0' || c > '9')
+			return json_null();
+		v = v * 10 + (c - '0');
+	}
+	return json_integer(v);
+}
+
+/* slot_json - the event of heap entry h; src: the JSON names of the
+ * sources (shared by every event of a source).  Its keys are fixed
+ * ASCII names: set without jansson's UTF-8 check of each. */
+static json_t *
+slot_json(const struct collect *k, const struct heap_ent *h,
+          json_t *const *src)
+{
+	const struct slot *s = &k->slots[h->slot];
+	json_t *e = json_object();
+	char id[EVENT_ID_LEN];
+
+	if (s->id[0] == '\0')
+		event_id(slot_raw(s), s->raw_len, id);
+	else
+		memcpy(id, s->id, sizeof(id));
+	json_object_set_new_nocheck(
+	    e, "id", json_stringn_nocheck(id, EVENT_ID_LEN - 1));
+	json_object_set_new_nocheck(e, "ts", jsonutil_ts(h->ts));
+	json_object_set_nocheck(e, "source", src[s->source]);
+	json_object_set_new_nocheck(
+	    e, "kind", json_string_nocheck(sl_kind_name(s->kind)));
 	for (int f = 0; f < F_NFIELDS; f++) {
 		if (f == F_PID)
 			continue;
 		if (f == F_PROGRAM && s->program[0]) {
-			json_object_set_new(e, "program",
-			                    json_string(s->program));
+			json_object_set_new_nocheck(e, "program",
+			                            json_string(s->program));
 			continue;
 		}
-		json_object_set_new(e, field_names[f], field_json(s, f));
+		json_object_set_new_nocheck(e, field_names[f],
+		                            field_json(s, f));
 	}
-	if (ps && *ps && strspn(ps, "0123456789") == strlen(ps) &&
-	    strlen(ps) < 10)
-		json_object_set_new(e, "pid",
-		                    json_integer(strtol(ps, NULL, 10)));
-	else
-		json_object_set_new(e, "pid", json_null());
-	json_decref(pid);
-	json_object_set_new(e, "uid", id_json(s->uid));
-	json_object_set_new(e, "gid", id_json(s->gid));
-	json_object_set_new(e, "euid", id_json(s->euid));
-	json_object_set_new(
+	json_object_set_new_nocheck(e, "pid", pid_json(s));
+	json_object_set_new_nocheck(e, "uid", id_json(s->uid));
+	json_object_set_new_nocheck(e, "gid", id_json(s->gid));
+	json_object_set_new_nocheck(e, "euid", id_json(s->euid));
+	json_object_set_new_nocheck(
 	    e, "signature",
 	    json_str_safe(s->sig, strlen(s->sig), EVENT_SIG_MAX));
-	json_object_set_new(e, "raw",
-	                    json_str_safe(s->raw, s->raw_len, LOGS_RAW_MAX));
+	json_object_set_new_nocheck(
+	    e, "raw", json_str_safe(slot_raw(s), s->raw_len, LOGS_RAW_MAX));
 	return e;
 }
 
-/* cmp_index - qsort_r order of slot indices: oldest first */
+/* cmp_ent - qsort order of heap entries: oldest first */
 static int
-cmp_index(const void *a, const void *b, void *arg)
+cmp_ent(const void *a, const void *b)
 {
-	const struct collect *k = arg;
-	const struct slot *x = &k->slots[*(const size_t *)a];
-	const struct slot *y = &k->slots[*(const size_t *)b];
+	const struct heap_ent *x = a, *y = b;
 
 	if (x->ts != y->ts)
 		return x->ts < y->ts ? -1 : 1;
@@ -756,6 +816,20 @@ str_or_null(const char *s)
 {
 	return s && *s ? json_str_safe(s, strlen(s), AGENT_MAX_HOST_STR)
 	               : json_null();
+}
+
+/* sources_json - the name of each source (the files, then the journal)
+ * as a JSON string, xmalloc'd: nsrc + 1 of them */
+static json_t **
+sources_json(const struct collect *k)
+{
+	json_t **v = xcalloc(k->nsrc + 1, sizeof(*v));
+
+	for (size_t i = 0; i <= k->nsrc; i++) {
+		const char *n = source_name(k, (int)i);
+		v[i] = json_str_safe(n, strlen(n), PATH_MAX);
+	}
+	return v;
 }
 
 static json_t *
@@ -903,7 +977,7 @@ logs_collect(struct cycle *c, const struct logs_config *cfg)
 	struct collect *k = xcalloc(1, sizeof(*k));
 	struct tail_opts o;
 	json_t *events = json_array(), *groups = json_array();
-	json_t *sources = json_array();
+	json_t *sources = json_array(), **src;
 
 	k->c = c;
 	k->cfg = cfg;
@@ -953,15 +1027,18 @@ logs_collect(struct cycle *c, const struct logs_config *cfg)
 	read_journal(k, sources);
 
 	if (k->nslots)
-		qsort_r(k->heap, k->nslots, sizeof(*k->heap), cmp_index, k);
+		qsort(k->heap, k->nslots, sizeof(*k->heap), cmp_ent);
+	src = sources_json(k);
 	for (size_t i = 0; i < k->nslots; i++)
-		json_array_append_new(events,
-		                      slot_json(k, &k->slots[k->heap[i]]));
+		json_array_append_new(events, slot_json(k, &k->heap[i], src));
 	if (k->ngroups)
 		qsort(k->groups, k->ngroups, sizeof(*k->groups), cmp_group);
 	for (size_t i = 0; i < k->ngroups; i++)
 		json_array_append_new(groups, group_json(k, &k->groups[i]));
 
+	for (size_t i = 0; i <= k->nsrc; i++)
+		json_decref(src[i]);
+	free(src);
 	json_object_set_new(c->report, "events", events);
 	json_object_set_new(c->report, "event_groups", groups);
 	json_object_set_new(c->report, "log_sources", sources);
@@ -975,6 +1052,8 @@ logs_collect(struct cycle *c, const struct logs_config *cfg)
 	                              "prefilter", prefilter_name()));
 
 	cycle_buf_put(c, o.buf, o.bufsize + o.max_line);
+	for (size_t i = 0; i < k->nslots; i++)
+		free(k->slots[i].big);
 	free(k->slots);
 	free(k->heap);
 	free(k->groups);

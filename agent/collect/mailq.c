@@ -508,7 +508,9 @@ mailq_groups(const struct mailq *q, unsigned long long *other)
 	size_t n = 0;
 	json_t *out = json_array();
 
-	for (size_t i = 0; i < GROUP_SLOTS; i++)
+	/* up to the last group: the table's untouched pages (all of them
+	 * with an empty queue, 1.3 MB) are never faulted in */
+	for (size_t i = 0; i < GROUP_SLOTS && n < q->ngroups; i++)
 		if (q->groups[i].used)
 			v[n++] = &q->groups[i];
 	qsort(v, n, sizeof(*v), by_group_count);

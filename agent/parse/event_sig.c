@@ -14,23 +14,22 @@
  * is "collect: I/O error on connection from host, from=<addr>" for every
  * host and sender.  No allocation.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "agent/parse/event_sig.h"
 #include "agent/parse/exim_spool.h"
 #include "common/hash.h"
 
-static int
+static inline int
 is_digit(int c)
 {
-	return c >= '0' && c <= '9';
+	return (unsigned)(c - '0') < 10;
 }
 
-static int
+static inline int
 is_alpha(int c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	return (unsigned)((c | 0x20) - 'a') < 26;
 }
 
 static int
@@ -56,6 +55,16 @@ put(struct out *o, const char *s, size_t l)
 	o->p[o->len] = '\0';
 }
 
+/* put1 - put() of the one byte c */
+static void
+put1(struct out *o, char c)
+{
+	if (o->len + 1 >= o->n)
+		return;
+	o->p[o->len++] = c;
+	o->p[o->len] = '\0';
+}
+
 static void
 puts_(struct out *o, const char *s)
 {
@@ -77,7 +86,7 @@ run(struct out *o, const char *r, size_t l, int in_path)
 			alpha++;
 	}
 	if (alpha == 0) {
-		puts_(o, "N");
+		put(o, "N", 1);
 		return;
 	}
 	if (l > 2 && r[0] == '0' && (r[1] == 'x' || r[1] == 'X')) {
@@ -85,7 +94,7 @@ run(struct out *o, const char *r, size_t l, int in_path)
 		while (i < l && is_hex(r[i]))
 			i++;
 		if (i == l) {
-			puts_(o, "0xN");
+			put(o, "0xN", 3);
 			return;
 		}
 	}
@@ -93,36 +102,45 @@ run(struct out *o, const char *r, size_t l, int in_path)
 		/* queue file names: df/qf/xf/tf/hf/Qf + queue id */
 		if (l >= 10 && r[1] == 'f' && strchr("dqxthQ", r[0]) != NULL)
 			put(o, r, 2);
-		puts_(o, "<id>");
+		put(o, "<id>", 4);
 		return;
 	}
-	if (in_path) {
+	if (in_path || digits == 0) {
 		put(o, r, l);
 		return;
 	}
 	/* a short word with digits ("host12", "u7"): digits become N */
 	for (size_t i = 0; i < l;) {
-		if (!is_digit(r[i])) {
-			put(o, r + i, 1);
+		size_t s = i;
+
+		while (i < l && !is_digit(r[i]))
 			i++;
-			continue;
-		}
+		put(o, r + s, i - s);
+		if (i == l)
+			break;
 		while (i < l && is_digit(r[i]))
 			i++;
-		puts_(o, "N");
+		put(o, "N", 1);
 	}
 }
 
-static int
+static inline int
 is_host_char(int c)
 {
 	return is_digit(c) || is_alpha(c) || c == '-' || c == '.';
 }
 
-static int
+static inline int
 is_local_char(int c)
 {
-	return is_digit(c) || is_alpha(c) || (c != 0 && strchr(".+-_=", c));
+	return is_digit(c) || is_alpha(c) || c == '.' || c == '+' || c == '-' ||
+	       c == '_' || c == '=';
+}
+
+static inline int
+is_alnum(int c)
+{
+	return is_digit(c) || is_alpha(c);
 }
 
 /* address - length of "local@domain" at t (local part and a domain with
@@ -184,6 +202,50 @@ token_start(const char *text, size_t i)
 	         c == '+' || c == '=');
 }
 
+/* exim_id_at - the length of the Exim message id at text + i (16, or
+ * 23 for 4.97's longer form), not inside a word; 0 if there is none.
+ * Both forms have their first '-' at 6: looked at first, as most
+ * positions have none. */
+static size_t
+exim_id_at(const char *text, size_t len, size_t i)
+{
+	size_t left = len - i;
+
+	if (left < 16 || text[i + 6] != '-' || (i > 0 && is_alnum(text[i - 1])))
+		return 0;
+	if (left >= 23 && exim_id_valid(text + i, 23) &&
+	    (left == 23 || !is_alnum(text[i + 23])))
+		return 23;
+	if (exim_id_valid(text + i, 16) &&
+	    (left == 16 || !is_alnum(text[i + 16])))
+		return 16;
+	return 0;
+}
+
+/* name_at - the length of the address or host name (token_start(),
+ * alphanumeric) at t, "addr" or "host" in *what; 0 for neither.  One
+ * scan over the local part's bytes tells whether either can be there:
+ * an address needs '@' right after them, a host name a '.' among them
+ * (its bytes are a subset). */
+static size_t
+name_at(const char *t, size_t len, const char **what)
+{
+	size_t j = 0, l;
+	int dot = 0;
+
+	while (j < len && is_local_char(t[j]))
+		dot |= t[j++] == '.';
+	if (j < len && t[j] == '@' && (l = address(t, len)) > 0) {
+		*what = "addr";
+		return l;
+	}
+	if (dot && (l = host_name(t, len)) > 0) {
+		*what = "host";
+		return l;
+	}
+	return 0;
+}
+
 size_t
 event_normalise(const char *text, size_t len, char *out, size_t n)
 {
@@ -196,31 +258,18 @@ event_normalise(const char *text, size_t len, char *out, size_t n)
 	while (i < len && o.len + 1 < n) {
 		/* an Exim message id ("1xYK3d-0002Kh-1p", 4.97's longer
 		 * form): three runs joined by '-', one id */
-		if ((i == 0 ||
-		     !(is_digit(text[i - 1]) || is_alpha(text[i - 1]))) &&
-		    ((len - i >= 16 && exim_id_valid(text + i, 16) &&
-		      (len - i == 16 ||
-		       !(is_digit(text[i + 16]) || is_alpha(text[i + 16])))) ||
-		     (len - i >= 23 && exim_id_valid(text + i, 23) &&
-		      (len - i == 23 ||
-		       !(is_digit(text[i + 23]) || is_alpha(text[i + 23])))))) {
-			l = len - i >= 23 && exim_id_valid(text + i, 23) ? 23 : 16;
-			puts_(&o, "<id>");
+		const char *what;
+
+		if ((l = exim_id_at(text, len, i)) > 0) {
+			put(&o, "<id>", 4);
 			i += l;
 			continue;
 		}
-		if (token_start(text, i) &&
-		    (is_digit(text[i]) || is_alpha(text[i]))) {
-			if ((l = address(text + i, len - i)) > 0) {
-				puts_(&o, "addr");
-				i += l;
-				continue;
-			}
-			if ((l = host_name(text + i, len - i)) > 0) {
-				puts_(&o, "host");
-				i += l;
-				continue;
-			}
+		if (is_alnum(text[i]) && token_start(text, i) &&
+		    (l = name_at(text + i, len - i, &what)) > 0) {
+			put(&o, what, 4); /* "addr", "host" */
+			i += l;
+			continue;
 		}
 		if (is_digit(text[i]) || is_alpha(text[i])) {
 			size_t s = i;
@@ -229,7 +278,7 @@ event_normalise(const char *text, size_t len, char *out, size_t n)
 				i++;
 			run(&o, text + s, i - s, s > 0 && text[s - 1] == '/');
 		} else {
-			put(&o, text + i, 1);
+			put1(&o, text[i]);
 			i++;
 		}
 	}
@@ -294,6 +343,19 @@ event_hash64(const char *p, size_t len)
 	return hash_fnv1a(HASH_FNV1A_BASIS, p, len);
 }
 
+/* put_hex64 - v as 16 lower-case hex digits (what "%016llx" writes,
+ * without printf's cost for every event) */
+static void
+put_hex64(char *out, unsigned long long v)
+{
+	static const char digit[] = "0123456789abcdef";
+
+	for (int i = 15; i >= 0; i--) {
+		out[i] = digit[v & 0xf];
+		v >>= 4;
+	}
+}
+
 void
 event_id(const char *line, size_t len, char out[EVENT_ID_LEN])
 {
@@ -306,5 +368,7 @@ event_id(const char *line, size_t len, char out[EVENT_ID_LEN])
 		b *= HASH_FNV1A_PRIME;
 		b ^= b >> 29;
 	}
-	snprintf(out, EVENT_ID_LEN, "%016llx%016llx", a, b);
+	put_hex64(out, a);
+	put_hex64(out + 16, b);
+	out[32] = '\0';
 }
