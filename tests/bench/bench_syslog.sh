@@ -24,6 +24,10 @@
 # spoolwatch-agent when there) in the same alternation: another build
 # (main's, say) side by side, its figures and ratio printed the same way.
 #
+# Next to grep, in the same alternation: syslog_floor.c, the file read as
+# the agent reads it (8 MiB windows mapped) with its line ends counted and
+# nothing else, the least any reader that looks at every line does.
+#
 # The page cache is warmed first; the files are removed afterwards.  The
 # ratio is grep's time over the agent's (> 1: the agent is faster).  On a
 # shared machine the absolute figures vary with its load; the ratio of
@@ -36,6 +40,9 @@ d=$BENCH_TMP/syslog.$$
 mkdir -p "$d/root/var/log" "$d/state"
 [ -n "${BENCH_KEEP:-}" ] || trap 'rm -rf "$d"' EXIT INT TERM
 f=$d/root/var/log/maillog
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cc -O2 -march=native -D_GNU_SOURCE -o "$d/floor" "$top/tests/bench/syslog_floor.c" ||
+    cc -O2 -D_GNU_SOURCE -o "$d/floor" "$top/tests/bench/syslog_floor.c" || exit 1
 
 cat >"$d/agent.conf" <<EOF
 max_events = 500
@@ -194,9 +201,10 @@ line() {
 	printf '  %-36s wall %7.3f s (%6.2f GB/s)  cpu %6s s  peak RSS %s KiB\n' \
 	    "$1" "$w" \
 	    "$(awk -v b="$bytes" -v s="$w" 'BEGIN { print b / s / 1e9 }')" "$c" "$m"
-	printf '  %-36s grep/agent: wall %s x, cpu %s x\n' "" \
+	printf '  %-36s grep/agent: wall %s x, cpu %s x; floor/agent: cpu %s x\n' "" \
 	    "$(awk -v a="$w" -v g="$gw" 'BEGIN { printf "%.2f", g / a }')" \
-	    "$(awk -v a="$c" -v g="$gc" 'BEGIN { if (a > 0) printf "%.2f", g / a; else print "-" }')"
+	    "$(awk -v a="$c" -v g="$gc" 'BEGIN { if (a > 0) printf "%.2f", g / a; else print "-" }')" \
+	    "$(awk -v a="$c" -v g="$fc" 'BEGIN { if (a > 0) printf "%.2f", g / a; else print "-" }')"
 }
 
 measure() {
@@ -206,6 +214,7 @@ measure() {
 	[ -x "$static" ] || static=
 	cat "$f" >/dev/null # warm the page cache
 	: >"$d/g.all"
+	: >"$d/f.all"
 	: >"$d/a.all"
 	: >"$d/s.all"
 	: >"$d/b.all"
@@ -218,6 +227,8 @@ measure() {
 		run_timed "$d/g.one" sh -c 'LC_ALL=C exec grep -c SYSERR "$1" >"$2"' \
 		    sh "$f" "$d/grep.out"
 		cat "$d/g.one" >>"$d/g.all"
+		run_timed "$d/f.one" "$d/floor" "$f" >"$d/floor.out"
+		cat "$d/f.one" >>"$d/f.all"
 		if [ -n "$base" ]; then
 			run_agent "$base/spoolwatch-agent" "$d/b.one" || return 1
 			cat "$d/b.one" >>"$d/b.all"
@@ -246,6 +257,10 @@ measure() {
 	printf '  %-36s wall %7.3f s (%6.2f GB/s)  cpu %6s s\n' \
 	    "LC_ALL=C grep -c SYSERR >file" "$gw" \
 	    "$(awk -v b="$bytes" -v s="$gw" 'BEGIN { print b / s / 1e9 }')" "$gc"
+	fw=$(best "$d/f.all" 1) fc=$(best "$d/f.all" 2)
+	printf '  %-36s wall %7.3f s (%6.2f GB/s)  cpu %6s s\n' \
+	    "floor: map, count the line ends" "$fw" \
+	    "$(awk -v b="$bytes" -v s="$fw" 'BEGIN { print b / s / 1e9 }')" "$fc"
 	line "spoolwatch-agent (dynamic, $impl)" "$d/a.all"
 	[ -z "$static" ] || line "static agent (make static, musl)" "$d/s.all"
 	[ ! -s "$d/b.all" ] || line "BENCH_BASE's agent" "$d/b.all"
