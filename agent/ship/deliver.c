@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "agent/agent_config.h"
+#include "agent/json_out.h"
 #include "agent/ship/deliver.h"
 #include "agent/limits.h"
 #include "common/compat.h"
@@ -342,14 +343,21 @@ int
 deliver_encode(const json_t *report, struct strbuf *out, char *err,
                size_t errlen)
 {
-	char *text = json_dumps(report, JSON_COMPACT | JSON_ENSURE_ASCII);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
 	int rc;
 
-	if (text == NULL) {
+	/* the report printed by --stdout, byte for byte (json_out.c) */
+	rc = f == NULL ? -1
+	               : json_out_dumpf(report, f,
+	                                JSON_COMPACT | JSON_ENSURE_ASCII);
+	if ((f != NULL && fclose(f) != 0) || rc == -1) {
+		free(text);
 		snprintf(err, errlen, "cannot serialise the report");
 		return -1;
 	}
-	rc = gzip_compress(text, strlen(text), 6, out);
+	rc = gzip_compress(text, len, 6, out);
 	free(text);
 	if (rc == -1) {
 		snprintf(err, errlen, "cannot compress the report (%s)",

@@ -134,10 +134,12 @@ static void
 test_encode_roundtrip(void **state)
 {
 	json_t *report = json_pack(
-	    "{s:s, s:s, s:[i,i,i]}", "schema", "spoolwatch.report/1",
-	    "report_id", "0b0f4c3e-8d7a-4b7e-9f51-6a2f1c7d9e10", "n", 1, 2, 3);
+	    "{s:s, s:s, s:[i,i,i], s:s, s:{s:n, s:b}}", "schema",
+	    "spoolwatch.report/1", "report_id",
+	    "0b0f4c3e-8d7a-4b7e-9f51-6a2f1c7d9e10", "n", 1, 2, 3, "text",
+	    "caf\xc3\xa9 \"quoted\"\t\x01", "o", "nil", "yes", 1);
 	struct strbuf gz, plain;
-	char err[256];
+	char err[256], *want;
 	json_t *back;
 	(void)state;
 
@@ -154,6 +156,12 @@ test_encode_roundtrip(void **state)
 	assert_non_null(back);
 	assert_true(json_equal(back, report));
 	json_decref(back);
+	/* the bytes jansson's own compact, ASCII-only dump would send */
+	want = json_dumps(report, JSON_COMPACT | JSON_ENSURE_ASCII);
+	assert_non_null(want);
+	assert_int_equal(plain.len, strlen(want));
+	assert_memory_equal(plain.buf, want, plain.len);
+	free(want);
 	json_decref(report);
 	strbuf_free(&gz);
 	strbuf_free(&plain);
