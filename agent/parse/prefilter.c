@@ -370,6 +370,10 @@ step_blocks(struct pf_scan *s, struct pf_line *out)
 		s->forced = forced;
 		s->ei = s->ne = 0;
 		if (!s->fill(s)) {
+			/* a "SYSERR(" whose 'S' ends the rounds has its 'Y'
+			 * in the tail, which looks for an 'S' from c on */
+			if (s->c > 0 && forces(p, s->c - 1, n))
+				s->forced = 1;
 			s->tail = 1;
 			return step_scalar(s, out);
 		}

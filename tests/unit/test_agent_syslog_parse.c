@@ -1114,6 +1114,27 @@ check_scan_shapes(void)
 	}
 }
 
+/* "SYSERR(" at every offset of lines of 64 to 200 bytes, alone in the
+ * buffer: the one whose 'S' ends the vector rounds and whose 'Y' starts
+ * the scalar tail too (found by the fuzz target) */
+static void
+check_scan_syserr_everywhere(void)
+{
+	static size_t want[3 * 16], got[3 * 16];
+	static const char head[] = "Feb 15 09:20:02 host1 app7[1]: ";
+
+	for (size_t n = 64; n <= 200; n += 9) {
+		for (size_t at = 0; at + 7 <= n; at++) {
+			char *c = malloc(n);
+			memset(c, 'x', n);
+			memcpy(c, head, sizeof(head) - 1);
+			memcpy(c + at, "SYSERR(", 7);
+			agree(c, n, 4096, want, got, 3 * 16);
+			free(c);
+		}
+	}
+}
+
 static void
 test_prefilter_implementations(void **state)
 {
@@ -1130,6 +1151,7 @@ test_prefilter_implementations(void **state)
 	}
 	check_scan_agrees();
 	check_scan_shapes();
+	check_scan_syserr_everywhere();
 	assert_int_equal(prefilter_use("nonesuch"), -1);
 }
 
