@@ -17,8 +17,8 @@
 /* the flags written here; with any other, the dump is jansson's (so is
  * JSON_PRESERVE_ORDER, which jansson before 2.8 honoured by sorting) */
 #define OUT_FLAGS                                                              \
-	(JSON_MAX_INDENT | JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY | \
-	 JSON_REAL_PRECISION(31))
+	(JSON_MAX_INDENT | JSON_COMPACT | JSON_ENSURE_ASCII |                  \
+	 JSON_ENCODE_ANY | JSON_REAL_PRECISION(31))
 
 /* a key's length: keys may hold a NUL from jansson 2.14 on */
 #if JANSSON_VERSION_HEX >= 0x020e00

@@ -49,8 +49,8 @@ plain_len(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
 
-	while (i < n && ((s[i] >= 0x20 && s[i] < 0x7f) || s[i] == '\t' ||
-	                 s[i] == '\n'))
+	while (i < n &&
+	       ((s[i] >= 0x20 && s[i] < 0x7f) || s[i] == '\t' || s[i] == '\n'))
 		i++;
 	return i;
 }

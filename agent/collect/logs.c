@@ -147,7 +147,7 @@ struct collect {
 	struct dedup *dedup;
 	int dedup_failed;
 	char dupkey[DUP_KEY_MAX];
-	int nsources;           /* files, and the journal when read */
+	int nsources; /* files, and the journal when read */
 	/* the files: [logs] files, then the MTA's own logs (Exim's
 	 * mainlog and paniclog); the journal is source nsrc */
 	const char *names[LOGS_SOURCES_MAX];
@@ -582,8 +582,7 @@ take_line(struct collect *k, const struct tail_src *src, const char *p,
 static void
 flush_cmds(struct collect *k, const struct tail_src *src, const char *p)
 {
-	size_t first =
-	    k->ncmd > CRON_LOST_CMDS ? k->ncmd - CRON_LOST_CMDS : 0;
+	size_t first = k->ncmd > CRON_LOST_CMDS ? k->ncmd - CRON_LOST_CMDS : 0;
 
 	if (first > 0)
 		cron_lost_skip(k->cron, first);
@@ -751,8 +750,7 @@ pid_json(const struct slot *s)
  * sources (shared by every event of a source).  Its keys are fixed
  * ASCII names: set without jansson's UTF-8 check of each. */
 static json_t *
-slot_json(const struct collect *k, const struct heap_ent *h,
-          json_t *const *src)
+slot_json(const struct collect *k, const struct heap_ent *h, json_t *const *src)
 {
 	const struct slot *s = &k->slots[h->slot];
 	json_t *e = json_object();
@@ -762,12 +760,12 @@ slot_json(const struct collect *k, const struct heap_ent *h,
 		event_id(slot_raw(s), s->raw_len, id);
 	else
 		memcpy(id, s->id, sizeof(id));
-	json_object_set_new_nocheck(
-	    e, "id", json_stringn_nocheck(id, EVENT_ID_LEN - 1));
+	json_object_set_new_nocheck(e, "id",
+	                            json_stringn_nocheck(id, EVENT_ID_LEN - 1));
 	json_object_set_new_nocheck(e, "ts", jsonutil_ts(h->ts));
 	json_object_set_nocheck(e, "source", src[s->source]);
-	json_object_set_new_nocheck(
-	    e, "kind", json_string_nocheck(sl_kind_name(s->kind)));
+	json_object_set_new_nocheck(e, "kind",
+	                            json_string_nocheck(sl_kind_name(s->kind)));
 	for (int f = 0; f < F_NFIELDS; f++) {
 		if (f == F_PID)
 			continue;

@@ -51,8 +51,8 @@ judge(const struct pf_scan *s, size_t ls, size_t le, int forced,
 
 /* emit - *out for the line p[ls..le) unless it is PF_SKIP: 1, else 0 */
 static int
-emit(const struct pf_scan *s, size_t ls, size_t le, int forced,
-     unsigned tag_at, struct pf_line *out)
+emit(const struct pf_scan *s, size_t ls, size_t le, int forced, unsigned tag_at,
+     struct pf_line *out)
 {
 	if ((out->cls = judge(s, ls, le, forced, tag_at, &out->head)) ==
 	    PF_SKIP)
@@ -63,7 +63,8 @@ emit(const struct pf_scan *s, size_t ls, size_t le, int forced,
 }
 
 #ifdef HAVE_X86
-#define SCREEN_READ 48 /* bytes header_at() and shape_of() may read at a line */
+/* the bytes header_at() and shape_of() may read at a line's start */
+#define SCREEN_READ 48
 
 static inline int
 alpha(unsigned c)
@@ -152,9 +153,8 @@ shape_of(const struct pf_scan *s, const char *q, size_t len, unsigned tag_at,
 static int
 forces(const char *p, size_t i, size_t n)
 {
-	return p[i] == '\0' ||
-	       (p[i] == 'S' && n - i >= SYSERR_LEN &&
-	        memcmp(p + i, "SYSERR(", SYSERR_LEN) == 0);
+	return p[i] == '\0' || (p[i] == 'S' && n - i >= SYSERR_LEN &&
+	                        memcmp(p + i, "SYSERR(", SYSERR_LEN) == 0);
 }
 
 /* step_scalar - the scan byte by byte from s->c on (the vector rounds'
@@ -205,7 +205,8 @@ step_scalar(struct pf_scan *s, struct pf_line *out)
 		fm &= fm - 1;                                                  \
 		if (cnt > 2)                                                   \
 			for (unsigned k = ne + 2; fm; fm &= fm - 1)            \
-				s->ends[k++] = (uint16_t)((off) + LOW_BIT(fm)); \
+				s->ends[k++] =                                 \
+				    (uint16_t)((off) + LOW_BIT(fm));           \
 		ne += cnt;                                                     \
 	} while (0)
 
@@ -257,10 +258,10 @@ round_sse2(const char *p)
 
 	for (int k = 0; k < 4; k++) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * k));
-		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(
-		         _mm_cmpeq_epi8(x, lf),
-		         _mm_or_si128(_mm_cmpeq_epi8(x, y),
-		                      _mm_cmpeq_epi8(x, z))))
+		m |= (uint64_t)(unsigned)_mm_movemask_epi8(
+		         _mm_or_si128(_mm_cmpeq_epi8(x, lf),
+		                      _mm_or_si128(_mm_cmpeq_epi8(x, y),
+		                                   _mm_cmpeq_epi8(x, z))))
 		     << (16 * k);
 	}
 	return m;
@@ -320,7 +321,8 @@ step_blocks(struct pf_scan *s, struct pf_line *out)
 		unsigned ei = s->ei, ne = s->ne;
 		unsigned tag_at = s->tag_at, misses = s->misses;
 		__m128i stamp = _mm_loadu_si128((const __m128i *)s->shape);
-		__m128i host = _mm_loadu_si128((const __m128i *)(s->shape + 16));
+		__m128i host =
+		    _mm_loadu_si128((const __m128i *)(s->shape + 16));
 		int forced = s->forced;
 
 		for (; ei < ne; ei++) {
@@ -328,7 +330,8 @@ step_blocks(struct pf_scan *s, struct pf_line *out)
 			int fo = forced;
 			unsigned known = 0;
 
-			if (p[le] != '\n') { /* a NUL, or "SYSERR(" by its 'Y' */
+			if (p[le] !=
+			    '\n') { /* a NUL, or "SYSERR(" by its 'Y' */
 				forced |= p[le] == '\0' ||
 				          (le > 0 && forces(p, le - 1, n));
 				continue;
@@ -339,8 +342,8 @@ step_blocks(struct pf_scan *s, struct pf_line *out)
 				size_t len = ll < max_line ? ll : max_line;
 				unsigned t;
 
-				if (tag_at &&
-				    shape_of(s, p + l0, len, tag_at, stamp, host)) {
+				if (tag_at && shape_of(s, p + l0, len, tag_at,
+				                       stamp, host)) {
 					misses = 0;
 					t = known = tag_at;
 				} else if ((t = header_at(p + l0, len)) >= 18 &&

@@ -99,8 +99,8 @@ lit_find_avx2(const char *p, size_t n, const char *lit, size_t l)
 	if (k == npos)
 		return NULL;
 	return first_of(p, npos - 32,
-	                pairs_avx2(p + npos - 32 + q, x, y) >> (k - (npos - 32))
-	                    << (k - (npos - 32)),
+	                pairs_avx2(p + npos - 32 + q, x, y) >>
+	                    (k - (npos - 32)) << (k - (npos - 32)),
 	                lit, l);
 }
 
@@ -168,8 +168,7 @@ lit_find(const char *p, size_t n, const char *lit, size_t l)
 			return NULL;
 		return first_of(p, npos - 16,
 		                pairs_sse2(p + npos - 16 + q, x, y) >>
-		                        (k - (npos - 16))
-		                    << (k - (npos - 16)),
+		                    (k - (npos - 16)) << (k - (npos - 16)),
 		                lit, l);
 	}
 #endif
@@ -466,7 +465,8 @@ parse_tag(const char *p, size_t n, size_t i, struct head *h)
 
 	if (n - i >= 32) {
 		const __m128i a = _mm_loadu_si128((const __m128i *)(p + i)),
-		              b = _mm_loadu_si128((const __m128i *)(p + i + 16)),
+		              b = _mm_loadu_si128(
+		                  (const __m128i *)(p + i + 16)),
 		              sp = _mm_set1_epi8(' '), ob = _mm_set1_epi8('[');
 
 		ms = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, sp)) |

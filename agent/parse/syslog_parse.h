@@ -180,13 +180,14 @@ sl_tag_le(const char *t)
 	       (uint32_t)u[3] << 24;
 }
 
-#define SL_TAG_LE(a, b, c, d)                                                 \
+#define SL_TAG_LE(a, b, c, d)                                                  \
 	((uint32_t)(unsigned char)(a) | (uint32_t)(unsigned char)(b) << 8 |    \
-	 (uint32_t)(unsigned char)(c) << 16 | (uint32_t)(unsigned char)(d) << 24)
+	 (uint32_t)(unsigned char)(c) << 16 |                                  \
+	 (uint32_t)(unsigned char)(d) << 24)
 /* the slot of a 4-byte name: a multiplier under which the nine names
  * below fall into nine slots of 16 (two of them in one would be a
  * compile error: -Woverride-init) */
-#define SL_TAG_SLOT(w) ((uint32_t)((uint32_t)(w) * 0x1b34ac39u) >> 28)
+#define SL_TAG_SLOT(w) ((uint32_t)((uint32_t)(w)*0x1b34ac39u) >> 28)
 
 /*
  * sl_tag_may_be_wanted - can a program starting with the 4 bytes at t be
@@ -201,7 +202,7 @@ sl_tag_le(const char *t)
 static inline int
 sl_tag_may_be_wanted(const char *t)
 {
-#define SL_TAG_AT(a, b, c, d)                                                 \
+#define SL_TAG_AT(a, b, c, d)                                                  \
 	[SL_TAG_SLOT(SL_TAG_LE(a, b, c, d))] = SL_TAG_LE(a, b, c, d)
 	static const uint32_t slot[16] = {
 	    SL_TAG_AT('p', 'o', 's', 't'), SL_TAG_AT('s', 'e', 'n', 'd'),
@@ -213,7 +214,8 @@ sl_tag_may_be_wanted(const char *t)
 #undef SL_TAG_AT
 	const uint32_t w = sl_tag_le(t), w3 = w & 0xffffffu;
 
-	return (slot[SL_TAG_SLOT(w)] == w) | (w3 == SL_TAG_LE('s', 'm', '-', 0)) |
+	return (slot[SL_TAG_SLOT(w)] == w) |
+	       (w3 == SL_TAG_LE('s', 'm', '-', 0)) |
 	       (w3 == SL_TAG_LE('d', 'm', 'a', 0));
 }
 

@@ -280,8 +280,7 @@ read_mapped(struct reader *rd, int fd, const struct tail_src *src, off_t off,
 		const char *lastnl;
 
 		mlen = last ? (size_t)(limit - mstart) : lead + win;
-		map = mmap(NULL, mlen, PROT_READ, MAP_PRIVATE,
-		           fd, mstart);
+		map = mmap(NULL, mlen, PROT_READ, MAP_PRIVATE, fd, mstart);
 		if (map == MAP_FAILED) {
 			map = NULL;
 			break;

@@ -349,9 +349,9 @@ deliver_encode(const json_t *report, struct strbuf *out, char *err,
 	int rc;
 
 	/* the report printed by --stdout, byte for byte (json_out.c) */
-	rc = f == NULL ? -1
-	               : json_out_dumpf(report, f,
-	                                JSON_COMPACT | JSON_ENSURE_ASCII);
+	rc = f == NULL
+	         ? -1
+	         : json_out_dumpf(report, f, JSON_COMPACT | JSON_ENSURE_ASCII);
 	if ((f != NULL && fclose(f) != 0) || rc == -1) {
 		free(text);
 		snprintf(err, errlen, "cannot serialise the report");

@@ -36,7 +36,8 @@ main(int argc, char **argv)
 		size_t len = sb.st_size - off < (off_t)WINDOW
 		                 ? (size_t)(sb.st_size - off)
 		                 : WINDOW;
-		const char *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, off);
+		const char *p =
+		    mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, off);
 		size_t i = 0;
 
 		if (p == MAP_FAILED) {
@@ -51,7 +52,8 @@ main(int argc, char **argv)
 				m |= (unsigned long long)(unsigned)
 				         _mm256_movemask_epi8(_mm256_cmpeq_epi8(
 				             _mm256_loadu_si256(
-				                 (const __m256i *)(p + i + 32 * k)),
+				                 (const __m256i *)(p + i +
+				                                   32 * k)),
 				             lf2))
 				     << (32 * k);
 #else
@@ -60,7 +62,8 @@ main(int argc, char **argv)
 				m |= (unsigned long long)(unsigned)
 				         _mm_movemask_epi8(_mm_cmpeq_epi8(
 				             _mm_loadu_si128(
-				                 (const __m128i *)(p + i + 16 * k)),
+				                 (const __m128i *)(p + i +
+				                                   16 * k)),
 				             lf))
 				     << (16 * k);
 #endif

@@ -87,8 +87,9 @@ test_values_and_escapes(void **state)
 	json_object_set_new(j, "empty_array", json_array());
 	json_object_set_new(j, "controls", json_stringn(ctl, sizeof(ctl) - 1));
 	json_object_set_new(j, "nul", json_stringn("a\0b", 3));
-	json_object_set_new(j, "utf8", json_string("caf\xc3\xa9 \xe2\x82\xac "
-	                                           "\xf0\x9f\x98\x80"));
+	json_object_set_new(j, "utf8",
+	                    json_string("caf\xc3\xa9 \xe2\x82\xac "
+	                                "\xf0\x9f\x98\x80"));
 	json_object_set_new(j, "k\xc3\xa9y \"quoted\"\n", json_true());
 #if JANSSON_VERSION_HEX >= 0x020e00
 	json_object_setn_new(j, "nul\0key", 7, json_false());
@@ -118,7 +119,10 @@ test_invalid_utf8(void **state)
 
 	(void)state;
 	/* a value jansson cannot write fails the dump ... */
-	json_object_set_new(v, "bad", json_stringn_nocheck("a\xff" "b", 3));
+	json_object_set_new(v, "bad",
+	                    json_stringn_nocheck("a\xff"
+	                                         "b",
+	                                         3));
 	same(v);
 	json_decref(v);
 	/* ... a key it cannot write does not */
@@ -179,14 +183,28 @@ rnd(uint32_t *s)
 static json_t *
 rnd_string(uint32_t *s)
 {
-	static const char *const piece[] = {
-	    "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\x1b",
-	    "\x7f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "{}", ":"};
+	static const char *const piece[] = {"a",
+	                                    "Z",
+	                                    "0",
+	                                    " ",
+	                                    "\"",
+	                                    "\\",
+	                                    "/",
+	                                    "\n",
+	                                    "\t",
+	                                    "\x1b",
+	                                    "\x7f",
+	                                    "\xc3\xa9",
+	                                    "\xe2\x82\xac",
+	                                    "\xf0\x9f\x98\x80",
+	                                    "{}",
+	                                    ":"};
 	char b[64];
 	size_t n = 0, k = rnd(s) % 8;
 
 	for (size_t i = 0; i < k; i++) {
-		const char *p = piece[rnd(s) % (sizeof(piece) / sizeof(*piece))];
+		const char *p =
+		    piece[rnd(s) % (sizeof(piece) / sizeof(*piece))];
 		memcpy(b + n, p, strlen(p));
 		n += strlen(p);
 	}
@@ -206,8 +224,8 @@ rnd_value(uint32_t *s, int depth)
 		return json_boolean(rnd(s) % 2);
 	case 2:
 		/* any 64-bit value, negative ones too */
-		return json_integer((json_int_t)(((uint64_t)rnd(s) << 32) |
-		                                 rnd(s)));
+		return json_integer(
+		    (json_int_t)(((uint64_t)rnd(s) << 32) | rnd(s)));
 	case 3:
 		return json_real((double)rnd(s) / 7.0);
 	case 4:

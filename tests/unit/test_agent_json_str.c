@@ -49,14 +49,22 @@ static void
 test_escapes_after_a_plain_prefix(void **state)
 {
 	(void)state;
-	is("ab\x01" "cd", 5, 64, "ab\\x01cd");
+	is("ab\x01"
+	   "cd",
+	   5, 64, "ab\\x01cd");
 	is("ab\x7f", 3, 64, "ab\\x7f");
-	is("ab\xff" "c", 4, 64, "ab\\xffc");
+	is("ab\xff"
+	   "c",
+	   4, 64, "ab\\xffc");
 	is("a\0b", 3, 64, "a\\x00b");
 	is("\x1b[0m", 4, 64, "\\x1b[0m");
 	/* the cap counts the escape's bytes: what is there stops it */
-	is("abc\x01" "defgh", 9, 5, "abc\\x01");
-	is("abc\x01" "defgh", 9, 3, "abc");
+	is("abc\x01"
+	   "defgh",
+	   9, 5, "abc\\x01");
+	is("abc\x01"
+	   "defgh",
+	   9, 3, "abc");
 }
 
 static void
@@ -66,9 +74,15 @@ test_utf8_kept_whole(void **state)
 	is("caf\xc3\xa9", 5, 64, "caf\xc3\xa9");
 	/* the character does not fit: cut before it, not inside */
 	is("caf\xc3\xa9", 5, 4, "caf");
-	is("ab\xe2\x82\xac" "cd", 7, 64, "ab\xe2\x82\xac" "cd");
+	is("ab\xe2\x82\xac"
+	   "cd",
+	   7, 64,
+	   "ab\xe2\x82\xac"
+	   "cd");
 	/* a lone continuation byte, an overlong form, a surrogate */
-	is("a\x80" "b", 3, 64, "a\\x80b");
+	is("a\x80"
+	   "b",
+	   3, 64, "a\\x80b");
 	is("a\xc0\xaf", 3, 64, "a\\xc0\\xaf");
 	is("a\xed\xa0\x80", 4, 64, "a\\xed\\xa0\\x80");
 }

@@ -968,8 +968,8 @@ scan_steps(const char *p, size_t n, size_t max_line, size_t *out, size_t cap)
 		out[k++] = l.end;
 		out[k++] = (size_t)l.cls;
 		if (k % 9 == 0 && l.end + 1 < n) {
-			const char *nl = memchr(p + l.end + 1, '\n',
-			                        n - l.end - 1);
+			const char *nl =
+			    memchr(p + l.end + 1, '\n', n - l.end - 1);
 			if (nl == NULL)
 				break;
 			prefilter_seek(&s, (size_t)(nl - p) + 1);
@@ -985,8 +985,8 @@ agree(const char *c, size_t n, size_t max_line, size_t *want, size_t *got,
       size_t cap)
 {
 	for (int mode = 0; mode < 2; mode++) {
-		size_t (*scan)(const char *, size_t, size_t, size_t *,
-		               size_t) = mode ? scan_steps : scan_all;
+		size_t (*scan)(const char *, size_t, size_t, size_t *, size_t) =
+		    mode ? scan_steps : scan_all;
 		size_t nw, ng;
 
 		assert_int_equal(prefilter_use("scalar"), 0);
@@ -1098,8 +1098,8 @@ check_scan_shapes(void)
 			l += 1 + strlen(line + l + 1);
 		if (n + l + 1 > sizeof(buf) - 300)
 			break;
-		for (int r = rand_r(&seed) % 12; r >= 0 && n + l + 1 <= sizeof(buf) - 300;
-		     r--) {
+		for (int r = rand_r(&seed) % 12;
+		     r >= 0 && n + l + 1 <= sizeof(buf) - 300; r--) {
 			memcpy(buf + n, line, l);
 			n += l;
 			buf[n++] = '\n';
@@ -1327,8 +1327,7 @@ test_head_no_event(void **state)
 	    {"Mar  1 00:00:01 mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT "
 	     "from x[192.0.2.1]: 554 5.7.1 %s; from=<a@b> to=<c@d>",
 	     0},
-	    {"Mar  1 00:00:01 mx1 postfix/qmgr[1]: 4F9D195432: removed %s",
-	     0},
+	    {"Mar  1 00:00:01 mx1 postfix/qmgr[1]: 4F9D195432: removed %s", 0},
 	    {"Mar  1 00:00:01 mx1 postfix/smtp[1]: warning: %s", 0},
 	    {"Mar  1 00:00:01 mx1 CROND[1]: (root) CMD (%s)", 0},
 	};
