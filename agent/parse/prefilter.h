@@ -7,10 +7,11 @@
  * dma) or cron's, or of one holding "SYSERR("; handle_line() reads a
  * line after a NUL from the byte after it.  So the prefilter works per
  * line, not per byte: one vector pass finds the line ends and any
- * "SYSERR(" or NUL (32 (AVX2) or 16 (SSE2) bytes at a time, three
- * compares on one load), and each line's tag is judged where the header
- * of the lines before it puts it, or where its own header does
- * (sl_tag_class()'s rules, no time converted).  Lines of any other tag
+ * "SYSERR(" or NUL (32 bytes at a time with AVX2, a table lookup and a
+ * compare; 16 with SSE2, three compares), and each line's tag is judged
+ * where the header of the lines before it puts it, or where its own
+ * header does (sl_tag_class()'s rules, no time converted).  Lines of any
+ * other tag
  * are never parsed.  A line handed out for its tag holds no NUL (one
  * that does is PF_FORCED), so the caller need not look for one.  The
  * implementation is chosen once at run time from the CPU's features.
