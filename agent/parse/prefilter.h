@@ -11,10 +11,9 @@
  * compare; 16 with SSE2, three compares), and each line's tag is judged
  * where the header of the lines before it puts it, or where its own
  * header does (sl_tag_class()'s rules, no time converted).  Lines of any
- * other tag
- * are never parsed.  A line handed out for its tag holds no NUL (one
- * that does is PF_FORCED), so the caller need not look for one.  The
- * implementation is chosen once at run time from the CPU's features.
+ * other tag are never parsed.  A line handed out for its tag holds no
+ * NUL (one that does is PF_FORCED), so the caller need not look for one.
+ * The implementation is chosen once at run time from the CPU's features.
  */
 #ifndef SPOOLWATCH_PREFILTER_H
 #define SPOOLWATCH_PREFILTER_H
