@@ -384,28 +384,30 @@ step_blocks(struct pf_scan *s, struct pf_line *out)
 }
 #endif
 
-/* the vector fill in use, or NULL: the scalar scan */
+/* the vector fill in use, or NULL: the scalar scan; its width */
 static int (*impl)(struct pf_scan *);
 static const char *impl_name;
+static int impl_width;
 
 /* use - the implementation named (fill NULL: the scalar scan) */
 static void
-use(int (*fill)(struct pf_scan *), const char *name)
+use(int (*fill)(struct pf_scan *), const char *name, int width)
 {
 	impl = fill;
 	impl_name = name;
+	impl_width = width;
 }
 
 static void
 choose(void)
 {
-	use(NULL, "scalar");
+	use(NULL, "scalar", 0);
 #ifdef HAVE_X86
 	__builtin_cpu_init();
 	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
-		use(fill_avx2, "avx2");
+		use(fill_avx2, "avx2", 32);
 	else if (__builtin_cpu_supports("sse2"))
-		use(fill_sse2, "sse2");
+		use(fill_sse2, "sse2", 16);
 #endif
 }
 
@@ -465,18 +467,18 @@ int
 prefilter_use(const char *name)
 {
 	if (strcmp(name, "scalar") == 0) {
-		use(NULL, "scalar");
+		use(NULL, "scalar", 0);
 		return 0;
 	}
 #ifdef HAVE_X86
 	__builtin_cpu_init();
 	if (strcmp(name, "sse2") == 0 && __builtin_cpu_supports("sse2")) {
-		use(fill_sse2, "sse2");
+		use(fill_sse2, "sse2", 16);
 		return 0;
 	}
 	if (strcmp(name, "avx2") == 0 && __builtin_cpu_supports("avx2") &&
 	    __builtin_cpu_supports("popcnt")) {
-		use(fill_avx2, "avx2");
+		use(fill_avx2, "avx2", 32);
 		return 0;
 	}
 #endif
@@ -489,4 +491,12 @@ prefilter_name(void)
 	if (impl_name == NULL)
 		choose();
 	return impl_name;
+}
+
+int
+prefilter_width(void)
+{
+	if (impl_name == NULL)
+		choose();
+	return impl_width;
 }

@@ -95,5 +95,9 @@ size_t prefilter_next(const char *p, size_t n, size_t max_line, size_t *end,
 int prefilter_use(const char *name);
 /* prefilter_name - the implementation in use. */
 const char *prefilter_name(void);
+/* prefilter_width - its vector width in bytes: 32 (AVX2), 16 (SSE2) or 0
+ * (scalar); the parse's other vector loops follow it, so the CPU is asked
+ * once and prefilter_use() forces them all. */
+int prefilter_width(void);
 
 #endif

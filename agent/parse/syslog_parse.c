@@ -19,6 +19,7 @@
 #endif
 
 #include "agent/parse/cron_log.h"
+#include "agent/parse/prefilter.h"
 #include "agent/parse/relay_log.h"
 #include "agent/parse/syslog_parse.h"
 #include "common/report_schema.h"
@@ -103,19 +104,6 @@ lit_find_avx2(const char *p, size_t n, const char *lit, size_t l)
 	                    (k - (npos - 32)) << (k - (npos - 32)),
 	                lit, l);
 }
-
-/* has_avx2 - the CPU's, asked once */
-static int
-has_avx2(void)
-{
-	static int avx2 = -1;
-
-	if (avx2 == -1) {
-		__builtin_cpu_init();
-		avx2 = __builtin_cpu_supports("avx2") != 0;
-	}
-	return avx2;
-}
 #endif
 
 #ifdef __SSE2__
@@ -136,10 +124,10 @@ pairs_sse2(const char *p, __m128i x, __m128i y)
  * for the short texts and keys of a mail line.  Candidates are the
  * positions where lit's last two bytes are ("t=" of ", stat=", "ce" of
  * "low on space": rare in mail text, where a key's first byte is
- * common), 32 (AVX2) or 16 (SSE2) a round, the last round overlapping
- * the one before rather than a byte-by-byte tail; the rest of lit is
- * compared at each.  A mail line's key is searched over the whole line,
- * so the rounds are its cost.
+ * common), 32 (AVX2) or 16 (SSE2) a round as prefilter_width() says,
+ * the last round overlapping the one before rather than a byte-by-byte
+ * tail; the rest of lit is compared at each.  A mail line's key is
+ * searched over the whole line, so the rounds are its cost.
  */
 static const char *
 lit_find(const char *p, size_t n, const char *lit, size_t l)
@@ -149,12 +137,15 @@ lit_find(const char *p, size_t n, const char *lit, size_t l)
 	if (n < l)
 		return NULL;
 	npos = n - l + 1;
+#if defined(HAVE_X86) || defined(__SSE2__)
+	const int width = prefilter_width();
+#endif
 #ifdef HAVE_X86
-	if (npos >= 32 && has_avx2())
+	if (npos >= 32 && width == 32)
 		return lit_find_avx2(p, n, lit, l);
 #endif
 #ifdef __SSE2__
-	if (npos >= 16) {
+	if (npos >= 16 && width >= 16) {
 		const __m128i x = _mm_set1_epi8(lit[l - 2]),
 		              y = _mm_set1_epi8(lit[l - 1]);
 		const size_t q = l - 2;
