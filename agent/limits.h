@@ -57,7 +57,5 @@
 /* allocations from this size on are mapped and go back to the kernel
  * when freed (glibc's M_MMAP_THRESHOLD, kept fixed). */
 #define AGENT_MMAP_THRESHOLD (64u << 10)
-/* a plain log file is mapped this much at a time (page cache, no copy). */
-#define AGENT_TAIL_MAP (8u << 20)
 
 #endif

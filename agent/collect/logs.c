@@ -173,7 +173,6 @@ struct collect {
 	int pending;
 	struct group *pending_group;
 	struct group *last_group; /* handle_line()'s event's group */
-	char *line; /* max_line bytes: a line of a mapped block, copied */
 };
 
 static int
@@ -507,19 +506,6 @@ handle_line(struct collect *k, const char *line, size_t n, int nul_free,
 	return 1;
 }
 
-/* may_count - can handle_line() change any state for this line (a line
- * the prefilter found no NUL in): is it an event, or a cron line?  A
- * parse of it and nothing else. */
-static int
-may_count(struct collect *k, const char *line, size_t n,
-          const struct sl_head *hd)
-{
-	struct sl_event ev;
-
-	return parse(k, line, n, hd, &ev) != SL_NONE ||
-	       cron_log_program(ev.program.p, ev.program.n);
-}
-
 /* repeats_after - the sysklogd "last message repeated N times" lines at
  * p (the lines right after a counted event of group g): each counts N
  * more of that event.  Returns the bytes of those lines; sets k->pending
@@ -555,39 +541,29 @@ repeats_after(struct collect *k, struct group *g, const char *p, size_t n)
 }
 
 /* take_line - handle a candidate line (nul_free, hd: as in
- * handle_line()); one of a mapped block is copied first, so that a fault
- * (the file truncated under the mapping) can only come before any state
- * changed. */
+ * handle_line()) */
 static int
-take_line(struct collect *k, const struct tail_src *src, const char *p,
-          size_t n, int nul_free, const struct sl_head *hd)
+take_line(struct collect *k, const char *p, size_t n, int nul_free,
+          const struct sl_head *hd)
 {
 	/* a delivered mail's line (most of a mail log) is told no event by
 	 * its header and message start, with no parse */
 	if (nul_free && sl_head_no_event(p, hd))
 		return 0;
-	if (src->mapped) {
-		/* most candidates are no event and no cron line: told by a
-		 * parse in place (no state changes), and never copied */
-		if (nul_free && !may_count(k, p, n, hd))
-			return 0;
-		memcpy(k->line, p, n);
-		p = k->line;
-	}
 	return handle_line(k, p, n, nul_free, hd);
 }
 
 /* flush_cmds - feed the CMD lines put aside in block p, the last
  * CRON_LOST_CMDS of them; the ring moves on over the others. */
 static void
-flush_cmds(struct collect *k, const struct tail_src *src, const char *p)
+flush_cmds(struct collect *k, const char *p)
 {
 	size_t first = k->ncmd > CRON_LOST_CMDS ? k->ncmd - CRON_LOST_CMDS : 0;
 
 	if (first > 0)
 		cron_lost_skip(k->cron, first);
 	for (size_t j = first; j < k->ncmd; j++)
-		take_line(k, src, p + k->cmd_off[j % CRON_LOST_CMDS],
+		take_line(k, p + k->cmd_off[j % CRON_LOST_CMDS],
 		          k->cmd_len[j % CRON_LOST_CMDS], 1,
 		          &k->cmd_head[j % CRON_LOST_CMDS]);
 	k->ncmd = 0;
@@ -633,7 +609,7 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 	if (cut) {
 		k->pending = (k->fmt[k->source] != SRC_SYSLOG ||
 		              prefilter_next(p, n, max_line, &end, &cls) < n) &&
-		             take_line(k, src, p, n, 0, NULL);
+		             take_line(k, p, n, 0, NULL);
 		k->pending_group = k->last_group;
 		return;
 	}
@@ -642,7 +618,7 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 		while (i < n) {
 			const char *nl = memchr(p + i, '\n', n - i);
 			end = nl ? (size_t)(nl - p) : n;
-			take_line(k, src, p + i,
+			take_line(k, p + i,
 			          end - i > max_line ? max_line : end - i, 0,
 			          NULL);
 			i = end + 1;
@@ -666,12 +642,12 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 				continue;
 			}
 			/* a complaint claims a CMD line: all fed first */
-			flush_cmds(k, src, p);
+			flush_cmds(k, p);
 		}
 		/* a long line that fitted the read buffer is cut like the
 		 * ones the tail had to cut */
 		k->src_cut += end - start > max_line;
-		counted = take_line(k, src, p + start, len, l.cls != PF_FORCED,
+		counted = take_line(k, p + start, len, l.cls != PF_FORCED,
 		                    &l.head);
 		i = end + 1;
 		if (counted && i < n) {
@@ -686,7 +662,7 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 			k->pending_group = k->last_group;
 		}
 	}
-	flush_cmds(k, src, p);
+	flush_cmds(k, p);
 }
 
 static json_t *
@@ -1008,8 +984,6 @@ logs_collect(struct cycle *c, const struct logs_config *cfg)
 	}
 	k->fmt[k->nsrc] = SRC_SYSLOG; /* the journal, in line form */
 	k->nsources = (int)k->nsrc + journal_wanted(c, cfg);
-	o.map = AGENT_TAIL_MAP;
-	k->line = o.buf; /* unused by the tail while it hands mapped blocks */
 
 	for (size_t i = 0; i < k->nsrc; i++) {
 		if (k->cap > 0 && k->slots == NULL) {

@@ -2,11 +2,10 @@
  * syslog_tail.c - resumable, rotation-aware reading of one log file (see
  * syslog_tail.h for the rules).
  *
- * Maps the unread range of a plain file window by window (no copy from
- * the page cache) and reads the rest, gzip streams and lines longer than
- * a window with pread() into the caller's buffer, so nothing here grows
- * with the file.  Siblings are looked for in the file's own directory: names
- * "BASE.<digit>..." and "BASE-<digit>..." (logrotate's numbered and
+ * Reads with pread() (gzip streams with zlib) into the caller's buffer,
+ * so nothing here grows with the file.  Siblings are looked for in the
+ * file's own directory: names "BASE.<digit>..." and "BASE-<digit>..."
+ * (logrotate's numbered and
  * dateext names) that are regular files; an old file compressed before
  * it was finished is read on from a gzip sibling (zlib, streaming);
  * other compressions (.bz2, .xz, .zst) only make a note.
@@ -15,12 +14,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -132,8 +128,8 @@ struct reader {
  * after the last complete line, or -1 with err.
  */
 static off_t
-read_range_gz(struct reader *rd, int fd, gzFile gz, const struct tail_src *src,
-              off_t off, off_t limit, int skip_first, char *err, size_t errlen)
+read_range(struct reader *rd, int fd, gzFile gz, const struct tail_src *src,
+           off_t off, off_t limit, int skip_first, char *err, size_t errlen)
 {
 	const struct tail_opts *o = rd->o;
 	off_t committed = off, fpos = off;
@@ -210,126 +206,6 @@ read_range_gz(struct reader *rd, int fd, gzFile gz, const struct tail_src *src,
 		len -= start;
 	}
 	return committed;
-}
-
-/* The window being read and where a fault on it jumps to (the agent
- * reads its logs from one thread). */
-static sigjmp_buf map_jump;
-static const char *volatile map_lo, *volatile map_hi;
-
-/* on_sigbus - a fault inside the window: the file was truncated under
- * it; any other: the default action once the handler returns. */
-static void
-on_sigbus(int sig, siginfo_t *si, void *uc)
-{
-	const char *a = si->si_addr;
-	struct sigaction dfl;
-
-	(void)uc;
-	if (map_lo != NULL && a >= map_lo && a < map_hi)
-		siglongjmp(map_jump, 1);
-	memset(&dfl, 0, sizeof(dfl));
-	dfl.sa_handler = SIG_DFL;
-	sigaction(sig, &dfl, NULL);
-}
-
-/*
- * read_mapped - hand out the complete lines of fd from off up to limit,
- * one block per window of o->map bytes mapped read-only;
- * skip_first drops bytes up to the first newline.  Returns the offset
- * after the last line handed out, *done set if the range was read to
- * limit (a partial last line waits).  It stops short, for the
- * caller to go on with pread(), where a window holds no newline (a line
- * longer than a window, or the skipped head of one: then off is
- * returned), where mmap fails, or on a fault (the file was truncated
- * under the window: pread() then finds its new end).
- */
-static off_t
-read_mapped(struct reader *rd, int fd, const struct tail_src *src, off_t off,
-            off_t limit, int skip_first, int *done)
-{
-	const size_t win = rd->o->map;
-	struct tail_src msrc = *src;
-	struct sigaction sa, old;
-	long pg = sysconf(_SC_PAGESIZE);
-	volatile off_t committed = off;
-	char *volatile map = NULL;
-	volatile size_t mlen = 0;
-	volatile int skipping = skip_first;
-
-	*done = 0;
-	if (win == 0 || fd == -1)
-		return off;
-	msrc.mapped = 1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_sigbus;
-	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	if (pg <= 0 || sigaction(SIGBUS, &sa, &old) == -1)
-		return off;
-	if (sigsetjmp(map_jump, 1) != 0) {
-		map_lo = map_hi = NULL;
-		munmap(map, mlen);
-		sigaction(SIGBUS, &old, NULL);
-		return committed;
-	}
-	while (committed < limit) {
-		off_t mstart = committed - committed % pg;
-		size_t lead = (size_t)(committed - mstart), start = lead, e;
-		int last = limit - mstart <= (off_t)(lead + win);
-		const char *lastnl;
-
-		mlen = last ? (size_t)(limit - mstart) : lead + win;
-		map = mmap(NULL, mlen, PROT_READ, MAP_PRIVATE, fd, mstart);
-		if (map == MAP_FAILED) {
-			map = NULL;
-			break;
-		}
-		map_lo = map;
-		map_hi = map + mlen;
-		if (skipping) {
-			const char *nl = memchr(map + lead, '\n', mlen - lead);
-			if (nl != NULL)
-				start = (size_t)(nl - map) + 1;
-		}
-		lastnl = mlen > start ? memrchr(map + start, '\n', mlen - start)
-		                      : NULL;
-		if ((skipping && start == lead) || (lastnl == NULL && !last)) {
-			map_lo = map_hi = NULL;
-			munmap(map, mlen);
-			break;
-		}
-		skipping = 0;
-		e = lastnl ? (size_t)(lastnl - map) + 1 : start;
-		if (e > start)
-			rd->fn(rd->arg, &msrc, map + start, e - start, 0);
-		/* bytes looked at, a partial last line included, once */
-		rd->res->bytes += (uint64_t)((last ? mlen : e) - lead);
-		committed = mstart + (off_t)e;
-		map_lo = map_hi = NULL;
-		munmap(map, mlen);
-		map = NULL;
-		if (last) {
-			*done = 1;
-			break;
-		}
-	}
-	sigaction(SIGBUS, &old, NULL);
-	return committed;
-}
-
-static off_t
-read_range(struct reader *rd, int fd, const struct tail_src *src, off_t off,
-           off_t limit, int skip_first, char *err, size_t errlen)
-{
-	int done;
-	off_t from = read_mapped(rd, fd, src, off, limit, skip_first, &done);
-
-	if (done)
-		return from;
-	/* the rest by pread(); the skip is still to do if nothing was read */
-	return read_range_gz(rd, fd, NULL, src, from, limit,
-	                     skip_first && from == off, err, errlen);
 }
 
 static int
@@ -536,11 +412,11 @@ read_between(struct reader *rd, const char *fspath, const char *hostpath,
 			continue;
 		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 		    !same_content(fd, &st, oldpos)) {
-			struct tail_src src = {NULL, 0, 0};
+			struct tail_src src = {NULL, 0};
 			sibling_path(hostpath, c[i].name, hpath, sizeof(hpath));
 			src.path = hpath;
 			src.mtime = st.st_mtime;
-			if (read_range(rd, fd, &src, 0, st.st_size, 0, err,
+			if (read_range(rd, fd, NULL, &src, 0, st.st_size, 0, err,
 			               errlen) < 0)
 				rc = -1;
 			else
@@ -599,7 +475,7 @@ finish_gz(struct reader *rd, const char *fspath, const char *hostpath,
 		return 0;
 	while (rc == 0 && (de = readdir(d)) != NULL) {
 		struct stat st;
-		struct tail_src src = {NULL, 0, 0};
+		struct tail_src src = {NULL, 0};
 		gzFile gz;
 		int fd;
 		off_t end;
@@ -625,7 +501,7 @@ finish_gz(struct reader *rd, const char *fspath, const char *hostpath,
 		sibling_path(hostpath, de->d_name, found, fn);
 		src.path = found;
 		src.mtime = st.st_mtime;
-		end = read_range_gz(rd, -1, gz, &src, p->off, (off_t)1 << 62, 0,
+		end = read_range(rd, -1, gz, &src, p->off, (off_t)1 << 62, 0,
 		                    err, errlen);
 		gzclose(gz);
 		if (end < 0) {
@@ -644,8 +520,8 @@ static int
 finish(struct reader *rd, int fd, const struct stat *sb, const char *hpath,
        struct pos *p, char *err, size_t errlen)
 {
-	struct tail_src src = {hpath, sb->st_mtime, 0};
-	off_t o = read_range(rd, fd, &src, p->off, sb->st_size, 0, err, errlen);
+	struct tail_src src = {hpath, sb->st_mtime};
+	off_t o = read_range(rd, fd, NULL, &src, p->off, sb->st_size, 0, err, errlen);
 
 	if (o < 0)
 		return -1;
@@ -750,7 +626,7 @@ read_first(struct run *t)
 	}
 	if (identify(t->fd, &t->sb, 0, &now) == -1)
 		return io_error(t);
-	now.off = read_range(&t->rd, t->fd, &t->src, start, t->sb.st_size, skip,
+	now.off = read_range(&t->rd, t->fd, NULL, &t->src, start, t->sb.st_size, skip,
 	                     t->err, t->errlen);
 	if (now.off < 0)
 		return STEP_ERR;
@@ -772,7 +648,7 @@ same_file(const struct run *t)
 static enum step
 read_more(struct run *t)
 {
-	off_t off = read_range(&t->rd, t->fd, &t->src, t->cur.off,
+	off_t off = read_range(&t->rd, t->fd, NULL, &t->src, t->cur.off,
 	                       t->sb.st_size, 0, t->err, t->errlen);
 
 	if (off < 0)
@@ -889,7 +765,7 @@ read_rotated(struct run *t)
 	}
 	if (identify(t->fd, &t->sb, 0, &now) == -1)
 		return io_error(t);
-	now.off = read_range(&t->rd, t->fd, &t->src, 0, t->sb.st_size, 0,
+	now.off = read_range(&t->rd, t->fd, NULL, &t->src, 0, t->sb.st_size, 0,
 	                     t->err, t->errlen);
 	if (now.off < 0)
 		return STEP_ERR;
@@ -905,7 +781,7 @@ tail_run(const char *fspath, const char *hostpath, json_t *saved,
 	struct run t = {.rd = {o, fn, arg, res},
 	                .fspath = fspath,
 	                .hostpath = hostpath,
-	                .src = {hostpath, 0, 0},
+	                .src = {hostpath, 0},
 	                .err = err,
 	                .errlen = errlen};
 	enum step step;

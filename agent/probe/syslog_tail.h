@@ -28,14 +28,12 @@
  * with no newline in the read buffer is handed out cut to max_line bytes
  * (flag cut, counted in lines_cut) once its newline has been read; a long
  * line that fits the buffer arrives whole inside a block, and the
- * consumer cuts it (lines are never measured here, for speed).
- * Plain files are read without a copy: the unread range is mapped in
- * windows of o->map bytes (0: never); a block is then the complete lines
- * of one window, and a window is the read buffer of the rule above.  A fault on the mapping (the file truncated under it) ends
- * the window, and the rest is read with pread() from the last offset
- * handed out, as are gzip streams and lines longer than a window.
- * Memory: the caller's buffers, whatever the file size (a window is page
- * cache, not anonymous memory).
+ * consumer cuts it (lines are never measured here, for speed).  Files
+ * are read with pread() into o->buf: a copy from the page cache into a
+ * buffer that stays in the CPU's cache costs less than mapping the file
+ * (a page fault for every 16 pages, and their unmapping), and a file
+ * truncated under the read only reads short.
+ * Memory: the caller's buffers, whatever the file size.
  */
 #ifndef SPOOLWATCH_SYSLOG_TAIL_H
 #define SPOOLWATCH_SYSLOG_TAIL_H
@@ -50,14 +48,10 @@
 #define TAIL_FP_MAX 1024
 
 /* Where a block comes from: host path (a rotated sibling's name when the
- * old file is being finished) and its mtime, the year anchor.  mapped is
- * set when the block points into a mapping of the file: its bytes may
- * vanish (SIGBUS, caught by the tail) if the file is truncated under it,
- * so the consumer copies a line out before it changes any state. */
+ * old file is being finished) and its mtime, the year anchor. */
 struct tail_src {
 	const char *path;
 	time_t mtime;
-	int mapped;
 };
 
 /* A block of complete lines, each ending in '\n'; or, with cut set, the
@@ -71,7 +65,6 @@ struct tail_opts {
 	char *buf;       /* read buffer, bufsize > max_line + 4096 */
 	size_t bufsize;
 	char *hold; /* max_line bytes: a cut line's head */
-	size_t map; /* window of a mapped read (AGENT_TAIL_MAP); 0: pread() */
 };
 
 struct tail_result {
