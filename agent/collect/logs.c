@@ -35,6 +35,7 @@
 #include "agent/probe/exim_detect.h"
 #include "agent/probe/mtaconf.h"
 #include "agent/limits.h"
+#include "agent/collect/cron_aside.h"
 #include "agent/collect/dedup.h"
 #include "agent/collect/logs.h"
 #include "agent/collect/own_pids.h"
@@ -154,13 +155,8 @@ struct collect {
 	enum src_format fmt[LOGS_SOURCES_MAX + 1];
 	size_t nsrc;
 	struct cron_lost *cron; /* cron's CMD lines and complaints */
-	/* cron's CMD lines of the block being read, fed at its end or
-	 * before cron's next other line: of a run of them only the
-	 * last CRON_LOST_CMDS can matter (cron_lost keeps no more), so the
-	 * others are never parsed (flush_cmds()) */
-	size_t cmd_off[CRON_LOST_CMDS], cmd_len[CRON_LOST_CMDS];
-	struct sl_head cmd_head[CRON_LOST_CMDS]; /* as the prefilter found */
-	size_t ncmd;
+	/* cron's CMD lines, fed at the end of their run */
+	struct cron_aside cmds;
 	/* the file being read */
 	int source;
 	const char *clock_path;
@@ -553,36 +549,22 @@ take_line(struct collect *k, const char *p, size_t n, int nul_free,
 	return handle_line(k, p, n, nul_free, hd);
 }
 
-/* flush_cmds - feed the CMD lines put aside in block p, the last
- * CRON_LOST_CMDS of them; the ring moves on over the others. */
+/* feed_cmd - a CMD line put aside (cron_aside_fn) */
 static void
-flush_cmds(struct collect *k, const char *p)
+feed_cmd(void *arg, const char *p, size_t n, const struct sl_head *hd)
 {
-	size_t first = k->ncmd > CRON_LOST_CMDS ? k->ncmd - CRON_LOST_CMDS : 0;
-
-	if (first > 0)
-		cron_lost_skip(k->cron, first);
-	for (size_t j = first; j < k->ncmd; j++)
-		take_line(k, p + k->cmd_off[j % CRON_LOST_CMDS],
-		          k->cmd_len[j % CRON_LOST_CMDS], 1,
-		          &k->cmd_head[j % CRON_LOST_CMDS]);
-	k->ncmd = 0;
+	take_line(arg, p, n, 1, hd);
 }
 
-/* put_aside - a cron CMD line (sl_cron_cmd_head()) of the block, fed by
- * flush_cmds(); 0 for any other line. */
+/* put_aside - a cron CMD line (sl_cron_cmd_head()) of the block, fed at
+ * the end of its run; 0 for any other line. */
 static int
-put_aside(struct collect *k, const char *p, size_t start, size_t len,
+put_aside(struct collect *k, const char *p, size_t len,
           const struct sl_head *hd)
 {
-	size_t r;
-
-	if (!sl_cron_cmd_head(p + start, len, hd, &k->clk))
+	if (!sl_cron_cmd_head(p, len, hd, &k->clk))
 		return 0;
-	r = k->ncmd++ % CRON_LOST_CMDS;
-	k->cmd_off[r] = start;
-	k->cmd_len[r] = len;
-	k->cmd_head[r] = *hd;
+	cron_aside_put(&k->cmds, p, len, hd);
 	return 1;
 }
 
@@ -599,6 +581,8 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 	size_t i = 0, end;
 
 	if (src->path != k->clock_path || src->mtime != k->clock_mtime) {
+		/* the lines put aside are dated by their own file's clock */
+		cron_aside_flush(&k->cmds);
 		time_t anchor = src->mtime < k->c->now ? src->mtime : k->c->now;
 		sl_clock_init(&k->clk, anchor);
 		if (src->path != k->clock_path)
@@ -607,6 +591,7 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 		k->clock_mtime = src->mtime;
 	}
 	if (cut) {
+		cron_aside_flush(&k->cmds); /* it may be a CMD line */
 		k->pending = (k->fmt[k->source] != SRC_SYSLOG ||
 		              prefilter_next(p, n, max_line, &end, &cls) < n) &&
 		             take_line(k, p, n, 0, NULL);
@@ -636,13 +621,13 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 		end = l.end;
 		len = end - start > max_line ? max_line : end - start;
 		if (l.cls == PF_CRON) {
-			if (put_aside(k, p, start, len, &l.head)) {
+			if (put_aside(k, p + start, len, &l.head)) {
 				k->src_cut += end - start > max_line;
 				i = end + 1;
 				continue;
 			}
 			/* a complaint claims a CMD line: all fed first */
-			flush_cmds(k, p);
+			cron_aside_flush(&k->cmds);
 		}
 		/* a long line that fitted the read buffer is cut like the
 		 * ones the tail had to cut */
@@ -662,7 +647,7 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 			k->pending_group = k->last_group;
 		}
 	}
-	flush_cmds(k, p);
+	cron_aside_carry(&k->cmds);
 }
 
 static json_t *
@@ -875,6 +860,7 @@ read_source(struct collect *k, size_t i, const struct tail_opts *o,
 	snprintf(key, sizeof(key), "log:%s", host);
 	if (tail_run(path, host, state_get(k->c->state, key), o, on_block, k,
 	             &next, &res, err, sizeof(err)) == -1) {
+		cron_aside_flush(&k->cmds);
 		cycle_error(k->c, host, "%s", err);
 		json_array_append_new(
 		    sources,
@@ -884,6 +870,7 @@ read_source(struct collect *k, size_t i, const struct tail_opts *o,
 		              json_str_safe(err, strlen(err), sizeof(err))));
 		return;
 	}
+	cron_aside_flush(&k->cmds);
 	if (next)
 		state_put(k->c->state, key, next);
 	ent = json_pack(
@@ -964,6 +951,7 @@ logs_collect(struct cycle *c, const struct logs_config *cfg)
 	o.buf = cycle_buf_take(c, o.bufsize + o.max_line);
 	o.hold = o.buf + o.bufsize;
 	k->cron = cron_lost_new();
+	cron_aside_init(&k->cmds, k->cron, feed_cmd, k);
 	cron_lost_load(k->cron, state_get(c->state, CRON_STATE_KEY));
 	for (size_t i = 0; i < cfg->files.n && k->nsrc < LOGS_SOURCES_MAX;
 	     i++) {
