@@ -25,7 +25,7 @@
 # (main's, say) side by side, its figures and ratio printed the same way.
 #
 # Next to grep, in the same alternation: syslog_floor.c, the file read as
-# the agent reads it (8 MiB windows mapped) with its line ends counted and
+# the agent reads it (pread() of 192 KiB) with its line ends counted and
 # nothing else, the least any reader that looks at every line does.
 #
 # The page cache is warmed first; the files are removed afterwards.  The
