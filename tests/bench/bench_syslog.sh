@@ -259,7 +259,7 @@ measure() {
 	    "$(awk -v b="$bytes" -v s="$gw" 'BEGIN { print b / s / 1e9 }')" "$gc"
 	fw=$(best "$d/f.all" 1) fc=$(best "$d/f.all" 2)
 	printf '  %-36s wall %7.3f s (%6.2f GB/s)  cpu %6s s\n' \
-	    "floor: map, count the line ends" "$fw" \
+	    "floor: read, count the line ends" "$fw" \
 	    "$(awk -v b="$bytes" -v s="$fw" 'BEGIN { print b / s / 1e9 }')" "$fc"
 	line "spoolwatch-agent (dynamic, $impl)" "$d/a.all"
 	[ -z "$static" ] || line "static agent (make static, musl)" "$d/s.all"
