@@ -1,5 +1,10 @@
 /*
  * cron_aside.c - cron's CMD lines put aside (see cron_aside.h).
+ *
+ * The carry is a ring of bytes: the lines carried, oldest first, from
+ * the first one's start to head, wrapping to the carry's start when a
+ * line does not fit before its end.  A line that finds no room has the
+ * oldest fed first, so every line fed is older than every line kept.
  */
 #include <string.h>
 
@@ -15,15 +20,14 @@ cron_aside_init(struct cron_aside *a, struct cron_lost *cl,
 	a->feed = feed;
 	a->arg = arg;
 	a->first = a->carried = a->n = 0;
+	a->head = 0;
 }
 
 void
-cron_aside_put(struct cron_aside *a, const char *p, size_t n,
-               const struct sl_head *hd)
+cron_aside_put(struct cron_aside *a, const char *p, size_t n)
 {
 	AT(a, a->n)->p = p;
 	AT(a, a->n)->len = n;
-	AT(a, a->n)->head = *hd;
 	a->n++;
 }
 
@@ -41,52 +45,62 @@ drop_overwritten(struct cron_aside *a)
 	}
 }
 
-/* feed_to - feed lines first..to */
+/* feed_one - feed the oldest line */
 static void
-feed_to(struct cron_aside *a, size_t to)
+feed_one(struct cron_aside *a)
 {
-	for (; a->first < to; a->first++)
-		a->feed(a->arg, AT(a, a->first)->p, AT(a, a->first)->len,
-		        &AT(a, a->first)->head);
+	a->feed(a->arg, AT(a, a->first)->p, AT(a, a->first)->len);
+	a->first++;
 }
 
 void
 cron_aside_flush(struct cron_aside *a)
 {
 	drop_overwritten(a);
-	feed_to(a, a->n);
+	while (a->first < a->n)
+		feed_one(a);
 	a->first = a->carried = a->n = 0;
+	a->head = 0;
+}
+
+/* place - where in the carry a line of len bytes goes after the lines
+ * first..upto carried, or -1 if it finds no room */
+static long
+place(const struct cron_aside *a, size_t upto, size_t len)
+{
+	size_t t;
+
+	if (a->first == upto)
+		return 0; /* the carry is empty */
+	t = (size_t)(AT(a, a->first)->p - a->carry);
+	if (a->head > t) { /* not wrapped: room after head, then before t */
+		if (CRON_ASIDE_CARRY - a->head >= len)
+			return (long)a->head;
+		return len <= t ? 0 : -1;
+	}
+	return a->head + len <= t ? (long)a->head : -1;
 }
 
 void
 cron_aside_carry(struct cron_aside *a)
 {
-	size_t keep = a->n, bytes = 0, moved = 0;
-
 	drop_overwritten(a);
-	/* the newest lines that fit; the older ones are fed now */
-	while (keep > a->first && bytes + AT(a, keep - 1)->len <=
-	                              CRON_ASIDE_CARRY) {
-		bytes += AT(a, keep - 1)->len;
-		keep--;
-	}
-	feed_to(a, keep);
-	/* the carried ones kept move to the carry's start, in order (they
-	 * are its last bytes), then the block's are copied after them */
-	if (a->carried > keep) {
-		const char *from = AT(a, keep)->p;
-		moved = (size_t)(AT(a, a->carried - 1)->p +
-		                 AT(a, a->carried - 1)->len - from);
-		memmove(a->carry, from, moved);
-		for (size_t j = keep; j < a->carried; j++)
-			AT(a, j)->p -= from - a->carry;
-	} else {
-		a->carried = keep;
-	}
 	for (size_t j = a->carried; j < a->n; j++) {
-		memcpy(a->carry + moved, AT(a, j)->p, AT(a, j)->len);
-		AT(a, j)->p = a->carry + moved;
-		moved += AT(a, j)->len;
+		size_t len = AT(a, j)->len;
+		long at;
+
+		if (len > CRON_ASIDE_CARRY) {
+			/* it and every line before it fed */
+			while (a->first <= j)
+				feed_one(a);
+			a->head = 0;
+			continue;
+		}
+		while ((at = place(a, j, len)) == -1)
+			feed_one(a);
+		memcpy(a->carry + at, AT(a, j)->p, len);
+		AT(a, j)->p = a->carry + at;
+		a->head = (size_t)at + len;
 	}
 	a->carried = a->n;
 }

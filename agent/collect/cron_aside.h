@@ -6,11 +6,12 @@
  *
  * A line put aside points into the block being read.  At the block's end
  * the ones that can still matter (the last CRON_LOST_CMDS) are copied
- * into the carry, CRON_ASIDE_CARRY bytes, newest first while they fit;
- * the older ones are fed there and then.  A run of CMD lines across many
- * blocks (cron's lines are a fifth of some logs) is then fed once, at
- * its end: before cron's next other line, a cut line, or another file.
- * Memory: the ring and the carry, fixed.
+ * into the carry, CRON_ASIDE_CARRY bytes, the oldest fed where there is
+ * no room.  A run of CMD lines across many blocks (cron's lines are a
+ * fifth of some logs) is then fed once, at its end: before cron's next
+ * other line, a cut line, or another file.  A line is fed as it was
+ * read, its header walked again (few are).  Memory: the ring and the
+ * carry, fixed.
  */
 #ifndef SPOOLWATCH_CRON_ASIDE_H
 #define SPOOLWATCH_CRON_ASIDE_H
@@ -18,15 +19,12 @@
 #include <stddef.h>
 
 #include "agent/parse/cron_log.h"
-#include "agent/parse/syslog_parse.h"
 
 /* the carry: CRON_LOST_CMDS lines of 128 bytes, the common length */
 #define CRON_ASIDE_CARRY (64u << 10)
 
-/* feed one CMD line put aside (p, n), with the header the prefilter
- * found for it */
-typedef void (*cron_aside_fn)(void *arg, const char *p, size_t n,
-                              const struct sl_head *hd);
+/* feed one CMD line put aside (p, n) */
+typedef void (*cron_aside_fn)(void *arg, const char *p, size_t n);
 
 struct cron_aside {
 	struct cron_lost *cl; /* whose ring cron_lost_skip() moves */
@@ -37,9 +35,9 @@ struct cron_aside {
 	struct {
 		const char *p;
 		size_t len;
-		struct sl_head head;
 	} ring[CRON_LOST_CMDS];
 	size_t first, carried, n;
+	size_t head; /* where the carry's next line goes */
 	char carry[CRON_ASIDE_CARRY];
 };
 
@@ -48,15 +46,14 @@ void cron_aside_init(struct cron_aside *a, struct cron_lost *cl,
                      cron_aside_fn feed, void *arg);
 
 /* cron_aside_put - one CMD line of the block being read */
-void cron_aside_put(struct cron_aside *a, const char *p, size_t n,
-                    const struct sl_head *hd);
+void cron_aside_put(struct cron_aside *a, const char *p, size_t n);
 
 /* cron_aside_flush - feed the lines that can matter, in order; the ring
  * moves on over the others.  The set is empty afterwards. */
 void cron_aside_flush(struct cron_aside *a);
 
 /* cron_aside_carry - the block ends: copy the lines that can matter into
- * the carry (feeding the older ones that do not fit) */
+ * the carry (feeding the oldest where there is no room) */
 void cron_aside_carry(struct cron_aside *a);
 
 #endif

@@ -551,9 +551,9 @@ take_line(struct collect *k, const char *p, size_t n, int nul_free,
 
 /* feed_cmd - a CMD line put aside (cron_aside_fn) */
 static void
-feed_cmd(void *arg, const char *p, size_t n, const struct sl_head *hd)
+feed_cmd(void *arg, const char *p, size_t n)
 {
-	take_line(arg, p, n, 1, hd);
+	take_line(arg, p, n, 1, NULL);
 }
 
 /* put_aside - a cron CMD line (sl_cron_cmd_head()) of the block, fed at
@@ -564,7 +564,7 @@ put_aside(struct collect *k, const char *p, size_t len,
 {
 	if (!sl_cron_cmd_head(p, len, hd, &k->clk))
 		return 0;
-	cron_aside_put(&k->cmds, p, len, hd);
+	cron_aside_put(&k->cmds, p, len);
 	return 1;
 }
 

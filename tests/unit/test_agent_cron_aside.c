@@ -32,9 +32,8 @@ feed(struct cron_lost *cl, const char *p, size_t n)
 }
 
 static void
-feed_aside(void *arg, const char *p, size_t n, const struct sl_head *hd)
+feed_aside(void *arg, const char *p, size_t n)
 {
-	assert_non_null(hd);
 	feed(arg, p, n);
 }
 
@@ -123,7 +122,7 @@ run(unsigned seed, size_t lines, size_t max_cmd, int complaints_per_mille)
 			assert_int_equal(sl_tag_class_head(b, n, &hd),
 			                 SL_TAG_CRON);
 			feed(direct, b, n);
-			cron_aside_put(a, b, n, &hd);
+			cron_aside_put(a, b, n);
 		}
 		used += n;
 	}
