@@ -2,8 +2,8 @@
  * test_agent_logs.c - the mail log collector on a scratch root: its
  * configuration keys, events[] and event_groups[] with the max_events
  * bound, the same line through two files, staged (not committed)
- * offsets, hostile bytes in the JSON, and the log.syserr finding tied to
- * the spool check's finding.
+ * offsets, hostile bytes in the JSON, the log.syserr finding tied to
+ * the spool check's finding, and cron's jobs named across read blocks.
  */
 #include <limits.h>
 #include <setjmp.h>
@@ -601,6 +601,56 @@ test_own_postqueue_warning_not_counted(void **state)
 	                 OWN_PIDS_MAX);
 }
 
+/* cron's CMD lines in runs across many read blocks (about 270 in each):
+ * a complaint names the job of a CMD line 400 CMD lines and more than a
+ * block before it, carried from block to block (cron_aside.c), and the
+ * job of the CMD line right before it */
+static void
+test_cron_job_named_across_read_blocks(void **state)
+{
+	char path[PATH_MAX + 64];
+	FILE *fp;
+	json_t *r, *jobs;
+	int named = 0;
+	(void)state;
+	cfg.logs.readback = 64 << 20;
+	snprintf(path, sizeof(path), "%s/root/var/log/maillog", top);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	for (int i = 0; i < 6000; i++) {
+		fprintf(fp,
+		        "Feb 15 10:%02d:%02d host1 CROND[%d]: (root) CMD "
+		        "(/usr/local/bin/job-%d)\n",
+		        i / 60 % 60, i % 60, 10000 + 2 * i, i);
+		for (int k = 0; k < 6; k++)
+			fprintf(fp,
+			        "Feb 15 10:%02d:%02d host1 kernel: [%8d.%06d] "
+			        "eth0: link up, 1000 Mbps, full duplex, lpa "
+			        "0x%04X\n",
+			        i / 60 % 60, i % 60, i, k, i & 0xffff);
+		if (i == 3000 || i == 5999)
+			fprintf(fp,
+			        "Feb 15 10:%02d:%02d host1 CROND[%d]: (root) "
+			        "MAIL (mailed 10 bytes of output but got status "
+			        "0x004b)\n",
+			        i / 60 % 60, i % 60,
+			        10000 + 2 * (i == 3000 ? i - 400 : i));
+	}
+	fclose(fp);
+	r = run(NULL, NULL);
+	jobs = json_object_get(json_object_get(r, "cron_lost"), "jobs");
+	assert_int_equal(json_array_size(jobs), 2);
+	for (size_t j = 0; j < json_array_size(jobs); j++) {
+		const char *c = json_string_value(
+		    json_object_get(json_array_get(jobs, j), "command"));
+		assert_non_null(c);
+		named += strcmp(c, "/usr/local/bin/job-2600") == 0 ||
+		         strcmp(c, "/usr/local/bin/job-5999") == 0;
+	}
+	assert_int_equal(named, 2);
+	json_decref(r);
+}
+
 int
 main(void)
 {
@@ -622,6 +672,8 @@ main(void)
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_line_after_nul_run_is_read,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_cron_job_named_across_read_blocks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_own_postqueue_warning_not_counted, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
