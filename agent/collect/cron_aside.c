@@ -13,8 +13,8 @@
 #define AT(a, j) (&(a)->ring[(j) % CRON_LOST_CMDS])
 
 void
-cron_aside_init(struct cron_aside *a, struct cron_lost *cl,
-                cron_aside_fn feed, void *arg)
+cron_aside_init(struct cron_aside *a, struct cron_lost *cl, cron_aside_fn feed,
+                void *arg)
 {
 	a->cl = cl;
 	a->feed = feed;

@@ -632,8 +632,8 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 		/* a long line that fitted the read buffer is cut like the
 		 * ones the tail had to cut */
 		k->src_cut += end - start > max_line;
-		counted = take_line(k, p + start, len, l.cls != PF_FORCED,
-		                    &l.head);
+		counted =
+		    take_line(k, p + start, len, l.cls != PF_FORCED, &l.head);
 		i = end + 1;
 		if (counted && i < n) {
 			size_t used =

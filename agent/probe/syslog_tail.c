@@ -416,8 +416,8 @@ read_between(struct reader *rd, const char *fspath, const char *hostpath,
 			sibling_path(hostpath, c[i].name, hpath, sizeof(hpath));
 			src.path = hpath;
 			src.mtime = st.st_mtime;
-			if (read_range(rd, fd, NULL, &src, 0, st.st_size, 0, err,
-			               errlen) < 0)
+			if (read_range(rd, fd, NULL, &src, 0, st.st_size, 0,
+			               err, errlen) < 0)
 				rc = -1;
 			else
 				rd->res->between++;
@@ -502,7 +502,7 @@ finish_gz(struct reader *rd, const char *fspath, const char *hostpath,
 		src.path = found;
 		src.mtime = st.st_mtime;
 		end = read_range(rd, -1, gz, &src, p->off, (off_t)1 << 62, 0,
-		                    err, errlen);
+		                 err, errlen);
 		gzclose(gz);
 		if (end < 0) {
 			rc = -1;
@@ -521,7 +521,8 @@ finish(struct reader *rd, int fd, const struct stat *sb, const char *hpath,
        struct pos *p, char *err, size_t errlen)
 {
 	struct tail_src src = {hpath, sb->st_mtime};
-	off_t o = read_range(rd, fd, NULL, &src, p->off, sb->st_size, 0, err, errlen);
+	off_t o =
+	    read_range(rd, fd, NULL, &src, p->off, sb->st_size, 0, err, errlen);
 
 	if (o < 0)
 		return -1;
@@ -626,8 +627,8 @@ read_first(struct run *t)
 	}
 	if (identify(t->fd, &t->sb, 0, &now) == -1)
 		return io_error(t);
-	now.off = read_range(&t->rd, t->fd, NULL, &t->src, start, t->sb.st_size, skip,
-	                     t->err, t->errlen);
+	now.off = read_range(&t->rd, t->fd, NULL, &t->src, start, t->sb.st_size,
+	                     skip, t->err, t->errlen);
 	if (now.off < 0)
 		return STEP_ERR;
 	t->cur = now;

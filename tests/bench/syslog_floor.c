@@ -38,9 +38,10 @@ count(const char *p, size_t len)
 		const __m128i lf = _mm_set1_epi8('\n');
 		for (int k = 0; k < 4; k++)
 			m |= (unsigned long long)(unsigned)_mm_movemask_epi8(
-			         _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(
-			                            p + i + 16 * k)),
-			                        lf))
+			         _mm_cmpeq_epi8(
+			             _mm_loadu_si128(
+			                 (const __m128i *)(p + i + 16 * k)),
+			             lf))
 			     << (16 * k);
 #endif
 		lines += (unsigned long long)__builtin_popcountll(m);

@@ -60,8 +60,10 @@ compare(struct cron_lost *a, struct cron_lost *b)
 {
 	json_t *ja = cron_lost_json(a), *jb = cron_lost_json(b);
 	json_t *sa = cron_lost_save(a), *sb = cron_lost_save(b);
-	char *x = json_dumps(ja, JSON_SORT_KEYS), *y = json_dumps(jb, JSON_SORT_KEYS);
-	char *u = json_dumps(sa, JSON_SORT_KEYS), *v = json_dumps(sb, JSON_SORT_KEYS);
+	char *x = json_dumps(ja, JSON_SORT_KEYS),
+	     *y = json_dumps(jb, JSON_SORT_KEYS);
+	char *u = json_dumps(sa, JSON_SORT_KEYS),
+	     *v = json_dumps(sb, JSON_SORT_KEYS);
 
 	assert_string_equal(x, y);
 	assert_string_equal(u, v);
@@ -107,11 +109,12 @@ run(unsigned seed, size_t lines, size_t max_cmd, int complaints_per_mille)
 		if (r < 20 + complaints_per_mille) {
 			/* a complaint about a recent job, or an old one */
 			long of = pid - 1 - rand() % 700;
-			n = (size_t)snprintf(b, cap,
-			                     "Dec  1 11:00:00 host1 CROND[%ld]: "
-			                     "(root) MAIL (mailed 10 bytes of "
-			                     "output but got status 0x004b)",
-			                     of);
+			n = (size_t)snprintf(
+			    b, cap,
+			    "Dec  1 11:00:00 host1 CROND[%ld]: "
+			    "(root) MAIL (mailed 10 bytes of "
+			    "output but got status 0x004b)",
+			    of);
 			cron_aside_flush(a);
 			feed(direct, b, n);
 			feed(aside, b, n);

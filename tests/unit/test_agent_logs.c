@@ -629,12 +629,13 @@ test_cron_job_named_across_read_blocks(void **state)
 			        "0x%04X\n",
 			        i / 60 % 60, i % 60, i, k, i & 0xffff);
 		if (i == 3000 || i == 5999)
-			fprintf(fp,
-			        "Feb 15 10:%02d:%02d host1 CROND[%d]: (root) "
-			        "MAIL (mailed 10 bytes of output but got status "
-			        "0x004b)\n",
-			        i / 60 % 60, i % 60,
-			        10000 + 2 * (i == 3000 ? i - 400 : i));
+			fprintf(
+			    fp,
+			    "Feb 15 10:%02d:%02d host1 CROND[%d]: (root) "
+			    "MAIL (mailed 10 bytes of output but got status "
+			    "0x004b)\n",
+			    i / 60 % 60, i % 60,
+			    10000 + 2 * (i == 3000 ? i - 400 : i));
 	}
 	fclose(fp);
 	r = run(NULL, NULL);

@@ -554,8 +554,8 @@ test_truncated_under_the_read(void **state)
 		append(logp, line);
 	}
 	assert_int_equal(tail_run(logp, "/var/log/maillog", NULL, &opts,
-	                          on_block_truncating, &calls, &next, &res,
-	                          err, sizeof(err)),
+	                          on_block_truncating, &calls, &next, &res, err,
+	                          sizeof(err)),
 	                 0);
 	assert_int_equal(calls, 1); /* the truncation ended the read */
 	/* the block's lines, whole, and nothing after them */
