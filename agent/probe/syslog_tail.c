@@ -5,10 +5,10 @@
  * Reads with pread() (gzip streams with zlib) into the caller's buffer,
  * so nothing here grows with the file.  Siblings are looked for in the
  * file's own directory: names "BASE.<digit>..." and "BASE-<digit>..."
- * (logrotate's numbered and
- * dateext names) that are regular files; an old file compressed before
- * it was finished is read on from a gzip sibling (zlib, streaming);
- * other compressions (.bz2, .xz, .zst) only make a note.
+ * (logrotate's numbered and dateext names) that are regular files; an
+ * old file compressed before it was finished is read on from a gzip
+ * sibling (zlib, streaming); other compressions (.bz2, .xz, .zst) only
+ * make a note.
  * Host files are opened read-only and never locked.
  */
 #include <dirent.h>
