@@ -134,7 +134,7 @@ cron_log_is_cmd(const char *msg, size_t n)
 /* --- the tally ------------------------------------------------------------ */
 
 struct cmd {
-	long pid; /* -1: empty or used */
+	long pid; /* <= 0: empty, used, or the line named none */
 	time_t ts;
 	char user[USER_MAX];
 	size_t clen;
@@ -163,11 +163,8 @@ struct cron_lost {
 struct cron_lost *
 cron_lost_new(void)
 {
-	struct cron_lost *cl = xcalloc(1, sizeof(*cl));
-
-	for (size_t i = 0; i < CRON_LOST_CMDS; i++)
-		cl->cmds[i].pid = -1;
-	return cl;
+	/* all empty: zero pages, not one touched before it is used */
+	return xcalloc(1, sizeof(struct cron_lost));
 }
 
 void
@@ -212,7 +209,7 @@ claim(struct cron_lost *cl, long pid)
 
 	for (size_t i = 0; i < CRON_LOST_CMDS; i++) {
 		struct cmd *c = &cl->cmds[i];
-		if (c->pid < 0)
+		if (c->pid <= 0)
 			continue;
 		if (c->pid == pid)
 			return c;
@@ -324,7 +321,7 @@ cron_lost_save(const struct cron_lost *cl)
 		const struct cmd *c =
 		    &cl->cmds[(cl->next + CRON_LOST_CMDS - k) % CRON_LOST_CMDS];
 		json_t *cmd;
-		if (c->pid < 0)
+		if (c->pid <= 0)
 			continue;
 		if ((cmd = json_stringn(c->command, c->clen)) == NULL)
 			continue; /* not UTF-8: not kept */
