@@ -3,8 +3,9 @@
  * block to block (agent/collect/cron_aside.c) leave cron_lost as feeding
  * every line at once does: the same jobs claimed by the same complaints,
  * the same state saved.  Runs of CMD lines longer than cron_lost's ring,
- * commands long enough to fill the carry, complaints for jobs inside and
- * outside the ring, each block's bytes overwritten after its end.
+ * commands long enough to fill the carry, lines longer than it,
+ * complaints for jobs inside and outside the ring, each block's bytes
+ * overwritten after its end.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -81,11 +82,12 @@ compare(struct cron_lost *a, struct cron_lost *b)
  * complaints that claimed a job (so that a run that claims none cannot
  * pass unnoticed) */
 static unsigned long long
-run(unsigned seed, size_t lines, size_t max_cmd, int complaints_per_mille)
+run(unsigned seed, size_t lines, size_t max_cmd, int complaints_per_mille,
+    int giants_per_mille)
 {
 	struct cron_lost *direct = cron_lost_new(), *aside = cron_lost_new();
 	struct cron_aside *a = malloc(sizeof(*a));
-	static char block[1 << 16];
+	static char block[1 << 18];
 	size_t used = 0;
 	long pid = 1000;
 	unsigned long long claimed;
@@ -99,7 +101,7 @@ run(unsigned seed, size_t lines, size_t max_cmd, int complaints_per_mille)
 		size_t cap = sizeof(block) - used, n;
 		int r = rand() % 1000;
 
-		if (cap < max_cmd + 256 || r < 20) {
+		if (cap < CRON_ASIDE_CARRY + 2048 || r < 20) {
 			/* the block ends; its bytes are read over */
 			cron_aside_carry(a);
 			memset(block, 'Z', used);
@@ -120,8 +122,11 @@ run(unsigned seed, size_t lines, size_t max_cmd, int complaints_per_mille)
 			feed(aside, b, n);
 		} else {
 			struct sl_head hd;
-			n = cmd_line(b, cap, pid++,
-			             40 + (size_t)rand() % (max_cmd - 39));
+			/* a giant: longer than the whole carry */
+			size_t len = rand() % 1000 < giants_per_mille
+			                 ? CRON_ASIDE_CARRY + 1000
+			                 : 40 + (size_t)rand() % (max_cmd - 39);
+			n = cmd_line(b, cap, pid++, len);
 			assert_int_equal(sl_tag_class_head(b, n, &hd),
 			                 SL_TAG_CRON);
 			feed(direct, b, n);
@@ -143,7 +148,7 @@ test_short_commands(void **state)
 {
 	(void)state;
 	for (unsigned seed = 1; seed <= 20; seed++)
-		assert_true(run(seed, 20000, 100, 2) > 0);
+		assert_true(run(seed, 20000, 100, 2, 0) > 0);
 }
 
 static void
@@ -152,7 +157,7 @@ test_commands_that_fill_the_carry(void **state)
 	(void)state;
 	/* 512 lines of up to 600 bytes: more than the carry holds */
 	for (unsigned seed = 1; seed <= 20; seed++)
-		assert_true(run(seed, 20000, 600, 2) > 0);
+		assert_true(run(seed, 20000, 600, 2, 0) > 0);
 }
 
 static void
@@ -160,14 +165,22 @@ test_many_complaints(void **state)
 {
 	(void)state;
 	for (unsigned seed = 1; seed <= 10; seed++)
-		assert_true(run(seed, 5000, 200, 100) > 0);
+		assert_true(run(seed, 5000, 200, 100, 0) > 0);
+}
+
+static void
+test_lines_longer_than_the_carry(void **state)
+{
+	(void)state;
+	for (unsigned seed = 1; seed <= 10; seed++)
+		assert_true(run(seed, 5000, 200, 5, 5) > 0);
 }
 
 static void
 test_no_complaint(void **state)
 {
 	(void)state;
-	assert_int_equal(run(7, 50000, 150, 0), 0);
+	assert_int_equal(run(7, 50000, 150, 0, 0), 0);
 }
 
 int
@@ -177,6 +190,7 @@ main(void)
 	    cmocka_unit_test(test_short_commands),
 	    cmocka_unit_test(test_commands_that_fill_the_carry),
 	    cmocka_unit_test(test_many_complaints),
+	    cmocka_unit_test(test_lines_longer_than_the_carry),
 	    cmocka_unit_test(test_no_complaint),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
