@@ -849,6 +849,7 @@ read_source(struct collect *k, size_t i, const struct tail_opts *o,
 	char path[PATH_MAX], key[PATH_MAX + 8], err[1024];
 	struct tail_result res;
 	json_t *next = NULL, *ent;
+	int rc;
 
 	k->source = (int)i;
 	k->src_events = 0;
@@ -858,9 +859,10 @@ read_source(struct collect *k, size_t i, const struct tail_opts *o,
 	if (resolve_in_root(k->c, host, path) == -1)
 		return;
 	snprintf(key, sizeof(key), "log:%s", host);
-	if (tail_run(path, host, state_get(k->c->state, key), o, on_block, k,
-	             &next, &res, err, sizeof(err)) == -1) {
-		cron_aside_flush(&k->cmds);
+	rc = tail_run(path, host, state_get(k->c->state, key), o, on_block, k,
+	              &next, &res, err, sizeof(err));
+	cron_aside_flush(&k->cmds); /* the file's last run of CMD lines */
+	if (rc == -1) {
 		cycle_error(k->c, host, "%s", err);
 		json_array_append_new(
 		    sources,
@@ -870,7 +872,6 @@ read_source(struct collect *k, size_t i, const struct tail_opts *o,
 		              json_str_safe(err, strlen(err), sizeof(err))));
 		return;
 	}
-	cron_aside_flush(&k->cmds);
 	if (next)
 		state_put(k->c->state, key, next);
 	ent = json_pack(
