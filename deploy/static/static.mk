@@ -76,8 +76,9 @@ $(STATIC_OBJ)/collector/main.o: collector/main.c \
 	$(STATIC_CC) $(STATIC_CFLAGS) \
 	    -include $(STATIC_PREFIX)/collector-versions.h -c -o $@ $<
 $(STATIC_OBJ)/collector/store/schema.o: schema/collector.sql
-# generated sources (the dashboard's assets) come from $(OUT)/gen
-$(STATIC_OBJ)/gen/%.o: $(OUT)/gen/%.c
+# generated sources (the dashboard's assets) come from $(OUT)/gen; like
+# every object, they wait for the deps step that installs musl-gcc
+$(STATIC_OBJ)/gen/%.o: $(OUT)/gen/%.c | $(STATIC_PREFIX)/collector-versions.h
 	@mkdir -p $(dir $@)
 	$(STATIC_CC) $(STATIC_CFLAGS) -c -o $@ $<
 
