@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "agent/collect/cron_aside.h"
+#include "common/copy_short.h"
 
 #define AT(a, j) (&(a)->ring[(j) % CRON_LOST_CMDS])
 
@@ -98,7 +99,7 @@ cron_aside_carry(struct cron_aside *a)
 		}
 		while ((at = place(a, j, len)) == -1)
 			feed_one(a);
-		memcpy(a->carry + at, AT(a, j)->p, len);
+		copy_short(a->carry + at, AT(a, j)->p, len);
 		AT(a, j)->p = a->carry + at;
 		a->head = (size_t)at + len;
 	}

@@ -14,6 +14,7 @@
 #endif
 
 #include "agent/parse/qf.h"
+#include "common/copy_short.h"
 
 /* What a line is, by its first byte (qf_action): bad (no record type,
  * also an empty line), a continuation line, a record sendmail writes or
@@ -48,33 +49,6 @@ static const unsigned char qf_action[256] = {
 };
 #undef K
 
-/*
- * copy - n bytes from p to d in fixed-size moves (overlapping at the
- * end) where a value is short, as most are; memcpy above that.  A
- * memcpy of a size known to be at most a field's is turned into
- * "rep movsq" by the compiler, whose start-up cost more than the few
- * bytes it moved (a tenth of the parse).
- */
-static inline void
-copy(char *d, const char *p, size_t n)
-{
-	if (n >= 16 && n <= 32) {
-		memcpy(d, p, 16);
-		memcpy(d + n - 16, p + n - 16, 16);
-	} else if (n >= 8 && n < 16) {
-		memcpy(d, p, 8);
-		memcpy(d + n - 8, p + n - 8, 8);
-	} else if (n >= 4 && n < 8) {
-		memcpy(d, p, 4);
-		memcpy(d + n - 4, p + n - 4, 4);
-	} else if (n < 4) {
-		for (size_t i = 0; i < n; i++)
-			d[i] = p[i];
-	} else {
-		memcpy(d, p, n);
-	}
-}
-
 void
 qf_str_add(struct qf_str *f, const char *p, size_t n)
 {
@@ -84,7 +58,7 @@ qf_str_add(struct qf_str *f, const char *p, size_t n)
 		n = room;
 		f->cut = 1;
 	}
-	copy(f->s + f->len, p, n);
+	copy_short(f->s + f->len, p, n);
 	f->len += n;
 }
 
@@ -101,7 +75,7 @@ qf_addr_set(struct qf_addr *a, const char *p, size_t n)
 {
 	if (n > sizeof(a->s))
 		n = sizeof(a->s);
-	copy(a->s, p, n);
+	copy_short(a->s, p, n);
 	a->len = n;
 }
 
