@@ -45,6 +45,7 @@
 #include "agent/probe/syslog_tail.h"
 #include "common/fsutil.h"
 #include "common/jsonutil.h"
+#include "common/memfind.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
@@ -601,7 +602,7 @@ on_block(void *arg, const struct tail_src *src, const char *p, size_t n,
 	if (k->fmt[k->source] != SRC_SYSLOG) {
 		/* every line of the MTA's own log is a mail line */
 		while (i < n) {
-			const char *nl = memchr(p + i, '\n', n - i);
+			const char *nl = memfind_byte(p + i, n - i, '\n');
 			end = nl ? (size_t)(nl - p) : n;
 			take_line(k, p + i,
 			          end - i > max_line ? max_line : end - i, 0,

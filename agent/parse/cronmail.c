@@ -6,13 +6,14 @@
 #include <strings.h>
 
 #include "agent/parse/cronmail.h"
+#include "common/copy_short.h"
 
 static void
 copy_cut(char *dst, size_t size, const char *p, size_t n)
 {
 	if (n >= size)
 		n = size - 1;
-	memcpy(dst, p, n);
+	copy_short(dst, p, n);
 	dst[n] = '\0';
 }
 
@@ -30,7 +31,7 @@ set_command(struct cron_job *job, const char *p, size_t n)
 	job->cut = n > sizeof(job->command) - 1;
 	if (job->cut)
 		n = sizeof(job->command) - 1;
-	memmove(job->command, p, n); /* no inlined "rep movs": per message */
+	copy_short(job->command, p, n); /* per message: no "rep movsq" */
 	job->command[n] = '\0';
 	job->command_len = n;
 }

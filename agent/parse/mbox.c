@@ -2,10 +2,11 @@
  * mbox.c - streaming mbox parser (see mbox.h for the rules it follows).
  *
  * The buffer holds [base, base + have) of the file; pos is the parse
- * position.  Headers are taken line by line (memchr); bodies are skipped
- * with memmem() for "\nFrom ", so the cost per body byte is that of the
- * search.  A refill keeps up to 8 bytes before pos so that the "empty
- * line before From" test can look behind a buffer boundary.
+ * position.  Headers are taken line by line (memfind_byte()); bodies
+ * are skipped with memfind_lit() for "\nFrom ", so the cost per body
+ * byte is that of the search; header values are copied with
+ * copy_short().  A refill keeps up to 8 bytes before pos so that the
+ * "empty line before From" test can look behind a buffer boundary.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +17,8 @@
 
 #include "agent/parse/cronmail.h"
 #include "agent/parse/mbox.h"
+#include "common/copy_short.h"
+#include "common/memfind.h"
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
@@ -254,7 +257,8 @@ refill(struct scan *s)
 	if (s->reads++ > 0 && s->budget != NULL && s->budget->deadline_ms > 0 &&
 	    s->budget->clock_ms() >= s->budget->deadline_ms) {
 		s->timed_out = 1;
-		snprintf(s->err, s->errlen, "time budget used up at offset %lld",
+		snprintf(s->err, s->errlen,
+		         "time budget used up at offset %lld",
 		         s->base + (long long)s->have);
 		return -1;
 	}
@@ -289,7 +293,7 @@ get_line(struct scan *s, const char **p, size_t *n)
 {
 	for (;;) {
 		const char *nl =
-		    memchr(s->buf + s->pos, '\n', s->have - s->pos);
+		    memfind_byte(s->buf + s->pos, s->have - s->pos, '\n');
 		int r;
 
 		if (nl) {
@@ -323,7 +327,7 @@ skip_line(struct scan *s)
 {
 	for (;;) {
 		const char *nl =
-		    memchr(s->buf + s->pos, '\n', s->have - s->pos);
+		    memfind_byte(s->buf + s->pos, s->have - s->pos, '\n');
 		int r;
 
 		if (nl) {
@@ -345,9 +349,7 @@ field_add(char *dst, size_t *len, size_t size, const char *p, size_t n)
 {
 	if (n > size - *len)
 		n = size - *len;
-	/* memmove: gcc inlines a memcpy of unknown size as "rep movsq",
-	 * slow to start for the short values copied once per message */
-	memmove(dst + *len, p, n);
+	copy_short(dst + *len, p, n); /* per message: no "rep movsq" */
 	*len += n;
 }
 
@@ -367,7 +369,7 @@ msg_begin(struct scan *s, const char *line, size_t n)
 	m->body_start = -1;
 	m->cut_lines = 0;
 	s->from_line_len = n < sizeof(s->from_line) ? n : sizeof(s->from_line);
-	memmove(s->from_line, line, s->from_line_len); /* see field_add */
+	copy_short(s->from_line, line, s->from_line_len); /* see field_add */
 	s->in_msg = 1;
 	s->cont = F_NONE;
 	s->cl_checked = s->cl_ok = 0;
@@ -719,7 +721,7 @@ next_from(struct scan *s)
 
 	while (from < s->have) {
 		const char *c =
-		    memmem(s->buf + from, s->have - from, "\nFrom ", 6);
+		    memfind_lit(s->buf + from, s->have - from, "\nFrom ", 6);
 		size_t i;
 
 		if (c == NULL)

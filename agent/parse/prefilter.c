@@ -16,6 +16,7 @@
 
 #include "agent/parse/prefilter.h"
 #include "agent/parse/syslog_parse.h"
+#include "common/memfind.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -384,18 +385,18 @@ step_blocks(struct pf_scan *s, struct pf_line *out)
 }
 #endif
 
-/* the vector fill in use, or NULL: the scalar scan; its width */
+/* the vector fill in use, or NULL: the scalar scan */
 static int (*impl)(struct pf_scan *);
 static const char *impl_name;
-static int impl_width;
 
-/* use - the implementation named (fill NULL: the scalar scan) */
+/* use - the implementation named (fill NULL: the scalar scan); the
+ * searches of the parse (memfind) take the same width */
 static void
 use(int (*fill)(struct pf_scan *), const char *name, int width)
 {
 	impl = fill;
 	impl_name = name;
-	impl_width = width;
+	memfind_use(width);
 }
 
 static void
@@ -491,12 +492,4 @@ prefilter_name(void)
 	if (impl_name == NULL)
 		choose();
 	return impl_name;
-}
-
-int
-prefilter_width(void)
-{
-	if (impl_name == NULL)
-		choose();
-	return impl_width;
 }

@@ -90,14 +90,11 @@ void prefilter_seek(struct pf_scan *s, size_t pos);
 size_t prefilter_next(const char *p, size_t n, size_t max_line, size_t *end,
                       enum pf_class *cls);
 
-/* prefilter_use - force "avx2", "sse2" or "scalar" (tests, benchmarks);
- * -1 if that one is not available on this CPU or build. */
+/* prefilter_use - force "avx2", "sse2" or "scalar" (tests, benchmarks),
+ * for the parse's searches (memfind_use()) too; -1 if that one is not
+ * available on this CPU or build. */
 int prefilter_use(const char *name);
 /* prefilter_name - the implementation in use. */
 const char *prefilter_name(void);
-/* prefilter_width - its vector width in bytes: 32 (AVX2), 16 (SSE2) or 0
- * (scalar); the parse's other vector loops follow it, so the CPU is asked
- * once and prefilter_use() forces them all. */
-int prefilter_width(void);
 
 #endif

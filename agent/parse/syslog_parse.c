@@ -7,7 +7,7 @@
  *   collect: Cannot write ./dfu1F1K2am007134 (bfcommit, uid=51, gid=51):
  *   Permission denied
  *
- * Everything is a bounded walk over (p, n) with memchr/lit_find; there is
+ * Everything is a bounded walk over (p, n) with memfind; there is
  * no allocation and no regex.  Lines that are not from a sendmail or
  * postfix program (and carry no "SYSERR(") stop right after the header.
  */
@@ -22,6 +22,7 @@
 #include "agent/parse/prefilter.h"
 #include "agent/parse/relay_log.h"
 #include "agent/parse/syslog_parse.h"
+#include "common/memfind.h"
 #include "common/report_schema.h"
 #include "common/timeutil.h"
 
@@ -43,136 +44,9 @@ is_alnum(int c)
 	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* same_bytes - p[0..l) equal to q[0..l): inline (a libc call per
- * candidate cost more than the compare) */
-static inline int
-same_bytes(const char *p, const char *q, size_t l)
-{
-	for (size_t j = 0; j < l; j++)
-		if (p[j] != q[j])
-			return 0;
-	return 1;
-}
-
-/* first_of - the first candidate position of mask m (bit j: position
- * k + j, where lit's last two bytes end) that holds all of lit, or NULL */
-static inline const char *
-first_of(const char *p, size_t k, unsigned m, const char *lit, size_t l)
-{
-	for (; m; m &= m - 1) {
-		const char *at = p + k + (size_t)__builtin_ctz(m);
-		if (same_bytes(at, lit, l - 2))
-			return at;
-	}
-	return NULL;
-}
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#define HAVE_X86 1
-
-/* pairs_avx2 - bit j: lit's last two bytes at p + j + l - 2 (32 j) */
-__attribute__((target("avx2"))) static inline unsigned
-pairs_avx2(const char *p, __m256i x, __m256i y)
-{
-	__m256i a = _mm256_loadu_si256((const __m256i *)p);
-	__m256i b = _mm256_loadu_si256((const __m256i *)(p + 1));
-
-	return (unsigned)_mm256_movemask_epi8(
-	    _mm256_and_si256(_mm256_cmpeq_epi8(a, x), _mm256_cmpeq_epi8(b, y)));
-}
-
-/* lit_find_avx2 - lit_find() for n - l + 1 >= 32 positions, 32 a
- * round; the last round overlaps the one before (its positions already
- * tried masked off), so no byte is read past p[n) */
-__attribute__((target("avx2"))) static const char *
-lit_find_avx2(const char *p, size_t n, const char *lit, size_t l)
-{
-	const __m256i x = _mm256_set1_epi8(lit[l - 2]),
-	              y = _mm256_set1_epi8(lit[l - 1]);
-	const size_t npos = n - l + 1, q = l - 2;
-	const char *r;
-	size_t k = 0;
-
-	for (; k + 32 <= npos; k += 32)
-		if ((r = first_of(p, k, pairs_avx2(p + k + q, x, y), lit, l)))
-			return r;
-	if (k == npos)
-		return NULL;
-	return first_of(p, npos - 32,
-	                pairs_avx2(p + npos - 32 + q, x, y) >>
-	                    (k - (npos - 32)) << (k - (npos - 32)),
-	                lit, l);
-}
-#endif
-
-#ifdef __SSE2__
-/* pairs_sse2 - pairs_avx2() 16 positions at a time */
-static inline unsigned
-pairs_sse2(const char *p, __m128i x, __m128i y)
-{
-	__m128i a = _mm_loadu_si128((const __m128i *)p);
-	__m128i b = _mm_loadu_si128((const __m128i *)(p + 1));
-
-	return (unsigned)_mm_movemask_epi8(
-	    _mm_and_si128(_mm_cmpeq_epi8(a, x), _mm_cmpeq_epi8(b, y)));
-}
-#endif
-
-/*
- * lit_find - the first lit (l >= 2 bytes) in p[0..n), or NULL: memmem
- * for the short texts and keys of a mail line.  Candidates are the
- * positions where lit's last two bytes are ("t=" of ", stat=", "ce" of
- * "low on space": rare in mail text, where a key's first byte is
- * common), 32 (AVX2) or 16 (SSE2) a round as prefilter_width() says,
- * the last round overlapping the one before rather than a byte-by-byte
- * tail; the rest of lit is compared at each.  A mail line's key is
- * searched over the whole line, so the rounds are its cost.
- */
-static const char *
-lit_find(const char *p, size_t n, const char *lit, size_t l)
-{
-	size_t k = 0, npos;
-
-	if (n < l)
-		return NULL;
-	npos = n - l + 1;
-#if defined(HAVE_X86) || defined(__SSE2__)
-	const int width = prefilter_width();
-#endif
-#ifdef HAVE_X86
-	if (npos >= 32 && width == 32)
-		return lit_find_avx2(p, n, lit, l);
-#endif
-#ifdef __SSE2__
-	if (npos >= 16 && width >= 16) {
-		const __m128i x = _mm_set1_epi8(lit[l - 2]),
-		              y = _mm_set1_epi8(lit[l - 1]);
-		const size_t q = l - 2;
-		const char *r;
-
-		for (; k + 16 <= npos; k += 16)
-			if ((r = first_of(p, k, pairs_sse2(p + k + q, x, y),
-			                  lit, l)))
-				return r;
-		if (k == npos)
-			return NULL;
-		return first_of(p, npos - 16,
-		                pairs_sse2(p + npos - 16 + q, x, y) >>
-		                    (k - (npos - 16)) << (k - (npos - 16)),
-		                lit, l);
-	}
-#endif
-	for (; k < npos; k++)
-		if (p[k + l - 2] == lit[l - 2] && p[k + l - 1] == lit[l - 1] &&
-		    same_bytes(p + k, lit, l - 2))
-			return p + k;
-	return NULL;
-}
-
 /* find_byte - the index of the first c in p[i..n), or n; tokens are
- * short, so 16 bytes are compared at a time (SSE2) before memchr is
- * called, and the last few byte by byte */
+ * short, so 16 bytes are compared at a time (SSE2) before memfind_byte()
+ * is called, and the last few byte by byte */
 static inline size_t
 find_byte(const char *p, size_t n, size_t i, char c)
 {
@@ -198,7 +72,7 @@ find_byte(const char *p, size_t n, size_t i, char c)
 		if (p[i] == c)
 			return i;
 #endif
-	if (i >= n || (q = memchr(p + i, c, n - i)) == NULL)
+	if (i >= n || (q = memfind_byte(p + i, n - i, c)) == NULL)
 		return n;
 	return (size_t)(q - p);
 }
@@ -807,7 +681,7 @@ field(struct sl_span t, const char *key, int rest_of_line)
 	const char *end = t.p + t.n, *q = t.p;
 
 	while (q < end) {
-		const char *hit = lit_find(q, (size_t)(end - q), key, kl);
+		const char *hit = memfind_lit(q, (size_t)(end - q), key, kl);
 		if (hit == NULL)
 			break;
 		if (hit == t.p ||
@@ -924,7 +798,7 @@ id_after(struct sl_span t, const char *key)
 	const char *end = t.p + t.n, *q = t.p;
 
 	while (q < end) {
-		const char *hit = lit_find(q, (size_t)(end - q), key, kl);
+		const char *hit = memfind_lit(q, (size_t)(end - q), key, kl);
 		if (hit == NULL)
 			return -1;
 		q = hit + kl;
@@ -1023,7 +897,7 @@ after(struct sl_span s, size_t k)
 static inline ALWAYS_INLINE int
 contains(struct sl_span s, const char *lit)
 {
-	return lit_find(s.p, s.n, lit, strlen(lit)) != NULL;
+	return memfind_lit(s.p, s.n, lit, strlen(lit)) != NULL;
 }
 
 /* sender_event - is a sendmail sender's line ("from=...", after the
@@ -1040,7 +914,7 @@ sender_event(struct sl_span m)
 static inline ALWAYS_INLINE struct sl_span
 rest_after(struct sl_span m, const char *sep, size_t l)
 {
-	const char *st = lit_find(m.p, m.n, sep, l);
+	const char *st = memfind_lit(m.p, m.n, sep, l);
 
 	if (st == NULL)
 		return SPAN_EMPTY;
