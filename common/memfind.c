@@ -261,6 +261,8 @@ memfind_lit(const char *p, size_t n, const char *lit, size_t l)
 	const int w = current();
 	size_t npos;
 
+	if (l < 2)
+		return l == 0 ? p : memfind_byte(p, n, lit[0]);
 	if (n < l)
 		return NULL;
 	npos = n - l + 1;

@@ -44,10 +44,10 @@ memfind_byte(const char *p, size_t n, char c)
 }
 
 /*
- * memfind_lit - the first lit (l >= 2 bytes) in p[0..n), or NULL
- * (memmem()).  Candidates are the positions of lit's last two bytes
- * ("t=" of ", stat=", "om" of "\nFrom "), 32 or 16 a round; the rest
- * of lit is compared at each.
+ * memfind_lit - the first lit (l bytes) in p[0..n), or NULL (memmem():
+ * p itself for l 0).  Candidates are the positions of lit's last two
+ * bytes ("t=" of ", stat=", "om" of "\nFrom "), 32 or 16 a round; the
+ * rest of lit is compared at each.
  */
 const char *memfind_lit(const char *p, size_t n, const char *lit, size_t l);
 

@@ -7,13 +7,14 @@
  *   2026-12-01 09:22:06 1xYK3q-0003B1-1l == ops@example.net R=smarthost
  *   T=remote_smtp defer (111): Connection refused
  *
- * Bounded walks over (p, n) with memchr/memmem; no allocation, no regex.
+ * Bounded walks over (p, n) with memchr/memfind; no allocation, no regex.
  */
 #include <string.h>
 #include <strings.h>
 
 #include "agent/parse/exim_log.h"
 #include "agent/parse/exim_spool.h"
+#include "common/memfind.h"
 #include "common/timeutil.h"
 
 #define SPAN_EMPTY ((struct sl_span){NULL, 0})
@@ -47,7 +48,7 @@ starts(const char *p, size_t n, const char *lit)
 static int
 contains(struct sl_span s, const char *lit)
 {
-	return s.p != NULL && memmem(s.p, s.n, lit, strlen(lit)) != NULL;
+	return s.p != NULL && memfind_lit(s.p, s.n, lit, strlen(lit)) != NULL;
 }
 
 size_t
@@ -96,7 +97,7 @@ field(struct sl_span t, const char *key)
 	const char *p = t.p, *end = t.p + t.n;
 
 	while (p && p < end) {
-		const char *hit = memmem(p, (size_t)(end - p), key, kl);
+		const char *hit = memfind_lit(p, (size_t)(end - p), key, kl);
 		if (hit == NULL)
 			break;
 		if (hit > t.p && hit[-1] == ' ') {
@@ -121,7 +122,7 @@ errno_in(struct sl_span t)
 		const char *p = t.p, *end = t.p + t.n;
 		while (p < end) {
 			const char *hit =
-			    memmem(p, (size_t)(end - p), errno_texts[k], l);
+			    memfind_lit(p, (size_t)(end - p), errno_texts[k], l);
 			if (hit == NULL)
 				break;
 			if (hit - t.p >= 2 && hit[-2] == ':' &&
@@ -156,7 +157,7 @@ path_in(struct sl_span t)
 static long
 number_after(struct sl_span t, const char *key)
 {
-	const char *hit = t.p ? memmem(t.p, t.n, key, strlen(key)) : NULL;
+	const char *hit = t.p ? memfind_lit(t.p, t.n, key, strlen(key)) : NULL;
 	const char *end = t.p + t.n, *v;
 	long x = 0;
 
@@ -186,7 +187,7 @@ after_colon(struct sl_span t, const char *from)
 static void
 delivery_fields(struct exim_line *x, struct sl_span rest)
 {
-	const char *d = memmem(rest.p, rest.n, " defer (", 8);
+	const char *d = memfind_lit(rest.p, rest.n, " defer (", 8);
 	const char *end = rest.p + rest.n;
 
 	x->router = field(rest, "R=");
@@ -352,7 +353,7 @@ exim_log_parse(const char *p, size_t n, struct sl_clock *clk, int panic,
 static int
 msglog_reason(struct sl_span t, struct exim_msglog *out)
 {
-	const char *d = memmem(t.p, t.n, " defer (", 8);
+	const char *d = memfind_lit(t.p, t.n, " defer (", 8);
 
 	if (starts(t.p, t.n, "routing failed for ")) {
 		struct sl_span r = {t.p + 19, t.n - 19};
@@ -396,7 +397,7 @@ exim_msglog_parse(const char *buf, size_t len, struct sl_clock *clk,
 	memset(out, 0, sizeof(*out));
 	out->ts = -1;
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *nl = memfind_byte(p, (size_t)(end - p), '\n');
 		size_t n = (size_t)((nl ? nl : end) - p);
 		time_t ts;
 		size_t used;

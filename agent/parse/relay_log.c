@@ -1,19 +1,20 @@
 /*
  * relay_log.c - failure lines of nullmailer, msmtp, ssmtp and dma (see
- * relay_log.h).  A bounded walk over the message with memcmp/memmem; the
+ * relay_log.h).  A bounded walk over the message with memcmp/memfind; the
  * spans set point into the caller's line.
  */
 #include <string.h>
 
 #include "agent/parse/bytes.h"
 #include "agent/parse/relay_log.h"
+#include "common/memfind.h"
 
 #define SPAN(p, n) ((struct sl_span){(p), (n)})
 
 static const char *
 find(const char *p, size_t n, const char *lit)
 {
-	return memmem(p, n, lit, strlen(lit));
+	return memfind_lit(p, n, lit, strlen(lit));
 }
 
 enum relay_kind
@@ -92,7 +93,7 @@ kv(const char *m, size_t n, const char *key)
 	size_t kl = strlen(key);
 	const char *p = m;
 
-	while ((p = memmem(p, n - (size_t)(p - m), key, kl)) != NULL) {
+	while ((p = memfind_lit(p, n - (size_t)(p - m), key, kl)) != NULL) {
 		const char *v = p + kl, *end = m + n, *e;
 		if (p != m && p[-1] != ' ') {
 			p += kl;

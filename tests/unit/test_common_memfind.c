@@ -64,7 +64,8 @@ static void
 test_lit_agrees(void **state)
 {
 	static const char *const lits[] = {"\nFrom ", "ab",     "b\n", "From",
-	                                   "bbb",     "aab\nF", "zz",  "a b"};
+	                                   "bbb",     "aab\nF", "zz",  "a b",
+	                                   "F",       ""};
 	char buf[200];
 	(void)state;
 
