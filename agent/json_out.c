@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "agent/json_out.h"
+#include "common/copy_short.h"
 #include "common/xalloc.h"
 
 #define OUT_BLOCK (32u << 10)
@@ -52,7 +53,7 @@ put(struct out *o, const char *p, size_t n)
 			o->err = 1;
 		return;
 	}
-	memcpy(o->b + o->len, p, n);
+	copy_short(o->b + o->len, p, n);
 	o->len += n;
 }
 

@@ -18,6 +18,7 @@
 
 #include "agent/parse/event_sig.h"
 #include "agent/parse/exim_spool.h"
+#include "common/copy_short.h"
 #include "common/hash.h"
 
 static inline int
@@ -50,7 +51,7 @@ put(struct out *o, const char *s, size_t l)
 		return;
 	if (l > o->n - 1 - o->len)
 		l = o->n - 1 - o->len;
-	memcpy(o->p + o->len, s, l);
+	copy_short(o->p + o->len, s, l);
 	o->len += l;
 	o->p[o->len] = '\0';
 }
