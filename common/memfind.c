@@ -114,39 +114,75 @@ lit_scalar(const char *p, size_t npos, const char *lit, size_t l)
 	return NULL;
 }
 
+/*
+ * The rounds of both vector implementations, W positions a round from i
+ * (k) on while a whole round fits, then one round ending at the buffer's
+ * end, its positions already tried shifted out.
+ * BYTE_ROUNDS: MASK(at, v), the bit mask of c in the W bytes at at.
+ * LIT_ROUNDS: PAIRS(at, x, y), the bit mask of lit's last two bytes at at
+ * (a candidate's start is q = l - 2 bytes before).
+ */
+#define BYTE_ROUNDS(W, MASK, v)                                                \
+	do {                                                                   \
+		unsigned m;                                                    \
+		for (; i + (W) <= n; i += (W))                                 \
+			if ((m = MASK(p + i, v)) != 0)                         \
+				return p + i + __builtin_ctz(m);               \
+		if (i == n)                                                    \
+			return NULL;                                           \
+		m = MASK(p + n - (W), v) >> (i - (n - (W)));                   \
+		return m ? p + i + __builtin_ctz(m) : NULL;                    \
+	} while (0)
+
+#define LIT_ROUNDS(W, PAIRS, x, y)                                             \
+	do {                                                                   \
+		const size_t q = l - 2;                                        \
+		const char *r;                                                 \
+		for (; k + (W) <= npos; k += (W))                              \
+			if ((r = first_of(p, k, PAIRS(p + k + q, x, y), lit,   \
+			                  l)))                                 \
+				return r;                                      \
+		if (k == npos)                                                 \
+			return NULL;                                           \
+		return first_of(p, npos - (W),                                 \
+		                PAIRS(p + npos - (W) + q, x, y) >>             \
+		                    (k - (npos - (W))) << (k - (npos - (W))),  \
+		                lit, l);                                       \
+	} while (0)
+
 #ifdef HAVE_X86
+/* mask_avx2 - bit j: p[j] is the byte of v (32 j) */
+__attribute__((target("avx2"))) static inline unsigned
+mask_avx2(const char *p, __m256i v)
+{
+	return (unsigned)_mm256_movemask_epi8(
+	    _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)p), v));
+}
+
 /* byte_avx2 - memfind_byte() of n >= 32 bytes: 64 a round while they
- * last, then 32, the last overlapping */
+ * last (one test of both halves), then BYTE_ROUNDS() */
 __attribute__((target("avx2"))) static const char *
 byte_avx2(const char *p, size_t n, char c)
 {
 	const __m256i v = _mm256_set1_epi8(c);
 	size_t i = 0;
-	unsigned m;
 
 	for (; i + 64 <= n; i += 64) {
 		__m256i a = _mm256_cmpeq_epi8(
 		    _mm256_loadu_si256((const __m256i *)(p + i)), v);
 		__m256i b = _mm256_cmpeq_epi8(
 		    _mm256_loadu_si256((const __m256i *)(p + i + 32)), v);
-		if (!_mm256_testz_si256(_mm256_or_si256(a, b),
-		                        _mm256_or_si256(a, b))) {
-			if ((m = (unsigned)_mm256_movemask_epi8(a)) != 0)
+		__m256i ab = _mm256_or_si256(a, b);
+
+		if (!_mm256_testz_si256(ab, ab)) {
+			unsigned m = (unsigned)_mm256_movemask_epi8(a);
+			if (m != 0)
 				return p + i + __builtin_ctz(m);
 			m = (unsigned)_mm256_movemask_epi8(b);
 			return p + i + 32 + __builtin_ctz(m);
 		}
 	}
-	for (; i + 32 <= n; i += 32)
-		if ((m = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
-		         _mm256_loadu_si256((const __m256i *)(p + i)), v))))
-			return p + i + __builtin_ctz(m);
-	if (i == n)
-		return NULL;
-	m = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
-	        _mm256_loadu_si256((const __m256i *)(p + n - 32)), v)) >>
-	    (i - (n - 32));
-	return m ? p + i + __builtin_ctz(m) : NULL;
+	BYTE_ROUNDS(32, mask_avx2, v);
 }
 
 /* pairs_avx2 - bit j: lit's last two bytes x, y at p + j (32 j) */
@@ -166,24 +202,22 @@ lit_avx2(const char *p, size_t npos, const char *lit, size_t l)
 {
 	const __m256i x = _mm256_set1_epi8(lit[l - 2]),
 	              y = _mm256_set1_epi8(lit[l - 1]);
-	const size_t q = l - 2;
-	const char *r;
 	size_t k = 0;
 
-	for (; k + 32 <= npos; k += 32)
-		if ((r = first_of(p, k, pairs_avx2(p + k + q, x, y), lit, l)))
-			return r;
-	if (k == npos)
-		return NULL;
-	return first_of(p, npos - 32,
-	                pairs_avx2(p + npos - 32 + q, x, y) >>
-	                    (k - (npos - 32)) << (k - (npos - 32)),
-	                lit, l);
+	LIT_ROUNDS(32, pairs_avx2, x, y);
 }
 #endif
 
 #ifdef __SSE2__
 #include <emmintrin.h>
+
+/* mask_sse2 - mask_avx2() of 16 bytes */
+static inline unsigned
+mask_sse2(const char *p, __m128i v)
+{
+	return (unsigned)_mm_movemask_epi8(
+	    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), v));
+}
 
 /* byte_sse2 - memfind_byte() of n >= 16 bytes */
 static const char *
@@ -191,18 +225,8 @@ byte_sse2(const char *p, size_t n, char c)
 {
 	const __m128i v = _mm_set1_epi8(c);
 	size_t i = 0;
-	unsigned m;
 
-	for (; i + 16 <= n; i += 16)
-		if ((m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-		         _mm_loadu_si128((const __m128i *)(p + i)), v))))
-			return p + i + __builtin_ctz(m);
-	if (i == n)
-		return NULL;
-	m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-	        _mm_loadu_si128((const __m128i *)(p + n - 16)), v)) >>
-	    (i - (n - 16));
-	return m ? p + i + __builtin_ctz(m) : NULL;
+	BYTE_ROUNDS(16, mask_sse2, v);
 }
 
 /* pairs_sse2 - pairs_avx2() 16 positions at a time */
@@ -222,19 +246,9 @@ lit_sse2(const char *p, size_t npos, const char *lit, size_t l)
 {
 	const __m128i x = _mm_set1_epi8(lit[l - 2]),
 	              y = _mm_set1_epi8(lit[l - 1]);
-	const size_t q = l - 2;
-	const char *r;
 	size_t k = 0;
 
-	for (; k + 16 <= npos; k += 16)
-		if ((r = first_of(p, k, pairs_sse2(p + k + q, x, y), lit, l)))
-			return r;
-	if (k == npos)
-		return NULL;
-	return first_of(p, npos - 16,
-	                pairs_sse2(p + npos - 16 + q, x, y) >>
-	                    (k - (npos - 16)) << (k - (npos - 16)),
-	                lit, l);
+	LIT_ROUNDS(16, pairs_sse2, x, y);
 }
 #endif
 
