@@ -121,8 +121,8 @@ errno_in(struct sl_span t)
 		size_t l = strlen(errno_texts[k]);
 		const char *p = t.p, *end = t.p + t.n;
 		while (p < end) {
-			const char *hit =
-			    memfind_lit(p, (size_t)(end - p), errno_texts[k], l);
+			const char *hit = memfind_lit(p, (size_t)(end - p),
+			                              errno_texts[k], l);
 			if (hit == NULL)
 				break;
 			if (hit - t.p >= 2 && hit[-2] == ':' &&
