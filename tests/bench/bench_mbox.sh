@@ -4,8 +4,9 @@
 # MB/s of each, their ratio (target: the agent within 1.5x of grep), and
 # the agent's peak RSS for the 1 GiB mailbox against a 1 MiB one (target:
 # at most 1 MiB more).  Each is run twice from a warm page cache and the
-# faster run counts.  The files live in $BENCH_TMP and are removed
-# (BENCH_KEEP=1: kept).  BINDIR=bin/static measures the static agent.
+# faster run counts, for the agent as `make` builds it and, when `make
+# static` built it, as deployed (bin/static).  The files live in
+# $BENCH_TMP and are removed (BENCH_KEEP=1: kept).
 set -u
 : "${BENCH_TMP:=/tmp/spoolwatch-bench}"
 : "${BINDIR:=$(cd "$(dirname "$0")/../.." && pwd)/bin}"
@@ -93,22 +94,35 @@ ng=$(cat "$W/out")
 # of it, in one cycle (mbox_cycle_bytes, 256 MiB by default, would leave
 # three quarters of it to the next cycles)
 printf '[mail]\nmbox_cycle_bytes = 2G\n' >"$W/agent.conf"
-a=$(best "$AGENT" --once --stdout --config "$W/agent.conf" --root "$W/big" \
-    --state-dir "$W/state")
-na=$(jq '.mail.mailboxes[0].messages' "$W/out")
-s=$(best "$AGENT" --once --stdout --config "$W/agent.conf" \
-    --root "$W/small" --state-dir "$W/state")
 
 mbs() { awk -v b="$bytes" -v s="$1" 'BEGIN { printf "%.0f", (s > 0 ? b / s / 1e6 : 0) }'; }
-echo "mbox of $((bytes >> 20)) MiB, cron mails: grep counts $ng, agent counts $na"
+echo "mbox of $((bytes >> 20)) MiB, cron mails: grep counts $ng"
 printf '%-34s %8s s %8s MB/s %10s KiB peak RSS\n' \
     "LC_ALL=C grep -c '^From '" "${g% *}" "$(mbs "${g% *}")" "${g#* }"
-printf '%-34s %8s s %8s MB/s %10s KiB peak RSS\n' \
-    "spoolwatch-agent (1 GiB mbox)" "${a% *}" "$(mbs "${a% *}")" "${a#* }"
-printf '%-34s %8s s %8s      %10s KiB peak RSS\n' \
-    "spoolwatch-agent (1 MiB mbox)" "${s% *}" "" "${s#* }"
-awk -v a="${a% *}" -v g="${g% *}" -v ra="${a#* }" -v rs="${s#* }" 'BEGIN {
-	printf "agent/grep time ratio: %.2f (target <= 1.5)\n", (g > 0 ? a / g : 0)
-	printf "peak RSS 1 GiB - 1 MiB: %d KiB (target <= 1024)\n", ra - rs
-}'
-[ "$ng" = "$na" ] || echo "WARNING: grep and the agent count different messages"
+
+# measure LABEL BIN: BIN on the 1 GiB and the 1 MiB mailbox, next to grep
+measure() {
+	a=$(best "$2" --once --stdout --config "$W/agent.conf" --root "$W/big" \
+	    --state-dir "$W/state")
+	na=$(jq '.mail.mailboxes[0].messages' "$W/out")
+	s=$(best "$2" --once --stdout --config "$W/agent.conf" \
+	    --root "$W/small" --state-dir "$W/state")
+	printf '%-34s %8s s %8s MB/s %10s KiB peak RSS\n' \
+	    "$1 (1 GiB mbox)" "${a% *}" "$(mbs "${a% *}")" "${a#* }"
+	printf '%-34s %8s s %8s      %10s KiB peak RSS\n' \
+	    "$1 (1 MiB mbox)" "${s% *}" "" "${s#* }"
+	awk -v a="${a% *}" -v g="${g% *}" -v ra="${a#* }" -v rs="${s#* }" \
+	    -v l="$1" 'BEGIN {
+		printf "  %s/grep time ratio: %.2f (target <= 1.5)\n", l,
+		    (g > 0 ? a / g : 0)
+		printf "  peak RSS 1 GiB - 1 MiB: %d KiB (target <= 1024)\n",
+		    ra - rs
+	}'
+	[ "$ng" = "$na" ] ||
+	    echo "  WARNING: grep counts $ng messages, $1 $na"
+}
+
+measure spoolwatch-agent "$AGENT"
+# the agent as deployed (make static), when built
+[ ! -x "$BINDIR/static/spoolwatch-agent" ] ||
+    measure "static agent" "$BINDIR/static/spoolwatch-agent"
