@@ -104,6 +104,12 @@ sql_begin_write(sql_db *db)
 }
 
 int
+sql_try_begin_write(sql_db *db)
+{
+	return db->ops->try_begin_write(db);
+}
+
+int
 sql_begin_write_keys(sql_db *db, const char *const *keys, size_t n)
 {
 	return db->ops->begin_write_keys(db, keys, n);

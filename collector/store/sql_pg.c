@@ -420,6 +420,27 @@ p_begin_write(sql_db *db)
 	              NULL, 0);
 }
 
+static int
+p_try_begin_write(sql_db *db)
+{
+	struct pg_db *d = PDB(db);
+	PGresult *res;
+	int rc, got = 0;
+
+	if ((rc = p_exec(db, "BEGIN", NULL, 0)) != SQL_OK)
+		return rc;
+	res =
+	    PQexec(d->conn, "SELECT pg_try_advisory_xact_lock(x'" PG_WRITER_LOCK
+	                    "'::bigint)");
+	if ((rc = check_result(d, res)) == SQL_OK)
+		got = PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	if (rc == SQL_OK && got)
+		return SQL_OK;
+	p_exec(db, "ROLLBACK", NULL, 0);
+	return rc == SQL_OK ? SQL_BUSY : rc;
+}
+
 /* key_array - keys as a text[] literal ({"a","b\\"c"}) in *buf. */
 static const char *
 key_array(char **buf, size_t *cap, const char *const *keys, size_t n)
@@ -1120,6 +1141,7 @@ static const struct sql_ops pg_ops = {
     .close = p_close,
     .exec = p_exec,
     .begin_write = p_begin_write,
+    .try_begin_write = p_try_begin_write,
     .begin_write_keys = p_begin_write_keys,
     .flush = p_flush,
     .in_transaction = p_in_transaction,

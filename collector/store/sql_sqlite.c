@@ -250,6 +250,7 @@ static const struct sql_ops lite_ops = {
     .close = l_close,
     .exec = l_exec,
     .begin_write = l_begin_write,
+    .try_begin_write = l_begin_write,
     .begin_write_keys = l_begin_write_keys,
     .flush = l_flush,
     .in_transaction = l_in_transaction,

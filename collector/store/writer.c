@@ -32,12 +32,13 @@
 #include "common/timeutil.h"
 #include "common/xalloc.h"
 
-/* T_BEGIN is the backend's own (sql_begin_write); the rest are the same
- * text on both. */
-enum { T_BEGIN, T_COMMIT, T_ROLLBACK, T_SAVE, T_RELEASE, T_UNDO, T_N };
+/* the statements that end a transaction or mark a report in it, the
+ * same text on both backends (a transaction begins with the backend's
+ * own: sql_begin_write_keys, sql_try_begin_write) */
+enum { T_COMMIT, T_ROLLBACK, T_SAVE, T_RELEASE, T_UNDO, T_N };
 static const char *const tx_sql[T_N] = {
-    NULL,  "COMMIT",         "ROLLBACK",
-    "SAVEPOINT report", "RELEASE report", "ROLLBACK TO report",
+    "COMMIT",         "ROLLBACK",           "SAVEPOINT report",
+    "RELEASE report", "ROLLBACK TO report",
 };
 
 struct writer {
@@ -80,11 +81,7 @@ begin_batch(struct writer *w, struct ingest_job *jobs)
 static int
 tx(struct writer *w, int which)
 {
-	int rc;
-
-	if (which == T_BEGIN)
-		return sql_begin_write(w->db);
-	rc = sql_step(w->tx[which]);
+	int rc = sql_step(w->tx[which]);
 
 	sql_reset(w->tx[which]);
 	return rc == SQL_DONE ? SQL_OK : rc;
@@ -110,13 +107,16 @@ fleet_sample(struct writer *w)
 }
 
 /* fleet_step - fleet_sample in a transaction of its own, for a minute
- * in which no batch ran. */
+ * in which no batch ran: a batch's transaction without hosts (on
+ * PostgreSQL the writers' lock shared and a part), as the sample is in
+ * a batch.  Exclusive, it waited at each minute's start for every batch
+ * of every collector in progress, and they all for it. */
 static void
 fleet_step(struct writer *w)
 {
 	int rc;
 
-	if ((rc = tx(w, T_BEGIN)) != SQL_OK) {
+	if ((rc = sql_begin_write_keys(w->db, NULL, 0)) != SQL_OK) {
 		log_warnx("fleet history: cannot begin: %s", sql_errstr(rc));
 		return;
 	}
@@ -243,15 +243,23 @@ run_batch(struct writer *w, struct ingest_job *jobs, size_t n)
 		checkpoint_restart(w->ckpt, w->db);
 }
 
-/* retention_step - one small batch; 1 if there may be more. */
+/* retention_step - one small batch; 1 if there may be more.  The
+ * writers' lock is only tried (sql_try_begin_write): while another
+ * collector writes, retention waits for the writer's next idle turn,
+ * not in the lock's queue, where every batch after it would wait too. */
 static int
 retention_step(struct writer *w)
 {
 	char err[256];
 	long n;
 	long long cutoff = (long long)time(NULL) - w->p.retention_days * 86400;
+	int rc = sql_try_begin_write(w->db);
 
-	if (tx(w, T_BEGIN) != SQL_OK)
+	if (rc == SQL_BUSY) {
+		w->next_retention = (long long)time(NULL) + WRITER_IDLE_WAIT_S;
+		return 0;
+	}
+	if (rc != SQL_OK)
 		return 0;
 	n = store_retention(w->store, cutoff, RETENTION_BATCH, err,
 	                    sizeof(err));
@@ -377,7 +385,7 @@ writer_start(const struct writer_params *p, char *err, size_t errlen)
 	if ((w->store = store_new(w->db, err, errlen)) == NULL ||
 	    (w->fleet = fleet_history_new(w->db, err, errlen)) == NULL)
 		goto fail;
-	for (int i = T_BEGIN + 1; i < T_N; i++)
+	for (int i = 0; i < T_N; i++)
 		if ((w->tx[i] = db_prepare(w->db, tx_sql[i], err, errlen)) ==
 		    NULL)
 			goto fail;

@@ -266,6 +266,13 @@ echo "BEGIN; SELECT pg_advisory_xact_lock_shared(x'7364726c6f636b'::bigint); SEL
 i=0
 while ! grep -q held "$T/hold.out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 check "a session holds held.example's lock" grep -q held "$T/hold.out"
+# and holds it across a minute's start: each collector's idle writer then
+# samples the fleet curves in a transaction of its own, which must take
+# the writers' lock shared as a batch does (exclusive, it waited for
+# this session, and every report after it waited behind it: the reports
+# below timed out whenever the hold spanned a minute's start)
+now=$(date +%s)
+sleep $((60 - now % 60 + 2))
 jq '.host.name = "held.example" | .report_id = "44444444-4444-4444-8444-444444444441"' \
     "$T/tmpl.json" >"$T/held.json"
 jq '.host.name = "free.example" | .report_id = "44444444-4444-4444-8444-444444444442"' \
