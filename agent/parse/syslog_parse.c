@@ -44,37 +44,13 @@ is_alnum(int c)
 	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* find_byte - the index of the first c in p[i..n), or n; tokens are
- * short, so 16 bytes are compared at a time (SSE2) before memfind_byte()
- * is called, and the last few byte by byte */
+/* find_byte - the index of the first c in p[i..n), or n */
 static inline size_t
 find_byte(const char *p, size_t n, size_t i, char c)
 {
-	const char *q;
+	const char *q = i < n ? memfind_byte(p + i, n - i, c) : NULL;
 
-#ifdef __SSE2__
-	const __m128i v = _mm_set1_epi8(c);
-
-	for (size_t k = 0; k < 2 && i + 16 <= n; k++, i += 16) {
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-		    _mm_loadu_si128((const __m128i *)(p + i)), v));
-		if (m)
-			return i + (size_t)__builtin_ctz(m);
-	}
-	if (i + 16 > n) {
-		for (; i < n; i++)
-			if (p[i] == c)
-				return i;
-		return n;
-	}
-#else
-	for (size_t lim = n - i > 16 ? i + 16 : n; i < lim; i++)
-		if (p[i] == c)
-			return i;
-#endif
-	if (i >= n || (q = memfind_byte(p + i, n - i, c)) == NULL)
-		return n;
-	return (size_t)(q - p);
+	return q ? (size_t)(q - p) : n;
 }
 
 /* starts - p[0..n) starts with lit: inline, so that a literal's length
