@@ -19,19 +19,12 @@
 /* the width in use: 32, 16 or 0; -1 before the first search */
 static int width = -1;
 
+/* choose - the widest this CPU has */
 static int
 choose(void)
 {
-	width = 0;
-#ifdef HAVE_X86
-	__builtin_cpu_init();
-	if (__builtin_cpu_supports("avx2"))
-		width = 32;
-#ifdef __SSE2__
-	else
-		width = 16;
-#endif
-#endif
+	if (memfind_use(32) == -1 && memfind_use(16) == -1)
+		memfind_use(0);
 	return width;
 }
 
