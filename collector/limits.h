@@ -56,6 +56,9 @@
 #define RETENTION_EVERY_S 60      /* retention runs at most this often */
 #define RETENTION_FIRST_S 5       /* first retention after the start */
 #define WRITER_IDLE_WAIT_S 1      /* the idle writer wakes this often */
+/* periodic work (retention, the notifier's scan) waits this long (ms) for
+ * the writers' lock exclusive, and every batch behind it as long */
+#define DB_EXCLUSIVE_WAIT_MS 200
 #define CHECKPOINT_DELAY_MS 1000  /* a checkpoint follows a commit after (ms) */
 #define CHECKPOINT_RESTART_WAIT_MS 100   /* a RESTART waits for readers */
 #define CHECKPOINT_RESTART_RETRY_MS 1000 /* after one that had to give up */

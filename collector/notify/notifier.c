@@ -313,12 +313,31 @@ send_alerts(struct notifier *n, long long now)
 	items_free(v, cnt);
 }
 
+/* scan - one pass of the scan; when the next is due: a scan interval
+ * on, or the next tick when the writers' lock was held up */
+static long long
+scan(struct notifier *n, long long now)
+{
+	char err[512];
+	long q = notify_scan_run(n->scan, n->enabled, now, err, sizeof(err));
+
+	if (q == NOTIFY_SCAN_BUSY) {
+		log_debug("notify: scan: the writers' lock is held up; again "
+		          "next tick");
+		return now;
+	}
+	if (q < 0)
+		log_warnx("notify: scan: %s", err);
+	else if (q > 0)
+		log_info("notify: %ld notifications queued", q);
+	return now + n->nc->scan_interval;
+}
+
 static void *
 run(void *arg)
 {
 	struct notifier *n = arg;
 	long long next_scan = 0;
-	char err[512];
 
 	while (!atomic_load(&n->stop)) {
 		long long now = (long long)time(NULL);
@@ -332,15 +351,8 @@ run(void *arg)
 			next_scan = 0;
 			goto wait;
 		}
-		if (now >= next_scan) {
-			long q = notify_scan_run(n->scan, n->enabled, now, err,
-			                         sizeof(err));
-			if (q < 0)
-				log_warnx("notify: scan: %s", err);
-			else if (q > 0)
-				log_info("notify: %ld notifications queued", q);
-			next_scan = now + n->nc->scan_interval;
-		}
+		if (now >= next_scan)
+			next_scan = scan(n, now);
 		if (n->enabled & (1u << TARGET_WEBHOOK))
 			send_webhook(n, now);
 		if (n->enabled & (1u << TARGET_ALERTMANAGER))

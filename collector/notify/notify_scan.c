@@ -356,7 +356,12 @@ notify_scan_run(struct notify_scan *s, unsigned enabled, long long now,
 	long queued = 0;
 	int rc;
 
-	if ((rc = sql_begin_write(s->db)) != SQL_OK) {
+	/* bounded: a waiting exclusive request holds up every batch of
+	 * every collector behind it (sql_begin_write_within) */
+	if ((rc = sql_begin_write_within(s->db, DB_EXCLUSIVE_WAIT_MS)) ==
+	    SQL_BUSY)
+		return NOTIFY_SCAN_BUSY;
+	if (rc != SQL_OK) {
 		snprintf(err, errlen, "begin: %s", sql_errstr(rc));
 		return -1;
 	}

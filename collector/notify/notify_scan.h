@@ -30,9 +30,12 @@ void notify_scan_free(struct notify_scan *s);
 
 /*
  * notify_scan_run - one pass at now for the targets in enabled (a bit
- * per target); the number of notifications queued, or -1 with err
- * (nothing of the pass kept).
+ * per target); the number of notifications queued, NOTIFY_SCAN_BUSY
+ * when the writers' lock was not granted within DB_EXCLUSIVE_WAIT_MS
+ * (another collector's batch holds it up: try again soon), or -1 with
+ * err (nothing of the pass kept either way).
  */
+#define NOTIFY_SCAN_BUSY (-2L)
 long notify_scan_run(struct notify_scan *s, unsigned enabled, long long now,
                      char *err, size_t errlen);
 

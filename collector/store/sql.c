@@ -104,9 +104,9 @@ sql_begin_write(sql_db *db)
 }
 
 int
-sql_try_begin_write(sql_db *db)
+sql_begin_write_within(sql_db *db, unsigned ms)
 {
-	return db->ops->try_begin_write(db);
+	return db->ops->begin_write_within(db, ms ? ms : 1);
 }
 
 int

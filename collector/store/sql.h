@@ -129,13 +129,18 @@ int sql_exec(sql_db *db, const char *sql, char *err, size_t errlen);
  * PostgreSQL: last): say NULLS FIRST/LAST or sort on coalesce(). */
 int sql_begin(sql_db *db);
 int sql_begin_write(sql_db *db);
-/* sql_try_begin_write - sql_begin_write if its lock is free now, else
- * SQL_BUSY and no transaction.  PostgreSQL: the writers' lock by
- * pg_try_advisory_xact_lock, which never queues: a waiting exclusive
- * request would make every batch that asks for the lock shared after
- * it wait too, behind whichever batch holds it (for periodic work,
- * retention, that can wait a round).  SQLite: sql_begin_write. */
-int sql_try_begin_write(sql_db *db);
+/* sql_begin_write_within - sql_begin_write if its lock is granted
+ * within ms milliseconds (at least 1), else SQL_BUSY and no transaction:
+ * for periodic work (retention, the notifier's scan) that can wait a
+ * round.  PostgreSQL: the writers' lock under lock_timeout.  While an
+ * exclusive request waits, every batch that asks for the lock shared
+ * after it waits too, behind whichever batch holds it; a batch that
+ * itself waits on another collector (a host's lock) would hold all of
+ * them up for as long.  The bound keeps that to ms, while a request
+ * that only never queued (pg_try_advisory_xact_lock) would find the
+ * lock held shared at any moment of a busy fleet's ingest and never be
+ * granted.  SQLite: sql_begin_write. */
+int sql_begin_write_within(sql_db *db, unsigned ms);
 /* sql_begin_write_keys - a write transaction that writes the rows of
  * keys[0..n) only (the host names of an ingest batch; NULLs skipped),
  * besides the aggregates' rows of its own part.  SQLite: as

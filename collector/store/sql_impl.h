@@ -13,7 +13,7 @@ struct sql_ops {
 	void (*close)(sql_db *db);
 	int (*exec)(sql_db *db, const char *sql, char *err, size_t errlen);
 	int (*begin_write)(sql_db *db);
-	int (*try_begin_write)(sql_db *db);
+	int (*begin_write_within)(sql_db *db, unsigned ms);
 	int (*begin_write_keys)(sql_db *db, const char *const *keys, size_t n);
 	int (*flush)(sql_db *db);
 	int (*in_transaction)(sql_db *db);

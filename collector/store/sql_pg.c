@@ -420,25 +420,23 @@ p_begin_write(sql_db *db)
 	              NULL, 0);
 }
 
+/* p_begin_write_within - a lock not granted within lock_timeout fails
+ * with 55P03 (SQL_BUSY); the server's own lock_timeout applies again to
+ * the rest of the transaction */
 static int
-p_try_begin_write(sql_db *db)
+p_begin_write_within(sql_db *db, unsigned ms)
 {
-	struct pg_db *d = PDB(db);
-	PGresult *res;
-	int rc, got = 0;
+	char sql[256];
+	int rc;
 
-	if ((rc = p_exec(db, "BEGIN", NULL, 0)) != SQL_OK)
-		return rc;
-	res =
-	    PQexec(d->conn, "SELECT pg_try_advisory_xact_lock(x'" PG_WRITER_LOCK
-	                    "'::bigint)");
-	if ((rc = check_result(d, res)) == SQL_OK)
-		got = PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
-	PQclear(res);
-	if (rc == SQL_OK && got)
-		return SQL_OK;
-	p_exec(db, "ROLLBACK", NULL, 0);
-	return rc == SQL_OK ? SQL_BUSY : rc;
+	snprintf(sql, sizeof(sql),
+	         "BEGIN; SET LOCAL lock_timeout = %u; "
+	         "SELECT pg_advisory_xact_lock(x'" PG_WRITER_LOCK "'::bigint); "
+	         "SET LOCAL lock_timeout TO DEFAULT",
+	         ms);
+	if ((rc = p_exec(db, sql, NULL, 0)) != SQL_OK)
+		p_exec(db, "ROLLBACK", NULL, 0);
+	return rc;
 }
 
 /* key_array - keys as a text[] literal ({"a","b\\"c"}) in *buf. */
@@ -1141,7 +1139,7 @@ static const struct sql_ops pg_ops = {
     .close = p_close,
     .exec = p_exec,
     .begin_write = p_begin_write,
-    .try_begin_write = p_try_begin_write,
+    .begin_write_within = p_begin_write_within,
     .begin_write_keys = p_begin_write_keys,
     .flush = p_flush,
     .in_transaction = p_in_transaction,

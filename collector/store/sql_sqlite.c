@@ -66,6 +66,13 @@ l_begin_write(sql_db *d)
 }
 
 static int
+l_begin_write_within(sql_db *d, unsigned ms)
+{
+	(void)ms; /* the busy timeout's wait, as for every writer */
+	return l_begin_write(d);
+}
+
+static int
 l_begin_write_keys(sql_db *d, const char *const *keys, size_t n)
 {
 	(void)keys;
@@ -250,7 +257,7 @@ static const struct sql_ops lite_ops = {
     .close = l_close,
     .exec = l_exec,
     .begin_write = l_begin_write,
-    .try_begin_write = l_begin_write,
+    .begin_write_within = l_begin_write_within,
     .begin_write_keys = l_begin_write_keys,
     .flush = l_flush,
     .in_transaction = l_in_transaction,

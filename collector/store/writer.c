@@ -34,7 +34,7 @@
 
 /* the statements that end a transaction or mark a report in it, the
  * same text on both backends (a transaction begins with the backend's
- * own: sql_begin_write_keys, sql_try_begin_write) */
+ * own: sql_begin_write_keys, sql_begin_write_within) */
 enum { T_COMMIT, T_ROLLBACK, T_SAVE, T_RELEASE, T_UNDO, T_N };
 static const char *const tx_sql[T_N] = {
     "COMMIT",         "ROLLBACK",           "SAVEPOINT report",
@@ -244,16 +244,17 @@ run_batch(struct writer *w, struct ingest_job *jobs, size_t n)
 }
 
 /* retention_step - one small batch; 1 if there may be more.  The
- * writers' lock is only tried (sql_try_begin_write): while another
- * collector writes, retention waits for the writer's next idle turn,
- * not in the lock's queue, where every batch after it would wait too. */
+ * writers' lock is waited for DB_EXCLUSIVE_WAIT_MS at most
+ * (sql_begin_write_within): while a batch on another collector is held
+ * up longer, retention waits for the writer's next idle turn, not in the
+ * lock's queue, where every batch after it would wait too. */
 static int
 retention_step(struct writer *w)
 {
 	char err[256];
 	long n;
 	long long cutoff = (long long)time(NULL) - w->p.retention_days * 86400;
-	int rc = sql_try_begin_write(w->db);
+	int rc = sql_begin_write_within(w->db, DB_EXCLUSIVE_WAIT_MS);
 
 	if (rc == SQL_BUSY) {
 		w->next_retention = (long long)time(NULL) + WRITER_IDLE_WAIT_S;
