@@ -64,7 +64,7 @@ emit(const struct pf_scan *s, size_t ls, size_t le, int forced, unsigned tag_at,
 }
 
 #ifdef HAVE_X86
-/* the bytes header_at() and shape_of() may read at a line's start */
+/* the bytes header_at() and skip_plain() may read at a line's start */
 #define SCREEN_READ 48
 
 static inline int
@@ -121,32 +121,14 @@ header_at(const char *q, size_t len)
 static void
 shape_learn(struct pf_scan *s, const char *q, unsigned tag_at)
 {
+	/* header_at()'s last test, len >= t + 4, and its first, len >= 24
+	 * (len: the line's length up to max_line), for the template's t */
+	size_t need = tag_at + 4 > 24 ? tag_at + 4 : 24;
+
 	memcpy(s->shape, q, 32);
 	s->tag_at = tag_at;
-	s->shape_host = (1u << (tag_at - 16)) - 1;
-}
-
-/*
- * shape_of - 1 if the line q[0..len) has the template's stamp bytes, a
- * digit as the day's units, the template's host and a tag of 4 bytes
- * or more after it: then header_at() finds its tag at tag_at, as it did
- * on the line the template came from (every test it made of that line
- * holds for this one), without finding the host's end.  0 where
- * header_at() must decide.  SCREEN_READ bytes must be readable at q.
- */
-__attribute__((always_inline)) static inline int
-shape_of(const struct pf_scan *s, const char *q, size_t len, unsigned tag_at,
-         __m128i stamp, __m128i host)
-{
-	unsigned a = (unsigned)_mm_movemask_epi8(
-	    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)q), stamp));
-	unsigned b = (unsigned)_mm_movemask_epi8(
-	    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(q + 16)), host));
-
-	return ((a & SHAPE_STAMP) == SHAPE_STAMP) &
-	       ((b & s->shape_host) == s->shape_host) &
-	       digit((unsigned char)q[5]) & (q[tag_at] != ' ') &
-	       (len >= tag_at + 4) & (len >= 24);
+	s->shape_want = SHAPE_STAMP | ((1u << (tag_at - 16)) - 1) << 16;
+	s->shape_need = s->max_line >= need ? need : SIZE_MAX;
 }
 #endif
 
@@ -302,12 +284,60 @@ fill_avx2(struct pf_scan *s)
 }
 
 /*
+ * skip_plain - from mark ei on, the lines skipped by the header template
+ * alone: a line end, with no NUL or "SYSERR(" before it in the line (the
+ * caller's forced is 0 at ei), the template's stamp bytes, a digit as
+ * the day's units, its host and a tag of 4 bytes or more after it, which
+ * sl_tag_may_be_wanted() refuses.  header_at() would find that tag at
+ * tag_at, as it did on the line the template came from (every test it
+ * made of that line holds for this one), without finding the host's
+ * end.  One loop with none of step_blocks()'s state live.  Returns the
+ * first other mark's index (ne: none); *ls is the start of its line,
+ * and *shaped 1 when that line has the template's header and only its
+ * tag may be wanted (step_blocks() hands it out by tag_at).
+ */
+__attribute__((always_inline)) static inline unsigned
+skip_plain(const struct pf_scan *s, unsigned ei, unsigned ne, size_t *ls,
+           unsigned tag_at, __m128i stamp, __m128i host, int *shaped)
+{
+	const char *p = s->p;
+	const size_t n = s->n, base = s->base, need = s->shape_need;
+	const uint32_t want = s->shape_want;
+	size_t l0 = *ls;
+
+	for (; ei < ne; ei++) {
+		const size_t le = base + s->ends[ei];
+		const unsigned char *q = (const unsigned char *)p + l0;
+		uint32_t m;
+
+		if ((p[le] != '\n') | (l0 + SCREEN_READ > n) | (le - l0 < need))
+			break;
+		m = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		        _mm_loadu_si128((const __m128i *)q), stamp)) |
+		    (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		        _mm_loadu_si128((const __m128i *)(q + 16)), host))
+		        << 16;
+		if (((m & want) != want) | !digit(q[5]) | (q[tag_at] == ' '))
+			break;
+		if (sl_tag_may_be_wanted((const char *)q + tag_at)) {
+			*shaped = 1;
+			break;
+		}
+		l0 = le + 1;
+	}
+	*ls = l0;
+	return ei;
+}
+
+/*
  * step_blocks - the lines of the filled blocks, judged one after another
  * (the step of both vector implementations).  A mark that is not a line
  * end forces the line it is in when it is a NUL or the 'Y' of "SYSERR("
  * (confirmed here: rare in ordinary text).  Most lines are judged by the
- * tag where the header template puts it, the others by the tag where
- * header_at() finds it, by sl_tag_may_be_wanted() before any call.  The
+ * tag where the header template puts it (skip_plain(), in a loop of its
+ * own until a line is wanted or is not the template's), the others by
+ * the tag where header_at() finds it, by sl_tag_may_be_wanted() before
+ * any call.  The
  * template is learnt from the first line header_at() knows the header
  * of, and again when 9 lines in a row have another.
  */
@@ -327,9 +357,32 @@ step_blocks(struct pf_scan *s, struct pf_line *out)
 		int forced = s->forced;
 
 		for (; ei < ne; ei++) {
+			if (!forced && tag_at) {
+				unsigned e0 = ei;
+				int shaped = 0;
+
+				ei = skip_plain(s, ei, ne, &ls, tag_at, stamp,
+				                host, &shaped);
+				if (ei != e0 || shaped)
+					misses = 0;
+				if (ei == ne)
+					break;
+				if (shaped) {
+					size_t le = base + s->ends[ei], l0 = ls;
+
+					ls = le + 1;
+					if (emit(s, l0, le, 0, tag_at, out)) {
+						s->misses = 0;
+						s->ls = ls;
+						s->ei = ei + 1;
+						s->forced = 0;
+						return 1;
+					}
+					continue;
+				}
+			}
 			size_t le = base + s->ends[ei], l0 = ls, ll = le - ls;
 			int fo = forced;
-			unsigned known = 0;
 
 			if (p[le] !=
 			    '\n') { /* a NUL, or "SYSERR(" by its 'Y' */
@@ -343,13 +396,10 @@ step_blocks(struct pf_scan *s, struct pf_line *out)
 				size_t len = ll < max_line ? ll : max_line;
 				unsigned t;
 
-				if (tag_at && shape_of(s, p + l0, len, tag_at,
-				                       stamp, host)) {
-					misses = 0;
-					t = known = tag_at;
-				} else if ((t = header_at(p + l0, len)) >= 18 &&
-				           t <= 32 &&
-				           (tag_at == 0 || ++misses > 8)) {
+				/* no template yet, or skip_plain() found
+				 * this line does not have its header */
+				if ((t = header_at(p + l0, len)) >= 18 &&
+				    t <= 32 && (tag_at == 0 || ++misses > 8)) {
 					shape_learn(s, p + l0, t);
 					tag_at = t;
 					stamp = _mm_loadu_si128(
@@ -361,7 +411,7 @@ step_blocks(struct pf_scan *s, struct pf_line *out)
 				if (t != 0 && !sl_tag_may_be_wanted(p + l0 + t))
 					continue;
 			}
-			if (emit(s, l0, le, fo, known, out)) {
+			if (emit(s, l0, le, fo, 0, out)) {
 				s->misses = misses;
 				s->ls = ls;
 				s->ei = ei + 1;
@@ -421,7 +471,8 @@ prefilter_start(struct pf_scan *s, const char *p, size_t n, size_t max_line)
 	s->n = n;
 	s->max_line = max_line;
 	s->fill = impl;
-	s->tag_at = s->shape_host = s->misses = 0;
+	s->tag_at = s->shape_want = s->misses = 0;
+	s->shape_need = SIZE_MAX;
 	memset(s->shape, 0, sizeof(s->shape));
 	s->done = 0;
 	prefilter_seek(s, 0);

@@ -59,10 +59,12 @@ struct pf_scan {
 	int done;
 	int (*fill)(struct pf_scan *);
 	/* the header template of the lines before (prefilter.c): their
-	 * first 32 bytes, the tag's offset (0: none yet), the host's bits,
-	 * and how many lines in a row since had another header */
+	 * first 32 bytes, the tag's offset (0: none yet), the bits of those
+	 * bytes a line must share, its least length, and how many lines in
+	 * a row since had another header */
 	char shape[32];
-	unsigned tag_at, shape_host, misses;
+	unsigned tag_at, shape_want, misses;
+	size_t shape_need;
 	uint16_t ends[PF_BLOCK + 8]; /* its marks, from base (prefilter.c) */
 };
 

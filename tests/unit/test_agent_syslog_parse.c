@@ -1073,6 +1073,10 @@ static const char *const shape_lines[] = {
     "Feb 15 09:20:02 a23456789012345 sendmail[1]: a host of 15",
     "Feb 15 09:20:02 a234567890123456 sendmail[1]: a host of 16",
     "Feb 15 09:20:02 a23456789012345 app7[1]: a host of 15",
+    /* too short for header_at()'s tag of 4 bytes, and wanted by the 3
+     * that are there */
+    "Feb 15 09:20:02 host1 sm-",
+    "Feb 15 09:20:02 host1 dma",
 };
 
 /* a run of lines in a pseudo-random order, long runs of the first line
