@@ -257,15 +257,8 @@ check_eq "remedy_label_hosts: each group's hosts with their labels" \
 
 # --- one host's lock held: other hosts go on ------------------------------------
 # the locks of sql_pg.c's sql_begin_write_keys, held by a psql session
-mkfifo "$T/hold"
-psql -X -q -A -t -h "$PGDIR" -p "$PGPORT" -U postgres -d multi <"$T/hold" >"$T/hold.out" 2>&1 &
-HOLD=$!
-at_exit "kill $HOLD 2>/dev/null"
-exec 3>"$T/hold"
-echo "BEGIN; SELECT pg_advisory_xact_lock_shared(x'7364726c6f636b'::bigint); SELECT pg_advisory_xact_lock(1937205297, hashtext('held.example')); SELECT 'held';" >&3
-i=0
-while ! grep -q held "$T/hold.out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-check "a session holds held.example's lock" grep -q held "$T/hold.out"
+check "a session holds held.example's lock" pg_hold multi \
+    "SELECT pg_advisory_xact_lock_shared(x'7364726c6f636b'::bigint); SELECT pg_advisory_xact_lock(1937205297, hashtext('held.example'));"
 # and holds it across a minute's start: each collector's idle writer then
 # samples the fleet curves in a transaction of its own, which must take
 # the writers' lock shared as a batch does (exclusive, it waited for
@@ -287,13 +280,11 @@ check_eq "... stored while the lock is held" \
     "$(q "SELECT count(*) FROM hosts WHERE name = 'free.example'")" 1
 check_eq "the held host's report waits" \
     "$(q "SELECT count(*) FROM reports WHERE report_id = '44444444-4444-4444-8444-444444444441'")" 0
-echo "COMMIT;" >&3
-exec 3>&-
+pg_release
 wait $jh
 check_eq "... and is stored once the lock goes: 200" "$(cat "$T/held.status")" 200
 check_eq "... once" \
     "$(q "SELECT count(*) FROM reports WHERE report_id = '44444444-4444-4444-8444-444444444441'")" 1
-wait $HOLD
 
 check "A still healthy" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URLA/healthz')\" = 200 ]"
 check "B still healthy" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URLB/healthz')\" = 200 ]"

@@ -32,15 +32,8 @@ check "a collector with [notify], a scan a second" start_collector "$T/c" \
 check "it leads" wait_metric spoolwatch_notify_leader 1 10
 
 # the writers' lock shared, held by a psql session (sql_pg.c's key)
-mkfifo "$T/hold"
-psql -X -q -A -t -h "$PGDIR" -p "$PGPORT" -U postgres -d nlock <"$T/hold" >"$T/hold.out" 2>&1 &
-HOLD=$!
-at_exit "kill $HOLD 2>/dev/null"
-exec 3>"$T/hold"
-echo "BEGIN; SELECT pg_advisory_xact_lock_shared(x'7364726c6f636b'::bigint); SELECT 'held';" >&3
-i=0
-while ! grep -q held "$T/hold.out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-check "a session holds the writers' lock shared" grep -q held "$T/hold.out"
+check "a session holds the writers' lock shared" pg_hold nlock \
+    "SELECT pg_advisory_xact_lock_shared(x'7364726c6f636b'::bigint);"
 sleep 3 # three scans have asked for the lock by now
 
 report_with "$T/open.json" 0 'true' lock1.example
@@ -52,9 +45,7 @@ check_eq "... both stored" \
     "$(pg_sql nlock "SELECT count(*) FROM hosts WHERE name LIKE 'lock%.example'")" 2
 check_eq "nothing notified while the lock is held" "$(accepted "$LOG")" 0
 
-echo "COMMIT;" >&3
-exec 3>&-
-wait $HOLD
+pg_release
 check "once it goes, the 16 findings are delivered opened (30 s at most)" \
     wait_accepted "$LOG" 16 '.event == "opened"'
 sleep 3 # three more scans: nothing else may come
