@@ -329,6 +329,18 @@ skip_plain(const struct pf_scan *s, unsigned ei, unsigned ne, size_t *ls,
 	return ei;
 }
 
+/* handed_out - step_blocks()'s state after it handed out the line that
+ * ends at mark ei (the next one starts at ls): 1 */
+static inline int
+handed_out(struct pf_scan *s, unsigned misses, size_t ls, unsigned ei)
+{
+	s->misses = misses;
+	s->ls = ls;
+	s->ei = ei + 1;
+	s->forced = 0;
+	return 1;
+}
+
 /*
  * step_blocks - the lines of the filled blocks, judged one after another
  * (the step of both vector implementations).  A mark that is not a line
@@ -371,13 +383,8 @@ step_blocks(struct pf_scan *s, struct pf_line *out)
 					size_t le = base + s->ends[ei], l0 = ls;
 
 					ls = le + 1;
-					if (emit(s, l0, le, 0, tag_at, out)) {
-						s->misses = 0;
-						s->ls = ls;
-						s->ei = ei + 1;
-						s->forced = 0;
-						return 1;
-					}
+					if (emit(s, l0, le, 0, tag_at, out))
+						return handed_out(s, 0, ls, ei);
 					continue;
 				}
 			}
@@ -411,13 +418,8 @@ step_blocks(struct pf_scan *s, struct pf_line *out)
 				if (t != 0 && !sl_tag_may_be_wanted(p + l0 + t))
 					continue;
 			}
-			if (emit(s, l0, le, fo, 0, out)) {
-				s->misses = misses;
-				s->ls = ls;
-				s->ei = ei + 1;
-				s->forced = 0;
-				return 1;
-			}
+			if (emit(s, l0, le, fo, 0, out))
+				return handed_out(s, misses, ls, ei);
 		}
 		s->misses = misses;
 		s->ls = ls;

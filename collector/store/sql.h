@@ -137,7 +137,7 @@ int sql_begin_write(sql_db *db);
  * after it waits too, behind whichever batch holds it; a batch that
  * itself waits on another collector (a host's lock) would hold all of
  * them up for as long.  The bound keeps that to ms, while a request
- * that only never queued (pg_try_advisory_xact_lock) would find the
+ * that never queued (pg_try_advisory_xact_lock) would find the
  * lock held shared at any moment of a busy fleet's ingest and never be
  * granted.  SQLite: sql_begin_write. */
 int sql_begin_write_within(sql_db *db, unsigned ms);

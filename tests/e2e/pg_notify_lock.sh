@@ -7,7 +7,7 @@
 #  - reports go on being stored meanwhile, each answered 200: each scan
 #    waits DB_EXCLUSIVE_WAIT_MS at most, then gives up until the next
 #    tick (waiting without a bound, it held up every report until the
-#    session ended, and the agent's POST timed out);
+#    session ended, and each POST timed out);
 #  - the findings they open are not notified while the lock is held (no
 #    scan can run), and are, once each, as soon as it goes: a busy scan
 #    is tried again, not dropped;
